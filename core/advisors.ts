@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { Locale, Slug, Uuid } from './vocabulary.ts';
+
+const Clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time like 09:30' });
+
+/** One stretch of a weekday, in the advisor's own time zone (1 = Monday … 7 = Sunday). */
+export const WorkingHours = z
+  .object({ weekday: z.number().int().min(1).max(7), start: Clock, end: Clock })
+  .refine((h) => h.start < h.end, { error: 'must end after it starts', path: ['end'] });
+export type WorkingHours = z.infer<typeof WorkingHours>;
+
+export const AdvisorInput = z.object({
+  name: z.string().trim().min(1).max(120),
+  email: z.email(),
+  languages: z.array(Locale).min(1),
+  topics: z.array(Slug).min(1),
+  timeZone: z.string().refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', {
+    error: 'must be an IANA time zone such as Europe/Rome',
+  }),
+  workingHours: z.array(WorkingHours).default([]),
+  /** The staff login this advisor uses, when they have one. */
+  staffUserId: Uuid.nullable().default(null),
+});
+export type AdvisorInput = z.input<typeof AdvisorInput>;
+export type Advisor = z.infer<typeof AdvisorInput> & { id: string };
+
+export const appointmentStatuses = ['booked', 'in_progress', 'completed', 'no_show', 'cancelled'] as const;
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
+export const AppointmentInput = z
+  .object({
+    customerId: Uuid,
+    advisorId: Uuid,
+    topic: Slug,
+    locale: Locale,
+    startsAt: z.coerce.date(),
+    endsAt: z.coerce.date(),
+    /** The channel the booking was made on (web, voice_assistant, call_centre…). */
+    bookedVia: Slug,
+    journeyId: Uuid.nullable().default(null),
+  })
+  .refine((a) => a.startsAt < a.endsAt, { error: 'must end after it starts', path: ['endsAt'] });
+export type AppointmentInput = z.input<typeof AppointmentInput>;
+
+export interface Appointment extends z.infer<typeof AppointmentInput> {
+  id: string;
+  status: AppointmentStatus;
+  cancelReason: string | null;
+  createdAt: Date;
+}
+
+/** Port: advisors and the appointment records (the booking rules build on it). */
+export interface AdvisorRoster {
+  addAdvisor(input: AdvisorInput): Promise<Advisor>;
+  advisor(id: string): Promise<Advisor | undefined>;
+  advisors(): Promise<Advisor[]>;
+  addAppointment(input: AppointmentInput): Promise<Appointment>;
+  /** A customer's appointments that have not ended yet, soonest first. */
+  upcomingAppointments(customerId: string, now: Date): Promise<Appointment[]>;
+}

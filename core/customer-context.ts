@@ -1,0 +1,67 @@
+import type { Account, Consent, Customer, CustomerDirectory } from './customers.ts';
+import { consentsInForce, reachableMedia } from './customers.ts';
+import type { Balance, Bill, Billing, BillComparison, Payment } from './billing.ts';
+import { balance, billStatus, compareBill, type BillStatus } from './billing.ts';
+import type { AdvisorRoster, Appointment } from './advisors.ts';
+import type { Interaction, InteractionLog } from './interactions.ts';
+import { calendarDate, type Clock } from './clock.ts';
+import { notFound } from './errors.ts';
+import type { ContactMedium } from './vocabulary.ts';
+
+/** Everything an advisor or a channel needs to know about a customer, in one read. */
+export interface CustomerContextView {
+  profile: Customer;
+  consents: Consent[];
+  reachableMedia: ContactMedium[];
+  accounts: Account[];
+  balance: Balance;
+  openBills: (Bill & { status: BillStatus; comparison: BillComparison })[];
+  recentPayments: Payment[];
+  upcomingAppointments: Appointment[];
+  recentInteractions: Interaction[];
+}
+
+export interface CustomerContext {
+  /** Fails with `not_found` for an unknown customer. */
+  get(customerId: string): Promise<CustomerContextView>;
+}
+
+export function createCustomerContext(options: {
+  customers: CustomerDirectory;
+  billing: Billing;
+  advisors: AdvisorRoster;
+  interactions: InteractionLog;
+  clock: Clock;
+  recentLimit?: number;
+}): CustomerContext {
+  const { customers, billing, advisors, interactions, clock } = options;
+  const recentLimit = options.recentLimit ?? 20;
+  return {
+    async get(customerId) {
+      const profile = await customers.get(customerId);
+      if (!profile) throw notFound('customer', customerId);
+      const now = clock.now();
+      const today = calendarDate(now);
+      // Sequential on purpose: the embedded database is one session, and a pool would only queue them.
+      const consentHistory = await customers.consents(customerId);
+      const accounts = await customers.accounts(customerId);
+      const open = await billing.openBills(customerId);
+      const openBills = [];
+      for (const bill of open) {
+        const { previous, yearAgo } = await billing.comparables(bill);
+        openBills.push({ ...bill, status: billStatus(bill, today), comparison: compareBill(bill, previous, yearAgo) });
+      }
+      return {
+        profile,
+        consents: consentsInForce(consentHistory),
+        reachableMedia: reachableMedia(profile, consentHistory),
+        accounts,
+        balance: balance(open, today),
+        openBills,
+        recentPayments: await billing.payments(customerId, { limit: 10 }),
+        upcomingAppointments: await advisors.upcomingAppointments(customerId, now),
+        recentInteractions: await interactions.forCustomer(customerId, { limit: recentLimit }),
+      };
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { ContactMedium, IsoDate, Locale, Segment, Uuid, type Locale as LocaleT } from './vocabulary.ts';
+
+export const consentPurposes = ['data_processing', 'contact'] as const;
+export const consentSources = [
+  'web_form',
+  'app',
+  'call_recording',
+  'paper_form',
+  'shop',
+  'voice_assistant',
+  'import',
+] as const;
+
+export const ConsentInput = z
+  .object({
+    purpose: z.enum(consentPurposes),
+    /** Which medium a contact consent covers; absent for data processing. */
+    medium: ContactMedium.nullable().default(null),
+    granted: z.boolean(),
+    givenAt: z.coerce.date(),
+    /** How it was given, so that it can be proven. */
+    source: z.enum(consentSources),
+  })
+  .refine((c) => (c.purpose === 'contact') === (c.medium !== null), {
+    error: 'a contact consent names its medium; a data-processing consent does not',
+    path: ['medium'],
+  });
+export type ConsentInput = z.infer<typeof ConsentInput>;
+
+export interface Consent extends ConsentInput {
+  id: string;
+  customerId: string;
+}
+
+export const accountKinds = ['electricity', 'gas', 'water', 'telecom', 'broadband'] as const;
+export const AccountKind = z.enum(accountKinds);
+export type AccountKind = z.infer<typeof AccountKind>;
+
+export const CustomerInput = z.object({
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+  locale: Locale,
+  phone: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be in international format, e.g. +393331234567' })
+    .nullable()
+    .default(null),
+  email: z.email({ error: 'must be an e-mail address' }).nullable().default(null),
+  segment: Segment,
+  preferredMedium: ContactMedium.nullable().default(null),
+  consents: z.array(ConsentInput).default([]),
+});
+export type CustomerInput = z.input<typeof CustomerInput>;
+
+export interface Customer {
+  id: string;
+  firstName: string;
+  lastName: string;
+  locale: LocaleT;
+  phone: string | null;
+  email: string | null;
+  segment: Segment;
+  preferredMedium: ContactMedium | null;
+  createdAt: Date;
+}
+
+export const AccountInput = z.object({
+  customerId: Uuid,
+  number: z.string().trim().min(1).max(40),
+  kind: AccountKind,
+  supplyAddress: z.string().trim().min(1).max(200),
+  tariff: z.string().trim().min(1).max(80),
+  startedOn: IsoDate,
+  closedOn: IsoDate.nullable().default(null),
+});
+export type AccountInput = z.input<typeof AccountInput>;
+export type Account = z.infer<typeof AccountInput> & { id: string };
+
+export interface CustomerSearch {
+  /** Matches name, e-mail, phone, or an account or bill number. */
+  query?: string | undefined;
+  segment?: Segment | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Port: where customers, their consents and accounts live. */
+export interface CustomerDirectory {
+  create(input: CustomerInput): Promise<Customer>;
+  get(id: string): Promise<Customer | undefined>;
+  search(search: CustomerSearch): Promise<{ customers: Customer[]; total: number }>;
+  /** Appends to the consent history; earlier records are kept as evidence. */
+  recordConsent(customerId: string, consent: z.input<typeof ConsentInput>): Promise<Consent>;
+  consents(customerId: string): Promise<Consent[]>;
+  addAccount(input: AccountInput): Promise<Account>;
+  accounts(customerId: string): Promise<Account[]>;
+}
+
+/** The latest record for each purpose and medium is the one in force. */
+export function consentsInForce(history: readonly Consent[]): Consent[] {
+  const latest = new Map<string, Consent>();
+  for (const consent of history) {
+    const key = `${consent.purpose}:${consent.medium ?? ''}`;
+    const current = latest.get(key);
+    if (!current || current.givenAt <= consent.givenAt) latest.set(key, consent);
+  }
+  return [...latest.values()];
+}
+
+/**
+ * The media the organisation may use to reach this customer right now: consented, with an
+ * address on file, the customer's preferred one first.
+ */
+export function reachableMedia(customer: Customer, history: readonly Consent[]): ContactMedium[] {
+  const inForce = consentsInForce(history);
+  const processing = inForce.find((c) => c.purpose === 'data_processing');
+  if (!processing?.granted) return [];
+  const hasAddress: Record<ContactMedium, boolean> = {
+    email: customer.email !== null,
+    sms: customer.phone !== null,
+    phone: customer.phone !== null,
+    post: true,
+  };
+  const media = inForce
+    .filter((c) => c.purpose === 'contact' && c.granted && c.medium !== null && hasAddress[c.medium])
+    .map((c) => c.medium as ContactMedium);
+  return media.sort((a, b) => Number(b === customer.preferredMedium) - Number(a === customer.preferredMedium));
+}

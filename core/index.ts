@@ -1,0 +1,16 @@
+// The public surface of core: the domain, its ports and the storage that implements them.
+export * from './errors.ts';
+export * from './vocabulary.ts';
+export * from './clock.ts';
+export * from './validation.ts';
+export * from './customers.ts';
+export * from './billing.ts';
+export * from './advisors.ts';
+export * from './interactions.ts';
+export * from './surveys.ts';
+export * from './channels.ts';
+export * from './staff.ts';
+export * from './customer-context.ts';
+export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
+export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
+export type { Database } from './storage/schema.ts';

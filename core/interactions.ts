@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { Slug, Uuid } from './vocabulary.ts';
+
+export const directions = ['inbound', 'outbound'] as const;
+export const outcomes = ['resolved', 'handed_off', 'abandoned', 'failed'] as const;
+export type Outcome = (typeof outcomes)[number];
+
+/**
+ * Two contacts of the same customer for the same reason belong to one journey when the
+ * later one starts within this many days of the journey's previous contact.
+ */
+export const DEFAULT_JOURNEY_WINDOW_DAYS = 7;
+
+export const InteractionInput = z
+  .object({
+    customerId: Uuid.nullable(),
+    channel: Slug,
+    touchpoint: Slug,
+    direction: z.enum(directions),
+    reason: Slug,
+    startedAt: z.coerce.date(),
+    endedAt: z.coerce.date().nullable().default(null),
+    outcome: z.enum(outcomes),
+    /** The contact this one was handed off from; it joins that contact's journey. */
+    handoffFromId: Uuid.nullable().default(null),
+    /** Where the record came from (`app`, an import's name) and its id there, so re-imports add nothing twice. */
+    source: Slug.default('app'),
+    externalId: z.string().min(1).max(200).nullable().default(null),
+    /** Channel-specific facts: the intent heard, the link opened, the advisor who answered. */
+    details: z.record(z.string(), z.unknown()).default({}),
+  })
+  .refine((i) => i.endedAt === null || i.endedAt >= i.startedAt, {
+    error: 'must not be before startedAt',
+    path: ['endedAt'],
+  });
+export type InteractionInput = z.input<typeof InteractionInput>;
+
+export interface Interaction extends z.infer<typeof InteractionInput> {
+  id: string;
+  journeyId: string;
+  /** 1 for the contact that opened the journey, then 2, 3… */
+  journeyStep: number;
+}
+
+/** Port: the log of every contact on every channel. */
+export interface InteractionLog {
+  /** Records one contact and places it in its journey, atomically. */
+  record(input: InteractionInput): Promise<Interaction>;
+  /**
+   * Records many contacts of the past at once (seed, import), placing each in its journey.
+   * Rows whose (source, externalId) is already stored are skipped; returns how many were added.
+   */
+  recordMany(inputs: readonly (InteractionInput & { id?: string })[]): Promise<number>;
+  interaction(id: string): Promise<Interaction | undefined>;
+  /** Newest first. */
+  forCustomer(customerId: string, options: { limit: number; before?: Date }): Promise<Interaction[]>;
+  /** In the order they happened. */
+  journey(journeyId: string): Promise<Interaction[]>;
+}
+
+interface JourneyTail {
+  journeyId: string;
+  step: number;
+  lastAt: Date;
+}
+
+/**
+ * Places contacts into journeys by the journey rule. Feed contacts in time order; the
+ * tracker remembers each (customer, reason)'s open journey and each contact's placement.
+ */
+export function createJourneyTracker(options: { windowDays?: number; newId: () => string }) {
+  const windowMs = (options.windowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS) * 86_400_000;
+  const open = new Map<string, JourneyTail>();
+  return {
+    /** Seeds the tracker with a journey already stored. */
+    remember(customerId: string, reason: string, tail: JourneyTail): void {
+      open.set(`${customerId}:${reason}`, tail);
+    },
+    place(
+      contact: { customerId: string | null; reason: string; startedAt: Date },
+      handoffFrom?: { journeyId: string; step: number },
+    ): { journeyId: string; journeyStep: number } {
+      const key = contact.customerId === null ? null : `${contact.customerId}:${contact.reason}`;
+      const tail = key === null ? undefined : open.get(key);
+      let placed: { journeyId: string; journeyStep: number };
+      if (handoffFrom) {
+        placed = { journeyId: handoffFrom.journeyId, journeyStep: handoffFrom.step + 1 };
+      } else if (tail && contact.startedAt.getTime() - tail.lastAt.getTime() <= windowMs) {
+        placed = { journeyId: tail.journeyId, journeyStep: tail.step + 1 };
+      } else {
+        placed = { journeyId: options.newId(), journeyStep: 1 };
+      }
+      if (key !== null) open.set(key, { journeyId: placed.journeyId, step: placed.journeyStep, lastAt: contact.startedAt });
+      return placed;
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { randomBytes, scrypt, timingSafeEqual, createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { z } from 'zod';
+
+export const roles = ['advisor', 'pilot_manager', 'admin'] as const;
+export const Role = z.enum(roles);
+export type Role = z.infer<typeof Role>;
+
+/** What each role may do. Pilot managers work on aggregates, not on individual customers. */
+export const permissions = {
+  'customers:read': ['advisor', 'admin'],
+  'customers:write': ['advisor', 'admin'],
+  'interactions:write': ['advisor', 'admin'],
+  'catalog:read': ['advisor', 'pilot_manager', 'admin'],
+  'staff:manage': ['admin'],
+} as const satisfies Record<string, readonly Role[]>;
+export type Permission = keyof typeof permissions;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (permissions[permission] as readonly Role[]).includes(role);
+}
+
+export const StaffUserInput = z.object({
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9._@-]{3,80}$/, { error: 'must be 3–80 letters, digits or . _ @ -' }),
+  displayName: z.string().trim().min(1).max(120),
+  role: Role,
+  password: z.string().min(12, { error: 'must be at least 12 characters' }).max(200),
+});
+export type StaffUserInput = z.input<typeof StaffUserInput>;
+
+export interface StaffUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  createdAt: Date;
+}
+
+export interface StaffSession {
+  user: StaffUser;
+  expiresAt: Date;
+}
+
+/** Port: staff accounts and their login sessions. */
+export interface StaffDirectory {
+  /** Fails with `conflict` when the username is taken. */
+  addUser(input: StaffUserInput): Promise<StaffUser>;
+  /** The user when the password matches, otherwise undefined (same cost either way). */
+  verifyLogin(username: string, password: string): Promise<StaffUser | undefined>;
+  /** Returns the secret token for the cookie; only its hash is stored. */
+  openSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: Date }>;
+  session(token: string): Promise<StaffSession | undefined>;
+  closeSession(token: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+// N=2^15, r=8: ~50 ms per hash on this class of machine; memory 32 MiB.
+const KDF = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+
+/** `scrypt$N$r$p$salt$hash`, so that parameters can be raised later without breaking old hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, 32, KDF);
+  return ['scrypt', KDF.N, KDF.r, KDF.p, salt.toString('base64'), hash.toString('base64')].join('$');
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+    maxmem: KDF.maxmem,
+  });
+  return timingSafeEqual(actual, expected);
+}
+
+/** A hash to verify against when the user does not exist, so a wrong username costs as much as a wrong password. */
+let decoy: Promise<string> | undefined;
+export function decoyPasswordHash(): Promise<string> {
+  decoy ??= hashPassword(randomBytes(16).toString('hex'));
+  return decoy;
+}
+
+export function newSessionToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function sessionTokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}

@@ -1,0 +1,31 @@
+import { ChannelPilotError } from '../errors.ts';
+
+/** Maps constraint violations the database caught to the domain's error codes. */
+export function translateDatabaseError(error: unknown, what: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const detail = (error as { detail?: string; constraint?: string } | null) ?? {};
+  const where = detail.detail ?? detail.constraint ?? '';
+  switch (code) {
+    case '23505':
+      return new ChannelPilotError('conflict', `${what} already exists${where ? ` (${where})` : ''}`, { cause: error });
+    case '23503':
+      return new ChannelPilotError('not_found', `${what} refers to something that does not exist${where ? ` (${where})` : ''}`, {
+        cause: error,
+      });
+    case '23514':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new ChannelPilotError('invalid_input', `${what} breaks a data rule${where ? ` (${where})` : ''}`, { cause: error });
+    default:
+      return error;
+  }
+}
+
+export async function translating<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateDatabaseError(error, what);
+  }
+}

@@ -1,0 +1,112 @@
+import type { Kysely, Selectable } from 'kysely';
+import {
+  AdvisorInput,
+  AppointmentInput,
+  type Advisor,
+  type AdvisorRoster,
+  type Appointment,
+  type WorkingHours,
+} from '../advisors.ts';
+import { parseInput } from '../validation.ts';
+import { translating } from './database-errors.ts';
+import type { AdvisorsTable, AppointmentsTable, Database } from './schema.ts';
+
+export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => string): AdvisorRoster {
+  return {
+    async addAdvisor(input) {
+      const advisor = parseInput(AdvisorInput, input, 'advisor');
+      const row = await translating('advisor', () =>
+        db
+          .insertInto('advisors')
+          .values({
+            id: newId(),
+            name: advisor.name,
+            email: advisor.email,
+            languages: advisor.languages,
+            topics: advisor.topics,
+            time_zone: advisor.timeZone,
+            working_hours: JSON.stringify(advisor.workingHours),
+            staff_user_id: advisor.staffUserId,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+      return toAdvisor(row);
+    },
+
+    async advisor(id) {
+      const row = await db.selectFrom('advisors').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toAdvisor(row);
+    },
+
+    async advisors() {
+      const rows = await db.selectFrom('advisors').selectAll().orderBy('name').execute();
+      return rows.map(toAdvisor);
+    },
+
+    async addAppointment(input) {
+      const appointment = parseInput(AppointmentInput, input, 'appointment');
+      const row = await translating('appointment', () =>
+        db
+          .insertInto('appointments')
+          .values({
+            id: newId(),
+            customer_id: appointment.customerId,
+            advisor_id: appointment.advisorId,
+            topic: appointment.topic,
+            locale: appointment.locale,
+            starts_at: appointment.startsAt,
+            ends_at: appointment.endsAt,
+            status: 'booked',
+            booked_via: appointment.bookedVia,
+            journey_id: appointment.journeyId,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+      return toAppointment(row);
+    },
+
+    async upcomingAppointments(customerId, now) {
+      const rows = await db
+        .selectFrom('appointments')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .where('ends_at', '>', now)
+        .where('status', 'in', ['booked', 'in_progress'])
+        .orderBy('starts_at')
+        .execute();
+      return rows.map(toAppointment);
+    },
+  };
+}
+
+function toAdvisor(row: Selectable<AdvisorsTable>): Advisor {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    languages: row.languages as Advisor['languages'],
+    topics: row.topics,
+    timeZone: row.time_zone,
+    workingHours: row.working_hours as WorkingHours[],
+    staffUserId: row.staff_user_id,
+  };
+}
+
+function toAppointment(row: Selectable<AppointmentsTable>): Appointment {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    advisorId: row.advisor_id,
+    topic: row.topic,
+    locale: row.locale as Appointment['locale'],
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status as Appointment['status'],
+    bookedVia: row.booked_via,
+    journeyId: row.journey_id,
+    cancelReason: row.cancel_reason,
+    createdAt: row.created_at,
+  };
+}

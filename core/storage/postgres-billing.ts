@@ -1,0 +1,184 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { DateTime } from 'luxon';
+import { BillInput, PaymentInput, type Bill, type BillLine, type Billing, type Payment } from '../billing.ts';
+import { parseInput } from '../validation.ts';
+import { invalidInput, notFound } from '../errors.ts';
+import { translating } from './database-errors.ts';
+import type { BillsTable, Database, PaymentsTable } from './schema.ts';
+
+export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
+  const billsWithPaid = () =>
+    db
+      .selectFrom('bills')
+      .selectAll('bills')
+      .select((eb) =>
+        eb
+          .selectFrom('payments')
+          .select(sql<number>`coalesce(sum(amount_cents), 0)::int`.as('paid'))
+          .whereRef('payments.bill_id', '=', 'bills.id')
+          .as('paid_cents'),
+      );
+
+  return {
+    async issueBill(input) {
+      const bill = parseInput(BillInput, input, 'bill');
+      const account = await db
+        .selectFrom('accounts')
+        .select(['id', 'customer_id'])
+        .where('id', '=', bill.accountId)
+        .executeTakeFirst();
+      if (!account) throw notFound('account', bill.accountId);
+      const id = newId();
+      await translating('bill', () =>
+        db
+          .insertInto('bills')
+          .values({
+            id,
+            account_id: account.id,
+            customer_id: account.customer_id,
+            number: bill.number,
+            period_start: bill.periodStart,
+            period_end: bill.periodEnd,
+            issued_on: bill.issuedOn,
+            due_on: bill.dueOn,
+            currency: bill.currency,
+            amount_cents: bill.lines.reduce((total, line) => total + line.amountCents, 0),
+            consumption_quantity: bill.consumption?.quantity ?? null,
+            consumption_unit: bill.consumption?.unit ?? null,
+            lines: JSON.stringify(bill.lines),
+            cancelled: bill.cancelled,
+          })
+          .execute(),
+      );
+      return (await this.bill(id)) as Bill;
+    },
+
+    async bill(id) {
+      const row = await billsWithPaid().where('bills.id', '=', id).executeTakeFirst();
+      return row && toBill(row);
+    },
+
+    async bills(customerId, options = {}) {
+      let q = billsWithPaid().where('bills.customer_id', '=', customerId);
+      if (options.accountId) q = q.where('bills.account_id', '=', options.accountId);
+      const rows = await q
+        .orderBy('bills.period_end', 'desc')
+        .limit(options.limit ?? 24)
+        .execute();
+      return rows.map(toBill);
+    },
+
+    async openBills(customerId) {
+      const rows = await db
+        .selectFrom(billsWithPaid().where('bills.customer_id', '=', customerId).as('b'))
+        .selectAll()
+        .where('b.cancelled', '=', false)
+        .whereRef('b.paid_cents', '<', 'b.amount_cents')
+        .orderBy('b.due_on')
+        .execute();
+      return rows.map(toBill);
+    },
+
+    async comparables(bill) {
+      const before = (end: string) =>
+        billsWithPaid()
+          .where('bills.account_id', '=', bill.accountId)
+          .where('bills.cancelled', '=', false)
+          .where('bills.period_end', '<', end)
+          .orderBy('bills.period_end', 'desc')
+          .limit(1)
+          .executeTakeFirst();
+      const previous = await before(bill.periodStart);
+      // The bill whose period covers the same dates one year earlier.
+      const yearAgoStart = DateTime.fromISO(bill.periodStart).minus({ years: 1 }).toISODate() as string;
+      const yearAgoEnd = DateTime.fromISO(bill.periodEnd).minus({ years: 1 }).toISODate() as string;
+      const yearAgo = await billsWithPaid()
+        .where('bills.account_id', '=', bill.accountId)
+        .where('bills.cancelled', '=', false)
+        .where('bills.period_start', '<=', yearAgoEnd)
+        .where('bills.period_end', '>=', yearAgoStart)
+        .orderBy(sql`abs(bills.period_start - ${yearAgoStart}::date)`)
+        .limit(1)
+        .executeTakeFirst();
+      return { previous: previous && toBill(previous), yearAgo: yearAgo && toBill(yearAgo) };
+    },
+
+    async recordPayment(input) {
+      const payment = parseInput(PaymentInput, input, 'payment');
+      if (payment.billId) {
+        const bill = await db
+          .selectFrom('bills')
+          .select('customer_id')
+          .where('id', '=', payment.billId)
+          .executeTakeFirst();
+        if (!bill) throw notFound('bill', payment.billId);
+        if (bill.customer_id !== payment.customerId) {
+          throw invalidInput(`bill ${payment.billId} belongs to another customer`, [
+            { path: 'billId', message: 'belongs to another customer' },
+          ]);
+        }
+      }
+      const row = await translating('payment', () =>
+        db
+          .insertInto('payments')
+          .values({
+            id: newId(),
+            customer_id: payment.customerId,
+            bill_id: payment.billId,
+            amount_cents: payment.amountCents,
+            paid_at: payment.paidAt,
+            method: payment.method,
+            channel: payment.channel,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+      return toPayment(row);
+    },
+
+    async payments(customerId, options = {}) {
+      const rows = await db
+        .selectFrom('payments')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .orderBy('paid_at', 'desc')
+        .limit(options.limit ?? 50)
+        .execute();
+      return rows.map(toPayment);
+    },
+  };
+}
+
+function toBill(row: Selectable<BillsTable> & { paid_cents: number | null }): Bill {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    customerId: row.customer_id,
+    number: row.number,
+    periodStart: row.period_start,
+    periodEnd: row.period_end,
+    issuedOn: row.issued_on,
+    dueOn: row.due_on,
+    currency: 'EUR',
+    amountCents: row.amount_cents,
+    consumption:
+      row.consumption_quantity === null || row.consumption_unit === null
+        ? null
+        : { quantity: Number(row.consumption_quantity), unit: row.consumption_unit as Bill['lines'][number]['unit'] & string },
+    lines: row.lines as BillLine[],
+    cancelled: row.cancelled,
+    paidCents: row.paid_cents ?? 0,
+  };
+}
+
+function toPayment(row: Selectable<PaymentsTable>): Payment {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    billId: row.bill_id,
+    amountCents: row.amount_cents,
+    paidAt: row.paid_at,
+    method: row.method as Payment['method'],
+    channel: row.channel,
+  };
+}

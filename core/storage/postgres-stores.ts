@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
+import type { CustomerDirectory } from '../customers.ts';
+import type { Billing } from '../billing.ts';
+import type { AdvisorRoster } from '../advisors.ts';
+import type { InteractionLog } from '../interactions.ts';
+import type { SurveyAnswers } from '../surveys.ts';
+import type { ChannelRegistry } from '../channels.ts';
+import type { StaffDirectory } from '../staff.ts';
+import { createPostgresCustomerDirectory } from './postgres-customer-directory.ts';
+import { createPostgresBilling } from './postgres-billing.ts';
+import { createPostgresAdvisorRoster } from './postgres-advisor-roster.ts';
+import { createPostgresInteractionLog } from './postgres-interaction-log.ts';
+import { createPostgresSurveyAnswers } from './postgres-survey-answers.ts';
+import { createPostgresChannelRegistry } from './postgres-channel-registry.ts';
+import { createPostgresStaffDirectory } from './postgres-staff-directory.ts';
+import type { Database } from './schema.ts';
+
+/** Every port core persists, on one database. */
+export interface Stores {
+  customers: CustomerDirectory;
+  billing: Billing;
+  advisors: AdvisorRoster;
+  interactions: InteractionLog;
+  surveys: SurveyAnswers;
+  channels: ChannelRegistry;
+  staff: StaffDirectory;
+}
+
+export function createPostgresStores(
+  db: Kysely<Database>,
+  options: { newId?: () => string; clock?: Clock; journeyWindowDays?: number } = {},
+): Stores {
+  const newId = options.newId ?? randomUUID;
+  const clock = options.clock ?? systemClock;
+  return {
+    customers: createPostgresCustomerDirectory(db, newId),
+    billing: createPostgresBilling(db, newId),
+    advisors: createPostgresAdvisorRoster(db, newId),
+    interactions: createPostgresInteractionLog(db, {
+      newId,
+      ...(options.journeyWindowDays ? { journeyWindowDays: options.journeyWindowDays } : {}),
+    }),
+    surveys: createPostgresSurveyAnswers(db, newId),
+    channels: createPostgresChannelRegistry(db),
+    staff: createPostgresStaffDirectory(db, newId, clock),
+  };
+}

@@ -1,0 +1,158 @@
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Dates travel as 'YYYY-MM-DD' strings both ways (the pg driver is told not to parse them). */
+type CalendarDate = ColumnType<string, string, string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface ChannelsTable {
+  code: string;
+  name: string;
+  kind: string;
+  touchpoints: Json<{ code: string; name: string }[]>;
+}
+
+export interface CustomersTable {
+  id: string;
+  first_name: string;
+  last_name: string;
+  locale: string;
+  phone: string | null;
+  email: string | null;
+  segment: string;
+  preferred_medium: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface ConsentsTable {
+  id: string;
+  customer_id: string;
+  purpose: string;
+  medium: string | null;
+  granted: boolean;
+  given_at: Timestamp;
+  source: string;
+}
+
+export interface AccountsTable {
+  id: string;
+  customer_id: string;
+  number: string;
+  kind: string;
+  supply_address: string;
+  tariff: string;
+  started_on: CalendarDate;
+  closed_on: CalendarDate | null;
+}
+
+export interface BillsTable {
+  id: string;
+  account_id: string;
+  customer_id: string;
+  number: string;
+  period_start: CalendarDate;
+  period_end: CalendarDate;
+  issued_on: CalendarDate;
+  due_on: CalendarDate;
+  currency: Generated<string>;
+  amount_cents: number;
+  consumption_quantity: ColumnType<string | null, number | null, number | null>;
+  consumption_unit: string | null;
+  lines: Json<unknown[]>;
+  cancelled: Generated<boolean>;
+}
+
+export interface PaymentsTable {
+  id: string;
+  customer_id: string;
+  bill_id: string | null;
+  amount_cents: number;
+  paid_at: Timestamp;
+  method: string;
+  channel: string;
+}
+
+export interface StaffUsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface StaffSessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface AdvisorsTable {
+  id: string;
+  name: string;
+  email: string;
+  languages: string[];
+  topics: string[];
+  time_zone: string;
+  working_hours: Json<unknown[]>;
+  staff_user_id: string | null;
+}
+
+export interface AppointmentsTable {
+  id: string;
+  customer_id: string;
+  advisor_id: string;
+  topic: string;
+  locale: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  status: string;
+  booked_via: string;
+  journey_id: string | null;
+  cancel_reason: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface InteractionsTable {
+  id: string;
+  customer_id: string | null;
+  channel: string;
+  touchpoint: string;
+  direction: string;
+  reason: string;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  outcome: string;
+  journey_id: string;
+  journey_step: number;
+  handoff_from_id: string | null;
+  source: Generated<string>;
+  external_id: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+export interface SurveyAnswersTable {
+  id: string;
+  interaction_id: string;
+  metric: string;
+  score: number;
+  comment: string | null;
+  answered_at: Timestamp;
+}
+
+export interface Database {
+  channels: ChannelsTable;
+  customers: CustomersTable;
+  consents: ConsentsTable;
+  accounts: AccountsTable;
+  bills: BillsTable;
+  payments: PaymentsTable;
+  staff_users: StaffUsersTable;
+  staff_sessions: StaffSessionsTable;
+  advisors: AdvisorsTable;
+  appointments: AppointmentsTable;
+  interactions: InteractionsTable;
+  survey_answers: SurveyAnswersTable;
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+/** Languages the product speaks; every customer-facing string exists in each. */
+export const locales = ['it-IT', 'en-US'] as const;
+export const Locale = z.enum(locales);
+export type Locale = z.infer<typeof Locale>;
+
+/** The media an organisation can reach a customer through, each needing its own consent. */
+export const contactMedia = ['email', 'sms', 'phone', 'post'] as const;
+export const ContactMedium = z.enum(contactMedia);
+export type ContactMedium = z.infer<typeof ContactMedium>;
+
+export const segments = ['residential', 'senior', 'young', 'family', 'small_business', 'vulnerable'] as const;
+export const Segment = z.enum(segments);
+export type Segment = z.infer<typeof Segment>;
+
+export const Uuid = z.uuid({ error: 'must be a UUID' });
+
+/** A stable lower_snake identifier: a channel code, a contact reason, a topic. */
+export const Slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be lower_snake_case, starting with a letter' });
+
+export const IsoDate = z.iso.date({ error: 'must be a date like 2026-03-29' });
+export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' });
+
+/** Money is always integer cents of one currency, never floating point. */
+export const Cents = z.number().int({ error: 'must be whole cents' });
