@@ -5,20 +5,24 @@ import { Uuid } from './vocabulary.ts';
 export const surveyScales = { nps: [0, 10], csat: [1, 5], ces: [1, 7] } as const;
 export type SurveyMetric = keyof typeof surveyScales;
 
-export const SurveyAnswerInput = z
-  .object({
-    interactionId: Uuid,
-    metric: z.enum(['nps', 'csat', 'ces']),
-    score: z.number().int({ error: 'must be a whole number' }),
-    comment: z.string().trim().max(2000).nullable().default(null),
-    answeredAt: z.coerce.date(),
-  })
-  .superRefine((answer, ctx) => {
-    const [min, max] = surveyScales[answer.metric];
-    if (answer.score < min || answer.score > max) {
-      ctx.addIssue({ code: 'custom', path: ['score'], message: `${answer.metric} is scored ${min} to ${max}` });
-    }
-  });
+const scoreOnItsScale = (answer: { metric: SurveyMetric; score: number }, ctx: z.RefinementCtx) => {
+  const [min, max] = surveyScales[answer.metric];
+  if (answer.score < min || answer.score > max) {
+    ctx.addIssue({ code: 'custom', path: ['score'], message: `${answer.metric} is scored ${min} to ${max}` });
+  }
+};
+
+const answerFields = {
+  metric: z.enum(['nps', 'csat', 'ces']),
+  score: z.number().int({ error: 'must be a whole number' }),
+  comment: z.string().trim().max(2000).nullable().default(null),
+  answeredAt: z.coerce.date().default(() => new Date()),
+};
+
+/** An answer as a channel collects it, about a contact it already knows. */
+export const SurveyAnswerBody = z.object(answerFields).superRefine(scoreOnItsScale);
+
+export const SurveyAnswerInput = z.object({ interactionId: Uuid, ...answerFields }).superRefine(scoreOnItsScale);
 export type SurveyAnswerInput = z.input<typeof SurveyAnswerInput>;
 export type SurveyAnswer = z.infer<typeof SurveyAnswerInput> & { id: string };
 

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  createCustomerContext,
+  createPostgresStores,
+  openDatabase,
+  standardChannels,
+  systemClock,
+  type Clock,
+  type StorageHandle,
+  type Stores,
+} from '../core/index.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+import { createHttpApp } from './http/server.ts';
+
+export const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
+export function openConfiguredDatabase(config: Config): Promise<StorageHandle> {
+  return config.DATABASE_URL
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
+    : openDatabase({ kind: 'embedded', dataDir: resolve(config.DATA_DIR) });
+}
+
+/** Builds everything the server needs on an open database: the one place parts are wired together. */
+export async function composeApp(options: {
+  storage: StorageHandle;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'>;
+  logger: Logger;
+  clock?: Clock;
+  isAccepting?: () => boolean;
+}) {
+  const clock = options.clock ?? systemClock;
+  const stores: Stores = createPostgresStores(options.storage.db, { clock });
+  for (const channel of standardChannels) {
+    if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
+  }
+  const context = createCustomerContext({ ...stores, clock });
+  const http = createHttpApp({
+    storage: options.storage,
+    stores,
+    context,
+    clock,
+    logger: options.logger,
+    version,
+    publicUrl: options.config.PUBLIC_URL,
+    sessionTtlMs: options.config.SESSION_TTL_HOURS * 3_600_000,
+    secureCookie: options.config.COOKIE_SECURE,
+    ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
+  });
+  return { stores, context, clock, app: http.app, responses: http.responses };
+}

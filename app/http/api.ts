@@ -1,0 +1,126 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { ChannelPilotError, can, fieldIssues, invalidInput, type Permission, type StaffUser } from '../../core/index.ts';
+import { ProblemSchema } from './api-schemas.ts';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+  method: Method;
+  /** Express-style path: `/api/customers/:id`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** `public` routes need no login; every other route needs a staff session with this permission. */
+  permission: Permission | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /**
+   * What a successful call returns, as JSON. It documents the route; the API tests check real
+   * answers against it (handlers return domain objects, whose dates serialize to ISO strings).
+   */
+  response: R | null;
+  status?: 200 | 201 | 204;
+  handler: (input: {
+    params: z.output<P>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    staff: StaffUser | undefined;
+    req: Request;
+    res: Response;
+  }) => Promise<unknown>;
+}
+
+/** The staff user a session middleware put on the request. */
+export function staffOf(res: Response): StaffUser | undefined {
+  return res.locals.staff as StaffUser | undefined;
+}
+
+/**
+ * Routes declared once: the same zod schemas validate requests and describe them in the
+ * OpenAPI document, so the two cannot drift apart.
+ */
+export function createApi() {
+  const router = Router();
+  const paths: ZodOpenApiPathsObject = {};
+  const responses = new Map<string, z.ZodType>();
+
+  function route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+    spec: RouteSpec<P, Q, B, R>,
+  ): void {
+    const status = spec.status ?? 200;
+    router[spec.method](spec.path, async (req, res) => {
+      const staff = staffOf(res);
+      if (spec.permission !== 'public') {
+        if (!staff) throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
+        if (!can(staff.role, spec.permission)) {
+          throw new ChannelPilotError('forbidden', `the ${staff.role} role may not ${spec.permission.replace(':', ' ')}`);
+        }
+      }
+      const params = validate(spec.params, req.params, 'path');
+      const query = validate(spec.query, req.query, 'query');
+      if (spec.body && !req.is('application/json')) {
+        throw invalidInput('the request body must be JSON (Content-Type: application/json)');
+      }
+      const body = validate(spec.body, req.body ?? {}, 'body');
+      const result = await spec.handler({ params, query, body, staff, req, res } as never);
+      if (res.headersSent) return;
+      if (status === 204) res.status(204).end();
+      else res.status(status).json(result);
+    });
+
+    const openApiPath = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    responses.set(`${spec.method.toUpperCase()} ${openApiPath}`, spec.response ?? z.undefined());
+    const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } };
+    paths[openApiPath] = {
+      ...paths[openApiPath],
+      [spec.method]: {
+        summary: spec.summary,
+        tags: [spec.tag],
+        ...(spec.permission === 'public' ? { security: [] } : { description: `Requires the \`${spec.permission}\` permission.` }),
+        requestParams: {
+          ...(spec.params ? { path: spec.params } : {}),
+          ...(spec.query ? { query: spec.query } : {}),
+        },
+        ...(spec.body ? { requestBody: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        responses: {
+          [status]: spec.response
+            ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
+            : { description: 'Done' },
+          '4XX': problem,
+          ...(spec.permission === 'public' ? {} : { '401': problem, '403': problem }),
+        },
+      },
+    };
+  }
+
+  function document(info: { version: string; serverUrl: string }) {
+    return createDocument({
+      openapi: '3.1.0',
+      info: {
+        title: 'channel-pilot',
+        version: info.version,
+        description: 'Customer context, channels and pilots. Staff authenticate with the session cookie set by /api/auth/login.',
+      },
+      servers: [{ url: info.serverUrl }],
+      security: [{ session: [] }],
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      paths,
+    });
+  }
+
+  return { router, route, document, responses };
+}
+
+export const SESSION_COOKIE = 'cp_session';
+
+function validate<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
+  if (!schema) return {};
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = fieldIssues(result.error, where);
+  throw invalidInput(`invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+}

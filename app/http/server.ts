@@ -1,0 +1,56 @@
+import express from 'express';
+import type { Clock, CustomerContext, StorageHandle, Stores } from '../../core/index.ts';
+import type { Logger } from '../logger.ts';
+import { createApi } from './api.ts';
+import { problemHandler, notFoundHandler } from './problem.ts';
+import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
+import { registerCustomerRoutes } from './customer-routes.ts';
+
+export interface HttpAppOptions {
+  storage: StorageHandle;
+  stores: Stores;
+  context: CustomerContext;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  publicUrl: string;
+  sessionTtlMs: number;
+  secureCookie: boolean;
+  /** False while the app is shutting down, so the load balancer stops sending traffic. */
+  isAccepting?: () => boolean;
+}
+
+/** The HTTP surface: health, the API and its OpenAPI document. Channels mount their routers beside it. */
+export function createHttpApp(options: HttpAppOptions) {
+  const { storage, stores, logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const accepting = options.isAccepting?.() ?? true;
+    const database = accepting && (await storage.ping());
+    res.status(accepting && database ? 200 : 503).json({
+      status: accepting && database ? 'ready' : 'not_ready',
+      database: database ? 'up' : 'down',
+      shuttingDown: !accepting,
+    });
+  });
+
+  const api = createApi();
+  registerAuthRoutes(api, { staff: stores.staff, sessionTtlMs: options.sessionTtlMs, secureCookie: options.secureCookie });
+  registerCustomerRoutes(api, { stores, context: options.context, clock: options.clock });
+  const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
+
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
+  app.use(api.router);
+  app.use(notFoundHandler);
+  app.use(problemHandler(logger));
+  return { app, responses: api.responses };
+}

@@ -1,0 +1,81 @@
+import type { Stores } from '../../core/index.ts';
+
+export const FIXED_NOW = new Date('2026-03-10T10:00:00+01:00');
+export const fixedClock = { now: () => FIXED_NOW };
+
+let counter = 0;
+const unique = () => `${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+/**
+ * A gas customer with three bills: the same winter period a year ago, the previous period,
+ * and the current one (higher, because of more gas and a higher energy price), plus a
+ * payment of the previous bill.
+ */
+export async function gasCustomer(stores: Stores, overrides: { email?: string | null } = {}) {
+  const customer = await stores.customers.create({
+    firstName: 'Giulia',
+    lastName: `Rossi-${unique()}`,
+    locale: 'it-IT',
+    phone: '+393331234567',
+    email: overrides.email === undefined ? 'giulia.rossi@example.it' : overrides.email,
+    segment: 'family',
+    preferredMedium: 'sms',
+    consents: [
+      { purpose: 'data_processing', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
+      { purpose: 'contact', medium: 'email', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
+      { purpose: 'contact', medium: 'sms', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
+    ],
+  });
+  const account = await stores.customers.addAccount({
+    customerId: customer.id,
+    number: `GAS-${unique()}`,
+    kind: 'gas',
+    supplyAddress: 'Via Roma 1, 20121 Milano MI',
+    tariff: 'Gas Casa Variabile',
+    startedOn: '2023-06-01',
+  });
+  const bill = (number: string, start: string, end: string, issued: string, due: string, smc: number, energy: number, transport: number) =>
+    stores.billing.issueBill({
+      accountId: account.id,
+      number: `${number}-${unique()}`,
+      periodStart: start,
+      periodEnd: end,
+      issuedOn: issued,
+      dueOn: due,
+      consumption: { quantity: smc, unit: 'Smc' },
+      lines: [
+        { code: 'energy', description: 'Materia gas naturale', amountCents: energy, quantity: smc, unit: 'Smc' },
+        { code: 'transport', description: 'Trasporto e gestione contatore', amountCents: transport },
+        { code: 'vat', description: 'IVA', amountCents: Math.round((energy + transport) * 0.1) },
+      ],
+    });
+  const yearAgo = await bill('Y', '2025-01-01', '2025-02-28', '2025-03-05', '2025-03-25', 300, 30000, 6000);
+  const previous = await bill('P', '2025-11-01', '2025-12-31', '2026-01-05', '2026-01-25', 250, 27500, 6000);
+  const current = await bill('C', '2026-01-01', '2026-02-28', '2026-03-05', '2026-03-25', 350, 42000, 6500);
+  await stores.billing.recordPayment({
+    customerId: customer.id,
+    billId: previous.id,
+    amountCents: previous.amountCents,
+    paidAt: '2026-01-20T10:00:00Z',
+    method: 'direct_debit',
+    channel: 'bank',
+  });
+  await stores.billing.recordPayment({
+    customerId: customer.id,
+    billId: yearAgo.id,
+    amountCents: yearAgo.amountCents,
+    paidAt: '2025-03-30T10:00:00Z',
+    method: 'card',
+    channel: 'web',
+  });
+  return { customer, account, yearAgo, previous, current };
+}
+
+export const staffPassword = 'correct horse battery staple';
+
+export async function staffUsers(stores: Stores) {
+  const suffix = unique();
+  const make = (role: 'advisor' | 'pilot_manager' | 'admin') =>
+    stores.staff.addUser({ username: `${role}-${suffix}`, displayName: role, role, password: staffPassword });
+  return { advisor: await make('advisor'), manager: await make('pilot_manager'), admin: await make('admin') };
+}
