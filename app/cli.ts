@@ -1,0 +1,200 @@
+import { createInterface } from 'node:readline';
+import { randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { ChannelPilotError, createPostgresBulkLoader, roles, type Role, type StorageHandle } from '../core/index.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { composeApp, openConfiguredDatabase, version } from './compose.ts';
+import { gracefulShutdown } from './server-lifecycle.ts';
+import { createDemoStaff, formatCredentials } from './demo-staff.ts';
+import { seedDemoData } from './seed/demo-data.ts';
+
+const program = new Command()
+  .name('channel-pilot')
+  .description('Pilot new contact channels on one shared customer context, and decide with evidence.')
+  .version(version);
+
+program
+  .command('start')
+  .description('Serve the app (seeds the demo data on first start unless SEED_DEMO_DATA=false)')
+  .action(() => run(start));
+
+program
+  .command('seed')
+  .description('Create the deterministic demo dataset (skipped when the database already has customers)')
+  .option('--customers <n>', 'customers to create', positiveInt)
+  .option('--interactions <n>', 'interactions to create', positiveInt)
+  .option('--seed <n>', 'random seed: the same seed gives the same data', positiveInt, 42)
+  .action((options: { customers?: number; interactions?: number; seed: number }) =>
+    run(async (config, logger) => {
+      await withDatabase(config, async (storage) => {
+        await seed(storage, config, logger, options);
+      });
+    }),
+  );
+
+const user = program.command('user').description('Manage staff users');
+user
+  .command('add')
+  .description('Create a staff user; prints a generated password unless one is piped in with --password-stdin')
+  .requiredOption('--username <name>', 'login name')
+  .requiredOption('--role <role>', `one of ${roles.join(', ')}`, (value: string) => {
+    if (!(roles as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${roles.join(', ')}`);
+    return value as Role;
+  })
+  .option('--name <display>', 'name shown to colleagues')
+  .option('--password-stdin', 'read the password from standard input')
+  .action((options: { username: string; role: Role; name?: string; passwordStdin?: boolean }) =>
+    run(async (config) => {
+      const password = options.passwordStdin ? await readLine() : randomBytes(12).toString('base64url');
+      await withDatabase(config, async (storage) => {
+        const { stores } = await composeApp({ storage, config, logger: createLogger({ level: 'silent' }) });
+        const created = await stores.staff.addUser({
+          username: options.username,
+          role: options.role,
+          displayName: options.name ?? options.username,
+          password,
+        });
+        console.log(`created ${created.role} ${created.username}`);
+        if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+      });
+    }),
+  );
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date and exit')
+  .action(() =>
+    run(async (config) => {
+      await withDatabase(config, async (storage) => {
+        console.log(`schema up to date on the ${storage.kind} database`);
+      });
+    }),
+  );
+
+await program.parseAsync();
+
+async function start(config: Config, logger: Logger): Promise<void> {
+  const storage = await openConfiguredDatabase(config);
+  let accepting = true;
+  const { app, stores } = await composeApp({ storage, config, logger, isAccepting: () => accepting });
+  if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
+    await seed(storage, config, logger, {});
+  }
+  const server = app.listen(config.PORT, config.HOST);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  logger.info({ port, database: storage.kind }, 'listening');
+  console.log(
+    [
+      `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
+      `  API:       ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
+      `  OpenAPI:   ${config.PUBLIC_URL}/api/openapi.json`,
+      `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
+    ].join('\n'),
+  );
+  const shutdown = gracefulShutdown({
+    server,
+    logger,
+    timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+    beforeClose: () => {
+      accepting = false;
+    },
+    afterClose: () => storage.close(),
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void shutdown(signal).then(() => process.exit(0));
+    });
+  }
+}
+
+async function seed(
+  storage: StorageHandle,
+  config: Config,
+  logger: Logger,
+  options: { customers?: number; interactions?: number; seed?: number },
+): Promise<void> {
+  const { stores } = await composeApp({ storage, config, logger });
+  const bars = new cliProgress.MultiBar(
+    { format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  const phases = new Map<string, cliProgress.SingleBar>();
+  const started = Date.now();
+  const summary = await seedDemoData({
+    stores,
+    bulk: createPostgresBulkLoader(storage.db),
+    customers: options.customers ?? config.SEED_CUSTOMERS,
+    interactions: options.interactions ?? config.SEED_INTERACTIONS,
+    seed: options.seed ?? 42,
+    now: new Date(),
+    onProgress(phase, done, total) {
+      let bar = phases.get(phase);
+      if (!bar) {
+        bar = bars.create(total, 0, { phase: phase.padEnd(12) });
+        phases.set(phase, bar);
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+  });
+  bars.stop();
+  if (summary.skipped) {
+    console.log('the database already holds customers; demo data not added');
+  } else {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `demo data: ${summary.customers} customers, ${summary.accounts} accounts, ${summary.bills} bills, ` +
+        `${summary.payments} payments, ${summary.advisors} advisors, ${summary.interactions} interactions in ${seconds} s`,
+    );
+  }
+  if ((await stores.staff.count()) === 0) console.log(formatCredentials(await createDemoStaff(stores.staff)));
+}
+
+async function withDatabase(config: Config, work: (storage: StorageHandle) => Promise<void>): Promise<void> {
+  const storage = await openConfiguredDatabase(config);
+  try {
+    await work(storage);
+  } finally {
+    await storage.close();
+  }
+}
+
+/** Loads the configuration, runs the command, and turns failures into one clear message and a non-zero exit. */
+async function run(command: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
+  try {
+    const config = loadConfig(process.env);
+    await command(config, createLogger({ level: config.LOG_LEVEL }));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+    } else if (error instanceof ChannelPilotError) {
+      console.error(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+      for (const issue of error.issues) console.error(`  - ${issue.path}: ${issue.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number above zero');
+  return n;
+}
+
+async function readLine(): Promise<string> {
+  const rl = createInterface({ input: process.stdin });
+  for await (const line of rl) {
+    rl.close();
+    return line;
+  }
+  throw new ChannelPilotError('invalid_input', 'no password on standard input');
+}
