@@ -22,8 +22,20 @@ export async function gasCustomer(stores: Stores, overrides: { email?: string | 
     preferredMedium: 'sms',
     consents: [
       { purpose: 'data_processing', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
-      { purpose: 'contact', medium: 'email', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
-      { purpose: 'contact', medium: 'sms', granted: true, givenAt: '2024-01-10T09:00:00Z', source: 'paper_form' },
+      {
+        purpose: 'contact',
+        medium: 'email',
+        granted: true,
+        givenAt: '2024-01-10T09:00:00Z',
+        source: 'paper_form',
+      },
+      {
+        purpose: 'contact',
+        medium: 'sms',
+        granted: true,
+        givenAt: '2024-01-10T09:00:00Z',
+        source: 'paper_form',
+      },
     ],
   });
   const account = await stores.customers.addAccount({
@@ -34,7 +46,16 @@ export async function gasCustomer(stores: Stores, overrides: { email?: string | 
     tariff: 'Gas Casa Variabile',
     startedOn: '2023-06-01',
   });
-  const bill = (number: string, start: string, end: string, issued: string, due: string, smc: number, energy: number, transport: number) =>
+  const bill = (
+    number: string,
+    start: string,
+    end: string,
+    issued: string,
+    due: string,
+    smc: number,
+    energy: number,
+    transport: number,
+  ) =>
     stores.billing.issueBill({
       accountId: account.id,
       number: `${number}-${unique()}`,
@@ -44,7 +65,13 @@ export async function gasCustomer(stores: Stores, overrides: { email?: string | 
       dueOn: due,
       consumption: { quantity: smc, unit: 'Smc' },
       lines: [
-        { code: 'energy', description: 'Materia gas naturale', amountCents: energy, quantity: smc, unit: 'Smc' },
+        {
+          code: 'energy',
+          description: 'Materia gas naturale',
+          amountCents: energy,
+          quantity: smc,
+          unit: 'Smc',
+        },
         { code: 'transport', description: 'Trasporto e gestione contatore', amountCents: transport },
         { code: 'vat', description: 'IVA', amountCents: Math.round((energy + transport) * 0.1) },
       ],

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ConfigError, ConfigSchema, loadConfig } from '../../app/config.ts';
+
+describe('configuration', () => {
+  it('runs on defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './.data',
+      PUBLIC_URL: 'http://localhost:3000',
+      COOKIE_SECURE: false,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+  });
+
+  it('lists every bad key at once, with the value it got', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://db', LOG_LEVEL: 'loud', SEED_DEMO_DATA: 'maybe' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'PORT',
+      'SEED_DEMO_DATA',
+    ]);
+    expect(problems.find((p) => p.startsWith('PORT'))).toBe('PORT="eighty": must be a number');
+  });
+
+  it('sends the session cookie only over HTTPS when the public address is https', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://pilot.example.com/' })).toMatchObject({
+      PUBLIC_URL: 'https://pilot.example.com',
+      COOKIE_SECURE: true,
+    });
+    expect(
+      loadConfig({ PUBLIC_URL: 'https://pilot.example.com', COOKIE_SECURE: 'false' }).COOKIE_SECURE,
+    ).toBe(false);
+  });
+
+  it('is documented key by key in the README', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(ConfigSchema.shape)) {
+      expect(readme, `README lacks ${key}`).toMatch(new RegExp(`^\\| \`${key}\` \\|`, 'm'));
+    }
+  });
+});

@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { login, printedCredentials, startApp } from '../support/app-process.ts';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'channel-pilot-start-'));
+// Always the embedded database here, even when the suite runs with DATABASE_URL set.
+const env = { DATABASE_URL: '', DATA_DIR: dataDir, SEED_CUSTOMERS: '120', SEED_INTERACTIONS: '1500' };
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('channel-pilot start', () => {
+  it('creates and seeds the embedded database on first start, prints logins once, and keeps the data across restarts', async () => {
+    const first = await startApp(env, 120_000);
+    let customers: number;
+    try {
+      expect(first.output()).toMatch(/is running on the embedded database/);
+      const credentials = printedCredentials(first.output());
+      expect(Object.keys(credentials).sort()).toEqual(['admin', 'advisor', 'manager']);
+      const ready = await fetch(`${first.baseUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      const cookie = await login(first.baseUrl, 'advisor', credentials.advisor as string);
+      const list = (await (
+        await fetch(`${first.baseUrl}/api/customers?limit=1`, { headers: { cookie } })
+      ).json()) as {
+        total: number;
+        items: { id: string }[];
+      };
+      customers = list.total;
+      expect(customers).toBe(120);
+      const context = await fetch(`${first.baseUrl}/api/customers/${list.items[0]?.id}/context`, {
+        headers: { cookie },
+      });
+      expect(context.status).toBe(200);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    expect(existsSync(join(dataDir, 'channel-pilot.pid'))).toBe(false);
+
+    const second = await startApp(env, 120_000);
+    try {
+      expect(printedCredentials(second.output())).toEqual({});
+      const manager = await login(
+        second.baseUrl,
+        'advisor',
+        printedCredentials(first.output()).advisor as string,
+      );
+      const list = (await (
+        await fetch(`${second.baseUrl}/api/customers?limit=1`, { headers: { cookie: manager } })
+      ).json()) as {
+        total: number;
+      };
+      expect(list.total).toBe(customers);
+    } finally {
+      expect(await second.stop()).toBe(0);
+    }
+  });
+
+  it('refuses to start with bad configuration, listing every bad key', () => {
+    const result = spawnSync(process.execPath, ['bin/channel-pilot.mjs', 'start'], {
+      env: { ...process.env, PORT: 'x', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'chatty' },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/invalid configuration/);
+    for (const key of ['PORT', 'DATABASE_URL', 'LOG_LEVEL']) expect(result.stderr).toContain(`${key}=`);
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+// Runs the real CLI in a child process, for the start-up test and the benchmarks.
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+export interface RunningApp {
+  baseUrl: string;
+  output: () => string;
+  stop: () => Promise<number | null>;
+  process: ChildProcess;
+}
+
+/** Starts the real CLI (`channel-pilot start`) and waits until it serves. */
+export async function startApp(env: Record<string, string>, timeoutMs = 600_000): Promise<RunningApp> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, 'start'],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', PORT: String(port), ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout?.on('data', (chunk) => (out += chunk));
+  child.stderr?.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start in time:\n${out}`)), timeoutMs);
+    const check = () => {
+      if (out.includes('is running')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    output: () => out,
+    process: child,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** The demo logins the app prints once on first start. */
+export function printedCredentials(output: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const match of output.matchAll(/username (\S+)\s+password (\S+)/g))
+    found[match[1] as string] = match[2] as string;
+  return found;
+}
+
+export async function login(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+}
