@@ -5,8 +5,14 @@ import tseslint from 'typescript-eslint';
 // or a channel's vendor SDK. A new channel is a new folder, never a change in core.
 const coreBoundary = {
   patterns: [
-    { group: ['**/app/**', '**/voice/**', '**/video/**', '**/web/**'], message: 'core/ must not import channels or app/.' },
-    { group: ['express', 'express/*', 'ask-sdk*', 'livekit*', '@livekit/*', '@google-cloud/*'], message: 'core/ must not depend on HTTP or channel SDKs.' },
+    {
+      group: ['**/app/**', '**/voice/**', '**/video/**', '**/web/**'],
+      message: 'core/ must not import channels or app/.',
+    },
+    {
+      group: ['express', 'express/*', 'ask-sdk*', 'livekit*', '@livekit/*', '@google-cloud/*'],
+      message: 'core/ must not depend on HTTP or channel SDKs.',
+    },
   ],
 };
 
@@ -18,10 +24,7 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': [
-        'error',
-        { selector: 'Decorator', message: 'No decorators.' },
-      ],
+      'no-restricted-syntax': ['error', { selector: 'Decorator', message: 'No decorators.' }],
     },
   },
   {

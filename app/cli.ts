@@ -2,7 +2,13 @@ import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { ChannelPilotError, createPostgresBulkLoader, roles, type Role, type StorageHandle } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  createPostgresBulkLoader,
+  roles,
+  type Role,
+  type StorageHandle,
+} from '../core/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version } from './compose.ts';
@@ -37,10 +43,13 @@ program
 const user = program.command('user').description('Manage staff users');
 user
   .command('add')
-  .description('Create a staff user; prints a generated password unless one is piped in with --password-stdin')
+  .description(
+    'Create a staff user; prints a generated password unless one is piped in with --password-stdin',
+  )
   .requiredOption('--username <name>', 'login name')
   .requiredOption('--role <role>', `one of ${roles.join(', ')}`, (value: string) => {
-    if (!(roles as readonly string[]).includes(value)) throw new InvalidArgumentError(`must be one of ${roles.join(', ')}`);
+    if (!(roles as readonly string[]).includes(value))
+      throw new InvalidArgumentError(`must be one of ${roles.join(', ')}`);
     return value as Role;
   })
   .option('--name <display>', 'name shown to colleagues')
@@ -122,7 +131,11 @@ async function seed(
 ): Promise<void> {
   const { stores } = await composeApp({ storage, config, logger });
   const bars = new cliProgress.MultiBar(
-    { format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true, clearOnComplete: false },
+    {
+      format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: false,
+    },
     cliProgress.Presets.shades_classic,
   );
   const phases = new Map<string, cliProgress.SingleBar>();

@@ -4,7 +4,8 @@ import { fieldIssues } from '../core/index.ts';
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
   .transform((v) => ['true', '1', 'yes'].includes(v));
-const whole = (min: number, max: number) => z.coerce.number({ error: 'must be a number' }).int().min(min).max(max);
+const whole = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int().min(min).max(max);
 
 /**
  * Every setting, read from the environment once at start. The description of each key is
@@ -12,30 +13,46 @@ const whole = (min: number, max: number) => z.coerce.number({ error: 'must be a 
  */
 export const ConfigSchema = z.object({
   PORT: whole(0, 65535).default(3000).describe('HTTP port to listen on.'),
-  HOST: z.string().min(1).default('0.0.0.0').describe('Interface to bind; `127.0.0.1` keeps the server local.'),
+  HOST: z
+    .string()
+    .min(1)
+    .default('0.0.0.0')
+    .describe('Interface to bind; `127.0.0.1` keeps the server local.'),
   PUBLIC_URL: z
     .url({ error: 'must be an absolute URL such as https://pilot.example.com' })
     .optional()
     .describe('The address people and providers reach the app at; defaults to `http://localhost:PORT`.'),
-  DATA_DIR: z.string().min(1).default('./.data').describe('Folder of the embedded database (used when `DATABASE_URL` is unset).'),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./.data')
+    .describe('Folder of the embedded database (used when `DATABASE_URL` is unset).'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'must be a postgres:// connection string' })
     .optional()
     .describe('PostgreSQL connection string; when set, the embedded database is not used.'),
-  DATABASE_POOL_SIZE: whole(1, 200).default(10).describe('Connections per app instance to PostgreSQL (the embedded database always uses one).'),
+  DATABASE_POOL_SIZE: whole(1, 200)
+    .default(10)
+    .describe('Connections per app instance to PostgreSQL (the embedded database always uses one).'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
     .describe('pino log level.'),
-  SESSION_TTL_HOURS: whole(1, 24 * 30).default(12).describe('How long a staff login lasts.'),
+  SESSION_TTL_HOURS: whole(1, 24 * 30)
+    .default(12)
+    .describe('How long a staff login lasts.'),
   COOKIE_SECURE: flag
     .optional()
     .describe('Send the session cookie only over HTTPS; defaults to true when `PUBLIC_URL` is https.'),
-  SEED_DEMO_DATA: flag.default(true).describe('Create the demo dataset on first start when the database is empty.'),
+  SEED_DEMO_DATA: flag
+    .default(true)
+    .describe('Create the demo dataset on first start when the database is empty.'),
   SEED_CUSTOMERS: whole(1, 1_000_000).default(3000).describe('Customers in the demo dataset.'),
   SEED_INTERACTIONS: whole(0, 10_000_000).default(60_000).describe('Interactions in the demo dataset.'),
-  SHUTDOWN_TIMEOUT_MS: whole(0, 600_000).default(10_000).describe('How long in-flight requests may take to finish on shutdown.'),
+  SHUTDOWN_TIMEOUT_MS: whole(0, 600_000)
+    .default(10_000)
+    .describe('How long in-flight requests may take to finish on shutdown.'),
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_URL: string; COOKIE_SECURE: boolean };
@@ -55,7 +72,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {
     throw new ConfigError(
-      fieldIssues(result.error).map((issue) => `${issue.path}=${JSON.stringify(env[issue.path] ?? '')}: ${issue.message}`),
+      fieldIssues(result.error).map(
+        (issue) => `${issue.path}=${JSON.stringify(env[issue.path] ?? '')}: ${issue.message}`,
+      ),
     );
   }
   const config = result.data;

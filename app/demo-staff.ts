@@ -10,7 +10,12 @@ export async function createDemoStaff(staff: StaffDirectory) {
   ];
   for (const user of users) {
     user.password = randomBytes(12).toString('base64url');
-    await staff.addUser({ username: user.username, displayName: `Demo ${user.role.replace('_', ' ')}`, role: user.role, password: user.password });
+    await staff.addUser({
+      username: user.username,
+      displayName: `Demo ${user.role.replace('_', ' ')}`,
+      role: user.role,
+      password: user.password,
+    });
   }
   return users;
 }

@@ -21,7 +21,10 @@ export function gracefulShutdown(options: {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const timer = setTimeout(() => {
-        logger.warn({ timeoutMs: options.timeoutMs }, 'requests still running at the shutdown deadline; closing them');
+        logger.warn(
+          { timeoutMs: options.timeoutMs },
+          'requests still running at the shutdown deadline; closing them',
+        );
         server.closeAllConnections();
       }, options.timeoutMs);
       await closed;

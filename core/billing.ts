@@ -27,7 +27,10 @@ export const BillInput = z
     lines: z.array(BillLine).min(1, { error: 'a bill has at least one line' }),
     cancelled: z.boolean().default(false),
   })
-  .refine((b) => b.periodStart <= b.periodEnd, { error: 'must not end before it starts', path: ['periodEnd'] })
+  .refine((b) => b.periodStart <= b.periodEnd, {
+    error: 'must not end before it starts',
+    path: ['periodEnd'],
+  })
   .refine((b) => b.issuedOn <= b.dueOn, { error: 'must not fall before the issue date', path: ['dueOn'] });
 export type BillInput = z.input<typeof BillInput>;
 
@@ -118,7 +121,10 @@ export function balance(openBills: readonly Bill[], today: string): Balance {
     nextDue:
       firstDue === undefined
         ? null
-        : { dueOn: firstDue, amountCents: sum(upcoming.filter((b) => b.dueOn === firstDue).map((b) => b.owedCents)) },
+        : {
+            dueOn: firstDue,
+            amountCents: sum(upcoming.filter((b) => b.dueOn === firstDue).map((b) => b.owedCents)),
+          },
     openBills: open,
   };
 }
@@ -197,15 +203,28 @@ export function compareBill(current: Bill, previous?: Bill, yearAgo?: Bill): Bil
         }
       : null,
     dailyConsumption: current.consumption
-      ? { current: perDay(current) ?? 0, previous: perDay(sameUnit(previous)), yearAgo: perDay(sameUnit(yearAgo)) }
+      ? {
+          current: perDay(current) ?? 0,
+          previous: perDay(sameUnit(previous)),
+          yearAgo: perDay(sameUnit(yearAgo)),
+        }
       : null,
     lines,
-    direction: !vsPrevious ? 'no_previous' : vsPrevious.delta > 0 ? 'higher' : vsPrevious.delta < 0 ? 'lower' : 'same',
+    direction: !vsPrevious
+      ? 'no_previous'
+      : vsPrevious.delta > 0
+        ? 'higher'
+        : vsPrevious.delta < 0
+          ? 'lower'
+          : 'same',
   };
 }
 
 function change(current: number, earlier: number): Change {
-  return { delta: round(current - earlier, 3), ratio: earlier === 0 ? null : round((current - earlier) / earlier, 4) };
+  return {
+    delta: round(current - earlier, 3),
+    ratio: earlier === 0 ? null : round((current - earlier) / earlier, 4),
+  };
 }
 
 function optionalChange(current: number, earlier: number | undefined): Change | null {

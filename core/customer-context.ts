@@ -49,7 +49,11 @@ export function createCustomerContext(options: {
       const openBills = [];
       for (const bill of open) {
         const { previous, yearAgo } = await billing.comparables(bill);
-        openBills.push({ ...bill, status: billStatus(bill, today), comparison: compareBill(bill, previous, yearAgo) });
+        openBills.push({
+          ...bill,
+          status: billStatus(bill, today),
+          comparison: compareBill(bill, previous, yearAgo),
+        });
       }
       return {
         profile,

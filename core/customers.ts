@@ -125,5 +125,7 @@ export function reachableMedia(customer: Customer, history: readonly Consent[]):
   const media = inForce
     .filter((c) => c.purpose === 'contact' && c.granted && c.medium !== null && hasAddress[c.medium])
     .map((c) => c.medium as ContactMedium);
-  return media.sort((a, b) => Number(b === customer.preferredMedium) - Number(a === customer.preferredMedium));
+  return media.sort(
+    (a, b) => Number(b === customer.preferredMedium) - Number(a === customer.preferredMedium),
+  );
 }

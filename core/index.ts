@@ -14,3 +14,9 @@ export * from './customer-context.ts';
 export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
 export type { Database } from './storage/schema.ts';
+export {
+  createPostgresBulkLoader,
+  type BulkLoader,
+  type BillRecord,
+  type CustomerRecord,
+} from './storage/postgres-bulk-loader.ts';

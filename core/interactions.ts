@@ -90,7 +90,8 @@ export function createJourneyTracker(options: { windowDays?: number; newId: () =
       } else {
         placed = { journeyId: options.newId(), journeyStep: 1 };
       }
-      if (key !== null) open.set(key, { journeyId: placed.journeyId, step: placed.journeyStep, lastAt: contact.startedAt });
+      if (key !== null)
+        open.set(key, { journeyId: placed.journeyId, step: placed.journeyStep, lastAt: contact.startedAt });
       return placed;
     },
   };

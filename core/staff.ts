@@ -58,7 +58,12 @@ export interface StaffDirectory {
   count(): Promise<number>;
 }
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 // N=2^15, r=8: ~50 ms per hash on this class of machine; memory 32 MiB.
 const KDF = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 

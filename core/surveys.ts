@@ -22,7 +22,9 @@ const answerFields = {
 /** An answer as a channel collects it, about a contact it already knows. */
 export const SurveyAnswerBody = z.object(answerFields).superRefine(scoreOnItsScale);
 
-export const SurveyAnswerInput = z.object({ interactionId: Uuid, ...answerFields }).superRefine(scoreOnItsScale);
+export const SurveyAnswerInput = z
+  .object({ interactionId: Uuid, ...answerFields })
+  .superRefine(scoreOnItsScale);
 export type SurveyAnswerInput = z.input<typeof SurveyAnswerInput>;
 export type SurveyAnswer = z.infer<typeof SurveyAnswerInput> & { id: string };
 

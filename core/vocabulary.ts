@@ -22,7 +22,10 @@ export const Slug = z
   .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be lower_snake_case, starting with a letter' });
 
 export const IsoDate = z.iso.date({ error: 'must be a date like 2026-03-29' });
-export const IsoDateTime = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' });
+export const IsoDateTime = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 date-time with offset',
+});
 
 /** Money is always integer cents of one currency, never floating point. */
 export const Cents = z.number().int({ error: 'must be whole cents' });

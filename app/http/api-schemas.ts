@@ -83,7 +83,11 @@ export const BillComparisonSchema = z
   .object({
     billId: Id,
     against: z.object({ previous: Id.nullable(), yearAgo: Id.nullable() }),
-    periodDays: z.object({ current: z.number(), previous: z.number().nullable(), yearAgo: z.number().nullable() }),
+    periodDays: z.object({
+      current: z.number(),
+      previous: z.number().nullable(),
+      yearAgo: z.number().nullable(),
+    }),
     amount: z.object({ vsPrevious: Change, vsYearAgo: Change }),
     consumption: z.object({ unit: z.string(), vsPrevious: Change, vsYearAgo: Change }).nullable(),
     dailyConsumption: z
@@ -101,7 +105,10 @@ export const BillComparisonSchema = z
     ),
     direction: z.enum(['higher', 'lower', 'same', 'no_previous']),
   })
-  .meta({ id: 'BillComparison', description: 'Why a bill is higher or lower: against the previous period and a year before.' });
+  .meta({
+    id: 'BillComparison',
+    description: 'Why a bill is higher or lower: against the previous period and a year before.',
+  });
 
 const BillStatus = z.enum(['paid', 'partially_paid', 'unpaid', 'overdue', 'cancelled']);
 
@@ -225,7 +232,13 @@ export const BalanceSchema = z
     overdueCents: z.number().int(),
     nextDue: z.object({ dueOn: Day, amountCents: z.number().int() }).nullable(),
     openBills: z.array(
-      z.object({ billId: Id, number: z.string(), dueOn: Day, owedCents: z.number().int(), status: BillStatus }),
+      z.object({
+        billId: Id,
+        number: z.string(),
+        dueOn: Day,
+        owedCents: z.number().int(),
+        status: BillStatus,
+      }),
     ),
   })
   .meta({ id: 'Balance', description: 'What the customer owes, and by when.' });
@@ -242,7 +255,15 @@ export const CustomerContextSchema = z
     upcomingAppointments: z.array(AppointmentSchema),
     recentInteractions: z.array(InteractionSchema),
   })
-  .meta({ id: 'CustomerContext', description: 'Everything an advisor or a channel needs about one customer, in one call.' });
+  .meta({
+    id: 'CustomerContext',
+    description: 'Everything an advisor or a channel needs about one customer, in one call.',
+  });
 
 export const page = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+  z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });

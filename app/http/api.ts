@@ -1,13 +1,25 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { ChannelPilotError, can, fieldIssues, invalidInput, type Permission, type StaffUser } from '../../core/index.ts';
+import {
+  ChannelPilotError,
+  can,
+  fieldIssues,
+  invalidInput,
+  type Permission,
+  type StaffUser,
+} from '../../core/index.ts';
 import { ProblemSchema } from './api-schemas.ts';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
-export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+export interface RouteSpec<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  R extends z.ZodType,
+> {
   method: Method;
   /** Express-style path: `/api/customers/:id`. */
   path: string;
@@ -55,9 +67,13 @@ export function createApi() {
     router[spec.method](spec.path, async (req, res) => {
       const staff = staffOf(res);
       if (spec.permission !== 'public') {
-        if (!staff) throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
+        if (!staff)
+          throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
         if (!can(staff.role, spec.permission)) {
-          throw new ChannelPilotError('forbidden', `the ${staff.role} role may not ${spec.permission.replace(':', ' ')}`);
+          throw new ChannelPilotError(
+            'forbidden',
+            `the ${staff.role} role may not ${spec.permission.replace(':', ' ')}`,
+          );
         }
       }
       const params = validate(spec.params, req.params, 'path');
@@ -74,13 +90,18 @@ export function createApi() {
 
     const openApiPath = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     responses.set(`${spec.method.toUpperCase()} ${openApiPath}`, spec.response ?? z.undefined());
-    const problem = { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } };
+    const problem = {
+      description: 'Problem details (RFC 9457)',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    };
     paths[openApiPath] = {
       ...paths[openApiPath],
       [spec.method]: {
         summary: spec.summary,
         tags: [spec.tag],
-        ...(spec.permission === 'public' ? { security: [] } : { description: `Requires the \`${spec.permission}\` permission.` }),
+        ...(spec.permission === 'public'
+          ? { security: [] }
+          : { description: `Requires the \`${spec.permission}\` permission.` }),
         requestParams: {
           ...(spec.params ? { path: spec.params } : {}),
           ...(spec.query ? { query: spec.query } : {}),
@@ -103,7 +124,8 @@ export function createApi() {
       info: {
         title: 'channel-pilot',
         version: info.version,
-        description: 'Customer context, channels and pilots. Staff authenticate with the session cookie set by /api/auth/login.',
+        description:
+          'Customer context, channels and pilots. Staff authenticate with the session cookie set by /api/auth/login.',
       },
       servers: [{ url: info.serverUrl }],
       security: [{ session: [] }],

@@ -58,7 +58,12 @@ export function registerCustomerRoutes(
     }),
     response: page(CustomerSchema),
     async handler({ query }) {
-      const { customers, total } = await stores.customers.search({ query: query.q, segment: query.segment, limit: query.limit, offset: query.offset });
+      const { customers, total } = await stores.customers.search({
+        query: query.q,
+        segment: query.segment,
+        limit: query.limit,
+        offset: query.offset,
+      });
       return { items: customers, total, limit: query.limit, offset: query.offset };
     },
   });
@@ -89,7 +94,8 @@ export function registerCustomerRoutes(
   api.route({
     method: 'get',
     path: '/api/customers/:id/context',
-    summary: 'Profile, accounts, open bills, payments, appointments and recent contacts on every channel, in one call',
+    summary:
+      'Profile, accounts, open bills, payments, appointments and recent contacts on every channel, in one call',
     tag: 'customers',
     permission: 'customers:read',
     params: ById,

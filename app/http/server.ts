@@ -41,7 +41,11 @@ export function createHttpApp(options: HttpAppOptions) {
   });
 
   const api = createApi();
-  registerAuthRoutes(api, { staff: stores.staff, sessionTtlMs: options.sessionTtlMs, secureCookie: options.secureCookie });
+  registerAuthRoutes(api, {
+    staff: stores.staff,
+    sessionTtlMs: options.sessionTtlMs,
+    secureCookie: options.secureCookie,
+  });
   registerCustomerRoutes(api, { stores, context: options.context, clock: options.clock });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 

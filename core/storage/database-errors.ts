@@ -7,16 +7,26 @@ export function translateDatabaseError(error: unknown, what: string): unknown {
   const where = detail.detail ?? detail.constraint ?? '';
   switch (code) {
     case '23505':
-      return new ChannelPilotError('conflict', `${what} already exists${where ? ` (${where})` : ''}`, { cause: error });
-    case '23503':
-      return new ChannelPilotError('not_found', `${what} refers to something that does not exist${where ? ` (${where})` : ''}`, {
+      return new ChannelPilotError('conflict', `${what} already exists${where ? ` (${where})` : ''}`, {
         cause: error,
       });
+    case '23503':
+      return new ChannelPilotError(
+        'not_found',
+        `${what} refers to something that does not exist${where ? ` (${where})` : ''}`,
+        {
+          cause: error,
+        },
+      );
     case '23514':
     case '22P02':
     case '22007':
     case '22008':
-      return new ChannelPilotError('invalid_input', `${what} breaks a data rule${where ? ` (${where})` : ''}`, { cause: error });
+      return new ChannelPilotError(
+        'invalid_input',
+        `${what} breaks a data rule${where ? ` (${where})` : ''}`,
+        { cause: error },
+      );
     default:
       return error;
   }

@@ -12,8 +12,7 @@ const migrations: Record<string, Migration> = { '0001-initial': initial };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */
 export type DatabaseLocation =
-  | { kind: 'postgres'; url: string; poolSize?: number }
-  | { kind: 'embedded'; dataDir: string | null };
+  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'embedded'; dataDir: string | null };
 
 export interface StorageHandle {
   db: Kysely<Database>;
@@ -55,7 +54,11 @@ export async function openDatabase(location: DatabaseLocation): Promise<StorageH
 }
 
 function openPostgres(location: { url: string; poolSize?: number }): StorageHandle {
-  const pool = new pg.Pool({ connectionString: location.url, max: location.poolSize ?? 10, types: typeParsers });
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: location.poolSize ?? 10,
+    types: typeParsers,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, kind: 'postgres', ping: () => ping(pool), close: () => db.destroy() };
 }
@@ -64,7 +67,10 @@ async function openEmbedded(dataDir: string | null): Promise<StorageHandle> {
   const releaseLock = dataDir === null ? () => {} : lockDataDir(dataDir);
   const socketDir = mkdtempSync(join(tmpdir(), 'channel-pilot-db-'));
   const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
-    workerData: { dataDir: dataDir === null ? null : join(dataDir, 'pglite'), socketPath: join(socketDir, '.s.PGSQL.5432') },
+    workerData: {
+      dataDir: dataDir === null ? null : join(dataDir, 'pglite'),
+      socketPath: join(socketDir, '.s.PGSQL.5432'),
+    },
   });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -76,12 +82,23 @@ async function openEmbedded(dataDir: string | null): Promise<StorageHandle> {
   } catch (cause) {
     await worker.terminate();
     releaseLock();
-    throw new ChannelPilotError('unavailable', `the embedded database in ${dataDir ?? 'memory'} did not start`, {
-      cause,
-      hint: 'If the data folder is damaged, move it away and start again to get a fresh one.',
-    });
+    throw new ChannelPilotError(
+      'unavailable',
+      `the embedded database in ${dataDir ?? 'memory'} did not start`,
+      {
+        cause,
+        hint: 'If the data folder is damaged, move it away and start again to get a fresh one.',
+      },
+    );
   }
-  const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1, types: typeParsers });
+  const pool = new pg.Pool({
+    host: socketDir,
+    port: 5432,
+    user: 'postgres',
+    database: 'postgres',
+    max: 1,
+    types: typeParsers,
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -122,9 +139,13 @@ function lockDataDir(dataDir: string): () => void {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = Number(readFileSync(lockFile, 'utf8'));
       if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new ChannelPilotError('unavailable', `the data folder ${dataDir} is in use by process ${holder}`, {
-          hint: 'Stop that process first (the embedded database serves one process), or set DATABASE_URL to share a PostgreSQL server.',
-        });
+        throw new ChannelPilotError(
+          'unavailable',
+          `the data folder ${dataDir} is in use by process ${holder}`,
+          {
+            hint: 'Stop that process first (the embedded database serves one process), or set DATABASE_URL to share a PostgreSQL server.',
+          },
+        );
       }
       rmSync(lockFile, { force: true }); // left behind by a process that died
     }

@@ -164,7 +164,10 @@ function toBill(row: Selectable<BillsTable> & { paid_cents: number | null }): Bi
     consumption:
       row.consumption_quantity === null || row.consumption_unit === null
         ? null
-        : { quantity: Number(row.consumption_quantity), unit: row.consumption_unit as Bill['lines'][number]['unit'] & string },
+        : {
+            quantity: Number(row.consumption_quantity),
+            unit: row.consumption_unit as Bill['lines'][number]['unit'] & string,
+          },
     lines: row.lines as BillLine[],
     cancelled: row.cancelled,
     paidCents: row.paid_cents ?? 0,

@@ -7,11 +7,18 @@ export function createPostgresChannelRegistry(db: Kysely<Database>): ChannelRegi
   return {
     async register(input) {
       const channel = parseInput(ChannelInput, input, 'channel');
-      const row = { code: channel.code, name: channel.name, kind: channel.kind, touchpoints: JSON.stringify(channel.touchpoints) };
+      const row = {
+        code: channel.code,
+        name: channel.name,
+        kind: channel.kind,
+        touchpoints: JSON.stringify(channel.touchpoints),
+      };
       await db
         .insertInto('channels')
         .values(row)
-        .onConflict((oc) => oc.column('code').doUpdateSet({ name: row.name, kind: row.kind, touchpoints: row.touchpoints }))
+        .onConflict((oc) =>
+          oc.column('code').doUpdateSet({ name: row.name, kind: row.kind, touchpoints: row.touchpoints }),
+        )
         .execute();
       return channel;
     },

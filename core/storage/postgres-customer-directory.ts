@@ -13,7 +13,10 @@ import { notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import type { AccountsTable, ConsentsTable, CustomersTable, Database } from './schema.ts';
 
-export function createPostgresCustomerDirectory(db: Kysely<Database>, newId: () => string): CustomerDirectory {
+export function createPostgresCustomerDirectory(
+  db: Kysely<Database>,
+  newId: () => string,
+): CustomerDirectory {
   return {
     async create(input) {
       const customer = parseInput(CustomerInput, input, 'customer');
@@ -95,7 +98,11 @@ export function createPostgresCustomerDirectory(db: Kysely<Database>, newId: () 
       const consent = parseInput(ConsentInput, input, 'consent');
       await mustExist(db, customerId);
       const row = await translating('consent', () =>
-        db.insertInto('consents').values(consentRow(newId(), customerId, consent)).returningAll().executeTakeFirstOrThrow(),
+        db
+          .insertInto('consents')
+          .values(consentRow(newId(), customerId, consent))
+          .returningAll()
+          .executeTakeFirstOrThrow(),
       );
       return toConsent(row);
     },

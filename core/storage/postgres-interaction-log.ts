@@ -19,7 +19,11 @@ export function createPostgresInteractionLog(
   options: { newId: () => string; journeyWindowDays?: number },
 ): InteractionLog {
   const { newId } = options;
-  const tracker = () => createJourneyTracker({ newId, ...(options.journeyWindowDays ? { windowDays: options.journeyWindowDays } : {}) });
+  const tracker = () =>
+    createJourneyTracker({
+      newId,
+      ...(options.journeyWindowDays ? { windowDays: options.journeyWindowDays } : {}),
+    });
 
   return {
     async record(input) {
@@ -28,7 +32,9 @@ export function createPostgresInteractionLog(
         db.transaction().execute(async (trx) => {
           // Two contacts for one customer and reason, arriving together, must not open two journeys.
           if (contact.customerId) {
-            await sql`select pg_advisory_xact_lock(hashtext(${`${contact.customerId}:${contact.reason}`}))`.execute(trx);
+            await sql`select pg_advisory_xact_lock(hashtext(${`${contact.customerId}:${contact.reason}`}))`.execute(
+              trx,
+            );
           }
           const journeys = tracker();
           const handoff = contact.handoffFromId ? await handoffOrigin(trx, contact.handoffFromId) : undefined;
@@ -57,7 +63,9 @@ export function createPostgresInteractionLog(
           const fresh = await withoutStored(trx, contacts);
           fresh.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
           const journeys = tracker();
-          const customers = [...new Set(fresh.map((c) => c.customerId).filter((id): id is string => id !== null))];
+          const customers = [
+            ...new Set(fresh.map((c) => c.customerId).filter((id): id is string => id !== null)),
+          ];
           const earliest = fresh[0]?.startedAt;
           if (earliest) {
             for (const tail of await journeyTails(trx, customers, earliest)) {
@@ -69,15 +77,21 @@ export function createPostgresInteractionLog(
           for (const contact of fresh) {
             let handoff: { journeyId: string; step: number } | undefined;
             if (contact.handoffFromId) {
-              handoff = placedById.get(contact.handoffFromId) ?? (await handoffOrigin(trx, contact.handoffFromId));
+              handoff =
+                placedById.get(contact.handoffFromId) ?? (await handoffOrigin(trx, contact.handoffFromId));
             }
             const placed = journeys.place(contact, handoff);
             placedById.set(contact.id, { journeyId: placed.journeyId, step: placed.journeyStep });
             // A later step of a handed-off journey continues after this one.
-            if (handoff) placedById.set(contact.handoffFromId as string, { journeyId: placed.journeyId, step: placed.journeyStep });
+            if (handoff)
+              placedById.set(contact.handoffFromId as string, {
+                journeyId: placed.journeyId,
+                step: placed.journeyStep,
+              });
             rows.push(toRow(contact, placed));
           }
-          for (let i = 0; i < rows.length; i += INSERT_CHUNK) await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
+          for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+            await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
           return rows.length;
         }),
       );
@@ -109,12 +123,19 @@ export function createPostgresInteractionLog(
 }
 
 /** The journey a handed-off contact continues, and the last step it has reached. */
-async function handoffOrigin(db: Kysely<Database>, fromId: string): Promise<{ journeyId: string; step: number }> {
+async function handoffOrigin(
+  db: Kysely<Database>,
+  fromId: string,
+): Promise<{ journeyId: string; step: number }> {
   const origin = await db
     .selectFrom('interactions as i')
     .select(['i.journey_id'])
     .select((eb) =>
-      eb.selectFrom('interactions as j').select(sql<number>`max(j.journey_step)`.as('s')).whereRef('j.journey_id', '=', 'i.journey_id').as('step'),
+      eb
+        .selectFrom('interactions as j')
+        .select(sql<number>`max(j.journey_step)`.as('s'))
+        .whereRef('j.journey_id', '=', 'i.journey_id')
+        .as('step'),
     )
     .where('i.id', '=', fromId)
     .executeTakeFirst();
@@ -125,7 +146,13 @@ async function handoffOrigin(db: Kysely<Database>, fromId: string): Promise<{ jo
 /** For each (customer, reason): the newest stored contact at or before `until`, with its journey's last step. */
 async function journeyTails(db: Kysely<Database>, customerIds: string[], until: Date) {
   if (customerIds.length === 0) return [];
-  const result = await sql<{ customer_id: string; reason: string; journey_id: string; started_at: Date; step: number }>`
+  const result = await sql<{
+    customer_id: string;
+    reason: string;
+    journey_id: string;
+    started_at: Date;
+    step: number;
+  }>`
     select distinct on (i.customer_id, i.reason)
       i.customer_id, i.reason, i.journey_id, i.started_at,
       (select max(j.journey_step) from interactions j where j.journey_id = i.journey_id) as step
@@ -149,7 +176,9 @@ async function withoutStored(db: Kysely<Database>, contacts: Parsed[]): Promise<
     const found = await sql<{ source: string; external_id: string }>`
       select source, external_id from interactions
       where (source, external_id) in (
-        select * from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]))`.execute(db);
+        select * from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]))`.execute(
+      db,
+    );
     for (const row of found.rows) seen.add(`${row.source}\u0000${row.external_id}`);
   }
   const unique = new Map<string, Parsed>();

@@ -14,7 +14,11 @@ import { translating } from './database-errors.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, StaffUsersTable } from './schema.ts';
 
-export function createPostgresStaffDirectory(db: Kysely<Database>, newId: () => string, clock: Clock): StaffDirectory {
+export function createPostgresStaffDirectory(
+  db: Kysely<Database>,
+  newId: () => string,
+  clock: Clock,
+): StaffDirectory {
   return {
     async addUser(input) {
       const user = parseInput(StaffUserInput, input, 'staff user');
@@ -49,7 +53,10 @@ export function createPostgresStaffDirectory(db: Kysely<Database>, newId: () => 
       const now = clock.now();
       const expiresAt = new Date(now.getTime() + ttlMs);
       await db.deleteFrom('staff_sessions').where('expires_at', '<', now).execute();
-      await db.insertInto('staff_sessions').values({ token_hash: sessionTokenHash(token), user_id: userId, expires_at: expiresAt }).execute();
+      await db
+        .insertInto('staff_sessions')
+        .values({ token_hash: sessionTokenHash(token), user_id: userId, expires_at: expiresAt })
+        .execute();
       return { token, expiresAt };
     },
 
@@ -70,7 +77,10 @@ export function createPostgresStaffDirectory(db: Kysely<Database>, newId: () => 
     },
 
     async count() {
-      const { n } = await db.selectFrom('staff_users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+      const { n } = await db
+        .selectFrom('staff_users')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .executeTakeFirstOrThrow();
       return n;
     },
   };

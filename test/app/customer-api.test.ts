@@ -129,7 +129,11 @@ describe('customer context', () => {
     expect(open.comparison.direction).toBe('higher');
     expect(open.comparison.against).toEqual({ previous: giulia.previous.id, yearAgo: giulia.yearAgo.id });
     expect(open.comparison.lines[0]).toMatchObject({ code: 'energy', vsPrevious: { delta: 14500 } });
-    expect(open.comparison.consumption).toMatchObject({ unit: 'Smc', vsPrevious: { delta: 100 }, vsYearAgo: { delta: 50 } });
+    expect(open.comparison.consumption).toMatchObject({
+      unit: 'Smc',
+      vsPrevious: { delta: 100 },
+      vsYearAgo: { delta: 50 },
+    });
     expect(ctx.recentPayments).toHaveLength(2);
     const [latest, first] = ctx.recentInteractions;
     expect(latest.channel).toBe('call_centre');
@@ -155,7 +159,10 @@ describe('customer context', () => {
 describe('customer records', () => {
   it('finds customers by name and by account number', async () => {
     const agent = await loginAs(users.advisor.username);
-    const byName = await agent.get('/api/customers').query({ q: giulia.customer.lastName.toUpperCase() }).expect(200);
+    const byName = await agent
+      .get('/api/customers')
+      .query({ q: giulia.customer.lastName.toUpperCase() })
+      .expect(200);
     conforms('GET /api/customers', byName.body);
     expect(byName.body.items.map((c: { id: string }) => c.id)).toEqual([giulia.customer.id]);
     const byAccount = await agent.get('/api/customers').query({ q: giulia.account.number }).expect(200);
@@ -181,7 +188,9 @@ describe('customer records', () => {
       locale: 'en-US',
       email: 'john.smith@example.com',
       segment: 'residential',
-      consents: [{ purpose: 'data_processing', granted: true, givenAt: '2026-03-01T10:00:00Z', source: 'shop' }],
+      consents: [
+        { purpose: 'data_processing', granted: true, givenAt: '2026-03-01T10:00:00Z', source: 'shop' },
+      ],
     };
     const manager = await loginAs(users.manager.username);
     await manager.post('/api/customers').send(body).expect(403);
@@ -194,7 +203,11 @@ describe('customer records', () => {
 
   it('answers 400 to a body that is not JSON', async () => {
     const agent = await loginAs(users.advisor.username);
-    const res = await agent.post('/api/customers').set('Content-Type', 'application/json').send('{"firstName":').expect(400);
+    const res = await agent
+      .post('/api/customers')
+      .set('Content-Type', 'application/json')
+      .send('{"firstName":')
+      .expect(400);
     expect(res.body.detail).toMatch(/not valid JSON/);
   });
 
@@ -202,7 +215,9 @@ describe('customer records', () => {
     const agent = await loginAs(users.advisor.username);
     const res = await agent.get(`/api/bills/${giulia.current.id}`).expect(200);
     conforms('GET /api/bills/{id}', res.body);
-    expect(res.body.comparison.amount.vsPrevious.delta).toBe(giulia.current.amountCents - giulia.previous.amountCents);
+    expect(res.body.comparison.amount.vsPrevious.delta).toBe(
+      giulia.current.amountCents - giulia.previous.amountCents,
+    );
   });
 });
 
@@ -222,18 +237,30 @@ describe('contacts and surveys', () => {
     conforms('POST /api/interactions', res.body);
     const journey = await agent.get(`/api/journeys/${res.body.journeyId}`).expect(200);
     expect(journey.body).toHaveLength(1);
-    const unknown = await agent.post('/api/interactions').send({ ...contact, channel: 'carrier_pigeon' }).expect(404);
+    const unknown = await agent
+      .post('/api/interactions')
+      .send({ ...contact, channel: 'carrier_pigeon' })
+      .expect(404);
     expect(unknown.body.detail).toMatch(/channel carrier_pigeon/);
   });
 
   it('stores an NPS answer and refuses a score off the scale, naming it', async () => {
     const [contact] = await stores.interactions.forCustomer(giulia.customer.id, { limit: 1 });
     const agent = await loginAs(users.advisor.username);
-    const bad = await agent.post(`/api/interactions/${contact?.id}/survey-answers`).send({ metric: 'nps', score: 11 }).expect(400);
+    const bad = await agent
+      .post(`/api/interactions/${contact?.id}/survey-answers`)
+      .send({ metric: 'nps', score: 11 })
+      .expect(400);
     expect(bad.body.errors).toEqual([{ path: 'body.score', message: 'nps is scored 0 to 10' }]);
-    const ok = await agent.post(`/api/interactions/${contact?.id}/survey-answers`).send({ metric: 'nps', score: 9 }).expect(201);
+    const ok = await agent
+      .post(`/api/interactions/${contact?.id}/survey-answers`)
+      .send({ metric: 'nps', score: 9 })
+      .expect(201);
     conforms('POST /api/interactions/{id}/survey-answers', ok.body);
-    await agent.post(`/api/interactions/${contact?.id}/survey-answers`).send({ metric: 'nps', score: 3 }).expect(409);
+    await agent
+      .post(`/api/interactions/${contact?.id}/survey-answers`)
+      .send({ metric: 'nps', score: 3 })
+      .expect(409);
   });
 });
 

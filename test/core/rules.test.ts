@@ -56,13 +56,24 @@ describe('what a customer owes', () => {
   });
 
   it('has nothing due when everything is paid', () => {
-    expect(balance([bill({ paidCents: 10000 })], '2026-03-10')).toEqual({ owedCents: 0, overdueCents: 0, nextDue: null, openBills: [] });
+    expect(balance([bill({ paidCents: 10000 })], '2026-03-10')).toEqual({
+      owedCents: 0,
+      overdueCents: 0,
+      nextDue: null,
+      openBills: [],
+    });
   });
 });
 
 describe('why the bill is higher', () => {
   it('names the line that moved most and separates a longer period from higher use', () => {
-    const previous = bill({ id: 'p', periodStart: '2025-12-01', periodEnd: '2025-12-31', amountCents: 10000, consumption: { quantity: 310, unit: 'kWh' } });
+    const previous = bill({
+      id: 'p',
+      periodStart: '2025-12-01',
+      periodEnd: '2025-12-31',
+      amountCents: 10000,
+      consumption: { quantity: 310, unit: 'kWh' },
+    });
     const current = bill({
       id: 'c',
       periodStart: '2026-01-01',
@@ -75,7 +86,13 @@ describe('why the bill is higher', () => {
         { code: 'late_fee', description: 'Late payment fee', amountCents: 1000, quantity: null, unit: null },
       ],
     });
-    const yearAgo = bill({ id: 'y', periodStart: '2025-01-01', periodEnd: '2025-02-28', amountCents: 21000, consumption: { quantity: 650, unit: 'kWh' } });
+    const yearAgo = bill({
+      id: 'y',
+      periodStart: '2025-01-01',
+      periodEnd: '2025-02-28',
+      amountCents: 21000,
+      consumption: { quantity: 650, unit: 'kWh' },
+    });
     const cmp = compareBill(current, previous, yearAgo);
     expect(cmp.direction).toBe('higher');
     expect(cmp.amount.vsPrevious).toEqual({ delta: 9500, ratio: 0.95 });
@@ -113,7 +130,12 @@ describe('who may be contacted, and how', () => {
     preferredMedium: 'phone',
     createdAt: new Date(),
   };
-  const consent = (purpose: Consent['purpose'], medium: Consent['medium'], granted: boolean, at: string): Consent => ({
+  const consent = (
+    purpose: Consent['purpose'],
+    medium: Consent['medium'],
+    granted: boolean,
+    at: string,
+  ): Consent => ({
     id: `${purpose}${medium}${at}`,
     customerId: 'c',
     purpose,
@@ -145,11 +167,26 @@ describe('journeys', () => {
     let n = 0;
     const tracker = createJourneyTracker({ windowDays: 7, newId: () => `j${++n}` });
     const at = (day: number) => new Date(Date.UTC(2026, 0, day));
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(1) })).toEqual({ journeyId: 'j1', journeyStep: 1 });
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(8) })).toEqual({ journeyId: 'j1', journeyStep: 2 });
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(16) })).toEqual({ journeyId: 'j2', journeyStep: 1 });
-    expect(tracker.place({ customerId: 'c', reason: 'other', startedAt: at(16) })).toEqual({ journeyId: 'j3', journeyStep: 1 });
-    expect(tracker.place({ customerId: null, reason: 'r', startedAt: at(16) })).toEqual({ journeyId: 'j4', journeyStep: 1 });
+    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(1) })).toEqual({
+      journeyId: 'j1',
+      journeyStep: 1,
+    });
+    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(8) })).toEqual({
+      journeyId: 'j1',
+      journeyStep: 2,
+    });
+    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(16) })).toEqual({
+      journeyId: 'j2',
+      journeyStep: 1,
+    });
+    expect(tracker.place({ customerId: 'c', reason: 'other', startedAt: at(16) })).toEqual({
+      journeyId: 'j3',
+      journeyStep: 1,
+    });
+    expect(tracker.place({ customerId: null, reason: 'r', startedAt: at(16) })).toEqual({
+      journeyId: 'j4',
+      journeyStep: 1,
+    });
   });
 });
 

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { ChannelPilotError, createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import {
+  ChannelPilotError,
+  createPostgresStores,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
@@ -33,12 +38,18 @@ describe(`storage on the ${databaseKind} database`, () => {
     const { customer } = await gasCustomer(stores);
     const first = await stores.interactions.record(contact(customer.id, { outcome: 'abandoned' }));
     const second = await stores.interactions.record(
-      contact(customer.id, { channel: 'call_centre', touchpoint: 'agent', startedAt: '2026-02-05T09:00:00Z' }),
+      contact(customer.id, {
+        channel: 'call_centre',
+        touchpoint: 'agent',
+        startedAt: '2026-02-05T09:00:00Z',
+      }),
     );
     const otherReason = await stores.interactions.record(
       contact(customer.id, { reason: 'moving', startedAt: '2026-02-05T10:00:00Z' }),
     );
-    const weeksLater = await stores.interactions.record(contact(customer.id, { startedAt: '2026-02-20T10:00:00Z' }));
+    const weeksLater = await stores.interactions.record(
+      contact(customer.id, { startedAt: '2026-02-20T10:00:00Z' }),
+    );
     expect(second.journeyId).toBe(first.journeyId);
     expect(second.journeyStep).toBe(2);
     expect(otherReason.journeyId).not.toBe(first.journeyId);
@@ -50,9 +61,17 @@ describe(`storage on the ${databaseKind} database`, () => {
 
   it('puts a handed-off contact in the journey it came from, whatever its reason', async () => {
     const { customer } = await gasCustomer(stores);
-    const call = await stores.interactions.record(contact(customer.id, { channel: 'call_centre', touchpoint: 'agent', outcome: 'handed_off' }));
+    const call = await stores.interactions.record(
+      contact(customer.id, { channel: 'call_centre', touchpoint: 'agent', outcome: 'handed_off' }),
+    );
     const shop = await stores.interactions.record(
-      contact(customer.id, { channel: 'shop', touchpoint: 'counter', reason: 'contract_change', handoffFromId: call.id, startedAt: '2026-02-03T10:00:00Z' }),
+      contact(customer.id, {
+        channel: 'shop',
+        touchpoint: 'counter',
+        reason: 'contract_change',
+        handoffFromId: call.id,
+        startedAt: '2026-02-03T10:00:00Z',
+      }),
     );
     expect(shop.journeyId).toBe(call.journeyId);
     expect(shop.journeyStep).toBe(2);
@@ -63,7 +82,9 @@ describe(`storage on the ${databaseKind} database`, () => {
     const { customer } = await gasCustomer(stores);
     const placed = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        stores.interactions.record(contact(customer.id, { startedAt: new Date(Date.UTC(2026, 1, 1, 10, i)).toISOString() })),
+        stores.interactions.record(
+          contact(customer.id, { startedAt: new Date(Date.UTC(2026, 1, 1, 10, i)).toISOString() }),
+        ),
       ),
     );
     expect(new Set(placed.map((p) => p.journeyId)).size).toBe(1);
@@ -72,7 +93,13 @@ describe(`storage on the ${databaseKind} database`, () => {
 
   it('adds nothing twice when the same batch is recorded again', async () => {
     const { customer } = await gasCustomer(stores);
-    const batch = [1, 2, 3].map((n) => contact(customer.id, { source: 'legacy_crm', externalId: `row-${customer.id}-${n}`, startedAt: `2026-01-0${n}T10:00:00Z` }));
+    const batch = [1, 2, 3].map((n) =>
+      contact(customer.id, {
+        source: 'legacy_crm',
+        externalId: `row-${customer.id}-${n}`,
+        startedAt: `2026-01-0${n}T10:00:00Z`,
+      }),
+    );
     expect(await stores.interactions.recordMany(batch)).toBe(3);
     expect(await stores.interactions.recordMany([...batch, batch[0]!])).toBe(0);
     const stored = await stores.interactions.forCustomer(customer.id, { limit: 10 });
@@ -99,7 +126,14 @@ describe(`storage on the ${databaseKind} database`, () => {
         lastName: 'Verdi',
         locale: 'it-IT',
         segment: 'senior',
-        consents: [{ purpose: 'data_processing', granted: true, givenAt: new Date(-8_640_000_000_000_000), source: 'shop' }],
+        consents: [
+          {
+            purpose: 'data_processing',
+            granted: true,
+            givenAt: new Date(-8_640_000_000_000_000),
+            source: 'shop',
+          },
+        ],
       }),
     ).rejects.toBeInstanceOf(ChannelPilotError);
     expect((await stores.customers.search({ limit: 1, offset: 0 })).total).toBe(before);
@@ -116,7 +150,14 @@ describe(`storage on the ${databaseKind} database`, () => {
   it('lists as open only bills with something left to pay, and tracks partial payments', async () => {
     const { customer, current, previous } = await gasCustomer(stores);
     expect((await stores.billing.openBills(customer.id)).map((b) => b.id)).toEqual([current.id]);
-    await stores.billing.recordPayment({ customerId: customer.id, billId: current.id, amountCents: 1000, paidAt: '2026-03-06T10:00:00Z', method: 'card', channel: 'web' });
+    await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: current.id,
+      amountCents: 1000,
+      paidAt: '2026-03-06T10:00:00Z',
+      method: 'card',
+      channel: 'web',
+    });
     const [open] = await stores.billing.openBills(customer.id);
     expect(open?.paidCents).toBe(1000);
     expect(previous.paidCents).toBe(0); // as issued, before its payment
@@ -126,7 +167,14 @@ describe(`storage on the ${databaseKind} database`, () => {
     const a = await gasCustomer(stores);
     const b = await gasCustomer(stores);
     await expect(
-      stores.billing.recordPayment({ customerId: b.customer.id, billId: a.current.id, amountCents: 100, paidAt: '2026-03-06T10:00:00Z', method: 'card', channel: 'web' }),
+      stores.billing.recordPayment({
+        customerId: b.customer.id,
+        billId: a.current.id,
+        amountCents: 100,
+        paidAt: '2026-03-06T10:00:00Z',
+        method: 'card',
+        channel: 'web',
+      }),
     ).rejects.toMatchObject({ code: 'invalid_input' });
   });
 
@@ -134,25 +182,50 @@ describe(`storage on the ${databaseKind} database`, () => {
     const { customer } = await gasCustomer(stores);
     const c = await stores.interactions.record(contact(customer.id));
     await expect(
-      sql`insert into survey_answers (id, interaction_id, metric, score, answered_at) values (${randomUUID()}, ${c.id}, 'csat', 6, now())`.execute(storage.db),
+      sql`insert into survey_answers (id, interaction_id, metric, score, answered_at) values (${randomUUID()}, ${c.id}, 'csat', 6, now())`.execute(
+        storage.db,
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 
   it('opens a staff session only with the right password, and forgets it after logout', async () => {
-    const user = await stores.staff.addUser({ username: `clerk-${randomUUID().slice(0, 8)}`, displayName: 'Clerk', role: 'advisor', password: 'a long enough secret' });
+    const user = await stores.staff.addUser({
+      username: `clerk-${randomUUID().slice(0, 8)}`,
+      displayName: 'Clerk',
+      role: 'advisor',
+      password: 'a long enough secret',
+    });
     expect(await stores.staff.verifyLogin(user.username, 'wrong password here')).toBeUndefined();
-    expect((await stores.staff.verifyLogin(user.username.toUpperCase(), 'a long enough secret'))?.id).toBe(user.id);
+    expect((await stores.staff.verifyLogin(user.username.toUpperCase(), 'a long enough secret'))?.id).toBe(
+      user.id,
+    );
     const { token } = await stores.staff.openSession(user.id, 60_000);
     expect((await stores.staff.session(token))?.user.id).toBe(user.id);
     await stores.staff.closeSession(token);
     expect(await stores.staff.session(token)).toBeUndefined();
-    const stored = await storage.db.selectFrom('staff_users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const stored = await storage.db
+      .selectFrom('staff_users')
+      .select('password_hash')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(stored.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
-    await expect(stores.staff.addUser({ username: user.username, displayName: 'Again', role: 'admin', password: 'another long secret' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      stores.staff.addUser({
+        username: user.username,
+        displayName: 'Again',
+        role: 'admin',
+        password: 'another long secret',
+      }),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 
   it('does not honour an expired session', async () => {
-    const user = await stores.staff.addUser({ username: `temp-${randomUUID().slice(0, 8)}`, displayName: 'Temp', role: 'advisor', password: 'a long enough secret' });
+    const user = await stores.staff.addUser({
+      username: `temp-${randomUUID().slice(0, 8)}`,
+      displayName: 'Temp',
+      role: 'advisor',
+      password: 'a long enough secret',
+    });
     const { token } = await stores.staff.openSession(user.id, -1);
     expect(await stores.staff.session(token)).toBeUndefined();
   });
