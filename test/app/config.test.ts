@@ -45,7 +45,7 @@ describe('configuration', () => {
   it('is documented key by key in the README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const key of Object.keys(ConfigSchema.shape)) {
-      expect(readme, `README lacks ${key}`).toMatch(new RegExp(`^\\| \`${key}\` \\|`, 'm'));
+      expect(readme, `README lacks ${key}`).toMatch(new RegExp(`^\\| \`${key}\` +\\|`, 'm'));
     }
   });
 });

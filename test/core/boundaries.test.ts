@@ -26,6 +26,8 @@ describe('core stays independent of channels and the composition root', () => {
   });
 
   it('allows the same imports in app/', async () => {
-    expect(await problems("import express from 'express';\nexport const app = express();\n", 'app/example.ts')).toEqual([]);
+    expect(
+      await problems("import express from 'express';\nexport const app = express();\n", 'app/example.ts'),
+    ).toEqual([]);
   });
 });

@@ -1,0 +1,123 @@
+import { DateTime } from 'luxon';
+
+/** The reference zone: opening hours, billing dates and holidays are Italian. */
+export const ZONE = 'Europe/Rome';
+
+const DAY_MS = 86_400_000;
+
+/** 0 = a working weekday, 1 = Saturday, 2 = Sunday or a public holiday. */
+export type DayType = 0 | 1 | 2;
+
+export interface LocalDay {
+  /** Days since 1970-01-01 of the local calendar date. */
+  day: number;
+  iso: string;
+  /** 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  month: number;
+  dayType: DayType;
+  /** Epoch milliseconds at which each local hour starts (DST days included), and the next midnight. */
+  hourStarts: number[];
+}
+
+export function epochDay(isoDate: string): number {
+  return (
+    Date.UTC(Number(isoDate.slice(0, 4)), Number(isoDate.slice(5, 7)) - 1, Number(isoDate.slice(8, 10))) /
+    DAY_MS
+  );
+}
+
+export function isoDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The local calendar date in Rome at this instant. */
+export function romeDate(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: ZONE }).toISODate() as string;
+}
+
+/** The local calendar day in Rome at this instant, as days since 1970-01-01. */
+export function romeDay(at: Date): number {
+  return epochDay(romeDate(at));
+}
+
+/** The instant of a local wall-clock time in Rome. */
+export function romeTime(isoDay: string, hour: number, minute = 0, second = 0): Date {
+  const [year, month, day] = isoDay.split('-').map(Number);
+  return DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: ZONE }).toJSDate();
+}
+
+/** Italy's national public holidays of a year, as 'MM-DD'. */
+function italianHolidays(year: number): string[] {
+  const easterMonday = isoDate(epochDay(easterSunday(year)) + 1).slice(5);
+  return [
+    '01-01',
+    '01-06',
+    '04-25',
+    '05-01',
+    '06-02',
+    '08-15',
+    '11-01',
+    '12-08',
+    '12-25',
+    '12-26',
+    easterMonday,
+  ];
+}
+
+/** Anonymous Gregorian algorithm. */
+function easterSunday(year: number): string {
+  const a = year % 19;
+  const b = Math.floor(year / 100);
+  const c = year % 100;
+  const d = Math.floor(b / 4);
+  const e = b % 4;
+  const f = Math.floor((b + 8) / 25);
+  const g = Math.floor((b - f + 1) / 3);
+  const h = (19 * a + b - d - g + 15) % 30;
+  const i = Math.floor(c / 4);
+  const k = c % 4;
+  const l = (32 + 2 * e + 2 * i - h - k) % 7;
+  const m = Math.floor((a + 11 * h + 22 * l) / 451);
+  const month = Math.floor((h + l - 7 * m + 114) / 31);
+  const day = ((h + l - 7 * m + 114) % 31) + 1;
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
+export function weekdayOf(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
+
+export function dayType(day: number): DayType {
+  const iso = isoDate(day);
+  const weekday = weekdayOf(day);
+  if (weekday === 7 || italianHolidays(Number(iso.slice(0, 4))).includes(iso.slice(5))) return 2;
+  return weekday === 6 ? 1 : 0;
+}
+
+export function localDay(day: number): LocalDay {
+  const iso = isoDate(day);
+  const start = DateTime.fromISO(iso, { zone: ZONE });
+  const hourStarts: number[] = [];
+  for (let hour = 0; hour < 24; hour++) hourStarts.push(start.set({ hour }).toMillis());
+  hourStarts.push(start.plus({ days: 1 }).toMillis());
+  return {
+    day,
+    iso,
+    weekday: weekdayOf(day),
+    month: start.month,
+    dayType: dayType(day),
+    hourStarts,
+  };
+}
+
+/** Adds calendar months to the first day of a month given as (year, month 1–12). */
+export function addMonths(year: number, month: number, months: number): { year: number; month: number } {
+  const index = year * 12 + (month - 1) + months;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+export function monthStart(year: number, month: number): number {
+  return Date.UTC(year, month - 1, 1) / DAY_MS;
+}

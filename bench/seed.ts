@@ -1,0 +1,62 @@
+// How long `channel-pilot seed` takes for a large demo: the default 3,000 customers and
+// 1,000,000 contacts, on the embedded database in a temporary folder (or on the PostgreSQL
+// server named by DATABASE_URL, in whatever database it points at: use an empty one).
+//
+//   node bin/run-ts.mjs bench/seed.ts [--interactions 1000000] [--customers 3000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createPostgresStores, openDatabase } from '../core/index.ts';
+import { createPostgresBulkLoader } from '../core/storage/postgres-bulk-loader.ts';
+import { seedDemoData } from '../app/seed/demo-data.ts';
+
+const { values } = parseArgs({
+  options: {
+    interactions: { type: 'string', default: '1000000' },
+    customers: { type: 'string', default: '3000' },
+  },
+});
+const interactions = Number(values.interactions);
+const customers = Number(values.customers);
+
+const url = process.env.DATABASE_URL;
+const dataDir = url ? null : mkdtempSync(join(tmpdir(), 'channel-pilot-seed-bench-'));
+const handle = await openDatabase(url ? { kind: 'postgres', url } : { kind: 'embedded', dataDir });
+const phases = new Map<string, { start: number; end: number }>();
+const started = performance.now();
+try {
+  const summary = await seedDemoData({
+    stores: createPostgresStores(handle.db),
+    bulk: createPostgresBulkLoader(handle.db),
+    customers,
+    interactions,
+    now: new Date(),
+    onProgress(phase) {
+      const at = performance.now();
+      const seen = phases.get(phase);
+      if (seen) seen.end = at;
+      else phases.set(phase, { start: at, end: at });
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (summary.skipped)
+    throw new Error('the database already holds customers: point DATABASE_URL at an empty one');
+  console.log(
+    `seed: ${summary.interactions} interactions in ${seconds.toFixed(1)} s (${Math.round(summary.interactions / seconds)} rows/s)`,
+  );
+  console.log(
+    `  on ${handle.kind}: ${summary.customers} customers, ${summary.accounts} accounts, ${summary.bills} bills, ` +
+      `${summary.payments} payments, ${summary.advisors} advisors`,
+  );
+  for (const [phase, { start, end }] of phases) {
+    const rows =
+      phase === 'interactions'
+        ? ` (${Math.round(summary.interactions / ((end - start) / 1000))} rows/s)`
+        : '';
+    console.log(`  ${phase.padEnd(12)} ${((end - start) / 1000).toFixed(1).padStart(7)} s${rows}`);
+  }
+} finally {
+  await handle.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
