@@ -5,6 +5,7 @@ import cliProgress from 'cli-progress';
 import {
   ChannelPilotError,
   createPostgresBulkLoader,
+  createPostgresStores,
   roles,
   type Role,
   type StorageHandle,
@@ -14,7 +15,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version } from './compose.ts';
 import { gracefulShutdown } from './server-lifecycle.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
-import { seedDemoData } from './seed/demo-data.ts';
+import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 
 const program = new Command()
   .name('channel-pilot')
@@ -31,11 +32,12 @@ program
   .description('Create the deterministic demo dataset (skipped when the database already has customers)')
   .option('--customers <n>', 'customers to create', positiveInt)
   .option('--interactions <n>', 'interactions to create', positiveInt)
-  .option('--seed <n>', 'random seed: the same seed gives the same data', positiveInt, 42)
-  .action((options: { customers?: number; interactions?: number; seed: number }) =>
-    run(async (config, logger) => {
+  .option('--seed <n>', 'random seed: the same seed and date give the same data', positiveInt, 42)
+  .option('--as-of <date>', 'the day the dataset ends (default: today)', isoDay)
+  .action((options: { customers?: number; interactions?: number; seed: number; asOf?: Date }) =>
+    run(async (config) => {
       await withDatabase(config, async (storage) => {
-        await seed(storage, config, logger, options);
+        await seed(storage, config, options);
       });
     }),
   );
@@ -89,7 +91,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   let accepting = true;
   const { app, stores } = await composeApp({ storage, config, logger, isAccepting: () => accepting });
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
-    await seed(storage, config, logger, {});
+    await seed(storage, config, {});
   }
   const server = app.listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
@@ -126,10 +128,11 @@ async function start(config: Config, logger: Logger): Promise<void> {
 async function seed(
   storage: StorageHandle,
   config: Config,
-  logger: Logger,
-  options: { customers?: number; interactions?: number; seed?: number },
+  options: { customers?: number; interactions?: number; seed?: number; asOf?: Date },
 ): Promise<void> {
-  const { stores } = await composeApp({ storage, config, logger });
+  const seedNumber = options.seed ?? 42;
+  // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.
+  const stores = createPostgresStores(storage.db, { newId: demoIdGenerator(seedNumber) });
   const bars = new cliProgress.MultiBar(
     {
       format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}',
@@ -145,8 +148,8 @@ async function seed(
     bulk: createPostgresBulkLoader(storage.db),
     customers: options.customers ?? config.SEED_CUSTOMERS,
     interactions: options.interactions ?? config.SEED_INTERACTIONS,
-    seed: options.seed ?? 42,
-    now: new Date(),
+    seed: seedNumber,
+    now: options.asOf ?? new Date(),
     onProgress(phase, done, total) {
       let bar = phases.get(phase);
       if (!bar) {
@@ -195,6 +198,14 @@ async function run(command: (config: Config, logger: Logger) => Promise<void>): 
     }
     process.exit(1);
   }
+}
+
+function isoDay(value: string): Date {
+  const day = new Date(`${value}T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day.getTime())) {
+    throw new InvalidArgumentError('must be a date like 2026-03-31');
+  }
+  return day;
 }
 
 function positiveInt(value: string): number {

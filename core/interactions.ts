@@ -60,39 +60,48 @@ export interface InteractionLog {
 
 interface JourneyTail {
   journeyId: string;
+  /** The last step the journey has reached. */
   step: number;
   lastAt: Date;
 }
 
 /**
  * Places contacts into journeys by the journey rule. Feed contacts in time order; the
- * tracker remembers each (customer, reason)'s open journey and each contact's placement.
+ * tracker remembers each (customer, reason)'s open journey and each journey's last step, so
+ * that steps stay 1, 2, 3… however contacts (handed off or not) join it.
  */
 export function createJourneyTracker(options: { windowDays?: number; newId: () => string }) {
   const windowMs = (options.windowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS) * 86_400_000;
-  const open = new Map<string, JourneyTail>();
+  const open = new Map<string, { journeyId: string; lastAt: Date }>();
+  const lastStep = new Map<string, number>();
+  const reachStep = (journeyId: string, step: number) =>
+    lastStep.set(journeyId, Math.max(lastStep.get(journeyId) ?? 0, step));
   return {
-    /** Seeds the tracker with a journey already stored. */
+    /** Seeds the tracker with a stored journey: a (customer, reason)'s latest contact in it. */
     remember(customerId: string, reason: string, tail: JourneyTail): void {
-      open.set(`${customerId}:${reason}`, tail);
+      open.set(`${customerId}:${reason}`, { journeyId: tail.journeyId, lastAt: tail.lastAt });
+      reachStep(tail.journeyId, tail.step);
     },
+    /** Seeds the tracker with a stored journey that a handoff continues. */
+    rememberJourney(journeyId: string, step: number): void {
+      reachStep(journeyId, step);
+    },
+    /** `handoffJourneyId`: the journey of the contact this one was handed off from. */
     place(
       contact: { customerId: string | null; reason: string; startedAt: Date },
-      handoffFrom?: { journeyId: string; step: number },
+      handoffJourneyId?: string,
     ): { journeyId: string; journeyStep: number } {
       const key = contact.customerId === null ? null : `${contact.customerId}:${contact.reason}`;
       const tail = key === null ? undefined : open.get(key);
-      let placed: { journeyId: string; journeyStep: number };
-      if (handoffFrom) {
-        placed = { journeyId: handoffFrom.journeyId, journeyStep: handoffFrom.step + 1 };
-      } else if (tail && contact.startedAt.getTime() - tail.lastAt.getTime() <= windowMs) {
-        placed = { journeyId: tail.journeyId, journeyStep: tail.step + 1 };
-      } else {
-        placed = { journeyId: options.newId(), journeyStep: 1 };
-      }
-      if (key !== null)
-        open.set(key, { journeyId: placed.journeyId, step: placed.journeyStep, lastAt: contact.startedAt });
-      return placed;
+      const journeyId =
+        handoffJourneyId ??
+        (tail && contact.startedAt.getTime() - tail.lastAt.getTime() <= windowMs
+          ? tail.journeyId
+          : options.newId());
+      const journeyStep = (lastStep.get(journeyId) ?? 0) + 1;
+      lastStep.set(journeyId, journeyStep);
+      if (key !== null) open.set(key, { journeyId, lastAt: contact.startedAt });
+      return { journeyId, journeyStep };
     },
   };
 }

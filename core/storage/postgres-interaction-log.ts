@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
+  DEFAULT_JOURNEY_WINDOW_DAYS,
   InteractionInput,
   createJourneyTracker,
   type Interaction,
@@ -11,6 +12,7 @@ import { translating } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
+type Tracker = ReturnType<typeof createJourneyTracker>;
 
 const INSERT_CHUNK = 5000;
 
@@ -19,11 +21,42 @@ export function createPostgresInteractionLog(
   options: { newId: () => string; journeyWindowDays?: number },
 ): InteractionLog {
   const { newId } = options;
-  const tracker = () =>
-    createJourneyTracker({
-      newId,
-      ...(options.journeyWindowDays ? { windowDays: options.journeyWindowDays } : {}),
+  const windowDays = options.journeyWindowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS;
+
+  /**
+   * Places contacts (in time order) into journeys, continuing those already stored: the
+   * latest journey of each (customer, reason) and the journeys that handoffs point into.
+   */
+  async function place(trx: Kysely<Database>, contacts: Parsed[]) {
+    const journeys = createJourneyTracker({ newId, windowDays });
+    const earliest = contacts[0]?.startedAt;
+    const customers = [
+      ...new Set(contacts.map((c) => c.customerId).filter((id): id is string => id !== null)),
+    ];
+    if (earliest) {
+      for (const tail of await journeyTails(trx, customers, earliest, windowDays)) {
+        journeys.remember(tail.customer_id, tail.reason, toTail(tail));
+      }
+    }
+    const journeyOf = new Map<string, string>();
+    const inBatch = new Set(contacts.map((c) => c.id));
+    const storedOrigins = contacts.flatMap((c) =>
+      c.handoffFromId && !inBatch.has(c.handoffFromId) ? [c.handoffFromId] : [],
+    );
+    for (const [id, journey] of await handoffJourneys(trx, journeys, storedOrigins))
+      journeyOf.set(id, journey);
+    return contacts.map((contact) => {
+      if (contact.handoffFromId && !journeyOf.has(contact.handoffFromId)) {
+        throw notFound('interaction (handoffFromId, not earlier in the same batch)', contact.handoffFromId);
+      }
+      const placed = journeys.place(
+        contact,
+        contact.handoffFromId ? journeyOf.get(contact.handoffFromId) : undefined,
+      );
+      journeyOf.set(contact.id, placed.journeyId);
+      return toRow(contact, placed);
     });
+  }
 
   return {
     async record(input) {
@@ -32,23 +65,16 @@ export function createPostgresInteractionLog(
         db.transaction().execute(async (trx) => {
           // Two contacts for one customer and reason, arriving together, must not open two journeys.
           if (contact.customerId) {
-            await sql`select pg_advisory_xact_lock(hashtext(${`${contact.customerId}:${contact.reason}`}))`.execute(
-              trx,
-            );
+            const key = `${contact.customerId}:${contact.reason}`;
+            await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
           }
-          const journeys = tracker();
-          const handoff = contact.handoffFromId ? await handoffOrigin(trx, contact.handoffFromId) : undefined;
-          if (!handoff && contact.customerId) {
-            const tails = await journeyTails(trx, [contact.customerId], contact.startedAt);
-            for (const tail of tails) journeys.remember(tail.customer_id, tail.reason, toTail(tail));
-          }
-          const placed = journeys.place(contact, handoff);
-          const row = await trx
+          const [row] = await place(trx, [contact]);
+          const stored = await trx
             .insertInto('interactions')
-            .values(toRow(contact, placed))
+            .values(row as Row)
             .returningAll()
             .executeTakeFirstOrThrow();
-          return toInteraction(row);
+          return toInteraction(stored);
         }),
       );
     },
@@ -62,34 +88,7 @@ export function createPostgresInteractionLog(
         db.transaction().execute(async (trx) => {
           const fresh = await withoutStored(trx, contacts);
           fresh.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-          const journeys = tracker();
-          const customers = [
-            ...new Set(fresh.map((c) => c.customerId).filter((id): id is string => id !== null)),
-          ];
-          const earliest = fresh[0]?.startedAt;
-          if (earliest) {
-            for (const tail of await journeyTails(trx, customers, earliest)) {
-              journeys.remember(tail.customer_id, tail.reason, toTail(tail));
-            }
-          }
-          const placedById = new Map<string, { journeyId: string; step: number }>();
-          const rows = [];
-          for (const contact of fresh) {
-            let handoff: { journeyId: string; step: number } | undefined;
-            if (contact.handoffFromId) {
-              handoff =
-                placedById.get(contact.handoffFromId) ?? (await handoffOrigin(trx, contact.handoffFromId));
-            }
-            const placed = journeys.place(contact, handoff);
-            placedById.set(contact.id, { journeyId: placed.journeyId, step: placed.journeyStep });
-            // A later step of a handed-off journey continues after this one.
-            if (handoff)
-              placedById.set(contact.handoffFromId as string, {
-                journeyId: placed.journeyId,
-                step: placed.journeyStep,
-              });
-            rows.push(toRow(contact, placed));
-          }
+          const rows = await place(trx, fresh);
           for (let i = 0; i < rows.length; i += INSERT_CHUNK)
             await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
           return rows.length;
@@ -122,30 +121,33 @@ export function createPostgresInteractionLog(
   };
 }
 
-/** The journey a handed-off contact continues, and the last step it has reached. */
-async function handoffOrigin(
+/** The journeys that stored contacts belong to, keyed by contact id; the tracker learns their last steps. */
+async function handoffJourneys(
   db: Kysely<Database>,
-  fromId: string,
-): Promise<{ journeyId: string; step: number }> {
-  const origin = await db
-    .selectFrom('interactions as i')
-    .select(['i.journey_id'])
-    .select((eb) =>
-      eb
-        .selectFrom('interactions as j')
-        .select(sql<number>`max(j.journey_step)`.as('s'))
-        .whereRef('j.journey_id', '=', 'i.journey_id')
-        .as('step'),
-    )
-    .where('i.id', '=', fromId)
-    .executeTakeFirst();
-  if (!origin) throw notFound('interaction (handoffFromId)', fromId);
-  return { journeyId: origin.journey_id, step: origin.step ?? 1 };
+  journeys: Tracker,
+  ids: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  if (ids.length === 0) return found;
+  const result = await sql<{ id: string; journey_id: string; step: number }>`
+    with origin as (select id, journey_id from interactions where id = any(${[...new Set(ids)]}::uuid[]))
+    select origin.id, origin.journey_id,
+      (select max(j.journey_step) from interactions j where j.journey_id = origin.journey_id) as step
+    from origin`.execute(db);
+  for (const row of result.rows) {
+    journeys.rememberJourney(row.journey_id, row.step);
+    found.set(row.id, row.journey_id);
+  }
+  return found;
 }
 
-/** For each (customer, reason): the newest stored contact at or before `until`, with its journey's last step. */
-async function journeyTails(db: Kysely<Database>, customerIds: string[], until: Date) {
+/**
+ * For each (customer, reason): the newest stored contact at or before `until` and recent
+ * enough to be continued, with its journey's last step.
+ */
+async function journeyTails(db: Kysely<Database>, customerIds: string[], until: Date, windowDays: number) {
   if (customerIds.length === 0) return [];
+  const since = new Date(until.getTime() - windowDays * 86_400_000);
   const result = await sql<{
     customer_id: string;
     reason: string;
@@ -153,12 +155,13 @@ async function journeyTails(db: Kysely<Database>, customerIds: string[], until: 
     started_at: Date;
     step: number;
   }>`
-    select distinct on (i.customer_id, i.reason)
-      i.customer_id, i.reason, i.journey_id, i.started_at,
-      (select max(j.journey_step) from interactions j where j.journey_id = i.journey_id) as step
-    from interactions i
-    where i.customer_id = any(${customerIds}::uuid[]) and i.started_at <= ${until}
-    order by i.customer_id, i.reason, i.started_at desc`.execute(db);
+    with tails as (
+      select distinct on (customer_id, reason) customer_id, reason, journey_id, started_at
+      from interactions
+      where customer_id = any(${customerIds}::uuid[]) and started_at <= ${until} and started_at >= ${since}
+      order by customer_id, reason, started_at desc)
+    select tails.*, (select max(j.journey_step) from interactions j where j.journey_id = tails.journey_id) as step
+    from tails`.execute(db);
   return result.rows;
 }
 
@@ -173,27 +176,25 @@ async function withoutStored(db: Kysely<Database>, contacts: Parsed[]): Promise<
   const seen = new Set<string>();
   for (let i = 0; i < keyed.length; i += INSERT_CHUNK) {
     const chunk = keyed.slice(i, i + INSERT_CHUNK);
+    // One index probe per key (the partial unique index on source, external_id).
     const found = await sql<{ source: string; external_id: string }>`
-      select source, external_id from interactions
-      where (source, external_id) in (
-        select * from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]))`.execute(
+      select k.source, k.external_id
+      from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]) as k(source, external_id)
+      where exists (
+        select 1 from interactions i
+        where i.source = k.source and i.external_id = k.external_id and i.external_id is not null)`.execute(
       db,
     );
     for (const row of found.rows) seen.add(`${row.source}\u0000${row.external_id}`);
   }
-  const unique = new Map<string, Parsed>();
-  const out: Parsed[] = [];
-  for (const contact of contacts) {
-    if (contact.externalId === null) {
-      out.push(contact);
-      continue;
-    }
+  const unique = new Set<string>();
+  return contacts.filter((contact) => {
+    if (contact.externalId === null) return true;
     const key = `${contact.source}\u0000${contact.externalId}`;
-    if (seen.has(key) || unique.has(key)) continue;
-    unique.set(key, contact);
-    out.push(contact);
-  }
-  return out;
+    if (seen.has(key) || unique.has(key)) return false;
+    unique.add(key);
+    return true;
+  });
 }
 
 type Row = ReturnType<typeof toRow>;

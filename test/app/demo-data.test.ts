@@ -200,6 +200,17 @@ describe('the demo dataset', () => {
     expect(handoffs?.broken).toBe(0);
   });
 
+  it('numbers the steps of every journey 1, 2, 3… without gaps or repeats', async () => {
+    const [steps] = await rows<{ journeys: number; broken: number }>(`
+      select count(*)::int as journeys,
+        count(*) filter (where max_step <> contacts or distinct_steps <> contacts)::int as broken
+      from (select journey_id, max(journey_step) as max_step, count(*) as contacts,
+              count(distinct journey_step) as distinct_steps
+            from interactions group by journey_id) j`);
+    expect(steps?.journeys).toBeGreaterThan(100);
+    expect(steps?.broken).toBe(0);
+  });
+
   it('sends most SMS as notifications and keeps every contact on an existing channel', async () => {
     const [sms] = await rows<{ outbound: number; total: number }>(`
       select count(*) filter (where direction = 'outbound')::int as outbound, count(*)::int as total

@@ -107,6 +107,46 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(new Set(stored.map((s) => s.journeyId)).size).toBe(1);
   });
 
+  it('numbers journey steps 1, 2, 3 when a handoff and a same-reason contact join one journey in a batch', async () => {
+    const { customer } = await gasCustomer(stores);
+    const callId = randomUUID();
+    const placed = await stores.interactions.recordMany([
+      contact(customer.id, {
+        id: callId,
+        channel: 'call_centre',
+        touchpoint: 'agent',
+        outcome: 'handed_off',
+      }),
+      contact(customer.id, { startedAt: '2026-02-02T10:00:00Z' }),
+      contact(customer.id, {
+        channel: 'paper_mail',
+        touchpoint: 'letter',
+        direction: 'outbound',
+        reason: 'payment_plan',
+        handoffFromId: callId,
+        startedAt: '2026-02-03T10:00:00Z',
+      }),
+    ]);
+    expect(placed).toBe(3);
+    const stored = await stores.interactions.forCustomer(customer.id, { limit: 10 });
+    expect(new Set(stored.map((s) => s.journeyId)).size).toBe(1);
+    expect(stored.map((s) => [s.channel, s.journeyStep]).reverse()).toEqual([
+      ['call_centre', 1],
+      ['web', 2],
+      ['paper_mail', 3],
+    ]);
+    // A later single contact handed off from the call continues after the last step.
+    const followUp = await stores.interactions.record(
+      contact(customer.id, {
+        channel: 'shop',
+        touchpoint: 'counter',
+        handoffFromId: callId,
+        startedAt: '2026-02-04T10:00:00Z',
+      }),
+    );
+    expect(followUp.journeyStep).toBe(4);
+  });
+
   it('writes nothing of a batch when one of its rows fails', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [

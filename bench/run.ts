@@ -1,0 +1,60 @@
+// `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
+// (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
+//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contextLatency } from './context-latency.ts';
+import { freshTarget } from './support.ts';
+
+const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
+const lines: string[] = [];
+const say = (line: string) => {
+  console.log(line);
+  lines.push(line);
+};
+
+let serverUrl = process.env.BENCH_POSTGRES_URL;
+let stopServer = () => {};
+if (!serverUrl) {
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-pg-'));
+  serverUrl = execFileSync('infra/postgres/test-server.sh', ['start', dir, '55439'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop() as string;
+  stopServer = () => execFileSync('infra/postgres/test-server.sh', ['stop', dir]);
+}
+
+try {
+  say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
+  for (const kind of ['embedded', 'postgres'] as const) {
+    const target = await freshTarget(kind, serverUrl);
+    try {
+      const run = spawnSync(
+        process.execPath,
+        ['bin/run-ts.mjs', 'bench/seed.ts', '--interactions', String(interactions)],
+        { env: { ...process.env, DATABASE_URL: '', ...target.env }, encoding: 'utf8' },
+      );
+      if (run.status !== 0) throw new Error(`seed bench failed:\n${run.stdout}${run.stderr}`);
+      for (const line of run.stdout.trim().split('\n')) say(line);
+    } finally {
+      await target.cleanup();
+    }
+  }
+  for (const kind of ['embedded', 'postgres'] as const) {
+    for (const line of await contextLatency({
+      kind,
+      serverUrl,
+      rate: 50,
+      seconds: 20,
+      interactions: 60_000,
+    })) {
+      say(line);
+    }
+  }
+} finally {
+  stopServer();
+}
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/latest.txt', `${lines.join('\n')}\n`);
