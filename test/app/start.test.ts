@@ -14,7 +14,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('channel-pilot start', () => {
   it('creates and seeds the embedded database on first start, prints logins once, and keeps the data across restarts', async () => {
     const first = await startApp(env, 120_000);
-    let customers: number;
+    let customers = 0;
     try {
       expect(first.output()).toMatch(/is running on the embedded database/);
       const credentials = printedCredentials(first.output());
@@ -42,17 +42,34 @@ describe('channel-pilot start', () => {
     const second = await startApp(env, 120_000);
     try {
       expect(printedCredentials(second.output())).toEqual({});
-      const manager = await login(
+      const cookie = await login(
         second.baseUrl,
         'advisor',
         printedCredentials(first.output()).advisor as string,
       );
       const list = (await (
-        await fetch(`${second.baseUrl}/api/customers?limit=1`, { headers: { cookie: manager } })
-      ).json()) as {
-        total: number;
-      };
+        await fetch(`${second.baseUrl}/api/customers?limit=50`, { headers: { cookie } })
+      ).json()) as { total: number; items: { id: string }[] };
       expect(list.total).toBe(customers);
+
+      // A second process on the same data folder is refused, naming the one that holds it.
+      const intruder = spawnSync(process.execPath, ['bin/channel-pilot.mjs', 'migrate'], {
+        env: { ...process.env, ...env },
+        encoding: 'utf8',
+      });
+      expect(intruder.status).toBe(1);
+      expect(intruder.stderr).toContain(`is in use by process ${second.process.pid}`);
+
+      // Requests already in flight when the stop signal arrives still get their answer.
+      const inFlight = list.items.map((c) =>
+        fetch(`${second.baseUrl}/api/customers/${c.id}/context`, { headers: { cookie } }).then(
+          (r) => r.status,
+        ),
+      );
+      await Promise.race(inFlight);
+      const stopped = second.stop();
+      expect(await Promise.all(inFlight)).toEqual(list.items.map(() => 200));
+      expect(await stopped).toBe(0);
     } finally {
       expect(await second.stop()).toBe(0);
     }

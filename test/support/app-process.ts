@@ -55,8 +55,9 @@ export async function startApp(env: Record<string, string>, timeoutMs = 600_000)
     baseUrl: `http://127.0.0.1:${port}`,
     output: () => out,
     process: child,
-    async stop() {
-      child.kill('SIGTERM');
+    stop() {
+      // Once: a second signal would cut the graceful shutdown short.
+      if (child.exitCode === null && child.signalCode === null && !child.killed) child.kill('SIGTERM');
       return exited;
     },
   };
