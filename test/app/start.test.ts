@@ -73,7 +73,7 @@ describe('channel-pilot start', () => {
     } finally {
       expect(await second.stop()).toBe(0);
     }
-  });
+  }, 300_000);
 
   it('refuses to start with bad configuration, listing every bad key', () => {
     const result = spawnSync(process.execPath, ['bin/channel-pilot.mjs', 'start'], {
