@@ -5,11 +5,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 
 const { dataDir, socketPath } = workerData;
 
 try {
-  const db = await PGlite.create(dataDir ? { dataDir } : {});
+  // btree_gist lets exclusion constraints mix equality (an advisor) with overlap (a time range).
+  const db = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { btree_gist } });
   // PGlite is a single session: one connection, and the client pool is sized to match.
   const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });
   await server.start();
