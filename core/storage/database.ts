@@ -7,8 +7,14 @@ import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
 import { ChannelPilotError } from '../errors.ts';
 import type { Database } from './schema.ts';
 import * as initial from './migrations/0001-initial.ts';
+import * as booking from './migrations/0002-booking.ts';
+import * as consultations from './migrations/0003-consultations.ts';
 
-const migrations: Record<string, Migration> = { '0001-initial': initial };
+const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-booking': booking,
+  '0003-consultations': consultations,
+};
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */
 export type DatabaseLocation =

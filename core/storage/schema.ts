@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { ConsultationTables } from './consultation-schema.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -142,7 +143,7 @@ export interface SurveyAnswersTable {
   answered_at: Timestamp;
 }
 
-export interface Database {
+export interface Database extends ConsultationTables {
   channels: ChannelsTable;
   customers: CustomersTable;
   consents: ConsentsTable;
