@@ -7,6 +7,7 @@ export function translateDatabaseError(error: unknown, what: string): unknown {
   const where = detail.detail ?? detail.constraint ?? '';
   switch (code) {
     case '23505':
+    case '23P01': // exclusion: overlapping appointments
       return new ChannelPilotError('conflict', `${what} already exists${where ? ` (${where})` : ''}`, {
         cause: error,
       });

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import {
   AdvisorInput,
   AppointmentInput,
@@ -60,6 +60,7 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
             status: 'booked',
             booked_via: appointment.bookedVia,
             journey_id: appointment.journeyId,
+            blocked: sql<string>`tstzrange(${appointment.startsAt}, ${appointment.endsAt})`,
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
@@ -94,7 +95,7 @@ function toAdvisor(row: Selectable<AdvisorsTable>): Advisor {
   };
 }
 
-function toAppointment(row: Selectable<AppointmentsTable>): Appointment {
+export function toAppointment(row: Selectable<AppointmentsTable>): Appointment {
   return {
     id: row.id,
     customerId: row.customer_id,

@@ -9,6 +9,7 @@ import type { InteractionLog } from '../interactions.ts';
 import type { SurveyAnswers } from '../surveys.ts';
 import type { ChannelRegistry } from '../channels.ts';
 import type { StaffDirectory } from '../staff.ts';
+import type { AppointmentBook } from '../booking.ts';
 import { createPostgresCustomerDirectory } from './postgres-customer-directory.ts';
 import { createPostgresBilling } from './postgres-billing.ts';
 import { createPostgresAdvisorRoster } from './postgres-advisor-roster.ts';
@@ -16,6 +17,7 @@ import { createPostgresInteractionLog } from './postgres-interaction-log.ts';
 import { createPostgresSurveyAnswers } from './postgres-survey-answers.ts';
 import { createPostgresChannelRegistry } from './postgres-channel-registry.ts';
 import { createPostgresStaffDirectory } from './postgres-staff-directory.ts';
+import { createPostgresAppointmentBook } from './postgres-appointment-book.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -27,6 +29,7 @@ export interface Stores {
   surveys: SurveyAnswers;
   channels: ChannelRegistry;
   staff: StaffDirectory;
+  appointments: AppointmentBook;
 }
 
 export function createPostgresStores(
@@ -46,5 +49,6 @@ export function createPostgresStores(
     surveys: createPostgresSurveyAnswers(db, newId),
     channels: createPostgresChannelRegistry(db),
     staff: createPostgresStaffDirectory(db, newId, clock),
+    appointments: createPostgresAppointmentBook(db, newId),
   };
 }

@@ -113,6 +113,8 @@ export interface AppointmentsTable {
   booked_via: string;
   journey_id: string | null;
   cancel_reason: string | null;
+  /** The time the appointment keeps the advisor busy, buffers included: a tstzrange. */
+  blocked: ColumnType<string, string, string>;
   created_at: DefaultTimestamp;
 }
 
@@ -143,7 +145,16 @@ export interface SurveyAnswersTable {
   answered_at: Timestamp;
 }
 
+export interface AdvisorOverridesTable {
+  id: string;
+  advisor_id: string;
+  day: CalendarDate;
+  hours: Json<unknown[]>;
+  reason: string | null;
+}
+
 export interface Database extends ConsultationTables {
+  advisor_overrides: AdvisorOverridesTable;
   channels: ChannelsTable;
   customers: CustomersTable;
   consents: ConsentsTable;

@@ -1,0 +1,268 @@
+import type { Advisor, AdvisorRoster, Appointment } from './advisors.ts';
+import {
+  BookingRequest,
+  BookingRules,
+  SlotQuery,
+  blockedTime,
+  localDay,
+  rankAdvisors,
+  workingSlots,
+  type AppointmentBook,
+  type BusyPeriod,
+  type Slot,
+} from './booking.ts';
+import type { Clock } from './clock.ts';
+import { ChannelPilotError, invalidInput, notFound } from './errors.ts';
+import { parseInput } from './validation.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface BookingService {
+  rules: BookingRules;
+  /** Free slots for a topic and language, soonest first, within notice and horizon. */
+  slots(query: SlotQuery): Promise<Slot[]>;
+  /** The free slots nearest to `at` (before or after), nearest first. */
+  nearest(query: Omit<SlotQuery, 'from' | 'to'> & { at: Date }, count: number): Promise<Slot[]>;
+  /** Books the slot starting at `startsAt` with the advisor the assignment rule picks. */
+  book(request: BookingRequest): Promise<Appointment>;
+  reschedule(appointmentId: string, startsAt: Date): Promise<Appointment>;
+  cancel(appointmentId: string, reason: string): Promise<Appointment>;
+}
+
+export function createBookingService(options: {
+  advisors: AdvisorRoster;
+  book: AppointmentBook;
+  clock: Clock;
+  rules?: Partial<BookingRules>;
+}): BookingService {
+  const { advisors, book, clock } = options;
+  const rules = BookingRules.parse(options.rules ?? {});
+  const slotMs = rules.slotMinutes * 60_000;
+
+  const serving = async (topic: string, locale: string) =>
+    (await advisors.advisors()).filter(
+      (a) => a.topics.includes(topic) && (a.languages as string[]).includes(locale),
+    );
+
+  /** Every free slot of these advisors starting in [from, to). */
+  async function freeSlots(candidates: Advisor[], from: Date, to: Date): Promise<Slot[]> {
+    if (candidates.length === 0 || from >= to) return [];
+    const ids = candidates.map((a) => a.id);
+    const margin = DAY_MS * 2;
+    const busy = await book.busy(ids, new Date(from.getTime() - margin), new Date(to.getTime() + margin));
+    const overrides = await book.overrides(
+      ids,
+      isoDay(from.getTime() - margin),
+      isoDay(to.getTime() + margin),
+    );
+    const bySlot = new Map<number, string[]>();
+    const loads = new Map<string, number>();
+    const load = (advisorId: string, day: string) => loads.get(`${advisorId}|${day}`) ?? 0;
+    for (const period of busy) {
+      const advisor = candidates.find((a) => a.id === period.advisorId) as Advisor;
+      const key = `${period.advisorId}|${localDay(period.startsAt, advisor.timeZone).day}`;
+      loads.set(key, (loads.get(key) ?? 0) + 1);
+    }
+    for (const advisor of candidates) {
+      const own = busy.filter((b) => b.advisorId === advisor.id);
+      for (const day of localDays(from, to, advisor.timeZone)) {
+        if (load(advisor.id, day) >= rules.dailyCapPerAdvisor) continue;
+        const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day);
+        for (const slot of workingSlots(advisor, day, rules, override)) {
+          if (slot.startsAt < from || slot.startsAt >= to) continue;
+          const blocked = blockedTime(slot.startsAt, slot.endsAt, rules);
+          if (own.some((b) => overlaps(blocked, b))) continue;
+          const list = bySlot.get(slot.startsAt.getTime()) ?? [];
+          list.push(advisor.id);
+          bySlot.set(slot.startsAt.getTime(), list);
+        }
+      }
+    }
+    const lastBooked = (advisorId: string) =>
+      Math.max(0, ...busy.filter((b) => b.advisorId === advisorId).map((b) => b.createdAt.getTime()));
+    return [...bySlot.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([start, ids]) => ({
+        startsAt: new Date(start),
+        endsAt: new Date(start + slotMs),
+        advisorIds: rankAdvisors(
+          ids,
+          (id) => load(id, localDay(new Date(start), zoneOf(candidates, id)).day),
+          lastBooked,
+        ),
+      }));
+  }
+
+  /** Refuses a start time that is past, too soon or too far ahead, naming the rule. */
+  function checkWindow(startsAt: Date): void {
+    const now = clock.now().getTime();
+    const issue = (message: string) =>
+      invalidInput(`cannot book at ${startsAt.toISOString()}: ${message}`, [{ path: 'startsAt', message }]);
+    if (startsAt.getTime() <= now) throw issue('that time has passed');
+    if (startsAt.getTime() < now + rules.minimumNoticeMinutes * 60_000) {
+      throw issue(`bookings need ${rules.minimumNoticeMinutes} minutes' notice`);
+    }
+    if (startsAt.getTime() > now + rules.horizonDays * DAY_MS) {
+      throw issue(`bookings open ${rules.horizonDays} days ahead at most`);
+    }
+  }
+
+  /** The free advisors for exactly this slot, or why there are none. */
+  async function advisorsFor(candidates: Advisor[], startsAt: Date): Promise<string[]> {
+    const [slot] = await freeSlots(candidates, startsAt, new Date(startsAt.getTime() + 1));
+    if (slot) return slot.advisorIds;
+    const offered = candidates.some((advisor) => {
+      const { day } = localDay(startsAt, advisor.timeZone);
+      return workingSlots(advisor, day, rules).some((s) => s.startsAt.getTime() === startsAt.getTime());
+    });
+    if (!offered) {
+      throw invalidInput(
+        `no consultation starts at ${startsAt.toISOString()}: outside advisors' hours or off the slot grid`,
+        [{ path: 'startsAt', message: 'is not a slot advisors offer' }],
+      );
+    }
+    throw new ChannelPilotError('conflict', `the slot at ${startsAt.toISOString()} is taken`, {
+      hint: 'ask for the nearest free slots and offer one of them',
+    });
+  }
+
+  /** Tries the ranked advisors in turn: another request may take one between the read and the write. */
+  async function firstThatHolds(
+    ranked: string[],
+    attempt: (advisorId: string) => Promise<Appointment>,
+  ): Promise<Appointment> {
+    let lastError: unknown;
+    for (const advisorId of ranked) {
+      try {
+        return await attempt(advisorId);
+      } catch (error) {
+        if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+        lastError = error;
+      }
+    }
+    throw new ChannelPilotError('conflict', 'the slot was taken a moment ago', {
+      cause: lastError,
+      hint: 'ask for the nearest free slots and offer one of them',
+    });
+  }
+
+  const guards = (advisorId: string, candidates: Advisor[], startsAt: Date) => {
+    const endsAt = new Date(startsAt.getTime() + slotMs);
+    const { from, until } = localDay(startsAt, zoneOf(candidates, advisorId));
+    return {
+      endsAt,
+      blocked: blockedTime(startsAt, endsAt, rules),
+      day: { from, until, dailyCap: rules.dailyCapPerAdvisor },
+    };
+  };
+
+  return {
+    rules,
+
+    async slots(query) {
+      const q = parseInput(SlotQuery, query, 'slot query');
+      const now = clock.now().getTime();
+      const from = new Date(Math.max(q.from.getTime(), now + rules.minimumNoticeMinutes * 60_000));
+      const to = new Date(Math.min(q.to.getTime(), now + rules.horizonDays * DAY_MS));
+      return freeSlots(await serving(q.topic, q.locale), from, to);
+    },
+
+    async nearest(query, count) {
+      const span = 3 * DAY_MS;
+      const around = await this.slots({
+        ...query,
+        from: new Date(query.at.getTime() - span),
+        to: new Date(query.at.getTime() + span),
+      });
+      const distance = (s: Slot) => Math.abs(s.startsAt.getTime() - query.at.getTime());
+      return around
+        .sort((a, b) => distance(a) - distance(b) || a.startsAt.getTime() - b.startsAt.getTime())
+        .slice(0, count);
+    },
+
+    async book(request) {
+      const r = parseInput(BookingRequest, request, 'booking');
+      checkWindow(r.startsAt);
+      const candidates = await serving(r.topic, r.locale);
+      if (candidates.length === 0) {
+        throw invalidInput(`no advisor serves ${r.topic} in ${r.locale}`, [
+          { path: 'topic', message: `no advisor serves it in ${r.locale}` },
+        ]);
+      }
+      const ranked = await advisorsFor(candidates, r.startsAt);
+      return firstThatHolds(ranked, (advisorId) => {
+        const g = guards(advisorId, candidates, r.startsAt);
+        return book.book({
+          appointment: { ...r, advisorId, endsAt: g.endsAt },
+          blocked: g.blocked,
+          day: g.day,
+        });
+      });
+    },
+
+    async reschedule(appointmentId, startsAt) {
+      const current = await bookedAppointment(appointmentId);
+      checkWindow(startsAt);
+      const candidates = await serving(current.topic, current.locale);
+      // The same advisor when free: the customer may have asked for them.
+      const ranked = await advisorsFor(candidates, startsAt);
+      const order = ranked.includes(current.advisorId)
+        ? [current.advisorId, ...ranked.filter((id) => id !== current.advisorId)]
+        : ranked;
+      return firstThatHolds(order, (advisorId) => {
+        const g = guards(advisorId, candidates, startsAt);
+        return book.move(appointmentId, {
+          advisorId,
+          startsAt,
+          endsAt: g.endsAt,
+          blocked: g.blocked,
+          day: g.day,
+        });
+      });
+    },
+
+    async cancel(appointmentId, reason) {
+      await bookedAppointment(appointmentId);
+      if (!reason.trim())
+        throw invalidInput('say why the appointment is cancelled', [
+          { path: 'reason', message: 'is required' },
+        ]);
+      return book.cancel(appointmentId, reason.trim());
+    },
+  };
+
+  async function bookedAppointment(id: string): Promise<Appointment> {
+    const appointment = await book.appointment(id);
+    if (!appointment) throw notFound('appointment', id);
+    if (appointment.status !== 'booked') {
+      throw new ChannelPilotError(
+        'conflict',
+        `appointment ${id} is ${appointment.status.replace('_', ' ')}, not booked`,
+      );
+    }
+    return appointment;
+  }
+}
+
+function overlaps(a: { from: Date; until: Date }, b: BusyPeriod): boolean {
+  return a.from < b.blockedUntil && b.blockedFrom < a.until;
+}
+
+function zoneOf(advisors: Advisor[], id: string): string {
+  return advisors.find((a) => a.id === id)?.timeZone ?? 'UTC';
+}
+
+function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** The local calendar days in `zone` touched by [from, to). */
+function localDays(from: Date, to: Date, zone: string): string[] {
+  const days: string[] = [];
+  let cursor = localDay(from, zone);
+  while (cursor.from < to) {
+    days.push(cursor.day);
+    cursor = localDay(cursor.until, zone);
+  }
+  return days;
+}

@@ -1,0 +1,173 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { AdvisorOverrideInput, type AdvisorOverride, type AppointmentBook } from '../booking.ts';
+import { ChannelPilotError, notFound } from '../errors.ts';
+import { parseInput } from '../validation.ts';
+import { translating } from './database-errors.ts';
+import { toAppointment } from './postgres-advisor-roster.ts';
+import type { AdvisorOverridesTable, Database } from './schema.ts';
+
+const active = ['booked', 'in_progress'];
+
+export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () => string): AppointmentBook {
+  /** Serializes writes for one advisor, so that the daily cap holds under concurrent bookings. */
+  async function guardDay(
+    trx: Kysely<Database>,
+    advisorId: string,
+    day: { from: Date; until: Date; dailyCap: number },
+    except?: string,
+  ): Promise<void> {
+    await sql`select pg_advisory_xact_lock(hashtext(${`advisor:${advisorId}`}))`.execute(trx);
+    let q = trx
+      .selectFrom('appointments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('advisor_id', '=', advisorId)
+      .where('status', 'in', active)
+      .where('starts_at', '>=', day.from)
+      .where('starts_at', '<', day.until);
+    if (except) q = q.where('id', '<>', except);
+    const { n } = await q.executeTakeFirstOrThrow();
+    if (n >= day.dailyCap) {
+      throw new ChannelPilotError('conflict', `the advisor's day is full (${day.dailyCap} consultations)`);
+    }
+  }
+
+  return {
+    async addOverride(input) {
+      const override = parseInput(AdvisorOverrideInput, input, 'advisor override');
+      const row = await translating('advisor override', () =>
+        db
+          .insertInto('advisor_overrides')
+          .values({
+            id: newId(),
+            advisor_id: override.advisorId,
+            day: override.day,
+            hours: JSON.stringify(override.hours),
+            reason: override.reason,
+          })
+          .onConflict((oc) =>
+            oc
+              .columns(['advisor_id', 'day'])
+              .doUpdateSet({ hours: JSON.stringify(override.hours), reason: override.reason }),
+          )
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      );
+      return toOverride(row);
+    },
+
+    async overrides(advisorIds, fromDay, toDay) {
+      if (advisorIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('advisor_overrides')
+        .selectAll()
+        .where('advisor_id', 'in', advisorIds)
+        .where('day', '>=', fromDay)
+        .where('day', '<=', toDay)
+        .execute();
+      return rows.map(toOverride);
+    },
+
+    async busy(advisorIds, from, to) {
+      if (advisorIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('appointments')
+        .select([
+          'advisor_id',
+          'starts_at',
+          'created_at',
+          sql<Date>`lower(blocked)`.as('blocked_from'),
+          sql<Date>`upper(blocked)`.as('blocked_until'),
+        ])
+        .where('advisor_id', 'in', advisorIds)
+        .where('status', 'in', active)
+        .where(sql<boolean>`blocked && tstzrange(${from}, ${to})`)
+        .execute();
+      return rows.map((r) => ({
+        advisorId: r.advisor_id,
+        startsAt: r.starts_at,
+        createdAt: r.created_at,
+        blockedFrom: new Date(r.blocked_from),
+        blockedUntil: new Date(r.blocked_until),
+      }));
+    },
+
+    async book({ appointment, blocked, day }) {
+      return translating('an overlapping appointment', () =>
+        db.transaction().execute(async (trx) => {
+          await guardDay(trx, appointment.advisorId, day);
+          const row = await trx
+            .insertInto('appointments')
+            .values({
+              id: newId(),
+              customer_id: appointment.customerId,
+              advisor_id: appointment.advisorId,
+              topic: appointment.topic,
+              locale: appointment.locale,
+              starts_at: appointment.startsAt,
+              ends_at: appointment.endsAt,
+              status: 'booked',
+              booked_via: appointment.bookedVia,
+              journey_id: appointment.journeyId,
+              blocked: sql<string>`tstzrange(${blocked.from}, ${blocked.until})`,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          return toAppointment(row);
+        }),
+      );
+    },
+
+    async move(id, input) {
+      return translating('an overlapping appointment', () =>
+        db.transaction().execute(async (trx) => {
+          await guardDay(trx, input.advisorId, input.day, id);
+          const row = await trx
+            .updateTable('appointments')
+            .set({
+              advisor_id: input.advisorId,
+              starts_at: input.startsAt,
+              ends_at: input.endsAt,
+              blocked: sql<string>`tstzrange(${input.blocked.from}, ${input.blocked.until})`,
+            })
+            .where('id', '=', id)
+            .where('status', '=', 'booked')
+            .returningAll()
+            .executeTakeFirst();
+          if (!row) throw new ChannelPilotError('conflict', `appointment ${id} is no longer booked`);
+          return toAppointment(row);
+        }),
+      );
+    },
+
+    async cancel(id, reason) {
+      const row = await db
+        .updateTable('appointments')
+        .set({ status: 'cancelled', cancel_reason: reason })
+        .where('id', '=', id)
+        .where('status', '=', 'booked')
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) {
+        const exists = await this.appointment(id);
+        if (!exists) throw notFound('appointment', id);
+        throw new ChannelPilotError('conflict', `appointment ${id} is ${exists.status}, not booked`);
+      }
+      return toAppointment(row);
+    },
+
+    async appointment(id) {
+      const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toAppointment(row);
+    },
+  };
+}
+
+function toOverride(row: Selectable<AdvisorOverridesTable>): AdvisorOverride {
+  return {
+    id: row.id,
+    advisorId: row.advisor_id,
+    day: row.day,
+    hours: row.hours as AdvisorOverride['hours'],
+    reason: row.reason,
+  };
+}
