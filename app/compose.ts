@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  createBookingService,
   createCustomerContext,
+  createSignedLinks,
+  sharedSecret,
   createPostgresStores,
   openDatabase,
   standardChannels,
@@ -28,7 +31,8 @@ export function openConfiguredDatabase(config: Config): Promise<StorageHandle> {
 /** Builds everything the server needs on an open database: the one place parts are wired together. */
 export async function composeApp(options: {
   storage: StorageHandle;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'>;
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'> &
+    Partial<Pick<Config, 'LINK_SECRET'>>;
   logger: Logger;
   clock?: Clock;
   isAccepting?: () => boolean;
@@ -39,10 +43,18 @@ export async function composeApp(options: {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
   const context = createCustomerContext({ ...stores, clock });
+  const booking = createBookingService({ advisors: stores.advisors, book: stores.appointments, clock });
+  const linkSecret = options.config.LINK_SECRET
+    ? Buffer.from(options.config.LINK_SECRET, 'utf8')
+    : await sharedSecret(options.storage.db, 'customer-links');
+  const links = createSignedLinks({ secret: linkSecret });
   const http = createHttpApp({
     storage: options.storage,
     stores,
     context,
+    booking,
+    links,
+    joinGraceMinutes: 15,
     clock,
     logger: options.logger,
     version,
@@ -51,5 +63,5 @@ export async function composeApp(options: {
     secureCookie: options.config.COOKIE_SECURE,
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
-  return { stores, context, clock, app: http.app, responses: http.responses };
+  return { stores, context, booking, links, clock, app: http.app, responses: http.responses };
 }

@@ -45,6 +45,13 @@ export const ConfigSchema = z.object({
   COOKIE_SECURE: flag
     .optional()
     .describe('Send the session cookie only over HTTPS; defaults to true when `PUBLIC_URL` is https.'),
+  LINK_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters' })
+    .optional()
+    .describe(
+      'Key that signs customer links; when unset, one is generated and kept in the database for every instance.',
+    ),
   SEED_DEMO_DATA: flag
     .default(true)
     .describe('Create the demo dataset on first start when the database is empty.'),

@@ -22,3 +22,5 @@ export {
   type BillRecord,
   type CustomerRecord,
 } from './storage/postgres-bulk-loader.ts';
+export * from './signed-links.ts';
+export { sharedSecret } from './storage/postgres-shared-secret.ts';

@@ -1,15 +1,27 @@
 import express from 'express';
-import type { Clock, CustomerContext, StorageHandle, Stores } from '../../core/index.ts';
+import type {
+  BookingService,
+  Clock,
+  CustomerContext,
+  SignedLinks,
+  StorageHandle,
+  Stores,
+} from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
 import { problemHandler, notFoundHandler } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
+import { createAppointmentLinks, registerAppointmentRoutes } from './appointment-routes.ts';
 
 export interface HttpAppOptions {
   storage: StorageHandle;
   stores: Stores;
   context: CustomerContext;
+  booking: BookingService;
+  links: SignedLinks;
+  /** How long after a consultation's end its join link still works. */
+  joinGraceMinutes: number;
   clock: Clock;
   logger: Logger;
   version: string;
@@ -47,6 +59,17 @@ export function createHttpApp(options: HttpAppOptions) {
     secureCookie: options.secureCookie,
   });
   registerCustomerRoutes(api, { stores, context: options.context, clock: options.clock });
+  registerAppointmentRoutes(api, {
+    stores,
+    booking: options.booking,
+    links: options.links,
+    appointmentLinks: createAppointmentLinks({
+      links: options.links,
+      publicUrl: options.publicUrl,
+      joinGraceMinutes: options.joinGraceMinutes,
+    }),
+    clock: options.clock,
+  });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {

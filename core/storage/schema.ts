@@ -153,7 +153,14 @@ export interface AdvisorOverridesTable {
   reason: string | null;
 }
 
+export interface AppSecretsTable {
+  name: string;
+  value: Buffer;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database extends ConsultationTables {
+  app_secrets: AppSecretsTable;
   advisor_overrides: AdvisorOverridesTable;
   channels: ChannelsTable;
   customers: CustomersTable;

@@ -23,5 +23,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       reason text,
       unique (advisor_id, day)
     );
+
+    -- Secrets every app instance must share (the key that signs customer links).
+    create table app_secrets (
+      name text primary key,
+      value bytea not null,
+      created_at timestamptz not null default now()
+    );
   `.execute(db);
 }

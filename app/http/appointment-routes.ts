@@ -1,0 +1,270 @@
+import { z } from 'zod';
+import {
+  Locale,
+  Slug,
+  Uuid,
+  notFound,
+  type Appointment,
+  type BookingService,
+  type Clock,
+  type LinkAction,
+  type SignedLinks,
+  type Stores,
+} from '../../core/index.ts';
+import type { createApi } from './api.ts';
+import { AppointmentSchema } from './api-schemas.ts';
+
+const DAY_MS = 86_400_000;
+
+const LinkSchema = z.object({ token: z.string(), url: z.url(), expiresAt: z.iso.datetime({ offset: true }) });
+const SlotSchema = z
+  .object({
+    startsAt: z.iso.datetime({ offset: true }),
+    endsAt: z.iso.datetime({ offset: true }),
+    advisorIds: z.array(z.uuid()),
+  })
+  .meta({ id: 'Slot' });
+const BookedSchema = z
+  .object({
+    appointment: AppointmentSchema,
+    links: z.object({ join: LinkSchema, reschedule: LinkSchema, cancel: LinkSchema }),
+  })
+  .meta({
+    id: 'BookedAppointment',
+    description: 'The appointment and the customer’s links to manage and join it.',
+  });
+const SlotRange = z.object({ from: z.coerce.date(), to: z.coerce.date() });
+const ById = z.object({ id: Uuid });
+const ByToken = z.object({ token: z.string().min(10).max(300) });
+const StartsAt = z.object({ startsAt: z.coerce.date() });
+const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
+
+export interface AppointmentLinks {
+  issue(action: LinkAction, subject: string, expiresAt: Date): z.infer<typeof LinkSchema>;
+  forAppointment(appointment: Appointment): z.infer<typeof BookedSchema>['links'];
+}
+
+/** Customer links: manage until the start, join until a grace period after the end. */
+export function createAppointmentLinks(options: {
+  links: SignedLinks;
+  publicUrl: string;
+  joinGraceMinutes: number;
+}) {
+  const issue = (action: LinkAction, subject: string, expiresAt: Date) => {
+    const token = options.links.sign({ action, subject, expiresAt });
+    return {
+      token,
+      url: `${options.publicUrl}/api/links/${action}/${token}`,
+      expiresAt: expiresAt.toISOString(),
+    };
+  };
+  return {
+    issue,
+    forAppointment: (a: Appointment) => ({
+      join: issue('join', a.id, new Date(a.endsAt.getTime() + options.joinGraceMinutes * 60_000)),
+      reschedule: issue('reschedule', a.id, a.startsAt),
+      cancel: issue('cancel', a.id, a.startsAt),
+    }),
+  } satisfies AppointmentLinks;
+}
+
+export function registerAppointmentRoutes(
+  api: ReturnType<typeof createApi>,
+  deps: {
+    stores: Stores;
+    booking: BookingService;
+    links: SignedLinks;
+    appointmentLinks: AppointmentLinks;
+    clock: Clock;
+  },
+): void {
+  const { stores, booking, links, appointmentLinks, clock } = deps;
+  const booked = (appointment: Appointment) => ({
+    appointment,
+    links: appointmentLinks.forAppointment(appointment),
+  });
+  const appointmentOrThrow = async (id: string) => {
+    const appointment = await stores.appointments.appointment(id);
+    if (!appointment) throw notFound('appointment', id);
+    return appointment;
+  };
+  /** A customer's self-service step, recorded in their journey like any other contact. */
+  const selfService = async (appointment: Appointment, action: string) => {
+    await stores.interactions.record({
+      customerId: appointment.customerId,
+      channel: 'web',
+      touchpoint: 'self_service',
+      direction: 'inbound',
+      reason: 'video_consultation',
+      startedAt: clock.now(),
+      endedAt: clock.now(),
+      outcome: 'resolved',
+      details: { action, appointmentId: appointment.id },
+    });
+  };
+
+  api.route({
+    method: 'get',
+    path: '/api/appointments/slots',
+    summary: 'Free consultation slots for a topic and language',
+    tag: 'appointments',
+    permission: 'customers:read',
+    query: SlotRange.extend({ topic: Slug, locale: Locale }),
+    response: z.array(SlotSchema),
+    handler: ({ query }) => booking.slots(query),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/appointments',
+    summary: 'Book a consultation on a customer’s behalf',
+    tag: 'appointments',
+    permission: 'customers:write',
+    body: z.object({
+      customerId: Uuid,
+      topic: Slug,
+      locale: Locale,
+      startsAt: z.coerce.date(),
+      bookedVia: Slug.default('call_centre'),
+      journeyId: Uuid.nullable().default(null),
+    }),
+    response: BookedSchema,
+    status: 201,
+    async handler({ body }) {
+      if (!(await stores.customers.get(body.customerId))) throw notFound('customer', body.customerId);
+      return booked(await booking.book(body));
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/appointments/:id',
+    summary: 'One appointment',
+    tag: 'appointments',
+    permission: 'customers:read',
+    params: ById,
+    response: AppointmentSchema,
+    handler: ({ params }) => appointmentOrThrow(params.id),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/appointments/:id/reschedule',
+    summary: 'Move a booked consultation to another free slot',
+    tag: 'appointments',
+    permission: 'customers:write',
+    params: ById,
+    body: StartsAt,
+    response: BookedSchema,
+    handler: async ({ params, body }) => booked(await booking.reschedule(params.id, body.startsAt)),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/appointments/:id/cancel',
+    summary: 'Cancel a booked consultation, saying why',
+    tag: 'appointments',
+    permission: 'customers:write',
+    params: ById,
+    body: Reason,
+    response: AppointmentSchema,
+    handler: ({ params, body }) => booking.cancel(params.id, body.reason),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/customers/:id/booking-link',
+    summary: 'Issue a link with which the customer books a consultation themselves (valid 7 days)',
+    tag: 'appointments',
+    permission: 'customers:write',
+    params: ById,
+    response: LinkSchema,
+    async handler({ params }) {
+      if (!(await stores.customers.get(params.id))) throw notFound('customer', params.id);
+      return appointmentLinks.issue('book', params.id, new Date(clock.now().getTime() + 7 * DAY_MS));
+    },
+  });
+
+  // Customers act through signed links: no login, and each link opens one action on one subject.
+  const customerOf = async (token: string) => {
+    const { subject } = links.verify(token, 'book', clock.now());
+    const customer = await stores.customers.get(subject);
+    if (!customer) throw notFound('customer', subject);
+    return customer;
+  };
+  const appointmentOf = async (token: string, action: LinkAction) =>
+    appointmentOrThrow(links.verify(token, action, clock.now()).subject);
+
+  api.route({
+    method: 'get',
+    path: '/api/links/book/:token/slots',
+    summary: 'Free slots, in the customer’s language, for the customer holding a booking link',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    query: SlotRange.extend({ topic: Slug }),
+    response: z.array(SlotSchema.omit({ advisorIds: true })),
+    async handler({ params, query }) {
+      const customer = await customerOf(params.token);
+      const slots = await booking.slots({ ...query, locale: customer.locale });
+      return slots.map(({ startsAt, endsAt }) => ({ startsAt, endsAt }));
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/links/book/:token',
+    summary: 'Book a consultation with a booking link',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    body: z.object({ topic: Slug, startsAt: z.coerce.date() }),
+    response: BookedSchema,
+    status: 201,
+    async handler({ params, body }) {
+      const customer = await customerOf(params.token);
+      const appointment = await booking.book({
+        ...body,
+        customerId: customer.id,
+        locale: customer.locale,
+        bookedVia: 'web',
+      });
+      await selfService(appointment, 'book');
+      return booked(appointment);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/links/reschedule/:token',
+    summary: 'Move the consultation a reschedule link belongs to',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    body: StartsAt,
+    response: BookedSchema,
+    async handler({ params, body }) {
+      const current = await appointmentOf(params.token, 'reschedule');
+      const appointment = await booking.reschedule(current.id, body.startsAt);
+      await selfService(appointment, 'reschedule');
+      return booked(appointment);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/links/cancel/:token',
+    summary: 'Cancel the consultation a cancel link belongs to',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    body: Reason,
+    response: AppointmentSchema,
+    async handler({ params, body }) {
+      const current = await appointmentOf(params.token, 'cancel');
+      const appointment = await booking.cancel(current.id, body.reason);
+      await selfService(appointment, 'cancel');
+      return appointment;
+    },
+  });
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import type { Express } from 'express';
+import type { z } from 'zod';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
+import type { StorageHandle, Stores } from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+
+// Monday 23 March 2026, 09:00 in Rome; tests move it forward to expire links.
+let now = new Date('2026-03-23T08:00:00Z');
+const clock = { now: () => now };
+
+let storage: StorageHandle;
+let app: Express;
+let stores: Stores;
+let responses: Map<string, z.ZodType>;
+let advisorCookie: string[];
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  ({ app, stores, responses } = await composeApp({
+    storage,
+    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1000, COOKIE_SECURE: false },
+    logger: pino({ level: 'silent' }),
+    clock,
+  }));
+  const users = await staffUsers(stores);
+  const login = await request(app)
+    .post('/api/auth/login')
+    .send({ username: users.advisor.username, password: staffPassword })
+    .expect(200);
+  advisorCookie = [String(login.headers['set-cookie']).split(';')[0] as string];
+  await stores.advisors.addAdvisor({
+    name: 'Carla',
+    email: 'carla@example.it',
+    languages: ['it-IT'],
+    topics: ['billing'],
+    timeZone: 'Europe/Rome',
+    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+  });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+function conforms(route: string, body: unknown) {
+  const result = (responses.get(route) as z.ZodType).safeParse(body);
+  expect(result.success ? [] : result.error.issues).toEqual([]);
+}
+
+const bookingLink = async (customerId: string) =>
+  (
+    await request(app)
+      .post(`/api/customers/${customerId}/booking-link`)
+      .set('Cookie', advisorCookie)
+      .expect(200)
+  ).body as { token: string; url: string };
+
+describe('staff booking', () => {
+  it('lists free slots and books one on a customer’s behalf, returning the customer’s links', async () => {
+    const { customer } = await gasCustomer(stores);
+    const slots = await request(app)
+      .get('/api/appointments/slots')
+      .query({ topic: 'billing', locale: 'it-IT', from: '2026-03-24T00:00:00Z', to: '2026-03-25T00:00:00Z' })
+      .set('Cookie', advisorCookie)
+      .expect(200);
+    conforms('GET /api/appointments/slots', slots.body);
+    expect(slots.body.length).toBeGreaterThan(5);
+    const res = await request(app)
+      .post('/api/appointments')
+      .set('Cookie', advisorCookie)
+      .send({ customerId: customer.id, topic: 'billing', locale: 'it-IT', startsAt: slots.body[0].startsAt })
+      .expect(201);
+    conforms('POST /api/appointments', res.body);
+    expect(res.body.appointment).toMatchObject({ status: 'booked', bookedVia: 'call_centre' });
+    expect(res.body.links.join.url).toMatch(/^http:\/\/localhost:3000\/api\/links\/join\//);
+  });
+
+  it('needs a staff session', async () => {
+    await request(app)
+      .get('/api/appointments/slots')
+      .query({ topic: 'billing', locale: 'it-IT' })
+      .expect(401);
+  });
+
+  it('refuses a slot outside the advisors’ hours and changes nothing', async () => {
+    const { customer } = await gasCustomer(stores);
+    const res = await request(app)
+      .post('/api/appointments')
+      .set('Cookie', advisorCookie)
+      .send({ customerId: customer.id, topic: 'billing', locale: 'it-IT', startsAt: '2026-03-24T21:05:00Z' })
+      .expect(400);
+    expect(res.body.errors).toEqual([{ path: 'startsAt', message: 'is not a slot advisors offer' }]);
+    expect(await stores.advisors.upcomingAppointments(customer.id, now)).toEqual([]);
+  });
+
+  it('answers 404 for an unknown appointment', async () => {
+    await request(app)
+      .post('/api/appointments/00000000-0000-4000-8000-000000000000/cancel')
+      .set('Cookie', advisorCookie)
+      .send({ reason: 'no longer needed' })
+      .expect(404);
+  });
+});
+
+describe('customer links', () => {
+  it('let the customer book, move and cancel with no login, each step landing in their journey', async () => {
+    const { customer } = await gasCustomer(stores);
+    const link = await bookingLink(customer.id);
+    const slots = await request(app)
+      .get(`/api/links/book/${link.token}/slots`)
+      .query({ topic: 'billing', from: '2026-03-25T00:00:00Z', to: '2026-03-26T00:00:00Z' })
+      .expect(200);
+    expect(slots.body[0]).not.toHaveProperty('advisorIds');
+    const booked = await request(app)
+      .post(`/api/links/book/${link.token}`)
+      .send({ topic: 'billing', startsAt: slots.body[0].startsAt })
+      .expect(201);
+    expect(booked.body.appointment).toMatchObject({
+      customerId: customer.id,
+      locale: 'it-IT',
+      bookedVia: 'web',
+    });
+    const moved = await request(app)
+      .post(`/api/links/reschedule/${booked.body.links.reschedule.token}`)
+      .send({ startsAt: slots.body[1].startsAt })
+      .expect(200);
+    expect(moved.body.appointment.startsAt).toBe(slots.body[1].startsAt);
+    await request(app)
+      .post(`/api/links/cancel/${moved.body.links.cancel.token}`)
+      .send({ reason: 'solved by phone' })
+      .expect(200);
+    const steps = await stores.interactions.forCustomer(customer.id, { limit: 10 });
+    // The test clock stands still, so order by journey step rather than by time.
+    const inOrder = [...steps].sort((a, b) => a.journeyStep - b.journeyStep);
+    expect(inOrder.map((s) => s.details.action)).toEqual(['book', 'reschedule', 'cancel']);
+    expect(new Set(steps.map((s) => s.journeyId)).size).toBe(1);
+  });
+
+  it('refuse a tampered link, a link for another action, and an expired link, changing nothing', async () => {
+    const { customer } = await gasCustomer(stores);
+    const link = await bookingLink(customer.id);
+    const booked = await request(app)
+      .post(`/api/links/book/${link.token}`)
+      .send({ topic: 'billing', startsAt: '2026-03-26T08:05:00Z' })
+      .expect(201);
+    const cancelToken: string = booked.body.links.cancel.token;
+    const other = await gasCustomer(stores);
+    const tampered = cancelToken.replace(booked.body.appointment.id, other.customer.id);
+    const forged = await request(app).post(`/api/links/cancel/${tampered}`).send({ reason: 'x' }).expect(401);
+    expect(forged.body.detail).toBe('this link is not valid');
+    const wrongAction = await request(app)
+      .post(`/api/links/cancel/${booked.body.links.reschedule.token}`)
+      .send({ reason: 'x' })
+      .expect(401);
+    expect(wrongAction.body.detail).toBe('this link is for reschedule, not cancel');
+    now = new Date('2026-03-31T08:00:00Z');
+    try {
+      const expired = await request(app)
+        .get(`/api/links/book/${link.token}/slots`)
+        .query({ topic: 'billing', from: '2026-04-01T00:00:00Z', to: '2026-04-02T00:00:00Z' })
+        .expect(401);
+      expect(expired.body.detail).toBe('this link has expired');
+    } finally {
+      now = new Date('2026-03-23T08:00:00Z');
+    }
+    const stored = await stores.appointments.appointment(booked.body.appointment.id);
+    expect(stored?.status).toBe('booked');
+  });
+});
