@@ -14,6 +14,8 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version } from './compose.ts';
 import { gracefulShutdown } from './server-lifecycle.ts';
+import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
+import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 
@@ -89,7 +91,19 @@ await program.parseAsync();
 async function start(config: Config, logger: Logger): Promise<void> {
   const storage = await openConfiguredDatabase(config);
   let accepting = true;
-  const { app, stores } = await composeApp({ storage, config, logger, isAccepting: () => accepting });
+  const senders = [
+    config.EMAIL_SENDER === 'smtp'
+      ? createSmtpEmailSender({ url: config.SMTP_URL as string, from: config.EMAIL_FROM })
+      : createDevelopmentSender('email', logger),
+    createDevelopmentSender('sms', logger),
+  ];
+  const { app, stores, dispatcher } = await composeApp({
+    storage,
+    config,
+    logger,
+    senders,
+    isAccepting: () => accepting,
+  });
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
     await seed(storage, config, {});
   }
@@ -109,14 +123,25 @@ async function start(config: Config, logger: Logger): Promise<void> {
       `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
     ].join('\n'),
   );
+  // Every instance sends what is due; the outbox hands each message to one of them.
+  let sending: Promise<unknown> = Promise.resolve();
+  const outboxTimer = setInterval(() => {
+    sending = sending
+      .then(() => dispatcher.runOnce())
+      .catch((error) => logger.error({ err: error }, 'outbox run failed'));
+  }, config.OUTBOX_POLL_MS);
   const shutdown = gracefulShutdown({
     server,
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     beforeClose: () => {
       accepting = false;
+      clearInterval(outboxTimer);
     },
-    afterClose: () => storage.close(),
+    afterClose: async () => {
+      await sending;
+      await storage.close();
+    },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

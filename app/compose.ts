@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  createAppointmentNotices,
   createBookingService,
+  createOutboxDispatcher,
   createCustomerContext,
   createSignedLinks,
   sharedSecret,
@@ -10,12 +12,15 @@ import {
   standardChannels,
   systemClock,
   type Clock,
+  type MessageSender,
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
+import { createAppointmentLinks } from './http/appointment-routes.ts';
+import { createDevelopmentSender } from './notify/development-sender.ts';
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -36,6 +41,8 @@ export async function composeApp(options: {
   logger: Logger;
   clock?: Clock;
   isAccepting?: () => boolean;
+  /** Providers for customer messages; development senders (the /outbox page) by default. */
+  senders?: MessageSender[];
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
@@ -48,13 +55,39 @@ export async function composeApp(options: {
     ? Buffer.from(options.config.LINK_SECRET, 'utf8')
     : await sharedSecret(options.storage.db, 'customer-links');
   const links = createSignedLinks({ secret: linkSecret });
+  const appointmentLinks = createAppointmentLinks({
+    links,
+    publicUrl: options.config.PUBLIC_URL,
+    joinGraceMinutes: 15,
+  });
+  const notices = createAppointmentNotices({
+    customers: stores.customers,
+    advisors: stores.advisors,
+    outbox: stores.outbox,
+    clock,
+    urls: (appointment) => {
+      const { join, reschedule, cancel } = appointmentLinks.forAppointment(appointment);
+      return { join: join.url, reschedule: reschedule.url, cancel: cancel.url };
+    },
+  });
+  const dispatcher = createOutboxDispatcher({
+    outbox: stores.outbox,
+    senders: options.senders ?? [
+      createDevelopmentSender('email', options.logger),
+      createDevelopmentSender('sms', options.logger),
+    ],
+    clock,
+    onError: (message, error) =>
+      options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
+  });
   const http = createHttpApp({
     storage: options.storage,
     stores,
     context,
     booking,
     links,
-    joinGraceMinutes: 15,
+    appointmentLinks,
+    notices,
     clock,
     logger: options.logger,
     version,
@@ -63,5 +96,15 @@ export async function composeApp(options: {
     secureCookie: options.config.COOKIE_SECURE,
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
-  return { stores, context, booking, links, clock, app: http.app, responses: http.responses };
+  return {
+    stores,
+    context,
+    booking,
+    links,
+    notices,
+    dispatcher,
+    clock,
+    app: http.app,
+    responses: http.responses,
+  };
 }

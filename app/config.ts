@@ -52,6 +52,29 @@ export const ConfigSchema = z.object({
     .describe(
       'Key that signs customer links; when unset, one is generated and kept in the database for every instance.',
     ),
+  EMAIL_SENDER: z
+    .enum(['development', 'smtp'])
+    .default('development')
+    .describe('`smtp` sends e-mail through `SMTP_URL`; `development` keeps messages on the `/outbox` page.'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, { error: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .describe('SMTP server, e.g. `smtp://user:password@mail.example.com:587`.'),
+  EMAIL_FROM: z
+    .string()
+    .min(3)
+    .default('Channel Pilot <no-reply@localhost>')
+    .describe('Sender of customer e-mails.'),
+  SMS_SENDER: z
+    .enum(['development'])
+    .default('development')
+    .describe(
+      'SMS provider; `development` keeps messages on the `/outbox` page (no SMS gateway is wired yet).',
+    ),
+  OUTBOX_POLL_MS: whole(100, 3_600_000)
+    .default(5000)
+    .describe('How often each instance sends due messages (confirmations, reminders).'),
   SEED_DEMO_DATA: flag
     .default(true)
     .describe('Create the demo dataset on first start when the database is empty.'),
@@ -85,6 +108,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const config = result.data;
+  if (config.EMAIL_SENDER === 'smtp' && !config.SMTP_URL) {
+    throw new ConfigError(['SMTP_URL="": is required when EMAIL_SENDER=smtp']);
+  }
   const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
   return {
     ...config,

@@ -23,4 +23,6 @@ export {
   type CustomerRecord,
 } from './storage/postgres-bulk-loader.ts';
 export * from './signed-links.ts';
+export * from './notifications.ts';
+export * from './appointment-notices.ts';
 export { sharedSecret } from './storage/postgres-shared-secret.ts';

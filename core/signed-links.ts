@@ -26,7 +26,8 @@ export interface SignedLinks {
  * so a link cannot be forged, extended, or pointed at another appointment or action.
  */
 export function createSignedLinks(options: { secret: Buffer }): SignedLinks {
-  if (options.secret.length < 32) throw new ChannelPilotError('invalid_input', 'the link secret must be at least 32 bytes');
+  if (options.secret.length < 32)
+    throw new ChannelPilotError('invalid_input', 'the link secret must be at least 32 bytes');
   const mac = (payload: string) => createHmac('sha256', options.secret).update(payload).digest('base64url');
   const refuse = (message: string) =>
     new ChannelPilotError('unauthenticated', `this link ${message}`, { hint: 'ask for a new link' });

@@ -5,6 +5,7 @@ import {
   Uuid,
   notFound,
   type Appointment,
+  type AppointmentNotices,
   type BookingService,
   type Clock,
   type LinkAction,
@@ -75,14 +76,31 @@ export function registerAppointmentRoutes(
     booking: BookingService;
     links: SignedLinks;
     appointmentLinks: AppointmentLinks;
+    notices: AppointmentNotices;
     clock: Clock;
   },
 ): void {
-  const { stores, booking, links, appointmentLinks, clock } = deps;
+  const { stores, booking, links, appointmentLinks, notices, clock } = deps;
   const booked = (appointment: Appointment) => ({
     appointment,
     links: appointmentLinks.forAppointment(appointment),
   });
+  // Every way of booking, moving or cancelling tells the customer, on the medium they allow.
+  const book = async (request: Parameters<BookingService['book']>[0]) => {
+    const appointment = await booking.book(request);
+    await notices.booked(appointment);
+    return appointment;
+  };
+  const reschedule = async (id: string, startsAt: Date) => {
+    const appointment = await booking.reschedule(id, startsAt);
+    await notices.moved(appointment);
+    return appointment;
+  };
+  const cancel = async (id: string, reason: string) => {
+    const appointment = await booking.cancel(id, reason);
+    await notices.cancelled(appointment);
+    return appointment;
+  };
   const appointmentOrThrow = async (id: string) => {
     const appointment = await stores.appointments.appointment(id);
     if (!appointment) throw notFound('appointment', id);
@@ -132,7 +150,7 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ body }) {
       if (!(await stores.customers.get(body.customerId))) throw notFound('customer', body.customerId);
-      return booked(await booking.book(body));
+      return booked(await book(body));
     },
   });
 
@@ -156,7 +174,7 @@ export function registerAppointmentRoutes(
     params: ById,
     body: StartsAt,
     response: BookedSchema,
-    handler: async ({ params, body }) => booked(await booking.reschedule(params.id, body.startsAt)),
+    handler: async ({ params, body }) => booked(await reschedule(params.id, body.startsAt)),
   });
 
   api.route({
@@ -168,7 +186,7 @@ export function registerAppointmentRoutes(
     params: ById,
     body: Reason,
     response: AppointmentSchema,
-    handler: ({ params, body }) => booking.cancel(params.id, body.reason),
+    handler: ({ params, body }) => cancel(params.id, body.reason),
   });
 
   api.route({
@@ -223,7 +241,7 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ params, body }) {
       const customer = await customerOf(params.token);
-      const appointment = await booking.book({
+      const appointment = await book({
         ...body,
         customerId: customer.id,
         locale: customer.locale,
@@ -245,7 +263,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'reschedule');
-      const appointment = await booking.reschedule(current.id, body.startsAt);
+      const appointment = await reschedule(current.id, body.startsAt);
       await selfService(appointment, 'reschedule');
       return booked(appointment);
     },
@@ -262,7 +280,7 @@ export function registerAppointmentRoutes(
     response: AppointmentSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'cancel');
-      const appointment = await booking.cancel(current.id, body.reason);
+      const appointment = await cancel(current.id, body.reason);
       await selfService(appointment, 'cancel');
       return appointment;
     },

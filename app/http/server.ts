@@ -1,5 +1,6 @@
 import express from 'express';
 import type {
+  AppointmentNotices,
   BookingService,
   Clock,
   CustomerContext,
@@ -12,7 +13,8 @@ import { createApi } from './api.ts';
 import { problemHandler, notFoundHandler } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
-import { createAppointmentLinks, registerAppointmentRoutes } from './appointment-routes.ts';
+import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
+import { registerOutboxRoutes } from './outbox-routes.ts';
 
 export interface HttpAppOptions {
   storage: StorageHandle;
@@ -20,8 +22,8 @@ export interface HttpAppOptions {
   context: CustomerContext;
   booking: BookingService;
   links: SignedLinks;
-  /** How long after a consultation's end its join link still works. */
-  joinGraceMinutes: number;
+  appointmentLinks: AppointmentLinks;
+  notices: AppointmentNotices;
   clock: Clock;
   logger: Logger;
   version: string;
@@ -63,13 +65,11 @@ export function createHttpApp(options: HttpAppOptions) {
     stores,
     booking: options.booking,
     links: options.links,
-    appointmentLinks: createAppointmentLinks({
-      links: options.links,
-      publicUrl: options.publicUrl,
-      joinGraceMinutes: options.joinGraceMinutes,
-    }),
+    appointmentLinks: options.appointmentLinks,
+    notices: options.notices,
     clock: options.clock,
   });
+  registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {

@@ -10,6 +10,7 @@ import type { SurveyAnswers } from '../surveys.ts';
 import type { ChannelRegistry } from '../channels.ts';
 import type { StaffDirectory } from '../staff.ts';
 import type { AppointmentBook } from '../booking.ts';
+import type { Outbox } from '../notifications.ts';
 import { createPostgresCustomerDirectory } from './postgres-customer-directory.ts';
 import { createPostgresBilling } from './postgres-billing.ts';
 import { createPostgresAdvisorRoster } from './postgres-advisor-roster.ts';
@@ -18,6 +19,7 @@ import { createPostgresSurveyAnswers } from './postgres-survey-answers.ts';
 import { createPostgresChannelRegistry } from './postgres-channel-registry.ts';
 import { createPostgresStaffDirectory } from './postgres-staff-directory.ts';
 import { createPostgresAppointmentBook } from './postgres-appointment-book.ts';
+import { createPostgresOutbox } from './postgres-outbox.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -30,6 +32,7 @@ export interface Stores {
   channels: ChannelRegistry;
   staff: StaffDirectory;
   appointments: AppointmentBook;
+  outbox: Outbox;
 }
 
 export function createPostgresStores(
@@ -50,5 +53,6 @@ export function createPostgresStores(
     channels: createPostgresChannelRegistry(db),
     staff: createPostgresStaffDirectory(db, newId, clock),
     appointments: createPostgresAppointmentBook(db, newId),
+    outbox: createPostgresOutbox(db, newId),
   };
 }

@@ -159,7 +159,28 @@ export interface AppSecretsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface OutboxTable {
+  id: string;
+  dedupe_key: string;
+  customer_id: string;
+  appointment_id: string | null;
+  kind: string;
+  medium: string;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  attachments: Json<unknown[]>;
+  send_after: Timestamp;
+  status: string;
+  attempts: Generated<number>;
+  lease_until: Timestamp | null;
+  last_error: string | null;
+  sent_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database extends ConsultationTables {
+  outbox: OutboxTable;
   app_secrets: AppSecretsTable;
   advisor_overrides: AdvisorOverridesTable;
   channels: ChannelsTable;

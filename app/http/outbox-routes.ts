@@ -1,0 +1,83 @@
+import type { Express } from 'express';
+import { z } from 'zod';
+import { ChannelPilotError, Uuid, can, type OutboxMessage, type Stores } from '../../core/index.ts';
+import { staffOf, type createApi } from './api.ts';
+import { sessionMiddleware } from './staff-auth.ts';
+
+const OutboxMessageSchema = z
+  .object({
+    id: z.uuid(),
+    dedupeKey: z.string(),
+    customerId: z.uuid(),
+    appointmentId: z.uuid().nullable(),
+    kind: z.string(),
+    medium: z.enum(['email', 'sms']),
+    recipient: z.string(),
+    subject: z.string().nullable(),
+    body: z.string(),
+    attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
+    sendAfter: z.iso.datetime({ offset: true }),
+    status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    sentAt: z.iso.datetime({ offset: true }).nullable(),
+    createdAt: z.iso.datetime({ offset: true }),
+  })
+  .meta({ id: 'OutboxMessage' });
+
+/** What was (or will be) sent to customers: as JSON, and as a page for people trying the pilot. */
+export function registerOutboxRoutes(
+  app: Express,
+  api: ReturnType<typeof createApi>,
+  { stores }: { stores: Stores },
+): void {
+  api.route({
+    method: 'get',
+    path: '/api/outbox',
+    summary: 'Messages to customers, newest first: queued, sent, failed or withdrawn',
+    tag: 'notifications',
+    permission: 'customers:read',
+    query: z.object({
+      customerId: Uuid.optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    response: z.array(OutboxMessageSchema),
+    handler: ({ query }) =>
+      stores.outbox.recent({
+        limit: query.limit,
+        ...(query.customerId ? { customerId: query.customerId } : {}),
+      }),
+  });
+
+  app.get('/outbox', sessionMiddleware(stores.staff), async (_req, res) => {
+    const staff = staffOf(res);
+    if (!staff)
+      throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
+    if (!can(staff.role, 'customers:read'))
+      throw new ChannelPilotError('forbidden', `the ${staff.role} role may not read messages to customers`);
+    const messages = await stores.outbox.recent({ limit: 200 });
+    res.type('html').send(page(messages));
+  });
+}
+
+function page(messages: OutboxMessage[]): string {
+  const rows = messages
+    .map(
+      (
+        m,
+      ) => `<tr><td>${m.sendAfter.toISOString()}</td><td>${escape(m.status)}</td><td>${escape(m.medium)}</td>
+<td>${escape(m.recipient)}</td><td>${escape(m.kind)}</td><td><strong>${escape(m.subject ?? '')}</strong><pre>${escape(m.body)}</pre>
+${m.attachments.map((a) => `<details><summary>${escape(a.filename)}</summary><pre>${escape(a.content)}</pre></details>`).join('')}</td></tr>`,
+    )
+    .join('\n');
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Outbox · channel-pilot</title>
+<style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;width:100%}
+td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:.3rem 0}</style>
+<h1>Outbox</h1><p>Messages to customers. With the development senders nothing leaves this machine: this page is where they arrive.</p>
+<table><thead><tr><th>Due</th><th>Status</th><th>Medium</th><th>To</th><th>Kind</th><th>Message</th></tr></thead><tbody>
+${rows || '<tr><td colspan="6">Nothing yet.</td></tr>'}</tbody></table></html>`;
+}
+
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,194 @@
+import { DateTime } from 'luxon';
+import { createEvent } from 'ics';
+import type { AdvisorRoster, Appointment } from './advisors.ts';
+import type { CustomerDirectory } from './customers.ts';
+import { reachableMedia } from './customers.ts';
+import type { MessageMedium, NewMessage, Outbox } from './notifications.ts';
+import { REFERENCE_ZONE, type Clock } from './clock.ts';
+import type { Locale } from './vocabulary.ts';
+
+export interface AppointmentUrls {
+  join: string;
+  reschedule: string;
+  cancel: string;
+}
+
+type Kind = 'confirmation' | 'reminder_24h' | 'reminder_15m' | 'rescheduled' | 'cancelled';
+type Fill = { name: string; advisor: string; when: string; time: string } & AppointmentUrls;
+
+const catalog: Record<
+  Locale,
+  Record<Kind, { subject: string; email: (f: Fill) => string; sms: (f: Fill) => string }>
+> = {
+  'it-IT': {
+    confirmation: {
+      subject: 'Consulenza video confermata',
+      email: (f) =>
+        `Gentile ${f.name},\n\nla sua consulenza video con ${f.advisor} è fissata per ${f.when}.\n\n` +
+        `Per collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\nPer annullarla: ${f.cancel}\n`,
+      sms: (f) => `Consulenza video confermata per ${f.when}. Link: ${f.join}`,
+    },
+    reminder_24h: {
+      subject: 'Promemoria: consulenza video di domani',
+      email: (f) =>
+        `Gentile ${f.name},\n\nle ricordiamo la consulenza video di ${f.when}.\n\nPer collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\n`,
+      sms: (f) => `Promemoria: consulenza video ${f.when}. Link: ${f.join}`,
+    },
+    reminder_15m: {
+      subject: 'La sua consulenza video inizia tra 15 minuti',
+      email: (f) =>
+        `Gentile ${f.name},\n\nalle ${f.time} inizia la sua consulenza video con ${f.advisor}.\n\nSi colleghi qui: ${f.join}\n`,
+      sms: (f) => `Alle ${f.time} inizia la sua consulenza video: ${f.join}`,
+    },
+    rescheduled: {
+      subject: 'Consulenza video spostata',
+      email: (f) =>
+        `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}.\n\nPer collegarsi: ${f.join}\n`,
+      sms: (f) => `Consulenza video spostata a ${f.when}. Link: ${f.join}`,
+    },
+    cancelled: {
+      subject: 'Consulenza video annullata',
+      email: (f) => `Gentile ${f.name},\n\nla consulenza video di ${f.when} è stata annullata.\n`,
+      sms: (f) => `La consulenza video di ${f.when} è stata annullata.`,
+    },
+  },
+  'en-US': {
+    confirmation: {
+      subject: 'Video consultation confirmed',
+      email: (f) =>
+        `Dear ${f.name},\n\nyour video consultation with ${f.advisor} is booked for ${f.when}.\n\n` +
+        `Join: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}\n`,
+      sms: (f) => `Video consultation booked for ${f.when}. Link: ${f.join}`,
+    },
+    reminder_24h: {
+      subject: 'Reminder: your video consultation tomorrow',
+      email: (f) =>
+        `Dear ${f.name},\n\na reminder of your video consultation on ${f.when}.\n\nJoin: ${f.join}\nReschedule: ${f.reschedule}\n`,
+      sms: (f) => `Reminder: video consultation ${f.when}. Link: ${f.join}`,
+    },
+    reminder_15m: {
+      subject: 'Your video consultation starts in 15 minutes',
+      email: (f) =>
+        `Dear ${f.name},\n\nyour video consultation with ${f.advisor} starts at ${f.time}.\n\nJoin here: ${f.join}\n`,
+      sms: (f) => `Your video consultation starts at ${f.time}: ${f.join}`,
+    },
+    rescheduled: {
+      subject: 'Video consultation moved',
+      email: (f) => `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}.\n\nJoin: ${f.join}\n`,
+      sms: (f) => `Video consultation moved to ${f.when}. Link: ${f.join}`,
+    },
+    cancelled: {
+      subject: 'Video consultation cancelled',
+      email: (f) => `Dear ${f.name},\n\nyour video consultation on ${f.when} has been cancelled.\n`,
+      sms: (f) => `Your video consultation on ${f.when} has been cancelled.`,
+    },
+  },
+};
+
+const REMINDERS: { kind: Kind; beforeMs: number }[] = [
+  { kind: 'reminder_24h', beforeMs: 24 * 3_600_000 },
+  { kind: 'reminder_15m', beforeMs: 15 * 60_000 },
+];
+
+/**
+ * Queues what a customer is told about their consultation — confirmation, reminders, moves,
+ * cancellation — on their preferred medium among those they consented to (e-mail with a
+ * calendar invite, or SMS with the link). Nothing is queued when no medium is allowed.
+ */
+export function createAppointmentNotices(options: {
+  customers: CustomerDirectory;
+  advisors: AdvisorRoster;
+  outbox: Outbox;
+  urls: (appointment: Appointment) => AppointmentUrls;
+  clock: Clock;
+}) {
+  const { customers, advisors, outbox, clock } = options;
+
+  async function queue(
+    appointment: Appointment,
+    kinds: { kind: Kind; at: Date }[],
+  ): Promise<MessageMedium | null> {
+    const customer = await customers.get(appointment.customerId);
+    if (!customer) return null;
+    const medium = reachableMedia(customer, await customers.consents(customer.id)).find(
+      (m): m is MessageMedium => m === 'email' || m === 'sms',
+    );
+    if (!medium) return null;
+    const advisor = await advisors.advisor(appointment.advisorId);
+    const start = DateTime.fromJSDate(appointment.startsAt, { zone: REFERENCE_ZONE }).setLocale(
+      appointment.locale,
+    );
+    const fill: Fill = {
+      name: `${customer.firstName} ${customer.lastName}`,
+      advisor: advisor?.name ?? '',
+      when: start.toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY),
+      time: start.toLocaleString(DateTime.TIME_SIMPLE),
+      ...options.urls(appointment),
+    };
+    const now = clock.now();
+    const messages: NewMessage[] = kinds
+      .filter(({ at }) => at.getTime() >= now.getTime())
+      .map(({ kind, at }) => {
+        const text = catalog[appointment.locale][kind];
+        return {
+          dedupeKey: `${appointment.id}:${kind}:${appointment.startsAt.toISOString()}`,
+          customerId: customer.id,
+          appointmentId: appointment.id,
+          kind,
+          medium,
+          recipient: (medium === 'email' ? customer.email : customer.phone) as string,
+          subject: medium === 'email' ? text.subject : null,
+          body: medium === 'email' ? text.email(fill) : text.sms(fill),
+          attachments:
+            medium === 'email' && kind !== 'cancelled' ? [invite(appointment, text.subject, fill)] : [],
+          sendAfter: at,
+        };
+      });
+    await outbox.enqueue(messages);
+    return medium;
+  }
+
+  const reminders = (a: Appointment) =>
+    REMINDERS.map(({ kind, beforeMs }) => ({ kind, at: new Date(a.startsAt.getTime() - beforeMs) })).filter(
+      ({ at }) => at > clock.now(),
+    );
+
+  return {
+    /** Returns the medium used, or null when the customer may not be contacted. */
+    booked: (a: Appointment) => queue(a, [{ kind: 'confirmation', at: clock.now() }, ...reminders(a)]),
+    async moved(a: Appointment) {
+      await outbox.cancelPending(a.id);
+      return queue(a, [{ kind: 'rescheduled', at: clock.now() }, ...reminders(a)]);
+    },
+    async cancelled(a: Appointment) {
+      await outbox.cancelPending(a.id);
+      return queue(a, [{ kind: 'cancelled', at: clock.now() }]);
+    },
+  };
+}
+
+export type AppointmentNotices = ReturnType<typeof createAppointmentNotices>;
+
+function invite(appointment: Appointment, title: string, fill: Fill) {
+  const at = (d: Date) => d.getTime();
+  const { error, value } = createEvent({
+    uid: `${appointment.id}@channel-pilot`,
+    start: at(appointment.startsAt),
+    end: at(appointment.endsAt),
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    title,
+    description: `${fill.advisor}\n${fill.join}`,
+    url: fill.join,
+    status: 'CONFIRMED',
+    sequence: Math.floor(appointment.startsAt.getTime() / 60_000) % 100_000,
+  });
+  if (error || !value) throw error ?? new Error('could not build the calendar invite');
+  return {
+    filename: 'consultation.ics',
+    contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+    content: value,
+  };
+}

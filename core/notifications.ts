@@ -1,0 +1,100 @@
+/** The media messages are sent on automatically (calls and letters are made by people). */
+export type MessageMedium = 'email' | 'sms';
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  /** UTF-8 text (an ICS invite, say). */
+  content: string;
+}
+
+export interface NewMessage {
+  /** Same key, same message: enqueueing it again adds nothing (a reminder is queued once). */
+  dedupeKey: string;
+  customerId: string;
+  appointmentId: string | null;
+  kind: string;
+  medium: MessageMedium;
+  recipient: string;
+  subject: string | null;
+  body: string;
+  attachments: Attachment[];
+  sendAfter: Date;
+}
+
+export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
+
+export interface OutboxMessage extends NewMessage {
+  id: string;
+  status: MessageStatus;
+  attempts: number;
+  lastError: string | null;
+  sentAt: Date | null;
+  createdAt: Date;
+}
+
+/** Port: messages waiting to go out, claimed by one sender at a time. */
+export interface Outbox {
+  /** Returns how many were new. */
+  enqueue(messages: NewMessage[]): Promise<number>;
+  /** Withdraws what has not been sent yet for an appointment (after a move or a cancellation). */
+  cancelPending(appointmentId: string, kinds?: string[]): Promise<number>;
+  /** Claims due messages for `leaseMs`; a claim nobody completes becomes due again after it. */
+  claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  markSent(id: string, at: Date): Promise<void>;
+  /** Gives up after the last attempt; otherwise the message is due again at `retryAt`. */
+  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  recent(options: { limit: number; customerId?: string }): Promise<OutboxMessage[]>;
+}
+
+/** Port: a provider that delivers messages of one medium (an SMTP server, an SMS gateway). */
+export interface MessageSender {
+  medium: MessageMedium;
+  send(message: OutboxMessage): Promise<void>;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Sends what is due through the sender of its medium. Safe to run on every instance at once:
+ * each message is claimed by one of them.
+ */
+export function createOutboxDispatcher(options: {
+  outbox: Outbox;
+  senders: MessageSender[];
+  clock: { now(): Date };
+  batchSize?: number;
+  leaseMs?: number;
+  onError?: (message: OutboxMessage, error: unknown) => void;
+}) {
+  const senders = new Map(options.senders.map((s) => [s.medium, s]));
+  return {
+    /** Sends one batch of due messages; returns how many went out. */
+    async runOnce(): Promise<number> {
+      const now = options.clock.now();
+      const due = await options.outbox.claimDue(now, options.batchSize ?? 50, options.leaseMs ?? 60_000);
+      let sent = 0;
+      for (const message of due) {
+        const sender = senders.get(message.medium);
+        try {
+          if (!sender) throw new Error(`no sender configured for ${message.medium}`);
+          await sender.send(message);
+          await options.outbox.markSent(message.id, options.clock.now());
+          sent++;
+        } catch (error) {
+          options.onError?.(message, error);
+          const attempts = message.attempts + 1;
+          // Back off 1, 2, 4, 8 minutes, then give up.
+          const retryAt =
+            attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + 60_000 * 2 ** (attempts - 1));
+          await options.outbox.markFailed(
+            message.id,
+            error instanceof Error ? error.message : String(error),
+            retryAt,
+          );
+        }
+      }
+      return sent;
+    },
+  };
+}

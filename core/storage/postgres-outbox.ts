@@ -1,0 +1,109 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Attachment, Outbox, OutboxMessage } from '../notifications.ts';
+import type { Database, OutboxTable } from './schema.ts';
+
+export function createPostgresOutbox(db: Kysely<Database>, newId: () => string): Outbox {
+  return {
+    async enqueue(messages) {
+      if (messages.length === 0) return 0;
+      const inserted = await db
+        .insertInto('outbox')
+        .values(
+          messages.map((m) => ({
+            id: newId(),
+            dedupe_key: m.dedupeKey,
+            customer_id: m.customerId,
+            appointment_id: m.appointmentId,
+            kind: m.kind,
+            medium: m.medium,
+            recipient: m.recipient,
+            subject: m.subject,
+            body: m.body,
+            attachments: JSON.stringify(m.attachments),
+            send_after: m.sendAfter,
+            status: 'pending',
+          })),
+        )
+        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .returning('id')
+        .execute();
+      return inserted.length;
+    },
+
+    async cancelPending(appointmentId, kinds) {
+      let q = db
+        .updateTable('outbox')
+        .set({ status: 'cancelled' })
+        .where('appointment_id', '=', appointmentId)
+        .where('status', '=', 'pending');
+      if (kinds) q = q.where('kind', 'in', kinds);
+      const result = await q.executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async claimDue(now, limit, leaseMs) {
+      // SKIP LOCKED: instances claiming at the same moment take different rows.
+      const rows = await sql<Selectable<OutboxTable>>`
+        update outbox set status = 'sending', lease_until = ${new Date(now.getTime() + leaseMs)}
+        where id in (
+          select id from outbox
+          where send_after <= ${now}
+            and (status = 'pending' or (status = 'sending' and lease_until < ${now}))
+          order by send_after
+          limit ${limit}
+          for update skip locked)
+        returning *`.execute(db);
+      return rows.rows.map(toMessage);
+    },
+
+    async markSent(id, at) {
+      await db
+        .updateTable('outbox')
+        .set({ status: 'sent', sent_at: at, lease_until: null, attempts: sql`attempts + 1` })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async markFailed(id, error, retryAt) {
+      await db
+        .updateTable('outbox')
+        .set({
+          status: retryAt ? 'pending' : 'failed',
+          send_after: retryAt ?? sql`send_after`,
+          lease_until: null,
+          last_error: error.slice(0, 1000),
+          attempts: sql`attempts + 1`,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async recent({ limit, customerId }) {
+      let q = db.selectFrom('outbox').selectAll();
+      if (customerId) q = q.where('customer_id', '=', customerId);
+      const rows = await q.orderBy('created_at', 'desc').orderBy('send_after', 'desc').limit(limit).execute();
+      return rows.map(toMessage);
+    },
+  };
+}
+
+function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
+  return {
+    id: row.id,
+    dedupeKey: row.dedupe_key,
+    customerId: row.customer_id,
+    appointmentId: row.appointment_id,
+    kind: row.kind,
+    medium: row.medium as OutboxMessage['medium'],
+    recipient: row.recipient,
+    subject: row.subject,
+    body: row.body,
+    attachments: row.attachments as Attachment[],
+    sendAfter: new Date(row.send_after),
+    status: row.status as OutboxMessage['status'],
+    attempts: row.attempts,
+    lastError: row.last_error,
+    sentAt: row.sent_at && new Date(row.sent_at),
+    createdAt: new Date(row.created_at),
+  };
+}

@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
+import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
+import {
+  createOutboxDispatcher,
+  type MessageSender,
+  type OutboxMessage,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { gasCustomer } from '../support/fixtures.ts';
+
+// Monday 23 March 2026, 09:00 in Rome.
+let now = new Date('2026-03-23T08:00:00Z');
+const clock = { now: () => now };
+const logger = pino({ level: 'silent' });
+
+let storage: StorageHandle;
+let stores: Stores;
+let composed: Awaited<ReturnType<typeof composeApp>>;
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  composed = await composeApp({
+    storage,
+    config: { PUBLIC_URL: 'https://pilot.example.it', SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
+    logger,
+    clock,
+  });
+  stores = composed.stores;
+  await stores.advisors.addAdvisor({
+    name: 'Davide Conti',
+    email: 'davide@example.it',
+    languages: ['it-IT', 'en-US'],
+    topics: ['billing'],
+    timeZone: 'Europe/Rome',
+    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+  });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+const bookFor = async (customerId: string, startsAt: string) => {
+  const appointment = await composed.booking.book({
+    customerId,
+    topic: 'billing',
+    locale: 'it-IT',
+    startsAt,
+    bookedVia: 'web',
+  });
+  await composed.notices.booked(appointment);
+  return appointment;
+};
+const queued = async (customerId: string) =>
+  (await stores.outbox.recent({ limit: 50, customerId })).sort(
+    (a, b) => a.sendAfter.getTime() - b.sendAfter.getTime(),
+  );
+
+/** A sender that keeps what it is given. */
+function recordingSender(medium: 'email' | 'sms', fail = false): MessageSender & { got: OutboxMessage[] } {
+  const got: OutboxMessage[] = [];
+  return {
+    medium,
+    got,
+    async send(message) {
+      if (fail) throw new Error('gateway down');
+      got.push(message);
+    },
+  };
+}
+
+describe('appointment messages', () => {
+  it('confirm a booking by SMS, the preferred allowed medium, and queue reminders a day and 15 minutes before', async () => {
+    const { customer } = await gasCustomer(stores);
+    const appointment = await bookFor(customer.id, '2026-03-25T09:35:00Z');
+    const messages = await queued(customer.id);
+    expect(messages.map((m) => [m.kind, m.medium, m.sendAfter.toISOString()])).toEqual([
+      ['confirmation', 'sms', '2026-03-23T08:00:00.000Z'],
+      ['reminder_24h', 'sms', '2026-03-24T09:35:00.000Z'],
+      ['reminder_15m', 'sms', '2026-03-25T09:20:00.000Z'],
+    ]);
+    expect(messages[0]?.recipient).toBe(customer.phone);
+    expect(messages[0]?.body).toMatch(
+      /^Consulenza video confermata per mer 25 mar 2026, 10:35\. Link: https:\/\/pilot\.example\.it\/api\/links\/join\//,
+    );
+    expect(messages[0]?.appointmentId).toBe(appointment.id);
+  });
+
+  it('send e-mail with a calendar invite when SMS is not allowed, and nothing to a customer who allowed no contact', async () => {
+    const { customer } = await gasCustomer(stores);
+    await stores.customers.recordConsent(customer.id, {
+      purpose: 'contact',
+      medium: 'sms',
+      granted: false,
+      givenAt: '2026-02-01T00:00:00Z',
+      source: 'web_form',
+    });
+    await bookFor(customer.id, '2026-03-25T10:20:00Z');
+    const [confirmation] = await queued(customer.id);
+    expect(confirmation).toMatchObject({
+      medium: 'email',
+      recipient: customer.email,
+      subject: 'Consulenza video confermata',
+    });
+    expect(confirmation?.attachments[0]?.content).toMatch(
+      /BEGIN:VEVENT[\s\S]*DTSTART:20260325T102000Z[\s\S]*DTEND:20260325T105000Z/,
+    );
+
+    const silent = await gasCustomer(stores);
+    await stores.customers.recordConsent(silent.customer.id, {
+      purpose: 'data_processing',
+      granted: false,
+      givenAt: '2026-02-01T00:00:00Z',
+      source: 'web_form',
+    });
+    await bookFor(silent.customer.id, '2026-03-25T11:05:00Z');
+    expect(await queued(silent.customer.id)).toEqual([]);
+  });
+
+  it('withdraw the old reminders when a consultation moves or is cancelled', async () => {
+    const { customer } = await gasCustomer(stores);
+    const appointment = await bookFor(customer.id, '2026-03-26T08:05:00Z');
+    const moved = await composed.booking.reschedule(appointment.id, new Date('2026-03-26T11:50:00Z'));
+    await composed.notices.moved(moved);
+    const afterMove = await queued(customer.id);
+    // What has not gone out yet is about the old time: it is withdrawn, the confirmation included.
+    const pendingAfterMove = afterMove.filter((m) => m.status === 'pending');
+    expect(pendingAfterMove.map((m) => [m.kind, m.sendAfter.toISOString()])).toEqual([
+      ['rescheduled', '2026-03-23T08:00:00.000Z'],
+      ['reminder_24h', '2026-03-25T11:50:00.000Z'],
+      ['reminder_15m', '2026-03-26T11:35:00.000Z'],
+    ]);
+    const withdrawn = afterMove.filter((m) => m.status === 'cancelled').map((m) => m.kind);
+    expect(withdrawn.sort()).toEqual(['confirmation', 'reminder_15m', 'reminder_24h']);
+    await composed.notices.cancelled(await composed.booking.cancel(appointment.id, 'no longer needed'));
+    const pending = (await queued(customer.id)).filter((m) => m.status === 'pending').map((m) => m.kind);
+    expect(pending).toEqual(['cancelled']);
+  });
+});
+
+describe('sending', () => {
+  it('sends each due message once when two instances send at the same moment, and reminders only when due', async () => {
+    const { customer } = await gasCustomer(stores);
+    await bookFor(customer.id, '2026-03-27T08:05:00Z');
+    const a = recordingSender('sms');
+    const b = recordingSender('sms');
+    const email = recordingSender('email');
+    const instance = (sms: MessageSender) =>
+      createOutboxDispatcher({ outbox: stores.outbox, senders: [sms, email], clock });
+    await Promise.all([
+      instance(a).runOnce(),
+      instance(b).runOnce(),
+      instance(a).runOnce(),
+      instance(b).runOnce(),
+    ]);
+    const sent = [...a.got, ...b.got].filter((m) => m.customerId === customer.id);
+    expect(sent.map((m) => m.kind)).toEqual(['confirmation']);
+    now = new Date('2026-03-26T09:10:00Z');
+    try {
+      await Promise.all([instance(a).runOnce(), instance(b).runOnce()]);
+    } finally {
+      now = new Date('2026-03-23T08:00:00Z');
+    }
+    const later = [...a.got, ...b.got].filter((m) => m.customerId === customer.id).map((m) => m.kind);
+    expect(later).toEqual(['confirmation', 'reminder_24h']);
+    const ids = [...a.got, ...b.got].map((m) => m.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('keeps a message that failed, to try again later', async () => {
+    const { customer } = await gasCustomer(stores);
+    await bookFor(customer.id, '2026-03-30T07:05:00Z');
+    const down = createOutboxDispatcher({
+      outbox: stores.outbox,
+      senders: [recordingSender('sms', true), recordingSender('email')],
+      clock,
+    });
+    await down.runOnce();
+    const [confirmation] = await queued(customer.id);
+    expect(confirmation).toMatchObject({
+      kind: 'confirmation',
+      status: 'pending',
+      attempts: 1,
+      lastError: 'gateway down',
+    });
+    expect(confirmation?.sendAfter.toISOString()).toBe('2026-03-23T08:01:00.000Z');
+  });
+
+  it('delivers e-mail with its invite through a real SMTP server', async () => {
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onData(stream, _session, done) {
+        let data = '';
+        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
+        stream.on('end', () => {
+          received.push(data);
+          done();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.server.address() as { port: number }).port;
+    const smtp = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Pilot <pilot@example.it>' });
+    try {
+      const { customer } = await gasCustomer(stores);
+      await stores.customers.recordConsent(customer.id, {
+        purpose: 'contact',
+        medium: 'sms',
+        granted: false,
+        givenAt: '2026-02-01T00:00:00Z',
+        source: 'web_form',
+      });
+      await bookFor(customer.id, '2026-03-31T07:05:00Z');
+      const dispatcher = createOutboxDispatcher({
+        outbox: stores.outbox,
+        senders: [smtp, recordingSender('sms')],
+        clock,
+      });
+      while ((await dispatcher.runOnce()) > 0);
+      const mail = received.find((m) => m.includes(`To: ${customer.email}`));
+      expect(mail).toMatch(/Subject: Consulenza video confermata/);
+      expect(mail).toMatch(/Content-Type: text\/calendar/);
+      const [stored] = await queued(customer.id);
+      expect(stored?.status).toBe('sent');
+    } finally {
+      smtp.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});
