@@ -1,14 +1,18 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
-//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark.
+//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark; BENCH_ONLY=seed,context,booking
+//   runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contextLatency } from './context-latency.ts';
+import { bookingFigures } from './booking.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
+const only = process.env.BENCH_ONLY?.split(',');
+const wanted = (name: string) => !only || only.includes(name);
 const lines: string[] = [];
 const say = (line: string) => {
   console.log(line);
@@ -28,7 +32,7 @@ if (!serverUrl) {
 
 try {
   say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
-  for (const kind of ['embedded', 'postgres'] as const) {
+  for (const kind of wanted('seed') ? (['embedded', 'postgres'] as const) : []) {
     const target = await freshTarget(kind, serverUrl);
     try {
       const run = spawnSync(
@@ -42,7 +46,7 @@ try {
       await target.cleanup();
     }
   }
-  for (const kind of ['embedded', 'postgres'] as const) {
+  for (const kind of wanted('context') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await contextLatency({
       kind,
       serverUrl,
@@ -53,8 +57,11 @@ try {
       say(line);
     }
   }
+  for (const kind of wanted('booking') ? (['embedded', 'postgres'] as const) : []) {
+    for (const line of await bookingFigures({ kind, serverUrl })) say(line);
+  }
 } finally {
   stopServer();
 }
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/latest.txt', `${lines.join('\n')}\n`);
+writeFileSync(`bench/results/latest${only ? `-${only.join('-')}` : ''}.txt`, `${lines.join('\n')}\n`);

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { createScratchDatabase } from '../test/support/database.ts';
 
 export { login, printedCredentials, startApp } from '../test/support/app-process.ts';
 
@@ -23,23 +22,8 @@ export async function freshTarget(kind: 'embedded' | 'postgres', serverUrl?: str
     };
   }
   if (!serverUrl) throw new Error('no PostgreSQL server URL');
-  const name = `channel_pilot_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    label: 'postgres',
-    env: { DATABASE_URL: url.toString() },
-    async cleanup() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  const scratch = await createScratchDatabase(serverUrl, 'channel_pilot_bench');
+  return { label: 'postgres', env: { DATABASE_URL: scratch.url }, cleanup: scratch.drop };
 }
 
 /**

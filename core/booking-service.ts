@@ -55,7 +55,8 @@ export function createBookingService(options: {
       isoDay(from.getTime() - margin),
       isoDay(to.getTime() + margin),
     );
-    const bySlot = new Map<number, string[]>();
+    // Slot start → the advisors free for it, each with their load that day.
+    const bySlot = new Map<number, { id: string; load: number }[]>();
     const loads = new Map<string, number>();
     const load = (advisorId: string, day: string) => loads.get(`${advisorId}|${day}`) ?? 0;
     for (const period of busy) {
@@ -66,31 +67,36 @@ export function createBookingService(options: {
     for (const advisor of candidates) {
       const own = busy.filter((b) => b.advisorId === advisor.id);
       for (const day of localDays(from, to, advisor.timeZone)) {
-        if (load(advisor.id, day) >= rules.dailyCapPerAdvisor) continue;
+        const dayLoad = load(advisor.id, day);
+        if (dayLoad >= rules.dailyCapPerAdvisor) continue;
         const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day);
         for (const slot of workingSlots(advisor, day, rules, override)) {
           if (slot.startsAt < from || slot.startsAt >= to) continue;
           const blocked = blockedTime(slot.startsAt, slot.endsAt, rules);
           if (own.some((b) => overlaps(blocked, b))) continue;
           const list = bySlot.get(slot.startsAt.getTime()) ?? [];
-          list.push(advisor.id);
+          list.push({ id: advisor.id, load: dayLoad });
           bySlot.set(slot.startsAt.getTime(), list);
         }
       }
     }
-    const lastBooked = (advisorId: string) =>
-      Math.max(0, ...busy.filter((b) => b.advisorId === advisorId).map((b) => b.createdAt.getTime()));
+    const lastBookedAt = new Map<string, number>();
+    for (const b of busy)
+      lastBookedAt.set(b.advisorId, Math.max(lastBookedAt.get(b.advisorId) ?? 0, b.createdAt.getTime()));
     return [...bySlot.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([start, ids]) => ({
-        startsAt: new Date(start),
-        endsAt: new Date(start + slotMs),
-        advisorIds: rankAdvisors(
-          ids,
-          (id) => load(id, localDay(new Date(start), zoneOf(candidates, id)).day),
-          lastBooked,
-        ),
-      }));
+      .map(([start, free]) => {
+        const loads = new Map(free.map((f) => [f.id, f.load]));
+        return {
+          startsAt: new Date(start),
+          endsAt: new Date(start + slotMs),
+          advisorIds: rankAdvisors(
+            free.map((f) => f.id),
+            (id) => loads.get(id) ?? 0,
+            (id) => lastBookedAt.get(id) ?? 0,
+          ),
+        };
+      });
   }
 
   /** Refuses a start time that is past, too soon or too far ahead, naming the rule. */

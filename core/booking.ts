@@ -127,20 +127,19 @@ export function workingSlots(
     : advisor.workingHours.filter((h) => h.weekday === date.weekday);
   const step = rules.bufferBeforeMinutes + rules.slotMinutes + rules.bufferAfterMinutes;
   const slots: { startsAt: Date; endsAt: Date }[] = [];
+  const stepMs = step * 60_000;
+  const beforeMs = rules.bufferBeforeMinutes * 60_000;
+  const slotMs = rules.slotMinutes * 60_000;
   for (const stretch of hours) {
     // Wall-clock times in the advisor's zone: Luxon moves a time that does not exist on a
     // spring-forward day past the gap, and an autumn day simply has one more hour of clock.
-    const open = atLocal(day, stretch.start, advisor.timeZone);
-    const close = atLocal(day, stretch.end, advisor.timeZone);
-    for (
-      let blockStart = open;
-      blockStart.plus({ minutes: step }) <= close;
-      blockStart = blockStart.plus({ minutes: step })
-    ) {
-      const startsAt = blockStart.plus({ minutes: rules.bufferBeforeMinutes });
+    // Between them, time is counted in real minutes.
+    const open = atLocal(day, stretch.start, advisor.timeZone).toMillis();
+    const close = atLocal(day, stretch.end, advisor.timeZone).toMillis();
+    for (let blockStart = open; blockStart + stepMs <= close; blockStart += stepMs) {
       slots.push({
-        startsAt: startsAt.toJSDate(),
-        endsAt: startsAt.plus({ minutes: rules.slotMinutes }).toJSDate(),
+        startsAt: new Date(blockStart + beforeMs),
+        endsAt: new Date(blockStart + beforeMs + slotMs),
       });
     }
   }
