@@ -49,19 +49,9 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
       const row = await translating('appointment', () =>
         db
           .insertInto('appointments')
-          .values({
-            id: newId(),
-            customer_id: appointment.customerId,
-            advisor_id: appointment.advisorId,
-            topic: appointment.topic,
-            locale: appointment.locale,
-            starts_at: appointment.startsAt,
-            ends_at: appointment.endsAt,
-            status: 'booked',
-            booked_via: appointment.bookedVia,
-            journey_id: appointment.journeyId,
-            blocked: sql<string>`tstzrange(${appointment.startsAt}, ${appointment.endsAt})`,
-          })
+          .values(
+            appointmentRow(newId(), appointment, { from: appointment.startsAt, until: appointment.endsAt }),
+          )
           .returningAll()
           .executeTakeFirstOrThrow(),
       );
@@ -79,6 +69,27 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
         .execute();
       return rows.map(toAppointment);
     },
+  };
+}
+
+/** The stored form of a booked appointment that keeps its advisor busy over `blocked`. */
+export function appointmentRow(
+  id: string,
+  a: Omit<Appointment, 'id' | 'status' | 'cancelReason' | 'createdAt'>,
+  blocked: { from: Date; until: Date },
+) {
+  return {
+    id,
+    customer_id: a.customerId,
+    advisor_id: a.advisorId,
+    topic: a.topic,
+    locale: a.locale,
+    starts_at: a.startsAt,
+    ends_at: a.endsAt,
+    status: 'booked',
+    booked_via: a.bookedVia,
+    journey_id: a.journeyId,
+    blocked: sql<string>`tstzrange(${blocked.from}, ${blocked.until})`,
   };
 }
 

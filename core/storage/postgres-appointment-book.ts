@@ -3,7 +3,7 @@ import { AdvisorOverrideInput, type AdvisorOverride, type AppointmentBook } from
 import { ChannelPilotError, notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
-import { toAppointment } from './postgres-advisor-roster.ts';
+import { appointmentRow, toAppointment } from './postgres-advisor-roster.ts';
 import type { AdvisorOverridesTable, Database } from './schema.ts';
 
 const active = ['booked', 'in_progress'];
@@ -97,19 +97,7 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
           await guardDay(trx, appointment.advisorId, day);
           const row = await trx
             .insertInto('appointments')
-            .values({
-              id: newId(),
-              customer_id: appointment.customerId,
-              advisor_id: appointment.advisorId,
-              topic: appointment.topic,
-              locale: appointment.locale,
-              starts_at: appointment.startsAt,
-              ends_at: appointment.endsAt,
-              status: 'booked',
-              booked_via: appointment.bookedVia,
-              journey_id: appointment.journeyId,
-              blocked: sql<string>`tstzrange(${blocked.from}, ${blocked.until})`,
-            })
+            .values(appointmentRow(newId(), appointment, blocked))
             .returningAll()
             .executeTakeFirstOrThrow();
           return toAppointment(row);

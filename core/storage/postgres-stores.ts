@@ -11,6 +11,7 @@ import type { ChannelRegistry } from '../channels.ts';
 import type { StaffDirectory } from '../staff.ts';
 import type { AppointmentBook } from '../booking.ts';
 import type { Outbox } from '../notifications.ts';
+import type { ConsultationLog } from '../consultation-lifecycle.ts';
 import { createPostgresCustomerDirectory } from './postgres-customer-directory.ts';
 import { createPostgresBilling } from './postgres-billing.ts';
 import { createPostgresAdvisorRoster } from './postgres-advisor-roster.ts';
@@ -20,6 +21,7 @@ import { createPostgresChannelRegistry } from './postgres-channel-registry.ts';
 import { createPostgresStaffDirectory } from './postgres-staff-directory.ts';
 import { createPostgresAppointmentBook } from './postgres-appointment-book.ts';
 import { createPostgresOutbox } from './postgres-outbox.ts';
+import { createPostgresConsultationLog } from './postgres-consultation-log.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -33,6 +35,7 @@ export interface Stores {
   staff: StaffDirectory;
   appointments: AppointmentBook;
   outbox: Outbox;
+  consultations: ConsultationLog;
 }
 
 export function createPostgresStores(
@@ -54,5 +57,6 @@ export function createPostgresStores(
     staff: createPostgresStaffDirectory(db, newId, clock),
     appointments: createPostgresAppointmentBook(db, newId),
     outbox: createPostgresOutbox(db, newId),
+    consultations: createPostgresConsultationLog(db),
   };
 }
