@@ -12,7 +12,8 @@ import {
 } from '../core/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { composeApp, openConfiguredDatabase, version } from './compose.ts';
+import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
+import { startBundledLivekit } from './bundled-livekit.ts';
 import { gracefulShutdown } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
@@ -97,11 +98,20 @@ async function start(config: Config, logger: Logger): Promise<void> {
       : createDevelopmentSender('email', logger),
     createDevelopmentSender('sms', logger),
   ];
-  const { app, stores, dispatcher } = await composeApp({
+  const localVideo = config.LIVEKIT_URL ? null : await startBundledLivekit(config, logger);
+  const video: VideoServer | null = config.LIVEKIT_URL
+    ? {
+        url: config.LIVEKIT_URL,
+        apiKey: config.LIVEKIT_API_KEY as string,
+        apiSecret: config.LIVEKIT_API_SECRET as string,
+      }
+    : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
+  const { app, stores, dispatcher, lifecycle } = await composeApp({
     storage,
     config,
     logger,
     senders,
+    video,
     isAccepting: () => accepting,
   });
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
@@ -121,6 +131,10 @@ async function start(config: Config, logger: Logger): Promise<void> {
       `  API:       ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
       `  OpenAPI:   ${config.PUBLIC_URL}/api/openapi.json`,
       `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
+      `  Outbox:    ${config.PUBLIC_URL}/outbox  (messages to customers, for staff)`,
+      video
+        ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
+        : '  Video:     UNAVAILABLE: no LiveKit. Run `npm run livekit` once to build the local server, or set LIVEKIT_URL.',
     ].join('\n'),
   );
   // Every instance sends what is due; the outbox hands each message to one of them.
@@ -128,7 +142,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const outboxTimer = setInterval(() => {
     sending = sending
       .then(() => dispatcher.runOnce())
-      .catch((error) => logger.error({ err: error }, 'outbox run failed'));
+      .then(() => lifecycle.sweep())
+      .catch((error) => logger.error({ err: error }, 'outbox or no-show sweep failed'));
   }, config.OUTBOX_POLL_MS);
   const shutdown = gracefulShutdown({
     server,
@@ -141,6 +156,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     afterClose: async () => {
       await sending;
       await storage.close();
+      await localVideo?.stop();
     },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

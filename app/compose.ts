@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   createAppointmentNotices,
+  createConsultationLifecycle,
+  defaultConsultationPolicy,
   createBookingService,
   createOutboxDispatcher,
   createCustomerContext,
@@ -21,6 +23,16 @@ import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
 import { createAppointmentLinks } from './http/appointment-routes.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
+import { createLivekitConsultationRooms } from '../video/livekit-consultation-rooms.ts';
+import { createConsultationTokens } from '../video/consultation-tokens.ts';
+import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
+
+/** A LiveKit deployment the app talks to: its signalling address and API credentials. */
+export interface VideoServer {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -43,6 +55,8 @@ export async function composeApp(options: {
   isAccepting?: () => boolean;
   /** Providers for customer messages; development senders (the /outbox page) by default. */
   senders?: MessageSender[];
+  /** Video consultations need a LiveKit server; without one their routes answer 503. */
+  video?: VideoServer | null;
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
@@ -58,7 +72,7 @@ export async function composeApp(options: {
   const appointmentLinks = createAppointmentLinks({
     links,
     publicUrl: options.config.PUBLIC_URL,
-    joinGraceMinutes: 15,
+    joinGraceMinutes: defaultConsultationPolicy.lateGraceMs / 60_000,
   });
   const notices = createAppointmentNotices({
     customers: stores.customers,
@@ -80,6 +94,41 @@ export async function composeApp(options: {
     onError: (message, error) =>
       options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
   });
+  const server = options.video ?? null;
+  const rooms = server
+    ? createLivekitConsultationRooms({
+        url: server.url.replace(/^ws/, 'http'),
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+      })
+    : undefined;
+  const lifecycle = createConsultationLifecycle({
+    log: stores.consultations,
+    interactions: stores.interactions,
+    ...(rooms ? { rooms } : {}),
+    clock,
+    onError: (error) =>
+      options.logger.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
+  });
+  const video =
+    server && rooms
+      ? {
+          rooms,
+          tokens: createConsultationTokens({
+            apiKey: server.apiKey,
+            apiSecret: server.apiSecret,
+            url: server.url,
+            rooms,
+            clock,
+          }),
+          webhooks: createVideoWebhookRouter({
+            apiKey: server.apiKey,
+            apiSecret: server.apiSecret,
+            lifecycle,
+            clock,
+          }),
+        }
+      : null;
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -88,6 +137,7 @@ export async function composeApp(options: {
     links,
     appointmentLinks,
     notices,
+    video,
     clock,
     logger: options.logger,
     version,
@@ -103,6 +153,7 @@ export async function composeApp(options: {
     links,
     notices,
     dispatcher,
+    lifecycle,
     clock,
     app: http.app,
     responses: http.responses,

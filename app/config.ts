@@ -75,6 +75,28 @@ export const ConfigSchema = z.object({
   OUTBOX_POLL_MS: whole(100, 3_600_000)
     .default(5000)
     .describe('How often each instance sends due messages (confirmations, reminders).'),
+  LIVEKIT_URL: z
+    .string()
+    .regex(/^wss?:\/\//, { error: 'must be a ws:// or wss:// URL' })
+    .optional()
+    .describe(
+      'An existing LiveKit deployment (its ws/wss address). When unset, `npm start` runs the local `infra/bin/livekit-server` if it has been built.',
+    ),
+  LIVEKIT_API_KEY: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('API key of the LiveKit deployment (required with `LIVEKIT_URL`).'),
+  LIVEKIT_API_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters' })
+    .optional()
+    .describe(
+      'API secret of the LiveKit deployment (required with `LIVEKIT_URL`); it also verifies LiveKit’s webhooks.',
+    ),
+  LIVEKIT_LOCAL_PORT: whole(1, 65535)
+    .default(7880)
+    .describe('Signalling port of the local livekit-server that `npm start` runs.'),
   SEED_DEMO_DATA: flag
     .default(true)
     .describe('Create the demo dataset on first start when the database is empty.'),
@@ -108,9 +130,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const config = result.data;
-  if (config.EMAIL_SENDER === 'smtp' && !config.SMTP_URL) {
-    throw new ConfigError(['SMTP_URL="": is required when EMAIL_SENDER=smtp']);
-  }
+  const missing = [
+    ...(config.EMAIL_SENDER === 'smtp' && !config.SMTP_URL
+      ? ['SMTP_URL="": is required when EMAIL_SENDER=smtp']
+      : []),
+    ...(config.LIVEKIT_URL && !config.LIVEKIT_API_KEY
+      ? ['LIVEKIT_API_KEY="": is required with LIVEKIT_URL']
+      : []),
+    ...(config.LIVEKIT_URL && !config.LIVEKIT_API_SECRET
+      ? ['LIVEKIT_API_SECRET="": is required with LIVEKIT_URL']
+      : []),
+  ];
+  if (missing.length > 0) throw new ConfigError(missing);
   const publicUrl = (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
   return {
     ...config,

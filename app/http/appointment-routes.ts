@@ -78,6 +78,7 @@ export function registerAppointmentRoutes(
     appointmentLinks: AppointmentLinks;
     notices: AppointmentNotices;
     clock: Clock;
+    afterCancel?: (appointment: Appointment) => Promise<void>;
   },
 ): void {
   const { stores, booking, links, appointmentLinks, notices, clock } = deps;
@@ -99,6 +100,7 @@ export function registerAppointmentRoutes(
   const cancel = async (id: string, reason: string) => {
     const appointment = await booking.cancel(id, reason);
     await notices.cancelled(appointment);
+    await deps.afterCancel?.(appointment);
     return appointment;
   };
   const appointmentOrThrow = async (id: string) => {

@@ -15,6 +15,8 @@ import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
+import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
+import type { Router } from 'express';
 
 export interface HttpAppOptions {
   storage: StorageHandle;
@@ -24,6 +26,8 @@ export interface HttpAppOptions {
   links: SignedLinks;
   appointmentLinks: AppointmentLinks;
   notices: AppointmentNotices;
+  /** LiveKit rooms, tokens and the webhook receiver; null when no LiveKit server is configured. */
+  video: (VideoServices & { webhooks: Router }) | null;
   clock: Clock;
   logger: Logger;
   version: string;
@@ -68,13 +72,20 @@ export function createHttpApp(options: HttpAppOptions) {
     appointmentLinks: options.appointmentLinks,
     notices: options.notices,
     clock: options.clock,
+    // A cancelled consultation's room, if it was opened, goes with it.
+    afterCancel: async (appointment) => {
+      await options.video?.rooms.close(appointment.id);
+    },
   });
+  registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  // LiveKit's webhooks need the raw body (its hash is signed): mounted before the JSON parser.
+  if (options.video) app.use(options.video.webhooks);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
   app.use(notFoundHandler);

@@ -1,10 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { createSocket } from 'node:dgram';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from './app-process.ts';
+import {
+  startLocalLivekitServer,
+  type LivekitServer,
+  type LivekitServerOptions,
+} from '../../video/local-livekit-server.ts';
+
+export type { LivekitServer };
 
 // A real livekit-server for one test file: its own config, random keys, free loopback ports.
 
@@ -14,25 +17,6 @@ const INSTALL_SCRIPT = join(root, 'infra/livekit/install.sh');
 
 /** How long building the binary on first use may take (`go install` of livekit-server). */
 export const LIVEKIT_INSTALL_TIMEOUT_MS = 15 * 60_000;
-
-export interface LivekitServer {
-  /** The signalling URL clients connect to (ws://127.0.0.1:PORT). */
-  wsUrl: string;
-  /** The same server for the server APIs (RoomService). */
-  httpUrl: string;
-  apiKey: string;
-  apiSecret: string;
-  /** Everything the server printed so far, for failure messages. */
-  output(): string;
-  stop(): Promise<void>;
-}
-
-export interface LivekitServerOptions {
-  /** Where the server posts its webhooks, signed with `apiKey`. */
-  webhookUrl?: string;
-  /** Extra `room` defaults merged into the generated config. */
-  room?: Record<string, unknown>;
-}
 
 /**
  * Makes sure the livekit-server binary exists, building it with infra/livekit/install.sh when it
@@ -50,87 +34,11 @@ export async function ensureLivekitBinary(): Promise<string> {
   return LIVEKIT_BINARY;
 }
 
-/** Starts livekit-server on free loopback ports and waits until it answers. */
-export async function startLivekitServer(options: LivekitServerOptions = {}): Promise<LivekitServer> {
-  const binary = await ensureLivekitBinary();
-  const apiKey = `test_${randomBytes(6).toString('hex')}`;
-  const apiSecret = randomBytes(32).toString('hex');
-  const [port, tcpPort, udpPort] = [await freePort(), await freePort(), await freeUdpPort()];
-  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-livekit-'));
-  const config = {
-    port,
-    bind_addresses: ['127.0.0.1'],
-    keys: { [apiKey]: apiSecret },
-    rtc: {
-      tcp_port: tcpPort,
-      udp_port: udpPort,
-      node_ip: '127.0.0.1',
-      use_external_ip: false,
-      enable_loopback_candidate: true,
-      ips: { includes: ['127.0.0.1/32'] },
-      stun_servers: [],
-    },
-    room: { auto_create: false, ...options.room },
-    ...(options.webhookUrl ? { webhook: { api_key: apiKey, urls: [options.webhookUrl] } } : {}),
-    logging: { level: 'info', json: false },
-  };
-  // JSON is YAML: no YAML library needed to write the config.
-  const configPath = join(dir, 'livekit.yaml');
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
-
-  const child = spawn(binary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout?.on('data', (chunk) => (out += chunk));
-  child.stderr?.on('data', (chunk) => (out += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const httpUrl = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    await stopProcess(child, exited);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  try {
-    await waitUntilAnswers(httpUrl, exited, () => out);
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { wsUrl: `ws://127.0.0.1:${port}`, httpUrl, apiKey, apiSecret, output: () => out, stop };
-}
-
-async function waitUntilAnswers(url: string, exited: Promise<number | null>, output: () => string) {
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code ?? -1));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`livekit-server exited with ${exitCode}:\n${output()}`);
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`livekit-server did not answer on ${url} within 30 s:\n${output()}`);
-}
-
-async function stopProcess(child: ChildProcess, exited: Promise<number | null>) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function freeUdpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const socket = createSocket('udp4');
-    socket.once('error', reject);
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
+/** Starts a real livekit-server for a test, building the binary first when it is missing. */
+export async function startLivekitServer(
+  options: Omit<LivekitServerOptions, 'binary'> = {},
+): Promise<LivekitServer> {
+  return startLocalLivekitServer({ ...options, binary: await ensureLivekitBinary() });
 }
 
 function isExecutable(path: string): boolean {

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import {
+  ChannelPilotError,
+  Uuid,
+  notFound,
+  type Clock,
+  type ConsultationRooms,
+  type SignedLinks,
+  type Stores,
+} from '../../core/index.ts';
+import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
+import type { createApi } from './api.ts';
+
+/** The video side as the app was configured: absent when no LiveKit is reachable. */
+export interface VideoServices {
+  rooms: ConsultationRooms;
+  tokens: ConsultationTokens;
+}
+
+const AccessSchema = z
+  .object({
+    url: z.string(),
+    token: z.string(),
+    roomName: z.string(),
+    identity: z.string(),
+    role: z.enum(['advisor', 'customer']),
+    validFrom: z.iso.datetime({ offset: true }),
+    validUntil: z.iso.datetime({ offset: true }),
+  })
+  .meta({
+    id: 'ConsultationAccess',
+    description: 'Where and with which token to join the consultation room.',
+  });
+const ParticipantSchema = z.object({
+  identity: z.string(),
+  name: z.string(),
+  role: z.enum(['advisor', 'customer']).optional(),
+  canPublish: z.boolean(),
+  joinedAt: z.iso.datetime({ offset: true }),
+});
+const ById = z.object({ id: Uuid });
+const ByToken = z.object({ token: z.string().min(10).max(300) });
+
+export function registerVideoRoutes(
+  api: ReturnType<typeof createApi>,
+  deps: { stores: Stores; links: SignedLinks; clock: Clock; video: VideoServices | null },
+): void {
+  const { stores, links, clock } = deps;
+  const video = () => {
+    if (!deps.video) {
+      throw new ChannelPilotError(
+        'unavailable',
+        'video consultations are not available: no LiveKit server is configured',
+        {
+          hint: 'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or build the local server with npm run livekit',
+        },
+      );
+    }
+    return deps.video;
+  };
+  const appointmentOrThrow = async (id: string) => {
+    const appointment = await stores.appointments.appointment(id);
+    if (!appointment) throw notFound('appointment', id);
+    return appointment;
+  };
+
+  api.route({
+    method: 'get',
+    path: '/api/links/join/:token',
+    summary: 'The consultation a join link opens: when, with whom, and its status',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    response: z.object({
+      appointmentId: z.uuid(),
+      startsAt: z.iso.datetime({ offset: true }),
+      endsAt: z.iso.datetime({ offset: true }),
+      topic: z.string(),
+      locale: z.string(),
+      status: z.string(),
+      advisorName: z.string(),
+    }),
+    async handler({ params }) {
+      const appointment = await appointmentOrThrow(links.verify(params.token, 'join', clock.now()).subject);
+      const advisor = await stores.advisors.advisor(appointment.advisorId);
+      return {
+        appointmentId: appointment.id,
+        startsAt: appointment.startsAt,
+        endsAt: appointment.endsAt,
+        topic: appointment.topic,
+        locale: appointment.locale,
+        status: appointment.status,
+        advisorName: advisor?.name ?? '',
+      };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/links/join/:token/access',
+    summary:
+      'The customer’s token for their consultation room (lobby until admitted), inside its time window',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    response: AccessSchema,
+    async handler({ params }) {
+      const appointment = await appointmentOrThrow(links.verify(params.token, 'join', clock.now()).subject);
+      const customer = await stores.customers.get(appointment.customerId);
+      if (!customer) throw notFound('customer', appointment.customerId);
+      return video().tokens.forCustomer(appointment, customer);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/appointments/:id/access',
+    summary: 'The advisor’s token for the consultation room, with admin rights in that room only',
+    tag: 'video',
+    permission: 'customers:write',
+    params: ById,
+    response: AccessSchema,
+    async handler({ params }) {
+      const appointment = await appointmentOrThrow(params.id);
+      const advisor = await stores.advisors.advisor(appointment.advisorId);
+      if (!advisor) throw notFound('advisor', appointment.advisorId);
+      return video().tokens.forAdvisor(appointment, advisor);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/appointments/:id/participants',
+    summary: 'Who is in the consultation room now, and who waits in the lobby (cannot publish)',
+    tag: 'video',
+    permission: 'customers:read',
+    params: ById,
+    response: z.array(ParticipantSchema),
+    async handler({ params }) {
+      await appointmentOrThrow(params.id);
+      return video().rooms.participants(params.id);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/appointments/:id/admit',
+    summary: 'Let a participant out of the lobby: they may now publish camera and microphone',
+    tag: 'video',
+    permission: 'customers:write',
+    params: ById,
+    body: z.object({ identity: z.string().min(1).max(200) }),
+    response: null,
+    status: 204,
+    async handler({ params, body }) {
+      await appointmentOrThrow(params.id);
+      await video().rooms.admit(params.id, body.identity);
+    },
+  });
+}

@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// A livekit-server on this machine, for `npm start` without an external LiveKit and for the
+// tests: its own config with fresh keys, free loopback ports, started and stopped with the app.
+
+export interface LivekitServer {
+  /** The signalling URL clients connect to (ws://127.0.0.1:PORT). */
+  wsUrl: string;
+  /** The same server for the server APIs (RoomService). */
+  httpUrl: string;
+  apiKey: string;
+  apiSecret: string;
+  /** Everything the server printed so far, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export interface LivekitServerOptions {
+  /** The livekit-server binary to run. */
+  binary: string;
+  /** Signalling port; a free one when omitted. */
+  port?: number;
+  /** Where the server posts its webhooks, signed with `apiKey`. */
+  webhookUrl?: string;
+  /** Extra `room` defaults merged into the generated config. */
+  room?: Record<string, unknown>;
+}
+
+/** Starts livekit-server on free loopback ports and waits until it answers. */
+export async function startLocalLivekitServer(options: LivekitServerOptions): Promise<LivekitServer> {
+  const { binary } = options;
+  const apiKey = `test_${randomBytes(6).toString('hex')}`;
+  const apiSecret = randomBytes(32).toString('hex');
+  const [port, tcpPort, udpPort] = [
+    options.port ?? (await freePort()),
+    await freePort(),
+    await freeUdpPort(),
+  ];
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-livekit-'));
+  const config = {
+    port,
+    bind_addresses: ['127.0.0.1'],
+    keys: { [apiKey]: apiSecret },
+    rtc: {
+      tcp_port: tcpPort,
+      udp_port: udpPort,
+      node_ip: '127.0.0.1',
+      use_external_ip: false,
+      enable_loopback_candidate: true,
+      ips: { includes: ['127.0.0.1/32'] },
+      stun_servers: [],
+    },
+    room: { auto_create: false, ...options.room },
+    ...(options.webhookUrl ? { webhook: { api_key: apiKey, urls: [options.webhookUrl] } } : {}),
+    logging: { level: 'info', json: false },
+  };
+  // JSON is YAML: no YAML library needed to write the config.
+  const configPath = join(dir, 'livekit.yaml');
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+
+  const child = spawn(binary, ['--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (chunk) => (out += chunk));
+  child.stderr?.on('data', (chunk) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    await stopProcess(child, exited);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitUntilAnswers(httpUrl, exited, () => out);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { wsUrl: `ws://127.0.0.1:${port}`, httpUrl, apiKey, apiSecret, output: () => out, stop };
+}
+
+async function waitUntilAnswers(url: string, exited: Promise<number | null>, output: () => string) {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code ?? -1));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`livekit-server exited with ${exitCode}:\n${output()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`livekit-server did not answer on ${url} within 30 s:\n${output()}`);
+}
+
+async function stopProcess(child: ChildProcess, exited: Promise<number | null>) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
