@@ -54,6 +54,8 @@ export interface AdvisorRoster {
   addAdvisor(input: AdvisorInput): Promise<Advisor>;
   advisor(id: string): Promise<Advisor | undefined>;
   advisors(): Promise<Advisor[]>;
+  /** Replaces an advisor's weekly hours; fails with `not_found` for an unknown advisor. */
+  setWorkingHours(advisorId: string, hours: WorkingHours[]): Promise<Advisor>;
   addAppointment(input: AppointmentInput): Promise<Appointment>;
   /** A customer's appointments that have not ended yet, soonest first. */
   upcomingAppointments(customerId: string, now: Date): Promise<Appointment[]>;

@@ -17,7 +17,6 @@ import {
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
 import {
-  AdvisorSchema,
   BillSchema,
   BillWithComparisonSchema,
   ChannelSchema,
@@ -233,16 +232,6 @@ export function registerCustomerRoutes(
     response: SurveyAnswerSchema,
     status: 201,
     handler: ({ params, body }) => stores.surveys.record({ ...body, interactionId: params.id }),
-  });
-
-  api.route({
-    method: 'get',
-    path: '/api/advisors',
-    summary: 'Advisors, their languages, topics and working hours',
-    tag: 'catalog',
-    permission: 'catalog:read',
-    response: z.array(AdvisorSchema),
-    handler: () => stores.advisors.advisors(),
   });
 
   api.route({

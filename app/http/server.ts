@@ -15,6 +15,7 @@ import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
+import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
 import type { Router } from 'express';
 
@@ -77,6 +78,7 @@ export function createHttpApp(options: HttpAppOptions) {
       await options.video?.rooms.close(appointment.id);
     },
   });
+  registerAdvisorRoutes(api, { stores });
   registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });

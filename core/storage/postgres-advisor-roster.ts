@@ -5,8 +5,10 @@ import {
   type Advisor,
   type AdvisorRoster,
   type Appointment,
-  type WorkingHours,
+  WorkingHours,
 } from '../advisors.ts';
+import { z } from 'zod';
+import { notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
 import type { AdvisorsTable, AppointmentsTable, Database } from './schema.ts';
@@ -42,6 +44,18 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
     async advisors() {
       const rows = await db.selectFrom('advisors').selectAll().orderBy('name').execute();
       return rows.map(toAdvisor);
+    },
+
+    async setWorkingHours(advisorId, hours) {
+      const parsed = parseInput(z.array(WorkingHours), hours, 'working hours');
+      const row = await db
+        .updateTable('advisors')
+        .set({ working_hours: JSON.stringify(parsed) })
+        .where('id', '=', advisorId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound('advisor', advisorId);
+      return toAdvisor(row);
     },
 
     async addAppointment(input) {

@@ -17,6 +17,7 @@ let app: Express;
 let stores: Stores;
 let responses: Map<string, z.ZodType>;
 let advisorCookie: string[];
+let adminCookie: string[];
 
 beforeAll(async () => {
   storage = await openTestDatabase();
@@ -32,6 +33,11 @@ beforeAll(async () => {
     .send({ username: users.advisor.username, password: staffPassword })
     .expect(200);
   advisorCookie = [String(login.headers['set-cookie']).split(';')[0] as string];
+  const admin = await request(app)
+    .post('/api/auth/login')
+    .send({ username: users.admin.username, password: staffPassword })
+    .expect(200);
+  adminCookie = [String(admin.headers['set-cookie']).split(';')[0] as string];
   await stores.advisors.addAdvisor({
     name: 'Carla',
     email: 'carla@example.it',
@@ -169,5 +175,65 @@ describe('customer links', () => {
     }
     const stored = await stores.appointments.appointment(booked.body.appointment.id);
     expect(stored?.status).toBe('booked');
+  });
+});
+
+describe('advisors’ availability', () => {
+  it('lets an admin add an advisor, change their hours and give them a day off, which booking then honours', async () => {
+    const advisor = {
+      name: 'Franco Moretti',
+      email: 'franco@example.it',
+      languages: ['en-US'],
+      topics: ['moving'],
+      timeZone: 'Europe/Rome',
+      workingHours: [{ weekday: 3, start: '09:00', end: '11:00' }],
+    };
+    await request(app).post('/api/advisors').set('Cookie', advisorCookie).send(advisor).expect(403);
+    const created = await request(app)
+      .post('/api/advisors')
+      .set('Cookie', adminCookie)
+      .send(advisor)
+      .expect(201);
+    conforms('POST /api/advisors', created.body);
+    const slots = (from: string, to: string) =>
+      request(app)
+        .get('/api/appointments/slots')
+        .query({ topic: 'moving', locale: 'en-US', from, to })
+        .set('Cookie', advisorCookie)
+        .expect(200)
+        .then((res) => res.body.map((slot: { startsAt: string }) => slot.startsAt));
+    // Wednesday 25 March, 09:00–11:00 in Rome (08:00–10:00Z): two 45-minute blocks.
+    expect(await slots('2026-03-25T00:00:00Z', '2026-03-26T00:00:00Z')).toEqual([
+      '2026-03-25T08:05:00.000Z',
+      '2026-03-25T08:50:00.000Z',
+    ]);
+    const bad = await request(app)
+      .put(`/api/advisors/${created.body.id}/working-hours`)
+      .set('Cookie', adminCookie)
+      .send({ workingHours: [{ weekday: 8, start: '12:00', end: '10:00' }] })
+      .expect(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.workingHours.0.end',
+      'body.workingHours.0.weekday',
+    ]);
+    await request(app)
+      .put(`/api/advisors/${created.body.id}/working-hours`)
+      .set('Cookie', adminCookie)
+      .send({ workingHours: [{ weekday: 4, start: '14:00', end: '15:00' }] })
+      .expect(200);
+    expect(await slots('2026-03-25T00:00:00Z', '2026-03-26T00:00:00Z')).toEqual([]);
+    expect(await slots('2026-03-26T00:00:00Z', '2026-03-27T00:00:00Z')).toEqual(['2026-03-26T13:05:00.000Z']);
+    await request(app)
+      .put(`/api/advisors/${created.body.id}/overrides/2026-03-26`)
+      .set('Cookie', adminCookie)
+      .send({ hours: [], reason: 'training' })
+      .expect(200);
+    expect(await slots('2026-03-26T00:00:00Z', '2026-03-27T00:00:00Z')).toEqual([]);
+    const overrides = await request(app)
+      .get(`/api/advisors/${created.body.id}/overrides`)
+      .query({ from: '2026-03-01', to: '2026-03-31' })
+      .set('Cookie', advisorCookie)
+      .expect(200);
+    expect(overrides.body).toMatchObject([{ day: '2026-03-26', hours: [], reason: 'training' }]);
   });
 });
