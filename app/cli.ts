@@ -211,7 +211,8 @@ async function seed(
         `${summary.payments} payments, ${summary.advisors} advisors, ${summary.interactions} interactions in ${seconds} s`,
     );
   }
-  if ((await stores.staff.count()) === 0) console.log(formatCredentials(await createDemoStaff(stores.staff)));
+  if ((await stores.staff.count()) === 0)
+    console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
 }
 
 async function withDatabase(config: Config, work: (storage: StorageHandle) => Promise<void>): Promise<void> {

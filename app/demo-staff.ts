@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { Role, StaffDirectory } from '../core/index.ts';
+import type { AdvisorRoster, Role, StaffDirectory } from '../core/index.ts';
 
-/** One staff user per role, with generated passwords that are shown once and stored only as hashes. */
-export async function createDemoStaff(staff: StaffDirectory) {
+/**
+ * One staff user per role, with generated passwords that are shown once and stored only as
+ * hashes; the advisor login is the first demo advisor's, so it can take their consultations.
+ */
+export async function createDemoStaff(staff: StaffDirectory, advisors: AdvisorRoster) {
   const users: { username: string; role: Role; password: string }[] = [
     { username: 'advisor', role: 'advisor', password: '' },
     { username: 'manager', role: 'pilot_manager', password: '' },
@@ -10,12 +13,14 @@ export async function createDemoStaff(staff: StaffDirectory) {
   ];
   for (const user of users) {
     user.password = randomBytes(12).toString('base64url');
-    await staff.addUser({
+    const created = await staff.addUser({
       username: user.username,
       displayName: `Demo ${user.role.replace('_', ' ')}`,
       role: user.role,
       password: user.password,
     });
+    const [firstAdvisor] = await advisors.advisors();
+    if (user.role === 'advisor' && firstAdvisor) await advisors.setStaffUser(firstAdvisor.id, created.id);
   }
   return users;
 }

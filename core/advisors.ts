@@ -56,6 +56,8 @@ export interface AdvisorRoster {
   advisors(): Promise<Advisor[]>;
   /** Replaces an advisor's weekly hours; fails with `not_found` for an unknown advisor. */
   setWorkingHours(advisorId: string, hours: WorkingHours[]): Promise<Advisor>;
+  /** Ties an advisor to the staff login they use (null unties it). */
+  setStaffUser(advisorId: string, staffUserId: string | null): Promise<Advisor>;
   addAppointment(input: AppointmentInput): Promise<Appointment>;
   /** A customer's appointments that have not ended yet, soonest first. */
   upcomingAppointments(customerId: string, now: Date): Promise<Appointment[]>;

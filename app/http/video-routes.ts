@@ -115,15 +115,23 @@ export function registerVideoRoutes(
   api.route({
     method: 'post',
     path: '/api/appointments/:id/access',
-    summary: 'The advisor’s token for the consultation room, with admin rights in that room only',
+    summary:
+      'The assigned advisor’s token for the consultation room, with admin rights in that room only (admins too)',
     tag: 'video',
     permission: 'customers:write',
     params: ById,
     response: AccessSchema,
-    async handler({ params }) {
+    async handler({ params, staff }) {
       const appointment = await appointmentOrThrow(params.id);
       const advisor = await stores.advisors.advisor(appointment.advisorId);
       if (!advisor) throw notFound('advisor', appointment.advisorId);
+      // Only the advisor the consultation is assigned to joins it (admins may, to help).
+      if (staff?.role !== 'admin' && advisor.staffUserId !== staff?.id) {
+        throw new ChannelPilotError(
+          'forbidden',
+          `consultation ${appointment.id} is assigned to another advisor`,
+        );
+      }
       return video().tokens.forAdvisor(appointment, advisor);
     },
   });

@@ -58,6 +58,19 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
       return toAdvisor(row);
     },
 
+    async setStaffUser(advisorId, staffUserId) {
+      const row = await translating('advisor login', () =>
+        db
+          .updateTable('advisors')
+          .set({ staff_user_id: staffUserId })
+          .where('id', '=', advisorId)
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (!row) throw notFound('advisor', advisorId);
+      return toAdvisor(row);
+    },
+
     async addAppointment(input) {
       const appointment = parseInput(AppointmentInput, input, 'appointment');
       const row = await translating('appointment', () =>

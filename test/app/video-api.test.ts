@@ -18,6 +18,7 @@ let livekit: LivekitServer;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 let withoutVideo: Awaited<ReturnType<typeof composeApp>>;
 let cookie: string[];
+let otherAdvisorCookie: string[];
 
 beforeAll(async () => {
   storage = await openTestDatabase();
@@ -30,6 +31,16 @@ beforeAll(async () => {
     .post('/api/auth/login')
     .send({ username: users.advisor.username, password: staffPassword });
   cookie = [String(login.headers['set-cookie']).split(';')[0] as string];
+  await composed.stores.staff.addUser({
+    username: 'other-advisor',
+    displayName: 'Other',
+    role: 'advisor',
+    password: staffPassword,
+  });
+  const other = await request(composed.app)
+    .post('/api/auth/login')
+    .send({ username: 'other-advisor', password: staffPassword });
+  otherAdvisorCookie = [String(other.headers['set-cookie']).split(';')[0] as string];
   await composed.stores.advisors.addAdvisor({
     name: 'Elena Galli',
     email: 'elena@example.it',
@@ -37,6 +48,7 @@ beforeAll(async () => {
     topics: ['billing'],
     timeZone: 'Europe/Rome',
     workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+    staffUserId: users.advisor.id,
   });
 }, LIVEKIT_INSTALL_TIMEOUT_MS);
 
@@ -90,6 +102,11 @@ describe('joining a consultation through the app', () => {
         .set('Cookie', cookie)
         .expect(200);
       expect(advisor.body.role).toBe('advisor');
+      const stranger = await request(composed.app)
+        .post(`/api/appointments/${appointment.id}/access`)
+        .set('Cookie', otherAdvisorCookie)
+        .expect(403);
+      expect(stranger.body.detail).toMatch(/assigned to another advisor/);
       await request(composed.app).post(`/api/appointments/${appointment.id}/access`).expect(401);
 
       // Cancelling the consultation takes its room away.
