@@ -134,7 +134,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
       `  Outbox:    ${config.PUBLIC_URL}/outbox  (messages to customers, for staff)`,
       video
         ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
-        : '  Video:     UNAVAILABLE: no LiveKit. Run `npm run livekit` once to build the local server, or set LIVEKIT_URL.',
+        : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
     ].join('\n'),
   );
   // Every instance sends what is due; the outbox hands each message to one of them.
@@ -174,15 +174,7 @@ async function seed(
   const seedNumber = options.seed ?? 42;
   // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.
   const stores = createPostgresStores(storage.db, { newId: demoIdGenerator(seedNumber) });
-  const bars = new cliProgress.MultiBar(
-    {
-      format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}',
-      hideCursor: true,
-      clearOnComplete: false,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const phases = new Map<string, cliProgress.SingleBar>();
+  const progress = createProgress();
   const started = Date.now();
   const summary = await seedDemoData({
     stores,
@@ -191,17 +183,9 @@ async function seed(
     interactions: options.interactions ?? config.SEED_INTERACTIONS,
     seed: seedNumber,
     now: options.asOf ?? new Date(),
-    onProgress(phase, done, total) {
-      let bar = phases.get(phase);
-      if (!bar) {
-        bar = bars.create(total, 0, { phase: phase.padEnd(12) });
-        phases.set(phase, bar);
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
+    onProgress: progress.report,
   });
-  bars.stop();
+  progress.stop();
   if (summary.skipped) {
     console.log('the database already holds customers; demo data not added');
   } else {
@@ -213,6 +197,38 @@ async function seed(
   }
   if ((await stores.staff.count()) === 0)
     console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
+}
+
+/**
+ * Progress bars on a terminal; elsewhere (a log file, CI) one line per finished phase, since
+ * bars cannot redraw there.
+ */
+function createProgress() {
+  if (!process.stdout.isTTY) {
+    return {
+      report(phase: string, done: number, total: number) {
+        if (done === total) console.log(`  ${phase} done`);
+      },
+      stop() {},
+    };
+  }
+  const bars = new cliProgress.MultiBar(
+    { format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const phases = new Map<string, cliProgress.SingleBar>();
+  return {
+    report(phase: string, done: number, total: number) {
+      let bar = phases.get(phase);
+      if (!bar) {
+        bar = bars.create(total, 0, { phase: phase.padEnd(12) });
+        phases.set(phase, bar);
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop: () => bars.stop(),
+  };
 }
 
 async function withDatabase(config: Config, work: (storage: StorageHandle) => Promise<void>): Promise<void> {
