@@ -121,8 +121,9 @@ export function createAppointmentNotices(options: {
     const fill: Fill = {
       name: `${customer.firstName} ${customer.lastName}`,
       advisor: advisor?.name ?? '',
-      when: start.toLocaleString(DateTime.DATETIME_MED_WITH_WEEKDAY),
-      time: start.toLocaleString(DateTime.TIME_SIMPLE),
+      // With the zone: an en-US customer must not read Rome's time as their own.
+      when: start.toLocaleString({ ...DateTime.DATETIME_MED_WITH_WEEKDAY, timeZoneName: 'short' }),
+      time: start.toLocaleString({ ...DateTime.TIME_SIMPLE, timeZoneName: 'short' }),
       ...options.urls(appointment),
     };
     const now = clock.now();
@@ -131,7 +132,8 @@ export function createAppointmentNotices(options: {
       .map(({ kind, at }) => {
         const text = catalog[appointment.locale][kind];
         return {
-          dedupeKey: `${appointment.id}:${kind}:${appointment.startsAt.toISOString()}`,
+          // One message per kind and start time; every move is news of its own.
+          dedupeKey: `${appointment.id}:${kind}:${appointment.startsAt.toISOString()}${kind === 'rescheduled' ? `:${now.toISOString()}` : ''}`,
           customerId: customer.id,
           appointmentId: appointment.id,
           kind,

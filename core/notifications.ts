@@ -26,6 +26,8 @@ export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancell
 
 export interface OutboxMessage extends NewMessage {
   id: string;
+  /** Set while a sender holds the message; completing it needs the same token. */
+  claimToken: string | null;
   status: MessageStatus;
   attempts: number;
   lastError: string | null;
@@ -35,15 +37,19 @@ export interface OutboxMessage extends NewMessage {
 
 /** Port: messages waiting to go out, claimed by one sender at a time. */
 export interface Outbox {
-  /** Returns how many were new. */
+  /**
+   * Returns how many were queued. A key already used is skipped, unless its message was
+   * withdrawn: then it is queued again with the new content (a consultation moved back).
+   */
   enqueue(messages: NewMessage[]): Promise<number>;
-  /** Withdraws what has not been sent yet for an appointment (after a move or a cancellation). */
+  /** Withdraws what has not been sent yet for an appointment (after a move or a cancellation), claimed or not. */
   cancelPending(appointmentId: string, kinds?: string[]): Promise<number>;
   /** Claims due messages for `leaseMs`; a claim nobody completes becomes due again after it. */
   claimDue(now: Date, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
-  markSent(id: string, at: Date): Promise<void>;
-  /** Gives up after the last attempt; otherwise the message is due again at `retryAt`. */
-  markFailed(id: string, error: string, retryAt: Date | null): Promise<void>;
+  /** Completes a claim; does nothing when the claim has expired or the message was withdrawn. */
+  markSent(message: OutboxMessage, at: Date): Promise<void>;
+  /** Gives up after the last attempt; otherwise the message is due again at `retryAt`. Same guard as markSent. */
+  markFailed(message: OutboxMessage, error: string, retryAt: Date | null): Promise<void>;
   recent(options: { limit: number; customerId?: string }): Promise<OutboxMessage[]>;
 }
 
@@ -54,6 +60,9 @@ export interface MessageSender {
 }
 
 const MAX_ATTEMPTS = 5;
+// A claim must outlive a whole batch of slow sends, or another instance would send them again.
+const BATCH = 10;
+const LEASE_MS = 10 * 60_000;
 
 /**
  * Sends what is due through the sender of its medium. Safe to run on every instance at once:
@@ -72,14 +81,14 @@ export function createOutboxDispatcher(options: {
     /** Sends one batch of due messages; returns how many went out. */
     async runOnce(): Promise<number> {
       const now = options.clock.now();
-      const due = await options.outbox.claimDue(now, options.batchSize ?? 50, options.leaseMs ?? 60_000);
+      const due = await options.outbox.claimDue(now, options.batchSize ?? BATCH, options.leaseMs ?? LEASE_MS);
       let sent = 0;
       for (const message of due) {
         const sender = senders.get(message.medium);
         try {
           if (!sender) throw new Error(`no sender configured for ${message.medium}`);
           await sender.send(message);
-          await options.outbox.markSent(message.id, options.clock.now());
+          await options.outbox.markSent(message, options.clock.now());
           sent++;
         } catch (error) {
           options.onError?.(message, error);
@@ -88,7 +97,7 @@ export function createOutboxDispatcher(options: {
           const retryAt =
             attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + 60_000 * 2 ** (attempts - 1));
           await options.outbox.markFailed(
-            message.id,
+            message,
             error instanceof Error ? error.message : String(error),
             retryAt,
           );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Attachment, Outbox, OutboxMessage } from '../notifications.ts';
 import type { Database, OutboxTable } from './schema.ts';
@@ -24,7 +25,23 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
             status: 'pending',
           })),
         )
-        .onConflict((oc) => oc.column('dedupe_key').doNothing())
+        .onConflict((oc) =>
+          oc
+            .column('dedupe_key')
+            .doUpdateSet((eb) => ({
+              medium: eb.ref('excluded.medium'),
+              recipient: eb.ref('excluded.recipient'),
+              subject: eb.ref('excluded.subject'),
+              body: eb.ref('excluded.body'),
+              attachments: eb.ref('excluded.attachments'),
+              send_after: eb.ref('excluded.send_after'),
+              status: 'pending',
+              attempts: 0,
+              last_error: null,
+              sent_at: null,
+            }))
+            .where('outbox.status', '=', 'cancelled'),
+        )
         .returning('id')
         .execute();
       return inserted.length;
@@ -35,7 +52,7 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
         .updateTable('outbox')
         .set({ status: 'cancelled' })
         .where('appointment_id', '=', appointmentId)
-        .where('status', '=', 'pending');
+        .where('status', 'in', ['pending', 'sending']);
       if (kinds) q = q.where('kind', 'in', kinds);
       const result = await q.executeTakeFirst();
       return Number(result.numUpdatedRows);
@@ -44,7 +61,8 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
     async claimDue(now, limit, leaseMs) {
       // SKIP LOCKED: instances claiming at the same moment take different rows.
       const rows = await sql<Selectable<OutboxTable>>`
-        update outbox set status = 'sending', lease_until = ${new Date(now.getTime() + leaseMs)}
+        update outbox set status = 'sending', lease_until = ${new Date(now.getTime() + leaseMs)},
+          claim_token = ${randomUUID()}
         where id in (
           select id from outbox
           where send_after <= ${now}
@@ -56,25 +74,36 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
       return rows.rows.map(toMessage);
     },
 
-    async markSent(id, at) {
+    async markSent(message, at) {
       await db
         .updateTable('outbox')
-        .set({ status: 'sent', sent_at: at, lease_until: null, attempts: sql`attempts + 1` })
-        .where('id', '=', id)
+        .set({
+          status: 'sent',
+          sent_at: at,
+          lease_until: null,
+          claim_token: null,
+          attempts: sql`attempts + 1`,
+        })
+        .where('id', '=', message.id)
+        .where('status', '=', 'sending')
+        .where('claim_token', '=', message.claimToken)
         .execute();
     },
 
-    async markFailed(id, error, retryAt) {
+    async markFailed(message, error, retryAt) {
       await db
         .updateTable('outbox')
         .set({
           status: retryAt ? 'pending' : 'failed',
           send_after: retryAt ?? sql`send_after`,
           lease_until: null,
+          claim_token: null,
           last_error: error.slice(0, 1000),
           attempts: sql`attempts + 1`,
         })
-        .where('id', '=', id)
+        .where('id', '=', message.id)
+        .where('status', '=', 'sending')
+        .where('claim_token', '=', message.claimToken)
         .execute();
     },
 
@@ -91,6 +120,7 @@ function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
   return {
     id: row.id,
     dedupeKey: row.dedupe_key,
+    claimToken: row.claim_token,
     customerId: row.customer_id,
     appointmentId: row.appointment_id,
     kind: row.kind,

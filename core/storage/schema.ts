@@ -174,6 +174,7 @@ export interface OutboxTable {
   status: string;
   attempts: Generated<number>;
   lease_until: Timestamp | null;
+  claim_token: string | null;
   last_error: string | null;
   sent_at: Timestamp | null;
   created_at: DefaultTimestamp;

@@ -86,7 +86,7 @@ describe('appointment messages', () => {
     ]);
     expect(messages[0]?.recipient).toBe(customer.phone);
     expect(messages[0]?.body).toMatch(
-      /^Consulenza video confermata per mer 25 mar 2026, 10:35\. Link: https:\/\/pilot\.example\.it\/api\/links\/join\//,
+      /^Consulenza video confermata per mer 25 mar 2026, 10:35 CET\. Link: https:\/\/pilot\.example\.it\/api\/links\/join\//,
     );
     expect(messages[0]?.appointmentId).toBe(appointment.id);
   });
@@ -141,6 +141,21 @@ describe('appointment messages', () => {
     const pending = (await queued(customer.id)).filter((m) => m.status === 'pending').map((m) => m.kind);
     expect(pending).toEqual(['cancelled']);
   });
+
+  it('queue the reminders again when a consultation moves away and back', async () => {
+    const { customer } = await gasCustomer(stores);
+    const appointment = await bookFor(customer.id, '2026-03-26T12:35:00Z');
+    const away = await composed.booking.reschedule(appointment.id, new Date('2026-03-27T12:35:00Z'));
+    await composed.notices.moved(away);
+    const back = await composed.booking.reschedule(appointment.id, new Date('2026-03-26T12:35:00Z'));
+    await composed.notices.moved(back);
+    const pending = (await queued(customer.id)).filter((m) => m.status === 'pending');
+    expect(pending.map((m) => [m.kind, m.sendAfter.toISOString()])).toEqual([
+      ['rescheduled', '2026-03-23T08:00:00.000Z'],
+      ['reminder_24h', '2026-03-25T12:35:00.000Z'],
+      ['reminder_15m', '2026-03-26T12:20:00.000Z'],
+    ]);
+  });
 });
 
 describe('sending', () => {
@@ -170,6 +185,27 @@ describe('sending', () => {
     expect(later).toEqual(['confirmation', 'reminder_24h']);
     const ids = [...a.got, ...b.got].map((m) => m.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('lets only the current claim complete a message, and never revives a withdrawn one', async () => {
+    const { customer } = await gasCustomer(stores);
+    const appointment = await bookFor(customer.id, '2026-03-31T07:50:00Z');
+    const [first] = (await stores.outbox.claimDue(now, 100, 1000)).filter(
+      (m) => m.customerId === customer.id,
+    );
+    // The first claim runs out; another instance claims the same message.
+    const later = new Date(now.getTime() + 5000);
+    const [second] = (await stores.outbox.claimDue(later, 100, 60_000)).filter(
+      (m) => m.customerId === customer.id,
+    );
+    expect(second?.id).toBe(first?.id);
+    await stores.outbox.markSent(first as OutboxMessage, later);
+    expect((await queued(customer.id))[0]?.status).toBe('sending');
+    // Cancelled while the second claim is sending: its failure must not put it back in the queue.
+    await composed.notices.cancelled(await composed.booking.cancel(appointment.id, 'changed plans'));
+    await stores.outbox.markFailed(second as OutboxMessage, 'timeout', new Date(later.getTime() + 60_000));
+    const confirmation = (await queued(customer.id)).find((m) => m.kind === 'confirmation');
+    expect(confirmation?.status).toBe('cancelled');
   });
 
   it('keeps a message that failed, to try again later', async () => {

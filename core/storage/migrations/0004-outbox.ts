@@ -20,6 +20,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       status text not null check (status in ('pending', 'sending', 'sent', 'failed', 'cancelled')),
       attempts integer not null default 0,
       lease_until timestamptz,
+      -- Which claim owns a 'sending' row: only that claimer may complete it.
+      claim_token uuid,
       last_error text,
       sent_at timestamptz,
       created_at timestamptz not null default now()
