@@ -47,12 +47,12 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         title: titles[status] ?? 'Error',
         status,
         detail: error.message,
-        instance: req.originalUrl,
+        instance: redactLinkTokens(req.originalUrl),
         code: error.code,
         ...(error.hint ? { hint: error.hint } : {}),
         ...(error.issues.length ? { errors: error.issues } : {}),
       };
-      if (status >= 500) logger.error({ err: error }, error.message);
+      if (status >= 500) logger.error({ err: error, url: redactLinkTokens(req.originalUrl) }, error.message);
     } else if (isBodyParserError(error)) {
       const status = error.status;
       problem = {
@@ -60,17 +60,17 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         title: titles[status] ?? 'Bad Request',
         status,
         detail: error.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : error.message,
-        instance: req.originalUrl,
+        instance: redactLinkTokens(req.originalUrl),
         code: 'invalid_input',
       };
     } else {
-      logger.error({ err: error, url: req.originalUrl }, 'unhandled error');
+      logger.error({ err: error, url: redactLinkTokens(req.originalUrl) }, 'unhandled error');
       problem = {
         type: 'about:blank',
         title: titles[500] as string,
         status: 500,
         detail: 'something went wrong on our side; it has been logged',
-        instance: req.originalUrl,
+        instance: redactLinkTokens(req.originalUrl),
         code: 'internal',
       };
     }
@@ -86,4 +86,9 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 function isBodyParserError(error: unknown): error is { status: number; type: string; message: string } {
   const e = error as { status?: unknown; type?: unknown } | null;
   return typeof e?.status === 'number' && typeof e.type === 'string' && e.status >= 400 && e.status < 500;
+}
+
+/** A customer link's token is a credential: it never goes into the logs. */
+export function redactLinkTokens(url: string): string {
+  return url.replace(/(\/api\/links\/[a-z]+\/)[^/?]+/, '$1[redacted]');
 }

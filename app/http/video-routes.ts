@@ -6,6 +6,7 @@ import {
   type Clock,
   type ConsultationRooms,
   type SignedLinks,
+  type StaffUser,
   type Stores,
 } from '../../core/index.ts';
 import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
@@ -62,6 +63,19 @@ export function registerVideoRoutes(
     const appointment = await stores.appointments.appointment(id);
     if (!appointment) throw notFound('appointment', id);
     return appointment;
+  };
+  /** A consultation's room is for its assigned advisor (and admins, to help): nobody else joins, admits or looks in. */
+  const asAssignedAdvisor = async (id: string, staff: StaffUser | undefined) => {
+    const appointment = await appointmentOrThrow(id);
+    const advisor = await stores.advisors.advisor(appointment.advisorId);
+    if (!advisor) throw notFound('advisor', appointment.advisorId);
+    if (staff?.role !== 'admin' && advisor.staffUserId !== staff?.id) {
+      throw new ChannelPilotError(
+        'forbidden',
+        `consultation ${appointment.id} is assigned to another advisor`,
+      );
+    }
+    return { appointment, advisor };
   };
 
   api.route({
@@ -144,8 +158,8 @@ export function registerVideoRoutes(
     permission: 'customers:read',
     params: ById,
     response: z.array(ParticipantSchema),
-    async handler({ params }) {
-      await appointmentOrThrow(params.id);
+    async handler({ params, staff }) {
+      await asAssignedAdvisor(params.id, staff);
       return video().rooms.participants(params.id);
     },
   });
@@ -160,8 +174,8 @@ export function registerVideoRoutes(
     body: z.object({ identity: z.string().min(1).max(200) }),
     response: null,
     status: 204,
-    async handler({ params, body }) {
-      await appointmentOrThrow(params.id);
+    async handler({ params, body, staff }) {
+      await asAssignedAdvisor(params.id, staff);
       await video().rooms.admit(params.id, body.identity);
     },
   });

@@ -158,6 +158,7 @@ describe('customer links', () => {
     const tampered = cancelToken.replace(booked.body.appointment.id, other.customer.id);
     const forged = await request(app).post(`/api/links/cancel/${tampered}`).send({ reason: 'x' }).expect(401);
     expect(forged.body.detail).toBe('this link is not valid');
+    expect(forged.body.instance).toBe('/api/links/cancel/[redacted]');
     const wrongAction = await request(app)
       .post(`/api/links/cancel/${booked.body.links.reschedule.token}`)
       .send({ reason: 'x' })

@@ -107,6 +107,20 @@ describe('joining a consultation through the app', () => {
         .set('Cookie', otherAdvisorCookie)
         .expect(403);
       expect(stranger.body.detail).toMatch(/assigned to another advisor/);
+      await request(composed.app)
+        .get(`/api/appointments/${appointment.id}/participants`)
+        .set('Cookie', otherAdvisorCookie)
+        .expect(403);
+      await request(composed.app)
+        .post(`/api/appointments/${appointment.id}/admit`)
+        .set('Cookie', otherAdvisorCookie)
+        .send({ identity: 'customer:x' })
+        .expect(403);
+      const inRoom = await request(composed.app)
+        .get(`/api/appointments/${appointment.id}/participants`)
+        .set('Cookie', cookie)
+        .expect(200);
+      expect(inRoom.body).toEqual([]);
       await request(composed.app).post(`/api/appointments/${appointment.id}/access`).expect(401);
 
       // Cancelling the consultation takes its room away.
