@@ -45,11 +45,14 @@ export function createBookingService(options: {
     );
 
   /** Every free slot of these advisors starting in [from, to). */
-  async function freeSlots(candidates: Advisor[], from: Date, to: Date): Promise<Slot[]> {
+  /** `moving`: an appointment being moved, which neither blocks its own time nor counts for the day. */
+  async function freeSlots(candidates: Advisor[], from: Date, to: Date, moving?: string): Promise<Slot[]> {
     if (candidates.length === 0 || from >= to) return [];
     const ids = candidates.map((a) => a.id);
     const margin = DAY_MS * 2;
-    const busy = await book.busy(ids, new Date(from.getTime() - margin), new Date(to.getTime() + margin));
+    const busy = (
+      await book.busy(ids, new Date(from.getTime() - margin), new Date(to.getTime() + margin))
+    ).filter((b) => b.appointmentId !== moving);
     const overrides = await book.overrides(
       ids,
       isoDay(from.getTime() - margin),
@@ -114,8 +117,8 @@ export function createBookingService(options: {
   }
 
   /** The free advisors for exactly this slot, or why there are none. */
-  async function advisorsFor(candidates: Advisor[], startsAt: Date): Promise<string[]> {
-    const [slot] = await freeSlots(candidates, startsAt, new Date(startsAt.getTime() + 1));
+  async function advisorsFor(candidates: Advisor[], startsAt: Date, moving?: string): Promise<string[]> {
+    const [slot] = await freeSlots(candidates, startsAt, new Date(startsAt.getTime() + 1), moving);
     if (slot) return slot.advisorIds;
     const offered = candidates.some((advisor) => {
       const { day } = localDay(startsAt, advisor.timeZone);
@@ -128,7 +131,7 @@ export function createBookingService(options: {
       );
     }
     throw new ChannelPilotError('conflict', `the slot at ${startsAt.toISOString()} is taken`, {
-      hint: 'ask for the nearest free slots and offer one of them',
+      hint: 'choose another of the free slots',
     });
   }
 
@@ -142,13 +145,15 @@ export function createBookingService(options: {
       try {
         return await attempt(advisorId);
       } catch (error) {
-        if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+        // Only an advisor's conflict sends us to the next advisor; one about the customer stands.
+        if (!(error instanceof ChannelPilotError && error.code === 'conflict') || error.issues.length > 0)
+          throw error;
         lastError = error;
       }
     }
     throw new ChannelPilotError('conflict', 'the slot was taken a moment ago', {
       cause: lastError,
-      hint: 'ask for the nearest free slots and offer one of them',
+      hint: 'choose another of the free slots',
     });
   }
 
@@ -202,16 +207,23 @@ export function createBookingService(options: {
           appointment: { ...r, advisorId, endsAt: g.endsAt },
           blocked: g.blocked,
           day: g.day,
+          upcoming: { now: clock.now(), max: rules.maxUpcomingPerCustomer },
         });
       });
     },
 
     async reschedule(appointmentId, startsAt) {
       const current = await bookedAppointment(appointmentId);
+      // Close to the start, links and perhaps the room are out: too late to move, cancel instead.
+      if (current.startsAt.getTime() - clock.now().getTime() < rules.minimumNoticeMinutes * 60_000) {
+        throw new ChannelPilotError('conflict', `appointment ${appointmentId} starts too soon to be moved`, {
+          hint: 'cancel it and book another slot',
+        });
+      }
       checkWindow(startsAt);
       const candidates = await serving(current.topic, current.locale);
       // The same advisor when free: the customer may have asked for them.
-      const ranked = await advisorsFor(candidates, startsAt);
+      const ranked = await advisorsFor(candidates, startsAt, appointmentId);
       const order = ranked.includes(current.advisorId)
         ? [current.advisorId, ...ranked.filter((id) => id !== current.advisorId)]
         : ranked;

@@ -21,6 +21,8 @@ export const BookingRules = z.object({
   dailyCapPerAdvisor: z.number().int().min(1).max(50).default(8),
   /** Slots are offered up to this many days ahead. */
   horizonDays: z.number().int().min(1).max(365).default(30),
+  /** A customer holds at most this many upcoming consultations (a leaked link cannot fill calendars). */
+  maxUpcomingPerCustomer: z.number().int().min(1).max(20).default(2),
 });
 export type BookingRules = z.infer<typeof BookingRules>;
 
@@ -73,6 +75,7 @@ export interface Slot {
 
 /** An appointment as the booking rules see it: who it keeps busy, and when. */
 export interface BusyPeriod {
+  appointmentId: string;
   advisorId: string;
   /** Start and end of the advisor's blocked time, buffers included. */
   blockedFrom: Date;
@@ -92,12 +95,15 @@ export interface AppointmentBook {
   busy(advisorIds: string[], from: Date, to: Date): Promise<BusyPeriod[]>;
   /**
    * Books when the advisor is free for `blocked` and has fewer than `dailyCap` consultations in
-   * `day` (the advisor's local day); otherwise fails with `conflict`.
+   * `day` (the advisor's local day), and the customer holds fewer than `upcoming.max` booked
+   * consultations after `upcoming.now`; otherwise fails with `conflict` (with an issue on
+   * `customerId` when the customer is the reason).
    */
   book(input: {
     appointment: Omit<Appointment, 'id' | 'status' | 'cancelReason' | 'createdAt'>;
     blocked: { from: Date; until: Date };
     day: { from: Date; until: Date; dailyCap: number };
+    upcoming: { now: Date; max: number };
   }): Promise<Appointment>;
   /** Moves a booked appointment (possibly to another advisor), under the same guards. */
   move(

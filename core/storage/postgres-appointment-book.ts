@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { AdvisorOverrideInput, type AdvisorOverride, type AppointmentBook } from '../booking.ts';
 import { ChannelPilotError, notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
-import { translating } from './database-errors.ts';
+import { translateDatabaseError, translating } from './database-errors.ts';
 import { appointmentRow, toAppointment } from './postgres-advisor-roster.ts';
 import type { AdvisorOverridesTable, Database } from './schema.ts';
 
@@ -28,6 +28,27 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
     const { n } = await q.executeTakeFirstOrThrow();
     if (n >= day.dailyCap) {
       throw new ChannelPilotError('conflict', `the advisor's day is full (${day.dailyCap} consultations)`);
+    }
+  }
+
+  async function guardCustomer(
+    trx: Kysely<Database>,
+    customerId: string,
+    upcoming: { now: Date; max: number },
+  ) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`customer:${customerId}`}))`.execute(trx);
+    const { n } = await trx
+      .selectFrom('appointments')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('customer_id', '=', customerId)
+      .where('status', '=', 'booked')
+      .where('starts_at', '>', upcoming.now)
+      .executeTakeFirstOrThrow();
+    if (n >= upcoming.max) {
+      throw new ChannelPilotError('conflict', `the customer already has ${n} upcoming consultations`, {
+        hint: 'move or cancel one of them first',
+        issues: [{ path: 'customerId', message: `already has ${n} upcoming consultations` }],
+      });
     }
   }
 
@@ -72,6 +93,7 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
       const rows = await db
         .selectFrom('appointments')
         .select([
+          'id',
           'advisor_id',
           'starts_at',
           'created_at',
@@ -83,6 +105,7 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
         .where(sql<boolean>`blocked && tstzrange(${from}, ${to})`)
         .execute();
       return rows.map((r) => ({
+        appointmentId: r.id,
         advisorId: r.advisor_id,
         startsAt: r.starts_at,
         createdAt: r.created_at,
@@ -91,9 +114,10 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
       }));
     },
 
-    async book({ appointment, blocked, day }) {
-      return translating('an overlapping appointment', () =>
+    async book({ appointment, blocked, day, upcoming }) {
+      return bookingGuarded(() =>
         db.transaction().execute(async (trx) => {
+          await guardCustomer(trx, appointment.customerId, upcoming);
           await guardDay(trx, appointment.advisorId, day);
           const row = await trx
             .insertInto('appointments')
@@ -106,7 +130,7 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
     },
 
     async move(id, input) {
-      return translating('an overlapping appointment', () =>
+      return bookingGuarded(() =>
         db.transaction().execute(async (trx) => {
           await guardDay(trx, input.advisorId, input.day, id);
           const row = await trx
@@ -158,4 +182,19 @@ function toOverride(row: Selectable<AdvisorOverridesTable>): AdvisorOverride {
     hours: row.hours as AdvisorOverride['hours'],
     reason: row.reason,
   };
+}
+
+/** Overlaps the database refused, told apart: the customer's own overlap is about the request, not the slot. */
+async function bookingGuarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as { constraint?: string }).constraint === 'appointments_customer_free') {
+      throw new ChannelPilotError('conflict', 'the customer already has a consultation at that time', {
+        cause: error,
+        issues: [{ path: 'customerId', message: 'already has a consultation at that time' }],
+      });
+    }
+    throw translateDatabaseError(error, 'an overlapping appointment');
+  }
 }

@@ -180,8 +180,36 @@ describe(`booking on the ${databaseKind} database`, () => {
   it('does not let one customer hold two consultations at once', async () => {
     const { customer } = await gasCustomer(stores);
     await service().book(request(customer.id, '2026-03-26T08:05:00'));
+    // Bruno is free at that time too, so the refusal is about the customer, not the slot.
     await expect(service().book(request(customer.id, '2026-03-26T08:05:00'))).rejects.toMatchObject({
       code: 'conflict',
+      message: 'the customer already has a consultation at that time',
+    });
+  });
+
+  it('lets one customer hold two upcoming consultations at most', async () => {
+    const { customer } = await gasCustomer(stores);
+    await service().book(request(customer.id, '2026-03-31T07:05:00'));
+    await service().book(request(customer.id, '2026-03-31T07:50:00'));
+    await expect(service().book(request(customer.id, '2026-03-31T08:35:00'))).rejects.toMatchObject({
+      code: 'conflict',
+      issues: [{ path: 'customerId', message: 'already has 2 upcoming consultations' }],
+    });
+  });
+
+  it('refuses to move a consultation that starts within the notice period', async () => {
+    const { customer } = await gasCustomer(stores);
+    const soon = await service().book(request(customer.id, '2026-03-23T10:20:00'));
+    // An hour later it starts in 80 minutes, inside the 120 minutes' notice.
+    const anHourLater = createBookingService({
+      advisors: stores.advisors,
+      book: stores.appointments,
+      clock: { now: () => utc('2026-03-23T09:00:00') },
+      rules,
+    });
+    await expect(anHourLater.reschedule(soon.id, utc('2026-03-31T09:20:00'))).rejects.toMatchObject({
+      code: 'conflict',
+      message: `appointment ${soon.id} starts too soon to be moved`,
     });
   });
 
