@@ -79,6 +79,8 @@ export function registerAppointmentRoutes(
     notices: AppointmentNotices;
     clock: Clock;
     afterCancel?: (appointment: Appointment) => Promise<void>;
+    /** Told when a step after a stored booking fails (a message, the journey entry): the booking stands. */
+    onFollowUpError: (error: unknown, appointment: Appointment) => void;
   },
 ): void {
   const { stores, booking, links, appointmentLinks, notices, clock } = deps;
@@ -86,22 +88,40 @@ export function registerAppointmentRoutes(
     appointment,
     links: appointmentLinks.forAppointment(appointment),
   });
+  // Once the booking is stored it stands: a failing follow-up is logged, not turned into an
+  // error that would make the caller retry a booking that exists.
+  const followUp = async (appointment: Appointment, steps: (() => Promise<unknown>)[]) => {
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        deps.onFollowUpError(error, appointment);
+      }
+    }
+    return appointment;
+  };
   // Every way of booking, moving or cancelling tells the customer, on the medium they allow.
-  const book = async (request: Parameters<BookingService['book']>[0]) => {
+  const book = async (request: Parameters<BookingService['book']>[0], via?: string) => {
     const appointment = await booking.book(request);
-    await notices.booked(appointment);
-    return appointment;
+    return followUp(appointment, [
+      () => notices.booked(appointment),
+      ...(via ? [() => selfService(appointment, via)] : []),
+    ]);
   };
-  const reschedule = async (id: string, startsAt: Date) => {
+  const reschedule = async (id: string, startsAt: Date, via?: string) => {
     const appointment = await booking.reschedule(id, startsAt);
-    await notices.moved(appointment);
-    return appointment;
+    return followUp(appointment, [
+      () => notices.moved(appointment),
+      ...(via ? [() => selfService(appointment, via)] : []),
+    ]);
   };
-  const cancel = async (id: string, reason: string) => {
+  const cancel = async (id: string, reason: string, via?: string) => {
     const appointment = await booking.cancel(id, reason);
-    await notices.cancelled(appointment);
-    await deps.afterCancel?.(appointment);
-    return appointment;
+    return followUp(appointment, [
+      () => notices.cancelled(appointment),
+      async () => deps.afterCancel?.(appointment),
+      ...(via ? [() => selfService(appointment, via)] : []),
+    ]);
   };
   const appointmentOrThrow = async (id: string) => {
     const appointment = await stores.appointments.appointment(id);
@@ -243,13 +263,15 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ params, body }) {
       const customer = await customerOf(params.token);
-      const appointment = await book({
-        ...body,
-        customerId: customer.id,
-        locale: customer.locale,
-        bookedVia: 'web',
-      });
-      await selfService(appointment, 'book');
+      const appointment = await book(
+        {
+          ...body,
+          customerId: customer.id,
+          locale: customer.locale,
+          bookedVia: 'web',
+        },
+        'book',
+      );
       return booked(appointment);
     },
   });
@@ -265,9 +287,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'reschedule');
-      const appointment = await reschedule(current.id, body.startsAt);
-      await selfService(appointment, 'reschedule');
-      return booked(appointment);
+      return booked(await reschedule(current.id, body.startsAt, 'reschedule'));
     },
   });
 
@@ -282,9 +302,7 @@ export function registerAppointmentRoutes(
     response: AppointmentSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'cancel');
-      const appointment = await cancel(current.id, body.reason);
-      await selfService(appointment, 'cancel');
-      return appointment;
+      return cancel(current.id, body.reason, 'cancel');
     },
   });
 }

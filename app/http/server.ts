@@ -77,6 +77,8 @@ export function createHttpApp(options: HttpAppOptions) {
     afterCancel: async (appointment) => {
       await options.video?.rooms.close(appointment.id);
     },
+    onFollowUpError: (error, appointment) =>
+      logger.error({ err: error, appointmentId: appointment.id }, 'a step after a booking change failed'),
   });
   registerAdvisorRoutes(api, { stores });
   registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
