@@ -44,7 +44,8 @@ export interface ConsultationLog {
   ): Promise<ApplyResult>;
   consultation(appointmentId: string): Promise<ConsultationRecord | undefined>;
   /** Booked appointments that started at or before `startedBefore`, oldest first. */
-  overdue(startedBefore: Date, limit: number): Promise<string[]>;
+  /** Booked appointments that started before `noShowBefore`, and ones in progress that ended before `closedBefore`. */
+  overdue(noShowBefore: Date, closedBefore: Date, limit: number): Promise<string[]>;
   /** Finished consultations not yet written to the customer's journey. */
   unrecorded(limit: number): Promise<string[]>;
   markRecorded(appointmentId: string): Promise<void>;
@@ -135,16 +136,29 @@ export function createConsultationLifecycle(options: {
       const now = clock.now();
       let noShows = 0;
       let journeyEntries = 0;
-      const overdue = await log.overdue(new Date(now.getTime() - policy.noShowGraceMs), 100);
+      const overdue = await log.overdue(
+        new Date(now.getTime() - policy.noShowGraceMs),
+        new Date(now.getTime() - policy.lateGraceMs),
+        100,
+      );
+      // One record that fails must not stop the others: it is reported and retried next time.
       for (const id of overdue) {
-        const result = await log.apply(null, id, ({ state }) => expireConsultation(state, now, policy));
-        if (await settle(result)) noShows++;
+        try {
+          const result = await log.apply(null, id, ({ state }) => expireConsultation(state, now, policy));
+          if (await settle(result)) noShows++;
+        } catch (error) {
+          onError(error);
+        }
       }
       for (const id of await log.unrecorded(100)) {
-        const record = await log.consultation(id);
-        if (!record || record.journeyRecorded) continue;
-        await recordJourney(record, record.state);
-        journeyEntries++;
+        try {
+          const record = await log.consultation(id);
+          if (!record || record.journeyRecorded) continue;
+          await recordJourney(record, record.state);
+          journeyEntries++;
+        } catch (error) {
+          onError(error);
+        }
       }
       await log.forgetEvents(new Date(now.getTime() - 86_400_000));
       return { noShows, journeyEntries };

@@ -139,6 +139,7 @@ export interface ConsultationSession {
 export interface ConsultationState {
   status: AppointmentStatus;
   startsAt: Date;
+  endsAt: Date;
   sessions: ConsultationSession[];
   /** When advisor and customer were first both present. */
   startedAt: Date | null;
@@ -222,7 +223,16 @@ export function expireConsultation(
   now: Date,
   policy: ConsultationPolicy = defaultConsultationPolicy,
 ): ConsultationState {
-  if (state.status !== 'booked' || now.getTime() < state.startsAt.getTime() + policy.noShowGraceMs)
-    return state;
-  return { ...state, status: 'no_show', endedAt: now, endedBy: 'no_show' };
+  if (state.status === 'booked' && now.getTime() >= state.startsAt.getTime() + policy.noShowGraceMs) {
+    return { ...state, status: 'no_show', endedAt: now, endedBy: 'no_show' };
+  }
+  // The end of a call whose leave events never arrived: completed when its window closes, at
+  // the last departure seen (or the window's close).
+  const closes = state.endsAt.getTime() + policy.lateGraceMs;
+  if (state.status === 'in_progress' && now.getTime() >= closes) {
+    const lastLeft = Math.max(0, ...state.sessions.map((s) => s.leftAt?.getTime() ?? 0));
+    const endedAt = new Date(lastLeft > (state.startedAt?.getTime() ?? 0) ? lastLeft : closes);
+    return { ...state, status: 'completed', endedAt, endedBy: 'room' };
+  }
+  return state;
 }

@@ -1,10 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Appointment } from '../advisors.ts';
+import { sql, type Kysely } from 'kysely';
 import type { ConsultationSession, ConsultationState } from '../consultations.ts';
 import type { ConsultationLog, ConsultationRecord } from '../consultation-lifecycle.ts';
 import { Uuid } from '../vocabulary.ts';
 import { translating } from './database-errors.ts';
-import type { AppointmentsTable, Database } from './schema.ts';
+import { toAppointment } from './postgres-advisor-roster.ts';
+import type { Database } from './schema.ts';
 
 /**
  * The consultation log on Kysely. Every change runs in one transaction holding the
@@ -40,12 +40,16 @@ export function createPostgresConsultationLog(db: Kysely<Database>): Consultatio
       return load(db, appointmentId, false);
     },
 
-    async overdue(startedBefore, limit) {
+    async overdue(noShowBefore, closedBefore, limit) {
       const rows = await db
         .selectFrom('appointments')
         .select('id')
-        .where('status', '=', 'booked')
-        .where('starts_at', '<=', startedBefore)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('status', '=', 'booked'), eb('starts_at', '<=', noShowBefore)]),
+            eb.and([eb('status', '=', 'in_progress'), eb('ends_at', '<=', closedBefore)]),
+          ]),
+        )
         .orderBy('starts_at')
         .limit(limit)
         .execute();
@@ -107,6 +111,7 @@ async function load(
   const state: ConsultationState = {
     status: appointment.status,
     startsAt: appointment.startsAt,
+    endsAt: appointment.endsAt,
     startedAt: consultation?.started_at ?? null,
     endedAt: consultation?.ended_at ?? null,
     endedBy: (consultation?.ended_by ?? null) as ConsultationState['endedBy'],
@@ -167,21 +172,4 @@ async function store(db: Kysely<Database>, before: ConsultationRecord, after: Co
       .where('id', '=', appointmentId)
       .execute();
   }
-}
-
-function toAppointment(row: Selectable<AppointmentsTable>): Appointment {
-  return {
-    id: row.id,
-    customerId: row.customer_id,
-    advisorId: row.advisor_id,
-    topic: row.topic,
-    locale: row.locale as Appointment['locale'],
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    status: row.status as Appointment['status'],
-    bookedVia: row.booked_via,
-    journeyId: row.journey_id,
-    cancelReason: row.cancel_reason,
-    createdAt: row.created_at,
-  };
 }

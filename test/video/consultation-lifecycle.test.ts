@@ -110,6 +110,22 @@ const stateOf = async (appointmentId: string) => (await log.consultation(appoint
 const journeyOf = (customerId: string) => stores.interactions.forCustomer(customerId, { limit: 10 });
 
 describe('the consultation lifecycle', () => {
+  it('completes a call whose departures never arrived once its window has closed', async () => {
+    const b = await book();
+    await feed([b.joined('customer', 'PA_c1', at(0)), b.joined('advisor', 'PA_a1', at(1))]);
+    expect(await stateOf(b.appointment.id)).toMatchObject({ status: 'in_progress' });
+    const windowCloses = new Date(b.appointment.endsAt.getTime() + 30 * 60_000);
+    await lifecycleAt(new Date(windowCloses.getTime() - 1000)).sweep();
+    expect((await stateOf(b.appointment.id))?.status).toBe('in_progress');
+    await lifecycleAt(windowCloses).sweep();
+    expect(await stateOf(b.appointment.id)).toMatchObject({
+      status: 'completed',
+      endedAt: windowCloses,
+      endedBy: 'room',
+    });
+    expect((await journeyOf(b.customer.id)).map((i) => i.channel)).toEqual(['video']);
+  });
+
   it('treats a reconnect from another device as staying, and completes on the first real departure', async () => {
     const b = await book();
     await feed([
