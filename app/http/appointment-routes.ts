@@ -3,6 +3,7 @@ import {
   Locale,
   Slug,
   Uuid,
+  invalidInput,
   notFound,
   type Appointment,
   type AppointmentNotices,
@@ -172,6 +173,15 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ body }) {
       if (!(await stores.customers.get(body.customerId))) throw notFound('customer', body.customerId);
+      if (body.journeyId) {
+        const steps = await stores.interactions.journey(body.journeyId);
+        if (steps.length === 0) throw notFound('journey', body.journeyId);
+        if (steps.some((step) => step.customerId !== body.customerId)) {
+          throw invalidInput(`journey ${body.journeyId} is another customer's`, [
+            { path: 'body.journeyId', message: "is another customer's journey" },
+          ]);
+        }
+      }
       return booked(await book(body));
     },
   });

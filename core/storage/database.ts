@@ -10,12 +10,14 @@ import * as initial from './migrations/0001-initial.ts';
 import * as booking from './migrations/0002-booking.ts';
 import * as consultations from './migrations/0003-consultations.ts';
 import * as outbox from './migrations/0004-outbox.ts';
+import * as journeySteps from './migrations/0005-journey-steps.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-booking': booking,
   '0003-consultations': consultations,
   '0004-outbox': outbox,
+  '0005-journey-steps': journeySteps,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

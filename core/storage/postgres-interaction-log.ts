@@ -68,10 +68,22 @@ export function createPostgresInteractionLog(
             const key = `${contact.customerId}:${contact.reason}`;
             await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
           }
-          const [row] = await place(trx, [contact]);
+          const [placed] = await place(trx, [contact]);
+          const row = placed as Row;
+          // A handoff joins a journey under another reason's lock: the journey's own lock and a
+          // fresh look at its last step keep step numbers unique.
+          if (row.journey_step > 1) {
+            await sql`select pg_advisory_xact_lock(hashtext(${`journey:${row.journey_id}`}))`.execute(trx);
+            const { last } = await trx
+              .selectFrom('interactions')
+              .select(sql<number>`coalesce(max(journey_step), 0)`.as('last'))
+              .where('journey_id', '=', row.journey_id)
+              .executeTakeFirstOrThrow();
+            row.journey_step = last + 1;
+          }
           const stored = await trx
             .insertInto('interactions')
-            .values(row as Row)
+            .values(row)
             .returningAll()
             .executeTakeFirstOrThrow();
           return toInteraction(stored);

@@ -85,6 +85,32 @@ describe('staff booking', () => {
     expect(res.body.links.join.url).toMatch(/^http:\/\/localhost:3000\/api\/links\/join\//);
   });
 
+  it('refuses to put a consultation into another customer’s journey', async () => {
+    const { customer } = await gasCustomer(stores);
+    const other = await gasCustomer(stores);
+    const contact = await stores.interactions.record({
+      customerId: other.customer.id,
+      channel: 'web',
+      touchpoint: 'self_service',
+      direction: 'inbound',
+      reason: 'bill_explanation',
+      startedAt: now,
+      outcome: 'abandoned',
+    });
+    const res = await request(app)
+      .post('/api/appointments')
+      .set('Cookie', advisorCookie)
+      .send({
+        customerId: customer.id,
+        topic: 'billing',
+        locale: 'it-IT',
+        startsAt: '2026-03-24T12:35:00Z',
+        journeyId: contact.journeyId,
+      })
+      .expect(400);
+    expect(res.body.errors).toEqual([{ path: 'body.journeyId', message: "is another customer's journey" }]);
+  });
+
   it('needs a staff session', async () => {
     await request(app)
       .get('/api/appointments/slots')

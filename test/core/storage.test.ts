@@ -91,6 +91,27 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(placed.map((p) => p.journeyStep).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('keeps journey steps unique when a handoff and a same-reason contact join one journey at once', async () => {
+    const { customer } = await gasCustomer(stores);
+    const call = await stores.interactions.record(
+      contact(customer.id, { channel: 'call_centre', touchpoint: 'agent', outcome: 'handed_off' }),
+    );
+    const [handoff, again] = await Promise.all([
+      stores.interactions.record(
+        contact(customer.id, {
+          channel: 'shop',
+          touchpoint: 'counter',
+          reason: 'contract_change',
+          handoffFromId: call.id,
+          startedAt: '2026-02-02T10:00:00Z',
+        }),
+      ),
+      stores.interactions.record(contact(customer.id, { startedAt: '2026-02-02T11:00:00Z' })),
+    ]);
+    expect([handoff?.journeyId, again?.journeyId]).toEqual([call.journeyId, call.journeyId]);
+    expect([call.journeyStep, handoff?.journeyStep, again?.journeyStep].sort()).toEqual([1, 2, 3]);
+  });
+
   it('adds nothing twice when the same batch is recorded again', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [1, 2, 3].map((n) =>
