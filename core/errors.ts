@@ -3,6 +3,7 @@ export const errorCodes = [
   'invalid_input',
   'not_found',
   'conflict',
+  'rate_limited',
   'unauthenticated',
   'forbidden',
   'unavailable',

@@ -16,6 +16,9 @@ export const permissions = {
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;
 
+/** Failed logins allowed per username within the window, before further attempts are refused. */
+export const LOGIN_FAILURE_LIMIT = { attempts: 10, windowMs: 15 * 60_000 };
+
 export function can(role: Role, permission: Permission): boolean {
   return (permissions[permission] as readonly Role[]).includes(role);
 }
@@ -49,7 +52,11 @@ export interface StaffSession {
 export interface StaffDirectory {
   /** Fails with `conflict` when the username is taken. */
   addUser(input: StaffUserInput): Promise<StaffUser>;
-  /** The user when the password matches, otherwise undefined (same cost either way). */
+  /**
+   * The user when the password matches, otherwise undefined (same cost either way). After
+   * too many failures for a username in a short time, fails with `rate_limited` without
+   * checking the password.
+   */
   verifyLogin(username: string, password: string): Promise<StaffUser | undefined>;
   /** Returns the secret token for the cookie; only its hash is stored. */
   openSession(userId: string, ttlMs: number): Promise<{ token: string; expiresAt: Date }>;

@@ -11,6 +11,7 @@ import * as booking from './migrations/0002-booking.ts';
 import * as consultations from './migrations/0003-consultations.ts';
 import * as outbox from './migrations/0004-outbox.ts';
 import * as journeySteps from './migrations/0005-journey-steps.ts';
+import * as loginFailures from './migrations/0006-login-failures.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0003-consultations': consultations,
   '0004-outbox': outbox,
   '0005-journey-steps': journeySteps,
+  '0006-login-failures': loginFailures,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

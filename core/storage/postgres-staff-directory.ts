@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
+  LOGIN_FAILURE_LIMIT,
   StaffUserInput,
   decoyPasswordHash,
   hashPassword,
@@ -11,6 +12,7 @@ import {
 } from '../staff.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
+import { ChannelPilotError } from '../errors.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, StaffUsersTable } from './schema.ts';
 
@@ -39,13 +41,33 @@ export function createPostgresStaffDirectory(
     },
 
     async verifyLogin(username, password) {
+      const name = username.trim().toLowerCase();
+      const now = clock.now();
+      const since = new Date(now.getTime() - LOGIN_FAILURE_LIMIT.windowMs);
+      const { failures } = await db
+        .selectFrom('login_failures')
+        .select(sql<number>`count(*)::int`.as('failures'))
+        .where('username', '=', name)
+        .where('failed_at', '>', since)
+        .executeTakeFirstOrThrow();
+      if (failures >= LOGIN_FAILURE_LIMIT.attempts) {
+        throw new ChannelPilotError('rate_limited', `too many failed logins for ${name}; try again later`, {
+          hint: `wait ${LOGIN_FAILURE_LIMIT.windowMs / 60_000} minutes, or ask an admin`,
+        });
+      }
       const row = await db
         .selectFrom('staff_users')
         .selectAll()
-        .where('username', '=', username.trim().toLowerCase())
+        .where('username', '=', name)
         .executeTakeFirst();
       const matches = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
-      return row && matches ? toUser(row) : undefined;
+      if (row && matches) {
+        await db.deleteFrom('login_failures').where('username', '=', name).execute();
+        return toUser(row);
+      }
+      await db.deleteFrom('login_failures').where('failed_at', '<', since).execute();
+      await db.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
+      return undefined;
     },
 
     async openSession(userId, ttlMs) {

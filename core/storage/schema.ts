@@ -180,7 +180,13 @@ export interface OutboxTable {
   created_at: DefaultTimestamp;
 }
 
+export interface LoginFailuresTable {
+  username: string;
+  failed_at: Timestamp;
+}
+
 export interface Database extends ConsultationTables {
+  login_failures: LoginFailuresTable;
   outbox: OutboxTable;
   app_secrets: AppSecretsTable;
   advisor_overrides: AdvisorOverridesTable;

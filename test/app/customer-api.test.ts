@@ -70,6 +70,30 @@ describe('staff login', () => {
     expect(res.body).toMatchObject({ status: 401, code: 'unauthenticated' });
   });
 
+  it('refuses further logins for a username after ten failures, even with the right password', async () => {
+    const user = await stores.staff.addUser({
+      username: 'guessed-user',
+      displayName: 'G',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    for (let i = 0; i < 10; i++) {
+      await request(app)
+        .post('/api/auth/login')
+        .send({ username: user.username, password: `wrong guess ${i}` })
+        .expect(401);
+    }
+    const blocked = await request(app)
+      .post('/api/auth/login')
+      .send({ username: user.username, password: staffPassword })
+      .expect(429);
+    expect(blocked.body).toMatchObject({ code: 'rate_limited', title: 'Too Many Requests' });
+    await request(app)
+      .post('/api/auth/login')
+      .send({ username: users.admin.username, password: staffPassword })
+      .expect(200);
+  });
+
   it('ends the session on logout, so the cookie no longer opens customer data', async () => {
     const agent = await loginAs(users.advisor.username);
     await agent.get(`/api/customers/${giulia.customer.id}`).expect(200);
