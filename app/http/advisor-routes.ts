@@ -9,9 +9,9 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
+import { ById } from './lookups.ts';
 import { AdvisorSchema } from './api-schemas.ts';
 
-const ById = z.object({ id: Uuid });
 const OverrideSchema = z
   .object({
     id: z.uuid(),

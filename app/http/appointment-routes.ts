@@ -14,9 +14,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
+import { ById, ByToken, createLookups } from './lookups.ts';
 import { AppointmentSchema } from './api-schemas.ts';
-
-const DAY_MS = 86_400_000;
 
 const LinkSchema = z.object({ token: z.string(), url: z.url(), expiresAt: z.iso.datetime({ offset: true }) });
 const SlotSchema = z
@@ -36,8 +35,6 @@ const BookedSchema = z
     description: 'The appointment and the customer’s links to manage and join it.',
   });
 const SlotRange = z.object({ from: z.coerce.date(), to: z.coerce.date() });
-const ById = z.object({ id: Uuid });
-const ByToken = z.object({ token: z.string().min(10).max(300) });
 const StartsAt = z.object({ startsAt: z.coerce.date() });
 const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
 
@@ -124,11 +121,8 @@ export function registerAppointmentRoutes(
       ...(via ? [() => selfService(appointment, via)] : []),
     ]);
   };
-  const appointmentOrThrow = async (id: string) => {
-    const appointment = await stores.appointments.appointment(id);
-    if (!appointment) throw notFound('appointment', id);
-    return appointment;
-  };
+  const find = createLookups(stores);
+  const appointmentOrThrow = find.appointment;
   /** A customer's self-service step, recorded in their journey like any other contact. */
   const selfService = async (appointment: Appointment, action: string) => {
     await stores.interactions.record({
@@ -172,7 +166,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     status: 201,
     async handler({ body }) {
-      if (!(await stores.customers.get(body.customerId))) throw notFound('customer', body.customerId);
+      await find.customer(body.customerId);
       if (body.journeyId) {
         const steps = await stores.interactions.journey(body.journeyId);
         if (steps.length === 0) throw notFound('journey', body.journeyId);
@@ -230,18 +224,13 @@ export function registerAppointmentRoutes(
     params: ById,
     response: LinkSchema,
     async handler({ params }) {
-      if (!(await stores.customers.get(params.id))) throw notFound('customer', params.id);
-      return appointmentLinks.issue('book', params.id, new Date(clock.now().getTime() + 7 * DAY_MS));
+      await find.customer(params.id);
+      return appointmentLinks.issue('book', params.id, new Date(clock.now().getTime() + 7 * 86_400_000));
     },
   });
 
   // Customers act through signed links: no login, and each link opens one action on one subject.
-  const customerOf = async (token: string) => {
-    const { subject } = links.verify(token, 'book', clock.now());
-    const customer = await stores.customers.get(subject);
-    if (!customer) throw notFound('customer', subject);
-    return customer;
-  };
+  const customerOf = (token: string) => find.customer(links.verify(token, 'book', clock.now()).subject);
   const appointmentOf = async (token: string, action: LinkAction) =>
     appointmentOrThrow(links.verify(token, action, clock.now()).subject);
 

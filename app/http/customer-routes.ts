@@ -5,7 +5,6 @@ import {
   InteractionInput,
   Segment,
   SurveyAnswerBody,
-  Uuid,
   billStatus,
   calendarDate,
   compareBill,
@@ -16,6 +15,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
+import { ById, createLookups } from './lookups.ts';
 import {
   BillSchema,
   BillWithComparisonSchema,
@@ -29,18 +29,13 @@ import {
   page,
 } from './api-schemas.ts';
 
-const ById = z.object({ id: Uuid });
 const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
 export function registerCustomerRoutes(
   api: ReturnType<typeof createApi>,
   { stores, context, clock }: { stores: Stores; context: CustomerContext; clock: Clock },
 ): void {
-  const customerOrThrow = async (id: string) => {
-    const customer = await stores.customers.get(id);
-    if (!customer) throw notFound('customer', id);
-    return customer;
-  };
+  const customerOrThrow = createLookups(stores).customer;
   const withStatus = (bill: Bill) => ({ ...bill, status: billStatus(bill, calendarDate(clock.now())) });
 
   api.route({

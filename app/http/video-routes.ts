@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   ChannelPilotError,
-  Uuid,
   notFound,
   type Clock,
   type ConsultationRooms,
@@ -11,6 +10,7 @@ import {
 } from '../../core/index.ts';
 import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
 import type { createApi } from './api.ts';
+import { ById, ByToken, createLookups } from './lookups.ts';
 
 /** The video side as the app was configured: absent when no LiveKit is reachable. */
 export interface VideoServices {
@@ -39,8 +39,6 @@ const ParticipantSchema = z.object({
   canPublish: z.boolean(),
   joinedAt: z.iso.datetime({ offset: true }),
 });
-const ById = z.object({ id: Uuid });
-const ByToken = z.object({ token: z.string().min(10).max(300) });
 
 export function registerVideoRoutes(
   api: ReturnType<typeof createApi>,
@@ -59,11 +57,8 @@ export function registerVideoRoutes(
     }
     return deps.video;
   };
-  const appointmentOrThrow = async (id: string) => {
-    const appointment = await stores.appointments.appointment(id);
-    if (!appointment) throw notFound('appointment', id);
-    return appointment;
-  };
+  const find = createLookups(stores);
+  const appointmentOrThrow = find.appointment;
   /** A consultation's room is for its assigned advisor (and admins, to help): nobody else joins, admits or looks in. */
   const asAssignedAdvisor = async (id: string, staff: StaffUser | undefined) => {
     const appointment = await appointmentOrThrow(id);
@@ -120,9 +115,7 @@ export function registerVideoRoutes(
     response: AccessSchema,
     async handler({ params }) {
       const appointment = await appointmentOrThrow(links.verify(params.token, 'join', clock.now()).subject);
-      const customer = await stores.customers.get(appointment.customerId);
-      if (!customer) throw notFound('customer', appointment.customerId);
-      return video().tokens.forCustomer(appointment, customer);
+      return video().tokens.forCustomer(appointment, await find.customer(appointment.customerId));
     },
   });
 
