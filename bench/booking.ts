@@ -1,19 +1,15 @@
 // Slot search over 30 days for 50 advisors, and booking throughput, on the embedded database
 // or PostgreSQL. Prints each figure beside a baseline measured in the same run.
 import { randomUUID } from 'node:crypto';
-import { createBookingService, createPostgresStores, openDatabase, type Slot } from '../core/index.ts';
-import { freshTarget } from './support.ts';
+import { createBookingService, createPostgresStores, type Slot } from '../core/index.ts';
+import { freshTarget, openTarget } from './support.ts';
 
 export async function bookingFigures(options: {
   kind: 'embedded' | 'postgres';
   serverUrl?: string;
 }): Promise<string[]> {
   const target = await freshTarget(options.kind, options.serverUrl);
-  const storage = await openDatabase(
-    target.env.DATABASE_URL
-      ? { kind: 'postgres', url: target.env.DATABASE_URL, poolSize: 10 }
-      : { kind: 'embedded', dataDir: target.env.DATA_DIR as string },
-  );
+  const storage = await openTarget(target);
   try {
     const now = new Date('2026-03-02T07:00:00Z'); // a Monday, 08:00 in Rome
     const clock = { now: () => now };

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../test/support/database.ts';
+import { openDatabase, type StorageHandle } from '../core/index.ts';
 
 export { login, printedCredentials, startApp } from '../test/support/app-process.ts';
 
@@ -24,6 +25,15 @@ export async function freshTarget(kind: 'embedded' | 'postgres', serverUrl?: str
   if (!serverUrl) throw new Error('no PostgreSQL server URL');
   const scratch = await createScratchDatabase(serverUrl, 'channel_pilot_bench');
   return { label: 'postgres', env: { DATABASE_URL: scratch.url }, cleanup: scratch.drop };
+}
+
+/** Opens a target's database in this process. */
+export function openTarget(target: Target): Promise<StorageHandle> {
+  return openDatabase(
+    target.env.DATABASE_URL
+      ? { kind: 'postgres', url: target.env.DATABASE_URL, poolSize: 10 }
+      : { kind: 'embedded', dataDir: target.env.DATA_DIR as string },
+  );
 }
 
 /**

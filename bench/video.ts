@@ -4,20 +4,16 @@ import type { AddressInfo } from 'node:net';
 import { AccessToken } from 'livekit-server-sdk';
 import { pino } from 'pino';
 import { composeApp } from '../app/compose.ts';
-import { openDatabase, participantIdentity, type Appointment } from '../core/index.ts';
+import { participantIdentity, type Appointment } from '../core/index.ts';
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
-import { freshTarget } from './support.ts';
+import { freshTarget, openTarget } from './support.ts';
 
 export async function videoFigures(options: {
   kind: 'embedded' | 'postgres';
   serverUrl?: string;
 }): Promise<string[]> {
   const target = await freshTarget(options.kind, options.serverUrl);
-  const storage = await openDatabase(
-    target.env.DATABASE_URL
-      ? { kind: 'postgres', url: target.env.DATABASE_URL, poolSize: 10 }
-      : { kind: 'embedded', dataDir: target.env.DATA_DIR as string },
-  );
+  const storage = await openTarget(target);
   const keys = { apiKey: 'bench', apiSecret: randomBytes(32).toString('hex') };
   // Webhooks of customers joining only: nothing completes, so no room needs closing.
   const composed = await composeApp({

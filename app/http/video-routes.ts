@@ -129,16 +129,7 @@ export function registerVideoRoutes(
     params: ById,
     response: AccessSchema,
     async handler({ params, staff }) {
-      const appointment = await appointmentOrThrow(params.id);
-      const advisor = await stores.advisors.advisor(appointment.advisorId);
-      if (!advisor) throw notFound('advisor', appointment.advisorId);
-      // Only the advisor the consultation is assigned to joins it (admins may, to help).
-      if (staff?.role !== 'admin' && advisor.staffUserId !== staff?.id) {
-        throw new ChannelPilotError(
-          'forbidden',
-          `consultation ${appointment.id} is assigned to another advisor`,
-        );
-      }
+      const { appointment, advisor } = await asAssignedAdvisor(params.id, staff);
       return video().tokens.forAdvisor(appointment, advisor);
     },
   });
