@@ -1,4 +1,4 @@
-import type { Stores } from '../../core/index.ts';
+import type { Customer, Stores } from '../../core/index.ts';
 
 export const FIXED_NOW = new Date('2026-03-10T10:00:00+01:00');
 export const fixedClock = { now: () => FIXED_NOW };
@@ -105,4 +105,47 @@ export async function staffUsers(stores: Stores) {
   const make = (role: 'advisor' | 'pilot_manager' | 'admin') =>
     stores.staff.addUser({ username: `${role}-${suffix}`, displayName: role, role, password: staffPassword });
   return { advisor: await make('advisor'), manager: await make('pilot_manager'), admin: await make('admin') };
+}
+
+/**
+ * A customer, an advisor of their own and an appointment between them, written straight to
+ * the roster (no booking rules), for tests of what happens around a consultation.
+ */
+export async function consultationFor(
+  stores: Stores,
+  options: {
+    startsAt: Date;
+    endsAt: Date;
+    bookedVia?: string;
+    journeyId?: string | null;
+    customer?: Customer;
+  },
+) {
+  const suffix = unique();
+  const customer =
+    options.customer ??
+    (await stores.customers.create({
+      firstName: 'Giulia',
+      lastName: 'Rossi',
+      locale: 'it-IT',
+      segment: 'family',
+    }));
+  const advisor = await stores.advisors.addAdvisor({
+    name: 'Marco Bianchi',
+    email: `marco.${suffix}@example.it`,
+    languages: ['it-IT'],
+    topics: ['billing'],
+    timeZone: 'Europe/Rome',
+  });
+  const appointment = await stores.advisors.addAppointment({
+    customerId: customer.id,
+    advisorId: advisor.id,
+    topic: 'billing',
+    locale: 'it-IT',
+    startsAt: options.startsAt,
+    endsAt: options.endsAt,
+    bookedVia: options.bookedVia ?? 'web',
+    journeyId: options.journeyId ?? null,
+  });
+  return { customer, advisor, appointment };
 }

@@ -31,6 +31,7 @@ import { createVideoWebhookRouter } from '../../video/livekit-webhooks.ts';
 import { problemHandler } from '../../app/http/problem.ts';
 import { createLogger } from '../../app/logger.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { consultationFor } from '../support/fixtures.ts';
 import { freePort } from '../support/app-process.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS, startLivekitServer, type LivekitServer } from '../support/livekit.ts';
 
@@ -93,19 +94,11 @@ afterAll(async () => {
 });
 
 async function book(startsInMs: number) {
-  const suffix = randomBytes(4).toString('hex');
   const customer = await stores.customers.create({
     firstName: 'Giulia',
-    lastName: `Rossi ${suffix}`,
+    lastName: 'Rossi',
     locale: 'it-IT',
     segment: 'family',
-  });
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Marco Bianchi',
-    email: `marco.${suffix}@example.it`,
-    languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
   });
   // The customer asked the voice assistant about the bill, which led to the booking.
   const asked = await stores.interactions.record({
@@ -118,17 +111,15 @@ async function book(startsInMs: number) {
     outcome: 'handed_off',
   });
   const startsAt = new Date(Date.now() + startsInMs);
-  const appointment = await stores.advisors.addAppointment({
-    customerId: customer.id,
-    advisorId: advisor.id,
-    topic: 'billing',
-    locale: 'it-IT',
+  const endsAt = new Date(startsAt.getTime() + 30 * 60_000);
+  const booked = await consultationFor(stores, {
+    customer,
     startsAt,
-    endsAt: new Date(startsAt.getTime() + 30 * 60_000),
+    endsAt,
     bookedVia: 'voice_assistant',
     journeyId: asked.journeyId,
   });
-  return { customer, advisor, appointment, asked };
+  return { ...booked, asked };
 }
 
 async function join(access: { url: string; token: string }): Promise<Room> {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
@@ -14,6 +13,7 @@ import {
 } from '../../core/index.ts';
 import { createPostgresConsultationLog } from '../../core/storage/postgres-consultation-log.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { consultationFor } from '../support/fixtures.ts';
 
 // The lifecycle on the real database, fed the events LiveKit's webhooks become; the media
 // server itself is exercised in consultation-call.test.ts.
@@ -46,28 +46,9 @@ function lifecycleAt(now: Date, interactions: InteractionLog = stores.interactio
 }
 
 async function book() {
-  const suffix = randomBytes(4).toString('hex');
-  const customer = await stores.customers.create({
-    firstName: 'Luca',
-    lastName: 'Verdi',
-    locale: 'it-IT',
-    segment: 'senior',
-  });
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Sara Neri',
-    email: `sara.${suffix}@example.it`,
-    languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-  });
-  const appointment = await stores.advisors.addAppointment({
-    customerId: customer.id,
-    advisorId: advisor.id,
-    topic: 'billing',
-    locale: 'it-IT',
+  const { customer, advisor, appointment } = await consultationFor(stores, {
     startsAt: START,
     endsAt: at(30),
-    bookedVia: 'web',
   });
   const ids = { customer: customer.id, advisor: advisor.id };
   let counter = 0;

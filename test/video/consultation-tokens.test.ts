@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { AccessToken, RoomServiceClient, TokenVerifier } from 'livekit-server-sdk';
 import { Room, dispose } from '@livekit/rtc-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import type { ConsultationRooms } from '../../core/index.ts';
 import { createLivekitConsultationRooms } from '../../video/livekit-consultation-rooms.ts';
 import { createConsultationTokens } from '../../video/consultation-tokens.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { consultationFor } from '../support/fixtures.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS, startLivekitServer, type LivekitServer } from '../support/livekit.ts';
 
 let storage: StorageHandle;
@@ -55,32 +55,7 @@ function tokensAt(now: Date) {
   });
 }
 
-async function book(startsAt = START, endsAt = END) {
-  const suffix = randomBytes(4).toString('hex');
-  const customer = await stores.customers.create({
-    firstName: 'Giulia',
-    lastName: 'Rossi',
-    locale: 'it-IT',
-    segment: 'family',
-  });
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Marco Bianchi',
-    email: `marco.${suffix}@example.it`,
-    languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-  });
-  const appointment = await stores.advisors.addAppointment({
-    customerId: customer.id,
-    advisorId: advisor.id,
-    topic: 'billing',
-    locale: 'it-IT',
-    startsAt,
-    endsAt,
-    bookedVia: 'web',
-  });
-  return { customer, advisor, appointment };
-}
+const book = (startsAt = START, endsAt = END) => consultationFor(stores, { startsAt, endsAt });
 
 async function roomExists(appointment: Appointment) {
   const list = await admin.listRooms([`consultation-${appointment.id}`]);
