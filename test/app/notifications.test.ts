@@ -56,6 +56,14 @@ const bookFor = async (customerId: string, startsAt: string) => {
   await composed.notices.booked(appointment);
   return appointment;
 };
+const withdrawSmsConsent = (customerId: string) =>
+  stores.customers.recordConsent(customerId, {
+    purpose: 'contact',
+    medium: 'sms',
+    granted: false,
+    givenAt: '2026-02-01T00:00:00Z',
+    source: 'web_form',
+  });
 const queued = async (customerId: string) =>
   (await stores.outbox.recent({ limit: 50, customerId })).sort(
     (a, b) => a.sendAfter.getTime() - b.sendAfter.getTime(),
@@ -93,13 +101,7 @@ describe('appointment messages', () => {
 
   it('send e-mail with a calendar invite when SMS is not allowed, and nothing to a customer who allowed no contact', async () => {
     const { customer } = await gasCustomer(stores);
-    await stores.customers.recordConsent(customer.id, {
-      purpose: 'contact',
-      medium: 'sms',
-      granted: false,
-      givenAt: '2026-02-01T00:00:00Z',
-      source: 'web_form',
-    });
+    await withdrawSmsConsent(customer.id);
     await bookFor(customer.id, '2026-03-25T10:20:00Z');
     const [confirmation] = await queued(customer.id);
     expect(confirmation).toMatchObject({
@@ -246,13 +248,7 @@ describe('sending', () => {
     const smtp = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Pilot <pilot@example.it>' });
     try {
       const { customer } = await gasCustomer(stores);
-      await stores.customers.recordConsent(customer.id, {
-        purpose: 'contact',
-        medium: 'sms',
-        granted: false,
-        givenAt: '2026-02-01T00:00:00Z',
-        source: 'web_form',
-      });
+      await withdrawSmsConsent(customer.id);
       await bookFor(customer.id, '2026-03-31T07:05:00Z');
       const dispatcher = createOutboxDispatcher({
         outbox: stores.outbox,
