@@ -1,0 +1,247 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCustomerContext,
+  createPostgresStores,
+  type Bill,
+  type CustomerContext,
+  type Locale,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
+import { createBillIntents } from '../../voice/fulfilment/bill-intents.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+
+let storage: StorageHandle;
+let stores: Stores;
+let context: CustomerContext;
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  stores = createPostgresStores(storage.db, { clock: fixedClock });
+  context = createCustomerContext({ ...stores, clock: fixedClock });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+// Said by hand, not with the code under test: whole euros drop the cents, the decimal mark is the locale's.
+function euro(locale: Locale, cents: number): string {
+  const [whole, decimals] = (Math.abs(cents) / 100).toFixed(2).split('.');
+  const figure = decimals === '00' ? whole : `${whole}${locale === 'it-IT' ? ',' : '.'}${decimals}`;
+  return locale === 'it-IT' ? `${figure} euro` : `${figure} euros`;
+}
+
+const line = (bill: Bill, code: string) => bill.lines.find((l) => l.code === code)?.amountCents ?? 0;
+
+let n = 0;
+async function customerWithBills(
+  locale: Locale,
+  bills: { start: string; end: string; due: string; kwh: number; lines: [string, string, number][] }[],
+) {
+  const customer = await stores.customers.create({
+    firstName: 'Jane',
+    lastName: `Doe-${n++}`,
+    locale,
+    segment: 'residential',
+  });
+  const account = await stores.customers.addAccount({
+    customerId: customer.id,
+    number: `EL-${Date.now()}-${n}`,
+    kind: 'electricity',
+    supplyAddress: '1 Main St, Springfield',
+    tariff: 'Home Flex',
+    startedOn: '2024-01-01',
+  });
+  const issued = [];
+  for (const [i, b] of bills.entries()) {
+    issued.push(
+      await stores.billing.issueBill({
+        accountId: account.id,
+        number: `B${i}-${n}`,
+        periodStart: b.start,
+        periodEnd: b.end,
+        issuedOn: b.end,
+        dueOn: b.due,
+        consumption: { quantity: b.kwh, unit: 'kWh' },
+        lines: b.lines.map(([code, description, amountCents]) => ({ code, description, amountCents })),
+      }),
+    );
+  }
+  return { customer, bills: issued };
+}
+
+describe('bill intents on the shared customer context', () => {
+  const intents = () => createBillIntents({ context, clock: fixedClock });
+
+  for (const locale of ['it-IT', 'en-US'] as const) {
+    it(`tells the gas customer in ${locale} what they owe and by when, in the locale's money and dates`, async () => {
+      const { customer, current } = await gasCustomer(stores);
+      const reply = await intents().WhatDoIOwe({ customerId: customer.id, locale });
+      expect(reply.outcome).toBe('resolved');
+      expect(reply.reason).toBe('payment');
+      expect(reply.speech).toMatch(/^<speak>.*<\/speak>$/s);
+      expect(reply.speech).toContain(euro(locale, current.amountCents));
+      expect(reply.speech).toContain(locale === 'it-IT' ? 'è il 25 marzo' : 'due on March 25');
+      expect(reply.speech).not.toMatch(/scadut|overdue/);
+      expect(reply.cardText).toContain(euro(locale, current.amountCents));
+    });
+
+    it(`says the gas customer's last payment in ${locale}: amount, day and method`, async () => {
+      const { customer, previous } = await gasCustomer(stores);
+      const reply = await intents().LastPayment({ customerId: customer.id, locale });
+      expect(reply.outcome).toBe('resolved');
+      expect(reply.speech).toContain(euro(locale, previous.amountCents));
+      expect(reply.speech).toContain(locale === 'it-IT' ? '20 gennaio' : 'January 20');
+      expect(reply.speech).toContain(locale === 'it-IT' ? 'addebito diretto' : 'direct debit');
+    });
+
+    it(`explains in ${locale} that the gas bill went up, against last period and last year, naming energy and the gas used`, async () => {
+      const { customer, current, previous, yearAgo } = await gasCustomer(stores);
+      const reply = await intents().WhyHigher({ customerId: customer.id, locale });
+      expect(reply.outcome).toBe('resolved');
+      expect(reply.reason).toBe('bill_explanation');
+      const vsPrevious = euro(locale, current.amountCents - previous.amountCents);
+      const vsYearAgo = euro(locale, current.amountCents - yearAgo.amountCents);
+      const energy = euro(locale, line(current, 'energy') - line(previous, 'energy'));
+      const gas = (current.consumption?.quantity ?? 0) - (previous.consumption?.quantity ?? 0);
+      if (locale === 'it-IT') {
+        expect(reply.speech).toContain(`${vsPrevious} in più rispetto alla precedente`);
+        expect(reply.speech).toContain(`più alta di ${vsYearAgo}`);
+        expect(reply.speech).toContain(`la materia prima: ${energy} in più`);
+        expect(reply.speech).toContain(`${gas} standard metri cubi in più`);
+      } else {
+        expect(reply.speech).toContain(`${vsPrevious} more than the previous one`);
+        expect(reply.speech).toContain(`${vsYearAgo} higher`);
+        expect(reply.speech).toContain(`the energy itself: ${energy} more`);
+        expect(reply.speech).toContain(`${gas} standard cubic meters more`);
+      }
+    });
+  }
+
+  it('tells an en-US customer the overdue part and the next due date with its weekday when it is days away', async () => {
+    const previous = { start: '2025-12-01', end: '2025-12-31', due: '2026-01-25', kwh: 300 };
+    const current = { start: '2026-01-01', end: '2026-01-31', due: '2026-03-12', kwh: 280 };
+    const { customer, bills } = await customerWithBills('en-US', [
+      {
+        ...previous,
+        lines: [
+          ['energy', 'Energy', 9000],
+          ['home_care', 'Home & <Care> cover', 3000],
+        ],
+      },
+      {
+        ...current,
+        lines: [
+          ['energy', 'Energy', 8500],
+          ['home_care', 'Home & <Care> cover', 1100],
+        ],
+      },
+    ]);
+    const [older, latest] = bills as [Bill, Bill];
+    await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: older.id,
+      amountCents: 5000,
+      paidAt: '2026-02-01T10:00:00Z',
+      method: 'card',
+      channel: 'web',
+    });
+    const owed = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'en-US' });
+    const overdue = older.amountCents - 5000;
+    expect(owed.speech).toContain(`you owe ${euro('en-US', overdue + latest.amountCents)}`);
+    expect(owed.speech).toContain(`${euro('en-US', overdue)} is already overdue`);
+    expect(owed.speech).toContain(`Thursday, March 12, for ${euro('en-US', latest.amountCents)}`);
+
+    const owedIt = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'it-IT' });
+    expect(owedIt.speech).toContain(`scadenza è giovedì 12 marzo, per ${euro('it-IT', latest.amountCents)}`);
+
+    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US' });
+    expect(why.speech).toContain(
+      `${euro('en-US', older.amountCents - latest.amountCents)} less than the previous one`,
+    );
+    expect(why.speech).toContain('no bill for the same period last year');
+    expect(why.speech).toContain(`Home &amp; &lt;Care&gt; cover: ${euro('en-US', 3000 - 1100)} less`);
+    expect(why.cardText).toContain('Home & <Care> cover');
+    expect(why.speech).toContain('20 kilowatt hours less');
+  });
+
+  it('says there is nothing to compare when the open bill is the first one', async () => {
+    const { customer, bills } = await customerWithBills('it-IT', [
+      {
+        start: '2026-01-01',
+        end: '2026-01-31',
+        due: '2026-03-20',
+        kwh: 200,
+        lines: [['energy', 'Energia', 6050]],
+      },
+    ]);
+    for (const locale of ['it-IT', 'en-US'] as const) {
+      const reply = await intents().WhyHigher({ customerId: customer.id, locale });
+      expect(reply.outcome).toBe('resolved');
+      expect(reply.speech).toContain(euro(locale, bills[0]?.amountCents ?? -1));
+      expect(reply.speech).toContain(
+        locale === 'it-IT' ? 'niente con cui confrontarla' : 'nothing to compare',
+      );
+    }
+  });
+
+  it('says there is nothing to pay, and no bill to explain, when every bill is paid', async () => {
+    const { customer, bills } = await customerWithBills('it-IT', [
+      {
+        start: '2026-01-01',
+        end: '2026-01-31',
+        due: '2026-02-20',
+        kwh: 200,
+        lines: [['energy', 'Energia', 6000]],
+      },
+    ]);
+    await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: bills[0]?.id ?? null,
+      amountCents: 6000,
+      paidAt: '2026-02-15T10:00:00Z',
+      method: 'bank_transfer',
+      channel: 'bank',
+    });
+    const italian = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'it-IT' });
+    const english = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'en-US' });
+    expect(italian.speech).toContain('Non hai niente da pagare');
+    expect(english.speech).toContain('You have nothing to pay');
+    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US' });
+    expect(why.speech).toContain('no bill for me to compare');
+  });
+
+  it('apologises with outcome failed, and reports the error, when the customer context fails', async () => {
+    const failing: CustomerContext = {
+      get: async () => {
+        throw new Error('connection terminated unexpectedly');
+      },
+    };
+    const errors: unknown[] = [];
+    const handlers = createBillIntents({
+      context: failing,
+      clock: fixedClock,
+      onError: (e) => errors.push(e),
+    });
+    for (const name of ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const) {
+      for (const locale of ['it-IT', 'en-US'] as const) {
+        const reply = await handlers[name]({ customerId: 'c1', locale });
+        expect(reply.outcome).toBe('failed');
+        expect(reply.speech).toContain(locale === 'it-IT' ? 'Mi dispiace' : 'Sorry');
+        expect(reply.speech).not.toContain('connection terminated');
+      }
+    }
+    expect(errors).toHaveLength(6);
+  });
+
+  it('apologises rather than answering for a customer the context does not know', async () => {
+    const reply = await intents().WhatDoIOwe({
+      customerId: '00000000-0000-4000-8000-000000000000',
+      locale: 'it-IT',
+    });
+    expect(reply.outcome).toBe('failed');
+    expect(reply.speech).toContain('Mi dispiace');
+  });
+});

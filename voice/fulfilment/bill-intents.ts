@@ -1,0 +1,157 @@
+import {
+  calendarDate,
+  type BillComparison,
+  type Change,
+  type Clock,
+  type CustomerContext,
+  type CustomerContextView,
+  type Locale,
+} from '../../core/index.ts';
+import { billMessages, sayLine, speak, type BillMessages } from './messages.ts';
+
+export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const;
+export type BillIntentName = (typeof billIntentNames)[number];
+
+/** What a platform adapter needs to ask: who is asking, and in which language to answer. */
+export interface IntentRequest {
+  customerId: string;
+  locale: Locale;
+}
+
+/** A platform-neutral answer: the adapters turn it into an Alexa or Dialogflow payload. */
+export interface IntentReply {
+  /** SSML, wrapped in `<speak>`. */
+  speech: string;
+  cardTitle: string;
+  /** Plain text for the companion card or chat bubble. */
+  cardText: string;
+  outcome: 'resolved' | 'handed_off' | 'failed';
+  /** The contact reason this turn is logged under, as the other channels name it. */
+  reason: string;
+}
+
+export type IntentHandler = (request: IntentRequest) => Promise<IntentReply>;
+
+export interface BillIntentsOptions {
+  context: CustomerContext;
+  clock: Clock;
+  /** Told of every failure that was turned into an apology, so that it can be logged. */
+  onError?: (error: unknown, at: { intent: BillIntentName; customerId: string }) => void;
+}
+
+const reasons: Record<BillIntentName, string> = {
+  WhatDoIOwe: 'payment',
+  LastPayment: 'payment',
+  WhyHigher: 'bill_explanation',
+};
+
+type Answer = (
+  view: CustomerContextView,
+  say: BillMessages,
+  today: string,
+  locale: Locale,
+) => { title: string; text: string };
+
+export function createBillIntents(options: BillIntentsOptions): Record<BillIntentName, IntentHandler> {
+  const { context, clock, onError } = options;
+
+  const handler =
+    (intent: BillIntentName, answer: Answer): IntentHandler =>
+    async ({ customerId, locale }) => {
+      const say = billMessages[locale];
+      try {
+        const view = await context.get(customerId);
+        const { title, text } = answer(view, say, calendarDate(clock.now()), locale);
+        return reply(title, text, 'resolved', reasons[intent]);
+      } catch (error) {
+        onError?.(error, { intent, customerId });
+        return reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]);
+      }
+    };
+
+  return {
+    WhatDoIOwe: handler('WhatDoIOwe', ({ balance }, say, today) => ({
+      title: say.owedTitle(),
+      text:
+        balance.owedCents <= 0
+          ? say.nothingOwed()
+          : say.owed({
+              owedCents: balance.owedCents,
+              overdueCents: balance.overdueCents,
+              nextDue: balance.nextDue,
+              today,
+            }),
+    })),
+
+    LastPayment: handler('LastPayment', ({ recentPayments }, say, today) => {
+      const last = recentPayments[0];
+      return {
+        title: say.lastPaymentTitle(),
+        text: last
+          ? say.lastPayment({
+              amountCents: last.amountCents,
+              paidOn: calendarDate(last.paidAt),
+              method: last.method,
+              today,
+            })
+          : say.noPayments(),
+      };
+    }),
+
+    WhyHigher: handler('WhyHigher', ({ openBills }, say, _today, locale) => {
+      // The latest issued open bill is the one the customer has in hand and is asking about.
+      const latest = [...openBills].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];
+      const title = say.whyHigherTitle();
+      if (!latest) return { title, text: say.noOpenBill() };
+      return { title, text: explain(latest.amountCents, latest.comparison, say, locale) };
+    }),
+  };
+}
+
+function explain(amountCents: number, comparison: BillComparison, say: BillMessages, locale: Locale): string {
+  const { amount, consumption, lines } = comparison;
+  if (comparison.direction === 'no_previous' || !amount.vsPrevious)
+    return say.noPreviousBill({ amountCents });
+  const sentences = [
+    say.vsPrevious({
+      amountCents,
+      direction: comparison.direction,
+      deltaCents: Math.abs(amount.vsPrevious.delta),
+    }),
+    amount.vsYearAgo
+      ? say.vsYearAgo({
+          direction: direction(amount.vsYearAgo),
+          deltaCents: Math.abs(amount.vsYearAgo.delta),
+        })
+      : say.noYearAgo(),
+  ];
+  // Lines are sorted by movement already; a line that did not move explains nothing.
+  const moved = lines[0];
+  if (moved?.vsPrevious && moved.vsPrevious.delta !== 0) {
+    sentences.push(
+      say.lineMoved({
+        line: sayLine(locale, moved.code, moved.description),
+        direction: direction(moved.vsPrevious),
+        deltaCents: Math.abs(moved.vsPrevious.delta),
+      }),
+    );
+  }
+  if (consumption?.vsPrevious) {
+    sentences.push(
+      say.consumptionMoved({
+        direction: direction(consumption.vsPrevious),
+        delta: Math.abs(consumption.vsPrevious.delta),
+        unit: consumption.unit,
+      }),
+    );
+  }
+  return sentences.join(' ');
+}
+
+function direction(change: Change): 'higher' | 'lower' | 'same' {
+  return change.delta > 0 ? 'higher' : change.delta < 0 ? 'lower' : 'same';
+}
+
+function reply(title: string, text: string, outcome: IntentReply['outcome'], reason: string): IntentReply {
+  return { speech: speak(text), cardTitle: title, cardText: text, outcome, reason };
+}
