@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createCustomerContext,
+  createPostgresStores,
+  type InteractionLog,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
+import { createBillIntents } from '../../voice/fulfilment/bill-intents.ts';
+import { createTurnLog } from '../../voice/fulfilment/turn-log.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { gasCustomer } from '../support/fixtures.ts';
+
+let storage: StorageHandle;
+let stores: Stores;
+let now = new Date('2026-03-10T10:00:00+01:00');
+const clock = { now: () => now };
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  stores = createPostgresStores(storage.db, { clock });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+describe('voice turns in the journey', () => {
+  it('records each answered question as a voice contact, joining the journey of an earlier call on the same reason', async () => {
+    const { customer } = await gasCustomer(stores);
+    const call = await stores.interactions.record({
+      customerId: customer.id,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      direction: 'inbound',
+      reason: 'bill_explanation',
+      startedAt: '2026-03-09T09:00:00+01:00',
+      outcome: 'resolved',
+    });
+    const intents = createBillIntents({ context: createCustomerContext({ ...stores, clock }), clock });
+    const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
+    const reply = await log.wrap(
+      'WhyHigher',
+      intents.WhyHigher,
+    )({ customerId: customer.id, locale: 'it-IT' });
+    expect(reply.outcome).toBe('resolved');
+    const [turn] = await stores.interactions.forCustomer(customer.id, { limit: 1 });
+    expect(turn).toMatchObject({
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+      reason: 'bill_explanation',
+      outcome: 'resolved',
+      journeyId: call.journeyId,
+      journeyStep: 2,
+      details: { intent: 'WhyHigher', locale: 'it-IT' },
+    });
+  });
+
+  it('still answers when the turn cannot be recorded, and reports why', async () => {
+    const { customer } = await gasCustomer(stores);
+    const broken: InteractionLog = {
+      ...stores.interactions,
+      record: () => Promise.reject(new Error('log down')),
+    };
+    const errors: unknown[] = [];
+    const intents = createBillIntents({ context: createCustomerContext({ ...stores, clock }), clock });
+    const log = createTurnLog({
+      interactions: broken,
+      clock,
+      touchpoint: 'dialogflow',
+      onError: (e) => errors.push(e),
+    });
+    now = new Date('2026-03-10T10:05:00+01:00');
+    const reply = await log.wrap(
+      'WhatDoIOwe',
+      intents.WhatDoIOwe,
+    )({ customerId: customer.id, locale: 'en-US' });
+    expect(reply.outcome).toBe('resolved');
+    expect(reply.speech).toMatch(/^<speak>/);
+    expect(errors).toHaveLength(1);
+  });
+});
