@@ -1,127 +1,29 @@
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
 import express from 'express';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAlexaVerification } from '../../voice/alexa/alexa-request-verification.ts';
+import {
+  alexaRequestEnvelope,
+  type KeyPair,
+  rsaKeyPair,
+  signBody,
+  testCertificateChain,
+  testCertUrl,
+  testSkillId,
+} from '../support/alexa-requests.ts';
 
-// node-forge ships no types and @types/node-forge is not a dependency: type the few calls used here.
-interface ForgeCertificate {
-  publicKey: unknown;
-  serialNumber: string;
-  validity: { notBefore: Date; notAfter: Date };
-  setSubject(attrs: { name: string; value: string }[]): void;
-  setIssuer(attrs: { name: string; value: string }[]): void;
-  setExtensions(exts: Record<string, unknown>[]): void;
-  sign(key: unknown, md: unknown): void;
-}
-interface Forge {
-  pki: {
-    createCertificate(): ForgeCertificate;
-    privateKeyFromPem(pem: string): unknown;
-    publicKeyFromPem(pem: string): unknown;
-    certificateToPem(cert: ForgeCertificate): string;
-  };
-  md: { sha256: { create(): unknown } };
-}
-const forge = createRequire(import.meta.url)('node-forge') as Forge;
-
-const skillId = 'amzn1.ask.skill.00000000-0000-4000-8000-000000000001';
-const certUrl = 'https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem';
-
-interface KeyPair {
-  publicKey: string;
-  privateKey: string;
-}
-
-function rsaKeyPair(): KeyPair {
-  return generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-}
-
-function certificate(options: {
-  subject: string;
-  issuer: string;
-  keys: KeyPair;
-  issuerKeys: KeyPair;
-  extensions: Record<string, unknown>[];
-}): string {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(options.keys.publicKey);
-  cert.serialNumber = `0${Math.floor(Math.random() * 1e9).toString(16)}`;
-  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
-  cert.setSubject([{ name: 'commonName', value: options.subject }]);
-  cert.setIssuer([{ name: 'commonName', value: options.issuer }]);
-  cert.setExtensions(options.extensions);
-  cert.sign(forge.pki.privateKeyFromPem(options.issuerKeys.privateKey), forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert);
-}
-
-/** A test CA and a signing certificate for echo-api.amazon.com, as Alexa's chain is laid out: leaf first. */
-function testCertificateChain(): { chain: string; signingKeys: KeyPair } {
-  const caKeys = rsaKeyPair();
-  const signingKeys = rsaKeyPair();
-  const ca = certificate({
-    subject: 'channel-pilot test CA',
-    issuer: 'channel-pilot test CA',
-    keys: caKeys,
-    issuerKeys: caKeys,
-    extensions: [
-      { name: 'basicConstraints', cA: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true },
-    ],
-  });
-  const leaf = certificate({
-    subject: 'echo-api.amazon.com',
-    issuer: 'channel-pilot test CA',
-    keys: signingKeys,
-    issuerKeys: caKeys,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'echo-api.amazon.com' }] },
-    ],
-  });
-  return { chain: `${leaf}\n${ca}`, signingKeys };
-}
+const skillId = testSkillId;
+const certUrl = testCertUrl;
+const sign = signBody;
 
 function alexaRequest(options: { timestamp?: Date; applicationId?: string } = {}): string {
-  const applicationId = options.applicationId ?? skillId;
-  const userId = 'amzn1.ask.account.TESTUSER';
-  return JSON.stringify({
-    version: '1.0',
-    session: {
-      new: true,
-      sessionId: `amzn1.echo-api.session.${randomUUID()}`,
-      application: { applicationId },
-      user: { userId },
-    },
-    context: {
-      System: {
-        application: { applicationId },
-        user: { userId },
-        device: { deviceId: 'amzn1.ask.device.TEST', supportedInterfaces: {} },
-        apiEndpoint: 'https://api.eu.amazonalexa.com',
-        apiAccessToken: 'test-token',
-      },
-    },
-    request: {
-      type: 'IntentRequest',
-      requestId: `amzn1.echo-api.request.${randomUUID()}`,
-      timestamp: (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  return JSON.stringify(
+    alexaRequestEnvelope({
+      request: { type: 'IntentRequest', intent: 'WhatDoIOweIntent' },
       locale: 'it-IT',
-      intent: { name: 'BillBalanceIntent', confirmationStatus: 'NONE', slots: {} },
-    },
-  });
-}
-
-/** Alexa signs the exact body bytes with SHA-256 / RSA and sends the signature base64 in Signature-256. */
-function sign(body: string, privateKey: string): string {
-  return createSign('RSA-SHA256').update(body, 'utf8').sign(privateKey, 'base64');
+      ...options,
+    }),
+  );
 }
 
 function appWith(verifySignature: boolean, chain?: string) {
@@ -173,7 +75,8 @@ describe('Alexa request verification', () => {
     const { app, reached } = appWith(true, chain);
     const body = alexaRequest();
     const signature = sign(body, signingKeys.privateKey);
-    const tampered = body.replace('BillBalanceIntent', 'BillPayIntent');
+    const tampered = body.replace('WhatDoIOweIntent', 'LastPaymentIntent');
+    expect(tampered).not.toBe(body);
     const res = await post(app, tampered, { SignatureCertChainUrl: certUrl, 'Signature-256': signature });
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

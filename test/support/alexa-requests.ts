@@ -1,0 +1,151 @@
+import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// node-forge ships no types and @types/node-forge is not a dependency: type the few calls used here.
+interface ForgeCertificate {
+  publicKey: unknown;
+  serialNumber: string;
+  validity: { notBefore: Date; notAfter: Date };
+  setSubject(attrs: { name: string; value: string }[]): void;
+  setIssuer(attrs: { name: string; value: string }[]): void;
+  setExtensions(exts: Record<string, unknown>[]): void;
+  sign(key: unknown, md: unknown): void;
+}
+interface Forge {
+  pki: {
+    createCertificate(): ForgeCertificate;
+    privateKeyFromPem(pem: string): unknown;
+    publicKeyFromPem(pem: string): unknown;
+    certificateToPem(cert: ForgeCertificate): string;
+  };
+  md: { sha256: { create(): unknown } };
+}
+const forge = createRequire(import.meta.url)('node-forge') as Forge;
+
+export const testSkillId = 'amzn1.ask.skill.00000000-0000-4000-8000-000000000001';
+export const testCertUrl = 'https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem';
+
+export interface KeyPair {
+  publicKey: string;
+  privateKey: string;
+}
+
+export function rsaKeyPair(): KeyPair {
+  return generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+}
+
+function certificate(options: {
+  subject: string;
+  issuer: string;
+  keys: KeyPair;
+  issuerKeys: KeyPair;
+  extensions: Record<string, unknown>[];
+}): string {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(options.keys.publicKey);
+  cert.serialNumber = `0${Math.floor(Math.random() * 1e9).toString(16)}`;
+  cert.validity.notBefore = new Date(Date.now() - 24 * 3600_000);
+  cert.validity.notAfter = new Date(Date.now() + 24 * 3600_000);
+  cert.setSubject([{ name: 'commonName', value: options.subject }]);
+  cert.setIssuer([{ name: 'commonName', value: options.issuer }]);
+  cert.setExtensions(options.extensions);
+  cert.sign(forge.pki.privateKeyFromPem(options.issuerKeys.privateKey), forge.md.sha256.create());
+  return forge.pki.certificateToPem(cert);
+}
+
+/** A test CA and a signing certificate for echo-api.amazon.com, as Alexa's chain is laid out: leaf first. */
+export function testCertificateChain(): { chain: string; signingKeys: KeyPair } {
+  const caKeys = rsaKeyPair();
+  const signingKeys = rsaKeyPair();
+  const ca = certificate({
+    subject: 'channel-pilot test CA',
+    issuer: 'channel-pilot test CA',
+    keys: caKeys,
+    issuerKeys: caKeys,
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+    ],
+  });
+  const leaf = certificate({
+    subject: 'echo-api.amazon.com',
+    issuer: 'channel-pilot test CA',
+    keys: signingKeys,
+    issuerKeys: caKeys,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'echo-api.amazon.com' }] },
+    ],
+  });
+  return { chain: `${leaf}\n${ca}`, signingKeys };
+}
+
+/** Alexa signs the exact body bytes with SHA-256 / RSA and sends the signature base64 in Signature-256. */
+export function signBody(body: string, privateKey: string): string {
+  return createSign('RSA-SHA256').update(body, 'utf8').sign(privateKey, 'base64');
+}
+
+export type AlexaRequestBody =
+  | { type: 'LaunchRequest' }
+  | { type: 'SessionEndedRequest'; reason?: 'USER_INITIATED' | 'ERROR' | 'EXCEEDED_MAX_REPROMPTS' }
+  | { type: 'IntentRequest'; intent: string };
+
+/**
+ * A request envelope as Alexa sends it to a custom skill's HTTPS endpoint: the session (with the
+ * attributes the skill returned last turn), the System context with the linked account's access
+ * token when there is one, and the request itself, timestamped now so that it passes verification.
+ */
+export function alexaRequestEnvelope(options: {
+  request: AlexaRequestBody;
+  locale: string;
+  accessToken?: string;
+  sessionId?: string;
+  attributes?: Record<string, unknown>;
+  applicationId?: string;
+  /** When the request says it was sent; now by default, so that it passes verification. */
+  timestamp?: Date;
+}): Record<string, unknown> {
+  const applicationId = options.applicationId ?? testSkillId;
+  const user = {
+    userId: 'amzn1.ask.account.TESTUSER',
+    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+  };
+  const { request } = options;
+  return {
+    version: '1.0',
+    session: {
+      new: options.sessionId === undefined,
+      sessionId: options.sessionId ?? `amzn1.echo-api.session.${randomUUID()}`,
+      application: { applicationId },
+      user,
+      attributes: options.attributes ?? {},
+    },
+    context: {
+      System: {
+        application: { applicationId },
+        user,
+        device: { deviceId: 'amzn1.ask.device.TEST', supportedInterfaces: {} },
+        apiEndpoint: 'https://api.eu.amazonalexa.com',
+        apiAccessToken: 'test-token',
+      },
+    },
+    request: {
+      type: request.type,
+      requestId: `amzn1.echo-api.request.${randomUUID()}`,
+      timestamp: (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      locale: options.locale,
+      ...(request.type === 'IntentRequest'
+        ? {
+            dialogState: 'COMPLETED',
+            intent: { name: request.intent, confirmationStatus: 'NONE', slots: {} },
+          }
+        : {}),
+      ...(request.type === 'SessionEndedRequest' ? { reason: request.reason ?? 'USER_INITIATED' } : {}),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { locales, type Locale } from '../../core/index.ts';
+import { speak } from '../fulfilment/messages.ts';
+
+/** Alexa's `request.locale` as a locale the product speaks; anything else is answered in en-US. */
+export function localeOf(requestLocale: string | undefined): Locale {
+  return (locales as readonly string[]).includes(requestLocale ?? '') ? (requestLocale as Locale) : 'en-US';
+}
+
+/** Every string the Alexa adapter says itself (the bill answers come from the fulfilment), as SSML. */
+export interface AlexaMessages {
+  welcome: () => string;
+  welcomeReprompt: () => string;
+  help: () => string;
+  helpReprompt: () => string;
+  goodbye: () => string;
+  fallback: () => string;
+  fallbackReprompt: () => string;
+  /** Said instead of a third "I didn't understand": the session ends rather than loop. */
+  fallbackGiveUp: () => string;
+  linkAccount: () => string;
+  apology: () => string;
+}
+
+const it: AlexaMessages = {
+  welcome: () =>
+    speak(
+      'Ciao! Posso dirti quanto devi pagare, il tuo ultimo pagamento o perché la bolletta è cambiata. Cosa vuoi sapere?',
+    ),
+  welcomeReprompt: () => speak('Puoi chiedere, per esempio: quanto devo pagare?'),
+  help: () =>
+    speak(
+      'Posso aiutarti con la tua bolletta e con le videoconsulenze. Prova a chiedere: quanto devo pagare, qual è il mio ultimo pagamento, o perché la bolletta è più alta.',
+    ),
+  helpReprompt: () => speak('Cosa vuoi sapere della tua bolletta?'),
+  goodbye: () => speak('A presto!'),
+  fallback: () =>
+    speak(
+      'Scusa, non ho capito. Posso aiutarti con la tua bolletta e con le videoconsulenze. Per esempio, chiedi: quanto devo pagare?',
+    ),
+  fallbackReprompt: () => speak('Puoi chiedere: quanto devo pagare?'),
+  fallbackGiveUp: () =>
+    speak('Scusa, continuo a non capire. Riprova quando vuoi chiedendo della tua bolletta. A presto!'),
+  linkAccount: () =>
+    speak(
+      "Per parlarti della tua bolletta devo prima sapere chi sei. Apri l'app Alexa e collega il tuo account: ti ho mandato una scheda con il collegamento.",
+    ),
+  apology: () => speak('Mi dispiace, qualcosa è andato storto. Riprova tra poco.'),
+};
+
+const en: AlexaMessages = {
+  welcome: () =>
+    speak(
+      'Hi! I can tell you what you owe, your last payment, or why your bill changed. What would you like to know?',
+    ),
+  welcomeReprompt: () => speak('You can ask, for example: what do I owe?'),
+  help: () =>
+    speak(
+      'I can help with your bill and with video consultations. Try asking: what do I owe, what was my last payment, or why is my bill higher.',
+    ),
+  helpReprompt: () => speak('What would you like to know about your bill?'),
+  goodbye: () => speak('Goodbye!'),
+  fallback: () =>
+    speak(
+      "Sorry, I didn't get that. I can help with your bill and with video consultations. For example, ask: what do I owe?",
+    ),
+  fallbackReprompt: () => speak('You can ask: what do I owe?'),
+  fallbackGiveUp: () => speak("Sorry, I still didn't get that. Ask me about your bill any time. Goodbye!"),
+  linkAccount: () =>
+    speak(
+      'To talk about your bill I first need to know who you are. Open the Alexa app and link your account: I sent a card there with the link.',
+    ),
+  apology: () => speak('Sorry, something went wrong. Please try again in a moment.'),
+};
+
+export const alexaMessages: Record<Locale, AlexaMessages> = { 'it-IT': it, 'en-US': en };
