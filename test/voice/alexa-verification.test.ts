@@ -60,13 +60,18 @@ describe('Alexa request verification', () => {
       .send(body);
   }
 
+  /** Signed the way Alexa signs, with the pinned chain's URL unless another is given. */
+  function postSigned(app: express.Express, body: string, url = certUrl) {
+    return post(app, body, {
+      SignatureCertChainUrl: url,
+      'Signature-256': sign(body, signingKeys.privateKey),
+    });
+  }
+
   it('passes a correctly signed, fresh request for this skill to the handler with the parsed envelope', async () => {
     const { app, reached } = appWith(true, chain);
     const body = alexaRequest();
-    const res = await post(app, body, {
-      SignatureCertChainUrl: certUrl,
-      'Signature-256': sign(body, signingKeys.privateKey),
-    });
+    const res = await postSigned(app, body);
     expect(res.status).toBe(200);
     expect(reached).toEqual([JSON.parse(body)]);
   });
@@ -132,10 +137,7 @@ describe('Alexa request verification', () => {
       },
     );
     const body = alexaRequest();
-    const res = await post(app, body, {
-      SignatureCertChainUrl: url,
-      'Signature-256': sign(body, signingKeys.privateKey),
-    });
+    const res = await postSigned(app, body, url);
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/SignatureCertChainUrl/);
     expect(reached).toEqual([]);
@@ -144,10 +146,7 @@ describe('Alexa request verification', () => {
   it('rejects a correctly signed request older than 150 seconds', async () => {
     const { app, reached } = appWith(true, chain);
     const body = alexaRequest({ timestamp: new Date(Date.now() - 151_000) });
-    const res = await post(app, body, {
-      SignatureCertChainUrl: certUrl,
-      'Signature-256': sign(body, signingKeys.privateKey),
-    });
+    const res = await postSigned(app, body);
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/Timestamp/);
     expect(reached).toEqual([]);
@@ -156,10 +155,7 @@ describe('Alexa request verification', () => {
   it('rejects a correctly signed request for another skill', async () => {
     const { app, reached } = appWith(true, chain);
     const body = alexaRequest({ applicationId: 'amzn1.ask.skill.someone-else' });
-    const res = await post(app, body, {
-      SignatureCertChainUrl: certUrl,
-      'Signature-256': sign(body, signingKeys.privateKey),
-    });
+    const res = await postSigned(app, body);
     expect(res.status).toBe(400);
     expect(res.body.detail).toMatch(/skill/);
     expect(reached).toEqual([]);
