@@ -5,6 +5,7 @@ import {
   createConsultationLifecycle,
   defaultConsultationPolicy,
   createBookingService,
+  createConsultationDesk,
   createOutboxDispatcher,
   createCustomerContext,
   createSignedLinks,
@@ -13,6 +14,7 @@ import {
   openDatabase,
   standardChannels,
   systemClock,
+  type Appointment,
   type Clock,
   type MessageSender,
   type StorageHandle,
@@ -129,6 +131,20 @@ export async function composeApp(options: {
           }),
         }
       : null;
+  const onFollowUpError = (error: unknown, appointment: Appointment) =>
+    options.logger.error(
+      { err: error, appointmentId: appointment.id },
+      'a step after a booking change failed',
+    );
+  const desk = createConsultationDesk({
+    booking,
+    notices,
+    // A cancelled consultation's room, if it was opened, goes with it.
+    afterCancel: async (appointment) => {
+      await rooms?.close(appointment.id);
+    },
+    onFollowUpError,
+  });
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -136,7 +152,8 @@ export async function composeApp(options: {
     booking,
     links,
     appointmentLinks,
-    notices,
+    desk,
+    onFollowUpError,
     video,
     clock,
     logger: options.logger,
@@ -150,6 +167,7 @@ export async function composeApp(options: {
     stores,
     context,
     booking,
+    desk,
     links,
     notices,
     dispatcher,

@@ -25,6 +25,7 @@ export {
 export * from './signed-links.ts';
 export * from './notifications.ts';
 export * from './appointment-notices.ts';
+export * from './consultation-desk.ts';
 export * from './consultations.ts';
 export * from './consultation-lifecycle.ts';
 export { sharedSecret } from './storage/postgres-shared-secret.ts';

@@ -6,9 +6,9 @@ import {
   invalidInput,
   notFound,
   type Appointment,
-  type AppointmentNotices,
   type BookingService,
   type Clock,
+  type ConsultationDesk,
   type LinkAction,
   type SignedLinks,
   type Stores,
@@ -72,70 +72,42 @@ export function registerAppointmentRoutes(
   deps: {
     stores: Stores;
     booking: BookingService;
+    desk: ConsultationDesk;
     links: SignedLinks;
     appointmentLinks: AppointmentLinks;
-    notices: AppointmentNotices;
     clock: Clock;
-    afterCancel?: (appointment: Appointment) => Promise<void>;
-    /** Told when a step after a stored booking fails (a message, the journey entry): the booking stands. */
+    /** Told when recording a customer's step fails: the change itself stands. */
     onFollowUpError: (error: unknown, appointment: Appointment) => void;
   },
 ): void {
-  const { stores, booking, links, appointmentLinks, notices, clock } = deps;
+  const { stores, booking, desk, links, appointmentLinks, clock } = deps;
   const booked = (appointment: Appointment) => ({
     appointment,
     links: appointmentLinks.forAppointment(appointment),
   });
-  // Once the booking is stored it stands: a failing follow-up is logged, not turned into an
-  // error that would make the caller retry a booking that exists.
-  const followUp = async (appointment: Appointment, steps: (() => Promise<unknown>)[]) => {
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        deps.onFollowUpError(error, appointment);
-      }
-    }
-    return appointment;
-  };
-  // Every way of booking, moving or cancelling tells the customer, on the medium they allow.
-  const book = async (request: Parameters<BookingService['book']>[0], via?: string) => {
-    const appointment = await booking.book(request);
-    return followUp(appointment, [
-      () => notices.booked(appointment),
-      ...(via ? [() => selfService(appointment, via)] : []),
-    ]);
-  };
-  const reschedule = async (id: string, startsAt: Date, via?: string) => {
-    const appointment = await booking.reschedule(id, startsAt);
-    return followUp(appointment, [
-      () => notices.moved(appointment),
-      ...(via ? [() => selfService(appointment, via)] : []),
-    ]);
-  };
-  const cancel = async (id: string, reason: string, via?: string) => {
-    const appointment = await booking.cancel(id, reason);
-    return followUp(appointment, [
-      () => notices.cancelled(appointment),
-      async () => deps.afterCancel?.(appointment),
-      ...(via ? [() => selfService(appointment, via)] : []),
-    ]);
-  };
   const find = createLookups(stores);
   const appointmentOrThrow = find.appointment;
-  /** A customer's self-service step, recorded in their journey like any other contact. */
-  const selfService = async (appointment: Appointment, action: string) => {
-    await stores.interactions.record({
-      customerId: appointment.customerId,
-      channel: 'web',
-      touchpoint: 'self_service',
-      direction: 'inbound',
-      reason: 'video_consultation',
-      startedAt: clock.now(),
-      endedAt: clock.now(),
-      outcome: 'resolved',
-      details: { action, appointmentId: appointment.id },
-    });
+  /**
+   * A customer's own change through a link is also a step of their journey. The change stands
+   * even when recording it fails: the caller must not retry what is stored.
+   */
+  const viaLink = async (appointment: Appointment, action: LinkAction) => {
+    try {
+      await stores.interactions.record({
+        customerId: appointment.customerId,
+        channel: 'web',
+        touchpoint: 'self_service',
+        direction: 'inbound',
+        reason: 'video_consultation',
+        startedAt: clock.now(),
+        endedAt: clock.now(),
+        outcome: 'resolved',
+        details: { action, appointmentId: appointment.id },
+      });
+    } catch (error) {
+      deps.onFollowUpError(error, appointment);
+    }
+    return appointment;
   };
 
   api.route({
@@ -176,7 +148,7 @@ export function registerAppointmentRoutes(
           ]);
         }
       }
-      return booked(await book(body));
+      return booked(await desk.book(body));
     },
   });
 
@@ -200,7 +172,7 @@ export function registerAppointmentRoutes(
     params: ById,
     body: StartsAt,
     response: BookedSchema,
-    handler: async ({ params, body }) => booked(await reschedule(params.id, body.startsAt)),
+    handler: async ({ params, body }) => booked(await desk.reschedule(params.id, body.startsAt)),
   });
 
   api.route({
@@ -212,7 +184,7 @@ export function registerAppointmentRoutes(
     params: ById,
     body: Reason,
     response: AppointmentSchema,
-    handler: ({ params, body }) => cancel(params.id, body.reason),
+    handler: ({ params, body }) => desk.cancel(params.id, body.reason),
   });
 
   api.route({
@@ -262,16 +234,13 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ params, body }) {
       const customer = await customerOf(params.token);
-      const appointment = await book(
-        {
-          ...body,
-          customerId: customer.id,
-          locale: customer.locale,
-          bookedVia: 'web',
-        },
-        'book',
-      );
-      return booked(appointment);
+      const appointment = await desk.book({
+        ...body,
+        customerId: customer.id,
+        locale: customer.locale,
+        bookedVia: 'web',
+      });
+      return booked(await viaLink(appointment, 'book'));
     },
   });
 
@@ -286,7 +255,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'reschedule');
-      return booked(await reschedule(current.id, body.startsAt, 'reschedule'));
+      return booked(await viaLink(await desk.reschedule(current.id, body.startsAt), 'reschedule'));
     },
   });
 
@@ -301,7 +270,7 @@ export function registerAppointmentRoutes(
     response: AppointmentSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'cancel');
-      return cancel(current.id, body.reason, 'cancel');
+      return viaLink(await desk.cancel(current.id, body.reason), 'cancel');
     },
   });
 }

@@ -1,6 +1,7 @@
 import express from 'express';
 import type {
-  AppointmentNotices,
+  Appointment,
+  ConsultationDesk,
   BookingService,
   Clock,
   CustomerContext,
@@ -26,7 +27,9 @@ export interface HttpAppOptions {
   booking: BookingService;
   links: SignedLinks;
   appointmentLinks: AppointmentLinks;
-  notices: AppointmentNotices;
+  desk: ConsultationDesk;
+  /** Told when a step after a stored booking change fails (a message, the journey entry): the change stands. */
+  onFollowUpError: (error: unknown, appointment: Appointment) => void;
   /** LiveKit rooms, tokens and the webhook receiver; null when no LiveKit server is configured. */
   video: (VideoServices & { webhooks: Router }) | null;
   clock: Clock;
@@ -69,16 +72,11 @@ export function createHttpApp(options: HttpAppOptions) {
   registerAppointmentRoutes(api, {
     stores,
     booking: options.booking,
+    desk: options.desk,
     links: options.links,
     appointmentLinks: options.appointmentLinks,
-    notices: options.notices,
     clock: options.clock,
-    // A cancelled consultation's room, if it was opened, goes with it.
-    afterCancel: async (appointment) => {
-      await options.video?.rooms.close(appointment.id);
-    },
-    onFollowUpError: (error, appointment) =>
-      logger.error({ err: error, appointmentId: appointment.id }, 'a step after a booking change failed'),
+    onFollowUpError: options.onFollowUpError,
   });
   registerAdvisorRoutes(api, { stores });
   registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
