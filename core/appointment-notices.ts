@@ -2,8 +2,7 @@ import { DateTime } from 'luxon';
 import { createEvent } from 'ics';
 import type { AdvisorRoster, Appointment } from './advisors.ts';
 import type { CustomerDirectory } from './customers.ts';
-import { reachableMedia } from './customers.ts';
-import type { MessageMedium, NewMessage, Outbox } from './notifications.ts';
+import { messageAddress, type MessageMedium, type NewMessage, type Outbox } from './notifications.ts';
 import { REFERENCE_ZONE, type Clock } from './clock.ts';
 import type { Locale } from './vocabulary.ts';
 
@@ -108,12 +107,9 @@ export function createAppointmentNotices(options: {
     appointment: Appointment,
     kinds: { kind: Kind; at: Date }[],
   ): Promise<MessageMedium | null> {
-    const customer = await customers.get(appointment.customerId);
-    if (!customer) return null;
-    const medium = reachableMedia(customer, await customers.consents(customer.id)).find(
-      (m): m is MessageMedium => m === 'email' || m === 'sms',
-    );
-    if (!medium) return null;
+    const address = await messageAddress(customers, appointment.customerId);
+    if (!address) return null;
+    const { customer, medium, recipient } = address;
     const advisor = await advisors.advisor(appointment.advisorId);
     const start = DateTime.fromJSDate(appointment.startsAt, { zone: REFERENCE_ZONE }).setLocale(
       appointment.locale,
@@ -138,7 +134,7 @@ export function createAppointmentNotices(options: {
           appointmentId: appointment.id,
           kind,
           medium,
-          recipient: (medium === 'email' ? customer.email : customer.phone) as string,
+          recipient,
           subject: medium === 'email' ? text.subject : null,
           body: medium === 'email' ? text.email(fill) : text.sms(fill),
           attachments:

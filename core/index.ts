@@ -30,3 +30,7 @@ export * from './consultations.ts';
 export * from './consultation-lifecycle.ts';
 export { sharedSecret } from './storage/postgres-shared-secret.ts';
 export { createPostgresConsultationLog } from './storage/postgres-consultation-log.ts';
+export * from './account-linking.ts';
+export * from './callbacks.ts';
+export * from './channel-access.ts';
+export * from './payment-links.ts';

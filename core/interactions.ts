@@ -44,8 +44,11 @@ export interface Interaction extends z.infer<typeof InteractionInput> {
 
 /** Port: the log of every contact on every channel. */
 export interface InteractionLog {
-  /** Records one contact and places it in its journey, atomically. */
-  record(input: InteractionInput): Promise<Interaction>;
+  /**
+   * Records one contact and places it in its journey, atomically. `id` lets a channel name the
+   * contact before it is stored (a link sent during it points back to it).
+   */
+  record(input: InteractionInput & { id?: string }): Promise<Interaction>;
   /**
    * Records many contacts of the past at once (seed, import), placing each in its journey.
    * Rows whose (source, externalId) is already stored are skipped; returns how many were added.

@@ -1,3 +1,5 @@
+import { reachableMedia, type Customer, type CustomerDirectory } from './customers.ts';
+
 /** The media messages are sent on automatically (calls and letters are made by people). */
 export type MessageMedium = 'email' | 'sms';
 
@@ -106,4 +108,25 @@ export function createOutboxDispatcher(options: {
       return sent;
     },
   };
+}
+
+/** Where an automatic message to a customer goes: their preferred consented medium that is e-mail or SMS. */
+export interface MessageAddress {
+  customer: Customer;
+  medium: MessageMedium;
+  recipient: string;
+}
+
+/** The customer's address for automatic messages; null when unknown or when they may not be messaged. */
+export async function messageAddress(
+  customers: CustomerDirectory,
+  customerId: string,
+): Promise<MessageAddress | null> {
+  const customer = await customers.get(customerId);
+  if (!customer) return null;
+  const medium = reachableMedia(customer, await customers.consents(customer.id)).find(
+    (m): m is MessageMedium => m === 'email' || m === 'sms',
+  );
+  if (!medium) return null;
+  return { customer, medium, recipient: (medium === 'email' ? customer.email : customer.phone) as string };
 }

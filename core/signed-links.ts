@@ -2,12 +2,12 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelPilotError } from './errors.ts';
 
 /** What a customer may do with a link: each link allows one action on one subject. */
-export const linkActions = ['book', 'reschedule', 'cancel', 'join'] as const;
+export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay'] as const;
 export type LinkAction = (typeof linkActions)[number];
 
 export interface LinkClaims {
   action: LinkAction;
-  /** The customer for `book`; the appointment for every other action. */
+  /** The customer for `book`; the customer and the contact that sent it for `pay`; else the appointment. */
   subject: string;
   expiresAt: Date;
 }

@@ -12,6 +12,7 @@ import * as consultations from './migrations/0003-consultations.ts';
 import * as outbox from './migrations/0004-outbox.ts';
 import * as journeySteps from './migrations/0005-journey-steps.ts';
 import * as loginFailures from './migrations/0006-login-failures.ts';
+import * as voiceAccess from './migrations/0007-voice-access.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0004-outbox': outbox,
   '0005-journey-steps': journeySteps,
   '0006-login-failures': loginFailures,
+  '0007-voice-access': voiceAccess,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

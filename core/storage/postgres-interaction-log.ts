@@ -60,7 +60,10 @@ export function createPostgresInteractionLog(
 
   return {
     async record(input) {
-      const contact: Parsed = { ...parseInput(InteractionInput, input, 'interaction'), id: newId() };
+      const contact: Parsed = {
+        ...parseInput(InteractionInput, input, 'interaction'),
+        id: input.id ?? newId(),
+      };
       return translating('interaction', () =>
         db.transaction().execute(async (trx) => {
           // Two contacts for one customer and reason, arriving together, must not open two journeys.

@@ -22,6 +22,10 @@ import { createPostgresStaffDirectory } from './postgres-staff-directory.ts';
 import { createPostgresAppointmentBook } from './postgres-appointment-book.ts';
 import { createPostgresOutbox } from './postgres-outbox.ts';
 import { createPostgresConsultationLog } from './postgres-consultation-log.ts';
+import { createPostgresAccountLinks } from './postgres-account-links.ts';
+import { createPostgresCallbackQueue } from './postgres-callback-queue.ts';
+import type { AccountLinkStore } from '../account-linking.ts';
+import type { CallbackQueue } from '../callbacks.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -36,6 +40,8 @@ export interface Stores {
   appointments: AppointmentBook;
   outbox: Outbox;
   consultations: ConsultationLog;
+  accountLinks: AccountLinkStore;
+  callbacks: CallbackQueue;
 }
 
 export function createPostgresStores(
@@ -58,5 +64,7 @@ export function createPostgresStores(
     appointments: createPostgresAppointmentBook(db, newId),
     outbox: createPostgresOutbox(db, newId),
     consultations: createPostgresConsultationLog(db),
+    accountLinks: createPostgresAccountLinks(db, newId),
+    callbacks: createPostgresCallbackQueue(db, newId),
   };
 }

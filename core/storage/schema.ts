@@ -185,7 +185,47 @@ export interface LoginFailuresTable {
   failed_at: Timestamp;
 }
 
+export interface AccountLinkCodesTable {
+  id: string;
+  customer_id: string;
+  code_hash: string;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface AccountLinksTable {
+  platform: string;
+  platform_user_id: string;
+  customer_id: string;
+  linked_at: Timestamp;
+}
+
+export interface AccountLinkFailuresTable {
+  platform: string;
+  platform_user_id: string;
+  failed_at: Timestamp;
+}
+
+export interface CallbackRequestsTable {
+  id: string;
+  customer_id: string;
+  interaction_id: string | null;
+  channel: string;
+  reason: string;
+  summary: string;
+  context: Json<Record<string, unknown>>;
+  status: string;
+  created_at: Timestamp;
+  done_at: Timestamp | null;
+  done_by: string | null;
+}
+
 export interface Database extends ConsultationTables {
+  account_link_codes: AccountLinkCodesTable;
+  account_links: AccountLinksTable;
+  account_link_failures: AccountLinkFailuresTable;
+  callback_requests: CallbackRequestsTable;
   login_failures: LoginFailuresTable;
   outbox: OutboxTable;
   app_secrets: AppSecretsTable;

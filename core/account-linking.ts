@@ -1,0 +1,138 @@
+import { createHash, randomInt } from 'node:crypto';
+import type { Clock } from './clock.ts';
+import type { CustomerDirectory } from './customers.ts';
+import { ChannelPilotError, notFound } from './errors.ts';
+import { messageAddress, type MessageMedium, type Outbox } from './notifications.ts';
+import type { Locale } from './vocabulary.ts';
+
+/** How one-time linking codes behave: short-lived, single use, and slow to guess. */
+export const LINK_CODE_RULES = {
+  digits: 6,
+  ttlMs: 10 * 60_000,
+  /** Wrong codes a platform user may say within the window before being refused for a while. */
+  failureLimit: 5,
+  failureWindowMs: 15 * 60_000,
+} as const;
+
+/** What became of a code someone said. */
+export type CodeRedemption =
+  { status: 'linked'; customerId: string } | { status: 'expired' | 'used' | 'unknown' };
+
+/** Port: linking codes and the platform accounts (an Alexa user, say) linked to customers. */
+export interface AccountLinkStore {
+  /**
+   * Stores a live code for a customer, withdrawing the customer's earlier unused codes; fails
+   * with `conflict` when another live code has the same hash (the caller draws again).
+   */
+  saveCode(input: { customerId: string; codeHash: string; expiresAt: Date; now: Date }): Promise<void>;
+  /** In one transaction: uses up a live, unexpired code and links the platform user to its customer. */
+  redeemCode(input: {
+    codeHash: string;
+    platform: string;
+    platformUserId: string;
+    now: Date;
+  }): Promise<CodeRedemption>;
+  linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
+  recentFailures(platform: string, platformUserId: string, since: Date): Promise<number>;
+  /** Records a wrong code; failures older than `forgetBefore` are dropped on the way. */
+  recordFailure(platform: string, platformUserId: string, at: Date, forgetBefore: Date): Promise<void>;
+}
+
+export interface AccountLinking {
+  /** Sends a new code to the customer on their preferred consented medium. */
+  issueCode(customerId: string): Promise<{ medium: MessageMedium; expiresAt: Date }>;
+  /**
+   * Links the platform user to the customer whose code this is, or says why not (a wrong, used or
+   * expired code counts as a failure). Fails with `rate_limited` after too many failures.
+   */
+  redeem(input: { platform: string; platformUserId: string; code: string }): Promise<CodeRedemption>;
+  linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
+}
+
+const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
+
+const messages: Record<Locale, { subject: string; body: (code: string, minutes: number) => string }> = {
+  'it-IT': {
+    subject: 'Il tuo codice per l’assistente vocale',
+    body: (code, minutes) =>
+      `Il tuo codice per collegare l’assistente vocale è ${code}. Dillo ad Alexa entro ${minutes} minuti: "il mio codice è ${code}". Se non l’hai chiesto tu, ignora questo messaggio.`,
+  },
+  'en-US': {
+    subject: 'Your voice assistant code',
+    body: (code, minutes) =>
+      `Your code to link the voice assistant is ${code}. Say it to Alexa within ${minutes} minutes: "my code is ${code}". If you did not ask for it, ignore this message.`,
+  },
+};
+
+export function createAccountLinking(options: {
+  store: AccountLinkStore;
+  customers: CustomerDirectory;
+  outbox: Outbox;
+  clock: Clock;
+  /** Draws a code; random digits by default. */
+  newCode?: () => string;
+}): AccountLinking {
+  const { store, customers, outbox, clock } = options;
+  const newCode =
+    options.newCode ?? (() => String(randomInt(0, 10 ** LINK_CODE_RULES.digits)).padStart(6, '0'));
+
+  return {
+    async issueCode(customerId) {
+      const address = await messageAddress(customers, customerId);
+      if (!address) {
+        if (!(await customers.get(customerId))) throw notFound('customer', customerId);
+        throw new ChannelPilotError(
+          'conflict',
+          `customer ${customerId} has no consented e-mail or SMS to receive a code on`,
+          { hint: 'record their consent to be contacted by e-mail or SMS first' },
+        );
+      }
+      const now = clock.now();
+      const expiresAt = new Date(now.getTime() + LINK_CODE_RULES.ttlMs);
+      for (let attempt = 0; ; attempt++) {
+        const code = newCode();
+        try {
+          await store.saveCode({ customerId, codeHash: hashCode(code), expiresAt, now });
+        } catch (error) {
+          if (attempt < 5 && error instanceof ChannelPilotError && error.code === 'conflict') continue;
+          throw error;
+        }
+        const text = messages[address.customer.locale];
+        await outbox.enqueue([
+          {
+            dedupeKey: `link-code:${customerId}:${now.toISOString()}`,
+            customerId,
+            appointmentId: null,
+            kind: 'link_code',
+            medium: address.medium,
+            recipient: address.recipient,
+            subject: address.medium === 'email' ? text.subject : null,
+            body: text.body(code, LINK_CODE_RULES.ttlMs / 60_000),
+            attachments: [],
+            sendAfter: now,
+          },
+        ]);
+        return { medium: address.medium, expiresAt };
+      }
+    },
+
+    async redeem({ platform, platformUserId, code }) {
+      const now = clock.now();
+      const since = new Date(now.getTime() - LINK_CODE_RULES.failureWindowMs);
+      if ((await store.recentFailures(platform, platformUserId, since)) >= LINK_CODE_RULES.failureLimit) {
+        throw new ChannelPilotError('rate_limited', 'too many wrong linking codes; try again later', {
+          hint: `wait ${LINK_CODE_RULES.failureWindowMs / 60_000} minutes`,
+        });
+      }
+      const digits = code.replace(/\D/g, '');
+      const result =
+        digits.length === LINK_CODE_RULES.digits
+          ? await store.redeemCode({ codeHash: hashCode(digits), platform, platformUserId, now })
+          : ({ status: 'unknown' } as const);
+      if (result.status !== 'linked') await store.recordFailure(platform, platformUserId, now, since);
+      return result;
+    },
+
+    linkedCustomer: (platform, platformUserId) => store.linkedCustomer(platform, platformUserId),
+  };
+}

@@ -1,0 +1,48 @@
+import { sql, type Kysely } from 'kysely';
+
+// Account linking by one-time code, and callback requests a channel hands to the call centre.
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    create table account_link_codes (
+      id uuid primary key,
+      customer_id uuid not null references customers (id),
+      code_hash text not null,
+      expires_at timestamptz not null,
+      used_at timestamptz,
+      created_at timestamptz not null default now()
+    );
+    -- A live code is unique, so that saying it names one customer.
+    create unique index account_link_codes_live on account_link_codes (code_hash) where used_at is null;
+    create index account_link_codes_by_hash on account_link_codes (code_hash);
+
+    create table account_links (
+      platform text not null,
+      platform_user_id text not null,
+      customer_id uuid not null references customers (id),
+      linked_at timestamptz not null,
+      primary key (platform, platform_user_id)
+    );
+
+    create table account_link_failures (
+      platform text not null,
+      platform_user_id text not null,
+      failed_at timestamptz not null
+    );
+    create index account_link_failures_recent on account_link_failures (platform, platform_user_id, failed_at);
+
+    create table callback_requests (
+      id uuid primary key,
+      customer_id uuid not null references customers (id),
+      interaction_id uuid references interactions (id),
+      channel text not null,
+      reason text not null,
+      summary text not null,
+      context jsonb not null default '{}',
+      status text not null default 'open' check (status in ('open', 'done')),
+      created_at timestamptz not null,
+      done_at timestamptz,
+      done_by uuid references staff_users (id)
+    );
+    create index callback_requests_open on callback_requests (created_at) where status = 'open';
+  `.execute(db);
+}

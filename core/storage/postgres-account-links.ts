@@ -1,0 +1,96 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { AccountLinkStore } from '../account-linking.ts';
+import { translateDatabaseError } from './database-errors.ts';
+import type { Database } from './schema.ts';
+
+// Expired codes are kept a day, so that saying one is answered "expired" rather than "wrong".
+const KEEP_EXPIRED_MS = 86_400_000;
+
+export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => string): AccountLinkStore {
+  return {
+    async saveCode({ customerId, codeHash, expiresAt, now }) {
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .deleteFrom('account_link_codes')
+            .where('used_at', 'is', null)
+            .where((eb) =>
+              eb.or([
+                eb('customer_id', '=', customerId),
+                eb('expires_at', '<', new Date(now.getTime() - KEEP_EXPIRED_MS)),
+              ]),
+            )
+            .execute();
+          await trx
+            .insertInto('account_link_codes')
+            .values({ id: newId(), customer_id: customerId, code_hash: codeHash, expires_at: expiresAt })
+            .execute();
+        });
+      } catch (error) {
+        throw translateDatabaseError(error, 'linking code');
+      }
+    },
+
+    redeemCode({ codeHash, platform, platformUserId, now }) {
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('account_link_codes')
+          .select(['id', 'customer_id', 'expires_at', 'used_at'])
+          .where('code_hash', '=', codeHash)
+          .orderBy('created_at', 'desc')
+          .forUpdate()
+          .execute();
+        const live = rows.find((row) => row.used_at === null);
+        if (!live) return { status: rows.length > 0 ? 'used' : 'unknown' } as const;
+        if (live.expires_at <= now) return { status: 'expired' } as const;
+        await trx.updateTable('account_link_codes').set({ used_at: now }).where('id', '=', live.id).execute();
+        await trx
+          .insertInto('account_links')
+          .values({
+            platform,
+            platform_user_id: platformUserId,
+            customer_id: live.customer_id,
+            linked_at: now,
+          })
+          .onConflict((oc) =>
+            oc.columns(['platform', 'platform_user_id']).doUpdateSet({
+              customer_id: live.customer_id,
+              linked_at: now,
+            }),
+          )
+          .execute();
+        return { status: 'linked', customerId: live.customer_id } as const;
+      });
+    },
+
+    async linkedCustomer(platform, platformUserId) {
+      const row = await db
+        .selectFrom('account_links')
+        .select('customer_id')
+        .where('platform', '=', platform)
+        .where('platform_user_id', '=', platformUserId)
+        .executeTakeFirst();
+      return row?.customer_id;
+    },
+
+    async recentFailures(platform, platformUserId, since) {
+      const { failures } = await db
+        .selectFrom('account_link_failures')
+        .select(sql<number>`count(*)::int`.as('failures'))
+        .where('platform', '=', platform)
+        .where('platform_user_id', '=', platformUserId)
+        .where('failed_at', '>', since)
+        .executeTakeFirstOrThrow();
+      return failures;
+    },
+
+    async recordFailure(platform, platformUserId, at, forgetBefore) {
+      await db.deleteFrom('account_link_failures').where('failed_at', '<', forgetBefore).execute();
+      await db
+        .insertInto('account_link_failures')
+        .values({ platform, platform_user_id: platformUserId, failed_at: at })
+        .execute();
+    },
+  };
+}
