@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
-export const outcomes = ['resolved', 'handed_off', 'abandoned', 'failed'] as const;
+/** `continued`: a conversational turn that asked the customer something; a later turn settles it. */
+export const outcomes = ['resolved', 'handed_off', 'abandoned', 'failed', 'continued'] as const;
 export type Outcome = (typeof outcomes)[number];
 
 /**

@@ -39,6 +39,8 @@ export const comeBack: Record<Outcome, number> = {
   handed_off: 0.9,
   abandoned: 0.4,
   failed: 0.45,
+  // A conversation left mid-dialog comes back like an abandoned one.
+  continued: 0.4,
 };
 /** Reactions to a notification: pay after a reminder, send the reading when asked. */
 export const notificationResponse: Partial<Record<Reason, number>> = {

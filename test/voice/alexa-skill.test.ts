@@ -14,7 +14,8 @@ import {
 import { createAlexaRouter } from '../../voice/alexa/alexa-router.ts';
 import { createAlexaSkill, handledIntentNames } from '../../voice/alexa/alexa-skill.ts';
 import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
-import { createBillIntents, type IntentHandler } from '../../voice/fulfilment/bill-intents.ts';
+import { createBillIntents } from '../../voice/fulfilment/bill-intents.ts';
+import type { IntentHandler } from '../../voice/fulfilment/conversation.ts';
 import { createTurnLog } from '../../voice/fulfilment/turn-log.ts';
 import {
   alexaRequestEnvelope,

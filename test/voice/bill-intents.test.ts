@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createCustomerContext,
@@ -78,7 +79,7 @@ describe('bill intents on the shared customer context', () => {
   for (const locale of ['it-IT', 'en-US'] as const) {
     it(`tells the gas customer in ${locale} what they owe and by when, in the locale's money and dates`, async () => {
       const { customer, current } = await gasCustomer(stores);
-      const reply = await intents().WhatDoIOwe({ customerId: customer.id, locale });
+      const reply = await intents().WhatDoIOwe({ customerId: customer.id, locale, turnId: randomUUID() });
       expect(reply.outcome).toBe('resolved');
       expect(reply.reason).toBe('payment');
       expect(reply.speech).toMatch(/^<speak>.*<\/speak>$/s);
@@ -90,7 +91,7 @@ describe('bill intents on the shared customer context', () => {
 
     it(`says the gas customer's last payment in ${locale}: amount, day and method`, async () => {
       const { customer, previous } = await gasCustomer(stores);
-      const reply = await intents().LastPayment({ customerId: customer.id, locale });
+      const reply = await intents().LastPayment({ customerId: customer.id, locale, turnId: randomUUID() });
       expect(reply.outcome).toBe('resolved');
       expect(reply.speech).toContain(euro(locale, previous.amountCents));
       expect(reply.speech).toContain(locale === 'it-IT' ? '20 gennaio' : 'January 20');
@@ -99,7 +100,7 @@ describe('bill intents on the shared customer context', () => {
 
     it(`explains in ${locale} that the gas bill went up, against last period and last year, naming energy and the gas used`, async () => {
       const { customer, current, previous, yearAgo } = await gasCustomer(stores);
-      const reply = await intents().WhyHigher({ customerId: customer.id, locale });
+      const reply = await intents().WhyHigher({ customerId: customer.id, locale, turnId: randomUUID() });
       expect(reply.outcome).toBe('resolved');
       expect(reply.reason).toBe('bill_explanation');
       const vsPrevious = euro(locale, current.amountCents - previous.amountCents);
@@ -148,16 +149,24 @@ describe('bill intents on the shared customer context', () => {
       method: 'card',
       channel: 'web',
     });
-    const owed = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'en-US' });
+    const owed = await intents().WhatDoIOwe({
+      customerId: customer.id,
+      locale: 'en-US',
+      turnId: randomUUID(),
+    });
     const overdue = older.amountCents - 5000;
     expect(owed.speech).toContain(`you owe ${euro('en-US', overdue + latest.amountCents)}`);
     expect(owed.speech).toContain(`${euro('en-US', overdue)} is already overdue`);
     expect(owed.speech).toContain(`Thursday, March 12, for ${euro('en-US', latest.amountCents)}`);
 
-    const owedIt = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'it-IT' });
+    const owedIt = await intents().WhatDoIOwe({
+      customerId: customer.id,
+      locale: 'it-IT',
+      turnId: randomUUID(),
+    });
     expect(owedIt.speech).toContain(`scadenza è giovedì 12 marzo, per ${euro('it-IT', latest.amountCents)}`);
 
-    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US' });
+    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US', turnId: randomUUID() });
     expect(why.speech).toContain(
       `${euro('en-US', older.amountCents - latest.amountCents)} less than the previous one`,
     );
@@ -178,7 +187,7 @@ describe('bill intents on the shared customer context', () => {
       },
     ]);
     for (const locale of ['it-IT', 'en-US'] as const) {
-      const reply = await intents().WhyHigher({ customerId: customer.id, locale });
+      const reply = await intents().WhyHigher({ customerId: customer.id, locale, turnId: randomUUID() });
       expect(reply.outcome).toBe('resolved');
       expect(reply.speech).toContain(euro(locale, bills[0]?.amountCents ?? -1));
       expect(reply.speech).toContain(
@@ -205,11 +214,19 @@ describe('bill intents on the shared customer context', () => {
       method: 'bank_transfer',
       channel: 'bank',
     });
-    const italian = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'it-IT' });
-    const english = await intents().WhatDoIOwe({ customerId: customer.id, locale: 'en-US' });
+    const italian = await intents().WhatDoIOwe({
+      customerId: customer.id,
+      locale: 'it-IT',
+      turnId: randomUUID(),
+    });
+    const english = await intents().WhatDoIOwe({
+      customerId: customer.id,
+      locale: 'en-US',
+      turnId: randomUUID(),
+    });
     expect(italian.speech).toContain('Non hai niente da pagare');
     expect(english.speech).toContain('You have nothing to pay');
-    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US' });
+    const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US', turnId: randomUUID() });
     expect(why.speech).toContain('no bill for me to compare');
   });
 
@@ -227,7 +244,7 @@ describe('bill intents on the shared customer context', () => {
     });
     for (const name of ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const) {
       for (const locale of ['it-IT', 'en-US'] as const) {
-        const reply = await handlers[name]({ customerId: 'c1', locale });
+        const reply = await handlers[name]({ customerId: 'c1', locale, turnId: randomUUID() });
         expect(reply.outcome).toBe('failed');
         expect(reply.speech).toContain(locale === 'it-IT' ? 'Mi dispiace' : 'Sorry');
         expect(reply.speech).not.toContain('connection terminated');
@@ -240,6 +257,7 @@ describe('bill intents on the shared customer context', () => {
     const reply = await intents().WhatDoIOwe({
       customerId: '00000000-0000-4000-8000-000000000000',
       locale: 'it-IT',
+      turnId: randomUUID(),
     });
     expect(reply.outcome).toBe('failed');
     expect(reply.speech).toContain('Mi dispiace');

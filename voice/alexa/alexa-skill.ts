@@ -1,5 +1,6 @@
 import { getIntentName, getRequestType, SkillBuilders, type ErrorHandler, type Skill } from 'ask-sdk-core';
-import type { BillIntentName, IntentHandler } from '../fulfilment/bill-intents.ts';
+import type { BillIntentName } from '../fulfilment/bill-intents.ts';
+import type { IntentHandler } from '../fulfilment/conversation.ts';
 import type { createTurnLog } from '../fulfilment/turn-log.ts';
 import { alexaMessages, localeOf } from './alexa-messages.ts';
 import { billIntentsByAlexaName, createBillHandlers, type Identify } from './handlers/bill-handlers.ts';

@@ -7,30 +7,11 @@ import {
   type CustomerContextView,
   type Locale,
 } from '../../core/index.ts';
-import { billMessages, sayLine, speak, type BillMessages } from './messages.ts';
+import { billMessages, sayLine, type BillMessages } from './messages.ts';
+import { answering, reply, type IntentHandler } from './conversation.ts';
 
 export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const;
 export type BillIntentName = (typeof billIntentNames)[number];
-
-/** What a platform adapter needs to ask: who is asking, and in which language to answer. */
-export interface IntentRequest {
-  customerId: string;
-  locale: Locale;
-}
-
-/** A platform-neutral answer: the adapters turn it into an Alexa or Dialogflow payload. */
-export interface IntentReply {
-  /** SSML, wrapped in `<speak>`. */
-  speech: string;
-  cardTitle: string;
-  /** Plain text for the companion card or chat bubble. */
-  cardText: string;
-  outcome: 'resolved' | 'handed_off' | 'failed';
-  /** The contact reason this turn is logged under, as the other channels name it. */
-  reason: string;
-}
-
-export type IntentHandler = (request: IntentRequest) => Promise<IntentReply>;
 
 export interface BillIntentsOptions {
   context: CustomerContext;
@@ -57,16 +38,17 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
 
   const handler =
     (intent: BillIntentName, answer: Answer): IntentHandler =>
-    async ({ customerId, locale }) => {
+    ({ customerId, locale }) => {
       const say = billMessages[locale];
-      try {
-        const view = await context.get(customerId);
-        const { title, text } = answer(view, say, calendarDate(clock.now()), locale);
-        return reply(title, text, 'resolved', reasons[intent]);
-      } catch (error) {
-        onError?.(error, { intent, customerId });
-        return reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]);
-      }
+      return answering(
+        () => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
+        (error) => onError?.(error, { intent, customerId }),
+        async () => {
+          const view = await context.get(customerId);
+          const { title, text } = answer(view, say, calendarDate(clock.now()), locale);
+          return reply(title, text, 'resolved', reasons[intent]);
+        },
+      );
     };
 
   return {
@@ -150,8 +132,4 @@ function explain(amountCents: number, comparison: BillComparison, say: BillMessa
 
 function direction(change: Change): 'higher' | 'lower' | 'same' {
   return change.delta > 0 ? 'higher' : change.delta < 0 ? 'lower' : 'same';
-}
-
-function reply(title: string, text: string, outcome: IntentReply['outcome'], reason: string): IntentReply {
-  return { speech: speak(text), cardTitle: title, cardText: text, outcome, reason };
 }

@@ -1,8 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock, InteractionLog } from '../../core/index.ts';
-import type { IntentHandler, IntentReply, IntentRequest } from './bill-intents.ts';
+import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** Which voice platform a turn came through: the channel's touchpoints in the registry. */
 export type VoiceTouchpoint = 'alexa' | 'dialogflow';
+
+/** A turn as the adapter asks it: the turn log names it. */
+export type UnloggedTurn = Omit<TurnRequest, 'turnId'>;
+
+/** The reply and the id the turn was logged under. */
+export type LoggedReply = IntentReply & { turnId: string };
 
 /**
  * Wraps intent handlers so that every turn is a contact in the customer's journey: channel
@@ -15,15 +22,19 @@ export function createTurnLog(options: {
   clock: Clock;
   touchpoint: VoiceTouchpoint;
   onError?: (error: unknown) => void;
+  newId?: () => string;
 }) {
   const { interactions, clock, touchpoint } = options;
+  const newId = options.newId ?? randomUUID;
   return {
-    wrap(intent: string, handler: IntentHandler): IntentHandler {
-      return async (request: IntentRequest): Promise<IntentReply> => {
+    wrap(intent: string, handler: IntentHandler): (request: UnloggedTurn) => Promise<LoggedReply> {
+      return async (request) => {
         const startedAt = clock.now();
-        const reply = await handler(request);
+        const turnId = newId();
+        const reply = await handler({ ...request, turnId });
         try {
           await interactions.record({
+            id: turnId,
             customerId: request.customerId,
             channel: 'voice_assistant',
             touchpoint,
@@ -32,12 +43,12 @@ export function createTurnLog(options: {
             startedAt,
             endedAt: clock.now(),
             outcome: reply.outcome,
-            details: { intent, locale: request.locale },
+            details: { intent, locale: request.locale, ...(reply.next ? { next: reply.next.kind } : {}) },
           });
         } catch (error) {
           options.onError?.(error);
         }
-        return reply;
+        return { ...reply, turnId };
       };
     },
   };

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
-// Account linking by one-time code, and callback requests a channel hands to the call centre.
+// Account linking by one-time code, callback requests a channel hands to the call centre, and the
+// outcome of a conversational turn that asked the customer something and goes on.
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`
     create table account_link_codes (
@@ -33,7 +34,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create table callback_requests (
       id uuid primary key,
       customer_id uuid not null references customers (id),
-      interaction_id uuid references interactions (id),
+      -- The asking contact may be logged just after the request is stored: no foreign key.
+      interaction_id uuid,
       channel text not null,
       reason text not null,
       summary text not null,
@@ -43,6 +45,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       done_at timestamptz,
       done_by uuid references staff_users (id)
     );
+    alter table interactions drop constraint interactions_outcome_check;
+    alter table interactions add constraint interactions_outcome_check
+      check (outcome in ('resolved', 'handed_off', 'abandoned', 'failed', 'continued'));
+
     create index callback_requests_open on callback_requests (created_at) where status = 'open';
   `.execute(db);
 }

@@ -1,6 +1,7 @@
 import { getIntentName, getRequestType, type HandlerInput, type RequestHandler } from 'ask-sdk-core';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import type { BillIntentName, IntentHandler } from '../../fulfilment/bill-intents.ts';
+import type { BillIntentName } from '../../fulfilment/bill-intents.ts';
+import type { IntentHandler } from '../../fulfilment/conversation.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { alexaMessages, localeOf } from '../alexa-messages.ts';
 

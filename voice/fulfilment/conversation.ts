@@ -1,0 +1,88 @@
+import type { Locale, Outcome } from '../../core/index.ts';
+import { speak } from './messages.ts';
+
+/** A question asked earlier in the same conversation, as the platform's session remembers it. */
+export interface EarlierTurn {
+  intent: string;
+  reason: string;
+  outcome: Outcome;
+}
+
+/** One turn as a platform adapter hands it over: who asks, in which language, and what they said. */
+export interface TurnRequest {
+  customerId: string;
+  locale: Locale;
+  /** The id this turn is logged under, so that what it sends (a link, a callback) can point back to it. */
+  turnId: string;
+  /**
+   * Slot values as the platform resolved them: a date as `2026-11-25`, `2026-W48` or `2026-11`; a
+   * time as `10:30` or a part of the day (`MO`, `AF`, `EV`, `NI`); a topic by its id; a number as digits.
+   */
+  slots?: Partial<Record<string, string>>;
+  /** The customer's answer to a confirmation this intent asked for. */
+  confirmation?: 'none' | 'confirmed' | 'denied';
+  /** Earlier turns of this conversation, oldest first. */
+  history?: readonly EarlierTurn[];
+}
+
+/** What the adapter does after saying the reply. */
+export type NextStep =
+  /** Listen for another question. */
+  | { kind: 'listen' }
+  /** Ask for one slot of the same intent, keeping the slots gathered so far. */
+  | { kind: 'elicit'; slot: string; slots: Partial<Record<string, string>> }
+  /** Ask the customer to confirm the whole intent with these slots. */
+  | { kind: 'confirm'; slots: Partial<Record<string, string>> }
+  /** Offer another intent, to be run on a yes. */
+  | { kind: 'offer'; intent: string };
+
+/** A platform-neutral answer: the adapters turn it into an Alexa or Dialogflow payload. */
+export interface IntentReply {
+  /** SSML, wrapped in `<speak>`. */
+  speech: string;
+  cardTitle: string;
+  /** Plain text for the companion card or chat bubble. */
+  cardText: string;
+  outcome: Outcome;
+  /** The contact reason this turn is logged under, as the other channels name it. */
+  reason: string;
+  /** Listen for another question when absent. */
+  next?: NextStep;
+}
+
+export type IntentHandler = (request: TurnRequest) => Promise<IntentReply>;
+
+/** A reply whose speech is its card text. */
+export function reply(
+  title: string,
+  text: string,
+  outcome: Outcome,
+  reason: string,
+  next?: NextStep,
+): IntentReply {
+  return {
+    speech: speak(text),
+    cardTitle: title,
+    cardText: text,
+    outcome,
+    reason,
+    ...(next ? { next } : {}),
+  };
+}
+
+/**
+ * Runs `answer`, turning any failure into the apology `sorry` (a reply that says nothing about
+ * the customer) and reporting the error, so that no turn ends in silence or a stack trace.
+ */
+export async function answering(
+  sorry: () => IntentReply,
+  onError: ((error: unknown) => void) | undefined,
+  answer: () => Promise<IntentReply>,
+): Promise<IntentReply> {
+  try {
+    return await answer();
+  } catch (error) {
+    onError?.(error);
+    return sorry();
+  }
+}
