@@ -18,6 +18,9 @@ export const LINK_CODE_RULES = {
 export type CodeRedemption =
   { status: 'linked'; customerId: string } | { status: 'expired' | 'used' | 'unknown' };
 
+/** What the store answers: a redemption, or a refusal because this user failed too often. */
+export type StoredRedemption = CodeRedemption | { status: 'rate_limited' };
+
 /** Port: linking codes and the platform accounts (an Alexa user, say) linked to customers. */
 export interface AccountLinkStore {
   /**
@@ -25,17 +28,21 @@ export interface AccountLinkStore {
    * with `conflict` when another live code has the same hash (the caller draws again).
    */
   saveCode(input: { customerId: string; codeHash: string; expiresAt: Date; now: Date }): Promise<void>;
-  /** In one transaction: uses up a live, unexpired code and links the platform user to its customer. */
+  /**
+   * Atomically for this platform user (parallel attempts queue): refuses when they have
+   * `failureLimit` failures since `failuresSince`; otherwise uses up a live, unexpired code and
+   * links the user to its customer, or records the failure. A `codeHash` of null is a code that
+   * cannot exist (the wrong length) and only counts as a failure.
+   */
   redeemCode(input: {
-    codeHash: string;
+    codeHash: string | null;
     platform: string;
     platformUserId: string;
     now: Date;
-  }): Promise<CodeRedemption>;
+    failureLimit: number;
+    failuresSince: Date;
+  }): Promise<StoredRedemption>;
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
-  recentFailures(platform: string, platformUserId: string, since: Date): Promise<number>;
-  /** Records a wrong code; failures older than `forgetBefore` are dropped on the way. */
-  recordFailure(platform: string, platformUserId: string, at: Date, forgetBefore: Date): Promise<void>;
 }
 
 export interface AccountLinking {
@@ -100,7 +107,8 @@ export function createAccountLinking(options: {
         const text = messages[address.customer.locale];
         await outbox.enqueue([
           {
-            dedupeKey: `link-code:${customerId}:${now.toISOString()}`,
+            // One message per code: the hash is unique among live codes.
+            dedupeKey: `link-code:${customerId}:${hashCode(code)}`,
             customerId,
             appointmentId: null,
             kind: 'link_code',
@@ -118,18 +126,20 @@ export function createAccountLinking(options: {
 
     async redeem({ platform, platformUserId, code }) {
       const now = clock.now();
-      const since = new Date(now.getTime() - LINK_CODE_RULES.failureWindowMs);
-      if ((await store.recentFailures(platform, platformUserId, since)) >= LINK_CODE_RULES.failureLimit) {
+      const digits = code.replace(/\D/g, '');
+      const result = await store.redeemCode({
+        codeHash: digits.length === LINK_CODE_RULES.digits ? hashCode(digits) : null,
+        platform,
+        platformUserId,
+        now,
+        failureLimit: LINK_CODE_RULES.failureLimit,
+        failuresSince: new Date(now.getTime() - LINK_CODE_RULES.failureWindowMs),
+      });
+      if (result.status === 'rate_limited') {
         throw new ChannelPilotError('rate_limited', 'too many wrong linking codes; try again later', {
           hint: `wait ${LINK_CODE_RULES.failureWindowMs / 60_000} minutes`,
         });
       }
-      const digits = code.replace(/\D/g, '');
-      const result =
-        digits.length === LINK_CODE_RULES.digits
-          ? await store.redeemCode({ codeHash: hashCode(digits), platform, platformUserId, now })
-          : ({ status: 'unknown' } as const);
-      if (result.status !== 'linked') await store.recordFailure(platform, platformUserId, now, since);
       return result;
     },
 

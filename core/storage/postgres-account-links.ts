@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
-import type { AccountLinkStore } from '../account-linking.ts';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { AccountLinkStore, CodeRedemption, StoredRedemption } from '../account-linking.ts';
 import { translateDatabaseError } from './database-errors.ts';
 import type { Database } from './schema.ts';
 
@@ -32,35 +31,31 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
       }
     },
 
-    redeemCode({ codeHash, platform, platformUserId, now }) {
-      return db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('account_link_codes')
-          .select(['id', 'customer_id', 'expires_at', 'used_at'])
-          .where('code_hash', '=', codeHash)
-          .orderBy('created_at', 'desc')
-          .forUpdate()
-          .execute();
-        const live = rows.find((row) => row.used_at === null);
-        if (!live) return { status: rows.length > 0 ? 'used' : 'unknown' } as const;
-        if (live.expires_at <= now) return { status: 'expired' } as const;
-        await trx.updateTable('account_link_codes').set({ used_at: now }).where('id', '=', live.id).execute();
-        await trx
-          .insertInto('account_links')
-          .values({
-            platform,
-            platform_user_id: platformUserId,
-            customer_id: live.customer_id,
-            linked_at: now,
-          })
-          .onConflict((oc) =>
-            oc.columns(['platform', 'platform_user_id']).doUpdateSet({
-              customer_id: live.customer_id,
-              linked_at: now,
-            }),
-          )
-          .execute();
-        return { status: 'linked', customerId: live.customer_id } as const;
+    redeemCode({ codeHash, platform, platformUserId, now, failureLimit, failuresSince }) {
+      return db.transaction().execute(async (trx): Promise<StoredRedemption> => {
+        // Attempts of one platform user queue here, so that parallel guesses count one by one.
+        await sql`select pg_advisory_xact_lock(hashtext(${`account-link:${platform}:${platformUserId}`}))`.execute(
+          trx,
+        );
+        const { failures } = await trx
+          .selectFrom('account_link_failures')
+          .select(sql<number>`count(*)::int`.as('failures'))
+          .where('platform', '=', platform)
+          .where('platform_user_id', '=', platformUserId)
+          .where('failed_at', '>', failuresSince)
+          .executeTakeFirstOrThrow();
+        if (failures >= failureLimit) return { status: 'rate_limited' };
+        const result = codeHash
+          ? await useCode(trx, codeHash, platform, platformUserId, now)
+          : { status: 'unknown' as const };
+        if (result.status !== 'linked') {
+          await trx.deleteFrom('account_link_failures').where('failed_at', '<', failuresSince).execute();
+          await trx
+            .insertInto('account_link_failures')
+            .values({ platform, platform_user_id: platformUserId, failed_at: now })
+            .execute();
+        }
+        return result;
       });
     },
 
@@ -73,24 +68,35 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
         .executeTakeFirst();
       return row?.customer_id;
     },
-
-    async recentFailures(platform, platformUserId, since) {
-      const { failures } = await db
-        .selectFrom('account_link_failures')
-        .select(sql<number>`count(*)::int`.as('failures'))
-        .where('platform', '=', platform)
-        .where('platform_user_id', '=', platformUserId)
-        .where('failed_at', '>', since)
-        .executeTakeFirstOrThrow();
-      return failures;
-    },
-
-    async recordFailure(platform, platformUserId, at, forgetBefore) {
-      await db.deleteFrom('account_link_failures').where('failed_at', '<', forgetBefore).execute();
-      await db
-        .insertInto('account_link_failures')
-        .values({ platform, platform_user_id: platformUserId, failed_at: at })
-        .execute();
-    },
   };
+}
+
+async function useCode(
+  trx: Transaction<Database>,
+  codeHash: string,
+  platform: string,
+  platformUserId: string,
+  now: Date,
+): Promise<CodeRedemption> {
+  const rows = await trx
+    .selectFrom('account_link_codes')
+    .select(['id', 'customer_id', 'expires_at', 'used_at'])
+    .where('code_hash', '=', codeHash)
+    .orderBy('created_at', 'desc')
+    .forUpdate()
+    .execute();
+  const live = rows.find((row) => row.used_at === null);
+  if (!live) return { status: rows.length > 0 ? 'used' : 'unknown' };
+  if (live.expires_at <= now) return { status: 'expired' };
+  await trx.updateTable('account_link_codes').set({ used_at: now }).where('id', '=', live.id).execute();
+  await trx
+    .insertInto('account_links')
+    .values({ platform, platform_user_id: platformUserId, customer_id: live.customer_id, linked_at: now })
+    .onConflict((oc) =>
+      oc
+        .columns(['platform', 'platform_user_id'])
+        .doUpdateSet({ customer_id: live.customer_id, linked_at: now }),
+    )
+    .execute();
+  return { status: 'linked', customerId: live.customer_id };
 }

@@ -57,13 +57,15 @@ export function createPostgresCallbackQueue(db: Kysely<Database>, newId: () => s
     },
 
     async complete(id, staffUserId, at) {
-      const row = await db
-        .updateTable('callback_requests')
-        .set({ status: 'done', done_at: at, done_by: staffUserId })
-        .where('id', '=', id)
-        .where('status', '=', 'open')
-        .returningAll()
-        .executeTakeFirst();
+      const row = await translating('callback request', () =>
+        db
+          .updateTable('callback_requests')
+          .set({ status: 'done', done_at: at, done_by: staffUserId })
+          .where('id', '=', id)
+          .where('status', '=', 'open')
+          .returningAll()
+          .executeTakeFirst(),
+      );
       if (row) return toRequest(row);
       const exists = await db
         .selectFrom('callback_requests')

@@ -3,6 +3,8 @@ import { speak } from './messages.ts';
 
 /** A question asked earlier in the same conversation, as the platform's session remembers it. */
 export interface EarlierTurn {
+  /** The id the turn was logged under. */
+  turnId: string;
   intent: string;
   reason: string;
   outcome: Outcome;
@@ -34,7 +36,9 @@ export type NextStep =
   /** Ask the customer to confirm the whole intent with these slots. */
   | { kind: 'confirm'; slots: Partial<Record<string, string>> }
   /** Offer another intent, to be run on a yes. */
-  | { kind: 'offer'; intent: string };
+  | { kind: 'offer'; intent: string }
+  /** The conversation is over. */
+  | { kind: 'end' };
 
 /** A platform-neutral answer: the adapters turn it into an Alexa or Dialogflow payload. */
 export interface IntentReply {

@@ -36,6 +36,20 @@ export function sayDate(locale: Locale, isoDate: string, today: string): string 
   });
 }
 
+/** A time of day in the reference zone: it-IT "10:30", en-US "10:30 AM". */
+export function sayTime(locale: Locale, at: Date): string {
+  return DateTime.fromJSDate(at, { zone: REFERENCE_ZONE })
+    .setLocale(locale)
+    .toLocaleString({ hour: 'numeric', minute: '2-digit' });
+}
+
+/** Items joined as a listener expects: "a, b e c" / "a, b or c". */
+export function sayList(locale: Locale, items: readonly string[], conjunction: 'and' | 'or'): string {
+  const word = { 'it-IT': { and: 'e', or: 'o' }, 'en-US': { and: 'and', or: 'or' } }[locale][conjunction];
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} ${word} ${items[items.length - 1]}`;
+}
+
 export function escapeXml(text: string): string {
   return text
     .replace(/&/g, '&amp;')
@@ -143,12 +157,18 @@ export interface BillMessages {
   apology: () => string;
 }
 
-// Italian puts an article before a bare day ("il 25 marzo", "l'8 marzo") but none before a weekday.
-function itOn(isoDate: string, today: string): string {
-  const date = sayDate('it-IT', isoDate, today);
+/**
+ * A date as the object of "on": en-US "on March 25"; Italian puts an article before a bare day
+ * ("il 25 marzo", "l'8 marzo") but none before a weekday.
+ */
+export function sayOn(locale: Locale, isoDate: string, today: string): string {
+  const date = sayDate(locale, isoDate, today);
+  if (locale === 'en-US') return `on ${date}`;
   if (!/^\d/.test(date)) return date;
   return /^(8|11) /.test(date) ? `l'${date}` : `il ${date}`;
 }
+
+const itOn = (isoDate: string, today: string) => sayOn('it-IT', isoDate, today);
 
 const it = (locale: 'it-IT'): BillMessages => ({
   owedTitle: () => 'Quanto devi pagare',

@@ -1,0 +1,177 @@
+import type { Locale } from '../../core/index.ts';
+import { sayList, sayOn, sayTime } from './messages.ts';
+
+/** A consultation time as the customer hears it. */
+export interface When {
+  /** ISO calendar date in the reference zone. */
+  day: string;
+  at: Date;
+}
+
+/** Every spoken string of the consultation intents, in every locale; figures arrive raw and are said here. */
+export interface AppointmentMessages {
+  title: () => string;
+  topic: (id: string) => string;
+  askTopic: () => string;
+  unknownTopic: () => string;
+  askDay: () => string;
+  dayNotUnderstood: () => string;
+  dayPassed: () => string;
+  askTime: (p: { day: string; today: string; free: Date[] }) => string;
+  noSlotsOn: (p: { day: string; today: string; next: When[] }) => string;
+  taken: (p: { when: When; today: string; free: Date[] }) => string;
+  nothingNear: () => string;
+  confirmBook: (p: { topic: string; when: When; today: string }) => string;
+  booked: (p: { topic: string; when: When; today: string; medium: 'email' | 'sms' | null }) => string;
+  notBooked: () => string;
+  tooMany: (p: { max: number }) => string;
+  next: (p: { topic: string; when: When; today: string; advisor: string; more: number }) => string;
+  none: () => string;
+  confirmMove: (p: { from: When; to: When; today: string }) => string;
+  moved: (p: { when: When; today: string }) => string;
+  notMoved: () => string;
+  tooSoonToMove: () => string;
+  confirmCancel: (p: { when: When; today: string }) => string;
+  cancelled: () => string;
+  notCancelled: () => string;
+  apology: () => string;
+}
+
+const at = (locale: Locale, when: When, today: string) =>
+  `${sayOn(locale, when.day, today)} ${locale === 'it-IT' ? 'alle' : 'at'} ${sayTime(locale, when.at)}`;
+const times = (locale: Locale, free: Date[]) =>
+  sayList(
+    locale,
+    free.map((t) => sayTime(locale, t)),
+    'or',
+  );
+
+const topicNames: Record<Locale, Record<string, string>> = {
+  'it-IT': {
+    billing: 'bollette',
+    payments: 'pagamenti',
+    contract: 'contratto',
+    moving: 'trasloco',
+    technical: 'assistenza tecnica',
+  },
+  'en-US': {
+    billing: 'bills',
+    payments: 'payments',
+    contract: 'your contract',
+    moving: 'moving home',
+    technical: 'technical support',
+  },
+};
+
+const it = (locale: 'it-IT'): AppointmentMessages => ({
+  title: () => 'Videoconsulenza',
+  topic: (id) => topicNames[locale][id] ?? id,
+  askTopic: () =>
+    'Di cosa vuoi parlare con il consulente? Per esempio bollette, pagamenti, contratto, trasloco o assistenza tecnica.',
+  unknownTopic: () =>
+    'Su questo argomento non ho consulenti disponibili. Puoi scegliere tra bollette, pagamenti, contratto, trasloco e assistenza tecnica.',
+  askDay: () => 'Per quale giorno vuoi la videoconsulenza?',
+  dayNotUnderstood: () => 'Non ho capito il giorno. Dimmi per esempio: domani, oppure lunedì.',
+  dayPassed: () => 'Quel giorno è già passato. Per quale giorno vuoi la videoconsulenza?',
+  askTime: ({ day, today, free }) =>
+    `A che ora, ${sayOn(locale, day, today)}? Per esempio alle ${times(locale, free)}.`,
+  noSlotsOn: ({ day, today, next }) => {
+    const first = next[0] as When;
+    return `${sayOn(locale, day, today)} non ci sono orari liberi. Il primo giorno libero è ${sayOn(locale, first.day, today)}, alle ${times(
+      locale,
+      next.map((w) => w.at),
+    )}. Che ora preferisci?`;
+  },
+  taken: ({ when, today, free }) =>
+    `${at(locale, when, today)} i consulenti non sono liberi. Gli orari più vicini sono alle ${times(locale, free)}. Quale preferisci?`,
+  nothingNear: () => 'Non ci sono orari liberi in quei giorni. Prova un altro giorno: quale?',
+  confirmBook: ({ topic, when, today }) =>
+    `Prenoto una videoconsulenza su ${topic}, ${at(locale, when, today)}. Va bene?`,
+  booked: ({ topic, when, today, medium }) =>
+    `Fatto: videoconsulenza su ${topic} prenotata ${at(locale, when, today)}. ${
+      medium === 'sms'
+        ? 'Ti ho mandato il link per collegarti via SMS.'
+        : medium === 'email'
+          ? 'Ti ho mandato il link per collegarti via e-mail.'
+          : 'Non posso mandarti messaggi: chiedi il link al servizio clienti.'
+    }`,
+  notBooked: () => 'Va bene, non ho prenotato niente.',
+  tooMany: ({ max }) =>
+    `Hai già ${max} videoconsulenze prenotate. Per prenotarne un'altra, sposta o annulla una di quelle.`,
+  next: ({ topic, when, today, advisor, more }) =>
+    `La tua prossima videoconsulenza è ${at(locale, when, today)}, su ${topic}, con ${advisor}.${
+      more > 0 ? ` Dopo questa ne hai ${more === 1 ? "un'altra" : `altre ${more}`}.` : ''
+    }`,
+  none: () => 'Non hai videoconsulenze prenotate. Se vuoi, dimmi: prenota una videoconsulenza.',
+  confirmMove: ({ from, to, today }) =>
+    `Sposto la videoconsulenza di ${at(locale, from, today)} a ${at(locale, to, today)}. Confermi?`,
+  moved: ({ when, today }) =>
+    `Fatto: la videoconsulenza è ora ${at(locale, when, today)}. Ti ho mandato la conferma.`,
+  notMoved: () => "Va bene, l'appuntamento resta com'era.",
+  tooSoonToMove: () =>
+    'La videoconsulenza inizia tra poco e non si può più spostare. Se vuoi, posso annullarla.',
+  confirmCancel: ({ when, today }) => `Annullo la videoconsulenza di ${at(locale, when, today)}. Confermi?`,
+  cancelled: () => 'Fatto: la videoconsulenza è annullata. Ti ho mandato la conferma.',
+  notCancelled: () => "Va bene, l'appuntamento resta confermato.",
+  apology: () => 'Mi dispiace, in questo momento non riesco a gestire gli appuntamenti. Riprova tra poco.',
+});
+
+const en = (locale: 'en-US'): AppointmentMessages => ({
+  title: () => 'Video consultation',
+  topic: (id) => topicNames[locale][id] ?? id,
+  askTopic: () =>
+    'What would you like to talk about with the advisor? For example bills, payments, your contract, moving home or technical support.',
+  unknownTopic: () =>
+    'No advisor covers that topic. You can choose bills, payments, your contract, moving home or technical support.',
+  askDay: () => 'Which day would you like the video consultation?',
+  dayNotUnderstood: () => "I didn't catch the day. Say for example: tomorrow, or Monday.",
+  dayPassed: () => 'That day has passed. Which day would you like?',
+  askTime: ({ day, today, free }) =>
+    `At what time ${sayOn(locale, day, today)}? For example ${times(locale, free)}.`,
+  noSlotsOn: ({ day, today, next }) => {
+    const first = next[0] as When;
+    return `There are no free times ${sayOn(locale, day, today)}. The first free day is ${sayDateOnly(first, today)}, at ${times(
+      locale,
+      next.map((w) => w.at),
+    )}. Which time would you like?`;
+  },
+  taken: ({ when, today, free }) =>
+    `The advisors are not free ${at(locale, when, today)}. The nearest free times are ${times(locale, free)}. Which one would you like?`,
+  nothingNear: () => 'There are no free times around then. Try another day: which one?',
+  confirmBook: ({ topic, when, today }) =>
+    `Shall I book a video consultation about ${topic} ${at(locale, when, today)}?`,
+  booked: ({ topic, when, today, medium }) =>
+    `Done: your video consultation about ${topic} is booked ${at(locale, when, today)}. ${
+      medium === 'sms'
+        ? 'I sent you the link to join by text message.'
+        : medium === 'email'
+          ? 'I sent you the link to join by e-mail.'
+          : 'I cannot send you messages: ask customer service for the link.'
+    }`,
+  notBooked: () => "OK, I haven't booked anything.",
+  tooMany: ({ max }) =>
+    `You already have ${max} video consultations booked. To book another, move or cancel one of them.`,
+  next: ({ topic, when, today, advisor, more }) =>
+    `Your next video consultation is ${at(locale, when, today)}, about ${topic}, with ${advisor}.${
+      more > 0 ? ` You have ${more === 1 ? 'one more' : `${more} more`} after it.` : ''
+    }`,
+  none: () => 'You have no video consultations booked. If you like, say: book a video consultation.',
+  confirmMove: ({ from, to, today }) =>
+    `Shall I move your video consultation from ${at(locale, from, today).replace(/^on /, '')} to ${at(locale, to, today).replace(/^on /, '')}?`,
+  moved: ({ when, today }) =>
+    `Done: your video consultation is now ${at(locale, when, today)}. I sent you a confirmation.`,
+  notMoved: () => 'OK, your appointment stays as it was.',
+  tooSoonToMove: () =>
+    'Your video consultation starts soon and can no longer be moved. I can cancel it if you like.',
+  confirmCancel: ({ when, today }) => `Shall I cancel your video consultation ${at(locale, when, today)}?`,
+  cancelled: () => 'Done: your video consultation is cancelled. I sent you a confirmation.',
+  notCancelled: () => 'OK, your appointment stays booked.',
+  apology: () => "Sorry, I can't manage appointments right now. Please try again in a moment.",
+});
+
+const sayDateOnly = (when: When, today: string) => sayOn('en-US', when.day, today).replace(/^on /, '');
+
+export const appointmentMessages: Record<Locale, AppointmentMessages> = {
+  'it-IT': it('it-IT'),
+  'en-US': en('en-US'),
+};

@@ -1,0 +1,60 @@
+import { ChannelPilotError, type AccountLinking, type Locale } from '../../core/index.ts';
+import { answering, reply, type IntentReply } from './conversation.ts';
+import { serviceMessages } from './service-messages.ts';
+
+const REASON = 'account_access';
+
+/** A linking attempt: the platform account saying a code, before anyone knows which customer it is. */
+export interface LinkingRequest {
+  /** `alexa`, `dialogflow`. */
+  platform: string;
+  platformUserId: string;
+  locale: Locale;
+  /** The digits the user said; undefined when they have not said any yet. */
+  code: string | undefined;
+}
+
+/** The reply, and the customer when the code linked the account. */
+export type LinkingReply = IntentReply & { customerId?: string };
+
+/**
+ * Links a platform account with a one-time code the customer received: asks for the code, again
+ * after a wrong one; says when it has expired or was used, and when too many were wrong.
+ */
+export function createLinkingIntent(options: {
+  linking: AccountLinking;
+  onError?: (error: unknown) => void;
+}): (request: LinkingRequest) => Promise<LinkingReply> {
+  return ({ platform, platformUserId, locale, code }) => {
+    const say = serviceMessages[locale];
+    const title = say.linkTitle();
+    const askAgain = (text: string) =>
+      reply(title, text, 'continued', REASON, { kind: 'elicit', slot: 'code', slots: {} });
+    return answering(
+      () => reply(title, say.apology(), 'failed', REASON),
+      options.onError,
+      async (): Promise<LinkingReply> => {
+        if (!code) return askAgain(say.askCode());
+        let result;
+        try {
+          result = await options.linking.redeem({ platform, platformUserId, code });
+        } catch (error) {
+          if (error instanceof ChannelPilotError && error.code === 'rate_limited') {
+            return reply(title, say.tooManyCodes(), 'failed', REASON, { kind: 'end' });
+          }
+          throw error;
+        }
+        switch (result.status) {
+          case 'linked':
+            return { ...reply(title, say.linked(), 'resolved', REASON), customerId: result.customerId };
+          case 'unknown':
+            return askAgain(say.codeWrong());
+          case 'expired':
+            return reply(title, say.codeExpired(), 'failed', REASON, { kind: 'end' });
+          case 'used':
+            return reply(title, say.codeUsed(), 'failed', REASON, { kind: 'end' });
+        }
+      },
+    );
+  };
+}

@@ -1,0 +1,171 @@
+import {
+  balance,
+  billStatus,
+  calendarDate,
+  type Billing,
+  type CallbackQueue,
+  type Clock,
+  type CustomerDirectory,
+  type PaymentLinks,
+  type SurveyAnswers,
+} from '../../core/index.ts';
+import { answering, reply, type IntentHandler, type IntentReply, type TurnRequest } from './conversation.ts';
+import { serviceMessages, type ServiceMessages } from './service-messages.ts';
+
+export const serviceIntentNames = ['PayBill', 'TalkToPerson', 'BillDetail', 'Satisfaction'] as const;
+export type ServiceIntentName = (typeof serviceIntentNames)[number];
+
+/** The reason a conversation's callback is filed under when nothing was asked before it. */
+const GENERAL_REASON = 'general_enquiry';
+
+/** What each intent is called in a callback's summary for the agent (in the customer's language). */
+const askedAbout: Record<string, Record<string, string>> = {
+  'it-IT': {
+    WhatDoIOwe: 'quanto deve pagare',
+    LastPayment: "l'ultimo pagamento",
+    WhyHigher: 'perché la bolletta è cambiata',
+    BillDetail: 'il dettaglio di una bolletta',
+    PayBill: 'il link per pagare',
+    BookConsultation: 'una videoconsulenza',
+    NextAppointment: 'il prossimo appuntamento',
+    MoveAppointment: 'di spostare un appuntamento',
+    CancelAppointment: 'di annullare un appuntamento',
+  },
+  'en-US': {
+    WhatDoIOwe: 'what they owe',
+    LastPayment: 'their last payment',
+    WhyHigher: 'why the bill changed',
+    BillDetail: 'the details of a bill',
+    PayBill: 'a payment link',
+    BookConsultation: 'a video consultation',
+    NextAppointment: 'their next appointment',
+    MoveAppointment: 'to move an appointment',
+    CancelAppointment: 'to cancel an appointment',
+  },
+};
+
+export function createServiceIntents(options: {
+  billing: Billing;
+  customers: CustomerDirectory;
+  paymentLinks: PaymentLinks;
+  callbacks: CallbackQueue;
+  surveys: SurveyAnswers;
+  clock: Clock;
+  /** Told of every failure that was turned into an apology, so that it can be logged. */
+  onError?: (error: unknown, at: { intent: ServiceIntentName; customerId: string }) => void;
+}): Record<ServiceIntentName, IntentHandler> {
+  const { billing, customers, paymentLinks, callbacks, surveys, clock } = options;
+
+  const handler =
+    (
+      intent: ServiceIntentName,
+      reason: (request: TurnRequest) => string,
+      answer: (request: TurnRequest, say: ServiceMessages) => Promise<IntentReply>,
+    ): IntentHandler =>
+    (request) => {
+      const say = serviceMessages[request.locale];
+      return answering(
+        () => reply(say.apology(), say.apology(), 'failed', reason(request)),
+        (error) => options.onError?.(error, { intent, customerId: request.customerId }),
+        () => answer(request, say),
+      );
+    };
+  const lastReason = (request: TurnRequest) => request.history?.at(-1)?.reason ?? GENERAL_REASON;
+
+  return {
+    PayBill: handler(
+      'PayBill',
+      () => 'payment',
+      async ({ customerId, turnId }, say) => {
+        const { owedCents } = balance(await billing.openBills(customerId), calendarDate(clock.now()));
+        if (owedCents <= 0) return reply(say.payTitle(), say.nothingToPay(), 'resolved', 'payment');
+        const sent = await paymentLinks.send({ customerId, fromInteractionId: turnId });
+        if (!sent) return reply(say.payTitle(), say.cannotMessage(), 'failed', 'payment');
+        return {
+          ...reply(say.payTitle(), say.linkSent({ owedCents, medium: sent.medium }), 'resolved', 'payment'),
+          cardText: say.payCard({ owedCents, url: sent.url }),
+        };
+      },
+    ),
+
+    TalkToPerson: handler('TalkToPerson', lastReason, async (request, say) => {
+      const { customerId, locale, turnId } = request;
+      const reason = lastReason(request);
+      const customer = await customers.get(customerId);
+      if (!customer?.phone) return reply(say.callbackTitle(), say.noPhone(), 'failed', reason);
+      const history = request.history ?? [];
+      const asked = history.map((turn) => askedAbout[locale]?.[turn.intent] ?? turn.intent);
+      await callbacks.request(
+        {
+          customerId,
+          interactionId: turnId,
+          channel: 'voice_assistant',
+          reason,
+          summary: say.callbackSummary({ asked: [...new Set(asked)] }),
+          context: { locale, turns: history },
+        },
+        clock.now(),
+      );
+      return reply(
+        say.callbackTitle(),
+        say.callbackRequested({ phoneEnd: customer.phone.slice(-3) }),
+        'handed_off',
+        reason,
+        { kind: 'end' },
+      );
+    }),
+
+    BillDetail: handler(
+      'BillDetail',
+      () => 'bill_explanation',
+      async ({ customerId, slots }, say) => {
+        const today = calendarDate(clock.now());
+        const bills = await billing.bills(customerId, { limit: 36 });
+        const bill = slots?.period ? billFor(bills, slots.period) : bills[0];
+        if (!bill) {
+          const text = bills.length === 0 ? say.noBills() : say.noBillFor();
+          return reply(say.billTitle(), text, 'resolved', 'bill_explanation');
+        }
+        return reply(
+          say.billTitle(),
+          say.billDetail({ ...bill, status: billStatus(bill, today), today }),
+          'resolved',
+          'bill_explanation',
+        );
+      },
+    ),
+
+    Satisfaction: handler('Satisfaction', lastReason, async (request, say) => {
+      const reason = lastReason(request);
+      const raw = request.slots?.score;
+      const score = raw !== undefined && /^\d{1,2}$/.test(raw) ? Number(raw) : undefined;
+      if (score === undefined || score > 10) {
+        const text = raw === undefined ? say.surveyQuestion() : say.surveyOutOfRange();
+        return reply(say.surveyTitle(), text, 'continued', reason, {
+          kind: 'elicit',
+          slot: 'score',
+          slots: {},
+        });
+      }
+      // The answer is about the conversation: it is stored against its last answered turn.
+      const last = request.history?.at(-1);
+      if (last) await surveys.record({ interactionId: last.turnId, metric: 'nps', score, comment: null });
+      return reply(say.surveyTitle(), say.surveyThanks(), 'resolved', reason, { kind: 'end' });
+    }),
+  };
+}
+
+/**
+ * The bill a spoken date points at: for a month or a day, the bill issued then, else the one whose
+ * period covers it. Undefined when the date names none.
+ */
+function billFor<B extends { periodStart: string; periodEnd: string; issuedOn: string }>(
+  bills: readonly B[],
+  period: string,
+): B | undefined {
+  if (!/^\d{4}-\d{2}(-\d{2})?$/.test(period)) return undefined;
+  const issued = bills.find((b) => b.issuedOn.startsWith(period));
+  if (issued) return issued;
+  const day = period.length === 7 ? `${period}-15` : period;
+  return bills.find((b) => b.periodStart <= day && day <= b.periodEnd);
+}
