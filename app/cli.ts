@@ -6,7 +6,10 @@ import {
   ChannelPilotError,
   createPostgresBulkLoader,
   createPostgresStores,
+  locales,
   roles,
+  type Customer,
+  type Locale,
   type Role,
   type StorageHandle,
 } from '../core/index.ts';
@@ -19,6 +22,7 @@ import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
+import { runVoiceChat } from './voice-chat.ts';
 
 const program = new Command()
   .name('channel-pilot')
@@ -72,6 +76,71 @@ user
         });
         console.log(`created ${created.role} ${created.username}`);
         if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+      });
+    }),
+  );
+
+const voice = program.command('voice').description('Try and run the voice assistant');
+voice
+  .command('chat')
+  .description(
+    'Talk to the Alexa skill by typing: each line goes through a simulated Alexa to the real skill, as the given customer',
+  )
+  .requiredOption('--customer <id>', 'the customer to talk as')
+  .option(
+    '--locale <locale>',
+    `${locales.join(' or ')} (default: the customer's language)`,
+    (value: string) => {
+      if (!(locales as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`must be one of ${locales.join(', ')}`);
+      return value as Locale;
+    },
+  )
+  .option('--unlinked', 'talk as an Alexa user who has not linked an account (to try linking codes)')
+  .action((options: { customer: string; locale?: Locale; unlinked?: boolean }) =>
+    run(async (config) => {
+      await withDatabase(config, async (storage) => {
+        const customer = await findCustomer(storage, options.customer);
+        const { voice: composed, clock } = await composeApp({
+          storage,
+          config,
+          logger: createLogger({ level: 'silent' }),
+          ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
+        });
+        // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
+        const reading = createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
+        const lines = { [Symbol.asyncIterator]: () => reading };
+        if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
+        await runVoiceChat({
+          skill: composed.skill,
+          locale: options.locale ?? customer.locale,
+          userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
+          clock,
+          lines,
+          write: (line) => console.log(line),
+        });
+      });
+    }),
+  );
+voice
+  .command('link-code')
+  .description(
+    'Send a customer a one-time code that links their voice assistant (on their consented e-mail or SMS)',
+  )
+  .requiredOption('--customer <id>', 'the customer')
+  .action((options: { customer: string }) =>
+    run(async (config) => {
+      await withDatabase(config, async (storage) => {
+        const customer = await findCustomer(storage, options.customer);
+        const { voice: composed } = await composeApp({
+          storage,
+          config,
+          logger: createLogger({ level: 'silent' }),
+        });
+        const sent = await composed.linking.issueCode(customer.id);
+        console.log(
+          `a linking code went to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()} (see ${config.PUBLIC_URL}/outbox)`,
+        );
       });
     }),
   );
@@ -135,8 +204,19 @@ async function start(config: Config, logger: Logger): Promise<void> {
       video
         ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
         : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
+      config.ALEXA_SKILL_ID
+        ? `  Alexa:     ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
+        : '  Alexa:     not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
     ].join('\n'),
   );
+  if (config.ALEXA_SKILL_ID && !config.ALEXA_VERIFY_SIGNATURE) {
+    logger.warn(
+      'ALEXA_VERIFY_SIGNATURE=false: /alexa accepts unsigned requests; never run it like this in production',
+    );
+    console.warn(
+      "WARNING: Alexa request verification is OFF (ALEXA_VERIFY_SIGNATURE=false). Anyone who can reach /alexa can ask for any linked customer's data. Use it only for local development.",
+    );
+  }
   // Every instance sends what is due; the outbox hands each message to one of them.
   let sending: Promise<unknown> = Promise.resolve();
   const outboxTimer = setInterval(() => {
@@ -164,6 +244,17 @@ async function start(config: Config, logger: Logger): Promise<void> {
       void shutdown(signal).then(() => process.exit(0));
     });
   }
+}
+
+async function findCustomer(storage: StorageHandle, id: string): Promise<Customer> {
+  const customer = /^[0-9a-f-]{36}$/i.test(id)
+    ? await createPostgresStores(storage.db).customers.get(id)
+    : undefined;
+  if (!customer)
+    throw new ChannelPilotError('not_found', `customer ${id} does not exist`, {
+      hint: 'find one with GET /api/customers?q=…',
+    });
+  return customer;
 }
 
 async function seed(

@@ -15,12 +15,15 @@ import {
   standardChannels,
   systemClock,
   type Appointment,
+  type ChannelAccess,
   type Clock,
   type MessageSender,
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
-import type { Config } from './config.ts';
+import { configDefaults, type Config } from './config.ts';
+import { composeVoice } from './voice.ts';
+import type { Identify } from '../voice/alexa/alexa-identity.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
 import { createAppointmentLinks } from './http/appointment-routes.ts';
@@ -50,8 +53,8 @@ export function openConfiguredDatabase(config: Config): Promise<StorageHandle> {
 /** Builds everything the server needs on an open database: the one place parts are wired together. */
 export async function composeApp(options: {
   storage: StorageHandle;
-  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'> &
-    Partial<Pick<Config, 'LINK_SECRET'>>;
+  /** The settings the app needs; any other key takes its default. */
+  config: Pick<Config, 'PUBLIC_URL' | 'SESSION_TTL_HOURS' | 'COOKIE_SECURE'> & Partial<Config>;
   logger: Logger;
   clock?: Clock;
   isAccepting?: () => boolean;
@@ -59,6 +62,12 @@ export async function composeApp(options: {
   senders?: MessageSender[];
   /** Video consultations need a LiveKit server; without one their routes answer 503. */
   video?: VideoServer | null;
+  /** Who may use the voice channel; everyone until pilots restrict it. */
+  voiceAccess?: ChannelAccess;
+  /** Who is asking the voice assistant; the real account linking by default (the typed chat acts as one customer). */
+  voiceIdentify?: Identify;
+  /** Test certificate chains for signed Alexa requests (tests and benchmarks only). */
+  alexaCertificates?: ReadonlyMap<string, string>;
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
@@ -145,6 +154,19 @@ export async function composeApp(options: {
     },
     onFollowUpError,
   });
+  const voice = composeVoice({
+    stores,
+    context,
+    booking,
+    desk,
+    links,
+    clock,
+    logger: options.logger,
+    config: { ...configDefaults, ...options.config },
+    ...(options.voiceAccess ? { access: options.voiceAccess } : {}),
+    ...(options.voiceIdentify ? { identify: options.voiceIdentify } : {}),
+    ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
+  });
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -155,6 +177,7 @@ export async function composeApp(options: {
     desk,
     onFollowUpError,
     video,
+    voice,
     clock,
     logger: options.logger,
     version,
@@ -172,6 +195,7 @@ export async function composeApp(options: {
     notices,
     dispatcher,
     lifecycle,
+    voice,
     clock,
     app: http.app,
     responses: http.responses,

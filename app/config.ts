@@ -97,6 +97,48 @@ export const ConfigSchema = z.object({
   LIVEKIT_LOCAL_PORT: whole(1, 65535)
     .default(7880)
     .describe('Signalling port of the local livekit-server that `npm start` runs.'),
+  ALEXA_SKILL_ID: z
+    .string()
+    .regex(/^amzn1\.ask\.skill\.[0-9a-f-]+$/, { error: 'must be a skill id such as amzn1.ask.skill.…' })
+    .optional()
+    .describe(
+      'The Alexa skill’s id; `POST /alexa` answers only requests for it. When unset, `/alexa` is not served.',
+    ),
+  ALEXA_VERIFY_SIGNATURE: flag
+    .default(true)
+    .describe(
+      'Check each Alexa request’s signature and timestamp. `false` is for local development only; `npm start` warns when it is off.',
+    ),
+  ALEXA_OAUTH_JWKS_URL: z
+    .url({ error: 'must be the https:// address of a JWKS' })
+    .optional()
+    .describe(
+      'Account linking with your identity provider: its JWKS address; access tokens Alexa forwards are verified against it.',
+    ),
+  ALEXA_OAUTH_ISSUER: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The `iss` access tokens must carry (required with `ALEXA_OAUTH_JWKS_URL`).'),
+  ALEXA_OAUTH_AUDIENCE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The `aud` access tokens must carry (required with `ALEXA_OAUTH_JWKS_URL`).'),
+  ALEXA_OAUTH_CUSTOMER_CLAIM: z
+    .string()
+    .min(1)
+    .default('sub')
+    .describe('The access-token claim that names the customer.'),
+  ALEXA_OAUTH_CLAIM_MATCHES: z
+    .enum(['id', 'email'])
+    .default('id')
+    .describe('What that claim holds: the customer’s `id` here, or their `email`.'),
+  VOICE_CLOSING_SURVEY: flag
+    .default(false)
+    .describe(
+      'Ask one NPS question (0–10) when a customer ends a voice conversation, until pilots set it per cohort.',
+    ),
   SEED_DEMO_DATA: flag
     .default(true)
     .describe('Create the demo dataset on first start when the database is empty.'),
@@ -108,6 +150,9 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_URL: string; COOKIE_SECURE: boolean };
+
+/** Every setting as it is when the environment says nothing. */
+export const configDefaults = ConfigSchema.parse({});
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -139,6 +184,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : []),
     ...(config.LIVEKIT_URL && !config.LIVEKIT_API_SECRET
       ? ['LIVEKIT_API_SECRET="": is required with LIVEKIT_URL']
+      : []),
+    ...(config.ALEXA_OAUTH_JWKS_URL && !config.ALEXA_OAUTH_ISSUER
+      ? ['ALEXA_OAUTH_ISSUER="": is required with ALEXA_OAUTH_JWKS_URL']
+      : []),
+    ...(config.ALEXA_OAUTH_JWKS_URL && !config.ALEXA_OAUTH_AUDIENCE
+      ? ['ALEXA_OAUTH_AUDIENCE="": is required with ALEXA_OAUTH_JWKS_URL']
       : []),
   ];
   if (missing.length > 0) throw new ConfigError(missing);

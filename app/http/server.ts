@@ -1,6 +1,8 @@
 import express from 'express';
 import type {
+  AccountLinking,
   Appointment,
+  PaymentLinks,
   ConsultationDesk,
   BookingService,
   Clock,
@@ -16,6 +18,7 @@ import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
+import { registerServiceRoutes } from './service-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
 import type { Router } from 'express';
@@ -38,6 +41,12 @@ export interface HttpAppOptions {
   publicUrl: string;
   sessionTtlMs: number;
   secureCookie: boolean;
+  /** The voice channel: its `/alexa` router (null without a skill id) and the services it shares. */
+  voice: {
+    alexa: Router | null;
+    paymentLinks: PaymentLinks;
+    linking: AccountLinking;
+  };
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -80,14 +89,21 @@ export function createHttpApp(options: HttpAppOptions) {
   });
   registerAdvisorRoutes(api, { stores });
   registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
+  registerServiceRoutes(api, {
+    paymentLinks: options.voice.paymentLinks,
+    linking: options.voice.linking,
+    callbacks: stores.callbacks,
+    clock: options.clock,
+  });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  // LiveKit's webhooks need the raw body (its hash is signed): mounted before the JSON parser.
+  // LiveKit's webhooks and Alexa's requests are signed over the raw body: mounted before the JSON parser.
   if (options.video) app.use(options.video.webhooks);
+  if (options.voice.alexa) app.use(options.voice.alexa);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
   app.use(notFoundHandler);

@@ -18,18 +18,22 @@ export interface AlexaMessages {
   /** Said instead of a third "I didn't understand": the session ends rather than loop. */
   fallbackGiveUp: () => string;
   linkAccount: () => string;
+  /** For a customer the voice pilot does not serve (a pilot closed to its cohort). */
+  notInPilot: () => string;
+  /** "No" to an offer, or a yes/no with nothing offered. */
+  noOffer: () => string;
   apology: () => string;
 }
 
 const it: AlexaMessages = {
   welcome: () =>
     speak(
-      'Ciao! Posso dirti quanto devi pagare, il tuo ultimo pagamento o perché la bolletta è cambiata. Cosa vuoi sapere?',
+      'Ciao! Posso dirti quanto devi pagare e perché la bolletta è cambiata, mandarti il link per pagare, o prenotare una videoconsulenza. Cosa ti serve?',
     ),
   welcomeReprompt: () => speak('Puoi chiedere, per esempio: quanto devo pagare?'),
   help: () =>
     speak(
-      'Posso aiutarti con la tua bolletta e con le videoconsulenze. Prova a chiedere: quanto devo pagare, qual è il mio ultimo pagamento, o perché la bolletta è più alta.',
+      'Posso aiutarti con la tua bolletta e con le videoconsulenze. Prova a chiedere: quanto devo pagare, perché la bolletta è più alta, voglio pagare, prenota una videoconsulenza, o voglio parlare con un operatore.',
     ),
   helpReprompt: () => speak('Cosa vuoi sapere della tua bolletta?'),
   goodbye: () => speak('A presto!'),
@@ -42,20 +46,25 @@ const it: AlexaMessages = {
     speak('Scusa, continuo a non capire. Riprova quando vuoi chiedendo della tua bolletta. A presto!'),
   linkAccount: () =>
     speak(
-      "Per parlarti della tua bolletta devo prima sapere chi sei. Apri l'app Alexa e collega il tuo account: ti ho mandato una scheda con il collegamento.",
+      "Per parlarti della tua bolletta devo prima sapere chi sei. Apri l'app Alexa e collega il tuo account: ti ho mandato una scheda con il collegamento. Se invece hai ricevuto un codice, dimmi: il mio codice è, e poi il codice.",
     ),
+  notInPilot: () =>
+    speak(
+      "Questo assistente è in prova solo per alcuni clienti e non posso ancora aiutarti qui. Puoi chiamare il servizio clienti o usare l'area clienti.",
+    ),
+  noOffer: () => speak('Va bene. Cosa posso fare per te?'),
   apology: () => speak('Mi dispiace, qualcosa è andato storto. Riprova tra poco.'),
 };
 
 const en: AlexaMessages = {
   welcome: () =>
     speak(
-      'Hi! I can tell you what you owe, your last payment, or why your bill changed. What would you like to know?',
+      'Hi! I can tell you what you owe and why your bill changed, send you a link to pay, or book a video consultation. What do you need?',
     ),
   welcomeReprompt: () => speak('You can ask, for example: what do I owe?'),
   help: () =>
     speak(
-      'I can help with your bill and with video consultations. Try asking: what do I owe, what was my last payment, or why is my bill higher.',
+      'I can help with your bill and with video consultations. Try asking: what do I owe, why is my bill higher, I want to pay, book a video consultation, or let me talk to a person.',
     ),
   helpReprompt: () => speak('What would you like to know about your bill?'),
   goodbye: () => speak('Goodbye!'),
@@ -67,8 +76,13 @@ const en: AlexaMessages = {
   fallbackGiveUp: () => speak("Sorry, I still didn't get that. Ask me about your bill any time. Goodbye!"),
   linkAccount: () =>
     speak(
-      'To talk about your bill I first need to know who you are. Open the Alexa app and link your account: I sent a card there with the link.',
+      'To talk about your bill I first need to know who you are. Open the Alexa app and link your account: I sent a card there with the link. Or, if you received a code, say: my code is, and then the code.',
     ),
+  notInPilot: () =>
+    speak(
+      "This assistant is a trial for some customers only, and I can't help you here yet. You can call customer service or use your online account.",
+    ),
+  noOffer: () => speak('OK. What else can I do for you?'),
   apology: () => speak('Sorry, something went wrong. Please try again in a moment.'),
 };
 

@@ -1,38 +1,58 @@
 import { getIntentName, getRequestType, SkillBuilders, type ErrorHandler, type Skill } from 'ask-sdk-core';
-import type { BillIntentName } from '../fulfilment/bill-intents.ts';
+import type { ChannelAccess } from '../../core/index.ts';
+import { appointmentIntentNames } from '../fulfilment/appointment-intents.ts';
+import { billIntentNames } from '../fulfilment/bill-intents.ts';
 import type { IntentHandler } from '../fulfilment/conversation.ts';
+import type { LinkingReply, LinkingRequest } from '../fulfilment/linking-intent.ts';
+import { serviceIntentNames } from '../fulfilment/service-intents.ts';
 import type { createTurnLog } from '../fulfilment/turn-log.ts';
+import type { Identify } from './alexa-identity.ts';
 import { alexaMessages, localeOf } from './alexa-messages.ts';
-import { billIntentsByAlexaName, createBillHandlers, type Identify } from './handlers/bill-handlers.ts';
+import { alexaIntentName, customerTurn } from './alexa-turns.ts';
 import {
   builtinIntentNames,
   createBuiltinHandlers,
   resetFallbackCount,
 } from './handlers/builtin-handlers.ts';
+import { createLinkingHandler } from './handlers/linking-handler.ts';
 
-export type { Identify } from './handlers/bill-handlers.ts';
+/** Every fulfilment intent a linked customer can ask for. */
+export const customerIntentNames = [...billIntentNames, ...serviceIntentNames, ...appointmentIntentNames];
+export type CustomerIntentName = (typeof customerIntentNames)[number];
+
+/** Every intent name of the interaction models that this skill answers. */
+export const handledIntentNames: readonly string[] = [
+  ...customerIntentNames.map(alexaIntentName),
+  'LinkAccountIntent',
+  ...builtinIntentNames,
+];
 
 /** Options of {@link createAlexaSkill}. */
 export interface AlexaSkillOptions {
-  /** The platform-neutral bill answers (createBillIntents). */
-  intents: Record<BillIntentName, IntentHandler>;
-  /** Records every answered bill question as a turn of the customer's journey (createTurnLog). */
+  /** The platform-neutral answers (createBillIntents, createServiceIntents, createAppointmentIntents). */
+  intents: Record<CustomerIntentName, IntentHandler>;
+  /** Links an Alexa user with a one-time code (createLinkingIntent). */
+  link: (request: LinkingRequest) => Promise<LinkingReply>;
+  /** Records every answered turn in the customer's journey (createTurnLog). */
   turnLog: ReturnType<typeof createTurnLog>;
-  /** Maps the request's linked account to a customer; undefined for a user who has not linked. */
+  /** Maps the request's linked account to a customer (createAlexaIdentity). */
   identify: Identify;
+  /** Whether the voice pilot serves a customer, and asks them the closing question. */
+  access: ChannelAccess;
   /** Told of every failure the skill turned into a spoken apology, so that it can be logged. */
   onError: (error: unknown, at: { requestType: string; intent?: string }) => void;
 }
 
-/** Every intent name of the interaction models that this skill answers. */
-export const handledIntentNames: readonly string[] = [
-  ...Object.keys(billIntentsByAlexaName),
-  ...builtinIntentNames,
-];
-
 /** The custom skill: hand it a verified request envelope with `skill.invoke(envelope)`. */
 export function createAlexaSkill(options: AlexaSkillOptions): Skill {
-  const { onError } = options;
+  const { onError, turnLog } = options;
+  const guards = { identify: options.identify, access: options.access };
+  const turns = new Map(
+    customerIntentNames.map((intent) => {
+      const turn = customerTurn(intent, turnLog.wrap(intent, options.intents[intent]), guards);
+      return [turn.intentName, turn] as const;
+    }),
+  );
 
   // The customer hears an apology, never the error; the details go to onError only.
   const apologize: ErrorHandler = {
@@ -52,7 +72,11 @@ export function createAlexaSkill(options: AlexaSkillOptions): Skill {
   };
 
   return SkillBuilders.custom()
-    .addRequestHandlers(...createBillHandlers(options), ...createBuiltinHandlers())
+    .addRequestHandlers(
+      ...turns.values(),
+      createLinkingHandler({ link: options.link, turnLog }),
+      ...createBuiltinHandlers({ guards, turns, turnLog }),
+    )
     .addRequestInterceptors(resetFallbackCount)
     .addErrorHandlers(apologize)
     .create();

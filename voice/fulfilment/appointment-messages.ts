@@ -46,6 +46,8 @@ const times = (locale: Locale, free: Date[]) =>
     'or',
   );
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const topicNames: Record<Locale, Record<string, string>> = {
   'it-IT': {
     billing: 'bollette',
@@ -77,13 +79,13 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
     `A che ora, ${sayOn(locale, day, today)}? Per esempio alle ${times(locale, free)}.`,
   noSlotsOn: ({ day, today, next }) => {
     const first = next[0] as When;
-    return `${sayOn(locale, day, today)} non ci sono orari liberi. Il primo giorno libero è ${sayOn(locale, first.day, today)}, alle ${times(
+    return `${capitalized(sayOn(locale, day, today))} non ci sono orari liberi. Il primo giorno libero è ${sayOn(locale, first.day, today)}, alle ${times(
       locale,
       next.map((w) => w.at),
     )}. Che ora preferisci?`;
   },
   taken: ({ when, today, free }) =>
-    `${at(locale, when, today)} i consulenti non sono liberi. Gli orari più vicini sono alle ${times(locale, free)}. Quale preferisci?`,
+    `${capitalized(at(locale, when, today))} i consulenti non sono liberi. Gli orari più vicini sono alle ${times(locale, free)}. Quale preferisci?`,
   nothingNear: () => 'Non ci sono orari liberi in quei giorni. Prova un altro giorno: quale?',
   confirmBook: ({ topic, when, today }) =>
     `Prenoto una videoconsulenza su ${topic}, ${at(locale, when, today)}. Va bene?`,

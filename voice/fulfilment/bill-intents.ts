@@ -8,7 +8,8 @@ import {
   type Locale,
 } from '../../core/index.ts';
 import { billMessages, sayLine, type BillMessages } from './messages.ts';
-import { answering, reply, type IntentHandler } from './conversation.ts';
+import { answering, reply, type IntentHandler, type NextStep } from './conversation.ts';
+import { serviceMessages } from './service-messages.ts';
 
 export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const;
 export type BillIntentName = (typeof billIntentNames)[number];
@@ -31,7 +32,7 @@ type Answer = (
   say: BillMessages,
   today: string,
   locale: Locale,
-) => { title: string; text: string };
+) => { title: string; text: string; next?: NextStep };
 
 export function createBillIntents(options: BillIntentsOptions): Record<BillIntentName, IntentHandler> {
   const { context, clock, onError } = options;
@@ -45,25 +46,28 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
         (error) => onError?.(error, { intent, customerId }),
         async () => {
           const view = await context.get(customerId);
-          const { title, text } = answer(view, say, calendarDate(clock.now()), locale);
-          return reply(title, text, 'resolved', reasons[intent]);
+          const { title, text, next } = answer(view, say, calendarDate(clock.now()), locale);
+          return reply(title, text, 'resolved', reasons[intent], next);
         },
       );
     };
 
   return {
-    WhatDoIOwe: handler('WhatDoIOwe', ({ balance }, say, today) => ({
-      title: say.owedTitle(),
-      text:
-        balance.owedCents <= 0
-          ? say.nothingOwed()
-          : say.owed({
-              owedCents: balance.owedCents,
-              overdueCents: balance.overdueCents,
-              nextDue: balance.nextDue,
-              today,
-            }),
-    })),
+    WhatDoIOwe: handler('WhatDoIOwe', ({ balance }, say, today, locale) => {
+      if (balance.owedCents <= 0) return { title: say.owedTitle(), text: say.nothingOwed() };
+      const owed = say.owed({
+        owedCents: balance.owedCents,
+        overdueCents: balance.overdueCents,
+        nextDue: balance.nextDue,
+        today,
+      });
+      // Paying is the likely next step: offered here, sent on "yes".
+      return {
+        title: say.owedTitle(),
+        text: `${owed} ${serviceMessages[locale].offerPaymentLink()}`,
+        next: { kind: 'offer', intent: 'PayBill' },
+      };
+    }),
 
     LastPayment: handler('LastPayment', ({ recentPayments }, say, today) => {
       const last = recentPayments[0];

@@ -1,14 +1,18 @@
+import { getRequestType, type RequestHandler, type RequestInterceptor } from 'ask-sdk-core';
+import type { IntentRequest } from 'ask-sdk-model';
+import { reply } from '../../fulfilment/conversation.ts';
+import { serviceMessages } from '../../fulfilment/service-messages.ts';
+import type { createTurnLog } from '../../fulfilment/turn-log.ts';
+import { localeOf } from '../alexa-messages.ts';
 import {
-  getIntentName,
-  getRequestType,
-  type HandlerInput,
-  type RequestHandler,
-  type RequestInterceptor,
-} from 'ask-sdk-core';
-import { alexaMessages, localeOf, type AlexaMessages } from '../alexa-messages.ts';
-
-/** Session attribute counting fallbacks in a row; any other request resets it. */
-export const fallbackCountAttribute = 'consecutiveFallbacks';
+  isIntent,
+  respond,
+  say,
+  sessionState,
+  updateSession,
+  type CustomerGuards,
+  type CustomerTurn,
+} from '../alexa-turns.ts';
 
 /** After this many fallbacks in a row the skill says goodbye instead of reprompting again. */
 export const maxConsecutiveFallbacks = 2;
@@ -17,70 +21,117 @@ export const builtinIntentNames = [
   'AMAZON.HelpIntent',
   'AMAZON.StopIntent',
   'AMAZON.CancelIntent',
+  'AMAZON.NavigateHomeIntent',
   'AMAZON.FallbackIntent',
+  'AMAZON.YesIntent',
+  'AMAZON.NoIntent',
 ] as const;
-
-const say = (input: HandlerInput): AlexaMessages =>
-  alexaMessages[localeOf(input.requestEnvelope.request.locale)];
-
-const isIntent = (input: HandlerInput, ...names: string[]) =>
-  getRequestType(input.requestEnvelope) === 'IntentRequest' &&
-  names.includes(getIntentName(input.requestEnvelope));
-
-const launch: RequestHandler = {
-  canHandle: (input) => getRequestType(input.requestEnvelope) === 'LaunchRequest',
-  handle: (input) =>
-    input.responseBuilder.speak(say(input).welcome()).reprompt(say(input).welcomeReprompt()).getResponse(),
-};
-
-const help: RequestHandler = {
-  canHandle: (input) => isIntent(input, 'AMAZON.HelpIntent'),
-  handle: (input) =>
-    input.responseBuilder.speak(say(input).help()).reprompt(say(input).helpReprompt()).getResponse(),
-};
-
-const stop: RequestHandler = {
-  canHandle: (input) => isIntent(input, 'AMAZON.StopIntent', 'AMAZON.CancelIntent'),
-  handle: (input) =>
-    input.responseBuilder.speak(say(input).goodbye()).withShouldEndSession(true).getResponse(),
-};
-
-const fallback: RequestHandler = {
-  canHandle: (input) => isIntent(input, 'AMAZON.FallbackIntent'),
-  handle: (input) => {
-    const attributes = input.attributesManager.getSessionAttributes();
-    const count = Number(attributes[fallbackCountAttribute] ?? 0) + 1;
-    input.attributesManager.setSessionAttributes({ ...attributes, [fallbackCountAttribute]: count });
-    if (count >= maxConsecutiveFallbacks) {
-      return input.responseBuilder
-        .speak(say(input).fallbackGiveUp())
-        .withShouldEndSession(true)
-        .getResponse();
-    }
-    return input.responseBuilder
-      .speak(say(input).fallback())
-      .reprompt(say(input).fallbackReprompt())
-      .getResponse();
-  },
-};
-
-// Alexa allows no speech in reply to SessionEndedRequest; an empty response acknowledges it.
-const sessionEnded: RequestHandler = {
-  canHandle: (input) => getRequestType(input.requestEnvelope) === 'SessionEndedRequest',
-  handle: (input) => input.responseBuilder.getResponse(),
-};
 
 /** Only fallbacks *in a row* count: an understood request in between starts the count again. */
 export const resetFallbackCount: RequestInterceptor = {
   process: (input) => {
     if (!input.requestEnvelope.session || isIntent(input, 'AMAZON.FallbackIntent')) return;
-    const attributes = input.attributesManager.getSessionAttributes();
-    if (attributes[fallbackCountAttribute] === undefined) return;
-    const { [fallbackCountAttribute]: _dropped, ...rest } = attributes;
-    input.attributesManager.setSessionAttributes(rest);
+    if (sessionState(input).consecutiveFallbacks !== undefined) {
+      updateSession(input, { consecutiveFallbacks: undefined });
+    }
   },
 };
 
-export function createBuiltinHandlers(): RequestHandler[] {
-  return [launch, help, stop, fallback, sessionEnded];
+export function createBuiltinHandlers(options: {
+  guards: CustomerGuards;
+  /** The customer turns, by Alexa intent name: "yes" to an offer runs one. */
+  turns: ReadonlyMap<string, CustomerTurn>;
+  turnLog: ReturnType<typeof createTurnLog>;
+}): RequestHandler[] {
+  const { guards, turns, turnLog } = options;
+
+  const launch: RequestHandler = {
+    canHandle: (input) => getRequestType(input.requestEnvelope) === 'LaunchRequest',
+    handle: (input) =>
+      input.responseBuilder.speak(say(input).welcome()).reprompt(say(input).welcomeReprompt()).getResponse(),
+  };
+
+  const help: RequestHandler = {
+    canHandle: (input) => isIntent(input, 'AMAZON.HelpIntent'),
+    handle: (input) =>
+      input.responseBuilder.speak(say(input).help()).reprompt(say(input).helpReprompt()).getResponse(),
+  };
+
+  // Leaving: a customer who was served may be asked the pilot's one closing question, once.
+  const stop: RequestHandler = {
+    canHandle: (input) =>
+      isIntent(input, 'AMAZON.StopIntent', 'AMAZON.CancelIntent', 'AMAZON.NavigateHomeIntent'),
+    handle: async (input) => {
+      const state = sessionState(input);
+      if (!state.surveyAsked && (state.history ?? []).length > 0) {
+        const who = await guards.identify(input.requestEnvelope);
+        if (who && (await guards.access.permit(who.customerId, 'voice_assistant')).closingSurvey) {
+          updateSession(input, { surveyAsked: true, offer: undefined });
+          const text = serviceMessages[localeOf(input.requestEnvelope.request.locale)];
+          const question = reply(text.surveyTitle(), text.surveyQuestion(), 'continued', 'survey', {
+            kind: 'elicit',
+            slot: 'score',
+            slots: {},
+          });
+          return respond(input, question, 'SatisfactionIntent');
+        }
+      }
+      return input.responseBuilder.speak(say(input).goodbye()).withShouldEndSession(true).getResponse();
+    },
+  };
+
+  const fallback: RequestHandler = {
+    canHandle: (input) => isIntent(input, 'AMAZON.FallbackIntent'),
+    handle: (input) => {
+      const count = (sessionState(input).consecutiveFallbacks ?? 0) + 1;
+      updateSession(input, { consecutiveFallbacks: count });
+      if (count >= maxConsecutiveFallbacks) {
+        return input.responseBuilder
+          .speak(say(input).fallbackGiveUp())
+          .withShouldEndSession(true)
+          .getResponse();
+      }
+      return input.responseBuilder
+        .speak(say(input).fallback())
+        .reprompt(say(input).fallbackReprompt())
+        .getResponse();
+    },
+  };
+
+  // "Yes" runs what was offered ("shall I send you the link to pay?"); "no", or a yes to nothing, moves on.
+  const yesNo: RequestHandler = {
+    canHandle: (input) => isIntent(input, 'AMAZON.YesIntent', 'AMAZON.NoIntent'),
+    handle: (input) => {
+      const offered = sessionState(input).offer;
+      const turn = offered ? turns.get(offered) : undefined;
+      if (turn && isIntent(input, 'AMAZON.YesIntent')) return turn.run(input, { fresh: true });
+      updateSession(input, { offer: undefined });
+      return input.responseBuilder
+        .speak(say(input).noOffer())
+        .reprompt(say(input).helpReprompt())
+        .getResponse();
+    },
+  };
+
+  // A conversation left in the middle of a question is logged as abandoned, so that it is not
+  // counted as contained. Alexa allows no speech here: an empty response acknowledges it.
+  const sessionEnded: RequestHandler = {
+    canHandle: (input) => getRequestType(input.requestEnvelope) === 'SessionEndedRequest',
+    handle: async (input) => {
+      const last = sessionState(input).history?.at(-1);
+      if (last?.outcome === 'continued') {
+        const who = await guards.identify(input.requestEnvelope);
+        if (who) {
+          const abandoned = turnLog.wrap(last.intent, async () => reply('', '', 'abandoned', last.reason));
+          await abandoned({
+            customerId: who.customerId,
+            locale: localeOf((input.requestEnvelope.request as IntentRequest).locale),
+          });
+        }
+      }
+      return input.responseBuilder.getResponse();
+    },
+  };
+
+  return [launch, help, stop, fallback, yesNo, sessionEnded];
 }

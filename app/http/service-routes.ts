@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { AccountLinking, CallbackQueue, Clock, PaymentLinks } from '../../core/index.ts';
+import type { createApi } from './api.ts';
+import { BalanceSchema } from './api-schemas.ts';
+import { ById, ByToken } from './lookups.ts';
+
+const PaymentPageSchema = z
+  .object({
+    firstName: z.string(),
+    locale: z.string(),
+    balance: BalanceSchema,
+    bills: z.array(
+      z.object({
+        number: z.string(),
+        amountCents: z.number().int(),
+        paidCents: z.number().int(),
+        dueOn: z.iso.date(),
+        status: z.string(),
+      }),
+    ),
+  })
+  .meta({ id: 'PaymentPage', description: 'What the holder of a payment link owes.' });
+
+const CallbackSchema = z
+  .object({
+    id: z.uuid(),
+    customerId: z.uuid(),
+    interactionId: z.uuid().nullable(),
+    channel: z.string(),
+    reason: z.string(),
+    summary: z.string(),
+    context: z.record(z.string(), z.unknown()),
+    status: z.enum(['open', 'done']),
+    createdAt: z.iso.datetime({ offset: true }),
+    doneAt: z.iso.datetime({ offset: true }).nullable(),
+    doneBy: z.uuid().nullable(),
+  })
+  .meta({ id: 'CallbackRequest', description: 'A customer waiting for the call centre to call back.' });
+
+/** Services every channel shares: payment links, account-linking codes and the callback queue. */
+export function registerServiceRoutes(
+  api: ReturnType<typeof createApi>,
+  deps: { paymentLinks: PaymentLinks; linking: AccountLinking; callbacks: CallbackQueue; clock: Clock },
+): void {
+  const { paymentLinks, linking, callbacks, clock } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/api/links/pay/:token',
+    summary: 'Open a payment link: what is owed; the opening joins the journey of the contact that sent it',
+    tag: 'customer links',
+    permission: 'public',
+    params: ByToken,
+    response: PaymentPageSchema,
+    handler: ({ params }) => paymentLinks.open(params.token),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/customers/:id/voice-link-code',
+    summary: 'Send the customer a one-time code that links their voice assistant (valid 10 minutes)',
+    tag: 'customers',
+    permission: 'customers:write',
+    params: ById,
+    response: z.object({ medium: z.enum(['email', 'sms']), expiresAt: z.iso.datetime({ offset: true }) }),
+    status: 201,
+    handler: ({ params }) => linking.issueCode(params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/callbacks',
+    summary: 'Customers waiting to be called back, longest wait first',
+    tag: 'callbacks',
+    permission: 'customers:read',
+    query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    response: z.array(CallbackSchema),
+    handler: ({ query }) => callbacks.open({ limit: query.limit }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/callbacks/:id/done',
+    summary: 'Mark a callback as made',
+    tag: 'callbacks',
+    permission: 'customers:write',
+    params: ById,
+    response: CallbackSchema,
+    handler: ({ params, staff }) => callbacks.complete(params.id, (staff as { id: string }).id, clock.now()),
+  });
+}

@@ -1,0 +1,47 @@
+import { getUserId, type RequestHandler } from 'ask-sdk-core';
+import type { IntentRequest } from 'ask-sdk-model';
+import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-intent.ts';
+import type { createTurnLog } from '../../fulfilment/turn-log.ts';
+import { ALEXA_PLATFORM } from '../alexa-identity.ts';
+import { localeOf } from '../alexa-messages.ts';
+import { isIntent, respond, sessionState, slotValues, updateSession } from '../alexa-turns.ts';
+
+/**
+ * LinkAccountIntent: the Alexa user says the one-time code the customer received. Open to users
+ * who are not linked (that is its point); once the code links them, the turn joins the
+ * customer's journey like any other.
+ */
+export function createLinkingHandler(options: {
+  link: (request: LinkingRequest) => Promise<LinkingReply>;
+  turnLog: ReturnType<typeof createTurnLog>;
+}): RequestHandler {
+  return {
+    canHandle: (input) => isIntent(input, 'LinkAccountIntent'),
+    handle: async (input) => {
+      const locale = localeOf(input.requestEnvelope.request.locale);
+      const result = await options.link({
+        platform: ALEXA_PLATFORM,
+        platformUserId: getUserId(input.requestEnvelope),
+        locale,
+        code: slotValues((input.requestEnvelope.request as IntentRequest).intent).code,
+      });
+      if (result.customerId) {
+        const logged = await options.turnLog.wrap(
+          'LinkAccount',
+          async () => result,
+        )({
+          customerId: result.customerId,
+          locale,
+        });
+        const history = sessionState(input).history ?? [];
+        updateSession(input, {
+          history: [
+            ...history,
+            { turnId: logged.turnId, intent: 'LinkAccount', reason: logged.reason, outcome: logged.outcome },
+          ],
+        });
+      }
+      return respond(input, result, 'LinkAccountIntent');
+    },
+  };
+}
