@@ -1,4 +1,6 @@
-import { createSign, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import type { RequestEnvelope } from 'ask-sdk-model';
+import { alexaEnvelope, alexaSlot, type AlexaRequestSpec } from '../../voice/alexa/chat/alexa-envelope.ts';
 import { createRequire } from 'node:module';
 
 // node-forge ships no types and @types/node-forge is not a dependency: type the few calls used here.
@@ -93,59 +95,71 @@ export function signBody(body: string, privateKey: string): string {
 export type AlexaRequestBody =
   | { type: 'LaunchRequest' }
   | { type: 'SessionEndedRequest'; reason?: 'USER_INITIATED' | 'ERROR' | 'EXCEEDED_MAX_REPROMPTS' }
-  | { type: 'IntentRequest'; intent: string };
+  | {
+      type: 'IntentRequest';
+      intent: string;
+      /** Slot values as Alexa sends them for built-in types (`2026-11-30`, `15:00`, `42`). */
+      slots?: Record<string, string | undefined>;
+      /** Custom slot values that resolved, by slot: the value's id. */
+      resolved?: Record<string, string>;
+      confirmationStatus?: 'NONE' | 'CONFIRMED' | 'DENIED';
+      dialogState?: 'STARTED' | 'IN_PROGRESS' | 'COMPLETED';
+    };
 
 /**
- * A request envelope as Alexa sends it to a custom skill's HTTPS endpoint: the session (with the
- * attributes the skill returned last turn), the System context with the linked account's access
- * token when there is one, and the request itself, timestamped now so that it passes verification.
+ * A request envelope as Alexa sends it to a custom skill's HTTPS endpoint (built by the same
+ * builder the typed chat uses), for the test skill unless `applicationId` says otherwise.
  */
 export function alexaRequestEnvelope(options: {
   request: AlexaRequestBody;
   locale: string;
+  userId?: string;
   accessToken?: string;
   sessionId?: string;
   attributes?: Record<string, unknown>;
   applicationId?: string;
   /** When the request says it was sent; now by default, so that it passes verification. */
   timestamp?: Date;
-}): Record<string, unknown> {
-  const applicationId = options.applicationId ?? testSkillId;
-  const user = {
-    userId: 'amzn1.ask.account.TESTUSER',
-    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
-  };
+}): RequestEnvelope {
   const { request } = options;
-  return {
-    version: '1.0',
-    session: {
-      new: options.sessionId === undefined,
-      sessionId: options.sessionId ?? `amzn1.echo-api.session.${randomUUID()}`,
-      application: { applicationId },
-      user,
-      attributes: options.attributes ?? {},
-    },
-    context: {
-      System: {
-        application: { applicationId },
-        user,
-        device: { deviceId: 'amzn1.ask.device.TEST', supportedInterfaces: {} },
-        apiEndpoint: 'https://api.eu.amazonalexa.com',
-        apiAccessToken: 'test-token',
-      },
-    },
-    request: {
-      type: request.type,
-      requestId: `amzn1.echo-api.request.${randomUUID()}`,
-      timestamp: (options.timestamp ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      locale: options.locale,
-      ...(request.type === 'IntentRequest'
-        ? {
-            dialogState: 'COMPLETED',
-            intent: { name: request.intent, confirmationStatus: 'NONE', slots: {} },
-          }
-        : {}),
-      ...(request.type === 'SessionEndedRequest' ? { reason: request.reason ?? 'USER_INITIATED' } : {}),
-    },
-  };
+  const skillId = options.applicationId ?? testSkillId;
+  const spec: AlexaRequestSpec =
+    request.type === 'IntentRequest'
+      ? {
+          type: 'IntentRequest',
+          intent: {
+            name: request.intent,
+            confirmationStatus: request.confirmationStatus ?? 'NONE',
+            slots: Object.fromEntries(
+              [...new Set([...Object.keys(request.slots ?? {}), ...Object.keys(request.resolved ?? {})])].map(
+                (name) => {
+                  const id = request.resolved?.[name];
+                  const value = request.slots?.[name] ?? id;
+                  return [
+                    name,
+                    alexaSlot({
+                      name,
+                      ...(value !== undefined ? { value } : {}),
+                      ...(id
+                        ? { resolution: { skillId, slotType: 'CONSULTATION_TOPIC', match: { id, name: id } } }
+                        : {}),
+                    }),
+                  ];
+                },
+              ),
+            ),
+          },
+          dialogState: request.dialogState ?? 'COMPLETED',
+        }
+      : request;
+  return alexaEnvelope({
+    request: spec,
+    locale: options.locale,
+    skillId,
+    userId: options.userId ?? 'amzn1.ask.account.TESTUSER',
+    ...(options.accessToken ? { accessToken: options.accessToken } : {}),
+    ...(options.sessionId ? { sessionId: options.sessionId } : {}),
+    ...(options.attributes ? { attributes: options.attributes } : {}),
+    ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+  });
 }

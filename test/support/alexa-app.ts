@@ -1,0 +1,93 @@
+import request from 'supertest';
+import { pino } from 'pino';
+import type { Logger } from '../../app/logger.ts';
+import type { ResponseEnvelope } from 'ask-sdk-model';
+import { composeApp } from '../../app/compose.ts';
+import type { Config } from '../../app/config.ts';
+import type { ChannelAccess, Customer, StorageHandle } from '../../core/index.ts';
+import {
+  alexaRequestEnvelope,
+  signBody,
+  testCertificateChain,
+  testCertUrl,
+  testSkillId,
+} from './alexa-requests.ts';
+
+/** What a test reads from a skill response. */
+export interface AlexaAnswer {
+  sessionAttributes?: Record<string, unknown>;
+  response: ResponseEnvelope['response'] & {
+    outputSpeech?: { type: string; ssml: string };
+    reprompt?: { outputSpeech: { ssml: string } };
+    card?: { type: string; title?: string; content?: string };
+    directives?: {
+      type: string;
+      slotToElicit?: string;
+      updatedIntent?: { name: string; slots?: Record<string, { name: string; value?: string }> };
+    }[];
+  };
+}
+
+/**
+ * The whole app, composed as `npm start` composes it, with the Alexa skill at `/alexa` for the
+ * test skill id and a test certificate chain pinned for the test certificate URL. Requests are
+ * signed with that chain's key, so verification runs for real.
+ */
+export async function startAlexaApp(options: {
+  storage: StorageHandle;
+  clock: { now: () => Date };
+  config?: Partial<Config>;
+  voiceAccess?: ChannelAccess;
+  logger?: Logger;
+}) {
+  const { chain, signingKeys } = testCertificateChain();
+  const composed = await composeApp({
+    storage: options.storage,
+    config: {
+      PUBLIC_URL: 'http://localhost:3000',
+      SESSION_TTL_HOURS: 1000,
+      COOKIE_SECURE: false,
+      ALEXA_SKILL_ID: testSkillId,
+      ...options.config,
+    },
+    logger: options.logger ?? pino({ level: 'silent' }),
+    clock: options.clock,
+    alexaCertificates: new Map([[testCertUrl, chain]]),
+    ...(options.voiceAccess ? { voiceAccess: options.voiceAccess } : {}),
+  });
+
+  /** POSTs one signed request envelope to /alexa; the envelope's timestamp is the real now, as Alexa's is. */
+  async function ask(envelope: Parameters<typeof alexaRequestEnvelope>[0]): Promise<AlexaAnswer> {
+    const body = JSON.stringify(alexaRequestEnvelope(envelope));
+    const res = await request(composed.app)
+      .post('/alexa')
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .set('SignatureCertChainUrl', testCertUrl)
+      .set('Signature-256', signBody(body, signingKeys.privateKey))
+      .send(body);
+    if (res.status !== 200) throw new Error(`/alexa answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as AlexaAnswer;
+  }
+
+  /**
+   * Links an Alexa user to a customer the way a customer does it: a linking code sent to them
+   * (read back from the outbox), said to the skill as LinkAccountIntent.
+   */
+  async function link(customer: Customer, userId: string): Promise<void> {
+    await composed.voice.linking.issueCode(customer.id);
+    const [message] = (await composed.stores.outbox.recent({ limit: 5, customerId: customer.id })).filter(
+      (m) => m.kind === 'link_code',
+    );
+    const code = /\d{6}/.exec(message?.body ?? '')?.[0];
+    if (!code) throw new Error('no linking code was sent');
+    const answer = await ask({
+      request: { type: 'IntentRequest', intent: 'LinkAccountIntent', slots: { code } },
+      locale: customer.locale,
+      userId,
+    });
+    if (!JSON.stringify(answer).match(/collegato|linked/))
+      throw new Error(`linking failed: ${JSON.stringify(answer)}`);
+  }
+
+  return { composed, ask, link };
+}
