@@ -13,6 +13,7 @@ const customIntents = [
   'WhatDoIOweIntent',
   'LastPaymentIntent',
   'WhyHigherIntent',
+  'BillDetailIntent',
   'PayBillIntent',
   'BookConsultationIntent',
   'NextAppointmentIntent',
