@@ -156,7 +156,6 @@ export async function composeApp(options: {
   });
   const voice = composeVoice({
     stores,
-    context,
     booking,
     desk,
     links,

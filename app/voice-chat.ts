@@ -30,14 +30,15 @@ export async function runVoiceChat(options: {
     userId: options.userId,
     today: () => calendarDate(clock.now()),
   });
-  const show = (turn: AlexaTurn | undefined) => {
+  const show = (turn: AlexaTurn | undefined, closing = false) => {
     if (!turn) return;
     if (turn.speech) write(`Alexa: ${turn.speech}`);
     // A card that repeats the speech adds nothing on a terminal.
     if (turn.card?.text && turn.card.text !== turn.speech)
       write(`  [card] ${turn.card.title}: ${turn.card.text}`);
     else if (turn.card?.type === 'LinkAccount') write('  [card] link your account in the Alexa app');
-    if (turn.ended) write('  (the session ended; the next line opens the skill again)');
+    // Leaving at the end of the input opens nothing again.
+    if (turn.ended && !closing) write('  (the session ended; the next line opens the skill again)');
   };
   show(await conversation.launch());
   for await (const raw of options.lines) {
@@ -45,5 +46,5 @@ export async function runVoiceChat(options: {
     if (line === '') continue;
     show(await conversation.say(line));
   }
-  show(await conversation.end());
+  show(await conversation.end(), true);
 }

@@ -8,7 +8,6 @@ import {
   type ChannelAccess,
   type Clock,
   type ConsultationDesk,
-  type CustomerContext,
   type SignedLinks,
   type Stores,
 } from '../core/index.ts';
@@ -42,7 +41,6 @@ export type VoiceConfig = Pick<
  */
 export function composeVoice(options: {
   stores: Stores;
-  context: CustomerContext;
   booking: BookingService;
   desk: ConsultationDesk;
   links: SignedLinks;
@@ -78,7 +76,7 @@ export function composeVoice(options: {
   const onError = (error: unknown, at?: object) =>
     logger.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
   const intents = {
-    ...createBillIntents({ context: options.context, clock, onError }),
+    ...createBillIntents({ billing: stores.billing, clock, onError }),
     ...createServiceIntents({
       billing: stores.billing,
       customers: stores.customers,

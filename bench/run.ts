@@ -1,6 +1,6 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
-//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark; BENCH_ONLY=seed,context,booking,video
+//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark; BENCH_ONLY=seed,context,booking,video,alexa
 //   runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { contextLatency } from './context-latency.ts';
 import { bookingFigures } from './booking.ts';
 import { videoFigures } from './video.ts';
+import { alexaFigures } from './alexa.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
@@ -63,6 +64,9 @@ try {
   }
   for (const kind of wanted('video') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
+  }
+  for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
+    for (const line of await alexaFigures({ kind, serverUrl, rate: 200, seconds: 20 })) say(line);
   }
 } finally {
   stopServer();

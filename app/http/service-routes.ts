@@ -52,7 +52,11 @@ export function registerServiceRoutes(
     permission: 'public',
     params: ByToken,
     response: PaymentPageSchema,
-    handler: ({ params }) => paymentLinks.open(params.token),
+    // Anyone holding the link sees this: what is owed, and nothing of the records behind it.
+    handler: async ({ params }) => {
+      const { firstName, locale, balance, bills } = await paymentLinks.open(params.token);
+      return { firstName, locale, balance, bills };
+    },
   });
 
   api.route({

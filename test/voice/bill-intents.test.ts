@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createCustomerContext,
   createPostgresStores,
   type Bill,
-  type CustomerContext,
+  type Billing,
   type Locale,
   type StorageHandle,
   type Stores,
@@ -15,12 +14,10 @@ import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-let context: CustomerContext;
 
 beforeAll(async () => {
   storage = await openTestDatabase();
   stores = createPostgresStores(storage.db, { clock: fixedClock });
-  context = createCustomerContext({ ...stores, clock: fixedClock });
 });
 
 afterAll(async () => {
@@ -73,8 +70,8 @@ async function customerWithBills(
   return { customer, bills: issued };
 }
 
-describe('bill intents on the shared customer context', () => {
-  const intents = () => createBillIntents({ context, clock: fixedClock });
+describe('bill intents on the billing records', () => {
+  const intents = () => createBillIntents({ billing: stores.billing, clock: fixedClock });
 
   for (const locale of ['it-IT', 'en-US'] as const) {
     it(`tells the gas customer in ${locale} what they owe and by when, in the locale's money and dates`, async () => {
@@ -230,15 +227,12 @@ describe('bill intents on the shared customer context', () => {
     expect(why.speech).toContain('no bill for me to compare');
   });
 
-  it('apologises with outcome failed, and reports the error, when the customer context fails', async () => {
-    const failing: CustomerContext = {
-      get: async () => {
-        throw new Error('connection terminated unexpectedly');
-      },
-    };
+  it('apologises with outcome failed, and reports the error, when the billing records fail', async () => {
+    const down = () => Promise.reject(new Error('connection terminated unexpectedly'));
+    const failing: Billing = { ...stores.billing, openBills: down, payments: down };
     const errors: unknown[] = [];
     const handlers = createBillIntents({
-      context: failing,
+      billing: failing,
       clock: fixedClock,
       onError: (e) => errors.push(e),
     });
@@ -251,15 +245,5 @@ describe('bill intents on the shared customer context', () => {
       }
     }
     expect(errors).toHaveLength(6);
-  });
-
-  it('apologises rather than answering for a customer the context does not know', async () => {
-    const reply = await intents().WhatDoIOwe({
-      customerId: '00000000-0000-4000-8000-000000000000',
-      locale: 'it-IT',
-      turnId: randomUUID(),
-    });
-    expect(reply.outcome).toBe('failed');
-    expect(reply.speech).toContain('Mi dispiace');
   });
 });

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createCustomerContext,
   createPostgresStores,
   type InteractionLog,
   type StorageHandle,
@@ -37,7 +36,7 @@ describe('voice turns in the journey', () => {
       startedAt: '2026-03-09T09:00:00+01:00',
       outcome: 'resolved',
     });
-    const intents = createBillIntents({ context: createCustomerContext({ ...stores, clock }), clock });
+    const intents = createBillIntents({ billing: stores.billing, clock });
     const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
     const reply = await log.wrap(
       'WhyHigher',
@@ -63,7 +62,7 @@ describe('voice turns in the journey', () => {
       record: () => Promise.reject(new Error('log down')),
     };
     const errors: unknown[] = [];
-    const intents = createBillIntents({ context: createCustomerContext({ ...stores, clock }), clock });
+    const intents = createBillIntents({ billing: stores.billing, clock });
     const log = createTurnLog({
       interactions: broken,
       clock,

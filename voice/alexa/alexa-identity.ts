@@ -51,8 +51,22 @@ export function createAlexaIdentity(options: {
     if (provider.matches === 'id') {
       return /^[0-9a-f-]{36}$/i.test(named) ? (await customers.get(named))?.id : undefined;
     }
-    const { customers: found } = await customers.search({ query: named, limit: 5, offset: 0 });
-    return found.find((c) => c.email?.toLowerCase() === named.toLowerCase())?.id;
+    return byEmail(named);
+  }
+
+  // The search matches substrings, so every page is read for exact matches; an address that two
+  // customers share (a family's) names neither, rather than whichever sorts first.
+  async function byEmail(address: string): Promise<string | undefined> {
+    const wanted = address.toLowerCase();
+    const exact = new Set<string>();
+    const pageSize = 100;
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await customers.search({ query: address, limit: pageSize, offset });
+      for (const c of page.customers) if (c.email?.toLowerCase() === wanted) exact.add(c.id);
+      if (exact.size > 1) return undefined;
+      if (page.customers.length < pageSize || offset + pageSize >= page.total) break;
+    }
+    return [...exact][0];
   }
 
   return async (envelope) => {

@@ -65,6 +65,10 @@ export function createAppointmentIntents(options: {
   const upcoming = async (customerId: string) =>
     (await advisors.upcomingAppointments(customerId, clock.now())).filter((a) => a.status === 'booked');
 
+  /** Where the desk sent its notice, so that no customer is told of a message that never went. */
+  const mediumOf = async (customerId: string) =>
+    (await messageAddress(customers, customerId))?.medium ?? null;
+
   const freeBetween = (topic: string, locale: Locale, from: Date, to: Date) =>
     booking.slots({ topic, locale, from, to });
 
@@ -100,6 +104,17 @@ export function createAppointmentIntents(options: {
       DateTime.fromISO(day, { zone: REFERENCE_ZONE }).toJSDate(),
       REFERENCE_ZONE,
     );
+    const horizonDays = booking.rules.horizonDays;
+    const horizonEnd = new Date(clock.now().getTime() + horizonDays * 86_400_000);
+    if (from >= horizonEnd)
+      return {
+        kind: 'ask',
+        reply: ask(say, say.beyondHorizon({ days: horizonDays }), 'date', {
+          ...slots,
+          date: undefined,
+          time: undefined,
+        }),
+      };
     const free = await freeBetween(topic, locale, from, until);
     const offerTimes = (times: Slot[], text: (free: Date[]) => string) =>
       ask(say, text(times.slice(0, OFFERED).map((s) => s.startsAt)), 'time', {
@@ -109,12 +124,8 @@ export function createAppointmentIntents(options: {
       });
 
     if (free.length === 0) {
-      const later = await freeBetween(
-        topic,
-        locale,
-        until,
-        new Date(clock.now().getTime() + booking.rules.horizonDays * 86_400_000),
-      );
+      // The horizon's last day has no day after it to look in.
+      const later = until < horizonEnd ? await freeBetween(topic, locale, until, horizonEnd) : [];
       const first = later[0];
       if (!first)
         return {
@@ -209,10 +220,14 @@ export function createAppointmentIntents(options: {
         if (again.kind === 'ask') return again.reply;
         throw error;
       }
-      const medium = (await messageAddress(customers, customerId))?.medium ?? null;
       return reply(
         say.title(),
-        say.booked({ topic: spokenTopic, when: when(appointment.startsAt), today, medium }),
+        say.booked({
+          topic: spokenTopic,
+          when: when(appointment.startsAt),
+          today,
+          medium: await mediumOf(customerId),
+        }),
         'resolved',
         REASON,
       );
@@ -270,7 +285,12 @@ export function createAppointmentIntents(options: {
         if (again.kind === 'ask') return again.reply;
         throw error;
       }
-      return reply(say.title(), say.moved({ when: when(moved.startsAt), today }), 'resolved', REASON);
+      return reply(
+        say.title(),
+        say.moved({ when: when(moved.startsAt), today, medium: await mediumOf(request.customerId) }),
+        'resolved',
+        REASON,
+      );
     }),
 
     CancelAppointment: handler('CancelAppointment', async (request, say) => {
@@ -289,7 +309,12 @@ export function createAppointmentIntents(options: {
       if (request.confirmation === 'denied')
         return reply(say.title(), say.notCancelled(), 'abandoned', REASON);
       await desk.cancel(current.id, 'cancelled by the customer with the voice assistant');
-      return reply(say.title(), say.cancelled(), 'resolved', REASON);
+      return reply(
+        say.title(),
+        say.cancelled({ medium: await mediumOf(request.customerId) }),
+        'resolved',
+        REASON,
+      );
     }),
   };
 }

@@ -21,6 +21,7 @@ export interface AppointmentMessages {
   noSlotsOn: (p: { day: string; today: string; next: When[] }) => string;
   taken: (p: { when: When; today: string; free: Date[] }) => string;
   nothingNear: () => string;
+  beyondHorizon: (p: { days: number }) => string;
   confirmBook: (p: { topic: string; when: When; today: string }) => string;
   booked: (p: { topic: string; when: When; today: string; medium: 'email' | 'sms' | null }) => string;
   notBooked: () => string;
@@ -28,11 +29,11 @@ export interface AppointmentMessages {
   next: (p: { topic: string; when: When; today: string; advisor: string; more: number }) => string;
   none: () => string;
   confirmMove: (p: { from: When; to: When; today: string }) => string;
-  moved: (p: { when: When; today: string }) => string;
+  moved: (p: { when: When; today: string; medium: 'email' | 'sms' | null }) => string;
   notMoved: () => string;
   tooSoonToMove: () => string;
   confirmCancel: (p: { when: When; today: string }) => string;
-  cancelled: () => string;
+  cancelled: (p: { medium: 'email' | 'sms' | null }) => string;
   notCancelled: () => string;
   apology: () => string;
 }
@@ -45,6 +46,16 @@ const times = (locale: Locale, free: Date[]) =>
     free.map((t) => sayTime(locale, t)),
     'or',
   );
+
+/**
+ * Italian joins "di" and "a" with the article that sayOn puts before a bare date ("del 7 aprile",
+ * "all'8 aprile"); a weekday takes none ("di lunedì 23 marzo").
+ */
+const itJoined = (preposition: 'di' | 'a', phrase: string) => {
+  if (phrase.startsWith('il ')) return `${preposition === 'di' ? 'del' : 'al'} ${phrase.slice(3)}`;
+  if (phrase.startsWith("l'")) return `${preposition === 'di' ? 'dell' : 'all'}'${phrase.slice(2)}`;
+  return `${preposition} ${phrase}`;
+};
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -87,6 +98,8 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
   taken: ({ when, today, free }) =>
     `${capitalized(at(locale, when, today))} i consulenti non sono liberi. Gli orari più vicini sono alle ${times(locale, free)}. Quale preferisci?`,
   nothingNear: () => 'Non ci sono orari liberi in quei giorni. Prova un altro giorno: quale?',
+  beyondHorizon: ({ days }) =>
+    `Si può prenotare al massimo ${days} giorni in anticipo. Per quale giorno vuoi la videoconsulenza?`,
   confirmBook: ({ topic, when, today }) =>
     `Prenoto una videoconsulenza su ${topic}, ${at(locale, when, today)}. Va bene?`,
   booked: ({ topic, when, today, medium }) =>
@@ -106,14 +119,16 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
     }`,
   none: () => 'Non hai videoconsulenze prenotate. Se vuoi, dimmi: prenota una videoconsulenza.',
   confirmMove: ({ from, to, today }) =>
-    `Sposto la videoconsulenza di ${at(locale, from, today)} a ${at(locale, to, today)}. Confermi?`,
-  moved: ({ when, today }) =>
-    `Fatto: la videoconsulenza è ora ${at(locale, when, today)}. Ti ho mandato la conferma.`,
+    `Sposto la videoconsulenza ${itJoined('di', at(locale, from, today))} ${itJoined('a', at(locale, to, today))}. Confermi?`,
+  moved: ({ when, today, medium }) =>
+    `Fatto: la videoconsulenza è ora ${at(locale, when, today)}.${medium ? ' Ti ho mandato la conferma.' : ''}`,
   notMoved: () => "Va bene, l'appuntamento resta com'era.",
   tooSoonToMove: () =>
     'La videoconsulenza inizia tra poco e non si può più spostare. Se vuoi, posso annullarla.',
-  confirmCancel: ({ when, today }) => `Annullo la videoconsulenza di ${at(locale, when, today)}. Confermi?`,
-  cancelled: () => 'Fatto: la videoconsulenza è annullata. Ti ho mandato la conferma.',
+  confirmCancel: ({ when, today }) =>
+    `Annullo la videoconsulenza ${itJoined('di', at(locale, when, today))}. Confermi?`,
+  cancelled: ({ medium }) =>
+    `Fatto: la videoconsulenza è annullata.${medium ? ' Ti ho mandato la conferma.' : ''}`,
   notCancelled: () => "Va bene, l'appuntamento resta confermato.",
   apology: () => 'Mi dispiace, in questo momento non riesco a gestire gli appuntamenti. Riprova tra poco.',
 });
@@ -140,6 +155,7 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
   taken: ({ when, today, free }) =>
     `The advisors are not free ${at(locale, when, today)}. The nearest free times are ${times(locale, free)}. Which one would you like?`,
   nothingNear: () => 'There are no free times around then. Try another day: which one?',
+  beyondHorizon: ({ days }) => `Bookings open at most ${days} days ahead. Which day would you like?`,
   confirmBook: ({ topic, when, today }) =>
     `Shall I book a video consultation about ${topic} ${at(locale, when, today)}?`,
   booked: ({ topic, when, today, medium }) =>
@@ -160,13 +176,14 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
   none: () => 'You have no video consultations booked. If you like, say: book a video consultation.',
   confirmMove: ({ from, to, today }) =>
     `Shall I move your video consultation from ${at(locale, from, today).replace(/^on /, '')} to ${at(locale, to, today).replace(/^on /, '')}?`,
-  moved: ({ when, today }) =>
-    `Done: your video consultation is now ${at(locale, when, today)}. I sent you a confirmation.`,
+  moved: ({ when, today, medium }) =>
+    `Done: your video consultation is now ${at(locale, when, today)}.${medium ? ' I sent you a confirmation.' : ''}`,
   notMoved: () => 'OK, your appointment stays as it was.',
   tooSoonToMove: () =>
     'Your video consultation starts soon and can no longer be moved. I can cancel it if you like.',
   confirmCancel: ({ when, today }) => `Shall I cancel your video consultation ${at(locale, when, today)}?`,
-  cancelled: () => 'Done: your video consultation is cancelled. I sent you a confirmation.',
+  cancelled: ({ medium }) =>
+    `Done: your video consultation is cancelled.${medium ? ' I sent you a confirmation.' : ''}`,
   notCancelled: () => 'OK, your appointment stays booked.',
   apology: () => "Sorry, I can't manage appointments right now. Please try again in a moment.",
 });

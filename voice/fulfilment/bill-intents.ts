@@ -1,10 +1,11 @@
 import {
+  balance,
   calendarDate,
+  compareBill,
   type BillComparison,
+  type Billing,
   type Change,
   type Clock,
-  type CustomerContext,
-  type CustomerContextView,
   type Locale,
 } from '../../core/index.ts';
 import { billMessages, sayLine, type BillMessages } from './messages.ts';
@@ -15,7 +16,8 @@ export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as con
 export type BillIntentName = (typeof billIntentNames)[number];
 
 export interface BillIntentsOptions {
-  context: CustomerContext;
+  /** Each question reads only what it answers: a voice turn must stay fast under load. */
+  billing: Billing;
   clock: Clock;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: BillIntentName; customerId: string }) => void;
@@ -28,14 +30,14 @@ const reasons: Record<BillIntentName, string> = {
 };
 
 type Answer = (
-  view: CustomerContextView,
+  customerId: string,
   say: BillMessages,
   today: string,
   locale: Locale,
-) => { title: string; text: string; next?: NextStep };
+) => Promise<{ title: string; text: string; next?: NextStep }>;
 
 export function createBillIntents(options: BillIntentsOptions): Record<BillIntentName, IntentHandler> {
-  const { context, clock, onError } = options;
+  const { billing, clock, onError } = options;
 
   const handler =
     (intent: BillIntentName, answer: Answer): IntentHandler =>
@@ -45,20 +47,20 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
         () => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
         (error) => onError?.(error, { intent, customerId }),
         async () => {
-          const view = await context.get(customerId);
-          const { title, text, next } = answer(view, say, calendarDate(clock.now()), locale);
+          const { title, text, next } = await answer(customerId, say, calendarDate(clock.now()), locale);
           return reply(title, text, 'resolved', reasons[intent], next);
         },
       );
     };
 
   return {
-    WhatDoIOwe: handler('WhatDoIOwe', ({ balance }, say, today, locale) => {
-      if (balance.owedCents <= 0) return { title: say.owedTitle(), text: say.nothingOwed() };
+    WhatDoIOwe: handler('WhatDoIOwe', async (customerId, say, today, locale) => {
+      const owing = balance(await billing.openBills(customerId), today);
+      if (owing.owedCents <= 0) return { title: say.owedTitle(), text: say.nothingOwed() };
       const owed = say.owed({
-        owedCents: balance.owedCents,
-        overdueCents: balance.overdueCents,
-        nextDue: balance.nextDue,
+        owedCents: owing.owedCents,
+        overdueCents: owing.overdueCents,
+        nextDue: owing.nextDue,
         today,
       });
       // Paying is the likely next step: offered here, sent on "yes".
@@ -69,8 +71,8 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
       };
     }),
 
-    LastPayment: handler('LastPayment', ({ recentPayments }, say, today) => {
-      const last = recentPayments[0];
+    LastPayment: handler('LastPayment', async (customerId, say, today) => {
+      const [last] = await billing.payments(customerId, { limit: 1 });
       return {
         title: say.lastPaymentTitle(),
         text: last
@@ -84,12 +86,17 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
       };
     }),
 
-    WhyHigher: handler('WhyHigher', ({ openBills }, say, _today, locale) => {
+    WhyHigher: handler('WhyHigher', async (customerId, say, _today, locale) => {
       // The latest issued open bill is the one the customer has in hand and is asking about.
-      const latest = [...openBills].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];
+      const open = await billing.openBills(customerId);
+      const latest = [...open].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];
       const title = say.whyHigherTitle();
       if (!latest) return { title, text: say.noOpenBill() };
-      return { title, text: explain(latest.amountCents, latest.comparison, say, locale) };
+      const { previous, yearAgo } = await billing.comparables(latest);
+      return {
+        title,
+        text: explain(latest.amountCents, compareBill(latest, previous, yearAgo), say, locale),
+      };
     }),
   };
 }

@@ -121,7 +121,7 @@ export function createServiceIntents(options: {
       async ({ customerId, slots }, say) => {
         const today = calendarDate(clock.now());
         const bills = await billing.bills(customerId, { limit: 36 });
-        const bill = slots?.period ? billFor(bills, slots.period) : bills[0];
+        const bill = slots?.period ? billFor(bills, pastPeriod(slots.period, today)) : bills[0];
         if (!bill) {
           const text = bills.length === 0 ? say.noBills() : say.noBillFor();
           return reply(say.billTitle(), text, 'resolved', 'bill_explanation');
@@ -153,6 +153,18 @@ export function createServiceIntents(options: {
       return reply(say.surveyTitle(), say.surveyThanks(), 'resolved', reason, { kind: 'end' });
     }),
   };
+}
+
+/**
+ * Alexa resolves a month or day said without a year ("January") to the coming one, but a bill
+ * asked about is in the past: a date within the coming year means the same date a year earlier.
+ */
+function pastPeriod(period: string, today: string): string {
+  const match = /^(\d{4})(-\d{2}(?:-\d{2})?)$/.exec(period);
+  if (!match) return period;
+  const now = today.slice(0, period.length);
+  const yearEarlier = `${Number(match[1]) - 1}${match[2]}`;
+  return period > now && yearEarlier <= now ? yearEarlier : period;
 }
 
 /**

@@ -1,0 +1,55 @@
+// The app as `npm start` composes it, with the Alexa skill trusting the bench's test certificate
+// chain, plus a bare route answering a fixed JSON body for the baseline. Run by bench/alexa.ts in
+// its own process, so that the load generator does not share its event loop.
+//   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users to link to customers.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { pino } from 'pino';
+import { composeApp, openConfiguredDatabase } from '../app/compose.ts';
+import { loadConfig } from '../app/config.ts';
+import { testCertUrl, testSkillId } from '../test/support/alexa-requests.ts';
+
+const config = loadConfig({ ...process.env, ALEXA_SKILL_ID: testSkillId });
+const storage = await openConfiguredDatabase(config);
+const composed = await composeApp({
+  storage,
+  config,
+  logger: pino({ level: 'warn' }),
+  alexaCertificates: new Map([[testCertUrl, readFileSync(process.env.BENCH_CHAIN_FILE as string, 'utf8')]]),
+});
+const { stores, voice } = composed;
+
+// Link Alexa users the way customers do: a code sent to them, said to the skill.
+const wanted = Number(process.env.BENCH_LINKED ?? 50);
+const users: string[] = [];
+const { customers } = await stores.customers.search({ limit: wanted * 4, offset: 0 });
+for (const customer of customers) {
+  if (users.length >= wanted) break;
+  if ((await stores.billing.openBills(customer.id)).length === 0) continue;
+  try {
+    await voice.linking.issueCode(customer.id);
+  } catch {
+    continue; // no consented medium to send the code on
+  }
+  const [message] = (await stores.outbox.recent({ limit: 5, customerId: customer.id })).filter(
+    (m) => m.kind === 'link_code',
+  );
+  const code = /\d{6}/.exec(message?.body ?? '')?.[0] ?? '';
+  const userId = `amzn1.ask.account.bench-${users.length}`;
+  const result = await voice.linking.redeem({ platform: 'alexa', platformUserId: userId, code });
+  if (result.status === 'linked') users.push(`${userId} ${customer.locale}`);
+}
+
+const fixed = { version: '1.0', response: { outputSpeech: { type: 'SSML', ssml: '<speak>Hi!</speak>' } } };
+const outer = express();
+outer.post('/bench/fixed', express.raw({ type: '*/*' }), (_req, res) => {
+  res.json(fixed);
+});
+outer.use(composed.app);
+const server = outer.listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, users }));
+process.once('SIGTERM', () => {
+  server.close(() => void storage.close().then(() => process.exit(0)));
+});
