@@ -42,7 +42,7 @@ export async function alexaFigures(options: {
   const { chain, signingKeys } = testCertificateChain();
   writeFileSync(join(dir, 'chain.pem'), chain);
   const server = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/alexa-server.ts'], {
-    env: { ...env, BENCH_CHAIN_FILE: join(dir, 'chain.pem'), BENCH_LINKED: '50' },
+    env: { ...env, BENCH_CHAIN_FILE: join(dir, 'chain.pem'), BENCH_LINKED: '400' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {

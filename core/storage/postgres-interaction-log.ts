@@ -8,7 +8,7 @@ import {
 } from '../interactions.ts';
 import { parseInput } from '../validation.ts';
 import { notFound } from '../errors.ts';
-import { translating } from './database-errors.ts';
+import { translateDatabaseError, translating } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
@@ -64,34 +64,34 @@ export function createPostgresInteractionLog(
         ...parseInput(InteractionInput, input, 'interaction'),
         id: input.id ?? newId(),
       };
-      return translating('interaction', () =>
-        db.transaction().execute(async (trx) => {
-          // Two contacts for one customer and reason, arriving together, must not open two journeys.
-          if (contact.customerId) {
-            const key = `${contact.customerId}:${contact.reason}`;
-            await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
-          }
-          const [placed] = await place(trx, [contact]);
-          const row = placed as Row;
-          // A handoff joins a journey under another reason's lock: the journey's own lock and a
-          // fresh look at its last step keep step numbers unique.
-          if (row.journey_step > 1) {
-            await sql`select pg_advisory_xact_lock(hashtext(${`journey:${row.journey_id}`}))`.execute(trx);
-            const { last } = await trx
-              .selectFrom('interactions')
-              .select(sql<number>`coalesce(max(journey_step), 0)`.as('last'))
-              .where('journey_id', '=', row.journey_id)
+      // A contact takes the step after the last one its journey had. Should another contact take
+      // that step meanwhile (a handoff into the journey, under another reason's lock), the unique
+      // (journey, step) index refuses it and the contact is placed afresh: rare, and cheaper than
+      // locking the journey on every contact.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            // Two contacts for one customer and reason, arriving together, must not open two journeys.
+            if (contact.customerId) {
+              const key = `${contact.customerId}:${contact.reason}`;
+              await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+            }
+            const [placed] = await place(trx, [contact]);
+            const stored = await trx
+              .insertInto('interactions')
+              .values(placed as Row)
+              .returningAll()
               .executeTakeFirstOrThrow();
-            row.journey_step = last + 1;
-          }
-          const stored = await trx
-            .insertInto('interactions')
-            .values(row)
-            .returningAll()
-            .executeTakeFirstOrThrow();
-          return toInteraction(stored);
-        }),
-      );
+            return toInteraction(stored);
+          });
+        } catch (error) {
+          const stepTaken =
+            (error as { code?: string }).code === '23505' &&
+            (error as { constraint?: string }).constraint === 'interactions_journey_step';
+          if (stepTaken && attempt < 10) continue;
+          throw translateDatabaseError(error, 'interaction');
+        }
+      }
     },
 
     async recordMany(inputs) {

@@ -670,6 +670,12 @@ describe('the voice pilot', () => {
       });
       expect(speech(ten)).toContain(said.surveyThanks[locale]);
       expect(await answers()).toEqual([expect.objectContaining({ metric: 'nps', score: 10 })]);
+      // Stored against the question the customer asked, not against the re-asked survey question.
+      const turns = await stores.interactions.forCustomer(customer.id, { limit: 20 });
+      const owedTurn = turns.find((t) => t.details.intent === 'WhatDoIOwe');
+      expect(await stores.surveys.forInteraction(owedTurn?.id ?? '')).toEqual([
+        expect.objectContaining({ metric: 'nps', score: 10 }),
+      ]);
     });
 
     it(`says goodbye in ${locale} without the question to a customer who asked nothing`, async () => {

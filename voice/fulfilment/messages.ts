@@ -7,17 +7,26 @@ type PaymentMethod = (typeof paymentMethods)[number];
 export function sayMoney(locale: Locale, cents: number): string {
   const amount = Math.abs(cents) / 100;
   const whole = Number.isInteger(amount);
-  const figure = new Intl.NumberFormat(locale, {
-    minimumFractionDigits: whole ? 0 : 2,
-    maximumFractionDigits: 2,
-  }).format(amount);
+  const figure = numberFormat(locale, whole ? 0 : 2).format(amount);
   if (locale === 'it-IT') return `${figure} euro`;
   return `${figure} ${amount === 1 ? 'euro' : 'euros'}`;
 }
 
 /** A quantity as the locale writes it, at most two decimals. */
 export function sayNumber(locale: Locale, value: number): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+  return numberFormat(locale, 0).format(value);
+}
+
+// Building a NumberFormat costs far more than using one: one per locale and minimum of decimals.
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: Locale, minimumFractionDigits: 0 | 2): Intl.NumberFormat {
+  const key = `${locale}:${minimumFractionDigits}`;
+  let format = numberFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 2 });
+    numberFormats.set(key, format);
+  }
+  return format;
 }
 
 /**

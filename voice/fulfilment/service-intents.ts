@@ -30,6 +30,7 @@ const askedAbout: Record<string, Record<string, string>> = {
     NextAppointment: 'il prossimo appuntamento',
     MoveAppointment: 'di spostare un appuntamento',
     CancelAppointment: 'di annullare un appuntamento',
+    LinkAccount: 'di collegare il suo account',
   },
   'en-US': {
     WhatDoIOwe: 'what they owe',
@@ -41,6 +42,7 @@ const askedAbout: Record<string, Record<string, string>> = {
     NextAppointment: 'their next appointment',
     MoveAppointment: 'to move an appointment',
     CancelAppointment: 'to cancel an appointment',
+    LinkAccount: 'to link their account',
   },
 };
 
@@ -70,7 +72,10 @@ export function createServiceIntents(options: {
         () => answer(request, say),
       );
     };
-  const lastReason = (request: TurnRequest) => request.history?.at(-1)?.reason ?? GENERAL_REASON;
+  // The satisfaction question is about the conversation, not a turn of it: its re-asks do not count.
+  const lastAnswered = (request: TurnRequest) =>
+    request.history?.filter((turn) => turn.intent !== 'Satisfaction').at(-1);
+  const lastReason = (request: TurnRequest) => lastAnswered(request)?.reason ?? GENERAL_REASON;
 
   return {
     PayBill: handler(
@@ -148,7 +153,7 @@ export function createServiceIntents(options: {
         });
       }
       // The answer is about the conversation: it is stored against its last answered turn.
-      const last = request.history?.at(-1);
+      const last = lastAnswered(request);
       if (last) await surveys.record({ interactionId: last.turnId, metric: 'nps', score, comment: null });
       return reply(say.surveyTitle(), say.surveyThanks(), 'resolved', reason, { kind: 'end' });
     }),
