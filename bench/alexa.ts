@@ -27,7 +27,8 @@ const mix = [
 export async function alexaFigures(options: {
   kind: 'embedded' | 'postgres';
   serverUrl?: string;
-  rate: number;
+  /** Each rate is measured in turn on the same server: the target's, and lower ones to show what it sustains. */
+  rates: number[];
   seconds: number;
 }): Promise<string[]> {
   const target = await freshTarget(options.kind, options.serverUrl);
@@ -56,7 +57,7 @@ export async function alexaFigures(options: {
       server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     });
     const base = `http://127.0.0.1:${ready.port}`;
-    const total = Math.round(options.rate * options.seconds);
+    const total = Math.round(Math.max(...options.rates) * options.seconds);
     // Signed up front: signing is Alexa's work, not the skill's. Timestamps stay well within Alexa's 150 s.
     const requests = Array.from({ length: total + 50 }, (_, i) => {
       const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
@@ -83,27 +84,28 @@ export async function alexaFigures(options: {
       });
     };
     for (let i = 0; i < 50; i++) await (await post('/alexa', total + i)).arrayBuffer();
-    const baseline = await fixedRate({
-      rate: options.rate,
-      seconds: options.seconds,
-      request: (i) => post('/bench/fixed', i),
-    });
-    const alexa = await fixedRate({
-      rate: options.rate,
-      seconds: options.seconds,
-      request: (i) => post('/alexa', i),
-    });
-    const [p50, p99, b50, b99] = [
-      percentile(alexa.latencies, 50),
-      percentile(alexa.latencies, 99),
-      percentile(baseline.latencies, 50),
-      percentile(baseline.latencies, 99),
-    ] as [number, number, number, number];
-    return [
-      `/alexa [${target.label}, verification on, ${ready.users.length} linked users, intent mix] at ${options.rate} req/s for ${options.seconds} s: ` +
-        `p50 ${ms(p50)}, p99 ${ms(p99)}, ${(alexa.latencies.length / options.seconds).toFixed(0)} answered/s, errors ${alexa.errors}/${total}`,
-      `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
-    ];
+    const lines: string[] = [];
+    for (const rate of options.rates) {
+      const baseline = await fixedRate({
+        rate,
+        seconds: options.seconds,
+        request: (i) => post('/bench/fixed', i),
+      });
+      const alexa = await fixedRate({ rate, seconds: options.seconds, request: (i) => post('/alexa', i) });
+      const [p50, p99, b50, b99] = [
+        percentile(alexa.latencies, 50),
+        percentile(alexa.latencies, 99),
+        percentile(baseline.latencies, 50),
+        percentile(baseline.latencies, 99),
+      ] as [number, number, number, number];
+      const sent = Math.round(rate * options.seconds);
+      lines.push(
+        `/alexa [${target.label}, verification on, ${ready.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s: ` +
+          `p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${alexa.errors}/${sent}`,
+        `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+      );
+    }
+    return lines;
   } finally {
     server.kill('SIGTERM');
     await new Promise((resolve) => server.once('exit', resolve));

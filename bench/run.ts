@@ -66,7 +66,7 @@ try {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
   }
   for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
-    for (const line of await alexaFigures({ kind, serverUrl, rate: 200, seconds: 20 })) say(line);
+    for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
   }
 } finally {
   stopServer();
