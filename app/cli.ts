@@ -119,6 +119,7 @@ voice
           lines,
           write: (line) => console.log(line),
         });
+        await composed.turnLog.drained();
       });
     }),
   );
@@ -175,7 +176,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
-  const { app, stores, dispatcher, lifecycle } = await composeApp({
+  const { app, stores, dispatcher, lifecycle, voice } = await composeApp({
     storage,
     config,
     logger,
@@ -235,6 +236,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     },
     afterClose: async () => {
       await sending;
+      await voice.turnLog.drained();
       await storage.close();
       await localVideo?.stop();
     },

@@ -54,7 +54,16 @@ export interface InteractionLog {
    * Records many contacts of the past at once (seed, import), placing each in its journey.
    * Rows whose (source, externalId) is already stored are skipped; returns how many were added.
    */
-  recordMany(inputs: readonly (InteractionInput & { id?: string })[]): Promise<number>;
+  recordMany(
+    inputs: readonly (InteractionInput & { id?: string })[],
+    options?: {
+      /**
+       * Lock each (customer, reason) of the batch as `record` does, for batches written while
+       * other instances write too (live contacts); bulk loads of the past leave it off.
+       */
+      live?: boolean;
+    },
+  ): Promise<number>;
   interaction(id: string): Promise<Interaction | undefined>;
   /** Newest first. */
   forCustomer(customerId: string, options: { limit: number; before?: Date }): Promise<Interaction[]>;

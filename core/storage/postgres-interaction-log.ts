@@ -8,7 +8,7 @@ import {
 } from '../interactions.ts';
 import { parseInput } from '../validation.ts';
 import { notFound } from '../errors.ts';
-import { translateDatabaseError, translating } from './database-errors.ts';
+import { translateDatabaseError } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
@@ -64,13 +64,9 @@ export function createPostgresInteractionLog(
         ...parseInput(InteractionInput, input, 'interaction'),
         id: input.id ?? newId(),
       };
-      // A contact takes the step after the last one its journey had. Should another contact take
-      // that step meanwhile (a handoff into the journey, under another reason's lock), the unique
-      // (journey, step) index refuses it and the contact is placed afresh: rare, and cheaper than
-      // locking the journey on every contact.
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute(async (trx) => {
+      return withStepRetry(
+        () =>
+          db.transaction().execute(async (trx) => {
             // Two contacts for one customer and reason, arriving together, must not open two journeys.
             if (contact.customerId) {
               const key = `${contact.customerId}:${contact.reason}`;
@@ -83,32 +79,37 @@ export function createPostgresInteractionLog(
               .returningAll()
               .executeTakeFirstOrThrow();
             return toInteraction(stored);
-          });
-        } catch (error) {
-          const stepTaken =
-            (error as { code?: string }).code === '23505' &&
-            (error as { constraint?: string }).constraint === 'interactions_journey_step';
-          if (stepTaken && attempt < 10) continue;
-          throw translateDatabaseError(error, 'interaction');
-        }
-      }
+          }),
+        'interaction',
+      );
     },
 
-    async recordMany(inputs) {
+    async recordMany(inputs, options = {}) {
       const contacts: Parsed[] = inputs.map((input, index) => ({
         ...parseInput(InteractionInput, input, `interaction [${index}]`),
         id: input.id ?? newId(),
       }));
-      return translating('interactions', () =>
+      const write = () =>
         db.transaction().execute(async (trx) => {
+          if (options.live) {
+            // In a fixed order, so that two instances locking overlapping batches cannot deadlock.
+            const keys = [
+              ...new Set(contacts.flatMap((c) => (c.customerId ? [`${c.customerId}:${c.reason}`] : []))),
+            ].sort();
+            if (keys.length > 0) {
+              await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) with ordinality as t(k, n) order by n`.execute(
+                trx,
+              );
+            }
+          }
           const fresh = await withoutStored(trx, contacts);
           fresh.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
           const rows = await place(trx, fresh);
           for (let i = 0; i < rows.length; i += INSERT_CHUNK)
             await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
           return rows.length;
-        }),
-      );
+        });
+      return withStepRetry(write, 'interactions');
     },
 
     async interaction(id) {
@@ -134,6 +135,26 @@ export function createPostgresInteractionLog(
       return rows.map(toInteraction);
     },
   };
+}
+
+/**
+ * Runs a write that places contacts in journeys. A contact takes the step after the last one its
+ * journey had; should another contact take that step meanwhile (a handoff into the journey,
+ * under another reason's lock), the unique (journey, step) index refuses it and the write runs
+ * afresh: rare, and cheaper than locking the journey on every contact.
+ */
+async function withStepRetry<T>(write: () => Promise<T>, what: string): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      const stepTaken =
+        (error as { code?: string }).code === '23505' &&
+        (error as { constraint?: string }).constraint === 'interactions_journey_step';
+      if (stepTaken && attempt < 10) continue;
+      throw translateDatabaseError(error, what);
+    }
+  }
 }
 
 /** The journeys that stored contacts belong to, keyed by contact id; the tracker learns their last steps. */

@@ -117,6 +117,7 @@ async function chat(customer: Customer, locale: Locale, lines: string[]): Promis
     lines: typed(),
     write: (line) => printed.push(line),
   });
+  await voice.turnLog.drained();
   return printed;
 }
 

@@ -66,6 +66,8 @@ export async function startAlexaApp(options: {
       .set('Signature-256', signBody(body, signingKeys.privateKey))
       .send(body);
     if (res.status !== 200) throw new Error(`/alexa answered ${res.status}: ${JSON.stringify(res.body)}`);
+    // The answer goes out before its turn is written: let the tests read the journey as it will be.
+    await composed.voice.turnLog.drained();
     return res.body as AlexaAnswer;
   }
 

@@ -43,7 +43,9 @@ describe('voice turns in the journey', () => {
       intents.WhyHigher,
     )({ customerId: customer.id, locale: 'it-IT' });
     expect(reply.outcome).toBe('resolved');
+    await log.drained();
     const [turn] = await stores.interactions.forCustomer(customer.id, { limit: 1 });
+    expect(turn?.id).toBe(reply.turnId);
     expect(turn).toMatchObject({
       channel: 'voice_assistant',
       touchpoint: 'alexa',
@@ -55,11 +57,28 @@ describe('voice turns in the journey', () => {
     });
   });
 
+  it('writes turns answered together in one batch, each in its own journey place', async () => {
+    const { customer } = await gasCustomer(stores);
+    const intents = createBillIntents({ billing: stores.billing, clock });
+    const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
+    const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
+    const replies = await Promise.all(
+      Array.from({ length: 5 }, () => ask({ customerId: customer.id, locale: 'it-IT' })),
+    );
+    await log.drained();
+    const turns = (await stores.interactions.forCustomer(customer.id, { limit: 20 })).filter(
+      (t) => t.channel === 'voice_assistant',
+    );
+    expect(turns.map((t) => t.id).sort()).toEqual(replies.map((r) => r.turnId).sort());
+    expect(new Set(turns.map((t) => t.journeyId)).size).toBe(1);
+    expect(turns.map((t) => t.journeyStep).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('still answers when the turn cannot be recorded, and reports why', async () => {
     const { customer } = await gasCustomer(stores);
     const broken: InteractionLog = {
       ...stores.interactions,
-      record: () => Promise.reject(new Error('log down')),
+      recordMany: () => Promise.reject(new Error('log down')),
     };
     const errors: unknown[] = [];
     const intents = createBillIntents({ billing: stores.billing, clock });
@@ -76,6 +95,7 @@ describe('voice turns in the journey', () => {
     )({ customerId: customer.id, locale: 'en-US' });
     expect(reply.outcome).toBe('resolved');
     expect(reply.speech).toMatch(/^<speak>/);
+    await log.drained();
     expect(errors).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock, InteractionLog } from '../../core/index.ts';
+import type { Clock, InteractionInput, InteractionLog } from '../../core/index.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** Which voice platform a turn came through: the channel's touchpoints in the registry. */
@@ -8,14 +8,21 @@ export type VoiceTouchpoint = 'alexa' | 'dialogflow';
 /** A turn as the adapter asks it: the turn log names it. */
 export type UnloggedTurn = Omit<TurnRequest, 'turnId'>;
 
-/** The reply and the id the turn was logged under. */
+/** The reply and the id the turn is logged under. */
 export type LoggedReply = IntentReply & { turnId: string };
+
+/** Turns written in one go at most; more wait for the next write. */
+const BATCH_LIMIT = 500;
 
 /**
  * Wraps intent handlers so that every turn is a contact in the customer's journey: channel
  * `voice_assistant`, the platform as touchpoint, the intent and how long the answer took.
- * Recording never changes the answer: a failure to record is reported, and the customer still
- * hears the reply.
+ *
+ * The customer does not wait for the log: each turn is queued as it is answered and written
+ * right after, together with whatever else was answered meanwhile (one transaction for many
+ * turns under load). The turn's id is fixed before it is written, so what the turn sends (a
+ * payment link, a callback request) can name it. A failed write is reported and never changes
+ * an answer; `drained()` waits until everything answered is written (shutdown, tests).
  */
 export function createTurnLog(options: {
   interactions: InteractionLog;
@@ -26,30 +33,50 @@ export function createTurnLog(options: {
 }) {
   const { interactions, clock, touchpoint } = options;
   const newId = options.newId ?? randomUUID;
+  const queued: (InteractionInput & { id: string })[] = [];
+  let writing: Promise<void> | null = null;
+
+  async function writeQueued(): Promise<void> {
+    while (queued.length > 0) {
+      const batch = queued.splice(0, BATCH_LIMIT);
+      try {
+        await interactions.recordMany(batch, { live: true });
+      } catch (error) {
+        options.onError?.(error);
+      }
+    }
+    writing = null;
+  }
+
   return {
     wrap(intent: string, handler: IntentHandler): (request: UnloggedTurn) => Promise<LoggedReply> {
       return async (request) => {
         const startedAt = clock.now();
         const turnId = newId();
         const reply = await handler({ ...request, turnId });
-        try {
-          await interactions.record({
-            id: turnId,
-            customerId: request.customerId,
-            channel: 'voice_assistant',
-            touchpoint,
-            direction: 'inbound',
-            reason: reply.reason,
-            startedAt,
-            endedAt: clock.now(),
-            outcome: reply.outcome,
-            details: { intent, locale: request.locale, ...(reply.next ? { next: reply.next.kind } : {}) },
-          });
-        } catch (error) {
-          options.onError?.(error);
-        }
+        queued.push({
+          id: turnId,
+          customerId: request.customerId,
+          channel: 'voice_assistant',
+          touchpoint,
+          direction: 'inbound',
+          reason: reply.reason,
+          startedAt,
+          endedAt: clock.now(),
+          outcome: reply.outcome,
+          handoffFromId: null,
+          source: 'app',
+          externalId: null,
+          details: { intent, locale: request.locale, ...(reply.next ? { next: reply.next.kind } : {}) },
+        });
+        // Started on the next turn of the event loop, so that turns answered together go together.
+        writing ??= new Promise((resolve) => setImmediate(resolve)).then(writeQueued);
         return { ...reply, turnId };
       };
+    },
+    /** Resolves once every turn answered so far is written (or reported as failed). */
+    async drained(): Promise<void> {
+      while (writing) await writing;
     },
   };
 }
