@@ -161,7 +161,7 @@ describe('the typed voice chat', () => {
         /^Alexa: La tua ultima bolletta è di 533,50 euro, 165 euro in più rispetto alla precedente\. .*137,50 euro\. .*145 euro in più\./,
       ),
       // "Gennaio" in March is the January just gone (Alexa itself resolves it to the coming one).
-      `Alexa: La bolletta numero ${previous.number}, dal 1 novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.`,
+      `Alexa: La bolletta numero ${previous.number}, dal primo novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.`,
     ]);
     expect(current.amountCents).toBe(53350);
 

@@ -525,7 +525,7 @@ describe('a bill in detail', () => {
     });
     // 275 + 60 euros, plus 10% VAT.
     expect(heard(answer)).toBe(
-      `La bolletta numero ${previous.number}, dal 1 novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.`,
+      `La bolletta numero ${previous.number}, dal primo novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.`,
     );
   });
 
@@ -569,7 +569,7 @@ describe('a bill in detail', () => {
       userId: await linked(gas.customer),
     });
     expect(heard(italian)).toBe(
-      `La bolletta numero ${gas.current.number}, dal 1 gennaio al 28 febbraio, è di 533,50 euro. Restano da pagare 533,50 euro, con scadenza il 25 marzo.`,
+      `La bolletta numero ${gas.current.number}, dal primo gennaio al 28 febbraio, è di 533,50 euro. Restano da pagare 533,50 euro, con scadenza il 25 marzo.`,
     );
     const american = await americanCustomer();
     const english = await alexa.ask({

@@ -37,12 +37,14 @@ export function sayDate(locale: Locale, isoDate: string, today: string): string 
   const date = DateTime.fromISO(isoDate, { zone: REFERENCE_ZONE }).setLocale(locale);
   const days = date.diff(DateTime.fromISO(today, { zone: REFERENCE_ZONE }), 'days').days;
   const sameYear = isoDate.slice(0, 4) === today.slice(0, 4);
-  return date.toLocaleString({
+  const said = date.toLocaleString({
     day: 'numeric',
     month: 'long',
     ...(Math.abs(days) <= 7 ? { weekday: 'long' } : {}),
     ...(sameYear ? {} : { year: 'numeric' }),
   });
+  // Italian says the first of the month as an ordinal: "il primo marzo", never "il uno marzo".
+  return locale === 'it-IT' ? said.replace(/(^|\s)1 /, '$1primo ') : said;
 }
 
 /** A time of day in the reference zone: it-IT "10:30", en-US "10:30 AM". */
@@ -173,7 +175,7 @@ export interface BillMessages {
 export function sayOn(locale: Locale, isoDate: string, today: string): string {
   const date = sayDate(locale, isoDate, today);
   if (locale === 'en-US') return `on ${date}`;
-  if (!/^\d/.test(date)) return date;
+  if (!/^(\d|primo )/.test(date)) return date;
   return /^(8|11) /.test(date) ? `l'${date}` : `il ${date}`;
 }
 
