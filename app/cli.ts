@@ -6,10 +6,7 @@ import {
   ChannelPilotError,
   createPostgresBulkLoader,
   createPostgresStores,
-  locales,
   roles,
-  type Customer,
-  type Locale,
   type Role,
   type StorageHandle,
 } from '../core/index.ts';
@@ -22,7 +19,7 @@ import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
-import { runVoiceChat } from './voice-chat.ts';
+import { registerVoiceCommands } from './cli-voice.ts';
 
 const program = new Command()
   .name('channel-pilot')
@@ -80,71 +77,7 @@ user
     }),
   );
 
-const voice = program.command('voice').description('Try and run the voice assistant');
-voice
-  .command('chat')
-  .description(
-    'Talk to the Alexa skill by typing: each line goes through a simulated Alexa to the real skill, as the given customer',
-  )
-  .requiredOption('--customer <id>', 'the customer to talk as')
-  .option(
-    '--locale <locale>',
-    `${locales.join(' or ')} (default: the customer's language)`,
-    (value: string) => {
-      if (!(locales as readonly string[]).includes(value))
-        throw new InvalidArgumentError(`must be one of ${locales.join(', ')}`);
-      return value as Locale;
-    },
-  )
-  .option('--unlinked', 'talk as an Alexa user who has not linked an account (to try linking codes)')
-  .action((options: { customer: string; locale?: Locale; unlinked?: boolean }) =>
-    run(async (config) => {
-      await withDatabase(config, async (storage) => {
-        const customer = await findCustomer(storage, options.customer);
-        const { voice: composed, clock } = await composeApp({
-          storage,
-          config,
-          logger: createLogger({ level: 'silent' }),
-          ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
-        });
-        // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
-        const reading = createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
-        const lines = { [Symbol.asyncIterator]: () => reading };
-        if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
-        await runVoiceChat({
-          skill: composed.skill,
-          locale: options.locale ?? customer.locale,
-          userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
-          clock,
-          lines,
-          write: (line) => console.log(line),
-        });
-        await composed.turnLog.drained();
-      });
-    }),
-  );
-voice
-  .command('link-code')
-  .description(
-    'Send a customer a one-time code that links their voice assistant (on their consented e-mail or SMS)',
-  )
-  .requiredOption('--customer <id>', 'the customer')
-  .action((options: { customer: string }) =>
-    run(async (config) => {
-      await withDatabase(config, async (storage) => {
-        const customer = await findCustomer(storage, options.customer);
-        const { voice: composed } = await composeApp({
-          storage,
-          config,
-          logger: createLogger({ level: 'silent' }),
-        });
-        const sent = await composed.linking.issueCode(customer.id);
-        console.log(
-          `a linking code went to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()} (see ${config.PUBLIC_URL}/outbox)`,
-        );
-      });
-    }),
-  );
+registerVoiceCommands(program, { run, withDatabase });
 
 program
   .command('migrate')
@@ -246,17 +179,6 @@ async function start(config: Config, logger: Logger): Promise<void> {
       void shutdown(signal).then(() => process.exit(0));
     });
   }
-}
-
-async function findCustomer(storage: StorageHandle, id: string): Promise<Customer> {
-  const customer = /^[0-9a-f-]{36}$/i.test(id)
-    ? await createPostgresStores(storage.db).customers.get(id)
-    : undefined;
-  if (!customer)
-    throw new ChannelPilotError('not_found', `customer ${id} does not exist`, {
-      hint: 'find one with GET /api/customers?q=…',
-    });
-  return customer;
 }
 
 async function seed(
