@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import cliProgress from 'cli-progress';
 import {
   ChannelPilotError,
   createPostgresBulkLoader,
@@ -20,6 +19,8 @@ import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceCommands } from './cli-voice.ts';
+import { registerImportCommands } from './cli-import.ts';
+import { createProgress } from './progress.ts';
 
 const program = new Command()
   .name('channel-pilot')
@@ -78,6 +79,7 @@ user
   );
 
 registerVoiceCommands(program, { run, withDatabase });
+registerImportCommands(program, { run, withDatabase });
 
 program
   .command('migrate')
@@ -218,34 +220,6 @@ async function seed(
  * Progress bars on a terminal; elsewhere (a log file, CI) one line per finished phase, since
  * bars cannot redraw there.
  */
-function createProgress() {
-  if (!process.stdout.isTTY) {
-    return {
-      report(phase: string, done: number, total: number) {
-        if (done === total) console.log(`  ${phase} done`);
-      },
-      stop() {},
-    };
-  }
-  const bars = new cliProgress.MultiBar(
-    { format: ' {phase} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}', hideCursor: true },
-    cliProgress.Presets.shades_classic,
-  );
-  const phases = new Map<string, cliProgress.SingleBar>();
-  return {
-    report(phase: string, done: number, total: number) {
-      let bar = phases.get(phase);
-      if (!bar) {
-        bar = bars.create(total, 0, { phase: phase.padEnd(12) });
-        phases.set(phase, bar);
-      }
-      bar.setTotal(total);
-      bar.update(done);
-    },
-    stop: () => bars.stop(),
-  };
-}
-
 async function withDatabase(config: Config, work: (storage: StorageHandle) => Promise<void>): Promise<void> {
   const storage = await openConfiguredDatabase(config);
   try {

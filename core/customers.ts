@@ -89,6 +89,8 @@ export interface CustomerSearch {
 export interface CustomerDirectory {
   create(input: CustomerInput): Promise<Customer>;
   get(id: string): Promise<Customer | undefined>;
+  /** Which of these ids are customers (for checking a batch of imported contacts at once). */
+  known(ids: readonly string[]): Promise<Set<string>>;
   search(search: CustomerSearch): Promise<{ customers: Customer[]; total: number }>;
   /** Appends to the consent history; earlier records are kept as evidence. */
   recordConsent(customerId: string, consent: z.input<typeof ConsentInput>): Promise<Consent>;

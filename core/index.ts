@@ -34,3 +34,4 @@ export * from './account-linking.ts';
 export * from './callbacks.ts';
 export * from './channel-access.ts';
 export * from './payment-links.ts';
+export * from './interaction-import.ts';

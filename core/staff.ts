@@ -12,6 +12,7 @@ export const permissions = {
   'customers:write': ['advisor', 'admin'],
   'interactions:write': ['advisor', 'admin'],
   'catalog:read': ['advisor', 'pilot_manager', 'admin'],
+  'imports:write': ['pilot_manager', 'admin'],
   'staff:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

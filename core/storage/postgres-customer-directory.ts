@@ -53,6 +53,13 @@ export function createPostgresCustomerDirectory(
       return row && toCustomer(row);
     },
 
+    async known(ids) {
+      const valid = [...new Set(ids)].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+      if (valid.length === 0) return new Set();
+      const rows = await db.selectFrom('customers').select('id').where('id', 'in', valid).execute();
+      return new Set(rows.map((row) => row.id));
+    },
+
     async search({ query, segment, limit, offset }) {
       let q = db.selectFrom('customers');
       if (segment) q = q.where('segment', '=', segment);
