@@ -81,7 +81,7 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
           });
           const sent = await composed.linking.issueCode(customer.id);
           console.log(
-            `a linking code went to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()} (see ${config.PUBLIC_URL}/outbox)`,
+            `linking code ${sent.code} sent to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()}`,
           );
         });
       }),

@@ -159,6 +159,7 @@ export async function composeApp(options: {
     booking,
     desk,
     links,
+    linkSecret,
     clock,
     logger: options.logger,
     config: { ...configDefaults, ...options.config },

@@ -44,6 +44,8 @@ export function composeVoice(options: {
   booking: BookingService;
   desk: ConsultationDesk;
   links: SignedLinks;
+  /** The key customer links are signed with; linking codes are hashed with it too. */
+  linkSecret: Buffer;
   clock: Clock;
   logger: Logger;
   config: VoiceConfig;
@@ -72,6 +74,7 @@ export function composeVoice(options: {
     customers: stores.customers,
     outbox: stores.outbox,
     clock,
+    secret: options.linkSecret,
   });
   const onError = (error: unknown, at?: object) =>
     logger.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');

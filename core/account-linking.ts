@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
@@ -12,6 +12,11 @@ export const LINK_CODE_RULES = {
   /** Wrong codes a platform user may say within the window before being refused for a while. */
   failureLimit: 5,
   failureWindowMs: 15 * 60_000,
+  /**
+   * Wrong codes from all platform users together within the window before every attempt is
+   * refused for a while: a new platform account per five guesses gets no further.
+   */
+  globalFailureLimit: 100,
 } as const;
 
 /** What became of a code someone said. */
@@ -30,7 +35,7 @@ export interface AccountLinkStore {
   saveCode(input: { customerId: string; codeHash: string; expiresAt: Date; now: Date }): Promise<void>;
   /**
    * Atomically for this platform user (parallel attempts queue): refuses when they have
-   * `failureLimit` failures since `failuresSince`; otherwise uses up a live, unexpired code and
+   * `failureLimit` failures since `failuresSince`, or everyone together `globalFailureLimit`; otherwise uses up a live, unexpired code and
    * links the user to its customer, or records the failure. A `codeHash` of null is a code that
    * cannot exist (the wrong length) and only counts as a failure.
    */
@@ -40,14 +45,18 @@ export interface AccountLinkStore {
     platformUserId: string;
     now: Date;
     failureLimit: number;
+    globalFailureLimit: number;
     failuresSince: Date;
   }): Promise<StoredRedemption>;
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
 }
 
 export interface AccountLinking {
-  /** Sends a new code to the customer on their preferred consented medium. */
-  issueCode(customerId: string): Promise<{ medium: MessageMedium; expiresAt: Date }>;
+  /**
+   * Sends a new code to the customer on their preferred consented medium. The code is returned
+   * for the operator's CLI; staff-facing answers must not pass it on.
+   */
+  issueCode(customerId: string): Promise<{ code: string; medium: MessageMedium; expiresAt: Date }>;
   /**
    * Links the platform user to the customer whose code this is, or says why not (a wrong, used or
    * expired code counts as a failure). Fails with `rate_limited` after too many failures.
@@ -55,8 +64,6 @@ export interface AccountLinking {
   redeem(input: { platform: string; platformUserId: string; code: string }): Promise<CodeRedemption>;
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
 }
-
-const hashCode = (code: string) => createHash('sha256').update(code).digest('hex');
 
 const messages: Record<Locale, { subject: string; body: (code: string, minutes: number) => string }> = {
   'it-IT': {
@@ -76,12 +83,17 @@ export function createAccountLinking(options: {
   customers: CustomerDirectory;
   outbox: Outbox;
   clock: Clock;
+  /** Keys the stored hashes, so that a copy of the database does not give the codes away. */
+  secret: Buffer;
   /** Draws a code; random digits by default. */
   newCode?: () => string;
 }): AccountLinking {
   const { store, customers, outbox, clock } = options;
+  const hashCode = (code: string) => createHmac('sha256', options.secret).update(code).digest('hex');
+  // No leading zero: spoken numbers lose it ("zero four two…" is heard as 42…).
   const newCode =
-    options.newCode ?? (() => String(randomInt(0, 10 ** LINK_CODE_RULES.digits)).padStart(6, '0'));
+    options.newCode ??
+    (() => String(randomInt(10 ** (LINK_CODE_RULES.digits - 1), 10 ** LINK_CODE_RULES.digits)));
 
   return {
     async issueCode(customerId) {
@@ -120,7 +132,7 @@ export function createAccountLinking(options: {
             sendAfter: now,
           },
         ]);
-        return { medium: address.medium, expiresAt };
+        return { code, medium: address.medium, expiresAt };
       }
     },
 
@@ -133,6 +145,7 @@ export function createAccountLinking(options: {
         platformUserId,
         now,
         failureLimit: LINK_CODE_RULES.failureLimit,
+        globalFailureLimit: LINK_CODE_RULES.globalFailureLimit,
         failuresSince: new Date(now.getTime() - LINK_CODE_RULES.failureWindowMs),
       });
       if (result.status === 'rate_limited') {

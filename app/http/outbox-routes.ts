@@ -42,11 +42,13 @@ export function registerOutboxRoutes(
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
     response: z.array(OutboxMessageSchema),
-    handler: ({ query }) =>
-      stores.outbox.recent({
-        limit: query.limit,
-        ...(query.customerId ? { customerId: query.customerId } : {}),
-      }),
+    handler: async ({ query }) =>
+      (
+        await stores.outbox.recent({
+          limit: query.limit,
+          ...(query.customerId ? { customerId: query.customerId } : {}),
+        })
+      ).map(shownToStaff),
   });
 
   app.get('/outbox', sessionMiddleware(stores.staff), async (_req, res) => {
@@ -55,7 +57,7 @@ export function registerOutboxRoutes(
       throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
     if (!can(staff.role, 'customers:read'))
       throw new ChannelPilotError('forbidden', `the ${staff.role} role may not read messages to customers`);
-    const messages = await stores.outbox.recent({ limit: 200 });
+    const messages = (await stores.outbox.recent({ limit: 200 })).map(shownToStaff);
     res.type('html').send(page(messages));
   });
 }
@@ -80,4 +82,13 @@ ${rows || '<tr><td colspan="6">Nothing yet.</td></tr>'}</tbody></table></html>`;
 
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * A message as staff may read it: a linking code is the customer's alone (said to a voice
+ * assistant, it gives access to their account), so it is hidden.
+ */
+function shownToStaff(message: OutboxMessage): OutboxMessage {
+  if (message.kind !== 'link_code') return message;
+  return { ...message, body: message.body.replace(/\d{6}/g, '••••••') };
 }

@@ -68,7 +68,11 @@ export function registerServiceRoutes(
     params: ById,
     response: z.object({ medium: z.enum(['email', 'sms']), expiresAt: z.iso.datetime({ offset: true }) }),
     status: 201,
-    handler: ({ params }) => linking.issueCode(params.id),
+    async handler({ params }) {
+      // The code itself goes to the customer only.
+      const { medium, expiresAt } = await linking.issueCode(params.id);
+      return { medium, expiresAt };
+    },
   });
 
   api.route({

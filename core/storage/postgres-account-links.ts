@@ -31,7 +31,7 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
       }
     },
 
-    redeemCode({ codeHash, platform, platformUserId, now, failureLimit, failuresSince }) {
+    redeemCode({ codeHash, platform, platformUserId, now, failureLimit, globalFailureLimit, failuresSince }) {
       return db.transaction().execute(async (trx): Promise<StoredRedemption> => {
         // Attempts of one platform user queue here, so that parallel guesses count one by one.
         await sql`select pg_advisory_xact_lock(hashtext(${`account-link:${platform}:${platformUserId}`}))`.execute(
@@ -45,6 +45,12 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
           .where('failed_at', '>', failuresSince)
           .executeTakeFirstOrThrow();
         if (failures >= failureLimit) return { status: 'rate_limited' };
+        const { everyone } = await trx
+          .selectFrom('account_link_failures')
+          .select(sql<number>`count(*)::int`.as('everyone'))
+          .where('failed_at', '>', failuresSince)
+          .executeTakeFirstOrThrow();
+        if (everyone >= globalFailureLimit) return { status: 'rate_limited' };
         const result = codeHash
           ? await useCode(trx, codeHash, platform, platformUserId, now)
           : { status: 'unknown' as const };

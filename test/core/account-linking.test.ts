@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   ChannelPilotError,
   LINK_CODE_RULES,
@@ -30,12 +30,14 @@ afterAll(async () => {
   await storage?.close();
 });
 
+const secret = randomBytes(32);
 const linking = (newCode?: () => string) =>
   createAccountLinking({
     store: stores.accountLinks,
     customers: stores.customers,
     outbox: stores.outbox,
     clock,
+    secret,
     ...(newCode ? { newCode } : {}),
   });
 
@@ -90,6 +92,8 @@ describe(`account linking on the ${databaseKind} database`, () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]?.code_hash).not.toContain('482913');
     expect(stored[0]?.code_hash).toMatch(/^[0-9a-f]{64}$/);
+    // Keyed: a copy of the database cannot be turned back into codes by hashing all million of them.
+    expect(stored[0]?.code_hash).not.toBe(createHash('sha256').update('482913').digest('hex'));
     expect(stored[0]?.used_at).toBeNull();
   });
 
@@ -301,5 +305,19 @@ describe(`account linking on the ${databaseKind} database`, () => {
       users.map((user) => linking().linkedCustomer(user.platform, user.platformUserId)),
     );
     expect(linked.filter((id) => id !== undefined)).toEqual([customer.id]);
+  });
+
+  it('refuses everyone for a while after 100 wrong codes from many accounts, so new accounts do not buy more guesses', async () => {
+    later(LINK_CODE_RULES.failureWindowMs + 1000);
+    const { customer } = await gasCustomer(stores);
+    await linking(codes('975310')).issueCode(customer.id);
+    for (let i = 0; i < LINK_CODE_RULES.globalFailureLimit; i++) {
+      expect((await linking().redeem({ ...alexaUser(), code: String(800000 + i) })).status).toBe('unknown');
+    }
+    const refused = await refusal(linking().redeem({ ...alexaUser(), code: '975310' }));
+    expect(refused.code).toBe('rate_limited');
+    later(LINK_CODE_RULES.failureWindowMs + 1000);
+    await linking(codes('975311')).issueCode(customer.id);
+    expect((await linking().redeem({ ...alexaUser(), code: '975311' })).status).toBe('linked');
   });
 });

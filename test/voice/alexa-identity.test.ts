@@ -324,6 +324,16 @@ describe('linking codes', () => {
     expect(sent[0]?.body).toMatch(
       /^Il tuo codice per collegare l’assistente vocale è \d{6}\. Dillo ad Alexa entro 10 minuti/,
     );
+    // Staff who can send a code cannot read it: said to their own Alexa, it would open the account.
+    const code = /\d{6}/.exec(sent[0]?.body ?? '')?.[0] as string;
+    const shown = await request(alexa.composed.app)
+      .get(`/api/outbox?customerId=${customer.id}`)
+      .set('Cookie', advisorCookie)
+      .expect(200);
+    expect(shown.body[0].body).not.toContain(code);
+    expect(shown.body[0].body).toContain('••••••');
+    const page = await request(alexa.composed.app).get('/outbox').set('Cookie', advisorCookie).expect(200);
+    expect(page.text).not.toContain(code);
   });
 
   it('reach an English-speaking customer by e-mail, in English', async () => {
