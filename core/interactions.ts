@@ -65,6 +65,8 @@ export interface InteractionLog {
     },
   ): Promise<number>;
   interaction(id: string): Promise<Interaction | undefined>;
+  /** The contact recorded from `source` under its id there (an import's row, a link's opening). */
+  fromSource(source: string, externalId: string): Promise<Interaction | undefined>;
   /** Newest first. */
   forCustomer(customerId: string, options: { limit: number; before?: Date }): Promise<Interaction[]>;
   /** In the order they happened. */

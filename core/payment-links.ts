@@ -81,9 +81,7 @@ export function createPaymentLinks(options: {
       });
     } catch (error) {
       if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
-      const [opened] = (await interactions.forCustomer(customerId, { limit: 50 })).filter(
-        (i) => i.source === 'payment_link' && i.externalId === externalId,
-      );
+      const opened = await interactions.fromSource('payment_link', externalId);
       if (!opened) throw error;
       return opened;
     }

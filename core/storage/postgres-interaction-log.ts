@@ -30,11 +30,13 @@ export function createPostgresInteractionLog(
   async function place(trx: Kysely<Database>, contacts: Parsed[]) {
     const journeys = createJourneyTracker({ newId, windowDays });
     const earliest = contacts[0]?.startedAt;
+    // Live batches mix customers: a contact stored after the batch's first one still counts.
+    const latest = contacts.at(-1)?.startedAt;
     const customers = [
       ...new Set(contacts.map((c) => c.customerId).filter((id): id is string => id !== null)),
     ];
-    if (earliest) {
-      for (const tail of await journeyTails(trx, customers, earliest, windowDays)) {
+    if (earliest && latest) {
+      for (const tail of await journeyTails(trx, customers, earliest, latest, windowDays)) {
         journeys.remember(tail.customer_id, tail.reason, toTail(tail));
       }
     }
@@ -117,6 +119,16 @@ export function createPostgresInteractionLog(
       return row && toInteraction(row);
     },
 
+    async fromSource(source, externalId) {
+      const row = await db
+        .selectFrom('interactions')
+        .selectAll()
+        .where('source', '=', source)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+      return row && toInteraction(row);
+    },
+
     async forCustomer(customerId, { limit, before }) {
       let q = db.selectFrom('interactions').selectAll().where('customer_id', '=', customerId);
       if (before) q = q.where('started_at', '<', before);
@@ -181,9 +193,15 @@ async function handoffJourneys(
  * For each (customer, reason): the newest stored contact at or before `until` and recent
  * enough to be continued, with its journey's last step.
  */
-async function journeyTails(db: Kysely<Database>, customerIds: string[], until: Date, windowDays: number) {
+async function journeyTails(
+  db: Kysely<Database>,
+  customerIds: string[],
+  from: Date,
+  until: Date,
+  windowDays: number,
+) {
   if (customerIds.length === 0) return [];
-  const since = new Date(until.getTime() - windowDays * 86_400_000);
+  const since = new Date(from.getTime() - windowDays * 86_400_000);
   const result = await sql<{
     customer_id: string;
     reason: string;

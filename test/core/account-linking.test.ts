@@ -68,7 +68,11 @@ describe(`account linking on the ${databaseKind} database`, () => {
   it('texts the code to the customer in Italian and stores only its hash', async () => {
     const { customer } = await gasCustomer(stores);
     const issued = await linking(codes('482913')).issueCode(customer.id);
-    expect(issued).toEqual({ medium: 'sms', expiresAt: new Date(now.getTime() + LINK_CODE_RULES.ttlMs) });
+    expect(issued).toEqual({
+      code: '482913',
+      medium: 'sms',
+      expiresAt: new Date(now.getTime() + LINK_CODE_RULES.ttlMs),
+    });
 
     const [message, ...others] = await messagesTo(customer.id);
     expect(others).toEqual([]);

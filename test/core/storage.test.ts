@@ -128,6 +128,21 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(new Set(stored.map((s) => s.journeyId)).size).toBe(1);
   });
 
+  it('continues a stored journey from a live batch whose first contact is older than it', async () => {
+    const a = (await gasCustomer(stores)).customer;
+    const b = (await gasCustomer(stores)).customer;
+    const first = await stores.interactions.record(contact(a.id, { startedAt: '2026-02-01T10:00:05Z' }));
+    await stores.interactions.recordMany(
+      [
+        contact(b.id, { startedAt: '2026-02-01T10:00:00Z' }),
+        contact(a.id, { startedAt: '2026-02-01T10:00:09Z' }),
+      ],
+      { live: true },
+    );
+    const [second] = await stores.interactions.forCustomer(a.id, { limit: 1 });
+    expect(second).toMatchObject({ journeyId: first.journeyId, journeyStep: 2 });
+  });
+
   it('numbers journey steps 1, 2, 3 when a handoff and a same-reason contact join one journey in a batch', async () => {
     const { customer } = await gasCustomer(stores);
     const callId = randomUUID();

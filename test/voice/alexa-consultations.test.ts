@@ -529,6 +529,19 @@ describe('booking a video consultation through /alexa', () => {
       ]);
       expect(await upcoming(who.customer.id)).toEqual([]);
     });
+
+    it(`logs in ${locale} a booking the customer stops in the middle as abandoned, once`, async () => {
+      const who = await linkedCustomer(locale);
+      const { say } = session(who);
+      await say(intent('BookConsultationIntent', { dialogState: 'STARTED' }));
+      const stopped = await say(intent('AMAZON.StopIntent'));
+      expect(stopped.response.shouldEndSession).toBe(true);
+      // Alexa sends no SessionEndedRequest after the skill ended the session itself.
+      expect(await consultationTurns(who.customer.id)).toEqual([
+        ['BookConsultation', 'continued', 'elicit'],
+        ['BookConsultation', 'abandoned', null],
+      ]);
+    });
   }
 });
 

@@ -8,7 +8,7 @@ import { serviceIntentNames } from '../fulfilment/service-intents.ts';
 import type { createTurnLog } from '../fulfilment/turn-log.ts';
 import type { Identify } from './alexa-identity.ts';
 import { alexaMessages, localeOf } from './alexa-messages.ts';
-import { alexaIntentName, customerTurn } from './alexa-turns.ts';
+import { alexaIntentName, customerTurn, sessionState } from './alexa-turns.ts';
 import {
   builtinIntentNames,
   createBuiltinHandlers,
@@ -50,6 +50,11 @@ export function createAlexaSkill(options: AlexaSkillOptions): Skill {
   const turns = new Map(
     customerIntentNames.map((intent) => {
       const turn = customerTurn(intent, turnLog.wrap(intent, options.intents[intent]), guards);
+      // A score is an answer to the closing question only: unasked, the fallback takes it.
+      if (intent === 'Satisfaction') {
+        const asked = turn.canHandle;
+        turn.canHandle = (input) => asked(input) && sessionState(input).surveyAsked === true;
+      }
       return [turn.intentName, turn] as const;
     }),
   );

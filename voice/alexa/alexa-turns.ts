@@ -40,6 +40,12 @@ export function updateSession(input: HandlerInput, change: Partial<SessionState>
   input.attributesManager.setSessionAttributes(next);
 }
 
+/** Adds an answered turn to the session's history (the latest few), and forgets any offer. */
+export function remember(input: HandlerInput, turn: EarlierTurn): void {
+  const history = sessionState(input).history ?? [];
+  updateSession(input, { offer: undefined, history: [...history, turn].slice(-HISTORY_LIMIT) });
+}
+
 /** The intent of an IntentRequest; undefined for any other request. */
 const intentOf = (input: HandlerInput): Intent | undefined =>
   getRequestType(input.requestEnvelope) === 'IntentRequest'
@@ -162,13 +168,7 @@ export function customerTurn(
           confirmation === 'CONFIRMED' ? 'confirmed' : confirmation === 'DENIED' ? 'denied' : 'none',
         history,
       });
-      updateSession(input, {
-        offer: undefined,
-        history: [
-          ...history,
-          { turnId: reply.turnId, intent, reason: reply.reason, outcome: reply.outcome },
-        ].slice(-HISTORY_LIMIT),
-      });
+      remember(input, { turnId: reply.turnId, intent, reason: reply.reason, outcome: reply.outcome });
       return respond(input, reply, intentName);
     });
   return {

@@ -9,9 +9,9 @@ import {
   type ConsultationDesk,
   type CustomerDirectory,
 } from '../../core/index.ts';
-import { appointmentMessages, type AppointmentMessages, type When } from './appointment-messages.ts';
+import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
 import { answering, reply, type IntentHandler, type IntentReply, type TurnRequest } from './conversation.ts';
-import { createTimePicker } from './time-picking.ts';
+import { createTimePicker, when, type Slots } from './time-picking.ts';
 
 export const appointmentIntentNames = [
   'BookConsultation',
@@ -22,7 +22,6 @@ export const appointmentIntentNames = [
 export type AppointmentIntentName = (typeof appointmentIntentNames)[number];
 
 const REASON = 'video_consultation';
-type Slots = Partial<Record<string, string>>;
 
 export function createAppointmentIntents(options: {
   booking: BookingService;
@@ -34,7 +33,6 @@ export function createAppointmentIntents(options: {
   onError?: (error: unknown, at: { intent: AppointmentIntentName; customerId: string }) => void;
 }): Record<AppointmentIntentName, IntentHandler> {
   const { booking, desk, advisors, customers, clock } = options;
-  const when = (at: Date): When => ({ day: calendarDate(at), at });
 
   const handler =
     (

@@ -16,7 +16,11 @@ const OFFERED = 3;
 /** Parts of the day as voice platforms name them, as local hours [from, to). */
 const dayParts: Record<string, [number, number]> = { MO: [8, 12], AF: [12, 17], EV: [17, 21], NI: [21, 24] };
 
-type Slots = Partial<Record<string, string>>;
+/** Slot values gathered so far, by slot name. */
+export type Slots = Partial<Record<string, string>>;
+
+/** A moment as the messages say it: its calendar day in the reference zone, and the time. */
+export const when = (at: Date): When => ({ day: calendarDate(at), at });
 
 /** A free slot the customer named, or the question that gets closer to one. */
 export type Picked = { kind: 'ask'; reply: IntentReply } | { kind: 'slot'; startsAt: Date; slots: Slots };
@@ -29,7 +33,6 @@ export function createTimePicker(options: {
   ask: (say: AppointmentMessages, text: string, slot: string, slots: Slots) => IntentReply;
 }) {
   const { booking, clock, ask } = options;
-  const when = (at: Date): When => ({ day: calendarDate(at), at });
   const freeBetween = (topic: string, locale: Locale, from: Date, to: Date) =>
     booking.slots({ topic, locale, from, to });
 

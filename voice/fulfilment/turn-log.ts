@@ -22,7 +22,8 @@ const BATCH_LIMIT = 500;
  * right after, together with whatever else was answered meanwhile (one transaction for many
  * turns under load). The turn's id is fixed before it is written, so what the turn sends (a
  * payment link, a callback request) can name it. A failed write is reported and never changes
- * an answer; `drained()` waits until everything answered is written (shutdown, tests).
+ * an answer, and costs no other turn its place; `drained()` waits until everything answered is
+ * written (shutdown, tests). Turns answered in the last milliseconds before a crash are lost.
  */
 export function createTurnLog(options: {
   interactions: InteractionLog;
@@ -41,8 +42,15 @@ export function createTurnLog(options: {
       const batch = queued.splice(0, BATCH_LIMIT);
       try {
         await interactions.recordMany(batch, { live: true });
-      } catch (error) {
-        options.onError?.(error);
+      } catch {
+        // One turn the log refuses must not cost the others theirs: each is tried on its own.
+        for (const turn of batch) {
+          try {
+            await interactions.recordMany([turn], { live: true });
+          } catch (error) {
+            options.onError?.(error);
+          }
+        }
       }
     }
     writing = null;

@@ -1,11 +1,16 @@
-import { getRequestType, type RequestHandler, type RequestInterceptor } from 'ask-sdk-core';
-import type { IntentRequest } from 'ask-sdk-model';
+import {
+  getRequestType,
+  type HandlerInput,
+  type RequestHandler,
+  type RequestInterceptor,
+} from 'ask-sdk-core';
 import { reply } from '../../fulfilment/conversation.ts';
 import { serviceMessages } from '../../fulfilment/service-messages.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { localeOf } from '../alexa-messages.ts';
 import {
   isIntent,
+  remember,
   respond,
   say,
   sessionState,
@@ -45,6 +50,20 @@ export function createBuiltinHandlers(options: {
 }): RequestHandler[] {
   const { guards, turns, turnLog } = options;
 
+  /**
+   * A conversation left in the middle of a question the skill asked (by stop, by giving up, or by
+   * Alexa ending the session) is logged as abandoned, so that it is not counted as contained.
+   */
+  async function abandonOpenQuestion(input: HandlerInput, customerId?: string): Promise<void> {
+    const last = sessionState(input).history?.at(-1);
+    if (last?.outcome !== 'continued') return;
+    const who = customerId ?? (await guards.identify(input.requestEnvelope))?.customerId;
+    if (!who) return;
+    const abandoned = turnLog.wrap(last.intent, async () => reply('', '', 'abandoned', last.reason));
+    const turn = await abandoned({ customerId: who, locale: localeOf(input.requestEnvelope.request.locale) });
+    remember(input, { turnId: turn.turnId, intent: last.intent, reason: last.reason, outcome: 'abandoned' });
+  }
+
   const launch: RequestHandler = {
     canHandle: (input) => getRequestType(input.requestEnvelope) === 'LaunchRequest',
     handle: (input) =>
@@ -65,13 +84,14 @@ export function createBuiltinHandlers(options: {
       const state = sessionState(input);
       if (!state.surveyAsked && (state.history ?? []).length > 0) {
         const who = await guards.identify(input.requestEnvelope);
+        await abandonOpenQuestion(input, who?.customerId);
         if (who && (await guards.access.permit(who.customerId, 'voice_assistant')).closingSurvey) {
           updateSession(input, { surveyAsked: true, offer: undefined });
           const text = serviceMessages[localeOf(input.requestEnvelope.request.locale)];
           const question = reply(text.surveyTitle(), text.surveyQuestion(), 'continued', 'survey', {
             kind: 'elicit',
             slot: 'score',
-            slots: {},
+            slots: { score: undefined },
           });
           return respond(input, question, 'SatisfactionIntent');
         }
@@ -80,12 +100,16 @@ export function createBuiltinHandlers(options: {
     },
   };
 
+  // An answer to a satisfaction question nobody asked is not understood either.
   const fallback: RequestHandler = {
-    canHandle: (input) => isIntent(input, 'AMAZON.FallbackIntent'),
-    handle: (input) => {
+    canHandle: (input) =>
+      isIntent(input, 'AMAZON.FallbackIntent') ||
+      (isIntent(input, 'SatisfactionIntent') && !sessionState(input).surveyAsked),
+    handle: async (input) => {
       const count = (sessionState(input).consecutiveFallbacks ?? 0) + 1;
       updateSession(input, { consecutiveFallbacks: count });
       if (count >= maxConsecutiveFallbacks) {
+        await abandonOpenQuestion(input);
         return input.responseBuilder
           .speak(say(input).fallbackGiveUp())
           .withShouldEndSession(true)
@@ -113,22 +137,11 @@ export function createBuiltinHandlers(options: {
     },
   };
 
-  // A conversation left in the middle of a question is logged as abandoned, so that it is not
-  // counted as contained. Alexa allows no speech here: an empty response acknowledges it.
+  // Alexa allows no speech here: an empty response acknowledges it.
   const sessionEnded: RequestHandler = {
     canHandle: (input) => getRequestType(input.requestEnvelope) === 'SessionEndedRequest',
     handle: async (input) => {
-      const last = sessionState(input).history?.at(-1);
-      if (last?.outcome === 'continued') {
-        const who = await guards.identify(input.requestEnvelope);
-        if (who) {
-          const abandoned = turnLog.wrap(last.intent, async () => reply('', '', 'abandoned', last.reason));
-          await abandoned({
-            customerId: who.customerId,
-            locale: localeOf((input.requestEnvelope.request as IntentRequest).locale),
-          });
-        }
-      }
+      await abandonOpenQuestion(input);
       return input.responseBuilder.getResponse();
     },
   };

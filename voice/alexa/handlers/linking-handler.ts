@@ -4,7 +4,7 @@ import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-inte
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
-import { isIntent, respond, sessionState, slotValues, updateSession } from '../alexa-turns.ts';
+import { isIntent, remember, respond, slotValues } from '../alexa-turns.ts';
 
 /**
  * LinkAccountIntent: the Alexa user says the one-time code the customer received. Open to users
@@ -33,12 +33,11 @@ export function createLinkingHandler(options: {
           customerId: result.customerId,
           locale,
         });
-        const history = sessionState(input).history ?? [];
-        updateSession(input, {
-          history: [
-            ...history,
-            { turnId: logged.turnId, intent: 'LinkAccount', reason: logged.reason, outcome: logged.outcome },
-          ],
+        remember(input, {
+          turnId: logged.turnId,
+          intent: 'LinkAccount',
+          reason: logged.reason,
+          outcome: logged.outcome,
         });
       }
       return respond(input, result, 'LinkAccountIntent');
