@@ -355,6 +355,34 @@ describe('the payment link offered with what is owed', () => {
     });
   }
 
+  it('withdraws an offer once the customer asks something else: a later yes sends nothing', async () => {
+    const owing = await owingCustomer('en-US');
+    const sessionId = `amzn1.echo-api.session.offer-withdrawn-${owing.customer.id}`;
+    const owed = await alexa.ask({
+      request: intent('WhatDoIOweIntent'),
+      locale: 'en-US',
+      userId: owing.userId,
+      sessionId,
+    });
+    expect(heard(owed)).toContain('Shall I send you the link to pay?');
+    const help = await alexa.ask({
+      request: intent('AMAZON.HelpIntent'),
+      locale: 'en-US',
+      userId: owing.userId,
+      sessionId,
+      attributes: owed.sessionAttributes,
+    });
+    const yes = await alexa.ask({
+      request: intent('AMAZON.YesIntent'),
+      locale: 'en-US',
+      userId: owing.userId,
+      sessionId,
+      attributes: help.sessionAttributes,
+    });
+    expect(heard(yes)).toBe('OK. What else can I do for you?');
+    expect(await paymentLinksSent(owing.customer.id)).toEqual([]);
+  });
+
   it('sends nothing on a yes when nothing was offered', async () => {
     const owing = await owingCustomer('en-US');
     const sessionId = `amzn1.echo-api.session.nothing-offered-${owing.customer.id}`;

@@ -9,11 +9,7 @@ import type { createTurnLog } from '../fulfilment/turn-log.ts';
 import type { Identify } from './alexa-identity.ts';
 import { alexaMessages, localeOf } from './alexa-messages.ts';
 import { alexaIntentName, customerTurn, sessionState } from './alexa-turns.ts';
-import {
-  builtinIntentNames,
-  createBuiltinHandlers,
-  resetFallbackCount,
-} from './handlers/builtin-handlers.ts';
+import { builtinIntentNames, createBuiltinHandlers, resetPerTurnState } from './handlers/builtin-handlers.ts';
 import { createLinkingHandler } from './handlers/linking-handler.ts';
 
 /** Every fulfilment intent a linked customer can ask for. */
@@ -82,7 +78,7 @@ export function createAlexaSkill(options: AlexaSkillOptions): Skill {
       createLinkingHandler({ link: options.link, turnLog }),
       ...createBuiltinHandlers({ guards, turns, turnLog }),
     )
-    .addRequestInterceptors(resetFallbackCount)
+    .addRequestInterceptors(resetPerTurnState)
     .addErrorHandlers(apologize)
     .create();
 }

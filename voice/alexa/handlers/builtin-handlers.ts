@@ -32,12 +32,19 @@ export const builtinIntentNames = [
   'AMAZON.NoIntent',
 ] as const;
 
-/** Only fallbacks *in a row* count: an understood request in between starts the count again. */
-export const resetFallbackCount: RequestInterceptor = {
+/**
+ * Only fallbacks *in a row* count: an understood request in between starts the count again. And
+ * an offer stands for the next answer only: anything but yes or no withdraws it.
+ */
+export const resetPerTurnState: RequestInterceptor = {
   process: (input) => {
-    if (!input.requestEnvelope.session || isIntent(input, 'AMAZON.FallbackIntent')) return;
-    if (sessionState(input).consecutiveFallbacks !== undefined) {
+    if (!input.requestEnvelope.session) return;
+    const state = sessionState(input);
+    if (state.consecutiveFallbacks !== undefined && !isIntent(input, 'AMAZON.FallbackIntent')) {
       updateSession(input, { consecutiveFallbacks: undefined });
+    }
+    if (state.offer !== undefined && !isIntent(input, 'AMAZON.YesIntent', 'AMAZON.NoIntent')) {
+      updateSession(input, { offer: undefined });
     }
   },
 };
