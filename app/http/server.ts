@@ -19,6 +19,7 @@ import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
+import { registerImportRoutes } from './import-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
 import type { Router } from 'express';
@@ -95,6 +96,7 @@ export function createHttpApp(options: HttpAppOptions) {
     callbacks: stores.callbacks,
     clock: options.clock,
   });
+  registerImportRoutes(api, { stores });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { Slug, importInteractions, invalidInput, type Stores } from '../../core/index.ts';
+import type { createApi } from './api.ts';
+import { parseMapping, readInteractionFile, type ImportFormat } from '../import/interaction-files.ts';
+
+const SummarySchema = z
+  .object({
+    read: z.number().int(),
+    imported: z.number().int(),
+    alreadyThere: z.number().int(),
+    rejected: z.number().int(),
+    rejections: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  })
+  .meta({ id: 'ImportSummary', description: 'What an import did, with the first rejected rows.' });
+
+// Neither is a type a page on another site can post without asking first (unlike text/plain).
+const formats: Record<string, ImportFormat> = {
+  'text/csv': 'csv',
+  'application/x-ndjson': 'jsonl',
+  'application/jsonl': 'jsonl',
+};
+
+/** The import of existing-channel history, for staff: the same as `channel-pilot import interactions`. */
+export function registerImportRoutes(api: ReturnType<typeof createApi>, deps: { stores: Stores }): void {
+  const { stores } = deps;
+  api.route({
+    method: 'post',
+    path: '/api/imports/interactions',
+    summary:
+      'Import contacts of existing channels, streamed as CSV (text/csv) or JSON Lines (application/x-ndjson)',
+    tag: 'imports',
+    permission: 'imports:write',
+    query: z.object({
+      source: Slug,
+      map: z.string().max(2000).optional(),
+    }),
+    response: SummarySchema,
+    async handler({ query, req }) {
+      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+      const format = formats[type];
+      if (!format) {
+        throw invalidInput(`cannot import ${type || 'a body without Content-Type'}`, [
+          { path: 'content-type', message: `must be one of ${Object.keys(formats).join(', ')}` },
+        ]);
+      }
+      let mapping: Record<string, string>;
+      try {
+        mapping = parseMapping(query.map);
+      } catch (error) {
+        throw invalidInput('the column mapping is not valid', [
+          { path: 'query.map', message: (error as Error).message },
+        ]);
+      }
+      try {
+        return await importInteractions({
+          rows: readInteractionFile(req, format, mapping),
+          source: query.source,
+          interactions: stores.interactions,
+          customers: stores.customers,
+          channels: stores.channels,
+        });
+      } catch (error) {
+        const line = (error as { lines?: number }).lines;
+        if (line === undefined) throw error;
+        throw invalidInput(
+          `line ${line}: ${(error as Error).message}`,
+          [],
+          'the rows before it are imported',
+        );
+      }
+    },
+  });
+}
