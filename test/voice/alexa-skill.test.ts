@@ -144,6 +144,26 @@ describe('the Alexa skill at /alexa', () => {
     });
   }
 
+  it('logs a linked customer’s misunderstood turns in their journey: continued, then failed when it gives up', async () => {
+    const { customer, userId } = await linkedGasCustomer();
+    const sessionId = `amzn1.echo-api.session.fallbacks-${customer.id}`;
+    const first = await ask({ request: intent('AMAZON.FallbackIntent'), locale: 'it-IT', userId, sessionId });
+    await ask({
+      request: intent('AMAZON.FallbackIntent'),
+      locale: 'it-IT',
+      userId,
+      sessionId,
+      attributes: first.sessionAttributes,
+    });
+    const turns = (await stores.interactions.forCustomer(customer.id, { limit: 10 }))
+      .filter((t) => t.details.intent === 'Fallback')
+      .map((t) => [t.outcome, t.reason]);
+    expect(turns.sort()).toEqual([
+      ['continued', 'general_enquiry'],
+      ['failed', 'general_enquiry'],
+    ]);
+  });
+
   it('counts only consecutive fallbacks: an understood request in between starts again', async () => {
     const sessionId = 'amzn1.echo-api.session.reset';
     const first = await ask({ request: intent('AMAZON.FallbackIntent'), locale: 'en-US', sessionId });

@@ -1,6 +1,9 @@
 import type { Locale, Outcome } from '../../core/index.ts';
 import { speak } from './messages.ts';
 
+/** The reason a turn is filed under when nothing in the conversation named one. */
+export const GENERAL_REASON = 'general_enquiry';
+
 /** A question asked earlier in the same conversation, as the platform's session remembers it. */
 export interface EarlierTurn {
   /** The id the turn was logged under. */

@@ -9,14 +9,18 @@ import {
   type PaymentLinks,
   type SurveyAnswers,
 } from '../../core/index.ts';
-import { answering, reply, type IntentHandler, type IntentReply, type TurnRequest } from './conversation.ts';
+import {
+  GENERAL_REASON,
+  answering,
+  reply,
+  type IntentHandler,
+  type IntentReply,
+  type TurnRequest,
+} from './conversation.ts';
 import { serviceMessages, type ServiceMessages } from './service-messages.ts';
 
 export const serviceIntentNames = ['PayBill', 'TalkToPerson', 'BillDetail', 'Satisfaction'] as const;
 export type ServiceIntentName = (typeof serviceIntentNames)[number];
-
-/** The reason a conversation's callback is filed under when nothing was asked before it. */
-const GENERAL_REASON = 'general_enquiry';
 
 /** What each intent is called in a callback's summary for the agent (in the customer's language). */
 const askedAbout: Record<string, Record<string, string>> = {

@@ -4,7 +4,7 @@ import {
   type RequestHandler,
   type RequestInterceptor,
 } from 'ask-sdk-core';
-import { reply } from '../../fulfilment/conversation.ts';
+import { GENERAL_REASON, reply } from '../../fulfilment/conversation.ts';
 import { serviceMessages } from '../../fulfilment/service-messages.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { localeOf } from '../alexa-messages.ts';
@@ -115,8 +115,18 @@ export function createBuiltinHandlers(options: {
     handle: async (input) => {
       const count = (sessionState(input).consecutiveFallbacks ?? 0) + 1;
       updateSession(input, { consecutiveFallbacks: count });
-      if (count >= maxConsecutiveFallbacks) {
-        await abandonOpenQuestion(input);
+      const givingUp = count >= maxConsecutiveFallbacks;
+      // A customer's misunderstood turn counts too: it is what the pilot's "functional" criterion weighs.
+      const who = await guards.identify(input.requestEnvelope);
+      if (who) {
+        if (givingUp) await abandonOpenQuestion(input, who.customerId);
+        const reason = sessionState(input).history?.at(-1)?.reason ?? GENERAL_REASON;
+        await turnLog.wrap('Fallback', async () => reply('', '', givingUp ? 'failed' : 'continued', reason))({
+          customerId: who.customerId,
+          locale: localeOf(input.requestEnvelope.request.locale),
+        });
+      }
+      if (givingUp) {
         return input.responseBuilder
           .speak(say(input).fallbackGiveUp())
           .withShouldEndSession(true)
