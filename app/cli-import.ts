@@ -1,11 +1,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { Transform } from 'node:stream';
+import { Transform, pipeline } from 'node:stream';
 import {
   ChannelPilotError,
   createPostgresStores,
   importInteractions,
+  standardChannels,
   type ImportSummary,
 } from '../core/index.ts';
 import type { CommandRunner } from './cli-voice.ts';
@@ -71,11 +72,17 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
         });
         await withDatabase(config, async (storage) => {
           const stores = createPostgresStores(storage.db);
+          // As the app does on start: an import into a database the app has not served yet knows them too.
+          for (const channel of standardChannels) {
+            if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
+          }
           const progress = createProgress();
           let summary: ImportSummary;
           try {
+            // A file that cannot be read fails the import, which a bare `pipe` would leave waiting.
+            const input = pipeline(createReadStream(file), counting, () => {});
             summary = await importInteractions({
-              rows: readInteractionFile(createReadStream(file).pipe(counting), format, mapping),
+              rows: readInteractionFile(input, format, mapping),
               source,
               interactions: stores.interactions,
               customers: stores.customers,
@@ -83,13 +90,6 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
               onBatch: () => progress.report('importing', readBytes, size),
             });
             progress.report('importing', size, size);
-          } catch (error) {
-            // A file that stops being CSV (an unclosed quote, say) ends the import where it broke.
-            const line = (error as { lines?: number }).lines;
-            if (line === undefined) throw error;
-            throw new ChannelPilotError('invalid_input', `line ${line}: ${(error as Error).message}`, {
-              hint: 'the rows before it are imported; fix the file and run again: nothing is imported twice',
-            });
           } finally {
             progress.stop();
           }

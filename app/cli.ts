@@ -36,7 +36,7 @@ program
   .command('seed')
   .description('Create the deterministic demo dataset (skipped when the database already has customers)')
   .option('--customers <n>', 'customers to create', positiveInt)
-  .option('--interactions <n>', 'interactions to create', positiveInt)
+  .option('--interactions <n>', 'interactions to create (0: customers, bills and advisors only)', wholeNumber)
   .option('--seed <n>', 'random seed: the same seed and date give the same data', positiveInt, 42)
   .option('--as-of <date>', 'the day the dataset ends (default: today)', isoDay)
   .action((options: { customers?: number; interactions?: number; seed: number; asOf?: Date }) =>
@@ -253,6 +253,12 @@ function isoDay(value: string): Date {
     throw new InvalidArgumentError('must be a date like 2026-03-31');
   }
   return day;
+}
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number');
+  return n;
 }
 
 function positiveInt(value: string): number {

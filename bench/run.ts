@@ -1,6 +1,6 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
-//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed benchmark; BENCH_ONLY=seed,context,booking,video,alexa
+//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed and import benchmarks; BENCH_ONLY=seed,context,booking,video,import,alexa
 //   runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { contextLatency } from './context-latency.ts';
 import { bookingFigures } from './booking.ts';
 import { videoFigures } from './video.ts';
 import { alexaFigures } from './alexa.ts';
+import { importFigures } from './import.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
@@ -64,6 +65,9 @@ try {
   }
   for (const kind of wanted('video') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
+  }
+  for (const kind of wanted('import') ? (['embedded', 'postgres'] as const) : []) {
+    for (const line of await importFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
   for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);

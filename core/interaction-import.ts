@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ChannelRegistry } from './channels.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { InteractionInput, type InteractionLog } from './interactions.ts';
+import { IsoDateTime } from './vocabulary.ts';
 
 /**
  * The columns an interaction import reads (CSV header or JSON Lines keys). `external_id` is the
@@ -82,8 +83,10 @@ export async function importInteractions(options: {
   );
 
   let batch: { line: number; input: InteractionInput }[] = [];
+  let storing = false;
   const write = async () => {
     if (batch.length === 0) return;
+    storing = true;
     const known = await options.customers.known(
       batch.flatMap(({ input }) => (input.customerId ? [input.customerId] : [])),
     );
@@ -98,22 +101,29 @@ export async function importInteractions(options: {
     summary.imported += added;
     summary.alreadyThere += inputs.length - added;
     batch = [];
+    storing = false;
     options.onBatch?.({ ...summary });
   };
 
-  for await (const { line, fields, problem: unreadable } of options.rows) {
-    summary.read++;
-    if (unreadable) {
-      reject(line, unreadable);
-      continue;
+  try {
+    for await (const { line, fields, problem: unreadable } of options.rows) {
+      summary.read++;
+      if (unreadable) {
+        reject(line, unreadable);
+        continue;
+      }
+      const problem = checkRow(fields, touchpoints);
+      if (typeof problem === 'string') {
+        reject(line, problem);
+        continue;
+      }
+      batch.push({ line, input: { ...problem, source } });
+      if (batch.length >= BATCH) await write();
     }
-    const problem = checkRow(fields, touchpoints);
-    if (typeof problem === 'string') {
-      reject(line, problem);
-      continue;
-    }
-    batch.push({ line, input: { ...problem, source } });
-    if (batch.length >= BATCH) await write();
+  } catch (error) {
+    // The stream broke (a row that is not CSV, a client gone): the rows read before it are kept.
+    if (!storing) await write();
+    throw error;
   }
   await write();
   return summary;
@@ -136,6 +146,13 @@ function checkRow(
       return 'details: is not valid JSON';
     }
   }
+  // Strictly ISO with an offset: anything else would be read in the importing machine's time zone,
+  // or day and month swapped (03/10/2026).
+  for (const column of ['started_at', 'ended_at'] as const) {
+    const given = value(column);
+    if (given !== null && !IsoDateTime.safeParse(given).success)
+      return `${column}: ${JSON.stringify(given)} is not a date-time like 2026-03-10T09:00:00+01:00`;
+  }
   const externalId =
     (value('external_id') as string | null) ??
     // No id of its own: the row's content is its identity.
@@ -149,7 +166,8 @@ function checkRow(
     touchpoint: value('touchpoint'),
     direction: value('direction'),
     reason: value('reason'),
-    startedAt: value('started_at'),
+    // Not null: coerced, null would be 1 January 1970.
+    startedAt: value('started_at') ?? undefined,
     endedAt: value('ended_at'),
     outcome: value('outcome'),
     externalId: String(externalId),

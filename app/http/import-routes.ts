@@ -51,23 +51,14 @@ export function registerImportRoutes(api: ReturnType<typeof createApi>, deps: { 
           { path: 'query.map', message: (error as Error).message },
         ]);
       }
-      try {
-        return await importInteractions({
-          rows: readInteractionFile(req, format, mapping),
-          source: query.source,
-          interactions: stores.interactions,
-          customers: stores.customers,
-          channels: stores.channels,
-        });
-      } catch (error) {
-        const line = (error as { lines?: number }).lines;
-        if (line === undefined) throw error;
-        throw invalidInput(
-          `line ${line}: ${(error as Error).message}`,
-          [],
-          'the rows before it are imported',
-        );
-      }
+      // A body that stops being CSV (an unclosed quote) fails with the line it breaks at.
+      return importInteractions({
+        rows: readInteractionFile(req, format, mapping),
+        source: query.source,
+        interactions: stores.interactions,
+        customers: stores.customers,
+        channels: stores.channels,
+      });
     },
   });
 }

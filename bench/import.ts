@@ -1,0 +1,240 @@
+// `channel-pilot import interactions` on a large CSV of realistic contacts: rows/s, and the CLI's
+// peak memory beside an import of a header-only file in the same run (to show the file is
+// streamed, not held), with the parse rate of the same file alone for comparison.
+//
+//   node bin/run-ts.mjs bench/import.ts [--rows 1000000] [--postgres URL]
+import { spawn } from 'node:child_process';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readInteractionFile } from '../app/import/interaction-files.ts';
+import { freshTarget, openTarget } from './support.ts';
+
+const columns =
+  'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome,details';
+
+// Channel, share of contacts, touchpoints, typical handle time in seconds (0: no duration).
+const channels: [string, number, string[], number][] = [
+  ['call_centre', 34, ['ivr', 'agent', 'agent', 'agent', 'callback'], 420],
+  ['web', 26, ['self_service', 'self_service', 'contact_form', 'payment_page'], 240],
+  ['email', 14, ['inbox', 'inbox', 'notification'], 0],
+  ['sms', 10, ['notification', 'link'], 0],
+  ['shop', 11, ['counter'], 900],
+  ['paper_mail', 5, ['letter'], 0],
+];
+const reasons: [string, number][] = [
+  ['bill_explanation', 30],
+  ['payment', 22],
+  ['meter_reading', 14],
+  ['contract_change', 10],
+  ['moving', 7],
+  ['outage', 9],
+  ['complaint', 8],
+];
+// Monday first; a contact centre's week.
+const weekdayWeights = [1.3, 1.15, 1.1, 1.05, 1.0, 0.45, 0.15];
+const hourWeights = [
+  0, 0, 0, 0, 0, 0, 0.1, 0.4, 1.6, 2.4, 2.5, 2.2, 1.3, 1.2, 1.9, 2.0, 1.8, 1.4, 0.8, 0.5, 0.3, 0.2, 0.1, 0,
+];
+
+function random(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function pick<T>(rand: () => number, weighted: readonly (readonly [T, number, ...unknown[]])[]): T {
+  const total = weighted.reduce((sum, [, w]) => sum + w, 0);
+  let r = rand() * total;
+  for (const [value, w] of weighted) {
+    r -= w;
+    if (r < 0) return value;
+  }
+  return (weighted.at(-1) as readonly [T, number])[0];
+}
+
+/**
+ * A year of contacts up to today, in time order as a CRM export comes, written as it is made:
+ * more on weekdays and in office hours, a few customers who call often, 3% nobody identified.
+ */
+async function writeContacts(file: string, rows: number, customerIds: string[], rand: () => number) {
+  const out = createWriteStream(file);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write(`${columns}\n`);
+  const days = 365;
+  const firstDay =
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
+    days * 86_400_000;
+  const weights = Array.from(
+    { length: days },
+    (_, d) => weekdayWeights[(new Date(firstDay + d * 86_400_000).getUTCDay() + 6) % 7] as number,
+  );
+  const totalWeight = weights.reduce((a, b) => a + b, 0);
+  const hours = hourWeights.map((w, h) => [h, w] as const);
+  let written = 0;
+  let carried = 0;
+  for (let d = 0; d < days; d++) {
+    carried += (rows * (weights[d] as number)) / totalWeight;
+    const count = d === days - 1 ? rows - written : Math.round(carried) - written;
+    const times = Array.from(
+      { length: count },
+      // Rome is UTC+1 in winter: close enough for a spread over office hours.
+      () => firstDay + d * 86_400_000 + (pick(rand, hours) - 1) * 3_600_000 + Math.floor(rand() * 3_600_000),
+    ).sort((a, b) => a - b);
+    let chunk = '';
+    for (const at of times) {
+      const channel = pick(
+        rand,
+        channels.map((c) => [c, c[1]] as const),
+      );
+      const [code, , touchpoints, handle] = channel;
+      const touchpoint = touchpoints[Math.floor(rand() * touchpoints.length)] as string;
+      const outbound = touchpoint === 'notification' || touchpoint === 'callback' || code === 'paper_mail';
+      const customer = rand() < 0.03 ? '' : customerIds[Math.floor(customerIds.length * rand() ** 2)];
+      const ended =
+        handle > 0 ? new Date(at + Math.round(handle * (0.3 + 1.4 * rand())) * 1000).toISOString() : '';
+      const outcome =
+        code === 'call_centre' && touchpoint === 'ivr' && rand() < 0.3
+          ? 'abandoned'
+          : rand() < 0.12
+            ? 'handed_off'
+            : 'resolved';
+      const details =
+        code === 'call_centre' && touchpoint !== 'callback'
+          ? `"{""queue"":""${touchpoint === 'ivr' ? 'menu' : 'billing'}"",""wait_seconds"":${Math.floor(rand() * 600)}}"`
+          : '';
+      chunk +=
+        `crm-${String(written).padStart(8, '0')},${customer},${code},${touchpoint},${outbound ? 'outbound' : 'inbound'},` +
+        `${pick(rand, reasons)},${new Date(at).toISOString()},${ended},${outcome},${details}\n`;
+      written++;
+    }
+    await write(chunk);
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+interface Measured {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  peakMb: number;
+}
+
+/** Runs the CLI, timing it and taking its peak resident memory (from GNU time, or /proc while it runs). */
+async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+  const gnuTime = existsSync('/usr/bin/time');
+  const command = gnuTime ? '/usr/bin/time' : process.execPath;
+  const argv = [...(gnuTime ? ['-v', process.execPath] : []), 'bin/channel-pilot.mjs', ...args];
+  const started = performance.now();
+  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  let polledKb = 0;
+  const poll = gnuTime
+    ? undefined
+    : setInterval(() => {
+        try {
+          const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          polledKb = Math.max(polledKb, Number(hwm?.[1] ?? 0));
+        } catch {
+          // Gone already.
+        }
+      }, 100);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearInterval(poll);
+  const seconds = (performance.now() - started) / 1000;
+  const reportedKb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1] ?? 0);
+  return { code, stdout, stderr, seconds, peakMb: (gnuTime ? reportedKb : polledKb) / 1024 };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export async function importFigures(options: {
+  kind: 'embedded' | 'postgres';
+  serverUrl?: string;
+  rows?: number;
+}): Promise<string[]> {
+  const rows = options.rows ?? 1_000_000;
+  const target = await freshTarget(options.kind, options.serverUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-import-'));
+  const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...target.env };
+  try {
+    const seeded = await runCli(['seed', '--customers', '3000', '--interactions', '0'], env);
+    if (seeded.code !== 0) throw new Error(`seed failed:\n${seeded.stdout}${seeded.stderr}`);
+    const storage = await openTarget(target);
+    const customerIds = (await storage.db.selectFrom('customers').select('id').orderBy('id').execute()).map(
+      (c) => c.id,
+    );
+    await storage.close();
+
+    const file = join(dir, 'contacts.csv');
+    const empty = join(dir, 'empty.csv');
+    await writeContacts(file, rows, customerIds, random(42));
+    await writeContacts(empty, 0, customerIds, random(42));
+    const megabytes = statSync(file).size / 1024 / 1024;
+
+    // The same file parsed alone, in this process: what reading costs without the database.
+    let parsed = 0;
+    const parseStart = performance.now();
+    for await (const _row of readInteractionFile(createReadStream(file), 'csv')) parsed++;
+    const parseSeconds = (performance.now() - parseStart) / 1000;
+
+    const base = await runCli(['import', 'interactions', empty, '--source', 'bench_empty'], env);
+    const run = await runCli(['import', 'interactions', file, '--source', 'bench_history'], env);
+    const expected = `${rows} rows read, ${rows} imported, 0 already there, 0 rejected`;
+    if (run.code !== 0 || !run.stdout.includes(expected))
+      throw new Error(`import did not import every row:\n${run.stdout}${run.stderr}`);
+    const again = await runCli(['import', 'interactions', file, '--source', 'bench_history'], env);
+    if (!again.stdout.includes(`${rows} rows read, 0 imported, ${rows} already there`))
+      throw new Error(`re-import was not idempotent:\n${again.stdout}${again.stderr}`);
+
+    const importSeconds = run.seconds - base.seconds;
+    const label = `import [${target.label}]`;
+    return [
+      `${label} ${int(rows)} contacts of 3,000 customers (${megabytes.toFixed(0)} MB CSV, real CLI): ` +
+        `${run.seconds.toFixed(1)} s, ${int(rows / importSeconds)} rows/s after ${base.seconds.toFixed(1)} s of start-up ` +
+        `(a header-only file, same run)`,
+      `  peak RSS ${run.peakMb.toFixed(0)} MB; header-only import ${base.peakMb.toFixed(0)} MB (×${(run.peakMb / base.peakMb).toFixed(2)}); ` +
+        `re-reading the whole ${megabytes.toFixed(0)} MB file, writing nothing, ${again.peakMb.toFixed(0)} MB (×${(again.peakMb / base.peakMb).toFixed(2)})`,
+      `  parsing the file alone, in-process: ${int(parsed / parseSeconds)} rows/s; the import runs ×${(parsed / parseSeconds / (rows / importSeconds)).toFixed(1)} slower`,
+      `  the same file again: ${int(rows)} already there in ${again.seconds.toFixed(1)} s (${int(rows / (again.seconds - base.seconds))} rows/s), nothing added`,
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await target.cleanup();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '1000000' }, postgres: { type: 'string' } },
+  });
+  const lines = await importFigures({
+    kind: values.postgres ? 'postgres' : 'embedded',
+    rows: Number(values.rows),
+    ...(values.postgres ? { serverUrl: values.postgres } : {}),
+  });
+  for (const line of lines) console.log(line);
+}

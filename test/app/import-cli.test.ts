@@ -1,0 +1,402 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import request from 'supertest';
+import type { Express } from 'express';
+import type { z } from 'zod';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
+import {
+  createPostgresStores,
+  openDatabase,
+  type Customer,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
+
+const cliPath = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
+
+describe('channel-pilot import interactions', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-import-'));
+  const dataDir = join(dir, 'data');
+  // Always the embedded database here, even when the suite runs with DATABASE_URL set.
+  const env = { ...process.env, DATABASE_URL: '', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  let customers: Customer[] = [];
+  // How long a run that imports next to nothing takes: start-up, migrations, shutdown.
+  let startupMs = 3000;
+
+  /** Opens the data folder in this process, when no CLI holds it. */
+  async function withData<T>(work: (storage: StorageHandle) => Promise<T>): Promise<T> {
+    const storage = await openDatabase({ kind: 'embedded', dataDir });
+    try {
+      return await work(storage);
+    } finally {
+      await storage.close();
+    }
+  }
+
+  const storedFrom = (source: string) =>
+    withData(async (storage) => {
+      const { rows } = await sql<{ n: number; ids: number }>`
+        select count(*)::int as n, count(distinct external_id)::int as ids
+        from interactions where source = ${source}`.execute(storage.db);
+      expect(rows[0]?.ids).toBe(rows[0]?.n);
+      return rows[0]?.n ?? 0;
+    });
+
+  function cli(args: string[], options: { killAfterMs?: number } = {}) {
+    const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const started = performance.now();
+    const timer =
+      options.killAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
+    return new Promise<{
+      code: number | null;
+      signal: string | null;
+      stdout: string;
+      stderr: string;
+      ms: number;
+    }>((resolve) =>
+      child.once('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+      }),
+    );
+  }
+
+  beforeAll(async () => {
+    customers = await withData(async (storage) => {
+      const stores = createPostgresStores(storage.db);
+      return Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          stores.customers.create({
+            firstName: 'Cliente',
+            lastName: `N${i}`,
+            locale: 'it-IT',
+            segment: 'family',
+          }),
+        ),
+      );
+    });
+  }, 120_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports a CSV file with a column mapping, prints the summary and each rejected line, and adds nothing twice', async () => {
+    const [a, b] = customers;
+    const file = join(dir, 'Call Centre 2025.csv');
+    writeFileSync(
+      file,
+      [
+        'Ticket;Client;Medium;Point;Dir;Topic;Opened;Closed;Result',
+        `T-1;${a?.id};call_centre;ivr;inbound;payment;2025-11-03T09:00:00+01:00;2025-11-03T09:02:00+01:00;abandoned`,
+        `T-2;${a?.id};call_centre;agent;inbound;payment;2025-11-04T09:00:00+01:00;;resolved`,
+        `T-3;${b?.id};fax;machine;inbound;payment;2025-11-04T09:00:00+01:00;;resolved`,
+        `T-4;${b?.id};call_centre;agent;inbound;payment;yesterday;;resolved`,
+        `T-5;;call_centre;callback;outbound;outage;2025-11-05T18:30:00Z;;resolved`,
+      ]
+        .join('\n')
+        .replaceAll(';', ','),
+    );
+    const map =
+      'Ticket=external_id,Client=customer_id,Medium=channel,Point=touchpoint,Dir=direction,' +
+      'Topic=reason,Opened=started_at,Closed=ended_at,Result=outcome';
+
+    const first = await cli(['import', 'interactions', file, '--map', map]);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    // Named after the file unless --source says otherwise.
+    expect(first.stdout).toContain(
+      `${file} as call_centre_2025: 5 rows read, 3 imported, 0 already there, 2 rejected\n` +
+        '  line 4: channel: fax is not a registered channel\n' +
+        '  line 5: started_at: "yesterday" is not a date-time like 2026-03-10T09:00:00+01:00\n',
+    );
+
+    const second = await cli(['import', 'interactions', file, '--map', map]);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain(
+      `${file} as call_centre_2025: 5 rows read, 0 imported, 3 already there, 2 rejected\n`,
+    );
+    startupMs = Math.min(first.ms, second.ms);
+
+    const stored = await withData(async (storage) => {
+      const stores = createPostgresStores(storage.db);
+      return (await stores.interactions.forCustomer(a?.id as string, { limit: 10 })).reverse();
+    });
+    expect(stored.map((i) => [i.externalId, i.source, i.touchpoint, i.journeyStep])).toEqual([
+      ['T-1', 'call_centre_2025', 'ivr', 1],
+      ['T-2', 'call_centre_2025', 'agent', 2],
+    ]);
+    expect(await storedFrom('call_centre_2025')).toBe(3);
+  }, 120_000);
+
+  it('ends with every row exactly once when an import killed halfway is run again', async () => {
+    const total = 30_000;
+    const file = join(dir, 'contacts.csv');
+    const lines = ['external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome'];
+    const start = Date.parse('2025-01-01T08:00:00Z');
+    for (let i = 0; i < total; i++) {
+      const at = start + i * 240_000;
+      lines.push(
+        `x-${i},${customers[i % customers.length]?.id},call_centre,agent,inbound,` +
+          `${['payment', 'outage', 'moving'][i % 3]},${new Date(at).toISOString()},${new Date(at + 300_000).toISOString()},resolved`,
+      );
+    }
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    // Kill it once some batches are stored but not all: find a delay that lands there, each try
+    // on a source of its own (the data folder cannot be watched while the CLI holds it).
+    let low = startupMs * 0.8;
+    let high: number | undefined;
+    let delay = startupMs + 800;
+    let killed: { source: string; stored: number } | undefined;
+    const tries: string[] = [];
+    for (let attempt = 1; attempt <= 10 && !killed; attempt++) {
+      const source = `killed_${attempt}`;
+      const run = await cli(['import', 'interactions', file, '--source', source], { killAfterMs: delay });
+      const stored = await storedFrom(source);
+      tries.push(`${Math.round(delay)} ms: ${run.signal ?? `exit ${run.code}`}, ${stored} stored`);
+      if (run.signal === 'SIGKILL' && stored > 0 && stored < total) killed = { source, stored };
+      else if (stored === 0) {
+        low = delay;
+        delay = high === undefined ? delay + 1000 : (low + high) / 2;
+      } else {
+        high = delay;
+        delay = (low + high) / 2;
+      }
+    }
+    expect(killed, `no delay killed the import partway: ${tries.join('; ')}`).toBeDefined();
+    const { source, stored } = killed as { source: string; stored: number };
+    // Whole batches of 2,000 rows, one transaction each.
+    expect(stored % 2000).toBe(0);
+
+    const rerun = await cli(['import', 'interactions', file, '--source', source]);
+    expect(rerun.code).toBe(0);
+    expect(rerun.stdout).toContain(
+      `as ${source}: ${total} rows read, ${total - stored} imported, ${stored} already there, 0 rejected`,
+    );
+    expect(await storedFrom(source)).toBe(total);
+    // Journeys too are whole: each numbered 1, 2, 3… in time order, as one uninterrupted run gives.
+    const gaps = await withData(async (storage) => {
+      const { rows } = await sql<{ bad: number }>`
+        select count(*)::int as bad from (
+          select journey_step, (row_number() over (partition by journey_id order by started_at))::int as n
+          from interactions where source = ${source}) numbered
+        where journey_step <> n`.execute(storage.db);
+      return rows[0]?.bad;
+    });
+    expect(gaps).toBe(0);
+  }, 600_000);
+
+  it('stops at an unclosed quote with exit code 1 naming its line, keeping the rows before it', async () => {
+    const [a] = customers;
+    const file = join(dir, 'broken.csv');
+    writeFileSync(
+      file,
+      [
+        'external_id,customer_id,channel,touchpoint,direction,reason,started_at,outcome,details',
+        `u-1,${a?.id},email,inbox,inbound,payment,2025-12-01T10:00:00+01:00,resolved,`,
+        `u-2,${a?.id},email,inbox,inbound,payment,2025-12-02T10:00:00+01:00,resolved,"{""x"": 1}"`,
+        '',
+        `u-3,${a?.id},email,inbox,inbound,payment,2025-12-03T10:00:00+01:00,resolved,"{""x"": 1}`,
+        `u-4,${a?.id},email,inbox,inbound,payment,2025-12-04T10:00:00+01:00,resolved,`,
+      ].join('\n'),
+    );
+    const run = await cli(['import', 'interactions', file]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('error: line 5: a quote opened in this row is never closed\n');
+    expect(run.stderr).toMatch(/hint: the rows before it are imported/);
+    expect(await storedFrom('broken')).toBe(2);
+  }, 120_000);
+});
+
+describe('POST /api/imports/interactions', () => {
+  let storage: StorageHandle;
+  let app: Express;
+  let stores: Stores;
+  let responses: Map<string, z.ZodType>;
+  let users: Awaited<ReturnType<typeof staffUsers>>;
+  let customer: Customer;
+
+  beforeAll(async () => {
+    storage = await openTestDatabase();
+    ({ app, stores, responses } = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+      clock: fixedClock,
+    }));
+    users = await staffUsers(stores);
+    customer = await stores.customers.create({
+      firstName: 'Giulia',
+      lastName: 'Rossi',
+      locale: 'it-IT',
+      segment: 'family',
+    });
+  });
+
+  afterAll(async () => {
+    await storage?.close();
+  });
+
+  async function loginAs(username: string) {
+    const agent = request.agent(app);
+    await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
+    return agent;
+  }
+
+  const conforms = (body: unknown) => {
+    const schema = responses.get('POST /api/imports/interactions') as z.ZodType;
+    const result = schema.safeParse(body);
+    expect(result.success ? [] : result.error.issues).toEqual([]);
+  };
+
+  const csv = () =>
+    [
+      'id,who,channel,touchpoint,direction,reason,when,outcome',
+      `w-1,${customer.id},web,payment_page,inbound,payment,2026-02-01T10:00:00+01:00,resolved`,
+      `w-2,${customer.id},web,payment_page,inbound,payment,2026-02-01T10:05:00+01:00,failed`,
+      `w-3,${customer.id},web,payment_page,inbound,payment,2026-02-31T10:05:00+01:00,failed`,
+    ].join('\n');
+  const map = 'id=external_id,who=customer_id,when=started_at';
+
+  it('lets a pilot manager import CSV and JSON Lines and answers with the summary', async () => {
+    const manager = await loginAs(users.manager.username);
+    const res = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'web_log', map })
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .send(csv())
+      .expect(200);
+    expect(res.body).toEqual({
+      read: 3,
+      imported: 2,
+      alreadyThere: 0,
+      rejected: 1,
+      rejections: [
+        {
+          line: 4,
+          reason: 'started_at: "2026-02-31T10:05:00+01:00" is not a date-time like 2026-03-10T09:00:00+01:00',
+        },
+      ],
+    });
+    conforms(res.body);
+
+    const again = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'web_log', map })
+      .set('Content-Type', 'text/csv')
+      .send(csv())
+      .expect(200);
+    expect(again.body).toMatchObject({ read: 3, imported: 0, alreadyThere: 2, rejected: 1 });
+
+    const jsonl = [
+      JSON.stringify({
+        external_id: 'w-4',
+        customer_id: customer.id,
+        channel: 'email',
+        touchpoint: 'inbox',
+        direction: 'inbound',
+        reason: 'payment',
+        started_at: '2026-02-02T09:00:00+01:00',
+        outcome: 'resolved',
+        details: { subject: 'Pagamento non riuscito' },
+      }),
+      '{"external_id": "w-5"',
+    ].join('\n');
+    const fromJsonl = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'web_log' })
+      .set('Content-Type', 'application/x-ndjson')
+      .send(jsonl)
+      .expect(200);
+    expect(fromJsonl.body).toEqual({
+      read: 2,
+      imported: 1,
+      alreadyThere: 0,
+      rejected: 1,
+      rejections: [{ line: 2, reason: 'is not valid JSON' }],
+    });
+    const stored = (await stores.interactions.forCustomer(customer.id, { limit: 10 })).reverse();
+    // Within the week, the same reason: one journey across the two imports.
+    expect(stored.map((i) => [i.externalId, i.channel, i.journeyStep])).toEqual([
+      ['w-1', 'web', 1],
+      ['w-2', 'web', 2],
+      ['w-4', 'email', 3],
+    ]);
+    expect(stored[2]?.details).toEqual({ subject: 'Pagamento non riuscito' });
+  });
+
+  it('answers 400 naming the line when the CSV breaks, keeping the rows before it', async () => {
+    const manager = await loginAs(users.admin.username);
+    const res = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'broken_upload' })
+      .set('Content-Type', 'text/csv')
+      .send(
+        [
+          'external_id,customer_id,channel,touchpoint,direction,reason,started_at,outcome,details',
+          `b-1,${customer.id},shop,counter,inbound,moving,2026-01-10T10:00:00+01:00,resolved,`,
+          `b-2,${customer.id},shop,counter,inbound,moving,2026-01-11T10:00:00+01:00,resolved,"{`,
+          `b-3,${customer.id},shop,counter,inbound,moving,2026-01-12T10:00:00+01:00,resolved,`,
+        ].join('\n'),
+      )
+      .expect(400);
+    expect(res.body).toMatchObject({
+      code: 'invalid_input',
+      detail: 'line 3: a quote opened in this row is never closed',
+    });
+    expect(await stores.interactions.fromSource('broken_upload', 'b-1')).toBeDefined();
+    expect(await stores.interactions.fromSource('broken_upload', 'b-2')).toBeUndefined();
+  });
+
+  it('refuses advisors (403), anonymous callers (401), and bodies that are neither CSV nor JSON Lines (400)', async () => {
+    const advisor = await loginAs(users.advisor.username);
+    const forbidden = await advisor
+      .post('/api/imports/interactions')
+      .query({ source: 'web_log' })
+      .set('Content-Type', 'text/csv')
+      .send(csv())
+      .expect(403);
+    expect(forbidden.body.code).toBe('forbidden');
+
+    const anonymous = await request(app)
+      .post('/api/imports/interactions')
+      .query({ source: 'web_log' })
+      .set('Content-Type', 'text/csv')
+      .send(csv())
+      .expect(401);
+    expect(anonymous.body.code).toBe('unauthenticated');
+
+    const manager = await loginAs(users.manager.username);
+    const plain = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'plain_text' })
+      .set('Content-Type', 'text/plain')
+      .send(csv())
+      .expect(400);
+    expect(plain.body).toMatchObject({
+      code: 'invalid_input',
+      errors: [{ path: 'content-type', message: expect.stringContaining('text/csv') }],
+    });
+    const badSource = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'Web Log' })
+      .set('Content-Type', 'text/csv')
+      .send(csv())
+      .expect(400);
+    expect(badSource.body.code).toBe('invalid_input');
+    expect(await stores.interactions.fromSource('plain_text', 'w-1')).toBeUndefined();
+    expect(await stores.interactions.fromSource('web_log', 'w-1')).toMatchObject({ outcome: 'resolved' });
+  });
+});

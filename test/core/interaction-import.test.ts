@@ -1,0 +1,416 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
+import {
+  ChannelPilotError,
+  REJECTIONS_KEPT,
+  createPostgresStores,
+  importInteractions,
+  standardChannels,
+  type ImportRow,
+  type ImportSummary,
+  type StorageHandle,
+  type Stores,
+} from '../../core/index.ts';
+import { parseMapping, readInteractionFile } from '../../app/import/interaction-files.ts';
+import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+
+let storage: StorageHandle;
+let stores: Stores;
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  stores = createPostgresStores(storage.db, { clock: fixedClock });
+  for (const channel of standardChannels) await stores.channels.register(channel);
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+const header =
+  'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome,details';
+
+/** A file as it arrives: in small chunks, so that rows and quoted fields straddle chunk borders. */
+function stream(text: string, chunkSize = 7): Readable {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += chunkSize) chunks.push(text.slice(i, i + chunkSize));
+  return Readable.from(chunks);
+}
+
+function importAs(source: string, rows: AsyncIterable<ImportRow>, onBatch?: (s: ImportSummary) => void) {
+  return importInteractions({
+    rows,
+    source,
+    interactions: stores.interactions,
+    customers: stores.customers,
+    channels: stores.channels,
+    ...(onBatch ? { onBatch } : {}),
+  });
+}
+
+const importCsv = (source: string, text: string, map?: string) =>
+  importAs(source, readInteractionFile(stream(text), 'csv', parseMapping(map)));
+
+async function storedCount(source: string): Promise<number> {
+  const { rows } = await sql<{ n: number; ids: number }>`
+    select count(*)::int as n, count(distinct external_id)::int as ids
+    from interactions where source = ${source}`.execute(storage.db);
+  const [row] = rows;
+  // Every row once: as many distinct ids as rows.
+  expect(row?.ids).toBe(row?.n);
+  return row?.n ?? 0;
+}
+
+const newCustomer = async () =>
+  stores.customers.create({ firstName: 'Marco', lastName: 'Bianchi', locale: 'it-IT', segment: 'family' });
+
+const byLine = (summary: ImportSummary) => [...summary.rejections].sort((a, b) => a.line - b.line);
+
+describe(`importing contacts of the existing channels on the ${databaseKind} database`, () => {
+  it('imports the good rows of a CSV file into journeys and rejects each bad one with its line and column', async () => {
+    const { customer: giulia } = await gasCustomer(stores);
+    const marco = await newCustomer();
+    const stranger = randomUUID();
+    const g = giulia.id;
+    // CRLF, as spreadsheets write it; line 3 holds a details field spanning two lines (3 and 4).
+    const lines = [
+      header,
+      `c-1,${g},call_centre,ivr,inbound,bill_explanation,2026-02-02T09:00:00+01:00,2026-02-02T09:04:00+01:00,abandoned,`,
+      `c-2,${g},call_centre,agent,inbound,bill_explanation,2026-02-04T10:00:00+01:00,2026-02-04T10:12:00+01:00,handed_off,"{""wait_seconds"": 95,`,
+      ` ""note"": ""two lines""}"`,
+      `c-3,${g},shop,counter,inbound,bill_explanation,2026-02-10T11:00:00+01:00,,resolved,`,
+      `c-4,${g},web,self_service,inbound,bill_explanation,2026-02-18T08:30:00Z,,resolved,`,
+      '',
+      `c-5,${marco.id},email,inbox,inbound,payment,2026-02-05T15:00:00+01:00,,resolved,`,
+      `c-6,,sms,link,outbound,payment,2026-02-06T15:00:00+01:00,,resolved,`,
+      `c-7,${g},web,self_service,inbound,payment`,
+      `c-8,${g},web,self_service,inbound,payment,10/02/2026 09:00,,resolved,`,
+      `c-9,${g},fax,machine,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
+      `c-10,${g},call_centre,counter,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
+      `c-11,${stranger},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
+      `c-12,${g},web,self_service,sideways,payment,2026-02-07T09:00:00+01:00,,resolved,`,
+      `c-13,${g},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,maybe,`,
+      `c-14,${g},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,{not json`,
+      `c-15,${g},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,2026-02-07T08:00:00+01:00,resolved,`,
+      `c-16,not-a-customer,web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
+      `c-17,${g},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,continued,`,
+      `c-18,${g},web,self_service,inbound,payment,,,resolved,`,
+    ];
+    const summary = await importCsv('history_csv', `${lines.join('\r\n')}\r\n`);
+
+    expect(byLine(summary)).toEqual([
+      { line: 10, reason: 'started_at: is missing; outcome: is missing' },
+      {
+        line: 11,
+        reason: 'started_at: "10/02/2026 09:00" is not a date-time like 2026-03-10T09:00:00+01:00',
+      },
+      { line: 12, reason: 'channel: fax is not a registered channel' },
+      { line: 13, reason: 'touchpoint: counter is not a touchpoint of call_centre (ivr, agent, callback)' },
+      { line: 14, reason: `customer_id: no customer ${stranger}` },
+      { line: 15, reason: expect.stringMatching(/^direction: .*inbound.*outbound/) },
+      { line: 16, reason: expect.stringMatching(/^outcome: .*resolved/) },
+      { line: 17, reason: 'details: is not valid JSON' },
+      { line: 18, reason: expect.stringMatching(/^ended_at: /) },
+      { line: 19, reason: expect.stringMatching(/^customer_id: /) },
+      { line: 20, reason: 'outcome: continued is for live conversations, not imports' },
+      { line: 21, reason: 'started_at: is missing' },
+    ]);
+    expect(summary).toMatchObject({ read: 18, imported: 6, alreadyThere: 0, rejected: 12 });
+    expect(await storedCount('history_csv')).toBe(6);
+
+    // Giulia's bill question: the IVR, then an advisor two days later, then the shop six days
+    // after that: one journey, steps 1, 2, 3. Her web visit, 7.9 days after the shop, opens a new one.
+    const hers = (await stores.interactions.forCustomer(g, { limit: 10 })).reverse();
+    expect(hers.map((i) => [i.externalId, i.channel, i.journeyStep])).toEqual([
+      ['c-1', 'call_centre', 1],
+      ['c-2', 'call_centre', 2],
+      ['c-3', 'shop', 3],
+      ['c-4', 'web', 1],
+    ]);
+    const [ivr, agent, shop, web] = hers;
+    expect(agent?.journeyId).toBe(ivr?.journeyId);
+    expect(shop?.journeyId).toBe(ivr?.journeyId);
+    expect(web?.journeyId).not.toBe(ivr?.journeyId);
+    expect(ivr).toMatchObject({
+      startedAt: new Date('2026-02-02T08:00:00Z'),
+      endedAt: new Date('2026-02-02T08:04:00Z'),
+      outcome: 'abandoned',
+      direction: 'inbound',
+      touchpoint: 'ivr',
+      reason: 'bill_explanation',
+    });
+    expect(agent?.details).toEqual({ wait_seconds: 95, note: 'two lines' });
+    expect(web?.startedAt).toEqual(new Date('2026-02-18T08:30:00Z'));
+    expect((await stores.interactions.journey(ivr?.journeyId as string)).map((i) => i.externalId)).toEqual([
+      'c-1',
+      'c-2',
+      'c-3',
+    ]);
+    const anonymous = await stores.interactions.fromSource('history_csv', 'c-6');
+    expect(anonymous).toMatchObject({
+      customerId: null,
+      channel: 'sms',
+      direction: 'outbound',
+      journeyStep: 1,
+    });
+    const [his] = await stores.interactions.forCustomer(marco.id, { limit: 10 });
+    expect(his).toMatchObject({ externalId: 'c-5', source: 'history_csv', journeyStep: 1 });
+
+    // The same file again: nothing new, the same rejections.
+    const again = await importCsv('history_csv', `${lines.join('\r\n')}\r\n`);
+    expect(again).toMatchObject({ read: 18, imported: 0, alreadyThere: 6, rejected: 12 });
+    expect(await storedCount('history_csv')).toBe(6);
+    expect(await stores.interactions.forCustomer(g, { limit: 10 })).toHaveLength(4);
+  });
+
+  it('imports JSON Lines, rejecting lines that are not JSON objects with their line number', async () => {
+    const customer = await newCustomer();
+    const contact = (overrides: Record<string, unknown>) =>
+      JSON.stringify({
+        customer_id: customer.id,
+        channel: 'web',
+        touchpoint: 'contact_form',
+        direction: 'inbound',
+        reason: 'meter_reading',
+        started_at: '2026-01-10T10:00:00+01:00',
+        outcome: 'resolved',
+        ...overrides,
+      });
+    const lines = [
+      // A byte order mark, as some editors write one.
+      `\uFEFF${contact({ external_id: 'j-1', details: { form: 'autolettura' } })}`,
+      'this is not json',
+      '[1, 2]',
+      '',
+      contact({
+        external_id: 'j-2',
+        started_at: '2026-01-12T10:00:00+01:00',
+        channel: 'call_centre',
+        touchpoint: 'agent',
+      }),
+      contact({ external_id: 'j-3', details: '{"broken' }),
+      '42',
+      contact({ external_id: 'j-4', reason: undefined }),
+      contact({ external_id: 'j-5', started_at: '2026-01-20T10:00:00+01:00', details: '{"from": "string"}' }),
+      contact({ external_id: 'j-6', started_at: 'yesterday' }),
+    ];
+    const summary = await importAs('history_jsonl', readInteractionFile(stream(lines.join('\n')), 'jsonl'));
+    expect(summary.rejections).toEqual([
+      { line: 2, reason: 'is not valid JSON' },
+      { line: 3, reason: 'is not a JSON object' },
+      { line: 6, reason: 'details: is not valid JSON' },
+      { line: 7, reason: 'is not a JSON object' },
+      { line: 8, reason: 'reason: is missing' },
+      { line: 10, reason: 'started_at: "yesterday" is not a date-time like 2026-03-10T09:00:00+01:00' },
+    ]);
+    expect(summary).toMatchObject({ read: 9, imported: 3, alreadyThere: 0, rejected: 6 });
+    const stored = (await stores.interactions.forCustomer(customer.id, { limit: 10 })).reverse();
+    // 10 → 12 January: two days, one journey; 20 January is eight days after the 12th: a new one.
+    expect(stored.map((i) => [i.externalId, i.journeyStep, i.details])).toEqual([
+      ['j-1', 1, { form: 'autolettura' }],
+      ['j-2', 2, {}],
+      ['j-5', 1, { from: 'string' }],
+    ]);
+    expect(stored[1]?.journeyId).toBe(stored[0]?.journeyId);
+    expect(stored[2]?.journeyId).not.toBe(stored[0]?.journeyId);
+
+    const again = await importAs('history_jsonl', readInteractionFile(stream(lines.join('\n')), 'jsonl'));
+    expect(again).toMatchObject({ imported: 0, alreadyThere: 3, rejected: 6 });
+    expect(await storedCount('history_jsonl')).toBe(3);
+  });
+
+  it('recognises a row without external_id by its content, whatever the order of the columns', async () => {
+    const customer = await newCustomer();
+    const c = customer.id;
+    const first = [
+      'customer_id,channel,touchpoint,direction,reason,started_at,outcome',
+      `${c},shop,counter,inbound,contract_change,2026-01-05T10:00:00+01:00,resolved`,
+      `${c},shop,counter,inbound,contract_change,2026-01-05T10:00:00+01:00,handed_off`,
+      // The very same contact twice in one file is one contact.
+      `${c},shop,counter,inbound,contract_change,2026-01-05T10:00:00+01:00,resolved`,
+    ].join('\n');
+    expect(await importCsv('shop_ledger', first)).toMatchObject({ read: 3, imported: 2, alreadyThere: 1 });
+
+    const reordered = [
+      'outcome,started_at,reason,direction,touchpoint,channel,customer_id',
+      `handed_off,2026-01-05T10:00:00+01:00,contract_change,inbound,counter,shop,${c}`,
+      `resolved,2026-01-05T10:00:00+01:00,contract_change,inbound,counter,shop,${c}`,
+      `resolved,2026-01-06T10:00:00+01:00,contract_change,inbound,counter,shop,${c}`,
+    ].join('\n');
+    expect(await importCsv('shop_ledger', reordered)).toMatchObject({
+      read: 3,
+      imported: 1,
+      alreadyThere: 2,
+    });
+    expect(await storedCount('shop_ledger')).toBe(3);
+  });
+
+  it('renames the columns of another system by a mapping, in CSV and in JSON Lines', async () => {
+    const customer = await newCustomer();
+    const map =
+      'ticket=external_id, client=customer_id,medium=channel,point=touchpoint,dir=direction,topic=reason,' +
+      'opened=started_at,closed=ended_at,result=outcome';
+    const csv = [
+      'ticket,client,medium,point,dir,topic,opened,closed,result,agent_team',
+      `T-100,${customer.id},call_centre,agent,inbound,outage,2026-03-01T20:00:00+01:00,2026-03-01T20:09:00+01:00,resolved,night`,
+    ].join('\n');
+    const summary = await importCsv('crm_export', csv, map);
+    expect(summary).toMatchObject({ read: 1, imported: 1, rejected: 0 });
+    expect(await stores.interactions.fromSource('crm_export', 'T-100')).toMatchObject({
+      customerId: customer.id,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      reason: 'outage',
+      startedAt: new Date('2026-03-01T19:00:00Z'),
+      endedAt: new Date('2026-03-01T19:09:00Z'),
+      outcome: 'resolved',
+    });
+
+    const jsonl = JSON.stringify({
+      ticket: 'T-101',
+      client: customer.id,
+      medium: 'email',
+      point: 'inbox',
+      dir: 'inbound',
+      topic: 'outage',
+      opened: '2026-03-02T08:00:00+01:00',
+      result: 'resolved',
+    });
+    const fromJsonl = await importAs(
+      'crm_export',
+      readInteractionFile(stream(jsonl), 'jsonl', parseMapping(map)),
+    );
+    expect(fromJsonl).toMatchObject({ read: 1, imported: 1, rejected: 0 });
+    const second = await stores.interactions.fromSource('crm_export', 'T-101');
+    expect(second).toMatchObject({ channel: 'email', journeyStep: 2 });
+  });
+
+  it('imports a file of several batches whole, continuing journeys across batches', async () => {
+    const customer = await newCustomer();
+    const total = 4500;
+    const start = Date.parse('2025-06-01T00:00:00Z');
+    const rows = [header];
+    // Every hour for 187 days, the same reason: one journey of 4,500 steps.
+    for (let i = 0; i < total; i++) {
+      const at = new Date(start + i * 3_600_000).toISOString();
+      rows.push(`b-${i},${customer.id},web,self_service,inbound,payment,${at},,resolved,`);
+    }
+    const batches: number[] = [];
+    const summary = await importAs(
+      'big_file',
+      readInteractionFile(stream(rows.join('\n'), 64 * 1024), 'csv'),
+      (progress) => batches.push(progress.imported),
+    );
+    expect(summary).toMatchObject({ read: total, imported: total, alreadyThere: 0, rejected: 0 });
+    expect(batches).toEqual([2000, 4000, 4500]);
+    expect(await storedCount('big_file')).toBe(total);
+    const [last] = await stores.interactions.forCustomer(customer.id, { limit: 1 });
+    const journey = await stores.interactions.journey(last?.journeyId as string);
+    expect(journey.map((i) => i.journeyStep)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    expect(journey.map((i) => i.externalId)).toEqual(Array.from({ length: total }, (_, i) => `b-${i}`));
+  });
+
+  it(`lists the first ${REJECTIONS_KEPT} rejections and counts all of them`, async () => {
+    const rows = [header];
+    for (let i = 0; i < REJECTIONS_KEPT + 500; i++)
+      rows.push(`r-${i},,pigeon,loft,inbound,payment,2026-01-01T10:00:00Z,,resolved,`);
+    rows.push('r-good,,web,self_service,inbound,payment,2026-01-01T10:00:00Z,,resolved,');
+    const summary = await importCsv('many_bad', rows.join('\n'));
+    expect(summary).toMatchObject({
+      read: REJECTIONS_KEPT + 501,
+      imported: 1,
+      rejected: REJECTIONS_KEPT + 500,
+    });
+    expect(summary.rejections).toHaveLength(REJECTIONS_KEPT);
+    expect(summary.rejections[0]).toEqual({ line: 2, reason: 'channel: pigeon is not a registered channel' });
+    expect(summary.rejections.at(-1)?.line).toBe(REJECTIONS_KEPT + 1);
+  });
+
+  it('keeps what was read before a stream broke, and a rerun ends with every row exactly once', async () => {
+    const customers = [await newCustomer(), await newCustomer(), await newCustomer()];
+    const total = 6000;
+    const row = (i: number): ImportRow => ({
+      line: i + 2,
+      fields: {
+        external_id: `k-${i}`,
+        customer_id: customers[i % 3]?.id,
+        channel: i % 2 ? 'call_centre' : 'web',
+        touchpoint: i % 2 ? 'agent' : 'self_service',
+        direction: 'inbound',
+        reason: ['payment', 'moving', 'outage'][(i % 7) % 3],
+        started_at: new Date(Date.parse('2025-01-01T00:00:00Z') + i * 600_000).toISOString(),
+        outcome: 'resolved',
+      },
+    });
+    async function* rows(breakAfter?: number) {
+      for (let i = 0; i < total; i++) {
+        if (i === breakAfter) throw new Error('the disk went away');
+        yield row(i);
+      }
+    }
+    // 4,500 rows: two whole batches written on the way, and the 500 read since.
+    await expect(importAs('broken_stream', rows(4500))).rejects.toThrow('the disk went away');
+    expect(await storedCount('broken_stream')).toBe(4500);
+
+    const rerun = await importAs('broken_stream', rows());
+    expect(rerun).toMatchObject({ read: total, imported: 1500, alreadyThere: 4500, rejected: 0 });
+    expect(await storedCount('broken_stream')).toBe(total);
+    // And the journeys came out as if imported in one go: steps 1, 2, 3… with no gap or repeat.
+    const { rows: steps } = await sql<{ ok: boolean }>`
+      select bool_and(steps = expected) as ok from (
+        select array_agg(journey_step order by journey_step) as steps,
+               array_agg(n order by n) as expected
+        from (select journey_id, journey_step, (row_number() over (partition by journey_id order by started_at))::int as n
+              from interactions where source = 'broken_stream') numbered
+        group by journey_id) journeys`.execute(storage.db);
+    expect(steps[0]?.ok).toBe(true);
+  });
+
+  it('stops at a CSV row with an unclosed quote, naming its line, after importing the rows before it', async () => {
+    const customer = await newCustomer();
+    const rows = [header];
+    for (let i = 0; i < 2500; i++) {
+      const at = new Date(Date.parse('2025-03-01T00:00:00Z') + i * 60_000).toISOString();
+      rows.push(`q-${i},${customer.id},web,self_service,inbound,payment,${at},,resolved,`);
+    }
+    const broken = `q-broken,${customer.id},web,self_service,inbound,payment,2025-04-01T00:00:00Z,,resolved,"{""a"": 1}`;
+    const tail = Array.from(
+      { length: 10 },
+      (_, i) => `q-tail-${i},${customer.id},web,self_service,inbound,payment,2025-04-02T00:00:00Z,,resolved,`,
+    );
+    const file = [...rows, broken, ...tail].join('\n');
+    const failure = await importCsv('unclosed', file).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(ChannelPilotError);
+    expect(failure).toMatchObject({
+      code: 'invalid_input',
+      message: 'line 2502: a quote opened in this row is never closed',
+    });
+    expect(await storedCount('unclosed')).toBe(2500);
+
+    const fixed = [...rows, `${broken}"`, ...tail].join('\n');
+    expect(await importCsv('unclosed', fixed)).toMatchObject({
+      imported: 11,
+      alreadyThere: 2500,
+      rejected: 0,
+    });
+    expect(await storedCount('unclosed')).toBe(2511);
+  });
+
+  it('fails instead of waiting forever when the source of a CSV stream fails', async () => {
+    const customer = await newCustomer();
+    const source = new Readable({ read() {} });
+    source.push(`${header}\n`);
+    source.push(`g-1,${customer.id},web,self_service,inbound,payment,2026-01-01T10:00:00Z,,resolved,\n`);
+    // Cut off in the middle of the next row.
+    source.push(`g-2,${customer.id},web,self_ser`);
+    setTimeout(() => source.destroy(new Error('client gone')), 50);
+    await expect(importAs('gone', readInteractionFile(source, 'csv'))).rejects.toThrow('client gone');
+    expect(await storedCount('gone')).toBe(1);
+  });
+});
