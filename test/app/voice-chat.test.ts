@@ -15,7 +15,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { gasCustomer } from '../support/fixtures.ts';
+import { americanCustomer, gasCustomer } from '../support/fixtures.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
 const now = new Date('2026-03-23T08:00:00Z');
@@ -41,60 +41,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await storage?.close();
 });
-
-/**
- * An en-US electricity customer preferring e-mail: a December bill of 79.20 euros, paid, and a
- * January bill of 93.78 euros (85.25 plus 10% VAT) due on 20 April 2026, open.
- */
-async function americanCustomer(target: Stores, suffix: string) {
-  const given = { granted: true, givenAt: '2024-05-01T09:00:00Z', source: 'web_form' as const };
-  const customer = await target.customers.create({
-    firstName: 'Sam',
-    lastName: `Taylor-${suffix}`,
-    locale: 'en-US',
-    phone: '+12125550147',
-    email: `sam.taylor.${suffix}@example.com`,
-    segment: 'family',
-    preferredMedium: 'email',
-    consents: [
-      { purpose: 'data_processing', ...given },
-      { purpose: 'contact', medium: 'email', ...given },
-    ],
-  });
-  const account = await target.customers.addAccount({
-    customerId: customer.id,
-    number: `EL-${suffix}`,
-    kind: 'electricity',
-    supplyAddress: '12 Main Street, Springfield',
-    tariff: 'Home Flex',
-    startedOn: '2024-05-01',
-  });
-  const issue = (prefix: string, start: string, end: string, issued: string, due: string, energy: number) =>
-    target.billing.issueBill({
-      accountId: account.id,
-      number: `${prefix}-${suffix}`,
-      periodStart: start,
-      periodEnd: end,
-      issuedOn: issued,
-      dueOn: due,
-      consumption: { quantity: 250, unit: 'kWh' },
-      lines: [
-        { code: 'energy', description: 'Electricity', amountCents: energy, quantity: 250, unit: 'kWh' },
-        { code: 'vat', description: 'VAT', amountCents: Math.round(energy / 10) },
-      ],
-    });
-  const december = await issue('D', '2025-12-01', '2025-12-31', '2026-01-08', '2026-01-28', 7200);
-  const january = await issue('J', '2026-01-01', '2026-01-31', '2026-02-06', '2026-04-20', 8525);
-  await target.billing.recordPayment({
-    customerId: customer.id,
-    billId: december.id,
-    amountCents: 7920,
-    paidAt: '2026-01-25T10:00:00Z',
-    method: 'card',
-    channel: 'web',
-  });
-  return { customer, december, january };
-}
 
 /** Types `lines` to the skill as `customer`, the way `channel-pilot voice chat` does; returns what was printed. */
 async function chat(customer: Customer, locale: Locale, lines: string[]): Promise<string[]> {
@@ -215,7 +161,7 @@ describe('the typed voice chat', () => {
   });
 
   it('answers English lines, leaves the link unsent on “no”, and says goodbye', async () => {
-    const { customer, december } = await americanCustomer(stores, 'chat');
+    const { customer, december } = await americanCustomer(stores, { januaryDue: '2026-04-20' });
     const printed = await chat(customer, 'en-US', [
       'how much do i owe',
       'no',
@@ -281,7 +227,7 @@ describe('channel-pilot voice chat', () => {
     try {
       ({
         customer: { id: customerId },
-      } = await americanCustomer(createPostgresStores(handle.db), 'cli'));
+      } = await americanCustomer(createPostgresStores(handle.db), { januaryDue: '2026-04-20' }));
     } finally {
       await handle.close();
     }

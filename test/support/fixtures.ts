@@ -149,3 +149,76 @@ export async function consultationFor(
   });
   return { customer, advisor, appointment };
 }
+
+let americans = 0;
+
+/**
+ * An en-US electricity customer preferring e-mail (SMS too when they have a phone), with a paid
+ * December bill (79.20 euros) and a January bill of 93.78 euros (85.25 plus 10% VAT), open unless
+ * `owes` is false.
+ */
+export async function americanCustomer(
+  stores: Pick<Stores, 'customers' | 'billing'>,
+  options: { phone?: string | null; owes?: boolean; januaryDue?: string } = {},
+) {
+  const phone = options.phone === undefined ? '+12125550147' : options.phone;
+  const made = `${unique()}${++americans}`;
+  const given = { granted: true, givenAt: '2024-05-01T09:00:00Z', source: 'web_form' as const };
+  const customer = await stores.customers.create({
+    firstName: 'Sam',
+    lastName: `Taylor-${made}`,
+    locale: 'en-US',
+    phone,
+    email: `sam.taylor.${made}@example.com`,
+    segment: 'family',
+    preferredMedium: 'email',
+    consents: [
+      { purpose: 'data_processing', ...given },
+      { purpose: 'contact', medium: 'email', ...given },
+      ...(phone ? [{ purpose: 'contact' as const, medium: 'sms' as const, ...given }] : []),
+    ],
+  });
+  const account = await stores.customers.addAccount({
+    customerId: customer.id,
+    number: `EL-${made}`,
+    kind: 'electricity',
+    supplyAddress: '12 Main Street, Springfield',
+    tariff: 'Home Flex',
+    startedOn: '2024-05-01',
+  });
+  const issue = (prefix: string, start: string, end: string, issued: string, due: string, energy: number) =>
+    stores.billing.issueBill({
+      accountId: account.id,
+      number: `${prefix}-${made}`,
+      periodStart: start,
+      periodEnd: end,
+      issuedOn: issued,
+      dueOn: due,
+      consumption: { quantity: 250, unit: 'kWh' },
+      lines: [
+        { code: 'energy', description: 'Electricity', amountCents: energy, quantity: 250, unit: 'kWh' },
+        { code: 'vat', description: 'VAT', amountCents: Math.round(energy / 10) },
+      ],
+    });
+  const december = await issue('D', '2025-12-01', '2025-12-31', '2026-01-08', '2026-01-28', 7200);
+  const january = await issue(
+    'J',
+    '2026-01-01',
+    '2026-01-31',
+    '2026-02-06',
+    options.januaryDue ?? '2026-03-20',
+    8525,
+  );
+  const pay = (billId: string, amountCents: number) =>
+    stores.billing.recordPayment({
+      customerId: customer.id,
+      billId,
+      amountCents,
+      paidAt: '2026-01-25T10:00:00Z',
+      method: 'card',
+      channel: 'web',
+    });
+  await pay(december.id, 7920);
+  if (options.owes === false) await pay(january.id, 9378);
+  return { customer, december, january };
+}

@@ -4,7 +4,7 @@ import type { Customer, Interaction, Locale, StorageHandle, Stores } from '../..
 import { startAlexaApp, type AlexaAnswer } from '../support/alexa-app.ts';
 import type { AlexaRequestBody } from '../support/alexa-requests.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { americanCustomer, fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
 
 // The app's clock: Tuesday 10 March 2026, 10:00 in Rome (/alexa checks request timestamps against real time).
 const clock = fixedClock;
@@ -54,66 +54,6 @@ const consent = (purpose: 'data_processing' | 'contact', medium?: 'email' | 'sms
   source: 'web_form' as const,
 });
 
-let made = 0;
-
-/**
- * An en-US electricity customer preferring e-mail, with a paid December bill (79.20 euros) and an
- * unpaid January bill (93.78 euros, due 20 March 2026) unless `owes` is false.
- */
-async function americanCustomer(options: { phone?: string | null; owes?: boolean } = {}) {
-  const phone = options.phone === undefined ? '+12125550147' : options.phone;
-  const customer = await stores.customers.create({
-    firstName: 'Sam',
-    lastName: `Taylor-${++made}`,
-    locale: 'en-US',
-    phone,
-    email: `sam.taylor.${made}@example.com`,
-    segment: 'family',
-    preferredMedium: 'email',
-    consents: [
-      consent('data_processing'),
-      consent('contact', 'email'),
-      ...(phone ? [consent('contact', 'sms')] : []),
-    ],
-  });
-  const account = await stores.customers.addAccount({
-    customerId: customer.id,
-    number: `EL-${customer.id.slice(0, 8)}`,
-    kind: 'electricity',
-    supplyAddress: '12 Main Street, Springfield',
-    tariff: 'Home Flex',
-    startedOn: '2024-05-01',
-  });
-  const issue = (prefix: string, start: string, end: string, issued: string, due: string, energy: number) =>
-    stores.billing.issueBill({
-      accountId: account.id,
-      number: `${prefix}-${customer.id.slice(0, 8)}`,
-      periodStart: start,
-      periodEnd: end,
-      issuedOn: issued,
-      dueOn: due,
-      consumption: { quantity: 250, unit: 'kWh' },
-      lines: [
-        { code: 'energy', description: 'Electricity', amountCents: energy, quantity: 250, unit: 'kWh' },
-        { code: 'vat', description: 'VAT', amountCents: Math.round(energy / 10) },
-      ],
-    });
-  const december = await issue('D', '2025-12-01', '2025-12-31', '2026-01-08', '2026-01-28', 7200);
-  const january = await issue('J', '2026-01-01', '2026-01-31', '2026-02-06', '2026-03-20', 8525);
-  const pay = (billId: string, amountCents: number) =>
-    stores.billing.recordPayment({
-      customerId: customer.id,
-      billId,
-      amountCents,
-      paidAt: '2026-01-25T10:00:00Z',
-      method: 'card',
-      channel: 'web',
-    });
-  await pay(december.id, 7920);
-  if (options.owes === false) await pay(january.id, 9378);
-  return { customer, december, january };
-}
-
 /** Links a new Alexa user to the customer with a code, as the customer would. */
 async function linked(customer: Customer) {
   const userId = `amzn1.ask.account.${customer.id}`;
@@ -138,7 +78,7 @@ async function owingCustomer(locale: Locale) {
     };
   }
   // 85.25 + 8.53 euros of VAT.
-  const { customer, january } = await americanCustomer();
+  const { customer, january } = await americanCustomer(stores);
   return {
     customer,
     userId: await linked(customer),
@@ -247,7 +187,7 @@ describe('paying a bill by voice', () => {
   }
 
   it('tells a customer who owes nothing so, and sends no link', async () => {
-    const { customer } = await americanCustomer({ owes: false });
+    const { customer } = await americanCustomer(stores, { owes: false });
     const userId = await linked(customer);
     const answer = await alexa.ask({ request: intent('PayBillIntent'), locale: 'en-US', userId });
     expect(heard(answer)).toBe('You have nothing to pay: all your bills are settled.');
@@ -526,7 +466,7 @@ describe('asking to talk to a person', () => {
   });
 
   it('tells a customer without a phone number that nobody can call back, and queues no call', async () => {
-    const { customer } = await americanCustomer({ phone: null });
+    const { customer } = await americanCustomer(stores, { phone: null });
     const userId = await linked(customer);
     const answer = await alexa.ask({ request: intent('TalkToPersonIntent'), locale: 'en-US', userId });
     expect(heard(answer)).toBe(
@@ -577,7 +517,7 @@ describe('a bill in detail', () => {
   });
 
   it('names the English bill whose period covers the month asked, paid', async () => {
-    const { customer, december } = await americanCustomer();
+    const { customer, december } = await americanCustomer(stores);
     const userId = await linked(customer);
     const answer = await alexa.ask({
       request: intent('BillDetailIntent', { period: '2025-12' }),
@@ -599,7 +539,7 @@ describe('a bill in detail', () => {
     expect(heard(italian)).toBe(
       `La bolletta numero ${gas.current.number}, dal primo gennaio al 28 febbraio, è di 533,50 euro. Restano da pagare 533,50 euro, con scadenza il 25 marzo.`,
     );
-    const american = await americanCustomer();
+    const american = await americanCustomer(stores);
     const english = await alexa.ask({
       request: intent('BillDetailIntent'),
       locale: 'en-US',
@@ -614,7 +554,7 @@ describe('a bill in detail', () => {
     ['it-IT', 'Non ho trovato una bolletta per quel periodo. Prova con un altro mese.'],
     ['en-US', "I couldn't find a bill for that time. Try another month."],
   ] as const)('says in %s that no bill was found for a month without one', async (locale, sentence) => {
-    const { customer } = locale === 'it-IT' ? await gasCustomer(stores) : await americanCustomer();
+    const { customer } = locale === 'it-IT' ? await gasCustomer(stores) : await americanCustomer(stores);
     const answer = await alexa.ask({
       request: intent('BillDetailIntent', { period: '2024-06' }),
       locale,
