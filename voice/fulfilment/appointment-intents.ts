@@ -10,7 +10,7 @@ import {
   type CustomerDirectory,
 } from '../../core/index.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
-import { answering, reply, type IntentHandler, type IntentReply, type TurnRequest } from './conversation.ts';
+import { intentGroup, reply, type IntentHandler, type IntentReply } from './conversation.ts';
 import { createTimePicker, when, type Slots } from './time-picking.ts';
 
 export const appointmentIntentNames = [
@@ -34,19 +34,11 @@ export function createAppointmentIntents(options: {
 }): Record<AppointmentIntentName, IntentHandler> {
   const { booking, desk, advisors, customers, clock } = options;
 
-  const handler =
-    (
-      intent: AppointmentIntentName,
-      answer: (request: TurnRequest, say: AppointmentMessages) => Promise<IntentReply>,
-    ): IntentHandler =>
-    (request) => {
-      const say = appointmentMessages[request.locale];
-      return answering(
-        () => reply(say.title(), say.apology(), 'failed', REASON),
-        (error) => options.onError?.(error, { intent, customerId: request.customerId }),
-        () => answer(request, say),
-      );
-    };
+  const handler = intentGroup<AppointmentIntentName, AppointmentMessages>({
+    messages: appointmentMessages,
+    apology: (say) => reply(say.title(), say.apology(), 'failed', REASON),
+    onError: options.onError,
+  });
   const ask = (say: AppointmentMessages, text: string, slot: string, slots: Slots): IntentReply =>
     reply(say.title(), text, 'continued', REASON, { kind: 'elicit', slot, slots });
 

@@ -9,7 +9,7 @@ import {
   type Locale,
 } from '../../core/index.ts';
 import { billMessages, sayLine, type BillMessages } from './messages.ts';
-import { answering, reply, type IntentHandler, type NextStep } from './conversation.ts';
+import { intentGroup, reply, type IntentHandler, type NextStep } from './conversation.ts';
 import { serviceMessages } from './service-messages.ts';
 
 export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const;
@@ -39,19 +39,16 @@ type Answer = (
 export function createBillIntents(options: BillIntentsOptions): Record<BillIntentName, IntentHandler> {
   const { billing, clock, onError } = options;
 
-  const handler =
-    (intent: BillIntentName, answer: Answer): IntentHandler =>
-    ({ customerId, locale }) => {
-      const say = billMessages[locale];
-      return answering(
-        () => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
-        (error) => onError?.(error, { intent, customerId }),
-        async () => {
-          const { title, text, next } = await answer(customerId, say, calendarDate(clock.now()), locale);
-          return reply(title, text, 'resolved', reasons[intent], next);
-        },
-      );
-    };
+  const group = intentGroup<BillIntentName, BillMessages>({
+    messages: billMessages,
+    apology: (say, intent) => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
+    onError,
+  });
+  const handler = (intent: BillIntentName, answer: Answer): IntentHandler =>
+    group(intent, async ({ customerId, locale }, say) => {
+      const { title, text, next } = await answer(customerId, say, calendarDate(clock.now()), locale);
+      return reply(title, text, 'resolved', reasons[intent], next);
+    });
 
   return {
     WhatDoIOwe: handler('WhatDoIOwe', async (customerId, say, today, locale) => {

@@ -93,3 +93,27 @@ export async function answering(
     return sorry();
   }
 }
+
+/**
+ * The handlers of one intent group: each answer gets the group's messages in the customer's
+ * language, and a failure becomes the group's apology (nothing about the error is said) and is
+ * reported with the intent.
+ */
+export function intentGroup<Name extends string, Messages>(options: {
+  messages: Record<Locale, Messages>;
+  apology: (say: Messages, intent: Name, request: TurnRequest) => IntentReply;
+  onError?: ((error: unknown, at: { intent: Name; customerId: string }) => void) | undefined;
+}) {
+  return (
+      intent: Name,
+      answer: (request: TurnRequest, say: Messages) => Promise<IntentReply>,
+    ): IntentHandler =>
+    (request) => {
+      const say = options.messages[request.locale];
+      return answering(
+        () => options.apology(say, intent, request),
+        (error) => options.onError?.(error, { intent, customerId: request.customerId }),
+        () => answer(request, say),
+      );
+    };
+}

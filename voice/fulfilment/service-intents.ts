@@ -9,14 +9,7 @@ import {
   type PaymentLinks,
   type SurveyAnswers,
 } from '../../core/index.ts';
-import {
-  GENERAL_REASON,
-  answering,
-  reply,
-  type IntentHandler,
-  type IntentReply,
-  type TurnRequest,
-} from './conversation.ts';
+import { GENERAL_REASON, intentGroup, reply, type IntentHandler, type TurnRequest } from './conversation.ts';
 import { serviceMessages, type ServiceMessages } from './service-messages.ts';
 
 export const serviceIntentNames = ['PayBill', 'TalkToPerson', 'BillDetail', 'Satisfaction'] as const;
@@ -62,42 +55,37 @@ export function createServiceIntents(options: {
 }): Record<ServiceIntentName, IntentHandler> {
   const { billing, customers, paymentLinks, callbacks, surveys, clock } = options;
 
-  const handler =
-    (
-      intent: ServiceIntentName,
-      reason: (request: TurnRequest) => string,
-      answer: (request: TurnRequest, say: ServiceMessages) => Promise<IntentReply>,
-    ): IntentHandler =>
-    (request) => {
-      const say = serviceMessages[request.locale];
-      return answering(
-        () => reply(say.apology(), say.apology(), 'failed', reason(request)),
-        (error) => options.onError?.(error, { intent, customerId: request.customerId }),
-        () => answer(request, say),
-      );
-    };
   // The satisfaction question is about the conversation, not a turn of it: its re-asks do not count.
   const lastAnswered = (request: TurnRequest) =>
     request.history?.filter((turn) => turn.intent !== 'Satisfaction').at(-1);
   const lastReason = (request: TurnRequest) => lastAnswered(request)?.reason ?? GENERAL_REASON;
+  // The reason each turn is logged under, its apology's too.
+  const reasons: Record<ServiceIntentName, (request: TurnRequest) => string> = {
+    PayBill: () => 'payment',
+    BillDetail: () => 'bill_explanation',
+    TalkToPerson: lastReason,
+    Satisfaction: lastReason,
+  };
+  const handler = intentGroup<ServiceIntentName, ServiceMessages>({
+    messages: serviceMessages,
+    apology: (say, intent, request) =>
+      reply(say.apology(), say.apology(), 'failed', reasons[intent](request)),
+    onError: options.onError,
+  });
 
   return {
-    PayBill: handler(
-      'PayBill',
-      () => 'payment',
-      async ({ customerId, turnId }, say) => {
-        const { owedCents } = balance(await billing.openBills(customerId), calendarDate(clock.now()));
-        if (owedCents <= 0) return reply(say.payTitle(), say.nothingToPay(), 'resolved', 'payment');
-        const sent = await paymentLinks.send({ customerId, fromInteractionId: turnId });
-        if (!sent) return reply(say.payTitle(), say.cannotMessage(), 'failed', 'payment');
-        return {
-          ...reply(say.payTitle(), say.linkSent({ owedCents, medium: sent.medium }), 'resolved', 'payment'),
-          cardText: say.payCard({ owedCents, url: sent.url }),
-        };
-      },
-    ),
+    PayBill: handler('PayBill', async ({ customerId, turnId }, say) => {
+      const { owedCents } = balance(await billing.openBills(customerId), calendarDate(clock.now()));
+      if (owedCents <= 0) return reply(say.payTitle(), say.nothingToPay(), 'resolved', 'payment');
+      const sent = await paymentLinks.send({ customerId, fromInteractionId: turnId });
+      if (!sent) return reply(say.payTitle(), say.cannotMessage(), 'failed', 'payment');
+      return {
+        ...reply(say.payTitle(), say.linkSent({ owedCents, medium: sent.medium }), 'resolved', 'payment'),
+        cardText: say.payCard({ owedCents, url: sent.url }),
+      };
+    }),
 
-    TalkToPerson: handler('TalkToPerson', lastReason, async (request, say) => {
+    TalkToPerson: handler('TalkToPerson', async (request, say) => {
       const { customerId, locale, turnId } = request;
       const reason = lastReason(request);
       const customer = await customers.get(customerId);
@@ -124,27 +112,23 @@ export function createServiceIntents(options: {
       );
     }),
 
-    BillDetail: handler(
-      'BillDetail',
-      () => 'bill_explanation',
-      async ({ customerId, slots }, say) => {
-        const today = calendarDate(clock.now());
-        const bills = await billing.bills(customerId, { limit: 36 });
-        const bill = slots?.period ? billFor(bills, pastPeriod(slots.period, today)) : bills[0];
-        if (!bill) {
-          const text = bills.length === 0 ? say.noBills() : say.noBillFor();
-          return reply(say.billTitle(), text, 'resolved', 'bill_explanation');
-        }
-        return reply(
-          say.billTitle(),
-          say.billDetail({ ...bill, status: billStatus(bill, today), today }),
-          'resolved',
-          'bill_explanation',
-        );
-      },
-    ),
+    BillDetail: handler('BillDetail', async ({ customerId, slots }, say) => {
+      const today = calendarDate(clock.now());
+      const bills = await billing.bills(customerId, { limit: 36 });
+      const bill = slots?.period ? billFor(bills, pastPeriod(slots.period, today)) : bills[0];
+      if (!bill) {
+        const text = bills.length === 0 ? say.noBills() : say.noBillFor();
+        return reply(say.billTitle(), text, 'resolved', 'bill_explanation');
+      }
+      return reply(
+        say.billTitle(),
+        say.billDetail({ ...bill, status: billStatus(bill, today), today }),
+        'resolved',
+        'bill_explanation',
+      );
+    }),
 
-    Satisfaction: handler('Satisfaction', lastReason, async (request, say) => {
+    Satisfaction: handler('Satisfaction', async (request, say) => {
       const reason = lastReason(request);
       const raw = request.slots?.score;
       const score = raw !== undefined && /^\d{1,2}$/.test(raw) ? Number(raw) : undefined;
