@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffPassword, staffUsers, officeHoursAdvisor } from '../support/fixtures.ts';
 
 // Monday 23 March 2026, 09:00 in Rome; tests move it forward to expire links.
 let now = new Date('2026-03-23T08:00:00Z');
@@ -38,14 +38,7 @@ beforeAll(async () => {
     .send({ username: users.admin.username, password: staffPassword })
     .expect(200);
   adminCookie = [String(admin.headers['set-cookie']).split(';')[0] as string];
-  await stores.advisors.addAdvisor({
-    name: 'Carla',
-    email: 'carla@example.it',
-    languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
+  await officeHoursAdvisor(stores, { name: 'Carla', languages: ['it-IT'] });
 });
 
 afterAll(async () => {

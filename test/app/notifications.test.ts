@@ -11,7 +11,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { gasCustomer } from '../support/fixtures.ts';
+import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
 let now = new Date('2026-03-23T08:00:00Z');
@@ -31,14 +31,7 @@ beforeAll(async () => {
     clock,
   });
   stores = composed.stores;
-  await stores.advisors.addAdvisor({
-    name: 'Davide Conti',
-    email: 'davide@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
+  await officeHoursAdvisor(stores, { name: 'Davide Conti' });
 });
 
 afterAll(async () => {

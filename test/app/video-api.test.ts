@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffPassword, staffUsers, officeHoursAdvisor } from '../support/fixtures.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS, startLivekitServer, type LivekitServer } from '../support/livekit.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
@@ -41,13 +41,9 @@ beforeAll(async () => {
     .post('/api/auth/login')
     .send({ username: 'other-advisor', password: staffPassword });
   otherAdvisorCookie = [String(other.headers['set-cookie']).split(';')[0] as string];
-  await composed.stores.advisors.addAdvisor({
+  await officeHoursAdvisor(composed.stores, {
     name: 'Elena Galli',
-    email: 'elena@example.it',
     languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
     staffUserId: users.advisor.id,
   });
 }, LIVEKIT_INSTALL_TIMEOUT_MS);

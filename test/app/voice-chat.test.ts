@@ -15,7 +15,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { americanCustomer, gasCustomer } from '../support/fixtures.ts';
+import { americanCustomer, gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
 const now = new Date('2026-03-23T08:00:00Z');
@@ -28,14 +28,7 @@ let stores: Stores;
 beforeAll(async () => {
   storage = await openTestDatabase();
   ({ stores } = await composeApp({ storage, config, logger: pino({ level: 'silent' }), clock }));
-  await stores.advisors.addAdvisor({
-    name: 'Carla Neri',
-    email: 'carla.neri@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
+  await officeHoursAdvisor(stores, { name: 'Carla Neri' });
 });
 
 afterAll(async () => {

@@ -11,7 +11,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { gasCustomer } from '../support/fixtures.ts';
+import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
 const clock = { now: () => new Date('2026-03-23T08:00:00Z') };
@@ -22,14 +22,7 @@ let stores: Stores;
 beforeAll(async () => {
   storage = await openTestDatabase();
   stores = createPostgresStores(storage.db, { clock });
-  await stores.advisors.addAdvisor({
-    name: 'Carla Neri',
-    email: 'carla.neri@example.it',
-    languages: ['it-IT'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
+  await officeHoursAdvisor(stores, { name: 'Carla Neri', languages: ['it-IT'] });
 });
 
 afterAll(async () => {

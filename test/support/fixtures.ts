@@ -222,3 +222,22 @@ export async function americanCustomer(
   if (options.owes === false) await pay(january.id, 9378);
   return { customer, december, january };
 }
+
+/**
+ * An advisor for bills who works Monday to Friday, 09:00–17:00 in Rome: with the booking rules,
+ * consultations start every 45 minutes from 09:05 (5 minutes before, 30 of consultation, 10 after).
+ */
+export function officeHoursAdvisor(
+  stores: Pick<Stores, 'advisors'>,
+  options: { name: string; languages?: ('it-IT' | 'en-US')[]; staffUserId?: string },
+) {
+  return stores.advisors.addAdvisor({
+    name: options.name,
+    email: `${options.name.toLowerCase().replace(/\s+/g, '.')}.${unique()}@example.it`,
+    languages: options.languages ?? ['it-IT', 'en-US'],
+    topics: ['billing'],
+    timeZone: 'Europe/Rome',
+    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+    ...(options.staffUserId ? { staffUserId: options.staffUserId } : {}),
+  });
+}

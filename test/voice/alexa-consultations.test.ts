@@ -5,7 +5,7 @@ import { locales, type Advisor, type Locale, type StorageHandle, type Stores } f
 import { startAlexaApp, type AlexaAnswer } from '../support/alexa-app.ts';
 import type { AlexaRequestBody } from '../support/alexa-requests.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { gasCustomer } from '../support/fixtures.ts';
+import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
 // Monday 16 March 2026, 09:00 in Rome. Bookings need 120 minutes' notice and open 30 days ahead.
 const clock = { now: () => new Date('2026-03-16T08:00:00Z') };
@@ -21,14 +21,7 @@ beforeAll(async () => {
   stores = alexa.composed.stores;
   // The only advisor, for bills in both languages: consultations start every 45 minutes from 09:05
   // (5 minutes before, 30 of consultation, 10 after), the last at 15:50.
-  advisor = await stores.advisors.addAdvisor({
-    name: 'Chiara Neri',
-    email: 'chiara.neri@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
-  });
+  advisor = await officeHoursAdvisor(stores, { name: 'Chiara Neri' });
 });
 
 afterAll(async () => {
