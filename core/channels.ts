@@ -7,13 +7,15 @@ export const ChannelInput = z.object({
   code: Slug,
   name: z.string().trim().min(1).max(80),
   kind: z.enum(channelKinds),
+  /** People answer on it (advisors, agents), so piloting it needs their hours; self-service channels do not. */
+  staffed: z.boolean().default(false),
   /** The places inside the channel where a contact happens: an IVR menu, a web form, a skill. */
   touchpoints: z
     .array(z.object({ code: Slug, name: z.string().trim().min(1).max(80) }))
     .min(1, { error: 'a channel has at least one touchpoint' }),
 });
 export type ChannelInput = z.input<typeof ChannelInput>;
-export type Channel = z.infer<typeof ChannelInput>;
+export type Channel = z.output<typeof ChannelInput>;
 
 /** Port: the channels the organisation runs today and the ones it pilots. */
 export interface ChannelRegistry {
@@ -29,6 +31,7 @@ export const standardChannels: ChannelInput[] = [
     code: 'call_centre',
     name: 'Call centre',
     kind: 'existing',
+    staffed: true,
     touchpoints: [
       { code: 'ivr', name: 'IVR' },
       { code: 'agent', name: 'Agent' },
@@ -67,6 +70,7 @@ export const standardChannels: ChannelInput[] = [
     code: 'shop',
     name: 'Shops',
     kind: 'existing',
+    staffed: true,
     touchpoints: [{ code: 'counter', name: 'Counter' }],
   },
   {
@@ -88,6 +92,7 @@ export const standardChannels: ChannelInput[] = [
     code: 'video',
     name: 'Video consultation',
     kind: 'pilot',
+    staffed: true,
     touchpoints: [{ code: 'consultation', name: 'Consultation room' }],
   },
 ];

@@ -222,6 +222,7 @@ export const ChannelSchema = z
     code: z.string(),
     name: z.string(),
     kind: z.enum(channelKinds),
+    staffed: z.boolean(),
     touchpoints: z.array(z.object({ code: z.string(), name: z.string() })),
   })
   .meta({ id: 'Channel' });

@@ -13,6 +13,7 @@ import * as outbox from './migrations/0004-outbox.ts';
 import * as journeySteps from './migrations/0005-journey-steps.ts';
 import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
+import * as pilots from './migrations/0008-pilots.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0005-journey-steps': journeySteps,
   '0006-login-failures': loginFailures,
   '0007-voice-access': voiceAccess,
+  '0008-pilots': pilots,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

@@ -11,13 +11,14 @@ export function createPostgresChannelRegistry(db: Kysely<Database>): ChannelRegi
         code: channel.code,
         name: channel.name,
         kind: channel.kind,
+        staffed: channel.staffed,
         touchpoints: JSON.stringify(channel.touchpoints),
       };
       await db
         .insertInto('channels')
         .values(row)
         .onConflict((oc) =>
-          oc.column('code').doUpdateSet({ name: row.name, kind: row.kind, touchpoints: row.touchpoints }),
+          oc.column('code').doUpdateSet({ name: row.name, kind: row.kind, staffed: row.staffed, touchpoints: row.touchpoints }),
         )
         .execute();
       return channel;
@@ -34,5 +35,11 @@ export function createPostgresChannelRegistry(db: Kysely<Database>): ChannelRegi
 }
 
 function toChannel(row: Selectable<ChannelsTable>): Channel {
-  return { code: row.code, name: row.name, kind: row.kind as Channel['kind'], touchpoints: row.touchpoints };
+  return {
+    code: row.code,
+    name: row.name,
+    kind: row.kind as Channel['kind'],
+    staffed: row.staffed,
+    touchpoints: row.touchpoints,
+  };
 }

@@ -26,6 +26,10 @@ import { createPostgresAccountLinks } from './postgres-account-links.ts';
 import { createPostgresCallbackQueue } from './postgres-callback-queue.ts';
 import type { AccountLinkStore } from '../account-linking.ts';
 import type { CallbackQueue } from '../callbacks.ts';
+import type { PilotStore } from '../pilots.ts';
+import type { AnalysisRunStore } from '../analyses.ts';
+import { createPostgresPilotStore } from './postgres-pilot-store.ts';
+import { createPostgresAnalysisRuns } from './postgres-analysis-runs.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -42,6 +46,8 @@ export interface Stores {
   consultations: ConsultationLog;
   accountLinks: AccountLinkStore;
   callbacks: CallbackQueue;
+  pilots: PilotStore;
+  analysisRuns: AnalysisRunStore;
 }
 
 export function createPostgresStores(
@@ -66,5 +72,7 @@ export function createPostgresStores(
     consultations: createPostgresConsultationLog(db),
     accountLinks: createPostgresAccountLinks(db, newId),
     callbacks: createPostgresCallbackQueue(db, newId),
+    pilots: createPostgresPilotStore(db, newId),
+    analysisRuns: createPostgresAnalysisRuns(db, newId),
   };
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { ConsultationTables } from './consultation-schema.ts';
+import type { PilotTables } from './pilot-schema.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -11,6 +12,7 @@ export interface ChannelsTable {
   code: string;
   name: string;
   kind: string;
+  staffed: Generated<boolean>;
   touchpoints: Json<{ code: string; name: string }[]>;
 }
 
@@ -221,7 +223,7 @@ export interface CallbackRequestsTable {
   done_by: string | null;
 }
 
-export interface Database extends ConsultationTables {
+export interface Database extends ConsultationTables, PilotTables {
   account_link_codes: AccountLinkCodesTable;
   account_links: AccountLinksTable;
   account_link_failures: AccountLinkFailuresTable;

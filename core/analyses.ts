@@ -1,0 +1,122 @@
+import type { Clock } from './clock.ts';
+
+export const analysisKinds = ['census', 'pilot_metrics'] as const;
+export type AnalysisKind = (typeof analysisKinds)[number];
+
+export interface AnalysisRun {
+  id: string;
+  kind: AnalysisKind;
+  /** The canonical form of what was asked. */
+  question: string;
+  status: 'running' | 'done' | 'failed';
+  startedAt: Date;
+  finishedAt: Date | null;
+  result: unknown;
+  error: string | null;
+}
+
+/** Port: analyses computed in the background and kept, so that any instance can serve their answers. */
+export interface AnalysisRunStore {
+  /** The newest run of the question, and the newest finished one when that is an older run. */
+  latest(kind: AnalysisKind, question: string): Promise<{ newest?: AnalysisRun; done?: AnalysisRun }>;
+  start(kind: AnalysisKind, question: string, at: Date): Promise<string>;
+  finish(id: string, result: unknown, at: Date): Promise<void>;
+  fail(id: string, error: string, at: Date): Promise<void>;
+  /** Forgets runs started before `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+export type AnalysisAnswer<T> =
+  | { status: 'ready'; result: T; computedAt: Date }
+  | {
+      status: 'computing';
+      startedAt: Date;
+      /** The last finished answer, shown while a fresh one is computed. */
+      previous: { result: T; computedAt: Date } | null;
+    }
+  | { status: 'failed'; error: string; failedAt: Date };
+
+export interface AnalysesOptions {
+  runs: AnalysisRunStore;
+  clock: Clock;
+  /** An answer younger than this is served as it is (default 15 minutes). */
+  freshForMs?: number;
+  /** A run still marked running after this long is taken for dead (its instance stopped) and started again. */
+  runTimeoutMs?: number;
+  /** Runs are kept this long (default 7 days). */
+  keepForMs?: number;
+  onError: (error: unknown, kind: AnalysisKind, question: string) => void;
+}
+
+/**
+ * Serves analyses that take seconds (a census of a million contacts, a pilot's metrics) without
+ * making anyone wait on the request path: a request gets the stored answer when it is fresh;
+ * otherwise it starts one computation in the background and is told to come back.
+ */
+export function createAnalyses(options: AnalysesOptions) {
+  const { runs, clock } = options;
+  const freshForMs = options.freshForMs ?? 15 * 60_000;
+  const runTimeoutMs = options.runTimeoutMs ?? 30 * 60_000;
+  const keepForMs = options.keepForMs ?? 7 * 86_400_000;
+  const inFlight = new Map<string, Promise<unknown>>();
+
+  async function run<T>(kind: AnalysisKind, question: string, compute: () => Promise<T>): Promise<T> {
+    const key = `${kind}:${question}`;
+    const current = inFlight.get(key);
+    if (current) return current as Promise<T>;
+    const started = (async () => {
+      const id = await runs.start(kind, question, clock.now());
+      try {
+        const result = await compute();
+        await runs.finish(id, result, clock.now());
+        return result;
+      } catch (error) {
+        await runs.fail(id, error instanceof Error ? error.message : String(error), clock.now());
+        throw error;
+      }
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, started);
+    return started;
+  }
+
+  return {
+    /** Computes now and keeps the answer (the CLI, a scheduled refresh). */
+    compute: run,
+
+    /** The stored answer when fresh; otherwise starts (at most once) a computation and says so. */
+    async answer<T>(
+      kind: AnalysisKind,
+      question: string,
+      compute: () => Promise<T>,
+      ask: { refresh?: boolean } = {},
+    ): Promise<AnalysisAnswer<T>> {
+      const now = clock.now();
+      const { newest, done } = await runs.latest(kind, question);
+      const previous = done?.finishedAt ? { result: done.result as T, computedAt: done.finishedAt } : null;
+      if (!ask.refresh && previous && now.getTime() - previous.computedAt.getTime() < freshForMs) {
+        return { status: 'ready', ...previous };
+      }
+      const failedLately =
+        newest?.status === 'failed' &&
+        newest.finishedAt &&
+        now.getTime() - newest.finishedAt.getTime() < freshForMs;
+      if (!ask.refresh && failedLately) {
+        return { status: 'failed', error: newest.error ?? 'failed', failedAt: newest.finishedAt as Date };
+      }
+      const runningElsewhere =
+        newest?.status === 'running' && now.getTime() - newest.startedAt.getTime() < runTimeoutMs;
+      if (runningElsewhere && !inFlight.has(`${kind}:${question}`)) {
+        return { status: 'computing', startedAt: newest.startedAt, previous };
+      }
+      if (!inFlight.has(`${kind}:${question}`)) {
+        await runs.prune(new Date(now.getTime() - keepForMs));
+        run(kind, question, compute).catch((error: unknown) => options.onError(error, kind, question));
+      }
+      return {
+        status: 'computing',
+        startedAt: newest?.status === 'running' ? newest.startedAt : now,
+        previous,
+      };
+    },
+  };
+}

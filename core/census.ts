@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { IsoDate, Segment, Slug } from './vocabulary.ts';
+
+/**
+ * What a census looks at: contacts that started on the days `from`–`to` (both included, in
+ * the reference zone), optionally of one customer segment and one contact reason.
+ */
+export const CensusFilterFields = z.object({
+  from: IsoDate,
+  to: IsoDate,
+  segment: Segment.optional(),
+  reason: Slug.optional(),
+  /** A contact's next contact (same customer, same reason) counts as a transition within this many days. */
+  withinDays: z.coerce.number().int().min(1).max(90).default(7),
+});
+export const CensusFilter = CensusFilterFields.refine((f) => f.to >= f.from, {
+  error: 'must not be before from',
+  path: ['to'],
+}).refine((f) => daysBetween(f.from, f.to) <= 731, { error: 'covers at most two years', path: ['to'] });
+export type CensusFilter = z.output<typeof CensusFilter>;
+
+/** Journey steps from this one on are counted together ("4+"). */
+export const LAST_STEP_BUCKET = 4;
+
+/**
+ * The census of the channels: when (hour × weekday), why (reason), how much (contacts,
+ * customers, handle time) and which role each channel plays in journeys. A contact is a row of
+ * the interaction log that settled something: conversational turns marked `continued` are
+ * settled by a later turn of the same conversation and are not counted again.
+ */
+export interface Census {
+  filter: CensusFilter;
+  totals: {
+    contacts: number;
+    /** Distinct known customers among the contacts. */
+    customers: number;
+    /** Contacts whose customer is unknown (an anonymous call, a walk-in). */
+    anonymousContacts: number;
+  };
+  channels: {
+    channel: string;
+    contacts: number;
+    customers: number;
+    /** Contacts with an end time, over which the handle time is averaged. */
+    timedContacts: number;
+    averageHandleSeconds: number | null;
+  }[];
+  /** Weekday 1 = Monday … 7 = Sunday and hour 0–23 in the reference zone. Only non-empty cells. */
+  heatmap: { channel: string; weekday: number; hour: number; contacts: number }[];
+  reasons: { channel: string; reason: string; contacts: number }[];
+  /** `week`: the Monday (reference zone) the week starts on. */
+  weekly: { week: string; channel: string; contacts: number }[];
+  /**
+   * For each contact of a known customer, the channel of that customer's next contact for the
+   * same reason within `withinDays` (`to` null: none). The next contact may fall after `filter.to`.
+   */
+  transitions: { from: string; to: string | null; contacts: number }[];
+  /** Contacts by the step of their journey they were (steps ≥ LAST_STEP_BUCKET counted as that one). */
+  steps: { step: number; channel: string; contacts: number }[];
+}
+
+/** Port: computes a census from the interaction log without holding the database for long at a time. */
+export interface CensusSource {
+  compute(filter: CensusFilter, options?: { signal?: AbortSignal }): Promise<Census>;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

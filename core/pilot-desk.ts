@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import type { ChannelAccess } from './channel-access.ts';
+import type { ChannelRegistry } from './channels.ts';
+import type { Clock } from './clock.ts';
+import type { CustomerDirectory } from './customers.ts';
+import { ChannelPilotError, invalidInput, notFound, type FieldIssue } from './errors.ts';
+import { messageAddress, type NewMessage, type Outbox } from './notifications.ts';
+import { PilotInput, pilotTransitions, type Pilot, type PilotStatus, type PilotStore } from './pilots.ts';
+import { criteria } from './scorecard.ts';
+import { parseInput } from './validation.ts';
+import type { Locale } from './vocabulary.ts';
+
+export const PilotRatingInput = z.object({
+  criterion: z.enum(criteria),
+  rating: z.number().int().min(1, { error: 'is 1 to 5' }).max(5, { error: 'is 1 to 5' }),
+  note: z.string().trim().max(2000).default(''),
+});
+export type PilotRatingInput = z.input<typeof PilotRatingInput>;
+
+/** How many invitations are prepared at a time. */
+const INVITATION_BATCH = 200;
+
+/**
+ * What a pilot manager does with pilots: define and revise them, start, pause and end them,
+ * enrol their cohorts and invite them, rate them. Also the channels' gate: a pilot channel asks
+ * `access.permit` before serving a customer.
+ */
+export function createPilotDesk(options: {
+  pilots: PilotStore;
+  channels: ChannelRegistry;
+  customers: CustomerDirectory;
+  outbox: Outbox;
+  clock: Clock;
+  /** Whether a channel that no pilot governs asks its closing question. */
+  closingSurveyWithoutPilot?: boolean;
+}) {
+  const { pilots, channels, customers, outbox, clock } = options;
+
+  async function find(idOrCode: string): Promise<Pilot> {
+    const pilot = await pilots.pilot(idOrCode);
+    if (!pilot) throw notFound('pilot', idOrCode);
+    return pilot;
+  }
+
+  async function checkReferences(input: z.output<typeof PilotInput>): Promise<void> {
+    const issues: FieldIssue[] = [];
+    const channel = await channels.channel(input.channel);
+    if (!channel) issues.push({ path: 'channel', message: `no channel ${input.channel}` });
+    else {
+      const offered = new Set(channel.touchpoints.map((t) => t.code));
+      input.touchpoints.forEach((t, i) => {
+        if (!offered.has(t))
+          issues.push({ path: `touchpoints.${i}`, message: `${channel.code} has no touchpoint ${t}` });
+      });
+    }
+    const known = await customers.known(input.cohort.customerIds);
+    input.cohort.customerIds.forEach((id, i) => {
+      if (!known.has(id)) issues.push({ path: `cohort.customerIds.${i}`, message: `no customer ${id}` });
+    });
+    if (issues.length > 0) {
+      throw invalidInput(`invalid pilot: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+    }
+  }
+
+  /** Once a pilot has run, its split is evidence: it may only widen. */
+  function checkRevision(before: Pilot, after: z.output<typeof PilotInput>): void {
+    if (before.status === 'ended') throw new ChannelPilotError('conflict', `pilot ${before.code} has ended`);
+    if (before.status === 'draft') return;
+    const issues: FieldIssue[] = [];
+    if (after.channel !== before.channel)
+      issues.push({ path: 'channel', message: 'cannot change once started' });
+    if (after.startsOn !== before.startsOn)
+      issues.push({ path: 'startsOn', message: 'cannot change once started' });
+    if (after.cohort.controlPercent !== before.cohort.controlPercent) {
+      issues.push({ path: 'cohort.controlPercent', message: 'cannot change once started' });
+    }
+    if (after.cohort.rolloutPercent < before.cohort.rolloutPercent) {
+      issues.push({
+        path: 'cohort.rolloutPercent',
+        message: `may only grow once started (now ${before.cohort.rolloutPercent})`,
+      });
+    }
+    if ([...after.cohort.segments].sort().join() !== [...before.cohort.segments].sort().join()) {
+      issues.push({ path: 'cohort.segments', message: 'cannot change once started' });
+    }
+    const kept = new Set(after.cohort.customerIds);
+    if (before.cohort.customerIds.some((id) => !kept.has(id))) {
+      issues.push({ path: 'cohort.customerIds', message: 'may only gain customers once started' });
+    }
+    if (issues.length > 0) {
+      throw invalidInput(
+        `pilot ${before.code} is ${before.status}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        issues,
+      );
+    }
+  }
+
+  /** Invites the pilot arm's customers not invited yet, a batch at a time. */
+  async function inviteUninvited(pilot: Pilot): Promise<number> {
+    const channel = await channels.channel(pilot.channel);
+    let queued = 0;
+    for (;;) {
+      const batch = await pilots.uninvited(pilot.id, INVITATION_BATCH);
+      if (batch.length === 0) return queued;
+      const now = clock.now();
+      const messages: NewMessage[] = [];
+      for (const customerId of batch) {
+        const address = await messageAddress(customers, customerId);
+        // Without a consented medium the customer stays enrolled but is not messaged.
+        if (!address) continue;
+        const text = invitationText(address.customer.locale, pilot.channel, channel?.name ?? pilot.channel);
+        messages.push({
+          dedupeKey: `pilot-invitation:${pilot.id}:${customerId}`,
+          customerId,
+          appointmentId: null,
+          kind: 'pilot_invitation',
+          medium: address.medium,
+          recipient: address.recipient,
+          subject: address.medium === 'email' ? text.subject : null,
+          body: `${address.customer.firstName}, ${text.body}`,
+          attachments: [],
+          sendAfter: now,
+        });
+      }
+      queued += await outbox.enqueue(messages);
+      await pilots.markInvited(pilot.id, batch, now);
+    }
+  }
+
+  const access: ChannelAccess = {
+    async permit(customerId, channel) {
+      const live = await pilots.liveOn(channel, customerId);
+      if (!live) return { allowed: true, closingSurvey: options.closingSurveyWithoutPilot ?? false };
+      const { pilot, enrolment } = live;
+      const allowed =
+        pilot.status === 'running' && (enrolment ? enrolment.arm === 'pilot' : pilot.openToEveryone);
+      return { allowed, closingSurvey: pilot.closingSurvey };
+    },
+  };
+
+  return {
+    access,
+    find,
+
+    async define(input: PilotInput): Promise<Pilot> {
+      const definition = parseInput(PilotInput, input, 'pilot');
+      await checkReferences(definition);
+      return pilots.create(definition, clock.now());
+    },
+
+    /** Replaces a pilot's definition; a running pilot enrols (and invites) whoever it now draws. */
+    async revise(idOrCode: string, input: PilotInput): Promise<Pilot> {
+      const before = await find(idOrCode);
+      const definition = parseInput(PilotInput, input, 'pilot');
+      checkRevision(before, definition);
+      await checkReferences(definition);
+      const pilot = await pilots.update(before.id, definition, clock.now());
+      if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
+      return (await pilots.pilot(pilot.id)) as Pilot;
+    },
+
+    /**
+     * Moves a pilot to its next status; starting it enrols its cohort (the invitations follow
+     * with the next `inviteEnrolled`).
+     */
+    async transition(idOrCode: string, to: PilotStatus): Promise<{ pilot: Pilot; enrolled: number }> {
+      const before = await find(idOrCode);
+      if (!pilotTransitions[before.status].includes(to)) {
+        throw new ChannelPilotError('conflict', `a ${before.status} pilot cannot become ${to}`, {
+          hint: `from ${before.status} it may become ${pilotTransitions[before.status].join(' or ') || 'nothing: it has ended'}`,
+        });
+      }
+      if (to === 'running' && before.status === 'draft') {
+        const live = (await pilots.pilots()).find(
+          (p) => p.channel === before.channel && (p.status === 'running' || p.status === 'paused'),
+        );
+        if (live) {
+          throw new ChannelPilotError(
+            'conflict',
+            `channel ${before.channel} already has a ${live.status} pilot: ${live.code}`,
+            {
+              hint: `end ${live.code} first`,
+            },
+          );
+        }
+      }
+      const pilot = await pilots.setStatus(before.id, before.status, to, clock.now());
+      const enrolled = to === 'running' ? await pilots.enrol(pilot, clock.now()) : 0;
+      return { pilot: (await pilots.pilot(pilot.id)) as Pilot, enrolled };
+    },
+
+    /**
+     * Invites every running pilot's enrolled customers who were not invited yet; returns how many
+     * messages it queued. Safe on every instance at once: each invitation is queued once.
+     */
+    async inviteEnrolled(): Promise<number> {
+      let queued = 0;
+      for (const pilot of await pilots.pilots()) {
+        if (pilot.status === 'running') queued += await inviteUninvited(pilot);
+      }
+      return queued;
+    },
+
+    async rate(idOrCode: string, input: PilotRatingInput, staffUserId: string | null): Promise<void> {
+      const pilot = await find(idOrCode);
+      const rating = parseInput(PilotRatingInput, input, 'rating');
+      await pilots.rate(pilot.id, { ...rating, ratedBy: staffUserId, ratedAt: clock.now() });
+    },
+  };
+}
+
+export type PilotDesk = ReturnType<typeof createPilotDesk>;
+
+const invitations: Record<
+  Locale,
+  { subject: string; voice: string; video: string; other: (name: string) => string }
+> = {
+  'it-IT': {
+    subject: 'Un nuovo modo per parlare con noi',
+    voice:
+      'da oggi può chiedere ad Alexa della sua bolletta, ricevere il link per pagarla e prenotare una videoconsulenza. Colleghi il suo account dall’app Alexa.',
+    video:
+      'da oggi può parlare con un nostro consulente in videochiamata, senza installare nulla: prenoti una videoconsulenza dal sito o chiedendolo al servizio clienti.',
+    other: (name) => `la invitiamo a provare il nostro nuovo canale: ${name}.`,
+  },
+  'en-US': {
+    subject: 'A new way to reach us',
+    voice:
+      'you can now ask Alexa about your bill, get a link to pay it and book a video consultation. Link your account in the Alexa app.',
+    video:
+      'you can now talk to one of our advisors by video, with nothing to install: book a video consultation on our website or through customer care.',
+    other: (name) => `we invite you to try our new channel: ${name}.`,
+  },
+};
+
+function invitationText(locale: Locale, channel: string, channelName: string) {
+  const catalog = invitations[locale];
+  const body =
+    channel === 'voice_assistant'
+      ? catalog.voice
+      : channel === 'video'
+        ? catalog.video
+        : catalog.other(channelName);
+  return { subject: catalog.subject, body };
+}

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { IsoDate, Segment, Slug, Uuid } from './vocabulary.ts';
+
+export const pilotStatuses = ['draft', 'running', 'paused', 'ended'] as const;
+export type PilotStatus = (typeof pilotStatuses)[number];
+
+/** Which status may follow which: a pilot starts, pauses and resumes, and ends once. */
+export const pilotTransitions: Record<PilotStatus, readonly PilotStatus[]> = {
+  draft: ['running', 'ended'],
+  running: ['paused', 'ended'],
+  paused: ['running', 'ended'],
+  ended: [],
+};
+
+/** The figures an objective can be held against (keys of the pilot's metrics). */
+export const objectiveMetrics = [
+  'adoption',
+  'containment',
+  'switching',
+  'firstContactResolution',
+  'taskCompletion',
+  'handoffContextRate',
+  'noShow',
+  'nps',
+  'csat',
+  'ces',
+  'existingContactsChange',
+  'callCentreContactsChange',
+] as const;
+export type ObjectiveMetric = (typeof objectiveMetrics)[number];
+
+export const Objective = z.object({
+  metric: z.enum(objectiveMetrics),
+  comparison: z.enum(['at_least', 'at_most']),
+  /** Rates and changes as shares (0.6 for 60%, −0.1 for a 10% drop); NPS −100…100; CSAT 1–5; CES 1–7. */
+  threshold: z.number().finite(),
+});
+export type Objective = z.infer<typeof Objective>;
+
+const percent = z.number().min(0).max(100).multipleOf(0.01, { error: 'has at most two decimals' });
+
+export const CohortRules = z
+  .object({
+    /** Only customers of these segments are drawn (empty: every segment). */
+    segments: z.array(Segment).max(segmentsCount()).default([]),
+    /** Customers in the pilot arm whatever the draw. */
+    customerIds: z.array(Uuid).max(10_000).default([]),
+    /** Share of the eligible customers drawn into the pilot arm; raising it keeps everyone already in. */
+    rolloutPercent: percent.default(0),
+    /** Share drawn into the control group, who keep the existing channels only. */
+    controlPercent: percent.max(50).default(0),
+  })
+  .refine((c) => c.rolloutPercent + c.controlPercent <= 100, {
+    error: 'rolloutPercent and controlPercent add up to at most 100',
+    path: ['controlPercent'],
+  });
+export type CohortRules = z.output<typeof CohortRules>;
+
+export const PilotInput = z
+  .object({
+    code: Slug,
+    name: z.string().trim().min(1).max(120),
+    channel: Slug,
+    /** The channel's touchpoints the pilot offers (an Alexa skill, a consultation room). */
+    touchpoints: z.array(Slug).min(1, { error: 'name at least one touchpoint' }),
+    /** The contact reasons the channel serves in this pilot. */
+    reasons: z.array(Slug).min(1, { error: 'name at least one contact reason' }),
+    objectives: z.array(Objective).max(20).default([]),
+    startsOn: IsoDate,
+    endsOn: IsoDate,
+    cohort: CohortRules.default({ segments: [], customerIds: [], rolloutPercent: 0, controlPercent: 0 }),
+    /** Customers outside the cohort may use the channel too (the control group never may). */
+    openToEveryone: z.boolean().default(false),
+    /** Ask one closing NPS question at the end of a conversation. */
+    closingSurvey: z.boolean().default(false),
+    /** A contact's follow-ups: contacts for the same reason within this many days. */
+    withinDays: z.number().int().min(1).max(90).default(7),
+    /** Share of the advisors' working hours given to the pilot channel (staffed channels). */
+    advisorShare: z.number().gt(0).max(1).default(1),
+  })
+  .refine((p) => p.endsOn >= p.startsOn, { error: 'must not be before startsOn', path: ['endsOn'] });
+export type PilotInput = z.input<typeof PilotInput>;
+
+export interface Pilot extends z.output<typeof PilotInput> {
+  id: string;
+  status: PilotStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type Arm = 'pilot' | 'control';
+
+export interface Enrolment {
+  pilotId: string;
+  customerId: string;
+  arm: Arm;
+  via: 'explicit' | 'rollout';
+  enrolledAt: Date;
+  invitedAt: Date | null;
+}
+
+export interface PilotRating {
+  criterion: string;
+  rating: number;
+  note: string;
+  ratedBy: string | null;
+  ratedAt: Date;
+}
+
+/** Port: pilots, their cohorts and the ratings their managers give. */
+export interface PilotStore {
+  create(input: z.output<typeof PilotInput>, at: Date): Promise<Pilot>;
+  /** Replaces the definition; the status and the enrolments stay. */
+  update(id: string, input: z.output<typeof PilotInput>, at: Date): Promise<Pilot>;
+  setStatus(id: string, from: PilotStatus, to: PilotStatus, at: Date): Promise<Pilot>;
+  pilot(idOrCode: string): Promise<Pilot | undefined>;
+  pilots(): Promise<Pilot[]>;
+  /** The pilot running or paused on a channel, with the customer's enrolment in it. */
+  liveOn(
+    channel: string,
+    customerId: string,
+  ): Promise<{ pilot: Pilot; enrolment: Enrolment | undefined } | undefined>;
+  /** Enrols every customer the cohort rules draw who is not enrolled yet; returns how many it enrolled. */
+  enrol(pilot: Pilot, at: Date): Promise<number>;
+  /** Pilot-arm customers not invited yet, in id order. */
+  uninvited(pilotId: string, limit: number): Promise<string[]>;
+  markInvited(pilotId: string, customerIds: readonly string[], at: Date): Promise<void>;
+  enrolment(pilotId: string, customerId: string): Promise<Enrolment | undefined>;
+  cohortSize(pilotId: string): Promise<{ pilot: number; control: number; explicit: number; invited: number }>;
+  rate(pilotId: string, rating: PilotRating): Promise<void>;
+  ratings(pilotId: string): Promise<PilotRating[]>;
+}
+
+/** Buckets of the sticky draw: a customer's bucket never changes, so raising the percentage only adds. */
+export const DRAW_BUCKETS = 10_000;
+
+/**
+ * The customer's bucket in a pilot's draw (0–9999): the first 32 bits of md5("pilotId:customerId")
+ * modulo 10,000. Storage computes the same in SQL; this is the reference.
+ */
+export function drawBucket(pilotId: string, customerId: string): number {
+  const digest = createHash('md5').update(`${pilotId}:${customerId}`).digest();
+  return digest.readUInt32BE(0) % DRAW_BUCKETS;
+}
+
+/** The arm the draw puts a bucket in: the lowest buckets go to the pilot, the highest to control. */
+export function drawnArm(
+  bucket: number,
+  cohort: { rolloutPercent: number; controlPercent: number },
+): Arm | null {
+  if (bucket < Math.round(cohort.rolloutPercent * 100)) return 'pilot';
+  if (bucket >= DRAW_BUCKETS - Math.round(cohort.controlPercent * 100)) return 'control';
+  return null;
+}
+
+function segmentsCount(): number {
+  return Segment.options.length;
+}

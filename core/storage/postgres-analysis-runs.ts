@@ -1,0 +1,63 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { AnalysisKind, AnalysisRun, AnalysisRunStore } from '../analyses.ts';
+import type { AnalysisRunsTable } from './pilot-schema.ts';
+import type { Database } from './schema.ts';
+
+function toRun(row: Selectable<AnalysisRunsTable>): AnalysisRun {
+  return {
+    id: row.id,
+    kind: row.kind as AnalysisKind,
+    question: row.question,
+    status: row.status as AnalysisRun['status'],
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    result: row.result,
+    error: row.error,
+  };
+}
+
+export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => string): AnalysisRunStore {
+  const ofQuestion = (kind: AnalysisKind, question: string) =>
+    db
+      .selectFrom('analysis_runs')
+      .selectAll()
+      .where('kind', '=', kind)
+      .where('question', '=', question)
+      .orderBy('started_at', 'desc')
+      .limit(1);
+  return {
+    async latest(kind, question) {
+      const newest = await ofQuestion(kind, question).executeTakeFirst();
+      if (!newest || newest.status === 'done')
+        return newest ? { newest: toRun(newest), done: toRun(newest) } : {};
+      const done = await ofQuestion(kind, question).where('status', '=', 'done').executeTakeFirst();
+      return { newest: toRun(newest), ...(done ? { done: toRun(done) } : {}) };
+    },
+    async start(kind, question, at) {
+      const id = newId();
+      await db
+        .insertInto('analysis_runs')
+        .values({ id, kind, question, status: 'running', started_at: at })
+        .execute();
+      return id;
+    },
+    async finish(id, result, at) {
+      await db
+        .updateTable('analysis_runs')
+        .set({ status: 'done', finished_at: at, result: JSON.stringify(result) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async fail(id, error, at) {
+      await db
+        .updateTable('analysis_runs')
+        .set({ status: 'failed', finished_at: at, error: error.slice(0, 2000) })
+        .where('id', '=', id)
+        .execute();
+    },
+    async prune(before) {
+      const result = await db.deleteFrom('analysis_runs').where('started_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+  };
+}

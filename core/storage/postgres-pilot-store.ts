@@ -1,0 +1,344 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { ChannelPilotError, notFound } from '../errors.ts';
+import {
+  DRAW_BUCKETS,
+  type Enrolment,
+  type Pilot,
+  type PilotInput,
+  type PilotStatus,
+  type PilotStore,
+} from '../pilots.ts';
+import type { z } from 'zod';
+import { translating } from './database-errors.ts';
+import type { PilotEnrolmentsTable, PilotsTable } from './pilot-schema.ts';
+import type { Database } from './schema.ts';
+
+type Definition = z.output<typeof PilotInput>;
+
+function toPilot(row: Selectable<PilotsTable> & { explicit_ids?: string[] }): Pilot {
+  return {
+    id: row.id,
+    code: row.code,
+    name: row.name,
+    channel: row.channel,
+    touchpoints: row.touchpoints,
+    reasons: row.reasons,
+    objectives: row.objectives as Pilot['objectives'],
+    startsOn: row.starts_on,
+    endsOn: row.ends_on,
+    status: row.status as PilotStatus,
+    cohort: {
+      segments: row.segments as Pilot['cohort']['segments'],
+      customerIds: row.explicit_ids ?? [],
+      rolloutPercent: Number(row.rollout_percent),
+      controlPercent: Number(row.control_percent),
+    },
+    openToEveryone: row.open_to_everyone,
+    closingSurvey: row.closing_survey,
+    withinDays: row.within_days,
+    advisorShare: Number(row.advisor_share),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function toEnrolment(row: Selectable<PilotEnrolmentsTable>): Enrolment {
+  return {
+    pilotId: row.pilot_id,
+    customerId: row.customer_id,
+    arm: row.arm as Enrolment['arm'],
+    via: row.via as Enrolment['via'],
+    enrolledAt: row.enrolled_at,
+    invitedAt: row.invited_at,
+  };
+}
+
+function columns(input: Definition) {
+  return {
+    code: input.code,
+    name: input.name,
+    channel: input.channel,
+    touchpoints: input.touchpoints,
+    reasons: input.reasons,
+    objectives: JSON.stringify(input.objectives),
+    starts_on: input.startsOn,
+    ends_on: input.endsOn,
+    segments: input.cohort.segments,
+    rollout_percent: input.cohort.rolloutPercent,
+    control_percent: input.cohort.controlPercent,
+    open_to_everyone: input.openToEveryone,
+    closing_survey: input.closingSurvey,
+    within_days: input.withinDays,
+    advisor_share: input.advisorShare,
+  };
+}
+
+/** Pilots in PostgreSQL. The explicit list of a cohort lives in the enrolments (via 'explicit'). */
+export function createPostgresPilotStore(db: Kysely<Database>, newId: () => string): PilotStore {
+  const withExplicitIds = () =>
+    db
+      .selectFrom('pilots')
+      .selectAll()
+      .select(
+        sql<
+          string[]
+        >`array(select e.customer_id from pilot_enrolments e where e.pilot_id = pilots.id and e.via = 'explicit' order by e.customer_id)`.as(
+          'explicit_ids',
+        ),
+      );
+  const byIdOrCode = (idOrCode: string) =>
+    /^[0-9a-f-]{36}$/i.test(idOrCode)
+      ? withExplicitIds().where('id', '=', idOrCode)
+      : withExplicitIds().where('code', '=', idOrCode);
+
+  async function enrolExplicit(trx: Kysely<Database>, pilotId: string, ids: readonly string[], at: Date) {
+    if (ids.length === 0) return [];
+    // An explicitly named customer joins the pilot arm, even one the draw had put in control.
+    const rows = await trx
+      .insertInto('pilot_enrolments')
+      .values(
+        ids.map((customerId) => ({
+          pilot_id: pilotId,
+          customer_id: customerId,
+          arm: 'pilot',
+          via: 'explicit',
+          enrolled_at: at,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .columns(['pilot_id', 'customer_id'])
+          .doUpdateSet({ arm: 'pilot', via: 'explicit' })
+          .where('pilot_enrolments.arm', '=', 'control'),
+      )
+      .returning('customer_id')
+      .execute();
+    return rows.map((r) => r.customer_id);
+  }
+
+  return {
+    async create(input, at) {
+      const id = newId();
+      const row = await translating('pilot', () =>
+        db.transaction().execute(async (trx) => {
+          const created = await trx
+            .insertInto('pilots')
+            .values({ id, ...columns(input), status: 'draft', created_at: at, updated_at: at })
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          await enrolExplicit(trx, id, input.cohort.customerIds, at);
+          return created;
+        }),
+      );
+      return toPilot(row);
+    },
+
+    async update(id, input, at) {
+      const row = await translating('pilot', () =>
+        db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('pilots')
+            .set({ ...columns(input), updated_at: at })
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirst();
+          if (!updated) throw notFound('pilot', id);
+          // A draft's explicit list is replaced; once the pilot ran, nobody enrolled is taken out.
+          if (updated.status === 'draft') {
+            await trx
+              .deleteFrom('pilot_enrolments')
+              .where('pilot_id', '=', id)
+              .where('via', '=', 'explicit')
+              .where(
+                'customer_id',
+                'not in',
+                input.cohort.customerIds.length ? input.cohort.customerIds : [id],
+              )
+              .execute();
+          }
+          await enrolExplicit(trx, id, input.cohort.customerIds, at);
+          return updated;
+        }),
+      );
+      return toPilot(row);
+    },
+
+    async setStatus(id, from, to, at) {
+      const row = await translating('pilot', () =>
+        db
+          .updateTable('pilots')
+          .set({ status: to, updated_at: at })
+          .where('id', '=', id)
+          .where('status', '=', from)
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (!row) {
+        throw new ChannelPilotError('conflict', `pilot ${id} is no longer ${from}`, {
+          hint: 'read it again and retry',
+        });
+      }
+      return toPilot(row);
+    },
+
+    async pilot(idOrCode) {
+      const row = await byIdOrCode(idOrCode).executeTakeFirst();
+      return row && toPilot(row);
+    },
+
+    async pilots() {
+      const rows = await withExplicitIds().orderBy('starts_on', 'desc').orderBy('code').execute();
+      return rows.map(toPilot);
+    },
+
+    async liveOn(channel, customerId) {
+      const row = await db
+        .selectFrom('pilots')
+        .leftJoin('pilot_enrolments', (join) =>
+          join
+            .onRef('pilot_enrolments.pilot_id', '=', 'pilots.id')
+            .on('pilot_enrolments.customer_id', '=', customerId),
+        )
+        .selectAll('pilots')
+        .select([
+          'pilot_enrolments.customer_id as enrolled_customer',
+          'pilot_enrolments.arm',
+          'pilot_enrolments.via',
+          'pilot_enrolments.enrolled_at',
+          'pilot_enrolments.invited_at',
+        ])
+        .where('pilots.channel', '=', channel)
+        .where('pilots.status', 'in', ['running', 'paused'])
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const enrolment =
+        row.enrolled_customer === null
+          ? undefined
+          : toEnrolment({
+              pilot_id: row.id,
+              customer_id: row.enrolled_customer,
+              arm: row.arm as string,
+              via: row.via as string,
+              enrolled_at: row.enrolled_at as Date,
+              invited_at: row.invited_at,
+            });
+      return { pilot: toPilot(row), enrolment };
+    },
+
+    async enrol(pilot, at) {
+      // The draw, in SQL so that a million customers never cross the wire: the same bucket as
+      // drawBucket() in core/pilots.ts.
+      const bucket = sql<number>`(('x' || substr(md5(${pilot.id} || ':' || customers.id::text), 1, 8))::bit(32)::bigint % ${DRAW_BUCKETS})`;
+      const pilotBelow = Math.round(pilot.cohort.rolloutPercent * 100);
+      const controlFrom = DRAW_BUCKETS - Math.round(pilot.cohort.controlPercent * 100);
+      const arm = sql<string>`case when ${bucket} < ${pilotBelow} then 'pilot' else 'control' end`;
+      let eligible = db
+        .selectFrom('customers')
+        .select([
+          sql.lit(pilot.id).as('pilot_id'),
+          'customers.id as customer_id',
+          arm.as('arm'),
+          sql.lit('rollout').as('via'),
+          sql<Date>`${at}::timestamptz`.as('enrolled_at'),
+        ])
+        .where((eb) => eb.or([eb(bucket, '<', pilotBelow), eb(bucket, '>=', controlFrom)]));
+      if (pilot.cohort.segments.length > 0)
+        eligible = eligible.where('customers.segment', 'in', pilot.cohort.segments);
+      const result = await db
+        .insertInto('pilot_enrolments')
+        .columns(['pilot_id', 'customer_id', 'arm', 'via', 'enrolled_at'])
+        .expression(eligible)
+        .onConflict((oc) => oc.columns(['pilot_id', 'customer_id']).doNothing())
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0);
+    },
+
+    async uninvited(pilotId, limit) {
+      const rows = await db
+        .selectFrom('pilot_enrolments')
+        .select('customer_id')
+        .where('pilot_id', '=', pilotId)
+        .where('arm', '=', 'pilot')
+        .where('invited_at', 'is', null)
+        .orderBy('customer_id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.customer_id);
+    },
+
+    async markInvited(pilotId, customerIds, at) {
+      if (customerIds.length === 0) return;
+      await db
+        .updateTable('pilot_enrolments')
+        .set({ invited_at: at })
+        .where('pilot_id', '=', pilotId)
+        .where('customer_id', 'in', customerIds)
+        .where('invited_at', 'is', null)
+        .execute();
+    },
+
+    async enrolment(pilotId, customerId) {
+      const row = await db
+        .selectFrom('pilot_enrolments')
+        .selectAll()
+        .where('pilot_id', '=', pilotId)
+        .where('customer_id', '=', customerId)
+        .executeTakeFirst();
+      return row && toEnrolment(row);
+    },
+
+    async cohortSize(pilotId) {
+      const row = await db
+        .selectFrom('pilot_enrolments')
+        .select([
+          sql<number>`count(*) filter (where arm = 'pilot')::int`.as('pilot'),
+          sql<number>`count(*) filter (where arm = 'control')::int`.as('control'),
+          sql<number>`count(*) filter (where via = 'explicit')::int`.as('explicit'),
+          sql<number>`count(invited_at)::int`.as('invited'),
+        ])
+        .where('pilot_id', '=', pilotId)
+        .executeTakeFirstOrThrow();
+      return row;
+    },
+
+    async rate(pilotId, rating) {
+      await translating('pilot rating', () =>
+        db
+          .insertInto('pilot_ratings')
+          .values({
+            pilot_id: pilotId,
+            criterion: rating.criterion,
+            rating: rating.rating,
+            note: rating.note,
+            rated_by: rating.ratedBy,
+            rated_at: rating.ratedAt,
+          })
+          .onConflict((oc) =>
+            oc.columns(['pilot_id', 'criterion']).doUpdateSet({
+              rating: rating.rating,
+              note: rating.note,
+              rated_by: rating.ratedBy,
+              rated_at: rating.ratedAt,
+            }),
+          )
+          .execute(),
+      );
+    },
+
+    async ratings(pilotId) {
+      const rows = await db
+        .selectFrom('pilot_ratings')
+        .selectAll()
+        .where('pilot_id', '=', pilotId)
+        .orderBy('criterion')
+        .execute();
+      return rows.map((r) => ({
+        criterion: r.criterion,
+        rating: r.rating,
+        note: r.note,
+        ratedBy: r.rated_by,
+        ratedAt: r.rated_at,
+      }));
+    },
+  };
+}
