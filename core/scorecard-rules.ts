@@ -201,19 +201,22 @@ export function evaluateScorecard(
     const evidence =
       criterion === 'capacity'
         ? capacityEvidence(data.capacity, data.metrics.cohort.pilot)
-        : evidenceOf[criterion].map((metric): ScorecardEvidence => {
-            const objective = pilot.objectives.find((o) => o.metric === metric);
-            const estimate = figure(metric, data);
-            return {
-              label: describe(metric, estimate),
-              metric,
-              value: estimate.value,
-              objective: objective
-                ? { comparison: objective.comparison, threshold: objective.threshold }
-                : null,
-              verdict: judge(estimate, metric, objective),
-            };
-          });
+        : evidenceOf[criterion]
+            // No consultations, no no-show rate: not a gap in the evidence.
+            .filter((metric) => metric !== 'noShow' || data.metrics.noShow !== null)
+            .map((metric): ScorecardEvidence => {
+              const objective = pilot.objectives.find((o) => o.metric === metric);
+              const estimate = figure(metric, data);
+              return {
+                label: describe(metric, estimate),
+                metric,
+                value: estimate.value,
+                objective: objective
+                  ? { comparison: objective.comparison, threshold: objective.threshold }
+                  : null,
+                verdict: judge(estimate, metric, objective),
+              };
+            });
     if (criterion === 'significant' && data.metrics.sampleRatio?.mismatch) {
       evidence.push({
         label: `the cohort split does not match its percentages (p = ${data.metrics.sampleRatio.pValue.toExponential(1)}): the comparison with control is suspect`,

@@ -1,0 +1,234 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ASSUMED_TAKE_UP,
+  assessCapacity,
+  evaluateScorecard,
+  judge,
+  type Capacity,
+  type Estimate,
+  type PilotMetrics,
+  type PilotReportData,
+} from '../../core/index.ts';
+
+const est = (
+  value: number | null,
+  low: number | null = null,
+  high: number | null = null,
+  n = 100,
+): Estimate => ({
+  value,
+  low,
+  high,
+  n,
+});
+const comparison = (pilot: number, control: number, p: number) => ({
+  pilot: est(pilot),
+  control: est(control),
+  difference: est(pilot - control, pilot - control - 0.1, pilot - control + 0.1),
+  relativeChange: (pilot - control) / control,
+  pValue: p,
+  significant: p < 0.05,
+});
+
+/** A pilot that does well on every count. */
+function goodMetrics(): PilotMetrics {
+  return {
+    pilotId: 'p',
+    channel: 'voice_assistant',
+    period: { from: '2026-01-01', to: '2026-02-28' },
+    withinDays: 7,
+    cohort: { pilot: 500, control: 500, explicit: 0, invited: 500 },
+    sampleRatio: {
+      expectedPilotShare: 0.5,
+      pilot: 500,
+      control: 500,
+      chiSquare: 0,
+      pValue: 1,
+      mismatch: false,
+    },
+    adoption: est(0.35, 0.31, 0.39),
+    adoptionBySegment: [],
+    contacts: 900,
+    containment: est(0.62, 0.58, 0.66),
+    switching: est(0.12),
+    switchedTo: [],
+    firstContactResolution: est(0.58),
+    taskCompletion: est(0.75),
+    handoffs: { total: 100, withContext: 97, contextRate: est(0.97), continuedElsewhere: 60 },
+    handleTime: { averageSeconds: 95, medianSeconds: 80, n: 900 },
+    noShow: null,
+    nps: { ...est(32, 25, 39), promoters: 50, passives: 30, detractors: 20 },
+    csat: est(4.3),
+    ces: est(2.1),
+    versusControl: {
+      existingContactsPerCustomer: comparison(1.8, 2.2, 0.001),
+      callCentreContactsPerCustomer: comparison(0.9, 1.2, 0.002),
+      nps: comparison(32, 18, 0.01),
+      minimumDetectableEffect: { absolute: 0.2, relative: 0.09 },
+    },
+  };
+}
+
+const selfService: Capacity = assessCapacity({
+  staffed: false,
+  weeklyAdvisorHours: 0,
+  advisorShare: 1,
+  cohortSize: 500,
+  observed: { contacts: 900, weeks: 8, averageHandleSeconds: 95 },
+  servedContactsPerCustomerWeek: 0.1,
+  defaultContactHours: 0.5,
+  next14Days: null,
+});
+
+const evidence = (metrics: PilotMetrics, capacity = selfService): Omit<PilotReportData, 'scorecard'> => ({
+  metrics,
+  capacity,
+  relevance: { servedContacts: 400, allContacts: 1000, share: 0.4, topReasons: [] },
+});
+
+describe('judging a figure', () => {
+  it('passes an objective only when the whole interval meets it, fails when the whole interval misses it', () => {
+    const objective = { metric: 'containment', comparison: 'at_least', threshold: 0.6 } as const;
+    expect(judge(est(0.7, 0.65, 0.75), 'containment', objective)).toBe('pass');
+    expect(judge(est(0.62, 0.55, 0.69), 'containment', objective)).toBe('concern');
+    expect(judge(est(0.5, 0.45, 0.55), 'containment', objective)).toBe('fail');
+    expect(judge(est(null), 'containment', objective)).toBe('unknown');
+  });
+
+  it('uses the default thresholds without an objective, in the direction of the figure', () => {
+    expect(judge(est(0.55), 'containment', undefined)).toBe('pass');
+    expect(judge(est(0.4), 'containment', undefined)).toBe('concern');
+    expect(judge(est(0.2), 'containment', undefined)).toBe('fail');
+    // Fewer switches are better.
+    expect(judge(est(0.1), 'switching', undefined)).toBe('pass');
+    expect(judge(est(0.6), 'switching', undefined)).toBe('fail');
+  });
+});
+
+describe('the scorecard', () => {
+  it('recommends go when every criterion passes', () => {
+    const card = evaluateScorecard({ objectives: [] }, evidence(goodMetrics()), []);
+    expect(card.criteria.map((c) => [c.criterion, c.verdict])).toEqual([
+      ['capacity', 'pass'],
+      ['appropriate', 'pass'],
+      ['relevant', 'pass'],
+      ['significant', 'pass'],
+      ['functional', 'pass'],
+      ['connected', 'pass'],
+    ]);
+    expect(card.recommendation).toBe('go');
+  });
+
+  it('recommends stop when the channel does not work for customers, and says why', () => {
+    const metrics = goodMetrics();
+    metrics.taskCompletion = est(0.3);
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.criteria.find((c) => c.criterion === 'functional')?.verdict).toBe('fail');
+    expect(card.recommendation).toBe('stop');
+    expect(card.reasons.join(' ')).toContain('task completion 30%');
+  });
+
+  it('recommends extend while evidence is missing or mixed', () => {
+    const metrics = goodMetrics();
+    metrics.versusControl.existingContactsPerCustomer = comparison(2.2, 2.2, 0.9);
+    metrics.handoffs = {
+      total: 0,
+      withContext: 0,
+      contextRate: est(null, null, null, 0),
+      continuedElsewhere: 0,
+    };
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.criteria.find((c) => c.criterion === 'connected')?.verdict).toBe('unknown');
+    expect(card.criteria.find((c) => c.criterion === 'significant')?.verdict).toBe('concern');
+    expect(card.recommendation).toBe('extend');
+  });
+
+  it("holds figures against the pilot's own objectives", () => {
+    const card = evaluateScorecard(
+      { objectives: [{ metric: 'adoption', comparison: 'at_least', threshold: 0.5 }] },
+      evidence(goodMetrics()),
+      [],
+    );
+    const appropriate = card.criteria.find((c) => c.criterion === 'appropriate');
+    expect(appropriate?.verdict).toBe('fail');
+    expect(appropriate?.evidence[0]?.objective).toEqual({ comparison: 'at_least', threshold: 0.5 });
+  });
+
+  it("lets a manager's poor rating turn a pass into a concern but never hide a failure", () => {
+    const rated = evaluateScorecard({ objectives: [] }, evidence(goodMetrics()), [
+      {
+        criterion: 'appropriate',
+        rating: 2,
+        note: 'seniors find the wake word awkward',
+        ratedBy: null,
+        ratedAt: new Date(),
+      },
+    ]);
+    expect(rated.criteria.find((c) => c.criterion === 'appropriate')).toMatchObject({
+      verdict: 'concern',
+      rating: { rating: 2, note: 'seniors find the wake word awkward' },
+    });
+    expect(rated.recommendation).toBe('extend');
+    expect(rated.reasons.join(' ')).toContain('seniors find the wake word awkward');
+  });
+
+  it('flags a cohort split that does not match its percentages', () => {
+    const metrics = goodMetrics();
+    metrics.sampleRatio = {
+      expectedPilotShare: 0.5,
+      pilot: 300,
+      control: 100,
+      chiSquare: 100,
+      pValue: 1.5e-23,
+      mismatch: true,
+    };
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.criteria.find((c) => c.criterion === 'significant')?.verdict).toBe('concern');
+  });
+});
+
+describe('capacity', () => {
+  it("forecasts demand from the census until the pilot has its own rate, and finds the largest cohort the advisors' hours serve", () => {
+    const capacity = assessCapacity({
+      staffed: true,
+      weeklyAdvisorHours: 80,
+      advisorShare: 0.5,
+      cohortSize: 1000,
+      observed: { contacts: 3, weeks: 0.5, averageHandleSeconds: null },
+      servedContactsPerCustomerWeek: 0.25,
+      defaultContactHours: 0.5,
+      next14Days: { bookedHours: 70, bookableHours: 80 },
+    });
+    // 40 h available; each customer brings 0.25 × 0.2 = 0.05 contacts of 0.5 h a week = 0.025 h.
+    expect(capacity.basis).toBe('forecast');
+    expect(capacity.contactsPerCustomerWeek).toBeCloseTo(0.25 * ASSUMED_TAKE_UP, 12);
+    expect(capacity.availableHoursPerWeek).toBe(40);
+    expect(capacity.demandHoursPerWeek).toBeCloseTo(25, 9);
+    expect(capacity.largestCohort).toBe(1600);
+    expect(capacity.bookedShareNext14Days).toBeCloseTo(0.875, 12);
+    expect(capacity.warnings).toEqual(['bookings fill 88% of the bookable hours of the next 14 days']);
+  });
+
+  it("uses the pilot's observed rate and handle time once it has run a week, and warns when demand nears the hours", () => {
+    const capacity = assessCapacity({
+      staffed: true,
+      weeklyAdvisorHours: 30,
+      advisorShare: 1,
+      cohortSize: 200,
+      observed: { contacts: 120, weeks: 2, averageHandleSeconds: 1800 },
+      servedContactsPerCustomerWeek: 0.25,
+      defaultContactHours: 0.5,
+      next14Days: { bookedHours: 10, bookableHours: 60 },
+    });
+    // 120 contacts / 200 customers / 2 weeks = 0.3 a week; 0.3 × 0.5 h × 200 = 30 h of 30.
+    expect(capacity.basis).toBe('observed');
+    expect(capacity.contactsPerCustomerWeek).toBeCloseTo(0.3, 12);
+    expect(capacity.demandHoursPerWeek).toBeCloseTo(30, 9);
+    expect(capacity.largestCohort).toBe(200);
+    expect(capacity.warnings).toEqual(["the cohort's demand is 100% of the advisor hours available"]);
+    const card = evaluateScorecard({ objectives: [] }, evidence(goodMetrics(), capacity), []);
+    // A 500-customer pilot arm is more than 200 can be served.
+    expect(card.criteria[0]).toMatchObject({ criterion: 'capacity', verdict: 'fail' });
+    expect(card.recommendation).toBe('stop');
+  });
+});
