@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAnalyses, createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+
+let storage: StorageHandle;
+let stores: Stores;
+let now = new Date('2026-06-01T10:00:00Z');
+const clock = { now: () => now };
+const errors: unknown[] = [];
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  stores = createPostgresStores(storage.db, { clock });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+const analyses = () =>
+  createAnalyses({ runs: stores.analysisRuns, clock, freshForMs: 60_000, onError: (e) => errors.push(e) });
+
+/** A computation the test finishes when it wants. */
+function gate<T>() {
+  let open!: (value: T) => void;
+  let fail!: (error: Error) => void;
+  const done = new Promise<T>((resolve, reject) => {
+    open = resolve;
+    fail = reject;
+  });
+  let calls = 0;
+  return {
+    compute: () => {
+      calls++;
+      return done;
+    },
+    open,
+    fail,
+    calls: () => calls,
+  };
+}
+
+/** Waits until no run of the question is left running in the store (the background work has landed). */
+async function settled() {
+  await vi.waitFor(async () => {
+    const running = await storage.db
+      .selectFrom('analysis_runs')
+      .select('id')
+      .where('status', '=', 'running')
+      .where('question', '!=', 'q3')
+      .execute();
+    expect(running).toEqual([]);
+  });
+}
+
+describe('background analyses', () => {
+  it('computes once however many ask, then serves the stored answer while it is fresh', async () => {
+    const service = analyses();
+    const work = gate<{ contacts: number }>();
+    const first = await service.answer('census', 'q1', work.compute);
+    const second = await service.answer('census', 'q1', work.compute);
+    await vi.waitFor(() => expect(work.calls()).toBe(1));
+    expect(first).toMatchObject({ status: 'computing', previous: null });
+    expect(second.status).toBe('computing');
+    expect(work.calls()).toBe(1);
+    work.open({ contacts: 42 });
+    await settled();
+    expect(await service.answer('census', 'q1', work.compute)).toMatchObject({
+      status: 'ready',
+      result: { contacts: 42 },
+    });
+    // Another instance (a new service on the same store) reads the same answer.
+    expect(await analyses().answer('census', 'q1', work.compute)).toMatchObject({
+      status: 'ready',
+      result: { contacts: 42 },
+    });
+    expect(work.calls()).toBe(1);
+  });
+
+  it('recomputes when the answer is stale or a refresh is asked, showing the previous answer meanwhile', async () => {
+    const service = analyses();
+    now = new Date(now.getTime() + 120_000);
+    const work = gate<{ contacts: number }>();
+    const stale = await service.answer('census', 'q1', work.compute);
+    expect(stale).toMatchObject({ status: 'computing', previous: { result: { contacts: 42 } } });
+    await vi.waitFor(() => expect(work.calls()).toBe(1));
+    work.open({ contacts: 43 });
+    await settled();
+    expect(await service.answer('census', 'q1', work.compute)).toMatchObject({
+      status: 'ready',
+      result: { contacts: 43 },
+    });
+    const again = gate<{ contacts: number }>();
+    expect((await service.answer('census', 'q1', again.compute, { refresh: true })).status).toBe('computing');
+    await vi.waitFor(() => expect(again.calls()).toBe(1));
+    expect(again.calls()).toBe(1);
+    again.open({ contacts: 44 });
+    await settled();
+  });
+
+  it('reports a failed computation, logs it, and tries again on refresh', async () => {
+    const service = analyses();
+    const work = gate<number>();
+    await service.answer('pilot_metrics', 'q2', work.compute);
+    await vi.waitFor(() => expect(work.calls()).toBe(1));
+    work.fail(new Error('the database went away'));
+    await settled();
+    expect(await service.answer('pilot_metrics', 'q2', work.compute)).toMatchObject({
+      status: 'failed',
+      error: 'the database went away',
+    });
+    expect(errors).toHaveLength(1);
+    const retry = gate<number>();
+    expect((await service.answer('pilot_metrics', 'q2', retry.compute, { refresh: true })).status).toBe(
+      'computing',
+    );
+    retry.open(7);
+    await settled();
+    expect(await service.answer('pilot_metrics', 'q2', retry.compute)).toMatchObject({
+      status: 'ready',
+      result: 7,
+    });
+  });
+
+  it('takes a run another instance left unfinished for dead after the timeout', async () => {
+    const id = await stores.analysisRuns.start('census', 'q3', now);
+    expect(id).toBeTruthy();
+    const service = createAnalyses({
+      runs: stores.analysisRuns,
+      clock,
+      runTimeoutMs: 60_000,
+      onError: () => {},
+    });
+    const work = gate<number>();
+    expect(await service.answer('census', 'q3', work.compute)).toMatchObject({ status: 'computing' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(work.calls()).toBe(0);
+    now = new Date(now.getTime() + 61_000);
+    await service.answer('census', 'q3', work.compute);
+    await vi.waitFor(() => expect(work.calls()).toBe(1));
+    work.open(1);
+    await vi.waitFor(async () =>
+      expect((await service.answer('census', 'q3', work.compute)).status).toBe('ready'),
+    );
+  });
+});
