@@ -20,6 +20,7 @@ import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
+import { registerPilotCommands } from './cli-pilots.ts';
 import { createProgress } from './progress.ts';
 
 const program = new Command()
@@ -80,6 +81,7 @@ user
 
 registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
+registerPilotCommands(program, { run, withDatabase });
 
 program
   .command('migrate')
@@ -111,7 +113,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
-  const { app, stores, dispatcher, lifecycle, voice } = await composeApp({
+  const { app, stores, dispatcher, lifecycle, voice, pilotDesk } = await composeApp({
     storage,
     config,
     logger,
@@ -157,9 +159,10 @@ async function start(config: Config, logger: Logger): Promise<void> {
   let sending: Promise<unknown> = Promise.resolve();
   const outboxTimer = setInterval(() => {
     sending = sending
+      .then(() => pilotDesk.inviteEnrolled())
       .then(() => dispatcher.runOnce())
       .then(() => lifecycle.sweep())
-      .catch((error) => logger.error({ err: error }, 'outbox or no-show sweep failed'));
+      .catch((error) => logger.error({ err: error }, 'invitation, outbox or no-show sweep failed'));
   }, config.OUTBOX_POLL_MS);
   const shutdown = gracefulShutdown({
     server,

@@ -11,10 +11,17 @@ import {
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
+  createAnalyses,
+  createPilotDesk,
+  createPilotReports,
+  createPostgresCensusSource,
+  createPostgresPilotMetricsSource,
+  BookingRules,
   openDatabase,
   standardChannels,
   systemClock,
   type Appointment,
+  type CensusFilter,
   type ChannelAccess,
   type Clock,
   type MessageSender,
@@ -62,7 +69,7 @@ export async function composeApp(options: {
   senders?: MessageSender[];
   /** Video consultations need a LiveKit server; without one their routes answer 503. */
   video?: VideoServer | null;
-  /** Who may use the voice channel; everyone until pilots restrict it. */
+  /** Who may use the voice channel; by default the pilots decide (everyone while no pilot governs it). */
   voiceAccess?: ChannelAccess;
   /** Who is asking the voice assistant; the real account linking by default (the typed chat acts as one customer). */
   voiceIdentify?: Identify;
@@ -154,6 +161,36 @@ export async function composeApp(options: {
     },
     onFollowUpError,
   });
+  const analyses = createAnalyses({
+    runs: stores.analysisRuns,
+    clock,
+    onError: (error, kind, question) =>
+      options.logger.error({ err: error, kind, question }, 'analysis failed'),
+  });
+  const censusSource = createPostgresCensusSource(options.storage.db);
+  const census = (filter: CensusFilter, refresh = false) =>
+    analyses.answer('census', JSON.stringify(filter), () => censusSource.compute(filter), { refresh });
+  const config = { ...configDefaults, ...options.config };
+  const pilotDesk = createPilotDesk({
+    pilots: stores.pilots,
+    channels: stores.channels,
+    customers: stores.customers,
+    outbox: stores.outbox,
+    clock,
+    closingSurveyWithoutPilot: config.VOICE_CLOSING_SURVEY,
+  });
+  const pilotReports = createPilotReports({
+    pilots: stores.pilots,
+    metrics: createPostgresPilotMetricsSource(options.storage.db),
+    census: censusSource,
+    channels: stores.channels,
+    advisors: stores.advisors,
+    appointments: stores.appointments,
+    customers: stores.customers,
+    analyses,
+    clock,
+    consultationMinutes: BookingRules.parse({}).slotMinutes,
+  });
   const voice = composeVoice({
     stores,
     booking,
@@ -162,8 +199,8 @@ export async function composeApp(options: {
     linkSecret,
     clock,
     logger: options.logger,
-    config: { ...configDefaults, ...options.config },
-    ...(options.voiceAccess ? { access: options.voiceAccess } : {}),
+    config,
+    access: options.voiceAccess ?? pilotDesk.access,
     ...(options.voiceIdentify ? { identify: options.voiceIdentify } : {}),
     ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
   });
@@ -178,6 +215,7 @@ export async function composeApp(options: {
     onFollowUpError,
     video,
     voice,
+    pilots: { desk: pilotDesk, reports: pilotReports, census },
     clock,
     logger: options.logger,
     version,
@@ -196,6 +234,11 @@ export async function composeApp(options: {
     dispatcher,
     lifecycle,
     voice,
+    pilotDesk,
+    pilotReports,
+    census,
+    censusSource,
+    analyses,
     clock,
     app: http.app,
     responses: http.responses,

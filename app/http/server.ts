@@ -1,8 +1,13 @@
 import express from 'express';
 import type {
   AccountLinking,
+  AnalysisAnswer,
   Appointment,
+  Census,
+  CensusFilter,
   PaymentLinks,
+  PilotDesk,
+  PilotReports,
   ConsultationDesk,
   BookingService,
   Clock,
@@ -20,6 +25,7 @@ import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-
 import { registerOutboxRoutes } from './outbox-routes.ts';
 import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
+import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
 import type { Router } from 'express';
@@ -47,6 +53,12 @@ export interface HttpAppOptions {
     alexa: Router | null;
     paymentLinks: PaymentLinks;
     linking: AccountLinking;
+  };
+  /** The pilot manager's side: pilots, their reports and the census. */
+  pilots: {
+    desk: PilotDesk;
+    reports: PilotReports;
+    census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
   };
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
@@ -97,6 +109,12 @@ export function createHttpApp(options: HttpAppOptions) {
     clock: options.clock,
   });
   registerImportRoutes(api, { stores });
+  registerPilotRoutes(api, {
+    pilots: stores.pilots,
+    desk: options.pilots.desk,
+    reports: options.pilots.reports,
+    census: options.pilots.census,
+  });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 

@@ -18,7 +18,8 @@ let storage: StorageHandle;
 let stores: Stores;
 let desk: ReturnType<typeof createPilotDesk>;
 const customers: Customer[] = [];
-const segmentOf = (i: number) => (['family', 'senior', 'young'] as const)[i % 3];
+const segmentOf = (i: number) =>
+  (['family', 'senior', 'young'] as const)[i % 3] as 'family' | 'senior' | 'young';
 
 beforeAll(async () => {
   storage = await openTestDatabase();
@@ -57,7 +58,7 @@ beforeAll(async () => {
           medium: null,
           granted: true,
           givenAt: given,
-          source: 'test',
+          source: 'import' as const,
         },
         ...(contact
           ? [
@@ -68,7 +69,7 @@ beforeAll(async () => {
                 medium: 'email' as const,
                 granted: true,
                 givenAt: given,
-                source: 'test',
+                source: 'import' as const,
               },
             ]
           : []),

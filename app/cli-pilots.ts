@@ -1,0 +1,296 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DateTime } from 'luxon';
+import {
+  CensusFilter,
+  ChannelPilotError,
+  REFERENCE_ZONE,
+  censusCsv,
+  censusTables,
+  parseInput,
+  pilotStatuses,
+  type Census,
+  type CensusTable,
+  type PilotStatus,
+} from '../core/index.ts';
+import type { CommandRunner } from './cli-voice.ts';
+import { composeApp } from './compose.ts';
+import { createLogger } from './logger.ts';
+import { renderPilotReport } from './web/pilot-pages.ts';
+
+/** `channel-pilot census` and `channel-pilot pilot …`: the pilot manager's work from a terminal. */
+export function registerPilotCommands(program: Command, { run, withDatabase }: CommandRunner): void {
+  const quiet = createLogger({ level: 'silent' });
+
+  program
+    .command('census')
+    .description(
+      'Print the census of the channels: volumes, reasons, handle time, hours, transitions, journey steps',
+    )
+    .option('--from <day>', 'first day (default: 12 weeks before --to)')
+    .option('--to <day>', 'last day (default: yesterday)')
+    .option('--segment <segment>', 'only customers of this segment')
+    .option('--reason <reason>', 'only contacts for this reason')
+    .option('--within-days <n>', 'a next contact within this many days is a transition', '7')
+    .option(
+      '--csv <table>',
+      `print one table as CSV instead: ${censusTables.join(', ')}`,
+      (value: string) => {
+        if (!(censusTables as readonly string[]).includes(value)) {
+          throw new InvalidArgumentError(`must be one of ${censusTables.join(', ')}`);
+        }
+        return value as CensusTable;
+      },
+    )
+    .action(
+      (options: {
+        from?: string;
+        to?: string;
+        segment?: string;
+        reason?: string;
+        withinDays: string;
+        csv?: CensusTable;
+      }) =>
+        run(async (config) => {
+          await withDatabase(config, async (storage) => {
+            const { censusSource, analyses, clock } = await composeApp({ storage, config, logger: quiet });
+            const yesterday = DateTime.fromJSDate(clock.now(), { zone: REFERENCE_ZONE }).minus({ days: 1 });
+            const to = options.to ?? (yesterday.toISODate() as string);
+            const filter = parseInput(
+              CensusFilter,
+              {
+                from: options.from ?? DateTime.fromISO(to).minus({ weeks: 12 }).plus({ days: 1 }).toISODate(),
+                to,
+                segment: options.segment,
+                reason: options.reason,
+                withinDays: options.withinDays,
+              },
+              'census filter',
+            );
+            const census = await analyses.compute('census', JSON.stringify(filter), () =>
+              censusSource.compute(filter),
+            );
+            if (options.csv) process.stdout.write(censusCsv(census, options.csv));
+            else console.log(formatCensus(census));
+          });
+        }),
+    );
+
+  const pilot = program.command('pilot').description('Define, run and evaluate pilots');
+
+  pilot
+    .command('list')
+    .description('Every pilot with its status and cohort')
+    .action(() =>
+      run(async (config) => {
+        await withDatabase(config, async (storage) => {
+          const { stores } = await composeApp({ storage, config, logger: quiet });
+          const rows: string[][] = [];
+          for (const p of await stores.pilots.pilots()) {
+            const size = await stores.pilots.cohortSize(p.id);
+            rows.push([
+              p.code,
+              p.channel,
+              p.status,
+              `${p.startsOn} – ${p.endsOn}`,
+              String(size.pilot),
+              String(size.control),
+            ]);
+          }
+          console.log(table(['pilot', 'channel', 'status', 'dates', 'pilot arm', 'control'], rows));
+        });
+      }),
+    );
+
+  pilot
+    .command('define <file>')
+    .description('Create a pilot (as a draft) from a JSON file; see the README for its fields')
+    .action((file: string) =>
+      run(async (config) => {
+        const input = readJson(file);
+        await withDatabase(config, async (storage) => {
+          const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
+          const created = await pilotDesk.define(input as never);
+          console.log(`defined pilot ${created.code} (${created.id}) as a draft`);
+        });
+      }),
+    );
+
+  pilot
+    .command('status <pilot> <status>')
+    .description(
+      `Move a pilot (code or id) to ${pilotStatuses.join(', ')}; starting it enrols its cohort and invites the pilot arm`,
+    )
+    .action((code: string, status: string) =>
+      run(async (config) => {
+        if (!(pilotStatuses as readonly string[]).includes(status)) {
+          throw new ChannelPilotError('invalid_input', `status must be one of ${pilotStatuses.join(', ')}`);
+        }
+        await withDatabase(config, async (storage) => {
+          const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
+          const { pilot: moved, enrolled } = await pilotDesk.transition(code, status as PilotStatus);
+          const invited = await pilotDesk.inviteEnrolled();
+          console.log(
+            `pilot ${moved.code} is ${moved.status}; ${enrolled} customers enrolled, ${invited} invitations queued`,
+          );
+        });
+      }),
+    );
+
+  pilot
+    .command('report <pilot>')
+    .description(
+      "Compute a pilot's metrics, capacity and scorecard and print them (or write the HTML report)",
+    )
+    .option('--html <file>', 'write the self-contained HTML report a manager can forward')
+    .option('--json', 'print the whole report as JSON')
+    .action((code: string, options: { html?: string; json?: boolean }) =>
+      run(async (config) => {
+        await withDatabase(config, async (storage) => {
+          const { pilotReports, clock } = await composeApp({ storage, config, logger: quiet });
+          const { pilot: found, report } = await pilotReports.compute(code);
+          if (options.html) {
+            writeFileSync(
+              options.html,
+              renderPilotReport({
+                pilot: found,
+                answer: { status: 'ready', result: report, computedAt: clock.now() },
+                exportHref: '',
+                standalone: true,
+              }),
+            );
+            console.log(`wrote ${options.html}`);
+          } else if (options.json) {
+            console.log(JSON.stringify(report, null, 2));
+          } else {
+            const { scorecard } = report;
+            console.log(
+              `${found.name} (${found.code}, ${found.status}): ${scorecard.recommendation.toUpperCase()}`,
+            );
+            for (const reason of scorecard.reasons) console.log(`  - ${reason}`);
+            console.log(
+              table(
+                ['criterion', 'verdict', 'evidence'],
+                scorecard.criteria.map((c) => [
+                  c.criterion,
+                  c.verdict,
+                  c.evidence.map((e) => e.label).join('; '),
+                ]),
+              ),
+            );
+          }
+        });
+      }),
+    );
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ChannelPilotError('invalid_input', `${file} is not readable JSON: ${(error as Error).message}`);
+  }
+}
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) =>
+        /^-?[\d.,]+%?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
+  return [line(header), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** The census as the tables a terminal shows. */
+export function formatCensus(census: Census): string {
+  const { filter, totals } = census;
+  const percent = (part: number, whole: number) =>
+    whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
+  const sections: string[] = [
+    `Census ${filter.from} – ${filter.to}${filter.segment ? `, segment ${filter.segment}` : ''}${filter.reason ? `, reason ${filter.reason}` : ''}`,
+    `${totals.contacts} contacts from ${totals.customers} customers (${totals.customers > 0 ? (totals.contacts / totals.customers).toFixed(2) : '–'} each), ${totals.anonymousContacts} anonymous`,
+    '',
+    table(
+      ['channel', 'contacts', 'share', 'customers', 'avg handle'],
+      census.channels.map((c) => [
+        c.channel,
+        String(c.contacts),
+        percent(c.contacts, totals.contacts),
+        String(c.customers),
+        c.averageHandleSeconds === null ? '–' : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
+      ]),
+    ),
+  ];
+  const busiest = [...census.heatmap].sort((a, b) => b.contacts - a.contacts).slice(0, 10);
+  sections.push(
+    '',
+    'Busiest hours',
+    table(
+      ['channel', 'day', 'hour', 'contacts'],
+      busiest.map((h) => [
+        h.channel,
+        weekdays[h.weekday - 1] ?? '?',
+        `${String(h.hour).padStart(2, '0')}:00`,
+        String(h.contacts),
+      ]),
+    ),
+  );
+  const reasons = [...census.reasons].sort((a, b) => b.contacts - a.contacts).slice(0, 15);
+  sections.push(
+    '',
+    'Top contact reasons',
+    table(
+      ['channel', 'reason', 'contacts'],
+      reasons.map((r) => [r.channel, r.reason, String(r.contacts)]),
+    ),
+  );
+  const fromTotals = new Map<string, number>();
+  for (const t of census.transitions) fromTotals.set(t.from, (fromTotals.get(t.from) ?? 0) + t.contacts);
+  sections.push(
+    '',
+    `Next contact for the same reason within ${filter.withinDays} days`,
+    table(
+      ['from', 'next', 'contacts', 'share'],
+      census.transitions.map((t) => [
+        t.from,
+        t.to ?? 'none',
+        String(t.contacts),
+        percent(t.contacts, fromTotals.get(t.from) ?? 0),
+      ]),
+    ),
+  );
+  const stepTotals = new Map<number, number>();
+  for (const s of census.steps) stepTotals.set(s.step, (stepTotals.get(s.step) ?? 0) + s.contacts);
+  sections.push(
+    '',
+    'Journey steps',
+    table(
+      ['step', 'channel', 'contacts', 'share'],
+      census.steps.map((s) => [
+        String(s.step),
+        s.channel,
+        String(s.contacts),
+        percent(s.contacts, stepTotals.get(s.step) ?? 0),
+      ]),
+    ),
+  );
+  const weeks = [...new Set(census.weekly.map((w) => w.week))].sort();
+  const perWeek = weeks.map((week) =>
+    census.weekly.filter((w) => w.week === week).reduce((s, w) => s + w.contacts, 0),
+  );
+  sections.push(
+    '',
+    'Weekly contacts',
+    table(
+      ['week', 'contacts'],
+      weeks.map((w, i) => [w, String(perWeek[i])]),
+    ),
+  );
+  return sections.join('\n');
+}

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import {
+  CensusFilter,
+  CensusFilterFields,
+  parseInput,
+  PilotInput,
+  PilotRatingInput,
+  criteria,
+  notFound,
+  objectiveMetrics,
+  pilotStatuses,
+  segments,
+  type AnalysisAnswer,
+  type Census,
+  type PilotDesk,
+  type PilotReports,
+  type PilotStore,
+} from '../../core/index.ts';
+import type { createApi } from './api.ts';
+
+const DateTime = z.iso.datetime({ offset: true });
+
+export const PilotSchema = z
+  .object({
+    id: z.uuid(),
+    code: z.string(),
+    name: z.string(),
+    channel: z.string(),
+    touchpoints: z.array(z.string()),
+    reasons: z.array(z.string()),
+    objectives: z.array(
+      z.object({
+        metric: z.enum(objectiveMetrics),
+        comparison: z.enum(['at_least', 'at_most']),
+        threshold: z.number(),
+      }),
+    ),
+    startsOn: z.iso.date(),
+    endsOn: z.iso.date(),
+    status: z.enum(pilotStatuses),
+    cohort: z.object({
+      segments: z.array(z.enum(segments)),
+      customerIds: z.array(z.uuid()),
+      rolloutPercent: z.number(),
+      controlPercent: z.number(),
+    }),
+    openToEveryone: z.boolean(),
+    closingSurvey: z.boolean(),
+    withinDays: z.number().int(),
+    advisorShare: z.number(),
+    createdAt: DateTime,
+    updatedAt: DateTime,
+  })
+  .meta({ id: 'Pilot' });
+
+const count = z.number().int();
+const CensusSchema = z
+  .object({
+    filter: z.object({
+      from: z.iso.date(),
+      to: z.iso.date(),
+      segment: z.string().optional(),
+      reason: z.string().optional(),
+      withinDays: count,
+    }),
+    totals: z.object({ contacts: count, customers: count, anonymousContacts: count }),
+    channels: z.array(
+      z.object({
+        channel: z.string(),
+        contacts: count,
+        customers: count,
+        timedContacts: count,
+        averageHandleSeconds: z.number().nullable(),
+      }),
+    ),
+    heatmap: z.array(z.object({ channel: z.string(), weekday: count, hour: count, contacts: count })),
+    reasons: z.array(z.object({ channel: z.string(), reason: z.string(), contacts: count })),
+    weekly: z.array(z.object({ week: z.iso.date(), channel: z.string(), contacts: count })),
+    transitions: z.array(z.object({ from: z.string(), to: z.string().nullable(), contacts: count })),
+    steps: z.array(z.object({ step: count, channel: z.string(), contacts: count })),
+  })
+  .meta({ id: 'Census' });
+
+/** An analysis answer: ready, still computing (with the last answer, if any), or failed. */
+const answerOf = <T extends z.ZodType>(result: T, id: string) =>
+  z
+    .discriminatedUnion('status', [
+      z.object({ status: z.literal('ready'), result, computedAt: DateTime }),
+      z.object({
+        status: z.literal('computing'),
+        startedAt: DateTime,
+        previous: z.object({ result, computedAt: DateTime }).nullable(),
+      }),
+      z.object({ status: z.literal('failed'), error: z.string(), failedAt: DateTime }),
+    ])
+    .meta({ id });
+
+// The report is large and described in the README; its top level is what clients branch on.
+const ReportSchema = z
+  .looseObject({
+    metrics: z.looseObject({ pilotId: z.uuid(), contacts: count }),
+    capacity: z.looseObject({ staffed: z.boolean(), largestCohort: count.nullable() }),
+    relevance: z.looseObject({ share: z.number().nullable() }),
+    scorecard: z.looseObject({
+      recommendation: z.enum(['go', 'extend', 'stop']),
+      reasons: z.array(z.string()),
+      criteria: z.array(z.looseObject({ criterion: z.enum(criteria), verdict: z.string() })),
+    }),
+  })
+  .meta({ id: 'PilotReport' });
+
+const ByPilot = z.object({ id: z.string().min(1).max(80) });
+const Refresh = z.object({ refresh: z.stringbool().default(false) });
+
+/** Census, pilots and their reports, for pilot managers. */
+export function registerPilotRoutes(
+  api: ReturnType<typeof createApi>,
+  deps: {
+    pilots: PilotStore;
+    desk: PilotDesk;
+    reports: PilotReports;
+    census: (filter: CensusFilter, refresh: boolean) => Promise<AnalysisAnswer<Census>>;
+  },
+): void {
+  const { pilots, desk, reports } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/api/census',
+    summary:
+      'The census of the channels for a date range (segment, reason optional); computed in the background: poll until status is ready',
+    tag: 'census',
+    permission: 'pilots:read',
+    query: CensusFilterFields.extend(Refresh.shape),
+    response: answerOf(CensusSchema, 'CensusAnswer'),
+    handler: ({ query }) => {
+      const { refresh, ...filter } = query;
+      return deps.census(parseInput(CensusFilter, filter, 'census filter'), refresh);
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/pilots',
+    summary: 'Every pilot, newest first',
+    tag: 'pilots',
+    permission: 'pilots:read',
+    response: z.array(PilotSchema),
+    handler: () => pilots.pilots(),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/pilots',
+    summary: 'Define a pilot (as a draft)',
+    tag: 'pilots',
+    permission: 'pilots:write',
+    body: PilotInput,
+    response: PilotSchema,
+    status: 201,
+    handler: ({ body }) => desk.define(body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/pilots/:id',
+    summary: 'A pilot, by id or code, with the size of its cohort',
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: PilotSchema.extend({
+      enrolled: z.object({ pilot: count, control: count, explicit: count, invited: count }),
+    }),
+    async handler({ params }) {
+      const pilot = await desk.find(params.id);
+      return { ...pilot, enrolled: await pilots.cohortSize(pilot.id) };
+    },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/api/pilots/:id',
+    summary: "Revise a pilot's definition; once started, its cohort may only widen",
+    tag: 'pilots',
+    permission: 'pilots:write',
+    params: ByPilot,
+    body: PilotInput,
+    response: PilotSchema,
+    handler: ({ params, body }) => desk.revise(params.id, body),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/pilots/:id/status',
+    summary:
+      'Start, pause, resume or end a pilot; starting enrols the cohort, whose pilot arm is then invited',
+    tag: 'pilots',
+    permission: 'pilots:write',
+    params: ByPilot,
+    body: z.object({ status: z.enum(pilotStatuses) }),
+    response: z.object({ pilot: PilotSchema, enrolled: count }),
+    handler: ({ params, body }) => desk.transition(params.id, body.status),
+  });
+
+  api.route({
+    method: 'put',
+    path: '/api/pilots/:id/ratings/:criterion',
+    summary: "The pilot manager's rating (1–5) of one criterion, with a note",
+    tag: 'pilots',
+    permission: 'pilots:write',
+    params: ByPilot.extend({ criterion: z.enum(criteria) }),
+    body: PilotRatingInput.omit({ criterion: true }),
+    response: null,
+    status: 204,
+    handler: ({ params, body, staff }) =>
+      desk.rate(params.id, { ...body, criterion: params.criterion }, staff?.id ?? null),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/pilots/:id/report',
+    summary:
+      "A pilot's metrics, capacity and scorecard; computed in the background: poll until status is ready",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    query: Refresh,
+    response: answerOf(ReportSchema, 'PilotReportAnswer'),
+    async handler({ params, query }) {
+      const found = await reports.answer(params.id, query.refresh);
+      if (!found) throw notFound('pilot', params.id);
+      return found.answer;
+    },
+  });
+}
