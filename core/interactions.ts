@@ -71,6 +71,8 @@ export interface InteractionLog {
   forCustomer(customerId: string, options: { limit: number; before?: Date }): Promise<Interaction[]>;
   /** In the order they happened. */
   journey(journeyId: string): Promise<Interaction[]>;
+  /** Every contact reason the log holds, alphabetically. */
+  reasons(): Promise<string[]>;
 }
 
 interface JourneyTail {

@@ -13,6 +13,8 @@ export const permissions = {
   'interactions:write': ['advisor', 'admin'],
   'catalog:read': ['advisor', 'pilot_manager', 'admin'],
   'imports:write': ['pilot_manager', 'admin'],
+  'pilots:read': ['pilot_manager', 'admin'],
+  'pilots:write': ['pilot_manager', 'admin'],
   'staff:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof permissions;

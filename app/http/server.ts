@@ -29,6 +29,8 @@ import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
 import type { Router } from 'express';
+import { censusCsv, segments } from '../../core/index.ts';
+import { createManagerPages } from '../web/manager-pages.ts';
 
 export interface HttpAppOptions {
   storage: StorageHandle;
@@ -126,6 +128,18 @@ export function createHttpApp(options: HttpAppOptions) {
   if (options.voice.alexa) app.use(options.voice.alexa);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
+  app.use(
+    createManagerPages({
+      staff: stores.staff,
+      clock: options.clock,
+      segments,
+      reasons: () => stores.interactions.reasons(),
+      census: (filter, refresh) => options.pilots.census(filter, refresh),
+      censusCsv,
+      pilots: () => stores.pilots.pilots(),
+      report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+    }),
+  );
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
   return { app, responses: api.responses };

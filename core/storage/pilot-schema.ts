@@ -57,7 +57,12 @@ export interface AnalysisRunsTable {
   error: string | null;
 }
 
+export interface ContactReasonsTable {
+  reason: string;
+}
+
 export interface PilotTables {
+  contact_reasons: ContactReasonsTable;
   pilots: PilotsTable;
   pilot_enrolments: PilotEnrolmentsTable;
   pilot_ratings: PilotRatingsTable;

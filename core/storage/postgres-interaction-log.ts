@@ -146,6 +146,11 @@ export function createPostgresInteractionLog(
         .execute();
       return rows.map(toInteraction);
     },
+
+    async reasons() {
+      const rows = await db.selectFrom('contact_reasons').select('reason').orderBy('reason').execute();
+      return rows.map((r) => r.reason);
+    },
   };
 }
 

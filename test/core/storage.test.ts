@@ -128,6 +128,19 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(new Set(stored.map((s) => s.journeyId)).size).toBe(1);
   });
 
+  it('lists every contact reason recorded, one by one or in batches', async () => {
+    const { customer } = await gasCustomer(stores);
+    await stores.interactions.record(contact(customer.id, { reason: 'meter_reading' }));
+    await stores.interactions.recordMany([
+      contact(customer.id, { reason: 'tariff_change' }),
+      contact(customer.id, { reason: 'tariff_change', startedAt: '2026-01-05T10:00:00Z' }),
+    ]);
+    const reasons = await stores.interactions.reasons();
+    expect(reasons).toEqual([...reasons].sort());
+    expect(reasons).toEqual(expect.arrayContaining(['meter_reading', 'tariff_change']));
+    expect(new Set(reasons).size).toBe(reasons.length);
+  });
+
   it('continues a stored journey from a live batch whose first contact is older than it', async () => {
     const a = (await gasCustomer(stores)).customer;
     const b = (await gasCustomer(stores)).customer;

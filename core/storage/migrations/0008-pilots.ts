@@ -7,6 +7,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table channels add column staffed boolean not null default false;
     update channels set staffed = true where code in ('call_centre', 'shop', 'video');
 
+    -- Every contact reason the log holds, kept by the database as contacts arrive, so that
+    -- listing them never scans the log.
+    create table contact_reasons (reason text primary key);
+    insert into contact_reasons select distinct reason from interactions;
+    create function note_contact_reasons() returns trigger language plpgsql as $$
+    begin
+      insert into contact_reasons select distinct reason from new_rows on conflict do nothing;
+      return null;
+    end $$;
+    create trigger interactions_note_reasons after insert on interactions
+      referencing new table as new_rows for each statement execute function note_contact_reasons();
+
     create table pilots (
       id uuid primary key,
       code text not null unique,

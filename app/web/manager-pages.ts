@@ -1,0 +1,385 @@
+import { randomBytes } from 'node:crypto';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { parse as parseCookies, serialize } from 'cookie';
+import { DateTime } from 'luxon';
+import {
+  CensusFilter,
+  ChannelPilotError,
+  REFERENCE_ZONE,
+  can,
+  fieldIssues,
+  type AnalysisAnswer,
+  type Census,
+  type CensusTable,
+  type Clock,
+  type Pilot,
+  type PilotReportData,
+  type StaffDirectory,
+  censusTables,
+} from '../../core/index.ts';
+import { SESSION_COOKIE, staffOf } from '../http/api.ts';
+import { sessionMiddleware } from '../http/staff-auth.ts';
+import { renderCensusFilterProblem, renderCensusPage, type FilterValues } from './census-page.ts';
+import { html, messagePage, page } from './html.ts';
+import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
+
+export interface ManagerPagesOptions {
+  staff: StaffDirectory;
+  clock: Clock;
+  segments: readonly string[];
+  /** The contact reasons offered in the census filter. */
+  reasons: () => Promise<string[]>;
+  census(filter: CensusFilter, refresh: boolean): Promise<AnalysisAnswer<Census>>;
+  /** One of the census's tables as CSV (`censusTables`). */
+  censusCsv(census: Census, table: string): string;
+  pilots(): Promise<Pilot[]>;
+  report(
+    idOrCode: string,
+    refresh: boolean,
+  ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
+}
+
+const filterFields = ['from', 'to', 'segment', 'reason', 'withinDays'] as const;
+
+/**
+ * The pilot manager's pages under /manage: server-rendered HTML, charts as inline SVG, no
+ * client-side code except the login form's fetch.
+ */
+export function createManagerPages(options: ManagerPagesOptions): Router {
+  const { clock } = options;
+  const router = Router();
+
+  router.use('/manage', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy());
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    // Figures about customers: not for shared caches, not kept by the browser either.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use('/manage', sessionMiddleware(options.staff));
+
+  const requireManager: RequestHandler = (req, res, next) => {
+    const user = staffOf(res);
+    if (!user) {
+      res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (!can(user.role, 'pilots:read')) {
+      res
+        .status(403)
+        .type('html')
+        .send(
+          messagePage({
+            title: 'Not allowed',
+            user,
+            message: html`Your role (${user.role.replace('_', ' ')}) may not read pilots and the census. Ask
+              an administrator for the pilot manager role, or
+              <a href="/manage/login">log in as someone else</a>.`,
+          }),
+        );
+      return;
+    }
+    next();
+  };
+
+  router.get('/manage', (_req, res) => {
+    res.redirect(303, '/manage/census');
+  });
+
+  router.get('/manage/login', (req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    const next = localPath(req.query.next) ?? '/manage/census';
+    const user = staffOf(res);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    res.type('html').send(
+      page({
+        title: 'Log in',
+        nav: null,
+        body: html`<h1>Log in</h1>
+          <section class="panel" style="max-width:26rem">
+            ${user ? html`<p class="note">You are logged in as ${user.displayName}.</p>` : ''}
+            <form id="login" class="stacked stack" method="post" action="/api/auth/login" data-next="${next}">
+              <label>Username <input name="username" autocomplete="username" required autofocus /></label>
+              <label
+                >Password <input name="password" type="password" autocomplete="current-password" required
+              /></label>
+              <button class="primary" type="submit">Log in</button>
+              <p id="login-status" role="status" aria-live="polite"></p>
+            </form>
+            <noscript><p>Logging in needs JavaScript.</p></noscript>
+          </section>`,
+        script: { nonce, code: loginScript },
+      }),
+    );
+  });
+
+  router.post('/manage/logout', async (req, res) => {
+    const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+    if (token) await options.staff.closeSession(token);
+    res.setHeader(
+      'Set-Cookie',
+      serialize(SESSION_COOKIE, '', {
+        httpOnly: true,
+        secure: req.secure,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: 0,
+      }),
+    );
+    res.redirect(303, '/manage/login');
+  });
+
+  router.get('/manage/census', requireManager, async (req, res) => {
+    const parsed = parseFilter(req, clock);
+    const user = staffOf(res);
+    if (!parsed.ok) {
+      res
+        .status(400)
+        .type('html')
+        .send(
+          renderCensusFilterProblem({
+            values: parsed.values,
+            issues: parsed.issues,
+            segments: options.segments,
+            reasons: await options.reasons(),
+            user,
+          }),
+        );
+      return;
+    }
+    const query = filterQuery(parsed.filter);
+    if (req.query.refresh === '1') {
+      // Start a fresh computation, then come back to the plain address so that reloads do not restart it.
+      await options.census(parsed.filter, true);
+      res.redirect(303, `/manage/census?${query}`);
+      return;
+    }
+    const [answer, reasons] = await Promise.all([options.census(parsed.filter, false), options.reasons()]);
+    res.type('html').send(
+      renderCensusPage({
+        filter: parsed.filter,
+        answer,
+        segments: options.segments,
+        reasons,
+        csvHref: (table: CensusTable) => `/manage/census.csv?table=${table}&${query}`,
+        refreshHref: `/manage/census?${query}&refresh=1`,
+        user,
+      }),
+    );
+  });
+
+  router.get('/manage/census.csv', requireManager, async (req, res) => {
+    const table = req.query.table;
+    if (typeof table !== 'string' || !(censusTables as readonly string[]).includes(table)) {
+      throw new ChannelPilotError('invalid_input', `table must be one of ${censusTables.join(', ')}`, {
+        issues: [{ path: 'query.table', message: `must be one of ${censusTables.join(', ')}` }],
+      });
+    }
+    const parsed = parseFilter(req, clock);
+    if (!parsed.ok) {
+      throw new ChannelPilotError(
+        'invalid_input',
+        `invalid filter: ${parsed.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        { issues: parsed.issues.map((i) => ({ ...i, path: `query.${i.path}` })) },
+      );
+    }
+    const answer = await options.census(parsed.filter, false);
+    const census = resultOf(answer);
+    if (!census) {
+      throw new ChannelPilotError(
+        'conflict',
+        answer.status === 'failed'
+          ? `the census failed: ${answer.error}`
+          : 'the census is still being computed',
+        { hint: 'open /manage/census with the same filter and download once it shows the figures' },
+      );
+    }
+    const { from, to } = parsed.filter;
+    res
+      .status(200)
+      .attachment(`census-${table}-${from}-${to}.csv`)
+      .type('text/csv; charset=utf-8')
+      .send(options.censusCsv(census, table));
+  });
+
+  router.get('/manage/pilots', requireManager, async (_req, res) => {
+    res.type('html').send(renderPilotList(await options.pilots(), { user: staffOf(res) }));
+  });
+
+  router.get('/manage/pilots/:id', requireManager, async (req, res) => {
+    const id = String(req.params.id);
+    const refresh = req.query.refresh === '1';
+    const found = await options.report(id, refresh);
+    if (!found) {
+      sendPilotNotFound(res, id);
+      return;
+    }
+    const base = `/manage/pilots/${encodeURIComponent(found.pilot.code)}`;
+    if (refresh) {
+      res.redirect(303, base);
+      return;
+    }
+    res.type('html').send(
+      renderPilotReport({
+        pilot: found.pilot,
+        answer: found.answer,
+        exportHref: `${base}/report.html`,
+        refreshHref: `${base}?refresh=1`,
+        standalone: false,
+        user: staffOf(res),
+        generatedAt: clock.now(),
+      }),
+    );
+  });
+
+  router.get('/manage/pilots/:id/report.html', requireManager, async (req, res) => {
+    const id = String(req.params.id);
+    const found = await options.report(id, false);
+    if (!found) {
+      sendPilotNotFound(res, id);
+      return;
+    }
+    if (!resultOf(found.answer)) {
+      throw new ChannelPilotError(
+        'conflict',
+        found.answer.status === 'failed'
+          ? `the pilot's figures failed: ${found.answer.error}`
+          : "the pilot's figures are still being computed",
+        { hint: `open /manage/pilots/${found.pilot.code} and export once it shows the figures` },
+      );
+    }
+    res
+      .status(200)
+      .attachment(`${found.pilot.code}-report.html`)
+      .type('html')
+      .send(
+        renderPilotReport({
+          pilot: found.pilot,
+          answer: found.answer,
+          exportHref: '',
+          standalone: true,
+          generatedAt: clock.now(),
+        }),
+      );
+  });
+
+  function sendPilotNotFound(res: Response, id: string): void {
+    res
+      .status(404)
+      .type('html')
+      .send(
+        messagePage({
+          title: 'No such pilot',
+          nav: 'pilots',
+          user: staffOf(res),
+          message: html`There is no pilot “${id}”. <a href="/manage/pilots">See all pilots</a>.`,
+        }),
+      );
+  }
+
+  return router;
+}
+
+/** The finished result an answer holds, if any (while computing: the previous one). */
+function resultOf<T>(answer: AnalysisAnswer<T>): T | undefined {
+  if (answer.status === 'ready') return answer.result;
+  if (answer.status === 'computing') return answer.previous?.result;
+  return undefined;
+}
+
+type ParsedFilter =
+  | { ok: true; filter: CensusFilter }
+  | { ok: false; values: FilterValues; issues: { path: string; message: string }[] };
+
+/**
+ * The census filter from the query string. Empty fields (the form's "all") mean not set; a
+ * missing period is the last 12 full weeks (84 days) ending yesterday in the reference zone.
+ */
+function parseFilter(req: Request, clock: Clock): ParsedFilter {
+  const values: FilterValues = {};
+  const input: Record<string, unknown> = {};
+  for (const field of filterFields) {
+    const value = req.query[field];
+    if (value === undefined || value === '') continue;
+    input[field] = value;
+    values[field] = Array.isArray(value) ? value.map(String).join(',') : String(value);
+  }
+  const period = defaultPeriod(clock.now());
+  input.from ??= period.from;
+  input.to ??= period.to;
+  values.from ??= String(input.from);
+  values.to ??= String(input.to);
+  const result = CensusFilter.safeParse(input);
+  if (result.success) return { ok: true, filter: result.data };
+  return { ok: false, values, issues: fieldIssues(result.error) };
+}
+
+export function defaultPeriod(now: Date): { from: string; to: string } {
+  const yesterday = DateTime.fromJSDate(now, { zone: REFERENCE_ZONE }).startOf('day').minus({ days: 1 });
+  return { from: yesterday.minus({ days: 83 }).toISODate() as string, to: yesterday.toISODate() as string };
+}
+
+function filterQuery(filter: CensusFilter): string {
+  const params = new URLSearchParams({ from: filter.from, to: filter.to });
+  if (filter.segment) params.set('segment', filter.segment);
+  if (filter.reason) params.set('reason', filter.reason);
+  params.set('withinDays', String(filter.withinDays));
+  return params.toString();
+}
+
+/** A path on this site to go to after logging in; anything else (another origin, `//host`) is refused. */
+export function localPath(value: unknown): string | undefined {
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    value.startsWith('/\\')
+  ) {
+    return undefined;
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(value) || value.length > 2000) return undefined;
+  return value;
+}
+
+function contentSecurityPolicy(scriptNonce?: string): string {
+  return [
+    "default-src 'none'",
+    // Styles are inline (one <style> per page, attributes on SVG); nothing else may load.
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+    scriptNonce ? `script-src 'nonce-${scriptNonce}'` : "script-src 'none'",
+    scriptNonce ? "connect-src 'self'" : '',
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+const loginScript = `
+const form = document.getElementById('login');
+const status = document.getElementById('login-status');
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  status.textContent = 'Logging in…';
+  try {
+    const response = await fetch('/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      credentials: 'same-origin',
+      body: JSON.stringify({ username: form.elements.username.value, password: form.elements.password.value }),
+    });
+    if (response.ok) {
+      location.assign(form.dataset.next);
+      return;
+    }
+    const problem = await response.json().catch(() => null);
+    status.textContent = (problem && problem.detail) || 'Logging in failed (' + response.status + ').';
+  } catch {
+    status.textContent = 'The server could not be reached. Try again.';
+  }
+});
+`;
