@@ -40,6 +40,8 @@ export * from './analyses.ts';
 export * from './pilots.ts';
 export * from './pilot-desk.ts';
 export * from './pilot-metrics.ts';
+export * from './statistics.ts';
+export * from './distributions.ts';
 export * from './scorecard.ts';
 export * from './scorecard-rules.ts';
 export * from './capacity.ts';

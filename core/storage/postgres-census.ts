@@ -1,9 +1,20 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { REFERENCE_ZONE } from '../clock.ts';
-import { LAST_STEP_BUCKET, type Census, type CensusSource } from '../census.ts';
+import { LAST_STEP_BUCKET, type CensusSource } from '../census.ts';
+import {
+  countedSets,
+  createCensusMerger,
+  groupColumns,
+  type CensusPartialRow,
+  type GroupColumn,
+} from '../census-merge.ts';
+import {
+  walkInChunks,
+  walkKeysetChunks,
+  type AdaptiveChunkOptions,
+  type ChunkReport,
+} from './adaptive-chunks.ts';
 import type { Database } from './schema.ts';
 
 /** What one query of a census did, for benchmarks and for tuning the chunk size. */
@@ -16,14 +27,8 @@ export interface CensusChunk {
   elapsedMs: number;
 }
 
-export interface PostgresCensusOptions {
-  /** How long each aggregate query should take; the chunk size adapts to it. Default 20 ms. */
-  targetChunkMs?: number;
-  /** Customers in the first chunk (default 200), before adapting. */
-  initialChunk?: number;
-  /** Bounds of the adapted chunk size, in customers (defaults 20 and 20000). */
-  minChunk?: number;
-  maxChunk?: number;
+/** `initialChunk`, `minChunk` and `maxChunk` count customers. */
+export interface PostgresCensusOptions extends AdaptiveChunkOptions {
   /** Days of anonymous contacts in the first window (default 7), before adapting. */
   initialAnonymousWindowDays?: number;
   /** Called after each query (benchmarks, tests). */
@@ -34,20 +39,6 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 const MIN_WINDOW_MS = HOUR_MS;
 const MAX_WINDOW_MS = 92 * DAY_MS;
-/** A chunk grows at most this much at once, so that one unusually quick chunk does not make the next one huge. */
-const MAX_GROWTH = 4;
-
-// The group-by columns of the lists that only count contacts, and the grouping sets over them.
-const groupColumns = ['channel', 'reason', 'weekday', 'hour', 'week', 'next_channel', 'step'] as const;
-type GroupColumn = (typeof groupColumns)[number];
-const countedSets = {
-  heatmap: ['channel', 'weekday', 'hour'],
-  reasons: ['channel', 'reason'],
-  weekly: ['week', 'channel'],
-  transitions: ['channel', 'next_channel'],
-  steps: ['step', 'channel'],
-} satisfies Record<string, GroupColumn[]>;
-type CountedSet = keyof typeof countedSets;
 
 /** What `grouping(channel, reason, …)` returns for a set: a bit, first column highest, per column left out. */
 function groupingMask(columns: readonly GroupColumn[]): number {
@@ -56,21 +47,6 @@ function groupingMask(columns: readonly GroupColumn[]): number {
       columns.includes(column) ? mask : mask | (1 << (groupColumns.length - 1 - index)),
     0,
   );
-}
-
-interface PartialRow {
-  set_name: 'totals' | 'channels' | CountedSet;
-  channel: string | null;
-  reason: string | null;
-  weekday: number | null;
-  hour: number | null;
-  week: string | null;
-  next_channel: string | null;
-  step: number | null;
-  contacts: number;
-  customers: number | null;
-  timed: number | null;
-  handle_ms: number | null;
 }
 
 /**
@@ -109,36 +85,6 @@ export function createPostgresCensusSource(
   db: Kysely<Database>,
   options: PostgresCensusOptions = {},
 ): CensusSource {
-  const targetMs = options.targetChunkMs ?? 20;
-  const minChunk = options.minChunk ?? 20;
-  const maxChunk = options.maxChunk ?? 20_000;
-  const initialChunk = clamp(options.initialChunk ?? 200, minChunk, maxChunk);
-  const initialWindowMs = clamp(
-    (options.initialAnonymousWindowDays ?? 7) * DAY_MS,
-    MIN_WINDOW_MS,
-    MAX_WINDOW_MS,
-  );
-
-  /**
-   * Sizes of successive queries: each scaled so that the next one takes about the target time,
-   * from an average of the recent cost per unit, so that one query slowed by something else
-   * does not shrink the next one to nothing.
-   */
-  function sizer(initial: number, min: number, max: number) {
-    let size = initial;
-    let msPerUnit: number | undefined;
-    return {
-      get size() {
-        return size;
-      },
-      measured(units: number, elapsedMs: number) {
-        const sample = Math.max(elapsedMs, 0.1) / Math.max(units, 1);
-        msPerUnit = msPerUnit === undefined ? sample : (msPerUnit + sample) / 2;
-        size = clamp(Math.round(Math.min(size * MAX_GROWTH, targetMs / msPerUnit)), min, max);
-      },
-    };
-  }
-
   return {
     async compute(filter, { signal } = {}) {
       const from = DateTime.fromISO(filter.from, { zone: REFERENCE_ZONE }).startOf('day');
@@ -146,52 +92,56 @@ export function createPostgresCensusSource(
       const toEnd = DateTime.fromISO(filter.to, { zone: REFERENCE_ZONE }).plus({ days: 1 }).startOf('day');
       const toEndAt = toEnd.toJSDate();
       const withinMs = filter.withinDays * DAY_MS;
-      const merged = createMerger();
+      const merged = createCensusMerger();
 
-      signal?.throwIfAborted();
-      const chunk = sizer(initialChunk, minChunk, maxChunk);
-      let after: string | null = null;
-      for (;;) {
-        const limit = chunk.size;
+      const customers = {
+        ...options,
+        signal,
+        key: (id: string) => id,
+        onChunk: (chunk: ChunkReport) => options.onChunk?.({ kind: 'customers', ...chunk }),
+      };
+      await walkKeysetChunks(customers, async (after, limit, time) => {
         const ids = await customerSlice(db, filter.segment, after, limit);
-        if (ids.length === 0) break;
-        const started = performance.now();
-        const rows = await aggregate(db, {
-          scope: sql`customer_id = any(${ids}::uuid[]) and started_at >= ${fromAt}
-            and started_at < ${new Date(toEndAt.getTime() + withinMs)}`,
-          countedBefore: toEndAt,
-          reason: filter.reason,
-          withinMs,
-        });
-        const elapsedMs = performance.now() - started;
-        merged.add(rows, false);
-        options.onChunk?.({ kind: 'customers', size: ids.length, elapsedMs });
-        if (ids.length < limit) break;
-        after = ids[ids.length - 1]!;
-        chunk.measured(ids.length, elapsedMs);
-        await nextTurn();
-        signal?.throwIfAborted();
-      }
-
-      if (filter.segment === undefined) {
-        const span = sizer(initialWindowMs, MIN_WINDOW_MS, MAX_WINDOW_MS);
-        for (let start = fromAt.getTime(); start < toEndAt.getTime();) {
-          await nextTurn();
-          signal?.throwIfAborted();
-          const end = Math.min(start + span.size, toEndAt.getTime());
-          const started = performance.now();
-          const rows = await aggregate(db, {
-            scope: sql`customer_id is null and started_at >= ${new Date(start)} and started_at < ${new Date(end)}`,
+        if (ids.length === 0) return ids;
+        const rows = await time(() =>
+          aggregate(db, {
+            scope: sql`customer_id = any(${ids}::uuid[]) and started_at >= ${fromAt}
+              and started_at < ${new Date(toEndAt.getTime() + withinMs)}`,
             countedBefore: toEndAt,
             reason: filter.reason,
-            withinMs: null,
-          });
-          const elapsedMs = performance.now() - started;
+            withinMs,
+          }),
+        );
+        merged.add(rows, false);
+        return ids;
+      });
+
+      const end = toEndAt.getTime();
+      let start = fromAt.getTime();
+      if (filter.segment === undefined && start < end) {
+        const windows = {
+          targetChunkMs: options.targetChunkMs,
+          initialChunk: (options.initialAnonymousWindowDays ?? 7) * DAY_MS,
+          minChunk: MIN_WINDOW_MS,
+          maxChunk: MAX_WINDOW_MS,
+          signal,
+          onChunk: (chunk: ChunkReport) => options.onChunk?.({ kind: 'anonymous', ...chunk }),
+        };
+        await walkInChunks(windows, async (span, time) => {
+          const stop = Math.min(start + span, end);
+          const rows = await time(() =>
+            aggregate(db, {
+              scope: sql`customer_id is null and started_at >= ${new Date(start)} and started_at < ${new Date(stop)}`,
+              countedBefore: toEndAt,
+              reason: filter.reason,
+              withinMs: null,
+            }),
+          );
           merged.add(rows, true);
-          options.onChunk?.({ kind: 'anonymous', size: end - start, elapsedMs });
-          span.measured(end - start, elapsedMs);
-          start = end;
-        }
+          const units = stop - start;
+          start = stop;
+          return { units, done: start >= end };
+        });
       }
 
       return { filter, ...merged.result() };
@@ -224,7 +174,7 @@ async function aggregate(
     reason: string | undefined;
     withinMs: number | null;
   },
-): Promise<PartialRow[]> {
+): Promise<CensusPartialRow[]> {
   const reason = query.reason === undefined ? sql`` : sql`and reason = ${query.reason}`;
   const next =
     query.withinMs === null
@@ -243,7 +193,7 @@ async function aggregate(
   );
   // Two aggregates over one materialized CTE: distinct customers and handle time only where they
   // are reported (hashing serves the other sets; a distinct count would make every set sort).
-  const result = await sql<PartialRow>`
+  const result = await sql<CensusPartialRow>`
     with base as (
       select customer_id, channel, reason, started_at, ended_at, journey_step, ${next}
       from interactions
@@ -277,133 +227,4 @@ async function aggregate(
     group by grouping sets (${sets})
   `.execute(db);
   return result.rows;
-}
-
-interface ChannelTotals {
-  contacts: number;
-  customers: number;
-  timed: number;
-  handleMs: number;
-}
-
-function createMerger() {
-  const totals = { contacts: 0, customers: 0, anonymousContacts: 0 };
-  const channels = new Map<string, ChannelTotals>();
-  const counts: Record<CountedSet, Map<string, number>> = {
-    heatmap: new Map(),
-    reasons: new Map(),
-    weekly: new Map(),
-    transitions: new Map(),
-    steps: new Map(),
-  };
-  const bump = (map: Map<string, number>, key: unknown[], by: number) => {
-    const k = JSON.stringify(key);
-    map.set(k, (map.get(k) ?? 0) + by);
-  };
-
-  return {
-    add(rows: PartialRow[], anonymous: boolean) {
-      for (const row of rows) {
-        if (row.contacts === 0) continue;
-        switch (row.set_name) {
-          case 'totals':
-            totals.contacts += row.contacts;
-            totals.customers += row.customers!;
-            if (anonymous) totals.anonymousContacts += row.contacts;
-            break;
-          case 'channels': {
-            const entry = channels.get(row.channel!) ?? { contacts: 0, customers: 0, timed: 0, handleMs: 0 };
-            entry.contacts += row.contacts;
-            entry.customers += row.customers!;
-            entry.timed += row.timed!;
-            entry.handleMs += row.handle_ms ?? 0;
-            channels.set(row.channel!, entry);
-            break;
-          }
-          case 'heatmap':
-            bump(counts.heatmap, [row.channel, row.weekday, row.hour], row.contacts);
-            break;
-          case 'reasons':
-            bump(counts.reasons, [row.channel, row.reason], row.contacts);
-            break;
-          case 'weekly':
-            bump(counts.weekly, [row.week, row.channel], row.contacts);
-            break;
-          case 'transitions':
-            if (anonymous) break; // no customer, no next contact: the query leaves next_channel null
-            bump(counts.transitions, [row.channel, row.next_channel], row.contacts);
-            break;
-          case 'steps':
-            bump(counts.steps, [row.step, row.channel], row.contacts);
-            break;
-          default:
-            throw new Error(`census query returned an unknown grouping set ${String(row.set_name)}`);
-        }
-      }
-    },
-
-    result(): Omit<Census, 'filter'> {
-      const entries = <K extends unknown[]>(map: Map<string, number>) =>
-        [...map]
-          .map(([key, contacts]) => [JSON.parse(key) as K, contacts] as const)
-          .sort(([a], [b]) => compareKeys(a, b));
-      return {
-        totals: { ...totals },
-        channels: [...channels]
-          .map(([channel, c]) => ({
-            channel,
-            contacts: c.contacts,
-            customers: c.customers,
-            timedContacts: c.timed,
-            averageHandleSeconds: c.timed === 0 ? null : c.handleMs / c.timed / 1000,
-          }))
-          .sort((a, b) => b.contacts - a.contacts || compareKeys([a.channel], [b.channel])),
-        heatmap: entries<[string, number, number]>(counts.heatmap).map(
-          ([[channel, weekday, hour], contacts]) => ({
-            channel,
-            weekday,
-            hour,
-            contacts,
-          }),
-        ),
-        reasons: entries<[string, string]>(counts.reasons).map(([[channel, reason], contacts]) => ({
-          channel,
-          reason,
-          contacts,
-        })),
-        weekly: entries<[string, string]>(counts.weekly).map(([[week, channel], contacts]) => ({
-          week,
-          channel,
-          contacts,
-        })),
-        transitions: entries<[string, string | null]>(counts.transitions).map(([[from, to], contacts]) => ({
-          from,
-          to,
-          contacts,
-        })),
-        steps: entries<[number, string]>(counts.steps).map(([[step, channel], contacts]) => ({
-          step,
-          channel,
-          contacts,
-        })),
-      };
-    },
-  };
-}
-
-/** Key by key: numbers numerically, strings by code unit, null after everything. */
-function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === y) continue;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    return (x as string | number) < (y as string | number) ? -1 : 1;
-  }
-  return 0;
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
 }

@@ -1,0 +1,260 @@
+import type { PilotMetrics, PilotMetricsSource } from './pilot-metrics.ts';
+import {
+  compareMeans,
+  compareNps,
+  createMomentAccumulator,
+  meanEstimate,
+  median,
+  minimumDetectableEffect,
+  npsCategory,
+  npsEstimate,
+  proportionEstimate,
+  splitGoodnessOfFit,
+  summarize,
+  type NpsCounts,
+} from './statistics.ts';
+
+// The pilot metrics from rows already read, a chunk of customers at a time (see
+// storage/postgres-pilot-metrics.ts for how each figure is defined and which rows are read).
+
+const SRM_ALPHA = 0.001;
+
+type Arm = 'pilot' | 'control';
+
+export interface EnrolmentRow {
+  customer_id: string;
+  arm: string;
+  via: string;
+  invited: boolean;
+  segment: string;
+}
+
+export interface ContactRow {
+  id: string;
+  customer_id: string;
+  channel: string;
+  reason: string;
+  started_at: Date;
+  ended_at: Date | null;
+  outcome: string;
+  journey_id: string;
+  journey_step: number;
+}
+
+type Pilot = Parameters<PilotMetricsSource['compute']>[0];
+
+function byStart(a: ContactRow, b: ContactRow): number {
+  const difference = a.started_at.getTime() - b.started_at.getTime();
+  if (difference !== 0) return difference;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+const noAnswers = (): NpsCounts => ({ promoters: 0, passives: 0, detractors: 0 });
+
+/**
+ * The additive state of a computation: every chunk of customers adds to it (each customer in
+ * exactly one chunk, with all of its contacts), and the figures come out at the end.
+ * `periodEnd`: contacts from then on only count as follow-ups; `windowMs`: how long after a
+ * contact a follow-up may start; `kinds`: each channel code's kind (`existing` or `pilot`).
+ */
+export function createPilotMetricsTally(
+  pilot: Pilot,
+  context: { periodEnd: Date; windowMs: number; kinds: Map<string, string> },
+) {
+  const { periodEnd, windowMs, kinds } = context;
+  const channel = pilot.channel;
+  const cohort = { pilot: 0, control: 0, explicit: 0, invited: 0 };
+  const drawn = { pilot: 0, control: 0 };
+  const segments = new Map<string, { enrolled: number; adopters: number }>();
+  let adopters = 0;
+  const outcomes = { contacts: 0, contained: 0, switched: 0, firstContactResolved: 0, completed: 0 };
+  const switchedTo = new Map<string, number>();
+  const handoffs = { total: 0, withContext: 0, continuedElsewhere: 0 };
+  const handleSeconds: number[] = [];
+  const appointments = { due: 0, noShow: 0 };
+  const nps = noAnswers();
+  const csat = createMomentAccumulator();
+  const ces = createMomentAccumulator();
+  const existing = { pilot: createMomentAccumulator(), control: createMomentAccumulator() };
+  const callCentre = { pilot: createMomentAccumulator(), control: createMomentAccumulator() };
+  const npsByArm = { pilot: noAnswers(), control: noAnswers() };
+
+  return {
+    /** Adds a chunk of customers; returns its handed-off pilot-channel contacts, to be settled by addHandoffs. */
+    addChunk(
+      enrolments: EnrolmentRow[],
+      contacts: ContactRow[],
+      answers: { customer_id: string | null; channel: string; metric: string; score: number }[],
+      dueAppointments: { status: string }[],
+    ): ContactRow[] {
+      const armOf = new Map<string, Arm>();
+      for (const e of enrolments) armOf.set(e.customer_id, e.arm as Arm);
+      const byCustomer = new Map<string, ContactRow[]>();
+      for (const contact of contacts) {
+        const list = byCustomer.get(contact.customer_id);
+        if (list) list.push(contact);
+        else byCustomer.set(contact.customer_id, [contact]);
+      }
+      const handedOff: ContactRow[] = [];
+
+      for (const enrolment of enrolments) {
+        const arm = enrolment.arm as Arm;
+        cohort[arm]++;
+        if (arm === 'pilot' && enrolment.via === 'explicit') cohort.explicit++;
+        if (enrolment.invited) cohort.invited++;
+        if (enrolment.via === 'rollout') drawn[arm]++;
+
+        const rows = (byCustomer.get(enrolment.customer_id) ?? []).sort(byStart);
+        let existingCount = 0;
+        let callCentreCount = 0;
+        let pilotContacts = 0;
+        for (let i = 0; i < rows.length; i++) {
+          const row = rows[i]!;
+          if (row.started_at >= periodEnd) break;
+          if (kinds.get(row.channel) === 'existing') existingCount++;
+          if (row.channel === 'call_centre') callCentreCount++;
+          if (arm !== 'pilot' || row.channel !== channel) continue;
+          pilotContacts++;
+          outcomes.contacts++;
+          const resolved = row.outcome === 'resolved';
+          let followedUp = false;
+          let firstElsewhere: string | undefined;
+          const until = row.started_at.getTime() + windowMs;
+          for (let j = i + 1; j < rows.length && rows[j]!.started_at.getTime() <= until; j++) {
+            const next = rows[j]!;
+            if (next.reason !== row.reason) continue;
+            followedUp = true;
+            if (next.channel !== channel) {
+              firstElsewhere = next.channel;
+              break;
+            }
+          }
+          if (resolved) outcomes.completed++;
+          if (resolved && firstElsewhere === undefined) outcomes.contained++;
+          if (resolved && !followedUp) outcomes.firstContactResolved++;
+          if (firstElsewhere !== undefined) {
+            outcomes.switched++;
+            switchedTo.set(firstElsewhere, (switchedTo.get(firstElsewhere) ?? 0) + 1);
+          }
+          if (row.outcome === 'handed_off') handedOff.push(row);
+          if (row.ended_at) handleSeconds.push((row.ended_at.getTime() - row.started_at.getTime()) / 1000);
+        }
+        existing[arm].add(existingCount);
+        callCentre[arm].add(callCentreCount);
+        if (arm === 'pilot') {
+          const segment = segments.get(enrolment.segment) ?? { enrolled: 0, adopters: 0 };
+          segment.enrolled++;
+          if (pilotContacts > 0) {
+            segment.adopters++;
+            adopters++;
+          }
+          segments.set(enrolment.segment, segment);
+        }
+      }
+
+      for (const answer of answers) {
+        const arm = answer.customer_id === null ? undefined : armOf.get(answer.customer_id);
+        if (!arm) continue;
+        if (answer.metric === 'nps') npsByArm[arm][npsCategory(answer.score)]++;
+        if (arm !== 'pilot' || answer.channel !== channel) continue;
+        if (answer.metric === 'nps') nps[npsCategory(answer.score)]++;
+        else if (answer.metric === 'csat') csat.add(answer.score);
+        else if (answer.metric === 'ces') ces.add(answer.score);
+      }
+
+      for (const appointment of dueAppointments) {
+        appointments.due++;
+        if (appointment.status === 'no_show') appointments.noShow++;
+      }
+      return handedOff;
+    },
+
+    addHandoffs(
+      handedOff: ContactRow[],
+      related: {
+        channel: string;
+        outcome: string;
+        journey_id: string;
+        journey_step: number;
+        handoff_from_id: string | null;
+      }[],
+    ) {
+      const named = new Set(related.map((r) => r.handoff_from_id));
+      for (const contact of handedOff) {
+        handoffs.total++;
+        if (named.has(contact.id)) handoffs.withContext++;
+        const elsewhere = related.some(
+          (r) =>
+            r.journey_id === contact.journey_id &&
+            r.journey_step > contact.journey_step &&
+            r.channel !== contact.channel &&
+            r.outcome !== 'continued',
+        );
+        if (elsewhere) handoffs.continuedElsewhere++;
+      }
+    },
+
+    result(period: { from: string; to: string }): PilotMetrics {
+      const share = (k: number) => proportionEstimate(k, outcomes.contacts);
+      const control = summarize(existing.control.moments());
+      const mde =
+        control === null
+          ? null
+          : minimumDetectableEffect({
+              variance: control.variance,
+              n1: existing.pilot.n,
+              n2: existing.control.n,
+            });
+      const sum = handleSeconds.reduce((total, s) => total + s, 0);
+      return {
+        pilotId: pilot.id,
+        channel,
+        period,
+        withinDays: pilot.withinDays,
+        cohort: { ...cohort },
+        sampleRatio: sampleRatio(pilot, drawn),
+        adoption: proportionEstimate(adopters, cohort.pilot),
+        adoptionBySegment: [...segments]
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+          .map(([segment, s]) => ({ segment, ...s, rate: proportionEstimate(s.adopters, s.enrolled) })),
+        contacts: outcomes.contacts,
+        containment: share(outcomes.contained),
+        switching: share(outcomes.switched),
+        switchedTo: [...switchedTo]
+          .map(([to, contacts]) => ({ channel: to, contacts }))
+          .sort((a, b) => b.contacts - a.contacts || (a.channel < b.channel ? -1 : 1)),
+        firstContactResolution: share(outcomes.firstContactResolved),
+        taskCompletion: share(outcomes.completed),
+        handoffs: { ...handoffs, contextRate: proportionEstimate(handoffs.withContext, handoffs.total) },
+        handleTime: {
+          averageSeconds: handleSeconds.length === 0 ? null : sum / handleSeconds.length,
+          medianSeconds: median(handleSeconds),
+          n: handleSeconds.length,
+        },
+        noShow: appointments.due === 0 ? null : proportionEstimate(appointments.noShow, appointments.due),
+        nps: npsEstimate(nps),
+        csat: meanEstimate(csat.moments()),
+        ces: meanEstimate(ces.moments()),
+        versusControl: {
+          existingContactsPerCustomer: compareMeans(existing.pilot.moments(), existing.control.moments()),
+          callCentreContactsPerCustomer: compareMeans(
+            callCentre.pilot.moments(),
+            callCentre.control.moments(),
+          ),
+          nps: compareNps(npsByArm.pilot, npsByArm.control),
+          minimumDetectableEffect: {
+            absolute: mde,
+            relative: mde === null || control === null || control.mean === 0 ? null : mde / control.mean,
+          },
+        },
+      };
+    },
+  };
+}
+
+function sampleRatio(pilot: Pilot, drawn: { pilot: number; control: number }): PilotMetrics['sampleRatio'] {
+  if (!(pilot.rolloutPercent > 0 && pilot.controlPercent > 0)) return null;
+  const expectedPilotShare = pilot.rolloutPercent / (pilot.rolloutPercent + pilot.controlPercent);
+  const { chiSquare, pValue } = splitGoodnessOfFit(drawn.pilot, drawn.control, expectedPilotShare);
+  return { expectedPilotShare, ...drawn, chiSquare, pValue, mismatch: pValue < SRM_ALPHA };
+}
