@@ -139,6 +139,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
       `  OpenAPI:   ${config.PUBLIC_URL}/api/openapi.json`,
       `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
       `  Outbox:    ${config.PUBLIC_URL}/outbox  (messages to customers, for staff)`,
+      `  Pilots:    ${config.PUBLIC_URL}/manage  (census, pilots and their scorecards, for pilot managers)`,
       video
         ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
         : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
