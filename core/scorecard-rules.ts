@@ -110,8 +110,9 @@ const meets = (v: number, comparison: Objective['comparison'], threshold: number
   comparison === 'at_least' ? v >= threshold : v <= threshold;
 
 /**
- * Against an objective: pass when the whole interval meets it, fail when the whole interval
- * misses it, a concern when the interval straddles it. Against the defaults: pass, fail or in between.
+ * Pass when the whole 95% interval meets the objective (or, without one, the default pass
+ * threshold); fail when the whole interval misses it (the default fail threshold); a concern
+ * in between. A figure without an interval is judged on its value.
  */
 export function judge(
   estimate: Estimate,
@@ -119,18 +120,17 @@ export function judge(
   objective: Objective | undefined,
 ): Verdict {
   if (estimate.value === null) return 'unknown';
-  if (objective) {
-    const bounds = [estimate.low ?? estimate.value, estimate.high ?? estimate.value];
-    const met = bounds.map((b) => meets(b, objective.comparison, objective.threshold));
-    if (met.every(Boolean)) return 'pass';
-    if (!met.some(Boolean)) return 'fail';
-    return 'concern';
-  }
-  const rule = defaultThresholds[metric];
-  if (meets(estimate.value, rule.comparison, rule.pass)) return 'pass';
-  if (!meets(estimate.value, rule.comparison, rule.fail)) return 'fail';
+  const rule = objective
+    ? { comparison: objective.comparison, pass: objective.threshold, fail: objective.threshold }
+    : defaultThresholds[metric];
+  const bounds = [estimate.low ?? estimate.value, estimate.high ?? estimate.value];
+  if (bounds.every((b) => meets(b, rule.comparison, rule.pass))) return 'pass';
+  if (bounds.every((b) => !meets(b, rule.comparison, rule.fail))) return 'fail';
   return 'concern';
 }
+
+/** Surveys a channel does not ask are no gap in its evidence, unless the pilot set an objective on them. */
+const optionalEvidence = new Set<ObjectiveMetric | 'relevance'>(['csat', 'ces']);
 
 function capacityEvidence(capacity: Capacity, cohort: number): ScorecardEvidence[] {
   if (!capacity.staffed) {
@@ -204,6 +204,12 @@ export function evaluateScorecard(
         : evidenceOf[criterion]
             // No consultations, no no-show rate: not a gap in the evidence.
             .filter((metric) => metric !== 'noShow' || data.metrics.noShow !== null)
+            .filter(
+              (metric) =>
+                !optionalEvidence.has(metric) ||
+                figure(metric, data).value !== null ||
+                pilot.objectives.some((o) => o.metric === metric),
+            )
             .map((metric): ScorecardEvidence => {
               const objective = pilot.objectives.find((o) => o.metric === metric);
               const estimate = figure(metric, data);

@@ -214,7 +214,8 @@ export function compareNps(pilot: NpsCounts, control: NpsCounts): ArmComparison 
       high: testable ? difference + Z_95 * se : null,
       n,
     },
-    relativeChange: controlEstimate.value === 0 ? null : difference / controlEstimate.value,
+    // NPS runs from −100 to 100: a change relative to it means nothing (−27 to −2 is not −93%).
+    relativeChange: null,
     pValue,
     significant: pValue !== null && pValue < 0.05,
   };
