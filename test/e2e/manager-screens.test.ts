@@ -49,7 +49,7 @@ beforeAll(async () => {
   await new Promise((resolve) => server.once('listening', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchChromium();
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await browser?.close();
