@@ -213,7 +213,9 @@ async function seed(
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(
       `demo data: ${summary.customers} customers, ${summary.accounts} accounts, ${summary.bills} bills, ` +
-        `${summary.payments} payments, ${summary.advisors} advisors, ${summary.interactions} interactions in ${seconds} s`,
+        `${summary.payments} payments, ${summary.advisors} advisors, ${summary.interactions} interactions, ` +
+        `${summary.pilots} running pilots (${summary.pilotContacts} contacts on their channels, ${summary.appointments} consultations, ` +
+        `${summary.surveyAnswers} survey answers) in ${seconds} s`,
     );
   }
   if ((await stores.staff.count()) === 0)

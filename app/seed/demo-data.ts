@@ -5,8 +5,10 @@ import { epochDay, romeDay } from './demo-calendar.ts';
 import { generateCustomers } from './demo-customers.ts';
 import { addEvent, createBillEvents } from './demo-demand.ts';
 import { demoAdvisors } from './demo-advisors.ts';
-import { generateInteractions } from './demo-interactions.ts';
+import { generateInteractions, type DemoInteraction } from './demo-interactions.ts';
 import { payerFor, paymentsForBill } from './demo-payments.ts';
+import { createPilotEvidence } from './demo-pilot-evidence.ts';
+import { demoPilotPlans, startDemoPilots, type RunningDemoPilot } from './demo-pilots.ts';
 import { createDemoRandom } from './demo-random.ts';
 
 export interface SeedDemoDataOptions {
@@ -14,14 +16,23 @@ export interface SeedDemoDataOptions {
   bulk: BulkLoader;
   /** How many customers (default 3,000). */
   customers?: number;
-  /** How many contacts over the last 12 months, exactly (default 60,000). */
+  /**
+   * How many contacts over the last 12 months, exactly (default 60,000). The pilots' contacts are
+   * among them: a pilot-arm customer's call moved onto the pilot channel, not one more contact.
+   */
   interactions?: number;
+  /**
+   * Run the two demo pilots (a voice assistant for bills, video consultations for billing
+   * questions) with their cohorts, invitations, consultations and survey answers (default: when
+   * there are contacts to generate).
+   */
+  pilots?: boolean;
   /** The same seed (and `now`) always gives the same dataset, row for row (default 42). */
   seed?: number;
   /** The dataset ends here: bills up to the last full month, contacts up to the day before. */
   now: Date;
   onProgress?: (
-    phase: 'customers' | 'bills' | 'advisors' | 'interactions',
+    phase: 'customers' | 'bills' | 'advisors' | 'pilots' | 'interactions',
     done: number,
     total: number,
   ) => void;
@@ -34,6 +45,13 @@ export interface DemoDataSummary {
   payments: number;
   advisors: number;
   interactions: number;
+  pilots: number;
+  /** Of the interactions, those on a pilot channel. */
+  pilotContacts: number;
+  /** Video consultations (completed or missed) of the pilot. */
+  appointments: number;
+  /** NPS and CSAT answers, about pilot-channel and existing-channel contacts of the pilots' cohorts. */
+  surveyAnswers: number;
   /** True when the database already held customers, so nothing was written. */
   skipped: boolean;
 }
@@ -41,13 +59,15 @@ export interface DemoDataSummary {
 const BILL_MONTHS = 14;
 const CHUNK = 5000;
 const CUSTOMER_BATCH = 1000;
-// Independent streams: more interactions must not change the customers or the bills.
-const STREAM = { customers: 1, bills: 2, advisors: 3, interactions: 4, stores: 5 } as const;
+// Independent streams: more interactions must not change the customers or the bills, and the
+// pilots must not change which contacts the year holds, only where some of them happened.
+const STREAM = { customers: 1, bills: 2, advisors: 3, interactions: 4, stores: 5, pilots: 6 } as const;
 
 /**
  * Fills an empty database with a realistic, deterministic demo: customers in Italy with their
- * consents and accounts, 14 months of bills and payments, the advisors, and a year of contacts
- * on the existing channels. Does nothing when the database already holds customers.
+ * consents and accounts, 14 months of bills and payments, the advisors, a year of contacts on the
+ * existing channels, and two running pilots whose adopters took some of their recent contacts to
+ * the pilot channels. Does nothing when the database already holds customers.
  */
 export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDataSummary> {
   const { stores, bulk, now } = options;
@@ -65,6 +85,10 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
     payments: 0,
     advisors: 0,
     interactions: 0,
+    pilots: 0,
+    pilotContacts: 0,
+    appointments: 0,
+    surveyAnswers: 0,
     skipped: false,
   };
   const existing = await stores.customers.search({ limit: 1, offset: 0 });
@@ -140,26 +164,55 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
   }
   progress('advisors', advisors.length, advisors.length);
 
+  const profiles = customers.map((c) => c.profile);
+  const pilotRandom = createDemoRandom(seed, STREAM.pilots);
+  let pilots: RunningDemoPilot[] = [];
+  if (options.pilots ?? interactionCount > 0) {
+    progress('pilots', 0, demoPilotPlans.length);
+    pilots = await startDemoPilots({ stores, now, customers: profiles, random: pilotRandom });
+    summary.pilots = pilots.length;
+    progress('pilots', pilots.length, pilots.length);
+  }
+
+  const record = async (chunk: DemoInteraction[]) => {
+    summary.interactions += await stores.interactions.recordMany(chunk);
+    progress('interactions', summary.interactions, interactionCount);
+  };
+  // The pilots' adopters took some of these contacts to the pilot channels: moved on the way in.
+  const evidence =
+    pilots.length === 0
+      ? null
+      : createPilotEvidence({
+          random: pilotRandom,
+          stores,
+          now,
+          pilots,
+          customers: new Map(profiles.map((p) => [p.id, p])),
+          chunkSize: CHUNK,
+          write: record,
+        });
   progress('interactions', 0, interactionCount);
   await generateInteractions({
     random: createDemoRandom(seed, STREAM.interactions),
     seed,
     total: interactionCount,
     now,
-    customers: customers.map((c) => c.profile),
+    customers: profiles,
     events,
     chunkSize: CHUNK,
-    async write(chunk) {
-      summary.interactions += await stores.interactions.recordMany(chunk);
-      progress('interactions', summary.interactions, interactionCount);
-    },
+    write: evidence?.write ?? record,
   });
+  if (evidence) {
+    await evidence.finish();
+    Object.assign(summary, evidence.summary);
+  }
   return summary;
 }
 
 /**
- * Ids for the records the stores create themselves while seeding (journeys, advisors). Build
- * the seed's stores with it as `newId` and those ids repeat from run to run as well.
+ * Ids for the records the stores create themselves while seeding (journeys, advisors, pilots,
+ * invitations, consultations, survey answers). Build the seed's stores with it as `newId` and
+ * those ids repeat from run to run as well.
  */
 export function demoIdGenerator(seed: number): () => string {
   return createDemoRandom(seed, STREAM.stores).uuid;

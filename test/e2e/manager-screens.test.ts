@@ -92,7 +92,7 @@ describe('the pilot manager in a browser', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${SHOTS}census-phone.png`, fullPage: true });
     // Nothing wider than the phone's screen at page level.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.close();
   });
 
