@@ -89,7 +89,9 @@ export function createConsultationLifecycle(options: {
       channel: 'video',
       touchpoint: 'consultation',
       direction: 'inbound',
-      reason: appointment.topic,
+      // A consultation booked within a journey (asked for on a call, through the voice assistant)
+      // carries on that journey's contact reason; one booked on its own is about its topic.
+      reason: previous[0]?.reason ?? appointment.topic,
       startedAt: state.startedAt ?? appointment.startsAt,
       endedAt: state.endedAt,
       outcome,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
+  type Customer,
   type InteractionLog,
   type StorageHandle,
   type Stores,
@@ -45,10 +46,11 @@ function lifecycleAt(now: Date, interactions: InteractionLog = stores.interactio
   });
 }
 
-async function book() {
+async function book(within: { journeyId?: string; customer?: Customer } = {}) {
   const { customer, advisor, appointment } = await consultationFor(stores, {
     startsAt: START,
     endsAt: at(30),
+    ...within,
   });
   const ids = { customer: customer.id, advisor: advisor.id };
   let counter = 0;
@@ -137,6 +139,36 @@ describe('the consultation lifecycle', () => {
       reason: 'billing',
     });
     expect(entry?.details).toMatchObject({ durationSeconds: 19 * 60 + 45, endedBy: 'advisor' });
+  });
+
+  it("continues the journey it was booked in, under that journey's contact reason", async () => {
+    const customer = await stores.customers.create({
+      firstName: 'Anna',
+      lastName: 'Neri',
+      locale: 'it-IT',
+      segment: 'senior',
+    });
+    const asked = await stores.interactions.record({
+      customerId: customer.id,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+      direction: 'inbound',
+      reason: 'bill_explanation',
+      startedAt: at(-60 * 24 * 2),
+      outcome: 'handed_off',
+    });
+    const b = await book({ journeyId: asked.journeyId, customer });
+    await feed([
+      b.joined('customer', 'PA_c1', at(0)),
+      b.joined('advisor', 'PA_a1', at(1)),
+      b.left('advisor', 'PA_a1', at(20)),
+    ]);
+    const journey = await stores.interactions.journey(asked.journeyId);
+    expect(journey.map((i) => [i.channel, i.reason, i.journeyStep])).toEqual([
+      ['voice_assistant', 'bill_explanation', 1],
+      ['video', 'bill_explanation', 2],
+    ]);
+    expect(journey[1]?.handoffFromId).toBe(asked.id);
   });
 
   it('counts a departure reported before its arrival as a visit, and ignores the late arrival', async () => {
