@@ -27,13 +27,17 @@ export const objectiveMetrics = [
   'ces',
   'existingContactsChange',
   'callCentreContactsChange',
+  'npsVsControl',
 ] as const;
 export type ObjectiveMetric = (typeof objectiveMetrics)[number];
 
 export const Objective = z.object({
   metric: z.enum(objectiveMetrics),
   comparison: z.enum(['at_least', 'at_most']),
-  /** Rates and changes as shares (0.6 for 60%, −0.1 for a 10% drop); NPS −100…100; CSAT 1–5; CES 1–7. */
+  /**
+   * Rates and changes as shares (0.6 for 60%, −0.1 for a 10% drop); NPS −100…100 and NPS vs
+   * control in points; CSAT 1–5; CES 1–7.
+   */
   threshold: z.number().finite(),
 });
 export type Objective = z.infer<typeof Objective>;

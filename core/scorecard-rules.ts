@@ -34,15 +34,18 @@ export const defaultThresholds: Record<
   ces: { comparison: 'at_most', pass: 3, fail: 5 },
   existingContactsChange: { comparison: 'at_most', pass: -0.05, fail: 0.05 },
   callCentreContactsChange: { comparison: 'at_most', pass: -0.05, fail: 0.05 },
+  // Points of NPS the pilot arm is above control (answers on any channel).
+  npsVsControl: { comparison: 'at_least', pass: 0, fail: 0 },
 };
 
 /** The criterion each figure is evidence for. */
 const evidenceOf: Record<Exclude<Criterion, 'capacity'>, (ObjectiveMetric | 'relevance')[]> = {
   appropriate: ['adoption'],
   relevant: ['relevance'],
-  significant: ['existingContactsChange', 'callCentreContactsChange', 'nps'],
+  significant: ['existingContactsChange', 'callCentreContactsChange', 'npsVsControl'],
   functional: [
     'taskCompletion',
+    'nps',
     'containment',
     'firstContactResolution',
     'switching',
@@ -63,7 +66,7 @@ const labels: Record<ObjectiveMetric | 'relevance', { name: string; format: (v: 
   taskCompletion: { name: 'task completion', format: percent },
   handoffContextRate: { name: 'handoffs that carried the context', format: percent },
   noShow: { name: 'no-show rate', format: percent },
-  nps: { name: 'NPS', format: (v) => v.toFixed(0) },
+  nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0) },
   csat: { name: 'CSAT', format: (v) => v.toFixed(2) },
   ces: { name: 'CES', format: (v) => v.toFixed(2) },
   existingContactsChange: {
@@ -71,6 +74,7 @@ const labels: Record<ObjectiveMetric | 'relevance', { name: string; format: (v: 
     format: signedPercent,
   },
   callCentreContactsChange: { name: 'call-centre contacts per customer vs control', format: signedPercent },
+  npsVsControl: { name: 'NPS vs control', format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points` },
 };
 
 function signedPercent(v: number): string {
@@ -101,6 +105,8 @@ function figure(metric: ObjectiveMetric | 'relevance', data: Omit<PilotReportDat
       return relative(m.versusControl.existingContactsPerCustomer);
     case 'callCentreContactsChange':
       return relative(m.versusControl.callCentreContactsPerCustomer);
+    case 'npsVsControl':
+      return m.versusControl.nps.difference;
     default:
       return m[metric];
   }

@@ -42,6 +42,7 @@ export const metricInfo: Record<
   ces: { label: 'CES (1–7, lower is easier)', kind: 'score' },
   existingContactsChange: { label: 'Existing-channel contacts vs control', kind: 'change' },
   callCentreContactsChange: { label: 'Call-centre contacts vs control', kind: 'change' },
+  npsVsControl: { label: 'NPS vs control (points)', kind: 'nps' },
 };
 
 export function formatMetric(metric: string, value: number | null): string {

@@ -143,6 +143,24 @@ describe('the scorecard', () => {
     expect(card.recommendation).toBe('extend');
   });
 
+  it('judges significance on NPS against control, and the channel NPS as how well it works', () => {
+    const metrics = goodMetrics();
+    metrics.versusControl.nps = {
+      ...comparison(32, 28, 0.6),
+      difference: est(4, -12, 20),
+    };
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    const significant = card.criteria.find((c) => c.criterion === 'significant');
+    expect(significant?.evidence.map((e) => [e.metric, e.verdict])).toContainEqual([
+      'npsVsControl',
+      'concern',
+    ]);
+    expect(significant?.verdict).toBe('concern');
+    expect(card.criteria.find((c) => c.criterion === 'functional')?.evidence.map((e) => e.metric)).toContain(
+      'nps',
+    );
+  });
+
   it("holds figures against the pilot's own objectives", () => {
     const card = evaluateScorecard(
       { objectives: [{ metric: 'adoption', comparison: 'at_least', threshold: 0.5 }] },
