@@ -88,7 +88,11 @@ export function createPilotMetricsTally(
       dueAppointments: { status: string }[],
     ): ContactRow[] {
       const armOf = new Map<string, Arm>();
-      for (const e of enrolments) armOf.set(e.customer_id, e.arm as Arm);
+      const drawnIds = new Set<string>();
+      for (const e of enrolments) {
+        armOf.set(e.customer_id, e.arm as Arm);
+        if (e.via === 'rollout') drawnIds.add(e.customer_id);
+      }
       const byCustomer = new Map<string, ContactRow[]>();
       for (const contact of contacts) {
         const list = byCustomer.get(contact.customer_id);
@@ -139,8 +143,11 @@ export function createPilotMetricsTally(
           if (row.outcome === 'handed_off') handedOff.push(row);
           if (row.ended_at) handleSeconds.push((row.ended_at.getTime() - row.started_at.getTime()) / 1000);
         }
-        existing[arm].add(existingCount);
-        callCentre[arm].add(callCentreCount);
+        // Customers named by hand were not randomised: the comparison with control leaves them out.
+        if (enrolment.via === 'rollout') {
+          existing[arm].add(existingCount);
+          callCentre[arm].add(callCentreCount);
+        }
         if (arm === 'pilot') {
           const segment = segments.get(enrolment.segment) ?? { enrolled: 0, adopters: 0 };
           segment.enrolled++;
@@ -155,7 +162,9 @@ export function createPilotMetricsTally(
       for (const answer of answers) {
         const arm = answer.customer_id === null ? undefined : armOf.get(answer.customer_id);
         if (!arm) continue;
-        if (answer.metric === 'nps') npsByArm[arm][npsCategory(answer.score)]++;
+        if (answer.metric === 'nps' && drawnIds.has(answer.customer_id as string)) {
+          npsByArm[arm][npsCategory(answer.score)]++;
+        }
         if (arm !== 'pilot' || answer.channel !== channel) continue;
         if (answer.metric === 'nps') nps[npsCategory(answer.score)]++;
         else if (answer.metric === 'csat') csat.add(answer.score);
