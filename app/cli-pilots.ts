@@ -7,6 +7,8 @@ import {
   REFERENCE_ZONE,
   censusCsv,
   censusTables,
+  contactsPerCustomer,
+  defaultCensusRange,
   parseInput,
   pilotStatuses,
   type Census,
@@ -54,13 +56,17 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
         run(async (config) => {
           await withDatabase(config, async (storage) => {
             const { censusSource, analyses, clock } = await composeApp({ storage, config, logger: quiet });
-            const yesterday = DateTime.fromJSDate(clock.now(), { zone: REFERENCE_ZONE }).minus({ days: 1 });
-            const to = options.to ?? (yesterday.toISODate() as string);
+            // The default 12 weeks end yesterday, or on --to when only that is given.
+            const range = defaultCensusRange(
+              options.to
+                ? DateTime.fromISO(options.to, { zone: REFERENCE_ZONE }).plus({ days: 1 }).toJSDate()
+                : clock.now(),
+            );
             const filter = parseInput(
               CensusFilter,
               {
-                from: options.from ?? DateTime.fromISO(to).minus({ weeks: 12 }).plus({ days: 1 }).toISODate(),
-                to,
+                from: options.from ?? range.from,
+                to: options.to ?? range.to,
                 segment: options.segment,
                 reason: options.reason,
                 withinDays: options.withinDays,
@@ -129,7 +135,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
         await withDatabase(config, async (storage) => {
           const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
           const { pilot: moved, enrolled } = await pilotDesk.transition(code, status as PilotStatus);
-          const invited = await pilotDesk.inviteEnrolled();
+          const invited = await pilotDesk.inviteAll();
           console.log(
             `pilot ${moved.code} is ${moved.status}; ${enrolled} customers enrolled, ${invited} invitations queued`,
           );
@@ -210,11 +216,12 @@ const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** The census as the tables a terminal shows. */
 export function formatCensus(census: Census): string {
   const { filter, totals } = census;
+  const perCustomer = contactsPerCustomer(totals);
   const percent = (part: number, whole: number) =>
     whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
   const sections: string[] = [
     `Census ${filter.from} – ${filter.to}${filter.segment ? `, segment ${filter.segment}` : ''}${filter.reason ? `, reason ${filter.reason}` : ''}`,
-    `${totals.contacts} contacts from ${totals.customers} customers (${totals.customers > 0 ? (totals.contacts / totals.customers).toFixed(2) : '–'} each), ${totals.anonymousContacts} anonymous`,
+    `${totals.contacts} contacts from ${totals.customers} customers (${perCustomer === null ? '–' : perCustomer.toFixed(2)} each), ${totals.anonymousContacts} anonymous`,
     '',
     table(
       ['channel', 'contacts', 'share', 'customers', 'avg handle'],

@@ -95,38 +95,60 @@ export function createPilotDesk(options: {
     }
   }
 
-  /** Invites the pilot arm's customers not invited yet, a batch at a time. */
-  async function inviteUninvited(pilot: Pilot): Promise<number> {
+  /**
+   * Invites one batch of the pilot arm's customers the sweep has not dealt with yet; returns how
+   * many messages it queued and whether customers are left.
+   */
+  async function inviteBatch(pilot: Pilot): Promise<{ queued: number; more: boolean }> {
+    const batch = await pilots.uninvited(pilot.id, INVITATION_BATCH);
+    if (batch.length === 0) return { queued: 0, more: false };
     const channel = await channels.channel(pilot.channel);
-    let queued = 0;
-    for (;;) {
-      const batch = await pilots.uninvited(pilot.id, INVITATION_BATCH);
-      if (batch.length === 0) return queued;
-      const now = clock.now();
-      const messages: NewMessage[] = [];
-      for (const customerId of batch) {
-        const address = await messageAddress(customers, customerId);
-        // Without a consented medium the customer stays enrolled but is not messaged.
-        if (!address) continue;
-        const text = invitationText(address.customer.locale, pilot.channel, channel?.name ?? pilot.channel);
-        messages.push({
-          dedupeKey: `pilot-invitation:${pilot.id}:${customerId}`,
-          customerId,
-          appointmentId: null,
-          kind: 'pilot_invitation',
-          medium: address.medium,
-          recipient: address.recipient,
-          subject: address.medium === 'email' ? text.subject : null,
-          body: `${address.customer.firstName}, ${text.body}`,
-          attachments: [],
-          sendAfter: now,
-        });
+    const now = clock.now();
+    const messages: NewMessage[] = [];
+    const unreachable: string[] = [];
+    for (const customerId of batch) {
+      const address = await messageAddress(customers, customerId);
+      // Without a consented medium the customer stays enrolled but is not messaged.
+      if (!address) {
+        unreachable.push(customerId);
+        continue;
       }
-      queued += await outbox.enqueue(messages);
-      await pilots.markInvited(pilot.id, batch, now);
+      const text = invitationText(address.customer.locale, pilot.channel, channel?.name ?? pilot.channel);
+      messages.push({
+        dedupeKey: `pilot-invitation:${pilot.id}:${customerId}`,
+        customerId,
+        appointmentId: null,
+        kind: 'pilot_invitation',
+        medium: address.medium,
+        recipient: address.recipient,
+        subject: address.medium === 'email' ? text.subject : null,
+        body: `${address.customer.firstName}, ${text.body}`,
+        attachments: [],
+        sendAfter: now,
+      });
     }
+    const queued = await outbox.enqueue(messages);
+    await pilots.markInvited(pilot.id, { messaged: messages.map((m) => m.customerId), unreachable }, now);
+    return { queued, more: batch.length === INVITATION_BATCH };
   }
 
+  /**
+   * Invites a batch of each running pilot's enrolled customers who were not invited yet, so that
+   * one sweep never holds up the others for long; returns how many messages it queued and
+   * whether customers are left for the next sweep. Safe on every instance at once: each
+   * invitation is queued once.
+   */
+  async function inviteEnrolled(): Promise<{ queued: number; more: boolean }> {
+    let queued = 0;
+    let more = false;
+    for (const pilot of await pilots.pilots()) {
+      if (pilot.status !== 'running') continue;
+      const done = await inviteBatch(pilot);
+      queued += done.queued;
+      more ||= done.more;
+    }
+    return { queued, more };
+  }
   const access: ChannelAccess = {
     async permit(customerId, channel) {
       const live = await pilots.liveOn(channel, customerId);
@@ -189,14 +211,15 @@ export function createPilotDesk(options: {
       return { pilot: (await pilots.pilot(pilot.id)) as Pilot, enrolled };
     },
 
-    /**
-     * Invites every running pilot's enrolled customers who were not invited yet; returns how many
-     * messages it queued. Safe on every instance at once: each invitation is queued once.
-     */
-    async inviteEnrolled(): Promise<number> {
+    inviteEnrolled,
+
+    /** Invites everyone left to invite, batch after batch (the CLI, the demo seed). */
+    async inviteAll(): Promise<number> {
       let queued = 0;
-      for (const pilot of await pilots.pilots()) {
-        if (pilot.status === 'running') queued += await inviteUninvited(pilot);
+      for (let more = true; more;) {
+        const done = await inviteEnrolled();
+        queued += done.queued;
+        more = done.more;
       }
       return queued;
     },

@@ -101,6 +101,7 @@ export interface Enrolment {
   arm: Arm;
   via: 'explicit' | 'rollout';
   enrolledAt: Date;
+  /** When an invitation was queued for the customer (never, without a consented medium). */
   invitedAt: Date | null;
 }
 
@@ -127,10 +128,14 @@ export interface PilotStore {
   ): Promise<{ pilot: Pilot; enrolment: Enrolment | undefined } | undefined>;
   /** Enrols every customer the cohort rules draw who is not enrolled yet; returns how many it enrolled. */
   enrol(pilot: Pilot, at: Date): Promise<number>;
-  /** Pilot-arm customers not invited yet, in id order. */
+  /** Pilot-arm customers the invitation sweep has not dealt with yet, in id order. */
   uninvited(pilotId: string, limit: number): Promise<string[]>;
-  markInvited(pilotId: string, customerIds: readonly string[], at: Date): Promise<void>;
-  enrolment(pilotId: string, customerId: string): Promise<Enrolment | undefined>;
+  /** Records who was sent an invitation and who could not be (no consented medium). */
+  markInvited(
+    pilotId: string,
+    tried: { messaged: readonly string[]; unreachable: readonly string[] },
+    at: Date,
+  ): Promise<void>;
   cohortSize(pilotId: string): Promise<{ pilot: number; control: number; explicit: number; invited: number }>;
   rate(pilotId: string, rating: PilotRating): Promise<void>;
   ratings(pilotId: string): Promise<PilotRating[]>;

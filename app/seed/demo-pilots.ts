@@ -162,7 +162,7 @@ export async function startDemoPilots(options: {
       closingSurvey: plan.closingSurvey,
     });
     const { pilot } = await desk.transition(defined.id, 'running');
-    await desk.inviteEnrolled();
+    await desk.inviteAll();
     const invitations = await markInvitationsSent(stores, at);
     const arms = drawnArms(pilot, options.customers);
     await checkCohort(stores, pilot, arms);

@@ -34,6 +34,7 @@ export interface PilotEnrolmentsTable {
   arm: string;
   via: string;
   enrolled_at: Timestamp;
+  invitation_tried_at: Timestamp | null;
   invited_at: Timestamp | null;
 }
 

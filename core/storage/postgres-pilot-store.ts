@@ -9,7 +9,9 @@ import {
   type PilotStore,
 } from '../pilots.ts';
 import type { z } from 'zod';
+import { Uuid } from '../vocabulary.ts';
 import { translating } from './database-errors.ts';
+import { walkInChunks } from './adaptive-chunks.ts';
 import type { PilotEnrolmentsTable, PilotsTable } from './pilot-schema.ts';
 import type { Database } from './schema.ts';
 
@@ -42,7 +44,7 @@ function toPilot(row: Selectable<PilotsTable> & { explicit_ids?: string[] }): Pi
   };
 }
 
-function toEnrolment(row: Selectable<PilotEnrolmentsTable>): Enrolment {
+function toEnrolment(row: Omit<Selectable<PilotEnrolmentsTable>, 'invitation_tried_at'>): Enrolment {
   return {
     pilotId: row.pilot_id,
     customerId: row.customer_id,
@@ -87,7 +89,7 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
         ),
       );
   const byIdOrCode = (idOrCode: string) =>
-    /^[0-9a-f-]{36}$/i.test(idOrCode)
+    Uuid.safeParse(idOrCode).success
       ? withExplicitIds().where('id', '=', idOrCode)
       : withExplicitIds().where('code', '=', idOrCode);
 
@@ -226,31 +228,42 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
     },
 
     async enrol(pilot, at) {
-      // The draw, in SQL so that a million customers never cross the wire: the same bucket as
-      // drawBucket() in core/pilots.ts.
-      const bucket = sql<number>`(('x' || substr(md5(${pilot.id} || ':' || customers.id::text), 1, 8))::bit(32)::bigint % ${DRAW_BUCKETS})`;
+      // The draw runs in SQL, slice by slice of customers so that no statement holds the
+      // database for long, and no customer crosses the wire: the same bucket as drawBucket().
       const pilotBelow = Math.round(pilot.cohort.rolloutPercent * 100);
       const controlFrom = DRAW_BUCKETS - Math.round(pilot.cohort.controlPercent * 100);
-      const arm = sql<string>`case when ${bucket} < ${pilotBelow} then 'pilot' else 'control' end`;
-      let eligible = db
-        .selectFrom('customers')
-        .select([
-          sql.lit(pilot.id).as('pilot_id'),
-          'customers.id as customer_id',
-          arm.as('arm'),
-          sql.lit('rollout').as('via'),
-          sql<Date>`${at}::timestamptz`.as('enrolled_at'),
-        ])
-        .where((eb) => eb.or([eb(bucket, '<', pilotBelow), eb(bucket, '>=', controlFrom)]));
-      if (pilot.cohort.segments.length > 0)
-        eligible = eligible.where('customers.segment', 'in', pilot.cohort.segments);
-      const result = await db
-        .insertInto('pilot_enrolments')
-        .columns(['pilot_id', 'customer_id', 'arm', 'via', 'enrolled_at'])
-        .expression(eligible)
-        .onConflict((oc) => oc.columns(['pilot_id', 'customer_id']).doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0);
+      const segments = pilot.cohort.segments;
+      let after = '00000000-0000-0000-0000-000000000000';
+      let added = 0;
+      await walkInChunks({}, async (size, time) => {
+        const { rows } = await time(() =>
+          sql<{ last: string | null; seen: number; added: number }>`
+            with slice as (
+              select id from customers
+              where id > ${after}::uuid ${segments.length > 0 ? sql`and segment = any(${segments}::text[])` : sql``}
+              order by id limit ${size}
+            ),
+            drawn as (
+              select id, (('x' || substr(md5(${pilot.id} || ':' || id::text), 1, 8))::bit(32)::bigint % ${DRAW_BUCKETS}) as bucket
+              from slice
+            ),
+            enrolled as (
+              insert into pilot_enrolments (pilot_id, customer_id, arm, via, enrolled_at)
+              select ${pilot.id}::uuid, id, case when bucket < ${pilotBelow} then 'pilot' else 'control' end, 'rollout', ${at}::timestamptz
+              from drawn where bucket < ${pilotBelow} or bucket >= ${controlFrom}
+              on conflict (pilot_id, customer_id) do nothing
+              returning 1
+            )
+            select (select max(id::text) from slice) as last, (select count(*) from slice)::int as seen,
+              (select count(*) from enrolled)::int as added
+          `.execute(db),
+        );
+        const row = rows[0] as { last: string | null; seen: number; added: number };
+        added += row.added;
+        if (row.last) after = row.last;
+        return { units: row.seen, done: row.seen < size };
+      });
+      return added;
     },
 
     async uninvited(pilotId, limit) {
@@ -259,32 +272,29 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
         .select('customer_id')
         .where('pilot_id', '=', pilotId)
         .where('arm', '=', 'pilot')
-        .where('invited_at', 'is', null)
+        .where('invitation_tried_at', 'is', null)
         .orderBy('customer_id')
         .limit(limit)
         .execute();
       return rows.map((r) => r.customer_id);
     },
 
-    async markInvited(pilotId, customerIds, at) {
-      if (customerIds.length === 0) return;
+    async markInvited(pilotId, { messaged, unreachable }, at) {
+      const tried = [...messaged, ...unreachable];
+      if (tried.length === 0) return;
       await db
         .updateTable('pilot_enrolments')
-        .set({ invited_at: at })
+        .set({
+          invitation_tried_at: at,
+          invited_at:
+            messaged.length > 0
+              ? sql`case when customer_id = any(${messaged}::uuid[]) then ${at}::timestamptz end`
+              : null,
+        })
         .where('pilot_id', '=', pilotId)
-        .where('customer_id', 'in', customerIds)
-        .where('invited_at', 'is', null)
+        .where('customer_id', 'in', tried)
+        .where('invitation_tried_at', 'is', null)
         .execute();
-    },
-
-    async enrolment(pilotId, customerId) {
-      const row = await db
-        .selectFrom('pilot_enrolments')
-        .selectAll()
-        .where('pilot_id', '=', pilotId)
-        .where('customer_id', '=', customerId)
-        .executeTakeFirst();
-      return row && toEnrolment(row);
     },
 
     async cohortSize(pilotId) {

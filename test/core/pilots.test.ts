@@ -229,6 +229,12 @@ describe('status', () => {
     });
   });
 
+  it('answers not found for a pilot id or code that names nothing, however it is spelt', async () => {
+    for (const name of ['-'.repeat(36), randomUUID(), 'no_such_pilot']) {
+      await expect(desk.find(name)).rejects.toMatchObject({ code: 'not_found' });
+    }
+  });
+
   it('lets a channel follow one live pilot at a time', async () => {
     const live = (await stores.pilots.pilots()).find(
       (p) => p.channel === 'voice_assistant' && p.status === 'running',
@@ -286,8 +292,8 @@ describe('channel access and invitations', () => {
       (p) => p.channel === 'voice_assistant' && p.status === 'running',
     );
     if (!pilot) throw new Error('the cohort test leaves a running voice pilot');
-    await desk.inviteEnrolled();
-    expect(await desk.inviteEnrolled()).toBe(0);
+    await desk.inviteAll();
+    expect(await desk.inviteEnrolled()).toEqual({ queued: 0, more: false });
     const messages = await storage.db
       .selectFrom('outbox')
       .select(['customer_id', 'medium', 'subject', 'body'])
@@ -310,6 +316,8 @@ describe('channel access and invitations', () => {
       expect(m.body).toContain('Alexa');
     }
     const size = await stores.pilots.cohortSize(pilot.id);
-    expect(size.invited).toBe([...enrolled.values()].filter((r) => r.arm === 'pilot').length);
+    // Those who agreed to no medium are not counted as invited, and are not tried again.
+    expect(size.invited).toBe(reachable.length);
+    expect(reachable.length).toBeLessThan([...enrolled.values()].filter((r) => r.arm === 'pilot').length);
   });
 });

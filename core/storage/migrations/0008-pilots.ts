@@ -51,11 +51,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       -- 'explicit': named in the pilot's list; 'rollout': drawn by the sticky percentage.
       via text not null check (via in ('explicit', 'rollout')),
       enrolled_at timestamptz not null,
+      -- When the invitation sweep dealt with the customer; invited_at only when a message was queued
+      -- (a customer who consented to no medium is tried once, never messaged).
+      invitation_tried_at timestamptz,
       invited_at timestamptz,
       primary key (pilot_id, customer_id)
     );
     create index pilot_enrolments_customer on pilot_enrolments (customer_id);
-    create index pilot_enrolments_uninvited on pilot_enrolments (pilot_id, customer_id) where arm = 'pilot' and invited_at is null;
+    create index pilot_enrolments_uninvited on pilot_enrolments (pilot_id, customer_id) where arm = 'pilot' and invitation_tried_at is null;
 
     create table pilot_ratings (
       pilot_id uuid not null references pilots (id) on delete cascade,
