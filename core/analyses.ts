@@ -19,7 +19,12 @@ export interface AnalysisRun {
 export interface AnalysisRunStore {
   /** The newest run of the question, and the newest finished one when that is an older run. */
   latest(kind: AnalysisKind, question: string): Promise<{ newest?: AnalysisRun; done?: AnalysisRun }>;
-  start(kind: AnalysisKind, question: string, at: Date): Promise<string>;
+  /**
+   * Claims the question for a new run, unless a run of it is already going (on any instance):
+   * then returns null. A run still going that started before `staleBefore` is taken for dead
+   * (its instance stopped) and marked failed first.
+   */
+  start(kind: AnalysisKind, question: string, at: Date, staleBefore: Date): Promise<string | null>;
   finish(id: string, result: unknown, at: Date): Promise<void>;
   fail(id: string, error: string, at: Date): Promise<void>;
   /** Forgets runs started before `before`; returns how many. */
@@ -59,29 +64,47 @@ export function createAnalyses(options: AnalysesOptions) {
   const runTimeoutMs = options.runTimeoutMs ?? 30 * 60_000;
   const keepForMs = options.keepForMs ?? 7 * 86_400_000;
   const inFlight = new Map<string, Promise<unknown>>();
+  // One analysis at a time per instance: each reads in short chunks, and several side by side
+  // would still crowd out the requests between them on the embedded database.
+  let queue: Promise<unknown> = Promise.resolve();
 
-  async function run<T>(kind: AnalysisKind, question: string, compute: () => Promise<T>): Promise<T> {
+  /** `mustAnswer`: someone waits for the result, so compute it even when another instance has the run. */
+  function run<T>(
+    kind: AnalysisKind,
+    question: string,
+    compute: () => Promise<T>,
+    mustAnswer: boolean,
+  ): Promise<T | undefined> {
     const key = `${kind}:${question}`;
     const current = inFlight.get(key);
-    if (current) return current as Promise<T>;
-    const started = (async () => {
-      const id = await runs.start(kind, question, clock.now());
-      try {
-        const result = await compute();
-        await runs.finish(id, result, clock.now());
-        return result;
-      } catch (error) {
-        await runs.fail(id, error instanceof Error ? error.message : String(error), clock.now());
-        throw error;
-      }
-    })().finally(() => inFlight.delete(key));
+    if (current) return current as Promise<T | undefined>;
+    const started = queue
+      .catch(() => {})
+      .then(async () => {
+        const at = clock.now();
+        const id = await runs.start(kind, question, at, new Date(at.getTime() - runTimeoutMs));
+        // Another instance is on it and will store it; compute here only for someone waiting.
+        if (id === null) return mustAnswer ? compute() : undefined;
+        try {
+          const result = await compute();
+          await runs.finish(id, result, clock.now());
+          return result;
+        } catch (error) {
+          await runs.fail(id, error instanceof Error ? error.message : String(error), clock.now());
+          throw error;
+        }
+      })
+      .finally(() => inFlight.delete(key));
+    queue = started;
     inFlight.set(key, started);
     return started;
   }
 
   return {
     /** Computes now and keeps the answer (the CLI, a scheduled refresh). */
-    compute: run,
+    async compute<T>(kind: AnalysisKind, question: string, compute: () => Promise<T>): Promise<T> {
+      return (await run(kind, question, compute, true)) as T;
+    },
 
     /** The stored answer when fresh; otherwise starts (at most once) a computation and says so. */
     async answer<T>(
@@ -110,7 +133,7 @@ export function createAnalyses(options: AnalysesOptions) {
       }
       if (!inFlight.has(`${kind}:${question}`)) {
         await runs.prune(new Date(now.getTime() - keepForMs));
-        run(kind, question, compute).catch((error: unknown) => options.onError(error, kind, question));
+        run(kind, question, compute, false).catch((error: unknown) => options.onError(error, kind, question));
       }
       return {
         status: 'computing',

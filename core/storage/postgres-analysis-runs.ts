@@ -33,13 +33,29 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
       const done = await ofQuestion(kind, question).where('status', '=', 'done').executeTakeFirst();
       return { newest: toRun(newest), ...(done ? { done: toRun(done) } : {}) };
     },
-    async start(kind, question, at) {
-      const id = newId();
-      await db
-        .insertInto('analysis_runs')
-        .values({ id, kind, question, status: 'running', started_at: at })
-        .execute();
-      return id;
+    async start(kind, question, at, staleBefore) {
+      return db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('analysis_runs')
+          .set({
+            status: 'failed',
+            finished_at: at,
+            error: 'abandoned: its instance stopped before finishing',
+          })
+          .where('kind', '=', kind)
+          .where('question', '=', question)
+          .where('status', '=', 'running')
+          .where('started_at', '<', staleBefore)
+          .execute();
+        // One run of a question at a time, whichever instance asks: the partial unique index decides.
+        const row = await trx
+          .insertInto('analysis_runs')
+          .values({ id: newId(), kind, question, status: 'running', started_at: at })
+          .onConflict((oc) => oc.columns(['kind', 'question']).where('status', '=', 'running').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        return row?.id ?? null;
+      });
     },
     async finish(id, result, at) {
       await db

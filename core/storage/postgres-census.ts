@@ -76,7 +76,10 @@ function groupingMask(columns: readonly GroupColumn[]): number {
  *   same reason (ordered by start, then id; `continued` turns skipped), when it starts at most
  *   `withinDays` × 24 h after the contact (it may fall after `to`); `to` null otherwise.
  *   Anonymous contacts have no transitions;
- * - steps: the contact's journey step, steps from LAST_STEP_BUCKET on counted as that one.
+ * - steps: the contact's position among the settled contacts of its journey, i.e. its
+ *   `journey_step` less the journey's `continued` turns with a smaller step (wherever they
+ *   fall in time: a conversation may begin before `from`); from LAST_STEP_BUCKET on counted
+ *   as that one.
  *
  * Order: channels by contacts (most first), then code; every other list by its keys in the
  * order they are declared in `Census` (strings by code unit, transitions to none last).
@@ -191,11 +194,18 @@ async function aggregate(
   const sets = sql.join(
     Object.values(countedSets).map((set) => sql`(${sql.join(set.map((c) => sql.ref(c)))})`),
   );
+  // A contact's step among the settled contacts of its journey: the journey's `continued` turns
+  // before it took steps too (some may precede the range, so they are counted in the log, one
+  // probe of the (journey_id, journey_step) index per contact past its journey's first step).
+  const settledStep = sql`case when journey_step = 1 then 1 else journey_step - (
+      select count(*) from interactions turn
+      where turn.journey_id = contacts.journey_id and turn.journey_step < contacts.journey_step
+        and turn.outcome = 'continued')::int end`;
   // Two aggregates over one materialized CTE: distinct customers and handle time only where they
   // are reported (hashing serves the other sets; a distinct count would make every set sort).
   const result = await sql<CensusPartialRow>`
     with base as (
-      select customer_id, channel, reason, started_at, ended_at, journey_step, ${next}
+      select customer_id, channel, reason, started_at, ended_at, journey_id, journey_step, ${next}
       from interactions
       where ${query.scope} and outcome <> 'continued' ${reason}
       window w as (partition by customer_id, reason order by started_at, id)
@@ -205,7 +215,7 @@ async function aggregate(
         extract(isodow from local_at)::int as weekday,
         extract(hour from local_at)::int as hour,
         date_trunc('week', local_at)::date as week,
-        least(journey_step, ${sql.lit(LAST_STEP_BUCKET)}) as step,
+        least(${settledStep}, ${sql.lit(LAST_STEP_BUCKET)}) as step,
         round(date_part('epoch', ended_at - started_at) * 1000)::bigint as handle_ms,
         case when next_started_at <= started_at + ${within}::interval then next_channel end as next_channel
       from (

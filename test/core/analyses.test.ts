@@ -123,7 +123,7 @@ describe('background analyses', () => {
   });
 
   it('takes a run another instance left unfinished for dead after the timeout', async () => {
-    const id = await stores.analysisRuns.start('census', 'q3', now);
+    const id = await stores.analysisRuns.start('census', 'q3', now, new Date(0));
     expect(id).toBeTruthy();
     const service = createAnalyses({
       runs: stores.analysisRuns,
@@ -141,6 +141,38 @@ describe('background analyses', () => {
     work.open(1);
     await vi.waitFor(async () =>
       expect((await service.answer('census', 'q3', work.compute)).status).toBe('ready'),
+    );
+  });
+
+  it('lets one instance run a question while another asking at the same time waits for its answer', async () => {
+    const [a, b] = [analyses(), analyses()];
+    const first = gate<number>();
+    const second = gate<number>();
+    await Promise.all([a.answer('census', 'q4', first.compute), b.answer('census', 'q4', second.compute)]);
+    await vi.waitFor(() => expect(first.calls() + second.calls()).toBe(1));
+    first.open(4);
+    second.open(4);
+    await vi.waitFor(async () =>
+      expect((await b.answer('census', 'q4', second.compute)).status).toBe('ready'),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(first.calls() + second.calls()).toBe(1);
+  });
+
+  it('runs one analysis at a time on an instance, the next when the first is done', async () => {
+    const service = analyses();
+    const first = gate<number>();
+    const second = gate<number>();
+    await service.answer('census', 'q5', first.compute);
+    await service.answer('census', 'q6', second.compute);
+    await vi.waitFor(() => expect(first.calls()).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.calls()).toBe(0);
+    first.open(5);
+    await vi.waitFor(() => expect(second.calls()).toBe(1));
+    second.open(6);
+    await vi.waitFor(async () =>
+      expect((await service.answer('census', 'q6', second.compute)).status).toBe('ready'),
     );
   });
 });

@@ -157,6 +157,16 @@ function seed() {
   // The next contact of the last days falls after the range (7-day window reaches past 05-10).
   one(a!.id, 'web', 'outage', rome('2026-05-09T10:00'));
   one(a!.id, 'video', 'outage', rome('2026-05-13T10:00'));
+  // A customer's first contact: a voice conversation that asks three questions back (turns begun
+  // before midnight, the day before the range below) and then resolves; the same journey goes on
+  // with a call two days later. The only contacts for this reason.
+  journey(c!.id, 'meter_reading', rome('2026-04-19T23:57'), [
+    { channel: 'voice_assistant', gapMs: 0, outcome: 'continued' },
+    { channel: 'voice_assistant', gapMs: 60_000, outcome: 'continued' },
+    { channel: 'voice_assistant', gapMs: 60_000, outcome: 'continued' },
+    { channel: 'voice_assistant', gapMs: 90_000, outcome: 'resolved' },
+    { channel: 'call_centre', gapMs: 2 * DAY_MS, outcome: 'resolved' },
+  ]);
   return { customers, rows };
 }
 
@@ -197,6 +207,11 @@ function expectedCensus(
   };
   const sorted = <T extends { key: unknown[] }>(items: T[]) => items.sort((x, y) => byKeys(x.key, y.key));
   const local = (r: Row) => DateTime.fromJSDate(r.startedAt, { zone: ZONE });
+  // A contact's step: how many contacts (not continued turns) its journey had up to and including it.
+  const settledStep = (r: Row) =>
+    data.rows.filter(
+      (o) => o.journeyId === r.journeyId && o.outcome !== 'continued' && o.journeyStep <= r.journeyStep,
+    ).length;
   const nextOf = (r: Row) => {
     const later = data.rows.filter(
       (o) =>
@@ -263,7 +278,7 @@ function expectedCensus(
       ),
     ).map(({ key: [from, to], contacts }) => ({ from, to, contacts })),
     steps: sorted(
-      tally<[number, string]>((r) => [Math.min(r.journeyStep, 4), r.channel]).map(([key, contacts]) => ({
+      tally<[number, string]>((r) => [Math.min(settledStep(r), 4), r.channel]).map(([key, contacts]) => ({
         key,
         contacts,
       })),
@@ -337,6 +352,15 @@ describe(`census on the ${databaseKind} database`, () => {
     expect(continued).toBeGreaterThan(50);
     expect(untimed).toBeGreaterThan(200);
     expect(data.rows.filter((r) => r.journeyStep >= 5).length).toBeGreaterThan(20);
+    // Contacts whose journey had continued turns before them: their stored step is not their step among contacts.
+    const afterTurns = data.rows.filter(
+      (r) =>
+        r.outcome !== 'continued' &&
+        data.rows.some(
+          (o) => o.journeyId === r.journeyId && o.outcome === 'continued' && o.journeyStep < r.journeyStep,
+        ),
+    );
+    expect(afterTurns.length).toBeGreaterThan(30);
   });
 
   it('counts every figure of ten weeks of contacts as the rows say, reading them in many short queries', async () => {
@@ -387,6 +411,20 @@ describe(`census on the ${databaseKind} database`, () => {
     const none = (c: Census) =>
       c.transitions.filter((t) => t.to === null).reduce((s, t) => s + t.contacts, 0);
     expect(none(one)).toBeGreaterThan(none(fourteen));
+  });
+
+  it('counts a voice conversation that asked questions back as a first contact, and the call after it as a second', async () => {
+    const voiceThenCall = [
+      { step: 1, channel: 'voice_assistant', contacts: 1 },
+      { step: 2, channel: 'call_centre', contacts: 1 },
+    ];
+    // From the day the conversation resolved (its first turns fall before the range), and from the day before.
+    for (const from of ['2026-04-20', '2026-04-19']) {
+      const filter = { from, to: '2026-04-22', reason: 'meter_reading' };
+      const result = await census(filter);
+      expect(result.steps).toEqual(voiceThenCall);
+      expect(result).toEqual(expectedCensus(data, filter));
+    }
   });
 
   it('stops between queries when the signal is aborted', async () => {

@@ -82,5 +82,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       error text
     );
     create index analysis_runs_question on analysis_runs (kind, question, started_at desc);
+    create unique index analysis_runs_one_running on analysis_runs (kind, question) where status = 'running';
   `.execute(db);
 }
