@@ -4,7 +4,7 @@ import type { AdvisorRoster, WorkingHours } from './advisors.ts';
 import type { AppointmentBook } from './booking.ts';
 import { CensusFilter, daysBetween, type CensusSource } from './census.ts';
 import type { ChannelRegistry } from './channels.ts';
-import { calendarDate, REFERENCE_ZONE, type Clock } from './clock.ts';
+import { REFERENCE_ZONE, type Clock } from './clock.ts';
 import { assessCapacity } from './capacity.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { notFound } from './errors.ts';
@@ -37,23 +37,27 @@ export function createPilotReports(options: {
 }) {
   const { pilots, clock } = options;
 
+  /** The census of the cohort's segments (one census each: they are disjoint) in the weeks before the pilot. */
   async function relevance(pilot: Pilot): Promise<Evidence['relevance'] & { population: number }> {
     const start = DateTime.fromISO(pilot.startsOn, { zone: REFERENCE_ZONE });
-    const segments = pilot.cohort.segments;
-    const census = await options.census.compute(
-      CensusFilter.parse({
-        from: start.minus({ weeks: RELEVANCE_WEEKS }).toISODate(),
-        to: start.minus({ days: 1 }).toISODate(),
-        ...(segments.length === 1 ? { segment: segments[0] } : {}),
-      }),
-    );
+    const range = {
+      from: start.minus({ weeks: RELEVANCE_WEEKS }).toISODate() as string,
+      to: start.minus({ days: 1 }).toISODate() as string,
+    };
+    const segments = pilot.cohort.segments.length > 0 ? pilot.cohort.segments : [undefined];
     const existing = new Set(
       (await options.channels.channels()).filter((c) => c.kind === 'existing').map((c) => c.code),
     );
     const served = new Set(pilot.reasons);
     const byReason = new Map<string, number>();
-    for (const row of census.reasons) {
-      if (existing.has(row.channel)) byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + row.contacts);
+    let population = 0;
+    for (const segment of segments) {
+      const census = await options.census.compute(CensusFilter.parse({ ...range, segment }));
+      for (const row of census.reasons) {
+        if (existing.has(row.channel))
+          byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + row.contacts);
+      }
+      population += (await options.customers.search({ segment, limit: 1, offset: 0 })).total;
     }
     let allContacts = 0;
     let servedContacts = 0;
@@ -65,10 +69,6 @@ export function createPilotReports(options: {
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .slice(0, 10)
       .map(([reason, contacts]) => ({ reason, contacts, served: served.has(reason) }));
-    let population = 0;
-    for (const segment of segments.length > 0 ? segments : [undefined]) {
-      population += (await options.customers.search({ segment, limit: 1, offset: 0 })).total;
-    }
     return {
       servedContacts,
       allContacts,
@@ -135,13 +135,9 @@ export function createPilotReports(options: {
     return { ...found, scorecard: evaluateScorecard(pilot, found, await pilots.ratings(pilot.id)) };
   }
 
-  // A changed definition is a new question; so is a new day, since the period grows with it.
+  // A changed definition is a new question; the period growing day by day is covered by answers going stale.
   const question = (pilot: Pilot) =>
-    JSON.stringify({
-      pilot: pilot.id,
-      revised: pilot.updatedAt.toISOString(),
-      day: calendarDate(clock.now()),
-    });
+    JSON.stringify({ pilot: pilot.id, revised: pilot.updatedAt.toISOString() });
 
   return {
     /** The stored report when fresh; otherwise starts computing it and says so. */
