@@ -55,7 +55,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
       }) =>
         run(async (config) => {
           await withDatabase(config, async (storage) => {
-            const { censusSource, analyses, clock } = await composeApp({ storage, config, logger: quiet });
+            const { computeCensus, clock } = await composeApp({ storage, config, logger: quiet });
             // The default 12 weeks end yesterday, or on --to when only that is given.
             const range = defaultCensusRange(
               options.to
@@ -73,9 +73,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
               },
               'census filter',
             );
-            const census = await analyses.compute('census', JSON.stringify(filter), () =>
-              censusSource.compute(filter),
-            );
+            const census = await computeCensus(filter);
             if (options.csv) process.stdout.write(censusCsv(census, options.csv));
             else console.log(formatCensus(census));
           });

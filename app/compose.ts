@@ -168,8 +168,11 @@ export async function composeApp(options: {
       options.logger.error({ err: error, kind, question }, 'analysis failed'),
   });
   const censusSource = createPostgresCensusSource(options.storage.db);
+  // The same filter is the same question, for the pages, the API and the CLI.
   const census = (filter: CensusFilter, refresh = false) =>
     analyses.answer('census', JSON.stringify(filter), () => censusSource.compute(filter), { refresh });
+  const computeCensus = (filter: CensusFilter) =>
+    analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
@@ -237,8 +240,7 @@ export async function composeApp(options: {
     pilotDesk,
     pilotReports,
     census,
-    censusSource,
-    analyses,
+    computeCensus,
     clock,
     app: http.app,
     responses: http.responses,

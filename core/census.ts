@@ -1,4 +1,6 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { REFERENCE_ZONE } from './clock.ts';
 import { IsoDate, Segment, Slug } from './vocabulary.ts';
 
 /**
@@ -55,7 +57,11 @@ export interface Census {
    * same reason within `withinDays` (`to` null: none). The next contact may fall after `filter.to`.
    */
   transitions: { from: string; to: string | null; contacts: number }[];
-  /** Contacts by the step of their journey they were (steps ≥ LAST_STEP_BUCKET counted as that one). */
+  /**
+   * Contacts by the step of their journey they were: 1 for the journey's first contact, 2 for its
+   * second…, counting only contacts (a conversation's `continued` turns take no step here); steps
+   * ≥ LAST_STEP_BUCKET counted as that one.
+   */
   steps: { step: number; channel: string; contacts: number }[];
 }
 
@@ -66,4 +72,22 @@ export interface CensusSource {
 
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/**
+ * The period a census covers when none is given: the last 12 full weeks (84 days) ending
+ * yesterday in the reference zone.
+ */
+export function defaultCensusRange(now: Date): { from: string; to: string } {
+  const yesterday = DateTime.fromJSDate(now, { zone: REFERENCE_ZONE }).startOf('day').minus({ days: 1 });
+  return { from: yesterday.minus({ days: 83 }).toISODate() as string, to: yesterday.toISODate() as string };
+}
+
+/**
+ * Contacts per customer: the contacts of known customers over the distinct known customers
+ * (anonymous contacts have no customer to count them for); null without customers.
+ */
+export function contactsPerCustomer(totals: Census['totals']): number | null {
+  if (totals.customers <= 0) return null;
+  return (totals.contacts - totals.anonymousContacts) / totals.customers;
 }

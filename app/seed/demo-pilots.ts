@@ -33,6 +33,8 @@ export interface DemoPilotPlan {
   weeksLeft: number;
   objectives: Objective[];
   closingSurvey: boolean;
+  /** Customers outside the cohort may use the channel too (never its control group). */
+  openToEveryone: boolean;
   /** Share of the pilot arm who take the channel up, within `firstUseDays` of the invitation. */
   adoption: number;
   firstUseDays: number;
@@ -61,6 +63,8 @@ export const demoPilotPlans: readonly DemoPilotPlan[] = [
       { metric: 'nps', comparison: 'at_least', threshold: 10 },
     ],
     closingSurvey: true,
+    // An open trial with a control group held back, so that anyone demoing the assistant is served.
+    openToEveryone: true,
     adoption: 0.35,
     firstUseDays: 14,
     // Calls most of all: that is what the assistant is for.
@@ -89,6 +93,7 @@ export const demoPilotPlans: readonly DemoPilotPlan[] = [
       { metric: 'csat', comparison: 'at_least', threshold: 4 },
     ],
     closingSurvey: false,
+    openToEveryone: false,
     adoption: 0.25,
     firstUseDays: 14,
     // Conversations with a person: agents' calls, counter visits, written complaints.
@@ -160,6 +165,7 @@ export async function startDemoPilots(options: {
         controlPercent: plan.controlPercent,
       },
       closingSurvey: plan.closingSurvey,
+      openToEveryone: plan.openToEveryone,
     });
     const { pilot } = await desk.transition(defined.id, 'running');
     await desk.inviteAll();

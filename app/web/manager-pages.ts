@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
-import { DateTime } from 'luxon';
 import {
-  CensusFilter,
+  type CensusFilter,
   ChannelPilotError,
-  REFERENCE_ZONE,
   can,
-  fieldIssues,
   type AnalysisAnswer,
   type Census,
   type CensusTable,
@@ -19,8 +16,11 @@ import {
 } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
 import { sessionMiddleware } from '../http/staff-auth.ts';
-import { renderCensusFilterProblem, renderCensusPage, type FilterValues } from './census-page.ts';
-import { html, messagePage, page } from './html.ts';
+import { filterQuery, parseFilter } from './census-filter.ts';
+import { renderCensusFilterProblem, renderCensusPage } from './census-page.ts';
+import { html } from './html.ts';
+import { localPath, renderLoginPage } from './login-page.ts';
+import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
 
 export interface ManagerPagesOptions {
@@ -38,8 +38,6 @@ export interface ManagerPagesOptions {
     refresh: boolean,
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
 }
-
-const filterFields = ['from', 'to', 'segment', 'reason', 'withinDays'] as const;
 
 /**
  * The pilot manager's pages under /manage: server-rendered HTML, charts as inline SVG, no
@@ -92,26 +90,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     const next = localPath(req.query.next) ?? '/manage/census';
     const user = staffOf(res);
     res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
-    res.type('html').send(
-      page({
-        title: 'Log in',
-        nav: null,
-        body: html`<h1>Log in</h1>
-          <section class="panel" style="max-width:26rem">
-            ${user ? html`<p class="note">You are logged in as ${user.displayName}.</p>` : ''}
-            <form id="login" class="stacked stack" method="post" action="/api/auth/login" data-next="${next}">
-              <label>Username <input name="username" autocomplete="username" required autofocus /></label>
-              <label
-                >Password <input name="password" type="password" autocomplete="current-password" required
-              /></label>
-              <button class="primary" type="submit">Log in</button>
-              <p id="login-status" role="status" aria-live="polite"></p>
-            </form>
-            <noscript><p>Logging in needs JavaScript.</p></noscript>
-          </section>`,
-        script: { nonce, code: loginScript },
-      }),
-    );
+    res.type('html').send(renderLoginPage({ nonce, next, user }));
   });
 
   router.post('/manage/logout', async (req, res) => {
@@ -131,7 +110,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   });
 
   router.get('/manage/census', requireManager, async (req, res) => {
-    const parsed = parseFilter(req, clock);
+    const parsed = parseFilter(req.query, clock.now());
     const user = staffOf(res);
     if (!parsed.ok) {
       res
@@ -176,7 +155,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         issues: [{ path: 'query.table', message: `must be one of ${censusTables.join(', ')}` }],
       });
     }
-    const parsed = parseFilter(req, clock);
+    const parsed = parseFilter(req.query, clock.now());
     if (!parsed.ok) {
       throw new ChannelPilotError(
         'invalid_input',
@@ -288,61 +267,6 @@ function resultOf<T>(answer: AnalysisAnswer<T>): T | undefined {
   return undefined;
 }
 
-type ParsedFilter =
-  | { ok: true; filter: CensusFilter }
-  | { ok: false; values: FilterValues; issues: { path: string; message: string }[] };
-
-/**
- * The census filter from the query string. Empty fields (the form's "all") mean not set; a
- * missing period is the last 12 full weeks (84 days) ending yesterday in the reference zone.
- */
-function parseFilter(req: Request, clock: Clock): ParsedFilter {
-  const values: FilterValues = {};
-  const input: Record<string, unknown> = {};
-  for (const field of filterFields) {
-    const value = req.query[field];
-    if (value === undefined || value === '') continue;
-    input[field] = value;
-    values[field] = Array.isArray(value) ? value.map(String).join(',') : String(value);
-  }
-  const period = defaultPeriod(clock.now());
-  input.from ??= period.from;
-  input.to ??= period.to;
-  values.from ??= String(input.from);
-  values.to ??= String(input.to);
-  const result = CensusFilter.safeParse(input);
-  if (result.success) return { ok: true, filter: result.data };
-  return { ok: false, values, issues: fieldIssues(result.error) };
-}
-
-export function defaultPeriod(now: Date): { from: string; to: string } {
-  const yesterday = DateTime.fromJSDate(now, { zone: REFERENCE_ZONE }).startOf('day').minus({ days: 1 });
-  return { from: yesterday.minus({ days: 83 }).toISODate() as string, to: yesterday.toISODate() as string };
-}
-
-function filterQuery(filter: CensusFilter): string {
-  const params = new URLSearchParams({ from: filter.from, to: filter.to });
-  if (filter.segment) params.set('segment', filter.segment);
-  if (filter.reason) params.set('reason', filter.reason);
-  params.set('withinDays', String(filter.withinDays));
-  return params.toString();
-}
-
-/** A path on this site to go to after logging in; anything else (another origin, `//host`) is refused. */
-export function localPath(value: unknown): string | undefined {
-  if (
-    typeof value !== 'string' ||
-    !value.startsWith('/') ||
-    value.startsWith('//') ||
-    value.startsWith('/\\')
-  ) {
-    return undefined;
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f\\]/.test(value) || value.length > 2000) return undefined;
-  return value;
-}
-
 function contentSecurityPolicy(scriptNonce?: string): string {
   return [
     "default-src 'none'",
@@ -358,28 +282,3 @@ function contentSecurityPolicy(scriptNonce?: string): string {
     .filter(Boolean)
     .join('; ');
 }
-
-const loginScript = `
-const form = document.getElementById('login');
-const status = document.getElementById('login-status');
-form.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  status.textContent = 'Logging in…';
-  try {
-    const response = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      credentials: 'same-origin',
-      body: JSON.stringify({ username: form.elements.username.value, password: form.elements.password.value }),
-    });
-    if (response.ok) {
-      location.assign(form.dataset.next);
-      return;
-    }
-    const problem = await response.json().catch(() => null);
-    status.textContent = (problem && problem.detail) || 'Logging in failed (' + response.status + ').';
-  } catch {
-    status.textContent = 'The server could not be reached. Try again.';
-  }
-});
-`;

@@ -6,26 +6,13 @@ import type {
   StaffUser,
   Verdict,
 } from '../../core/index.ts';
-import {
-  channelName,
-  dataTable,
-  formatCount,
-  formatDay,
-  formatMoment,
-  formatPercent,
-  html,
-  humanize,
-  page,
-  type Html,
-} from './html.ts';
-import {
-  capacityPanel,
-  formatMetric,
-  metricInfo,
-  metricPanels,
-  objectiveText,
-  plainPercent,
-} from './pilot-metric-panels.ts';
+import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
+import { html, type Html } from './html.ts';
+import { page } from './page.ts';
+import { capacityPanel } from './pilot-capacity-panel.ts';
+import { formatMetric, metricInfo, objectiveText, plainPercent } from './pilot-metric-format.ts';
+import { metricPanels } from './pilot-metric-panels.ts';
+import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],

@@ -1,0 +1,113 @@
+import { contactsPerCustomer, type Census, type CensusTable } from '../../core/index.ts';
+import { bars } from './charts/bars.ts';
+import { channelColour } from './charts/channel-colours.ts';
+import { niceCeiling } from './charts/svg.ts';
+import { channelName, formatCount, formatDuration, formatNumber, formatPercent } from './format.ts';
+import { html, type Html } from './html.ts';
+import { dataTable, downloadLink, figuresTable } from './tables.ts';
+
+// How much: the totals and the contacts, customers and handle time of each channel.
+
+export function totalsPanel(census: Census): Html {
+  const { contacts, customers, anonymousContacts } = census.totals;
+  return html`<section class="panel" aria-labelledby="totals-h">
+    <h2 id="totals-h">Totals</h2>
+    <dl class="totals">
+      <div>
+        <dt>Contacts</dt>
+        <dd data-figure="contacts">${formatCount(contacts)}</dd>
+      </div>
+      <div>
+        <dt>Unique customers</dt>
+        <dd data-figure="customers">${formatCount(customers)}</dd>
+      </div>
+      <div>
+        <dt>Contacts per customer</dt>
+        <dd data-figure="contactsPerCustomer">${formatNumber(contactsPerCustomer(census.totals), 2)}</dd>
+      </div>
+      <div>
+        <dt>Anonymous contacts</dt>
+        <dd data-figure="anonymous">${formatCount(anonymousContacts)}</dd>
+      </div>
+    </dl>
+    <p class="note">
+      Contacts per customer counts the contacts of known customers only. Anonymous contacts (an unidentified
+      call, a walk-in) are ${formatPercent(contacts > 0 ? anonymousContacts / contacts : null)} of all
+      contacts.
+    </p>
+  </section>`;
+}
+
+export function channelsPanel(channels: Census['channels'], csvHref: (table: CensusTable) => string): Html {
+  const rows = (value: (c: Census['channels'][number]) => number | null, label?: (v: number) => string) =>
+    channels.map((c) => {
+      const v = value(c);
+      return {
+        label: channelName(c.channel),
+        value: v,
+        colour: channelColour(c.channel),
+        ...(v !== null && label ? { valueLabel: label(v) } : {}),
+      };
+    });
+  return html`<section class="panel" aria-labelledby="channels-h">
+    <h2 id="channels-h">How much: contacts by channel</h2>
+    <div class="grid">
+      <div>
+        <h3>Contacts</h3>
+        ${bars({
+          id: 'bars-contacts',
+          title: 'Contacts by channel',
+          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.contacts)}`).join(', '),
+          rows: rows((c) => c.contacts),
+          format: formatCount,
+        })}
+      </div>
+      <div>
+        <h3>Unique customers</h3>
+        ${bars({
+          id: 'bars-customers',
+          title: 'Unique customers by channel',
+          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.customers)}`).join(', '),
+          rows: rows((c) => c.customers),
+          format: formatCount,
+        })}
+      </div>
+      <div>
+        <h3>Average handle time</h3>
+        ${bars({
+          id: 'bars-aht',
+          title: 'Average handle time by channel (minutes:seconds)',
+          desc: channels
+            .map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`)
+            .join(', '),
+          rows: rows((c) => c.averageHandleSeconds, formatDuration),
+          format: (v) => `${formatNumber(v / 60, 0)} min`,
+          tickStep:
+            60 * niceCeiling(Math.max(1, ...channels.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),
+        })}
+      </div>
+    </div>
+    ${figuresTable(
+      dataTable({
+        caption: 'Contacts, customers and handle time by channel',
+        head: [
+          'Channel',
+          'Contacts',
+          'Customers',
+          'Contacts per customer',
+          'Timed contacts',
+          'Average handle time',
+        ],
+        rows: channels.map((c) => [
+          channelName(c.channel),
+          formatCount(c.contacts),
+          formatCount(c.customers),
+          c.customers > 0 ? formatNumber(c.contacts / c.customers, 2) : '–',
+          formatCount(c.timedContacts),
+          formatDuration(c.averageHandleSeconds),
+        ]),
+      }),
+    )}
+    ${downloadLink(csvHref('channels'), 'contacts by channel')}
+  </section>`;
+}

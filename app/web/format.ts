@@ -1,0 +1,59 @@
+import { DateTime } from 'luxon';
+import { REFERENCE_ZONE, standardChannels } from '../../core/index.ts';
+
+// Formatting shared by the pages and the charts (fixed English formats: output is deterministic).
+
+const channelNames = new Map(standardChannels.map((c) => [c.code, c.name]));
+
+/** A channel's display name; unknown codes read as words. */
+export function channelName(code: string | null): string {
+  if (code === null) return 'none';
+  return channelNames.get(code) ?? humanize(code);
+}
+
+/** `bill_explanation` → `Bill explanation`. */
+export function humanize(slug: string): string {
+  const words = slug.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatNumber(n: number | null, digits = 1): string {
+  if (n === null || !Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export function formatPercent(share: number | null, digits = 1): string {
+  if (share === null || !Number.isFinite(share)) return '–';
+  return `${(share * 100).toFixed(digits)}%`;
+}
+
+/** `m:ss`, or `h:mm:ss` from an hour up. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–';
+  const total = Math.round(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+export function formatPValue(p: number | null): string {
+  if (p === null || !Number.isFinite(p)) return '–';
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** A moment in the reference zone: `10 Mar 2026, 10:00`. */
+export function formatMoment(at: Date): string {
+  return DateTime.fromJSDate(at, { zone: REFERENCE_ZONE }).setLocale('en-GB').toFormat('d LLL yyyy, HH:mm');
+}
+
+/** An ISO date as `10 Mar 2026`. */
+export function formatDay(isoDate: string): string {
+  const day = DateTime.fromISO(isoDate, { zone: 'UTC' });
+  return day.isValid ? day.setLocale('en-GB').toFormat('d LLL yyyy') : isoDate;
+}

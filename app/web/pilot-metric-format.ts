@@ -1,0 +1,82 @@
+import type { Estimate, ObjectiveMetric } from '../../core/index.ts';
+import type { BarRow } from './charts/bars.ts';
+import { formatCount, formatNumber, formatPercent } from './format.ts';
+
+// How the pilot report writes its figures: metrics, objectives and estimates with their intervals.
+
+// What each objective metric is called and how its values read.
+export const metricInfo: Record<
+  ObjectiveMetric,
+  { label: string; kind: 'share' | 'change' | 'nps' | 'score' }
+> = {
+  adoption: { label: 'Adoption', kind: 'share' },
+  containment: { label: 'Containment', kind: 'share' },
+  switching: { label: 'Switching to another channel', kind: 'share' },
+  firstContactResolution: { label: 'First-contact resolution', kind: 'share' },
+  taskCompletion: { label: 'Task completion', kind: 'share' },
+  handoffContextRate: { label: 'Hand-offs with context', kind: 'share' },
+  noShow: { label: 'No-show', kind: 'share' },
+  nps: { label: 'NPS', kind: 'nps' },
+  csat: { label: 'CSAT (1–5)', kind: 'score' },
+  ces: { label: 'CES (1–7, lower is easier)', kind: 'score' },
+  existingContactsChange: { label: 'Existing-channel contacts vs control', kind: 'change' },
+  callCentreContactsChange: { label: 'Call-centre contacts vs control', kind: 'change' },
+  npsVsControl: { label: 'NPS vs control (points)', kind: 'nps' },
+};
+
+export function formatMetric(metric: string, value: number | null): string {
+  const info = metricInfo[metric as ObjectiveMetric];
+  if (value === null) return '–';
+  if (!info) return formatNumber(value, Math.abs(value) >= 100 ? 0 : 2);
+  switch (info.kind) {
+    case 'share':
+      return formatPercent(value);
+    case 'change':
+      return `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatPercent(Math.abs(value))}`;
+    case 'nps':
+      return `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value), 1)}`;
+    case 'score':
+      return formatNumber(value, 2);
+  }
+}
+
+export function objectiveText(
+  metric: string,
+  objective: { comparison: 'at_least' | 'at_most'; threshold: number },
+): string {
+  return `${objective.comparison === 'at_least' ? '≥' : '≤'} ${formatMetric(metric, objective.threshold)}`;
+}
+
+/** A percentage as configured (0–100, up to two decimals): `12.5%`. */
+export function plainPercent(percent: number): string {
+  return `${Number(percent.toFixed(2))}%`;
+}
+
+/** `58.0% (53.7–62.2%)`; `−0.19 (−0.33 to −0.05)` when a bound is negative. */
+export function ciText(e: Estimate, format: (v: number) => string): string {
+  if (e.value === null) return `no data (n = ${formatCount(e.n)})`;
+  if (e.low === null || e.high === null) return format(e.value);
+  const unit = (text: string) => text.match(/[^\d.,]*$/)?.[0] ?? '';
+  const low = format(e.low);
+  const high = format(e.high);
+  const compact = e.low >= 0 && unit(low) === unit(high);
+  return `${format(e.value)} (${compact ? `${low.slice(0, low.length - unit(low).length)}–${high}` : `${low} to ${high}`})`;
+}
+
+export function estimateRow(
+  label: string,
+  e: Estimate,
+  colour: string,
+  format: (v: number) => string,
+  target?: BarRow['target'],
+): BarRow {
+  return {
+    label,
+    value: e.value,
+    low: e.low,
+    high: e.high,
+    colour,
+    valueLabel: ciText(e, format),
+    target: target ?? null,
+  };
+}
