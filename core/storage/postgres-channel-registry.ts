@@ -18,14 +18,12 @@ export function createPostgresChannelRegistry(db: Kysely<Database>): ChannelRegi
         .insertInto('channels')
         .values(row)
         .onConflict((oc) =>
-          oc
-            .column('code')
-            .doUpdateSet({
-              name: row.name,
-              kind: row.kind,
-              staffed: row.staffed,
-              touchpoints: row.touchpoints,
-            }),
+          oc.column('code').doUpdateSet({
+            name: row.name,
+            kind: row.kind,
+            staffed: row.staffed,
+            touchpoints: row.touchpoints,
+          }),
         )
         .execute();
       return channel;

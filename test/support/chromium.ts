@@ -15,7 +15,9 @@ export function ensureChromium(): string {
   if (process.getuid?.() === 0) {
     const run = spawnSync('bash', ['-c', `DEBIAN_FRONTEND=noninteractive ${INSTALL}`], { encoding: 'utf8' });
     if (run.status === 0 && isExecutable(CHROMIUM)) return CHROMIUM;
-    throw new Error(`Chromium is missing and \`${INSTALL}\` failed (exit ${run.status}):\n${run.stdout}${run.stderr}`);
+    throw new Error(
+      `Chromium is missing and \`${INSTALL}\` failed (exit ${run.status}):\n${run.stdout}${run.stderr}`,
+    );
   }
   throw new Error(`The browser tests need Chromium at ${CHROMIUM}. Install it with: sudo ${INSTALL}`);
 }
