@@ -167,7 +167,9 @@ export async function composeApp(options: {
     onError: (error, kind, question) =>
       options.logger.error({ err: error, kind, question }, 'analysis failed'),
   });
-  const censusSource = createPostgresCensusSource(options.storage.db);
+  // On the embedded database's one session, analyses leave every other request half of it.
+  const walk = options.storage.kind === 'embedded' ? { restRatio: 1 } : {};
+  const censusSource = createPostgresCensusSource(options.storage.db, walk);
   // The same filter is the same question, for the pages, the API and the CLI.
   const census = (filter: CensusFilter, refresh = false) =>
     analyses.answer('census', JSON.stringify(filter), () => censusSource.compute(filter), { refresh });
@@ -184,7 +186,7 @@ export async function composeApp(options: {
   });
   const pilotReports = createPilotReports({
     pilots: stores.pilots,
-    metrics: createPostgresPilotMetricsSource(options.storage.db),
+    metrics: createPostgresPilotMetricsSource(options.storage.db, walk),
     census: censusSource,
     channels: stores.channels,
     advisors: stores.advisors,

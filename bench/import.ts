@@ -19,7 +19,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readInteractionFile } from '../app/import/interaction-files.ts';
-import { freshTarget, openTarget } from './support.ts';
+import { freshTarget, openTarget, seedTarget } from './support.ts';
 
 const columns =
   'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome,details';
@@ -181,8 +181,7 @@ export async function importFigures(options: {
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-import-'));
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...target.env };
   try {
-    const seeded = await runCli(['seed', '--customers', '3000', '--interactions', '0'], env);
-    if (seeded.code !== 0) throw new Error(`seed failed:\n${seeded.stdout}${seeded.stderr}`);
+    await seedTarget(target, { customers: 3000, interactions: 0 });
     const storage = await openTarget(target);
     const customerIds = (await storage.db.selectFrom('customers').select('id').orderBy('id').execute()).map(
       (c) => c.id,

@@ -1,9 +1,9 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
-//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed and import benchmarks; BENCH_ONLY=seed,context,booking,video,import,alexa
-//   runs only those.
+//   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
+//   BENCH_ONLY=seed,context,booking,video,import,alexa,census runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contextLatency } from './context-latency.ts';
@@ -11,6 +11,7 @@ import { bookingFigures } from './booking.ts';
 import { videoFigures } from './video.ts';
 import { alexaFigures } from './alexa.ts';
 import { importFigures } from './import.ts';
+import { censusFigures } from './census.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
@@ -30,7 +31,10 @@ if (!serverUrl) {
     .trim()
     .split('\n')
     .pop() as string;
-  stopServer = () => execFileSync('infra/postgres/test-server.sh', ['stop', dir]);
+  stopServer = () => {
+    execFileSync('infra/postgres/test-server.sh', ['stop', dir]);
+    rmSync(dir, { recursive: true, force: true }); // a throwaway server's data: up to a GB after the 1M-row benchmarks
+  };
 }
 
 try {
@@ -71,6 +75,9 @@ try {
   }
   for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
+  }
+  for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {
+    for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
 } finally {
   stopServer();

@@ -1,7 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../test/support/database.ts';
+import {
+  alexaRequestEnvelope,
+  signBody,
+  testCertificateChain,
+  testCertUrl,
+} from '../test/support/alexa-requests.ts';
 import { openDatabase, type StorageHandle } from '../core/index.ts';
 
 export { login, printedCredentials, startApp } from '../test/support/app-process.ts';
@@ -34,6 +42,137 @@ export function openTarget(target: Target): Promise<StorageHandle> {
       ? { kind: 'postgres', url: target.env.DATABASE_URL, poolSize: 10 }
       : { kind: 'embedded', dataDir: target.env.DATA_DIR as string },
   );
+}
+
+/**
+ * Runs the real `channel-pilot seed` on a target: the demo customers, bills and advisors, and
+ * `interactions` contacts over the last year, written in bulk (the fastest way to fill a table).
+ */
+export async function seedTarget(
+  target: Target,
+  options: { customers: number; interactions: number },
+): Promise<string> {
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/channel-pilot.mjs',
+      'seed',
+      '--customers',
+      String(options.customers),
+      '--interactions',
+      String(options.interactions),
+    ],
+    {
+      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...target.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const [code] = (await once(child, 'close')) as [number | null];
+  if (code !== 0) throw new Error(`seed failed:\n${out}`);
+  return out;
+}
+
+/** A request still unanswered after this long counts as an error, so that a load run always ends. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+// What customers ask the skill, roughly as often as they ask it.
+const alexaMix = [
+  'WhatDoIOweIntent',
+  'WhatDoIOweIntent',
+  'WhyHigherIntent',
+  'LastPaymentIntent',
+  'BillDetailIntent',
+  'NextAppointmentIntent',
+  'AMAZON.HelpIntent',
+  'launch',
+];
+
+export interface AlexaBenchServer {
+  baseUrl: string;
+  /** `userId locale` of each linked Alexa user. */
+  users: string[];
+  /**
+   * Signs `count` requests of the intent mix now (signing is Alexa's work, not the skill's;
+   * timestamps stay valid for Alexa's 150 s, so sign shortly before sending).
+   */
+  sign(count: number): { body: string; signature: string }[];
+  post(path: string, request: { body: string; signature: string }): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts bench/alexa-server.ts (the app as `npm start` composes it, trusting a test certificate
+ * chain) on a seeded target in its own process, on loopback, with `linked` Alexa users linked.
+ */
+export async function startAlexaBenchServer(
+  env: NodeJS.ProcessEnv,
+  linked: number,
+): Promise<AlexaBenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-alexa-'));
+  const { chain, signingKeys } = testCertificateChain();
+  writeFileSync(join(dir, 'chain.pem'), chain);
+  const server = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/alexa-server.ts'], {
+    env: { ...env, BENCH_CHAIN_FILE: join(dir, 'chain.pem'), BENCH_LINKED: String(linked) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const ready = await new Promise<{ port: number; users: string[] }>((resolve, reject) => {
+      let out = '';
+      let started = false;
+      server.stdout?.on('data', (chunk: Buffer) => {
+        // After its address, what the server prints is its log (warnings, a failed analysis): pass it on.
+        if (started) return void process.stderr.write(chunk);
+        out += chunk;
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (!line) return;
+        started = true;
+        resolve(JSON.parse(line) as { port: number; users: string[] });
+      });
+      server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
+    const baseUrl = `http://127.0.0.1:${ready.port}`;
+    return {
+      baseUrl,
+      users: ready.users,
+      sign: (count) =>
+        Array.from({ length: count }, (_, i) => {
+          const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
+          const intent = alexaMix[i % alexaMix.length] as string;
+          const body = JSON.stringify(
+            alexaRequestEnvelope({
+              request: intent === 'launch' ? { type: 'LaunchRequest' } : { type: 'IntentRequest', intent },
+              locale,
+              userId,
+            }),
+          );
+          return { body, signature: signBody(body, signingKeys.privateKey) };
+        }),
+      post: (path, { body, signature }) =>
+        fetch(`${baseUrl}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json; charset=utf-8',
+            signaturecertchainurl: testCertUrl,
+            'signature-256': signature,
+          },
+          body,
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        }),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /**

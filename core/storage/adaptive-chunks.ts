@@ -1,15 +1,21 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 /** How a walk sizes its chunks: the size adapts so that each query takes about `targetChunkMs`. */
 export interface AdaptiveChunkOptions {
   /** How long each query should take; the chunk size adapts to it. Default 20 ms. */
   targetChunkMs?: number;
-  /** Units (customers, for a walk over customers) in the first chunk (default 200), before adapting. */
+  /** Units (customers, for a walk over customers) in the first chunk (default 10), before adapting. */
   initialChunk?: number;
-  /** Bounds of the adapted chunk size (defaults 20 and 20000; the lower one is at least 1). */
+  /** Bounds of the adapted chunk size (defaults 1 and 20000; the lower one is at least 1). */
   minChunk?: number;
   maxChunk?: number;
+  /**
+   * After each chunk, leave the database alone for this many times as long as the chunk took
+   * (default 0). On the embedded database's single session, 1 leaves every other request at least
+   * half of it while a walk runs.
+   */
+  restRatio?: number;
 }
 
 /** What one chunk of a walk did: its size and the wall time of its slowest timed query, in ms. */
@@ -58,6 +64,7 @@ export async function walkInChunks(options: WalkOptions, step: ChunkStep): Promi
     options.onChunk?.({ size: units, elapsedMs: timer.slowest() });
     if (done) return;
     sizer.measured(units, timer.slowest());
+    if (options.restRatio) await sleep(timer.slowest() * options.restRatio);
   }
 }
 
@@ -80,9 +87,9 @@ export async function walkKeysetChunks<Row, Key>(
 
 function createChunkSizer(options: AdaptiveChunkOptions) {
   const targetMs = options.targetChunkMs ?? 20;
-  const min = Math.max(1, options.minChunk ?? 20);
+  const min = Math.max(1, options.minChunk ?? 1);
   const max = Math.max(min, options.maxChunk ?? 20_000);
-  let size = clamp(options.initialChunk ?? 200, min, max);
+  let size = clamp(options.initialChunk ?? 10, min, max);
   let msPerUnit: number | undefined;
   return {
     get size() {

@@ -124,6 +124,7 @@ export function createPostgresCensusSource(
       if (filter.segment === undefined && start < end) {
         const windows = {
           targetChunkMs: options.targetChunkMs,
+          ...(options.restRatio ? { restRatio: options.restRatio } : {}),
           initialChunk: (options.initialAnonymousWindowDays ?? 7) * DAY_MS,
           minChunk: MIN_WINDOW_MS,
           maxChunk: MAX_WINDOW_MS,

@@ -9,6 +9,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- Every contact reason the log holds, kept by the database as contacts arrive, so that
     -- listing them never scans the log.
+    -- The census numbers a contact among the settled contacts of its journey: the turns before it
+    -- that were not settled are found here.
+    create index interactions_continued on interactions (journey_id, journey_step) where outcome = 'continued';
+
     create table contact_reasons (reason text primary key);
     insert into contact_reasons select distinct reason from interactions;
     create function note_contact_reasons() returns trigger language plpgsql as $$

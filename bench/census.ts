@@ -1,0 +1,240 @@
+// The census of a year of contacts: its wall time beside one plain `group by channel` over the
+// same table, and (embedded only) what a census running inside the app does to /alexa's
+// latency, beside /alexa without one in the same run.
+//
+//   node bin/run-ts.mjs bench/census.ts [--rows 1000000] [--postgres URL]
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { REFERENCE_ZONE } from '../core/clock.ts';
+import { createPostgresStores } from '../core/index.ts';
+import { createPostgresCensusSource, type CensusChunk } from '../core/storage/postgres-census.ts';
+import {
+  fixedRate,
+  freshTarget,
+  login,
+  ms,
+  openTarget,
+  percentile,
+  seedTarget,
+  startAlexaBenchServer,
+} from './support.ts';
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const MANAGER = { username: 'bench-manager', password: 'bench-manager-password' };
+// Census runs started while /alexa is loaded are polled this often, and waited for at most this long.
+const POLL_MS = 250;
+const CENSUS_TIMEOUT_MS = 5 * 60_000;
+const WARM_UP_SECONDS = 5;
+
+type CensusAnswer =
+  | { status: 'ready'; computedAt: string; result: { totals: { contacts: number } } }
+  | { status: 'computing'; startedAt: string }
+  | { status: 'failed'; error: string };
+
+function chunkSummary(chunks: CensusChunk[]): string {
+  const times = chunks.map((c) => c.elapsedMs);
+  const customers = chunks.filter((c) => c.kind === 'customers');
+  const anonymous = chunks.length - customers.length;
+  const inQueries = times.reduce((a, b) => a + b, 0);
+  return (
+    `${chunks.length} chunks (${customers.length} of customers, median ${int(
+      percentile(
+        customers.map((c) => c.size),
+        50,
+      ),
+    )} customers; ` +
+    `${anonymous} of anonymous contacts), query time p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, ` +
+    `max ${ms(Math.max(...times))}, ${int(times.filter((t) => t > 50).length)} over 50 ms; ${(inQueries / 1000).toFixed(1)} s in the aggregate queries`
+  );
+}
+
+export async function censusFigures(options: {
+  kind: 'embedded' | 'postgres';
+  serverUrl?: string;
+  rows?: number;
+  /** /alexa load while a census runs (embedded only). */
+  rate?: number;
+  seconds?: number;
+}): Promise<string[]> {
+  const rows = options.rows ?? 1_000_000;
+  const rate = options.rate ?? 200;
+  const seconds = options.seconds ?? 20;
+  const target = await freshTarget(options.kind, options.serverUrl);
+  const label = `census [${target.label}]`;
+  const lines: string[] = [];
+  try {
+    const seedStart = performance.now();
+    await seedTarget(target, { customers: 3000, interactions: rows });
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+
+    const today = DateTime.now().setZone(REFERENCE_ZONE).startOf('day');
+    const filter = {
+      from: today.minus({ years: 1 }).toISODate() as string,
+      to: today.minus({ days: 1 }).toISODate() as string,
+      withinDays: 7,
+    };
+
+    const storage = await openTarget(target);
+    let censusSeconds: number;
+    try {
+      const baseStart = performance.now();
+      const byChannel = await sql<{ channel: string; n: number }>`
+        select channel, count(*)::int as n from interactions group by channel`.execute(storage.db);
+      const baselineMs = performance.now() - baseStart;
+      const tableRows = byChannel.rows.reduce((sum, r) => sum + r.n, 0);
+
+      const chunks: CensusChunk[] = [];
+      const source = createPostgresCensusSource(storage.db, { onChunk: (c) => chunks.push(c) });
+      const censusStart = performance.now();
+      const census = await source.compute(filter);
+      censusSeconds = (performance.now() - censusStart) / 1000;
+
+      lines.push(
+        `${label} ${int(tableRows)} interactions of 3,000 customers (seeded in ${seedSeconds.toFixed(1)} s), ` +
+          `${filter.from} – ${filter.to}, within 7 days: ${censusSeconds.toFixed(1)} s, ${int(tableRows / censusSeconds)} rows/s; ` +
+          `${int(census.totals.contacts)} contacts counted`,
+        `  ${chunkSummary(chunks)}`,
+        `  baseline, one plain select channel, count(*) from interactions group by channel, same table: ` +
+          `${ms(baselineMs)}; the census takes ×${((censusSeconds * 1000) / baselineMs).toFixed(1)}`,
+      );
+      // The app's census is asked for over HTTP, as a pilot manager.
+      if (options.kind === 'embedded') {
+        await createPostgresStores(storage.db).staff.addUser({
+          ...MANAGER,
+          displayName: 'Bench pilot manager',
+          role: 'pilot_manager',
+        });
+      }
+    } finally {
+      await storage.close();
+    }
+    if (options.kind === 'embedded') {
+      try {
+        lines.push(...(await alexaUnderCensus({ target, filter, rate, seconds })));
+      } catch (error) {
+        // Said in the results rather than thrown, so that the figures above are not lost.
+        lines.push(`/alexa [embedded] while a census runs: FAILED, ${String(error)}`);
+      }
+    }
+    return lines;
+  } finally {
+    await target.cleanup();
+  }
+}
+
+/** /alexa at `rate` for `seconds` with no census, then again while censuses run back to back in the app. */
+async function alexaUnderCensus(options: {
+  target: Awaited<ReturnType<typeof freshTarget>>;
+  filter: { from: string; to: string; withinDays: number };
+  rate: number;
+  seconds: number;
+}): Promise<string[]> {
+  const { rate, seconds } = options;
+  const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.target.env };
+  const server = await startAlexaBenchServer(env, 400);
+  try {
+    const cookie = await login(server.baseUrl, MANAGER.username, MANAGER.password);
+    const query = new URLSearchParams({
+      from: options.filter.from,
+      to: options.filter.to,
+      withinDays: String(options.filter.withinDays),
+    });
+    const ask = async (refresh: boolean): Promise<CensusAnswer> => {
+      const url = `${server.baseUrl}/api/census?${query}${refresh ? '&refresh=true' : ''}`;
+      // A kept-alive socket the server closes as it is reused fails the fetch: asking again is harmless.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
+          if (res.status !== 200) throw new Error(`GET /api/census: ${res.status} ${await res.text()}`);
+          return (await res.json()) as CensusAnswer;
+        } catch (error) {
+          if (!(error instanceof TypeError) || attempt === 3) throw error;
+        }
+      }
+    };
+    /** Starts a census and waits until the app has finished it; its duration by the app's own timestamps. */
+    const oneCensus = async (): Promise<{ startedAt: number; finishedAt: number }> => {
+      const started = await ask(true);
+      if (started.status !== 'computing') throw new Error(`census did not start: ${JSON.stringify(started)}`);
+      const startedAt = Date.parse(started.startedAt);
+      const deadline = performance.now() + CENSUS_TIMEOUT_MS;
+      while (performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+        const answer = await ask(false);
+        if (answer.status === 'failed') throw new Error(`census failed: ${answer.error}`);
+        if (answer.status === 'ready' && Date.parse(answer.computedAt) >= startedAt)
+          return { startedAt, finishedAt: Date.parse(answer.computedAt) };
+        // A run that started well after ours (the app starts one when it holds none) means ours ended without an answer.
+        if (answer.status === 'computing' && Date.parse(answer.startedAt) > startedAt + 5000)
+          throw new Error('the census run ended without an answer (see the app log above)');
+      }
+      throw new Error(`census still running after ${CENSUS_TIMEOUT_MS / 1000} s`);
+    };
+    const total = Math.round(rate * seconds);
+    // Warm up at the same rate (JIT, the database's caches), unmeasured, so that the first measured window is not the cold one.
+    const warm = server.sign(Math.round(rate * WARM_UP_SECONDS));
+    await fixedRate({ rate, seconds: WARM_UP_SECONDS, request: (i) => server.post('/alexa', warm[i]!) });
+
+    const quiet = server.sign(total);
+    const quietLoad = loadavg()[0] as number;
+    const alone = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', quiet[i]!) });
+
+    // Back to back for the whole window: each census ends, the next starts at the next poll.
+    const busy = server.sign(total);
+    const runs: { startedAt: number; finishedAt: number }[] = [];
+    let loading = true;
+    const keeper = (async () => {
+      do runs.push(await oneCensus());
+      while (loading);
+    })();
+    keeper.catch(() => {}); // awaited below, after the window
+    await new Promise((r) => setTimeout(r, 500)); // the census is under way, past its first chunks
+    const windowStart = Date.now();
+    const busyLoad = loadavg()[0] as number;
+    const during = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', busy[i]!) });
+    const windowEnd = Date.now();
+    loading = false;
+    await keeper;
+
+    const covered = runs.reduce(
+      (sum, r) => sum + Math.max(0, Math.min(r.finishedAt, windowEnd) - Math.max(r.startedAt, windowStart)),
+      0,
+    );
+    const durations = runs.map((r) => ((r.finishedAt - r.startedAt) / 1000).toFixed(1));
+    const [a50, a99, c50, c99] = [
+      percentile(alone.latencies, 50),
+      percentile(alone.latencies, 99),
+      percentile(during.latencies, 50),
+      percentile(during.latencies, 99),
+    ] as [number, number, number, number];
+    const at = `at ${rate} req/s for ${seconds} s, ${server.users.length} linked users, intent mix`;
+    // Other work on the machine shows in tail latencies: say how busy it was.
+    const load = (l: number) => `load average ${l.toFixed(1)} on ${cpus().length} CPUs`;
+    return [
+      `/alexa [embedded] while a census runs in the same app process and database, ${at}: ` +
+        `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.errors}/${total} (target p99 < 100 ms: ${c99 < 100 ? 'met' : 'MISSED'}; ${load(busyLoad)})`,
+      `  the same without a census, same server: p50 ${ms(a50)}, p99 ${ms(a99)}, errors ${alone.errors}/${total} (${load(quietLoad)}); ` +
+        `ratio p50 ×${(c50 / a50).toFixed(1)}, p99 ×${(c99 / a99).toFixed(1)}`,
+      `  census under load (GET /api/census?refresh=true, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
+        `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
+    ];
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  const { values } = parseArgs({
+    options: { rows: { type: 'string', default: '1000000' }, postgres: { type: 'string' } },
+  });
+  const lines = await censusFigures({
+    kind: values.postgres ? 'postgres' : 'embedded',
+    rows: Number(values.rows),
+    ...(values.postgres ? { serverUrl: values.postgres } : {}),
+  });
+  for (const line of lines) console.log(line);
+}
