@@ -114,6 +114,7 @@ describe('background analyses', () => {
     expect((await service.answer('pilot_metrics', 'q2', retry.compute, { refresh: true })).status).toBe(
       'computing',
     );
+    await vi.waitFor(() => expect(retry.calls()).toBe(1));
     retry.open(7);
     await settled();
     expect(await service.answer('pilot_metrics', 'q2', retry.compute)).toMatchObject({
