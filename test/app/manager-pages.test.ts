@@ -17,7 +17,7 @@ import { registerAuthRoutes, sessionMiddleware } from '../../app/http/staff-auth
 import { createManagerPages } from '../../app/web/manager-pages.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { FIXED_NOW, fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
-import { sampleCensus, samplePilot, samplePilotReport } from '../support/report-samples.ts';
+import { emptyCensus, sampleCensus, samplePilot, samplePilotReport } from '../support/report-samples.ts';
 
 let storage: StorageHandle;
 let app: Express;
@@ -454,16 +454,7 @@ describe('pages with nothing measured yet', () => {
 
   it('renders a census without contacts', async () => {
     const agent = await loginAs(users.manager.username);
-    censusAnswer = ready({
-      filter: { from: '2026-01-01', to: '2026-01-31', withinDays: 7 },
-      totals: { contacts: 0, customers: 0, anonymousContacts: 0 },
-      channels: [],
-      heatmap: [],
-      reasons: [],
-      weekly: [],
-      transitions: [],
-      steps: [],
-    });
+    censusAnswer = ready(emptyCensus({ from: '2026-01-01', to: '2026-01-31', withinDays: 7 }));
     const res = await agent.get('/manage/census?from=2026-01-01&to=2026-01-31').expect(200);
     expect(res.text).not.toMatch(broken);
     expect(text(between(res.text, 'data-figure="contacts">', '</dd>').replace(/^[^>]*>/, ''))).toBe('0');

@@ -207,9 +207,10 @@ const weeks = [
 // Christmas is quiet; January's bills bring the peak; a storm in the week of 2 February.
 const weekWeights = [1, 0.62, 0.7, 1.32, 1.28, 1.08, 1, 1.12, 0.98, 0.95, 0.97, 1];
 
-function buildCensus(): Census {
-  const census: Census = {
-    filter: { from: '2025-12-15', to: '2026-03-08', withinDays: 7 },
+/** A census of a range with no contacts at all. */
+export function emptyCensus(filter: Census['filter']): Census {
+  return {
+    filter,
     totals: { contacts: 0, customers: 0, anonymousContacts: 0 },
     channels: [],
     heatmap: [],
@@ -218,6 +219,10 @@ function buildCensus(): Census {
     transitions: [],
     steps: [],
   };
+}
+
+function buildCensus(): Census {
+  const census = emptyCensus({ from: '2025-12-15', to: '2026-03-08', withinDays: 7 });
   let customerSum = 0;
   for (const shape of shapes) {
     const cellWeights: { weekday: number; hour: number; weight: number }[] = [];
