@@ -74,6 +74,8 @@ export function createAnalyses(options: AnalysesOptions) {
     question: string,
     compute: () => Promise<T>,
     mustAnswer: boolean,
+    /** Skip the run when an answer finished at or after this moment (asked meanwhile elsewhere). */
+    unlessAnsweredSince?: Date,
   ): Promise<T | undefined> {
     const key = `${kind}:${question}`;
     const current = inFlight.get(key);
@@ -81,6 +83,11 @@ export function createAnalyses(options: AnalysesOptions) {
     const started = queue
       .catch(() => {})
       .then(async () => {
+        if (unlessAnsweredSince) {
+          // Answered meanwhile by another instance (or a run queued before this one): nothing to do.
+          const { done } = await runs.latest(kind, question);
+          if (done?.finishedAt && done.finishedAt >= unlessAnsweredSince) return undefined;
+        }
         const at = clock.now();
         const id = await runs.start(kind, question, at, new Date(at.getTime() - runTimeoutMs));
         // Another instance is on it and will store it; compute here only for someone waiting.
@@ -133,7 +140,9 @@ export function createAnalyses(options: AnalysesOptions) {
       }
       if (!inFlight.has(`${kind}:${question}`)) {
         await runs.prune(new Date(now.getTime() - keepForMs));
-        run(kind, question, compute, false).catch((error: unknown) => options.onError(error, kind, question));
+        run(kind, question, compute, false, ask.refresh ? undefined : now).catch((error: unknown) =>
+          options.onError(error, kind, question),
+        );
       }
       return {
         status: 'computing',
