@@ -32,8 +32,24 @@ export interface LivekitServerOptions {
   room?: Record<string, unknown>;
 }
 
-/** Starts livekit-server on free loopback ports and waits until it answers. */
+/**
+ * Starts livekit-server on free loopback ports and waits until it answers. A port found free can
+ * be taken by another process before the server binds it (parallel test files each start one),
+ * so a bind failure on ports picked here is retried with fresh ones.
+ */
 export async function startLocalLivekitServer(options: LivekitServerOptions): Promise<LivekitServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(options: LivekitServerOptions): Promise<LivekitServer> {
   const { binary } = options;
   const apiKey = `test_${randomBytes(6).toString('hex')}`;
   const apiSecret = randomBytes(32).toString('hex');
@@ -78,6 +94,7 @@ export async function startLocalLivekitServer(options: LivekitServerOptions): Pr
     await waitUntilAnswers(httpUrl, exited, () => out);
   } catch (error) {
     await stop();
+    if (/address already in use/.test(out)) throw new PortTaken((error as Error).message);
     throw error;
   }
   return { wsUrl: `ws://127.0.0.1:${port}`, httpUrl, apiKey, apiSecret, output: () => out, stop };
