@@ -8,6 +8,7 @@ import {
   createConsultationDesk,
   createOutboxDispatcher,
   createCustomerContext,
+  createPaymentLinks,
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
@@ -37,6 +38,7 @@ import { createAppointmentLinks } from './http/appointment-routes.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createLivekitConsultationRooms } from '../video/livekit-consultation-rooms.ts';
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
+import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
 
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
@@ -87,6 +89,16 @@ export async function composeApp(options: {
     ? Buffer.from(options.config.LINK_SECRET, 'utf8')
     : await sharedSecret(options.storage.db, 'customer-links');
   const links = createSignedLinks({ secret: linkSecret });
+  // One service for every channel that sends payment links (the voice assistant, the advisor console).
+  const paymentLinks = createPaymentLinks({
+    links,
+    customers: stores.customers,
+    billing: stores.billing,
+    interactions: stores.interactions,
+    outbox: stores.outbox,
+    clock,
+    url: (token) => `${options.config.PUBLIC_URL}/api/links/pay/${token}`,
+  });
   const appointmentLinks = createAppointmentLinks({
     links,
     publicUrl: options.config.PUBLIC_URL,
@@ -132,6 +144,7 @@ export async function composeApp(options: {
     server && rooms
       ? {
           rooms,
+          url: server.url,
           tokens: createConsultationTokens({
             apiKey: server.apiKey,
             apiSecret: server.apiSecret,
@@ -201,6 +214,7 @@ export async function composeApp(options: {
     booking,
     desk,
     links,
+    paymentLinks,
     linkSecret,
     clock,
     logger: options.logger,
@@ -209,6 +223,11 @@ export async function composeApp(options: {
     ...(options.voiceIdentify ? { identify: options.voiceIdentify } : {}),
     ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
   });
+  const bundles = createBrowserBundles();
+  // Bundled in the background, so the first customer does not wait for it.
+  bundles
+    .warm()
+    .catch((error: unknown) => options.logger.error({ err: error }, 'browser scripts failed to bundle'));
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -217,9 +236,11 @@ export async function composeApp(options: {
     links,
     appointmentLinks,
     desk,
+    paymentLinks,
     onFollowUpError,
     video,
     voice,
+    bundles,
     pilots: { desk: pilotDesk, reports: pilotReports, census },
     clock,
     logger: options.logger,
@@ -235,6 +256,7 @@ export async function composeApp(options: {
     booking,
     desk,
     links,
+    paymentLinks,
     notices,
     dispatcher,
     lifecycle,

@@ -2,12 +2,12 @@ import { createRemoteJWKSet } from 'jose';
 import type { Router } from 'express';
 import {
   createAccountLinking,
-  createPaymentLinks,
   everyoneMayUse,
   type BookingService,
   type ChannelAccess,
   type Clock,
   type ConsultationDesk,
+  type PaymentLinks,
   type SignedLinks,
   type Stores,
 } from '../core/index.ts';
@@ -24,7 +24,6 @@ import { createTurnLog } from '../voice/fulfilment/turn-log.ts';
 
 export type VoiceConfig = Pick<
   Config,
-  | 'PUBLIC_URL'
   | 'ALEXA_VERIFY_SIGNATURE'
   | 'ALEXA_OAUTH_CUSTOMER_CLAIM'
   | 'ALEXA_OAUTH_CLAIM_MATCHES'
@@ -35,15 +34,17 @@ export type VoiceConfig = Pick<
   >;
 
 /**
- * The voice channel on core's services: payment links and linking codes (which other channels
- * use too), the platform-neutral fulfilment, and the Alexa skill with its `/alexa` router when a
- * skill id is configured.
+ * The voice channel on core's services: linking codes (which other channels use too), the
+ * platform-neutral fulfilment, and the Alexa skill with its `/alexa` router when a skill id is
+ * configured.
  */
 export function composeVoice(options: {
   stores: Stores;
   booking: BookingService;
   desk: ConsultationDesk;
   links: SignedLinks;
+  /** Payment links, the one service every channel sends them through. */
+  paymentLinks: PaymentLinks;
   /** The key customer links are signed with; linking codes are hashed with it too. */
   linkSecret: Buffer;
   clock: Clock;
@@ -59,16 +60,7 @@ export function composeVoice(options: {
    */
   pinnedCertificateChains?: ReadonlyMap<string, string>;
 }) {
-  const { stores, clock, logger, config } = options;
-  const paymentLinks = createPaymentLinks({
-    links: options.links,
-    customers: stores.customers,
-    billing: stores.billing,
-    interactions: stores.interactions,
-    outbox: stores.outbox,
-    clock,
-    url: (token) => `${config.PUBLIC_URL}/api/links/pay/${token}`,
-  });
+  const { stores, clock, logger, config, paymentLinks } = options;
   const linking = createAccountLinking({
     store: stores.accountLinks,
     customers: stores.customers,
@@ -142,5 +134,5 @@ export function composeVoice(options: {
         },
       })
     : null;
-  return { paymentLinks, linking, intents, turnLog, skill, alexa };
+  return { linking, intents, turnLog, skill, alexa };
 }

@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,import,alexa,census runs only those.
+//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { videoFigures } from './video.ts';
 import { alexaFigures } from './alexa.ts';
 import { importFigures } from './import.ts';
 import { censusFigures } from './census.ts';
+import { joinFigures } from './join.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
@@ -70,6 +71,7 @@ try {
   for (const kind of wanted('video') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
   }
+  if (wanted('join')) for (const line of await joinFigures({ runs: 9 })) say(line);
   for (const kind of wanted('import') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await importFigures({ kind, serverUrl, rows: interactions })) say(line);
   }

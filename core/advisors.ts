@@ -49,6 +49,13 @@ export interface Appointment extends z.infer<typeof AppointmentInput> {
   createdAt: Date;
 }
 
+/** An appointment as a calendar shows it: with the names of whom it is with. */
+export interface ScheduledAppointment extends Appointment {
+  /** The customer's first and last name. */
+  customerName: string;
+  advisorName: string;
+}
+
 /** Port: advisors and the appointment records (the booking rules build on it). */
 export interface AdvisorRoster {
   addAdvisor(input: AdvisorInput): Promise<Advisor>;
@@ -61,4 +68,9 @@ export interface AdvisorRoster {
   addAppointment(input: AppointmentInput): Promise<Appointment>;
   /** A customer's appointments that have not ended yet, soonest first. */
   upcomingAppointments(customerId: string, now: Date): Promise<Appointment[]>;
+  /**
+   * Appointments (whatever their status) starting in [from, to), of the given advisors or of every
+   * advisor when `advisorIds` is omitted, by start time.
+   */
+  schedule(query: { from: Date; to: Date; advisorIds?: readonly string[] }): Promise<ScheduledAppointment[]>;
 }

@@ -43,6 +43,14 @@ export interface Interaction extends z.infer<typeof InteractionInput> {
   journeyStep: number;
 }
 
+/** What may change about a stored contact afterwards: its outcome, and facts added to its details. */
+export const InteractionAmendment = z.object({
+  outcome: z.enum(outcomes).optional(),
+  /** Keys merged into the details (a key given replaces the stored one; the others stay). */
+  details: z.record(z.string(), z.unknown()).default({}),
+});
+export type InteractionAmendment = z.input<typeof InteractionAmendment>;
+
 /** Port: the log of every contact on every channel. */
 export interface InteractionLog {
   /**
@@ -65,6 +73,12 @@ export interface InteractionLog {
     },
   ): Promise<number>;
   interaction(id: string): Promise<Interaction | undefined>;
+  /**
+   * Adds what was learnt after a contact was recorded (an advisor's wrap-up): merges the given
+   * keys into its details and, when given, sets its outcome; its place in the journey stays.
+   * Fails with `not_found` for an unknown contact.
+   */
+  amend(id: string, change: InteractionAmendment): Promise<Interaction>;
   /** The contact recorded from `source` under its id there (an import's row, a link's opening). */
   fromSource(source: string, externalId: string): Promise<Interaction | undefined>;
   /** Newest first. */

@@ -19,7 +19,15 @@ export interface SignedLinks {
    * what is wrong (malformed, forged, expired, or meant for another action).
    */
   verify(token: string, action: LinkAction, now: Date): LinkClaims;
+  /** The same check as `verify`, answered instead of thrown, for a page that explains each case. */
+  inspect(token: string, action: LinkAction, now: Date): LinkInspection;
 }
+
+export type LinkInspection =
+  | { status: 'valid'; claims: LinkClaims }
+  /** Genuine, but past its expiry: the subject is known, the link no longer opens it. */
+  | { status: 'expired'; claims: LinkClaims }
+  | { status: 'invalid'; reason: string };
 
 /**
  * Tokens for customer links: `action.subject.expiry.mac`, with an HMAC-SHA256 over the rest,
@@ -32,22 +40,31 @@ export function createSignedLinks(options: { secret: Buffer }): SignedLinks {
   const refuse = (message: string) =>
     new ChannelPilotError('unauthenticated', `this link ${message}`, { hint: 'ask for a new link' });
 
+  const inspect = (token: string, action: LinkAction, now: Date): LinkInspection => {
+    const parts = token.split('.');
+    if (parts.length !== 4) return { status: 'invalid', reason: 'is not valid' };
+    const [claimed, subject, expiry, signature] = parts as [string, string, string, string];
+    const expected = Buffer.from(mac(`${claimed}.${subject}.${expiry}`));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return { status: 'invalid', reason: 'is not valid' };
+    }
+    if (claimed !== action) return { status: 'invalid', reason: `is for ${claimed}, not ${action}` };
+    const claims = { action, subject, expiresAt: new Date(parseInt(expiry, 36) * 1000) };
+    return { status: claims.expiresAt <= now ? 'expired' : 'valid', claims };
+  };
+
   return {
     sign({ action, subject, expiresAt }) {
       const payload = `${action}.${subject}.${Math.floor(expiresAt.getTime() / 1000).toString(36)}`;
       return `${payload}.${mac(payload)}`;
     },
     verify(token, action, now) {
-      const parts = token.split('.');
-      if (parts.length !== 4) throw refuse('is not valid');
-      const [claimed, subject, expiry, signature] = parts as [string, string, string, string];
-      const expected = Buffer.from(mac(`${claimed}.${subject}.${expiry}`));
-      const given = Buffer.from(signature);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refuse('is not valid');
-      if (claimed !== action) throw refuse(`is for ${claimed}, not ${action}`);
-      const expiresAt = new Date(parseInt(expiry, 36) * 1000);
-      if (expiresAt <= now) throw refuse('has expired');
-      return { action, subject, expiresAt };
+      const inspection = inspect(token, action, now);
+      if (inspection.status === 'invalid') throw refuse(inspection.reason);
+      if (inspection.status === 'expired') throw refuse('has expired');
+      return inspection.claims;
     },
+    inspect,
   };
 }

@@ -29,3 +29,25 @@ export const IsoDateTime = z.iso.datetime({
 
 /** Money is always integer cents of one currency, never floating point. */
 export const Cents = z.number().int({ error: 'must be whole cents' });
+
+/** What each consultation topic is called where a customer reads or hears it, in each language. */
+const topicNames: Record<Locale, Record<string, string>> = {
+  'it-IT': {
+    billing: 'bollette',
+    payments: 'pagamenti',
+    contract: 'contratto',
+    moving: 'trasloco',
+    technical: 'assistenza tecnica',
+  },
+  'en-US': {
+    billing: 'bills',
+    payments: 'payments',
+    contract: 'your contract',
+    moving: 'moving home',
+    technical: 'technical support',
+  },
+};
+
+/** A topic's name in `locale`; a topic without one is read as its words. */
+export const topicName = (topic: string, locale: Locale): string =>
+  topicNames[locale][topic] ?? topic.replaceAll('_', ' ');

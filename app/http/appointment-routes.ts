@@ -53,7 +53,11 @@ export function createAppointmentLinks(options: {
     const token = options.links.sign({ action, subject, expiresAt });
     return {
       token,
-      url: `${options.publicUrl}/api/links/${action}/${token}`,
+      // The join link opens the consultation page; the others act through the API.
+      url:
+        action === 'join'
+          ? `${options.publicUrl}/join/${token}`
+          : `${options.publicUrl}/api/links/${action}/${token}`,
       expiresAt: expiresAt.toISOString(),
     };
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid, notFound, type Stores } from '../../core/index.ts';
+import { ChannelPilotError, Uuid, notFound, type StaffUser, type Stores } from '../../core/index.ts';
 
 // What several routers need alike: the shapes of ids and link tokens in paths, and the
 // lookups that answer 404 for an unknown record.
@@ -8,11 +8,25 @@ export const ById = z.object({ id: Uuid });
 export const ByToken = z.object({ token: z.string().min(10).max(300) });
 
 export function createLookups(stores: Stores) {
+  const appointmentOrThrow = async (id: string) => {
+    const appointment = await stores.appointments.appointment(id);
+    if (!appointment) throw notFound('appointment', id);
+    return appointment;
+  };
   return {
-    async appointment(id: string) {
-      const appointment = await stores.appointments.appointment(id);
-      if (!appointment) throw notFound('appointment', id);
-      return appointment;
+    appointment: appointmentOrThrow,
+    /** A consultation is its assigned advisor's (and admins', to help): nobody else joins, admits or records it. */
+    async assignedAppointment(id: string, staff: StaffUser | undefined) {
+      const appointment = await appointmentOrThrow(id);
+      const advisor = await stores.advisors.advisor(appointment.advisorId);
+      if (!advisor) throw notFound('advisor', appointment.advisorId);
+      if (staff?.role !== 'admin' && advisor.staffUserId !== staff?.id) {
+        throw new ChannelPilotError(
+          'forbidden',
+          `consultation ${appointment.id} is assigned to another advisor`,
+        );
+      }
+      return { appointment, advisor };
     },
     async customer(id: string) {
       const customer = await stores.customers.get(id);

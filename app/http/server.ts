@@ -28,9 +28,12 @@ import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
 import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
+import { registerConsultationRoutes } from './consultation-routes.ts';
 import type { Router } from 'express';
-import { censusCsv, segments } from '../../core/index.ts';
+import { censusCsv, consultationWindow, REFERENCE_ZONE, segments } from '../../core/index.ts';
 import { createManagerPages } from '../web/manager-pages.ts';
+import { createConsultationPages } from '../web/consultation-pages.ts';
+import type { BrowserBundles } from '../web/browser-bundles.ts';
 
 export interface HttpAppOptions {
   storage: StorageHandle;
@@ -40,6 +43,8 @@ export interface HttpAppOptions {
   links: SignedLinks;
   appointmentLinks: AppointmentLinks;
   desk: ConsultationDesk;
+  /** Payment links: the one service the voice assistant and the advisor console send them through. */
+  paymentLinks: PaymentLinks;
   /** Told when a step after a stored booking change fails (a message, the journey entry): the change stands. */
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
   /** LiveKit rooms, tokens and the webhook receiver; null when no LiveKit server is configured. */
@@ -53,7 +58,6 @@ export interface HttpAppOptions {
   /** The voice channel: its `/alexa` router (null without a skill id) and the services it shares. */
   voice: {
     alexa: Router | null;
-    paymentLinks: PaymentLinks;
     linking: AccountLinking;
   };
   /** The pilot manager's side: pilots, their reports and the census. */
@@ -62,6 +66,8 @@ export interface HttpAppOptions {
     reports: PilotReports;
     census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
   };
+  /** The scripts of the consultation page and the advisor console. */
+  bundles: BrowserBundles;
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -104,8 +110,14 @@ export function createHttpApp(options: HttpAppOptions) {
   });
   registerAdvisorRoutes(api, { stores });
   registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
+  registerConsultationRoutes(api, {
+    stores,
+    links: options.links,
+    paymentLinks: options.paymentLinks,
+    clock: options.clock,
+  });
   registerServiceRoutes(api, {
-    paymentLinks: options.voice.paymentLinks,
+    paymentLinks: options.paymentLinks,
     linking: options.voice.linking,
     callbacks: stores.callbacks,
     clock: options.clock,
@@ -138,6 +150,18 @@ export function createHttpApp(options: HttpAppOptions) {
       censusCsv,
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+    }),
+  );
+  app.use(
+    createConsultationPages({
+      links: options.links,
+      stores,
+      staff: stores.staff,
+      clock: options.clock,
+      bundles: options.bundles,
+      window: (appointment) => consultationWindow(appointment),
+      timeZone: REFERENCE_ZONE,
+      mediaUrl: options.video?.url ?? null,
     }),
   );
   app.use(notFoundHandler);

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import {
   ChannelPilotError,
-  notFound,
   type Clock,
   type ConsultationRooms,
   type SignedLinks,
-  type StaffUser,
   type Stores,
 } from '../../core/index.ts';
 import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
@@ -16,6 +14,8 @@ import { ById, ByToken, createLookups } from './lookups.ts';
 export interface VideoServices {
   rooms: ConsultationRooms;
   tokens: ConsultationTokens;
+  /** The LiveKit server browsers connect to. */
+  url: string;
 }
 
 const AccessSchema = z
@@ -59,19 +59,7 @@ export function registerVideoRoutes(
   };
   const find = createLookups(stores);
   const appointmentOrThrow = find.appointment;
-  /** A consultation's room is for its assigned advisor (and admins, to help): nobody else joins, admits or looks in. */
-  const asAssignedAdvisor = async (id: string, staff: StaffUser | undefined) => {
-    const appointment = await appointmentOrThrow(id);
-    const advisor = await stores.advisors.advisor(appointment.advisorId);
-    if (!advisor) throw notFound('advisor', appointment.advisorId);
-    if (staff?.role !== 'admin' && advisor.staffUserId !== staff?.id) {
-      throw new ChannelPilotError(
-        'forbidden',
-        `consultation ${appointment.id} is assigned to another advisor`,
-      );
-    }
-    return { appointment, advisor };
-  };
+  const asAssignedAdvisor = find.assignedAppointment;
 
   api.route({
     method: 'get',

@@ -96,6 +96,38 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
         .execute();
       return rows.map(toAppointment);
     },
+
+    async schedule({ from, to, advisorIds }) {
+      if (advisorIds?.length === 0) return [];
+      // Advisor by advisor, so that each reads its range off the (advisor_id, starts_at) index
+      // however many appointments the table holds and whichever advisors are asked for. `offset 0`
+      // keeps the planner from flattening the lateral subquery into a join, which it then answers
+      // with a scan of the whole table (measured on 1M appointments: 100 advisors, 14 days).
+      let q = db
+        .selectFrom('advisors as ad')
+        .innerJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('appointments')
+              .selectAll()
+              .whereRef('appointments.advisor_id', '=', 'ad.id')
+              .where('appointments.starts_at', '>=', from)
+              .where('appointments.starts_at', '<', to)
+              .offset(0)
+              .as('ap'),
+          (join) => join.onTrue(),
+        )
+        .innerJoin('customers as c', 'c.id', 'ap.customer_id')
+        .selectAll('ap')
+        .select(['ad.name as advisor_name', 'c.first_name', 'c.last_name']);
+      if (advisorIds) q = q.where('ad.id', 'in', [...advisorIds]);
+      const rows = await q.orderBy('ap.starts_at').orderBy('ap.id').execute();
+      return rows.map((row) => ({
+        ...toAppointment(row),
+        customerName: `${row.first_name} ${row.last_name}`,
+        advisorName: row.advisor_name,
+      }));
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import {
   DEFAULT_JOURNEY_WINDOW_DAYS,
+  InteractionAmendment,
   InteractionInput,
   createJourneyTracker,
   type Interaction,
@@ -32,11 +33,12 @@ export function createPostgresInteractionLog(
     const earliest = contacts[0]?.startedAt;
     // Live batches mix customers: a contact stored after the batch's first one still counts.
     const latest = contacts.at(-1)?.startedAt;
-    const customers = [
-      ...new Set(contacts.map((c) => c.customerId).filter((id): id is string => id !== null)),
-    ];
+    const pairs = new Map<string, { customerId: string; reason: string }>();
+    for (const { customerId, reason } of contacts) {
+      if (customerId !== null) pairs.set(`${customerId}:${reason}`, { customerId, reason });
+    }
     if (earliest && latest) {
-      for (const tail of await journeyTails(trx, customers, earliest, latest, windowDays)) {
+      for (const tail of await journeyTails(trx, [...pairs.values()], earliest, latest, windowDays)) {
         journeys.remember(tail.customer_id, tail.reason, toTail(tail));
       }
     }
@@ -119,6 +121,22 @@ export function createPostgresInteractionLog(
       return row && toInteraction(row);
     },
 
+    async amend(id, change) {
+      const { outcome, details } = parseInput(InteractionAmendment, change, 'interaction amendment');
+      // One statement: the merge happens on the stored details, so keys written meanwhile stay.
+      const row = await db
+        .updateTable('interactions')
+        .set({
+          details: sql`details || ${JSON.stringify(details)}::jsonb`,
+          ...(outcome ? { outcome } : {}),
+        })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw notFound('interaction', id);
+      return toInteraction(row);
+    },
+
     async fromSource(source, externalId) {
       const row = await db
         .selectFrom('interactions')
@@ -195,17 +213,18 @@ async function handoffJourneys(
 }
 
 /**
- * For each (customer, reason): the newest stored contact at or before `until` and recent
- * enough to be continued, with its journey's last step.
+ * For each (customer, reason) the contacts are placed under: the newest stored contact at or
+ * before `until` and recent enough to be continued, with its journey's last step. One index probe
+ * per pair (customer_id, reason, started_at desc), whatever else the customers' logs hold.
  */
 async function journeyTails(
   db: Kysely<Database>,
-  customerIds: string[],
+  pairs: { customerId: string; reason: string }[],
   from: Date,
   until: Date,
   windowDays: number,
 ) {
-  if (customerIds.length === 0) return [];
+  if (pairs.length === 0) return [];
   const since = new Date(from.getTime() - windowDays * 86_400_000);
   const result = await sql<{
     customer_id: string;
@@ -214,13 +233,14 @@ async function journeyTails(
     started_at: Date;
     step: number;
   }>`
-    with tails as (
-      select distinct on (customer_id, reason) customer_id, reason, journey_id, started_at
-      from interactions
-      where customer_id = any(${customerIds}::uuid[]) and started_at <= ${until} and started_at >= ${since}
-      order by customer_id, reason, started_at desc)
-    select tails.*, (select max(j.journey_step) from interactions j where j.journey_id = tails.journey_id) as step
-    from tails`.execute(db);
+    select k.customer_id, k.reason, t.journey_id, t.started_at,
+      (select max(j.journey_step) from interactions j where j.journey_id = t.journey_id) as step
+    from unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.reason)}::text[]) as k(customer_id, reason)
+    cross join lateral (
+      select i.journey_id, i.started_at from interactions i
+      where i.customer_id = k.customer_id and i.reason = k.reason and i.started_at <= ${until} and i.started_at >= ${since}
+      order by i.started_at desc
+      limit 1) t`.execute(db);
   return result.rows;
 }
 

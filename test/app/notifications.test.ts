@@ -87,7 +87,7 @@ describe('appointment messages', () => {
     ]);
     expect(messages[0]?.recipient).toBe(customer.phone);
     expect(messages[0]?.body).toMatch(
-      /^Consulenza video confermata per mer 25 mar 2026, 10:35 CET\. Link: https:\/\/pilot\.example\.it\/api\/links\/join\//,
+      /^Consulenza video confermata per mer 25 mar 2026, 10:35 CET\. Link: https:\/\/pilot\.example\.it\/join\//,
     );
     expect(messages[0]?.appointmentId).toBe(appointment.id);
   });

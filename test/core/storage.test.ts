@@ -196,6 +196,46 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(followUp.journeyStep).toBe(4);
   });
 
+  it('amends a contact: merges new detail keys over the stored ones and sets the outcome, keeping its journey place', async () => {
+    const { customer } = await gasCustomer(stores);
+    const first = await stores.interactions.record(contact(customer.id));
+    const call = await stores.interactions.record(
+      contact(customer.id, {
+        channel: 'video',
+        touchpoint: 'consultation',
+        startedAt: '2026-02-02T10:00:00Z',
+        details: { advisorId: 'a-1', wrapUp: { outcome: 'resolved', notes: 'first' }, came: ['customer'] },
+      }),
+    );
+    const amended = await stores.interactions.amend(call.id, {
+      details: { wrapUp: { outcome: 'follow_up', notes: 'second' }, flagged: true },
+    });
+    const expectedDetails = {
+      advisorId: 'a-1',
+      wrapUp: { outcome: 'follow_up', notes: 'second' },
+      came: ['customer'],
+      flagged: true,
+    };
+    expect(amended).toEqual({ ...call, details: expectedDetails });
+    const handedOff = await stores.interactions.amend(call.id, { outcome: 'handed_off' });
+    expect(handedOff).toEqual({ ...call, outcome: 'handed_off', details: expectedDetails });
+    expect(await stores.interactions.interaction(call.id)).toEqual(handedOff);
+    expect(await stores.interactions.interaction(first.id)).toEqual(first);
+    expect(handedOff).toMatchObject({ journeyId: first.journeyId, journeyStep: 2 });
+  });
+
+  it('refuses to amend an unknown contact or to give it an outcome off the list', async () => {
+    const { customer } = await gasCustomer(stores);
+    const stored = await stores.interactions.record(contact(customer.id));
+    await expect(stores.interactions.amend(randomUUID(), { details: { x: 1 } })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(
+      stores.interactions.amend(stored.id, { outcome: 'solved' as never, details: { x: 1 } }),
+    ).rejects.toMatchObject({ code: 'invalid_input', issues: [{ path: 'outcome' }] });
+    expect(await stores.interactions.interaction(stored.id)).toEqual(stored);
+  });
+
   it('writes nothing of a batch when one of its rows fails', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [

@@ -1,4 +1,4 @@
-import type { Locale } from '../../core/index.ts';
+import { topicName, type Locale } from '../../core/index.ts';
 import { sayList, sayOn, sayTime } from './messages.ts';
 
 /** A consultation time as the customer hears it. */
@@ -59,26 +59,9 @@ const itJoined = (preposition: 'di' | 'a', phrase: string) => {
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-const topicNames: Record<Locale, Record<string, string>> = {
-  'it-IT': {
-    billing: 'bollette',
-    payments: 'pagamenti',
-    contract: 'contratto',
-    moving: 'trasloco',
-    technical: 'assistenza tecnica',
-  },
-  'en-US': {
-    billing: 'bills',
-    payments: 'payments',
-    contract: 'your contract',
-    moving: 'moving home',
-    technical: 'technical support',
-  },
-};
-
 const it = (locale: 'it-IT'): AppointmentMessages => ({
   title: () => 'Videoconsulenza',
-  topic: (id) => topicNames[locale][id] ?? id,
+  topic: (id) => topicName(id, locale),
   askTopic: () =>
     'Di cosa vuoi parlare con il consulente? Per esempio bollette, pagamenti, contratto, trasloco o assistenza tecnica.',
   unknownTopic: () =>
@@ -135,7 +118,7 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
 
 const en = (locale: 'en-US'): AppointmentMessages => ({
   title: () => 'Video consultation',
-  topic: (id) => topicNames[locale][id] ?? id,
+  topic: (id) => topicName(id, locale),
   askTopic: () =>
     'What would you like to talk about with the advisor? For example bills, payments, your contract, moving home or technical support.',
   unknownTopic: () =>

@@ -1,0 +1,250 @@
+import { Router, type Response } from 'express';
+import {
+  can,
+  type Appointment,
+  type Clock,
+  type SignedLinks,
+  type StaffDirectory,
+  type Stores,
+  topicName,
+} from '../../core/index.ts';
+import { staffOf } from '../http/api.ts';
+import { sessionMiddleware } from '../http/staff-auth.ts';
+import { CALL_STYLES } from '../../video/browser/call-styles.ts';
+import {
+  consultationTexts,
+  formatWhen,
+  pageLocale,
+  type ConsultationPageData,
+  type PageLocale,
+} from '../../video/browser/consultation-texts.ts';
+import { bundleNames, type BrowserBundles, type BundleName } from './browser-bundles.ts';
+import { html, raw, type Html } from './html.ts';
+
+export interface ConsultationPagesOptions {
+  links: SignedLinks;
+  stores: Pick<Stores, 'appointments' | 'advisors' | 'staff'>;
+  staff: StaffDirectory;
+  clock: Clock;
+  bundles: BrowserBundles;
+  /** When a consultation's room may be joined (the video policy's window). */
+  window(appointment: Appointment): { opensAt: Date; closesAt: Date };
+  /** The organisation's time zone: times are shown in it. */
+  timeZone: string;
+  /** The LiveKit server's address, which the pages' scripts connect to; null without video. */
+  mediaUrl: string | null;
+}
+
+/**
+ * The browser side of consultations: the customer's page behind the join link (`/join/:token`),
+ * the advisor console (`/console`) and their scripts (`/assets/*.js`).
+ */
+export function createConsultationPages(options: ConsultationPagesOptions): Router {
+  const { links, stores, clock, bundles } = options;
+  const router = Router();
+  const csp = contentSecurityPolicy(options.mediaUrl);
+
+  router.get('/assets/:file', async (req, res, next) => {
+    const name = /^([a-z]+)\.js$/.exec(req.params.file)?.[1] as BundleName | undefined;
+    if (!name || !bundleNames.includes(name)) {
+      next();
+      return;
+    }
+    const bundle = await bundles.bundle(name);
+    res.setHeader('ETag', bundle.etag);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.headers['if-none-match'] === bundle.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('text/javascript').send(bundle.code);
+  });
+
+  router.get('/join/:token', async (req, res) => {
+    secure(res, csp);
+    const inspection = links.inspect(req.params.token, 'join', clock.now());
+    if (inspection.status === 'invalid') {
+      const t = consultationTexts['en-US'];
+      const it = consultationTexts['it-IT'];
+      // Nothing says whose link it was: both languages.
+      res
+        .status(404)
+        .type('html')
+        .send(
+          customerPage({
+            locale: 'it-IT',
+            state: 'invalid',
+            body: html`<h1>${it.invalidLink.title}</h1>
+              <p>${it.invalidLink.body}</p>
+              <h1 lang="en-US">${t.invalidLink.title}</h1>
+              <p lang="en-US">${t.invalidLink.body}</p>`,
+          }),
+        );
+      return;
+    }
+    const appointment = await stores.appointments.appointment(inspection.claims.subject);
+    const locale = pageLocale(appointment?.locale ?? 'en-US');
+    const t = consultationTexts[locale];
+    const when = (at: Date) => formatWhen(at, locale, options.timeZone);
+    const message = (state: string, title: string, body: string, status = 200, refreshSeconds?: number) =>
+      res
+        .status(status)
+        .type('html')
+        .send(
+          customerPage({
+            locale,
+            state,
+            body: html`<h1>${title}</h1>
+              <p>${body}</p>`,
+            refreshSeconds,
+          }),
+        );
+    if (!appointment) return message('invalid', t.invalidLink.title, t.invalidLink.body, 404);
+    if (appointment.status === 'cancelled') {
+      return message('cancelled', t.cancelled.title, t.cancelled.body(when(appointment.startsAt)));
+    }
+    if (inspection.status === 'expired')
+      return message('expired', t.expiredLink.title, t.expiredLink.body, 410);
+    const { opensAt, closesAt } = options.window(appointment);
+    const now = clock.now();
+    if (appointment.status === 'completed' || appointment.status === 'no_show' || now > closesAt) {
+      return message('over', t.over.title, t.over.body);
+    }
+    const advisor = await stores.advisors.advisor(appointment.advisorId);
+    const summary = t.appointment({
+      advisor: advisor?.name ?? '',
+      when: when(appointment.startsAt),
+      topic: topicName(appointment.topic, locale),
+    });
+    if (now < opensAt) {
+      // Refresh at the opening, or every minute until then.
+      const seconds = Math.max(5, Math.min(60, Math.ceil((opensAt.getTime() - now.getTime()) / 1000)));
+      return res.type('html').send(
+        customerPage({
+          locale,
+          state: 'too_early',
+          refreshSeconds: seconds,
+          body: html`<h1>${t.tooEarly.title}</h1>
+            <p>${summary}</p>
+            <p>${t.tooEarly.body(when(opensAt))}</p>`,
+        }),
+      );
+    }
+    const data: ConsultationPageData = { token: req.params.token, locale };
+    res.type('html').send(
+      customerPage({
+        locale,
+        state: 'open',
+        body: html`<h1>${t.title}</h1>
+          <p id="appointment">${summary}</p>
+          <p id="status" class="status-line" role="status" aria-live="polite"></p>
+          <div id="app"><noscript>JavaScript is needed for the video call.</noscript></div>`,
+        script: { name: 'consultation', data },
+      }),
+    );
+  });
+
+  router.use('/console', sessionMiddleware(options.staff));
+  router.get('/console', (req, res) => {
+    secure(res, csp);
+    const user = staffOf(res);
+    if (!user) {
+      res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (!can(user.role, 'customers:write')) {
+      res
+        .status(403)
+        .type('html')
+        .send(
+          customerPage({
+            locale: 'en-US',
+            state: 'forbidden',
+            body: html`<h1>Not allowed</h1>
+              <p>
+                The advisor console is for advisors; your role is ${user.role.replace('_', ' ')}.
+                <a href="/manage/login?next=/console">Log in as someone else</a>.
+              </p>`,
+          }),
+        );
+      return;
+    }
+    res.type('html').send(
+      customerPage({
+        locale: 'en-US',
+        state: 'console',
+        title: 'Advisor console',
+        body: html`<div id="app"><noscript>The console needs JavaScript.</noscript></div>`,
+        script: { name: 'console', data: { user: { displayName: user.displayName, role: user.role } } },
+      }),
+    );
+  });
+
+  return router;
+}
+
+function secure(res: Response, csp: string) {
+  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  // A join link is a credential; what the pages show is personal.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('Permissions-Policy', 'camera=(self), microphone=(self), display-capture=(self)');
+}
+
+function contentSecurityPolicy(mediaUrl: string | null): string {
+  const media = mediaUrl ? new URL(mediaUrl) : null;
+  const secure = media?.protocol === 'wss:' || media?.protocol === 'https:';
+  // livekit-client signals over WebSocket and checks the server over HTTP(S) when a connection fails.
+  const mediaOrigins = media
+    ? [`${secure ? 'wss' : 'ws'}://${media.host}`, `${secure ? 'https' : 'http'}://${media.host}`]
+    : [];
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'unsafe-inline'",
+    'img-src data: blob:',
+    'media-src blob: mediastream:',
+    `connect-src 'self' ${mediaOrigins.join(' ')}`.trim(),
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+function customerPage(input: {
+  locale: PageLocale;
+  state: string;
+  body: Html;
+  title?: string;
+  refreshSeconds?: number | undefined;
+  script?: { name: BundleName; data: unknown };
+}): string {
+  const title = input.title ?? consultationTexts[input.locale].title;
+  // JSON inside <script> must not be able to close it.
+  const json = input.script ? JSON.stringify(input.script.data).replaceAll('<', '\\u003c') : '';
+  return html`<!doctype html>
+    <html lang="${input.locale.slice(0, 2)}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        ${input.refreshSeconds ? html`<meta http-equiv="refresh" content="${input.refreshSeconds}" />` : ''}
+        <title>${title} · channel-pilot</title>
+        <style>
+          ${raw(CALL_STYLES)}
+        </style>
+      </head>
+      <body data-state="${input.state}">
+        <main id="main">${input.body}</main>
+        ${
+          input.script
+            ? html`<script type="application/json" id="page-data">
+                  ${raw(json)}
+                </script>
+                <script type="module" src="/assets/${input.script.name}.js"></script>`
+            : ''
+        }
+      </body>
+    </html>`.value;
+}

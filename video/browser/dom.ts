@@ -1,0 +1,64 @@
+// Building the pages' elements without HTML strings: text is always text, never markup.
+
+type Child = Node | string | null | undefined | false;
+
+export interface Props {
+  class?: string;
+  id?: string;
+  /** Attributes as written in HTML (`aria-live`, `for`, `data-…`, `type`, …). */
+  attrs?: Record<string, string | boolean | undefined>;
+  on?: Partial<Record<keyof HTMLElementEventMap, (event: Event) => void>>;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  if (props.class) element.className = props.class;
+  if (props.id) element.id = props.id;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) {
+    if (value === true) element.setAttribute(name, '');
+    else if (typeof value === 'string') element.setAttribute(name, value);
+  }
+  for (const [type, listener] of Object.entries(props.on ?? {})) element.addEventListener(type, listener);
+  element.append(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
+  return element;
+}
+
+/** Replaces everything inside `parent`. */
+export function fill(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren(...children.filter((c): c is Node | string => Boolean(c)));
+}
+
+/** The JSON the server put in the page for its script. */
+export function pageData<T>(): T {
+  const element = document.getElementById('page-data');
+  return JSON.parse(element?.textContent ?? '{}') as T;
+}
+
+/** A JSON request to the app; throws the problem's detail (or the status) when it fails. */
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+    credentials: 'same-origin',
+  });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { detail?: string; hint?: string };
+    throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`, problem.hint);
+  }
+  return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly hint?: string,
+  ) {
+    super(message);
+  }
+}
