@@ -132,6 +132,19 @@ describe('a consultation from the advisor console', () => {
     await advisorPage.waitForSelector('#room-lobby:empty', { state: 'attached' });
   }, 60_000);
 
+  it('says so while the customer’s connection drops, and carries on by itself when it is back', async () => {
+    const customerContext = contexts[1] as BrowserContext;
+    await customerContext.setOffline(true);
+    await customerPage.waitForSelector('#status:has-text("Connessione persa")', { timeout: 30_000 });
+    await customerPage.screenshot({ path: `${SHOTS}consultation-reconnecting.png`, fullPage: true });
+    await customerContext.setOffline(false);
+    await customerPage.waitForSelector('#status:has-text("Di nuovo collegati")', { timeout: 30_000 });
+    const before = (await decodedFrames(customerPage, '#remote-video', 0))?.totalVideoFrames ?? 0;
+    await customerPage.waitForTimeout(1000);
+    const after = (await decodedFrames(customerPage, '#remote-video', 0))?.totalVideoFrames ?? 0;
+    expect(after).toBeGreaterThan(before);
+  }, 60_000);
+
   it('carries chat messages both ways', async () => {
     await customerPage.fill('#chat-input', 'Buongiorno, la bolletta è più alta');
     await customerPage.press('#chat-input', 'Enter');

@@ -172,6 +172,9 @@ export async function joinCall(access: CallAccess, media: LocalMedia, view: Call
       if (participant === room.localParticipant) void publish();
       else showPeers();
     })
+    // Signalling lost (the network dropped, media may still flow) or media lost too: either way
+    // the page says so until the connection is back.
+    .on(RoomEvent.SignalReconnecting, () => view.state('reconnecting'))
     .on(RoomEvent.Reconnecting, () => view.state('reconnecting'))
     .on(RoomEvent.Reconnected, () => view.state('connected', { recovered: true }))
     .on(RoomEvent.Disconnected, (reason?: DisconnectReason) => {
