@@ -1,4 +1,5 @@
 import { createHmac, randomInt } from 'node:crypto';
+import { createExpiringCache, type ExpiringCacheOptions } from './expiring-cache.ts';
 import type { Clock } from './clock.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
@@ -62,7 +63,46 @@ export interface AccountLinking {
    * expired code counts as a failure). Fails with `rate_limited` after too many failures.
    */
   redeem(input: { platform: string; platformUserId: string; code: string }): Promise<CodeRedemption>;
+  /**
+   * The customer the platform user is linked to. A link is reused for a few seconds (see
+   * cachedAccountLinks): one made again, to another customer, on another instance shows that late.
+   */
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
+}
+
+/**
+ * Reuses the customer a platform user is linked to for a few seconds, so that a conversation's
+ * turns do not each ask the database who is speaking (on the embedded database every query waits
+ * for the one session). Only links are kept: a user not linked yet is asked about every time, so
+ * that linking on another instance is seen at once.
+ *
+ * The delay it introduces: a platform user who links again, to another customer, through another
+ * instance of the app is answered as the previous customer for up to `ttlMs` (5 s by default).
+ * Through this store, a link forgets the user's kept answer at once. Anything that ends links
+ * (none does yet) must go through this store, or accept the same delay.
+ */
+export function cachedAccountLinks(
+  store: AccountLinkStore,
+  options: ExpiringCacheOptions = {},
+): AccountLinkStore {
+  const cache = createExpiringCache<string | undefined>(options);
+  const key = (platform: string, platformUserId: string) => `${platform}\u0000${platformUserId}`;
+  return {
+    saveCode: (input) => store.saveCode(input),
+    async redeemCode(input) {
+      try {
+        return await store.redeemCode(input);
+      } finally {
+        cache.forget(key(input.platform, input.platformUserId));
+      }
+    },
+    linkedCustomer: (platform, platformUserId) =>
+      cache.get(
+        key(platform, platformUserId),
+        () => store.linkedCustomer(platform, platformUserId),
+        (customerId) => customerId !== undefined,
+      ),
+  };
 }
 
 const messages: Record<Locale, { subject: string; body: (code: string, minutes: number) => string }> = {
@@ -87,8 +127,11 @@ export function createAccountLinking(options: {
   secret: Buffer;
   /** Draws a code; random digits by default. */
   newCode?: () => string;
+  /** How long a user's link is reused and how many are kept (see cachedAccountLinks). */
+  linkCache?: ExpiringCacheOptions;
 }): AccountLinking {
-  const { store, customers, outbox, clock } = options;
+  const { customers, outbox, clock } = options;
+  const store = cachedAccountLinks(options.store, options.linkCache);
   const hashCode = (code: string) => createHmac('sha256', options.secret).update(code).digest('hex');
   // No leading zero: spoken numbers lose it ("zero four two…" is heard as 42…).
   const newCode =

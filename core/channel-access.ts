@@ -1,3 +1,5 @@
+import { createExpiringCache, type ExpiringCacheOptions } from './expiring-cache.ts';
+
 /** What a pilot allows one customer on one channel. */
 export interface ChannelPermit {
   /** The customer may use the channel (enrolled, or the pilot is open to everyone). */
@@ -15,4 +17,25 @@ export interface ChannelAccess {
 export function everyoneMayUse(options: { closingSurvey?: boolean } = {}): ChannelAccess {
   const permit: ChannelPermit = { allowed: true, closingSurvey: options.closingSurvey ?? false };
   return { permit: async () => permit };
+}
+
+/**
+ * Reuses each answer of `access` for a few seconds, so that a conversation's turns do not each ask
+ * the database whether the customer may use the channel (on the embedded database every query
+ * waits for the one session).
+ *
+ * The delay it introduces: a change to who may use a channel (a pilot paused, ended, opened to
+ * everyone, a cohort widened) reaches a customer up to `ttlMs` (5 s by default) late, unless the
+ * change is made through the same process and it calls `forget()`.
+ */
+export function cachedChannelAccess(
+  access: ChannelAccess,
+  options: ExpiringCacheOptions = {},
+): ChannelAccess & { forget(): void } {
+  const cache = createExpiringCache<ChannelPermit>(options);
+  return {
+    permit: (customerId, channel) =>
+      cache.get(`${channel}\u0000${customerId}`, () => access.permit(customerId, channel)),
+    forget: () => cache.forget(),
+  };
 }

@@ -33,6 +33,7 @@ export { createPostgresConsultationLog } from './storage/postgres-consultation-l
 export * from './account-linking.ts';
 export * from './callbacks.ts';
 export * from './channel-access.ts';
+export * from './expiring-cache.ts';
 export * from './payment-links.ts';
 export * from './interaction-import.ts';
 export * from './census.ts';

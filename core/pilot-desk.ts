@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ChannelAccess } from './channel-access.ts';
+import { cachedChannelAccess, type ChannelAccess } from './channel-access.ts';
+import type { ExpiringCacheOptions } from './expiring-cache.ts';
 import type { ChannelRegistry } from './channels.ts';
 import type { Clock } from './clock.ts';
 import type { CustomerDirectory } from './customers.ts';
@@ -24,6 +25,12 @@ const INVITATION_BATCH = 200;
  * What a pilot manager does with pilots: define and revise them, start, pause and end them,
  * enrol their cohorts and invite them, rate them. Also the channels' gate: a pilot channel asks
  * `access.permit` before serving a customer.
+ *
+ * The gate reuses each customer's answer for a few seconds (`accessCache.ttlMs`, 5 s by default;
+ * 0 asks every time), since a pilot channel asks on every turn of a conversation. A revision or
+ * status change made through this desk applies at once; one made elsewhere (the CLI, another
+ * instance of the app) reaches customers up to that long late: pausing a pilot from the CLI stops
+ * serving its customers within 5 s, not on their next turn.
  */
 export function createPilotDesk(options: {
   pilots: PilotStore;
@@ -33,6 +40,8 @@ export function createPilotDesk(options: {
   clock: Clock;
   /** Whether a channel that no pilot governs asks its closing question. */
   closingSurveyWithoutPilot?: boolean;
+  /** How long the gate reuses an answer and how many it keeps (see cachedChannelAccess). */
+  accessCache?: ExpiringCacheOptions;
 }) {
   const { pilots, channels, customers, outbox, clock } = options;
 
@@ -149,16 +158,20 @@ export function createPilotDesk(options: {
     }
     return { queued, more };
   }
-  const access: ChannelAccess = {
-    async permit(customerId, channel) {
-      const live = await pilots.liveOn(channel, customerId);
-      if (!live) return { allowed: true, closingSurvey: options.closingSurveyWithoutPilot ?? false };
-      const { pilot, enrolment } = live;
-      const allowed =
-        pilot.status === 'running' && (enrolment ? enrolment.arm === 'pilot' : pilot.openToEveryone);
-      return { allowed, closingSurvey: pilot.closingSurvey };
+  const gate = cachedChannelAccess(
+    {
+      async permit(customerId, channel) {
+        const live = await pilots.liveOn(channel, customerId);
+        if (!live) return { allowed: true, closingSurvey: options.closingSurveyWithoutPilot ?? false };
+        const { pilot, enrolment } = live;
+        const allowed =
+          pilot.status === 'running' && (enrolment ? enrolment.arm === 'pilot' : pilot.openToEveryone);
+        return { allowed, closingSurvey: pilot.closingSurvey };
+      },
     },
-  };
+    options.accessCache,
+  );
+  const access: ChannelAccess = { permit: (customerId, channel) => gate.permit(customerId, channel) };
 
   return {
     access,
@@ -177,7 +190,11 @@ export function createPilotDesk(options: {
       checkRevision(before, definition);
       await checkReferences(definition);
       const pilot = await pilots.update(before.id, definition, clock.now());
-      if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
+      try {
+        if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
+      } finally {
+        gate.forget();
+      }
       return (await pilots.pilot(pilot.id)) as Pilot;
     },
 
@@ -207,7 +224,12 @@ export function createPilotDesk(options: {
         }
       }
       const pilot = await pilots.setStatus(before.id, before.status, to, clock.now());
-      const enrolled = to === 'running' ? await pilots.enrol(pilot, clock.now()) : 0;
+      let enrolled = 0;
+      try {
+        if (to === 'running') enrolled = await pilots.enrol(pilot, clock.now());
+      } finally {
+        gate.forget();
+      }
       return { pilot: (await pilots.pilot(pilot.id)) as Pilot, enrolled };
     },
 

@@ -80,27 +80,37 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async comparables(bill) {
-      const before = (end: string) =>
-        billsWithPaid()
-          .where('bills.account_id', '=', bill.accountId)
-          .where('bills.cancelled', '=', false)
-          .where('bills.period_end', '<', end)
-          .orderBy('bills.period_end', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-      const previous = await before(bill.periodStart);
+      const comparable = () =>
+        billsWithPaid().where('bills.account_id', '=', bill.accountId).where('bills.cancelled', '=', false);
+      const previous = comparable()
+        .where('bills.period_end', '<', bill.periodStart)
+        .orderBy('bills.period_end', 'desc')
+        .limit(1);
       // The bill whose period covers the same dates one year earlier.
       const yearAgoStart = DateTime.fromISO(bill.periodStart).minus({ years: 1 }).toISODate() as string;
       const yearAgoEnd = DateTime.fromISO(bill.periodEnd).minus({ years: 1 }).toISODate() as string;
-      const yearAgo = await billsWithPaid()
-        .where('bills.account_id', '=', bill.accountId)
-        .where('bills.cancelled', '=', false)
+      const yearAgo = comparable()
         .where('bills.period_start', '<=', yearAgoEnd)
         .where('bills.period_end', '>=', yearAgoStart)
         .orderBy(sql`abs(bills.period_start - ${yearAgoStart}::date)`)
-        .limit(1)
-        .executeTakeFirst();
-      return { previous: previous && toBill(previous), yearAgo: yearAgo && toBill(yearAgo) };
+        .limit(1);
+      // Both in one statement: a voice turn asks this, and each statement waits its turn on the embedded database.
+      const rows = await db
+        .selectFrom(previous.as('p'))
+        .selectAll()
+        .select(sql<string>`'previous'`.as('which'))
+        .unionAll(
+          db
+            .selectFrom(yearAgo.as('y'))
+            .selectAll()
+            .select(sql<string>`'year_ago'`.as('which')),
+        )
+        .execute();
+      const found = (which: string) => {
+        const row = rows.find((r) => r.which === which);
+        return row && toBill(row);
+      };
+      return { previous: found('previous'), yearAgo: found('year_ago') };
     },
 
     async recordPayment(input) {
