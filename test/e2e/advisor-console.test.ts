@@ -8,6 +8,7 @@ import {
   SHOTS,
   decodedFrames,
   hasDecodedFrames,
+  lowContrastText,
   startConsultationE2e,
   type AdvisorDesk,
   type ConsultationE2e,
@@ -102,6 +103,7 @@ describe('a consultation from the advisor console', () => {
     expect(context).toContain('asked: why higher');
     expect(context).toContain('opened the payment link');
     expect(await text(advisorPage, '#balance')).toContain(`Owes ${euros(current)}`);
+    expect(await lowContrastText(advisorPage)).toEqual([]);
   });
 
   it('joins the call, sees the customer waiting in the lobby, admits them, and both sides decode the other’s video', async () => {
@@ -153,6 +155,8 @@ describe('a consultation from the advisor console', () => {
     await advisorPage.click('#chat-form button[type=submit]');
     await customerPage.waitForSelector('#chat-log li:has-text("Vediamo insieme il consumo")');
     expect(await text(customerPage, '#chat-log')).toContain('Elena Galli');
+    expect(await lowContrastText(customerPage)).toEqual([]);
+    expect(await lowContrastText(advisorPage)).toEqual([]);
     await advisorPage.screenshot({ path: `${SHOTS}console-call.png`, fullPage: true });
     await customerPage.screenshot({ path: `${SHOTS}consultation-call-with-advisor.png`, fullPage: true });
   });
@@ -160,6 +164,7 @@ describe('a consultation from the advisor console', () => {
   it('completes the appointment when the customer leaves, and stores the survey against the consultation', async () => {
     await customerPage.click('#leave');
     await customerPage.waitForSelector('#survey');
+    expect(await lowContrastText(customerPage)).toEqual([]);
     await customerPage.click('#survey input[name=nps][value="8"] + span');
     await customerPage.click('#survey input[name=csat][value="5"] + span');
     await customerPage.fill('#survey-comment', 'Chiaro e veloce');

@@ -11,6 +11,7 @@ import {
   hasDecodedFrames,
   joinNodeParticipant,
   launchChromiumRefusingMedia,
+  lowContrastText,
   startConsultationE2e,
   type AdvisorDesk,
   type ConsultationE2e,
@@ -348,10 +349,11 @@ describe('links that cannot open the call', () => {
     }
   });
 
-  it('fits a phone’s screen without scrolling sideways, and the join button is reachable with the keyboard', async () => {
+  it('fits a phone’s screen without scrolling sideways, keeps text readable, and the join button is reachable with the keyboard', async () => {
     const { page } = await customerPage({ locale: 'it-IT', viewport: { width: 390, height: 844 } });
     await openPreJoin(page, e2e.joinLink(open));
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await lowContrastText(page)).toEqual([]);
     let focused: string | undefined;
     for (let presses = 0; presses < 10 && focused !== 'join'; presses++) {
       await page.keyboard.press('Tab');

@@ -444,3 +444,40 @@ export async function joinNodeParticipant(
     },
   };
 }
+
+/** A piece of text whose contrast with what is behind it is under 4.5:1 (WCAG AA). */
+export interface LowContrast {
+  text: string;
+  ratio: number;
+  color: string;
+  background: string;
+}
+
+/**
+ * Every visible, enabled piece of text on the page whose colour against its background (the
+ * nearest opaque one behind it, white at the top) falls below 4.5:1, as WCAG 2 computes it from
+ * the browser's computed styles. Text over video is left out (its background is the picture).
+ */
+export function lowContrastText(page: Page): Promise<LowContrast[]> {
+  return page.evaluate<LowContrast[]>(`(() => {
+    const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+      const [r, g, b, a = 1] = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return { r, g, b, a }; };
+    const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const backgroundOf = (el) => { for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor); if (c && c.a >= 0.99) return c; } return { r: 255, g: 255, b: 255, a: 1 }; };
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent.trim(); const el = node.parentElement;
+      if (!text || !el || el.closest('[hidden], video, script, style, noscript, .sr-only')) continue;
+      if (el.closest('button:disabled, input:disabled, select:disabled')) continue;
+      const box = el.getBoundingClientRect(); if (box.width === 0 || box.height === 0) continue;
+      const style = getComputedStyle(el); if (style.visibility === 'hidden' || Number(style.opacity) === 0) continue;
+      const fg = parse(style.color); const bg = backgroundOf(el); if (!fg) continue;
+      const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x); const ratio = (a + 0.05) / (b + 0.05);
+      if (ratio < 4.5) found.push({ text: text.slice(0, 60), ratio: Math.round(ratio * 100) / 100, color: style.color, background: 'rgb(' + bg.r + ', ' + bg.g + ', ' + bg.b + ')' });
+    }
+    return found;
+  })()`);
+}
