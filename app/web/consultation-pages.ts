@@ -87,7 +87,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     const locale = pageLocale(appointment?.locale ?? 'en-US');
     const t = consultationTexts[locale];
     const when = (at: Date) => formatWhen(at, locale, options.timeZone);
-    const message = (state: string, title: string, body: string, status = 200, refreshSeconds?: number) =>
+    const message = (state: string, title: string, body: string, status = 200) =>
       res
         .status(status)
         .type('html')
@@ -97,7 +97,6 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
             state,
             body: html`<h1>${title}</h1>
               <p>${body}</p>`,
-            refreshSeconds,
           }),
         );
     if (!appointment) return message('invalid', t.invalidLink.title, t.invalidLink.body, 404);
