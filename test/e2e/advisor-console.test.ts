@@ -161,6 +161,16 @@ describe('a consultation from the advisor console', () => {
     await customerPage.screenshot({ path: `${SHOTS}consultation-call-with-advisor.png`, fullPage: true });
   });
 
+  it('shows the advisor the customer’s shared screen until they stop sharing', async () => {
+    await customerPage.click('#toggle-share');
+    await advisorPage.waitForSelector('video.screen', { state: 'visible', timeout: 15_000 });
+    expect(await hasDecodedFrames(advisorPage, 'video.screen')).toBe(true);
+    expect(await customerPage.getAttribute('#toggle-share', 'aria-pressed')).toBe('true');
+    await customerPage.click('#toggle-share');
+    await advisorPage.waitForSelector('video.screen', { state: 'hidden', timeout: 15_000 });
+    expect(await customerPage.getAttribute('#toggle-share', 'aria-pressed')).toBe('false');
+  }, 60_000);
+
   it('completes the appointment when the customer leaves, and stores the survey against the consultation', async () => {
     await customerPage.click('#leave');
     await customerPage.waitForSelector('#survey');

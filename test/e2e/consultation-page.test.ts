@@ -126,6 +126,35 @@ describe('the customer’s consultation page before the call', () => {
   });
 });
 
+describe('joining without video', () => {
+  it('lets the customer join by voice only: the advisor gets their microphone and no camera', async () => {
+    const advisorDesk = await e2e.addAdvisor({ name: 'Paolo Ferri' });
+    const customer = await e2e.addCustomer('it-IT', { firstName: 'Anna', lastName: 'Moretti' });
+    const appointment = await e2e.book({ advisor: advisorDesk, customer, startsInMinutes: 2 });
+    const { page, errors } = await customerPage({ locale: 'it-IT' });
+    await openPreJoin(page, e2e.joinLink(appointment));
+    await page.click('#join-camera-off');
+    await page.waitForSelector('#lobby', { state: 'visible' });
+    const advisor = await joinNodeParticipant(await e2e.advisorAccess(advisorDesk, appointment));
+    try {
+      await advisor.publishVideo();
+      const identity = await e2e.waitForLobby(advisorDesk, appointment);
+      await e2e.admit(advisorDesk, appointment, identity);
+      await page.waitForSelector('#call', { state: 'visible', timeout: 15_000 });
+      const sources = () =>
+        [...(advisor.room.remoteParticipants.get(identity)?.trackPublications.values() ?? [])].map(
+          (publication) => publication.source,
+        );
+      await expect.poll(sources, { timeout: 10_000 }).toEqual([TrackSource.SOURCE_MICROPHONE]);
+      expect(await page.isVisible('#local-video')).toBe(false);
+      expect(await hasDecodedFrames(page, '#remote-video')).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await advisor.leave();
+    }
+  }, 60_000);
+});
+
 describe('a consultation from the waiting room to the survey', () => {
   let customer: Customer;
   let appointment: Appointment;
