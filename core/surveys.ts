@@ -31,6 +31,8 @@ export type SurveyAnswer = z.infer<typeof SurveyAnswerInput> & { id: string };
 /** Port: answers to satisfaction questions, each tied to the contact it is about. */
 export interface SurveyAnswers {
   record(input: SurveyAnswerInput): Promise<SurveyAnswer>;
+  /** Several answers given together (one questionnaire): all are stored, or none. */
+  recordAll(inputs: readonly SurveyAnswerInput[]): Promise<SurveyAnswer[]>;
   forInteraction(interactionId: string): Promise<SurveyAnswer[]>;
 }
 

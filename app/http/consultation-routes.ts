@@ -162,14 +162,19 @@ export function registerConsultationRoutes(
         new ChannelPilotError('conflict', `consultation ${appointment.id} has already been rated`);
       if ((await stores.surveys.forInteraction(entry.id)).length > 0) throw rated();
       const answeredAt = clock.now();
-      const answer = (metric: 'nps' | 'csat', score: number, comment: string | null) =>
-        stores.surveys.record({ interactionId: entry.id, metric, score, comment, answeredAt });
       try {
-        // Two answers submitted at once: the (interaction, metric) key lets the first one through.
-        const answers = [
-          await answer('nps', body.nps, body.comment || null),
-          await answer('csat', body.csat, null),
-        ];
+        // Both answers or neither; of two ratings submitted at once, the (interaction, metric) key
+        // lets the first through.
+        const answers = await stores.surveys.recordAll([
+          {
+            interactionId: entry.id,
+            metric: 'nps',
+            score: body.nps,
+            comment: body.comment || null,
+            answeredAt,
+          },
+          { interactionId: entry.id, metric: 'csat', score: body.csat, comment: null, answeredAt },
+        ]);
         // Anyone holding the link sees this: the answers, and nothing of the records behind them.
         return answers.map(({ metric, score, comment, answeredAt: at }) => ({
           metric,

@@ -6,31 +6,39 @@ import { translating } from './database-errors.ts';
 import type { Database, SurveyAnswersTable } from './schema.ts';
 
 export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => string): SurveyAnswers {
+  async function insert(executor: Kysely<Database>, input: SurveyAnswerInput): Promise<SurveyAnswer> {
+    const answer = parseInput(SurveyAnswerInput, input, 'survey answer');
+    const interaction = await executor
+      .selectFrom('interactions')
+      .select('id')
+      .where('id', '=', answer.interactionId)
+      .executeTakeFirst();
+    if (!interaction) throw notFound('interaction', answer.interactionId);
+    const row = await translating(`a ${answer.metric} answer for this interaction`, () =>
+      executor
+        .insertInto('survey_answers')
+        .values({
+          id: newId(),
+          interaction_id: answer.interactionId,
+          metric: answer.metric,
+          score: answer.score,
+          comment: answer.comment,
+          answered_at: answer.answeredAt,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return toAnswer(row);
+  }
+
   return {
-    async record(input) {
-      const answer = parseInput(SurveyAnswerInput, input, 'survey answer');
-      const interaction = await db
-        .selectFrom('interactions')
-        .select('id')
-        .where('id', '=', answer.interactionId)
-        .executeTakeFirst();
-      if (!interaction) throw notFound('interaction', answer.interactionId);
-      const row = await translating(`a ${answer.metric} answer for this interaction`, () =>
-        db
-          .insertInto('survey_answers')
-          .values({
-            id: newId(),
-            interaction_id: answer.interactionId,
-            metric: answer.metric,
-            score: answer.score,
-            comment: answer.comment,
-            answered_at: answer.answeredAt,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      );
-      return toAnswer(row);
-    },
+    record: (input) => insert(db, input),
+    recordAll: (inputs) =>
+      db.transaction().execute(async (trx) => {
+        const stored: SurveyAnswer[] = [];
+        for (const input of inputs) stored.push(await insert(trx, input));
+        return stored;
+      }),
     async forInteraction(interactionId) {
       const rows = await db
         .selectFrom('survey_answers')

@@ -236,6 +236,28 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(await stores.interactions.interaction(stored.id)).toEqual(stored);
   });
 
+  it('stores answers given together all or none: a second answer refused takes the first with it', async () => {
+    const { customer } = await gasCustomer(stores);
+    const call = await stores.interactions.record(contact(customer.id));
+    const answeredAt = new Date('2026-02-01T10:10:00Z');
+    await expect(
+      stores.surveys.recordAll([
+        { interactionId: call.id, metric: 'nps', score: 9, comment: 'ok', answeredAt },
+        { interactionId: call.id, metric: 'csat', score: 9, answeredAt },
+      ]),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(await stores.surveys.forInteraction(call.id)).toEqual([]);
+    const stored = await stores.surveys.recordAll([
+      { interactionId: call.id, metric: 'nps', score: 9, comment: 'ok', answeredAt },
+      { interactionId: call.id, metric: 'csat', score: 4, answeredAt },
+    ]);
+    expect(stored.map((a) => [a.metric, a.score, a.comment])).toEqual([
+      ['nps', 9, 'ok'],
+      ['csat', 4, null],
+    ]);
+    expect(await stores.surveys.forInteraction(call.id)).toHaveLength(2);
+  });
+
   it('writes nothing of a batch when one of its rows fails', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [
