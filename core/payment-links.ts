@@ -25,12 +25,13 @@ export interface PaymentLinks {
   /**
    * Sends the customer a link to pay what they owe, on their preferred consented medium. The link
    * names `fromInteractionId`, the contact it was sent during, so that opening it continues that
-   * journey. Null when the customer may not be messaged.
+   * journey. Null when the customer may not be messaged. One link goes out per contact:
+   * `alreadySent` says that contact's link was sent before and nothing new was queued.
    */
   send(input: {
     customerId: string;
     fromInteractionId: string;
-  }): Promise<{ medium: MessageMedium; url: string } | null>;
+  }): Promise<{ medium: MessageMedium; url: string; alreadySent: boolean } | null>;
   /** Opens a link: records the opening (once per link) and answers what is owed. */
   open(token: string): Promise<PaymentPage>;
 }
@@ -99,7 +100,7 @@ export function createPaymentLinks(options: {
       });
       const url = options.url(token);
       const text = texts[address.customer.locale];
-      await outbox.enqueue([
+      const queued = await outbox.enqueue([
         {
           dedupeKey: `payment-link:${fromInteractionId}`,
           customerId,
@@ -113,7 +114,7 @@ export function createPaymentLinks(options: {
           sendAfter: now,
         },
       ]);
-      return { medium: address.medium, url };
+      return { medium: address.medium, url, alreadySent: queued === 0 };
     },
 
     async open(token) {

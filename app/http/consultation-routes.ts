@@ -232,7 +232,14 @@ export function registerConsultationRoutes(
     permission: 'customers:write',
     params: ById,
     body: z.object({ fromInteractionId: Uuid }),
-    response: z.object({ medium: z.enum(['email', 'sms']), url: z.url() }),
+    response: z.object({
+      medium: z.enum(['email', 'sms']),
+      url: z.url(),
+      alreadySent: z.boolean().meta({
+        description:
+          'this contact’s link went out before: nothing new was sent, and `url` is not the one the customer has',
+      }),
+    }),
     status: 201,
     async handler({ params, body }) {
       const customer = await find.customer(params.id);

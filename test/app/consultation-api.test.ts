@@ -500,13 +500,21 @@ describe('sending a payment link from the console', () => {
     now = c.minutes(30);
     const res = await send(customer.id, { fromInteractionId: entry.id }).expect(201);
     conforms('POST /api/customers/{id}/payment-link', res.body);
-    expect(res.body.medium).toBe('sms');
+    expect(res.body).toMatchObject({ medium: 'sms', alreadySent: false });
     expect(res.body.url).toMatch(/^http:\/\/localhost:3000\/api\/links\/pay\//);
     const messages = (await composed.stores.outbox.recent({ limit: 10, customerId: customer.id })).filter(
       (m) => m.kind === 'payment_link',
     );
     expect(messages.map((m) => [m.medium, m.recipient])).toEqual([['sms', customer.phone]]);
     expect(messages[0]?.body).toContain(res.body.url);
+    // A second send from the same contact queues nothing and says so.
+    const again = await send(customer.id, { fromInteractionId: entry.id }).expect(201);
+    expect(again.body).toMatchObject({ medium: 'sms', alreadySent: true });
+    expect(
+      (await composed.stores.outbox.recent({ limit: 10, customerId: customer.id })).filter(
+        (m) => m.kind === 'payment_link',
+      ),
+    ).toHaveLength(1);
 
     const token = (res.body.url as string).split('/').pop() as string;
     await request(composed.app).get(`/api/links/pay/${token}`).expect(200);

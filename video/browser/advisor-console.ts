@@ -664,7 +664,7 @@ function renderFollowUps(appointment: Appointment, consultation: Interaction, ar
   const pay = h('button', { id: 'send-payment-link', attrs: { type: 'button' } }, 'Send a payment link');
   pay.addEventListener('click', () => {
     pay.disabled = true;
-    void api<{ medium: string; url: string }>(
+    void api<{ medium: string; alreadySent: boolean }>(
       'POST',
       `/api/customers/${appointment.customerId}/payment-link`,
       {
@@ -673,7 +673,9 @@ function renderFollowUps(appointment: Appointment, consultation: Interaction, ar
     )
       .then((sent) => {
         payResult.className = 'ok';
-        payResult.textContent = `Payment link sent by ${sent.medium}.`;
+        payResult.textContent = sent.alreadySent
+          ? `This consultation’s payment link already went out by ${sent.medium}; nothing new was sent.`
+          : `Payment link sent by ${sent.medium}.`;
       })
       .catch((error: unknown) => {
         payResult.className = 'error';
