@@ -5,12 +5,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { TrackSource } from '@livekit/rtc-node';
 import type { Appointment, Customer } from '../../core/index.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS } from '../support/livekit.ts';
+import { launchChromium } from '../support/chromium.ts';
 import {
   SHOTS,
   decodedFrames,
   hasDecodedFrames,
   joinNodeParticipant,
-  launchChromiumRefusingMedia,
   lowContrastText,
   startConsultationE2e,
   type AdvisorDesk,
@@ -360,7 +360,7 @@ describe('links that cannot open the call', () => {
   });
 
   it('explains a refused camera and microphone, and does not let the customer join without either', async () => {
-    const refusing = await launchChromiumRefusingMedia();
+    const refusing = await launchChromium({ permissions: 'refused' });
     try {
       const page = await (await refusing.newContext({ viewport: { width: 1100, height: 900 } })).newPage();
       const response = await page.goto(e2e.joinLink(open));

@@ -22,8 +22,11 @@ export function ensureChromium(): string {
   throw new Error(`The browser tests need Chromium at ${CHROMIUM}. Install it with: sudo ${INSTALL}`);
 }
 
-/** Headless Chromium as the browser tests run it (fake camera and microphone for calls). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Headless Chromium as the browser tests run it, with a fake camera and microphone for calls.
+ * `permissions: 'refused'` refuses every request for them instead, as when a person clicks "Block".
+ */
+export function launchChromium(options: { permissions?: 'granted' | 'refused' } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: ensureChromium(),
     headless: true,
@@ -35,8 +38,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
+      options.permissions === 'refused' ? '--deny-permission-prompts' : '--use-fake-ui-for-media-stream',
     ],
   });
 }

@@ -1,13 +1,7 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import {
   LocalVideoTrack,
   Room,
@@ -292,29 +286,6 @@ function harness(parts: {
 async function closeServer(server: Server) {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-}
-
-/**
- * Chromium with the fake camera and microphone but without the fake permission prompt: the
- * browser refuses every request for them (`--deny-permission-prompts`), as when a customer
- * clicks "Block". Close it after use.
- */
-export function launchChromiumRefusingMedia(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: ensureChromium(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-device-for-media-stream',
-      '--deny-permission-prompts',
-    ],
-  });
 }
 
 /** What a <video> has shown so far, read in the browser. */

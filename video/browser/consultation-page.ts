@@ -1,4 +1,3 @@
-import type { RemoteTrack } from 'livekit-client';
 import {
   joinCall,
   listDevices,
@@ -11,6 +10,8 @@ import {
   type MediaProblem,
 } from './call.ts';
 import { consultationTexts, type ConsultationPageData } from './consultation-texts.ts';
+import { createCallScreen } from './call-screen.ts';
+import { renderSurvey } from './consultation-survey.ts';
 import { api, ApiError, fill, h, pageData } from './dom.ts';
 
 // The customer's consultation page: pre-join (preview, devices, permissions), lobby, call,
@@ -160,19 +161,7 @@ async function join(): Promise<void> {
     media = { ...media, video: undefined };
   }
 
-  const remote = h('video', {
-    class: 'remote',
-    id: 'remote-video',
-    attrs: { autoplay: true, playsinline: true, 'aria-label': t.call.advisorVideo },
-  });
-  const self = h('video', {
-    class: 'self',
-    id: 'local-video',
-    attrs: { autoplay: true, playsinline: true, 'aria-label': t.call.yourVideo },
-  });
-  self.muted = true;
-  const screen = h('video', { class: 'screen', attrs: { autoplay: true, playsinline: true, hidden: true } });
-  const chatLog = h('ul', { class: 'chat-log', id: 'chat-log', attrs: { 'aria-live': 'polite' } });
+  const screen = createCallScreen(t.call, media);
   const lobby = h(
     'section',
     { class: 'card', id: 'lobby', attrs: { 'aria-labelledby': 'lobby-heading' } },
@@ -183,29 +172,18 @@ async function join(): Promise<void> {
   fill(app, lobby, callSection);
 
   const view: CallView = {
-    remoteVideo: (track: RemoteTrack | null) => {
-      if (track) track.attach(remote);
-      else remote.srcObject = null;
-    },
-    remoteScreen: (track: RemoteTrack | null) => {
-      screen.hidden = !track;
-      if (track) track.attach(screen);
-      else screen.srcObject = null;
-    },
+    remoteVideo: screen.remoteVideo,
+    remoteScreen: screen.remoteScreen,
+    chat: screen.chat,
     state: (state, detail) => {
       if (state === 'reconnecting') say(t.call.reconnecting, 'notice');
       else if (state === 'connected' && detail?.recovered) say(t.call.reconnected, 'ok');
-      else if (state === 'disconnected') void afterCall();
-    },
-    chat: (line) => {
-      chatLog.append(h('li', {}, h('span', { class: 'who' }, line.mine ? t.call.you : line.from), line.text));
-      chatLog.scrollTop = chatLog.scrollHeight;
+      else if (state === 'disconnected') void showSurvey();
     },
     admitted: () => {
       lobby.hidden = true;
       callSection.hidden = false;
-      if (media.video) media.video.attach(self);
-      self.hidden = !media.video;
+      screen.showSelf();
       (document.getElementById('toggle-mic') as HTMLButtonElement | null)?.focus();
     },
     peers: (peers) => {
@@ -222,97 +200,13 @@ async function join(): Promise<void> {
     await preJoin();
     return;
   }
-  fill(callSection, callLayout(call, { remote, self, screen, chatLog }));
-}
-
-function callLayout(
-  call: Call,
-  parts: { remote: HTMLVideoElement; self: HTMLVideoElement; screen: HTMLVideoElement; chatLog: HTMLElement },
-): HTMLElement {
-  let micOn = Boolean(media.audio);
-  let cameraOn = Boolean(media.video);
-  let sharing = false;
-  const toggle = (id: string, label: () => string, pressed: () => boolean, act: () => Promise<void>) => {
-    const button = h('button', { id, attrs: { type: 'button' } });
-    const paint = () => {
-      button.textContent = label();
-      button.setAttribute('aria-pressed', String(pressed()));
-    };
-    button.addEventListener('click', () => void act().then(paint));
-    paint();
-    return button;
-  };
-  const mic = toggle(
-    'toggle-mic',
-    () => (micOn ? t.call.mute : t.call.unmute),
-    () => !micOn,
-    async () => {
-      micOn = !micOn;
-      await call.setMicrophone(micOn);
-    },
-  );
-  mic.disabled = !media.audio;
-  const camera = toggle(
-    'toggle-camera',
-    () => (cameraOn ? t.call.cameraOff : t.call.cameraOn),
-    () => !cameraOn,
-    async () => {
-      cameraOn = !cameraOn;
-      await call.setCamera(cameraOn);
-    },
-  );
-  const share = toggle(
-    'toggle-share',
-    () => (sharing ? t.call.stopShare : t.call.share),
-    () => sharing,
-    async () => {
-      if (await call.setScreenShare(!sharing)) sharing = !sharing;
-    },
-  );
-  share.hidden = !('getDisplayMedia' in (navigator.mediaDevices ?? {}));
-  const leave = h(
-    'button',
-    { class: 'danger', id: 'leave', attrs: { type: 'button' }, on: { click: () => void call.leave() } },
-    t.call.leave,
-  );
-  const input = h('input', { id: 'chat-input', attrs: { autocomplete: 'off', maxlength: '1000' } });
-  const form = h(
-    'form',
-    { class: 'row', id: 'chat-form' },
-    h('label', { class: 'sr-only', attrs: { for: 'chat-input' } }, t.call.message),
-    input,
-    h('button', { attrs: { type: 'submit' } }, t.call.send),
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = '';
-    void call.sendChat(text);
-  });
-  return h(
-    'div',
-    { class: 'call-layout' },
+  fill(
+    callSection,
     h(
       'div',
-      {},
-      h('div', { class: 'stage' }, parts.remote, parts.self),
-      parts.screen,
-      h(
-        'div',
-        { class: 'row controls', attrs: { role: 'toolbar', 'aria-label': t.title } },
-        mic,
-        camera,
-        share,
-        leave,
-      ),
-    ),
-    h(
-      'section',
-      { class: 'card', attrs: { 'aria-labelledby': 'chat-heading' } },
-      h('h2', { id: 'chat-heading' }, t.call.chat),
-      parts.chatLog,
-      form,
+      { class: 'call-layout' },
+      h('div', {}, screen.stage, screen.screen, screen.toolbar(call)),
+      screen.chatPanel(call, 'h2'),
     ),
   );
 }
@@ -321,101 +215,13 @@ function callLayout(
 
 let surveyShown = false;
 
-async function afterCall(): Promise<void> {
+function showSurvey(): void {
   if (surveyShown) return;
   surveyShown = true;
   stopLocalMedia(media);
   for (const element of document.querySelectorAll('audio')) element.remove();
   say(t.call.disconnected);
-  const scale = (name: string, values: number[], labelOf: (v: number) => string) =>
-    h(
-      'div',
-      { class: 'scale' },
-      ...values.map((v) =>
-        h(
-          'label',
-          {},
-          h('input', { attrs: { type: 'radio', name, value: String(v), 'aria-label': labelOf(v) } }),
-          h('span', { attrs: { 'aria-hidden': 'true' } }, String(v)),
-        ),
-      ),
-    );
-  const nps = h(
-    'fieldset',
-    {},
-    h('legend', {}, t.survey.nps),
-    h('p', { class: 'muted' }, `${t.survey.npsLow} · ${t.survey.npsHigh}`),
-    scale('nps', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], String),
-  );
-  const csat = h(
-    'fieldset',
-    {},
-    h('legend', {}, t.survey.csat),
-    h('p', { class: 'muted' }, t.survey.csatScale.map((label, i) => `${i + 1} = ${label}`).join(' · ')),
-    scale('csat', [1, 2, 3, 4, 5], (v) => `${v}: ${t.survey.csatScale[v - 1]}`),
-  );
-  const comment = h('textarea', { id: 'survey-comment', attrs: { rows: '3', maxlength: '2000' } });
-  const result = h('p', { attrs: { role: 'status' } });
-  const submit = h('button', { class: 'primary', attrs: { type: 'submit' } }, t.survey.submit);
-  const form = h(
-    'form',
-    { class: 'card', id: 'survey', attrs: { 'aria-labelledby': 'survey-heading' } },
-    h('h2', { id: 'survey-heading' }, t.survey.heading),
-    nps,
-    csat,
-    h('label', { attrs: { for: 'survey-comment' } }, t.survey.comment),
-    comment,
-    h('div', { class: 'row controls' }, submit),
-    result,
-  );
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const picked = (name: string) =>
-      (form.querySelector(`input[name="${name}"]:checked`) as HTMLInputElement | null)?.value;
-    const [npsValue, csatValue] = [picked('nps'), picked('csat')];
-    if (npsValue === undefined || csatValue === undefined) {
-      result.className = 'error';
-      result.textContent = t.survey.missing;
-      return;
-    }
-    submit.disabled = true;
-    void sendSurvey({
-      nps: Number(npsValue),
-      csat: Number(csatValue),
-      comment: comment.value.trim() || undefined,
-    })
-      .then(() => {
-        fill(
-          form,
-          h('h2', { id: 'survey-heading' }, t.survey.heading),
-          h('p', { class: 'ok', id: 'survey-thanks' }, t.survey.thanks),
-        );
-      })
-      .catch(() => {
-        result.className = 'error';
-        result.textContent = t.survey.failed;
-        submit.disabled = false;
-      });
-  });
-  fill(app, form);
-  (form.querySelector('input') as HTMLInputElement).focus();
-}
-
-/**
- * Sends the answers. The consultation reaches the customer's journey a moment after the call
- * ends; until then the app answers 503 (try again shortly), so they are sent again for up to a minute.
- */
-async function sendSurvey(answers: { nps: number; csat: number; comment: string | undefined }) {
-  const deadline = Date.now() + 60_000;
-  for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
-    try {
-      return await api('POST', `${base}/survey`, answers);
-    } catch (error) {
-      const stillClosing = error instanceof ApiError && error.status === 503;
-      if (!stillClosing || Date.now() + wait > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
+  renderSurvey(app, t.survey, (answers) => api('POST', `${base}/survey`, answers));
 }
 
 void preJoin();

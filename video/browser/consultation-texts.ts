@@ -3,6 +3,25 @@
 
 export type PageLocale = 'it-IT' | 'en-US';
 
+/** What either side's call shows and its controls say (see call-screen.ts). */
+export interface CallLabels {
+  remoteVideo: string;
+  yourVideo: string;
+  sharedScreen: string;
+  toolbar: string;
+  mute: string;
+  unmute: string;
+  cameraOff: string;
+  cameraOn: string;
+  share: string;
+  stopShare: string;
+  leave: string;
+  chat: string;
+  message: string;
+  send: string;
+  you: string;
+}
+
 /** What the server hands the page's script. */
 export interface ConsultationPageData {
   token: string;
@@ -32,20 +51,7 @@ export interface ConsultationTexts {
     retry: string;
   };
   lobby: { heading: string; body: string };
-  call: {
-    advisorVideo: string;
-    yourVideo: string;
-    mute: string;
-    unmute: string;
-    cameraOff: string;
-    cameraOn: string;
-    share: string;
-    stopShare: string;
-    leave: string;
-    chat: string;
-    message: string;
-    send: string;
-    you: string;
+  call: CallLabels & {
     reconnecting: string;
     reconnected: string;
     advisorLeft: string;
@@ -111,7 +117,9 @@ const it: ConsultationTexts = {
     body: 'Il consulente la farà entrare tra poco. Resti su questa pagina.',
   },
   call: {
-    advisorVideo: 'Video del consulente',
+    remoteVideo: 'Video del consulente',
+    sharedScreen: 'Schermo condiviso',
+    toolbar: 'Comandi della chiamata',
     yourVideo: 'Il suo video',
     mute: 'Disattiva microfono',
     unmute: 'Attiva microfono',
@@ -190,7 +198,9 @@ const en: ConsultationTexts = {
     body: 'Your advisor will let you in shortly. Please stay on this page.',
   },
   call: {
-    advisorVideo: 'Advisor’s video',
+    remoteVideo: 'Advisor’s video',
+    sharedScreen: 'Shared screen',
+    toolbar: 'Call controls',
     yourVideo: 'Your video',
     mute: 'Mute',
     unmute: 'Unmute',

@@ -62,3 +62,19 @@ export class ApiError extends Error {
     super(message);
   }
 }
+
+/**
+ * Runs `request` again while the app answers 503 (something it is about to have, such as a call's
+ * journey entry right after the call), backing off, for up to a minute.
+ */
+export async function retryWhileUnavailable<T>(request: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (let wait = 500; ; wait = Math.min(wait * 2, 5000)) {
+    try {
+      return await request();
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 503) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
