@@ -3,7 +3,7 @@ import { createCallScreen } from './call-screen.ts';
 import { renderContext } from './console-context.ts';
 import { day, dayKey, time, words, type Appointment } from './console-format.ts';
 import { renderWrapUp } from './console-wrap-up.ts';
-import type { CallLabels } from './consultation-texts.ts';
+import { consultationTexts, type CallLabels } from './consultation-texts.ts';
 import { api, ApiError, fill, h, pageData } from './dom.ts';
 
 // The advisor console: today's and upcoming consultations, who waits in a lobby (with a visual
@@ -297,23 +297,8 @@ async function startCall(appointment: Appointment, area: HTMLElement): Promise<v
   fill(area, lobby, screen.stage, screen.screen, screen.toolbar(call), screen.chatPanel(call, 'h3'));
 }
 
-const callLabels: CallLabels = {
-  remoteVideo: 'Customer’s video',
-  yourVideo: 'Your video',
-  sharedScreen: 'Shared screen',
-  toolbar: 'Call',
-  mute: 'Mute',
-  unmute: 'Unmute',
-  cameraOff: 'Turn camera off',
-  cameraOn: 'Turn camera on',
-  share: 'Share screen',
-  stopShare: 'Stop sharing',
-  leave: 'Leave',
-  chat: 'Chat',
-  message: 'Message',
-  send: 'Send',
-  you: 'You',
-};
+// The console speaks English: the call's words are the customer page's English ones.
+const callLabels: CallLabels = { ...consultationTexts['en-US'].call, remoteVideo: 'Customer’s video' };
 
 // ── Start ───────────────────────────────────────────────────────────────────────────────────
 
