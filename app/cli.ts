@@ -113,7 +113,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
-  const { app, stores, dispatcher, lifecycle, voice, pilotDesk } = await composeApp({
+  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, bundles } = await composeApp({
     storage,
     config,
     logger,
@@ -121,6 +121,8 @@ async function start(config: Config, logger: Logger): Promise<void> {
     video,
     isAccepting: () => accepting,
   });
+  // The browser scripts are bundled on first use; bundled now, the first customer does not wait.
+  bundles.warm().catch((error: unknown) => logger.error({ err: error }, 'browser scripts failed to bundle'));
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
     await seed(storage, config, {});
   }

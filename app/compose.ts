@@ -225,10 +225,6 @@ export async function composeApp(options: {
     ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
   });
   const bundles = createBrowserBundles();
-  // Bundled in the background, so the first customer does not wait for it.
-  bundles
-    .warm()
-    .catch((error: unknown) => options.logger.error({ err: error }, 'browser scripts failed to bundle'));
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -269,5 +265,6 @@ export async function composeApp(options: {
     clock,
     app: http.app,
     responses: http.responses,
+    bundles,
   };
 }

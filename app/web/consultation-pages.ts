@@ -23,7 +23,7 @@ import { html, raw, type Html } from './html.ts';
 
 export interface ConsultationPagesOptions {
   links: SignedLinks;
-  stores: Pick<Stores, 'appointments' | 'advisors' | 'staff'>;
+  stores: Pick<Stores, 'appointments' | 'advisors'>;
   staff: StaffDirectory;
   clock: Clock;
   bundles: BrowserBundles;
