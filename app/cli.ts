@@ -21,6 +21,7 @@ import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
+import { registerVideoCommands } from './cli-video.ts';
 import { createProgress } from './progress.ts';
 
 const program = new Command()
@@ -82,6 +83,7 @@ user
 registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
 registerPilotCommands(program, { run, withDatabase });
+registerVideoCommands(program, { run, withDatabase });
 
 program
   .command('migrate')

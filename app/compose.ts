@@ -253,6 +253,7 @@ export async function composeApp(options: {
     booking,
     desk,
     links,
+    appointmentLinks,
     paymentLinks,
     notices,
     dispatcher,

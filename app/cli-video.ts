@@ -1,0 +1,65 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { ChannelPilotError } from '../core/index.ts';
+import type { CommandRunner } from './cli-voice.ts';
+import { composeApp } from './compose.ts';
+import { createLogger } from './logger.ts';
+
+const CONSULTATION_MINUTES = 30;
+
+/** `channel-pilot video try`: a consultation starting in a few minutes, to try both browser sides. */
+export function registerVideoCommands(program: Command, { run, withDatabase }: CommandRunner): void {
+  const video = program.command('video').description('Try video consultations');
+  video
+    .command('try')
+    .description(
+      'Book a trial consultation starting in a few minutes with the first advisor who has a staff login (the demo’s `advisor`), and print the customer’s join link and the console’s address',
+    )
+    .option('--in <minutes>', 'minutes from now until it starts (0–120, default 5)', (value: string) => {
+      const minutes = Number(value);
+      if (!Number.isInteger(minutes) || minutes < 0 || minutes > 120) {
+        throw new InvalidArgumentError('must be a whole number of minutes from 0 to 120');
+      }
+      return minutes;
+    })
+    .action((options: { in?: number }) =>
+      run(async (config) => {
+        await withDatabase(config, async (storage) => {
+          const { stores, appointmentLinks, clock } = await composeApp({
+            storage,
+            config,
+            logger: createLogger({ level: 'silent' }),
+          });
+          // The demo ties its first advisor to the `advisor` login.
+          const advisor = (await stores.advisors.advisors()).find((a) => a.staffUserId !== null);
+          if (!advisor) {
+            throw new ChannelPilotError('not_found', 'no advisor has a staff login to take the call with', {
+              hint: 'start once with the demo data (npm start), or tie an advisor to a login',
+            });
+          }
+          // A trial skips the booking rules (notice, slots): written straight to the roster.
+          const { customers } = await stores.customers.search({ limit: 50, offset: 0 });
+          const customer = customers.find((c) => (advisor.languages as string[]).includes(c.locale));
+          if (!customer)
+            throw new ChannelPilotError('not_found', `no customer speaks ${advisor.languages.join(' or ')}`);
+          const startsAt = new Date(clock.now().getTime() + (options.in ?? 5) * 60_000);
+          const appointment = await stores.advisors.addAppointment({
+            customerId: customer.id,
+            advisorId: advisor.id,
+            topic: advisor.topics[0] as string,
+            locale: customer.locale,
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + CONSULTATION_MINUTES * 60_000),
+            bookedVia: 'web',
+            journeyId: null,
+          });
+          console.log(
+            [
+              `Trial consultation ${appointment.id}: ${customer.firstName} ${customer.lastName} (${customer.locale}) with ${advisor.name}, ${startsAt.toISOString()}.`,
+              `  advisor: ${config.PUBLIC_URL}/console (log in as that advisor; the demo's is \`advisor\`)`,
+              `  customer: ${appointmentLinks.forAppointment(appointment).join.url}`,
+            ].join('\n'),
+          );
+        });
+      }),
+    );
+}
