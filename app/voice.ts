@@ -85,7 +85,6 @@ export function composeVoice(options: {
       booking: options.booking,
       desk: options.desk,
       advisors: stores.advisors,
-      customers: stores.customers,
       clock,
       onError,
     }),

@@ -103,9 +103,14 @@ export function createAppointmentNotices(options: {
 }) {
   const { customers, advisors, outbox, clock } = options;
 
+  /**
+   * Queues `notice`, due the moment it is queued, and with `reminders` those still ahead. The
+   * clock is read once: the notice is due now whatever time passed since the change was made.
+   */
   async function queue(
     appointment: Appointment,
-    kinds: { kind: Kind; at: Date }[],
+    notice: Kind,
+    reminders: boolean,
   ): Promise<MessageMedium | null> {
     const address = await messageAddress(customers, appointment.customerId);
     if (!address) return null;
@@ -123,44 +128,43 @@ export function createAppointmentNotices(options: {
       ...options.urls(appointment),
     };
     const now = clock.now();
-    const messages: NewMessage[] = kinds
-      .filter(({ at }) => at.getTime() >= now.getTime())
-      .map(({ kind, at }) => {
-        const text = catalog[appointment.locale][kind];
-        return {
-          // One message per kind and start time; every move is news of its own.
-          dedupeKey: `${appointment.id}:${kind}:${appointment.startsAt.toISOString()}${kind === 'rescheduled' ? `:${now.toISOString()}` : ''}`,
-          customerId: customer.id,
-          appointmentId: appointment.id,
-          kind,
-          medium,
-          recipient,
-          subject: medium === 'email' ? text.subject : null,
-          body: medium === 'email' ? text.email(fill) : text.sms(fill),
-          attachments:
-            medium === 'email' && kind !== 'cancelled' ? [invite(appointment, text.subject, fill)] : [],
-          sendAfter: at,
-        };
-      });
+    const due = [
+      { kind: notice, at: now },
+      ...(reminders ? REMINDERS : [])
+        .map(({ kind, beforeMs }) => ({ kind, at: new Date(appointment.startsAt.getTime() - beforeMs) }))
+        .filter(({ at }) => at > now),
+    ];
+    const messages: NewMessage[] = due.map(({ kind, at }) => {
+      const text = catalog[appointment.locale][kind];
+      return {
+        // One message per kind and start time; every move is news of its own.
+        dedupeKey: `${appointment.id}:${kind}:${appointment.startsAt.toISOString()}${kind === 'rescheduled' ? `:${now.toISOString()}` : ''}`,
+        customerId: customer.id,
+        appointmentId: appointment.id,
+        kind,
+        medium,
+        recipient,
+        subject: medium === 'email' ? text.subject : null,
+        body: medium === 'email' ? text.email(fill) : text.sms(fill),
+        attachments:
+          medium === 'email' && kind !== 'cancelled' ? [invite(appointment, text.subject, fill)] : [],
+        sendAfter: at,
+      };
+    });
     await outbox.enqueue(messages);
     return medium;
   }
 
-  const reminders = (a: Appointment) =>
-    REMINDERS.map(({ kind, beforeMs }) => ({ kind, at: new Date(a.startsAt.getTime() - beforeMs) })).filter(
-      ({ at }) => at > clock.now(),
-    );
-
   return {
-    /** Returns the medium used, or null when the customer may not be contacted. */
-    booked: (a: Appointment) => queue(a, [{ kind: 'confirmation', at: clock.now() }, ...reminders(a)]),
+    /** Each returns the medium the customer is told on, or null when they may not be contacted. */
+    booked: (a: Appointment) => queue(a, 'confirmation', true),
     async moved(a: Appointment) {
       await outbox.cancelPending(a.id);
-      return queue(a, [{ kind: 'rescheduled', at: clock.now() }, ...reminders(a)]);
+      return queue(a, 'rescheduled', true);
     },
     async cancelled(a: Appointment) {
       await outbox.cancelPending(a.id);
-      return queue(a, [{ kind: 'cancelled', at: clock.now() }]);
+      return queue(a, 'cancelled', false);
     },
   };
 }

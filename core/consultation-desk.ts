@@ -1,12 +1,23 @@
 import type { Appointment } from './advisors.ts';
 import type { AppointmentNotices } from './appointment-notices.ts';
 import type { BookingService } from './booking-service.ts';
+import type { MessageMedium } from './notifications.ts';
+
+/** A change the desk made, and where the customer was told of it. */
+export interface DeskChange {
+  appointment: Appointment;
+  /**
+   * The medium the confirmation, "moved" or "cancelled" notice was queued on; null when nothing
+   * was queued (the customer allowed no messages, or queueing failed).
+   */
+  told: MessageMedium | null;
+}
 
 /** Books, moves and cancels consultations for every channel alike, and tells the customer each time. */
 export interface ConsultationDesk {
-  book(request: Parameters<BookingService['book']>[0]): Promise<Appointment>;
-  reschedule(appointmentId: string, startsAt: Date): Promise<Appointment>;
-  cancel(appointmentId: string, reason: string): Promise<Appointment>;
+  book(request: Parameters<BookingService['book']>[0]): Promise<DeskChange>;
+  reschedule(appointmentId: string, startsAt: Date): Promise<DeskChange>;
+  cancel(appointmentId: string, reason: string): Promise<DeskChange>;
 }
 
 /**
@@ -22,31 +33,32 @@ export function createConsultationDesk(options: {
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
 }): ConsultationDesk {
   const { booking, notices } = options;
-  const followUp = async (appointment: Appointment, steps: (() => Promise<unknown>)[]) => {
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (error) {
-        options.onFollowUpError(error, appointment);
-      }
+  const attempt = async <T>(appointment: Appointment, step: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await step();
+    } catch (error) {
+      options.onFollowUpError(error, appointment);
+      return null;
     }
-    return appointment;
   };
+  const tell = async (
+    appointment: Appointment,
+    notice: (a: Appointment) => Promise<MessageMedium | null>,
+  ) => ({
+    appointment,
+    told: await attempt(appointment, () => notice(appointment)),
+  });
   return {
     async book(request) {
-      const appointment = await booking.book(request);
-      return followUp(appointment, [() => notices.booked(appointment)]);
+      return tell(await booking.book(request), notices.booked);
     },
     async reschedule(appointmentId, startsAt) {
-      const appointment = await booking.reschedule(appointmentId, startsAt);
-      return followUp(appointment, [() => notices.moved(appointment)]);
+      return tell(await booking.reschedule(appointmentId, startsAt), notices.moved);
     },
     async cancel(appointmentId, reason) {
-      const appointment = await booking.cancel(appointmentId, reason);
-      return followUp(appointment, [
-        () => notices.cancelled(appointment),
-        async () => options.afterCancel?.(appointment),
-      ]);
+      const change = await tell(await booking.cancel(appointmentId, reason), notices.cancelled);
+      await attempt(change.appointment, async () => options.afterCancel?.(change.appointment));
+      return change;
     },
   };
 }

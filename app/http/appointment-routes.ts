@@ -152,7 +152,7 @@ export function registerAppointmentRoutes(
           ]);
         }
       }
-      return booked(await desk.book(body));
+      return booked((await desk.book(body)).appointment);
     },
   });
 
@@ -176,7 +176,8 @@ export function registerAppointmentRoutes(
     params: ById,
     body: StartsAt,
     response: BookedSchema,
-    handler: async ({ params, body }) => booked(await desk.reschedule(params.id, body.startsAt)),
+    handler: async ({ params, body }) =>
+      booked((await desk.reschedule(params.id, body.startsAt)).appointment),
   });
 
   api.route({
@@ -188,7 +189,7 @@ export function registerAppointmentRoutes(
     params: ById,
     body: Reason,
     response: AppointmentSchema,
-    handler: ({ params, body }) => desk.cancel(params.id, body.reason),
+    handler: async ({ params, body }) => (await desk.cancel(params.id, body.reason)).appointment,
   });
 
   api.route({
@@ -238,7 +239,7 @@ export function registerAppointmentRoutes(
     status: 201,
     async handler({ params, body }) {
       const customer = await customerOf(params.token);
-      const appointment = await desk.book({
+      const { appointment } = await desk.book({
         ...body,
         customerId: customer.id,
         locale: customer.locale,
@@ -259,7 +260,8 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'reschedule');
-      return booked(await viaLink(await desk.reschedule(current.id, body.startsAt), 'reschedule'));
+      const { appointment } = await desk.reschedule(current.id, body.startsAt);
+      return booked(await viaLink(appointment, 'reschedule'));
     },
   });
 
@@ -274,7 +276,8 @@ export function registerAppointmentRoutes(
     response: AppointmentSchema,
     async handler({ params, body }) {
       const current = await appointmentOf(params.token, 'cancel');
-      return viaLink(await desk.cancel(current.id, body.reason), 'cancel');
+      const { appointment } = await desk.cancel(current.id, body.reason);
+      return viaLink(appointment, 'cancel');
     },
   });
 }

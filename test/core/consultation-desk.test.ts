@@ -93,7 +93,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
   it('texts the confirmation with the join link when a consultation is booked, and queues the reminders', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk();
-    const appointment = await d.book(await request(customer.id));
+    const { appointment } = await d.book(await request(customer.id));
     expect(appointment).toMatchObject({
       customerId: customer.id,
       status: 'booked',
@@ -122,8 +122,8 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
         closed.push(a);
       },
     });
-    const booked = await d.book(await request(customer.id));
-    const cancelled = await d.cancel(booked.id, 'the customer paid the bill meanwhile');
+    const { appointment: booked } = await d.book(await request(customer.id));
+    const { appointment: cancelled } = await d.cancel(booked.id, 'the customer paid the bill meanwhile');
     expect(cancelled).toMatchObject({
       id: booked.id,
       status: 'cancelled',
@@ -147,8 +147,8 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
   it('tells the customer when a consultation is moved, with reminders for the new time only', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk();
-    const booked = await d.book(await request(customer.id));
-    const moved = await d.reschedule(booked.id, await freeSlot());
+    const { appointment: booked } = await d.book(await request(customer.id));
+    const { appointment: moved } = await d.reschedule(booked.id, await freeSlot());
     expect(moved.startsAt.getTime()).toBeGreaterThan(booked.startsAt.getTime());
 
     const pending = (await notices(booked.id, customer.id)).filter((m) => m.status === 'pending');
@@ -160,7 +160,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
   it('keeps the booking when the confirmation cannot be queued, and reports the failure', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk({ outbox: brokenOutbox() });
-    const appointment = await d.book(await request(customer.id));
+    const { appointment } = await d.book(await request(customer.id));
 
     expect(followUpErrors).toHaveLength(1);
     expect(followUpErrors[0]?.appointment).toEqual(appointment);
@@ -175,7 +175,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
 
   it('still closes the room when the cancellation notice cannot be queued', async () => {
     const { customer } = await gasCustomer(stores);
-    const booked = await desk().desk.book(await request(customer.id));
+    const { appointment: booked } = await desk().desk.book(await request(customer.id));
     const closed: string[] = [];
     const { desk: d, followUpErrors } = desk({
       outbox: brokenOutbox(),
@@ -183,7 +183,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
         closed.push(a.id);
       },
     });
-    const cancelled = await d.cancel(booked.id, 'customer asked');
+    const { appointment: cancelled } = await d.cancel(booked.id, 'customer asked');
     expect(closed).toEqual([booked.id]);
     expect(followUpErrors.map((f) => f.appointment.id)).toEqual([booked.id]);
     expect((await stores.appointments.appointment(booked.id))?.status).toBe('cancelled');
@@ -195,7 +195,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     const { desk: d, followUpErrors } = desk({
       afterCancel: () => Promise.reject(new Error('video service unreachable')),
     });
-    const booked = await d.book(await request(customer.id));
+    const { appointment: booked } = await d.book(await request(customer.id));
     await d.cancel(booked.id, 'customer asked');
     expect(followUpErrors.map((f) => (f.error as Error).message)).toEqual(['video service unreachable']);
     const pending = (await notices(booked.id, customer.id)).filter((m) => m.status === 'pending');
@@ -206,7 +206,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     const first = await gasCustomer(stores);
     const second = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk();
-    const taken = await d.book(await request(first.customer.id));
+    const { appointment: taken } = await d.book(await request(first.customer.id));
     const error = await d.book({ ...(await request(second.customer.id)), startsAt: taken.startsAt }).then(
       () => undefined,
       (e: unknown) => e,

@@ -127,8 +127,9 @@ function directive(answer: AlexaAnswer) {
 }
 
 /** Books for a customer as another channel would, through the same desk. */
-const deskBooking = (customerId: string, locale: Locale, startsAt: Date) =>
-  alexa.composed.desk.book({ customerId, topic: 'billing', locale, startsAt, bookedVia: 'web' });
+const deskBooking = async (customerId: string, locale: Locale, startsAt: Date) =>
+  (await alexa.composed.desk.book({ customerId, topic: 'billing', locale, startsAt, bookedVia: 'web' }))
+    .appointment;
 
 /** Someone else, on the web, takes the advisor at this time. */
 async function someoneElseBooks(day: string, time: string) {

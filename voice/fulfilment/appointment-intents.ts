@@ -1,13 +1,11 @@
 import {
   ChannelPilotError,
   calendarDate,
-  messageAddress,
   type AdvisorRoster,
-  type Appointment,
   type BookingService,
   type Clock,
   type ConsultationDesk,
-  type CustomerDirectory,
+  type DeskChange,
 } from '../../core/index.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
 import { intentGroup, reply, type IntentHandler, type IntentReply } from './conversation.ts';
@@ -27,12 +25,11 @@ export function createAppointmentIntents(options: {
   booking: BookingService;
   desk: ConsultationDesk;
   advisors: AdvisorRoster;
-  customers: CustomerDirectory;
   clock: Clock;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: AppointmentIntentName; customerId: string }) => void;
 }): Record<AppointmentIntentName, IntentHandler> {
-  const { booking, desk, advisors, customers, clock } = options;
+  const { booking, desk, advisors, clock } = options;
 
   const handler = intentGroup<AppointmentIntentName, AppointmentMessages>({
     messages: appointmentMessages,
@@ -44,10 +41,6 @@ export function createAppointmentIntents(options: {
 
   const upcoming = async (customerId: string) =>
     (await advisors.upcomingAppointments(customerId, clock.now())).filter((a) => a.status === 'booked');
-
-  /** Where the desk sent its notice, so that no customer is told of a message that never went. */
-  const mediumOf = async (customerId: string) =>
-    (await messageAddress(customers, customerId))?.medium ?? null;
 
   const pickTime = createTimePicker({ booking, clock, ask });
 
@@ -84,9 +77,9 @@ export function createAppointmentIntents(options: {
         );
       }
       if (request.confirmation === 'denied') return reply(say.title(), say.notBooked(), 'abandoned', REASON);
-      let appointment: Appointment;
+      let change: DeskChange;
       try {
-        appointment = await desk.book({
+        change = await desk.book({
           customerId,
           topic,
           locale,
@@ -103,9 +96,9 @@ export function createAppointmentIntents(options: {
         say.title(),
         say.booked({
           topic: spokenTopic,
-          when: when(appointment.startsAt),
+          when: when(change.appointment.startsAt),
           today,
-          medium: await mediumOf(customerId),
+          medium: change.told,
         }),
         'resolved',
         REASON,
@@ -155,7 +148,7 @@ export function createAppointmentIntents(options: {
         );
       }
       if (request.confirmation === 'denied') return reply(say.title(), say.notMoved(), 'abandoned', REASON);
-      let moved: Appointment;
+      let moved: DeskChange;
       try {
         moved = await desk.reschedule(current.id, picked.startsAt);
       } catch (error) {
@@ -166,7 +159,7 @@ export function createAppointmentIntents(options: {
       }
       return reply(
         say.title(),
-        say.moved({ when: when(moved.startsAt), today, medium: await mediumOf(request.customerId) }),
+        say.moved({ when: when(moved.appointment.startsAt), today, medium: moved.told }),
         'resolved',
         REASON,
       );
@@ -187,13 +180,8 @@ export function createAppointmentIntents(options: {
       }
       if (request.confirmation === 'denied')
         return reply(say.title(), say.notCancelled(), 'abandoned', REASON);
-      await desk.cancel(current.id, 'cancelled by the customer with the voice assistant');
-      return reply(
-        say.title(),
-        say.cancelled({ medium: await mediumOf(request.customerId) }),
-        'resolved',
-        REASON,
-      );
+      const { told } = await desk.cancel(current.id, 'cancelled by the customer with the voice assistant');
+      return reply(say.title(), say.cancelled({ medium: told }), 'resolved', REASON);
     }),
   };
 }
