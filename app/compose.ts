@@ -40,6 +40,8 @@ import { createLivekitConsultationRooms } from '../video/livekit-consultation-ro
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
+import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
+import { createPaymentPages } from './web/payment-page.ts';
 
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
 export interface VideoServer {
@@ -89,6 +91,12 @@ export async function composeApp(options: {
     ? Buffer.from(options.config.LINK_SECRET, 'utf8')
     : await sharedSecret(options.storage.db, 'customer-links');
   const links = createSignedLinks({ secret: linkSecret });
+  // Payments go through the provider PAYMENT_PROVIDER names; `development` is a page of this app.
+  const paymentProvider = createDevelopmentPaymentProvider({
+    links,
+    clock,
+    publicUrl: options.config.PUBLIC_URL,
+  });
   // One service for every channel that sends payment links (the voice assistant, the advisor console).
   const paymentLinks = createPaymentLinks({
     links,
@@ -96,8 +104,9 @@ export async function composeApp(options: {
     billing: stores.billing,
     interactions: stores.interactions,
     outbox: stores.outbox,
+    provider: paymentProvider,
     clock,
-    url: (token) => `${options.config.PUBLIC_URL}/api/links/pay/${token}`,
+    url: (token) => `${options.config.PUBLIC_URL}/pay/${token}`,
   });
   const appointmentLinks = createAppointmentLinks({
     links,
@@ -239,6 +248,10 @@ export async function composeApp(options: {
     voice,
     bundles,
     pilots: { desk: pilotDesk, reports: pilotReports, census },
+    customerPages: [
+      createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
+      paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
+    ],
     clock,
     logger: options.logger,
     version,

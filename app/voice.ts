@@ -71,7 +71,7 @@ export function composeVoice(options: {
   const onError = (error: unknown, at?: object) =>
     logger.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
   const intents = {
-    ...createBillIntents({ billing: stores.billing, clock, onError }),
+    ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
     ...createServiceIntents({
       billing: stores.billing,
       customers: stores.customers,

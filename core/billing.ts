@@ -63,6 +63,8 @@ export const PaymentInput = z.object({
   method: z.enum(paymentMethods),
   /** The channel the payment came through (web, app, shop, bank, call_centre…). */
   channel: Slug,
+  /** The payment provider's reference; a second payment with the same one is refused as a conflict. */
+  reference: z.string().trim().min(1).max(200).nullable().default(null),
 });
 export type PaymentInput = z.input<typeof PaymentInput>;
 export type Payment = z.infer<typeof PaymentInput> & { id: string };

@@ -5,6 +5,7 @@ export * from './clock.ts';
 export * from './validation.ts';
 export * from './customers.ts';
 export * from './billing.ts';
+export * from './supplies.ts';
 export * from './advisors.ts';
 export * from './interactions.ts';
 export * from './surveys.ts';

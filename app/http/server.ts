@@ -68,6 +68,8 @@ export interface HttpAppOptions {
   };
   /** The scripts of the consultation page and the advisor console. */
   bundles: BrowserBundles;
+  /** Pages customers open from messages (the payment page, the payment provider's), mounted as they are. */
+  customerPages?: Router[];
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -164,6 +166,7 @@ export function createHttpApp(options: HttpAppOptions) {
       mediaUrl: options.video?.url ?? null,
     }),
   );
+  for (const pages of options.customerPages ?? []) app.use(pages);
   app.use(notFoundHandler);
   app.use(problemHandler(logger));
   return { app, responses: api.responses };

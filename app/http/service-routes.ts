@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import type { AccountLinking, CallbackQueue, Clock, PaymentLinks } from '../../core/index.ts';
+import {
+  accountKinds,
+  type AccountLinking,
+  type CallbackQueue,
+  type Clock,
+  type PaymentLinks,
+} from '../../core/index.ts';
+import { publicPaymentPage, wantsPage } from '../web/payment-page.ts';
 import type { createApi } from './api.ts';
 import { BalanceSchema } from './api-schemas.ts';
 import { ById, ByToken } from './lookups.ts';
@@ -12,6 +19,9 @@ const PaymentPageSchema = z
     bills: z.array(
       z.object({
         number: z.string(),
+        supply: z.object({ kind: z.enum(accountKinds), street: z.string() }),
+        periodStart: z.iso.date(),
+        periodEnd: z.iso.date(),
         amountCents: z.number().int(),
         paidCents: z.number().int(),
         dueOn: z.iso.date(),
@@ -47,15 +57,20 @@ export function registerServiceRoutes(
   api.route({
     method: 'get',
     path: '/api/links/pay/:token',
-    summary: 'Open a payment link: what is owed; the opening joins the journey of the contact that sent it',
+    summary:
+      'Open a payment link: what is owed; the opening joins the journey of the contact that sent it. A browser asking for a page is sent to the payment page, `/pay/{token}`',
     tag: 'customer links',
     permission: 'public',
     params: ByToken,
     response: PaymentPageSchema,
     // Anyone holding the link sees this: what is owed, and nothing of the records behind it.
-    handler: async ({ params }) => {
-      const { firstName, locale, balance, bills } = await paymentLinks.open(params.token);
-      return { firstName, locale, balance, bills };
+    handler: async ({ params, req, res }) => {
+      // Links sent before the payment page existed point here: a browser gets the page.
+      if (wantsPage(req)) {
+        res.redirect(303, `/pay/${encodeURIComponent(params.token)}`);
+        return;
+      }
+      return publicPaymentPage(await paymentLinks.open(params.token));
     },
   });
 

@@ -132,5 +132,6 @@ function payment(
     paidAt,
     method,
     channel,
+    reference: null,
   };
 }

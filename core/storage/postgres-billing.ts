@@ -139,6 +139,7 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
             paid_at: payment.paidAt,
             method: payment.method,
             channel: payment.channel,
+            reference: payment.reference,
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
@@ -193,5 +194,6 @@ function toPayment(row: Selectable<PaymentsTable>): Payment {
     paidAt: row.paid_at,
     method: row.method as Payment['method'],
     channel: row.channel,
+    reference: row.reference,
   };
 }

@@ -74,6 +74,8 @@ export interface PaymentsTable {
   paid_at: Timestamp;
   method: string;
   channel: string;
+  /** The payment provider's reference, unique: set for payments a provider confirmed. */
+  reference: Generated<string | null>;
 }
 
 export interface StaffUsersTable {
@@ -161,6 +163,12 @@ export interface AppSecretsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface AppSettingsTable {
+  name: string;
+  value: string;
+  updated_at: DefaultTimestamp;
+}
+
 export interface OutboxTable {
   id: string;
   dedupe_key: string;
@@ -231,6 +239,7 @@ export interface Database extends ConsultationTables, PilotTables {
   login_failures: LoginFailuresTable;
   outbox: OutboxTable;
   app_secrets: AppSecretsTable;
+  app_settings: AppSettingsTable;
   advisor_overrides: AdvisorOverridesTable;
   channels: ChannelsTable;
   customers: CustomersTable;

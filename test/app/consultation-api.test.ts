@@ -501,7 +501,7 @@ describe('sending a payment link from the console', () => {
     const res = await send(customer.id, { fromInteractionId: entry.id }).expect(201);
     conforms('POST /api/customers/{id}/payment-link', res.body);
     expect(res.body).toMatchObject({ medium: 'sms', alreadySent: false });
-    expect(res.body.url).toMatch(/^http:\/\/localhost:3000\/api\/links\/pay\//);
+    expect(res.body.url).toMatch(/^http:\/\/localhost:3000\/pay\//);
     const messages = (await composed.stores.outbox.recent({ limit: 10, customerId: customer.id })).filter(
       (m) => m.kind === 'payment_link',
     );

@@ -76,13 +76,13 @@ async function voiceJourneys(customerId: string) {
 const payCard = (amount: string) =>
   expect.stringMatching(
     new RegExp(
-      `^ {2}\\[card\\] (Paga la bolletta: Da pagare|Pay your bill: To pay): ${amount}\\. (Paga da qui|Pay here): http://localhost:3000/api/links/pay/\\S+$`,
+      `^ {2}\\[card\\] (Paga la bolletta: Da pagare|Pay your bill: To pay): ${amount}\\. (Paga da qui|Pay here): http://localhost:3000/pay/\\S+$`,
     ),
   );
 
 describe('the typed voice chat', () => {
   it('answers Italian lines from the model’s samples, sends the link on “sì”, and logs the turns in the journey', async () => {
-    const { customer, current, previous } = await gasCustomer(stores);
+    const { customer, current } = await gasCustomer(stores);
     const printed = await chat(customer, 'it-IT', [
       'quanto devo pagare',
       'sì',
@@ -93,14 +93,14 @@ describe('the typed voice chat', () => {
     // VAT) it is 165 euros more, 145 of them energy; against a year ago (360 plus VAT) 137,50 more.
     expect(printed).toEqual([
       'Alexa: Ciao! Posso dirti quanto devi pagare e perché la bolletta è cambiata, mandarti il link per pagare, o prenotare una videoconsulenza. Cosa ti serve?',
-      'Alexa: In tutto devi pagare 533,50 euro. La prossima scadenza è mercoledì 25 marzo, per 533,50 euro. Vuoi che ti mandi il link per pagare?',
+      'Alexa: In tutto devi pagare 533,50 euro, per il gas. La prossima scadenza è mercoledì 25 marzo, per 533,50 euro. Vuoi che ti mandi il link per pagare?',
       "Alexa: Con Alexa non si può pagare a voce, quindi ti ho mandato via SMS il link per pagare 533,50 euro. Lo trovi anche nell'app Alexa.",
       payCard('533,50 euro'),
       expect.stringMatching(
-        /^Alexa: La tua ultima bolletta è di 533,50 euro, 165 euro in più rispetto alla precedente\. .*137,50 euro\. .*145 euro in più\./,
+        /^Alexa: La tua ultima bolletta del gas è di 533,50 euro, 165 euro in più rispetto alla precedente\. .*137,50 euro\. .*145 euro in più\./,
       ),
       // "Gennaio" in March is the January just gone (Alexa itself resolves it to the coming one).
-      `Alexa: La bolletta numero ${previous.number}, dal primo novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.`,
+      'Alexa: La bolletta del gas emessa a gennaio, dal primo novembre 2025 al 31 dicembre 2025, è di 368,50 euro. È pagata.',
     ]);
     expect(current.amountCents).toBe(53350);
 
@@ -154,7 +154,7 @@ describe('the typed voice chat', () => {
   });
 
   it('answers English lines, leaves the link unsent on “no”, and says goodbye', async () => {
-    const { customer, december } = await americanCustomer(stores, { januaryDue: '2026-04-20' });
+    const { customer } = await americanCustomer(stores, { januaryDue: '2026-04-20' });
     const printed = await chat(customer, 'en-US', [
       'how much do i owe',
       'no',
@@ -164,9 +164,9 @@ describe('the typed voice chat', () => {
     ]);
     expect(printed).toEqual([
       'Alexa: Hi! I can tell you what you owe and why your bill changed, send you a link to pay, or book a video consultation. What do you need?',
-      'Alexa: In total you owe 93.78 euros. The next payment is due on April 20, for 93.78 euros. Shall I send you the link to pay?',
+      'Alexa: In total you owe 93.78 euros, for electricity. The next payment is due on April 20, for 93.78 euros. Shall I send you the link to pay?',
       'Alexa: OK. What else can I do for you?',
-      `Alexa: Bill number ${december.number}, from December 1, 2025 to December 31, 2025, is 79.20 euros. It is paid.`,
+      'Alexa: No electricity bill was issued in December 2025. The one covering December 2025, from December 1, 2025 to December 31, 2025, issued on January 8, is 79.20 euros. It is paid.',
       "Alexa: You can't pay by voice on Alexa, so I sent you the link to pay 93.78 euros by e-mail. It's in the Alexa app too.",
       payCard('93.78 euros'),
       'Alexa: Goodbye!',
@@ -242,7 +242,7 @@ describe('channel-pilot voice chat', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('Alexa: Hi! I can tell you what you owe');
-    expect(stdout).toContain('Alexa: In total you owe 93.78 euros.');
+    expect(stdout).toContain('Alexa: In total you owe 93.78 euros, for electricity.');
   }, 60_000);
 
   it('exits 1 naming the customer when there is no such customer', async () => {

@@ -88,7 +88,10 @@ describe(`payment links on the ${databaseKind} database`, () => {
       status: 'pending',
       appointmentId: null,
     });
-    expect(messages[0]?.body).toBe(`Ecco il link per pagare la tua bolletta: ${sent?.url}`);
+    // What is owed and by when, so that the message is worth opening.
+    expect(messages[0]?.body).toBe(
+      `Da pagare: 533,50\u00a0€, con scadenza 25 marzo 2026. Paga da qui: ${sent?.url}`,
+    );
 
     // Asking again during the same contact sends nothing more.
     await paymentLinks().send({ customerId: customer.id, fromInteractionId: contact.id });
@@ -123,6 +126,9 @@ describe(`payment links on the ${databaseKind} database`, () => {
     expect(page.bills).toEqual([
       {
         number: current.number,
+        supply: { kind: 'gas', street: 'Via Roma 1' },
+        periodStart: '2026-01-01',
+        periodEnd: '2026-02-28',
         amountCents: current.amountCents,
         paidCents: 0,
         dueOn: '2026-03-25',

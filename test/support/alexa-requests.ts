@@ -92,6 +92,9 @@ export function signBody(body: string, privateKey: string): string {
   return createSign('RSA-SHA256').update(body, 'utf8').sign(privateKey, 'base64');
 }
 
+/** The custom slot type of each slot that has one in the interaction models. */
+const customSlotTypes: Record<string, string> = { topic: 'CONSULTATION_TOPIC', supply: 'SUPPLY' };
+
 export type AlexaRequestBody =
   | { type: 'LaunchRequest' }
   | { type: 'SessionEndedRequest'; reason?: 'USER_INITIATED' | 'ERROR' | 'EXCEEDED_MAX_REPROMPTS' }
@@ -141,7 +144,13 @@ export function alexaRequestEnvelope(options: {
                       name,
                       ...(value !== undefined ? { value } : {}),
                       ...(id
-                        ? { resolution: { skillId, slotType: 'CONSULTATION_TOPIC', match: { id, name: id } } }
+                        ? {
+                            resolution: {
+                              skillId,
+                              slotType: customSlotTypes[name] ?? name,
+                              match: { id, name: id },
+                            },
+                          }
                         : {}),
                     }),
                   ];

@@ -113,8 +113,8 @@ function euro(locale: Locale, cents: number): string {
 }
 const owes = (locale: Locale, cents: number) =>
   locale === 'it-IT'
-    ? `In tutto devi pagare ${euro(locale, cents)}.`
-    : `In total you owe ${euro(locale, cents)}.`;
+    ? `In tutto devi pagare ${euro(locale, cents)}, per il gas.`
+    : `In total you owe ${euro(locale, cents)}, for gas.`;
 
 /** An en-US customer who prefers e-mail, with one unpaid bill of 100 + 20.50 + 10% VAT = 132.55 euros. */
 async function englishCustomer(email = `sam.taylor.${unique()}@example.com`) {

@@ -71,7 +71,8 @@ async function customerWithBills(
 }
 
 describe('bill intents on the billing records', () => {
-  const intents = () => createBillIntents({ billing: stores.billing, clock: fixedClock });
+  const intents = () =>
+    createBillIntents({ billing: stores.billing, customers: stores.customers, clock: fixedClock });
 
   for (const locale of ['it-IT', 'en-US'] as const) {
     it(`tells the gas customer in ${locale} what they owe and by when, in the locale's money and dates`, async () => {
@@ -193,7 +194,7 @@ describe('bill intents on the billing records', () => {
     }
   });
 
-  it('says there is nothing to pay, and no bill to explain, when every bill is paid', async () => {
+  it('says there is nothing to pay when every bill is paid, and still explains the latest bill', async () => {
     const { customer, bills } = await customerWithBills('it-IT', [
       {
         start: '2026-01-01',
@@ -224,7 +225,10 @@ describe('bill intents on the billing records', () => {
     expect(italian.speech).toContain('Non hai niente da pagare');
     expect(english.speech).toContain('You have nothing to pay');
     const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US', turnId: randomUUID() });
-    expect(why.speech).toContain('no bill for me to compare');
+    // A paid bill is still the one the customer asks about.
+    expect(why.speech).toContain(
+      'Your latest electricity bill is 60 euros. It is the first one for this supply',
+    );
   });
 
   it('apologises with outcome failed, and reports the error, when the billing records fail', async () => {
@@ -233,6 +237,7 @@ describe('bill intents on the billing records', () => {
     const errors: unknown[] = [];
     const handlers = createBillIntents({
       billing: failing,
+      customers: stores.customers,
       clock: fixedClock,
       onError: (e) => errors.push(e),
     });

@@ -36,7 +36,7 @@ describe('voice turns in the journey', () => {
       startedAt: '2026-03-09T09:00:00+01:00',
       outcome: 'resolved',
     });
-    const intents = createBillIntents({ billing: stores.billing, clock });
+    const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
     const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
     const reply = await log.wrap(
       'WhyHigher',
@@ -59,7 +59,7 @@ describe('voice turns in the journey', () => {
 
   it('writes turns answered together in one batch, each in its own journey place', async () => {
     const { customer } = await gasCustomer(stores);
-    const intents = createBillIntents({ billing: stores.billing, clock });
+    const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
     const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
     const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
     const replies = await Promise.all(
@@ -81,7 +81,7 @@ describe('voice turns in the journey', () => {
       recordMany: () => Promise.reject(new Error('log down')),
     };
     const errors: unknown[] = [];
-    const intents = createBillIntents({ billing: stores.billing, clock });
+    const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
     const log = createTurnLog({
       interactions: broken,
       clock,

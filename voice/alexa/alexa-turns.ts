@@ -10,8 +10,8 @@ import { alexaMessages, localeOf, type AlexaMessages } from './alexa-messages.ts
 export interface SessionState {
   /** The customer turns answered so far, newest last. */
   history?: EarlierTurn[];
-  /** An intent offered with a yes/no question, run on "yes". */
-  offer?: string;
+  /** An intent offered with a yes/no question (Alexa's name, with the slots to run it with), run on "yes". */
+  offer?: { intent: string; slots?: Partial<Record<string, string>> };
   /** Fallbacks in a row; any understood request resets it. */
   consecutiveFallbacks?: number;
   /** The closing satisfaction question was asked in this session. */
@@ -102,7 +102,9 @@ export function respond(input: HandlerInput, reply: IntentReply, intentName: str
         .reprompt(reply.speech)
         .getResponse();
     case 'offer':
-      updateSession(input, { offer: alexaIntentName(next.intent) });
+      updateSession(input, {
+        offer: { intent: alexaIntentName(next.intent), ...(next.slots ? { slots: next.slots } : {}) },
+      });
       return builder.reprompt(reply.speech).getResponse();
     case 'listen':
       return builder.reprompt(say(input).helpReprompt()).withShouldEndSession(false).getResponse();
@@ -143,8 +145,11 @@ export async function asCustomer(
 /** A customer turn the skill can also run on "yes" to an offer. */
 export interface CustomerTurn extends RequestHandler {
   intentName: string;
-  /** Answers as if the customer had asked this intent, with no slots said. */
-  run(input: HandlerInput, options?: { fresh?: boolean }): Promise<Response>;
+  /** Answers as if the customer had asked this intent, with only `slots` said (none by default). */
+  run(
+    input: HandlerInput,
+    options?: { fresh?: boolean; slots?: Partial<Record<string, string>> },
+  ): Promise<Response>;
 }
 
 /** One custom intent answered by a logged fulfilment handler, with the session's history kept. */
@@ -154,7 +159,10 @@ export function customerTurn(
   guards: CustomerGuards,
 ): CustomerTurn {
   const intentName = alexaIntentName(intent);
-  const run = (input: HandlerInput, options: { fresh?: boolean } = {}) =>
+  const run = (
+    input: HandlerInput,
+    options: { fresh?: boolean; slots?: Partial<Record<string, string>> } = {},
+  ) =>
     asCustomer(input, guards, async (customerId) => {
       const asked = options.fresh ? undefined : intentOf(input);
       const state = sessionState(input);
@@ -163,7 +171,7 @@ export function customerTurn(
       const reply = await answer({
         customerId,
         locale: localeOf(input.requestEnvelope.request.locale),
-        slots: slotValues(asked),
+        slots: options.fresh ? (options.slots ?? {}) : slotValues(asked),
         confirmation:
           confirmation === 'CONFIRMED' ? 'confirmed' : confirmation === 'DENIED' ? 'denied' : 'none',
         history,

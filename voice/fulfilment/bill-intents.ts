@@ -1,23 +1,41 @@
 import {
   balance,
+  balanceBySupply,
+  billChanges,
+  billForDate,
+  billStatus,
   calendarDate,
-  compareBill,
-  type BillComparison,
+  latestBills,
+  risenBills,
+  suppliesOf,
+  type Bill,
+  type BillChange,
   type Billing,
   type Change,
   type Clock,
+  type CustomerDirectory,
   type Locale,
+  type Supply,
 } from '../../core/index.ts';
-import { billMessages, sayLine, type BillMessages } from './messages.ts';
-import { intentGroup, reply, type IntentHandler, type NextStep } from './conversation.ts';
+import { billMessages, type BillMessages } from './bill-messages.ts';
+import { sayLine } from './messages.ts';
+import {
+  intentGroup,
+  reply,
+  type IntentHandler,
+  type IntentReply,
+  type TurnRequest,
+} from './conversation.ts';
 import { serviceMessages } from './service-messages.ts';
 
-export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher'] as const;
+export const billIntentNames = ['WhatDoIOwe', 'LastPayment', 'WhyHigher', 'BillDetail'] as const;
 export type BillIntentName = (typeof billIntentNames)[number];
 
 export interface BillIntentsOptions {
   /** Each question reads only what it answers: a voice turn must stay fast under load. */
   billing: Billing;
+  /** The customer's accounts: the supplies bills are named by. */
+  customers: Pick<CustomerDirectory, 'accounts'>;
   clock: Clock;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: BillIntentName; customerId: string }) => void;
@@ -27,83 +45,204 @@ const reasons: Record<BillIntentName, string> = {
   WhatDoIOwe: 'payment',
   LastPayment: 'payment',
   WhyHigher: 'bill_explanation',
+  BillDetail: 'bill_explanation',
 };
 
-type Answer = (
-  customerId: string,
-  say: BillMessages,
-  today: string,
-  locale: Locale,
-) => Promise<{ title: string; text: string; next?: NextStep }>;
+/** The `supply` slot's value that asks for every supply one by one. */
+export const EACH_SUPPLY = 'each';
+
+type Ask = { request: TurnRequest; say: BillMessages; today: string; supplies: Supply[] };
+
+/**
+ * The supplies a question is about: the one an offer named (`account`), those of the kind the
+ * customer said (`supply`), or all of them. Undefined when the customer named a kind they do not have.
+ */
+function chosen(supplies: Supply[], slots: TurnRequest['slots'] = {}): Supply[] | undefined {
+  const named = slots.account
+    ? supplies.filter((s) => s.accountId === slots.account)
+    : slots.supply && slots.supply !== EACH_SUPPLY
+      ? supplies.filter((s) => s.kind === slots.supply)
+      : supplies;
+  return named.length > 0 ? named : undefined;
+}
 
 export function createBillIntents(options: BillIntentsOptions): Record<BillIntentName, IntentHandler> {
-  const { billing, clock, onError } = options;
+  const { billing, customers, clock, onError } = options;
 
   const group = intentGroup<BillIntentName, BillMessages>({
     messages: billMessages,
     apology: (say, intent) => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
     onError,
   });
-  const handler = (intent: BillIntentName, answer: Answer): IntentHandler =>
-    group(intent, async ({ customerId, locale }, say) => {
-      const { title, text, next } = await answer(customerId, say, calendarDate(clock.now()), locale);
-      return reply(title, text, 'resolved', reasons[intent], next);
-    });
+  const handler = (intent: BillIntentName, answer: (ask: Ask) => Promise<IntentReply>): IntentHandler =>
+    group(intent, async (request, say) =>
+      answer({
+        request,
+        say,
+        today: calendarDate(clock.now()),
+        supplies: suppliesOf(await customers.accounts(request.customerId)),
+      }),
+    );
+
+  // Paying is the likely next step after hearing what is owed: offered, and sent on "yes".
+  const owedReply = (say: BillMessages, locale: Locale, sentences: string[]) =>
+    reply(
+      say.owedTitle(),
+      [...sentences, serviceMessages[locale].offerPaymentLink()].join(' '),
+      'resolved',
+      reasons.WhatDoIOwe,
+      { kind: 'offer', intent: 'PayBill' },
+    );
 
   return {
-    WhatDoIOwe: handler('WhatDoIOwe', async (customerId, say, today, locale) => {
-      const owing = balance(await billing.openBills(customerId), today);
-      if (owing.owedCents <= 0) return { title: say.owedTitle(), text: say.nothingOwed() };
-      const owed = say.owed({
-        owedCents: owing.owedCents,
-        overdueCents: owing.overdueCents,
-        nextDue: owing.nextDue,
-        today,
-      });
-      // Paying is the likely next step: offered here, sent on "yes".
-      return {
-        title: say.owedTitle(),
-        text: `${owed} ${serviceMessages[locale].offerPaymentLink()}`,
-        next: { kind: 'offer', intent: 'PayBill' },
-      };
+    WhatDoIOwe: handler('WhatDoIOwe', async ({ request, say, today, supplies }) => {
+      const { customerId, locale, slots = {} } = request;
+      const resolved = (text: string) => reply(say.owedTitle(), text, 'resolved', reasons.WhatDoIOwe);
+      const selected = chosen(supplies, slots);
+      if (!selected) return resolved(say.noSuchSupply());
+      const open = await billing.openBills(customerId);
+      const perSupply = balanceBySupply(selected, open, today);
+      if (slots.supply || slots.account) {
+        if (perSupply.length === 0) return resolved(say.nothingOwedOn({ supplies: selected }));
+        return owedReply(
+          say,
+          locale,
+          perSupply.map((owed) => say.owedOn({ ...owed, today })),
+        );
+      }
+      const total = balance(open, today);
+      if (total.owedCents <= 0) return resolved(say.nothingOwed());
+      const dueNext = new Set(
+        total.openBills.filter((b) => b.dueOn === total.nextDue?.dueOn).map((b) => b.billId),
+      );
+      const nextDueOn = selected.filter((s) =>
+        open.some((b) => b.accountId === s.accountId && dueNext.has(b.id)),
+      );
+      return owedReply(say, locale, [
+        say.owed({ balance: total, owing: perSupply.map((p) => p.supply), nextDueOn, today }),
+        ...(perSupply.length > 1 ? [say.offerBreakdown()] : []),
+      ]);
     }),
 
-    LastPayment: handler('LastPayment', async (customerId, say, today) => {
-      const [last] = await billing.payments(customerId, { limit: 1 });
-      return {
-        title: say.lastPaymentTitle(),
-        text: last
+    LastPayment: handler('LastPayment', async ({ request, say, today, supplies }) => {
+      const [last] = await billing.payments(request.customerId, { limit: 1 });
+      const paid = last?.billId ? await billing.bill(last.billId) : undefined;
+      return reply(
+        say.lastPaymentTitle(),
+        last
           ? say.lastPayment({
               amountCents: last.amountCents,
               paidOn: calendarDate(last.paidAt),
               method: last.method,
               today,
+              supply: supplies.find((s) => s.accountId === paid?.accountId),
             })
           : say.noPayments(),
-      };
+        'resolved',
+        reasons.LastPayment,
+      );
     }),
 
-    WhyHigher: handler('WhyHigher', async (customerId, say, _today, locale) => {
-      // The latest issued open bill is the one the customer has in hand and is asking about.
-      const open = await billing.openBills(customerId);
-      const latest = [...open].sort((a, b) => b.issuedOn.localeCompare(a.issuedOn))[0];
-      const title = say.whyHigherTitle();
-      if (!latest) return { title, text: say.noOpenBill() };
-      const { previous, yearAgo } = await billing.comparables(latest);
-      return {
-        title,
-        text: explain(latest.amountCents, compareBill(latest, previous, yearAgo), say, locale),
-      };
+    WhyHigher: handler('WhyHigher', async ({ request, say, supplies }) => {
+      const { customerId, locale, slots = {} } = request;
+      const resolved = (text: string, next?: IntentReply['next']) =>
+        reply(say.whyHigherTitle(), text, 'resolved', reasons.WhyHigher, next);
+      const selected = chosen(supplies, slots);
+      if (!selected) return resolved(say.noSuchSupply());
+      const bills = await billing.bills(customerId, { limit: 36 });
+      const supplyOf = (bill: Bill) => supplies.find((s) => s.accountId === bill.accountId) as Supply;
+      const changes = await billChanges(latestBills(supplies, bills), (bill) => billing.comparables(bill));
+      const mine = changes.filter((c) => selected.some((s) => s.accountId === c.bill.accountId));
+      if (mine.length === 0) return resolved(say.noBill());
+      const risen = risenBills(changes);
+      // What was asked about is explained whether it rose or not; otherwise only what rose.
+      const named = Boolean(slots.supply || slots.account) || changes.length === 1;
+      const explained = named ? [...mine].sort((a, b) => delta(b) - delta(a)) : risen;
+      const [first] = explained;
+      if (!first) return resolved(say.noneRose());
+      const intro = named
+        ? []
+        : risen.length > 1
+          ? [
+              say.severalRose({
+                risen: risen.map((r) => ({ supply: supplyOf(r.bill), deltaCents: delta(r) })),
+              }),
+              say.startWith({ supply: supplyOf(first.bill) }),
+            ]
+          : [say.onlyOneRose({ supply: supplyOf(first.bill) })];
+      // Next: the following one of those asked about, or the next one that rose after an offered one.
+      const order = slots.account ? risen : explained;
+      const next = order[order.findIndex((c) => c.bill.id === first.bill.id) + 1];
+      const text = [...intro, explain(first, supplyOf(first.bill), say, locale)];
+      if (!next) return resolved(text.join(' '));
+      return resolved([...text, say.offerToExplain({ supply: supplyOf(next.bill) })].join(' '), {
+        kind: 'offer',
+        intent: 'WhyHigher',
+        slots: { account: next.bill.accountId },
+      });
+    }),
+
+    BillDetail: handler('BillDetail', async ({ request, say, today, supplies }) => {
+      const { customerId, slots = {} } = request;
+      const answer = (text: string) => reply(say.billTitle(), text, 'resolved', reasons.BillDetail);
+      const selected = chosen(supplies, slots);
+      if (!selected) return answer(say.noSuchSupply());
+      const bills = await billing.bills(customerId, { limit: 36 });
+      const date = slots.period ? pastPeriod(slots.period, today) : undefined;
+      const found = selected.flatMap((supply) => {
+        const own = bills.filter((b) => b.accountId === supply.accountId);
+        const pick = date
+          ? billForDate(own, date)
+          : latestBills([supply], own).map((bill) => ({ bill, reading: 'issued' as const }))[0];
+        return pick ? [{ supply, ...pick }] : [];
+      });
+      if (found.length === 0) return answer(bills.length === 0 ? say.noBills() : say.noBillFor());
+      // Bills of different kinds could each be "the" bill: the customer says which.
+      const kinds = new Set(found.map((f) => f.supply.kind));
+      if (kinds.size > 1 && !slots.supply && !slots.account) {
+        return reply(
+          say.billTitle(),
+          say.askSupply({ supplies: found.map((f) => f.supply) }),
+          'continued',
+          reasons.BillDetail,
+          {
+            kind: 'elicit',
+            slot: 'supply',
+            slots: { ...slots, supply: undefined },
+          },
+        );
+      }
+      return answer(
+        found
+          .map(({ supply, bill, reading }) =>
+            say.billDetail({
+              bill: { ...bill, supply, status: billStatus(bill, today) },
+              date,
+              reading,
+              today,
+            }),
+          )
+          .join(' '),
+      );
     }),
   };
 }
 
-function explain(amountCents: number, comparison: BillComparison, say: BillMessages, locale: Locale): string {
+const delta = (change: BillChange) => change.comparison.amount.vsPrevious?.delta ?? 0;
+
+function explain(
+  { bill, comparison }: BillChange,
+  supply: Supply,
+  say: BillMessages,
+  locale: Locale,
+): string {
   const { amount, consumption, lines } = comparison;
+  const amountCents = bill.amountCents;
   if (comparison.direction === 'no_previous' || !amount.vsPrevious)
-    return say.noPreviousBill({ amountCents });
+    return say.noPreviousBill({ supply, amountCents });
   const sentences = [
     say.vsPrevious({
+      supply,
       amountCents,
       direction: comparison.direction,
       deltaCents: Math.abs(amount.vsPrevious.delta),
@@ -140,4 +279,16 @@ function explain(amountCents: number, comparison: BillComparison, say: BillMessa
 
 function direction(change: Change): 'higher' | 'lower' | 'same' {
   return change.delta > 0 ? 'higher' : change.delta < 0 ? 'lower' : 'same';
+}
+
+/**
+ * Alexa resolves a month or day said without a year ("January") to the coming one, but a bill
+ * asked about is in the past: a date within the coming year means the same date a year earlier.
+ */
+function pastPeriod(period: string, today: string): string {
+  const match = /^(\d{4})(-\d{2}(?:-\d{2})?)$/.exec(period);
+  if (!match) return period;
+  const now = today.slice(0, period.length);
+  const yearEarlier = `${Number(match[1]) - 1}${match[2]}`;
+  return period > now && yearEarlier <= now ? yearEarlier : period;
 }

@@ -38,8 +38,8 @@ export type NextStep =
   | { kind: 'elicit'; slot: string; slots: Partial<Record<string, string>> }
   /** Ask the customer to confirm the whole intent with these slots. */
   | { kind: 'confirm'; slots: Partial<Record<string, string>> }
-  /** Offer another intent, to be run on a yes. */
-  | { kind: 'offer'; intent: string }
+  /** Offer an intent (with these slots), to be run on a yes. */
+  | { kind: 'offer'; intent: string; slots?: Partial<Record<string, string>> }
   /** The conversation is over. */
   | { kind: 'end' };
 

@@ -1,7 +1,5 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, type Locale, type paymentMethods } from '../../core/index.ts';
-
-type PaymentMethod = (typeof paymentMethods)[number];
+import { REFERENCE_ZONE, type Locale } from '../../core/index.ts';
 
 /** Money in the locale's words: it-IT "123,45 euro", en-US "123.45 euros"; whole amounts drop the cents. */
 export function sayMoney(locale: Locale, cents: number): string {
@@ -109,6 +107,8 @@ const lineNames: Record<Locale, Record<string, string>> = {
     taxes: 'le imposte',
     vat: "l'IVA",
     fixed_fee: 'la quota fissa',
+    water_supply: "il consumo d'acqua",
+    sewerage: 'fognatura e depurazione',
   },
   'en-US': {
     energy: 'the energy itself',
@@ -117,55 +117,13 @@ const lineNames: Record<Locale, Record<string, string>> = {
     taxes: 'taxes',
     vat: 'VAT',
     fixed_fee: 'the fixed fee',
+    water_supply: 'water usage',
+    sewerage: 'sewer and treatment',
   },
 };
 
 export function sayLine(locale: Locale, code: string, description: string): string {
   return lineNames[locale][code] ?? description;
-}
-
-const methodNames: Record<Locale, Record<PaymentMethod, string>> = {
-  'it-IT': {
-    card: 'con carta',
-    direct_debit: 'con addebito diretto',
-    bank_transfer: 'con bonifico',
-    postal_slip: 'con bollettino postale',
-    cash: 'in contanti',
-  },
-  'en-US': {
-    card: 'by card',
-    direct_debit: 'by direct debit',
-    bank_transfer: 'by bank transfer',
-    postal_slip: 'by postal slip',
-    cash: 'in cash',
-  },
-};
-
-type Direction = 'higher' | 'lower' | 'same';
-
-/** Every spoken string of the bill intents, in every locale; figures arrive raw and are said here. */
-export interface BillMessages {
-  owedTitle: () => string;
-  nothingOwed: () => string;
-  owed: (p: {
-    owedCents: number;
-    overdueCents: number;
-    nextDue: { dueOn: string; amountCents: number } | null;
-    today: string;
-  }) => string;
-  lastPaymentTitle: () => string;
-  noPayments: () => string;
-  lastPayment: (p: { amountCents: number; paidOn: string; method: PaymentMethod; today: string }) => string;
-  whyHigherTitle: () => string;
-  noOpenBill: () => string;
-  noPreviousBill: (p: { amountCents: number }) => string;
-  vsPrevious: (p: { amountCents: number; direction: Direction; deltaCents: number }) => string;
-  vsYearAgo: (p: { direction: Direction; deltaCents: number }) => string;
-  noYearAgo: () => string;
-  lineMoved: (p: { line: string; direction: Direction; deltaCents: number }) => string;
-  consumptionMoved: (p: { direction: Direction; delta: number; unit: string }) => string;
-  apologyTitle: () => string;
-  apology: () => string;
 }
 
 /**
@@ -178,88 +136,3 @@ export function sayOn(locale: Locale, isoDate: string, today: string): string {
   if (!/^(\d|primo )/.test(date)) return date;
   return /^(8|11) /.test(date) ? `l'${date}` : `il ${date}`;
 }
-
-const itOn = (isoDate: string, today: string) => sayOn('it-IT', isoDate, today);
-
-const it = (locale: 'it-IT'): BillMessages => ({
-  owedTitle: () => 'Quanto devi pagare',
-  nothingOwed: () => 'Non hai niente da pagare: tutte le tue bollette sono saldate.',
-  owed: ({ owedCents, overdueCents, nextDue, today }) =>
-    [
-      `In tutto devi pagare ${sayMoney(locale, owedCents)}.`,
-      overdueCents > 0 ? `Di questi, ${sayMoney(locale, overdueCents)} sono già scaduti.` : '',
-      nextDue
-        ? `La prossima scadenza è ${itOn(nextDue.dueOn, today)}, per ${sayMoney(locale, nextDue.amountCents)}.`
-        : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
-  lastPaymentTitle: () => 'Ultimo pagamento',
-  noPayments: () => 'Non ho trovato pagamenti recenti a tuo nome.',
-  lastPayment: ({ amountCents, paidOn, method, today }) =>
-    `Il tuo ultimo pagamento è di ${sayMoney(locale, amountCents)}, ricevuto ${itOn(paidOn, today)}, ${methodNames[locale][method]}.`,
-  whyHigherTitle: () => 'Perché la bolletta è cambiata',
-  noOpenBill: () => 'Non hai bollette da pagare, quindi non ho una bolletta da confrontare.',
-  noPreviousBill: ({ amountCents }) =>
-    `La tua ultima bolletta è di ${sayMoney(locale, amountCents)}. È la prima per questa fornitura, quindi non ho niente con cui confrontarla.`,
-  vsPrevious: ({ amountCents, direction, deltaCents }) =>
-    direction === 'same'
-      ? `La tua ultima bolletta è di ${sayMoney(locale, amountCents)}, uguale alla precedente.`
-      : `La tua ultima bolletta è di ${sayMoney(locale, amountCents)}, ${sayMoney(locale, deltaCents)} ${direction === 'higher' ? 'in più' : 'in meno'} rispetto alla precedente.`,
-  vsYearAgo: ({ direction, deltaCents }) =>
-    direction === 'same'
-      ? "Rispetto allo stesso periodo dell'anno scorso è uguale."
-      : `Rispetto allo stesso periodo dell'anno scorso è ${direction === 'higher' ? 'più alta' : 'più bassa'} di ${sayMoney(locale, deltaCents)}.`,
-  noYearAgo: () => "Non ho una bolletta dello stesso periodo dell'anno scorso.",
-  lineMoved: ({ line, direction, deltaCents }) =>
-    `La voce cambiata di più è ${line}: ${sayMoney(locale, deltaCents)} ${direction === 'lower' ? 'in meno' : 'in più'}.`,
-  consumptionMoved: ({ direction, delta, unit }) =>
-    direction === 'same'
-      ? 'Hai consumato quanto nel periodo precedente.'
-      : `Hai consumato ${sayQuantity(locale, delta, unit)} ${direction === 'higher' ? 'in più' : 'in meno'} rispetto al periodo precedente.`,
-  apologyTitle: () => 'Servizio non disponibile',
-  apology: () =>
-    'Mi dispiace, in questo momento non riesco a leggere i dati della tua bolletta. Riprova tra poco.',
-});
-
-const en = (locale: 'en-US'): BillMessages => ({
-  owedTitle: () => 'What you owe',
-  nothingOwed: () => 'You have nothing to pay: all your bills are settled.',
-  owed: ({ owedCents, overdueCents, nextDue, today }) =>
-    [
-      `In total you owe ${sayMoney(locale, owedCents)}.`,
-      overdueCents > 0 ? `Of that, ${sayMoney(locale, overdueCents)} is already overdue.` : '',
-      nextDue
-        ? `The next payment is due on ${sayDate(locale, nextDue.dueOn, today)}, for ${sayMoney(locale, nextDue.amountCents)}.`
-        : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
-  lastPaymentTitle: () => 'Last payment',
-  noPayments: () => "I couldn't find any recent payments from you.",
-  lastPayment: ({ amountCents, paidOn, method, today }) =>
-    `Your last payment was ${sayMoney(locale, amountCents)}, received on ${sayDate(locale, paidOn, today)}, ${methodNames[locale][method]}.`,
-  whyHigherTitle: () => 'Why your bill changed',
-  noOpenBill: () => 'You have no bills to pay, so there is no bill for me to compare.',
-  noPreviousBill: ({ amountCents }) =>
-    `Your latest bill is ${sayMoney(locale, amountCents)}. It is the first one for this supply, so there is nothing to compare it with.`,
-  vsPrevious: ({ amountCents, direction, deltaCents }) =>
-    direction === 'same'
-      ? `Your latest bill is ${sayMoney(locale, amountCents)}, the same as the previous one.`
-      : `Your latest bill is ${sayMoney(locale, amountCents)}, ${sayMoney(locale, deltaCents)} ${direction === 'higher' ? 'more' : 'less'} than the previous one.`,
-  vsYearAgo: ({ direction, deltaCents }) =>
-    direction === 'same'
-      ? 'It is the same as for the same period last year.'
-      : `Compared with the same period last year, it is ${sayMoney(locale, deltaCents)} ${direction === 'higher' ? 'higher' : 'lower'}.`,
-  noYearAgo: () => 'I have no bill for the same period last year.',
-  lineMoved: ({ line, direction, deltaCents }) =>
-    `What changed most is ${line}: ${sayMoney(locale, deltaCents)} ${direction === 'lower' ? 'less' : 'more'}.`,
-  consumptionMoved: ({ direction, delta, unit }) =>
-    direction === 'same'
-      ? 'You used as much as in the previous period.'
-      : `You used ${sayQuantity(locale, delta, unit)} ${direction === 'higher' ? 'more' : 'less'} than in the previous period.`,
-  apologyTitle: () => 'Service unavailable',
-  apology: () => "Sorry, I can't read your bill details right now. Please try again in a moment.",
-});
-
-export const billMessages: Record<Locale, BillMessages> = { 'it-IT': it('it-IT'), 'en-US': en('en-US') };

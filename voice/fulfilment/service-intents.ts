@@ -1,6 +1,5 @@
 import {
   balance,
-  billStatus,
   calendarDate,
   type Billing,
   type CallbackQueue,
@@ -12,7 +11,7 @@ import {
 import { GENERAL_REASON, intentGroup, reply, type IntentHandler, type TurnRequest } from './conversation.ts';
 import { serviceMessages, type ServiceMessages } from './service-messages.ts';
 
-export const serviceIntentNames = ['PayBill', 'TalkToPerson', 'BillDetail', 'Satisfaction'] as const;
+export const serviceIntentNames = ['PayBill', 'TalkToPerson', 'Satisfaction'] as const;
 export type ServiceIntentName = (typeof serviceIntentNames)[number];
 
 /** What each intent is called in a callback's summary for the agent (in the customer's language). */
@@ -62,7 +61,6 @@ export function createServiceIntents(options: {
   // The reason each turn is logged under, its apology's too.
   const reasons: Record<ServiceIntentName, (request: TurnRequest) => string> = {
     PayBill: () => 'payment',
-    BillDetail: () => 'bill_explanation',
     TalkToPerson: lastReason,
     Satisfaction: lastReason,
   };
@@ -112,22 +110,6 @@ export function createServiceIntents(options: {
       );
     }),
 
-    BillDetail: handler('BillDetail', async ({ customerId, slots }, say) => {
-      const today = calendarDate(clock.now());
-      const bills = await billing.bills(customerId, { limit: 36 });
-      const bill = slots?.period ? billFor(bills, pastPeriod(slots.period, today)) : bills[0];
-      if (!bill) {
-        const text = bills.length === 0 ? say.noBills() : say.noBillFor();
-        return reply(say.billTitle(), text, 'resolved', 'bill_explanation');
-      }
-      return reply(
-        say.billTitle(),
-        say.billDetail({ ...bill, status: billStatus(bill, today), today }),
-        'resolved',
-        'bill_explanation',
-      );
-    }),
-
     Satisfaction: handler('Satisfaction', async (request, say) => {
       const reason = lastReason(request);
       const raw = request.slots?.score;
@@ -146,31 +128,4 @@ export function createServiceIntents(options: {
       return reply(say.surveyTitle(), say.surveyThanks(), 'resolved', reason, { kind: 'end' });
     }),
   };
-}
-
-/**
- * Alexa resolves a month or day said without a year ("January") to the coming one, but a bill
- * asked about is in the past: a date within the coming year means the same date a year earlier.
- */
-function pastPeriod(period: string, today: string): string {
-  const match = /^(\d{4})(-\d{2}(?:-\d{2})?)$/.exec(period);
-  if (!match) return period;
-  const now = today.slice(0, period.length);
-  const yearEarlier = `${Number(match[1]) - 1}${match[2]}`;
-  return period > now && yearEarlier <= now ? yearEarlier : period;
-}
-
-/**
- * The bill a spoken date points at: for a month or a day, the bill issued then, else the one whose
- * period covers it. Undefined when the date names none.
- */
-function billFor<B extends { periodStart: string; periodEnd: string; issuedOn: string }>(
-  bills: readonly B[],
-  period: string,
-): B | undefined {
-  if (!/^\d{4}-\d{2}(-\d{2})?$/.test(period)) return undefined;
-  const issued = bills.find((b) => b.issuedOn.startsWith(period));
-  if (issued) return issued;
-  const day = period.length === 7 ? `${period}-15` : period;
-  return bills.find((b) => b.periodStart <= day && day <= b.periodEnd);
 }

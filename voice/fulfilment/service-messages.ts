@@ -1,5 +1,5 @@
-import type { BillStatus, Locale } from '../../core/index.ts';
-import { sayDate, sayMoney, sayOn } from './messages.ts';
+import type { Locale } from '../../core/index.ts';
+import { sayMoney } from './messages.ts';
 
 type Medium = 'email' | 'sms';
 
@@ -26,19 +26,6 @@ export interface ServiceMessages {
   surveyQuestion: () => string;
   surveyOutOfRange: () => string;
   surveyThanks: () => string;
-  billTitle: () => string;
-  billDetail: (p: {
-    number: string;
-    periodStart: string;
-    periodEnd: string;
-    amountCents: number;
-    paidCents: number;
-    dueOn: string;
-    status: BillStatus;
-    today: string;
-  }) => string;
-  noBills: () => string;
-  noBillFor: () => string;
   apology: () => string;
 }
 
@@ -73,17 +60,6 @@ const it = (locale: 'it-IT'): ServiceMessages => ({
     'Prima di salutarci: da zero a dieci, quanto consiglieresti questo assistente a un amico?',
   surveyOutOfRange: () => 'Mi serve un numero da zero a dieci. Che voto dai?',
   surveyThanks: () => 'Grazie per la tua risposta. A presto!',
-  billTitle: () => 'La tua bolletta',
-  billDetail: ({ number, periodStart, periodEnd, amountCents, paidCents, dueOn, status, today }) =>
-    `La bolletta numero ${number}, dal ${sayDate(locale, periodStart, today)} al ${sayDate(locale, periodEnd, today)}, è di ${sayMoney(locale, amountCents)}. ${
-      status === 'paid'
-        ? 'È pagata.'
-        : status === 'cancelled'
-          ? 'È stata annullata.'
-          : `Restano da pagare ${sayMoney(locale, amountCents - paidCents)}, ${status === 'overdue' ? 'scaduti' : 'con scadenza'} ${sayOn(locale, dueOn, today)}.`
-    }`,
-  noBills: () => 'Non ho trovato bollette a tuo nome.',
-  noBillFor: () => 'Non ho trovato una bolletta per quel periodo. Prova con un altro mese.',
   apology: () => 'Mi dispiace, in questo momento non riesco a farlo. Riprova tra poco.',
 });
 
@@ -117,17 +93,6 @@ const en = (locale: 'en-US'): ServiceMessages => ({
     'Before you go: from zero to ten, how likely are you to recommend this assistant to a friend?',
   surveyOutOfRange: () => 'I need a number from zero to ten. What score would you give?',
   surveyThanks: () => 'Thanks for your answer. Goodbye!',
-  billTitle: () => 'Your bill',
-  billDetail: ({ number, periodStart, periodEnd, amountCents, paidCents, dueOn, status, today }) =>
-    `Bill number ${number}, from ${sayDate(locale, periodStart, today)} to ${sayDate(locale, periodEnd, today)}, is ${sayMoney(locale, amountCents)}. ${
-      status === 'paid'
-        ? 'It is paid.'
-        : status === 'cancelled'
-          ? 'It was cancelled.'
-          : `${sayMoney(locale, amountCents - paidCents)} ${status === 'overdue' ? 'was due' : 'is due'} ${sayOn(locale, dueOn, today)}.`
-    }`,
-  noBills: () => "I couldn't find any bills in your name.",
-  noBillFor: () => "I couldn't find a bill for that time. Try another month.",
   apology: () => "Sorry, I can't do that right now. Please try again in a moment.",
 });
 

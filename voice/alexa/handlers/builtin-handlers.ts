@@ -144,8 +144,9 @@ export function createBuiltinHandlers(options: {
     canHandle: (input) => isIntent(input, 'AMAZON.YesIntent', 'AMAZON.NoIntent'),
     handle: (input) => {
       const offered = sessionState(input).offer;
-      const turn = offered ? turns.get(offered) : undefined;
-      if (turn && isIntent(input, 'AMAZON.YesIntent')) return turn.run(input, { fresh: true });
+      const turn = offered ? turns.get(offered.intent) : undefined;
+      if (turn && isIntent(input, 'AMAZON.YesIntent'))
+        return turn.run(input, { fresh: true, ...(offered?.slots ? { slots: offered.slots } : {}) });
       updateSession(input, { offer: undefined });
       return input.responseBuilder
         .speak(say(input).noOffer())

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { Customer, Locale } from '../../core/index.ts';
+import type { AlexaAnswer, startAlexaApp } from './alexa-app.ts';
+import type { AlexaRequestBody } from './alexa-requests.ts';
+
+type AlexaApp = Awaited<ReturnType<typeof startAlexaApp>>;
+
+/** What the customer hears: the SSML's words, entities decoded. */
+export const heard = (answer: AlexaAnswer): string =>
+  (answer.response.outputSpeech?.ssml ?? '')
+    .replace(/<[^>]*>/g, '')
+    .replace(/&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
+
+/** An intent as Alexa sends it: built-in slot values as said, custom ones by the id they resolved to. */
+export const intent = (
+  name: string,
+  options: {
+    slots?: Record<string, string | undefined>;
+    resolved?: Record<string, string>;
+    confirmationStatus?: 'NONE' | 'CONFIRMED' | 'DENIED';
+    dialogState?: 'STARTED' | 'IN_PROGRESS' | 'COMPLETED';
+  } = {},
+): AlexaRequestBody => ({ type: 'IntentRequest', intent: name, ...options });
+
+/** The dialog directive of an answer, if any: its type, the slot it asks for and the slot values it carries. */
+export function directiveOf(answer: AlexaAnswer) {
+  const [d] = answer.response.directives ?? [];
+  if (!d) return undefined;
+  const values = Object.fromEntries(
+    Object.values(d.updatedIntent?.slots ?? {})
+      .filter((s) => s.value !== undefined)
+      .map((s) => [s.name, s.value]),
+  );
+  return { type: d.type, slot: d.slotToElicit, intent: d.updatedIntent?.name, values };
+}
+
+/** A customer linked to an Alexa user of their own, as they would link it: with a code. */
+export async function linkedUser(alexa: AlexaApp, customer: Customer) {
+  const userId = `amzn1.ask.account.${customer.id}`;
+  await alexa.link(customer, userId);
+  return { customer, userId, locale: customer.locale as Locale };
+}
+
+/**
+ * One Alexa session of a linked user: each request carries the session attributes of the
+ * answer before, as Alexa does, until an answer ends the session.
+ */
+export function alexaSession(alexa: AlexaApp, who: { userId: string; locale: Locale }) {
+  let sessionId = `amzn1.echo-api.session.${randomUUID()}`;
+  let attributes: Record<string, unknown> | undefined;
+  const say = async (request: AlexaRequestBody) => {
+    const answer = await alexa.ask({
+      request,
+      locale: who.locale,
+      userId: who.userId,
+      sessionId,
+      ...(attributes ? { attributes } : {}),
+    });
+    attributes = answer.sessionAttributes;
+    if (answer.response.shouldEndSession === true) {
+      sessionId = `amzn1.echo-api.session.${randomUUID()}`;
+      attributes = undefined;
+    }
+    return answer;
+  };
+  return { say, attributes: () => attributes };
+}
