@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census runs only those.
+//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { alexaFigures } from './alexa.ts';
 import { importFigures } from './import.ts';
 import { censusFigures } from './census.ts';
 import { joinFigures } from './join.ts';
+import { paraphraseFigures } from './paraphrases.ts';
 import { freshTarget } from './support.ts';
 
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
@@ -78,6 +79,7 @@ try {
   for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
   }
+  if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
   }

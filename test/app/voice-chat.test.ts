@@ -165,7 +165,7 @@ describe('the typed voice chat', () => {
     expect(printed).toEqual([
       'Alexa: Hi! I can tell you what you owe and why your bill changed, send you a link to pay, or book a video consultation. What do you need?',
       'Alexa: In total you owe 93.78 euros, for electricity. The next payment is due on April 20, for 93.78 euros. Shall I send you the link to pay?',
-      'Alexa: OK. What else can I do for you?',
+      'Alexa: OK. Anything else I can do for you?',
       'Alexa: No electricity bill was issued in December 2025. The one covering December 2025, from December 1, 2025 to December 31, 2025, issued on January 8, is 79.20 euros. It is paid.',
       "Alexa: You can't pay by voice on Alexa, so I sent you the link to pay 93.78 euros by e-mail. It's in the Alexa app too.",
       payCard('93.78 euros'),

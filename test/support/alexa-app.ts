@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { pino } from 'pino';
 import type { Logger } from '../../app/logger.ts';
-import type { ResponseEnvelope } from 'ask-sdk-model';
+import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { composeApp } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
 import type { ChannelAccess, Customer, StorageHandle } from '../../core/index.ts';
@@ -58,7 +58,12 @@ export async function startAlexaApp(options: {
 
   /** POSTs one signed request envelope to /alexa; the envelope's timestamp is the real now, as Alexa's is. */
   async function ask(envelope: Parameters<typeof alexaRequestEnvelope>[0]): Promise<AlexaAnswer> {
-    const body = JSON.stringify(alexaRequestEnvelope(envelope));
+    return invoke(alexaRequestEnvelope(envelope)) as Promise<AlexaAnswer>;
+  }
+
+  /** POSTs a request envelope as it is, signed, to /alexa: what a simulated Alexa sends (createAlexaConversation). */
+  async function invoke(envelope: RequestEnvelope): Promise<ResponseEnvelope> {
+    const body = JSON.stringify(envelope);
     const res = await request(composed.app)
       .post('/alexa')
       .set('Content-Type', 'application/json; charset=utf-8')
@@ -68,7 +73,7 @@ export async function startAlexaApp(options: {
     if (res.status !== 200) throw new Error(`/alexa answered ${res.status}: ${JSON.stringify(res.body)}`);
     // The answer goes out before its turn is written: let the tests read the journey as it will be.
     await composed.voice.turnLog.drained();
-    return res.body as AlexaAnswer;
+    return res.body as ResponseEnvelope;
   }
 
   /**
@@ -91,5 +96,5 @@ export async function startAlexaApp(options: {
       throw new Error(`linking failed: ${JSON.stringify(answer)}`);
   }
 
-  return { composed, ask, link };
+  return { composed, ask, invoke, link };
 }

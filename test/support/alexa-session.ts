@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Customer, Locale } from '../../core/index.ts';
 import type { AlexaAnswer, startAlexaApp } from './alexa-app.ts';
-import type { AlexaRequestBody } from './alexa-requests.ts';
+import { createAlexaConversation } from '../../voice/alexa/chat/alexa-conversation.ts';
+import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
+import { testSkillId, type AlexaRequestBody } from './alexa-requests.ts';
 
 type AlexaApp = Awaited<ReturnType<typeof startAlexaApp>>;
 
@@ -66,4 +68,23 @@ export function alexaSession(alexa: AlexaApp, who: { userId: string; locale: Loc
     return answer;
   };
   return { say, attributes: () => attributes };
+}
+
+/**
+ * A typed conversation with the skill behind /alexa: a simulated Alexa matches each sentence
+ * against the shipped interaction model and posts signed request JSON, as Alexa would.
+ */
+export async function typedConversation(
+  alexa: AlexaApp,
+  who: { userId: string; locale: Locale },
+  today: () => string,
+) {
+  return createAlexaConversation({
+    locale: who.locale,
+    invoke: alexa.invoke,
+    model: await loadInteractionModel(who.locale),
+    skillId: testSkillId,
+    userId: who.userId,
+    today,
+  });
 }

@@ -572,12 +572,13 @@ describe('the next, moved and cancelled consultation through /alexa', () => {
       const move = (slots: Said, more = {}) =>
         intent('MoveAppointmentIntent', { slots: { date: slots.date, time: slots.time }, ...more });
 
+      // The appointment as it is, then the question in moving words.
       const day = await say(move({}, { dialogState: 'STARTED' }));
       expectSaid(
         day,
         italian
-          ? 'Per quale giorno vuoi la videoconsulenza?'
-          : 'Which day would you like the video consultation?',
+          ? 'La tua videoconsulenza è il 7 aprile alle 9:05. A quale giorno vuoi spostarla?'
+          : 'Your video consultation is on April 9 at 9:05 AM. Which day would you like to move it to?',
       );
       expect(directive(day)).toMatchObject({
         type: 'Dialog.ElicitSlot',

@@ -214,6 +214,7 @@ const said = {
   },
   surveyThanks: { 'it-IT': 'Grazie per la tua risposta', 'en-US': 'Thanks for your answer' },
   goodbye: { 'it-IT': '<speak>A presto!</speak>', 'en-US': '<speak>Goodbye!</speak>' },
+  linkAccountReprompt: { 'it-IT': 'dimmi: il mio codice è', 'en-US': 'say: my code is' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 /** What an Alexa user who is not linked hears: how to link, and nothing about anyone. */
@@ -225,7 +226,9 @@ function expectAskedToLink(answer: AlexaAnswer, locale: Locale, customers: Custo
     expect(JSON.stringify(answer)).not.toContain(customer.firstName);
     expect(JSON.stringify(answer)).not.toContain(customer.lastName);
   }
-  expect(answer.response.shouldEndSession).toBe(true);
+  // The session stays open: the next thing the user says may be the code they were sent.
+  expect(answer.response.shouldEndSession).toBe(false);
+  expect(answer.response.reprompt?.outputSpeech.ssml).toContain(said.linkAccountReprompt[locale]);
 }
 
 /** What the customer behind the request owes, said and on the card. */
@@ -249,6 +252,7 @@ const sampleSlots: Record<string, { slots?: Record<string, string>; resolved?: R
   date: { slots: { date: '2026-03-12' } },
   time: { slots: { time: '10:00' } },
   score: { slots: { score: '9' } },
+  supply: { resolved: { supply: 'gas' } },
 };
 
 describe('an Alexa user who has not linked an account', () => {
@@ -615,19 +619,33 @@ describe('the voice pilot', () => {
       expect(await interactionCount()).toBe(before);
     });
 
-    it(`asks a customer who asked something in ${locale} the NPS question on stop, and stores a 9 against their last answered turn`, async () => {
+    /**
+     * What owed, then "no" to the link and "no" to "anything else?": the natural end of the
+     * conversation, where the one closing question is asked.
+     */
+    async function toTheNaturalEnd(userId: string, sessionId: string) {
+      let attributes: Record<string, unknown> | undefined;
+      const ask = async (request: ReturnType<typeof intent>) => {
+        const answer = await surveyPilot.ask({
+          request,
+          locale,
+          userId,
+          sessionId,
+          ...(attributes ? { attributes } : {}),
+        });
+        attributes = answer.sessionAttributes;
+        return answer;
+      };
+      const owed = await ask(intent('WhatDoIOweIntent'));
+      await ask(intent('AMAZON.NoIntent'));
+      return { owed, end: await ask(intent('AMAZON.NoIntent')), attributes: () => attributes };
+    }
+
+    it(`asks a customer who asked something in ${locale} the NPS question at the natural end, and stores a 9 against their last answered turn`, async () => {
       const { customer, userId, owedCents } = await linkedCustomer(locale);
       const sessionId = `amzn1.echo-api.session.${randomUUID()}`;
-      const owed = await surveyPilot.ask({ request: intent('WhatDoIOweIntent'), locale, userId, sessionId });
+      const { owed, end: stop, attributes } = await toTheNaturalEnd(userId, sessionId);
       expectOwed(owed, locale, owedCents);
-
-      const stop = await surveyPilot.ask({
-        request: intent('AMAZON.StopIntent'),
-        locale,
-        userId,
-        sessionId,
-        ...(owed.sessionAttributes ? { attributes: owed.sessionAttributes } : {}),
-      });
       expect(speech(stop)).toContain(said.surveyQuestion[locale]);
       expect(elicited(stop)).toEqual([['Dialog.ElicitSlot', 'score', 'SatisfactionIntent']]);
       expect(stop.response.shouldEndSession).not.toBe(true);
@@ -637,7 +655,7 @@ describe('the voice pilot', () => {
         locale,
         userId,
         sessionId,
-        ...(stop.sessionAttributes ? { attributes: stop.sessionAttributes } : {}),
+        attributes: attributes() ?? {},
       });
       expect(speech(scored)).toContain(said.surveyThanks[locale]);
       expect(scored.response.shouldEndSession).toBe(true);
@@ -653,14 +671,7 @@ describe('the voice pilot', () => {
     it(`asks again in ${locale} when the score is 11, storing nothing until a score from 0 to 10`, async () => {
       const { customer, userId } = await linkedCustomer(locale);
       const sessionId = `amzn1.echo-api.session.${randomUUID()}`;
-      const owed = await surveyPilot.ask({ request: intent('WhatDoIOweIntent'), locale, userId, sessionId });
-      const stop = await surveyPilot.ask({
-        request: intent('AMAZON.StopIntent'),
-        locale,
-        userId,
-        sessionId,
-        ...(owed.sessionAttributes ? { attributes: owed.sessionAttributes } : {}),
-      });
+      const { end: stop } = await toTheNaturalEnd(userId, sessionId);
       const eleven = await surveyPilot.ask({
         request: intent('SatisfactionIntent', { score: '11' }),
         locale,

@@ -282,7 +282,7 @@ describe('the payment link offered with what is owed', () => {
         attributes: owed.sessionAttributes,
       });
       expect(heard(no)).toBe(
-        italian ? 'Va bene. Cosa posso fare per te?' : 'OK. What else can I do for you?',
+        italian ? 'Va bene. Posso fare altro per te?' : 'OK. Anything else I can do for you?',
       );
       expect(no.response.shouldEndSession).toBe(false);
       const lateYes = await alexa.ask({
@@ -292,7 +292,7 @@ describe('the payment link offered with what is owed', () => {
         sessionId,
         attributes: no.sessionAttributes,
       });
-      expect(heard(lateYes)).toBe(heard(no));
+      expect(heard(lateYes)).toBe(italian ? 'Dimmi pure: cosa ti serve?' : 'Sure, what do you need?');
       expect(await paymentLinksSent(owing.customer.id)).toEqual([]);
       expect(await voiceTurns(owing.customer.id, 'PayBill')).toEqual([]);
     });
@@ -322,7 +322,7 @@ describe('the payment link offered with what is owed', () => {
       sessionId,
       attributes: help.sessionAttributes,
     });
-    expect(heard(yes)).toBe('OK. What else can I do for you?');
+    expect(heard(yes)).toBe('Sure, what do you need?');
     expect(await paymentLinksSent(owing.customer.id)).toEqual([]);
   });
 
@@ -343,13 +343,13 @@ describe('the payment link offered with what is owed', () => {
       sessionId,
       attributes: last.sessionAttributes,
     });
-    expect(heard(yes)).toBe('OK. What else can I do for you?');
+    expect(heard(yes)).toBe('Sure, what do you need?');
     const fresh = await alexa.ask({
       request: intent('AMAZON.YesIntent'),
       locale: 'en-US',
       userId: owing.userId,
     });
-    expect(heard(fresh)).toBe('OK. What else can I do for you?');
+    expect(heard(fresh)).toBe('Sure, what do you need?');
     expect(await paymentLinksSent(owing.customer.id)).toEqual([]);
   });
 });
@@ -574,7 +574,8 @@ describe('built-in requests around the services', () => {
     const italian = locale === 'it-IT';
 
     it(`opens in ${locale} naming the payment link among what it can do, and keeps listening`, async () => {
-      const answer = await alexa.ask({ request: { type: 'LaunchRequest' }, locale });
+      const { userId } = await owingCustomer(locale);
+      const answer = await alexa.ask({ request: { type: 'LaunchRequest' }, locale, userId });
       expect(heard(answer)).toContain(italian ? 'mandarti il link per pagare' : 'send you a link to pay');
       expect(answer.response.shouldEndSession).toBe(false);
     });

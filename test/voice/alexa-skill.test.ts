@@ -55,8 +55,9 @@ describe('the Alexa skill at /alexa', () => {
   for (const locale of locales) {
     const italian = locale === 'it-IT';
 
-    it(`welcomes in ${locale} on launch and keeps the session open with a reprompt`, async () => {
-      const { response } = await ask({ request: { type: 'LaunchRequest' }, locale });
+    it(`welcomes a linked customer in ${locale} on launch and keeps the session open with a reprompt`, async () => {
+      const { userId } = await linkedGasCustomer();
+      const { response } = await ask({ request: { type: 'LaunchRequest' }, locale, userId });
       expect(response.outputSpeech?.ssml).toMatch(italian ? /^<speak>Ciao!/ : /^<speak>Hi!/);
       expect(response.reprompt?.outputSpeech.ssml).toMatch(italian ? /quanto devo pagare/ : /what do I owe/);
       expect(response.shouldEndSession).toBe(false);
@@ -183,7 +184,8 @@ describe('the Alexa skill at /alexa', () => {
   });
 
   it('answers a locale it does not speak in en-US', async () => {
-    const { response } = await ask({ request: { type: 'LaunchRequest' }, locale: 'de-DE' });
+    const { userId } = await linkedGasCustomer();
+    const { response } = await ask({ request: { type: 'LaunchRequest' }, locale: 'de-DE', userId });
     expect(response.outputSpeech?.ssml).toMatch(/^<speak>Hi!/);
   });
 

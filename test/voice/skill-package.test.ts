@@ -122,6 +122,7 @@ describe('skill package', () => {
     expect(values('it-IT')).toEqual(values('en-US'));
     expect(values('en-US')).toEqual([
       { name: 'CONSULTATION_TOPIC', ids: ['billing', 'contract', 'moving', 'payments', 'technical'] },
+      { name: 'SUPPLY', ids: ['broadband', 'each', 'electricity', 'gas', 'telecom', 'water'] },
     ]);
     for (const locale of locales) {
       for (const type of models[locale].slotTypes) {

@@ -18,10 +18,14 @@ export interface AlexaMessages {
   /** Said instead of a third "I didn't understand": the session ends rather than loop. */
   fallbackGiveUp: () => string;
   linkAccount: () => string;
+  /** Heard when an unlinked user says nothing after being told how to link. */
+  linkAccountReprompt: () => string;
   /** For a customer the voice pilot does not serve (a pilot closed to its cohort). */
   notInPilot: () => string;
-  /** "No" to an offer, or a yes/no with nothing offered. */
+  /** "No" to an offer: the conversation goes on. */
   noOffer: () => string;
+  /** "Yes" with nothing offered. */
+  yesToNothing: () => string;
   apology: () => string;
 }
 
@@ -48,11 +52,13 @@ const it: AlexaMessages = {
     speak(
       "Per parlarti della tua bolletta devo prima sapere chi sei. Apri l'app Alexa e collega il tuo account: ti ho mandato una scheda con il collegamento. Se invece hai ricevuto un codice, dimmi: il mio codice è, e poi il codice.",
     ),
+  linkAccountReprompt: () => speak('Se hai un codice, dimmi: il mio codice è, e poi le sei cifre.'),
   notInPilot: () =>
     speak(
       "Questo assistente è in prova solo per alcuni clienti e non posso ancora aiutarti qui. Puoi chiamare il servizio clienti o usare l'area clienti.",
     ),
-  noOffer: () => speak('Va bene. Cosa posso fare per te?'),
+  noOffer: () => speak('Va bene. Posso fare altro per te?'),
+  yesToNothing: () => speak('Dimmi pure: cosa ti serve?'),
   apology: () => speak('Mi dispiace, qualcosa è andato storto. Riprova tra poco.'),
 };
 
@@ -78,11 +84,13 @@ const en: AlexaMessages = {
     speak(
       'To talk about your bill I first need to know who you are. Open the Alexa app and link your account: I sent a card there with the link. Or, if you received a code, say: my code is, and then the code.',
     ),
+  linkAccountReprompt: () => speak('If you have a code, say: my code is, and then the six digits.'),
   notInPilot: () =>
     speak(
       "This assistant is a trial for some customers only, and I can't help you here yet. You can call customer service or use your online account.",
     ),
-  noOffer: () => speak('OK. What else can I do for you?'),
+  noOffer: () => speak('OK. Anything else I can do for you?'),
+  yesToNothing: () => speak('Sure, what do you need?'),
   apology: () => speak('Sorry, something went wrong. Please try again in a moment.'),
 };
 

@@ -16,6 +16,8 @@ export interface SessionState {
   consecutiveFallbacks?: number;
   /** The closing satisfaction question was asked in this session. */
   surveyAsked?: boolean;
+  /** The appointment the last answer talked about: "cancel it" right after means that one. */
+  appointment?: string;
 }
 
 /** Enough of the conversation for a callback's summary and the survey, without growing the session. */
@@ -40,10 +42,17 @@ export function updateSession(input: HandlerInput, change: Partial<SessionState>
   input.attributesManager.setSessionAttributes(next);
 }
 
-/** Adds an answered turn to the session's history (the latest few), and forgets any offer. */
-export function remember(input: HandlerInput, turn: EarlierTurn): void {
+/**
+ * Adds an answered turn to the session's history (the latest few), forgets any offer, and keeps
+ * the appointment the answer talked about (none when it talked of something else).
+ */
+export function remember(input: HandlerInput, turn: EarlierTurn, about?: IntentReply['about']): void {
   const history = sessionState(input).history ?? [];
-  updateSession(input, { offer: undefined, history: [...history, turn].slice(-HISTORY_LIMIT) });
+  updateSession(input, {
+    offer: undefined,
+    history: [...history, turn].slice(-HISTORY_LIMIT),
+    appointment: about?.appointmentId,
+  });
 }
 
 /** The intent of an IntentRequest; undefined for any other request. */
@@ -127,19 +136,25 @@ export async function asCustomer(
   answer: (customerId: string) => Promise<Response>,
 ): Promise<Response> {
   const who = await guards.identify(input.requestEnvelope);
-  if (!who) {
-    // Alexa shows the LinkAccount card in the companion app.
-    return input.responseBuilder
-      .speak(say(input).linkAccount())
-      .withLinkAccountCard()
-      .withShouldEndSession(true)
-      .getResponse();
-  }
+  if (!who) return askToLink(input);
   const permit = await guards.access.permit(who.customerId, 'voice_assistant');
   if (!permit.allowed) {
     return input.responseBuilder.speak(say(input).notInPilot()).withShouldEndSession(true).getResponse();
   }
   return answer(who.customerId);
+}
+
+/**
+ * Tells a user who has not linked an account how to (Alexa shows the LinkAccount card in the
+ * companion app) and keeps listening: the next thing they say may be the code.
+ */
+export function askToLink(input: HandlerInput): Response {
+  return input.responseBuilder
+    .speak(say(input).linkAccount())
+    .reprompt(say(input).linkAccountReprompt())
+    .withLinkAccountCard()
+    .withShouldEndSession(false)
+    .getResponse();
 }
 
 /** A customer turn the skill can also run on "yes" to an offer. */
@@ -175,8 +190,13 @@ export function customerTurn(
         confirmation:
           confirmation === 'CONFIRMED' ? 'confirmed' : confirmation === 'DENIED' ? 'denied' : 'none',
         history,
+        appointmentId: state.appointment,
       });
-      remember(input, { turnId: reply.turnId, intent, reason: reply.reason, outcome: reply.outcome });
+      remember(
+        input,
+        { turnId: reply.turnId, intent, reason: reply.reason, outcome: reply.outcome },
+        reply.about,
+      );
       return respond(input, reply, intentName);
     });
   return {

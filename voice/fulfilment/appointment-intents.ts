@@ -2,14 +2,21 @@ import {
   ChannelPilotError,
   calendarDate,
   type AdvisorRoster,
+  type Appointment,
   type BookingService,
   type Clock,
   type ConsultationDesk,
   type DeskChange,
 } from '../../core/index.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
-import { intentGroup, reply, type IntentHandler, type IntentReply } from './conversation.ts';
-import { createTimePicker, when, type Slots } from './time-picking.ts';
+import {
+  intentGroup,
+  reply,
+  type IntentHandler,
+  type IntentReply,
+  type TurnRequest,
+} from './conversation.ts';
+import { createTimePicker, resolveDay, when, type Slots } from './time-picking.ts';
 
 export const appointmentIntentNames = [
   'BookConsultation',
@@ -41,6 +48,21 @@ export function createAppointmentIntents(options: {
 
   const upcoming = async (customerId: string) =>
     (await advisors.upcomingAppointments(customerId, clock.now())).filter((a) => a.status === 'booked');
+  /** The appointment a move or a cancellation is about: the one just talked about, else the next. */
+  const concerned = async ({ customerId, appointmentId }: TurnRequest) => {
+    const booked = await upcoming(customerId);
+    return booked.find((a) => a.id === appointmentId) ?? booked[0];
+  };
+  /** The booked appointment on the day the customer named ("the one on Monday"), if they named one. */
+  const onDayNamed = async (request: TurnRequest) => {
+    const day = resolveDay(request.slots?.date, calendarDate(clock.now()));
+    if (!day) return undefined;
+    return {
+      day,
+      appointment: (await upcoming(request.customerId)).find((a) => calendarDate(a.startsAt) === day),
+    };
+  };
+  const about = (appointment: Appointment) => ({ about: { appointmentId: appointment.id } });
 
   const pickTime = createTimePicker({ booking, clock, ask });
 
@@ -92,60 +114,69 @@ export function createAppointmentIntents(options: {
         if (again.kind === 'ask') return again.reply;
         throw error;
       }
-      return reply(
-        say.title(),
-        say.booked({
-          topic: spokenTopic,
-          when: when(change.appointment.startsAt),
-          today,
-          medium: change.told,
-        }),
-        'resolved',
-        REASON,
-      );
+      return {
+        ...reply(
+          say.title(),
+          say.booked({
+            topic: spokenTopic,
+            when: when(change.appointment.startsAt),
+            today,
+            medium: change.told,
+          }),
+          'resolved',
+          REASON,
+        ),
+        ...about(change.appointment),
+      };
     }),
 
     NextAppointment: handler('NextAppointment', async ({ customerId }, say) => {
       const [next, ...more] = await upcoming(customerId);
       if (!next) return reply(say.title(), say.none(), 'resolved', REASON);
       const advisor = await advisors.advisor(next.advisorId);
-      return reply(
-        say.title(),
-        say.next({
-          topic: say.topic(next.topic),
-          when: when(next.startsAt),
-          today: calendarDate(clock.now()),
-          advisor: advisor?.name ?? '',
-          more: more.length,
-        }),
-        'resolved',
-        REASON,
-      );
+      return {
+        ...reply(
+          say.title(),
+          say.next({
+            topic: say.topic(next.topic),
+            when: when(next.startsAt),
+            today: calendarDate(clock.now()),
+            advisor: advisor?.name ?? '',
+            more: more.length,
+          }),
+          'resolved',
+          REASON,
+        ),
+        ...about(next),
+      };
     }),
 
     MoveAppointment: handler('MoveAppointment', async (request, say) => {
-      const [current] = await upcoming(request.customerId);
+      const current = await concerned(request);
       if (!current) return reply(say.title(), say.none(), 'resolved', REASON);
       const today = calendarDate(clock.now());
       if (current.startsAt.getTime() - clock.now().getTime() < booking.rules.minimumNoticeMinutes * 60_000) {
-        return reply(say.title(), say.tooSoonToMove(), 'failed', REASON, {
-          kind: 'offer',
-          intent: 'CancelAppointment',
-        });
+        return {
+          ...reply(say.title(), say.tooSoonToMove(), 'failed', REASON, {
+            kind: 'offer',
+            intent: 'CancelAppointment',
+          }),
+          ...about(current),
+        };
       }
-      const picked = await pickTime(request, say, current.topic, current.locale);
-      if (picked.kind === 'ask') return picked.reply;
+      const picked = await pickTime(request, say, current.topic, current.locale, when(current.startsAt));
+      if (picked.kind === 'ask') return { ...picked.reply, ...about(current) };
       if (request.confirmation !== 'confirmed' && request.confirmation !== 'denied') {
-        return reply(
-          say.title(),
-          say.confirmMove({ from: when(current.startsAt), to: when(picked.startsAt), today }),
-          'continued',
-          REASON,
-          {
-            kind: 'confirm',
-            slots: picked.slots,
-          },
-        );
+        return {
+          ...reply(
+            say.title(),
+            say.confirmMove({ from: when(current.startsAt), to: when(picked.startsAt), today }),
+            'continued',
+            REASON,
+            { kind: 'confirm', slots: picked.slots },
+          ),
+          ...about(current),
+        };
       }
       if (request.confirmation === 'denied') return reply(say.title(), say.notMoved(), 'abandoned', REASON);
       let moved: DeskChange;
@@ -153,30 +184,42 @@ export function createAppointmentIntents(options: {
         moved = await desk.reschedule(current.id, picked.startsAt);
       } catch (error) {
         if (!slotTaken(error)) throw error;
-        const again = await pickTime(request, say, current.topic, current.locale);
-        if (again.kind === 'ask') return again.reply;
+        const again = await pickTime(request, say, current.topic, current.locale, when(current.startsAt));
+        if (again.kind === 'ask') return { ...again.reply, ...about(current) };
         throw error;
       }
-      return reply(
-        say.title(),
-        say.moved({ when: when(moved.appointment.startsAt), today, medium: moved.told }),
-        'resolved',
-        REASON,
-      );
+      return {
+        ...reply(
+          say.title(),
+          say.moved({ when: when(moved.appointment.startsAt), today, medium: moved.told }),
+          'resolved',
+          REASON,
+        ),
+        ...about(moved.appointment),
+      };
     }),
 
     CancelAppointment: handler('CancelAppointment', async (request, say) => {
-      const [current] = await upcoming(request.customerId);
-      if (!current) return reply(say.title(), say.none(), 'resolved', REASON);
       const today = calendarDate(clock.now());
+      const named = await onDayNamed(request);
+      if (named && !named.appointment)
+        return reply(say.title(), say.noneOn({ day: named.day, today }), 'resolved', REASON);
+      const current = named?.appointment ?? (await concerned(request));
+      if (!current) return reply(say.title(), say.none(), 'resolved', REASON);
       if (request.confirmation !== 'confirmed' && request.confirmation !== 'denied') {
-        return reply(
-          say.title(),
-          say.confirmCancel({ when: when(current.startsAt), today }),
-          'continued',
-          REASON,
-          { kind: 'confirm', slots: {} },
-        );
+        return {
+          ...reply(
+            say.title(),
+            say.confirmCancel({ when: when(current.startsAt), today }),
+            'continued',
+            REASON,
+            {
+              kind: 'confirm',
+              slots: {},
+            },
+          ),
+          ...about(current),
+        };
       }
       if (request.confirmation === 'denied')
         return reply(say.title(), say.notCancelled(), 'abandoned', REASON);

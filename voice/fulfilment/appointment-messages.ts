@@ -15,19 +15,22 @@ export interface AppointmentMessages {
   askTopic: () => string;
   unknownTopic: () => string;
   askDay: () => string;
+  /** Moving: the appointment as it is, then the question for the new day. */
+  askMoveDay: (p: { from: When; today: string }) => string;
   dayNotUnderstood: () => string;
-  dayPassed: () => string;
+  dayPassed: (p: { moving: boolean }) => string;
   askTime: (p: { day: string; today: string; free: Date[] }) => string;
   noSlotsOn: (p: { day: string; today: string; next: When[] }) => string;
   taken: (p: { when: When; today: string; free: Date[] }) => string;
   nothingNear: () => string;
-  beyondHorizon: (p: { days: number }) => string;
+  beyondHorizon: (p: { days: number; moving: boolean }) => string;
   confirmBook: (p: { topic: string; when: When; today: string }) => string;
   booked: (p: { topic: string; when: When; today: string; medium: 'email' | 'sms' | null }) => string;
   notBooked: () => string;
   tooMany: (p: { max: number }) => string;
   next: (p: { topic: string; when: When; today: string; advisor: string; more: number }) => string;
   none: () => string;
+  noneOn: (p: { day: string; today: string }) => string;
   confirmMove: (p: { from: When; to: When; today: string }) => string;
   moved: (p: { when: When; today: string; medium: 'email' | 'sms' | null }) => string;
   notMoved: () => string;
@@ -67,8 +70,11 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
   unknownTopic: () =>
     'Su questo argomento non ho consulenti disponibili. Puoi scegliere tra bollette, pagamenti, contratto, trasloco e assistenza tecnica.',
   askDay: () => 'Per quale giorno vuoi la videoconsulenza?',
+  askMoveDay: ({ from, today }) =>
+    `La tua videoconsulenza è ${at(locale, from, today)}. A quale giorno vuoi spostarla?`,
   dayNotUnderstood: () => 'Non ho capito il giorno. Dimmi per esempio: domani, oppure lunedì.',
-  dayPassed: () => 'Quel giorno è già passato. Per quale giorno vuoi la videoconsulenza?',
+  dayPassed: ({ moving }) =>
+    `Quel giorno è già passato. ${moving ? 'A quale giorno vuoi spostarla?' : 'Per quale giorno vuoi la videoconsulenza?'}`,
   askTime: ({ day, today, free }) =>
     `A che ora, ${sayOn(locale, day, today)}? Per esempio alle ${times(locale, free)}.`,
   noSlotsOn: ({ day, today, next }) => {
@@ -81,8 +87,8 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
   taken: ({ when, today, free }) =>
     `${capitalized(at(locale, when, today))} i consulenti non sono liberi. Gli orari più vicini sono alle ${times(locale, free)}. Quale preferisci?`,
   nothingNear: () => 'Non ci sono orari liberi in quei giorni. Prova un altro giorno: quale?',
-  beyondHorizon: ({ days }) =>
-    `Si può prenotare al massimo ${days} giorni in anticipo. Per quale giorno vuoi la videoconsulenza?`,
+  beyondHorizon: ({ days, moving }) =>
+    `Si può prenotare al massimo ${days} giorni in anticipo. ${moving ? 'A quale giorno vuoi spostarla?' : 'Per quale giorno vuoi la videoconsulenza?'}`,
   confirmBook: ({ topic, when, today }) =>
     `Prenoto una videoconsulenza su ${topic}, ${at(locale, when, today)}. Va bene?`,
   booked: ({ topic, when, today, medium }) =>
@@ -101,6 +107,7 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
       more > 0 ? ` Dopo questa ne hai ${more === 1 ? "un'altra" : `altre ${more}`}.` : ''
     }`,
   none: () => 'Non hai videoconsulenze prenotate. Se vuoi, dimmi: prenota una videoconsulenza.',
+  noneOn: ({ day, today }) => `Non hai videoconsulenze prenotate per ${sayOn(locale, day, today)}.`,
   confirmMove: ({ from, to, today }) =>
     `Sposto la videoconsulenza ${itJoined('di', at(locale, from, today))} ${itJoined('a', at(locale, to, today))}. Confermi?`,
   moved: ({ when, today, medium }) =>
@@ -124,8 +131,11 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
   unknownTopic: () =>
     'No advisor covers that topic. You can choose bills, payments, your contract, moving home or technical support.',
   askDay: () => 'Which day would you like the video consultation?',
+  askMoveDay: ({ from, today }) =>
+    `Your video consultation is ${at(locale, from, today)}. Which day would you like to move it to?`,
   dayNotUnderstood: () => "I didn't catch the day. Say for example: tomorrow, or Monday.",
-  dayPassed: () => 'That day has passed. Which day would you like?',
+  dayPassed: ({ moving }) =>
+    `That day has passed. ${moving ? 'Which day would you like to move it to?' : 'Which day would you like?'}`,
   askTime: ({ day, today, free }) =>
     `At what time ${sayOn(locale, day, today)}? For example ${times(locale, free)}.`,
   noSlotsOn: ({ day, today, next }) => {
@@ -138,7 +148,8 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
   taken: ({ when, today, free }) =>
     `The advisors are not free ${at(locale, when, today)}. The nearest free times are ${times(locale, free)}. Which one would you like?`,
   nothingNear: () => 'There are no free times around then. Try another day: which one?',
-  beyondHorizon: ({ days }) => `Bookings open at most ${days} days ahead. Which day would you like?`,
+  beyondHorizon: ({ days, moving }) =>
+    `Bookings open at most ${days} days ahead. ${moving ? 'Which day would you like to move it to?' : 'Which day would you like?'}`,
   confirmBook: ({ topic, when, today }) =>
     `Shall I book a video consultation about ${topic} ${at(locale, when, today)}?`,
   booked: ({ topic, when, today, medium }) =>
@@ -157,6 +168,7 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
       more > 0 ? ` You have ${more === 1 ? 'one more' : `${more} more`} after it.` : ''
     }`,
   none: () => 'You have no video consultations booked. If you like, say: book a video consultation.',
+  noneOn: ({ day, today }) => `You have no video consultation booked ${sayOn(locale, day, today)}.`,
   confirmMove: ({ from, to, today }) =>
     `Shall I move your video consultation from ${at(locale, from, today).replace(/^on /, '')} to ${at(locale, to, today).replace(/^on /, '')}?`,
   moved: ({ when, today, medium }) =>

@@ -28,6 +28,8 @@ export interface TurnRequest {
   confirmation?: 'none' | 'confirmed' | 'denied';
   /** Earlier turns of this conversation, oldest first. */
   history?: readonly EarlierTurn[];
+  /** The appointment the answer just before talked about ("cancel it" means that one). */
+  appointmentId?: string | undefined;
 }
 
 /** What the adapter does after saying the reply. */
@@ -55,6 +57,8 @@ export interface IntentReply {
   reason: string;
   /** Listen for another question when absent. */
   next?: NextStep;
+  /** The appointment this answer talks about, which the next turn may refer to as "it". */
+  about?: { appointmentId: string };
 }
 
 export type IntentHandler = (request: TurnRequest) => Promise<IntentReply>;

@@ -103,7 +103,7 @@ export function createServiceIntents(options: {
       );
       return reply(
         say.callbackTitle(),
-        say.callbackRequested({ phoneEnd: customer.phone.slice(-3) }),
+        say.callbackRequested({ phoneEnd: customer.phone.slice(-3), summarized: asked.length > 0 }),
         'handed_off',
         reason,
         { kind: 'end' },

@@ -12,7 +12,8 @@ export interface ServiceMessages {
   cannotMessage: () => string;
   offerPaymentLink: () => string;
   callbackTitle: () => string;
-  callbackRequested: (p: { phoneEnd: string }) => string;
+  /** `summarized`: earlier questions went to the colleague with the request. */
+  callbackRequested: (p: { phoneEnd: string; summarized: boolean }) => string;
   noPhone: () => string;
   callbackSummary: (p: { asked: string[] }) => string;
   linkTitle: () => string;
@@ -39,8 +40,8 @@ const it = (locale: 'it-IT'): ServiceMessages => ({
     'Non posso mandarti il link: non ci hai autorizzato a scriverti via SMS o e-mail. Puoi pagare dall’area clienti o chiamando il servizio clienti.',
   offerPaymentLink: () => 'Vuoi che ti mandi il link per pagare?',
   callbackTitle: () => 'Richiamata',
-  callbackRequested: ({ phoneEnd }) =>
-    `Ho chiesto a un collega di richiamarti al numero che finisce con ${phoneEnd.split('').join(' ')}, in orario d'ufficio. Gli ho lasciato un riassunto di quello che mi hai chiesto.`,
+  callbackRequested: ({ phoneEnd, summarized }) =>
+    `Ho chiesto a un collega di richiamarti al numero che finisce con ${phoneEnd.split('').join(' ')}, in orario d'ufficio.${summarized ? ' Gli ho lasciato un riassunto di quello che mi hai chiesto.' : ''}`,
   noPhone: () =>
     'Non ho un tuo numero di telefono per farti richiamare. Chiama il servizio clienti quando vuoi.',
   callbackSummary: ({ asked }) =>
@@ -73,8 +74,8 @@ const en = (locale: 'en-US'): ServiceMessages => ({
     "I can't send you the link: you haven't allowed us to text or e-mail you. You can pay in your online account or by calling customer service.",
   offerPaymentLink: () => 'Shall I send you the link to pay?',
   callbackTitle: () => 'Call back',
-  callbackRequested: ({ phoneEnd }) =>
-    `I've asked a colleague to call you back on the number ending in ${phoneEnd.split('').join(' ')}, during office hours. I left them a summary of what you asked me.`,
+  callbackRequested: ({ phoneEnd, summarized }) =>
+    `I've asked a colleague to call you back on the number ending in ${phoneEnd.split('').join(' ')}, during office hours.${summarized ? ' I left them a summary of what you asked me.' : ''}`,
   noPhone: () => "I don't have a phone number to call you back on. Call customer service any time.",
   callbackSummary: ({ asked }) =>
     asked.length > 0

@@ -46,14 +46,17 @@ export function createTimePicker(options: {
     say: AppointmentMessages,
     topic: string,
     locale: Locale,
+    /** When moving, the appointment as it is: the questions speak of moving it. */
+    moving?: When,
   ): Promise<Picked> {
     const slots = request.slots ?? {};
     const today = calendarDate(clock.now());
     const day = resolveDay(slots.date, today);
+    const firstQuestion = moving ? say.askMoveDay({ from: moving, today }) : say.askDay();
     if (day === undefined)
       return {
         kind: 'ask',
-        reply: ask(say, slots.date ? say.dayNotUnderstood() : say.askDay(), 'date', {
+        reply: ask(say, slots.date ? say.dayNotUnderstood() : firstQuestion, 'date', {
           ...slots,
           date: undefined,
           time: undefined,
@@ -62,7 +65,11 @@ export function createTimePicker(options: {
     if (day < today)
       return {
         kind: 'ask',
-        reply: ask(say, say.dayPassed(), 'date', { ...slots, date: undefined, time: undefined }),
+        reply: ask(say, say.dayPassed({ moving: Boolean(moving) }), 'date', {
+          ...slots,
+          date: undefined,
+          time: undefined,
+        }),
       };
     const { from, until } = localDay(
       DateTime.fromISO(day, { zone: REFERENCE_ZONE }).toJSDate(),
@@ -73,7 +80,7 @@ export function createTimePicker(options: {
     if (from >= horizonEnd)
       return {
         kind: 'ask',
-        reply: ask(say, say.beyondHorizon({ days: horizonDays }), 'date', {
+        reply: ask(say, say.beyondHorizon({ days: horizonDays, moving: Boolean(moving) }), 'date', {
           ...slots,
           date: undefined,
           time: undefined,

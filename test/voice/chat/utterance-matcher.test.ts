@@ -56,11 +56,14 @@ describe('the utterance matcher on the shipped interaction models', () => {
       for (const intent of model.intents) {
         for (const slot of intent.slots) {
           for (const sample of slot.samples) {
-            const value = sensibleValue(model, slot.type);
-            const said = sample.replace(`{${slot.name}}`, value);
-            expect(matchers[locale].matchSlot(intent.name, slot.name, said), said).toEqual({
-              [slot.name]: value,
+            // A slot sample may carry other slots of the intent too: "{date} at {time}".
+            const filled: Record<string, string> = {};
+            const said = sample.replace(/\{(\w+)\}/g, (_, name: string) => {
+              const type = intent.slots.find((s) => s.name === name)?.type ?? '';
+              filled[name] = sensibleValue(model, type);
+              return filled[name];
             });
+            expect(matchers[locale].matchSlot(intent.name, slot.name, said), said).toEqual(filled);
           }
         }
       }

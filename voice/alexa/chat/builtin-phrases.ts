@@ -10,7 +10,7 @@ export const builtinPhrases: Record<Locale, Record<string, string[]>> = {
     'AMAZON.NoIntent': ['no', 'nope', 'nah', 'no thanks', 'no thank you'],
     'AMAZON.HelpIntent': ['help', 'help me', 'what can you do', 'what can i say', 'how does this work'],
     'AMAZON.StopIntent': ['stop', 'goodbye', 'good bye', 'bye', 'exit', 'quit', 'that s all'],
-    'AMAZON.CancelIntent': ['cancel', 'never mind', 'nevermind', 'forget it'],
+    'AMAZON.CancelIntent': ['cancel', 'cancel it', 'cancel that', 'never mind', 'nevermind', 'forget it'],
     'AMAZON.NavigateHomeIntent': ['home', 'go home', 'go back home'],
   },
   'it-IT': {
@@ -29,7 +29,15 @@ export const builtinPhrases: Record<Locale, Record<string, string[]>> = {
     'AMAZON.NoIntent': ['no', 'no grazie', 'non confermo', 'assolutamente no'],
     'AMAZON.HelpIntent': ['aiuto', 'aiutami', 'cosa sai fare', 'cosa posso dire', 'come funziona'],
     'AMAZON.StopIntent': ['stop', 'basta', 'ciao', 'arrivederci', 'esci', 'fine'],
-    'AMAZON.CancelIntent': ['annulla', 'lascia perdere', 'lascia stare'],
+    'AMAZON.CancelIntent': [
+      'annulla',
+      'annullalo',
+      'annullala',
+      'cancellalo',
+      'cancellala',
+      'lascia perdere',
+      'lascia stare',
+    ],
     'AMAZON.NavigateHomeIntent': ['home', 'torna alla home', 'vai alla home'],
   },
 };
@@ -38,6 +46,12 @@ export const builtinPhrases: Record<Locale, Record<string, string[]>> = {
 export const politeWords: Record<Locale, string[]> = {
   'en-US': ['please', 'thanks', 'thank you', 'alexa'],
   'it-IT': ['grazie', 'per favore', 'pure', 'alexa'],
+};
+
+/** Words people open a request with that say nothing of what they want: "so, what do I owe", "senti, quanto devo". */
+export const openingWords: Record<Locale, string[]> = {
+  'en-US': ['so', 'um', 'uh', 'well', 'hey', 'okay', 'ok', 'excuse me'],
+  'it-IT': ['senti', 'scusa', 'scusi', 'allora', 'ma', 'ehm', 'dunque', 'ok'],
 };
 
 /**

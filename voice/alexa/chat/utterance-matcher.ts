@@ -1,5 +1,5 @@
 import type { IntentModel, InteractionModel } from '../intent-models.ts';
-import { builtinPhrases, invocationForms, politeWords } from './builtin-phrases.ts';
+import { builtinPhrases, invocationForms, openingWords, politeWords } from './builtin-phrases.ts';
 import { isSpokenValueOf, type SpokenSlotValueOptions } from './slot-values.ts';
 import { foldText } from './spoken-words.ts';
 
@@ -153,11 +153,37 @@ export function createUtteranceMatcher(model: InteractionModel): UtteranceMatche
     return undefined;
   }
 
+  const phrasesOf = (list: string[]) => list.map((phrase) => phrase.split(' '));
+  const leading = phrasesOf([...openingWords[locale], ...politeWords[locale]]);
+  const trailing = phrasesOf(politeWords[locale]);
+
+  /** The tokens without the courtesies and openers around a request ("senti, …, per favore"). */
+  function trimmed(tokens: Token[]): Token[] {
+    const startsWith = (at: number, phrase: string[]) =>
+      phrase.every((word, i) => tokens[at + i]?.key === word);
+    let from = 0;
+    let to = tokens.length;
+    for (let found = true; found && from < to;) {
+      const phrase = leading.find((p) => startsWith(from, p));
+      found = phrase !== undefined && from + phrase.length < to;
+      if (phrase && found) from += phrase.length;
+    }
+    for (let found = true; found && from < to;) {
+      const phrase = trailing.find((p) => to - p.length > from && startsWith(to - p.length, p));
+      found = phrase !== undefined;
+      if (phrase) to -= phrase.length;
+    }
+    return tokens.slice(from, to);
+  }
+
   function request(text: string, tokens: Token[]): UtteranceMatch | undefined {
+    const name = builtin(tokens.map((token) => token.key));
     const sample = best(samplePatterns, text, tokens);
     if (sample) return { intent: sample.intent, slots: sample.slots };
-    const name = builtin(tokens.map((token) => token.key));
-    return name ? { intent: name, slots: {} } : undefined;
+    if (name) return { intent: name, slots: {} };
+    const bare = trimmed(tokens);
+    const again = bare.length < tokens.length ? best(samplePatterns, text, bare) : undefined;
+    return again && { intent: again.intent, slots: again.slots };
   }
 
   const startsWith = (tokens: Token[], words: string[]) =>

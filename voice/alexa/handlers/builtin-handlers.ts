@@ -4,11 +4,13 @@ import {
   type RequestHandler,
   type RequestInterceptor,
 } from 'ask-sdk-core';
+import type { Response } from 'ask-sdk-model';
 import { GENERAL_REASON, reply } from '../../fulfilment/conversation.ts';
 import { serviceMessages } from '../../fulfilment/service-messages.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { localeOf } from '../alexa-messages.ts';
 import {
+  askToLink,
   isIntent,
   remember,
   respond,
@@ -33,8 +35,9 @@ export const builtinIntentNames = [
 ] as const;
 
 /**
- * Only fallbacks *in a row* count: an understood request in between starts the count again. And
- * an offer stands for the next answer only: anything but yes or no withdraws it.
+ * Only fallbacks *in a row* count: an understood request in between starts the count again. An
+ * offer stands for the next answer only: anything but yes or no withdraws it. And "it" means the
+ * appointment just talked about only right after: help or a misunderstanding in between forgets it.
  */
 export const resetPerTurnState: RequestInterceptor = {
   process: (input) => {
@@ -46,6 +49,10 @@ export const resetPerTurnState: RequestInterceptor = {
     if (state.offer !== undefined && !isIntent(input, 'AMAZON.YesIntent', 'AMAZON.NoIntent')) {
       updateSession(input, { offer: undefined });
     }
+    const between =
+      getRequestType(input.requestEnvelope) === 'LaunchRequest' ||
+      isIntent(input, 'AMAZON.HelpIntent', 'AMAZON.FallbackIntent', 'AMAZON.NavigateHomeIntent');
+    if (state.appointment !== undefined && between) updateSession(input, { appointment: undefined });
   },
 };
 
@@ -71,10 +78,16 @@ export function createBuiltinHandlers(options: {
     remember(input, { turnId: turn.turnId, intent: last.intent, reason: last.reason, outcome: 'abandoned' });
   }
 
+  // A user who has not linked an account hears first how to, and may say their code at once.
   const launch: RequestHandler = {
     canHandle: (input) => getRequestType(input.requestEnvelope) === 'LaunchRequest',
-    handle: (input) =>
-      input.responseBuilder.speak(say(input).welcome()).reprompt(say(input).welcomeReprompt()).getResponse(),
+    handle: async (input) => {
+      if (!(await guards.identify(input.requestEnvelope))) return askToLink(input);
+      return input.responseBuilder
+        .speak(say(input).welcome())
+        .reprompt(say(input).welcomeReprompt())
+        .getResponse();
+    },
   };
 
   const help: RequestHandler = {
@@ -83,29 +96,54 @@ export function createBuiltinHandlers(options: {
       input.responseBuilder.speak(say(input).help()).reprompt(say(input).helpReprompt()).getResponse(),
   };
 
-  // Leaving: a customer who was served may be asked the pilot's one closing question, once.
+  const goodbye = (input: HandlerInput) =>
+    input.responseBuilder.speak(say(input).goodbye()).withShouldEndSession(true).getResponse();
+
+  // Stop ends the skill at once, as Alexa's users (and its certification) expect: nothing more is asked.
   const stop: RequestHandler = {
-    canHandle: (input) =>
-      isIntent(input, 'AMAZON.StopIntent', 'AMAZON.CancelIntent', 'AMAZON.NavigateHomeIntent'),
+    canHandle: (input) => isIntent(input, 'AMAZON.StopIntent', 'AMAZON.NavigateHomeIntent'),
     handle: async (input) => {
-      const state = sessionState(input);
-      if (!state.surveyAsked && (state.history ?? []).length > 0) {
-        const who = await guards.identify(input.requestEnvelope);
-        await abandonOpenQuestion(input, who?.customerId);
-        if (who && (await guards.access.permit(who.customerId, 'voice_assistant')).closingSurvey) {
-          updateSession(input, { surveyAsked: true, offer: undefined });
-          const text = serviceMessages[localeOf(input.requestEnvelope.request.locale)];
-          const question = reply(text.surveyTitle(), text.surveyQuestion(), 'continued', 'survey', {
-            kind: 'elicit',
-            slot: 'score',
-            slots: { score: undefined },
-          });
-          return respond(input, question, 'SatisfactionIntent');
-        }
-      }
-      return input.responseBuilder.speak(say(input).goodbye()).withShouldEndSession(true).getResponse();
+      await abandonOpenQuestion(input);
+      return goodbye(input);
     },
   };
+
+  // "Cancel it" right after an answer about an appointment cancels that appointment (once confirmed);
+  // anywhere else, cancel is stop.
+  const cancel: RequestHandler = {
+    canHandle: (input) => isIntent(input, 'AMAZON.CancelIntent'),
+    handle: async (input) => {
+      const cancelAppointment = turns.get('CancelAppointmentIntent');
+      if (sessionState(input).appointment && cancelAppointment)
+        return cancelAppointment.run(input, { fresh: true });
+      await abandonOpenQuestion(input);
+      return goodbye(input);
+    },
+  };
+
+  /**
+   * The natural end of a conversation: "no" to "anything else?". A customer who was answered
+   * something may be asked the pilot's one closing question, once per session; then goodbye.
+   */
+  async function closing(input: HandlerInput): Promise<Response> {
+    const state = sessionState(input);
+    const answered = (state.history ?? []).some((turn) => turn.outcome !== 'continued');
+    if (answered && !state.surveyAsked) {
+      const who = await guards.identify(input.requestEnvelope);
+      if (who && (await guards.access.permit(who.customerId, 'voice_assistant')).closingSurvey) {
+        updateSession(input, { surveyAsked: true, offer: undefined });
+        const text = serviceMessages[localeOf(input.requestEnvelope.request.locale)];
+        const question = reply(text.surveyTitle(), text.surveyQuestion(), 'continued', 'survey', {
+          kind: 'elicit',
+          slot: 'score',
+          slots: { score: undefined },
+        });
+        return respond(input, question, 'SatisfactionIntent');
+      }
+    }
+    await abandonOpenQuestion(input);
+    return goodbye(input);
+  }
 
   // An answer to a satisfaction question nobody asked is not understood either.
   const fallback: RequestHandler = {
@@ -139,17 +177,20 @@ export function createBuiltinHandlers(options: {
     },
   };
 
-  // "Yes" runs what was offered ("shall I send you the link to pay?"); "no", or a yes to nothing, moves on.
+  // "Yes" runs what was offered ("shall I send you the link to pay?") and "no" declines it; with
+  // nothing offered, "no" is the end of the conversation and "yes" asks what is needed.
   const yesNo: RequestHandler = {
     canHandle: (input) => isIntent(input, 'AMAZON.YesIntent', 'AMAZON.NoIntent'),
     handle: (input) => {
       const offered = sessionState(input).offer;
       const turn = offered ? turns.get(offered.intent) : undefined;
-      if (turn && isIntent(input, 'AMAZON.YesIntent'))
+      const yes = isIntent(input, 'AMAZON.YesIntent');
+      if (turn && yes)
         return turn.run(input, { fresh: true, ...(offered?.slots ? { slots: offered.slots } : {}) });
+      if (!offered && !yes) return closing(input);
       updateSession(input, { offer: undefined });
       return input.responseBuilder
-        .speak(say(input).noOffer())
+        .speak(yes ? say(input).yesToNothing() : say(input).noOffer())
         .reprompt(say(input).helpReprompt())
         .getResponse();
     },
@@ -164,5 +205,5 @@ export function createBuiltinHandlers(options: {
     },
   };
 
-  return [launch, help, stop, fallback, yesNo, sessionEnded];
+  return [launch, help, stop, cancel, fallback, yesNo, sessionEnded];
 }
