@@ -5,6 +5,7 @@ import {
   createConsultationLifecycle,
   defaultConsultationPolicy,
   createBookingService,
+  createClosedDays,
   createConsultationDesk,
   createOutboxDispatcher,
   createCustomerContext,
@@ -86,7 +87,12 @@ export async function composeApp(options: {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
   const context = createCustomerContext({ ...stores, clock });
-  const booking = createBookingService({ advisors: stores.advisors, book: stores.appointments, clock });
+  const booking = createBookingService({
+    advisors: stores.advisors,
+    book: stores.appointments,
+    clock,
+    closedOn: createClosedDays(options.config.CLOSED_DAYS ?? []),
+  });
   const linkSecret = options.config.LINK_SECRET
     ? Buffer.from(options.config.LINK_SECRET, 'utf8')
     : await sharedSecret(options.storage.db, 'customer-links');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fieldIssues } from '../core/index.ts';
+import { ClosedDaySpec, fieldIssues } from '../core/index.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -137,7 +137,20 @@ export const ConfigSchema = z.object({
   VOICE_CLOSING_SURVEY: flag
     .default(false)
     .describe(
-      'Ask one NPS question (0–10) when a customer ends a voice conversation, until pilots set it per cohort.',
+      'Ask one NPS question (0–10) at the natural end of a voice conversation that answered something, until pilots set it per cohort.',
+    ),
+  CLOSED_DAYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((day) => day.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(ClosedDaySpec))
+    .describe(
+      'Days consultations are closed besides Italy’s public holidays: `MM-DD` every year (a patron saint’s day), `YYYY-MM-DD` once, comma-separated.',
     ),
   SEED_DEMO_DATA: flag
     .default(true)

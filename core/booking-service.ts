@@ -12,6 +12,7 @@ import {
   type Slot,
 } from './booking.ts';
 import type { Clock } from './clock.ts';
+import type { ClosedDay } from './holidays.ts';
 import { ChannelPilotError, invalidInput, notFound } from './errors.ts';
 import { parseInput } from './validation.ts';
 
@@ -34,8 +35,14 @@ export function createBookingService(options: {
   book: AppointmentBook;
   clock: Clock;
   rules?: Partial<BookingRules>;
+  /**
+   * Days nobody works unless their own override says otherwise (public holidays, the operator's
+   * closed days): the closure of a day, or undefined (createClosedDays).
+   */
+  closedOn?: (day: string) => ClosedDay | undefined;
 }): BookingService {
   const { advisors, book, clock } = options;
+  const closedOn = options.closedOn ?? (() => undefined);
   const rules = BookingRules.parse(options.rules ?? {});
   const slotMs = rules.slotMinutes * 60_000;
 
@@ -73,6 +80,8 @@ export function createBookingService(options: {
         const dayLoad = load(advisor.id, day);
         if (dayLoad >= rules.dailyCapPerAdvisor) continue;
         const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day);
+        // A closed day closes the usual hours; an advisor's own hours for that day still stand.
+        if (!override && closedOn(day)) continue;
         for (const slot of workingSlots(advisor, day, rules, override)) {
           if (slot.startsAt < from || slot.startsAt >= to) continue;
           const blocked = blockedTime(slot.startsAt, slot.endsAt, rules);
@@ -124,6 +133,15 @@ export function createBookingService(options: {
       const { day } = localDay(startsAt, advisor.timeZone);
       return workingSlots(advisor, day, rules).some((s) => s.startsAt.getTime() === startsAt.getTime());
     });
+    const closed = candidates
+      .map((advisor) => closedOn(localDay(startsAt, advisor.timeZone).day))
+      .find((closure) => closure !== undefined);
+    if (offered && closed) {
+      throw invalidInput(
+        `no consultation starts at ${startsAt.toISOString()}: ${closed.day} is ${closed.name}, a closed day`,
+        [{ path: 'startsAt', message: `falls on a closed day (${closed.name})` }],
+      );
+    }
     if (!offered) {
       throw invalidInput(
         `no consultation starts at ${startsAt.toISOString()}: outside advisors' hours or off the slot grid`,

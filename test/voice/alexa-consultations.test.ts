@@ -553,13 +553,13 @@ describe('the next, moved and cancelled consultation through /alexa', () => {
           ? 'Non hai videoconsulenze prenotate. Se vuoi, dimmi: prenota una videoconsulenza.'
           : 'You have no video consultations booked. If you like, say: book a video consultation.',
       );
-      await deskBooking(who.customer.id, locale, rome('2026-04-06', italian ? '09:05' : '09:50'));
+      await deskBooking(who.customer.id, locale, rome('2026-04-01', italian ? '09:05' : '09:50'));
       const one = await say(intent('NextAppointmentIntent', { dialogState: 'COMPLETED' }));
       expectSaid(
         one,
         italian
-          ? 'La tua prossima videoconsulenza è il 6 aprile alle 9:05, su bollette, con Chiara Neri.'
-          : 'Your next video consultation is on April 6 at 9:50 AM, about bills, with Chiara Neri.',
+          ? 'La tua prossima videoconsulenza è il primo aprile alle 9:05, su bollette, con Chiara Neri.'
+          : 'Your next video consultation is on April 1 at 9:50 AM, about bills, with Chiara Neri.',
       );
       expect(one.response.shouldEndSession).toBe(false);
     });

@@ -40,7 +40,12 @@ let advisor: Advisor;
 
 beforeAll(async () => {
   storage = await openTestDatabase();
-  alexa = await startAlexaApp({ storage, clock, config: { VOICE_CLOSING_SURVEY: true } });
+  // The operator closes Monday 4 May as well (a patron saint's day, say).
+  alexa = await startAlexaApp({
+    storage,
+    clock,
+    config: { VOICE_CLOSING_SURVEY: true, CLOSED_DAYS: ['05-04'] },
+  });
   stores = alexa.composed.stores;
   advisor = await officeHoursAdvisor(stores, { name: 'Chiara Neri' });
   // On Monday 27 April consultations start on the hour: 09:00, 09:45 … 15:00, 15:45.
@@ -255,6 +260,37 @@ describe('moving a consultation', () => {
     expect((await english.say('yes')).speech).toMatch(/^Done: your video consultation about bills is booked/);
     const [appointment] = await stores.advisors.upcomingAppointments(michael.customer.id, clock.now());
     expect(appointment?.startsAt).toEqual(rome('2026-04-27', '15:00'));
+  });
+});
+
+describe('public holidays and closed days', () => {
+  it('offers no time on Labour Day nor on the operator’s closed day after it, in both languages', async () => {
+    const italian = await householdOf('it-IT', true);
+    const asked = await italian.say(
+      intent('BookConsultationIntent', {
+        slots: { date: '2026-05-01' },
+        resolved: { topic: 'billing' },
+        dialogState: 'IN_PROGRESS',
+      }),
+    );
+    expect(heard(asked)).toBe(
+      'Il primo maggio non ci sono orari liberi. Il primo giorno libero è il 5 maggio, alle 9:05, 9:50 o 10:35. Che ora preferisci?',
+    );
+    expect(directiveOf(asked)).toMatchObject({
+      slot: 'time',
+      values: { date: '2026-05-05', topic: 'billing' },
+    });
+    const english = await householdOf('en-US', true);
+    const told = await english.say(
+      intent('BookConsultationIntent', {
+        slots: { date: '2026-05-01' },
+        resolved: { topic: 'billing' },
+        dialogState: 'IN_PROGRESS',
+      }),
+    );
+    expect(heard(told)).toBe(
+      'There are no free times on May 1. The first free day is May 5, at 9:05 AM, 9:50 AM or 10:35 AM. Which time would you like?',
+    );
   });
 });
 
