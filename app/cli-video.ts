@@ -5,6 +5,8 @@ import { composeApp } from './compose.ts';
 import { createLogger } from './logger.ts';
 
 const CONSULTATION_MINUTES = 30;
+/** What a trial is booked via, so that trying again finds and replaces it. */
+const TRIAL = 'trial';
 
 /** `channel-pilot video try`: a consultation starting in a few minutes, to try both browser sides. */
 export function registerVideoCommands(program: Command, { run, withDatabase }: CommandRunner): void {
@@ -22,8 +24,8 @@ export function registerVideoCommands(program: Command, { run, withDatabase }: C
       return minutes;
     })
     .action((options: { in?: number }) =>
-      run(async (config) => {
-        await withDatabase(config, async (storage) => {
+      run(async (environment) => {
+        await withDatabase(environment, async (storage, config) => {
           const { stores, appointmentLinks, clock } = await composeApp({
             storage,
             config,
@@ -36,27 +38,54 @@ export function registerVideoCommands(program: Command, { run, withDatabase }: C
               hint: 'start once with the demo data (npm start), or tie an advisor to a login',
             });
           }
+          const now = clock.now();
+          const startsAt = new Date(now.getTime() + (options.in ?? 5) * 60_000);
+          const endsAt = new Date(startsAt.getTime() + CONSULTATION_MINUTES * 60_000);
+          // Trying again replaces the trial before, which would otherwise overlap the new one.
+          const earlier = await stores.advisors.schedule({
+            from: new Date(now.getTime() - CONSULTATION_MINUTES * 60_000),
+            to: new Date(now.getTime() + 3 * 3_600_000),
+            advisorIds: [advisor.id],
+          });
+          const replaced = earlier.filter((a) => a.bookedVia === TRIAL && a.status === 'booked');
+          for (const trial of replaced) await stores.appointments.cancel(trial.id, 'replaced by a new trial');
           // A trial skips the booking rules (notice, slots): written straight to the roster.
           const { customers } = await stores.customers.search({ limit: 50, offset: 0 });
           const customer = customers.find((c) => (advisor.languages as string[]).includes(c.locale));
           if (!customer)
             throw new ChannelPilotError('not_found', `no customer speaks ${advisor.languages.join(' or ')}`);
-          const startsAt = new Date(clock.now().getTime() + (options.in ?? 5) * 60_000);
-          const appointment = await stores.advisors.addAppointment({
-            customerId: customer.id,
-            advisorId: advisor.id,
-            topic: advisor.topics[0] as string,
-            locale: customer.locale,
-            startsAt,
-            endsAt: new Date(startsAt.getTime() + CONSULTATION_MINUTES * 60_000),
-            bookedVia: 'web',
-            journeyId: null,
-          });
+          const appointment = await stores.advisors
+            .addAppointment({
+              customerId: customer.id,
+              advisorId: advisor.id,
+              topic: advisor.topics[0] as string,
+              locale: customer.locale,
+              startsAt,
+              endsAt,
+              bookedVia: TRIAL,
+              journeyId: null,
+            })
+            .catch((error: unknown) => {
+              if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+              throw new ChannelPilotError(
+                'conflict',
+                `${advisor.name} or ${customer.firstName} ${customer.lastName} has a consultation at ${startsAt.toISOString()} already`,
+                { hint: 'try another start with --in MINUTES', cause: error },
+              );
+            });
           console.log(
             [
+              ...(replaced.length > 0
+                ? [`Replaced the earlier trial ${replaced.map((t) => t.id).join(', ')}.`]
+                : []),
               `Trial consultation ${appointment.id}: ${customer.firstName} ${customer.lastName} (${customer.locale}) with ${advisor.name}, ${startsAt.toISOString()}.`,
               `  advisor: ${config.PUBLIC_URL}/console (log in as that advisor; the demo's is \`advisor\`)`,
               `  customer: ${appointmentLinks.forAppointment(appointment).join.url}`,
+              ...(config.publicUrlFromEnvironment
+                ? []
+                : [
+                    `  (links use ${config.PUBLIC_URL}, where the server was last reached; set PUBLIC_URL to change it)`,
+                  ]),
             ].join('\n'),
           );
         });

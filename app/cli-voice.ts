@@ -16,7 +16,11 @@ import { runVoiceChat } from './voice-chat.ts';
 /** How the CLI runs a command: configuration loaded, errors reported, the database opened and closed. */
 export interface CommandRunner {
   run: (command: (config: Config, logger: Logger) => Promise<void>) => Promise<void>;
-  withDatabase: (config: Config, work: (storage: StorageHandle) => Promise<void>) => Promise<void>;
+  /** Opens the database; the command's configuration points links where the server was last reached. */
+  withDatabase: (
+    config: Config,
+    work: (storage: StorageHandle, config: Config) => Promise<void>,
+  ) => Promise<void>;
 }
 
 /** `channel-pilot voice chat` and `channel-pilot voice link-code`. */
@@ -39,8 +43,8 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
     )
     .option('--unlinked', 'talk as an Alexa user who has not linked an account (to try linking codes)')
     .action((options: { customer: string; locale?: Locale; unlinked?: boolean }) =>
-      run(async (config) => {
-        await withDatabase(config, async (storage) => {
+      run(async (environment) => {
+        await withDatabase(environment, async (storage, config) => {
           const customer = await findCustomer(storage, options.customer);
           const { voice: composed, clock } = await composeApp({
             storage,

@@ -5,7 +5,9 @@ import {
   ChannelPilotError,
   createPostgresBulkLoader,
   createPostgresStores,
+  readSetting,
   roles,
+  writeSetting,
   type Role,
   type StorageHandle,
 } from '../core/index.ts';
@@ -23,6 +25,9 @@ import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerVideoCommands } from './cli-video.ts';
 import { createProgress } from './progress.ts';
+
+/** Where the app's server was last reached: links made by other commands point there. */
+const SERVED_URL = 'served_url';
 
 const program = new Command()
   .name('channel-pilot')
@@ -136,6 +141,12 @@ async function start(config: Config, logger: Logger): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, database: storage.kind }, 'listening');
+  // Links the CLI makes point where this server is reached, whatever environment the CLI runs in.
+  await writeSetting(
+    storage.db,
+    SERVED_URL,
+    config.publicUrlFromEnvironment ? config.PUBLIC_URL : `http://localhost:${port}`,
+  );
   console.log(
     [
       `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
@@ -227,13 +238,17 @@ async function seed(
 }
 
 /**
- * Progress bars on a terminal; elsewhere (a log file, CI) one line per finished phase, since
- * bars cannot redraw there.
+ * Opens the database for a command. The command's configuration takes the address the server
+ * last served at unless PUBLIC_URL is set, so that the links it prints and sends open there.
  */
-async function withDatabase(config: Config, work: (storage: StorageHandle) => Promise<void>): Promise<void> {
+async function withDatabase(
+  config: Config,
+  work: (storage: StorageHandle, config: Config) => Promise<void>,
+): Promise<void> {
   const storage = await openConfiguredDatabase(config);
   try {
-    await work(storage);
+    const served = config.publicUrlFromEnvironment ? undefined : await readSetting(storage.db, SERVED_URL);
+    await work(storage, served ? { ...config, PUBLIC_URL: served } : config);
   } finally {
     await storage.close();
   }

@@ -162,7 +162,12 @@ export const ConfigSchema = z.object({
     .describe('How long in-flight requests may take to finish on shutdown.'),
 });
 
-export type Config = z.infer<typeof ConfigSchema> & { PUBLIC_URL: string; COOKIE_SECURE: boolean };
+export type Config = z.infer<typeof ConfigSchema> & {
+  PUBLIC_URL: string;
+  COOKIE_SECURE: boolean;
+  /** PUBLIC_URL came from the environment, rather than from PORT. */
+  publicUrlFromEnvironment: boolean;
+};
 
 /** Every setting as it is when the environment says nothing. */
 export const configDefaults = ConfigSchema.parse({});
@@ -211,5 +216,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...config,
     PUBLIC_URL: publicUrl,
     COOKIE_SECURE: config.COOKIE_SECURE ?? publicUrl.startsWith('https:'),
+    publicUrlFromEnvironment: config.PUBLIC_URL !== undefined,
   };
 }

@@ -31,6 +31,7 @@ export * from './consultation-desk.ts';
 export * from './consultations.ts';
 export * from './consultation-lifecycle.ts';
 export { sharedSecret } from './storage/postgres-shared-secret.ts';
+export { readSetting, writeSetting } from './storage/postgres-app-settings.ts';
 export { createPostgresConsultationLog } from './storage/postgres-consultation-log.ts';
 export * from './account-linking.ts';
 export * from './callbacks.ts';

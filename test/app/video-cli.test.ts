@@ -57,6 +57,25 @@ describe('channel-pilot video try', () => {
     }
   }, 180_000);
 
+  it('replaces the trial when run again, instead of failing on the overlap', async () => {
+    const first = await cli(['video', 'try', '--in', '4']);
+    expect(first.code).toBe(0);
+    const again = await cli(['video', 'try', '--in', '4']);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+    const firstId = /Trial consultation ([0-9a-f-]{36})/.exec(first.stdout)?.[1] ?? '';
+    const secondId = /Trial consultation ([0-9a-f-]{36})/.exec(again.stdout)?.[1] ?? '';
+    expect(again.stdout).toContain(`Replaced the earlier trial ${firstId}`);
+    const storage = await openDatabase({ kind: 'embedded', dataDir: env.DATA_DIR });
+    try {
+      const stores = createPostgresStores(storage.db);
+      expect((await stores.appointments.appointment(firstId))?.status).toBe('cancelled');
+      expect((await stores.appointments.appointment(secondId))?.status).toBe('booked');
+    } finally {
+      await storage.close();
+    }
+  }, 180_000);
+
   it('refuses a start too far ahead, saying what is allowed', async () => {
     const run = await cli(['video', 'try', '--in', '500']);
     expect(run.code).not.toBe(0);
