@@ -126,6 +126,65 @@ describe('the customer’s consultation page before the call', () => {
   });
 });
 
+describe('the join button', () => {
+  it('is enabled only once the chosen camera and microphone are open, and again after switching the microphone', async () => {
+    const advisorDesk = await e2e.addAdvisor({ name: 'Giorgio Sala' });
+    const customer = await e2e.addCustomer('en-US');
+    const appointment = await e2e.book({ advisor: advisorDesk, customer, startsInMinutes: 4 });
+    const { page, errors } = await customerPage();
+    // The page's requests for the camera and microphone wait until the test lets them through,
+    // as a slow camera or a person pondering the permission prompt makes them wait.
+    await page.addInitScript(`
+      const devices = navigator.mediaDevices;
+      const open = devices.getUserMedia.bind(devices);
+      let waiting = [];
+      window.hold = true;
+      window.held = 0;
+      window.release = () => {
+        const go = waiting;
+        waiting = [];
+        for (const resume of go) resume();
+      };
+      devices.getUserMedia = async (constraints) => {
+        if (window.hold) {
+          window.held += 1;
+          await new Promise((resume) => waiting.push(resume));
+        }
+        return open(constraints);
+      };
+    `);
+    expect((await page.goto(e2e.joinLink(appointment)))?.status()).toBe(200);
+    await page.waitForFunction('window.held > 0');
+    expect(await page.isDisabled('#join')).toBe(true);
+    expect(await page.isDisabled('#join-camera-off')).toBe(true);
+
+    await page.evaluate('window.hold = false; window.release()');
+    await page.waitForSelector('#join:not([disabled])', { timeout: 15_000 });
+    expect(await page.isEnabled('#join-camera-off')).toBe(true);
+
+    // Another microphone: neither button works until it is open.
+    const microphones = await page.$$eval('#microphone option', (options) =>
+      options.map((o) => o.getAttribute('value') ?? ''),
+    );
+    const current = await page.inputValue('#microphone');
+    const other = microphones.find((id) => id !== current && id !== 'default') ?? '';
+    expect(other).not.toBe('');
+    const held = await page.evaluate<number>('window.held');
+    await page.evaluate('window.hold = true');
+    await page.selectOption('#microphone', other);
+    await page.waitForFunction(`window.held > ${held}`);
+    expect(await page.isDisabled('#join')).toBe(true);
+    expect(await page.isDisabled('#join-camera-off')).toBe(true);
+    await page.evaluate('window.hold = false; window.release()');
+    await page.waitForSelector('#join:not([disabled])', { timeout: 15_000 });
+    expect(await page.isEnabled('#join-camera-off')).toBe(true);
+
+    await page.click('#join');
+    await page.waitForSelector('#lobby', { state: 'visible' });
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('joining without video', () => {
   it('lets the customer join by voice only: the advisor gets their microphone and no camera', async () => {
     const advisorDesk = await e2e.addAdvisor({ name: 'Paolo Ferri' });

@@ -39,10 +39,15 @@ async function preJoin(): Promise<void> {
   const cameraSelect = h('select', { id: 'camera' });
   const micSelect = h('select', { id: 'microphone' });
   const problemBox = h('div', { attrs: { role: 'alert' } });
-  const joinButton = h('button', { class: 'primary', id: 'join', attrs: { type: 'button' } }, t.preJoin.join);
+  // Nothing to join with until the chosen devices are open.
+  const joinButton = h(
+    'button',
+    { class: 'primary', id: 'join', attrs: { type: 'button', disabled: true } },
+    t.preJoin.join,
+  );
   const joinCameraOff = h(
     'button',
-    { id: 'join-camera-off', attrs: { type: 'button' } },
+    { id: 'join-camera-off', attrs: { type: 'button', disabled: true } },
     t.preJoin.joinCameraOff,
   );
   fill(
@@ -106,12 +111,35 @@ async function preJoin(): Promise<void> {
     options(cameraSelect, cameras, media.video?.mediaStreamTrack.getSettings().deviceId);
     options(micSelect, microphones, media.audio?.mediaStreamTrack.getSettings().deviceId);
   };
-  // Joining needs a microphone or a camera; joining without video needs the microphone.
+  // "Join" needs the chosen camera and microphone open; joining without video, the microphone.
+  const isOpen = (track: LocalMedia['audio'] | LocalMedia['video']) =>
+    track !== undefined && track.mediaStreamTrack.readyState === 'live';
   const enableJoin = () => {
-    joinButton.disabled = !media.audio && !media.video;
-    joinCameraOff.disabled = !media.audio;
+    joinButton.disabled = !(isOpen(media.video) && isOpen(media.audio));
+    joinCameraOff.disabled = !isOpen(media.audio);
+  };
+  const disableJoin = () => {
+    joinButton.disabled = true;
+    joinCameraOff.disabled = true;
+  };
+  // A device that goes away (unplugged, taken by another app) closes the way in again.
+  const watch = () => {
+    for (const track of [media.audio, media.video])
+      track?.mediaStreamTrack.addEventListener('ended', enableJoin);
+  };
+  /** Switches a track to another device; neither button works until it is open. */
+  const switchTo = async (track: LocalMedia['audio'] | LocalMedia['video'], deviceId: string) => {
+    if (!track || !deviceId) return;
+    disableJoin();
+    try {
+      await track.setDeviceId(deviceId);
+    } finally {
+      watch();
+      enableJoin();
+    }
   };
   const open = async () => {
+    disableJoin();
     say(t.preJoin.asking);
     stopLocalMedia(media);
     const opened = await openLocalMedia({
@@ -123,16 +151,13 @@ async function preJoin(): Promise<void> {
     say('');
     showProblem(opened.problem);
     showPreview();
+    watch();
     enableJoin();
     await refreshDevices();
   };
 
-  cameraSelect.addEventListener('change', () => {
-    if (media.video && cameraSelect.value) void media.video.setDeviceId(cameraSelect.value);
-  });
-  micSelect.addEventListener('change', () => {
-    if (media.audio && micSelect.value) void media.audio.setDeviceId(micSelect.value);
-  });
+  cameraSelect.addEventListener('change', () => void switchTo(media.video, cameraSelect.value));
+  micSelect.addEventListener('change', () => void switchTo(media.audio, micSelect.value));
   const go = (withCamera: boolean) => {
     cameraWanted = withCamera && Boolean(media.video);
     joinButton.disabled = true;
