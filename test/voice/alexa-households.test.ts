@@ -100,21 +100,35 @@ describe('what is owed, for a customer with several supplies', () => {
     );
   });
 
-  it('sends the payment link it says it sent, for the whole amount, stating amount and due date', async () => {
-    const turin = await talkingTo(dualFuelTurin);
-    await turin.say(owe());
-    const sent = await turin.say(intent('AMAZON.YesIntent'));
-    expect(said(sent)).toBe(
+  for (const [locale, make, told, owed, due] of [
+    [
+      'it-IT',
+      dualFuelTurin,
       "Con Alexa non si può pagare a voce, quindi ti ho mandato via SMS il link per pagare 494,23 euro. Lo trovi anche nell'app Alexa.",
-    );
-    const [message, ...more] = (
-      await stores.outbox.recent({ limit: 10, customerId: turin.customer.id })
-    ).filter((m) => m.kind === 'payment_link');
-    expect(more).toEqual([]);
-    expect(message).toMatchObject({ medium: 'sms', recipient: '+393471122334', status: 'pending' });
-    expect(message?.body).toContain('494,23');
-    expect(message?.body).toContain('24 marzo 2026');
-  });
+      '494,23',
+      'scaduti dal 24 marzo 2026',
+    ],
+    [
+      'en-US',
+      threeSuppliesEnglish,
+      "You can't pay by voice on Alexa, so I sent you the link to pay 382.25 euros by text message. It's in the Alexa app too.",
+      '€382.25',
+      'due May 3, 2026',
+    ],
+  ] as const) {
+    it(`sends in ${locale} the payment link it says it sent, for the whole amount, stating amount and due date`, async () => {
+      const home = await talkingTo(make);
+      await home.say(owe());
+      expect(said(await home.say(intent('AMAZON.YesIntent')))).toBe(told);
+      const [message, ...more] = (
+        await stores.outbox.recent({ limit: 10, customerId: home.customer.id })
+      ).filter((m) => m.kind === 'payment_link');
+      expect(more).toEqual([]);
+      expect(message).toMatchObject({ medium: 'sms', recipient: home.customer.phone, status: 'pending' });
+      expect(message?.body).toContain(owed);
+      expect(message?.body).toContain(due);
+    });
+  }
 });
 
 describe('why the bill is higher, for a customer with several supplies', () => {
