@@ -54,6 +54,7 @@ export interface Bill {
 }
 
 export const paymentMethods = ['card', 'direct_debit', 'bank_transfer', 'postal_slip', 'cash'] as const;
+export type PaymentMethod = (typeof paymentMethods)[number];
 
 export const PaymentInput = z.object({
   customerId: Uuid,

@@ -7,7 +7,7 @@ import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
 import { messageAddress, type MessageMedium, type Outbox } from './notifications.ts';
 import type { SignedLinks } from './signed-links.ts';
-import { suppliesOf } from './supplies.ts';
+import { suppliesOf, type Supply } from './supplies.ts';
 import type { Locale } from './vocabulary.ts';
 
 /** How long a payment link stays valid. */
@@ -174,14 +174,15 @@ export function createPaymentLinks(options: {
     }
   }
 
-  /** The customer and contact a genuine link names; an expired link still names them when `expired` is allowed. */
+  /** The customer and contact a genuine link names; an expired one still names them when `expired` is allowed. */
   function claims(token: string, options: { expired?: boolean } = {}) {
     const inspection = links.inspect(token, 'pay', clock.now());
     if (inspection.status === 'invalid' || (inspection.status === 'expired' && !options.expired)) {
+      // verify throws, naming what is wrong with the link.
       links.verify(token, 'pay', clock.now());
+      throw new ChannelPilotError('unauthenticated', 'this link is not valid');
     }
-    const subject = inspection.status === 'invalid' ? '' : inspection.claims.subject;
-    const [customerId = '', fromId = ''] = subject.split('_');
+    const [customerId = '', fromId = ''] = inspection.claims.subject.split('_');
     return { customerId, fromId };
   }
 
@@ -241,10 +242,11 @@ export function createPaymentLinks(options: {
         bills: open
           .filter((bill) => owed.openBills.some((o) => o.billId === bill.id))
           .map((bill) => {
-            const supply = supplies.find((s) => s.accountId === bill.accountId);
+            // A bill is always of one of its customer's accounts.
+            const { kind, street } = supplies.find((s) => s.accountId === bill.accountId) as Supply;
             return {
               number: bill.number,
-              supply: { kind: supply?.kind ?? 'electricity', street: supply?.street ?? '' },
+              supply: { kind, street },
               periodStart: bill.periodStart,
               periodEnd: bill.periodEnd,
               amountCents: bill.amountCents,

@@ -6,12 +6,11 @@ import {
   type BillStatus,
   type Locale,
   type Supply,
-  type paymentMethods,
+  type PaymentMethod,
 } from '../../core/index.ts';
-import { sayDate, sayList, sayMoney, sayOn, sayQuantity } from './messages.ts';
+import { sayDate, sayList, sayMethod, sayMoney, sayOn, sayQuantity } from './messages.ts';
 import { supplyWords } from './supply-words.ts';
 
-type PaymentMethod = (typeof paymentMethods)[number];
 type Direction = 'higher' | 'lower' | 'same';
 
 /** A bill as an answer describes it: never by its number, always by supply and period. */
@@ -93,23 +92,6 @@ function sayWhen(locale: Locale, date: string, today: string): string {
   return month.toFormat(date.slice(0, 4) === today.slice(0, 4) ? 'LLLL' : 'LLLL yyyy');
 }
 
-const methodNames: Record<Locale, Record<PaymentMethod, string>> = {
-  'it-IT': {
-    card: 'con carta',
-    direct_debit: 'con addebito diretto',
-    bank_transfer: 'con bonifico',
-    postal_slip: 'con bollettino postale',
-    cash: 'in contanti',
-  },
-  'en-US': {
-    card: 'by card',
-    direct_debit: 'by direct debit',
-    bank_transfer: 'by bank transfer',
-    postal_slip: 'by postal slip',
-    cash: 'in cash',
-  },
-};
-
 const counted: Record<Locale, string[]> = {
   'it-IT': ['', 'una', 'due', 'tre', 'quattro', 'cinque'],
   'en-US': ['', 'one', 'two', 'three', 'four', 'five'],
@@ -163,7 +145,7 @@ const it = (locale: 'it-IT'): BillMessages => {
     lastPaymentTitle: () => 'Ultimo pagamento',
     noPayments: () => 'Non ho trovato pagamenti recenti a tuo nome.',
     lastPayment: ({ amountCents, paidOn, method, today, supply }) =>
-      `Il tuo ultimo pagamento è di ${money(amountCents)}${supply ? ` per la bolletta ${w.of(supply)}` : ''}, ricevuto ${on(paidOn, today)}, ${methodNames[locale][method]}.`,
+      `Il tuo ultimo pagamento è di ${money(amountCents)}${supply ? ` per la bolletta ${w.of(supply)}` : ''}, ricevuto ${on(paidOn, today)}, ${sayMethod(locale, method)}.`,
     whyHigherTitle: () => 'Perché la bolletta è cambiata',
     noBill: () => 'Non ho ancora bollette a tuo nome da spiegare.',
     severalRose: ({ risen }) => {
@@ -256,7 +238,7 @@ const en = (locale: 'en-US'): BillMessages => {
     lastPaymentTitle: () => 'Last payment',
     noPayments: () => "I couldn't find any recent payments from you.",
     lastPayment: ({ amountCents, paidOn, method, today, supply }) =>
-      `Your last payment was ${money(amountCents)}${supply ? ` for the ${w.of(supply)} bill` : ''}, received on ${date(paidOn, today)}, ${methodNames[locale][method]}.`,
+      `Your last payment was ${money(amountCents)}${supply ? ` for the ${w.of(supply)} bill` : ''}, received on ${date(paidOn, today)}, ${sayMethod(locale, method)}.`,
     whyHigherTitle: () => 'Why your bill changed',
     noBill: () => 'You have no bills yet for me to explain.',
     severalRose: ({ risen }) =>

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, type Locale } from '../../core/index.ts';
+import { REFERENCE_ZONE, type Locale, type PaymentMethod } from '../../core/index.ts';
 
 /** Money in the locale's words: it-IT "123,45 euro", en-US "123.45 euros"; whole amounts drop the cents. */
 export function sayMoney(locale: Locale, cents: number): string {
@@ -135,4 +135,26 @@ export function sayOn(locale: Locale, isoDate: string, today: string): string {
   if (locale === 'en-US') return `on ${date}`;
   if (!/^(\d|primo )/.test(date)) return date;
   return /^(8|11) /.test(date) ? `l'${date}` : `il ${date}`;
+}
+
+const methodNames: Record<Locale, Record<PaymentMethod, string>> = {
+  'it-IT': {
+    card: 'con carta',
+    direct_debit: 'con addebito diretto',
+    bank_transfer: 'con bonifico',
+    postal_slip: 'con bollettino postale',
+    cash: 'in contanti',
+  },
+  'en-US': {
+    card: 'by card',
+    direct_debit: 'by direct debit',
+    bank_transfer: 'by bank transfer',
+    postal_slip: 'by postal slip',
+    cash: 'in cash',
+  },
+};
+
+/** How a payment was made, as a sentence says it: "con carta", "by card". */
+export function sayMethod(locale: Locale, method: PaymentMethod): string {
+  return methodNames[locale][method];
 }

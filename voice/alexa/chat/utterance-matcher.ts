@@ -177,10 +177,11 @@ export function createUtteranceMatcher(model: InteractionModel): UtteranceMatche
   }
 
   function request(text: string, tokens: Token[]): UtteranceMatch | undefined {
-    const name = builtin(tokens.map((token) => token.key));
     const sample = best(samplePatterns, text, tokens);
     if (sample) return { intent: sample.intent, slots: sample.slots };
+    const name = builtin(tokens.map((token) => token.key));
     if (name) return { intent: name, slots: {} };
+    // As Alexa does, a request wrapped in courtesies is still the request.
     const bare = trimmed(tokens);
     const again = bare.length < tokens.length ? best(samplePatterns, text, bare) : undefined;
     return again && { intent: again.intent, slots: again.slots };

@@ -131,7 +131,7 @@ export function createBuiltinHandlers(options: {
     if (answered && !state.surveyAsked) {
       const who = await guards.identify(input.requestEnvelope);
       if (who && (await guards.access.permit(who.customerId, 'voice_assistant')).closingSurvey) {
-        updateSession(input, { surveyAsked: true, offer: undefined });
+        updateSession(input, { surveyAsked: true, offer: undefined, appointment: undefined });
         const text = serviceMessages[localeOf(input.requestEnvelope.request.locale)];
         const question = reply(text.surveyTitle(), text.surveyQuestion(), 'continued', 'survey', {
           kind: 'elicit',
@@ -188,7 +188,8 @@ export function createBuiltinHandlers(options: {
       if (turn && yes)
         return turn.run(input, { fresh: true, ...(offered?.slots ? { slots: offered.slots } : {}) });
       if (!offered && !yes) return closing(input);
-      updateSession(input, { offer: undefined });
+      // The conversation moves on: "it" no longer means the appointment talked about before.
+      updateSession(input, { offer: undefined, appointment: undefined });
       return input.responseBuilder
         .speak(yes ? say(input).yesToNothing() : say(input).noOffer())
         .reprompt(say(input).helpReprompt())
