@@ -3,7 +3,7 @@ import { sayMoney } from './messages.ts';
 
 type Medium = 'email' | 'sms';
 
-/** Every spoken string of the payment, callback, linking, survey and bill-detail intents. */
+/** Every spoken string of the payment, callback, linking and survey intents. */
 export interface ServiceMessages {
   payTitle: () => string;
   nothingToPay: () => string;
