@@ -99,7 +99,7 @@ program
 await program.parseAsync();
 
 async function start(config: Config, logger: Logger): Promise<void> {
-  const storage = await openConfiguredDatabase(config);
+  const storage = await openConfiguredDatabase(config, logger);
   let accepting = true;
   const senders = [
     config.EMAIL_SENDER === 'smtp'

@@ -53,10 +53,16 @@ export const version = (
 ).version;
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
-export function openConfiguredDatabase(config: Config): Promise<StorageHandle> {
+export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<StorageHandle> {
+  const poolSize = config.DATABASE_POOL_SIZE;
   return config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
-    : openDatabase({ kind: 'embedded', dataDir: resolve(config.DATA_DIR) });
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize })
+    : openDatabase({
+        kind: 'embedded',
+        dataDir: resolve(config.DATA_DIR),
+        poolSize,
+        ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
+      });
 }
 
 /** Builds everything the server needs on an open database: the one place parts are wired together. */

@@ -34,7 +34,7 @@ export const ConfigSchema = z.object({
     .describe('PostgreSQL connection string; when set, the embedded database is not used.'),
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
-    .describe('Connections per app instance to PostgreSQL (the embedded database always uses one).'),
+    .describe('Connections per app instance to the database (embedded or PostgreSQL).'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -1,0 +1,25 @@
+import type { Migration } from 'kysely';
+import * as initial from './migrations/0001-initial.ts';
+import * as booking from './migrations/0002-booking.ts';
+import * as consultations from './migrations/0003-consultations.ts';
+import * as outbox from './migrations/0004-outbox.ts';
+import * as journeySteps from './migrations/0005-journey-steps.ts';
+import * as loginFailures from './migrations/0006-login-failures.ts';
+import * as voiceAccess from './migrations/0007-voice-access.ts';
+import * as pilots from './migrations/0008-pilots.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-booking': booking,
+  '0003-consultations': consultations,
+  '0004-outbox': outbox,
+  '0005-journey-steps': journeySteps,
+  '0006-login-failures': loginFailures,
+  '0007-voice-access': voiceAccess,
+  '0008-pilots': pilots,
+};
+
+/** The schema's migrations, in the order they run. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations).sort();
+}
