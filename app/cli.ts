@@ -22,6 +22,7 @@ import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerVideoCommands } from './cli-video.ts';
+import { registerBackupCommands } from './cli-backup.ts';
 import { createProgress } from './progress.ts';
 
 const program = new Command()
@@ -84,6 +85,7 @@ registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
 registerPilotCommands(program, { run, withDatabase });
 registerVideoCommands(program, { run, withDatabase });
+registerBackupCommands(program, { run, withDatabase });
 
 program
   .command('migrate')

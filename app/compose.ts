@@ -41,6 +41,9 @@ import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
 
+/** A census answer is served again for this long (its CSV tables, a page reloaded). */
+const CENSUS_FRESH_MS = 60_000;
+
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
 export interface VideoServer {
   url: string;
@@ -186,13 +189,15 @@ export async function composeApp(options: {
     onError: (error, kind, question) =>
       options.logger.error({ err: error, kind, question }, 'analysis failed'),
   });
-  // On the embedded database's one session, analyses leave every other request half of it, in
-  // chunks short enough (about 10 ms) that a request queued behind one is not held up for long.
-  const walk = options.storage.kind === 'embedded' ? { restRatio: 1, targetChunkMs: 10 } : {};
-  const censusSource = createPostgresCensusSource(options.storage.db, walk);
-  // The same filter is the same question, for the pages, the API and the CLI.
+  const walk = {};
+  const censusSource = createPostgresCensusSource(options.storage.db);
+  // The same filter is the same question, for the pages, the API and the CLI. A census takes
+  // milliseconds (rollups): it is computed when asked, and kept a minute for its CSV tables.
   const census = (filter: CensusFilter, refresh = false) =>
-    analyses.answer('census', JSON.stringify(filter), () => censusSource.compute(filter), { refresh });
+    analyses.answerNow('census', JSON.stringify(filter), () => censusSource.compute(filter), {
+      refresh,
+      freshForMs: CENSUS_FRESH_MS,
+    });
   const computeCensus = (filter: CensusFilter) =>
     analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { REFERENCE_ZONE } from '../core/clock.ts';
 import { createPostgresStores } from '../core/index.ts';
-import { createPostgresCensusSource, type CensusChunk } from '../core/storage/postgres-census.ts';
+import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import {
   fixedRate,
   freshTarget,
@@ -34,23 +34,6 @@ type CensusAnswer =
   | { status: 'ready'; computedAt: string; result: { totals: { contacts: number } } }
   | { status: 'computing'; startedAt: string }
   | { status: 'failed'; error: string };
-
-function chunkSummary(chunks: CensusChunk[]): string {
-  const times = chunks.map((c) => c.elapsedMs);
-  const customers = chunks.filter((c) => c.kind === 'customers');
-  const anonymous = chunks.length - customers.length;
-  const inQueries = times.reduce((a, b) => a + b, 0);
-  return (
-    `${chunks.length} chunks (${customers.length} of customers, median ${int(
-      percentile(
-        customers.map((c) => c.size),
-        50,
-      ),
-    )} customers; ` +
-    `${anonymous} of anonymous contacts), query time p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, ` +
-    `max ${ms(Math.max(...times))}, ${int(times.filter((t) => t > 50).length)} over 50 ms; ${(inQueries / 1000).toFixed(1)} s in the aggregate queries`
-  );
-}
 
 export async function censusFigures(options: {
   kind: 'embedded' | 'postgres';
@@ -87,8 +70,7 @@ export async function censusFigures(options: {
       const baselineMs = performance.now() - baseStart;
       const tableRows = byChannel.rows.reduce((sum, r) => sum + r.n, 0);
 
-      const chunks: CensusChunk[] = [];
-      const source = createPostgresCensusSource(storage.db, { onChunk: (c) => chunks.push(c) });
+      const source = createPostgresCensusSource(storage.db);
       const censusStart = performance.now();
       const census = await source.compute(filter);
       censusSeconds = (performance.now() - censusStart) / 1000;
@@ -97,7 +79,6 @@ export async function censusFigures(options: {
         `${label} ${int(tableRows)} interactions of 3,000 customers (seeded in ${seedSeconds.toFixed(1)} s), ` +
           `${filter.from} – ${filter.to}, within 7 days: ${censusSeconds.toFixed(1)} s, ${int(tableRows / censusSeconds)} rows/s; ` +
           `${int(census.totals.contacts)} contacts counted`,
-        `  ${chunkSummary(chunks)}`,
         `  baseline, one plain select channel, count(*) from interactions group by channel, same table: ` +
           `${ms(baselineMs)}; the census takes ×${((censusSeconds * 1000) / baselineMs).toFixed(1)}`,
       );

@@ -14,6 +14,7 @@ export * from './customer-context.ts';
 export * from './booking.ts';
 export * from './booking-service.ts';
 export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
+export { restoreBackup, writeBackup } from './storage/data-transfer.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
 export type { Database } from './storage/schema.ts';
 export {

@@ -59,19 +59,11 @@ export interface InteractionLog {
    */
   record(input: InteractionInput & { id?: string }): Promise<Interaction>;
   /**
-   * Records many contacts of the past at once (seed, import), placing each in its journey.
-   * Rows whose (source, externalId) is already stored are skipped; returns how many were added.
+   * Records many contacts at once (seed, import, a batch of voice turns), placing each in its
+   * journey whatever order they come in, atomically. Rows whose (source, externalId) is already
+   * stored are skipped; returns how many were added.
    */
-  recordMany(
-    inputs: readonly (InteractionInput & { id?: string })[],
-    options?: {
-      /**
-       * Lock each (customer, reason) of the batch as `record` does, for batches written while
-       * other instances write too (live contacts); bulk loads of the past leave it off.
-       */
-      live?: boolean;
-    },
-  ): Promise<number>;
+  recordMany(inputs: readonly (InteractionInput & { id?: string })[]): Promise<number>;
   interaction(id: string): Promise<Interaction | undefined>;
   /**
    * Adds what was learnt after a contact was recorded (an advisor's wrap-up): merges the given
@@ -87,52 +79,4 @@ export interface InteractionLog {
   journey(journeyId: string): Promise<Interaction[]>;
   /** Every contact reason the log holds, alphabetically. */
   reasons(): Promise<string[]>;
-}
-
-interface JourneyTail {
-  journeyId: string;
-  /** The last step the journey has reached. */
-  step: number;
-  lastAt: Date;
-}
-
-/**
- * Places contacts into journeys by the journey rule. Feed contacts in time order; the
- * tracker remembers each (customer, reason)'s open journey and each journey's last step, so
- * that steps stay 1, 2, 3… however contacts (handed off or not) join it.
- */
-export function createJourneyTracker(options: { windowDays?: number; newId: () => string }) {
-  const windowMs = (options.windowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS) * 86_400_000;
-  const open = new Map<string, { journeyId: string; lastAt: Date }>();
-  const lastStep = new Map<string, number>();
-  const reachStep = (journeyId: string, step: number) =>
-    lastStep.set(journeyId, Math.max(lastStep.get(journeyId) ?? 0, step));
-  return {
-    /** Seeds the tracker with a stored journey: a (customer, reason)'s latest contact in it. */
-    remember(customerId: string, reason: string, tail: JourneyTail): void {
-      open.set(`${customerId}:${reason}`, { journeyId: tail.journeyId, lastAt: tail.lastAt });
-      reachStep(tail.journeyId, tail.step);
-    },
-    /** Seeds the tracker with a stored journey that a handoff continues. */
-    rememberJourney(journeyId: string, step: number): void {
-      reachStep(journeyId, step);
-    },
-    /** `handoffJourneyId`: the journey of the contact this one was handed off from. */
-    place(
-      contact: { customerId: string | null; reason: string; startedAt: Date },
-      handoffJourneyId?: string,
-    ): { journeyId: string; journeyStep: number } {
-      const key = contact.customerId === null ? null : `${contact.customerId}:${contact.reason}`;
-      const tail = key === null ? undefined : open.get(key);
-      const journeyId =
-        handoffJourneyId ??
-        (tail && contact.startedAt.getTime() - tail.lastAt.getTime() <= windowMs
-          ? tail.journeyId
-          : options.newId());
-      const journeyStep = (lastStep.get(journeyId) ?? 0) + 1;
-      lastStep.set(journeyId, journeyStep);
-      if (key !== null) open.set(key, { journeyId, lastAt: contact.startedAt });
-      return { journeyId, journeyStep };
-    },
-  };
 }

@@ -6,6 +6,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
 } from 'node:fs';
@@ -223,10 +224,7 @@ function initialise(clusterDir: string, initdb: string, runAs: { uid: number; gi
   mkdirSync(clusterDir, { recursive: true, mode: 0o700 });
   if (runAs) {
     chownSync(clusterDir, runAs.uid, runAs.gid);
-    // The data folder above the cluster must let the server's user pass through (not read).
-    const parent = dirname(clusterDir);
-    const { mode, uid } = statSync(parent);
-    if (uid === 0 && (mode & 0o001) === 0) chmodSync(parent, (mode & 0o7777) | 0o001);
+    letThrough(dirname(clusterDir));
   }
   try {
     execFileSync(
@@ -253,6 +251,21 @@ function initialise(clusterDir: string, initdb: string, runAs: { uid: number; gi
         ? `PostgreSQL runs as the system user "${SYSTEM_USER}" when the app runs as root: every folder above ${clusterDir} must let that user in (or run the app as a normal user).`
         : 'Check that the folder is writable and the disk has room.',
     });
+  }
+}
+
+/**
+ * The server's user must pass through (not read) the folders above the cluster. The data folder
+ * itself, and private temporary folders above it, are opened to passing through; any other folder
+ * is left as it is (the start then fails with a hint).
+ */
+function letThrough(dataDir: string) {
+  const temporary = realpathSync(tmpdir());
+  for (let dir = dataDir; ; dir = dirname(dir)) {
+    const { mode, uid } = statSync(dir);
+    const mine = uid === 0 && (dir === dataDir || (dir.startsWith(`${temporary}/`) && dir !== temporary));
+    if (mine && (mode & 0o001) === 0) chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (dir === dirname(dir) || dir === temporary) break;
   }
 }
 

@@ -7,6 +7,7 @@ import * as journeySteps from './migrations/0005-journey-steps.ts';
 import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
+import * as censusRollups from './migrations/0009-census-rollups.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '0006-login-failures': loginFailures,
   '0007-voice-access': voiceAccess,
   '0008-pilots': pilots,
+  '0009-census-rollups': censusRollups,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -145,13 +145,10 @@ describe(`storage on the ${databaseKind} database`, () => {
     const a = (await gasCustomer(stores)).customer;
     const b = (await gasCustomer(stores)).customer;
     const first = await stores.interactions.record(contact(a.id, { startedAt: '2026-02-01T10:00:05Z' }));
-    await stores.interactions.recordMany(
-      [
-        contact(b.id, { startedAt: '2026-02-01T10:00:00Z' }),
-        contact(a.id, { startedAt: '2026-02-01T10:00:09Z' }),
-      ],
-      { live: true },
-    );
+    await stores.interactions.recordMany([
+      contact(b.id, { startedAt: '2026-02-01T10:00:00Z' }),
+      contact(a.id, { startedAt: '2026-02-01T10:00:09Z' }),
+    ]);
     const [second] = await stores.interactions.forCustomer(a.id, { limit: 1 });
     expect(second).toMatchObject({ journeyId: first.journeyId, journeyStep: 2 });
   });

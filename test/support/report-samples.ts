@@ -212,6 +212,7 @@ export function emptyCensus(filter: Census['filter']): Census {
   return {
     filter,
     totals: { contacts: 0, customers: 0, anonymousContacts: 0 },
+    reach: { exact: true, relativeStandardError: 0 },
     channels: [],
     heatmap: [],
     reasons: [],

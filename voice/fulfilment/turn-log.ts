@@ -47,12 +47,12 @@ export function createTurnLog(options: {
     while (queued.length > 0) {
       const batch = queued.splice(0, BATCH_LIMIT);
       try {
-        await interactions.recordMany(batch, { live: true });
+        await interactions.recordMany(batch);
       } catch {
         // One turn the log refuses must not cost the others theirs: each is tried on its own.
         for (const turn of batch) {
           try {
-            await interactions.recordMany([turn], { live: true });
+            await interactions.recordMany([turn]);
           } catch (error) {
             options.onError?.(error);
           }
