@@ -55,7 +55,11 @@ export function createCustomerContext(options: {
       const openBills = await Promise.all(
         open.map(async (bill) => {
           const { previous, yearAgo } = await billing.comparables(bill);
-          return { ...bill, status: billStatus(bill, today), comparison: compareBill(bill, previous, yearAgo) };
+          return {
+            ...bill,
+            status: billStatus(bill, today),
+            comparison: compareBill(bill, previous, yearAgo),
+          };
         }),
       );
       return {

@@ -2,7 +2,8 @@ import { REFERENCE_ZONE } from '../clock.ts';
 
 // The SQL that keeps the census rollups current. Each contact contributes to the rollups through
 // columns of its own row (its day and hour in the reference zone, channel, touchpoint, reason,
-// segment, its settled step, its next contact); a statement-level trigger adds what inserted rows
+// segment, its settled step, and the customer's previous settled contact for the same reason,
+// whose transition it is); a statement-level trigger adds what inserted rows
 // bring and takes away what deleted rows took, so the rollups follow every write in the same
 // transaction, whatever writes (a live channel, an import, a seed, a correction).
 
@@ -33,8 +34,9 @@ const rolledColumns = [
   'ended_at',
   'outcome',
   'settled_step',
-  'next_channel',
-  'next_gap_days',
+  'previous_channel',
+  'previous_started_at',
+  'previous_gap_days',
 ];
 /** The columns that place a customer in a day's reach. */
 const reachColumns = ['customer_id', 'segment', 'channel', 'reason', 'started_at', 'outcome'];
@@ -84,19 +86,18 @@ function daysUpsert(source: string) {
       ${counted.map((c) => `${c} = d.${c} + excluded.${c}`).join(', ')}`;
 }
 
+/**
+ * Transitions, counted on the day of the contact they start from: a contact with a previous
+ * settled contact (same customer and reason, at most TRANSITION_DAYS before) is that one's next.
+ * Contacts with no next contact are not kept: the reader counts them as the rest.
+ */
 function transitionsUpsert(source: string) {
   return `
     insert into census_transitions as t (reason, segment, day, channel, next_channel, ${gapColumns.join(', ')})
-    select l.reason, l.segment, ${localTime}::date, r.channel, coalesce(r.next_channel, ''),
-      ${gapColumns
-        .map((_, d) =>
-          d === 0
-            ? `coalesce(sum(r.sign) filter (where coalesce(r.next_gap_days, 0) = 0), 0)`
-            : `coalesce(sum(r.sign) filter (where r.next_gap_days = ${d}), 0)`,
-        )
-        .join(', ')}
+    select l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date, r.previous_channel, r.channel,
+      ${gapColumns.map((_, d) => `coalesce(sum(r.sign) filter (where r.previous_gap_days = ${d}), 0)`).join(', ')}
     from (${source}) r ${levels}
-    where r.outcome <> 'continued' and r.customer_id is not null
+    where r.outcome <> 'continued' and r.previous_channel is not null
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
     on conflict (reason, segment, day, channel, next_channel) do update set

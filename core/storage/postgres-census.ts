@@ -19,7 +19,7 @@ import type { Database } from './schema.ts';
  * - `averageHandleSeconds`: mean of `ended_at − started_at` over the contacts with an end time;
  * - transitions: for each contact of a known customer, that customer's next settled contact for
  *   the same reason (in the contacts' order), when it starts within `withinDays` started days
- *   (it may fall after `to`); `to` null otherwise;
+ *   (it may fall after `to`); `to` null otherwise (the contacts not kept as a transition);
  * - steps: the contact's position among the settled contacts of its journey;
  * - customers: distinct known customers, exact while each day and channel has up to 1,024 of
  *   them, an estimate with a 1.6% standard error beyond (`reach` says which).
@@ -42,10 +42,10 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
           from census_days where reason = ${reason} and segment = ${segment} and ${range}
           group by channel, day`.execute(db),
         segment === '*'
-          ? sql<{ contacts: number | null }>`
-              select sum(contacts)::int as contacts from census_days
-              where reason = ${reason} and segment = '' and ${range}`.execute(db)
-          : Promise.resolve({ rows: [{ contacts: 0 }] }),
+          ? sql<{ channel: string; contacts: number }>`
+              select channel, sum(contacts)::int as contacts from census_days
+              where reason = ${reason} and segment = '' and ${range} group by channel`.execute(db)
+          : Promise.resolve({ rows: [] }),
         filter.reason === undefined
           ? sql<{ channel: string; reason: string; contacts: number }>`
               select channel, reason, sum(contacts)::int as contacts from census_days
@@ -87,13 +87,20 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
       }
       for (const row of byReason?.rows ?? []) bump(reasons, [row.channel, row.reason], row.contacts);
 
+      // Transitions within the window; every other contact of a known customer moved on to none.
       const moves = new Map<string, number>();
+      const anonymousOf = new Map(anonymous.rows.map((r) => [r.channel, r.contacts]));
+      const rest = new Map(
+        [...channels].map(([channel, c]) => [channel, c.contacts - (anonymousOf.get(channel) ?? 0)]),
+      );
       for (const row of transitions.rows) {
         gapColumns.forEach((column, days) => {
-          const within = row.next_channel !== '' && days <= filter.withinDays;
-          bump(moves, [row.channel, within ? row.next_channel : null], row[column] as number);
+          if (days > filter.withinDays) return;
+          bump(moves, [row.channel, row.next_channel], row[column] as number);
+          rest.set(row.channel, (rest.get(row.channel) ?? 0) - (row[column] as number));
         });
       }
+      for (const [channel, contacts] of rest) bump(moves, [channel, null], contacts);
 
       const all = createReachUnion();
       const perChannel = new Map<string, ReturnType<typeof createReachUnion>>();
@@ -118,7 +125,7 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         totals: {
           contacts,
           customers: total.customers,
-          anonymousContacts: anonymous.rows[0]?.contacts ?? 0,
+          anonymousContacts: anonymous.rows.reduce((n, r) => n + r.contacts, 0),
         },
         reach: { exact, relativeStandardError: exact ? 0 : REACH_STANDARD_ERROR },
         channels: [...channels]

@@ -98,7 +98,7 @@ export function createPostgresInteractionLog(
               .executeTakeFirstOrThrow();
             const contact = toInteraction(row);
             if (outcome && settles({ outcome }) !== settles({ outcome: before.outcome as Outcome })) {
-              // Settling (or no longer settling) changes the contact's steps and next contacts.
+              // Settling (or no longer settling) changes the contact's steps and the transitions around it.
               const { changed, merged } = await placeContacts(trx, [], {
                 windowDays,
                 newId,
@@ -193,10 +193,13 @@ async function applyChanges(
     const p = [...changed.values()];
     await sql`
       update interactions i set journey_id = c.journey_id, journey_step = c.journey_step, settled_step = c.settled_step,
-        next_channel = c.next_channel, next_gap_days = c.next_gap_days, segment = c.segment
+        previous_channel = c.previous_channel, previous_started_at = c.previous_started_at,
+        previous_gap_days = c.previous_gap_days, segment = c.segment
       from unnest(${ids}::uuid[], ${p.map((x) => x.journeyId)}::uuid[], ${p.map((x) => x.journeyStep)}::int[],
-        ${p.map((x) => x.settledStep)}::int[], ${p.map((x) => x.nextChannel)}::text[], ${p.map((x) => x.nextGapDays)}::int[],
-        ${p.map((x) => x.segment)}::text[]) as c(id, journey_id, journey_step, settled_step, next_channel, next_gap_days, segment)
+        ${p.map((x) => x.settledStep)}::int[], ${p.map((x) => x.previousChannel)}::text[],
+        ${p.map((x) => x.previousStartedAt)}::timestamptz[], ${p.map((x) => x.previousGapDays)}::int[],
+        ${p.map((x) => x.segment)}::text[])
+        as c(id, journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment)
       where i.id = c.id`.execute(db);
   }
   for (const [from, to] of merged) {
@@ -256,8 +259,9 @@ function toRow(contact: Parsed, placed: Placement) {
     journey_id: placed.journeyId,
     journey_step: placed.journeyStep,
     settled_step: placed.settledStep,
-    next_channel: placed.nextChannel,
-    next_gap_days: placed.nextGapDays,
+    previous_channel: placed.previousChannel,
+    previous_started_at: placed.previousStartedAt,
+    previous_gap_days: placed.previousGapDays,
     segment: placed.segment,
     handoff_from_id: contact.handoffFromId,
     source: contact.source,
@@ -271,13 +275,15 @@ async function insertMany(db: Kysely<Database>, rows: Row[]): Promise<void> {
   const col = <K extends keyof Row>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into interactions (id, customer_id, channel, touchpoint, direction, reason, started_at, ended_at, outcome,
-      journey_id, journey_step, settled_step, next_channel, next_gap_days, segment, handoff_from_id, source, external_id, details)
+      journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment, handoff_from_id,
+      source, external_id, details)
     select * from unnest(
       ${col('id')}::uuid[], ${col('customer_id')}::uuid[], ${col('channel')}::text[], ${col('touchpoint')}::text[],
       ${col('direction')}::text[], ${col('reason')}::text[], ${col('started_at')}::timestamptz[],
       ${col('ended_at')}::timestamptz[], ${col('outcome')}::text[], ${col('journey_id')}::uuid[],
-      ${col('journey_step')}::int[], ${col('settled_step')}::int[], ${col('next_channel')}::text[],
-      ${col('next_gap_days')}::int[], ${col('segment')}::text[], ${col('handoff_from_id')}::uuid[], ${col('source')}::text[],
+      ${col('journey_step')}::int[], ${col('settled_step')}::int[], ${col('previous_channel')}::text[],
+      ${col('previous_started_at')}::timestamptz[], ${col('previous_gap_days')}::int[], ${col('segment')}::text[],
+      ${col('handoff_from_id')}::uuid[], ${col('source')}::text[],
       ${col('external_id')}::text[], ${col('details')}::jsonb[])`.execute(db);
 }
 

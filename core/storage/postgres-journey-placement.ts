@@ -12,7 +12,7 @@ import { TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { Database } from './schema.ts';
 
 // Places contacts in journeys and keeps what the census derives from their order (journey and
-// settled steps, each contact's next contact for the same reason) true whatever order contacts
+// settled steps, each contact's previous contact for the same reason) true whatever order contacts
 // arrive in. Runs inside the writing transaction, under a lock per customer.
 
 const DAY_MS = 86_400_000;
@@ -24,8 +24,10 @@ export interface Placement {
   journeyId: string;
   journeyStep: number;
   settledStep: number | null;
-  nextChannel: string | null;
-  nextGapDays: number | null;
+  /** The previous settled contact for the same reason, when it started at most 30 days before: its transition ends here. */
+  previousChannel: string | null;
+  previousStartedAt: Date | null;
+  previousGapDays: number | null;
   segment: string | null;
 }
 
@@ -43,7 +45,7 @@ export interface PlacementResult {
 
 /**
  * Places `fresh` contacts (not stored yet) and re-derives stored ones whose place they change.
- * `touched`: stored contacts whose outcome changed (their settled step and next contacts follow).
+ * `touched`: stored contacts whose outcome changed (their settled step and transitions follow).
  */
 export async function placeContacts(
   db: Kysely<Database>,
@@ -61,8 +63,9 @@ export async function placeContacts(
         journeyId: options.newId(),
         journeyStep: 1,
         settledStep: settles(contact) ? 1 : null,
-        nextChannel: null,
-        nextGapDays: null,
+        previousChannel: null,
+        previousStartedAt: null,
+        previousGapDays: null,
         segment: null,
       });
       continue;
@@ -132,7 +135,9 @@ export async function placeContacts(
       if (s.startedAt >= first) candidates.add(s.journeyId);
       else lastPerReasonJourney.set(s.reason, s);
     }
-    for (const s of lastPerReasonJourney.values()) candidates.add(s.journeyId);
+    // Only a journey whose last contact is within the window can be continued.
+    for (const s of lastPerReasonJourney.values())
+      if (first.getTime() - s.startedAt.getTime() <= options.windowDays * DAY_MS) candidates.add(s.journeyId);
   }
   const journeys = await journeyMembers(db, [...candidates]);
   for (const [customerId, batch] of byCustomer) {
@@ -232,33 +237,44 @@ function placeCustomer(
     });
   }
 
-  // Next contacts for the same reason, for the reasons placed, from the first contact that can change.
-  const next = new Map<string, { nextChannel: string | null; nextGapDays: number | null }>();
-  const reasons = new Set([...fresh, ...batch.touched].map((c) => c.reason));
-  for (const reason of reasons) {
-    const counted = all.filter((c) => c.reason === reason && settles(c));
-    counted.forEach((contact, index) => {
-      const following = counted[index + 1];
-      const gap = following ? gapDays(contact.startedAt, following.startedAt, TRANSITION_DAYS) : null;
-      next.set(
-        contact.id,
-        gap === null
-          ? { nextChannel: null, nextGapDays: null }
-          : { nextChannel: following!.channel, nextGapDays: gap },
-      );
-    });
-    // A touched contact that stopped settling keeps no next contact.
-    for (const contact of all)
-      if (contact.reason === reason && !settles(contact))
-        next.set(contact.id, { nextChannel: null, nextGapDays: null });
+  // Each settled contact's previous settled contact for the same reason (whose transition it is),
+  // from the first contact that can change on: an earlier one within reach was read with them.
+  const previous = new Map<
+    string,
+    Pick<Placement, 'previousChannel' | 'previousStartedAt' | 'previousGapDays'>
+  >();
+  const none = { previousChannel: null, previousStartedAt: null, previousGapDays: null };
+  for (const reason of new Set([...fresh, ...batch.touched].map((c) => c.reason))) {
+    let last: OrderedContact | undefined;
+    for (const contact of all) {
+      if (contact.reason !== reason) continue;
+      const changes = compareContacts(contact, changedOrder) >= 0;
+      if (!settles(contact)) {
+        if (changes) previous.set(contact.id, none);
+        continue;
+      }
+      if (changes) {
+        const gap = last ? gapDays(last.startedAt, contact.startedAt, TRANSITION_DAYS) : null;
+        previous.set(
+          contact.id,
+          gap === null
+            ? none
+            : { previousChannel: last!.channel, previousStartedAt: last!.startedAt, previousGapDays: gap },
+        );
+      }
+      last = contact;
+    }
   }
 
   const placementOf = (contact: OrderedContact, was?: Placement): Placement => ({
     journeyId: journeyNow(contact),
     journeyStep: steps.get(contact.id)?.journeyStep ?? was!.journeyStep,
     settledStep: steps.has(contact.id) ? steps.get(contact.id)!.settledStep : was!.settledStep,
-    nextChannel: next.has(contact.id) ? next.get(contact.id)!.nextChannel : was!.nextChannel,
-    nextGapDays: next.has(contact.id) ? next.get(contact.id)!.nextGapDays : was!.nextGapDays,
+    ...(previous.get(contact.id) ?? {
+      previousChannel: was!.previousChannel,
+      previousStartedAt: was!.previousStartedAt,
+      previousGapDays: was!.previousGapDays,
+    }),
     segment,
   });
   for (const contact of fresh) result.placed.set(contact.id, placementOf(contact));
@@ -276,8 +292,9 @@ function placeCustomer(
       now.journeyId !== was.journeyId ||
       now.journeyStep !== was.journeyStep ||
       now.settledStep !== was.settledStep ||
-      now.nextChannel !== was.nextChannel ||
-      now.nextGapDays !== was.nextGapDays ||
+      now.previousChannel !== was.previousChannel ||
+      now.previousStartedAt?.getTime() !== was.previousStartedAt?.getTime() ||
+      now.previousGapDays !== was.previousGapDays ||
       now.segment !== was.segment
     )
       result.changed.set(was.id, now);
@@ -290,7 +307,7 @@ async function customerSegments(db: Kysely<Database>, ids: string[]): Promise<Ma
 }
 
 const storedColumns = sql`id, customer_id, channel, reason, started_at, source, external_id, outcome,
-  handoff_from_id, journey_id, journey_step, settled_step, next_channel, next_gap_days, segment`;
+  handoff_from_id, journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment`;
 
 interface StoredRow {
   id: string;
@@ -305,8 +322,9 @@ interface StoredRow {
   journey_id: string;
   journey_step: number;
   settled_step: number | null;
-  next_channel: string | null;
-  next_gap_days: number | null;
+  previous_channel: string | null;
+  previous_started_at: Date | null;
+  previous_gap_days: number | null;
   segment: string | null;
 }
 
@@ -324,8 +342,9 @@ function toStored(row: StoredRow): Stored {
     journeyId: row.journey_id,
     journeyStep: row.journey_step,
     settledStep: row.settled_step,
-    nextChannel: row.next_channel,
-    nextGapDays: row.next_gap_days,
+    previousChannel: row.previous_channel,
+    previousStartedAt: row.previous_started_at,
+    previousGapDays: row.previous_gap_days,
     segment: row.segment,
   };
 }
@@ -342,7 +361,7 @@ async function latestStarts(db: Kysely<Database>, ids: string[]): Promise<Map<st
 
 /**
  * For each (customer, reason): its last contact before `before` that a journey can continue
- * (within the reach of the longest transition), and its last settled one there (whose next
+ * (within the reach of the longest transition), and its last settled one there (the new one's
  * contact the new one becomes). Index probes on (customer_id, reason, started_at).
  */
 async function lastPerReason(

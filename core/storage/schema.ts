@@ -134,9 +134,10 @@ export interface InteractionsTable {
   journey_step: number;
   /** Position among the journey's settled contacts; null for a turn that asked back. */
   settled_step: Generated<number | null>;
-  /** The next settled contact of the same customer and reason, when it started within 30 days. */
-  next_channel: Generated<string | null>;
-  next_gap_days: Generated<number | null>;
+  /** The previous settled contact of the same customer and reason, when it started at most 30 days before. */
+  previous_channel: Generated<string | null>;
+  previous_started_at: Generated<Date | null>;
+  previous_gap_days: Generated<number | null>;
   /** The customer's segment, kept in step with the customer's. */
   segment: Generated<string | null>;
   handoff_from_id: string | null;

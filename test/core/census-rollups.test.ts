@@ -11,7 +11,7 @@ import { gapColumns, recomputeRollups } from '../../core/storage/census-rollup-s
 import type { Database } from '../../core/storage/schema.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 
-// The census rollups and what each contact carries for them (journey, steps, next contact) must
+// The census rollups and what each contact carries for them (journey, steps, previous contact) must
 // come out the same whatever order contacts arrive in — one file in time order, the same rows
 // shuffled, in chunks, from two importers at once, with live contacts in between — and equal a
 // recomputation from the log.
@@ -98,8 +98,9 @@ async function derived(db: Kysely<Database>) {
       'journey_id',
       'journey_step',
       'settled_step',
-      'next_channel',
-      'next_gap_days',
+      'previous_channel',
+      'previous_started_at',
+      'previous_gap_days',
       'segment',
     ])
     .execute();
@@ -112,8 +113,9 @@ async function derived(db: Kysely<Database>) {
         journey: [...members.get(r.journey_id)!].sort().join(' '),
         step: r.journey_step,
         settled: r.settled_step,
-        next: r.next_channel,
-        gap: r.next_gap_days,
+        previous: r.previous_channel,
+        previousAt: r.previous_started_at?.toISOString() ?? null,
+        gap: r.previous_gap_days,
         segment: r.segment,
       },
     ]),
@@ -189,7 +191,7 @@ describe(`census rollups on the ${databaseKind} database`, () => {
   });
 
   for (const order of [1, 2, 3]) {
-    it(`gives the same journeys, steps, next contacts and rollups when the rows come shuffled (order ${order}), in chunks, from two importers at once`, async () => {
+    it(`gives the same journeys, steps, transitions and rollups when the rows come shuffled (order ${order}), in chunks, from two importers at once`, async () => {
       const handle = await database();
       const log = createPostgresStores(handle.db).interactions;
       const random = prng(order);

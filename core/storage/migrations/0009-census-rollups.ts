@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { recomputeRollups, rollupSchema, TRANSITION_DAYS } from '../census-rollup-sql.ts';
 
 // The census from rollups kept current as contacts arrive. Each contact carries what the rollups
-// need of its neighbours (its settled step in its journey, its next contact for the same reason)
+// need of its neighbours (its settled step in its journey, the previous contact for the same
+// reason, whose transition it is)
 // and of its customer (the segment), so that a statement-level trigger can add and take away its
 // part whatever writes it. Contacts are ordered by (started_at, source, external_id, id), bytewise.
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -10,8 +11,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table interactions
       add column segment text,
       add column settled_step smallint,
-      add column next_channel text,
-      add column next_gap_days smallint check (next_gap_days between 0 and ${sql.lit(TRANSITION_DAYS)});
+      add column previous_channel text,
+      add column previous_started_at timestamptz,
+      add column previous_gap_days smallint check (previous_gap_days between 0 and ${sql.lit(TRANSITION_DAYS)});
 
     update interactions i set segment = c.segment from customers c where c.id = i.customer_id;
 
@@ -33,15 +35,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     with counted as (
       select id, started_at,
-        lead(channel) over w as next_channel, lead(started_at) over w as next_at
+        lag(channel) over w as previous_channel, lag(started_at) over w as previous_at
       from interactions where outcome <> 'continued' and customer_id is not null
       window w as (partition by customer_id, reason
         order by started_at, source collate "C", external_id collate "C", id))
     update interactions i set
-      next_channel = c.next_channel,
-      next_gap_days = ceil(extract(epoch from c.next_at - c.started_at) / 86400)
+      previous_channel = c.previous_channel,
+      previous_started_at = c.previous_at,
+      previous_gap_days = ceil(extract(epoch from c.started_at - c.previous_at) / 86400)
     from counted c
-    where c.id = i.id and c.next_at <= c.started_at + interval '${sql.raw(String(TRANSITION_DAYS))} days';
+    where c.id = i.id and c.previous_at >= c.started_at - interval '${sql.raw(String(TRANSITION_DAYS))} days';
 
     -- A day of contacts for the rare rebuild of a day's reach; small, and cheap to keep.
     create index interactions_started on interactions using brin (started_at);
