@@ -16,6 +16,9 @@ export const REACH_SPARSE_MAX = 1024;
 /** 2^12 registers: a standard error of 1.04 / 64 ≈ 1.6% once a day's set is large. */
 export const REACH_REGISTER_BITS = 12;
 
+/** The tables the rollups are kept in: derived from the log, never copied or restored. */
+export const rollupTables = ['census_days', 'census_transitions', 'census_reach'];
+
 export const hourColumns = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}`);
 export const stepColumns = Array.from({ length: STEP_BUCKETS }, (_, s) => `s${s + 1}`);
 export const gapColumns = Array.from(
@@ -131,7 +134,24 @@ function reachAdd(groups: string) {
         then array(select distinct x from unnest(c.hashes || excluded.hashes) x order by x) end,
       registers = case when c.registers is not null then census_reach_registers(excluded.hashes, c.registers) end;
     update census_reach c set registers = census_reach_registers(c.hashes, null), hashes = null
-    where cardinality(c.hashes) > ${REACH_SPARSE_MAX}`;
+    from (select distinct g.reason, g.segment, g.day, g.channel from (${groups}) g) k
+    where (c.reason, c.segment, c.day, c.channel) = (k.reason, k.segment, k.day, k.channel)
+      and cardinality(c.hashes) > ${REACH_SPARSE_MAX}`;
+}
+
+/** Rows of the rollups that a change left counting nothing go: the rollups stay as a recomputation gives them. */
+function dropEmpty(source: string) {
+  return `
+    delete from census_days d
+    using (select distinct l.reason, l.segment, ${localTime}::date as day, r.channel, r.touchpoint from (${source}) r ${levels}) k
+    where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
+      and d.contacts = 0;
+    delete from census_transitions t
+    using (select distinct l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date as day,
+        r.previous_channel as channel, r.channel as next_channel
+      from (${source}) r ${levels} where r.previous_channel is not null) k
+    where (t.reason, t.segment, t.day, t.channel, t.next_channel) = (k.reason, k.segment, k.day, k.channel, k.next_channel)
+      and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
 }
 
 /** The trigger function that keeps every rollup current, for inserts, updates and deletes. */
@@ -142,7 +162,7 @@ export function rollupTriggerFunction(): string {
       ${op === 'INSERT' ? 'if' : 'elsif'} tg_op = '${op}' then
         ${daysUpsert(rolled[op])};
         ${transitionsUpsert(rolled[op])};
-        ${op === 'INSERT' ? reachAdd(reachGroups(rolled.INSERT)) : reachRebuild(reachGroups(reach[op]))};`;
+        ${op === 'INSERT' ? reachAdd(reachGroups(rolled.INSERT)) : `${reachRebuild(reachGroups(reach[op]))}; ${dropEmpty(rolled[op])}`};`;
   return `
     create or replace function census_rollup() returns trigger language plpgsql as $fn$
     begin

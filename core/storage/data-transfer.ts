@@ -5,6 +5,7 @@ import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { ChannelPilotError } from '../errors.ts';
 import { migrationNames } from './migration-list.ts';
+import { rollupTables } from './census-rollup-sql.ts';
 
 // A whole database as one stream, and back: the backup of the embedded database (whose server
 // ships without pg_dump) and the carrying over of a data folder of the earlier engine. Each
@@ -21,8 +22,11 @@ interface BackupHeader {
 
 const END_OF_TABLE = '\\.';
 
-/** Tables of the migration tool; the target's own migrations fill them. */
-const notCopied = new Set(['kysely_migration', 'kysely_migration_lock']);
+/**
+ * Tables of the migration tool (the target's own migrations fill them) and the census rollups
+ * (derived from the log: the log's triggers fill them as its rows arrive).
+ */
+const notCopied = new Set(['kysely_migration', 'kysely_migration_lock', ...rollupTables]);
 
 /** A source of table data: the names and columns of its tables, and each table's COPY text. */
 export interface TableSource {
@@ -95,9 +99,9 @@ export async function restoreBackup(
     const target = postgresSource(client);
     const targetTables = new Map((await target.tables()).map((t) => [t.name, t.columns]));
     if (!options.replace) await refuseIfHoldingData(client);
-    await client.query(
-      `truncate ${[...targetTables.keys()].map((t) => client.escapeIdentifier(t)).join(', ')} cascade`,
-    );
+    // Everything goes, the rollups too: the log's triggers count the restored contacts afresh.
+    const emptied = [...targetTables.keys(), ...rollupTables];
+    await client.query(`truncate ${emptied.map((t) => client.escapeIdentifier(t)).join(', ')} cascade`);
     const restored: { table: string; rows: number }[] = [];
     for (;;) {
       const next = await lines.next();
@@ -145,10 +149,9 @@ export async function copyTables(
     const target = new Map((await postgresSource(client).tables()).map((t) => [t.name, t.columns]));
     for (const { name, columns } of await source.tables()) {
       if (!target.has(name)) continue;
-      const copy = client.query(copyStreams.from(copyInto(client, name, columns)));
-      const rows = await source.copyOut(name, columns, (lines) => write(copy, lines));
-      copy.end();
-      await once(copy, 'finish');
+      const rows = await fillTable(client, name, columns, (out) =>
+        source.copyOut(name, columns, (lines) => write(out, lines)),
+      );
       onTable?.(name, rows);
     }
     await client.query('commit');
@@ -171,8 +174,37 @@ async function refuseIfHoldingData(client: pg.Client) {
   }
 }
 
-function copyInto(client: pg.Client, table: string, columns: string[]) {
-  return `copy ${client.escapeIdentifier(table)} (${columns.map((c) => client.escapeIdentifier(c)).join(', ')}) from stdin`;
+/**
+ * Copies rows into `table`. The interaction log is partitioned by month: its rows go through a
+ * staging table, so that their months are created first; their sources are noted as keys (a
+ * folder of the earlier engine has none); and its rollups are filled by its triggers.
+ */
+async function fillTable(
+  client: pg.Client,
+  table: string,
+  columns: string[],
+  feed: (copy: Writable) => Promise<number>,
+): Promise<number> {
+  const id = (name: string) => client.escapeIdentifier(name);
+  const log = table === 'interactions';
+  const into = log ? 'interactions_staging' : table;
+  if (log)
+    await client.query('create temporary table interactions_staging (like interactions) on commit drop');
+  const copy = client.query(copyStreams.from(`copy ${id(into)} (${columns.map(id).join(', ')}) from stdin`));
+  const done = once(copy, 'finish');
+  const rows = await feed(copy);
+  copy.end();
+  await done;
+  if (log) {
+    await client.query(`
+      select ensure_interaction_month(m)
+      from (select distinct date_trunc('month', started_at at time zone 'UTC') at time zone 'UTC' as m from interactions_staging) months;
+      insert into interactions select * from interactions_staging;
+      insert into interaction_sources select source, external_id, id from interactions_staging
+        where external_id is not null on conflict do nothing;
+      drop table interactions_staging;`);
+  }
+  return rows;
 }
 
 async function copyIn(
@@ -181,25 +213,24 @@ async function copyIn(
   columns: string[],
   lines: AsyncIterator<string>,
 ): Promise<number> {
-  const copy = client.query(copyStreams.from(copyInto(client, table, columns)));
-  const done = once(copy, 'finish');
-  let rows = 0;
-  let buffer = '';
-  for (;;) {
-    const next = await lines.next();
-    if (next.done) throw new ChannelPilotError('invalid_input', `the backup ends in the middle of ${table}`);
-    if (next.value === END_OF_TABLE) break;
-    rows++;
-    buffer += `${next.value}\n`;
-    if (buffer.length > 1 << 16) {
-      await write(copy, buffer);
-      buffer = '';
+  return fillTable(client, table, columns, async (copy) => {
+    let rows = 0;
+    let buffer = '';
+    for (;;) {
+      const next = await lines.next();
+      if (next.done)
+        throw new ChannelPilotError('invalid_input', `the backup ends in the middle of ${table}`);
+      if (next.value === END_OF_TABLE) break;
+      rows++;
+      buffer += `${next.value}\n`;
+      if (buffer.length > 1 << 16) {
+        await write(copy, buffer);
+        buffer = '';
+      }
     }
-  }
-  if (buffer) await write(copy, buffer);
-  copy.end();
-  await done;
-  return rows;
+    if (buffer) await write(copy, buffer);
+    return rows;
+  });
 }
 
 function parseHeader(line: string): BackupHeader {

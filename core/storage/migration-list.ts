@@ -8,6 +8,7 @@ import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
 import * as censusRollups from './migrations/0009-census-rollups.ts';
+import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -19,6 +20,7 @@ export const migrations: Record<string, Migration> = {
   '0007-voice-access': voiceAccess,
   '0008-pilots': pilots,
   '0009-census-rollups': censusRollups,
+  '0190-interactions-by-month': interactionsByMonth,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -9,9 +9,10 @@ import {
 } from '../interactions.ts';
 import { settles } from '../journeys.ts';
 import { placeContacts, type Placement } from './postgres-journey-placement.ts';
+import { createInteractionMonths } from './interaction-months.ts';
 import { parseInput } from '../validation.ts';
 import { ChannelPilotError, notFound } from '../errors.ts';
-import { translateDatabaseError } from './database-errors.ts';
+import { translating } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
@@ -24,23 +25,27 @@ export function createPostgresInteractionLog(
 ): InteractionLog {
   const { newId } = options;
   const windowDays = options.journeyWindowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS;
+  const months = createInteractionMonths(db);
 
   /**
    * Stores contacts in their journeys, one transaction: each customer's contacts are written
    * under a lock on that customer (taken in one order, so writers never deadlock), and a contact
    * that arrives late moves what it changes of the contacts around it.
    */
-  async function write(contacts: Parsed[]): Promise<Row[]> {
-    return db.transaction().execute(async (trx) => {
-      await lockCustomers(trx, contacts);
-      const fresh = await withoutStored(trx, contacts);
-      const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
-      const rows = fresh.map((contact) => toRow(contact, placed.get(contact.id)!));
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-        await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
-      await applyChanges(trx, changed, merged);
-      return rows;
-    });
+  async function write(contacts: Parsed[], what: string): Promise<Row[]> {
+    await months.ensure(contacts.map((c) => c.startedAt));
+    return translating(what, () =>
+      db.transaction().execute(async (trx) => {
+        await lockCustomers(trx, contacts);
+        const fresh = await withoutStored(trx, contacts);
+        const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
+        const rows = fresh.map((contact) => toRow(contact, placed.get(contact.id)!));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+          await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
+        await applyChanges(trx, changed, merged);
+        return rows;
+      }),
+    );
   }
 
   return {
@@ -49,7 +54,7 @@ export function createPostgresInteractionLog(
         ...parseInput(InteractionInput, input, 'interaction'),
         id: input.id ?? newId(),
       };
-      await withStepRetry(() => write([contact]), 'interaction');
+      await write([contact], 'interaction');
       const stored = await readInteraction(db, contact.id);
       if (!stored)
         throw new ChannelPilotError(
@@ -64,63 +69,61 @@ export function createPostgresInteractionLog(
         ...parseInput(InteractionInput, input, `interaction [${index}]`),
         id: input.id ?? newId(),
       }));
-      return (await withStepRetry(() => write(contacts), 'interactions')).length;
+      return (await write(contacts, 'interactions')).length;
     },
 
     interaction: (id) => readInteraction(db, id),
 
     async amend(id, change) {
       const { outcome, details } = parseInput(InteractionAmendment, change, 'interaction amendment');
-      return withStepRetry(
-        () =>
-          db.transaction().execute(async (trx) => {
-            const owner = await trx
-              .selectFrom('interactions')
-              .select('customer_id')
-              .where('id', '=', id)
-              .executeTakeFirst();
-            if (!owner) throw notFound('interaction', id);
-            if (owner.customer_id) await lockCustomers(trx, [{ customerId: owner.customer_id }]);
-            const before = await trx
-              .selectFrom('interactions')
-              .select('outcome')
-              .where('id', '=', id)
-              .executeTakeFirstOrThrow();
-            // One statement: the merge happens on the stored details, so keys written meanwhile stay.
-            const row = await trx
-              .updateTable('interactions')
-              .set({
-                details: sql`details || ${JSON.stringify(details)}::jsonb`,
-                ...(outcome ? { outcome } : {}),
-              })
-              .where('id', '=', id)
-              .returningAll()
-              .executeTakeFirstOrThrow();
-            const contact = toInteraction(row);
-            if (outcome && settles({ outcome }) !== settles({ outcome: before.outcome as Outcome })) {
-              // Settling (or no longer settling) changes the contact's steps and the transitions around it.
-              const { changed, merged } = await placeContacts(trx, [], {
-                windowDays,
-                newId,
-                touched: [contact],
-              });
-              await applyChanges(trx, changed, merged);
-              return (await readInteraction(trx, id))!;
-            }
-            return contact;
-          }),
-        'interaction amendment',
+      return translating('interaction amendment', () =>
+        db.transaction().execute(async (trx) => {
+          const owner = await trx
+            .selectFrom('interactions')
+            .select('customer_id')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!owner) throw notFound('interaction', id);
+          if (owner.customer_id) await lockCustomers(trx, [{ customerId: owner.customer_id }]);
+          const before = await trx
+            .selectFrom('interactions')
+            .select('outcome')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow();
+          // One statement: the merge happens on the stored details, so keys written meanwhile stay.
+          const row = await trx
+            .updateTable('interactions')
+            .set({
+              details: sql`details || ${JSON.stringify(details)}::jsonb`,
+              ...(outcome ? { outcome } : {}),
+            })
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const contact = toInteraction(row);
+          if (outcome && settles({ outcome }) !== settles({ outcome: before.outcome as Outcome })) {
+            // Settling (or no longer settling) changes the contact's steps and the transitions around it.
+            const { changed, merged } = await placeContacts(trx, [], {
+              windowDays,
+              newId,
+              touched: [contact],
+            });
+            await applyChanges(trx, changed, merged);
+            return (await readInteraction(trx, id))!;
+          }
+          return contact;
+        }),
       );
     },
 
     async fromSource(source, externalId) {
-      const row = await db
-        .selectFrom('interactions')
-        .selectAll()
+      const key = await db
+        .selectFrom('interaction_sources')
+        .select('interaction_id')
         .where('source', '=', source)
         .where('external_id', '=', externalId)
         .executeTakeFirst();
-      return row && toInteraction(row);
+      return key && readInteraction(db, key.interaction_id);
     },
 
     async forCustomer(customerId, { limit, before }) {
@@ -146,26 +149,6 @@ export function createPostgresInteractionLog(
       return rows.map((r) => r.reason);
     },
   };
-}
-
-/**
- * Runs a write that places contacts in journeys. A contact takes the step after the last one its
- * journey had; should another contact take that step meanwhile (a handoff into the journey,
- * under another reason's lock), the unique (journey, step) index refuses it and the write runs
- * afresh: rare, and cheaper than locking the journey on every contact.
- */
-async function withStepRetry<T>(write: () => Promise<T>, what: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      const stepTaken =
-        (error as { code?: string }).code === '23505' &&
-        (error as { constraint?: string }).constraint === 'interactions_journey_step';
-      if (stepTaken && attempt < 10) continue;
-      throw translateDatabaseError(error, what);
-    }
-  }
 }
 
 async function readInteraction(db: Kysely<Database>, id: string): Promise<Interaction | undefined> {
@@ -222,13 +205,12 @@ async function withoutStored(db: Kysely<Database>, contacts: Parsed[]): Promise<
   const seen = new Set<string>();
   for (let i = 0; i < keyed.length; i += INSERT_CHUNK) {
     const chunk = keyed.slice(i, i + INSERT_CHUNK);
-    // One index probe per key (the partial unique index on source, external_id).
+    // One probe of interaction_sources' primary key per key.
     const found = await sql<{ source: string; external_id: string }>`
       select k.source, k.external_id
       from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]) as k(source, external_id)
       where exists (
-        select 1 from interactions i
-        where i.source = k.source and i.external_id = k.external_id and i.external_id is not null)`.execute(
+        select 1 from interaction_sources i where i.source = k.source and i.external_id = k.external_id)`.execute(
       db,
     );
     for (const row of found.rows) seen.add(`${row.source}\u0000${row.external_id}`);
@@ -285,6 +267,13 @@ async function insertMany(db: Kysely<Database>, rows: Row[]): Promise<void> {
       ${col('previous_started_at')}::timestamptz[], ${col('previous_gap_days')}::int[], ${col('segment')}::text[],
       ${col('handoff_from_id')}::uuid[], ${col('source')}::text[],
       ${col('external_id')}::text[], ${col('details')}::jsonb[])`.execute(db);
+  const keyed = rows.filter((r) => r.external_id !== null);
+  if (keyed.length > 0) {
+    await sql`
+      insert into interaction_sources (source, external_id, interaction_id)
+      select * from unnest(${keyed.map((r) => r.source)}::text[], ${keyed.map((r) => r.external_id)}::text[],
+        ${keyed.map((r) => r.id)}::uuid[])`.execute(db);
+  }
 }
 
 function toInteraction(row: Selectable<InteractionsTable>): Interaction {

@@ -146,6 +146,13 @@ export interface InteractionsTable {
   details: Json<Record<string, unknown>>;
 }
 
+/** A contact's id in the system it came from, unique per source across the whole log. */
+export interface InteractionSourcesTable {
+  source: string;
+  external_id: string;
+  interaction_id: string;
+}
+
 export interface SurveyAnswersTable {
   id: string;
   interaction_id: string;
@@ -251,5 +258,6 @@ export interface Database extends ConsultationTables, PilotTables {
   advisors: AdvisorsTable;
   appointments: AppointmentsTable;
   interactions: InteractionsTable;
+  interaction_sources: InteractionSourcesTable;
   survey_answers: SurveyAnswersTable;
 }
