@@ -16,6 +16,7 @@ export * from './booking-service.ts';
 export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
 export type { Database } from './storage/schema.ts';
+export { translateDatabaseError } from './storage/database-errors.ts';
 export {
   createPostgresBulkLoader,
   type BulkLoader,

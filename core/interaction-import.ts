@@ -3,6 +3,7 @@ import type { ChannelRegistry } from './channels.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { InteractionInput, type InteractionLog } from './interactions.ts';
 import { IsoDateTime } from './vocabulary.ts';
+import { unstorableIssues } from './validation.ts';
 
 /**
  * The columns an interaction import reads (CSV header or JSON Lines keys). `external_id` is the
@@ -146,6 +147,9 @@ function checkRow(
       return 'details: is not valid JSON';
     }
   }
+  // What the database cannot store fails this row here, not the batch it would be written in.
+  const unstorable = unstorableIssues({ ...fields, details });
+  if (unstorable.length > 0) return unstorable.map((i) => `${i.path}: ${i.message}`).join('; ');
   // Strictly ISO with an offset: anything else would be read in the importing machine's time zone,
   // or day and month swapped (03/10/2026).
   for (const column of ['started_at', 'ended_at'] as const) {

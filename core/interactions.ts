@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Slug, Uuid } from './vocabulary.ts';
+import { Instant, Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
 /** `continued`: a conversational turn that asked the customer something; a later turn settles it. */
@@ -19,8 +19,8 @@ export const InteractionInput = z
     touchpoint: Slug,
     direction: z.enum(directions),
     reason: Slug,
-    startedAt: z.coerce.date(),
-    endedAt: z.coerce.date().nullable().default(null),
+    startedAt: Instant,
+    endedAt: Instant.nullable().default(null),
     outcome: z.enum(outcomes),
     /** The contact this one was handed off from; it joins that contact's journey. */
     handoffFromId: Uuid.nullable().default(null),

@@ -4,8 +4,10 @@ import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   ChannelPilotError,
   can,
+  describeIssues,
   fieldIssues,
   invalidInput,
+  unstorableIssues,
   type Permission,
   type StaffUser,
 } from '../../core/index.ts';
@@ -141,8 +143,10 @@ export const SESSION_COOKIE = 'cp_session';
 
 function validate<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return {};
+  const unstorable = unstorableIssues(value, where);
+  if (unstorable.length > 0) throw invalidInput(`invalid request: ${describeIssues(unstorable)}`, unstorable);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error, where);
-  throw invalidInput(`invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  throw invalidInput(`invalid request: ${describeIssues(issues)}`, issues);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  Instant,
   Locale,
   Slug,
   Uuid,
@@ -34,8 +35,8 @@ const BookedSchema = z
     id: 'BookedAppointment',
     description: 'The appointment and the customer’s links to manage and join it.',
   });
-const SlotRange = z.object({ from: z.coerce.date(), to: z.coerce.date() });
-const StartsAt = z.object({ startsAt: z.coerce.date() });
+const SlotRange = z.object({ from: Instant, to: Instant });
+const StartsAt = z.object({ startsAt: Instant });
 const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
 
 export interface AppointmentLinks {
@@ -135,7 +136,7 @@ export function registerAppointmentRoutes(
       customerId: Uuid,
       topic: Slug,
       locale: Locale,
-      startsAt: z.coerce.date(),
+      startsAt: Instant,
       bookedVia: Slug.default('call_centre'),
       journeyId: Uuid.nullable().default(null),
     }),
@@ -233,7 +234,7 @@ export function registerAppointmentRoutes(
     tag: 'customer links',
     permission: 'public',
     params: ByToken,
-    body: z.object({ topic: Slug, startsAt: z.coerce.date() }),
+    body: z.object({ topic: Slug, startsAt: Instant }),
     response: BookedSchema,
     status: 201,
     async handler({ params, body }) {

@@ -18,7 +18,7 @@ import type {
 } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
-import { problemHandler, notFoundHandler } from './problem.ts';
+import { checkRequestPath, problemHandler, notFoundHandler } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
@@ -78,6 +78,7 @@ export function createHttpApp(options: HttpAppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(checkRequestPath);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

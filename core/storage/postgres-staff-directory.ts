@@ -44,13 +44,21 @@ export function createPostgresStaffDirectory(
       const name = username.trim().toLowerCase();
       const now = clock.now();
       const since = new Date(now.getTime() - LOGIN_FAILURE_LIMIT.windowMs);
-      const { failures } = await db
-        .selectFrom('login_failures')
-        .select(sql<number>`count(*)::int`.as('failures'))
-        .where('username', '=', name)
-        .where('failed_at', '>', since)
-        .executeTakeFirstOrThrow();
-      if (failures >= LOGIN_FAILURE_LIMIT.attempts) {
+      // Each attempt counts as a failure before its password is checked, under a lock on the
+      // username: of parallel guesses (on any instance), only as many as the limit get checked.
+      const admitted = await db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`login:${name}`}, 0))`.execute(tx);
+        const { failures } = await tx
+          .selectFrom('login_failures')
+          .select(sql<number>`count(*)::int`.as('failures'))
+          .where('username', '=', name)
+          .where('failed_at', '>', since)
+          .executeTakeFirstOrThrow();
+        if (failures >= LOGIN_FAILURE_LIMIT.attempts) return false;
+        await tx.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
+        return true;
+      });
+      if (!admitted) {
         throw new ChannelPilotError('rate_limited', `too many failed logins for ${name}; try again later`, {
           hint: `wait ${LOGIN_FAILURE_LIMIT.windowMs / 60_000} minutes, or ask an admin`,
         });
@@ -66,7 +74,6 @@ export function createPostgresStaffDirectory(
         return toUser(row);
       }
       await db.deleteFrom('login_failures').where('failed_at', '<', since).execute();
-      await db.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
       return undefined;
     },
 
