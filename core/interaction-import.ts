@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRegistry } from './channels.ts';
 import type { CustomerDirectory } from './customers.ts';
-import { InteractionInput, type InteractionLog } from './interactions.ts';
+import { InteractionInput, assertSourceOpen, type InteractionLog } from './interactions.ts';
 import { IsoDateTime } from './vocabulary.ts';
 import { unstorableIssues } from './validation.ts';
 
@@ -74,6 +74,7 @@ export async function importInteractions(options: {
   onBatch?: (summary: ImportSummary) => void;
 }): Promise<ImportSummary> {
   const { source } = options;
+  assertSourceOpen(source, 'source');
   const summary: ImportSummary = { read: 0, imported: 0, alreadyThere: 0, rejected: 0, rejections: [] };
   const reject = (line: number, reason: string) => {
     summary.rejected++;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invalidInput } from './errors.ts';
 import { Instant, Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
@@ -11,6 +12,22 @@ export type Outcome = (typeof outcomes)[number];
  * later one starts within this many days of the journey's previous contact.
  */
 export const DEFAULT_JOURNEY_WINDOW_DAYS = 7;
+
+/**
+ * Sources the product's own channels record under: a consultation's journey entry (`video`,
+ * which its wrap-up and rating look up) and a payment link's opening (`payment_link`). Staff
+ * and imports may not write under them, so nobody can stand in for those entries.
+ */
+export const reservedSources = ['video', 'payment_link'] as const;
+
+/** `invalid_input` naming `path` when `source` is reserved for the product's own channels. */
+export function assertSourceOpen(source: string, path: string): void {
+  if ((reservedSources as readonly string[]).includes(source)) {
+    throw invalidInput(`invalid request: ${path} ${source} is reserved`, [
+      { path, message: `is reserved for the product's own channels (${reservedSources.join(', ')})` },
+    ]);
+  }
+}
 
 export const InteractionInput = z
   .object({

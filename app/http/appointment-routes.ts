@@ -165,7 +165,7 @@ export function registerAppointmentRoutes(
     permission: 'customers:read',
     params: ById,
     response: AppointmentSchema,
-    handler: ({ params }) => appointmentOrThrow(params.id),
+    handler: async ({ params, staff }) => (await find.assignedAppointment(params.id, staff)).appointment,
   });
 
   api.route({
@@ -177,7 +177,10 @@ export function registerAppointmentRoutes(
     params: ById,
     body: StartsAt,
     response: BookedSchema,
-    handler: async ({ params, body }) => booked(await desk.reschedule(params.id, body.startsAt)),
+    async handler({ params, body, staff }) {
+      await find.assignedAppointment(params.id, staff);
+      return booked(await desk.reschedule(params.id, body.startsAt));
+    },
   });
 
   api.route({
@@ -189,7 +192,10 @@ export function registerAppointmentRoutes(
     params: ById,
     body: Reason,
     response: AppointmentSchema,
-    handler: ({ params, body }) => desk.cancel(params.id, body.reason),
+    async handler({ params, body, staff }) {
+      await find.assignedAppointment(params.id, staff);
+      return desk.cancel(params.id, body.reason);
+    },
   });
 
   api.route({

@@ -5,6 +5,7 @@ import {
   Instant,
   InteractionInput,
   Segment,
+  assertSourceOpen,
   SurveyAnswerBody,
   billStatus,
   calendarDate,
@@ -197,6 +198,7 @@ export function registerCustomerRoutes(
     response: InteractionSchema,
     status: 201,
     async handler({ body }) {
+      assertSourceOpen(body.source, 'body.source');
       const channel = await stores.channels.channel(body.channel);
       if (!channel) throw notFound('channel', body.channel);
       const touchpoints = channel.touchpoints.map((t) => t.code);

@@ -110,7 +110,6 @@ const ReportSchema = z
   .meta({ id: 'PilotReport' });
 
 const ByPilot = z.object({ id: z.string().min(1).max(80) });
-const Refresh = z.object({ refresh: z.stringbool().default(false) });
 
 /** Census, pilots and their reports, for pilot managers. */
 export function registerPilotRoutes(
@@ -124,19 +123,28 @@ export function registerPilotRoutes(
 ): void {
   const { pilots, desk, reports } = deps;
 
+  const CensusAnswerSchema = answerOf(CensusSchema, 'CensusAnswer');
   api.route({
     method: 'get',
     path: '/api/census',
     summary:
-      'The census of the channels for a date range (segment, reason optional); computed in the background: poll until status is ready',
+      'The census of the channels for a date range (segment, reason optional); computed in the background when not known yet: poll until status is ready',
     tag: 'census',
     permission: 'pilots:read',
-    query: CensusFilterFields.extend(Refresh.shape),
-    response: answerOf(CensusSchema, 'CensusAnswer'),
-    handler: ({ query }) => {
-      const { refresh, ...filter } = query;
-      return deps.census(parseInput(CensusFilter, filter, 'census filter'), refresh);
-    },
+    query: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ query }) => deps.census(parseInput(CensusFilter, query, 'census filter'), false),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/census/refresh',
+    summary: 'Compute the census for a filter again, from the interaction log as it is now',
+    tag: 'census',
+    permission: 'pilots:read',
+    body: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ body }) => deps.census(parseInput(CensusFilter, body, 'census filter'), true),
   });
 
   api.route({
@@ -216,20 +224,32 @@ export function registerPilotRoutes(
       desk.rate(params.id, { ...body, criterion: params.criterion }, staff?.id ?? null),
   });
 
+  const ReportAnswerSchema = answerOf(ReportSchema, 'PilotReportAnswer');
+  const report = async (id: string, refresh: boolean) => {
+    const found = await reports.answer(id, refresh);
+    if (!found) throw notFound('pilot', id);
+    return found.answer;
+  };
   api.route({
     method: 'get',
     path: '/api/pilots/:id/report',
     summary:
-      "A pilot's metrics, capacity and scorecard; computed in the background: poll until status is ready",
+      "A pilot's metrics, capacity and scorecard; computed in the background when not known yet: poll until status is ready",
     tag: 'pilots',
     permission: 'pilots:read',
     params: ByPilot,
-    query: Refresh,
-    response: answerOf(ReportSchema, 'PilotReportAnswer'),
-    async handler({ params, query }) {
-      const found = await reports.answer(params.id, query.refresh);
-      if (!found) throw notFound('pilot', params.id);
-      return found.answer;
-    },
+    response: ReportAnswerSchema,
+    handler: ({ params }) => report(params.id, false),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/pilots/:id/report/refresh',
+    summary: "Compute a pilot's metrics, capacity and scorecard again",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: ReportAnswerSchema,
+    handler: ({ params }) => report(params.id, true),
   });
 }

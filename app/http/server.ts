@@ -1,4 +1,5 @@
 import express from 'express';
+import helmet from 'helmet';
 import type {
   AccountLinking,
   AnalysisAnswer,
@@ -79,6 +80,22 @@ export function createHttpApp(options: HttpAppOptions) {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(checkRequestPath);
+  app.use(
+    helmet({
+      // What answers JSON loads nothing and frames nowhere; each page sets the policy it needs.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  app.use((_req, res, next) => {
+    // Customer data and live links everywhere: nothing is kept by browsers or shared caches
+    // unless a route says otherwise (the pages' scripts).
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -15,7 +15,7 @@ import {
   censusTables,
 } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
-import { sessionMiddleware } from '../http/staff-auth.ts';
+import { requireFormToken, sessionMiddleware, viewerOf } from '../http/staff-auth.ts';
 import { filterQuery, parseFilter } from './census-filter.ts';
 import { renderCensusFilterProblem, renderCensusPage } from './census-page.ts';
 import { html } from './html.ts';
@@ -58,7 +58,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   router.use('/manage', sessionMiddleware(options.staff));
 
   const requireManager: RequestHandler = (req, res, next) => {
-    const user = staffOf(res);
+    const user = viewerOf(res);
     if (!user) {
       res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
@@ -93,7 +93,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     res.type('html').send(renderLoginPage({ nonce, next, user }));
   });
 
-  router.post('/manage/logout', async (req, res) => {
+  router.post('/manage/logout', requireFormToken, async (req, res) => {
     const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
     if (token) await options.staff.closeSession(token);
     res.setHeader(
@@ -111,7 +111,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/census', requireManager, async (req, res) => {
     const parsed = parseFilter(req.query, clock.now());
-    const user = staffOf(res);
+    const user = viewerOf(res);
     if (!parsed.ok) {
       res
         .status(400)
@@ -128,12 +128,6 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       return;
     }
     const query = filterQuery(parsed.filter);
-    if (req.query.refresh === '1') {
-      // Start a fresh computation, then come back to the plain address so that reloads do not restart it.
-      await options.census(parsed.filter, true);
-      res.redirect(303, `/manage/census?${query}`);
-      return;
-    }
     const [answer, reasons] = await Promise.all([options.census(parsed.filter, false), options.reasons()]);
     res.type('html').send(
       renderCensusPage({
@@ -142,10 +136,22 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         segments: options.segments,
         reasons,
         csvHref: (table: CensusTable) => `/manage/census.csv?table=${table}&${query}`,
-        refreshHref: `/manage/census?${query}&refresh=1`,
+        refreshAction: `/manage/census/refresh?${query}`,
         user,
       }),
     );
+  });
+
+  // Computing again is a form's POST: a link (or another site's image) must not start work.
+  router.post('/manage/census/refresh', requireManager, requireFormToken, async (req, res) => {
+    const parsed = parseFilter(req.query, clock.now());
+    if (!parsed.ok) {
+      res.redirect(303, '/manage/census');
+      return;
+    }
+    await options.census(parsed.filter, true);
+    // Back to the plain address, so that reloading the page does not start it again.
+    res.redirect(303, `/manage/census?${filterQuery(parsed.filter)}`);
   });
 
   router.get('/manage/census.csv', requireManager, async (req, res) => {
@@ -183,33 +189,38 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   });
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {
-    res.type('html').send(renderPilotList(await options.pilots(), { user: staffOf(res) }));
+    res.type('html').send(renderPilotList(await options.pilots(), { user: viewerOf(res) }));
   });
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
     const id = String(req.params.id);
-    const refresh = req.query.refresh === '1';
-    const found = await options.report(id, refresh);
+    const found = await options.report(id, false);
     if (!found) {
       sendPilotNotFound(res, id);
       return;
     }
     const base = `/manage/pilots/${encodeURIComponent(found.pilot.code)}`;
-    if (refresh) {
-      res.redirect(303, base);
-      return;
-    }
     res.type('html').send(
       renderPilotReport({
         pilot: found.pilot,
         answer: found.answer,
         exportHref: `${base}/report.html`,
-        refreshHref: `${base}?refresh=1`,
+        refreshAction: `${base}/refresh`,
         standalone: false,
-        user: staffOf(res),
+        user: viewerOf(res),
         generatedAt: clock.now(),
       }),
     );
+  });
+
+  router.post('/manage/pilots/:id/refresh', requireManager, requireFormToken, async (req, res) => {
+    const id = String(req.params.id);
+    const found = await options.report(id, true);
+    if (!found) {
+      sendPilotNotFound(res, id);
+      return;
+    }
+    res.redirect(303, `/manage/pilots/${encodeURIComponent(found.pilot.code)}`);
   });
 
   router.get('/manage/pilots/:id/report.html', requireManager, async (req, res) => {
@@ -251,7 +262,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         messagePage({
           title: 'No such pilot',
           nav: 'pilots',
-          user: staffOf(res),
+          user: viewerOf(res),
           message: html`There is no pilot “${id}”. <a href="/manage/pilots">See all pilots</a>.`,
         }),
       );
