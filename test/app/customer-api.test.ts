@@ -97,7 +97,7 @@ describe('staff login', () => {
   it('ends the session on logout, so the cookie no longer opens customer data', async () => {
     const agent = await loginAs(users.advisor.username);
     await agent.get(`/api/customers/${giulia.customer.id}`).expect(200);
-    await agent.post('/api/auth/logout').expect(204);
+    await agent.post('/api/auth/logout').send({}).expect(204);
     await agent.get(`/api/customers/${giulia.customer.id}`).expect(401);
   });
 });

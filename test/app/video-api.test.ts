@@ -86,6 +86,7 @@ describe('joining a consultation through the app', () => {
     try {
       const access = await request(composed.app)
         .post(`/api/links/join/${links.join.token}/access`)
+        .send({})
         .expect(200);
       expect(access.body).toMatchObject({
         role: 'customer',
@@ -96,11 +97,13 @@ describe('joining a consultation through the app', () => {
       const advisor = await request(composed.app)
         .post(`/api/appointments/${appointment.id}/access`)
         .set('Cookie', cookie)
+        .send({})
         .expect(200);
       expect(advisor.body.role).toBe('advisor');
       const stranger = await request(composed.app)
         .post(`/api/appointments/${appointment.id}/access`)
         .set('Cookie', otherAdvisorCookie)
+        .send({})
         .expect(403);
       expect(stranger.body.detail).toMatch(/assigned to another advisor/);
       await request(composed.app)
@@ -145,6 +148,7 @@ describe('joining a consultation through the app', () => {
     const { links } = await booked('2026-03-24T08:50:00Z');
     const res = await request(withoutVideo.app)
       .post(`/api/links/join/${links.join.token}/access`)
+      .send({})
       .expect(503);
     expect(res.body.detail).toMatch(/no LiveKit server is configured/);
     expect(res.body.hint).toMatch(/LIVEKIT_URL/);
