@@ -4,6 +4,7 @@ import {
   type Clock,
   type ConsultationRooms,
   type SignedLinks,
+  type StaffUser,
   type Stores,
 } from '../../core/index.ts';
 import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
@@ -118,7 +119,9 @@ export function registerVideoRoutes(
     response: AccessSchema,
     async handler({ params, staff }) {
       const { appointment, advisor } = await asAssignedAdvisor(params.id, staff);
-      return video().tokens.forAdvisor(appointment, advisor);
+      const user = staff as StaffUser;
+      const standIn = advisor.staffUserId === user.id ? undefined : { id: user.id, name: user.displayName };
+      return video().tokens.forAdvisor(appointment, advisor, standIn);
     },
   });
 
