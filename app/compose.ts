@@ -238,7 +238,7 @@ export async function composeApp(options: {
     video,
     voice,
     bundles,
-    pilots: { desk: pilotDesk, reports: pilotReports, census },
+    pilots: { desk: pilotDesk, reports: pilotReports, census, minimumGroup: config.REPORT_MINIMUM_GROUP },
     clock,
     logger: options.logger,
     version,

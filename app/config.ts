@@ -139,6 +139,11 @@ export const ConfigSchema = z.object({
     .describe(
       'Ask one NPS question (0–10) when a customer ends a voice conversation, until pilots set it per cohort.',
     ),
+  REPORT_MINIMUM_GROUP: whole(1, 10_000)
+    .default(20)
+    .describe(
+      'The fewest customers a cohort, arm, segment or census shown to pilot managers may count; smaller groups are withheld (admins see them).',
+    ),
   SEED_DEMO_DATA: flag
     .default(true)
     .describe('Create the demo dataset on first start when the database is empty.'),

@@ -51,3 +51,4 @@ export * from './pilot-reports.ts';
 export * from './census-csv.ts';
 export { createPostgresCensusSource } from './storage/postgres-census.ts';
 export { createPostgresPilotMetricsSource } from './storage/postgres-pilot-metrics.ts';
+export * from './small-groups.ts';

@@ -5,8 +5,12 @@ import {
   parseInput,
   PilotInput,
   PilotRatingInput,
+  censusForManagers,
+  cohortSizeForManagers,
   criteria,
+  mapAnswer,
   notFound,
+  pilotReportForManagers,
   objectiveMetrics,
   pilotStatuses,
   segments,
@@ -15,6 +19,7 @@ import {
   type PilotDesk,
   type PilotReports,
   type PilotStore,
+  type StaffUser,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
 
@@ -119,9 +124,14 @@ export function registerPilotRoutes(
     desk: PilotDesk;
     reports: PilotReports;
     census: (filter: CensusFilter, refresh: boolean) => Promise<AnalysisAnswer<Census>>;
+    /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
+    minimumGroup: number;
   },
 ): void {
-  const { pilots, desk, reports } = deps;
+  const { pilots, desk, reports, minimumGroup } = deps;
+  const manager = (staff: StaffUser | undefined) => staff?.role === 'pilot_manager';
+  const censusFor = async (staff: StaffUser | undefined, answer: Promise<AnalysisAnswer<Census>>) =>
+    manager(staff) ? mapAnswer(await answer, (c) => censusForManagers(c, minimumGroup)) : answer;
 
   const CensusAnswerSchema = answerOf(CensusSchema, 'CensusAnswer');
   api.route({
@@ -133,7 +143,8 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     query: CensusFilterFields,
     response: CensusAnswerSchema,
-    handler: ({ query }) => deps.census(parseInput(CensusFilter, query, 'census filter'), false),
+    handler: ({ query, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, query, 'census filter'), false)),
   });
 
   api.route({
@@ -144,7 +155,8 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     body: CensusFilterFields,
     response: CensusAnswerSchema,
-    handler: ({ body }) => deps.census(parseInput(CensusFilter, body, 'census filter'), true),
+    handler: ({ body, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, body, 'census filter'), true)),
   });
 
   api.route({
@@ -177,11 +189,22 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     params: ByPilot,
     response: PilotSchema.extend({
-      enrolled: z.object({ pilot: count, control: count, explicit: count, invited: count }),
+      enrolled: z
+        .object({
+          pilot: count.nullable(),
+          control: count.nullable(),
+          explicit: count.nullable(),
+          invited: count.nullable(),
+        })
+        .meta({ description: 'null: fewer customers than pilot managers may see counted (admins see all)' }),
     }),
-    async handler({ params }) {
+    async handler({ params, staff }) {
       const pilot = await desk.find(params.id);
-      return { ...pilot, enrolled: await pilots.cohortSize(pilot.id) };
+      const enrolled = await pilots.cohortSize(pilot.id);
+      return {
+        ...pilot,
+        enrolled: manager(staff) ? cohortSizeForManagers(enrolled, minimumGroup) : enrolled,
+      };
     },
   });
 
@@ -225,10 +248,12 @@ export function registerPilotRoutes(
   });
 
   const ReportAnswerSchema = answerOf(ReportSchema, 'PilotReportAnswer');
-  const report = async (id: string, refresh: boolean) => {
+  const report = async (id: string, refresh: boolean, staff: StaffUser | undefined) => {
     const found = await reports.answer(id, refresh);
     if (!found) throw notFound('pilot', id);
-    return found.answer;
+    return manager(staff)
+      ? mapAnswer(found.answer, (r) => pilotReportForManagers(r, minimumGroup))
+      : found.answer;
   };
   api.route({
     method: 'get',
@@ -239,7 +264,7 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     params: ByPilot,
     response: ReportAnswerSchema,
-    handler: ({ params }) => report(params.id, false),
+    handler: ({ params, staff }) => report(params.id, false, staff),
   });
 
   api.route({
@@ -250,6 +275,6 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     params: ByPilot,
     response: ReportAnswerSchema,
-    handler: ({ params }) => report(params.id, true),
+    handler: ({ params, staff }) => report(params.id, true, staff),
   });
 }

@@ -66,6 +66,8 @@ export interface HttpAppOptions {
     desk: PilotDesk;
     reports: PilotReports;
     census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
+    /** The fewest customers a figure shown to pilot managers may be about. */
+    minimumGroup: number;
   };
   /** The scripts of the consultation page and the advisor console. */
   bundles: BrowserBundles;
@@ -146,6 +148,7 @@ export function createHttpApp(options: HttpAppOptions) {
     desk: options.pilots.desk,
     reports: options.pilots.reports,
     census: options.pilots.census,
+    minimumGroup: options.pilots.minimumGroup,
   });
   registerOutboxRoutes(app, api, { stores });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
@@ -168,6 +171,7 @@ export function createHttpApp(options: HttpAppOptions) {
       censusCsv,
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+      minimumGroup: options.pilots.minimumGroup,
     }),
   );
   app.use(

@@ -5,6 +5,9 @@ import {
   type CensusFilter,
   ChannelPilotError,
   can,
+  censusForManagers,
+  mapAnswer,
+  pilotReportForManagers,
   type AnalysisAnswer,
   type Census,
   type CensusTable,
@@ -37,6 +40,8 @@ export interface ManagerPagesOptions {
     idOrCode: string,
     refresh: boolean,
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
+  /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
+  minimumGroup: number;
 }
 
 /**
@@ -79,6 +84,29 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       return;
     }
     next();
+  };
+
+  // Pilot managers see no figure about fewer customers than the minimum; admins see all.
+  const forManagers = (res: Response) => viewerOf(res)?.role === 'pilot_manager';
+  const censusAnswer = async (res: Response, filter: CensusFilter, refresh: boolean) => {
+    const answer = await options.census(filter, refresh);
+    return forManagers(res) ? mapAnswer(answer, (c) => censusForManagers(c, options.minimumGroup)) : answer;
+  };
+  const reportAnswer = async (res: Response, idOrCode: string, refresh: boolean) => {
+    const found = await options.report(idOrCode, refresh);
+    if (!found || !forManagers(res)) return found;
+    return {
+      ...found,
+      answer: mapAnswer(found.answer, (r) => pilotReportForManagers(r, options.minimumGroup)),
+    };
+  };
+  /** A figure withheld from this viewer: said on a page rather than as a problem document. */
+  const sendWithheld = (res: Response, error: unknown, nav: 'census' | 'pilots') => {
+    if (!(error instanceof ChannelPilotError && error.code === 'forbidden')) throw error;
+    res
+      .status(403)
+      .type('html')
+      .send(messagePage({ title: 'Figures withheld', nav, user: viewerOf(res), message: error.message }));
   };
 
   router.get('/manage', (_req, res) => {
@@ -128,7 +156,14 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       return;
     }
     const query = filterQuery(parsed.filter);
-    const [answer, reasons] = await Promise.all([options.census(parsed.filter, false), options.reasons()]);
+    let answer: AnalysisAnswer<Census>;
+    try {
+      answer = await censusAnswer(res, parsed.filter, false);
+    } catch (error) {
+      sendWithheld(res, error, 'census');
+      return;
+    }
+    const reasons = await options.reasons();
     res.type('html').send(
       renderCensusPage({
         filter: parsed.filter,
@@ -169,7 +204,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         { issues: parsed.issues.map((i) => ({ ...i, path: `query.${i.path}` })) },
       );
     }
-    const answer = await options.census(parsed.filter, false);
+    const answer = await censusAnswer(res, parsed.filter, false);
     const census = resultOf(answer);
     if (!census) {
       throw new ChannelPilotError(
@@ -194,7 +229,13 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
     const id = String(req.params.id);
-    const found = await options.report(id, false);
+    let found: Awaited<ReturnType<typeof reportAnswer>>;
+    try {
+      found = await reportAnswer(res, id, false);
+    } catch (error) {
+      sendWithheld(res, error, 'pilots');
+      return;
+    }
     if (!found) {
       sendPilotNotFound(res, id);
       return;
@@ -225,7 +266,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/pilots/:id/report.html', requireManager, async (req, res) => {
     const id = String(req.params.id);
-    const found = await options.report(id, false);
+    const found = await reportAnswer(res, id, false);
     if (!found) {
       sendPilotNotFound(res, id);
       return;

@@ -16,6 +16,7 @@ import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
 import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
 import * as staffDisabled from './migrations/0181-staff-disabled.ts';
+import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0008-pilots': pilots,
   '0180-link-failure-devices': linkFailureDevices,
   '0181-staff-disabled': staffDisabled,
+  '0182-pilot-named-customers': pilotNamedCustomers,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

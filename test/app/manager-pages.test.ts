@@ -54,6 +54,7 @@ beforeAll(async () => {
   app.use(api.router);
   app.use(
     createManagerPages({
+      minimumGroup: 1,
       staff: stores.staff,
       clock: { now: () => now },
       segments: ['residential', 'senior', 'family'],
