@@ -7,6 +7,7 @@ import {
   createPostgresStores,
   roles,
   type Role,
+  type StaffDirectory,
   type StorageHandle,
 } from '../core/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -23,6 +24,8 @@ import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerVideoCommands } from './cli-video.ts';
 import { createProgress } from './progress.ts';
+import { sitePages } from './web/landing-page.ts';
+import { newStaffPassword } from './http/staff-routes.ts';
 
 const program = new Command()
   .name('channel-pilot')
@@ -75,6 +78,51 @@ user
           password,
         });
         console.log(`created ${created.role} ${created.username}`);
+        if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+      });
+    }),
+  );
+
+user
+  .command('list')
+  .description('List the staff logins, with their role and whether they are disabled')
+  .action(() =>
+    run(async (config) => {
+      await withStaff(config, async (staff) => {
+        for (const u of await staff.list()) {
+          const state = u.disabledAt ? `disabled ${u.disabledAt.toISOString()}` : 'active';
+          console.log(`${u.username.padEnd(24)} ${u.role.padEnd(14)} ${state.padEnd(34)} ${u.displayName}`);
+        }
+      });
+    }),
+  );
+user
+  .command('disable')
+  .description('Disable a staff login: it can no longer log in, and its sessions end')
+  .requiredOption('--username <name>', 'login name')
+  .action((options: { username: string }) =>
+    run(async (config) => {
+      await withStaff(config, async (staff) => {
+        const found = await staff.find(options.username);
+        if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+        await staff.disable(found.id, new Date());
+        console.log(`disabled ${found.username}; their sessions are ended`);
+      });
+    }),
+  );
+user
+  .command('reset-password')
+  .description('Give a staff login a new password (printed once, unless one is piped in); its sessions end')
+  .requiredOption('--username <name>', 'login name')
+  .option('--password-stdin', 'read the password from standard input')
+  .action((options: { username: string; passwordStdin?: boolean }) =>
+    run(async (config) => {
+      const password = options.passwordStdin ? await readLine() : newStaffPassword();
+      await withStaff(config, async (staff) => {
+        const found = await staff.find(options.username);
+        if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+        await staff.resetPassword(found.id, password);
+        console.log(`new password set for ${found.username}; their sessions are ended`);
         if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
       });
     }),
@@ -139,11 +187,9 @@ async function start(config: Config, logger: Logger): Promise<void> {
   console.log(
     [
       `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
-      `  API:       ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
-      `  OpenAPI:   ${config.PUBLIC_URL}/api/openapi.json`,
-      `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
-      `  Outbox:    ${config.PUBLIC_URL}/outbox  (messages to customers, for staff)`,
-      `  Pilots:    ${config.PUBLIC_URL}/manage  (census, pilots and their scorecards, for pilot managers)`,
+      `  Start here: ${config.PUBLIC_URL}/`,
+      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(16)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
+      `  API:            ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
       video
         ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
         : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
@@ -224,6 +270,11 @@ async function seed(
   }
   if ((await stores.staff.count()) === 0)
     console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
+}
+
+/** The staff logins, on the configured database. */
+function withStaff(config: Config, work: (staff: StaffDirectory) => Promise<void>): Promise<void> {
+  return withDatabase(config, (storage) => work(createPostgresStores(storage.db).staff));
 }
 
 /**

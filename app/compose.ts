@@ -40,6 +40,7 @@ import { createLivekitConsultationRooms } from '../video/livekit-consultation-ro
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
+import { createMetrics } from './http/metrics.ts';
 
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
 export interface VideoServer {
@@ -210,7 +211,12 @@ export async function composeApp(options: {
     clock,
     consultationMinutes: BookingRules.parse({}).slotMinutes,
   });
+  const metrics = createMetrics({
+    storage: options.storage,
+    ...(rooms ? { liveRooms: () => rooms.openRooms() } : {}),
+  });
   const voice = composeVoice({
+    onTurn: metrics.voiceTurn,
     stores,
     booking,
     desk,
@@ -238,6 +244,8 @@ export async function composeApp(options: {
     video,
     voice,
     bundles,
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
     pilots: { desk: pilotDesk, reports: pilotReports, census, minimumGroup: config.REPORT_MINIMUM_GROUP },
     clock,
     logger: options.logger,

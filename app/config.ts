@@ -35,6 +35,13 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
     .describe('Connections per app instance to PostgreSQL (the embedded database always uses one).'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional()
+    .describe(
+      'Bearer token Prometheus sends to read `/metrics` (`Authorization: Bearer …`); without it `/metrics` is not served.',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')

@@ -1,5 +1,9 @@
 import express from 'express';
 import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Metrics } from './metrics.ts';
+import { createLandingPage } from '../web/landing-page.ts';
 import type {
   AccountLinking,
   AnalysisAnswer,
@@ -19,8 +23,9 @@ import type {
 } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
-import { checkRequestPath, problemHandler, notFoundHandler } from './problem.ts';
+import { checkRequestPath, problemHandler, notFoundHandler, redactLinkTokens } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
+import { registerStaffRoutes } from './staff-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
@@ -71,6 +76,9 @@ export interface HttpAppOptions {
   };
   /** The scripts of the consultation page and the advisor console. */
   bundles: BrowserBundles;
+  metrics: Metrics;
+  /** The bearer token `/metrics` asks for; unset, it is not served. */
+  metricsToken?: string | undefined;
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -81,6 +89,30 @@ export function createHttpApp(options: HttpAppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger,
+      // A request id from the load balancer is kept when it looks like one; otherwise a new one.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Customer links are credentials: their tokens never reach the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactLinkTokens(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(options.metrics.timing);
   app.use(checkRequestPath);
   app.use(
     helmet({
@@ -99,6 +131,8 @@ export function createHttpApp(options: HttpAppOptions) {
     next();
   });
 
+  app.get('/metrics', options.metrics.endpoint(options.metricsToken));
+  app.use(createLandingPage({ publicUrl: options.publicUrl, version: options.version }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -118,6 +152,7 @@ export function createHttpApp(options: HttpAppOptions) {
     sessionTtlMs: options.sessionTtlMs,
     secureCookie: options.secureCookie,
   });
+  registerStaffRoutes(api, { staff: stores.staff, clock: options.clock });
   registerCustomerRoutes(api, { stores, context: options.context, clock: options.clock });
   registerAppointmentRoutes(api, {
     stores,
