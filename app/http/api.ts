@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   ChannelPilotError,
   can,
@@ -136,6 +136,11 @@ export function createApi() {
     };
   }
 
+  /** Documents a route another router serves (a page, a webhook): the document names every route. */
+  function describe(method: Method, path: string, operation: ZodOpenApiOperationObject): void {
+    paths[path] = { ...paths[path], [method]: operation };
+  }
+
   function document(info: { version: string; serverUrl: string }) {
     return createDocument({
       openapi: '3.1.0',
@@ -147,12 +152,19 @@ export function createApi() {
       },
       servers: [{ url: info.serverUrl }],
       security: [{ session: [] }],
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          metricsToken: { type: 'http', scheme: 'bearer' },
+          alexaSignature: { type: 'apiKey', in: 'header', name: 'Signature-256' },
+          livekitWebhook: { type: 'apiKey', in: 'header', name: 'Authorization' },
+        },
+      },
       paths,
     });
   }
 
-  return { router, route, document, responses };
+  return { router, route, describe, document, responses };
 }
 
 export const SESSION_COOKIE = 'cp_session';

@@ -26,6 +26,7 @@ import { createApi } from './api.ts';
 import { checkRequestPath, problemHandler, notFoundHandler, redactLinkTokens } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerStaffRoutes } from './staff-routes.ts';
+import { describeSiteRoutes } from './site-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
@@ -186,6 +187,7 @@ export function createHttpApp(options: HttpAppOptions) {
     minimumGroup: options.pilots.minimumGroup,
   });
   registerOutboxRoutes(app, api, { stores });
+  describeSiteRoutes(api, { alexa: options.voice.alexa !== null, video: options.video !== null });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
