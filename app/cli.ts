@@ -13,7 +13,7 @@ import {
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
-import { startBundledLivekit } from './bundled-livekit.ts';
+import { provideLocalLivekit } from './bundled-livekit.ts';
 import { gracefulShutdown } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
@@ -155,15 +155,14 @@ async function start(config: Config, logger: Logger): Promise<void> {
       : createDevelopmentSender('email', logger),
     createDevelopmentSender('sms', logger),
   ];
-  const localVideo = config.LIVEKIT_URL ? null : await startBundledLivekit(config, logger);
   const video: VideoServer | null = config.LIVEKIT_URL
     ? {
         url: config.LIVEKIT_URL,
         apiKey: config.LIVEKIT_API_KEY as string,
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
-    : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
-  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, bundles } = await composeApp({
+    : null;
+  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, bundles, enableVideo } = await composeApp({
     storage,
     config,
     logger,
@@ -171,6 +170,16 @@ async function start(config: Config, logger: Logger): Promise<void> {
     video,
     isAccepting: () => accepting,
   });
+  // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
+  const localVideo = config.LIVEKIT_URL
+    ? null
+    : await provideLocalLivekit({
+        config,
+        logger,
+        say: (line) => console.log(line),
+        onReady: (local) =>
+          enableVideo({ url: local.wsUrl, apiKey: local.apiKey, apiSecret: local.apiSecret }),
+      });
   // The browser scripts are bundled on first use; bundled now, the first customer does not wait.
   bundles.warm().catch((error: unknown) => logger.error({ err: error }, 'browser scripts failed to bundle'));
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
@@ -187,15 +196,13 @@ async function start(config: Config, logger: Logger): Promise<void> {
   console.log(
     [
       `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
-      `  Start here: ${config.PUBLIC_URL}/`,
-      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(16)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
-      `  API:            ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
-      video
-        ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
-        : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
+      `  Start here:       ${config.PUBLIC_URL}/`,
+      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
+      `  Log in (API):     POST ${config.PUBLIC_URL}/api/auth/login`,
+      `  Video:            ${video ? `LiveKit at ${video.url}` : (localVideo?.status() ?? '')}`,
       config.ALEXA_SKILL_ID
-        ? `  Alexa:     ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
-        : '  Alexa:     not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
+        ? `  Alexa:            ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
+        : '  Alexa:            not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
     ].join('\n'),
   );
   if (config.ALEXA_SKILL_ID && !config.ALEXA_VERIFY_SIGNATURE) {

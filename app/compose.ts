@@ -24,6 +24,7 @@ import {
   type Appointment,
   type CensusFilter,
   type ChannelAccess,
+  type ConsultationRooms,
   type Clock,
   type MessageSender,
   type StorageHandle,
@@ -41,6 +42,13 @@ import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
 import { createMetrics } from './http/metrics.ts';
+import { videoUnavailable, type VideoServices } from './http/video-routes.ts';
+import type { Router } from 'express';
+
+type LiveVideo = VideoServices & {
+  rooms: ReturnType<typeof createLivekitConsultationRooms>;
+  webhooks: Router;
+};
 
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
 export interface VideoServer {
@@ -125,42 +133,54 @@ export async function composeApp(options: {
     onError: (message, error) =>
       options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
   });
-  const server = options.video ?? null;
-  const rooms = server
-    ? createLivekitConsultationRooms({
-        url: server.url.replace(/^ws/, 'http'),
-        apiKey: server.apiKey,
-        apiSecret: server.apiSecret,
-      })
-    : undefined;
+  // Video can be switched on after start (a local livekit-server built in the background): the
+  // routes, pages and lifecycle ask for the current services each time.
+  let live: LiveVideo | null = null;
+  const rooms: ConsultationRooms = {
+    open: (id, limits) => requireVideo().rooms.open(id, limits),
+    // Without a server there is no room to close.
+    close: async (id) => live?.rooms.close(id),
+    admit: (id, identity) => requireVideo().rooms.admit(id, identity),
+    participants: (id) => requireVideo().rooms.participants(id),
+  };
   const lifecycle = createConsultationLifecycle({
     log: stores.consultations,
     interactions: stores.interactions,
-    ...(rooms ? { rooms } : {}),
+    rooms,
     clock,
     onError: (error) =>
       options.logger.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
   });
-  const video =
-    server && rooms
-      ? {
-          rooms,
-          url: server.url,
-          tokens: createConsultationTokens({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            url: server.url,
-            rooms,
-            clock,
-          }),
-          webhooks: createVideoWebhookRouter({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            lifecycle,
-            clock,
-          }),
-        }
-      : null;
+  function requireVideo(): LiveVideo {
+    if (!live) throw videoUnavailable();
+    return live;
+  }
+  /** Switches video on with this LiveKit deployment. */
+  function enableVideo(server: VideoServer): void {
+    const serverRooms = createLivekitConsultationRooms({
+      url: server.url.replace(/^ws/, 'http'),
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+    });
+    live = {
+      rooms: serverRooms,
+      url: server.url,
+      tokens: createConsultationTokens({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        url: server.url,
+        rooms: serverRooms,
+        clock,
+      }),
+      webhooks: createVideoWebhookRouter({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        lifecycle,
+        clock,
+      }),
+    };
+  }
+  if (options.video) enableVideo(options.video);
   const onFollowUpError = (error: unknown, appointment: Appointment) =>
     options.logger.error(
       { err: error, appointmentId: appointment.id },
@@ -213,7 +233,7 @@ export async function composeApp(options: {
   });
   const metrics = createMetrics({
     storage: options.storage,
-    ...(rooms ? { liveRooms: () => rooms.openRooms() } : {}),
+    liveRooms: async () => live?.rooms.openRooms() ?? 0,
   });
   const voice = composeVoice({
     onTurn: metrics.voiceTurn,
@@ -241,7 +261,7 @@ export async function composeApp(options: {
     desk,
     paymentLinks,
     onFollowUpError,
-    video,
+    video: () => live,
     voice,
     bundles,
     metrics,
@@ -256,6 +276,7 @@ export async function composeApp(options: {
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
   return {
+    enableVideo,
     stores,
     context,
     booking,

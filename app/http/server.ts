@@ -34,7 +34,7 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
-import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
+import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import type { Router } from 'express';
 import { censusCsv, consultationWindow, REFERENCE_ZONE, segments } from '../../core/index.ts';
@@ -54,8 +54,8 @@ export interface HttpAppOptions {
   paymentLinks: PaymentLinks;
   /** Told when a step after a stored booking change fails (a message, the journey entry): the change stands. */
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
-  /** LiveKit rooms, tokens and the webhook receiver; null when no LiveKit server is configured. */
-  video: (VideoServices & { webhooks: Router }) | null;
+  /** LiveKit rooms, tokens and the webhook receiver as they are now; null while no LiveKit server is there (yet). */
+  video: () => (VideoServices & { webhooks: Router }) | null;
   clock: Clock;
   logger: Logger;
   version: string;
@@ -187,14 +187,18 @@ export function createHttpApp(options: HttpAppOptions) {
     minimumGroup: options.pilots.minimumGroup,
   });
   registerOutboxRoutes(app, api, { stores });
-  describeSiteRoutes(api, { alexa: options.voice.alexa !== null, video: options.video !== null });
+  describeSiteRoutes(api, { alexa: options.voice.alexa !== null });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   // LiveKit's webhooks and Alexa's requests are signed over the raw body: mounted before the JSON parser.
-  if (options.video) app.use(options.video.webhooks);
+  app.post('/api/video/webhooks', (req, res, next) => {
+    const video = options.video();
+    if (!video) throw videoUnavailable();
+    video.webhooks(req, res, next);
+  });
   if (options.voice.alexa) app.use(options.voice.alexa);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
@@ -220,7 +224,7 @@ export function createHttpApp(options: HttpAppOptions) {
       bundles: options.bundles,
       window: (appointment) => consultationWindow(appointment),
       timeZone: REFERENCE_ZONE,
-      mediaUrl: options.video?.url ?? null,
+      mediaUrl: () => options.video()?.url ?? null,
     }),
   );
   app.use(notFoundHandler);

@@ -32,10 +32,7 @@ const csrfForm = {
 const ById = z.object({ id: z.string().min(1).max(80) });
 const session = { description: 'Needs a staff session (the login page otherwise).' };
 
-export function describeSiteRoutes(
-  api: ReturnType<typeof createApi>,
-  mounted: { alexa: boolean; video: boolean },
-): void {
+export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: { alexa: boolean }): void {
   const { describe } = api;
   describe('get', '/', {
     summary: 'The landing page: a link to each page',
@@ -199,7 +196,7 @@ export function describeSiteRoutes(
       },
     });
   }
-  if (mounted.video) {
+  {
     describe('post', '/api/video/webhooks', {
       summary: 'LiveKit’s webhooks: signed with the API key and secret, over the body’s hash',
       tags: ['video'],
@@ -218,6 +215,7 @@ export function describeSiteRoutes(
           content: { 'application/json': { schema: z.object({ outcome: z.string() }) } },
         },
         '4XX': problem,
+        503: { ...problem, description: 'No LiveKit server is configured (yet)' },
       },
     });
   }
