@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
 import { provideLocalLivekit } from './bundled-livekit.ts';
-import { gracefulShutdown } from './server-lifecycle.ts';
+import { answerClientErrors, gracefulShutdown } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
@@ -186,6 +186,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     await seed(storage, config, {});
   }
   const server = app.listen(config.PORT, config.HOST);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -32,7 +32,8 @@ export function registerImportRoutes(api: ReturnType<typeof createApi>, deps: { 
     permission: 'imports:write',
     query: z.object({
       source: Slug,
-      map: z.string().max(2000).optional(),
+      // Short enough that any such address fits in Node's 16 KB of request headers.
+      map: z.string().max(500).optional(),
     }),
     rawBody: {
       types: Object.keys(formats),

@@ -4,6 +4,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
+import { answerClientErrors } from '../../app/server-lifecycle.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
@@ -109,6 +110,21 @@ describe('requests from nobody', () => {
         body: gzipSync(JSON.stringify({ username: users.advisor.username, password: staffPassword })),
       });
       expect(res.status, await res.text()).toBe(200);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('answers 431 problem+json to an address too long for the server, not an empty body', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    answerClientErrors(server);
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const res = await fetch(`http://127.0.0.1:${port}/api/customers?q=${'%F0%97%AF%BA'.repeat(2000)}`);
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(await res.json()).toMatchObject({ status: 431, code: 'invalid_input' });
     } finally {
       server.close();
     }

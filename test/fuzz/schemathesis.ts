@@ -82,7 +82,11 @@ try {
     const cases = /Test cases:\s*\n\s*(.+)/.exec(output)?.[1]?.trim() ?? 'no summary';
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     console.log(`schemathesis as ${role}: ${cases} (${seconds} s, exit ${code})`);
-    if (code !== 0) console.log(output);
+    // The findings, cut short: a finding's reproduction can hold an address of kilobytes.
+    if (code !== 0) {
+      const findings = output.slice(output.indexOf('FAILURES'), output.indexOf('SUMMARY'));
+      console.log(findings.replace(/[^\s]{300,}/g, (long) => `${long.slice(0, 300)}…`).slice(0, 6000));
+    }
     results.push({ role, code, summary: cases });
   }
 } finally {
