@@ -295,7 +295,8 @@ describe('service endpoints', () => {
     const documented = Object.entries(res.body.paths as Record<string, object>).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    expect(documented.sort()).toEqual([...responses.keys()].sort());
+    // Every declared API route, beside the pages and webhooks (test/app/openapi-coverage.test.ts).
+    expect(documented).toEqual(expect.arrayContaining([...responses.keys()]));
     expect(res.body.components.schemas.CustomerContext).toBeDefined();
   });
 
