@@ -24,6 +24,7 @@ import {
   type Appointment,
   type CensusFilter,
   type ChannelAccess,
+  type ConsultationRooms,
   type Clock,
   type MessageSender,
   type StorageHandle,
@@ -40,6 +41,14 @@ import { createLivekitConsultationRooms } from '../video/livekit-consultation-ro
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
+import { createMetrics } from './http/metrics.ts';
+import { videoUnavailable, type VideoServices } from './http/video-routes.ts';
+import type { Router } from 'express';
+
+type LiveVideo = VideoServices & {
+  rooms: ReturnType<typeof createLivekitConsultationRooms>;
+  webhooks: Router;
+};
 
 /** A census answer is served again for this long (its CSV tables, a page reloaded). */
 const CENSUS_FRESH_MS = 60_000;
@@ -133,42 +142,54 @@ export async function composeApp(options: {
     onError: (message, error) =>
       options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
   });
-  const server = options.video ?? null;
-  const rooms = server
-    ? createLivekitConsultationRooms({
-        url: server.url.replace(/^ws/, 'http'),
-        apiKey: server.apiKey,
-        apiSecret: server.apiSecret,
-      })
-    : undefined;
+  // Video can be switched on after start (a local livekit-server built in the background): the
+  // routes, pages and lifecycle ask for the current services each time.
+  let live: LiveVideo | null = null;
+  const rooms: ConsultationRooms = {
+    open: (id, limits) => requireVideo().rooms.open(id, limits),
+    // Without a server there is no room to close.
+    close: async (id) => live?.rooms.close(id),
+    admit: (id, identity) => requireVideo().rooms.admit(id, identity),
+    participants: (id) => requireVideo().rooms.participants(id),
+  };
   const lifecycle = createConsultationLifecycle({
     log: stores.consultations,
     interactions: stores.interactions,
-    ...(rooms ? { rooms } : {}),
+    rooms,
     clock,
     onError: (error) =>
       options.logger.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
   });
-  const video =
-    server && rooms
-      ? {
-          rooms,
-          url: server.url,
-          tokens: createConsultationTokens({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            url: server.url,
-            rooms,
-            clock,
-          }),
-          webhooks: createVideoWebhookRouter({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            lifecycle,
-            clock,
-          }),
-        }
-      : null;
+  function requireVideo(): LiveVideo {
+    if (!live) throw videoUnavailable();
+    return live;
+  }
+  /** Switches video on with this LiveKit deployment. */
+  function enableVideo(server: VideoServer): void {
+    const serverRooms = createLivekitConsultationRooms({
+      url: server.url.replace(/^ws/, 'http'),
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+    });
+    live = {
+      rooms: serverRooms,
+      url: server.url,
+      tokens: createConsultationTokens({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        url: server.url,
+        rooms: serverRooms,
+        clock,
+      }),
+      webhooks: createVideoWebhookRouter({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        lifecycle,
+        clock,
+      }),
+    };
+  }
+  if (options.video) enableVideo(options.video);
   const onFollowUpError = (error: unknown, appointment: Appointment) =>
     options.logger.error(
       { err: error, appointmentId: appointment.id },
@@ -221,7 +242,12 @@ export async function composeApp(options: {
     clock,
     consultationMinutes: BookingRules.parse({}).slotMinutes,
   });
+  const metrics = createMetrics({
+    storage: options.storage,
+    liveRooms: async () => live?.rooms.openRooms() ?? 0,
+  });
   const voice = composeVoice({
+    onTurn: metrics.voiceTurn,
     stores,
     booking,
     desk,
@@ -246,10 +272,12 @@ export async function composeApp(options: {
     desk,
     paymentLinks,
     onFollowUpError,
-    video,
+    video: () => live,
     voice,
     bundles,
-    pilots: { desk: pilotDesk, reports: pilotReports, census },
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
+    pilots: { desk: pilotDesk, reports: pilotReports, census, minimumGroup: config.REPORT_MINIMUM_GROUP },
     clock,
     logger: options.logger,
     version,
@@ -259,6 +287,7 @@ export async function composeApp(options: {
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
   return {
+    enableVideo,
     stores,
     context,
     booking,

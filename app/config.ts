@@ -35,6 +35,13 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
     .describe('Connections per app instance to the database (embedded or PostgreSQL).'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional()
+    .describe(
+      'Bearer token Prometheus sends to read `/metrics` (`Authorization: Bearer …`); without it `/metrics` is not served.',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -138,6 +145,11 @@ export const ConfigSchema = z.object({
     .default(false)
     .describe(
       'Ask one NPS question (0–10) when a customer ends a voice conversation, until pilots set it per cohort.',
+    ),
+  REPORT_MINIMUM_GROUP: whole(1, 10_000)
+    .default(20)
+    .describe(
+      'The fewest customers a cohort, arm, segment or census shown to pilot managers may count; smaller groups are withheld (admins see them).',
     ),
   SEED_DEMO_DATA: flag
     .default(true)

@@ -125,12 +125,20 @@ async function alexaUnderCensus(options: {
       withinDays: String(options.filter.withinDays),
     });
     const ask = async (refresh: boolean): Promise<CensusAnswer> => {
-      const url = `${server.baseUrl}/api/census?${query}${refresh ? '&refresh=true' : ''}`;
+      // Computing again is a POST with the filter; reading the answer a GET.
+      const url = refresh ? `${server.baseUrl}/api/census/refresh` : `${server.baseUrl}/api/census?${query}`;
+      const init: RequestInit = refresh
+        ? {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify(options.filter),
+          }
+        : { headers: { cookie } };
       // A kept-alive socket the server closes as it is reused fails the fetch: asking again is harmless.
       for (let attempt = 1; ; attempt++) {
         try {
-          const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
-          if (res.status !== 200) throw new Error(`GET /api/census: ${res.status} ${await res.text()}`);
+          const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+          if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
           return (await res.json()) as CensusAnswer;
         } catch (error) {
           if (!(error instanceof TypeError) || attempt === 3) throw error;
@@ -200,7 +208,7 @@ async function alexaUnderCensus(options: {
         `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.errors}/${total} (target p99 < 100 ms: ${c99 < 100 ? 'met' : 'MISSED'}; ${load(busyLoad)})`,
       `  the same without a census, same server: p50 ${ms(a50)}, p99 ${ms(a99)}, errors ${alone.errors}/${total} (${load(quietLoad)}); ` +
         `ratio p50 ×${(c50 / a50).toFixed(1)}, p99 ×${(c99 / a99).toFixed(1)}`,
-      `  census under load (GET /api/census?refresh=true, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
+      `  census under load (POST /api/census/refresh, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
         `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
     ];
   } finally {

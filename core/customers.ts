@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ContactMedium, IsoDate, Locale, Segment, Uuid, type Locale as LocaleT } from './vocabulary.ts';
+import {
+  ContactMedium,
+  Instant,
+  IsoDate,
+  Locale,
+  Segment,
+  Uuid,
+  type Locale as LocaleT,
+} from './vocabulary.ts';
 
 export const consentPurposes = ['data_processing', 'contact'] as const;
 export const consentSources = [
@@ -18,7 +26,7 @@ export const ConsentInput = z
     /** Which medium a contact consent covers; absent for data processing. */
     medium: ContactMedium.nullable().default(null),
     granted: z.boolean(),
-    givenAt: z.coerce.date(),
+    givenAt: Instant,
     /** How it was given, so that it can be proven. */
     source: z.enum(consentSources),
   })

@@ -17,6 +17,7 @@ export { openDatabase, type DatabaseLocation, type StorageHandle } from './stora
 export { restoreBackup, writeBackup } from './storage/data-transfer.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
 export type { Database } from './storage/schema.ts';
+export { translateDatabaseError } from './storage/database-errors.ts';
 export {
   createPostgresBulkLoader,
   type BulkLoader,
@@ -51,3 +52,4 @@ export * from './pilot-reports.ts';
 export * from './census-csv.ts';
 export { createPostgresCensusSource } from './storage/postgres-census.ts';
 export { createPostgresPilotMetricsSource } from './storage/postgres-pilot-metrics.ts';
+export * from './small-groups.ts';

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRegistry } from './channels.ts';
 import type { CustomerDirectory } from './customers.ts';
-import { InteractionInput, type InteractionLog } from './interactions.ts';
+import { InteractionInput, assertSourceOpen, type InteractionLog } from './interactions.ts';
 import { IsoDateTime } from './vocabulary.ts';
+import { unstorableIssues } from './validation.ts';
 
 /**
  * The columns an interaction import reads (CSV header or JSON Lines keys). `external_id` is the
@@ -73,6 +74,7 @@ export async function importInteractions(options: {
   onBatch?: (summary: ImportSummary) => void;
 }): Promise<ImportSummary> {
   const { source } = options;
+  assertSourceOpen(source, 'source');
   const summary: ImportSummary = { read: 0, imported: 0, alreadyThere: 0, rejected: 0, rejections: [] };
   const reject = (line: number, reason: string) => {
     summary.rejected++;
@@ -146,6 +148,9 @@ function checkRow(
       return 'details: is not valid JSON';
     }
   }
+  // What the database cannot store fails this row here, not the batch it would be written in.
+  const unstorable = unstorableIssues({ ...fields, details });
+  if (unstorable.length > 0) return unstorable.map((i) => `${i.path}: ${i.message}`).join('; ');
   // Strictly ISO with an offset: anything else would be read in the importing machine's time zone,
   // or day and month swapped (03/10/2026).
   for (const column of ['started_at', 'ended_at'] as const) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Slug, Uuid } from './vocabulary.ts';
+import { invalidInput } from './errors.ts';
+import { Instant, Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
 /** `continued`: a conversational turn that asked the customer something; a later turn settles it. */
@@ -12,6 +13,22 @@ export type Outcome = (typeof outcomes)[number];
  */
 export const DEFAULT_JOURNEY_WINDOW_DAYS = 7;
 
+/**
+ * Sources the product's own channels record under: a consultation's journey entry (`video`,
+ * which its wrap-up and rating look up) and a payment link's opening (`payment_link`). Staff
+ * and imports may not write under them, so nobody can stand in for those entries.
+ */
+export const reservedSources = ['video', 'payment_link'] as const;
+
+/** `invalid_input` naming `path` when `source` is reserved for the product's own channels. */
+export function assertSourceOpen(source: string, path: string): void {
+  if ((reservedSources as readonly string[]).includes(source)) {
+    throw invalidInput(`invalid request: ${path} ${source} is reserved`, [
+      { path, message: `is reserved for the product's own channels (${reservedSources.join(', ')})` },
+    ]);
+  }
+}
+
 export const InteractionInput = z
   .object({
     customerId: Uuid.nullable(),
@@ -19,8 +36,8 @@ export const InteractionInput = z
     touchpoint: Slug,
     direction: z.enum(directions),
     reason: Slug,
-    startedAt: z.coerce.date(),
-    endedAt: z.coerce.date().nullable().default(null),
+    startedAt: Instant,
+    endedAt: Instant.nullable().default(null),
     outcome: z.enum(outcomes),
     /** The contact this one was handed off from; it joins that contact's journey. */
     handoffFromId: Uuid.nullable().default(null),

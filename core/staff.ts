@@ -44,6 +44,8 @@ export interface StaffUser {
   displayName: string;
   role: Role;
   createdAt: Date;
+  /** When an admin disabled the login; a disabled login neither logs in nor keeps a session. */
+  disabledAt: Date | null;
 }
 
 export interface StaffSession {
@@ -66,6 +68,14 @@ export interface StaffDirectory {
   session(token: string): Promise<StaffSession | undefined>;
   closeSession(token: string): Promise<void>;
   count(): Promise<number>;
+  /** Every staff login, by username, disabled ones included. */
+  list(): Promise<StaffUser[]>;
+  /** Looks a login up by id or username. */
+  find(idOrUsername: string): Promise<StaffUser | undefined>;
+  /** Disables a login and ends its sessions; `not_found` for an unknown one. */
+  disable(id: string, at: Date): Promise<StaffUser>;
+  /** Sets a new password (checked like a new user's), clears its failed logins and ends its sessions. */
+  resetPassword(id: string, password: string): Promise<StaffUser>;
 }
 
 const scryptAsync = promisify(scrypt) as (

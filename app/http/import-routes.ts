@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { Slug, importInteractions, invalidInput, type Stores } from '../../core/index.ts';
-import type { createApi } from './api.ts';
+import { Slug, assertSourceOpen, importInteractions, invalidInput, type Stores } from '../../core/index.ts';
+import { mediaType, type createApi } from './api.ts';
 import { parseMapping, readInteractionFile, type ImportFormat } from '../import/interaction-files.ts';
 
 const SummarySchema = z
@@ -32,17 +32,17 @@ export function registerImportRoutes(api: ReturnType<typeof createApi>, deps: { 
     permission: 'imports:write',
     query: z.object({
       source: Slug,
-      map: z.string().max(2000).optional(),
+      // Short enough that any such address fits in Node's 16 KB of request headers.
+      map: z.string().max(500).optional(),
     }),
+    rawBody: {
+      types: Object.keys(formats),
+      description: 'CSV with a header row, or one JSON object per line; columns as in the README',
+    },
     response: SummarySchema,
     async handler({ query, req }) {
-      const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-      const format = formats[type];
-      if (!format) {
-        throw invalidInput(`cannot import ${type || 'a body without Content-Type'}`, [
-          { path: 'content-type', message: `must be one of ${Object.keys(formats).join(', ')}` },
-        ]);
-      }
+      assertSourceOpen(query.source, 'query.source');
+      const format = formats[mediaType(req)] as ImportFormat;
       let mapping: Record<string, string>;
       try {
         mapping = parseMapping(query.map);

@@ -5,8 +5,12 @@ import {
   parseInput,
   PilotInput,
   PilotRatingInput,
+  censusForManagers,
+  cohortSizeForManagers,
   criteria,
+  mapAnswer,
   notFound,
+  pilotReportForManagers,
   objectiveMetrics,
   pilotStatuses,
   segments,
@@ -15,6 +19,7 @@ import {
   type PilotDesk,
   type PilotReports,
   type PilotStore,
+  type StaffUser,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
 
@@ -110,7 +115,6 @@ const ReportSchema = z
   .meta({ id: 'PilotReport' });
 
 const ByPilot = z.object({ id: z.string().min(1).max(80) });
-const Refresh = z.object({ refresh: z.stringbool().default(false) });
 
 /** Census, pilots and their reports, for pilot managers. */
 export function registerPilotRoutes(
@@ -120,23 +124,39 @@ export function registerPilotRoutes(
     desk: PilotDesk;
     reports: PilotReports;
     census: (filter: CensusFilter, refresh: boolean) => Promise<AnalysisAnswer<Census>>;
+    /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
+    minimumGroup: number;
   },
 ): void {
-  const { pilots, desk, reports } = deps;
+  const { pilots, desk, reports, minimumGroup } = deps;
+  const manager = (staff: StaffUser | undefined) => staff?.role === 'pilot_manager';
+  const censusFor = async (staff: StaffUser | undefined, answer: Promise<AnalysisAnswer<Census>>) =>
+    manager(staff) ? mapAnswer(await answer, (c) => censusForManagers(c, minimumGroup)) : answer;
 
+  const CensusAnswerSchema = answerOf(CensusSchema, 'CensusAnswer');
   api.route({
     method: 'get',
     path: '/api/census',
     summary:
-      'The census of the channels for a date range (segment, reason optional); computed in the background: poll until status is ready',
+      'The census of the channels for a date range (segment, reason optional); computed in the background when not known yet: poll until status is ready',
     tag: 'census',
     permission: 'pilots:read',
-    query: CensusFilterFields.extend(Refresh.shape),
-    response: answerOf(CensusSchema, 'CensusAnswer'),
-    handler: ({ query }) => {
-      const { refresh, ...filter } = query;
-      return deps.census(parseInput(CensusFilter, filter, 'census filter'), refresh);
-    },
+    query: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ query, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, query, 'census filter'), false)),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/census/refresh',
+    summary: 'Compute the census for a filter again, from the interaction log as it is now',
+    tag: 'census',
+    permission: 'pilots:read',
+    body: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ body, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, body, 'census filter'), true)),
   });
 
   api.route({
@@ -169,11 +189,22 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     params: ByPilot,
     response: PilotSchema.extend({
-      enrolled: z.object({ pilot: count, control: count, explicit: count, invited: count }),
+      enrolled: z
+        .object({
+          pilot: count.nullable(),
+          control: count.nullable(),
+          explicit: count.nullable(),
+          invited: count.nullable(),
+        })
+        .meta({ description: 'null: fewer customers than pilot managers may see counted (admins see all)' }),
     }),
-    async handler({ params }) {
+    async handler({ params, staff }) {
       const pilot = await desk.find(params.id);
-      return { ...pilot, enrolled: await pilots.cohortSize(pilot.id) };
+      const enrolled = await pilots.cohortSize(pilot.id);
+      return {
+        ...pilot,
+        enrolled: manager(staff) ? cohortSizeForManagers(enrolled, minimumGroup) : enrolled,
+      };
     },
   });
 
@@ -216,20 +247,34 @@ export function registerPilotRoutes(
       desk.rate(params.id, { ...body, criterion: params.criterion }, staff?.id ?? null),
   });
 
+  const ReportAnswerSchema = answerOf(ReportSchema, 'PilotReportAnswer');
+  const report = async (id: string, refresh: boolean, staff: StaffUser | undefined) => {
+    const found = await reports.answer(id, refresh);
+    if (!found) throw notFound('pilot', id);
+    return manager(staff)
+      ? mapAnswer(found.answer, (r) => pilotReportForManagers(r, minimumGroup))
+      : found.answer;
+  };
   api.route({
     method: 'get',
     path: '/api/pilots/:id/report',
     summary:
-      "A pilot's metrics, capacity and scorecard; computed in the background: poll until status is ready",
+      "A pilot's metrics, capacity and scorecard; computed in the background when not known yet: poll until status is ready",
     tag: 'pilots',
     permission: 'pilots:read',
     params: ByPilot,
-    query: Refresh,
-    response: answerOf(ReportSchema, 'PilotReportAnswer'),
-    async handler({ params, query }) {
-      const found = await reports.answer(params.id, query.refresh);
-      if (!found) throw notFound('pilot', params.id);
-      return found.answer;
-    },
+    response: ReportAnswerSchema,
+    handler: ({ params, staff }) => report(params.id, false, staff),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/pilots/:id/report/refresh',
+    summary: "Compute a pilot's metrics, capacity and scorecard again",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: ReportAnswerSchema,
+    handler: ({ params, staff }) => report(params.id, true, staff),
   });
 }

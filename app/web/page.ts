@@ -1,4 +1,4 @@
-import type { StaffUser } from '../../core/index.ts';
+import type { Viewer } from '../http/staff-auth.ts';
 import { html, raw, type Html } from './html.ts';
 import { STYLES } from './styles.ts';
 
@@ -11,7 +11,7 @@ export interface PageOptions {
   body: Html;
   /** The nav entry of this page; omitted in standalone documents. */
   nav?: NavItem;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   /** Reload the page after this many seconds (an analysis still computing). */
   refreshSeconds?: number;
   /** A self-contained document: no header, no links into the app. */
@@ -37,11 +37,7 @@ export function page(options: PageOptions): string {
                   ? html`<li class="who">
                         ${options.user.displayName} (${options.user.role.replace('_', ' ')})
                       </li>
-                      <li>
-                        <form method="post" action="/manage/logout">
-                          <button type="submit">Log out</button>
-                        </form>
-                      </li>`
+                      <li>${postButton('/manage/logout', options.user.csrf, 'Log out')}</li>`
                   : ''
               }
             </ul>
@@ -79,7 +75,7 @@ export function page(options: PageOptions): string {
 export function messagePage(options: {
   title: string;
   message: Html | string;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   nav?: NavItem;
 }): string {
   return page({
@@ -89,4 +85,11 @@ export function messagePage(options: {
     body: html`<h1>${options.title}</h1>
       <section class="panel"><p>${options.message}</p></section>`,
   });
+}
+
+/** A button that POSTs to `action` with the session's form token: what changes state is never a link. */
+export function postButton(action: string, csrf: string, label: string): Html {
+  return html`<form class="inline" method="post" action="${action}">
+    <input type="hidden" name="csrf" value="${csrf}" /><button type="submit">${label}</button>
+  </form>`;
 }

@@ -3,12 +3,12 @@ import type {
   CriterionAssessment,
   Pilot,
   PilotReportData,
-  StaffUser,
   Verdict,
 } from '../../core/index.ts';
 import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
-import { page } from './page.ts';
+import type { Viewer } from '../http/staff-auth.ts';
+import { page, postButton } from './page.ts';
 import { capacityPanel } from './pilot-capacity-panel.ts';
 import { formatMetric, metricInfo, objectiveText, plainPercent } from './pilot-metric-format.ts';
 import { metricPanels } from './pilot-metric-panels.ts';
@@ -16,7 +16,7 @@ import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],
-  options: { user?: StaffUser | undefined } = {},
+  options: { user?: Viewer | undefined } = {},
 ): string {
   const sorted = [...pilots].sort(
     (a, b) => b.startsOn.localeCompare(a.startsOn) || a.code.localeCompare(b.code),
@@ -54,11 +54,11 @@ export interface PilotReportInput {
   exportHref: string;
   /** A self-contained document for the export: no scripts, no links into the app. */
   standalone: boolean;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   /** When the page is made (stated in the export). */
   generatedAt?: Date;
-  /** Where "compute again" goes (live page only). */
-  refreshHref?: string;
+  /** Where the "compute again" form posts (live page only). */
+  refreshAction?: string;
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
@@ -86,7 +86,7 @@ export function renderPilotReport(input: PilotReportInput): string {
   } else {
     status = html`<div class="banner error" role="alert">
       <p><strong>The pilot's figures failed</strong> at ${formatMoment(answer.failedAt)}: ${answer.error}</p>
-      ${input.refreshHref && !standalone ? html`<p><a href="${input.refreshHref}">Try again</a></p>` : ''}
+      ${input.refreshAction && input.user && !standalone ? postButton(input.refreshAction, input.user.csrf, 'Try again') : ''}
     </div>`;
   }
   const actions = standalone
@@ -94,8 +94,8 @@ export function renderPilotReport(input: PilotReportInput): string {
     : html`<p class="no-print actions">
         ${data ? html`<a class="button" href="${input.exportHref}" download>Download this report (HTML)</a>` : ''}
         ${
-          input.refreshHref && answer.status !== 'computing'
-            ? html`<a href="${input.refreshHref}">Compute the figures again</a>`
+          input.refreshAction && input.user && answer.status !== 'computing'
+            ? postButton(input.refreshAction, input.user.csrf, 'Compute the figures again')
             : ''
         }
       </p>`;

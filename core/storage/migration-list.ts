@@ -8,6 +8,9 @@ import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
 import * as censusRollups from './migrations/0009-census-rollups.ts';
+import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
+import * as staffDisabled from './migrations/0181-staff-disabled.ts';
+import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -20,6 +23,9 @@ export const migrations: Record<string, Migration> = {
   '0007-voice-access': voiceAccess,
   '0008-pilots': pilots,
   '0009-census-rollups': censusRollups,
+  '0180-link-failure-devices': linkFailureDevices,
+  '0181-staff-disabled': staffDisabled,
+  '0182-pilot-named-customers': pilotNamedCustomers,
   '0190-interactions-by-month': interactionsByMonth,
 };
 

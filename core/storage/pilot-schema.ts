@@ -24,6 +24,8 @@ export interface PilotsTable {
   closing_survey: boolean;
   within_days: number;
   advisor_share: Numeric;
+  /** The explicit list as the definition names it (see migration 0182). */
+  named_customer_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }

@@ -83,6 +83,7 @@ export interface StaffUsersTable {
   role: string;
   password_hash: string;
   created_at: DefaultTimestamp;
+  disabled_at: Timestamp | null;
 }
 
 export interface StaffSessionsTable {
@@ -221,6 +222,7 @@ export interface AccountLinksTable {
 export interface AccountLinkFailuresTable {
   platform: string;
   platform_user_id: string;
+  device_id: string | null;
   failed_at: Timestamp;
 }
 

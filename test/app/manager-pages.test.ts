@@ -54,6 +54,7 @@ beforeAll(async () => {
   app.use(api.router);
   app.use(
     createManagerPages({
+      minimumGroup: 1,
       staff: stores.staff,
       clock: { now: () => now },
       segments: ['residential', 'senior', 'family'],
@@ -175,8 +176,14 @@ describe('access to the manager pages', () => {
 
   it('logs out: the session ends and the pages ask for a login again', async () => {
     const agent = await loginAs(users.manager.username);
-    await agent.get('/manage/pilots').expect(200);
-    const res = await agent.post('/manage/logout').expect(303);
+    const list = await agent.get('/manage/pilots').expect(200);
+    // Another site's form, without the page's token, logs nobody out.
+    await agent.post('/manage/logout').type('form').send({ csrf: 'forged' }).expect(403);
+    const res = await agent
+      .post('/manage/logout')
+      .type('form')
+      .send({ csrf: formToken(list.text) })
+      .expect(303);
     expect(res.headers.location).toBe('/manage/login');
     expect(String(res.headers['set-cookie'])).toMatch(/cp_session=;.*Max-Age=0/);
     // The old cookie no longer opens a session even if a browser kept it.
@@ -317,9 +324,22 @@ describe('census page', () => {
 
   it('starts a fresh computation on "compute again", then goes back to the plain address', async () => {
     const agent = await loginAs(users.manager.username);
-    const res = await agent.get('/manage/census?from=2026-01-05&to=2026-03-01&refresh=1').expect(303);
+    const shown = await agent.get('/manage/census?from=2026-01-05&to=2026-03-01').expect(200);
+    const action = /action="(\/manage\/census\/refresh[^"]*)"/.exec(shown.text)?.[1] ?? '';
+    expect(action.replaceAll('&amp;', '&')).toBe(
+      '/manage/census/refresh?from=2026-01-05&to=2026-03-01&withinDays=7',
+    );
+    censusCalls.length = 0;
+    // A link (or another site's image) does not start work; only the page's form does.
+    await agent.get('/manage/census?from=2026-01-05&to=2026-03-01&refresh=1').expect(200);
+    expect(censusCalls.filter((c) => c.refresh)).toEqual([]);
+    const res = await agent
+      .post(action.replaceAll('&amp;', '&'))
+      .type('form')
+      .send({ csrf: formToken(shown.text) })
+      .expect(303);
     expect(res.headers.location).toBe('/manage/census?from=2026-01-05&to=2026-03-01&withinDays=7');
-    expect(censusCalls).toEqual([
+    expect(censusCalls.filter((c) => c.refresh)).toEqual([
       { filter: { from: '2026-01-05', to: '2026-03-01', withinDays: 7 }, refresh: true },
     ]);
   });
@@ -443,7 +463,13 @@ describe('pilot pages', () => {
 
   it('recomputes on request and goes back to the report', async () => {
     const agent = await loginAs(users.manager.username);
-    const res = await agent.get(`/manage/pilots/${samplePilot.code}?refresh=1`).expect(303);
+    const shown = await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200);
+    reportCalls.length = 0;
+    const res = await agent
+      .post(`/manage/pilots/${samplePilot.code}/refresh`)
+      .type('form')
+      .send({ csrf: formToken(shown.text) })
+      .expect(303);
     expect(res.headers.location).toBe(`/manage/pilots/${samplePilot.code}`);
     expect(reportCalls).toEqual([{ idOrCode: samplePilot.code, refresh: true }]);
   });
@@ -550,3 +576,10 @@ describe('standalone report export', () => {
     expect(JSON.parse(none.text)).toMatchObject({ code: 'conflict' });
   });
 });
+
+/** The session's token a page's forms carry. */
+function formToken(page: string): string {
+  const token = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+  expect(token).toBeDefined();
+  return token as string;
+}

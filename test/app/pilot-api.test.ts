@@ -14,7 +14,9 @@ const family: Customer[] = [];
 beforeAll(async () => {
   storage = await openTestDatabase();
   // The whole app as `npm start` builds it: the voice channel asks the pilots who may use it.
-  alexa = await startAlexaApp({ storage, clock: fixedClock });
+  // Arms of a dozen customers: a minimum group of 5 lets the pilot manager see their figures
+  // (test/app/small-groups.test.ts holds the default of 20).
+  alexa = await startAlexaApp({ storage, clock: fixedClock, config: { REPORT_MINIMUM_GROUP: 5 } });
   const { stores } = alexa.composed;
   users = await staffUsers(stores);
   for (let i = 0; i < 24; i++) family.push((await gasCustomer(stores)).customer);

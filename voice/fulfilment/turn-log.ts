@@ -36,6 +36,8 @@ export function createTurnLog(options: {
   clock: Clock;
   touchpoint: VoiceTouchpoint;
   onError?: (error: unknown) => void;
+  /** Told of each turn answered, with its outcome (the metrics count them). */
+  onTurn?: (outcome: string) => void;
   newId?: () => string;
 }) {
   const { interactions, clock, touchpoint } = options;
@@ -68,6 +70,7 @@ export function createTurnLog(options: {
         const startedAt = clock.now();
         const turnId = newId();
         const reply = await handler({ ...request, turnId });
+        options.onTurn?.(reply.outcome);
         queued.push({
           id: turnId,
           customerId: request.customerId,
