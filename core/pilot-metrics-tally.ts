@@ -303,7 +303,10 @@ export function createPilotMetricsTally(
             BASELINE_WEEKS,
           ),
           nps: compareNps(npsByArm.pilot, npsByArm.control),
-          npsChannels: [...kinds].filter(([, kind]) => kind === 'existing').map(([code]) => code),
+          npsChannels: [...kinds]
+            .filter(([, kind]) => kind === 'existing')
+            .map(([code]) => code)
+            .sort(),
           minimumDetectableEffect: {
             absolute: mde,
             relative: mde === null || !b || b.mean === 0 ? null : mde / b.mean,
