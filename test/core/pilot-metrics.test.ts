@@ -11,6 +11,7 @@ import {
 import { createPostgresPilotMetricsSource } from '../../core/storage/postgres-pilot-metrics.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { FIXED_NOW, fixedClock } from '../support/fixtures.ts';
+import { seededRandom } from '../support/simulate.ts';
 
 // A cohort of 400 customers with a deterministic, hand-shaped interaction log; every expected
 // figure is computed below straight from the rows inserted, with the definitions spelt out.
@@ -36,23 +37,7 @@ const uuid = (name: string) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
-/** mulberry32: the same numbers on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (below: number) => Math.floor(next() * below),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
+const random = seededRandom;
 
 interface Contact {
   id: string;
