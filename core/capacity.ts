@@ -48,7 +48,8 @@ export function assessCapacity(input: CapacityInput): Capacity {
       ? Math.floor(availableHoursPerWeek / perCustomer)
       : null;
   // The hours may serve more customers than there are: the cohort cannot outgrow its population.
-  const limitedByPopulation = largestCohortByHours !== null && largestCohortByHours > input.eligiblePopulation;
+  const limitedByPopulation =
+    largestCohortByHours !== null && largestCohortByHours > input.eligiblePopulation;
   const largestCohort = limitedByPopulation ? input.eligiblePopulation : largestCohortByHours;
   const bookedShareNext14Days =
     input.staffed && input.next14Days && input.next14Days.bookableHours > 0

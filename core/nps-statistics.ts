@@ -1,7 +1,13 @@
-import { twoSidedPValueFromZ, Z_95 } from './distributions.ts';
+import { Z_95 } from './distributions.ts';
 import type { ArmComparison, Estimate } from './pilot-metrics.ts';
-import { sequentialPValue, sequentialZ } from './sequential.ts';
-import { incomparable, symmetricEstimate, type Bounds } from './statistics.ts';
+import {
+  compareSummaries,
+  createMomentAccumulator,
+  summarize,
+  symmetricEstimate,
+  type Bounds,
+  type Moments,
+} from './statistics.ts';
 
 // Net Promoter Score: each answer scores +1 (9–10), 0 (7–8) or −1 (0–6); NPS is 100 × their mean.
 
@@ -39,91 +45,47 @@ export function npsEstimate(counts: NpsCounts): Estimate & NpsCounts {
   return { ...centred, value, ...counts };
 }
 
-/**
- * NPS answers grouped by customer: customers (the unit of randomisation), answers, and the sums
- * over customers of their answers' points s, their answer count m, s², m² and s·m. Additive.
- */
-export interface NpsClusters {
-  customers: number;
+/** A customer's own NPS: 100 × the mean of their answers' points (null without answers). */
+export function customerNps(scores: readonly number[]): number | null {
+  if (scores.length === 0) return null;
+  return (100 * scores.reduce((sum, score) => sum + npsPoints(score), 0)) / scores.length;
+}
+
+/** One arm's NPS answers at the unit of randomisation: each answering customer's own NPS, and the answers. */
+export interface NpsByCustomer {
+  customers: Moments;
   answers: number;
-  sumS: number;
-  sumSS: number;
-  sumMM: number;
-  sumSM: number;
 }
 
-export const noClusters = (): NpsClusters => ({
-  customers: 0,
-  answers: 0,
-  sumS: 0,
-  sumSS: 0,
-  sumMM: 0,
-  sumSM: 0,
-});
-
-/** Adds one customer's answers (0–10 scores); a customer without answers adds nothing. */
-export function addCustomerAnswers(clusters: NpsClusters, scores: readonly number[]): void {
-  if (scores.length === 0) return;
-  const s = scores.reduce((sum, score) => sum + npsPoints(score), 0);
-  const m = scores.length;
-  clusters.customers++;
-  clusters.answers += m;
-  clusters.sumS += s;
-  clusters.sumSS += s * s;
-  clusters.sumMM += m * m;
-  clusters.sumSM += s * m;
+export function createNpsByCustomer() {
+  const customers = createMomentAccumulator();
+  let answers = 0;
+  return {
+    /** Adds one customer's answers (0–10 scores); a customer without answers adds nothing. */
+    add(scores: readonly number[]) {
+      const own = customerNps(scores);
+      if (own === null) return;
+      customers.add(own);
+      answers += scores.length;
+    },
+    result: (): NpsByCustomer => ({ customers: customers.moments(), answers }),
+  };
 }
 
 /**
- * NPS over all answers with a cluster-robust standard error (customers as clusters): a customer
- * who answers ten times moves the figure by ten answers, but adds one customer's worth of
- * evidence. Var = G/(G − 1) · Σᵢ(sᵢ − R·mᵢ)² / (Σmᵢ)², R = Σs/Σm (the CR1 sandwich of an
- * intercept-only regression).
- */
-export function clusteredNps(c: NpsClusters): { value: number; standardError: number } | null {
-  if (c.customers === 0) return null;
-  const r = c.sumS / c.answers;
-  if (c.customers < 2) return { value: 100 * r, standardError: 0 };
-  const residuals = Math.max(0, c.sumSS - 2 * r * c.sumSM + r * r * c.sumMM);
-  const variance = (c.customers / (c.customers - 1)) * (residuals / c.answers ** 2);
-  return { value: 100 * r, standardError: 100 * Math.sqrt(variance) };
-}
-
-function armEstimate(c: NpsClusters): Estimate {
-  const found = clusteredNps(c);
-  if (!found) return { value: null, low: null, high: null, n: 0 };
-  if (c.customers < 2) return { value: found.value, low: null, high: null, n: c.customers };
-  return symmetricEstimate(found.value, found.standardError, c.customers, Z_95, NPS_BOUNDS);
-}
-
-/**
- * Two arms' NPS compared at the unit of randomisation: the difference in points with
- * cluster-robust standard errors; n counts customers who answered, not answers.
+ * Two arms' NPS compared at the unit of randomisation, the customer: each answering customer
+ * counts once, with their own NPS (the mean of their answers), and the arms' means are compared
+ * with Welch's test. A customer who answers ten times weighs as one customer, and their answers'
+ * likeness to each other no longer passes for evidence. n counts customers who answered.
  */
 export function compareNps(
-  pilot: NpsClusters,
-  control: NpsClusters,
+  pilot: NpsByCustomer,
+  control: NpsByCustomer,
 ): ArmComparison & { answers: { pilot: number; control: number } } {
-  const a = clusteredNps(pilot);
-  const b = clusteredNps(control);
-  const n = pilot.customers + control.customers;
-  const answers = { pilot: pilot.answers, control: control.answers };
-  const base = incomparable(armEstimate(pilot), armEstimate(control), n);
-  if (!a || !b) return { ...base, answers };
-  const difference = a.value - b.value;
-  const se = Math.sqrt(a.standardError ** 2 + b.standardError ** 2);
-  if (!(se > 0) || pilot.customers < 2 || control.customers < 2) {
-    return { ...base, difference: { value: difference, low: null, high: null, n }, answers };
-  }
-  const z = difference / se;
-  const pValue = twoSidedPValueFromZ(z);
   return {
-    ...base,
-    difference: symmetricEstimate(difference, se, n, Z_95, { min: -200, max: 200 }),
-    pValue,
-    sequentialPValue: sequentialPValue(z, n),
-    significant: Math.abs(z) > sequentialZ(n),
-    significantFixed: pValue < 0.05,
-    answers,
+    ...compareSummaries(summarize(pilot.customers), summarize(control.customers), NPS_BOUNDS),
+    // NPS runs from −100 to 100: a change relative to it means nothing (−27 to −2 is not −93%).
+    relative: null,
+    answers: { pilot: pilot.answers, control: control.answers },
   };
 }

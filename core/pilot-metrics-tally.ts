@@ -1,4 +1,10 @@
-import { addCustomerAnswers, compareNps, noClusters, npsCategory, npsEstimate, type NpsCounts } from './nps-statistics.ts';
+import {
+  compareNps,
+  createNpsByCustomer,
+  npsCategory,
+  npsEstimate,
+  type NpsCounts,
+} from './nps-statistics.ts';
 import { BASELINE_WEEKS, type PilotMetrics, type PilotMetricsSource } from './pilot-metrics.ts';
 import { createWeeklyTally } from './pilot-weekly-tally.ts';
 import {
@@ -93,7 +99,7 @@ export function createPilotMetricsTally(
   const existing = perArm();
   const callCentre = perArm();
   const complaints = perArm();
-  const npsByArm = { pilot: noClusters(), control: noClusters() };
+  const npsByArm = { pilot: createNpsByCustomer(), control: createNpsByCustomer() };
 
   return {
     /** Adds a chunk of customers; returns its handed-off pilot-channel contacts, to be settled by addHandoffs. */
@@ -158,7 +164,8 @@ export function createPilotMetricsTally(
           if (kinds.get(row.channel) === 'existing') existingCount++;
           if (row.channel === 'call_centre') callCentreCount++;
           if (row.reason === COMPLAINT) complaintCount++;
-          if (enrolment.via === 'rollout') weekly.addArmContact(arm, row, kinds.get(row.channel) === 'existing');
+          if (enrolment.via === 'rollout')
+            weekly.addArmContact(arm, row, kinds.get(row.channel) === 'existing');
           if (arm !== 'pilot' || row.channel !== channel) continue;
           pilotContacts++;
           outcomes.contacts++;
@@ -192,7 +199,7 @@ export function createPilotMetricsTally(
           existing[arm].add(pre?.existing ?? 0, existingCount);
           callCentre[arm].add(pre?.call_centre ?? 0, callCentreCount);
           complaints[arm].add(pre?.complaints ?? 0, complaintCount);
-          addCustomerAnswers(npsByArm[arm], comparableAnswers.get(enrolment.customer_id) ?? []);
+          npsByArm[arm].add(comparableAnswers.get(enrolment.customer_id) ?? []);
           weekly.addDrawnCustomer(arm);
         }
         if (arm === 'pilot') {
@@ -213,8 +220,7 @@ export function createPilotMetricsTally(
         if (answer.metric === 'nps') {
           nps[npsCategory(answer.score)]++;
           weekly.addChannelAnswer(answer);
-        }
-        else if (answer.metric === 'csat') csat.add(answer.score);
+        } else if (answer.metric === 'csat') csat.add(answer.score);
         else if (answer.metric === 'ces') ces.add(answer.score);
       }
 
@@ -302,7 +308,7 @@ export function createPilotMetricsTally(
             complaints.control.moments(),
             BASELINE_WEEKS,
           ),
-          nps: compareNps(npsByArm.pilot, npsByArm.control),
+          nps: compareNps(npsByArm.pilot.result(), npsByArm.control.result()),
           npsChannels: [...kinds]
             .filter(([, kind]) => kind === 'existing')
             .map(([code]) => code)

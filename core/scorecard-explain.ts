@@ -59,7 +59,9 @@ export function explain(
     case 'fail':
       return `Fails: ${interval} lies wholly ${other} ${format(rule.fail)}.`;
     default: {
-      const between = !meets(estimate.value, rule.comparison, rule.pass) && meets(estimate.value, rule.comparison, rule.fail);
+      const between =
+        !meets(estimate.value, rule.comparison, rule.pass) &&
+        meets(estimate.value, rule.comparison, rule.fail);
       return between
         ? `A concern: ${interval} sits between the fail and pass thresholds.`
         : `A concern: ${interval} still reaches across ${rule.pass === rule.fail ? 'the threshold' : 'a threshold'}, so the sample cannot decide yet.`;

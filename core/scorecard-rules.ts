@@ -78,43 +78,59 @@ function signedPercent(v: number): string {
 }
 
 /** What each figure is called, how it reads, what its n counts and whether n grows with time. */
-const labels: Record<Figure, { name: string; format: (v: number) => string; unit: string; grows: boolean }> = {
-  adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
-  relevance: {
-    name: "share of the census's contacts whose reason the channel serves",
-    format: percent,
-    unit: 'contacts in the census',
-    grows: false,
-  },
-  containment: { name: 'containment', format: percent, unit: 'contacts', grows: true },
-  switching: { name: 'switching to another channel', format: percent, unit: 'contacts', grows: true },
-  firstContactResolution: { name: 'first-contact resolution', format: percent, unit: 'contacts', grows: true },
-  taskCompletion: { name: 'task completion', format: percent, unit: 'contacts', grows: true },
-  handoffContextRate: { name: 'handoffs that carried the context', format: percent, unit: 'hand-offs', grows: true },
-  noShow: { name: 'no-show rate', format: percent, unit: 'due consultations', grows: true },
-  nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0), unit: 'answers', grows: true },
-  csat: { name: 'CSAT', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
-  ces: { name: 'CES', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
-  existingContactsChange: {
-    name: 'existing-channel contacts per customer vs control',
-    format: signedPercent,
-    unit: 'drawn customers',
-    grows: false,
-  },
-  callCentreContactsChange: {
-    name: 'call-centre contacts per customer vs control',
-    format: signedPercent,
-    unit: 'drawn customers',
-    grows: false,
-  },
-  complaintsChange: { name: 'complaints per customer vs control', format: signedPercent, unit: 'drawn customers', grows: false },
-  npsVsControl: {
-    name: 'NPS vs control',
-    format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
-    unit: 'customers who answered',
-    grows: true,
-  },
-};
+const labels: Record<Figure, { name: string; format: (v: number) => string; unit: string; grows: boolean }> =
+  {
+    adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
+    relevance: {
+      name: "share of the census's contacts whose reason the channel serves",
+      format: percent,
+      unit: 'contacts in the census',
+      grows: false,
+    },
+    containment: { name: 'containment', format: percent, unit: 'contacts', grows: true },
+    switching: { name: 'switching to another channel', format: percent, unit: 'contacts', grows: true },
+    firstContactResolution: {
+      name: 'first-contact resolution',
+      format: percent,
+      unit: 'contacts',
+      grows: true,
+    },
+    taskCompletion: { name: 'task completion', format: percent, unit: 'contacts', grows: true },
+    handoffContextRate: {
+      name: 'handoffs that carried the context',
+      format: percent,
+      unit: 'hand-offs',
+      grows: true,
+    },
+    noShow: { name: 'no-show rate', format: percent, unit: 'due consultations', grows: true },
+    nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0), unit: 'answers', grows: true },
+    csat: { name: 'CSAT', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+    ces: { name: 'CES', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+    existingContactsChange: {
+      name: 'existing-channel contacts per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    callCentreContactsChange: {
+      name: 'call-centre contacts per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    complaintsChange: {
+      name: 'complaints per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    npsVsControl: {
+      name: 'NPS vs control',
+      format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
+      unit: 'customers who answered',
+      grows: true,
+    },
+  };
 
 type Evidence = Omit<PilotReportData, 'scorecard'>;
 const none = (n: number): Estimate => ({ value: null, low: null, high: null, n });
@@ -155,7 +171,12 @@ function comparisonOf(metric: Figure, data: Evidence): ArmComparison | null {
 
 function ruleFor(metric: ObjectiveMetric | 'relevance', objective: Objective | undefined): JudgingRule {
   return objective
-    ? { source: 'objective', comparison: objective.comparison, pass: objective.threshold, fail: objective.threshold }
+    ? {
+        source: 'objective',
+        comparison: objective.comparison,
+        pass: objective.threshold,
+        fail: objective.threshold,
+      }
     : { source: 'default', ...defaultThresholds[metric] };
 }
 
@@ -192,7 +213,8 @@ function judged(metric: Figure, rule: JudgingRule, data: Evidence, weeksSoFar: n
   const comparison = comparisonOf(metric, data);
   if (comparison && verdict === 'concern') {
     if (comparison.significant) {
-      why += ' The difference from control is significant (its interval excludes 0), but not by enough to clear the thresholds.';
+      why +=
+        ' The difference from control is significant (its interval excludes 0), but not by enough to clear the thresholds.';
     } else if (comparison.significantFixed && comparison.pValue !== null) {
       why += ` A fixed-horizon test alone would call the difference significant (p = ${comparison.pValue.toFixed(3)}), but that holds for one planned look only; read every day, only the always-valid interval keeps the error rate at 5%.`;
     }
@@ -261,7 +283,14 @@ function capacityEvidence(capacity: Capacity, cohort: number): ScorecardEvidence
   const largest = capacity.largestCohort;
   if (largest === null) {
     evidence.push(
-      plain('no demand measured or forecast yet', 'capacity.largestCohort', null, null, 'unknown', 'Not measured yet.'),
+      plain(
+        'no demand measured or forecast yet',
+        'capacity.largestCohort',
+        null,
+        null,
+        'unknown',
+        'Not measured yet.',
+      ),
     );
   } else {
     const share = largest > 0 ? cohort / largest : Number.POSITIVE_INFINITY;
@@ -318,7 +347,9 @@ function longest(evidence: readonly ScorecardEvidence[]): TimeToVerdict | null {
 function guardrailEvidence(data: Evidence, weeksSoFar: number): ScorecardEvidence[] {
   const checks: Guardrail[] = ['complaintsChange', 'callCentreContactsChange'];
   if (data.metrics.noShow !== null) checks.push('noShow');
-  return checks.map((metric) => judged(metric, { source: 'guardrail', ...guardrailLimits[metric] }, data, weeksSoFar));
+  return checks.map((metric) =>
+    judged(metric, { source: 'guardrail', ...guardrailLimits[metric] }, data, weeksSoFar),
+  );
 }
 
 /** The scorecard: each criterion from its evidence and the manager's rating, and the recommendation. */
@@ -343,7 +374,15 @@ export function evaluateScorecard(
                 pilot.objectives.some((o) => o.metric === metric),
             )
             .map((metric) =>
-              judged(metric, ruleFor(metric, pilot.objectives.find((o) => o.metric === metric)), data, weeksSoFar),
+              judged(
+                metric,
+                ruleFor(
+                  metric,
+                  pilot.objectives.find((o) => o.metric === metric),
+                ),
+                data,
+                weeksSoFar,
+              ),
             );
     if (criterion === 'significant' && data.metrics.sampleRatio) {
       const srm = data.metrics.sampleRatio;
@@ -380,7 +419,10 @@ export function evaluateScorecard(
         verdict === 'pass' || verdict === 'fail'
           ? null
           : ratedDown
-            ? { weeks: null, note: `rated ${rating.rating}/5 by a manager: the evidence passes, the manager decides` }
+            ? {
+                weeks: null,
+                note: `rated ${rating.rating}/5 by a manager: the evidence passes, the manager decides`,
+              }
             : longest(evidence),
     };
   });
@@ -419,7 +461,8 @@ function recommend(
   }
   const open = assessments.filter((a) => a.timeToVerdict);
   const stuck = open.filter((a) => a.timeToVerdict!.weeks === null);
-  const extendWeeks = stuck.length > 0 || open.length === 0 ? null : Math.max(...open.map((a) => a.timeToVerdict!.weeks!));
+  const extendWeeks =
+    stuck.length > 0 || open.length === 0 ? null : Math.max(...open.map((a) => a.timeToVerdict!.weeks!));
   const estimate =
     extendWeeks !== null
       ? `extend the pilot by about ${extendWeeks} week${extendWeeks === 1 ? '' : 's'}: at the current rates, that is when the last open criterion can reach a verdict (${open.map((a) => `${a.criterion} ${a.timeToVerdict!.weeks}`).join(', ')} weeks).`

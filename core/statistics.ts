@@ -195,15 +195,22 @@ export function relativeChange(
  * difference with the always-valid interval and Welch's fixed-horizon interval and p-value, and
  * the relative change by the delta method. Significant: the always-valid interval excludes 0.
  */
-export function compareSummaries(a: SampleSummary | null, b: SampleSummary | null): ArmComparison {
-  const pilot = summaryEstimate(a);
-  const control = summaryEstimate(b);
+export function compareSummaries(
+  a: SampleSummary | null,
+  b: SampleSummary | null,
+  bounds?: Bounds,
+): ArmComparison {
+  const pilot = summaryEstimate(a, bounds);
+  const control = summaryEstimate(b, bounds);
   const n = (a?.n ?? 0) + (b?.n ?? 0);
   if (!a || !b) return incomparable(pilot, control, n);
   const difference = a.mean - b.mean;
   const welch = welchTTest(a, b);
   if (!welch) {
-    return { ...incomparable(pilot, control, n), difference: { value: difference, low: null, high: null, n } };
+    return {
+      ...incomparable(pilot, control, n),
+      difference: { value: difference, low: null, high: null, n },
+    };
   }
   const relative = relativeChange(a, b);
   const relativeFixedZ = studentTQuantile(0.975, welch.df);
@@ -213,7 +220,10 @@ export function compareSummaries(a: SampleSummary | null, b: SampleSummary | nul
     difference: symmetricEstimate(difference, welch.standardError, n, studentTQuantile(0.975, welch.df)),
     relative:
       relative && relative.standardError > 0
-        ? symmetricEstimate(relative.value, relative.standardError, n, relativeFixedZ, { min: -1, max: Infinity })
+        ? symmetricEstimate(relative.value, relative.standardError, n, relativeFixedZ, {
+            min: -1,
+            max: Infinity,
+          })
         : null,
     pValue: welch.pValue,
     sequentialPValue: sequentialPValue(welch.t, n),

@@ -58,11 +58,16 @@ export function pooledTheta(arms: readonly CovariateMoments[]): number {
 }
 
 /** An arm's mean and variance of y − θ·(x − x̄), x̄ over both arms. */
-export function adjustedSummary(arm: CovariateMoments, theta: number, grandMeanX: number): SampleSummary | null {
+export function adjustedSummary(
+  arm: CovariateMoments,
+  theta: number,
+  grandMeanX: number,
+): SampleSummary | null {
   if (arm.n === 0) return null;
   const c = centred(arm);
   const mean = arm.sumY / arm.n - theta * (arm.sumX / arm.n - grandMeanX);
-  const variance = arm.n < 2 ? 0 : Math.max(0, (c.yy - 2 * theta * c.xy + theta * theta * c.xx) / (arm.n - 1));
+  const variance =
+    arm.n < 2 ? 0 : Math.max(0, (c.yy - 2 * theta * c.xy + theta * theta * c.xx) / (arm.n - 1));
   return { n: arm.n, mean, variance };
 }
 

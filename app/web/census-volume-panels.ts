@@ -89,7 +89,9 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-aht',
           title: 'Average handle time by live channel (minutes:seconds)',
-          desc: live.map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`).join(', '),
+          desc: live
+            .map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`)
+            .join(', '),
           rows: rowsOf(live, (c) => c.averageHandleSeconds, formatDuration),
           format: (v) => `${formatNumber(v / 60, 0)} min`,
           tickStep: 60 * niceCeiling(Math.max(1, ...live.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),

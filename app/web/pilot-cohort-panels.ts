@@ -137,14 +137,14 @@ export function versusControlPanel(data: PilotReportData, colour: string): Html 
     </ul>
     <p class="note" data-cuped>
       Variance reduction: each customer's existing-channel contacts in the ${cuped.preWeeks} weeks before the
-      start adjust their figure (CUPED, θ = ${formatNumber(cuped.theta, 3)}, pooled across the arms), which cut
-      the variance of the difference by ${formatPercent(cuped.varianceCut, 0)}; without it the difference
+      start adjust their figure (CUPED, θ = ${formatNumber(cuped.theta, 3)}, pooled across the arms), which
+      cut the variance of the difference by ${formatPercent(cuped.varianceCut, 0)}; without it the difference
       would read ${ciText(cuped.unadjusted, signed)}.
     </p>
     <p class="note" data-nps-answers>
       NPS against control counts only answers both arms could give: those about contacts on
-      ${vc.npsChannels.map(channelName).join(', ')}. The pilot channel's own surveys (such as a closing question
-      only the pilot arm hears) are left out. It is tested at the unit of randomisation, the customer
+      ${vc.npsChannels.map(channelName).join(', ')}. The pilot channel's own surveys (such as a closing
+      question only the pilot arm hears) are left out. It is tested at the unit of randomisation, the customer
       (cluster-robust standard errors): n counts customers who answered (${formatCount(vc.nps.answers.pilot)}
       answers in the pilot arm, ${formatCount(vc.nps.answers.control)} in control).
     </p>
@@ -211,7 +211,9 @@ export function cohortPanel(m: PilotMetrics): Html {
                 formatCount(s.pilot),
                 formatCount(s.control),
                 formatPValue(s.pValue),
-                s.mismatch ? html`<span class="badge fail">Mismatch</span>` : html`<span class="badge pass">OK</span>`,
+                s.mismatch
+                  ? html`<span class="badge fail">Mismatch</span>`
+                  : html`<span class="badge pass">OK</span>`,
               ]),
               attributes: (i) => html` data-segment="${sr.bySegment[i]!.segment}"`,
             })}`

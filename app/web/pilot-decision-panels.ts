@@ -16,13 +16,14 @@ import { dataTable, figuresTable } from './tables.ts';
 
 export function decisionMapPanel(data: PilotReportData): Html {
   const card = data.scorecard;
-  const by = (criterion: string) => card.criteria.find((c) => c.criterion === criterion)?.verdict ?? 'unknown';
+  const by = (criterion: string) =>
+    card.criteria.find((c) => c.criterion === criterion)?.verdict ?? 'unknown';
   return html`<section class="panel" aria-labelledby="map-h" data-decision-map>
     <h2 id="map-h">How this report decides</h2>
     <ol class="decision-map">
       <li>
-        <strong>Can we run it?</strong> Capacity: the advisors' hours against the demand the pilot arm
-        brings, never beyond the customers who are eligible (${by('capacity')}).
+        <strong>Can we run it?</strong> Capacity: the advisors' hours against the demand the pilot arm brings,
+        never beyond the customers who are eligible (${by('capacity')}).
       </li>
       <li>
         <strong>What do we have today?</strong> The census of today's channels in the
@@ -58,7 +59,11 @@ export function decisionMapPanel(data: PilotReportData): Html {
 
 export function guardrailsPanel(data: PilotReportData): Html {
   const breached = data.scorecard.guardrails.some((g) => g.verdict === 'fail');
-  return html`<section class="panel" aria-labelledby="guard-h" data-guardrails="${breached ? 'breached' : 'holding'}">
+  return html`<section
+    class="panel"
+    aria-labelledby="guard-h"
+    data-guardrails="${breached ? 'breached' : 'holding'}"
+  >
     <h2 id="guard-h">Guardrails</h2>
     <p class="note">
       Checked every day while the pilot runs: a guardrail is breached when its whole always-valid interval
@@ -88,12 +93,20 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
           id: 'weekly-rates',
           title: 'Adoption (cumulative) and containment, by week',
           desc: weeks
-            .map((w) => `${w.week}: adoption ${formatPercent(w.adoption)}, containment ${formatPercent(w.containment)}`)
+            .map(
+              (w) =>
+                `${w.week}: adoption ${formatPercent(w.adoption)}, containment ${formatPercent(w.containment)}`,
+            )
             .join('; '),
           x,
           series: [
             { key: 'adoption', label: 'Adoption', colour, values: weeks.map((w) => w.adoption) },
-            { key: 'containment', label: 'Containment', colour: '#1c7a47', values: weeks.map((w) => w.containment) },
+            {
+              key: 'containment',
+              label: 'Containment',
+              colour: '#1c7a47',
+              values: weeks.map((w) => w.containment),
+            },
           ],
           unit: '',
           format: pct,
@@ -112,8 +125,18 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
             .join('; '),
           x,
           series: [
-            { key: 'pilot', label: 'Pilot arm', colour, values: weeks.map((w) => w.existingPerCustomer.pilot) },
-            { key: 'control', label: 'Control group', colour: '#595959', values: weeks.map((w) => w.existingPerCustomer.control) },
+            {
+              key: 'pilot',
+              label: 'Pilot arm',
+              colour,
+              values: weeks.map((w) => w.existingPerCustomer.pilot),
+            },
+            {
+              key: 'control',
+              label: 'Control group',
+              colour: '#595959',
+              values: weeks.map((w) => w.existingPerCustomer.control),
+            },
           ],
           unit: 'per customer',
           format: (v) => formatNumber(v, 2),
@@ -124,7 +147,9 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
         ${lineChart({
           id: 'weekly-nps',
           title: "NPS of the channel's answers, by week",
-          desc: weeks.map((w) => `${w.week}: NPS ${formatNumber(w.nps, 0)} (${w.npsAnswers} answers)`).join('; '),
+          desc: weeks
+            .map((w) => `${w.week}: NPS ${formatNumber(w.nps, 0)} (${w.npsAnswers} answers)`)
+            .join('; '),
           x,
           series: [{ key: 'nps', label: 'NPS', colour, values: weeks.map((w) => w.nps) }],
           unit: 'points',
@@ -135,7 +160,16 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
     ${figuresTable(
       dataTable({
         caption: 'The key figures by week',
-        head: ['Week from', 'Adoption', 'Contacts', 'Containment', 'Existing contacts: pilot', 'control', 'NPS', 'Answers'],
+        head: [
+          'Week from',
+          'Adoption',
+          'Contacts',
+          'Containment',
+          'Existing contacts: pilot',
+          'control',
+          'NPS',
+          'Answers',
+        ],
         rows: weeks.map((w) => [
           formatDay(w.week),
           formatPercent(w.adoption),

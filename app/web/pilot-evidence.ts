@@ -27,4 +27,3 @@ export function evidenceItem(e: ScorecardEvidence): Html {
     ${e.timeToVerdict ? html`<br /><span class="note">${timeText(e.timeToVerdict)}</span>` : ''}
   </li>`;
 }
-

@@ -68,7 +68,10 @@ export function ciText(e: Estimate, format: (v: number) => string): string {
 /** The fixed-horizon interval alone: `(53.7–62.2%)`, `–` without one. */
 export function fixedText(e: Estimate, format: (v: number) => string): string {
   if (!e.fixed) return '–';
-  return ciText({ value: e.value, low: e.fixed.low, high: e.fixed.high, n: e.n }, format).replace(/^[^(]*/, '');
+  return ciText({ value: e.value, low: e.fixed.low, high: e.fixed.high, n: e.n }, format).replace(
+    /^[^(]*/,
+    '',
+  );
 }
 
 const verdictText: Record<Verdict, { icon: string; label: string }> = {

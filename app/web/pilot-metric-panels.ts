@@ -2,7 +2,14 @@ import type { Estimate, ObjectiveMetric, Pilot, PilotMetrics, PilotReportData } 
 import { bars, stackedBars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { legend } from './charts/svg.ts';
-import { channelName, formatContactTime, formatCount, formatNumber, formatPercent, humanize } from './format.ts';
+import {
+  channelName,
+  formatContactTime,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  humanize,
+} from './format.ts';
 import { isAsynchronous } from '../../core/index.ts';
 import { html, type Html } from './html.ts';
 import { cohortPanel, versusControlPanel } from './pilot-cohort-panels.ts';
@@ -36,8 +43,8 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
       <h2 id="metrics-h">Metrics with always-valid 95% intervals</h2>
       <p class="note">
         ${formatCount(m.contacts)} contacts on ${channelName(m.channel)} by the pilot arm; follow-ups are
-        contacts for the same reason within ${m.withinDays} days. Whiskers show the always-valid 95%
-        interval (the fixed-horizon one is in the table); dashed orange marks are objectives.
+        contacts for the same reason within ${m.withinDays} days. Whiskers show the always-valid 95% interval
+        (the fixed-horizon one is in the table); dashed orange marks are objectives.
       </p>
       ${bars({
         id: 'rates',

@@ -10,7 +10,13 @@ import { channelName, formatCount, formatDay, formatMoment, formatPercent, human
 import { html, type Html } from './html.ts';
 import { page } from './page.ts';
 import { capacityPanel } from './pilot-capacity-panel.ts';
-import { formatMetric, metricInfo, objectiveText, plainPercent, verdictBadge } from './pilot-metric-format.ts';
+import {
+  formatMetric,
+  metricInfo,
+  objectiveText,
+  plainPercent,
+  verdictBadge,
+} from './pilot-metric-format.ts';
 import { metricPanels } from './pilot-metric-panels.ts';
 import { evidenceItem, timeText } from './pilot-evidence.ts';
 import { decisionMapPanel, guardrailsPanel, weeklyPanel } from './pilot-decision-panels.ts';
@@ -158,7 +164,12 @@ function recommendationPanel(data: PilotReportData): Html {
                 ${
                   data.scorecard.extendWeeks === null
                     ? 'How much longer: at the current rates, not every open criterion can reach a verdict (see below).'
-                    : html`How much longer: about <strong>${data.scorecard.extendWeeks} more week${data.scorecard.extendWeeks === 1 ? '' : 's'}</strong> at the current rates.`
+                    : html`How much longer: about
+                        <strong
+                          >${data.scorecard.extendWeeks} more
+                          week${data.scorecard.extendWeeks === 1 ? '' : 's'}</strong
+                        >
+                        at the current rates.`
                 }
               </p>`
             : ''

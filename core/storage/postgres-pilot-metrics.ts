@@ -167,23 +167,24 @@ export function createPostgresPilotMetricsSource(
         const baseline: BaselineRow[] =
           empty || drawnIds.length === 0
             ? []
-            : await time(() =>
-                db
-                  .selectFrom('interactions')
-                  .select('customer_id')
-                  .select([
-                    sql<number>`(count(*) filter (where channel = any(${existingChannels}::text[])))::int`.as(
-                      'existing',
-                    ),
-                    sql<number>`(count(*) filter (where channel = 'call_centre'))::int`.as('call_centre'),
-                    sql<number>`(count(*) filter (where reason = 'complaint'))::int`.as('complaints'),
-                  ])
-                  .where(sql<boolean>`customer_id = any(${drawnIds}::uuid[])`)
-                  .where('started_at', '>=', baselineStart)
-                  .where('started_at', '<', periodStart)
-                  .where('outcome', '<>', 'continued')
-                  .groupBy('customer_id')
-                  .execute() as Promise<BaselineRow[]>,
+            : await time(
+                () =>
+                  db
+                    .selectFrom('interactions')
+                    .select('customer_id')
+                    .select([
+                      sql<number>`(count(*) filter (where channel = any(${existingChannels}::text[])))::int`.as(
+                        'existing',
+                      ),
+                      sql<number>`(count(*) filter (where channel = 'call_centre'))::int`.as('call_centre'),
+                      sql<number>`(count(*) filter (where reason = 'complaint'))::int`.as('complaints'),
+                    ])
+                    .where(sql<boolean>`customer_id = any(${drawnIds}::uuid[])`)
+                    .where('started_at', '>=', baselineStart)
+                    .where('started_at', '<', periodStart)
+                    .where('outcome', '<>', 'continued')
+                    .groupBy('customer_id')
+                    .execute() as Promise<BaselineRow[]>,
               );
         const handedOff = tally.addChunk(enrolments, contacts, answers, appointments, baseline);
         if (handedOff.length > 0) {

@@ -753,10 +753,9 @@ describe(`pilot metrics on the ${databaseKind} database`, () => {
     const comparison = metrics.versusControl.nps;
     const clusters = want.npsByArm;
     const points = (score: number) => (score >= 9 ? 1 : score >= 7 ? 0 : -1);
-    const npsOf = (customers: number[][]) => {
-      const answers = customers.flat();
-      return (100 * answers.reduce((s, x) => s + points(x), 0)) / answers.length;
-    };
+    // Each answering customer counts once, with their own NPS.
+    const npsOf = (customers: number[][]) =>
+      mean(customers.map((scores) => (100 * scores.reduce((s, x) => s + points(x), 0)) / scores.length));
     expect(comparison.pilot.n).toBe(clusters.pilot.length);
     expect(comparison.control.n).toBe(clusters.control.length);
     expect(comparison.answers).toEqual({

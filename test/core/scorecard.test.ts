@@ -319,7 +319,9 @@ describe('the scorecard explains itself', () => {
       .find((c) => c.criterion === 'significant')!
       .evidence.find((e) => e.metric === 'existingContactsChange')!;
     expect(existing.verdict).toBe('concern');
-    expect(existing.why).toContain('A fixed-horizon test alone would call the difference significant (p = 0.033)');
+    expect(existing.why).toContain(
+      'A fixed-horizon test alone would call the difference significant (p = 0.033)',
+    );
     expect(existing.why).toContain('only the always-valid interval keeps the error rate at 5%');
   });
 
@@ -349,7 +351,9 @@ describe('the scorecard explains itself', () => {
     metrics.containment = est(0.4, 0.3, 0.5, 200);
     const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
     expect(card.extendWeeks).toBeNull();
-    expect(card.reasons.join(' ')).toContain('lies between the thresholds and stays a concern however long it runs');
+    expect(card.reasons.join(' ')).toContain(
+      'lies between the thresholds and stays a concern however long it runs',
+    );
   });
 });
 

@@ -65,6 +65,7 @@ export async function statsPython(): Promise<string> {
 /** Runs a Python script that reads JSON on stdin and prints JSON; returns what it printed. */
 export function python<T>(interpreter: string, script: string, input: unknown): T {
   const done = run(interpreter, ['-c', script], JSON.stringify(input));
-  if (done.status !== 0) throw new Error(`the Python reference failed (exit ${done.status}):\n${done.stderr}`);
+  if (done.status !== 0)
+    throw new Error(`the Python reference failed (exit ${done.status}):\n${done.stderr}`);
   return JSON.parse(done.stdout) as T;
 }
