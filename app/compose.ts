@@ -13,6 +13,7 @@ import {
   sharedSecret,
   createPostgresStores,
   createAnalyses,
+  createGuardrailWatch,
   createPilotDesk,
   createPilotReports,
   createPostgresCensusSource,
@@ -192,6 +193,7 @@ export async function composeApp(options: {
   const config = { ...configDefaults, ...options.config };
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,
@@ -209,6 +211,13 @@ export async function composeApp(options: {
     analyses,
     clock,
     consultationMinutes: BookingRules.parse({}).slotMinutes,
+  });
+  const guardrails = createGuardrailWatch({
+    pilots: stores.pilots,
+    log: stores.pilotLog,
+    reports: pilotReports,
+    desk: pilotDesk,
+    clock,
   });
   const voice = composeVoice({
     stores,
@@ -261,6 +270,7 @@ export async function composeApp(options: {
     voice,
     pilotDesk,
     pilotReports,
+    guardrails,
     census,
     computeCensus,
     clock,

@@ -41,6 +41,8 @@ export * from './analyses.ts';
 export * from './pilots.ts';
 export * from './pilot-desk.ts';
 export * from './pilot-metrics.ts';
+export * from './pilot-log.ts';
+export * from './guardrail-watch.ts';
 export * from './statistics.ts';
 export * from './sequential.ts';
 export * from './nps-statistics.ts';

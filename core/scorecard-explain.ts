@@ -46,11 +46,12 @@ export function explain(
   format: (v: number) => string,
   unit: string,
 ): string {
-  if (estimate.value === null) return `Not measured yet (n = ${estimate.n} ${unit}).`;
+  const n = estimate.n.toLocaleString('en-US');
+  if (estimate.value === null) return `Not measured yet (n = ${n} ${unit}).`;
   const interval =
     estimate.low !== null && estimate.high !== null
-      ? `its always-valid interval ${format(estimate.low)} to ${format(estimate.high)} (n = ${estimate.n} ${unit})`
-      : `its value ${format(estimate.value)} (n = ${estimate.n} ${unit}; no interval)`;
+      ? `its always-valid interval ${format(estimate.low)} to ${format(estimate.high)} (n = ${n} ${unit})`
+      : `its value ${format(estimate.value)} (n = ${n} ${unit}; no interval)`;
   const side = rule.comparison === 'at_least' ? 'at or above' : 'at or below';
   const other = rule.comparison === 'at_least' ? 'below' : 'above';
   switch (verdict) {

@@ -295,12 +295,13 @@ function capacityEvidence(capacity: Capacity, cohort: number): ScorecardEvidence
   } else {
     const share = largest > 0 ? cohort / largest : Number.POSITIVE_INFINITY;
     const verdict = verdictOf({ value: share, low: null, high: null, n: cohort }, CAPACITY_RULES.demand);
+    const count = (v: number | null) => (v ?? 0).toLocaleString('en-US');
     const limit = capacity.limitedByPopulation
-      ? `every eligible customer (${largest}; the hours alone would serve ${capacity.largestCohortByHours})`
-      : `a pilot arm of up to ${largest} customers`;
+      ? `every eligible customer (${count(largest)}; the hours alone would serve ${count(capacity.largestCohortByHours)})`
+      : `a pilot arm of up to ${count(largest)} customers`;
     evidence.push(
       plain(
-        `the advisors' hours serve ${limit} (now ${cohort})`,
+        `the advisors' hours serve ${limit} (now ${count(cohort)})`,
         'capacity.largestCohort',
         largest,
         CAPACITY_RULES.demand,

@@ -376,7 +376,7 @@ const sampleEvidence: Omit<PilotReportData, 'scorecard'> = {
       callCentreContactsPerCustomer: adjusted(0.88, 0.9, 1_800, 1.02, 1.0, 1_820),
       complaintsPerCustomer: adjusted(0.041, 0.045, 1_800, 0.043, 0.047, 1_820),
       nps: {
-        ...compareSummaries({ n: 402, mean: 0.24, variance: 0.55 }, { n: 388, mean: 0.19, variance: 0.58 }),
+        ...compareSummaries({ n: 402, mean: 24, variance: 5_500 }, { n: 388, mean: 19, variance: 5_800 }),
         relative: null,
         answers: { pilot: 512, control: 470 },
       },
