@@ -101,6 +101,8 @@ function text(fragment: string): string {
     .replace(/<[^>]+>/g, ' ')
     .replace(/&#39;/g, "'")
     .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
@@ -255,6 +257,17 @@ describe('census page', () => {
       `href="/manage/census.csv?table=transitions&amp;from=${from}&amp;to=${to}&amp;withinDays=7"`,
     );
     expect(page).toMatch(/<option value="meter_reading"\s*>Meter reading<\/option>/);
+  });
+
+  it('reports a response time for channels answered later (paper mail, e-mail), apart from the handle times', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = (await agent.get('/manage/census?from=2026-01-05&to=2026-03-29').expect(200)).text;
+    const handleChart = between(page, 'id="bars-aht', '</svg>');
+    expect(handleChart).not.toContain('Paper mail');
+    expect(handleChart).toContain('Call centre');
+    const answeredLater = text(between(page, 'data-response-times', '</p>'));
+    expect(answeredLater).toContain('Paper mail 9.1 days');
+    expect(answeredLater).not.toContain('Call centre');
   });
 
   it('shows the computing banner and reloads every 3 seconds, with the previous figures when there are some', async () => {

@@ -186,7 +186,8 @@ const shapes: ChannelShape[] = [
     hours: () => hours(9, 13),
     anonymousShare: 0,
     contactsPerCustomer: 1.05,
-    averageHandleSeconds: 1_260,
+    // Letters are answered in days: the time to the answer.
+    averageHandleSeconds: 788_400,
     timedShare: 0.9,
     reasons: { complaint: 38, contract_change: 34, move_home: 18, billing_question: 10 },
     next: { none: 70, call_centre: 22, paper_mail: 8 },
