@@ -150,6 +150,11 @@ export function createHttpApp(options: HttpAppOptions) {
       censusCsv,
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+      manage: {
+        desk: options.pilots.desk,
+        channels: () => stores.channels.channels(),
+        changes: (pilotId) => stores.pilotLog.changes(pilotId),
+      },
     }),
   );
   app.use(

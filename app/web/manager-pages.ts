@@ -10,6 +10,7 @@ import {
   type CensusTable,
   type Clock,
   type Pilot,
+  type PilotChange,
   type PilotReportData,
   type StaffDirectory,
   censusTables,
@@ -22,6 +23,7 @@ import { html } from './html.ts';
 import { localPath, renderLoginPage } from './login-page.ts';
 import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
+import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -37,6 +39,10 @@ export interface ManagerPagesOptions {
     idOrCode: string,
     refresh: boolean,
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
+  /** Managing pilots from the pages: the desk's changes and the audit trail. */
+  manage: Omit<PilotManagementOptions, 'segments' | 'reasons'> & {
+    changes(pilotId: string): Promise<PilotChange[]>;
+  };
 }
 
 /**
@@ -183,7 +189,21 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   });
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {
-    res.type('html').send(renderPilotList(await options.pilots(), { user: staffOf(res) }));
+    const user = staffOf(res);
+    res
+      .type('html')
+      .send(
+        renderPilotList(await options.pilots(), {
+          user,
+          canDefine: !!user && can(user.role, 'pilots:write'),
+        }),
+      );
+  });
+
+  registerPilotManagement(router, {
+    ...options.manage,
+    segments: options.segments,
+    reasons: options.reasons,
   });
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
@@ -199,6 +219,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       res.redirect(303, base);
       return;
     }
+    const user = staffOf(res);
     res.type('html').send(
       renderPilotReport({
         pilot: found.pilot,
@@ -206,8 +227,11 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         exportHref: `${base}/report.html`,
         refreshHref: `${base}?refresh=1`,
         standalone: false,
-        user: staffOf(res),
+        user,
         generatedAt: clock.now(),
+        ...(user && can(user.role, 'pilots:write')
+          ? { changes: await options.manage.changes(found.pilot.id) }
+          : {}),
       }),
     );
   });

@@ -2,6 +2,7 @@ import type {
   AnalysisAnswer,
   CriterionAssessment,
   Pilot,
+  PilotChange,
   PilotReportData,
   StaffUser,
 } from '../../core/index.ts';
@@ -10,26 +11,22 @@ import { channelName, formatCount, formatDay, formatMoment, formatPercent, human
 import { html, type Html } from './html.ts';
 import { page } from './page.ts';
 import { capacityPanel } from './pilot-capacity-panel.ts';
-import {
-  formatMetric,
-  metricInfo,
-  objectiveText,
-  plainPercent,
-  verdictBadge,
-} from './pilot-metric-format.ts';
+import { metricInfo, objectiveText, plainPercent, verdictBadge } from './pilot-metric-format.ts';
 import { metricPanels } from './pilot-metric-panels.ts';
 import { evidenceItem, timeText } from './pilot-evidence.ts';
+import { managePanel } from './pilot-manage-panel.ts';
 import { decisionMapPanel, guardrailsPanel, weeklyPanel } from './pilot-decision-panels.ts';
 import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],
-  options: { user?: StaffUser | undefined } = {},
+  options: { user?: StaffUser | undefined; canDefine?: boolean } = {},
 ): string {
   const sorted = [...pilots].sort(
     (a, b) => b.startsOn.localeCompare(a.startsOn) || a.code.localeCompare(b.code),
   );
   const body = html`<h1>Pilots</h1>
+    ${options.canDefine ? html`<p class="actions"><a class="button" href="/manage/pilots/new">Define a pilot</a></p>` : ''}
     <section class="panel">
       ${
         sorted.length === 0
@@ -67,6 +64,8 @@ export interface PilotReportInput {
   generatedAt?: Date;
   /** Where "compute again" goes (live page only). */
   refreshHref?: string;
+  /** The audit trail, for someone who may manage the pilot (live page only): shows the manage panel. */
+  changes?: readonly PilotChange[];
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
@@ -119,7 +118,8 @@ export function renderPilotReport(input: PilotReportInput): string {
     <div class="grid">
       ${definitionPanel(pilot)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
     </div>
-    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''} ${data ? metricPanels(data, pilot) : ''}`;
+    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''} ${data ? metricPanels(data, pilot) : ''}
+    ${input.changes && !standalone ? managePanel(pilot, data, input.changes) : ''}`;
   const generatedAt = input.generatedAt ?? new Date();
   return page({
     title: `${pilot.name}: pilot report`,

@@ -3,6 +3,7 @@ import request from 'supertest';
 import express, { type Express } from 'express';
 import { pino } from 'pino';
 import {
+  createPilotDesk,
   createPostgresStores,
   type AnalysisAnswer,
   type Census,
@@ -68,6 +69,12 @@ beforeAll(async () => {
         reportCalls.push({ idOrCode, refresh });
         const pilot = pilots.find((p) => p.id === idOrCode || p.code === idOrCode);
         return pilot ? { pilot, answer: reportAnswer } : undefined;
+      },
+      // Managing pilots is tested on the composed app (pilot-manage-pages.test.ts); here the desk is real but idle.
+      manage: {
+        desk: createPilotDesk({ ...stores, log: stores.pilotLog, clock: fixedClock }),
+        channels: () => stores.channels.channels(),
+        changes: async () => [],
       },
     }),
   );

@@ -416,6 +416,8 @@ describe('capacity against the eligible population', () => {
     expect(capacity.largestCohort).toBe(3000);
     expect(capacity.limitedByPopulation).toBe(true);
     const card = evaluateScorecard({ objectives: [] }, evidence(goodMetrics(), capacity), []);
-    expect(card.criteria[0]?.evidence[0]?.label).toContain('every eligible customer (3,000; the hours alone would serve');
+    expect(card.criteria[0]?.evidence[0]?.label).toContain(
+      'every eligible customer (3,000; the hours alone would serve',
+    );
   });
 });
