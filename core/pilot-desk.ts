@@ -290,8 +290,13 @@ const SYSTEM: Actor = { id: null, name: 'system' };
 
 /** "endsOn 2026-06-30 → 2026-07-31; cohort.rolloutPercent 10 → 20": what a revision changed. */
 function revisionSummary(before: Pilot, after: z.output<typeof PilotInput>): string {
+  // Objects and lists of objects field by field (key order varies with storage); plain lists whole.
   const flat = (value: unknown, prefix: string, out: Map<string, string>) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const nested =
+      value !== null &&
+      typeof value === 'object' &&
+      (!Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object'));
+    if (nested) {
       for (const [key, inner] of Object.entries(value)) flat(inner, prefix ? `${prefix}.${key}` : key, out);
     } else out.set(prefix, JSON.stringify(value));
     return out;
