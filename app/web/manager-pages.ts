@@ -190,14 +190,12 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {
     const user = staffOf(res);
-    res
-      .type('html')
-      .send(
-        renderPilotList(await options.pilots(), {
-          user,
-          canDefine: !!user && can(user.role, 'pilots:write'),
-        }),
-      );
+    res.type('html').send(
+      renderPilotList(await options.pilots(), {
+        user,
+        canDefine: !!user && can(user.role, 'pilots:write'),
+      }),
+    );
   });
 
   registerPilotManagement(router, {

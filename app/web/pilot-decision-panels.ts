@@ -80,11 +80,14 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
   if (weeks.length === 0) return html``;
   const x = weeks.map((w) => ({ key: w.week, label: formatDay(w.week).replace(/ \d{4}$/, '') }));
   const pct = (v: number) => formatPercent(v, 0);
+  const lastDays =
+    Math.round((Date.parse(data.metrics.period.to) - Date.parse(weeks.at(-1)!.week)) / 86_400_000) + 1;
   return html`<section class="panel" aria-labelledby="weekly-h" data-weekly>
     <h2 id="weekly-h">Week by week</h2>
     <p class="note">
-      Weeks start on the pilot's start day. Adoption is cumulative; a week's NPS shows from
-      ${WEEKLY_NPS_MIN_ANSWERS} answers about the channel.
+      Weeks start on the pilot's start
+      day${lastDays < 7 ? html`; the last week has ${lastDays} day${lastDays === 1 ? '' : 's'} so far, so its counts are partial` : ''}.
+      Adoption is cumulative; a week's NPS shows from ${WEEKLY_NPS_MIN_ANSWERS} answers about the channel.
     </p>
     <div class="grid">
       <div>
@@ -144,17 +147,24 @@ export function weeklyPanel(data: PilotReportData, colour: string): Html {
       </div>
       <div>
         <h3>NPS of the channel</h3>
-        ${lineChart({
-          id: 'weekly-nps',
-          title: "NPS of the channel's answers, by week",
-          desc: weeks
-            .map((w) => `${w.week}: NPS ${formatNumber(w.nps, 0)} (${w.npsAnswers} answers)`)
-            .join('; '),
-          x,
-          series: [{ key: 'nps', label: 'NPS', colour, values: weeks.map((w) => w.nps) }],
-          unit: 'points',
-          format: (v) => formatNumber(v, 0),
-        })}
+        ${
+          weeks.some((w) => w.nps !== null)
+            ? lineChart({
+                id: 'weekly-nps',
+                title: "NPS of the channel's answers, by week",
+                desc: weeks
+                  .map((w) => `${w.week}: NPS ${formatNumber(w.nps, 0)} (${w.npsAnswers} answers)`)
+                  .join('; '),
+                x,
+                series: [{ key: 'nps', label: 'NPS', colour, values: weeks.map((w) => w.nps) }],
+                unit: 'points',
+                format: (v) => formatNumber(v, 0),
+              })
+            : html`<p class="note" data-no-weekly-nps>
+                No week has ${WEEKLY_NPS_MIN_ANSWERS} answers about the channel yet
+                (${weeks.reduce((s, w) => s + w.npsAnswers, 0)} answers in all).
+              </p>`
+        }
       </div>
     </div>
     ${figuresTable(
