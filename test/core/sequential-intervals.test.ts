@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compareSummaries,
-  sequentialPValue,
-  sequentialRhoSquared,
-  sequentialZ,
-  summarize,
-  type Moments,
-} from '../../core/index.ts';
-import { seededRandom } from '../support/simulate.ts';
+import { sequentialPValue, sequentialRhoSquared, sequentialZ } from '../../core/index.ts';
+import { cohortAccumulating, customersArriving } from '../support/peeking.ts';
 
 // Always-valid intervals: the multiplier by its formula, and simulations of a pilot manager who
 // reads the report every day and acts on the first significant difference, with no true effect.
@@ -26,72 +19,15 @@ describe('the confidence sequence', () => {
   });
 
   it('keeps the false-positive rate at or under 5% when customers arrive and the report is read daily, where the fixed-horizon test exceeds it', () => {
-    // 500 pilots with no true effect; 25 customers join each arm each day for 30 days; each
-    // customer's contacts are Poisson with a gamma-distributed rate (a few heavy users).
-    const rng = seededRandom(17);
-    const experiments = 500;
-    let fixedHits = 0;
-    let sequentialHits = 0;
-    for (let e = 0; e < experiments; e++) {
-      const arms: Moments[] = [
-        { n: 0, sum: 0, sumOfSquares: 0 },
-        { n: 0, sum: 0, sumOfSquares: 0 },
-      ];
-      let fixed = false;
-      let sequential = false;
-      for (let day = 0; day < 30; day++) {
-        for (const arm of arms) {
-          for (let k = 0; k < 25; k++) {
-            const contacts = rng.poisson(rng.gamma(1.5, 1));
-            arm.n++;
-            arm.sum += contacts;
-            arm.sumOfSquares += contacts * contacts;
-          }
-        }
-        const look = compareSummaries(summarize(arms[0]!), summarize(arms[1]!));
-        fixed ||= look.significantFixed;
-        sequential ||= look.significant;
-      }
-      if (fixed) fixedHits++;
-      if (sequential) sequentialHits++;
-    }
-    expect(fixedHits / experiments).toBeGreaterThan(0.15);
-    expect(sequentialHits / experiments).toBeLessThanOrEqual(0.05);
+    // 500 pilots with no true effect; 25 customers join each arm each day for 30 days.
+    const result = customersArriving({ seed: 17, experiments: 500, days: 30, perDay: 25 });
+    expect(result.fixed).toBeGreaterThan(0.15);
+    expect(result.sequential).toBeLessThanOrEqual(0.05);
   });
 
   it('keeps the false-positive rate at or under 5% for a cohort enrolled at the start whose contacts accumulate, read daily for eight weeks', () => {
-    // The kit's own case: 200 drawn customers per arm, enrolled on day one; each day adds each
-    // customer's contacts (Poisson, weekly rate gamma-distributed around 0.5).
-    const rng = seededRandom(2026);
-    const experiments = 250;
-    const customers = 200;
-    let fixedHits = 0;
-    let sequentialHits = 0;
-    for (let e = 0; e < experiments; e++) {
-      const rates = [0, 1].map(() => Array.from({ length: customers }, () => rng.gamma(2, 0.25) / 7));
-      const counts = [new Array<number>(customers).fill(0), new Array<number>(customers).fill(0)];
-      let fixed = false;
-      let sequential = false;
-      for (let day = 0; day < 56; day++) {
-        const moments = counts.map((arm, a) => {
-          let sum = 0;
-          let sumOfSquares = 0;
-          for (let i = 0; i < customers; i++) {
-            arm[i]! += rng.poisson(rates[a]![i]!);
-            sum += arm[i]!;
-            sumOfSquares += arm[i]! * arm[i]!;
-          }
-          return { n: customers, sum, sumOfSquares };
-        });
-        if (day < 6) continue; // the report shows its first comparison after a week
-        const look = compareSummaries(summarize(moments[0]!), summarize(moments[1]!));
-        fixed ||= look.significantFixed;
-        sequential ||= look.significant;
-      }
-      if (fixed) fixedHits++;
-      if (sequential) sequentialHits++;
-    }
-    expect(fixedHits / experiments).toBeGreaterThan(0.08);
-    expect(sequentialHits / experiments).toBeLessThanOrEqual(0.05);
+    const result = cohortAccumulating({ seed: 2026, experiments: 250, days: 56, customers: 200 });
+    expect(result.fixed).toBeGreaterThan(0.08);
+    expect(result.sequential).toBeLessThanOrEqual(0.05);
   });
 });
