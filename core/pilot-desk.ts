@@ -7,7 +7,7 @@ import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, invalidInput, notFound, type FieldIssue } from './errors.ts';
 import { messageAddress, type NewMessage, type Outbox } from './notifications.ts';
 import { PilotInput, pilotTransitions, type Pilot, type PilotStatus, type PilotStore } from './pilots.ts';
-import type { Actor, PilotChange, PilotLog } from './pilot-log.ts';
+import { describeRevision, type Actor, type PilotChange, type PilotLog } from './pilot-log.ts';
 import { criteria } from './scorecard.ts';
 import { parseInput } from './validation.ts';
 import type { Locale } from './vocabulary.ts';
@@ -197,7 +197,7 @@ export function createPilotDesk(options: {
       checkRevision(before, definition);
       await checkReferences(definition);
       const pilot = await pilots.update(before.id, definition, clock.now());
-      await note(pilot, actor, 'revised', revisionSummary(before, definition));
+      await note(pilot, actor, 'revised', describeRevision(before, definition));
       try {
         if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
       } finally {
@@ -287,26 +287,6 @@ export type PilotDesk = ReturnType<typeof createPilotDesk>;
 
 /** Changes made by no one in particular (the seed, tests). */
 const SYSTEM: Actor = { id: null, name: 'system' };
-
-/** "endsOn 2026-06-30 → 2026-07-31; cohort.rolloutPercent 10 → 20": what a revision changed. */
-function revisionSummary(before: Pilot, after: z.output<typeof PilotInput>): string {
-  // Objects and lists of objects field by field (key order varies with storage); plain lists whole.
-  const flat = (value: unknown, prefix: string, out: Map<string, string>) => {
-    const nested =
-      value !== null &&
-      typeof value === 'object' &&
-      (!Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object'));
-    if (nested) {
-      for (const [key, inner] of Object.entries(value)) flat(inner, prefix ? `${prefix}.${key}` : key, out);
-    } else out.set(prefix, JSON.stringify(value));
-    return out;
-  };
-  const old = flat(before, '', new Map());
-  const changed = [...flat(after, '', new Map())]
-    .filter(([key, value]) => old.get(key) !== value)
-    .map(([key, value]) => `${key} ${old.get(key) ?? '–'} → ${value}`);
-  return changed.length > 0 ? `revised ${changed.join('; ')}` : 'saved the definition unchanged';
-}
 
 const invitations: Record<
   Locale,

@@ -37,3 +37,23 @@ export function staffActor(
 ): Actor {
   return user ? { id: user.id, name: user.displayName } : { id: null, name: otherwise };
 }
+
+/** "endsOn 2026-06-30 → 2026-07-31; cohort.rolloutPercent 10 → 20": what a revision changed. */
+export function describeRevision(before: object, after: object): string {
+  // Objects and lists of objects field by field (key order varies with storage); plain lists whole.
+  const flat = (value: unknown, prefix: string, out: Map<string, string>) => {
+    const nested =
+      value !== null &&
+      typeof value === 'object' &&
+      (!Array.isArray(value) || value.some((v) => v !== null && typeof v === 'object'));
+    if (nested) {
+      for (const [key, inner] of Object.entries(value)) flat(inner, prefix ? `${prefix}.${key}` : key, out);
+    } else out.set(prefix, JSON.stringify(value));
+    return out;
+  };
+  const old = flat(before, '', new Map());
+  const changed = [...flat(after, '', new Map())]
+    .filter(([key, value]) => old.get(key) !== value)
+    .map(([key, value]) => `${key} ${old.get(key) ?? '–'} → ${value}`);
+  return changed.length > 0 ? `revised ${changed.join('; ')}` : 'saved the definition unchanged';
+}

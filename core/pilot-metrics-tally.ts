@@ -7,20 +7,18 @@ import {
 } from './nps-statistics.ts';
 import { BASELINE_WEEKS, type PilotMetrics, type PilotMetricsSource } from './pilot-metrics.ts';
 import { createWeeklyTally } from './pilot-weekly-tally.ts';
+import { sampleRatio } from './sample-ratio.ts';
 import {
   createMomentAccumulator,
   meanEstimate,
   median,
   minimumDetectableEffect,
   proportionEstimate,
-  splitGoodnessOfFit,
 } from './statistics.ts';
 import { adjustArms, compareAdjusted, createCovariateAccumulator } from './variance-reduction.ts';
 
 // The pilot metrics from rows already read, a chunk of customers at a time (see
 // storage/postgres-pilot-metrics.ts for how each figure is defined and which rows are read).
-
-const SRM_ALPHA = 0.001;
 
 type Arm = 'pilot' | 'control';
 
@@ -321,28 +319,5 @@ export function createPilotMetricsTally(
         weekly: weekly.result(cohort.pilot),
       };
     },
-  };
-}
-
-function sampleRatio(
-  pilot: Pilot,
-  drawn: { pilot: number; control: number },
-  bySegment: Map<string, { pilot: number; control: number }>,
-): PilotMetrics['sampleRatio'] {
-  if (!(pilot.rolloutPercent > 0 && pilot.controlPercent > 0)) return null;
-  const expectedPilotShare = pilot.rolloutPercent / (pilot.rolloutPercent + pilot.controlPercent);
-  const { chiSquare, pValue } = splitGoodnessOfFit(drawn.pilot, drawn.control, expectedPilotShare);
-  return {
-    expectedPilotShare,
-    ...drawn,
-    chiSquare,
-    pValue,
-    mismatch: pValue < SRM_ALPHA,
-    bySegment: [...bySegment]
-      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
-      .map(([segment, split]) => {
-        const test = splitGoodnessOfFit(split.pilot, split.control, expectedPilotShare);
-        return { segment, ...split, pValue: test.pValue, mismatch: test.pValue < SRM_ALPHA };
-      }),
   };
 }
