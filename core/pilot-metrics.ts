@@ -128,7 +128,8 @@ export interface PilotMetrics {
     complaintsPerCustomer: AdjustedComparison;
     /**
      * NPS answers about contacts on the existing channels (the answers both arms could give; the
-     * pilot channel's own surveys are left out), compared per customer (cluster-robust).
+     * pilot channel's own surveys are left out), compared at the unit of randomisation: each
+     * answering customer's own NPS, Welch's test.
      */
     nps: ArmComparison & { answers: { pilot: number; control: number } };
     /** The channels whose answers count in the NPS comparison. */

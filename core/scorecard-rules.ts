@@ -1,4 +1,4 @@
-import type { Pilot, PilotRating } from './pilots.ts';
+import type { ObjectiveMetric, Pilot, PilotRating } from './pilots.ts';
 import {
   criteria,
   criterionQuestions,
@@ -19,7 +19,6 @@ import {
   type Evidence,
   type Guardrail,
 } from './scorecard-figures.ts';
-import type { ObjectiveMetric } from './pilots.ts';
 
 export { defaultThresholds, guardrailLimits, judge } from './scorecard-figures.ts';
 

@@ -144,9 +144,10 @@ export function versusControlPanel(data: PilotReportData, colour: string): Html 
     <p class="note" data-nps-answers>
       NPS against control counts only answers both arms could give: those about contacts on
       ${vc.npsChannels.map(channelName).join(', ')}. The pilot channel's own surveys (such as a closing
-      question only the pilot arm hears) are left out. It is tested at the unit of randomisation, the customer
-      (cluster-robust standard errors): n counts customers who answered (${formatCount(vc.nps.answers.pilot)}
-      answers in the pilot arm, ${formatCount(vc.nps.answers.control)} in control).
+      question only the pilot arm hears) are left out. It is tested at the unit of randomisation, the
+      customer: each answering customer counts once, with their own NPS (the mean of their answers), and n
+      counts customers who answered (${formatCount(vc.nps.answers.pilot)} answers in the pilot arm,
+      ${formatCount(vc.nps.answers.control)} in control).
     </p>
     <p class="note">
       Minimum detectable effect:

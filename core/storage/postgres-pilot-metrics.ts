@@ -39,7 +39,7 @@ import type { Database } from './schema.ts';
  *   channel) that started in the period, per customer, adjusted by the same count in the
  *   BASELINE_WEEKS before the start (CUPED, θ pooled across arms) and compared with Welch's
  *   t-test; NPS answers about existing-channel interactions of the arm in the period (the answers
- *   both arms could give), compared per customer with cluster-robust standard errors. The minimum
+ *   both arms could give), each answering customer's own NPS compared with Welch's test. The minimum
  *   detectable effect uses each arm's own adjusted variance.
  * - sample ratio: the drawn enrolments only, against rollout / (rollout + control), overall and
  *   per segment.
