@@ -164,14 +164,15 @@ async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : null;
-  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, bundles, enableVideo } = await composeApp({
-    storage,
-    config,
-    logger,
-    senders,
-    video,
-    isAccepting: () => accepting,
-  });
+  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, guardrails, bundles, enableVideo } =
+    await composeApp({
+      storage,
+      config,
+      logger,
+      senders,
+      video,
+      isAccepting: () => accepting,
+    });
   // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
   const localVideo = config.LIVEKIT_URL
     ? null
@@ -218,12 +219,20 @@ async function start(config: Config, logger: Logger): Promise<void> {
   }
   // Every instance sends what is due; the outbox hands each message to one of them.
   let sending: Promise<unknown> = Promise.resolve();
+  // The daily guardrail check runs beside the sweep, so that computing a report never delays messages.
+  let watching: Promise<unknown> = Promise.resolve();
   const outboxTimer = setInterval(() => {
     sending = sending
       .then(() => pilotDesk.inviteEnrolled())
       .then(() => dispatcher.runOnce())
       .then(() => lifecycle.sweep())
       .catch((error) => logger.error({ err: error }, 'invitation, outbox or no-show sweep failed'));
+    watching = watching
+      .then(() => guardrails.checkDue())
+      .then(({ paused }) => {
+        for (const code of paused) logger.warn({ pilot: code }, 'a guardrail was breached: pilot paused');
+      })
+      .catch((error) => logger.error({ err: error }, 'daily guardrail check failed'));
   }, config.OUTBOX_POLL_MS);
   const shutdown = gracefulShutdown({
     server,
@@ -235,6 +244,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     },
     afterClose: async () => {
       await sending;
+      await watching;
       await voice.turnLog.drained();
       await storage.close();
       await localVideo?.stop();

@@ -13,6 +13,7 @@ import {
   sharedSecret,
   createPostgresStores,
   createAnalyses,
+  createGuardrailWatch,
   createPilotDesk,
   createPilotReports,
   createPostgresCensusSource,
@@ -224,6 +225,7 @@ export async function composeApp(options: {
   const config = { ...configDefaults, ...options.config };
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,
@@ -245,6 +247,13 @@ export async function composeApp(options: {
   const metrics = createMetrics({
     storage: options.storage,
     liveRooms: async () => live?.rooms.openRooms() ?? 0,
+  });
+  const guardrails = createGuardrailWatch({
+    pilots: stores.pilots,
+    log: stores.pilotLog,
+    reports: pilotReports,
+    desk: pilotDesk,
+    clock,
   });
   const voice = composeVoice({
     onTurn: metrics.voiceTurn,
@@ -301,6 +310,7 @@ export async function composeApp(options: {
     voice,
     pilotDesk,
     pilotReports,
+    guardrails,
     census,
     computeCensus,
     clock,

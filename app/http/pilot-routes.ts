@@ -12,8 +12,10 @@ import {
   notFound,
   pilotReportForManagers,
   objectiveMetrics,
+  pilotChangeActions,
   pilotStatuses,
   segments,
+  staffActor,
   type AnalysisAnswer,
   type Census,
   type PilotDesk,
@@ -178,7 +180,7 @@ export function registerPilotRoutes(
     body: PilotInput,
     response: PilotSchema,
     status: 201,
-    handler: ({ body }) => desk.define(body),
+    handler: ({ body, staff }) => desk.define(body, staffActor(staff)),
   });
 
   api.route({
@@ -217,7 +219,7 @@ export function registerPilotRoutes(
     params: ByPilot,
     body: PilotInput,
     response: PilotSchema,
-    handler: ({ params, body }) => desk.revise(params.id, body),
+    handler: ({ params, body, staff }) => desk.revise(params.id, body, staffActor(staff)),
   });
 
   api.route({
@@ -230,7 +232,7 @@ export function registerPilotRoutes(
     params: ByPilot,
     body: z.object({ status: z.enum(pilotStatuses) }),
     response: z.object({ pilot: PilotSchema, enrolled: count }),
-    handler: ({ params, body }) => desk.transition(params.id, body.status),
+    handler: ({ params, body, staff }) => desk.transition(params.id, body.status, staffActor(staff)),
   });
 
   api.route({
@@ -244,7 +246,34 @@ export function registerPilotRoutes(
     response: null,
     status: 204,
     handler: ({ params, body, staff }) =>
-      desk.rate(params.id, { ...body, criterion: params.criterion }, staff?.id ?? null),
+      desk.rate(params.id, { ...body, criterion: params.criterion }, staffActor(staff)),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/api/pilots/:id/changes',
+    summary: "A pilot's audit trail: who defined, revised, started, paused, ended or rated it, and when",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: z.array(
+      z
+        .object({
+          at: DateTime,
+          actor: z.object({ id: z.uuid().nullable(), name: z.string() }),
+          action: z.enum(pilotChangeActions),
+          summary: z.string(),
+        })
+        .meta({ id: 'PilotChange' }),
+    ),
+    async handler({ params }) {
+      return (await desk.changes(params.id)).map((c) => ({
+        at: c.at,
+        actor: c.actor,
+        action: c.action,
+        summary: c.summary,
+      }));
+    },
   });
 
   const ReportAnswerSchema = answerOf(ReportSchema, 'PilotReportAnswer');

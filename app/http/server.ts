@@ -213,6 +213,11 @@ export function createHttpApp(options: HttpAppOptions) {
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
       minimumGroup: options.pilots.minimumGroup,
+      manage: {
+        desk: options.pilots.desk,
+        channels: () => stores.channels.channels(),
+        changes: (pilotId) => stores.pilotLog.changes(pilotId),
+      },
     }),
   );
   app.use(

@@ -34,7 +34,8 @@ export function viewerOf(res: Response): Viewer | undefined {
  * A page form's POST must carry its session's token in the `csrf` field (after
  * sessionMiddleware): a form on another site cannot know it.
  */
-const parseForm = express.urlencoded({ extended: false, limit: '16kb' });
+// The largest page form is a pilot's definition.
+const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
 export const requireFormToken: RequestHandler = (req, res, next) =>
   parseForm(req, res, (error?: unknown) => {
     if (error) {

@@ -13,6 +13,7 @@ import {
   type CensusTable,
   type Clock,
   type Pilot,
+  type PilotChange,
   type PilotReportData,
   type StaffDirectory,
   censusTables,
@@ -25,6 +26,7 @@ import { html } from './html.ts';
 import { localPath, renderLoginPage } from './login-page.ts';
 import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
+import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -42,6 +44,10 @@ export interface ManagerPagesOptions {
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
   /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
   minimumGroup: number;
+  /** Managing pilots from the pages: the desk's changes and the audit trail. */
+  manage: Omit<PilotManagementOptions, 'segments' | 'reasons'> & {
+    changes(pilotId: string): Promise<PilotChange[]>;
+  };
 }
 
 /**
@@ -224,7 +230,19 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   });
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {
-    res.type('html').send(renderPilotList(await options.pilots(), { user: viewerOf(res) }));
+    const user = viewerOf(res);
+    res.type('html').send(
+      renderPilotList(await options.pilots(), {
+        user,
+        canDefine: !!user && can(user.role, 'pilots:write'),
+      }),
+    );
+  });
+
+  registerPilotManagement(router, {
+    ...options.manage,
+    segments: options.segments,
+    reasons: options.reasons,
   });
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
@@ -241,6 +259,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       return;
     }
     const base = `/manage/pilots/${encodeURIComponent(found.pilot.code)}`;
+    const user = viewerOf(res);
     res.type('html').send(
       renderPilotReport({
         pilot: found.pilot,
@@ -248,8 +267,11 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         exportHref: `${base}/report.html`,
         refreshAction: `${base}/refresh`,
         standalone: false,
-        user: viewerOf(res),
+        user,
         generatedAt: clock.now(),
+        ...(user && can(user.role, 'pilots:write')
+          ? { changes: await options.manage.changes(found.pilot.id) }
+          : {}),
       }),
     );
   });

@@ -2,26 +2,31 @@ import type {
   AnalysisAnswer,
   CriterionAssessment,
   Pilot,
+  PilotChange,
   PilotReportData,
-  Verdict,
 } from '../../core/index.ts';
+import { channelColour } from './charts/channel-colours.ts';
 import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { page, postButton } from './page.ts';
 import { capacityPanel } from './pilot-capacity-panel.ts';
-import { formatMetric, metricInfo, objectiveText, plainPercent } from './pilot-metric-format.ts';
+import { metricInfo, objectiveText, plainPercent, verdictBadge } from './pilot-metric-format.ts';
 import { metricPanels } from './pilot-metric-panels.ts';
+import { evidenceItem, timeText } from './pilot-evidence.ts';
+import { managePanel } from './pilot-manage-panel.ts';
+import { decisionMapPanel, guardrailsPanel, weeklyPanel } from './pilot-decision-panels.ts';
 import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],
-  options: { user?: Viewer | undefined } = {},
+  options: { user?: Viewer | undefined; canDefine?: boolean } = {},
 ): string {
   const sorted = [...pilots].sort(
     (a, b) => b.startsOn.localeCompare(a.startsOn) || a.code.localeCompare(b.code),
   );
   const body = html`<h1>Pilots</h1>
+    ${options.canDefine ? html`<p class="actions"><a class="button" href="/manage/pilots/new">Define a pilot</a></p>` : ''}
     <section class="panel">
       ${
         sorted.length === 0
@@ -59,6 +64,8 @@ export interface PilotReportInput {
   generatedAt?: Date;
   /** Where the "compute again" form posts (live page only). */
   refreshAction?: string;
+  /** The audit trail, for someone who may manage the pilot (live page only): shows the manage panel. */
+  changes?: readonly PilotChange[];
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
@@ -106,11 +113,13 @@ export function renderPilotReport(input: PilotReportInput): string {
       ${data ? html` · figures for ${formatDay(data.metrics.period.from)} – ${formatDay(data.metrics.period.to)}` : ''}
       ${computedAt ? html` · computed ${formatMoment(computedAt)}` : ''}
     </p>
-    ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? scorecardPanel(data) : ''}
+    ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? decisionMapPanel(data) : ''}
+    ${data ? scorecardPanel(data) : ''} ${data ? guardrailsPanel(data) : ''}
     <div class="grid">
       ${definitionPanel(pilot)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
     </div>
-    ${data ? metricPanels(data, pilot) : ''}`;
+    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''} ${data ? metricPanels(data, pilot) : ''}
+    ${input.changes && input.user && !standalone ? managePanel(pilot, data, input.changes, input.user.csrf) : ''}`;
   const generatedAt = input.generatedAt ?? new Date();
   return page({
     title: `${pilot.name}: pilot report`,
@@ -129,18 +138,6 @@ export function renderPilotReport(input: PilotReportInput): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const verdictText: Record<Verdict, { icon: string; label: string }> = {
-  pass: { icon: '✓', label: 'Pass' },
-  concern: { icon: '!', label: 'Concern' },
-  fail: { icon: '✗', label: 'Fail' },
-  unknown: { icon: '?', label: 'Unknown' },
-};
-
-function verdictBadge(verdict: Verdict): Html {
-  const v = verdictText[verdict];
-  return html`<span class="badge ${verdict}"><span aria-hidden="true">${v.icon}</span> ${v.label}</span>`;
-}
 
 function statusBadge(status: Pilot['status']): Html {
   return html`<span class="badge ${status}">${humanize(status)}</span>`;
@@ -161,6 +158,22 @@ function recommendationPanel(data: PilotReportData): Html {
       <div class="verdict badge ${recommendation}">${text.label}</div>
       <div>
         <p><strong>${text.says}</strong></p>
+        ${
+          recommendation === 'extend'
+            ? html`<p data-extend-weeks="${data.scorecard.extendWeeks ?? ''}">
+                ${
+                  data.scorecard.extendWeeks === null
+                    ? 'How much longer: at the current rates, not every open criterion can reach a verdict (see below).'
+                    : html`How much longer: about
+                        <strong
+                          >${data.scorecard.extendWeeks} more
+                          week${data.scorecard.extendWeeks === 1 ? '' : 's'}</strong
+                        >
+                        at the current rates.`
+                }
+              </p>`
+            : ''
+        }
         <ul>
           ${reasons.map((r) => html`<li>${r}</li>`)}
         </ul>
@@ -187,23 +200,11 @@ function criterionCard(c: CriterionAssessment): Html {
     ${
       c.evidence.length
         ? html`<ul class="evidence">
-            ${c.evidence.map(
-              (e) =>
-                html`<li>
-                  ${verdictBadge(e.verdict)} ${e.label}
-                  ${
-                    e.objective
-                      ? html`<br /><span class="note"
-                            >objective ${objectiveText(e.metric, e.objective)} · measured
-                            ${formatMetric(e.metric, e.value)}</span
-                          >`
-                      : ''
-                  }
-                </li>`,
-            )}
+            ${c.evidence.map((e) => evidenceItem(e))}
           </ul>`
         : html`<p class="note">No evidence yet.</p>`
     }
+    ${c.timeToVerdict ? html`<p class="note" data-time-to-verdict>Time to a verdict: ${timeText(c.timeToVerdict)}</p>` : ''}
     ${
       c.rating
         ? html`<p>

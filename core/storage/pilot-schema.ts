@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CalendarDate = ColumnType<string, string, string>;
@@ -49,6 +49,23 @@ export interface PilotRatingsTable {
   rated_at: Timestamp;
 }
 
+export interface PilotChangesTable {
+  id: Generated<string>;
+  pilot_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  summary: string;
+}
+
+export interface PilotGuardrailChecksTable {
+  pilot_id: string;
+  day: CalendarDate;
+  claimed_at: Timestamp;
+  breached: boolean | null;
+}
+
 export interface AnalysisRunsTable {
   id: string;
   kind: string;
@@ -69,5 +86,7 @@ export interface PilotTables {
   pilots: PilotsTable;
   pilot_enrolments: PilotEnrolmentsTable;
   pilot_ratings: PilotRatingsTable;
+  pilot_changes: PilotChangesTable;
+  pilot_guardrail_checks: PilotGuardrailChecksTable;
   analysis_runs: AnalysisRunsTable;
 }

@@ -27,6 +27,8 @@ import { createPostgresCallbackQueue } from './postgres-callback-queue.ts';
 import type { AccountLinkStore } from '../account-linking.ts';
 import type { CallbackQueue } from '../callbacks.ts';
 import type { PilotStore } from '../pilots.ts';
+import type { PilotLog } from '../pilot-log.ts';
+import { createPostgresPilotLog } from './postgres-pilot-log.ts';
 import type { AnalysisRunStore } from '../analyses.ts';
 import { createPostgresPilotStore } from './postgres-pilot-store.ts';
 import { createPostgresAnalysisRuns } from './postgres-analysis-runs.ts';
@@ -47,6 +49,7 @@ export interface Stores {
   accountLinks: AccountLinkStore;
   callbacks: CallbackQueue;
   pilots: PilotStore;
+  pilotLog: PilotLog;
   analysisRuns: AnalysisRunStore;
 }
 
@@ -73,6 +76,7 @@ export function createPostgresStores(
     accountLinks: createPostgresAccountLinks(db, newId),
     callbacks: createPostgresCallbackQueue(db, newId),
     pilots: createPostgresPilotStore(db, newId),
+    pilotLog: createPostgresPilotLog(db),
     analysisRuns: createPostgresAnalysisRuns(db, newId),
   };
 }

@@ -113,6 +113,31 @@ describe('pilots over the API', () => {
       .expect(204);
     await manager.put('/api/pilots/alexa_bills/ratings/courage').send({ rating: 4 }).expect(400);
 
+    // Every change in the audit trail, with who made it and when.
+    const trail = await manager.get('/api/pilots/alexa_bills/changes').expect(200);
+    conforms('GET /api/pilots/{id}/changes', trail.body);
+    expect(trail.body).toEqual([
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'defined',
+        summary: 'defined “Alexa for bills” (alexa_bills) as a draft',
+      },
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'status',
+        summary: `draft → running (enrolled ${family.length} customers)`,
+      },
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'rated',
+        summary: 'rated appropriate 4/5: “fits families”',
+      },
+    ]);
+    await manager.get('/api/pilots/no_such_pilot/changes').expect(404);
+
     const arms = await storage.db.selectFrom('pilot_enrolments').select(['customer_id', 'arm']).execute();
     const member = family.find((c) =>
       arms.some((a) => a.customer_id === c.id && a.arm === 'pilot'),

@@ -80,6 +80,7 @@ beforeAll(async () => {
   await createPostgresBulkLoader(storage.db).customers(records);
   desk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,
