@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readInteractionFile } from '../app/import/interaction-files.ts';
+import { readImportFile } from '../app/import/import-files.ts';
 import { freshTarget, openTarget, seedTarget } from './support.ts';
 
 const columns =
@@ -197,7 +197,7 @@ export async function importFigures(options: {
     // The same file parsed alone, in this process: what reading costs without the database.
     let parsed = 0;
     const parseStart = performance.now();
-    for await (const _row of readInteractionFile(createReadStream(file), 'csv')) parsed++;
+    for await (const _row of readImportFile(createReadStream(file), { format: 'csv' })) parsed++;
     const parseSeconds = (performance.now() - parseStart) / 1000;
 
     const base = await runCli(['import', 'interactions', empty, '--source', 'bench_empty'], env);

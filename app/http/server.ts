@@ -122,7 +122,7 @@ export function createHttpApp(options: HttpAppOptions) {
     callbacks: stores.callbacks,
     clock: options.clock,
   });
-  registerImportRoutes(api, { stores });
+  registerImportRoutes(api, { stores, clock: options.clock });
   registerPilotRoutes(api, {
     pilots: stores.pilots,
     desk: options.pilots.desk,

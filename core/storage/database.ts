@@ -14,6 +14,7 @@ import * as journeySteps from './migrations/0005-journey-steps.ts';
 import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
+import * as imports from './migrations/0120-imports.ts';
 
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0006-login-failures': loginFailures,
   '0007-voice-access': voiceAccess,
   '0008-pilots': pilots,
+  '0120-imports': imports,
 };
 
 /** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */

@@ -30,6 +30,12 @@ import type { PilotStore } from '../pilots.ts';
 import type { AnalysisRunStore } from '../analyses.ts';
 import { createPostgresPilotStore } from './postgres-pilot-store.ts';
 import { createPostgresAnalysisRuns } from './postgres-analysis-runs.ts';
+import type { ReasonCatalogue } from '../reasons.ts';
+import type { ImportProfileStore } from '../import-profiles.ts';
+import type { ImportRuns } from '../import-runs.ts';
+import { createPostgresReasonCatalogue } from './postgres-reason-catalogue.ts';
+import { createPostgresImportProfiles } from './postgres-import-profiles.ts';
+import { createPostgresImportRuns } from './postgres-import-runs.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -48,6 +54,9 @@ export interface Stores {
   callbacks: CallbackQueue;
   pilots: PilotStore;
   analysisRuns: AnalysisRunStore;
+  reasons: ReasonCatalogue;
+  importProfiles: ImportProfileStore;
+  importRuns: ImportRuns;
 }
 
 export function createPostgresStores(
@@ -74,5 +83,8 @@ export function createPostgresStores(
     callbacks: createPostgresCallbackQueue(db, newId),
     pilots: createPostgresPilotStore(db, newId),
     analysisRuns: createPostgresAnalysisRuns(db, newId),
+    reasons: createPostgresReasonCatalogue(db),
+    importProfiles: createPostgresImportProfiles(db, clock),
+    importRuns: createPostgresImportRuns(db),
   };
 }
