@@ -194,11 +194,7 @@ export async function importCustomers(options: {
       summary.show(preview(entry.line, ref, { ...customer, ...change }, newConsents));
     }
     summary.summary.valid += batch.length;
-    if (dryRun) {
-      summary.summary.imported += fresh.length;
-      summary.summary.updated += changes.length;
-      return;
-    }
+    if (dryRun) return;
     if (fresh.length > 0) {
       await customers.createMany(
         fresh.map(({ item }) => ({

@@ -110,8 +110,9 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       column: string,
       read: (value: string) => T | RowProblem,
       hint?: string,
+      fallback?: string,
     ): T | undefined => {
-      const value = text(column);
+      const value = text(column) ?? fallback ?? null;
       if (value === null) {
         problems.push(missing(column, hint));
         return undefined;
@@ -134,17 +135,16 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     const customerRef = customerId === null ? text('customer_ref') : null;
     const channel = need('channel', (v) => fields.code('channel', v, channelChoices));
     const touchpoints = channel === undefined ? undefined : touchpointChoices.get(channel);
+    // None given: the profile's for the channel, or the channel's only one.
     const touchpoint =
       touchpoints &&
-      (text('touchpoint') === null &&
-      profile.touchpoints[channel as string] === undefined &&
-      touchpoints.codes.size === 1
-        ? [...touchpoints.codes][0]
-        : need(
-            'touchpoint',
-            (v) => fields.code('touchpoint', v, touchpoints),
-            `, and profile ${profile.name} names no touchpoint for ${channel} (its touchpoints: ${[...touchpoints.codes].join(', ')})`,
-          ));
+      need(
+        'touchpoint',
+        (v) => fields.code('touchpoint', v, touchpoints),
+        `, and profile ${profile.name} names no touchpoint for ${channel} (its touchpoints: ${[...touchpoints.codes].join(', ')})`,
+        profile.touchpoints[channel as string] ??
+          (touchpoints.codes.size === 1 ? [...touchpoints.codes][0] : undefined),
+      );
     const direction = need('direction', (v) => fields.code('direction', v, directionChoices));
     const reason = need('reason', reasonOf);
     const started = need('started_at', (v) => fields.dateTime('started_at', v));
