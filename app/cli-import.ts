@@ -160,19 +160,23 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
     .command('profile')
     .description('Mapping profiles: how to read one system’s exports');
   profiles
-    .command('save <file>')
-    .description('Save the profile in a JSON file under its name (replacing one of that name)')
-    .action((file: string) =>
+    .command('save <files...>')
+    .description('Save the profiles in JSON files, each under its name (replacing one of that name)')
+    .action((files: string[]) =>
       run(async (config) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (error) {
-          throw new ChannelPilotError('invalid_input', `${file} is not JSON: ${(error as Error).message}`);
-        }
+        const profiles = files.map((file) => {
+          try {
+            return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+          } catch (error) {
+            throw new ChannelPilotError('invalid_input', `${file} is not JSON: ${(error as Error).message}`);
+          }
+        });
         await withDatabase(config, async (storage) => {
-          const saved = await createPostgresStores(storage.db).importProfiles.save(json as never);
-          console.log(`saved import profile ${saved.profile.name}`);
+          const store = createPostgresStores(storage.db).importProfiles;
+          for (const profile of profiles) {
+            const saved = await store.save(profile as never);
+            console.log(`saved import profile ${saved.profile.name}`);
+          }
         });
       }),
     );
