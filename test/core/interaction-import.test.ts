@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import {
   ChannelPilotError,
+  ImportProfile,
   REJECTIONS_KEPT,
   createPostgresStores,
   importInteractions,
@@ -336,6 +337,101 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     const journey = await stores.interactions.journey(last?.journeyId as string);
     expect(journey.map((i) => i.journeyStep)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(journey.map((i) => i.externalId)).toEqual(Array.from({ length: total }, (_, i) => `b-${i}`));
+  });
+
+  it('keeps contacts of unknown CRM codes anonymous and adds unknown reasons to the catalogue when the profile says so', async () => {
+    const [known] = await stores.customers.createMany([
+      {
+        firstName: 'Rosa',
+        lastName: 'Conti',
+        locale: 'it-IT',
+        segment: 'senior',
+        reference: { source: 'gestionale', ref: 'A-77' },
+      },
+    ]);
+    const profile = ImportProfile.parse({
+      name: 'sportelli',
+      customerSource: 'gestionale',
+      unknownCustomers: 'anonymous',
+      unknownReasons: 'create',
+      newReasonGroup: 'supply',
+      locale: 'it-IT',
+      columns: { Cliente: 'customer_ref', Motivo: 'reason', Quando: 'started_at', Esito: 'outcome' },
+      values: { outcome: { Fatto: 'resolved', Respinto: 'rejected' } },
+      defaults: { channel: 'shop', direction: 'inbound' },
+    });
+    const csv = [
+      'Cliente;Motivo;Quando;Esito',
+      'A-77;Voltura contatore;02/03/2026 10:00;Fatto',
+      'Z-99;Voltura contatore;02/03/2026 11:00;fatto',
+      'A-77;Trasloco;03/03/2026 10:00;FATTO',
+      'A-77;Trasloco;03/03/2026 12:00;Respinto',
+    ].join('\n');
+    const dry = await importInteractions({
+      rows: readImportFile(stream(csv), { format: 'csv' }, profile.columns),
+      source: 'sportelli',
+      profile,
+      zone: 'Europe/Rome',
+      dryRun: true,
+      interactions: stores.interactions,
+      customers: stores.customers,
+      channels: stores.channels,
+      reasons: stores.reasons,
+    });
+    expect(dry).toMatchObject({ dryRun: true, read: 4, valid: 3, imported: 0, anonymised: 1, rejected: 1 });
+    expect(dry.rejections).toEqual([
+      {
+        line: 5,
+        reason:
+          'outcome: "Respinto" is mapped by profile sportelli to rejected, which is not an outcome (resolved, handed_off, abandoned, failed)',
+      },
+    ]);
+    expect(dry.createdReasons).toEqual(['voltura_contatore']);
+    expect(dry.preview.map((r) => [r.customer_id, r.customer_ref, r.reason, r.touchpoint])).toEqual([
+      [known?.id, 'A-77', 'voltura_contatore', 'counter'],
+      [null, 'Z-99', 'voltura_contatore', 'counter'],
+      [known?.id, 'A-77', 'moving', 'counter'],
+    ]);
+    // The dry run wrote nothing: no contact, no reason.
+    expect(await storedCount('sportelli')).toBe(0);
+    expect((await stores.reasons.reasons()).map((r) => r.code)).not.toContain('voltura_contatore');
+
+    const run = await importInteractions({
+      rows: readImportFile(stream(csv), { format: 'csv' }, profile.columns),
+      source: 'sportelli',
+      profile,
+      zone: 'Europe/Rome',
+      interactions: stores.interactions,
+      customers: stores.customers,
+      channels: stores.channels,
+      reasons: stores.reasons,
+    });
+    expect(run).toMatchObject({
+      imported: 3,
+      anonymised: 1,
+      rejected: 1,
+      createdReasons: ['voltura_contatore'],
+    });
+    expect((await stores.reasons.reasons()).find((r) => r.code === 'voltura_contatore')).toEqual({
+      code: 'voltura_contatore',
+      labels: { 'it-IT': 'Voltura contatore' },
+      group: 'supply',
+    });
+    const hers = await stores.interactions.forCustomer(known?.id as string, { limit: 5 });
+    expect(hers.map((i) => [i.reason, i.channel, i.direction])).toEqual([
+      ['moving', 'shop', 'inbound'],
+      ['voltura_contatore', 'shop', 'inbound'],
+    ]);
+    // Without the profile's leave, an unknown reason is a rejection naming the catalogue.
+    const strict = await importCsv(
+      'strict_reasons',
+      [header, `s-1,,web,self_service,inbound,voltura_contatore_bis,2026-01-01T10:00:00Z,,resolved,`].join(
+        '\n',
+      ),
+    );
+    expect(strict.rejections[0]?.reason).toMatch(
+      /^reason: "voltura_contatore_bis" is not a reason of the catalogue \(bill_copy, bill_explanation, /,
+    );
   });
 
   it(`lists the first ${REJECTIONS_KEPT} rejections and counts all of them`, async () => {
