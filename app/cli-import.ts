@@ -4,6 +4,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import {
   ChannelPilotError,
   createPostgresStores,
+  describeCounts,
+  describeGroup,
   importEncodings,
   registerStandards,
   type ImportEncoding,
@@ -127,7 +129,6 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
                   },
                   dryRun: options.dryRun ?? false,
                   fileName: basename(file),
-                  defaultSource: sourceOf(file),
                   bytesTotal: size,
                   onProgress: ({ bytesRead }) => progress.report('importing', bytesRead, size),
                 },
@@ -138,7 +139,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
             }
             const { summary } = outcome;
             console.log(
-              `${file} as ${outcome.source}${outcome.profile ? ` (profile ${outcome.profile})` : ''}: ${describeSummary(kind, summary)}`,
+              `${file} as ${outcome.source}${outcome.profile ? ` (profile ${outcome.profile})` : ''}: ${describeCounts(kind, summary)}`,
             );
             for (const line of summaryDetails(summary)) console.log(`  ${line}`);
             const exit = exitStatus(summary);
@@ -207,23 +208,6 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
     );
 }
 
-/** The file's name, lower_snake: what its rows come from unless told otherwise. */
-function sourceOf(file: string): string {
-  return basename(file)
-    .replace(/\.[^.]+$/, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-export function describeSummary(kind: ImportKind, s: ImportSummary): string {
-  const done =
-    kind === 'customers'
-      ? `${s.imported} new, ${s.updated} updated, ${s.alreadyThere} unchanged`
-      : `${s.imported} imported, ${s.alreadyThere} already there`;
-  return `${s.read} rows read, ${s.dryRun ? `${s.valid} valid (dry run: nothing written)` : done}, ${s.rejected} rejected`;
-}
-
 /** The summary's other lines: clock changes, anonymised contacts, new reasons, rejections by reason, the preview. */
 export function summaryDetails(s: ImportSummary): string[] {
   const lines: string[] = [];
@@ -238,14 +222,7 @@ export function summaryDetails(s: ImportSummary): string[] {
   if (s.createdReasons.length > 0)
     lines.push(`reasons added to the catalogue: ${s.createdReasons.join(', ')}`);
   if (s.problems.length > 0) lines.push('rejected, by reason:');
-  for (const p of s.problems) {
-    const more = p.count > p.lines.length ? ', …' : '';
-    lines.push(
-      `  ${p.count} × ${p.column ? `${p.column}: ` : ''}${p.problem}` +
-        `${p.values.length > 0 ? ` — values ${p.values.map((v) => JSON.stringify(v)).join(', ')}` : ''}` +
-        ` — lines ${p.lines.join(', ')}${more}`,
-    );
-  }
+  for (const p of s.problems) lines.push(`  ${describeGroup(p)}`);
   if (s.dryRun && s.preview.length > 0) {
     lines.push('the first rows as they would be stored:');
     for (const row of s.preview) lines.push(`  ${JSON.stringify(row)}`);

@@ -1,7 +1,6 @@
-import type { ImportSummary } from './import-summary.ts';
+import type { ImportKind, ImportSummary } from './import-summary.ts';
 
-export const importKinds = ['interactions', 'customers'] as const;
-export type ImportKind = (typeof importKinds)[number];
+export const importKinds = ['interactions', 'customers'] as const satisfies readonly ImportKind[];
 
 /** One import, running or done, with what it has done so far. */
 export interface ImportRun {

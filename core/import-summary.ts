@@ -1,5 +1,7 @@
 import type { LocalTimeKind } from './import-values.ts';
 
+export type ImportKind = 'interactions' | 'customers';
+
 /** One parsed row with the line of the file it started on, or why the line could not be read. */
 export interface ImportRow {
   line: number;
@@ -179,4 +181,20 @@ export async function importRows<T>(options: {
   }
   await store();
   return summary.finish();
+}
+
+/** The counts of a summary in one line: `34 rows read, 31 imported, 0 already there, 3 rejected`. */
+export function describeCounts(kind: ImportKind, s: ImportSummary): string {
+  const done =
+    kind === 'customers'
+      ? `${s.imported} new, ${s.updated} updated, ${s.alreadyThere} unchanged`
+      : `${s.imported} imported, ${s.alreadyThere} already there`;
+  return `${s.read} rows read, ${s.dryRun ? `${s.valid} valid (dry run: nothing written)` : done}, ${s.rejected} rejected`;
+}
+
+/** One reason for rejecting rows: `3 × channel: is not a registered channel (…) — values "fax" — lines 4, 9`. */
+export function describeGroup(p: RejectionGroup): string {
+  const values = p.values.length > 0 ? ` — values ${p.values.map((v) => JSON.stringify(v)).join(', ')}` : '';
+  const more = p.count > p.lines.length ? ', …' : '';
+  return `${p.count} × ${p.column ? `${p.column}: ` : ''}${p.problem}${values} — lines ${p.lines.join(', ')}${more}`;
 }

@@ -150,6 +150,7 @@ export function createHttpApp(options: HttpAppOptions) {
       censusCsv,
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import {
   ChannelPilotError,
@@ -34,9 +35,8 @@ export interface ImportRequest {
   profile?: string | undefined;
   overrides?: ImportOverrides;
   dryRun?: boolean;
+  /** The file's name: kept in the history, and the contacts' source when nothing else names one. */
   fileName?: string | null;
-  /** The source when neither the overrides nor the profile name one (the file's name, for the CLI). */
-  defaultSource?: string | undefined;
   /** The file's size, for progress. */
   bytesTotal?: number | null;
   startedBy?: string | null;
@@ -64,7 +64,8 @@ export async function runImport(
   const { stores, clock } = deps;
   const profile = await resolveProfile(stores, request.profile, request.overrides ?? {});
   const source =
-    profile.source ?? (request.kind === 'customers' ? DEFAULT_CUSTOMER_SOURCE : request.defaultSource);
+    profile.source ??
+    (request.kind === 'customers' ? DEFAULT_CUSTOMER_SOURCE : request.fileName && sourceOf(request.fileName));
   if (!source)
     throw invalidInput('say what the rows come from', [{ path: 'source', message: 'is required' }]);
   const dialect: FileDialect = {
@@ -166,4 +167,14 @@ async function resolveProfile(
     );
   }
   return result.data;
+}
+
+/** A file's name, lower_snake: what its rows come from unless told otherwise. */
+function sourceOf(fileName: string): string | undefined {
+  const name = basename(fileName)
+    .replace(/\.[^.]+$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return /^[a-z]/.test(name) ? name.slice(0, 63) : undefined;
 }

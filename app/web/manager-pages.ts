@@ -12,6 +12,8 @@ import {
   type Pilot,
   type PilotReportData,
   type StaffDirectory,
+  type ImportRun,
+  type SavedImportProfile,
   censusTables,
 } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
@@ -22,6 +24,7 @@ import { html } from './html.ts';
 import { localPath, renderLoginPage } from './login-page.ts';
 import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
+import { renderImportPage } from './import-page.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -37,6 +40,8 @@ export interface ManagerPagesOptions {
     idOrCode: string,
     refresh: boolean,
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
+  /** The saved import profiles and the latest imports, for the import page. */
+  imports: { profiles(): Promise<SavedImportProfile[]>; history(): Promise<ImportRun[]> };
 }
 
 /**
@@ -180,6 +185,13 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       .attachment(`census-${table}-${from}-${to}.csv`)
       .type('text/csv; charset=utf-8')
       .send(options.censusCsv(census, table));
+  });
+
+  router.get('/manage/imports', requireManager, async (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    const [profiles, history] = await Promise.all([options.imports.profiles(), options.imports.history()]);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    res.type('html').send(renderImportPage({ nonce, user: staffOf(res), profiles, history }));
   });
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {

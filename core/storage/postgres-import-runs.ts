@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { ImportKind, ImportRun, ImportRuns } from '../import-runs.ts';
-import type { ImportSummary } from '../import-summary.ts';
+import type { ImportRun, ImportRuns } from '../import-runs.ts';
+import type { ImportKind, ImportSummary } from '../import-summary.ts';
 import { notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import type { Database, ImportRunsTable } from './schema.ts';

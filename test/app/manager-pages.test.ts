@@ -69,6 +69,7 @@ beforeAll(async () => {
         const pilot = pilots.find((p) => p.id === idOrCode || p.code === idOrCode);
         return pilot ? { pilot, answer: reportAnswer } : undefined;
       },
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(notFoundHandler);
