@@ -64,8 +64,7 @@ async function saveProfile(page: Page, name: string) {
   await page.fill('#profile-form textarea[name=json]', example(name));
   await page.click('#profile-form button[type=submit]');
   await page.waitForFunction(
-    (text) => document.getElementById('profile-status')?.textContent === text,
-    `Saved profile ${name}.`,
+    `document.getElementById('profile-status')?.textContent === ${JSON.stringify(`Saved profile ${name}.`)}`,
   );
 }
 
@@ -128,22 +127,21 @@ describe('the import page in a browser', () => {
     await page.selectOption('#upload select[name=kind]', 'interactions');
     await page.selectOption('#upload select[name=profile]', 'calls_crm');
     // Every state the progress bar and its words go through, as the page shows them.
-    await page.evaluate(() => {
-      const seen: string[] = [];
-      (window as unknown as { seen: string[] }).seen = seen;
-      const bar = document.getElementById('progress-bar') as HTMLProgressElement;
-      const text = document.getElementById('progress-text') as HTMLElement;
-      new MutationObserver(() => seen.push(`${bar.value}/${bar.max} ${text.textContent}`)).observe(
-        document.getElementById('progress') as HTMLElement,
+    await page.evaluate(`{
+      const seen = (window.seen = []);
+      const bar = document.getElementById('progress-bar');
+      const text = document.getElementById('progress-text');
+      new MutationObserver(() => seen.push(bar.value + '/' + bar.max + ' ' + text.textContent)).observe(
+        document.getElementById('progress'),
         { attributes: true, childList: true, subtree: true, characterData: true },
       );
-    });
+    }`);
     await page.click('#upload button[value=run]');
     await page.waitForSelector('[data-summary=done]', { timeout: 300_000 });
     expect(await page.textContent('[data-summary]')).toBe(
       `${rows} rows read, ${rows} imported, 0 already there, 0 rejected`,
     );
-    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const seen = await page.evaluate<string[]>('window.seen');
     const partway = seen.filter((s) => /^(\d+)\/(\d+) Importing… [1-9]\d* rows read/.test(s));
     expect(partway.length, seen.join('\n')).toBeGreaterThan(0);
     expect(
@@ -158,7 +156,7 @@ describe('the import page in a browser', () => {
     expect(stored[0]?.n).toBe(rows);
 
     // The history, refreshed in place: both imports, newest first, stamped by the real clock.
-    await page.waitForFunction(() => document.querySelectorAll('[data-history] tbody tr').length === 2);
+    await page.waitForFunction(`document.querySelectorAll('[data-history] tbody tr').length === 2`);
     const history = await page.$$eval('[data-history] tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 6).map((td) => td.textContent?.trim())),
     );
