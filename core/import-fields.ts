@@ -55,6 +55,9 @@ export function createFieldReader(profile: ImportProfile, options: { zone: strin
       return fallback === undefined || fallback === '' ? null : fallback;
     },
 
+    /** The code the profile maps a label to, if it maps it. */
+    mapped: (column: string, value: string): string | undefined => maps.get(column)?.get(value),
+
     /**
      * The product's code for a value: the profile's label for it, else the value when it is a
      * code (or one of the product's names for one).

@@ -2,8 +2,8 @@ import type { ImportKind, ImportSummary } from './import-summary.ts';
 
 export const importKinds = ['interactions', 'customers'] as const satisfies readonly ImportKind[];
 
-/** One import, running or done, with what it has done so far. */
-export interface ImportRun {
+/** How an import started: what, from where, by whom. */
+export interface ImportRunStart {
   id: string;
   kind: ImportKind;
   source: string;
@@ -12,24 +12,17 @@ export interface ImportRun {
   /** The staff user who ran it from the API or the page; null from the CLI. */
   startedBy: string | null;
   startedAt: Date;
+  /** The file's size, when known (an upload's Content-Length, a file's size on disk). */
+  bytesTotal: number | null;
+}
+
+/** One import, running or done, with what it has done so far. */
+export interface ImportRun extends ImportRunStart {
   finishedAt: Date | null;
   status: 'running' | 'done' | 'failed';
   bytesRead: number;
-  /** The file's size, when known (an upload's Content-Length, a file's size on disk). */
-  bytesTotal: number | null;
   summary: ImportSummary | null;
   error: string | null;
-}
-
-export interface ImportRunStart {
-  id: string;
-  kind: ImportKind;
-  source: string;
-  profile: string | null;
-  fileName: string | null;
-  startedBy: string | null;
-  startedAt: Date;
-  bytesTotal: number | null;
 }
 
 /** Port: the history of imports, written as they go so that a page can follow one live. */

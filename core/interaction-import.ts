@@ -13,6 +13,7 @@ import {
 import { createLabelMap, normalizeLabel } from './import-values.ts';
 import { directions, outcomes, type InteractionInput, type InteractionLog } from './interactions.ts';
 import type { ContactReasonInput, ReasonCatalogue } from './reasons.ts';
+import { Slug } from './vocabulary.ts';
 
 /** Where `customer_ref` is looked up when a profile names no `customerSource`. */
 export const DEFAULT_CUSTOMER_SOURCE = 'crm';
@@ -88,9 +89,10 @@ export async function importInteractions(options: InteractionImportOptions): Pro
   /** The reason's code; a new one is added to the catalogue when the profile says so. */
   function reasonOf(value: string): string | RowProblem {
     const found = fields.code('reason', value, reasonChoices);
-    if (!isProblem(found) || profile.unknownReasons !== 'create' || found.problem.startsWith('is mapped'))
-      return found;
-    const code = reasonCode(value);
+    if (!isProblem(found) || profile.unknownReasons !== 'create') return found;
+    // The code the profile maps the label to, or one made of the label.
+    const code = fields.mapped('reason', value) ?? reasonCode(value);
+    if (!Slug.safeParse(code).success) return found;
     if (!reasonCodes.has(code)) {
       reasonCodes.add(code);
       newReasons.set(code, {

@@ -10,6 +10,7 @@ import {
 } from '../../core/index.ts';
 import { html, type Html } from './html.ts';
 import { page } from './page.ts';
+import { dataTable } from './tables.ts';
 
 /**
  * The import page: upload a file (streamed to the API as it is read from disk), pick or edit a
@@ -99,50 +100,31 @@ export function renderImportPage(input: {
 /** The latest imports, newest first, each with its summary and reasons for rejecting rows. */
 export function renderHistory(runs: readonly ImportRun[]): Html {
   if (runs.length === 0) return html`<p class="note">No imports yet.</p>`;
-  return html`<div class="table-wrap">
-    <table class="textual" data-history>
-      <caption class="sr-only">
-        Imports, newest first
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">Started</th>
-          <th scope="col">What</th>
-          <th scope="col">File</th>
-          <th scope="col">Source</th>
-          <th scope="col">Profile</th>
-          <th scope="col">Status</th>
-          <th scope="col">Summary</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${runs.map(
-          (run) =>
-            html`<tr data-run="${run.id}">
-              <td>
-                ${DateTime.fromJSDate(run.startedAt, { zone: REFERENCE_ZONE }).toFormat('yyyy-MM-dd HH:mm')}
-              </td>
-              <td>${run.kind === 'customers' ? 'customers' : 'contacts'}</td>
-              <td>${run.fileName ?? '–'}</td>
-              <td>${run.source}</td>
-              <td>${run.profile ?? '–'}</td>
-              <td><span class="badge ${statusClass[run.status]}">${run.status}</span></td>
-              <td>
-                ${run.summary ? describeCounts(run.kind, run.summary) : ''}
-                ${run.error ? html`<p>${run.error}</p>` : ''}
-                ${
-                  run.summary && run.summary.problems.length > 0
-                    ? html`<details>
-                        <summary>Why rows were rejected</summary>
-                        ${problemList(run.summary)}
-                      </details>`
-                    : ''
-                }
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+  return html`<div data-history>
+    ${dataTable({
+      caption: 'Imports, newest first',
+      quietCaption: true,
+      textual: true,
+      head: ['Started', 'What', 'File', 'Source', 'Profile', 'Status', 'Summary'],
+      rows: runs.map((run) => [
+        DateTime.fromJSDate(run.startedAt, { zone: REFERENCE_ZONE }).toFormat('yyyy-MM-dd HH:mm'),
+        run.kind === 'customers' ? 'customers' : 'contacts',
+        run.fileName ?? '–',
+        run.source,
+        run.profile ?? '–',
+        html`<span class="badge ${statusClass[run.status]}">${run.status}</span>`,
+        html`${run.summary ? describeCounts(run.kind, run.summary) : ''}
+        ${run.error ? html`<p>${run.error}</p>` : ''}
+        ${
+          run.summary && run.summary.problems.length > 0
+            ? html`<details>
+                <summary>Why rows were rejected</summary>
+                ${problemList(run.summary)}
+              </details>`
+            : ''
+        }`,
+      ]),
+    })}
   </div>`;
 }
 

@@ -158,7 +158,7 @@ describe('the import page in a browser', () => {
     // The history, refreshed in place: both imports, newest first, stamped by the real clock.
     await page.waitForFunction(`document.querySelectorAll('[data-history] tbody tr').length === 2`);
     const history = await page.$$eval('[data-history] tbody tr', (trs) =>
-      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1, 6).map((td) => td.textContent?.trim())),
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent?.trim())),
     );
     expect(history).toEqual([
       ['contacts', 'chiamate-gennaio.csv', 'centralino', 'calls_crm', 'done'],
