@@ -63,9 +63,7 @@ async function logIn(page: Page) {
 async function saveProfile(page: Page, name: string) {
   await page.fill('#profile-form textarea[name=json]', example(name));
   await page.click('#profile-form button[type=submit]');
-  await page.waitForFunction(
-    `document.getElementById('profile-status')?.textContent === ${JSON.stringify(`Saved profile ${name}.`)}`,
-  );
+  await page.locator('#profile-status', { hasText: `Saved profile ${name}.` }).waitFor();
 }
 
 /** A call-centre export of `rows` contacts of the CRM's customers, as calls_crm reads it. */
@@ -156,7 +154,7 @@ describe('the import page in a browser', () => {
     expect(stored[0]?.n).toBe(rows);
 
     // The history, refreshed in place: both imports, newest first, stamped by the real clock.
-    await page.waitForFunction(`document.querySelectorAll('[data-history] tbody tr').length === 2`);
+    await page.locator('[data-history] tbody tr').nth(1).waitFor();
     const history = await page.$$eval('[data-history] tbody tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('td')].slice(0, 5).map((td) => td.textContent?.trim())),
     );
