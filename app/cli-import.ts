@@ -13,7 +13,13 @@ import {
   type ImportSummary,
 } from '../core/index.ts';
 import type { CommandRunner } from './cli-voice.ts';
-import { formatOf, importFormats, parseMapping, type ImportFormat } from './import/import-files.ts';
+import {
+  delimiterOf,
+  formatOf,
+  importFormats,
+  parseMapping,
+  type ImportFormat,
+} from './import/import-files.ts';
 import { runImport } from './import/run-import.ts';
 import { createProgress } from './progress.ts';
 
@@ -30,18 +36,6 @@ interface ImportOptions {
   timezone?: string;
   dryRun?: boolean;
 }
-
-const delimiters: Record<string, string> = {
-  ',': ',',
-  comma: ',',
-  ';': ';',
-  semicolon: ';',
-  tab: '\t',
-  '\\t': '\t',
-  '\t': '\t',
-  '|': '|',
-  pipe: '|',
-};
 
 const choice =
   <T extends string>(allowed: readonly T[]) =>
@@ -78,7 +72,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
         '--delimiter <char>',
         'CSV delimiter: , ; tab | (default: detected from the header)',
         (value: string) => {
-          const found = delimiters[value];
+          const found = delimiterOf(value);
           if (!found) throw new InvalidArgumentError('must be one of , ; tab |');
           return found;
         },

@@ -13,7 +13,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { parseMapping, type ImportFormat } from '../import/import-files.ts';
+import { delimiterOf, parseMapping, type ImportFormat } from '../import/import-files.ts';
 import { runImport } from '../import/run-import.ts';
 import { ContactReasonSchema, ImportResultSchema, ImportRunSchema } from './import-schemas.ts';
 
@@ -25,13 +25,15 @@ const formats: Record<string, ImportFormat> = {
   'application/jsonl': 'jsonl',
 };
 
-const delimiters = { comma: ',', semicolon: ';', tab: '\t', pipe: '|' } as const;
-
 const ImportQuery = z.object({
   profile: Slug.optional(),
   source: Slug.optional(),
   map: z.string().max(2000).optional(),
-  delimiter: z.enum(Object.keys(delimiters) as (keyof typeof delimiters)[]).optional(),
+  delimiter: z
+    .string()
+    .refine((value) => delimiterOf(value) !== undefined, { error: 'must be comma, semicolon, tab or pipe' })
+    .transform((value) => delimiterOf(value))
+    .optional(),
   encoding: z.enum(importEncodings).optional(),
   timezone: z.string().max(64).optional(),
   dryRun: z.enum(['true', 'false']).optional(),
@@ -87,7 +89,7 @@ export function registerImportRoutes(
           profile: query.profile,
           overrides: {
             source: query.source,
-            delimiter: query.delimiter && delimiters[query.delimiter],
+            delimiter: query.delimiter,
             encoding: query.encoding,
             timezone: query.timezone,
             columns,

@@ -23,6 +23,21 @@ export function parseMapping(text: string | undefined): Record<string, string> {
   return mapping;
 }
 
+const delimiterNames: Record<string, string> = {
+  comma: ',',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  pipe: '|',
+};
+
+/** A delimiter as the CLI and the API take it: the character itself, or its name (`tab`, `semicolon`…). */
+export function delimiterOf(value: string): string | undefined {
+  return (
+    delimiterNames[value] ?? ((importDelimiters as readonly string[]).includes(value) ? value : undefined)
+  );
+}
+
 /** The format a file name implies, if any. */
 export function formatOf(fileName: string): ImportFormat | undefined {
   if (/\.(csv|tsv|txt)$/i.test(fileName)) return 'csv';
