@@ -6,6 +6,7 @@ import {
   createPostgresStores,
   describeCounts,
   describeGroup,
+  describeNotes,
   importEncodings,
   registerStandards,
   type ImportEncoding,
@@ -204,17 +205,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
 
 /** The summary's other lines: clock changes, anonymised contacts, new reasons, rejections by reason, the preview. */
 export function summaryDetails(s: ImportSummary): string[] {
-  const lines: string[] = [];
-  if (s.localTimes.gap > 0)
-    lines.push(`${s.localTimes.gap} local times in the spring clock-change gap, read one hour later`);
-  if (s.localTimes.repeated > 0)
-    lines.push(
-      `${s.localTimes.repeated} local times that happen twice in autumn, read as the first (summer time)`,
-    );
-  if (s.anonymised > 0)
-    lines.push(`${s.anonymised} contacts of an unknown customer_ref kept without a customer`);
-  if (s.createdReasons.length > 0)
-    lines.push(`reasons added to the catalogue: ${s.createdReasons.join(', ')}`);
+  const lines = describeNotes(s);
   if (s.problems.length > 0) lines.push('rejected, by reason:');
   for (const p of s.problems) lines.push(`  ${describeGroup(p)}`);
   if (s.dryRun && s.preview.length > 0) {

@@ -198,3 +198,19 @@ export function describeGroup(p: RejectionGroup): string {
   const more = p.count > p.lines.length ? ', …' : '';
   return `${p.count} × ${p.column ? `${p.column}: ` : ''}${p.problem}${values} — lines ${p.lines.join(', ')}${more}`;
 }
+
+/** What else a summary has to say: times moved by a clock change, anonymous contacts, new reasons. */
+export function describeNotes(s: ImportSummary): string[] {
+  const notes: string[] = [];
+  if (s.localTimes.gap > 0)
+    notes.push(`${s.localTimes.gap} local times in the spring clock-change gap, read one hour later`);
+  if (s.localTimes.repeated > 0)
+    notes.push(
+      `${s.localTimes.repeated} local times that happen twice in autumn, read as the first (summer time)`,
+    );
+  if (s.anonymised > 0)
+    notes.push(`${s.anonymised} contacts of an unknown customer_ref kept without a customer`);
+  if (s.createdReasons.length > 0)
+    notes.push(`reasons added to the catalogue: ${s.createdReasons.join(', ')}`);
+  return notes;
+}

@@ -1,4 +1,9 @@
-import { describeCounts, type ImportKind, type ImportSummary } from '../../../core/import-summary.ts';
+import {
+  describeCounts,
+  describeNotes,
+  type ImportKind,
+  type ImportSummary,
+} from '../../../core/import-summary.ts';
 
 // The import page's script: sends the chosen file to the import API as the browser reads it
 // from disk, follows the import's progress in the history while it runs, shows the preview or
@@ -59,19 +64,12 @@ function table(caption: string, head: string[], rows: string[][]): HTMLElement {
   return wrap;
 }
 
-function showSummary(kind: string, summary: ImportSummary) {
+function showSummary(kind: ImportKind, summary: ImportSummary) {
   resultBody.replaceChildren();
   const line = element('p', describeCounts(kind, summary));
   line.dataset.summary = summary.dryRun ? 'preview' : 'done';
   resultBody.append(line);
-  const notes: string[] = [];
-  if (summary.localTimes.gap > 0)
-    notes.push(`${summary.localTimes.gap} local times in the spring clock-change gap, read one hour later`);
-  if (summary.localTimes.repeated > 0)
-    notes.push(`${summary.localTimes.repeated} autumn local times that happen twice, read as the first`);
-  if (summary.anonymised > 0)
-    notes.push(`${summary.anonymised} contacts of unknown customers kept anonymous`);
-  if (summary.createdReasons.length > 0) notes.push(`reasons added: ${summary.createdReasons.join(', ')}`);
+  const notes = describeNotes(summary);
   for (const note of notes) resultBody.append(element('p', note, 'note'));
   if (summary.problems.length > 0) {
     resultBody.append(element('h3', 'Why rows were rejected'));
