@@ -46,6 +46,8 @@ export type LocalTimeKind = 'exact' | 'gap' | 'repeated';
 
 export type ReadDateTime = { ok: true; at: Date; kind: LocalTimeKind } | { ok: false; expected: string };
 
+const HOUR_MS = 3_600_000;
+
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)$/i;
 
 export function isTimeZone(zone: string): boolean {
@@ -68,6 +70,22 @@ export function createDateTimeReader(options: { zone: string; formats?: readonly
     parser: DateTime.buildFormatParser(format, { locale: 'en-US' }),
   }));
   const expected = `a date-time like ${formats[0]} (${options.zone}) or ISO 8601 with offset`;
+  // Per wall-clock hour, the zone's offset when the whole hour reads one way (null: a clock change
+  // falls in it, and each time in it is worked out alone). Reading a zone's offset is the costly part.
+  const steadyOffsets = new Map<number, number | null>();
+  const steadyOffset = (hour: number): number | null => {
+    const start = DateTime.fromMillis(hour * HOUR_MS, { zone: 'UTC' });
+    const first = start.setZone(options.zone, { keepLocalTime: true });
+    const last = start.plus({ minutes: 59, seconds: 59 }).setZone(options.zone, { keepLocalTime: true });
+    const steady =
+      first.hour === start.hour &&
+      last.hour === start.hour &&
+      last.minute === 59 &&
+      first.offset === last.offset &&
+      first.getPossibleOffsets().length === 1 &&
+      last.getPossibleOffsets().length === 1;
+    return steady ? first.offset * 60_000 : null;
+  };
   return {
     expected,
     read(text: string): ReadDateTime {
@@ -79,9 +97,17 @@ export function createDateTimeReader(options: { zone: string; formats?: readonly
           : { ok: true, at, kind: 'exact' };
       }
       for (const { parser } of parsers) {
-        const local = DateTime.fromFormatParser(value, parser, { zone: options.zone });
-        if (!local.isValid) continue;
+        // The wall-clock time first (cheap, in UTC), then the zone's offset for its hour.
         const wall = DateTime.fromFormatParser(value, parser, { zone: 'UTC' });
+        if (!wall.isValid) continue;
+        const hour = Math.floor(wall.toMillis() / HOUR_MS);
+        let offset = steadyOffsets.get(hour);
+        if (offset === undefined) {
+          offset = steadyOffset(hour);
+          steadyOffsets.set(hour, offset);
+        }
+        if (offset !== null) return { ok: true, at: new Date(wall.toMillis() - offset), kind: 'exact' };
+        const local = wall.setZone(options.zone, { keepLocalTime: true });
         if (local.hour !== wall.hour || local.minute !== wall.minute) {
           // Luxon moves a time out of the gap by the gap's length, as the rule says.
           return { ok: true, at: local.toJSDate(), kind: 'gap' };
