@@ -20,7 +20,7 @@ import {
   createPostgresPilotMetricsSource,
   BookingRules,
   openDatabase,
-  standardChannels,
+  registerStandards,
   systemClock,
   type Appointment,
   type CensusFilter,
@@ -99,9 +99,7 @@ export async function composeApp(options: {
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
-  for (const channel of standardChannels) {
-    if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
-  }
+  await registerStandards(stores);
   const context = createCustomerContext({ ...stores, clock });
   const booking = createBookingService({ advisors: stores.advisors, book: stores.appointments, clock });
   const linkSecret = options.config.LINK_SECRET

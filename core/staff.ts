@@ -12,6 +12,7 @@ export const permissions = {
   'customers:write': ['advisor', 'admin'],
   'interactions:write': ['advisor', 'admin'],
   'catalog:read': ['advisor', 'pilot_manager', 'admin'],
+  'imports:read': ['pilot_manager', 'admin'],
   'imports:write': ['pilot_manager', 'admin'],
   'pilots:read': ['pilot_manager', 'admin'],
   'pilots:write': ['pilot_manager', 'admin'],

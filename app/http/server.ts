@@ -178,7 +178,7 @@ export function createHttpApp(options: HttpAppOptions) {
     callbacks: stores.callbacks,
     clock: options.clock,
   });
-  registerImportRoutes(api, { stores });
+  registerImportRoutes(api, { stores, clock: options.clock });
   registerPilotRoutes(api, {
     pilots: stores.pilots,
     desk: options.pilots.desk,
@@ -218,6 +218,7 @@ export function createHttpApp(options: HttpAppOptions) {
         channels: () => stores.channels.channels(),
         changes: (pilotId) => stores.pilotLog.changes(pilotId),
       },
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(

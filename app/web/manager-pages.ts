@@ -16,6 +16,8 @@ import {
   type PilotChange,
   type PilotReportData,
   type StaffDirectory,
+  type ImportRun,
+  type SavedImportProfile,
   censusTables,
 } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
@@ -27,6 +29,7 @@ import { localPath, renderLoginPage } from './login-page.ts';
 import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
 import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
+import { renderImportPage } from './import-page.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -48,6 +51,8 @@ export interface ManagerPagesOptions {
   manage: Omit<PilotManagementOptions, 'segments' | 'reasons'> & {
     changes(pilotId: string): Promise<PilotChange[]>;
   };
+  /** The saved import profiles and the latest imports, for the import page. */
+  imports: { profiles(): Promise<SavedImportProfile[]>; history(): Promise<ImportRun[]> };
 }
 
 /**
@@ -227,6 +232,13 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       .attachment(`census-${table}-${from}-${to}.csv`)
       .type('text/csv; charset=utf-8')
       .send(options.censusCsv(census, table));
+  });
+
+  router.get('/manage/imports', requireManager, async (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    const [profiles, history] = await Promise.all([options.imports.profiles(), options.imports.history()]);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    res.type('html').send(renderImportPage({ nonce, user: viewerOf(res), profiles, history }));
   });
 
   router.get('/manage/pilots', requireManager, async (_req, res) => {

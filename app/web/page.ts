@@ -4,7 +4,7 @@ import { STYLES } from './styles.ts';
 
 // The page shell every manager page and the standalone export share.
 
-export type NavItem = 'census' | 'pilots' | null;
+export type NavItem = 'census' | 'pilots' | 'imports' | null;
 
 export interface PageOptions {
   title: string;
@@ -18,6 +18,8 @@ export interface PageOptions {
   standalone?: boolean;
   /** An inline script, allowed by the page's Content-Security-Policy through this nonce. */
   script?: { nonce: string; code: string };
+  /** A module script served by the app, allowed through the same nonce. */
+  scriptModule?: { nonce: string; src: string };
   footer?: Html;
 }
 
@@ -32,6 +34,7 @@ export function page(options: PageOptions): string {
             <ul>
               <li><a href="/manage/census" ${current('census')}>Census</a></li>
               <li><a href="/manage/pilots" ${current('pilots')}>Pilots</a></li>
+              <li><a href="/manage/imports" ${current('imports')}>Imports</a></li>
               ${
                 options.user
                   ? html`<li class="who">
@@ -64,6 +67,15 @@ export function page(options: PageOptions): string {
             ? html`<script nonce="${options.script.nonce}">
                 ${raw(options.script.code)};
               </script>`
+            : ''
+        }
+        ${
+          options.scriptModule
+            ? html`<script
+                type="module"
+                nonce="${options.scriptModule.nonce}"
+                src="${options.scriptModule.src}"
+              ></script>`
             : ''
         }
       </body>

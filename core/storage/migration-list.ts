@@ -8,6 +8,7 @@ import * as loginFailures from './migrations/0006-login-failures.ts';
 import * as voiceAccess from './migrations/0007-voice-access.ts';
 import * as pilots from './migrations/0008-pilots.ts';
 import * as censusRollups from './migrations/0009-census-rollups.ts';
+import * as imports from './migrations/0120-imports.ts';
 import * as pilotChanges from './migrations/0170-pilot-changes.ts';
 import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
 import * as staffDisabled from './migrations/0181-staff-disabled.ts';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0007-voice-access': voiceAccess,
   '0008-pilots': pilots,
   '0009-census-rollups': censusRollups,
+  '0120-imports': imports,
   '0170-pilot-changes': pilotChanges,
   '0180-link-failure-devices': linkFailureDevices,
   '0181-staff-disabled': staffDisabled,

@@ -79,6 +79,8 @@ export interface AnalysisRunsTable {
 
 export interface ContactReasonsTable {
   reason: string;
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
+  reason_group: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PilotTables {

@@ -32,6 +32,12 @@ import { createPostgresPilotLog } from './postgres-pilot-log.ts';
 import type { AnalysisRunStore } from '../analyses.ts';
 import { createPostgresPilotStore } from './postgres-pilot-store.ts';
 import { createPostgresAnalysisRuns } from './postgres-analysis-runs.ts';
+import type { ReasonCatalogue } from '../reasons.ts';
+import type { ImportProfileStore } from '../import-profiles.ts';
+import type { ImportRuns } from '../import-runs.ts';
+import { createPostgresReasonCatalogue } from './postgres-reason-catalogue.ts';
+import { createPostgresImportProfiles } from './postgres-import-profiles.ts';
+import { createPostgresImportRuns } from './postgres-import-runs.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -51,6 +57,9 @@ export interface Stores {
   pilots: PilotStore;
   pilotLog: PilotLog;
   analysisRuns: AnalysisRunStore;
+  reasons: ReasonCatalogue;
+  importProfiles: ImportProfileStore;
+  importRuns: ImportRuns;
 }
 
 export function createPostgresStores(
@@ -78,5 +87,8 @@ export function createPostgresStores(
     pilots: createPostgresPilotStore(db, newId),
     pilotLog: createPostgresPilotLog(db),
     analysisRuns: createPostgresAnalysisRuns(db, newId),
+    reasons: createPostgresReasonCatalogue(db),
+    importProfiles: createPostgresImportProfiles(db, clock),
+    importRuns: createPostgresImportRuns(db),
   };
 }

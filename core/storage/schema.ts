@@ -26,6 +26,8 @@ export interface CustomersTable {
   segment: string;
   preferred_medium: string | null;
   created_at: DefaultTimestamp;
+  source: ColumnType<string | null, string | null | undefined, string | null>;
+  external_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConsentsTable {
@@ -240,7 +242,31 @@ export interface CallbackRequestsTable {
   done_by: string | null;
 }
 
+export interface ImportProfilesTable {
+  name: string;
+  profile: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  kind: string;
+  source: string;
+  profile: string | null;
+  file_name: string | null;
+  started_by: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: string;
+  bytes_read: ColumnType<number, number | undefined, number>;
+  bytes_total: number | null;
+  summary: Json<unknown> | null;
+  error: string | null;
+}
+
 export interface Database extends ConsultationTables, PilotTables {
+  import_profiles: ImportProfilesTable;
+  import_runs: ImportRunsTable;
   account_link_codes: AccountLinkCodesTable;
   account_links: AccountLinksTable;
   account_link_failures: AccountLinkFailuresTable;

@@ -77,6 +77,7 @@ beforeAll(async () => {
         channels: () => stores.channels.channels(),
         changes: async () => [],
       },
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(notFoundHandler);
