@@ -66,3 +66,4 @@ export * from './census-csv.ts';
 export { createPostgresCensusSource } from './storage/postgres-census.ts';
 export { createPostgresPilotMetricsSource } from './storage/postgres-pilot-metrics.ts';
 export * from './small-groups.ts';
+export { createTimeOrderedIds } from './ids.ts';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createTimeOrderedIds } from '../ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
@@ -73,7 +74,8 @@ export function createPostgresStores(
     billing: createPostgresBilling(db, newId),
     advisors: createPostgresAdvisorRoster(db, newId),
     interactions: createPostgresInteractionLog(db, {
-      newId,
+      // Contacts that start at the same instant are ordered by their ids: made in time order.
+      newId: options.newId ?? createTimeOrderedIds(),
       ...(options.journeyWindowDays ? { journeyWindowDays: options.journeyWindowDays } : {}),
     }),
     surveys: createPostgresSurveyAnswers(db, newId),

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
@@ -550,6 +551,8 @@ beforeAll(async () => {
     )
     .execute();
   await insertPilot(pilot.id, 'voice-main', data.enrolments);
+  // Written as rows, straight into the log: its months must be there first.
+  await sql`select ensure_interaction_month(at) from unnest(${data.contacts.map((c) => new Date(c.startedAt))}::timestamptz[]) as at`.execute(db);
   for (let i = 0; i < data.contacts.length; i += 1000) {
     await db
       .insertInto('interactions')

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import type { Clock, InteractionInput, InteractionLog } from '../../core/index.ts';
+import { createTimeOrderedIds, type Clock, type InteractionInput, type InteractionLog } from '../../core/index.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** Which voice platform a turn came through: the channel's touchpoints in the registry. */
@@ -41,7 +40,8 @@ export function createTurnLog(options: {
   newId?: () => string;
 }) {
   const { interactions, clock, touchpoint } = options;
-  const newId = options.newId ?? randomUUID;
+  // Turns of one conversation often start within the same millisecond: ids made in time order keep theirs.
+  const newId = options.newId ?? createTimeOrderedIds();
   const queued: (InteractionInput & { id: string })[] = [];
   let writing: Promise<void> | null = null;
 
