@@ -20,6 +20,9 @@ import { composeApp } from './compose.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';
 
+/** Changes made here show in a pilot's audit trail as the command line's. */
+const COMMAND_LINE = { id: null, name: 'command line' };
+
 /** `channel-pilot census` and `channel-pilot pilot …`: the pilot manager's work from a terminal. */
 export function registerPilotCommands(program: Command, { run, withDatabase }: CommandRunner): void {
   const quiet = createLogger({ level: 'silent' });
@@ -114,7 +117,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
         const input = readJson(file);
         await withDatabase(config, async (storage) => {
           const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
-          const created = await pilotDesk.define(input as never);
+          const created = await pilotDesk.define(input as never, COMMAND_LINE);
           console.log(`defined pilot ${created.code} (${created.id}) as a draft`);
         });
       }),
@@ -132,7 +135,11 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
         }
         await withDatabase(config, async (storage) => {
           const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
-          const { pilot: moved, enrolled } = await pilotDesk.transition(code, status as PilotStatus);
+          const { pilot: moved, enrolled } = await pilotDesk.transition(
+            code,
+            status as PilotStatus,
+            COMMAND_LINE,
+          );
           const invited = await pilotDesk.inviteAll();
           console.log(
             `pilot ${moved.code} is ${moved.status}; ${enrolled} customers enrolled, ${invited} invitations queued`,

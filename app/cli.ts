@@ -9,13 +9,14 @@ import {
   roles,
   writeSetting,
   type Role,
+  type StaffDirectory,
   type StorageHandle,
 } from '../core/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
-import { startBundledLivekit } from './bundled-livekit.ts';
-import { gracefulShutdown } from './server-lifecycle.ts';
+import { provideLocalLivekit } from './bundled-livekit.ts';
+import { answerClientErrors, gracefulShutdown } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
@@ -24,7 +25,10 @@ import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerVideoCommands } from './cli-video.ts';
+import { registerBackupCommands } from './cli-backup.ts';
 import { createProgress } from './progress.ts';
+import { sitePages } from './web/landing-page.ts';
+import { newStaffPassword } from './http/staff-routes.ts';
 
 /** Where the app's server was last reached: links made by other commands point there. */
 const SERVED_URL = 'served_url';
@@ -85,10 +89,56 @@ user
     }),
   );
 
+user
+  .command('list')
+  .description('List the staff logins, with their role and whether they are disabled')
+  .action(() =>
+    run(async (config) => {
+      await withStaff(config, async (staff) => {
+        for (const u of await staff.list()) {
+          const state = u.disabledAt ? `disabled ${u.disabledAt.toISOString()}` : 'active';
+          console.log(`${u.username.padEnd(24)} ${u.role.padEnd(14)} ${state.padEnd(34)} ${u.displayName}`);
+        }
+      });
+    }),
+  );
+user
+  .command('disable')
+  .description('Disable a staff login: it can no longer log in, and its sessions end')
+  .requiredOption('--username <name>', 'login name')
+  .action((options: { username: string }) =>
+    run(async (config) => {
+      await withStaff(config, async (staff) => {
+        const found = await staff.find(options.username);
+        if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+        await staff.disable(found.id, new Date());
+        console.log(`disabled ${found.username}; their sessions are ended`);
+      });
+    }),
+  );
+user
+  .command('reset-password')
+  .description('Give a staff login a new password (printed once, unless one is piped in); its sessions end')
+  .requiredOption('--username <name>', 'login name')
+  .option('--password-stdin', 'read the password from standard input')
+  .action((options: { username: string; passwordStdin?: boolean }) =>
+    run(async (config) => {
+      const password = options.passwordStdin ? await readLine() : newStaffPassword();
+      await withStaff(config, async (staff) => {
+        const found = await staff.find(options.username);
+        if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+        await staff.resetPassword(found.id, password);
+        console.log(`new password set for ${found.username}; their sessions are ended`);
+        if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+      });
+    }),
+  );
+
 registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
 registerPilotCommands(program, { run, withDatabase });
 registerVideoCommands(program, { run, withDatabase });
+registerBackupCommands(program, { run, withDatabase });
 
 program
   .command('migrate')
@@ -104,7 +154,7 @@ program
 await program.parseAsync();
 
 async function start(config: Config, logger: Logger): Promise<void> {
-  const storage = await openConfiguredDatabase(config);
+  const storage = await openConfiguredDatabase(config, logger);
   let accepting = true;
   const senders = [
     config.EMAIL_SENDER === 'smtp'
@@ -112,28 +162,39 @@ async function start(config: Config, logger: Logger): Promise<void> {
       : createDevelopmentSender('email', logger),
     createDevelopmentSender('sms', logger),
   ];
-  const localVideo = config.LIVEKIT_URL ? null : await startBundledLivekit(config, logger);
   const video: VideoServer | null = config.LIVEKIT_URL
     ? {
         url: config.LIVEKIT_URL,
         apiKey: config.LIVEKIT_API_KEY as string,
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
-    : localVideo && { url: localVideo.wsUrl, apiKey: localVideo.apiKey, apiSecret: localVideo.apiSecret };
-  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, bundles } = await composeApp({
-    storage,
-    config,
-    logger,
-    senders,
-    video,
-    isAccepting: () => accepting,
-  });
+    : null;
+  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, guardrails, bundles, enableVideo } =
+    await composeApp({
+      storage,
+      config,
+      logger,
+      senders,
+      video,
+      isAccepting: () => accepting,
+    });
+  // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
+  const localVideo = config.LIVEKIT_URL
+    ? null
+    : await provideLocalLivekit({
+        config,
+        logger,
+        say: (line) => console.log(line),
+        onReady: (local) =>
+          enableVideo({ url: local.wsUrl, apiKey: local.apiKey, apiSecret: local.apiSecret }),
+      });
   // The browser scripts are bundled on first use; bundled now, the first customer does not wait.
   bundles.warm().catch((error: unknown) => logger.error({ err: error }, 'browser scripts failed to bundle'));
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
     await seed(storage, config, {});
   }
   const server = app.listen(config.PORT, config.HOST);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -150,17 +211,13 @@ async function start(config: Config, logger: Logger): Promise<void> {
   console.log(
     [
       `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
-      `  API:       ${config.PUBLIC_URL}/api  (log in: POST /api/auth/login)`,
-      `  OpenAPI:   ${config.PUBLIC_URL}/api/openapi.json`,
-      `  Health:    ${config.PUBLIC_URL}/healthz and /readyz`,
-      `  Outbox:    ${config.PUBLIC_URL}/outbox  (messages to customers, for staff)`,
-      `  Pilots:    ${config.PUBLIC_URL}/manage  (census, pilots and their scorecards, for pilot managers)`,
-      video
-        ? `  Video:     LiveKit at ${video.url}${localVideo ? ' (started with the app)' : ''}`
-        : '  Video:     UNAVAILABLE: no LiveKit. Build the local server once with infra/livekit/install.sh, or set LIVEKIT_URL.',
+      `  Start here:       ${config.PUBLIC_URL}/`,
+      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
+      `  Log in (API):     POST ${config.PUBLIC_URL}/api/auth/login`,
+      `  Video:            ${video ? `LiveKit at ${video.url}` : (localVideo?.status() ?? '')}`,
       config.ALEXA_SKILL_ID
-        ? `  Alexa:     ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
-        : '  Alexa:     not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
+        ? `  Alexa:            ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
+        : '  Alexa:            not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
     ].join('\n'),
   );
   if (config.ALEXA_SKILL_ID && !config.ALEXA_VERIFY_SIGNATURE) {
@@ -173,12 +230,20 @@ async function start(config: Config, logger: Logger): Promise<void> {
   }
   // Every instance sends what is due; the outbox hands each message to one of them.
   let sending: Promise<unknown> = Promise.resolve();
+  // The daily guardrail check runs beside the sweep, so that computing a report never delays messages.
+  let watching: Promise<unknown> = Promise.resolve();
   const outboxTimer = setInterval(() => {
     sending = sending
       .then(() => pilotDesk.inviteEnrolled())
       .then(() => dispatcher.runOnce())
       .then(() => lifecycle.sweep())
       .catch((error) => logger.error({ err: error }, 'invitation, outbox or no-show sweep failed'));
+    watching = watching
+      .then(() => guardrails.checkDue())
+      .then(({ paused }) => {
+        for (const code of paused) logger.warn({ pilot: code }, 'a guardrail was breached: pilot paused');
+      })
+      .catch((error) => logger.error({ err: error }, 'daily guardrail check failed'));
   }, config.OUTBOX_POLL_MS);
   const shutdown = gracefulShutdown({
     server,
@@ -190,6 +255,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     },
     afterClose: async () => {
       await sending;
+      await watching;
       await voice.turnLog.drained();
       await storage.close();
       await localVideo?.stop();
@@ -235,6 +301,11 @@ async function seed(
   }
   if ((await stores.staff.count()) === 0)
     console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
+}
+
+/** The staff logins, on the configured database. */
+function withStaff(config: Config, work: (staff: StaffDirectory) => Promise<void>): Promise<void> {
+  return withDatabase(config, (storage) => work(createPostgresStores(storage.db).staff));
 }
 
 /**

@@ -14,17 +14,19 @@ import {
   sharedSecret,
   createPostgresStores,
   createAnalyses,
+  createGuardrailWatch,
   createPilotDesk,
   createPilotReports,
   createPostgresCensusSource,
   createPostgresPilotMetricsSource,
   BookingRules,
   openDatabase,
-  standardChannels,
+  registerStandards,
   systemClock,
   type Appointment,
   type CensusFilter,
   type ChannelAccess,
+  type ConsultationRooms,
   type Clock,
   type MessageSender,
   type StorageHandle,
@@ -43,6 +45,17 @@ import { createBrowserBundles } from './web/browser-bundles.ts';
 import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
 import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
 import { createPaymentPages } from './web/payment-page.ts';
+import { createMetrics } from './http/metrics.ts';
+import { videoUnavailable, type VideoServices } from './http/video-routes.ts';
+import type { Router } from 'express';
+
+type LiveVideo = VideoServices & {
+  rooms: ReturnType<typeof createLivekitConsultationRooms>;
+  webhooks: Router;
+};
+
+/** A census answer is served again for this long (its CSV tables, a page reloaded). */
+const CENSUS_FRESH_MS = 60_000;
 
 /** A LiveKit deployment the app talks to: its signalling address and API credentials. */
 export interface VideoServer {
@@ -56,10 +69,16 @@ export const version = (
 ).version;
 
 /** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
-export function openConfiguredDatabase(config: Config): Promise<StorageHandle> {
+export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<StorageHandle> {
+  const poolSize = config.DATABASE_POOL_SIZE;
   return config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE })
-    : openDatabase({ kind: 'embedded', dataDir: resolve(config.DATA_DIR) });
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize })
+    : openDatabase({
+        kind: 'embedded',
+        dataDir: resolve(config.DATA_DIR),
+        poolSize,
+        ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
+      });
 }
 
 /** Builds everything the server needs on an open database: the one place parts are wired together. */
@@ -83,9 +102,7 @@ export async function composeApp(options: {
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
-  for (const channel of standardChannels) {
-    if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
-  }
+  await registerStandards(stores);
   const context = createCustomerContext({ ...stores, clock });
   const booking = createBookingService({
     advisors: stores.advisors,
@@ -139,42 +156,54 @@ export async function composeApp(options: {
     onError: (message, error) =>
       options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
   });
-  const server = options.video ?? null;
-  const rooms = server
-    ? createLivekitConsultationRooms({
-        url: server.url.replace(/^ws/, 'http'),
-        apiKey: server.apiKey,
-        apiSecret: server.apiSecret,
-      })
-    : undefined;
+  // Video can be switched on after start (a local livekit-server built in the background): the
+  // routes, pages and lifecycle ask for the current services each time.
+  let live: LiveVideo | null = null;
+  const rooms: ConsultationRooms = {
+    open: (id, limits) => requireVideo().rooms.open(id, limits),
+    // Without a server there is no room to close.
+    close: async (id) => live?.rooms.close(id),
+    admit: (id, identity) => requireVideo().rooms.admit(id, identity),
+    participants: (id) => requireVideo().rooms.participants(id),
+  };
   const lifecycle = createConsultationLifecycle({
     log: stores.consultations,
     interactions: stores.interactions,
-    ...(rooms ? { rooms } : {}),
+    rooms,
     clock,
     onError: (error) =>
       options.logger.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
   });
-  const video =
-    server && rooms
-      ? {
-          rooms,
-          url: server.url,
-          tokens: createConsultationTokens({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            url: server.url,
-            rooms,
-            clock,
-          }),
-          webhooks: createVideoWebhookRouter({
-            apiKey: server.apiKey,
-            apiSecret: server.apiSecret,
-            lifecycle,
-            clock,
-          }),
-        }
-      : null;
+  function requireVideo(): LiveVideo {
+    if (!live) throw videoUnavailable();
+    return live;
+  }
+  /** Switches video on with this LiveKit deployment. */
+  function enableVideo(server: VideoServer): void {
+    const serverRooms = createLivekitConsultationRooms({
+      url: server.url.replace(/^ws/, 'http'),
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+    });
+    live = {
+      rooms: serverRooms,
+      url: server.url,
+      tokens: createConsultationTokens({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        url: server.url,
+        rooms: serverRooms,
+        clock,
+      }),
+      webhooks: createVideoWebhookRouter({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        lifecycle,
+        clock,
+      }),
+    };
+  }
+  if (options.video) enableVideo(options.video);
   const onFollowUpError = (error: unknown, appointment: Appointment) =>
     options.logger.error(
       { err: error, appointmentId: appointment.id },
@@ -195,18 +224,21 @@ export async function composeApp(options: {
     onError: (error, kind, question) =>
       options.logger.error({ err: error, kind, question }, 'analysis failed'),
   });
-  // On the embedded database's one session, analyses leave every other request half of it, in
-  // chunks short enough (about 10 ms) that a request queued behind one is not held up for long.
-  const walk = options.storage.kind === 'embedded' ? { restRatio: 1, targetChunkMs: 10 } : {};
-  const censusSource = createPostgresCensusSource(options.storage.db, walk);
-  // The same filter is the same question, for the pages, the API and the CLI.
+  const walk = {};
+  const censusSource = createPostgresCensusSource(options.storage.db);
+  // The same filter is the same question, for the pages, the API and the CLI. A census takes
+  // milliseconds (rollups): it is computed when asked, and kept a minute for its CSV tables.
   const census = (filter: CensusFilter, refresh = false) =>
-    analyses.answer('census', JSON.stringify(filter), () => censusSource.compute(filter), { refresh });
+    analyses.answerNow('census', JSON.stringify(filter), () => censusSource.compute(filter), {
+      refresh,
+      freshForMs: CENSUS_FRESH_MS,
+    });
   const computeCensus = (filter: CensusFilter) =>
     analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,
@@ -225,7 +257,19 @@ export async function composeApp(options: {
     clock,
     consultationMinutes: BookingRules.parse({}).slotMinutes,
   });
+  const metrics = createMetrics({
+    storage: options.storage,
+    liveRooms: async () => live?.rooms.openRooms() ?? 0,
+  });
+  const guardrails = createGuardrailWatch({
+    pilots: stores.pilots,
+    log: stores.pilotLog,
+    reports: pilotReports,
+    desk: pilotDesk,
+    clock,
+  });
   const voice = composeVoice({
+    onTurn: metrics.voiceTurn,
     stores,
     booking,
     desk,
@@ -250,14 +294,16 @@ export async function composeApp(options: {
     desk,
     paymentLinks,
     onFollowUpError,
-    video,
+    video: () => live,
     voice,
     bundles,
-    pilots: { desk: pilotDesk, reports: pilotReports, census },
     customerPages: [
       createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
       paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
     ],
+    metrics,
+    metricsToken: config.METRICS_TOKEN,
+    pilots: { desk: pilotDesk, reports: pilotReports, census, minimumGroup: config.REPORT_MINIMUM_GROUP },
     clock,
     logger: options.logger,
     version,
@@ -267,6 +313,7 @@ export async function composeApp(options: {
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
   return {
+    enableVideo,
     stores,
     context,
     booking,
@@ -280,6 +327,7 @@ export async function composeApp(options: {
     voice,
     pilotDesk,
     pilotReports,
+    guardrails,
     census,
     computeCensus,
     clock,

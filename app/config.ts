@@ -34,7 +34,14 @@ export const ConfigSchema = z.object({
     .describe('PostgreSQL connection string; when set, the embedded database is not used.'),
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
-    .describe('Connections per app instance to PostgreSQL (the embedded database always uses one).'),
+    .describe('Connections per app instance to the database (embedded or PostgreSQL).'),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional()
+    .describe(
+      'Bearer token Prometheus sends to read `/metrics` (`Authorization: Bearer …`); without it `/metrics` is not served.',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
@@ -151,6 +158,11 @@ export const ConfigSchema = z.object({
     .pipe(z.array(ClosedDaySpec))
     .describe(
       'Days consultations are closed besides Italy’s public holidays: `MM-DD` every year (a patron saint’s day), `YYYY-MM-DD` once, comma-separated.',
+    ),
+  REPORT_MINIMUM_GROUP: whole(1, 10_000)
+    .default(20)
+    .describe(
+      'The fewest customers a cohort, arm, segment or census shown to pilot managers may count; smaller groups are withheld (admins see them).',
     ),
   SEED_DEMO_DATA: flag
     .default(true)

@@ -35,3 +35,31 @@ export function gracefulShutdown(options: {
     return closing;
   };
 }
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers over 16 KB, a malformed
+ * request line) are answered as problem details too, not with an empty body.
+ */
+export function answerClientErrors(server: Server): void {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const title = tooLarge ? 'Request Header Fields Too Large' : 'Bad Request';
+    const body = JSON.stringify({
+      type: 'about:blank',
+      title,
+      status,
+      detail: tooLarge ? 'the address and headers together exceed 16 KB' : 'the request is not valid HTTP',
+      instance: '',
+      code: 'invalid_input',
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+}

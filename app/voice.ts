@@ -59,6 +59,8 @@ export function composeVoice(options: {
    * only for tests and benchmarks that sign requests themselves.
    */
   pinnedCertificateChains?: ReadonlyMap<string, string>;
+  /** Told of each turn answered, with its outcome. */
+  onTurn?: (outcome: string) => void;
 }) {
   const { stores, clock, logger, config, paymentLinks } = options;
   const linking = createAccountLinking({
@@ -95,6 +97,7 @@ export function composeVoice(options: {
     clock,
     touchpoint: 'alexa',
     onError: (error) => logger.warn({ err: error }, 'a voice turn could not be logged'),
+    ...(options.onTurn ? { onTurn: options.onTurn } : {}),
   });
   const skill = createAlexaSkill({
     intents,

@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { DateTime } from 'luxon';
 import { REFERENCE_ZONE } from '../core/clock.ts';
 import { createPostgresStores } from '../core/index.ts';
-import { createPostgresCensusSource, type CensusChunk } from '../core/storage/postgres-census.ts';
+import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import {
   fixedRate,
   freshTarget,
@@ -34,23 +34,6 @@ type CensusAnswer =
   | { status: 'ready'; computedAt: string; result: { totals: { contacts: number } } }
   | { status: 'computing'; startedAt: string }
   | { status: 'failed'; error: string };
-
-function chunkSummary(chunks: CensusChunk[]): string {
-  const times = chunks.map((c) => c.elapsedMs);
-  const customers = chunks.filter((c) => c.kind === 'customers');
-  const anonymous = chunks.length - customers.length;
-  const inQueries = times.reduce((a, b) => a + b, 0);
-  return (
-    `${chunks.length} chunks (${customers.length} of customers, median ${int(
-      percentile(
-        customers.map((c) => c.size),
-        50,
-      ),
-    )} customers; ` +
-    `${anonymous} of anonymous contacts), query time p50 ${ms(percentile(times, 50))}, p99 ${ms(percentile(times, 99))}, ` +
-    `max ${ms(Math.max(...times))}, ${int(times.filter((t) => t > 50).length)} over 50 ms; ${(inQueries / 1000).toFixed(1)} s in the aggregate queries`
-  );
-}
 
 export async function censusFigures(options: {
   kind: 'embedded' | 'postgres';
@@ -87,8 +70,7 @@ export async function censusFigures(options: {
       const baselineMs = performance.now() - baseStart;
       const tableRows = byChannel.rows.reduce((sum, r) => sum + r.n, 0);
 
-      const chunks: CensusChunk[] = [];
-      const source = createPostgresCensusSource(storage.db, { onChunk: (c) => chunks.push(c) });
+      const source = createPostgresCensusSource(storage.db);
       const censusStart = performance.now();
       const census = await source.compute(filter);
       censusSeconds = (performance.now() - censusStart) / 1000;
@@ -97,7 +79,6 @@ export async function censusFigures(options: {
         `${label} ${int(tableRows)} interactions of 3,000 customers (seeded in ${seedSeconds.toFixed(1)} s), ` +
           `${filter.from} – ${filter.to}, within 7 days: ${censusSeconds.toFixed(1)} s, ${int(tableRows / censusSeconds)} rows/s; ` +
           `${int(census.totals.contacts)} contacts counted`,
-        `  ${chunkSummary(chunks)}`,
         `  baseline, one plain select channel, count(*) from interactions group by channel, same table: ` +
           `${ms(baselineMs)}; the census takes ×${((censusSeconds * 1000) / baselineMs).toFixed(1)}`,
       );
@@ -144,12 +125,20 @@ async function alexaUnderCensus(options: {
       withinDays: String(options.filter.withinDays),
     });
     const ask = async (refresh: boolean): Promise<CensusAnswer> => {
-      const url = `${server.baseUrl}/api/census?${query}${refresh ? '&refresh=true' : ''}`;
+      // Computing again is a POST with the filter; reading the answer a GET.
+      const url = refresh ? `${server.baseUrl}/api/census/refresh` : `${server.baseUrl}/api/census?${query}`;
+      const init: RequestInit = refresh
+        ? {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify(options.filter),
+          }
+        : { headers: { cookie } };
       // A kept-alive socket the server closes as it is reused fails the fetch: asking again is harmless.
       for (let attempt = 1; ; attempt++) {
         try {
-          const res = await fetch(url, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
-          if (res.status !== 200) throw new Error(`GET /api/census: ${res.status} ${await res.text()}`);
+          const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+          if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
           return (await res.json()) as CensusAnswer;
         } catch (error) {
           if (!(error instanceof TypeError) || attempt === 3) throw error;
@@ -219,7 +208,7 @@ async function alexaUnderCensus(options: {
         `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.errors}/${total} (target p99 < 100 ms: ${c99 < 100 ? 'met' : 'MISSED'}; ${load(busyLoad)})`,
       `  the same without a census, same server: p50 ${ms(a50)}, p99 ${ms(a99)}, errors ${alone.errors}/${total} (${load(quietLoad)}); ` +
         `ratio p50 ×${(c50 / a50).toFixed(1)}, p99 ×${(c99 / a99).toFixed(1)}`,
-      `  census under load (GET /api/census?refresh=true, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
+      `  census under load (POST /api/census/refresh, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
         `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
     ];
   } finally {

@@ -8,6 +8,7 @@ import {
   createReadStream,
   createWriteStream,
   existsSync,
+  writeFileSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -18,7 +19,7 @@ import { join, resolve } from 'node:path';
 import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { readInteractionFile } from '../app/import/interaction-files.ts';
+import { readImportFile } from '../app/import/import-files.ts';
 import { freshTarget, openTarget, seedTarget } from './support.ts';
 
 const columns =
@@ -73,12 +74,19 @@ function pick<T>(rand: () => number, weighted: readonly (readonly [T, number, ..
  * A year of contacts up to today, in time order as a CRM export comes, written as it is made:
  * more on weekdays and in office hours, a few customers who call often, 3% nobody identified.
  */
-async function writeContacts(file: string, rows: number, customerIds: string[], rand: () => number) {
-  const out = createWriteStream(file);
+async function writeContacts(
+  file: string,
+  rows: number,
+  customerIds: string[],
+  rand: () => number,
+  shape: 'plain' | 'italian' = 'plain',
+) {
+  const italian = shape === 'italian';
+  const out = createWriteStream(file, { encoding: italian ? 'latin1' : 'utf8' });
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
-  await write(`${columns}\n`);
+  await write(`${italian ? italianColumns : columns}\n`);
   const days = 365;
   const firstDay =
     Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) -
@@ -121,9 +129,13 @@ async function writeContacts(file: string, rows: number, customerIds: string[], 
         code === 'call_centre' && touchpoint !== 'callback'
           ? `"{""queue"":""${touchpoint === 'ivr' ? 'menu' : 'billing'}"",""wait_seconds"":${Math.floor(rand() * 600)}}"`
           : '';
-      chunk +=
-        `crm-${String(written).padStart(8, '0')},${customer},${code},${touchpoint},${outbound ? 'outbound' : 'inbound'},` +
-        `${pick(rand, reasons)},${new Date(at).toISOString()},${ended},${outcome},${details}\n`;
+      const reason = pick(rand, reasons);
+      const id = `crm-${String(written).padStart(8, '0')}`;
+      chunk += italian
+        ? `${id};${customer};${italianLabels[code]};${italianLabels[reason]};${romeTime(at)};` +
+          `${ended && romeTime(Date.parse(ended))};${italianLabels[outcome]};Nota dell'operatore, più o meno €\r\n`
+        : `${id},${customer},${code},${touchpoint},${outbound ? 'outbound' : 'inbound'},` +
+          `${reason},${new Date(at).toISOString()},${ended},${outcome},${details}\n`;
       written++;
     }
     await write(chunk);
@@ -131,6 +143,40 @@ async function writeContacts(file: string, rows: number, customerIds: string[], 
   out.end();
   await once(out, 'finish');
 }
+
+// The same contacts as an Italian call centre exports them: semicolons, Windows-1252, local
+// times, its labels, the CRM's codes, no touchpoint or direction.
+const italianColumns = 'ID Chiamata;Codice Cliente;Canale;Motivo;Data Inizio;Data Fine;Esito;Note';
+const italianLabels: Record<string, string> = {
+  call_centre: 'Telefono',
+  web: 'Sito web',
+  email: 'E-mail',
+  sms: 'SMS',
+  shop: 'Negozio',
+  paper_mail: 'Lettera',
+  bill_explanation: 'Bolletta',
+  payment: 'Pagamento',
+  meter_reading: 'Autolettura',
+  contract_change: 'Cambio offerta',
+  moving: 'Trasloco',
+  outage: 'Interruzione della fornitura',
+  complaint: 'Reclamo',
+  resolved: 'Risolto',
+  handed_off: 'Trasferita',
+  abandoned: 'Abbandonata',
+};
+const romeFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+/** `dd/MM/yyyy HH:mm:ss` on Rome's clocks. */
+const romeTime = (at: number) => romeFormat.format(at).replace(',', '');
 
 interface Measured {
   code: number | null;
@@ -197,7 +243,7 @@ export async function importFigures(options: {
     // The same file parsed alone, in this process: what reading costs without the database.
     let parsed = 0;
     const parseStart = performance.now();
-    for await (const _row of readInteractionFile(createReadStream(file), 'csv')) parsed++;
+    for await (const _row of readImportFile(createReadStream(file), { format: 'csv' })) parsed++;
     const parseSeconds = (performance.now() - parseStart) / 1000;
 
     const base = await runCli(['import', 'interactions', empty, '--source', 'bench_empty'], env);
@@ -211,6 +257,45 @@ export async function importFigures(options: {
 
     const importSeconds = run.seconds - base.seconds;
     const label = `import [${target.label}]`;
+
+    // The CRM's customers with their codes, then the same contacts as the Italian export, through profiles.
+    const codes = customerIds.map((_id, i) => `C${String(i + 1).padStart(6, '0')}`);
+    const crm = join(dir, 'clienti.tsv');
+    writeFileSync(
+      crm,
+      ['Codice\tNome\tCognome\tSegmento\tCellulare\tConsenso privacy\tConsenso SMS']
+        .concat(
+          codes.map(
+            (code, i) =>
+              `${code}\tCliente\tN${i}\t${['Famiglia', 'Anziano', 'Giovane'][i % 3]}\t333 ${String(1000000 + i)}\tSì\t${i % 2 ? 'Sì' : 'No'}`,
+          ),
+        )
+        .join('\n'),
+    );
+    const calls = join(dir, 'chiamate.csv');
+    await writeContacts(calls, rows, codes, random(42), 'italian');
+    const profile = JSON.parse(readFileSync('docs/examples/calls_crm.json', 'utf8')) as {
+      dateFormats: string[];
+      values: { channel: Record<string, string>; reason: Record<string, string> };
+    };
+    profile.values.channel.Lettera = 'paper_mail';
+    profile.dateFormats = ['dd/MM/yyyy HH:mm:ss'];
+    writeFileSync(join(dir, 'calls_crm.json'), JSON.stringify(profile));
+    await runCli(
+      ['import', 'profile', 'save', 'docs/examples/crm_customers.json', join(dir, 'calls_crm.json')],
+      env,
+    );
+    const customers = await runCli(['import', 'customers', crm, '--profile', 'crm_customers'], env);
+    if (!customers.stdout.includes(`${codes.length} new`))
+      throw new Error(
+        `customer import did not import every customer:\n${customers.stdout}${customers.stderr}`,
+      );
+    const profiled = await runCli(['import', 'interactions', calls, '--profile', 'calls_crm'], env);
+    if (!profiled.stdout.includes(`${rows} rows read, ${rows} imported, 0 already there, 0 rejected`))
+      throw new Error(`the Italian export did not import every row:\n${profiled.stdout}${profiled.stderr}`);
+    const profiledSeconds = profiled.seconds - base.seconds;
+    const callsMegabytes = statSync(calls).size / 1024 / 1024;
+
     return [
       `${label} ${int(rows)} contacts of 3,000 customers (${megabytes.toFixed(0)} MB CSV, real CLI): ` +
         `${run.seconds.toFixed(1)} s, ${int(rows / importSeconds)} rows/s after ${base.seconds.toFixed(1)} s of start-up ` +
@@ -219,6 +304,9 @@ export async function importFigures(options: {
         `re-reading the whole ${megabytes.toFixed(0)} MB file, writing nothing, ${again.peakMb.toFixed(0)} MB (×${(again.peakMb / base.peakMb).toFixed(2)})`,
       `  parsing the file alone, in-process: ${int(parsed / parseSeconds)} rows/s; the import runs ×${(parsed / parseSeconds / (rows / importSeconds)).toFixed(1)} slower`,
       `  the same file again: ${int(rows)} already there in ${again.seconds.toFixed(1)} s (${int(rows / (again.seconds - base.seconds))} rows/s), nothing added`,
+      `  the same contacts as an Italian export (${callsMegabytes.toFixed(0)} MB: semicolons, Windows-1252, local times, labels, CRM codes) with profile calls_crm: ` +
+        `${profiled.seconds.toFixed(1)} s, ${int(rows / profiledSeconds)} rows/s, peak RSS ${profiled.peakMb.toFixed(0)} MB`,
+      `  ${int(codes.length)} CRM customers with profile crm_customers: ${customers.seconds.toFixed(1)} s (start-up included)`,
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -22,7 +22,9 @@ const customers = Number(values.customers);
 
 const url = process.env.DATABASE_URL;
 const dataDir = url ? null : mkdtempSync(join(tmpdir(), 'channel-pilot-seed-bench-'));
-const handle = await openDatabase(url ? { kind: 'postgres', url } : { kind: 'embedded', dataDir });
+const handle = await openDatabase(
+  dataDir ? { kind: 'embedded', dataDir } : { kind: 'postgres', url: url as string },
+);
 const phases = new Map<string, { start: number; end: number }>();
 const started = performance.now();
 try {

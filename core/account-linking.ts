@@ -14,10 +14,12 @@ export const LINK_CODE_RULES = {
   failureLimit: 5,
   failureWindowMs: 15 * 60_000,
   /**
-   * Wrong codes from all platform users together within the window before every attempt is
-   * refused for a while: a new platform account per five guesses gets no further.
+   * Wrong codes from all platform users together within the window beyond which linking slows:
+   * each account and each device may then say one wrong code per window instead of five, so a
+   * new account per guess gets little further, and a customer saying their own code still links.
    */
   globalFailureLimit: 100,
+  slowedFailureLimit: 1,
 } as const;
 
 /** What became of a code someone said. */
@@ -35,18 +37,22 @@ export interface AccountLinkStore {
    */
   saveCode(input: { customerId: string; codeHash: string; expiresAt: Date; now: Date }): Promise<void>;
   /**
-   * Atomically for this platform user (parallel attempts queue): refuses when they have
-   * `failureLimit` failures since `failuresSince`, or everyone together `globalFailureLimit`; otherwise uses up a live, unexpired code and
-   * links the user to its customer, or records the failure. A `codeHash` of null is a code that
-   * cannot exist (the wrong length) and only counts as a failure.
+   * Atomically for this platform user and device (parallel attempts queue): refuses when either
+   * has `failureLimit` failures since `failuresSince` (`slowedFailureLimit` while everyone
+   * together has `globalFailureLimit`); otherwise uses up a live, unexpired code and links the
+   * user to its customer, or records the failure. A `codeHash` of null is a code that cannot
+   * exist (the wrong length) and only counts as a failure.
    */
   redeemCode(input: {
     codeHash: string | null;
     platform: string;
     platformUserId: string;
+    /** The speaker or phone it was said on, when the platform names it. */
+    deviceId: string | null;
     now: Date;
     failureLimit: number;
     globalFailureLimit: number;
+    slowedFailureLimit: number;
     failuresSince: Date;
   }): Promise<StoredRedemption>;
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
@@ -62,7 +68,12 @@ export interface AccountLinking {
    * Links the platform user to the customer whose code this is, or says why not (a wrong, used or
    * expired code counts as a failure). Fails with `rate_limited` after too many failures.
    */
-  redeem(input: { platform: string; platformUserId: string; code: string }): Promise<CodeRedemption>;
+  redeem(input: {
+    platform: string;
+    platformUserId: string;
+    deviceId?: string | undefined;
+    code: string;
+  }): Promise<CodeRedemption>;
   /**
    * The customer the platform user is linked to. A link is reused for a few seconds (see
    * cachedAccountLinks): one made again, to another customer, on another instance shows that late.
@@ -179,16 +190,18 @@ export function createAccountLinking(options: {
       }
     },
 
-    async redeem({ platform, platformUserId, code }) {
+    async redeem({ platform, platformUserId, deviceId, code }) {
       const now = clock.now();
       const digits = code.replace(/\D/g, '');
       const result = await store.redeemCode({
         codeHash: digits.length === LINK_CODE_RULES.digits ? hashCode(digits) : null,
         platform,
         platformUserId,
+        deviceId: deviceId ?? null,
         now,
         failureLimit: LINK_CODE_RULES.failureLimit,
         globalFailureLimit: LINK_CODE_RULES.globalFailureLimit,
+        slowedFailureLimit: LINK_CODE_RULES.slowedFailureLimit,
         failuresSince: new Date(now.getTime() - LINK_CODE_RULES.failureWindowMs),
       });
       if (result.status === 'rate_limited') {

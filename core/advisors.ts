@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Locale, Slug, Uuid } from './vocabulary.ts';
+import { Instant, Locale, Slug, Uuid } from './vocabulary.ts';
 
 const Clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time like 09:30' });
 
@@ -33,8 +33,8 @@ export const AppointmentInput = z
     advisorId: Uuid,
     topic: Slug,
     locale: Locale,
-    startsAt: z.coerce.date(),
-    endsAt: z.coerce.date(),
+    startsAt: Instant,
+    endsAt: Instant,
     /** The channel the booking was made on (web, voice_assistant, call_centre…). */
     bookedVia: Slug,
     journeyId: Uuid.nullable().default(null),

@@ -113,6 +113,27 @@ export function createAnalyses(options: AnalysesOptions) {
       return (await run(kind, question, compute, true)) as T;
     },
 
+    /**
+     * For analyses that take milliseconds (the census, read from rollups): the stored answer when
+     * it is younger than `freshForMs`, otherwise computed now and stored, so that what follows
+     * from it (its CSV tables) is served from the same answer.
+     */
+    async answerNow<T>(
+      kind: AnalysisKind,
+      question: string,
+      compute: () => Promise<T>,
+      ask: { refresh?: boolean; freshForMs: number },
+    ): Promise<AnalysisAnswer<T>> {
+      if (!ask.refresh) {
+        const { done } = await runs.latest(kind, question);
+        if (done?.finishedAt && clock.now().getTime() - done.finishedAt.getTime() < ask.freshForMs) {
+          return { status: 'ready', result: done.result as T, computedAt: done.finishedAt };
+        }
+      }
+      const result = (await run(kind, question, compute, true)) as T;
+      return { status: 'ready', result, computedAt: clock.now() };
+    },
+
     /** The stored answer when fresh; otherwise starts (at most once) a computation and says so. */
     async answer<T>(
       kind: AnalysisKind,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { Cents, IsoDate, Slug, Uuid } from './vocabulary.ts';
+import { Cents, Instant, IsoDate, Slug, Uuid } from './vocabulary.ts';
 
 export const consumptionUnits = ['kWh', 'Smc', 'm3', 'GB', 'min'] as const;
 
@@ -60,7 +60,7 @@ export const PaymentInput = z.object({
   customerId: Uuid,
   billId: Uuid.nullable().default(null),
   amountCents: Cents.positive({ error: 'must be more than zero' }),
-  paidAt: z.coerce.date(),
+  paidAt: Instant,
   method: z.enum(paymentMethods),
   /** The channel the payment came through (web, app, shop, bank, call_centre…). */
   channel: Slug,

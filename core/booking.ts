@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Advisor, Appointment, WorkingHours } from './advisors.ts';
-import { IsoDate, Locale, Slug, Uuid } from './vocabulary.ts';
+import { Instant, IsoDate, Locale, Slug, Uuid } from './vocabulary.ts';
 
 /** How consultations are offered. Every figure is in minutes unless its name says otherwise. */
 export const BookingRules = z.object({
@@ -32,12 +32,14 @@ export const AdvisorOverrideInput = z.object({
   day: IsoDate,
   hours: z
     .array(
-      z.object({
-        start: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time like 09:30' }),
-        end: z
-          .string()
-          .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, { error: 'must be a time like 17:30' }),
-      }),
+      z
+        .object({
+          start: z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time like 09:30' }),
+          end: z
+            .string()
+            .regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$|^24:00$/, { error: 'must be a time like 17:30' }),
+        })
+        .refine((h) => h.start < h.end, { error: 'must end after it starts', path: ['end'] }),
     )
     .default([]),
   reason: z.string().trim().max(200).nullable().default(null),
@@ -49,8 +51,8 @@ export const SlotQuery = z
   .object({
     topic: Slug,
     locale: Locale,
-    from: z.coerce.date(),
-    to: z.coerce.date(),
+    from: Instant,
+    to: Instant,
   })
   .refine((q) => q.from < q.to, { error: 'must be after from', path: ['to'] });
 export type SlotQuery = z.input<typeof SlotQuery>;
@@ -59,7 +61,7 @@ export const BookingRequest = z.object({
   customerId: Uuid,
   topic: Slug,
   locale: Locale,
-  startsAt: z.coerce.date(),
+  startsAt: Instant,
   /** The channel the booking is made on (web, voice_assistant, call_centre…). */
   bookedVia: Slug,
   journeyId: Uuid.nullable().default(null),

@@ -14,6 +14,8 @@ export interface CapacityInput {
   advisorShare: number;
   /** Customers in the pilot arm. */
   cohortSize: number;
+  /** Customers the cohort could draw from (its segments): no cohort is larger. */
+  eligiblePopulation: number;
   /** What the pilot has seen so far. */
   observed: { contacts: number; weeks: number; averageHandleSeconds: number | null };
   /** Contacts a customer of the cohort's segments makes each week for the reasons the pilot serves (census). */
@@ -40,11 +42,15 @@ export function assessCapacity(input: CapacityInput): Capacity {
   const demandHoursPerWeek = input.cohortSize * contactsPerCustomerWeek * hoursPerContact;
   const availableHoursPerWeek = input.staffed ? input.weeklyAdvisorHours * input.advisorShare : 0;
   const perCustomer = contactsPerCustomerWeek * hoursPerContact;
-  const largestCohort = !input.staffed
+  const largestCohortByHours = !input.staffed
     ? null
     : perCustomer > 0
       ? Math.floor(availableHoursPerWeek / perCustomer)
       : null;
+  // The hours may serve more customers than there are: the cohort cannot outgrow its population.
+  const limitedByPopulation =
+    largestCohortByHours !== null && largestCohortByHours > input.eligiblePopulation;
+  const largestCohort = limitedByPopulation ? input.eligiblePopulation : largestCohortByHours;
   const bookedShareNext14Days =
     input.staffed && input.next14Days && input.next14Days.bookableHours > 0
       ? input.next14Days.bookedHours / input.next14Days.bookableHours
@@ -74,6 +80,9 @@ export function assessCapacity(input: CapacityInput): Capacity {
     hoursPerContact,
     demandHoursPerWeek,
     largestCohort,
+    largestCohortByHours,
+    eligiblePopulation: input.eligiblePopulation,
+    limitedByPopulation,
     bookedShareNext14Days,
     warnings,
   };

@@ -13,7 +13,7 @@ export const CensusFilterFields = z.object({
   segment: Segment.optional(),
   reason: Slug.optional(),
   /** A contact's next contact (same customer, same reason) counts as a transition within this many days. */
-  withinDays: z.coerce.number().int().min(1).max(90).default(7),
+  withinDays: z.coerce.number().int().min(1).max(30).default(7),
 });
 export const CensusFilter = CensusFilterFields.refine((f) => f.to >= f.from, {
   error: 'must not be before from',
@@ -39,6 +39,11 @@ export interface Census {
     /** Contacts whose customer is unknown (an anonymous call, a walk-in). */
     anonymousContacts: number;
   };
+  /**
+   * How the customer counts were made: exactly, or — once a day and channel has more than 1,024
+   * customers — estimated (HyperLogLog) with this relative standard error.
+   */
+  reach: { exact: boolean; relativeStandardError: number };
   channels: {
     channel: string;
     contacts: number;
@@ -65,9 +70,9 @@ export interface Census {
   steps: { step: number; channel: string; contacts: number }[];
 }
 
-/** Port: computes a census from the interaction log without holding the database for long at a time. */
+/** Port: computes a census from the interaction log (from rollups the log keeps current). */
 export interface CensusSource {
-  compute(filter: CensusFilter, options?: { signal?: AbortSignal }): Promise<Census>;
+  compute(filter: CensusFilter): Promise<Census>;
 }
 
 export function daysBetween(from: string, to: string): number {

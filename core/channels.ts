@@ -25,6 +25,16 @@ export interface ChannelRegistry {
   channel(code: string): Promise<Channel | undefined>;
 }
 
+/**
+ * Channels answered later rather than in a conversation (a letter, an e-mail): a contact's end
+ * marks the answer, so its length is a response time, not a handle time.
+ */
+export const asynchronousChannels: readonly string[] = ['email', 'paper_mail'];
+
+export function isAsynchronous(channel: string): boolean {
+  return asynchronousChannels.includes(channel);
+}
+
 /** The channels every installation starts with. */
 export const standardChannels: ChannelInput[] = [
   {

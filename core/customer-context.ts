@@ -42,19 +42,26 @@ export function createCustomerContext(options: {
       if (!profile) throw notFound('customer', customerId);
       const now = clock.now();
       const today = calendarDate(now);
-      // Sequential on purpose: the embedded database is one session, and a pool would only queue them.
-      const consentHistory = await customers.consents(customerId);
-      const accounts = await customers.accounts(customerId);
-      const open = await billing.openBills(customerId);
-      const openBills = [];
-      for (const bill of open) {
-        const { previous, yearAgo } = await billing.comparables(bill);
-        openBills.push({
-          ...bill,
-          status: billStatus(bill, today),
-          comparison: compareBill(bill, previous, yearAgo),
-        });
-      }
+      // Side by side: each is one or two indexed queries, on connections of their own.
+      const [consentHistory, accounts, open, recentPayments, upcomingAppointments, recentInteractions] =
+        await Promise.all([
+          customers.consents(customerId),
+          customers.accounts(customerId),
+          billing.openBills(customerId),
+          billing.payments(customerId, { limit: 10 }),
+          advisors.upcomingAppointments(customerId, now),
+          interactions.forCustomer(customerId, { limit: recentLimit }),
+        ]);
+      const openBills = await Promise.all(
+        open.map(async (bill) => {
+          const { previous, yearAgo } = await billing.comparables(bill);
+          return {
+            ...bill,
+            status: billStatus(bill, today),
+            comparison: compareBill(bill, previous, yearAgo),
+          };
+        }),
+      );
       return {
         profile,
         consents: consentsInForce(consentHistory),
@@ -62,9 +69,9 @@ export function createCustomerContext(options: {
         accounts,
         balance: balance(open, today),
         openBills,
-        recentPayments: await billing.payments(customerId, { limit: 10 }),
-        upcomingAppointments: await advisors.upcomingAppointments(customerId, now),
-        recentInteractions: await interactions.forCustomer(customerId, { limit: recentLimit }),
+        recentPayments,
+        upcomingAppointments,
+        recentInteractions,
       };
     },
   };

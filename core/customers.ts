@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { ContactMedium, IsoDate, Locale, Segment, Uuid, type Locale as LocaleT } from './vocabulary.ts';
+import {
+  ContactMedium,
+  Instant,
+  IsoDate,
+  Locale,
+  Segment,
+  Uuid,
+  type Locale as LocaleT,
+} from './vocabulary.ts';
 
 export const consentPurposes = ['data_processing', 'contact'] as const;
 export const consentSources = [
@@ -18,7 +26,7 @@ export const ConsentInput = z
     /** Which medium a contact consent covers; absent for data processing. */
     medium: ContactMedium.nullable().default(null),
     granted: z.boolean(),
-    givenAt: z.coerce.date(),
+    givenAt: Instant,
     /** How it was given, so that it can be proven. */
     source: z.enum(consentSources),
   })
@@ -65,6 +73,16 @@ export interface Customer {
   createdAt: Date;
 }
 
+/** A stored customer's record as it may change: any of its fields but the consents (which have a history). */
+export const CustomerUpdate = CustomerInput.omit({ consents: true }).partial();
+export type CustomerUpdate = z.input<typeof CustomerUpdate>;
+
+/** How another system (a CRM) knows a customer: its name for itself and its code for them. */
+export interface CustomerReference {
+  source: string;
+  ref: string;
+}
+
 export const AccountInput = z.object({
   customerId: Uuid,
   number: z.string().trim().min(1).max(40),
@@ -91,10 +109,25 @@ export interface CustomerDirectory {
   get(id: string): Promise<Customer | undefined>;
   /** Which of these ids are customers (for checking a batch of imported contacts at once). */
   known(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * Creates many customers at once (an import), each with the reference its source knows it by.
+   * Fails with `conflict` when a reference is already someone's.
+   */
+  createMany(inputs: readonly (CustomerInput & { reference: CustomerReference })[]): Promise<Customer[]>;
+  /** The customers a source knows by these references, keyed by reference. */
+  byReference(source: string, refs: readonly string[]): Promise<Map<string, Customer>>;
+  /**
+   * The one way a stored customer's record changes (name, language, segment, contact points):
+   * whatever must follow a change (figures kept per segment) hooks in here. Fails with
+   * `not_found` for an unknown customer.
+   */
+  update(id: string, change: CustomerUpdate): Promise<Customer>;
   search(search: CustomerSearch): Promise<{ customers: Customer[]; total: number }>;
   /** Appends to the consent history; earlier records are kept as evidence. */
   recordConsent(customerId: string, consent: z.input<typeof ConsentInput>): Promise<Consent>;
   consents(customerId: string): Promise<Consent[]>;
+  /** The consent histories of many customers at once, oldest first. */
+  consentHistories(customerIds: readonly string[]): Promise<Map<string, Consent[]>>;
   addAccount(input: AccountInput): Promise<Account>;
   accounts(customerId: string): Promise<Account[]>;
 }

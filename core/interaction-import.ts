@@ -1,196 +1,303 @@
 import { createHash } from 'node:crypto';
 import type { ChannelRegistry } from './channels.ts';
-import type { CustomerDirectory } from './customers.ts';
-import { InteractionInput, type InteractionLog } from './interactions.ts';
-import { IsoDateTime } from './vocabulary.ts';
+import type { Customer, CustomerDirectory } from './customers.ts';
+import { createFieldReader, isProblem, missing, type CodeChoices } from './import-fields.ts';
+import type { ImportProfile } from './import-profiles.ts';
+import {
+  createSummary,
+  importRows,
+  type ImportRow,
+  type ImportSummary,
+  type RowProblem,
+} from './import-summary.ts';
+import { createLabelMap, normalizeLabel } from './import-values.ts';
+import {
+  assertSourceOpen,
+  directions,
+  outcomes,
+  type InteractionInput,
+  type InteractionLog,
+} from './interactions.ts';
+import { unstorableIssues } from './validation.ts';
+import type { ContactReasonInput, ReasonCatalogue } from './reasons.ts';
+import { Slug } from './vocabulary.ts';
 
-/**
- * The columns an interaction import reads (CSV header or JSON Lines keys). `external_id` is the
- * contact's id in the system it comes from; without it, the row's own content identifies it, so
- * that importing the same file again adds nothing twice.
- */
-export const importColumns = {
-  external_id: 'the contact’s id in the source system (optional)',
-  customer_id: 'the customer’s id here; empty for a contact nobody was identified in',
-  channel: 'a registered channel code: call_centre, email, sms, web, shop, …',
-  touchpoint: 'one of the channel’s touchpoints',
-  direction: 'inbound or outbound',
-  reason: 'the contact reason, lower_snake (bill_explanation, payment, …)',
-  started_at: 'ISO 8601 date-time with offset',
-  ended_at: 'ISO 8601 date-time with offset (optional)',
-  outcome: 'resolved, handed_off, abandoned or failed',
-  details: 'a JSON object of anything else (optional)',
-} as const;
-export type ImportColumn = keyof typeof importColumns;
+/** Where `customer_ref` is looked up when a profile names no `customerSource`. */
+export const DEFAULT_CUSTOMER_SOURCE = 'crm';
 
-/** One parsed row with the line of the file it started on, or why the line could not be read. */
-export interface ImportRow {
-  line: number;
-  fields: Partial<Record<string, unknown>>;
-  problem?: string;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const importOutcomes = outcomes.filter((o) => o !== 'continued');
+
+interface CheckedContact {
+  input: InteractionInput & { externalId: string; customerId: string | null };
+  /** The CRM's code for the customer, resolved a batch at a time. */
+  customerRef: string | null;
 }
 
-export interface ImportRejection {
-  line: number;
-  reason: string;
-}
-
-export interface ImportSummary {
-  read: number;
-  imported: number;
-  /** Rows already stored by an earlier import of the same source: skipped. */
-  alreadyThere: number;
-  rejected: number;
-  /** The first rejections, with their line and reason (at most {@link REJECTIONS_KEPT}). */
-  rejections: ImportRejection[];
-}
-
-/** Rejections listed in a summary; the count goes on beyond. */
-export const REJECTIONS_KEPT = 1000;
-
-/** Rows written per transaction: a killed import loses at most one batch, which a rerun writes. */
-const BATCH = 2000;
-
-const camel: Record<string, ImportColumn> = {
-  externalId: 'external_id',
-  customerId: 'customer_id',
-  startedAt: 'started_at',
-  endedAt: 'ended_at',
-};
-
-/**
- * Imports contacts of the existing channels into the interaction log as `source`, row by row
- * from a stream, a batch per transaction. Bad rows are rejected with their line and the reason;
- * the others are imported. Rows already imported from `source` are skipped, so a rerun of the
- * same file (or of one killed halfway) ends with every row exactly once.
- */
-export async function importInteractions(options: {
+export interface InteractionImportOptions {
   rows: AsyncIterable<ImportRow>;
   source: string;
+  profile: ImportProfile;
+  /** The installation's zone: local date-times are read in it when the profile names none. */
+  zone: string;
+  /** Read and check every row, store nothing. */
+  dryRun?: boolean;
   interactions: InteractionLog;
   customers: CustomerDirectory;
   channels: ChannelRegistry;
+  reasons: ReasonCatalogue;
   onBatch?: (summary: ImportSummary) => void;
-}): Promise<ImportSummary> {
-  const { source } = options;
-  const summary: ImportSummary = { read: 0, imported: 0, alreadyThere: 0, rejected: 0, rejections: [] };
-  const reject = (line: number, reason: string) => {
-    summary.rejected++;
-    if (summary.rejections.length < REJECTIONS_KEPT) summary.rejections.push({ line, reason });
-  };
-  const touchpoints = new Map(
-    (await options.channels.channels()).map((c) => [c.code, c.touchpoints.map((t) => t.code)]),
-  );
-
-  let batch: { line: number; input: InteractionInput }[] = [];
-  let storing = false;
-  const write = async () => {
-    if (batch.length === 0) return;
-    storing = true;
-    const known = await options.customers.known(
-      batch.flatMap(({ input }) => (input.customerId ? [input.customerId] : [])),
-    );
-    const valid = batch.filter(({ line, input }) => {
-      if (!input.customerId || known.has(input.customerId)) return true;
-      reject(line, `customer_id: no customer ${input.customerId}`);
-      return false;
-    });
-    // The log places each batch in time order, so that journeys form as the contacts happened.
-    const inputs = valid.map((v) => v.input);
-    const added = await options.interactions.recordMany(inputs);
-    summary.imported += added;
-    summary.alreadyThere += inputs.length - added;
-    batch = [];
-    storing = false;
-    options.onBatch?.({ ...summary });
-  };
-
-  try {
-    for await (const { line, fields, problem: unreadable } of options.rows) {
-      summary.read++;
-      if (unreadable) {
-        reject(line, unreadable);
-        continue;
-      }
-      const problem = checkRow(fields, touchpoints);
-      if (typeof problem === 'string') {
-        reject(line, problem);
-        continue;
-      }
-      batch.push({ line, input: { ...problem, source } });
-      if (batch.length >= BATCH) await write();
-    }
-  } catch (error) {
-    // The stream broke (a row that is not CSV, a client gone): the rows read before it are kept.
-    if (!storing) await write();
-    throw error;
-  }
-  await write();
-  return summary;
 }
 
-/** The row as a contact, or why it cannot be one (naming the column). */
-function checkRow(
-  fields: Partial<Record<string, unknown>>,
-  touchpoints: Map<string, string[]>,
-): InteractionInput | string {
-  const value = (column: ImportColumn) => {
-    const v = fields[column];
-    return v === '' || v === undefined ? null : v;
+/**
+ * Imports contacts of the existing channels into the interaction log as `source`, row by row
+ * from a stream, a batch per transaction, reading each row the way `profile` says. Bad rows are
+ * rejected naming the column, the value and what was expected; the others are imported. Rows
+ * already imported from `source` are skipped, so a rerun of the same file (or of one killed
+ * halfway) ends with every row exactly once.
+ */
+export async function importInteractions(options: InteractionImportOptions): Promise<ImportSummary> {
+  const { profile, source } = options;
+  assertSourceOpen(source, 'source');
+  const dryRun = options.dryRun ?? false;
+  const summary = createSummary(dryRun);
+  const fields = createFieldReader(profile, { zone: options.zone });
+  const registered = await options.channels.channels();
+  const channelChoices: CodeChoices = {
+    what: 'a registered channel',
+    codes: new Set(registered.map((c) => c.code)),
+    names: createLabelMap(registered.map((c) => [c.name, c.code])),
   };
-  let details: unknown = value('details') ?? {};
-  if (typeof details === 'string') {
-    try {
-      details = JSON.parse(details);
-    } catch {
-      return 'details: is not valid JSON';
+  const touchpointChoices = new Map<string, CodeChoices>(
+    registered.map((c) => [
+      c.code,
+      {
+        what: `a touchpoint of ${c.code}`,
+        codes: new Set(c.touchpoints.map((t) => t.code)),
+        names: createLabelMap(c.touchpoints.map((t) => [t.name, t.code])),
+      },
+    ]),
+  );
+  const catalogue = await options.reasons.reasons();
+  const reasonCodes = new Set(catalogue.map((r) => r.code));
+  const reasonChoices: CodeChoices = {
+    what: 'a reason of the catalogue',
+    codes: reasonCodes,
+    names: createLabelMap(
+      catalogue.flatMap((r) => Object.values(r.labels).map((label) => [label, r.code] as const)),
+    ),
+  };
+  const newReasons = new Map<string, ContactReasonInput>();
+  const stored = new Set<string>();
+  const fixed = (what: string, codes: readonly string[]): CodeChoices => ({ what, codes: new Set(codes) });
+  const directionChoices = fixed('a direction', directions);
+  const outcomeChoices = fixed('an outcome', importOutcomes);
+  const customerSource = profile.customerSource ?? DEFAULT_CUSTOMER_SOURCE;
+
+  /** The reason's code; a new one is added to the catalogue when the profile says so. */
+  function reasonOf(value: string): string | RowProblem {
+    const found = fields.code('reason', value, reasonChoices);
+    if (!isProblem(found) || profile.unknownReasons !== 'create') return found;
+    // The code the profile maps the label to, or one made of the label.
+    const code = fields.mapped('reason', value) ?? reasonCode(value);
+    if (!Slug.safeParse(code).success) return found;
+    if (!reasonCodes.has(code)) {
+      reasonCodes.add(code);
+      newReasons.set(code, {
+        code,
+        labels: profile.locale ? { [profile.locale]: value } : {},
+        group: profile.newReasonGroup ?? null,
+      });
+      summary.summary.createdReasons.push(code);
     }
+    return code;
   }
-  // Strictly ISO with an offset: anything else would be read in the importing machine's time zone,
-  // or day and month swapped (03/10/2026).
-  for (const column of ['started_at', 'ended_at'] as const) {
-    const given = value(column);
-    if (given !== null && !IsoDateTime.safeParse(given).success)
-      return `${column}: ${JSON.stringify(given)} is not a date-time like 2026-03-10T09:00:00+01:00`;
+
+  function check({ fields: row }: ImportRow): CheckedContact | RowProblem[] {
+    const problems: RowProblem[] = [];
+    const text = (column: string) => fields.text(row, column);
+    const need = <T>(
+      column: string,
+      read: (value: string) => T | RowProblem,
+      hint?: string,
+      fallback?: string,
+    ): T | undefined => {
+      const value = text(column) ?? fallback ?? null;
+      if (value === null) {
+        problems.push(missing(column, hint));
+        return undefined;
+      }
+      const result = read(value);
+      if (isProblem(result)) {
+        problems.push(result);
+        return undefined;
+      }
+      return result;
+    };
+
+    // What the database cannot store fails this row here, not the batch it would be written in.
+    for (const issue of unstorableIssues(row))
+      problems.push({ column: issue.path, value: null, problem: issue.message });
+    const customerId = text('customer_id');
+    if (customerId !== null && !UUID.test(customerId))
+      problems.push({
+        column: 'customer_id',
+        value: customerId,
+        problem: 'is not a customer id of this product (a UUID); a CRM’s own code goes in customer_ref',
+      });
+    const customerRef = customerId === null ? text('customer_ref') : null;
+    const channel = need('channel', (v) => fields.code('channel', v, channelChoices));
+    const touchpoints = channel === undefined ? undefined : touchpointChoices.get(channel);
+    // None given: the profile's for the channel, or the channel's only one.
+    const touchpoint =
+      touchpoints &&
+      need(
+        'touchpoint',
+        (v) => fields.code('touchpoint', v, touchpoints),
+        `, and profile ${profile.name} names no touchpoint for ${channel} (its touchpoints: ${[...touchpoints.codes].join(', ')})`,
+        profile.touchpoints[channel as string] ??
+          (touchpoints.codes.size === 1 ? [...touchpoints.codes][0] : undefined),
+      );
+    const direction = need('direction', (v) => fields.code('direction', v, directionChoices));
+    const reason = need('reason', reasonOf);
+    const started = need('started_at', (v) => fields.dateTime('started_at', v));
+    const endedText = text('ended_at');
+    const ended = endedText === null ? null : fields.dateTime('ended_at', endedText);
+    if (isProblem(ended)) problems.push(ended);
+    const outcome = need('outcome', (v) =>
+      normalizeLabel(v) === 'continued'
+        ? { column: 'outcome', value: v, problem: 'is for live conversations, not imports' }
+        : fields.code('outcome', v, outcomeChoices),
+    );
+    let details: unknown = {};
+    const detailsText = text('details');
+    if (detailsText !== null) {
+      try {
+        details = JSON.parse(detailsText);
+      } catch {
+        details = undefined;
+      }
+      if (typeof details !== 'object' || details === null || Array.isArray(details))
+        problems.push({ column: 'details', value: detailsText, problem: 'is not a JSON object' });
+      else
+        for (const issue of unstorableIssues(details, 'details'))
+          problems.push({ column: 'details', value: null, problem: `${issue.path} ${issue.message}` });
+    }
+    if (started && ended && !isProblem(ended) && ended.at < started.at)
+      problems.push({ column: 'ended_at', value: endedText, problem: 'is before started_at' });
+    if (problems.length > 0 || !channel || !touchpoint || !direction || !reason || !started || !outcome)
+      return problems;
+
+    summary.localTime(started.kind);
+    if (ended && !isProblem(ended)) summary.localTime(ended.kind);
+    const contact = {
+      customerId,
+      channel,
+      touchpoint,
+      direction: direction as InteractionInput['direction'],
+      reason,
+      startedAt: started.at,
+      endedAt: ended && !isProblem(ended) ? ended.at : null,
+      outcome: outcome as InteractionInput['outcome'],
+      source,
+      details: details as Record<string, unknown>,
+    };
+    const externalId =
+      text('external_id') ??
+      // No id of its own: the contact's content is its identity.
+      createHash('sha256')
+        .update(
+          JSON.stringify([
+            customerId ?? `ref:${customerRef ?? ''}`,
+            channel,
+            touchpoint,
+            direction,
+            reason,
+            contact.startedAt.toISOString(),
+            contact.endedAt?.toISOString() ?? '',
+            outcome,
+            details,
+          ]),
+        )
+        .digest('base64url')
+        .slice(0, 32);
+    return { input: { ...contact, externalId }, customerRef };
   }
-  const externalId =
-    (value('external_id') as string | null) ??
-    // No id of its own: the row's content is its identity.
-    createHash('sha256')
-      .update(JSON.stringify(Object.keys(importColumns).map((c) => fields[c] ?? '')))
-      .digest('base64url')
-      .slice(0, 32);
-  const parsed = InteractionInput.safeParse({
-    customerId: value('customer_id'),
-    channel: value('channel'),
-    touchpoint: value('touchpoint'),
-    direction: value('direction'),
-    reason: value('reason'),
-    // Not null: coerced, null would be 1 January 1970.
-    startedAt: value('started_at') ?? undefined,
-    endedAt: value('ended_at'),
-    outcome: value('outcome'),
-    externalId: String(externalId),
-    details,
-  });
-  if (!parsed.success) {
-    return parsed.error.issues
-      .map((issue) => {
-        const key = String(issue.path[0] ?? '');
-        const column = camel[key] ?? key;
-        const given = fields[column];
-        if (given === undefined || given === '' || given === null) return `${column}: is missing`;
-        if (column === 'started_at' || column === 'ended_at')
-          return `${column}: ${JSON.stringify(given)} is not a date-time like 2026-03-10T09:00:00+01:00`;
-        return `${column}: ${issue.message}`;
-      })
-      .join('; ');
+
+  async function store(batch: { line: number; item: CheckedContact }[]) {
+    const ids = batch.flatMap(({ item }) => (item.input.customerId ? [item.input.customerId] : []));
+    const refs = batch.flatMap(({ item }) => (item.customerRef ? [item.customerRef] : []));
+    const [known, referenced] = await Promise.all([
+      options.customers.known(ids),
+      refs.length > 0
+        ? options.customers.byReference(customerSource, refs)
+        : Promise.resolve(new Map<string, Customer>()),
+    ]);
+    const valid: InteractionInput[] = [];
+    for (const { line, item } of batch) {
+      const { input, customerRef } = item;
+      if (input.customerId && !known.has(input.customerId)) {
+        summary.reject(line, [
+          { column: 'customer_id', value: input.customerId, problem: 'is no customer here' },
+        ]);
+        continue;
+      }
+      if (customerRef !== null) {
+        const id = referenced.get(customerRef)?.id;
+        if (id === undefined && profile.unknownCustomers !== 'anonymous') {
+          summary.reject(line, [
+            {
+              column: 'customer_ref',
+              value: customerRef,
+              problem: `is no customer of ${customerSource} (import its customers first, or let profile ${profile.name} keep such contacts anonymous)`,
+            },
+          ]);
+          continue;
+        }
+        if (id === undefined) summary.summary.anonymised++;
+        input.customerId = id ?? null;
+      }
+      valid.push(input);
+      summary.show(preview(line, input, customerRef));
+    }
+    summary.summary.valid += valid.length;
+    if (dryRun || valid.length === 0) return;
+    const created = [...newReasons.values()].filter((r) => !stored.has(r.code));
+    if (created.length > 0) {
+      await options.reasons.ensure(created);
+      for (const r of created) stored.add(r.code);
+    }
+    const added = await options.interactions.recordMany(valid);
+    summary.summary.imported += added;
+    summary.summary.alreadyThere += valid.length - added;
   }
-  const contact = parsed.data;
-  if (contact.outcome === 'continued') return 'outcome: continued is for live conversations, not imports';
-  const known = touchpoints.get(contact.channel);
-  if (!known) return `channel: ${contact.channel} is not a registered channel`;
-  if (!known.includes(contact.touchpoint))
-    return `touchpoint: ${contact.touchpoint} is not a touchpoint of ${contact.channel} (${known.join(', ')})`;
-  return contact;
+
+  return importRows({ rows: options.rows, summary, check, store, onBatch: options.onBatch });
+}
+
+/** A code for a reason the source names by a label: `Guasto contatore` → `guasto_contatore`. */
+export function reasonCode(label: string): string {
+  const code = normalizeLabel(label)
+    .replace(/[^a-z0-9 ]/g, '')
+    .trim()
+    .replace(/ +/g, '_')
+    .slice(0, 60);
+  return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
+}
+
+function preview(line: number, input: InteractionInput, customerRef: string | null): Record<string, unknown> {
+  return {
+    line,
+    external_id: input.externalId,
+    customer_id: input.customerId,
+    ...(customerRef !== null ? { customer_ref: customerRef } : {}),
+    channel: input.channel,
+    touchpoint: input.touchpoint,
+    direction: input.direction,
+    reason: input.reason,
+    started_at: (input.startedAt as Date).toISOString(),
+    ended_at: input.endedAt ? (input.endedAt as Date).toISOString() : null,
+    outcome: input.outcome,
+    details: input.details,
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Slug, Uuid } from './vocabulary.ts';
+import { invalidInput } from './errors.ts';
+import { Instant, Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
 /** `continued`: a conversational turn that asked the customer something; a later turn settles it. */
@@ -12,6 +13,22 @@ export type Outcome = (typeof outcomes)[number];
  */
 export const DEFAULT_JOURNEY_WINDOW_DAYS = 7;
 
+/**
+ * Sources the product's own channels record under: a consultation's journey entry (`video`,
+ * which its wrap-up and rating look up) and a payment link's opening (`payment_link`). Staff
+ * and imports may not write under them, so nobody can stand in for those entries.
+ */
+export const reservedSources = ['video', 'payment_link'] as const;
+
+/** `invalid_input` naming `path` when `source` is reserved for the product's own channels. */
+export function assertSourceOpen(source: string, path: string): void {
+  if ((reservedSources as readonly string[]).includes(source)) {
+    throw invalidInput(`invalid request: ${path} ${source} is reserved`, [
+      { path, message: `is reserved for the product's own channels (${reservedSources.join(', ')})` },
+    ]);
+  }
+}
+
 export const InteractionInput = z
   .object({
     customerId: Uuid.nullable(),
@@ -19,8 +36,8 @@ export const InteractionInput = z
     touchpoint: Slug,
     direction: z.enum(directions),
     reason: Slug,
-    startedAt: z.coerce.date(),
-    endedAt: z.coerce.date().nullable().default(null),
+    startedAt: Instant,
+    endedAt: Instant.nullable().default(null),
     outcome: z.enum(outcomes),
     /** The contact this one was handed off from; it joins that contact's journey. */
     handoffFromId: Uuid.nullable().default(null),
@@ -59,19 +76,11 @@ export interface InteractionLog {
    */
   record(input: InteractionInput & { id?: string }): Promise<Interaction>;
   /**
-   * Records many contacts of the past at once (seed, import), placing each in its journey.
-   * Rows whose (source, externalId) is already stored are skipped; returns how many were added.
+   * Records many contacts at once (seed, import, a batch of voice turns), placing each in its
+   * journey whatever order they come in, atomically. Rows whose (source, externalId) is already
+   * stored are skipped; returns how many were added.
    */
-  recordMany(
-    inputs: readonly (InteractionInput & { id?: string })[],
-    options?: {
-      /**
-       * Lock each (customer, reason) of the batch as `record` does, for batches written while
-       * other instances write too (live contacts); bulk loads of the past leave it off.
-       */
-      live?: boolean;
-    },
-  ): Promise<number>;
+  recordMany(inputs: readonly (InteractionInput & { id?: string })[]): Promise<number>;
   interaction(id: string): Promise<Interaction | undefined>;
   /**
    * Adds what was learnt after a contact was recorded (an advisor's wrap-up): merges the given
@@ -87,52 +96,4 @@ export interface InteractionLog {
   journey(journeyId: string): Promise<Interaction[]>;
   /** Every contact reason the log holds, alphabetically. */
   reasons(): Promise<string[]>;
-}
-
-interface JourneyTail {
-  journeyId: string;
-  /** The last step the journey has reached. */
-  step: number;
-  lastAt: Date;
-}
-
-/**
- * Places contacts into journeys by the journey rule. Feed contacts in time order; the
- * tracker remembers each (customer, reason)'s open journey and each journey's last step, so
- * that steps stay 1, 2, 3… however contacts (handed off or not) join it.
- */
-export function createJourneyTracker(options: { windowDays?: number; newId: () => string }) {
-  const windowMs = (options.windowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS) * 86_400_000;
-  const open = new Map<string, { journeyId: string; lastAt: Date }>();
-  const lastStep = new Map<string, number>();
-  const reachStep = (journeyId: string, step: number) =>
-    lastStep.set(journeyId, Math.max(lastStep.get(journeyId) ?? 0, step));
-  return {
-    /** Seeds the tracker with a stored journey: a (customer, reason)'s latest contact in it. */
-    remember(customerId: string, reason: string, tail: JourneyTail): void {
-      open.set(`${customerId}:${reason}`, { journeyId: tail.journeyId, lastAt: tail.lastAt });
-      reachStep(tail.journeyId, tail.step);
-    },
-    /** Seeds the tracker with a stored journey that a handoff continues. */
-    rememberJourney(journeyId: string, step: number): void {
-      reachStep(journeyId, step);
-    },
-    /** `handoffJourneyId`: the journey of the contact this one was handed off from. */
-    place(
-      contact: { customerId: string | null; reason: string; startedAt: Date },
-      handoffJourneyId?: string,
-    ): { journeyId: string; journeyStep: number } {
-      const key = contact.customerId === null ? null : `${contact.customerId}:${contact.reason}`;
-      const tail = key === null ? undefined : open.get(key);
-      const journeyId =
-        handoffJourneyId ??
-        (tail && contact.startedAt.getTime() - tail.lastAt.getTime() <= windowMs
-          ? tail.journeyId
-          : options.newId());
-      const journeyStep = (lastStep.get(journeyId) ?? 0) + 1;
-      lastStep.set(journeyId, journeyStep);
-      if (key !== null) open.set(key, { journeyId, lastAt: contact.startedAt });
-      return { journeyId, journeyStep };
-    },
-  };
 }

@@ -7,6 +7,7 @@ import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, invalidInput, notFound, type FieldIssue } from './errors.ts';
 import { messageAddress, type NewMessage, type Outbox } from './notifications.ts';
 import { PilotInput, pilotTransitions, type Pilot, type PilotStatus, type PilotStore } from './pilots.ts';
+import { describeRevision, type Actor, type PilotChange, type PilotLog } from './pilot-log.ts';
 import { criteria } from './scorecard.ts';
 import { parseInput } from './validation.ts';
 import type { Locale } from './vocabulary.ts';
@@ -34,6 +35,8 @@ const INVITATION_BATCH = 200;
  */
 export function createPilotDesk(options: {
   pilots: PilotStore;
+  /** The audit trail every change is written to. */
+  log: PilotLog;
   channels: ChannelRegistry;
   customers: CustomerDirectory;
   outbox: Outbox;
@@ -43,7 +46,9 @@ export function createPilotDesk(options: {
   /** How long the gate reuses an answer and how many it keeps (see cachedChannelAccess). */
   accessCache?: ExpiringCacheOptions;
 }) {
-  const { pilots, channels, customers, outbox, clock } = options;
+  const { pilots, channels, customers, outbox, clock, log } = options;
+  const note = (pilot: Pilot, actor: Actor, action: PilotChange['action'], summary: string) =>
+    log.record({ pilotId: pilot.id, at: clock.now(), actor, action, summary });
 
   async function find(idOrCode: string): Promise<Pilot> {
     const pilot = await pilots.pilot(idOrCode);
@@ -62,10 +67,8 @@ export function createPilotDesk(options: {
           issues.push({ path: `touchpoints.${i}`, message: `${channel.code} has no touchpoint ${t}` });
       });
     }
-    const known = await customers.known(input.cohort.customerIds);
-    input.cohort.customerIds.forEach((id, i) => {
-      if (!known.has(id)) issues.push({ path: `cohort.customerIds.${i}`, message: `no customer ${id}` });
-    });
+    // Named customers are not looked up here: an answer that differed for unknown ids would tell
+    // a pilot manager which ids are customers. An unknown id enrols nobody.
     if (issues.length > 0) {
       throw invalidInput(`invalid pilot: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
     }
@@ -177,19 +180,22 @@ export function createPilotDesk(options: {
     access,
     find,
 
-    async define(input: PilotInput): Promise<Pilot> {
+    async define(input: PilotInput, actor: Actor = SYSTEM): Promise<Pilot> {
       const definition = parseInput(PilotInput, input, 'pilot');
       await checkReferences(definition);
-      return pilots.create(definition, clock.now());
+      const pilot = await pilots.create(definition, clock.now());
+      await note(pilot, actor, 'defined', `defined “${pilot.name}” (${pilot.code}) as a draft`);
+      return pilot;
     },
 
     /** Replaces a pilot's definition; a running pilot enrols (and invites) whoever it now draws. */
-    async revise(idOrCode: string, input: PilotInput): Promise<Pilot> {
+    async revise(idOrCode: string, input: PilotInput, actor: Actor = SYSTEM): Promise<Pilot> {
       const before = await find(idOrCode);
       const definition = parseInput(PilotInput, input, 'pilot');
       checkRevision(before, definition);
       await checkReferences(definition);
       const pilot = await pilots.update(before.id, definition, clock.now());
+      await note(pilot, actor, 'revised', describeRevision(before, definition));
       try {
         if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
       } finally {
@@ -202,7 +208,11 @@ export function createPilotDesk(options: {
      * Moves a pilot to its next status; starting it enrols its cohort (the invitations follow
      * with the next `inviteEnrolled`).
      */
-    async transition(idOrCode: string, to: PilotStatus): Promise<{ pilot: Pilot; enrolled: number }> {
+    async transition(
+      idOrCode: string,
+      to: PilotStatus,
+      actor: Actor = SYSTEM,
+    ): Promise<{ pilot: Pilot; enrolled: number }> {
       const before = await find(idOrCode);
       if (!pilotTransitions[before.status].includes(to)) {
         throw new ChannelPilotError('conflict', `a ${before.status} pilot cannot become ${to}`, {
@@ -230,6 +240,12 @@ export function createPilotDesk(options: {
       } finally {
         gate.forget();
       }
+      await note(
+        pilot,
+        actor,
+        'status',
+        `${before.status} → ${to}${enrolled > 0 ? ` (enrolled ${enrolled} customers)` : ''}`,
+      );
       return { pilot: (await pilots.pilot(pilot.id)) as Pilot, enrolled };
     },
 
@@ -246,15 +262,29 @@ export function createPilotDesk(options: {
       return queued;
     },
 
-    async rate(idOrCode: string, input: PilotRatingInput, staffUserId: string | null): Promise<void> {
+    async rate(idOrCode: string, input: PilotRatingInput, actor: Actor = SYSTEM): Promise<void> {
       const pilot = await find(idOrCode);
       const rating = parseInput(PilotRatingInput, input, 'rating');
-      await pilots.rate(pilot.id, { ...rating, ratedBy: staffUserId, ratedAt: clock.now() });
+      await pilots.rate(pilot.id, { ...rating, ratedBy: actor.id, ratedAt: clock.now() });
+      await note(
+        pilot,
+        actor,
+        'rated',
+        `rated ${rating.criterion} ${rating.rating}/5${rating.note ? `: “${rating.note}”` : ''}`,
+      );
+    },
+
+    /** The pilot's audit trail, oldest first. */
+    async changes(idOrCode: string): Promise<PilotChange[]> {
+      return log.changes((await find(idOrCode)).id);
     },
   };
 }
 
 export type PilotDesk = ReturnType<typeof createPilotDesk>;
+
+/** Changes made by no one in particular (the seed, tests). */
+const SYSTEM: Actor = { id: null, name: 'system' };
 
 const invitations: Record<
   Locale,

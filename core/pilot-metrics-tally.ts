@@ -1,23 +1,24 @@
-import type { PilotMetrics, PilotMetricsSource } from './pilot-metrics.ts';
 import {
-  compareMeans,
   compareNps,
+  createNpsByCustomer,
+  npsCategory,
+  npsEstimate,
+  type NpsCounts,
+} from './nps-statistics.ts';
+import { BASELINE_WEEKS, type PilotMetrics, type PilotMetricsSource } from './pilot-metrics.ts';
+import { createWeeklyTally } from './pilot-weekly-tally.ts';
+import { sampleRatio } from './sample-ratio.ts';
+import {
   createMomentAccumulator,
   meanEstimate,
   median,
   minimumDetectableEffect,
-  npsCategory,
-  npsEstimate,
   proportionEstimate,
-  splitGoodnessOfFit,
-  summarize,
-  type NpsCounts,
 } from './statistics.ts';
+import { adjustArms, compareAdjusted, createCovariateAccumulator } from './variance-reduction.ts';
 
 // The pilot metrics from rows already read, a chunk of customers at a time (see
 // storage/postgres-pilot-metrics.ts for how each figure is defined and which rows are read).
-
-const SRM_ALPHA = 0.001;
 
 type Arm = 'pilot' | 'control';
 
@@ -27,6 +28,14 @@ export interface EnrolmentRow {
   via: string;
   invited: boolean;
   segment: string;
+}
+
+/** A customer's contacts in the baseline weeks before the pilot (customers without any have no row). */
+export interface BaselineRow {
+  customer_id: string;
+  existing: number;
+  call_centre: number;
+  complaints: number;
 }
 
 export interface ContactRow {
@@ -43,6 +52,12 @@ export interface ContactRow {
 
 type Pilot = Parameters<PilotMetricsSource['compute']>[0];
 
+/** The contact reason a complaint is recorded under. */
+const COMPLAINT = 'complaint';
+/** Bounded scales: intervals stay inside them. */
+const CSAT_SCALE = { min: 1, max: 5 };
+const CES_SCALE = { min: 1, max: 7 };
+
 function byStart(a: ContactRow, b: ContactRow): number {
   const difference = a.started_at.getTime() - b.started_at.getTime();
   if (difference !== 0) return difference;
@@ -54,17 +69,20 @@ const noAnswers = (): NpsCounts => ({ promoters: 0, passives: 0, detractors: 0 }
 /**
  * The additive state of a computation: every chunk of customers adds to it (each customer in
  * exactly one chunk, with all of its contacts), and the figures come out at the end.
- * `periodEnd`: contacts from then on only count as follow-ups; `windowMs`: how long after a
- * contact a follow-up may start; `kinds`: each channel code's kind (`existing` or `pilot`).
+ * `periodStart`–`periodEnd`: the period measured (contacts from its end on only count as
+ * follow-ups); `windowMs`: how long after a contact a follow-up may start; `kinds`: each channel
+ * code's kind (`existing` or `pilot`).
  */
 export function createPilotMetricsTally(
   pilot: Pilot,
-  context: { periodEnd: Date; windowMs: number; kinds: Map<string, string> },
+  context: { periodStart: Date; periodEnd: Date; windowMs: number; kinds: Map<string, string> },
 ) {
   const { periodEnd, windowMs, kinds } = context;
+  const weekly = createWeeklyTally(context);
   const channel = pilot.channel;
   const cohort = { pilot: 0, control: 0, explicit: 0, invited: 0 };
   const drawn = { pilot: 0, control: 0 };
+  const drawnBySegment = new Map<string, { pilot: number; control: number }>();
   const segments = new Map<string, { enrolled: number; adopters: number }>();
   let adopters = 0;
   const outcomes = { contacts: 0, contained: 0, switched: 0, firstContactResolved: 0, completed: 0 };
@@ -75,23 +93,43 @@ export function createPilotMetricsTally(
   const nps = noAnswers();
   const csat = createMomentAccumulator();
   const ces = createMomentAccumulator();
-  const existing = { pilot: createMomentAccumulator(), control: createMomentAccumulator() };
-  const callCentre = { pilot: createMomentAccumulator(), control: createMomentAccumulator() };
-  const npsByArm = { pilot: noAnswers(), control: noAnswers() };
+  const perArm = () => ({ pilot: createCovariateAccumulator(), control: createCovariateAccumulator() });
+  const existing = perArm();
+  const callCentre = perArm();
+  const complaints = perArm();
+  const npsByArm = { pilot: createNpsByCustomer(), control: createNpsByCustomer() };
 
   return {
     /** Adds a chunk of customers; returns its handed-off pilot-channel contacts, to be settled by addHandoffs. */
     addChunk(
       enrolments: EnrolmentRow[],
       contacts: ContactRow[],
-      answers: { customer_id: string | null; channel: string; metric: string; score: number }[],
+      answers: {
+        customer_id: string | null;
+        channel: string;
+        metric: string;
+        score: number;
+        started_at: Date;
+      }[],
       dueAppointments: { status: string }[],
+      baseline: BaselineRow[] = [],
     ): ContactRow[] {
+      const before = new Map(baseline.map((b) => [b.customer_id, b]));
       const armOf = new Map<string, Arm>();
       const drawnIds = new Set<string>();
       for (const e of enrolments) {
         armOf.set(e.customer_id, e.arm as Arm);
         if (e.via === 'rollout') drawnIds.add(e.customer_id);
+      }
+      // NPS against control: only answers both arms could give (about existing-channel contacts),
+      // grouped by customer, the unit of randomisation.
+      const comparableAnswers = new Map<string, number[]>();
+      for (const answer of answers) {
+        if (answer.metric !== 'nps' || answer.customer_id === null) continue;
+        if (!drawnIds.has(answer.customer_id) || kinds.get(answer.channel) !== 'existing') continue;
+        const list = comparableAnswers.get(answer.customer_id);
+        if (list) list.push(answer.score);
+        else comparableAnswers.set(answer.customer_id, [answer.score]);
       }
       const byCustomer = new Map<string, ContactRow[]>();
       for (const contact of contacts) {
@@ -106,17 +144,26 @@ export function createPilotMetricsTally(
         cohort[arm]++;
         if (arm === 'pilot' && enrolment.via === 'explicit') cohort.explicit++;
         if (enrolment.invited) cohort.invited++;
-        if (enrolment.via === 'rollout') drawn[arm]++;
+        if (enrolment.via === 'rollout') {
+          drawn[arm]++;
+          const bySegment = drawnBySegment.get(enrolment.segment) ?? { pilot: 0, control: 0 };
+          bySegment[arm]++;
+          drawnBySegment.set(enrolment.segment, bySegment);
+        }
 
         const rows = (byCustomer.get(enrolment.customer_id) ?? []).sort(byStart);
         let existingCount = 0;
         let callCentreCount = 0;
+        let complaintCount = 0;
         let pilotContacts = 0;
         for (let i = 0; i < rows.length; i++) {
           const row = rows[i]!;
           if (row.started_at >= periodEnd) break;
           if (kinds.get(row.channel) === 'existing') existingCount++;
           if (row.channel === 'call_centre') callCentreCount++;
+          if (row.reason === COMPLAINT) complaintCount++;
+          if (enrolment.via === 'rollout')
+            weekly.addArmContact(arm, row, kinds.get(row.channel) === 'existing');
           if (arm !== 'pilot' || row.channel !== channel) continue;
           pilotContacts++;
           outcomes.contacts++;
@@ -135,6 +182,7 @@ export function createPilotMetricsTally(
           }
           if (resolved) outcomes.completed++;
           if (resolved && firstElsewhere === undefined) outcomes.contained++;
+          weekly.addPilotContact(row, pilotContacts === 1, resolved && firstElsewhere === undefined);
           if (resolved && !followedUp) outcomes.firstContactResolved++;
           if (firstElsewhere !== undefined) {
             outcomes.switched++;
@@ -145,8 +193,12 @@ export function createPilotMetricsTally(
         }
         // Customers named by hand were not randomised: the comparison with control leaves them out.
         if (enrolment.via === 'rollout') {
-          existing[arm].add(existingCount);
-          callCentre[arm].add(callCentreCount);
+          const pre = before.get(enrolment.customer_id);
+          existing[arm].add(pre?.existing ?? 0, existingCount);
+          callCentre[arm].add(pre?.call_centre ?? 0, callCentreCount);
+          complaints[arm].add(pre?.complaints ?? 0, complaintCount);
+          npsByArm[arm].add(comparableAnswers.get(enrolment.customer_id) ?? []);
+          weekly.addDrawnCustomer(arm);
         }
         if (arm === 'pilot') {
           const segment = segments.get(enrolment.segment) ?? { enrolled: 0, adopters: 0 };
@@ -162,12 +214,11 @@ export function createPilotMetricsTally(
       for (const answer of answers) {
         const arm = answer.customer_id === null ? undefined : armOf.get(answer.customer_id);
         if (!arm) continue;
-        if (answer.metric === 'nps' && drawnIds.has(answer.customer_id as string)) {
-          npsByArm[arm][npsCategory(answer.score)]++;
-        }
         if (arm !== 'pilot' || answer.channel !== channel) continue;
-        if (answer.metric === 'nps') nps[npsCategory(answer.score)]++;
-        else if (answer.metric === 'csat') csat.add(answer.score);
+        if (answer.metric === 'nps') {
+          nps[npsCategory(answer.score)]++;
+          weekly.addChannelAnswer(answer);
+        } else if (answer.metric === 'csat') csat.add(answer.score);
         else if (answer.metric === 'ces') ces.add(answer.score);
       }
 
@@ -205,15 +256,14 @@ export function createPilotMetricsTally(
 
     result(period: { from: string; to: string }): PilotMetrics {
       const share = (k: number) => proportionEstimate(k, outcomes.contacts);
-      const control = summarize(existing.control.moments());
+      const existingArms = { pilot: existing.pilot.moments(), control: existing.control.moments() };
+      const existingComparison = compareAdjusted(existingArms.pilot, existingArms.control, BASELINE_WEEKS);
+      // Each arm's own variance, as adjusted for the test.
+      const { pilot: a, control: b } = adjustArms(existingArms.pilot, existingArms.control);
       const mde =
-        control === null
-          ? null
-          : minimumDetectableEffect({
-              variance: control.variance,
-              n1: existing.pilot.n,
-              n2: existing.control.n,
-            });
+        a && b
+          ? minimumDetectableEffect({ variance1: a.variance, variance2: b.variance, n1: a.n, n2: b.n })
+          : null;
       const sum = handleSeconds.reduce((total, s) => total + s, 0);
       return {
         pilotId: pilot.id,
@@ -221,7 +271,7 @@ export function createPilotMetricsTally(
         period,
         withinDays: pilot.withinDays,
         cohort: { ...cohort },
-        sampleRatio: sampleRatio(pilot, drawn),
+        sampleRatio: sampleRatio(pilot, drawn, drawnBySegment),
         adoption: proportionEstimate(adopters, cohort.pilot),
         adoptionBySegment: [...segments]
           .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -242,28 +292,32 @@ export function createPilotMetricsTally(
         },
         noShow: appointments.due === 0 ? null : proportionEstimate(appointments.noShow, appointments.due),
         nps: npsEstimate(nps),
-        csat: meanEstimate(csat.moments()),
-        ces: meanEstimate(ces.moments()),
+        csat: meanEstimate(csat.moments(), CSAT_SCALE),
+        ces: meanEstimate(ces.moments(), CES_SCALE),
         versusControl: {
-          existingContactsPerCustomer: compareMeans(existing.pilot.moments(), existing.control.moments()),
-          callCentreContactsPerCustomer: compareMeans(
+          existingContactsPerCustomer: existingComparison,
+          callCentreContactsPerCustomer: compareAdjusted(
             callCentre.pilot.moments(),
             callCentre.control.moments(),
+            BASELINE_WEEKS,
           ),
-          nps: compareNps(npsByArm.pilot, npsByArm.control),
+          complaintsPerCustomer: compareAdjusted(
+            complaints.pilot.moments(),
+            complaints.control.moments(),
+            BASELINE_WEEKS,
+          ),
+          nps: compareNps(npsByArm.pilot.result(), npsByArm.control.result()),
+          npsChannels: [...kinds]
+            .filter(([, kind]) => kind === 'existing')
+            .map(([code]) => code)
+            .sort(),
           minimumDetectableEffect: {
             absolute: mde,
-            relative: mde === null || control === null || control.mean === 0 ? null : mde / control.mean,
+            relative: mde === null || !b || b.mean === 0 ? null : mde / b.mean,
           },
         },
+        weekly: weekly.result(cohort.pilot),
       };
     },
   };
-}
-
-function sampleRatio(pilot: Pilot, drawn: { pilot: number; control: number }): PilotMetrics['sampleRatio'] {
-  if (!(pilot.rolloutPercent > 0 && pilot.controlPercent > 0)) return null;
-  const expectedPilotShare = pilot.rolloutPercent / (pilot.rolloutPercent + pilot.controlPercent);
-  const { chiSquare, pValue } = splitGoodnessOfFit(drawn.pilot, drawn.control, expectedPilotShare);
-  return { expectedPilotShare, ...drawn, chiSquare, pValue, mismatch: pValue < SRM_ALPHA };
 }

@@ -1,6 +1,10 @@
+import type { VarianceReduction } from './variance-reduction.ts';
+
 /**
- * A figure measured on a sample, with its 95% confidence interval (null bounds when the sample
- * is too small to say anything). Rates are shares 0–1; NPS is −100…100.
+ * A figure measured on a sample, with its always-valid 95% interval (`low`–`high`: a confidence
+ * sequence, valid however often it is read, see sequential.ts) and the fixed-horizon 95% interval
+ * beside it (`fixed`, valid at one planned look only). Null bounds: the sample is too small to say
+ * anything. Rates are shares 0–1; NPS is −100…100.
  */
 export interface Estimate {
   value: number | null;
@@ -8,19 +12,44 @@ export interface Estimate {
   high: number | null;
   /** The sample it was measured on (customers, contacts or answers: the figure says which). */
   n: number;
+  fixed?: { low: number; high: number };
 }
 
-/** One figure for the pilot arm beside the control arm, with a two-sided test of the difference. */
+/** One figure for the pilot arm beside the control arm, with two-sided tests of the difference. */
 export interface ArmComparison {
   pilot: Estimate;
   control: Estimate;
   /** pilot − control. */
   difference: Estimate;
-  /** difference / control, when control is not zero. */
-  relativeChange: number | null;
+  /** pilot / control − 1 with the delta method's interval, when control is not zero. */
+  relative: Estimate | null;
+  /** Fixed-horizon p-value (valid at one planned look). */
   pValue: number | null;
-  /** p < 0.05. */
+  /** Always-valid p-value (valid however often it is read). */
+  sequentialPValue: number | null;
+  /** The always-valid interval excludes 0. */
   significant: boolean;
+  /** The fixed-horizon p < 0.05. */
+  significantFixed: boolean;
+}
+
+/** A comparison of contacts per customer, adjusted by each customer's contacts before the pilot. */
+export type AdjustedComparison = ArmComparison & { varianceReduction: VarianceReduction };
+
+/** One week of the pilot (weeks start on the pilot's start day). */
+export interface WeeklyFigures {
+  /** The week's first day. */
+  week: string;
+  /** Pilot-arm customers who had used the channel by the week's end, of the pilot arm. */
+  adoption: number | null;
+  /** The week's pilot-channel contacts contained, of those contacts. */
+  containment: number | null;
+  contacts: number;
+  /** Existing-channel contacts per drawn customer in the week, each arm. */
+  existingPerCustomer: { pilot: number | null; control: number | null };
+  /** NPS of the week's answers about pilot-channel contacts (null: fewer than 5 answers). */
+  nps: number | null;
+  npsAnswers: number;
 }
 
 /**
@@ -54,6 +83,8 @@ export interface PilotMetrics {
     chiSquare: number;
     pValue: number;
     mismatch: boolean;
+    /** The same check within each customer segment. */
+    bySegment: { segment: string; pilot: number; control: number; pValue: number; mismatch: boolean }[];
   } | null;
   /** Pilot-arm customers who used the channel at least once (n: pilot-arm customers). */
   adoption: Estimate;
@@ -85,20 +116,40 @@ export interface PilotMetrics {
   nps: Estimate & { promoters: number; passives: number; detractors: number };
   csat: Estimate;
   ces: Estimate;
-  /** Per customer, over the period: the arms compared (Welch's t-test). */
+  /**
+   * Per drawn customer, over the period: the arms compared (Welch on CUPED-adjusted means, the
+   * covariate the same count in the `preWeeks` weeks before the start).
+   */
   versusControl: {
     /** Contacts on the channels of kind `existing`, per customer. */
-    existingContactsPerCustomer: ArmComparison;
-    callCentreContactsPerCustomer: ArmComparison;
-    /** NPS answers on any channel by the customers of each arm. */
-    nps: ArmComparison;
+    existingContactsPerCustomer: AdjustedComparison;
+    callCentreContactsPerCustomer: AdjustedComparison;
+    /** Contacts for the reason `complaint`, on any channel, per customer (a guardrail). */
+    complaintsPerCustomer: AdjustedComparison;
+    /**
+     * NPS answers about contacts on the existing channels (the answers both arms could give; the
+     * pilot channel's own surveys are left out), compared at the unit of randomisation: each
+     * answering customer's own NPS, Welch's test.
+     */
+    nps: ArmComparison & { answers: { pilot: number; control: number } };
+    /** The channels whose answers count in the NPS comparison. */
+    npsChannels: string[];
     /**
      * The smallest difference in existing-channel contacts per customer this cohort can detect
-     * (two-sided α 0.05, power 0.8), absolute and relative to the control mean.
+     * (two-sided α 0.05, power 0.8, each arm's own adjusted variance), absolute and relative to the
+     * control mean.
      */
     minimumDetectableEffect: { absolute: number | null; relative: number | null };
   };
+  /** Weekly figures, oldest first. */
+  weekly: WeeklyFigures[];
 }
+
+/**
+ * The weeks before a pilot's start that describe its cohort as it was: the census the relevance
+ * criterion reads, and each customer's contacts that adjust the comparison with control (CUPED).
+ */
+export const BASELINE_WEEKS = 12;
 
 /** Port: computes a pilot's metrics without holding the database for long at a time. */
 export interface PilotMetricsSource {

@@ -8,13 +8,13 @@ import { REFERENCE_ZONE, type Clock } from './clock.ts';
 import { assessCapacity } from './capacity.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { notFound } from './errors.ts';
-import type { PilotMetricsSource } from './pilot-metrics.ts';
+import { BASELINE_WEEKS, type PilotMetricsSource } from './pilot-metrics.ts';
 import type { Pilot, PilotStore } from './pilots.ts';
 import { evaluateScorecard } from './scorecard-rules.ts';
 import type { PilotReportData } from './scorecard.ts';
 
-/** The census that says what a pilot's cohort contacts the organisation for: the 12 weeks before it starts. */
-export const RELEVANCE_WEEKS = 12;
+/** The census that says what a pilot's cohort contacts the organisation for: the weeks before it starts. */
+export const RELEVANCE_WEEKS = BASELINE_WEEKS;
 
 type Evidence = Omit<PilotReportData, 'scorecard'>;
 
@@ -118,6 +118,7 @@ export function createPilotReports(options: {
       ),
       advisorShare: pilot.advisorShare,
       cohortSize: metrics.cohort.pilot,
+      eligiblePopulation: population,
       observed: {
         contacts: metrics.contacts,
         weeks: Math.max(0, daysBetween(metrics.period.from, metrics.period.to) + 1) / 7,

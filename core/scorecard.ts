@@ -1,4 +1,4 @@
-import type { PilotMetrics } from './pilot-metrics.ts';
+import type { Estimate, PilotMetrics } from './pilot-metrics.ts';
 
 /** The five criteria a new channel is judged on, plus whether the team can run it at all. */
 export const criteria = [
@@ -34,8 +34,17 @@ export interface Capacity {
   /** Hours one contact takes (observed handle time, or the consultation length). */
   hoursPerContact: number;
   demandHoursPerWeek: number;
-  /** The largest pilot arm the available hours serve (null: unlimited, for self-service). */
+  /**
+   * The largest pilot arm the available hours serve, never more than the eligible population
+   * (null: unlimited, for self-service).
+   */
   largestCohort: number | null;
+  /** What the hours alone would serve, before the population caps it. */
+  largestCohortByHours: number | null;
+  /** Customers of the cohort's segments. */
+  eligiblePopulation: number;
+  /** The largest cohort is the whole eligible population, not what the hours could serve. */
+  limitedByPopulation: boolean;
   /** Booked share of the bookable time in the next 14 days (null when not staffed). */
   bookedShareNext14Days: number | null;
   warnings: string[];
@@ -43,15 +52,41 @@ export interface Capacity {
 
 export type Verdict = 'pass' | 'concern' | 'fail' | 'unknown';
 
+/** The thresholds a figure was judged on: between `fail` and `pass` it is a concern. */
+export interface JudgingRule {
+  /** The pilot's own objective, the kit's default thresholds, a guardrail's limit, or capacity's shares. */
+  source: 'objective' | 'default' | 'guardrail' | 'capacity';
+  comparison: 'at_least' | 'at_most';
+  pass: number;
+  fail: number;
+}
+
+/** How long the pilot would have to run on for an open figure to reach a verdict. */
+export interface TimeToVerdict {
+  /** More weeks at the current rates (null: not within two years, or not at the current value). */
+  weeks: number | null;
+  /** Why, in words (which threshold it would clear, or why it cannot). */
+  note: string;
+}
+
 export interface ScorecardEvidence {
   /** What was measured, in words a manager reads ("containment 62% (55–69%)"). */
   label: string;
   /** The metric's key (`containment`, `versusControl.nps`…), for the export. */
   metric: string;
   value: number | null;
+  /** The figure with its intervals and n, when it was measured on a sample. */
+  estimate: Estimate | null;
+  /** What n counts ("contacts", "customers", "answers"). */
+  unit: string | null;
   /** The objective it was held against, when the pilot set one. */
   objective: { comparison: 'at_least' | 'at_most'; threshold: number } | null;
+  rule: JudgingRule | null;
   verdict: Verdict;
+  /** Why it came out as it did, one or two sentences. */
+  why: string;
+  /** For a concern or an unknown: how much longer until it can reach a verdict. */
+  timeToVerdict: TimeToVerdict | null;
 }
 
 export interface CriterionAssessment {
@@ -62,15 +97,24 @@ export interface CriterionAssessment {
   verdict: Verdict;
   /** The pilot manager's own rating (1–5) and note, when given. */
   rating: { rating: number; note: string; ratedAt: Date } | null;
+  /** For an open criterion: the longest time its open evidence needs (null weeks: cannot say). */
+  timeToVerdict: TimeToVerdict | null;
 }
 
 export type Recommendation = 'go' | 'extend' | 'stop';
 
 export interface Scorecard {
   criteria: CriterionAssessment[];
+  /**
+   * Figures that must not get worse (complaints and call-centre contacts against control,
+   * no-shows): a breach (verdict `fail`) stops the pilot whatever the criteria say.
+   */
+  guardrails: ScorecardEvidence[];
   recommendation: Recommendation;
   /** Why, one sentence each. */
   reasons: string[];
+  /** With "extend": the weeks more until every open criterion can reach a verdict (null: cannot say). */
+  extendWeeks: number | null;
 }
 
 /** Everything the pilot report shows. */

@@ -12,6 +12,7 @@ export const permissions = {
   'customers:write': ['advisor', 'admin'],
   'interactions:write': ['advisor', 'admin'],
   'catalog:read': ['advisor', 'pilot_manager', 'admin'],
+  'imports:read': ['pilot_manager', 'admin'],
   'imports:write': ['pilot_manager', 'admin'],
   'pilots:read': ['pilot_manager', 'admin'],
   'pilots:write': ['pilot_manager', 'admin'],
@@ -44,6 +45,8 @@ export interface StaffUser {
   displayName: string;
   role: Role;
   createdAt: Date;
+  /** When an admin disabled the login; a disabled login neither logs in nor keeps a session. */
+  disabledAt: Date | null;
 }
 
 export interface StaffSession {
@@ -66,6 +69,14 @@ export interface StaffDirectory {
   session(token: string): Promise<StaffSession | undefined>;
   closeSession(token: string): Promise<void>;
   count(): Promise<number>;
+  /** Every staff login, by username, disabled ones included. */
+  list(): Promise<StaffUser[]>;
+  /** Looks a login up by id or username. */
+  find(idOrUsername: string): Promise<StaffUser | undefined>;
+  /** Disables a login and ends its sessions; `not_found` for an unknown one. */
+  disable(id: string, at: Date): Promise<StaffUser>;
+  /** Sets a new password (checked like a new user's), clears its failed logins and ends its sessions. */
+  resetPassword(id: string, password: string): Promise<StaffUser>;
 }
 
 const scryptAsync = promisify(scrypt) as (

@@ -4,9 +4,9 @@ import {
   normalQuantile,
   studentTQuantile,
   studentTTwoSidedPValue,
-  twoSidedPValueFromZ,
   Z_95,
 } from './distributions.ts';
+import { sequentialPValue, sequentialZ } from './sequential.ts';
 
 // Estimates and tests over samples summarized as counts or moments, so that chunks of a cohort add up.
 
@@ -70,23 +70,65 @@ export function summarize(moments: Moments): SampleSummary | null {
   return { n, mean, variance };
 }
 
-/** The mean with its 95% confidence interval from Student's t with n − 1 degrees of freedom. */
-export function meanEstimate(moments: Moments): Estimate {
-  const summary = summarize(moments);
-  if (!summary) return { value: null, low: null, high: null, n: 0 };
-  const { n, mean, variance } = summary;
-  if (n < 2) return { value: mean, low: null, high: null, n };
-  const half = studentTQuantile(0.975, n - 1) * Math.sqrt(variance / n);
-  return { value: mean, low: mean - half, high: mean + half, n };
+/** Where a figure's scale ends (CSAT 1–5, CES 1–7, NPS −100…100): intervals stop there. */
+export interface Bounds {
+  min: number;
+  max: number;
 }
 
-/** A share with its 95% Wilson score interval (which stays inside 0–1 and behaves near 0 and 1). */
+const clip = (v: number, bounds: Bounds | undefined) =>
+  bounds ? Math.min(bounds.max, Math.max(bounds.min, v)) : v;
+
+/**
+ * An estimate with its always-valid interval (value ± z(n)·se, see sequential.ts) and, beside it,
+ * the fixed-horizon one (value ± `fixedZ`·se), both clipped to the scale's bounds.
+ */
+export function symmetricEstimate(
+  value: number,
+  standardError: number,
+  n: number,
+  fixedZ: number,
+  bounds?: Bounds,
+): Estimate {
+  const half = sequentialZ(n) * standardError;
+  const fixedHalf = fixedZ * standardError;
+  return {
+    value,
+    low: clip(value - half, bounds),
+    high: clip(value + half, bounds),
+    n,
+    fixed: { low: clip(value - fixedHalf, bounds), high: clip(value + fixedHalf, bounds) },
+  };
+}
+
+const nothing = (n: number): Estimate => ({ value: null, low: null, high: null, n });
+
+/**
+ * The mean with its always-valid interval and the fixed-horizon t interval (n − 1 degrees of
+ * freedom), both kept inside the scale's `bounds` when it has some (CSAT 1–5).
+ */
+export function meanEstimate(moments: Moments, bounds?: Bounds): Estimate {
+  return summaryEstimate(summarize(moments), bounds);
+}
+
+/** The same from a summary (a CUPED-adjusted one too). */
+export function summaryEstimate(summary: SampleSummary | null, bounds?: Bounds): Estimate {
+  if (!summary) return nothing(0);
+  const { n, mean, variance } = summary;
+  if (n < 2) return { value: mean, low: null, high: null, n };
+  return symmetricEstimate(mean, Math.sqrt(variance / n), n, studentTQuantile(0.975, n - 1), bounds);
+}
+
+/**
+ * A share with its Wilson score interval (inside 0–1, well-behaved near 0 and 1): always valid
+ * with z(n) in place of 1.96, fixed-horizon with 1.96.
+ */
 export function proportionEstimate(successes: number, n: number): Estimate {
-  if (n === 0) return { value: null, low: null, high: null, n: 0 };
+  if (n === 0) return nothing(0);
   const p = successes / n;
   if (n < 2) return { value: p, low: null, high: null, n };
-  const { low, high } = wilsonInterval(successes, n);
-  return { value: p, low, high, n };
+  const always = wilsonInterval(successes, n, sequentialZ(n));
+  return { value: p, ...always, n, fixed: wilsonInterval(successes, n) };
 }
 
 /** The Wilson score interval of `successes` out of `n` (z = 1.96 for 95%). */
@@ -102,40 +144,6 @@ export function wilsonInterval(
   const centre = (p + z2 / (2 * n)) / denominator;
   const half = (z / denominator) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
-}
-
-export interface NpsCounts {
-  promoters: number;
-  passives: number;
-  detractors: number;
-}
-
-/** Scores 9–10 promote, 7–8 are passive, 0–6 detract. */
-export function npsCategory(score: number): keyof NpsCounts {
-  return score >= 9 ? 'promoters' : score >= 7 ? 'passives' : 'detractors';
-}
-
-/**
- * Net Promoter Score 100·(p − d) with a 95% interval: each answer scores +1, 0 or −1, whose mean
- * has the variance (p + d − (p − d)²)/n; the interval is the normal one, ±1.96·√var·100 (answers
- * are many where NPS is read, and a t quantile would change the third digit at most), clipped to
- * −100…100.
- */
-export function npsEstimate(counts: NpsCounts): Estimate & NpsCounts {
-  const n = counts.promoters + counts.passives + counts.detractors;
-  if (n === 0) return { value: null, low: null, high: null, n, ...counts };
-  const value = (100 * (counts.promoters - counts.detractors)) / n;
-  if (n < 2) return { value, low: null, high: null, n, ...counts };
-  const half = Z_95 * 100 * Math.sqrt(npsVariance(counts));
-  return { value, low: Math.max(-100, value - half), high: Math.min(100, value + half), n, ...counts };
-}
-
-/** The variance of the NPS share estimate (as a share, not ×100), from the per-answer scores. */
-function npsVariance(counts: NpsCounts): number {
-  const n = counts.promoters + counts.passives + counts.detractors;
-  const p = counts.promoters / n;
-  const d = counts.detractors / n;
-  return Math.max(0, p + d - (p - d) ** 2) / n;
 }
 
 export interface WelchResult {
@@ -164,89 +172,101 @@ export function welchTTest(a: SampleSummary, b: SampleSummary): WelchResult | nu
 }
 
 /**
- * Two arms' means compared: each with its t interval, the difference with Welch's interval and
- * two-sided p-value, and the change relative to the control mean.
+ * The change of a's mean relative to b's, a/b − 1, with its standard error by the delta method:
+ * Var(ā/b̄) ≈ Var(ā)/b̄² + ā²·Var(b̄)/b̄⁴ (the arms are independent). Dividing the difference's
+ * interval by b̄ as if b̄ were exact leaves out the second term and reports an increase too
+ * narrow. Null when b̄ is 0.
  */
-export function compareMeans(pilot: Moments, control: Moments): ArmComparison {
-  const pilotEstimate = meanEstimate(pilot);
-  const controlEstimate = meanEstimate(control);
-  const a = summarize(pilot);
-  const b = summarize(control);
-  const n = pilot.n + control.n;
-  if (!a || !b) return incomparable(pilotEstimate, controlEstimate, n);
-  const difference = a.mean - b.mean;
-  const welch = welchTTest(a, b);
-  const half = welch ? studentTQuantile(0.975, welch.df) * welch.standardError : null;
+export function relativeChange(
+  a: SampleSummary,
+  b: SampleSummary,
+): { value: number; standardError: number } | null {
+  if (b.mean === 0) return null;
+  const va = a.variance / a.n;
+  const vb = b.variance / b.n;
   return {
-    pilot: pilotEstimate,
-    control: controlEstimate,
-    difference: {
-      value: difference,
-      low: half === null ? null : difference - half,
-      high: half === null ? null : difference + half,
-      n,
-    },
-    relativeChange: b.mean === 0 ? null : difference / b.mean,
-    pValue: welch?.pValue ?? null,
-    significant: welch !== null && welch.pValue < 0.05,
-  };
-}
-
-/** Two arms' NPS compared: the difference with a z-test on the per-answer variances. */
-export function compareNps(pilot: NpsCounts, control: NpsCounts): ArmComparison {
-  const pilotEstimate = npsEstimate(pilot);
-  const controlEstimate = npsEstimate(control);
-  const n = pilotEstimate.n + controlEstimate.n;
-  const toEstimate = ({ value, low, high, n }: Estimate): Estimate => ({ value, low, high, n });
-  if (pilotEstimate.value === null || controlEstimate.value === null) {
-    return incomparable(toEstimate(pilotEstimate), toEstimate(controlEstimate), n);
-  }
-  const difference = pilotEstimate.value - controlEstimate.value;
-  const se = 100 * Math.sqrt(npsVariance(pilot) + npsVariance(control));
-  const testable = pilotEstimate.n >= 2 && controlEstimate.n >= 2 && se > 0;
-  const pValue = testable ? twoSidedPValueFromZ(difference / se) : null;
-  return {
-    pilot: toEstimate(pilotEstimate),
-    control: toEstimate(controlEstimate),
-    difference: {
-      value: difference,
-      low: testable ? difference - Z_95 * se : null,
-      high: testable ? difference + Z_95 * se : null,
-      n,
-    },
-    // NPS runs from −100 to 100: a change relative to it means nothing (−27 to −2 is not −93%).
-    relativeChange: null,
-    pValue,
-    significant: pValue !== null && pValue < 0.05,
-  };
-}
-
-function incomparable(pilot: Estimate, control: Estimate, n: number): ArmComparison {
-  return {
-    pilot,
-    control,
-    difference: { value: null, low: null, high: null, n },
-    relativeChange: null,
-    pValue: null,
-    significant: false,
+    value: a.mean / b.mean - 1,
+    standardError: Math.sqrt(va / b.mean ** 2 + (a.mean ** 2 * vb) / b.mean ** 4),
   };
 }
 
 /**
- * The smallest true difference in means a two-sample comparison of n1 and n2 values with
- * variance σ² detects with the given power at two-sided level α:
- * (z₁₋α/₂ + z_power)·√(σ²/n1 + σ²/n2). Null when either sample is empty.
+ * Two arms' means compared from their summaries (CUPED-adjusted ones too): each arm's mean, the
+ * difference with the always-valid interval and Welch's fixed-horizon interval and p-value, and
+ * the relative change by the delta method. Significant: the always-valid interval excludes 0.
+ */
+export function compareSummaries(
+  a: SampleSummary | null,
+  b: SampleSummary | null,
+  bounds?: Bounds,
+): ArmComparison {
+  const pilot = summaryEstimate(a, bounds);
+  const control = summaryEstimate(b, bounds);
+  const n = (a?.n ?? 0) + (b?.n ?? 0);
+  if (!a || !b) return incomparable(pilot, control, n);
+  const difference = a.mean - b.mean;
+  const welch = welchTTest(a, b);
+  if (!welch) {
+    return {
+      ...incomparable(pilot, control, n),
+      difference: { value: difference, low: null, high: null, n },
+    };
+  }
+  const relative = relativeChange(a, b);
+  const relativeFixedZ = studentTQuantile(0.975, welch.df);
+  return {
+    pilot,
+    control,
+    difference: symmetricEstimate(difference, welch.standardError, n, studentTQuantile(0.975, welch.df)),
+    relative:
+      relative && relative.standardError > 0
+        ? symmetricEstimate(relative.value, relative.standardError, n, relativeFixedZ, {
+            min: -1,
+            max: Infinity,
+          })
+        : null,
+    pValue: welch.pValue,
+    sequentialPValue: sequentialPValue(welch.t, n),
+    significant: Math.abs(welch.t) > sequentialZ(n),
+    significantFixed: welch.pValue < 0.05,
+  };
+}
+
+/** Two arms' means compared (Welch), each arm with its own interval. */
+export function compareMeans(pilot: Moments, control: Moments): ArmComparison {
+  return compareSummaries(summarize(pilot), summarize(control));
+}
+
+export function incomparable(pilot: Estimate, control: Estimate, n: number): ArmComparison {
+  return {
+    pilot,
+    control,
+    difference: nothing(n),
+    relative: null,
+    pValue: null,
+    sequentialPValue: null,
+    significant: false,
+    significantFixed: false,
+  };
+}
+
+/**
+ * The smallest true difference in means a comparison of n1 and n2 values detects with the given
+ * power at two-sided level α, each arm with its own variance:
+ * (z₁₋α/₂ + z_power)·√(σ₁²/n1 + σ₂²/n2). Null when either sample is empty.
  */
 export function minimumDetectableEffect(options: {
-  variance: number;
+  variance1: number;
+  variance2: number;
   n1: number;
   n2: number;
   alpha?: number;
   power?: number;
 }): number | null {
-  const { variance, n1, n2, alpha = 0.05, power = 0.8 } = options;
-  if (!(n1 > 0 && n2 > 0) || !Number.isFinite(variance) || variance < 0) return null;
-  return (normalQuantile(1 - alpha / 2) + normalQuantile(power)) * Math.sqrt(variance / n1 + variance / n2);
+  const { variance1, variance2, n1, n2, alpha = 0.05, power = 0.8 } = options;
+  if (!(n1 > 0 && n2 > 0)) return null;
+  if (![variance1, variance2].every((v) => Number.isFinite(v) && v >= 0)) return null;
+  return (normalQuantile(1 - alpha / 2) + normalQuantile(power)) * Math.sqrt(variance1 / n1 + variance2 / n2);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Uuid } from './vocabulary.ts';
+import { Instant, Uuid } from './vocabulary.ts';
 
 /** The scales: NPS 0–10, CSAT 1–5, CES 1–7. */
 export const surveyScales = { nps: [0, 10], csat: [1, 5], ces: [1, 7] } as const;
@@ -16,7 +16,7 @@ const answerFields = {
   metric: z.enum(['nps', 'csat', 'ces']),
   score: z.number().int({ error: 'must be a whole number' }),
   comment: z.string().trim().max(2000).nullable().default(null),
-  answeredAt: z.coerce.date().default(() => new Date()),
+  answeredAt: Instant.default(() => new Date()),
 };
 
 /** An answer as a channel collects it, about a contact it already knows. */

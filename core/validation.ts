@@ -11,8 +11,61 @@ export function fieldIssues(error: z.ZodError, prefix = ''): FieldIssue[] {
 
 /** Parses domain input, or throws `invalid_input` listing every bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const unstorable = unstorableIssues(input);
+  if (unstorable.length > 0) throw invalidInput(`invalid ${what}: ${describeIssues(unstorable)}`, unstorable);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error);
-  throw invalidInput(`invalid ${what}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  throw invalidInput(`invalid ${what}: ${describeIssues(issues)}`, issues);
+}
+
+/** Issues as one sentence: `path message; path message`. */
+export function describeIssues(issues: readonly FieldIssue[]): string {
+  return issues.map((i) => `${i.path} ${i.message}`).join('; ');
+}
+
+/** How deep JSON given to the product may nest (details of a contact, a pilot's definition). */
+export const MAX_NESTING = 32;
+
+// PostgreSQL stores neither a NUL character in text nor an unpaired UTF-16 surrogate in JSON.
+// eslint-disable-next-line no-control-regex -- the NUL character is what is looked for
+const UNSTORABLE = /\u0000|\p{Cs}/u;
+
+/**
+ * What in a value the database could not store, each problem named by its path: NUL characters
+ * and unpaired surrogates in strings (values and keys), and nesting deeper than {@link MAX_NESTING}.
+ * Checked before a value reaches a query, so the answer names the field instead of failing the
+ * statement (or a whole import batch).
+ */
+export function unstorableIssues(value: unknown, prefix = ''): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const name = (path: string[]) => [prefix, ...path].filter(Boolean).join('.') || '(root)';
+  const visit = (v: unknown, path: string[]): void => {
+    if (issues.length >= 10) return;
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) {
+        issues.push({
+          path: name(path),
+          message: v.includes('\u0000')
+            ? 'contains a NUL character (\\u0000), which cannot be stored'
+            : 'contains an unpaired UTF-16 surrogate, which is not valid text',
+        });
+      }
+      return;
+    }
+    if (typeof v !== 'object' || v === null || v instanceof Date) return;
+    if (path.length >= MAX_NESTING) {
+      issues.push({ path: name(path), message: `nests deeper than ${MAX_NESTING} levels` });
+      return;
+    }
+    for (const [key, child] of Object.entries(v)) {
+      if (UNSTORABLE.test(key)) {
+        issues.push({ path: name(path), message: 'has a key with a NUL character or an unpaired surrogate' });
+        continue;
+      }
+      visit(child, [...path, key]);
+    }
+  };
+  visit(value, []);
+  return issues;
 }

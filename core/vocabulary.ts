@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 
 /** Languages the product speaks; every customer-facing string exists in each. */
@@ -26,6 +27,40 @@ export const IsoDateTime = z.iso.datetime({
   offset: true,
   error: 'must be an ISO 8601 date-time with offset',
 });
+
+/** The years an instant the product deals in may fall in: anything else is a typing mistake. */
+export const INSTANT_YEARS = { from: 1900, to: 2199 } as const;
+const EARLIEST = Date.UTC(INSTANT_YEARS.from, 0, 1);
+const LATEST = Date.UTC(INSTANT_YEARS.to + 1, 0, 1);
+
+/**
+ * A moment: a Date, or an ISO 8601 string (a date-time, read in UTC without an offset; a day,
+ * its start in UTC). Calendar-checked (30 February is refused, not rolled over into March) and
+ * kept within {@link INSTANT_YEARS}, which every database holds.
+ */
+export const Instant = z
+  .union([z.date(), z.string()])
+  .transform((value, ctx) => {
+    const at =
+      value instanceof Date ? value : DateTime.fromISO(value, { zone: 'utc', setZone: true }).toJSDate();
+    const time = at.getTime();
+    if (Number.isNaN(time)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be an ISO 8601 date-time such as 2026-03-10T09:30:00+01:00',
+      });
+      return z.NEVER;
+    }
+    if (time < EARLIEST || time >= LATEST) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be between the years ${INSTANT_YEARS.from} and ${INSTANT_YEARS.to}`,
+      });
+      return z.NEVER;
+    }
+    return at;
+  })
+  .meta({ override: { type: 'string', format: 'date-time' } });
 
 /** Money is always integer cents of one currency, never floating point. */
 export const Cents = z.number().int({ error: 'must be whole cents' });

@@ -46,8 +46,16 @@ export interface ConsultationTokens {
     appointment: Appointment,
     customer: Pick<Customer, 'id' | 'firstName' | 'lastName'>,
   ): Promise<ConsultationAccess>;
-  /** The advisor's token: publish, subscribe and admin rights in that appointment's room only. */
-  forAdvisor(appointment: Appointment, advisor: Pick<Advisor, 'id' | 'name'>): Promise<ConsultationAccess>;
+  /**
+   * The advisor's token: publish, subscribe and admin rights in that appointment's room only.
+   * `standIn` is someone else taking the advisor's side (an admin helping): they join as
+   * themselves, so the assigned advisor is never pushed out of the room by the same identity.
+   */
+  forAdvisor(
+    appointment: Appointment,
+    advisor: Pick<Advisor, 'id' | 'name'>,
+    standIn?: { id: string; name: string },
+  ): Promise<ConsultationAccess>;
 }
 
 /**
@@ -110,14 +118,14 @@ export function createConsultationTokens(options: ConsultationTokensOptions): Co
       );
     },
 
-    async forAdvisor(appointment, advisor) {
+    async forAdvisor(appointment, advisor, standIn) {
       if (advisor.id !== appointment.advisorId) {
         throw new ChannelPilotError(
           'forbidden',
           `appointment ${appointment.id} is assigned to another advisor`,
         );
       }
-      return mint(appointment, 'advisor', advisor, {
+      return mint(appointment, 'advisor', standIn ?? advisor, {
         roomAdmin: true,
         canSubscribe: true,
         canPublish: true,

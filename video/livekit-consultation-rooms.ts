@@ -12,7 +12,9 @@ export interface LivekitConsultationRoomsOptions {
 }
 
 /** Consultation rooms on a LiveKit server (or LiveKit Cloud), through its RoomService API. */
-export function createLivekitConsultationRooms(options: LivekitConsultationRoomsOptions): ConsultationRooms {
+export function createLivekitConsultationRooms(
+  options: LivekitConsultationRoomsOptions,
+): ConsultationRooms & { openRooms(): Promise<number> } {
   const client = new RoomServiceClient(options.url, options.apiKey, options.apiSecret, {
     requestTimeout: options.requestTimeoutSeconds ?? 10,
     failover: false,
@@ -26,6 +28,12 @@ export function createLivekitConsultationRooms(options: LivekitConsultationRooms
   };
 
   return {
+    /** How many consultation rooms the server holds now (for the metrics). */
+    async openRooms() {
+      const rooms = await calling('list the rooms', () => client.listRooms());
+      return rooms.filter((room) => room.name.startsWith(consultationRoomName(''))).length;
+    },
+
     async open(appointmentId, limits) {
       // CreateRoom answers with the existing room when it is already there.
       await calling('create the consultation room', () =>

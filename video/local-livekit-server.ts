@@ -26,8 +26,12 @@ export interface LivekitServerOptions {
   binary: string;
   /** Signalling port; a free one when omitted. */
   port?: number;
-  /** Where the server posts its webhooks, signed with `apiKey`. */
-  webhookUrl?: string;
+  /** Where the server posts its webhooks, signed with `apiKey` (each event to every address). */
+  webhookUrl?: string | readonly string[];
+  /** The API key and secret; fresh ones when omitted. Nodes of one cluster share them. */
+  credentials?: { apiKey: string; apiSecret: string };
+  /** A Redis address (`127.0.0.1:6379`): the server joins the nodes that share it, as one cluster. */
+  redisAddress?: string;
   /** Extra `room` defaults merged into the generated config. */
   room?: Record<string, unknown>;
 }
@@ -51,8 +55,8 @@ class PortTaken extends Error {}
 
 async function startOnce(options: LivekitServerOptions): Promise<LivekitServer> {
   const { binary } = options;
-  const apiKey = `test_${randomBytes(6).toString('hex')}`;
-  const apiSecret = randomBytes(32).toString('hex');
+  const apiKey = options.credentials?.apiKey ?? `test_${randomBytes(6).toString('hex')}`;
+  const apiSecret = options.credentials?.apiSecret ?? randomBytes(32).toString('hex');
   const [port, tcpPort, udpPort] = [
     options.port ?? (await freePort()),
     await freePort(),
@@ -73,7 +77,8 @@ async function startOnce(options: LivekitServerOptions): Promise<LivekitServer> 
       stun_servers: [],
     },
     room: { auto_create: false, ...options.room },
-    ...(options.webhookUrl ? { webhook: { api_key: apiKey, urls: [options.webhookUrl] } } : {}),
+    ...(options.webhookUrl ? { webhook: { api_key: apiKey, urls: [options.webhookUrl].flat() } } : {}),
+    ...(options.redisAddress ? { redis: { address: options.redisAddress } } : {}),
     logging: { level: 'info', json: false },
   };
   // JSON is YAML: no YAML library needed to write the config.

@@ -35,7 +35,14 @@ export const ProblemSchema = z
   .meta({ id: 'Problem' });
 
 export const StaffUserSchema = z
-  .object({ id: Id, username: z.string(), displayName: z.string(), role: z.enum(roles), createdAt: DateTime })
+  .object({
+    id: Id,
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(roles),
+    createdAt: DateTime,
+    disabledAt: DateTime.nullable(),
+  })
   .meta({ id: 'StaffUser' });
 
 export const CustomerSchema = z

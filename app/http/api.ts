@@ -1,11 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { createDocument, type ZodOpenApiPathsObject } from 'zod-openapi';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 import {
   ChannelPilotError,
   can,
+  describeIssues,
   fieldIssues,
   invalidInput,
+  unstorableIssues,
   type Permission,
   type StaffUser,
 } from '../../core/index.ts';
@@ -30,6 +32,12 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body the handler reads itself as a stream (an import), in one of these media types. Every
+   * other route that is not a GET takes JSON, even without a body: a form or a bare request from
+   * another site cannot reach it.
+   */
+  rawBody?: { types: readonly string[]; description: string };
   /**
    * What a successful call returns, as JSON. It documents the route; the API tests check real
    * answers against it (handlers return domain objects, whose dates serialize to ISO strings).
@@ -78,8 +86,18 @@ export function createApi() {
       }
       const params = validate(spec.params, req.params, 'path');
       const query = validate(spec.query, req.query, 'query');
-      if (spec.body && !req.is('application/json')) {
-        throw invalidInput('the request body must be JSON (Content-Type: application/json)');
+      if (spec.method !== 'get') {
+        const accepted = spec.rawBody?.types ?? ['application/json'];
+        const given = mediaType(req);
+        if (!accepted.includes(given)) {
+          throw invalidInput(
+            `the request must be sent as ${accepted.join(' or ')} (Content-Type), not ${given || 'without one'}`,
+            [{ path: 'content-type', message: `must be ${accepted.join(' or ')}` }],
+            accepted.includes('application/json') && !spec.body
+              ? 'send the JSON body {} when there is nothing to say'
+              : undefined,
+          );
+        }
       }
       const body = validate(spec.body, req.body ?? {}, 'body');
       const result = await spec.handler({ params, query, body, staff, req, res } as never);
@@ -106,7 +124,7 @@ export function createApi() {
           ...(spec.params ? { path: spec.params } : {}),
           ...(spec.query ? { query: spec.query } : {}),
         },
-        ...(spec.body ? { requestBody: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...requestBody(spec),
         responses: {
           [status]: spec.response
             ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
@@ -116,6 +134,11 @@ export function createApi() {
         },
       },
     };
+  }
+
+  /** Documents a route another router serves (a page, a webhook): the document names every route. */
+  function describe(method: Method, path: string, operation: ZodOpenApiOperationObject): void {
+    paths[path] = { ...paths[path], [method]: operation };
   }
 
   function document(info: { version: string; serverUrl: string }) {
@@ -129,20 +152,60 @@ export function createApi() {
       },
       servers: [{ url: info.serverUrl }],
       security: [{ session: [] }],
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          metricsToken: { type: 'http', scheme: 'bearer' },
+          alexaSignature: { type: 'apiKey', in: 'header', name: 'Signature-256' },
+          livekitWebhook: { type: 'apiKey', in: 'header', name: 'Authorization' },
+        },
+      },
       paths,
     });
   }
 
-  return { router, route, document, responses };
+  return { router, route, describe, document, responses };
 }
 
 export const SESSION_COOKIE = 'cp_session';
 
+/** The Content-Type's media type, lower case, without parameters; '' when there is none. */
+export function mediaType(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** What the document says a route takes as its body. */
+function requestBody(spec: {
+  method: Method;
+  body?: z.ZodType;
+  rawBody?: { types: readonly string[]; description: string };
+}) {
+  if (spec.rawBody) {
+    const text = { schema: z.string().meta({ description: spec.rawBody.description }) };
+    return {
+      requestBody: {
+        required: true,
+        content: Object.fromEntries(spec.rawBody.types.map((type) => [type, text])),
+      },
+    };
+  }
+  if (spec.body) return { requestBody: { content: { 'application/json': { schema: spec.body } } } };
+  if (spec.method === 'get') return {};
+  // Nothing to say, but said as JSON (see RouteSpec.rawBody).
+  return {
+    requestBody: {
+      required: true,
+      content: { 'application/json': { schema: z.object({}).meta({ description: 'nothing: send {}' }) } },
+    },
+  };
+}
+
 function validate<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
   if (!schema) return {};
+  const unstorable = unstorableIssues(value, where);
+  if (unstorable.length > 0) throw invalidInput(`invalid request: ${describeIssues(unstorable)}`, unstorable);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error, where);
-  throw invalidInput(`invalid request: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
+  throw invalidInput(`invalid request: ${describeIssues(issues)}`, issues);
 }

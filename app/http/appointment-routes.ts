@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  Instant,
   Locale,
   Slug,
   Uuid,
@@ -34,8 +35,8 @@ const BookedSchema = z
     id: 'BookedAppointment',
     description: 'The appointment and the customer’s links to manage and join it.',
   });
-const SlotRange = z.object({ from: z.coerce.date(), to: z.coerce.date() });
-const StartsAt = z.object({ startsAt: z.coerce.date() });
+const SlotRange = z.object({ from: Instant, to: Instant });
+const StartsAt = z.object({ startsAt: Instant });
 const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
 
 export interface AppointmentLinks {
@@ -135,7 +136,7 @@ export function registerAppointmentRoutes(
       customerId: Uuid,
       topic: Slug,
       locale: Locale,
-      startsAt: z.coerce.date(),
+      startsAt: Instant,
       bookedVia: Slug.default('call_centre'),
       journeyId: Uuid.nullable().default(null),
     }),
@@ -164,7 +165,7 @@ export function registerAppointmentRoutes(
     permission: 'customers:read',
     params: ById,
     response: AppointmentSchema,
-    handler: ({ params }) => appointmentOrThrow(params.id),
+    handler: async ({ params, staff }) => (await find.assignedAppointment(params.id, staff)).appointment,
   });
 
   api.route({
@@ -176,8 +177,10 @@ export function registerAppointmentRoutes(
     params: ById,
     body: StartsAt,
     response: BookedSchema,
-    handler: async ({ params, body }) =>
-      booked((await desk.reschedule(params.id, body.startsAt)).appointment),
+    async handler({ params, body, staff }) {
+      await find.assignedAppointment(params.id, staff);
+      return booked((await desk.reschedule(params.id, body.startsAt)).appointment);
+    },
   });
 
   api.route({
@@ -189,7 +192,10 @@ export function registerAppointmentRoutes(
     params: ById,
     body: Reason,
     response: AppointmentSchema,
-    handler: async ({ params, body }) => (await desk.cancel(params.id, body.reason)).appointment,
+    async handler({ params, body, staff }) {
+      await find.assignedAppointment(params.id, staff);
+      return (await desk.cancel(params.id, body.reason)).appointment;
+    },
   });
 
   api.route({
@@ -234,7 +240,7 @@ export function registerAppointmentRoutes(
     tag: 'customer links',
     permission: 'public',
     params: ByToken,
-    body: z.object({ topic: Slug, startsAt: z.coerce.date() }),
+    body: z.object({ topic: Slug, startsAt: Instant }),
     response: BookedSchema,
     status: 201,
     async handler({ params, body }) {

@@ -2,12 +2,15 @@ import { z } from 'zod';
 import {
   ConsentInput,
   CustomerInput,
+  Instant,
   InteractionInput,
   Segment,
+  assertSourceOpen,
   SurveyAnswerBody,
   billStatus,
   calendarDate,
   compareBill,
+  invalidInput,
   notFound,
   type Bill,
   type Clock,
@@ -177,7 +180,7 @@ export function registerCustomerRoutes(
     tag: 'interactions',
     permission: 'customers:read',
     params: ById,
-    query: z.object({ limit: Limit(200, 50), before: z.coerce.date().optional() }),
+    query: z.object({ limit: Limit(200, 50), before: Instant.optional() }),
     response: z.array(InteractionSchema),
     async handler({ params, query }) {
       await customerOrThrow(params.id);
@@ -195,7 +198,18 @@ export function registerCustomerRoutes(
     response: InteractionSchema,
     status: 201,
     async handler({ body }) {
-      if (!(await stores.channels.channel(body.channel))) throw notFound('channel', body.channel);
+      assertSourceOpen(body.source, 'body.source');
+      const channel = await stores.channels.channel(body.channel);
+      if (!channel) throw notFound('channel', body.channel);
+      const touchpoints = channel.touchpoints.map((t) => t.code);
+      if (!touchpoints.includes(body.touchpoint)) {
+        throw invalidInput(`invalid request: body.touchpoint is not a touchpoint of ${channel.code}`, [
+          {
+            path: 'body.touchpoint',
+            message: `is not a touchpoint of ${channel.code} (${touchpoints.join(', ')})`,
+          },
+        ]);
+      }
       if (body.customerId) await customerOrThrow(body.customerId);
       return stores.interactions.record(body);
     },

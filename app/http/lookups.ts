@@ -15,7 +15,10 @@ export function createLookups(stores: Stores) {
   };
   return {
     appointment: appointmentOrThrow,
-    /** A consultation is its assigned advisor's (and admins', to help): nobody else joins, admits or records it. */
+    /**
+     * A consultation is its assigned advisor's (and admins', to help): nobody else reads, moves,
+     * cancels, joins, admits or records it. The one rule of every route that names one.
+     */
     async assignedAppointment(id: string, staff: StaffUser | undefined) {
       const appointment = await appointmentOrThrow(id);
       const advisor = await stores.advisors.advisor(appointment.advisorId);

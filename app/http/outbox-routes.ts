@@ -58,11 +58,15 @@ export function registerOutboxRoutes(
     if (!can(staff.role, 'customers:read'))
       throw new ChannelPilotError('forbidden', `the ${staff.role} role may not read messages to customers`);
     const messages = (await stores.outbox.recent({ limit: 200 })).map(shownToStaff);
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+    );
     res.type('html').send(page(messages));
   });
 }
 
-function page(messages: OutboxMessage[]): string {
+function page(messages: StaffView[]): string {
   const rows = messages
     .map(
       (
@@ -84,11 +88,29 @@ function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+type StaffView = Omit<OutboxMessage, 'claimToken'>;
+
+// The token of a customer link in its address: /join/<token>, /api/links/<action>/<token>.
+const LIVE_LINK = /(\/join\/|\/api\/links\/[a-z]+\/)[\w.~-]+/g;
+
 /**
- * A message as staff may read it: a linking code is the customer's alone (said to a voice
- * assistant, it gives access to their account), so it is hidden.
+ * A message as staff may read it. A linking code and the customer's live links are the
+ * customer's alone (a code said to a voice assistant opens their account, a link opens their
+ * consultation or payment page), so they are hidden; the sender's claim on it stays inside.
  */
-function shownToStaff(message: OutboxMessage): OutboxMessage {
-  if (message.kind !== 'link_code') return message;
-  return { ...message, body: message.body.replace(/\d{6}/g, '••••••') };
+function shownToStaff({ claimToken: _claim, ...message }: OutboxMessage): StaffView {
+  const hide = (text: string) => {
+    const masked = text.replace(LIVE_LINK, '$1••••••');
+    return message.kind === 'link_code' ? masked.replace(/\d{6}/g, '••••••') : masked;
+  };
+  return {
+    ...message,
+    subject: message.subject && hide(message.subject),
+    body: hide(message.body),
+    // Calendar files fold long lines, which would cut a link in two: unfolded first.
+    attachments: message.attachments.map((a) => ({
+      ...a,
+      content: hide(a.content.replace(/\r?\n[ \t]/g, '')),
+    })),
+  };
 }

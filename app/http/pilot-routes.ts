@@ -5,16 +5,23 @@ import {
   parseInput,
   PilotInput,
   PilotRatingInput,
+  censusForManagers,
+  cohortSizeForManagers,
   criteria,
+  mapAnswer,
   notFound,
+  pilotReportForManagers,
   objectiveMetrics,
+  pilotChangeActions,
   pilotStatuses,
   segments,
+  staffActor,
   type AnalysisAnswer,
   type Census,
   type PilotDesk,
   type PilotReports,
   type PilotStore,
+  type StaffUser,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
 
@@ -110,7 +117,6 @@ const ReportSchema = z
   .meta({ id: 'PilotReport' });
 
 const ByPilot = z.object({ id: z.string().min(1).max(80) });
-const Refresh = z.object({ refresh: z.stringbool().default(false) });
 
 /** Census, pilots and their reports, for pilot managers. */
 export function registerPilotRoutes(
@@ -120,23 +126,39 @@ export function registerPilotRoutes(
     desk: PilotDesk;
     reports: PilotReports;
     census: (filter: CensusFilter, refresh: boolean) => Promise<AnalysisAnswer<Census>>;
+    /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
+    minimumGroup: number;
   },
 ): void {
-  const { pilots, desk, reports } = deps;
+  const { pilots, desk, reports, minimumGroup } = deps;
+  const manager = (staff: StaffUser | undefined) => staff?.role === 'pilot_manager';
+  const censusFor = async (staff: StaffUser | undefined, answer: Promise<AnalysisAnswer<Census>>) =>
+    manager(staff) ? mapAnswer(await answer, (c) => censusForManagers(c, minimumGroup)) : answer;
 
+  const CensusAnswerSchema = answerOf(CensusSchema, 'CensusAnswer');
   api.route({
     method: 'get',
     path: '/api/census',
     summary:
-      'The census of the channels for a date range (segment, reason optional); computed in the background: poll until status is ready',
+      'The census of the channels for a date range (segment, reason optional); computed in the background when not known yet: poll until status is ready',
     tag: 'census',
     permission: 'pilots:read',
-    query: CensusFilterFields.extend(Refresh.shape),
-    response: answerOf(CensusSchema, 'CensusAnswer'),
-    handler: ({ query }) => {
-      const { refresh, ...filter } = query;
-      return deps.census(parseInput(CensusFilter, filter, 'census filter'), refresh);
-    },
+    query: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ query, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, query, 'census filter'), false)),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/census/refresh',
+    summary: 'Compute the census for a filter again, from the interaction log as it is now',
+    tag: 'census',
+    permission: 'pilots:read',
+    body: CensusFilterFields,
+    response: CensusAnswerSchema,
+    handler: ({ body, staff }) =>
+      censusFor(staff, deps.census(parseInput(CensusFilter, body, 'census filter'), true)),
   });
 
   api.route({
@@ -158,7 +180,7 @@ export function registerPilotRoutes(
     body: PilotInput,
     response: PilotSchema,
     status: 201,
-    handler: ({ body }) => desk.define(body),
+    handler: ({ body, staff }) => desk.define(body, staffActor(staff)),
   });
 
   api.route({
@@ -169,11 +191,22 @@ export function registerPilotRoutes(
     permission: 'pilots:read',
     params: ByPilot,
     response: PilotSchema.extend({
-      enrolled: z.object({ pilot: count, control: count, explicit: count, invited: count }),
+      enrolled: z
+        .object({
+          pilot: count.nullable(),
+          control: count.nullable(),
+          explicit: count.nullable(),
+          invited: count.nullable(),
+        })
+        .meta({ description: 'null: fewer customers than pilot managers may see counted (admins see all)' }),
     }),
-    async handler({ params }) {
+    async handler({ params, staff }) {
       const pilot = await desk.find(params.id);
-      return { ...pilot, enrolled: await pilots.cohortSize(pilot.id) };
+      const enrolled = await pilots.cohortSize(pilot.id);
+      return {
+        ...pilot,
+        enrolled: manager(staff) ? cohortSizeForManagers(enrolled, minimumGroup) : enrolled,
+      };
     },
   });
 
@@ -186,7 +219,7 @@ export function registerPilotRoutes(
     params: ByPilot,
     body: PilotInput,
     response: PilotSchema,
-    handler: ({ params, body }) => desk.revise(params.id, body),
+    handler: ({ params, body, staff }) => desk.revise(params.id, body, staffActor(staff)),
   });
 
   api.route({
@@ -199,7 +232,7 @@ export function registerPilotRoutes(
     params: ByPilot,
     body: z.object({ status: z.enum(pilotStatuses) }),
     response: z.object({ pilot: PilotSchema, enrolled: count }),
-    handler: ({ params, body }) => desk.transition(params.id, body.status),
+    handler: ({ params, body, staff }) => desk.transition(params.id, body.status, staffActor(staff)),
   });
 
   api.route({
@@ -213,23 +246,64 @@ export function registerPilotRoutes(
     response: null,
     status: 204,
     handler: ({ params, body, staff }) =>
-      desk.rate(params.id, { ...body, criterion: params.criterion }, staff?.id ?? null),
+      desk.rate(params.id, { ...body, criterion: params.criterion }, staffActor(staff)),
   });
 
   api.route({
     method: 'get',
-    path: '/api/pilots/:id/report',
-    summary:
-      "A pilot's metrics, capacity and scorecard; computed in the background: poll until status is ready",
+    path: '/api/pilots/:id/changes',
+    summary: "A pilot's audit trail: who defined, revised, started, paused, ended or rated it, and when",
     tag: 'pilots',
     permission: 'pilots:read',
     params: ByPilot,
-    query: Refresh,
-    response: answerOf(ReportSchema, 'PilotReportAnswer'),
-    async handler({ params, query }) {
-      const found = await reports.answer(params.id, query.refresh);
-      if (!found) throw notFound('pilot', params.id);
-      return found.answer;
+    response: z.array(
+      z
+        .object({
+          at: DateTime,
+          actor: z.object({ id: z.uuid().nullable(), name: z.string() }),
+          action: z.enum(pilotChangeActions),
+          summary: z.string(),
+        })
+        .meta({ id: 'PilotChange' }),
+    ),
+    async handler({ params }) {
+      return (await desk.changes(params.id)).map((c) => ({
+        at: c.at,
+        actor: c.actor,
+        action: c.action,
+        summary: c.summary,
+      }));
     },
+  });
+
+  const ReportAnswerSchema = answerOf(ReportSchema, 'PilotReportAnswer');
+  const report = async (id: string, refresh: boolean, staff: StaffUser | undefined) => {
+    const found = await reports.answer(id, refresh);
+    if (!found) throw notFound('pilot', id);
+    return manager(staff)
+      ? mapAnswer(found.answer, (r) => pilotReportForManagers(r, minimumGroup))
+      : found.answer;
+  };
+  api.route({
+    method: 'get',
+    path: '/api/pilots/:id/report',
+    summary:
+      "A pilot's metrics, capacity and scorecard; computed in the background when not known yet: poll until status is ready",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: ReportAnswerSchema,
+    handler: ({ params, staff }) => report(params.id, false, staff),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/pilots/:id/report/refresh',
+    summary: "Compute a pilot's metrics, capacity and scorecard again",
+    tag: 'pilots',
+    permission: 'pilots:read',
+    params: ByPilot,
+    response: ReportAnswerSchema,
+    handler: ({ params, staff }) => report(params.id, true, staff),
   });
 }

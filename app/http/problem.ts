@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { ChannelPilotError, type ErrorCode } from '../../core/index.ts';
+import type { Request } from 'express';
+import { ChannelPilotError, translateDatabaseError, type ErrorCode } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -40,8 +41,10 @@ export interface Problem {
 
 /** The one place errors become HTTP responses: domain codes map to statuses, the rest is a 500 without internals. */
 export function problemHandler(logger: Logger): ErrorRequestHandler {
-  return (error, req, res, _next) => {
+  return (thrown, req, res, _next) => {
     let problem: Problem;
+    // A value the database refused (text it cannot store, a number or date out of its range) is the input's fault.
+    const error = translateDatabaseError(thrown, 'a value in the request');
     if (error instanceof ChannelPilotError) {
       const status = statusByCode[error.code];
       problem = {
@@ -55,13 +58,13 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         ...(error.issues.length ? { errors: error.issues } : {}),
       };
       if (status >= 500) logger.error({ err: error, url: redactLinkTokens(req.originalUrl) }, error.message);
-    } else if (isBodyParserError(error)) {
+    } else if (isClientError(error)) {
       const status = error.status;
       problem = {
         type: 'about:blank',
         title: titles[status] ?? 'Bad Request',
         status,
-        detail: error.type === 'entity.parse.failed' ? 'the request body is not valid JSON' : error.message,
+        detail: clientErrorDetail(error, req),
         instance: redactLinkTokens(req.originalUrl),
         code: 'invalid_input',
       };
@@ -85,12 +88,43 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ChannelPilotError('not_found', `no route for ${req.method} ${req.path}`));
 };
 
-function isBodyParserError(error: unknown): error is { status: number; type: string; message: string } {
-  const e = error as { status?: unknown; type?: unknown } | null;
-  return typeof e?.status === 'number' && typeof e.type === 'string' && e.status >= 400 && e.status < 500;
+interface ClientError {
+  status: number;
+  type?: string;
+  message: string;
 }
+
+/** An error Express or its body parsers raised about the request (http-errors with a 4xx status). */
+function isClientError(error: unknown): error is ClientError {
+  const e = error as { status?: unknown; expose?: unknown } | null;
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose !== false;
+}
+
+function clientErrorDetail(error: ClientError, req: Request): string {
+  if (error.type === 'entity.parse.failed') return 'the request body is not valid JSON';
+  const encoding = req.headers['content-encoding'];
+  // A decompression failure carries no type of its own.
+  if (error.type === undefined && encoding && encoding !== 'identity') {
+    return `the request body is not ${encoding} as its Content-Encoding header says`;
+  }
+  return error.message;
+}
+
+/** Answers 400 to a path that is not valid percent-encoded UTF-8, before any route tries to decode it. */
+export const checkRequestPath: RequestHandler = (req, _res, next) => {
+  try {
+    decodeURIComponent(req.path);
+    next();
+  } catch {
+    next(
+      new ChannelPilotError('invalid_input', 'the path has a malformed percent-encoding', {
+        hint: 'encode each byte of UTF-8 as %XX, and a literal % as %25',
+      }),
+    );
+  }
+};
 
 /** A customer link's token is a credential: it never goes into the logs. */
 export function redactLinkTokens(url: string): string {
-  return url.replace(/(\/api\/links\/[a-z]+\/)[^/?]+/, '$1[redacted]');
+  return url.replace(/(\/api\/links\/[a-z]+\/|\/join\/)[^/?]+/, '$1[redacted]');
 }

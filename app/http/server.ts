@@ -1,4 +1,9 @@
 import express from 'express';
+import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { pinoHttp } from 'pino-http';
+import type { Metrics } from './metrics.ts';
+import { createLandingPage } from '../web/landing-page.ts';
 import type {
   AccountLinking,
   AnalysisAnswer,
@@ -18,8 +23,10 @@ import type {
 } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
-import { problemHandler, notFoundHandler } from './problem.ts';
+import { checkRequestPath, problemHandler, notFoundHandler, redactLinkTokens } from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
+import { registerStaffRoutes } from './staff-routes.ts';
+import { describeSiteRoutes } from './site-routes.ts';
 import { registerCustomerRoutes } from './customer-routes.ts';
 import { registerAppointmentRoutes, type AppointmentLinks } from './appointment-routes.ts';
 import { registerOutboxRoutes } from './outbox-routes.ts';
@@ -27,7 +34,7 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
-import { registerVideoRoutes, type VideoServices } from './video-routes.ts';
+import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import type { Router } from 'express';
 import { censusCsv, consultationWindow, REFERENCE_ZONE, segments } from '../../core/index.ts';
@@ -47,8 +54,8 @@ export interface HttpAppOptions {
   paymentLinks: PaymentLinks;
   /** Told when a step after a stored booking change fails (a message, the journey entry): the change stands. */
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
-  /** LiveKit rooms, tokens and the webhook receiver; null when no LiveKit server is configured. */
-  video: (VideoServices & { webhooks: Router }) | null;
+  /** LiveKit rooms, tokens and the webhook receiver as they are now; null while no LiveKit server is there (yet). */
+  video: () => (VideoServices & { webhooks: Router }) | null;
   clock: Clock;
   logger: Logger;
   version: string;
@@ -65,11 +72,16 @@ export interface HttpAppOptions {
     desk: PilotDesk;
     reports: PilotReports;
     census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
+    /** The fewest customers a figure shown to pilot managers may be about. */
+    minimumGroup: number;
   };
   /** The scripts of the consultation page and the advisor console. */
   bundles: BrowserBundles;
   /** Pages customers open from messages (the payment page, the payment provider's), mounted as they are. */
   customerPages?: Router[];
+  metrics: Metrics;
+  /** The bearer token `/metrics` asks for; unset, it is not served. */
+  metricsToken?: string | undefined;
   /** False while the app is shutting down, so the load balancer stops sending traffic. */
   isAccepting?: () => boolean;
 }
@@ -80,7 +92,50 @@ export function createHttpApp(options: HttpAppOptions) {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(
+    pinoHttp({
+      logger,
+      // A request id from the load balancer is kept when it looks like one; otherwise a new one.
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Customer links are credentials: their tokens never reach the logs.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactLinkTokens(req.url),
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(options.metrics.timing);
+  app.use(checkRequestPath);
+  app.use(
+    helmet({
+      // What answers JSON loads nothing and frames nowhere; each page sets the policy it needs.
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+      },
+      frameguard: { action: 'deny' },
+    }),
+  );
+  app.use((_req, res, next) => {
+    // Customer data and live links everywhere: nothing is kept by browsers or shared caches
+    // unless a route says otherwise (the pages' scripts).
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
 
+  app.get('/metrics', options.metrics.endpoint(options.metricsToken));
+  app.use(createLandingPage({ publicUrl: options.publicUrl, version: options.version }));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -100,6 +155,7 @@ export function createHttpApp(options: HttpAppOptions) {
     sessionTtlMs: options.sessionTtlMs,
     secureCookie: options.secureCookie,
   });
+  registerStaffRoutes(api, { staff: stores.staff, clock: options.clock });
   registerCustomerRoutes(api, { stores, context: options.context, clock: options.clock });
   registerAppointmentRoutes(api, {
     stores,
@@ -124,21 +180,27 @@ export function createHttpApp(options: HttpAppOptions) {
     callbacks: stores.callbacks,
     clock: options.clock,
   });
-  registerImportRoutes(api, { stores });
+  registerImportRoutes(api, { stores, clock: options.clock });
   registerPilotRoutes(api, {
     pilots: stores.pilots,
     desk: options.pilots.desk,
     reports: options.pilots.reports,
     census: options.pilots.census,
+    minimumGroup: options.pilots.minimumGroup,
   });
   registerOutboxRoutes(app, api, { stores });
+  describeSiteRoutes(api, { alexa: options.voice.alexa !== null });
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
   // LiveKit's webhooks and Alexa's requests are signed over the raw body: mounted before the JSON parser.
-  if (options.video) app.use(options.video.webhooks);
+  app.post('/api/video/webhooks', (req, res, next) => {
+    const video = options.video();
+    if (!video) throw videoUnavailable();
+    video.webhooks(req, res, next);
+  });
   if (options.voice.alexa) app.use(options.voice.alexa);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
@@ -152,6 +214,13 @@ export function createHttpApp(options: HttpAppOptions) {
       censusCsv,
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
+      minimumGroup: options.pilots.minimumGroup,
+      manage: {
+        desk: options.pilots.desk,
+        channels: () => stores.channels.channels(),
+        changes: (pilotId) => stores.pilotLog.changes(pilotId),
+      },
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(
@@ -163,7 +232,7 @@ export function createHttpApp(options: HttpAppOptions) {
       bundles: options.bundles,
       window: (appointment) => consultationWindow(appointment),
       timeZone: REFERENCE_ZONE,
-      mediaUrl: options.video?.url ?? null,
+      mediaUrl: () => options.video()?.url ?? null,
     }),
   );
   for (const pages of options.customerPages ?? []) app.use(pages);

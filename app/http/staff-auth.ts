@@ -1,21 +1,59 @@
-import type { RequestHandler } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type RequestHandler, type Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
 import { z } from 'zod';
-import { ChannelPilotError, type StaffDirectory } from '../../core/index.ts';
+import { ChannelPilotError, type StaffDirectory, type StaffUser } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf, type createApi } from './api.ts';
 import { StaffUserSchema } from './api-schemas.ts';
 
-/** Puts the logged-in staff user, if any, on `res.locals.staff`. */
+/** Puts the logged-in staff user, if any, on `res.locals.staff`, with the session's form token. */
 export function sessionMiddleware(staff: StaffDirectory): RequestHandler {
   return async (req, res, next) => {
     const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
     if (token) {
       const session = await staff.session(token);
-      if (session) res.locals.staff = session.user;
+      if (session) {
+        res.locals.staff = session.user;
+        // Derived from the session's secret, which another site can neither read nor guess.
+        res.locals.csrf = createHmac('sha256', token).update('csrf').digest('base64url');
+      }
     }
     next();
   };
 }
+
+/** A logged-in staff member as the pages see them: with the token their forms carry. */
+export type Viewer = StaffUser & { csrf: string };
+
+export function viewerOf(res: Response): Viewer | undefined {
+  const user = staffOf(res);
+  return user && { ...user, csrf: res.locals.csrf as string };
+}
+
+/**
+ * A page form's POST must carry its session's token in the `csrf` field (after
+ * sessionMiddleware): a form on another site cannot know it.
+ */
+// The largest page form is a pilot's definition.
+const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
+export const requireFormToken: RequestHandler = (req, res, next) =>
+  parseForm(req, res, (error?: unknown) => {
+    if (error) {
+      next(error);
+      return;
+    }
+    const expected = Buffer.from(String(res.locals.csrf ?? ''));
+    const given = Buffer.from(String((req.body as { csrf?: unknown } | undefined)?.csrf ?? ''));
+    if (expected.length === 0 || expected.length !== given.length || !timingSafeEqual(expected, given)) {
+      next(
+        new ChannelPilotError('forbidden', 'this form is not from a page of this session', {
+          hint: 'reload the page and send the form again',
+        }),
+      );
+      return;
+    }
+    next();
+  });
 
 export function registerAuthRoutes(
   api: ReturnType<typeof createApi>,

@@ -4,6 +4,7 @@ import {
   type Clock,
   type ConsultationRooms,
   type SignedLinks,
+  type StaffUser,
   type Stores,
 } from '../../core/index.ts';
 import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
@@ -40,22 +41,26 @@ const ParticipantSchema = z.object({
   joinedAt: z.iso.datetime({ offset: true }),
 });
 
+/** What a video route answers while no LiveKit server is there (yet). */
+export function videoUnavailable(): ChannelPilotError {
+  return new ChannelPilotError(
+    'unavailable',
+    'video consultations are not available: no LiveKit server is configured',
+    {
+      hint: 'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or let npm start build the local server (Go needed)',
+    },
+  );
+}
+
 export function registerVideoRoutes(
   api: ReturnType<typeof createApi>,
-  deps: { stores: Stores; links: SignedLinks; clock: Clock; video: VideoServices | null },
+  deps: { stores: Stores; links: SignedLinks; clock: Clock; video: () => VideoServices | null },
 ): void {
   const { stores, links, clock } = deps;
   const video = () => {
-    if (!deps.video) {
-      throw new ChannelPilotError(
-        'unavailable',
-        'video consultations are not available: no LiveKit server is configured',
-        {
-          hint: 'set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET, or build the local server with npm run livekit',
-        },
-      );
-    }
-    return deps.video;
+    const current = deps.video();
+    if (!current) throw videoUnavailable();
+    return current;
   };
   const find = createLookups(stores);
   const appointmentOrThrow = find.appointment;
@@ -118,7 +123,9 @@ export function registerVideoRoutes(
     response: AccessSchema,
     async handler({ params, staff }) {
       const { appointment, advisor } = await asAssignedAdvisor(params.id, staff);
-      return video().tokens.forAdvisor(appointment, advisor);
+      const user = staff as StaffUser;
+      const standIn = advisor.staffUserId === user.id ? undefined : { id: user.id, name: user.displayName };
+      return video().tokens.forAdvisor(appointment, advisor, standIn);
     },
   });
 

@@ -181,6 +181,9 @@ export function createPilotEvidence(options: {
       startedAt: state.startedAt ?? appointment.startsAt,
       endedAt: state.endedAt,
       outcome,
+      // Under the lifecycle's own key, so that wrap-up and rating find the consultation's entry.
+      source: 'video',
+      externalId: `consultation:${appointment.id}`,
       details: {
         appointmentId: appointment.id,
         advisorId: appointment.advisorId,

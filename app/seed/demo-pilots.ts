@@ -140,6 +140,7 @@ export async function startDemoPilots(options: {
   let at = options.now;
   const desk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-// The browser scripts (video/browser/*), bundled with livekit-client by esbuild when the app
+// The browser scripts (video/browser/*, app/web/browser/*), bundled with livekit-client by esbuild when the app
 // starts: nothing to build before `npm start`, and what is served always matches the code.
 
 const entries = {
   consultation: '../../video/browser/consultation-page.ts',
   console: '../../video/browser/advisor-console.ts',
+  imports: './browser/import-page.ts',
 } as const;
 export type BundleName = keyof typeof entries;
 export const bundleNames = Object.keys(entries) as BundleName[];

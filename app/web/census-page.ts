@@ -1,11 +1,4 @@
-import type {
-  AnalysisAnswer,
-  Census,
-  CensusFilter,
-  CensusTable,
-  FieldIssue,
-  StaffUser,
-} from '../../core/index.ts';
+import type { AnalysisAnswer, Census, CensusFilter, CensusTable, FieldIssue } from '../../core/index.ts';
 import { describeFilter, filterForm, filterValues, type FilterValues } from './census-filter.ts';
 import { stepsPanel, transitionsPanel } from './census-journey-panels.ts';
 import { reasonsPanel } from './census-reasons-panel.ts';
@@ -14,7 +7,8 @@ import { channelsPanel, totalsPanel } from './census-volume-panels.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { channelName, formatMoment } from './format.ts';
 import { html, type Html } from './html.ts';
-import { page } from './page.ts';
+import type { Viewer } from '../http/staff-auth.ts';
+import { page, postButton } from './page.ts';
 
 export interface CensusPageInput {
   filter: CensusFilter;
@@ -22,9 +16,9 @@ export interface CensusPageInput {
   segments: readonly string[];
   reasons: readonly string[];
   csvHref: (table: CensusTable) => string;
-  user?: StaffUser | undefined;
-  /** Where "compute again" goes (the same filter with `refresh=1`). */
-  refreshHref?: string;
+  user?: Viewer | undefined;
+  /** Where the "compute again" form posts (the same filter). */
+  refreshAction?: string;
 }
 
 export function renderCensusPage(input: CensusPageInput): string {
@@ -36,7 +30,7 @@ export function renderCensusPage(input: CensusPageInput): string {
     census = answer.result;
     status = html`<p class="note">
       Computed ${formatMoment(answer.computedAt)}.
-      ${input.refreshHref ? html`<a href="${input.refreshHref}">Compute again</a>` : ''}
+      ${input.refreshAction && input.user ? postButton(input.refreshAction, input.user.csrf, 'Compute again') : ''}
     </p>`;
   } else if (answer.status === 'computing') {
     refreshSeconds = 3;
@@ -55,7 +49,7 @@ export function renderCensusPage(input: CensusPageInput): string {
   } else {
     status = html`<div class="banner error" role="alert">
       <p><strong>The census failed</strong> at ${formatMoment(answer.failedAt)}: ${answer.error}</p>
-      ${input.refreshHref ? html`<p><a href="${input.refreshHref}">Try again</a></p>` : ''}
+      ${input.refreshAction && input.user ? postButton(input.refreshAction, input.user.csrf, 'Try again') : ''}
     </div>`;
   }
   const body = html`<h1>Census of the channels</h1>
@@ -77,7 +71,7 @@ export function renderCensusFilterProblem(input: {
   issues: readonly FieldIssue[];
   segments: readonly string[];
   reasons: readonly string[];
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
 }): string {
   return page({
     title: 'Census: check the filter',

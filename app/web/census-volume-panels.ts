@@ -1,8 +1,16 @@
-import { contactsPerCustomer, type Census, type CensusTable } from '../../core/index.ts';
+import { contactsPerCustomer, isAsynchronous, type Census, type CensusTable } from '../../core/index.ts';
 import { bars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { niceCeiling } from './charts/svg.ts';
-import { channelName, formatCount, formatDuration, formatNumber, formatPercent } from './format.ts';
+import {
+  channelName,
+  formatContactTime,
+  formatCount,
+  formatDuration,
+  formatLongDuration,
+  formatNumber,
+  formatPercent,
+} from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable, downloadLink, figuresTable } from './tables.ts';
 
@@ -39,8 +47,12 @@ export function totalsPanel(census: Census): Html {
 }
 
 export function channelsPanel(channels: Census['channels'], csvHref: (table: CensusTable) => string): Html {
-  const rows = (value: (c: Census['channels'][number]) => number | null, label?: (v: number) => string) =>
-    channels.map((c) => {
+  // A letter answered in nine days would flatten every call on one axis: answered-later channels apart.
+  const live = channels.filter((c) => !isAsynchronous(c.channel));
+  const answeredLater = channels.filter((c) => isAsynchronous(c.channel));
+  type Row = Census['channels'][number];
+  const rowsOf = (list: readonly Row[], value: (c: Row) => number | null, label?: (v: number) => string) =>
+    list.map((c) => {
       const v = value(c);
       return {
         label: channelName(c.channel),
@@ -58,7 +70,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           id: 'bars-contacts',
           title: 'Contacts by channel',
           desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.contacts)}`).join(', '),
-          rows: rows((c) => c.contacts),
+          rows: rowsOf(channels, (c) => c.contacts),
           format: formatCount,
         })}
       </div>
@@ -68,7 +80,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           id: 'bars-customers',
           title: 'Unique customers by channel',
           desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.customers)}`).join(', '),
-          rows: rows((c) => c.customers),
+          rows: rowsOf(channels, (c) => c.customers),
           format: formatCount,
         })}
       </div>
@@ -76,15 +88,24 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         <h3>Average handle time</h3>
         ${bars({
           id: 'bars-aht',
-          title: 'Average handle time by channel (minutes:seconds)',
-          desc: channels
+          title: 'Average handle time by live channel (minutes:seconds)',
+          desc: live
             .map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`)
             .join(', '),
-          rows: rows((c) => c.averageHandleSeconds, formatDuration),
+          rows: rowsOf(live, (c) => c.averageHandleSeconds, formatDuration),
           format: (v) => `${formatNumber(v / 60, 0)} min`,
-          tickStep:
-            60 * niceCeiling(Math.max(1, ...channels.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),
+          tickStep: 60 * niceCeiling(Math.max(1, ...live.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),
         })}
+        ${
+          answeredLater.length
+            ? html`<p class="note" data-response-times>
+                Answered later, so a response time rather than a handle time:
+                ${answeredLater
+                  .map((c) => `${channelName(c.channel)} ${formatLongDuration(c.averageHandleSeconds)}`)
+                  .join(', ')}.
+              </p>`
+            : ''
+        }
       </div>
     </div>
     ${figuresTable(
@@ -96,7 +117,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           'Customers',
           'Contacts per customer',
           'Timed contacts',
-          'Average handle time',
+          'Average handle time (live) or response time (answered later)',
         ],
         rows: channels.map((c) => [
           channelName(c.channel),
@@ -104,7 +125,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           formatCount(c.customers),
           c.customers > 0 ? formatNumber(c.contacts / c.customers, 2) : '–',
           formatCount(c.timedContacts),
-          formatDuration(c.averageHandleSeconds),
+          formatContactTime(c.channel, c.averageHandleSeconds),
         ]),
       }),
     )}

@@ -31,8 +31,8 @@ export interface ConsultationPagesOptions {
   window(appointment: Appointment): { opensAt: Date; closesAt: Date };
   /** The organisation's time zone: times are shown in it. */
   timeZone: string;
-  /** The LiveKit server's address, which the pages' scripts connect to; null without video. */
-  mediaUrl: string | null;
+  /** The LiveKit server's address now, which the pages' scripts connect to; null without video. */
+  mediaUrl: () => string | null;
 }
 
 /**
@@ -42,7 +42,7 @@ export interface ConsultationPagesOptions {
 export function createConsultationPages(options: ConsultationPagesOptions): Router {
   const { links, stores, clock, bundles } = options;
   const router = Router();
-  const csp = contentSecurityPolicy(options.mediaUrl);
+  const csp = () => contentSecurityPolicy(options.mediaUrl());
 
   router.get('/assets/:file', async (req, res, next) => {
     const name = /^([a-z]+)\.js$/.exec(req.params.file)?.[1] as BundleName | undefined;
@@ -62,7 +62,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
   });
 
   router.get('/join/:token', async (req, res) => {
-    secure(res, csp);
+    secure(res, csp());
     const inspection = links.inspect(req.params.token, 'join', clock.now());
     if (inspection.status === 'invalid') {
       const t = consultationTexts['en-US'];
@@ -146,7 +146,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
 
   router.use('/console', sessionMiddleware(options.staff));
   router.get('/console', (req, res) => {
-    secure(res, csp);
+    secure(res, csp());
     const user = staffOf(res);
     if (!user) {
       res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, standardChannels } from '../../core/index.ts';
+import { REFERENCE_ZONE, isAsynchronous, standardChannels } from '../../core/index.ts';
 
 // Formatting shared by the pages and the charts (fixed English formats: output is deterministic).
 
@@ -40,6 +40,18 @@ export function formatDuration(seconds: number | null): string {
   const s = total % 60;
   const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** A duration in hours, or days from two days up: `5.2 h`, `9.1 days`. */
+export function formatLongDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '–';
+  const hours = seconds / 3600;
+  return hours >= 48 ? `${formatNumber(hours / 24, 1)} days` : `${formatNumber(hours, 1)} h`;
+}
+
+/** A contact's length: a handle time on a live channel, a response time on an asynchronous one. */
+export function formatContactTime(channel: string, seconds: number | null): string {
+  return isAsynchronous(channel) ? formatLongDuration(seconds) : formatDuration(seconds);
 }
 
 export function formatPValue(p: number | null): string {

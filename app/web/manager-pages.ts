@@ -5,23 +5,31 @@ import {
   type CensusFilter,
   ChannelPilotError,
   can,
+  censusForManagers,
+  mapAnswer,
+  pilotReportForManagers,
   type AnalysisAnswer,
   type Census,
   type CensusTable,
   type Clock,
   type Pilot,
+  type PilotChange,
   type PilotReportData,
   type StaffDirectory,
+  type ImportRun,
+  type SavedImportProfile,
   censusTables,
 } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
-import { sessionMiddleware } from '../http/staff-auth.ts';
+import { requireFormToken, sessionMiddleware, viewerOf } from '../http/staff-auth.ts';
 import { filterQuery, parseFilter } from './census-filter.ts';
 import { renderCensusFilterProblem, renderCensusPage } from './census-page.ts';
 import { html } from './html.ts';
 import { localPath, renderLoginPage } from './login-page.ts';
 import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
+import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
+import { renderImportPage } from './import-page.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -37,6 +45,14 @@ export interface ManagerPagesOptions {
     idOrCode: string,
     refresh: boolean,
   ): Promise<{ pilot: Pilot; answer: AnalysisAnswer<PilotReportData> } | undefined>;
+  /** The fewest customers a figure shown to pilot managers may be about (admins see all). */
+  minimumGroup: number;
+  /** Managing pilots from the pages: the desk's changes and the audit trail. */
+  manage: Omit<PilotManagementOptions, 'segments' | 'reasons'> & {
+    changes(pilotId: string): Promise<PilotChange[]>;
+  };
+  /** The saved import profiles and the latest imports, for the import page. */
+  imports: { profiles(): Promise<SavedImportProfile[]>; history(): Promise<ImportRun[]> };
 }
 
 /**
@@ -58,7 +74,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   router.use('/manage', sessionMiddleware(options.staff));
 
   const requireManager: RequestHandler = (req, res, next) => {
-    const user = staffOf(res);
+    const user = viewerOf(res);
     if (!user) {
       res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
       return;
@@ -81,6 +97,29 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     next();
   };
 
+  // Pilot managers see no figure about fewer customers than the minimum; admins see all.
+  const forManagers = (res: Response) => viewerOf(res)?.role === 'pilot_manager';
+  const censusAnswer = async (res: Response, filter: CensusFilter, refresh: boolean) => {
+    const answer = await options.census(filter, refresh);
+    return forManagers(res) ? mapAnswer(answer, (c) => censusForManagers(c, options.minimumGroup)) : answer;
+  };
+  const reportAnswer = async (res: Response, idOrCode: string, refresh: boolean) => {
+    const found = await options.report(idOrCode, refresh);
+    if (!found || !forManagers(res)) return found;
+    return {
+      ...found,
+      answer: mapAnswer(found.answer, (r) => pilotReportForManagers(r, options.minimumGroup)),
+    };
+  };
+  /** A figure withheld from this viewer: said on a page rather than as a problem document. */
+  const sendWithheld = (res: Response, error: unknown, nav: 'census' | 'pilots') => {
+    if (!(error instanceof ChannelPilotError && error.code === 'forbidden')) throw error;
+    res
+      .status(403)
+      .type('html')
+      .send(messagePage({ title: 'Figures withheld', nav, user: viewerOf(res), message: error.message }));
+  };
+
   router.get('/manage', (_req, res) => {
     res.redirect(303, '/manage/census');
   });
@@ -93,7 +132,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     res.type('html').send(renderLoginPage({ nonce, next, user }));
   });
 
-  router.post('/manage/logout', async (req, res) => {
+  router.post('/manage/logout', requireFormToken, async (req, res) => {
     const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
     if (token) await options.staff.closeSession(token);
     res.setHeader(
@@ -111,7 +150,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/census', requireManager, async (req, res) => {
     const parsed = parseFilter(req.query, clock.now());
-    const user = staffOf(res);
+    const user = viewerOf(res);
     if (!parsed.ok) {
       res
         .status(400)
@@ -128,13 +167,14 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       return;
     }
     const query = filterQuery(parsed.filter);
-    if (req.query.refresh === '1') {
-      // Start a fresh computation, then come back to the plain address so that reloads do not restart it.
-      await options.census(parsed.filter, true);
-      res.redirect(303, `/manage/census?${query}`);
+    let answer: AnalysisAnswer<Census>;
+    try {
+      answer = await censusAnswer(res, parsed.filter, false);
+    } catch (error) {
+      sendWithheld(res, error, 'census');
       return;
     }
-    const [answer, reasons] = await Promise.all([options.census(parsed.filter, false), options.reasons()]);
+    const reasons = await options.reasons();
     res.type('html').send(
       renderCensusPage({
         filter: parsed.filter,
@@ -142,10 +182,22 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         segments: options.segments,
         reasons,
         csvHref: (table: CensusTable) => `/manage/census.csv?table=${table}&${query}`,
-        refreshHref: `/manage/census?${query}&refresh=1`,
+        refreshAction: `/manage/census/refresh?${query}`,
         user,
       }),
     );
+  });
+
+  // Computing again is a form's POST: a link (or another site's image) must not start work.
+  router.post('/manage/census/refresh', requireManager, requireFormToken, async (req, res) => {
+    const parsed = parseFilter(req.query, clock.now());
+    if (!parsed.ok) {
+      res.redirect(303, '/manage/census');
+      return;
+    }
+    await options.census(parsed.filter, true);
+    // Back to the plain address, so that reloading the page does not start it again.
+    res.redirect(303, `/manage/census?${filterQuery(parsed.filter)}`);
   });
 
   router.get('/manage/census.csv', requireManager, async (req, res) => {
@@ -163,7 +215,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         { issues: parsed.issues.map((i) => ({ ...i, path: `query.${i.path}` })) },
       );
     }
-    const answer = await options.census(parsed.filter, false);
+    const answer = await censusAnswer(res, parsed.filter, false);
     const census = resultOf(answer);
     if (!census) {
       throw new ChannelPilotError(
@@ -182,39 +234,73 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       .send(options.censusCsv(census, table));
   });
 
+  router.get('/manage/imports', requireManager, async (_req, res) => {
+    const nonce = randomBytes(16).toString('base64');
+    const [profiles, history] = await Promise.all([options.imports.profiles(), options.imports.history()]);
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy(nonce));
+    res.type('html').send(renderImportPage({ nonce, user: viewerOf(res), profiles, history }));
+  });
+
   router.get('/manage/pilots', requireManager, async (_req, res) => {
-    res.type('html').send(renderPilotList(await options.pilots(), { user: staffOf(res) }));
+    const user = viewerOf(res);
+    res.type('html').send(
+      renderPilotList(await options.pilots(), {
+        user,
+        canDefine: !!user && can(user.role, 'pilots:write'),
+      }),
+    );
+  });
+
+  registerPilotManagement(router, {
+    ...options.manage,
+    segments: options.segments,
+    reasons: options.reasons,
   });
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
     const id = String(req.params.id);
-    const refresh = req.query.refresh === '1';
-    const found = await options.report(id, refresh);
+    let found: Awaited<ReturnType<typeof reportAnswer>>;
+    try {
+      found = await reportAnswer(res, id, false);
+    } catch (error) {
+      sendWithheld(res, error, 'pilots');
+      return;
+    }
     if (!found) {
       sendPilotNotFound(res, id);
       return;
     }
     const base = `/manage/pilots/${encodeURIComponent(found.pilot.code)}`;
-    if (refresh) {
-      res.redirect(303, base);
-      return;
-    }
+    const user = viewerOf(res);
     res.type('html').send(
       renderPilotReport({
         pilot: found.pilot,
         answer: found.answer,
         exportHref: `${base}/report.html`,
-        refreshHref: `${base}?refresh=1`,
+        refreshAction: `${base}/refresh`,
         standalone: false,
-        user: staffOf(res),
+        user,
         generatedAt: clock.now(),
+        ...(user && can(user.role, 'pilots:write')
+          ? { changes: await options.manage.changes(found.pilot.id) }
+          : {}),
       }),
     );
   });
 
+  router.post('/manage/pilots/:id/refresh', requireManager, requireFormToken, async (req, res) => {
+    const id = String(req.params.id);
+    const found = await options.report(id, true);
+    if (!found) {
+      sendPilotNotFound(res, id);
+      return;
+    }
+    res.redirect(303, `/manage/pilots/${encodeURIComponent(found.pilot.code)}`);
+  });
+
   router.get('/manage/pilots/:id/report.html', requireManager, async (req, res) => {
     const id = String(req.params.id);
-    const found = await options.report(id, false);
+    const found = await reportAnswer(res, id, false);
     if (!found) {
       sendPilotNotFound(res, id);
       return;
@@ -251,7 +337,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         messagePage({
           title: 'No such pilot',
           nav: 'pilots',
-          user: staffOf(res),
+          user: viewerOf(res),
           message: html`There is no pilot “${id}”. <a href="/manage/pilots">See all pilots</a>.`,
         }),
       );

@@ -1,23 +1,25 @@
-import type { StaffUser } from '../../core/index.ts';
+import type { Viewer } from '../http/staff-auth.ts';
 import { html, raw, type Html } from './html.ts';
 import { STYLES } from './styles.ts';
 
 // The page shell every manager page and the standalone export share.
 
-export type NavItem = 'census' | 'pilots' | null;
+export type NavItem = 'census' | 'pilots' | 'imports' | null;
 
 export interface PageOptions {
   title: string;
   body: Html;
   /** The nav entry of this page; omitted in standalone documents. */
   nav?: NavItem;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   /** Reload the page after this many seconds (an analysis still computing). */
   refreshSeconds?: number;
   /** A self-contained document: no header, no links into the app. */
   standalone?: boolean;
   /** An inline script, allowed by the page's Content-Security-Policy through this nonce. */
   script?: { nonce: string; code: string };
+  /** A module script served by the app, allowed through the same nonce. */
+  scriptModule?: { nonce: string; src: string };
   footer?: Html;
 }
 
@@ -32,16 +34,13 @@ export function page(options: PageOptions): string {
             <ul>
               <li><a href="/manage/census" ${current('census')}>Census</a></li>
               <li><a href="/manage/pilots" ${current('pilots')}>Pilots</a></li>
+              <li><a href="/manage/imports" ${current('imports')}>Imports</a></li>
               ${
                 options.user
                   ? html`<li class="who">
                         ${options.user.displayName} (${options.user.role.replace('_', ' ')})
                       </li>
-                      <li>
-                        <form method="post" action="/manage/logout">
-                          <button type="submit">Log out</button>
-                        </form>
-                      </li>`
+                      <li>${postButton('/manage/logout', options.user.csrf, 'Log out')}</li>`
                   : ''
               }
             </ul>
@@ -70,6 +69,15 @@ export function page(options: PageOptions): string {
               </script>`
             : ''
         }
+        ${
+          options.scriptModule
+            ? html`<script
+                type="module"
+                nonce="${options.scriptModule.nonce}"
+                src="${options.scriptModule.src}"
+              ></script>`
+            : ''
+        }
       </body>
     </html>`;
   return doc.value;
@@ -79,7 +87,7 @@ export function page(options: PageOptions): string {
 export function messagePage(options: {
   title: string;
   message: Html | string;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   nav?: NavItem;
 }): string {
   return page({
@@ -89,4 +97,11 @@ export function messagePage(options: {
     body: html`<h1>${options.title}</h1>
       <section class="panel"><p>${options.message}</p></section>`,
   });
+}
+
+/** A button that POSTs to `action` with the session's form token: what changes state is never a link. */
+export function postButton(action: string, csrf: string, label: string): Html {
+  return html`<form class="inline" method="post" action="${action}">
+    <input type="hidden" name="csrf" value="${csrf}" /><button type="submit">${label}</button>
+  </form>`;
 }

@@ -46,6 +46,15 @@ export function capacityPanel(capacity: Capacity, metrics: PilotMetrics): Html {
       <dd>
         ${capacity.largestCohort === null ? 'Unlimited' : `${formatCount(capacity.largestCohort)} customers`}
         (pilot arm today: ${formatCount(metrics.cohort.pilot)})
+        ${
+          capacity.limitedByPopulation
+            ? html`<br /><span class="note" data-limited-by-population
+                  >Limited by the eligible population: the cohort's segments hold
+                  ${formatCount(capacity.eligiblePopulation)} customers, though the hours alone would serve
+                  ${formatCount(capacity.largestCohortByHours ?? 0)}.</span
+                >`
+            : ''
+        }
       </dd>
       ${
         capacity.bookedShareNext14Days !== null

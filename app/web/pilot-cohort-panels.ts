@@ -1,31 +1,72 @@
-import type { ArmComparison, PilotMetrics } from '../../core/index.ts';
+import type { ArmComparison, PilotMetrics, PilotReportData, ScorecardEvidence } from '../../core/index.ts';
 import { bars, type BarRow } from './charts/bars.ts';
 import { legend } from './charts/svg.ts';
-import { formatCount, formatNumber, formatPercent, formatPValue } from './format.ts';
+import { channelName, formatCount, formatNumber, formatPercent, formatPValue, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
-import { ciText, estimateRow } from './pilot-metric-format.ts';
+import { dataTable } from './tables.ts';
+import { ciText, estimateRow, fixedText, verdictBadge } from './pilot-metric-format.ts';
 
 // The pilot arm against the control group, and whether the random split into them held.
 
-export function versusControlPanel(m: PilotMetrics, colour: string): Html {
+type Row = {
+  label: string;
+  comparison: ArmComparison;
+  format: (v: number) => string;
+  signed: (v: number) => string;
+  /** The scorecard's judgement of this comparison (the significant criterion or a guardrail). */
+  judged: ScorecardEvidence | undefined;
+  role: string;
+};
+
+export function versusControlPanel(data: PilotReportData, colour: string): Html {
+  const m = data.metrics;
   const vc = m.versusControl;
   const num = (v: number) => formatNumber(v, 2);
   const signed = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatNumber(Math.abs(v), 2)}`;
-  const comparisons: [string, ArmComparison, (v: number) => string, (v: number) => string][] = [
-    ['Existing-channel contacts per customer', vc.existingContactsPerCustomer, num, signed],
-    ['Call-centre contacts per customer', vc.callCentreContactsPerCustomer, num, signed],
-    [
-      'NPS (answers on any channel)',
-      vc.nps,
-      (v) => formatNumber(v, 1),
-      (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatNumber(Math.abs(v), 1)}`,
-    ],
+  const points = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatNumber(Math.abs(v), 1)}`;
+  const significant = data.scorecard.criteria.find((c) => c.criterion === 'significant')?.evidence ?? [];
+  const find = (list: readonly ScorecardEvidence[], metric: string) => list.find((e) => e.metric === metric);
+  const rows: Row[] = [
+    {
+      label: 'Existing-channel contacts per customer',
+      comparison: vc.existingContactsPerCustomer,
+      format: num,
+      signed,
+      judged: find(significant, 'existingContactsChange'),
+      role: 'significant',
+    },
+    {
+      label: 'Call-centre contacts per customer',
+      comparison: vc.callCentreContactsPerCustomer,
+      format: num,
+      signed,
+      judged: find(significant, 'callCentreContactsChange'),
+      role: 'significant; guardrail',
+    },
+    {
+      label: 'Complaints per customer',
+      comparison: vc.complaintsPerCustomer,
+      format: (v) => formatNumber(v, 3),
+      signed: (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatNumber(Math.abs(v), 3)}`,
+      judged: find(data.scorecard.guardrails, 'complaintsChange'),
+      role: 'guardrail',
+    },
+    {
+      label: 'NPS (answers both arms could give)',
+      comparison: vc.nps,
+      format: (v) => formatNumber(v, 1),
+      signed: points,
+      judged: find(significant, 'npsVsControl'),
+      role: 'significant',
+    },
   ];
   const mde = vc.minimumDetectableEffect;
+  const cuped = vc.existingContactsPerCustomer.varianceReduction;
   const armRows = (label: string, c: ArmComparison): BarRow[] => [
     estimateRow(`${label}: pilot`, c.pilot, colour, num),
     estimateRow(`${label}: control`, c.control, '#595959', num),
   ];
+  const caption = `Means per drawn customer over the period, adjusted for each customer's contacts in the ${cuped.preWeeks} weeks before the start (CUPED). Intervals are always valid (95%, however often the report is read); the fixed-horizon interval and p-value are valid for one planned look only.`;
   return html`<section class="panel" aria-labelledby="vc-h">
     <h2 id="vc-h">Pilot vs control</h2>
     ${legend([
@@ -35,11 +76,11 @@ export function versusControlPanel(m: PilotMetrics, colour: string): Html {
     ${bars({
       id: 'versus-control',
       title: 'Contacts per customer, pilot arm vs control group',
-      desc: comparisons
+      desc: rows
         .slice(0, 2)
         .map(
-          ([label, c]) =>
-            `${label}: pilot ${ciText(c.pilot, num)}, control ${ciText(c.control, num)}, p ${formatPValue(c.pValue)}`,
+          (r) =>
+            `${r.label}: pilot ${ciText(r.comparison.pilot, num)}, control ${ciText(r.comparison.control, num)}`,
         )
         .join('; '),
       rows: [
@@ -48,47 +89,66 @@ export function versusControlPanel(m: PilotMetrics, colour: string): Html {
       ],
       format: (v) => formatNumber(v, 1),
     })}
-    <p class="note table-caption" aria-hidden="true">
-      Means per customer over the period, 95% intervals in brackets; Welch's t-test, significant when p &lt;
-      0.05
-    </p>
+    <p class="note table-caption" aria-hidden="true">${caption}</p>
     <div class="table-wrap">
       <table data-table="versus-control">
         <caption class="sr-only">
-          Means per customer over the period, 95% intervals in brackets; Welch's t-test, significant when p
-          &lt; 0.05
+          ${caption}
         </caption>
         <thead>
           <tr>
             <th scope="col">Measure</th>
+            <th scope="col">n</th>
             <th scope="col">Pilot</th>
             <th scope="col">Control</th>
-            <th scope="col">Difference</th>
-            <th scope="col">Relative</th>
-            <th scope="col">p-value</th>
-            <th scope="col">Significant?</th>
+            <th scope="col">Difference (always valid)</th>
+            <th scope="col">Fixed-horizon 95%</th>
+            <th scope="col">Relative (delta method)</th>
+            <th scope="col">p: fixed · always valid</th>
+            <th scope="col">Significant (always valid)?</th>
+            <th scope="col">Verdict</th>
           </tr>
         </thead>
         <tbody>
-          ${comparisons.map(
-            ([label, c, format, signedFormat]) =>
-              html`<tr>
-                <th scope="row" class="text">${label}</th>
-                <td>${ciText(c.pilot, format)}</td>
-                <td>${ciText(c.control, format)}</td>
-                <td>${ciText(c.difference, signedFormat)}</td>
+          ${rows.map(
+            (r) =>
+              html`<tr data-measure="${r.label}">
+                <th scope="row" class="text">${r.label}<br /><span class="note">${r.role}</span></th>
+                <td>${formatCount(r.comparison.difference.n)}</td>
+                <td>${ciText(r.comparison.pilot, r.format)}</td>
+                <td>${ciText(r.comparison.control, r.format)}</td>
+                <td>${ciText(r.comparison.difference, r.signed)}</td>
+                <td>${fixedText(r.comparison.difference, r.signed)}</td>
+                <td>${r.comparison.relative ? ciText(r.comparison.relative, signedShare) : '–'}</td>
+                <td>${formatPValue(r.comparison.pValue)} · ${formatPValue(r.comparison.sequentialPValue)}</td>
                 <td>
-                  ${c.relativeChange === null ? '–' : `${c.relativeChange > 0 ? '+' : c.relativeChange < 0 ? '−' : ''}${formatPercent(Math.abs(c.relativeChange))}`}
+                  ${r.comparison.significant ? html`<span class="badge pass">Yes</span>` : html`<span class="badge unknown">No</span>`}
                 </td>
-                <td>${formatPValue(c.pValue)}</td>
-                <td>
-                  ${c.significant ? html`<span class="badge pass">Yes</span>` : html`<span class="badge unknown">No</span>`}
-                </td>
+                <td>${r.judged ? verdictBadge(r.judged.verdict) : '–'}</td>
               </tr>`,
           )}
         </tbody>
       </table>
     </div>
+    <ul class="why">
+      ${rows
+        .filter((r) => r.judged)
+        .map((r) => html`<li><strong>${r.label}</strong> (${r.role}): ${r.judged!.why}</li>`)}
+    </ul>
+    <p class="note" data-cuped>
+      Variance reduction: each customer's existing-channel contacts in the ${cuped.preWeeks} weeks before the
+      start adjust their figure (CUPED, θ = ${formatNumber(cuped.theta, 3)}, pooled across the arms), which
+      cut the variance of the difference by ${formatPercent(cuped.varianceCut, 0)}; without it the difference
+      would read ${ciText(cuped.unadjusted, signed)}.
+    </p>
+    <p class="note" data-nps-answers>
+      NPS against control counts only answers both arms could give: those about contacts on
+      ${vc.npsChannels.map(channelName).join(', ')}. The pilot channel's own surveys (such as a closing
+      question only the pilot arm hears) are left out. It is tested at the unit of randomisation, the
+      customer: each answering customer counts once, with their own NPS (the mean of their answers), and n
+      counts customers who answered (${formatCount(vc.nps.answers.pilot)} answers in the pilot arm,
+      ${formatCount(vc.nps.answers.control)} in control).
+    </p>
     <p class="note">
       Minimum detectable effect:
       ${
@@ -96,11 +156,14 @@ export function versusControlPanel(m: PilotMetrics, colour: string): Html {
           ? 'not computable yet (too few customers in an arm).'
           : html`with these arms, a difference in existing-channel contacts per customer smaller than
             ${formatNumber(mde.absolute, 2)}${mde.relative === null ? '' : ` (${formatPercent(mde.relative)} of the control mean)`}
-            would likely go unseen (two-sided α 0.05, power 0.8).`
+            would likely go unseen (two-sided α 0.05, power 0.8, each arm's own variance, at one planned
+            look).`
       }
     </p>
   </section>`;
 }
+
+const signedShare = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatPercent(Math.abs(v))}`;
 
 export function cohortPanel(m: PilotMetrics): Html {
   const sr = m.sampleRatio;
@@ -140,7 +203,21 @@ export function cohortPanel(m: PilotMetrics): Html {
               <dd>
                 ${formatNumber(sr.chiSquare, 2)}, p ${formatPValue(sr.pValue)} (mismatch when p &lt; 0.001)
               </dd>
-            </dl>`
+            </dl>
+            ${dataTable({
+              caption: 'The same check within each segment',
+              head: ['Segment', 'Pilot', 'Control', 'p', 'Split'],
+              rows: sr.bySegment.map((s) => [
+                humanize(s.segment),
+                formatCount(s.pilot),
+                formatCount(s.control),
+                formatPValue(s.pValue),
+                s.mismatch
+                  ? html`<span class="badge fail">Mismatch</span>`
+                  : html`<span class="badge pass">OK</span>`,
+              ]),
+              attributes: (i) => html` data-segment="${sr.bySegment[i]!.segment}"`,
+            })}`
         : html`<p class="note">No random split to check (no control group or no draw).</p>`
     }
   </section>`;

@@ -1,4 +1,5 @@
-import type { Estimate, ObjectiveMetric } from '../../core/index.ts';
+import type { Estimate, ObjectiveMetric, Verdict } from '../../core/index.ts';
+import { html, type Html } from './html.ts';
 import type { BarRow } from './charts/bars.ts';
 import { formatCount, formatNumber, formatPercent } from './format.ts';
 
@@ -6,9 +7,10 @@ import { formatCount, formatNumber, formatPercent } from './format.ts';
 
 // What each objective metric is called and how its values read.
 export const metricInfo: Record<
-  ObjectiveMetric,
+  ObjectiveMetric | 'complaintsChange',
   { label: string; kind: 'share' | 'change' | 'nps' | 'score' }
 > = {
+  complaintsChange: { label: 'Complaints vs control', kind: 'change' },
   adoption: { label: 'Adoption', kind: 'share' },
   containment: { label: 'Containment', kind: 'share' },
   switching: { label: 'Switching to another channel', kind: 'share' },
@@ -61,6 +63,27 @@ export function ciText(e: Estimate, format: (v: number) => string): string {
   const high = format(e.high);
   const compact = e.low >= 0 && unit(low) === unit(high);
   return `${format(e.value)} (${compact ? `${low.slice(0, low.length - unit(low).length)}–${high}` : `${low} to ${high}`})`;
+}
+
+/** The fixed-horizon interval alone: `(53.7–62.2%)`, `–` without one. */
+export function fixedText(e: Estimate, format: (v: number) => string): string {
+  if (!e.fixed) return '–';
+  return ciText({ value: e.value, low: e.fixed.low, high: e.fixed.high, n: e.n }, format).replace(
+    /^[^(]*/,
+    '',
+  );
+}
+
+const verdictText: Record<Verdict, { icon: string; label: string }> = {
+  pass: { icon: '✓', label: 'Pass' },
+  concern: { icon: '!', label: 'Concern' },
+  fail: { icon: '✗', label: 'Fail' },
+  unknown: { icon: '?', label: 'Unknown' },
+};
+
+export function verdictBadge(verdict: Verdict): Html {
+  const v = verdictText[verdict];
+  return html`<span class="badge ${verdict}"><span aria-hidden="true">${v.icon}</span> ${v.label}</span>`;
 }
 
 export function estimateRow(

@@ -2,10 +2,18 @@ import type { Estimate, ObjectiveMetric, Pilot, PilotMetrics, PilotReportData } 
 import { bars, stackedBars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { legend } from './charts/svg.ts';
-import { channelName, formatCount, formatDuration, formatNumber, formatPercent, humanize } from './format.ts';
+import {
+  channelName,
+  formatContactTime,
+  formatCount,
+  formatNumber,
+  formatPercent,
+  humanize,
+} from './format.ts';
+import { isAsynchronous } from '../../core/index.ts';
 import { html, type Html } from './html.ts';
 import { cohortPanel, versusControlPanel } from './pilot-cohort-panels.ts';
-import { ciText, estimateRow, objectiveText } from './pilot-metric-format.ts';
+import { ciText, estimateRow, fixedText, objectiveText } from './pilot-metric-format.ts';
 import { dataTable, figuresTable } from './tables.ts';
 
 // The pilot report's figures: capacity, rates with their intervals, satisfaction, adoption by
@@ -32,11 +40,11 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
   const present = rates.filter((r): r is [string, ObjectiveMetric, Estimate] => r[2] !== null);
   const rateRows = present.map(([label, key, e]) => estimateRow(label, e, colour, pct1, target(key)));
   return html`<section class="panel" aria-labelledby="metrics-h">
-      <h2 id="metrics-h">Metrics with 95% confidence intervals</h2>
+      <h2 id="metrics-h">Metrics with always-valid 95% intervals</h2>
       <p class="note">
         ${formatCount(m.contacts)} contacts on ${channelName(m.channel)} by the pilot arm; follow-ups are
-        contacts for the same reason within ${m.withinDays} days. Whiskers show the 95% interval; dashed
-        orange marks are objectives.
+        contacts for the same reason within ${m.withinDays} days. Whiskers show the always-valid 95% interval
+        (the fixed-horizon one is in the table); dashed orange marks are objectives.
       </p>
       ${bars({
         id: 'rates',
@@ -48,8 +56,8 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
       })}
       ${figuresTable(
         dataTable({
-          caption: 'Rates with their 95% confidence intervals',
-          head: ['Metric', 'Value', 'Low', 'High', 'n', 'Objective'],
+          caption: 'Rates with their always-valid and fixed-horizon 95% intervals',
+          head: ['Metric', 'Value', 'Low', 'High', 'Fixed-horizon', 'n', 'Objective'],
           rows: present.map(([label, key, e]) => {
             const o = pilot.objectives.find((x) => x.metric === key);
             return [
@@ -57,6 +65,7 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
               fmt(e.value, pct1),
               fmt(e.low, pct1),
               fmt(e.high, pct1),
+              fixedText(e, pct1),
               formatCount(e.n),
               o ? objectiveText(key, o) : '–',
             ];
@@ -125,7 +134,7 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
         </div>
       </div>
     </section>
-    ${versusControlPanel(m, colour)}
+    ${versusControlPanel(data, colour)}
     <div class="grid">${cohortPanel(m)} ${journeyPanel(m)}</div>
     ${relevancePanel(data, colour)}`;
 }
@@ -145,16 +154,16 @@ function journeyPanel(m: PilotMetrics): Html {
     <h2 id="journey-h">Hand-offs and switching</h2>
     <dl class="definition">
       <dt>Hand-offs</dt>
-      <dd>
+      <dd data-handoffs="${h.total}">
         ${formatCount(h.total)}, of which ${formatCount(h.withContext)} carried the context
         (${ciText(h.contextRate, (v) => formatPercent(v))})
       </dd>
       <dt>Continued elsewhere</dt>
       <dd>${formatCount(h.continuedElsewhere)} contacts went on to a later step on another channel</dd>
-      <dt>Handle time</dt>
+      <dt>${isAsynchronous(m.channel) ? 'Response time' : 'Handle time'}</dt>
       <dd>
-        average ${formatDuration(m.handleTime.averageSeconds)}, median
-        ${formatDuration(m.handleTime.medianSeconds)} (n = ${formatCount(m.handleTime.n)})
+        average ${formatContactTime(m.channel, m.handleTime.averageSeconds)}, median
+        ${formatContactTime(m.channel, m.handleTime.medianSeconds)} (n = ${formatCount(m.handleTime.n)})
       </dd>
     </dl>
     <h3>Where switching contacts went</h3>

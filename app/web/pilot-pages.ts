@@ -2,26 +2,31 @@ import type {
   AnalysisAnswer,
   CriterionAssessment,
   Pilot,
+  PilotChange,
   PilotReportData,
-  StaffUser,
-  Verdict,
 } from '../../core/index.ts';
+import { channelColour } from './charts/channel-colours.ts';
 import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
-import { page } from './page.ts';
+import type { Viewer } from '../http/staff-auth.ts';
+import { page, postButton } from './page.ts';
 import { capacityPanel } from './pilot-capacity-panel.ts';
-import { formatMetric, metricInfo, objectiveText, plainPercent } from './pilot-metric-format.ts';
+import { metricInfo, objectiveText, plainPercent, verdictBadge } from './pilot-metric-format.ts';
 import { metricPanels } from './pilot-metric-panels.ts';
+import { evidenceItem, timeText } from './pilot-evidence.ts';
+import { managePanel } from './pilot-manage-panel.ts';
+import { decisionMapPanel, guardrailsPanel, weeklyPanel } from './pilot-decision-panels.ts';
 import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],
-  options: { user?: StaffUser | undefined } = {},
+  options: { user?: Viewer | undefined; canDefine?: boolean } = {},
 ): string {
   const sorted = [...pilots].sort(
     (a, b) => b.startsOn.localeCompare(a.startsOn) || a.code.localeCompare(b.code),
   );
   const body = html`<h1>Pilots</h1>
+    ${options.canDefine ? html`<p class="actions"><a class="button" href="/manage/pilots/new">Define a pilot</a></p>` : ''}
     <section class="panel">
       ${
         sorted.length === 0
@@ -54,11 +59,13 @@ export interface PilotReportInput {
   exportHref: string;
   /** A self-contained document for the export: no scripts, no links into the app. */
   standalone: boolean;
-  user?: StaffUser | undefined;
+  user?: Viewer | undefined;
   /** When the page is made (stated in the export). */
   generatedAt?: Date;
-  /** Where "compute again" goes (live page only). */
-  refreshHref?: string;
+  /** Where the "compute again" form posts (live page only). */
+  refreshAction?: string;
+  /** The audit trail, for someone who may manage the pilot (live page only): shows the manage panel. */
+  changes?: readonly PilotChange[];
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
@@ -86,7 +93,7 @@ export function renderPilotReport(input: PilotReportInput): string {
   } else {
     status = html`<div class="banner error" role="alert">
       <p><strong>The pilot's figures failed</strong> at ${formatMoment(answer.failedAt)}: ${answer.error}</p>
-      ${input.refreshHref && !standalone ? html`<p><a href="${input.refreshHref}">Try again</a></p>` : ''}
+      ${input.refreshAction && input.user && !standalone ? postButton(input.refreshAction, input.user.csrf, 'Try again') : ''}
     </div>`;
   }
   const actions = standalone
@@ -94,8 +101,8 @@ export function renderPilotReport(input: PilotReportInput): string {
     : html`<p class="no-print actions">
         ${data ? html`<a class="button" href="${input.exportHref}" download>Download this report (HTML)</a>` : ''}
         ${
-          input.refreshHref && answer.status !== 'computing'
-            ? html`<a href="${input.refreshHref}">Compute the figures again</a>`
+          input.refreshAction && input.user && answer.status !== 'computing'
+            ? postButton(input.refreshAction, input.user.csrf, 'Compute the figures again')
             : ''
         }
       </p>`;
@@ -106,11 +113,13 @@ export function renderPilotReport(input: PilotReportInput): string {
       ${data ? html` · figures for ${formatDay(data.metrics.period.from)} – ${formatDay(data.metrics.period.to)}` : ''}
       ${computedAt ? html` · computed ${formatMoment(computedAt)}` : ''}
     </p>
-    ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? scorecardPanel(data) : ''}
+    ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? decisionMapPanel(data) : ''}
+    ${data ? scorecardPanel(data) : ''} ${data ? guardrailsPanel(data) : ''}
     <div class="grid">
       ${definitionPanel(pilot)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
     </div>
-    ${data ? metricPanels(data, pilot) : ''}`;
+    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''} ${data ? metricPanels(data, pilot) : ''}
+    ${input.changes && input.user && !standalone ? managePanel(pilot, data, input.changes, input.user.csrf) : ''}`;
   const generatedAt = input.generatedAt ?? new Date();
   return page({
     title: `${pilot.name}: pilot report`,
@@ -129,18 +138,6 @@ export function renderPilotReport(input: PilotReportInput): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-
-const verdictText: Record<Verdict, { icon: string; label: string }> = {
-  pass: { icon: '✓', label: 'Pass' },
-  concern: { icon: '!', label: 'Concern' },
-  fail: { icon: '✗', label: 'Fail' },
-  unknown: { icon: '?', label: 'Unknown' },
-};
-
-function verdictBadge(verdict: Verdict): Html {
-  const v = verdictText[verdict];
-  return html`<span class="badge ${verdict}"><span aria-hidden="true">${v.icon}</span> ${v.label}</span>`;
-}
 
 function statusBadge(status: Pilot['status']): Html {
   return html`<span class="badge ${status}">${humanize(status)}</span>`;
@@ -161,6 +158,22 @@ function recommendationPanel(data: PilotReportData): Html {
       <div class="verdict badge ${recommendation}">${text.label}</div>
       <div>
         <p><strong>${text.says}</strong></p>
+        ${
+          recommendation === 'extend'
+            ? html`<p data-extend-weeks="${data.scorecard.extendWeeks ?? ''}">
+                ${
+                  data.scorecard.extendWeeks === null
+                    ? 'How much longer: at the current rates, not every open criterion can reach a verdict (see below).'
+                    : html`How much longer: about
+                        <strong
+                          >${data.scorecard.extendWeeks} more
+                          week${data.scorecard.extendWeeks === 1 ? '' : 's'}</strong
+                        >
+                        at the current rates.`
+                }
+              </p>`
+            : ''
+        }
         <ul>
           ${reasons.map((r) => html`<li>${r}</li>`)}
         </ul>
@@ -187,23 +200,11 @@ function criterionCard(c: CriterionAssessment): Html {
     ${
       c.evidence.length
         ? html`<ul class="evidence">
-            ${c.evidence.map(
-              (e) =>
-                html`<li>
-                  ${verdictBadge(e.verdict)} ${e.label}
-                  ${
-                    e.objective
-                      ? html`<br /><span class="note"
-                            >objective ${objectiveText(e.metric, e.objective)} · measured
-                            ${formatMetric(e.metric, e.value)}</span
-                          >`
-                      : ''
-                  }
-                </li>`,
-            )}
+            ${c.evidence.map((e) => evidenceItem(e))}
           </ul>`
         : html`<p class="note">No evidence yet.</p>`
     }
+    ${c.timeToVerdict ? html`<p class="note" data-time-to-verdict>Time to a verdict: ${timeText(c.timeToVerdict)}</p>` : ''}
     ${
       c.rating
         ? html`<p>

@@ -48,6 +48,8 @@ form.filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}
 form.filters label,form.stacked label{display:flex;flex-direction:column;font-size:.9rem;gap:.2rem;color:var(--muted)}
 input,select,button{font:inherit;color:var(--ink)}
 input,select{border:1px solid #8a929c;border-radius:4px;padding:.35rem .5rem;background:#fff;min-height:2.2rem}
+textarea{font:.85rem/1.4 ui-monospace,Menlo,Consolas,monospace;color:var(--ink);border:1px solid #8a929c;border-radius:4px;padding:.4rem .5rem;width:100%}
+progress{width:100%;height:1rem}
 button.primary,a.button{background:var(--accent);color:var(--accent-ink);border:0;border-radius:4px;padding:.45rem 1rem;cursor:pointer;text-decoration:none;display:inline-block}
 button.secondary{background:#fff;color:var(--accent);border:1px solid var(--accent);border-radius:4px;padding:.4rem .9rem;cursor:pointer}
 .chart{overflow-x:auto;margin:.4rem 0}

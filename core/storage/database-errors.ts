@@ -20,15 +20,23 @@ export function translateDatabaseError(error: unknown, what: string): unknown {
         },
       );
     case '23514':
-    case '22P02':
-    case '22007':
-    case '22008':
       return new ChannelPilotError(
         'invalid_input',
         `${what} breaks a data rule${where ? ` (${where})` : ''}`,
         { cause: error },
       );
+    case '54001': // stack depth: JSON nested too deep to parse
+      return new ChannelPilotError('invalid_input', `${what} is nested too deep to store`, { cause: error });
     default:
+      // Class 22, data exceptions: text the database cannot hold (a NUL character), a number or a
+      // date outside its range, a value not of the column's type. The statement's input caused it.
+      if (typeof code === 'string' && code.startsWith('22')) {
+        return new ChannelPilotError(
+          'invalid_input',
+          `${what} is not a value the database can store (SQLSTATE ${code})`,
+          { cause: error },
+        );
+      }
       return error;
   }
 }

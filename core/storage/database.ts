@@ -1,42 +1,30 @@
-import { Worker } from 'node:worker_threads';
-import { mkdtempSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { migrations } from './migration-list.ts';
 import { ChannelPilotError } from '../errors.ts';
 import type { Database } from './schema.ts';
-import * as initial from './migrations/0001-initial.ts';
-import * as booking from './migrations/0002-booking.ts';
-import * as consultations from './migrations/0003-consultations.ts';
-import * as outbox from './migrations/0004-outbox.ts';
-import * as journeySteps from './migrations/0005-journey-steps.ts';
-import * as loginFailures from './migrations/0006-login-failures.ts';
-import * as voiceAccess from './migrations/0007-voice-access.ts';
-import * as pilots from './migrations/0008-pilots.ts';
-import * as paymentReferences from './migrations/0110-payment-references.ts';
-import * as appSettings from './migrations/0111-app-settings.ts';
-
-const migrations: Record<string, Migration> = {
-  '0001-initial': initial,
-  '0002-booking': booking,
-  '0003-consultations': consultations,
-  '0004-outbox': outbox,
-  '0005-journey-steps': journeySteps,
-  '0006-login-failures': loginFailures,
-  '0007-voice-access': voiceAccess,
-  '0008-pilots': pilots,
-  '0110-payment-references': paymentReferences,
-  '0111-app-settings': appSettings,
-};
-
-/** Where the data lives: a PostgreSQL server, or the embedded database in a folder (or in memory). */
+import { alive, startEmbeddedServer } from './embedded-postgres-server.ts';
+import { carryOverEarlierEngine, earlierEngineFolder } from './pglite-carry-over.ts';
+/** Where the data lives: a PostgreSQL server, or the embedded PostgreSQL server on a data folder. */
 export type DatabaseLocation =
-  { kind: 'postgres'; url: string; poolSize?: number } | { kind: 'embedded'; dataDir: string | null };
+  | { kind: 'postgres'; url: string; poolSize?: number }
+  | {
+      kind: 'embedded';
+      dataDir: string;
+      poolSize?: number;
+      /** What the embedded server prints (its warnings and errors). */
+      onLog?: (line: string) => void;
+      /** Hears of each table carried over from a data folder of the earlier engine. */
+      onCarryOver?: (table: string, rows: number) => void;
+    };
 
 export interface StorageHandle {
   db: Kysely<Database>;
   kind: DatabaseLocation['kind'];
+  /** The connection string of the database (for tools that need a connection of their own). */
+  url: string;
   /** Answers whether the database takes queries right now. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -54,18 +42,28 @@ const typeParsers = {
   },
 };
 
+/** The database the app keeps its data in, on the embedded server. */
+export const EMBEDDED_DATABASE = 'channel_pilot';
+
 /**
  * Opens the database and brings its schema up to date.
  *
- * The embedded database (PGlite) runs on a worker thread and is served over the Postgres wire
- * protocol on a Unix socket: queries never block the HTTP server's event loop, and the app uses
- * the same driver, dialect and SQL as with a PostgreSQL server. PGlite is one session, so the
- * pool has one connection and the database serializes queries.
+ * The embedded database is a real PostgreSQL server (the binaries shipped through npm) on
+ * `dataDir/postgres`, started by the first process that opens the folder and reached on a Unix
+ * socket; other processes of the app (the CLI beside a running server) use the same server.
+ * The app talks to it exactly as to any PostgreSQL server: a pool, the same driver and SQL.
  */
 export async function openDatabase(location: DatabaseLocation): Promise<StorageHandle> {
-  const handle = location.kind === 'postgres' ? openPostgres(location) : await openEmbedded(location.dataDir);
+  const handle =
+    location.kind === 'postgres'
+      ? openPool('postgres', location.url, location.poolSize)
+      : await openEmbedded(location);
   try {
     await migrate(handle.db);
+    if (location.kind === 'embedded' && earlierEngineFolder(location.dataDir)) {
+      // A data folder of the earlier engine (PGlite): its rows move into the server, once.
+      await carryOverEarlierEngine(location.dataDir, handle.url, location.onCarryOver);
+    }
   } catch (error) {
     await handle.close();
     throw error;
@@ -73,67 +71,79 @@ export async function openDatabase(location: DatabaseLocation): Promise<StorageH
   return handle;
 }
 
-function openPostgres(location: { url: string; poolSize?: number }): StorageHandle {
-  const pool = new pg.Pool({
-    connectionString: location.url,
-    max: location.poolSize ?? 10,
-    types: typeParsers,
-  });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', ping: () => ping(pool), close: () => db.destroy() };
-}
-
-async function openEmbedded(dataDir: string | null): Promise<StorageHandle> {
-  const releaseLock = dataDir === null ? () => {} : lockDataDir(dataDir);
-  const socketDir = mkdtempSync(join(tmpdir(), 'channel-pilot-db-'));
-  const worker = new Worker(new URL('./embedded-postgres-worker.mjs', import.meta.url), {
-    workerData: {
-      dataDir: dataDir === null ? null : join(dataDir, 'pglite'),
-      socketPath: join(socketDir, '.s.PGSQL.5432'),
-    },
-  });
-  try {
-    await new Promise<void>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (message: { type: string; message?: string }) =>
-        message.type === 'ready' ? resolve() : reject(new Error(message.message)),
-      );
-    });
-  } catch (cause) {
-    await worker.terminate();
-    releaseLock();
-    throw new ChannelPilotError(
-      'unavailable',
-      `the embedded database in ${dataDir ?? 'memory'} did not start`,
-      {
-        cause,
-        hint: 'If the data folder is damaged, move it away and start again to get a fresh one.',
-      },
-    );
-  }
-  const pool = new pg.Pool({
-    host: socketDir,
-    port: 5432,
-    user: 'postgres',
-    database: 'postgres',
-    max: 1,
-    types: typeParsers,
-  });
+function openPool(
+  kind: DatabaseLocation['kind'],
+  url: string,
+  poolSize = 10,
+  afterClose: () => Promise<void> = async () => {},
+): StorageHandle {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    kind: 'embedded',
+    kind,
+    url,
     ping: () => ping(pool),
     async close() {
       await db.destroy();
-      const stopped = new Promise((resolve) => worker.once('message', resolve));
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
-      rmSync(socketDir, { recursive: true, force: true });
-      releaseLock();
+      await afterClose();
     },
   };
+}
+
+async function openEmbedded(
+  location: Extract<DatabaseLocation, { kind: 'embedded' }>,
+): Promise<StorageHandle> {
+  const { dataDir } = location;
+  mkdirSync(dataDir, { recursive: true });
+  const ownerFile = join(dataDir, 'channel-pilot.pid');
+  const owner = readOwner(ownerFile);
+  const server = await startEmbeddedServer({
+    clusterDir: join(dataDir, 'postgres'),
+    // A server whose starter is gone (killed) is this process's to stop from now on.
+    adopt: owner === null || owner === process.pid || !alive(owner),
+    ...(location.onLog ? { onLog: location.onLog } : {}),
+  });
+  if (server.owned) writeFileSync(ownerFile, String(process.pid));
+  const release = async () => {
+    if (!server.owned) return;
+    await server.stop();
+    if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
+  };
+  try {
+    await createDatabaseIfMissing(server.url('postgres'), EMBEDDED_DATABASE);
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return openPool('embedded', server.url(EMBEDDED_DATABASE), location.poolSize, release);
+}
+
+function readOwner(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').trim());
+    return pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Creates `name` on the server at `serverUrl` unless it exists (two processes at once: one wins). */
+export async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (rowCount === 0) {
+      await client.query(`create database ${client.escapeIdentifier(name)}`).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== '42P04') throw error; // created meanwhile
+      });
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 async function ping(pool: pg.Pool): Promise<boolean> {
@@ -145,45 +155,14 @@ async function ping(pool: pg.Pool): Promise<boolean> {
   }
 }
 
-/** Two processes writing one PGlite folder would corrupt it: the second one is refused. */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lockFile = join(dataDir, 'channel-pilot.pid');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockFile, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) {
-        throw new ChannelPilotError(
-          'unavailable',
-          `the data folder ${dataDir} is in use by process ${holder}`,
-          {
-            hint: 'Stop that process first (the embedded database serves one process), or set DATABASE_URL to share a PostgreSQL server.',
-          },
-        );
-      }
-      rmSync(lockFile, { force: true }); // left behind by a process that died
-    }
-  }
-  throw new ChannelPilotError('unavailable', `could not lock the data folder ${dataDir}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function migrate(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Migrations are numbered in ranges that grow side by side, so one numbered below the last
+  // one applied still runs.
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

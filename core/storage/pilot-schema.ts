@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CalendarDate = ColumnType<string, string, string>;
@@ -24,6 +24,8 @@ export interface PilotsTable {
   closing_survey: boolean;
   within_days: number;
   advisor_share: Numeric;
+  /** The explicit list as the definition names it (see migration 0182). */
+  named_customer_ids: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -47,6 +49,23 @@ export interface PilotRatingsTable {
   rated_at: Timestamp;
 }
 
+export interface PilotChangesTable {
+  id: Generated<string>;
+  pilot_id: string;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  action: string;
+  summary: string;
+}
+
+export interface PilotGuardrailChecksTable {
+  pilot_id: string;
+  day: CalendarDate;
+  claimed_at: Timestamp;
+  breached: boolean | null;
+}
+
 export interface AnalysisRunsTable {
   id: string;
   kind: string;
@@ -60,6 +79,8 @@ export interface AnalysisRunsTable {
 
 export interface ContactReasonsTable {
   reason: string;
+  labels: ColumnType<Record<string, string>, string | undefined, string>;
+  reason_group: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PilotTables {
@@ -67,5 +88,7 @@ export interface PilotTables {
   pilots: PilotsTable;
   pilot_enrolments: PilotEnrolmentsTable;
   pilot_ratings: PilotRatingsTable;
+  pilot_changes: PilotChangesTable;
+  pilot_guardrail_checks: PilotGuardrailChecksTable;
   analysis_runs: AnalysisRunsTable;
 }

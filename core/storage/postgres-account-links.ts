@@ -31,26 +31,34 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
       }
     },
 
-    redeemCode({ codeHash, platform, platformUserId, now, failureLimit, globalFailureLimit, failuresSince }) {
+    redeemCode(input) {
+      const { codeHash, platform, platformUserId, deviceId, now, failuresSince } = input;
       return db.transaction().execute(async (trx): Promise<StoredRedemption> => {
-        // Attempts of one platform user queue here, so that parallel guesses count one by one.
+        // Attempts of one platform user, and of one device, queue here, so that parallel guesses
+        // count one by one (the user's lock first, always: two attempts never wait on each other).
         await sql`select pg_advisory_xact_lock(hashtext(${`account-link:${platform}:${platformUserId}`}))`.execute(
           trx,
         );
-        const { failures } = await trx
+        if (deviceId) {
+          await sql`select pg_advisory_xact_lock(hashtext(${`account-link-device:${platform}:${deviceId}`}))`.execute(
+            trx,
+          );
+        }
+        const { user, device, everyone } = await trx
           .selectFrom('account_link_failures')
-          .select(sql<number>`count(*)::int`.as('failures'))
-          .where('platform', '=', platform)
-          .where('platform_user_id', '=', platformUserId)
+          .select([
+            sql<number>`count(*) filter (where platform = ${platform} and platform_user_id = ${platformUserId})::int`.as(
+              'user',
+            ),
+            sql<number>`count(*) filter (where platform = ${platform} and device_id = ${deviceId})::int`.as(
+              'device',
+            ),
+            sql<number>`count(*)::int`.as('everyone'),
+          ])
           .where('failed_at', '>', failuresSince)
           .executeTakeFirstOrThrow();
-        if (failures >= failureLimit) return { status: 'rate_limited' };
-        const { everyone } = await trx
-          .selectFrom('account_link_failures')
-          .select(sql<number>`count(*)::int`.as('everyone'))
-          .where('failed_at', '>', failuresSince)
-          .executeTakeFirstOrThrow();
-        if (everyone >= globalFailureLimit) return { status: 'rate_limited' };
+        const limit = everyone >= input.globalFailureLimit ? input.slowedFailureLimit : input.failureLimit;
+        if (user >= limit || device >= limit) return { status: 'rate_limited' };
         const result = codeHash
           ? await useCode(trx, codeHash, platform, platformUserId, now)
           : { status: 'unknown' as const };
@@ -58,7 +66,7 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
           await trx.deleteFrom('account_link_failures').where('failed_at', '<', failuresSince).execute();
           await trx
             .insertInto('account_link_failures')
-            .values({ platform, platform_user_id: platformUserId, failed_at: now })
+            .values({ platform, platform_user_id: platformUserId, device_id: deviceId, failed_at: now })
             .execute();
         }
         return result;

@@ -1,241 +1,189 @@
 import { DateTime } from 'luxon';
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { REFERENCE_ZONE } from '../clock.ts';
-import { LAST_STEP_BUCKET, type CensusSource } from '../census.ts';
-import {
-  countedSets,
-  createCensusMerger,
-  groupColumns,
-  type CensusPartialRow,
-  type GroupColumn,
-} from '../census-merge.ts';
-import {
-  walkInChunks,
-  walkKeysetChunks,
-  type AdaptiveChunkOptions,
-  type ChunkReport,
-} from './adaptive-chunks.ts';
+import { LAST_STEP_BUCKET, type Census, type CensusSource } from '../census.ts';
+import { createReachUnion, REACH_STANDARD_ERROR } from './census-reach.ts';
+import { gapColumns, hourColumns, stepColumns } from './census-rollup-sql.ts';
 import type { Database } from './schema.ts';
 
-/** What one query of a census did, for benchmarks and for tuning the chunk size. */
-export interface CensusChunk {
-  /** `customers`: one slice of the customers in id order; `anonymous`: one time window of anonymous contacts. */
-  kind: 'customers' | 'anonymous';
-  /** Customers in the slice, or milliseconds of the window. */
-  size: number;
-  /** Wall time of the aggregate query, in milliseconds. */
-  elapsedMs: number;
-}
-
-/** `initialChunk`, `minChunk` and `maxChunk` count customers. */
-export interface PostgresCensusOptions extends AdaptiveChunkOptions {
-  /** Days of anonymous contacts in the first window (default 7), before adapting. */
-  initialAnonymousWindowDays?: number;
-  /** Called after each query (benchmarks, tests). */
-  onChunk?: (chunk: CensusChunk) => void;
-}
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-const MIN_WINDOW_MS = HOUR_MS;
-const MAX_WINDOW_MS = 92 * DAY_MS;
-
-/** What `grouping(channel, reason, …)` returns for a set: a bit, first column highest, per column left out. */
-function groupingMask(columns: readonly GroupColumn[]): number {
-  return groupColumns.reduce(
-    (mask, column, index) =>
-      columns.includes(column) ? mask : mask | (1 << (groupColumns.length - 1 - index)),
-    0,
-  );
-}
-
 /**
- * A census computed in many short queries, so that on the embedded database (one session)
- * other requests get their turn between them.
- *
- * The customers are walked in id order, a slice at a time (of the segment, when the filter
- * names one); one aggregate query per slice reads that slice's contacts through the
- * customer indexes and returns partial counts. A customer is in exactly one slice, so counts
- * and distinct-customer counts add up across slices. Anonymous contacts are read in time
- * windows. The slice (and window) size adapts so that each query takes about
- * `targetChunkMs`; between queries the event loop gets a turn and `signal` is checked.
- * The queries do not share one snapshot: a contact recorded while a census runs may or may
- * not be counted (each customer's contacts are still read together, in one query).
+ * The census read from the rollups the log keeps current (census_days, census_transitions,
+ * census_reach): a handful of queries over days, not contacts, whatever the log's size.
  *
  * What is counted:
- * - a contact is an interaction with outcome other than `continued` that started on or after
- *   `from` 00:00 and before the day after `to` 00:00, in the reference zone (Europe/Rome),
- *   of `filter.reason` when given;
- * - with `filter.segment`, only the contacts of that segment's customers: anonymous contacts
- *   have no segment and are left out;
- * - heatmap weekday (ISO, 1 = Monday) and hour, and the week's Monday, are taken in the
- *   reference zone;
- * - `averageHandleSeconds`: mean of `ended_at − started_at` over the contacts with an end
- *   time (`timedContacts`), null when there is none;
- * - transitions: for each contact of a known customer, that customer's next contact for the
- *   same reason (ordered by start, then id; `continued` turns skipped), when it starts at most
- *   `withinDays` × 24 h after the contact (it may fall after `to`); `to` null otherwise.
- *   Anonymous contacts have no transitions;
- * - steps: the contact's position among the settled contacts of its journey, i.e. its
- *   `journey_step` less the journey's `continued` turns with a smaller step (wherever they
- *   fall in time: a conversation may begin before `from`); from LAST_STEP_BUCKET on counted
- *   as that one.
+ * - a contact is an interaction with outcome other than `continued` that started on one of the
+ *   days `from`–`to` in the reference zone (Europe/Rome), of `filter.reason` when given;
+ * - with `filter.segment`, only the contacts of that segment's customers (anonymous contacts
+ *   have no segment and are left out);
+ * - heatmap weekday (ISO, 1 = Monday) and hour, and the week's Monday, in the reference zone;
+ * - `averageHandleSeconds`: mean of `ended_at − started_at` over the contacts with an end time;
+ * - transitions: for each contact of a known customer, that customer's next settled contact for
+ *   the same reason (in the contacts' order), when it starts within `withinDays` started days
+ *   (it may fall after `to`); `to` null otherwise (the contacts not kept as a transition);
+ * - steps: the contact's position among the settled contacts of its journey;
+ * - customers: distinct known customers, exact while each day and channel has up to 1,024 of
+ *   them, an estimate with a 1.6% standard error beyond (`reach` says which).
  *
- * Order: channels by contacts (most first), then code; every other list by its keys in the
- * order they are declared in `Census` (strings by code unit, transitions to none last).
+ * Order: channels by contacts (most first), then code; every other list by its keys.
  */
-export function createPostgresCensusSource(
-  db: Kysely<Database>,
-  options: PostgresCensusOptions = {},
-): CensusSource {
+export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
   return {
-    async compute(filter, { signal } = {}) {
-      const from = DateTime.fromISO(filter.from, { zone: REFERENCE_ZONE }).startOf('day');
-      const fromAt = from.toJSDate();
-      const toEnd = DateTime.fromISO(filter.to, { zone: REFERENCE_ZONE }).plus({ days: 1 }).startOf('day');
-      const toEndAt = toEnd.toJSDate();
-      const withinMs = filter.withinDays * DAY_MS;
-      const merged = createCensusMerger();
+    async compute(filter) {
+      const reason = filter.reason ?? '*';
+      const segment = filter.segment ?? '*';
+      const range = sql`day >= ${filter.from}::date and day <= ${filter.to}::date`;
+      const sum = (columns: string[]) =>
+        sql.join(columns.map((c) => sql`sum(${sql.ref(c)})::int as ${sql.ref(c)}`));
 
-      const customers = {
-        ...options,
-        signal,
-        key: (id: string) => id,
-        onChunk: (chunk: ChunkReport) => options.onChunk?.({ kind: 'customers', ...chunk }),
+      const [days, anonymous, byReason, transitions, reach] = await Promise.all([
+        sql<DayRow>`
+          select channel, day::text as day, sum(contacts)::int as contacts, sum(timed)::int as timed,
+            sum(handle_ms)::float8 as handle_ms, ${sum(hourColumns)}, ${sum(stepColumns)}
+          from census_days where reason = ${reason} and segment = ${segment} and ${range}
+          group by channel, day`.execute(db),
+        segment === '*'
+          ? sql<{ channel: string; contacts: number }>`
+              select channel, sum(contacts)::int as contacts from census_days
+              where reason = ${reason} and segment = '' and ${range} group by channel`.execute(db)
+          : Promise.resolve({ rows: [] }),
+        filter.reason === undefined
+          ? sql<{ channel: string; reason: string; contacts: number }>`
+              select channel, reason, sum(contacts)::int as contacts from census_days
+              where segment = ${segment} and reason <> '*' and ${range}
+              group by channel, reason`.execute(db)
+          : null,
+        sql<TransitionRow>`
+          select channel, next_channel, ${sum(gapColumns)}
+          from census_transitions where reason = ${reason} and segment = ${segment} and ${range}
+          group by channel, next_channel`.execute(db),
+        sql<{ channel: string; hashes: number[] | null; registers: Buffer | null }>`
+          select channel, hashes, registers from census_reach
+          where reason = ${reason} and segment = ${segment} and ${range}`.execute(db),
+      ]);
+
+      const channels = new Map<string, { contacts: number; timed: number; handleMs: number }>();
+      const heatmap = new Map<string, number>();
+      const weekly = new Map<string, number>();
+      const steps = new Map<string, number>();
+      const reasons = new Map<string, number>();
+      const bump = (map: Map<string, number>, key: unknown[], by: number) => {
+        if (by === 0) return;
+        const k = JSON.stringify(key);
+        map.set(k, (map.get(k) ?? 0) + by);
       };
-      await walkKeysetChunks(customers, async (after, limit, time) => {
-        const ids = await customerSlice(db, filter.segment, after, limit);
-        if (ids.length === 0) return ids;
-        const rows = await time(() =>
-          aggregate(db, {
-            scope: sql`customer_id = any(${ids}::uuid[]) and started_at >= ${fromAt}
-              and started_at < ${new Date(toEndAt.getTime() + withinMs)}`,
-            countedBefore: toEndAt,
-            reason: filter.reason,
-            withinMs,
-          }),
+      for (const row of days.rows) {
+        const entry = channels.get(row.channel) ?? { contacts: 0, timed: 0, handleMs: 0 };
+        entry.contacts += row.contacts;
+        entry.timed += row.timed;
+        entry.handleMs += row.handle_ms;
+        channels.set(row.channel, entry);
+        const day = DateTime.fromISO(row.day, { zone: REFERENCE_ZONE });
+        bump(weekly, [day.startOf('week').toISODate(), row.channel], row.contacts);
+        hourColumns.forEach((column, hour) =>
+          bump(heatmap, [row.channel, day.weekday, hour], row[column] as number),
         );
-        merged.add(rows, false);
-        return ids;
-      });
+        stepColumns.forEach((column, index) => bump(steps, [index + 1, row.channel], row[column] as number));
+        if (filter.reason !== undefined) bump(reasons, [row.channel, filter.reason], row.contacts);
+      }
+      for (const row of byReason?.rows ?? []) bump(reasons, [row.channel, row.reason], row.contacts);
 
-      const end = toEndAt.getTime();
-      let start = fromAt.getTime();
-      if (filter.segment === undefined && start < end) {
-        const windows = {
-          targetChunkMs: options.targetChunkMs,
-          ...(options.restRatio ? { restRatio: options.restRatio } : {}),
-          initialChunk: (options.initialAnonymousWindowDays ?? 7) * DAY_MS,
-          minChunk: MIN_WINDOW_MS,
-          maxChunk: MAX_WINDOW_MS,
-          signal,
-          onChunk: (chunk: ChunkReport) => options.onChunk?.({ kind: 'anonymous', ...chunk }),
-        };
-        await walkInChunks(windows, async (span, time) => {
-          const stop = Math.min(start + span, end);
-          const rows = await time(() =>
-            aggregate(db, {
-              scope: sql`customer_id is null and started_at >= ${new Date(start)} and started_at < ${new Date(stop)}`,
-              countedBefore: toEndAt,
-              reason: filter.reason,
-              withinMs: null,
-            }),
-          );
-          merged.add(rows, true);
-          const units = stop - start;
-          start = stop;
-          return { units, done: start >= end };
+      // Transitions within the window; every other contact of a known customer moved on to none.
+      const moves = new Map<string, number>();
+      const anonymousOf = new Map(anonymous.rows.map((r) => [r.channel, r.contacts]));
+      const rest = new Map(
+        [...channels].map(([channel, c]) => [channel, c.contacts - (anonymousOf.get(channel) ?? 0)]),
+      );
+      for (const row of transitions.rows) {
+        gapColumns.forEach((column, days) => {
+          if (days > filter.withinDays) return;
+          bump(moves, [row.channel, row.next_channel], row[column] as number);
+          rest.set(row.channel, (rest.get(row.channel) ?? 0) - (row[column] as number));
         });
       }
+      for (const [channel, contacts] of rest) bump(moves, [channel, null], contacts);
 
-      return { filter, ...merged.result() };
+      const all = createReachUnion();
+      const perChannel = new Map<string, ReturnType<typeof createReachUnion>>();
+      for (const row of reach.rows) {
+        all.add(row);
+        let union = perChannel.get(row.channel);
+        if (!union) perChannel.set(row.channel, (union = createReachUnion()));
+        union.add(row);
+      }
+      const total = all.count();
+      const counts = [...perChannel.values()].map((u) => u.count());
+      const exact = total.exact && counts.every((c) => c.exact);
+
+      const entries = <K extends unknown[]>(map: Map<string, number>) =>
+        [...map]
+          .filter(([, contacts]) => contacts !== 0)
+          .map(([key, contacts]) => [JSON.parse(key) as K, contacts] as const)
+          .sort(([a], [b]) => compareKeys(a, b));
+      const contacts = [...channels.values()].reduce((n, c) => n + c.contacts, 0);
+      return {
+        filter,
+        totals: {
+          contacts,
+          customers: total.customers,
+          anonymousContacts: anonymous.rows.reduce((n, r) => n + r.contacts, 0),
+        },
+        reach: { exact, relativeStandardError: exact ? 0 : REACH_STANDARD_ERROR },
+        channels: [...channels]
+          .filter(([, c]) => c.contacts !== 0)
+          .map(([channel, c]) => ({
+            channel,
+            contacts: c.contacts,
+            customers: perChannel.get(channel)?.count().customers ?? 0,
+            timedContacts: c.timed,
+            averageHandleSeconds: c.timed === 0 ? null : c.handleMs / c.timed / 1000,
+          }))
+          .sort((a, b) => b.contacts - a.contacts || compareKeys([a.channel], [b.channel])),
+        heatmap: entries<[string, number, number]>(heatmap).map(([[channel, weekday, hour], n]) => ({
+          channel,
+          weekday,
+          hour,
+          contacts: n,
+        })),
+        reasons: entries<[string, string]>(reasons).map(([[channel, reasonCode], n]) => ({
+          channel,
+          reason: reasonCode,
+          contacts: n,
+        })),
+        weekly: entries<[string, string]>(weekly).map(([[week, channel], n]) => ({
+          week,
+          channel,
+          contacts: n,
+        })),
+        transitions: entries<[string, string | null]>(moves).map(([[from, to], n]) => ({
+          from,
+          to,
+          contacts: n,
+        })),
+        steps: entries<[number, string]>(steps).map(([[step, channel], n]) => ({
+          step: Math.min(step, LAST_STEP_BUCKET),
+          channel,
+          contacts: n,
+        })),
+      } satisfies Census;
     },
   };
 }
 
-async function customerSlice(
-  db: Kysely<Database>,
-  segment: string | undefined,
-  after: string | null,
-  limit: number,
-): Promise<string[]> {
-  let query = db.selectFrom('customers').select('id').orderBy('id').limit(limit);
-  if (segment !== undefined) query = query.where('segment', '=', segment);
-  if (after !== null) query = query.where('id', '>', after);
-  return (await query.execute()).map((row) => row.id);
-}
+type DayRow = { channel: string; day: string; contacts: number; timed: number; handle_ms: number } & Record<
+  string,
+  number | string
+>;
+type TransitionRow = { channel: string; next_channel: string } & Record<string, number | string>;
 
-/**
- * One query: the partial census of the contacts in `scope` (rows read may start up to
- * `withinMs` after `countedBefore`, to find next contacts; only those before it are counted).
- * `withinMs` null: no transitions (anonymous contacts).
- */
-async function aggregate(
-  db: Kysely<Database>,
-  query: {
-    scope: RawBuilder<unknown>;
-    countedBefore: Date;
-    reason: string | undefined;
-    withinMs: number | null;
-  },
-): Promise<CensusPartialRow[]> {
-  const reason = query.reason === undefined ? sql`` : sql`and reason = ${query.reason}`;
-  const next =
-    query.withinMs === null
-      ? sql`null::text as next_channel, null::timestamptz as next_started_at`
-      : sql`lead(channel) over w as next_channel, lead(started_at) over w as next_started_at`;
-  const within = `${query.withinMs ?? 0} milliseconds`;
-  const columns = sql.join(groupColumns.map((c) => sql.ref(c)));
-  const setName = sql.join(
-    Object.entries(countedSets).map(
-      ([name, set]) => sql`when ${sql.lit(groupingMask(set))} then ${sql.lit(name)}`,
-    ),
-    sql` `,
-  );
-  const sets = sql.join(
-    Object.values(countedSets).map((set) => sql`(${sql.join(set.map((c) => sql.ref(c)))})`),
-  );
-  // A contact's step among the settled contacts of its journey: the journey's `continued` turns
-  // before it took steps too (some may precede the range, so they are counted in the log, one
-  // probe of the (journey_id, journey_step) index per contact past its journey's first step).
-  const settledStep = sql`case when journey_step = 1 then 1 else journey_step - (
-      select count(*) from interactions turn
-      where turn.journey_id = contacts.journey_id and turn.journey_step < contacts.journey_step
-        and turn.outcome = 'continued')::int end`;
-  // Two aggregates over one materialized CTE: distinct customers and handle time only where they
-  // are reported (hashing serves the other sets; a distinct count would make every set sort).
-  const result = await sql<CensusPartialRow>`
-    with base as (
-      select customer_id, channel, reason, started_at, ended_at, journey_id, journey_step, ${next}
-      from interactions
-      where ${query.scope} and outcome <> 'continued' ${reason}
-      window w as (partition by customer_id, reason order by started_at, id)
-    ),
-    counted as (
-      select customer_id, channel, reason, ended_at,
-        extract(isodow from local_at)::int as weekday,
-        extract(hour from local_at)::int as hour,
-        date_trunc('week', local_at)::date as week,
-        least(${settledStep}, ${sql.lit(LAST_STEP_BUCKET)}) as step,
-        round(date_part('epoch', ended_at - started_at) * 1000)::bigint as handle_ms,
-        case when next_started_at <= started_at + ${within}::interval then next_channel end as next_channel
-      from (
-        select *, started_at at time zone ${REFERENCE_ZONE} as local_at
-        from base
-        where started_at < ${query.countedBefore}
-      ) contacts
-    )
-    select case grouping(channel) when 0 then 'channels' else 'totals' end as set_name,
-      channel, null::text as reason, null::int as weekday, null::int as hour, null::date as week,
-      null::text as next_channel, null::int as step,
-      count(*)::int as contacts, count(distinct customer_id)::int as customers,
-      count(ended_at)::int as timed, sum(handle_ms) as handle_ms
-    from counted
-    group by grouping sets ((), (channel))
-    union all
-    select case grouping(${columns}) ${setName} end, ${columns}, count(*)::int, null, null, null
-    from counted
-    group by grouping sets (${sets})
-  `.execute(db);
-  return result.rows;
+/** Key by key: numbers numerically, strings by code unit, null after everything. */
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    return (x as string | number) < (y as string | number) ? -1 : 1;
+  }
+  return 0;
 }

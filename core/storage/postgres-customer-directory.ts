@@ -3,6 +3,7 @@ import {
   AccountInput,
   ConsentInput,
   CustomerInput,
+  CustomerUpdate,
   type Account,
   type Consent,
   type Customer,
@@ -25,16 +26,7 @@ export function createPostgresCustomerDirectory(
         db.transaction().execute(async (trx) => {
           const row = await trx
             .insertInto('customers')
-            .values({
-              id,
-              first_name: customer.firstName,
-              last_name: customer.lastName,
-              locale: customer.locale,
-              phone: customer.phone,
-              email: customer.email,
-              segment: customer.segment,
-              preferred_medium: customer.preferredMedium,
-            })
+            .values({ ...customerRow(customer), id })
             .returningAll()
             .executeTakeFirstOrThrow();
           if (customer.consents.length > 0) {
@@ -46,6 +38,81 @@ export function createPostgresCustomerDirectory(
           return toCustomer(row);
         }),
       );
+    },
+
+    async createMany(inputs) {
+      const parsed = inputs.map((input, index) => ({
+        ...parseInput(CustomerInput, input, `customer [${index}]`),
+        reference: input.reference,
+        id: newId(),
+      }));
+      if (parsed.length === 0) return [];
+      return translating('customer', () =>
+        db.transaction().execute(async (trx) => {
+          const rows = await trx
+            .insertInto('customers')
+            .values(
+              parsed.map((c) => ({
+                ...customerRow(c),
+                id: c.id,
+                source: c.reference.source,
+                external_ref: c.reference.ref,
+              })),
+            )
+            .returningAll()
+            .execute();
+          const consents = parsed.flatMap((c) =>
+            c.consents.map((consent) => consentRow(newId(), c.id, consent)),
+          );
+          if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
+          return rows.map(toCustomer);
+        }),
+      );
+    },
+
+    async byReference(source, refs) {
+      const found = new Map<string, Customer>();
+      const wanted = [...new Set(refs)];
+      if (wanted.length === 0) return found;
+      const rows = await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('source', '=', source)
+        .where('external_ref', '=', sql<string>`any(${wanted}::text[])`)
+        .execute();
+      for (const row of rows) found.set(row.external_ref as string, toCustomer(row));
+      return found;
+    },
+
+    async update(id, input) {
+      const change = parseInput(CustomerUpdate, input, 'customer change');
+      const row = await translating('customer', () =>
+        db
+          .updateTable('customers')
+          .set(customerRow(change))
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst(),
+      );
+      if (!row) throw notFound('customer', id);
+      return toCustomer(row);
+    },
+
+    async consentHistories(customerIds) {
+      const histories = new Map<string, Consent[]>();
+      if (customerIds.length === 0) return histories;
+      const rows = await db
+        .selectFrom('consents')
+        .selectAll()
+        .where('customer_id', '=', sql<string>`any(${[...new Set(customerIds)]}::uuid[])`)
+        .orderBy('given_at')
+        .execute();
+      for (const row of rows) {
+        const history = histories.get(row.customer_id) ?? [];
+        history.push(toConsent(row));
+        histories.set(row.customer_id, history);
+      }
+      return histories;
     },
 
     async get(id) {
@@ -161,6 +228,22 @@ export function createPostgresCustomerDirectory(
 async function mustExist(db: Kysely<Database>, customerId: string): Promise<void> {
   const found = await db.selectFrom('customers').select('id').where('id', '=', customerId).executeTakeFirst();
   if (!found) throw notFound('customer', customerId);
+}
+
+/** The columns of the fields given (all of them for a new customer, the changed ones for an update). */
+function customerRow<T extends CustomerUpdate>(c: T) {
+  const row = {
+    first_name: c.firstName,
+    last_name: c.lastName,
+    locale: c.locale,
+    phone: c.phone,
+    email: c.email,
+    segment: c.segment,
+    preferred_medium: c.preferredMedium,
+  };
+  return Object.fromEntries(Object.entries(row).filter(([, value]) => value !== undefined)) as {
+    [K in keyof typeof row]: T extends CustomerInput ? Exclude<(typeof row)[K], undefined> : (typeof row)[K];
+  };
 }
 
 function consentRow(id: string, customerId: string, c: ConsentInput) {

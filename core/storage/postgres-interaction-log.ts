@@ -3,17 +3,19 @@ import {
   DEFAULT_JOURNEY_WINDOW_DAYS,
   InteractionAmendment,
   InteractionInput,
-  createJourneyTracker,
   type Interaction,
   type InteractionLog,
+  type Outcome,
 } from '../interactions.ts';
+import { settles } from '../journeys.ts';
+import { placeContacts, type Placement } from './postgres-journey-placement.ts';
+import { createInteractionMonths } from './interaction-months.ts';
 import { parseInput } from '../validation.ts';
-import { notFound } from '../errors.ts';
-import { translateDatabaseError } from './database-errors.ts';
+import { ChannelPilotError, notFound } from '../errors.ts';
+import { translating } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
-type Tracker = ReturnType<typeof createJourneyTracker>;
 
 const INSERT_CHUNK = 5000;
 
@@ -23,43 +25,27 @@ export function createPostgresInteractionLog(
 ): InteractionLog {
   const { newId } = options;
   const windowDays = options.journeyWindowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS;
+  const months = createInteractionMonths(db);
 
   /**
-   * Places contacts (in time order) into journeys, continuing those already stored: the
-   * latest journey of each (customer, reason) and the journeys that handoffs point into.
+   * Stores contacts in their journeys, one transaction: each customer's contacts are written
+   * under a lock on that customer (taken in one order, so writers never deadlock), and a contact
+   * that arrives late moves what it changes of the contacts around it.
    */
-  async function place(trx: Kysely<Database>, contacts: Parsed[]) {
-    const journeys = createJourneyTracker({ newId, windowDays });
-    const earliest = contacts[0]?.startedAt;
-    // Live batches mix customers: a contact stored after the batch's first one still counts.
-    const latest = contacts.at(-1)?.startedAt;
-    const pairs = new Map<string, { customerId: string; reason: string }>();
-    for (const { customerId, reason } of contacts) {
-      if (customerId !== null) pairs.set(`${customerId}:${reason}`, { customerId, reason });
-    }
-    if (earliest && latest) {
-      for (const tail of await journeyTails(trx, [...pairs.values()], earliest, latest, windowDays)) {
-        journeys.remember(tail.customer_id, tail.reason, toTail(tail));
-      }
-    }
-    const journeyOf = new Map<string, string>();
-    const inBatch = new Set(contacts.map((c) => c.id));
-    const storedOrigins = contacts.flatMap((c) =>
-      c.handoffFromId && !inBatch.has(c.handoffFromId) ? [c.handoffFromId] : [],
+  async function write(contacts: Parsed[], what: string): Promise<Row[]> {
+    await months.ensure(contacts.map((c) => c.startedAt));
+    return translating(what, () =>
+      db.transaction().execute(async (trx) => {
+        await lockCustomers(trx, contacts);
+        const fresh = await withoutStored(trx, contacts);
+        const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
+        const rows = fresh.map((contact) => toRow(contact, placed.get(contact.id)!));
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+          await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
+        await applyChanges(trx, changed, merged);
+        return rows;
+      }),
     );
-    for (const [id, journey] of await handoffJourneys(trx, journeys, storedOrigins))
-      journeyOf.set(id, journey);
-    return contacts.map((contact) => {
-      if (contact.handoffFromId && !journeyOf.has(contact.handoffFromId)) {
-        throw notFound('interaction (handoffFromId, not earlier in the same batch)', contact.handoffFromId);
-      }
-      const placed = journeys.place(
-        contact,
-        contact.handoffFromId ? journeyOf.get(contact.handoffFromId) : undefined,
-      );
-      journeyOf.set(contact.id, placed.journeyId);
-      return toRow(contact, placed);
-    });
   }
 
   return {
@@ -68,83 +54,76 @@ export function createPostgresInteractionLog(
         ...parseInput(InteractionInput, input, 'interaction'),
         id: input.id ?? newId(),
       };
-      return withStepRetry(
-        () =>
-          db.transaction().execute(async (trx) => {
-            // Two contacts for one customer and reason, arriving together, must not open two journeys.
-            if (contact.customerId) {
-              const key = `${contact.customerId}:${contact.reason}`;
-              await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
-            }
-            const [placed] = await place(trx, [contact]);
-            const stored = await trx
-              .insertInto('interactions')
-              .values(placed as Row)
-              .returningAll()
-              .executeTakeFirstOrThrow();
-            return toInteraction(stored);
-          }),
-        'interaction',
-      );
+      await write([contact], 'interaction');
+      const stored = await readInteraction(db, contact.id);
+      if (!stored)
+        throw new ChannelPilotError(
+          'conflict',
+          `interaction ${contact.source}:${contact.externalId} is already recorded`,
+        );
+      return stored;
     },
 
-    async recordMany(inputs, options = {}) {
+    async recordMany(inputs) {
       const contacts: Parsed[] = inputs.map((input, index) => ({
         ...parseInput(InteractionInput, input, `interaction [${index}]`),
         id: input.id ?? newId(),
       }));
-      const write = () =>
-        db.transaction().execute(async (trx) => {
-          if (options.live) {
-            // In a fixed order, so that two instances locking overlapping batches cannot deadlock.
-            const keys = [
-              ...new Set(contacts.flatMap((c) => (c.customerId ? [`${c.customerId}:${c.reason}`] : []))),
-            ].sort();
-            if (keys.length > 0) {
-              await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) with ordinality as t(k, n) order by n`.execute(
-                trx,
-              );
-            }
-          }
-          const fresh = await withoutStored(trx, contacts);
-          fresh.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime());
-          const rows = await place(trx, fresh);
-          for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-            await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
-          return rows.length;
-        });
-      return withStepRetry(write, 'interactions');
+      return (await write(contacts, 'interactions')).length;
     },
 
-    async interaction(id) {
-      const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toInteraction(row);
-    },
+    interaction: (id) => readInteraction(db, id),
 
     async amend(id, change) {
       const { outcome, details } = parseInput(InteractionAmendment, change, 'interaction amendment');
-      // One statement: the merge happens on the stored details, so keys written meanwhile stay.
-      const row = await db
-        .updateTable('interactions')
-        .set({
-          details: sql`details || ${JSON.stringify(details)}::jsonb`,
-          ...(outcome ? { outcome } : {}),
-        })
-        .where('id', '=', id)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw notFound('interaction', id);
-      return toInteraction(row);
+      return translating('interaction amendment', () =>
+        db.transaction().execute(async (trx) => {
+          const owner = await trx
+            .selectFrom('interactions')
+            .select('customer_id')
+            .where('id', '=', id)
+            .executeTakeFirst();
+          if (!owner) throw notFound('interaction', id);
+          if (owner.customer_id) await lockCustomers(trx, [{ customerId: owner.customer_id }]);
+          const before = await trx
+            .selectFrom('interactions')
+            .select('outcome')
+            .where('id', '=', id)
+            .executeTakeFirstOrThrow();
+          // One statement: the merge happens on the stored details, so keys written meanwhile stay.
+          const row = await trx
+            .updateTable('interactions')
+            .set({
+              details: sql`details || ${JSON.stringify(details)}::jsonb`,
+              ...(outcome ? { outcome } : {}),
+            })
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          const contact = toInteraction(row);
+          if (outcome && settles({ outcome }) !== settles({ outcome: before.outcome as Outcome })) {
+            // Settling (or no longer settling) changes the contact's steps and the transitions around it.
+            const { changed, merged } = await placeContacts(trx, [], {
+              windowDays,
+              newId,
+              touched: [contact],
+            });
+            await applyChanges(trx, changed, merged);
+            return (await readInteraction(trx, id))!;
+          }
+          return contact;
+        }),
+      );
     },
 
     async fromSource(source, externalId) {
-      const row = await db
-        .selectFrom('interactions')
-        .selectAll()
+      const key = await db
+        .selectFrom('interaction_sources')
+        .select('interaction_id')
         .where('source', '=', source)
         .where('external_id', '=', externalId)
         .executeTakeFirst();
-      return row && toInteraction(row);
+      return key && readInteraction(db, key.interaction_id);
     },
 
     async forCustomer(customerId, { limit, before }) {
@@ -172,80 +151,51 @@ export function createPostgresInteractionLog(
   };
 }
 
-/**
- * Runs a write that places contacts in journeys. A contact takes the step after the last one its
- * journey had; should another contact take that step meanwhile (a handoff into the journey,
- * under another reason's lock), the unique (journey, step) index refuses it and the write runs
- * afresh: rare, and cheaper than locking the journey on every contact.
- */
-async function withStepRetry<T>(write: () => Promise<T>, what: string): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      const stepTaken =
-        (error as { code?: string }).code === '23505' &&
-        (error as { constraint?: string }).constraint === 'interactions_journey_step';
-      if (stepTaken && attempt < 10) continue;
-      throw translateDatabaseError(error, what);
-    }
-  }
+async function readInteraction(db: Kysely<Database>, id: string): Promise<Interaction | undefined> {
+  const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toInteraction(row);
 }
 
-/** The journeys that stored contacts belong to, keyed by contact id; the tracker learns their last steps. */
-async function handoffJourneys(
+/** Locks the customers of `contacts`, in one order, for the rest of the transaction. */
+async function lockCustomers(db: Kysely<Database>, contacts: { customerId: string | null }[]): Promise<void> {
+  const keys = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))].sort();
+  if (keys.length === 0) return;
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) with ordinality as t(k, n) order by n`.execute(
+    db,
+  );
+}
+
+/** Writes what a placement changed of stored contacts, and points merged journeys' bookings at the journey that took them. */
+async function applyChanges(
   db: Kysely<Database>,
-  journeys: Tracker,
-  ids: string[],
-): Promise<Map<string, string>> {
-  const found = new Map<string, string>();
-  if (ids.length === 0) return found;
-  const result = await sql<{ id: string; journey_id: string; step: number }>`
-    with origin as (select id, journey_id from interactions where id = any(${[...new Set(ids)]}::uuid[]))
-    select origin.id, origin.journey_id,
-      (select max(j.journey_step) from interactions j where j.journey_id = origin.journey_id) as step
-    from origin`.execute(db);
-  for (const row of result.rows) {
-    journeys.rememberJourney(row.journey_id, row.step);
-    found.set(row.id, row.journey_id);
+  changed: Map<string, Placement>,
+  merged: Map<string, string>,
+): Promise<void> {
+  if (changed.size > 0) {
+    const ids = [...changed.keys()];
+    const p = [...changed.values()];
+    await sql`
+      update interactions i set journey_id = c.journey_id, journey_step = c.journey_step, settled_step = c.settled_step,
+        previous_channel = c.previous_channel, previous_started_at = c.previous_started_at,
+        previous_gap_days = c.previous_gap_days, segment = c.segment
+      from unnest(${ids}::uuid[], ${p.map((x) => x.journeyId)}::uuid[], ${p.map((x) => x.journeyStep)}::int[],
+        ${p.map((x) => x.settledStep)}::int[], ${p.map((x) => x.previousChannel)}::text[],
+        ${p.map((x) => x.previousStartedAt)}::timestamptz[], ${p.map((x) => x.previousGapDays)}::int[],
+        ${p.map((x) => x.segment)}::text[])
+        as c(id, journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment)
+      where i.id = c.id`.execute(db);
   }
-  return found;
-}
-
-/**
- * For each (customer, reason) the contacts are placed under: the newest stored contact at or
- * before `until` and recent enough to be continued, with its journey's last step. One index probe
- * per pair (customer_id, reason, started_at desc), whatever else the customers' logs hold.
- */
-async function journeyTails(
-  db: Kysely<Database>,
-  pairs: { customerId: string; reason: string }[],
-  from: Date,
-  until: Date,
-  windowDays: number,
-) {
-  if (pairs.length === 0) return [];
-  const since = new Date(from.getTime() - windowDays * 86_400_000);
-  const result = await sql<{
-    customer_id: string;
-    reason: string;
-    journey_id: string;
-    started_at: Date;
-    step: number;
-  }>`
-    select k.customer_id, k.reason, t.journey_id, t.started_at,
-      (select max(j.journey_step) from interactions j where j.journey_id = t.journey_id) as step
-    from unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.reason)}::text[]) as k(customer_id, reason)
-    cross join lateral (
-      select i.journey_id, i.started_at from interactions i
-      where i.customer_id = k.customer_id and i.reason = k.reason and i.started_at <= ${until} and i.started_at >= ${since}
-      order by i.started_at desc
-      limit 1) t`.execute(db);
-  return result.rows;
-}
-
-function toTail(tail: { journey_id: string; step: number; started_at: Date }) {
-  return { journeyId: tail.journey_id, step: tail.step, lastAt: tail.started_at };
+  for (const [from, to] of merged) {
+    // A journey that no longer has contacts of its own was merged whole.
+    const left = await db
+      .selectFrom('interactions')
+      .select('id')
+      .where('journey_id', '=', from)
+      .limit(1)
+      .executeTakeFirst();
+    if (!left)
+      await db.updateTable('appointments').set({ journey_id: to }).where('journey_id', '=', from).execute();
+  }
 }
 
 /** Drops contacts whose (source, externalId) is already stored: a re-import adds nothing twice. */
@@ -255,13 +205,12 @@ async function withoutStored(db: Kysely<Database>, contacts: Parsed[]): Promise<
   const seen = new Set<string>();
   for (let i = 0; i < keyed.length; i += INSERT_CHUNK) {
     const chunk = keyed.slice(i, i + INSERT_CHUNK);
-    // One index probe per key (the partial unique index on source, external_id).
+    // One probe of interaction_sources' primary key per key.
     const found = await sql<{ source: string; external_id: string }>`
       select k.source, k.external_id
       from unnest(${chunk.map((c) => c.source)}::text[], ${chunk.map((c) => c.externalId)}::text[]) as k(source, external_id)
       where exists (
-        select 1 from interactions i
-        where i.source = k.source and i.external_id = k.external_id and i.external_id is not null)`.execute(
+        select 1 from interaction_sources i where i.source = k.source and i.external_id = k.external_id)`.execute(
       db,
     );
     for (const row of found.rows) seen.add(`${row.source}\u0000${row.external_id}`);
@@ -278,7 +227,7 @@ async function withoutStored(db: Kysely<Database>, contacts: Parsed[]): Promise<
 
 type Row = ReturnType<typeof toRow>;
 
-function toRow(contact: Parsed, placed: { journeyId: string; journeyStep: number }) {
+function toRow(contact: Parsed, placed: Placement) {
   return {
     id: contact.id,
     customer_id: contact.customerId,
@@ -291,6 +240,11 @@ function toRow(contact: Parsed, placed: { journeyId: string; journeyStep: number
     outcome: contact.outcome,
     journey_id: placed.journeyId,
     journey_step: placed.journeyStep,
+    settled_step: placed.settledStep,
+    previous_channel: placed.previousChannel,
+    previous_started_at: placed.previousStartedAt,
+    previous_gap_days: placed.previousGapDays,
+    segment: placed.segment,
     handoff_from_id: contact.handoffFromId,
     source: contact.source,
     external_id: contact.externalId,
@@ -303,13 +257,23 @@ async function insertMany(db: Kysely<Database>, rows: Row[]): Promise<void> {
   const col = <K extends keyof Row>(key: K) => rows.map((r) => r[key]);
   await sql`
     insert into interactions (id, customer_id, channel, touchpoint, direction, reason, started_at, ended_at, outcome,
-      journey_id, journey_step, handoff_from_id, source, external_id, details)
+      journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment, handoff_from_id,
+      source, external_id, details)
     select * from unnest(
       ${col('id')}::uuid[], ${col('customer_id')}::uuid[], ${col('channel')}::text[], ${col('touchpoint')}::text[],
       ${col('direction')}::text[], ${col('reason')}::text[], ${col('started_at')}::timestamptz[],
       ${col('ended_at')}::timestamptz[], ${col('outcome')}::text[], ${col('journey_id')}::uuid[],
-      ${col('journey_step')}::int[], ${col('handoff_from_id')}::uuid[], ${col('source')}::text[],
+      ${col('journey_step')}::int[], ${col('settled_step')}::int[], ${col('previous_channel')}::text[],
+      ${col('previous_started_at')}::timestamptz[], ${col('previous_gap_days')}::int[], ${col('segment')}::text[],
+      ${col('handoff_from_id')}::uuid[], ${col('source')}::text[],
       ${col('external_id')}::text[], ${col('details')}::jsonb[])`.execute(db);
+  const keyed = rows.filter((r) => r.external_id !== null);
+  if (keyed.length > 0) {
+    await sql`
+      insert into interaction_sources (source, external_id, interaction_id)
+      select * from unnest(${keyed.map((r) => r.source)}::text[], ${keyed.map((r) => r.external_id)}::text[],
+        ${keyed.map((r) => r.id)}::uuid[])`.execute(db);
+  }
 }
 
 function toInteraction(row: Selectable<InteractionsTable>): Interaction {

@@ -2,7 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { REFERENCE_ZONE, calendarDate } from '../clock.ts';
 import type { PilotMetricsSource } from '../pilot-metrics.ts';
-import { createPilotMetricsTally, type ContactRow, type EnrolmentRow } from '../pilot-metrics-tally.ts';
+import { BASELINE_WEEKS } from '../pilot-metrics.ts';
+import {
+  createPilotMetricsTally,
+  type BaselineRow,
+  type ContactRow,
+  type EnrolmentRow,
+} from '../pilot-metrics-tally.ts';
 import { walkKeysetChunks, type AdaptiveChunkOptions, type ChunkReport } from './adaptive-chunks.ts';
 import type { Database } from './schema.ts';
 
@@ -28,12 +34,16 @@ import type { Database } from './schema.ts';
  *   the period. An answer counts whatever the outcome of the turn it is stored against: the voice
  *   assistant stores it against the conversation's last answered turn, which may be one that
  *   asked something back.
- * - versus control: every enrolled customer counts, with zero contacts if none: the contacts on
- *   channels of kind `existing` (and on call_centre alone) that started in the period, compared
- *   per customer with Welch's t-test; NPS answers about any channel's interactions of the arm in
- *   the period, compared with a z-test. The minimum detectable effect uses the control arm's
- *   variance and the two arms' sizes.
- * - sample ratio: the drawn (`rollout`) enrolments only, against rollout / (rollout + control).
+ * - versus control: every drawn (`rollout`) customer counts, with zero contacts if none: the
+ *   contacts on channels of kind `existing` (on call_centre alone; for the reason `complaint` on any
+ *   channel) that started in the period, per customer, adjusted by the same count in the
+ *   BASELINE_WEEKS before the start (CUPED, θ pooled across arms) and compared with Welch's
+ *   t-test; NPS answers about existing-channel interactions of the arm in the period (the answers
+ *   both arms could give), each answering customer's own NPS compared with Welch's test. The minimum
+ *   detectable effect uses each arm's own adjusted variance.
+ * - sample ratio: the drawn enrolments only, against rollout / (rollout + control), overall and
+ *   per segment.
+ * - weekly: weeks from the start day; adoption cumulative; NPS from 5 answers in the week.
  */
 
 const DAY_MS = 86_400_000;
@@ -71,7 +81,11 @@ export function createPostgresPilotMetricsSource(
       const kinds = new Map(
         (await db.selectFrom('channels').select(['code', 'kind']).execute()).map((c) => [c.code, c.kind]),
       );
-      const tally = createPilotMetricsTally(pilot, { periodEnd, windowMs, kinds });
+      const tally = createPilotMetricsTally(pilot, { periodStart, periodEnd, windowMs, kinds });
+      const baselineStart = DateTime.fromJSDate(periodStart, { zone: REFERENCE_ZONE })
+        .minus({ weeks: BASELINE_WEEKS })
+        .toJSDate();
+      const existingChannels = [...kinds].filter(([, kind]) => kind === 'existing').map(([code]) => code);
 
       const walk = { ...options, key: (e: EnrolmentRow) => e.customer_id };
       await walkKeysetChunks(walk, async (after, size, time) => {
@@ -129,7 +143,7 @@ export function createPostgresPilotMetricsSource(
               db
                 .selectFrom('survey_answers as s')
                 .innerJoin('interactions as i', 'i.id', 's.interaction_id')
-                .select(['i.customer_id', 'i.channel', 's.metric', 's.score'])
+                .select(['i.customer_id', 'i.channel', 's.metric', 's.score', 'i.started_at'])
                 .where(sql<boolean>`i.customer_id = any(${ids}::uuid[])`)
                 .where('i.started_at', '>=', periodStart)
                 .where('i.started_at', '<', periodEnd)
@@ -149,7 +163,30 @@ export function createPostgresPilotMetricsSource(
                   .execute(),
               );
 
-        const handedOff = tally.addChunk(enrolments, contacts, answers, appointments);
+        const drawnIds = enrolments.filter((e) => e.via === 'rollout').map((e) => e.customer_id);
+        const baseline: BaselineRow[] =
+          empty || drawnIds.length === 0
+            ? []
+            : await time(
+                () =>
+                  db
+                    .selectFrom('interactions')
+                    .select('customer_id')
+                    .select([
+                      sql<number>`(count(*) filter (where channel = any(${existingChannels}::text[])))::int`.as(
+                        'existing',
+                      ),
+                      sql<number>`(count(*) filter (where channel = 'call_centre'))::int`.as('call_centre'),
+                      sql<number>`(count(*) filter (where reason = 'complaint'))::int`.as('complaints'),
+                    ])
+                    .where(sql<boolean>`customer_id = any(${drawnIds}::uuid[])`)
+                    .where('started_at', '>=', baselineStart)
+                    .where('started_at', '<', periodStart)
+                    .where('outcome', '<>', 'continued')
+                    .groupBy('customer_id')
+                    .execute() as Promise<BaselineRow[]>,
+              );
+        const handedOff = tally.addChunk(enrolments, contacts, answers, appointments, baseline);
         if (handedOff.length > 0) {
           // Looked up by customer (indexed) rather than by handoff_from_id (not indexed); a
           // handoff's target and a journey's later steps may start after the fetched window.

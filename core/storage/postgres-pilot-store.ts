@@ -17,7 +17,7 @@ import type { Database } from './schema.ts';
 
 type Definition = z.output<typeof PilotInput>;
 
-function toPilot(row: Selectable<PilotsTable> & { explicit_ids?: string[] }): Pilot {
+function toPilot(row: Selectable<PilotsTable>): Pilot {
   return {
     id: row.id,
     code: row.code,
@@ -31,7 +31,7 @@ function toPilot(row: Selectable<PilotsTable> & { explicit_ids?: string[] }): Pi
     status: row.status as PilotStatus,
     cohort: {
       segments: row.segments as Pilot['cohort']['segments'],
-      customerIds: row.explicit_ids ?? [],
+      customerIds: row.named_customer_ids,
       rolloutPercent: Number(row.rollout_percent),
       controlPercent: Number(row.control_percent),
     },
@@ -72,34 +72,30 @@ function columns(input: Definition) {
     closing_survey: input.closingSurvey,
     within_days: input.withinDays,
     advisor_share: input.advisorShare,
+    named_customer_ids: [...new Set(input.cohort.customerIds)].sort(),
   };
 }
 
-/** Pilots in PostgreSQL. The explicit list of a cohort lives in the enrolments (via 'explicit'). */
+/**
+ * Pilots in PostgreSQL. The explicit list of a cohort is kept as named, and its customers who
+ * exist are enrolled (via 'explicit'); an unknown id is kept and enrols nobody.
+ */
 export function createPostgresPilotStore(db: Kysely<Database>, newId: () => string): PilotStore {
-  const withExplicitIds = () =>
-    db
-      .selectFrom('pilots')
-      .selectAll()
-      .select(
-        sql<
-          string[]
-        >`array(select e.customer_id from pilot_enrolments e where e.pilot_id = pilots.id and e.via = 'explicit' order by e.customer_id)`.as(
-          'explicit_ids',
-        ),
-      );
+  const pilotRows = () => db.selectFrom('pilots').selectAll();
   const byIdOrCode = (idOrCode: string) =>
     Uuid.safeParse(idOrCode).success
-      ? withExplicitIds().where('id', '=', idOrCode)
-      : withExplicitIds().where('code', '=', idOrCode);
+      ? pilotRows().where('id', '=', idOrCode)
+      : pilotRows().where('code', '=', idOrCode);
 
   async function enrolExplicit(trx: Kysely<Database>, pilotId: string, ids: readonly string[], at: Date) {
-    if (ids.length === 0) return [];
+    const known =
+      ids.length === 0 ? [] : await trx.selectFrom('customers').select('id').where('id', 'in', ids).execute();
+    if (known.length === 0) return [];
     // An explicitly named customer joins the pilot arm, even one the draw had put in control.
     const rows = await trx
       .insertInto('pilot_enrolments')
       .values(
-        ids.map((customerId) => ({
+        known.map(({ id: customerId }) => ({
           pilot_id: pilotId,
           customer_id: customerId,
           arm: 'pilot',
@@ -189,7 +185,7 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
     },
 
     async pilots() {
-      const rows = await withExplicitIds().orderBy('starts_on', 'desc').orderBy('code').execute();
+      const rows = await pilotRows().orderBy('starts_on', 'desc').orderBy('code').execute();
       return rows.map(toPilot);
     },
 

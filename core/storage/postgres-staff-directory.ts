@@ -12,7 +12,8 @@ import {
 } from '../staff.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
-import { ChannelPilotError } from '../errors.ts';
+import { ChannelPilotError, notFound } from '../errors.ts';
+import { Uuid } from '../vocabulary.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, StaffUsersTable } from './schema.ts';
 
@@ -44,13 +45,21 @@ export function createPostgresStaffDirectory(
       const name = username.trim().toLowerCase();
       const now = clock.now();
       const since = new Date(now.getTime() - LOGIN_FAILURE_LIMIT.windowMs);
-      const { failures } = await db
-        .selectFrom('login_failures')
-        .select(sql<number>`count(*)::int`.as('failures'))
-        .where('username', '=', name)
-        .where('failed_at', '>', since)
-        .executeTakeFirstOrThrow();
-      if (failures >= LOGIN_FAILURE_LIMIT.attempts) {
+      // Each attempt counts as a failure before its password is checked, under a lock on the
+      // username: of parallel guesses (on any instance), only as many as the limit get checked.
+      const admitted = await db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`login:${name}`}, 0))`.execute(tx);
+        const { failures } = await tx
+          .selectFrom('login_failures')
+          .select(sql<number>`count(*)::int`.as('failures'))
+          .where('username', '=', name)
+          .where('failed_at', '>', since)
+          .executeTakeFirstOrThrow();
+        if (failures >= LOGIN_FAILURE_LIMIT.attempts) return false;
+        await tx.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
+        return true;
+      });
+      if (!admitted) {
         throw new ChannelPilotError('rate_limited', `too many failed logins for ${name}; try again later`, {
           hint: `wait ${LOGIN_FAILURE_LIMIT.windowMs / 60_000} minutes, or ask an admin`,
         });
@@ -61,12 +70,12 @@ export function createPostgresStaffDirectory(
         .where('username', '=', name)
         .executeTakeFirst();
       const matches = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
-      if (row && matches) {
+      // A disabled login fails like a wrong password, at the same cost.
+      if (row && matches && row.disabled_at === null) {
         await db.deleteFrom('login_failures').where('username', '=', name).execute();
         return toUser(row);
       }
       await db.deleteFrom('login_failures').where('failed_at', '<', since).execute();
-      await db.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
       return undefined;
     },
 
@@ -90,12 +99,62 @@ export function createPostgresStaffDirectory(
         .select('staff_sessions.expires_at')
         .where('staff_sessions.token_hash', '=', sessionTokenHash(token))
         .where('staff_sessions.expires_at', '>', clock.now())
+        .where('staff_users.disabled_at', 'is', null)
         .executeTakeFirst();
       return row && { user: toUser(row), expiresAt: row.expires_at };
     },
 
     async closeSession(token) {
       await db.deleteFrom('staff_sessions').where('token_hash', '=', sessionTokenHash(token)).execute();
+    },
+
+    async list() {
+      const rows = await db.selectFrom('staff_users').selectAll().orderBy('username').execute();
+      return rows.map(toUser);
+    },
+
+    async find(idOrUsername) {
+      const row = await db
+        .selectFrom('staff_users')
+        .selectAll()
+        .where((eb) =>
+          Uuid.safeParse(idOrUsername).success
+            ? eb('id', '=', idOrUsername)
+            : eb('username', '=', idOrUsername.trim().toLowerCase()),
+        )
+        .executeTakeFirst();
+      return row && toUser(row);
+    },
+
+    async disable(id, at) {
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable('staff_users')
+          .set({ disabled_at: sql`coalesce(disabled_at, ${at})` })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw notFound('staff user', id);
+        await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
+        return toUser(row);
+      });
+    },
+
+    async resetPassword(id, password) {
+      const checked = parseInput(StaffUserInput.shape.password, password, 'password');
+      const hash = await hashPassword(checked);
+      return db.transaction().execute(async (tx) => {
+        const row = await tx
+          .updateTable('staff_users')
+          .set({ password_hash: hash })
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw notFound('staff user', id);
+        await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
+        await tx.deleteFrom('login_failures').where('username', '=', row.username).execute();
+        return toUser(row);
+      });
     },
 
     async count() {
@@ -115,5 +174,6 @@ function toUser(row: Selectable<StaffUsersTable>): StaffUser {
     displayName: row.display_name,
     role: row.role as StaffUser['role'],
     createdAt: row.created_at,
+    disabledAt: row.disabled_at,
   };
 }

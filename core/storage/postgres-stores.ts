@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createTimeOrderedIds } from '../ids.ts';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
@@ -27,9 +28,17 @@ import { createPostgresCallbackQueue } from './postgres-callback-queue.ts';
 import type { AccountLinkStore } from '../account-linking.ts';
 import type { CallbackQueue } from '../callbacks.ts';
 import type { PilotStore } from '../pilots.ts';
+import type { PilotLog } from '../pilot-log.ts';
+import { createPostgresPilotLog } from './postgres-pilot-log.ts';
 import type { AnalysisRunStore } from '../analyses.ts';
 import { createPostgresPilotStore } from './postgres-pilot-store.ts';
 import { createPostgresAnalysisRuns } from './postgres-analysis-runs.ts';
+import type { ReasonCatalogue } from '../reasons.ts';
+import type { ImportProfileStore } from '../import-profiles.ts';
+import type { ImportRuns } from '../import-runs.ts';
+import { createPostgresReasonCatalogue } from './postgres-reason-catalogue.ts';
+import { createPostgresImportProfiles } from './postgres-import-profiles.ts';
+import { createPostgresImportRuns } from './postgres-import-runs.ts';
 import type { Database } from './schema.ts';
 
 /** Every port core persists, on one database. */
@@ -47,7 +56,11 @@ export interface Stores {
   accountLinks: AccountLinkStore;
   callbacks: CallbackQueue;
   pilots: PilotStore;
+  pilotLog: PilotLog;
   analysisRuns: AnalysisRunStore;
+  reasons: ReasonCatalogue;
+  importProfiles: ImportProfileStore;
+  importRuns: ImportRuns;
 }
 
 export function createPostgresStores(
@@ -61,7 +74,8 @@ export function createPostgresStores(
     billing: createPostgresBilling(db, newId),
     advisors: createPostgresAdvisorRoster(db, newId),
     interactions: createPostgresInteractionLog(db, {
-      newId,
+      // Contacts that start at the same instant are ordered by their ids: made in time order.
+      newId: options.newId ?? createTimeOrderedIds(),
       ...(options.journeyWindowDays ? { journeyWindowDays: options.journeyWindowDays } : {}),
     }),
     surveys: createPostgresSurveyAnswers(db, newId),
@@ -73,6 +87,10 @@ export function createPostgresStores(
     accountLinks: createPostgresAccountLinks(db, newId),
     callbacks: createPostgresCallbackQueue(db, newId),
     pilots: createPostgresPilotStore(db, newId),
+    pilotLog: createPostgresPilotLog(db),
     analysisRuns: createPostgresAnalysisRuns(db, newId),
+    reasons: createPostgresReasonCatalogue(db),
+    importProfiles: createPostgresImportProfiles(db, clock),
+    importRuns: createPostgresImportRuns(db),
   };
 }

@@ -26,6 +26,8 @@ export interface CustomersTable {
   segment: string;
   preferred_medium: string | null;
   created_at: DefaultTimestamp;
+  source: ColumnType<string | null, string | null | undefined, string | null>;
+  external_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ConsentsTable {
@@ -85,6 +87,7 @@ export interface StaffUsersTable {
   role: string;
   password_hash: string;
   created_at: DefaultTimestamp;
+  disabled_at: Timestamp | null;
 }
 
 export interface StaffSessionsTable {
@@ -134,10 +137,25 @@ export interface InteractionsTable {
   outcome: string;
   journey_id: string;
   journey_step: number;
+  /** Position among the journey's settled contacts; null for a turn that asked back. */
+  settled_step: Generated<number | null>;
+  /** The previous settled contact of the same customer and reason, when it started at most 30 days before. */
+  previous_channel: Generated<string | null>;
+  previous_started_at: Generated<Date | null>;
+  previous_gap_days: Generated<number | null>;
+  /** The customer's segment, kept in step with the customer's. */
+  segment: Generated<string | null>;
   handoff_from_id: string | null;
   source: Generated<string>;
   external_id: string | null;
   details: Json<Record<string, unknown>>;
+}
+
+/** A contact's id in the system it came from, unique per source across the whole log. */
+export interface InteractionSourcesTable {
+  source: string;
+  external_id: string;
+  interaction_id: string;
 }
 
 export interface SurveyAnswersTable {
@@ -214,6 +232,7 @@ export interface AccountLinksTable {
 export interface AccountLinkFailuresTable {
   platform: string;
   platform_user_id: string;
+  device_id: string | null;
   failed_at: Timestamp;
 }
 
@@ -231,7 +250,31 @@ export interface CallbackRequestsTable {
   done_by: string | null;
 }
 
+export interface ImportProfilesTable {
+  name: string;
+  profile: Json<unknown>;
+  updated_at: Timestamp;
+}
+
+export interface ImportRunsTable {
+  id: string;
+  kind: string;
+  source: string;
+  profile: string | null;
+  file_name: string | null;
+  started_by: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  status: string;
+  bytes_read: ColumnType<number, number | undefined, number>;
+  bytes_total: number | null;
+  summary: Json<unknown> | null;
+  error: string | null;
+}
+
 export interface Database extends ConsultationTables, PilotTables {
+  import_profiles: ImportProfilesTable;
+  import_runs: ImportRunsTable;
   account_link_codes: AccountLinkCodesTable;
   account_links: AccountLinksTable;
   account_link_failures: AccountLinkFailuresTable;
@@ -252,5 +295,6 @@ export interface Database extends ConsultationTables, PilotTables {
   advisors: AdvisorsTable;
   appointments: AppointmentsTable;
   interactions: InteractionsTable;
+  interaction_sources: InteractionSourcesTable;
   survey_answers: SurveyAnswersTable;
 }

@@ -55,6 +55,7 @@ const bookingLink = async (customerId: string) =>
     await request(app)
       .post(`/api/customers/${customerId}/booking-link`)
       .set('Cookie', advisorCookie)
+      .send({})
       .expect(200)
   ).body as { token: string; url: string };
 

@@ -97,7 +97,7 @@ describe('staff login', () => {
   it('ends the session on logout, so the cookie no longer opens customer data', async () => {
     const agent = await loginAs(users.advisor.username);
     await agent.get(`/api/customers/${giulia.customer.id}`).expect(200);
-    await agent.post('/api/auth/logout').expect(204);
+    await agent.post('/api/auth/logout').send({}).expect(204);
     await agent.get(`/api/customers/${giulia.customer.id}`).expect(401);
   });
 });
@@ -295,7 +295,8 @@ describe('service endpoints', () => {
     const documented = Object.entries(res.body.paths as Record<string, object>).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    expect(documented.sort()).toEqual([...responses.keys()].sort());
+    // Every declared API route, beside the pages and webhooks (test/app/openapi-coverage.test.ts).
+    expect(documented).toEqual(expect.arrayContaining([...responses.keys()]));
     expect(res.body.components.schemas.CustomerContext).toBeDefined();
   });
 

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
 import { ChannelPilotError, createPostgresStores, type StorageHandle } from '../../core/index.ts';
 import { createPostgresBulkLoader } from '../../core/storage/postgres-bulk-loader.ts';
 import { demoIdGenerator, seedDemoData, type DemoDataSummary } from '../../app/seed/demo-data.ts';
@@ -572,10 +575,14 @@ describe('the same demo dataset without pilots', () => {
       const after = byId.get(before.id);
       expect(after).toBeDefined();
       const { customer_id, reason, external_id, handoff_from_id } = after!;
+      // A contact that became a consultation is known by the consultation, as the lifecycle records it.
+      const consultation = after!.channel === 'video' && before.channel !== 'video';
       expect({ customer_id, reason, external_id, handoff_from_id }).toEqual({
         customer_id: before.customer_id,
         reason: before.reason,
-        external_id: before.external_id,
+        external_id: consultation
+          ? expect.stringMatching(/^consultation:[0-9a-f-]{36}$/)
+          : before.external_id,
         handoff_from_id: before.handoff_from_id,
       });
       if (after!.moved === before.moved) continue;
@@ -614,5 +621,53 @@ describe('the same demo dataset without pilots', () => {
     }
     // The voice pilot moves enough calls to show: a drop of more than 5% against its own baseline.
     expect(withPilots.get('alexa_bills/pilot')! / without.get('alexa_bills/pilot')!).toBeLessThan(0.95);
+  });
+});
+
+describe('the demo’s consultations', () => {
+  it('can be wrapped up by their advisor and rated by their customer: their journey entries are the video channel’s', async () => {
+    const [done] = await rows<{ id: string; ends_at: Date; advisor_id: string }>(
+      `select a.id, a.ends_at, a.advisor_id from appointments a
+         join interactions i on i.source = 'video' and i.external_id = 'consultation:' || a.id
+       where a.status = 'completed'
+         and not exists (select 1 from survey_answers s where s.interaction_id = i.id)
+       order by a.starts_at desc limit 1`,
+    );
+    expect(done).toBeDefined();
+    const at = new Date(new Date(done!.ends_at).getTime() + 5 * 60_000);
+    const composed = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+      clock: { now: () => at },
+    });
+    const advisorLogin = await composed.stores.staff.addUser({
+      username: 'demo-consultation-advisor',
+      displayName: 'Demo advisor',
+      role: 'advisor',
+      password: 'correct horse battery staple',
+    });
+    await composed.stores.advisors.setStaffUser(done!.advisor_id, advisorLogin.id);
+    const advisor = request.agent(composed.app);
+    await advisor
+      .post('/api/auth/login')
+      .send({ username: advisorLogin.username, password: 'correct horse battery staple' })
+      .expect(200);
+    const wrapped = await advisor
+      .post(`/api/appointments/${done!.id}/wrap-up`)
+      .send({ outcome: 'resolved', notes: 'Spiegata la lettura stimata del contatore.' });
+    expect(wrapped.status, wrapped.text).toBe(200);
+    expect(wrapped.body.details.wrapUp).toMatchObject({ outcome: 'resolved' });
+    const join = composed.appointmentLinks.issue('join', done!.id, new Date(at.getTime() + 3_600_000));
+    const rated = await request(composed.app)
+      .post(`/api/links/join/${join.token}/survey`)
+      .send({ nps: 9, csat: 5, comment: 'Molto chiaro' });
+    expect(rated.status, rated.text).toBe(201);
+    expect(
+      await count(
+        `select count(*) as n from survey_answers s join interactions i on i.id = s.interaction_id
+          where i.source = 'video' and i.external_id = 'consultation:${done!.id}'`,
+      ),
+    ).toBe(2);
   });
 });

@@ -114,16 +114,18 @@ describe('channel-pilot import interactions', () => {
 
     const first = await cli(['import', 'interactions', file, '--map', map]);
     expect(first.stderr).toBe('');
-    expect(first.code).toBe(0);
+    // Some rows rejected: a status of its own, after the summary.
+    expect(first.code).toBe(2);
     // Named after the file unless --source says otherwise.
     expect(first.stdout).toContain(
       `${file} as call_centre_2025: 5 rows read, 3 imported, 0 already there, 2 rejected\n` +
-        '  line 4: channel: fax is not a registered channel\n' +
-        '  line 5: started_at: "yesterday" is not a date-time like 2026-03-10T09:00:00+01:00\n',
+        '  rejected, by reason:\n' +
+        '    1 × channel: is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant) — values "fax" — lines 4\n' +
+        '    1 × started_at: is not a date-time like dd/MM/yyyy HH:mm:ss (Europe/Rome) or ISO 8601 with offset — values "yesterday" — lines 5\n',
     );
 
     const second = await cli(['import', 'interactions', file, '--map', map]);
-    expect(second.code).toBe(0);
+    expect(second.code).toBe(2);
     expect(second.stdout).toContain(
       `${file} as call_centre_2025: 5 rows read, 0 imported, 3 already there, 2 rejected\n`,
     );
@@ -197,6 +199,71 @@ describe('channel-pilot import interactions', () => {
     });
     expect(gaps).toBe(0);
   }, 600_000);
+
+  it('imports the CRM and call-centre exports as they come with saved profiles, previews with --dry-run, and exits by what happened', async () => {
+    const fixture = (name: string) => new URL(`../fixtures/import/${name}`, import.meta.url).pathname;
+    const example = (name: string) => new URL(`../../docs/examples/${name}.json`, import.meta.url).pathname;
+    const saved = await cli(['import', 'profile', 'save', example('crm_customers'), example('calls_crm')]);
+    expect(saved.stdout).toBe('saved import profile crm_customers\nsaved import profile calls_crm\n');
+
+    const customers = await cli([
+      'import',
+      'customers',
+      fixture('clienti-crm.tsv'),
+      '--profile',
+      'crm_customers',
+    ]);
+    expect(customers.code).toBe(2);
+    expect(customers.stdout).toContain(
+      `as crm (profile crm_customers): 9 rows read, 8 new, 0 updated, 0 unchanged, 1 rejected\n`,
+    );
+    expect(customers.stdout).toContain('    1 × last_name: is missing — lines 10\n');
+
+    const calls = fixture('chiamate-centralino.csv');
+    const dry = await cli(['import', 'interactions', calls, '--profile', 'calls_crm', '--dry-run']);
+    expect(dry.code).toBe(2);
+    expect(dry.stdout).toContain(
+      `${calls} as centralino (profile calls_crm): 34 rows read, 31 valid (dry run: nothing written), 3 rejected\n`,
+    );
+    expect(dry.stdout).toContain('  1 local times in the spring clock-change gap, read one hour later\n');
+    expect(dry.stdout).toContain(
+      '  1 local times that happen twice in autumn, read as the first (summer time)\n',
+    );
+    expect(dry.stdout).toMatch(
+      /^ {4}1 × customer_ref: is no customer of crm .* — values "C000109" — lines 19$/m,
+    );
+    expect(dry.stdout).toMatch(
+      /^ {2}the first rows as they would be stored:\n {4}\{"line":2,"external_id":"CH-24001",.*"channel":"call_centre","touchpoint":"agent","direction":"inbound","reason":"bill_explanation","started_at":"2026-02-03T08:12:00.000Z"/m,
+    );
+    expect(await storedFrom('centralino')).toBe(0);
+
+    const run = await cli(['import', 'interactions', calls, '--profile', 'calls_crm']);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toContain('34 rows read, 31 imported, 0 already there, 3 rejected\n');
+    expect(await storedFrom('centralino')).toBe(31);
+
+    // Without the profile, not one row of that file can be read: a status of its own.
+    const plain = await cli([
+      'import',
+      'interactions',
+      calls,
+      '--source',
+      'unreadable',
+      '--encoding',
+      'windows-1252',
+    ]);
+    expect(plain.code).toBe(3);
+    expect(plain.stdout).toContain('34 rows read, 0 imported, 0 already there, 34 rejected\n');
+    expect(plain.stdout).toContain(
+      '    34 × channel: is missing — lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …\n',
+    );
+    // And read as UTF-8, which it is not, it stops at the first line that shows it.
+    const notUtf8 = await cli(['import', 'interactions', calls, '--source', 'unreadable']);
+    expect(notUtf8.code).toBe(1);
+    expect(notUtf8.stderr).toContain(
+      'error: line 2: the file is not UTF-8 text\nhint: files saved by Windows programs are often Windows-1252',
+    );
+  }, 300_000);
 
   it('stops at an unclosed quote with exit code 1 naming its line, keeping the rows before it', async () => {
     const [a] = customers;
@@ -278,7 +345,8 @@ describe('POST /api/imports/interactions', () => {
       .set('Content-Type', 'text/csv; charset=utf-8')
       .send(csv())
       .expect(200);
-    expect(res.body).toEqual({
+    expect(res.body).toMatchObject({ source: 'web_log', profile: null, runId: expect.any(String) });
+    expect(res.body.summary).toMatchObject({
       read: 3,
       imported: 2,
       alreadyThere: 0,
@@ -286,11 +354,15 @@ describe('POST /api/imports/interactions', () => {
       rejections: [
         {
           line: 4,
-          reason: 'started_at: "2026-02-31T10:05:00+01:00" is not a date-time like 2026-03-10T09:00:00+01:00',
+          reason:
+            'started_at: "2026-02-31T10:05:00+01:00" is not a date-time like dd/MM/yyyy HH:mm:ss (Europe/Rome) or ISO 8601 with offset',
         },
       ],
     });
     conforms(res.body);
+    // The import is in the history, finished, with the same summary.
+    const run = await manager.get(`/api/imports/${res.body.runId}`).expect(200);
+    expect(run.body).toMatchObject({ status: 'done', kind: 'interactions', summary: res.body.summary });
 
     const again = await manager
       .post('/api/imports/interactions')
@@ -298,7 +370,7 @@ describe('POST /api/imports/interactions', () => {
       .set('Content-Type', 'text/csv')
       .send(csv())
       .expect(200);
-    expect(again.body).toMatchObject({ read: 3, imported: 0, alreadyThere: 2, rejected: 1 });
+    expect(again.body.summary).toMatchObject({ read: 3, imported: 0, alreadyThere: 2, rejected: 1 });
 
     const jsonl = [
       JSON.stringify({
@@ -320,7 +392,7 @@ describe('POST /api/imports/interactions', () => {
       .set('Content-Type', 'application/x-ndjson')
       .send(jsonl)
       .expect(200);
-    expect(fromJsonl.body).toEqual({
+    expect(fromJsonl.body.summary).toMatchObject({
       read: 2,
       imported: 1,
       alreadyThere: 0,
@@ -358,6 +430,80 @@ describe('POST /api/imports/interactions', () => {
     });
     expect(await stores.interactions.fromSource('broken_upload', 'b-1')).toBeDefined();
     expect(await stores.interactions.fromSource('broken_upload', 'b-2')).toBeUndefined();
+    // The history says it failed, and why.
+    const history = (await manager.get('/api/imports').expect(200)).body as { source: string }[];
+    expect(history.find((run) => run.source === 'broken_upload')).toMatchObject({
+      status: 'failed',
+      error: 'line 3: a quote opened in this row is never closed',
+    });
+  });
+
+  it('answers 4xx, never 5xx, to malformed imports, profiles and reasons, and stores nothing from them', async () => {
+    const manager = await loginAs(users.manager.username);
+    const post = (query: Record<string, string>) =>
+      manager.post('/api/imports/interactions').query(query).set('Content-Type', 'text/csv').send(csv());
+    expect((await post({ profile: 'nobody_has_this' }).expect(404)).body).toMatchObject({
+      code: 'not_found',
+    });
+    expect((await post({ map: 'who' }).expect(400)).body.errors).toEqual([
+      { path: 'query.map', message: '"who" is not a mapping like their_column=started_at' },
+    ]);
+    expect((await post({ source: 'tz_test', timezone: 'Europe/Atlantis' }).expect(400)).body.errors).toEqual([
+      { path: 'timezone', message: 'must be an IANA time zone such as Europe/Rome' },
+    ]);
+    expect((await post({ source: 'map_test', map: 'id=colour' }).expect(400)).body.code).toBe(
+      'invalid_input',
+    );
+    expect((await post({ source: 'x', delimiter: 'space' }).expect(400)).body.code).toBe('invalid_input');
+    expect((await post({ source: 'x', run: 'not-a-uuid' }).expect(400)).body.code).toBe('invalid_input');
+    expect((await post({ map }).expect(400)).body.errors).toEqual([
+      { path: 'source', message: 'is required' },
+    ]);
+    await manager.get('/api/imports/not-a-uuid').expect(400);
+    await manager.get('/api/imports/8d0f4f4e-5a57-4b4e-9d3c-2f1b0c8a7e61').expect(404);
+
+    const put = (name: string, body: unknown) =>
+      manager.put(`/api/import-profiles/${name}`).send(body as object);
+    expect((await put('calls', { name: 'other' }).expect(400)).body.errors).toEqual([
+      { path: 'body.name', message: 'must be calls, as in the address' },
+    ]);
+    const bad = await put('calls', {
+      name: 'calls',
+      columns: { Canale: 'chanel' },
+      values: { colour: { Rosso: 'red' } },
+      file: { delimiter: ':' },
+    }).expect(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'body.columns.Canale',
+      'body.file.delimiter',
+      'body.values',
+    ]);
+    await manager.put('/api/import-profiles/Not A Name').send({ name: 'x' }).expect(400);
+    await manager.put('/api/import-profiles/calls').set('Content-Type', 'text/plain').send('{}').expect(400);
+    await manager.delete('/api/import-profiles/calls').expect(404);
+    await manager.get('/api/import-profiles/calls').expect(404);
+    expect((await manager.get('/api/import-profiles').expect(200)).body).toEqual([]);
+
+    await manager.put('/api/reasons/Bad Code').send({}).expect(400);
+    await manager
+      .put('/api/reasons/boiler_service')
+      .send({ labels: { 'fr-FR': 'Chaudière' } })
+      .expect(400);
+    const saved = await manager
+      .put('/api/reasons/boiler_service')
+      .send({ labels: { 'it-IT': 'Manutenzione caldaia' }, group: 'supply' })
+      .expect(200);
+    expect(saved.body).toEqual({
+      code: 'boiler_service',
+      labels: { 'it-IT': 'Manutenzione caldaia' },
+      group: 'supply',
+    });
+    const reasons = (await manager.get('/api/reasons').expect(200)).body as { code: string }[];
+    expect(reasons.map((r) => r.code)).toContain('boiler_service');
+    const advisor = await loginAs(users.advisor.username);
+    await advisor.put('/api/reasons/boiler_service').send({ labels: {} }).expect(403);
+    await advisor.get('/api/imports').expect(403);
+    expect(await stores.interactions.fromSource('tz_test', 'w-1')).toBeUndefined();
   });
 
   it('refuses advisors (403), anonymous callers (401), and bodies that are neither CSV nor JSON Lines (400)', async () => {

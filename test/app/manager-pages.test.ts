@@ -3,6 +3,7 @@ import request from 'supertest';
 import express, { type Express } from 'express';
 import { pino } from 'pino';
 import {
+  createPilotDesk,
   createPostgresStores,
   type AnalysisAnswer,
   type Census,
@@ -54,6 +55,7 @@ beforeAll(async () => {
   app.use(api.router);
   app.use(
     createManagerPages({
+      minimumGroup: 1,
       staff: stores.staff,
       clock: { now: () => now },
       segments: ['residential', 'senior', 'family'],
@@ -69,6 +71,13 @@ beforeAll(async () => {
         const pilot = pilots.find((p) => p.id === idOrCode || p.code === idOrCode);
         return pilot ? { pilot, answer: reportAnswer } : undefined;
       },
+      // Managing pilots is tested on the composed app (pilot-manage-pages.test.ts); here the desk is real but idle.
+      manage: {
+        desk: createPilotDesk({ ...stores, log: stores.pilotLog, clock: fixedClock }),
+        channels: () => stores.channels.channels(),
+        changes: async () => [],
+      },
+      imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
     }),
   );
   app.use(notFoundHandler);
@@ -99,6 +108,11 @@ async function loginAs(username: string) {
 function text(fragment: string): string {
   return fragment
     .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ')
     .trim();
 }
@@ -175,8 +189,14 @@ describe('access to the manager pages', () => {
 
   it('logs out: the session ends and the pages ask for a login again', async () => {
     const agent = await loginAs(users.manager.username);
-    await agent.get('/manage/pilots').expect(200);
-    const res = await agent.post('/manage/logout').expect(303);
+    const list = await agent.get('/manage/pilots').expect(200);
+    // Another site's form, without the page's token, logs nobody out.
+    await agent.post('/manage/logout').type('form').send({ csrf: 'forged' }).expect(403);
+    const res = await agent
+      .post('/manage/logout')
+      .type('form')
+      .send({ csrf: formToken(list.text) })
+      .expect(303);
     expect(res.headers.location).toBe('/manage/login');
     expect(String(res.headers['set-cookie'])).toMatch(/cp_session=;.*Max-Age=0/);
     // The old cookie no longer opens a session even if a browser kept it.
@@ -254,6 +274,17 @@ describe('census page', () => {
     expect(page).toMatch(/<option value="meter_reading"\s*>Meter reading<\/option>/);
   });
 
+  it('reports a response time for channels answered later (paper mail, e-mail), apart from the handle times', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = (await agent.get('/manage/census?from=2026-01-05&to=2026-03-29').expect(200)).text;
+    const handleChart = between(page, 'id="bars-aht', '</svg>');
+    expect(handleChart).not.toContain('Paper mail');
+    expect(handleChart).toContain('Call centre');
+    const answeredLater = text(between(page, 'data-response-times', '</p>'));
+    expect(answeredLater).toContain('Paper mail 9.1 days');
+    expect(answeredLater).not.toContain('Call centre');
+  });
+
   it('shows the computing banner and reloads every 3 seconds, with the previous figures when there are some', async () => {
     const agent = await loginAs(users.manager.username);
     censusAnswer = { status: 'computing', startedAt: new Date('2026-03-10T09:58:00Z'), previous: null };
@@ -317,9 +348,22 @@ describe('census page', () => {
 
   it('starts a fresh computation on "compute again", then goes back to the plain address', async () => {
     const agent = await loginAs(users.manager.username);
-    const res = await agent.get('/manage/census?from=2026-01-05&to=2026-03-01&refresh=1').expect(303);
+    const shown = await agent.get('/manage/census?from=2026-01-05&to=2026-03-01').expect(200);
+    const action = /action="(\/manage\/census\/refresh[^"]*)"/.exec(shown.text)?.[1] ?? '';
+    expect(action.replaceAll('&amp;', '&')).toBe(
+      '/manage/census/refresh?from=2026-01-05&to=2026-03-01&withinDays=7',
+    );
+    censusCalls.length = 0;
+    // A link (or another site's image) does not start work; only the page's form does.
+    await agent.get('/manage/census?from=2026-01-05&to=2026-03-01&refresh=1').expect(200);
+    expect(censusCalls.filter((c) => c.refresh)).toEqual([]);
+    const res = await agent
+      .post(action.replaceAll('&amp;', '&'))
+      .type('form')
+      .send({ csrf: formToken(shown.text) })
+      .expect(303);
     expect(res.headers.location).toBe('/manage/census?from=2026-01-05&to=2026-03-01&withinDays=7');
-    expect(censusCalls).toEqual([
+    expect(censusCalls.filter((c) => c.refresh)).toEqual([
       { filter: { from: '2026-01-05', to: '2026-03-01', withinDays: 7 }, refresh: true },
     ]);
   });
@@ -396,20 +440,28 @@ describe('pilot pages', () => {
     const capacity = between(page, 'data-criterion="capacity"', '</article>');
     expect(capacity).toContain('aria-label="4 of 5 stars"');
     expect(text(capacity)).toContain('“Two more advisors join in April.”');
-    // Evidence held against an objective shows both.
+    // Evidence held against an objective shows the rule and its threshold.
     const functional = text(between(page, 'data-criterion="functional"', '</article>'));
-    expect(functional).toContain('objective ≥ 60.0% · measured 58.0%');
+    expect(functional).toContain("Rule: pass at ≥ 60%, fail below it (the pilot's objective)");
 
-    // Pilot vs control: p-values and whether they are significant.
+    // Pilot vs control: n, both p-values, significance (always valid) and the verdict.
     const versus = between(page, 'data-table="versus-control"', '</table>');
-    const rows = [...versus.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].slice(1).map((m) => text(m[1] as string));
-    const vc = samplePilotReport.metrics.versusControl;
-    expect(rows.map((r) => r.split(' ').slice(-2))).toEqual(
-      [vc.existingContactsPerCustomer, vc.callCentreContactsPerCustomer, vc.nps].map((c) => [
-        (c.pValue as number).toFixed(3),
-        c.significant ? 'Yes' : 'No',
-      ]),
+    const rows = [...versus.matchAll(/<tr data-measure[^>]*>([\s\S]*?)<\/tr>/g)].map((m) =>
+      text(m[1] as string),
     );
+    const vc = samplePilotReport.metrics.versusControl;
+    expect(rows).toHaveLength(4);
+    [
+      vc.existingContactsPerCustomer,
+      vc.callCentreContactsPerCustomer,
+      vc.complaintsPerCustomer,
+      vc.nps,
+    ].forEach((c, i) => {
+      const p = c.pValue as number;
+      expect(rows[i]).toContain(`${p < 0.001 ? '< 0.001' : p.toFixed(3)} · `);
+      expect(rows[i]).toContain(c.significant ? 'Yes' : 'No');
+      expect(rows[i]).toContain(c.difference.n.toLocaleString('en-US'));
+    });
     expect(page).toContain('data-sample-ratio="ok"');
     expect(page).toContain(`href="/manage/pilots/${samplePilot.code}/report.html"`);
   });
@@ -443,9 +495,125 @@ describe('pilot pages', () => {
 
   it('recomputes on request and goes back to the report', async () => {
     const agent = await loginAs(users.manager.username);
-    const res = await agent.get(`/manage/pilots/${samplePilot.code}?refresh=1`).expect(303);
+    const shown = await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200);
+    reportCalls.length = 0;
+    const res = await agent
+      .post(`/manage/pilots/${samplePilot.code}/refresh`)
+      .type('form')
+      .send({ csrf: formToken(shown.text) })
+      .expect(303);
     expect(res.headers.location).toBe(`/manage/pilots/${samplePilot.code}`);
     expect(reportCalls).toEqual([{ idOrCode: samplePilot.code, refresh: true }]);
+  });
+});
+
+describe('the report explains itself', () => {
+  it('shows every piece of evidence with its n, its always-valid and fixed-horizon intervals, the rule and why', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = (await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text;
+    const items = [...page.matchAll(/<li data-evidence="([^"]+)" data-verdict="(\w+)">([\s\S]*?)<\/li>/g)];
+    // The scorecard's evidence, then the guardrails, in the order the page shows them.
+    const evidence = [
+      ...samplePilotReport.scorecard.criteria.flatMap((c) => c.evidence),
+      ...samplePilotReport.scorecard.guardrails,
+    ];
+    expect(items.length).toBe(evidence.length);
+    for (const [i, [, metric, verdict, body]] of items.entries()) {
+      const shown = text(body!);
+      const e = evidence[i]!;
+      expect([metric, verdict]).toEqual([e.metric, e.verdict]);
+      expect(shown).toContain(text(e.why));
+      if (e.estimate) {
+        expect(shown).toContain(`n = ${e.estimate.n.toLocaleString('en-US')}`);
+        expect(shown).toContain('always-valid interval');
+        expect(shown).toContain('fixed-horizon');
+      }
+    }
+    // A default rule names its values.
+    expect(text(page)).toContain('Rule: pass at ≥ 50%, fail below 30% (the default thresholds)');
+  });
+
+  it('says in a sentence why a significant difference from control is still a concern', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = (await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text;
+    const row = text(between(page, 'data-measure="Call-centre contacts per customer"', '</tr>'));
+    expect(row).toContain('Yes');
+    expect(row).toContain('Concern');
+    expect(text(page)).toContain(
+      'The difference from control is significant (its interval excludes 0), but not by enough to clear the thresholds.',
+    );
+  });
+
+  it('says how many more weeks "extend" needs, or why an open criterion cannot reach a verdict', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = (await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text;
+    expect(page).toContain('data-extend-weeks=""');
+    expect(text(page)).toContain(
+      'How much longer: at the current rates, not every open criterion can reach a verdict',
+    );
+    expect(text(between(page, 'data-criterion="functional"', '</article>'))).toMatch(
+      /Time to a verdict: .*about \d+ more weeks for the interval to clear 60%/,
+    );
+    const soon = { ...samplePilotReport, scorecard: { ...samplePilotReport.scorecard, extendWeeks: 6 } };
+    reportAnswer = ready(soon);
+    const later = (await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text;
+    expect(text(later)).toContain('How much longer: about 6 more weeks at the current rates.');
+  });
+
+  it('says how its parts map to the decision, and how its intervals are made', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = text((await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text);
+    expect(page).toContain('How this report decides');
+    expect(page.indexOf('Can we run it?')).toBeLessThan(page.indexOf('What do we have today?'));
+    expect(page.indexOf('What do we have today?')).toBeLessThan(page.indexOf('Is the new channel worth it?'));
+    expect(page).toContain('tuned to be tightest at 1,000 observations');
+    expect(page).toContain('adjusted Wald interval (Rocks 2016)');
+  });
+
+  it('says which NPS answers count against control, and the variance reduction', async () => {
+    const agent = await loginAs(users.manager.username);
+    const page = text((await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text);
+    expect(page).toContain(
+      'NPS against control counts only answers both arms could give: those about contacts on Call centre, E-mail, SMS, Website and app, Shops, Paper mail.',
+    );
+    expect(page).toContain('n counts customers who answered (512 answers in the pilot arm, 470 in control)');
+    expect(page).toContain(
+      '(CUPED, θ = 0.310, pooled across the arms), which cut the variance of the difference by 40%',
+    );
+  });
+
+  it('charts the key figures week by week, in the export too', async () => {
+    const agent = await loginAs(users.manager.username);
+    for (const path of [
+      `/manage/pilots/${samplePilot.code}`,
+      `/manage/pilots/${samplePilot.code}/report.html`,
+    ]) {
+      const page = (await agent.get(path).expect(200)).text;
+      const weekly = between(page, 'data-weekly', '</section>');
+      for (const chart of ['weekly-rates', 'weekly-contacts', 'weekly-nps'])
+        expect(weekly).toContain(`id="${chart}`);
+      expect(weekly).toContain('data-series="control"');
+      expect(text(weekly)).toContain('2 Mar 2026');
+    }
+  });
+
+  it('says when capacity is limited by the eligible population', async () => {
+    const agent = await loginAs(users.manager.username);
+    reportAnswer = ready({
+      ...samplePilotReport,
+      capacity: {
+        ...samplePilotReport.capacity,
+        largestCohort: 3_000,
+        largestCohortByHours: 46_132,
+        eligiblePopulation: 3_000,
+        limitedByPopulation: true,
+      },
+    });
+    const page = text((await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200)).text);
+    expect(page).toContain('3,000 customers');
+    expect(page).toContain(
+      "Limited by the eligible population: the cohort's segments hold 3,000 customers, though the hours alone would serve 46,132.",
+    );
   });
 });
 
@@ -467,9 +635,15 @@ describe('pages with nothing measured yet', () => {
       pilot: nothing,
       control: nothing,
       difference: nothing,
-      relativeChange: null,
+      relative: null,
       pValue: null,
+      sequentialPValue: null,
       significant: false,
+      significantFixed: false,
+    };
+    const unadjusted = {
+      ...unknown,
+      varianceReduction: { preWeeks: 12, theta: 0, varianceCut: 0, unadjusted: nothing },
     };
     const m = samplePilotReport.metrics;
     reportAnswer = ready({
@@ -478,6 +652,8 @@ describe('pages with nothing measured yet', () => {
         ...samplePilotReport.capacity,
         staffed: false,
         largestCohort: null,
+        largestCohortByHours: null,
+        limitedByPopulation: false,
         bookedShareNext14Days: null,
         warnings: [],
       },
@@ -499,11 +675,14 @@ describe('pages with nothing measured yet', () => {
         csat: nothing,
         ces: nothing,
         versusControl: {
-          existingContactsPerCustomer: unknown,
-          callCentreContactsPerCustomer: unknown,
-          nps: unknown,
+          existingContactsPerCustomer: unadjusted,
+          callCentreContactsPerCustomer: unadjusted,
+          complaintsPerCustomer: unadjusted,
+          nps: { ...unknown, answers: { pilot: 0, control: 0 } },
+          npsChannels: [],
           minimumDetectableEffect: { absolute: null, relative: null },
         },
+        weekly: [],
       },
     });
     const res = await agent.get(`/manage/pilots/${samplePilot.code}`).expect(200);
@@ -550,3 +729,10 @@ describe('standalone report export', () => {
     expect(JSON.parse(none.text)).toMatchObject({ code: 'conflict' });
   });
 });
+
+/** The session's token a page's forms carry. */
+function formToken(page: string): string {
+  const token = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
+  expect(token).toBeDefined();
+  return token as string;
+}

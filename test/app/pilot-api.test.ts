@@ -14,7 +14,9 @@ const family: Customer[] = [];
 beforeAll(async () => {
   storage = await openTestDatabase();
   // The whole app as `npm start` builds it: the voice channel asks the pilots who may use it.
-  alexa = await startAlexaApp({ storage, clock: fixedClock });
+  // Arms of a dozen customers: a minimum group of 5 lets the pilot manager see their figures
+  // (test/app/small-groups.test.ts holds the default of 20).
+  alexa = await startAlexaApp({ storage, clock: fixedClock, config: { REPORT_MINIMUM_GROUP: 5 } });
   const { stores } = alexa.composed;
   users = await staffUsers(stores);
   for (let i = 0; i < 24; i++) family.push((await gasCustomer(stores)).customer);
@@ -110,6 +112,31 @@ describe('pilots over the API', () => {
       .send({ rating: 4, note: 'fits families' })
       .expect(204);
     await manager.put('/api/pilots/alexa_bills/ratings/courage').send({ rating: 4 }).expect(400);
+
+    // Every change in the audit trail, with who made it and when.
+    const trail = await manager.get('/api/pilots/alexa_bills/changes').expect(200);
+    conforms('GET /api/pilots/{id}/changes', trail.body);
+    expect(trail.body).toEqual([
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'defined',
+        summary: 'defined “Alexa for bills” (alexa_bills) as a draft',
+      },
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'status',
+        summary: `draft → running (enrolled ${family.length} customers)`,
+      },
+      {
+        at: '2026-03-10T09:00:00.000Z',
+        actor: { id: users.manager.id, name: users.manager.displayName },
+        action: 'rated',
+        summary: 'rated appropriate 4/5: “fits families”',
+      },
+    ]);
+    await manager.get('/api/pilots/no_such_pilot/changes').expect(404);
 
     const arms = await storage.db.selectFrom('pilot_enrolments').select(['customer_id', 'arm']).execute();
     const member = family.find((c) =>

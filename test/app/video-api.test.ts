@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
+import { decodeJwt } from 'jose';
 import { RoomServiceClient } from 'livekit-server-sdk';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
@@ -19,6 +20,7 @@ let composed: Awaited<ReturnType<typeof composeApp>>;
 let withoutVideo: Awaited<ReturnType<typeof composeApp>>;
 let cookie: string[];
 let otherAdvisorCookie: string[];
+let adminCookie: string[];
 
 beforeAll(async () => {
   storage = await openTestDatabase();
@@ -31,6 +33,10 @@ beforeAll(async () => {
     .post('/api/auth/login')
     .send({ username: users.advisor.username, password: staffPassword });
   cookie = [String(login.headers['set-cookie']).split(';')[0] as string];
+  const adminLogin = await request(composed.app)
+    .post('/api/auth/login')
+    .send({ username: users.admin.username, password: staffPassword });
+  adminCookie = [String(adminLogin.headers['set-cookie']).split(';')[0] as string];
   await composed.stores.staff.addUser({
     username: 'other-advisor',
     displayName: 'Other',
@@ -60,7 +66,7 @@ async function booked(startsAt: string) {
     .set('Cookie', cookie)
     .send({ customerId: customer.id, topic: 'billing', locale: 'it-IT', startsAt })
     .expect(201);
-  return res.body as { appointment: { id: string }; links: { join: { token: string } } };
+  return res.body as { appointment: { id: string; advisorId: string }; links: { join: { token: string } } };
 }
 
 const roomExists = async (appointmentId: string) => {
@@ -78,7 +84,10 @@ describe('joining a consultation through the app', () => {
       status: 'booked',
     });
 
-    const early = await request(composed.app).post(`/api/links/join/${links.join.token}/access`).expect(403);
+    const early = await request(composed.app)
+      .post(`/api/links/join/${links.join.token}/access`)
+      .send({})
+      .expect(403);
     expect(early.body.code).toBe('forbidden');
     expect(await roomExists(appointment.id)).toBe(false);
 
@@ -86,6 +95,7 @@ describe('joining a consultation through the app', () => {
     try {
       const access = await request(composed.app)
         .post(`/api/links/join/${links.join.token}/access`)
+        .send({})
         .expect(200);
       expect(access.body).toMatchObject({
         role: 'customer',
@@ -96,11 +106,23 @@ describe('joining a consultation through the app', () => {
       const advisor = await request(composed.app)
         .post(`/api/appointments/${appointment.id}/access`)
         .set('Cookie', cookie)
+        .send({})
         .expect(200);
       expect(advisor.body.role).toBe('advisor');
+      expect(advisor.body.identity).toBe(`advisor:${appointment.advisorId}`);
+      // An admin helping joins on the advisor's side as themselves, never as the advisor.
+      const admin = await request(composed.app)
+        .post(`/api/appointments/${appointment.id}/access`)
+        .set('Cookie', adminCookie)
+        .send({})
+        .expect(200);
+      expect(admin.body.identity).not.toBe(advisor.body.identity);
+      expect(admin.body.identity).toMatch(/^advisor:/);
+      expect(decodeJwt(admin.body.token)).toMatchObject({ name: 'admin', sub: admin.body.identity });
       const stranger = await request(composed.app)
         .post(`/api/appointments/${appointment.id}/access`)
         .set('Cookie', otherAdvisorCookie)
+        .send({})
         .expect(403);
       expect(stranger.body.detail).toMatch(/assigned to another advisor/);
       await request(composed.app)
@@ -145,6 +167,7 @@ describe('joining a consultation through the app', () => {
     const { links } = await booked('2026-03-24T08:50:00Z');
     const res = await request(withoutVideo.app)
       .post(`/api/links/join/${links.join.token}/access`)
+      .send({})
       .expect(503);
     expect(res.body.detail).toMatch(/no LiveKit server is configured/);
     expect(res.body.hint).toMatch(/LIVEKIT_URL/);

@@ -49,9 +49,11 @@ async function linkThrough(
   return store.redeemCode({
     ...user,
     codeHash,
+    deviceId: null,
     now,
     failureLimit: 5,
     globalFailureLimit: 100,
+    slowedFailureLimit: 1,
     failuresSince: new Date(now.getTime() - 900_000),
   });
 }

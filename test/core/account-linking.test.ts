@@ -311,17 +311,43 @@ describe(`account linking on the ${databaseKind} database`, () => {
     expect(linked.filter((id) => id !== undefined)).toEqual([customer.id]);
   });
 
-  it('refuses everyone for a while after 100 wrong codes from many accounts, so new accounts do not buy more guesses', async () => {
+  it('slows rather than stops linking after 100 wrong codes from many accounts: one try each, and the right code still links', async () => {
     later(LINK_CODE_RULES.failureWindowMs + 1000);
     const { customer } = await gasCustomer(stores);
     await linking(codes('975310')).issueCode(customer.id);
     for (let i = 0; i < LINK_CODE_RULES.globalFailureLimit; i++) {
       expect((await linking().redeem({ ...alexaUser(), code: String(800000 + i) })).status).toBe('unknown');
     }
-    const refused = await refusal(linking().redeem({ ...alexaUser(), code: '975310' }));
-    expect(refused.code).toBe('rate_limited');
+    // Under that pressure a new account gets one wrong code, not five…
+    const guesser = alexaUser();
+    expect((await linking().redeem({ ...guesser, code: '800999' })).status).toBe('unknown');
+    expect((await refusal(linking().redeem({ ...guesser, code: '975310' }))).code).toBe('rate_limited');
+    // …and a customer saying their own code for the first time is still linked.
+    const customerUser = alexaUser();
+    expect(await linking().redeem({ ...customerUser, code: '975310' })).toEqual({
+      status: 'linked',
+      customerId: customer.id,
+    });
+  });
+
+  it('counts wrong codes per device too: five from one device through new accounts block that device only', async () => {
     later(LINK_CODE_RULES.failureWindowMs + 1000);
-    await linking(codes('975311')).issueCode(customer.id);
-    expect((await linking().redeem({ ...alexaUser(), code: '975311' })).status).toBe('linked');
+    const { customer } = await gasCustomer(stores);
+    await linking(codes('864210')).issueCode(customer.id);
+    const deviceId = `amzn1.ask.device.${randomUUID()}`;
+    for (let i = 0; i < LINK_CODE_RULES.failureLimit; i++) {
+      const result = await linking().redeem({ ...alexaUser(), deviceId, code: String(700000 + i) });
+      expect(result.status).toBe('unknown');
+    }
+    const refused = await refusal(linking().redeem({ ...alexaUser(), deviceId, code: '864210' }));
+    expect(refused.code).toBe('rate_limited');
+    const elsewhere = { ...alexaUser(), deviceId: `amzn1.ask.device.${randomUUID()}` };
+    expect((await linking().redeem({ ...elsewhere, code: '864210' })).status).toBe('linked');
+    const [failures] = await storage.db
+      .selectFrom('account_link_failures')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('device_id', '=', deviceId)
+      .execute();
+    expect(Number(failures?.n)).toBe(LINK_CODE_RULES.failureLimit);
   });
 });

@@ -155,6 +155,7 @@ describe(`the pilot desk's gate on the ${databaseKind} database`, () => {
     const time = fakeTime();
     const desk = createPilotDesk({
       pilots: stores.pilots,
+      log: stores.pilotLog,
       channels: stores.channels,
       customers: stores.customers,
       outbox: stores.outbox,

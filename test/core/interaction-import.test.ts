@@ -4,16 +4,18 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import {
   ChannelPilotError,
+  ImportProfile,
   REJECTIONS_KEPT,
   createPostgresStores,
   importInteractions,
-  standardChannels,
+  plainProfile,
+  registerStandards,
   type ImportRow,
   type ImportSummary,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { parseMapping, readInteractionFile } from '../../app/import/interaction-files.ts';
+import { parseMapping, readImportFile } from '../../app/import/import-files.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
@@ -23,7 +25,7 @@ let stores: Stores;
 beforeAll(async () => {
   storage = await openTestDatabase();
   stores = createPostgresStores(storage.db, { clock: fixedClock });
-  for (const channel of standardChannels) await stores.channels.register(channel);
+  await registerStandards(stores);
 });
 
 afterAll(async () => {
@@ -44,15 +46,18 @@ function importAs(source: string, rows: AsyncIterable<ImportRow>, onBatch?: (s: 
   return importInteractions({
     rows,
     source,
+    profile: plainProfile(),
+    zone: 'Europe/Rome',
     interactions: stores.interactions,
     customers: stores.customers,
     channels: stores.channels,
+    reasons: stores.reasons,
     ...(onBatch ? { onBatch } : {}),
   });
 }
 
 const importCsv = (source: string, text: string, map?: string) =>
-  importAs(source, readInteractionFile(stream(text), 'csv', parseMapping(map)));
+  importAs(source, readImportFile(stream(text), { format: 'csv' }, parseMapping(map)));
 
 async function storedCount(source: string): Promise<number> {
   const { rows } = await sql<{ n: number; ids: number }>`
@@ -87,7 +92,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       `c-5,${marco.id},email,inbox,inbound,payment,2026-02-05T15:00:00+01:00,,resolved,`,
       `c-6,,sms,link,outbound,payment,2026-02-06T15:00:00+01:00,,resolved,`,
       `c-7,${g},web,self_service,inbound,payment`,
-      `c-8,${g},web,self_service,inbound,payment,10/02/2026 09:00,,resolved,`,
+      `c-8,${g},web,self_service,inbound,payment,31/02/2026 09:00,,resolved,`,
       `c-9,${g},fax,machine,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
       `c-10,${g},call_centre,counter,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
       `c-11,${stranger},web,self_service,inbound,payment,2026-02-07T09:00:00+01:00,,resolved,`,
@@ -105,17 +110,28 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       { line: 10, reason: 'started_at: is missing; outcome: is missing' },
       {
         line: 11,
-        reason: 'started_at: "10/02/2026 09:00" is not a date-time like 2026-03-10T09:00:00+01:00',
+        reason:
+          'started_at: "31/02/2026 09:00" is not a date-time like dd/MM/yyyy HH:mm:ss (Europe/Rome) or ISO 8601 with offset',
       },
-      { line: 12, reason: 'channel: fax is not a registered channel' },
-      { line: 13, reason: 'touchpoint: counter is not a touchpoint of call_centre (ivr, agent, callback)' },
-      { line: 14, reason: `customer_id: no customer ${stranger}` },
-      { line: 15, reason: expect.stringMatching(/^direction: .*inbound.*outbound/) },
-      { line: 16, reason: expect.stringMatching(/^outcome: .*resolved/) },
-      { line: 17, reason: 'details: is not valid JSON' },
-      { line: 18, reason: expect.stringMatching(/^ended_at: /) },
-      { line: 19, reason: expect.stringMatching(/^customer_id: /) },
-      { line: 20, reason: 'outcome: continued is for live conversations, not imports' },
+      {
+        line: 12,
+        reason:
+          'channel: "fax" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+      },
+      {
+        line: 13,
+        reason: 'touchpoint: "counter" is not a touchpoint of call_centre (ivr, agent, callback)',
+      },
+      { line: 14, reason: `customer_id: "${stranger}" is no customer here` },
+      { line: 15, reason: 'direction: "sideways" is not a direction (inbound, outbound)' },
+      {
+        line: 16,
+        reason: 'outcome: "maybe" is not an outcome (resolved, handed_off, abandoned, failed)',
+      },
+      { line: 17, reason: 'details: "{not json" is not a JSON object' },
+      { line: 18, reason: 'ended_at: "2026-02-07T08:00:00+01:00" is before started_at' },
+      { line: 19, reason: expect.stringMatching(/^customer_id: "not-a-customer" is not a customer id/) },
+      { line: 20, reason: 'outcome: "continued" is for live conversations, not imports' },
       { line: 21, reason: 'started_at: is missing' },
     ]);
     expect(summary).toMatchObject({ read: 18, imported: 6, alreadyThere: 0, rejected: 12 });
@@ -197,14 +213,21 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       contact({ external_id: 'j-5', started_at: '2026-01-20T10:00:00+01:00', details: '{"from": "string"}' }),
       contact({ external_id: 'j-6', started_at: 'yesterday' }),
     ];
-    const summary = await importAs('history_jsonl', readInteractionFile(stream(lines.join('\n')), 'jsonl'));
+    const summary = await importAs(
+      'history_jsonl',
+      readImportFile(stream(lines.join('\n')), { format: 'jsonl' }),
+    );
     expect(summary.rejections).toEqual([
       { line: 2, reason: 'is not valid JSON' },
       { line: 3, reason: 'is not a JSON object' },
-      { line: 6, reason: 'details: is not valid JSON' },
+      { line: 6, reason: String.raw`details: "{\"broken" is not a JSON object` },
       { line: 7, reason: 'is not a JSON object' },
       { line: 8, reason: 'reason: is missing' },
-      { line: 10, reason: 'started_at: "yesterday" is not a date-time like 2026-03-10T09:00:00+01:00' },
+      {
+        line: 10,
+        reason:
+          'started_at: "yesterday" is not a date-time like dd/MM/yyyy HH:mm:ss (Europe/Rome) or ISO 8601 with offset',
+      },
     ]);
     expect(summary).toMatchObject({ read: 9, imported: 3, alreadyThere: 0, rejected: 6 });
     const stored = (await stores.interactions.forCustomer(customer.id, { limit: 10 })).reverse();
@@ -217,7 +240,10 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     expect(stored[1]?.journeyId).toBe(stored[0]?.journeyId);
     expect(stored[2]?.journeyId).not.toBe(stored[0]?.journeyId);
 
-    const again = await importAs('history_jsonl', readInteractionFile(stream(lines.join('\n')), 'jsonl'));
+    const again = await importAs(
+      'history_jsonl',
+      readImportFile(stream(lines.join('\n')), { format: 'jsonl' }),
+    );
     expect(again).toMatchObject({ imported: 0, alreadyThere: 3, rejected: 6 });
     expect(await storedCount('history_jsonl')).toBe(3);
   });
@@ -281,7 +307,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     });
     const fromJsonl = await importAs(
       'crm_export',
-      readInteractionFile(stream(jsonl), 'jsonl', parseMapping(map)),
+      readImportFile(stream(jsonl), { format: 'jsonl' }, parseMapping(map)),
     );
     expect(fromJsonl).toMatchObject({ read: 1, imported: 1, rejected: 0 });
     const second = await stores.interactions.fromSource('crm_export', 'T-101');
@@ -301,7 +327,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     const batches: number[] = [];
     const summary = await importAs(
       'big_file',
-      readInteractionFile(stream(rows.join('\n'), 64 * 1024), 'csv'),
+      readImportFile(stream(rows.join('\n'), 64 * 1024), { format: 'csv' }),
       (progress) => batches.push(progress.imported),
     );
     expect(summary).toMatchObject({ read: total, imported: total, alreadyThere: 0, rejected: 0 });
@@ -311,6 +337,101 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     const journey = await stores.interactions.journey(last?.journeyId as string);
     expect(journey.map((i) => i.journeyStep)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
     expect(journey.map((i) => i.externalId)).toEqual(Array.from({ length: total }, (_, i) => `b-${i}`));
+  });
+
+  it('keeps contacts of unknown CRM codes anonymous and adds unknown reasons to the catalogue when the profile says so', async () => {
+    const [known] = await stores.customers.createMany([
+      {
+        firstName: 'Rosa',
+        lastName: 'Conti',
+        locale: 'it-IT',
+        segment: 'senior',
+        reference: { source: 'gestionale', ref: 'A-77' },
+      },
+    ]);
+    const profile = ImportProfile.parse({
+      name: 'sportelli',
+      customerSource: 'gestionale',
+      unknownCustomers: 'anonymous',
+      unknownReasons: 'create',
+      newReasonGroup: 'supply',
+      locale: 'it-IT',
+      columns: { Cliente: 'customer_ref', Motivo: 'reason', Quando: 'started_at', Esito: 'outcome' },
+      values: { outcome: { Fatto: 'resolved', Respinto: 'rejected' } },
+      defaults: { channel: 'shop', direction: 'inbound' },
+    });
+    const csv = [
+      'Cliente;Motivo;Quando;Esito',
+      'A-77;Voltura contatore;02/03/2026 10:00;Fatto',
+      'Z-99;Voltura contatore;02/03/2026 11:00;fatto',
+      'A-77;Trasloco;03/03/2026 10:00;FATTO',
+      'A-77;Trasloco;03/03/2026 12:00;Respinto',
+    ].join('\n');
+    const dry = await importInteractions({
+      rows: readImportFile(stream(csv), { format: 'csv' }, profile.columns),
+      source: 'sportelli',
+      profile,
+      zone: 'Europe/Rome',
+      dryRun: true,
+      interactions: stores.interactions,
+      customers: stores.customers,
+      channels: stores.channels,
+      reasons: stores.reasons,
+    });
+    expect(dry).toMatchObject({ dryRun: true, read: 4, valid: 3, imported: 0, anonymised: 1, rejected: 1 });
+    expect(dry.rejections).toEqual([
+      {
+        line: 5,
+        reason:
+          'outcome: "Respinto" is mapped by profile sportelli to rejected, which is not an outcome (resolved, handed_off, abandoned, failed)',
+      },
+    ]);
+    expect(dry.createdReasons).toEqual(['voltura_contatore']);
+    expect(dry.preview.map((r) => [r.customer_id, r.customer_ref, r.reason, r.touchpoint])).toEqual([
+      [known?.id, 'A-77', 'voltura_contatore', 'counter'],
+      [null, 'Z-99', 'voltura_contatore', 'counter'],
+      [known?.id, 'A-77', 'moving', 'counter'],
+    ]);
+    // The dry run wrote nothing: no contact, no reason.
+    expect(await storedCount('sportelli')).toBe(0);
+    expect((await stores.reasons.reasons()).map((r) => r.code)).not.toContain('voltura_contatore');
+
+    const run = await importInteractions({
+      rows: readImportFile(stream(csv), { format: 'csv' }, profile.columns),
+      source: 'sportelli',
+      profile,
+      zone: 'Europe/Rome',
+      interactions: stores.interactions,
+      customers: stores.customers,
+      channels: stores.channels,
+      reasons: stores.reasons,
+    });
+    expect(run).toMatchObject({
+      imported: 3,
+      anonymised: 1,
+      rejected: 1,
+      createdReasons: ['voltura_contatore'],
+    });
+    expect((await stores.reasons.reasons()).find((r) => r.code === 'voltura_contatore')).toEqual({
+      code: 'voltura_contatore',
+      labels: { 'it-IT': 'Voltura contatore' },
+      group: 'supply',
+    });
+    const hers = await stores.interactions.forCustomer(known?.id as string, { limit: 5 });
+    expect(hers.map((i) => [i.reason, i.channel, i.direction])).toEqual([
+      ['moving', 'shop', 'inbound'],
+      ['voltura_contatore', 'shop', 'inbound'],
+    ]);
+    // Without the profile's leave, an unknown reason is a rejection naming the catalogue.
+    const strict = await importCsv(
+      'strict_reasons',
+      [header, `s-1,,web,self_service,inbound,voltura_contatore_bis,2026-01-01T10:00:00Z,,resolved,`].join(
+        '\n',
+      ),
+    );
+    expect(strict.rejections[0]?.reason).toMatch(
+      /^reason: "voltura_contatore_bis" is not a reason of the catalogue \(bill_copy, bill_explanation, /,
+    );
   });
 
   it(`lists the first ${REJECTIONS_KEPT} rejections and counts all of them`, async () => {
@@ -325,7 +446,22 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       rejected: REJECTIONS_KEPT + 500,
     });
     expect(summary.rejections).toHaveLength(REJECTIONS_KEPT);
-    expect(summary.rejections[0]).toEqual({ line: 2, reason: 'channel: pigeon is not a registered channel' });
+    expect(summary.rejections[0]).toEqual({
+      line: 2,
+      reason:
+        'channel: "pigeon" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+    });
+    // One reason, counted whole, with its first lines.
+    expect(summary.problems).toEqual([
+      {
+        column: 'channel',
+        problem:
+          'is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+        count: REJECTIONS_KEPT + 500,
+        lines: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        values: ['pigeon'],
+      },
+    ]);
     expect(summary.rejections.at(-1)?.line).toBe(REJECTIONS_KEPT + 1);
   });
 
@@ -410,7 +546,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     // Cut off in the middle of the next row.
     source.push(`g-2,${customer.id},web,self_ser`);
     setTimeout(() => source.destroy(new Error('client gone')), 50);
-    await expect(importAs('gone', readInteractionFile(source, 'csv'))).rejects.toThrow('client gone');
+    await expect(importAs('gone', readImportFile(source, { format: 'csv' }))).rejects.toThrow('client gone');
     expect(await storedCount('gone')).toBe(1);
   });
 });

@@ -1,14 +1,18 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
   createPostgresStores,
+  sequentialZ,
   standardChannels,
+  type Estimate,
   type PilotMetrics,
   type StorageHandle,
 } from '../../core/index.ts';
 import { createPostgresPilotMetricsSource } from '../../core/storage/postgres-pilot-metrics.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { FIXED_NOW, fixedClock } from '../support/fixtures.ts';
+import { seededRandom } from '../support/simulate.ts';
 
 // A cohort of 400 customers with a deterministic, hand-shaped interaction log; every expected
 // figure is computed below straight from the rows inserted, with the definitions spelt out.
@@ -19,6 +23,8 @@ const WINDOW = WITHIN_DAYS * DAY;
 /** 2026-02-01 00:00 and 2026-03-11 00:00 in Rome (CET, UTC+1): the period up to FIXED_NOW's day. */
 const PERIOD_START = Date.parse('2026-01-31T23:00:00Z');
 const PERIOD_END = Date.parse('2026-03-10T23:00:00Z');
+/** 12 weeks before the start in Rome: 2025-11-09 00:00 (CET). */
+const BASELINE_START = Date.parse('2025-11-08T23:00:00Z');
 const PILOT_CHANNEL = 'voice_assistant';
 const EXISTING = ['call_centre', 'email', 'sms', 'web', 'shop', 'paper_mail'];
 const REASONS = ['bill_explanation', 'payment', 'appointment'];
@@ -32,23 +38,7 @@ const uuid = (name: string) => {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 };
 
-/** mulberry32: the same numbers on every run. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (below: number) => Math.floor(next() * below),
-    pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
-    chance: (p: number) => next() < p,
-  };
-}
+const random = seededRandom;
 
 interface Contact {
   id: string;
@@ -213,6 +203,49 @@ function generate() {
     }
   }
 
+  // Before the pilot (a stream of its own, so that the figures above keep their draws): each drawn
+  // customer's contacts in the 12 weeks before the start, more for those who contact us more
+  // during it, and a few complaints, before and during (raised in video consultations).
+  const before = random(1202);
+  const existingDuring = new Map<string, number>();
+  for (const c of contacts) {
+    if (
+      EXISTING.includes(c.channel) &&
+      c.outcome !== 'continued' &&
+      c.startedAt >= PERIOD_START &&
+      c.startedAt < PERIOD_END
+    )
+      existingDuring.set(c.customerId, (existingDuring.get(c.customerId) ?? 0) + 1);
+  }
+  for (const e of enrolments) {
+    const count = (existingDuring.get(e.customerId) ?? 0) + before.int(3);
+    for (let k = 0; k < count; k++) {
+      add(
+        e.customerId,
+        before.pick(EXISTING),
+        before.pick(REASONS),
+        BASELINE_START + before.int(PERIOD_START - BASELINE_START),
+        'resolved',
+      );
+    }
+    if (before.chance(0.2))
+      add(
+        e.customerId,
+        before.pick(EXISTING),
+        'complaint',
+        BASELINE_START + before.int(PERIOD_START - BASELINE_START),
+        'resolved',
+      );
+    if (before.chance(e.arm === 'pilot' ? 0.15 : 0.1))
+      add(
+        e.customerId,
+        'video',
+        'complaint',
+        PERIOD_START + before.int(PERIOD_END - PERIOD_START),
+        'resolved',
+      );
+  }
+
   // The edges, on the first customers of the pilot arm.
   const [a, b, c, d] = enrolments.map((e) => e.customerId);
   const last = add(a!, PILOT_CHANNEL, 'payment', PERIOD_END - 1000, 'resolved');
@@ -299,15 +332,38 @@ function expected(data: Data, period: { start: number; end: number }) {
       })
       .map((a) => a.score);
   // The comparison with control is between drawn customers: those named by hand were not randomised.
-  const perCustomer = (arm: string, counts: (c: Contact) => boolean) =>
+  // Each as [before the start (the 12 weeks), during the period].
+  const perCustomer = (arm: string, counts: (c: Contact) => boolean): [number, number][] =>
     data.enrolments
       .filter((e) => e.arm === arm && e.via === 'rollout')
-      .map(
-        (e) =>
-          settled.filter((c) => c.customerId === e.customerId && inPeriod(c.startedAt) && counts(c)).length,
-      );
+      .map((e) => {
+        const own = settled.filter((c) => c.customerId === e.customerId && counts(c));
+        return [
+          own.filter((c) => c.startedAt >= BASELINE_START && c.startedAt < period.start).length,
+          own.filter((c) => inPeriod(c.startedAt)).length,
+        ];
+      });
   const existing = (c: Contact) => EXISTING.includes(c.channel);
   const calls = (c: Contact) => c.channel === 'call_centre';
+  const complaints = (c: Contact) => c.reason === 'complaint';
+  // NPS against control: answers about existing-channel contacts of drawn customers, per customer.
+  const npsPerCustomer = (arm: string) =>
+    data.enrolments
+      .filter((e) => e.arm === arm && e.via === 'rollout')
+      .map((e) =>
+        data.answers
+          .filter((a) => {
+            const about = contactOf.get(a.interactionId)!;
+            return (
+              a.metric === 'nps' &&
+              about.customerId === e.customerId &&
+              EXISTING.includes(about.channel) &&
+              inPeriod(about.startedAt)
+            );
+          })
+          .map((a) => a.score),
+      )
+      .filter((scores) => scores.length > 0);
   const pilotArm = data.enrolments.filter((e) => e.arm === 'pilot');
 
   return {
@@ -345,28 +401,64 @@ function expected(data: Data, period: { start: number; end: number }) {
     nps: answersOf('pilot', true, 'nps'),
     csat: answersOf('pilot', true, 'csat'),
     ces: answersOf('pilot', true, 'ces'),
-    npsByArm: {
+    npsByArm: { pilot: npsPerCustomer('pilot'), control: npsPerCustomer('control') },
+    // Every NPS answer of the drawn customers, on any channel: what the comparison used to count.
+    npsAnyChannel: {
       pilot: answersOf('pilot', false, 'nps', true),
       control: answersOf('control', false, 'nps', true),
     },
     existing: { pilot: perCustomer('pilot', existing), control: perCustomer('control', existing) },
     calls: { pilot: perCustomer('pilot', calls), control: perCustomer('control', calls) },
+    complaints: { pilot: perCustomer('pilot', complaints), control: perCustomer('control', complaints) },
   };
 }
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+const during = (pairs: [number, number][]) => pairs.map(([, y]) => y);
+
+/**
+ * CUPED by its definition: θ the common within-arm slope of "during" on "before", each arm's mean
+ * adjusted by θ times how far its "before" mean is from both arms'.
+ */
+function cuped(arms: { pilot: [number, number][]; control: [number, number][] }) {
+  const centred = (pairs: [number, number][]) => {
+    const mx = mean(pairs.map(([x]) => x));
+    const my = mean(pairs.map(([, y]) => y));
+    return {
+      mx,
+      my,
+      sxy: pairs.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0),
+      sxx: pairs.reduce((s, [x]) => s + (x - mx) ** 2, 0),
+    };
+  };
+  const p = centred(arms.pilot);
+  const c = centred(arms.control);
+  const theta = (p.sxy + c.sxy) / (p.sxx + c.sxx);
+  const all = [...arms.pilot, ...arms.control];
+  const grand = mean(all.map(([x]) => x));
+  const adjusted = (pairs: [number, number][]) => pairs.map(([x, y]) => y - theta * (x - grand));
+  return { theta, pilot: adjusted(arms.pilot), control: adjusted(arms.control) };
+}
 const sampleVariance = (xs: number[]) => xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1);
 const Z = 1.959963984540054;
-function wilson(k: number, n: number) {
+function wilson(k: number, n: number, z = Z) {
   const p = k / n;
-  const centre = (p + (Z * Z) / (2 * n)) / (1 + (Z * Z) / n);
-  const half = (Z / (1 + (Z * Z) / n)) * Math.sqrt((p * (1 - p)) / n + (Z * Z) / (4 * n * n));
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
   return { low: centre - half, high: centre + half };
 }
+/** NPS and its adjusted-Wald centre and variance (¾ answer added to promoters and detractors, 3 to n). */
 function npsOf(scores: number[]) {
-  const p = scores.filter((s) => s >= 9).length / scores.length;
-  const d = scores.filter((s) => s <= 6).length / scores.length;
-  return { value: 100 * (p - d), variance: (p + d - (p - d) ** 2) / scores.length };
+  const promoters = scores.filter((s) => s >= 9).length;
+  const detractors = scores.filter((s) => s <= 6).length;
+  const n = scores.length + 3;
+  const p = (promoters + 0.75) / n;
+  const d = (detractors + 0.75) / n;
+  return {
+    value: (100 * (promoters - detractors)) / scores.length,
+    centre: 100 * (p - d),
+    variance: (p + d - (p - d) ** 2) / n,
+  };
 }
 
 function expectNear(actual: number | null | undefined, expectedValue: number, tolerance = 1e-9) {
@@ -375,16 +467,15 @@ function expectNear(actual: number | null | undefined, expectedValue: number, to
     tolerance,
   );
 }
-function expectRate(
-  actual: { value: number | null; low: number | null; high: number | null; n: number },
-  k: number,
-  n: number,
-) {
+function expectRate(actual: Estimate, k: number, n: number) {
   expect(actual.n).toBe(n);
   expectNear(actual.value, k / n);
-  const { low, high } = wilson(k, n);
-  expectNear(actual.low, Math.max(0, low));
-  expectNear(actual.high, Math.min(1, high));
+  const fixed = wilson(k, n);
+  expectNear(actual.fixed?.low, Math.max(0, fixed.low));
+  expectNear(actual.fixed?.high, Math.min(1, fixed.high));
+  const always = wilson(k, n, sequentialZ(n));
+  expectNear(actual.low, Math.max(0, always.low));
+  expectNear(actual.high, Math.min(1, always.high));
 }
 
 let storage: StorageHandle;
@@ -460,6 +551,10 @@ beforeAll(async () => {
     )
     .execute();
   await insertPilot(pilot.id, 'voice-main', data.enrolments);
+  // Written as rows, straight into the log: its months must be there first.
+  await sql`select ensure_interaction_month(at) from unnest(${data.contacts.map((c) => new Date(c.startedAt))}::timestamptz[]) as at`.execute(
+    db,
+  );
   for (let i = 0; i < data.contacts.length; i += 1000) {
     await db
       .insertInto('interactions')
@@ -611,56 +706,117 @@ describe(`pilot metrics on the ${databaseKind} database`, () => {
       detractors: want.nps.filter((s) => s <= 6).length,
     });
     expectNear(metrics.nps.value, nps.value);
-    expectNear(metrics.nps.low, nps.value - Z * 100 * Math.sqrt(nps.variance));
-    expectNear(metrics.nps.high, nps.value + Z * 100 * Math.sqrt(nps.variance));
+    expectNear(metrics.nps.fixed?.low, nps.centre - Z * 100 * Math.sqrt(nps.variance));
+    expectNear(metrics.nps.fixed?.high, nps.centre + Z * 100 * Math.sqrt(nps.variance));
     expect(metrics.csat.n).toBe(want.csat.length);
     expectNear(metrics.csat.value, mean(want.csat));
     expect(metrics.ces.n).toBe(want.ces.length);
     expectNear(metrics.ces.value, mean(want.ces));
   });
 
-  it('compares contacts per customer on the existing channels and the call centre with the control arm', () => {
+  it('compares contacts per customer with the control arm, adjusted by the 12 weeks before the start', () => {
     const existing = metrics.versusControl.existingContactsPerCustomer;
     expect(existing.pilot.n).toBe(280);
     expect(existing.control.n).toBe(100);
-    expectNear(existing.pilot.value, mean(want.existing.pilot));
-    expectNear(existing.control.value, mean(want.existing.control));
-    expectNear(existing.difference.value, mean(want.existing.pilot) - mean(want.existing.control));
-    expectNear(existing.relativeChange, mean(want.existing.pilot) / mean(want.existing.control) - 1);
+    const adjusted = cuped(want.existing);
+    expectNear(existing.varianceReduction.theta, adjusted.theta);
+    expect(adjusted.theta).toBeGreaterThan(0.3);
+    expectNear(existing.pilot.value, mean(adjusted.pilot));
+    expectNear(existing.control.value, mean(adjusted.control));
+    expectNear(existing.difference.value, mean(adjusted.pilot) - mean(adjusted.control));
+    // Beside it, the plain difference of the raw counts, and how much the adjustment narrowed it.
+    const raw = { pilot: during(want.existing.pilot), control: during(want.existing.control) };
+    expectNear(existing.varianceReduction.unadjusted.value, mean(raw.pilot) - mean(raw.control));
+    const se2 = (a: number[], b: number[]) => sampleVariance(a) / a.length + sampleVariance(b) / b.length;
+    expectNear(
+      existing.varianceReduction.varianceCut,
+      1 - se2(adjusted.pilot, adjusted.control) / se2(raw.pilot, raw.control),
+    );
+    expect(existing.varianceReduction.varianceCut).toBeGreaterThan(0.2);
+    expect(existing.varianceReduction.preWeeks).toBe(12);
+    // Relative to control, with the delta method's standard error.
+    const [mp, mc] = [mean(adjusted.pilot), mean(adjusted.control)];
+    expectNear(existing.relative?.value, mp / mc - 1);
+    const seRelative = Math.sqrt(
+      sampleVariance(adjusted.pilot) / 280 / mc ** 2 +
+        (mp ** 2 * sampleVariance(adjusted.control)) / 100 / mc ** 4,
+    );
+    expectNear((existing.relative!.fixed!.high - existing.relative!.fixed!.low) / 2 / seRelative, 1.97, 0.01);
     const calls = metrics.versusControl.callCentreContactsPerCustomer;
-    expectNear(calls.pilot.value, mean(want.calls.pilot));
-    expectNear(calls.control.value, mean(want.calls.control));
-    // Welch's t-test on these per-customer counts, by SciPy; see the note at the end of the file.
-    expectNear(existing.pValue, WELCH_EXISTING_P, 1e-12);
-    expectNear(calls.pValue, WELCH_CALLS_P, 1e-12);
-    expect(existing.significant).toBe(false);
-    expect(calls.significant).toBe(true);
+    const adjustedCalls = cuped(want.calls);
+    expectNear(calls.difference.value, mean(adjustedCalls.pilot) - mean(adjustedCalls.control));
+    const complaints = metrics.versusControl.complaintsPerCustomer;
+    const adjustedComplaints = cuped(want.complaints);
+    expectNear(
+      complaints.difference.value,
+      mean(adjustedComplaints.pilot) - mean(adjustedComplaints.control),
+    );
+    expect(during(want.complaints.pilot).some((n) => n > 0)).toBe(true);
   });
 
-  it('compares the NPS of each arm’s answers on any channel', () => {
-    const pilotNps = npsOf(want.npsByArm.pilot);
-    const controlNps = npsOf(want.npsByArm.control);
+  it('compares NPS per customer, on the answers about the existing channels both arms could give', () => {
     const comparison = metrics.versusControl.nps;
-    expect(comparison.pilot.n).toBe(want.npsByArm.pilot.length);
-    expect(comparison.control.n).toBe(want.npsByArm.control.length);
-    expectNear(comparison.difference.value, pilotNps.value - controlNps.value);
-    const se = 100 * Math.sqrt(pilotNps.variance + controlNps.variance);
-    expectNear(comparison.difference.low, pilotNps.value - controlNps.value - Z * se);
+    const clusters = want.npsByArm;
+    const points = (score: number) => (score >= 9 ? 1 : score >= 7 ? 0 : -1);
+    // Each answering customer counts once, with their own NPS.
+    const npsOf = (customers: number[][]) =>
+      mean(customers.map((scores) => (100 * scores.reduce((s, x) => s + points(x), 0)) / scores.length));
+    expect(comparison.pilot.n).toBe(clusters.pilot.length);
+    expect(comparison.control.n).toBe(clusters.control.length);
+    expect(comparison.answers).toEqual({
+      pilot: clusters.pilot.flat().length,
+      control: clusters.control.flat().length,
+    });
+    expectNear(comparison.difference.value, npsOf(clusters.pilot) - npsOf(clusters.control));
+    // The pilot channel's own answers (the voice assistant's surveys) are not in it.
+    expect(want.npsAnyChannel.pilot.length).toBeGreaterThan(clusters.pilot.flat().length);
+    expect(metrics.versusControl.npsChannels).toEqual([...EXISTING].sort());
   });
 
-  it('gives the minimum detectable effect from the control arm’s variance', () => {
-    const control = want.existing.control;
-    // (z_0.975 + z_0.8)·√(σ²/280 + σ²/100) over the drawn customers compared, the quantiles from SciPy's norm.ppf.
+  it('gives the minimum detectable effect from each arm’s own (adjusted) variance', () => {
+    const adjusted = cuped(want.existing);
+    // (z_0.975 + z_0.8)·√(σ²_pilot/280 + σ²_control/100), the quantiles from SciPy's norm.ppf.
     const absolute =
-      (1.959963984540054 + 0.8416212335729143) * Math.sqrt(sampleVariance(control) * (1 / 280 + 1 / 100));
+      (1.959963984540054 + 0.8416212335729143) *
+      Math.sqrt(sampleVariance(adjusted.pilot) / 280 + sampleVariance(adjusted.control) / 100);
     expectNear(metrics.versusControl.minimumDetectableEffect.absolute, absolute);
-    expectNear(metrics.versusControl.minimumDetectableEffect.relative, absolute / mean(control));
+    expectNear(metrics.versusControl.minimumDetectableEffect.relative, absolute / mean(adjusted.control));
+  });
+
+  it('gives the key figures week by week, adding up to the totals', () => {
+    const weeks = metrics.weekly;
+    // 2026-02-01 to 2026-03-10: five full weeks and three days.
+    expect(weeks.map((w) => w.week)).toEqual([
+      '2026-02-01',
+      '2026-02-08',
+      '2026-02-15',
+      '2026-02-22',
+      '2026-03-01',
+      '2026-03-08',
+    ]);
+    expect(weeks.reduce((s, w) => s + w.contacts, 0)).toBe(want.contacts);
+    expectNear(weeks.at(-1)!.adoption, want.adopters / want.cohort.pilot);
+    const adoption = weeks.map((w) => w.adoption!);
+    expect(adoption).toEqual([...adoption].sort((x, y) => x - y));
+    const perWeek = weeks.reduce((s, w) => s + w.existingPerCustomer.control!, 0);
+    expectNear(perWeek, mean(during(want.existing.control)));
   });
 
   it('finds no sample-ratio mismatch when the draw matches the percentages', () => {
     expect(metrics.sampleRatio).toMatchObject({ pilot: 280, control: 100, mismatch: false });
     expectNear(metrics.sampleRatio!.expectedPilotShare, 56 / 76);
     expectNear(metrics.sampleRatio!.chiSquare, 0);
+    // And within each segment: the drawn customers of each, by arm.
+    const drawn = data.enrolments.filter((e) => e.via === 'rollout');
+    expect(
+      metrics.sampleRatio!.bySegment.map(({ segment, pilot, control }) => ({ segment, pilot, control })),
+    ).toEqual(
+      [...SEGMENTS].sort().map((segment) => ({
+        segment,
+        pilot: drawn.filter((e) => e.segment === segment && e.arm === 'pilot').length,
+        control: drawn.filter((e) => e.segment === segment && e.arm === 'control').length,
+      })),
+    );
   });
 
   it('gives the same figures in one chunk as in many', async () => {
@@ -681,7 +837,10 @@ describe(`pilot metrics on the ${databaseKind} database`, () => {
     expectRate(result.containment, early.contained, early.contacts);
     expectRate(result.switching, early.switched, early.contacts);
     expect(result.handoffs).toMatchObject(early.handoffs);
-    expectNear(result.versusControl.existingContactsPerCustomer.control.value, mean(early.existing.control));
+    expectNear(
+      result.versusControl.existingContactsPerCustomer.varianceReduction.unadjusted.value,
+      mean(during(early.existing.pilot)) - mean(during(early.existing.control)),
+    );
   });
 
   it('measures nothing yet before the pilot starts, but counts its cohort', async () => {
@@ -745,10 +904,3 @@ describe('the sample-ratio check', () => {
     expect(result.sampleRatio).toBeNull();
   });
 });
-
-// Welch's t-test p-values of the per-customer counts `expected(data, …).existing` and `.calls`
-// (pilot vs control), computed once with SciPy 1.17.1 on the counts this generator produces:
-//   python3 -c 'import json; from scipy import stats; d=json.load(open("counts.json")); print(stats.ttest_ind(d["existing"]["pilot"], d["existing"]["control"], equal_var=False).pvalue, stats.ttest_ind(d["calls"]["pilot"], d["calls"]["control"], equal_var=False).pvalue)'
-// (counts.json: JSON.stringify({ existing: want.existing, calls: want.calls }) written from the test.)
-const WELCH_EXISTING_P = 0.4013050776266094;
-const WELCH_CALLS_P = 0.0006920244102631505;

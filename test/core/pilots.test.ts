@@ -80,6 +80,7 @@ beforeAll(async () => {
   await createPostgresBulkLoader(storage.db).customers(records);
   desk = createPilotDesk({
     pilots: stores.pilots,
+    log: stores.pilotLog,
     channels: stores.channels,
     customers: stores.customers,
     outbox: stores.outbox,
@@ -205,13 +206,24 @@ describe('cohorts', () => {
     await desk.transition(pilot.code, 'ended');
   });
 
-  it('rejects a pilot naming a touchpoint its channel lacks or a customer that does not exist', async () => {
+  it('rejects a touchpoint its channel lacks, naming the field', async () => {
     const attempt = desk.define(
       voicePilot({ touchpoints: ['kiosk'], cohort: { customerIds: [randomUUID()] } }),
     );
     const error = (await attempt.catch((e: unknown) => e)) as ChannelPilotError;
     expect(error.code).toBe('invalid_input');
-    expect(error.issues.map((i) => i.path)).toEqual(['touchpoints.0', 'cohort.customerIds.0']);
+    expect(error.issues.map((i) => i.path)).toEqual(['touchpoints.0']);
+  });
+
+  it('answers alike for a named customer who exists and an id nobody has, and enrols only the customer', async () => {
+    const [real] = (await stores.customers.search({ limit: 1, offset: 0 })).customers;
+    const ghost = randomUUID();
+    const named = await desk.define(voicePilot({ cohort: { customerIds: [real!.id] } }));
+    const unknown = await desk.define(voicePilot({ cohort: { customerIds: [ghost] } }));
+    expect((await stores.pilots.pilot(named.code))?.cohort.customerIds).toEqual([real!.id]);
+    expect((await stores.pilots.pilot(unknown.code))?.cohort.customerIds).toEqual([ghost]);
+    expect([...(await arms(named.id)).keys()]).toEqual([real!.id]);
+    expect([...(await arms(unknown.id)).keys()]).toEqual([]);
   });
 });
 

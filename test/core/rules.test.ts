@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import {
   balance,
   compareBill,
-  createJourneyTracker,
   netPromoterScore,
   reachableMedia,
   type Bill,
   type Consent,
   type Customer,
 } from '../../core/index.ts';
+import { assignJourneys, compareContacts, gapDays, type OrderedContact } from '../../core/journeys.ts';
 
 const bill = (overrides: Partial<Bill>): Bill => ({
   id: 'b',
@@ -163,30 +163,77 @@ describe('who may be contacted, and how', () => {
 });
 
 describe('journeys', () => {
-  it('continues a journey within the window and starts another after it', () => {
+  const at = (day: number, minute = 0) => new Date(Date.UTC(2026, 0, day, 9, minute));
+  const contact = (
+    id: string,
+    reason: string,
+    startedAt: Date,
+    more: Partial<OrderedContact> = {},
+  ): OrderedContact => ({
+    id,
+    customerId: 'c',
+    channel: 'call_centre',
+    reason,
+    startedAt,
+    source: 'crm',
+    externalId: id,
+    outcome: 'resolved',
+    handoffFromId: null,
+    ...more,
+  });
+  const place = (contacts: OrderedContact[]) => {
     let n = 0;
-    const tracker = createJourneyTracker({ windowDays: 7, newId: () => `j${++n}` });
-    const at = (day: number) => new Date(Date.UTC(2026, 0, day));
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(1) })).toEqual({
-      journeyId: 'j1',
-      journeyStep: 1,
+    return assignJourneys([...contacts].sort(compareContacts), {
+      windowDays: 7,
+      open: new Map(),
+      journeyOf: new Map(),
+      previous: () => undefined,
+      newId: () => `j${++n}`,
     });
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(8) })).toEqual({
-      journeyId: 'j1',
-      journeyStep: 2,
-    });
-    expect(tracker.place({ customerId: 'c', reason: 'r', startedAt: at(16) })).toEqual({
-      journeyId: 'j2',
-      journeyStep: 1,
-    });
-    expect(tracker.place({ customerId: 'c', reason: 'other', startedAt: at(16) })).toEqual({
-      journeyId: 'j3',
-      journeyStep: 1,
-    });
-    expect(tracker.place({ customerId: null, reason: 'r', startedAt: at(16) })).toEqual({
-      journeyId: 'j4',
-      journeyStep: 1,
-    });
+  };
+
+  it('continues a journey within the window and starts another after it', () => {
+    const placed = place([
+      contact('a', 'r', at(1)),
+      contact('b', 'r', at(8)),
+      contact('c', 'r', at(16)),
+      contact('d', 'other', at(16)),
+    ]);
+    expect(Object.fromEntries(placed)).toEqual({ a: 'j1', b: 'j1', c: 'j2', d: 'j3' });
+  });
+
+  it('puts a handed-off contact in the journey it came from, whatever its reason', () => {
+    const placed = place([
+      contact('call', 'payment', at(1)),
+      contact('video', 'moving', at(2), { handoffFromId: 'call' }),
+    ]);
+    expect(placed.get('video')).toBe(placed.get('call'));
+  });
+
+  it('orders contacts that start together by their source and id there, never by the stored id', () => {
+    const sameMinute = [
+      contact('zzz', 'r', at(1), { externalId: 'CALL-0002' }),
+      contact('aaa', 'r', at(1), { externalId: 'CALL-0010' }),
+      contact('mmm', 'r', at(1), { source: 'app', externalId: null }),
+    ];
+    expect([...sameMinute].sort(compareContacts).map((c) => c.externalId)).toEqual([
+      null,
+      'CALL-0002',
+      'CALL-0010',
+    ]);
+    expect(
+      [...sameMinute]
+        .reverse()
+        .sort(compareContacts)
+        .map((c) => c.id),
+    ).toEqual(['mmm', 'zzz', 'aaa']);
+  });
+
+  it('counts the gap to the next contact in started days, up to the longest kept', () => {
+    expect(gapDays(at(1), at(1, 30), 30)).toBe(1);
+    expect(gapDays(at(1), at(1), 30)).toBe(0);
+    expect(gapDays(at(1), at(31), 30)).toBe(30);
+    expect(gapDays(at(1), at(31, 1), 30)).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ import {
   assessCapacity,
   evaluateScorecard,
   judge,
+  sequentialZ,
   type Capacity,
   type Estimate,
   type PilotMetrics,
@@ -21,13 +22,31 @@ const est = (
   high,
   n,
 });
-const comparison = (pilot: number, control: number, p: number) => ({
-  pilot: est(pilot),
-  control: est(control),
-  difference: est(pilot - control, pilot - control - 0.1, pilot - control + 0.1),
-  relativeChange: (pilot - control) / control,
-  pValue: p,
-  significant: p < 0.05,
+/** A comparison whose relative change has an interval ±`spread` around it. */
+const comparison = (pilot: number, control: number, p: number, spread = 0.04) => {
+  const relative = (pilot - control) / control;
+  return {
+    pilot: est(pilot),
+    control: est(control),
+    difference: est(pilot - control, pilot - control - 0.1, pilot - control + 0.1),
+    relative: est(relative, relative - spread, relative + spread),
+    pValue: p,
+    sequentialPValue: p,
+    significant: p < 0.05,
+    significantFixed: p < 0.05,
+    varianceReduction: {
+      preWeeks: 12,
+      theta: 0.3,
+      varianceCut: 0.2,
+      unadjusted: est(pilot - control, pilot - control - 0.12, pilot - control + 0.12),
+    },
+  };
+};
+const npsComparison = (pilot: number, control: number, p: number) => ({
+  ...comparison(pilot, control, p),
+  difference: est(pilot - control, pilot - control - 5, pilot - control + 5),
+  relative: null,
+  answers: { pilot: 300, control: 280 },
 });
 
 /** A pilot that does well on every count. */
@@ -45,6 +64,7 @@ function goodMetrics(): PilotMetrics {
       chiSquare: 0,
       pValue: 1,
       mismatch: false,
+      bySegment: [],
     },
     adoption: est(0.35, 0.31, 0.39),
     adoptionBySegment: [],
@@ -63,9 +83,12 @@ function goodMetrics(): PilotMetrics {
     versusControl: {
       existingContactsPerCustomer: comparison(1.8, 2.2, 0.001),
       callCentreContactsPerCustomer: comparison(0.9, 1.2, 0.002),
-      nps: comparison(32, 18, 0.01),
+      complaintsPerCustomer: comparison(0.05, 0.052, 0.7, 0.3),
+      nps: npsComparison(32, 18, 0.01),
+      npsChannels: ['call_centre'],
       minimumDetectableEffect: { absolute: 0.2, relative: 0.09 },
     },
+    weekly: [],
   };
 }
 
@@ -74,6 +97,7 @@ const selfService: Capacity = assessCapacity({
   weeklyAdvisorHours: 0,
   advisorShare: 1,
   cohortSize: 500,
+  eligiblePopulation: 5000,
   observed: { contacts: 900, weeks: 8, averageHandleSeconds: 95 },
   servedContactsPerCustomerWeek: 0.1,
   defaultContactHours: 0.5,
@@ -146,7 +170,7 @@ describe('the scorecard', () => {
   it('judges significance on NPS against control, and the channel NPS as how well it works', () => {
     const metrics = goodMetrics();
     metrics.versusControl.nps = {
-      ...comparison(32, 28, 0.6),
+      ...npsComparison(32, 28, 0.6),
       difference: est(4, -12, 20),
     };
     const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
@@ -199,6 +223,7 @@ describe('the scorecard', () => {
       chiSquare: 100,
       pValue: 1.5e-23,
       mismatch: true,
+      bySegment: [],
     };
     const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
     expect(card.criteria.find((c) => c.criterion === 'significant')?.verdict).toBe('concern');
@@ -212,6 +237,7 @@ describe('capacity', () => {
       weeklyAdvisorHours: 80,
       advisorShare: 0.5,
       cohortSize: 1000,
+      eligiblePopulation: 10_000,
       observed: { contacts: 3, weeks: 0.5, averageHandleSeconds: null },
       servedContactsPerCustomerWeek: 0.25,
       defaultContactHours: 0.5,
@@ -233,6 +259,7 @@ describe('capacity', () => {
       weeklyAdvisorHours: 30,
       advisorShare: 1,
       cohortSize: 200,
+      eligiblePopulation: 10_000,
       observed: { contacts: 120, weeks: 2, averageHandleSeconds: 1800 },
       servedContactsPerCustomerWeek: 0.25,
       defaultContactHours: 0.5,
@@ -248,5 +275,149 @@ describe('capacity', () => {
     // A 500-customer pilot arm is more than 200 can be served.
     expect(card.criteria[0]).toMatchObject({ criterion: 'capacity', verdict: 'fail' });
     expect(card.recommendation).toBe('stop');
+  });
+});
+
+describe('the scorecard explains itself', () => {
+  it('shows every piece of evidence with its n, its interval, the rule with its thresholds and why', () => {
+    const card = evaluateScorecard(
+      { objectives: [{ metric: 'containment', comparison: 'at_least', threshold: 0.55 }] },
+      evidence(goodMetrics()),
+      [],
+    );
+    const all = card.criteria.filter((c) => c.criterion !== 'capacity').flatMap((c) => c.evidence);
+    expect(all.length).toBeGreaterThan(8);
+    for (const e of all) {
+      expect(e.rule, e.metric).not.toBeNull();
+      expect(e.why, e.metric).toMatch(/^(Passes|Fails|A concern|Not measured)/);
+      expect(e.why, e.metric).toContain('Rule: pass at');
+    }
+    const containment = all.find((e) => e.metric === 'containment')!;
+    expect(containment.rule).toEqual({ source: 'objective', comparison: 'at_least', pass: 0.55, fail: 0.55 });
+    expect(containment.why).toBe(
+      "Passes: its always-valid interval 58% to 66% (n = 100 contacts) lies wholly at or above 55%. Rule: pass at ≥ 55%, fail below it (the pilot's objective).",
+    );
+    // Without an objective, the default thresholds and their values.
+    const fcr = all.find((e) => e.metric === 'firstContactResolution')!;
+    expect(fcr.rule).toMatchObject({ source: 'default', pass: 0.5, fail: 0.3 });
+    expect(fcr.why).toContain('pass at ≥ 50%, fail below 30% (the default thresholds)');
+    expect(fcr.estimate?.n).toBe(100);
+  });
+
+  it('says why a difference significant at the fixed horizon is still a concern', () => {
+    const metrics = goodMetrics();
+    // The report's case: p 0.033 at the fixed horizon, always-valid interval −32% to +8%.
+    metrics.versusControl.existingContactsPerCustomer = {
+      ...comparison(1.9, 2.2, 0.2),
+      relative: est(-0.12, -0.32, 0.08, 600),
+      pValue: 0.033,
+      significantFixed: true,
+      significant: false,
+    };
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    const existing = card.criteria
+      .find((c) => c.criterion === 'significant')!
+      .evidence.find((e) => e.metric === 'existingContactsChange')!;
+    expect(existing.verdict).toBe('concern');
+    expect(existing.why).toContain(
+      'A fixed-horizon test alone would call the difference significant (p = 0.033)',
+    );
+    expect(existing.why).toContain('only the always-valid interval keeps the error rate at 5%');
+  });
+
+  it('estimates how many more weeks an open criterion needs, from its always-valid interval', () => {
+    const metrics = goodMetrics();
+    // 8.4 weeks in, containment 60% (45–75%) on 200 contacts: above the 50% pass threshold, not clear of it.
+    metrics.containment = est(0.6, 0.45, 0.75, 200);
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.recommendation).toBe('extend');
+    const weeks = card.extendWeeks!;
+    expect(weeks).toBeGreaterThan(0);
+    expect(card.reasons.join(' ')).toContain(`extend the pilot by about ${weeks} week`);
+    // At that many more weeks, with n growing and the standard error shrinking with time, the
+    // interval clears 50%; a week earlier it does not.
+    const soFar = 59 / 7;
+    const se = 0.15 / sequentialZ(200);
+    const halfAfter = (more: number) =>
+      sequentialZ((200 * (soFar + more)) / soFar) * se * Math.sqrt(soFar / (soFar + more));
+    expect(halfAfter(weeks)).toBeLessThanOrEqual(0.1);
+    expect(halfAfter(weeks - 1)).toBeGreaterThan(0.1);
+    const functional = card.criteria.find((c) => c.criterion === 'functional')!;
+    expect(functional.timeToVerdict?.weeks).toBe(weeks);
+  });
+
+  it('says when a figure between its thresholds cannot reach a verdict at its current value', () => {
+    const metrics = goodMetrics();
+    metrics.containment = est(0.4, 0.3, 0.5, 200);
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.extendWeeks).toBeNull();
+    expect(card.reasons.join(' ')).toContain(
+      'lies between the thresholds and stays a concern however long it runs',
+    );
+  });
+});
+
+describe('guardrails', () => {
+  it('stop the pilot on their own when complaints rise against control, whatever the criteria say', () => {
+    const metrics = goodMetrics();
+    metrics.versusControl.complaintsPerCustomer = {
+      ...comparison(0.08, 0.05, 0.001),
+      relative: est(0.6, 0.15, 1.05, 1000),
+    };
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.criteria.every((c) => c.verdict === 'pass')).toBe(true);
+    expect(card.guardrails.find((g) => g.metric === 'complaintsChange')?.verdict).toBe('fail');
+    expect(card.recommendation).toBe('stop');
+    expect(card.reasons[0]).toContain('guardrail breached: complaints per customer vs control');
+  });
+
+  it('hold while their intervals reach below the limit, and watch no-shows when there are consultations', () => {
+    const metrics = goodMetrics();
+    metrics.noShow = est(0.3, 0.27, 0.33, 400);
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    expect(card.guardrails.map((g) => [g.metric, g.verdict])).toEqual([
+      ['complaintsChange', 'concern'],
+      ['callCentreContactsChange', 'pass'],
+      ['noShow', 'fail'],
+    ]);
+    expect(card.recommendation).toBe('stop');
+  });
+});
+
+describe('the sample-ratio check per segment', () => {
+  it('makes the comparison suspect when one segment is skewed though the whole split fits', () => {
+    const metrics = goodMetrics();
+    metrics.sampleRatio!.bySegment = [
+      { segment: 'family', pilot: 250, control: 250, pValue: 1, mismatch: false },
+      { segment: 'senior', pilot: 180, control: 70, pValue: 3e-12, mismatch: true },
+    ];
+    const card = evaluateScorecard({ objectives: [] }, evidence(metrics), []);
+    const significant = card.criteria.find((c) => c.criterion === 'significant')!;
+    expect(significant.verdict).toBe('concern');
+    expect(significant.evidence.at(-1)?.label).toContain('within senior');
+  });
+});
+
+describe('capacity against the eligible population', () => {
+  it('never serves more customers than are eligible, and says when the population is the limit', () => {
+    // 3,000 eligible customers; the hours alone would serve 48,000.
+    const capacity = assessCapacity({
+      staffed: true,
+      weeklyAdvisorHours: 2000,
+      advisorShare: 1,
+      cohortSize: 120,
+      eligiblePopulation: 3000,
+      observed: { contacts: 200, weeks: 4, averageHandleSeconds: 360 },
+      servedContactsPerCustomerWeek: 0.25,
+      defaultContactHours: 0.5,
+      next14Days: null,
+    });
+    expect(capacity.largestCohortByHours).toBeGreaterThan(40_000);
+    expect(capacity.largestCohort).toBe(3000);
+    expect(capacity.limitedByPopulation).toBe(true);
+    const card = evaluateScorecard({ objectives: [] }, evidence(goodMetrics(), capacity), []);
+    expect(card.criteria[0]?.evidence[0]?.label).toContain(
+      'every eligible customer (3,000; the hours alone would serve',
+    );
   });
 });

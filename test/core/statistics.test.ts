@@ -13,12 +13,10 @@ import {
 } from '../../core/distributions.ts';
 import {
   compareMeans,
-  compareNps,
   createMomentAccumulator,
   meanEstimate,
   median,
   minimumDetectableEffect,
-  npsEstimate,
   proportionEstimate,
   splitGoodnessOfFit,
   summarize,
@@ -180,17 +178,20 @@ describe("Welch's t-test", () => {
     expectClose(result?.pValue, 0.00012987339054427047);
   });
 
-  it('compares two arms with the interval of the difference and the relative change', () => {
+  it('compares two arms with the fixed-horizon interval of the difference and the relative change', () => {
     // python3 -c 'from scipy import stats; r=stats.ttest_ind([3,5,4,6,9,2,7],[8,12,9,15,11,10,14,13,9,16],equal_var=False); c=r.confidence_interval(0.95); print(c.low,c.high)'
     const comparison = compareMeans(momentsOf(a), momentsOf(b));
     const difference = 36 / 7 - 11.7;
     expectClose(comparison.difference.value, difference);
-    expectClose(comparison.difference.low, -9.256759589124217);
-    expectClose(comparison.difference.high, -3.857526125161495);
+    expectClose(comparison.difference.fixed?.low, -9.256759589124217);
+    expectClose(comparison.difference.fixed?.high, -3.857526125161495);
     expect(comparison.difference.n).toBe(17);
-    expectClose(comparison.relativeChange, difference / 11.7);
+    expectClose(comparison.relative?.value, difference / 11.7);
     expectClose(comparison.pValue, 0.00012987339054427047);
-    expect(comparison.significant).toBe(true);
+    expect(comparison.significantFixed).toBe(true);
+    // The always-valid interval is wider than the fixed-horizon one at the same n.
+    expect(comparison.difference.low!).toBeLessThan(comparison.difference.fixed!.low);
+    expect(comparison.difference.high!).toBeGreaterThan(comparison.difference.fixed!.high);
     expectClose(comparison.pilot.value, 36 / 7);
   });
 
@@ -198,9 +199,10 @@ describe("Welch's t-test", () => {
     // python3 -c 'from scipy import stats; r=stats.ttest_ind([1,2],[1,1,2,5],equal_var=False); c=r.confidence_interval(0.95); print(r.statistic,r.pvalue,r.df,c.low,c.high)'
     const comparison = compareMeans(momentsOf([1, 2]), momentsOf([1, 1, 2, 5]));
     expectClose(comparison.pValue, 0.5223316343033613);
-    expectClose(comparison.difference.low, -3.728346332878232);
-    expectClose(comparison.difference.high, 2.228346332878232);
+    expectClose(comparison.difference.fixed?.low, -3.728346332878232);
+    expectClose(comparison.difference.fixed?.high, 2.228346332878232);
     expect(comparison.significant).toBe(false);
+    expect(comparison.significantFixed).toBe(false);
   });
 
   it('says nothing when an arm has fewer than two values or neither arm varies', () => {
@@ -210,7 +212,7 @@ describe("Welch's t-test", () => {
     expect(allZero.difference.value).toBe(0);
     expect(allZero.pValue).toBeNull();
     expect(allZero.significant).toBe(false);
-    expect(allZero.relativeChange).toBeNull();
+    expect(allZero.relative).toBeNull();
     const noControl = compareMeans(momentsOf([1, 2]), momentsOf([]));
     expect(noControl.control).toEqual({ value: null, low: null, high: null, n: 0 });
     expect(noControl.difference.value).toBeNull();
@@ -218,7 +220,7 @@ describe("Welch's t-test", () => {
 });
 
 describe('estimates', () => {
-  it('gives a share with its Wilson score interval', () => {
+  it('gives a share with its fixed-horizon Wilson score interval', () => {
     // python3 -c 'from scipy import stats; print([tuple(stats.binomtest(k,n).proportion_ci(0.95,method="wilson")) for k,n in [(0,10),(3,10),(10,10),(45,120),(1,2)]])'
     const expected: [number, number, number, number][] = [
       [0, 10, 0, 0.27753279986288926],
@@ -233,59 +235,49 @@ describe('estimates', () => {
       expectClose(interval.high, high);
       const estimate = proportionEstimate(k, n);
       expect(estimate.value).toBe(k / n);
-      expectClose(estimate.low, low);
+      expectClose(estimate.fixed?.low, low);
       expect(estimate.n).toBe(n);
+      // Always valid: wider, still inside 0–1.
+      expect(estimate.low!).toBeLessThanOrEqual(low);
+      expect(estimate.low!).toBeGreaterThanOrEqual(0);
+      expect(estimate.high!).toBeLessThanOrEqual(1);
     }
     expect(proportionEstimate(0, 0)).toEqual({ value: null, low: null, high: null, n: 0 });
     expect(proportionEstimate(1, 1)).toEqual({ value: 1, low: null, high: null, n: 1 });
   });
 
-  it('gives a mean with its t interval from the sums', () => {
+  it('gives a mean with its fixed-horizon t interval from the sums', () => {
     // python3 -c 'import numpy as np; from scipy import stats; x=np.array([3,5,4,6,9,2,7.]); print(x.mean(), stats.t.interval(0.95,len(x)-1,loc=x.mean(),scale=stats.sem(x)))'
     const estimate = meanEstimate(momentsOf([3, 5, 4, 6, 9, 2, 7]));
     expectClose(estimate.value, 5.142857142857143);
-    expectClose(estimate.low, 2.9137057102626516);
-    expectClose(estimate.high, 7.372008575451635);
+    expectClose(estimate.fixed?.low, 2.9137057102626516);
+    expectClose(estimate.fixed?.high, 7.372008575451635);
     expect(estimate.n).toBe(7);
     // python3 -c 'import numpy as np; from scipy import stats; x=np.array([2.5,4.0]); print(stats.t.interval(0.95,1,loc=x.mean(),scale=stats.sem(x)))'
     const two = meanEstimate(momentsOf([2.5, 4]));
-    expectClose(two.low, -6.27965355213102);
-    expectClose(two.high, 12.77965355213102);
+    expectClose(two.fixed?.low, -6.27965355213102);
+    expectClose(two.fixed?.high, 12.77965355213102);
     expect(meanEstimate(momentsOf([]))).toEqual({ value: null, low: null, high: null, n: 0 });
     expect(meanEstimate(momentsOf([4]))).toEqual({ value: 4, low: null, high: null, n: 1 });
   });
 
-  it('gives the NPS with the interval of its per-answer variance', () => {
-    // python3 -c 'import numpy as np; from scipy import stats; z=stats.norm.ppf(0.975); P,D,n=.3,.2,100; v=(P+D-(P-D)**2)/n; print(100*(P-D)-z*100*np.sqrt(v), 100*(P-D)+z*100*np.sqrt(v))'
-    const estimate = npsEstimate({ promoters: 30, passives: 50, detractors: 20 });
-    expectClose(estimate.value, 10);
-    expectClose(estimate.low, -3.7197478917803792);
-    expectClose(estimate.high, 23.719747891780376);
-    expect(estimate).toMatchObject({ n: 100, promoters: 30, passives: 50, detractors: 20 });
-    const allPromoters = npsEstimate({ promoters: 5, passives: 0, detractors: 0 });
-    expect([allPromoters.value, allPromoters.low, allPromoters.high]).toEqual([100, 100, 100]);
-    expect(npsEstimate({ promoters: 0, passives: 0, detractors: 0 }).value).toBeNull();
+  it('keeps a mean on a bounded scale inside it', () => {
+    // Five CSAT answers of 5 and one of 4: the interval of a 1–5 scale stops at 5.
+    const csat = meanEstimate(momentsOf([5, 5, 5, 5, 5, 4]), { min: 1, max: 5 });
+    expect(csat.high).toBe(5);
+    expect(csat.fixed?.high).toBe(5);
+    expect(csat.low!).toBeGreaterThanOrEqual(1);
   });
 
-  it('compares two arms’ NPS with a z-test', () => {
-    // python3 -c 'import numpy as np; from scipy import stats; z=stats.norm.ppf(0.975); v=lambda P,D,n:(P+D-(P-D)**2)/n; se=100*np.sqrt(v(.3,.2,100)+v(.2,.4,100)); print(2*stats.norm.sf(30/se), 30-z*se, 30+z*se)'
-    const comparison = compareNps(
-      { promoters: 30, passives: 50, detractors: 20 },
-      { promoters: 20, passives: 40, detractors: 40 },
-    );
-    expectClose(comparison.difference.value, 30);
-    expectClose(comparison.pValue, 0.0034147911781178164);
-    expectClose(comparison.difference.low, 9.916345547364063);
-    expectClose(comparison.difference.high, 50.08365445263594);
-    // From −20 to +10 is no percentage of −20.
-    expect(comparison.relativeChange).toBeNull();
-    expect(comparison.significant).toBe(true);
-  });
-
-  it('gives the minimum detectable effect of a two-sample comparison', () => {
-    // python3 -c 'import numpy as np; from scipy import stats; print((stats.norm.ppf(0.975)+stats.norm.ppf(0.8))*np.sqrt(2.5/400+2.5/100))'
-    expectClose(minimumDetectableEffect({ variance: 2.5, n1: 400, n2: 100 }), 0.4952549764499182);
-    expect(minimumDetectableEffect({ variance: 2.5, n1: 400, n2: 0 })).toBeNull();
+  it('gives the minimum detectable effect of a two-sample comparison with each arm’s own variance', () => {
+    // python3 -c 'import numpy as np; from scipy import stats; print((stats.norm.ppf(0.975)+stats.norm.ppf(0.8))*np.sqrt(6.0/100+2.0/400))'
+    const mde = minimumDetectableEffect({ variance1: 6, variance2: 2, n1: 100, n2: 400 });
+    expectClose(mde, 0.7142668848075563);
+    // With the control arm's variance for both arms (the method before), a pilot arm three times as
+    // variable would look able to detect 0.44: a power it does not have.
+    const controlOnly = minimumDetectableEffect({ variance1: 2, variance2: 2, n1: 100, n2: 400 });
+    expect(controlOnly!).toBeLessThan(0.45);
+    expect(minimumDetectableEffect({ variance1: 2.5, variance2: 2.5, n1: 400, n2: 0 })).toBeNull();
   });
 });
 

@@ -124,4 +124,81 @@ describe('the pilot manager in a browser', () => {
     await offline.close();
     await page.close();
   });
+
+  it('defines a pilot, starts it, reads its report, rates a criterion and ends it, all from the pages', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await logIn(page, '/manage/pilots');
+    await page.click('a[href="/manage/pilots/new"]');
+    await page.fill('#f-code', 'video_bills_e2e');
+    await page.fill('#f-name', 'Video for bill questions');
+    await page.selectOption('#f-channel', 'video');
+    await page.fill('#f-touchpoints', 'consultation');
+    await page.fill('#f-reasons', 'bill_explanation, payment_plan');
+    await page.fill('#f-startsOn', '2026-03-02');
+    // A mistake first: the end before the start is named, and nothing is stored.
+    await page.fill('#f-endsOn', '2026-02-01');
+    await page.check('input[name=segments][value=senior]');
+    await page.fill('#f-rolloutPercent', '30');
+    await page.fill('#f-controlPercent', '30');
+    await page.selectOption('select[name=objective0Metric]', 'noShow');
+    await page.selectOption('select[name=objective0Comparison]', 'at_most');
+    await page.fill('input[name=objective0Threshold]', '0.15');
+    await page.click('form.pilot-form button[type=submit]');
+    expect(await page.textContent('[data-form-issues]')).toContain('endsOn');
+    await page.screenshot({ path: `${SHOTS}manage-define-invalid.png`, fullPage: true });
+    expect(await composed.stores.pilots.pilot('video_bills_e2e')).toBeUndefined();
+    await page.fill('#f-endsOn', '2026-05-29');
+    await Promise.all([
+      page.waitForURL(`${base}/manage/pilots/video_bills_e2e`),
+      page.click('form.pilot-form button[type=submit]'),
+    ]);
+    expect((await composed.stores.pilots.pilot('video_bills_e2e'))?.status).toBe('draft');
+
+    // Starting is refused while the demo's video pilot runs on the channel: the page says so.
+    await page.click('button[data-to=running]');
+    expect(await page.textContent('main')).toContain(
+      'channel video already has a running pilot: video_advice',
+    );
+    await page.goto(`${base}/manage/pilots/video_advice`);
+    await untilComputed(page, '[data-manage]');
+    await page.click('button[data-to=ended]');
+    await page.waitForURL(`${base}/manage/pilots/video_advice`);
+    expect((await composed.stores.pilots.pilot('video_advice'))?.status).toBe('ended');
+
+    await page.goto(`${base}/manage/pilots/video_bills_e2e`);
+    await untilComputed(page, '[data-manage]');
+    await page.click('button[data-to=running]');
+    await page.waitForURL(`${base}/manage/pilots/video_bills_e2e`);
+    const started = await composed.stores.pilots.pilot('video_bills_e2e');
+    expect(started?.status).toBe('running');
+    expect((await composed.stores.pilots.cohortSize(started!.id)).pilot).toBeGreaterThan(0);
+
+    // The report, once computed (the page reloads itself meanwhile), with its recommendation.
+    await untilComputed(page, '[data-recommendation]');
+    await page.selectOption('#rate-appropriate', '2');
+    await page.fill('form[data-rate=appropriate] textarea', 'Seniors want a phone call first');
+    await page.click('form[data-rate=appropriate] button');
+    await page.waitForURL(`${base}/manage/pilots/video_bills_e2e#manage-h`);
+    expect(await composed.stores.pilots.ratings(started!.id)).toMatchObject([
+      { criterion: 'appropriate', rating: 2, note: 'Seniors want a phone call first' },
+    ]);
+    expect(await page.textContent('[data-criterion=appropriate]')).toContain(
+      'Seniors want a phone call first',
+    );
+
+    await page.click('button[data-to=ended]');
+    await page.waitForURL(`${base}/manage/pilots/video_bills_e2e`);
+    expect((await composed.stores.pilots.pilot('video_bills_e2e'))?.status).toBe('ended');
+    const trail = await page.locator('tr[data-change]').allInnerTexts();
+    expect(trail.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
+      expect.stringMatching(/Marta Manager running → ended$/),
+      expect.stringMatching(/Marta Manager rated appropriate 2\/5: “Seniors want a phone call first”$/),
+      expect.stringMatching(/Marta Manager draft → running \(enrolled \d+ customers\)$/),
+      expect.stringMatching(
+        /Marta Manager defined “Video for bill questions” \(video_bills_e2e\) as a draft$/,
+      ),
+    ]);
+    await page.screenshot({ path: `${SHOTS}manage-ended.png`, fullPage: true });
+    await page.close();
+  }, 300_000);
 });

@@ -14,7 +14,7 @@ export interface RunningApp {
 
 /** Starts the real CLI (`channel-pilot start`) and waits until it serves. */
 export async function startApp(env: Record<string, string>, timeoutMs = 600_000): Promise<RunningApp> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(
     process.execPath,
     [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, 'start'],

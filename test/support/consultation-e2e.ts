@@ -163,11 +163,12 @@ function harness(parts: {
   const request = async <T>(cookie: string | undefined, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base}${path}`, {
       method,
+      // What changes state is sent as JSON, as the pages send it.
       headers: {
         ...(cookie ? { cookie } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
       },
-      body: body === undefined ? null : JSON.stringify(body),
+      body: method === 'GET' ? null : JSON.stringify(body ?? {}),
     });
     if (!response.ok) {
       throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openDatabase, type StorageHandle } from '../../core/index.ts';
 
 /** A new, empty database on the PostgreSQL server at `serverUrl`, and how to drop it. */
@@ -35,16 +36,15 @@ export async function createScratchDatabase(serverUrl: string, prefix = 'channel
 }
 
 /**
- * A fresh, migrated database for one test file: an in-memory embedded database by default,
- * or a new database on the PostgreSQL server named by DATABASE_URL (dropped afterwards).
+ * A fresh, migrated database for one test file, on the run's embedded PostgreSQL server (or the
+ * server DATABASE_URL names), dropped afterwards.
  */
 export async function openTestDatabase(): Promise<StorageHandle> {
-  const url = process.env.DATABASE_URL;
-  if (!url) return openDatabase({ kind: 'embedded', dataDir: null });
-  const scratch = await createScratchDatabase(url);
+  const scratch = await createScratchDatabase(inject('databaseServerUrl'));
   const handle = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 5 });
   return {
     ...handle,
+    kind: databaseKind,
     async close() {
       await handle.close();
       await scratch.drop();
@@ -52,4 +52,5 @@ export async function openTestDatabase(): Promise<StorageHandle> {
   };
 }
 
+/** Which server the storage tests run on: the embedded one, or the one DATABASE_URL names. */
 export const databaseKind = process.env.DATABASE_URL ? 'postgres' : 'embedded';

@@ -1,6 +1,10 @@
 import type { Census } from '../../core/census.ts';
 import type { Pilot } from '../../core/pilots.ts';
+import type { AdjustedComparison, WeeklyFigures } from '../../core/pilot-metrics.ts';
+import type { PilotRating } from '../../core/pilots.ts';
 import type { PilotReportData } from '../../core/scorecard.ts';
+import { evaluateScorecard } from '../../core/scorecard-rules.ts';
+import { compareSummaries } from '../../core/statistics.ts';
 
 // Realistic, hand-shaped figures for the manager pages: twelve weeks of a utility's existing
 // channels, and a video-consultation pilot half-way through. Every breakdown of the census adds
@@ -182,7 +186,8 @@ const shapes: ChannelShape[] = [
     hours: () => hours(9, 13),
     anonymousShare: 0,
     contactsPerCustomer: 1.05,
-    averageHandleSeconds: 1_260,
+    // Letters are answered in days: the time to the answer.
+    averageHandleSeconds: 788_400,
     timedShare: 0.9,
     reasons: { complaint: 38, contract_change: 34, move_home: 18, billing_question: 10 },
     next: { none: 70, call_centre: 22, paper_mail: 8 },
@@ -212,6 +217,7 @@ export function emptyCensus(filter: Census['filter']): Census {
   return {
     filter,
     totals: { contacts: 0, customers: 0, anonymousContacts: 0 },
+    reach: { exact: true, relativeStandardError: 0 },
     channels: [],
     heatmap: [],
     reasons: [],
@@ -320,7 +326,7 @@ const estimate = (value: number | null, low: number | null, high: number | null,
   n,
 });
 
-export const samplePilotReport: PilotReportData = {
+const sampleEvidence: Omit<PilotReportData, 'scorecard'> = {
   metrics: {
     pilotId: samplePilot.id,
     channel: 'video',
@@ -334,6 +340,11 @@ export const samplePilotReport: PilotReportData = {
       chiSquare: 0.11,
       pValue: 0.74,
       mismatch: false,
+      bySegment: [
+        { segment: 'family', pilot: 601, control: 598, pValue: 0.93, mismatch: false },
+        { segment: 'residential', pilot: 800, control: 812, pValue: 0.76, mismatch: false },
+        { segment: 'senior', pilot: 399, control: 410, pValue: 0.7, mismatch: false },
+      ],
     },
     adoption: estimate(0.214, 0.196, 0.233, 1_840),
     adoptionBySegment: [
@@ -363,32 +374,27 @@ export const samplePilotReport: PilotReportData = {
     csat: estimate(4.31, 4.19, 4.42, 201),
     ces: estimate(2.4, 2.22, 2.58, 188),
     versusControl: {
-      existingContactsPerCustomer: {
-        pilot: estimate(1.42, 1.33, 1.51, 1_840),
-        control: estimate(1.61, 1.51, 1.71, 1_820),
-        difference: estimate(-0.19, -0.33, -0.05, 3_660),
-        relativeChange: -0.118,
-        pValue: 0.008,
-        significant: true,
-      },
-      callCentreContactsPerCustomer: {
-        pilot: estimate(0.88, 0.81, 0.95, 1_840),
-        control: estimate(1.02, 0.94, 1.1, 1_820),
-        difference: estimate(-0.14, -0.26, -0.02, 3_660),
-        relativeChange: -0.137,
-        pValue: 0.021,
-        significant: true,
-      },
+      existingContactsPerCustomer: adjusted(1.42, 1.9, 1_800, 1.61, 2.1, 1_820),
+      callCentreContactsPerCustomer: adjusted(0.88, 0.9, 1_800, 1.02, 1.0, 1_820),
+      complaintsPerCustomer: adjusted(0.041, 0.045, 1_800, 0.043, 0.047, 1_820),
       nps: {
-        pilot: estimate(24, 16.2, 31.8, 402),
-        control: estimate(19, 11.1, 26.9, 388),
-        difference: estimate(5, -6, 16, 790),
-        relativeChange: 0.263,
-        pValue: 0.37,
-        significant: false,
+        ...compareSummaries({ n: 402, mean: 24, variance: 5_500 }, { n: 388, mean: 19, variance: 5_800 }),
+        relative: null,
+        answers: { pilot: 512, control: 470 },
       },
+      npsChannels: ['call_centre', 'email', 'sms', 'web', 'shop', 'paper_mail'],
       minimumDetectableEffect: { absolute: 0.14, relative: 0.087 },
     },
+    weekly: [
+      weekOf('2026-01-12', 0.04, 0.52, 31, 0.13, 0.14, null, 3),
+      weekOf('2026-01-19', 0.08, 0.55, 48, 0.12, 0.14, 38, 12),
+      weekOf('2026-01-26', 0.11, 0.57, 59, 0.12, 0.13, 41, 18),
+      weekOf('2026-02-02', 0.14, 0.6, 66, 0.11, 0.14, 44, 25),
+      weekOf('2026-02-09', 0.16, 0.58, 70, 0.11, 0.13, 36, 28),
+      weekOf('2026-02-16', 0.18, 0.59, 75, 0.1, 0.13, 43, 31),
+      weekOf('2026-02-23', 0.2, 0.61, 79, 0.11, 0.14, 45, 34),
+      weekOf('2026-03-02', 0.214, 0.6, 84, 0.1, 0.13, 47, 38),
+    ],
   },
   capacity: {
     staffed: true,
@@ -399,6 +405,9 @@ export const samplePilotReport: PilotReportData = {
     hoursPerContact: 0.42,
     demandHoursPerWeek: 34.8,
     largestCohort: 3_174,
+    largestCohortByHours: 3_174,
+    eligiblePopulation: 18_400,
+    limitedByPopulation: false,
     bookedShareNext14Days: 0.62,
     warnings: [
       'Mondays 9–12 are booked at 94% in the next 14 days: add advisor hours there or move the slots.',
@@ -418,158 +427,70 @@ export const samplePilotReport: PilotReportData = {
       { reason: 'outage', contacts: 9_130, served: false },
     ],
   },
-  scorecard: {
-    recommendation: 'extend',
-    reasons: [
-      'Customers who use video call the call centre less (−0.14 contacts per customer, p = 0.021).',
-      'Containment is 58% (54–62%), below the 60% objective, and the interval still includes it.',
-      'NPS against control is not yet significant: the pilot needs more weeks to tell.',
-    ],
-    criteria: [
-      {
-        criterion: 'capacity',
-        question: 'Can the team serve the cohort?',
-        verdict: 'concern',
-        evidence: [
-          {
-            label: 'Demand 34.8 h a week of 60 h available',
-            metric: 'capacity.demandHoursPerWeek',
-            value: 34.8,
-            objective: null,
-            verdict: 'pass',
-          },
-          {
-            label: 'Booked 62% of the next 14 days',
-            metric: 'capacity.bookedShareNext14Days',
-            value: 0.62,
-            objective: null,
-            verdict: 'concern',
-          },
-        ],
-        rating: {
-          rating: 4,
-          note: 'Two more advisors join in April.',
-          ratedAt: new Date('2026-03-02T16:00:00Z'),
-        },
-      },
-      {
-        criterion: 'appropriate',
-        question: 'Does it fit the customers, their segments and their context?',
-        verdict: 'pass',
-        evidence: [
-          {
-            label: 'Adoption 21.4% (19.6–23.3%)',
-            metric: 'adoption',
-            value: 0.214,
-            objective: { comparison: 'at_least', threshold: 0.2 },
-            verdict: 'pass',
-          },
-          {
-            label: 'Seniors adopt at 15.4% (12.2–19.1%)',
-            metric: 'adoptionBySegment.senior',
-            value: 0.154,
-            objective: null,
-            verdict: 'concern',
-          },
-        ],
-        rating: null,
-      },
-      {
-        criterion: 'relevant',
-        question: 'Does it serve the reasons customers really contact us for?',
-        verdict: 'pass',
-        evidence: [
-          {
-            label: 'Serves the reasons of 34.8% of contacts',
-            metric: 'relevance.share',
-            value: 0.348,
-            objective: null,
-            verdict: 'pass',
-          },
-        ],
-        rating: {
-          rating: 5,
-          note: 'Bill questions are the first reason to call.',
-          ratedAt: new Date('2026-03-02T16:05:00Z'),
-        },
-      },
-      {
-        criterion: 'significant',
-        question: 'Does it move the objectives: fewer calls, better NPS?',
-        verdict: 'concern',
-        evidence: [
-          {
-            label: 'Call-centre contacts per customer −13.7% vs control (p = 0.021)',
-            metric: 'callCentreContactsChange',
-            value: -0.137,
-            objective: { comparison: 'at_most', threshold: -0.1 },
-            verdict: 'pass',
-          },
-          {
-            label: 'NPS 41.6 (32.1–50.4)',
-            metric: 'nps',
-            value: 41.6,
-            objective: { comparison: 'at_least', threshold: 30 },
-            verdict: 'pass',
-          },
-          {
-            label: 'NPS vs control +5 (−6 to +16), not significant',
-            metric: 'versusControl.nps',
-            value: 5,
-            objective: null,
-            verdict: 'unknown',
-          },
-        ],
-        rating: null,
-      },
-      {
-        criterion: 'functional',
-        question: 'Do customers complete their tasks in it?',
-        verdict: 'fail',
-        evidence: [
-          {
-            label: 'Containment 58.0% (53.7–62.2%)',
-            metric: 'containment',
-            value: 0.58,
-            objective: { comparison: 'at_least', threshold: 0.6 },
-            verdict: 'fail',
-          },
-          {
-            label: 'No-show 8.1% (6.0–10.8%)',
-            metric: 'noShow',
-            value: 0.081,
-            objective: { comparison: 'at_most', threshold: 0.1 },
-            verdict: 'pass',
-          },
-          {
-            label: 'Tasks completed 74.2% (70.3–77.8%)',
-            metric: 'taskCompletion',
-            value: 0.742,
-            objective: null,
-            verdict: 'pass',
-          },
-        ],
-        rating: {
-          rating: 3,
-          note: 'Meter questions still end on the phone.',
-          ratedAt: new Date('2026-03-02T16:10:00Z'),
-        },
-      },
-      {
-        criterion: 'connected',
-        question: 'Does it hand off to the other channels without losing context?',
-        verdict: 'concern',
-        evidence: [
-          {
-            label: 'Hand-offs with context 79.7% (68.2–87.7%)',
-            metric: 'handoffContextRate',
-            value: 0.797,
-            objective: { comparison: 'at_least', threshold: 0.8 },
-            verdict: 'concern',
-          },
-        ],
-        rating: null,
-      },
-    ],
-  },
 };
+
+/** The managers' ratings of the sample pilot. */
+export const sampleRatings: PilotRating[] = [
+  {
+    criterion: 'capacity',
+    rating: 4,
+    note: 'Two more advisors join in April.',
+    ratedBy: null,
+    ratedAt: new Date('2026-03-02T16:00:00Z'),
+  },
+  {
+    criterion: 'relevant',
+    rating: 5,
+    note: 'Bill questions are the first reason to call.',
+    ratedBy: null,
+    ratedAt: new Date('2026-03-02T16:05:00Z'),
+  },
+  {
+    criterion: 'functional',
+    rating: 3,
+    note: 'Meter questions still end on the phone.',
+    ratedBy: null,
+    ratedAt: new Date('2026-03-02T16:10:00Z'),
+  },
+];
+
+export const samplePilotReport: PilotReportData = {
+  ...sampleEvidence,
+  scorecard: evaluateScorecard(samplePilot, sampleEvidence, sampleRatings),
+};
+
+/** A comparison of contacts per customer as the tally makes it: arms' means, variances and sizes. */
+function adjusted(
+  pilotMean: number,
+  pilotVariance: number,
+  pilotN: number,
+  controlMean: number,
+  controlVariance: number,
+  controlN: number,
+): AdjustedComparison {
+  const adjustedArms = compareSummaries(
+    { n: pilotN, mean: pilotMean, variance: pilotVariance * 0.6 },
+    { n: controlN, mean: controlMean, variance: controlVariance * 0.6 },
+  );
+  const plain = compareSummaries(
+    { n: pilotN, mean: pilotMean + 0.01, variance: pilotVariance },
+    { n: controlN, mean: controlMean, variance: controlVariance },
+  );
+  return {
+    ...adjustedArms,
+    varianceReduction: { preWeeks: 12, theta: 0.31, varianceCut: 0.4, unadjusted: plain.difference },
+  };
+}
+
+function weekOf(
+  week: string,
+  adoption: number,
+  containment: number,
+  contacts: number,
+  pilot: number,
+  control: number,
+  nps: number | null,
+  npsAnswers: number,
+): WeeklyFigures {
+  return { week, adoption, containment, contacts, existingPerCustomer: { pilot, control }, nps, npsAnswers };
+}

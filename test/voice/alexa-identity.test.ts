@@ -174,6 +174,7 @@ async function sendCode(customerId: string): Promise<string> {
   await request(alexa.composed.app)
     .post(`/api/customers/${customerId}/voice-link-code`)
     .set('Cookie', advisorCookie)
+    .send({})
     .expect(201);
   const [message] = (await stores.outbox.recent({ limit: 20, customerId })).filter(
     (m) => m.kind === 'link_code',
@@ -318,6 +319,7 @@ describe('linking codes', () => {
     const res = await request(alexa.composed.app)
       .post(`/api/customers/${customer.id}/voice-link-code`)
       .set('Cookie', advisorCookie)
+      .send({})
       .expect(201);
     expect(res.body).toEqual({
       medium: 'sms',
@@ -351,6 +353,7 @@ describe('linking codes', () => {
     const res = await request(alexa.composed.app)
       .post(`/api/customers/${customer.id}/voice-link-code`)
       .set('Cookie', advisorCookie)
+      .send({})
       .expect(201);
     expect(res.body).toMatchObject({ medium: 'email' });
     const sent = await stores.outbox.recent({ limit: 5, customerId: customer.id });

@@ -428,12 +428,14 @@ describe('asking to talk to a person', () => {
       const done = await request(alexa.composed.app)
         .post(`/api/callbacks/${callback.id}/done`)
         .set('Cookie', staffCookie)
+        .send({})
         .expect(200);
       expect(done.body).toMatchObject({ id: callback.id, status: 'done', doneBy: advisorId });
       expect((await openCallbacks()).filter((c) => c.customerId === owing.customer.id)).toEqual([]);
       const again = await request(alexa.composed.app)
         .post(`/api/callbacks/${callback.id}/done`)
         .set('Cookie', staffCookie)
+        .send({})
         .expect(409);
       expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
     });

@@ -91,7 +91,7 @@ describe('Alexa request verification', () => {
       instance: '/alexa',
       title: 'Bad Request',
     });
-    expect(res.body.detail).toMatch(/signature/);
+    expect(res.body.detail).toBe('the request is not signed by Alexa, or is too old');
     expect(reached).toEqual([]);
   });
 
@@ -139,7 +139,8 @@ describe('Alexa request verification', () => {
     const body = alexaRequest();
     const res = await postSigned(app, body, url);
     expect(res.status).toBe(400);
-    expect(res.body.detail).toMatch(/SignatureCertChainUrl/);
+    // The verifier's reason (which part of the URL is wrong) is not repeated to the caller.
+    expect(res.body.detail).toBe('the request is not signed by Alexa, or is too old');
     expect(reached).toEqual([]);
   });
 
@@ -148,7 +149,7 @@ describe('Alexa request verification', () => {
     const body = alexaRequest({ timestamp: new Date(Date.now() - 151_000) });
     const res = await postSigned(app, body);
     expect(res.status).toBe(400);
-    expect(res.body.detail).toMatch(/Timestamp/);
+    expect(res.body.detail).toBe('the request is not signed by Alexa, or is too old');
     expect(reached).toEqual([]);
   });
 

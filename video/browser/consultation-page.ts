@@ -178,7 +178,9 @@ async function join(): Promise<void> {
   } catch (error) {
     // Refused (cancelled meanwhile, the window closed): the page, reloaded, says why in the customer's language.
     if (error instanceof ApiError && error.status < 500) window.location.reload();
-    else say(t.call.joinFailed, 'error');
+    // The app answered with its own failure (video unavailable): not the customer's connection.
+    else if (error instanceof ApiError) say(t.call.serviceUnavailable, 'error');
+    else say(navigator.onLine ? t.call.serviceUnavailable : t.call.joinFailed, 'error');
     return;
   }
   if (!cameraWanted && media.video) {
@@ -221,7 +223,9 @@ async function join(): Promise<void> {
   try {
     call = await joinCall(access, media, view);
   } catch {
-    say(t.call.joinFailed, 'error');
+    // The app gave a token, so the device is online unless the browser says otherwise: the video
+    // service is what failed.
+    say(navigator.onLine ? t.call.serviceUnavailable : t.call.joinFailed, 'error');
     await preJoin();
     return;
   }

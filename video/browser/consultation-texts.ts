@@ -57,6 +57,8 @@ export interface ConsultationTexts {
     advisorLeft: string;
     disconnected: string;
     joinFailed: string;
+    /** The app or the video service failed: the customer's connection is not the problem. */
+    serviceUnavailable: string;
   };
   survey: {
     heading: string;
@@ -137,6 +139,8 @@ const it: ConsultationTexts = {
     advisorLeft: 'Il consulente ha lasciato la chiamata.',
     disconnected: 'La chiamata è terminata.',
     joinFailed: 'Non siamo riusciti a collegarla. Controlli la connessione e riprovi.',
+    serviceUnavailable:
+      'Il servizio video non è disponibile in questo momento: il problema è nostro, non della sua connessione. Riprovi tra qualche minuto.',
   },
   survey: {
     heading: 'Com’è andata?',
@@ -218,6 +222,8 @@ const en: ConsultationTexts = {
     advisorLeft: 'Your advisor has left the call.',
     disconnected: 'The call has ended.',
     joinFailed: 'We could not connect you. Check your connection and try again.',
+    serviceUnavailable:
+      'The video service is not available right now. The problem is on our side, not your connection: please try again in a few minutes.',
   },
   survey: {
     heading: 'How did it go?',

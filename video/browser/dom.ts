@@ -42,8 +42,10 @@ export function pageData<T>(): T {
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? null : JSON.stringify(body),
+    // Whatever changes state is sent as JSON, with or without something to say: the API refuses
+    // anything else, which keeps other sites' forms out.
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+    body: method === 'GET' ? null : JSON.stringify(body ?? {}),
     credentials: 'same-origin',
   });
   if (!response.ok) {

@@ -52,8 +52,9 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
       try {
         await signatureVerifier.verify(raw, req.headers);
         await timestampVerifier.verify(raw);
-      } catch (error) {
-        reject(req, res, error instanceof Error ? error.message : 'the request could not be verified');
+      } catch {
+        // The verifier's reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
+        reject(req, res, 'the request is not signed by Alexa, or is too old');
         return;
       }
     }

@@ -9,6 +9,8 @@ export interface LinkingRequest {
   /** `alexa`, `dialogflow`. */
   platform: string;
   platformUserId: string;
+  /** The device it was said on, when the platform names one: wrong codes count per device too. */
+  deviceId?: string | undefined;
   locale: Locale;
   /** The digits the user said; undefined when they have not said any yet. */
   code: string | undefined;
@@ -25,7 +27,7 @@ export function createLinkingIntent(options: {
   linking: AccountLinking;
   onError?: (error: unknown) => void;
 }): (request: LinkingRequest) => Promise<LinkingReply> {
-  return ({ platform, platformUserId, locale, code }) => {
+  return ({ platform, platformUserId, deviceId, locale, code }) => {
     const say = serviceMessages[locale];
     const title = say.linkTitle();
     const askAgain = (text: string) =>
@@ -37,7 +39,7 @@ export function createLinkingIntent(options: {
         if (!code) return askAgain(say.askCode());
         let result;
         try {
-          result = await options.linking.redeem({ platform, platformUserId, code });
+          result = await options.linking.redeem({ platform, platformUserId, deviceId, code });
         } catch (error) {
           if (error instanceof ChannelPilotError && error.code === 'rate_limited') {
             return reply(title, say.tooManyCodes(), 'failed', REASON, { kind: 'end' });

@@ -1,5 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import type { Clock, InteractionInput, InteractionLog } from '../../core/index.ts';
+import {
+  createTimeOrderedIds,
+  type Clock,
+  type InteractionInput,
+  type InteractionLog,
+} from '../../core/index.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** Which voice platform a turn came through: the channel's touchpoints in the registry. */
@@ -36,10 +40,13 @@ export function createTurnLog(options: {
   clock: Clock;
   touchpoint: VoiceTouchpoint;
   onError?: (error: unknown) => void;
+  /** Told of each turn answered, with its outcome (the metrics count them). */
+  onTurn?: (outcome: string) => void;
   newId?: () => string;
 }) {
   const { interactions, clock, touchpoint } = options;
-  const newId = options.newId ?? randomUUID;
+  // Turns of one conversation often start within the same millisecond: ids made in time order keep theirs.
+  const newId = options.newId ?? createTimeOrderedIds();
   const queued: (InteractionInput & { id: string })[] = [];
   let writing: Promise<void> | null = null;
 
@@ -47,12 +54,12 @@ export function createTurnLog(options: {
     while (queued.length > 0) {
       const batch = queued.splice(0, BATCH_LIMIT);
       try {
-        await interactions.recordMany(batch, { live: true });
+        await interactions.recordMany(batch);
       } catch {
         // One turn the log refuses must not cost the others theirs: each is tried on its own.
         for (const turn of batch) {
           try {
-            await interactions.recordMany([turn], { live: true });
+            await interactions.recordMany([turn]);
           } catch (error) {
             options.onError?.(error);
           }
@@ -68,6 +75,7 @@ export function createTurnLog(options: {
         const startedAt = clock.now();
         const turnId = newId();
         const reply = await handler({ ...request, turnId });
+        options.onTurn?.(reply.outcome);
         queued.push({
           id: turnId,
           customerId: request.customerId,

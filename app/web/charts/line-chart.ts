@@ -4,6 +4,7 @@ import {
   axis,
   isNumber,
   legend,
+  niceCeiling,
   svgNumber,
   svgOpen,
   ticks,
@@ -19,18 +20,31 @@ export function lineChart(
     x: readonly { key: string; label: string }[];
     series: readonly (SeriesStyle & { values: readonly (number | null)[] })[];
     unit: string;
+    /** How values read on the axis and in the tooltips (counts by default). */
+    format?: (v: number) => string;
   },
 ): Html {
+  const format = chart.format ?? formatCount;
   const top = 16;
   const plotH = 200;
   const height = top + plotH + 26;
-  const { max, step } = axis(Math.max(0, ...chart.series.flatMap((s) => s.values.filter(isNumber))));
+  const values = chart.series.flatMap((s) => s.values.filter(isNumber));
+  // From 0 up, or from a round step below the lowest value when some are negative (NPS).
+  const lowest = Math.min(0, ...values);
+  const highest = Math.max(0, ...values);
+  let { max, step } = axis(highest);
+  let min = 0;
+  if (lowest < 0) {
+    step = niceCeiling((highest - lowest) / 5);
+    min = Math.floor(lowest / step - 1e-9) * step;
+    max = Math.max(min + step, Math.ceil(highest / step - 1e-9) * step);
+  }
   const count = chart.x.length;
   // Inner units: 0–1000 across, with a margin so that the end points are not cut.
   const xAt = (i: number) => (count <= 1 ? 500 : 50 + (i / (count - 1)) * 900);
-  const yAt = (v: number) => plotH - (v / max) * plotH;
+  const yAt = (v: number) => plotH - ((v - min) / (max - min)) * plotH;
   const parts: string[] = [];
-  for (const t of ticks(0, max, step)) {
+  for (const t of ticks(min, max, step)) {
     const y = top + yAt(t);
     parts.push(
       `<line x1="0" x2="100%" y1="${svgNumber(y)}" y2="${svgNumber(y)}" stroke="${t === 0 ? '#8a929c' : '#dde1e6'}"/>`,
@@ -63,7 +77,7 @@ export function lineChart(
       if (!isNumber(v)) return;
       // A zero-length line with round caps: a dot that stays round when the plot stretches.
       inner.push(
-        `<line x1="${svgNumber(xAt(i))}" y1="${svgNumber(yAt(v))}" x2="${svgNumber(xAt(i))}" y2="${svgNumber(yAt(v))}" stroke="${s.colour}" stroke-width="7" stroke-linecap="round" vector-effect="non-scaling-stroke"><title>${escapeHtml(`${s.label}, ${chart.x[i]?.label ?? ''}: ${formatCount(v)} ${chart.unit}`)}</title></line>`,
+        `<line x1="${svgNumber(xAt(i))}" y1="${svgNumber(yAt(v))}" x2="${svgNumber(xAt(i))}" y2="${svgNumber(yAt(v))}" stroke="${s.colour}" stroke-width="7" stroke-linecap="round" vector-effect="non-scaling-stroke"><title>${escapeHtml(`${s.label}, ${chart.x[i]?.label ?? ''}: ${format(v)} ${chart.unit}`)}</title></line>`,
       );
     });
     inner.push('</g>');
@@ -72,9 +86,9 @@ export function lineChart(
     `<svg x="0" y="${top}" width="100%" height="${plotH}" viewBox="0 0 1000 ${plotH}" preserveAspectRatio="none" overflow="visible">${inner.join('')}</svg>`,
   );
   // Axis labels last, on a white halo, so that no line hides them.
-  for (const t of ticks(0, max, step)) {
+  for (const t of ticks(min, max, step)) {
     parts.push(
-      `<text x="2" y="${svgNumber(top + yAt(t) - 4)}" font-size="12" fill="#4d5560" stroke="#fff" stroke-width="3" paint-order="stroke">${formatCount(t)}</text>`,
+      `<text x="2" y="${svgNumber(top + yAt(t) - 4)}" font-size="12" fill="#4d5560" stroke="#fff" stroke-width="3" paint-order="stroke">${escapeHtml(format(t))}</text>`,
     );
   }
   return html`<div class="chart">

@@ -40,6 +40,7 @@ export interface AlexaEnvelopeOptions {
   newSession?: boolean;
   /** The `sessionAttributes` the skill returned last turn. */
   attributes?: Record<string, unknown>;
+  /** The speaker's id; by default one of the user's own (each user on their own device). */
   deviceId?: string;
   apiEndpoint?: string;
   apiAccessToken?: string;
@@ -168,7 +169,10 @@ export function alexaEnvelope(options: AlexaEnvelopeOptions): RequestEnvelope {
       System: {
         application,
         user,
-        device: { deviceId: options.deviceId ?? 'amzn1.ask.device.SIMULATED', supportedInterfaces: {} },
+        device: {
+          deviceId: options.deviceId ?? `amzn1.ask.device.SIMULATED-${user.userId.slice(-24)}`,
+          supportedInterfaces: {},
+        },
         apiEndpoint: options.apiEndpoint ?? 'https://api.eu.amazonalexa.com',
         apiAccessToken: options.apiAccessToken ?? 'simulated-api-access-token',
       },

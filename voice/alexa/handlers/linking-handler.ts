@@ -1,4 +1,4 @@
-import { getUserId, type RequestHandler } from 'ask-sdk-core';
+import { getDeviceId, getUserId, type RequestHandler } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
 import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-intent.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
@@ -22,6 +22,7 @@ export function createLinkingHandler(options: {
       const result = await options.link({
         platform: ALEXA_PLATFORM,
         platformUserId: getUserId(input.requestEnvelope),
+        deviceId: getDeviceId(input.requestEnvelope) ?? undefined,
         locale,
         code: slotValues((input.requestEnvelope.request as IntentRequest).intent).code,
       });

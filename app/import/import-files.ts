@@ -1,10 +1,16 @@
-import { createInterface } from 'node:readline';
-import { finished, type Readable } from 'node:stream';
+import { finished, Readable } from 'node:stream';
 import { CsvError, parse, type Parser } from 'csv-parse';
-import { invalidInput, type ImportRow } from '../../core/index.ts';
+import { importDelimiters, invalidInput, type ImportEncoding, type ImportRow } from '../../core/index.ts';
 
 export const importFormats = ['csv', 'jsonl'] as const;
 export type ImportFormat = (typeof importFormats)[number];
+
+/** How a file is written: CSV (its delimiter detected from the header when not given) or JSON Lines. */
+export interface FileDialect {
+  format: ImportFormat;
+  delimiter?: string | undefined;
+  encoding?: ImportEncoding | undefined;
+}
 
 /** `--map` as the CLI and the API take it: `theirs=ours,…` (e.g. `when=started_at,who=customer_id`). */
 export function parseMapping(text: string | undefined): Record<string, string> {
@@ -17,11 +23,79 @@ export function parseMapping(text: string | undefined): Record<string, string> {
   return mapping;
 }
 
+const delimiterNames: Record<string, string> = {
+  comma: ',',
+  semicolon: ';',
+  tab: '\t',
+  '\\t': '\t',
+  pipe: '|',
+};
+
+/** A delimiter as the CLI and the API take it: the character itself, or its name (`tab`, `semicolon`…). */
+export function delimiterOf(value: string): string | undefined {
+  return (
+    delimiterNames[value] ?? ((importDelimiters as readonly string[]).includes(value) ? value : undefined)
+  );
+}
+
 /** The format a file name implies, if any. */
 export function formatOf(fileName: string): ImportFormat | undefined {
-  if (/\.csv$/i.test(fileName)) return 'csv';
+  if (/\.(csv|tsv|txt)$/i.test(fileName)) return 'csv';
   if (/\.(jsonl|ndjson)$/i.test(fileName)) return 'jsonl';
   return undefined;
+}
+
+/**
+ * The delimiter a CSV header line uses: whichever of `,` `;` tab `|` it holds most often outside
+ * quotes (a comma when it holds none: a file of one column).
+ */
+export function detectDelimiter(header: string): string {
+  const counts = new Map<string, number>(importDelimiters.map((d) => [d, 0]));
+  let quoted = false;
+  for (const char of header) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && counts.has(char)) counts.set(char, (counts.get(char) as number) + 1);
+  }
+  let best = ',';
+  for (const [delimiter, count] of counts) if (count > (counts.get(best) as number)) best = delimiter;
+  return best;
+}
+
+/**
+ * The bytes of a file as text, in `encoding` (UTF-8 by default, its byte order mark dropped).
+ * Bytes that are not UTF-8 stop the reading with the line they are on, and the way to read the file.
+ */
+async function* decodeText(
+  input: AsyncIterable<Buffer | string>,
+  encoding: ImportEncoding,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
+  let line = 1;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    let text: string;
+    try {
+      text = decoder.decode(bytes, { stream: true });
+    } catch {
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      const before = lenient.slice(0, lenient.indexOf('\uFFFD'));
+      throw invalidInput(
+        `line ${line + countLines(before)}: the file is not UTF-8 text`,
+        [],
+        'files saved by Windows programs are often Windows-1252: read it with --encoding windows-1252 (or the profile’s file.encoding)',
+      );
+    }
+    line += countLines(text);
+    if (text !== '') yield text;
+  }
+  const rest = decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /**
@@ -29,16 +103,28 @@ export function formatOf(fileName: string): ImportFormat | undefined {
  * per line. Column (or key) names are renamed by `mapping`. A line that cannot be read becomes
  * a row with its problem, so that the import rejects it and goes on.
  */
-export async function* readInteractionFile(
+export async function* readImportFile(
   input: Readable,
-  format: ImportFormat,
+  dialect: FileDialect,
   mapping: Record<string, string> = {},
 ): AsyncGenerator<ImportRow> {
   const rename = (name: string) => mapping[name.trim()] ?? name.trim();
-  if (format === 'csv') {
+  const text = decodeText(input, dialect.encoding ?? 'utf-8');
+  if (dialect.format === 'csv') {
+    // The header is read first, to find the delimiter when the dialect does not give it.
+    let head = '';
+    for (;;) {
+      const next = await text.next();
+      if (next.done) break;
+      head += next.value;
+      if (head.includes('\n') || head.length > 65_536) break;
+    }
+    const delimiter =
+      dialect.delimiter ?? detectDelimiter(head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '');
     // Where the header ended (its line, and the empty lines skipped before it): the first record starts after it.
     let header: Position = { line: 0, emptyLines: 0 };
     const parser = parse({
+      delimiter,
       columns: (names: string[]) => {
         header = {
           line: 1 + parser.info.empty_lines + lineBreaks(names),
@@ -52,24 +138,29 @@ export async function* readInteractionFile(
       skip_empty_lines: true,
       relax_column_count: true,
     });
-    // A source that fails (a client gone mid-upload) fails the parser, which `pipe` alone leaves
-    // waiting; the source is not destroyed when the parser fails, so that an HTTP answer still goes out.
-    finished(input, (error) => {
+    const source = Readable.from(
+      (async function* () {
+        if (head !== '') yield head;
+        yield* text;
+      })(),
+    );
+    // A source that fails (a client gone mid-upload, bytes that are not UTF-8) fails the parser,
+    // which `pipe` alone leaves waiting; the input is not destroyed when the parser fails, so
+    // that an HTTP answer still goes out.
+    finished(source, (error) => {
       if (error) parser.destroy(error);
     });
-    input.pipe(parser);
+    source.pipe(parser);
     yield* csvRows(parser, () => header);
     return;
   }
   let line = 0;
-  for await (const raw of createInterface({ input, crlfDelay: Infinity })) {
+  for await (const raw of textLines(text)) {
     line++;
-    // Some editors start a UTF-8 file with a byte order mark.
-    const text = line === 1 ? raw.replace(/^\uFEFF/, '') : raw;
-    if (text.trim() === '') continue;
+    if (raw.trim() === '') continue;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(raw);
     } catch {
       yield { line, fields: {}, problem: 'is not valid JSON' };
       continue;
@@ -83,6 +174,20 @@ export async function* readInteractionFile(
       fields: Object.fromEntries(Object.entries(parsed).map(([key, value]) => [rename(key), value])),
     };
   }
+}
+
+/** Text split into lines (LF or CRLF), as it streams. */
+async function* textLines(text: AsyncIterable<string>): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of text) {
+    rest += chunk;
+    let at: number;
+    while ((at = rest.indexOf('\n')) !== -1) {
+      yield rest.slice(0, at).replace(/\r$/, '');
+      rest = rest.slice(at + 1);
+    }
+  }
+  if (rest !== '') yield rest.replace(/\r$/, '');
 }
 
 /** The line a record (or the header) ended on, and how many empty lines the parser had skipped by then. */

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import {
+  ChannelPilotError,
+  DEFAULT_CUSTOMER_SOURCE,
+  ImportProfile,
+  REFERENCE_ZONE,
+  importCustomers,
+  importInteractions,
+  invalidInput,
+  plainProfile,
+  type Clock,
+  type ImportKind,
+  type ImportSummary,
+  type Stores,
+} from '../../core/index.ts';
+import { readImportFile, type FileDialect, type ImportFormat } from './import-files.ts';
+
+/** What the CLI's options or the API's query say beside (and over) the profile. */
+export interface ImportOverrides {
+  source?: string | undefined;
+  delimiter?: string | undefined;
+  encoding?: ImportProfile['file']['encoding'];
+  timezone?: string | undefined;
+  /** `theirs=ours` renames, applied over the profile's columns. */
+  columns?: Record<string, string> | undefined;
+}
+
+export interface ImportRequest {
+  kind: ImportKind;
+  input: Readable;
+  format: ImportFormat;
+  /** A saved profile's name; none reads the file's columns as ours. */
+  profile?: string | undefined;
+  overrides?: ImportOverrides;
+  dryRun?: boolean;
+  /** The file's name: kept in the history, and the contacts' source when nothing else names one. */
+  fileName?: string | null;
+  /** The file's size, for progress. */
+  bytesTotal?: number | null;
+  startedBy?: string | null;
+  /** The id the import is recorded under (a page that follows it chooses it). */
+  runId?: string | undefined;
+  onProgress?: (progress: { bytesRead: number; summary: ImportSummary }) => void;
+}
+
+export interface ImportOutcome {
+  runId: string | null;
+  source: string;
+  profile: string | null;
+  summary: ImportSummary;
+}
+
+/**
+ * Runs an import as the CLI, the API and the page do: the named profile with the overrides on
+ * top, the file read in its dialect as it streams, the import recorded in the history (unless a
+ * dry run) with its progress after each batch, and its end, failed or done.
+ */
+export async function runImport(
+  deps: { stores: Stores; clock: Clock },
+  request: ImportRequest,
+): Promise<ImportOutcome> {
+  const { stores, clock } = deps;
+  const profile = await resolveProfile(stores, request.profile, request.overrides ?? {});
+  const source =
+    profile.source ??
+    (request.kind === 'customers' ? DEFAULT_CUSTOMER_SOURCE : request.fileName && sourceOf(request.fileName));
+  if (!source)
+    throw invalidInput('say what the rows come from', [{ path: 'source', message: 'is required' }]);
+  const dialect: FileDialect = {
+    format: request.format,
+    delimiter: profile.file.delimiter,
+    encoding: profile.file.encoding,
+  };
+  let bytesRead = 0;
+  const counted = request.input.pipe(
+    new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        bytesRead += chunk.length;
+        done(null, chunk);
+      },
+    }),
+  );
+  // A source that fails (a client gone) fails the reading, which `pipe` alone would leave waiting.
+  request.input.once('error', (error) => counted.destroy(error));
+  const rows = readImportFile(counted, dialect, profile.columns);
+  const dryRun = request.dryRun ?? false;
+  const runId = dryRun ? null : (request.runId ?? randomUUID());
+  if (runId) {
+    await stores.importRuns.start({
+      id: runId,
+      kind: request.kind,
+      source,
+      profile: request.profile ?? null,
+      fileName: request.fileName ?? null,
+      startedBy: request.startedBy ?? null,
+      startedAt: clock.now(),
+      bytesTotal: request.bytesTotal ?? null,
+    });
+  }
+  const onBatch = (summary: ImportSummary) => {
+    request.onProgress?.({ bytesRead, summary });
+    if (runId) void stores.importRuns.progress(runId, { bytesRead, summary }).catch(() => {});
+  };
+  const common = { rows, profile, zone: profile.timezone ?? REFERENCE_ZONE, dryRun, onBatch };
+  try {
+    const summary =
+      request.kind === 'customers'
+        ? await importCustomers({ ...common, source, customers: stores.customers, now: clock.now() })
+        : await importInteractions({
+            ...common,
+            source,
+            interactions: stores.interactions,
+            customers: stores.customers,
+            channels: stores.channels,
+            reasons: stores.reasons,
+          });
+    if (runId) await stores.importRuns.finish(runId, { at: clock.now(), bytesRead, summary });
+    return { runId, source, profile: request.profile ?? null, summary };
+  } catch (error) {
+    if (runId) {
+      await stores.importRuns.finish(runId, {
+        at: clock.now(),
+        bytesRead,
+        summary: null,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+    throw error;
+  }
+}
+
+/** The saved profile of that name (or the plain one) with the overrides applied, checked whole. */
+async function resolveProfile(
+  stores: Stores,
+  name: string | undefined,
+  overrides: ImportOverrides,
+): Promise<ImportProfile> {
+  let base = plainProfile();
+  if (name !== undefined) {
+    const saved = await stores.importProfiles.get(name);
+    if (!saved) {
+      const names = (await stores.importProfiles.list()).map((p) => p.profile.name);
+      throw new ChannelPilotError('not_found', `there is no import profile ${name}`, {
+        hint: names.length > 0 ? `saved profiles: ${names.join(', ')}` : 'save one first (see the README)',
+      });
+    }
+    base = saved.profile;
+  }
+  const result = ImportProfile.safeParse({
+    ...base,
+    ...(overrides.source ? { source: overrides.source } : {}),
+    ...(overrides.timezone ? { timezone: overrides.timezone } : {}),
+    file: {
+      ...base.file,
+      ...(overrides.delimiter ? { delimiter: overrides.delimiter } : {}),
+      ...(overrides.encoding ? { encoding: overrides.encoding } : {}),
+    },
+    columns: { ...base.columns, ...overrides.columns },
+  });
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw invalidInput(
+      `invalid import options: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+  return result.data;
+}
+
+/** A file's name, lower_snake: what its rows come from unless told otherwise. */
+function sourceOf(fileName: string): string | undefined {
+  const name = basename(fileName)
+    .replace(/\.[^.]+$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return /^[a-z]/.test(name) ? name.slice(0, 63) : undefined;
+}

@@ -1,0 +1,107 @@
+import { Router } from 'express';
+import { html } from './html.ts';
+
+/** Every page the app serves to people, in the order a newcomer needs them: the landing page and the start banner list these. */
+export const sitePages = [
+  {
+    path: '/console',
+    name: 'Advisor console',
+    who: 'advisors',
+    what: 'today’s consultations, the lobby, the call beside the customer’s context',
+  },
+  {
+    path: '/manage/census',
+    name: 'Census',
+    who: 'pilot managers',
+    what: 'the existing channels: when, why, how much, which role in the journey',
+  },
+  {
+    path: '/manage/pilots',
+    name: 'Pilots',
+    who: 'pilot managers',
+    what: 'each pilot’s metrics, capacity and go / extend / stop scorecard',
+  },
+  {
+    path: '/outbox',
+    name: 'Outbox',
+    who: 'staff',
+    what: 'messages to customers (with the development senders, where they arrive)',
+  },
+  {
+    path: '/api/openapi.json',
+    name: 'API',
+    who: 'developers',
+    what: 'the OpenAPI 3.1 description of every route',
+  },
+  {
+    path: '/healthz',
+    name: 'Health',
+    who: 'load balancers',
+    what: '/healthz while the process lives, /readyz while it takes traffic',
+  },
+  { path: '/metrics', name: 'Metrics', who: 'Prometheus', what: 'with the METRICS_TOKEN as a bearer token' },
+] as const;
+
+/** `/`: where a newcomer lands, with a link to each page. */
+export function createLandingPage(options: { publicUrl: string; version: string }): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    res.setHeader(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+    );
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(
+      html`<!doctype html>
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+            <title>channel-pilot</title>
+            <style>
+              body {
+                font:
+                  16px/1.5 system-ui,
+                  sans-serif;
+                margin: 2rem auto;
+                max-width: 44rem;
+                padding: 0 1rem;
+                color: #111;
+              }
+              a {
+                color: #0b4f9c;
+              }
+              li {
+                margin: 0.5rem 0;
+              }
+              .who {
+                color: #444;
+              }
+            </style>
+          </head>
+          <body>
+            <main>
+              <h1>channel-pilot <small>${options.version}</small></h1>
+              <p>
+                Pilot new contact channels on one shared customer context, and decide with evidence whether to
+                keep them.
+              </p>
+              <ul>
+                ${sitePages.map(
+                  (p) =>
+                    html`<li>
+                      <a href="${p.path}">${p.name}</a> <span class="who">(${p.who})</span>: ${p.what}
+                    </li>`,
+                )}
+              </ul>
+              <p>
+                Customers reach their consultation from the join link they receive (<code>/join/…</code>); the
+                voice assistant answers at <code>/alexa</code>.
+              </p>
+            </main>
+          </body>
+        </html>`.value,
+    );
+  });
+  return router;
+}

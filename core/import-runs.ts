@@ -1,0 +1,40 @@
+import type { ImportKind, ImportSummary } from './import-summary.ts';
+
+export const importKinds = ['interactions', 'customers'] as const satisfies readonly ImportKind[];
+
+/** How an import started: what, from where, by whom. */
+export interface ImportRunStart {
+  id: string;
+  kind: ImportKind;
+  source: string;
+  profile: string | null;
+  fileName: string | null;
+  /** The staff user who ran it from the API or the page; null from the CLI. */
+  startedBy: string | null;
+  startedAt: Date;
+  /** The file's size, when known (an upload's Content-Length, a file's size on disk). */
+  bytesTotal: number | null;
+}
+
+/** One import, running or done, with what it has done so far. */
+export interface ImportRun extends ImportRunStart {
+  finishedAt: Date | null;
+  status: 'running' | 'done' | 'failed';
+  bytesRead: number;
+  summary: ImportSummary | null;
+  error: string | null;
+}
+
+/** Port: the history of imports, written as they go so that a page can follow one live. */
+export interface ImportRuns {
+  /** Fails with `conflict` when the id is taken. */
+  start(run: ImportRunStart): Promise<ImportRun>;
+  progress(id: string, progress: { bytesRead: number; summary: ImportSummary }): Promise<void>;
+  finish(
+    id: string,
+    end: { at: Date; bytesRead: number; summary: ImportSummary | null; error?: string },
+  ): Promise<void>;
+  get(id: string): Promise<ImportRun | undefined>;
+  /** Newest first. */
+  list(limit: number): Promise<ImportRun[]>;
+}

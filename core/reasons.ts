@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { standardChannels, type ChannelRegistry } from './channels.ts';
+import { Locale, Slug } from './vocabulary.ts';
+
+export const ContactReasonInput = z.object({
+  code: Slug,
+  /** What the reason is called in each language (`{"it-IT": "Spiegazione bolletta"}`). */
+  labels: z.partialRecord(Locale, z.string().trim().min(1).max(120)).default({}),
+  /** The group the reason belongs to (`billing`, `payments`…), for reports that fold reasons together. */
+  group: Slug.nullable().default(null),
+});
+export type ContactReasonInput = z.input<typeof ContactReasonInput>;
+export type ContactReason = z.output<typeof ContactReasonInput>;
+
+/**
+ * Port: the catalogue of contact reasons. Every reason the interaction log holds is in it (a
+ * channel's new reason enters with no labels); imports accept only reasons it knows.
+ */
+export interface ReasonCatalogue {
+  reasons(): Promise<ContactReason[]>;
+  /** Adds a reason, or replaces its labels and group. */
+  save(input: ContactReasonInput): Promise<ContactReason>;
+  /** Adds the reasons that are missing; those already there keep their labels and group. */
+  ensure(inputs: readonly ContactReasonInput[]): Promise<void>;
+}
+
+const reason = (code: string, group: string, it: string, en: string): ContactReasonInput => ({
+  code,
+  group,
+  labels: { 'it-IT': it, 'en-US': en },
+});
+
+/** The reasons every installation starts with: what customers of a utility contact it about. */
+export const standardReasons: ContactReasonInput[] = [
+  reason('bill_explanation', 'billing', 'Spiegazione bolletta', 'Bill explanation'),
+  reason('bill_copy', 'billing', 'Copia bolletta', 'Copy of a bill'),
+  reason('bill_issued', 'billing', 'Bolletta emessa', 'Bill issued'),
+  reason('payment', 'payments', 'Pagamento', 'Payment'),
+  reason('payment_plan', 'payments', 'Rateizzazione', 'Payment plan'),
+  reason('meter_reading', 'supply', 'Autolettura', 'Meter reading'),
+  reason('fault', 'supply', 'Guasto', 'Fault'),
+  reason('outage', 'supply', 'Interruzione della fornitura', 'Outage'),
+  reason('contract_change', 'contract', 'Modifica contratto', 'Contract change'),
+  reason('tariff_info', 'contract', 'Informazioni sulle tariffe', 'Tariff information'),
+  reason('moving', 'contract', 'Trasloco', 'Moving home'),
+  reason('complaint', 'service', 'Reclamo', 'Complaint'),
+  reason('general_enquiry', 'service', 'Informazioni generali', 'General enquiry'),
+];
+
+/**
+ * Registers the standard channels and reasons an installation lacks (those present keep what
+ * the organisation made of them): on start, and before an import into a database never served.
+ */
+export async function registerStandards(stores: {
+  channels: ChannelRegistry;
+  reasons: ReasonCatalogue;
+}): Promise<void> {
+  for (const channel of standardChannels) {
+    if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
+  }
+  await stores.reasons.ensure(standardReasons);
+}

@@ -1,0 +1,219 @@
+import type { ArmComparison, Estimate } from './pilot-metrics.ts';
+import type { Objective, ObjectiveMetric } from './pilots.ts';
+import type { JudgingRule, PilotReportData, ScorecardEvidence, Verdict } from './scorecard.ts';
+import { explain, ruleText, timeToVerdict, verdictOf } from './scorecard-explain.ts';
+
+// The figures the scorecard judges: what each is called and how it reads, its thresholds, where
+// it comes from in the metrics, and the evidence made of it.
+
+/**
+ * Where a figure passes and where it fails when the pilot set no objective for it; between the
+ * two it is a concern. Shares 0–1, NPS −100…100, CSAT 1–5, CES 1–7, relative changes as shares.
+ */
+export const defaultThresholds: Record<
+  ObjectiveMetric | 'relevance',
+  { comparison: Objective['comparison']; pass: number; fail: number }
+> = {
+  adoption: { comparison: 'at_least', pass: 0.2, fail: 0.05 },
+  relevance: { comparison: 'at_least', pass: 0.3, fail: 0.1 },
+  containment: { comparison: 'at_least', pass: 0.5, fail: 0.3 },
+  switching: { comparison: 'at_most', pass: 0.25, fail: 0.5 },
+  firstContactResolution: { comparison: 'at_least', pass: 0.5, fail: 0.3 },
+  taskCompletion: { comparison: 'at_least', pass: 0.6, fail: 0.4 },
+  handoffContextRate: { comparison: 'at_least', pass: 0.9, fail: 0.6 },
+  noShow: { comparison: 'at_most', pass: 0.1, fail: 0.25 },
+  nps: { comparison: 'at_least', pass: 20, fail: 0 },
+  csat: { comparison: 'at_least', pass: 4, fail: 3 },
+  ces: { comparison: 'at_most', pass: 3, fail: 5 },
+  existingContactsChange: { comparison: 'at_most', pass: -0.05, fail: 0.05 },
+  callCentreContactsChange: { comparison: 'at_most', pass: -0.05, fail: 0.05 },
+  // Points of NPS the pilot arm is above control (answers on any channel).
+  npsVsControl: { comparison: 'at_least', pass: 0, fail: 0 },
+};
+
+/**
+ * Figures that must not get worse, each with its limit: breached (fail) when the whole always-valid
+ * interval lies beyond it, which stops the pilot on its own. Changes against control as shares.
+ */
+export const guardrailLimits = {
+  complaintsChange: { comparison: 'at_most', pass: 0, fail: 0 },
+  callCentreContactsChange: { comparison: 'at_most', pass: 0, fail: 0 },
+  noShow: { comparison: 'at_most', pass: 0.25, fail: 0.25 },
+} as const satisfies Record<string, { comparison: Objective['comparison']; pass: number; fail: number }>;
+export type Guardrail = keyof typeof guardrailLimits;
+
+export type Figure = ObjectiveMetric | 'relevance' | 'complaintsChange';
+
+export const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
+function signedPercent(v: number): string {
+  return `${v > 0 ? '+' : ''}${(v * 100).toFixed(0)}%`;
+}
+
+/** What each figure is called, how it reads, what its n counts and whether n grows with time. */
+const labels: Record<Figure, { name: string; format: (v: number) => string; unit: string; grows: boolean }> =
+  {
+    adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
+    relevance: {
+      name: "share of the census's contacts whose reason the channel serves",
+      format: percent,
+      unit: 'contacts in the census',
+      grows: false,
+    },
+    containment: { name: 'containment', format: percent, unit: 'contacts', grows: true },
+    switching: { name: 'switching to another channel', format: percent, unit: 'contacts', grows: true },
+    firstContactResolution: {
+      name: 'first-contact resolution',
+      format: percent,
+      unit: 'contacts',
+      grows: true,
+    },
+    taskCompletion: { name: 'task completion', format: percent, unit: 'contacts', grows: true },
+    handoffContextRate: {
+      name: 'handoffs that carried the context',
+      format: percent,
+      unit: 'hand-offs',
+      grows: true,
+    },
+    noShow: { name: 'no-show rate', format: percent, unit: 'due consultations', grows: true },
+    nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0), unit: 'answers', grows: true },
+    csat: { name: 'CSAT', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+    ces: { name: 'CES', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+    existingContactsChange: {
+      name: 'existing-channel contacts per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    callCentreContactsChange: {
+      name: 'call-centre contacts per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    complaintsChange: {
+      name: 'complaints per customer vs control',
+      format: signedPercent,
+      unit: 'drawn customers',
+      grows: false,
+    },
+    npsVsControl: {
+      name: 'NPS vs control',
+      format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
+      unit: 'customers who answered',
+      grows: true,
+    },
+  };
+
+export type Evidence = Omit<PilotReportData, 'scorecard'>;
+const none = (n: number): Estimate => ({ value: null, low: null, high: null, n });
+
+/** The figure a rule names, with its intervals. */
+export function figure(metric: Figure, data: Evidence): Estimate {
+  const m = data.metrics;
+  const v = m.versusControl;
+  switch (metric) {
+    case 'relevance':
+      return { value: data.relevance.share, low: null, high: null, n: data.relevance.allContacts };
+    case 'handoffContextRate':
+      return m.handoffs.contextRate;
+    case 'noShow':
+      return m.noShow ?? none(0);
+    case 'existingContactsChange':
+      return v.existingContactsPerCustomer.relative ?? none(v.existingContactsPerCustomer.difference.n);
+    case 'callCentreContactsChange':
+      return v.callCentreContactsPerCustomer.relative ?? none(v.callCentreContactsPerCustomer.difference.n);
+    case 'complaintsChange':
+      return v.complaintsPerCustomer.relative ?? none(v.complaintsPerCustomer.difference.n);
+    case 'npsVsControl':
+      return v.nps.difference;
+    default:
+      return m[metric];
+  }
+}
+
+/** The comparison behind a figure against control, if it is one. */
+function comparisonOf(metric: Figure, data: Evidence): ArmComparison | null {
+  const v = data.metrics.versusControl;
+  if (metric === 'existingContactsChange') return v.existingContactsPerCustomer;
+  if (metric === 'callCentreContactsChange') return v.callCentreContactsPerCustomer;
+  if (metric === 'complaintsChange') return v.complaintsPerCustomer;
+  if (metric === 'npsVsControl') return v.nps;
+  return null;
+}
+
+export function ruleFor(
+  metric: ObjectiveMetric | 'relevance',
+  objective: Objective | undefined,
+): JudgingRule {
+  return objective
+    ? {
+        source: 'objective',
+        comparison: objective.comparison,
+        pass: objective.threshold,
+        fail: objective.threshold,
+      }
+    : { source: 'default', ...defaultThresholds[metric] };
+}
+
+/**
+ * Pass when the whole always-valid interval meets the objective (or, without one, the default
+ * pass threshold); fail when the whole interval misses it (the default fail threshold); a concern
+ * in between. A figure without an interval is judged on its value.
+ */
+export function judge(
+  estimate: Estimate,
+  metric: ObjectiveMetric | 'relevance',
+  objective: Objective | undefined,
+): Verdict {
+  return verdictOf(estimate, ruleFor(metric, objective));
+}
+
+function describe(metric: Figure, estimate: Estimate): string {
+  const { name, format } = labels[metric];
+  if (estimate.value === null) return `${name}: not measured yet`;
+  const interval =
+    estimate.low !== null && estimate.high !== null
+      ? ` (${format(estimate.low)} to ${format(estimate.high)})`
+      : '';
+  return `${name} ${format(estimate.value)}${interval}`;
+}
+
+/** A figure judged on a rule, with the words that say why and, when open, how long it needs. */
+export function judged(
+  metric: Figure,
+  rule: JudgingRule,
+  data: Evidence,
+  weeksSoFar: number,
+): ScorecardEvidence {
+  const estimate = figure(metric, data);
+  const { format, unit, grows } = labels[metric];
+  const verdict = verdictOf(estimate, rule);
+  let why = `${explain(estimate, rule, verdict, format, unit)} Rule: ${ruleText(rule, format)}.`;
+  if (metric === 'relevance') why += ' A census of every contact, not a sample: judged on its value.';
+  const comparison = comparisonOf(metric, data);
+  if (comparison && verdict === 'concern') {
+    if (comparison.significant) {
+      why +=
+        ' The difference from control is significant (its interval excludes 0), but not by enough to clear the thresholds.';
+    } else if (comparison.significantFixed && comparison.pValue !== null) {
+      why += ` A fixed-horizon test alone would call the difference significant (p = ${comparison.pValue.toFixed(3)}), but that holds for one planned look only; read every day, only the always-valid interval keeps the error rate at 5%.`;
+    }
+  }
+  return {
+    label: describe(metric, estimate),
+    metric,
+    value: estimate.value,
+    estimate: metric === 'relevance' ? null : estimate,
+    unit,
+    objective: rule.source === 'objective' ? { comparison: rule.comparison, threshold: rule.pass } : null,
+    rule,
+    verdict,
+    why,
+    timeToVerdict:
+      verdict === 'concern' || verdict === 'unknown'
+        ? metric === 'relevance'
+          ? { weeks: null, note: 'a census figure: it does not change as the pilot runs' }
+          : timeToVerdict(estimate, rule, weeksSoFar, grows, format)
+        : null,
+  };
+}

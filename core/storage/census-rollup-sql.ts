@@ -1,0 +1,267 @@
+import { REFERENCE_ZONE } from '../clock.ts';
+
+// The SQL that keeps the census rollups current. Each contact contributes to the rollups through
+// columns of its own row (its day and hour in the reference zone, channel, touchpoint, reason,
+// segment, its settled step, and the customer's previous settled contact for the same reason,
+// whose transition it is); a statement-level trigger adds what inserted rows
+// bring and takes away what deleted rows took, so the rollups follow every write in the same
+// transaction, whatever writes (a live channel, an import, a seed, a correction).
+
+/** Transitions are kept for next contacts up to this many days later: any `withinDays` up to it. */
+export const TRANSITION_DAYS = 30;
+/** Journey steps from this one on are kept together ("4+"). */
+export const STEP_BUCKETS = 4;
+/** Sparse sets of customer hashes become HyperLogLog registers beyond this many. */
+export const REACH_SPARSE_MAX = 1024;
+/** 2^12 registers: a standard error of 1.04 / 64 ≈ 1.6% once a day's set is large. */
+export const REACH_REGISTER_BITS = 12;
+
+/** The tables the rollups are kept in: derived from the log, never copied or restored. */
+export const rollupTables = ['census_days', 'census_transitions', 'census_reach'];
+
+export const hourColumns = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}`);
+export const stepColumns = Array.from({ length: STEP_BUCKETS }, (_, s) => `s${s + 1}`);
+export const gapColumns = Array.from(
+  { length: TRANSITION_DAYS + 1 },
+  (_, d) => `g${String(d).padStart(2, '0')}`,
+);
+
+/** The columns of a row that the rollups read: an update that changes none of them changes nothing. */
+const rolledColumns = [
+  'customer_id',
+  'segment',
+  'channel',
+  'touchpoint',
+  'reason',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'settled_step',
+  'previous_channel',
+  'previous_started_at',
+  'previous_gap_days',
+];
+/** The columns that place a customer in a day's reach. */
+const reachColumns = ['customer_id', 'segment', 'channel', 'reason', 'started_at', 'outcome'];
+
+const distinct = (columns: string[], a: string, b: string) =>
+  `(${columns.map((c) => `${a}.${c}`).join(', ')}) is distinct from (${columns.map((c) => `${b}.${c}`).join(', ')})`;
+
+/** The rows a statement changed, each with +1 (it now counts) or −1 (it no longer does). */
+function changedRows(columns: string[]) {
+  return {
+    INSERT: 'select n.*, 1 as sign from new_rows n',
+    DELETE: 'select o.*, -1 as sign from old_rows o',
+    UPDATE: `select n.*, 1 as sign from new_rows n join old_rows o on o.id = n.id where ${distinct(columns, 'n', 'o')}
+      union all
+      select o.*, -1 as sign from old_rows o join new_rows n on n.id = o.id where ${distinct(columns, 'n', 'o')}`,
+  };
+}
+
+/**
+ * The four levels each settled contact is counted at: its reason and segment, its reason in all
+ * segments ('*'), all reasons in its segment, and all of both. Anonymous contacts have segment ''.
+ */
+const levels = `cross join lateral (values (r.reason, coalesce(r.segment, '')), ('*', coalesce(r.segment, '')),
+    (r.reason, '*'), ('*', '*')) as l(reason, segment)`;
+
+const localTime = `(r.started_at at time zone '${REFERENCE_ZONE}')`;
+
+function daysUpsert(source: string) {
+  const counted = [...hourColumns, ...stepColumns];
+  const sums = [
+    ...hourColumns.map((_, h) => `extract(hour from ${localTime}) = ${h}`),
+    ...stepColumns.map((_, s) => `least(r.settled_step, ${STEP_BUCKETS}) = ${s + 1}`),
+  ].map((when) => `coalesce(sum(r.sign) filter (where ${when}), 0)`);
+  return `
+    insert into census_days as d (reason, segment, day, channel, touchpoint, contacts, timed, handle_ms, ${counted.join(', ')})
+    select l.reason, l.segment, ${localTime}::date, r.channel, r.touchpoint,
+      sum(r.sign), coalesce(sum(r.sign) filter (where r.ended_at is not null), 0),
+      coalesce(sum(r.sign * round(extract(epoch from r.ended_at - r.started_at) * 1000)::bigint), 0),
+      ${sums.join(', ')}
+    from (${source}) r ${levels}
+    where r.outcome <> 'continued'
+    group by 1, 2, 3, 4, 5
+    order by 1, 2, 3, 4, 5
+    on conflict (reason, segment, day, channel, touchpoint) do update set
+      contacts = d.contacts + excluded.contacts, timed = d.timed + excluded.timed,
+      handle_ms = d.handle_ms + excluded.handle_ms,
+      ${counted.map((c) => `${c} = d.${c} + excluded.${c}`).join(', ')}`;
+}
+
+/**
+ * Transitions, counted on the day of the contact they start from: a contact with a previous
+ * settled contact (same customer and reason, at most TRANSITION_DAYS before) is that one's next.
+ * Contacts with no next contact are not kept: the reader counts them as the rest.
+ */
+function transitionsUpsert(source: string) {
+  return `
+    insert into census_transitions as t (reason, segment, day, channel, next_channel, ${gapColumns.join(', ')})
+    select l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date, r.previous_channel, r.channel,
+      ${gapColumns.map((_, d) => `coalesce(sum(r.sign) filter (where r.previous_gap_days = ${d}), 0)`).join(', ')}
+    from (${source}) r ${levels}
+    where r.outcome <> 'continued' and r.previous_channel is not null
+    group by 1, 2, 3, 4, 5
+    order by 1, 2, 3, 4, 5
+    on conflict (reason, segment, day, channel, next_channel) do update set
+      ${gapColumns.map((c) => `${c} = t.${c} + excluded.${c}`).join(', ')}`;
+}
+
+/** Customer hashes of settled contacts, grouped by the reach keys they fall under. */
+function reachGroups(source: string) {
+  return `
+    select l.reason, l.segment, ${localTime}::date as day, r.channel,
+      array_agg(distinct ${customerHash('r.customer_id')} order by ${customerHash('r.customer_id')}) as hashes
+    from (${source}) r ${levels}
+    where r.outcome <> 'continued' and r.customer_id is not null and l.segment <> ''
+    group by 1, 2, 3, 4`;
+}
+
+/** A customer's 32-bit hash: the first 8 hex digits of the md5 of their id (the reader uses the same). */
+const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int`;
+
+/**
+ * Adds the customers of `groups` to the days' reach: a sorted set of hashes while it holds at
+ * most REACH_SPARSE_MAX, HyperLogLog registers beyond.
+ */
+function reachAdd(groups: string) {
+  return `
+    insert into census_reach as c (reason, segment, day, channel, hashes)
+    select g.reason, g.segment, g.day, g.channel, g.hashes from (${groups}) g
+    order by 1, 2, 3, 4
+    on conflict (reason, segment, day, channel) do update set
+      hashes = case when c.registers is null
+        then array(select distinct x from unnest(c.hashes || excluded.hashes) x order by x) end,
+      registers = case when c.registers is not null then census_reach_registers(excluded.hashes, c.registers) end;
+    update census_reach c set registers = census_reach_registers(c.hashes, null), hashes = null
+    from (select distinct g.reason, g.segment, g.day, g.channel from (${groups}) g) k
+    where (c.reason, c.segment, c.day, c.channel) = (k.reason, k.segment, k.day, k.channel)
+      and cardinality(c.hashes) > ${REACH_SPARSE_MAX}`;
+}
+
+/** Rows of the rollups that a change left counting nothing go: the rollups stay as a recomputation gives them. */
+function dropEmpty(source: string) {
+  return `
+    delete from census_days d
+    using (select distinct l.reason, l.segment, ${localTime}::date as day, r.channel, r.touchpoint from (${source}) r ${levels}) k
+    where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
+      and d.contacts = 0;
+    delete from census_transitions t
+    using (select distinct l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date as day,
+        r.previous_channel as channel, r.channel as next_channel
+      from (${source}) r ${levels} where r.previous_channel is not null) k
+    where (t.reason, t.segment, t.day, t.channel, t.next_channel) = (k.reason, k.segment, k.day, k.channel, k.next_channel)
+      and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
+}
+
+/** The trigger function that keeps every rollup current, for inserts, updates and deletes. */
+export function rollupTriggerFunction(): string {
+  const rolled = changedRows(rolledColumns);
+  const reach = changedRows(reachColumns);
+  const branch = (op: 'INSERT' | 'UPDATE' | 'DELETE') => `
+      ${op === 'INSERT' ? 'if' : 'elsif'} tg_op = '${op}' then
+        ${daysUpsert(rolled[op])};
+        ${transitionsUpsert(rolled[op])};
+        ${op === 'INSERT' ? reachAdd(reachGroups(rolled.INSERT)) : `${reachRebuild(reachGroups(reach[op]))}; ${dropEmpty(rolled[op])}`};`;
+  return `
+    create or replace function census_rollup() returns trigger language plpgsql as $fn$
+    begin
+      ${branch('INSERT')}
+      ${branch('UPDATE')}
+      ${branch('DELETE')}
+      end if;
+      return null;
+    end $fn$`;
+}
+
+/** The HyperLogLog register index and rank of a customer hash (the same rule as the reader's). */
+const registers = `
+  create or replace function census_reach_registers(hashes integer[], base bytea) returns bytea
+  language plpgsql immutable as $fn$
+  declare
+    result bytea := coalesce(base, decode(repeat('00', ${1 << REACH_REGISTER_BITS}), 'hex'));
+    h integer; idx integer; rest integer; rank integer;
+  begin
+    foreach h in array coalesce(hashes, '{}') loop
+      idx := h & ${(1 << REACH_REGISTER_BITS) - 1};
+      rest := (h >> ${REACH_REGISTER_BITS}) & ${(1 << (32 - REACH_REGISTER_BITS)) - 1};
+      rank := case when rest = 0 then ${32 - REACH_REGISTER_BITS + 1}
+        else position('1' in rest::bit(${32 - REACH_REGISTER_BITS})::text) end;
+      if get_byte(result, idx) < rank then result := set_byte(result, idx, rank); end if;
+    end loop;
+    return result;
+  end $fn$`;
+
+/**
+ * The days' reach of `groups` computed afresh from the log: after contacts left a day (a reach
+ * cannot forget a customer, so it is rebuilt).
+ */
+function reachRebuild(groups: string) {
+  const day = (d: string) => `((${d})::timestamp at time zone '${REFERENCE_ZONE}')`;
+  return `
+    create temporary table if not exists census_reach_stale (reason text, segment text, day date, channel text)
+      on commit drop;
+    insert into census_reach_stale select distinct g.reason, g.segment, g.day, g.channel from (${groups}) g;
+    delete from census_reach c using census_reach_stale k
+      where (c.reason, c.segment, c.day, c.channel) = (k.reason, k.segment, k.day, k.channel);
+    ${reachAdd(`
+      select k.reason, k.segment, k.day, k.channel,
+        array_agg(distinct ${customerHash('i.customer_id')} order by ${customerHash('i.customer_id')}) as hashes
+      from census_reach_stale k
+      join interactions i on i.started_at >= ${day('k.day')} and i.started_at < ${day('k.day + 1')}
+        and i.channel = k.channel and i.outcome <> 'continued' and i.customer_id is not null
+        and (k.reason = '*' or i.reason = k.reason) and (k.segment = '*' or i.segment = k.segment)
+      group by 1, 2, 3, 4`)};
+    delete from census_reach_stale`;
+}
+
+/** Tables, functions and the trigger of the rollups. */
+export function rollupSchema(): string {
+  const counts = (columns: string[]) =>
+    columns.map((c) => `${c} integer not null default 0`).join(',\n      ');
+  return `
+    create table census_days (
+      reason text not null,
+      segment text not null,
+      day date not null,
+      channel text not null,
+      touchpoint text not null,
+      contacts integer not null default 0,
+      timed integer not null default 0,
+      handle_ms bigint not null default 0,
+      ${counts(hourColumns)},
+      ${counts(stepColumns)},
+      primary key (reason, segment, day, channel, touchpoint)
+    );
+    create table census_transitions (
+      reason text not null,
+      segment text not null,
+      day date not null,
+      channel text not null,
+      next_channel text not null,
+      ${counts(gapColumns)},
+      primary key (reason, segment, day, channel, next_channel)
+    );
+    create table census_reach (
+      reason text not null,
+      segment text not null,
+      day date not null,
+      channel text not null,
+      hashes integer[],
+      registers bytea,
+      primary key (reason, segment, day, channel)
+    );
+    ${registers};
+    ${rollupTriggerFunction()};
+  `;
+}
+
+/** The rollups of the whole log, computed afresh (after a restore; to check them against). */
+export function recomputeRollups(): string {
+  const all = 'select i.*, 1 as sign from interactions i';
+  return `
+    truncate census_days, census_transitions, census_reach;
+    ${daysUpsert(all)};
+    ${transitionsUpsert(all)};
+    ${reachAdd(reachGroups(all))};`;
+}

@@ -1,0 +1,43 @@
+import type { Migration } from 'kysely';
+import * as initial from './migrations/0001-initial.ts';
+import * as booking from './migrations/0002-booking.ts';
+import * as consultations from './migrations/0003-consultations.ts';
+import * as outbox from './migrations/0004-outbox.ts';
+import * as journeySteps from './migrations/0005-journey-steps.ts';
+import * as loginFailures from './migrations/0006-login-failures.ts';
+import * as voiceAccess from './migrations/0007-voice-access.ts';
+import * as pilots from './migrations/0008-pilots.ts';
+import * as censusRollups from './migrations/0009-census-rollups.ts';
+import * as paymentReferences from './migrations/0110-payment-references.ts';
+import * as appSettings from './migrations/0111-app-settings.ts';
+import * as imports from './migrations/0120-imports.ts';
+import * as pilotChanges from './migrations/0170-pilot-changes.ts';
+import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
+import * as staffDisabled from './migrations/0181-staff-disabled.ts';
+import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
+import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
+
+export const migrations: Record<string, Migration> = {
+  '0001-initial': initial,
+  '0002-booking': booking,
+  '0003-consultations': consultations,
+  '0004-outbox': outbox,
+  '0005-journey-steps': journeySteps,
+  '0006-login-failures': loginFailures,
+  '0007-voice-access': voiceAccess,
+  '0008-pilots': pilots,
+  '0009-census-rollups': censusRollups,
+  '0110-payment-references': paymentReferences,
+  '0111-app-settings': appSettings,
+  '0120-imports': imports,
+  '0170-pilot-changes': pilotChanges,
+  '0180-link-failure-devices': linkFailureDevices,
+  '0181-staff-disabled': staffDisabled,
+  '0182-pilot-named-customers': pilotNamedCustomers,
+  '0190-interactions-by-month': interactionsByMonth,
+};
+
+/** The schema's migrations, in the order they run. */
+export function migrationNames(): string[] {
+  return Object.keys(migrations).sort();
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { Express } from 'express';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
+import type { StorageHandle, Stores } from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+
+// A pilot manager works on aggregates: no figure they see may be about one customer, and no
+// answer tells them whether an id is a customer's. The default minimum group (20) applies.
+
+let storage: StorageHandle;
+let app: Express;
+let stores: Stores;
+let users: Awaited<ReturnType<typeof staffUsers>>;
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  ({ app, stores } = await composeApp({
+    storage,
+    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+    logger: pino({ level: 'silent' }),
+    clock: fixedClock,
+  }));
+  users = await staffUsers(stores);
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+async function loginAs(username: string) {
+  const agent = request.agent(app);
+  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
+  return agent;
+}
+
+const onePersonPilot = (code: string, customerId: string) => ({
+  code,
+  name: 'Video for one',
+  channel: 'voice_assistant',
+  touchpoints: ['alexa'],
+  reasons: ['bill_explanation'],
+  startsOn: '2026-03-01',
+  endsOn: '2026-04-30',
+  cohort: { segments: [], customerIds: [customerId], rolloutPercent: 0, controlPercent: 0 },
+});
+
+describe('figures about fewer customers than the minimum', () => {
+  it('withholds a one-customer pilot’s report from a pilot manager, and shows it to an admin', async () => {
+    const { customer } = await gasCustomer(stores);
+    await stores.interactions.record({
+      customerId: customer.id,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+      direction: 'inbound',
+      reason: 'bill_explanation',
+      startedAt: '2026-03-05T18:30:00+01:00',
+      outcome: 'resolved',
+    });
+    const manager = await loginAs(users.manager.username);
+    await manager.post('/api/pilots').send(onePersonPilot('just_giulia', customer.id)).expect(201);
+    await manager.post('/api/pilots/just_giulia/status').send({ status: 'running' }).expect(200);
+    const admin = await loginAs(users.admin.username);
+    await vi.waitFor(
+      async () =>
+        expect((await admin.get('/api/pilots/just_giulia/report').expect(200)).body.status).toBe('ready'),
+      { timeout: 20_000, interval: 100 },
+    );
+    const full = (await admin.get('/api/pilots/just_giulia/report').expect(200)).body;
+    expect(full.result.metrics.contacts).toBe(1);
+    const refused = await manager.get('/api/pilots/just_giulia/report');
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/fewer than 20 customers/);
+    expect(JSON.stringify(refused.body)).not.toMatch(/contacts"?:\s*1/);
+    const page = await manager.get('/manage/pilots/just_giulia');
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/Figures withheld/);
+    expect(page.text).not.toContain(customer.lastName);
+    expect((await manager.get('/manage/pilots/just_giulia/report.html')).status).toBe(403);
+  });
+
+  it('answers a pilot manager alike for a named customer and an id nobody has', async () => {
+    const { customer } = await gasCustomer(stores);
+    const manager = await loginAs(users.manager.username);
+    const answers = [];
+    for (const [code, id] of [
+      ['named_real', customer.id],
+      ['named_ghost', randomUUID()],
+    ] as const) {
+      const created = await manager.post('/api/pilots').send(onePersonPilot(code, id));
+      const started = await manager.post(`/api/pilots/${code}/status`).send({ status: 'running' });
+      const read = await manager.get(`/api/pilots/${code}`);
+      const report = await manager.get(`/api/pilots/${code}/report`);
+      answers.push({
+        created: created.status,
+        started: started.status,
+        read: [read.status, read.body.enrolled, read.body.cohort.customerIds.length],
+        report: report.status === 200 ? report.body.status : report.status,
+      });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]?.read[1]).toEqual({ pilot: null, control: null, explicit: null, invited: null });
+    // What the manager cannot tell, the database knows: only the real customer is enrolled.
+    const enrolled = await storage.db.selectFrom('pilot_enrolments').select('customer_id').execute();
+    expect(enrolled.map((e) => e.customer_id)).toContain(customer.id);
+  });
+});

@@ -1,0 +1,101 @@
+// Fuzzes the whole API as nobody, an advisor, a pilot manager and an admin with schemathesis
+// (from PyPI: `pip install schemathesis`), against `npm start` on a scratch database of the
+// PostgreSQL server at DATABASE_URL, seeded with a small demo dataset. Two checks: no answer is a
+// server error, and every answer matches what /api/openapi.json says. Any finding fails the run.
+//   DATABASE_URL=postgres://… node bin/run-ts.mjs test/fuzz/schemathesis.ts
+import { spawn } from 'node:child_process';
+import { createScratchDatabase } from '../support/database.ts';
+import { freePort, login, printedCredentials, startApp } from '../support/app-process.ts';
+
+const EXAMPLES = process.env.FUZZ_MAX_EXAMPLES ?? '10';
+const server = process.env.DATABASE_URL;
+if (!server) {
+  console.error('DATABASE_URL must name a PostgreSQL server: the fuzzed app gets a scratch database on it');
+  process.exit(2);
+}
+
+function schemathesis(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('st', args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) =>
+      resolve({
+        code: 127,
+        output: `${output}\n${error.message} (is schemathesis installed? pip install schemathesis)`,
+      }),
+    );
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+const scratch = await createScratchDatabase(server, 'channel_pilot_fuzz');
+const app = await startApp({
+  DATABASE_URL: scratch.url,
+  SEED_CUSTOMERS: '300',
+  SEED_INTERACTIONS: '6000',
+  // /alexa and /metrics are served, so they are fuzzed too (Alexa's signature check stays on).
+  ALEXA_SKILL_ID: 'amzn1.ask.skill.00000000-0000-4000-8000-00000000f022',
+  METRICS_TOKEN: 'fuzzing-metrics-token-0123456789',
+  LIVEKIT_LOCAL_PORT: String(await freePort()),
+});
+const logins = printedCredentials(app.output());
+const roles: [string, string | null][] = [
+  ['nobody', null],
+  ['advisor', 'advisor'],
+  ['pilot_manager', 'manager'],
+  ['admin', 'admin'],
+];
+const results: { role: string; code: number | null; summary: string }[] = [];
+try {
+  for (const [role, username] of roles) {
+    const cookie = username ? await login(app.baseUrl, username, logins[username] as string) : null;
+    const started = Date.now();
+    const { code, output } = await schemathesis([
+      'run',
+      `${app.baseUrl}/api/openapi.json`,
+      '--url',
+      app.baseUrl,
+      '--checks',
+      'not_a_server_error,response_schema_conformance',
+      '--max-examples',
+      EXAMPLES,
+      '--workers',
+      '2',
+      '--no-color',
+      // Nothing is kept between runs: each run is as CI sees it.
+      '--generation-database',
+      'none',
+      ...(cookie
+        ? // Logging out would end the session the rest of the run uses.
+          [
+            '-H',
+            `Cookie: ${cookie}`,
+            '--exclude-path',
+            '/api/auth/logout',
+            '--exclude-path',
+            '/manage/logout',
+          ]
+        : []),
+    ]);
+    const cases = /Test cases:\s*\n\s*(.+)/.exec(output)?.[1]?.trim() ?? 'no summary';
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    console.log(`schemathesis as ${role}: ${cases} (${seconds} s, exit ${code})`);
+    // The findings, cut short: a finding's reproduction can hold an address of kilobytes.
+    if (code !== 0) {
+      const findings = output.slice(output.indexOf('FAILURES'), output.indexOf('SUMMARY'));
+      console.log(findings.replace(/[^\s]{300,}/g, (long) => `${long.slice(0, 300)}…`).slice(0, 6000));
+    }
+    results.push({ role, code, summary: cases });
+  }
+} finally {
+  await app.stop();
+  await scratch.drop();
+}
+const failed = results.filter((r) => r.code !== 0);
+console.log(`schemathesis: ${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length === 0 ? 0 : 1);
