@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createGunzip, createGzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
@@ -21,12 +21,24 @@ export function registerBackupCommands(program: Command, { run, withDatabase }: 
             hint: 'Name another file, or pass --force.',
           });
         }
+        // Written beside the file and renamed when whole: a failed backup leaves no half file,
+        // and one made with --force replaces the earlier backup only once it is complete.
+        const partial = `${file}.partial`;
         await withDatabase(config, async (storage) => {
           const text = new PassThrough();
-          const written = pipeline(text, createGzip(), createWriteStream(file));
-          const tables = await writeBackup(storage.url, text);
-          text.end();
-          await written;
+          const written = pipeline(text, createGzip(), createWriteStream(partial));
+          let tables;
+          try {
+            tables = await writeBackup(storage.url, text);
+            text.end();
+            await written;
+          } catch (error) {
+            text.destroy();
+            await written.catch(() => {});
+            rmSync(partial, { force: true });
+            throw error;
+          }
+          renameSync(partial, file);
           const rows = tables.reduce((sum, t) => sum + t.rows, 0);
           console.log(
             `backed up ${tables.length} tables, ${rows.toLocaleString('en-US')} rows, to ${file} (${(statSync(file).size / 1e6).toFixed(1)} MB)`,
@@ -45,7 +57,10 @@ export function registerBackupCommands(program: Command, { run, withDatabase }: 
       run(async (config) => {
         if (!existsSync(file)) throw new ChannelPilotError('not_found', `no file ${file}`);
         await withDatabase(config, async (storage) => {
-          const restored = await restoreBackup(storage.url, createReadStream(file).pipe(createGunzip()), {
+          const raw = createReadStream(file);
+          const text = createGunzip();
+          raw.on('error', (error) => text.destroy(error));
+          const restored = await restoreBackup(storage.url, raw.pipe(text), {
             replace: options.replace === true,
           });
           const rows = restored.reduce((sum, t) => sum + t.rows, 0);

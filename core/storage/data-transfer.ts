@@ -78,7 +78,7 @@ export async function restoreBackup(
   input: Readable,
   options: { replace: boolean; onTable?: (table: string, rows: number) => void },
 ): Promise<{ table: string; rows: number }[]> {
-  const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  const lines = lineReader(input);
   const first = await lines.next();
   const header = parseHeader(first.done ? '' : first.value);
   const known = migrationNames();
@@ -133,6 +133,29 @@ export async function restoreBackup(
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The lines of `input`; a failure of the input (a file cut short, not gzip) rejects the line
+ * being waited for, with a message naming it, rather than leaving it pending.
+ */
+function lineReader(input: Readable): AsyncIterator<string> {
+  const unreadable = (error: Error) =>
+    new ChannelPilotError('invalid_input', `the backup cannot be read: ${error.message}`);
+  const failed = new Promise<never>((_, reject) =>
+    input.once('error', (error: Error) => reject(unreadable(error))),
+  );
+  failed.catch(() => {});
+  const lines = createInterface({ input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  return {
+    next: () =>
+      Promise.race([
+        lines.next().catch((error: Error) => {
+          throw error instanceof ChannelPilotError ? error : unreadable(error);
+        }),
+        failed,
+      ]),
+  };
 }
 
 /** Copies every table of `source` into the (migrated, empty) database at `url`, in one transaction. */
@@ -192,7 +215,15 @@ async function fillTable(
     await client.query('create temporary table interactions_staging (like interactions) on commit drop');
   const copy = client.query(copyStreams.from(`copy ${id(into)} (${columns.map(id).join(', ')}) from stdin`));
   const done = once(copy, 'finish');
-  const rows = await feed(copy);
+  let rows: number;
+  try {
+    rows = await feed(copy);
+  } catch (error) {
+    // Abandons the COPY (the server is told it failed), so the connection is free to roll back.
+    copy.destroy(error as Error);
+    await done.catch(() => {});
+    throw error;
+  }
   copy.end();
   await done;
   if (log) {
@@ -262,8 +293,9 @@ export function postgresSource(client: pg.Client): TableSource {
     },
     async copyOut(table, columns, out) {
       const stream = client.query(
+        // A query, not the table: a partitioned table (the interaction log) is read through it.
         copyStreams.to(
-          `copy ${client.escapeIdentifier(table)} (${columns.map((c) => client.escapeIdentifier(c)).join(', ')}) to stdout`,
+          `copy (select ${columns.map((c) => client.escapeIdentifier(c)).join(', ')} from ${client.escapeIdentifier(table)}) to stdout`,
         ),
       );
       let rows = 0;

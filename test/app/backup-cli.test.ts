@@ -16,6 +16,8 @@ const cli = (args: string[], dataDir: string) =>
   spawnSync(process.execPath, ['bin/channel-pilot.mjs', ...args], {
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
     encoding: 'utf8',
+    // A command that hangs fails the test instead of the run.
+    timeout: 120_000,
   });
 
 /** Each table's rows, as one fingerprint per table (order-independent), read straight from the database. */
@@ -83,6 +85,14 @@ describe('channel-pilot backup and restore', () => {
     const result = cli(['restore', cut, '--replace'], target);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/ends in the middle of|invalid input syntax|missing data/);
+    expect(await fingerprints(target)).toEqual(before);
+
+    const torn = join(root, 'torn.backup.gz');
+    const bytes = readFileSync(file);
+    writeFileSync(torn, bytes.subarray(0, Math.floor(bytes.length / 2)));
+    const tornResult = cli(['restore', torn, '--replace'], target);
+    expect(tornResult.status).toBe(1);
+    expect(tornResult.stderr).toMatch(/the backup cannot be read: unexpected end of file/);
     expect(await fingerprints(target)).toEqual(before);
 
     const notABackup = join(root, 'notes.gz');

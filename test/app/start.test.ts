@@ -82,6 +82,7 @@ describe('channel-pilot start', () => {
     const result = spawnSync(process.execPath, ['bin/channel-pilot.mjs', 'start'], {
       env: { ...process.env, PORT: 'x', DATABASE_URL: 'mysql://nope', LOG_LEVEL: 'chatty' },
       encoding: 'utf8',
+      timeout: 60_000,
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/invalid configuration/);

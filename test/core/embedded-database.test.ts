@@ -23,6 +23,8 @@ const cli = (args: string[], env: Record<string, string>) =>
   spawnSync(process.execPath, ['bin/channel-pilot.mjs', ...args], {
     env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
+    // A command that hangs fails the test instead of the run.
+    timeout: 120_000,
   });
 
 function serverPid(dataDir: string): number | null {
@@ -171,7 +173,7 @@ describe('the embedded database', () => {
            await h.close();
          })`,
       ],
-      { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, HOME: dataDir } },
+      { uid: 65534, gid: 65534, encoding: 'utf8', env: { ...process.env, HOME: dataDir }, timeout: 100_000 },
     );
     expect(result.stderr).toBe('');
     expect(result.stdout.trim()).toBe('true');
