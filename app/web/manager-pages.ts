@@ -259,12 +259,16 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
 
   router.get('/manage/pilots/:id', requireManager, async (req, res) => {
     const id = String(req.params.id);
+    // The figures may be withheld from this viewer; the pilot itself, its status and its audit
+    // trail are still shown (and managed).
     let found: Awaited<ReturnType<typeof reportAnswer>>;
+    let withheld: string | undefined;
     try {
       found = await reportAnswer(res, id, false);
     } catch (error) {
-      sendWithheld(res, error, 'pilots');
-      return;
+      if (!(error instanceof ChannelPilotError && error.code === 'forbidden')) throw error;
+      withheld = error.message;
+      found = await options.report(id, false);
     }
     if (!found) {
       sendPilotNotFound(res, id);
@@ -281,6 +285,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         standalone: false,
         user,
         generatedAt: clock.now(),
+        ...(withheld ? { withheld } : {}),
         ...(user && can(user.role, 'pilots:write')
           ? { changes: await options.manage.changes(found.pilot.id) }
           : {}),

@@ -66,6 +66,8 @@ export interface PilotReportInput {
   refreshAction?: string;
   /** The audit trail, for someone who may manage the pilot (live page only): shows the manage panel. */
   changes?: readonly PilotChange[];
+  /** Why the figures are not shown to this viewer (the pilot and its management still are). */
+  withheld?: string;
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
@@ -74,7 +76,11 @@ export function renderPilotReport(input: PilotReportInput): string {
   let data: PilotReportData | null = null;
   let computedAt: Date | null = null;
   let refreshSeconds: number | undefined;
-  if (answer.status === 'ready') {
+  if (input.withheld) {
+    status = html`<div class="banner info" role="status">
+      <p><strong>Figures withheld:</strong> ${input.withheld}.</p>
+    </div>`;
+  } else if (answer.status === 'ready') {
     data = answer.result;
     computedAt = answer.computedAt;
   } else if (answer.status === 'computing') {
@@ -101,7 +107,7 @@ export function renderPilotReport(input: PilotReportInput): string {
     : html`<p class="no-print actions">
         ${data ? html`<a class="button" href="${input.exportHref}" download>Download this report (HTML)</a>` : ''}
         ${
-          input.refreshAction && input.user && answer.status !== 'computing'
+          input.refreshAction && input.user && answer.status !== 'computing' && !input.withheld
             ? postButton(input.refreshAction, input.user.csrf, 'Compute the figures again')
             : ''
         }

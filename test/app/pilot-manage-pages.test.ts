@@ -31,15 +31,32 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(composed.app);
+/** Each logged-in agent's session token, as its pages' forms carry it. */
+const formTokens = new WeakMap<request.Agent, string>();
+
+async function loginAs(username: string, app = composed.app) {
+  const agent = request.agent(app);
   await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
+  // The token is on every page the login may see (an advisor's: the console).
+  for (const path of ['/manage/pilots', '/console']) {
+    const token = /name="csrf" value="([^"]+)"/.exec((await agent.get(path)).text)?.[1];
+    if (token) {
+      formTokens.set(agent, token);
+      break;
+    }
+  }
+  expect(formTokens.has(agent)).toBe(true);
   return agent;
 }
 
-/** A form as a browser on this site sends it. */
+/** A form as a browser on this site sends it, from one of the session's pages. */
 const post = (agent: request.Agent, path: string, form: Record<string, string | string[]>) =>
-  agent.post(path).set('Host', HOST).set('Origin', `https://${HOST}`).type('form').send(form);
+  agent
+    .post(path)
+    .set('Host', HOST)
+    .set('Origin', `https://${HOST}`)
+    .type('form')
+    .send({ csrf: formTokens.get(agent) ?? '', ...form });
 
 const form = (code: string): Record<string, string | string[]> => ({
   code,
@@ -278,11 +295,7 @@ describe('the audit trail on the real clock', () => {
       logger: pino({ level: 'silent' }),
       clock: systemClock,
     });
-    const agent = request.agent(live.app);
-    await agent
-      .post('/api/auth/login')
-      .send({ username: users.admin.username, password: staffPassword })
-      .expect(200);
+    const agent = await loginAs(users.admin.username, live.app);
     const before = Date.now();
     await post(agent, '/manage/pilots', {
       ...form('real_clock'),

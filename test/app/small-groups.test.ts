@@ -75,9 +75,14 @@ describe('figures about fewer customers than the minimum', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.detail).toMatch(/fewer than 20 customers/);
     expect(JSON.stringify(refused.body)).not.toMatch(/contacts"?:\s*1/);
+    // The page still shows the pilot and lets it be managed; only the figures are withheld.
     const page = await manager.get('/manage/pilots/just_giulia');
-    expect(page.status).toBe(403);
-    expect(page.text).toMatch(/Figures withheld/);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(
+      /Figures withheld:<\/strong> this pilot(&#39;|')s pilot arm has fewer than 20 customers/,
+    );
+    expect(page.text).toMatch(/data-to="paused"/);
+    expect(page.text).not.toMatch(/Download this report/);
     expect(page.text).not.toContain(customer.lastName);
     expect((await manager.get('/manage/pilots/just_giulia/report.html')).status).toBe(403);
   });
