@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ContactReasonInput,
   ImportProfile,
+  assertSourceOpen,
   Slug,
   can,
   importEncodings,
@@ -82,6 +83,8 @@ export function registerImportRoutes(
             { path: 'query.map', message: (error as Error).message },
           ]);
         }
+        // Named as the request gave it; a source a profile gives is checked by the import itself.
+        if (query.source) assertSourceOpen(query.source, 'query.source');
         const length = Number(req.headers['content-length']);
         // A body that stops being CSV (an unclosed quote) fails with the line it breaks at.
         const outcome = await runImport(deps, {
