@@ -29,7 +29,29 @@ const csrfForm = {
     },
   },
 };
+/** A page form: the session's token beside the fields. */
+const formOf = (fields: z.ZodRawShape) => ({
+  required: true,
+  content: {
+    'application/x-www-form-urlencoded': {
+      schema: z
+        .object({ csrf: z.string().meta({ description: 'the token the page’s form carries' }) })
+        .extend(fields),
+    },
+  },
+});
+const pilotForm = {
+  required: true,
+  content: {
+    'application/x-www-form-urlencoded': {
+      schema: z
+        .looseObject({ csrf: z.string() })
+        .meta({ description: 'the pilot form’s fields (code, name, channel, dates, cohort, objectives…)' }),
+    },
+  },
+};
 const ById = z.object({ id: z.string().min(1).max(80) });
+const ByToken = z.object({ token: z.string().min(1).max(2048) });
 const session = { description: 'Needs a staff session (the login page otherwise).' };
 
 export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: { alexa: boolean }): void {
@@ -175,6 +197,98 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: {
     ...session,
     requestParams: { path: ById },
     responses: { 200: html('The report'), 303: toLogin, '4XX': pageProblem },
+  });
+  describe('get', '/manage/imports', {
+    summary: 'The import page: upload a file, preview it with a profile, follow the runs',
+    tags: ['pages'],
+    ...session,
+    responses: { 200: html('The import page'), 303: toLogin, '4XX': pageProblem },
+  });
+  describe('get', '/manage/pilots/new', {
+    summary: 'The form that defines a pilot',
+    tags: ['pages'],
+    ...session,
+    responses: { 200: html('The form'), 303: toLogin, '4XX': pageProblem },
+  });
+  describe('post', '/manage/pilots', {
+    summary: 'Define a pilot as a draft from the form (the same rules as POST /api/pilots)',
+    tags: ['pages'],
+    requestBody: pilotForm,
+    responses: {
+      303: { description: 'To the new pilot' },
+      400: html('The form again, with what was typed and every bad field named'),
+      '4XX': pageProblem,
+    },
+  });
+  describe('get', '/manage/pilots/{id}/edit', {
+    summary: 'The form that changes a pilot’s definition',
+    tags: ['pages'],
+    ...session,
+    requestParams: { path: ById },
+    responses: { 200: html('The form'), 303: toLogin, '4XX': pageProblem },
+  });
+  describe('post', '/manage/pilots/{id}', {
+    summary: 'Change a pilot’s definition from the form (the same rules as PATCH /api/pilots/{id})',
+    tags: ['pages'],
+    requestParams: { path: ById },
+    requestBody: pilotForm,
+    responses: {
+      303: { description: 'To the pilot' },
+      400: html('The form again, with what was typed and every bad field named'),
+      '4XX': pageProblem,
+    },
+  });
+  describe('post', '/manage/pilots/{id}/status', {
+    summary: 'Start, pause, resume or end a pilot (the buttons on its page)',
+    tags: ['pages'],
+    requestParams: { path: ById },
+    requestBody: formOf({ status: z.string() }),
+    responses: { 303: { description: 'Back to the pilot' }, '4XX': pageProblem },
+  });
+  describe('post', '/manage/pilots/{id}/ratings', {
+    summary: 'Rate one of the scorecard’s criteria, with a note',
+    tags: ['pages'],
+    requestParams: { path: ById },
+    requestBody: formOf({ criterion: z.string(), rating: z.string(), note: z.string().optional() }),
+    responses: { 303: { description: 'Back to the pilot' }, '4XX': pageProblem },
+  });
+  describe('get', '/pay/{token}', {
+    summary:
+      'The page behind a payment link: what is owed, bill by bill, and a button to pay (JSON when asked)',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: {
+      200: {
+        description: 'The page, or its content as JSON',
+        content: { 'text/html': { schema: z.string() }, 'application/json': { schema: z.looseObject({}) } },
+      },
+      '4XX': pageProblem,
+    },
+  });
+  describe('post', '/pay/{token}/checkout', {
+    summary: 'Pay what the link is for: to the payment provider’s checkout',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: {
+      303: { description: 'To the checkout (or back, when nothing is left to pay)' },
+      '4XX': pageProblem,
+    },
+  });
+  describe('get', '/dev-pay/{token}', {
+    summary: 'The development payment provider’s checkout page (no money moves)',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: { 200: html('The checkout'), '4XX': pageProblem },
+  });
+  describe('post', '/dev-pay/{token}', {
+    summary: 'Confirm a development checkout: the payment is recorded as the provider would confirm it',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: { 303: { description: 'Back to the payment page' }, '4XX': pageProblem },
   });
   if (mounted.alexa) {
     describe('post', '/alexa', {

@@ -170,12 +170,11 @@ describe('requests another site could make with a staff member’s cookie', () =
       answer = (await manager.get(url).expect(200)).body;
     }
     expect(answer.status).toBe('ready');
-    const computations = async () =>
-      (
-        await sql<{ n: string }>`select count(*) as n from analysis_runs where kind = 'census'`.execute(
-          storage.db,
-        )
-      ).rows[0]?.n;
+    const computations = async () => {
+      const { rows } = await sql<{ n: string }>`
+        select count(*) as n from analysis_runs where kind = 'census'`.execute(storage.db);
+      return Number(rows[0]?.n);
+    };
     const before = await computations();
     const again = (await manager.get(`${url}&refresh=true`).expect(200)).body;
     expect(again).toEqual(answer);
