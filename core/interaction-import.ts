@@ -179,9 +179,10 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       }
       if (typeof details !== 'object' || details === null || Array.isArray(details))
         problems.push({ column: 'details', value: detailsText, problem: 'is not a JSON object' });
-      else
+      // A NUL written as \u0000 inside the JSON text; one the row held as such is reported above.
+      else if (!problems.some((p) => p.column.startsWith('details')))
         for (const issue of unstorableIssues(details, 'details'))
-          problems.push({ column: 'details', value: null, problem: `${issue.path} ${issue.message}` });
+          problems.push({ column: issue.path, value: null, problem: issue.message });
     }
     if (started && ended && !isProblem(ended) && ended.at < started.at)
       problems.push({ column: 'ended_at', value: endedText, problem: 'is before started_at' });
