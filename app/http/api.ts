@@ -86,7 +86,9 @@ export function createApi() {
       }
       const params = validate(spec.params, req.params, 'path');
       const query = validate(spec.query, req.query, 'query');
-      if (spec.method !== 'get') {
+      // A cross-site form can only GET or POST, and a cross-site DELETE needs a preflight this
+      // server never allows: DELETE, like GET, needs no body.
+      if (spec.method !== 'get' && spec.method !== 'delete') {
         const accepted = spec.rawBody?.types ?? ['application/json'];
         const given = mediaType(req);
         if (!accepted.includes(given)) {
@@ -190,7 +192,7 @@ function requestBody(spec: {
     };
   }
   if (spec.body) return { requestBody: { content: { 'application/json': { schema: spec.body } } } };
-  if (spec.method === 'get') return {};
+  if (spec.method === 'get' || spec.method === 'delete') return {};
   // Nothing to say, but said as JSON (see RouteSpec.rawBody).
   return {
     requestBody: {
