@@ -136,9 +136,10 @@ export function createPilotReports(options: {
     return { ...found, scorecard: evaluateScorecard(pilot, found, await pilots.ratings(pilot.id)) };
   }
 
-  // A changed definition is a new question; the period growing day by day is covered by answers going stale.
+  // A changed definition or status (starting enrols the cohort) is a new question, even within
+  // one clock tick; the period growing day by day is covered by answers going stale.
   const question = (pilot: Pilot) =>
-    JSON.stringify({ pilot: pilot.id, revised: pilot.updatedAt.toISOString() });
+    JSON.stringify({ pilot: pilot.id, status: pilot.status, revised: pilot.updatedAt.toISOString() });
 
   return {
     /** The stored report when fresh; otherwise starts computing it and says so. */
