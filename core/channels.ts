@@ -35,7 +35,7 @@ export function isAsynchronous(channel: string): boolean {
   return asynchronousChannels.includes(channel);
 }
 
-/** The channels every installation starts with. */
+/** The channels the organisation runs already; pilot channels register themselves (ChannelModule). */
 export const standardChannels: ChannelInput[] = [
   {
     code: 'call_centre',
@@ -88,21 +88,5 @@ export const standardChannels: ChannelInput[] = [
     name: 'Paper mail',
     kind: 'existing',
     touchpoints: [{ code: 'letter', name: 'Letter' }],
-  },
-  {
-    code: 'voice_assistant',
-    name: 'Voice assistant',
-    kind: 'pilot',
-    touchpoints: [
-      { code: 'alexa', name: 'Alexa skill' },
-      { code: 'dialogflow', name: 'Dialogflow CX agent' },
-    ],
-  },
-  {
-    code: 'video',
-    name: 'Video consultation',
-    kind: 'pilot',
-    staffed: true,
-    touchpoints: [{ code: 'consultation', name: 'Consultation room' }],
   },
 ];
