@@ -9,6 +9,7 @@ import { createBillIntents } from './fulfilment/bill-intents.ts';
 import { createLinkingIntent } from './fulfilment/linking-intent.ts';
 import { createServiceIntents } from './fulfilment/service-intents.ts';
 import { createTurnLog } from './fulfilment/turn-log.ts';
+import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
 
 export type { Identify } from './alexa/alexa-identity.ts';
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
@@ -76,13 +77,22 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const turnLog = createTurnLog({
     interactions: stores.interactions,
     clock,
+    channel: voiceAssistantChannel.code,
     touchpoint: 'alexa',
     onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
     ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
   });
+  const session = createConversationSession({
+    intents: Object.fromEntries(
+      customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
+    ) as Parameters<typeof createConversationSession>[0]['intents'],
+    log: (intent, handler) => turnLog.wrap(intent, handler),
+    access: deps.access,
+    channel: voiceAssistantChannel.code,
+  });
   const oauth = settings.oauth;
   const skill = createAlexaSkill({
-    intents,
+    session,
     link: createLinkingIntent({ linking, onError }),
     turnLog,
     identify:
@@ -103,7 +113,6 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
           : {}),
         onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
       }),
-    access: deps.access,
     onError: (error, at) => onError(error, at),
   });
   const alexa = settings.skillId

@@ -115,8 +115,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       },
       {
         line: 12,
-        reason:
-          'channel: "fax" is not a registered channel (call_centre, email, paper_mail, shop, sms, web)',
+        reason: 'channel: "fax" is not a registered channel (call_centre, email, paper_mail, shop, sms, web)',
       },
       {
         line: 13,
@@ -455,8 +454,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     expect(summary.problems).toEqual([
       {
         column: 'channel',
-        problem:
-          'is not a registered channel (call_centre, email, paper_mail, shop, sms, web)',
+        problem: 'is not a registered channel (call_centre, email, paper_mail, shop, sms, web)',
         count: REJECTIONS_KEPT + 500,
         lines: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
         values: ['pigeon'],
