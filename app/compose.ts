@@ -244,6 +244,22 @@ export async function composeApp(options: {
           : undefined,
       pinnedCertificateChains: options.alexaCertificates,
     },
+    dialogflow: {
+      header: config.DIALOGFLOW_WEBHOOK_SECRET
+        ? { name: config.DIALOGFLOW_WEBHOOK_HEADER, value: config.DIALOGFLOW_WEBHOOK_SECRET }
+        : undefined,
+      basic:
+        config.DIALOGFLOW_WEBHOOK_USERNAME && config.DIALOGFLOW_WEBHOOK_PASSWORD
+          ? { username: config.DIALOGFLOW_WEBHOOK_USERNAME, password: config.DIALOGFLOW_WEBHOOK_PASSWORD }
+          : undefined,
+      idToken: config.DIALOGFLOW_ID_TOKEN_AUDIENCE
+        ? {
+            jwksUrl: config.DIALOGFLOW_ID_TOKEN_JWKS_URL,
+            issuer: config.DIALOGFLOW_ID_TOKEN_ISSUER,
+            audience: config.DIALOGFLOW_ID_TOKEN_AUDIENCE,
+          }
+        : undefined,
+    },
     identify: options.voiceIdentify,
     onTurn: metrics.voiceTurn,
   });

@@ -9,6 +9,8 @@ import { createBillIntents } from './fulfilment/bill-intents.ts';
 import { createLinkingIntent } from './fulfilment/linking-intent.ts';
 import { createServiceIntents } from './fulfilment/service-intents.ts';
 import { createTurnLog } from './fulfilment/turn-log.ts';
+import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
+import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
 import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
 
 export type { Identify } from './alexa/alexa-identity.ts';
@@ -22,6 +24,7 @@ export const voiceAssistantChannel: ChannelInput = {
   touchpoints: [
     { code: 'alexa', name: 'Alexa skill' },
     { code: 'dialogflow', name: 'Dialogflow CX agent' },
+    { code: 'phone', name: 'Phone line (Dialogflow CX)' },
   ],
 };
 
@@ -39,8 +42,16 @@ export interface AlexaSettings {
   pinnedCertificateChains?: ReadonlyMap<string, string> | undefined;
 }
 
+/** The Dialogflow CX webhook's credentials; `/dialogflow/webhook` is served only with one. */
+export interface DialogflowSettings {
+  header?: { name: string; value: string } | undefined;
+  basic?: { username: string; password: string } | undefined;
+  idToken?: { jwksUrl: string; issuer: string; audience: string } | undefined;
+}
+
 export interface VoiceChannelDeps extends ChannelDeps {
   alexa: AlexaSettings;
+  dialogflow?: DialogflowSettings | undefined;
   /** Who is asking; the real account linking (OAuth tokens and linking codes) by default. */
   identify?: Identify | undefined;
   /** Told of each turn answered, with its outcome. */
@@ -74,26 +85,32 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       onError,
     }),
   };
-  const turnLog = createTurnLog({
-    interactions: stores.interactions,
-    clock,
-    channel: voiceAssistantChannel.code,
-    touchpoint: 'alexa',
-    onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
-    ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
-  });
-  const session = createConversationSession({
-    intents: Object.fromEntries(
-      customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
-    ) as Parameters<typeof createConversationSession>[0]['intents'],
-    log: (intent, handler) => turnLog.wrap(intent, handler),
-    access: deps.access,
-    channel: voiceAssistantChannel.code,
-  });
+  /** A conversation on one touchpoint: its turns logged there, the same rules everywhere. */
+  const conversationOn = (touchpoint: string) => {
+    const turnLog = createTurnLog({
+      interactions: stores.interactions,
+      clock,
+      channel: voiceAssistantChannel.code,
+      touchpoint,
+      onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
+      ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
+    });
+    const session = createConversationSession({
+      intents: Object.fromEntries(
+        customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
+      ) as Parameters<typeof createConversationSession>[0]['intents'],
+      log: (intent, handler) => turnLog.wrap(intent, handler),
+      access: deps.access,
+      channel: voiceAssistantChannel.code,
+    });
+    return { turnLog, session };
+  };
+  const { turnLog, session } = conversationOn('alexa');
+  const link = createLinkingIntent({ linking, onError });
   const oauth = settings.oauth;
   const skill = createAlexaSkill({
     session,
-    link: createLinkingIntent({ linking, onError }),
+    link,
     turnLog,
     identify:
       deps.identify ??
@@ -127,10 +144,33 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
         },
       })
     : null;
+  const df = deps.dialogflow;
+  const dfText = conversationOn('dialogflow');
+  const dfPhone = conversationOn('phone');
+  const dialogflow =
+    df && (df.header || df.basic || df.idToken)
+      ? createDialogflowWebhook({
+          credentials: {
+            header: df.header,
+            basic: df.basic,
+            idToken: df.idToken && {
+              keys: createRemoteJWKSet(new URL(df.idToken.jwksUrl)),
+              issuer: df.idToken.issuer,
+              audience: df.idToken.audience,
+            },
+          },
+          text: dfText,
+          phone: dfPhone,
+          link,
+          linking,
+          customers: stores.customers,
+        })
+      : null;
   return {
     registration: voiceAssistantChannel,
-    rawRoutes: alexa ? [alexa] : [],
+    rawRoutes: [alexa, dialogflow].filter((router) => router !== null),
     routes(kit) {
+      if (dialogflow) describeDialogflowWebhook(kit);
       if (!alexa) return;
       kit.describe('post', '/alexa', {
         summary: 'The Alexa skill’s endpoint: requests signed by Alexa for this skill',
@@ -152,7 +192,9 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
         },
       });
     },
-    close: () => turnLog.drained(),
+    close: async () => {
+      await Promise.all([turnLog, dfText.turnLog, dfPhone.turnLog].map((t) => t.drained()));
+    },
     skill,
     turnLog,
     intents,
