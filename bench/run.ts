@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those.
+//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,dialogflow,census,paraphrases runs only those.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { contextLatency } from './context-latency.ts';
 import { bookingFigures } from './booking.ts';
 import { videoFigures } from './video.ts';
 import { alexaFigures } from './alexa.ts';
+import { dialogflowFigures } from './dialogflow.ts';
 import { importFigures } from './import.ts';
 import { censusFigures } from './census.ts';
 import { joinFigures } from './join.ts';
@@ -78,6 +79,10 @@ try {
   }
   for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
+  }
+  for (const kind of wanted('dialogflow') ? (['embedded', 'postgres'] as const) : []) {
+    for (const line of await dialogflowFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 }))
+      say(line);
   }
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {

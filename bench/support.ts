@@ -94,6 +94,8 @@ export interface AlexaBenchServer {
   baseUrl: string;
   /** `userId locale` of each linked Alexa user. */
   users: string[];
+  /** `session locale` of each CX session linked to a customer. */
+  sessions: string[];
   /**
    * Signs `count` requests of the intent mix now (signing is Alexa's work, not the skill's;
    * timestamps stay valid for Alexa's 150 s, so sign shortly before sending).
@@ -125,24 +127,27 @@ export async function startAlexaBenchServer(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<{ port: number; users: string[] }>((resolve, reject) => {
-      let out = '';
-      let started = false;
-      server.stdout?.on('data', (chunk: Buffer) => {
-        // After its address, what the server prints is its log (warnings, a failed analysis): pass it on.
-        if (started) return void process.stderr.write(chunk);
-        out += chunk;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (!line) return;
-        started = true;
-        resolve(JSON.parse(line) as { port: number; users: string[] });
-      });
-      server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
+    const ready = await new Promise<{ port: number; users: string[]; sessions: string[] }>(
+      (resolve, reject) => {
+        let out = '';
+        let started = false;
+        server.stdout?.on('data', (chunk: Buffer) => {
+          // After its address, what the server prints is its log (warnings, a failed analysis): pass it on.
+          if (started) return void process.stderr.write(chunk);
+          out += chunk;
+          const line = out.split('\n').find((l) => l.startsWith('{'));
+          if (!line) return;
+          started = true;
+          resolve(JSON.parse(line) as { port: number; users: string[]; sessions: string[] });
+        });
+        server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+      },
+    );
     const baseUrl = `http://127.0.0.1:${ready.port}`;
     return {
       baseUrl,
       users: ready.users,
+      sessions: ready.sessions,
       sign: (count) =>
         Array.from({ length: count }, (_, i) => {
           const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
