@@ -269,9 +269,15 @@ export async function composeApp(options: {
     video,
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
-  for (const channel of channels) {
-    if (!(await stores.channels.channel(channel.registration.code)))
-      await stores.channels.register(channel.registration);
+  // A channel registers itself once; later, only touchpoints it gained are added (what the
+  // organisation named stays).
+  for (const { registration } of channels) {
+    const present = await stores.channels.channel(registration.code);
+    const known = new Set(present?.touchpoints.map((t) => t.code));
+    const gained = registration.touchpoints.filter((t) => !known.has(t.code));
+    if (!present) await stores.channels.register(registration);
+    else if (gained.length > 0)
+      await stores.channels.register({ ...present, touchpoints: [...present.touchpoints, ...gained] });
   }
   const bundles = createBrowserBundles([...appBundles, ...channels.flatMap((c) => c.bundles ?? [])]);
   const http = createHttpApp({

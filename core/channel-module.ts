@@ -94,7 +94,10 @@ export interface BackgroundWork {
 
 /** What a channel brings to the host. Everything but its registration is optional. */
 export interface ChannelModule {
-  /** The channel and its touchpoints, registered when the host starts unless present (kept as the organisation made it). */
+  /**
+   * The channel and its touchpoints, registered when the host starts; once present, only
+   * touchpoints it did not have are added (the rest stays as the organisation made it).
+   */
   registration: ChannelInput;
   /** Its JSON routes, declared through the host's route kit. */
   routes?(kit: RouteKit): void;

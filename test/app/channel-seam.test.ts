@@ -43,6 +43,27 @@ describe('a channel added as one folder', () => {
     });
   });
 
+  it('gains a touchpoint it adds later, keeping the names the organisation gave', async () => {
+    await composed.stores.channels.register({
+      code: 'voice_assistant',
+      name: 'Assistente vocale',
+      kind: 'pilot',
+      touchpoints: [{ code: 'alexa', name: 'Skill Alexa' }],
+    });
+    await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+    });
+    const voice = await composed.stores.channels.channel('voice_assistant');
+    expect(voice?.name).toBe('Assistente vocale');
+    expect(voice?.touchpoints.map((t) => `${t.code}: ${t.name}`)).toEqual([
+      'alexa: Skill Alexa',
+      'dialogflow: Dialogflow CX agent',
+      'phone: Phone line (Dialogflow CX)',
+    ]);
+  });
+
   it('serves its route behind a staff session, writing the visit the answer names into the journey', async () => {
     const { customer } = await gasCustomer(composed.stores);
     await request(composed.app)
