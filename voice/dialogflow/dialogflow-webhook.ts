@@ -27,8 +27,6 @@ export const DIALOGFLOW_PLATFORM = 'dialogflow';
 export const PHONE_PLATFORM = 'phone';
 /** The session parameter the agent's routes end the conversation on. */
 export const END_PARAMETER = 'channel_pilot_end';
-/** CX refuses a webhook answer larger than this. */
-export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 const builtinTags = {
   open: 'open',
@@ -40,8 +38,6 @@ const builtinTags = {
   no: 'no',
   ended: 'ended',
 } as const;
-/** Every `fulfillmentInfo.tag` the webhook answers. */
-export const webhookTags = [...Object.keys(builtinTags), 'LinkAccount', ...customerIntentNames];
 
 interface Conversation {
   session: ReturnType<typeof createConversationSession>;
