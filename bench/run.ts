@@ -1,7 +1,8 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those.
+//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those;
+//   BENCH_KINDS=embedded (or postgres) measures on that database only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,9 @@ import { freshTarget } from './support.ts';
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
+const kinds = (['embedded', 'postgres'] as const).filter(
+  (kind) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(kind),
+);
 const lines: string[] = [];
 const say = (line: string) => {
   console.log(line);
@@ -41,7 +45,7 @@ if (!serverUrl) {
 
 try {
   say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
-  for (const kind of wanted('seed') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('seed') ? kinds : []) {
     const target = await freshTarget(kind, serverUrl);
     try {
       const run = spawnSync(
@@ -55,7 +59,7 @@ try {
       await target.cleanup();
     }
   }
-  for (const kind of wanted('context') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('context') ? kinds : []) {
     for (const line of await contextLatency({
       kind,
       serverUrl,
@@ -66,21 +70,21 @@ try {
       say(line);
     }
   }
-  for (const kind of wanted('booking') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('booking') ? kinds : []) {
     for (const line of await bookingFigures({ kind, serverUrl })) say(line);
   }
-  for (const kind of wanted('video') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('video') ? kinds : []) {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
   }
   if (wanted('join')) for (const line of await joinFigures({ runs: 9 })) say(line);
-  for (const kind of wanted('import') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('import') ? kinds : []) {
     for (const line of await importFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
-  for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('alexa') ? kinds : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
   }
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
-  for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('census') ? kinds : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
 } finally {
