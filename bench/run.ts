@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those;
+//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,census,paraphrases runs only those;
 //   BENCH_KINDS=embedded (or postgres) measures on that database only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,18 +45,23 @@ if (!serverUrl) {
 
 try {
   say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
-  for (const kind of wanted('seed') ? kinds : []) {
-    const target = await freshTarget(kind, serverUrl);
-    try {
-      const run = spawnSync(
-        process.execPath,
-        ['bin/run-ts.mjs', 'bench/seed.ts', '--interactions', String(interactions)],
-        { env: { ...process.env, DATABASE_URL: '', ...target.env }, encoding: 'utf8' },
-      );
-      if (run.status !== 0) throw new Error(`seed bench failed:\n${run.stdout}${run.stderr}`);
-      for (const line of run.stdout.trim().split('\n')) say(line);
-    } finally {
-      await target.cleanup();
+  // The seed and the rollups run as their own process on a fresh database of each kind.
+  for (const [name, script, size] of [
+    ['seed', 'bench/seed.ts', '--interactions'],
+    ['rollups', 'bench/rollups.ts', '--contacts'],
+  ] as const) {
+    for (const kind of wanted(name) ? kinds : []) {
+      const target = await freshTarget(kind, serverUrl);
+      try {
+        const run = spawnSync(process.execPath, ['bin/run-ts.mjs', script, size, String(interactions)], {
+          env: { ...process.env, DATABASE_URL: '', ...target.env },
+          encoding: 'utf8',
+        });
+        if (run.status !== 0) throw new Error(`${name} bench failed:\n${run.stdout}${run.stderr}`);
+        for (const line of run.stdout.trim().split('\n')) say(line);
+      } finally {
+        await target.cleanup();
+      }
     }
   }
   for (const kind of wanted('context') ? kinds : []) {
