@@ -41,7 +41,7 @@ try {
     const { rows } = await sql<{ id: string }>`
       insert into customers (id, first_name, last_name, locale, segment)
       select gen_random_uuid(), 'Bench', 'Customer ' || n, 'it-IT', (array['family','senior','young','business'])[1 + n % 4]
-      from generate_series(${i}, ${Math.min(customerCount, i + 1000) - 1}) n
+      from generate_series(${i}::int, ${Math.min(customerCount, i + 1000) - 1}::int) n
       returning id`.execute(handle.db);
     customers.push(...rows.map((r) => r.id));
   }
