@@ -1,6 +1,6 @@
 // /dialogflow/webhook under load, authenticated: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { fixedRate, freshTarget, ms, percentile, seedTarget, startAlexaBenchServer } from './support.ts';
+import { besideBaseline, fixedRate, freshTarget, seedTarget, startAlexaBenchServer } from './support.ts';
 
 const SECRET = 'bench-dialogflow-secret-0123456789';
 // What customers ask the agent, roughly as often as they ask it (the tags of bench/alexa.ts's mix).
@@ -57,17 +57,13 @@ export async function dialogflowFigures(options: {
           seconds: options.seconds,
           request: post('/dialogflow/webhook'),
         });
-        const [p50, p99, b50, b99] = [
-          percentile(webhook.latencies, 50),
-          percentile(webhook.latencies, 99),
-          percentile(baseline.latencies, 50),
-          percentile(baseline.latencies, 99),
-        ] as [number, number, number, number];
-        const sent = Math.round(rate * options.seconds);
         lines.push(
-          `/dialogflow/webhook [${target.label}, header secret, ${server.sessions.length} linked sessions, tag mix] at ${rate} req/s for ${options.seconds} s: ` +
-            `p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${webhook.errors}/${sent}`,
-          `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+          ...besideBaseline(
+            `/dialogflow/webhook [${target.label}, header secret, ${server.sessions.length} linked sessions, tag mix] at ${rate} req/s for ${options.seconds} s`,
+            webhook,
+            baseline,
+            Math.round(rate * options.seconds),
+          ),
         );
       }
       return lines;

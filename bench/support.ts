@@ -224,3 +224,25 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/**
+ * A route's latencies beside a bare route's, measured in the same run at the same rate: the
+ * figure's line, then the baseline's with the ratios.
+ */
+export function besideBaseline(
+  figure: string,
+  measured: { latencies: number[]; errors: number },
+  baseline: { latencies: number[] },
+  sent: number,
+): string[] {
+  const [p50, p99, b50, b99] = [
+    percentile(measured.latencies, 50),
+    percentile(measured.latencies, 99),
+    percentile(baseline.latencies, 50),
+    percentile(baseline.latencies, 99),
+  ] as [number, number, number, number];
+  return [
+    `${figure}: p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${measured.errors}/${sent}`,
+    `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+  ];
+}
