@@ -62,25 +62,47 @@ function changedRows(columns: string[]) {
  * The four levels each settled contact is counted at: its reason and segment, its reason in all
  * segments ('*'), all reasons in its segment, and all of both. Anonymous contacts have segment ''.
  */
-const levels = `cross join lateral (values (r.reason, coalesce(r.segment, '')), ('*', coalesce(r.segment, '')),
-    (r.reason, '*'), ('*', '*')) as l(reason, segment)`;
+const levels = `cross join lateral (values (r.reason, r.segment), ('*', r.segment), (r.reason, '*'), ('*', '*'))
+    as l(reason, segment)`;
 
-const localTime = `(r.started_at at time zone '${REFERENCE_ZONE}')`;
+const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
+
+/**
+ * The settled rows of `source` with what the rollups key them by, each computed once per row (a
+ * time zone conversion costs more than all the sums together).
+ */
+function settled(source: string) {
+  return `
+    select s.sign, s.customer_id, s.channel, s.touchpoint, s.reason, coalesce(s.segment, '') as segment,
+      s.settled_step, s.previous_channel, s.previous_gap_days, s.started_at, s.ended_at,
+      ${local('s.started_at')}::date as day, extract(hour from ${local('s.started_at')})::int as hour,
+      ${local('s.previous_started_at')}::date as previous_day
+    from (${source}) s where s.outcome <> 'continued'`;
+}
+
+/** Sums of `n` for each value of `key` in `columns` (the rollups' columns per hour, step, gap). */
+const spread = (key: string, values: number[]) =>
+  values.map((v) => `coalesce(sum(r.n) filter (where r.${key} = ${v}), 0)`).join(', ');
 
 function daysUpsert(source: string) {
   const counted = [...hourColumns, ...stepColumns];
-  const sums = [
-    ...hourColumns.map((_, h) => `extract(hour from ${localTime}) = ${h}`),
-    ...stepColumns.map((_, s) => `least(r.settled_step, ${STEP_BUCKETS}) = ${s + 1}`),
-  ].map((when) => `coalesce(sum(r.sign) filter (where ${when}), 0)`);
+  // Added up by everything a row is keyed by first, then spread over the four levels.
   return `
     insert into census_days as d (reason, segment, day, channel, touchpoint, contacts, timed, handle_ms, ${counted.join(', ')})
-    select l.reason, l.segment, ${localTime}::date, r.channel, r.touchpoint,
-      sum(r.sign), coalesce(sum(r.sign) filter (where r.ended_at is not null), 0),
-      coalesce(sum(r.sign * round(extract(epoch from r.ended_at - r.started_at) * 1000)::bigint), 0),
-      ${sums.join(', ')}
-    from (${source}) r ${levels}
-    where r.outcome <> 'continued'
+    select l.reason, l.segment, r.day, r.channel, r.touchpoint, sum(r.n), sum(r.timed), sum(r.handle_ms),
+      ${spread(
+        'hour',
+        hourColumns.map((_, h) => h),
+      )}, ${spread(
+        'step',
+        stepColumns.map((_, s) => s + 1),
+      )}
+    from (
+      select reason, segment, day, channel, touchpoint, hour, least(settled_step, ${STEP_BUCKETS}) as step,
+        sum(sign) as n, coalesce(sum(sign) filter (where ended_at is not null), 0) as timed,
+        coalesce(sum(sign * round(extract(epoch from ended_at - started_at) * 1000)::bigint), 0) as handle_ms
+      from (${settled(source)}) c
+      group by 1, 2, 3, 4, 5, 6, 7) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
     on conflict (reason, segment, day, channel, touchpoint) do update set
@@ -97,10 +119,15 @@ function daysUpsert(source: string) {
 function transitionsUpsert(source: string) {
   return `
     insert into census_transitions as t (reason, segment, day, channel, next_channel, ${gapColumns.join(', ')})
-    select l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date, r.previous_channel, r.channel,
-      ${gapColumns.map((_, d) => `coalesce(sum(r.sign) filter (where r.previous_gap_days = ${d}), 0)`).join(', ')}
-    from (${source}) r ${levels}
-    where r.outcome <> 'continued' and r.previous_channel is not null
+    select l.reason, l.segment, r.day, r.channel, r.next_channel, ${spread(
+      'gap',
+      gapColumns.map((_, d) => d),
+    )}
+    from (
+      select reason, segment, previous_day as day, previous_channel as channel, channel as next_channel,
+        previous_gap_days as gap, sum(sign) as n
+      from (${settled(source)}) c where previous_channel is not null
+      group by 1, 2, 3, 4, 5, 6) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
     on conflict (reason, segment, day, channel, next_channel) do update set
@@ -110,10 +137,11 @@ function transitionsUpsert(source: string) {
 /** Customer hashes of settled contacts, grouped by the reach keys they fall under. */
 function reachGroups(source: string) {
   return `
-    select l.reason, l.segment, ${localTime}::date as day, r.channel,
-      array_agg(distinct ${customerHash('r.customer_id')} order by ${customerHash('r.customer_id')}) as hashes
-    from (${source}) r ${levels}
-    where r.outcome <> 'continued' and r.customer_id is not null and l.segment <> ''
+    select l.reason, l.segment, r.day, r.channel, array_agg(distinct r.hash order by r.hash) as hashes
+    from (
+      select distinct reason, segment, day, channel, ${customerHash('customer_id')} as hash
+      from (${settled(source)}) c where customer_id is not null) r ${levels}
+    where l.segment <> ''
     group by 1, 2, 3, 4`;
 }
 
@@ -143,13 +171,12 @@ function reachAdd(groups: string) {
 function dropEmpty(source: string) {
   return `
     delete from census_days d
-    using (select distinct l.reason, l.segment, ${localTime}::date as day, r.channel, r.touchpoint from (${source}) r ${levels}) k
+    using (select distinct l.reason, l.segment, r.day, r.channel, r.touchpoint from (${settled(source)}) r ${levels}) k
     where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
       and d.contacts = 0;
     delete from census_transitions t
-    using (select distinct l.reason, l.segment, (r.previous_started_at at time zone '${REFERENCE_ZONE}')::date as day,
-        r.previous_channel as channel, r.channel as next_channel
-      from (${source}) r ${levels} where r.previous_channel is not null) k
+    using (select distinct l.reason, l.segment, r.previous_day as day, r.previous_channel as channel, r.channel as next_channel
+      from (${settled(source)}) r ${levels} where r.previous_channel is not null) k
     where (t.reason, t.segment, t.day, t.channel, t.next_channel) = (k.reason, k.segment, k.day, k.channel, k.next_channel)
       and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
 }
