@@ -34,9 +34,21 @@ export function compareContacts(a: OrderedContact, b: OrderedContact): number {
   );
 }
 
+/**
+ * Bytewise UTF-8 order without encoding: UTF-16 code units order like code points (and so like
+ * UTF-8 bytes) except where both are surrogates or above them, the only case that encodes.
+ */
 function byteOrder(a: string, b: string): number {
   if (a === b) return 0;
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x < 0xd800 || y < 0xd800) return x - y;
+    return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  }
+  return a.length - b.length;
 }
 
 function byteOrderNullsLast(a: string | null, b: string | null): number {

@@ -113,13 +113,11 @@ export async function placeContacts(
   add(
     await lastPerReason(
       db,
-      appending.flatMap((id) =>
-        [...new Set(byCustomer.get(id)!.fresh.map((c) => c.reason))].map((reason) => ({
-          customerId: id,
-          reason,
-          before: firstAt.get(id)!,
-        })),
-      ),
+      appending.map((id) => ({
+        customerId: id,
+        reasons: [...new Set(byCustomer.get(id)!.fresh.map((c) => c.reason))],
+        before: firstAt.get(id)!,
+      })),
     ),
   );
   add(
@@ -145,11 +143,13 @@ export async function placeContacts(
       if (first.getTime() - s.startedAt.getTime() <= options.windowDays * DAY_MS) candidates.add(s.journeyId);
   }
   const journeys = await journeyMembers(db, [...candidates]);
+  const journeyOfMember = new Map<string, string>();
+  for (const [journeyId, members] of journeys) for (const m of members) journeyOfMember.set(m.id, journeyId);
   for (const [customerId, batch] of byCustomer) {
     placeCustomer(
       batch,
       stored.get(customerId) ?? [],
-      journeys,
+      { members: journeys, of: journeyOfMember },
       segments.get(customerId) ?? null,
       options,
       result,
@@ -167,7 +167,7 @@ function group<T>(map: Map<string, { fresh: T[]; touched: T[] }>, key: string) {
 function placeCustomer(
   batch: { fresh: OrderedContact[]; touched: OrderedContact[] },
   stored: Stored[],
-  journeys: Map<string, Stored[]>,
+  journeys: { members: Map<string, Stored[]>; of: Map<string, string> },
   segment: string | null,
   options: { windowDays: number; newId: () => string },
   result: PlacementResult,
@@ -190,9 +190,13 @@ function placeCustomer(
     journeyOf.set(contact.id, contact.journeyId);
   }
   // A (customer, reason) whose last contact is older than what was read keeps no open journey:
-  // the window is shorter than the span read.
-  for (const members of journeys.values())
-    for (const m of members) if (!journeyOf.has(m.id)) journeyOf.set(m.id, m.journeyId);
+  // the window is shorter than the span read. Contacts handed off from are found among the
+  // journeys read.
+  for (const contact of after) {
+    const origin = contact.handoffFromId;
+    if (origin && !journeyOf.has(origin) && journeys.of.has(origin))
+      journeyOf.set(origin, journeys.of.get(origin)!);
+  }
   const storedById = new Map(stored.map((s) => [s.id, s]));
   const assigned = assignJourneys(after, {
     windowDays: options.windowDays,
@@ -206,7 +210,7 @@ function placeCustomer(
   const affected = new Set<string>();
   const freshIds = new Set(fresh.map((c) => c.id));
   const journeyNow = (c: OrderedContact) =>
-    assigned.get(c.id) ?? storedById.get(c.id)?.journeyId ?? journeyOf.get(c.id)!;
+    assigned.get(c.id) ?? storedById.get(c.id)?.journeyId ?? journeyOf.get(c.id) ?? journeys.of.get(c.id)!;
   for (const contact of after) {
     const now = assigned.get(contact.id)!;
     const was = storedById.get(contact.id)?.journeyId;
@@ -232,7 +236,7 @@ function placeCustomer(
   };
   for (const contact of after) join(contact);
   for (const journeyId of affected)
-    for (const m of journeys.get(journeyId) ?? []) join(storedById.get(m.id) ?? m);
+    for (const m of journeys.members.get(journeyId) ?? []) join(storedById.get(m.id) ?? m);
   const steps = new Map<string, { journeyStep: number; settledStep: number | null }>();
   for (const list of members.values()) {
     list.sort(compareContacts);

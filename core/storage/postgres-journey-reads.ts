@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { OrderedContact } from '../journeys.ts';
+import { compareContacts, settles, type OrderedContact } from '../journeys.ts';
 import { notFound } from '../errors.ts';
 import { TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { Placement } from './postgres-journey-placement.ts';
@@ -74,26 +74,38 @@ export async function latestStarts(db: Kysely<Database>, ids: string[]): Promise
 
 /**
  * For each (customer, reason): its last contact before `before` that a journey can continue
- * (within the reach of the longest transition), and its last settled one there (the new one's
- * contact the new one becomes). Index probes on (customer_id, reason, started_at).
+ * (within the reach of the longest transition), and its last settled one there (the contact the
+ * new one's transition starts from). One index range per customer, on (customer_id, started_at):
+ * a customer's month of contacts is a handful of rows.
  */
 export async function lastPerReason(
   db: Kysely<Database>,
-  pairs: { customerId: string; reason: string; before: Date }[],
+  customers: { customerId: string; reasons: string[]; before: Date }[],
 ): Promise<Stored[]> {
-  if (pairs.length === 0) return [];
-  const since = pairs.map((p) => new Date(p.before.getTime() - REACH_BACK_MS));
-  const probe = (settledOnly: boolean) => sql`
-    select l.* from unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.reason)}::text[],
-        ${pairs.map((p) => p.before)}::timestamptz[], ${since}::timestamptz[]) as k(customer_id, reason, before, since)
+  if (customers.length === 0) return [];
+  const result = await sql<StoredRow>`
+    select i.* from unnest(${customers.map((c) => c.customerId)}::uuid[], ${customers.map((c) => c.before)}::timestamptz[],
+        ${customers.map((c) => new Date(c.before.getTime() - REACH_BACK_MS))}::timestamptz[]) as k(customer_id, before, since)
     cross join lateral (
       select ${storedColumns} from interactions i
-      where i.customer_id = k.customer_id and i.reason = k.reason and i.started_at < k.before and i.started_at >= k.since
-        ${settledOnly ? sql`and i.outcome <> 'continued'` : sql``}
-      order by i.started_at desc, i.source collate "C" desc, i.external_id collate "C" desc nulls first, i.id desc
-      limit 1) l`;
-  const result = await sql<StoredRow>`${probe(false)} union ${probe(true)}`.execute(db);
-  return result.rows.map(toStored);
+      where i.customer_id = k.customer_id and i.started_at < k.before and i.started_at >= k.since) i`.execute(
+    db,
+  );
+  const wanted = new Map(customers.map((c) => [c.customerId, new Set(c.reasons)]));
+  const latest = new Map<string, Stored>();
+  const latestSettled = new Map<string, Stored>();
+  const later = (map: Map<string, Stored>, key: string, contact: Stored) => {
+    const held = map.get(key);
+    if (!held || compareContacts(held, contact) < 0) map.set(key, contact);
+  };
+  for (const row of result.rows) {
+    if (!wanted.get(row.customer_id!)!.has(row.reason)) continue;
+    const contact = toStored(row);
+    const key = `${row.customer_id}\u0000${row.reason}`;
+    later(latest, key, contact);
+    if (settles(contact)) later(latestSettled, key, contact);
+  }
+  return [...new Set([...latest.values(), ...latestSettled.values()])];
 }
 
 /** Each customer's contacts from `from` on (one index range per customer). */

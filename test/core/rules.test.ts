@@ -229,6 +229,31 @@ describe('journeys', () => {
     ).toEqual(['mmm', 'zzz', 'aaa']);
   });
 
+  it('orders ids from other systems bytewise in UTF-8, as the database does, whatever their script', () => {
+    // Accented Latin, full-width forms, CJK and characters beyond the BMP (surrogate pairs in
+    // JavaScript strings, which order differently in UTF-16 than in UTF-8).
+    const ids = [
+      'PRAT-Ü1',
+      'PRAT-Ｕ1',
+      'PRAT-😀1',
+      'PRAT-U1',
+      'PRAT-\uE000',
+      'PRAT-日本',
+      'PRAT-𝔘',
+      'PRAT-',
+      'PRAT-U10',
+    ];
+    const contacts = ids.map((externalId, i) => contact(`c${i}`, 'r', at(1), { externalId }));
+    const utf8 = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+    expect([...contacts].sort(compareContacts).map((c) => c.externalId)).toEqual(utf8);
+    expect(
+      [...contacts]
+        .reverse()
+        .sort(compareContacts)
+        .map((c) => c.externalId),
+    ).toEqual(utf8);
+  });
+
   it('counts the gap to the next contact in started days, up to the longest kept', () => {
     expect(gapDays(at(1), at(1, 30), 30)).toBe(1);
     expect(gapDays(at(1), at(1), 30)).toBe(0);
