@@ -133,13 +133,17 @@ export function createSummary(dryRun: boolean) {
 }
 export type SummaryBuilder = ReturnType<typeof createSummary>;
 
-/** Rows written per transaction: a killed import loses at most one batch, which a rerun writes. */
+/**
+ * Rows written per transaction: a killed import loses at most the batch being written and the
+ * one being read, which a rerun writes.
+ */
 export const IMPORT_BATCH = 2000;
 
 /**
  * The loop every import runs: each row read is checked (its problems reject it), the good ones
- * gathered and handed to `store` a batch at a time. When the stream breaks (a row that is not
- * CSV, a client gone), the rows read before it are stored, then the error goes on.
+ * gathered and handed to `store` a batch at a time, in order; the next batch is read and checked
+ * while the last one is written. When the stream breaks (a row that is not CSV, a client gone),
+ * the rows read before it are stored, then the error goes on.
  */
 export async function importRows<T>(options: {
   rows: AsyncIterable<ImportRow>;
@@ -150,15 +154,16 @@ export async function importRows<T>(options: {
 }): Promise<ImportSummary> {
   const { summary } = options;
   let batch: { line: number; item: T }[] = [];
-  let storing = false;
-  const store = async () => {
+  let writing: Promise<void> = Promise.resolve();
+  /** Waits for the batch being written (its failure ends the import), then starts the next. */
+  const flush = async () => {
+    await writing;
     if (batch.length === 0) return;
-    storing = true;
     const taken = batch;
     batch = [];
-    await options.store(taken);
-    storing = false;
-    options.onBatch?.(summary.snapshot());
+    writing = options.store(taken).then(() => options.onBatch?.(summary.snapshot()));
+    // Seen when awaited: reading goes on meanwhile, and a failure must not go unhandled until then.
+    writing.catch(() => {});
   };
   try {
     for await (const row of options.rows) {
@@ -173,13 +178,16 @@ export async function importRows<T>(options: {
         continue;
       }
       batch.push({ line: row.line, item: checked });
-      if (batch.length >= IMPORT_BATCH) await store();
+      if (batch.length >= IMPORT_BATCH) await flush();
     }
   } catch (error) {
-    if (!storing) await store();
+    // A failed write fails again here, and the rows read after it are not stored.
+    await flush();
+    await writing;
     throw error;
   }
-  await store();
+  await flush();
+  await writing;
   return summary.finish();
 }
 
