@@ -1,6 +1,14 @@
 // /alexa under load with request verification on: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { besideBaseline, fixedRate, freshTarget, seedTarget, startAlexaBenchServer } from './support.ts';
+import {
+  besideBaseline,
+  fixedRate,
+  freshTarget,
+  percentile,
+  seedTarget,
+  startAlexaBenchServer,
+} from './support.ts';
+import { figureLine } from './figures.ts';
 
 export async function alexaFigures(options: {
   kind: 'embedded' | 'postgres';
@@ -25,6 +33,27 @@ export async function alexaFigures(options: {
         const post = (path: string) => (i: number) => server.post(path, requests[i]!);
         const baseline = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/fixed') });
         const alexa = await fixedRate({ rate, seconds: options.seconds, request: post('/alexa') });
+        const database = target.label;
+        const p50 = percentile(alexa.latencies, 50);
+        if (rate === 200)
+          lines.push(
+            figureLine({
+              figure: 'POST /alexa at 200 req/s, p99',
+              database,
+              value: percentile(alexa.latencies, 99),
+              unit: 'ms',
+              target: 50,
+              better: 'lower',
+            }),
+            figureLine({
+              figure: "POST /alexa at 200 req/s, p50 ÷ a bare route's p50",
+              database,
+              value: p50 / percentile(baseline.latencies, 50),
+              unit: '×',
+              target: 2,
+              better: 'lower',
+            }),
+          );
         lines.push(
           ...besideBaseline(
             `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s`,

@@ -1,6 +1,7 @@
 // The customer-context endpoint's p50/p99 at a fixed request rate, beside /healthz at the
 // same rate in the same run, on the embedded database or PostgreSQL.
 import { fixedRate, freshTarget, login, ms, percentile, printedCredentials, startApp } from './support.ts';
+import { figureLine } from './figures.ts';
 
 export async function contextLatency(options: {
   kind: 'embedded' | 'postgres';
@@ -40,6 +41,14 @@ export async function contextLatency(options: {
     const b50 = percentile(baseline.latencies, 50);
     const b99 = percentile(baseline.latencies, 99);
     return [
+      figureLine({
+        figure: `GET /api/customers/:id/context at ${options.rate} req/s, p99`,
+        database: target.label,
+        value: p99,
+        unit: 'ms',
+        target: 30,
+        better: 'lower',
+      }),
       `context [${target.label}, ${options.interactions} interactions] at ${options.rate} req/s for ${options.seconds} s: ` +
         `p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${context.errors}/${context.latencies.length + context.errors}`,
       `  baseline /healthz same rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,

@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readImportFile } from '../app/import/import-files.ts';
 import { freshTarget, openTarget, seedTarget } from './support.ts';
+import { figureLine } from './figures.ts';
 
 const columns =
   'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome,details';
@@ -296,7 +297,24 @@ export async function importFigures(options: {
     const profiledSeconds = profiled.seconds - base.seconds;
     const callsMegabytes = statSync(calls).size / 1024 / 1024;
 
+    const figure = `import, ${int(rows)} contacts (CSV, real CLI)`;
     return [
+      figureLine({
+        figure,
+        database: target.label,
+        value: Math.round(rows / importSeconds),
+        unit: 'rows/s',
+        target: 50_000,
+        better: 'higher',
+      }),
+      figureLine({
+        figure: `${figure}, peak RSS`,
+        database: target.label,
+        value: Math.round(run.peakMb),
+        unit: 'MB',
+        target: 300,
+        better: 'lower',
+      }),
       `${label} ${int(rows)} contacts of 3,000 customers (${megabytes.toFixed(0)} MB CSV, real CLI): ` +
         `${run.seconds.toFixed(1)} s, ${int(rows / importSeconds)} rows/s after ${base.seconds.toFixed(1)} s of start-up ` +
         `(a header-only file, same run)`,

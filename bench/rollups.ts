@@ -17,6 +17,7 @@ import { createPostgresStores, openDatabase, type CensusFilter } from '../core/i
 import { REFERENCE_ZONE } from '../core/clock.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { ms } from './support.ts';
+import { figureLine } from './figures.ts';
 
 const { values } = parseArgs({
   options: {
@@ -101,6 +102,17 @@ try {
       times.push(performance.now() - t);
     }
     const best = Math.min(...times);
+    const size = `${contacts.toLocaleString('en-US')} contacts of ${customerCount.toLocaleString('en-US')} customers`;
+    console.log(
+      figureLine({
+        figure: `census of ${name}, ${size}`,
+        database: handle.kind,
+        value: best,
+        unit: 'ms',
+        target,
+        better: 'lower',
+      }),
+    );
     console.log(
       `  census of ${name}: best of 3 ${ms(best)} (runs ${times.map(ms).join(', ')}); target < ${target} ms: ${best < target ? 'met' : 'MISSED'}`,
     );

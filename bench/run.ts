@@ -1,7 +1,8 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,census,paraphrases runs only those;
+//   BENCH_SCALE=10m measures the seed and the rollups at 10,000,000 contacts of 1,000,000 customers;
+//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases runs only those;
 //   BENCH_KINDS=embedded (or postgres) measures on that database only.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,16 +17,24 @@ import { importFigures } from './import.ts';
 import { censusFigures } from './census.ts';
 import { joinFigures } from './join.ts';
 import { paraphraseFigures } from './paraphrases.ts';
+import { pilotReportFigures } from './pilot-report.ts';
 import { freshTarget } from './support.ts';
+import { figureTable, parseFigureLine, type Figure } from './figures.ts';
 
-const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
+const scale = process.env.BENCH_SCALE;
+if (scale !== undefined && scale !== '10m') throw new Error(`BENCH_SCALE is 10m or unset, not ${scale}`);
+const interactions = scale ? 10_000_000 : Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
+const customers = scale ? 1_000_000 : 3000;
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
 const kinds = (['embedded', 'postgres'] as const).filter(
   (kind) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(kind),
 );
 const lines: string[] = [];
+const figures: Figure[] = [];
 const say = (line: string) => {
+  const figure = parseFigureLine(line);
+  if (figure) return void figures.push(figure);
   console.log(line);
   lines.push(line);
 };
@@ -54,7 +63,8 @@ try {
     for (const kind of wanted(name) ? kinds : []) {
       const target = await freshTarget(kind, serverUrl);
       try {
-        const run = spawnSync(process.execPath, ['bin/run-ts.mjs', script, size, String(interactions)], {
+        const args = [script, size, String(interactions), '--customers', String(customers)];
+        const run = spawnSync(process.execPath, ['bin/run-ts.mjs', ...args], {
           env: { ...process.env, DATABASE_URL: '', ...target.env },
           encoding: 'utf8',
         });
@@ -93,6 +103,10 @@ try {
     for (const line of await dialogflowFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 }))
       say(line);
   }
+  for (const kind of wanted('pilot-report') ? kinds : []) {
+    for (const line of await pilotReportFigures({ kind, serverUrl, customers: 100_000, interactions }))
+      say(line);
+  }
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? kinds : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
@@ -100,5 +114,7 @@ try {
 } finally {
   stopServer();
 }
+say('');
+for (const line of figureTable(figures)) say(line);
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(`bench/results/latest${only ? `-${only.join('-')}` : ''}.txt`, `${lines.join('\n')}\n`);

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { createPostgresStores, openDatabase } from '../core/index.ts';
 import { createPostgresBulkLoader } from '../core/storage/postgres-bulk-loader.ts';
 import { seedDemoData } from '../app/seed/demo-data.ts';
+import { figureLine } from './figures.ts';
 
 const { values } = parseArgs({
   options: {
@@ -44,6 +45,16 @@ try {
   const seconds = (performance.now() - started) / 1000;
   if (summary.skipped)
     throw new Error('the database already holds customers: point DATABASE_URL at an empty one');
+  console.log(
+    figureLine({
+      figure: `seed, ${summary.interactions.toLocaleString('en-US')} contacts (target: 1,000,000 in 30 s)`,
+      database: handle.kind,
+      value: Math.round(summary.interactions / seconds),
+      unit: 'rows/s',
+      target: Math.round(1_000_000 / 30),
+      better: 'higher',
+    }),
+  );
   console.log(
     `seed: ${summary.interactions} interactions in ${seconds.toFixed(1)} s (${Math.round(summary.interactions / seconds)} rows/s)`,
   );
