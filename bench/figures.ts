@@ -1,4 +1,4 @@
-// The figures the issues set targets for. A bench prints each as a `figure {…}` line beside its
+// The figures the issues set targets for. A bench prints each as a `#figure {…}` line beside its
 // own words; `npm run bench` gathers them (from its own benches and from the scripts it runs as
 // processes) and ends with one table: each figure, its target, and measured ÷ target.
 
@@ -14,7 +14,7 @@ export interface Figure {
   better: 'lower' | 'higher';
 }
 
-const PREFIX = 'figure ';
+const PREFIX = '#figure ';
 
 /** The line a bench prints for a figure. */
 export function figureLine(figure: Figure): string {
