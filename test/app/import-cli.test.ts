@@ -265,6 +265,116 @@ describe('channel-pilot import interactions', () => {
     );
   }, 300_000);
 
+  it('imports customers from JSON Lines and contacts whose local times are of another zone (--timezone)', async () => {
+    // A US office's CRM, written by hand for this test: JSON Lines with typed and textual flags.
+    const people = join(dir, 'people.jsonl');
+    writeFileSync(
+      people,
+      [
+        {
+          customer_ref: 'NY-001',
+          first_name: 'Zoë',
+          last_name: 'O’Brien-Łukasz',
+          segment: 'family',
+          locale: 'en-US',
+          email: 'Zoe.OBrien@Example.com',
+          consent_data_processing: true,
+          consent_email: 'yes',
+          consent_sms: false,
+        },
+        {
+          customer_ref: 'NY-002',
+          first_name: 'José',
+          last_name: 'Núñez',
+          segment: 'family',
+          locale: 'it-IT',
+          email: 'jose at example',
+        },
+        {
+          customer_ref: 'NY-003',
+          first_name: 'Ann',
+          last_name: 'Lee',
+          segment: 'family',
+          locale: 'en-US',
+          consent_sms: 'sì',
+        },
+      ]
+        .map((row) => JSON.stringify(row))
+        .join('\n') + '\n',
+    );
+    const imported = await cli(['import', 'customers', people, '--source', 'ny_crm']);
+    expect(imported.code).toBe(2);
+    expect(imported.stdout).toContain('3 rows read, 2 new, 0 updated, 0 unchanged, 1 rejected\n');
+    // The value is masked: an e-mail address is personal even when it is wrong.
+    expect(imported.stdout).toContain('    1 × email: is not an e-mail address — values "j•••" — lines 2\n');
+    const stored = await withData(async (storage) => {
+      const { rows } = await sql<{ ref: string; first_name: string; email: string | null; consents: string }>`
+        select c.external_ref as ref, c.first_name, c.email,
+          coalesce(string_agg(coalesce(k.medium, 'data') || '=' || k.granted, ',' order by k.medium nulls first), '') as consents
+        from customers c left join consents k on k.customer_id = c.id
+        where c.source = 'ny_crm' group by 1, 2, 3 order by 1`.execute(storage.db);
+      return rows;
+    });
+    expect(stored).toEqual([
+      {
+        ref: 'NY-001',
+        first_name: 'Zoë',
+        email: 'zoe.obrien@example.com',
+        consents: 'data=true,email=true,sms=false',
+      },
+      { ref: 'NY-003', first_name: 'Ann', email: null, consents: 'sms=true' },
+    ]);
+
+    // Local times of New York: the night the clocks go forward there (8 March 2026), and a
+    // summer morning; read in Rome (the default) they would be five or six hours off.
+    const calls = join(dir, 'ny-calls.csv');
+    writeFileSync(
+      calls,
+      [
+        'external_id,customer_id,channel,touchpoint,direction,reason,started_at,outcome',
+        `NY-C1,${customers[0]!.id},call_centre,agent,inbound,payment,08/03/2026 01:30,resolved`,
+        `NY-C2,${customers[0]!.id},call_centre,agent,inbound,payment,08/03/2026 03:30,resolved`,
+        `NY-C3,${customers[1]!.id},web,self_service,inbound,bill_explanation,04/07/2026 09:00,resolved`,
+      ].join('\n'),
+    );
+    const run = await cli([
+      'import',
+      'interactions',
+      calls,
+      '--source',
+      'ny_calls',
+      '--timezone',
+      'America/New_York',
+    ]);
+    expect(run.stdout).toContain('3 rows read, 3 imported, 0 already there, 0 rejected\n');
+    expect(run.code).toBe(0);
+    const starts = await withData(async (storage) => {
+      const { rows } = await sql<{ external_id: string; started_at: Date }>`
+        select external_id, started_at from interactions where source = 'ny_calls' order by external_id`.execute(
+        storage.db,
+      );
+      return Object.fromEntries(rows.map((r) => [r.external_id, r.started_at.toISOString()]));
+    });
+    expect(starts).toEqual({
+      'NY-C1': '2026-03-08T06:30:00.000Z',
+      'NY-C2': '2026-03-08T07:30:00.000Z',
+      'NY-C3': '2026-07-04T13:00:00.000Z',
+    });
+
+    const wrongZone = await cli([
+      'import',
+      'interactions',
+      calls,
+      '--source',
+      'ny_calls_2',
+      '--timezone',
+      'Eastern',
+    ]);
+    expect(wrongZone.code).toBe(1);
+    expect(wrongZone.stderr).toContain('timezone');
+    expect(await storedFrom('ny_calls_2')).toBe(0);
+  }, 300_000);
+
   it('stops at an unclosed quote with exit code 1 naming its line, keeping the rows before it', async () => {
     const [a] = customers;
     const file = join(dir, 'broken.csv');
