@@ -68,41 +68,54 @@ const levels = `cross join lateral (values (r.reason, r.segment), ('*', r.segmen
 const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
 
 /**
- * The settled rows of `source` with what the rollups key them by, each computed once per row (a
- * time zone conversion costs more than all the sums together).
+ * The settled rows of `source` with what the rollups key them by: the local hour they started in
+ * (one time zone conversion per row, the costliest step; day and hour are read from it once rows
+ * are added up), and the local day of the previous contact for transitions.
  */
 function settled(source: string) {
   return `
     select s.sign, s.customer_id, s.channel, s.touchpoint, s.reason, coalesce(s.segment, '') as segment,
       s.settled_step, s.previous_channel, s.previous_gap_days, s.started_at, s.ended_at,
-      ${local('s.started_at')}::date as day, extract(hour from ${local('s.started_at')})::int as hour,
-      ${local('s.previous_started_at')}::date as previous_day
+      date_trunc('hour', ${local('s.started_at')}) as local_hour, ${local('s.previous_started_at')}::date as previous_day
     from (${source}) s where s.outcome <> 'continued'`;
 }
 
-/** Sums of `n` for each value of `key` in `columns` (the rollups' columns per hour, step, gap). */
-const spread = (key: string, values: number[]) =>
-  values.map((v) => `coalesce(sum(r.n) filter (where r.${key} = ${v}), 0)`).join(', ');
+/** Sums of `n` for each value of `key`, named by `columns` (the rollups' columns per hour, step, gap). */
+const spread = (key: string, columns: string[], values: number[]) =>
+  columns
+    .map((column, i) => `coalesce(sum(n) filter (where ${key} = ${values[i]}), 0) as ${column}`)
+    .join(', ');
 
 function daysUpsert(source: string) {
   const counted = [...hourColumns, ...stepColumns];
-  // Added up by everything a row is keyed by first, then spread over the four levels.
+  const hours = spread(
+    'hour',
+    hourColumns,
+    hourColumns.map((_, h) => h),
+  );
+  const steps = spread(
+    'step',
+    stepColumns,
+    stepColumns.map((_, s) => s + 1),
+  );
+  // Added up by everything a row is keyed by, then turned into a row of counts per key (hours
+  // and steps as columns), then spread over the four levels: the many filtered sums run once
+  // per key, not once per level.
   return `
     insert into census_days as d (reason, segment, day, channel, touchpoint, contacts, timed, handle_ms, ${counted.join(', ')})
-    select l.reason, l.segment, r.day, r.channel, r.touchpoint, sum(r.n), sum(r.timed), sum(r.handle_ms),
-      ${spread(
-        'hour',
-        hourColumns.map((_, h) => h),
-      )}, ${spread(
-        'step',
-        stepColumns.map((_, s) => s + 1),
-      )}
+    select l.reason, l.segment, r.day, r.channel, r.touchpoint, sum(r.contacts), sum(r.timed), sum(r.handle_ms),
+      ${counted.map((c) => `sum(r.${c})`).join(', ')}
     from (
-      select reason, segment, day, channel, touchpoint, hour, least(settled_step, ${STEP_BUCKETS}) as step,
-        sum(sign) as n, coalesce(sum(sign) filter (where ended_at is not null), 0) as timed,
-        coalesce(sum(sign * round(extract(epoch from ended_at - started_at) * 1000)::bigint), 0) as handle_ms
-      from (${settled(source)}) c
-      group by 1, 2, 3, 4, 5, 6, 7) r ${levels}
+      select reason, segment, day, channel, touchpoint, sum(n) as contacts, sum(timed) as timed,
+        sum(handle_ms) as handle_ms, ${hours}, ${steps}
+      from (
+        select reason, segment, local_hour::date as day, extract(hour from local_hour)::int as hour, channel, touchpoint,
+          least(settled_step, ${STEP_BUCKETS}) as step,
+          sum(sign)::int as n, coalesce(sum(sign) filter (where ended_at is not null), 0)::int as timed,
+          coalesce(sum(sign * round(extract(epoch from ended_at - started_at) * 1000)::bigint), 0)::bigint as handle_ms
+        from (${settled(source)}) c
+        group by 1, 2, 3, 4, 5, 6, 7) h
+      group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
     on conflict (reason, segment, day, channel, touchpoint) do update set
@@ -117,17 +130,22 @@ function daysUpsert(source: string) {
  * Contacts with no next contact are not kept: the reader counts them as the rest.
  */
 function transitionsUpsert(source: string) {
+  const gaps = spread(
+    'gap',
+    gapColumns,
+    gapColumns.map((_, d) => d),
+  );
   return `
     insert into census_transitions as t (reason, segment, day, channel, next_channel, ${gapColumns.join(', ')})
-    select l.reason, l.segment, r.day, r.channel, r.next_channel, ${spread(
-      'gap',
-      gapColumns.map((_, d) => d),
-    )}
+    select l.reason, l.segment, r.day, r.channel, r.next_channel, ${gapColumns.map((c) => `sum(r.${c})`).join(', ')}
     from (
-      select reason, segment, previous_day as day, previous_channel as channel, channel as next_channel,
-        previous_gap_days as gap, sum(sign) as n
-      from (${settled(source)}) c where previous_channel is not null
-      group by 1, 2, 3, 4, 5, 6) r ${levels}
+      select reason, segment, day, channel, next_channel, ${gaps}
+      from (
+        select reason, segment, previous_day as day, previous_channel as channel, channel as next_channel,
+          previous_gap_days as gap, sum(sign)::int as n
+        from (${settled(source)}) c where previous_channel is not null
+        group by 1, 2, 3, 4, 5, 6) g
+      group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
     on conflict (reason, segment, day, channel, next_channel) do update set
@@ -139,7 +157,7 @@ function reachGroups(source: string) {
   return `
     select l.reason, l.segment, r.day, r.channel, array_agg(distinct r.hash order by r.hash) as hashes
     from (
-      select distinct reason, segment, day, channel, ${customerHash('customer_id')} as hash
+      select distinct reason, segment, local_hour::date as day, channel, ${customerHash('customer_id')} as hash
       from (${settled(source)}) c where customer_id is not null) r ${levels}
     where l.segment <> ''
     group by 1, 2, 3, 4`;
@@ -171,7 +189,8 @@ function reachAdd(groups: string) {
 function dropEmpty(source: string) {
   return `
     delete from census_days d
-    using (select distinct l.reason, l.segment, r.day, r.channel, r.touchpoint from (${settled(source)}) r ${levels}) k
+    using (select distinct l.reason, l.segment, r.local_hour::date as day, r.channel, r.touchpoint
+      from (${settled(source)}) r ${levels}) k
     where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
       and d.contacts = 0;
     delete from census_transitions t
