@@ -66,6 +66,10 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { stores, clock, log, paymentLinks, linking, alexa: settings } = deps;
   const onError = (error: unknown, at?: object) =>
     log.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
+  const turnLogs: ReturnType<typeof createTurnLog>[] = [];
+  const written = async () => {
+    await Promise.all(turnLogs.map((log) => log.drained()));
+  };
   const intents = {
     ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
     ...createServiceIntents({
@@ -75,6 +79,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       callbacks: stores.callbacks,
       surveys: stores.surveys,
       clock,
+      written,
       onError,
     }),
     ...createAppointmentIntents({
@@ -95,6 +100,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
       ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
     });
+    turnLogs.push(turnLog);
     const session = createConversationSession({
       intents: Object.fromEntries(
         customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
@@ -192,9 +198,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
         },
       });
     },
-    close: async () => {
-      await Promise.all([turnLog, dfText.turnLog, dfPhone.turnLog].map((t) => t.drained()));
-    },
+    close: written,
     skill,
     turnLog,
     intents,

@@ -27,6 +27,11 @@ export const DIALOGFLOW_PLATFORM = 'dialogflow';
 export const PHONE_PLATFORM = 'phone';
 /** The session parameter the agent's routes end the conversation on. */
 export const END_PARAMETER = 'channel_pilot_end';
+/**
+ * The session parameter naming the question asked (`BookConsultation.date`): the agent's routes
+ * move to the page whose form takes that answer.
+ */
+export const ASKING_PARAMETER = 'channel_pilot_asking';
 
 const builtinTags = {
   open: 'open',
@@ -206,6 +211,7 @@ function render(
       parameters: {
         [STATE_PARAMETER]: state,
         [END_PARAMETER]: next.kind === 'end' ? true : null,
+        [ASKING_PARAMETER]: next.kind === 'elicit' && answer.intent ? `${answer.intent}.${next.slot}` : null,
         ...(next.kind === 'elicit' ? { [next.slot]: null } : {}),
       } as never,
     },
