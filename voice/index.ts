@@ -1,7 +1,7 @@
 import { createRemoteJWKSet } from 'jose';
 import { z } from 'zod';
 import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts';
-import { createAlexaIdentity, type Identify } from './alexa/alexa-identity.ts';
+import { ALEXA_PLATFORM, createAlexaIdentity } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
 import { createAppointmentIntents } from './fulfilment/appointment-intents.ts';
@@ -13,8 +13,16 @@ import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
 import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
 
-export type { Identify } from './alexa/alexa-identity.ts';
+/**
+ * Who is asking, instead of the account linking: the typed chats talk as one customer. `user` is
+ * the platform's user (Alexa) or conversation (a CX session).
+ */
+export type Identify = (who: {
+  platform: string;
+  user: string;
+}) => Promise<{ customerId: string } | undefined>;
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
+export { runDialogflowChat } from './dialogflow/chat/dialogflow-chat.ts';
 
 /** The voice assistant as a channel of the census and of pilots. */
 export const voiceAssistantChannel: ChannelInput = {
@@ -52,7 +60,7 @@ export interface DialogflowSettings {
 export interface VoiceChannelDeps extends ChannelDeps {
   alexa: AlexaSettings;
   dialogflow?: DialogflowSettings | undefined;
-  /** Who is asking; the real account linking (OAuth tokens and linking codes) by default. */
+  /** Who is asking, on every platform; the real account linking (OAuth tokens and linking codes) by default. */
   identify?: Identify | undefined;
   /** Told of each turn answered, with its outcome. */
   onTurn?: ((outcome: string) => void) | undefined;
@@ -114,28 +122,29 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { turnLog, session } = conversationOn('alexa');
   const link = createLinkingIntent({ linking, onError });
   const oauth = settings.oauth;
+  const chatIdentify = deps.identify;
   const skill = createAlexaSkill({
     session,
     link,
     turnLog,
-    identify:
-      deps.identify ??
-      createAlexaIdentity({
-        linking,
-        customers: stores.customers,
-        ...(oauth
-          ? {
-              oauth: {
-                keys: createRemoteJWKSet(new URL(oauth.jwksUrl)),
-                issuer: oauth.issuer,
-                audience: oauth.audience,
-                claim: oauth.claim,
-                matches: oauth.matches,
-              },
-            }
-          : {}),
-        onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
-      }),
+    identify: chatIdentify
+      ? (envelope) => chatIdentify({ platform: ALEXA_PLATFORM, user: envelope.context.System.user.userId })
+      : createAlexaIdentity({
+          linking,
+          customers: stores.customers,
+          ...(oauth
+            ? {
+                oauth: {
+                  keys: createRemoteJWKSet(new URL(oauth.jwksUrl)),
+                  issuer: oauth.issuer,
+                  audience: oauth.audience,
+                  claim: oauth.claim,
+                  matches: oauth.matches,
+                },
+              }
+            : {}),
+          onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
+        }),
     onError: (error, at) => onError(error, at),
   });
   const alexa = settings.skillId
@@ -170,6 +179,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
           link,
           linking,
           customers: stores.customers,
+          identify: deps.identify,
         })
       : null;
   return {

@@ -245,6 +245,33 @@ describe('channel-pilot voice chat', () => {
     expect(stdout).toContain('Alexa: In total you owe 93.78 euros, for electricity.');
   }, 60_000);
 
+  it('talks to the Dialogflow webhook over HTTP as CX would, and sends the link it says it sent', async () => {
+    const { code, stdout, stderr } = await cli(
+      ['voice', 'chat', '--platform', 'dialogflow', '--customer', customerId, '--locale', 'en-US'],
+      env(),
+      'how much do i owe altogether\nyes please\n',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Dialogflow: Hi! I can tell you what you owe');
+    expect(stdout).toContain('Dialogflow: In total you owe 93.78 euros, for electricity.');
+    expect(stdout).toMatch(/Dialogflow: To pay: 93\.78 euros\. Pay here: \S+\/pay\//);
+    const handle = await openDatabase({ kind: 'embedded', dataDir });
+    try {
+      const sent = await createPostgresStores(handle.db).outbox.recent({ limit: 10, customerId });
+      expect(sent.filter((m) => m.kind === 'payment_link')).toHaveLength(1);
+      const turns = await createPostgresStores(handle.db).interactions.forCustomer(customerId, { limit: 10 });
+      expect(
+        turns
+          .filter((t) => t.touchpoint === 'dialogflow')
+          .map((t) => t.details.intent)
+          .sort(),
+      ).toEqual(['PayBill', 'WhatDoIOwe']);
+    } finally {
+      await handle.close();
+    }
+  }, 60_000);
+
   it('exits 1 naming the customer when there is no such customer', async () => {
     const unknown = '00000000-0000-4000-8000-00000000dead';
     const { code, stdout, stderr } = await cli(

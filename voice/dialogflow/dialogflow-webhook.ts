@@ -57,6 +57,9 @@ export interface DialogflowWebhookOptions {
   link: (request: LinkingRequest) => Promise<LinkingReply>;
   linking: AccountLinking;
   customers: CustomerDirectory;
+  /** Who is asking instead of the linking codes (the typed chat talks as one customer). */
+  identify?:
+    ((who: { platform: string; user: string }) => Promise<{ customerId: string } | undefined>) | undefined;
 }
 
 /**
@@ -89,6 +92,7 @@ async function answerTurn(options: DialogflowWebhookOptions, turn: DialogflowTur
   const platform = phone ? PHONE_PLATFORM : DIALOGFLOW_PLATFORM;
   const conversation = phone ? options.phone : options.text;
   const identify = async () => {
+    if (options.identify) return options.identify({ platform, user: turn.session });
     const customerId = await options.linking.linkedCustomer(platform, turn.session);
     return customerId ? { customerId } : undefined;
   };
