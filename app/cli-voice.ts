@@ -14,6 +14,7 @@ import {
 } from '../core/index.ts';
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
+import { registerDialogflowCommands } from './cli-dialogflow.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { runDialogflowChat, runVoiceChat } from '../voice/index.ts';
 
@@ -128,6 +129,7 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
           });
         }),
     );
+  registerDialogflowCommands(voice, { run });
   voice
     .command('link-code')
     .description(

@@ -181,6 +181,13 @@ export const ConfigSchema = z.object({
     .min(1)
     .default('https://accounts.google.com')
     .describe('The `iss` those ID tokens carry.'),
+  DIALOGFLOW_API_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be host:port' })
+    .optional()
+    .describe(
+      'Where `voice dialogflow provision` reaches the CX API over plain gRPC (`host:port`, a local server); Google’s endpoint for the location by default.',
+    ),
   VOICE_CLOSING_SURVEY: flag
     .default(false)
     .describe(

@@ -23,6 +23,8 @@ export type Identify = (who: {
 }) => Promise<{ customerId: string } | undefined>;
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
 export { runDialogflowChat } from './dialogflow/chat/dialogflow-chat.ts';
+export { agentPackage } from './dialogflow/agent/cx-agent.ts';
+export { createCxAgentsApi, provisionAgent, type CxAgentsApi } from './dialogflow/agent/cx-provision.ts';
 
 /** The voice assistant as a channel of the census and of pilots. */
 export const voiceAssistantChannel: ChannelInput = {
