@@ -1,11 +1,9 @@
 import express, { Router } from 'express';
 import type { AccountLinking, CustomerDirectory, Locale } from '../../core/index.ts';
-import type { LinkingReply, LinkingRequest } from '../fulfilment/linking-intent.ts';
+import { linkingTurn, type LinkingReply, type LinkingRequest } from '../fulfilment/linking-intent.ts';
 import {
   answerOf,
   customerIntentNames,
-  remember,
-  settledForTurn,
   type createConversationSession,
   type CustomerIntentName,
   type SessionAnswer,
@@ -100,28 +98,13 @@ async function answerTurn(options: DialogflowWebhookOptions, turn: DialogflowTur
   let state = turn.state.conversation ?? {};
 
   if (turn.tag === 'LinkAccount') {
-    state = settledForTurn(state, 'intent');
-    const result = await options.link({
-      platform,
-      platformUserId: turn.session,
-      locale: turn.locale,
-      code: turn.slots.code,
+    const { result, state: linked } = await linkingTurn({
+      link: options.link,
+      turnLog: conversation.turnLog,
+      state,
+      request: { platform, platformUserId: turn.session, locale: turn.locale, code: turn.slots.code },
     });
-    if (result.customerId) {
-      const logged = await conversation.turnLog.wrap(
-        'LinkAccount',
-        async () => result,
-      )({
-        customerId: result.customerId,
-        locale: turn.locale,
-      });
-      state = remember(state, {
-        turnId: logged.turnId,
-        intent: 'LinkAccount',
-        reason: logged.reason,
-        outcome: logged.outcome,
-      });
-    }
+    state = linked;
     const still = !result.customerId && turn.state.codeSent ? { codeSent: true as const } : {};
     return render(answerOf(result, 'LinkAccount', turn.locale), state, turn.locale, still);
   }
