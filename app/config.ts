@@ -186,7 +186,7 @@ export const ConfigSchema = z.object({
     .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be host:port' })
     .optional()
     .describe(
-      'Where `voice dialogflow provision` reaches the CX API over plain gRPC (`host:port`, a local server); Google’s endpoint for the location by default.',
+      '`host:port` of a CX API on plain gRPC (a local server) for `voice dialogflow provision`; Google’s endpoint for the location by default.',
     ),
   VOICE_CLOSING_SURVEY: flag
     .default(false)
