@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { runCli as cli } from '../support/app-process.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { americanCustomer, gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
@@ -192,24 +192,6 @@ describe('the typed voice chat', () => {
   });
 });
 
-/** Runs the real CLI with these arguments and standard input; resolves with its output and exit code. */
-function cli(args: string[], env: Record<string, string>, input: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, ...args],
-      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 describe('channel-pilot voice chat', () => {
   let dataDir: string;
   let customerId: string;
@@ -270,7 +252,7 @@ describe('channel-pilot voice chat', () => {
     } finally {
       await handle.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('exits 1 naming the customer when there is no such customer', async () => {
     const unknown = '00000000-0000-4000-8000-00000000dead';

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { loadInteractionModel, skillPackageDir } from '../../voice/alexa/intent-
 import { agentPackage } from '../../voice/dialogflow/agent/cx-agent.ts';
 import { createCxAgentsApi, provisionAgent } from '../../voice/dialogflow/agent/cx-provision.ts';
 import { customerIntentNames } from '../../voice/fulfilment/session.ts';
+import { runCli as cli } from '../support/app-process.ts';
 import { startFakeCxAgents } from '../support/fake-cx-agents.ts';
 
 // The CX agent is made from the Alexa skill package's interaction models; provisioning talks to a
@@ -222,26 +222,6 @@ describe('provisioning the agent on Dialogflow CX', () => {
   });
 });
 
-/** Runs the CLI with `env` added; its exit code and output. */
-function cli(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, ...args],
-      {
-        env: { ...process.env, LOG_LEVEL: 'silent', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('channel-pilot voice dialogflow', () => {
   let cx: Awaited<ReturnType<typeof startFakeCxAgents>>;
   let dir: string;
@@ -271,7 +251,7 @@ describe('channel-pilot voice dialogflow', () => {
     });
     expect(stdout).toContain(`agent package ${built.digest}`);
     expect(Buffer.from(await readFile(out)).equals(Buffer.from(built.content))).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   it('provisions the agent, and says a second run has nothing to change', async () => {
     const args = ['voice', 'dialogflow', 'provision', '--project', 'utility-voice', '--location', 'global'];
@@ -285,5 +265,5 @@ describe('channel-pilot voice dialogflow', () => {
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/ already up to date \(package /);
     expect(cx.calls.filter((c) => c === 'RestoreAgent')).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });

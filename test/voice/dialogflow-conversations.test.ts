@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
@@ -8,6 +7,7 @@ import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
 import { createDialogflowConversation } from '../../voice/dialogflow/chat/dialogflow-conversation.ts';
 import type { WebhookResponse } from '../../voice/dialogflow/dialogflow-request.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { composeDialogflowApp, CX_AGENT, CX_SECRET } from '../support/dialogflow-app.ts';
 import { officeHoursAdvisor } from '../support/fixtures.ts';
 import {
   HOUSEHOLD_NOW,
@@ -22,23 +22,15 @@ import {
 // the agent made from the interaction models, to the real webhook route. The app's day is Monday
 // 20 April 2026, 10:00 in Rome; the pilot asks its closing question.
 
-const SECRET = 'cx-header-secret-0123456789abcdef';
-const AGENT = 'projects/utility-voice/locations/europe-west1/agents/5a1e7c2d-0b8f-4a53-9d61-0c7e2f9a4b11';
+const SECRET = CX_SECRET;
+const AGENT = CX_AGENT;
 let storage: StorageHandle;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 
 beforeAll(async () => {
   storage = await openTestDatabase();
-  composed = await composeApp({
+  composed = await composeDialogflowApp({
     storage,
-    config: {
-      PUBLIC_URL: 'http://localhost:3000',
-      SESSION_TTL_HOURS: 1,
-      COOKIE_SECURE: false,
-      DIALOGFLOW_WEBHOOK_SECRET: SECRET,
-    },
-    logger: pino({ level: 'silent' }),
-    clock: { now: () => HOUSEHOLD_NOW },
     voiceAccess: { permit: async () => ({ allowed: true, closingSurvey: true }) },
   });
   await officeHoursAdvisor(composed.stores, { name: 'Chiara Neri' });

@@ -1,19 +1,11 @@
+import { builtinEvents } from '../../alexa/alexa-turns.ts';
+
 // How the interaction models' intents become the CX agent's: each custom intent `XIntent` is the
 // webhook tag `X`; Alexa's built-ins are the tags of the conversation's events.
 
-const builtinTags: Record<string, string> = {
-  'AMAZON.HelpIntent': 'help',
-  'AMAZON.StopIntent': 'stop',
-  'AMAZON.NavigateHomeIntent': 'stop',
-  'AMAZON.CancelIntent': 'cancel',
-  'AMAZON.FallbackIntent': 'fallback',
-  'AMAZON.YesIntent': 'yes',
-  'AMAZON.NoIntent': 'no',
-};
-
 /** The webhook tag an interaction model's intent is fulfilled with. */
 export function tagOf(alexaIntent: string): string {
-  return builtinTags[alexaIntent] ?? alexaIntent.replace(/Intent$/, '');
+  return builtinEvents[alexaIntent as keyof typeof builtinEvents] ?? alexaIntent.replace(/Intent$/, '');
 }
 
 /** The CX intent's display name: the tag for custom intents, `builtin.<tag>` for built-ins. */
