@@ -1,3 +1,4 @@
+import type { Locale } from '../../../core/index.ts';
 import { builtinEvents } from '../../alexa/alexa-turns.ts';
 
 // How the interaction models' intents become the CX agent's: each custom intent `XIntent` is the
@@ -39,3 +40,6 @@ export function cxResolvedValue(entityType: string, value: string): unknown {
   if (entityType === '@sys.number' && /^\d+(\.\d+)?$/.test(value)) return Number(value);
   return value;
 }
+
+/** The agent's language code of each locale, as CX sends it in `languageCode`. */
+export const cxLanguages: Record<Locale, string> = { 'en-US': 'en', 'it-IT': 'it' };

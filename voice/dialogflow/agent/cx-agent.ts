@@ -9,14 +9,12 @@ import {
   type LoadOptions,
 } from '../../alexa/intent-models.ts';
 import { ASKING_PARAMETER, END_PARAMETER } from '../dialogflow-webhook.ts';
-import { cxEntityType, cxIntentName, tagOf } from './agent-tags.ts';
+import { cxEntityType, cxIntentName, cxLanguages, tagOf } from './agent-tags.ts';
 
 // The Dialogflow CX agent as CX's JSON package (the layout ExportAgent writes and RestoreAgent and
 // the console's Restore read), made from the Alexa interaction models: the same intents, samples
 // as training phrases, slot types as entity types, and the webhook with one tag per step.
 
-/** CX's language of each locale; the first is the agent's default. */
-const languages: Record<Locale, string> = { 'en-US': 'en', 'it-IT': 'it' };
 const WEBHOOK = 'channel-pilot';
 const WELCOME = 'Default Welcome Intent';
 const START_FLOW = 'Default Start Flow';
@@ -61,7 +59,7 @@ const plainPhrase = (locale: Locale, intent: string, text: string) => ({
   id: idOf('phrase', `${locale}:${intent}:${text}`),
   parts: [{ text }],
   repeatCount: 1,
-  languageCode: languages[locale],
+  languageCode: cxLanguages[locale],
 });
 
 /** The questions the conversation asks, `Intent.slot`: one page each, whose form takes the answer. */
@@ -100,7 +98,7 @@ function trainingPhrase(
     id: idOf('phrase', `${model.locale}:${intent.name}:${sample}`),
     parts,
     repeatCount: 1,
-    languageCode: languages[model.locale],
+    languageCode: cxLanguages[model.locale],
   };
 }
 
@@ -133,7 +131,7 @@ export function cxAgentFiles(
             plainPhrase(model.locale, intent.name, text),
           )
         : (same?.samples ?? []).map((sample, index) => trainingPhrase(model, same ?? intent, sample, index));
-      files.set(`intents/${displayName}/trainingPhrases/${languages[model.locale]}.json`, {
+      files.set(`intents/${displayName}/trainingPhrases/${cxLanguages[model.locale]}.json`, {
         trainingPhrases: phrases,
       });
     }
@@ -146,7 +144,7 @@ export function cxAgentFiles(
     priority: 500000,
   });
   for (const model of models)
-    files.set(`intents/${WELCOME}/trainingPhrases/${languages[model.locale]}.json`, {
+    files.set(`intents/${WELCOME}/trainingPhrases/${cxLanguages[model.locale]}.json`, {
       trainingPhrases: invocationForms[model.locale].launch.map((form) =>
         plainPhrase(model.locale, WELCOME, form.replace('{name}', model.invocationName)),
       ),
@@ -162,11 +160,11 @@ export function cxAgentFiles(
     });
     for (const model of models) {
       const values = model.slotTypes.find((t) => t.name === type.name)?.values ?? [];
-      files.set(`entityTypes/${type.name}/entities/${languages[model.locale]}.json`, {
+      files.set(`entityTypes/${type.name}/entities/${cxLanguages[model.locale]}.json`, {
         entities: values.map((value) => ({
           value: value.id,
           synonyms: [...new Set([value.value, ...value.synonyms])],
-          languageCode: languages[model.locale],
+          languageCode: cxLanguages[model.locale],
         })),
       });
     }
@@ -258,8 +256,8 @@ export function cxAgentFiles(
     .slice(0, 16);
   files.set('agent.json', {
     displayName: options.displayName,
-    defaultLanguageCode: languages[main.locale],
-    supportedLanguageCodes: models.slice(1).map((model) => languages[model.locale]),
+    defaultLanguageCode: cxLanguages[main.locale],
+    supportedLanguageCodes: models.slice(1).map((model) => cxLanguages[model.locale]),
     timeZone: 'Europe/Rome',
     description: agentDescription(digest),
     startFlow: START_FLOW,

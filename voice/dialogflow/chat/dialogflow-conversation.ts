@@ -3,7 +3,7 @@ import type { Locale } from '../../../core/index.ts';
 import { spokenSlotValue } from '../../alexa/chat/slot-values.ts';
 import { createUtteranceMatcher } from '../../alexa/chat/utterance-matcher.ts';
 import type { InteractionModel } from '../../alexa/intent-models.ts';
-import { cxEntityType, cxIntentName, cxResolvedValue, tagOf } from '../agent/agent-tags.ts';
+import { cxEntityType, cxIntentName, cxLanguages, cxResolvedValue, tagOf } from '../agent/agent-tags.ts';
 import type { WebhookRequest, WebhookResponse } from '../dialogflow-request.ts';
 import { ASKING_PARAMETER, END_PARAMETER } from '../dialogflow-webhook.ts';
 
@@ -87,7 +87,7 @@ export function createDialogflowConversation(options: DialogflowConversationOpti
     const found = match.parameters ?? {};
     const request: WebhookRequest = {
       detectIntentResponseId: newId(),
-      languageCode: locale,
+      languageCode: cxLanguages[locale],
       fulfillmentInfo: { tag },
       ...(match.intent
         ? {
