@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import {
@@ -10,8 +14,9 @@ import {
 } from '../core/index.ts';
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
+import { registerDialogflowCommands } from './cli-dialogflow.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { runVoiceChat } from '../voice/index.ts';
+import { runDialogflowChat, runVoiceChat } from '../voice/index.ts';
 
 /** How the CLI runs a command: configuration loaded, errors reported, the database opened and closed. */
 export interface CommandRunner {
@@ -29,8 +34,13 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
   voice
     .command('chat')
     .description(
-      'Talk to the Alexa skill by typing: each line goes through a simulated Alexa to the real skill, as the given customer',
+      'Talk to the voice assistant by typing: each line goes through a simulated Alexa (or Dialogflow CX) to the real skill (or webhook), as the given customer',
     )
+    .option('--platform <platform>', 'alexa or dialogflow', (value: string) => {
+      if (value !== 'alexa' && value !== 'dialogflow')
+        throw new InvalidArgumentError('must be alexa or dialogflow');
+      return value;
+    })
     .requiredOption('--customer <id>', 'the customer to talk as')
     .option(
       '--locale <locale>',
@@ -41,33 +51,85 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
         return value as Locale;
       },
     )
-    .option('--unlinked', 'talk as an Alexa user who has not linked an account (to try linking codes)')
-    .action((options: { customer: string; locale?: Locale; unlinked?: boolean }) =>
-      run(async (environment) => {
-        await withDatabase(environment, async (storage, config) => {
-          const customer = await findCustomer(storage, options.customer);
-          const { voice: composed, clock } = await composeApp({
-            storage,
-            config,
-            logger: createLogger({ level: 'silent' }),
-            ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
+    .option('--unlinked', 'talk as a user who has not linked an account (to try linking codes)')
+    .action(
+      (options: {
+        customer: string;
+        locale?: Locale;
+        unlinked?: boolean;
+        platform?: 'alexa' | 'dialogflow';
+      }) =>
+        run(async (environment) => {
+          await withDatabase(environment, async (storage, settings) => {
+            const customer = await findCustomer(storage, options.customer);
+            // The webhook is served for this conversation only, with its own secret unless one is configured.
+            const secret = settings.DIALOGFLOW_WEBHOOK_SECRET ?? randomBytes(24).toString('hex');
+            const config = { ...settings, DIALOGFLOW_WEBHOOK_SECRET: secret };
+            const {
+              voice: composed,
+              clock,
+              app,
+            } = await composeApp({
+              storage,
+              config,
+              logger: createLogger({ level: 'silent' }),
+              ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
+            });
+            // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
+            const reading = createInterface({ input: process.stdin, terminal: false })[
+              Symbol.asyncIterator
+            ]();
+            const lines = { [Symbol.asyncIterator]: () => reading };
+            const locale = options.locale ?? customer.locale;
+            const write = (line: string) => console.log(line);
+            if (options.platform === 'dialogflow') {
+              if (process.stdin.isTTY)
+                console.log('Type what you would say to the Dialogflow agent; Ctrl-D to leave.');
+              const server = createServer(app).listen(0, '127.0.0.1');
+              await once(server, 'listening');
+              const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dialogflow/webhook`;
+              try {
+                await runDialogflowChat({
+                  send: async (request) => {
+                    const response = await fetch(url, {
+                      method: 'POST',
+                      headers: {
+                        'content-type': 'application/json',
+                        [config.DIALOGFLOW_WEBHOOK_HEADER]: secret,
+                      },
+                      body: JSON.stringify(request),
+                    });
+                    if (!response.ok)
+                      throw new ChannelPilotError(
+                        'internal',
+                        `the webhook answered ${response.status}: ${await response.text()}`,
+                      );
+                    return (await response.json()) as never;
+                  },
+                  locale,
+                  clock,
+                  lines,
+                  write,
+                });
+              } finally {
+                server.close();
+              }
+            } else {
+              if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
+              await runVoiceChat({
+                skill: composed.skill,
+                locale,
+                userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
+                clock,
+                lines,
+                write,
+              });
+            }
+            await composed.close();
           });
-          // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
-          const reading = createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
-          const lines = { [Symbol.asyncIterator]: () => reading };
-          if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
-          await runVoiceChat({
-            skill: composed.skill,
-            locale: options.locale ?? customer.locale,
-            userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
-            clock,
-            lines,
-            write: (line) => console.log(line),
-          });
-          await composed.turnLog.drained();
-        });
-      }),
+        }),
     );
+  registerDialogflowCommands(voice, { run });
   voice
     .command('link-code')
     .description(

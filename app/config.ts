@@ -181,6 +181,13 @@ export const ConfigSchema = z.object({
     .min(1)
     .default('https://accounts.google.com')
     .describe('The `iss` those ID tokens carry.'),
+  DIALOGFLOW_API_ENDPOINT: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, { error: 'must be host:port' })
+    .optional()
+    .describe(
+      '`host:port` of a CX API on plain gRPC (a local server) for `voice dialogflow provision`; Google’s endpoint for the location by default.',
+    ),
   VOICE_CLOSING_SURVEY: flag
     .default(false)
     .describe(

@@ -1,7 +1,7 @@
 import { createRemoteJWKSet } from 'jose';
 import { z } from 'zod';
 import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts';
-import { createAlexaIdentity, type Identify } from './alexa/alexa-identity.ts';
+import { ALEXA_PLATFORM, createAlexaIdentity } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
 import { createAppointmentIntents } from './fulfilment/appointment-intents.ts';
@@ -13,8 +13,18 @@ import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
 import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
 
-export type { Identify } from './alexa/alexa-identity.ts';
+/**
+ * Who is asking, instead of the account linking: the typed chats talk as one customer. `user` is
+ * the platform's user (Alexa) or conversation (a CX session).
+ */
+export type Identify = (who: {
+  platform: string;
+  user: string;
+}) => Promise<{ customerId: string } | undefined>;
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
+export { runDialogflowChat } from './dialogflow/chat/dialogflow-chat.ts';
+export { agentPackage } from './dialogflow/agent/cx-agent.ts';
+export { createCxAgentsApi, provisionAgent, type CxAgentsApi } from './dialogflow/agent/cx-provision.ts';
 
 /** The voice assistant as a channel of the census and of pilots. */
 export const voiceAssistantChannel: ChannelInput = {
@@ -52,7 +62,7 @@ export interface DialogflowSettings {
 export interface VoiceChannelDeps extends ChannelDeps {
   alexa: AlexaSettings;
   dialogflow?: DialogflowSettings | undefined;
-  /** Who is asking; the real account linking (OAuth tokens and linking codes) by default. */
+  /** Who is asking, on every platform; the real account linking (OAuth tokens and linking codes) by default. */
   identify?: Identify | undefined;
   /** Told of each turn answered, with its outcome. */
   onTurn?: ((outcome: string) => void) | undefined;
@@ -66,6 +76,10 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { stores, clock, log, paymentLinks, linking, alexa: settings } = deps;
   const onError = (error: unknown, at?: object) =>
     log.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
+  const turnLogs: ReturnType<typeof createTurnLog>[] = [];
+  const written = async () => {
+    await Promise.all(turnLogs.map((log) => log.drained()));
+  };
   const intents = {
     ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
     ...createServiceIntents({
@@ -75,6 +89,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       callbacks: stores.callbacks,
       surveys: stores.surveys,
       clock,
+      written,
       onError,
     }),
     ...createAppointmentIntents({
@@ -95,6 +110,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
       ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
     });
+    turnLogs.push(turnLog);
     const session = createConversationSession({
       intents: Object.fromEntries(
         customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
@@ -108,28 +124,29 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { turnLog, session } = conversationOn('alexa');
   const link = createLinkingIntent({ linking, onError });
   const oauth = settings.oauth;
+  const chatIdentify = deps.identify;
   const skill = createAlexaSkill({
     session,
     link,
     turnLog,
-    identify:
-      deps.identify ??
-      createAlexaIdentity({
-        linking,
-        customers: stores.customers,
-        ...(oauth
-          ? {
-              oauth: {
-                keys: createRemoteJWKSet(new URL(oauth.jwksUrl)),
-                issuer: oauth.issuer,
-                audience: oauth.audience,
-                claim: oauth.claim,
-                matches: oauth.matches,
-              },
-            }
-          : {}),
-        onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
-      }),
+    identify: chatIdentify
+      ? (envelope) => chatIdentify({ platform: ALEXA_PLATFORM, user: envelope.context.System.user.userId })
+      : createAlexaIdentity({
+          linking,
+          customers: stores.customers,
+          ...(oauth
+            ? {
+                oauth: {
+                  keys: createRemoteJWKSet(new URL(oauth.jwksUrl)),
+                  issuer: oauth.issuer,
+                  audience: oauth.audience,
+                  claim: oauth.claim,
+                  matches: oauth.matches,
+                },
+              }
+            : {}),
+          onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
+        }),
     onError: (error, at) => onError(error, at),
   });
   const alexa = settings.skillId
@@ -164,6 +181,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
           link,
           linking,
           customers: stores.customers,
+          identify: deps.identify,
         })
       : null;
   return {
@@ -192,9 +210,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
         },
       });
     },
-    close: async () => {
-      await Promise.all([turnLog, dfText.turnLog, dfPhone.turnLog].map((t) => t.drained()));
-    },
+    close: written,
     skill,
     turnLog,
     intents,

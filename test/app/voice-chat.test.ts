@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { runCli as cli } from '../support/app-process.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { americanCustomer, gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 
@@ -192,24 +192,6 @@ describe('the typed voice chat', () => {
   });
 });
 
-/** Runs the real CLI with these arguments and standard input; resolves with its output and exit code. */
-function cli(args: string[], env: Record<string, string>, input: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, ...args],
-      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
 describe('channel-pilot voice chat', () => {
   let dataDir: string;
   let customerId: string;
@@ -244,6 +226,33 @@ describe('channel-pilot voice chat', () => {
     expect(stdout).toContain('Alexa: Hi! I can tell you what you owe');
     expect(stdout).toContain('Alexa: In total you owe 93.78 euros, for electricity.');
   }, 60_000);
+
+  it('talks to the Dialogflow webhook over HTTP as CX would, and sends the link it says it sent', async () => {
+    const { code, stdout, stderr } = await cli(
+      ['voice', 'chat', '--platform', 'dialogflow', '--customer', customerId, '--locale', 'en-US'],
+      env(),
+      'how much do i owe altogether\nyes please\n',
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('Dialogflow: Hi! I can tell you what you owe');
+    expect(stdout).toContain('Dialogflow: In total you owe 93.78 euros, for electricity.');
+    expect(stdout).toMatch(/Dialogflow: To pay: 93\.78 euros\. Pay here: \S+\/pay\//);
+    const handle = await openDatabase({ kind: 'embedded', dataDir });
+    try {
+      const sent = await createPostgresStores(handle.db).outbox.recent({ limit: 10, customerId });
+      expect(sent.filter((m) => m.kind === 'payment_link')).toHaveLength(1);
+      const turns = await createPostgresStores(handle.db).interactions.forCustomer(customerId, { limit: 10 });
+      expect(
+        turns
+          .filter((t) => t.touchpoint === 'dialogflow')
+          .map((t) => t.details.intent)
+          .sort(),
+      ).toEqual(['PayBill', 'WhatDoIOwe']);
+    } finally {
+      await handle.close();
+    }
+  }, 120_000);
 
   it('exits 1 naming the customer when there is no such customer', async () => {
     const unknown = '00000000-0000-4000-8000-00000000dead';

@@ -70,3 +70,21 @@ export async function login(baseUrl: string, username: string, password: string)
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
 }
+
+/** Runs the real CLI with these arguments and standard input; resolves with its output and exit code. */
+export function runCli(args: string[], env: Record<string, string>, input = '') {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, ...args],
+      { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}

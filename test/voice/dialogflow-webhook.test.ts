@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
-import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { dualFuelEnglish, dualFuelTurin, HOUSEHOLD_NOW, type Household } from '../support/households.ts';
+import { composeDialogflowApp, CX_AGENT, CX_SECRET } from '../support/dialogflow-app.ts';
+import { dualFuelEnglish, dualFuelTurin, type Household } from '../support/households.ts';
 
 // CX's webhook calls through the real route, as CX sends them (camelCase JSON, its own fields
 // beside the ones read), on a fixed clock for the bills' figures.
 
-const SECRET = 'cx-header-secret-0123456789abcdef';
-const AGENT = 'projects/utility-voice/locations/europe-west1/agents/5a1e7c2d-0b8f-4a53-9d61-0c7e2f9a4b11';
+const SECRET = CX_SECRET;
+const AGENT = CX_AGENT;
 let storage: StorageHandle;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 let turin: Household;
@@ -18,18 +18,12 @@ let chicago: Household;
 
 beforeAll(async () => {
   storage = await openTestDatabase();
-  composed = await composeApp({
+  composed = await composeDialogflowApp({
     storage,
     config: {
-      PUBLIC_URL: 'http://localhost:3000',
-      SESSION_TTL_HOURS: 1,
-      COOKIE_SECURE: false,
-      DIALOGFLOW_WEBHOOK_SECRET: SECRET,
       DIALOGFLOW_WEBHOOK_USERNAME: 'cx-agent',
       DIALOGFLOW_WEBHOOK_PASSWORD: 'basic-password-42-long',
     },
-    logger: pino({ level: 'silent' }),
-    clock: { now: () => HOUSEHOLD_NOW },
   });
   turin = await dualFuelTurin(composed.stores);
   chicago = await dualFuelEnglish(composed.stores);

@@ -15,7 +15,8 @@ import { alexaMessages, localeOf, type AlexaMessages } from './alexa-messages.ts
 /** Each custom intent of the interaction models is the fulfilment intent of the same name plus `Intent`. */
 export const alexaIntentName = (intent: string) => `${intent}Intent`;
 
-const builtinEvents = {
+/** The conversation's event for each of Alexa's built-in intents. */
+export const builtinEvents = {
   'AMAZON.HelpIntent': 'help',
   'AMAZON.StopIntent': 'stop',
   'AMAZON.NavigateHomeIntent': 'stop',

@@ -1,11 +1,9 @@
 import express, { Router } from 'express';
 import type { AccountLinking, CustomerDirectory, Locale } from '../../core/index.ts';
-import type { LinkingReply, LinkingRequest } from '../fulfilment/linking-intent.ts';
+import { linkingTurn, type LinkingReply, type LinkingRequest } from '../fulfilment/linking-intent.ts';
 import {
   answerOf,
   customerIntentNames,
-  remember,
-  settledForTurn,
   type createConversationSession,
   type CustomerIntentName,
   type SessionAnswer,
@@ -27,6 +25,11 @@ export const DIALOGFLOW_PLATFORM = 'dialogflow';
 export const PHONE_PLATFORM = 'phone';
 /** The session parameter the agent's routes end the conversation on. */
 export const END_PARAMETER = 'channel_pilot_end';
+/**
+ * The session parameter naming the question asked (`BookConsultation.date`): the agent's routes
+ * move to the page whose form takes that answer.
+ */
+export const ASKING_PARAMETER = 'channel_pilot_asking';
 
 const builtinTags = {
   open: 'open',
@@ -52,6 +55,9 @@ export interface DialogflowWebhookOptions {
   link: (request: LinkingRequest) => Promise<LinkingReply>;
   linking: AccountLinking;
   customers: CustomerDirectory;
+  /** Who is asking instead of the linking codes (the typed chat talks as one customer). */
+  identify?:
+    ((who: { platform: string; user: string }) => Promise<{ customerId: string } | undefined>) | undefined;
 }
 
 /**
@@ -84,6 +90,7 @@ async function answerTurn(options: DialogflowWebhookOptions, turn: DialogflowTur
   const platform = phone ? PHONE_PLATFORM : DIALOGFLOW_PLATFORM;
   const conversation = phone ? options.phone : options.text;
   const identify = async () => {
+    if (options.identify) return options.identify({ platform, user: turn.session });
     const customerId = await options.linking.linkedCustomer(platform, turn.session);
     return customerId ? { customerId } : undefined;
   };
@@ -91,28 +98,13 @@ async function answerTurn(options: DialogflowWebhookOptions, turn: DialogflowTur
   let state = turn.state.conversation ?? {};
 
   if (turn.tag === 'LinkAccount') {
-    state = settledForTurn(state, 'intent');
-    const result = await options.link({
-      platform,
-      platformUserId: turn.session,
-      locale: turn.locale,
-      code: turn.slots.code,
+    const { result, state: linked } = await linkingTurn({
+      link: options.link,
+      turnLog: conversation.turnLog,
+      state,
+      request: { platform, platformUserId: turn.session, locale: turn.locale, code: turn.slots.code },
     });
-    if (result.customerId) {
-      const logged = await conversation.turnLog.wrap(
-        'LinkAccount',
-        async () => result,
-      )({
-        customerId: result.customerId,
-        locale: turn.locale,
-      });
-      state = remember(state, {
-        turnId: logged.turnId,
-        intent: 'LinkAccount',
-        reason: logged.reason,
-        outcome: logged.outcome,
-      });
-    }
+    state = linked;
     const still = !result.customerId && turn.state.codeSent ? { codeSent: true as const } : {};
     return render(answerOf(result, 'LinkAccount', turn.locale), state, turn.locale, still);
   }
@@ -206,6 +198,7 @@ function render(
       parameters: {
         [STATE_PARAMETER]: state,
         [END_PARAMETER]: next.kind === 'end' ? true : null,
+        [ASKING_PARAMETER]: next.kind === 'elicit' && answer.intent ? `${answer.intent}.${next.slot}` : null,
         ...(next.kind === 'elicit' ? { [next.slot]: null } : {}),
       } as never,
     },

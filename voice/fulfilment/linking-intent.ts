@@ -1,5 +1,7 @@
 import { ChannelPilotError, type AccountLinking, type Locale } from '../../core/index.ts';
-import { answering, reply, type IntentReply } from './conversation.ts';
+import { answering, reply, type IntentHandler, type IntentReply } from './conversation.ts';
+import { remember, settledForTurn, type SessionState } from './session.ts';
+import type { LoggedReply, UnloggedTurn } from './turn-log.ts';
 import { serviceMessages } from './service-messages.ts';
 
 const REASON = 'account_access';
@@ -59,4 +61,37 @@ export function createLinkingIntent(options: {
       },
     );
   };
+}
+
+/**
+ * The customer says their code: redeemed, and once it links them, the turn joins their journey
+ * and the conversation's history like any other. The same on every platform.
+ */
+export async function linkingTurn(options: {
+  link: (request: LinkingRequest) => Promise<LinkingReply>;
+  turnLog: {
+    wrap: (intent: string, handler: IntentHandler) => (request: UnloggedTurn) => Promise<LoggedReply>;
+  };
+  request: LinkingRequest;
+  state: SessionState;
+}): Promise<{ result: LinkingReply; state: SessionState }> {
+  const { request } = options;
+  let state = settledForTurn(options.state, 'intent');
+  const result = await options.link(request);
+  if (result.customerId) {
+    const logged = await options.turnLog.wrap(
+      'LinkAccount',
+      async () => result,
+    )({
+      customerId: result.customerId,
+      locale: request.locale,
+    });
+    state = remember(state, {
+      turnId: logged.turnId,
+      intent: 'LinkAccount',
+      reason: logged.reason,
+      outcome: logged.outcome,
+    });
+  }
+  return { result, state };
 }

@@ -49,6 +49,11 @@ export function createServiceIntents(options: {
   callbacks: CallbackQueue;
   surveys: SurveyAnswers;
   clock: Clock;
+  /**
+   * Resolves once the turns answered so far are in the log: the score is stored against one of
+   * them, which a quick answer can outrun.
+   */
+  written?: () => Promise<void>;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: ServiceIntentName; customerId: string }) => void;
 }): Record<ServiceIntentName, IntentHandler> {
@@ -124,6 +129,7 @@ export function createServiceIntents(options: {
       }
       // The answer is about the conversation: it is stored against its last answered turn.
       const last = lastAnswered(request);
+      if (last) await options.written?.();
       if (last) await surveys.record({ interactionId: last.turnId, metric: 'nps', score, comment: null });
       return reply(say.surveyTitle(), say.surveyThanks(), 'resolved', reason, { kind: 'end' });
     }),

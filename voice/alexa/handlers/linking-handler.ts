@@ -1,7 +1,7 @@
 import { getDeviceId, getUserId, type RequestHandler } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
-import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-intent.ts';
-import { answerOf, remember, settledForTurn } from '../../fulfilment/session.ts';
+import { linkingTurn, type LinkingReply, type LinkingRequest } from '../../fulfilment/linking-intent.ts';
+import { answerOf } from '../../fulfilment/session.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
@@ -20,29 +20,18 @@ export function createLinkingHandler(options: {
     canHandle: (input) => isIntent(input, 'LinkAccountIntent'),
     handle: async (input) => {
       const locale = localeOf(input.requestEnvelope.request.locale);
-      let state = settledForTurn(sessionState(input), 'intent');
-      const result = await options.link({
-        platform: ALEXA_PLATFORM,
-        platformUserId: getUserId(input.requestEnvelope),
-        deviceId: getDeviceId(input.requestEnvelope) ?? undefined,
-        locale,
-        code: slotValues((input.requestEnvelope.request as IntentRequest).intent).code,
-      });
-      if (result.customerId) {
-        const logged = await options.turnLog.wrap(
-          'LinkAccount',
-          async () => result,
-        )({
-          customerId: result.customerId,
+      const { result, state } = await linkingTurn({
+        link: options.link,
+        turnLog: options.turnLog,
+        state: sessionState(input),
+        request: {
+          platform: ALEXA_PLATFORM,
+          platformUserId: getUserId(input.requestEnvelope),
+          deviceId: getDeviceId(input.requestEnvelope) ?? undefined,
           locale,
-        });
-        state = remember(state, {
-          turnId: logged.turnId,
-          intent: 'LinkAccount',
-          reason: logged.reason,
-          outcome: logged.outcome,
-        });
-      }
+          code: slotValues((input.requestEnvelope.request as IntentRequest).intent).code,
+        },
+      });
       saveSession(input, state);
       return respond(input, answerOf(result, 'LinkAccount', locale));
     },
