@@ -40,6 +40,7 @@ export * from './callbacks.ts';
 export * from './channel-access.ts';
 export * from './expiring-cache.ts';
 export * from './payment-links.ts';
+export * from './payment-codes.ts';
 export * from './interaction-import.ts';
 export * from './customer-import.ts';
 export * from './import-summary.ts';

@@ -180,7 +180,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       if (typeof details !== 'object' || details === null || Array.isArray(details))
         problems.push({ column: 'details', value: detailsText, problem: 'is not a JSON object' });
       // A NUL written as \u0000 inside the JSON text; one the row held as such is reported above.
-      else if (!problems.some((p) => p.column.startsWith('details')))
+      else if (!problems.some((p) => p.column?.startsWith('details')))
         for (const issue of unstorableIssues(details, 'details'))
           problems.push({ column: issue.path, value: null, problem: issue.message });
     }
