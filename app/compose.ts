@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -32,7 +33,8 @@ import {
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
-import { configDefaults, type Config } from './config.ts';
+import { billPaymentCodes, configDefaults, type Config } from './config.ts';
+import { createBillsChannel } from '../bills/index.ts';
 import { composeVoice } from './voice.ts';
 import type { Identify } from '../voice/alexa/alexa-identity.ts';
 import type { Logger } from './logger.ts';
@@ -283,6 +285,20 @@ export async function composeApp(options: {
     ...(options.voiceIdentify ? { identify: options.voiceIdentify } : {}),
     ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
   });
+  // Bill communications (its own channel folder): the bill's page, PDF and personal links.
+  const bills = createBillsChannel({
+    db: options.storage.db,
+    newId: randomUUID,
+    links,
+    customers: stores.customers,
+    billing: stores.billing,
+    interactions: stores.interactions,
+    paymentLinks,
+    clock,
+    publicUrl: options.config.PUBLIC_URL,
+    organisation: config.BILL_ORGANISATION,
+    paymentCodes: billPaymentCodes(config),
+  });
   const bundles = createBrowserBundles();
   const http = createHttpApp({
     storage: options.storage,
@@ -300,6 +316,7 @@ export async function composeApp(options: {
     customerPages: [
       createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
       paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
+      ...bills.routers,
     ],
     metrics,
     metricsToken: config.METRICS_TOKEN,
@@ -321,6 +338,7 @@ export async function composeApp(options: {
     links,
     appointmentLinks,
     paymentLinks,
+    bills,
     notices,
     dispatcher,
     lifecycle,

@@ -74,6 +74,7 @@ export const standardChannels: ChannelInput[] = [
       { code: 'self_service', name: 'Self-service area' },
       { code: 'contact_form', name: 'Contact form' },
       { code: 'payment_page', name: 'Payment page' },
+      { code: 'bill_page', name: "Bill's page" },
     ],
   },
   {

@@ -41,6 +41,8 @@ export * from './channel-access.ts';
 export * from './expiring-cache.ts';
 export * from './payment-links.ts';
 export * from './payment-codes.ts';
+export * from './bill-communications.ts';
+export { createPostgresBillCommunications } from './storage/postgres-bill-communications.ts';
 export * from './interaction-import.ts';
 export * from './customer-import.ts';
 export * from './import-summary.ts';

@@ -126,5 +126,5 @@ export const checkRequestPath: RequestHandler = (req, _res, next) => {
 
 /** A customer link's token is a credential: it never goes into the logs. */
 export function redactLinkTokens(url: string): string {
-  return url.replace(/(\/api\/links\/[a-z]+\/|\/join\/)[^/?]+/, '$1[redacted]');
+  return url.replace(/(\/api\/links\/[a-z]+\/|\/join\/|\/b\/)[^/?]+/, '$1[redacted]');
 }

@@ -290,6 +290,32 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: {
     requestParams: { path: ByToken },
     responses: { 303: { description: 'Back to the payment page' }, '4XX': pageProblem },
   });
+  // Bill communications: a bill's personal link.
+  describe('get', '/b/{token}', {
+    summary:
+      'The page behind a bill’s personal link: the bill, what changed, the usage of 13 months; opening it joins the bill’s journey',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: { 200: html('The bill’s page'), '4XX': pageProblem },
+  });
+  describe('get', '/b/{token}/bill.pdf', {
+    summary: 'The bill as a PDF, with its payment QR code and the QR code of its page',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: {
+      200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } },
+      '4XX': pageProblem,
+    },
+  });
+  describe('post', '/b/{token}/pay', {
+    summary: 'Pay the bill: to the payment page, continuing the bill’s journey',
+    tags: ['customer links'],
+    security: [],
+    requestParams: { path: ByToken },
+    responses: { 303: { description: 'To the payment page' }, '4XX': pageProblem },
+  });
   if (mounted.alexa) {
     describe('post', '/alexa', {
       summary: 'The Alexa skill’s endpoint: requests signed by Alexa for this skill',

@@ -16,6 +16,7 @@ import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
 import * as staffDisabled from './migrations/0181-staff-disabled.ts';
 import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
+import * as billCommunications from './migrations/0250-bill-communications.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0181-staff-disabled': staffDisabled,
   '0182-pilot-named-customers': pilotNamedCustomers,
   '0190-interactions-by-month': interactionsByMonth,
+  '0250-bill-communications': billCommunications,
 };
 
 /** The schema's migrations, in the order they run. */

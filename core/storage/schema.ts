@@ -187,6 +187,18 @@ export interface AppSettingsTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface BillCommunicationsTable {
+  id: string;
+  bill_id: string;
+  customer_id: string;
+  style: string;
+  medium: string;
+  pilot_id: string | null;
+  arm: string | null;
+  sent_interaction_id: string;
+  created_at: Timestamp;
+}
+
 export interface OutboxTable {
   id: string;
   dedupe_key: string;
@@ -297,4 +309,5 @@ export interface Database extends ConsultationTables, PilotTables {
   interactions: InteractionsTable;
   interaction_sources: InteractionSourcesTable;
   survey_answers: SurveyAnswersTable;
+  bill_communications: BillCommunicationsTable;
 }

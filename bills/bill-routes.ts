@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import {
+  billPaymentPayload,
+  type BillLinks,
+  type PaymentCodeScheme,
+  type PaymentLinks,
+} from '../core/index.ts';
+import { renderBillDocument } from './bill-document.ts';
+import { renderBillPage } from './bill-page.ts';
+
+/** The page's scripts and styles: inline styles only, forms to this site only. */
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The bill's personal link: its page, its PDF, and paying it. Every request checks the link;
+ * opening it records the contact in the bill's journey, and paying continues that journey.
+ */
+export function createBillRoutes(options: {
+  billLinks: BillLinks;
+  paymentLinks: Pick<PaymentLinks, 'issue'>;
+  organisation: string;
+  paymentCodes: PaymentCodeScheme;
+}): Router {
+  const { billLinks } = options;
+  const router = Router();
+  const base = (token: string) => `/b/${encodeURIComponent(token)}`;
+
+  router.get('/b/:token', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const self = base(req.params.token);
+    res
+      .setHeader('Content-Security-Policy', PAGE_POLICY)
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .type('html')
+      .send(renderBillPage(page, { pdf: `${self}/bill.pdf`, pay: `${self}/pay` }));
+  });
+
+  router.get('/b/:token/bill.pdf', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const pdf = await renderBillDocument({
+      organisation: options.organisation,
+      locale: page.locale,
+      customer: { firstName: page.firstName, lastName: page.lastName },
+      supply: page.supply,
+      bill: page.bill,
+      comparison: page.comparison,
+      paymentPayload: billPaymentPayload(options.paymentCodes, page.bill),
+      pageUrl: billLinks.url(page.communication),
+    });
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="${page.bill.number.replace(/[^\w.-]/g, '_')}.pdf"`)
+      .send(pdf);
+  });
+
+  router.post('/b/:token/pay', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const url = options.paymentLinks.issue({
+      customerId: page.communication.customerId,
+      fromInteractionId: page.opening.id,
+    });
+    res.redirect(303, url);
+  });
+
+  return router;
+}

@@ -1,0 +1,54 @@
+// The bill communications channel: the bill's documents, its personal page and links.
+import type { Router } from 'express';
+import {
+  createBillLinks,
+  createPostgresBillCommunications,
+  type Billing,
+  type Clock,
+  type CustomerDirectory,
+  type Database,
+  type InteractionLog,
+  type PaymentCodeScheme,
+  type PaymentLinks,
+  type SignedLinks,
+} from '../core/index.ts';
+import type { Kysely } from 'kysely';
+import { createBillRoutes } from './bill-routes.ts';
+
+export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
+export { renderBillPage } from './bill-page.ts';
+
+/** Builds the channel from the shared services; `routers` are mounted beside the other customer pages. */
+export function createBillsChannel(deps: {
+  db: Kysely<Database>;
+  newId: () => string;
+  links: SignedLinks;
+  customers: CustomerDirectory;
+  billing: Billing;
+  interactions: InteractionLog;
+  paymentLinks: Pick<PaymentLinks, 'issue'>;
+  clock: Clock;
+  publicUrl: string;
+  organisation: string;
+  paymentCodes: PaymentCodeScheme;
+}) {
+  const communications = createPostgresBillCommunications(deps.db, { newId: deps.newId, clock: deps.clock });
+  const billLinks = createBillLinks({
+    links: deps.links,
+    communications,
+    customers: deps.customers,
+    billing: deps.billing,
+    interactions: deps.interactions,
+    clock: deps.clock,
+    address: (token) => `${deps.publicUrl}/b/${encodeURIComponent(token)}`,
+  });
+  const routers: Router[] = [
+    createBillRoutes({
+      billLinks,
+      paymentLinks: deps.paymentLinks,
+      organisation: deps.organisation,
+      paymentCodes: deps.paymentCodes,
+    }),
+  ];
+  return { communications, billLinks, routers };
+}
