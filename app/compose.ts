@@ -293,6 +293,7 @@ export async function composeApp(options: {
     customers: stores.customers,
     billing: stores.billing,
     interactions: stores.interactions,
+    outbox: stores.outbox,
     paymentLinks,
     clock,
     publicUrl: options.config.PUBLIC_URL,

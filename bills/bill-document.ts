@@ -1,6 +1,14 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import type { AccountKind, Bill, BillComparison, Locale } from '../core/index.ts';
+import {
+  billPaymentPayload,
+  type AccountKind,
+  type Bill,
+  type BillComparison,
+  type BillView,
+  type Locale,
+  type PaymentCodeScheme,
+} from '../core/index.ts';
 import { billTexts } from './bill-texts.ts';
 
 /** Everything the printed bill shows; the payment code and the page's address are made by the caller. */
@@ -150,4 +158,19 @@ export async function renderBillDocument(input: BillDocumentInput): Promise<Buff
   doc.end();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** The printed bill of a communicated bill, under the organisation's name and payment code. */
+export function communicatedBillDocument(options: { organisation: string; paymentCodes: PaymentCodeScheme }) {
+  return (view: BillView, pageUrl: string): Promise<Buffer> =>
+    renderBillDocument({
+      organisation: options.organisation,
+      locale: view.locale,
+      customer: { firstName: view.firstName, lastName: view.lastName },
+      supply: view.supply,
+      bill: view.bill,
+      comparison: view.comparison,
+      paymentPayload: billPaymentPayload(options.paymentCodes, view.bill),
+      pageUrl,
+    });
 }

@@ -1,8 +1,6 @@
 import type { BillPage } from '../core/index.ts';
 import { billTexts } from './bill-texts.ts';
-
-/** Safe in text and in double-quoted attribute values. */
-const text = (value: string) => value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+import { escapeText as text } from './markup.ts';
 
 /** What the page's buttons lead to, each under the same personal link. */
 export interface BillPageActions {

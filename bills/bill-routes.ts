@@ -1,11 +1,5 @@
 import { Router } from 'express';
-import {
-  billPaymentPayload,
-  type BillLinks,
-  type PaymentCodeScheme,
-  type PaymentLinks,
-} from '../core/index.ts';
-import { renderBillDocument } from './bill-document.ts';
+import type { BillLinks, BillView, PaymentLinks } from '../core/index.ts';
 import { renderBillPage } from './bill-page.ts';
 
 /** The page's scripts and styles: inline styles only, forms to this site only. */
@@ -19,8 +13,8 @@ const PAGE_POLICY =
 export function createBillRoutes(options: {
   billLinks: BillLinks;
   paymentLinks: Pick<PaymentLinks, 'issue'>;
-  organisation: string;
-  paymentCodes: PaymentCodeScheme;
+  /** The printed bill, as the communication's PDF. */
+  document: (view: BillView, pageUrl: string) => Promise<Buffer>;
 }): Router {
   const { billLinks } = options;
   const router = Router();
@@ -38,16 +32,7 @@ export function createBillRoutes(options: {
 
   router.get('/b/:token/bill.pdf', async (req, res) => {
     const page = await billLinks.open(req.params.token);
-    const pdf = await renderBillDocument({
-      organisation: options.organisation,
-      locale: page.locale,
-      customer: { firstName: page.firstName, lastName: page.lastName },
-      supply: page.supply,
-      bill: page.bill,
-      comparison: page.comparison,
-      paymentPayload: billPaymentPayload(options.paymentCodes, page.bill),
-      pageUrl: billLinks.url(page.communication),
-    });
+    const pdf = await options.document(page, billLinks.url(page.communication));
     res
       .type('application/pdf')
       .setHeader('Content-Disposition', `inline; filename="${page.bill.number.replace(/[^\w.-]/g, '_')}.pdf"`)

@@ -8,15 +8,19 @@ import {
   type CustomerDirectory,
   type Database,
   type InteractionLog,
+  type Outbox,
   type PaymentCodeScheme,
   type PaymentLinks,
   type SignedLinks,
 } from '../core/index.ts';
 import type { Kysely } from 'kysely';
 import { createBillRoutes } from './bill-routes.ts';
+import { communicatedBillDocument } from './bill-document.ts';
+import { createBillSender } from './bill-sender.ts';
 
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
+export type { Letter, StyleChoice } from './bill-sender.ts';
 
 /** Builds the channel from the shared services; `routers` are mounted beside the other customer pages. */
 export function createBillsChannel(deps: {
@@ -26,6 +30,7 @@ export function createBillsChannel(deps: {
   customers: CustomerDirectory;
   billing: Billing;
   interactions: InteractionLog;
+  outbox: Outbox;
   paymentLinks: Pick<PaymentLinks, 'issue'>;
   clock: Clock;
   publicUrl: string;
@@ -42,13 +47,20 @@ export function createBillsChannel(deps: {
     clock: deps.clock,
     address: (token) => `${deps.publicUrl}/b/${encodeURIComponent(token)}`,
   });
-  const routers: Router[] = [
-    createBillRoutes({
-      billLinks,
-      paymentLinks: deps.paymentLinks,
-      organisation: deps.organisation,
-      paymentCodes: deps.paymentCodes,
-    }),
-  ];
-  return { communications, billLinks, routers };
+  const document = communicatedBillDocument({
+    organisation: deps.organisation,
+    paymentCodes: deps.paymentCodes,
+  });
+  const routers: Router[] = [createBillRoutes({ billLinks, paymentLinks: deps.paymentLinks, document })];
+  const sender = createBillSender({
+    billing: deps.billing,
+    customers: deps.customers,
+    interactions: deps.interactions,
+    communications,
+    billLinks,
+    outbox: deps.outbox,
+    clock: deps.clock,
+    document,
+  });
+  return { communications, billLinks, sender, routers };
 }

@@ -11,7 +11,7 @@ import type { AccountKind, CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
 import type { SignedLinks } from './signed-links.ts';
-import type { Locale } from './vocabulary.ts';
+import type { ContactMedium, Locale } from './vocabulary.ts';
 
 /**
  * How a bill is communicated. `passive`: the same PDF on every medium; `active`: content made for
@@ -31,6 +31,23 @@ export const billMediumContact: Record<BillMedium, { channel: string; touchpoint
   sms: { channel: 'sms', touchpoint: 'notification' },
   post: { channel: 'paper_mail', touchpoint: 'letter' },
 };
+
+/**
+ * The medium a style goes out on, among those the customer consented to: e-mail for the passive
+ * and reactive styles, an SMS for the active one (the reactive e-mail falls back to an SMS link).
+ * Paper needs no consent: it is how the contract sends bills to everyone else.
+ */
+export function billMediumFor(style: BillStyle, reachable: readonly ContactMedium[]): BillMedium {
+  const preference: Record<BillStyle, BillMedium[]> = {
+    passive: ['email'],
+    active: ['sms'],
+    reactive: ['email', 'sms'],
+  };
+  return preference[style].find((m) => reachable.includes(m as ContactMedium)) ?? 'post';
+}
+
+/** The source the outbound contact of a bill is recorded under, by the bill's id (reserved). */
+export const BILL_SENT_SOURCE = 'bill_sent';
 
 /** One bill sent to its customer in one style on one medium. */
 export interface BillCommunication {
@@ -66,8 +83,8 @@ export const BILL_LINK_TTL_MS = 120 * 86_400_000;
 /** Months of consumption the bill's page charts. */
 export const CHART_MONTHS = 13;
 
-/** What the holder of a bill link sees: that bill, its supply's history and what changed. */
-export interface BillPage {
+/** A communicated bill as its customer reads it: that bill, its supply's history and what changed. */
+export interface BillView {
   communication: BillCommunication;
   firstName: string;
   lastName: string;
@@ -84,7 +101,10 @@ export interface BillPage {
     unit: string | null;
     amountCents: number;
   }[];
-  /** The opening, recorded once per link in the bill's journey. */
+}
+
+/** What the holder of a bill link sees, and the opening recorded once per link in the bill's journey. */
+export interface BillPage extends BillView {
   opening: Interaction;
 }
 
@@ -95,6 +115,8 @@ export interface BillLinks {
   open(token: string): Promise<BillPage>;
   /** The communication a genuine, unexpired link names, without recording anything. */
   communicationOf(token: string): Promise<BillCommunication>;
+  /** The bill as the communication shows it (the e-mail, the letter), recording nothing. */
+  view(communication: BillCommunication): Promise<BillView>;
 }
 
 export function createBillLinks(options: {
@@ -154,49 +176,53 @@ export function createBillLinks(options: {
     }
   }
 
+  async function view(communication: BillCommunication): Promise<BillView> {
+    const [customer, bill, accounts] = await Promise.all([
+      customers.get(communication.customerId),
+      billing.bill(communication.billId),
+      customers.accounts(communication.customerId),
+    ]);
+    if (!customer) throw notFound('customer', communication.customerId);
+    if (!bill) throw notFound('bill', communication.billId);
+    const account = accounts.find((a) => a.id === bill.accountId);
+    if (!account) throw notFound('account', bill.accountId);
+    const [{ previous, yearAgo }, ofAccount] = await Promise.all([
+      billing.comparables(bill),
+      billing.bills(customer.id, { accountId: bill.accountId, limit: 40 }),
+    ]);
+    const chartFrom = new Date(`${bill.periodEnd}T00:00:00Z`);
+    chartFrom.setUTCMonth(chartFrom.getUTCMonth() - CHART_MONTHS);
+    const since = chartFrom.toISOString().slice(0, 10);
+    return {
+      communication,
+      firstName: customer.firstName,
+      lastName: customer.lastName,
+      locale: customer.locale,
+      bill,
+      status: billStatus(bill, calendarDate(clock.now())),
+      supply: { kind: account.kind, address: account.supplyAddress },
+      comparison: compareBill(bill, previous, yearAgo),
+      history: ofAccount
+        .filter((b) => !b.cancelled && b.periodEnd > since && b.periodEnd <= bill.periodEnd)
+        .sort((a, b) => a.periodStart.localeCompare(b.periodStart))
+        .map((b) => ({
+          periodStart: b.periodStart,
+          periodEnd: b.periodEnd,
+          quantity: b.consumption?.quantity ?? null,
+          unit: b.consumption?.unit ?? null,
+          amountCents: b.amountCents,
+        })),
+    };
+  }
+
   return {
     url: (c) => options.address(tokenOf(c)),
     communicationOf,
+    view,
     async open(token) {
       const communication = await communicationOf(token);
-      const [customer, bill, accounts] = await Promise.all([
-        customers.get(communication.customerId),
-        billing.bill(communication.billId),
-        customers.accounts(communication.customerId),
-      ]);
-      if (!customer) throw notFound('customer', communication.customerId);
-      if (!bill) throw notFound('bill', communication.billId);
-      const account = accounts.find((a) => a.id === bill.accountId);
-      if (!account) throw notFound('account', bill.accountId);
-      const opening = await recordOpening(token, communication);
-      const [{ previous, yearAgo }, ofAccount] = await Promise.all([
-        billing.comparables(bill),
-        billing.bills(customer.id, { accountId: bill.accountId, limit: 40 }),
-      ]);
-      const chartFrom = new Date(`${bill.periodEnd}T00:00:00Z`);
-      chartFrom.setUTCMonth(chartFrom.getUTCMonth() - CHART_MONTHS);
-      const since = chartFrom.toISOString().slice(0, 10);
-      return {
-        communication,
-        firstName: customer.firstName,
-        lastName: customer.lastName,
-        locale: customer.locale,
-        bill,
-        status: billStatus(bill, calendarDate(clock.now())),
-        supply: { kind: account.kind, address: account.supplyAddress },
-        comparison: compareBill(bill, previous, yearAgo),
-        history: ofAccount
-          .filter((b) => !b.cancelled && b.periodEnd > since && b.periodEnd <= bill.periodEnd)
-          .sort((a, b) => a.periodStart.localeCompare(b.periodStart))
-          .map((b) => ({
-            periodStart: b.periodStart,
-            periodEnd: b.periodEnd,
-            quantity: b.consumption?.quantity ?? null,
-            unit: b.consumption?.unit ?? null,
-            amountCents: b.amountCents,
-          })),
-        opening,
-      };
+      const shown = await view(communication);
+      return { ...shown, opening: await recordOpening(token, communication) };
     },
   };
 }

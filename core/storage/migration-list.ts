@@ -17,6 +17,7 @@ import * as staffDisabled from './migrations/0181-staff-disabled.ts';
 import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
 import * as billCommunications from './migrations/0250-bill-communications.ts';
+import * as outboxHtml from './migrations/0251-outbox-html.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -37,6 +38,7 @@ export const migrations: Record<string, Migration> = {
   '0182-pilot-named-customers': pilotNamedCustomers,
   '0190-interactions-by-month': interactionsByMonth,
   '0250-bill-communications': billCommunications,
+  '0251-outbox-html': outboxHtml,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -209,6 +209,7 @@ export interface OutboxTable {
   recipient: string;
   subject: string | null;
   body: string;
+  html: ColumnType<string | null, string | null | undefined, string | null>;
   attachments: Json<unknown[]>;
   send_after: Timestamp;
   status: string;
