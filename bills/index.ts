@@ -21,6 +21,7 @@ import { createBillSender } from './bill-sender.ts';
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
 export type { Letter, StyleChoice } from './bill-sender.ts';
+export { MANIFEST_COLUMNS, writePrintBatch } from './print-batch.ts';
 
 /** Builds the channel from the shared services; `routers` are mounted beside the other customer pages. */
 export function createBillsChannel(deps: {
@@ -62,5 +63,5 @@ export function createBillsChannel(deps: {
     clock: deps.clock,
     document,
   });
-  return { communications, billLinks, sender, routers };
+  return { communications, billLinks, sender, document, routers };
 }

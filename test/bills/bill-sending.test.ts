@@ -1,9 +1,15 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
+import { MANIFEST_COLUMNS, writePrintBatch, type Letter } from '../../bills/index.ts';
 import { billPaymentCodes, configDefaults } from '../../app/config.ts';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import {
@@ -177,6 +183,59 @@ describe('sending a bill', () => {
       const sent = await composed.stores.interactions.interaction(communication.sentInteractionId);
       expect(sent).toMatchObject({ channel: 'paper_mail', touchpoint: 'letter', direction: 'outbound' });
     } finally {
+      composed.closeMail();
+    }
+  });
+
+  it('writes the paper bills of a household with three supplies as a print batch: one PDF each and a manifest', async () => {
+    const composed = await compose(MARCH_5);
+    const folder = mkdtempSync(join(tmpdir(), 'print-batch-'));
+    try {
+      const home = await threeSuppliesBologna(composed.stores);
+      await composed.stores.customers.recordConsent(home.customer.id, {
+        purpose: 'contact',
+        medium: 'email',
+        granted: false,
+        givenAt: '2026-02-01T10:00:00Z',
+        source: 'paper_form',
+      });
+      const latest = Object.values(home.bills).map((bills) => bills.at(-1));
+      const letters: Letter[] = [];
+      for (const bill of latest) {
+        if (!bill) throw new Error('a supply has no bill');
+        const { letter } = await composed.bills.sender.send(bill.id, {
+          style: 'passive',
+          pilotId: null,
+          arm: null,
+        });
+        if (letter) letters.push(letter);
+      }
+      expect(letters).toHaveLength(3);
+      await writePrintBatch(letters, folder, composed.bills.document);
+
+      const manifest = parse(readFileSync(join(folder, 'manifest.csv')), { columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(Object.keys(manifest[0] ?? {})).toEqual([...MANIFEST_COLUMNS]);
+      expect(manifest.map((row) => row.sequence)).toEqual(['000001', '000002', '000003']);
+      for (const [index, row] of manifest.entries()) {
+        const bill = latest[index];
+        const pdf = readFileSync(join(folder, row.file as string));
+        expect(createHash('sha256').update(pdf).digest('hex')).toBe(row.sha256);
+        expect(row).toMatchObject({
+          bill_number: bill?.number,
+          amount_cents: String(bill?.amountCents),
+          language: 'it-IT',
+        });
+        expect(row.recipient).toBe(`${home.customer.firstName} ${home.customer.lastName}`);
+        const image = firstPageImage(pdf);
+        expect(readQr(image, { left: 0, top: 0.6, right: 0.5, bottom: 1 })).toBe(
+          billPaymentPayload(billPaymentCodes(configDefaults), bill as NonNullable<typeof bill>),
+        );
+      }
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
       composed.closeMail();
     }
   });
