@@ -294,6 +294,8 @@ export async function composeApp(options: {
     billing: stores.billing,
     interactions: stores.interactions,
     outbox: stores.outbox,
+    pilots: stores.pilots,
+    defaultStyle: config.BILL_DEFAULT_STYLE,
     paymentLinks,
     clock,
     publicUrl: options.config.PUBLIC_URL,

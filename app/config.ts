@@ -1,6 +1,13 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import { z } from 'zod';
-import { ClosedDaySpec, fieldIssues, isValidCreditorTaxCode, type PaymentCodeScheme } from '../core/index.ts';
+import {
+  ClosedDaySpec,
+  billStyles,
+  fieldIssues,
+  isValidCreditorTaxCode,
+  type PaymentCodeScheme,
+  type UnitCosts,
+} from '../core/index.ts';
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
@@ -194,6 +201,25 @@ export const ConfigSchema = z.object({
     .refine((bic) => isValidBIC(bic), { error: 'must be a valid BIC' })
     .optional()
     .describe("The BIC of `BILL_IBAN`'s bank; optional inside the EEA."),
+  BILL_DEFAULT_STYLE: z
+    .enum(billStyles)
+    .default('passive')
+    .describe('The style bills go out in to customers outside a running style pilot’s arms.'),
+  BILL_COST_POST_CENTS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0)
+    .default(92)
+    .describe('Printing and postage of one paper bill, in cents (a style pilot’s cost per bill).'),
+  BILL_COST_SMS_CENTS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0)
+    .default(6)
+    .describe('One SMS, in cents.'),
+  BILL_COST_EMAIL_CENTS: z.coerce
+    .number({ error: 'must be a number' })
+    .min(0)
+    .default(0.1)
+    .describe('One e-mail, in cents.'),
   PAGOPA_CREDITOR_TAX_CODE: z
     .string()
     .refine(isValidCreditorTaxCode, { error: 'must be 11 digits ending in a matching check digit' })
@@ -294,4 +320,15 @@ export function billPaymentCodes(
         iban: config.BILL_IBAN,
         bic: config.BILL_BIC ?? null,
       };
+}
+
+/** What each medium costs per bill, from the `BILL_COST_*` settings. */
+export function billUnitCosts(
+  config: Pick<Config, 'BILL_COST_POST_CENTS' | 'BILL_COST_SMS_CENTS' | 'BILL_COST_EMAIL_CENTS'>,
+): UnitCosts {
+  return {
+    post: config.BILL_COST_POST_CENTS,
+    sms: config.BILL_COST_SMS_CENTS,
+    email: config.BILL_COST_EMAIL_CENTS,
+  };
 }

@@ -1,6 +1,8 @@
 import {
   BILL_SENT_SOURCE,
+  BILL_STYLE_CHANNEL,
   ChannelPilotError,
+  styleArmOf,
   billMediumContact,
   billMediumFor,
   notFound,
@@ -16,6 +18,7 @@ import {
   type Interaction,
   type InteractionLog,
   type Outbox,
+  type PilotStore,
 } from '../core/index.ts';
 import { billSms, passiveBillEmail, reactiveBillEmail } from './bill-email.ts';
 
@@ -46,6 +49,9 @@ export function createBillSender(deps: {
   communications: BillCommunicationStore;
   billLinks: BillLinks;
   outbox: Outbox;
+  pilots: Pick<PilotStore, 'liveOn'>;
+  /** The style of customers outside a running style pilot's arms. */
+  defaultStyle: BillStyle;
   clock: Clock;
   /** The printed bill of a communication, as a PDF. */
   document: (view: BillView, pageUrl: string) => Promise<Buffer>;
@@ -78,15 +84,29 @@ export function createBillSender(deps: {
     }
   }
 
+  /** The customer's arm of the running style pilot (sticky: one customer, one style), else the default. */
+  async function chooseStyle(customerId: string): Promise<StyleChoice> {
+    const live = await deps.pilots.liveOn(BILL_STYLE_CHANNEL, customerId);
+    const design =
+      live?.pilot.status === 'running' ? await deps.communications.design(live.pilot.id) : undefined;
+    const drawn = live && design ? styleArmOf(live.pilot.id, customerId, design) : null;
+    return drawn && live
+      ? { style: drawn.style, pilotId: live.pilot.id, arm: drawn.arm }
+      : { style: deps.defaultStyle, pilotId: null, arm: null };
+  }
+
   return {
+    chooseStyle,
+    /** Sends a bill in the style given, or else in the one its customer's arm draws. */
     async send(
       billId: string,
-      choice: StyleChoice,
+      given?: StyleChoice,
     ): Promise<{ communication: BillCommunication; letter: Letter | null }> {
       const bill = await deps.billing.bill(billId);
       if (!bill) throw notFound('bill', billId);
       const customer = await deps.customers.get(bill.customerId);
       if (!customer) throw notFound('customer', bill.customerId);
+      const choice = given ?? (await chooseStyle(customer.id));
       const reachable = reachableMedia(customer, await deps.customers.consents(customer.id));
       const medium = billMediumFor(choice.style, reachable);
       const sent = await sentContact(bill.id, customer.id, medium, choice);

@@ -11,6 +11,8 @@ import {
   type Outbox,
   type PaymentCodeScheme,
   type PaymentLinks,
+  type PilotStore,
+  type BillStyle,
   type SignedLinks,
 } from '../core/index.ts';
 import type { Kysely } from 'kysely';
@@ -32,6 +34,8 @@ export function createBillsChannel(deps: {
   billing: Billing;
   interactions: InteractionLog;
   outbox: Outbox;
+  pilots: Pick<PilotStore, 'liveOn'>;
+  defaultStyle: BillStyle;
   paymentLinks: Pick<PaymentLinks, 'issue'>;
   clock: Clock;
   publicUrl: string;
@@ -60,6 +64,8 @@ export function createBillsChannel(deps: {
     communications,
     billLinks,
     outbox: deps.outbox,
+    pilots: deps.pilots,
+    defaultStyle: deps.defaultStyle,
     clock: deps.clock,
     document,
   });

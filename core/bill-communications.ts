@@ -10,6 +10,7 @@ import { calendarDate, type Clock } from './clock.ts';
 import type { AccountKind, CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
+import type { CommunicationFacts, StylePilotDesign } from './bill-styles.ts';
 import type { SignedLinks } from './signed-links.ts';
 import type { ContactMedium, Locale } from './vocabulary.ts';
 
@@ -72,6 +73,14 @@ export interface BillCommunicationStore {
   record(input: NewBillCommunication): Promise<BillCommunication>;
   communication(id: string): Promise<BillCommunication | undefined>;
   forBill(billId: string): Promise<BillCommunication | undefined>;
+  /** Sets a style pilot's arms. */
+  saveDesign(pilotId: string, design: StylePilotDesign): Promise<void>;
+  design(pilotId: string): Promise<StylePilotDesign | undefined>;
+  /**
+   * What each communication of a style pilot led to: delivered, opened, the payments against its
+   * bill, and the customer's other contacts about bills and payments within `withinDays` of it.
+   */
+  pilotFacts(pilotId: string, withinDays: number): Promise<CommunicationFacts[]>;
 }
 
 /** The source the openings of bill links are recorded under (reserved: nobody else may write it). */

@@ -106,4 +106,15 @@ export const standardChannels: ChannelInput[] = [
     staffed: true,
     touchpoints: [{ code: 'consultation', name: 'Consultation room' }],
   },
+  {
+    // Style pilots run on it: which way a bill is sent (its contacts stay on e-mail, SMS, paper, web).
+    code: 'bill_communications',
+    name: 'Bill communications',
+    kind: 'pilot',
+    touchpoints: [
+      { code: 'passive', name: 'The same PDF everywhere' },
+      { code: 'active', name: 'Paper with QR codes, SMS' },
+      { code: 'reactive', name: 'Responsive e-mail' },
+    ],
+  },
 ];

@@ -42,6 +42,7 @@ export * from './expiring-cache.ts';
 export * from './payment-links.ts';
 export * from './payment-codes.ts';
 export * from './bill-communications.ts';
+export * from './bill-styles.ts';
 export { createPostgresBillCommunications } from './storage/postgres-bill-communications.ts';
 export * from './interaction-import.ts';
 export * from './customer-import.ts';

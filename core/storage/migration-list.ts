@@ -18,6 +18,7 @@ import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
 import * as billCommunications from './migrations/0250-bill-communications.ts';
 import * as outboxHtml from './migrations/0251-outbox-html.ts';
+import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '0190-interactions-by-month': interactionsByMonth,
   '0250-bill-communications': billCommunications,
   '0251-outbox-html': outboxHtml,
+  '0252-bill-style-designs': billStyleDesigns,
 };
 
 /** The schema's migrations, in the order they run. */

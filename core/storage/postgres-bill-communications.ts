@@ -1,4 +1,6 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { BILL_LINK_SOURCE, BILL_SENT_SOURCE } from '../bill-communications.ts';
+import { StylePilotDesign, type CommunicationFacts } from '../bill-styles.ts';
 import type {
   BillCommunication,
   BillCommunicationStore,
@@ -49,6 +51,75 @@ export function createPostgresBillCommunications(
       return row && toCommunication(row);
     },
     forBill: byBill,
+
+    async saveDesign(pilotId, design) {
+      const json = JSON.stringify(StylePilotDesign.parse(design));
+      await db
+        .insertInto('bill_style_designs')
+        .values({ pilot_id: pilotId, design: json })
+        .onConflict((oc) => oc.column('pilot_id').doUpdateSet({ design: json }))
+        .execute();
+    },
+
+    async design(pilotId) {
+      const row = await db
+        .selectFrom('bill_style_designs')
+        .select('design')
+        .where('pilot_id', '=', pilotId)
+        .executeTakeFirst();
+      return row && StylePilotDesign.parse(row.design);
+    },
+
+    async pilotFacts(pilotId, withinDays) {
+      const rows = await sql<
+        Selectable<BillCommunicationsTable> & {
+          due_on: string;
+          amount_cents: number;
+          delivered: boolean;
+          opened: boolean;
+        }
+      >`
+        select c.*, b.due_on, b.amount_cents,
+          (c.medium = 'post' or exists (
+            select 1 from outbox o where o.dedupe_key = 'bill:' || c.bill_id and o.status = 'sent')) as delivered,
+          exists (
+            select 1 from interactions i
+            where i.customer_id = c.customer_id and i.started_at >= c.created_at
+              and i.source = ${BILL_LINK_SOURCE} and i.handoff_from_id = c.sent_interaction_id) as opened
+        from bill_communications c join bills b on b.id = c.bill_id
+        where c.pilot_id = ${pilotId}
+        order by c.created_at, c.id`.execute(db);
+      if (rows.rows.length === 0) return [];
+      const billIds = rows.rows.map((r) => r.bill_id);
+      const payments = await db
+        .selectFrom('payments')
+        .select(['bill_id', 'paid_at', 'amount_cents', 'channel'])
+        .where('bill_id', 'in', billIds)
+        .orderBy('paid_at')
+        .execute();
+      const contacts = await sql<{ id: string; channel: string; contacts: string }>`
+        select c.id, i.channel, count(*) as contacts
+        from bill_communications c
+        join interactions i on i.customer_id = c.customer_id
+          and i.started_at >= c.created_at
+          and i.started_at < c.created_at + make_interval(days => ${withinDays})
+        where c.pilot_id = ${pilotId}
+          and i.reason in ('billing', 'payment')
+          and i.source not in (${BILL_SENT_SOURCE}, ${BILL_LINK_SOURCE}, 'payment_link')
+        group by c.id, i.channel`.execute(db);
+      return rows.rows.map((row): CommunicationFacts => ({
+        communication: toCommunication(row),
+        bill: { dueOn: row.due_on, amountCents: row.amount_cents },
+        delivered: row.delivered,
+        opened: row.opened,
+        payments: payments
+          .filter((p) => p.bill_id === row.bill_id)
+          .map((p) => ({ paidAt: new Date(p.paid_at), amountCents: p.amount_cents, channel: p.channel })),
+        contacts: Object.fromEntries(
+          contacts.rows.filter((c) => c.id === row.id).map((c) => [c.channel, Number(c.contacts)]),
+        ),
+      }));
+    },
   };
 }
 

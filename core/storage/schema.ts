@@ -311,4 +311,5 @@ export interface Database extends ConsultationTables, PilotTables {
   interaction_sources: InteractionSourcesTable;
   survey_answers: SurveyAnswersTable;
   bill_communications: BillCommunicationsTable;
+  bill_style_designs: { pilot_id: string; design: Json<unknown> };
 }
