@@ -82,7 +82,11 @@ function usageChart(page: BillPage, title: string, label: (unit: string) => stri
   const height = 160;
   const step = width / bars.length;
   const month = (iso: string) =>
-    new Date(`${iso}T00:00:00Z`).toLocaleDateString(page.locale, { month: 'short', timeZone: 'UTC' });
+    new Date(`${iso}T00:00:00Z`).toLocaleDateString(page.locale, {
+      month: 'short',
+      year: '2-digit',
+      timeZone: 'UTC',
+    });
   const shapes = bars
     .map((b, i) => {
       const h = Math.round(((b.quantity as number) / max) * (height - 40));
