@@ -73,6 +73,8 @@ export interface BillCommunicationStore {
   record(input: NewBillCommunication): Promise<BillCommunication>;
   communication(id: string): Promise<BillCommunication | undefined>;
   forBill(billId: string): Promise<BillCommunication | undefined>;
+  /** Bills issued on a day that have not been communicated yet (cancelled ones aside), in id order. */
+  uncommunicated(issuedOn: string, limit: number): Promise<string[]>;
   /** Sets a style pilot's arms. */
   saveDesign(pilotId: string, design: StylePilotDesign): Promise<void>;
   design(pilotId: string): Promise<StylePilotDesign | undefined>;

@@ -52,6 +52,25 @@ export function createPostgresBillCommunications(
     },
     forBill: byBill,
 
+    async uncommunicated(issuedOn, limit) {
+      const rows = await db
+        .selectFrom('bills')
+        .select('bills.id')
+        .where('bills.issued_on', '=', issuedOn)
+        .where('bills.cancelled', '=', false)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('bill_communications as c').select('c.id').whereRef('c.bill_id', '=', 'bills.id'),
+            ),
+          ),
+        )
+        .orderBy('bills.id')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
     async saveDesign(pilotId, design) {
       const json = JSON.stringify(StylePilotDesign.parse(design));
       await db
