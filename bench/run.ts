@@ -1,7 +1,8 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases runs only those.
+//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases,bills runs only those;
+//   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +83,15 @@ try {
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
+  }
+  if (wanted('bills')) {
+    // Its own process, so that the peak memory it reports is the billing run's alone.
+    const customers = process.env.BENCH_BILL_CUSTOMERS ?? '100000';
+    const run = spawnSync(process.execPath, ['bin/run-ts.mjs', 'bench/bills.ts', '--customers', customers], {
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`bills bench failed:\n${run.stdout}${run.stderr}`);
+    for (const line of run.stdout.trim().split('\n')) say(line);
   }
 } finally {
   stopServer();

@@ -90,8 +90,8 @@ function escape(text: string): string {
 
 type StaffView = Omit<OutboxMessage, 'claimToken'>;
 
-// The token of a customer link in its address: /join/<token>, /api/links/<action>/<token>.
-const LIVE_LINK = /(\/join\/|\/api\/links\/[a-z]+\/)[\w.~-]+/g;
+// The token of a customer link in its address: /join/<token>, /b/<token>, /api/links/<action>/<token>.
+const LIVE_LINK = /(\/join\/|\/b\/|\/api\/links\/[a-z]+\/)[\w.~%-]+/g;
 
 /**
  * A message as staff may read it. A linking code and the customer's live links are the
@@ -107,10 +107,12 @@ function shownToStaff({ claimToken: _claim, ...message }: OutboxMessage): StaffV
     ...message,
     subject: message.subject && hide(message.subject),
     body: hide(message.body),
+    html: message.html ? hide(message.html) : null,
     // Calendar files fold long lines, which would cut a link in two: unfolded first.
+    // A binary attachment (a bill's PDF) carries the live link in its QR code: only its name shows.
     attachments: message.attachments.map((a) => ({
       ...a,
-      content: hide(a.content.replace(/\r?\n[ \t]/g, '')),
+      content: a.encoding === 'base64' ? '' : hide(a.content.replace(/\r?\n[ \t]/g, '')),
     })),
   };
 }
