@@ -116,7 +116,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       {
         line: 12,
         reason:
-          'channel: "fax" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+          'channel: "fax" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, bill_communications, video, voice_assistant)',
       },
       {
         line: 13,
@@ -449,14 +449,14 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     expect(summary.rejections[0]).toEqual({
       line: 2,
       reason:
-        'channel: "pigeon" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+        'channel: "pigeon" is not a registered channel (call_centre, email, paper_mail, shop, sms, web, bill_communications, video, voice_assistant)',
     });
     // One reason, counted whole, with its first lines.
     expect(summary.problems).toEqual([
       {
         column: 'channel',
         problem:
-          'is not a registered channel (call_centre, email, paper_mail, shop, sms, web, video, voice_assistant)',
+          'is not a registered channel (call_centre, email, paper_mail, shop, sms, web, bill_communications, video, voice_assistant)',
         count: REJECTIONS_KEPT + 500,
         lines: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
         values: ['pigeon'],
