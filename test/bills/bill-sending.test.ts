@@ -21,6 +21,7 @@ import {
   type StorageHandle,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { staffPassword, staffUsers } from '../support/fixtures.ts';
 import { dualFuelEnglish, dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';
 import { firstPageImage, readQr } from '../support/pdf-pages.ts';
 
@@ -236,6 +237,34 @@ describe('sending a bill', () => {
       }
     } finally {
       rmSync(folder, { recursive: true, force: true });
+      composed.closeMail();
+    }
+  });
+
+  it('shows staff on the outbox page that a bill went out, but not its personal link nor its PDF', async () => {
+    const composed = await compose(MARCH_5);
+    try {
+      const home = await dualFuelTurin(composed.stores);
+      const bill = home.bills.gas?.at(-1);
+      if (!bill) throw new Error('the household has no gas bill');
+      const { communication } = await composed.bills.sender.send(bill.id, {
+        style: 'reactive',
+        pilotId: null,
+        arm: null,
+      });
+      const token = new URL(composed.bills.billLinks.url(communication)).pathname.slice('/b/'.length);
+      const { advisor } = await staffUsers(composed.stores);
+      const login = await request(composed.app)
+        .post('/api/auth/login')
+        .send({ username: advisor.username, password: staffPassword })
+        .expect(200);
+      const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+      const page = await request(composed.app).get('/outbox').set('Cookie', cookie).expect(200);
+      expect(page.text).toContain('bill_reactive');
+      expect(page.text).toContain('/b/••••••');
+      expect(page.text).not.toContain(token);
+      expect(page.text).not.toContain('JVBERi0');
+    } finally {
       composed.closeMail();
     }
   });
