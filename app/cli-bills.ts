@@ -4,6 +4,7 @@ import {
   ChannelPilotError,
   IsoDate,
   StylePilotDesign,
+  parseInput,
   styleReportOf,
   type Estimate,
   type StorageHandle,
@@ -103,10 +104,11 @@ export function registerBillCommands(program: Command, { run, withDatabase }: Co
               );
             }
             const [style, percent] = options.control.split(':');
-            const design = StylePilotDesign.parse({
-              arms: options.arm,
-              control: { style, percent: Number(percent) },
-            });
+            const design = parseInput(
+              StylePilotDesign,
+              { arms: options.arm, control: { style, percent: Number(percent) } },
+              'style pilot arms',
+            );
             await composed.bills.communications.saveDesign(pilot.id, design);
             console.log(
               `${pilot.code}: ${design.arms.map((a) => `${a.code} ${a.style} ${a.percent}%`).join(', ')}; control ${design.control.style} ${design.control.percent}%`,

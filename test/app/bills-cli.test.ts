@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -76,6 +76,67 @@ describe('channel-pilot bills', () => {
       await check.close();
     }
   }, 300_000);
+
+  it('sets arms only on a style pilot, and refuses arms that add up to more than 100, naming the field', async () => {
+    const onVoice = await cli([
+      'bills',
+      'style-pilot',
+      'alexa_bills',
+      '--arm',
+      'qr=active:30',
+      '--control',
+      'passive:30',
+    ]);
+    expect(onVoice.code).toBe(1);
+    expect(onVoice.stderr).toContain('pilot alexa_bills is on voice_assistant, not bill_communications');
+    const define = join(dir, 'styles.json');
+    writeFileSync(
+      define,
+      JSON.stringify({
+        code: 'bill_styles',
+        name: 'Bill styles',
+        channel: 'bill_communications',
+        touchpoints: ['active', 'reactive'],
+        reasons: ['billing'],
+        startsOn: '2026-03-01',
+        endsOn: '2026-06-30',
+      }),
+    );
+    expect((await cli(['pilot', 'define', define])).code).toBe(0);
+    const tooMany = await cli([
+      'bills',
+      'style-pilot',
+      'bill_styles',
+      '--arm',
+      'qr=active:60',
+      '--control',
+      'passive:50',
+    ]);
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('control.percent: the arms and the control add up to at most 100');
+    const set = await cli([
+      'bills',
+      'style-pilot',
+      'bill_styles',
+      '--arm',
+      'qr=active:30',
+      '--arm',
+      'mail=reactive:40',
+      '--control',
+      'passive:30',
+    ]);
+    expect(set.stderr).toBe('');
+    expect(set.stdout).toContain('bill_styles: qr active 30%, mail reactive 40%; control passive 30%');
+    const report = await cli(['bills', 'report', 'bill_styles', '--json']);
+    expect(report.code).toBe(0);
+    expect(
+      (JSON.parse(report.stdout) as { arm: string; bills: number }[]).map((r) => [r.arm, r.bills]),
+    ).toEqual([
+      ['qr', 0],
+      ['mail', 0],
+      ['control', 0],
+    ]);
+  }, 120_000);
 
   it('refuses a day that is not a date, naming it', async () => {
     const run = await cli(['bills', 'send', '--issued-on', '30/02/2026']);
