@@ -210,26 +210,6 @@ async function start(config: Config, logger: Logger): Promise<void> {
     SERVED_URL,
     config.publicUrlFromEnvironment ? config.PUBLIC_URL : `http://localhost:${port}`,
   );
-  console.log(
-    [
-      `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
-      `  Start here:       ${config.PUBLIC_URL}/`,
-      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
-      `  Log in (API):     POST ${config.PUBLIC_URL}/api/auth/login`,
-      `  Video:            ${video ? `LiveKit at ${video.url}` : (localVideo?.status() ?? '')}`,
-      config.ALEXA_SKILL_ID
-        ? `  Alexa:            ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
-        : '  Alexa:            not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
-    ].join('\n'),
-  );
-  if (config.ALEXA_SKILL_ID && !config.ALEXA_VERIFY_SIGNATURE) {
-    logger.warn(
-      'ALEXA_VERIFY_SIGNATURE=false: /alexa accepts unsigned requests; never run it like this in production',
-    );
-    console.warn(
-      "WARNING: Alexa request verification is OFF (ALEXA_VERIFY_SIGNATURE=false). Anyone who can reach /alexa can ask for any linked customer's data. Use it only for local development.",
-    );
-  }
   // Every instance sends what is due; the outbox hands each message to one of them.
   let sending: Promise<unknown> = Promise.resolve();
   // The daily guardrail check runs beside the sweep, so that computing a report never delays messages.
@@ -267,6 +247,27 @@ async function start(config: Config, logger: Logger): Promise<void> {
     process.once(signal, () => {
       void shutdown(signal).then(() => process.exit(0));
     });
+  }
+  // Said once a stop signal is handled: whoever waits for this line may stop the server at once.
+  console.log(
+    [
+      `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
+      `  Start here:       ${config.PUBLIC_URL}/`,
+      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
+      `  Log in (API):     POST ${config.PUBLIC_URL}/api/auth/login`,
+      `  Video:            ${video ? `LiveKit at ${video.url}` : (localVideo?.status() ?? '')}`,
+      config.ALEXA_SKILL_ID
+        ? `  Alexa:            ${config.PUBLIC_URL}/alexa  (skill ${config.ALEXA_SKILL_ID})`
+        : '  Alexa:            not served: set ALEXA_SKILL_ID. Try the skill without a device: channel-pilot voice chat --customer ID',
+    ].join('\n'),
+  );
+  if (config.ALEXA_SKILL_ID && !config.ALEXA_VERIFY_SIGNATURE) {
+    logger.warn(
+      'ALEXA_VERIFY_SIGNATURE=false: /alexa accepts unsigned requests; never run it like this in production',
+    );
+    console.warn(
+      "WARNING: Alexa request verification is OFF (ALEXA_VERIFY_SIGNATURE=false). Anyone who can reach /alexa can ask for any linked customer's data. Use it only for local development.",
+    );
   }
 }
 

@@ -1,6 +1,9 @@
 import type { Server } from 'node:http';
 import type { Logger } from './logger.ts';
 
+/** How long after the stop signal idle connections are closed (and again as often after). */
+const IDLE_GRACE_MS = 500;
+
 /**
  * Stops taking new connections, lets in-flight requests finish (up to `timeoutMs`, then cuts
  * the rest), and only then runs `afterClose` (closing the database).
@@ -19,7 +22,11 @@ export function gracefulShutdown(options: {
       logger.info({ signal }, 'shutting down: finishing in-flight requests');
       options.beforeClose();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // Answers from now on close their connection. Idle keep-alive connections are closed a
+      // moment later, not at once: a request a client has already sent may still sit unread in
+      // one of them, and closing it would reset that request instead of answering it.
+      server.on('request', (_req, res) => res.setHeader('Connection', 'close'));
+      const idle = setInterval(() => server.closeIdleConnections(), IDLE_GRACE_MS);
       const timer = setTimeout(() => {
         logger.warn(
           { timeoutMs: options.timeoutMs },
@@ -29,6 +36,7 @@ export function gracefulShutdown(options: {
       }, options.timeoutMs);
       await closed;
       clearTimeout(timer);
+      clearInterval(idle);
       await options.afterClose();
       logger.info('stopped');
     })();

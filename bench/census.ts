@@ -25,9 +25,6 @@ import {
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const MANAGER = { username: 'bench-manager', password: 'bench-manager-password' };
-// Census runs started while /alexa is loaded are polled this often, and waited for at most this long.
-const POLL_MS = 250;
-const CENSUS_TIMEOUT_MS = 5 * 60_000;
 const WARM_UP_SECONDS = 5;
 
 type CensusAnswer =
@@ -75,6 +72,18 @@ export async function censusFigures(options: {
       const census = await source.compute(filter);
       censusSeconds = (performance.now() - censusStart) / 1000;
 
+      // One day (yesterday), best of three: what a page asks for most.
+      const day = { from: filter.to, to: filter.to, withinDays: 7 };
+      const dayMs: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t = performance.now();
+        await source.compute(day);
+        dayMs.push(performance.now() - t);
+      }
+      const bestDay = Math.min(...dayMs);
+      lines.push(
+        `${label} census of one day (${day.from}), best of 3: ${ms(bestDay)} (target < 100 ms: ${bestDay < 100 ? 'met' : 'MISSED'})`,
+      );
       lines.push(
         `${label} ${int(tableRows)} interactions of 3,000 customers (seeded in ${seedSeconds.toFixed(1)} s), ` +
           `${filter.from} – ${filter.to}, within 7 days: ${censusSeconds.toFixed(1)} s, ${int(tableRows / censusSeconds)} rows/s; ` +
@@ -137,7 +146,7 @@ async function alexaUnderCensus(options: {
       // A kept-alive socket the server closes as it is reused fails the fetch: asking again is harmless.
       for (let attempt = 1; ; attempt++) {
         try {
-          const res = await fetch(url, { ...init, signal: AbortSignal.timeout(30_000) });
+          const res = await fetch(url, { ...init, signal: AbortSignal.timeout(300_000) });
           if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
           return (await res.json()) as CensusAnswer;
         } catch (error) {
@@ -145,23 +154,12 @@ async function alexaUnderCensus(options: {
         }
       }
     };
-    /** Starts a census and waits until the app has finished it; its duration by the app's own timestamps. */
+    /** Asks the app for a census computed afresh (it answers once it has it), timed by the client. */
     const oneCensus = async (): Promise<{ startedAt: number; finishedAt: number }> => {
-      const started = await ask(true);
-      if (started.status !== 'computing') throw new Error(`census did not start: ${JSON.stringify(started)}`);
-      const startedAt = Date.parse(started.startedAt);
-      const deadline = performance.now() + CENSUS_TIMEOUT_MS;
-      while (performance.now() < deadline) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
-        const answer = await ask(false);
-        if (answer.status === 'failed') throw new Error(`census failed: ${answer.error}`);
-        if (answer.status === 'ready' && Date.parse(answer.computedAt) >= startedAt)
-          return { startedAt, finishedAt: Date.parse(answer.computedAt) };
-        // A run that started well after ours (the app starts one when it holds none) means ours ended without an answer.
-        if (answer.status === 'computing' && Date.parse(answer.startedAt) > startedAt + 5000)
-          throw new Error('the census run ended without an answer (see the app log above)');
-      }
-      throw new Error(`census still running after ${CENSUS_TIMEOUT_MS / 1000} s`);
+      const startedAt = Date.now();
+      const answer = await ask(true);
+      if (answer.status !== 'ready') throw new Error(`census did not finish: ${JSON.stringify(answer)}`);
+      return { startedAt, finishedAt: Date.now() };
     };
     const total = Math.round(rate * seconds);
     // Warm up at the same rate (JIT, the database's caches), unmeasured, so that the first measured window is not the cold one.

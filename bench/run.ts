@@ -1,7 +1,8 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,context,booking,video,join,import,alexa,census,paraphrases,bills runs only those;
+//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,census,paraphrases,bills runs only those;
+//   BENCH_KINDS=embedded (or postgres) measures on that database only;
 //   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,9 @@ import { freshTarget } from './support.ts';
 const interactions = Number(process.env.BENCH_INTERACTIONS ?? 1_000_000);
 const only = process.env.BENCH_ONLY?.split(',');
 const wanted = (name: string) => !only || only.includes(name);
+const kinds = (['embedded', 'postgres'] as const).filter(
+  (kind) => !process.env.BENCH_KINDS || process.env.BENCH_KINDS.split(',').includes(kind),
+);
 const lines: string[] = [];
 const say = (line: string) => {
   console.log(line);
@@ -42,21 +46,26 @@ if (!serverUrl) {
 
 try {
   say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
-  for (const kind of wanted('seed') ? (['embedded', 'postgres'] as const) : []) {
-    const target = await freshTarget(kind, serverUrl);
-    try {
-      const run = spawnSync(
-        process.execPath,
-        ['bin/run-ts.mjs', 'bench/seed.ts', '--interactions', String(interactions)],
-        { env: { ...process.env, DATABASE_URL: '', ...target.env }, encoding: 'utf8' },
-      );
-      if (run.status !== 0) throw new Error(`seed bench failed:\n${run.stdout}${run.stderr}`);
-      for (const line of run.stdout.trim().split('\n')) say(line);
-    } finally {
-      await target.cleanup();
+  // The seed and the rollups run as their own process on a fresh database of each kind.
+  for (const [name, script, size] of [
+    ['seed', 'bench/seed.ts', '--interactions'],
+    ['rollups', 'bench/rollups.ts', '--contacts'],
+  ] as const) {
+    for (const kind of wanted(name) ? kinds : []) {
+      const target = await freshTarget(kind, serverUrl);
+      try {
+        const run = spawnSync(process.execPath, ['bin/run-ts.mjs', script, size, String(interactions)], {
+          env: { ...process.env, DATABASE_URL: '', ...target.env },
+          encoding: 'utf8',
+        });
+        if (run.status !== 0) throw new Error(`${name} bench failed:\n${run.stdout}${run.stderr}`);
+        for (const line of run.stdout.trim().split('\n')) say(line);
+      } finally {
+        await target.cleanup();
+      }
     }
   }
-  for (const kind of wanted('context') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('context') ? kinds : []) {
     for (const line of await contextLatency({
       kind,
       serverUrl,
@@ -67,21 +76,21 @@ try {
       say(line);
     }
   }
-  for (const kind of wanted('booking') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('booking') ? kinds : []) {
     for (const line of await bookingFigures({ kind, serverUrl })) say(line);
   }
-  for (const kind of wanted('video') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('video') ? kinds : []) {
     for (const line of await videoFigures({ kind, serverUrl })) say(line);
   }
   if (wanted('join')) for (const line of await joinFigures({ runs: 9 })) say(line);
-  for (const kind of wanted('import') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('import') ? kinds : []) {
     for (const line of await importFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
-  for (const kind of wanted('alexa') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('alexa') ? kinds : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
   }
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
-  for (const kind of wanted('census') ? (['embedded', 'postgres'] as const) : []) {
+  for (const kind of wanted('census') ? kinds : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
   }
   if (wanted('bills')) {

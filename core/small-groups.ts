@@ -32,7 +32,20 @@ export function pilotReportForManagers(report: PilotReportData, minimum: number)
   if (tooFew(cohort.pilot, minimum)) throw withheld("this pilot's pilot arm has", minimum);
   if (small(cohort.control, minimum)) throw withheld("this pilot's control group has", minimum);
   const adoptionBySegment = report.metrics.adoptionBySegment.filter((s) => !tooFew(s.enrolled, minimum));
-  return { ...report, metrics: { ...report.metrics, adoptionBySegment } };
+  const { sampleRatio } = report.metrics;
+  return {
+    ...report,
+    metrics: {
+      ...report.metrics,
+      adoptionBySegment,
+      sampleRatio: sampleRatio && {
+        ...sampleRatio,
+        bySegment: sampleRatio.bySegment.filter(
+          (s) => !small(s.pilot, minimum) && !small(s.control, minimum),
+        ),
+      },
+    },
+  };
 }
 
 /** A census as a pilot manager may read it: refused when it is about fewer than `minimum` customers. */

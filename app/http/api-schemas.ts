@@ -160,6 +160,10 @@ export const PaymentSchema = z
     paidAt: DateTime,
     method: z.enum(paymentMethods),
     channel: z.string(),
+    reference: z
+      .string()
+      .nullable()
+      .meta({ description: 'the payment provider’s reference, when it confirmed the payment' }),
   })
   .meta({ id: 'Payment' });
 

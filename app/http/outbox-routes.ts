@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ChannelPilotError, Uuid, can, type OutboxMessage, type Stores } from '../../core/index.ts';
 import { staffOf, type createApi } from './api.ts';
 import { sessionMiddleware } from './staff-auth.ts';
+import { CUSTOMER_LINK_TOKEN } from './problem.ts';
 
 const OutboxMessageSchema = z
   .object({
@@ -90,9 +91,6 @@ function escape(text: string): string {
 
 type StaffView = Omit<OutboxMessage, 'claimToken'>;
 
-// The token of a customer link in its address: /join/<token>, /b/<token>, /api/links/<action>/<token>.
-const LIVE_LINK = /(\/join\/|\/b\/|\/api\/links\/[a-z]+\/)[\w.~%-]+/g;
-
 /**
  * A message as staff may read it. A linking code and the customer's live links are the
  * customer's alone (a code said to a voice assistant opens their account, a link opens their
@@ -100,7 +98,7 @@ const LIVE_LINK = /(\/join\/|\/b\/|\/api\/links\/[a-z]+\/)[\w.~%-]+/g;
  */
 function shownToStaff({ claimToken: _claim, ...message }: OutboxMessage): StaffView {
   const hide = (text: string) => {
-    const masked = text.replace(LIVE_LINK, '$1••••••');
+    const masked = text.replace(CUSTOMER_LINK_TOKEN, '$1••••••');
     return message.kind === 'link_code' ? masked.replace(/\d{6}/g, '••••••') : masked;
   };
   return {

@@ -71,6 +71,9 @@ const CensusSchema = z
       withinDays: count,
     }),
     totals: z.object({ contacts: count, customers: count, anonymousContacts: count }),
+    reach: z.object({ exact: z.boolean(), relativeStandardError: z.number() }).meta({
+      description: 'whether customer counts are exact, or estimated with this relative standard error',
+    }),
     channels: z.array(
       z.object({
         channel: z.string(),

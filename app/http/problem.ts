@@ -126,5 +126,12 @@ export const checkRequestPath: RequestHandler = (req, _res, next) => {
 
 /** A customer link's token is a credential: it never goes into the logs. */
 export function redactLinkTokens(url: string): string {
-  return url.replace(/(\/api\/links\/[a-z]+\/|\/join\/|\/b\/)[^/?]+/, '$1[redacted]');
+  return url.replace(CUSTOMER_LINK_TOKEN, '$1[redacted]');
 }
+
+/**
+ * The token in a customer link's address (/join/…, a bill's /b/…, /pay/…, the development checkout's /dev-pay/…,
+ * /api/links/<action>/…): it opens the customer's consultation or payment page, so it is kept
+ * out of logs and problem documents, and hidden from staff.
+ */
+export const CUSTOMER_LINK_TOKEN = /(\/api\/links\/[a-z]+\/|\/join\/|\/b\/|\/pay\/|\/dev-pay\/)[\w.~%-]+/g;

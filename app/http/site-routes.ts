@@ -21,14 +21,6 @@ const pageProblem = {
   content: { 'text/html': { schema: z.string() }, 'application/problem+json': { schema: ProblemSchema } },
 };
 const toLogin = { description: 'Not logged in: to the login page' };
-const csrfForm = {
-  required: true,
-  content: {
-    'application/x-www-form-urlencoded': {
-      schema: z.object({ csrf: z.string().meta({ description: 'the token the page’s form carries' }) }),
-    },
-  },
-};
 /** A page form: the session's token beside the fields. */
 const formOf = (fields: z.ZodRawShape) => ({
   required: true,
@@ -50,6 +42,7 @@ const pilotForm = {
     },
   },
 };
+const csrfForm = formOf({});
 const ById = z.object({ id: z.string().min(1).max(80) });
 const ByToken = z.object({ token: z.string().min(1).max(2048) });
 const session = { description: 'Needs a staff session (the login page otherwise).' };

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { italianPublicHolidays } from '../../core/index.ts';
 
 /** The reference zone: opening hours, billing dates and holidays are Italian. */
 export const ZONE = 'Europe/Rome';
@@ -47,43 +48,6 @@ export function romeTime(isoDay: string, hour: number, minute = 0, second = 0): 
   return DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: ZONE }).toJSDate();
 }
 
-/** Italy's national public holidays of a year, as 'MM-DD'. */
-function italianHolidays(year: number): string[] {
-  const easterMonday = isoDate(epochDay(easterSunday(year)) + 1).slice(5);
-  return [
-    '01-01',
-    '01-06',
-    '04-25',
-    '05-01',
-    '06-02',
-    '08-15',
-    '11-01',
-    '12-08',
-    '12-25',
-    '12-26',
-    easterMonday,
-  ];
-}
-
-/** Anonymous Gregorian algorithm. */
-function easterSunday(year: number): string {
-  const a = year % 19;
-  const b = Math.floor(year / 100);
-  const c = year % 100;
-  const d = Math.floor(b / 4);
-  const e = b % 4;
-  const f = Math.floor((b + 8) / 25);
-  const g = Math.floor((b - f + 1) / 3);
-  const h = (19 * a + b - d - g + 15) % 30;
-  const i = Math.floor(c / 4);
-  const k = c % 4;
-  const l = (32 + 2 * e + 2 * i - h - k) % 7;
-  const m = Math.floor((a + 11 * h + 22 * l) / 451);
-  const month = Math.floor((h + l - 7 * m + 114) / 31);
-  const day = ((h + l - 7 * m + 114) % 31) + 1;
-  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-
 /** 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
 export function weekdayOf(day: number): number {
   return ((((day + 3) % 7) + 7) % 7) + 1;
@@ -92,7 +56,7 @@ export function weekdayOf(day: number): number {
 export function dayType(day: number): DayType {
   const iso = isoDate(day);
   const weekday = weekdayOf(day);
-  if (weekday === 7 || italianHolidays(Number(iso.slice(0, 4))).includes(iso.slice(5))) return 2;
+  if (weekday === 7 || italianPublicHolidays(Number(iso.slice(0, 4))).some((h) => h.day === iso)) return 2;
   return weekday === 6 ? 1 : 0;
 }
 

@@ -227,6 +227,21 @@ describe('what leaves the server', () => {
       .send({ customerId: customer.id, topic: 'billing', locale: 'it-IT', startsAt: '2026-03-24T09:35:00Z' })
       .expect(201);
     const tokens = Object.values(booked.body.links as Record<string, { token: string }>).map((l) => l.token);
+    // A payment link too: its page shows what the customer owes.
+    const call = await stores.interactions.record({
+      customerId: customer.id,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      direction: 'inbound',
+      reason: 'payment',
+      startedAt: now,
+      outcome: 'resolved',
+    });
+    const paying = await advisor
+      .post(`/api/customers/${customer.id}/payment-link`)
+      .send({ fromInteractionId: call.id })
+      .expect(201);
+    tokens.push(new URL(paying.body.url).pathname.split('/').pop() as string);
     // One of the confirmations is being sent right now: claimed, with a claim token.
     const claimed = await stores.outbox.claimDue(now, 1, 60_000);
     expect(claimed[0]?.claimToken).toBeTruthy();
@@ -238,6 +253,7 @@ describe('what leaves the server', () => {
       expect(JSON.stringify(api.body)).not.toContain(token);
     }
     expect(page.text).toMatch(/\/join\/•+/);
+    expect(page.text).toMatch(/\/pay\/•+/);
     for (const message of api.body) expect(message).not.toHaveProperty('claimToken');
   });
 });

@@ -39,6 +39,8 @@ beforeAll(async () => {
     languages: ['it-IT', 'en-US'],
     topics: ['billing'],
     timeZone: 'Europe/Rome',
+    // The advisor logged in is this one: advisors move and cancel their own consultations.
+    staffUserId: staff.id,
   });
   for (const day of days) {
     await stores.appointments.addOverride({
@@ -112,6 +114,7 @@ describe('appointment notices on the real clock', () => {
     const link = await request(app)
       .post(`/api/customers/${customer.id}/booking-link`)
       .set('Cookie', cookie)
+      .send({})
       .expect(200);
     const booked = await request(app)
       .post(`/api/links/book/${link.body.token}`)

@@ -94,6 +94,10 @@ describe('access logs', () => {
     const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'lb-7f3a');
     expect(line).toMatchObject({ req: { method: 'GET', url: '/join/[redacted]' }, res: { statusCode: 404 } });
     expect(JSON.stringify(logLines)).not.toContain('secret-token-part');
+    await request(app).get('/pay/pay.secret-payment-part.signature').set('X-Request-Id', 'lb-7f3b');
+    const paid = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'lb-7f3b');
+    expect(paid).toMatchObject({ req: { url: '/pay/[redacted]' } });
+    expect(JSON.stringify(logLines)).not.toContain('secret-payment-part');
     const fresh = await request(app).get('/healthz');
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -112,4 +112,33 @@ describe('figures about fewer customers than the minimum', () => {
     const enrolled = await storage.db.selectFrom('pilot_enrolments').select('customer_id').execute();
     expect(enrolled.map((e) => e.customer_id)).toContain(customer.id);
   });
+
+  it('withholds from a pilot manager a census of fewer customers, on the API and the page, and shows it to an admin', async () => {
+    // A reason nobody else calls about, on a day of its own: three customers' contacts.
+    for (let i = 0; i < 3; i++) {
+      const { customer } = await gasCustomer(stores);
+      await stores.interactions.record({
+        customerId: customer.id,
+        channel: 'call_centre',
+        touchpoint: 'ivr',
+        direction: 'inbound',
+        reason: 'meter_reading',
+        startedAt: `2026-02-1${i}T10:00:00+01:00`,
+        outcome: 'resolved',
+      });
+    }
+    const query = 'from=2026-02-10&to=2026-02-12&reason=meter_reading';
+    const manager = await loginAs(users.manager.username);
+    const refused = await manager.get(`/api/census?${query}`);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/this census counts fewer than 20 customers/);
+    expect(JSON.stringify(refused.body)).not.toMatch(/"contacts"/);
+    const page = await manager.get(`/manage/census?${query}`);
+    expect(page.status).toBe(403);
+    expect(page.text).toMatch(/Figures withheld/);
+    expect((await manager.get(`/manage/census.csv?table=channels&${query}`)).status).toBe(403);
+    const admin = await loginAs(users.admin.username);
+    const shown = await admin.get(`/api/census?${query}`).expect(200);
+    expect(shown.body.result.totals).toMatchObject({ contacts: 3, customers: 3 });
+  });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
+import http from 'node:http';
 import { login, printedCredentials, startApp } from '../support/app-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'channel-pilot-start-'));
@@ -63,16 +64,26 @@ describe('channel-pilot start', () => {
       expect(beside.stdout).toMatch(/schema up to date/);
       expect((await fetch(`${second.baseUrl}/readyz`)).status).toBe(200);
 
-      // Requests already in flight when the stop signal arrives still get their answer.
-      const inFlight = list.items.map((c) =>
-        fetch(`${second.baseUrl}/api/customers/${c.id}/context`, { headers: { cookie } }).then(
-          (r) => r.status,
-        ),
-      );
+      // Requests already in flight when the stop signal arrives still get their answer: sent on
+      // connections the server has accepted (one kept-alive connection each, opened first), since
+      // a connection still waiting to be accepted is reset when the server stops listening.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: list.items.length });
+      const get = (path: string) =>
+        new Promise<number>((resolve, reject) => {
+          http
+            .get(`${second.baseUrl}${path}`, { agent, headers: { cookie } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode ?? 0));
+            })
+            .on('error', reject);
+        });
+      await Promise.all(list.items.map(() => get('/healthz')));
+      const inFlight = list.items.map((c) => get(`/api/customers/${c.id}/context`));
       await Promise.race(inFlight);
       const stopped = second.stop();
       expect(await Promise.all(inFlight)).toEqual(list.items.map(() => 200));
       expect(await stopped).toBe(0);
+      agent.destroy();
     } finally {
       expect(await second.stop()).toBe(0);
     }
