@@ -1,12 +1,20 @@
+import { existsSync, readdirSync } from 'node:fs';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// A channel is a top-level folder with an index.ts, other than core/ and app/.
+const root = new URL('.', import.meta.url);
+const channels = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !['core', 'app', 'node_modules'].includes(entry.name))
+  .filter((entry) => existsSync(new URL(`${entry.name}/index.ts`, root)))
+  .map((entry) => entry.name);
 
 // core/ owns the domain: it must never depend on a channel, the composition root,
 // or a channel's vendor SDK. A new channel is a new folder, never a change in core.
 const coreBoundary = {
   patterns: [
     {
-      group: ['**/app/**', '**/voice/**', '**/video/**', '**/web/**'],
+      group: ['**/app/**', '**/web/**', ...channels.map((channel) => `**/${channel}/**`)],
       message: 'core/ must not import channels or app/.',
     },
     {
@@ -16,6 +24,26 @@ const coreBoundary = {
   ],
 };
 
+// A channel uses core only: never another channel, never the composition root.
+const channelBoundary = (channel) => ({
+  patterns: [
+    ...channels
+      .filter((other) => other !== channel)
+      .map((other) => ({ group: [`**/${other}/**`], message: 'a channel must not import another channel.' })),
+    { group: ['**/app/**'], message: 'a channel must not import app/: app/ builds the channels.' },
+  ],
+});
+
+// app/ knows a channel by its public surface only.
+const appBoundary = {
+  patterns: channels.map((channel) => ({
+    group: [`**/${channel}/**`, `!**/${channel}/index.ts`],
+    message: `app/ imports ${channel}/ through ${channel}/index.ts only.`,
+  })),
+};
+
+const noDecorators = { selector: 'Decorator', message: 'No decorators.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'infra/bin/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -24,15 +52,34 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'Decorator', message: 'No decorators.' }],
+      'no-restricted-syntax': ['error', noDecorators],
     },
   },
   {
     files: ['core/**'],
     rules: { 'no-restricted-imports': ['error', coreBoundary] },
   },
+  ...channels.map((channel) => ({
+    files: [`${channel}/**`],
+    rules: { 'no-restricted-imports': ['error', channelBoundary(channel)] },
+  })),
   {
-    files: ['core/**', 'voice/**', 'video/**'],
+    files: ['app/**'],
+    rules: { 'no-restricted-imports': ['error', appBoundary] },
+  },
+  {
+    // Core's public surface is a list of names: nothing leaks out of a module by accident.
+    files: ['core/index.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        noDecorators,
+        { selector: 'ExportAllDeclaration', message: 'core/index.ts exports by name.' },
+      ],
+    },
+  },
+  {
+    files: ['core/**', ...channels.map((channel) => `${channel}/**`)],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -3,7 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
-import { startLocalLivekitServer, type LivekitServer } from '../video/local-livekit-server.ts';
+import { startLocalLivekitServer, type LivekitServer } from '../video/index.ts';
 
 /** Where `npm run livekit` (infra/livekit/install.sh) puts the server it builds. */
 export const BUNDLED_LIVEKIT = fileURLToPath(new URL('../infra/bin/livekit-server', import.meta.url));

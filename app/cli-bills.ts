@@ -5,17 +5,14 @@ import {
   IsoDate,
   StylePilotDesign,
   parseInput,
-  styleReportOf,
   type Estimate,
   type StorageHandle,
 } from '../core/index.ts';
-import { writePrintBatch, type Letter } from '../bills/index.ts';
+import { writePrintBatch } from '../bills/index.ts';
 import type { CommandRunner } from './cli-voice.ts';
 import { composeApp } from './compose.ts';
-import { billUnitCosts, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
-
-const BATCH = 200;
 
 const day = (value: string) => {
   if (!IsoDate.safeParse(value).success) throw new InvalidArgumentError('must be a date like 2026-03-04');
@@ -58,18 +55,7 @@ export function registerBillCommands(program: Command, { run, withDatabase }: Co
       run((environment) =>
         withDatabase(environment, async (storage, config) => {
           const composed = await compose(storage, config);
-          const tally = new Map<string, number>();
-          const letters: Letter[] = [];
-          for (;;) {
-            const ids = await composed.bills.communications.uncommunicated(options.issuedOn, BATCH);
-            if (ids.length === 0) break;
-            for (const id of ids) {
-              const { communication, letter } = await composed.bills.sender.send(id);
-              const key = `${communication.style} by ${communication.medium}`;
-              tally.set(key, (tally.get(key) ?? 0) + 1);
-              if (letter) letters.push(letter);
-            }
-          }
+          const { tally, letters } = await composed.bills.sendIssued(options.issuedOn);
           for (const [key, count] of [...tally].sort()) console.log(`${count}\t${key}`);
           if (letters.length > 0) {
             const folder = resolve(options.printDir ?? `print/${options.issuedOn}`);
@@ -129,10 +115,7 @@ export function registerBillCommands(program: Command, { run, withDatabase }: Co
           const composed = await compose(storage, config);
           const pilot = await composed.stores.pilots.pilot(pilotRef);
           if (!pilot) throw new ChannelPilotError('not_found', `no pilot ${pilotRef}`);
-          const report = await styleReportOf(composed.bills.communications, pilot.id, {
-            costs: billUnitCosts(config),
-            withinDays: Number(options.withinDays),
-          });
+          const report = await composed.bills.report(pilot.id, Number(options.withinDays));
           if (options.json) {
             console.log(JSON.stringify(report, null, 2));
             return;

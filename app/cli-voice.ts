@@ -11,7 +11,7 @@ import {
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { runVoiceChat } from './voice-chat.ts';
+import { runVoiceChat } from '../voice/index.ts';
 
 /** How the CLI runs a command: configuration loaded, errors reported, the database opened and closed. */
 export interface CommandRunner {

@@ -171,15 +171,16 @@ async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : null;
-  const { app, stores, dispatcher, lifecycle, voice, pilotDesk, guardrails, bundles, enableVideo } =
-    await composeApp({
+  const { app, stores, dispatcher, channels, pilotDesk, guardrails, bundles, enableVideo } = await composeApp(
+    {
       storage,
       config,
       logger,
       senders,
       video,
       isAccepting: () => accepting,
-    });
+    },
+  );
   // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
   const localVideo = config.LIVEKIT_URL
     ? null
@@ -218,8 +219,20 @@ async function start(config: Config, logger: Logger): Promise<void> {
     sending = sending
       .then(() => pilotDesk.inviteEnrolled())
       .then(() => dispatcher.runOnce())
-      .then(() => lifecycle.sweep())
-      .catch((error) => logger.error({ err: error }, 'invitation, outbox or no-show sweep failed'));
+      .catch((error) => logger.error({ err: error }, 'invitation or outbox sweep failed'))
+      .then(() =>
+        Promise.all(
+          channels.flatMap((channel) =>
+            (channel.background ?? []).map((work) =>
+              work
+                .run()
+                .catch((error) =>
+                  logger.error({ err: error, channel: channel.registration.code }, `${work.name} failed`),
+                ),
+            ),
+          ),
+        ),
+      );
     watching = watching
       .then(() => guardrails.checkDue())
       .then(({ paused }) => {
@@ -238,7 +251,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     afterClose: async () => {
       await sending;
       await watching;
-      await voice.turnLog.drained();
+      for (const channel of channels) await channel.close?.();
       await storage.close();
       await localVideo?.stop();
     },

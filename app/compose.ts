@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  createAccountLinking,
   createAppointmentNotices,
-  createConsultationLifecycle,
   defaultConsultationPolicy,
   createBookingService,
   createClosedDays,
@@ -27,44 +27,30 @@ import {
   type Appointment,
   type CensusFilter,
   type ChannelAccess,
-  type ConsultationRooms,
+  type ChannelDeps,
+  type ChannelModule,
   type Clock,
   type MessageSender,
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
-import { billPaymentCodes, configDefaults, type Config } from './config.ts';
+import { billPaymentCodes, billUnitCosts, configDefaults, type Config } from './config.ts';
 import { createBillsChannel } from '../bills/index.ts';
-import { composeVoice } from './voice.ts';
-import type { Identify } from '../voice/alexa/alexa-identity.ts';
+import { createVoiceChannel, type Identify } from '../voice/index.ts';
+import { createVideoChannel, type VideoServer } from '../video/index.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
 import { createAppointmentLinks } from './http/appointment-routes.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
-import { createLivekitConsultationRooms } from '../video/livekit-consultation-rooms.ts';
-import { createConsultationTokens } from '../video/consultation-tokens.ts';
-import { createBrowserBundles } from './web/browser-bundles.ts';
-import { createVideoWebhookRouter } from '../video/livekit-webhooks.ts';
+import { appBundles, createBrowserBundles } from './web/browser-bundles.ts';
 import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
 import { createPaymentPages } from './web/payment-page.ts';
 import { createMetrics } from './http/metrics.ts';
-import { videoUnavailable, type VideoServices } from './http/video-routes.ts';
-import type { Router } from 'express';
 
-type LiveVideo = VideoServices & {
-  rooms: ReturnType<typeof createLivekitConsultationRooms>;
-  webhooks: Router;
-};
+export type { VideoServer } from '../video/index.ts';
 
 /** A census answer is served again for this long (its CSV tables, a page reloaded). */
 const CENSUS_FRESH_MS = 60_000;
-
-/** A LiveKit deployment the app talks to: its signalling address and API credentials. */
-export interface VideoServer {
-  url: string;
-  apiKey: string;
-  apiSecret: string;
-}
 
 export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -101,6 +87,8 @@ export async function composeApp(options: {
   voiceIdentify?: Identify;
   /** Test certificate chains for signed Alexa requests (tests and benchmarks only). */
   alexaCertificates?: ReadonlyMap<string, string>;
+  /** Channels beyond the configured ones (a channel being built, a test's). */
+  channels?: ((deps: ChannelDeps) => ChannelModule)[];
 }) {
   const clock = options.clock ?? systemClock;
   const stores: Stores = createPostgresStores(options.storage.db, { clock });
@@ -158,54 +146,6 @@ export async function composeApp(options: {
     onError: (message, error) =>
       options.logger.warn({ err: error, messageId: message.id }, 'message not sent; will retry'),
   });
-  // Video can be switched on after start (a local livekit-server built in the background): the
-  // routes, pages and lifecycle ask for the current services each time.
-  let live: LiveVideo | null = null;
-  const rooms: ConsultationRooms = {
-    open: (id, limits) => requireVideo().rooms.open(id, limits),
-    // Without a server there is no room to close.
-    close: async (id) => live?.rooms.close(id),
-    admit: (id, identity) => requireVideo().rooms.admit(id, identity),
-    participants: (id) => requireVideo().rooms.participants(id),
-  };
-  const lifecycle = createConsultationLifecycle({
-    log: stores.consultations,
-    interactions: stores.interactions,
-    rooms,
-    clock,
-    onError: (error) =>
-      options.logger.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
-  });
-  function requireVideo(): LiveVideo {
-    if (!live) throw videoUnavailable();
-    return live;
-  }
-  /** Switches video on with this LiveKit deployment. */
-  function enableVideo(server: VideoServer): void {
-    const serverRooms = createLivekitConsultationRooms({
-      url: server.url.replace(/^ws/, 'http'),
-      apiKey: server.apiKey,
-      apiSecret: server.apiSecret,
-    });
-    live = {
-      rooms: serverRooms,
-      url: server.url,
-      tokens: createConsultationTokens({
-        apiKey: server.apiKey,
-        apiSecret: server.apiSecret,
-        url: server.url,
-        rooms: serverRooms,
-        clock,
-      }),
-      webhooks: createVideoWebhookRouter({
-        apiKey: server.apiKey,
-        apiSecret: server.apiSecret,
-        lifecycle,
-        clock,
-      }),
-    };
-  }
-  if (options.video) enableVideo(options.video);
   const onFollowUpError = (error: unknown, appointment: Appointment) =>
     options.logger.error(
       { err: error, appointmentId: appointment.id },
@@ -216,7 +156,7 @@ export async function composeApp(options: {
     notices,
     // A cancelled consultation's room, if it was opened, goes with it.
     afterCancel: async (appointment) => {
-      await rooms?.close(appointment.id);
+      await video.rooms.close(appointment.id);
     },
     onFollowUpError,
   });
@@ -261,7 +201,7 @@ export async function composeApp(options: {
   });
   const metrics = createMetrics({
     storage: options.storage,
-    liveRooms: async () => live?.rooms.openRooms() ?? 0,
+    liveRooms: () => video.openRooms(),
   });
   const guardrails = createGuardrailWatch({
     pilots: stores.pilots,
@@ -270,39 +210,88 @@ export async function composeApp(options: {
     desk: pilotDesk,
     clock,
   });
-  const voice = composeVoice({
-    onTurn: metrics.voiceTurn,
+  const channelDeps: ChannelDeps = {
     stores,
+    clock,
     booking,
     desk,
     links,
     paymentLinks,
-    linkSecret,
-    clock,
-    logger: options.logger,
-    config,
-    access: options.voiceAccess ?? pilotDesk.access,
-    ...(options.voiceIdentify ? { identify: options.voiceIdentify } : {}),
-    ...(options.alexaCertificates ? { pinnedCertificateChains: options.alexaCertificates } : {}),
+    linking: createAccountLinking({
+      store: stores.accountLinks,
+      customers: stores.customers,
+      outbox: stores.outbox,
+      clock,
+      secret: linkSecret,
+    }),
+    access: pilotDesk.access,
+    publicUrl: options.config.PUBLIC_URL,
+    log: options.logger,
+  };
+  const voice = createVoiceChannel({
+    ...channelDeps,
+    ...(options.voiceAccess ? { access: options.voiceAccess } : {}),
+    alexa: {
+      skillId: config.ALEXA_SKILL_ID,
+      verifySignature: config.ALEXA_VERIFY_SIGNATURE,
+      oauth:
+        config.ALEXA_OAUTH_JWKS_URL && config.ALEXA_OAUTH_ISSUER && config.ALEXA_OAUTH_AUDIENCE
+          ? {
+              jwksUrl: config.ALEXA_OAUTH_JWKS_URL,
+              issuer: config.ALEXA_OAUTH_ISSUER,
+              audience: config.ALEXA_OAUTH_AUDIENCE,
+              claim: config.ALEXA_OAUTH_CUSTOMER_CLAIM,
+              matches: config.ALEXA_OAUTH_CLAIM_MATCHES,
+            }
+          : undefined,
+      pinnedCertificateChains: options.alexaCertificates,
+    },
+    dialogflow: {
+      header: config.DIALOGFLOW_WEBHOOK_SECRET
+        ? { name: config.DIALOGFLOW_WEBHOOK_HEADER, value: config.DIALOGFLOW_WEBHOOK_SECRET }
+        : undefined,
+      basic:
+        config.DIALOGFLOW_WEBHOOK_USERNAME && config.DIALOGFLOW_WEBHOOK_PASSWORD
+          ? { username: config.DIALOGFLOW_WEBHOOK_USERNAME, password: config.DIALOGFLOW_WEBHOOK_PASSWORD }
+          : undefined,
+      idToken: config.DIALOGFLOW_ID_TOKEN_AUDIENCE
+        ? {
+            jwksUrl: config.DIALOGFLOW_ID_TOKEN_JWKS_URL,
+            issuer: config.DIALOGFLOW_ID_TOKEN_ISSUER,
+            audience: config.DIALOGFLOW_ID_TOKEN_AUDIENCE,
+          }
+        : undefined,
+    },
+    identify: options.voiceIdentify,
+    onTurn: metrics.voiceTurn,
   });
-  // Bill communications (its own channel folder): the bill's page, PDF and personal links.
+  const video = createVideoChannel({ ...channelDeps, server: options.video });
   const bills = createBillsChannel({
+    ...channelDeps,
     db: options.storage.db,
     newId: randomUUID,
-    links,
-    customers: stores.customers,
-    billing: stores.billing,
-    interactions: stores.interactions,
-    outbox: stores.outbox,
-    pilots: stores.pilots,
-    defaultStyle: config.BILL_DEFAULT_STYLE,
-    paymentLinks,
-    clock,
-    publicUrl: options.config.PUBLIC_URL,
     organisation: config.BILL_ORGANISATION,
     paymentCodes: billPaymentCodes(config),
+    defaultStyle: config.BILL_DEFAULT_STYLE,
+    costs: billUnitCosts(config),
   });
-  const bundles = createBrowserBundles();
+  const channels: ChannelModule[] = [
+    voice,
+    video,
+    bills,
+    ...(options.channels ?? []).map((make) => make(channelDeps)),
+  ];
+  // A channel registers itself once; later, only touchpoints it gained are added (what the
+  // organisation named stays).
+  for (const { registration } of channels) {
+    const present = await stores.channels.channel(registration.code);
+    const known = new Set(present?.touchpoints.map((t) => t.code));
+    const gained = registration.touchpoints.filter((t) => !known.has(t.code));
+    if (!present) await stores.channels.register(registration);
+    else if (gained.length > 0)
+      await stores.channels.register({ ...present, touchpoints: [...present.touchpoints, ...gained] });
+  }
+  const bundles = createBrowserBundles([...appBundles, ...channels.flatMap((c) => c.bundles ?? [])]);
   const http = createHttpApp({
     storage: options.storage,
     stores,
@@ -313,13 +302,13 @@ export async function composeApp(options: {
     desk,
     paymentLinks,
     onFollowUpError,
-    video: () => live,
-    voice,
+    channels,
+    linking: channelDeps.linking,
+    mediaUrl: video.url,
     bundles,
     customerPages: [
       createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
       paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
-      ...bills.routers,
     ],
     metrics,
     metricsToken: config.METRICS_TOKEN,
@@ -333,7 +322,8 @@ export async function composeApp(options: {
     ...(options.isAccepting ? { isAccepting: options.isAccepting } : {}),
   });
   return {
-    enableVideo,
+    enableVideo: video.enable,
+    channels,
     stores,
     context,
     booking,
@@ -341,11 +331,11 @@ export async function composeApp(options: {
     links,
     appointmentLinks,
     paymentLinks,
-    bills,
     notices,
     dispatcher,
-    lifecycle,
-    voice,
+    lifecycle: video.lifecycle,
+    voice: { ...voice, linking: channelDeps.linking },
+    bills,
     pilotDesk,
     pilotReports,
     guardrails,

@@ -149,6 +149,46 @@ export const ConfigSchema = z.object({
     .enum(['id', 'email'])
     .default('id')
     .describe('What that claim holds: the customer’s `id` here, or their `email`.'),
+  DIALOGFLOW_WEBHOOK_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an HTTP header name' })
+    .default('x-channel-pilot-secret')
+    .describe('The request header the Dialogflow CX agent’s webhook sends `DIALOGFLOW_WEBHOOK_SECRET` in.'),
+  DIALOGFLOW_WEBHOOK_SECRET: z
+    .string()
+    .min(24, { error: 'must be at least 24 characters' })
+    .optional()
+    .describe(
+      'Serves `/dialogflow/webhook` for a CX agent that sends this value in `DIALOGFLOW_WEBHOOK_HEADER` (keep it in Secret Manager).',
+    ),
+  DIALOGFLOW_WEBHOOK_USERNAME: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Serves `/dialogflow/webhook` for an agent using basic authentication, with `DIALOGFLOW_WEBHOOK_PASSWORD`.',
+    ),
+  DIALOGFLOW_WEBHOOK_PASSWORD: z
+    .string()
+    .min(16, { error: 'must be at least 16 characters' })
+    .optional()
+    .describe('The basic authentication password (required with `DIALOGFLOW_WEBHOOK_USERNAME`).'),
+  DIALOGFLOW_ID_TOKEN_AUDIENCE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Serves `/dialogflow/webhook` for an agent that sends the Dialogflow service agent’s Google ID token with this audience.',
+    ),
+  DIALOGFLOW_ID_TOKEN_JWKS_URL: z
+    .url({ error: 'must be the https:// address of a JWKS' })
+    .default('https://www.googleapis.com/oauth2/v3/certs')
+    .describe('Where the keys of those ID tokens are published.'),
+  DIALOGFLOW_ID_TOKEN_ISSUER: z
+    .string()
+    .min(1)
+    .default('https://accounts.google.com')
+    .describe('The `iss` those ID tokens carry.'),
   VOICE_CLOSING_SURVEY: flag
     .default(false)
     .describe(
@@ -275,6 +315,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : []),
     ...(config.LIVEKIT_URL && !config.LIVEKIT_API_SECRET
       ? ['LIVEKIT_API_SECRET="": is required with LIVEKIT_URL']
+      : []),
+    ...(config.DIALOGFLOW_WEBHOOK_USERNAME && !config.DIALOGFLOW_WEBHOOK_PASSWORD
+      ? ['DIALOGFLOW_WEBHOOK_PASSWORD="": is required with DIALOGFLOW_WEBHOOK_USERNAME']
       : []),
     ...(config.ALEXA_OAUTH_JWKS_URL && !config.ALEXA_OAUTH_ISSUER
       ? ['ALEXA_OAUTH_ISSUER="": is required with ALEXA_OAUTH_JWKS_URL']

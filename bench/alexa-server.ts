@@ -1,7 +1,8 @@
 // The app as `npm start` composes it, with the Alexa skill trusting the bench's test certificate
-// chain, plus a bare route answering a fixed JSON body for the baseline. Run by bench/alexa.ts in
-// its own process, so that the load generator does not share its event loop.
-//   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users to link to customers.
+// chain and the Dialogflow webhook taking BENCH_DIALOGFLOW_SECRET, plus a bare route answering a
+// fixed JSON body for the baseline. Run by bench/alexa.ts and bench/dialogflow.ts in its own
+// process, so that the load generator does not share its event loop.
+//   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users (and CX sessions) to link to customers.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -10,7 +11,11 @@ import { composeApp, openConfiguredDatabase } from '../app/compose.ts';
 import { loadConfig } from '../app/config.ts';
 import { testCertUrl, testSkillId } from '../test/support/alexa-requests.ts';
 
-const config = loadConfig({ ...process.env, ALEXA_SKILL_ID: testSkillId });
+const config = loadConfig({
+  ...process.env,
+  ALEXA_SKILL_ID: testSkillId,
+  DIALOGFLOW_WEBHOOK_SECRET: process.env.BENCH_DIALOGFLOW_SECRET,
+});
 const storage = await openConfiguredDatabase(config);
 const composed = await composeApp({
   storage,
@@ -23,6 +28,7 @@ const { stores, voice } = composed;
 // Link Alexa users the way customers do: a code sent to them, said to the skill.
 const wanted = Number(process.env.BENCH_LINKED ?? 50);
 const users: string[] = [];
+const sessions: string[] = [];
 const { customers } = await stores.customers.search({ limit: wanted * 3, offset: 0 });
 for (const customer of customers) {
   if (users.length >= wanted) break;
@@ -39,6 +45,11 @@ for (const customer of customers) {
   const userId = `amzn1.ask.account.bench-${users.length}`;
   const result = await voice.linking.redeem({ platform: 'alexa', platformUserId: userId, code });
   if (result.status === 'linked') users.push(`${userId} ${customer.locale}`);
+  // The same customer in a CX conversation, linked the same way.
+  const { code: cxCode } = await voice.linking.issueCode(customer.id);
+  const session = `projects/bench/locations/europe-west1/agents/bench/sessions/bench-${sessions.length}`;
+  const cx = await voice.linking.redeem({ platform: 'dialogflow', platformUserId: session, code: cxCode });
+  if (cx.status === 'linked') sessions.push(`${session} ${customer.locale}`);
 }
 
 const fixed = { version: '1.0', response: { outputSpeech: { type: 'SSML', ssml: '<speak>Hi!</speak>' } } };
@@ -49,7 +60,13 @@ outer.post('/bench/fixed', express.raw({ type: '*/*' }), (_req, res) => {
 outer.use(composed.app);
 const server = outer.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
-console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, users }));
+console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, users, sessions }));
+// The channels finish what they were writing (the turn log) before the database closes.
 process.once('SIGTERM', () => {
-  server.close(() => void storage.close().then(() => process.exit(0)));
+  server.close(
+    () =>
+      void Promise.all(composed.channels.map((channel) => channel.close?.()))
+        .then(() => storage.close())
+        .then(() => process.exit(0)),
+  );
 });

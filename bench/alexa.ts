@@ -1,6 +1,6 @@
 // /alexa under load with request verification on: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { fixedRate, freshTarget, ms, percentile, seedTarget, startAlexaBenchServer } from './support.ts';
+import { besideBaseline, fixedRate, freshTarget, seedTarget, startAlexaBenchServer } from './support.ts';
 
 export async function alexaFigures(options: {
   kind: 'embedded' | 'postgres';
@@ -25,17 +25,13 @@ export async function alexaFigures(options: {
         const post = (path: string) => (i: number) => server.post(path, requests[i]!);
         const baseline = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/fixed') });
         const alexa = await fixedRate({ rate, seconds: options.seconds, request: post('/alexa') });
-        const [p50, p99, b50, b99] = [
-          percentile(alexa.latencies, 50),
-          percentile(alexa.latencies, 99),
-          percentile(baseline.latencies, 50),
-          percentile(baseline.latencies, 99),
-        ] as [number, number, number, number];
-        const sent = Math.round(rate * options.seconds);
         lines.push(
-          `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s: ` +
-            `p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${alexa.errors}/${sent}`,
-          `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+          ...besideBaseline(
+            `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s`,
+            alexa,
+            baseline,
+            Math.round(rate * options.seconds),
+          ),
         );
       }
       return lines;

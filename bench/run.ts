@@ -1,7 +1,7 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,census,paraphrases,bills runs only those;
+//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,census,paraphrases,bills runs only those;
 //   BENCH_KINDS=embedded (or postgres) measures on that database only;
 //   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { contextLatency } from './context-latency.ts';
 import { bookingFigures } from './booking.ts';
 import { videoFigures } from './video.ts';
 import { alexaFigures } from './alexa.ts';
+import { dialogflowFigures } from './dialogflow.ts';
 import { importFigures } from './import.ts';
 import { censusFigures } from './census.ts';
 import { joinFigures } from './join.ts';
@@ -88,6 +89,10 @@ try {
   }
   for (const kind of wanted('alexa') ? kinds : []) {
     for (const line of await alexaFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 })) say(line);
+  }
+  for (const kind of wanted('dialogflow') ? kinds : []) {
+    for (const line of await dialogflowFigures({ kind, serverUrl, rates: [100, 200], seconds: 20 }))
+      say(line);
   }
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? kinds : []) {

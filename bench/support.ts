@@ -94,6 +94,8 @@ export interface AlexaBenchServer {
   baseUrl: string;
   /** `userId locale` of each linked Alexa user. */
   users: string[];
+  /** `session locale` of each CX session linked to a customer. */
+  sessions: string[];
   /**
    * Signs `count` requests of the intent mix now (signing is Alexa's work, not the skill's;
    * timestamps stay valid for Alexa's 150 s, so sign shortly before sending).
@@ -125,24 +127,27 @@ export async function startAlexaBenchServer(
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const ready = await new Promise<{ port: number; users: string[] }>((resolve, reject) => {
-      let out = '';
-      let started = false;
-      server.stdout?.on('data', (chunk: Buffer) => {
-        // After its address, what the server prints is its log (warnings, a failed analysis): pass it on.
-        if (started) return void process.stderr.write(chunk);
-        out += chunk;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (!line) return;
-        started = true;
-        resolve(JSON.parse(line) as { port: number; users: string[] });
-      });
-      server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    });
+    const ready = await new Promise<{ port: number; users: string[]; sessions: string[] }>(
+      (resolve, reject) => {
+        let out = '';
+        let started = false;
+        server.stdout?.on('data', (chunk: Buffer) => {
+          // After its address, what the server prints is its log (warnings, a failed analysis): pass it on.
+          if (started) return void process.stderr.write(chunk);
+          out += chunk;
+          const line = out.split('\n').find((l) => l.startsWith('{'));
+          if (!line) return;
+          started = true;
+          resolve(JSON.parse(line) as { port: number; users: string[]; sessions: string[] });
+        });
+        server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+      },
+    );
     const baseUrl = `http://127.0.0.1:${ready.port}`;
     return {
       baseUrl,
       users: ready.users,
+      sessions: ready.sessions,
       sign: (count) =>
         Array.from({ length: count }, (_, i) => {
           const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
@@ -219,3 +224,25 @@ export function percentile(values: number[], p: number): number {
 }
 
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+/**
+ * A route's latencies beside a bare route's, measured in the same run at the same rate: the
+ * figure's line, then the baseline's with the ratios.
+ */
+export function besideBaseline(
+  figure: string,
+  measured: { latencies: number[]; errors: number },
+  baseline: { latencies: number[] },
+  sent: number,
+): string[] {
+  const [p50, p99, b50, b99] = [
+    percentile(measured.latencies, 50),
+    percentile(measured.latencies, 99),
+    percentile(baseline.latencies, 50),
+    percentile(baseline.latencies, 99),
+  ] as [number, number, number, number];
+  return [
+    `${figure}: p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${measured.errors}/${sent}`,
+    `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+  ];
+}

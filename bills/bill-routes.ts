@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import type { BillLinks, BillView, PaymentLinks } from '../core/index.ts';
+import { z } from 'zod';
+import { ByToken, type BillLinks, type BillView, type PaymentLinks, type RouteKit } from '../core/index.ts';
 import { renderBillPage } from './bill-page.ts';
 
 /** The page's scripts and styles: inline styles only, forms to this site only. */
@@ -49,4 +50,26 @@ export function createBillRoutes(options: {
   });
 
   return router;
+}
+
+/** The bill's personal link in the API document: pages a customer opens, no login. */
+export function describeBillRoutes(kit: RouteKit): void {
+  const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+  const common = { tags: ['customer links'], security: [], requestParams: { path: ByToken } };
+  kit.describe('get', '/b/{token}', {
+    summary:
+      'The page behind a bill’s personal link: the bill, what changed, the usage of 13 months; opening it joins the bill’s journey',
+    ...common,
+    responses: { 200: page('The bill’s page') },
+  });
+  kit.describe('get', '/b/{token}/bill.pdf', {
+    summary: 'The bill as a PDF, with its payment QR code and the QR code of its page',
+    ...common,
+    responses: { 200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } } },
+  });
+  kit.describe('post', '/b/{token}/pay', {
+    summary: 'Pay the bill: to the payment page, continuing the bill’s journey',
+    ...common,
+    responses: { 303: { description: 'To the payment page' } },
+  });
 }

@@ -35,7 +35,7 @@ export function isAsynchronous(channel: string): boolean {
   return asynchronousChannels.includes(channel);
 }
 
-/** The channels every installation starts with. */
+/** The channels the organisation runs already; pilot channels register themselves (ChannelModule). */
 export const standardChannels: ChannelInput[] = [
   {
     code: 'call_centre',
@@ -74,7 +74,6 @@ export const standardChannels: ChannelInput[] = [
       { code: 'self_service', name: 'Self-service area' },
       { code: 'contact_form', name: 'Contact form' },
       { code: 'payment_page', name: 'Payment page' },
-      { code: 'bill_page', name: "Bill's page" },
     ],
   },
   {
@@ -89,32 +88,5 @@ export const standardChannels: ChannelInput[] = [
     name: 'Paper mail',
     kind: 'existing',
     touchpoints: [{ code: 'letter', name: 'Letter' }],
-  },
-  {
-    code: 'voice_assistant',
-    name: 'Voice assistant',
-    kind: 'pilot',
-    touchpoints: [
-      { code: 'alexa', name: 'Alexa skill' },
-      { code: 'dialogflow', name: 'Dialogflow CX agent' },
-    ],
-  },
-  {
-    code: 'video',
-    name: 'Video consultation',
-    kind: 'pilot',
-    staffed: true,
-    touchpoints: [{ code: 'consultation', name: 'Consultation room' }],
-  },
-  {
-    // Style pilots run on it: which way a bill is sent (its contacts stay on e-mail, SMS, paper, web).
-    code: 'bill_communications',
-    name: 'Bill communications',
-    kind: 'pilot',
-    touchpoints: [
-      { code: 'passive', name: 'The same PDF everywhere' },
-      { code: 'active', name: 'Paper with QR codes, SMS' },
-      { code: 'reactive', name: 'Responsive e-mail' },
-    ],
   },
 ];

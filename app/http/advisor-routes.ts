@@ -9,8 +9,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { ById } from './lookups.ts';
-import { AdvisorSchema } from './api-schemas.ts';
+import { ById } from '../../core/index.ts';
+import { AdvisorSchema } from '../../core/index.ts';
 
 const OverrideSchema = z
   .object({

@@ -8,42 +8,30 @@ import {
   fieldIssues,
   invalidInput,
   unstorableIssues,
-  type Permission,
+  type ChannelRoute,
+  type HttpMethod,
+  type OperationDescription,
+  type RouteKit,
   type StaffUser,
 } from '../../core/index.ts';
-import { ProblemSchema } from './api-schemas.ts';
+import { ProblemSchema } from '../../core/index.ts';
 
-type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Method = HttpMethod;
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
+/** A route of the app: a channel's route, or one that also reads the request itself. */
 export interface RouteSpec<
   P extends AnyObject,
   Q extends AnyObject,
   B extends z.ZodType,
   R extends z.ZodType,
-> {
-  method: Method;
-  /** Express-style path: `/api/customers/:id`. */
-  path: string;
-  summary: string;
-  tag: string;
-  /** `public` routes need no login; every other route needs a staff session with this permission. */
-  permission: Permission | 'public';
-  params?: P;
-  query?: Q;
-  body?: B;
+> extends Omit<ChannelRoute<P, Q, B, R>, 'handler'> {
   /**
    * A body the handler reads itself as a stream (an import), in one of these media types. Every
    * other route that is not a GET takes JSON, even without a body: a form or a bare request from
    * another site cannot reach it.
    */
   rawBody?: { types: readonly string[]; description: string };
-  /**
-   * What a successful call returns, as JSON. It documents the route; the API tests check real
-   * answers against it (handlers return domain objects, whose dates serialize to ISO strings).
-   */
-  response: R | null;
-  status?: 200 | 201 | 204;
   handler: (input: {
     params: z.output<P>;
     query: z.output<Q>;
@@ -67,6 +55,10 @@ export function createApi() {
   const router = Router();
   const paths: ZodOpenApiPathsObject = {};
   const responses = new Map<string, z.ZodType>();
+  const problem = {
+    description: 'Problem details (RFC 9457)',
+    content: { 'application/problem+json': { schema: ProblemSchema } },
+  };
 
   function route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
     spec: RouteSpec<P, Q, B, R>,
@@ -110,10 +102,6 @@ export function createApi() {
 
     const openApiPath = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     responses.set(`${spec.method.toUpperCase()} ${openApiPath}`, spec.response ?? z.undefined());
-    const problem = {
-      description: 'Problem details (RFC 9457)',
-      content: { 'application/problem+json': { schema: ProblemSchema } },
-    };
     paths[openApiPath] = {
       ...paths[openApiPath],
       [spec.method]: {
@@ -160,13 +148,27 @@ export function createApi() {
           metricsToken: { type: 'http', scheme: 'bearer' },
           alexaSignature: { type: 'apiKey', in: 'header', name: 'Signature-256' },
           livekitWebhook: { type: 'apiKey', in: 'header', name: 'Authorization' },
+          dialogflowHeader: { type: 'apiKey', in: 'header', name: 'x-channel-pilot-secret' },
+          dialogflowBasic: { type: 'http', scheme: 'basic' },
+          dialogflowIdToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         },
       },
       paths,
     });
   }
 
-  return { router, route, describe, document, responses };
+  /** What channels declare their routes with. */
+  const kit: RouteKit = {
+    route,
+    describe: (method, path, operation: OperationDescription) =>
+      describe(method, path, {
+        ...operation,
+        responses: { '4XX': problem, ...(operation.responses as object) },
+      } as ZodOpenApiOperationObject),
+    problem,
+  };
+
+  return { router, route, describe, document, responses, kit };
 }
 
 export const SESSION_COOKIE = 'cp_session';

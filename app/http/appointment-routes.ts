@@ -15,8 +15,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { ById, ByToken, createLookups } from './lookups.ts';
-import { AppointmentSchema } from './api-schemas.ts';
+import { ById, ByToken, createRecordLookups } from '../../core/index.ts';
+import { AppointmentSchema } from '../../core/index.ts';
 
 const LinkSchema = z.object({ token: z.string(), url: z.url(), expiresAt: z.iso.datetime({ offset: true }) });
 const SlotSchema = z
@@ -90,7 +90,7 @@ export function registerAppointmentRoutes(
     appointment,
     links: appointmentLinks.forAppointment(appointment),
   });
-  const find = createLookups(stores);
+  const find = createRecordLookups(stores);
   const appointmentOrThrow = find.appointment;
   /**
    * A customer's own change through a link is also a step of their journey. The change stands

@@ -18,7 +18,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { ById, createLookups } from './lookups.ts';
+import { ById, createRecordLookups } from '../../core/index.ts';
 import {
   BillSchema,
   BillWithComparisonSchema,
@@ -30,7 +30,7 @@ import {
   PaymentSchema,
   SurveyAnswerSchema,
   page,
-} from './api-schemas.ts';
+} from '../../core/index.ts';
 
 const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 
@@ -38,7 +38,7 @@ export function registerCustomerRoutes(
   api: ReturnType<typeof createApi>,
   { stores, context, clock }: { stores: Stores; context: CustomerContext; clock: Clock },
 ): void {
-  const customerOrThrow = createLookups(stores).customer;
+  const customerOrThrow = createRecordLookups(stores).customer;
   const withStatus = (bill: Bill) => ({ ...bill, status: billStatus(bill, calendarDate(clock.now())) });
 
   api.route({

@@ -2,11 +2,13 @@ import express from 'express';
 import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
+import type { Router } from 'express';
 import type { Metrics } from './metrics.ts';
 import { createLandingPage } from '../web/landing-page.ts';
 import type {
   AccountLinking,
   AnalysisAnswer,
+  ChannelModule,
   Appointment,
   Census,
   CensusFilter,
@@ -34,9 +36,6 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
-import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
-import { registerConsultationRoutes } from './consultation-routes.ts';
-import type { Router } from 'express';
 import { censusCsv, consultationWindow, REFERENCE_ZONE, segments } from '../../core/index.ts';
 import { createManagerPages } from '../web/manager-pages.ts';
 import { createConsultationPages } from '../web/consultation-pages.ts';
@@ -54,19 +53,18 @@ export interface HttpAppOptions {
   paymentLinks: PaymentLinks;
   /** Told when a step after a stored booking change fails (a message, the journey entry): the change stands. */
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
-  /** LiveKit rooms, tokens and the webhook receiver as they are now; null while no LiveKit server is there (yet). */
-  video: () => (VideoServices & { webhooks: Router }) | null;
+  /** The channels: their routes, raw routes and pages are mounted in their places. */
+  channels: readonly ChannelModule[];
+  /** The LiveKit server the consultation pages' scripts connect to now; null without video. */
+  mediaUrl: () => string | null;
+  /** Linking codes and tokens (the voice assistant's, sent from the console too). */
+  linking: AccountLinking;
   clock: Clock;
   logger: Logger;
   version: string;
   publicUrl: string;
   sessionTtlMs: number;
   secureCookie: boolean;
-  /** The voice channel: its `/alexa` router (null without a skill id) and the services it shares. */
-  voice: {
-    alexa: Router | null;
-    linking: AccountLinking;
-  };
   /** The pilot manager's side: pilots, their reports and the census. */
   pilots: {
     desk: PilotDesk;
@@ -75,7 +73,7 @@ export interface HttpAppOptions {
     /** The fewest customers a figure shown to pilot managers may be about. */
     minimumGroup: number;
   };
-  /** The scripts of the consultation page and the advisor console. */
+  /** The browser scripts of the pages, served at /assets. */
   bundles: BrowserBundles;
   /** Pages customers open from messages (the payment page, the payment provider's), mounted as they are. */
   customerPages?: Router[];
@@ -167,16 +165,9 @@ export function createHttpApp(options: HttpAppOptions) {
     onFollowUpError: options.onFollowUpError,
   });
   registerAdvisorRoutes(api, { stores });
-  registerVideoRoutes(api, { stores, links: options.links, clock: options.clock, video: options.video });
-  registerConsultationRoutes(api, {
-    stores,
-    links: options.links,
-    paymentLinks: options.paymentLinks,
-    clock: options.clock,
-  });
   registerServiceRoutes(api, {
     paymentLinks: options.paymentLinks,
-    linking: options.voice.linking,
+    linking: options.linking,
     callbacks: stores.callbacks,
     clock: options.clock,
   });
@@ -189,19 +180,16 @@ export function createHttpApp(options: HttpAppOptions) {
     minimumGroup: options.pilots.minimumGroup,
   });
   registerOutboxRoutes(app, api, { stores });
-  describeSiteRoutes(api, { alexa: options.voice.alexa !== null });
+  describeSiteRoutes(api);
+  for (const channel of options.channels) channel.routes?.(api.kit);
   const openApi = api.document({ version: options.version, serverUrl: options.publicUrl });
 
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  // LiveKit's webhooks and Alexa's requests are signed over the raw body: mounted before the JSON parser.
-  app.post('/api/video/webhooks', (req, res, next) => {
-    const video = options.video();
-    if (!video) throw videoUnavailable();
-    video.webhooks(req, res, next);
-  });
-  if (options.voice.alexa) app.use(options.voice.alexa);
+  // Channels' signed requests (LiveKit's webhooks, Alexa's) are checked over the raw body:
+  // mounted before the JSON parser.
+  for (const channel of options.channels) for (const handler of channel.rawRoutes ?? []) app.use(handler);
   app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
   app.use(api.router);
   app.use(
@@ -229,12 +217,13 @@ export function createHttpApp(options: HttpAppOptions) {
       stores,
       staff: stores.staff,
       clock: options.clock,
-      bundles: options.bundles,
       window: (appointment) => consultationWindow(appointment),
       timeZone: REFERENCE_ZONE,
-      mediaUrl: () => options.video()?.url ?? null,
+      mediaUrl: options.mediaUrl,
     }),
   );
+  app.use(options.bundles.router);
+  for (const channel of options.channels) for (const pages of channel.pages ?? []) app.use(pages);
   for (const pages of options.customerPages ?? []) app.use(pages);
   app.use(notFoundHandler);
   app.use(problemHandler(logger));

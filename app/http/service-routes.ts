@@ -8,8 +8,8 @@ import {
 } from '../../core/index.ts';
 import { publicPaymentPage, wantsPage } from '../web/payment-page.ts';
 import type { createApi } from './api.ts';
-import { BalanceSchema } from './api-schemas.ts';
-import { ById, ByToken } from './lookups.ts';
+import { BalanceSchema } from '../../core/index.ts';
+import { ById, ByToken } from '../../core/index.ts';
 
 const PaymentPageSchema = z
   .object({

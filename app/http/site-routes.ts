@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { CensusFilterFields } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { ProblemSchema } from './api-schemas.ts';
+import { ProblemSchema } from '../../core/index.ts';
 
-// The routes served beside the declared API (pages, health, metrics, webhooks, /alexa), described
+// The routes served beside the declared API (pages, health, metrics; the channels describe their own), described
 // so that the OpenAPI document names every route the app mounts; a test keeps the two equal.
 
 const text = (type: string, description: string) => ({
@@ -47,7 +47,7 @@ const ById = z.object({ id: z.string().min(1).max(80) });
 const ByToken = z.object({ token: z.string().min(1).max(2048) });
 const session = { description: 'Needs a staff session (the login page otherwise).' };
 
-export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: { alexa: boolean }): void {
+export function describeSiteRoutes(api: ReturnType<typeof createApi>): void {
   const { describe } = api;
   describe('get', '/', {
     summary: 'The landing page: a link to each page',
@@ -114,7 +114,7 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: {
     responses: { 200: html('The console'), 303: toLogin, '4XX': pageProblem },
   });
   describe('get', '/assets/{file}', {
-    summary: 'The scripts of the consultation page and the console',
+    summary: 'The browser scripts of the pages (the app’s and the channels’)',
     tags: ['pages'],
     security: [],
     requestParams: { path: z.object({ file: z.string() }) },
@@ -283,73 +283,4 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>, mounted: {
     requestParams: { path: ByToken },
     responses: { 303: { description: 'Back to the payment page' }, '4XX': pageProblem },
   });
-  // Bill communications: a bill's personal link.
-  describe('get', '/b/{token}', {
-    summary:
-      'The page behind a bill’s personal link: the bill, what changed, the usage of 13 months; opening it joins the bill’s journey',
-    tags: ['customer links'],
-    security: [],
-    requestParams: { path: ByToken },
-    responses: { 200: html('The bill’s page'), '4XX': pageProblem },
-  });
-  describe('get', '/b/{token}/bill.pdf', {
-    summary: 'The bill as a PDF, with its payment QR code and the QR code of its page',
-    tags: ['customer links'],
-    security: [],
-    requestParams: { path: ByToken },
-    responses: {
-      200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } },
-      '4XX': pageProblem,
-    },
-  });
-  describe('post', '/b/{token}/pay', {
-    summary: 'Pay the bill: to the payment page, continuing the bill’s journey',
-    tags: ['customer links'],
-    security: [],
-    requestParams: { path: ByToken },
-    responses: { 303: { description: 'To the payment page' }, '4XX': pageProblem },
-  });
-  if (mounted.alexa) {
-    describe('post', '/alexa', {
-      summary: 'The Alexa skill’s endpoint: requests signed by Alexa for this skill',
-      tags: ['voice'],
-      security: [{ alexaSignature: [] }],
-      requestBody: {
-        required: true,
-        content: {
-          'application/json': { schema: z.looseObject({}).meta({ description: 'an Alexa RequestEnvelope' }) },
-        },
-      },
-      responses: {
-        200: {
-          description: 'An Alexa ResponseEnvelope',
-          content: { 'application/json': { schema: z.looseObject({}) } },
-        },
-        '4XX': problem,
-      },
-    });
-  }
-  {
-    describe('post', '/api/video/webhooks', {
-      summary: 'LiveKit’s webhooks: signed with the API key and secret, over the body’s hash',
-      tags: ['video'],
-      security: [{ livekitWebhook: [] }],
-      requestBody: {
-        required: true,
-        content: {
-          'application/webhook+json': {
-            schema: z.looseObject({}).meta({ description: 'a LiveKit WebhookEvent' }),
-          },
-        },
-      },
-      responses: {
-        200: {
-          description: 'What the event did',
-          content: { 'application/json': { schema: z.object({ outcome: z.string() }) } },
-        },
-        '4XX': problem,
-        503: { ...problem, description: 'No LiveKit server is configured (yet)' },
-      },
-    });
-  }
 }

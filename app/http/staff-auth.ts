@@ -4,7 +4,7 @@ import { parse as parseCookies, serialize } from 'cookie';
 import { z } from 'zod';
 import { ChannelPilotError, type StaffDirectory, type StaffUser } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf, type createApi } from './api.ts';
-import { StaffUserSchema } from './api-schemas.ts';
+import { StaffUserSchema } from '../../core/index.ts';
 
 /** Puts the logged-in staff user, if any, on `res.locals.staff`, with the session's form token. */
 export function sessionMiddleware(staff: StaffDirectory): RequestHandler {

@@ -8,7 +8,7 @@ import {
   type StaffUser,
 } from '../../core/index.ts';
 import type { createApi } from './api.ts';
-import { StaffUserSchema } from './api-schemas.ts';
+import { StaffUserSchema } from '../../core/index.ts';
 
 const ByStaff = z.object({
   id: z.string().min(1).max(80).meta({ description: 'the login’s id or username' }),

@@ -94,7 +94,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
   const existing = await stores.customers.search({ limit: 1, offset: 0 });
   if (existing.total > 0) return { ...summary, skipped: true };
 
-  for (const channel of standardChannels.filter((c) => c.kind === 'existing')) {
+  for (const channel of standardChannels) {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
 

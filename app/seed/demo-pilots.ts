@@ -3,7 +3,6 @@ import {
   createPilotDesk,
   drawBucket,
   drawnArm,
-  standardChannels,
   type Arm,
   type Objective,
   type OutboxMessage,
@@ -15,6 +14,8 @@ import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
 import type { CustomerProfile } from './demo-customers.ts';
 import { billReasons, paymentReasons, type Reason } from './demo-flows.ts';
 import type { DemoRandom } from './demo-random.ts';
+import { voiceAssistantChannel } from '../../voice/index.ts';
+import { videoChannel } from '../../video/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -134,7 +135,9 @@ export async function startDemoPilots(options: {
 }): Promise<RunningDemoPilot[]> {
   const { stores, random } = options;
   const plans = [...(options.plans ?? demoPilotPlans)].sort((a, b) => b.weeksRun - a.weeksRun);
-  for (const channel of standardChannels.filter((c) => plans.some((p) => p.channel === c.code))) {
+  for (const channel of [voiceAssistantChannel, videoChannel].filter((c) =>
+    plans.some((p) => p.channel === c.code),
+  )) {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
   let at = options.now;

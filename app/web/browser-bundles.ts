@@ -1,38 +1,61 @@
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { Router } from 'express';
+import type { BrowserBundle } from '../../core/index.ts';
 
-// The browser scripts (video/browser/*, app/web/browser/*), bundled with livekit-client by esbuild when the app
+// The browser scripts (the channels' and app/web/browser/*), bundled by esbuild when the app
 // starts: nothing to build before `npm start`, and what is served always matches the code.
 
-const entries = {
-  consultation: '../../video/browser/consultation-page.ts',
-  console: '../../video/browser/advisor-console.ts',
-  imports: './browser/import-page.ts',
-} as const;
-export type BundleName = keyof typeof entries;
-export const bundleNames = Object.keys(entries) as BundleName[];
+/** The app's own scripts; channels declare theirs in their modules. */
+export const appBundles: BrowserBundle[] = [
+  { name: 'imports', entry: fileURLToPath(new URL('./browser/import-page.ts', import.meta.url)) },
+];
 
 export interface Bundle {
   code: string;
   etag: string;
 }
 
-/** Bundles each script once, on first use (`warm` starts them all). */
-export function createBrowserBundles() {
-  const built = new Map<BundleName, Promise<Bundle>>();
-  const bundle = (name: BundleName): Promise<Bundle> => {
+/**
+ * Bundles each script once, on first use (`warm` starts them all), and serves them at
+ * `/assets/<name>.js`.
+ */
+export function createBrowserBundles(bundles: readonly BrowserBundle[]) {
+  const entries = new Map(bundles.map((b) => [b.name, b.entry]));
+  const built = new Map<string, Promise<Bundle>>();
+  const bundle = (name: string): Promise<Bundle> => {
     let found = built.get(name);
     if (!found) {
-      found = bundleScript(fileURLToPath(new URL(entries[name], import.meta.url)));
+      const entry = entries.get(name);
+      if (!entry) throw new Error(`no browser script is named ${name}`);
+      found = bundleScript(entry);
       built.set(name, found);
       found.catch(() => built.delete(name));
     }
     return found;
   };
+  const router = Router();
+  router.get('/assets/:file', async (req, res, next) => {
+    const name = /^([a-z]+)\.js$/.exec(req.params.file)?.[1];
+    if (!name || !entries.has(name)) {
+      next();
+      return;
+    }
+    const found = await bundle(name);
+    res.setHeader('ETag', found.etag);
+    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (req.headers['if-none-match'] === found.etag) {
+      res.status(304).end();
+      return;
+    }
+    res.type('text/javascript').send(found.code);
+  });
   return {
     bundle,
-    warm: () => Promise.all(bundleNames.map(bundle)).then(() => undefined),
+    router,
+    warm: () => Promise.all([...entries.keys()].map(bundle)).then(() => undefined),
   };
 }
 export type BrowserBundles = ReturnType<typeof createBrowserBundles>;

@@ -10,15 +10,14 @@ import {
 } from '../../core/index.ts';
 import { staffOf } from '../http/api.ts';
 import { sessionMiddleware } from '../http/staff-auth.ts';
-import { CALL_STYLES } from '../../video/browser/call-styles.ts';
 import {
   consultationTexts,
   formatWhen,
   pageLocale,
   type ConsultationPageData,
   type PageLocale,
-} from '../../video/browser/consultation-texts.ts';
-import { bundleNames, type BrowserBundles, type BundleName } from './browser-bundles.ts';
+  CALL_STYLES,
+} from '../../video/index.ts';
 import { html, raw, type Html } from './html.ts';
 
 export interface ConsultationPagesOptions {
@@ -26,7 +25,6 @@ export interface ConsultationPagesOptions {
   stores: Pick<Stores, 'appointments' | 'advisors'>;
   staff: StaffDirectory;
   clock: Clock;
-  bundles: BrowserBundles;
   /** When a consultation's room may be joined (the video policy's window). */
   window(appointment: Appointment): { opensAt: Date; closesAt: Date };
   /** The organisation's time zone: times are shown in it. */
@@ -37,29 +35,12 @@ export interface ConsultationPagesOptions {
 
 /**
  * The browser side of consultations: the customer's page behind the join link (`/join/:token`),
- * the advisor console (`/console`) and their scripts (`/assets/*.js`).
+ * and the advisor console (`/console`).
  */
 export function createConsultationPages(options: ConsultationPagesOptions): Router {
-  const { links, stores, clock, bundles } = options;
+  const { links, stores, clock } = options;
   const router = Router();
   const csp = () => contentSecurityPolicy(options.mediaUrl());
-
-  router.get('/assets/:file', async (req, res, next) => {
-    const name = /^([a-z]+)\.js$/.exec(req.params.file)?.[1] as BundleName | undefined;
-    if (!name || !bundleNames.includes(name)) {
-      next();
-      return;
-    }
-    const bundle = await bundles.bundle(name);
-    res.setHeader('ETag', bundle.etag);
-    res.setHeader('Cache-Control', 'no-cache');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (req.headers['if-none-match'] === bundle.etag) {
-      res.status(304).end();
-      return;
-    }
-    res.type('text/javascript').send(bundle.code);
-  });
 
   router.get('/join/:token', async (req, res) => {
     secure(res, csp());
@@ -218,7 +199,7 @@ function customerPage(input: {
   body: Html;
   title?: string;
   refreshSeconds?: number | undefined;
-  script?: { name: BundleName; data: unknown };
+  script?: { name: string; data: unknown };
 }): string {
   const title = input.title ?? consultationTexts[input.locale].title;
   // JSON inside <script> must not be able to close it.

@@ -120,7 +120,7 @@ describe('channel-pilot import interactions', () => {
     expect(first.stdout).toContain(
       `${file} as call_centre_2025: 5 rows read, 3 imported, 0 already there, 2 rejected\n` +
         '  rejected, by reason:\n' +
-        '    1 × channel: is not a registered channel (call_centre, email, paper_mail, shop, sms, web, bill_communications, video, voice_assistant) — values "fax" — lines 4\n' +
+        '    1 × channel: is not a registered channel (call_centre, email, paper_mail, shop, sms, web) — values "fax" — lines 4\n' +
         '    1 × started_at: is not a date-time like dd/MM/yyyy HH:mm:ss (Europe/Rome) or ISO 8601 with offset — values "yesterday" — lines 5\n',
     );
 

@@ -22,6 +22,7 @@ beforeAll(async () => {
       COOKIE_SECURE: false,
       ALEXA_SKILL_ID: 'amzn1.ask.skill.00000000-0000-4000-8000-000000000000',
       METRICS_TOKEN: 'a-token-of-sixteen-or-more',
+      DIALOGFLOW_WEBHOOK_SECRET: 'a-webhook-secret-of-24-or-more',
     },
     logger: pino({ level: 'silent' }),
     // Nothing listens there: composing only names it, and the webhook route is mounted.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
-import { runVoiceChat } from '../../app/voice-chat.ts';
+import { runVoiceChat } from '../../voice/index.ts';
 import {
   createPostgresStores,
   openDatabase,

@@ -31,3 +31,40 @@ describe('core stays independent of channels and the composition root', () => {
     ).toEqual([]);
   });
 });
+
+describe('channels meet the app and each other only through core', () => {
+  it.each([
+    ["import { createVideoChannel } from '../video/index.ts';", 'voice/example.ts'],
+    ["import { createBillIntents } from '../voice/fulfilment/bill-intents.ts';", 'video/example.ts'],
+    ["import { loadConfig } from '../app/config.ts';", 'voice/example.ts'],
+    ["import { composeApp } from '../../app/compose.ts';", 'video/browser/example.ts'],
+  ])('refuses `%s` in %s', async (code, file) => {
+    const found = await problems(`${code}\nexport const y = 1;\n`, file);
+    expect(found.some((p) => p.startsWith('no-restricted-imports'))).toBe(true);
+  });
+
+  it('refuses app/ reaching past a channel’s index.ts, and allows the index', async () => {
+    const inside = await problems(
+      "import { createAlexaSkill } from '../voice/alexa/alexa-skill.ts';\nexport const y = createAlexaSkill;\n",
+      'app/example.ts',
+    );
+    expect(inside.some((p) => p.startsWith('no-restricted-imports'))).toBe(true);
+    expect(
+      await problems(
+        "import { createVoiceChannel } from '../voice/index.ts';\nexport const y = createVoiceChannel;\n",
+        'app/example.ts',
+      ),
+    ).toEqual([]);
+  });
+
+  it('refuses `export *` in core’s public surface, which lists its names', async () => {
+    const found = await problems("export * from './errors.ts';\n", 'core/index.ts');
+    expect(found.some((p) => p.startsWith('no-restricted-syntax'))).toBe(true);
+    expect(await problems("export { notFound } from './errors.ts';\n", 'core/index.ts')).toEqual([]);
+  });
+
+  it('refuses reading the environment in a channel', async () => {
+    const found = await problems('export const id = process.env.ALEXA_SKILL_ID;\n', 'voice/example.ts');
+    expect(found.some((p) => p.startsWith('no-restricted-properties'))).toBe(true);
+  });
+});

@@ -5,13 +5,12 @@ import {
   createExpiringCache,
   createPilotDesk,
   createPostgresStores,
-  standardChannels,
   type ChannelPermit,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
 
 /** A clock the tests move by hand, and a lookup that counts how often it is asked. */
 function fakeTime() {
@@ -144,7 +143,7 @@ describe(`the pilot desk's gate on the ${databaseKind} database`, () => {
   beforeAll(async () => {
     storage = await openTestDatabase();
     stores = createPostgresStores(storage.db, { clock: fixedClock });
-    for (const channel of standardChannels) await stores.channels.register(channel);
+    for (const channel of everyChannel) await stores.channels.register(channel);
   });
 
   afterAll(async () => {

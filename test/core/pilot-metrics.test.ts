@@ -4,14 +4,13 @@ import { createHash } from 'node:crypto';
 import {
   createPostgresStores,
   sequentialZ,
-  standardChannels,
   type Estimate,
   type PilotMetrics,
   type StorageHandle,
 } from '../../core/index.ts';
 import { createPostgresPilotMetricsSource } from '../../core/storage/postgres-pilot-metrics.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { FIXED_NOW, fixedClock } from '../support/fixtures.ts';
+import { everyChannel, FIXED_NOW, fixedClock } from '../support/fixtures.ts';
 import { seededRandom } from '../support/simulate.ts';
 
 // A cohort of 400 customers with a deterministic, hand-shaped interaction log; every expected
@@ -536,7 +535,7 @@ async function insertPilot(id: string, code: string, enrolments: Enrolment[]) {
 beforeAll(async () => {
   storage = await openTestDatabase();
   const stores = createPostgresStores(storage.db, { clock: fixedClock });
-  for (const channel of standardChannels) await stores.channels.register(channel);
+  for (const channel of everyChannel) await stores.channels.register(channel);
   const db = storage.db;
   await db
     .insertInto('customers')

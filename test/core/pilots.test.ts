@@ -5,14 +5,13 @@ import {
   createPilotDesk,
   createPostgresBulkLoader,
   createPostgresStores,
-  standardChannels,
   type Customer,
   type PilotInput,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock } from '../support/fixtures.ts';
+import { everyChannel, fixedClock } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
@@ -24,7 +23,7 @@ const segmentOf = (i: number) =>
 beforeAll(async () => {
   storage = await openTestDatabase();
   stores = createPostgresStores(storage.db, { clock: fixedClock });
-  for (const channel of standardChannels) await stores.channels.register(channel);
+  for (const channel of everyChannel) await stores.channels.register(channel);
   // A channel the organisation adds itself, with no pilot on it yet.
   await stores.channels.register({
     code: 'kiosk',

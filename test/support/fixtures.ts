@@ -1,4 +1,6 @@
-import type { Customer, Stores } from '../../core/index.ts';
+import { standardChannels, type Customer, type Stores } from '../../core/index.ts';
+import { voiceAssistantChannel } from '../../voice/index.ts';
+import { videoChannel } from '../../video/index.ts';
 
 export const FIXED_NOW = new Date('2026-03-10T10:00:00+01:00');
 export const fixedClock = { now: () => FIXED_NOW };
@@ -241,3 +243,6 @@ export function officeHoursAdvisor(
     ...(options.staffUserId ? { staffUserId: options.staffUserId } : {}),
   });
 }
+
+/** The channels an installation runs today and the two pilot channels, as the app registers them. */
+export const everyChannel = [...standardChannels, voiceAssistantChannel, videoChannel];

@@ -681,7 +681,7 @@ describe('the next, moved and cancelled consultation through /alexa', () => {
       );
       expect(tooSoon.response.directives ?? []).toEqual([]);
       expect(tooSoon.response.shouldEndSession).not.toBe(true);
-      expect(attributes()).toMatchObject({ offer: { intent: 'CancelAppointmentIntent' } });
+      expect(attributes()).toMatchObject({ offer: { intent: 'CancelAppointment' } });
 
       const yes = await say(intent('AMAZON.YesIntent', { dialogState: 'COMPLETED' }));
       expectSaid(

@@ -37,7 +37,12 @@ describe('voice turns in the journey', () => {
       outcome: 'resolved',
     });
     const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
-    const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
+    const log = createTurnLog({
+      interactions: stores.interactions,
+      clock,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+    });
     const reply = await log.wrap(
       'WhyHigher',
       intents.WhyHigher,
@@ -60,7 +65,12 @@ describe('voice turns in the journey', () => {
   it('writes turns answered together in one batch, each in its own journey place', async () => {
     const { customer } = await gasCustomer(stores);
     const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
-    const log = createTurnLog({ interactions: stores.interactions, clock, touchpoint: 'alexa' });
+    const log = createTurnLog({
+      interactions: stores.interactions,
+      clock,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+    });
     const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
     const replies = await Promise.all(
       Array.from({ length: 5 }, () => ask({ customerId: customer.id, locale: 'it-IT' })),
@@ -85,6 +95,7 @@ describe('voice turns in the journey', () => {
     const log = createTurnLog({
       interactions: broken,
       clock,
+      channel: 'voice_assistant',
       touchpoint: 'dialogflow',
       onError: (e) => errors.push(e),
     });

@@ -6,9 +6,6 @@ import {
 } from '../../core/index.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
-/** Which voice platform a turn came through: the channel's touchpoints in the registry. */
-export type VoiceTouchpoint = 'alexa' | 'dialogflow';
-
 /** A turn as the adapter asks it: the turn log names it. */
 export type UnloggedTurn = Omit<TurnRequest, 'turnId'>;
 
@@ -25,8 +22,9 @@ const BATCH_LIMIT = 500;
 const GATHER_MS = 50;
 
 /**
- * Wraps intent handlers so that every turn is a contact in the customer's journey: channel
- * `voice_assistant`, the platform as touchpoint, the intent and how long the answer took.
+ * Wraps intent handlers so that every turn is a contact in the customer's journey: on the
+ * channel and touchpoint given (the voice assistant, the platform), with the intent and how long
+ * the answer took.
  *
  * The customer does not wait for the log: each turn is queued as it is answered and written
  * within GATHER_MS, together with whatever else was answered meanwhile (one transaction for
@@ -38,13 +36,15 @@ const GATHER_MS = 50;
 export function createTurnLog(options: {
   interactions: InteractionLog;
   clock: Clock;
-  touchpoint: VoiceTouchpoint;
+  /** The registry's channel and touchpoint the turns are contacts of (`voice_assistant`, `alexa`). */
+  channel: string;
+  touchpoint: string;
   onError?: (error: unknown) => void;
   /** Told of each turn answered, with its outcome (the metrics count them). */
   onTurn?: (outcome: string) => void;
   newId?: () => string;
 }) {
-  const { interactions, clock, touchpoint } = options;
+  const { interactions, clock, channel, touchpoint } = options;
   // Turns of one conversation often start within the same millisecond: ids made in time order keep theirs.
   const newId = options.newId ?? createTimeOrderedIds();
   const queued: (InteractionInput & { id: string })[] = [];
@@ -79,7 +79,7 @@ export function createTurnLog(options: {
         queued.push({
           id: turnId,
           customerId: request.customerId,
-          channel: 'voice_assistant',
+          channel,
           touchpoint,
           direction: 'inbound',
           reason: reply.reason,

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { everyoneMayUse } from '../../../core/index.ts';
 import { createAlexaSkill, type AlexaSkillOptions } from '../../../voice/alexa/alexa-skill.ts';
+import { createConversationSession } from '../../../voice/fulfilment/session.ts';
 import { createAlexaConversation } from '../../../voice/alexa/chat/alexa-conversation.ts';
 import { loadInteractionModel, type InteractionModel } from '../../../voice/alexa/intent-models.ts';
 
@@ -13,7 +15,12 @@ beforeAll(async () => {
 describe('the Alexa conversation simulator with the real skill', () => {
   // Only the built-in handlers answer here, so the bill fulfilment is never reached.
   const skill = createAlexaSkill({
-    intents: {},
+    session: createConversationSession({
+      intents: {} as Parameters<typeof createConversationSession>[0]['intents'],
+      log: (_intent, handler) => handler as never,
+      access: everyoneMayUse(),
+      channel: 'voice_assistant',
+    }),
     turnLog: { wrap: (_intent: unknown, handler: unknown) => handler },
     identify: async () => undefined,
     onError: (error: unknown) => {

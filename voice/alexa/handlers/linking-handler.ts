@@ -1,10 +1,11 @@
 import { getDeviceId, getUserId, type RequestHandler } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
 import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-intent.ts';
+import { answerOf, remember, settledForTurn } from '../../fulfilment/session.ts';
 import type { createTurnLog } from '../../fulfilment/turn-log.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
-import { isIntent, remember, respond, slotValues } from '../alexa-turns.ts';
+import { isIntent, respond, saveSession, sessionState, slotValues } from '../alexa-turns.ts';
 
 /**
  * LinkAccountIntent: the Alexa user says the one-time code the customer received. Open to users
@@ -19,6 +20,7 @@ export function createLinkingHandler(options: {
     canHandle: (input) => isIntent(input, 'LinkAccountIntent'),
     handle: async (input) => {
       const locale = localeOf(input.requestEnvelope.request.locale);
+      let state = settledForTurn(sessionState(input), 'intent');
       const result = await options.link({
         platform: ALEXA_PLATFORM,
         platformUserId: getUserId(input.requestEnvelope),
@@ -34,14 +36,15 @@ export function createLinkingHandler(options: {
           customerId: result.customerId,
           locale,
         });
-        remember(input, {
+        state = remember(state, {
           turnId: logged.turnId,
           intent: 'LinkAccount',
           reason: logged.reason,
           outcome: logged.outcome,
         });
       }
-      return respond(input, result, 'LinkAccountIntent');
+      saveSession(input, state);
+      return respond(input, answerOf(result, 'LinkAccount', locale));
     },
   };
 }

@@ -5,11 +5,11 @@ import {
   type ConsultationRooms,
   type SignedLinks,
   type StaffUser,
+  type RouteKit,
   type Stores,
-} from '../../core/index.ts';
-import type { ConsultationTokens } from '../../video/consultation-tokens.ts';
-import type { createApi } from './api.ts';
-import { ById, ByToken, createLookups } from './lookups.ts';
+} from '../core/index.ts';
+import type { ConsultationTokens } from './consultation-tokens.ts';
+import { ById, ByToken, createRecordLookups } from '../core/index.ts';
 
 /** The video side as the app was configured: absent when no LiveKit is reachable. */
 export interface VideoServices {
@@ -53,7 +53,7 @@ export function videoUnavailable(): ChannelPilotError {
 }
 
 export function registerVideoRoutes(
-  api: ReturnType<typeof createApi>,
+  api: RouteKit,
   deps: { stores: Stores; links: SignedLinks; clock: Clock; video: () => VideoServices | null },
 ): void {
   const { stores, links, clock } = deps;
@@ -62,7 +62,7 @@ export function registerVideoRoutes(
     if (!current) throw videoUnavailable();
     return current;
   };
-  const find = createLookups(stores);
+  const find = createRecordLookups(stores);
   const appointmentOrThrow = find.appointment;
   const asAssignedAdvisor = find.assignedAppointment;
 

@@ -1,13 +1,16 @@
 import { z } from 'zod';
-import { ChannelPilotError, Uuid, notFound, type StaffUser, type Stores } from '../../core/index.ts';
+import { ChannelPilotError, notFound } from './errors.ts';
+import type { StaffUser } from './staff.ts';
+import type { Stores } from './storage/postgres-stores.ts';
+import { Uuid } from './vocabulary.ts';
 
-// What several routers need alike: the shapes of ids and link tokens in paths, and the
-// lookups that answer 404 for an unknown record.
+// What several routers (the app's and the channels') need alike: the shapes of ids and link
+// tokens in paths, and the lookups that answer 404 for an unknown record.
 
 export const ById = z.object({ id: Uuid });
 export const ByToken = z.object({ token: z.string().min(10).max(300) });
 
-export function createLookups(stores: Stores) {
+export function createRecordLookups(stores: Pick<Stores, 'appointments' | 'advisors' | 'customers'>) {
   const appointmentOrThrow = async (id: string) => {
     const appointment = await stores.appointments.appointment(id);
     if (!appointment) throw notFound('appointment', id);

@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import 'zod-openapi';
-import {
-  accountKinds,
-  appointmentStatuses,
-  channelKinds,
-  consentPurposes,
-  consentSources,
-  consumptionUnits,
-  contactMedia,
-  directions,
-  locales,
-  outcomes,
-  paymentMethods,
-  roles,
-  segments,
-} from '../../core/index.ts';
+import { appointmentStatuses } from './advisors.ts';
+import { consumptionUnits, paymentMethods } from './billing.ts';
+import { channelKinds } from './channels.ts';
+import { accountKinds, consentPurposes, consentSources } from './customers.ts';
+import { directions, outcomes } from './interactions.ts';
+import { roles } from './staff.ts';
+import { contactMedia, locales, segments } from './vocabulary.ts';
 
-// What the API answers, as JSON (dates as ISO strings). Requests reuse core's input schemas.
+// What the API answers, as JSON (dates as ISO strings): the app's routes and the channels'.
+// Requests reuse core's input schemas.
 const DateTime = z.iso.datetime({ offset: true });
 const Day = z.iso.date();
 const Id = z.uuid();

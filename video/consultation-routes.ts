@@ -13,11 +13,11 @@ import {
   type PaymentLinks,
   type SignedLinks,
   type StaffUser,
+  type RouteKit,
   type Stores,
-} from '../../core/index.ts';
-import type { createApi } from './api.ts';
-import { AppointmentSchema, InteractionSchema } from './api-schemas.ts';
-import { ById, ByToken, createLookups } from './lookups.ts';
+} from '../core/index.ts';
+import { AppointmentSchema, InteractionSchema } from '../core/index.ts';
+import { ById, ByToken, createRecordLookups } from '../core/index.ts';
 
 // What the advisor console and the customer's consultation page do around a call: the
 // advisor's calendar, the customer's rating, the advisor's wrap-up and a payment link.
@@ -43,11 +43,11 @@ const RatingSchema = z
 const wrapUpOutcomes = ['resolved', 'follow_up', 'handed_off'] as const;
 
 export function registerConsultationRoutes(
-  api: ReturnType<typeof createApi>,
+  api: RouteKit,
   deps: { stores: Stores; links: SignedLinks; paymentLinks: PaymentLinks; clock: Clock },
 ): void {
   const { stores, links, paymentLinks, clock } = deps;
-  const find = createLookups(stores);
+  const find = createRecordLookups(stores);
 
   /**
    * The consultation's entry in the customer's journey. The lifecycle writes it once LiveKit

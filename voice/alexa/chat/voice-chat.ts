@@ -1,7 +1,7 @@
 import type { Skill } from 'ask-sdk-core';
-import { calendarDate, type Clock, type Locale } from '../core/index.ts';
-import { createAlexaConversation, type AlexaTurn } from '../voice/alexa/chat/alexa-conversation.ts';
-import { loadInteractionModel } from '../voice/alexa/intent-models.ts';
+import { calendarDate, type Clock, type Locale } from '../../../core/index.ts';
+import { createAlexaConversation, type AlexaTurn } from './alexa-conversation.ts';
+import { loadInteractionModel } from '../intent-models.ts';
 
 /** The skill id the typed conversation presents to the skill. */
 export const CHAT_SKILL_ID = 'amzn1.ask.skill.00000000-0000-4000-8000-00000000c4a7';

@@ -1,0 +1,135 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import type { AccountLinking } from './account-linking.ts';
+import type { BookingService } from './booking-service.ts';
+import type { ChannelAccess } from './channel-access.ts';
+import type { ChannelInput } from './channels.ts';
+import type { Clock } from './clock.ts';
+import type { ConsultationDesk } from './consultation-desk.ts';
+import type { PaymentLinks } from './payment-links.ts';
+import type { SignedLinks } from './signed-links.ts';
+import type { Permission, StaffUser } from './staff.ts';
+import type { Stores } from './storage/postgres-stores.ts';
+
+// The one thing the host (app/) knows about a channel. A new channel is a folder whose index.ts
+// exports `createXChannel(deps)` returning a ChannelModule; the host loops over its list.
+
+interface Mountable {
+  handle(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
+}
+/**
+ * A Node HTTP handler in connect style (an Express router is one). Taken from a method so that a
+ * handler typed with a framework's richer request and response fits.
+ */
+export type HttpHandler = Mountable['handle'];
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * A JSON route a channel declares. The host checks the staff session and permission, validates
+ * params, query and body with the schemas, and documents the route with them in the OpenAPI
+ * document.
+ */
+export interface ChannelRoute<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  R extends z.ZodType,
+> {
+  method: HttpMethod;
+  /** Express-style path: `/api/appointments/:id/access`. */
+  path: string;
+  summary: string;
+  /** The OpenAPI tag it is listed under. */
+  tag: string;
+  /** `public` routes need no login; every other route needs a staff session with this permission. */
+  permission: Permission | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** What a successful call returns as JSON (null: nothing). */
+  response: R | null;
+  status?: 200 | 201 | 204;
+  handler: (input: {
+    params: z.output<P>;
+    query: z.output<Q>;
+    body: z.output<B>;
+    staff: StaffUser | undefined;
+  }) => Promise<unknown>;
+}
+
+/** An OpenAPI 3.1 operation object (summary, tags, parameters, responses) with zod schemas. */
+export type OperationDescription = { summary: string; tags: string[] } & Record<string, unknown>;
+
+/** Port: how a channel adds its routes to the host's API. */
+export interface RouteKit {
+  route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+    spec: ChannelRoute<P, Q, B, R>,
+  ): void;
+  /**
+   * Documents a route the channel serves itself (a page, a signed webhook); the host adds the
+   * problem document of its 4XX answers.
+   */
+  describe(method: HttpMethod, path: string, operation: OperationDescription): void;
+  /** The OpenAPI response of a problem document (RFC 9457), for statuses beyond 4XX. */
+  readonly problem: { description: string; content: Record<string, unknown> };
+}
+
+/** A browser script the host bundles and serves at `/assets/<name>.js`. */
+export interface BrowserBundle {
+  /** Lower-case letters only: the file name it is served under. */
+  name: string;
+  /** The absolute path of its entry module. */
+  entry: string;
+}
+
+/** Work the host repeats on its poll (every instance runs it: it must be safe to run twice). */
+export interface BackgroundWork {
+  /** Named in the log when it fails. */
+  name: string;
+  run(): Promise<unknown>;
+}
+
+/** What a channel brings to the host. Everything but its registration is optional. */
+export interface ChannelModule {
+  /**
+   * The channel and its touchpoints, registered when the host starts; once present, only
+   * touchpoints it did not have are added (the rest stays as the organisation made it).
+   */
+  registration: ChannelInput;
+  /** Its JSON routes, declared through the host's route kit. */
+  routes?(kit: RouteKit): void;
+  /** Handlers that read the raw body (signed requests): mounted before any body parser. */
+  rawRoutes?: HttpHandler[];
+  /** Its pages, mounted after the API. */
+  pages?: HttpHandler[];
+  bundles?: BrowserBundle[];
+  background?: BackgroundWork[];
+  /** Lets work in flight finish; the host calls it once on shutdown, before closing the database. */
+  close?(): Promise<void>;
+}
+
+/** Where a channel reports what went wrong outside a request (the host's log). */
+export interface ChannelLog {
+  warn(fields: object, message: string): void;
+  error(fields: object, message: string): void;
+}
+
+/** The services every channel is built on: core's stores and the shared services around them. */
+export interface ChannelDeps {
+  stores: Stores;
+  clock: Clock;
+  booking: BookingService;
+  desk: ConsultationDesk;
+  links: SignedLinks;
+  paymentLinks: PaymentLinks;
+  /** Linking codes and tokens that tie a channel's user to a customer. */
+  linking: AccountLinking;
+  /** Who may use a pilot channel: the pilots decide. */
+  access: ChannelAccess;
+  /** The address customers reach the app at (links in messages). */
+  publicUrl: string;
+  log: ChannelLog;
+}

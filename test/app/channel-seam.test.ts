@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import request from 'supertest';
+import { pino } from 'pino';
+import { composeApp } from '../../app/compose.ts';
+import { calendarDate, type StorageHandle } from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { createKioskChannel } from '../fixtures/kiosk-channel/index.ts';
+
+// A channel from a folder of its own, handed to the app as composeApp's callers hand it any
+// channel: no file the app, core or the other channels share is edited for it. On the real clock.
+
+let storage: StorageHandle;
+let composed: Awaited<ReturnType<typeof composeApp>>;
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  composed = await composeApp({
+    storage,
+    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+    logger: pino({ level: 'silent' }),
+    channels: [createKioskChannel],
+  });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+async function advisor() {
+  const { advisor: user } = await staffUsers(composed.stores);
+  const agent = request.agent(composed.app);
+  await agent.post('/api/auth/login').send({ username: user.username, password: staffPassword }).expect(200);
+  return agent;
+}
+
+describe('a channel added as one folder', () => {
+  it('is registered as a pilot channel with its touchpoint', async () => {
+    expect(await composed.stores.channels.channel('kiosk')).toMatchObject({
+      code: 'kiosk',
+      kind: 'pilot',
+      touchpoints: [{ code: 'check_in', name: 'Check-in kiosk' }],
+    });
+  });
+
+  it('gains a touchpoint it adds later, keeping the names the organisation gave', async () => {
+    await composed.stores.channels.register({
+      code: 'voice_assistant',
+      name: 'Assistente vocale',
+      kind: 'pilot',
+      touchpoints: [{ code: 'alexa', name: 'Skill Alexa' }],
+    });
+    await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+    });
+    const voice = await composed.stores.channels.channel('voice_assistant');
+    expect(voice?.name).toBe('Assistente vocale');
+    expect(voice?.touchpoints.map((t) => `${t.code}: ${t.name}`)).toEqual([
+      'alexa: Skill Alexa',
+      'dialogflow: Dialogflow CX agent',
+      'phone: Phone line (Dialogflow CX)',
+    ]);
+  });
+
+  it('serves its route behind a staff session, writing the visit the answer names into the journey', async () => {
+    const { customer } = await gasCustomer(composed.stores);
+    await request(composed.app)
+      .post('/api/kiosk/visits')
+      .send({ customerId: customer.id, reason: 'bill_explanation' })
+      .expect(401);
+    const agent = await advisor();
+    const answer = await agent
+      .post('/api/kiosk/visits')
+      .send({ customerId: customer.id, reason: 'bill_explanation' })
+      .expect(201);
+    const contacts = await composed.stores.interactions.forCustomer(customer.id, { limit: 10 });
+    expect(contacts).toEqual([
+      expect.objectContaining({
+        id: answer.body.interactionId,
+        journeyId: answer.body.journeyId,
+        channel: 'kiosk',
+        touchpoint: 'check_in',
+        reason: 'bill_explanation',
+      }),
+    ]);
+    const bad = await agent.post('/api/kiosk/visits').send({ customerId: 'not-an-id', reason: 'Bill!' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((i: { path: string }) => i.path).sort()).toEqual([
+      'body.customerId',
+      'body.reason',
+    ]);
+  });
+
+  it('appears in the OpenAPI document with its schemas and permission', async () => {
+    const { body } = await request(composed.app).get('/api/openapi.json').expect(200);
+    const operation = body.paths['/api/kiosk/visits'].post;
+    expect(operation.tags).toEqual(['kiosk']);
+    expect(operation.description).toContain('customers:write');
+    expect(Object.keys(operation.requestBody.content['application/json'].schema.properties)).toEqual([
+      'customerId',
+      'reason',
+    ]);
+  });
+
+  it('is counted in the census beside the existing channels', async () => {
+    const { customer } = await gasCustomer(composed.stores);
+    const agent = await advisor();
+    await agent.post('/api/kiosk/visits').send({ customerId: customer.id, reason: 'payment' }).expect(201);
+    const today = calendarDate(new Date());
+    const answer = await composed.census({ from: today, to: today, withinDays: 7 }, true);
+    if (answer.status !== 'ready') throw new Error(`the census is ${answer.status}`);
+    const kiosk = answer.result.channels.find((c) => c.channel === 'kiosk');
+    expect(kiosk?.contacts).toBeGreaterThanOrEqual(2);
+    expect(answer.result.reasons).toContainEqual({ channel: 'kiosk', reason: 'payment', contacts: 1 });
+  });
+
+  it('is piloted like the built-in channels: only the cohort may use it while the pilot runs', async () => {
+    const { customer: enrolled } = await gasCustomer(composed.stores);
+    const { customer: outside } = await gasCustomer(composed.stores);
+    const today = calendarDate(new Date());
+    const pilot = await composed.pilotDesk.define({
+      code: 'kiosk_checkin',
+      name: 'Check-in kiosks',
+      channel: 'kiosk',
+      touchpoints: ['check_in'],
+      reasons: ['payment'],
+      startsOn: today,
+      endsOn: calendarDate(new Date(Date.now() + 30 * 86_400_000)),
+      cohort: { customerIds: [enrolled.id] },
+    });
+    await composed.pilotDesk.transition(pilot.code, 'running');
+    const agent = await advisor();
+    await agent.post('/api/kiosk/visits').send({ customerId: enrolled.id, reason: 'payment' }).expect(201);
+    const refused = await agent.post('/api/kiosk/visits').send({ customerId: outside.id, reason: 'payment' });
+    expect(refused.status).toBe(403);
+    expect(await composed.stores.interactions.forCustomer(outside.id, { limit: 10 })).toEqual([]);
+  });
+});

@@ -1,0 +1,148 @@
+import { fileURLToPath } from 'node:url';
+import { Router } from 'express';
+import { z } from 'zod';
+import {
+  createConsultationLifecycle,
+  type ChannelDeps,
+  type ChannelInput,
+  type ChannelModule,
+  type ConsultationRooms,
+} from '../core/index.ts';
+import { createConsultationTokens } from './consultation-tokens.ts';
+import { registerConsultationRoutes } from './consultation-routes.ts';
+import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
+import { createVideoWebhookRouter } from './livekit-webhooks.ts';
+import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
+
+export { startLocalLivekitServer, freePort, type LivekitServer } from './local-livekit-server.ts';
+export { consultationTexts, formatWhen, pageLocale } from './browser/consultation-texts.ts';
+export type { ConsultationPageData, PageLocale } from './browser/consultation-texts.ts';
+export { CALL_STYLES } from './browser/call-styles.ts';
+
+/** Video consultations as a channel of the census and of pilots. */
+export const videoChannel: ChannelInput = {
+  code: 'video',
+  name: 'Video consultation',
+  kind: 'pilot',
+  staffed: true,
+  touchpoints: [{ code: 'consultation', name: 'Consultation room' }],
+};
+
+/** A LiveKit deployment the app talks to: its signalling address and API credentials. */
+export interface VideoServer {
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+}
+
+export interface VideoChannelDeps extends ChannelDeps {
+  /** Without a LiveKit server the video routes answer 503 until `enable` is called. */
+  server?: VideoServer | null | undefined;
+}
+
+type LiveVideo = VideoServices & {
+  rooms: ReturnType<typeof createLivekitConsultationRooms>;
+  webhooks: Router;
+};
+
+const script = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+/**
+ * Video consultations on LiveKit: the rooms, tokens and webhooks, the routes of the consultation
+ * page and the advisor console, and the sweep that closes what was missed.
+ */
+export function createVideoChannel(deps: VideoChannelDeps) {
+  const { stores, clock, log } = deps;
+  // Video can be switched on after start (a local livekit-server built in the background): the
+  // routes, pages and lifecycle ask for the current services each time.
+  let live: LiveVideo | null = null;
+  const current = (): LiveVideo => {
+    if (!live) throw videoUnavailable();
+    return live;
+  };
+  const rooms: ConsultationRooms = {
+    open: (id, limits) => current().rooms.open(id, limits),
+    // Without a server there is no room to close.
+    close: async (id) => live?.rooms.close(id),
+    admit: (id, identity) => current().rooms.admit(id, identity),
+    participants: (id) => current().rooms.participants(id),
+  };
+  const lifecycle = createConsultationLifecycle({
+    log: stores.consultations,
+    interactions: stores.interactions,
+    rooms,
+    clock,
+    onError: (error) => log.warn({ err: error }, 'consultation follow-up failed; the sweep retries'),
+  });
+  /** Switches video on with this LiveKit deployment. */
+  function enable(server: VideoServer): void {
+    const serverRooms = createLivekitConsultationRooms({
+      url: server.url.replace(/^ws/, 'http'),
+      apiKey: server.apiKey,
+      apiSecret: server.apiSecret,
+    });
+    live = {
+      rooms: serverRooms,
+      url: server.url,
+      tokens: createConsultationTokens({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        url: server.url,
+        rooms: serverRooms,
+        clock,
+      }),
+      webhooks: createVideoWebhookRouter({
+        apiKey: server.apiKey,
+        apiSecret: server.apiSecret,
+        lifecycle,
+        clock,
+      }),
+    };
+  }
+  if (deps.server) enable(deps.server);
+
+  // LiveKit's webhooks are signed over the raw body.
+  const webhooks = Router();
+  webhooks.post('/api/video/webhooks', (req, res, next) => current().webhooks(req, res, next));
+
+  return {
+    registration: videoChannel,
+    routes(kit) {
+      registerVideoRoutes(kit, { stores, links: deps.links, clock, video: () => live });
+      registerConsultationRoutes(kit, { stores, links: deps.links, paymentLinks: deps.paymentLinks, clock });
+      kit.describe('post', '/api/video/webhooks', {
+        summary: 'LiveKit’s webhooks: signed with the API key and secret, over the body’s hash',
+        tags: ['video'],
+        security: [{ livekitWebhook: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/webhook+json': {
+              schema: z.looseObject({}).meta({ description: 'a LiveKit WebhookEvent' }),
+            },
+          },
+        },
+        responses: {
+          200: {
+            description: 'What the event did',
+            content: { 'application/json': { schema: z.object({ outcome: z.string() }) } },
+          },
+          503: { ...kit.problem, description: 'No LiveKit server is configured (yet)' },
+        },
+      });
+    },
+    rawRoutes: [webhooks],
+    bundles: [
+      { name: 'consultation', entry: script('./browser/consultation-page.ts') },
+      { name: 'console', entry: script('./browser/advisor-console.ts') },
+    ],
+    background: [{ name: 'no-show and journey sweep', run: () => lifecycle.sweep() }],
+    enable,
+    rooms,
+    lifecycle,
+    /** The LiveKit server browsers connect to now; null without video. */
+    url: () => live?.url ?? null,
+    openRooms: async () => live?.rooms.openRooms() ?? 0,
+  } satisfies ChannelModule & Record<string, unknown>;
+}
+export type VideoChannel = ReturnType<typeof createVideoChannel>;

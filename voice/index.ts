@@ -1,0 +1,203 @@
+import { createRemoteJWKSet } from 'jose';
+import { z } from 'zod';
+import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts';
+import { createAlexaIdentity, type Identify } from './alexa/alexa-identity.ts';
+import { createAlexaRouter } from './alexa/alexa-router.ts';
+import { createAlexaSkill } from './alexa/alexa-skill.ts';
+import { createAppointmentIntents } from './fulfilment/appointment-intents.ts';
+import { createBillIntents } from './fulfilment/bill-intents.ts';
+import { createLinkingIntent } from './fulfilment/linking-intent.ts';
+import { createServiceIntents } from './fulfilment/service-intents.ts';
+import { createTurnLog } from './fulfilment/turn-log.ts';
+import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
+import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
+import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
+
+export type { Identify } from './alexa/alexa-identity.ts';
+export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
+
+/** The voice assistant as a channel of the census and of pilots. */
+export const voiceAssistantChannel: ChannelInput = {
+  code: 'voice_assistant',
+  name: 'Voice assistant',
+  kind: 'pilot',
+  touchpoints: [
+    { code: 'alexa', name: 'Alexa skill' },
+    { code: 'dialogflow', name: 'Dialogflow CX agent' },
+    { code: 'phone', name: 'Phone line (Dialogflow CX)' },
+  ],
+};
+
+/** The Alexa skill's settings; `/alexa` is served only with a skill id. */
+export interface AlexaSettings {
+  skillId?: string | undefined;
+  verifySignature: boolean;
+  /** Account linking by OAuth: the authorization server's keys and the claims its tokens carry. */
+  oauth?:
+    { jwksUrl: string; issuer: string; audience: string; claim: string; matches: 'id' | 'email' } | undefined;
+  /**
+   * Test certificate chains for Alexa's signing certificate URLs (see createAlexaVerification):
+   * only for tests and benchmarks that sign requests themselves.
+   */
+  pinnedCertificateChains?: ReadonlyMap<string, string> | undefined;
+}
+
+/** The Dialogflow CX webhook's credentials; `/dialogflow/webhook` is served only with one. */
+export interface DialogflowSettings {
+  header?: { name: string; value: string } | undefined;
+  basic?: { username: string; password: string } | undefined;
+  idToken?: { jwksUrl: string; issuer: string; audience: string } | undefined;
+}
+
+export interface VoiceChannelDeps extends ChannelDeps {
+  alexa: AlexaSettings;
+  dialogflow?: DialogflowSettings | undefined;
+  /** Who is asking; the real account linking (OAuth tokens and linking codes) by default. */
+  identify?: Identify | undefined;
+  /** Told of each turn answered, with its outcome. */
+  onTurn?: ((outcome: string) => void) | undefined;
+}
+
+/**
+ * The voice channel on core's services: the platform-neutral fulfilment, and the Alexa skill
+ * with its `/alexa` endpoint when a skill id is configured.
+ */
+export function createVoiceChannel(deps: VoiceChannelDeps) {
+  const { stores, clock, log, paymentLinks, linking, alexa: settings } = deps;
+  const onError = (error: unknown, at?: object) =>
+    log.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
+  const intents = {
+    ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
+    ...createServiceIntents({
+      billing: stores.billing,
+      customers: stores.customers,
+      paymentLinks,
+      callbacks: stores.callbacks,
+      surveys: stores.surveys,
+      clock,
+      onError,
+    }),
+    ...createAppointmentIntents({
+      booking: deps.booking,
+      desk: deps.desk,
+      advisors: stores.advisors,
+      clock,
+      onError,
+    }),
+  };
+  /** A conversation on one touchpoint: its turns logged there, the same rules everywhere. */
+  const conversationOn = (touchpoint: string) => {
+    const turnLog = createTurnLog({
+      interactions: stores.interactions,
+      clock,
+      channel: voiceAssistantChannel.code,
+      touchpoint,
+      onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
+      ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
+    });
+    const session = createConversationSession({
+      intents: Object.fromEntries(
+        customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
+      ) as Parameters<typeof createConversationSession>[0]['intents'],
+      log: (intent, handler) => turnLog.wrap(intent, handler),
+      access: deps.access,
+      channel: voiceAssistantChannel.code,
+    });
+    return { turnLog, session };
+  };
+  const { turnLog, session } = conversationOn('alexa');
+  const link = createLinkingIntent({ linking, onError });
+  const oauth = settings.oauth;
+  const skill = createAlexaSkill({
+    session,
+    link,
+    turnLog,
+    identify:
+      deps.identify ??
+      createAlexaIdentity({
+        linking,
+        customers: stores.customers,
+        ...(oauth
+          ? {
+              oauth: {
+                keys: createRemoteJWKSet(new URL(oauth.jwksUrl)),
+                issuer: oauth.issuer,
+                audience: oauth.audience,
+                claim: oauth.claim,
+                matches: oauth.matches,
+              },
+            }
+          : {}),
+        onRejectedToken: (error) => log.warn({ err: error }, 'an Alexa access token was rejected'),
+      }),
+    onError: (error, at) => onError(error, at),
+  });
+  const alexa = settings.skillId
+    ? createAlexaRouter({
+        skill,
+        verification: {
+          skillId: settings.skillId,
+          verifySignature: settings.verifySignature,
+          ...(settings.pinnedCertificateChains
+            ? { pinnedCertificateChains: settings.pinnedCertificateChains }
+            : {}),
+        },
+      })
+    : null;
+  const df = deps.dialogflow;
+  const dfText = conversationOn('dialogflow');
+  const dfPhone = conversationOn('phone');
+  const dialogflow =
+    df && (df.header || df.basic || df.idToken)
+      ? createDialogflowWebhook({
+          credentials: {
+            header: df.header,
+            basic: df.basic,
+            idToken: df.idToken && {
+              keys: createRemoteJWKSet(new URL(df.idToken.jwksUrl)),
+              issuer: df.idToken.issuer,
+              audience: df.idToken.audience,
+            },
+          },
+          text: dfText,
+          phone: dfPhone,
+          link,
+          linking,
+          customers: stores.customers,
+        })
+      : null;
+  return {
+    registration: voiceAssistantChannel,
+    rawRoutes: [alexa, dialogflow].filter((router) => router !== null),
+    routes(kit) {
+      if (dialogflow) describeDialogflowWebhook(kit);
+      if (!alexa) return;
+      kit.describe('post', '/alexa', {
+        summary: 'The Alexa skill’s endpoint: requests signed by Alexa for this skill',
+        tags: ['voice'],
+        security: [{ alexaSignature: [] }],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.looseObject({}).meta({ description: 'an Alexa RequestEnvelope' }),
+            },
+          },
+        },
+        responses: {
+          200: {
+            description: 'An Alexa ResponseEnvelope',
+            content: { 'application/json': { schema: z.looseObject({}) } },
+          },
+        },
+      });
+    },
+    close: async () => {
+      await Promise.all([turnLog, dfText.turnLog, dfPhone.turnLog].map((t) => t.drained()));
+    },
+    skill,
+    turnLog,
+    intents,
+  } satisfies ChannelModule & Record<string, unknown>;
+}
+export type VoiceChannel = ReturnType<typeof createVoiceChannel>;
