@@ -76,6 +76,8 @@ function viewOf(i: number): BillView {
     firstName: 'Giulia',
     lastName: 'Rossi',
     locale: i % 7 === 0 ? 'en-US' : 'it-IT',
+    emailOnFile: true,
+    paperless: false,
     bill: current,
     status: 'unpaid',
     supply: { kind: 'electricity', address: 'Via Po 14, 10123 Torino TO' },

@@ -6,6 +6,9 @@ import { escapeText as text } from './markup.ts';
 export interface BillPageActions {
   pdf: string;
   pay: string;
+  book: string;
+  linkingCode: string;
+  paperless: string;
 }
 
 const pageTexts = {
@@ -16,6 +19,12 @@ const pageTexts = {
     pay: 'Paga ora',
     pdf: 'Scarica la bolletta (PDF)',
     usage: 'I tuoi consumi',
+    next: 'Serve altro?',
+    book: 'Prenota una videoconsulenza',
+    linkingCode: 'Collega Alexa: ricevi un codice',
+    paperless: 'Passa alla bolletta digitale',
+    paperlessEmail: 'La tua e-mail',
+    isPaperless: 'Ricevi già le bollette senza carta.',
     chartLabel: (unit: string) => `Consumi degli ultimi 13 mesi in ${unit}`,
   },
   'en-US': {
@@ -25,6 +34,12 @@ const pageTexts = {
     pay: 'Pay now',
     pdf: 'Download the bill (PDF)',
     usage: 'Your usage',
+    next: 'Anything else?',
+    book: 'Book a video consultation',
+    linkingCode: 'Link Alexa: get a code',
+    paperless: 'Go paperless',
+    paperlessEmail: 'Your e-mail',
+    isPaperless: 'Your bills already come without paper.',
     chartLabel: (unit: string) => `Usage over the last 13 months in ${unit}`,
   },
 } as const;
@@ -38,6 +53,7 @@ main{max-width:44rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.5re
 .button{display:inline-block;padding:.75rem 1.25rem;border-radius:.5rem;border:0;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
 .primary{background:#0b5cad;color:#fff}.secondary{background:#e3ecf7;color:#0b3d73}
 svg{width:100%;height:auto;display:block}ul{padding-left:1.2rem}
+input{font:inherit;padding:.6rem;border:1px solid #9db8d9;border-radius:.4rem;max-width:100%}.code{font-size:2rem;font-weight:700;letter-spacing:.2em}
 `;
 
 /** The bill's page: mobile first, in the customer's language, its buttons leading to the next step. */
@@ -69,7 +85,32 @@ ${canPay ? `<form method="post" action="${text(actions.pay)}"><button class="but
     .map((sentence) => `<li>${text(sentence)}</li>`)
     .join('')}</ul></section>
 ${usageChart(page, p.usage, p.chartLabel)}
+<h2>${text(p.next)}</h2>
+<section class="card"><div class="actions">
+<a class="button secondary" href="${text(actions.book)}">${text(p.book)}</a>
+<form method="post" action="${text(actions.linkingCode)}"><button class="button secondary" type="submit">${text(p.linkingCode)}</button></form>
+</div>
+${
+  page.paperless
+    ? `<p>${text(p.isPaperless)}</p>`
+    : `<form method="post" action="${text(actions.paperless)}" class="actions">${
+        page.emailOnFile
+          ? ''
+          : `<label>${text(p.paperlessEmail)} <input type="email" name="email" required autocomplete="email"></label>`
+      }<button class="button secondary" type="submit">${text(p.paperless)}</button></form>`
+}
+</section>
 </main></body></html>`;
+}
+
+/** A page under the bill's link (a step the bill's page led to), in the bill page's look. */
+export function billStepPage(locale: BillPage['locale'], title: string, body: string, back: string): string {
+  return `<!doctype html>
+<html lang="${locale.slice(0, 2)}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${text(title)}</title><style>${STYLE}</style></head>
+<body><main><h1>${text(title)}</h1><section class="card">${body}</section>
+<p><a href="${text(back)}">${text(billTexts(locale).title)}</a></p></main></body></html>`;
 }
 
 /** Bars of consumption per bill of the last 13 months, as SVG: no script, no image request. */

@@ -5,6 +5,7 @@ import {
   styleArmOf,
   billMediumContact,
   billMediumFor,
+  isPaperless,
   notFound,
   reachableMedia,
   type BillCommunication,
@@ -107,8 +108,8 @@ export function createBillSender(deps: {
       const customer = await deps.customers.get(bill.customerId);
       if (!customer) throw notFound('customer', bill.customerId);
       const choice = given ?? (await chooseStyle(customer.id));
-      const reachable = reachableMedia(customer, await deps.customers.consents(customer.id));
-      const medium = billMediumFor(choice.style, reachable);
+      const consents = await deps.customers.consents(customer.id);
+      const medium = billMediumFor(choice.style, reachableMedia(customer, consents), isPaperless(consents));
       const sent = await sentContact(bill.id, customer.id, medium, choice);
       const communication = await deps.communications.record({
         billId: bill.id,

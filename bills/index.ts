@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import {
   BILL_STYLE_CHANNEL,
   createBillLinks,
+  createBillPageActions,
   createPostgresBillCommunications,
   styleReportOf,
   type BillStyle,
@@ -109,7 +110,22 @@ export function createBillsChannel(deps: BillsChannelDeps) {
   return {
     registration: billsChannel,
     routes: (kit) => describeBillRoutes(kit),
-    pages: [createBillRoutes({ billLinks, paymentLinks: deps.paymentLinks, document })],
+    pages: [
+      createBillRoutes({
+        billLinks,
+        actions: createBillPageActions({
+          billLinks,
+          customers: stores.customers,
+          interactions: stores.interactions,
+          booking: deps.booking,
+          desk: deps.desk,
+          linking: deps.linking,
+          clock,
+        }),
+        paymentLinks: deps.paymentLinks,
+        document,
+      }),
+    ],
     communications,
     billLinks,
     sender,

@@ -7,7 +7,7 @@ import {
   type Billing,
 } from './billing.ts';
 import { calendarDate, type Clock } from './clock.ts';
-import type { AccountKind, CustomerDirectory } from './customers.ts';
+import { consentsInForce, type AccountKind, type Consent, type CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
 import type { CommunicationFacts, StylePilotDesign } from './bill-styles.ts';
@@ -36,15 +36,29 @@ export const billMediumContact: Record<BillMedium, { channel: string; touchpoint
 /**
  * The medium a style goes out on, among those the customer consented to: e-mail for the passive
  * and reactive styles, an SMS for the active one (the reactive e-mail falls back to an SMS link).
- * Paper needs no consent: it is how the contract sends bills to everyone else.
+ * Paper needs no consent: it is how the contract sends bills to everyone else, unless they went
+ * paperless, whose bills take any digital medium they consented to before paper.
  */
-export function billMediumFor(style: BillStyle, reachable: readonly ContactMedium[]): BillMedium {
+export function billMediumFor(
+  style: BillStyle,
+  reachable: readonly ContactMedium[],
+  paperless = false,
+): BillMedium {
   const preference: Record<BillStyle, BillMedium[]> = {
     passive: ['email'],
     active: ['sms'],
     reactive: ['email', 'sms'],
   };
-  return preference[style].find((m) => reachable.includes(m as ContactMedium)) ?? 'post';
+  const order: BillMedium[] = paperless ? [...preference[style], 'email', 'sms'] : preference[style];
+  return order.find((m) => reachable.includes(m as ContactMedium)) ?? 'post';
+}
+
+/**
+ * Whether a customer asked for no paper: a contact consent for post withdrawn. Their bills then
+ * go on a digital medium they consented to, whatever their style prefers.
+ */
+export function isPaperless(history: readonly Consent[]): boolean {
+  return consentsInForce(history).some((c) => c.purpose === 'contact' && c.medium === 'post' && !c.granted);
 }
 
 /** The source the outbound contact of a bill is recorded under, by the bill's id (reserved). */
@@ -100,6 +114,10 @@ export interface BillView {
   firstName: string;
   lastName: string;
   locale: Locale;
+  /** Whether an e-mail address is on file (the page asks for one before going paperless). */
+  emailOnFile: boolean;
+  /** The customer asked for no paper (see isPaperless). */
+  paperless: boolean;
   bill: Bill;
   status: BillStatus;
   supply: { kind: AccountKind; address: string };
@@ -188,10 +206,11 @@ export function createBillLinks(options: {
   }
 
   async function view(communication: BillCommunication): Promise<BillView> {
-    const [customer, bill, accounts] = await Promise.all([
+    const [customer, bill, accounts, consents] = await Promise.all([
       customers.get(communication.customerId),
       billing.bill(communication.billId),
       customers.accounts(communication.customerId),
+      customers.consents(communication.customerId),
     ]);
     if (!customer) throw notFound('customer', communication.customerId);
     if (!bill) throw notFound('bill', communication.billId);
@@ -209,6 +228,8 @@ export function createBillLinks(options: {
       firstName: customer.firstName,
       lastName: customer.lastName,
       locale: customer.locale,
+      emailOnFile: customer.email !== null,
+      paperless: isPaperless(consents),
       bill,
       status: billStatus(bill, calendarDate(clock.now())),
       supply: { kind: account.kind, address: account.supplyAddress },

@@ -69,6 +69,8 @@ export interface CommunicationFacts {
   bill: { dueOn: string; amountCents: number };
   delivered: boolean;
   opened: boolean;
+  /** The customer went paperless from the bill's page. */
+  switchedToPaperless: boolean;
   /** Payments against the bill, oldest first. */
   payments: { paidAt: Date; amountCents: number; channel: string }[];
   /** Contacts about bills and payments within the window after it was sent, by channel (its own aside). */
@@ -78,6 +80,8 @@ export interface CommunicationFacts {
 export interface CommunicationOutcome {
   delivered: boolean;
   opened: boolean;
+  /** The digital switch: paperless from this bill on. */
+  switchedToPaperless: boolean;
   paid: boolean;
   /** Paid in full by the end of the due date (Rome time); null while unpaid. */
   onTime: boolean | null;
@@ -105,6 +109,7 @@ export function communicationOutcome(facts: CommunicationFacts, costs: UnitCosts
   return {
     delivered: facts.delivered,
     opened: facts.opened,
+    switchedToPaperless: facts.switchedToPaperless,
     paid: completedBy !== undefined,
     onTime: completedBy ? day(completedBy.paidAt).toISODate()! <= facts.bill.dueOn : null,
     daysToPay: completedBy
@@ -125,12 +130,14 @@ export interface StyleArmReport {
   callCentreContactsPerBill: Estimate;
   contactsPerBill: Estimate;
   openedRate: Estimate;
+  digitalSwitchRate: Estimate;
   costPerBill: Estimate;
   /** Against control; the on-time comparison's p-value also Holm-adjusted across the arms. */
   vsControl: {
     onTimeRate: ArmComparison;
     daysToPay: ArmComparison;
     callCentreContactsPerBill: ArmComparison;
+    digitalSwitchRate: ArmComparison;
     costPerBill: ArmComparison;
     onTimeHolmPValue: number | null;
   } | null;
@@ -159,6 +166,7 @@ export function styleReport(
         callCentre: createMomentAccumulator(),
         contacts: createMomentAccumulator(),
         opened: createMomentAccumulator(),
+        switched: createMomentAccumulator(),
         cost: createMomentAccumulator(),
       } satisfies Record<string, MomentAccumulator>,
     ]),
@@ -171,6 +179,7 @@ export function styleReport(
     tally.callCentre.add(outcome.contacts[callCentre] ?? 0);
     tally.contacts.add(Object.values(outcome.contacts).reduce((s, n) => s + n, 0));
     tally.opened.add(outcome.opened ? 1 : 0);
+    tally.switched.add(outcome.switchedToPaperless ? 1 : 0);
     tally.cost.add(outcome.costCents);
   }
   const control = tallies.get('control')!;
@@ -185,6 +194,7 @@ export function styleReport(
       callCentreContactsPerBill: meanEstimate(t.callCentre.moments(), { min: 0, max: Infinity }),
       contactsPerBill: meanEstimate(t.contacts.moments(), { min: 0, max: Infinity }),
       openedRate: meanEstimate(t.opened.moments(), { min: 0, max: 1 }),
+      digitalSwitchRate: meanEstimate(t.switched.moments(), { min: 0, max: 1 }),
       costPerBill: meanEstimate(t.cost.moments(), { min: 0, max: Infinity }),
       vsControl:
         arm === 'control'
@@ -193,6 +203,7 @@ export function styleReport(
               onTimeRate: compareMeans(t.onTime.moments(), control.onTime.moments()),
               daysToPay: compareMeans(t.daysToPay.moments(), control.daysToPay.moments()),
               callCentreContactsPerBill: compareMeans(t.callCentre.moments(), control.callCentre.moments()),
+              digitalSwitchRate: compareMeans(t.switched.moments(), control.switched.moments()),
               costPerBill: compareMeans(t.cost.moments(), control.cost.moments()),
               onTimeHolmPValue: null as number | null,
             },

@@ -277,6 +277,7 @@ export {
   type BillView,
   CHART_MONTHS,
   createBillLinks,
+  isPaperless,
   type NewBillCommunication,
 } from './bill-communications.ts';
 export {
@@ -293,6 +294,14 @@ export {
   type UnitCosts,
 } from './bill-styles.ts';
 export { createPostgresBillCommunications } from './storage/postgres-bill-communications.ts';
+export {
+  BILL_CONSULTATION_TOPIC,
+  BILL_PAPERLESS_SOURCE,
+  BillBookingInput,
+  type BillPageActions,
+  createBillPageActions,
+  PaperlessInput,
+} from './bill-page-actions.ts';
 export {
   DEFAULT_CUSTOMER_SOURCE,
   importInteractions,

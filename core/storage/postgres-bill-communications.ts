@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { BILL_LINK_SOURCE, BILL_SENT_SOURCE } from '../bill-communications.ts';
+import { BILL_PAPERLESS_SOURCE } from '../bill-page-actions.ts';
 import { StylePilotDesign, type CommunicationFacts } from '../bill-styles.ts';
 import type {
   BillCommunication,
@@ -96,6 +97,7 @@ export function createPostgresBillCommunications(
           amount_cents: number;
           delivered: boolean;
           opened: boolean;
+          switched: boolean;
         }
       >`
         select c.*, b.due_on, b.amount_cents,
@@ -104,7 +106,10 @@ export function createPostgresBillCommunications(
           exists (
             select 1 from interactions i
             where i.customer_id = c.customer_id and i.started_at >= c.created_at
-              and i.source = ${BILL_LINK_SOURCE} and i.handoff_from_id = c.sent_interaction_id) as opened
+              and i.source = ${BILL_LINK_SOURCE} and i.handoff_from_id = c.sent_interaction_id) as opened,
+          exists (
+            select 1 from interactions i
+            where i.source = ${BILL_PAPERLESS_SOURCE} and i.external_id = c.id::text) as switched
         from bill_communications c join bills b on b.id = c.bill_id
         where c.pilot_id = ${pilotId}
         order by c.created_at, c.id`.execute(db);
@@ -124,13 +129,14 @@ export function createPostgresBillCommunications(
           and i.started_at < c.created_at + make_interval(days => ${withinDays})
         where c.pilot_id = ${pilotId}
           and i.reason in ('billing', 'payment')
-          and i.source not in (${BILL_SENT_SOURCE}, ${BILL_LINK_SOURCE}, 'payment_link')
+          and i.source not in (${BILL_SENT_SOURCE}, ${BILL_LINK_SOURCE}, ${BILL_PAPERLESS_SOURCE}, 'payment_link')
         group by c.id, i.channel`.execute(db);
       return rows.rows.map((row): CommunicationFacts => ({
         communication: toCommunication(row),
         bill: { dueOn: row.due_on, amountCents: row.amount_cents },
         delivered: row.delivered,
         opened: row.opened,
+        switchedToPaperless: row.switched,
         payments: payments
           .filter((p) => p.bill_id === row.bill_id)
           .map((p) => ({ paidAt: new Date(p.paid_at), amountCents: p.amount_cents, channel: p.channel })),

@@ -44,7 +44,7 @@ const design: StylePilotDesign = {
 };
 
 describe('a bill style pilot', () => {
-  it('sends each customer every bill in the style of their arm, and a payment through the link moves that arm’s on-time rate', async () => {
+  it('sends each customer every bill in the style of their arm; a payment through the link moves that arm’s on-time rate, going paperless its digital switch', async () => {
     const composed = await composeApp({
       storage,
       config: { PUBLIC_URL: 'https://bollette.example.it', SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
@@ -128,5 +128,13 @@ describe('a bill style pilot', () => {
     expect(moved).toBeCloseTo(Math.round(moved), 6);
     expect(armAfter?.bills).toBe(n);
     expect(armAfter?.openedRate.value).toBeGreaterThan(armBefore?.openedRate.value ?? 0);
+
+    // The same customer goes paperless from that page: the arm's digital switch moves by one bill.
+    await request(composed.app).post(`${path}/paperless`).type('form').send('').expect(200);
+    const switched = await styleReportOf(composed.bills.communications, pilot.id, options);
+    const armSwitched = switched.find((r) => r.arm === target.communication.arm);
+    expect(
+      ((armSwitched?.digitalSwitchRate.value ?? 0) - (armAfter?.digitalSwitchRate.value ?? 0)) * n,
+    ).toBeCloseTo(1, 6);
   });
 });

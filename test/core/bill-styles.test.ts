@@ -91,6 +91,7 @@ describe("a communication's outcome", () => {
       bill: { dueOn: '2026-03-24', amountCents: 13_046 },
       delivered: true,
       opened: true,
+      switchedToPaperless: false,
       payments: [{ paidAt: new Date(paidAt), amountCents: 13_046, channel: 'web' }],
       contacts: {},
     });
@@ -115,6 +116,7 @@ describe("a communication's outcome", () => {
         bill: { dueOn: '2026-03-24', amountCents: 36_377 },
         delivered: true,
         opened: false,
+        switchedToPaperless: false,
         payments: [
           { paidAt: new Date('2026-03-10T10:00:00Z'), amountCents: 20_000, channel: 'shop' },
           { paidAt: new Date('2026-04-02T16:00:00Z'), amountCents: 16_377, channel: 'bank' },
@@ -136,6 +138,7 @@ describe("a communication's outcome", () => {
         bill: { dueOn: '2026-03-24', amountCents: 9_350 },
         delivered: false,
         opened: false,
+        switchedToPaperless: false,
         payments: [{ paidAt: new Date('2026-03-10T10:00:00Z'), amountCents: 5_000, channel: 'web' }],
         contacts: {},
       },
@@ -155,6 +158,7 @@ describe("a style pilot's report", () => {
     const outcome = (onTime: boolean, calls: number, medium: 'email' | 'post'): CommunicationOutcome => ({
       delivered: true,
       opened: onTime,
+      switchedToPaperless: medium === 'email',
       paid: true,
       onTime,
       daysToPay: onTime ? 12 : 31,
