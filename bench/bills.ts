@@ -78,6 +78,7 @@ function viewOf(i: number): BillView {
     locale: i % 7 === 0 ? 'en-US' : 'it-IT',
     emailOnFile: true,
     paperless: false,
+    marketing: i % 2 === 0,
     bill: current,
     status: 'unpaid',
     supply: { kind: 'electricity', address: 'Via Po 14, 10123 Torino TO' },

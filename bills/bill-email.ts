@@ -1,5 +1,6 @@
 import mjml2html from 'mjml';
 import type { BillView, Locale } from '../core/index.ts';
+import { relevantOffer, type BillOffer } from './bill-offers.ts';
 import { billTexts } from './bill-texts.ts';
 import { escapeText as text } from './markup.ts';
 
@@ -39,7 +40,12 @@ const words = {
   },
 } satisfies Record<Locale, unknown>;
 
-function plainText(view: BillView, pageUrl: string, attached: boolean): string {
+function plainText(
+  view: BillView,
+  pageUrl: string,
+  attached: boolean,
+  offer: BillOffer | null = null,
+): string {
   const t = billTexts(view.locale);
   const w = words[view.locale];
   const supply = t.supply(view.supply.kind);
@@ -54,6 +60,7 @@ function plainText(view: BillView, pageUrl: string, attached: boolean): string {
     '',
     ...(attached ? [w.attached] : []),
     w.pageText(pageUrl),
+    ...(offer ? ['', `${offer.title}: ${offer.text}`] : []),
   ].join('\n');
 }
 
@@ -94,6 +101,7 @@ export async function reactiveBillEmail(view: BillView, pageUrl: string): Promis
       year: '2-digit',
       timeZone: 'UTC',
     });
+  const offer = relevantOffer(view);
   const rows = bars
     .map((b) => {
       const share = Math.max(2, Math.round(((b.quantity as number) / max) * 100));
@@ -145,12 +153,22 @@ export async function reactiveBillEmail(view: BillView, pageUrl: string): Promis
         <mj-text color="#5b6b7b" font-size="14px">${text(w.alexa)}<br />${text(w.attached)}</mj-text>
       </mj-column>
     </mj-section>
+    ${
+      offer
+        ? `<mj-section background-color="#eef6ee" padding="8px 16px 16px">
+      <mj-column>
+        <mj-text font-size="16px" font-weight="700">${text(offer.title)}</mj-text>
+        <mj-text font-size="14px" padding-top="0">${text(offer.text)}</mj-text>
+      </mj-column>
+    </mj-section>`
+        : ''
+    }
   </mj-body>
 </mjml>`;
   const rendered = await mjml2html(source, { validationLevel: 'strict' });
   return {
     subject: w.subject(supply, t.money(view.bill.amountCents)),
-    text: plainText(view, pageUrl, true),
+    text: plainText(view, pageUrl, true, offer),
     html: rendered.html,
   };
 }

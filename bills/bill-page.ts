@@ -1,4 +1,5 @@
 import type { BillPage } from '../core/index.ts';
+import { relevantOffer } from './bill-offers.ts';
 import { billTexts } from './bill-texts.ts';
 import { escapeText as text } from './markup.ts';
 
@@ -53,7 +54,7 @@ main{max-width:44rem;margin:0 auto;padding:1rem}h1{font-size:1.35rem;margin:.5re
 .button{display:inline-block;padding:.75rem 1.25rem;border-radius:.5rem;border:0;font:inherit;font-weight:600;text-decoration:none;cursor:pointer}
 .primary{background:#0b5cad;color:#fff}.secondary{background:#e3ecf7;color:#0b3d73}
 svg{width:100%;height:auto;display:block}ul{padding-left:1.2rem}
-input{font:inherit;padding:.6rem;border:1px solid #9db8d9;border-radius:.4rem;max-width:100%}.code{font-size:2rem;font-weight:700;letter-spacing:.2em}
+input{font:inherit;padding:.6rem;border:1px solid #9db8d9;border-radius:.4rem;max-width:100%}.code{font-size:2rem;font-weight:700;letter-spacing:.2em}.offer{margin-top:1.5rem;background:#eef6ee}
 `;
 
 /** The bill's page: mobile first, in the customer's language, its buttons leading to the next step. */
@@ -63,6 +64,7 @@ export function renderBillPage(page: BillPage, actions: BillPageActions): string
   const { bill } = page;
   const note = page.status === 'paid' ? p.paid : page.status === 'overdue' ? p.overdue : t.dueBy(bill.dueOn);
   const canPay = page.status !== 'paid' && page.status !== 'cancelled';
+  const offer = relevantOffer(page);
   return `<!doctype html>
 <html lang="${page.locale.slice(0, 2)}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -100,6 +102,7 @@ ${
       }<button class="button secondary" type="submit">${text(p.paperless)}</button></form>`
 }
 </section>
+${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(offer.text)}</p></section>` : ''}
 </main></body></html>`;
 }
 

@@ -118,6 +118,8 @@ export interface BillView {
   emailOnFile: boolean;
   /** The customer asked for no paper (see isPaperless). */
   paperless: boolean;
+  /** The customer consented to marketing: an offer may be shown beside the bill. */
+  marketing: boolean;
   bill: Bill;
   status: BillStatus;
   supply: { kind: AccountKind; address: string };
@@ -230,6 +232,7 @@ export function createBillLinks(options: {
       locale: customer.locale,
       emailOnFile: customer.email !== null,
       paperless: isPaperless(consents),
+      marketing: consentsInForce(consents).some((c) => c.purpose === 'marketing' && c.granted),
       bill,
       status: billStatus(bill, calendarDate(clock.now())),
       supply: { kind: account.kind, address: account.supplyAddress },

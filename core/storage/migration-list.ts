@@ -19,6 +19,7 @@ import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts
 import * as billCommunications from './migrations/0250-bill-communications.ts';
 import * as outboxHtml from './migrations/0251-outbox-html.ts';
 import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
+import * as marketingConsent from './migrations/0253-marketing-consent.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0250-bill-communications': billCommunications,
   '0251-outbox-html': outboxHtml,
   '0252-bill-style-designs': billStyleDesigns,
+  '0253-marketing-consent': marketingConsent,
 };
 
 /** The schema's migrations, in the order they run. */
