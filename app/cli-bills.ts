@@ -8,7 +8,7 @@ import {
   type Estimate,
   type StorageHandle,
 } from '../core/index.ts';
-import { writePrintBatch } from '../bills/index.ts';
+import { styleReportCsv, writePrintBatch } from '../bills/index.ts';
 import type { CommandRunner } from './cli-voice.ts';
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
@@ -109,7 +109,8 @@ export function registerBillCommands(program: Command, { run, withDatabase }: Co
     .argument('<pilot>', 'the pilot, by code or id')
     .option('--within-days <n>', 'contacts about a bill are counted this many days after it was sent', '30')
     .option('--json', 'print the report as JSON')
-    .action((pilotRef: string, options: { withinDays: string; json?: boolean }) =>
+    .option('--csv', 'print the report as CSV, one row per arm')
+    .action((pilotRef: string, options: { withinDays: string; json?: boolean; csv?: boolean }) =>
       run((environment) =>
         withDatabase(environment, async (storage, config) => {
           const composed = await compose(storage, config);
@@ -120,13 +121,17 @@ export function registerBillCommands(program: Command, { run, withDatabase }: Co
             console.log(JSON.stringify(report, null, 2));
             return;
           }
+          if (options.csv) {
+            process.stdout.write(styleReportCsv(report));
+            return;
+          }
           for (const r of report) {
             console.log(
               [
-                `${r.arm} (${r.style}): ${r.bills} bills`,
-                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')}; opened ${shown(percents(r.openedRate), 1, '%')}`,
+                `${r.arm} (${r.style}): ${r.bills} bills to ${r.customers} customers`,
+                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')}; opened ${shown(percents(r.openedRate), 1, '%')}; went paperless ${shown(percents(r.digitalSwitchRate), 1, '%')}`,
                 `  days to pay ${shown(r.daysToPay, 1)}; call-centre contacts per bill ${shown(r.callCentreContactsPerBill, 2)}; all ${shown(r.contactsPerBill, 2)}`,
-                `  cost per bill ${shown(r.costPerBill, 2, ' c')}`,
+                `  cost per bill ${shown(r.costPerBill, 2, ' c')}; NPS ${shown(r.nps, 0)} (${r.nps.answers} answers)`,
                 ...(r.vsControl
                   ? [
                       `  vs control: on-time p=${r.vsControl.onTimeRate.pValue?.toFixed(4) ?? '—'}, Holm-adjusted p=${r.vsControl.onTimeHolmPValue?.toFixed(4) ?? '—'}`,

@@ -274,6 +274,7 @@ export async function composeApp(options: {
     paymentCodes: billPaymentCodes(config),
     defaultStyle: config.BILL_DEFAULT_STYLE,
     costs: billUnitCosts(config),
+    minimumGroup: config.REPORT_MINIMUM_GROUP,
   });
   const channels: ChannelModule[] = [
     voice,

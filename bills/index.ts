@@ -18,11 +18,13 @@ import {
 import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
 import { communicatedBillDocument } from './bill-document.ts';
 import { createBillSender, type Letter } from './bill-sender.ts';
+import { registerStyleReportRoute } from './style-report.ts';
 
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
 export type { Letter, StyleChoice } from './bill-sender.ts';
 export { MANIFEST_COLUMNS, writePrintBatch } from './print-batch.ts';
+export { styleReportCsv } from './style-report.ts';
 
 /** Bill communications as a channel of the census and of pilots: style pilots run on it. */
 export const billsChannel: ChannelInput = {
@@ -49,6 +51,8 @@ export interface BillsChannelDeps extends ChannelDeps {
   defaultStyle: BillStyle;
   /** What one letter, SMS and e-mail cost, in cents. */
   costs: UnitCosts;
+  /** The fewest customers an arm shown to pilot managers may count. */
+  minimumGroup: number;
 }
 
 /** How many bills the billing run reads at a time. */
@@ -107,9 +111,16 @@ export function createBillsChannel(deps: BillsChannelDeps) {
     return { tally, letters };
   }
 
+  /** A style pilot's figures per arm; contacts about a bill counted `withinDays` after it was sent. */
+  const report = (pilotId: string, withinDays: number) =>
+    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays });
+
   return {
     registration: billsChannel,
-    routes: (kit) => describeBillRoutes(kit),
+    routes(kit) {
+      describeBillRoutes(kit);
+      registerStyleReportRoute(kit, { pilots: stores.pilots, report, minimumGroup: deps.minimumGroup });
+    },
     pages: [
       createBillRoutes({
         billLinks,
@@ -131,9 +142,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
     sender,
     document,
     sendIssued,
-    /** A style pilot's figures per arm; contacts about a bill counted `withinDays` after it was sent. */
-    report: (pilotId: string, withinDays: number) =>
-      styleReportOf(communications, pilotId, { costs: deps.costs, withinDays }),
+    report,
   } satisfies ChannelModule & Record<string, unknown>;
 }
 export type BillsChannel = ReturnType<typeof createBillsChannel>;

@@ -11,6 +11,7 @@ import { notFound } from './errors.ts';
 import { REFERENCE_ZONE } from './clock.ts';
 import type { ArmComparison, Estimate } from './pilot-metrics.ts';
 import { DRAW_BUCKETS, drawBucket } from './pilots.ts';
+import { compareNps, createNpsByCustomer } from './nps-statistics.ts';
 import { compareMeans, createMomentAccumulator, meanEstimate, type MomentAccumulator } from './statistics.ts';
 import { Slug } from './vocabulary.ts';
 
@@ -63,6 +64,12 @@ export function styleArmOf(
   return null;
 }
 
+/** One survey answer: a customer's answer falls in the window of each of their bills, counted once. */
+export interface NpsAnswer {
+  id: string;
+  score: number;
+}
+
 /** What one communication led to, as its outcome is measured. */
 export interface CommunicationFacts {
   communication: BillCommunication;
@@ -75,6 +82,8 @@ export interface CommunicationFacts {
   payments: { paidAt: Date; amountCents: number; channel: string }[];
   /** Contacts about bills and payments within the window after it was sent, by channel (its own aside). */
   contacts: Record<string, number>;
+  /** The customer's NPS answers (0–10) given within the window after it was sent. */
+  npsAnswers: NpsAnswer[];
 }
 
 export interface CommunicationOutcome {
@@ -89,6 +98,7 @@ export interface CommunicationOutcome {
   daysToPay: number | null;
   paidVia: string | null;
   contacts: Record<string, number>;
+  npsAnswers: NpsAnswer[];
   costCents: number;
 }
 
@@ -117,6 +127,7 @@ export function communicationOutcome(facts: CommunicationFacts, costs: UnitCosts
       : null,
     paidVia: completedBy?.channel ?? null,
     contacts: facts.contacts,
+    npsAnswers: facts.npsAnswers,
     costCents: costs[facts.communication.medium],
   };
 }
@@ -125,6 +136,8 @@ export interface StyleArmReport {
   arm: string;
   style: BillStyle;
   bills: number;
+  /** Customers the arm's bills went to (a household with three supplies is one). */
+  customers: number;
   onTimeRate: Estimate;
   daysToPay: Estimate;
   callCentreContactsPerBill: Estimate;
@@ -132,6 +145,8 @@ export interface StyleArmReport {
   openedRate: Estimate;
   digitalSwitchRate: Estimate;
   costPerBill: Estimate;
+  /** NPS of the arm's customers who answered, each counted once with their own NPS. */
+  nps: Estimate & { answers: number };
   /** Against control; the on-time comparison's p-value also Holm-adjusted across the arms. */
   vsControl: {
     onTimeRate: ArmComparison;
@@ -139,6 +154,7 @@ export interface StyleArmReport {
     callCentreContactsPerBill: ArmComparison;
     digitalSwitchRate: ArmComparison;
     costPerBill: ArmComparison;
+    nps: ArmComparison;
     onTimeHolmPValue: number | null;
   } | null;
 }
@@ -171,6 +187,8 @@ export function styleReport(
       } satisfies Record<string, MomentAccumulator>,
     ]),
   );
+  // NPS and the head count are per customer: the answers of all their bills in the arm, together.
+  const answersOf = new Map(arms.map((a) => [a.arm, new Map<string, Map<string, number>>()]));
   for (const { communication, outcome } of outcomes) {
     const tally = tallies.get(communication.arm ?? '');
     if (!tally) continue;
@@ -181,7 +199,19 @@ export function styleReport(
     tally.opened.add(outcome.opened ? 1 : 0);
     tally.switched.add(outcome.switchedToPaperless ? 1 : 0);
     tally.cost.add(outcome.costCents);
+    const customers = answersOf.get(communication.arm ?? '')!;
+    const answers = customers.get(communication.customerId) ?? new Map<string, number>();
+    for (const a of outcome.npsAnswers) answers.set(a.id, a.score);
+    customers.set(communication.customerId, answers);
   }
+  const npsOf = new Map(
+    [...answersOf].map(([arm, customers]) => {
+      const nps = createNpsByCustomer();
+      for (const answers of customers.values()) nps.add([...answers.values()]);
+      return [arm, nps.result()];
+    }),
+  );
+  const controlNps = npsOf.get('control')!;
   const control = tallies.get('control')!;
   const reports = arms.map(({ arm, style }) => {
     const t = tallies.get(arm)!;
@@ -189,6 +219,7 @@ export function styleReport(
       arm,
       style,
       bills: t.onTime.n,
+      customers: answersOf.get(arm)!.size,
       onTimeRate: meanEstimate(t.onTime.moments(), { min: 0, max: 1 }),
       daysToPay: meanEstimate(t.daysToPay.moments()),
       callCentreContactsPerBill: meanEstimate(t.callCentre.moments(), { min: 0, max: Infinity }),
@@ -196,6 +227,10 @@ export function styleReport(
       openedRate: meanEstimate(t.opened.moments(), { min: 0, max: 1 }),
       digitalSwitchRate: meanEstimate(t.switched.moments(), { min: 0, max: 1 }),
       costPerBill: meanEstimate(t.cost.moments(), { min: 0, max: Infinity }),
+      nps: {
+        ...meanEstimate(npsOf.get(arm)!.customers, { min: -100, max: 100 }),
+        answers: npsOf.get(arm)!.answers,
+      },
       vsControl:
         arm === 'control'
           ? null
@@ -205,6 +240,7 @@ export function styleReport(
               callCentreContactsPerBill: compareMeans(t.callCentre.moments(), control.callCentre.moments()),
               digitalSwitchRate: compareMeans(t.switched.moments(), control.switched.moments()),
               costPerBill: compareMeans(t.cost.moments(), control.cost.moments()),
+              nps: compareNps(npsOf.get(arm)!, controlNps),
               onTimeHolmPValue: null as number | null,
             },
     };

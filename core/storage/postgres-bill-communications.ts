@@ -131,6 +131,15 @@ export function createPostgresBillCommunications(
           and i.reason in ('billing', 'payment')
           and i.source not in (${BILL_SENT_SOURCE}, ${BILL_LINK_SOURCE}, ${BILL_PAPERLESS_SOURCE}, 'payment_link')
         group by c.id, i.channel`.execute(db);
+      const answers = await sql<{ id: string; answer_id: string; score: number }>`
+        select c.id, a.id as answer_id, a.score
+        from bill_communications c
+        join interactions i on i.customer_id = c.customer_id
+        join survey_answers a on a.interaction_id = i.id and a.metric = 'nps'
+        where c.pilot_id = ${pilotId}
+          and a.answered_at >= c.created_at
+          and a.answered_at < c.created_at + make_interval(days => ${withinDays})
+        order by a.answered_at`.execute(db);
       return rows.rows.map((row): CommunicationFacts => ({
         communication: toCommunication(row),
         bill: { dueOn: row.due_on, amountCents: row.amount_cents },
@@ -143,6 +152,9 @@ export function createPostgresBillCommunications(
         contacts: Object.fromEntries(
           contacts.rows.filter((c) => c.id === row.id).map((c) => [c.channel, Number(c.contacts)]),
         ),
+        npsAnswers: answers.rows
+          .filter((a) => a.id === row.id)
+          .map((a) => ({ id: a.answer_id, score: a.score })),
       }));
     },
   };

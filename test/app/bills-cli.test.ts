@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -77,7 +78,7 @@ describe('channel-pilot bills', () => {
     }
   }, 300_000);
 
-  it('sets arms only on a style pilot, and refuses arms that add up to more than 100, naming the field', async () => {
+  it('sets arms only on a style pilot, refuses arms that add up to more than 100 naming the field, and prints the report as JSON and CSV', async () => {
     const onVoice = await cli([
       'bills',
       'style-pilot',
@@ -135,6 +136,14 @@ describe('channel-pilot bills', () => {
       ['qr', 0],
       ['mail', 0],
       ['control', 0],
+    ]);
+    const csv = await cli(['bills', 'report', 'bill_styles', '--csv']);
+    expect(csv.code).toBe(0);
+    const rows = parse(csv.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.arm, r.style, r.bills, r.customers])).toEqual([
+      ['qr', 'active', '0', '0'],
+      ['mail', 'reactive', '0', '0'],
+      ['control', 'passive', '0', '0'],
     ]);
   }, 120_000);
 

@@ -92,6 +92,7 @@ describe("a communication's outcome", () => {
       delivered: true,
       opened: true,
       switchedToPaperless: false,
+      npsAnswers: [],
       payments: [{ paidAt: new Date(paidAt), amountCents: 13_046, channel: 'web' }],
       contacts: {},
     });
@@ -117,6 +118,7 @@ describe("a communication's outcome", () => {
         delivered: true,
         opened: false,
         switchedToPaperless: false,
+        npsAnswers: [],
         payments: [
           { paidAt: new Date('2026-03-10T10:00:00Z'), amountCents: 20_000, channel: 'shop' },
           { paidAt: new Date('2026-04-02T16:00:00Z'), amountCents: 16_377, channel: 'bank' },
@@ -139,6 +141,7 @@ describe("a communication's outcome", () => {
         delivered: false,
         opened: false,
         switchedToPaperless: false,
+        npsAnswers: [],
         payments: [{ paidAt: new Date('2026-03-10T10:00:00Z'), amountCents: 5_000, channel: 'web' }],
         contacts: {},
       },
@@ -164,6 +167,7 @@ describe("a style pilot's report", () => {
       daysToPay: onTime ? 12 : 31,
       paidVia: 'web',
       contacts: calls ? { call_centre: calls, web: 1 } : {},
+      npsAnswers: [],
       costCents: medium === 'post' ? 92 : 0.1,
     });
     const outcomes = [
@@ -194,5 +198,48 @@ describe("a style pilot's report", () => {
     expect(byArm.control?.callCentreContactsPerBill.value).toBeCloseTo(0.25);
     expect(byArm.control?.contactsPerBill.value).toBeCloseTo(0.5);
     expect(byArm.control?.vsControl).toBeNull();
+  });
+
+  it('counts each customer’s NPS once, however many of their bills are in the arm', () => {
+    const base: CommunicationOutcome = {
+      delivered: true,
+      opened: false,
+      switchedToPaperless: false,
+      paid: false,
+      onTime: null,
+      daysToPay: null,
+      paidVia: null,
+      contacts: {},
+      npsAnswers: [],
+      costCents: 0.1,
+    };
+    // Each answer is in the window of every bill the customer was sent: it counts once.
+    const household = (arm: string, scores: number[]) => {
+      const customerId = randomUUID();
+      const npsAnswers = scores.map((score) => ({ id: randomUUID(), score }));
+      return [1, 2, 3].map(() => ({
+        communication: communication({ arm, customerId }),
+        outcome: { ...base, npsAnswers },
+      }));
+    };
+    const report = styleReport(design, [
+      // Two answers of a promoter: one customer whose own NPS is 100.
+      ...household('responsive_email', [10, 9]),
+      // One detractor's answer: −100.
+      ...household('responsive_email', [3]),
+      // No answer: in the arm, not in its NPS.
+      ...household('responsive_email', []),
+      ...household('control', [7, 8]),
+      ...household('control', [10]),
+    ]);
+    const byArm = Object.fromEntries(report.map((r) => [r.arm, r]));
+    expect(byArm.responsive_email).toMatchObject({
+      bills: 9,
+      customers: 3,
+      nps: { value: 0, n: 2, answers: 3 },
+    });
+    // Control: a passive (0) and a promoter (100), each counted once.
+    expect(byArm.control).toMatchObject({ bills: 6, customers: 2, nps: { value: 50, n: 2, answers: 3 } });
+    expect(byArm.responsive_email?.vsControl?.nps.difference.value).toBeCloseTo(-50);
   });
 });
