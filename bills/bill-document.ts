@@ -100,18 +100,48 @@ export async function renderBillDocument(input: BillDocumentInput): Promise<Buff
 
   doc.moveDown(0.8).font('Helvetica-Bold').fontSize(13).text(t.lines);
   doc.font('Helvetica').fontSize(10);
-  for (const line of bill.lines) {
-    const y = doc.y + 3;
-    const quantity =
-      line.quantity !== null && line.quantity > 0 && line.unit
-        ? `${line.quantity} ${line.unit} × ${t.unitPrice(line.amountCents / line.quantity)}/${line.unit}`
-        : '';
-    doc.text(line.description, MARGIN, y, { width: width * 0.45 });
-    doc.fillColor(MUTED).text(quantity, MARGIN + width * 0.45, y, { width: width * 0.35 });
+  // The lines stop above the total and the QR codes: a description wraps to two lines at most,
+  // and the lines that would not fit are summed in one row pointing to the bill's page.
+  const size = 34 * MM;
+  const codesTop = doc.page.height - MARGIN - size - 30;
+  const rowHeight = doc.heightOfString('Ag', { width }) * 2 + 3;
+  const room = Math.max(1, Math.floor((codesTop - 24 - doc.y) / rowHeight));
+  const shownLines = bill.lines.length <= room ? bill.lines : bill.lines.slice(0, room - 1);
+  const folded = bill.lines.slice(shownLines.length);
+  const rows = [
+    ...shownLines.map((line) => ({
+      description: line.description,
+      quantity:
+        line.quantity !== null && line.quantity > 0 && line.unit
+          ? `${line.quantity} ${line.unit} × ${t.unitPrice(line.amountCents / line.quantity)}/${line.unit}`
+          : '',
+      amountCents: line.amountCents,
+    })),
+    ...(folded.length > 0
+      ? [
+          {
+            description: t.otherLines(folded.length),
+            quantity: '',
+            amountCents: folded.reduce((sum, line) => sum + line.amountCents, 0),
+          },
+        ]
+      : []),
+  ];
+  let rowTop = doc.y + 3;
+  for (const row of rows) {
+    const fit = { height: rowHeight - 3, ellipsis: true };
+    doc.fillColor(INK).text(row.description, MARGIN, rowTop, { width: width * 0.45, ...fit });
+    doc.fillColor(MUTED).text(row.quantity, MARGIN + width * 0.45, rowTop, { width: width * 0.35, ...fit });
     doc
       .fillColor(INK)
-      .text(t.money(line.amountCents), MARGIN + width * 0.8, y, { width: width * 0.2, align: 'right' });
+      .text(t.money(row.amountCents), MARGIN + width * 0.8, rowTop, { width: width * 0.2, align: 'right' });
+    const used = Math.max(
+      doc.heightOfString(row.description, { width: width * 0.45 }),
+      doc.heightOfString(row.quantity || 'A', { width: width * 0.35 }),
+    );
+    rowTop += Math.min(used, rowHeight - 3) + 3;
   }
+  doc.y = rowTop;
   const totalY = doc.y + 4;
   doc
     .moveTo(MARGIN, totalY)
@@ -124,8 +154,6 @@ export async function renderBillDocument(input: BillDocumentInput): Promise<Buff
     align: 'right',
   });
 
-  const size = 34 * MM;
-  const codesTop = doc.page.height - MARGIN - size - 30;
   drawQr(doc, input.paymentPayload, MARGIN, codesTop, size);
   doc
     .font('Helvetica-Bold')

@@ -16,6 +16,8 @@ export interface BillTexts {
   dueBy(isoDate: string): string;
   whatChanged: string;
   lines: string;
+  /** The row the lines that do not fit on the front page are summed in. */
+  otherLines(count: number): string;
   total: string;
   payWithCode: string;
   scanToPay: string;
@@ -92,6 +94,7 @@ const italian = (): BillTexts => {
     dueBy: (iso) => `entro il ${day(iso)}`,
     whatChanged: 'Cosa è cambiato',
     lines: 'Il dettaglio',
+    otherLines: (count: number) => `Altre ${count} voci (dettaglio sulla pagina della bolletta)`,
     total: 'Totale',
     payWithCode: 'Paga con il codice',
     scanToPay: "Inquadralo con l'app della tua banca",
@@ -132,6 +135,7 @@ const english = (): BillTexts => {
     dueBy: (iso) => `by ${day(iso)}`,
     whatChanged: 'What changed',
     lines: 'The details',
+    otherLines: (count: number) => `${count} more items (in full on the bill's page)`,
     total: 'Total',
     payWithCode: 'Pay with the code',
     scanToPay: "Scan it with your bank's app",

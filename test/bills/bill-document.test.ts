@@ -172,4 +172,47 @@ describe('the bill document', () => {
     expect(text).toContain('by March 23, 2026');
     expect(text).toContain('This is the first bill for this supply');
   });
+
+  it('keeps a bill of many long lines on its front page: long descriptions cut, the rest summed, the QR codes readable', async () => {
+    // A telecom bill of a business line: 40 items, some with the long descriptions billing systems export.
+    const items = Array.from({ length: 40 }, (_, i) => ({
+      code: `item_${i}`,
+      description:
+        i % 3 === 0
+          ? `Canone mensile servizio di connettività in fibra ottica FTTH fino a 2,5 Gbit/s con IP statico e assistenza prioritaria, sede ${i}`
+          : `Traffico voce nazionale, linea ${i}`,
+      quantity: i % 3 === 0 ? null : 100 + i,
+      unit: i % 3 === 0 ? null : ('min' as const),
+      amountCents: 1_000 + i * 37,
+    }));
+    const long = { ...current, lines: items, amountCents: items.reduce((sum, l) => sum + l.amountCents, 0) };
+    const payment = billPaymentPayload(pagoPa, long);
+    const pdf = await renderBillDocument({
+      organisation: 'Luce e Gas del Golfo',
+      locale: 'it-IT',
+      customer: { firstName: 'Maria', lastName: 'Esposito' },
+      supply: { kind: 'telecom', address: 'Via Toledo 256, 80134 Napoli' },
+      bill: long,
+      comparison: compareBill(long, previous, yearAgo),
+      paymentPayload: payment,
+      pageUrl,
+    });
+    const pages = pdfText(pdf)
+      .split('\f')
+      .filter((p) => p.trim() !== '');
+    expect(pages).toHaveLength(1);
+    const text = (pages[0] as string).replace(/\s+/g, ' ');
+    const folded = /Altre (\d+) voci \(dettaglio sulla pagina della bolletta\) ([\d.,]+) €/.exec(text);
+    expect(folded).not.toBeNull();
+    const count = Number(folded?.[1]);
+    const summed = items.slice(items.length - count).reduce((sum, l) => sum + l.amountCents, 0);
+    expect(folded?.[2]).toBe(
+      new Intl.NumberFormat('it-IT', { minimumFractionDigits: 2 }).format(summed / 100),
+    );
+    expect(text).toContain('Traffico voce nazionale, linea 1 ');
+    const page = firstPageImage(pdf);
+    keepImage(page, 'bill-document-many-lines.png');
+    expect(readQr(page, { left: 0, top: 0.6, right: 0.5, bottom: 1 })).toBe(payment);
+    expect(readQr(page, { left: 0.5, top: 0.6, right: 1, bottom: 1 })).toBe(pageUrl);
+  });
 });

@@ -118,6 +118,10 @@ describe('sending a bill', () => {
       expect(readQr(image, { left: 0, top: 0.6, right: 0.5, bottom: 1 })).toBe(
         billPaymentPayload(billPaymentCodes(configDefaults), bill),
       );
+      // The outbox row keeps the PDF as base64 text, byte for byte the attachment that arrived.
+      const [stored] = message?.attachments ?? [];
+      expect(stored).toMatchObject({ contentType: 'application/pdf', encoding: 'base64' });
+      expect(Buffer.from(stored?.content ?? '', 'base64').equals(pdf?.content as Buffer)).toBe(true);
 
       const sent = await composed.stores.interactions.interaction(communication.sentInteractionId);
       expect(sent).toMatchObject({ channel: 'email', direction: 'outbound', reason: 'billing' });
