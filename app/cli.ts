@@ -24,6 +24,7 @@ import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
+import { registerBillCommands } from './cli-bills.ts';
 import { registerVideoCommands } from './cli-video.ts';
 import { registerBackupCommands } from './cli-backup.ts';
 import { createProgress } from './progress.ts';
@@ -137,6 +138,7 @@ user
 registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
 registerPilotCommands(program, { run, withDatabase });
+registerBillCommands(program, { run, withDatabase });
 registerVideoCommands(program, { run, withDatabase });
 registerBackupCommands(program, { run, withDatabase });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -33,7 +34,8 @@ import {
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
-import { configDefaults, type Config } from './config.ts';
+import { billPaymentCodes, billUnitCosts, configDefaults, type Config } from './config.ts';
+import { createBillsChannel } from '../bills/index.ts';
 import { createVoiceChannel, type Identify } from '../voice/index.ts';
 import { createVideoChannel, type VideoServer } from '../video/index.ts';
 import type { Logger } from './logger.ts';
@@ -264,9 +266,20 @@ export async function composeApp(options: {
     onTurn: metrics.voiceTurn,
   });
   const video = createVideoChannel({ ...channelDeps, server: options.video });
+  const bills = createBillsChannel({
+    ...channelDeps,
+    db: options.storage.db,
+    newId: randomUUID,
+    organisation: config.BILL_ORGANISATION,
+    paymentCodes: billPaymentCodes(config),
+    defaultStyle: config.BILL_DEFAULT_STYLE,
+    costs: billUnitCosts(config),
+    minimumGroup: config.REPORT_MINIMUM_GROUP,
+  });
   const channels: ChannelModule[] = [
     voice,
     video,
+    bills,
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
   // A channel registers itself once; later, only touchpoints it gained are added (what the
@@ -323,6 +336,7 @@ export async function composeApp(options: {
     dispatcher,
     lifecycle: video.lifecycle,
     voice: { ...voice, linking: channelDeps.linking },
+    bills,
     pilotDesk,
     pilotReports,
     guardrails,

@@ -2,8 +2,9 @@
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
 //   BENCH_SCALE=10m measures the seed and the rollups at 10,000,000 contacts of 1,000,000 customers;
-//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases runs only those;
-//   BENCH_KINDS=embedded (or postgres) measures on that database only.
+//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases,bills runs only those;
+//   BENCH_KINDS=embedded (or postgres) measures on that database only;
+//   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -110,6 +111,15 @@ try {
   if (wanted('paraphrases')) for (const line of await paraphraseFigures()) say(line);
   for (const kind of wanted('census') ? kinds : []) {
     for (const line of await censusFigures({ kind, serverUrl, rows: interactions })) say(line);
+  }
+  if (wanted('bills')) {
+    // Its own process, so that the peak memory it reports is the billing run's alone.
+    const billCustomers = process.env.BENCH_BILL_CUSTOMERS ?? '100000';
+    const run = spawnSync(process.execPath, ['bin/run-ts.mjs', 'bench/bills.ts', '--customers', billCustomers], {
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`bills bench failed:\n${run.stdout}${run.stderr}`);
+    for (const line of run.stdout.trim().split('\n')) say(line);
   }
 } finally {
   stopServer();

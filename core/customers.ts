@@ -9,7 +9,8 @@ import {
   type Locale as LocaleT,
 } from './vocabulary.ts';
 
-export const consentPurposes = ['data_processing', 'contact'] as const;
+/** Marketing: offers may be shown beside what the customer asked for (a bill's page and e-mail). */
+export const consentPurposes = ['data_processing', 'contact', 'marketing'] as const;
 export const consentSources = [
   'web_form',
   'app',
@@ -23,7 +24,7 @@ export const consentSources = [
 export const ConsentInput = z
   .object({
     purpose: z.enum(consentPurposes),
-    /** Which medium a contact consent covers; absent for data processing. */
+    /** Which medium a contact consent covers; absent for data processing and marketing. */
     medium: ContactMedium.nullable().default(null),
     granted: z.boolean(),
     givenAt: Instant,
@@ -31,7 +32,7 @@ export const ConsentInput = z
     source: z.enum(consentSources),
   })
   .refine((c) => (c.purpose === 'contact') === (c.medium !== null), {
-    error: 'a contact consent names its medium; a data-processing consent does not',
+    error: 'a contact consent names its medium; other consents do not',
     path: ['medium'],
   });
 export type ConsentInput = z.infer<typeof ConsentInput>;

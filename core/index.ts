@@ -249,6 +249,60 @@ export {
   type PaymentProvider,
 } from './payment-links.ts';
 export {
+  billPaymentPayload,
+  EPC_MAX_BYTES,
+  isValidCreditorTaxCode,
+  noticeCheckDigits,
+  noticeCodeProblem,
+  pagoPaNoticeCode,
+  pagoPaPayload,
+  type PaymentCodeScheme,
+  type SepaTransfer,
+  sepaTransferPayload,
+} from './payment-codes.ts';
+export {
+  BILL_LINK_SOURCE,
+  BILL_LINK_TTL_MS,
+  BILL_SENT_SOURCE,
+  type BillCommunication,
+  type BillCommunicationStore,
+  type BillLinks,
+  billMedia,
+  type BillMedium,
+  billMediumContact,
+  billMediumFor,
+  type BillPage,
+  type BillStyle,
+  billStyles,
+  type BillView,
+  CHART_MONTHS,
+  createBillLinks,
+  isPaperless,
+  type NewBillCommunication,
+} from './bill-communications.ts';
+export {
+  BILL_STYLE_CHANNEL,
+  type CommunicationFacts,
+  communicationOutcome,
+  type CommunicationOutcome,
+  holmAdjusted,
+  type StyleArmReport,
+  styleArmOf,
+  StylePilotDesign,
+  styleReport,
+  styleReportOf,
+  type UnitCosts,
+} from './bill-styles.ts';
+export { createPostgresBillCommunications } from './storage/postgres-bill-communications.ts';
+export {
+  BILL_CONSULTATION_TOPIC,
+  BILL_PAPERLESS_SOURCE,
+  BillBookingInput,
+  type BillPageActions,
+  createBillPageActions,
+  PaperlessInput,
+} from './bill-page-actions.ts';
+export {
   DEFAULT_CUSTOMER_SOURCE,
   importInteractions,
   type InteractionImportOptions,

@@ -15,10 +15,11 @@ export const DEFAULT_JOURNEY_WINDOW_DAYS = 7;
 
 /**
  * Sources the product's own channels record under: a consultation's journey entry (`video`,
- * which its wrap-up and rating look up) and a payment link's opening (`payment_link`). Staff
+ * which its wrap-up and rating look up), a payment link's opening (`payment_link`), a bill
+ * sent (`bill_sent`) and a bill link's opening (`bill_link`). Staff
  * and imports may not write under them, so nobody can stand in for those entries.
  */
-export const reservedSources = ['video', 'payment_link'] as const;
+export const reservedSources = ['video', 'payment_link', 'bill_link', 'bill_sent', 'bill_paperless'] as const;
 
 /** `invalid_input` naming `path` when `source` is reserved for the product's own channels. */
 export function assertSourceOpen(source: string, path: string): void {

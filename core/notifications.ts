@@ -6,8 +6,9 @@ export type MessageMedium = 'email' | 'sms';
 export interface Attachment {
   filename: string;
   contentType: string;
-  /** UTF-8 text (an ICS invite, say). */
+  /** UTF-8 text (an ICS invite, say), or base64 when `encoding` says so (a PDF). */
   content: string;
+  encoding?: 'base64';
 }
 
 export interface NewMessage {
@@ -19,7 +20,10 @@ export interface NewMessage {
   medium: MessageMedium;
   recipient: string;
   subject: string | null;
+  /** The plain text; every message has it, and an e-mail's text part is this. */
   body: string;
+  /** An e-mail's HTML part, beside the text (none for SMS). */
+  html?: string | null;
   attachments: Attachment[];
   sendAfter: Date;
 }

@@ -64,6 +64,11 @@ export interface PaymentLinks {
     customerId: string;
     fromInteractionId: string;
   }): Promise<{ medium: MessageMedium; url: string; alreadySent: boolean } | null>;
+  /**
+   * A link to pay what the customer owes, continuing the journey of `fromInteractionId`, without
+   * sending it (a page the customer is on shows it as a button).
+   */
+  issue(input: { customerId: string; fromInteractionId: string }): string;
   /** Opens a link: records the opening (once per link) and answers what is owed. */
   open(token: string): Promise<PaymentPage>;
   /** Starts paying what a link's customer owes, at the provider: the address to send them to. */
@@ -186,6 +191,15 @@ export function createPaymentLinks(options: {
     return { customerId, fromId };
   }
 
+  function issue({ customerId, fromInteractionId }: { customerId: string; fromInteractionId: string }) {
+    const token = links.sign({
+      action: 'pay',
+      subject: `${customerId}_${fromInteractionId}`,
+      expiresAt: new Date(clock.now().getTime() + PAYMENT_LINK_TTL_MS),
+    });
+    return options.url(token);
+  }
+
   async function customerOf(customerId: string) {
     const customer = await customers.get(customerId);
     if (!customer) throw notFound('customer', customerId);
@@ -193,16 +207,13 @@ export function createPaymentLinks(options: {
   }
 
   return {
+    issue,
+
     async send({ customerId, fromInteractionId }) {
       const address = await messageAddress(customers, customerId);
       if (!address) return null;
       const now = clock.now();
-      const token = links.sign({
-        action: 'pay',
-        subject: `${customerId}_${fromInteractionId}`,
-        expiresAt: new Date(now.getTime() + PAYMENT_LINK_TTL_MS),
-      });
-      const url = options.url(token);
+      const url = issue({ customerId, fromInteractionId });
       const { locale } = address.customer;
       const owed = balance(await billing.openBills(customerId), calendarDate(now));
       const text = texts[locale];

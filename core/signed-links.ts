@@ -2,12 +2,15 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelPilotError } from './errors.ts';
 
 /** What a customer may do with a link: each link allows one action on one subject. */
-export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay', 'checkout'] as const;
+export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay', 'checkout', 'bill'] as const;
 export type LinkAction = (typeof linkActions)[number];
 
 export interface LinkClaims {
   action: LinkAction;
-  /** The customer for `book`; the customer and the contact that sent it for `pay`; else the appointment. */
+  /**
+   * The customer for `book`; the customer and the contact that sent it for `pay`; the bill's
+   * communication for `bill`; else the appointment.
+   */
   subject: string;
   expiresAt: Date;
 }

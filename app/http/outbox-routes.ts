@@ -105,10 +105,12 @@ function shownToStaff({ claimToken: _claim, ...message }: OutboxMessage): StaffV
     ...message,
     subject: message.subject && hide(message.subject),
     body: hide(message.body),
+    html: message.html ? hide(message.html) : null,
     // Calendar files fold long lines, which would cut a link in two: unfolded first.
+    // A binary attachment (a bill's PDF) carries the live link in its QR code: only its name shows.
     attachments: message.attachments.map((a) => ({
       ...a,
-      content: hide(a.content.replace(/\r?\n[ \t]/g, '')),
+      content: a.encoding === 'base64' ? '' : hide(a.content.replace(/\r?\n[ \t]/g, '')),
     })),
   };
 }

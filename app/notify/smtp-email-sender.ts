@@ -15,10 +15,12 @@ export function createSmtpEmailSender(options: {
         to: message.recipient,
         subject: message.subject ?? '',
         text: message.body,
+        ...(message.html ? { html: message.html } : {}),
         attachments: message.attachments.map((a) => ({
           filename: a.filename,
           contentType: a.contentType,
           content: a.content,
+          ...(a.encoding ? { encoding: a.encoding } : {}),
         })),
         headers: { 'X-Channel-Pilot-Message': message.id },
       });

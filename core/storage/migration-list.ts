@@ -17,6 +17,10 @@ import * as staffDisabled from './migrations/0181-staff-disabled.ts';
 import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
 import * as censusRollupKeysOnce from './migrations/0200-census-rollup-keys-once.ts';
+import * as billCommunications from './migrations/0250-bill-communications.ts';
+import * as outboxHtml from './migrations/0251-outbox-html.ts';
+import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
+import * as marketingConsent from './migrations/0253-marketing-consent.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -37,6 +41,10 @@ export const migrations: Record<string, Migration> = {
   '0182-pilot-named-customers': pilotNamedCustomers,
   '0190-interactions-by-month': interactionsByMonth,
   '0200-census-rollup-keys-once': censusRollupKeysOnce,
+  '0250-bill-communications': billCommunications,
+  '0251-outbox-html': outboxHtml,
+  '0252-bill-style-designs': billStyleDesigns,
+  '0253-marketing-consent': marketingConsent,
 };
 
 /** The schema's migrations, in the order they run. */

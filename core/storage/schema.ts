@@ -187,6 +187,18 @@ export interface AppSettingsTable {
   updated_at: DefaultTimestamp;
 }
 
+export interface BillCommunicationsTable {
+  id: string;
+  bill_id: string;
+  customer_id: string;
+  style: string;
+  medium: string;
+  pilot_id: string | null;
+  arm: string | null;
+  sent_interaction_id: string;
+  created_at: Timestamp;
+}
+
 export interface OutboxTable {
   id: string;
   dedupe_key: string;
@@ -197,6 +209,7 @@ export interface OutboxTable {
   recipient: string;
   subject: string | null;
   body: string;
+  html: ColumnType<string | null, string | null | undefined, string | null>;
   attachments: Json<unknown[]>;
   send_after: Timestamp;
   status: string;
@@ -297,4 +310,6 @@ export interface Database extends ConsultationTables, PilotTables {
   interactions: InteractionsTable;
   interaction_sources: InteractionSourcesTable;
   survey_answers: SurveyAnswersTable;
+  bill_communications: BillCommunicationsTable;
+  bill_style_designs: { pilot_id: string; design: Json<unknown> };
 }

@@ -284,7 +284,7 @@ describe('importing an Italian utility’s exports as they come, with the docume
       {
         line: 20,
         reason: expect.stringMatching(
-          /^channel: "Piccione viaggiatore" has no mapping in profile calls_crm \(its labels: [^)]*Sito web[^)]*\) and is not a registered channel \(call_centre, email, paper_mail, shop, sms, web, video, voice_assistant\)$/,
+          /^channel: "Piccione viaggiatore" has no mapping in profile calls_crm \(its labels: [^)]*Sito web[^)]*\) and is not a registered channel \(call_centre, email, paper_mail, shop, sms, web, bill_communications, video, voice_assistant\)$/,
         ),
       },
       {

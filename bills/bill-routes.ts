@@ -1,0 +1,152 @@
+import express, { Router, type Response } from 'express';
+import { z } from 'zod';
+import {
+  BillBookingInput,
+  ByToken,
+  PaperlessInput,
+  type BillLinks,
+  type BillPageActions,
+  type BillView,
+  type PaymentLinks,
+  type RouteKit,
+} from '../core/index.ts';
+import { renderBillPage } from './bill-page.ts';
+import { bookedPage, linkingCodePage, paperlessPage, slotsPage } from './bill-steps.ts';
+
+/** The page's scripts and styles: inline styles only, forms to this site only. */
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/**
+ * The bill's personal link: its page, its PDF, paying it, and the steps its buttons lead to
+ * (booking a consultation, a code to link the voice assistant, going paperless). Every request
+ * checks the link; opening it records the contact in the bill's journey, and every step
+ * continues that journey.
+ */
+export function createBillRoutes(options: {
+  billLinks: BillLinks;
+  actions: BillPageActions;
+  paymentLinks: Pick<PaymentLinks, 'issue'>;
+  /** The printed bill, as the communication's PDF. */
+  document: (view: BillView, pageUrl: string) => Promise<Buffer>;
+}): Router {
+  const { billLinks, actions } = options;
+  const router = Router();
+  const base = (token: string) => `/b/${encodeURIComponent(token)}`;
+  const html = (res: Response, markup: string) =>
+    res
+      .setHeader('Content-Security-Policy', PAGE_POLICY)
+      .setHeader('Referrer-Policy', 'no-referrer')
+      .type('html')
+      .send(markup);
+  const form = express.urlencoded({ extended: false, limit: '4kb' });
+
+  router.get('/b/:token', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const self = base(req.params.token);
+    html(
+      res,
+      renderBillPage(page, {
+        pdf: `${self}/bill.pdf`,
+        pay: `${self}/pay`,
+        book: `${self}/book`,
+        linkingCode: `${self}/linking-code`,
+        paperless: `${self}/paperless`,
+      }),
+    );
+  });
+
+  router.get('/b/:token/book', async (req, res) => {
+    const { page, slots } = await actions.slots(req.params.token);
+    const self = base(req.params.token);
+    html(res, slotsPage(page.locale, slots, `${self}/book`, self));
+  });
+
+  router.post('/b/:token/book', form, async (req, res) => {
+    const { page, appointment } = await actions.book(req.params.token, req.body ?? {});
+    html(res.status(201), bookedPage(page.locale, appointment.startsAt, base(req.params.token)));
+  });
+
+  router.post('/b/:token/linking-code', async (req, res) => {
+    const { page, code, medium } = await actions.linkingCode(req.params.token);
+    html(
+      res.setHeader('Cache-Control', 'no-store'),
+      linkingCodePage(page.locale, code, medium, base(req.params.token)),
+    );
+  });
+
+  router.post('/b/:token/paperless', form, async (req, res) => {
+    const { page, already } = await actions.paperless(req.params.token, req.body ?? {});
+    html(res, paperlessPage(page.locale, already, base(req.params.token)));
+  });
+
+  router.get('/b/:token/bill.pdf', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const pdf = await options.document(page, billLinks.url(page.communication));
+    res
+      .type('application/pdf')
+      .setHeader('Content-Disposition', `inline; filename="${page.bill.number.replace(/[^\w.-]/g, '_')}.pdf"`)
+      .send(pdf);
+  });
+
+  router.post('/b/:token/pay', async (req, res) => {
+    const page = await billLinks.open(req.params.token);
+    const url = options.paymentLinks.issue({
+      customerId: page.communication.customerId,
+      fromInteractionId: page.opening.id,
+    });
+    res.redirect(303, url);
+  });
+
+  return router;
+}
+
+/** The bill's personal link in the API document: pages a customer opens, no login. */
+export function describeBillRoutes(kit: RouteKit): void {
+  const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+  const common = { tags: ['customer links'], security: [], requestParams: { path: ByToken } };
+  kit.describe('get', '/b/{token}', {
+    summary:
+      'The page behind a bill’s personal link: the bill, what changed, the usage of 13 months; opening it joins the bill’s journey',
+    ...common,
+    responses: { 200: page('The bill’s page') },
+  });
+  kit.describe('get', '/b/{token}/bill.pdf', {
+    summary: 'The bill as a PDF, with its payment QR code and the QR code of its page',
+    ...common,
+    responses: { 200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } } },
+  });
+  kit.describe('post', '/b/{token}/pay', {
+    summary: 'Pay the bill: to the payment page, continuing the bill’s journey',
+    ...common,
+    responses: { 303: { description: 'To the payment page' } },
+  });
+  const formOf = (schema: z.ZodObject) => ({
+    required: true,
+    content: { 'application/x-www-form-urlencoded': { schema } },
+  });
+  kit.describe('get', '/b/{token}/book', {
+    summary: 'The first free video consultations about bills, to book from the bill’s page',
+    ...common,
+    responses: { 200: page('The free times') },
+  });
+  kit.describe('post', '/b/{token}/book', {
+    summary:
+      'Book a video consultation in the bill’s journey; the confirmation goes out as for every booking',
+    ...common,
+    requestBody: formOf(BillBookingInput),
+    responses: { 201: page('Booked') },
+  });
+  kit.describe('post', '/b/{token}/linking-code', {
+    summary: 'A code to link the voice assistant to the customer, shown and sent on their medium',
+    ...common,
+    responses: { 200: page('The code') },
+  });
+  kit.describe('post', '/b/{token}/paperless', {
+    summary:
+      'Go paperless: e-mail consented, paper withdrawn, the digital switch recorded in the bill’s journey',
+    ...common,
+    requestBody: formOf(PaperlessInput),
+    responses: { 200: page('Switched') },
+  });
+}

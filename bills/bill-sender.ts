@@ -1,0 +1,173 @@
+import {
+  BILL_SENT_SOURCE,
+  BILL_STYLE_CHANNEL,
+  ChannelPilotError,
+  styleArmOf,
+  billMediumContact,
+  billMediumFor,
+  isPaperless,
+  notFound,
+  reachableMedia,
+  type BillCommunication,
+  type BillCommunicationStore,
+  type BillLinks,
+  type BillStyle,
+  type BillView,
+  type Billing,
+  type Clock,
+  type CustomerDirectory,
+  type Interaction,
+  type InteractionLog,
+  type Outbox,
+  type PilotStore,
+} from '../core/index.ts';
+import { billSms, passiveBillEmail, reactiveBillEmail } from './bill-email.ts';
+
+/** Which style a bill goes out in, and the pilot arm that chose it (none outside a pilot). */
+export interface StyleChoice {
+  style: BillStyle;
+  pilotId: string | null;
+  arm: string | null;
+}
+
+/** A bill that goes on paper: the print batch takes it. */
+export interface Letter {
+  communication: BillCommunication;
+  view: BillView;
+  pageUrl: string;
+}
+
+/**
+ * Turns an issued bill into its one communication: the medium its style and the customer's
+ * consents allow, the outbound contact that opens the bill's journey, and the message through
+ * the outbox (e-mail with the PDF attached, or an SMS); a letter for the print batch on paper.
+ * Sending a bill again adds nothing: the contact, the communication and the message are keyed by it.
+ */
+export function createBillSender(deps: {
+  billing: Billing;
+  customers: CustomerDirectory;
+  interactions: InteractionLog;
+  communications: BillCommunicationStore;
+  billLinks: BillLinks;
+  outbox: Outbox;
+  pilots: Pick<PilotStore, 'liveOn'>;
+  /** The style of customers outside a running style pilot's arms. */
+  defaultStyle: BillStyle;
+  clock: Clock;
+  /** The printed bill of a communication, as a PDF. */
+  document: (view: BillView, pageUrl: string) => Promise<Buffer>;
+}) {
+  async function sentContact(
+    billId: string,
+    customerId: string,
+    medium: BillCommunication['medium'],
+    choice: StyleChoice,
+  ): Promise<Interaction> {
+    const now = deps.clock.now();
+    try {
+      return await deps.interactions.record({
+        customerId,
+        ...billMediumContact[medium],
+        direction: 'outbound',
+        reason: 'billing',
+        startedAt: now,
+        endedAt: now,
+        outcome: 'resolved',
+        source: BILL_SENT_SOURCE,
+        externalId: billId,
+        details: { billId, style: choice.style, medium },
+      });
+    } catch (error) {
+      if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+      const sent = await deps.interactions.fromSource(BILL_SENT_SOURCE, billId);
+      if (!sent) throw error;
+      return sent;
+    }
+  }
+
+  /** The customer's arm of the running style pilot (sticky: one customer, one style), else the default. */
+  async function chooseStyle(customerId: string): Promise<StyleChoice> {
+    const live = await deps.pilots.liveOn(BILL_STYLE_CHANNEL, customerId);
+    const design =
+      live?.pilot.status === 'running' ? await deps.communications.design(live.pilot.id) : undefined;
+    const drawn = live && design ? styleArmOf(live.pilot.id, customerId, design) : null;
+    return drawn && live
+      ? { style: drawn.style, pilotId: live.pilot.id, arm: drawn.arm }
+      : { style: deps.defaultStyle, pilotId: null, arm: null };
+  }
+
+  return {
+    chooseStyle,
+    /** Sends a bill in the style given, or else in the one its customer's arm draws. */
+    async send(
+      billId: string,
+      given?: StyleChoice,
+    ): Promise<{ communication: BillCommunication; letter: Letter | null }> {
+      const bill = await deps.billing.bill(billId);
+      if (!bill) throw notFound('bill', billId);
+      const customer = await deps.customers.get(bill.customerId);
+      if (!customer) throw notFound('customer', bill.customerId);
+      const choice = given ?? (await chooseStyle(customer.id));
+      const consents = await deps.customers.consents(customer.id);
+      const medium = billMediumFor(choice.style, reachableMedia(customer, consents), isPaperless(consents));
+      const sent = await sentContact(bill.id, customer.id, medium, choice);
+      const communication = await deps.communications.record({
+        billId: bill.id,
+        customerId: customer.id,
+        style: choice.style,
+        medium,
+        pilotId: choice.pilotId,
+        arm: choice.arm,
+        sentInteractionId: sent.id,
+      });
+      const pageUrl = deps.billLinks.url(communication);
+      const view = await deps.billLinks.view(communication);
+      if (communication.medium === 'post') return { communication, letter: { communication, view, pageUrl } };
+
+      const message = {
+        dedupeKey: `bill:${bill.id}`,
+        customerId: customer.id,
+        appointmentId: null,
+        kind: `bill_${communication.style}`,
+        sendAfter: deps.clock.now(),
+      };
+      if (communication.medium === 'sms') {
+        await deps.outbox.enqueue([
+          {
+            ...message,
+            medium: 'sms',
+            recipient: customer.phone as string,
+            subject: null,
+            body: billSms(view, pageUrl),
+            attachments: [],
+          },
+        ]);
+      } else {
+        const email =
+          communication.style === 'reactive'
+            ? await reactiveBillEmail(view, pageUrl)
+            : passiveBillEmail(view, pageUrl);
+        const pdf = await deps.document(view, pageUrl);
+        await deps.outbox.enqueue([
+          {
+            ...message,
+            medium: 'email',
+            recipient: customer.email as string,
+            subject: email.subject,
+            body: email.text,
+            html: email.html,
+            attachments: [
+              {
+                filename: `${bill.number.replace(/[^\w.-]/g, '_')}.pdf`,
+                contentType: 'application/pdf',
+                content: pdf.toString('base64'),
+                encoding: 'base64',
+              },
+            ],
+          },
+        ]);
+      }
+      return { communication, letter: null };
+    },
+  };
+}

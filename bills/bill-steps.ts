@@ -1,0 +1,85 @@
+import { DateTime } from 'luxon';
+import { REFERENCE_ZONE, type Locale, type MessageMedium } from '../core/index.ts';
+import { billStepPage } from './bill-page.ts';
+import { escapeText as text } from './markup.ts';
+
+// The pages the bill's page leads to: choosing a consultation, the booking, the linking code, paperless.
+
+const when = (locale: Locale, at: Date) =>
+  DateTime.fromJSDate(at, { zone: REFERENCE_ZONE }).setLocale(locale).toLocaleString({
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
+const stepTexts = {
+  'it-IT': {
+    chooseTitle: 'Prenota una videoconsulenza sulla bolletta',
+    choose: 'Scegli un orario: un consulente ti chiama in video, senza installare nulla.',
+    noSlots: 'Nessun orario libero nei prossimi giorni: riprova più tardi o chiamaci.',
+    bookedTitle: 'Videoconsulenza prenotata',
+    booked: (at: string) => `Ti aspettiamo ${at}. Ti abbiamo mandato la conferma con il link per entrare.`,
+    codeTitle: 'Collega Alexa',
+    code: 'Di’ ad Alexa: “apri Channel Pilot” e poi questo codice. Vale per poco tempo.',
+    codeSent: (medium: MessageMedium) =>
+      `Te l’abbiamo mandato anche ${medium === 'sms' ? 'per SMS' : 'per e-mail'}.`,
+    paperlessTitle: 'Bolletta digitale',
+    paperless: 'Fatto: dalla prossima bolletta niente carta, la riceverai per e-mail.',
+    alreadyPaperless: 'Ricevi già le bollette senza carta.',
+  },
+  'en-US': {
+    chooseTitle: 'Book a video consultation about your bill',
+    choose: 'Pick a time: an advisor will see you on video, nothing to install.',
+    noSlots: 'No free time in the next days: try again later or call us.',
+    bookedTitle: 'Video consultation booked',
+    booked: (at: string) => `See you ${at}. We sent you the confirmation with the link to join.`,
+    codeTitle: 'Link Alexa',
+    code: 'Say to Alexa: “open Channel Pilot”, then this code. It is valid for a short time.',
+    codeSent: (medium: MessageMedium) =>
+      `We also sent it to you by ${medium === 'sms' ? 'text message' : 'e-mail'}.`,
+    paperlessTitle: 'Paperless bills',
+    paperless: 'Done: from your next bill on, no paper; it will come by e-mail.',
+    alreadyPaperless: 'Your bills already come without paper.',
+  },
+} as const;
+
+export function slotsPage(locale: Locale, slots: readonly { startsAt: Date }[], book: string, back: string) {
+  const t = stepTexts[locale];
+  const body =
+    slots.length === 0
+      ? `<p>${text(t.noSlots)}</p>`
+      : `<p>${text(t.choose)}</p><div class="actions">${slots
+          .map(
+            (s) =>
+              `<form method="post" action="${text(book)}"><input type="hidden" name="startsAt" value="${s.startsAt.toISOString()}"><button class="button secondary" type="submit">${text(when(locale, s.startsAt))}</button></form>`,
+          )
+          .join('')}</div>`;
+  return billStepPage(locale, t.chooseTitle, body, back);
+}
+
+export function bookedPage(locale: Locale, startsAt: Date, back: string) {
+  const t = stepTexts[locale];
+  return billStepPage(locale, t.bookedTitle, `<p>${text(t.booked(when(locale, startsAt)))}</p>`, back);
+}
+
+export function linkingCodePage(locale: Locale, code: string, medium: MessageMedium, back: string) {
+  const t = stepTexts[locale];
+  return billStepPage(
+    locale,
+    t.codeTitle,
+    `<p>${text(t.code)}</p><p class="code">${text(code)}</p><p class="muted">${text(t.codeSent(medium))}</p>`,
+    back,
+  );
+}
+
+export function paperlessPage(locale: Locale, already: boolean, back: string) {
+  const t = stepTexts[locale];
+  return billStepPage(
+    locale,
+    t.paperlessTitle,
+    `<p>${text(already ? t.alreadyPaperless : t.paperless)}</p>`,
+    back,
+  );
+}

@@ -1,0 +1,148 @@
+// The bill communications channel: the bill's documents, its personal page and links, the billing
+// run and the style pilots' report.
+import type { Kysely } from 'kysely';
+import {
+  BILL_STYLE_CHANNEL,
+  createBillLinks,
+  createBillPageActions,
+  createPostgresBillCommunications,
+  styleReportOf,
+  type BillStyle,
+  type ChannelDeps,
+  type ChannelInput,
+  type ChannelModule,
+  type Database,
+  type PaymentCodeScheme,
+  type UnitCosts,
+} from '../core/index.ts';
+import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
+import { communicatedBillDocument } from './bill-document.ts';
+import { createBillSender, type Letter } from './bill-sender.ts';
+import { registerStyleReportRoute } from './style-report.ts';
+
+export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
+export { renderBillPage } from './bill-page.ts';
+export type { Letter, StyleChoice } from './bill-sender.ts';
+export { MANIFEST_COLUMNS, writePrintBatch } from './print-batch.ts';
+export { styleReportCsv } from './style-report.ts';
+
+/** Bill communications as a channel of the census and of pilots: style pilots run on it. */
+export const billsChannel: ChannelInput = {
+  // Its contacts stay on e-mail, SMS, paper and web; the touchpoints name the styles.
+  code: BILL_STYLE_CHANNEL,
+  name: 'Bill communications',
+  kind: 'pilot',
+  touchpoints: [
+    { code: 'passive', name: 'The same PDF everywhere' },
+    { code: 'active', name: 'Paper with QR codes, SMS' },
+    { code: 'reactive', name: 'Responsive e-mail' },
+  ],
+};
+
+export interface BillsChannelDeps extends ChannelDeps {
+  /** Where the communications and style pilots' designs are kept. */
+  db: Kysely<Database>;
+  newId: () => string;
+  /** The name bills are issued under. */
+  organisation: string;
+  /** What a bill's payment QR code carries. */
+  paymentCodes: PaymentCodeScheme;
+  /** The style of customers outside a running style pilot's arms. */
+  defaultStyle: BillStyle;
+  /** What one letter, SMS and e-mail cost, in cents. */
+  costs: UnitCosts;
+  /** The fewest customers an arm shown to pilot managers may count. */
+  minimumGroup: number;
+}
+
+/** How many bills the billing run reads at a time. */
+const RUN_BATCH = 200;
+
+/**
+ * Bill communications: each issued bill sent once in its customer's style, its personal page,
+ * PDF and payment, and the style pilots' report.
+ */
+export function createBillsChannel(deps: BillsChannelDeps) {
+  const { stores, clock } = deps;
+  const communications = createPostgresBillCommunications(deps.db, { newId: deps.newId, clock });
+  const billLinks = createBillLinks({
+    links: deps.links,
+    communications,
+    customers: stores.customers,
+    billing: stores.billing,
+    interactions: stores.interactions,
+    clock,
+    address: (token) => `${deps.publicUrl}/b/${encodeURIComponent(token)}`,
+  });
+  const document = communicatedBillDocument({
+    organisation: deps.organisation,
+    paymentCodes: deps.paymentCodes,
+  });
+  const sender = createBillSender({
+    billing: stores.billing,
+    customers: stores.customers,
+    interactions: stores.interactions,
+    communications,
+    billLinks,
+    outbox: stores.outbox,
+    pilots: stores.pilots,
+    defaultStyle: deps.defaultStyle,
+    clock,
+    document,
+  });
+
+  /**
+   * The billing run of one issue day: every bill not sent yet, once each. Answers how many went
+   * out per style and medium, and the letters for the print batch.
+   */
+  async function sendIssued(issuedOn: string): Promise<{ tally: Map<string, number>; letters: Letter[] }> {
+    const tally = new Map<string, number>();
+    const letters: Letter[] = [];
+    for (;;) {
+      const ids = await communications.uncommunicated(issuedOn, RUN_BATCH);
+      if (ids.length === 0) break;
+      for (const id of ids) {
+        const { communication, letter } = await sender.send(id);
+        const key = `${communication.style} by ${communication.medium}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+        if (letter) letters.push(letter);
+      }
+    }
+    return { tally, letters };
+  }
+
+  /** A style pilot's figures per arm; contacts about a bill counted `withinDays` after it was sent. */
+  const report = (pilotId: string, withinDays: number) =>
+    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays });
+
+  return {
+    registration: billsChannel,
+    routes(kit) {
+      describeBillRoutes(kit);
+      registerStyleReportRoute(kit, { pilots: stores.pilots, report, minimumGroup: deps.minimumGroup });
+    },
+    pages: [
+      createBillRoutes({
+        billLinks,
+        actions: createBillPageActions({
+          billLinks,
+          customers: stores.customers,
+          interactions: stores.interactions,
+          booking: deps.booking,
+          desk: deps.desk,
+          linking: deps.linking,
+          clock,
+        }),
+        paymentLinks: deps.paymentLinks,
+        document,
+      }),
+    ],
+    communications,
+    billLinks,
+    sender,
+    document,
+    sendIssued,
+    report,
+  } satisfies ChannelModule & Record<string, unknown>;
+}
+export type BillsChannel = ReturnType<typeof createBillsChannel>;

@@ -1,0 +1,140 @@
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApp } from '../../app/compose.ts';
+import { billUnitCosts, configDefaults } from '../../app/config.ts';
+import {
+  BILL_STYLE_CHANNEL,
+  PilotInput,
+  styleArmOf,
+  styleReportOf,
+  type Bill,
+  type StorageHandle,
+  type StylePilotDesign,
+} from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import {
+  dualFuelEnglish,
+  dualFuelTurin,
+  threeSuppliesBologna,
+  twoHomesMilan,
+} from '../support/households.ts';
+
+// A pilot that compares bill styles: every customer drawn into one arm for good, each issued bill
+// sent in that arm's style, and the report moving as customers pay.
+
+let storage: StorageHandle;
+beforeAll(async () => {
+  storage = await openTestDatabase();
+});
+afterAll(async () => {
+  await storage?.close();
+});
+
+// Thursday 5 March 2026, the day after the January–February bills were issued.
+let now = new Date('2026-03-05T08:30:00Z');
+const clock = { now: () => now };
+
+const design: StylePilotDesign = {
+  arms: [
+    { code: 'paper_qr', style: 'active', percent: 30 },
+    { code: 'responsive_email', style: 'reactive', percent: 40 },
+  ],
+  control: { style: 'passive', percent: 30 },
+};
+
+describe('a bill style pilot', () => {
+  it('sends each customer every bill in the style of their arm; a payment through the link moves that arm’s on-time rate, going paperless its digital switch', async () => {
+    const composed = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'https://bollette.example.it', SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
+      logger: pino({ level: 'silent' }),
+      clock,
+    });
+    const pilot = await composed.stores.pilots.create(
+      PilotInput.parse({
+        code: 'bill_styles_spring',
+        name: 'Bill styles, spring 2026',
+        channel: BILL_STYLE_CHANNEL,
+        touchpoints: ['reactive', 'active'],
+        reasons: ['billing'],
+        startsOn: '2026-03-01',
+        endsOn: '2026-06-30',
+      }),
+      now,
+    );
+    await composed.stores.pilots.setStatus(pilot.id, 'draft', 'running', now);
+    await composed.bills.communications.saveDesign(pilot.id, design);
+
+    const homes = [];
+    for (let i = 0; i < 4; i++) {
+      homes.push(
+        await dualFuelTurin(composed.stores),
+        await threeSuppliesBologna(composed.stores),
+        await twoHomesMilan(composed.stores),
+        await dualFuelEnglish(composed.stores),
+      );
+    }
+    // The latest bill of each supply: issued in March, due in March or April.
+    const latest = homes.flatMap((h) => Object.values(h.bills).map((bills) => bills.at(-1) as Bill));
+    const sent = [];
+    for (const bill of latest) sent.push(await composed.bills.sender.send(bill.id));
+
+    for (const { communication } of sent) {
+      const drawn = styleArmOf(pilot.id, communication.customerId, design);
+      expect(communication.pilotId).toBe(drawn ? pilot.id : null);
+      expect(communication.arm).toBe(drawn?.arm ?? null);
+      expect(communication.style).toBe(drawn?.style ?? configDefaults.BILL_DEFAULT_STYLE);
+    }
+    const armsOfCustomer = new Map<string, Set<string | null>>();
+    for (const { communication } of sent) {
+      const arms = armsOfCustomer.get(communication.customerId) ?? new Set();
+      arms.add(communication.arm);
+      armsOfCustomer.set(communication.customerId, arms);
+    }
+    expect([...armsOfCustomer.values()].every((arms) => arms.size === 1)).toBe(true);
+
+    const options = { costs: billUnitCosts(configDefaults), withinDays: 30 };
+    const before = await styleReportOf(composed.bills.communications, pilot.id, options);
+    expect(before.map((r) => r.arm)).toEqual(['paper_qr', 'responsive_email', 'control']);
+    expect(before.reduce((n, r) => n + r.bills, 0)).toBe(sent.filter((s) => s.communication.pilotId).length);
+
+    // An unpaid bill of an arm is paid on the page its link opens, before it falls due.
+    const target = sent.find((s) => s.communication.arm !== null);
+    if (!target) throw new Error('nobody was drawn into an arm');
+    const armBefore = before.find((r) => r.arm === target.communication.arm);
+    const path = new URL(composed.bills.billLinks.url(target.communication)).pathname;
+    now = new Date('2026-03-06T18:05:00Z');
+    const pay = await request(composed.app).post(`${path}/pay`).expect(303);
+    const payToken = decodeURIComponent(
+      new URL(pay.headers.location as string).pathname.slice('/pay/'.length),
+    );
+    const owed = await composed.paymentLinks.open(payToken);
+    await composed.paymentLinks.settle({
+      reference: payToken,
+      checkoutId: '6a1f0e2d-3c4b-4a59-8e7f-0a1b2c3d4e5f',
+      amountCents: owed.balance.owedCents,
+      paidAt: now,
+    });
+    const paid = await composed.stores.billing.bill(target.communication.billId);
+    expect(paid?.paidCents).toBe(paid?.amountCents);
+
+    const after = await styleReportOf(composed.bills.communications, pilot.id, options);
+    const armAfter = after.find((r) => r.arm === target.communication.arm);
+    const n = armBefore?.bills ?? 0;
+    // The payment settles the customer's open bills, oldest due first: at least this one, on time.
+    const moved = ((armAfter?.onTimeRate.value ?? 0) - (armBefore?.onTimeRate.value ?? 0)) * n;
+    expect(moved).toBeGreaterThanOrEqual(1);
+    expect(moved).toBeCloseTo(Math.round(moved), 6);
+    expect(armAfter?.bills).toBe(n);
+    expect(armAfter?.openedRate.value).toBeGreaterThan(armBefore?.openedRate.value ?? 0);
+
+    // The same customer goes paperless from that page: the arm's digital switch moves by one bill.
+    await request(composed.app).post(`${path}/paperless`).type('form').send('').expect(200);
+    const switched = await styleReportOf(composed.bills.communications, pilot.id, options);
+    const armSwitched = switched.find((r) => r.arm === target.communication.arm);
+    expect(
+      ((armSwitched?.digitalSwitchRate.value ?? 0) - (armAfter?.digitalSwitchRate.value ?? 0)) * n,
+    ).toBeCloseTo(1, 6);
+  });
+});

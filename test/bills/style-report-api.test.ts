@@ -1,0 +1,188 @@
+import { parse } from 'csv-parse/sync';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeApp } from '../../app/compose.ts';
+import { styleReportCsv } from '../../bills/index.ts';
+import { BILL_STYLE_CHANNEL, PilotInput, type Bill, type StorageHandle } from '../../core/index.ts';
+import { openTestDatabase } from '../support/database.ts';
+import { staffPassword, staffUsers } from '../support/fixtures.ts';
+import {
+  dualFuelEnglish,
+  dualFuelTurin,
+  threeSuppliesBologna,
+  twoHomesMilan,
+} from '../support/households.ts';
+
+// A style pilot's report as the pilot manager reads it from the API and exports it as CSV: each
+// arm's head count and figures, NPS counted once per customer, small arms withheld from managers.
+
+let storage: StorageHandle;
+beforeAll(async () => {
+  storage = await openTestDatabase();
+});
+afterAll(async () => {
+  await storage?.close();
+});
+
+// Thursday 5 March 2026, the day after the January–February bills were issued.
+const now = new Date('2026-03-05T08:30:00Z');
+
+async function pilotWithBills(minimumGroup: number) {
+  const composed = await composeApp({
+    storage,
+    config: {
+      PUBLIC_URL: 'https://bollette.example.it',
+      SESSION_TTL_HOURS: 1,
+      COOKIE_SECURE: true,
+      REPORT_MINIMUM_GROUP: minimumGroup,
+    },
+    logger: pino({ level: 'silent' }),
+    clock: { now: () => now },
+  });
+  const code = `bill_styles_${Math.random().toString(36).slice(2, 8)}`;
+  const pilot = await composed.stores.pilots.create(
+    PilotInput.parse({
+      code,
+      name: 'Bill styles, spring 2026',
+      channel: BILL_STYLE_CHANNEL,
+      touchpoints: ['reactive', 'active'],
+      reasons: ['billing'],
+      startsOn: '2026-03-01',
+      endsOn: '2026-06-30',
+    }),
+    now,
+  );
+  await composed.stores.pilots.setStatus(pilot.id, 'draft', 'running', now);
+  await composed.bills.communications.saveDesign(pilot.id, {
+    arms: [{ code: 'responsive_email', style: 'reactive', percent: 50 }],
+    control: { style: 'passive', percent: 50 },
+  });
+  const homes = [];
+  for (let i = 0; i < 3; i++) {
+    homes.push(
+      await dualFuelTurin(composed.stores),
+      await threeSuppliesBologna(composed.stores),
+      await twoHomesMilan(composed.stores),
+      await dualFuelEnglish(composed.stores),
+    );
+  }
+  const latest = homes.flatMap((h) => Object.values(h.bills).map((bills) => bills.at(-1) as Bill));
+  const sent = [];
+  for (const bill of latest) sent.push((await composed.bills.sender.send(bill.id)).communication);
+  const { admin, manager, advisor } = await staffUsers(composed.stores);
+  const login = async (username: string) => {
+    const answer = await request(composed.app)
+      .post('/api/auth/login')
+      .send({ username, password: staffPassword })
+      .expect(200);
+    return String(answer.headers['set-cookie']).split(';')[0] as string;
+  };
+  return {
+    composed,
+    pilot,
+    sent,
+    /** Ends the pilot: one pilot runs on a channel at a time. */
+    end: () => composed.stores.pilots.setStatus(pilot.id, 'running', 'ended', now),
+    admin: await login(admin.username),
+    manager: await login(manager.username),
+    advisor: await login(advisor.username),
+  };
+}
+
+describe("a bill style pilot's report on the API", () => {
+  it('shows an admin every arm with its bills, customers and NPS, answers counted once per customer', async () => {
+    const { composed, pilot, sent, admin, end } = await pilotWithBills(20);
+    // A customer of the arm with three supplies answers the survey after opening one bill's page.
+    const inArm = sent.filter((c) => c.arm === 'responsive_email');
+    const household = inArm.find((c) => inArm.filter((o) => o.customerId === c.customerId).length === 3);
+    if (!household) throw new Error('no three-supply household was drawn into the arm');
+    const opened = await composed.bills.billLinks.open(
+      new URL(composed.bills.billLinks.url(household)).pathname.slice('/b/'.length),
+    );
+    await composed.stores.surveys.record({
+      interactionId: opened.opening.id,
+      metric: 'nps',
+      score: 9,
+      answeredAt: new Date('2026-03-05T09:00:00Z'),
+    });
+
+    const answer = await request(composed.app)
+      .get(`/api/pilots/${pilot.code}/style-report`)
+      .set('Cookie', admin)
+      .expect(200);
+    const arms = answer.body as {
+      arm: string;
+      bills: number;
+      customers: number;
+      nps: { value: number | null; n: number; answers: number };
+    }[];
+    expect(arms.map((a) => a.arm)).toEqual(['responsive_email', 'control']);
+    for (const arm of arms) {
+      const ofArm = sent.filter((c) => c.arm === arm.arm);
+      expect(arm.bills).toBe(ofArm.length);
+      expect(arm.customers).toBe(new Set(ofArm.map((c) => c.customerId)).size);
+    }
+    // One answering customer however many of their bills are in the arm.
+    expect(arms[0]?.nps).toMatchObject({ value: 100, n: 1, answers: 1 });
+    expect(arms[1]?.nps).toMatchObject({ value: null, n: 0, answers: 0 });
+
+    const csv = styleReportCsv(await composed.bills.report(pilot.id, 30));
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const rows = parse(csv, { columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.arm, Number(r.bills), Number(r.customers)])).toEqual(
+      arms.map((a) => [a.arm, a.bills, a.customers]),
+    );
+    expect(rows[0]).toMatchObject({ nps: '100', nps_n: '1', nps_low: '' });
+    expect(rows[1]).toMatchObject({ on_time_p_value: '', on_time_holm_p_value: '' });
+    await end();
+  });
+
+  it('withholds arms below the minimum group from pilot managers, and shows them at a lower minimum', async () => {
+    const small = await pilotWithBills(20);
+    const refused = await request(small.composed.app)
+      .get(`/api/pilots/${small.pilot.id}/style-report`)
+      .set('Cookie', small.manager)
+      .expect(403);
+    expect(refused.body.detail).toContain('fewer than 20 customers');
+    await small.end();
+
+    const shown = await pilotWithBills(2);
+    const answer = await request(shown.composed.app)
+      .get(`/api/pilots/${shown.pilot.id}/style-report?withinDays=14`)
+      .set('Cookie', shown.manager)
+      .expect(200);
+    expect(answer.body).toHaveLength(2);
+    await shown.end();
+  });
+
+  it('answers 4xx to a bad window, an unknown pilot, a pilot of another channel, advisors and nobody', async () => {
+    const { composed, pilot, admin, advisor, end } = await pilotWithBills(20);
+    const get = (path: string, cookie?: string) => {
+      const call = request(composed.app).get(path);
+      return cookie ? call.set('Cookie', cookie) : call;
+    };
+    for (const days of ['abc', '0', '400', '2.5']) {
+      const answer = await get(`/api/pilots/${pilot.id}/style-report?withinDays=${days}`, admin).expect(400);
+      expect(JSON.stringify(answer.body), days).toContain('withinDays');
+    }
+    await get('/api/pilots/nessun_pilota/style-report', admin).expect(404);
+    const voice = await composed.stores.pilots.create(
+      PilotInput.parse({
+        code: `alexa_${Math.random().toString(36).slice(2, 8)}`,
+        name: 'Alexa in Piemonte',
+        channel: 'voice_assistant',
+        touchpoints: ['alexa'],
+        reasons: ['billing'],
+        startsOn: '2026-03-01',
+        endsOn: '2026-06-30',
+      }),
+      now,
+    );
+    const other = await get(`/api/pilots/${voice.id}/style-report`, admin).expect(409);
+    expect(other.body.detail).toContain('voice_assistant');
+    await get(`/api/pilots/${pilot.id}/style-report`, advisor).expect(403);
+    await get(`/api/pilots/${pilot.id}/style-report`).expect(401);
+    await end();
+  });
+});
