@@ -115,9 +115,13 @@ try {
   if (wanted('bills')) {
     // Its own process, so that the peak memory it reports is the billing run's alone.
     const billCustomers = process.env.BENCH_BILL_CUSTOMERS ?? '100000';
-    const run = spawnSync(process.execPath, ['bin/run-ts.mjs', 'bench/bills.ts', '--customers', billCustomers], {
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['bin/run-ts.mjs', 'bench/bills.ts', '--customers', billCustomers],
+      {
+        encoding: 'utf8',
+      },
+    );
     if (run.status !== 0) throw new Error(`bills bench failed:\n${run.stdout}${run.stderr}`);
     for (const line of run.stdout.trim().split('\n')) say(line);
   }
