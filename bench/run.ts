@@ -1,8 +1,8 @@
 // `npm run bench`: every figure of the foundation, on the embedded database and on PostgreSQL
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
-//   BENCH_SCALE=10m measures the seed and the rollups at 10,000,000 contacts of 1,000,000 customers;
-//   BENCH_ONLY=seed,rollups,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases,bills runs only those;
+//   BENCH_SCALE=10m measures the seed, the rollups and the census at scale at 10,000,000 contacts of 1,000,000 customers;
+//   BENCH_ONLY=seed,rollups,census-scale,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases,bills runs only those;
 //   BENCH_KINDS=embedded (or postgres) measures on that database only;
 //   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -56,10 +56,11 @@ if (!serverUrl) {
 
 try {
   say(`channel-pilot bench, ${new Date().toISOString()}, node ${process.version}`);
-  // The seed and the rollups run as their own process on a fresh database of each kind.
+  // The seed, the rollups and the census at scale run as their own process on a fresh database of each kind.
   for (const [name, script, size] of [
     ['seed', 'bench/seed.ts', '--interactions'],
     ['rollups', 'bench/rollups.ts', '--contacts'],
+    ['census-scale', 'bench/census-scale.ts', '--contacts'],
   ] as const) {
     for (const kind of wanted(name) ? kinds : []) {
       const target = await freshTarget(kind, serverUrl);

@@ -1,0 +1,160 @@
+// The census read at a size the write path would take long to fill: N contacts of C customers
+// generated in SQL, placed as the journey rule places them (window functions: a contact continues
+// its customer's journey for the same reason within 7 days; each settled contact's previous one
+// for the same reason within 30), the rollups recomputed from the log in one pass (the property
+// test shows them equal to those the triggers keep), then the census of a year and of one day.
+//
+//   node bin/run-ts.mjs bench/census-scale.ts [--contacts 10000000] [--customers 1000000]
+//
+// On the embedded database in a temporary folder (or the empty database DATABASE_URL names).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
+import { DateTime } from 'luxon';
+import { openDatabase, type CensusFilter } from '../core/index.ts';
+import { REFERENCE_ZONE } from '../core/clock.ts';
+import { DEFAULT_JOURNEY_WINDOW_DAYS } from '../core/interactions.ts';
+import { recomputeRollups, TRANSITION_DAYS } from '../core/storage/census-rollup-sql.ts';
+import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
+import { figureLine } from './figures.ts';
+import { ms } from './support.ts';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '10000000' },
+    customers: { type: 'string', default: '1000000' },
+  },
+});
+const contacts = Number(values.contacts);
+const customers = Number(values.customers);
+const url = process.env.DATABASE_URL;
+const dataDir = url ? null : mkdtempSync(join(tmpdir(), 'channel-pilot-census-scale-'));
+const handle = await openDatabase(
+  dataDir ? { kind: 'embedded', dataDir } : { kind: 'postgres', url: url as string },
+);
+const db = handle.db;
+const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(0);
+try {
+  const today = DateTime.now().setZone(REFERENCE_ZONE).startOf('day');
+  const start = today.minus({ years: 1 });
+  const fill = performance.now();
+  await sql`
+    insert into customers (id, first_name, last_name, locale, segment)
+    select md5('customer ' || n)::uuid, 'Scale', 'Customer ' || n, 'it-IT',
+      (array['family','senior','young','business'])[1 + n % 4]
+    from generate_series(1, ${customers}::int) n`.execute(db);
+  for (const code of ['call_centre', 'web', 'email', 'shop'])
+    await sql`insert into channels (code, name, kind, touchpoints) values (${code}, ${code}, 'existing', '[]')
+      on conflict do nothing`.execute(db);
+  await sql`select ensure_interaction_month(m) from generate_series(${start.toJSDate()}::timestamptz,
+    ${today.plus({ months: 1 }).toJSDate()}::timestamptz, interval '1 month') m`.execute(db);
+  // The rollups are recomputed once at the end rather than kept per statement.
+  await sql`alter table interactions disable trigger user`.execute(db);
+  const chunk = 1_000_000;
+  const span = today.toMillis() - start.toMillis();
+  for (let from = 0; from < contacts; from += chunk) {
+    const to = Math.min(contacts, from + chunk) - 1;
+    // Deterministic pseudo-random picks from the row number: customers, channels, reasons, times.
+    await sql`
+      insert into interactions (id, customer_id, channel, touchpoint, direction, reason, started_at, ended_at,
+        outcome, journey_id, journey_step, source, external_id, details, segment)
+      select gen_random_uuid(), md5('customer ' || (1 + (h1 % ${customers}::bigint)))::uuid,
+        (array['call_centre','call_centre','web','web','email','shop'])[1 + h2 % 6], 'scale', 'inbound',
+        (array['bill_explanation','payment','moving','outage','meter_reading','complaint'])[1 + h3 % 6],
+        t, t + interval '5 minutes', 'resolved', gen_random_uuid(), 1, 'scale', 'scale-' || n, '{}',
+        (array['family','senior','young','business'])[1 + (1 + (h1 % ${customers}::bigint)) % 4]
+      from (
+        select n, ${start.toJSDate()}::timestamptz + (n::float8 / ${contacts}::float8) * ${span}::float8 * interval '1 millisecond' as t,
+          abs(hashint8(n)) as h1, abs(hashint8(n + 7919)) as h2, abs(hashint8(n + 104729)) as h3
+        from generate_series(${from}::bigint, ${to}::bigint) n) g`.execute(db);
+  }
+  const filled = seconds(fill);
+  const place = performance.now();
+  // Journeys: a contact opens one unless its customer's previous contact for the reason is
+  // within the window; steps and each settled contact's previous one follow (all settle here).
+  await sql
+    .raw(
+      `
+    create temporary table placed as
+    with ordered as (
+      select id, started_at, customer_id, reason, channel,
+        lag(started_at) over w as before_at, lag(channel) over w as before_channel,
+        source, external_id
+      from interactions window w as (partition by customer_id, reason
+        order by started_at, source collate "C", external_id collate "C", id)),
+    islands as (
+      select *, sum(case when before_at is null or started_at - before_at > interval '${DEFAULT_JOURNEY_WINDOW_DAYS} days' then 1 else 0 end)
+        over (partition by customer_id, reason order by started_at, source collate "C", external_id collate "C", id) as island
+      from ordered)
+    select id, started_at, md5(customer_id::text || reason || island)::uuid as journey_id,
+      row_number() over (partition by customer_id, reason, island
+        order by started_at, source collate "C", external_id collate "C", id) as step,
+      case when before_at >= started_at - interval '${TRANSITION_DAYS} days' then before_channel end as previous_channel,
+      case when before_at >= started_at - interval '${TRANSITION_DAYS} days' then before_at end as previous_started_at
+    from islands;
+    update interactions i set journey_id = p.journey_id, journey_step = p.step, settled_step = least(p.step, 32767),
+      previous_channel = p.previous_channel, previous_started_at = p.previous_started_at,
+      previous_gap_days = case when p.previous_started_at is not null
+        then ceil(extract(epoch from p.started_at - p.previous_started_at) / 86400) end
+    from placed p where p.id = i.id and p.started_at = i.started_at;
+    drop table placed;`,
+    )
+    .execute(db);
+  const placedIn = seconds(place);
+  const roll = performance.now();
+  await sql.raw(recomputeRollups()).execute(db);
+  await sql`alter table interactions enable trigger user`.execute(db);
+  await sql`vacuum analyze`.execute(db);
+  const rolledIn = seconds(roll);
+  const size = `${contacts.toLocaleString('en-US')} contacts of ${customers.toLocaleString('en-US')} customers`;
+  console.log(
+    `census at scale [${handle.kind}]: ${size} generated in ${filled} s, placed in ${placedIn} s, rollups recomputed in ${rolledIn} s`,
+  );
+  const census = createPostgresCensusSource(db);
+  const yesterday = today.minus({ days: 1 }).toISODate() as string;
+  const year = { from: start.toISODate() as string, to: yesterday };
+  const filters: [string, CensusFilter, number][] = [
+    ['a year, within 7 days', { ...year, withinDays: 7 }, 1000],
+    ['a year, within 30 days', { ...year, withinDays: 30 }, 1000],
+    ['one day', { from: yesterday, to: yesterday, withinDays: 7 }, 100],
+  ];
+  for (const [name, filter, target] of filters) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await census.compute(filter);
+      times.push(performance.now() - t);
+    }
+    const best = Math.min(...times);
+    console.log(
+      figureLine({
+        figure: `census of ${name}, ${size}`,
+        database: handle.kind,
+        value: best,
+        unit: 'ms',
+        target,
+        better: 'lower',
+      }),
+    );
+    console.log(
+      `  census of ${name}: best of 3 ${ms(best)} (runs ${times.map(ms).join(', ')}); target < ${target} ms`,
+    );
+  }
+  const t = performance.now();
+  await sql`select channel, count(*) from interactions group by channel`.execute(db);
+  console.log(`  baseline, one plain group by channel over the log: ${ms(performance.now() - t)}`);
+  const { rows } = await sql<{ days: number; transitions: number; reach: number; log: string }>`
+    select (select count(*)::int from census_days) as days, (select count(*)::int from census_transitions) as transitions,
+      (select count(*)::int from census_reach) as reach,
+      pg_size_pretty(sum(pg_total_relation_size(inhrelid))) as log
+    from pg_inherits where inhparent = 'interactions'::regclass`.execute(db);
+  const r = rows[0]!;
+  console.log(
+    `  rollup rows: ${r.days.toLocaleString('en-US')} days, ${r.transitions.toLocaleString('en-US')} transitions, ${r.reach.toLocaleString('en-US')} reach; the log with its indexes: ${r.log}`,
+  );
+} finally {
+  await handle.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
