@@ -493,3 +493,26 @@ export {
   StaffUserSchema,
   SurveyAnswerSchema,
 } from './api-schemas.ts';
+export { createAppointmentIntents } from './conversation/appointment-intents.ts';
+export { createBillIntents } from './conversation/bill-intents.ts';
+export {
+  createLinkingIntent,
+  type LinkingReply,
+  type LinkingRequest,
+} from './conversation/linking-intent.ts';
+export { speak } from './conversation/messages.ts';
+export { createServiceIntents } from './conversation/service-intents.ts';
+export { sessionMessages, type SessionMessages } from './conversation/session-messages.ts';
+export {
+  answerOf,
+  createConversationSession,
+  customerIntentNames,
+  remember,
+  settledForTurn,
+  type CustomerIntentName,
+  type SessionAnswer,
+  type SessionEvent,
+  type SessionState,
+  type Slots,
+} from './conversation/session.ts';
+export { createTurnLog } from './conversation/turn-log.ts';

@@ -4,14 +4,14 @@ import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts'
 import { createAlexaIdentity, type Identify } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
-import { createAppointmentIntents } from './fulfilment/appointment-intents.ts';
-import { createBillIntents } from './fulfilment/bill-intents.ts';
-import { createLinkingIntent } from './fulfilment/linking-intent.ts';
-import { createServiceIntents } from './fulfilment/service-intents.ts';
-import { createTurnLog } from './fulfilment/turn-log.ts';
+import { createAppointmentIntents } from '../core/index.ts';
+import { createBillIntents } from '../core/index.ts';
+import { createLinkingIntent } from '../core/index.ts';
+import { createServiceIntents } from '../core/index.ts';
+import { createTurnLog } from '../core/index.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
-import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
+import { createConversationSession, customerIntentNames } from '../core/index.ts';
 
 export type { Identify } from './alexa/alexa-identity.ts';
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';

@@ -1,8 +1,8 @@
 import { getDeviceId, getUserId, type RequestHandler } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
-import type { LinkingReply, LinkingRequest } from '../../fulfilment/linking-intent.ts';
-import { answerOf, remember, settledForTurn } from '../../fulfilment/session.ts';
-import type { createTurnLog } from '../../fulfilment/turn-log.ts';
+import type { LinkingReply, LinkingRequest } from '../../../core/index.ts';
+import { answerOf, remember, settledForTurn } from '../../../core/index.ts';
+import type { createTurnLog } from '../../../core/index.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
 import { isIntent, respond, saveSession, sessionState, slotValues } from '../alexa-turns.ts';

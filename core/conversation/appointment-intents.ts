@@ -1,13 +1,8 @@
-import {
-  ChannelPilotError,
-  calendarDate,
-  type AdvisorRoster,
-  type Appointment,
-  type BookingService,
-  type Clock,
-  type ConsultationDesk,
-  type DeskChange,
-} from '../../core/index.ts';
+import { ChannelPilotError } from '../errors.ts';
+import { calendarDate, type Clock } from '../clock.ts';
+import type { AdvisorRoster, Appointment } from '../advisors.ts';
+import type { BookingService } from '../booking-service.ts';
+import type { ConsultationDesk, DeskChange } from '../consultation-desk.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
 import {
   intentGroup,
