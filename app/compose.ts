@@ -13,6 +13,7 @@ import {
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
+  createPostgresBroadcast,
   createAnalyses,
   createGuardrailWatch,
   createPilotDesk,
@@ -36,6 +37,7 @@ import {
 import { configDefaults, type Config } from './config.ts';
 import { createVoiceChannel, type Identify } from '../voice/index.ts';
 import { createVideoChannel, type VideoServer } from '../video/index.ts';
+import { createLiveChatChannel } from '../chat/index.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
 import { createAppointmentLinks } from './http/appointment-routes.ts';
@@ -264,11 +266,33 @@ export async function composeApp(options: {
     onTurn: metrics.voiceTurn,
   });
   const video = createVideoChannel({ ...channelDeps, server: options.video });
+  const chat = config.CHAT_ENABLED ? await createChat() : null;
   const channels: ChannelModule[] = [
     voice,
     video,
+    ...(chat ? [chat] : []),
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
+  async function createChat() {
+    const broadcast = createPostgresBroadcast({
+      db: options.storage.db,
+      url: options.storage.url,
+      onError: (error) => options.logger.warn({ err: error }, 'the chat’s notification connection failed'),
+    });
+    await broadcast.ready;
+    return createLiveChatChannel({
+      ...channelDeps,
+      broadcast,
+      settings: {
+        identitySecret: config.CHAT_IDENTITY_SECRET,
+        advisorLimit: config.CHAT_ADVISOR_LIMIT,
+        messageChars: config.CHAT_MESSAGE_MAX_CHARS,
+        messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
+        connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
+        heartbeatMs: config.CHAT_HEARTBEAT_SECONDS * 1000,
+      },
+    });
+  }
   // A channel registers itself once; later, only touchpoints it gained are added (what the
   // organisation named stays).
   for (const { registration } of channels) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { AccountLinking } from './account-linking.ts';
 import type { BookingService } from './booking-service.ts';
@@ -106,6 +107,11 @@ export interface ChannelModule {
   /** Its pages, mounted after the API. */
   pages?: HttpHandler[];
   bundles?: BrowserBundle[];
+  /**
+   * Takes an HTTP upgrade (a WebSocket) addressed to the channel and returns true, or returns
+   * false and leaves it to the others.
+   */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   background?: BackgroundWork[];
   /** Lets work in flight finish; the host calls it once on shutdown, before closing the database. */
   close?(): Promise<void>;

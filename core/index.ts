@@ -516,3 +516,20 @@ export {
   type Slots,
 } from './conversation/session.ts';
 export { createTurnLog } from './conversation/turn-log.ts';
+export {
+  chatAuthors,
+  ChatCloseOutcome,
+  chatIdentities,
+  chatStatuses,
+  type ChatAuthor,
+  type ChatConversation,
+  type ChatIdentity,
+  type ChatMessage,
+  type ChatStatus,
+  type LiveChatStore,
+  type QueuedChat,
+  type QuickReply,
+} from './live-chat.ts';
+export { createLiveChatDesk, type LiveChatDesk } from './live-chat-desk.ts';
+export type { Broadcast } from './broadcast.ts';
+export { createPostgresBroadcast } from './storage/postgres-broadcast.ts';

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelPilotError } from './errors.ts';
 
 /** What a customer may do with a link: each link allows one action on one subject. */
-export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay', 'checkout'] as const;
+export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay', 'checkout', 'chat'] as const;
 export type LinkAction = (typeof linkActions)[number];
 
 export interface LinkClaims {

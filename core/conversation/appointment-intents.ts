@@ -30,6 +30,8 @@ export function createAppointmentIntents(options: {
   clock: Clock;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: AppointmentIntentName; customerId: string }) => void;
+  /** The channel a booking is recorded as made on; the voice assistant unless said. */
+  bookedVia?: string;
 }): Record<AppointmentIntentName, IntentHandler> {
   const { booking, desk, advisors, clock } = options;
 
@@ -101,7 +103,7 @@ export function createAppointmentIntents(options: {
           topic,
           locale,
           startsAt: picked.startsAt,
-          bookedVia: 'voice_assistant',
+          bookedVia: options.bookedVia ?? 'voice_assistant',
         });
       } catch (error) {
         if (!slotTaken(error)) throw error;

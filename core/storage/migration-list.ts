@@ -16,6 +16,7 @@ import * as linkFailureDevices from './migrations/0180-link-failure-devices.ts';
 import * as staffDisabled from './migrations/0181-staff-disabled.ts';
 import * as pilotNamedCustomers from './migrations/0182-pilot-named-customers.ts';
 import * as interactionsByMonth from './migrations/0190-interactions-by-month.ts';
+import * as liveChat from './migrations/0270-live-chat.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   '0181-staff-disabled': staffDisabled,
   '0182-pilot-named-customers': pilotNamedCustomers,
   '0190-interactions-by-month': interactionsByMonth,
+  '0270-live-chat': liveChat,
 };
 
 /** The schema's migrations, in the order they run. */
