@@ -73,8 +73,15 @@ export function createLiveChatDesk(options: {
         reason: GENERAL_REASON,
         startedAt: at,
         outcome: 'continued',
-        handoffFromId: conversation.botContactId,
-        details: { conversationId: conversation.id, part: 'advisor', queuedAt: at.toISOString() },
+        // The log joins hand-offs within one customer's journey; an anonymous chat's parts are
+        // tied by the conversation instead.
+        handoffFromId: conversation.customerId ? conversation.botContactId : null,
+        details: {
+          conversationId: conversation.id,
+          part: 'advisor',
+          botContactId: conversation.botContactId,
+          queuedAt: at.toISOString(),
+        },
       });
       const queued = await chats.queue(conversation.id, human.id, at);
       await interactions.amend(conversation.botContactId, { outcome: 'handed_off' });
