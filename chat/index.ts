@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
   createAppointmentIntents,
@@ -166,6 +167,13 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       });
     },
     upgrade: sockets.upgrade,
+    bundles: [
+      {
+        name: 'chatwidget',
+        entry: fileURLToPath(new URL('./browser/chat-widget.ts', import.meta.url)),
+        embeddable: true,
+      },
+    ],
     background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
     // The broadcast is the chat's own: it goes with it.
     close: async () => {

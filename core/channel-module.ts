@@ -84,6 +84,8 @@ export interface BrowserBundle {
   name: string;
   /** The absolute path of its entry module. */
   entry: string;
+  /** Loaded by other sites' pages (a widget): served with a cross-origin resource policy. */
+  embeddable?: boolean;
 }
 
 /** Work the host repeats on its poll (every instance runs it: it must be safe to run twice). */
