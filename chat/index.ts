@@ -1,14 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
-  createAppointmentIntents,
-  createBillIntents,
-  createConversationSession,
+  createCustomerIntents,
   createLiveChatDesk,
-  createServiceIntents,
+  createLoggedConversation,
   createSignedLinks,
-  createTurnLog,
-  customerIntentNames,
   type Broadcast,
   type ChannelDeps,
   type ChannelInput,
@@ -57,40 +53,23 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
   const channel = liveChatChannel.code;
   const onError = (error: unknown, at?: object) =>
     log.error({ err: error, ...at }, 'a chat answer failed; the visitor read an apology');
-  const intents = {
-    ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
-    ...createServiceIntents({
-      billing: stores.billing,
-      customers: stores.customers,
-      paymentLinks: deps.paymentLinks,
-      callbacks: stores.callbacks,
-      surveys: stores.surveys,
-      clock,
-      onError,
-    }),
-    ...createAppointmentIntents({
-      booking: deps.booking,
-      desk: deps.desk,
-      advisors: stores.advisors,
-      clock,
-      onError,
-      bookedVia: channel,
-    }),
-  };
-  const turnLog = createTurnLog({
+  const intents = createCustomerIntents({
+    stores,
+    clock,
+    booking: deps.booking,
+    desk: deps.desk,
+    paymentLinks: deps.paymentLinks,
+    onError,
+    bookedVia: channel,
+  });
+  const { turnLog, session } = createLoggedConversation({
+    intents,
     interactions: stores.interactions,
     clock,
-    channel,
-    touchpoint: 'widget',
-    onError: (error) => log.warn({ err: error }, 'a chat turn could not be logged'),
-  });
-  const session = createConversationSession({
-    intents: Object.fromEntries(
-      customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
-    ) as Parameters<typeof createConversationSession>[0]['intents'],
-    log: (intent, handler) => turnLog.wrap(intent, handler),
     access: deps.access,
     channel,
+    touchpoint: 'widget',
+    onLogError: (error) => log.warn({ err: error }, 'a chat turn could not be logged'),
   });
   const bot = createChatBot({
     session,

@@ -517,6 +517,11 @@ export {
 } from './conversation/session.ts';
 export { createTurnLog } from './conversation/turn-log.ts';
 export {
+  createCustomerIntents,
+  createLoggedConversation,
+  type CustomerIntents,
+} from './conversation/customer-conversation.ts';
+export {
   chatAuthors,
   ChatCloseOutcome,
   chatIdentities,

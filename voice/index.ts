@@ -4,14 +4,9 @@ import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts'
 import { createAlexaIdentity, type Identify } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
-import { createAppointmentIntents } from '../core/index.ts';
-import { createBillIntents } from '../core/index.ts';
-import { createLinkingIntent } from '../core/index.ts';
-import { createServiceIntents } from '../core/index.ts';
-import { createTurnLog } from '../core/index.ts';
+import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/index.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
-import { createConversationSession, customerIntentNames } from '../core/index.ts';
 
 export type { Identify } from './alexa/alexa-identity.ts';
 export { runVoiceChat, CHAT_SKILL_ID } from './alexa/chat/voice-chat.ts';
@@ -66,45 +61,27 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { stores, clock, log, paymentLinks, linking, alexa: settings } = deps;
   const onError = (error: unknown, at?: object) =>
     log.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
-  const intents = {
-    ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
-    ...createServiceIntents({
-      billing: stores.billing,
-      customers: stores.customers,
-      paymentLinks,
-      callbacks: stores.callbacks,
-      surveys: stores.surveys,
-      clock,
-      onError,
-    }),
-    ...createAppointmentIntents({
-      booking: deps.booking,
-      desk: deps.desk,
-      advisors: stores.advisors,
-      clock,
-      onError,
-    }),
-  };
+  const intents = createCustomerIntents({
+    stores,
+    clock,
+    booking: deps.booking,
+    desk: deps.desk,
+    paymentLinks,
+    onError,
+    bookedVia: voiceAssistantChannel.code,
+  });
   /** A conversation on one touchpoint: its turns logged there, the same rules everywhere. */
-  const conversationOn = (touchpoint: string) => {
-    const turnLog = createTurnLog({
+  const conversationOn = (touchpoint: string) =>
+    createLoggedConversation({
+      intents,
       interactions: stores.interactions,
       clock,
-      channel: voiceAssistantChannel.code,
-      touchpoint,
-      onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
-      ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
-    });
-    const session = createConversationSession({
-      intents: Object.fromEntries(
-        customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
-      ) as Parameters<typeof createConversationSession>[0]['intents'],
-      log: (intent, handler) => turnLog.wrap(intent, handler),
       access: deps.access,
       channel: voiceAssistantChannel.code,
+      touchpoint,
+      onLogError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
+      onTurn: deps.onTurn,
     });
-    return { turnLog, session };
-  };
   const { turnLog, session } = conversationOn('alexa');
   const link = createLinkingIntent({ linking, onError });
   const oauth = settings.oauth;
