@@ -4,7 +4,8 @@
 // WebSocket echo on the same machine in the same run.
 //   node bin/run-ts.mjs bench/chat.ts            (DATABASE_URL: a PostgreSQL server to use; else
 //                                                 a throwaway one on port 55471)
-//   CHATS (default 500), ROUNDS (default 5) messages per chat.
+//   CHATS (default 500), ROUNDS (default 5) messages per chat; SPREAD_MS (default 5000): each
+//   round's messages are sent at random moments over that long (0: all at once, a burst).
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,8 @@ import { createScratchDatabase } from '../test/support/database.ts';
 
 const CHATS = Number(process.env.CHATS ?? 500);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const SPREAD_MS = Number(process.env.SPREAD_MS ?? 5000);
+const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * SPREAD_MS));
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -77,6 +80,7 @@ async function bareEcho(): Promise<number[]> {
     await Promise.all(
       sockets.map(async (socket, i) => {
         const body = `echo ${round} ${i}`;
+        await pause();
         const started = performance.now();
         const back = new Promise<number>((resolve) => {
           const listener = (data: WebSocket.RawData) => {
@@ -113,6 +117,7 @@ const endings: (() => void)[] = [];
 const apps: Awaited<ReturnType<typeof composeApp>>[] = [];
 try {
   const echo = await bareEcho();
+  console.error('bare echo measured');
   const urls: string[] = [];
   for (let i = 0; i < 2; i++) {
     const storage = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 10 });
@@ -149,14 +154,11 @@ try {
     );
   }
   const opening = performance.now() - startedAt;
+  console.error(`${CHATS} chats open in ${(opening / 1000).toFixed(1)} s; timing ${ROUNDS} rounds`);
   const watchers = await Promise.all(
     visitors.map(
       async (v) =>
-        (
-          await open(
-            `${urls[1]}/chat/socket?conversation=${v.conversationId}&key=${v.key}&after=${1_000_000}`,
-          )
-        ).socket,
+        (await open(`${urls[1]}/chat/socket?conversation=${v.conversationId}&key=${v.key}`)).socket,
     ),
   );
   const same: number[] = [];
@@ -165,6 +167,7 @@ try {
     await Promise.all(
       visitors.map(async (v, i) => {
         const body = `round ${round} chat ${i}`;
+        await pause();
         const back = arrival(v.socket, body);
         const there = arrival(watchers[i]!, body);
         const started = performance.now();
@@ -180,7 +183,9 @@ try {
     summary('chat, same instance', same),
     summary('chat, other instance', across),
   ];
-  console.log(`live chat delivery, ${CHATS} concurrent chats × ${ROUNDS} messages, node ${process.version}`);
+  console.log(
+    `live chat delivery, ${CHATS} concurrent chats × ${ROUNDS} messages, each round spread over ${SPREAD_MS} ms, node ${process.version}`,
+  );
   console.log(`opening ${CHATS} chats (bot greeting included): ${(opening / 1000).toFixed(1)} s`);
   for (const row of rows)
     console.log(

@@ -54,8 +54,11 @@ interface Session {
   /** The last message sent down this socket. */
   sent: number;
   alive: boolean;
-  /** Work on this socket, one piece at a time, so that messages go out in order. */
-  queue: Promise<void>;
+  /**
+   * Work on this socket, one piece at a time in each direction: what the visitor sent is handled
+   * in order, and what goes out does so in order, without waiting for the bot to answer.
+   */
+  lanes: Record<'in' | 'out', Promise<void>>;
 }
 
 /**
@@ -80,12 +83,12 @@ export function createVisitorSockets(options: {
   const send = (session: Session, frame: object) => {
     if (session.socket.readyState === session.socket.OPEN) session.socket.send(JSON.stringify(frame));
   };
-  const later = (session: Session, work: () => Promise<void>) => {
-    session.queue = session.queue.then(work).catch((error: unknown) => {
+  const later = (session: Session, work: () => Promise<void>, lane: 'in' | 'out' = 'out') => {
+    session.lanes[lane] = session.lanes[lane].then(work).catch((error: unknown) => {
       if (error instanceof ChannelPilotError)
         send(session, { type: 'error', code: error.code, message: error.message });
       else {
-        log.error({ err: error, conversationId: session.conversationId }, 'a chat frame failed');
+        log.error({ err: error, conversationId: session.conversationId }, 'chat work on a socket failed');
         send(session, { type: 'error', code: 'internal', message: 'something went wrong; please try again' });
       }
     });
@@ -176,7 +179,7 @@ export function createVisitorSockets(options: {
       conversationId: conversation.id,
       sent: opened.after,
       alive: true,
-      queue: Promise.resolve(),
+      lanes: { in: Promise.resolve(), out: Promise.resolve() },
     };
     const sessions = byConversation.get(conversation.id) ?? new Set();
     sessions.add(session);
@@ -188,24 +191,28 @@ export function createVisitorSockets(options: {
       release();
     });
     socket.on('message', (data, isBinary) => {
-      later(session, async () => {
-        let json: unknown;
-        try {
-          json = isBinary ? undefined : JSON.parse(data.toString());
-        } catch {
-          throw new ChannelPilotError('invalid_input', 'a chat frame must be JSON');
-        }
-        const frame = parseInput(Frame, json, 'chat frame');
-        const id = conversation.id;
-        if (frame.type === 'message')
-          await service.visitorSays(id, { text: frame.text }, options.advisorName);
-        else if (frame.type === 'quick')
-          await service.visitorSays(id, { quick: frame.value }, options.advisorName);
-        else if (frame.type === 'typing')
-          await service.announce({ conversationId: id, kind: 'typing', who: 'visitor' });
-        else if (frame.type === 'read') await service.read(id, 'visitor', 'visitor', frame.seq);
-        else await service.close(id, { visitor: true });
-      });
+      later(
+        session,
+        async () => {
+          let json: unknown;
+          try {
+            json = isBinary ? undefined : JSON.parse(data.toString());
+          } catch {
+            throw new ChannelPilotError('invalid_input', 'a chat frame must be JSON');
+          }
+          const frame = parseInput(Frame, json, 'chat frame');
+          const id = conversation.id;
+          if (frame.type === 'message')
+            await service.visitorSays(id, { text: frame.text }, options.advisorName);
+          else if (frame.type === 'quick')
+            await service.visitorSays(id, { quick: frame.value }, options.advisorName);
+          else if (frame.type === 'typing')
+            await service.announce({ conversationId: id, kind: 'typing', who: 'visitor' });
+          else if (frame.type === 'read') await service.read(id, 'visitor', 'visitor', frame.seq);
+          else await service.close(id, { visitor: true });
+        },
+        'in',
+      );
     });
     send(session, {
       type: 'ready',
