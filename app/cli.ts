@@ -16,7 +16,7 @@ import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
 import { provideLocalLivekit } from './bundled-livekit.ts';
-import { answerClientErrors, gracefulShutdown } from './server-lifecycle.ts';
+import { answerClientErrors, gracefulShutdown, serveUpgrades } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
@@ -198,6 +198,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
   }
   const server = app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
+  const endUpgraded = serveUpgrades(server, channels);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -247,6 +248,7 @@ async function start(config: Config, logger: Logger): Promise<void> {
     beforeClose: () => {
       accepting = false;
       clearInterval(outboxTimer);
+      endUpgraded();
     },
     afterClose: async () => {
       await sending;

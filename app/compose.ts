@@ -14,6 +14,7 @@ import {
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
+  createPostgresBroadcast,
   createAnalyses,
   createGuardrailWatch,
   createPilotDesk,
@@ -38,6 +39,7 @@ import { billPaymentCodes, billUnitCosts, configDefaults, type Config } from './
 import { createBillsChannel } from '../bills/index.ts';
 import { createVoiceChannel, type Identify } from '../voice/index.ts';
 import { createVideoChannel, type VideoServer } from '../video/index.ts';
+import { createLiveChatChannel } from '../chat/index.ts';
 import type { Logger } from './logger.ts';
 import { createHttpApp } from './http/server.ts';
 import { createAppointmentLinks } from './http/appointment-routes.ts';
@@ -276,12 +278,34 @@ export async function composeApp(options: {
     costs: billUnitCosts(config),
     minimumGroup: config.REPORT_MINIMUM_GROUP,
   });
+  const chat = config.CHAT_ENABLED ? await createChat() : null;
   const channels: ChannelModule[] = [
     voice,
     video,
     bills,
+    ...(chat ? [chat] : []),
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
+  async function createChat() {
+    const broadcast = createPostgresBroadcast({
+      db: options.storage.db,
+      url: options.storage.url,
+      onError: (error) => options.logger.warn({ err: error }, 'the chat’s notification connection failed'),
+    });
+    await broadcast.ready;
+    return createLiveChatChannel({
+      ...channelDeps,
+      broadcast,
+      settings: {
+        identitySecret: config.CHAT_IDENTITY_SECRET,
+        advisorLimit: config.CHAT_ADVISOR_LIMIT,
+        messageChars: config.CHAT_MESSAGE_MAX_CHARS,
+        messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
+        connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
+        heartbeatMs: config.CHAT_HEARTBEAT_SECONDS * 1000,
+      },
+    });
+  }
   // A channel registers itself once; later, only touchpoints it gained are added (what the
   // organisation named stays).
   for (const { registration } of channels) {

@@ -214,6 +214,29 @@ export const ConfigSchema = z.object({
     .describe(
       'Days consultations are closed besides Italy’s public holidays: `MM-DD` every year (a patron saint’s day), `YYYY-MM-DD` once, comma-separated.',
     ),
+  CHAT_ENABLED: flag
+    .default(false)
+    .describe(
+      'Serve the live chat: the visitor’s WebSocket at `/chat/socket` and the advisors’ `/api/chat` routes.',
+    ),
+  CHAT_IDENTITY_SECRET: z
+    .string()
+    .min(32, { error: 'must be at least 32 characters' })
+    .optional()
+    .describe(
+      'Secret the organisation’s site signs customer identities for the chat with (HMAC-SHA256, see Live chat); without it only anonymous visitors and personal links.',
+    ),
+  CHAT_ADVISOR_LIMIT: whole(1, 20).default(3).describe('Chats one advisor may have open at once.'),
+  CHAT_MESSAGE_MAX_CHARS: whole(1, 20_000).default(2000).describe('Characters in one chat message.'),
+  CHAT_MESSAGES_PER_MINUTE: whole(1, 600)
+    .default(20)
+    .describe('Messages one visitor may send in a minute; more are refused with a message saying so.'),
+  CHAT_CONNECTIONS_PER_IP: whole(1, 10_000)
+    .default(20)
+    .describe('Chat connections one address may hold open on one instance.'),
+  CHAT_HEARTBEAT_SECONDS: whole(1, 300)
+    .default(25)
+    .describe('How often the chat pings each connection; one that missed the last ping is closed.'),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)
     .describe(

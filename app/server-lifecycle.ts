@@ -1,4 +1,6 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ChannelModule } from '../core/index.ts';
 import type { Logger } from './logger.ts';
 
 /** How long after the stop signal idle connections are closed (and again as often after). */
@@ -70,4 +72,25 @@ export function answerClientErrors(server: Server): void {
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
+}
+
+/**
+ * Hands each upgrade request (a WebSocket) to the first channel that takes it; nobody's is
+ * refused with 404. Returns what ends the upgraded connections at shutdown: the server's close
+ * does not wait for them, and their clients reconnect to another instance.
+ */
+export function serveUpgrades(server: Server, channels: readonly ChannelModule[]): () => void {
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    if (!channels.some((channel) => channel.upgrade?.(request, socket, head))) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+  });
+  return () => {
+    for (const socket of upgraded) socket.destroy();
+  };
 }

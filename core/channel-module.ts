@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { AccountLinking } from './account-linking.ts';
 import type { BookingService } from './booking-service.ts';
@@ -83,6 +84,8 @@ export interface BrowserBundle {
   name: string;
   /** The absolute path of its entry module. */
   entry: string;
+  /** Loaded by other sites' pages (a widget): served with a cross-origin resource policy. */
+  embeddable?: boolean;
 }
 
 /** Work the host repeats on its poll (every instance runs it: it must be safe to run twice). */
@@ -106,6 +109,11 @@ export interface ChannelModule {
   /** Its pages, mounted after the API. */
   pages?: HttpHandler[];
   bundles?: BrowserBundle[];
+  /**
+   * Takes an HTTP upgrade (a WebSocket) addressed to the channel and returns true, or returns
+   * false and leaves it to the others.
+   */
+  upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   background?: BackgroundWork[];
   /** Lets work in flight finish; the host calls it once on shutdown, before closing the database. */
   close?(): Promise<void>;

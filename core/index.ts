@@ -547,3 +547,49 @@ export {
   StaffUserSchema,
   SurveyAnswerSchema,
 } from './api-schemas.ts';
+export { createAppointmentIntents } from './conversation/appointment-intents.ts';
+export { createBillIntents } from './conversation/bill-intents.ts';
+export {
+  createLinkingIntent,
+  linkingTurn,
+  type LinkingReply,
+  type LinkingRequest,
+} from './conversation/linking-intent.ts';
+export { speak } from './conversation/messages.ts';
+export { createServiceIntents } from './conversation/service-intents.ts';
+export { sessionMessages, type SessionMessages } from './conversation/session-messages.ts';
+export {
+  answerOf,
+  createConversationSession,
+  customerIntentNames,
+  remember,
+  settledForTurn,
+  type CustomerIntentName,
+  type SessionAnswer,
+  type SessionEvent,
+  type SessionState,
+  type Slots,
+} from './conversation/session.ts';
+export { createTurnLog } from './conversation/turn-log.ts';
+export {
+  createCustomerIntents,
+  createLoggedConversation,
+  type CustomerIntents,
+} from './conversation/customer-conversation.ts';
+export {
+  chatAuthors,
+  ChatCloseOutcome,
+  chatIdentities,
+  chatStatuses,
+  type ChatAuthor,
+  type ChatConversation,
+  type ChatIdentity,
+  type ChatMessage,
+  type ChatStatus,
+  type LiveChatStore,
+  type QueuedChat,
+  type QuickReply,
+} from './live-chat.ts';
+export { createLiveChatDesk, type LiveChatDesk } from './live-chat-desk.ts';
+export type { Broadcast } from './broadcast.ts';
+export { createPostgresBroadcast } from './storage/postgres-broadcast.ts';

@@ -2,7 +2,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ChannelPilotError } from './errors.ts';
 
 /** What a customer may do with a link: each link allows one action on one subject. */
-export const linkActions = ['book', 'reschedule', 'cancel', 'join', 'pay', 'checkout', 'bill'] as const;
+export const linkActions = [
+  'book',
+  'reschedule',
+  'cancel',
+  'join',
+  'pay',
+  'checkout',
+  'bill',
+  'chat',
+] as const;
 export type LinkAction = (typeof linkActions)[number];
 
 export interface LinkClaims {

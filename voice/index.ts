@@ -4,14 +4,9 @@ import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts'
 import { ALEXA_PLATFORM, createAlexaIdentity } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
-import { createAppointmentIntents } from './fulfilment/appointment-intents.ts';
-import { createBillIntents } from './fulfilment/bill-intents.ts';
-import { createLinkingIntent } from './fulfilment/linking-intent.ts';
-import { createServiceIntents } from './fulfilment/service-intents.ts';
-import { createTurnLog } from './fulfilment/turn-log.ts';
+import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/index.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
-import { createConversationSession, customerIntentNames } from './fulfilment/session.ts';
 
 /**
  * Who is asking, instead of the account linking: the typed chats talk as one customer. `user` is
@@ -76,50 +71,35 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
   const { stores, clock, log, paymentLinks, linking, alexa: settings } = deps;
   const onError = (error: unknown, at?: object) =>
     log.error({ err: error, ...at }, 'a voice answer failed; the customer heard an apology');
-  const turnLogs: ReturnType<typeof createTurnLog>[] = [];
+  const turnLogs: { drained(): Promise<void> }[] = [];
+  /** Resolves once every turn answered so far is logged. */
   const written = async () => {
-    await Promise.all(turnLogs.map((log) => log.drained()));
+    await Promise.all(turnLogs.map((turnLog) => turnLog.drained()));
   };
-  const intents = {
-    ...createBillIntents({ billing: stores.billing, customers: stores.customers, clock, onError }),
-    ...createServiceIntents({
-      billing: stores.billing,
-      customers: stores.customers,
-      paymentLinks,
-      callbacks: stores.callbacks,
-      surveys: stores.surveys,
-      clock,
-      written,
-      onError,
-    }),
-    ...createAppointmentIntents({
-      booking: deps.booking,
-      desk: deps.desk,
-      advisors: stores.advisors,
-      clock,
-      onError,
-    }),
-  };
+  const intents = createCustomerIntents({
+    stores,
+    clock,
+    booking: deps.booking,
+    desk: deps.desk,
+    paymentLinks,
+    onError,
+    bookedVia: voiceAssistantChannel.code,
+    written,
+  });
   /** A conversation on one touchpoint: its turns logged there, the same rules everywhere. */
   const conversationOn = (touchpoint: string) => {
-    const turnLog = createTurnLog({
+    const conversation = createLoggedConversation({
+      intents,
       interactions: stores.interactions,
       clock,
-      channel: voiceAssistantChannel.code,
-      touchpoint,
-      onError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
-      ...(deps.onTurn ? { onTurn: deps.onTurn } : {}),
-    });
-    turnLogs.push(turnLog);
-    const session = createConversationSession({
-      intents: Object.fromEntries(
-        customerIntentNames.map((intent) => [intent, turnLog.wrap(intent, intents[intent])]),
-      ) as Parameters<typeof createConversationSession>[0]['intents'],
-      log: (intent, handler) => turnLog.wrap(intent, handler),
       access: deps.access,
       channel: voiceAssistantChannel.code,
+      touchpoint,
+      onLogError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
+      onTurn: deps.onTurn,
     });
-    return { turnLog, session };
+    turnLogs.push(conversation.turnLog);
+    return conversation;
   };
   const { turnLog, session } = conversationOn('alexa');
   const link = createLinkingIntent({ linking, onError });

@@ -23,6 +23,7 @@ export interface Bundle {
  */
 export function createBrowserBundles(bundles: readonly BrowserBundle[]) {
   const entries = new Map(bundles.map((b) => [b.name, b.entry]));
+  const embeddable = new Set(bundles.filter((b) => b.embeddable).map((b) => b.name));
   const built = new Map<string, Promise<Bundle>>();
   const bundle = (name: string): Promise<Bundle> => {
     let found = built.get(name);
@@ -46,6 +47,7 @@ export function createBrowserBundles(bundles: readonly BrowserBundle[]) {
     res.setHeader('ETag', found.etag);
     res.setHeader('Cache-Control', 'no-cache');
     res.setHeader('X-Content-Type-Options', 'nosniff');
+    if (embeddable.has(name)) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     if (req.headers['if-none-match'] === found.etag) {
       res.status(304).end();
       return;

@@ -21,6 +21,7 @@ import * as billCommunications from './migrations/0250-bill-communications.ts';
 import * as outboxHtml from './migrations/0251-outbox-html.ts';
 import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
 import * as marketingConsent from './migrations/0253-marketing-consent.ts';
+import * as liveChat from './migrations/0270-live-chat.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -45,6 +46,7 @@ export const migrations: Record<string, Migration> = {
   '0251-outbox-html': outboxHtml,
   '0252-bill-style-designs': billStyleDesigns,
   '0253-marketing-consent': marketingConsent,
+  '0270-live-chat': liveChat,
 };
 
 /** The schema's migrations, in the order they run. */

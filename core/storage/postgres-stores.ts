@@ -40,6 +40,8 @@ import { createPostgresReasonCatalogue } from './postgres-reason-catalogue.ts';
 import { createPostgresImportProfiles } from './postgres-import-profiles.ts';
 import { createPostgresImportRuns } from './postgres-import-runs.ts';
 import type { Database } from './schema.ts';
+import type { LiveChatStore } from '../live-chat.ts';
+import { createPostgresLiveChat } from './postgres-live-chat.ts';
 
 /** Every port core persists, on one database. */
 export interface Stores {
@@ -61,6 +63,7 @@ export interface Stores {
   reasons: ReasonCatalogue;
   importProfiles: ImportProfileStore;
   importRuns: ImportRuns;
+  chats: LiveChatStore;
 }
 
 export function createPostgresStores(
@@ -92,5 +95,6 @@ export function createPostgresStores(
     reasons: createPostgresReasonCatalogue(db),
     importProfiles: createPostgresImportProfiles(db, clock),
     importRuns: createPostgresImportRuns(db),
+    chats: createPostgresLiveChat(db),
   };
 }

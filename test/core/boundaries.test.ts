@@ -38,6 +38,9 @@ describe('channels meet the app and each other only through core', () => {
     ["import { createBillIntents } from '../voice/fulfilment/bill-intents.ts';", 'video/example.ts'],
     ["import { loadConfig } from '../app/config.ts';", 'voice/example.ts'],
     ["import { composeApp } from '../../app/compose.ts';", 'video/browser/example.ts'],
+    ["import { createLiveChatChannel } from '../chat/index.ts';", 'voice/example.ts'],
+    ["import { createChatBot } from '../../chat/chat-bot.ts';", 'voice/alexa/example.ts'],
+    ["import { createVoiceChannel } from '../voice/index.ts';", 'chat/example.ts'],
   ])('refuses `%s` in %s', async (code, file) => {
     const found = await problems(`${code}\nexport const y = 1;\n`, file);
     expect(found.some((p) => p.startsWith('no-restricted-imports'))).toBe(true);
@@ -53,6 +56,15 @@ describe('channels meet the app and each other only through core', () => {
       await problems(
         "import { createVoiceChannel } from '../voice/index.ts';\nexport const y = createVoiceChannel;\n",
         'app/example.ts',
+      ),
+    ).toEqual([]);
+  });
+
+  it('allows a channel’s own folder that shares another channel’s name (voice/alexa/chat)', async () => {
+    expect(
+      await problems(
+        "import { runVoiceChat } from './alexa/chat/voice-chat.ts';\nexport const y = runVoiceChat;\n",
+        'voice/example.ts',
       ),
     ).toEqual([]);
   });

@@ -8,7 +8,7 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { createBillIntents } from '../../voice/fulfilment/bill-intents.ts';
+import { createBillIntents } from '../../core/conversation/bill-intents.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ChannelAccess, Outcome } from '../../core/index.ts';
-import { reply, type IntentReply, type TurnRequest } from '../../voice/fulfilment/conversation.ts';
+import { reply, type IntentReply, type TurnRequest } from '../../core/conversation/conversation.ts';
 import {
   createConversationSession,
   customerIntentNames,
   type CustomerIntentName,
   type SessionEvent,
   type SessionState,
-} from '../../voice/fulfilment/session.ts';
-import { sessionMessages } from '../../voice/fulfilment/session-messages.ts';
-import type { UnloggedTurn } from '../../voice/fulfilment/turn-log.ts';
+} from '../../core/conversation/session.ts';
+import { sessionMessages } from '../../core/conversation/session-messages.ts';
+import type { UnloggedTurn } from '../../core/conversation/turn-log.ts';
 
 // The conversation's rules with no platform around them: what a turn hears and the state it
 // hands back. The Alexa tests drive the same rules through /alexa on a real database.

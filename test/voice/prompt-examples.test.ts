@@ -6,9 +6,9 @@ import { alexaIntentName } from '../../voice/alexa/alexa-turns.ts';
 import { spokenSlotValue } from '../../voice/alexa/chat/slot-values.ts';
 import { createUtteranceMatcher, type UtteranceMatcher } from '../../voice/alexa/chat/utterance-matcher.ts';
 import { loadInteractionModel, type InteractionModel } from '../../voice/alexa/intent-models.ts';
-import { appointmentMessages } from '../../voice/fulfilment/appointment-messages.ts';
-import { billMessages } from '../../voice/fulfilment/bill-messages.ts';
-import { serviceMessages } from '../../voice/fulfilment/service-messages.ts';
+import { appointmentMessages } from '../../core/conversation/appointment-messages.ts';
+import { billMessages } from '../../core/conversation/bill-messages.ts';
+import { serviceMessages } from '../../core/conversation/service-messages.ts';
 
 // Every example a prompt puts in the customer's mouth must work when said back: a value (or a
 // synonym) of the slot the prompt asks for, or a sentence the model understands. Walked for

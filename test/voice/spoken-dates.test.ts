@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sayDate, sayOn } from '../../voice/fulfilment/messages.ts';
+import { sayDate, sayOn } from '../../core/conversation/messages.ts';
 
 describe('dates as the listener hears them', () => {
   const today = '2026-03-10';

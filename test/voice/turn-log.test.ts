@@ -5,8 +5,8 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { createBillIntents } from '../../voice/fulfilment/bill-intents.ts';
-import { createTurnLog } from '../../voice/fulfilment/turn-log.ts';
+import { createBillIntents } from '../../core/conversation/bill-intents.ts';
+import { createTurnLog } from '../../core/conversation/turn-log.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 

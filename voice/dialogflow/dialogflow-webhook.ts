@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { AccountLinking, CustomerDirectory, Locale } from '../../core/index.ts';
-import { linkingTurn, type LinkingReply, type LinkingRequest } from '../fulfilment/linking-intent.ts';
+import { linkingTurn, type LinkingReply, type LinkingRequest } from '../../core/index.ts';
 import {
   answerOf,
   customerIntentNames,
@@ -8,8 +8,8 @@ import {
   type CustomerIntentName,
   type SessionAnswer,
   type SessionEvent,
-} from '../fulfilment/session.ts';
-import type { createTurnLog } from '../fulfilment/turn-log.ts';
+} from '../../core/index.ts';
+import type { createTurnLog } from '../../core/index.ts';
 import { dialogflowAuthentication, type DialogflowCredentials } from './dialogflow-auth.ts';
 import { dialogflowMessages } from './dialogflow-messages.ts';
 import {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { everyoneMayUse } from '../../../core/index.ts';
 import { createAlexaSkill, type AlexaSkillOptions } from '../../../voice/alexa/alexa-skill.ts';
-import { createConversationSession } from '../../../voice/fulfilment/session.ts';
+import { createConversationSession } from '../../../core/conversation/session.ts';
 import { createAlexaConversation } from '../../../voice/alexa/chat/alexa-conversation.ts';
 import { loadInteractionModel, type InteractionModel } from '../../../voice/alexa/intent-models.ts';
 

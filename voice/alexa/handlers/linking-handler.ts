@@ -1,8 +1,12 @@
 import { getDeviceId, getUserId, type RequestHandler } from 'ask-sdk-core';
 import type { IntentRequest } from 'ask-sdk-model';
-import { linkingTurn, type LinkingReply, type LinkingRequest } from '../../fulfilment/linking-intent.ts';
-import { answerOf } from '../../fulfilment/session.ts';
-import type { createTurnLog } from '../../fulfilment/turn-log.ts';
+import {
+  answerOf,
+  linkingTurn,
+  type createTurnLog,
+  type LinkingReply,
+  type LinkingRequest,
+} from '../../../core/index.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
 import { isIntent, respond, saveSession, sessionState, slotValues } from '../alexa-turns.ts';

@@ -1,13 +1,9 @@
-import {
-  balance,
-  calendarDate,
-  type Billing,
-  type CallbackQueue,
-  type Clock,
-  type CustomerDirectory,
-  type PaymentLinks,
-  type SurveyAnswers,
-} from '../../core/index.ts';
+import { balance, type Billing } from '../billing.ts';
+import { calendarDate, type Clock } from '../clock.ts';
+import type { CallbackQueue } from '../callbacks.ts';
+import type { CustomerDirectory } from '../customers.ts';
+import type { PaymentLinks } from '../payment-links.ts';
+import type { SurveyAnswers } from '../surveys.ts';
 import { GENERAL_REASON, intentGroup, reply, type IntentHandler, type TurnRequest } from './conversation.ts';
 import { serviceMessages, type ServiceMessages } from './service-messages.ts';
 

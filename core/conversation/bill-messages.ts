@@ -1,13 +1,8 @@
 import { DateTime } from 'luxon';
-import {
-  REFERENCE_ZONE,
-  type Balance,
-  type BillReading,
-  type BillStatus,
-  type Locale,
-  type Supply,
-  type PaymentMethod,
-} from '../../core/index.ts';
+import { REFERENCE_ZONE } from '../clock.ts';
+import type { Balance, BillStatus, PaymentMethod } from '../billing.ts';
+import type { BillReading, Supply } from '../supplies.ts';
+import type { Locale } from '../vocabulary.ts';
 import { sayDate, sayList, sayMethod, sayMoney, sayOn, sayQuantity } from './messages.ts';
 import { supplyWords } from './supply-words.ts';
 

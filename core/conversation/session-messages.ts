@@ -1,4 +1,4 @@
-import type { Locale } from '../../core/index.ts';
+import type { Locale } from '../vocabulary.ts';
 import { speak } from './messages.ts';
 
 /** What the conversation says around the intents' answers (welcome, help, fallbacks, goodbye), as SSML. */

@@ -1,13 +1,8 @@
 import { DateTime } from 'luxon';
-import {
-  REFERENCE_ZONE,
-  calendarDate,
-  localDay,
-  type BookingService,
-  type Clock,
-  type Locale,
-  type Slot,
-} from '../../core/index.ts';
+import { REFERENCE_ZONE, calendarDate, type Clock } from '../clock.ts';
+import { localDay, type Slot } from '../booking.ts';
+import type { BookingService } from '../booking-service.ts';
+import type { Locale } from '../vocabulary.ts';
 import type { AppointmentMessages, When } from './appointment-messages.ts';
 import type { IntentReply, TurnRequest } from './conversation.ts';
 

@@ -1,4 +1,6 @@
-import { ChannelPilotError, type AccountLinking, type Locale } from '../../core/index.ts';
+import { ChannelPilotError } from '../errors.ts';
+import type { AccountLinking } from '../account-linking.ts';
+import type { Locale } from '../vocabulary.ts';
 import { answering, reply, type IntentHandler, type IntentReply } from './conversation.ts';
 import { remember, settledForTurn, type SessionState } from './session.ts';
 import type { LoggedReply, UnloggedTurn } from './turn-log.ts';

@@ -1,4 +1,4 @@
-import { topicName, type Locale } from '../../core/index.ts';
+import { topicName, type Locale } from '../vocabulary.ts';
 import { sayList, sayOn, sayTime } from './messages.ts';
 
 /** A consultation time as the customer hears it. */

@@ -1,5 +1,7 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, type Locale, type PaymentMethod } from '../../core/index.ts';
+import { REFERENCE_ZONE } from '../clock.ts';
+import type { Locale } from '../vocabulary.ts';
+import type { PaymentMethod } from '../billing.ts';
 
 /** Money in the locale's words: it-IT "123,45 euro", en-US "123.45 euros"; whole amounts drop the cents. */
 export function sayMoney(locale: Locale, cents: number): string {

@@ -1,22 +1,17 @@
+import { balance, billStatus, type Bill, type Billing, type Change } from '../billing.ts';
 import {
-  balance,
   balanceBySupply,
   billChanges,
   billForDate,
-  billStatus,
-  calendarDate,
   latestBills,
   risenBills,
   suppliesOf,
-  type Bill,
   type BillChange,
-  type Billing,
-  type Change,
-  type Clock,
-  type CustomerDirectory,
-  type Locale,
   type Supply,
-} from '../../core/index.ts';
+} from '../supplies.ts';
+import { calendarDate, type Clock } from '../clock.ts';
+import type { CustomerDirectory } from '../customers.ts';
+import type { Locale } from '../vocabulary.ts';
 import { billMessages, type BillMessages } from './bill-messages.ts';
 import { sayLine } from './messages.ts';
 import {

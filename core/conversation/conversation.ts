@@ -1,4 +1,5 @@
-import type { Locale, Outcome } from '../../core/index.ts';
+import type { Locale } from '../vocabulary.ts';
+import type { Outcome } from '../interactions.ts';
 import { speak } from './messages.ts';
 
 /** The reason a turn is filed under when nothing in the conversation named one. */

@@ -1,4 +1,6 @@
-import type { AccountKind, Locale, Supply } from '../../core/index.ts';
+import type { AccountKind } from '../customers.ts';
+import type { Locale } from '../vocabulary.ts';
+import type { Supply } from '../supplies.ts';
 import { sayList } from './messages.ts';
 
 /** A supply in the forms a sentence needs it. */

@@ -1,4 +1,4 @@
-import type { Locale } from '../../core/index.ts';
+import type { Locale } from '../vocabulary.ts';
 import { sayMoney } from './messages.ts';
 
 type Medium = 'email' | 'sms';

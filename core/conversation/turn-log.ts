@@ -1,9 +1,6 @@
-import {
-  createTimeOrderedIds,
-  type Clock,
-  type InteractionInput,
-  type InteractionLog,
-} from '../../core/index.ts';
+import { createTimeOrderedIds } from '../ids.ts';
+import type { Clock } from '../clock.ts';
+import type { InteractionInput, InteractionLog } from '../interactions.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** A turn as the adapter asks it: the turn log names it. */

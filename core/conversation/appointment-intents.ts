@@ -1,13 +1,8 @@
-import {
-  ChannelPilotError,
-  calendarDate,
-  type AdvisorRoster,
-  type Appointment,
-  type BookingService,
-  type Clock,
-  type ConsultationDesk,
-  type DeskChange,
-} from '../../core/index.ts';
+import { ChannelPilotError } from '../errors.ts';
+import { calendarDate, type Clock } from '../clock.ts';
+import type { AdvisorRoster, Appointment } from '../advisors.ts';
+import type { BookingService } from '../booking-service.ts';
+import type { ConsultationDesk, DeskChange } from '../consultation-desk.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
 import {
   intentGroup,
@@ -35,6 +30,8 @@ export function createAppointmentIntents(options: {
   clock: Clock;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: AppointmentIntentName; customerId: string }) => void;
+  /** The channel a booking is recorded as made on; the voice assistant unless said. */
+  bookedVia?: string;
 }): Record<AppointmentIntentName, IntentHandler> {
   const { booking, desk, advisors, clock } = options;
 
@@ -106,7 +103,7 @@ export function createAppointmentIntents(options: {
           topic,
           locale,
           startsAt: picked.startsAt,
-          bookedVia: 'voice_assistant',
+          bookedVia: options.bookedVia ?? 'voice_assistant',
         });
       } catch (error) {
         if (!slotTaken(error)) throw error;

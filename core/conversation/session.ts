@@ -1,4 +1,5 @@
-import type { ChannelAccess, Locale } from '../../core/index.ts';
+import type { ChannelAccess } from '../channel-access.ts';
+import type { Locale } from '../vocabulary.ts';
 import { appointmentIntentNames } from './appointment-intents.ts';
 import { billIntentNames } from './bill-intents.ts';
 import {

@@ -1,0 +1,213 @@
+// Live chat delivery: CHATS concurrent chats on one instance, each visitor's message timed until
+// it comes back on the visitor's own socket (stored, announced with NOTIFY, read back), and until
+// it reaches a second socket on the same chat connected to another instance; beside a bare
+// WebSocket echo on the same machine in the same run.
+//   node bin/run-ts.mjs bench/chat.ts            (DATABASE_URL: a PostgreSQL server to use; else
+//                                                 a throwaway one on port 55471)
+//   CHATS (default 500), ROUNDS (default 5) messages per chat; SPREAD_MS (default 5000): each
+//   round's messages are sent at random moments over that long (0: all at once, a burst).
+import { execFileSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pino } from 'pino';
+import WebSocket, { WebSocketServer } from 'ws';
+import { composeApp } from '../app/compose.ts';
+import { serveUpgrades } from '../app/server-lifecycle.ts';
+import { openDatabase, type StorageHandle } from '../core/index.ts';
+import { createScratchDatabase } from '../test/support/database.ts';
+
+const CHATS = Number(process.env.CHATS ?? 500);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const SPREAD_MS = Number(process.env.SPREAD_MS ?? 5000);
+const pause = () => new Promise((resolve) => setTimeout(resolve, Math.random() * SPREAD_MS));
+
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const summary = (name: string, samples: number[]) => {
+  const sorted = [...samples].sort((x, y) => x - y);
+  return { name, n: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
+};
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+function open(url: string): Promise<{ socket: WebSocket; first: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once('message', (data) => resolve({ socket, first: JSON.parse(data.toString()) }));
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves when `socket` receives a message frame whose body is `body`. */
+function arrival(socket: WebSocket, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const listener = (data: WebSocket.RawData) => {
+      const frame = JSON.parse(data.toString()) as { type: string; message?: { body: string } };
+      if (frame.type === 'message' && frame.message?.body === body) {
+        socket.off('message', listener);
+        resolve(performance.now());
+      }
+    };
+    socket.on('message', listener);
+  });
+}
+
+async function bareEcho(): Promise<number[]> {
+  const server = createServer();
+  const wss = new WebSocketServer({ server });
+  wss.on('connection', (socket) => socket.on('message', (data) => socket.send(data.toString())));
+  const url = await listen(server);
+  const sockets = await Promise.all(
+    Array.from(
+      { length: CHATS },
+      () =>
+        new Promise<WebSocket>((resolve) => {
+          const socket = new WebSocket(url);
+          socket.once('open', () => resolve(socket));
+        }),
+    ),
+  );
+  const samples: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await Promise.all(
+      sockets.map(async (socket, i) => {
+        const body = `echo ${round} ${i}`;
+        await pause();
+        const started = performance.now();
+        const back = new Promise<number>((resolve) => {
+          const listener = (data: WebSocket.RawData) => {
+            if (JSON.parse(data.toString()).message?.body !== body) return;
+            socket.off('message', listener);
+            resolve(performance.now());
+          };
+          socket.on('message', listener);
+        });
+        socket.send(JSON.stringify({ type: 'message', message: { body } }));
+        samples.push((await back) - started);
+      }),
+    );
+  }
+  for (const socket of sockets) socket.close();
+  await new Promise((resolve) => server.close(resolve));
+  wss.close();
+  return samples;
+}
+
+let dir: string | undefined;
+let serverUrl = process.env.DATABASE_URL;
+if (!serverUrl) {
+  dir = mkdtempSync(join(tmpdir(), 'channel-pilot-chat-bench-'));
+  serverUrl = execFileSync('infra/postgres/test-server.sh', ['start', dir, '55471'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .pop() as string;
+}
+const scratch = await createScratchDatabase(serverUrl, 'channel_pilot_chat_bench');
+const storages: StorageHandle[] = [];
+const servers: Server[] = [];
+const endings: (() => void)[] = [];
+const apps: Awaited<ReturnType<typeof composeApp>>[] = [];
+try {
+  const echo = await bareEcho();
+  console.error('bare echo measured');
+  const urls: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const storage = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 10 });
+    storages.push(storage);
+    const app = await composeApp({
+      storage,
+      config: {
+        PUBLIC_URL: 'http://localhost:3000',
+        SESSION_TTL_HOURS: 1,
+        COOKIE_SECURE: false,
+        CHAT_ENABLED: true,
+        CHAT_CONNECTIONS_PER_IP: CHATS * 2,
+        CHAT_MESSAGES_PER_MINUTE: ROUNDS * 4,
+      },
+      logger: pino({ level: 'silent' }),
+    });
+    apps.push(app);
+    const server = createServer(app.app);
+    endings.push(serveUpgrades(server, app.channels));
+    servers.push(server);
+    urls.push(await listen(server));
+  }
+  const startedAt = performance.now();
+  const visitors: { socket: WebSocket; conversationId: string; key: string }[] = [];
+  // Chats open in batches, as visitors arrive: the pool, not the benchmark, would queue them all.
+  for (let i = 0; i < CHATS; i += 50) {
+    visitors.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(50, CHATS - i) }, async () => {
+          const { socket, first } = await open(`${urls[0]}/chat/socket?locale=en-US`);
+          return { socket, conversationId: first.conversationId as string, key: first.key as string };
+        }),
+      )),
+    );
+  }
+  const opening = performance.now() - startedAt;
+  console.error(`${CHATS} chats open in ${(opening / 1000).toFixed(1)} s; timing ${ROUNDS} rounds`);
+  const watchers = await Promise.all(
+    visitors.map(
+      async (v) =>
+        (await open(`${urls[1]}/chat/socket?conversation=${v.conversationId}&key=${v.key}`)).socket,
+    ),
+  );
+  const same: number[] = [];
+  const across: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    await Promise.all(
+      visitors.map(async (v, i) => {
+        const body = `round ${round} chat ${i}`;
+        await pause();
+        const back = arrival(v.socket, body);
+        const there = arrival(watchers[i]!, body);
+        const started = performance.now();
+        v.socket.send(JSON.stringify({ type: 'message', text: body }));
+        const [here, other] = await Promise.all([back, there]);
+        same.push(here - started);
+        across.push(other - started);
+      }),
+    );
+  }
+  const rows = [
+    summary('bare WebSocket echo', echo),
+    summary('chat, same instance', same),
+    summary('chat, other instance', across),
+  ];
+  console.log(
+    `live chat delivery, ${CHATS} concurrent chats × ${ROUNDS} messages, each round spread over ${SPREAD_MS} ms, node ${process.version}`,
+  );
+  console.log(`opening ${CHATS} chats (bot greeting included): ${(opening / 1000).toFixed(1)} s`);
+  for (const row of rows)
+    console.log(
+      `${row.name.padEnd(24)} n=${row.n}  p50 ${row.p50.toFixed(1)} ms  p99 ${row.p99.toFixed(1)} ms`,
+    );
+  const [bare, one, two] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+  console.log(
+    `chat over bare echo: p50 ×${(one.p50 / bare.p50).toFixed(1)}, p99 ×${(one.p99 / bare.p99).toFixed(1)}; ` +
+      `extra across instances: p50 +${(two.p50 - one.p50).toFixed(1)} ms, p99 +${(two.p99 - one.p99).toFixed(1)} ms`,
+  );
+  for (const socket of [...visitors.map((v) => v.socket), ...watchers]) socket.terminate();
+} finally {
+  for (const end of endings) end();
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  for (const app of apps) for (const channel of app.channels) await channel.close?.();
+  for (const storage of storages) await storage.close();
+  await scratch.drop();
+  if (dir) {
+    execFileSync('infra/postgres/test-server.sh', ['stop', dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

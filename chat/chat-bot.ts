@@ -1,0 +1,215 @@
+import { DateTime } from 'luxon';
+import {
+  calendarDate,
+  customerIntentNames,
+  REFERENCE_ZONE,
+  topicName,
+  type ChatConversation,
+  type Clock,
+  type createConversationSession,
+  type CustomerIntentName,
+  type Locale,
+  type QuickReply,
+  type SessionAnswer,
+  type SessionEvent,
+  type SessionState,
+  type Slots,
+} from '../core/index.ts';
+import { chatTexts } from './chat-texts.ts';
+import { normalized, understand, type Understood } from './chat-words.ts';
+
+/** What the bot keeps in the conversation between turns. */
+export interface BotState {
+  session?: SessionState;
+  /** A question of an intent the next line answers: a slot it asked for, or its confirmation. */
+  pending?: { kind: 'elicit' | 'confirm'; intent: CustomerIntentName; slot?: string; slots: Slots };
+}
+
+/** What the visitor sent: a typed line, or a quick reply's value. */
+export type VisitorInput = { text: string } | { quick: string };
+
+export interface BotTurn {
+  replies: { body: string; quickReplies: QuickReply[] }[];
+  /** The visitor asked for a person. */
+  handOff: boolean;
+  state: BotState;
+}
+
+/** The values a quick reply may carry. */
+export const QUICK_REPLY_VALUE = /^(intent:[A-Za-z]{1,40}|slot:[\w:-]{1,40}|person|yes|no)$/;
+
+const DAYS_OFFERED = 5;
+
+function plainText(ssml: string): string {
+  return ssml
+    .replace(/<[^>]*>/g, '')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&amp;', '&');
+}
+
+/**
+ * The bot: the same conversations as the voice assistant, typed. A line is understood by the
+ * chat's words, a button by its value; the session's answer becomes a message with buttons for
+ * what it asks (yes/no, a topic, a day, a part of the day) or the menu when it listens.
+ */
+export function createChatBot(options: {
+  session: ReturnType<typeof createConversationSession>;
+  /** The consultation topics advisors serve (the buttons of "which topic?"). */
+  topics: () => Promise<string[]>;
+  clock: Clock;
+}) {
+  const { session, clock } = options;
+
+  async function buttons(answer: SessionAnswer, locale: Locale): Promise<QuickReply[]> {
+    const t = chatTexts[locale];
+    const next = answer.next;
+    if (next.kind === 'offer' || next.kind === 'confirm')
+      return [
+        { label: t.yes, value: 'yes' },
+        { label: t.no, value: 'no' },
+      ];
+    if (next.kind === 'listen')
+      return [
+        { label: t.menu.owed, value: 'intent:WhatDoIOwe' },
+        { label: t.menu.why, value: 'intent:WhyHigher' },
+        { label: t.menu.pay, value: 'intent:PayBill' },
+        { label: t.menu.book, value: 'intent:BookConsultation' },
+        { label: t.menu.person, value: 'person' },
+      ];
+    if (next.kind !== 'elicit') return [];
+    if (next.slot === 'topic')
+      return (await options.topics()).map((topic) => ({
+        label: topicName(topic, locale),
+        value: `slot:${topic}`,
+      }));
+    if (next.slot === 'date') {
+      const today = DateTime.fromJSDate(clock.now(), { zone: REFERENCE_ZONE }).setLocale(locale);
+      return Array.from({ length: DAYS_OFFERED }, (_, i) => today.plus({ days: i + 1 })).map((day) => ({
+        label: day.toFormat('ccc d LLL'),
+        value: `slot:${day.toISODate()}`,
+      }));
+    }
+    if (next.slot === 'time')
+      return (['MO', 'AF', 'EV'] as const).map((part) => ({ label: t.parts[part], value: `slot:${part}` }));
+    if (next.slot === 'score')
+      return Array.from({ length: 11 }, (_, score) => ({ label: String(score), value: `slot:${score}` }));
+    return [];
+  }
+
+  /** A typed slot value as the conversations take it: a topic by its id, "tomorrow" as a date. */
+  async function slotValue(slot: string, text: string, locale: Locale): Promise<string> {
+    const line = normalized(text);
+    if (slot === 'topic') {
+      const topic = (await options.topics()).find((t) => normalized(topicName(t, locale)) === line);
+      return topic ?? line;
+    }
+    if (slot === 'date') {
+      const today = calendarDate(clock.now());
+      const offset = { oggi: 0, today: 0, domani: 1, tomorrow: 1 }[line];
+      if (offset !== undefined)
+        return DateTime.fromISO(today, { zone: REFERENCE_ZONE }).plus({ days: offset }).toISODate()!;
+    }
+    return text.trim();
+  }
+
+  function heard(input: VisitorInput, locale: Locale): Understood | { kind: 'slot'; value: string } {
+    if ('text' in input) return understand(input.text, locale);
+    const [kind, value] = input.quick.split(/:(.*)/s) as [string, string | undefined];
+    if (kind === 'intent')
+      return customerIntentNames.includes(value as CustomerIntentName)
+        ? { kind: 'intent', intent: value as CustomerIntentName }
+        : { kind: 'fallback' };
+    if (kind === 'slot') return { kind: 'slot', value: value ?? '' };
+    return { kind: kind as 'person' | 'yes' | 'no' };
+  }
+
+  async function event(
+    input: VisitorInput,
+    state: BotState,
+    locale: Locale,
+  ): Promise<SessionEvent | 'person'> {
+    const said = heard(input, locale);
+    if (said.kind === 'person') return 'person';
+    const pending = state.pending;
+    if (pending?.kind === 'confirm' && (said.kind === 'yes' || said.kind === 'no'))
+      return {
+        kind: 'intent',
+        intent: pending.intent,
+        slots: pending.slots,
+        confirmation: said.kind === 'yes' ? 'confirmed' : 'denied',
+      };
+    if (pending?.kind === 'elicit' && pending.slot && (said.kind === 'slot' || said.kind === 'fallback')) {
+      const value =
+        said.kind === 'slot'
+          ? said.value
+          : await slotValue(pending.slot, (input as { text: string }).text, locale);
+      return {
+        kind: 'intent',
+        intent: pending.intent,
+        slots: { ...pending.slots, [pending.slot]: value },
+        confirmation: 'none',
+      };
+    }
+    if (said.kind === 'intent')
+      return { kind: 'intent', intent: said.intent, slots: {}, confirmation: 'none' };
+    if (said.kind === 'slot') return { kind: 'fallback' };
+    return { kind: said.kind };
+  }
+
+  async function reply(answer: SessionAnswer, locale: Locale) {
+    const body = answer.card?.text || plainText(answer.speech);
+    return { body, quickReplies: await buttons(answer, locale) };
+  }
+
+  return {
+    /** The greeting a new conversation opens with. */
+    async open(conversation: ChatConversation): Promise<BotTurn> {
+      return turn(conversation, { kind: 'open' }, {});
+    },
+
+    async answer(conversation: ChatConversation, input: VisitorInput): Promise<BotTurn> {
+      const state = conversation.botState as BotState;
+      const happened = await event(input, state, conversation.locale);
+      if (happened === 'person') return { replies: [], handOff: true, state };
+      return turn(conversation, happened, state);
+    },
+  };
+
+  async function turn(
+    conversation: ChatConversation,
+    happened: SessionEvent,
+    state: BotState,
+  ): Promise<BotTurn> {
+    const { locale, customerId } = conversation;
+    const { answer, state: sessionState } = await session.turn({
+      locale,
+      event: happened,
+      state: state.session ?? {},
+      identify: async () => (customerId ? { customerId } : undefined),
+    });
+    const next = answer.next;
+    const intent = answer.intent as CustomerIntentName | undefined;
+    const pending: BotState['pending'] =
+      intent && next.kind === 'elicit'
+        ? { kind: 'elicit', intent, slot: next.slot, slots: next.slots }
+        : intent && next.kind === 'confirm'
+          ? { kind: 'confirm', intent, slots: next.slots }
+          : undefined;
+    const t = chatTexts[locale];
+    const replies = answer.linkAccount
+      ? [
+          {
+            body: t.identifyFirst(),
+            quickReplies: [{ label: t.menu.person, value: 'person' }],
+          },
+        ]
+      : answer.speech
+        ? [await reply(answer, locale)]
+        : [];
+    return { replies, handOff: false, state: { session: sessionState, ...(pending ? { pending } : {}) } };
+  }
+}
+export type ChatBot = ReturnType<typeof createChatBot>;

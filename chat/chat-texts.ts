@@ -1,0 +1,63 @@
+import type { Locale } from '../core/index.ts';
+
+/** What the chat itself says (the bot's answers come from the shared conversations). */
+export interface ChatTexts {
+  menu: { owed: string; why: string; pay: string; book: string; person: string };
+  yes: string;
+  no: string;
+  parts: { MO: string; AF: string; EV: string };
+  identifyFirst: () => string;
+  queued: (p: { position: number }) => string;
+  joined: (p: { name: string }) => string;
+  closedByAdvisor: () => string;
+  closedByVisitor: () => string;
+  alreadyWithPerson: () => string;
+}
+
+const it: ChatTexts = {
+  menu: {
+    owed: 'Quanto devo pagare?',
+    why: 'Perché la bolletta è cambiata?',
+    pay: 'Link per pagare',
+    book: 'Prenota una consulenza',
+    person: 'Parla con una persona',
+  },
+  yes: 'Sì',
+  no: 'No',
+  parts: { MO: 'Mattina', AF: 'Pomeriggio', EV: 'Sera' },
+  identifyFirst: () =>
+    'Per parlarti delle tue bollette devo sapere chi sei: apri la chat dalla tua area clienti o dal link personale che ti abbiamo mandato. Intanto puoi chiedere di parlare con una persona.',
+  queued: ({ position }) =>
+    position === 1
+      ? 'Ti passo a un consulente: sei il prossimo in coda.'
+      : `Ti passo a un consulente: ci sono ${position - 1} persone prima di te.`,
+  joined: ({ name }) => `${name} è entrato in chat.`,
+  closedByAdvisor: () => 'Il consulente ha chiuso la chat. Grazie per averci scritto.',
+  closedByVisitor: () => 'Hai chiuso la chat.',
+  alreadyWithPerson: () => 'Sei già in coda per parlare con un consulente.',
+};
+
+const en: ChatTexts = {
+  menu: {
+    owed: 'What do I owe?',
+    why: 'Why did my bill change?',
+    pay: 'Link to pay',
+    book: 'Book a consultation',
+    person: 'Talk to a person',
+  },
+  yes: 'Yes',
+  no: 'No',
+  parts: { MO: 'Morning', AF: 'Afternoon', EV: 'Evening' },
+  identifyFirst: () =>
+    'To talk about your bills I need to know who you are: open the chat from your customer area or from the personal link we sent you. Meanwhile you can ask to talk to a person.',
+  queued: ({ position }) =>
+    position === 1
+      ? 'I am passing you to an advisor: you are next in the queue.'
+      : `I am passing you to an advisor: there are ${position - 1} people ahead of you.`,
+  joined: ({ name }) => `${name} joined the chat.`,
+  closedByAdvisor: () => 'The advisor closed the chat. Thank you for writing to us.',
+  closedByVisitor: () => 'You closed the chat.',
+  alreadyWithPerson: () => 'You are already in the queue for an advisor.',
+};
+
+export const chatTexts: Record<Locale, ChatTexts> = { 'it-IT': it, 'en-US': en };

@@ -1,0 +1,167 @@
+import { fileURLToPath } from 'node:url';
+import {
+  ChannelPilotError,
+  createCustomerIntents,
+  createLiveChatDesk,
+  createLoggedConversation,
+  createSignedLinks,
+  type Broadcast,
+  type ChannelDeps,
+  type ChannelInput,
+  type ChannelModule,
+} from '../core/index.ts';
+import { createChatBot } from './chat-bot.ts';
+import { registerChatRoutes } from './chat-routes.ts';
+import { createChatService } from './chat-service.ts';
+import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
+
+export { VISITOR_SOCKET_PATH } from './chat-socket.ts';
+
+/** Live chat as a channel of the census and of pilots. */
+export const liveChatChannel: ChannelInput = {
+  code: 'live_chat',
+  name: 'Live chat',
+  kind: 'pilot',
+  staffed: true,
+  touchpoints: [{ code: 'widget', name: 'Chat widget on the website' }],
+};
+
+/** The live chat's settings (see the README's configuration table). */
+export interface LiveChatSettings {
+  /** The secret the organisation's site signs customer identities with; none: no signed identities. */
+  identitySecret?: string | undefined;
+  /** Chats one advisor may have open at once. */
+  advisorLimit: number;
+  messageChars: number;
+  messagesPerMinute: number;
+  connectionsPerIp: number;
+  heartbeatMs: number;
+}
+
+export interface LiveChatChannelDeps extends ChannelDeps {
+  /** How instances tell each other of new messages (PostgreSQL's notifications in the app). */
+  broadcast: Broadcast;
+  settings: LiveChatSettings;
+}
+
+/**
+ * The live chat: a WebSocket per visitor (bot first, on the voice assistant's conversations),
+ * and the advisors' queue, claims, replies and closing as API routes.
+ */
+export function createLiveChatChannel(deps: LiveChatChannelDeps) {
+  const { stores, clock, log, settings } = deps;
+  const channel = liveChatChannel.code;
+  const onError = (error: unknown, at?: object) =>
+    log.error({ err: error, ...at }, 'a chat answer failed; the visitor read an apology');
+  const intents = createCustomerIntents({
+    stores,
+    clock,
+    booking: deps.booking,
+    desk: deps.desk,
+    paymentLinks: deps.paymentLinks,
+    onError,
+    bookedVia: channel,
+  });
+  const { turnLog, session } = createLoggedConversation({
+    intents,
+    interactions: stores.interactions,
+    clock,
+    access: deps.access,
+    channel,
+    touchpoint: 'widget',
+    onLogError: (error) => log.warn({ err: error }, 'a chat turn could not be logged'),
+  });
+  const bot = createChatBot({
+    session,
+    clock,
+    topics: async () => [...new Set((await stores.advisors.advisors()).flatMap((a) => a.topics))].sort(),
+  });
+  const desk = createLiveChatDesk({
+    chats: stores.chats,
+    interactions: stores.interactions,
+    clock,
+    channel,
+    advisorLimit: settings.advisorLimit,
+  });
+  const service = createChatService({
+    chats: stores.chats,
+    desk,
+    bot,
+    broadcast: deps.broadcast,
+    clock,
+    limits: { messageChars: settings.messageChars, messagesPerMinute: settings.messagesPerMinute },
+  });
+  const advisorName = async (advisorId: string) => (await stores.staff.find(advisorId))?.displayName ?? '';
+  const identities = settings.identitySecret
+    ? createSignedLinks({ secret: Buffer.from(settings.identitySecret, 'utf8') })
+    : null;
+
+  /** The customer a connection names, checked each time; nobody when it names none. */
+  async function identify(query: { identity?: string | undefined; link?: string | undefined }) {
+    const now = clock.now();
+    let customerId: string | null = null;
+    if (query.identity) {
+      if (!identities)
+        throw new ChannelPilotError('unauthenticated', 'signed identities are not enabled on this chat');
+      customerId = identities.verify(query.identity, 'chat', now).subject;
+    } else if (query.link) {
+      customerId = deps.links.verify(query.link, 'chat', now).subject;
+    }
+    if (customerId && !(await stores.customers.get(customerId).catch(() => undefined)))
+      throw new ChannelPilotError('unauthenticated', 'this identity names no customer of ours');
+    return customerId;
+  }
+
+  const sockets = createVisitorSockets({
+    service,
+    chats: stores.chats,
+    broadcast: deps.broadcast,
+    identify,
+    advisorName,
+    limits: {
+      connectionsPerIp: settings.connectionsPerIp,
+      // A frame carries one message and some JSON around it.
+      maxFrameBytes: settings.messageChars * 4 + 1024,
+      heartbeatMs: settings.heartbeatMs,
+    },
+    log,
+  });
+
+  return {
+    registration: liveChatChannel,
+    routes(kit) {
+      registerChatRoutes(kit, {
+        service,
+        chats: stores.chats,
+        customers: stores.customers,
+        links: deps.links,
+        clock,
+        advisorName,
+      });
+      kit.describe('get', VISITOR_SOCKET_PATH, {
+        summary:
+          'The visitor’s chat WebSocket (upgrade): `locale`, `page`, and `identity` (signed) or `link` (personal) to be known as a customer; `conversation`, `key` and `after` to resume',
+        tags: ['live chat'],
+        responses: { 101: { description: 'Switching to the WebSocket protocol' } },
+      });
+    },
+    upgrade: sockets.upgrade,
+    bundles: [
+      {
+        name: 'chatwidget',
+        entry: fileURLToPath(new URL('./browser/chat-widget.ts', import.meta.url)),
+        embeddable: true,
+      },
+    ],
+    background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
+    // The broadcast is the chat's own: it goes with it.
+    close: async () => {
+      await sockets.close();
+      await turnLog.drained();
+      await deps.broadcast.close();
+    },
+    service,
+    desk,
+  } satisfies ChannelModule & Record<string, unknown>;
+}
+export type LiveChatChannel = ReturnType<typeof createLiveChatChannel>;
