@@ -13,13 +13,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { openDatabase, type CensusFilter } from '../core/index.ts';
+import { openDatabase } from '../core/index.ts';
 import { REFERENCE_ZONE } from '../core/clock.ts';
 import { DEFAULT_JOURNEY_WINDOW_DAYS } from '../core/interactions.ts';
 import { recomputeRollups, TRANSITION_DAYS } from '../core/storage/census-rollup-sql.ts';
-import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
-import { figureLine } from './figures.ts';
-import { ms } from './support.ts';
+import { censusTimings } from './census-timings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -112,39 +110,7 @@ try {
   console.log(
     `census at scale [${handle.kind}]: ${size} generated in ${filled} s, placed in ${placedIn} s, rollups recomputed in ${rolledIn} s`,
   );
-  const census = createPostgresCensusSource(db);
-  const yesterday = today.minus({ days: 1 }).toISODate() as string;
-  const year = { from: start.toISODate() as string, to: yesterday };
-  const filters: [string, CensusFilter, number][] = [
-    ['a year, within 7 days', { ...year, withinDays: 7 }, 1000],
-    ['a year, within 30 days', { ...year, withinDays: 30 }, 1000],
-    ['one day', { from: yesterday, to: yesterday, withinDays: 7 }, 100],
-  ];
-  for (const [name, filter, target] of filters) {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      await census.compute(filter);
-      times.push(performance.now() - t);
-    }
-    const best = Math.min(...times);
-    console.log(
-      figureLine({
-        figure: `census of ${name}, ${size}`,
-        database: handle.kind,
-        value: best,
-        unit: 'ms',
-        target,
-        better: 'lower',
-      }),
-    );
-    console.log(
-      `  census of ${name}: best of 3 ${ms(best)} (runs ${times.map(ms).join(', ')}); target < ${target} ms`,
-    );
-  }
-  const t = performance.now();
-  await sql`select channel, count(*) from interactions group by channel`.execute(db);
-  console.log(`  baseline, one plain group by channel over the log: ${ms(performance.now() - t)}`);
+  for (const line of await censusTimings(handle, today, size)) console.log(line);
   const { rows } = await sql<{ days: number; transitions: number; reach: number; log: string }>`
     select (select count(*)::int from census_days) as days, (select count(*)::int from census_transitions) as transitions,
       (select count(*)::int from census_reach) as reach,

@@ -13,11 +13,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { DateTime } from 'luxon';
-import { createPostgresStores, openDatabase, type CensusFilter } from '../core/index.ts';
+import { createPostgresStores, openDatabase } from '../core/index.ts';
 import { REFERENCE_ZONE } from '../core/clock.ts';
-import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
-import { ms } from './support.ts';
-import { figureLine } from './figures.ts';
+import { censusTimings } from './census-timings.ts';
 
 const { values } = parseArgs({
   options: {
@@ -86,40 +84,12 @@ try {
       `written through the log in batches of ${batchSize}: ${writeSeconds.toFixed(1)} s, ${Math.round(contacts / writeSeconds).toLocaleString('en-US')} rows/s`,
   );
 
-  const census = createPostgresCensusSource(handle.db);
-  const yesterday = today.minus({ days: 1 }).toISODate() as string;
-  const year = { from: today.minus({ years: 1 }).toISODate() as string, to: yesterday };
-  const filters: [string, CensusFilter, number][] = [
-    ['a year, within 7 days', { ...year, withinDays: 7 }, 1000],
-    ['a year, within 30 days', { ...year, withinDays: 30 }, 1000],
-    ['one day', { from: yesterday, to: yesterday, withinDays: 7 }, 100],
-  ];
-  for (const [name, filter, target] of filters) {
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      await census.compute(filter);
-      times.push(performance.now() - t);
-    }
-    const best = Math.min(...times);
-    const size = `${contacts.toLocaleString('en-US')} contacts of ${customerCount.toLocaleString('en-US')} customers`;
-    console.log(
-      figureLine({
-        figure: `census of ${name}, ${size}`,
-        database: handle.kind,
-        value: best,
-        unit: 'ms',
-        target,
-        better: 'lower',
-      }),
-    );
-    console.log(
-      `  census of ${name}: best of 3 ${ms(best)} (runs ${times.map(ms).join(', ')}); target < ${target} ms: ${best < target ? 'met' : 'MISSED'}`,
-    );
-  }
-  const t = performance.now();
-  await sql`select channel, count(*) from interactions group by channel`.execute(handle.db);
-  console.log(`  baseline, one plain group by channel over the log: ${ms(performance.now() - t)}`);
+  for (const line of await censusTimings(
+    handle,
+    today,
+    `${contacts.toLocaleString('en-US')} contacts of ${customerCount.toLocaleString('en-US')} customers`,
+  ))
+    console.log(line);
 } finally {
   await handle.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

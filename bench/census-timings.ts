@@ -1,0 +1,46 @@
+import { sql } from 'kysely';
+import type { DateTime } from 'luxon';
+import type { CensusFilter, StorageHandle } from '../core/index.ts';
+import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
+import { figureLine } from './figures.ts';
+import { ms } from './support.ts';
+
+/**
+ * The census of a year (transitions within 7 and 30 days) and of yesterday, best of three each,
+ * beside one plain `group by channel` over the same log: the lines the rollup benches print.
+ */
+export async function censusTimings(handle: StorageHandle, today: DateTime, size: string): Promise<string[]> {
+  const census = createPostgresCensusSource(handle.db);
+  const yesterday = today.minus({ days: 1 }).toISODate() as string;
+  const year = { from: today.minus({ years: 1 }).toISODate() as string, to: yesterday };
+  const filters: [string, CensusFilter, number][] = [
+    ['a year, within 7 days', { ...year, withinDays: 7 }, 1000],
+    ['a year, within 30 days', { ...year, withinDays: 30 }, 1000],
+    ['one day', { from: yesterday, to: yesterday, withinDays: 7 }, 100],
+  ];
+  const lines: string[] = [];
+  for (const [name, filter, target] of filters) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      await census.compute(filter);
+      times.push(performance.now() - t);
+    }
+    const best = Math.min(...times);
+    lines.push(
+      figureLine({
+        figure: `census of ${name}, ${size}`,
+        database: handle.kind,
+        value: best,
+        unit: 'ms',
+        target,
+        better: 'lower',
+      }),
+      `  census of ${name}: best of 3 ${ms(best)} (runs ${times.map(ms).join(', ')}); target < ${target} ms: ${best < target ? 'met' : 'MISSED'}`,
+    );
+  }
+  const t = performance.now();
+  await sql`select channel, count(*) from interactions group by channel`.execute(handle.db);
+  lines.push(`  baseline, one plain group by channel over the log: ${ms(performance.now() - t)}`);
+  return lines;
+}
