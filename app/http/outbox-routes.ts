@@ -16,7 +16,17 @@ const OutboxMessageSchema = z
     recipient: z.string(),
     subject: z.string().nullable(),
     body: z.string(),
-    attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() })),
+    /** An e-mail's HTML part (none for SMS), its customer links masked like the text's. */
+    html: z.string().nullable(),
+    /** A binary attachment's content is left out: only its name and type show. */
+    attachments: z.array(
+      z.object({
+        filename: z.string(),
+        contentType: z.string(),
+        content: z.string(),
+        encoding: z.literal('base64').optional(),
+      }),
+    ),
     sendAfter: z.iso.datetime({ offset: true }),
     status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']),
     attempts: z.number().int(),
