@@ -80,24 +80,19 @@ function settled(source: string) {
     from (${source}) s where s.outcome <> 'continued'`;
 }
 
-/** Sums of `n` for each value of `key`, named by `columns` (the rollups' columns per hour, step, gap). */
-const spread = (key: string, columns: string[], values: number[]) =>
+/**
+ * Sums of `n` for each value of `key` from `first` on, one per column (the rollups' columns per
+ * hour, step, gap).
+ */
+const spread = (key: string, columns: string[], first: number) =>
   columns
-    .map((column, i) => `coalesce(sum(n) filter (where ${key} = ${values[i]}), 0) as ${column}`)
+    .map((column, i) => `coalesce(sum(n) filter (where ${key} = ${first + i}), 0) as ${column}`)
     .join(', ');
 
 function daysUpsert(source: string) {
   const counted = [...hourColumns, ...stepColumns];
-  const hours = spread(
-    'hour',
-    hourColumns,
-    hourColumns.map((_, h) => h),
-  );
-  const steps = spread(
-    'step',
-    stepColumns,
-    stepColumns.map((_, s) => s + 1),
-  );
+  const hours = spread('hour', hourColumns, 0);
+  const steps = spread('step', stepColumns, 1);
   // Added up by everything a row is keyed by, then turned into a row of counts per key (hours
   // and steps as columns), then spread over the four levels: the many filtered sums run once
   // per key, not once per level.
@@ -130,11 +125,7 @@ function daysUpsert(source: string) {
  * Contacts with no next contact are not kept: the reader counts them as the rest.
  */
 function transitionsUpsert(source: string) {
-  const gaps = spread(
-    'gap',
-    gapColumns,
-    gapColumns.map((_, d) => d),
-  );
+  const gaps = spread('gap', gapColumns, 0);
   return `
     insert into census_transitions as t (reason, segment, day, channel, next_channel, ${gapColumns.join(', ')})
     select l.reason, l.segment, r.day, r.channel, r.next_channel, ${gapColumns.map((c) => `sum(r.${c})`).join(', ')}
