@@ -35,7 +35,8 @@ import {
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
-import { billPaymentCodes, billUnitCosts, configDefaults, type Config } from './config.ts';
+import { configDefaults, type Config } from './config.ts';
+import { billPaymentCodes, billUnitCosts } from './config-bills.ts';
 import { createBillsChannel } from '../bills/index.ts';
 import { createVoiceChannel, type Identify } from '../voice/index.ts';
 import { createVideoChannel, type VideoServer } from '../video/index.ts';

@@ -10,7 +10,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { MANIFEST_COLUMNS, writePrintBatch, type Letter } from '../../bills/index.ts';
-import { billPaymentCodes, configDefaults } from '../../app/config.ts';
+import { configDefaults } from '../../app/config.ts';
+import { billPaymentCodes } from '../../app/config-bills.ts';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import {
   billPaymentPayload,

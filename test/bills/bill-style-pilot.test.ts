@@ -2,7 +2,8 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
-import { billUnitCosts, configDefaults } from '../../app/config.ts';
+import { configDefaults } from '../../app/config.ts';
+import { billUnitCosts } from '../../app/config-bills.ts';
 import {
   BILL_STYLE_CHANNEL,
   PilotInput,
