@@ -1,13 +1,8 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import {
-  ChannelPilotError,
-  IsoDate,
-  StylePilotDesign,
-  parseInput,
-  type Estimate,
-  type StorageHandle,
-} from '../core/index.ts';
+import { ChannelPilotError, IsoDate, parseInput, type StorageHandle } from '../core/index.ts';
+import { StylePilotDesign } from '../core/services.ts';
+import { type Estimate } from '../core/evidence.ts';
 import { styleReportCsv, writePrintBatch } from '../bills/index.ts';
 import type { CommandRunner } from './cli-voice.ts';
 import { composeApp } from './compose.ts';

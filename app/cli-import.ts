@@ -1,18 +1,17 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { ChannelPilotError, createPostgresStores } from '../core/index.ts';
+import { registerStandards } from '../core/evidence.ts';
 import {
-  ChannelPilotError,
-  createPostgresStores,
   describeCounts,
   describeGroup,
   describeNotes,
   importEncodings,
-  registerStandards,
   type ImportEncoding,
   type ImportKind,
   type ImportSummary,
-} from '../core/index.ts';
+} from '../core/imports.ts';
 import type { CommandRunner } from './cli-voice.ts';
 import {
   delimiterOf,

@@ -1,20 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
+import { ChannelPilotError, REFERENCE_ZONE, parseInput } from '../core/index.ts';
 import {
   CensusFilter,
-  ChannelPilotError,
-  REFERENCE_ZONE,
   censusCsv,
   censusTables,
   contactsPerCustomer,
   defaultCensusRange,
-  parseInput,
   pilotStatuses,
   type Census,
   type CensusTable,
   type PilotStatus,
-} from '../core/index.ts';
+} from '../core/evidence.ts';
 import type { CommandRunner } from './cli-voice.ts';
 import { composeApp } from './compose.ts';
 import { createLogger } from './logger.ts';

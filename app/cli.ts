@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import {
   ChannelPilotError,
-  createPostgresBulkLoader,
   createPostgresStores,
   readSetting,
   roles,
@@ -12,6 +11,7 @@ import {
   type StaffDirectory,
   type StorageHandle,
 } from '../core/index.ts';
+import { createPostgresBulkLoader } from '../core/imports.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';

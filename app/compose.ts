@@ -2,31 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  createAccountLinking,
-  createAppointmentNotices,
-  defaultConsultationPolicy,
-  createBookingService,
-  createClosedDays,
-  createConsultationDesk,
   createOutboxDispatcher,
   createCustomerContext,
-  createPaymentLinks,
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
   createPostgresBroadcast,
-  createAnalyses,
-  createGuardrailWatch,
-  createPilotDesk,
-  createPilotReports,
-  createPostgresCensusSource,
-  createPostgresPilotMetricsSource,
-  BookingRules,
   openDatabase,
-  registerStandards,
   systemClock,
-  type Appointment,
-  type CensusFilter,
   type ChannelAccess,
   type ChannelDeps,
   type ChannelModule,
@@ -35,6 +18,27 @@ import {
   type StorageHandle,
   type Stores,
 } from '../core/index.ts';
+import {
+  createAccountLinking,
+  createAppointmentNotices,
+  defaultConsultationPolicy,
+  createBookingService,
+  createClosedDays,
+  createConsultationDesk,
+  createPaymentLinks,
+  BookingRules,
+  type Appointment,
+} from '../core/services.ts';
+import {
+  createAnalyses,
+  createGuardrailWatch,
+  createPilotDesk,
+  createPilotReports,
+  createPostgresCensusSource,
+  createPostgresPilotMetricsSource,
+  registerStandards,
+  type CensusFilter,
+} from '../core/evidence.ts';
 import { configDefaults, type Config } from './config.ts';
 import { billPaymentCodes, billUnitCosts } from './config-bills.ts';
 import { createBillsChannel } from '../bills/index.ts';

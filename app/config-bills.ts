@@ -1,6 +1,11 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from 'ibantools';
 import { z } from 'zod';
-import { billStyles, isValidCreditorTaxCode, type PaymentCodeScheme, type UnitCosts } from '../core/index.ts';
+import {
+  billStyles,
+  isValidCreditorTaxCode,
+  type PaymentCodeScheme,
+  type UnitCosts,
+} from '../core/services.ts';
 import type { Config } from './config.ts';
 
 const cents = z.coerce.number({ error: 'must be a number' }).min(0);

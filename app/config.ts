@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ClosedDaySpec, fieldIssues } from '../core/index.ts';
+import { fieldIssues } from '../core/index.ts';
+import { ClosedDaySpec } from '../core/services.ts';
 import { billSettings } from './config-bills.ts';
 
 const flag = z

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { AdvisorRoster, Role, StaffDirectory } from '../core/index.ts';
+import type { Role, StaffDirectory } from '../core/index.ts';
+import type { AdvisorRoster } from '../core/services.ts';
 
 /**
  * One staff user per role, with generated passwords that are shown once and stored only as

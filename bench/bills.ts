@@ -5,7 +5,8 @@
 // contact, one communication, one outbox row per bill) is not in this figure.
 //   node bin/run-ts.mjs bench/bills.ts [--customers 100000]
 import { parseArgs } from 'node:util';
-import { billPaymentPayload, compareBill, type Bill, type BillView } from '../core/index.ts';
+import { compareBill, type Bill } from '../core/index.ts';
+import { billPaymentPayload, type BillView } from '../core/services.ts';
 import { communicatedBillDocument } from '../bills/bill-document.ts';
 import { billSms, reactiveBillEmail } from '../bills/bill-email.ts';
 

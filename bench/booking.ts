@@ -1,7 +1,8 @@
 // Slot search over 30 days for 50 advisors, and booking throughput, on the embedded database
 // or PostgreSQL. Prints each figure beside a baseline measured in the same run.
 import { randomUUID } from 'node:crypto';
-import { createBookingService, createPostgresStores, type Slot } from '../core/index.ts';
+import { createPostgresStores } from '../core/index.ts';
+import { createBookingService, type Slot } from '../core/services.ts';
 import { freshTarget, openTarget } from './support.ts';
 
 export async function bookingFigures(options: {

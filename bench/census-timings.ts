@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { DateTime } from 'luxon';
-import type { CensusFilter, StorageHandle } from '../core/index.ts';
+import type { StorageHandle } from '../core/index.ts';
+import type { CensusFilter } from '../core/evidence.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { figureLine } from './figures.ts';
 import { ms } from './support.ts';

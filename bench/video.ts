@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AccessToken } from 'livekit-server-sdk';
 import { pino } from 'pino';
 import { composeApp } from '../app/compose.ts';
-import { participantIdentity, type Appointment } from '../core/index.ts';
+import { participantIdentity, type Appointment } from '../core/services.ts';
 import { createConsultationTokens } from '../video/consultation-tokens.ts';
 import { freshTarget, openTarget } from './support.ts';
 

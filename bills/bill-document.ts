@@ -1,14 +1,7 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import {
-  billPaymentPayload,
-  type AccountKind,
-  type Bill,
-  type BillComparison,
-  type BillView,
-  type Locale,
-  type PaymentCodeScheme,
-} from '../core/index.ts';
+import { type AccountKind, type Bill, type BillComparison, type Locale } from '../core/index.ts';
+import { billPaymentPayload, type BillView, type PaymentCodeScheme } from '../core/services.ts';
 import { billTexts } from './bill-texts.ts';
 
 /** Everything the printed bill shows; the payment code and the page's address are made by the caller. */

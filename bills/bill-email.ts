@@ -1,5 +1,6 @@
 import mjml2html from 'mjml';
-import type { BillView, Locale } from '../core/index.ts';
+import type { Locale } from '../core/index.ts';
+import type { BillView } from '../core/services.ts';
 import { relevantOffer, type BillOffer } from './bill-offers.ts';
 import { billTexts } from './bill-texts.ts';
 import { escapeText as text } from './markup.ts';

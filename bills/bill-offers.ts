@@ -1,4 +1,5 @@
-import type { AccountKind, BillView, Locale } from '../core/index.ts';
+import type { AccountKind, Locale } from '../core/index.ts';
+import type { BillView } from '../core/services.ts';
 
 /** An offer shown beside a bill: what it is, and why it fits this bill. */
 export interface BillOffer {

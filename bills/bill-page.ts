@@ -1,4 +1,4 @@
-import type { BillPage } from '../core/index.ts';
+import type { BillPage } from '../core/services.ts';
 import { relevantOffer } from './bill-offers.ts';
 import { billTexts } from './bill-texts.ts';
 import { escapeText as text } from './markup.ts';

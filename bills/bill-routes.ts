@@ -1,15 +1,14 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
+import { ByToken, type RouteKit } from '../core/index.ts';
 import {
   BillBookingInput,
-  ByToken,
   PaperlessInput,
   type BillLinks,
   type BillPageActions,
   type BillView,
   type PaymentLinks,
-  type RouteKit,
-} from '../core/index.ts';
+} from '../core/services.ts';
 import { renderBillPage } from './bill-page.ts';
 import { bookedPage, linkingCodePage, paperlessPage, slotsPage } from './bill-steps.ts';
 

@@ -1,26 +1,28 @@
 import {
-  BILL_SENT_SOURCE,
-  BILL_STYLE_CHANNEL,
   ChannelPilotError,
-  styleArmOf,
-  billMediumContact,
-  billMediumFor,
-  isPaperless,
   notFound,
   reachableMedia,
-  type BillCommunication,
-  type BillCommunicationStore,
-  type BillLinks,
-  type BillStyle,
-  type BillView,
   type Billing,
   type Clock,
   type CustomerDirectory,
   type Interaction,
   type InteractionLog,
   type Outbox,
-  type PilotStore,
 } from '../core/index.ts';
+import {
+  BILL_SENT_SOURCE,
+  BILL_STYLE_CHANNEL,
+  styleArmOf,
+  billMediumContact,
+  billMediumFor,
+  isPaperless,
+  type BillCommunication,
+  type BillCommunicationStore,
+  type BillLinks,
+  type BillStyle,
+  type BillView,
+} from '../core/services.ts';
+import { type PilotStore } from '../core/evidence.ts';
 import { billSms, passiveBillEmail, reactiveBillEmail } from './bill-email.ts';
 
 /** Which style a bill goes out in, and the pilot arm that chose it (none outside a pilot). */

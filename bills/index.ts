@@ -1,6 +1,7 @@
 // The bill communications channel: the bill's documents, its personal page and links, the billing
 // run and the style pilots' report.
 import type { Kysely } from 'kysely';
+import { type ChannelDeps, type ChannelInput, type ChannelModule, type Database } from '../core/index.ts';
 import {
   BILL_STYLE_CHANNEL,
   createBillLinks,
@@ -8,13 +9,9 @@ import {
   createPostgresBillCommunications,
   styleReportOf,
   type BillStyle,
-  type ChannelDeps,
-  type ChannelInput,
-  type ChannelModule,
-  type Database,
   type PaymentCodeScheme,
   type UnitCosts,
-} from '../core/index.ts';
+} from '../core/services.ts';
 import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
 import { communicatedBillDocument } from './bill-document.ts';
 import { createBillSender, type Letter } from './bill-sender.ts';

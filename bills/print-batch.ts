@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { BillView } from '../core/index.ts';
+import type { BillView } from '../core/services.ts';
 import type { Letter } from './bill-sender.ts';
 
 /** The manifest's columns, in the order print houses read them. */

@@ -1,13 +1,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import {
-  BILL_STYLE_CHANNEL,
-  ChannelPilotError,
-  notFound,
-  type PilotStore,
-  type RouteKit,
-  type StyleArmReport,
-} from '../core/index.ts';
+import { ChannelPilotError, notFound, type RouteKit } from '../core/index.ts';
+import { BILL_STYLE_CHANNEL, type StyleArmReport } from '../core/services.ts';
+import { type PilotStore } from '../core/evidence.ts';
 
 const EstimateSchema = z.looseObject({
   value: z.number().nullable(),

@@ -1,20 +1,16 @@
 import { DateTime } from 'luxon';
+import { calendarDate, REFERENCE_ZONE, topicName, type Clock, type Locale } from '../core/index.ts';
 import {
-  calendarDate,
   customerIntentNames,
-  REFERENCE_ZONE,
-  topicName,
   type ChatConversation,
-  type Clock,
   type createConversationSession,
   type CustomerIntentName,
-  type Locale,
   type QuickReply,
   type SessionAnswer,
   type SessionEvent,
   type SessionState,
   type Slots,
-} from '../core/index.ts';
+} from '../core/services.ts';
 import { chatTexts } from './chat-texts.ts';
 import { normalized, understand, type Understood } from './chat-words.ts';
 

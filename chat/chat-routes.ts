@@ -1,21 +1,23 @@
 import { z } from 'zod';
 import {
-  ChatCloseOutcome,
-  chatAuthors,
-  chatIdentities,
-  chatStatuses,
   locales,
   notFound,
   Uuid,
-  type ChatConversation,
-  type ChatMessage,
   type Clock,
   type CustomerDirectory,
-  type LiveChatStore,
   type RouteKit,
   type SignedLinks,
   type StaffUser,
 } from '../core/index.ts';
+import {
+  ChatCloseOutcome,
+  chatAuthors,
+  chatIdentities,
+  chatStatuses,
+  type ChatConversation,
+  type ChatMessage,
+  type LiveChatStore,
+} from '../core/services.ts';
 import type { ChatService } from './chat-service.ts';
 
 const ConversationSchema = z.object({

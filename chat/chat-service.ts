@@ -1,17 +1,13 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ChannelPilotError, type Broadcast, type Clock, type Locale, type StaffUser } from '../core/index.ts';
 import {
-  ChannelPilotError,
-  type Broadcast,
   type ChatCloseOutcome,
   type ChatConversation,
   type ChatIdentity,
   type ChatMessage,
-  type Clock,
   type LiveChatDesk,
   type LiveChatStore,
-  type Locale,
-  type StaffUser,
-} from '../core/index.ts';
+} from '../core/services.ts';
 import { QUICK_REPLY_VALUE, type ChatBot, type VisitorInput } from './chat-bot.ts';
 import { chatTexts } from './chat-texts.ts';
 

@@ -2,15 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import {
-  ChannelPilotError,
-  parseInput,
-  locales,
-  type Broadcast,
-  type ChannelLog,
-  type ChatConversation,
-  type LiveChatStore,
-} from '../core/index.ts';
+import { ChannelPilotError, parseInput, locales, type Broadcast, type ChannelLog } from '../core/index.ts';
+import { type ChatConversation, type LiveChatStore } from '../core/services.ts';
 import { CHAT_TOPIC, type ChatEvent, type ChatService } from './chat-service.ts';
 
 /** The visitor's socket address. */

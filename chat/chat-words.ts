@@ -1,4 +1,5 @@
-import type { CustomerIntentName, Locale } from '../core/index.ts';
+import type { Locale } from '../core/index.ts';
+import type { CustomerIntentName } from '../core/services.ts';
 
 /** What a typed line asks for, as far as the chat's words can tell. */
 export type Understood =

@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
-  createCustomerIntents,
-  createLiveChatDesk,
-  createLoggedConversation,
   createSignedLinks,
   type Broadcast,
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
 } from '../core/index.ts';
+import { createCustomerIntents, createLiveChatDesk, createLoggedConversation } from '../core/services.ts';
 import { createChatBot } from './chat-bot.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { createChatService } from './chat-service.ts';

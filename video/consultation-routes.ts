@@ -6,16 +6,15 @@ import {
   Uuid,
   invalidInput,
   notFound,
-  type Appointment,
   type Clock,
   type Interaction,
   type Outcome,
-  type PaymentLinks,
   type SignedLinks,
   type StaffUser,
   type RouteKit,
   type Stores,
 } from '../core/index.ts';
+import { type Appointment, type PaymentLinks } from '../core/services.ts';
 import { AppointmentSchema, InteractionSchema } from '../core/index.ts';
 import { ById, ByToken, createRecordLookups } from '../core/index.ts';
 

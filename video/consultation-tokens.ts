@@ -1,12 +1,6 @@
 import { AccessToken, type VideoGrant } from 'livekit-server-sdk';
-import {
-  ChannelPilotError,
-  systemClock,
-  type Advisor,
-  type Appointment,
-  type Clock,
-  type Customer,
-} from '../core/index.ts';
+import { ChannelPilotError, systemClock, type Clock, type Customer } from '../core/index.ts';
+import { type Advisor, type Appointment } from '../core/services.ts';
 import {
   assertJoinable,
   consultationRoomName,
@@ -16,7 +10,7 @@ import {
   type ConsultationPolicy,
   type ConsultationRole,
   type ConsultationRooms,
-} from '../core/index.ts';
+} from '../core/services.ts';
 
 export interface ConsultationTokensOptions {
   apiKey: string;

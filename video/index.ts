@@ -1,13 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { z } from 'zod';
-import {
-  createConsultationLifecycle,
-  type ChannelDeps,
-  type ChannelInput,
-  type ChannelModule,
-  type ConsultationRooms,
-} from '../core/index.ts';
+import { type ChannelDeps, type ChannelInput, type ChannelModule } from '../core/index.ts';
+import { createConsultationLifecycle, type ConsultationRooms } from '../core/services.ts';
 import { createConsultationTokens } from './consultation-tokens.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';

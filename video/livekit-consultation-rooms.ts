@@ -1,6 +1,6 @@
 import { RoomServiceClient, ServerError } from 'livekit-server-sdk';
 import { ChannelPilotError } from '../core/index.ts';
-import { consultationRoomName, parseParticipantIdentity, type ConsultationRooms } from '../core/index.ts';
+import { consultationRoomName, parseParticipantIdentity, type ConsultationRooms } from '../core/services.ts';
 
 export interface LivekitConsultationRoomsOptions {
   /** The LiveKit server's HTTP(S) address, e.g. http://127.0.0.1:7880. */

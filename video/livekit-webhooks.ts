@@ -6,7 +6,7 @@ import {
   parseParticipantIdentity,
   type ConsultationEvent,
   type ConsultationLifecycle,
-} from '../core/index.ts';
+} from '../core/services.ts';
 
 export interface VideoWebhookRouterOptions {
   /** The key LiveKit signs webhooks with (`webhook.api_key` in its config) and its secret. */

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import {
   ChannelPilotError,
   type Clock,
-  type ConsultationRooms,
   type SignedLinks,
   type StaffUser,
   type RouteKit,
   type Stores,
 } from '../core/index.ts';
+import { type ConsultationRooms } from '../core/services.ts';
 import type { ConsultationTokens } from './consultation-tokens.ts';
 import { ById, ByToken, createRecordLookups } from '../core/index.ts';
 

@@ -4,7 +4,7 @@ import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts'
 import { ALEXA_PLATFORM, createAlexaIdentity } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
-import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/index.ts';
+import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/services.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
 

@@ -1,13 +1,6 @@
 import { z } from 'zod';
-import {
-  AdvisorInput,
-  AdvisorOverrideInput,
-  IsoDate,
-  Uuid,
-  WorkingHours,
-  notFound,
-  type Stores,
-} from '../../core/index.ts';
+import { IsoDate, Uuid, notFound, type Stores } from '../../core/index.ts';
+import { AdvisorInput, AdvisorOverrideInput, WorkingHours } from '../../core/services.ts';
 import type { createApi } from './api.ts';
 import { ById } from '../../core/index.ts';
 import { AdvisorSchema } from '../../core/index.ts';

@@ -6,14 +6,12 @@ import {
   Uuid,
   invalidInput,
   notFound,
-  type Appointment,
-  type BookingService,
   type Clock,
-  type ConsultationDesk,
   type LinkAction,
   type SignedLinks,
   type Stores,
 } from '../../core/index.ts';
+import { type Appointment, type BookingService, type ConsultationDesk } from '../../core/services.ts';
 import type { createApi } from './api.ts';
 import { ById, ByToken, createRecordLookups } from '../../core/index.ts';
 import { AppointmentSchema } from '../../core/index.ts';

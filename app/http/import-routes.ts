@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import {
-  ContactReasonInput,
-  ImportProfile,
   assertSourceOpen,
   Slug,
   can,
-  importEncodings,
   invalidInput,
-  maskPreview,
   notFound,
   type Clock,
-  type ImportKind,
   type Stores,
 } from '../../core/index.ts';
+import { ContactReasonInput } from '../../core/evidence.ts';
+import { ImportProfile, importEncodings, maskPreview, type ImportKind } from '../../core/imports.ts';
 import { mediaType, type createApi } from './api.ts';
 import { delimiterOf, parseMapping, type ImportFormat } from '../import/import-files.ts';
 import { runImport } from '../import/run-import.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import 'zod-openapi';
-import { importKinds } from '../../core/index.ts';
+import { importKinds } from '../../core/imports.ts';
 
 // What the import routes answer, as JSON (dates as ISO strings).
 const DateTime = z.iso.datetime({ offset: true });

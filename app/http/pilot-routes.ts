@@ -1,28 +1,25 @@
 import { z } from 'zod';
+import { parseInput, notFound, segments, type StaffUser } from '../../core/index.ts';
 import {
   CensusFilter,
   CensusFilterFields,
-  parseInput,
   PilotInput,
   PilotRatingInput,
   censusForManagers,
   cohortSizeForManagers,
   criteria,
   mapAnswer,
-  notFound,
   pilotReportForManagers,
   objectiveMetrics,
   pilotChangeActions,
   pilotStatuses,
-  segments,
   staffActor,
   type AnalysisAnswer,
   type Census,
   type PilotDesk,
   type PilotReports,
   type PilotStore,
-  type StaffUser,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import type { createApi } from './api.ts';
 
 const DateTime = z.iso.datetime({ offset: true });

@@ -6,23 +6,21 @@ import type { Router } from 'express';
 import type { Metrics } from './metrics.ts';
 import { createLandingPage } from '../web/landing-page.ts';
 import type {
-  AccountLinking,
-  AnalysisAnswer,
   ChannelModule,
-  Appointment,
-  Census,
-  CensusFilter,
-  PaymentLinks,
-  PilotDesk,
-  PilotReports,
-  ConsultationDesk,
-  BookingService,
   Clock,
   CustomerContext,
   SignedLinks,
   StorageHandle,
   Stores,
 } from '../../core/index.ts';
+import type {
+  AccountLinking,
+  Appointment,
+  PaymentLinks,
+  ConsultationDesk,
+  BookingService,
+} from '../../core/services.ts';
+import type { AnalysisAnswer, Census, CensusFilter, PilotDesk, PilotReports } from '../../core/evidence.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
 import { checkRequestPath, problemHandler, notFoundHandler, redactLinkTokens } from './problem.ts';
@@ -36,7 +34,9 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
-import { censusCsv, consultationWindow, REFERENCE_ZONE, segments } from '../../core/index.ts';
+import { REFERENCE_ZONE, segments } from '../../core/index.ts';
+import { consultationWindow } from '../../core/services.ts';
+import { censusCsv } from '../../core/evidence.ts';
 import { createManagerPages } from '../web/manager-pages.ts';
 import { createConsultationPages } from '../web/consultation-pages.ts';
 import type { BrowserBundles } from '../web/browser-bundles.ts';

@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  accountKinds,
-  type AccountLinking,
-  type CallbackQueue,
-  type Clock,
-  type PaymentLinks,
-} from '../../core/index.ts';
+import { accountKinds, type Clock } from '../../core/index.ts';
+import { type AccountLinking, type CallbackQueue, type PaymentLinks } from '../../core/services.ts';
 import { publicPaymentPage, wantsPage } from '../web/payment-page.ts';
 import type { createApi } from './api.ts';
 import { BalanceSchema } from '../../core/index.ts';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CensusFilterFields } from '../../core/index.ts';
+import { CensusFilterFields } from '../../core/evidence.ts';
 import type { createApi } from './api.ts';
 import { ProblemSchema } from '../../core/index.ts';
 

@@ -1,6 +1,7 @@
 import { finished, Readable } from 'node:stream';
 import { CsvError, parse, type Parser } from 'csv-parse';
-import { importDelimiters, invalidInput, type ImportEncoding, type ImportRow } from '../../core/index.ts';
+import { invalidInput } from '../../core/index.ts';
+import { importDelimiters, type ImportEncoding, type ImportRow } from '../../core/imports.ts';
 
 export const importFormats = ['csv', 'jsonl'] as const;
 export type ImportFormat = (typeof importFormats)[number];

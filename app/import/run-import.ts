@@ -3,18 +3,20 @@ import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import {
   ChannelPilotError,
-  DEFAULT_CUSTOMER_SOURCE,
-  ImportProfile,
   REFERENCE_ZONE,
-  importCustomers,
-  importInteractions,
   invalidInput,
-  plainProfile,
   type Clock,
-  type ImportKind,
-  type ImportSummary,
   type Stores,
 } from '../../core/index.ts';
+import {
+  DEFAULT_CUSTOMER_SOURCE,
+  ImportProfile,
+  importCustomers,
+  importInteractions,
+  plainProfile,
+  type ImportKind,
+  type ImportSummary,
+} from '../../core/imports.ts';
 import { readImportFile, type FileDialect, type ImportFormat } from './import-files.ts';
 
 /** What the CLI's options or the API's query say beside (and over) the profile. */

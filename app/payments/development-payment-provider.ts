@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import type { Clock, Locale, PaymentLinks, PaymentProvider, SignedLinks } from '../../core/index.ts';
+import type { Clock, Locale, SignedLinks } from '../../core/index.ts';
+import type { PaymentLinks, PaymentProvider } from '../../core/services.ts';
 import { html } from '../web/html.ts';
 import { credentialPageHeaders, customerDocument, formatEuros } from '../web/payment-page.ts';
 

@@ -1,4 +1,4 @@
-import type { AdvisorInput, WorkingHours } from '../../core/index.ts';
+import type { AdvisorInput, WorkingHours } from '../../core/services.ts';
 import { ascii } from './demo-places.ts';
 import type { DemoRandom } from './demo-random.ts';
 

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { italianPublicHolidays } from '../../core/index.ts';
+import { italianPublicHolidays } from '../../core/services.ts';
 
 /** The reference zone: opening hours, billing dates and holidays are Italian. */
 export const ZONE = 'Europe/Rome';

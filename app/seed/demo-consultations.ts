@@ -1,5 +1,5 @@
+import { ChannelPilotError, type Locale, type Stores } from '../../core/index.ts';
 import {
-  ChannelPilotError,
   advanceConsultation,
   createBookingService,
   participantIdentity,
@@ -7,9 +7,7 @@ import {
   type ConsultationEvent,
   type ConsultationRole,
   type ConsultationState,
-  type Locale,
-  type Stores,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 import type { DemoRandom } from './demo-random.ts';
 
 const MINUTE = 60_000;

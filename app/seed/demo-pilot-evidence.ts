@@ -1,10 +1,5 @@
-import {
-  consultationDurationMs,
-  sidesThatCame,
-  type Outcome,
-  type Stores,
-  type SurveyAnswerInput,
-} from '../../core/index.ts';
+import { type Outcome, type Stores, type SurveyAnswerInput } from '../../core/index.ts';
+import { consultationDurationMs, sidesThatCame } from '../../core/services.ts';
 import { localDay, romeDay } from './demo-calendar.ts';
 import { createDemoConsultations, type DemoConsultation } from './demo-consultations.ts';
 import type { CustomerProfile } from './demo-customers.ts';

@@ -1,15 +1,12 @@
+import { ChannelPilotError, type OutboxMessage, type Segment, type Stores } from '../../core/index.ts';
 import {
-  ChannelPilotError,
   createPilotDesk,
   drawBucket,
   drawnArm,
   type Arm,
   type Objective,
-  type OutboxMessage,
   type Pilot,
-  type Segment,
-  type Stores,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
 import type { CustomerProfile } from './demo-customers.ts';
 import { billReasons, paymentReasons, type Reason } from './demo-flows.ts';

@@ -1,4 +1,5 @@
-import { CensusFilter, defaultCensusRange, fieldIssues, type FieldIssue } from '../../core/index.ts';
+import { fieldIssues, type FieldIssue } from '../../core/index.ts';
+import { CensusFilter, defaultCensusRange } from '../../core/evidence.ts';
 import { formatDay, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
 

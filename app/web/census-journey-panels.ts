@@ -1,4 +1,4 @@
-import { LAST_STEP_BUCKET, type Census, type CensusTable } from '../../core/index.ts';
+import { LAST_STEP_BUCKET, type Census, type CensusTable } from '../../core/evidence.ts';
 import { stackedBars } from './charts/bars.ts';
 import type { SeriesStyle } from './charts/svg.ts';
 import { NO_NEXT_LABEL, transitionDiagram } from './charts/transition-diagram.ts';

@@ -1,4 +1,5 @@
-import type { AnalysisAnswer, Census, CensusFilter, CensusTable, FieldIssue } from '../../core/index.ts';
+import type { FieldIssue } from '../../core/index.ts';
+import type { AnalysisAnswer, Census, CensusFilter, CensusTable } from '../../core/evidence.ts';
 import { describeFilter, filterForm, filterValues, type FilterValues } from './census-filter.ts';
 import { stepsPanel, transitionsPanel } from './census-journey-panels.ts';
 import { reasonsPanel } from './census-reasons-panel.ts';

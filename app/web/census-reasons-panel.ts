@@ -1,4 +1,4 @@
-import type { Census, CensusTable } from '../../core/index.ts';
+import type { Census, CensusTable } from '../../core/evidence.ts';
 import { stackedBars } from './charts/bars.ts';
 import type { SeriesStyle } from './charts/svg.ts';
 import { formatCount, humanize } from './format.ts';

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Census, CensusTable } from '../../core/index.ts';
+import type { Census, CensusTable } from '../../core/evidence.ts';
 import { heatmap, weekdayName } from './charts/heatmap.ts';
 import { lineChart } from './charts/line-chart.ts';
 import type { SeriesStyle } from './charts/svg.ts';

@@ -1,4 +1,5 @@
-import { contactsPerCustomer, isAsynchronous, type Census, type CensusTable } from '../../core/index.ts';
+import { isAsynchronous } from '../../core/index.ts';
+import { contactsPerCustomer, type Census, type CensusTable } from '../../core/evidence.ts';
 import { bars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { niceCeiling } from './charts/svg.ts';

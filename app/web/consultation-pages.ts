@@ -1,13 +1,13 @@
 import { Router, type Response } from 'express';
 import {
   can,
-  type Appointment,
   type Clock,
   type SignedLinks,
   type StaffDirectory,
   type Stores,
   topicName,
 } from '../../core/index.ts';
+import { type Appointment } from '../../core/services.ts';
 import { staffOf } from '../http/api.ts';
 import { sessionMiddleware } from '../http/staff-auth.ts';
 import {

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
+import { REFERENCE_ZONE } from '../../core/index.ts';
 import {
-  REFERENCE_ZONE,
   describeCounts,
   describeGroup,
   type ImportRun,
   type ImportSummary,
   type SavedImportProfile,
-} from '../../core/index.ts';
+} from '../../core/imports.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { html, type Html } from './html.ts';
 import { page } from './page.ts';

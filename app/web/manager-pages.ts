@@ -1,25 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type RequestHandler, type Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
+import { ChannelPilotError, can, type Clock, type StaffDirectory } from '../../core/index.ts';
 import {
   type CensusFilter,
-  ChannelPilotError,
-  can,
   censusForManagers,
   mapAnswer,
   pilotReportForManagers,
   type AnalysisAnswer,
   type Census,
   type CensusTable,
-  type Clock,
   type Pilot,
   type PilotChange,
   type PilotReportData,
-  type StaffDirectory,
-  type ImportRun,
-  type SavedImportProfile,
   censusTables,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
+import { type ImportRun, type SavedImportProfile } from '../../core/imports.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
 import { requireFormToken, sessionMiddleware, viewerOf } from '../http/staff-auth.ts';
 import { filterQuery, parseFilter } from './census-filter.ts';

@@ -6,9 +6,8 @@ import {
   type AccountKind,
   type BillStatus,
   type Locale,
-  type PaymentLinks,
-  type PaymentPage,
 } from '../../core/index.ts';
+import { type PaymentLinks, type PaymentPage } from '../../core/services.ts';
 import { html, raw, type Html } from './html.ts';
 import { STYLES } from './styles.ts';
 

@@ -1,4 +1,4 @@
-import type { Capacity, PilotMetrics } from '../../core/index.ts';
+import type { Capacity, PilotMetrics } from '../../core/evidence.ts';
 import { bars } from './charts/bars.ts';
 import { formatCount, formatDuration, formatNumber, formatPercent } from './format.ts';
 import { html, type Html } from './html.ts';

@@ -1,4 +1,4 @@
-import type { ArmComparison, PilotMetrics, PilotReportData, ScorecardEvidence } from '../../core/index.ts';
+import type { ArmComparison, PilotMetrics, PilotReportData, ScorecardEvidence } from '../../core/evidence.ts';
 import { bars, type BarRow } from './charts/bars.ts';
 import { legend } from './charts/svg.ts';
 import { channelName, formatCount, formatNumber, formatPercent, formatPValue, humanize } from './format.ts';

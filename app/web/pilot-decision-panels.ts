@@ -4,7 +4,7 @@ import {
   WEEKLY_NPS_MIN_ANSWERS,
   sequentialRhoSquared,
   type PilotReportData,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { lineChart } from './charts/line-chart.ts';
 import { formatDay, formatNumber, formatPercent } from './format.ts';
 import { html, type Html } from './html.ts';

@@ -1,4 +1,4 @@
-import type { ScorecardEvidence, TimeToVerdict } from '../../core/index.ts';
+import type { ScorecardEvidence, TimeToVerdict } from '../../core/evidence.ts';
 import { formatCount } from './format.ts';
 import { html, type Html } from './html.ts';
 import { formatMetric, verdictBadge } from './pilot-metric-format.ts';

@@ -1,10 +1,5 @@
-import {
-  objectiveMetrics,
-  type Channel,
-  type FieldIssue,
-  type Pilot,
-  type PilotInput,
-} from '../../core/index.ts';
+import { type Channel, type FieldIssue } from '../../core/index.ts';
+import { objectiveMetrics, type Pilot, type PilotInput } from '../../core/evidence.ts';
 import { humanize } from './format.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { html, type Html } from './html.ts';

@@ -5,7 +5,7 @@ import {
   type PilotChange,
   type PilotReportData,
   type PilotStatus,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { formatMoment, humanize } from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable } from './tables.ts';

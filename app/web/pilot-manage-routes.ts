@@ -1,12 +1,6 @@
 import express, { type RequestHandler, type Router } from 'express';
-import {
-  ChannelPilotError,
-  can,
-  pilotStatuses,
-  staffActor,
-  type Channel,
-  type PilotDesk,
-} from '../../core/index.ts';
+import { ChannelPilotError, can, type Channel } from '../../core/index.ts';
+import { pilotStatuses, staffActor, type PilotDesk } from '../../core/evidence.ts';
 import { requireFormToken, viewerOf } from '../http/staff-auth.ts';
 import { html } from './html.ts';
 import { messagePage } from './page.ts';

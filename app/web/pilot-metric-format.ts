@@ -1,4 +1,4 @@
-import type { Estimate, ObjectiveMetric, Verdict } from '../../core/index.ts';
+import type { Estimate, ObjectiveMetric, Verdict } from '../../core/evidence.ts';
 import { html, type Html } from './html.ts';
 import type { BarRow } from './charts/bars.ts';
 import { formatCount, formatNumber, formatPercent } from './format.ts';

@@ -1,4 +1,4 @@
-import type { Estimate, ObjectiveMetric, Pilot, PilotMetrics, PilotReportData } from '../../core/index.ts';
+import type { Estimate, ObjectiveMetric, Pilot, PilotMetrics, PilotReportData } from '../../core/evidence.ts';
 import { bars, stackedBars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { legend } from './charts/svg.ts';

@@ -4,7 +4,7 @@ import type {
   Pilot,
   PilotChange,
   PilotReportData,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
 import { html, type Html } from './html.ts';

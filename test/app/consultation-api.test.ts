@@ -3,15 +3,8 @@ import request from 'supertest';
 import type { z } from 'zod';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
-import type {
-  Advisor,
-  Appointment,
-  ConsultationEvent,
-  ConsultationRole,
-  Customer,
-  Interaction,
-  StorageHandle,
-} from '../../core/index.ts';
+import type { Customer, Interaction, StorageHandle } from '../../core/index.ts';
+import type { Advisor, Appointment, ConsultationEvent, ConsultationRole } from '../../core/services.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
 

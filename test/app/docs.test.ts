@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { customerColumns, ImportProfile, interactionColumns } from '../../core/index.ts';
+import { customerColumns, ImportProfile, interactionColumns } from '../../core/imports.ts';
 
 describe('the README', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');

@@ -6,13 +6,8 @@ import type { Express } from 'express';
 import type { z } from 'zod';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
-import {
-  CensusFilter,
-  createPostgresCensusSource,
-  type Census,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
+import { type StorageHandle, type Stores } from '../../core/index.ts';
+import { CensusFilter, createPostgresCensusSource, type Census } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
 

@@ -2,16 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import express, { type Express } from 'express';
 import { pino } from 'pino';
+import { createPostgresStores, type StorageHandle } from '../../core/index.ts';
 import {
   createPilotDesk,
-  createPostgresStores,
   type AnalysisAnswer,
   type Census,
   type CensusFilter,
   type Pilot,
   type PilotReportData,
-  type StorageHandle,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { createApi } from '../../app/http/api.ts';
 import { notFoundHandler, problemHandler } from '../../app/http/problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from '../../app/http/staff-auth.ts';

@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
-import {
-  ASSUMED_TAKE_UP,
-  RELEVANCE_WEEKS,
-  type Customer,
-  type InteractionInput,
-  type StorageHandle,
-} from '../../core/index.ts';
+import { type Customer, type InteractionInput, type StorageHandle } from '../../core/index.ts';
+import { ASSUMED_TAKE_UP, RELEVANCE_WEEKS } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 // What a pilot's report says before its channel has been used: how relevant the channel is to

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { billPaymentPayload, compareBill, noticeCodeProblem, type Bill } from '../../core/index.ts';
+import { compareBill, type Bill } from '../../core/index.ts';
+import { billPaymentPayload, noticeCodeProblem } from '../../core/services.ts';
 import { renderBillDocument } from '../../bills/bill-document.ts';
 import { firstPageImage, keepImage, pdfText, readQr } from '../support/pdf-pages.ts';
 

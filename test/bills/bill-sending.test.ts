@@ -14,13 +14,13 @@ import { configDefaults } from '../../app/config.ts';
 import { billPaymentCodes } from '../../app/config-bills.ts';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import {
-  billPaymentPayload,
   systemClock,
   type Clock,
   type MessageSender,
   type OutboxMessage,
   type StorageHandle,
 } from '../../core/index.ts';
+import { billPaymentPayload } from '../../core/services.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { staffPassword, staffUsers } from '../support/fixtures.ts';
 import { dualFuelEnglish, dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';

@@ -4,15 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { configDefaults } from '../../app/config.ts';
 import { billUnitCosts } from '../../app/config-bills.ts';
-import {
-  BILL_STYLE_CHANNEL,
-  PilotInput,
-  styleArmOf,
-  styleReportOf,
-  type Bill,
-  type StorageHandle,
-  type StylePilotDesign,
-} from '../../core/index.ts';
+import { type Bill, type StorageHandle } from '../../core/index.ts';
+import { BILL_STYLE_CHANNEL, styleArmOf, styleReportOf, type StylePilotDesign } from '../../core/services.ts';
+import { PilotInput } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {
   dualFuelEnglish,

@@ -4,7 +4,9 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { styleReportCsv } from '../../bills/index.ts';
-import { BILL_STYLE_CHANNEL, PilotInput, type Bill, type StorageHandle } from '../../core/index.ts';
+import { type Bill, type StorageHandle } from '../../core/index.ts';
+import { BILL_STYLE_CHANNEL } from '../../core/services.ts';
+import { PilotInput } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { staffPassword, staffUsers } from '../support/fixtures.ts';
 import {

@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import {
-  cachedAccountLinks,
-  createPostgresStores,
-  type AccountLinkStore,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
+import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { cachedAccountLinks, type AccountLinkStore } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 

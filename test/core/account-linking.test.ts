@@ -2,12 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   ChannelPilotError,
-  LINK_CODE_RULES,
-  createAccountLinking,
   createPostgresStores,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { LINK_CODE_RULES, createAccountLinking } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 

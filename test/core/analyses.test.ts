@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAnalyses, createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { createAnalyses } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 let storage: StorageHandle;

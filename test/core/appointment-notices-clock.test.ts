@@ -1,15 +1,17 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  createAppointmentNotices,
-  createBookingService,
-  createConsultationDesk,
   createPostgresStores,
   systemClock,
   type Clock,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import {
+  createAppointmentNotices,
+  createBookingService,
+  createConsultationDesk,
+} from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 

@@ -8,7 +8,7 @@ import {
   styleReport,
   type BillCommunication,
   type CommunicationOutcome,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 
 const PILOT = '3f6f2c1a-8d4b-4e0a-9c7e-5b1d2a3c4e5f';
 const design = StylePilotDesign.parse({

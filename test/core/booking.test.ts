@@ -1,13 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BookingRules,
-  createBookingService,
-  createPostgresStores,
-  workingSlots,
-  type Advisor,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
+import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { BookingRules, createBookingService, workingSlots, type Advisor } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 

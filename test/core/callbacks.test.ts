@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import {
   ChannelPilotError,
   createPostgresStores,
-  type CallbackRequestInput,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { type CallbackRequestInput } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
 

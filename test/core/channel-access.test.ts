@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import {
   cachedChannelAccess,
   createExpiringCache,
-  createPilotDesk,
   createPostgresStores,
   type ChannelPermit,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { createPilotDesk } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
 

@@ -1,15 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChannelPilotError,
-  createAppointmentNotices,
-  createBookingService,
-  createConsultationDesk,
   createPostgresStores,
-  type Appointment,
   type Outbox,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import {
+  createAppointmentNotices,
+  createBookingService,
+  createConsultationDesk,
+  type Appointment,
+} from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 

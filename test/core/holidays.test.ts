@@ -2,14 +2,16 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChannelPilotError,
-  createBookingService,
-  createClosedDays,
   createPostgresStores,
-  easterSunday,
-  italianPublicHolidays,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import {
+  createBookingService,
+  createClosedDays,
+  easterSunday,
+  italianPublicHolidays,
+} from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
-import { createDateTimeReader, createLabelMap, normalizeLabel, type ImportRow } from '../../core/index.ts';
+import { createDateTimeReader, createLabelMap, normalizeLabel, type ImportRow } from '../../core/imports.ts';
 import { detectDelimiter, readImportFile, type FileDialect } from '../../app/import/import-files.ts';
 
 const rome = createDateTimeReader({ zone: 'Europe/Rome' });

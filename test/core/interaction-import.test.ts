@@ -4,17 +4,19 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import {
   ChannelPilotError,
-  ImportProfile,
-  REJECTIONS_KEPT,
   createPostgresStores,
-  importInteractions,
-  plainProfile,
-  registerStandards,
-  type ImportRow,
-  type ImportSummary,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { registerStandards } from '../../core/evidence.ts';
+import {
+  ImportProfile,
+  REJECTIONS_KEPT,
+  importInteractions,
+  plainProfile,
+  type ImportRow,
+  type ImportSummary,
+} from '../../core/imports.ts';
 import { parseMapping, readImportFile } from '../../app/import/import-files.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';

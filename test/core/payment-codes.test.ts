@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ChannelPilotError } from '../../core/index.ts';
 import {
-  ChannelPilotError,
   EPC_MAX_BYTES,
   billPaymentPayload,
   isValidCreditorTaxCode,
@@ -9,7 +9,7 @@ import {
   pagoPaNoticeCode,
   pagoPaPayload,
   sepaTransferPayload,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 
 const issuesOf = (work: () => unknown) => {
   try {

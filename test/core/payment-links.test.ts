@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import {
   ChannelPilotError,
-  PAYMENT_LINK_TTL_MS,
-  createPaymentLinks,
   createPostgresStores,
   createSignedLinks,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { PAYMENT_LINK_TTL_MS, createPaymentLinks } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 

@@ -1,13 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import {
-  createPostgresStores,
-  sequentialZ,
-  type Estimate,
-  type PilotMetrics,
-  type StorageHandle,
-} from '../../core/index.ts';
+import { createPostgresStores, type StorageHandle } from '../../core/index.ts';
+import { sequentialZ, type Estimate, type PilotMetrics } from '../../core/evidence.ts';
 import { createPostgresPilotMetricsSource } from '../../core/storage/postgres-pilot-metrics.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { everyChannel, FIXED_NOW, fixedClock } from '../support/fixtures.ts';

@@ -2,14 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   ChannelPilotError,
-  createPilotDesk,
-  createPostgresBulkLoader,
   createPostgresStores,
   type Customer,
-  type PilotInput,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
+import { createPilotDesk, type PilotInput } from '../../core/evidence.ts';
+import { createPostgresBulkLoader } from '../../core/imports.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock } from '../support/fixtures.ts';
 

@@ -9,7 +9,7 @@ import {
   type Estimate,
   type PilotMetrics,
   type PilotReportData,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 
 const est = (
   value: number | null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sequentialPValue, sequentialRhoSquared, sequentialZ } from '../../core/index.ts';
+import { sequentialPValue, sequentialRhoSquared, sequentialZ } from '../../core/evidence.ts';
 import { cohortAccumulating, customersArriving } from '../support/peeking.ts';
 
 // Always-valid intervals: the multiplier by its formula, and simulations of a pilot manager who

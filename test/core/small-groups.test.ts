@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pilotReportForManagers, type PilotReportData } from '../../core/index.ts';
+import { pilotReportForManagers, type PilotReportData } from '../../core/evidence.ts';
 
 // What a pilot manager may see of a report: no segment smaller than the minimum, in any table.
 

@@ -13,7 +13,7 @@ import {
   splitGoodnessOfFit,
   summarize,
   type Moments,
-} from '../../core/index.ts';
+} from '../../core/evidence.ts';
 import { python, statsPython } from '../support/python-stats.ts';
 import { seededRandom } from '../support/simulate.ts';
 
@@ -215,7 +215,7 @@ describe('the NPS interval with few answers', () => {
   const n = 50;
 
   it('keeps its 95% coverage at 50 answers (adjusted Wald, Rocks 2016), where the normal one fell to 90%', async () => {
-    const { npsEstimate } = await import('../../core/index.ts');
+    const { npsEstimate } = await import('../../core/evidence.ts');
     const adjusted = grid.map(([p, d]) =>
       coverage(n, p, d, (promoters, detractors) => {
         const e = npsEstimate({ promoters, detractors, passives: n - promoters - detractors });

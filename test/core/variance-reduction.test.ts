@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareAdjusted, createCovariateAccumulator } from '../../core/index.ts';
+import { compareAdjusted, createCovariateAccumulator } from '../../core/evidence.ts';
 import { seededRandom } from '../support/simulate.ts';
 
 // CUPED on a simulated population: customers whose contact rates differ widely, their contacts in

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
-import type { Appointment, Customer } from '../../core/index.ts';
+import type { Customer } from '../../core/index.ts';
+import type { Appointment } from '../../core/services.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS } from '../support/livekit.ts';
 import {

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TrackSource } from '@livekit/rtc-node';
-import type { Appointment, Customer } from '../../core/index.ts';
+import type { Customer } from '../../core/index.ts';
+import type { Appointment } from '../../core/services.ts';
 import { LIVEKIT_INSTALL_TIMEOUT_MS } from '../support/livekit.ts';
 import { launchChromium } from '../support/chromium.ts';
 import {

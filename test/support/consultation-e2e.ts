@@ -17,14 +17,8 @@ import {
 } from '@livekit/rtc-node';
 import { composeApp } from '../../app/compose.ts';
 import { createAppointmentLinks } from '../../app/http/appointment-routes.ts';
-import {
-  defaultConsultationPolicy,
-  type Advisor,
-  type Appointment,
-  type Customer,
-  type StaffUser,
-  type StorageHandle,
-} from '../../core/index.ts';
+import { type Customer, type StaffUser, type StorageHandle } from '../../core/index.ts';
+import { defaultConsultationPolicy, type Advisor, type Appointment } from '../../core/services.ts';
 import { openTestDatabase } from './database.ts';
 import { ensureChromium, launchChromium } from './chromium.ts';
 import { staffPassword } from './fixtures.ts';

@@ -1,4 +1,4 @@
-import { compareSummaries, summarize, type Moments } from '../../core/index.ts';
+import { compareSummaries, summarize, type Moments } from '../../core/evidence.ts';
 import { seededRandom } from './simulate.ts';
 
 // Pilots with no true effect, read every day and stopped at the first "significant" difference:

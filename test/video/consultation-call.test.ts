@@ -23,7 +23,7 @@ import {
   type ConsultationLog,
   type ConsultationRecord,
   type ConsultationRooms,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 import { createPostgresConsultationLog } from '../../core/storage/postgres-consultation-log.ts';
 import { createLivekitConsultationRooms } from '../../video/livekit-consultation-rooms.ts';
 import { createConsultationTokens, type ConsultationTokens } from '../../video/consultation-tokens.ts';

@@ -11,7 +11,7 @@ import {
   type ConsultationEvent,
   type ConsultationLog,
   type ConsultationRole,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 import { createPostgresConsultationLog } from '../../core/storage/postgres-consultation-log.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { consultationFor } from '../support/fixtures.ts';

@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ChannelPilotError,
   createPostgresStores,
-  type Appointment,
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import type { ConsultationRooms } from '../../core/index.ts';
+import { type Appointment } from '../../core/services.ts';
+import type { ConsultationRooms } from '../../core/services.ts';
 import { createLivekitConsultationRooms } from '../../video/livekit-consultation-rooms.ts';
 import { createConsultationTokens } from '../../video/consultation-tokens.ts';
 import { openTestDatabase } from '../support/database.ts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { locales, type Advisor, type Locale, type StorageHandle, type Stores } from '../../core/index.ts';
+import { locales, type Locale, type StorageHandle, type Stores } from '../../core/index.ts';
+import { type Advisor } from '../../core/services.ts';
 import { startAlexaApp, type AlexaAnswer } from '../support/alexa-app.ts';
 import type { AlexaRequestBody } from '../support/alexa-requests.ts';
 import { openTestDatabase } from '../support/database.ts';

@@ -1,12 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  calendarDate,
-  type Advisor,
-  type Customer,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
+import { calendarDate, type Customer, type StorageHandle, type Stores } from '../../core/index.ts';
+import { type Advisor } from '../../core/services.ts';
 import { startAlexaApp } from '../support/alexa-app.ts';
 import {
   alexaSession,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINK_CODE_RULES, systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
+import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
+import { LINK_CODE_RULES } from '../../core/services.ts';
 import { startAlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, heard, intent, linkedUser } from '../support/alexa-session.ts';
 import { openTestDatabase } from '../support/database.ts';

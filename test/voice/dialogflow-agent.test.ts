@@ -7,7 +7,7 @@ import { builtinPhrases } from '../../voice/alexa/chat/builtin-phrases.ts';
 import { loadInteractionModel, skillPackageDir } from '../../voice/alexa/intent-models.ts';
 import { agentPackage } from '../../voice/dialogflow/agent/cx-agent.ts';
 import { createCxAgentsApi, provisionAgent } from '../../voice/dialogflow/agent/cx-provision.ts';
-import { customerIntentNames } from '../../core/index.ts';
+import { customerIntentNames } from '../../core/services.ts';
 import { runCli as cli } from '../support/app-process.ts';
 import { startFakeCxAgents } from '../support/fake-cx-agents.ts';
 

@@ -1,6 +1,7 @@
 import { jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import type { AccountLinking, CustomerDirectory } from '../../core/index.ts';
+import type { CustomerDirectory } from '../../core/index.ts';
+import type { AccountLinking } from '../../core/services.ts';
 
 /** Who is asking: the customer behind the request's linked account, or undefined when it is not linked. */
 export type Identify = (envelope: RequestEnvelope) => Promise<{ customerId: string } | undefined>;

@@ -1,6 +1,6 @@
 import { locales, type Locale } from '../../core/index.ts';
-import { speak } from '../../core/index.ts';
-import { sessionMessages, type SessionMessages } from '../../core/index.ts';
+import { speak } from '../../core/services.ts';
+import { sessionMessages, type SessionMessages } from '../../core/services.ts';
 
 /** Alexa's `request.locale` as a locale the product speaks; anything else is answered in en-US. */
 export function localeOf(requestLocale: string | undefined): Locale {

@@ -6,10 +6,10 @@ import {
   type RequestHandler,
   type Skill,
 } from 'ask-sdk-core';
-import type { LinkingReply, LinkingRequest } from '../../core/index.ts';
-import type { createConversationSession } from '../../core/index.ts';
-import { customerIntentNames } from '../../core/index.ts';
-import type { createTurnLog } from '../../core/index.ts';
+import type { LinkingReply, LinkingRequest } from '../../core/services.ts';
+import type { createConversationSession } from '../../core/services.ts';
+import { customerIntentNames } from '../../core/services.ts';
+import type { createTurnLog } from '../../core/services.ts';
 import type { Identify } from './alexa-identity.ts';
 import { alexaMessages, localeOf } from './alexa-messages.ts';
 import {
@@ -22,7 +22,7 @@ import {
 } from './alexa-turns.ts';
 import { createLinkingHandler } from './handlers/linking-handler.ts';
 
-export { customerIntentNames, type CustomerIntentName } from '../../core/index.ts';
+export { customerIntentNames, type CustomerIntentName } from '../../core/services.ts';
 
 /** Every intent name of the interaction models that this skill answers. */
 export const handledIntentNames: readonly string[] = [

@@ -7,7 +7,7 @@ import {
   type SessionEvent,
   type SessionState,
   type Slots,
-} from '../../core/index.ts';
+} from '../../core/services.ts';
 import { alexaMessages, localeOf, type AlexaMessages } from './alexa-messages.ts';
 
 // Alexa's envelopes in the conversation's terms, and its answers back as Alexa responses.

@@ -1,5 +1,5 @@
 import type { Locale } from '../../core/index.ts';
-import { speak } from '../../core/index.ts';
+import { speak } from '../../core/services.ts';
 
 /** What the Dialogflow adapter says itself, as SSML. */
 export interface DialogflowMessages {

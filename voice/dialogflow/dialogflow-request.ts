@@ -1,7 +1,7 @@
 import type { protos } from '@google-cloud/dialogflow-cx';
 import { z } from 'zod';
 import { invalidInput, fieldIssues, describeIssues, locales, type Locale } from '../../core/index.ts';
-import type { SessionState, Slots } from '../../core/index.ts';
+import type { SessionState, Slots } from '../../core/services.ts';
 
 export type WebhookRequest = protos.google.cloud.dialogflow.cx.v3.IWebhookRequest;
 export type WebhookResponse = protos.google.cloud.dialogflow.cx.v3.IWebhookResponse;

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
-import type { AccountLinking, CustomerDirectory, Locale } from '../../core/index.ts';
-import { linkingTurn, type LinkingReply, type LinkingRequest } from '../../core/index.ts';
+import type { CustomerDirectory, Locale } from '../../core/index.ts';
+import type { AccountLinking } from '../../core/services.ts';
+import { linkingTurn, type LinkingReply, type LinkingRequest } from '../../core/services.ts';
 import {
   answerOf,
   customerIntentNames,
@@ -8,8 +9,8 @@ import {
   type CustomerIntentName,
   type SessionAnswer,
   type SessionEvent,
-} from '../../core/index.ts';
-import type { createTurnLog } from '../../core/index.ts';
+} from '../../core/services.ts';
+import type { createTurnLog } from '../../core/services.ts';
 import { dialogflowAuthentication, type DialogflowCredentials } from './dialogflow-auth.ts';
 import { dialogflowMessages } from './dialogflow-messages.ts';
 import {

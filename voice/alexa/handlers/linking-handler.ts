@@ -6,7 +6,7 @@ import {
   type createTurnLog,
   type LinkingReply,
   type LinkingRequest,
-} from '../../../core/index.ts';
+} from '../../../core/services.ts';
 import { ALEXA_PLATFORM } from '../alexa-identity.ts';
 import { localeOf } from '../alexa-messages.ts';
 import { isIntent, respond, saveSession, sessionState, slotValues } from '../alexa-turns.ts';
