@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources directly through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The CLI runs from a bundle of the TypeScript sources, rebuilt when they change (a source map
+// beside it: `NODE_OPTIONS=--enable-source-maps` puts the sources' lines in stack traces).
+import { cliBundle } from './cli-bundle.mjs';
 
-register();
-await import('../app/cli.ts');
+await import(await cliBundle());
