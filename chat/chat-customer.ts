@@ -118,8 +118,11 @@ export function createChatCustomerSide(options: {
         await say(conversation, t.callbackQueued({ phoneEnd }));
         await visitorDesk.endWith(conversation, 'callback', { callbackId: request.id });
       } else {
-        const { email } = await visitorDesk.emailOnFile(conversation);
-        const contact = await visitorDesk.continueByEmail(conversation, summary, await render(conversation));
+        const { contact, email } = await visitorDesk.continueByEmail(
+          conversation,
+          summary,
+          await render(conversation),
+        );
         await say(conversation, t.emailContinued({ masked: masked(email) }));
         await visitorDesk.endWith(conversation, 'email', { emailContactId: contact.id });
       }

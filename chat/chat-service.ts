@@ -117,9 +117,14 @@ export function createChatService(options: {
     return offered?.label ?? (value === 'person' ? chatTexts[conversation.locale].menu.person : value);
   }
 
-  async function live(conversationId: string): Promise<ChatConversation> {
+  async function found(conversationId: string): Promise<ChatConversation> {
     const conversation = await chats.conversation(conversationId);
     if (!conversation) throw new ChannelPilotError('not_found', `no chat ${conversationId}`);
+    return conversation;
+  }
+
+  async function live(conversationId: string): Promise<ChatConversation> {
+    const conversation = await found(conversationId);
     if (conversation.status === 'closed') throw new ChannelPilotError('conflict', 'this chat is closed');
     return conversation;
   }
@@ -239,16 +244,12 @@ export function createChatService(options: {
 
     /** The visitor's CSAT answer (1–5) once their chat has closed. */
     async csat(conversationId: string, score: number) {
-      const conversation = await chats.conversation(conversationId);
-      if (!conversation) throw new ChannelPilotError('not_found', `no chat ${conversationId}`);
-      return customer.visitorDesk.answerCsat(conversation, score);
+      return customer.visitorDesk.answerCsat(await found(conversationId), score);
     },
 
     /** The transcript to the identified customer's address on file. */
     async transcript(conversationId: string) {
-      const conversation = await chats.conversation(conversationId);
-      if (!conversation) throw new ChannelPilotError('not_found', `no chat ${conversationId}`);
-      return customer.transcript(conversation);
+      return customer.transcript(await found(conversationId));
     },
 
     async read(conversationId: string, who: 'visitor' | 'advisor', participant: string, seq: number) {

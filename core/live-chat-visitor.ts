@@ -111,7 +111,7 @@ export function createLiveChatVisitorDesk(options: {
       conversation: ChatConversation,
       summary: string,
       rendered: RenderedEmail,
-    ): Promise<Interaction> {
+    ): Promise<{ contact: Interaction; email: string }> {
       const { customer, email } = await emailOnFile(conversation);
       const contact = await interactions.record({
         customerId: customer.id,
@@ -125,7 +125,7 @@ export function createLiveChatVisitorDesk(options: {
         details: { conversationId: conversation.id, fromChat: true, summary },
       });
       await this.sendTranscript(conversation, rendered, `chat-continue:${conversation.id}`, email);
-      return contact;
+      return { contact, email };
     },
 
     /** The customer's CSAT answer about the chat, once, tied to the contact it is about. */
