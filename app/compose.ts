@@ -308,6 +308,9 @@ export async function composeApp(options: {
         messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
         connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
         heartbeatMs: config.CHAT_HEARTBEAT_SECONDS * 1000,
+        hours: config.CHAT_HOURS ?? [],
+        timeZone: config.CHAT_TIME_ZONE ?? 'Europe/Rome',
+        closedDays: config.CHAT_CLOSED_DAYS ?? [],
       },
     });
   }

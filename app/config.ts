@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { fieldIssues } from '../core/index.ts';
-import { ClosedDaySpec } from '../core/services.ts';
+import { ClosedDaySpec, OpeningHoursSpec } from '../core/services.ts';
 import { billSettings } from './config-bills.ts';
 
 const flag = z
@@ -8,6 +8,18 @@ const flag = z
   .transform((v) => ['true', '1', 'yes'].includes(v));
 const whole = (min: number, max: number) =>
   z.coerce.number({ error: 'must be a number' }).int().min(min).max(max);
+
+/** Closed days, comma-separated (see ClosedDaySpec). */
+const closedDays = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((day) => day.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(ClosedDaySpec));
 
 /**
  * Every setting, read from the environment once at start. The description of each key is
@@ -195,19 +207,9 @@ export const ConfigSchema = z.object({
     .describe(
       'Ask one NPS question (0–10) at the natural end of a voice conversation that answered something, until pilots set it per cohort.',
     ),
-  CLOSED_DAYS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((day) => day.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(ClosedDaySpec))
-    .describe(
-      'Days consultations are closed besides Italy’s public holidays: `MM-DD` every year (a patron saint’s day), `YYYY-MM-DD` once, comma-separated.',
-    ),
+  CLOSED_DAYS: closedDays.describe(
+    'Days consultations are closed besides Italy’s public holidays: `MM-DD` every year (a patron saint’s day), `YYYY-MM-DD` once, comma-separated.',
+  ),
   CHAT_ENABLED: flag
     .default(false)
     .describe(
@@ -231,6 +233,23 @@ export const ConfigSchema = z.object({
   CHAT_HEARTBEAT_SECONDS: whole(1, 300)
     .default(25)
     .describe('How often the chat pings each connection; one that missed the last ping is closed.'),
+  CHAT_HOURS: z
+    .string()
+    .default('')
+    .pipe(OpeningHoursSpec)
+    .describe(
+      'When chat advisors answer, in `CHAT_TIME_ZONE`: `mon-fri 08:30-19:00, sat 09:00-13:00` (several stretches a day allowed); outside them a visitor asking for a person is offered a callback or e-mail. Empty: always.',
+    ),
+  CHAT_TIME_ZONE: z
+    .string()
+    .refine((zone) => Intl.supportedValuesOf('timeZone').includes(zone) || zone === 'UTC', {
+      error: 'must be an IANA time zone such as Europe/Rome',
+    })
+    .default('Europe/Rome')
+    .describe('The zone `CHAT_HOURS` and the chat’s closed days are read in.'),
+  CHAT_CLOSED_DAYS: closedDays.describe(
+    'Days chat advisors do not answer besides Italy’s public holidays (which close the chat when `CHAT_HOURS` is set): `MM-DD` every year, `YYYY-MM-DD` once, comma-separated.',
+  ),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)
     .describe(

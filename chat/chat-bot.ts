@@ -184,7 +184,9 @@ export function createChatBot(options: {
       locale,
       event: happened,
       state: state.session ?? {},
-      identify: async () => (customerId ? { customerId } : undefined),
+      // The bot's answers belong with the conversation's contact, in its journey.
+      identify: async () =>
+        customerId ? { customerId, handoffFromId: conversation.botContactId } : undefined,
     });
     const next = answer.next;
     const intent = answer.intent as CustomerIntentName | undefined;

@@ -7,8 +7,10 @@ import {
   type ChatMessage,
   type LiveChatDesk,
   type LiveChatStore,
+  type QuickReply,
 } from '../core/services.ts';
 import { QUICK_REPLY_VALUE, type ChatBot, type VisitorInput } from './chat-bot.ts';
+import { OFFLINE_VALUE, type ChatCustomerSide } from './chat-customer.ts';
 import { chatTexts } from './chat-texts.ts';
 
 /** The one topic every instance hears the chat's events on. */
@@ -17,7 +19,8 @@ export const CHAT_TOPIC = 'live-chat';
 /** Something that happened in a conversation; listeners read what changed from the store. */
 export interface ChatEvent {
   conversationId: string;
-  kind: 'message' | 'status' | 'typing' | 'read';
+  /** `queue`: the queue moved; every waiting visitor's place and estimate changed. */
+  kind: 'message' | 'status' | 'typing' | 'read' | 'queue';
   /** The advisor the conversation is with, if any (their inbox hears it). */
   advisorId?: string | null;
   /** Who is typing or has read (`visitor`, `advisor`). */
@@ -45,8 +48,9 @@ export function createChatService(options: {
   broadcast: Broadcast;
   clock: Clock;
   limits: ChatLimits;
+  customer: ChatCustomerSide;
 }) {
-  const { chats, desk, bot, broadcast, clock, limits } = options;
+  const { chats, desk, bot, broadcast, clock, limits, customer } = options;
 
   const announce = (event: ChatEvent) => broadcast.publish(CHAT_TOPIC, JSON.stringify(event));
 
@@ -73,13 +77,15 @@ export function createChatService(options: {
     return stored;
   }
 
-  const system = (conversation: ChatConversation, body: string) =>
-    post(conversation, { author: 'system', body });
+  const system = (conversation: ChatConversation, body: string, quickReplies: QuickReply[] = []) =>
+    post(conversation, { author: 'system', body, quickReplies });
+  const queueMoved = () => announce({ conversationId: '', kind: 'queue' });
 
   /** Hands waiting chats to free advisors and tells each visitor who joined. */
   async function assign(names: (advisorId: string) => Promise<string>): Promise<ChatConversation[]> {
     const assigned = await desk.assignWaiting();
     for (const conversation of assigned) await joined(conversation, names);
+    if (assigned.length > 0) await queueMoved();
     return assigned;
   }
 
@@ -107,9 +113,14 @@ export function createChatService(options: {
     return offered?.label ?? (value === 'person' ? chatTexts[conversation.locale].menu.person : value);
   }
 
-  async function live(conversationId: string): Promise<ChatConversation> {
+  async function found(conversationId: string): Promise<ChatConversation> {
     const conversation = await chats.conversation(conversationId);
     if (!conversation) throw new ChannelPilotError('not_found', `no chat ${conversationId}`);
+    return conversation;
+  }
+
+  async function live(conversationId: string): Promise<ChatConversation> {
+    const conversation = await found(conversationId);
     if (conversation.status === 'closed') throw new ChannelPilotError('conflict', 'this chat is closed');
     return conversation;
   }
@@ -160,7 +171,8 @@ export function createChatService(options: {
           `at most ${limits.messagesPerMinute} messages a minute; please wait a moment before writing again`,
         );
       const body = 'text' in input ? checkText(input.text) : input.quick;
-      if ('quick' in input && !QUICK_REPLY_VALUE.test(input.quick))
+      const offline = 'quick' in input && OFFLINE_VALUE.test(input.quick);
+      if ('quick' in input && !offline && !QUICK_REPLY_VALUE.test(input.quick))
         throw new ChannelPilotError('invalid_input', 'quick is not a value any button offers');
       await post(conversation, {
         author: 'visitor',
@@ -171,13 +183,22 @@ export function createChatService(options: {
           await system(conversation, chatTexts[conversation.locale].alreadyWithPerson());
         return;
       }
+      if (offline) {
+        await customer.offline(conversation, input.quick, system);
+        await announce({ conversationId: conversation.id, kind: 'status' });
+        return;
+      }
       const turn = await bot.answer(conversation, input);
       await chats.saveBotState(conversation.id, { ...turn.state });
       for (const reply of turn.replies) await post(conversation, { author: 'bot', ...reply });
-      if (!turn.handOff) return;
+      if (!turn.handOff || (await customer.closedAtHandOff(conversation, system))) return;
       conversation = await desk.handOff(conversation);
-      const position = (await chats.position(conversation.id)) ?? 1;
-      await system(conversation, chatTexts[conversation.locale].queued({ position }));
+      const wait = await customer.waitFor(conversation.id);
+      const position = wait?.position ?? 1;
+      await system(
+        conversation,
+        `${chatTexts[conversation.locale].queued({ position })} ${customer.estimateText(conversation, wait?.minutes ?? null)}`,
+      );
       await announce({ conversationId: conversation.id, kind: 'status' });
       await assign(names);
     },
@@ -193,6 +214,7 @@ export function createChatService(options: {
     async claim(conversationId: string, advisor: StaffUser): Promise<ChatConversation> {
       const conversation = await desk.claim(conversationId, advisor.id);
       await joined(conversation, async () => advisor.displayName);
+      await queueMoved();
       return conversation;
     },
 
@@ -212,7 +234,18 @@ export function createChatService(options: {
         'advisor' in by ? { advisorOutcome: by.outcome } : { visitor: true },
       );
       await announce({ conversationId, kind: 'status', advisorId: conversation.advisorId });
+      if (conversation.status === 'waiting') await queueMoved();
       return closed;
+    },
+
+    /** The visitor's CSAT answer (1–5) once their chat has closed. */
+    async csat(conversationId: string, score: number) {
+      return customer.visitorDesk.answerCsat(await found(conversationId), score);
+    },
+
+    /** The transcript to the identified customer's address on file. */
+    async transcript(conversationId: string) {
+      return customer.transcript(await found(conversationId));
     },
 
     async read(conversationId: string, who: 'visitor' | 'advisor', participant: string, seq: number) {

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { ChannelPilotError, parseInput, locales, type Broadcast, type ChannelLog } from '../core/index.ts';
 import { type ChatConversation, type LiveChatStore } from '../core/services.ts';
+import type { ChatCustomerSide } from './chat-customer.ts';
 import { CHAT_TOPIC, type ChatEvent, type ChatService } from './chat-service.ts';
 
 /** The visitor's socket address. */
@@ -39,6 +40,8 @@ const Frame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('typing') }),
   z.object({ type: z.literal('read'), seq: z.number().int().min(0) }),
   z.object({ type: z.literal('end') }),
+  z.object({ type: z.literal('csat'), score: z.number().int().min(1).max(5) }),
+  z.object({ type: z.literal('transcript') }),
 ]);
 
 interface Session {
@@ -47,6 +50,8 @@ interface Session {
   /** The last message sent down this socket. */
   sent: number;
   alive: boolean;
+  /** The conversation was waiting when its status was last sent (the queue's moves concern it). */
+  waiting: boolean;
   /**
    * Work on this socket, one piece at a time in each direction: what the visitor sent is handled
    * in order, and what goes out does so in order, without waiting for the bot to answer.
@@ -60,6 +65,7 @@ interface Session {
  */
 export function createVisitorSockets(options: {
   service: ChatService;
+  customer: ChatCustomerSide;
   chats: LiveChatStore;
   broadcast: Broadcast;
   /** The customer a connection's signed identity or personal link names, or why it is refused. */
@@ -99,15 +105,29 @@ export function createVisitorSockets(options: {
   async function status(session: Session): Promise<void> {
     const conversation = await chats.conversation(session.conversationId);
     if (!conversation) return;
+    const wait = await options.customer.waitFor(conversation.id);
+    const opening = options.customer.opening();
+    session.waiting = wait !== null;
     send(session, {
       type: 'status',
       status: conversation.status,
-      position: (await chats.position(conversation.id)) ?? null,
+      position: wait?.position ?? null,
+      minutes: wait?.minutes ?? null,
+      advisors: opening.open ? 'open' : 'closed',
+      opensAt: opening.open ? null : (opening.opensAt?.toISOString() ?? null),
+      ...(conversation.status === 'closed'
+        ? { survey: !(await options.customer.visitorDesk.rated(conversation)) }
+        : {}),
     });
   }
 
   const unsubscribe = options.broadcast.subscribe(CHAT_TOPIC, (payload) => {
     const event = JSON.parse(payload) as ChatEvent;
+    if (event.kind === 'queue') {
+      for (const sessions of byConversation.values())
+        for (const session of sessions) if (session.waiting) later(session, () => status(session));
+      return;
+    }
     for (const session of byConversation.get(event.conversationId) ?? []) {
       if (event.kind === 'message') later(session, () => catchUp(session));
       else if (event.kind === 'status') later(session, () => status(session));
@@ -172,6 +192,7 @@ export function createVisitorSockets(options: {
       conversationId: conversation.id,
       sent: opened.after,
       alive: true,
+      waiting: conversation.status === 'waiting',
       lanes: { in: Promise.resolve(), out: Promise.resolve() },
     };
     const sessions = byConversation.get(conversation.id) ?? new Set();
@@ -202,6 +223,11 @@ export function createVisitorSockets(options: {
           else if (frame.type === 'typing')
             await service.announce({ conversationId: id, kind: 'typing', who: 'visitor' });
           else if (frame.type === 'read') await service.read(id, 'visitor', 'visitor', frame.seq);
+          else if (frame.type === 'csat') {
+            await service.csat(id, frame.score);
+            send(session, { type: 'csat', score: frame.score });
+          } else if (frame.type === 'transcript')
+            send(session, { type: 'transcript', ...(await service.transcript(id)) });
           else await service.close(id, { visitor: true });
         },
         'in',
@@ -213,6 +239,8 @@ export function createVisitorSockets(options: {
       ...(opened.key ? { key: opened.key } : {}),
       status: conversation.status,
       locale: conversation.locale,
+      // Only an identified customer's transcript can go to an address (the one on file).
+      transcript: conversation.customerId !== null,
     });
     later(session, () => catchUp(session));
     later(session, () => status(session));

@@ -7,8 +7,17 @@ import {
   type ChannelInput,
   type ChannelModule,
 } from '../core/index.ts';
-import { createCustomerIntents, createLiveChatDesk, createLoggedConversation } from '../core/services.ts';
+import {
+  createClosedDays,
+  createCustomerIntents,
+  createLiveChatDesk,
+  createLiveChatVisitorDesk,
+  createOpeningHours,
+  createLoggedConversation,
+  type WorkingHours,
+} from '../core/services.ts';
 import { createChatBot } from './chat-bot.ts';
+import { createChatCustomerSide } from './chat-customer.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { createChatService } from './chat-service.ts';
 import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
@@ -34,6 +43,11 @@ export interface LiveChatSettings {
   messagesPerMinute: number;
   connectionsPerIp: number;
   heartbeatMs: number;
+  /** When advisors answer, in `timeZone`; none: always. */
+  hours: WorkingHours[];
+  timeZone: string;
+  /** Days the chat's advisors are closed besides Italy's public holidays (`MM-DD`, `YYYY-MM-DD`). */
+  closedDays: string[];
 }
 
 export interface LiveChatChannelDeps extends ChannelDeps {
@@ -81,7 +95,29 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     channel,
     advisorLimit: settings.advisorLimit,
   });
+  const customer = createChatCustomerSide({
+    visitorDesk: createLiveChatVisitorDesk({
+      chats: stores.chats,
+      interactions: stores.interactions,
+      customers: stores.customers,
+      callbacks: stores.callbacks,
+      surveys: stores.surveys,
+      outbox: stores.outbox,
+      clock,
+      channel,
+      advisorLimit: settings.advisorLimit,
+    }),
+    chats: stores.chats,
+    hours: createOpeningHours({
+      hours: settings.hours,
+      timeZone: settings.timeZone,
+      closedOn: createClosedDays(settings.closedDays),
+    }),
+    timeZone: settings.timeZone,
+    clock,
+  });
   const service = createChatService({
+    customer,
     chats: stores.chats,
     desk,
     bot,
@@ -112,6 +148,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
 
   const sockets = createVisitorSockets({
     service,
+    customer,
     chats: stores.chats,
     broadcast: deps.broadcast,
     identify,

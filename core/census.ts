@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { REFERENCE_ZONE } from './clock.ts';
+import type { LiveChatFigures } from './live-chat-figures.ts';
 import { IsoDate, Segment, Slug } from './vocabulary.ts';
 
 /**
@@ -68,6 +69,8 @@ export interface Census {
    * ≥ LAST_STEP_BUCKET counted as that one.
    */
   steps: { step: number; channel: string; contacts: number }[];
+  /** The live chat's own figures (containment, queue, handle time, CSAT); null: no chat in the period. */
+  liveChat: LiveChatFigures | null;
 }
 
 /** Port: computes a census from the interaction log (from rollups the log keeps current). */

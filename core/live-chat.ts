@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { WaitFacts } from './live-chat-wait.ts';
 import type { Locale } from './vocabulary.ts';
 
 export const chatAuthors = ['visitor', 'bot', 'advisor', 'system'] as const;
@@ -109,4 +110,6 @@ export interface LiveChatStore {
   /** Records how far a participant (`visitor`, an advisor's id) has read. */
   markRead(conversationId: string, participant: string, seq: number, at: Date): Promise<void>;
   readState(conversationId: string): Promise<Record<string, number>>;
+  /** Advisors taking chats now, and the handle times of the last `limit` chats closed since `since`. */
+  waitFacts(since: Date, limit: number): Promise<WaitFacts>;
 }

@@ -254,7 +254,7 @@ export function createPilotMetricsTally(
       }
     },
 
-    result(period: { from: string; to: string }): PilotMetrics {
+    result(period: { from: string; to: string }): Omit<PilotMetrics, 'liveChat'> {
       const share = (k: number) => proportionEstimate(k, outcomes.contacts);
       const existingArms = { pilot: existing.pilot.moments(), control: existing.control.moments() };
       const existingComparison = compareAdjusted(existingArms.pilot, existingArms.control, BASELINE_WEEKS);

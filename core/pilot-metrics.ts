@@ -1,3 +1,4 @@
+import type { LiveChatFigures } from './live-chat-figures.ts';
 import type { VarianceReduction } from './variance-reduction.ts';
 
 /**
@@ -143,6 +144,8 @@ export interface PilotMetrics {
   };
   /** Weekly figures, oldest first. */
   weekly: WeeklyFigures[];
+  /** For a live chat pilot, the chat's own figures over the pilot arm's chats (null for other channels). */
+  liveChat: LiveChatFigures | null;
 }
 
 /**

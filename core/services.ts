@@ -150,7 +150,7 @@ export {
   type LinkingReply,
   type LinkingRequest,
 } from './conversation/linking-intent.ts';
-export { speak } from './conversation/messages.ts';
+export { escapeXml, speak } from './conversation/messages.ts';
 export { createServiceIntents } from './conversation/service-intents.ts';
 export { sessionMessages, type SessionMessages } from './conversation/session-messages.ts';
 export {
@@ -186,3 +186,20 @@ export {
   type QuickReply,
 } from './live-chat.ts';
 export { createLiveChatDesk, type LiveChatDesk } from './live-chat-desk.ts';
+export {
+  estimateWaitMinutes,
+  WAIT_LOOKBACK_DAYS,
+  WAIT_MINIMUM_CHATS,
+  type WaitFacts,
+} from './live-chat-wait.ts';
+export {
+  createLiveChatVisitorDesk,
+  type LiveChatVisitorDesk,
+  type RenderedEmail,
+} from './live-chat-visitor.ts';
+export {
+  createOpeningHours,
+  OpeningHoursSpec,
+  type OpeningHours,
+  type OpeningState,
+} from './opening-hours.ts';

@@ -58,6 +58,31 @@ export const PilotSchema = z
   .meta({ id: 'Pilot' });
 
 const count = z.number().int();
+const share = z.number().nullable();
+const LiveChatFiguresSchema = z
+  .object({
+    conversations: count,
+    bot: z.object({
+      ended: count,
+      contained: count,
+      containment: share,
+      offline: z.object({ callback: count, email: count }),
+    }),
+    queue: z.object({
+      queued: count,
+      answered: count,
+      averageWaitSeconds: share,
+      p90WaitSeconds: share,
+      abandoned: count,
+      abandonment: share,
+    }),
+    handleTime: z.object({ n: count, averageSeconds: share }),
+    csat: z.object({ answers: count, average: share, satisfied: share }),
+  })
+  .meta({
+    id: 'LiveChatFigures',
+    description: 'the live chat’s own figures (see the README’s Live chat section)',
+  });
 const CensusSchema = z
   .object({
     filter: z.object({
@@ -85,6 +110,7 @@ const CensusSchema = z
     weekly: z.array(z.object({ week: z.iso.date(), channel: z.string(), contacts: count })),
     transitions: z.array(z.object({ from: z.string(), to: z.string().nullable(), contacts: count })),
     steps: z.array(z.object({ step: count, channel: z.string(), contacts: count })),
+    liveChat: LiveChatFiguresSchema.nullable(),
   })
   .meta({ id: 'Census' });
 

@@ -17,9 +17,19 @@ interface Message {
   quickReplies: { label: string; value: string }[];
 }
 type Frame =
-  | { type: 'ready'; conversationId: string; key?: string; status: string }
+  | { type: 'ready'; conversationId: string; key?: string; status: string; transcript: boolean }
   | { type: 'message'; message: Message }
-  | { type: 'status'; status: string; position: number | null }
+  | {
+      type: 'status';
+      status: string;
+      position: number | null;
+      minutes: number | null;
+      advisors: 'open' | 'closed';
+      opensAt: string | null;
+      survey?: boolean;
+    }
+  | { type: 'csat'; score: number }
+  | { type: 'transcript'; to: string }
   | { type: 'typing'; who: string }
   | { type: 'read'; who: string; seq: number }
   | { type: 'error'; code: string; message: string };
@@ -81,7 +91,20 @@ const input = element('textarea', { id: 'text', rows: '2', maxlength: '2000', au
 const send = element('button', { type: 'submit' }, t.send);
 form.append(label, input, send);
 const ender = element('button', { class: 'end', type: 'button' }, t.end);
-panel.append(header, status, log, quick, typing, form, ender);
+const mailer = element('button', { class: 'transcript', type: 'button' }, t.transcript);
+mailer.hidden = true;
+const survey = element('fieldset', { class: 'survey' });
+survey.hidden = true;
+survey.append(
+  element('legend', {}, t.csatQuestion),
+  ...[1, 2, 3, 4, 5].map((score) => {
+    const button = element('button', { type: 'button', 'aria-label': t.csatScore(score) }, String(score));
+    button.addEventListener('click', () => transmit({ type: 'csat', score }));
+    return button;
+  }),
+  element('p', { class: 'scale' }, t.csatScale),
+);
+panel.append(header, status, log, quick, typing, form, survey, mailer, ender);
 root.append(style, launcher, panel);
 document.body.append(host);
 
@@ -143,15 +166,27 @@ function connect(): void {
       attempt = 0;
       status.textContent = '';
       if (frame.key) keep({ conversationId: frame.conversationId, key: frame.key });
+      mailer.hidden = !frame.transcript;
     } else if (frame.type === 'message') show(frame.message);
     else if (frame.type === 'status') {
+      status.setAttribute('role', 'status');
       status.textContent =
         frame.status === 'waiting' && frame.position
-          ? t.waiting(frame.position)
+          ? `${t.waiting(frame.position)} ${t.estimate(frame.minutes)}`
           : frame.status === 'closed'
             ? t.closed
-            : '';
-      if (frame.status === 'closed') finish();
+            : frame.advisors === 'closed'
+              ? t.advisorsClosed(frame.opensAt ? new Date(frame.opensAt) : null)
+              : '';
+      if (frame.status === 'closed') {
+        finish();
+        survey.hidden = !frame.survey;
+      }
+    } else if (frame.type === 'csat') {
+      survey.hidden = true;
+      status.textContent = t.csatThanks;
+    } else if (frame.type === 'transcript') {
+      status.textContent = t.transcriptSent(frame.to);
     } else if (frame.type === 'typing' && frame.who === 'advisor') {
       typing.textContent = t.typing;
       clearTimeout(typingTimer);
@@ -214,12 +249,14 @@ form.addEventListener('submit', (event) => {
   transmit({ type: 'message', text });
   input.value = '';
 });
+mailer.addEventListener('click', () => transmit({ type: 'transcript' }));
 ender.addEventListener('click', () => {
   if (!closedChat) {
     transmit({ type: 'end' });
     return;
   }
   closedChat = false;
+  survey.hidden = true;
   seq = 0;
   log.replaceChildren();
   status.textContent = '';

@@ -34,5 +34,13 @@ form[hidden] { display: none; }
 textarea { flex: 1; resize: none; padding: 8px; border: 1px solid #767676; border-radius: 8px; }
 form button, .end { min-height: 44px; padding: 0 14px; border: 0; border-radius: 8px; background: #1a5fb4; color: #fff; cursor: pointer; }
 .end { margin: 0 12px 12px; background: #e9e9e9; color: #1b1b1b; }
+.survey { margin: 0 12px 8px; padding: 8px; border: 1px solid #9a9a9a; border-radius: 8px; }
+.survey[hidden], .transcript[hidden] { display: none; }
+.survey legend { padding: 0 4px; }
+.survey button { min-width: 44px; min-height: 44px; margin: 2px; border: 1px solid #1a5fb4; border-radius: 8px;
+  background: #fff; color: #1a5fb4; cursor: pointer; }
+.scale { margin: 4px 0 0; font-size: 0.8rem; color: #4a4a4a; }
+.transcript { margin: 0 12px 6px; min-height: 44px; border: 1px solid #1a5fb4; border-radius: 8px;
+  background: #fff; color: #1a5fb4; cursor: pointer; }
 .hidden-label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -13,11 +13,29 @@ export interface WidgetTexts {
   connecting: string;
   reconnecting: string;
   waiting: (position: number) => string;
+  estimate: (minutes: number | null) => string;
+  advisorsClosed: (opensAt: Date | null) => string;
+  csatQuestion: string;
+  csatScore: (score: number) => string;
+  csatScale: string;
+  csatThanks: string;
+  transcript: string;
+  transcriptSent: (to: string) => string;
   closed: string;
   you: string;
   bot: string;
   advisor: string;
 }
+
+/** A moment in the visitor's own zone and language. */
+const when = (locale: string, at: Date) =>
+  new Intl.DateTimeFormat(locale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+  }).format(at);
 
 export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
   'it-IT': {
@@ -35,6 +53,16 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     reconnecting: 'Connessione persa: riprovo…',
     waiting: (position) =>
       position === 1 ? 'Sei il prossimo in coda.' : `In coda: ${position - 1} persone prima di te.`,
+    estimate: (minutes) =>
+      minutes === null ? 'Non sappiamo ancora stimare l’attesa.' : `Attesa stimata: circa ${minutes} min.`,
+    advisorsClosed: (opensAt) =>
+      `I consulenti ora non rispondono${opensAt ? ` (di nuovo dal ${when('it-IT', opensAt)})` : ''}; l’assistente virtuale sì.`,
+    csatQuestion: 'Quanto sei soddisfatto di questa chat?',
+    csatScore: (score) => `${score} su 5`,
+    csatScale: '1 = per niente, 5 = del tutto',
+    csatThanks: 'Grazie per la tua risposta.',
+    transcript: 'Mandami la conversazione per e-mail',
+    transcriptSent: (to) => `Conversazione inviata a ${to}.`,
     closed: 'La chat è chiusa.',
     you: 'Tu',
     bot: 'Assistente virtuale',
@@ -55,6 +83,16 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     reconnecting: 'Connection lost: trying again…',
     waiting: (position) =>
       position === 1 ? 'You are next in the queue.' : `In the queue: ${position - 1} people ahead of you.`,
+    estimate: (minutes) =>
+      minutes === null ? 'We cannot estimate the wait yet.' : `Estimated wait: about ${minutes} min.`,
+    advisorsClosed: (opensAt) =>
+      `Our advisors are not answering now${opensAt ? ` (back ${when('en-US', opensAt)})` : ''}; the virtual assistant is.`,
+    csatQuestion: 'How satisfied are you with this chat?',
+    csatScore: (score) => `${score} out of 5`,
+    csatScale: '1 = not at all, 5 = completely',
+    csatThanks: 'Thank you for your answer.',
+    transcript: 'E-mail me this conversation',
+    transcriptSent: (to) => `Conversation sent to ${to}.`,
     closed: 'The chat is closed.',
     you: 'You',
     bot: 'Virtual assistant',

@@ -20,6 +20,8 @@ export interface TurnRequest {
   locale: Locale;
   /** The id this turn is logged under, so that what it sends (a link, a callback) can point back to it. */
   turnId: string;
+  /** The contact the turn belongs with (a chat's conversation): the turn joins its journey. */
+  handoffFromId?: string | undefined;
   /**
    * Slot values as the platform resolved them: a date as `2026-11-25`, `2026-W48` or `2026-11`; a
    * time as `10:30` or a part of the day (`MO`, `AF`, `EV`, `NI`); a topic by its id; a number as digits.

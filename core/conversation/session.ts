@@ -70,7 +70,7 @@ export interface SessionTurn {
   event: SessionEvent;
   state: SessionState;
   /** Who is asking; asked only when the turn needs a customer. */
-  identify: () => Promise<{ customerId: string } | undefined>;
+  identify: () => Promise<{ customerId: string; handoffFromId?: string } | undefined>;
 }
 
 /** After this many fallbacks in a row the conversation says goodbye instead of asking again. */
@@ -147,6 +147,7 @@ export function createConversationSession(options: {
       if (!(await access.permit(who.customerId, channel)).allowed) return say(text.notInPilot());
       const answered = await intents[intent]({
         customerId: who.customerId,
+        handoffFromId: who.handoffFromId,
         locale,
         slots: asked.slots,
         confirmation: asked.confirmation,

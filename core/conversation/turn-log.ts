@@ -83,7 +83,7 @@ export function createTurnLog(options: {
           startedAt,
           endedAt: clock.now(),
           outcome: reply.outcome,
-          handoffFromId: null,
+          handoffFromId: request.handoffFromId ?? null,
           source: 'app',
           externalId: null,
           details: { intent, locale: request.locale, ...(reply.next ? { next: reply.next.kind } : {}) },

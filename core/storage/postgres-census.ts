@@ -2,8 +2,10 @@ import { DateTime } from 'luxon';
 import { sql, type Kysely } from 'kysely';
 import { REFERENCE_ZONE } from '../clock.ts';
 import { LAST_STEP_BUCKET, type Census, type CensusSource } from '../census.ts';
+import { liveChatFigures } from '../live-chat-figures.ts';
 import { createReachUnion, REACH_STANDARD_ERROR } from './census-reach.ts';
 import { gapColumns, hourColumns, stepColumns } from './census-rollup-sql.ts';
+import { createPostgresLiveChatParts } from './postgres-live-chat-parts.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -27,6 +29,7 @@ import type { Database } from './schema.ts';
  * Order: channels by contacts (most first), then code; every other list by its keys.
  */
 export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
+  const chatParts = createPostgresLiveChatParts(db);
   return {
     async compute(filter) {
       const reason = filter.reason ?? '*';
@@ -35,7 +38,8 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
       const sum = (columns: string[]) =>
         sql.join(columns.map((c) => sql`sum(${sql.ref(c)})::int as ${sql.ref(c)}`));
 
-      const [days, anonymous, byReason, transitions, reach] = await Promise.all([
+      const dayStart = (day: string) => DateTime.fromISO(day, { zone: REFERENCE_ZONE }).startOf('day');
+      const [days, anonymous, byReason, transitions, reach, chat] = await Promise.all([
         sql<DayRow>`
           select channel, day::text as day, sum(contacts)::int as contacts, sum(timed)::int as timed,
             sum(handle_ms)::float8 as handle_ms, ${sum(hourColumns)}, ${sum(stepColumns)}
@@ -59,6 +63,12 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         sql<{ channel: string; hashes: number[] | null; registers: Buffer | null }>`
           select channel, hashes, registers from census_reach
           where reason = ${reason} and segment = ${segment} and ${range}`.execute(db),
+        chatParts.parts({
+          from: dayStart(filter.from).toJSDate(),
+          to: dayStart(filter.to).plus({ days: 1 }).toJSDate(),
+          segment: filter.segment,
+          reason: filter.reason,
+        }),
       ]);
 
       const channels = new Map<string, { contacts: number; timed: number; handleMs: number }>();
@@ -164,6 +174,7 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
           channel,
           contacts: n,
         })),
+        liveChat: chat.length === 0 ? null : liveChatFigures(chat),
       } satisfies Census;
     },
   };

@@ -306,5 +306,28 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
         .execute();
       return Object.fromEntries(rows.map((r) => [r.participant, r.last_read_seq]));
     },
+
+    async waitFacts(since, limit) {
+      const [agents, handled] = await Promise.all([
+        db
+          .selectFrom('chat_agents')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('available', '=', true)
+          .executeTakeFirstOrThrow(),
+        db
+          .selectFrom('chat_conversations')
+          .select(['assigned_at', 'closed_at'])
+          .where('status', '=', 'closed')
+          .where('assigned_at', 'is not', null)
+          .where('closed_at', '>=', since)
+          .orderBy('closed_at', 'desc')
+          .limit(limit)
+          .execute(),
+      ]);
+      return {
+        availableAdvisors: Number(agents.n),
+        handleMs: handled.map((r) => r.closed_at!.getTime() - r.assigned_at!.getTime()),
+      };
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { REFERENCE_ZONE, calendarDate } from '../clock.ts';
+import { liveChatFigures } from '../live-chat-figures.ts';
 import type { PilotMetricsSource } from '../pilot-metrics.ts';
 import { BASELINE_WEEKS } from '../pilot-metrics.ts';
 import {
@@ -10,6 +11,7 @@ import {
   type EnrolmentRow,
 } from '../pilot-metrics-tally.ts';
 import { walkKeysetChunks, type AdaptiveChunkOptions, type ChunkReport } from './adaptive-chunks.ts';
+import { createPostgresLiveChatParts } from './postgres-live-chat-parts.ts';
 import type { Database } from './schema.ts';
 
 /*
@@ -206,7 +208,17 @@ export function createPostgresPilotMetricsSource(
         }
         return enrolments;
       });
-      return tally.result({ from, to });
+      const liveChat =
+        pilot.channel === 'live_chat'
+          ? liveChatFigures(
+              await createPostgresLiveChatParts(db).parts({
+                from: periodStart,
+                to: periodEnd,
+                pilotId: pilot.id,
+              }),
+            )
+          : null;
+      return { ...tally.result({ from, to }), liveChat };
     },
   };
 }

@@ -65,7 +65,7 @@ describe('the chat bot, on the voice assistant’s conversations', () => {
     await chat.close();
   });
 
-  it('is a live_chat contact of the customer’s journey on the widget, with each bot turn logged beside it', async () => {
+  it('is a live_chat contact of the customer’s journey on the widget, with each bot turn logged in the same journey', async () => {
     const turin = await dualFuelTurin(stores);
     const chat = await visitor(b.url, { identity: signedIdentity(turin.customer.id, inADay) });
     await chat.next('bot', 0);
@@ -84,6 +84,8 @@ describe('the chat bot, on the voice assistant’s conversations', () => {
     });
     const turn = contacts.find((c) => c.details.intent === 'WhyHigher');
     expect(turn).toMatchObject({ channel: 'live_chat', touchpoint: 'widget', reason: 'bill_explanation' });
+    // One journey: the bot's answers join the conversation's contact.
+    expect(turn).toMatchObject({ journeyId: opened!.journeyId, handoffFromId: opened!.id });
   });
 
   it('tells an anonymous visitor nothing about any customer and offers a person instead', async () => {

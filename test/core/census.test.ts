@@ -310,6 +310,8 @@ function expectedCensus(
         contacts,
       })),
     ).map(({ key: [step, channel], contacts }) => ({ step, channel, contacts })),
+    // The seed has no live chat.
+    liveChat: null,
   };
 }
 
@@ -456,6 +458,7 @@ describe(`census on the ${databaseKind} database`, () => {
       weekly: [],
       transitions: [],
       steps: [],
+      liveChat: null,
     });
   });
 
@@ -482,6 +485,7 @@ describe('census CSV', () => {
     weekly: [],
     transitions: [],
     steps: [],
+    liveChat: null,
   };
 
   it('quotes fields holding commas, quotes or line breaks and doubles the quotes', () => {

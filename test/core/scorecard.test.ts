@@ -52,6 +52,7 @@ const npsComparison = (pilot: number, control: number, p: number) => ({
 /** A pilot that does well on every count. */
 function goodMetrics(): PilotMetrics {
   return {
+    liveChat: null,
     pilotId: 'p',
     channel: 'voice_assistant',
     period: { from: '2026-01-01', to: '2026-02-28' },

@@ -114,7 +114,22 @@ describe('the chat widget on the organisation’s site', () => {
 
     await dialog.getByRole('button', { name: 'Termina la chat' }).click();
     await dialog.getByRole('status').getByText('La chat è chiusa.').waitFor();
-    expect((await b.stores.chats.conversation(chat!.id))?.status).toBe('closed');
+    const closed = (await b.stores.chats.conversation(chat!.id))!;
+    expect(closed.status).toBe('closed');
+    // The CSAT question, answered with the keyboard; the answer is on the advisor's part of the chat.
+    const survey = dialog.getByRole('group', { name: 'Quanto sei soddisfatto di questa chat?' });
+    await survey.getByRole('button', { name: '4 su 5' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('status').getByText('Grazie per la tua risposta.').waitFor();
+    expect(await survey.isVisible()).toBe(false);
+    expect(await b.stores.surveys.forInteraction(closed.humanContactId!)).toMatchObject([
+      { metric: 'csat', score: 4 },
+    ]);
+    // The transcript, to the address on file.
+    await dialog.getByRole('button', { name: 'Mandami la conversazione per e-mail' }).click();
+    await dialog.getByRole('status').getByText('Conversazione inviata a', { exact: false }).waitFor();
+    const sent = await b.stores.outbox.recent({ limit: 20, customerId: closed.customerId! });
+    expect(sent.filter((m) => m.kind === 'chat_transcript')).toHaveLength(1);
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.isVisible()).toBe(false);
     expect(await launcher.evaluate((el) => el.matches(':focus'))).toBe(true);

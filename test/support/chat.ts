@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { composeApp } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
 import { serveUpgrades } from '../../app/server-lifecycle.ts';
-import { openDatabase, type Clock, type StorageHandle } from '../../core/index.ts';
+import { openDatabase, type Clock, type MessageSender, type StorageHandle } from '../../core/index.ts';
 import { createScratchDatabase } from './database.ts';
 import { staffPassword } from './fixtures.ts';
 
@@ -28,6 +28,7 @@ export async function startChatInstances(options: {
   count: number;
   clock?: Clock;
   config?: Partial<Config>;
+  senders?: MessageSender[];
 }) {
   const scratch = await createScratchDatabase(inject('databaseServerUrl'), 'channel_pilot_chat');
   const storages: StorageHandle[] = [];
@@ -47,6 +48,7 @@ export async function startChatInstances(options: {
       },
       logger: pino({ level: 'silent' }),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.senders ? { senders: options.senders } : {}),
     });
     const server = createServer(composed.app);
     const endUpgraded = serveUpgrades(server, composed.channels);

@@ -224,6 +224,7 @@ export function emptyCensus(filter: Census['filter']): Census {
     weekly: [],
     transitions: [],
     steps: [],
+    liveChat: null,
   };
 }
 
@@ -328,6 +329,7 @@ const estimate = (value: number | null, low: number | null, high: number | null,
 
 const sampleEvidence: Omit<PilotReportData, 'scorecard'> = {
   metrics: {
+    liveChat: null,
     pilotId: samplePilot.id,
     channel: 'video',
     period: { from: '2026-01-12', to: '2026-03-09' },
