@@ -49,6 +49,7 @@ import { appBundles, createBrowserBundles } from './web/browser-bundles.ts';
 import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
 import { createPaymentPages } from './web/payment-page.ts';
 import { createMetrics } from './http/metrics.ts';
+import { sessionUser } from './http/staff-auth.ts';
 
 export type { VideoServer } from '../video/index.ts';
 
@@ -304,7 +305,9 @@ export async function composeApp(options: {
         messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
         connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
         heartbeatMs: config.CHAT_HEARTBEAT_SECONDS * 1000,
+        emailAfterMs: config.CHAT_EMAIL_AFTER_SECONDS * 1000,
       },
+      staffOf: (request) => sessionUser(stores.staff, request.headers.cookie),
     });
   }
   // A channel registers itself once; later, only touchpoints it gained are added (what the

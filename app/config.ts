@@ -230,6 +230,11 @@ export const ConfigSchema = z.object({
   CHAT_HEARTBEAT_SECONDS: whole(1, 300)
     .default(25)
     .describe('How often the chat pings each connection; one that missed the last ping is closed.'),
+  CHAT_EMAIL_AFTER_SECONDS: whole(1, 86_400)
+    .default(120)
+    .describe(
+      'How long a chat visitor may be disconnected before an advisor’s reply also goes out by e-mail (keep it above the heartbeat).',
+    ),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)
     .describe(

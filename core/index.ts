@@ -591,5 +591,6 @@ export {
   type QuickReply,
 } from './live-chat.ts';
 export { createLiveChatDesk, type LiveChatDesk } from './live-chat-desk.ts';
+export { CannedReplyInput, type CannedReply, type ChatAgent, type ChatConsoleStore } from './chat-console.ts';
 export type { Broadcast } from './broadcast.ts';
 export { createPostgresBroadcast } from './storage/postgres-broadcast.ts';

@@ -17,6 +17,8 @@ export interface WidgetTexts {
   you: string;
   bot: string;
   advisor: string;
+  /** Under the visitor's last message the advisor has read. */
+  read: string;
 }
 
 export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
@@ -39,6 +41,7 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     you: 'Tu',
     bot: 'Assistente virtuale',
     advisor: 'Consulente',
+    read: 'Letto',
   },
   'en-US': {
     open: 'Chat with us',
@@ -59,5 +62,6 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     you: 'You',
     bot: 'Virtual assistant',
     advisor: 'Advisor',
+    read: 'Read',
   },
 };

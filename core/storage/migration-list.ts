@@ -22,6 +22,7 @@ import * as outboxHtml from './migrations/0251-outbox-html.ts';
 import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
 import * as marketingConsent from './migrations/0253-marketing-consent.ts';
 import * as liveChat from './migrations/0270-live-chat.ts';
+import * as chatConsole from './migrations/0340-chat-console.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '0252-bill-style-designs': billStyleDesigns,
   '0253-marketing-consent': marketingConsent,
   '0270-live-chat': liveChat,
+  '0340-chat-console': chatConsole,
 };
 
 /** The schema's migrations, in the order they run. */
