@@ -1,6 +1,7 @@
 import {
   can,
   ChannelPilotError,
+  defaultConsultationPolicy,
   reachableMedia,
   type AdvisorRoster,
   type BookingService,
@@ -23,8 +24,6 @@ import { chatTexts } from './chat-texts.ts';
 export const CONTINUE_PATH = '/chat/continue';
 /** How long a link in a reply by e-mail opens the conversation. */
 const CONTINUE_LINK_DAYS = 14;
-/** A join link posted in a chat stays valid this long after the consultation's end. */
-const JOIN_GRACE_MINUTES = 30;
 
 /**
  * What an advisor does in a chat beyond writing in it: hand it to a colleague, carry on by
@@ -163,7 +162,7 @@ export function createAdvisorDesk(options: {
         bookedVia: 'live_chat',
         journeyId: contact?.journeyId ?? null,
       });
-      const expiresAt = new Date(appointment.endsAt.getTime() + JOIN_GRACE_MINUTES * 60_000);
+      const expiresAt = new Date(appointment.endsAt.getTime() + defaultConsultationPolicy.lateGraceMs);
       const joinUrl = `${base}/join/${links.sign({ action: 'join', subject: appointment.id, expiresAt })}`;
       const message = await service.system(
         conversation,

@@ -11,7 +11,7 @@ import { INBOX_STYLES, type Conversation, type InboxFrame } from './inbox-types.
 
 const area = document.getElementById('console-chatinbox') as HTMLElement;
 const status = h('p', {
-  id: 'chat-status',
+  id: 'inbox-status',
   class: 'status-line',
   attrs: { role: 'status', 'aria-live': 'polite' },
 });
@@ -22,7 +22,7 @@ const say = (text: string, kind: '' | 'error' | 'ok' | 'notice' = '') => {
 const taking = h('input', { id: 'taking-chats', attrs: { type: 'checkbox' } });
 const queueArea = h('div', { id: 'chat-queue' });
 const mineArea = h('div', { id: 'my-chats' });
-const detail = h('section', { id: 'chat', attrs: { hidden: true } });
+const detail = h('section', { id: 'inbox-chat', attrs: { hidden: true } });
 document.head.append(h('style', {}, INBOX_STYLES));
 fill(
   area,
@@ -112,7 +112,7 @@ async function refresh(): Promise<void> {
             h(
               'li',
               { class: 'row' },
-              `${who(c)} · ${c.locale} · since ${waited(c.assignedAt)}`,
+              `${who(c)} · ${c.locale} · assigned ${waited(c.assignedAt)} ago`,
               button('Open', () => void show(c), true),
             ),
           ),

@@ -30,12 +30,12 @@ export async function openChat(options: {
   const botPart = h('ol', { class: 'chat-log', attrs: { 'aria-label': 'What the bot answered' } });
   const log = h('ol', {
     class: 'chat-log',
-    id: 'chat-log',
+    id: 'inbox-log',
     attrs: { role: 'log', 'aria-label': 'Conversation' },
   });
-  const typing = h('p', { class: 'muted', id: 'chat-typing', attrs: { 'aria-live': 'polite' } });
+  const typing = h('p', { class: 'muted', id: 'inbox-typing', attrs: { 'aria-live': 'polite' } });
   const readMark = h('span', { class: 'read-mark' }, 'Read by the customer');
-  const context = h('section', { id: 'chat-customer-context', class: 'card' });
+  const context = h('section', { id: 'inbox-customer-context', class: 'card' });
   let shown = 0;
   let visitorRead = 0;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -66,7 +66,10 @@ export async function openChat(options: {
     read.at(-1)?.append(readMark);
   }
 
-  const reply = h('textarea', { id: 'chat-reply', attrs: { 'aria-label': 'Your reply', maxlength: '2000' } });
+  const reply = h('textarea', {
+    id: 'inbox-reply',
+    attrs: { 'aria-label': 'Your reply', maxlength: '2000' },
+  });
   let lastTyped = 0;
   reply.addEventListener('input', () => {
     if (Date.now() - lastTyped < 3000) return;
@@ -206,8 +209,10 @@ export async function openChat(options: {
       reply.focus();
     });
     const others = team.filter((t) => t.advisorId !== options.me && t.available);
+    colleagues.disabled = others.length === 0;
     fill(
       colleagues,
+      others.length === 0 ? h('option', {}, 'No colleague is taking chats') : null,
       ...others.map((t) => h('option', { attrs: { value: t.advisorId } }, `${t.name} (${t.open} open)`)),
     );
   }
