@@ -32,8 +32,8 @@ let advisor: StaffUser;
 beforeAll(async () => {
   // The public address (links in messages, LiveKit's webhooks) is instance A behind it; it must
   // listen before livekit-server starts, which names it in its config.
-  let target: RequestListener | undefined;
-  front = createServer((req, res) => (target ? target(req, res) : res.writeHead(503).end()));
+  const forward: { to?: RequestListener } = {};
+  front = createServer((req, res) => (forward.to ? forward.to(req, res) : res.writeHead(503).end()));
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   frontUrl = `http://127.0.0.1:${(front.address() as AddressInfo).port}`;
   livekit = await startLivekitServer({ webhookUrl: `${frontUrl}/api/video/webhooks` });
@@ -43,7 +43,7 @@ beforeAll(async () => {
     video: { url: livekit.wsUrl, apiKey: livekit.apiKey, apiSecret: livekit.apiSecret },
   });
   [a, b] = run.instances as [ChatInstance, ChatInstance];
-  target = a.app as unknown as RequestListener;
+  forward.to = a.app as unknown as RequestListener;
 
   const { customer } = await gasCustomer(a.stores);
   customerId = customer.id;
