@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   CannedReplyInput,
+  escapeXml,
   locales,
   Slug,
   Uuid,
@@ -171,12 +172,6 @@ export function registerAdvisorRoutes(
   });
 }
 
-const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
-
 /** The page behind a reply by e-mail's link: the widget, open on the conversation the link names. */
 export function continuePage(deps: {
   links: SignedLinks;
@@ -195,20 +190,20 @@ export function continuePage(deps: {
     const locale = inspection.status === 'invalid' ? undefined : await deps.locale(inspection.claims.subject);
     const lang = locale === 'en-US' ? 'en-US' : 'it-IT';
     const t = chatTexts[lang].continuePage;
+    const page = (text: string, script = '') =>
+      `<!doctype html><html lang="${lang.slice(0, 2)}"><head><meta charset="utf-8">` +
+      `<meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeXml(t.title)}</title></head>` +
+      `<body><main><h1>${escapeXml(t.title)}</h1><p>${escapeXml(text)}</p></main>${script}</body></html>`;
     if (inspection.status !== 'valid' || !locale) {
       res
         .status(inspection.status === 'expired' ? 410 : 404)
         .type('html')
-        .send(
-          `<!doctype html><html lang="${lang.slice(0, 2)}"><head><meta charset="utf-8"><title>${escape(t.title)}</title></head><body><h1>${escape(t.title)}</h1><p>${escape(inspection.status === 'expired' ? t.expired : t.invalid)}</p></body></html>`,
-        );
+        .send(page(inspection.status === 'expired' ? t.expired : t.invalid));
       return;
     }
-    res
-      .type('html')
-      .send(
-        `<!doctype html><html lang="${lang.slice(0, 2)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escape(t.title)}</title></head><body><main><h1>${escape(t.title)}</h1><p>${escape(t.intro)}</p></main><script src="/assets/chatwidget.js" data-locale="${lang}" data-page="widget" data-resume="${escape(req.params.token)}" async></script></body></html>`,
-      );
+    // The widget opens on the conversation the link names (its `data-resume`).
+    const widget = `<script src="/assets/chatwidget.js" data-locale="${lang}" data-page="widget" data-resume="${escapeXml(req.params.token)}" async></script>`;
+    res.type('html').send(page(t.intro, widget));
   });
   return router;
 }

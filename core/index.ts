@@ -555,7 +555,7 @@ export {
   type LinkingReply,
   type LinkingRequest,
 } from './conversation/linking-intent.ts';
-export { speak } from './conversation/messages.ts';
+export { escapeXml, speak } from './conversation/messages.ts';
 export { createServiceIntents } from './conversation/service-intents.ts';
 export { sessionMessages, type SessionMessages } from './conversation/session-messages.ts';
 export {

@@ -1,7 +1,7 @@
 import { words } from '../../web/browser/console-format.ts';
 import { api, fill, h } from '../../web/browser/dom.ts';
 import { openChat, type OpenChat } from './inbox-chat.ts';
-import { INBOX_STYLES, type Conversation, type InboxFrame } from './inbox-types.ts';
+import { INBOX_STYLES, type Colleague, type Conversation, type InboxFrame } from './inbox-types.ts';
 
 // The chat inbox in the advisor console, beside the consultations: whether the advisor takes chats
 // (waiting ones are then given to the least loaded advisor within the limit), the queue with each
@@ -95,11 +95,13 @@ function renderQueue(): void {
 }
 
 async function refresh(): Promise<void> {
-  const [waiting, mine] = await Promise.all([
+  const [waiting, mine, team] = await Promise.all([
     api<Conversation[]>('GET', '/api/chat/queue'),
     api<Conversation[]>('GET', '/api/chat/mine'),
+    api<Colleague[]>('GET', '/api/chat/advisors'),
   ]);
   queue = waiting;
+  if (me) taking.checked = team.some((t) => t.advisorId === me && t.available);
   renderQueue();
   fill(
     mineArea,
@@ -160,6 +162,7 @@ function connect(): void {
     if (frame.type === 'ready') {
       attempt = 0;
       me = frame.advisorId;
+      void refresh().catch(() => undefined);
       if (open) transmit({ type: 'watch', conversationId: open.id, after: open.lastSeq() });
     } else if (frame.type === 'error') say(frame.message, 'error');
     else if (frame.type === 'status') {

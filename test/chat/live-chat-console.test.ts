@@ -309,6 +309,16 @@ describe('replying after the visitor has left', () => {
       const page = await request(a.app).get(`/chat/continue/${token}`).expect(200);
       expect(page.text).toContain(`data-resume="${token}"`);
       await request(a.app).get(`/chat/continue/${token}x`).expect(404);
+      const expired = a.links.sign({
+        action: 'resume_chat',
+        subject: id,
+        expiresAt: new Date(Date.now() - 1000),
+      });
+      expect((await request(a.app).get(`/chat/continue/${expired}`).expect(410)).text).toContain('scaduto');
+      expect(await refused(a.url, { resume: expired })).toMatchObject({ status: 401 });
+      // A link of another kind for the same conversation does not open it.
+      const other = a.links.sign({ action: 'chat', subject: id, expiresAt: new Date(Date.now() + 60_000) });
+      expect(await refused(a.url, { resume: other })).toMatchObject({ status: 401 });
       const back = await visitor(a.url, { resume: token!, after: '0' });
       expect(back.ready.conversationId).toBe(id);
       await back.waitFor(() => back.messages().find((m) => m.seq === late.body.seq), 'the reply');
