@@ -29,7 +29,7 @@ beforeAll(async () => {
     config: {
       CHAT_ADVISOR_LIMIT: 2,
       CHAT_HEARTBEAT_SECONDS: 1,
-      CHAT_EMAIL_AFTER_SECONDS: 2,
+      CHAT_EMAIL_AFTER_SECONDS: 3,
       CHAT_CONNECTIONS_PER_IP: 40,
     },
   });
@@ -269,7 +269,7 @@ describe('replying after the visitor has left', () => {
         .send({ text: 'È ancora lì?' })
         .expect(201);
       expect(soon.body.emailed).toBe(false);
-      await new Promise((resolve) => setTimeout(resolve, 2600));
+      await new Promise((resolve) => setTimeout(resolve, 3600));
       const late = await agent
         .post(`/api/chat/conversations/${id}/messages`)
         .send({ text: 'Ho verificato: il consumo è stimato, le conviene inviarci l’autolettura.' })
@@ -344,7 +344,7 @@ describe('replying after the visitor has left', () => {
     const { customer } = await gasCustomer(stores, { email: null });
     const { agent, chat, id } = await chatWithAdvisor(customer);
     await chat.close();
-    await new Promise((resolve) => setTimeout(resolve, 2600));
+    await new Promise((resolve) => setTimeout(resolve, 3600));
     const reply = await agent
       .post(`/api/chat/conversations/${id}/messages`)
       .send({ text: 'Mi scriva pure.' })
