@@ -53,6 +53,7 @@ import { appBundles, createBrowserBundles } from './web/browser-bundles.ts';
 import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
 import { createPaymentPages } from './web/payment-page.ts';
 import { createMetrics } from './http/metrics.ts';
+import { sessionUser } from './http/staff-auth.ts';
 
 export type { VideoServer } from '../video/index.ts';
 
@@ -311,7 +312,9 @@ export async function composeApp(options: {
         hours: config.CHAT_HOURS ?? [],
         timeZone: config.CHAT_TIME_ZONE ?? 'Europe/Rome',
         closedDays: config.CHAT_CLOSED_DAYS ?? [],
+        emailAfterMs: config.CHAT_EMAIL_AFTER_SECONDS * 1000,
       },
+      staffOf: (request) => sessionUser(stores.staff, request.headers.cookie),
     });
   }
   // A channel registers itself once; later, only touchpoints it gained are added (what the

@@ -250,6 +250,11 @@ export const ConfigSchema = z.object({
   CHAT_CLOSED_DAYS: closedDays.describe(
     'Days chat advisors do not answer besides Italy’s public holidays (which close the chat when `CHAT_HOURS` is set): `MM-DD` every year, `YYYY-MM-DD` once, comma-separated.',
   ),
+  CHAT_EMAIL_AFTER_SECONDS: whole(1, 86_400)
+    .default(120)
+    .describe(
+      'How long a chat visitor may be disconnected before an advisor’s reply also goes out by e-mail (keep it above the heartbeat).',
+    ),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)
     .describe(

@@ -85,6 +85,12 @@ export function registerChatRoutes(
     links: SignedLinks;
     clock: Clock;
     advisorName: (advisorId: string) => Promise<string>;
+    /** The advisor's reply, and whether it also went out by e-mail (the visitor had left). */
+    reply: (
+      conversationId: string,
+      advisor: StaffUser,
+      text: string,
+    ) => Promise<{ message: ChatMessage; emailed: boolean }>;
   },
 ) {
   const { service, chats, clock } = deps;
@@ -176,15 +182,17 @@ export function registerChatRoutes(
   kit.route({
     method: 'post',
     path: '/api/chat/conversations/:id/messages',
-    summary: 'The advisor’s reply in a chat assigned to them',
+    summary:
+      'The advisor’s reply in a chat assigned to them; when the visitor has left, it also goes out by e-mail with a link back (`emailed`)',
     tag,
     permission: 'customers:write',
     params: ById,
     body: z.object({ text: z.string() }),
-    response: MessageSchema,
+    response: MessageSchema.extend({ emailed: z.boolean() }),
     status: 201,
     async handler({ params, body, staff }) {
-      return messageView(await service.advisorSays(params.id, me(staff), body.text));
+      const { message, emailed } = await deps.reply(params.id, me(staff), body.text);
+      return { ...messageView(message), emailed };
     },
   });
 

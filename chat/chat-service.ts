@@ -128,6 +128,7 @@ export function createChatService(options: {
   return {
     announce,
     checkText,
+    system,
 
     /** A new conversation and the secret key the visitor's browser keeps to come back to it. */
     async start(input: {

@@ -31,8 +31,20 @@ const Query = z.object({
   link: z.string().min(1).max(400).optional(),
   conversation: z.uuid().optional(),
   key: z.string().min(1).max(100).optional(),
+  /** A signed link from a reply by e-mail: it opens that conversation again. */
+  resume: z.string().min(1).max(400).optional(),
   after: z.coerce.number().int().min(0).default(0),
 });
+
+/** Answers a refused WebSocket upgrade with its status and a problem document. */
+export function refuseUpgrade(socket: Duplex, error: ChannelPilotError): void {
+  const status = statuses[error.code] ?? 500;
+  const body = JSON.stringify({ title: error.message, status, code: error.code });
+  socket.end(
+    `HTTP/1.1 ${status} ${error.code}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
 
 const Frame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message'), text: z.string() }),
@@ -71,6 +83,10 @@ export function createVisitorSockets(options: {
   /** The customer a connection's signed identity or personal link names, or why it is refused. */
   identify: (query: { identity?: string | undefined; link?: string | undefined }) => Promise<string | null>;
   advisorName: (advisorId: string) => Promise<string>;
+  /** Notes that these conversations' visitors are connected now (a reply to one gone goes by e-mail). */
+  present: (conversationIds: string[]) => Promise<void>;
+  /** The conversation a signed link from a reply by e-mail opens, or why it does not. */
+  reopen: (token: string) => Promise<ChatConversation>;
   limits: { connectionsPerIp: number; maxFrameBytes: number; heartbeatMs: number };
   log: ChannelLog;
 }) {
@@ -119,6 +135,10 @@ export function createVisitorSockets(options: {
         ? { survey: !(await options.customer.visitorDesk.rated(conversation)) }
         : {}),
     });
+    // What the advisors have read, for a visitor coming back.
+    const read = Object.entries(await chats.readState(conversation.id)).filter(([who]) => who !== 'visitor');
+    const seq = Math.max(0, ...read.map(([, seq]) => seq));
+    if (seq > 0) send(session, { type: 'read', who: 'advisor', seq });
   }
 
   const unsubscribe = options.broadcast.subscribe(CHAT_TOPIC, (payload) => {
@@ -135,7 +155,11 @@ export function createVisitorSockets(options: {
     }
   });
 
+  const markPresent = (ids: string[]) =>
+    options.present(ids).catch((error: unknown) => log.warn({ err: error }, 'visitors’ presence not noted'));
+
   const heartbeat = setInterval(() => {
+    void markPresent([...byConversation.keys()]);
     for (const sessions of byConversation.values())
       for (const session of sessions) {
         if (!session.alive) {
@@ -150,20 +174,12 @@ export function createVisitorSockets(options: {
   }, limits.heartbeatMs);
   heartbeat.unref();
 
-  function refuse(socket: Duplex, error: ChannelPilotError): void {
-    const status = statuses[error.code] ?? 500;
-    const body = JSON.stringify({ title: error.message, status, code: error.code });
-    socket.end(
-      `HTTP/1.1 ${status} ${error.code}\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
-  }
-
   async function open(
     request: IncomingMessage,
   ): Promise<{ conversation: ChatConversation; key?: string; after: number }> {
     const url = new URL(request.url ?? '/', 'http://chat');
     const query = parseInput(Query, Object.fromEntries(url.searchParams), 'chat address');
+    if (query.resume) return { conversation: await options.reopen(query.resume), after: query.after };
     const customerId = await options.identify(query);
     if (query.conversation) {
       if (!query.key) throw new ChannelPilotError('invalid_input', 'key is needed to come back to a chat');
@@ -199,7 +215,9 @@ export function createVisitorSockets(options: {
     sessions.add(session);
     byConversation.set(conversation.id, sessions);
     socket.on('pong', () => (session.alive = true));
+    void markPresent([conversation.id]);
     socket.on('close', () => {
+      void markPresent([conversation.id]);
       sessions.delete(session);
       if (sessions.size === 0) byConversation.delete(conversation.id);
       release();
@@ -253,7 +271,7 @@ export function createVisitorSockets(options: {
       const ip = request.socket.remoteAddress ?? 'unknown';
       const count = perIp.get(ip) ?? 0;
       if (count >= limits.connectionsPerIp) {
-        refuse(
+        refuseUpgrade(
           socket,
           new ChannelPilotError(
             'rate_limited',
@@ -272,10 +290,13 @@ export function createVisitorSockets(options: {
         (opened) => server.handleUpgrade(request, socket, head, (ws) => attach(ws, release, opened)),
         (error: unknown) => {
           release();
-          if (error instanceof ChannelPilotError) refuse(socket, error);
+          if (error instanceof ChannelPilotError) refuseUpgrade(socket, error);
           else {
             log.error({ err: error }, 'a chat connection failed');
-            refuse(socket, new ChannelPilotError('unavailable', 'the chat is not available right now'));
+            refuseUpgrade(
+              socket,
+              new ChannelPilotError('unavailable', 'the chat is not available right now'),
+            );
           }
         },
       );

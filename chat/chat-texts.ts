@@ -12,6 +12,13 @@ export interface ChatTexts {
   closedByAdvisor: () => string;
   closedByVisitor: () => string;
   alreadyWithPerson: () => string;
+  transferred: (p: { name: string }) => string;
+  videoReady: (p: { name: string; url: string }) => string;
+  continuePage: { title: string; intro: string; expired: string; invalid: string };
+  byEmail: {
+    subject: string;
+    body: (p: { name: string; advisor: string; text: string; link: string }) => string;
+  };
 }
 
 const it: ChatTexts = {
@@ -35,6 +42,19 @@ const it: ChatTexts = {
   closedByAdvisor: () => 'Il consulente ha chiuso la chat. Grazie per averci scritto.',
   closedByVisitor: () => 'Hai chiuso la chat.',
   alreadyWithPerson: () => 'Sei già in coda per parlare con un consulente.',
+  transferred: ({ name }) => `Ti passo a ${name}, che continua la chat con te.`,
+  videoReady: ({ name, url }) => `${name} ti aspetta in videochiamata: ${url}`,
+  continuePage: {
+    title: 'La tua chat',
+    intro: 'Qui trovi la conversazione con il consulente: puoi rispondere e continuare.',
+    expired: 'Questo link è scaduto: apri una nuova chat dal nostro sito.',
+    invalid: 'Questo link non apre nessuna chat.',
+  },
+  byEmail: {
+    subject: 'Risposta alla tua chat',
+    body: ({ name, advisor, text, link }) =>
+      `Ciao ${name},\n\nhai lasciato la chat prima che ti rispondessimo. ${advisor} ti ha scritto:\n\n${text}\n\nPer rispondere e continuare la conversazione: ${link}\n`,
+  },
 };
 
 const en: ChatTexts = {
@@ -58,6 +78,19 @@ const en: ChatTexts = {
   closedByAdvisor: () => 'The advisor closed the chat. Thank you for writing to us.',
   closedByVisitor: () => 'You closed the chat.',
   alreadyWithPerson: () => 'You are already in the queue for an advisor.',
+  transferred: ({ name }) => `I am passing you to ${name}, who carries on the chat with you.`,
+  videoReady: ({ name, url }) => `${name} is waiting for you on a video call: ${url}`,
+  continuePage: {
+    title: 'Your chat',
+    intro: 'Here is your conversation with the advisor: you can answer and carry on.',
+    expired: 'This link has expired: open a new chat from our site.',
+    invalid: 'This link opens no chat.',
+  },
+  byEmail: {
+    subject: 'A reply to your chat',
+    body: ({ name, advisor, text, link }) =>
+      `Hello ${name},\n\nyou left the chat before we could answer. ${advisor} wrote:\n\n${text}\n\nTo answer and carry on the conversation: ${link}\n`,
+  },
 };
 
 export const chatTexts: Record<Locale, ChatTexts> = { 'it-IT': it, 'en-US': en };

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
@@ -6,6 +7,7 @@ import {
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
+  type StaffUser,
 } from '../core/index.ts';
 import {
   createClosedDays,
@@ -16,6 +18,9 @@ import {
   createLoggedConversation,
   type WorkingHours,
 } from '../core/services.ts';
+import { createAdvisorDesk } from './advisor-desk.ts';
+import { continuePage, registerAdvisorRoutes } from './advisor-routes.ts';
+import { createAdvisorSockets } from './advisor-socket.ts';
 import { createChatBot } from './chat-bot.ts';
 import { createChatCustomerSide } from './chat-customer.ts';
 import { registerChatRoutes } from './chat-routes.ts';
@@ -23,6 +28,7 @@ import { createChatService } from './chat-service.ts';
 import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
 
 export { VISITOR_SOCKET_PATH } from './chat-socket.ts';
+export { ADVISOR_SOCKET_PATH } from './advisor-socket.ts';
 
 /** Live chat as a channel of the census and of pilots. */
 export const liveChatChannel: ChannelInput = {
@@ -48,12 +54,16 @@ export interface LiveChatSettings {
   timeZone: string;
   /** Days the chat's advisors are closed besides Italy's public holidays (`MM-DD`, `YYYY-MM-DD`). */
   closedDays: string[];
+  /** How long a visitor may be gone before an advisor's reply also goes out by e-mail. */
+  emailAfterMs: number;
 }
 
 export interface LiveChatChannelDeps extends ChannelDeps {
   /** How instances tell each other of new messages (PostgreSQL's notifications in the app). */
   broadcast: Broadcast;
   settings: LiveChatSettings;
+  /** The staff user a request's session cookie names (the advisors' socket). */
+  staffOf: (request: IncomingMessage) => Promise<StaffUser | undefined>;
 }
 
 /**
@@ -146,6 +156,40 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     return customerId;
   }
 
+  const advisorDesk = createAdvisorDesk({
+    service,
+    chats: stores.chats,
+    console: stores.chatConsole,
+    interactions: stores.interactions,
+    booking: deps.booking,
+    advisors: stores.advisors,
+    customers: stores.customers,
+    staff: stores.staff,
+    outbox: stores.outbox,
+    links: deps.links,
+    clock,
+    publicUrl: deps.publicUrl,
+    advisorLimit: settings.advisorLimit,
+    emailGraceMs: settings.emailAfterMs,
+  });
+  const frameBytes = settings.messageChars * 4 + 1024;
+  const advisorSockets = createAdvisorSockets({
+    service,
+    chats: stores.chats,
+    broadcast: deps.broadcast,
+    authenticate: deps.staffOf,
+    limits: { maxFrameBytes: frameBytes, heartbeatMs: settings.heartbeatMs },
+    log,
+  });
+
+  /** The conversation a reply by e-mail's signed link names. */
+  async function reopen(token: string) {
+    const conversationId = deps.links.verify(token, 'resume_chat', clock.now()).subject;
+    const conversation = await stores.chats.conversation(conversationId);
+    if (!conversation) throw new ChannelPilotError('not_found', 'the chat this link opened is gone');
+    return conversation;
+  }
+
   const sockets = createVisitorSockets({
     service,
     customer,
@@ -153,10 +197,12 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     broadcast: deps.broadcast,
     identify,
     advisorName,
+    present: (ids) => stores.chatConsole.visitorSeen(ids, clock.now()),
+    reopen,
     limits: {
       connectionsPerIp: settings.connectionsPerIp,
       // A frame carries one message and some JSON around it.
-      maxFrameBytes: settings.messageChars * 4 + 1024,
+      maxFrameBytes: frameBytes,
       heartbeatMs: settings.heartbeatMs,
     },
     log,
@@ -172,6 +218,13 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         links: deps.links,
         clock,
         advisorName,
+        reply: advisorDesk.reply,
+      });
+      registerAdvisorRoutes(kit, {
+        desk: advisorDesk,
+        console: stores.chatConsole,
+        staff: stores.staff,
+        clock,
       });
       kit.describe('get', VISITOR_SOCKET_PATH, {
         summary:
@@ -180,23 +233,38 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         responses: { 101: { description: 'Switching to the WebSocket protocol' } },
       });
     },
-    upgrade: sockets.upgrade,
+    upgrade: (request, socket, head) =>
+      sockets.upgrade(request, socket, head) || advisorSockets.upgrade(request, socket, head),
+    pages: [
+      continuePage({
+        links: deps.links,
+        clock,
+        locale: async (id) => (await stores.chats.conversation(id))?.locale,
+      }),
+    ],
     bundles: [
       {
         name: 'chatwidget',
         entry: fileURLToPath(new URL('./browser/chat-widget.ts', import.meta.url)),
         embeddable: true,
       },
+      {
+        name: 'chatinbox',
+        entry: fileURLToPath(new URL('./browser/chat-inbox.ts', import.meta.url)),
+        console: true,
+      },
     ],
     background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
     // The broadcast is the chat's own: it goes with it.
     close: async () => {
       await sockets.close();
+      await advisorSockets.close();
       await turnLog.drained();
       await deps.broadcast.close();
     },
     service,
     desk,
+    advisorDesk,
   } satisfies ChannelModule & Record<string, unknown>;
 }
 export type LiveChatChannel = ReturnType<typeof createLiveChatChannel>;

@@ -26,6 +26,11 @@ export interface BookingService {
   nearest(query: Omit<SlotQuery, 'from' | 'to'> & { at: Date }, count: number): Promise<Slot[]>;
   /** Books the slot starting at `startsAt` with the advisor the assignment rule picks. */
   book(request: BookingRequest): Promise<Appointment>;
+  /**
+   * A consultation with this advisor starting now (a chat that turns into a call): no notice and
+   * no slot grid, but the advisor must be free for it and under the daily cap.
+   */
+  bookNow(request: Omit<BookingRequest, 'startsAt'> & { advisorId: string }): Promise<Appointment>;
   reschedule(appointmentId: string, startsAt: Date): Promise<Appointment>;
   cancel(appointmentId: string, reason: string): Promise<Appointment>;
 }
@@ -227,6 +232,19 @@ export function createBookingService(options: {
           day: g.day,
           upcoming: { now: clock.now(), max: rules.maxUpcomingPerCustomer },
         });
+      });
+    },
+
+    async bookNow(request) {
+      const r = parseInput(BookingRequest, { ...request, startsAt: clock.now() }, 'booking');
+      const advisor = await advisors.advisor(request.advisorId);
+      if (!advisor) throw notFound('advisor', request.advisorId);
+      const g = guards(advisor.id, [advisor], r.startsAt);
+      return book.book({
+        appointment: { ...r, advisorId: advisor.id, endsAt: g.endsAt },
+        blocked: g.blocked,
+        day: g.day,
+        upcoming: { now: r.startsAt, max: rules.maxUpcomingPerCustomer },
       });
     },
 

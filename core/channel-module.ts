@@ -86,6 +86,8 @@ export interface BrowserBundle {
   entry: string;
   /** Loaded by other sites' pages (a widget): served with a cross-origin resource policy. */
   embeddable?: boolean;
+  /** Loaded by the advisor console beside the consultations, in its own `<section>` (the chat inbox). */
+  console?: boolean;
 }
 
 /** Work the host repeats on its poll (every instance runs it: it must be safe to run twice). */

@@ -186,6 +186,7 @@ export {
   type QuickReply,
 } from './live-chat.ts';
 export { createLiveChatDesk, type LiveChatDesk } from './live-chat-desk.ts';
+export { CannedReplyInput, type CannedReply, type ChatAgent, type ChatConsoleStore } from './chat-console.ts';
 export {
   estimateWaitMinutes,
   WAIT_LOOKBACK_DAYS,

@@ -11,6 +11,7 @@ export const linkActions = [
   'checkout',
   'bill',
   'chat',
+  'resume_chat',
 ] as const;
 export type LinkAction = (typeof linkActions)[number];
 
@@ -18,7 +19,8 @@ export interface LinkClaims {
   action: LinkAction;
   /**
    * The customer for `book`; the customer and the contact that sent it for `pay`; the bill's
-   * communication for `bill`; else the appointment.
+   * communication for `bill`; the customer for `chat`; the conversation for `resume_chat`; else the
+   * appointment.
    */
   subject: string;
   expiresAt: Date;

@@ -220,6 +220,10 @@ export function createHttpApp(options: HttpAppOptions) {
       window: (appointment) => consultationWindow(appointment),
       timeZone: REFERENCE_ZONE,
       mediaUrl: options.mediaUrl,
+      consoleScripts: options.channels
+        .flatMap((c) => c.bundles ?? [])
+        .filter((b) => b.console)
+        .map((b) => b.name),
     }),
   );
   app.use(options.bundles.router);

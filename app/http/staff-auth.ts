@@ -6,6 +6,12 @@ import { ChannelPilotError, type StaffDirectory, type StaffUser } from '../../co
 import { SESSION_COOKIE, staffOf, type createApi } from './api.ts';
 import { StaffUserSchema } from '../../core/index.ts';
 
+/** The staff user a request's session cookie names, if any (the advisors' chat socket). */
+export async function sessionUser(staff: StaffDirectory, cookieHeader: string | undefined) {
+  const token = parseCookies(cookieHeader ?? '')[SESSION_COOKIE];
+  return token ? (await staff.session(token))?.user : undefined;
+}
+
 /** Puts the logged-in staff user, if any, on `res.locals.staff`, with the session's form token. */
 export function sessionMiddleware(staff: StaffDirectory): RequestHandler {
   return async (req, res, next) => {

@@ -31,6 +31,8 @@ export interface ConsultationPagesOptions {
   timeZone: string;
   /** The LiveKit server's address now, which the pages' scripts connect to; null without video. */
   mediaUrl: () => string | null;
+  /** The channels' scripts the console also loads, each in a section of its own (the chat inbox). */
+  consoleScripts?: string[];
 }
 
 /**
@@ -155,8 +157,10 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
         locale: 'en-US',
         state: 'console',
         title: 'Advisor console',
-        body: html`<div id="app"><noscript>The console needs JavaScript.</noscript></div>`,
+        body: html`<div id="app"><noscript>The console needs JavaScript.</noscript></div>
+          ${(options.consoleScripts ?? []).map((name) => html`<section id="console-${name}"></section>`)}`,
         script: { name: 'console', data: { user: { displayName: user.displayName, role: user.role } } },
+        scripts: options.consoleScripts ?? [],
       }),
     );
   });
@@ -200,6 +204,8 @@ function customerPage(input: {
   title?: string;
   refreshSeconds?: number | undefined;
   script?: { name: string; data: unknown };
+  /** More scripts of the page, after its own. */
+  scripts?: string[];
 }): string {
   const title = input.title ?? consultationTexts[input.locale].title;
   // JSON inside <script> must not be able to close it.
@@ -225,6 +231,7 @@ function customerPage(input: {
                 <script type="module" src="/assets/${input.script.name}.js"></script>`
             : ''
         }
+        ${(input.scripts ?? []).map((name) => html`<script type="module" src="/assets/${name}.js"></script>`)}
       </body>
     </html>`.value;
 }

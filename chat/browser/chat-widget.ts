@@ -124,7 +124,7 @@ function show(message: Message): void {
   const item = element('li', { class: message.author, 'data-seq': String(message.seq) });
   const name = who(message.author);
   if (name) item.append(element('span', { class: 'who' }, name));
-  item.append(element('span', { class: 'body' }, message.body));
+  item.append(linked(message));
   log.append(item);
   log.scrollTop = log.scrollHeight;
   quick.replaceChildren(
@@ -138,6 +138,26 @@ function show(message: Message): void {
   if (!panel.hidden) transmit({ type: 'read', seq });
 }
 
+/** A message's text; in the staff's messages, web addresses (a call's join link) become links. */
+function linked(message: Message): HTMLElement {
+  const body = element('span', { class: 'body' });
+  const parts = message.author === 'visitor' ? [message.body] : message.body.split(/(https?:\/\/\S+)/);
+  parts.forEach((part, i) => {
+    if (i % 2 === 0) body.append(part);
+    else body.append(element('a', { href: part, target: '_blank', rel: 'noopener' }, part));
+  });
+  return body;
+}
+
+const readMark = element('span', { class: 'read-mark' }, t.read);
+/** Shows "read" under the visitor's last message the advisor has read. */
+function markRead(upTo: number): void {
+  const mine = [...log.querySelectorAll<HTMLElement>('li.visitor')].filter(
+    (li) => Number(li.dataset.seq) <= upTo,
+  );
+  mine.at(-1)?.append(readMark);
+}
+
 function transmit(frame: object): void {
   if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(frame));
 }
@@ -147,7 +167,11 @@ function address(): string {
   if (data.identity) query.set('identity', data.identity);
   if (data.link) query.set('link', data.link);
   const stored = kept();
-  if (stored) {
+  // A link from a reply by e-mail opens its conversation, again at each reconnection.
+  if (data.resume) {
+    query.set('resume', data.resume);
+    query.set('after', String(seq));
+  } else if (stored) {
     query.set('conversation', stored.conversationId);
     query.set('key', stored.key);
     query.set('after', String(seq));
@@ -165,7 +189,7 @@ function connect(): void {
     if (frame.type === 'ready') {
       attempt = 0;
       status.textContent = '';
-      if (frame.key) keep({ conversationId: frame.conversationId, key: frame.key });
+      if (frame.key && !data.resume) keep({ conversationId: frame.conversationId, key: frame.key });
       mailer.hidden = !frame.transcript;
     } else if (frame.type === 'message') show(frame.message);
     else if (frame.type === 'status') {
@@ -191,7 +215,8 @@ function connect(): void {
       typing.textContent = t.typing;
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => (typing.textContent = ''), 4_000);
-    } else if (frame.type === 'error') {
+    } else if (frame.type === 'read' && frame.who === 'advisor') markRead(frame.seq);
+    else if (frame.type === 'error') {
       status.setAttribute('role', 'alert');
       status.textContent = frame.message;
     }
@@ -266,5 +291,5 @@ ender.addEventListener('click', () => {
   connect();
 });
 
-// A chat going on before a reload comes back at once, open.
-if (kept()) setOpen(true);
+// A chat going on before a reload, or opened from a reply by e-mail, comes back at once, open.
+if (kept() || data.resume) setOpen(true);

@@ -24,6 +24,7 @@ h2 { margin: 0; font-size: 1.05rem; }
   overflow-wrap: anywhere; background: #eef1f5; }
 .log li.visitor { margin-left: auto; background: #dbe8fb; }
 .log li.system { max-width: 100%; background: transparent; color: #4a4a4a; font-style: italic; text-align: center; }
+.read-mark { display: block; font-size: 0.75rem; color: #3d3d3d; text-align: right; }
 .who { display: block; font-size: 0.75rem; font-weight: 600; color: #3d3d3d; }
 .quick { display: flex; flex-wrap: wrap; gap: 6px; padding: 0 12px; }
 .quick button { min-height: 44px; padding: 6px 12px; border: 1px solid #1a5fb4; border-radius: 18px;

@@ -25,6 +25,8 @@ export interface WidgetTexts {
   you: string;
   bot: string;
   advisor: string;
+  /** Under the visitor's last message the advisor has read. */
+  read: string;
 }
 
 /** A moment in the visitor's own zone and language. */
@@ -67,6 +69,7 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     you: 'Tu',
     bot: 'Assistente virtuale',
     advisor: 'Consulente',
+    read: 'Letto',
   },
   'en-US': {
     open: 'Chat with us',
@@ -97,5 +100,6 @@ export const widgetTexts: Record<'it-IT' | 'en-US', WidgetTexts> = {
     you: 'You',
     bot: 'Virtual assistant',
     advisor: 'Advisor',
+    read: 'Read',
   },
 };

@@ -22,6 +22,7 @@ import * as outboxHtml from './migrations/0251-outbox-html.ts';
 import * as billStyleDesigns from './migrations/0252-bill-style-designs.ts';
 import * as marketingConsent from './migrations/0253-marketing-consent.ts';
 import * as liveChat from './migrations/0270-live-chat.ts';
+import * as chatConsole from './migrations/0340-chat-console.ts';
 import * as chatHandledRecently from './migrations/0355-chat-handled-recently.ts';
 import * as liveChatParts from './migrations/0356-live-chat-parts.ts';
 
@@ -49,6 +50,7 @@ export const migrations: Record<string, Migration> = {
   '0252-bill-style-designs': billStyleDesigns,
   '0253-marketing-consent': marketingConsent,
   '0270-live-chat': liveChat,
+  '0340-chat-console': chatConsole,
   '0355-chat-handled-recently': chatHandledRecently,
   '0356-live-chat-parts': liveChatParts,
 };

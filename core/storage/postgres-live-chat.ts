@@ -13,9 +13,9 @@ import type { ChatConversationsTable, ChatMessagesTable } from './live-chat-sche
 import type { Database } from './schema.ts';
 
 // Several instances assign at once: one lock number serializes their assignment passes.
-const ASSIGNMENT_LOCK = 270_001;
+export const ASSIGNMENT_LOCK = 270_001;
 
-function toConversation(row: Selectable<ChatConversationsTable>): ChatConversation {
+export function toConversation(row: Selectable<ChatConversationsTable>): ChatConversation {
   return {
     id: row.id,
     customerId: row.customer_id,

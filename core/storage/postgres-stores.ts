@@ -42,6 +42,8 @@ import { createPostgresImportRuns } from './postgres-import-runs.ts';
 import type { Database } from './schema.ts';
 import type { LiveChatStore } from '../live-chat.ts';
 import { createPostgresLiveChat } from './postgres-live-chat.ts';
+import type { ChatConsoleStore } from '../chat-console.ts';
+import { createPostgresChatConsole } from './postgres-chat-console.ts';
 
 /** Every port core persists, on one database. */
 export interface Stores {
@@ -64,6 +66,7 @@ export interface Stores {
   importProfiles: ImportProfileStore;
   importRuns: ImportRuns;
   chats: LiveChatStore;
+  chatConsole: ChatConsoleStore;
 }
 
 export function createPostgresStores(
@@ -96,5 +99,6 @@ export function createPostgresStores(
     importProfiles: createPostgresImportProfiles(db, clock),
     importRuns: createPostgresImportRuns(db),
     chats: createPostgresLiveChat(db),
+    chatConsole: createPostgresChatConsole(db),
   };
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { ConsultationTables } from './consultation-schema.ts';
 import type { PilotTables } from './pilot-schema.ts';
 import type { LiveChatTables } from './live-chat-schema.ts';
+import type { ChatConsoleTables } from './chat-console-schema.ts';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -286,7 +287,7 @@ export interface ImportRunsTable {
   error: string | null;
 }
 
-export interface Database extends ConsultationTables, PilotTables, LiveChatTables {
+export interface Database extends ConsultationTables, PilotTables, LiveChatTables, ChatConsoleTables {
   import_profiles: ImportProfilesTable;
   import_runs: ImportRunsTable;
   account_link_codes: AccountLinkCodesTable;

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { pino } from 'pino';
 import request from 'supertest';
 import WebSocket from 'ws';
-import { composeApp } from '../../app/compose.ts';
+import { composeApp, type VideoServer } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
 import { serveUpgrades } from '../../app/server-lifecycle.ts';
 import { openDatabase, type Clock, type MessageSender, type StorageHandle } from '../../core/index.ts';
@@ -29,6 +29,8 @@ export async function startChatInstances(options: {
   clock?: Clock;
   config?: Partial<Config>;
   senders?: MessageSender[];
+  /** A LiveKit deployment every instance uses for consultations. */
+  video?: VideoServer;
 }) {
   const scratch = await createScratchDatabase(inject('databaseServerUrl'), 'channel_pilot_chat');
   const storages: StorageHandle[] = [];
@@ -49,6 +51,7 @@ export async function startChatInstances(options: {
       logger: pino({ level: 'silent' }),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.senders ? { senders: options.senders } : {}),
+      ...(options.video ? { video: options.video } : {}),
     });
     const server = createServer(composed.app);
     const endUpgraded = serveUpgrades(server, composed.channels);

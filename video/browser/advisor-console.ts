@@ -1,10 +1,10 @@
 import { joinCall, openLocalMedia, type Call, type CallAccess, type CallView, type Peer } from './call.ts';
 import { createCallScreen } from './call-screen.ts';
-import { renderContext } from './console-context.ts';
-import { day, dayKey, time, words, type Appointment } from './console-format.ts';
+import { renderContext } from '../../web/browser/customer-context.ts';
+import { day, dayKey, time, words, type Appointment } from '../../web/browser/console-format.ts';
 import { renderWrapUp } from './console-wrap-up.ts';
 import { consultationTexts, type CallLabels } from './consultation-texts.ts';
-import { api, ApiError, fill, h, pageData } from './dom.ts';
+import { api, ApiError, CONSULTATION_EVENT, fill, h, pageData } from '../../web/browser/dom.ts';
 
 // The advisor console: today's and upcoming consultations, who waits in a lobby (with a visual
 // and a sound cue), the call beside the customer's context, and the wrap-up with its follow-ups.
@@ -312,6 +312,12 @@ async function refresh(): Promise<void> {
     else say(`Could not load the consultations: ${(error as Error).message}`, 'error');
   }
 }
+document.addEventListener(CONSULTATION_EVENT, (event) => {
+  const { appointmentId } = (event as CustomEvent<{ appointmentId: string }>).detail;
+  void loadList()
+    .then(() => openConsultation(appointmentId))
+    .catch((error: unknown) => say(`Could not open the consultation: ${(error as Error).message}`, 'error'));
+});
 await refresh();
 setInterval(() => void watchLobbies().catch(() => undefined), 3000);
 setInterval(() => void loadList().catch(() => undefined), 60_000);

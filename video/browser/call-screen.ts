@@ -1,7 +1,7 @@
 import type { RemoteTrack } from 'livekit-client';
 import type { Call, ChatLine, LocalMedia } from './call.ts';
 import type { CallLabels } from './consultation-texts.ts';
-import { h } from './dom.ts';
+import { h } from '../../web/browser/dom.ts';
 
 // What both sides of a call see: the other side's video (and shared screen), their own, the
 // controls and the chat. Each page brings its words and places the parts.

@@ -1,5 +1,5 @@
-import { api, fill, h, retryWhileUnavailable } from './dom.ts';
-import { day, dayKey, time, type Appointment, type Interaction } from './console-format.ts';
+import { api, fill, h, retryWhileUnavailable } from '../../web/browser/dom.ts';
+import { day, dayKey, time, type Appointment, type Interaction } from '../../web/browser/console-format.ts';
 
 // After the call: the advisor's outcome and notes on the consultation's journey entry, then the
 // follow-ups through the same services the other channels use — a payment link, another

@@ -12,7 +12,7 @@ import {
 import { consultationTexts, type ConsultationPageData } from './consultation-texts.ts';
 import { createCallScreen } from './call-screen.ts';
 import { renderSurvey } from './consultation-survey.ts';
-import { api, ApiError, fill, h, pageData } from './dom.ts';
+import { api, ApiError, fill, h, pageData } from '../../web/browser/dom.ts';
 
 // The customer's consultation page: pre-join (preview, devices, permissions), lobby, call,
 // and the survey after it. The server has already checked the link and the appointment's time.

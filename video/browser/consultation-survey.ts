@@ -1,5 +1,5 @@
 import type { ConsultationTexts } from './consultation-texts.ts';
-import { fill, h, retryWhileUnavailable } from './dom.ts';
+import { fill, h, retryWhileUnavailable } from '../../web/browser/dom.ts';
 
 // The customer's rating after the call: NPS 0–10, CSAT 1–5 and an optional comment, each scale a
 // group of radio buttons (arrow keys move within it), sent once.

@@ -48,7 +48,10 @@ interface CustomerContext {
   recentInteractions: Interaction[];
 }
 
-export async function renderContext(appointment: Appointment, area: HTMLElement): Promise<void> {
+export async function renderContext(
+  appointment: Pick<Appointment, 'customerId'>,
+  area: HTMLElement,
+): Promise<void> {
   fill(area, h('h2', { id: 'context-heading' }, 'Customer'), h('p', { class: 'muted' }, 'Loading…'));
   let c: CustomerContext;
   try {

@@ -80,3 +80,9 @@ export async function retryWhileUnavailable<T>(request: () => Promise<T>): Promi
     }
   }
 }
+
+/**
+ * The event a part of the console sends to open a consultation in the consultations' part
+ * (`detail.appointmentId`): a chat switched to video.
+ */
+export const CONSULTATION_EVENT = 'console:open-consultation';
