@@ -229,6 +229,7 @@ export async function composeApp(options: {
     }),
     access: pilotDesk.access,
     publicUrl: options.config.PUBLIC_URL,
+    publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
   };
   const voice = createVoiceChannel({
@@ -264,11 +265,16 @@ export async function composeApp(options: {
             audience: config.DIALOGFLOW_ID_TOKEN_AUDIENCE,
           }
         : undefined,
+      agent: { secretHeader: config.DIALOGFLOW_WEBHOOK_HEADER, apiEndpoint: config.DIALOGFLOW_API_ENDPOINT },
     },
     identify: options.voiceIdentify,
     onTurn: metrics.voiceTurn,
   });
-  const video = createVideoChannel({ ...channelDeps, server: options.video });
+  const video = createVideoChannel({
+    ...channelDeps,
+    server: options.video,
+    joinUrl: (appointment) => appointmentLinks.forAppointment(appointment).join.url,
+  });
   const bills = createBillsChannel({
     ...channelDeps,
     db: options.storage.db,

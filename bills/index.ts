@@ -19,6 +19,7 @@ import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
 import { communicatedBillDocument } from './bill-document.ts';
 import { createBillSender, type Letter } from './bill-sender.ts';
 import { registerStyleReportRoute } from './style-report.ts';
+import { billCommands } from './bill-commands.ts';
 
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
@@ -137,6 +138,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
         document,
       }),
     ],
+    commands: billCommands({ pilots: stores.pilots, communications, sendIssued, document, report }),
     communications,
     billLinks,
     sender,

@@ -95,6 +95,50 @@ export interface BackgroundWork {
   run(): Promise<unknown>;
 }
 
+/** An option of a channel's command, in the usual flag syntax: `--issued-on <day>`, `--json`. */
+export interface CommandOption {
+  flags: string;
+  description: string;
+  required?: boolean;
+  /**
+   * Checks and converts the value (given the previous one, for an option that repeats); throws a
+   * ChannelPilotError saying what is expected, which the host shows beside the option's name.
+   */
+  parse?: (value: string, previous: unknown) => unknown;
+  default?: string;
+}
+
+/** What a command is run with: its arguments and options as parsed, and where it prints. */
+export interface CommandInput {
+  /** The positional arguments, in the order declared. */
+  args: readonly string[];
+  /** The options by name in camelCase (`--issued-on` is `issuedOn`), converted by their `parse`. */
+  options: Readonly<Record<string, unknown>>;
+  /** Prints a line on standard output. */
+  print(line: string): void;
+  /** Writes text on standard output as it is (a CSV). */
+  write(text: string): void;
+}
+
+/** A command of the CLI a channel adds, described without any CLI library's types. */
+export interface ChannelCommand {
+  name: string;
+  description: string;
+  /** Positional arguments, all required. */
+  arguments?: { name: string; description: string }[];
+  options?: CommandOption[];
+  /** Runs on the channel as the host built it on the configured database. */
+  run(input: CommandInput): Promise<void>;
+}
+
+/** A word of the CLI grouping commands (`bills`; `voice dialogflow`). */
+export interface CommandGroup {
+  name: string;
+  description: string;
+  commands: ChannelCommand[];
+  groups?: CommandGroup[];
+}
+
 /** What a channel brings to the host. Everything but its registration is optional. */
 export interface ChannelModule {
   /**
@@ -115,6 +159,11 @@ export interface ChannelModule {
    */
   upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   background?: BackgroundWork[];
+  /**
+   * Its commands, under a word of its own (`channel-pilot bills send`). A group the host already
+   * has under that word gains them.
+   */
+  commands?: CommandGroup;
   /** Lets work in flight finish; the host calls it once on shutdown, before closing the database. */
   close?(): Promise<void>;
 }
@@ -139,5 +188,7 @@ export interface ChannelDeps {
   access: ChannelAccess;
   /** The address customers reach the app at (links in messages). */
   publicUrl: string;
+  /** publicUrl is where the server was last reached, not a setting: the links a command prints say so. */
+  publicUrlLastServed?: boolean;
   log: ChannelLog;
 }

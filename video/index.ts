@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   createConsultationLifecycle,
+  type Appointment,
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
@@ -12,6 +13,7 @@ import { createConsultationTokens } from './consultation-tokens.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
 import { createVideoWebhookRouter } from './livekit-webhooks.ts';
+import { trialCommand } from './trial-command.ts';
 import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 
 export { startLocalLivekitServer, freePort, type LivekitServer } from './local-livekit-server.ts';
@@ -38,6 +40,8 @@ export interface VideoServer {
 export interface VideoChannelDeps extends ChannelDeps {
   /** Without a LiveKit server the video routes answer 503 until `enable` is called. */
   server?: VideoServer | null | undefined;
+  /** The customer's join link of a consultation (the trial command prints it). */
+  joinUrl(appointment: Appointment): string;
 }
 
 type LiveVideo = VideoServices & {
@@ -137,6 +141,11 @@ export function createVideoChannel(deps: VideoChannelDeps) {
       { name: 'console', entry: script('./browser/advisor-console.ts') },
     ],
     background: [{ name: 'no-show and journey sweep', run: () => lifecycle.sweep() }],
+    commands: {
+      name: 'video',
+      description: 'Try video consultations',
+      commands: [trialCommand(deps)],
+    },
     enable,
     rooms,
     lifecycle,

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Command, CommanderError } from 'commander';
 import request from 'supertest';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
+import { addChannelCommands } from '../../app/cli-channels.ts';
 import { calendarDate, type StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
@@ -114,6 +116,36 @@ describe('a channel added as one folder', () => {
     const kiosk = answer.result.channels.find((c) => c.channel === 'kiosk');
     expect(kiosk?.contacts).toBeGreaterThanOrEqual(2);
     expect(answer.result.reasons).toContainEqual({ channel: 'kiosk', reason: 'payment', contacts: 1 });
+  });
+
+  it('adds its command to the CLI, which writes the visit it prints into the journey', async () => {
+    const { customer } = await gasCustomer(composed.stores);
+    const cli = () => {
+      const program = new Command().exitOverride();
+      program.configureOutput({ writeErr: (text) => void errors.push(text) });
+      addChannelCommands(program, composed.channels);
+      return program;
+    };
+    const errors: string[] = [];
+    const printed = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      await cli().parseAsync(['kiosk', 'visit', customer.id, '--reason', 'meter_reading'], { from: 'user' });
+      const line = printed.mock.calls.map((call) => String(call[0])).join('\n');
+      const [, id, journey] = /visit (\S+) noted in journey (\S+)/.exec(line) ?? [];
+      expect(await composed.stores.interactions.forCustomer(customer.id, { limit: 10 })).toEqual([
+        expect.objectContaining({ id, journeyId: journey, channel: 'kiosk', reason: 'meter_reading' }),
+      ]);
+      const refused = await cli()
+        .parseAsync(['kiosk', 'visit', customer.id, '--reason', 'Meter reading!'], { from: 'user' })
+        .catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(CommanderError);
+      expect(errors.join('')).toContain(
+        "option '--reason <reason>' argument 'Meter reading!' is invalid. must be a lower-case code like bill_explanation",
+      );
+      expect(await composed.stores.interactions.forCustomer(customer.id, { limit: 10 })).toHaveLength(1);
+    } finally {
+      printed.mockRestore();
+    }
   });
 
   it('is piloted like the built-in channels: only the cohort may use it while the pilot runs', async () => {
