@@ -3,7 +3,7 @@ import { bars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { niceCeiling } from './charts/svg.ts';
 import {
-  channelName,
+  type ChannelNames,
   formatContactTime,
   formatCount,
   formatDuration,
@@ -46,7 +46,11 @@ export function totalsPanel(census: Census): Html {
   </section>`;
 }
 
-export function channelsPanel(channels: Census['channels'], csvHref: (table: CensusTable) => string): Html {
+export function channelsPanel(
+  channels: Census['channels'],
+  csvHref: (table: CensusTable) => string,
+  names: ChannelNames,
+): Html {
   // A letter answered in nine days would flatten every call on one axis: answered-later channels apart.
   const live = channels.filter((c) => !isAsynchronous(c.channel));
   const answeredLater = channels.filter((c) => isAsynchronous(c.channel));
@@ -55,7 +59,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
     list.map((c) => {
       const v = value(c);
       return {
-        label: channelName(c.channel),
+        label: names(c.channel),
         value: v,
         colour: channelColour(c.channel),
         ...(v !== null && label ? { valueLabel: label(v) } : {}),
@@ -69,7 +73,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-contacts',
           title: 'Contacts by channel',
-          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.contacts)}`).join(', '),
+          desc: channels.map((c) => `${names(c.channel)} ${formatCount(c.contacts)}`).join(', '),
           rows: rowsOf(channels, (c) => c.contacts),
           format: formatCount,
         })}
@@ -79,7 +83,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-customers',
           title: 'Unique customers by channel',
-          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.customers)}`).join(', '),
+          desc: channels.map((c) => `${names(c.channel)} ${formatCount(c.customers)}`).join(', '),
           rows: rowsOf(channels, (c) => c.customers),
           format: formatCount,
         })}
@@ -89,9 +93,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-aht',
           title: 'Average handle time by live channel (minutes:seconds)',
-          desc: live
-            .map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`)
-            .join(', '),
+          desc: live.map((c) => `${names(c.channel)} ${formatDuration(c.averageHandleSeconds)}`).join(', '),
           rows: rowsOf(live, (c) => c.averageHandleSeconds, formatDuration),
           format: (v) => `${formatNumber(v / 60, 0)} min`,
           tickStep: 60 * niceCeiling(Math.max(1, ...live.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),
@@ -101,7 +103,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
             ? html`<p class="note" data-response-times>
                 Answered later, so a response time rather than a handle time:
                 ${answeredLater
-                  .map((c) => `${channelName(c.channel)} ${formatLongDuration(c.averageHandleSeconds)}`)
+                  .map((c) => `${names(c.channel)} ${formatLongDuration(c.averageHandleSeconds)}`)
                   .join(', ')}.
               </p>`
             : ''
@@ -120,7 +122,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           'Average handle time (live) or response time (answered later)',
         ],
         rows: channels.map((c) => [
-          channelName(c.channel),
+          names(c.channel),
           formatCount(c.contacts),
           formatCount(c.customers),
           c.customers > 0 ? formatNumber(c.contacts / c.customers, 2) : '–',

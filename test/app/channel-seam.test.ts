@@ -118,6 +118,47 @@ describe('a channel added as one folder', () => {
     expect(answer.result.reasons).toContainEqual({ channel: 'kiosk', reason: 'payment', contacts: 1 });
   });
 
+  it('is labelled on the census page with the name it registered, beside the built-in channels’ and the organisation’s own', async () => {
+    const { customer } = await gasCustomer(composed.stores);
+    const now = new Date();
+    for (const [channel, touchpoint] of [
+      ['kiosk', 'check_in'],
+      ['video', 'consultation'],
+      ['voice_assistant', 'alexa'],
+    ] as const)
+      await composed.stores.interactions.record({
+        customerId: customer.id,
+        channel,
+        touchpoint,
+        direction: 'inbound',
+        reason: 'bill_explanation',
+        startedAt: now,
+        endedAt: now,
+        outcome: 'resolved',
+      });
+    const { admin } = await staffUsers(composed.stores);
+    const agent = request.agent(composed.app);
+    await agent
+      .post('/api/auth/login')
+      .send({ username: admin.username, password: staffPassword })
+      .expect(200);
+    const today = calendarDate(now);
+    // Computed afresh: an earlier test's census of today is kept for a minute.
+    await composed.census({ from: today, to: today, withinDays: 7 }, true);
+    const page = await agent.get(`/manage/census?from=${today}&to=${today}&withinDays=7`).expect(200);
+    const jumps = [...page.text.matchAll(/<a href="#heatmap-(\w+)">([^<]+)<\/a>/g)].map(
+      (m) => `${m[1]}: ${m[2]}`,
+    );
+    // The voice assistant was renamed in Italian by the organisation (a test above): its name stands.
+    expect(jumps).toEqual(
+      expect.arrayContaining([
+        'kiosk: Shop kiosk',
+        'video: Video consultation',
+        'voice_assistant: Assistente vocale',
+      ]),
+    );
+  });
+
   it('adds its command to the CLI, which writes the visit it prints into the journey', async () => {
     const { customer } = await gasCustomer(composed.stores);
     const cli = () => {
