@@ -49,6 +49,7 @@ import { appBundles, createBrowserBundles } from './web/browser-bundles.ts';
 import { createDevelopmentPaymentProvider } from './payments/development-payment-provider.ts';
 import { createPaymentPages } from './web/payment-page.ts';
 import { createMetrics } from './http/metrics.ts';
+import { createPageKit } from './web/page-kit.ts';
 
 export type { VideoServer } from '../video/index.ts';
 
@@ -228,6 +229,7 @@ export async function composeApp(options: {
       secret: linkSecret,
     }),
     access: pilotDesk.access,
+    pages: createPageKit({ staff: stores.staff }),
     publicUrl: options.config.PUBLIC_URL,
     publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
@@ -336,7 +338,6 @@ export async function composeApp(options: {
     onFollowUpError,
     channels,
     linking: channelDeps.linking,
-    mediaUrl: video.url,
     bundles,
     customerPages: [
       createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),

@@ -168,6 +168,44 @@ export interface ChannelModule {
   close?(): Promise<void>;
 }
 
+/** Markup that is safe to send: made by the page kit's `html`, or vouched for with its `raw`. */
+export interface Markup {
+  readonly value: string;
+}
+
+/** A page for customers in the product's layout: one document, in the customer's language. */
+export interface CustomerDocument {
+  /** A BCP 47 tag (`it-IT`): the document's language. */
+  locale: string;
+  title: string;
+  /** The page's own style sheet (inline: the pages load nothing but their script). */
+  styles: string;
+  body: Markup;
+  /** Said on the body as `data-state`, for scripts and tests. */
+  state?: string;
+  /** Reload after this many seconds (something opens soon). */
+  refreshSeconds?: number | undefined;
+  /** A browser bundle of the channel, given `data` as JSON in `#page-data`. */
+  script?: { name: string; data: unknown };
+}
+
+/**
+ * Port: what a channel renders its pages with, so that every page escapes, is laid out and knows
+ * its staff the same way.
+ */
+export interface PageKit {
+  /** A template whose interpolations are escaped, except Markup; arrays join, null and false vanish. */
+  html(strings: TemplateStringsArray, ...values: unknown[]): Markup;
+  raw(markup: string): Markup;
+  /** Text made safe for HTML text and quoted attributes. */
+  escape(text: string): string;
+  document(page: CustomerDocument): string;
+  /** The staff member whose session the request carries, if any. */
+  staff(request: IncomingMessage): Promise<StaffUser | undefined>;
+  /** Where staff log in, coming back to `next` (a path of this site). */
+  loginPath(next: string): string;
+}
+
 /** Where a channel reports what went wrong outside a request (the host's log). */
 export interface ChannelLog {
   warn(fields: object, message: string): void;
@@ -186,6 +224,8 @@ export interface ChannelDeps {
   linking: AccountLinking;
   /** Who may use a pilot channel: the pilots decide. */
   access: ChannelAccess;
+  /** What its pages are made with. */
+  pages: PageKit;
   /** The address customers reach the app at (links in messages). */
   publicUrl: string;
   /** publicUrl is where the server was last reached, not a setting: the links a command prints say so. */

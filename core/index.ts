@@ -527,9 +527,12 @@ export {
   type CommandGroup,
   type CommandInput,
   type CommandOption,
+  type CustomerDocument,
   type HttpHandler,
   type HttpMethod,
+  type Markup,
   type OperationDescription,
+  type PageKit,
   type RouteKit,
 } from './channel-module.ts';
 export {

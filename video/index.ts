@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { z } from 'zod';
 import {
+  consultationWindow,
   createConsultationLifecycle,
+  REFERENCE_ZONE,
   type Appointment,
   type ChannelDeps,
   type ChannelInput,
@@ -14,12 +16,10 @@ import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
 import { createVideoWebhookRouter } from './livekit-webhooks.ts';
 import { trialCommand } from './trial-command.ts';
+import { createConsultationPages } from './consultation-pages.ts';
 import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 
 export { startLocalLivekitServer, freePort, type LivekitServer } from './local-livekit-server.ts';
-export { consultationTexts, formatWhen, pageLocale } from './browser/consultation-texts.ts';
-export type { ConsultationPageData, PageLocale } from './browser/consultation-texts.ts';
-export { CALL_STYLES } from './browser/call-styles.ts';
 
 /** Video consultations as a channel of the census and of pilots. */
 export const videoChannel: ChannelInput = {
@@ -136,6 +136,17 @@ export function createVideoChannel(deps: VideoChannelDeps) {
       });
     },
     rawRoutes: [webhooks],
+    pages: [
+      createConsultationPages({
+        links: deps.links,
+        stores,
+        kit: deps.pages,
+        clock,
+        window: consultationWindow,
+        timeZone: REFERENCE_ZONE,
+        mediaUrl: () => live?.url ?? null,
+      }),
+    ],
     bundles: [
       { name: 'consultation', entry: script('./browser/consultation-page.ts') },
       { name: 'console', entry: script('./browser/advisor-console.ts') },

@@ -1,29 +1,27 @@
 import { Router, type Response } from 'express';
 import {
   can,
+  topicName,
   type Appointment,
   type Clock,
+  type Markup,
+  type PageKit,
   type SignedLinks,
-  type StaffDirectory,
   type Stores,
-  topicName,
-} from '../../core/index.ts';
-import { staffOf } from '../http/api.ts';
-import { sessionMiddleware } from '../http/staff-auth.ts';
+} from '../core/index.ts';
+import { CALL_STYLES } from './browser/call-styles.ts';
 import {
   consultationTexts,
   formatWhen,
   pageLocale,
   type ConsultationPageData,
   type PageLocale,
-  CALL_STYLES,
-} from '../../video/index.ts';
-import { html, raw, type Html } from './html.ts';
+} from './browser/consultation-texts.ts';
 
 export interface ConsultationPagesOptions {
   links: SignedLinks;
   stores: Pick<Stores, 'appointments' | 'advisors'>;
-  staff: StaffDirectory;
+  kit: PageKit;
   clock: Clock;
   /** When a consultation's room may be joined (the video policy's window). */
   window(appointment: Appointment): { opensAt: Date; closesAt: Date };
@@ -38,9 +36,23 @@ export interface ConsultationPagesOptions {
  * and the advisor console (`/console`).
  */
 export function createConsultationPages(options: ConsultationPagesOptions): Router {
-  const { links, stores, clock } = options;
+  const { links, stores, clock, kit } = options;
+  const { html } = kit;
   const router = Router();
   const csp = () => contentSecurityPolicy(options.mediaUrl());
+  const customerPage = (input: {
+    locale: PageLocale;
+    state: string;
+    body: Markup;
+    title?: string;
+    refreshSeconds?: number | undefined;
+    script?: { name: string; data: unknown };
+  }) =>
+    kit.document({
+      ...input,
+      title: input.title ?? consultationTexts[input.locale].title,
+      styles: CALL_STYLES,
+    });
 
   router.get('/join/:token', async (req, res) => {
     secure(res, csp());
@@ -125,12 +137,11 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     );
   });
 
-  router.use('/console', sessionMiddleware(options.staff));
-  router.get('/console', (req, res) => {
+  router.get('/console', async (req, res) => {
     secure(res, csp());
-    const user = staffOf(res);
+    const user = await kit.staff(req);
     if (!user) {
-      res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
+      res.redirect(303, kit.loginPath(req.originalUrl));
       return;
     }
     if (!can(user.role, 'customers:write')) {
@@ -144,7 +155,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
             body: html`<h1>Not allowed</h1>
               <p>
                 The advisor console is for advisors; your role is ${user.role.replace('_', ' ')}.
-                <a href="/manage/login?next=/console">Log in as someone else</a>.
+                <a href="${kit.loginPath('/console')}">Log in as someone else</a>.
               </p>`,
           }),
         );
@@ -191,40 +202,4 @@ function contentSecurityPolicy(mediaUrl: string | null): string {
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-}
-
-function customerPage(input: {
-  locale: PageLocale;
-  state: string;
-  body: Html;
-  title?: string;
-  refreshSeconds?: number | undefined;
-  script?: { name: string; data: unknown };
-}): string {
-  const title = input.title ?? consultationTexts[input.locale].title;
-  // JSON inside <script> must not be able to close it.
-  const json = input.script ? JSON.stringify(input.script.data).replaceAll('<', '\\u003c') : '';
-  return html`<!doctype html>
-    <html lang="${input.locale.slice(0, 2)}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${input.refreshSeconds ? html`<meta http-equiv="refresh" content="${input.refreshSeconds}" />` : ''}
-        <title>${title} · channel-pilot</title>
-        <style>
-          ${raw(CALL_STYLES)}
-        </style>
-      </head>
-      <body data-state="${input.state}">
-        <main id="main">${input.body}</main>
-        ${
-          input.script
-            ? html`<script type="application/json" id="page-data">
-                  ${raw(json)}
-                </script>
-                <script type="module" src="/assets/${input.script.name}.js"></script>`
-            : ''
-        }
-      </body>
-    </html>`.value;
 }
