@@ -136,6 +136,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
         }),
         paymentLinks: deps.paymentLinks,
         document,
+        kit: deps.pages,
       }),
     ],
     commands: billCommands({ pilots: stores.pilots, communications, sendIssued, document, report }),

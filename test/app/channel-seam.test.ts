@@ -159,6 +159,18 @@ describe('a channel added as one folder', () => {
     );
   });
 
+  it('serves its page in the app’s layout through the page kit, escaping what the visitor sent', async () => {
+    const page = await request(composed.app)
+      .get('/kiosk/welcome')
+      .query({ shop: 'Via Roma <script>alert(1)</script>' })
+      .expect(200);
+    expect(page.text).toContain('<html lang="it">');
+    expect(page.text).toContain('<title>Benvenuto · channel-pilot</title>');
+    expect(page.text).toContain('data-state="welcome"');
+    expect(page.text).toContain('Benvenuto da Via Roma &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page.text).not.toContain('<script>alert');
+  });
+
   it('adds its command to the CLI, which writes the visit it prints into the journey', async () => {
     const { customer } = await gasCustomer(composed.stores);
     const cli = () => {
