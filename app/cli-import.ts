@@ -13,7 +13,7 @@ import {
   type ImportKind,
   type ImportSummary,
 } from '../core/index.ts';
-import type { CommandRunner } from './cli-voice.ts';
+import type { CommandRunner } from './cli-runner.ts';
 import {
   delimiterOf,
   formatOf,

@@ -15,7 +15,7 @@ import {
   type CensusTable,
   type PilotStatus,
 } from '../core/index.ts';
-import type { CommandRunner } from './cli-voice.ts';
+import type { CommandRunner } from './cli-runner.ts';
 import { composeApp } from './compose.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';

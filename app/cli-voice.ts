@@ -14,18 +14,8 @@ import {
 } from '../core/index.ts';
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger } from './logger.ts';
 import { runDialogflowChat, runVoiceChat } from '../voice/index.ts';
-
-/** How the CLI runs a command: configuration loaded, errors reported, the database opened and closed. */
-export interface CommandRunner {
-  run: (command: (config: Config, logger: Logger) => Promise<void>) => Promise<void>;
-  /** Opens the database; the command's configuration points links where the server was last reached. */
-  withDatabase: (
-    config: Config,
-    work: (storage: StorageHandle, config: Config) => Promise<void>,
-  ) => Promise<void>;
-}
 
 /**
  * `channel-pilot voice chat`: the whole app composed around one customer, talked to through a
