@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import type { Command } from 'commander';
 import { ChannelPilotError, restoreBackup, writeBackup } from '../core/index.ts';
-import type { CommandRunner } from './cli-voice.ts';
+import type { CommandRunner } from './cli-runner.ts';
 
 /** `channel-pilot backup FILE` and `channel-pilot restore FILE`. */
 export function registerBackupCommands(program: Command, { run, withDatabase }: CommandRunner): void {

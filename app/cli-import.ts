@@ -12,7 +12,7 @@ import {
   type ImportKind,
   type ImportSummary,
 } from '../core/imports.ts';
-import type { CommandRunner } from './cli-voice.ts';
+import type { CommandRunner } from './cli-runner.ts';
 import {
   delimiterOf,
   formatOf,

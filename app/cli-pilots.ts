@@ -13,10 +13,11 @@ import {
   type CensusTable,
   type PilotStatus,
 } from '../core/evidence.ts';
-import type { CommandRunner } from './cli-voice.ts';
+import type { CommandRunner } from './cli-runner.ts';
 import { composeApp } from './compose.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';
+import { channelNames } from './web/format.ts';
 
 /** Changes made here show in a pilot's audit trail as the command line's. */
 const COMMAND_LINE = { id: null, name: 'command line' };
@@ -156,7 +157,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
     .action((code: string, options: { html?: string; json?: boolean }) =>
       run(async (config) => {
         await withDatabase(config, async (storage) => {
-          const { pilotReports, clock } = await composeApp({ storage, config, logger: quiet });
+          const { pilotReports, clock, stores } = await composeApp({ storage, config, logger: quiet });
           const { pilot: found, report } = await pilotReports.compute(code);
           if (options.html) {
             writeFileSync(
@@ -166,6 +167,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
                 answer: { status: 'ready', result: report, computedAt: clock.now() },
                 exportHref: '',
                 standalone: true,
+                names: channelNames(await stores.channels.channels()),
               }),
             );
             console.log(`wrote ${options.html}`);

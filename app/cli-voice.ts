@@ -14,23 +14,19 @@ import {
 } from '../core/index.ts';
 import { composeApp } from './compose.ts';
 import type { Config } from './config.ts';
-import { registerDialogflowCommands } from './cli-dialogflow.ts';
-import { createLogger, type Logger } from './logger.ts';
+import { createLogger } from './logger.ts';
 import { runDialogflowChat, runVoiceChat } from '../voice/index.ts';
 
-/** How the CLI runs a command: configuration loaded, errors reported, the database opened and closed. */
-export interface CommandRunner {
-  run: (command: (config: Config, logger: Logger) => Promise<void>) => Promise<void>;
-  /** Opens the database; the command's configuration points links where the server was last reached. */
-  withDatabase: (
-    config: Config,
-    work: (storage: StorageHandle, config: Config) => Promise<void>,
-  ) => Promise<void>;
-}
-
-/** `channel-pilot voice chat` and `channel-pilot voice link-code`. */
-export function registerVoiceCommands(program: Command, { run, withDatabase }: CommandRunner): void {
-  const voice = program.command('voice').description('Try and run the voice assistant');
+/**
+ * `channel-pilot voice chat`: the whole app composed around one customer, talked to through a
+ * simulated Alexa or Dialogflow CX. Added to the voice channel's commands, on the database the
+ * CLI opened for them.
+ */
+export function registerVoiceChat(
+  program: Command,
+  { storage, config: settings }: { storage: StorageHandle; config: Config },
+): void {
+  const voice = program.commands.find((c) => c.name() === 'voice') ?? program.command('voice');
   voice
     .command('chat')
     .description(
@@ -53,104 +49,76 @@ export function registerVoiceCommands(program: Command, { run, withDatabase }: C
     )
     .option('--unlinked', 'talk as a user who has not linked an account (to try linking codes)')
     .action(
-      (options: {
+      async (options: {
         customer: string;
         locale?: Locale;
         unlinked?: boolean;
         platform?: 'alexa' | 'dialogflow';
-      }) =>
-        run(async (environment) => {
-          await withDatabase(environment, async (storage, settings) => {
-            const customer = await findCustomer(storage, options.customer);
-            // The webhook is served for this conversation only, with its own secret unless one is configured.
-            const secret = settings.DIALOGFLOW_WEBHOOK_SECRET ?? randomBytes(24).toString('hex');
-            const config = { ...settings, DIALOGFLOW_WEBHOOK_SECRET: secret };
-            const {
-              voice: composed,
-              clock,
-              app,
-            } = await composeApp({
-              storage,
-              config,
-              logger: createLogger({ level: 'silent' }),
-              ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
-            });
-            // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
-            const reading = createInterface({ input: process.stdin, terminal: false })[
-              Symbol.asyncIterator
-            ]();
-            const lines = { [Symbol.asyncIterator]: () => reading };
-            const locale = options.locale ?? customer.locale;
-            const write = (line: string) => console.log(line);
-            if (options.platform === 'dialogflow') {
-              if (process.stdin.isTTY)
-                console.log('Type what you would say to the Dialogflow agent; Ctrl-D to leave.');
-              const server = createServer(app).listen(0, '127.0.0.1');
-              await once(server, 'listening');
-              const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dialogflow/webhook`;
-              try {
-                await runDialogflowChat({
-                  send: async (request) => {
-                    const response = await fetch(url, {
-                      method: 'POST',
-                      headers: {
-                        'content-type': 'application/json',
-                        [config.DIALOGFLOW_WEBHOOK_HEADER]: secret,
-                      },
-                      body: JSON.stringify(request),
-                    });
-                    if (!response.ok)
-                      throw new ChannelPilotError(
-                        'internal',
-                        `the webhook answered ${response.status}: ${await response.text()}`,
-                      );
-                    return (await response.json()) as never;
-                  },
-                  locale,
-                  clock,
-                  lines,
-                  write,
-                });
-              } finally {
-                server.close();
-              }
-            } else {
-              if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
-              await runVoiceChat({
-                skill: composed.skill,
-                locale,
-                userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
-                clock,
-                lines,
-                write,
-              });
-            }
-            await composed.close();
-          });
-        }),
-    );
-  registerDialogflowCommands(voice, { run });
-  voice
-    .command('link-code')
-    .description(
-      'Send a customer a one-time code that links their voice assistant (on their consented e-mail or SMS)',
-    )
-    .requiredOption('--customer <id>', 'the customer')
-    .action((options: { customer: string }) =>
-      run(async (config) => {
-        await withDatabase(config, async (storage) => {
-          const customer = await findCustomer(storage, options.customer);
-          const { voice: composed } = await composeApp({
-            storage,
-            config,
-            logger: createLogger({ level: 'silent' }),
-          });
-          const sent = await composed.linking.issueCode(customer.id);
-          console.log(
-            `linking code ${sent.code} sent to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()}`,
-          );
+      }) => {
+        const customer = await findCustomer(storage, options.customer);
+        // The webhook is served for this conversation only, with its own secret unless one is configured.
+        const secret = settings.DIALOGFLOW_WEBHOOK_SECRET ?? randomBytes(24).toString('hex');
+        const config = { ...settings, DIALOGFLOW_WEBHOOK_SECRET: secret };
+        const {
+          voice: composed,
+          clock,
+          app,
+        } = await composeApp({
+          storage,
+          config,
+          logger: createLogger({ level: 'silent' }),
+          ...(options.unlinked ? {} : { voiceIdentify: async () => ({ customerId: customer.id }) }),
         });
-      }),
+        // Iterate from the start: lines read before a loop asks for them would otherwise be lost.
+        const reading = createInterface({ input: process.stdin, terminal: false })[Symbol.asyncIterator]();
+        const lines = { [Symbol.asyncIterator]: () => reading };
+        const locale = options.locale ?? customer.locale;
+        const write = (line: string) => console.log(line);
+        if (options.platform === 'dialogflow') {
+          if (process.stdin.isTTY)
+            console.log('Type what you would say to the Dialogflow agent; Ctrl-D to leave.');
+          const server = createServer(app).listen(0, '127.0.0.1');
+          await once(server, 'listening');
+          const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dialogflow/webhook`;
+          try {
+            await runDialogflowChat({
+              send: async (request) => {
+                const response = await fetch(url, {
+                  method: 'POST',
+                  headers: {
+                    'content-type': 'application/json',
+                    [config.DIALOGFLOW_WEBHOOK_HEADER]: secret,
+                  },
+                  body: JSON.stringify(request),
+                });
+                if (!response.ok)
+                  throw new ChannelPilotError(
+                    'internal',
+                    `the webhook answered ${response.status}: ${await response.text()}`,
+                  );
+                return (await response.json()) as never;
+              },
+              locale,
+              clock,
+              lines,
+              write,
+            });
+          } finally {
+            server.close();
+          }
+        } else {
+          if (process.stdin.isTTY) console.log('Type what you would say to Alexa; Ctrl-D to leave.');
+          await runVoiceChat({
+            skill: composed.skill,
+            locale,
+            userId: `amzn1.ask.account.channel-pilot-chat-${customer.id}`,
+            clock,
+            lines,
+            write,
+          });
+        }
+        await composed.close();
+      },
     );
 }
 

@@ -4,7 +4,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   ChannelPilotError,
   createPostgresStores,
-  readSetting,
   roles,
   writeSetting,
   type Role,
@@ -12,7 +11,7 @@ import {
   type StorageHandle,
 } from '../core/index.ts';
 import { createPostgresBulkLoader } from '../core/imports.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
 import { provideLocalLivekit } from './bundled-livekit.ts';
@@ -21,23 +20,22 @@ import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
-import { registerVoiceCommands } from './cli-voice.ts';
+import { registerVoiceChat } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
-import { registerBillCommands } from './cli-bills.ts';
-import { registerVideoCommands } from './cli-video.ts';
 import { registerBackupCommands } from './cli-backup.ts';
+import { addChannelCommands } from './cli-channels.ts';
+import { exitIfCommanderError, run, SERVED_URL, withDatabase } from './cli-runner.ts';
 import { createProgress } from './progress.ts';
 import { sitePages } from './web/landing-page.ts';
 import { newStaffPassword } from './http/staff-routes.ts';
 
-/** Where the app's server was last reached: links made by other commands point there. */
-const SERVED_URL = 'served_url';
-
 const program = new Command()
   .name('channel-pilot')
   .description('Pilot new contact channels on one shared customer context, and decide with evidence.')
-  .version(version);
+  .version(version)
+  // Commander's own errors and help are thrown, not exited on: a database opened is closed first.
+  .exitOverride();
 
 program
   .command('start')
@@ -135,11 +133,8 @@ user
     }),
   );
 
-registerVoiceCommands(program, { run, withDatabase });
 registerImportCommands(program, { run, withDatabase });
 registerPilotCommands(program, { run, withDatabase });
-registerBillCommands(program, { run, withDatabase });
-registerVideoCommands(program, { run, withDatabase });
 registerBackupCommands(program, { run, withDatabase });
 
 program
@@ -153,7 +148,28 @@ program
     }),
   );
 
-await program.parseAsync();
+const first = process.argv[2];
+if (first === '-V' || first === '--version' || program.commands.some((c) => c.name() === first)) {
+  await program.parseAsync().catch((error: unknown) => {
+    exitIfCommanderError(error);
+    throw error;
+  });
+} else {
+  // The channels' commands come with the channels: the app is composed on the configured
+  // database to list them (and to run one).
+  await run((environment) =>
+    withDatabase(environment, async (storage, config) => {
+      const { channels } = await composeApp({ storage, config, logger: createLogger({ level: 'silent' }) });
+      try {
+        addChannelCommands(program, channels);
+        registerVoiceChat(program, { storage, config });
+        await program.parseAsync();
+      } finally {
+        for (const channel of channels) await channel.close?.();
+      }
+    }),
+  );
+}
 
 async function start(config: Config, logger: Logger): Promise<void> {
   const storage = await openConfiguredDatabase(config, logger);
@@ -324,41 +340,6 @@ async function seed(
 /** The staff logins, on the configured database. */
 function withStaff(config: Config, work: (staff: StaffDirectory) => Promise<void>): Promise<void> {
   return withDatabase(config, (storage) => work(createPostgresStores(storage.db).staff));
-}
-
-/**
- * Opens the database for a command. The command's configuration takes the address the server
- * last served at unless PUBLIC_URL is set, so that the links it prints and sends open there.
- */
-async function withDatabase(
-  config: Config,
-  work: (storage: StorageHandle, config: Config) => Promise<void>,
-): Promise<void> {
-  const storage = await openConfiguredDatabase(config);
-  try {
-    const served = config.publicUrlFromEnvironment ? undefined : await readSetting(storage.db, SERVED_URL);
-    await work(storage, served ? { ...config, PUBLIC_URL: served } : config);
-  } finally {
-    await storage.close();
-  }
-}
-
-/** Loads the configuration, runs the command, and turns failures into one clear message and a non-zero exit. */
-async function run(command: (config: Config, logger: Logger) => Promise<void>): Promise<void> {
-  try {
-    const config = loadConfig(process.env);
-    await command(config, createLogger({ level: config.LOG_LEVEL }));
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-    } else if (error instanceof ChannelPilotError) {
-      console.error(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
-      for (const issue of error.issues) console.error(`  - ${issue.path}: ${issue.message}`);
-    } else {
-      console.error(error);
-    }
-    process.exit(1);
-  }
 }
 
 function isoDay(value: string): Date {

@@ -54,6 +54,7 @@ import { createDevelopmentPaymentProvider } from './payments/development-payment
 import { createPaymentPages } from './web/payment-page.ts';
 import { createMetrics } from './http/metrics.ts';
 import { sessionUser } from './http/staff-auth.ts';
+import { createPageKit } from './web/page-kit.ts';
 
 export type { VideoServer } from '../video/index.ts';
 
@@ -233,7 +234,9 @@ export async function composeApp(options: {
       secret: linkSecret,
     }),
     access: pilotDesk.access,
+    pages: createPageKit({ staff: stores.staff, bundles: () => channels.flatMap((c) => c.bundles ?? []) }),
     publicUrl: options.config.PUBLIC_URL,
+    publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
   };
   const voice = createVoiceChannel({
@@ -269,11 +272,16 @@ export async function composeApp(options: {
             audience: config.DIALOGFLOW_ID_TOKEN_AUDIENCE,
           }
         : undefined,
+      agent: { secretHeader: config.DIALOGFLOW_WEBHOOK_HEADER, apiEndpoint: config.DIALOGFLOW_API_ENDPOINT },
     },
     identify: options.voiceIdentify,
     onTurn: metrics.voiceTurn,
   });
-  const video = createVideoChannel({ ...channelDeps, server: options.video });
+  const video = createVideoChannel({
+    ...channelDeps,
+    server: options.video,
+    joinUrl: (appointment) => appointmentLinks.forAppointment(appointment).join.url,
+  });
   const bills = createBillsChannel({
     ...channelDeps,
     db: options.storage.db,
@@ -340,7 +348,6 @@ export async function composeApp(options: {
     onFollowUpError,
     channels,
     linking: channelDeps.linking,
-    mediaUrl: video.url,
     bundles,
     customerPages: [
       createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),

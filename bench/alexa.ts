@@ -4,11 +4,10 @@ import {
   besideBaseline,
   fixedRate,
   freshTarget,
-  percentile,
   seedTarget,
   startAlexaBenchServer,
+  webhookFigures,
 } from './support.ts';
-import { figureLine } from './figures.ts';
 
 export async function alexaFigures(options: {
   kind: 'embedded' | 'postgres';
@@ -33,27 +32,7 @@ export async function alexaFigures(options: {
         const post = (path: string) => (i: number) => server.post(path, requests[i]!);
         const baseline = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/fixed') });
         const alexa = await fixedRate({ rate, seconds: options.seconds, request: post('/alexa') });
-        const database = target.label;
-        const p50 = percentile(alexa.latencies, 50);
-        if (rate === 200)
-          lines.push(
-            figureLine({
-              figure: 'POST /alexa at 200 req/s, p99',
-              database,
-              value: percentile(alexa.latencies, 99),
-              unit: 'ms',
-              target: 50,
-              better: 'lower',
-            }),
-            figureLine({
-              figure: "POST /alexa at 200 req/s, p50 ÷ a bare route's p50",
-              database,
-              value: p50 / percentile(baseline.latencies, 50),
-              unit: '×',
-              target: 2,
-              better: 'lower',
-            }),
-          );
+        if (rate === 200) lines.push(...webhookFigures('/alexa', target.label, alexa, baseline));
         lines.push(
           ...besideBaseline(
             `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s`,

@@ -1,6 +1,13 @@
 // /dialogflow/webhook under load, authenticated: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { besideBaseline, fixedRate, freshTarget, seedTarget, startAlexaBenchServer } from './support.ts';
+import {
+  besideBaseline,
+  fixedRate,
+  freshTarget,
+  seedTarget,
+  startAlexaBenchServer,
+  webhookFigures,
+} from './support.ts';
 
 const SECRET = 'bench-dialogflow-secret-0123456789';
 // What customers ask the agent, roughly as often as they ask it (the tags of bench/alexa.ts's mix).
@@ -57,6 +64,8 @@ export async function dialogflowFigures(options: {
           seconds: options.seconds,
           request: post('/dialogflow/webhook'),
         });
+        if (rate === 200)
+          lines.push(...webhookFigures('/dialogflow/webhook', target.label, webhook, baseline));
         lines.push(
           ...besideBaseline(
             `/dialogflow/webhook [${target.label}, header secret, ${server.sessions.length} linked sessions, tag mix] at ${rate} req/s for ${options.seconds} s`,

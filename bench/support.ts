@@ -11,6 +11,7 @@ import {
   testCertUrl,
 } from '../test/support/alexa-requests.ts';
 import { openDatabase, type StorageHandle } from '../core/index.ts';
+import { figureLine } from './figures.ts';
 
 export { login, printedCredentials, startApp } from '../test/support/app-process.ts';
 
@@ -229,6 +230,36 @@ export const ms = (n: number) => `${n.toFixed(1)} ms`;
  * A route's latencies beside a bare route's, measured in the same run at the same rate: the
  * figure's line, then the baseline's with the ratios.
  */
+/**
+ * The two figures of a webhook at 200 requests/s: its p99, and its p50 against the bare route's
+ * in the same run (the targets the voice issues set for `/alexa`).
+ */
+export function webhookFigures(
+  route: string,
+  database: string,
+  measured: { latencies: number[] },
+  baseline: { latencies: number[] },
+): string[] {
+  return [
+    figureLine({
+      figure: `POST ${route} at 200 req/s, p99`,
+      database,
+      value: percentile(measured.latencies, 99),
+      unit: 'ms',
+      target: 50,
+      better: 'lower',
+    }),
+    figureLine({
+      figure: `POST ${route} at 200 req/s, p50 ÷ a bare route's p50`,
+      database,
+      value: percentile(measured.latencies, 50) / percentile(baseline.latencies, 50),
+      unit: '×',
+      target: 2,
+      better: 'lower',
+    }),
+  ];
+}
+
 export function besideBaseline(
   figure: string,
   measured: { latencies: number[]; errors: number },

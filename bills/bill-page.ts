@@ -1,7 +1,7 @@
+import type { PageKit } from '../core/index.ts';
 import type { BillPage } from '../core/services.ts';
 import { relevantOffer } from './bill-offers.ts';
 import { billTexts } from './bill-texts.ts';
-import { escapeText as text } from './markup.ts';
 
 /** What the page's buttons lead to, each under the same personal link. */
 export interface BillPageActions {
@@ -58,19 +58,15 @@ input{font:inherit;padding:.6rem;border:1px solid #9db8d9;border-radius:.4rem;ma
 `;
 
 /** The bill's page: mobile first, in the customer's language, its buttons leading to the next step. */
-export function renderBillPage(page: BillPage, actions: BillPageActions): string {
+export function renderBillPage(kit: PageKit, page: BillPage, actions: BillPageActions): string {
+  const text = kit.escape;
   const t = billTexts(page.locale);
   const p = pageTexts[page.locale];
   const { bill } = page;
   const note = page.status === 'paid' ? p.paid : page.status === 'overdue' ? p.overdue : t.dueBy(bill.dueOn);
   const canPay = page.status !== 'paid' && page.status !== 'cancelled';
   const offer = relevantOffer(page);
-  return `<!doctype html>
-<html lang="${page.locale.slice(0, 2)}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${text(`${t.title} ${t.supply(page.supply.kind)} ${bill.number}`)}</title><style>${STYLE}</style></head>
-<body><main>
-<h1>${text(p.hello(page.firstName))}</h1>
+  const body = `<h1>${text(p.hello(page.firstName))}</h1>
 <section class="card" aria-labelledby="summary">
 <div id="summary" class="muted">${text(`${t.title} ${t.supply(page.supply.kind)} · ${page.supply.address}`)}</div>
 <div class="muted">${text(t.period(bill.periodStart, bill.periodEnd))}</div>
@@ -86,7 +82,7 @@ ${canPay ? `<form method="post" action="${text(actions.pay)}"><button class="but
     .explanation(page.comparison)
     .map((sentence) => `<li>${text(sentence)}</li>`)
     .join('')}</ul></section>
-${usageChart(page, p.usage, p.chartLabel)}
+${usageChart(text, page, p.usage, p.chartLabel)}
 <h2>${text(p.next)}</h2>
 <section class="card"><div class="actions">
 <a class="button secondary" href="${text(actions.book)}">${text(p.book)}</a>
@@ -102,22 +98,40 @@ ${
       }<button class="button secondary" type="submit">${text(p.paperless)}</button></form>`
 }
 </section>
-${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(offer.text)}</p></section>` : ''}
-</main></body></html>`;
+${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(offer.text)}</p></section>` : ''}`;
+  return kit.document({
+    locale: page.locale,
+    title: `${t.title} ${t.supply(page.supply.kind)} ${bill.number}`,
+    styles: STYLE,
+    body: kit.raw(body),
+  });
 }
 
 /** A page under the bill's link (a step the bill's page led to), in the bill page's look. */
-export function billStepPage(locale: BillPage['locale'], title: string, body: string, back: string): string {
-  return `<!doctype html>
-<html lang="${locale.slice(0, 2)}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${text(title)}</title><style>${STYLE}</style></head>
-<body><main><h1>${text(title)}</h1><section class="card">${body}</section>
-<p><a href="${text(back)}">${text(billTexts(locale).title)}</a></p></main></body></html>`;
+export function billStepPage(
+  kit: PageKit,
+  locale: BillPage['locale'],
+  title: string,
+  body: string,
+  back: string,
+): string {
+  const text = kit.escape;
+  return kit.document({
+    locale,
+    title,
+    styles: STYLE,
+    body: kit.raw(`<h1>${text(title)}</h1><section class="card">${body}</section>
+<p><a href="${text(back)}">${text(billTexts(locale).title)}</a></p>`),
+  });
 }
 
 /** Bars of consumption per bill of the last 13 months, as SVG: no script, no image request. */
-function usageChart(page: BillPage, title: string, label: (unit: string) => string): string {
+function usageChart(
+  text: PageKit['escape'],
+  page: BillPage,
+  title: string,
+  label: (unit: string) => string,
+): string {
   const bars = page.history.filter((h) => h.quantity !== null);
   if (bars.length === 0) return '';
   const unit = bars.at(-1)?.unit ?? '';

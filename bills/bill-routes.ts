@@ -1,6 +1,6 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
-import { ByToken, type RouteKit } from '../core/index.ts';
+import { ByToken, type PageKit, type RouteKit } from '../core/index.ts';
 import {
   BillBookingInput,
   PaperlessInput,
@@ -28,8 +28,9 @@ export function createBillRoutes(options: {
   paymentLinks: Pick<PaymentLinks, 'issue'>;
   /** The printed bill, as the communication's PDF. */
   document: (view: BillView, pageUrl: string) => Promise<Buffer>;
+  kit: PageKit;
 }): Router {
-  const { billLinks, actions } = options;
+  const { billLinks, actions, kit } = options;
   const router = Router();
   const base = (token: string) => `/b/${encodeURIComponent(token)}`;
   const html = (res: Response, markup: string) =>
@@ -45,7 +46,7 @@ export function createBillRoutes(options: {
     const self = base(req.params.token);
     html(
       res,
-      renderBillPage(page, {
+      renderBillPage(kit, page, {
         pdf: `${self}/bill.pdf`,
         pay: `${self}/pay`,
         book: `${self}/book`,
@@ -58,25 +59,25 @@ export function createBillRoutes(options: {
   router.get('/b/:token/book', async (req, res) => {
     const { page, slots } = await actions.slots(req.params.token);
     const self = base(req.params.token);
-    html(res, slotsPage(page.locale, slots, `${self}/book`, self));
+    html(res, slotsPage(kit, page.locale, slots, `${self}/book`, self));
   });
 
   router.post('/b/:token/book', form, async (req, res) => {
     const { page, appointment } = await actions.book(req.params.token, req.body ?? {});
-    html(res.status(201), bookedPage(page.locale, appointment.startsAt, base(req.params.token)));
+    html(res.status(201), bookedPage(kit, page.locale, appointment.startsAt, base(req.params.token)));
   });
 
   router.post('/b/:token/linking-code', async (req, res) => {
     const { page, code, medium } = await actions.linkingCode(req.params.token);
     html(
       res.setHeader('Cache-Control', 'no-store'),
-      linkingCodePage(page.locale, code, medium, base(req.params.token)),
+      linkingCodePage(kit, page.locale, code, medium, base(req.params.token)),
     );
   });
 
   router.post('/b/:token/paperless', form, async (req, res) => {
     const { page, already } = await actions.paperless(req.params.token, req.body ?? {});
-    html(res, paperlessPage(page.locale, already, base(req.params.token)));
+    html(res, paperlessPage(kit, page.locale, already, base(req.params.token)));
   });
 
   router.get('/b/:token/bill.pdf', async (req, res) => {

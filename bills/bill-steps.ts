@@ -1,7 +1,6 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, type Locale, type MessageMedium } from '../core/index.ts';
+import { REFERENCE_ZONE, type Locale, type MessageMedium, type PageKit } from '../core/index.ts';
 import { billStepPage } from './bill-page.ts';
-import { escapeText as text } from './markup.ts';
 
 // The pages the bill's page leads to: choosing a consultation, the booking, the linking code, paperless.
 
@@ -45,8 +44,15 @@ const stepTexts = {
   },
 } as const;
 
-export function slotsPage(locale: Locale, slots: readonly { startsAt: Date }[], book: string, back: string) {
+export function slotsPage(
+  kit: PageKit,
+  locale: Locale,
+  slots: readonly { startsAt: Date }[],
+  book: string,
+  back: string,
+) {
   const t = stepTexts[locale];
+  const text = kit.escape;
   const body =
     slots.length === 0
       ? `<p>${text(t.noSlots)}</p>`
@@ -56,17 +62,26 @@ export function slotsPage(locale: Locale, slots: readonly { startsAt: Date }[], 
               `<form method="post" action="${text(book)}"><input type="hidden" name="startsAt" value="${s.startsAt.toISOString()}"><button class="button secondary" type="submit">${text(when(locale, s.startsAt))}</button></form>`,
           )
           .join('')}</div>`;
-  return billStepPage(locale, t.chooseTitle, body, back);
+  return billStepPage(kit, locale, t.chooseTitle, body, back);
 }
 
-export function bookedPage(locale: Locale, startsAt: Date, back: string) {
+export function bookedPage(kit: PageKit, locale: Locale, startsAt: Date, back: string) {
   const t = stepTexts[locale];
-  return billStepPage(locale, t.bookedTitle, `<p>${text(t.booked(when(locale, startsAt)))}</p>`, back);
+  const text = kit.escape;
+  return billStepPage(kit, locale, t.bookedTitle, `<p>${text(t.booked(when(locale, startsAt)))}</p>`, back);
 }
 
-export function linkingCodePage(locale: Locale, code: string, medium: MessageMedium, back: string) {
+export function linkingCodePage(
+  kit: PageKit,
+  locale: Locale,
+  code: string,
+  medium: MessageMedium,
+  back: string,
+) {
   const t = stepTexts[locale];
+  const text = kit.escape;
   return billStepPage(
+    kit,
     locale,
     t.codeTitle,
     `<p>${text(t.code)}</p><p class="code">${text(code)}</p><p class="muted">${text(t.codeSent(medium))}</p>`,
@@ -74,9 +89,11 @@ export function linkingCodePage(locale: Locale, code: string, medium: MessageMed
   );
 }
 
-export function paperlessPage(locale: Locale, already: boolean, back: string) {
+export function paperlessPage(kit: PageKit, locale: Locale, already: boolean, back: string) {
   const t = stepTexts[locale];
+  const text = kit.escape;
   return billStepPage(
+    kit,
     locale,
     t.paperlessTitle,
     `<p>${text(already ? t.alreadyPaperless : t.paperless)}</p>`,

@@ -16,6 +16,7 @@ import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
 import { communicatedBillDocument } from './bill-document.ts';
 import { createBillSender, type Letter } from './bill-sender.ts';
 import { registerStyleReportRoute } from './style-report.ts';
+import { billCommands } from './bill-commands.ts';
 
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
@@ -132,8 +133,10 @@ export function createBillsChannel(deps: BillsChannelDeps) {
         }),
         paymentLinks: deps.paymentLinks,
         document,
+        kit: deps.pages,
       }),
     ],
+    commands: billCommands({ pilots: stores.pilots, communications, sendIssued, document, report }),
     communications,
     billLinks,
     sender,

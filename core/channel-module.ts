@@ -97,6 +97,50 @@ export interface BackgroundWork {
   run(): Promise<unknown>;
 }
 
+/** An option of a channel's command, in the usual flag syntax: `--issued-on <day>`, `--json`. */
+export interface CommandOption {
+  flags: string;
+  description: string;
+  required?: boolean;
+  /**
+   * Checks and converts the value (given the previous one, for an option that repeats); throws a
+   * ChannelPilotError saying what is expected, which the host shows beside the option's name.
+   */
+  parse?: (value: string, previous: unknown) => unknown;
+  default?: string;
+}
+
+/** What a command is run with: its arguments and options as parsed, and where it prints. */
+export interface CommandInput {
+  /** The positional arguments, in the order declared. */
+  args: readonly string[];
+  /** The options by name in camelCase (`--issued-on` is `issuedOn`), converted by their `parse`. */
+  options: Readonly<Record<string, unknown>>;
+  /** Prints a line on standard output. */
+  print(line: string): void;
+  /** Writes text on standard output as it is (a CSV). */
+  write(text: string): void;
+}
+
+/** A command of the CLI a channel adds, described without any CLI library's types. */
+export interface ChannelCommand {
+  name: string;
+  description: string;
+  /** Positional arguments, all required. */
+  arguments?: { name: string; description: string }[];
+  options?: CommandOption[];
+  /** Runs on the channel as the host built it on the configured database. */
+  run(input: CommandInput): Promise<void>;
+}
+
+/** A word of the CLI grouping commands (`bills`; `voice dialogflow`). */
+export interface CommandGroup {
+  name: string;
+  description: string;
+  commands: ChannelCommand[];
+  groups?: CommandGroup[];
+}
+
 /** What a channel brings to the host. Everything but its registration is optional. */
 export interface ChannelModule {
   /**
@@ -117,8 +161,55 @@ export interface ChannelModule {
    */
   upgrade?(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   background?: BackgroundWork[];
+  /**
+   * Its commands, under a word of its own (`channel-pilot bills send`). A group the host already
+   * has under that word gains them.
+   */
+  commands?: CommandGroup;
   /** Lets work in flight finish; the host calls it once on shutdown, before closing the database. */
   close?(): Promise<void>;
+}
+
+/** Markup that is safe to send: made by the page kit's `html`, or vouched for with its `raw`. */
+export interface Markup {
+  readonly value: string;
+}
+
+/** A page for customers in the product's layout: one document, in the customer's language. */
+export interface CustomerDocument {
+  /** A BCP 47 tag (`it-IT`): the document's language. */
+  locale: string;
+  title: string;
+  /** The page's own style sheet (inline: the pages load nothing but their script). */
+  styles: string;
+  body: Markup;
+  /** Said on the body as `data-state`, for scripts and tests. */
+  state?: string;
+  /** Reload after this many seconds (something opens soon). */
+  refreshSeconds?: number | undefined;
+  /** A browser bundle of the channel, given `data` as JSON in `#page-data`. */
+  script?: { name: string; data: unknown };
+  /** More bundles the page loads after its own. */
+  scripts?: readonly string[];
+}
+
+/**
+ * Port: what a channel renders its pages with, so that every page escapes, is laid out and knows
+ * its staff the same way.
+ */
+export interface PageKit {
+  /** A template whose interpolations are escaped, except Markup; arrays join, null and false vanish. */
+  html(strings: TemplateStringsArray, ...values: unknown[]): Markup;
+  raw(markup: string): Markup;
+  /** Text made safe for HTML text and quoted attributes. */
+  escape(text: string): string;
+  document(page: CustomerDocument): string;
+  /** The staff member whose session the request carries, if any. */
+  staff(request: IncomingMessage): Promise<StaffUser | undefined>;
+  /** Where staff log in, coming back to `next` (a path of this site). */
+  loginPath(next: string): string;
+  /** The channels' bundles marked `console`, which the advisor console loads beside its own. */
+  consoleScripts(): string[];
 }
 
 /** Where a channel reports what went wrong outside a request (the host's log). */
@@ -139,7 +230,11 @@ export interface ChannelDeps {
   linking: AccountLinking;
   /** Who may use a pilot channel: the pilots decide. */
   access: ChannelAccess;
+  /** What its pages are made with. */
+  pages: PageKit;
   /** The address customers reach the app at (links in messages). */
   publicUrl: string;
+  /** publicUrl is where the server was last reached, not a setting: the links a command prints say so. */
+  publicUrlLastServed?: boolean;
   log: ChannelLog;
 }

@@ -160,13 +160,20 @@ export { ById, ByToken, createRecordLookups } from './record-lookups.ts';
 export {
   type BackgroundWork,
   type BrowserBundle,
+  type ChannelCommand,
   type ChannelDeps,
   type ChannelLog,
   type ChannelModule,
   type ChannelRoute,
+  type CommandGroup,
+  type CommandInput,
+  type CommandOption,
+  type CustomerDocument,
   type HttpHandler,
   type HttpMethod,
+  type Markup,
   type OperationDescription,
+  type PageKit,
   type RouteKit,
 } from './channel-module.ts';
 export {

@@ -1,18 +1,22 @@
 import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { z } from 'zod';
-import { type ChannelDeps, type ChannelInput, type ChannelModule } from '../core/index.ts';
-import { createConsultationLifecycle, type ConsultationRooms } from '../core/services.ts';
+import { REFERENCE_ZONE, type ChannelDeps, type ChannelInput, type ChannelModule } from '../core/index.ts';
+import {
+  consultationWindow,
+  createConsultationLifecycle,
+  type Appointment,
+  type ConsultationRooms,
+} from '../core/services.ts';
 import { createConsultationTokens } from './consultation-tokens.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
 import { createVideoWebhookRouter } from './livekit-webhooks.ts';
+import { trialCommand } from './trial-command.ts';
+import { createConsultationPages } from './consultation-pages.ts';
 import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 
 export { startLocalLivekitServer, freePort, type LivekitServer } from './local-livekit-server.ts';
-export { consultationTexts, formatWhen, pageLocale } from './browser/consultation-texts.ts';
-export type { ConsultationPageData, PageLocale } from './browser/consultation-texts.ts';
-export { CALL_STYLES } from './browser/call-styles.ts';
 
 /** Video consultations as a channel of the census and of pilots. */
 export const videoChannel: ChannelInput = {
@@ -33,6 +37,8 @@ export interface VideoServer {
 export interface VideoChannelDeps extends ChannelDeps {
   /** Without a LiveKit server the video routes answer 503 until `enable` is called. */
   server?: VideoServer | null | undefined;
+  /** The customer's join link of a consultation (the trial command prints it). */
+  joinUrl(appointment: Appointment): string;
 }
 
 type LiveVideo = VideoServices & {
@@ -127,11 +133,27 @@ export function createVideoChannel(deps: VideoChannelDeps) {
       });
     },
     rawRoutes: [webhooks],
+    pages: [
+      createConsultationPages({
+        links: deps.links,
+        stores,
+        kit: deps.pages,
+        clock,
+        window: consultationWindow,
+        timeZone: REFERENCE_ZONE,
+        mediaUrl: () => live?.url ?? null,
+      }),
+    ],
     bundles: [
       { name: 'consultation', entry: script('./browser/consultation-page.ts') },
       { name: 'console', entry: script('./browser/advisor-console.ts') },
     ],
     background: [{ name: 'no-show and journey sweep', run: () => lifecycle.sweep() }],
+    commands: {
+      name: 'video',
+      description: 'Try video consultations',
+      commands: [trialCommand(deps)],
+    },
     enable,
     rooms,
     lifecycle,

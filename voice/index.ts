@@ -7,6 +7,8 @@ import { createAlexaSkill } from './alexa/alexa-skill.ts';
 import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/services.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
+import { cxAgentCommands, type CxAgentSettings } from './dialogflow/agent/cx-commands.ts';
+import { linkCodeCommand } from './link-code-command.ts';
 
 /**
  * Who is asking, instead of the account linking: the typed chats talk as one customer. `user` is
@@ -52,6 +54,8 @@ export interface DialogflowSettings {
   header?: { name: string; value: string } | undefined;
   basic?: { username: string; password: string } | undefined;
   idToken?: { jwksUrl: string; issuer: string; audience: string } | undefined;
+  /** For the agent's commands (`voice dialogflow export`, `provision`). */
+  agent?: Omit<CxAgentSettings, 'publicUrl'> | undefined;
 }
 
 export interface VoiceChannelDeps extends ChannelDeps {
@@ -189,6 +193,12 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
           },
         },
       });
+    },
+    commands: {
+      name: 'voice',
+      description: 'Try and run the voice assistant',
+      commands: [linkCodeCommand({ customers: stores.customers, linking })],
+      groups: df?.agent ? [cxAgentCommands({ ...df.agent, publicUrl: deps.publicUrl })] : [],
     },
     close: written,
     skill,

@@ -34,11 +34,9 @@ import { registerServiceRoutes } from './service-routes.ts';
 import { registerImportRoutes } from './import-routes.ts';
 import { registerPilotRoutes } from './pilot-routes.ts';
 import { registerAdvisorRoutes } from './advisor-routes.ts';
-import { REFERENCE_ZONE, segments } from '../../core/index.ts';
-import { consultationWindow } from '../../core/services.ts';
+import { segments } from '../../core/index.ts';
 import { censusCsv } from '../../core/evidence.ts';
 import { createManagerPages } from '../web/manager-pages.ts';
-import { createConsultationPages } from '../web/consultation-pages.ts';
 import type { BrowserBundles } from '../web/browser-bundles.ts';
 
 export interface HttpAppOptions {
@@ -55,8 +53,6 @@ export interface HttpAppOptions {
   onFollowUpError: (error: unknown, appointment: Appointment) => void;
   /** The channels: their routes, raw routes and pages are mounted in their places. */
   channels: readonly ChannelModule[];
-  /** The LiveKit server the consultation pages' scripts connect to now; null without video. */
-  mediaUrl: () => string | null;
   /** Linking codes and tokens (the voice assistant's, sent from the console too). */
   linking: AccountLinking;
   clock: Clock;
@@ -209,21 +205,6 @@ export function createHttpApp(options: HttpAppOptions) {
         changes: (pilotId) => stores.pilotLog.changes(pilotId),
       },
       imports: { profiles: () => stores.importProfiles.list(), history: () => stores.importRuns.list(30) },
-    }),
-  );
-  app.use(
-    createConsultationPages({
-      links: options.links,
-      stores,
-      staff: stores.staff,
-      clock: options.clock,
-      window: (appointment) => consultationWindow(appointment),
-      timeZone: REFERENCE_ZONE,
-      mediaUrl: options.mediaUrl,
-      consoleScripts: options.channels
-        .flatMap((c) => c.bundles ?? [])
-        .filter((b) => b.console)
-        .map((b) => b.name),
     }),
   );
   app.use(options.bundles.router);

@@ -13,16 +13,20 @@ export async function sessionUser(staff: StaffDirectory, cookieHeader: string | 
 }
 
 /** Puts the logged-in staff user, if any, on `res.locals.staff`, with the session's form token. */
+/** The staff session a request's cookie names, if it is open. */
+export async function sessionOf(staff: StaffDirectory, cookieHeader: string | undefined) {
+  const token = parseCookies(cookieHeader ?? '')[SESSION_COOKIE];
+  const session = token ? await staff.session(token) : undefined;
+  return session && token ? { user: session.user, token } : undefined;
+}
+
 export function sessionMiddleware(staff: StaffDirectory): RequestHandler {
   return async (req, res, next) => {
-    const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
-    if (token) {
-      const session = await staff.session(token);
-      if (session) {
-        res.locals.staff = session.user;
-        // Derived from the session's secret, which another site can neither read nor guess.
-        res.locals.csrf = createHmac('sha256', token).update('csrf').digest('base64url');
-      }
+    const session = await sessionOf(staff, req.headers.cookie);
+    if (session) {
+      res.locals.staff = session.user;
+      // Derived from the session's secret, which another site can neither read nor guess.
+      res.locals.csrf = createHmac('sha256', session.token).update('csrf').digest('base64url');
     }
     next();
   };

@@ -2,13 +2,17 @@ import { LAST_STEP_BUCKET, type Census, type CensusTable } from '../../core/evid
 import { stackedBars } from './charts/bars.ts';
 import type { SeriesStyle } from './charts/svg.ts';
 import { NO_NEXT_LABEL, transitionDiagram } from './charts/transition-diagram.ts';
-import { channelName, formatCount, formatPercent } from './format.ts';
+import { formatCount, formatPercent, type ChannelNames } from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable, downloadLink, figuresTable } from './tables.ts';
 
 // The channels' roles in journeys: where customers go next, and which channel serves each step.
 
-export function transitionsPanel(census: Census, csvHref: (table: CensusTable) => string): Html {
+export function transitionsPanel(
+  census: Census,
+  csvHref: (table: CensusTable) => string,
+  names: ChannelNames,
+): Html {
   const flows = census.transitions.map((t) => ({ from: t.from, to: t.to, value: t.contacts }));
   const rowTotal = new Map<string, number>();
   const colTotal = new Map<string | null, number>();
@@ -46,10 +50,11 @@ export function transitionsPanel(census: Census, csvHref: (table: CensusTable) =
             .filter((to) => to !== null && to !== from)
             .sort((a, b) => (cell.get(`${from}|${b}`) ?? 0) - (cell.get(`${from}|${a}`) ?? 0))[0];
           const share = top ? (cell.get(`${from}|${top}`) ?? 0) / n : 0;
-          return `${channelName(from)}: ${formatPercent((cell.get(`${from}|`) ?? 0) / n)} no next contact${top ? `, ${formatPercent(share)} next on ${channelName(top)}` : ''}`;
+          return `${names(from)}: ${formatPercent((cell.get(`${from}|`) ?? 0) / n)} no next contact${top ? `, ${formatPercent(share)} next on ${names(top)}` : ''}`;
         })
         .join('; '),
       flows,
+      names,
       unit: 'contacts',
     })}
     <h3>Transition matrix</h3>
@@ -65,7 +70,7 @@ export function transitionsPanel(census: Census, csvHref: (table: CensusTable) =
         <thead>
           <tr>
             <th scope="col">From \\ next</th>
-            ${columns.map((to) => html`<th scope="col">${to === null ? NO_NEXT_LABEL : channelName(to)}</th>`)}
+            ${columns.map((to) => html`<th scope="col">${to === null ? NO_NEXT_LABEL : names(to)}</th>`)}
             <th scope="col">Total</th>
           </tr>
         </thead>
@@ -73,7 +78,7 @@ export function transitionsPanel(census: Census, csvHref: (table: CensusTable) =
           ${rows.map(
             ([from, n]) =>
               html`<tr data-from="${from}">
-                <th scope="row" class="text">${channelName(from)}</th>
+                <th scope="row" class="text">${names(from)}</th>
                 ${columns.map((to) => {
                   const v = cell.get(`${from}|${to ?? ''}`) ?? 0;
                   return html`<td data-to="${to ?? 'none'}">

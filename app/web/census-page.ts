@@ -6,7 +6,7 @@ import { reasonsPanel } from './census-reasons-panel.ts';
 import { heatmapPanel, weeklyPanel } from './census-time-panels.ts';
 import { channelsPanel, totalsPanel } from './census-volume-panels.ts';
 import { channelColour } from './charts/channel-colours.ts';
-import { channelName, formatMoment } from './format.ts';
+import { formatMoment, type ChannelNames } from './format.ts';
 import { html, type Html } from './html.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { page, postButton } from './page.ts';
@@ -17,6 +17,8 @@ export interface CensusPageInput {
   segments: readonly string[];
   reasons: readonly string[];
   csvHref: (table: CensusTable) => string;
+  /** The channels' names, from the registry. */
+  names: ChannelNames;
   user?: Viewer | undefined;
   /** Where the "compute again" form posts (the same filter). */
   refreshAction?: string;
@@ -56,7 +58,7 @@ export function renderCensusPage(input: CensusPageInput): string {
   const body = html`<h1>Census of the channels</h1>
     <p class="note">${describeFilter(filter)}</p>
     ${filterForm(filterValues(filter), input.segments, input.reasons, [])} ${status}
-    ${census ? censusSections(census, input.csvHref) : ''}`;
+    ${census ? censusSections(census, input.csvHref, input.names) : ''}`;
   return page({
     title: 'Census',
     nav: 'census',
@@ -89,7 +91,7 @@ export function renderCensusFilterProblem(input: {
   });
 }
 
-function censusSections(census: Census, csvHref: (table: CensusTable) => string): Html {
+function censusSections(census: Census, csvHref: (table: CensusTable) => string, names: ChannelNames): Html {
   const channels = [...census.channels].sort(
     (a, b) => b.contacts - a.contacts || a.channel.localeCompare(b.channel),
   );
@@ -103,9 +105,9 @@ function censusSections(census: Census, csvHref: (table: CensusTable) => string)
       .filter((c) => !channels.some((x) => x.channel === c))
       .sort(),
   ];
-  const series = channelOrder.map((c) => ({ key: c, label: channelName(c), colour: channelColour(c) }));
-  return html`${totalsPanel(census)} ${channelsPanel(channels, csvHref)}
-  ${heatmapPanel(census, channelOrder, csvHref)} ${reasonsPanel(census, series, csvHref)}
-  ${weeklyPanel(census, series, csvHref)} ${transitionsPanel(census, csvHref)}
+  const series = channelOrder.map((c) => ({ key: c, label: names(c), colour: channelColour(c) }));
+  return html`${totalsPanel(census)} ${channelsPanel(channels, csvHref, names)}
+  ${heatmapPanel(census, channelOrder, csvHref, names)} ${reasonsPanel(census, series, csvHref)}
+  ${weeklyPanel(census, series, csvHref)} ${transitionsPanel(census, csvHref, names)}
   ${stepsPanel(census, series, csvHref)}`;
 }

@@ -3,7 +3,7 @@ import type { Census, CensusTable } from '../../core/evidence.ts';
 import { heatmap, weekdayName } from './charts/heatmap.ts';
 import { lineChart } from './charts/line-chart.ts';
 import type { SeriesStyle } from './charts/svg.ts';
-import { channelName, formatCount, formatDay } from './format.ts';
+import { formatCount, formatDay, type ChannelNames } from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable, downloadLink, figuresTable } from './tables.ts';
 
@@ -13,6 +13,7 @@ export function heatmapPanel(
   census: Census,
   channelOrder: string[],
   csvHref: (table: CensusTable) => string,
+  names: ChannelNames,
 ): Html {
   const all = new Map<string, number>();
   for (const c of census.heatmap)
@@ -56,14 +57,14 @@ export function heatmapPanel(
     <p class="note">Hours in Europe/Rome. Each map has its own colour scale; hover a cell for its count.</p>
     <ul class="jump" aria-label="Jump to a channel">
       <li><a href="#heatmap-all">All channels</a></li>
-      ${withCells.map((c) => html`<li><a href="#heatmap-${c}">${channelName(c)}</a></li>`)}
+      ${withCells.map((c) => html`<li><a href="#heatmap-${c}">${names(c)}</a></li>`)}
     </ul>
     <div class="multiples">
       ${figure('all', 'All channels', allCells)}
       ${withCells.map((c) =>
         figure(
           c,
-          channelName(c),
+          names(c),
           census.heatmap
             .filter((h) => h.channel === c)
             .map((h) => ({ weekday: h.weekday, hour: h.hour, value: h.contacts })),

@@ -4,7 +4,7 @@ import { bars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { niceCeiling } from './charts/svg.ts';
 import {
-  channelName,
+  type ChannelNames,
   formatContactTime,
   formatCount,
   formatDuration,
@@ -47,7 +47,11 @@ export function totalsPanel(census: Census): Html {
   </section>`;
 }
 
-export function channelsPanel(channels: Census['channels'], csvHref: (table: CensusTable) => string): Html {
+export function channelsPanel(
+  channels: Census['channels'],
+  csvHref: (table: CensusTable) => string,
+  names: ChannelNames,
+): Html {
   // A letter answered in nine days would flatten every call on one axis: answered-later channels apart.
   const live = channels.filter((c) => !isAsynchronous(c.channel));
   const answeredLater = channels.filter((c) => isAsynchronous(c.channel));
@@ -56,7 +60,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
     list.map((c) => {
       const v = value(c);
       return {
-        label: channelName(c.channel),
+        label: names(c.channel),
         value: v,
         colour: channelColour(c.channel),
         ...(v !== null && label ? { valueLabel: label(v) } : {}),
@@ -70,7 +74,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-contacts',
           title: 'Contacts by channel',
-          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.contacts)}`).join(', '),
+          desc: channels.map((c) => `${names(c.channel)} ${formatCount(c.contacts)}`).join(', '),
           rows: rowsOf(channels, (c) => c.contacts),
           format: formatCount,
         })}
@@ -80,7 +84,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-customers',
           title: 'Unique customers by channel',
-          desc: channels.map((c) => `${channelName(c.channel)} ${formatCount(c.customers)}`).join(', '),
+          desc: channels.map((c) => `${names(c.channel)} ${formatCount(c.customers)}`).join(', '),
           rows: rowsOf(channels, (c) => c.customers),
           format: formatCount,
         })}
@@ -90,9 +94,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
         ${bars({
           id: 'bars-aht',
           title: 'Average handle time by live channel (minutes:seconds)',
-          desc: live
-            .map((c) => `${channelName(c.channel)} ${formatDuration(c.averageHandleSeconds)}`)
-            .join(', '),
+          desc: live.map((c) => `${names(c.channel)} ${formatDuration(c.averageHandleSeconds)}`).join(', '),
           rows: rowsOf(live, (c) => c.averageHandleSeconds, formatDuration),
           format: (v) => `${formatNumber(v / 60, 0)} min`,
           tickStep: 60 * niceCeiling(Math.max(1, ...live.map((c) => (c.averageHandleSeconds ?? 0) / 60)) / 4),
@@ -102,7 +104,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
             ? html`<p class="note" data-response-times>
                 Answered later, so a response time rather than a handle time:
                 ${answeredLater
-                  .map((c) => `${channelName(c.channel)} ${formatLongDuration(c.averageHandleSeconds)}`)
+                  .map((c) => `${names(c.channel)} ${formatLongDuration(c.averageHandleSeconds)}`)
                   .join(', ')}.
               </p>`
             : ''
@@ -121,7 +123,7 @@ export function channelsPanel(channels: Census['channels'], csvHref: (table: Cen
           'Average handle time (live) or response time (answered later)',
         ],
         rows: channels.map((c) => [
-          channelName(c.channel),
+          names(c.channel),
           formatCount(c.contacts),
           formatCount(c.customers),
           c.customers > 0 ? formatNumber(c.contacts / c.customers, 2) : '–',

@@ -1,14 +1,18 @@
 import { DateTime } from 'luxon';
-import { REFERENCE_ZONE, isAsynchronous, standardChannels } from '../../core/index.ts';
+import { REFERENCE_ZONE, isAsynchronous } from '../../core/index.ts';
 
 // Formatting shared by the pages and the charts (fixed English formats: output is deterministic).
 
-const channelNames = new Map(standardChannels.map((c) => [c.code, c.name]));
+/** A channel's display name by its code. */
+export type ChannelNames = (code: string) => string;
 
-/** A channel's display name; unknown codes read as words. */
-export function channelName(code: string | null): string {
-  if (code === null) return 'none';
-  return channelNames.get(code) ?? humanize(code);
+/**
+ * The channels' names as the registry has them (what each channel registered, or what the
+ * organisation renamed it to); codes it does not hold read as words.
+ */
+export function channelNames(registered: readonly { code: string; name: string }[]): ChannelNames {
+  const names = new Map(registered.map((c) => [c.code, c.name]));
+  return (code) => names.get(code) ?? humanize(code);
 }
 
 /** `bill_explanation` → `Bill explanation`. */

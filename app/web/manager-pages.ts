@@ -26,6 +26,7 @@ import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
 import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
 import { renderImportPage } from './import-page.ts';
+import { channelNames } from './format.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -178,6 +179,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         segments: options.segments,
         reasons,
         csvHref: (table: CensusTable) => `/manage/census.csv?table=${table}&${query}`,
+        names: channelNames(await options.manage.channels()),
         refreshAction: `/manage/census/refresh?${query}`,
         user,
       }),
@@ -241,6 +243,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     const user = viewerOf(res);
     res.type('html').send(
       renderPilotList(await options.pilots(), {
+        names: channelNames(await options.manage.channels()),
         user,
         canDefine: !!user && can(user.role, 'pilots:write'),
       }),
@@ -279,6 +282,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
         exportHref: `${base}/report.html`,
         refreshAction: `${base}/refresh`,
         standalone: false,
+        names: channelNames(await options.manage.channels()),
         user,
         generatedAt: clock.now(),
         ...(withheld ? { withheld } : {}),
@@ -325,6 +329,7 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
           answer: found.answer,
           exportHref: '',
           standalone: true,
+          names: channelNames(await options.manage.channels()),
           generatedAt: clock.now(),
         }),
       );

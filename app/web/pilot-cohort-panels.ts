@@ -1,7 +1,14 @@
 import type { ArmComparison, PilotMetrics, PilotReportData, ScorecardEvidence } from '../../core/evidence.ts';
 import { bars, type BarRow } from './charts/bars.ts';
 import { legend } from './charts/svg.ts';
-import { channelName, formatCount, formatNumber, formatPercent, formatPValue, humanize } from './format.ts';
+import {
+  formatCount,
+  formatNumber,
+  formatPercent,
+  formatPValue,
+  humanize,
+  type ChannelNames,
+} from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable } from './tables.ts';
 import { ciText, estimateRow, fixedText, verdictBadge } from './pilot-metric-format.ts';
@@ -18,7 +25,7 @@ type Row = {
   role: string;
 };
 
-export function versusControlPanel(data: PilotReportData, colour: string): Html {
+export function versusControlPanel(data: PilotReportData, colour: string, names: ChannelNames): Html {
   const m = data.metrics;
   const vc = m.versusControl;
   const num = (v: number) => formatNumber(v, 2);
@@ -143,10 +150,10 @@ export function versusControlPanel(data: PilotReportData, colour: string): Html 
     </p>
     <p class="note" data-nps-answers>
       NPS against control counts only answers both arms could give: those about contacts on
-      ${vc.npsChannels.map(channelName).join(', ')}. The pilot channel's own surveys (such as a closing
-      question only the pilot arm hears) are left out. It is tested at the unit of randomisation, the
-      customer: each answering customer counts once, with their own NPS (the mean of their answers), and n
-      counts customers who answered (${formatCount(vc.nps.answers.pilot)} answers in the pilot arm,
+      ${vc.npsChannels.map(names).join(', ')}. The pilot channel's own surveys (such as a closing question
+      only the pilot arm hears) are left out. It is tested at the unit of randomisation, the customer: each
+      answering customer counts once, with their own NPS (the mean of their answers), and n counts customers
+      who answered (${formatCount(vc.nps.answers.pilot)} answers in the pilot arm,
       ${formatCount(vc.nps.answers.control)} in control).
     </p>
     <p class="note">

@@ -3,7 +3,7 @@ import { bars, stackedBars } from './charts/bars.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import { legend } from './charts/svg.ts';
 import {
-  channelName,
+  type ChannelNames,
   formatContactTime,
   formatCount,
   formatNumber,
@@ -19,7 +19,7 @@ import { dataTable, figuresTable } from './tables.ts';
 // The pilot report's figures: capacity, rates with their intervals, satisfaction, adoption by
 // segment, the comparison with control, the cohort and the relevance of the pilot's reasons.
 
-export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
+export function metricPanels(data: PilotReportData, pilot: Pilot, names: ChannelNames): Html {
   const m = data.metrics;
   const colour = channelColour(pilot.channel);
   const target = (metric: ObjectiveMetric) => {
@@ -42,9 +42,9 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
   return html`<section class="panel" aria-labelledby="metrics-h">
       <h2 id="metrics-h">Metrics with always-valid 95% intervals</h2>
       <p class="note">
-        ${formatCount(m.contacts)} contacts on ${channelName(m.channel)} by the pilot arm; follow-ups are
-        contacts for the same reason within ${m.withinDays} days. Whiskers show the always-valid 95% interval
-        (the fixed-horizon one is in the table); dashed orange marks are objectives.
+        ${formatCount(m.contacts)} contacts on ${names(m.channel)} by the pilot arm; follow-ups are contacts
+        for the same reason within ${m.withinDays} days. Whiskers show the always-valid 95% interval (the
+        fixed-horizon one is in the table); dashed orange marks are objectives.
       </p>
       ${bars({
         id: 'rates',
@@ -134,8 +134,8 @@ export function metricPanels(data: PilotReportData, pilot: Pilot): Html {
         </div>
       </div>
     </section>
-    ${versusControlPanel(data, colour)}
-    <div class="grid">${cohortPanel(m)} ${journeyPanel(m)}</div>
+    ${versusControlPanel(data, colour, names)}
+    <div class="grid">${cohortPanel(m)} ${journeyPanel(m, names)}</div>
     ${relevancePanel(data, colour)}`;
 }
 
@@ -148,7 +148,7 @@ function fmt(v: number | null, format: (v: number) => string): string {
   return v === null ? '–' : format(v);
 }
 
-function journeyPanel(m: PilotMetrics): Html {
+function journeyPanel(m: PilotMetrics, names: ChannelNames): Html {
   const h = m.handoffs;
   return html`<section class="panel" aria-labelledby="journey-h">
     <h2 id="journey-h">Hand-offs and switching</h2>
@@ -174,7 +174,7 @@ function journeyPanel(m: PilotMetrics): Html {
             head: ['Channel', 'Contacts'],
             rows: [...m.switchedTo]
               .sort((a, b) => b.contacts - a.contacts)
-              .map((s) => [channelName(s.channel), formatCount(s.contacts)]),
+              .map((s) => [names(s.channel), formatCount(s.contacts)]),
           })
         : html`<p class="note">No contact switched channel.</p>`
     }

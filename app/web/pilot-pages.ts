@@ -6,7 +6,14 @@ import type {
   PilotReportData,
 } from '../../core/evidence.ts';
 import { channelColour } from './charts/channel-colours.ts';
-import { channelName, formatCount, formatDay, formatMoment, formatPercent, humanize } from './format.ts';
+import {
+  formatCount,
+  formatDay,
+  formatMoment,
+  formatPercent,
+  humanize,
+  type ChannelNames,
+} from './format.ts';
 import { html, type Html } from './html.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { page, postButton } from './page.ts';
@@ -20,7 +27,7 @@ import { dataTable } from './tables.ts';
 
 export function renderPilotList(
   pilots: readonly Pilot[],
-  options: { user?: Viewer | undefined; canDefine?: boolean } = {},
+  options: { names: ChannelNames; user?: Viewer | undefined; canDefine?: boolean },
 ): string {
   const sorted = [...pilots].sort(
     (a, b) => b.startsOn.localeCompare(a.startsOn) || a.code.localeCompare(b.code),
@@ -40,7 +47,7 @@ export function renderPilotList(
                 html`<a href="/manage/pilots/${p.code}">${p.name}</a><br /><span class="note"
                     >${p.code}</span
                   >`,
-                channelName(p.channel),
+                options.names(p.channel),
                 statusBadge(p.status),
                 `${formatDay(p.startsOn)} – ${formatDay(p.endsOn)}`,
                 `${plainPercent(p.cohort.rolloutPercent)} pilot · ${plainPercent(p.cohort.controlPercent)} control`,
@@ -59,6 +66,8 @@ export interface PilotReportInput {
   exportHref: string;
   /** A self-contained document for the export: no scripts, no links into the app. */
   standalone: boolean;
+  /** The channels' names, from the registry. */
+  names: ChannelNames;
   user?: Viewer | undefined;
   /** When the page is made (stated in the export). */
   generatedAt?: Date;
@@ -71,7 +80,7 @@ export interface PilotReportInput {
 }
 
 export function renderPilotReport(input: PilotReportInput): string {
-  const { pilot, answer, standalone } = input;
+  const { pilot, answer, standalone, names } = input;
   let status: Html = html``;
   let data: PilotReportData | null = null;
   let computedAt: Date | null = null;
@@ -114,17 +123,18 @@ export function renderPilotReport(input: PilotReportInput): string {
       </p>`;
   const body = html`<h1>${pilot.name}</h1>
     <p class="note">
-      ${pilot.code} · ${channelName(pilot.channel)} · ${statusBadge(pilot.status)} ·
-      ${formatDay(pilot.startsOn)} – ${formatDay(pilot.endsOn)}
+      ${pilot.code} · ${names(pilot.channel)} · ${statusBadge(pilot.status)} · ${formatDay(pilot.startsOn)} –
+      ${formatDay(pilot.endsOn)}
       ${data ? html` · figures for ${formatDay(data.metrics.period.from)} – ${formatDay(data.metrics.period.to)}` : ''}
       ${computedAt ? html` · computed ${formatMoment(computedAt)}` : ''}
     </p>
     ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? decisionMapPanel(data) : ''}
     ${data ? scorecardPanel(data) : ''} ${data ? guardrailsPanel(data) : ''}
     <div class="grid">
-      ${definitionPanel(pilot)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
+      ${definitionPanel(pilot, names)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
     </div>
-    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''} ${data ? metricPanels(data, pilot) : ''}
+    ${data ? weeklyPanel(data, channelColour(pilot.channel)) : ''}
+    ${data ? metricPanels(data, pilot, names) : ''}
     ${input.changes && input.user && !standalone ? managePanel(pilot, data, input.changes, input.user.csrf) : ''}`;
   const generatedAt = input.generatedAt ?? new Date();
   return page({
@@ -226,13 +236,13 @@ function criterionCard(c: CriterionAssessment): Html {
   </article>`;
 }
 
-function definitionPanel(pilot: Pilot): Html {
+function definitionPanel(pilot: Pilot, names: ChannelNames): Html {
   const cohort = pilot.cohort;
   return html`<section class="panel" aria-labelledby="def-h">
     <h2 id="def-h">Definition</h2>
     <dl class="definition">
       <dt>Channel</dt>
-      <dd>${channelName(pilot.channel)} (${pilot.channel})</dd>
+      <dd>${names(pilot.channel)} (${pilot.channel})</dd>
       <dt>Touchpoints</dt>
       <dd>${pilot.touchpoints.map(humanize).join(', ')}</dd>
       <dt>Contact reasons</dt>

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { createPostgresStores, type StorageHandle } from '../../core/index.ts';
 import {
   createPilotDesk,
+  registerStandards,
   type AnalysisAnswer,
   type Census,
   type CensusFilter,
@@ -46,6 +47,8 @@ function fakeCsv(census: Census, table: string): string {
 beforeAll(async () => {
   storage = await openTestDatabase();
   const stores = createPostgresStores(storage.db, { clock: fixedClock });
+  // The channels' names on the pages come from the registry, as the app fills it at start.
+  await registerStandards(stores);
   users = await staffUsers(stores);
   app = express();
   const api = createApi();

@@ -233,8 +233,10 @@ describe('channel-pilot voice dialogflow', () => {
     await cx?.stop();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
-  // Not on Google Cloud: the auth library is told not to look for a metadata server.
+  // Not on Google Cloud: the auth library is told not to look for a metadata server. The CLI
+  // builds the channels (their commands with them) on a database of its own.
   const env = () => ({
+    DATA_DIR: join(dir, 'data'),
     PUBLIC_URL: 'https://pilot.example.com',
     DIALOGFLOW_API_ENDPOINT: cx.endpoint,
     METADATA_SERVER_DETECTION: 'none',

@@ -1,4 +1,4 @@
-import { channelName, formatCount } from '../format.ts';
+import { formatCount, type ChannelNames } from '../format.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { channelColour } from './channel-colours.ts';
 import { svgNumber, svgOpen, type ChartText } from './svg.ts';
@@ -16,11 +16,10 @@ export interface Flow {
 /** The right-hand node of contacts with no next contact. */
 export const NO_NEXT_LABEL = 'No next contact';
 
-function flowNodeName(code: string | null): string {
-  return code === null ? NO_NEXT_LABEL : channelName(code);
-}
-
-export function transitionDiagram(chart: ChartText & { flows: readonly Flow[]; unit: string }): Html {
+export function transitionDiagram(
+  chart: ChartText & { flows: readonly Flow[]; unit: string; names: ChannelNames },
+): Html {
+  const flowNodeName = (code: string | null) => (code === null ? NO_NEXT_LABEL : chart.names(code));
   const flows = chart.flows.filter((f) => f.value > 0);
   const nodeW = 12;
   const gap = 12;

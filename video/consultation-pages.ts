@@ -1,29 +1,27 @@
 import { Router, type Response } from 'express';
 import {
   can,
-  type Clock,
-  type SignedLinks,
-  type StaffDirectory,
-  type Stores,
   topicName,
-} from '../../core/index.ts';
-import { type Appointment } from '../../core/services.ts';
-import { staffOf } from '../http/api.ts';
-import { sessionMiddleware } from '../http/staff-auth.ts';
+  type Clock,
+  type Markup,
+  type PageKit,
+  type SignedLinks,
+  type Stores,
+} from '../core/index.ts';
+import { type Appointment } from '../core/services.ts';
+import { CALL_STYLES } from './browser/call-styles.ts';
 import {
   consultationTexts,
   formatWhen,
   pageLocale,
   type ConsultationPageData,
   type PageLocale,
-  CALL_STYLES,
-} from '../../video/index.ts';
-import { html, raw, type Html } from './html.ts';
+} from './browser/consultation-texts.ts';
 
 export interface ConsultationPagesOptions {
   links: SignedLinks;
   stores: Pick<Stores, 'appointments' | 'advisors'>;
-  staff: StaffDirectory;
+  kit: PageKit;
   clock: Clock;
   /** When a consultation's room may be joined (the video policy's window). */
   window(appointment: Appointment): { opensAt: Date; closesAt: Date };
@@ -31,8 +29,6 @@ export interface ConsultationPagesOptions {
   timeZone: string;
   /** The LiveKit server's address now, which the pages' scripts connect to; null without video. */
   mediaUrl: () => string | null;
-  /** The channels' scripts the console also loads, each in a section of its own (the chat inbox). */
-  consoleScripts?: string[];
 }
 
 /**
@@ -40,9 +36,24 @@ export interface ConsultationPagesOptions {
  * and the advisor console (`/console`).
  */
 export function createConsultationPages(options: ConsultationPagesOptions): Router {
-  const { links, stores, clock } = options;
+  const { links, stores, clock, kit } = options;
+  const { html } = kit;
   const router = Router();
   const csp = () => contentSecurityPolicy(options.mediaUrl());
+  const customerPage = (input: {
+    locale: PageLocale;
+    state: string;
+    body: Markup;
+    title?: string;
+    refreshSeconds?: number | undefined;
+    script?: { name: string; data: unknown };
+    scripts?: readonly string[];
+  }) =>
+    kit.document({
+      ...input,
+      title: input.title ?? consultationTexts[input.locale].title,
+      styles: CALL_STYLES,
+    });
 
   router.get('/join/:token', async (req, res) => {
     secure(res, csp());
@@ -127,12 +138,11 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     );
   });
 
-  router.use('/console', sessionMiddleware(options.staff));
-  router.get('/console', (req, res) => {
+  router.get('/console', async (req, res) => {
     secure(res, csp());
-    const user = staffOf(res);
+    const user = await kit.staff(req);
     if (!user) {
-      res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
+      res.redirect(303, kit.loginPath(req.originalUrl));
       return;
     }
     if (!can(user.role, 'customers:write')) {
@@ -146,7 +156,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
             body: html`<h1>Not allowed</h1>
               <p>
                 The advisor console is for advisors; your role is ${user.role.replace('_', ' ')}.
-                <a href="/manage/login?next=/console">Log in as someone else</a>.
+                <a href="${kit.loginPath('/console')}">Log in as someone else</a>.
               </p>`,
           }),
         );
@@ -158,9 +168,9 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
         state: 'console',
         title: 'Advisor console',
         body: html`<div id="app"><noscript>The console needs JavaScript.</noscript></div>
-          ${(options.consoleScripts ?? []).map((name) => html`<section id="console-${name}"></section>`)}`,
+          ${kit.consoleScripts().map((name) => html`<section id="console-${name}"></section>`)}`,
         script: { name: 'console', data: { user: { displayName: user.displayName, role: user.role } } },
-        scripts: options.consoleScripts ?? [],
+        scripts: kit.consoleScripts(),
       }),
     );
   });
@@ -195,43 +205,4 @@ function contentSecurityPolicy(mediaUrl: string | null): string {
     "base-uri 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-}
-
-function customerPage(input: {
-  locale: PageLocale;
-  state: string;
-  body: Html;
-  title?: string;
-  refreshSeconds?: number | undefined;
-  script?: { name: string; data: unknown };
-  /** More scripts of the page, after its own. */
-  scripts?: string[];
-}): string {
-  const title = input.title ?? consultationTexts[input.locale].title;
-  // JSON inside <script> must not be able to close it.
-  const json = input.script ? JSON.stringify(input.script.data).replaceAll('<', '\\u003c') : '';
-  return html`<!doctype html>
-    <html lang="${input.locale.slice(0, 2)}">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        ${input.refreshSeconds ? html`<meta http-equiv="refresh" content="${input.refreshSeconds}" />` : ''}
-        <title>${title} · channel-pilot</title>
-        <style>
-          ${raw(CALL_STYLES)}
-        </style>
-      </head>
-      <body data-state="${input.state}">
-        <main id="main">${input.body}</main>
-        ${
-          input.script
-            ? html`<script type="application/json" id="page-data">
-                  ${raw(json)}
-                </script>
-                <script type="module" src="/assets/${input.script.name}.js"></script>`
-            : ''
-        }
-        ${(input.scripts ?? []).map((name) => html`<script type="module" src="/assets/${name}.js"></script>`)}
-      </body>
-    </html>`.value;
 }
