@@ -22,6 +22,7 @@ import type {
   SignedLinks,
   StorageHandle,
   Stores,
+  StyleArmReport,
 } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
@@ -72,6 +73,8 @@ export interface HttpAppOptions {
     census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
     /** The fewest customers a figure shown to pilot managers may be about. */
     minimumGroup: number;
+    /** Bill style pilots' report per arm, when the bills channel runs. */
+    styleReport?: (pilotId: string, withinDays: number) => Promise<StyleArmReport[]>;
   };
   /** The browser scripts of the pages, served at /assets. */
   bundles: BrowserBundles;
@@ -203,6 +206,9 @@ export function createHttpApp(options: HttpAppOptions) {
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
       minimumGroup: options.pilots.minimumGroup,
+      ...(options.pilots.styleReport
+        ? { styles: { report: options.pilots.styleReport, ratings: (id) => stores.pilots.ratings(id) } }
+        : {}),
       manage: {
         desk: options.pilots.desk,
         channels: () => stores.channels.channels(),

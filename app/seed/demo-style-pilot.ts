@@ -1,0 +1,105 @@
+import {
+  BILL_STYLE_CHANNEL,
+  PilotInput,
+  type BillCommunication,
+  type BillMedium,
+  type BillStyle,
+  type Pilot,
+  type Stores,
+  type StylePilotDesign,
+} from '../../core/index.ts';
+import type { BillsChannel } from '../../bills/index.ts';
+import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
+import type { DemoRandom } from './demo-random.ts';
+
+// The demo's bill style pilot: started a few weeks before the dataset ends, every bill issued
+// since then sent through the real billing run on its issue day, in the style of its customer's
+// arm, and some customers opening their bill's link in the days after. The payments and the
+// contacts were already in the dataset: the report measures them as they fall.
+
+const DAY_MS = 86_400_000;
+/** The random stream of the style pilot's openings (the dataset's own streams are 1–6). */
+export const DEMO_STYLE_STREAM = 7;
+const WEEKS_RUN = 5;
+
+export const demoStyleDesign: StylePilotDesign = {
+  arms: [
+    { code: 'paper_qr', style: 'active', percent: 25 },
+    { code: 'responsive_email', style: 'reactive', percent: 25 },
+  ],
+  control: { style: 'passive', percent: 25 },
+};
+
+/** Share of a style's bills whose link gets opened, by the medium it went on. */
+const opens: Record<BillStyle, Record<BillMedium, number>> = {
+  reactive: { email: 0.46, sms: 0.38, post: 0.06 },
+  active: { email: 0.3, sms: 0.34, post: 0.1 },
+  passive: { email: 0.14, sms: 0.2, post: 0.03 },
+};
+
+export interface DemoStylePilotSummary {
+  pilot: Pilot;
+  communications: number;
+  opened: number;
+}
+
+/**
+ * Starts the demo's style pilot and issues its weeks of bills through the billing run, each on its
+ * issue day (the clock is moved there), then opens some links. `setNow` moves the clock the
+ * composed channel reads.
+ */
+export async function runDemoStylePilot(options: {
+  stores: Pick<Stores, 'pilots'>;
+  bills: Pick<BillsChannel, 'communications' | 'billLinks' | 'sendIssued'>;
+  setNow: (at: Date) => void;
+  now: Date;
+  random: DemoRandom;
+}): Promise<DemoStylePilotSummary> {
+  const { stores, bills, setNow, now, random } = options;
+  const today = romeDay(now);
+  const startsOn = isoDate(today - WEEKS_RUN * 7);
+  const started = romeTime(startsOn, 7);
+  setNow(started);
+  const created = await stores.pilots.create(
+    PilotInput.parse({
+      code: 'bill_styles',
+      name: 'Bill styles: QR paper and responsive e-mail',
+      channel: BILL_STYLE_CHANNEL,
+      touchpoints: ['active', 'reactive'],
+      reasons: ['billing', 'payment'],
+      startsOn,
+      endsOn: isoDate(today + 8 * 7),
+      withinDays: 30,
+    }),
+    started,
+  );
+  await bills.communications.saveDesign(created.id, demoStyleDesign);
+  const pilot = await stores.pilots.setStatus(created.id, 'draft', 'running', started);
+
+  const sent: BillCommunication[] = [];
+  for (let day = today - WEEKS_RUN * 7; day < today; day++) {
+    setNow(romeTime(isoDate(day), 6, 30));
+    await bills.sendIssued(isoDate(day));
+  }
+  for (const { communication } of await bills.communications.pilotFacts(pilot.id, 30)) {
+    sent.push(communication);
+  }
+  // Openings in time order, so that the clock only moves forward.
+  const openings = sent
+    .filter((c) => random.chance(opens[c.style][c.medium]))
+    .map((c) => ({
+      communication: c,
+      at: new Date(c.createdAt.getTime() + random.logNormal(0.6, 1) * DAY_MS),
+    }))
+    .filter((o) => o.at < now)
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  for (const { communication, at } of openings) {
+    setNow(at);
+    const token = decodeURIComponent(
+      new URL(bills.billLinks.url(communication)).pathname.slice('/b/'.length),
+    );
+    await bills.billLinks.open(token);
+  }
+  setNow(now);
+  return { pilot, communications: sent.length, opened: openings.length };
+}
