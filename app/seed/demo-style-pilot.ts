@@ -12,9 +12,9 @@ import type { BillsChannel } from '../../bills/index.ts';
 import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
 import type { DemoRandom } from './demo-random.ts';
 
-// The demo's bill style pilot: started a few weeks before the dataset ends, every bill issued
-// since then sent through the real billing run on its issue day, in the style of its customer's
-// arm, and some customers opening their bill's link in the days after. The payments and the
+// The demo's bill style pilot: started a few weeks before the dataset ends, every bill of its
+// customers issued since then sent through the bill sender on its issue day, in the style of the
+// customer's arm, and some customers opening their bill's link in the days after. The payments and the
 // contacts were already in the dataset: the report measures them as they fall.
 
 const DAY_MS = 86_400_000;
@@ -24,10 +24,10 @@ const WEEKS_RUN = 5;
 
 export const demoStyleDesign: StylePilotDesign = {
   arms: [
-    { code: 'paper_qr', style: 'active', percent: 25 },
-    { code: 'responsive_email', style: 'reactive', percent: 25 },
+    { code: 'paper_qr', style: 'active', percent: 10 },
+    { code: 'responsive_email', style: 'reactive', percent: 10 },
   ],
-  control: { style: 'passive', percent: 25 },
+  control: { style: 'passive', percent: 10 },
 };
 
 /** Share of a style's bills whose link gets opened, by the medium it went on. */
@@ -49,13 +49,14 @@ export interface DemoStylePilotSummary {
  * composed channel reads.
  */
 export async function runDemoStylePilot(options: {
-  stores: Pick<Stores, 'pilots'>;
-  bills: Pick<BillsChannel, 'communications' | 'billLinks' | 'sendIssued'>;
+  stores: Pick<Stores, 'pilots' | 'billing'>;
+  bills: Pick<BillsChannel, 'communications' | 'billLinks' | 'sender'>;
   setNow: (at: Date) => void;
   now: Date;
   random: DemoRandom;
 }): Promise<DemoStylePilotSummary> {
   const { stores, bills, setNow, now, random } = options;
+  const { billing } = stores;
   const today = romeDay(now);
   const startsOn = isoDate(today - WEEKS_RUN * 7);
   const started = romeTime(startsOn, 7);
@@ -76,13 +77,16 @@ export async function runDemoStylePilot(options: {
   await bills.communications.saveDesign(created.id, demoStyleDesign);
   const pilot = await stores.pilots.setStatus(created.id, 'draft', 'running', started);
 
+  // The bills of the pilot's customers, each sent on its issue day as the billing run sends it; the
+  // other customers' bills were sent before the kit came (a first start stays short).
   const sent: BillCommunication[] = [];
   for (let day = today - WEEKS_RUN * 7; day < today; day++) {
     setNow(romeTime(isoDate(day), 6, 30));
-    await bills.sendIssued(isoDate(day));
-  }
-  for (const { communication } of await bills.communications.pilotFacts(pilot.id, 30)) {
-    sent.push(communication);
+    for (const billId of await bills.communications.uncommunicated(isoDate(day), 100_000)) {
+      const bill = await billing.bill(billId);
+      const choice = bill && (await bills.sender.chooseStyle(bill.customerId));
+      if (choice?.arm) sent.push((await bills.sender.send(billId, choice)).communication);
+    }
   }
   // Openings in time order, so that the clock only moves forward.
   const openings = sent
