@@ -345,7 +345,7 @@ async function seedStylePilot(storage: StorageHandle, config: Config, now: Date,
   });
   console.log(
     `demo data: style pilot ${styles.pilot.code}, ${styles.communications} bills sent in its arms' styles, ` +
-      `${styles.opened} of their links opened, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `${styles.opened} of their links opened, ${styles.answers} NPS answers, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 

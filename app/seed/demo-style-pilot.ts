@@ -41,6 +41,8 @@ export interface DemoStylePilotSummary {
   pilot: Pilot;
   communications: number;
   opened: number;
+  /** NPS answers given on the bill's page after opening it. */
+  answers: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export interface DemoStylePilotSummary {
  * composed channel reads.
  */
 export async function runDemoStylePilot(options: {
-  stores: Pick<Stores, 'pilots' | 'billing'>;
+  stores: Pick<Stores, 'pilots' | 'billing' | 'surveys'>;
   bills: Pick<BillsChannel, 'communications' | 'billLinks' | 'sender'>;
   setNow: (at: Date) => void;
   now: Date;
@@ -97,13 +99,26 @@ export async function runDemoStylePilot(options: {
     }))
     .filter((o) => o.at < now)
     .sort((a, b) => a.at.getTime() - b.at.getTime());
+  let answers = 0;
   for (const { communication, at } of openings) {
     setNow(at);
     const token = decodeURIComponent(
       new URL(bills.billLinks.url(communication)).pathname.slice('/b/'.length),
     );
-    await bills.billLinks.open(token);
+    const page = await bills.billLinks.open(token);
+    // Some answer the page's one-question survey; the responsive e-mail's readers a little more kindly.
+    if (random.chance(0.35)) {
+      const lean = communication.style === 'reactive' ? 1 : communication.style === 'active' ? 0.5 : 0;
+      const score = Math.max(0, Math.min(10, Math.round(7 + lean + random.normal() * 2.2)));
+      await stores.surveys.record({
+        interactionId: page.opening.id,
+        metric: 'nps',
+        score,
+        answeredAt: new Date(at.getTime() + 3 * 60_000),
+      });
+      answers += 1;
+    }
   }
   setNow(now);
-  return { pilot, communications: sent.length, opened: openings.length };
+  return { pilot, communications: sent.length, opened: openings.length, answers };
 }
