@@ -22,7 +22,7 @@ import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { createDemoRandom } from './seed/demo-random.ts';
-import { DEMO_STYLE_STREAM, runDemoStylePilot } from './seed/demo-style-pilot.ts';
+import { DEMO_STYLE_STREAM, demoStylePilotIds, runDemoStylePilot } from './seed/demo-style-pilot.ts';
 import { registerVoiceCommands } from './cli-voice.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
@@ -337,7 +337,10 @@ async function seedStylePilot(storage: StorageHandle, config: Config, now: Date,
   console.log('demo data: sending the bill style pilot’s bills through the billing run…');
   const started = Date.now();
   const styles = await runDemoStylePilot({
-    stores: composed.stores,
+    stores: {
+      ...composed.stores,
+      pilots: createPostgresStores(storage.db, { newId: demoStylePilotIds(seedNumber) }).pilots,
+    },
     bills: composed.bills,
     setNow: (at) => (current = at),
     now,

@@ -50,7 +50,7 @@ export function signedPercent(v: number): string {
 }
 
 /** What each figure is called, how it reads, what its n counts and whether n grows with time. */
-const labels: Record<Figure, FigureLabel> = {
+export const figureLabels: Record<Figure, FigureLabel> = {
   adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
   relevance: {
     name: "share of the census's contacts whose reason the channel serves",
@@ -233,7 +233,7 @@ export function judged(
 ): ScorecardEvidence {
   const evidence = judgedEstimate(
     metric,
-    labels[metric],
+    figureLabels[metric],
     figure(metric, data),
     rule,
     weeksSoFar,

@@ -4,6 +4,7 @@ import type { ArmComparison, Estimate } from './pilot-metrics.ts';
 import type { PilotRating } from './pilots.ts';
 import {
   defaultThresholds,
+  figureLabels,
   guardrailLimits,
   judgedEstimate,
   percent,
@@ -53,15 +54,7 @@ const styleFigures = {
     },
     rule: defaultThresholds.callCentreContactsChange,
   },
-  npsVsControl: {
-    label: {
-      name: 'NPS vs control',
-      format: (v: number) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
-      unit: 'customers who answered',
-      grows: true,
-    },
-    rule: defaultThresholds.npsVsControl,
-  },
+  npsVsControl: { label: figureLabels.npsVsControl, rule: defaultThresholds.npsVsControl },
   onTimeRate: {
     label: { name: 'bills paid on time', format: percent, unit: 'bills', grows: true },
     rule: { comparison: 'at_least', pass: 0.8, fail: 0.6 },

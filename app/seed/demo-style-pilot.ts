@@ -10,7 +10,7 @@ import {
 } from '../../core/index.ts';
 import type { BillsChannel } from '../../bills/index.ts';
 import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
-import type { DemoRandom } from './demo-random.ts';
+import { createDemoRandom, type DemoRandom } from './demo-random.ts';
 
 // The demo's bill style pilot: started a few weeks before the dataset ends, every bill of its
 // customers issued since then sent through the bill sender on its issue day, in the style of the
@@ -20,6 +20,14 @@ import type { DemoRandom } from './demo-random.ts';
 const DAY_MS = 86_400_000;
 /** The random stream of the style pilot's openings (the dataset's own streams are 1–6). */
 export const DEMO_STYLE_STREAM = 7;
+
+/**
+ * Ids for the style pilot the demo defines: the same seed, the same pilot id, so the same
+ * customers are drawn into its arms run after run.
+ */
+export function demoStylePilotIds(seed: number): () => string {
+  return createDemoRandom(seed, DEMO_STYLE_STREAM + 1).uuid;
+}
 const WEEKS_RUN = 5;
 
 export const demoStyleDesign: StylePilotDesign = {

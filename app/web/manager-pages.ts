@@ -1,16 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Router, type RequestHandler, type Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
-import { DateTime } from 'luxon';
-import { z } from 'zod';
-import { styleReportForManagers } from '../../bills/index.ts';
 import {
-  BILL_STYLE_CHANNEL,
-  daysBetween,
-  REFERENCE_ZONE,
-  styleScorecards,
-  type PilotRating,
-  type StyleArmReport,
   type CensusFilter,
   ChannelPilotError,
   can,
@@ -39,9 +30,7 @@ import { messagePage } from './page.ts';
 import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
 import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
 import { renderImportPage } from './import-page.ts';
-import { renderStyleReportPage } from './style-report-page.ts';
-
-const WithinDays = z.coerce.number().int().min(1).max(365).default(30);
+import { registerStyleReportPage, type StyleReportSource } from './style-report-routes.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -64,10 +53,7 @@ export interface ManagerPagesOptions {
     changes(pilotId: string): Promise<PilotChange[]>;
   };
   /** Bill style pilots: the report per arm (contacts counted `withinDays` after each bill) and the ratings. */
-  styles?: {
-    report(pilotId: string, withinDays: number): Promise<StyleArmReport[]>;
-    ratings(pilotId: string): Promise<PilotRating[]>;
-  };
+  styles?: StyleReportSource;
   /** The saved import profiles and the latest imports, for the import page. */
   imports: { profiles(): Promise<SavedImportProfile[]>; history(): Promise<ImportRun[]> };
 }
@@ -310,62 +296,16 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     );
   });
 
-  router.get('/manage/pilots/:id/styles', requireManager, async (req, res) => {
-    const id = String(req.params.id);
-    const pilot = (await options.pilots()).find((p) => p.id === id || p.code === id);
-    if (!pilot || pilot.channel !== BILL_STYLE_CHANNEL || !options.styles) {
-      sendPilotNotFound(res, id, 'style pilot');
-      return;
-    }
-    const withinDays = WithinDays.safeParse(req.query.withinDays);
-    if (!withinDays.success) {
-      res
-        .status(400)
-        .type('html')
-        .send(
-          messagePage({
-            title: 'Bad address',
-            nav: 'pilots',
-            user: viewerOf(res),
-            message: html`withinDays must be a whole number of days from 1 to 365.
-              <a href="/manage/pilots/${pilot.code}/styles">See the report over 30 days</a>.`,
-          }),
-        );
-      return;
-    }
-    const now = clock.now();
-    let report: StyleArmReport[] | null = null;
-    let withheld: string | undefined;
-    try {
-      report = await options.styles.report(pilot.id, withinDays.data);
-    } catch (error) {
-      if (!(error instanceof ChannelPilotError && error.code === 'not_found')) throw error;
-      withheld = 'its arms are not set yet (bills style-pilot sets them)';
-    }
-    if (report && forManagers(res)) {
-      try {
-        styleReportForManagers(report, options.minimumGroup);
-      } catch (error) {
-        if (!(error instanceof ChannelPilotError && error.code === 'forbidden')) throw error;
-        withheld = error.message;
-        report = null;
-      }
-    }
-    const today = DateTime.fromJSDate(now, { zone: REFERENCE_ZONE }).toISODate()!;
-    const lastDay = today < pilot.endsOn ? today : pilot.endsOn;
-    const weeksSoFar = Math.max(0, daysBetween(pilot.startsOn, lastDay) + 1) / 7;
-    res.type('html').send(
-      renderStyleReportPage({
-        pilot,
-        withinDays: withinDays.data,
-        report,
-        scorecards: report ? styleScorecards(report, await options.styles.ratings(pilot.id), weeksSoFar) : [],
-        ...(withheld ? { withheld } : {}),
-        user: viewerOf(res),
-        generatedAt: now,
-      }),
-    );
-  });
+  if (options.styles) {
+    registerStyleReportPage(router, {
+      requireManager,
+      clock,
+      pilots: options.pilots,
+      styles: options.styles,
+      minimumGroup: options.minimumGroup,
+      notFound: (res, id) => sendPilotNotFound(res, id, 'style pilot'),
+    });
+  }
 
   router.post('/manage/pilots/:id/refresh', requireManager, requireFormToken, async (req, res) => {
     const id = String(req.params.id);

@@ -6,7 +6,12 @@ import { billUnitCosts } from '../../app/config-bills.ts';
 import { configDefaults } from '../../app/config.ts';
 import { demoIdGenerator, seedDemoData } from '../../app/seed/demo-data.ts';
 import { createDemoRandom } from '../../app/seed/demo-random.ts';
-import { DEMO_STYLE_STREAM, demoStyleDesign, runDemoStylePilot } from '../../app/seed/demo-style-pilot.ts';
+import {
+  DEMO_STYLE_STREAM,
+  demoStyleDesign,
+  demoStylePilotIds,
+  runDemoStylePilot,
+} from '../../app/seed/demo-style-pilot.ts';
 import { createPostgresBulkLoader } from '../../core/storage/postgres-bulk-loader.ts';
 import {
   createPostgresStores,
@@ -44,7 +49,10 @@ beforeAll(async () => {
     clock: { now: () => current },
   });
   summary = await runDemoStylePilot({
-    stores: composed.stores,
+    stores: {
+      ...composed.stores,
+      pilots: createPostgresStores(storage.db, { newId: demoStylePilotIds(11) }).pilots,
+    },
     bills: composed.bills,
     setNow: (at) => (current = at),
     now,
@@ -92,7 +100,8 @@ describe("the demo's bill style pilot", () => {
         'functional',
         'connected',
       ]);
-      expect(scorecard.criteria.flatMap((c) => c.evidence).some((e) => e.value === null)).toBe(false);
+      const unmeasured = scorecard.criteria.flatMap((c) => c.evidence).filter((e) => e.value === null);
+      expect(unmeasured.map((e) => e.label)).toEqual([]);
     }
   });
 
