@@ -47,6 +47,12 @@ async function stylePilotWithBills(minimumGroup: number) {
     logger: pino({ level: 'silent' }),
     clock: { now: () => now },
   });
+  // One style pilot runs at a time: a test that failed half-way leaves its own running.
+  const left = await composed.stores.pilots.liveOn(
+    BILL_STYLE_CHANNEL,
+    '00000000-0000-4000-8000-000000000000',
+  );
+  if (left) await composed.stores.pilots.setStatus(left.pilot.id, left.pilot.status, 'ended', now);
   const code = `bill_styles_${Math.random().toString(36).slice(2, 8)}`;
   const pilot = await composed.stores.pilots.create(
     PilotInput.parse({
@@ -120,7 +126,8 @@ function armRow(page: string, panel: string, arm: string): string[] {
   return [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map((m) => text(m[1] as string));
 }
 
-describe("a bill style pilot's report page", () => {
+// Each test sends some 36 bills, PDFs and e-mails made: more than the default 30 s on a busy machine.
+describe("a bill style pilot's report page", { timeout: 180_000 }, () => {
   it('shows each arm’s bills, customers, openings and on-time payments as the rows behind them count them, and a scorecard per arm', async () => {
     const { composed, pilot, sent, admin, end } = await stylePilotWithBills(20);
     // Two customers of each arm open their bill's link; one of them pays through it before the due date.

@@ -266,7 +266,7 @@ describe('a style pilot’s scorecards', () => {
           onTime,
           daysToPay: onTime ? 9 : 31,
           paidVia: 'direct_debit',
-          contacts: i % 100 < share.calls * 100 ? { call_centre: 1 } : {},
+          contacts: { call_centre: i % 100 < share.calls * 100 ? 1 : 0 },
           npsAnswers: [{ id: randomUUID(), score: i % 3 === 0 ? 10 : 7 }],
           costCents: 5,
         },
