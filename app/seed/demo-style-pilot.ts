@@ -49,13 +49,13 @@ export interface DemoStylePilotSummary {
   pilot: Pilot;
   communications: number;
   opened: number;
-  /** NPS answers given on the bill's page after opening it. */
+  /** NPS answers about those visits to the bill's page. */
   answers: number;
 }
 
 /**
- * Starts the demo's style pilot and issues its weeks of bills through the billing run, each on its
- * issue day (the clock is moved there), then opens some links. `setNow` moves the clock the
+ * Starts the demo's style pilot and sends its customers' bills of its weeks through the bill
+ * sender, each on its issue day (the clock is moved there), then opens some links. `setNow` moves the clock the
  * composed channel reads.
  */
 export async function runDemoStylePilot(options: {
@@ -114,7 +114,8 @@ export async function runDemoStylePilot(options: {
       new URL(bills.billLinks.url(communication)).pathname.slice('/b/'.length),
     );
     const page = await bills.billLinks.open(token);
-    // Some answer the page's one-question survey; the responsive e-mail's readers a little more kindly.
+    // Some answer a survey about the visit afterwards (the kit's bill page asks none itself); the
+    // responsive e-mail's readers a little more kindly.
     if (random.chance(0.35)) {
       const lean = communication.style === 'reactive' ? 1 : communication.style === 'active' ? 0.5 : 0;
       const score = Math.max(0, Math.min(10, Math.round(7 + lean + random.normal() * 2.2)));
