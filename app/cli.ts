@@ -21,6 +21,8 @@ import { createDevelopmentSender } from './notify/development-sender.ts';
 import { createDemoStaff, formatCredentials } from './demo-staff.ts';
 import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceChat } from './cli-voice.ts';
+import { createDemoRandom } from './seed/demo-random.ts';
+import { DEMO_STYLE_STREAM, demoStylePilotIds, runDemoStylePilot } from './seed/demo-style-pilot.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerBackupCommands } from './cli-backup.ts';
@@ -308,6 +310,7 @@ async function seed(
   options: { customers?: number; interactions?: number; seed?: number; asOf?: Date },
 ): Promise<void> {
   const seedNumber = options.seed ?? 42;
+  const now = options.asOf ?? new Date();
   // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.
   const stores = createPostgresStores(storage.db, { newId: demoIdGenerator(seedNumber) });
   const progress = createProgress();
@@ -318,10 +321,11 @@ async function seed(
     customers: options.customers ?? config.SEED_CUSTOMERS,
     interactions: options.interactions ?? config.SEED_INTERACTIONS,
     seed: seedNumber,
-    now: options.asOf ?? new Date(),
+    now,
     onProgress: progress.report,
   });
   progress.stop();
+  if (!summary.skipped && summary.bills > 0) await seedStylePilot(storage, config, now, seedNumber);
   if (summary.skipped) {
     console.log('the database already holds customers; demo data not added');
   } else {
@@ -335,6 +339,33 @@ async function seed(
   }
   if ((await stores.staff.count()) === 0)
     console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
+}
+
+/** The demo's bill style pilot: its weeks of bills sent through the billing run, on their issue days. */
+async function seedStylePilot(storage: StorageHandle, config: Config, now: Date, seedNumber: number) {
+  let current = now;
+  const composed = await composeApp({
+    storage,
+    config,
+    logger: createLogger({ level: 'silent' }),
+    clock: { now: () => current },
+  });
+  console.log('demo data: sending the bill style pilot’s bills through the billing run…');
+  const started = Date.now();
+  const styles = await runDemoStylePilot({
+    stores: {
+      ...composed.stores,
+      pilots: createPostgresStores(storage.db, { newId: demoStylePilotIds(seedNumber) }).pilots,
+    },
+    bills: composed.bills,
+    setNow: (at) => (current = at),
+    now,
+    random: createDemoRandom(seedNumber, DEMO_STYLE_STREAM),
+  });
+  console.log(
+    `demo data: style pilot ${styles.pilot.code}, ${styles.communications} bills sent in its arms' styles, ` +
+      `${styles.opened} of their links opened, ${styles.answers} NPS answers, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 /** The staff logins, on the configured database. */

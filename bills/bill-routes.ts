@@ -1,6 +1,6 @@
 import express, { Router, type Response } from 'express';
 import { z } from 'zod';
-import { ByToken, type PageKit, type RouteKit } from '../core/index.ts';
+import { ByToken, ProblemSchema, type PageKit, type RouteKit } from '../core/index.ts';
 import {
   BillBookingInput,
   PaperlessInput,
@@ -104,22 +104,30 @@ export function createBillRoutes(options: {
 /** The bill's personal link in the API document: pages a customer opens, no login. */
 export function describeBillRoutes(kit: RouteKit): void {
   const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+  // A forged, mangled or expired link, or a bad form: a page in the customer's language, or problem details.
+  const refused = {
+    description: 'What went wrong, as a page or as problem details',
+    content: { 'text/html': { schema: z.string() }, 'application/problem+json': { schema: ProblemSchema } },
+  };
   const common = { tags: ['customer links'], security: [], requestParams: { path: ByToken } };
   kit.describe('get', '/b/{token}', {
     summary:
       'The page behind a bill’s personal link: the bill, what changed, the usage of 13 months; opening it joins the bill’s journey',
     ...common,
-    responses: { 200: page('The bill’s page') },
+    responses: { 200: page('The bill’s page'), '4XX': refused },
   });
   kit.describe('get', '/b/{token}/bill.pdf', {
     summary: 'The bill as a PDF, with its payment QR code and the QR code of its page',
     ...common,
-    responses: { 200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } } },
+    responses: {
+      200: { description: 'The PDF', content: { 'application/pdf': { schema: z.string() } } },
+      '4XX': refused,
+    },
   });
   kit.describe('post', '/b/{token}/pay', {
     summary: 'Pay the bill: to the payment page, continuing the bill’s journey',
     ...common,
-    responses: { 303: { description: 'To the payment page' } },
+    responses: { 303: { description: 'To the payment page' }, '4XX': refused },
   });
   const formOf = (schema: z.ZodObject) => ({
     required: true,
@@ -128,25 +136,25 @@ export function describeBillRoutes(kit: RouteKit): void {
   kit.describe('get', '/b/{token}/book', {
     summary: 'The first free video consultations about bills, to book from the bill’s page',
     ...common,
-    responses: { 200: page('The free times') },
+    responses: { 200: page('The free times'), '4XX': refused },
   });
   kit.describe('post', '/b/{token}/book', {
     summary:
       'Book a video consultation in the bill’s journey; the confirmation goes out as for every booking',
     ...common,
     requestBody: formOf(BillBookingInput),
-    responses: { 201: page('Booked') },
+    responses: { 201: page('Booked'), '4XX': refused },
   });
   kit.describe('post', '/b/{token}/linking-code', {
     summary: 'A code to link the voice assistant to the customer, shown and sent on their medium',
     ...common,
-    responses: { 200: page('The code') },
+    responses: { 200: page('The code'), '4XX': refused },
   });
   kit.describe('post', '/b/{token}/paperless', {
     summary:
       'Go paperless: e-mail consented, paper withdrawn, the digital switch recorded in the bill’s journey',
     ...common,
     requestBody: formOf(PaperlessInput),
-    responses: { 200: page('Switched') },
+    responses: { 200: page('Switched'), '4XX': refused },
   });
 }

@@ -27,18 +27,25 @@ export interface BillTexts {
   explanation(comparison: BillComparison): string[];
 }
 
-const number = (locale: Locale, value: number, digits = 2) =>
-  new Intl.NumberFormat(locale, { maximumFractionDigits: digits }).format(value);
+// Intl formatters cost far more to build than to use: one of each per locale, made once.
+const formatters = (locale: Locale) => ({
+  number: new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }),
+  money: new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }),
+  unitPrice: new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 4 }),
+  day: new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: REFERENCE_ZONE }),
+});
+const formats: Record<Locale, ReturnType<typeof formatters>> = {
+  'it-IT': formatters('it-IT'),
+  'en-US': formatters('en-US'),
+};
+
+const number = (locale: Locale, value: number) => formats[locale].number.format(value);
 
 const common = (locale: Locale) => ({
-  money: (cents: number) =>
-    new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR' }).format(cents / 100),
-  unitPrice: (cents: number) =>
-    new Intl.NumberFormat(locale, { style: 'currency', currency: 'EUR', maximumFractionDigits: 4 }).format(
-      cents / 100,
-    ),
+  money: (cents: number) => formats[locale].money.format(cents / 100),
+  unitPrice: (cents: number) => formats[locale].unitPrice.format(cents / 100),
   day: (iso: string) =>
-    DateTime.fromISO(iso, { zone: REFERENCE_ZONE }).setLocale(locale).toLocaleString(DateTime.DATE_FULL),
+    formats[locale].day.format(DateTime.fromISO(iso, { zone: REFERENCE_ZONE }).toJSDate()),
 });
 
 interface ExplanationWords {

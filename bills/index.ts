@@ -22,7 +22,7 @@ export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
 export { renderBillPage } from './bill-page.ts';
 export type { Letter, StyleChoice } from './bill-sender.ts';
 export { MANIFEST_COLUMNS, writePrintBatch } from './print-batch.ts';
-export { styleReportCsv } from './style-report.ts';
+export { styleReportCsv, styleReportForManagers } from './style-report.ts';
 
 /** Bill communications as a channel of the census and of pilots: style pilots run on it. */
 export const billsChannel: ChannelInput = {

@@ -94,7 +94,8 @@ export interface BillCommunicationStore {
   design(pilotId: string): Promise<StylePilotDesign | undefined>;
   /**
    * What each communication of a style pilot led to: delivered, opened, the payments against its
-   * bill, and the customer's other contacts about bills and payments within `withinDays` of it.
+   * bill, and the customer's other contacts about bills and payments (the reasons `billing` and
+   * `payment`, and those of the billing and payments groups) within `withinDays` of it.
    */
   pilotFacts(pilotId: string, withinDays: number): Promise<CommunicationFacts[]>;
 }

@@ -142,6 +142,8 @@ export interface StyleArmReport {
   daysToPay: Estimate;
   callCentreContactsPerBill: Estimate;
   contactsPerBill: Estimate;
+  /** Sent e-mails and SMS the outbox delivered, and letters (handed to the print house). */
+  deliveredRate: Estimate;
   openedRate: Estimate;
   digitalSwitchRate: Estimate;
   costPerBill: Estimate;
@@ -152,6 +154,7 @@ export interface StyleArmReport {
     onTimeRate: ArmComparison;
     daysToPay: ArmComparison;
     callCentreContactsPerBill: ArmComparison;
+    contactsPerBill: ArmComparison;
     digitalSwitchRate: ArmComparison;
     costPerBill: ArmComparison;
     nps: ArmComparison;
@@ -181,6 +184,7 @@ export function styleReport(
         daysToPay: createMomentAccumulator(),
         callCentre: createMomentAccumulator(),
         contacts: createMomentAccumulator(),
+        delivered: createMomentAccumulator(),
         opened: createMomentAccumulator(),
         switched: createMomentAccumulator(),
         cost: createMomentAccumulator(),
@@ -196,6 +200,7 @@ export function styleReport(
     if (outcome.daysToPay !== null) tally.daysToPay.add(outcome.daysToPay);
     tally.callCentre.add(outcome.contacts[callCentre] ?? 0);
     tally.contacts.add(Object.values(outcome.contacts).reduce((s, n) => s + n, 0));
+    tally.delivered.add(outcome.delivered ? 1 : 0);
     tally.opened.add(outcome.opened ? 1 : 0);
     tally.switched.add(outcome.switchedToPaperless ? 1 : 0);
     tally.cost.add(outcome.costCents);
@@ -224,6 +229,7 @@ export function styleReport(
       daysToPay: meanEstimate(t.daysToPay.moments()),
       callCentreContactsPerBill: meanEstimate(t.callCentre.moments(), { min: 0, max: Infinity }),
       contactsPerBill: meanEstimate(t.contacts.moments(), { min: 0, max: Infinity }),
+      deliveredRate: meanEstimate(t.delivered.moments(), { min: 0, max: 1 }),
       openedRate: meanEstimate(t.opened.moments(), { min: 0, max: 1 }),
       digitalSwitchRate: meanEstimate(t.switched.moments(), { min: 0, max: 1 }),
       costPerBill: meanEstimate(t.cost.moments(), { min: 0, max: Infinity }),
@@ -238,6 +244,7 @@ export function styleReport(
               onTimeRate: compareMeans(t.onTime.moments(), control.onTime.moments()),
               daysToPay: compareMeans(t.daysToPay.moments(), control.daysToPay.moments()),
               callCentreContactsPerBill: compareMeans(t.callCentre.moments(), control.callCentre.moments()),
+              contactsPerBill: compareMeans(t.contacts.moments(), control.contacts.moments()),
               digitalSwitchRate: compareMeans(t.switched.moments(), control.switched.moments()),
               costPerBill: compareMeans(t.cost.moments(), control.cost.moments()),
               nps: compareNps(npsOf.get(arm)!, controlNps),

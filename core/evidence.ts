@@ -145,6 +145,7 @@ export {
   type Verdict,
 } from './scorecard.ts';
 export { defaultThresholds, evaluateScorecard, guardrailLimits, judge } from './scorecard-rules.ts';
+export { type StyleArmScorecard, styleScorecards } from './style-scorecard.ts';
 export { explain, ruleText, timeToVerdict, verdictOf } from './scorecard-explain.ts';
 export { assessCapacity, ASSUMED_TAKE_UP, CAPACITY_WARNING_SHARE, type CapacityInput } from './capacity.ts';
 export { createPilotReports, type PilotReports, RELEVANCE_WEEKS } from './pilot-reports.ts';

@@ -45,64 +45,63 @@ export type Guardrail = keyof typeof guardrailLimits;
 export type Figure = ObjectiveMetric | 'relevance' | 'complaintsChange';
 
 export const percent = (v: number) => `${(v * 100).toFixed(0)}%`;
-function signedPercent(v: number): string {
+export function signedPercent(v: number): string {
   return `${v > 0 ? '+' : ''}${(v * 100).toFixed(0)}%`;
 }
 
 /** What each figure is called, how it reads, what its n counts and whether n grows with time. */
-const labels: Record<Figure, { name: string; format: (v: number) => string; unit: string; grows: boolean }> =
-  {
-    adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
-    relevance: {
-      name: "share of the census's contacts whose reason the channel serves",
-      format: percent,
-      unit: 'contacts in the census',
-      grows: false,
-    },
-    containment: { name: 'containment', format: percent, unit: 'contacts', grows: true },
-    switching: { name: 'switching to another channel', format: percent, unit: 'contacts', grows: true },
-    firstContactResolution: {
-      name: 'first-contact resolution',
-      format: percent,
-      unit: 'contacts',
-      grows: true,
-    },
-    taskCompletion: { name: 'task completion', format: percent, unit: 'contacts', grows: true },
-    handoffContextRate: {
-      name: 'handoffs that carried the context',
-      format: percent,
-      unit: 'hand-offs',
-      grows: true,
-    },
-    noShow: { name: 'no-show rate', format: percent, unit: 'due consultations', grows: true },
-    nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0), unit: 'answers', grows: true },
-    csat: { name: 'CSAT', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
-    ces: { name: 'CES', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
-    existingContactsChange: {
-      name: 'existing-channel contacts per customer vs control',
-      format: signedPercent,
-      unit: 'drawn customers',
-      grows: false,
-    },
-    callCentreContactsChange: {
-      name: 'call-centre contacts per customer vs control',
-      format: signedPercent,
-      unit: 'drawn customers',
-      grows: false,
-    },
-    complaintsChange: {
-      name: 'complaints per customer vs control',
-      format: signedPercent,
-      unit: 'drawn customers',
-      grows: false,
-    },
-    npsVsControl: {
-      name: 'NPS vs control',
-      format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
-      unit: 'customers who answered',
-      grows: true,
-    },
-  };
+export const figureLabels: Record<Figure, FigureLabel> = {
+  adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
+  relevance: {
+    name: "share of the census's contacts whose reason the channel serves",
+    format: percent,
+    unit: 'contacts in the census',
+    grows: false,
+  },
+  containment: { name: 'containment', format: percent, unit: 'contacts', grows: true },
+  switching: { name: 'switching to another channel', format: percent, unit: 'contacts', grows: true },
+  firstContactResolution: {
+    name: 'first-contact resolution',
+    format: percent,
+    unit: 'contacts',
+    grows: true,
+  },
+  taskCompletion: { name: 'task completion', format: percent, unit: 'contacts', grows: true },
+  handoffContextRate: {
+    name: 'handoffs that carried the context',
+    format: percent,
+    unit: 'hand-offs',
+    grows: true,
+  },
+  noShow: { name: 'no-show rate', format: percent, unit: 'due consultations', grows: true },
+  nps: { name: 'NPS of the channel', format: (v) => v.toFixed(0), unit: 'answers', grows: true },
+  csat: { name: 'CSAT', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+  ces: { name: 'CES', format: (v) => v.toFixed(2), unit: 'answers', grows: true },
+  existingContactsChange: {
+    name: 'existing-channel contacts per customer vs control',
+    format: signedPercent,
+    unit: 'drawn customers',
+    grows: false,
+  },
+  callCentreContactsChange: {
+    name: 'call-centre contacts per customer vs control',
+    format: signedPercent,
+    unit: 'drawn customers',
+    grows: false,
+  },
+  complaintsChange: {
+    name: 'complaints per customer vs control',
+    format: signedPercent,
+    unit: 'drawn customers',
+    grows: false,
+  },
+  npsVsControl: {
+    name: 'NPS vs control',
+    format: (v) => `${v > 0 ? '+' : ''}${v.toFixed(0)} points`,
+    unit: 'customers who answered',
+    grows: true,
+  },
+};
 
 export type Evidence = Omit<PilotReportData, 'scorecard'>;
 const none = (n: number): Estimate => ({ value: null, low: null, high: null, n });
@@ -168,8 +167,7 @@ export function judge(
   return verdictOf(estimate, ruleFor(metric, objective));
 }
 
-function describe(metric: Figure, estimate: Estimate): string {
-  const { name, format } = labels[metric];
+function describe({ name, format }: FigureLabel, estimate: Estimate): string {
   if (estimate.value === null) return `${name}: not measured yet`;
   const interval =
     estimate.low !== null && estimate.high !== null
@@ -178,19 +176,29 @@ function describe(metric: Figure, estimate: Estimate): string {
   return `${name} ${format(estimate.value)}${interval}`;
 }
 
-/** A figure judged on a rule, with the words that say why and, when open, how long it needs. */
-export function judged(
-  metric: Figure,
+/** What a figure is called, how its values read, what its n counts and whether n grows with time. */
+export interface FigureLabel {
+  name: string;
+  format: (v: number) => string;
+  unit: string;
+  grows: boolean;
+}
+
+/**
+ * An estimate judged on a rule, with the words that say why and, when open, how long it needs;
+ * `comparison` is the test against control behind it, when it is one.
+ */
+export function judgedEstimate(
+  metric: string,
+  label: FigureLabel,
+  estimate: Estimate,
   rule: JudgingRule,
-  data: Evidence,
   weeksSoFar: number,
+  comparison: ArmComparison | null = null,
 ): ScorecardEvidence {
-  const estimate = figure(metric, data);
-  const { format, unit, grows } = labels[metric];
+  const { format, unit, grows } = label;
   const verdict = verdictOf(estimate, rule);
   let why = `${explain(estimate, rule, verdict, format, unit)} Rule: ${ruleText(rule, format)}.`;
-  if (metric === 'relevance') why += ' A census of every contact, not a sample: judged on its value.';
-  const comparison = comparisonOf(metric, data);
   if (comparison && verdict === 'concern') {
     if (comparison.significant) {
       why +=
@@ -200,10 +208,10 @@ export function judged(
     }
   }
   return {
-    label: describe(metric, estimate),
+    label: describe(label, estimate),
     metric,
     value: estimate.value,
-    estimate: metric === 'relevance' ? null : estimate,
+    estimate,
     unit,
     objective: rule.source === 'objective' ? { comparison: rule.comparison, threshold: rule.pass } : null,
     rule,
@@ -211,9 +219,34 @@ export function judged(
     why,
     timeToVerdict:
       verdict === 'concern' || verdict === 'unknown'
-        ? metric === 'relevance'
-          ? { weeks: null, note: 'a census figure: it does not change as the pilot runs' }
-          : timeToVerdict(estimate, rule, weeksSoFar, grows, format)
+        ? timeToVerdict(estimate, rule, weeksSoFar, grows, format)
         : null,
+  };
+}
+
+/** A figure of a pilot's metrics judged on a rule. */
+export function judged(
+  metric: Figure,
+  rule: JudgingRule,
+  data: Evidence,
+  weeksSoFar: number,
+): ScorecardEvidence {
+  const evidence = judgedEstimate(
+    metric,
+    figureLabels[metric],
+    figure(metric, data),
+    rule,
+    weeksSoFar,
+    comparisonOf(metric, data),
+  );
+  if (metric !== 'relevance') return evidence;
+  return {
+    ...evidence,
+    estimate: null,
+    why: `${evidence.why} A census of every contact, not a sample: judged on its value.`,
+    timeToVerdict: evidence.timeToVerdict && {
+      weeks: null,
+      note: 'a census figure: it does not change as the pilot runs',
+    },
   };
 }

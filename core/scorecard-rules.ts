@@ -77,7 +77,7 @@ export function evaluateScorecard(
 ): Scorecard {
   const { from, to } = data.metrics.period;
   const weeksSoFar = Math.max(0, (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1) / 7;
-  const assessments: CriterionAssessment[] = criteria.map((criterion) => {
+  const judgedCriteria = criteria.map((criterion) => {
     const evidence =
       criterion === 'capacity'
         ? capacityEvidence(data.capacity, data.metrics.cohort.pilot)
@@ -121,6 +121,22 @@ export function evaluateScorecard(
         });
       }
     }
+    return { criterion, evidence };
+  });
+  return assembleScorecard(judgedCriteria, ratings, guardrailEvidence(data, weeksSoFar));
+}
+
+/**
+ * The scorecard from each criterion's judged evidence, the manager's ratings and the guardrails:
+ * each criterion's verdict and time to a verdict, and the recommendation. Any pilot's evidence
+ * goes through it, whatever its figures are.
+ */
+export function assembleScorecard(
+  judgedCriteria: readonly { criterion: Criterion; evidence: ScorecardEvidence[] }[],
+  ratings: readonly PilotRating[],
+  guardrails: ScorecardEvidence[],
+): Scorecard {
+  const assessments = judgedCriteria.map(({ criterion, evidence }): CriterionAssessment => {
     const rating = ratings.find((r) => r.criterion === criterion);
     let verdict = combine(evidence.map((e) => e.verdict));
     // A manager who rates a criterion poorly turns a pass into a concern; a rating never hides a failure.
@@ -143,7 +159,6 @@ export function evaluateScorecard(
             : longest(evidence),
     };
   });
-  const guardrails = guardrailEvidence(data, weeksSoFar);
   return { criteria: assessments, guardrails, ...recommend(assessments, guardrails) };
 }
 

@@ -13,6 +13,7 @@ import type {
   StorageHandle,
   Stores,
 } from '../../core/index.ts';
+import type { StyleArmReport } from '../../core/services.ts';
 import type {
   AccountLinking,
   Appointment,
@@ -68,6 +69,8 @@ export interface HttpAppOptions {
     census: (filter: CensusFilter, refresh?: boolean) => Promise<AnalysisAnswer<Census>>;
     /** The fewest customers a figure shown to pilot managers may be about. */
     minimumGroup: number;
+    /** Bill style pilots' report per arm, when the bills channel runs. */
+    styleReport?: (pilotId: string, withinDays: number) => Promise<StyleArmReport[]>;
   };
   /** The browser scripts of the pages, served at /assets. */
   bundles: BrowserBundles;
@@ -199,6 +202,9 @@ export function createHttpApp(options: HttpAppOptions) {
       pilots: () => stores.pilots.pilots(),
       report: (idOrCode, refresh) => options.pilots.reports.answer(idOrCode, refresh),
       minimumGroup: options.pilots.minimumGroup,
+      ...(options.pilots.styleReport
+        ? { styles: { report: options.pilots.styleReport, ratings: (id) => stores.pilots.ratings(id) } }
+        : {}),
       manage: {
         desk: options.pilots.desk,
         channels: () => stores.channels.channels(),

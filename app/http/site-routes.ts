@@ -177,6 +177,16 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>): void {
     requestParams: { path: ById },
     responses: { 200: html('The report'), 303: toLogin, '4XX': pageProblem },
   });
+  describe('get', '/manage/pilots/{id}/styles', {
+    summary: 'A bill style pilot’s report: each arm against control, and each arm’s scorecard',
+    tags: ['pages'],
+    ...session,
+    requestParams: {
+      path: ById,
+      query: z.object({ withinDays: z.number().int().min(1).max(365).optional() }),
+    },
+    responses: { 200: html('The report'), 303: toLogin, '4XX': pageProblem },
+  });
   describe('post', '/manage/pilots/{id}/refresh', {
     summary: 'Compute a pilot’s figures again (the page’s form)',
     tags: ['pages'],

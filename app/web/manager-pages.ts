@@ -27,6 +27,7 @@ import { renderPilotList, renderPilotReport } from './pilot-pages.ts';
 import { registerPilotManagement, type PilotManagementOptions } from './pilot-manage-routes.ts';
 import { renderImportPage } from './import-page.ts';
 import { channelNames } from './format.ts';
+import { registerStyleReportPage, type StyleReportSource } from './style-report-routes.ts';
 
 export interface ManagerPagesOptions {
   staff: StaffDirectory;
@@ -48,6 +49,8 @@ export interface ManagerPagesOptions {
   manage: Omit<PilotManagementOptions, 'segments' | 'reasons'> & {
     changes(pilotId: string): Promise<PilotChange[]>;
   };
+  /** Bill style pilots: the report per arm (contacts counted `withinDays` after each bill) and the ratings. */
+  styles?: StyleReportSource;
   /** The saved import profiles and the latest imports, for the import page. */
   imports: { profiles(): Promise<SavedImportProfile[]>; history(): Promise<ImportRun[]> };
 }
@@ -293,6 +296,18 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     );
   });
 
+  if (options.styles) {
+    registerStyleReportPage(router, {
+      requireManager,
+      clock,
+      pilots: options.pilots,
+      channels: options.manage.channels,
+      styles: options.styles,
+      minimumGroup: options.minimumGroup,
+      notFound: (res, id) => sendPilotNotFound(res, id, 'style pilot'),
+    });
+  }
+
   router.post('/manage/pilots/:id/refresh', requireManager, requireFormToken, async (req, res) => {
     const id = String(req.params.id);
     const found = await options.report(id, true);
@@ -335,16 +350,16 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
       );
   });
 
-  function sendPilotNotFound(res: Response, id: string): void {
+  function sendPilotNotFound(res: Response, id: string, what = 'pilot'): void {
     res
       .status(404)
       .type('html')
       .send(
         messagePage({
-          title: 'No such pilot',
+          title: `No such ${what}`,
           nav: 'pilots',
           user: viewerOf(res),
-          message: html`There is no pilot “${id}”. <a href="/manage/pilots">See all pilots</a>.`,
+          message: html`There is no ${what} “${id}”. <a href="/manage/pilots">See all pilots</a>.`,
         }),
       );
   }

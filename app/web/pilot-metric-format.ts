@@ -5,10 +5,19 @@ import { formatCount, formatNumber, formatPercent } from './format.ts';
 
 // How the pilot report writes its figures: metrics, objectives and estimates with their intervals.
 
+/** The figures a style pilot's scorecard judges (core/style-scorecard.ts). */
+type StyleMetric =
+  | 'deliveredRate'
+  | 'openedRate'
+  | 'onTimeRate'
+  | 'onTimeVsControl'
+  | 'contactsPerBillChange'
+  | 'callCentreContactsPerBillChange';
+
 // What each objective metric is called and how its values read.
 export const metricInfo: Record<
-  ObjectiveMetric | 'complaintsChange',
-  { label: string; kind: 'share' | 'change' | 'nps' | 'score' }
+  ObjectiveMetric | 'complaintsChange' | StyleMetric,
+  { label: string; kind: 'share' | 'change' | 'points' | 'nps' | 'score' }
 > = {
   complaintsChange: { label: 'Complaints vs control', kind: 'change' },
   adoption: { label: 'Adoption', kind: 'share' },
@@ -24,6 +33,12 @@ export const metricInfo: Record<
   existingContactsChange: { label: 'Existing-channel contacts vs control', kind: 'change' },
   callCentreContactsChange: { label: 'Call-centre contacts vs control', kind: 'change' },
   npsVsControl: { label: 'NPS vs control (points)', kind: 'nps' },
+  deliveredRate: { label: 'Delivered', kind: 'share' },
+  openedRate: { label: 'Link opened', kind: 'share' },
+  onTimeRate: { label: 'Paid on time', kind: 'share' },
+  onTimeVsControl: { label: 'Paid on time vs control', kind: 'points' },
+  contactsPerBillChange: { label: 'Bill contacts per bill vs control', kind: 'change' },
+  callCentreContactsPerBillChange: { label: 'Call-centre contacts per bill vs control', kind: 'change' },
 };
 
 export function formatMetric(metric: string, value: number | null): string {
@@ -35,6 +50,8 @@ export function formatMetric(metric: string, value: number | null): string {
       return formatPercent(value);
     case 'change':
       return `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatPercent(Math.abs(value))}`;
+    case 'points':
+      return `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value) * 100, 1)} pts`;
     case 'nps':
       return `${value > 0 ? '+' : value < 0 ? '−' : ''}${formatNumber(Math.abs(value), 1)}`;
     case 'score':

@@ -1,9 +1,11 @@
-import type {
-  AnalysisAnswer,
-  CriterionAssessment,
-  Pilot,
-  PilotChange,
-  PilotReportData,
+import { BILL_STYLE_CHANNEL } from '../../core/services.ts';
+import {
+  type AnalysisAnswer,
+  type CriterionAssessment,
+  type Pilot,
+  type PilotChange,
+  type PilotReportData,
+  type Scorecard,
 } from '../../core/evidence.ts';
 import { channelColour } from './charts/channel-colours.ts';
 import {
@@ -128,8 +130,20 @@ export function renderPilotReport(input: PilotReportInput): string {
       ${data ? html` · figures for ${formatDay(data.metrics.period.from)} – ${formatDay(data.metrics.period.to)}` : ''}
       ${computedAt ? html` · computed ${formatMoment(computedAt)}` : ''}
     </p>
-    ${status} ${actions} ${data ? recommendationPanel(data) : ''} ${data ? decisionMapPanel(data) : ''}
-    ${data ? scorecardPanel(data) : ''} ${data ? guardrailsPanel(data) : ''}
+    ${
+      pilot.channel === BILL_STYLE_CHANNEL && !standalone
+        ? html`<div class="banner info" data-style-report>
+            <p>
+              A bill style pilot: its arms' payments, contacts, cost and NPS against control, and each arm's
+              scorecard, are on
+              <a href="/manage/pilots/${encodeURIComponent(pilot.code)}/styles">its style report</a>.
+            </p>
+          </div>`
+        : ''
+    }
+    ${status} ${actions} ${data ? recommendationPanel(data.scorecard) : ''}
+    ${data ? decisionMapPanel(data) : ''} ${data ? scorecardPanel(data) : ''}
+    ${data ? guardrailsPanel(data) : ''}
     <div class="grid">
       ${definitionPanel(pilot, names)} ${data ? capacityPanel(data.capacity, data.metrics) : ''}
     </div>
@@ -155,7 +169,7 @@ export function renderPilotReport(input: PilotReportInput): string {
 
 // ---------------------------------------------------------------------------------------------
 
-function statusBadge(status: Pilot['status']): Html {
+export function statusBadge(status: Pilot['status']): Html {
   return html`<span class="badge ${status}">${humanize(status)}</span>`;
 }
 
@@ -165,25 +179,25 @@ const recommendationText = {
   stop: { label: 'Stop', says: 'Stop the pilot: the evidence is against the channel.' },
 } as const;
 
-function recommendationPanel(data: PilotReportData): Html {
-  const { recommendation, reasons } = data.scorecard;
+/** The go / extend / stop panel; `id` tells several apart on one page (a style pilot's arms). */
+export function recommendationPanel(scorecard: Scorecard, id = '', heading = 'Recommendation'): Html {
+  const { recommendation, reasons } = scorecard;
   const text = recommendationText[recommendation];
-  return html`<section class="panel" aria-labelledby="rec-h" data-recommendation="${recommendation}">
-    <h2 id="rec-h">Recommendation</h2>
+  return html`<section class="panel" aria-labelledby="rec-h${id}" data-recommendation="${recommendation}">
+    <h2 id="rec-h${id}">${heading}</h2>
     <div class="recommendation">
       <div class="verdict badge ${recommendation}">${text.label}</div>
       <div>
         <p><strong>${text.says}</strong></p>
         ${
           recommendation === 'extend'
-            ? html`<p data-extend-weeks="${data.scorecard.extendWeeks ?? ''}">
+            ? html`<p data-extend-weeks="${scorecard.extendWeeks ?? ''}">
                 ${
-                  data.scorecard.extendWeeks === null
+                  scorecard.extendWeeks === null
                     ? 'How much longer: at the current rates, not every open criterion can reach a verdict (see below).'
                     : html`How much longer: about
                         <strong
-                          >${data.scorecard.extendWeeks} more
-                          week${data.scorecard.extendWeeks === 1 ? '' : 's'}</strong
+                          >${scorecard.extendWeeks} more week${scorecard.extendWeeks === 1 ? '' : 's'}</strong
                         >
                         at the current rates.`
                 }
@@ -205,13 +219,13 @@ function scorecardPanel(data: PilotReportData): Html {
   </section>`;
 }
 
-function criterionCard(c: CriterionAssessment): Html {
+export function criterionCard(c: CriterionAssessment, id = ''): Html {
   return html`<article
     class="card ${c.verdict}"
     data-criterion="${c.criterion}"
-    aria-labelledby="crit-${c.criterion}"
+    aria-labelledby="crit-${c.criterion}${id}"
   >
-    <h3 id="crit-${c.criterion}">${humanize(c.criterion)} ${verdictBadge(c.verdict)}</h3>
+    <h3 id="crit-${c.criterion}${id}">${humanize(c.criterion)} ${verdictBadge(c.verdict)}</h3>
     <p class="question">${c.question}</p>
     ${
       c.evidence.length

@@ -128,7 +128,8 @@ export function createPostgresBillCommunications(
           and i.started_at >= c.created_at
           and i.started_at < c.created_at + make_interval(days => ${withinDays})
         where c.pilot_id = ${pilotId}
-          and i.reason in ('billing', 'payment')
+          and (i.reason in ('billing', 'payment') or i.reason in (
+            select r.reason from contact_reasons r where r.reason_group in ('billing', 'payments')))
           and i.source not in (${BILL_SENT_SOURCE}, ${BILL_LINK_SOURCE}, ${BILL_PAPERLESS_SOURCE}, 'payment_link')
         group by c.id, i.channel`.execute(db);
       const answers = await sql<{ id: string; answer_id: string; score: number }>`

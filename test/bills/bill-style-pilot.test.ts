@@ -38,7 +38,8 @@ const design: StylePilotDesign = {
   control: { style: 'passive', percent: 30 },
 };
 
-describe('a bill style pilot', () => {
+// Its tests send some 36–48 bills, PDFs and e-mails made: more than the default 30 s on a busy machine.
+describe('a bill style pilot', { timeout: 180_000 }, () => {
   it('sends each customer every bill in the style of their arm; a payment through the link moves that arm’s on-time rate, going paperless its digital switch', async () => {
     const composed = await composeApp({
       storage,

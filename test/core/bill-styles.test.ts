@@ -9,6 +9,7 @@ import {
   type BillCommunication,
   type CommunicationOutcome,
 } from '../../core/services.ts';
+import { styleScorecards } from '../../core/evidence.ts';
 
 const PILOT = '3f6f2c1a-8d4b-4e0a-9c7e-5b1d2a3c4e5f';
 const design = StylePilotDesign.parse({
@@ -241,5 +242,54 @@ describe("a style pilot's report", () => {
     // Control: a passive (0) and a promoter (100), each counted once.
     expect(byArm.control).toMatchObject({ bills: 6, customers: 2, nps: { value: 50, n: 2, answers: 3 } });
     expect(byArm.responsive_email?.vsControl?.nps.difference.value).toBeCloseTo(-50);
+  });
+});
+
+describe('a style pilot’s scorecards', () => {
+  // 600 bills an arm: each arm's customers pay, open and call as their style leads them to.
+  function bills(
+    arm: string,
+    share: { onTime: number; opened: number; calls: number },
+  ): {
+    communication: BillCommunication;
+    outcome: CommunicationOutcome;
+  }[] {
+    return Array.from({ length: 600 }, (_, i) => {
+      const onTime = i < share.onTime * 600;
+      return {
+        communication: communication({ arm }),
+        outcome: {
+          delivered: true,
+          opened: i % 100 < share.opened * 100,
+          switchedToPaperless: false,
+          paid: true,
+          onTime,
+          daysToPay: onTime ? 9 : 31,
+          paidVia: 'direct_debit',
+          contacts: { call_centre: i % 100 < share.calls * 100 ? 1 : 0 },
+          npsAnswers: [{ id: randomUUID(), score: i % 3 === 0 ? 10 : 7 }],
+          costCents: 5,
+        },
+      };
+    });
+  }
+
+  it('passes the arm that gets bills paid on time and fewer calls, and stops the one that brings more calls', () => {
+    const report = styleReport(design, [
+      ...bills('paper_qr', { onTime: 0.7, opened: 0.3, calls: 0.4 }),
+      ...bills('responsive_email', { onTime: 0.9, opened: 0.45, calls: 0.1 }),
+      ...bills('control', { onTime: 0.7, opened: 0.1, calls: 0.2 }),
+    ]);
+    const [paper, email] = styleScorecards(report, [], 6);
+    const evidence = (card: typeof email, metric: string) =>
+      card!.scorecard.criteria.flatMap((c) => c.evidence).find((e) => e.metric === metric);
+    expect(evidence(email, 'onTimeVsControl')?.verdict).toBe('pass');
+    expect(evidence(email, 'callCentreContactsPerBillChange')?.verdict).toBe('pass');
+    expect(evidence(email, 'openedRate')?.verdict).toBe('pass');
+    expect(email!.scorecard.guardrails[0]?.verdict).not.toBe('fail');
+    // Twice control's calls: the guardrail is breached and the arm stopped, whatever else passes.
+    expect(paper!.scorecard.guardrails[0]?.verdict).toBe('fail');
+    expect(paper!.scorecard.recommendation).toBe('stop');
+    expect(paper!.scorecard.reasons[0]).toContain('call-centre contacts per bill vs control');
   });
 });

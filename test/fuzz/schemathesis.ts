@@ -4,6 +4,9 @@
 // server error, and every answer matches what /api/openapi.json says. Any finding fails the run.
 //   DATABASE_URL=postgres://… node bin/run-ts.mjs test/fuzz/schemathesis.ts
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createScratchDatabase } from '../support/database.ts';
 import { freePort, login, printedCredentials, startApp } from '../support/app-process.ts';
 
@@ -51,6 +54,46 @@ const roles: [string, string | null][] = [
   ['admin', 'admin'],
 ];
 const results: { role: string; code: number | null; summary: string }[] = [];
+// Every request schemathesis made, per role, to check which operations it really reached.
+const reports = mkdtempSync(join(tmpdir(), 'channel-pilot-fuzz-'));
+
+/**
+ * The bill's personal links (`/b/{token}…`) take a signed token, so random input only reaches
+ * their refusals: each operation must still be tried, and answer below 500 every time.
+ */
+const billLinkOperations = [
+  'GET /b/{token}',
+  'GET /b/{token}/bill.pdf',
+  'POST /b/{token}/pay',
+  'GET /b/{token}/book',
+  'POST /b/{token}/book',
+  'POST /b/{token}/linking-code',
+  'POST /b/{token}/paperless',
+];
+
+function billLinkCoverage(harFile: string): { line: string; ok: boolean } {
+  const har = JSON.parse(readFileSync(harFile, 'utf8')) as {
+    log: { entries: { request: { method: string; url: string }; response: { status: number } }[] };
+  };
+  const tried = billLinkOperations.map((name) => {
+    const [method, template] = name.split(' ') as [string, string];
+    const path = new RegExp(`^${template.replace('.', '\\.').replace('{token}', '[^/]+')}$`);
+    const statuses = har.log.entries
+      .filter((e) => e.request.method === method && path.test(new URL(e.request.url).pathname))
+      .map((e) => e.response.status);
+    return { name, statuses };
+  });
+  const ok = tried.every((t) => t.statuses.length > 0 && t.statuses.every((s) => s < 500));
+  const line = tried
+    .map((t) => {
+      const counts = new Map<number, number>();
+      for (const s of t.statuses) counts.set(s, (counts.get(s) ?? 0) + 1);
+      const shown = [...counts].map(([s, n]) => `${s}×${n}`).join(' ') || 'never tried';
+      return `${t.name} ${shown}`;
+    })
+    .join('; ');
+  return { line, ok };
+}
 try {
   for (const [role, username] of roles) {
     const cookie = username ? await login(app.baseUrl, username, logins[username] as string) : null;
@@ -73,6 +116,10 @@ try {
       // Nothing is kept between runs: each run is as CI sees it.
       '--generation-database',
       'none',
+      '--report',
+      'har',
+      '--report-har-path',
+      join(reports, `${role}.har`),
       ...(cookie
         ? // Logging out would end the session the rest of the run uses.
           [
@@ -97,11 +144,14 @@ try {
       const findings = output.slice(first.length > 0 ? Math.min(...first) : -3000);
       console.log(findings.replace(/[^\s]{300,}/g, (long) => `${long.slice(0, 300)}…`).slice(0, 6000));
     }
-    results.push({ role, code, summary: cases });
+    const coverage = billLinkCoverage(join(reports, `${role}.har`));
+    console.log(`schemathesis as ${role}, the bill's links: ${coverage.line}`);
+    results.push({ role, code: coverage.ok ? code : (code ?? 1) || 1, summary: cases });
   }
 } finally {
   await app.stop();
   await scratch.drop();
+  rmSync(reports, { recursive: true, force: true });
 }
 const failed = results.filter((r) => r.code !== 0);
 console.log(`schemathesis: ${results.length - failed.length} passed, ${failed.length} failed`);
