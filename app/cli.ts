@@ -8,9 +8,7 @@ import {
   writeSetting,
   type Role,
   type StaffDirectory,
-  type StorageHandle,
 } from '../core/index.ts';
-import { createPostgresBulkLoader } from '../core/imports.ts';
 import type { Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { composeApp, openConfiguredDatabase, version, type VideoServer } from './compose.ts';
@@ -18,17 +16,13 @@ import { provideLocalLivekit } from './bundled-livekit.ts';
 import { answerClientErrors, gracefulShutdown, serveUpgrades } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
-import { createDemoStaff, formatCredentials } from './demo-staff.ts';
-import { demoIdGenerator, seedDemoData } from './seed/demo-data.ts';
 import { registerVoiceChat } from './cli-voice.ts';
-import { createDemoRandom } from './seed/demo-random.ts';
-import { DEMO_STYLE_STREAM, demoStylePilotIds, runDemoStylePilot } from './seed/demo-style-pilot.ts';
 import { registerImportCommands } from './cli-import.ts';
 import { registerPilotCommands } from './cli-pilots.ts';
 import { registerBackupCommands } from './cli-backup.ts';
 import { addChannelCommands } from './cli-channels.ts';
+import { seed } from './cli-seed.ts';
 import { exitIfCommanderError, run, SERVED_URL, withDatabase } from './cli-runner.ts';
-import { createProgress } from './progress.ts';
 import { sitePages } from './web/landing-page.ts';
 import { newStaffPassword } from './http/staff-routes.ts';
 
@@ -302,70 +296,6 @@ async function start(config: Config, logger: Logger): Promise<void> {
       "WARNING: Alexa request verification is OFF (ALEXA_VERIFY_SIGNATURE=false). Anyone who can reach /alexa can ask for any linked customer's data. Use it only for local development.",
     );
   }
-}
-
-async function seed(
-  storage: StorageHandle,
-  config: Config,
-  options: { customers?: number; interactions?: number; seed?: number; asOf?: Date },
-): Promise<void> {
-  const seedNumber = options.seed ?? 42;
-  const now = options.asOf ?? new Date();
-  // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.
-  const stores = createPostgresStores(storage.db, { newId: demoIdGenerator(seedNumber) });
-  const progress = createProgress();
-  const started = Date.now();
-  const summary = await seedDemoData({
-    stores,
-    bulk: createPostgresBulkLoader(storage.db),
-    customers: options.customers ?? config.SEED_CUSTOMERS,
-    interactions: options.interactions ?? config.SEED_INTERACTIONS,
-    seed: seedNumber,
-    now,
-    onProgress: progress.report,
-  });
-  progress.stop();
-  if (!summary.skipped && summary.bills > 0) await seedStylePilot(storage, config, now, seedNumber);
-  if (summary.skipped) {
-    console.log('the database already holds customers; demo data not added');
-  } else {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(
-      `demo data: ${summary.customers} customers, ${summary.accounts} accounts, ${summary.bills} bills, ` +
-        `${summary.payments} payments, ${summary.advisors} advisors, ${summary.interactions} interactions, ` +
-        `${summary.pilots} running pilots (${summary.pilotContacts} contacts on their channels, ${summary.appointments} consultations, ` +
-        `${summary.surveyAnswers} survey answers) in ${seconds} s`,
-    );
-  }
-  if ((await stores.staff.count()) === 0)
-    console.log(formatCredentials(await createDemoStaff(stores.staff, stores.advisors)));
-}
-
-/** The demo's bill style pilot: its weeks of bills sent through the billing run, on their issue days. */
-async function seedStylePilot(storage: StorageHandle, config: Config, now: Date, seedNumber: number) {
-  let current = now;
-  const composed = await composeApp({
-    storage,
-    config,
-    logger: createLogger({ level: 'silent' }),
-    clock: { now: () => current },
-  });
-  console.log('demo data: sending the bill style pilot’s bills through the billing run…');
-  const started = Date.now();
-  const styles = await runDemoStylePilot({
-    stores: {
-      ...composed.stores,
-      pilots: createPostgresStores(storage.db, { newId: demoStylePilotIds(seedNumber) }).pilots,
-    },
-    bills: composed.bills,
-    setNow: (at) => (current = at),
-    now,
-    random: createDemoRandom(seedNumber, DEMO_STYLE_STREAM),
-  });
-  console.log(
-    `demo data: style pilot ${styles.pilot.code}, ${styles.communications} bills sent in its arms' styles, ` +
-      `${styles.opened} of their links opened, ${styles.answers} NPS answers, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-  );
 }
 
 /** The staff logins, on the configured database. */
