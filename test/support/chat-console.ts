@@ -1,6 +1,6 @@
 import request from 'supertest';
 import WebSocket from 'ws';
-import type { ChatInstance, Frame } from './chat.ts';
+import { closeSocket, type ChatInstance, type Frame } from './chat.ts';
 import { staffPassword } from './fixtures.ts';
 
 /** The session cookie of a staff login on an instance. */
@@ -63,14 +63,7 @@ export async function advisorSocket(instance: ChatInstance, cookie: string) {
       frames
         .filter((f) => f.type === 'message' && f.conversationId === conversationId)
         .map((f) => f.message as { seq: number; author: string; body: string }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (socket.readyState === socket.CLOSED) resolve();
-        else {
-          socket.once('close', () => resolve());
-          socket.close();
-        }
-      }),
+    close: () => closeSocket(socket),
   };
 }
 export type AdvisorSocket = Awaited<ReturnType<typeof advisorSocket>>;

@@ -125,17 +125,21 @@ export async function visitor(base: string, query: Record<string, string> = {}) 
         `${author} message after ${after}`,
       ),
     lastSeq: () => messages().at(-1)?.seq ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (socket.readyState === socket.CLOSED) resolve();
-        else {
-          socket.once('close', () => resolve());
-          socket.close();
-        }
-      }),
+    close: () => closeSocket(socket),
   };
 }
 export type Visitor = Awaited<ReturnType<typeof visitor>>;
+
+/** Closes a test's socket, resolved once it is closed (at once when it already is). */
+export function closeSocket(socket: WebSocket): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (socket.readyState === socket.CLOSED) resolve();
+    else {
+      socket.once('close', () => resolve());
+      socket.close();
+    }
+  });
+}
 
 /** The status and problem document a refused connection got. */
 export async function refused(base: string, query: Record<string, string>) {
