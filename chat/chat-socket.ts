@@ -132,7 +132,7 @@ export function createVisitorSockets(options: {
       advisors: opening.open ? 'open' : 'closed',
       opensAt: opening.open ? null : (opening.opensAt?.toISOString() ?? null),
       ...(conversation.status === 'closed'
-        ? { survey: !(await options.customer.visitorDesk.rated(conversation)) }
+        ? { survey: await options.customer.visitorDesk.surveyDue(conversation) }
         : {}),
     });
     // What the advisors have read, for a visitor coming back.

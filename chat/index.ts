@@ -16,6 +16,7 @@ import {
   createLiveChatVisitorDesk,
   createOpeningHours,
   createLoggedConversation,
+  speak,
   type WorkingHours,
 } from '../core/services.ts';
 import { createAdvisorDesk } from './advisor-desk.ts';
@@ -25,6 +26,7 @@ import { createChatBot } from './chat-bot.ts';
 import { createChatCustomerSide } from './chat-customer.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { createChatService } from './chat-service.ts';
+import { chatTexts } from './chat-texts.ts';
 import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
 
 export { VISITOR_SOCKET_PATH } from './chat-socket.ts';
@@ -91,6 +93,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     access: deps.access,
     channel,
     touchpoint: 'widget',
+    notInPilot: (locale) => speak(chatTexts[locale].notInPilot()),
     onLogError: (error) => log.warn({ err: error }, 'a chat turn could not be logged'),
   });
   const bot = createChatBot({

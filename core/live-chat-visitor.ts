@@ -11,6 +11,15 @@ import type { SurveyAnswer, SurveyAnswers } from './surveys.ts';
 
 /** How many recent handled chats the wait estimate averages. */
 const WAIT_SAMPLE = 50;
+/** The outcome of a chat that carried on in another channel (`offline_callback`, `offline_email`). */
+const OFFLINE_OUTCOME = 'offline_';
+
+/**
+ * A chat handed on to a callback or to e-mail is not over for the customer: their matter goes on
+ * elsewhere, so "how satisfied are you with this chat?" is not asked (it would rate a promise).
+ */
+const handedOn = (conversation: ChatConversation) =>
+  conversation.outcome?.startsWith(OFFLINE_OUTCOME) ?? false;
 
 /** What a message to the customer says, rendered by the channel in the customer's language. */
 export interface RenderedEmail {
@@ -59,7 +68,7 @@ export function createLiveChatVisitorDesk(options: {
   /** The chat ends handed off to another channel (`callback`, `email`): the bot's contact says so. */
   async function endWith(conversation: ChatConversation, offline: string, facts: Record<string, unknown>) {
     const at = clock.now();
-    await chats.close(conversation.id, `offline_${offline}`, at);
+    await chats.close(conversation.id, `${OFFLINE_OUTCOME}${offline}`, at);
     await interactions.amend(conversation.botContactId, {
       outcome: 'handed_off',
       details: { closedAt: at.toISOString(), offline, ...facts },
@@ -132,10 +141,20 @@ export function createLiveChatVisitorDesk(options: {
     async answerCsat(conversation: ChatConversation, score: number): Promise<SurveyAnswer> {
       if (conversation.status !== 'closed')
         throw new ChannelPilotError('conflict', 'the question is asked when the chat has closed');
+      if (handedOn(conversation))
+        throw new ChannelPilotError(
+          'conflict',
+          'this chat carries on by callback or e-mail: there is no chat to rate yet',
+        );
       const interactionId = conversation.humanContactId ?? conversation.botContactId;
       if (await this.rated(conversation))
         throw new ChannelPilotError('conflict', 'this chat has been rated already; thank you');
       return options.surveys.record({ interactionId, metric: 'csat', score, answeredAt: clock.now() });
+    },
+
+    /** Whether the closed chat's CSAT question is still to be asked: not answered, not handed on. */
+    async surveyDue(conversation: ChatConversation): Promise<boolean> {
+      return conversation.status === 'closed' && !handedOn(conversation) && !(await this.rated(conversation));
     },
 
     /** Whether the chat's CSAT question has been answered. */
