@@ -313,6 +313,7 @@ export async function composeApp(options: {
       settings: {
         identitySecret: config.CHAT_IDENTITY_SECRET,
         advisorLimit: config.CHAT_ADVISOR_LIMIT,
+        advisorAwayMs: config.CHAT_ADVISOR_AWAY_SECONDS * 1000,
         messageChars: config.CHAT_MESSAGE_MAX_CHARS,
         messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
         connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,

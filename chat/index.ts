@@ -47,6 +47,8 @@ export interface LiveChatSettings {
   identitySecret?: string | undefined;
   /** Chats one advisor may have open at once. */
   advisorLimit: number;
+  /** How long an advisor's console may go unheard (no socket heartbeat) before they count as away. */
+  advisorAwayMs: number;
   messageChars: number;
   messagesPerMinute: number;
   connectionsPerIp: number;
@@ -107,6 +109,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     clock,
     channel,
     advisorLimit: settings.advisorLimit,
+    awayAfterMs: settings.advisorAwayMs,
   });
   const customer = createChatCustomerSide({
     visitorDesk: createLiveChatVisitorDesk({
@@ -119,6 +122,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       clock,
       channel,
       advisorLimit: settings.advisorLimit,
+      awayAfterMs: settings.advisorAwayMs,
     }),
     chats: stores.chats,
     hours: createOpeningHours({
@@ -173,6 +177,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     clock,
     publicUrl: deps.publicUrl,
     advisorLimit: settings.advisorLimit,
+    awayAfterMs: settings.advisorAwayMs,
     emailGraceMs: settings.emailAfterMs,
   });
   const frameBytes = settings.messageChars * 4 + 1024;
@@ -181,6 +186,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     chats: stores.chats,
     broadcast: deps.broadcast,
     authenticate: deps.staffOf,
+    heard: (advisorIds) => stores.chats.advisorsHeard(advisorIds, clock.now()),
     limits: { maxFrameBytes: frameBytes, heartbeatMs: settings.heartbeatMs },
     log,
   });

@@ -4,7 +4,7 @@ import { GENERAL_REASON } from './conversation/conversation.ts';
 import { reachableMedia, type Customer, type CustomerDirectory } from './customers.ts';
 import { ChannelPilotError } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
-import type { ChatConversation, LiveChatStore } from './live-chat.ts';
+import { heardSince, type ChatConversation, type LiveChatStore } from './live-chat.ts';
 import { estimateWaitMinutes, WAIT_LOOKBACK_DAYS } from './live-chat-wait.ts';
 import type { Outbox } from './notifications.ts';
 import type { SurveyAnswer, SurveyAnswers } from './surveys.ts';
@@ -45,6 +45,8 @@ export function createLiveChatVisitorDesk(options: {
   clock: Clock;
   channel: string;
   advisorLimit: number;
+  /** Advisors whose consoles have been silent this long do not count in the wait estimate. */
+  awayAfterMs: number;
 }) {
   const { chats, interactions, customers, clock, channel } = options;
 
@@ -83,8 +85,9 @@ export function createLiveChatVisitorDesk(options: {
     async waitFor(conversationId: string): Promise<{ position: number; minutes: number | null } | null> {
       const position = await chats.position(conversationId);
       if (position === undefined) return null;
-      const since = new Date(clock.now().getTime() - WAIT_LOOKBACK_DAYS * 86_400_000);
-      const facts = await chats.waitFacts(since, WAIT_SAMPLE);
+      const now = clock.now();
+      const since = new Date(now.getTime() - WAIT_LOOKBACK_DAYS * 86_400_000);
+      const facts = await chats.waitFacts(since, WAIT_SAMPLE, heardSince(now, options.awayAfterMs));
       return { position, minutes: estimateWaitMinutes(position, facts, options.advisorLimit) };
     },
 

@@ -98,11 +98,15 @@ export interface LiveChatStore {
    */
   claim(conversationId: string, advisorId: string, limit: number, at: Date): Promise<ChatConversation>;
   /**
-   * Gives waiting conversations, oldest first, to the least loaded available advisors under
-   * `limit`, until either runs out; safe when several instances run it at once.
+   * Gives waiting conversations, oldest first, to the least loaded available advisors (taking
+   * chats, heard from since `heardSince`) under `limit`, until either runs out; safe when several
+   * instances run it at once.
    */
-  assignWaiting(limit: number, at: Date): Promise<ChatConversation[]>;
+  assignWaiting(limit: number, at: Date, heardSince: Date): Promise<ChatConversation[]>;
+  /** The advisor takes chats or stops; either way their console is heard from at `at`. */
   setAvailable(advisorId: string, available: boolean, at: Date): Promise<void>;
+  /** These advisors' consoles are connected now (their socket's heartbeat). */
+  advisorsHeard(advisorIds: string[], at: Date): Promise<void>;
   close(conversationId: string, outcome: string, at: Date): Promise<ChatConversation>;
   waiting(): Promise<QueuedChat[]>;
   position(conversationId: string): Promise<number | undefined>;
@@ -110,6 +114,15 @@ export interface LiveChatStore {
   /** Records how far a participant (`visitor`, an advisor's id) has read. */
   markRead(conversationId: string, participant: string, seq: number, at: Date): Promise<void>;
   readState(conversationId: string): Promise<Record<string, number>>;
-  /** Advisors taking chats now, and the handle times of the last `limit` chats closed since `since`. */
-  waitFacts(since: Date, limit: number): Promise<WaitFacts>;
+  /**
+   * Advisors taking chats and heard from since `heardSince`, and the handle times of the last
+   * `limit` chats closed since `since`.
+   */
+  waitFacts(since: Date, limit: number, heardSince: Date): Promise<WaitFacts>;
 }
+
+/**
+ * The moment an advisor's console must have been heard from since to count as available: one
+ * that went silent longer than `awayAfterMs` ago (closed, asleep, cut off) is away.
+ */
+export const heardSince = (now: Date, awayAfterMs: number) => new Date(now.getTime() - awayAfterMs);

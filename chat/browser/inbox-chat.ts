@@ -186,7 +186,7 @@ export async function openChat(options: {
       context,
     ),
   );
-  if (c.customerId) void renderContext({ customerId: c.customerId }, context);
+  if (c.customerId) void renderContext({ customerId: c.customerId }, context, 'inbox-');
   else
     fill(
       context,
