@@ -234,7 +234,12 @@ export async function composeApp(options: {
       secret: linkSecret,
     }),
     access: pilotDesk.access,
-    pages: createPageKit({ staff: stores.staff, bundles: () => channels.flatMap((c) => c.bundles ?? []) }),
+    pages: createPageKit({
+      staff: stores.staff,
+      bundles: () => channels.flatMap((c) => c.bundles ?? []),
+      links,
+      clock,
+    }),
     publicUrl: options.config.PUBLIC_URL,
     publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
@@ -351,7 +356,7 @@ export async function composeApp(options: {
     linking: channelDeps.linking,
     bundles,
     customerPages: [
-      createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
+      createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL, kit: channelDeps.pages }),
       paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
     ],
     metrics,

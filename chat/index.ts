@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
   createSignedLinks,
+  verifyVisit,
   type Broadcast,
+  type CustomerVisit,
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
@@ -27,7 +29,12 @@ import { createChatCustomerSide } from './chat-customer.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { createChatService } from './chat-service.ts';
 import { chatTexts } from './chat-texts.ts';
-import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
+import {
+  createVisitorSockets,
+  VISITOR_SOCKET_PATH,
+  type Identified,
+  type IdentityQuery,
+} from './chat-socket.ts';
 
 export { VISITOR_SOCKET_PATH } from './chat-socket.ts';
 export { ADVISOR_SOCKET_PATH } from './advisor-socket.ts';
@@ -38,7 +45,12 @@ export const liveChatChannel: ChannelInput = {
   name: 'Live chat',
   kind: 'pilot',
   staffed: true,
-  touchpoints: [{ code: 'widget', name: 'Chat widget on the website' }],
+  touchpoints: [
+    { code: 'widget', name: 'Chat widget on the website' },
+    { code: 'payment_page', name: 'Chat on the payment link’s page' },
+    { code: 'consultation_page', name: 'Chat on the consultation link’s page' },
+    { code: 'bill_page', name: 'Chat on the bill’s page' },
+  ],
 };
 
 /** The live chat's settings (see the README's configuration table). */
@@ -148,10 +160,14 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     : null;
 
   /** The customer a connection names, checked each time; nobody when it names none. */
-  async function identify(query: { identity?: string | undefined; link?: string | undefined }) {
+  async function identify(query: IdentityQuery): Promise<Identified> {
     const now = clock.now();
     let customerId: string | null = null;
-    if (query.identity) {
+    let visit: CustomerVisit | undefined;
+    if (query.visit) {
+      visit = verifyVisit(deps.links, query.visit, now);
+      customerId = visit.customerId;
+    } else if (query.identity) {
       if (!identities)
         throw new ChannelPilotError('unauthenticated', 'signed identities are not enabled on this chat');
       customerId = identities.verify(query.identity, 'chat', now).subject;
@@ -160,7 +176,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     }
     if (customerId && !(await stores.customers.get(customerId).catch(() => undefined)))
       throw new ChannelPilotError('unauthenticated', 'this identity names no customer of ours');
-    return customerId;
+    return { customerId, ...(visit ? { visit } : {}) };
   }
 
   const advisorDesk = createAdvisorDesk({
@@ -237,7 +253,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       });
       kit.describe('get', VISITOR_SOCKET_PATH, {
         summary:
-          'The visitor’s chat WebSocket (upgrade): `locale`, `page`, and `identity` (signed) or `link` (personal) to be known as a customer; `conversation`, `key` and `after` to resume',
+          'The visitor’s chat WebSocket (upgrade): `locale`, `page`, and `identity` (signed), `link` (personal) or `visit` (a kit page’s) to be known as a customer; `conversation`, `key` and `after` to resume',
         tags: ['live chat'],
         responses: { 101: { description: 'Switching to the WebSocket protocol' } },
       });
@@ -256,6 +272,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         name: 'chatwidget',
         entry: fileURLToPath(new URL('./browser/chat-widget.ts', import.meta.url)),
         embeddable: true,
+        customerPages: true,
       },
       {
         name: 'chatinbox',

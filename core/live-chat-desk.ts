@@ -54,7 +54,10 @@ export function createLiveChatDesk(options: {
       visitorKeyHash: string;
       locale: Locale;
       touchpoint: string;
+      /** The contact whose journey the chat continues (the opening of the page it started on). */
+      continuing?: string | null;
     }): Promise<ChatConversation> {
+      const { continuing, ...start } = input;
       const at = clock.now();
       const id = newId();
       const contact = await interactions.record({
@@ -65,9 +68,10 @@ export function createLiveChatDesk(options: {
         reason: GENERAL_REASON,
         startedAt: at,
         outcome: 'continued',
+        handoffFromId: input.customerId ? (continuing ?? null) : null,
         details: { conversationId: id, part: 'bot', identity: input.identity, locale: input.locale },
       });
-      return chats.start({ ...input, id, botContactId: contact.id, at });
+      return chats.start({ ...start, id, botContactId: contact.id, at });
     },
 
     /** The visitor asked for a person: the conversation waits in the queue. */

@@ -6,8 +6,11 @@ export const chatAuthors = ['visitor', 'bot', 'advisor', 'system'] as const;
 export type ChatAuthor = (typeof chatAuthors)[number];
 export const chatStatuses = ['bot', 'waiting', 'assigned', 'closed'] as const;
 export type ChatStatus = (typeof chatStatuses)[number];
-/** How the visitor was known when the conversation started. */
-export const chatIdentities = ['anonymous', 'token', 'link'] as const;
+/**
+ * How the visitor was known when the conversation started: not at all, the organisation's signed
+ * identity, an advisor's personal link, or the personal link of the kit's page they were on.
+ */
+export const chatIdentities = ['anonymous', 'token', 'link', 'page'] as const;
 export type ChatIdentity = (typeof chatIdentities)[number];
 /** How an advisor closes a chat; they become the outcome of its human part in the journey. */
 export const ChatCloseOutcome = z.enum(['resolved', 'failed', 'handed_off']);
