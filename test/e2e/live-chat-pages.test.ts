@@ -57,7 +57,8 @@ async function phone(path: string) {
 /** Nothing wider than the phone: no sideways scrolling. */
 const fitsThePhone = (page: Page) =>
   page.evaluate(() => {
-    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document;
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+      .document;
     return root.documentElement.scrollWidth <= 390;
   });
 
@@ -105,7 +106,9 @@ describe('the chat on the kit’s customer pages', () => {
       await page.evaluate(
         ({ x, y }) =>
           (
-            globalThis as unknown as { document: { elementFromPoint(x: number, y: number): { id: string } | null } }
+            globalThis as unknown as {
+              document: { elementFromPoint(x: number, y: number): { id: string } | null };
+            }
           ).document.elementFromPoint(x, y)?.id,
         { x: box.x + box.width / 2, y: box.y + box.height / 2 },
       ),
@@ -129,19 +132,18 @@ describe('the chat on the kit’s customer pages', () => {
       (i) => i.channel === 'web' && i.touchpoint === 'payment_link',
     )!;
     expect(contact).toMatchObject({ customerId: turin.customer.id, journeyId: opening.journeyId });
-    expect(opening.journeyId).toBe(
-      (await app.stores.interactions.interaction(alexa.id))!.journeyId,
-    );
+    expect(opening.journeyId).toBe((await app.stores.interactions.interaction(alexa.id))!.journeyId);
     // Alexa, the link opened, the chat, and the bot's answer in it: one journey, each handed on
     // from the one before (the clock stands still, so the hand-offs, not the times, say the order).
     expect(opening.handoffFromId).toBe(alexa.id);
     expect(contact.handoffFromId).toBe(opening.id);
     // The bot's answer is logged in the same journey, handed on from the chat (logged as it settles).
     await expect
-      .poll(async () =>
-        (await app.stores.interactions.journey(opening.journeyId)).find(
-          (i) => i.channel === 'live_chat' && i.details.intent === 'WhatDoIOwe',
-        )?.handoffFromId,
+      .poll(
+        async () =>
+          (await app.stores.interactions.journey(opening.journeyId)).find(
+            (i) => i.channel === 'live_chat' && i.details.intent === 'WhatDoIOwe',
+          )?.handoffFromId,
       )
       .toBe(contact.id);
     expect(problems).toEqual([]);
@@ -179,7 +181,9 @@ describe('the chat on the kit’s customer pages', () => {
     await inBill.log.getByText('gas', { exact: false }).first().waitFor();
     const onBill = await chatOn(turin.customer.id, 'bill_page');
     expect(onBill.conversation).toMatchObject({ identity: 'page', customerId: turin.customer.id });
-    expect(onBill.contact.journeyId).toBe((await app.stores.interactions.interaction(sentBill.id))!.journeyId);
+    expect(onBill.contact.journeyId).toBe(
+      (await app.stores.interactions.interaction(sentBill.id))!.journeyId,
+    );
     expect(billPage.problems).toEqual([]);
     await billPage.context.close();
 
