@@ -27,6 +27,7 @@ export interface ChatBenchSize {
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const signed = (ms: number) => `${ms >= 0 ? '+' : '−'}${Math.abs(ms).toFixed(1)}`;
 const summary = (name: string, samples: number[]) => {
   const sorted = [...samples].sort((x, y) => x - y);
   return { name, n: sorted.length, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99) };
@@ -192,7 +193,7 @@ export async function chatFigures(options: ChatBenchSize & { serverUrl: string }
           `${row.name.padEnd(24)} n=${row.n}  p50 ${row.p50.toFixed(1)} ms  p99 ${row.p99.toFixed(1)} ms`,
       ),
       `chat over bare echo: p50 ×${(one.p50 / bare.p50).toFixed(1)}, p99 ×${(one.p99 / bare.p99).toFixed(1)}; ` +
-        `extra across instances: p50 +${(two.p50 - one.p50).toFixed(1)} ms, p99 +${(two.p99 - one.p99).toFixed(1)} ms`,
+        `extra across instances: p50 ${signed(two.p50 - one.p50)} ms, p99 ${signed(two.p99 - one.p99)} ms`,
       figure('chat delivery on one instance, p50', one.p50),
       figure('chat delivery on one instance, p99', one.p99),
       figure('extra latency across two instances, p50', two.p50 - one.p50),

@@ -34,7 +34,11 @@ export function signVisit(links: SignedLinks, visit: CustomerVisit, now: Date): 
 export function verifyVisit(links: SignedLinks, token: string, now: Date): CustomerVisit {
   const [customerId, touchpoint, contactId] = links.verify(token, 'visit', now).subject.split(SEPARATOR);
   const contact = contactId ? Uuid.safeParse(contactId) : null;
-  if (!Uuid.safeParse(customerId).success || !Slug.safeParse(touchpoint).success || contact?.success === false)
+  if (
+    !Uuid.safeParse(customerId).success ||
+    !Slug.safeParse(touchpoint).success ||
+    contact?.success === false
+  )
     throw new ChannelPilotError('unauthenticated', 'this page’s visit token names no customer');
   return { customerId: customerId!, touchpoint: touchpoint!, contactId: contactId || null };
 }

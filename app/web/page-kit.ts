@@ -79,6 +79,7 @@ export function createPageKit(options: {
     loginPath: (next) => `/manage/login?next=${encodeURIComponent(next)}`,
     consoleScripts: () => named('console'),
     visitWidgets,
-    widgetPolicy: () => (named('customerPages').length > 0 ? ["script-src 'self'", "connect-src 'self'"] : []),
+    widgetPolicy: () =>
+      named('customerPages').length > 0 ? ["script-src 'self'", "connect-src 'self'"] : [],
   };
 }
