@@ -204,6 +204,8 @@ taking.addEventListener('change', () => {
 });
 
 connect();
+// Who this advisor is, without waiting for the socket (which may not get through at all).
+me = me || (await api<{ id: string }>('GET', '/api/auth/me').catch(() => ({ id: '' }))).id;
 await refresh().catch((error: unknown) =>
   say(`Could not load the chats: ${(error as Error).message}`, 'error'),
 );
