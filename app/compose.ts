@@ -234,7 +234,12 @@ export async function composeApp(options: {
       secret: linkSecret,
     }),
     access: pilotDesk.access,
-    pages: createPageKit({ staff: stores.staff, bundles: () => channels.flatMap((c) => c.bundles ?? []) }),
+    pages: createPageKit({
+      staff: stores.staff,
+      bundles: () => channels.flatMap((c) => c.bundles ?? []),
+      links,
+      clock,
+    }),
     publicUrl: options.config.PUBLIC_URL,
     publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
@@ -313,6 +318,7 @@ export async function composeApp(options: {
       settings: {
         identitySecret: config.CHAT_IDENTITY_SECRET,
         advisorLimit: config.CHAT_ADVISOR_LIMIT,
+        advisorAwayMs: config.CHAT_ADVISOR_AWAY_SECONDS * 1000,
         messageChars: config.CHAT_MESSAGE_MAX_CHARS,
         messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
         connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
@@ -350,7 +356,7 @@ export async function composeApp(options: {
     linking: channelDeps.linking,
     bundles,
     customerPages: [
-      createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL }),
+      createPaymentPages({ paymentLinks, publicUrl: options.config.PUBLIC_URL, kit: channelDeps.pages }),
       paymentProvider.router((confirmed) => paymentLinks.settle(confirmed)),
     ],
     metrics,

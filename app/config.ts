@@ -233,6 +233,11 @@ export const ConfigSchema = z.object({
   CHAT_HEARTBEAT_SECONDS: whole(1, 300)
     .default(25)
     .describe('How often the chat pings each connection; one that missed the last ping is closed.'),
+  CHAT_ADVISOR_AWAY_SECONDS: whole(2, 3600)
+    .default(90)
+    .describe(
+      'How long an advisor taking chats may go without their console’s heartbeat before they count as away: no chats assigned, not in the wait estimate (above `CHAT_HEARTBEAT_SECONDS`).',
+    ),
   CHAT_HOURS: z
     .string()
     .default('')
@@ -320,6 +325,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       : []),
     ...(config.BILL_PAYMENT_CODE === 'pagopa' && !config.PAGOPA_CREDITOR_TAX_CODE
       ? ['PAGOPA_CREDITOR_TAX_CODE="": is required when BILL_PAYMENT_CODE=pagopa']
+      : []),
+    ...(config.CHAT_ADVISOR_AWAY_SECONDS <= config.CHAT_HEARTBEAT_SECONDS
+      ? [
+          `CHAT_ADVISOR_AWAY_SECONDS=${JSON.stringify(env.CHAT_ADVISOR_AWAY_SECONDS ?? '')}: must be above CHAT_HEARTBEAT_SECONDS (${config.CHAT_HEARTBEAT_SECONDS}), or every advisor would go away between two heartbeats`,
+        ]
       : []),
     ...(config.ALEXA_OAUTH_JWKS_URL && !config.ALEXA_OAUTH_AUDIENCE
       ? ['ALEXA_OAUTH_AUDIENCE="": is required with ALEXA_OAUTH_JWKS_URL']

@@ -1,6 +1,6 @@
-// The figures the issues set targets for. A bench prints each as a `#figure {…}` line beside its
-// own words; `npm run bench` gathers them (from its own benches and from the scripts it runs as
-// processes) and ends with one table: each figure, its target, and measured ÷ target.
+// The figures the issues name, most with a target. A bench prints each as a `#figure {…}` line
+// beside its own words; `npm run bench` gathers them (from its own benches and from the scripts it
+// runs as processes) and ends with one table: each figure, its target, and measured ÷ target.
 
 export interface Figure {
   /** What was measured, with its size: `census over a year, 1,000,000 contacts`. */
@@ -9,7 +9,8 @@ export interface Figure {
   database?: string;
   value: number;
   unit: 'ms' | 's' | 'rows/s' | 'MB' | '×';
-  target: number;
+  /** None when the issue names the figure without a target (it is shown, not judged). */
+  target?: number;
   /** Whether the target is a ceiling (latencies, memory) or a floor (rates). */
   better: 'lower' | 'higher';
 }
@@ -26,7 +27,8 @@ export function parseFigureLine(line: string): Figure | null {
   return line.startsWith(PREFIX) ? (JSON.parse(line.slice(PREFIX.length)) as Figure) : null;
 }
 
-const met = (f: Figure) => (f.better === 'lower' ? f.value < f.target : f.value >= f.target);
+const met = (f: Figure & { target: number }) =>
+  f.better === 'lower' ? f.value < f.target : f.value >= f.target;
 
 const amount = (value: number, unit: Figure['unit']) => {
   const digits = unit === '×' || (unit === 'ms' && value < 10) || unit === 's' ? 1 : 0;
@@ -38,9 +40,13 @@ export function figureTable(figures: readonly Figure[]): string[] {
   const rows = figures.map((f) => [
     f.database ? `${f.figure} [${f.database}]` : f.figure,
     amount(f.value, f.unit),
-    `${f.better === 'lower' ? '<' : '≥'} ${amount(f.target, f.unit)}`,
-    (f.value / f.target).toFixed(2),
-    met(f) ? 'met' : 'MISSED',
+    ...(f.target === undefined
+      ? ['—', '—', '']
+      : [
+          `${f.better === 'lower' ? '<' : '≥'} ${amount(f.target, f.unit)}`,
+          (f.value / f.target).toFixed(2),
+          met({ ...f, target: f.target }) ? 'met' : 'MISSED',
+        ]),
   ]);
   const header = ['figure', 'measured', 'target', 'measured ÷ target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

@@ -2,9 +2,11 @@
 // (the server named by BENCH_POSTGRES_URL, or a throwaway one started on loopback).
 //   BENCH_INTERACTIONS (default 1,000,000) sizes the seed, import and census benchmarks;
 //   BENCH_SCALE=10m measures the seed, the rollups and the census at scale at 10,000,000 contacts of 1,000,000 customers;
-//   BENCH_ONLY=seed,rollups,census-scale,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases,bills runs only those;
+//   BENCH_ONLY=seed,rollups,census-scale,context,booking,video,join,import,alexa,dialogflow,pilot-report,census,paraphrases,bills,chat runs only those;
 //   BENCH_KINDS=embedded (or postgres) measures on that database only;
-//   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run.
+//   BENCH_BILL_CUSTOMERS (default 100,000) sizes the billing run;
+//   BENCH_CHATS (default 500), BENCH_CHAT_ROUNDS (5) and BENCH_CHAT_SPREAD_MS (5000) size the chat's
+//   (two instances on one PostgreSQL server: measured on the postgres kind only).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import { censusFigures } from './census.ts';
 import { joinFigures } from './join.ts';
 import { paraphraseFigures } from './paraphrases.ts';
 import { pilotReportFigures } from './pilot-report.ts';
+import { chatFigures } from './chat.ts';
 import { freshTarget } from './support.ts';
 import { figureTable, parseFigureLine, type Figure } from './figures.ts';
 
@@ -125,6 +128,17 @@ try {
     );
     if (run.status !== 0) throw new Error(`bills bench failed:\n${run.stdout}${run.stderr}`);
     for (const line of run.stdout.trim().split('\n')) say(line);
+  }
+  if (wanted('chat')) {
+    if (kinds.includes('postgres'))
+      for (const line of await chatFigures({
+        serverUrl,
+        chats: Number(process.env.BENCH_CHATS ?? 500),
+        rounds: Number(process.env.BENCH_CHAT_ROUNDS ?? 5),
+        spreadMs: Number(process.env.BENCH_CHAT_SPREAD_MS ?? 5000),
+      }))
+        say(line);
+    else say('chat: not measured, it runs on the postgres kind only (BENCH_KINDS leaves it out)');
   }
 } finally {
   stopServer();

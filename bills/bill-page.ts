@@ -104,6 +104,8 @@ ${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(of
     title: `${t.title} ${t.supply(page.supply.kind)} ${bill.number}`,
     styles: STYLE,
     body: kit.raw(body),
+    // A conversation started here (the live chat) continues the journey the bill's opening is in.
+    visit: { customerId: page.communication.customerId, touchpoint: 'bill_page', contactId: page.opening.id },
   });
 }
 

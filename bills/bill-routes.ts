@@ -33,9 +33,9 @@ export function createBillRoutes(options: {
   const { billLinks, actions, kit } = options;
   const router = Router();
   const base = (token: string) => `/b/${encodeURIComponent(token)}`;
-  const html = (res: Response, markup: string) =>
+  const html = (res: Response, markup: string, policy = PAGE_POLICY) =>
     res
-      .setHeader('Content-Security-Policy', PAGE_POLICY)
+      .setHeader('Content-Security-Policy', policy)
       .setHeader('Referrer-Policy', 'no-referrer')
       .type('html')
       .send(markup);
@@ -53,6 +53,8 @@ export function createBillRoutes(options: {
         linkingCode: `${self}/linking-code`,
         paperless: `${self}/paperless`,
       }),
+      // The chat's widget opens on the bill's page as its customer.
+      [PAGE_POLICY, ...kit.widgetPolicy()].join('; '),
     );
   });
 

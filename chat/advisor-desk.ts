@@ -12,6 +12,7 @@ import {
 } from '../core/index.ts';
 import {
   defaultConsultationPolicy,
+  heardSince,
   type AdvisorRoster,
   type BookingService,
   type ChatConsoleStore,
@@ -45,6 +46,8 @@ export function createAdvisorDesk(options: {
   clock: Clock;
   publicUrl: string;
   advisorLimit: number;
+  /** How long an advisor's console may be silent before they count as away. */
+  awayAfterMs: number;
   /** How long a visitor may be unconnected before a reply goes out by e-mail. */
   emailGraceMs: number;
 }) {
@@ -101,8 +104,12 @@ export function createAdvisorDesk(options: {
     return true;
   }
 
+  /** The advisors who take chats, each available or away, with their open chats. */
+  const team = () => store.agents(heardSince(clock.now(), options.awayAfterMs));
+
   return {
     visitorGone,
+    team,
 
     /** The advisor's reply: in the chat, and by e-mail too when the visitor has left. */
     async reply(conversationId: string, advisor: StaffUser, text: unknown) {
@@ -121,9 +128,14 @@ export function createAdvisorDesk(options: {
         throw new ChannelPilotError('invalid_input', 'advisorId names no advisor who can take chats');
       if (to.id === from.id)
         throw new ChannelPilotError('invalid_input', 'advisorId is you: pick a colleague');
-      const agent = (await store.agents()).find((a) => a.advisorId === to.id);
+      const agent = (await team()).find((a) => a.advisorId === to.id);
       if (!agent?.available)
-        throw new ChannelPilotError('conflict', `${to.displayName} is not taking chats right now`);
+        throw new ChannelPilotError(
+          'conflict',
+          agent?.away
+            ? `${to.displayName} is away: their console has not been heard from lately`
+            : `${to.displayName} is not taking chats right now`,
+        );
       const moved = await store.transfer(conversation.id, from.id, to.id, options.advisorLimit, clock.now());
       if (conversation.humanContactId)
         await options.interactions.amend(conversation.humanContactId, {

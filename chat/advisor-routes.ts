@@ -42,14 +42,21 @@ export function registerAdvisorRoutes(
   kit.route({
     method: 'get',
     path: '/api/chat/advisors',
-    summary: 'The advisors who take chats, with how many they have open (to hand a chat over)',
+    summary:
+      'The advisors who take chats, with how many they have open (to hand a chat over); `away`: taking chats, but their console has gone silent',
     tag,
     permission: 'customers:read',
     response: z.array(
-      z.object({ advisorId: z.uuid(), name: z.string(), available: z.boolean(), open: z.number().int() }),
+      z.object({
+        advisorId: z.uuid(),
+        name: z.string(),
+        available: z.boolean(),
+        away: z.boolean(),
+        open: z.number().int(),
+      }),
     ),
     async handler() {
-      const agents = await store.agents();
+      const agents = await desk.team();
       return Promise.all(
         agents.map(async (a) => ({ ...a, name: (await deps.staff.find(a.advisorId))?.displayName ?? '' })),
       );

@@ -46,6 +46,8 @@ export function createAdvisorSockets(options: {
   broadcast: Broadcast;
   /** The staff user a request's session cookie names, if any. */
   authenticate: (request: IncomingMessage) => Promise<StaffUser | undefined>;
+  /** Notes that these advisors' consoles are connected now (one silent too long counts as away). */
+  heard: (advisorIds: string[]) => Promise<void>;
   limits: { maxFrameBytes: number; heartbeatMs: number };
   log: ChannelLog;
 }) {
@@ -108,7 +110,14 @@ export function createAdvisorSockets(options: {
     }
   });
 
+  const noteHeard = (advisorIds: string[]) =>
+    options
+      .heard([...new Set(advisorIds)])
+      .catch((error: unknown) => log.warn({ err: error }, 'advisors’ consoles not noted as heard'));
+
   const heartbeat = setInterval(() => {
+    // Those who answered the last ping are still there.
+    void noteHeard([...sessions].filter((s) => s.alive).map((s) => s.advisor.id));
     for (const session of sessions) {
       if (!session.alive) {
         session.socket.terminate();
@@ -125,6 +134,7 @@ export function createAdvisorSockets(options: {
   function attach(socket: WebSocket, advisor: StaffUser): void {
     const session: Session = { socket, advisor, watching: new Map(), alive: true, lane: Promise.resolve() };
     sessions.add(session);
+    void noteHeard([advisor.id]);
     socket.on('pong', () => (session.alive = true));
     socket.on('close', () => sessions.delete(session));
     socket.on('message', (data, isBinary) =>

@@ -136,6 +136,7 @@ export function createChatService(options: {
       identity: ChatIdentity;
       locale: Locale;
       touchpoint: string;
+      continuing?: string | null;
     }): Promise<{ conversation: ChatConversation; key: string }> {
       const key = randomBytes(24).toString('base64url');
       const conversation = await desk.start({ ...input, visitorKeyHash: hashKey(key) });

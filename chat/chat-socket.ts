@@ -2,7 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { ChannelPilotError, parseInput, locales, type Broadcast, type ChannelLog } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  parseInput,
+  locales,
+  type Broadcast,
+  type ChannelLog,
+  type CustomerVisit,
+} from '../core/index.ts';
 import { type ChatConversation, type LiveChatStore } from '../core/services.ts';
 import type { ChatCustomerSide } from './chat-customer.ts';
 import { CHAT_TOPIC, type ChatEvent, type ChatService } from './chat-service.ts';
@@ -29,12 +36,26 @@ const Query = z.object({
     .default('widget'),
   identity: z.string().min(1).max(400).optional(),
   link: z.string().min(1).max(400).optional(),
+  /** The signed visit of a kit's page the widget is on (its customer, touchpoint and journey). */
+  visit: z.string().min(1).max(400).optional(),
   conversation: z.uuid().optional(),
   key: z.string().min(1).max(100).optional(),
   /** A signed link from a reply by e-mail: it opens that conversation again. */
   resume: z.string().min(1).max(400).optional(),
   after: z.coerce.number().int().min(0).default(0),
 });
+
+/** What a connection may name its visitor by. */
+export interface IdentityQuery {
+  identity?: string | undefined;
+  link?: string | undefined;
+  visit?: string | undefined;
+}
+/** The customer a connection was identified as (null: anonymous), and the page visit that did it. */
+export interface Identified {
+  customerId: string | null;
+  visit?: CustomerVisit;
+}
 
 /** Answers a refused WebSocket upgrade with its status and a problem document. */
 export function refuseUpgrade(socket: Duplex, error: ChannelPilotError): void {
@@ -80,8 +101,8 @@ export function createVisitorSockets(options: {
   customer: ChatCustomerSide;
   chats: LiveChatStore;
   broadcast: Broadcast;
-  /** The customer a connection's signed identity or personal link names, or why it is refused. */
-  identify: (query: { identity?: string | undefined; link?: string | undefined }) => Promise<string | null>;
+  /** Who a connection's signed identity, personal link or page visit names, or why it is refused. */
+  identify: (query: IdentityQuery) => Promise<Identified>;
   advisorName: (advisorId: string) => Promise<string>;
   /** Notes that these conversations' visitors are connected now (a reply to one gone goes by e-mail). */
   present: (conversationIds: string[]) => Promise<void>;
@@ -132,7 +153,7 @@ export function createVisitorSockets(options: {
       advisors: opening.open ? 'open' : 'closed',
       opensAt: opening.open ? null : (opening.opensAt?.toISOString() ?? null),
       ...(conversation.status === 'closed'
-        ? { survey: !(await options.customer.visitorDesk.rated(conversation)) }
+        ? { survey: await options.customer.visitorDesk.surveyDue(conversation) }
         : {}),
     });
     // What the advisors have read, for a visitor coming back.
@@ -180,7 +201,7 @@ export function createVisitorSockets(options: {
     const url = new URL(request.url ?? '/', 'http://chat');
     const query = parseInput(Query, Object.fromEntries(url.searchParams), 'chat address');
     if (query.resume) return { conversation: await options.reopen(query.resume), after: query.after };
-    const customerId = await options.identify(query);
+    const { customerId, visit } = await options.identify(query);
     if (query.conversation) {
       if (!query.key) throw new ChannelPilotError('invalid_input', 'key is needed to come back to a chat');
       const conversation = await service.resume(query.conversation, query.key);
@@ -194,9 +215,11 @@ export function createVisitorSockets(options: {
     }
     const started = await service.start({
       customerId,
-      identity: query.identity ? 'token' : query.link ? 'link' : 'anonymous',
+      identity: visit ? 'page' : query.identity ? 'token' : query.link ? 'link' : 'anonymous',
       locale: query.locale,
-      touchpoint: query.page,
+      // A page's visit says which page it is, signed; `page` is the widget's own word for it.
+      touchpoint: visit?.touchpoint ?? query.page,
+      continuing: visit?.contactId ?? null,
     });
     return { ...started, after: 0 };
   }

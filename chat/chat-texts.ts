@@ -7,6 +7,8 @@ export interface ChatTexts {
   no: string;
   parts: { MO: string; AF: string; EV: string };
   identifyFirst: () => string;
+  /** For an identified customer the live chat pilot does not serve yet. */
+  notInPilot: () => string;
   queued: (p: { position: number }) => string;
   joined: (p: { name: string }) => string;
   closedByAdvisor: () => string;
@@ -34,6 +36,8 @@ const it: ChatTexts = {
   parts: { MO: 'Mattina', AF: 'Pomeriggio', EV: 'Sera' },
   identifyFirst: () =>
     'Per parlarti delle tue bollette devo sapere chi sei: apri la chat dalla tua area clienti o dal link personale che ti abbiamo mandato. Intanto puoi chiedere di parlare con una persona.',
+  notInPilot: () =>
+    'La chat con l’assistente virtuale è in prova solo per alcuni clienti e per ora non posso rispondere sulle tue bollette qui. Puoi chiedere di parlare con una persona, chiamare il servizio clienti o usare la tua area clienti.',
   queued: ({ position }) =>
     position === 1
       ? 'Ti passo a un consulente: sei il prossimo in coda.'
@@ -70,6 +74,8 @@ const en: ChatTexts = {
   parts: { MO: 'Morning', AF: 'Afternoon', EV: 'Evening' },
   identifyFirst: () =>
     'To talk about your bills I need to know who you are: open the chat from your customer area or from the personal link we sent you. Meanwhile you can ask to talk to a person.',
+  notInPilot: () =>
+    'Chatting with our virtual assistant is a trial for some customers only, so I cannot answer about your bills here yet. You can ask to talk to a person, call customer service or use your customer area.',
   queued: ({ position }) =>
     position === 1
       ? 'I am passing you to an advisor: you are next in the queue.'

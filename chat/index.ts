@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import {
   ChannelPilotError,
   createSignedLinks,
+  verifyVisit,
   type Broadcast,
+  type CustomerVisit,
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
@@ -16,6 +18,7 @@ import {
   createLiveChatVisitorDesk,
   createOpeningHours,
   createLoggedConversation,
+  speak,
   type WorkingHours,
 } from '../core/services.ts';
 import { createAdvisorDesk } from './advisor-desk.ts';
@@ -25,7 +28,13 @@ import { createChatBot } from './chat-bot.ts';
 import { createChatCustomerSide } from './chat-customer.ts';
 import { registerChatRoutes } from './chat-routes.ts';
 import { createChatService } from './chat-service.ts';
-import { createVisitorSockets, VISITOR_SOCKET_PATH } from './chat-socket.ts';
+import { chatTexts } from './chat-texts.ts';
+import {
+  createVisitorSockets,
+  VISITOR_SOCKET_PATH,
+  type Identified,
+  type IdentityQuery,
+} from './chat-socket.ts';
 
 export { VISITOR_SOCKET_PATH } from './chat-socket.ts';
 export { ADVISOR_SOCKET_PATH } from './advisor-socket.ts';
@@ -36,7 +45,12 @@ export const liveChatChannel: ChannelInput = {
   name: 'Live chat',
   kind: 'pilot',
   staffed: true,
-  touchpoints: [{ code: 'widget', name: 'Chat widget on the website' }],
+  touchpoints: [
+    { code: 'widget', name: 'Chat widget on the website' },
+    { code: 'payment_page', name: 'Chat on the payment link’s page' },
+    { code: 'consultation_page', name: 'Chat on the consultation link’s page' },
+    { code: 'bill_page', name: 'Chat on the bill’s page' },
+  ],
 };
 
 /** The live chat's settings (see the README's configuration table). */
@@ -45,6 +59,8 @@ export interface LiveChatSettings {
   identitySecret?: string | undefined;
   /** Chats one advisor may have open at once. */
   advisorLimit: number;
+  /** How long an advisor's console may go unheard (no socket heartbeat) before they count as away. */
+  advisorAwayMs: number;
   messageChars: number;
   messagesPerMinute: number;
   connectionsPerIp: number;
@@ -91,6 +107,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     access: deps.access,
     channel,
     touchpoint: 'widget',
+    notInPilot: (locale) => speak(chatTexts[locale].notInPilot()),
     onLogError: (error) => log.warn({ err: error }, 'a chat turn could not be logged'),
   });
   const bot = createChatBot({
@@ -104,6 +121,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     clock,
     channel,
     advisorLimit: settings.advisorLimit,
+    awayAfterMs: settings.advisorAwayMs,
   });
   const customer = createChatCustomerSide({
     visitorDesk: createLiveChatVisitorDesk({
@@ -116,6 +134,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       clock,
       channel,
       advisorLimit: settings.advisorLimit,
+      awayAfterMs: settings.advisorAwayMs,
     }),
     chats: stores.chats,
     hours: createOpeningHours({
@@ -141,10 +160,14 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     : null;
 
   /** The customer a connection names, checked each time; nobody when it names none. */
-  async function identify(query: { identity?: string | undefined; link?: string | undefined }) {
+  async function identify(query: IdentityQuery): Promise<Identified> {
     const now = clock.now();
     let customerId: string | null = null;
-    if (query.identity) {
+    let visit: CustomerVisit | undefined;
+    if (query.visit) {
+      visit = verifyVisit(deps.links, query.visit, now);
+      customerId = visit.customerId;
+    } else if (query.identity) {
       if (!identities)
         throw new ChannelPilotError('unauthenticated', 'signed identities are not enabled on this chat');
       customerId = identities.verify(query.identity, 'chat', now).subject;
@@ -153,7 +176,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     }
     if (customerId && !(await stores.customers.get(customerId).catch(() => undefined)))
       throw new ChannelPilotError('unauthenticated', 'this identity names no customer of ours');
-    return customerId;
+    return { customerId, ...(visit ? { visit } : {}) };
   }
 
   const advisorDesk = createAdvisorDesk({
@@ -170,6 +193,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     clock,
     publicUrl: deps.publicUrl,
     advisorLimit: settings.advisorLimit,
+    awayAfterMs: settings.advisorAwayMs,
     emailGraceMs: settings.emailAfterMs,
   });
   const frameBytes = settings.messageChars * 4 + 1024;
@@ -178,6 +202,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     chats: stores.chats,
     broadcast: deps.broadcast,
     authenticate: deps.staffOf,
+    heard: (advisorIds) => stores.chats.advisorsHeard(advisorIds, clock.now()),
     limits: { maxFrameBytes: frameBytes, heartbeatMs: settings.heartbeatMs },
     log,
   });
@@ -228,7 +253,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       });
       kit.describe('get', VISITOR_SOCKET_PATH, {
         summary:
-          'The visitor’s chat WebSocket (upgrade): `locale`, `page`, and `identity` (signed) or `link` (personal) to be known as a customer; `conversation`, `key` and `after` to resume',
+          'The visitor’s chat WebSocket (upgrade): `locale`, `page`, and `identity` (signed), `link` (personal) or `visit` (a kit page’s) to be known as a customer; `conversation`, `key` and `after` to resume',
         tags: ['live chat'],
         responses: { 101: { description: 'Switching to the WebSocket protocol' } },
       });
@@ -247,6 +272,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         name: 'chatwidget',
         entry: fileURLToPath(new URL('./browser/chat-widget.ts', import.meta.url)),
         embeddable: true,
+        customerPages: true,
       },
       {
         name: 'chatinbox',

@@ -7,6 +7,7 @@ import type { ChannelAccess } from './channel-access.ts';
 import type { ChannelInput } from './channels.ts';
 import type { Clock } from './clock.ts';
 import type { ConsultationDesk } from './consultation-desk.ts';
+import type { CustomerVisit } from './page-visits.ts';
 import type { PaymentLinks } from './payment-links.ts';
 import type { SignedLinks } from './signed-links.ts';
 import type { Permission, StaffUser } from './staff.ts';
@@ -88,6 +89,12 @@ export interface BrowserBundle {
   embeddable?: boolean;
   /** Loaded by the advisor console beside the consultations, in its own `<section>` (the chat inbox). */
   console?: boolean;
+  /**
+   * Loaded on the kit's own customer pages (payment, consultation, bill) as a classic script, its
+   * tag carrying `data-locale`, `data-page` (the page's touchpoint) and `data-visit` (a signed
+   * {@link CustomerVisit}: the page's customer, as its personal link proved).
+   */
+  customerPages?: boolean;
 }
 
 /** Work the host repeats on its poll (every instance runs it: it must be safe to run twice). */
@@ -191,6 +198,8 @@ export interface CustomerDocument {
   script?: { name: string; data: unknown };
   /** More bundles the page loads after its own. */
   scripts?: readonly string[];
+  /** The customer the page's personal link proved: the widgets of `customerPages` bundles open as them. */
+  visit?: CustomerVisit | undefined;
 }
 
 /**
@@ -210,6 +219,16 @@ export interface PageKit {
   loginPath(next: string): string;
   /** The channels' bundles marked `console`, which the advisor console loads beside its own. */
   consoleScripts(): string[];
+  /**
+   * The script tags of the bundles marked `customerPages` (the chat widget), opened as the visit's
+   * customer; nothing when no channel offers one.
+   */
+  visitWidgets(visit: CustomerVisit, locale: string): Markup;
+  /**
+   * The Content-Security-Policy directives a page showing `visitWidgets` adds (scripts from and
+   * connections to this site); none when no channel offers a widget.
+   */
+  widgetPolicy(): string[];
 }
 
 /** Where a channel reports what went wrong outside a request (the host's log). */

@@ -25,7 +25,10 @@ export type CannedReplyInput = z.input<typeof CannedReplyInput>;
 /** An advisor who takes chats and how many they have open. */
 export interface ChatAgent {
   advisorId: string;
+  /** Taking chats now: they said so, and their console has been heard from lately. */
   available: boolean;
+  /** They said they take chats, but their console has gone silent: nothing is assigned to them. */
+  away: boolean;
   open: number;
 }
 
@@ -49,8 +52,8 @@ export interface ChatConsoleStore {
   visitorSeen(conversationIds: string[], at: Date): Promise<void>;
   /** When a visitor's socket was last known open; undefined when never. */
   visitorLastSeen(conversationId: string): Promise<Date | undefined>;
-  /** Every advisor who ever took chats, with their open chats. */
-  agents(): Promise<ChatAgent[]>;
+  /** Every advisor who ever took chats, with their open chats; away when not heard from since `heardSince`. */
+  agents(heardSince: Date): Promise<ChatAgent[]>;
   cannedReplies(locale?: Locale): Promise<CannedReply[]>;
   addCannedReply(input: CannedReplyInput, at: Date): Promise<CannedReply>;
   /** `not_found` for an unknown id. */

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock.ts';
 import { GENERAL_REASON } from './conversation/conversation.ts';
 import type { InteractionLog } from './interactions.ts';
-import type { ChatCloseOutcome, ChatConversation, ChatIdentity, LiveChatStore } from './live-chat.ts';
+import {
+  heardSince,
+  type ChatCloseOutcome,
+  type ChatConversation,
+  type ChatIdentity,
+  type LiveChatStore,
+} from './live-chat.ts';
 import type { Locale } from './vocabulary.ts';
 
 /**
@@ -19,6 +25,8 @@ export function createLiveChatDesk(options: {
   channel: string;
   /** Chats one advisor may have open at once. */
   advisorLimit: number;
+  /** An advisor whose console has not been heard from for this long is away: given no chats. */
+  awayAfterMs: number;
   newId?: () => string;
 }) {
   const { chats, interactions, clock, channel, advisorLimit } = options;
@@ -46,7 +54,10 @@ export function createLiveChatDesk(options: {
       visitorKeyHash: string;
       locale: Locale;
       touchpoint: string;
+      /** The contact whose journey the chat continues (the opening of the page it started on). */
+      continuing?: string | null;
     }): Promise<ChatConversation> {
+      const { continuing, ...start } = input;
       const at = clock.now();
       const id = newId();
       const contact = await interactions.record({
@@ -57,9 +68,10 @@ export function createLiveChatDesk(options: {
         reason: GENERAL_REASON,
         startedAt: at,
         outcome: 'continued',
+        handoffFromId: input.customerId ? (continuing ?? null) : null,
         details: { conversationId: id, part: 'bot', identity: input.identity, locale: input.locale },
       });
-      return chats.start({ ...input, id, botContactId: contact.id, at });
+      return chats.start({ ...start, id, botContactId: contact.id, at });
     },
 
     /** The visitor asked for a person: the conversation waits in the queue. */
@@ -94,7 +106,8 @@ export function createLiveChatDesk(options: {
 
     /** Gives the waiting chats to the least loaded available advisors; returns what it assigned. */
     async assignWaiting(): Promise<ChatConversation[]> {
-      const done = await chats.assignWaiting(advisorLimit, clock.now());
+      const now = clock.now();
+      const done = await chats.assignWaiting(advisorLimit, now, heardSince(now, options.awayAfterMs));
       for (const conversation of done) await assigned(conversation);
       return done;
     },

@@ -4,13 +4,22 @@ import { GENERAL_REASON } from './conversation/conversation.ts';
 import { reachableMedia, type Customer, type CustomerDirectory } from './customers.ts';
 import { ChannelPilotError } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
-import type { ChatConversation, LiveChatStore } from './live-chat.ts';
+import { heardSince, type ChatConversation, type LiveChatStore } from './live-chat.ts';
 import { estimateWaitMinutes, WAIT_LOOKBACK_DAYS } from './live-chat-wait.ts';
 import type { Outbox } from './notifications.ts';
 import type { SurveyAnswer, SurveyAnswers } from './surveys.ts';
 
 /** How many recent handled chats the wait estimate averages. */
 const WAIT_SAMPLE = 50;
+/** The outcome of a chat that carried on in another channel (`offline_callback`, `offline_email`). */
+const OFFLINE_OUTCOME = 'offline_';
+
+/**
+ * A chat handed on to a callback or to e-mail is not over for the customer: their matter goes on
+ * elsewhere, so "how satisfied are you with this chat?" is not asked (it would rate a promise).
+ */
+const handedOn = (conversation: ChatConversation) =>
+  conversation.outcome?.startsWith(OFFLINE_OUTCOME) ?? false;
 
 /** What a message to the customer says, rendered by the channel in the customer's language. */
 export interface RenderedEmail {
@@ -36,6 +45,8 @@ export function createLiveChatVisitorDesk(options: {
   clock: Clock;
   channel: string;
   advisorLimit: number;
+  /** Advisors whose consoles have been silent this long do not count in the wait estimate. */
+  awayAfterMs: number;
 }) {
   const { chats, interactions, customers, clock, channel } = options;
 
@@ -59,7 +70,7 @@ export function createLiveChatVisitorDesk(options: {
   /** The chat ends handed off to another channel (`callback`, `email`): the bot's contact says so. */
   async function endWith(conversation: ChatConversation, offline: string, facts: Record<string, unknown>) {
     const at = clock.now();
-    await chats.close(conversation.id, `offline_${offline}`, at);
+    await chats.close(conversation.id, `${OFFLINE_OUTCOME}${offline}`, at);
     await interactions.amend(conversation.botContactId, {
       outcome: 'handed_off',
       details: { closedAt: at.toISOString(), offline, ...facts },
@@ -74,8 +85,9 @@ export function createLiveChatVisitorDesk(options: {
     async waitFor(conversationId: string): Promise<{ position: number; minutes: number | null } | null> {
       const position = await chats.position(conversationId);
       if (position === undefined) return null;
-      const since = new Date(clock.now().getTime() - WAIT_LOOKBACK_DAYS * 86_400_000);
-      const facts = await chats.waitFacts(since, WAIT_SAMPLE);
+      const now = clock.now();
+      const since = new Date(now.getTime() - WAIT_LOOKBACK_DAYS * 86_400_000);
+      const facts = await chats.waitFacts(since, WAIT_SAMPLE, heardSince(now, options.awayAfterMs));
       return { position, minutes: estimateWaitMinutes(position, facts, options.advisorLimit) };
     },
 
@@ -132,10 +144,20 @@ export function createLiveChatVisitorDesk(options: {
     async answerCsat(conversation: ChatConversation, score: number): Promise<SurveyAnswer> {
       if (conversation.status !== 'closed')
         throw new ChannelPilotError('conflict', 'the question is asked when the chat has closed');
+      if (handedOn(conversation))
+        throw new ChannelPilotError(
+          'conflict',
+          'this chat carries on by callback or e-mail: there is no chat to rate yet',
+        );
       const interactionId = conversation.humanContactId ?? conversation.botContactId;
       if (await this.rated(conversation))
         throw new ChannelPilotError('conflict', 'this chat has been rated already; thank you');
       return options.surveys.record({ interactionId, metric: 'csat', score, answeredAt: clock.now() });
+    },
+
+    /** Whether the closed chat's CSAT question is still to be asked: not answered, not handed on. */
+    async surveyDue(conversation: ChatConversation): Promise<boolean> {
+      return conversation.status === 'closed' && !handedOn(conversation) && !(await this.rated(conversation));
     },
 
     /** Whether the chat's CSAT question has been answered. */

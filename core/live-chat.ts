@@ -6,8 +6,11 @@ export const chatAuthors = ['visitor', 'bot', 'advisor', 'system'] as const;
 export type ChatAuthor = (typeof chatAuthors)[number];
 export const chatStatuses = ['bot', 'waiting', 'assigned', 'closed'] as const;
 export type ChatStatus = (typeof chatStatuses)[number];
-/** How the visitor was known when the conversation started. */
-export const chatIdentities = ['anonymous', 'token', 'link'] as const;
+/**
+ * How the visitor was known when the conversation started: not at all, the organisation's signed
+ * identity, an advisor's personal link, or the personal link of the kit's page they were on.
+ */
+export const chatIdentities = ['anonymous', 'token', 'link', 'page'] as const;
 export type ChatIdentity = (typeof chatIdentities)[number];
 /** How an advisor closes a chat; they become the outcome of its human part in the journey. */
 export const ChatCloseOutcome = z.enum(['resolved', 'failed', 'handed_off']);
@@ -98,11 +101,15 @@ export interface LiveChatStore {
    */
   claim(conversationId: string, advisorId: string, limit: number, at: Date): Promise<ChatConversation>;
   /**
-   * Gives waiting conversations, oldest first, to the least loaded available advisors under
-   * `limit`, until either runs out; safe when several instances run it at once.
+   * Gives waiting conversations, oldest first, to the least loaded available advisors (taking
+   * chats, heard from since `heardSince`) under `limit`, until either runs out; safe when several
+   * instances run it at once.
    */
-  assignWaiting(limit: number, at: Date): Promise<ChatConversation[]>;
+  assignWaiting(limit: number, at: Date, heardSince: Date): Promise<ChatConversation[]>;
+  /** The advisor takes chats or stops; either way their console is heard from at `at`. */
   setAvailable(advisorId: string, available: boolean, at: Date): Promise<void>;
+  /** These advisors' consoles are connected now (their socket's heartbeat). */
+  advisorsHeard(advisorIds: string[], at: Date): Promise<void>;
   close(conversationId: string, outcome: string, at: Date): Promise<ChatConversation>;
   waiting(): Promise<QueuedChat[]>;
   position(conversationId: string): Promise<number | undefined>;
@@ -110,6 +117,15 @@ export interface LiveChatStore {
   /** Records how far a participant (`visitor`, an advisor's id) has read. */
   markRead(conversationId: string, participant: string, seq: number, at: Date): Promise<void>;
   readState(conversationId: string): Promise<Record<string, number>>;
-  /** Advisors taking chats now, and the handle times of the last `limit` chats closed since `since`. */
-  waitFacts(since: Date, limit: number): Promise<WaitFacts>;
+  /**
+   * Advisors taking chats and heard from since `heardSince`, and the handle times of the last
+   * `limit` chats closed since `since`.
+   */
+  waitFacts(since: Date, limit: number, heardSince: Date): Promise<WaitFacts>;
 }
+
+/**
+ * The moment an advisor's console must have been heard from since to count as available: one
+ * that went silent longer than `awayAfterMs` ago (closed, asleep, cut off) is away.
+ */
+export const heardSince = (now: Date, awayAfterMs: number) => new Date(now.getTime() - awayAfterMs);

@@ -176,6 +176,7 @@ export {
   ChatCloseOutcome,
   chatIdentities,
   chatStatuses,
+  heardSince,
   type ChatAuthor,
   type ChatConversation,
   type ChatIdentity,

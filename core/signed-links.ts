@@ -12,6 +12,7 @@ export const linkActions = [
   'bill',
   'chat',
   'resume_chat',
+  'visit',
 ] as const;
 export type LinkAction = (typeof linkActions)[number];
 
@@ -19,8 +20,8 @@ export interface LinkClaims {
   action: LinkAction;
   /**
    * The customer for `book`; the customer and the contact that sent it for `pay`; the bill's
-   * communication for `bill`; the customer for `chat`; the conversation for `resume_chat`; else the
-   * appointment.
+   * communication for `bill`; the customer for `chat`; the conversation for `resume_chat`; the customer, the page and
+   * the contact it continues for `visit` (core/page-visits.ts); else the appointment.
    */
   subject: string;
   expiresAt: Date;

@@ -3,6 +3,7 @@ import {
   can,
   topicName,
   type Clock,
+  type CustomerVisit,
   type Markup,
   type PageKit,
   type SignedLinks,
@@ -20,7 +21,7 @@ import {
 
 export interface ConsultationPagesOptions {
   links: SignedLinks;
-  stores: Pick<Stores, 'appointments' | 'advisors'>;
+  stores: Pick<Stores, 'appointments' | 'advisors' | 'interactions'>;
   kit: PageKit;
   clock: Clock;
   /** When a consultation's room may be joined (the video policy's window). */
@@ -40,6 +41,15 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
   const { html } = kit;
   const router = Router();
   const csp = () => contentSecurityPolicy(options.mediaUrl());
+  /** The customer on the page, continuing the journey the consultation was booked in (if any). */
+  const visitOf = async (appointment: Appointment): Promise<CustomerVisit> => {
+    const journey = appointment.journeyId ? await stores.interactions.journey(appointment.journeyId) : [];
+    return {
+      customerId: appointment.customerId,
+      touchpoint: 'consultation_page',
+      contactId: journey.at(-1)?.id ?? null,
+    };
+  };
   const customerPage = (input: {
     locale: PageLocale;
     state: string;
@@ -48,6 +58,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     refreshSeconds?: number | undefined;
     script?: { name: string; data: unknown };
     scripts?: readonly string[];
+    visit?: CustomerVisit | undefined;
   }) =>
     kit.document({
       ...input,
@@ -81,6 +92,8 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     const locale = pageLocale(appointment?.locale ?? 'en-US');
     const t = consultationTexts[locale];
     const when = (at: Date) => formatWhen(at, locale, options.timeZone);
+    // While the link is good, a chat started here is the consultation's customer's, in its journey.
+    const visit = appointment && inspection.status === 'valid' ? await visitOf(appointment) : undefined;
     const message = (state: string, title: string, body: string, status = 200) =>
       res
         .status(status)
@@ -91,6 +104,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
             state,
             body: html`<h1>${title}</h1>
               <p>${body}</p>`,
+            visit: status === 200 ? visit : undefined,
           }),
         );
     if (!appointment) return message('invalid', t.invalidLink.title, t.invalidLink.body, 404);
@@ -118,6 +132,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
           locale,
           state: 'too_early',
           refreshSeconds: seconds,
+          visit,
           body: html`<h1>${t.tooEarly.title}</h1>
             <p>${summary}</p>
             <p>${t.tooEarly.body(when(opensAt))}</p>`,
@@ -134,6 +149,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
           <p id="status" class="status-line" role="status" aria-live="polite"></p>
           <div id="app"><noscript>JavaScript is needed for the video call.</noscript></div>`,
         script: { name: 'consultation', data },
+        visit,
       }),
     );
   });

@@ -1,4 +1,12 @@
-import type { BrowserBundle, PageKit, StaffDirectory } from '../../core/index.ts';
+import {
+  signVisit,
+  type BrowserBundle,
+  type Clock,
+  type CustomerVisit,
+  type PageKit,
+  type SignedLinks,
+  type StaffDirectory,
+} from '../../core/index.ts';
 import { sessionOf } from '../http/staff-auth.ts';
 import { escapeHtml, html, raw } from './html.ts';
 
@@ -7,7 +15,33 @@ export function createPageKit(options: {
   staff: StaffDirectory;
   /** The channels' bundles, once the channels are built. */
   bundles: () => readonly BrowserBundle[];
+  /** Signs the visits the customer pages' widgets open as. */
+  links: SignedLinks;
+  clock: Clock;
 }): PageKit {
+  const named = (flag: 'console' | 'customerPages') =>
+    options
+      .bundles()
+      .filter((bundle) => bundle[flag])
+      .map((bundle) => bundle.name);
+
+  function visitWidgets(visit: CustomerVisit, locale: string) {
+    const widgets = named('customerPages');
+    if (widgets.length === 0) return html``;
+    const token = signVisit(options.links, visit, options.clock.now());
+    // Classic scripts: a widget reads its settings from its own tag (document.currentScript).
+    return html`${widgets.map(
+      (name) =>
+        html`<script
+          src="/assets/${name}.js"
+          data-locale="${locale}"
+          data-page="${visit.touchpoint}"
+          data-visit="${token}"
+          async
+        ></script>`,
+    )}`;
+  }
+
   return {
     html,
     raw,
@@ -37,15 +71,15 @@ export function createPageKit(options: {
                 : ''
             }
             ${(page.scripts ?? []).map((name) => html`<script type="module" src="/assets/${name}.js"></script>`)}
+            ${page.visit ? visitWidgets(page.visit, page.locale) : ''}
           </body>
         </html>`.value;
     },
     staff: async (request) => (await sessionOf(options.staff, request.headers.cookie))?.user,
     loginPath: (next) => `/manage/login?next=${encodeURIComponent(next)}`,
-    consoleScripts: () =>
-      options
-        .bundles()
-        .filter((bundle) => bundle.console)
-        .map((bundle) => bundle.name),
+    consoleScripts: () => named('console'),
+    visitWidgets,
+    widgetPolicy: () =>
+      named('customerPages').length > 0 ? ["script-src 'self'", "connect-src 'self'"] : [],
   };
 }

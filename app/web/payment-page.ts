@@ -6,6 +6,7 @@ import {
   type AccountKind,
   type BillStatus,
   type Locale,
+  type PageKit,
 } from '../../core/index.ts';
 import { type PaymentLinks, type PaymentPage } from '../../core/services.ts';
 import { html, raw, type Html } from './html.ts';
@@ -83,8 +84,16 @@ export const formatEuros = (locale: Locale, cents: number) =>
 const formatDay = (locale: Locale, iso: string) =>
   DateTime.fromISO(iso, { zone: REFERENCE_ZONE }).setLocale(locale).toLocaleString(DateTime.DATE_MED);
 
-/** A page of its own for a customer who arrives from a message: their language, no staff navigation. */
-export function customerDocument(locale: Locale, title: string, body: Html): string {
+/**
+ * A page of its own for a customer who arrives from a message: their language, no staff
+ * navigation; `after` goes at the end of the body (the widgets opened as the page's customer).
+ */
+export function customerDocument(
+  locale: Locale,
+  title: string,
+  body: Html,
+  after: Html | string = '',
+): string {
   return html`<!doctype html>
     <html lang="${locale.slice(0, 2)}">
       <head>
@@ -97,15 +106,25 @@ export function customerDocument(locale: Locale, title: string, body: Html): str
       </head>
       <body>
         <main id="main">${body}</main>
+        ${after}
       </body>
     </html>`.value;
 }
 
-/** Headers of a page opened with a credential in its address: not cached, not sent on as a referrer. */
-export function credentialPageHeaders(res: Response): void {
+/**
+ * Headers of a page opened with a credential in its address: not cached, not sent on as a
+ * referrer; `allow` adds policy directives (the widgets' scripts and connections).
+ */
+export function credentialPageHeaders(res: Response, allow: readonly string[] = []): void {
   res.setHeader(
     'Content-Security-Policy',
-    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'",
+    [
+      "default-src 'none'",
+      "style-src 'unsafe-inline'",
+      ...allow,
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+    ].join('; '),
   );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
@@ -122,8 +141,13 @@ export const wantsPage = (req: Request) => req.accepts(['json', 'html']) === 'ht
  * amount, due date) and a button that pays through the payment provider. JSON when the request
  * asks for JSON.
  */
-export function createPaymentPages(options: { paymentLinks: PaymentLinks; publicUrl: string }): Router {
-  const { paymentLinks } = options;
+export function createPaymentPages(options: {
+  paymentLinks: PaymentLinks;
+  publicUrl: string;
+  /** The widgets channels offer on customer pages (the live chat), opened as the link's customer. */
+  kit: Pick<PageKit, 'visitWidgets' | 'widgetPolicy'>;
+}): Router {
+  const { paymentLinks, kit } = options;
   const router = Router();
 
   router.get('/pay/:token', async (req, res) => {
@@ -140,7 +164,13 @@ export function createPaymentPages(options: { paymentLinks: PaymentLinks; public
       res.json(publicPaymentPage(opened));
       return;
     }
-    res.type('html').send(page(opened, req.params.token, req.query.paid !== undefined));
+    // The chat opens as the link's customer, on the payment page, in the journey the link continues.
+    const widgets = kit.visitWidgets(
+      { customerId: opened.customerId, touchpoint: 'payment_page', contactId: opened.opening.id },
+      opened.locale,
+    );
+    credentialPageHeaders(res, kit.widgetPolicy());
+    res.type('html').send(page(opened, req.params.token, req.query.paid !== undefined, raw(widgets.value)));
   });
 
   router.post('/pay/:token/checkout', async (req, res) => {
@@ -175,7 +205,7 @@ function invalidLink(res: Response, error: ChannelPilotError): void {
     .send(customerDocument('it-IT', texts['it-IT'].invalid.title, html`${both}`));
 }
 
-function page(opened: PaymentPage, token: string, returned: boolean): string {
+function page(opened: PaymentPage, token: string, returned: boolean, widgets: Html): string {
   const { locale, balance, bills } = opened;
   const t = texts[locale];
   const money = (cents: number) => formatEuros(locale, cents);
@@ -197,21 +227,23 @@ function page(opened: PaymentPage, token: string, returned: boolean): string {
       : html`<h1>${t.title}</h1>
           <section class="panel">
             <p>${t.hello(opened.firstName)} ${t.intro}</p>
-            <table id="bills">
-              <thead>
-                <tr>
-                  ${t.columns.map((c) => html`<th scope="col">${c}</th>`)}
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>
+            <div class="table-wrap">
+              <table id="bills" class="textual">
+                <thead>
+                  <tr>
+                    ${t.columns.map((c) => html`<th scope="col">${c}</th>`)}
+                  </tr>
+                </thead>
+                <tbody>
+                  ${rows}
+                </tbody>
+              </table>
+            </div>
             <p id="total"><strong>${t.total}: ${money(balance.owedCents)}</strong></p>
             <form method="post" action="/pay/${encodeURIComponent(token)}/checkout">
               <button class="primary" type="submit" id="pay">${t.pay(money(balance.owedCents))}</button>
             </form>
             <p class="note">${t.payNote}</p>
           </section>`;
-  return customerDocument(locale, t.title, body);
+  return customerDocument(locale, t.title, body, widgets);
 }

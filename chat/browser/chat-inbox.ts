@@ -20,6 +20,11 @@ const say = (text: string, kind: '' | 'error' | 'ok' | 'notice' = '') => {
   status.textContent = text;
 };
 const taking = h('input', { id: 'taking-chats', attrs: { type: 'checkbox' } });
+const away = h(
+  'p',
+  { id: 'inbox-away', class: 'status-line notice', attrs: { hidden: true } },
+  'Away: this console went unheard for a while, so no chats are assigned to you until it is connected again.',
+);
 const queueArea = h('div', { id: 'chat-queue' });
 const mineArea = h('div', { id: 'my-chats' });
 const detail = h('section', { id: 'inbox-chat', attrs: { hidden: true } });
@@ -28,6 +33,7 @@ fill(
   area,
   h('h1', {}, 'Chats'),
   h('label', { class: 'row' }, taking, 'Taking chats (new ones are assigned to me automatically)'),
+  away,
   status,
   h('h2', {}, 'Waiting'),
   queueArea,
@@ -101,7 +107,9 @@ async function refresh(): Promise<void> {
     api<Colleague[]>('GET', '/api/chat/advisors'),
   ]);
   queue = waiting;
-  if (me) taking.checked = team.some((t) => t.advisorId === me && t.available);
+  const self = team.find((t) => t.advisorId === me);
+  if (me) taking.checked = Boolean(self && (self.available || self.away));
+  away.hidden = !self?.away;
   renderQueue();
   fill(
     mineArea,
@@ -196,6 +204,8 @@ taking.addEventListener('change', () => {
 });
 
 connect();
+// Who this advisor is, without waiting for the socket (which may not get through at all).
+me = me || (await api<{ id: string }>('GET', '/api/auth/me').catch(() => ({ id: '' }))).id;
 await refresh().catch((error: unknown) =>
   say(`Could not load the chats: ${(error as Error).message}`, 'error'),
 );

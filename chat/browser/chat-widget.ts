@@ -166,6 +166,8 @@ function address(): string {
   const query = new URLSearchParams({ locale, page: data.page ?? 'widget' });
   if (data.identity) query.set('identity', data.identity);
   if (data.link) query.set('link', data.link);
+  // On the kit's own pages: the page's customer, as its personal link proved.
+  if (data.visit) query.set('visit', data.visit);
   const stored = kept();
   // A link from a reply by e-mail opens its conversation, again at each reconnection.
   if (data.resume) {

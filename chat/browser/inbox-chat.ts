@@ -186,7 +186,7 @@ export async function openChat(options: {
       context,
     ),
   );
-  if (c.customerId) void renderContext({ customerId: c.customerId }, context);
+  if (c.customerId) void renderContext({ customerId: c.customerId }, context, 'inbox-');
   else
     fill(
       context,
@@ -209,11 +209,14 @@ export async function openChat(options: {
       reply.focus();
     });
     const others = team.filter((t) => t.advisorId !== options.me && t.available);
+    // Colleagues whose consoles went silent are shown, but cannot be handed a chat.
+    const away = team.filter((t) => t.advisorId !== options.me && t.away);
     colleagues.disabled = others.length === 0;
     fill(
       colleagues,
       others.length === 0 ? h('option', {}, 'No colleague is taking chats') : null,
       ...others.map((t) => h('option', { attrs: { value: t.advisorId } }, `${t.name} (${t.open} open)`)),
+      ...away.map((t) => h('option', { attrs: { value: t.advisorId, disabled: true } }, `${t.name} (away)`)),
     );
   }
 

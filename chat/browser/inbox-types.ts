@@ -28,6 +28,8 @@ export interface Colleague {
   advisorId: string;
   name: string;
   available: boolean;
+  /** Taking chats, but their console has gone silent: nothing is assigned to them. */
+  away: boolean;
   open: number;
 }
 export type InboxFrame =

@@ -9,6 +9,7 @@ import type { CustomerDirectory } from '../customers.ts';
 import type { InteractionLog } from '../interactions.ts';
 import type { PaymentLinks } from '../payment-links.ts';
 import type { SurveyAnswers } from '../surveys.ts';
+import type { Locale } from '../vocabulary.ts';
 import { createAppointmentIntents } from './appointment-intents.ts';
 import { createBillIntents } from './bill-intents.ts';
 import { createServiceIntents } from './service-intents.ts';
@@ -72,6 +73,8 @@ export function createLoggedConversation(options: {
   onLogError: (error: unknown) => void;
   /** Told of each turn answered, with its outcome. */
   onTurn?: ((outcome: string) => void) | undefined;
+  /** What a customer outside the pilot's cohort is told (SSML); the voice assistant's words by default. */
+  notInPilot?: ((locale: Locale) => string) | undefined;
 }) {
   const { intents, channel } = options;
   const turnLog = createTurnLog({
@@ -89,6 +92,7 @@ export function createLoggedConversation(options: {
     log: (intent, handler) => turnLog.wrap(intent, handler),
     access: options.access,
     channel,
+    notInPilot: options.notInPilot,
   });
   return { turnLog, session };
 }

@@ -124,8 +124,14 @@ export function createConversationSession(options: {
   access: ChannelAccess;
   /** The channel the pilots govern. */
   channel: string;
+  /**
+   * What a customer outside the pilot's cohort is told, as SSML, when the channel speaks its own
+   * words about itself (a chat is not "this assistant"); the voice assistant's by default.
+   */
+  notInPilot?: ((locale: Locale) => string) | undefined;
 }) {
   const { intents, access, channel } = options;
+  const notInPilot = options.notInPilot ?? ((locale: Locale) => sessionMessages[locale].notInPilot());
 
   async function turn(input: SessionTurn): Promise<{ answer: SessionAnswer; state: SessionState }> {
     const { locale, identify } = input;
@@ -144,7 +150,7 @@ export function createConversationSession(options: {
     ): Promise<SessionAnswer> {
       const who = await identify();
       if (!who) return { speech: '', next: { kind: 'listen' }, linkAccount: true };
-      if (!(await access.permit(who.customerId, channel)).allowed) return say(text.notInPilot());
+      if (!(await access.permit(who.customerId, channel)).allowed) return say(notInPilot(locale));
       const answered = await intents[intent]({
         customerId: who.customerId,
         handoffFromId: who.handoffFromId,

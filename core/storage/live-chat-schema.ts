@@ -44,6 +44,8 @@ export interface ChatAgentsTable {
   staff_user_id: string;
   available: boolean;
   updated_at: Timestamp;
+  /** When the advisor's console was last heard from (a heartbeat of their socket, or a change). */
+  heard_at: Timestamp;
 }
 
 export interface LiveChatTables {

@@ -25,6 +25,8 @@ import * as liveChat from './migrations/0270-live-chat.ts';
 import * as chatConsole from './migrations/0340-chat-console.ts';
 import * as chatHandledRecently from './migrations/0355-chat-handled-recently.ts';
 import * as liveChatParts from './migrations/0356-live-chat-parts.ts';
+import * as chatAdvisorsHeard from './migrations/0360-chat-advisors-heard.ts';
+import * as chatPageIdentity from './migrations/0361-chat-page-identity.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -53,6 +55,8 @@ export const migrations: Record<string, Migration> = {
   '0340-chat-console': chatConsole,
   '0355-chat-handled-recently': chatHandledRecently,
   '0356-live-chat-parts': liveChatParts,
+  '0360-chat-advisors-heard': chatAdvisorsHeard,
+  '0361-chat-page-identity': chatPageIdentity,
 };
 
 /** The schema's migrations, in the order they run. */

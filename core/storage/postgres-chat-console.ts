@@ -75,7 +75,7 @@ export function createPostgresChatConsole(db: Kysely<Database>): ChatConsoleStor
       return row?.seen_at;
     },
 
-    async agents() {
+    async agents(heardSince) {
       const rows = await db
         .selectFrom('chat_agents')
         .leftJoin('chat_conversations', (join) =>
@@ -86,12 +86,21 @@ export function createPostgresChatConsole(db: Kysely<Database>): ChatConsoleStor
         .select([
           'chat_agents.staff_user_id',
           'chat_agents.available',
+          'chat_agents.heard_at',
           (eb) => eb.fn.count<number>('chat_conversations.id').as('open'),
         ])
-        .groupBy(['chat_agents.staff_user_id', 'chat_agents.available'])
+        .groupBy(['chat_agents.staff_user_id', 'chat_agents.available', 'chat_agents.heard_at'])
         .orderBy('chat_agents.staff_user_id')
         .execute();
-      return rows.map((r) => ({ advisorId: r.staff_user_id, available: r.available, open: Number(r.open) }));
+      return rows.map((r) => {
+        const heard = r.heard_at >= heardSince;
+        return {
+          advisorId: r.staff_user_id,
+          available: r.available && heard,
+          away: r.available && !heard,
+          open: Number(r.open),
+        };
+      });
     },
 
     async cannedReplies(locale) {

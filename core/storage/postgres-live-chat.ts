@@ -183,7 +183,7 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
       });
     },
 
-    async assignWaiting(limit, at) {
+    async assignWaiting(limit, at, heardSince) {
       return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${ASSIGNMENT_LOCK})`.execute(trx);
         const waiting = await trx
@@ -198,6 +198,7 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
           .selectFrom('chat_agents')
           .select('staff_user_id')
           .where('available', '=', true)
+          .where('heard_at', '>=', heardSince)
           .execute();
         const open = await trx
           .selectFrom('chat_conversations')
@@ -230,8 +231,19 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
     async setAvailable(advisorId, available, at) {
       await db
         .insertInto('chat_agents')
-        .values({ staff_user_id: advisorId, available, updated_at: at })
-        .onConflict((oc) => oc.column('staff_user_id').doUpdateSet({ available, updated_at: at }))
+        .values({ staff_user_id: advisorId, available, updated_at: at, heard_at: at })
+        .onConflict((oc) =>
+          oc.column('staff_user_id').doUpdateSet({ available, updated_at: at, heard_at: at }),
+        )
+        .execute();
+    },
+
+    async advisorsHeard(advisorIds, at) {
+      if (advisorIds.length === 0) return;
+      await db
+        .updateTable('chat_agents')
+        .set({ heard_at: sql<Date>`greatest(heard_at, ${at})` })
+        .where('staff_user_id', 'in', advisorIds)
         .execute();
     },
 
@@ -307,12 +319,13 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
       return Object.fromEntries(rows.map((r) => [r.participant, r.last_read_seq]));
     },
 
-    async waitFacts(since, limit) {
+    async waitFacts(since, limit, heardSince) {
       const [agents, handled] = await Promise.all([
         db
           .selectFrom('chat_agents')
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('available', '=', true)
+          .where('heard_at', '>=', heardSince)
           .executeTakeFirstOrThrow(),
         db
           .selectFrom('chat_conversations')

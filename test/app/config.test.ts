@@ -42,6 +42,16 @@ describe('configuration', () => {
     ).toBe(false);
   });
 
+  it('refuses a chat advisor expiry no longer than the heartbeat, naming both', () => {
+    expect(() => loadConfig({ CHAT_HEARTBEAT_SECONDS: '30', CHAT_ADVISOR_AWAY_SECONDS: '30' })).toThrow(
+      'CHAT_ADVISOR_AWAY_SECONDS="30": must be above CHAT_HEARTBEAT_SECONDS (30)',
+    );
+    expect(loadConfig({ CHAT_HEARTBEAT_SECONDS: '5', CHAT_ADVISOR_AWAY_SECONDS: '12' })).toMatchObject({
+      CHAT_ADVISOR_AWAY_SECONDS: 12,
+    });
+    expect(loadConfig({}).CHAT_ADVISOR_AWAY_SECONDS).toBeGreaterThan(loadConfig({}).CHAT_HEARTBEAT_SECONDS);
+  });
+
   it('is documented key by key in the README', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     for (const key of Object.keys(ConfigSchema.shape)) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Stores } from '../../core/index.ts';
+import { signVisit, VISIT_TTL_MS, type Stores } from '../../core/index.ts';
 import { dualFuelTurin, HOUSEHOLD_NOW, threeSuppliesEnglish } from '../support/households.ts';
 import { staffUsers } from '../support/fixtures.ts';
 import {
@@ -135,6 +135,55 @@ describe('who the visitor is, checked on every connection', () => {
     ] as const) {
       const answer = await refused(a.url, { identity: token });
       expect(answer.status).toBe(401);
+      expect(answer.problem.title).toContain(says);
+    }
+  });
+
+  it('takes a kit page’s signed visit for its customer and page, and refuses a forged, expired or other link’s token', async () => {
+    const turin = await dualFuelTurin(stores);
+    const opening = await stores.interactions.record({
+      customerId: turin.customer.id,
+      channel: 'web',
+      touchpoint: 'self_service',
+      direction: 'inbound',
+      reason: 'billing',
+      startedAt: HOUSEHOLD_NOW,
+      outcome: 'resolved',
+    });
+    const visit = { customerId: turin.customer.id, touchpoint: 'bill_page', contactId: opening.id };
+    const token = signVisit(a.links, visit, HOUSEHOLD_NOW);
+    // The widget's own `page` cannot move the chat to another touchpoint: the signed one counts.
+    const chat = await visitor(a.url, { visit: token, page: 'widget' });
+    expect(chat.ready.transcript).toBe(true);
+    const conversation = (await stores.chats.conversation(chat.ready.conversationId))!;
+    expect(conversation).toMatchObject({
+      customerId: turin.customer.id,
+      identity: 'page',
+      touchpoint: 'bill_page',
+    });
+    const contact = (await stores.interactions.interaction(conversation.botContactId))!;
+    expect(contact).toMatchObject({
+      touchpoint: 'bill_page',
+      handoffFromId: opening.id,
+      journeyId: opening.journeyId,
+    });
+    await chat.close();
+
+    const [head, subject, expiry] = token.split('.');
+    const other = await threeSuppliesEnglish(stores);
+    const stale = signVisit(a.links, visit, new Date(HOUSEHOLD_NOW.getTime() - VISIT_TTL_MS - 1000));
+    const otherLink = a.links.sign({ action: 'chat', subject: turin.customer.id, expiresAt: inADay });
+    for (const [bad, says] of [
+      [
+        `${head}.${subject!.replace(turin.customer.id, other.customer.id)}.${expiry}.${token.split('.')[3]}`,
+        'is not valid',
+      ],
+      [stale, 'has expired'],
+      [otherLink, 'is for chat, not visit'],
+      ['visit.nonsense', 'is not valid'],
+    ] as const) {
+      const answer = await refused(a.url, { visit: bad });
+      expect(answer.status, bad).toBe(401);
       expect(answer.problem.title).toContain(says);
     }
   });

@@ -175,6 +175,30 @@ describe('outside business hours (closed all of today by the operator)', () => {
     await chat.close();
   });
 
+  it('asks no CSAT question of a chat handed on to a callback or to e-mail, and stores no answer sent anyway', async () => {
+    for (const [value, words] of [
+      ['offline:callback', 'mi richiamate per favore? vorrei parlare con un operatore'],
+      ['offline:email', 'il conguaglio non mi torna, posso scrivere a qualcuno?'],
+    ] as const) {
+      const { customer } = await gasCustomer(shut.stores);
+      const chat = await visitor(shut.url, { identity: signedIdentity(customer.id, inAnHour()) });
+      await askForPerson(chat, words);
+      chat.send({ type: 'quick', value });
+      const closed = await chat.waitFor(
+        () => framesOf(chat, 'status').find((f) => f.status === 'closed'),
+        'closed status',
+      );
+      expect(closed.survey, value).toBe(false);
+      const before = chat.frames.length;
+      chat.send({ type: 'csat', score: 5 });
+      expect(await errorFrame(chat, before), value).toMatchObject({ code: 'conflict' });
+      const conversation = (await shut.stores.chats.conversation(chat.ready.conversationId))!;
+      expect(conversation.outcome).toBe(value.replace(':', '_'));
+      expect(await shut.stores.surveys.forInteraction(conversation.botContactId), value).toEqual([]);
+      await chat.close();
+    }
+  });
+
   it('offers an anonymous visitor nothing to leave an address for, and refuses the buttons’ values sent by hand', async () => {
     const chat = await visitor(shut.url, { locale: 'en-US' });
     const offer = await askForPerson(chat, 'can I talk to someone please');

@@ -66,10 +66,25 @@ describe('a live chat pilot', () => {
     const hello = await outside.next('bot', 0);
     outside.send({ type: 'quick', value: 'intent:WhatDoIOwe' });
     const refused = await outside.next('bot', hello.seq + 1);
-    expect(refused.body).toContain('in prova solo per alcuni clienti');
+    // The chat's own words, not the voice assistant's ("Questo assistente…", "This assistant…").
+    expect(refused.body).toBe(
+      'La chat con l’assistente virtuale è in prova solo per alcuni clienti e per ora non posso rispondere sulle tue bollette qui. Puoi chiedere di parlare con una persona, chiamare il servizio clienti o usare la tua area clienti.',
+    );
     expect(refused.body).not.toMatch(/euro/);
 
-    for (const chat of [inside, outside]) {
+    const { customer: englishOutsider } = await gasCustomer(stores);
+    const english = await visitor(app.url, {
+      locale: 'en-US',
+      identity: signedIdentity(englishOutsider.id, expires),
+    });
+    const hi = await english.next('bot', 0);
+    english.send({ type: 'message', text: 'how much do I owe?' });
+    const turnedAway = await english.next('bot', hi.seq + 1);
+    expect(turnedAway.body).toBe(
+      'Chatting with our virtual assistant is a trial for some customers only, so I cannot answer about your bills here yet. You can ask to talk to a person, call customer service or use your customer area.',
+    );
+
+    for (const chat of [inside, outside, english]) {
       chat.send({ type: 'end' });
       await chat.waitFor(
         () => chat.frames.find((f) => f.type === 'status' && f.status === 'closed'),

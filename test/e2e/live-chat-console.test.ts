@@ -191,6 +191,15 @@ describe('the chat inbox in the advisor console', () => {
       bookedVia: 'live_chat',
       journeyId: human!.journeyId,
     });
+    // The consultation's customer panel opens beside the chat's: each keeps its own element ids.
+    await consolePage.locator('#customer-context #balance').waitFor();
+    await consolePage.locator('#inbox-customer-context #inbox-balance').waitFor();
+    const ids = await consolePage.locator('[id]').evaluateAll((found) => found.map((e) => e.id));
+    expect(ids.filter((value, i) => ids.indexOf(value) !== i)).toEqual([]);
+    expect(
+      await consolePage.getByRole('region', { name: 'Giulia Rossi' }).count(),
+      'both panels are named by their own heading',
+    ).toBe(2);
     await consolePage.locator('#join-call:not([disabled])').click();
     expect(await hasDecodedFrames(consolePage, '#local-video')).toBe(true);
 

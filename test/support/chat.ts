@@ -46,6 +46,9 @@ export async function startChatInstances(options: {
         COOKIE_SECURE: false,
         CHAT_ENABLED: true,
         CHAT_IDENTITY_SECRET: IDENTITY_SECRET,
+        // Advisors in most tests take chats through the API alone, without a console to beat:
+        // they stay available for the length of a test unless it is about going away.
+        CHAT_ADVISOR_AWAY_SECONDS: 3600,
         ...options.config,
       },
       logger: pino({ level: 'silent' }),

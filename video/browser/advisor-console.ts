@@ -199,11 +199,7 @@ async function openConsultation(id: string): Promise<void> {
   if (call && openId !== id) await call.leave();
   openId = id;
   const callArea = h('div', { id: 'call-area' });
-  const contextArea = h('section', {
-    id: 'customer-context',
-    class: 'card',
-    attrs: { 'aria-labelledby': 'context-heading' },
-  });
+  const contextArea = h('section', { id: 'customer-context', class: 'card' });
   const wrapUpArea = h('section', {
     id: 'wrap-up',
     class: 'card',

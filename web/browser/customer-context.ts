@@ -48,20 +48,23 @@ interface CustomerContext {
   recentInteractions: Interaction[];
 }
 
+/**
+ * Fills `area` with the customer's context. `idPrefix` keeps its element ids apart from another
+ * panel's on the same page (the console shows a consultation's and a chat's side by side).
+ */
 export async function renderContext(
   appointment: Pick<Appointment, 'customerId'>,
   area: HTMLElement,
+  idPrefix = '',
 ): Promise<void> {
-  fill(area, h('h2', { id: 'context-heading' }, 'Customer'), h('p', { class: 'muted' }, 'Loading…'));
+  const heading = (text: string) => h('h2', { id: `${idPrefix}context-heading` }, text);
+  area.setAttribute('aria-labelledby', `${idPrefix}context-heading`);
+  fill(area, heading('Customer'), h('p', { class: 'muted' }, 'Loading…'));
   let c: CustomerContext;
   try {
     c = await api<CustomerContext>('GET', `/api/customers/${appointment.customerId}/context`);
   } catch (error) {
-    fill(
-      area,
-      h('h2', { id: 'context-heading' }, 'Customer'),
-      h('p', { class: 'error' }, (error as Error).message),
-    );
+    fill(area, heading('Customer'), h('p', { class: 'error' }, (error as Error).message));
     return;
   }
   const table = (head: string[], rows: (string | Node)[][]) =>
@@ -75,7 +78,7 @@ export async function renderContext(
         );
   fill(
     area,
-    h('h2', { id: 'context-heading' }, `${c.profile.firstName} ${c.profile.lastName}`),
+    heading(`${c.profile.firstName} ${c.profile.lastName}`),
     h(
       'p',
       {},
@@ -83,7 +86,7 @@ export async function renderContext(
     ),
     h(
       'p',
-      { id: 'balance' },
+      { id: `${idPrefix}balance` },
       h('strong', {}, `Owes ${money(c.balance.owedCents)}`),
       c.balance.overdueCents > 0 ? `, of which ${money(c.balance.overdueCents)} overdue` : '',
       c.balance.nextDue
