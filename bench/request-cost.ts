@@ -16,6 +16,7 @@ import {
   percentile,
   printedCredentials,
   seedTarget,
+  settled,
   startAlexaBenchServer,
 } from './support.ts';
 
@@ -75,6 +76,7 @@ try {
     400,
   );
   try {
+    await settled(server.pid);
     const cookie = await login(server.baseUrl, 'advisor', printedCredentials(seeded).advisor ?? '');
     const get = (path: string) => fetch(`${server.baseUrl}${path}`, { headers: { cookie } });
     const page = (await (await get('/api/customers?limit=200')).json()) as { items: { id: string }[] };
