@@ -15,6 +15,7 @@ import {
   ms,
   percentile,
   printedCredentials,
+  processCpuMs,
   seedTarget,
   settled,
   startAlexaBenchServer,
@@ -41,7 +42,6 @@ const requests = Number(values.requests);
  */
 function backendCpuMs(dataDir: string): Map<number, number> {
   const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const tickMs = 10; // USER_HZ is 100 on Linux
   const used = new Map<number, number>();
   const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8')
     .trim()
@@ -49,8 +49,7 @@ function backendCpuMs(dataDir: string): Map<number, number> {
   for (const pid of children.filter(Boolean).map(Number)) {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(' channel_pilot ')) continue;
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      used.set(pid, (Number(fields[11]) + Number(fields[12])) * tickMs);
+      used.set(pid, processCpuMs(pid));
     } catch {
       // a session that ended meanwhile
     }

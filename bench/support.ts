@@ -76,11 +76,16 @@ export async function seedTarget(
   return out;
 }
 
+/** CPU milliseconds (user and system) a process has used so far (Linux; throws once it is gone). */
+export function processCpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100
+}
+
 /** CPU milliseconds a process and every process it started have used so far (Linux). */
 function treeCpuMs(pid: number): number {
   try {
-    const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-    let total = (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100
+    let total = processCpuMs(pid);
     for (const task of readdirSync(`/proc/${pid}/task`)) {
       const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
       for (const child of children ? children.split(' ') : []) total += treeCpuMs(Number(child));
