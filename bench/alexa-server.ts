@@ -2,7 +2,9 @@
 // chain and the Dialogflow webhook taking BENCH_DIALOGFLOW_SECRET, plus a bare route answering a
 // fixed JSON body for the baseline. Run by bench/alexa.ts and bench/dialogflow.ts in its own
 // process, so that the load generator does not share its event loop.
-//   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users (and CX sessions) to link to customers.
+//   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users (and CX sessions) to link to customers;
+//   BENCH_COST=1: counts statements, CPU and GC for GET /bench/cost (bench/cost-probe.ts);
+//   BENCH_CPU_PROFILE: a folder for a CPU profile of each stretch between two readings.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -10,6 +12,9 @@ import { pino } from 'pino';
 import { composeApp, openConfiguredDatabase } from '../app/compose.ts';
 import { loadConfig } from '../app/config.ts';
 import { testCertUrl, testSkillId } from '../test/support/alexa-requests.ts';
+import { installCostProbe } from './cost-probe.ts';
+
+const costProbe = process.env.BENCH_COST ? installCostProbe(process.env.BENCH_CPU_PROFILE) : undefined;
 
 const config = loadConfig({
   ...process.env,
@@ -57,6 +62,7 @@ const outer = express();
 outer.post('/bench/fixed', express.raw({ type: '*/*' }), (_req, res) => {
   res.json(fixed);
 });
+if (costProbe) outer.get('/bench/cost', costProbe);
 outer.use(composed.app);
 const server = outer.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));

@@ -5,6 +5,7 @@ import {
   fixedRate,
   freshTarget,
   seedTarget,
+  settled,
   startAlexaBenchServer,
   webhookFigures,
 } from './support.ts';
@@ -24,6 +25,7 @@ export async function alexaFigures(options: {
       400,
     );
     try {
+      const waited = await settled(server.pid);
       const total = Math.round(Math.max(...options.rates) * options.seconds);
       const requests = server.sign(total + 50);
       for (let i = 0; i < 50; i++) await (await server.post('/alexa', requests[total + i]!)).arrayBuffer();
@@ -35,7 +37,7 @@ export async function alexaFigures(options: {
         if (rate === 200) lines.push(...webhookFigures('/alexa', target.label, alexa, baseline));
         lines.push(
           ...besideBaseline(
-            `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix] at ${rate} req/s for ${options.seconds} s`,
+            `/alexa [${target.label}, verification on, ${server.users.length} linked users, intent mix, start-up work done after ${waited.toFixed(0)} s] at ${rate} req/s for ${options.seconds} s`,
             alexa,
             baseline,
             Math.round(rate * options.seconds),

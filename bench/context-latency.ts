@@ -1,6 +1,15 @@
 // The customer-context endpoint's p50/p99 at a fixed request rate, beside /healthz at the
 // same rate in the same run, on the embedded database or PostgreSQL.
-import { fixedRate, freshTarget, login, ms, percentile, printedCredentials, startApp } from './support.ts';
+import {
+  fixedRate,
+  freshTarget,
+  login,
+  ms,
+  percentile,
+  printedCredentials,
+  settled,
+  startApp,
+} from './support.ts';
 import { figureLine } from './figures.ts';
 
 export async function contextLatency(options: {
@@ -17,6 +26,7 @@ export async function contextLatency(options: {
     SEED_INTERACTIONS: String(options.interactions),
   });
   try {
+    const waited = await settled(app.process.pid as number);
     const credentials = printedCredentials(app.output());
     const cookie = await login(app.baseUrl, 'advisor', credentials.advisor ?? '');
     const page = (await (
@@ -49,7 +59,7 @@ export async function contextLatency(options: {
         target: 30,
         better: 'lower',
       }),
-      `context [${target.label}, ${options.interactions} interactions] at ${options.rate} req/s for ${options.seconds} s: ` +
+      `context [${target.label}, ${options.interactions} interactions, start-up work done after ${waited.toFixed(0)} s] at ${options.rate} req/s for ${options.seconds} s: ` +
         `p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${context.errors}/${context.latencies.length + context.errors}`,
       `  baseline /healthz same rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
     ];

@@ -5,6 +5,7 @@ import {
   fixedRate,
   freshTarget,
   seedTarget,
+  settled,
   startAlexaBenchServer,
   webhookFigures,
 } from './support.ts';
@@ -36,6 +37,7 @@ export async function dialogflowFigures(options: {
       400,
     );
     try {
+      const waited = await settled(server.pid);
       const body = (i: number) => {
         const [session = '', locale = 'it-IT'] = (server.sessions[i % server.sessions.length] ?? '').split(
           ' ',
@@ -68,7 +70,7 @@ export async function dialogflowFigures(options: {
           lines.push(...webhookFigures('/dialogflow/webhook', target.label, webhook, baseline));
         lines.push(
           ...besideBaseline(
-            `/dialogflow/webhook [${target.label}, header secret, ${server.sessions.length} linked sessions, tag mix] at ${rate} req/s for ${options.seconds} s`,
+            `/dialogflow/webhook [${target.label}, header secret, ${server.sessions.length} linked sessions, tag mix, start-up work done after ${waited.toFixed(0)} s] at ${rate} req/s for ${options.seconds} s`,
             webhook,
             baseline,
             Math.round(rate * options.seconds),

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../test/support/database.ts';
@@ -76,6 +76,44 @@ export async function seedTarget(
   return out;
 }
 
+/** CPU milliseconds (user and system) a process has used so far (Linux; throws once it is gone). */
+export function processCpuMs(pid: number): number {
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10; // USER_HZ is 100
+}
+
+/** CPU milliseconds a process and every process it started have used so far (Linux). */
+function treeCpuMs(pid: number): number {
+  try {
+    let total = processCpuMs(pid);
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) total += treeCpuMs(Number(child));
+    }
+    return total;
+  } catch {
+    return 0; // gone meanwhile
+  }
+}
+
+/**
+ * Waits until the app's process and the ones it started (its PostgreSQL server, LiveKit, the
+ * browser bundler) use under 5% of one core for two 2-second windows in a row: its start-up work
+ * (bundling, the first guardrail check computing the pilots' reports, autovacuum after a seed)
+ * is done, and what is measured next is the route, not that work. Other processes on the machine
+ * do not count. Resolves with the seconds waited (at most `timeoutMs`).
+ */
+export async function settled(pid: number, timeoutMs = 180_000): Promise<number> {
+  const started = performance.now();
+  let quiet = 0;
+  while (quiet < 2 && performance.now() - started < timeoutMs) {
+    const before = treeCpuMs(pid);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    quiet = treeCpuMs(pid) - before < 100 ? quiet + 1 : 0;
+  }
+  return (performance.now() - started) / 1000;
+}
+
 /** A request still unanswered after this long counts as an error, so that a load run always ends. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -93,6 +131,8 @@ const alexaMix = [
 
 export interface AlexaBenchServer {
   baseUrl: string;
+  /** The server's process. */
+  pid: number;
   /** `userId locale` of each linked Alexa user. */
   users: string[];
   /** `session locale` of each CX session linked to a customer. */
@@ -147,6 +187,7 @@ export async function startAlexaBenchServer(
     const baseUrl = `http://127.0.0.1:${ready.port}`;
     return {
       baseUrl,
+      pid: server.pid as number,
       users: ready.users,
       sessions: ready.sessions,
       sign: (count) =>

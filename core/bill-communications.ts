@@ -219,8 +219,8 @@ export function createBillLinks(options: {
     if (!bill) throw notFound('bill', communication.billId);
     const account = accounts.find((a) => a.id === bill.accountId);
     if (!account) throw notFound('account', bill.accountId);
-    const [{ previous, yearAgo }, ofAccount] = await Promise.all([
-      billing.comparables(bill),
+    const [[compared], ofAccount] = await Promise.all([
+      billing.comparables([bill]),
       billing.bills(customer.id, { accountId: bill.accountId, limit: 40 }),
     ]);
     const chartFrom = new Date(`${bill.periodEnd}T00:00:00Z`);
@@ -237,7 +237,7 @@ export function createBillLinks(options: {
       bill,
       status: billStatus(bill, calendarDate(clock.now())),
       supply: { kind: account.kind, address: account.supplyAddress },
-      comparison: compareBill(bill, previous, yearAgo),
+      comparison: compareBill(bill, compared?.previous, compared?.yearAgo),
       history: ofAccount
         .filter((b) => !b.cancelled && b.periodEnd > since && b.periodEnd <= bill.periodEnd)
         .sort((a, b) => a.periodStart.localeCompare(b.periodStart))

@@ -78,11 +78,20 @@ export interface Billing {
   bills(customerId: string, options?: { accountId?: string; limit?: number }): Promise<Bill[]>;
   /** Bills with something still to pay, oldest due first. */
   openBills(customerId: string): Promise<Bill[]>;
-  /** The bills of the same account just before, and a year before, the given bill's period. */
-  comparables(bill: Bill): Promise<{ previous: Bill | undefined; yearAgo: Bill | undefined }>;
+  /**
+   * For each bill given, in the same order: the bill of the same account just before, and the one
+   * a year before, its period (one read however many bills are asked about).
+   */
+  comparables(bills: readonly Bill[]): Promise<Comparables[]>;
   recordPayment(input: PaymentInput): Promise<Payment>;
   /** Newest first. */
   payments(customerId: string, options?: { limit?: number }): Promise<Payment[]>;
+}
+
+/** The bills a bill is compared with. */
+export interface Comparables {
+  previous: Bill | undefined;
+  yearAgo: Bill | undefined;
 }
 
 export type BillStatus = 'paid' | 'partially_paid' | 'unpaid' | 'overdue' | 'cancelled';

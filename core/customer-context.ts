@@ -38,36 +38,41 @@ export function createCustomerContext(options: {
   const recentLimit = options.recentLimit ?? 20;
   return {
     async get(customerId) {
-      const profile = await customers.get(customerId);
-      if (!profile) throw notFound('customer', customerId);
       const now = clock.now();
       const today = calendarDate(now);
-      // Side by side: each is one or two indexed queries, on connections of their own.
-      const [consentHistory, accounts, open, recentPayments, upcomingAppointments, recentInteractions] =
-        await Promise.all([
-          customers.consents(customerId),
-          customers.accounts(customerId),
-          billing.openBills(customerId),
-          billing.payments(customerId, { limit: 10 }),
-          advisors.upcomingAppointments(customerId, now),
-          interactions.forCustomer(customerId, { limit: recentLimit }),
-        ]);
-      const openBills = await Promise.all(
-        open.map(async (bill) => {
-          const { previous, yearAgo } = await billing.comparables(bill);
-          return {
+      // Side by side, the profile too (an unknown customer's other reads find nothing): each is
+      // one indexed query on a connection of its own, and the open bills' comparisons one more.
+      const [
+        profile,
+        consentHistory,
+        accounts,
+        openBills,
+        recentPayments,
+        upcomingAppointments,
+        recentInteractions,
+      ] = await Promise.all([
+        customers.get(customerId),
+        customers.consents(customerId),
+        customers.accounts(customerId),
+        billing.openBills(customerId).then(async (open) => {
+          const compared = await billing.comparables(open);
+          return open.map((bill, i) => ({
             ...bill,
             status: billStatus(bill, today),
-            comparison: compareBill(bill, previous, yearAgo),
-          };
+            comparison: compareBill(bill, compared[i]?.previous, compared[i]?.yearAgo),
+          }));
         }),
-      );
+        billing.payments(customerId, { limit: 10 }),
+        advisors.upcomingAppointments(customerId, now),
+        interactions.forCustomer(customerId, { limit: recentLimit }),
+      ]);
+      if (!profile) throw notFound('customer', customerId);
       return {
         profile,
         consents: consentsInForce(consentHistory),
         reachableMedia: reachableMedia(profile, consentHistory),
         accounts,
-        balance: balance(open, today),
+        balance: balance(openBills, today),
         openBills,
         recentPayments,
         upcomingAppointments,

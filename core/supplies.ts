@@ -1,5 +1,12 @@
 import { accountKinds, type Account, type AccountKind } from './customers.ts';
-import { balance, compareBill, type Balance, type Bill, type BillComparison } from './billing.ts';
+import {
+  balance,
+  compareBill,
+  type Balance,
+  type Bill,
+  type BillComparison,
+  type Comparables,
+} from './billing.ts';
 
 /** One of a customer's supplies (an account), as a customer tells them apart. */
 export interface Supply {
@@ -59,14 +66,13 @@ export function risenBills(changes: readonly BillChange[]): BillChange[] {
 /** Compares each bill with the bills `comparables` finds for it. */
 export async function billChanges(
   bills: readonly Bill[],
-  comparables: (bill: Bill) => Promise<{ previous: Bill | undefined; yearAgo: Bill | undefined }>,
+  comparables: (bills: readonly Bill[]) => Promise<Comparables[]>,
 ): Promise<BillChange[]> {
-  return Promise.all(
-    bills.map(async (bill) => {
-      const { previous, yearAgo } = await comparables(bill);
-      return { bill, comparison: compareBill(bill, previous, yearAgo) };
-    }),
-  );
+  const found = await comparables(bills);
+  return bills.map((bill, i) => ({
+    bill,
+    comparison: compareBill(bill, found[i]?.previous, found[i]?.yearAgo),
+  }));
 }
 
 /** How a bill was found for a month or a day: issued then, or covering it. */

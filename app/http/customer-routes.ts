@@ -153,8 +153,8 @@ export function registerCustomerRoutes(
     async handler({ params }) {
       const bill = await stores.billing.bill(params.id);
       if (!bill) throw notFound('bill', params.id);
-      const { previous, yearAgo } = await stores.billing.comparables(bill);
-      return { ...withStatus(bill), comparison: compareBill(bill, previous, yearAgo) };
+      const [compared] = await stores.billing.comparables([bill]);
+      return { ...withStatus(bill), comparison: compareBill(bill, compared?.previous, compared?.yearAgo) };
     },
   });
 

@@ -46,7 +46,7 @@ const reasons: Record<BillIntentName, string> = {
 /** The `supply` slot's value that asks for every supply one by one. */
 export const EACH_SUPPLY = 'each';
 
-type Ask = { request: TurnRequest; say: BillMessages; today: string; supplies: Supply[] };
+type Ask<T> = { request: TurnRequest; say: BillMessages; today: string; supplies: Supply[]; read: T };
 
 /**
  * The supplies a question is about: the one an offer named (`account`), those of the kind the
@@ -69,15 +69,26 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
     apology: (say, intent) => reply(say.apologyTitle(), say.apology(), 'failed', reasons[intent]),
     onError,
   });
-  const handler = (intent: BillIntentName, answer: (ask: Ask) => Promise<IntentReply>): IntentHandler =>
-    group(intent, async (request, say) =>
-      answer({
+  // Each question's own read goes out beside the supplies' (one wait for both, not one after the other).
+  const handler = <T>(
+    intent: BillIntentName,
+    read: (customerId: string) => Promise<T>,
+    answer: (ask: Ask<T>) => Promise<IntentReply>,
+  ): IntentHandler =>
+    group(intent, async (request, say) => {
+      const [accounts, found] = await Promise.all([
+        customers.accounts(request.customerId),
+        read(request.customerId),
+      ]);
+      return answer({
         request,
         say,
         today: calendarDate(clock.now()),
-        supplies: suppliesOf(await customers.accounts(request.customerId)),
-      }),
-    );
+        supplies: suppliesOf(accounts),
+        read: found,
+      });
+    });
+  const latestBillsOf = (customerId: string) => billing.bills(customerId, { limit: 36 });
 
   // Paying is the likely next step after hearing what is owed: offered, and sent on "yes".
   const owedReply = (say: BillMessages, locale: Locale, sentences: string[]) =>
@@ -90,63 +101,68 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
     );
 
   return {
-    WhatDoIOwe: handler('WhatDoIOwe', async ({ request, say, today, supplies }) => {
-      const { customerId, locale, slots = {} } = request;
-      const resolved = (text: string) => reply(say.owedTitle(), text, 'resolved', reasons.WhatDoIOwe);
-      const selected = chosen(supplies, slots);
-      if (!selected) return resolved(say.noSuchSupply());
-      const open = await billing.openBills(customerId);
-      const perSupply = balanceBySupply(selected, open, today);
-      if (slots.supply || slots.account) {
-        if (perSupply.length === 0) return resolved(say.nothingOwedOn({ supplies: selected }));
-        return owedReply(
-          say,
-          locale,
-          perSupply.map((owed) => say.owedOn({ ...owed, today })),
+    WhatDoIOwe: handler(
+      'WhatDoIOwe',
+      (customerId) => billing.openBills(customerId),
+      async ({ request, say, today, supplies, read: open }) => {
+        const { locale, slots = {} } = request;
+        const resolved = (text: string) => reply(say.owedTitle(), text, 'resolved', reasons.WhatDoIOwe);
+        const selected = chosen(supplies, slots);
+        if (!selected) return resolved(say.noSuchSupply());
+        const perSupply = balanceBySupply(selected, open, today);
+        if (slots.supply || slots.account) {
+          if (perSupply.length === 0) return resolved(say.nothingOwedOn({ supplies: selected }));
+          return owedReply(
+            say,
+            locale,
+            perSupply.map((owed) => say.owedOn({ ...owed, today })),
+          );
+        }
+        const total = balance(open, today);
+        if (total.owedCents <= 0) return resolved(say.nothingOwed());
+        const dueNext = new Set(
+          total.openBills.filter((b) => b.dueOn === total.nextDue?.dueOn).map((b) => b.billId),
         );
-      }
-      const total = balance(open, today);
-      if (total.owedCents <= 0) return resolved(say.nothingOwed());
-      const dueNext = new Set(
-        total.openBills.filter((b) => b.dueOn === total.nextDue?.dueOn).map((b) => b.billId),
-      );
-      const nextDueOn = selected.filter((s) =>
-        open.some((b) => b.accountId === s.accountId && dueNext.has(b.id)),
-      );
-      return owedReply(say, locale, [
-        say.owed({ balance: total, owing: perSupply.map((p) => p.supply), nextDueOn, today }),
-        ...(perSupply.length > 1 ? [say.offerBreakdown()] : []),
-      ]);
-    }),
+        const nextDueOn = selected.filter((s) =>
+          open.some((b) => b.accountId === s.accountId && dueNext.has(b.id)),
+        );
+        return owedReply(say, locale, [
+          say.owed({ balance: total, owing: perSupply.map((p) => p.supply), nextDueOn, today }),
+          ...(perSupply.length > 1 ? [say.offerBreakdown()] : []),
+        ]);
+      },
+    ),
 
-    LastPayment: handler('LastPayment', async ({ request, say, today, supplies }) => {
-      const [last] = await billing.payments(request.customerId, { limit: 1 });
-      const paid = last?.billId ? await billing.bill(last.billId) : undefined;
-      return reply(
-        say.lastPaymentTitle(),
-        last
-          ? say.lastPayment({
-              amountCents: last.amountCents,
-              paidOn: calendarDate(last.paidAt),
-              method: last.method,
-              today,
-              supply: supplies.find((s) => s.accountId === paid?.accountId),
-            })
-          : say.noPayments(),
-        'resolved',
-        reasons.LastPayment,
-      );
-    }),
+    LastPayment: handler(
+      'LastPayment',
+      (customerId) => billing.payments(customerId, { limit: 1 }),
+      async ({ say, today, supplies, read: [last] }) => {
+        const paid = last?.billId ? await billing.bill(last.billId) : undefined;
+        return reply(
+          say.lastPaymentTitle(),
+          last
+            ? say.lastPayment({
+                amountCents: last.amountCents,
+                paidOn: calendarDate(last.paidAt),
+                method: last.method,
+                today,
+                supply: supplies.find((s) => s.accountId === paid?.accountId),
+              })
+            : say.noPayments(),
+          'resolved',
+          reasons.LastPayment,
+        );
+      },
+    ),
 
-    WhyHigher: handler('WhyHigher', async ({ request, say, supplies }) => {
-      const { customerId, locale, slots = {} } = request;
+    WhyHigher: handler('WhyHigher', latestBillsOf, async ({ request, say, supplies, read: bills }) => {
+      const { locale, slots = {} } = request;
       const resolved = (text: string, next?: IntentReply['next']) =>
         reply(say.whyHigherTitle(), text, 'resolved', reasons.WhyHigher, next);
       const selected = chosen(supplies, slots);
       if (!selected) return resolved(say.noSuchSupply());
-      const bills = await billing.bills(customerId, { limit: 36 });
       const supplyOf = (bill: Bill) => supplies.find((s) => s.accountId === bill.accountId) as Supply;
-      const changes = await billChanges(latestBills(supplies, bills), (bill) => billing.comparables(bill));
+      const changes = await billChanges(latestBills(supplies, bills), (bills) => billing.comparables(bills));
       const mine = changes.filter((c) => selected.some((s) => s.accountId === c.bill.accountId));
       if (mine.length === 0) return resolved(say.noBill());
       const risen = risenBills(changes);
@@ -177,49 +193,52 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
       });
     }),
 
-    BillDetail: handler('BillDetail', async ({ request, say, today, supplies }) => {
-      const { customerId, slots = {} } = request;
-      const answer = (text: string) => reply(say.billTitle(), text, 'resolved', reasons.BillDetail);
-      const selected = chosen(supplies, slots);
-      if (!selected) return answer(say.noSuchSupply());
-      const bills = await billing.bills(customerId, { limit: 36 });
-      const date = slots.period ? pastPeriod(slots.period, today) : undefined;
-      const found = selected.flatMap((supply) => {
-        const own = bills.filter((b) => b.accountId === supply.accountId);
-        const pick = date
-          ? billForDate(own, date)
-          : latestBills([supply], own).map((bill) => ({ bill, reading: 'issued' as const }))[0];
-        return pick ? [{ supply, ...pick }] : [];
-      });
-      if (found.length === 0) return answer(bills.length === 0 ? say.noBills() : say.noBillFor());
-      // Bills of different kinds could each be "the" bill: the customer says which.
-      const kinds = new Set(found.map((f) => f.supply.kind));
-      if (kinds.size > 1 && !slots.supply && !slots.account) {
-        return reply(
-          say.billTitle(),
-          say.askSupply({ supplies: found.map((f) => f.supply) }),
-          'continued',
-          reasons.BillDetail,
-          {
-            kind: 'elicit',
-            slot: 'supply',
-            slots: { ...slots, supply: undefined },
-          },
+    BillDetail: handler(
+      'BillDetail',
+      latestBillsOf,
+      async ({ request, say, today, supplies, read: bills }) => {
+        const { slots = {} } = request;
+        const answer = (text: string) => reply(say.billTitle(), text, 'resolved', reasons.BillDetail);
+        const selected = chosen(supplies, slots);
+        if (!selected) return answer(say.noSuchSupply());
+        const date = slots.period ? pastPeriod(slots.period, today) : undefined;
+        const found = selected.flatMap((supply) => {
+          const own = bills.filter((b) => b.accountId === supply.accountId);
+          const pick = date
+            ? billForDate(own, date)
+            : latestBills([supply], own).map((bill) => ({ bill, reading: 'issued' as const }))[0];
+          return pick ? [{ supply, ...pick }] : [];
+        });
+        if (found.length === 0) return answer(bills.length === 0 ? say.noBills() : say.noBillFor());
+        // Bills of different kinds could each be "the" bill: the customer says which.
+        const kinds = new Set(found.map((f) => f.supply.kind));
+        if (kinds.size > 1 && !slots.supply && !slots.account) {
+          return reply(
+            say.billTitle(),
+            say.askSupply({ supplies: found.map((f) => f.supply) }),
+            'continued',
+            reasons.BillDetail,
+            {
+              kind: 'elicit',
+              slot: 'supply',
+              slots: { ...slots, supply: undefined },
+            },
+          );
+        }
+        return answer(
+          found
+            .map(({ supply, bill, reading }) =>
+              say.billDetail({
+                bill: { ...bill, supply, status: billStatus(bill, today) },
+                date,
+                reading,
+                today,
+              }),
+            )
+            .join(' '),
         );
-      }
-      return answer(
-        found
-          .map(({ supply, bill, reading }) =>
-            say.billDetail({
-              bill: { ...bill, supply, status: billStatus(bill, today) },
-              date,
-              reading,
-              today,
-            }),
-          )
-          .join(' '),
-      );
-    }),
+      },
+    ),
   };
 }
 

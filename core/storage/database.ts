@@ -77,7 +77,14 @@ function openPool(
   poolSize = 10,
   afterClose: () => Promise<void> = async () => {},
 ): StorageHandle {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types: typeParsers });
+  // Connections stay open once made: a pool that closed idle ones (pg's default, after 10 s)
+  // made the first requests after a quiet spell each wait for a new session, with cold caches.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 0,
+    types: typeParsers,
+  });
   // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -79,38 +79,41 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
       return rows.map(toBill);
     },
 
-    async comparables(bill) {
-      const comparable = () =>
-        billsWithPaid().where('bills.account_id', '=', bill.accountId).where('bills.cancelled', '=', false);
-      const previous = comparable()
-        .where('bills.period_end', '<', bill.periodStart)
+    async comparables(bills) {
+      if (bills.length === 0) return [];
+      // Every bill's two comparables in one statement: the context and a voice turn ask for several at once.
+      const yearBefore = (date: string) => DateTime.fromISO(date).minus({ years: 1 }).toISODate() as string;
+      const comparable = (which: string) =>
+        billsWithPaid()
+          .select(sql.lit(which).as('which'))
+          .where('bills.cancelled', '=', false)
+          .where(sql<boolean>`bills.account_id = asked.account_id`);
+      const previous = comparable('previous')
+        .where(sql<boolean>`bills.period_end < asked.period_start`)
         .orderBy('bills.period_end', 'desc')
         .limit(1);
       // The bill whose period covers the same dates one year earlier.
-      const yearAgoStart = DateTime.fromISO(bill.periodStart).minus({ years: 1 }).toISODate() as string;
-      const yearAgoEnd = DateTime.fromISO(bill.periodEnd).minus({ years: 1 }).toISODate() as string;
-      const yearAgo = comparable()
-        .where('bills.period_start', '<=', yearAgoEnd)
-        .where('bills.period_end', '>=', yearAgoStart)
-        .orderBy(sql`abs(bills.period_start - ${yearAgoStart}::date)`)
+      const yearAgo = comparable('year_ago')
+        .where(sql<boolean>`bills.period_start <= asked.year_ago_end`)
+        .where(sql<boolean>`bills.period_end >= asked.year_ago_start`)
+        .orderBy(sql`abs(bills.period_start - asked.year_ago_start)`)
         .limit(1);
-      // Both in one statement: a voice turn asks this, and each statement waits its turn on the embedded database.
-      const rows = await db
-        .selectFrom(previous.as('p'))
-        .selectAll()
-        .select(sql<string>`'previous'`.as('which'))
-        .unionAll(
-          db
-            .selectFrom(yearAgo.as('y'))
-            .selectAll()
-            .select(sql<string>`'year_ago'`.as('which')),
-        )
-        .execute();
-      const found = (which: string) => {
-        const row = rows.find((r) => r.which === which);
-        return row && toBill(row);
-      };
-      return { previous: found('previous'), yearAgo: found('year_ago') };
+      const { rows } = await sql<Selectable<BillsTable> & { paid_cents: number; which: string; n: number }>`
+        select asked.n, found.*
+        from unnest(
+          ${bills.map((b) => b.accountId)}::uuid[],
+          ${bills.map((b) => b.periodStart)}::date[],
+          ${bills.map((b) => yearBefore(b.periodStart))}::date[],
+          ${bills.map((b) => yearBefore(b.periodEnd))}::date[]
+        ) with ordinality as asked (account_id, period_start, year_ago_start, year_ago_end, n)
+        cross join lateral (${previous} union all ${yearAgo}) as found`.execute(db);
+      return bills.map((_, i) => {
+        const found = (which: string) => {
+          const row = rows.find((r) => r.n === i + 1 && r.which === which);
+          return row && toBill(row);
+        };
+        return { previous: found('previous'), yearAgo: found('year_ago') };
+      });
     },
 
     async recordPayment(input) {

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
+import {
+  createCustomerContext,
+  createPostgresStores,
+  type CustomerContext,
+  type StorageHandle,
+} from '../../core/index.ts';
+import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { HOUSEHOLD_NOW, threeSuppliesBologna, type Household } from '../support/households.ts';
+
+let storage: StorageHandle;
+let context: CustomerContext;
+let household: Household;
+let statements = 0;
+
+// Counts every statement the stores send (each is one round trip to the database): a result
+// comes back once per statement, whereas subqueries are transformed one by one.
+const counting: KyselyPlugin = {
+  transformQuery: ({ node }) => node,
+  transformResult: async ({ result }) => {
+    statements++;
+    return result;
+  },
+};
+
+beforeAll(async () => {
+  storage = await openTestDatabase();
+  const clock = { now: () => HOUSEHOLD_NOW };
+  const stores = createPostgresStores(storage.db.withPlugin(counting), { clock });
+  household = await threeSuppliesBologna(stores);
+  context = createCustomerContext({ ...stores, clock });
+});
+
+afterAll(async () => {
+  await storage?.close();
+});
+
+describe(`the customer context on the ${databaseKind} database`, () => {
+  it('compares each open bill of a three-supply household with its own supply’s bills, in eight statements', async () => {
+    statements = 0;
+    const view = await context.get(household.customer.id);
+    // profile, consents, accounts, open bills, payments, appointments, contacts, and one for
+    // every open bill's comparables together.
+    expect(statements).toBeLessThanOrEqual(8);
+    const open = Object.entries(household.bills)
+      .map(([supply, bills]) => ({ supply, bills, latest: bills.at(-1)! }))
+      .filter(({ latest }) => latest.paidCents < latest.amountCents);
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    expect(view.openBills.map((b) => b.id).sort()).toEqual(open.map((o) => o.latest.id).sort());
+    for (const { supply, bills, latest } of open) {
+      const shown = view.openBills.find((b) => b.id === latest.id)!;
+      expect(shown.accountId, supply).toBe(household.accounts[supply]!.id);
+      // The bill before it and the one a year before it, of the same supply (oldest first in the data).
+      expect(shown.comparison.against, supply).toEqual({ previous: bills[1]!.id, yearAgo: bills[0]!.id });
+    }
+    expect(view.accounts).toHaveLength(3);
+  });
+
+  it('answers not_found for an unknown customer', async () => {
+    await expect(context.get('00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
