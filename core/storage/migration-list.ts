@@ -25,6 +25,7 @@ import * as liveChat from './migrations/0270-live-chat.ts';
 import * as chatConsole from './migrations/0340-chat-console.ts';
 import * as chatHandledRecently from './migrations/0355-chat-handled-recently.ts';
 import * as liveChatParts from './migrations/0356-live-chat-parts.ts';
+import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -53,6 +54,7 @@ export const migrations: Record<string, Migration> = {
   '0340-chat-console': chatConsole,
   '0355-chat-handled-recently': chatHandledRecently,
   '0356-live-chat-parts': liveChatParts,
+  '0370-rollups-deferred': rollupsDeferred,
 };
 
 /** The schema's migrations, in the order they run. */
