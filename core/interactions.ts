@@ -129,5 +129,7 @@ export interface InteractionLoad {
  * size keeps memory flat.
  */
 export interface InteractionLoader {
+  /** Whether the log holds no contacts yet: a load started now takes the bulk way unless one arrives meanwhile. */
+  logIsEmpty(): Promise<boolean>;
   start(): Promise<InteractionLoad>;
 }

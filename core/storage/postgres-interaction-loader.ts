@@ -24,7 +24,7 @@ import { notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
 import { createInteractionMonths } from './interaction-months.ts';
-import { createPostgresInteractionLog } from './postgres-interaction-log.ts';
+import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
 import { ROLLUPS_DEFERRED, rollupsAdded, TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { Database } from './schema.ts';
@@ -111,6 +111,11 @@ export function createPostgresInteractionLoader(options: {
   const months = createInteractionMonths(options.db);
 
   return {
+    async logIsEmpty() {
+      const row = await options.db.selectFrom('interactions').select('id').limit(1).executeTakeFirst();
+      return row === undefined;
+    },
+
     async start(): Promise<InteractionLoad> {
       const client = new pg.Client({ connectionString: options.url });
       await client.connect();
@@ -176,7 +181,9 @@ export function createPostgresInteractionLoader(options: {
             return await translating('interactions', async () => {
               await client.query('begin');
               try {
-                // Writers of the log (inserts, updates, deletes) wait until this commits; readers do not.
+                // Writers of the log wait until this commits, the log's own before they read what
+                // they place against, any other at its first write; readers do not wait.
+                await client.query(`select pg_advisory_xact_lock(${LOAD_LOCK})`);
                 await client.query('lock table interactions in share row exclusive mode');
                 const filled = await client.query('select exists (select 1 from interactions) as filled');
                 if (filled.rows[0].filled) {
@@ -254,6 +261,8 @@ async function inBulk(
   options: { windowDays: number; newId: () => string },
 ): Promise<number> {
   await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
+  // The rollups of every loaded contact are added up in one pass: sorts in memory, not on disk.
+  await session.query(`set local work_mem = '256MB'`);
   const unknown = await session.query<{ customer_id: string }>(
     `select l.customer_id from interaction_load l where l.customer_id is not null
       and not exists (select 1 from customers c where c.id = l.customer_id) limit 1`,
