@@ -300,7 +300,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       ...(load ? { afterLast } : {}),
     });
   } catch (error) {
-    await load?.abort();
+    // As batch by batch: what was read before the failure is stored.
+    if (load) await afterLast().catch(() => load.abort());
     throw error;
   }
 }
