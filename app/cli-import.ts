@@ -101,7 +101,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
           }
           const size = statSync(file).size;
           await withDatabase(config, async (storage) => {
-            const stores = createPostgresStores(storage.db);
+            const stores = createPostgresStores(storage.db, { url: storage.url });
             // As the app does on start: an import into a database the app has not served yet knows them too.
             await registerStandards(stores);
             const progress = createProgress();

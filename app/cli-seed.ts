@@ -1,5 +1,5 @@
 import { createPostgresStores, type StorageHandle } from '../core/index.ts';
-import { createPostgresBulkLoader } from '../core/imports.ts';
+import { createPostgresBulkLoader, createPostgresInteractionLoader } from '../core/imports.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { composeApp } from './compose.ts';
@@ -18,12 +18,14 @@ export async function seed(
   const seedNumber = options.seed ?? 42;
   const now = options.asOf ?? new Date();
   // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.
-  const stores = createPostgresStores(storage.db, { newId: demoIdGenerator(seedNumber) });
+  const newId = demoIdGenerator(seedNumber);
+  const stores = createPostgresStores(storage.db, { newId });
   const progress = createProgress();
   const started = Date.now();
   const summary = await seedDemoData({
     stores,
     bulk: createPostgresBulkLoader(storage.db),
+    contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db, newId }),
     customers: options.customers ?? config.SEED_CUSTOMERS,
     interactions: options.interactions ?? config.SEED_INTERACTIONS,
     seed: seedNumber,

@@ -100,7 +100,7 @@ export async function composeApp(options: {
   channels?: ((deps: ChannelDeps) => ChannelModule)[];
 }) {
   const clock = options.clock ?? systemClock;
-  const stores: Stores = createPostgresStores(options.storage.db, { clock });
+  const stores: Stores = createPostgresStores(options.storage.db, { clock, url: options.storage.url });
   await registerStandards(stores);
   const context = createCustomerContext({ ...stores, clock });
   const booking = createBookingService({

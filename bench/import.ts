@@ -225,6 +225,7 @@ export async function importFigures(options: {
 }): Promise<string[]> {
   const rows = options.rows ?? 1_000_000;
   const target = await freshTarget(options.kind, options.serverUrl);
+  const cleanups = [target.cleanup];
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-import-'));
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...target.env };
   try {
@@ -259,7 +260,11 @@ export async function importFigures(options: {
     const importSeconds = run.seconds - base.seconds;
     const label = `import [${target.label}]`;
 
-    // The CRM's customers with their codes, then the same contacts as the Italian export, through profiles.
+    // The CRM's customers with their codes, then the same contacts as the Italian export, through
+    // profiles: a first import too, into a database of its own.
+    const italian = await freshTarget(options.kind, options.serverUrl);
+    cleanups.push(italian.cleanup);
+    const italianEnv = { ...env, ...italian.env };
     const codes = customerIds.map((_id, i) => `C${String(i + 1).padStart(6, '0')}`);
     const crm = join(dir, 'clienti.tsv');
     writeFileSync(
@@ -284,14 +289,14 @@ export async function importFigures(options: {
     writeFileSync(join(dir, 'calls_crm.json'), JSON.stringify(profile));
     await runCli(
       ['import', 'profile', 'save', 'docs/examples/crm_customers.json', join(dir, 'calls_crm.json')],
-      env,
+      italianEnv,
     );
-    const customers = await runCli(['import', 'customers', crm, '--profile', 'crm_customers'], env);
+    const customers = await runCli(['import', 'customers', crm, '--profile', 'crm_customers'], italianEnv);
     if (!customers.stdout.includes(`${codes.length} new`))
       throw new Error(
         `customer import did not import every customer:\n${customers.stdout}${customers.stderr}`,
       );
-    const profiled = await runCli(['import', 'interactions', calls, '--profile', 'calls_crm'], env);
+    const profiled = await runCli(['import', 'interactions', calls, '--profile', 'calls_crm'], italianEnv);
     if (!profiled.stdout.includes(`${rows} rows read, ${rows} imported, 0 already there, 0 rejected`))
       throw new Error(`the Italian export did not import every row:\n${profiled.stdout}${profiled.stderr}`);
     const profiledSeconds = profiled.seconds - base.seconds;
@@ -328,7 +333,7 @@ export async function importFigures(options: {
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await target.cleanup();
+    for (const cleanup of cleanups) await cleanup();
   }
 }
 

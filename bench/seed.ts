@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPostgresStores, openDatabase } from '../core/index.ts';
 import { createPostgresBulkLoader } from '../core/storage/postgres-bulk-loader.ts';
+import { createPostgresInteractionLoader } from '../core/storage/postgres-interaction-loader.ts';
 import { seedDemoData } from '../app/seed/demo-data.ts';
 import { figureLine } from './figures.ts';
 
@@ -32,6 +33,7 @@ try {
   const summary = await seedDemoData({
     stores: createPostgresStores(handle.db),
     bulk: createPostgresBulkLoader(handle.db),
+    contacts: createPostgresInteractionLoader({ url: handle.url, db: handle.db }),
     customers,
     interactions,
     now: new Date(),

@@ -150,6 +150,8 @@ export async function importRows<T>(options: {
   summary: SummaryBuilder;
   check: (row: ImportRow) => T | RowProblem[];
   store: (batch: { line: number; item: T }[]) => Promise<void>;
+  /** Runs once every batch is stored (a load that stores the staged batches together). */
+  afterLast?: () => Promise<void>;
   onBatch?: ((summary: ImportSummary) => void) | undefined;
 }): Promise<ImportSummary> {
   const { summary } = options;
@@ -188,6 +190,10 @@ export async function importRows<T>(options: {
   }
   await flush();
   await writing;
+  if (options.afterLast) {
+    await options.afterLast();
+    options.onBatch?.(summary.snapshot());
+  }
   return summary.finish();
 }
 

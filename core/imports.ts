@@ -5,6 +5,7 @@ export {
   type BillRecord,
   type CustomerRecord,
 } from './storage/postgres-bulk-loader.ts';
+export { createPostgresInteractionLoader } from './storage/postgres-interaction-loader.ts';
 export {
   DEFAULT_CUSTOMER_SOURCE,
   importInteractions,

@@ -16,6 +16,7 @@ import {
   directions,
   outcomes,
   type InteractionInput,
+  type InteractionLoader,
   type InteractionLog,
 } from './interactions.ts';
 import { unstorableIssues } from './validation.ts';
@@ -43,6 +44,8 @@ export interface InteractionImportOptions {
   /** Read and check every row, store nothing. */
   dryRun?: boolean;
   interactions: InteractionLog;
+  /** When given and the log holds no contacts yet, the rows are staged and stored in one load. */
+  loader?: InteractionLoader;
   customers: CustomerDirectory;
   channels: ChannelRegistry;
   reasons: ReasonCatalogue;
@@ -268,12 +271,39 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       await options.reasons.ensure(created);
       for (const r of created) stored.add(r.code);
     }
+    if (load) {
+      await load.add(valid);
+      staged += valid.length;
+      return;
+    }
     const added = await options.interactions.recordMany(valid);
     summary.summary.imported += added;
     summary.summary.alreadyThere += valid.length - added;
   }
 
-  return importRows({ rows: options.rows, summary, check, store, onBatch: options.onBatch });
+  // A first import of the history: staged as read, placed and stored in one load at the end.
+  const load =
+    !dryRun && options.loader && (await options.loader.logIsEmpty()) ? await options.loader.start() : null;
+  let staged = 0;
+  const afterLast = async () => {
+    const { stored } = await load!.finish();
+    summary.summary.imported += stored;
+    summary.summary.alreadyThere += staged - stored;
+  };
+  try {
+    return await importRows({
+      rows: options.rows,
+      summary,
+      check,
+      store,
+      onBatch: options.onBatch,
+      ...(load ? { afterLast } : {}),
+    });
+  } catch (error) {
+    // As batch by batch: what was read before the failure is stored.
+    if (load) await afterLast().catch(() => load.abort());
+    throw error;
+  }
 }
 
 /** A code for a reason the source names by a label: `Guasto contatore` → `guasto_contatore`. */

@@ -98,3 +98,38 @@ export interface InteractionLog {
   /** Every contact reason the log holds, alphabetically. */
   reasons(): Promise<string[]>;
 }
+
+/** What a finished load stored, and how. */
+export interface InteractionLoadResult {
+  /** Contacts added (those whose (source, externalId) was already loaded or stored count once). */
+  stored: number;
+  /**
+   * `bulk`: the log held no contacts when the load was stored, so it was placed in memory and
+   * written in one pass; `incremental`: it did, so every contact went the way `recordMany` goes.
+   */
+  path: 'bulk' | 'incremental';
+}
+
+/** One load under way: contacts are staged as they come and stored together by `finish`. */
+export interface InteractionLoad {
+  /** Checks and stages contacts, in any order; none is in the log before `finish`. */
+  add(inputs: readonly (InteractionInput & { id?: string })[]): Promise<void>;
+  /**
+   * Stores every staged contact in one transaction, placed in journeys exactly as `recordMany`
+   * would place them. On a log without contacts, other writers of the log wait until it commits.
+   */
+  finish(): Promise<InteractionLoadResult>;
+  /** Drops what was staged, storing nothing. */
+  abort(): Promise<void>;
+}
+
+/**
+ * Port: fills the interaction log with many contacts at once (the demo's year, an organisation's
+ * first import of its history). Holds the staged contacts outside the process, so a load of any
+ * size keeps memory flat.
+ */
+export interface InteractionLoader {
+  /** Whether the log holds no contacts yet: a load started now takes the bulk way unless one arrives meanwhile. */
+  logIsEmpty(): Promise<boolean>;
+  start(): Promise<InteractionLoad>;
+}

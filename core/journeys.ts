@@ -67,6 +67,43 @@ export function gapDays(from: Date, to: Date, maxDays: number): number | null {
   return days <= maxDays ? Math.max(days, 0) : null;
 }
 
+/** A contact's place among its journey's contacts, and among those that settle. */
+export interface JourneySteps {
+  journeyStep: number;
+  settledStep: number | null;
+}
+
+/** Numbers the contacts of one journey in order: steps 1, 2, 3…, and settled steps among those that settle. */
+export function numberSteps(
+  members: readonly OrderedContact[],
+  into: Map<string, JourneySteps> = new Map(),
+): Map<string, JourneySteps> {
+  let settled = 0;
+  [...members].sort(compareContacts).forEach((contact, index) => {
+    into.set(contact.id, { journeyStep: index + 1, settledStep: settles(contact) ? ++settled : null });
+  });
+  return into;
+}
+
+/** The transition a settled contact ends: from its customer's previous settled contact for the same reason. */
+export interface Transition {
+  previousChannel: string | null;
+  previousStartedAt: Date | null;
+  previousGapDays: number | null;
+}
+
+/** The transition from `last` (the previous settled contact for the reason) to `contact`; none beyond `maxDays`. */
+export function transitionFrom(
+  last: { channel: string; startedAt: Date } | undefined,
+  contact: { startedAt: Date },
+  maxDays: number,
+): Transition {
+  const gap = last ? gapDays(last.startedAt, contact.startedAt, maxDays) : null;
+  return gap === null
+    ? { previousChannel: null, previousStartedAt: null, previousGapDays: null }
+    : { previousChannel: last!.channel, previousStartedAt: last!.startedAt, previousGapDays: gap };
+}
+
 /** Where the rule left a (customer, reason) before the contacts being placed: its open journey. */
 export interface OpenJourney {
   journeyId: string;

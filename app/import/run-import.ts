@@ -114,6 +114,7 @@ export async function runImport(
             ...common,
             source,
             interactions: stores.interactions,
+            ...(stores.interactionLoader ? { loader: stores.interactionLoader } : {}),
             customers: stores.customers,
             channels: stores.channels,
             reasons: stores.reasons,

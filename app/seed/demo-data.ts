@@ -1,4 +1,10 @@
-import { invalidInput, standardChannels, type Payment, type Stores } from '../../core/index.ts';
+import {
+  invalidInput,
+  standardChannels,
+  type InteractionLoader,
+  type Payment,
+  type Stores,
+} from '../../core/index.ts';
 import type { BillRecord, BulkLoader, CustomerRecord } from '../../core/storage/postgres-bulk-loader.ts';
 import { billingWindow, billsForAccount, createBillNumbers } from './demo-bills.ts';
 import { epochDay, romeDay } from './demo-calendar.ts';
@@ -14,6 +20,8 @@ import { createDemoRandom } from './demo-random.ts';
 export interface SeedDemoDataOptions {
   stores: Stores;
   bulk: BulkLoader;
+  /** The year of contacts goes through one load: placed in memory and written in one pass. */
+  contacts: InteractionLoader;
   /** How many customers (default 3,000). */
   customers?: number;
   /**
@@ -174,8 +182,15 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
     progress('pilots', pilots.length, pilots.length);
   }
 
+  const load = await options.contacts.start();
+  let staged = 0;
   const record = async (chunk: DemoInteraction[]) => {
-    summary.interactions += await stores.interactions.recordMany(chunk);
+    await load.add(chunk);
+    staged += chunk.length;
+    progress('interactions', staged, interactionCount);
+  };
+  const store = async () => {
+    summary.interactions = (await load.finish()).stored;
     progress('interactions', summary.interactions, interactionCount);
   };
   // The pilots' adopters took some of these contacts to the pilot channels: moved on the way in.
@@ -192,20 +207,25 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
           write: record,
         });
   progress('interactions', 0, interactionCount);
-  await generateInteractions({
-    random: createDemoRandom(seed, STREAM.interactions),
-    seed,
-    total: interactionCount,
-    now,
-    customers: profiles,
-    events,
-    chunkSize: CHUNK,
-    write: evidence?.write ?? record,
-  });
-  if (evidence) {
-    await evidence.finish();
-    Object.assign(summary, evidence.summary);
+  try {
+    await generateInteractions({
+      random: createDemoRandom(seed, STREAM.interactions),
+      seed,
+      total: interactionCount,
+      now,
+      customers: profiles,
+      events,
+      chunkSize: CHUNK,
+      write: evidence?.write ?? record,
+    });
+  } catch (error) {
+    await load.abort();
+    throw error;
   }
+  if (evidence) {
+    await evidence.finish(store);
+    Object.assign(summary, evidence.summary);
+  } else await store();
   return summary;
 }
 

@@ -80,6 +80,8 @@ export function createPilotEvidence(options: {
   const lastStart = new Map<string, number>();
   let out: DemoInteraction[] = [];
   const answers = new Map<string, SurveyAnswerInput[]>();
+  /** Answers about contacts written, stored once the contacts are. */
+  const written: SurveyAnswerInput[] = [];
 
   /** Later contacts of the same customer still held, soonest first. */
   function* later(index: number, customerId: string, until: number) {
@@ -252,10 +254,7 @@ export function createPilotEvidence(options: {
       out = out.slice(options.chunkSize);
       await options.write(chunk);
       for (const contact of chunk) {
-        for (const answer of answers.get(contact.id) ?? []) {
-          await stores.surveys.record(answer);
-          summary.surveyAnswers++;
-        }
+        written.push(...(answers.get(contact.id) ?? []));
         answers.delete(contact.id);
       }
     }
@@ -291,10 +290,18 @@ export function createPilotEvidence(options: {
       if (latest) await releaseUntil(latest.start);
       await flush(false);
     },
-    /** Writes the rest once the generator is done, then stores how the consultations went. */
-    async finish(): Promise<void> {
+    /**
+     * Writes the rest once the generator is done; once `stored` has stored every contact written,
+     * stores the survey answers about them and how the consultations went.
+     */
+    async finish(stored: () => Promise<void>): Promise<void> {
       await releaseUntil(Infinity);
       await flush(true);
+      await stored();
+      for (const answer of written) {
+        await stores.surveys.record(answer);
+        summary.surveyAnswers++;
+      }
       await consultations.settle();
     },
   };

@@ -191,6 +191,12 @@ function dropEmpty(source: string) {
       and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
 }
 
+/**
+ * A transaction-local setting: while it is 'on', the trigger adds nothing, and the writer brings the
+ * rollups up to date itself before committing (a bulk load, once for all its rows).
+ */
+export const ROLLUPS_DEFERRED = 'channel_pilot.rollups_deferred';
+
 /** The trigger function that keeps every rollup current, for inserts, updates and deletes. */
 export function rollupTriggerFunction(): string {
   const rolled = changedRows(rolledColumns);
@@ -203,6 +209,9 @@ export function rollupTriggerFunction(): string {
   return `
     create or replace function census_rollup() returns trigger language plpgsql as $fn$
     begin
+      if current_setting('${ROLLUPS_DEFERRED}', true) = 'on' then
+        return null;
+      end if;
       ${branch('INSERT')}
       ${branch('UPDATE')}
       ${branch('DELETE')}
@@ -295,10 +304,15 @@ export function rollupSchema(): string {
 
 /** The rollups of the whole log, computed afresh (after a restore; to check them against). */
 export function recomputeRollups(): string {
-  const all = 'select i.*, 1 as sign from interactions i';
   return `
     truncate census_days, census_transitions, census_reach;
-    ${daysUpsert(all)};
-    ${transitionsUpsert(all)};
-    ${reachAdd(reachGroups(all))};`;
+    ${rollupsAdded('select i.*, 1 as sign from interactions i')}`;
+}
+
+/** What the rows of `source` (the log's columns and a sign) add to the rollups: what the insert trigger does, once. */
+export function rollupsAdded(source: string): string {
+  return `
+    ${daysUpsert(source)};
+    ${transitionsUpsert(source)};
+    ${reachAdd(reachGroups(source))};`;
 }

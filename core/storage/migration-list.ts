@@ -27,6 +27,7 @@ import * as chatHandledRecently from './migrations/0355-chat-handled-recently.ts
 import * as liveChatParts from './migrations/0356-live-chat-parts.ts';
 import * as chatAdvisorsHeard from './migrations/0360-chat-advisors-heard.ts';
 import * as chatPageIdentity from './migrations/0361-chat-page-identity.ts';
+import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -57,6 +58,7 @@ export const migrations: Record<string, Migration> = {
   '0356-live-chat-parts': liveChatParts,
   '0360-chat-advisors-heard': chatAdvisorsHeard,
   '0361-chat-page-identity': chatPageIdentity,
+  '0370-rollups-deferred': rollupsDeferred,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -36,6 +36,7 @@ export function createPostgresInteractionLog(
     await months.ensure(contacts.map((c) => c.startedAt));
     return translating(what, () =>
       db.transaction().execute(async (trx) => {
+        await waitForLoads(trx);
         await lockCustomers(trx, contacts);
         const fresh = await withoutStored(trx, contacts);
         const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
@@ -84,6 +85,7 @@ export function createPostgresInteractionLog(
             .where('id', '=', id)
             .executeTakeFirst();
           if (!owner) throw notFound('interaction', id);
+          await waitForLoads(trx);
           if (owner.customer_id) await lockCustomers(trx, [{ customerId: owner.customer_id }]);
           const before = await trx
             .selectFrom('interactions')
@@ -154,6 +156,17 @@ export function createPostgresInteractionLog(
 async function readInteraction(db: Kysely<Database>, id: string): Promise<Interaction | undefined> {
   const row = await db.selectFrom('interactions').selectAll().where('id', '=', id).executeTakeFirst();
   return row && toInteraction(row);
+}
+
+/** The advisory lock a bulk load holds exclusively (see postgres-interaction-loader.ts). */
+export const LOAD_LOCK = "hashtext('interaction log load')";
+
+/**
+ * Waits for a bulk load of the log to commit before this transaction reads what it places
+ * against; writers do not wait for each other (the lock is shared among them).
+ */
+async function waitForLoads(db: Kysely<Database>): Promise<void> {
+  await sql.raw(`select pg_advisory_xact_lock_shared(${LOAD_LOCK})`).execute(db);
 }
 
 /** Locks the customers of `contacts`, in one order, for the rest of the transaction. */

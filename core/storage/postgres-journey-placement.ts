@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely';
 import {
   assignJourneys,
   compareContacts,
-  gapDays,
+  numberSteps,
   settles,
+  transitionFrom,
+  type JourneySteps,
   type OpenJourney,
   type OrderedContact,
+  type Transition,
 } from '../journeys.ts';
 import { notFound } from '../errors.ts';
 import { TRANSITION_DAYS } from './census-rollup-sql.ts';
@@ -61,18 +64,7 @@ export async function placeContacts(
   const byCustomer = new Map<string, { fresh: OrderedContact[]; touched: OrderedContact[] }>();
   for (const contact of fresh) {
     if (contact.customerId === null) {
-      // Nobody to follow: an anonymous contact is a journey of its own.
-      if (contact.handoffFromId)
-        throw notFound('interaction (handoffFromId of an anonymous contact)', contact.handoffFromId);
-      result.placed.set(contact.id, {
-        journeyId: options.newId(),
-        journeyStep: 1,
-        settledStep: settles(contact) ? 1 : null,
-        previousChannel: null,
-        previousStartedAt: null,
-        previousGapDays: null,
-        segment: null,
-      });
+      result.placed.set(contact.id, placeAnonymous(contact, options.newId));
       continue;
     }
     group(byCustomer, contact.customerId).fresh.push(contact);
@@ -158,6 +150,18 @@ export async function placeContacts(
   return result;
 }
 
+/** An anonymous contact: nobody to follow, so a journey of its own. */
+export function placeAnonymous(contact: OrderedContact, newId: () => string): Placement {
+  if (contact.handoffFromId)
+    throw notFound('interaction (handoffFromId of an anonymous contact)', contact.handoffFromId);
+  return {
+    journeyId: newId(),
+    ...numberSteps([contact]).get(contact.id)!,
+    ...transitionFrom(undefined, contact, TRANSITION_DAYS),
+    segment: null,
+  };
+}
+
 function group<T>(map: Map<string, { fresh: T[]; touched: T[] }>, key: string) {
   let entry = map.get(key);
   if (!entry) map.set(key, (entry = { fresh: [], touched: [] }));
@@ -237,22 +241,13 @@ function placeCustomer(
   for (const contact of after) join(contact);
   for (const journeyId of affected)
     for (const m of journeys.members.get(journeyId) ?? []) join(storedById.get(m.id) ?? m);
-  const steps = new Map<string, { journeyStep: number; settledStep: number | null }>();
-  for (const list of members.values()) {
-    list.sort(compareContacts);
-    let settled = 0;
-    list.forEach((contact, index) => {
-      steps.set(contact.id, { journeyStep: index + 1, settledStep: settles(contact) ? ++settled : null });
-    });
-  }
+  const steps = new Map<string, JourneySteps>();
+  for (const list of members.values()) numberSteps(list, steps);
 
   // Each settled contact's previous settled contact for the same reason (whose transition it is),
   // from the first contact that can change on: an earlier one within reach was read with them.
-  const previous = new Map<
-    string,
-    Pick<Placement, 'previousChannel' | 'previousStartedAt' | 'previousGapDays'>
-  >();
-  const none = { previousChannel: null, previousStartedAt: null, previousGapDays: null };
+  const previous = new Map<string, Transition>();
+  const none = transitionFrom(undefined, changedOrder, TRANSITION_DAYS);
   for (const reason of new Set([...fresh, ...batch.touched].map((c) => c.reason))) {
     let last: OrderedContact | undefined;
     for (const contact of all) {
@@ -262,15 +257,7 @@ function placeCustomer(
         if (changes) previous.set(contact.id, none);
         continue;
       }
-      if (changes) {
-        const gap = last ? gapDays(last.startedAt, contact.startedAt, TRANSITION_DAYS) : null;
-        previous.set(
-          contact.id,
-          gap === null
-            ? none
-            : { previousChannel: last!.channel, previousStartedAt: last!.startedAt, previousGapDays: gap },
-        );
-      }
+      if (changes) previous.set(contact.id, transitionFrom(last, contact, TRANSITION_DAYS));
       last = contact;
     }
   }

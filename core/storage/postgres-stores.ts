@@ -6,7 +6,8 @@ import { systemClock } from '../clock.ts';
 import type { CustomerDirectory } from '../customers.ts';
 import type { Billing } from '../billing.ts';
 import type { AdvisorRoster } from '../advisors.ts';
-import type { InteractionLog } from '../interactions.ts';
+import type { InteractionLoader, InteractionLog } from '../interactions.ts';
+import { createPostgresInteractionLoader } from './postgres-interaction-loader.ts';
 import type { SurveyAnswers } from '../surveys.ts';
 import type { ChannelRegistry } from '../channels.ts';
 import type { StaffDirectory } from '../staff.ts';
@@ -51,6 +52,8 @@ export interface Stores {
   billing: Billing;
   advisors: AdvisorRoster;
   interactions: InteractionLog;
+  /** Fills an empty log in one load (seeds, first imports); there when the stores know the database's connection string. */
+  interactionLoader?: InteractionLoader;
   surveys: SurveyAnswers;
   channels: ChannelRegistry;
   staff: StaffDirectory;
@@ -71,18 +74,35 @@ export interface Stores {
 
 export function createPostgresStores(
   db: Kysely<Database>,
-  options: { newId?: () => string; clock?: Clock; journeyWindowDays?: number } = {},
+  options: {
+    newId?: () => string;
+    clock?: Clock;
+    journeyWindowDays?: number;
+    /** The database's connection string: a bulk load holds a session of its own. */
+    url?: string;
+  } = {},
 ): Stores {
   const newId = options.newId ?? randomUUID;
   const clock = options.clock ?? systemClock;
+  const window = options.journeyWindowDays ? { journeyWindowDays: options.journeyWindowDays } : {};
   return {
+    ...(options.url
+      ? {
+          interactionLoader: createPostgresInteractionLoader({
+            url: options.url,
+            db,
+            ...(options.newId ? { newId: options.newId } : {}),
+            ...window,
+          }),
+        }
+      : {}),
     customers: createPostgresCustomerDirectory(db, newId),
     billing: createPostgresBilling(db, newId),
     advisors: createPostgresAdvisorRoster(db, newId),
     interactions: createPostgresInteractionLog(db, {
       // Contacts that start at the same instant are ordered by their ids: made in time order.
       newId: options.newId ?? createTimeOrderedIds(),
-      ...(options.journeyWindowDays ? { journeyWindowDays: options.journeyWindowDays } : {}),
+      ...window,
     }),
     surveys: createPostgresSurveyAnswers(db, newId),
     channels: createPostgresChannelRegistry(db),

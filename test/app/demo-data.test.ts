@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import { ChannelPilotError, createPostgresStores, type StorageHandle } from '../../core/index.ts';
 import { createPostgresBulkLoader } from '../../core/storage/postgres-bulk-loader.ts';
+import { createPostgresInteractionLoader } from '../../core/storage/postgres-interaction-loader.ts';
 import { demoIdGenerator, seedDemoData, type DemoDataSummary } from '../../app/seed/demo-data.ts';
 import { openTestDatabase } from '../support/database.ts';
 
@@ -43,10 +44,12 @@ function seed(
   on: StorageHandle = storage,
   pilots?: boolean,
 ) {
-  const stores = createPostgresStores(on.db, { newId: demoIdGenerator(size.seed) });
+  const newId = demoIdGenerator(size.seed);
+  const stores = createPostgresStores(on.db, { newId });
   return seedDemoData({
     stores,
     bulk: createPostgresBulkLoader(on.db),
+    contacts: createPostgresInteractionLoader({ url: on.url, db: on.db, newId }),
     now,
     ...size,
     onProgress,
@@ -154,6 +157,7 @@ describe('the demo dataset', () => {
     const attempt = seedDemoData({
       stores,
       bulk: createPostgresBulkLoader(storage.db),
+      contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db }),
       now,
       interactions: -1,
     });

@@ -13,6 +13,7 @@ import {
   runDemoStylePilot,
 } from '../../app/seed/demo-style-pilot.ts';
 import { createPostgresBulkLoader } from '../../core/storage/postgres-bulk-loader.ts';
+import { createPostgresInteractionLoader } from '../../core/storage/postgres-interaction-loader.ts';
 import { createPostgresStores, type StorageHandle } from '../../core/index.ts';
 import { styleReportOf, type StyleArmReport } from '../../core/services.ts';
 import { styleScorecards } from '../../core/evidence.ts';
@@ -29,9 +30,11 @@ const now = new Date('2026-03-11T09:00:00Z');
 
 beforeAll(async () => {
   storage = await openTestDatabase();
+  const newId = demoIdGenerator(11);
   await seedDemoData({
-    stores: createPostgresStores(storage.db, { newId: demoIdGenerator(11) }),
+    stores: createPostgresStores(storage.db, { newId }),
     bulk: createPostgresBulkLoader(storage.db),
+    contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db, newId }),
     customers: 450,
     interactions: 9_000,
     seed: 11,

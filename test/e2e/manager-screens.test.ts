@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { composeApp } from '../../app/compose.ts';
 import { seedDemoData } from '../../app/seed/demo-data.ts';
 import { type StorageHandle } from '../../core/index.ts';
-import { createPostgresBulkLoader } from '../../core/imports.ts';
+import { createPostgresBulkLoader, createPostgresInteractionLoader } from '../../core/imports.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { staffPassword } from '../support/fixtures.ts';
@@ -36,6 +36,7 @@ beforeAll(async () => {
   await seedDemoData({
     stores: composed.stores,
     bulk: createPostgresBulkLoader(storage.db),
+    contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db }),
     now,
     customers: 800,
     interactions: 16_000,

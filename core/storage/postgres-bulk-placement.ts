@@ -1,0 +1,240 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { Outcome } from '../interactions.ts';
+import {
+  assignJourneys,
+  compareContacts,
+  numberSteps,
+  settles,
+  transitionFrom,
+  type JourneySteps,
+  type Transition,
+} from '../journeys.ts';
+import { notFound } from '../errors.ts';
+import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
+import { ROLLUPS_DEFERRED, rollupsAdded, TRANSITION_DAYS } from './census-rollup-sql.ts';
+
+// The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
+// holds none, read back customer by customer in the journey order, placed in memory with the
+// journey rule, written by COPY with the rollup triggers deferred, added to the rollups at once.
+
+export const STAGED_COLUMNS = [
+  'id',
+  'customer_id',
+  'channel',
+  'touchpoint',
+  'direction',
+  'reason',
+  'started_at',
+  'ended_at',
+  'outcome',
+  'handoff_from_id',
+  'source',
+  'external_id',
+  'details',
+] as const;
+const LOG_COLUMNS = [
+  ...STAGED_COLUMNS,
+  'journey_id',
+  'journey_step',
+  'settled_step',
+  'previous_channel',
+  'previous_started_at',
+  'previous_gap_days',
+  'segment',
+];
+/** Rows per FETCH, and per `recordMany` on the incremental way. */
+export const BATCH = 5000;
+/** Rows per COPY into the log: each statement also runs the log's statement triggers once. */
+const COPY_ROWS = 50_000;
+/** The journey order of contacts (see compareContacts), in SQL. */
+export const JOURNEY_ORDER = 'started_at, source collate "C", external_id collate "C", id';
+
+export interface StagedRow {
+  id: string;
+  customer_id: string | null;
+  channel: string;
+  touchpoint: string;
+  direction: string;
+  reason: string;
+  started_at: Date;
+  ended_at: string | null;
+  outcome: string;
+  handoff_from_id: string | null;
+  source: string;
+  external_id: string | null;
+  details: string;
+  segment: string | null;
+}
+
+/** A staged contact as the journey rule reads it, with the row it came from. */
+interface Staged {
+  id: string;
+  customerId: string | null;
+  channel: string;
+  reason: string;
+  startedAt: Date;
+  source: string;
+  externalId: string | null;
+  outcome: Outcome;
+  handoffFromId: string | null;
+  row: StagedRow;
+}
+
+/** Ends and details as text: written back as read. */
+const stagedSelect = `l.id, l.customer_id, l.channel, l.touchpoint, l.direction, l.reason, l.started_at,
+  l.ended_at::text as ended_at, l.outcome, l.handoff_from_id, l.source, l.external_id, l.details::text as details`;
+
+/** Places and stores the staged contacts in a log that holds none, inside the caller's transaction. */
+export async function inBulk(
+  session: pg.Client,
+  options: { windowDays: number; newId: () => string },
+): Promise<number> {
+  await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
+  // The rollups of every loaded contact are added up in one pass: sorts in memory, not on disk.
+  await session.query(`set local work_mem = '256MB'`);
+  const unknown = await session.query<{ customer_id: string }>(
+    `select l.customer_id from interaction_load l where l.customer_id is not null
+      and not exists (select 1 from customers c where c.id = l.customer_id) limit 1`,
+  );
+  if (unknown.rows[0]) throw notFound('customer', unknown.rows[0].customer_id);
+  await session.query(
+    `declare staged no scroll cursor for select ${stagedSelect}, c.segment
+      from interaction_load l left join customers c on c.id = l.customer_id
+      order by l.customer_id, ${JOURNEY_ORDER.split(', ')
+        .map((k) => `l.${k}`)
+        .join(', ')}`,
+  );
+  let stored = 0;
+  let out: string[] = [];
+  let customer: Staged[] = [];
+  const place = () => {
+    for (const [contact, placement] of placeCustomer(customer, options))
+      out.push(logLine(contact, placement));
+    customer = [];
+  };
+  const copy = async () => {
+    if (out.length === 0) return;
+    await copyIn(session, `copy interactions (${LOG_COLUMNS.join(', ')}) from stdin`, out);
+    stored += out.length;
+    out = [];
+  };
+  for (;;) {
+    const { rows } = await session.query<StagedRow>(`fetch ${BATCH} from staged`);
+    for (const row of rows) {
+      const contact = toStaged(row);
+      if (customer.length > 0 && customer[0]!.customerId !== contact.customerId) place();
+      if (contact.customerId === null) out.push(logLine(contact, placeAnonymous(contact, options.newId)));
+      else customer.push(contact);
+    }
+    if (rows.length === 0) break;
+    if (out.length >= COPY_ROWS) await copy();
+  }
+  place();
+  await copy();
+  await session.query('close staged');
+  await session.query(`insert into interaction_sources (source, external_id, interaction_id)
+    select source, external_id, id from interactions where external_id is not null`);
+  await session.query(rollupsAdded('select i.*, 1 as sign from interactions i'));
+  return stored;
+}
+
+/**
+ * One customer's contacts, in journey order, placed in a log that held none of theirs: the
+ * journey rule from an empty state, each journey's steps, each settled contact's transition.
+ */
+function placeCustomer(
+  contacts: readonly Staged[],
+  options: { windowDays: number; newId: () => string },
+): [Staged, Placement][] {
+  if (contacts.length === 0) return [];
+  contacts = [...contacts].sort(compareContacts);
+  const journeys = assignJourneys(contacts, {
+    windowDays: options.windowDays,
+    open: new Map(),
+    journeyOf: new Map(),
+    previous: () => undefined,
+    newId: options.newId,
+  });
+  const members = new Map<string, Staged[]>();
+  for (const contact of contacts) {
+    const journeyId = journeys.get(contact.id)!;
+    const list = members.get(journeyId);
+    if (list) list.push(contact);
+    else members.set(journeyId, [contact]);
+  }
+  const steps = new Map<string, JourneySteps>();
+  for (const list of members.values()) numberSteps(list, steps);
+  const lastSettled = new Map<string, Staged>();
+  const segment = contacts[0]!.row.segment;
+  return contacts.map((contact) => {
+    let transition: Transition = transitionFrom(undefined, contact, TRANSITION_DAYS);
+    if (settles(contact)) {
+      transition = transitionFrom(lastSettled.get(contact.reason), contact, TRANSITION_DAYS);
+      lastSettled.set(contact.reason, contact);
+    }
+    return [
+      contact,
+      { journeyId: journeys.get(contact.id)!, ...steps.get(contact.id)!, ...transition, segment },
+    ];
+  });
+}
+
+function toStaged(row: StagedRow): Staged {
+  return {
+    id: row.id,
+    customerId: row.customer_id,
+    channel: row.channel,
+    reason: row.reason,
+    startedAt: row.started_at,
+    source: row.source,
+    externalId: row.external_id,
+    outcome: row.outcome as Outcome,
+    handoffFromId: row.handoff_from_id,
+    row,
+  };
+}
+
+function logLine({ row }: Staged, p: Placement): string {
+  return copyLine([
+    row.id,
+    row.customer_id,
+    row.channel,
+    row.touchpoint,
+    row.direction,
+    row.reason,
+    row.started_at,
+    row.ended_at,
+    row.outcome,
+    row.handoff_from_id,
+    row.source,
+    row.external_id,
+    row.details,
+    p.journeyId,
+    p.journeyStep,
+    p.settledStep,
+    p.previousChannel,
+    p.previousStartedAt,
+    p.previousGapDays,
+    p.segment,
+  ]);
+}
+
+/** A row in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
+export function copyLine(values: readonly (string | number | Date | null)[]): string {
+  return `${values.map(copyValue).join('\t')}\n`;
+}
+
+function copyValue(value: string | number | Date | null): string {
+  if (value === null) return '\\N';
+  const text = value instanceof Date ? value.toISOString() : String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
+    : text;
+}
+
+export async function copyIn(client: pg.Client, statement: string, lines: string[]): Promise<void> {
+  await pipeline(Readable.from([lines.join('')]), client.query(copyStreams.from(statement)));
+}

@@ -1,0 +1,185 @@
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import {
+  DEFAULT_JOURNEY_WINDOW_DAYS,
+  InteractionInput,
+  type InteractionLoad,
+  type InteractionLoader,
+  type Outcome,
+} from '../interactions.ts';
+import { createTimeOrderedIds } from '../ids.ts';
+import { parseInput } from '../validation.ts';
+import { translating } from './database-errors.ts';
+import { createInteractionMonths } from './interaction-months.ts';
+import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
+import {
+  BATCH,
+  copyIn,
+  copyLine,
+  inBulk,
+  JOURNEY_ORDER,
+  STAGED_COLUMNS,
+  type StagedRow,
+} from './postgres-bulk-placement.ts';
+import type { Database } from './schema.ts';
+
+// A load stages its contacts in a temporary table of its own session (COPY, any order), then in
+// one transaction: when the log holds no contacts, it locks the log against other writers, reads
+// the staged contacts back customer by customer in the journey order, places each customer's
+// contacts in memory with the journey rule, COPYs them into the log with the rollup triggers
+// deferred, and adds all of them to the rollups in one pass. Otherwise every staged contact goes
+// the incremental way, in time order.
+
+export function createPostgresInteractionLoader(options: {
+  /** The database's connection string: a load holds a session of its own. */
+  url: string;
+  db: Kysely<Database>;
+  /** Ids of contacts given none, and of journeys. */
+  newId?: () => string;
+  journeyWindowDays?: number;
+}): InteractionLoader {
+  const newId = options.newId ?? createTimeOrderedIds();
+  const windowDays = options.journeyWindowDays ?? DEFAULT_JOURNEY_WINDOW_DAYS;
+  const log = createPostgresInteractionLog(options.db, { newId, journeyWindowDays: windowDays });
+  const months = createInteractionMonths(options.db);
+
+  return {
+    async logIsEmpty() {
+      const row = await options.db.selectFrom('interactions').select('id').limit(1).executeTakeFirst();
+      return row === undefined;
+    },
+
+    async start(): Promise<InteractionLoad> {
+      const client = new pg.Client({ connectionString: options.url });
+      await client.connect();
+      let open = true;
+      const close = async () => {
+        if (open) await client.end();
+        open = false;
+      };
+      try {
+        await client.query(
+          `create temporary table interaction_load (n bigint generated always as identity,
+            id uuid not null, customer_id uuid, channel text not null, touchpoint text not null,
+            direction text not null, reason text not null, started_at timestamptz not null,
+            ended_at timestamptz, outcome text not null, handoff_from_id uuid, source text not null,
+            external_id text, details jsonb not null)`,
+        );
+      } catch (error) {
+        await close();
+        throw error;
+      }
+      // One instant per month seen: the months' partitions are made before the load's transaction.
+      const monthsSeen = new Map<string, Date>();
+
+      return {
+        async add(inputs) {
+          if (!open) throw new Error('this load is finished');
+          const lines: string[] = [];
+          inputs.forEach((input, index) => {
+            const c = parseInput(InteractionInput, input, `interaction [${index}]`);
+            monthsSeen.set(`${c.startedAt.getUTCFullYear()}-${c.startedAt.getUTCMonth()}`, c.startedAt);
+            lines.push(
+              copyLine([
+                input.id ?? newId(),
+                c.customerId,
+                c.channel,
+                c.touchpoint,
+                c.direction,
+                c.reason,
+                c.startedAt,
+                c.endedAt,
+                c.outcome,
+                c.handoffFromId,
+                c.source,
+                c.externalId,
+                JSON.stringify(c.details),
+              ]),
+            );
+          });
+          if (lines.length > 0)
+            await translating('interactions', () =>
+              copyIn(client, `copy interaction_load (${STAGED_COLUMNS.join(', ')}) from stdin`, lines),
+            );
+        },
+
+        async finish() {
+          if (!open) throw new Error('this load is finished');
+          try {
+            await months.ensure([...monthsSeen.values()]);
+            // A (source, externalId) given twice is stored once, as first given.
+            await client.query(`delete from interaction_load where n in (
+              select n from (select n, row_number() over (partition by source, external_id order by n) as r
+                from interaction_load where external_id is not null) d where r > 1)`);
+            return await translating('interactions', async () => {
+              await client.query('begin');
+              try {
+                // Writers of the log wait until this commits, the log's own before they read what
+                // they place against, any other at its first write; readers do not wait.
+                await client.query(`select pg_advisory_xact_lock(${LOAD_LOCK})`);
+                await client.query('lock table interactions in share row exclusive mode');
+                const filled = await client.query('select exists (select 1 from interactions) as filled');
+                if (filled.rows[0].filled) {
+                  await client.query('commit');
+                  return { stored: await incrementally(client), path: 'incremental' as const };
+                }
+                const stored = await inBulk(client, { windowDays, newId });
+                await client.query('commit');
+                return { stored, path: 'bulk' as const };
+              } catch (error) {
+                await client.query('rollback').catch(() => {});
+                throw error;
+              }
+            });
+          } finally {
+            await close();
+          }
+        },
+
+        abort: close,
+      };
+
+      /** The staged contacts the way `recordMany` takes them, in time order. */
+      async function incrementally(session: pg.Client): Promise<number> {
+        let stored = 0;
+        await session.query('begin');
+        try {
+          await session.query(
+            `declare staged no scroll cursor for select * from interaction_load order by ${JOURNEY_ORDER}`,
+          );
+          for (;;) {
+            const { rows } = await session.query<
+              Omit<StagedRow, 'ended_at' | 'details'> & {
+                ended_at: Date | null;
+                details: Record<string, unknown>;
+              }
+            >(`fetch ${BATCH} from staged`);
+            if (rows.length === 0) break;
+            stored += await log.recordMany(
+              rows.map((r) => ({
+                id: r.id,
+                customerId: r.customer_id,
+                channel: r.channel,
+                touchpoint: r.touchpoint,
+                direction: r.direction as InteractionInput['direction'],
+                reason: r.reason,
+                startedAt: r.started_at,
+                endedAt: r.ended_at,
+                outcome: r.outcome as Outcome,
+                handoffFromId: r.handoff_from_id,
+                source: r.source,
+                externalId: r.external_id,
+                details: r.details,
+              })),
+            );
+          }
+          await session.query('commit');
+        } catch (error) {
+          await session.query('rollback').catch(() => {});
+          throw error;
+        }
+        return stored;
+      }
+    },
+  };
+}

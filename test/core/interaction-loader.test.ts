@@ -1,0 +1,412 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { DateTime } from 'luxon';
+import { createPostgresStores, type InteractionInput, type StorageHandle } from '../../core/index.ts';
+import { createPostgresInteractionLoader } from '../../core/storage/postgres-interaction-loader.ts';
+import { CensusFilter } from '../../core/census.ts';
+import { createPostgresCensusSource } from '../../core/storage/postgres-census.ts';
+import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
+import type { Database } from '../../core/storage/schema.ts';
+import { databaseKind, openTestDatabase } from '../support/database.ts';
+
+// A log filled in one load (placed in memory, written by COPY, rollups added once) must hold
+// exactly what the same contacts written the incremental way hold: the same journeys, steps,
+// transitions, rollups and census answers.
+
+const DAY = 86_400_000;
+type Contact = InteractionInput & { id: string };
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const shuffle = <T>(items: readonly T[]): T[] => {
+    const out = [...items];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [out[i], out[j]] = [out[j]!, out[i]!];
+    }
+    return out;
+  };
+  return { next, int, pick, shuffle };
+}
+
+interface Household {
+  id: string;
+  segment: string;
+  /** Electricity, gas, water: one, two or three supplies. */
+  supplies: string[];
+}
+
+const segments = ['residential', 'senior', 'family', 'business'] as const;
+const supplyKinds = ['electricity', 'gas', 'water'] as const;
+const reasons = ['bill_explanation', 'payment', 'meter_reading', 'moving', 'outage'] as const;
+// Channel, touchpoint, direction: how an Italian utility's customers reach it.
+const ways = [
+  ['call_centre', 'ivr', 'inbound'],
+  ['call_centre', 'agent', 'inbound'],
+  ['call_centre', 'callback', 'outbound'],
+  ['web', 'self_service', 'inbound'],
+  ['email', 'inbox', 'inbound'],
+  ['shop', 'counter', 'inbound'],
+  ['voice_assistant', 'alexa', 'inbound'],
+] as const;
+
+/**
+ * Half a year of contacts of 45 households with one, two or three supplies: calls handed off to an
+ * agent (the agent's call points back), voice turns that ask back before one settles, bursts of
+ * contacts in the same second (the CRM's codes decide their order, byte by byte: CC-10 before
+ * CC-9), returns after more than 30 days, and walk-ins nobody identified.
+ */
+function history(seed: number): { households: Household[]; contacts: Contact[] } {
+  const random = prng(seed);
+  const households: Household[] = Array.from({ length: 45 }, (_, i) => ({
+    id: randomUUID(),
+    segment: random.pick(segments),
+    supplies: supplyKinds.slice(0, 1 + (i % 3)),
+  }));
+  const start = Date.parse('2026-01-07T07:30:00Z');
+  const contacts: Contact[] = [];
+  let code = 0;
+  const add = (customerId: string | null, at: number, more: Partial<Contact> = {}): Contact => {
+    const [channel, touchpoint, direction] = random.pick(ways);
+    const contact: Contact = {
+      id: randomUUID(),
+      customerId,
+      channel,
+      touchpoint,
+      direction,
+      reason: random.pick(reasons),
+      startedAt: new Date(Math.floor(at / 1000) * 1000),
+      endedAt: random.next() < 0.8 ? new Date(at + random.int(40, 1500) * 1000) : null,
+      outcome: random.pick(['resolved', 'resolved', 'resolved', 'abandoned', 'failed'] as const),
+      source: 'crm',
+      externalId: `CC-${++code}`,
+      ...more,
+    };
+    contacts.push(contact);
+    return contact;
+  };
+  for (const household of households) {
+    let at = start + random.int(0, 25) * DAY + random.int(0, 9 * 3600) * 1000;
+    const count = random.int(2, 10) * household.supplies.length;
+    for (let i = 0; i < count; i++) {
+      at += random.pick([0, 0, 1000, 20 * 60_000, 3 * DAY, 6 * DAY, 8 * DAY, 29 * DAY, 31 * DAY, 45 * DAY]);
+      const kind = random.next();
+      if (kind < 0.15) {
+        // The IVR hands the caller to an agent, who picks up a few minutes later.
+        const ivr = add(household.id, at, {
+          channel: 'call_centre',
+          touchpoint: 'ivr',
+          outcome: 'handed_off',
+        });
+        add(household.id, at + random.int(60, 600) * 1000, {
+          channel: 'call_centre',
+          touchpoint: 'agent',
+          reason: random.next() < 0.7 ? ivr.reason : 'payment',
+          handoffFromId: ivr.id,
+        });
+      } else if (kind < 0.3) {
+        // A conversation with the assistant: turns that ask back, then one that settles.
+        const reason = random.pick(reasons);
+        const turns = random.int(1, 3);
+        for (let t = 0; t <= turns; t++)
+          add(household.id, at + t * 20_000, {
+            channel: 'voice_assistant',
+            touchpoint: 'alexa',
+            reason,
+            outcome: t < turns ? 'continued' : 'resolved',
+            endedAt: null,
+          });
+      } else if (kind < 0.4) {
+        // Three contacts stamped in the same second (a batch export), about the same reason.
+        const reason = random.pick(reasons);
+        for (let k = 0; k < 3; k++) add(household.id, at, { reason });
+      } else add(household.id, at);
+    }
+  }
+  for (let i = 0; i < 30; i++) add(null, start + random.int(0, 150) * DAY + random.int(0, 50_000) * 1000);
+  // A walk-in and a call in the same second, both anonymous.
+  add(null, start + 10 * DAY, { channel: 'shop' });
+  add(null, start + 10 * DAY, { channel: 'call_centre' });
+  return { households, contacts };
+}
+
+const timeOrder = (a: Contact, b: Contact) =>
+  (a.startedAt as Date).getTime() - (b.startedAt as Date).getTime() ||
+  Buffer.compare(Buffer.from(a.externalId!), Buffer.from(b.externalId!));
+
+const databases: StorageHandle[] = [];
+async function database(households: Household[]): Promise<StorageHandle> {
+  const handle = await openTestDatabase();
+  databases.push(handle);
+  for (const h of households) {
+    await handle.db
+      .insertInto('customers')
+      .values({
+        id: h.id,
+        first_name: 'Cliente',
+        last_name: h.id.slice(0, 6),
+        locale: 'it-IT',
+        segment: h.segment,
+      })
+      .execute();
+    for (const [i, kind] of h.supplies.entries())
+      await handle.db
+        .insertInto('accounts')
+        .values({
+          id: randomUUID(),
+          customer_id: h.id,
+          number: `${kind.slice(0, 2).toUpperCase()}-${h.id.slice(0, 8)}-${i}`,
+          kind,
+          supply_address: 'Via Roma 1, Torino',
+          tariff: 'monoraria',
+          started_on: '2024-01-01',
+        })
+        .execute();
+  }
+  return handle;
+}
+
+afterAll(async () => {
+  for (const handle of databases) await handle.close();
+});
+
+/** What each contact carries, by its code in the CRM, with its journey named by its members. */
+async function placements(db: Kysely<Database>) {
+  const rows = await db.selectFrom('interactions').selectAll().execute();
+  const members = new Map<string, string[]>();
+  for (const r of rows) members.set(r.journey_id, [...(members.get(r.journey_id) ?? []), r.external_id!]);
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.external_id,
+      {
+        journey: [...members.get(r.journey_id)!].sort().join(' '),
+        step: r.journey_step,
+        settled: r.settled_step,
+        previous: r.previous_channel,
+        previousAt: r.previous_started_at?.toISOString() ?? null,
+        gap: r.previous_gap_days,
+        segment: r.segment,
+        handoffFrom: r.handoff_from_id,
+      },
+    ]),
+  );
+}
+
+async function rollups(db: Kysely<Database>) {
+  const rows = async (query: ReturnType<typeof sql<{ row: string }>>) =>
+    (await query.execute(db)).rows.map((r) => r.row);
+  return {
+    days: await rows(
+      sql`select t::text as row from census_days t order by reason, segment, day, channel, touchpoint`,
+    ),
+    transitions: await rows(sql`select t::text as row from census_transitions t
+      order by reason, segment, day, channel, next_channel`),
+    reach: await rows(sql`select t::text as row from census_reach t order by reason, segment, day, channel`),
+  };
+}
+
+async function censusAnswers(db: Kysely<Database>) {
+  const source = createPostgresCensusSource(db);
+  const filters = [
+    { from: '2026-01-01', to: '2026-12-31' },
+    { from: '2026-01-01', to: '2026-12-31', withinDays: 30 },
+    { from: '2026-01-01', to: '2026-12-31', withinDays: 1, reason: 'payment' },
+    { from: '2026-02-01', to: '2026-02-28', segment: 'senior' },
+  ];
+  return Promise.all(filters.map((f) => source.compute(CensusFilter.parse(f))));
+}
+
+async function snapshot(db: Kysely<Database>) {
+  return { placements: await placements(db), rollups: await rollups(db), census: await censusAnswers(db) };
+}
+
+/** The incremental way: the contacts in time order, a batch at a time, as an import in order writes them. */
+async function incrementally(db: Kysely<Database>, contacts: readonly Contact[]) {
+  const log = createPostgresStores(db).interactions;
+  const ordered = [...contacts].sort(timeOrder);
+  for (let i = 0; i < ordered.length; i += 200) await log.recordMany(ordered.slice(i, i + 200));
+}
+
+describe(`the bulk load of an empty interaction log on the ${databaseKind} database`, () => {
+  for (const seed of [1, 2, 3]) {
+    it(`places and counts the same contacts exactly as the incremental way does, whatever order they are staged in (history ${seed})`, async () => {
+      const { households, contacts } = history(20261205 + seed);
+      const random = prng(seed);
+      const incremental = await database(households);
+      await incrementally(incremental.db, contacts);
+      const bulk = await database(households);
+      const load = await createPostgresInteractionLoader({ url: bulk.url, db: bulk.db }).start();
+      const shuffled = random.shuffle(contacts);
+      for (let i = 0; i < shuffled.length; i += 97) await load.add(shuffled.slice(i, i + 97));
+      // A row the export repeats is stored once.
+      await load.add([shuffled[0]!]);
+      expect(await load.finish()).toEqual({ stored: contacts.length, path: 'bulk' });
+
+      const expected = await snapshot(incremental.db);
+      const loaded = await snapshot(bulk.db);
+      expect(Object.keys(loaded.placements)).toHaveLength(contacts.length);
+      expect(loaded.placements).toEqual(expected.placements);
+      expect(loaded.rollups).toEqual(expected.rollups);
+      expect(loaded.census).toEqual(expected.census);
+      // What the fixture is meant to hold is there: journeys of several steps, hand-offs, turns
+      // that settle nothing, transitions of 0 and of 30 days, walk-ins.
+      const rows = Object.values(loaded.placements) as (typeof loaded.placements)[string][];
+      expect(rows.some((r) => r.step >= 4)).toBe(true);
+      expect(rows.some((r) => r.handoffFrom !== null)).toBe(true);
+      expect(rows.some((r) => r.settled === null)).toBe(true);
+      expect(rows.some((r) => r.gap === 0)).toBe(true);
+      expect(rows.some((r) => r.segment === null)).toBe(true);
+      expect(expected.rollups.transitions.length).toBeGreaterThan(20);
+      // And they are what a recomputation from the log gives.
+      await bulk.db.transaction().execute((trx) => sql.raw(recomputeRollups()).execute(trx));
+      expect(await rollups(bulk.db)).toEqual(loaded.rollups);
+    }, 120_000);
+  }
+
+  it('goes the incremental way when the log already holds contacts, with the same result', async () => {
+    const { households, contacts } = history(77);
+    const ordered = [...contacts].sort(timeOrder);
+    const incremental = await database(households);
+    await incrementally(incremental.db, contacts);
+    const mixed = await database(households);
+    await createPostgresStores(mixed.db).interactions.recordMany(ordered.slice(0, 50));
+    const load = await createPostgresInteractionLoader({ url: mixed.url, db: mixed.db }).start();
+    await load.add(prng(5).shuffle(ordered));
+    expect(await load.finish()).toEqual({ stored: contacts.length - 50, path: 'incremental' });
+    expect(await snapshot(mixed.db)).toEqual(await snapshot(incremental.db));
+  }, 120_000);
+
+  it('makes a contact written live while the load commits wait, then places it after the loaded ones', async () => {
+    const { households, contacts } = history(88);
+    const ordered = [...contacts].sort(timeOrder);
+    const last = ordered.filter((c) => c.customerId !== null).at(-1)!;
+    const live: Contact = {
+      ...last,
+      id: randomUUID(),
+      channel: 'web',
+      touchpoint: 'self_service',
+      handoffFromId: null,
+      outcome: 'resolved',
+      startedAt: new Date((last.startedAt as Date).getTime() + 3600_000),
+      endedAt: null,
+      source: 'app',
+      externalId: 'live-1',
+    };
+    const reference = await database(households);
+    await incrementally(reference.db, [...contacts, live]);
+    const handle = await database(households);
+    const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+    await load.add(contacts);
+    const finishing = load.finish();
+    // Once the load holds the log, the live contact is written: it waits for the load to commit.
+    for (let i = 0; ; i++) {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks
+        where relation = 'interactions'::regclass and mode = 'ShareRowExclusiveLock' and granted`.execute(
+        handle.db,
+      );
+      if (rows[0]!.n > 0) break;
+      if (i > 2000) throw new Error('the load never took its lock');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const recorded = createPostgresStores(handle.db).interactions.record(live);
+    expect(await finishing).toEqual({ stored: contacts.length, path: 'bulk' });
+    const stored = await recorded;
+    expect(stored.journeyStep).toBeGreaterThan(0);
+    expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
+  }, 120_000);
+
+  it('goes the incremental way when a live contact arrives while the rows are staged', async () => {
+    const { households, contacts } = history(99);
+    const ordered = [...contacts].sort(timeOrder);
+    const reference = await database(households);
+    await incrementally(reference.db, contacts);
+    const handle = await database(households);
+    const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+    await load.add(ordered.slice(1));
+    await createPostgresStores(handle.db).interactions.record(ordered[0]!);
+    expect(await load.finish()).toEqual({ stored: contacts.length - 1, path: 'incremental' });
+    expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
+  }, 120_000);
+
+  it('refuses contacts of a customer nobody has and a hand-off from no staged contact, storing nothing', async () => {
+    const { households, contacts } = history(5);
+    const handle = await database(households);
+    const loader = createPostgresInteractionLoader({ url: handle.url, db: handle.db });
+    const stranger = await loader.start();
+    await stranger.add([
+      ...contacts.slice(0, 20),
+      { ...contacts[0]!, id: randomUUID(), customerId: randomUUID(), externalId: 'X-1' },
+    ]);
+    await expect(stranger.finish()).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('customer'),
+    });
+    const orphan = await loader.start();
+    const known = contacts.find((c) => c.customerId !== null)!;
+    await orphan.add([{ ...known, id: randomUUID(), externalId: 'X-2', handoffFromId: randomUUID() }]);
+    await expect(orphan.finish()).rejects.toMatchObject({ code: 'not_found' });
+    const bad = await loader.start();
+    await expect(bad.add([{ ...known, channel: 'Not A Slug' }])).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    await bad.abort();
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions`.execute(handle.db);
+    expect(rows[0]!.n).toBe(0);
+    expect((await rollups(handle.db)).days).toEqual([]);
+  }, 120_000);
+
+  it('counts contacts of the last hours by the real clock in the census of today, with ids of their own', async () => {
+    const household: Household = { id: randomUUID(), segment: 'family', supplies: ['electricity', 'gas'] };
+    const handle = await database([household]);
+    const now = Date.now();
+    const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+    // No ids given: the loader makes them, ordered by the real clock.
+    const recent: InteractionInput[] = [30, 20, 10].map((minutesAgo) => ({
+      customerId: household.id,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      direction: 'inbound',
+      reason: 'payment',
+      startedAt: new Date(now - minutesAgo * 60_000),
+      outcome: 'resolved',
+      source: 'crm',
+      externalId: `NOW-${minutesAgo}`,
+    }));
+    await load.add(recent);
+    expect(await load.finish()).toEqual({ stored: 3, path: 'bulk' });
+    const today = DateTime.fromMillis(now - 1800_000)
+      .setZone('Europe/Rome')
+      .toISODate()!;
+    const rows = await handle.db
+      .selectFrom('interactions')
+      .select(['id', 'journey_step', 'external_id'])
+      .orderBy('started_at')
+      .execute();
+    expect(new Set(rows.map((r) => r.id)).size).toBe(3);
+    expect(rows.map((r) => [r.external_id, r.journey_step])).toEqual([
+      ['NOW-30', 1],
+      ['NOW-20', 2],
+      ['NOW-10', 3],
+    ]);
+    const census = await createPostgresCensusSource(handle.db).compute(
+      CensusFilter.parse({
+        from: DateTime.fromMillis(now - 2 * 3600_000)
+          .setZone('Europe/Rome')
+          .toISODate(),
+        to: today,
+      }),
+    );
+    expect(census.totals.contacts).toBe(3);
+    expect(census.totals.customers).toBe(1);
+  }, 60_000);
+});
