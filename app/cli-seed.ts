@@ -33,7 +33,10 @@ export async function seed(
     onProgress: progress.report,
   });
   progress.stop();
-  if (!summary.skipped && summary.bills > 0) await seedStylePilot(storage, config, now, seedNumber);
+  // Like the other demo pilots, the style pilot comes with the contacts: a seed of none leaves the
+  // log empty, for a first import of an organisation's own history.
+  if (!summary.skipped && summary.bills > 0 && summary.interactions > 0)
+    await seedStylePilot(storage, config, now, seedNumber);
   if (summary.skipped) {
     console.log('the database already holds customers; demo data not added');
   } else {
