@@ -40,6 +40,7 @@ import {
   type CensusFilter,
 } from '../core/evidence.ts';
 import { configDefaults, type Config } from './config.ts';
+import { alexaSettings, dialogflowSettings, liveChatSettings, registerChannels } from './channel-settings.ts';
 import { billPaymentCodes, billUnitCosts } from './config-bills.ts';
 import { createBillsChannel } from '../bills/index.ts';
 import { createVoiceChannel, type Identify } from '../voice/index.ts';
@@ -247,38 +248,8 @@ export async function composeApp(options: {
   const voice = createVoiceChannel({
     ...channelDeps,
     ...(options.voiceAccess ? { access: options.voiceAccess } : {}),
-    alexa: {
-      skillId: config.ALEXA_SKILL_ID,
-      verifySignature: config.ALEXA_VERIFY_SIGNATURE,
-      oauth:
-        config.ALEXA_OAUTH_JWKS_URL && config.ALEXA_OAUTH_ISSUER && config.ALEXA_OAUTH_AUDIENCE
-          ? {
-              jwksUrl: config.ALEXA_OAUTH_JWKS_URL,
-              issuer: config.ALEXA_OAUTH_ISSUER,
-              audience: config.ALEXA_OAUTH_AUDIENCE,
-              claim: config.ALEXA_OAUTH_CUSTOMER_CLAIM,
-              matches: config.ALEXA_OAUTH_CLAIM_MATCHES,
-            }
-          : undefined,
-      pinnedCertificateChains: options.alexaCertificates,
-    },
-    dialogflow: {
-      header: config.DIALOGFLOW_WEBHOOK_SECRET
-        ? { name: config.DIALOGFLOW_WEBHOOK_HEADER, value: config.DIALOGFLOW_WEBHOOK_SECRET }
-        : undefined,
-      basic:
-        config.DIALOGFLOW_WEBHOOK_USERNAME && config.DIALOGFLOW_WEBHOOK_PASSWORD
-          ? { username: config.DIALOGFLOW_WEBHOOK_USERNAME, password: config.DIALOGFLOW_WEBHOOK_PASSWORD }
-          : undefined,
-      idToken: config.DIALOGFLOW_ID_TOKEN_AUDIENCE
-        ? {
-            jwksUrl: config.DIALOGFLOW_ID_TOKEN_JWKS_URL,
-            issuer: config.DIALOGFLOW_ID_TOKEN_ISSUER,
-            audience: config.DIALOGFLOW_ID_TOKEN_AUDIENCE,
-          }
-        : undefined,
-      agent: { secretHeader: config.DIALOGFLOW_WEBHOOK_HEADER, apiEndpoint: config.DIALOGFLOW_API_ENDPOINT },
-    },
+    alexa: alexaSettings(config, options.alexaCertificates),
+    dialogflow: dialogflowSettings(config),
     identify: options.voiceIdentify,
     onTurn: metrics.voiceTurn,
   });
@@ -315,32 +286,11 @@ export async function composeApp(options: {
     return createLiveChatChannel({
       ...channelDeps,
       broadcast,
-      settings: {
-        identitySecret: config.CHAT_IDENTITY_SECRET,
-        advisorLimit: config.CHAT_ADVISOR_LIMIT,
-        advisorAwayMs: config.CHAT_ADVISOR_AWAY_SECONDS * 1000,
-        messageChars: config.CHAT_MESSAGE_MAX_CHARS,
-        messagesPerMinute: config.CHAT_MESSAGES_PER_MINUTE,
-        connectionsPerIp: config.CHAT_CONNECTIONS_PER_IP,
-        heartbeatMs: config.CHAT_HEARTBEAT_SECONDS * 1000,
-        hours: config.CHAT_HOURS ?? [],
-        timeZone: config.CHAT_TIME_ZONE ?? 'Europe/Rome',
-        closedDays: config.CHAT_CLOSED_DAYS ?? [],
-        emailAfterMs: config.CHAT_EMAIL_AFTER_SECONDS * 1000,
-      },
+      settings: liveChatSettings(config),
       staffOf: (request) => sessionUser(stores.staff, request.headers.cookie),
     });
   }
-  // A channel registers itself once; later, only touchpoints it gained are added (what the
-  // organisation named stays).
-  for (const { registration } of channels) {
-    const present = await stores.channels.channel(registration.code);
-    const known = new Set(present?.touchpoints.map((t) => t.code));
-    const gained = registration.touchpoints.filter((t) => !known.has(t.code));
-    if (!present) await stores.channels.register(registration);
-    else if (gained.length > 0)
-      await stores.channels.register({ ...present, touchpoints: [...present.touchpoints, ...gained] });
-  }
+  await registerChannels(stores, channels);
   const bundles = createBrowserBundles([...appBundles, ...channels.flatMap((c) => c.bundles ?? [])]);
   const http = createHttpApp({
     storage: options.storage,
