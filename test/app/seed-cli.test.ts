@@ -1,28 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openDatabase } from '../../core/index.ts';
-
-const cliPath = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
+import { runCli } from '../support/app-process.ts';
 
 describe('channel-pilot seed --interactions 0', () => {
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-seed-none-'));
   // Always the embedded database here, even when the suite runs with DATABASE_URL set.
-  const env = { ...process.env, DATABASE_URL: '', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
+  const env = { DATABASE_URL: '', DATA_DIR: join(dir, 'data'), LOG_LEVEL: 'warn' };
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const cli = (args: string[]) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cliPath, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      child.once('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const cli = (args: string[]) => runCli(args, env);
 
   it('leaves the log empty, no pilot and no bill sent, so that the first import of a history fills it', async () => {
     const seeded = await cli(['seed', '--customers', '30', '--interactions', '0', '--as-of', '2026-11-30']);
