@@ -10,6 +10,7 @@ import {
 import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
 import type { Database } from '../../core/storage/schema.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { placements, rollups } from '../support/log-state.ts';
 
 // The census rollups and what each contact carries for them (journey, steps, previous contact) must
 // come out the same whatever order contacts arrive in — one file in time order, the same rows
@@ -89,52 +90,6 @@ function history(seed: number) {
   return { customers, rows, random };
 }
 
-/** What each contact carries, by its id in the source, with its journey named by its members. */
-async function derived(db: Kysely<Database>) {
-  const rows = await db
-    .selectFrom('interactions')
-    .select([
-      'external_id',
-      'journey_id',
-      'journey_step',
-      'settled_step',
-      'previous_channel',
-      'previous_started_at',
-      'previous_gap_days',
-      'segment',
-    ])
-    .execute();
-  const members = new Map<string, string[]>();
-  for (const r of rows) members.set(r.journey_id, [...(members.get(r.journey_id) ?? []), r.external_id!]);
-  return Object.fromEntries(
-    rows.map((r) => [
-      r.external_id,
-      {
-        journey: [...members.get(r.journey_id)!].sort().join(' '),
-        step: r.journey_step,
-        settled: r.settled_step,
-        previous: r.previous_channel,
-        previousAt: r.previous_started_at?.toISOString() ?? null,
-        gap: r.previous_gap_days,
-        segment: r.segment,
-      },
-    ]),
-  );
-}
-
-/** Every rollup row. */
-async function rollups(db: Kysely<Database>) {
-  const rows = async (query: ReturnType<typeof sql<{ row: string }>>) =>
-    (await query.execute(db)).rows.map((r) => r.row);
-  return {
-    days: await rows(sql`select t::text as row from census_days t
-      order by reason, segment, day, channel, touchpoint`),
-    transitions: await rows(sql`select t::text as row from census_transitions t
-      order by reason, segment, day, channel, next_channel`),
-    reach: await rows(sql`select t::text as row from census_reach t order by reason, segment, day, channel`),
-  };
-}
-
 async function recomputed(db: Kysely<Database>) {
   await db.transaction().execute(async (trx) => {
     await sql.raw(recomputeRollups()).execute(trx);
@@ -163,7 +118,7 @@ async function database() {
 }
 
 let reference: StorageHandle;
-let referenceDerived: Awaited<ReturnType<typeof derived>>;
+let referenceDerived: Awaited<ReturnType<typeof placements>>;
 let referenceRollups: Awaited<ReturnType<typeof rollups>>;
 
 beforeAll(async () => {
@@ -174,7 +129,7 @@ beforeAll(async () => {
       (a.externalId! < b.externalId! ? -1 : 1),
   );
   await createPostgresStores(reference.db).interactions.recordMany(inOrder);
-  referenceDerived = await derived(reference.db);
+  referenceDerived = await placements(reference.db);
   referenceRollups = await rollups(reference.db);
 }, 120_000);
 
@@ -213,7 +168,7 @@ describe(`census rollups on the ${databaseKind} database`, () => {
           for (const row of live) await log.record(row);
         })(),
       ]);
-      expect(await derived(handle.db)).toEqual(referenceDerived);
+      expect(await placements(handle.db)).toEqual(referenceDerived);
       const stored = await rollups(handle.db);
       expect(stored).toEqual(referenceRollups);
       expect(await recomputed(handle.db)).toEqual(stored);

@@ -9,6 +9,7 @@ import { createPostgresCensusSource } from '../../core/storage/postgres-census.t
 import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
 import type { Database } from '../../core/storage/schema.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { placements, rollups } from '../support/log-state.ts';
 
 // A log filled in one load (placed in memory, written by COPY, rollups added once) must hold
 // exactly what the same contacts written the incremental way hold: the same journeys, steps,
@@ -180,41 +181,6 @@ afterAll(async () => {
   for (const handle of databases) await handle.close();
 });
 
-/** What each contact carries, by its code in the CRM, with its journey named by its members. */
-async function placements(db: Kysely<Database>) {
-  const rows = await db.selectFrom('interactions').selectAll().execute();
-  const members = new Map<string, string[]>();
-  for (const r of rows) members.set(r.journey_id, [...(members.get(r.journey_id) ?? []), r.external_id!]);
-  return Object.fromEntries(
-    rows.map((r) => [
-      r.external_id,
-      {
-        journey: [...members.get(r.journey_id)!].sort().join(' '),
-        step: r.journey_step,
-        settled: r.settled_step,
-        previous: r.previous_channel,
-        previousAt: r.previous_started_at?.toISOString() ?? null,
-        gap: r.previous_gap_days,
-        segment: r.segment,
-        handoffFrom: r.handoff_from_id,
-      },
-    ]),
-  );
-}
-
-async function rollups(db: Kysely<Database>) {
-  const rows = async (query: ReturnType<typeof sql<{ row: string }>>) =>
-    (await query.execute(db)).rows.map((r) => r.row);
-  return {
-    days: await rows(
-      sql`select t::text as row from census_days t order by reason, segment, day, channel, touchpoint`,
-    ),
-    transitions: await rows(sql`select t::text as row from census_transitions t
-      order by reason, segment, day, channel, next_channel`),
-    reach: await rows(sql`select t::text as row from census_reach t order by reason, segment, day, channel`),
-  };
-}
-
 async function censusAnswers(db: Kysely<Database>) {
   const source = createPostgresCensusSource(db);
   const filters = [
@@ -227,7 +193,11 @@ async function censusAnswers(db: Kysely<Database>) {
 }
 
 async function snapshot(db: Kysely<Database>) {
-  return { placements: await placements(db), rollups: await rollups(db), census: await censusAnswers(db) };
+  return {
+    placements: await placements(db, { handoffs: true }),
+    rollups: await rollups(db),
+    census: await censusAnswers(db),
+  };
 }
 
 /** The incremental way: the contacts in time order, a batch at a time, as an import in order writes them. */
