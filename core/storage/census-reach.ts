@@ -4,18 +4,18 @@ import { REACH_REGISTER_BITS } from './census-rollup-sql.ts';
 // day is small (their union counts exactly, up to hash collisions: about one in 100,000 customers
 // at 100,000), HyperLogLog registers once a day holds more (an estimate, 1.6% standard error).
 
-const REGISTERS = 1 << REACH_REGISTER_BITS;
+export const REACH_REGISTERS = 1 << REACH_REGISTER_BITS;
 const REST_BITS = 32 - REACH_REGISTER_BITS;
 
 /** The relative standard error of a count once it is an estimate: 1.04 / √registers. */
-export const REACH_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTERS);
+export const REACH_STANDARD_ERROR = 1.04 / Math.sqrt(REACH_REGISTERS);
 
 /** Unions days' reach; `count()` says how many distinct customers, and whether exactly. */
 export function createReachUnion() {
   let hashes: Set<number> | null = new Set();
   let registers: Uint8Array | null = null;
   const toRegisters = () => {
-    registers = new Uint8Array(REGISTERS);
+    registers = new Uint8Array(REACH_REGISTERS);
     for (const h of hashes!) addHash(registers, h);
     hashes = null;
   };
@@ -24,7 +24,7 @@ export function createReachUnion() {
       if (day.registers) {
         if (!registers) toRegisters();
         const r = registers!;
-        for (let i = 0; i < REGISTERS; i++) if (day.registers[i]! > r[i]!) r[i] = day.registers[i]!;
+        for (let i = 0; i < REACH_REGISTERS; i++) if (day.registers[i]! > r[i]!) r[i] = day.registers[i]!;
       } else if (day.hashes) {
         if (registers) for (const h of day.hashes) addHash(registers, h);
         else for (const h of day.hashes) hashes!.add(h);
@@ -38,8 +38,8 @@ export function createReachUnion() {
 }
 
 /** The same register and rank the database gives a hash (census_reach_registers). */
-function addHash(registers: Uint8Array, hash: number) {
-  const index = hash & (REGISTERS - 1);
+export function addHash(registers: Uint8Array, hash: number) {
+  const index = hash & (REACH_REGISTERS - 1);
   const rest = (hash >>> REACH_REGISTER_BITS) & ((1 << REST_BITS) - 1);
   const rank = rest === 0 ? REST_BITS + 1 : Math.clz32(rest) - REACH_REGISTER_BITS + 1;
   if (registers[index]! < rank) registers[index] = rank;
@@ -53,7 +53,7 @@ function estimate(registers: Uint8Array): number {
     sum += 2 ** -r;
     if (r === 0) zeros++;
   }
-  const alpha = 0.7213 / (1 + 1.079 / REGISTERS);
-  const raw = (alpha * REGISTERS * REGISTERS) / sum;
-  return raw <= 2.5 * REGISTERS && zeros > 0 ? REGISTERS * Math.log(REGISTERS / zeros) : raw;
+  const alpha = 0.7213 / (1 + 1.079 / REACH_REGISTERS);
+  const raw = (alpha * REACH_REGISTERS * REACH_REGISTERS) / sum;
+  return raw <= 2.5 * REACH_REGISTERS && zeros > 0 ? REACH_REGISTERS * Math.log(REACH_REGISTERS / zeros) : raw;
 }

@@ -65,7 +65,12 @@ function changedRows(columns: string[]) {
 const levels = `cross join lateral (values (r.reason, r.segment), ('*', r.segment), (r.reason, '*'), ('*', '*'))
     as l(reason, segment)`;
 
-const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
+/** An instant as the reference zone's clocks show it. */
+export const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
+
+/** A contact's handle time in whole milliseconds (null while it has no end). */
+export const handleMs = (started: string, ended: string) =>
+  `round(extract(epoch from ${ended} - ${started}) * 1000)::bigint`;
 
 /**
  * The settled rows of `source` with what the rollups key them by: the local hour they started in
@@ -107,7 +112,7 @@ function daysUpsert(source: string) {
         select reason, segment, local_hour::date as day, extract(hour from local_hour)::int as hour, channel, touchpoint,
           least(settled_step, ${STEP_BUCKETS}) as step,
           sum(sign)::int as n, coalesce(sum(sign) filter (where ended_at is not null), 0)::int as timed,
-          coalesce(sum(sign * round(extract(epoch from ended_at - started_at) * 1000)::bigint), 0)::bigint as handle_ms
+          coalesce(sum(sign * ${handleMs('started_at', 'ended_at')}), 0)::bigint as handle_ms
         from (${settled(source)}) c
         group by 1, 2, 3, 4, 5, 6, 7) h
       group by 1, 2, 3, 4, 5) r ${levels}
@@ -155,7 +160,7 @@ function reachGroups(source: string) {
 }
 
 /** A customer's 32-bit hash: the first 8 hex digits of the md5 of their id (the reader uses the same). */
-const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int`;
+export const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int`;
 
 /**
  * Adds the customers of `groups` to the days' reach: a sorted set of hashes while it holds at

@@ -1,7 +1,4 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import type { Outcome } from '../interactions.ts';
 import {
   assignJourneys,
@@ -14,7 +11,9 @@ import {
 } from '../journeys.ts';
 import { notFound } from '../errors.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
-import { ROLLUPS_DEFERRED, rollupsAdded, TRANSITION_DAYS } from './census-rollup-sql.ts';
+import { createRollupTally, type RolledContact } from './bulk-rollups.ts';
+import { customerHash, handleMs, local, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
+import { copyIn, copyLine } from './copy-lines.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
 // holds none, read back customer by customer in the journey order, placed in memory with the
@@ -67,6 +66,11 @@ export interface StagedRow {
   external_id: string | null;
   details: string;
   segment: string | null;
+  /** What the rollups key the contact by, from the rollup SQL's own expressions. */
+  local_day: string;
+  local_hour: number;
+  handle_ms: string | null;
+  customer_hash: number | null;
 }
 
 /** A staged contact as the journey rule reads it, with the row it came from. */
@@ -85,7 +89,9 @@ interface Staged {
 
 /** Ends and details as text: written back as read. */
 const stagedSelect = `l.id, l.customer_id, l.channel, l.touchpoint, l.direction, l.reason, l.started_at,
-  l.ended_at::text as ended_at, l.outcome, l.handoff_from_id, l.source, l.external_id, l.details::text as details`;
+  l.ended_at::text as ended_at, l.outcome, l.handoff_from_id, l.source, l.external_id, l.details::text as details,
+  to_char(${local('l.started_at')}, 'YYYY-MM-DD') as local_day, extract(hour from ${local('l.started_at')})::int as local_hour,
+  ${handleMs('l.started_at', 'l.ended_at')} as handle_ms, ${customerHash('l.customer_id')} as customer_hash`;
 
 /** Places and stores the staged contacts in a log that holds none, inside the caller's transaction. */
 export async function inBulk(
@@ -93,7 +99,7 @@ export async function inBulk(
   options: { windowDays: number; newId: () => string },
 ): Promise<number> {
   await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
-  // The rollups of every loaded contact are added up in one pass: sorts in memory, not on disk.
+  // The staged contacts are read back sorted: in memory, not on disk.
   await session.query(`set local work_mem = '256MB'`);
   const unknown = await session.query<{ customer_id: string }>(
     `select l.customer_id from interaction_load l where l.customer_id is not null
@@ -110,9 +116,14 @@ export async function inBulk(
   let stored = 0;
   let out: string[] = [];
   let customer: Staged[] = [];
+  const tally = createRollupTally();
+  const store = (contact: Staged, placement: Placement, previous?: Staged) => {
+    out.push(logLine(contact, placement));
+    if (settles(contact)) tally.add(rolled(contact, placement, previous));
+  };
   const place = () => {
-    for (const [contact, placement] of placeCustomer(customer, options))
-      out.push(logLine(contact, placement));
+    for (const [contact, placement, previous] of placeCustomer(customer, options))
+      store(contact, placement, previous);
     customer = [];
   };
   const copy = async () => {
@@ -126,7 +137,7 @@ export async function inBulk(
     for (const row of rows) {
       const contact = toStaged(row);
       if (customer.length > 0 && customer[0]!.customerId !== contact.customerId) place();
-      if (contact.customerId === null) out.push(logLine(contact, placeAnonymous(contact, options.newId)));
+      if (contact.customerId === null) store(contact, placeAnonymous(contact, options.newId));
       else customer.push(contact);
     }
     if (rows.length === 0) break;
@@ -137,18 +148,19 @@ export async function inBulk(
   await session.query('close staged');
   await session.query(`insert into interaction_sources (source, external_id, interaction_id)
     select source, external_id, id from interactions where external_id is not null`);
-  await session.query(rollupsAdded('select i.*, 1 as sign from interactions i'));
+  await tally.write(session);
   return stored;
 }
 
 /**
  * One customer's contacts, in journey order, placed in a log that held none of theirs: the
- * journey rule from an empty state, each journey's steps, each settled contact's transition.
+ * journey rule from an empty state, each journey's steps, each settled contact's transition
+ * (with the contact it comes from).
  */
 function placeCustomer(
   contacts: readonly Staged[],
   options: { windowDays: number; newId: () => string },
-): [Staged, Placement][] {
+): [Staged, Placement, Staged | undefined][] {
   if (contacts.length === 0) return [];
   contacts = [...contacts].sort(compareContacts);
   const journeys = assignJourneys(contacts, {
@@ -171,15 +183,36 @@ function placeCustomer(
   const segment = contacts[0]!.row.segment;
   return contacts.map((contact) => {
     let transition: Transition = transitionFrom(undefined, contact, TRANSITION_DAYS);
+    let previous: Staged | undefined;
     if (settles(contact)) {
-      transition = transitionFrom(lastSettled.get(contact.reason), contact, TRANSITION_DAYS);
+      previous = lastSettled.get(contact.reason);
+      transition = transitionFrom(previous, contact, TRANSITION_DAYS);
       lastSettled.set(contact.reason, contact);
     }
     return [
       contact,
       { journeyId: journeys.get(contact.id)!, ...steps.get(contact.id)!, ...transition, segment },
+      transition.previousChannel === null ? undefined : previous,
     ];
   });
+}
+
+/** A settled contact as the rollups count it. */
+function rolled({ row }: Staged, p: Placement, previous: Staged | undefined): RolledContact {
+  return {
+    reason: row.reason,
+    segment: p.segment ?? '',
+    channel: row.channel,
+    touchpoint: row.touchpoint,
+    localDay: row.local_day,
+    localHour: row.local_hour,
+    handleMs: row.handle_ms === null ? null : Number(row.handle_ms),
+    settledStep: p.settledStep,
+    customerHash: row.customer_hash,
+    previous: previous
+      ? { channel: previous.channel, localDay: previous.row.local_day, gapDays: p.previousGapDays! }
+      : null,
+  };
 }
 
 function toStaged(row: StagedRow): Staged {
@@ -220,21 +253,4 @@ function logLine({ row }: Staged, p: Placement): string {
     p.previousGapDays,
     p.segment,
   ]);
-}
-
-/** A row in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
-export function copyLine(values: readonly (string | number | Date | null)[]): string {
-  return `${values.map(copyValue).join('\t')}\n`;
-}
-
-function copyValue(value: string | number | Date | null): string {
-  if (value === null) return '\\N';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)
-    : text;
-}
-
-export async function copyIn(client: pg.Client, statement: string, lines: string[]): Promise<void> {
-  await pipeline(Readable.from([lines.join('')]), client.query(copyStreams.from(statement)));
 }

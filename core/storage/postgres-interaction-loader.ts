@@ -14,14 +14,13 @@ import { createInteractionMonths } from './interaction-months.ts';
 import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
 import {
   BATCH,
-  copyIn,
-  copyLine,
   inBulk,
   JOURNEY_ORDER,
   STAGED_COLUMNS,
   type StagedRow,
 } from './postgres-bulk-placement.ts';
 import type { Database } from './schema.ts';
+import { copyIn, copyLine } from './copy-lines.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, reads
