@@ -55,5 +55,7 @@ function estimate(registers: Uint8Array): number {
   }
   const alpha = 0.7213 / (1 + 1.079 / REACH_REGISTERS);
   const raw = (alpha * REACH_REGISTERS * REACH_REGISTERS) / sum;
-  return raw <= 2.5 * REACH_REGISTERS && zeros > 0 ? REACH_REGISTERS * Math.log(REACH_REGISTERS / zeros) : raw;
+  return raw <= 2.5 * REACH_REGISTERS && zeros > 0
+    ? REACH_REGISTERS * Math.log(REACH_REGISTERS / zeros)
+    : raw;
 }

@@ -12,13 +12,7 @@ import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
 import { createInteractionMonths } from './interaction-months.ts';
 import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
-import {
-  BATCH,
-  inBulk,
-  JOURNEY_ORDER,
-  STAGED_COLUMNS,
-  type StagedRow,
-} from './postgres-bulk-placement.ts';
+import { BATCH, inBulk, JOURNEY_ORDER, STAGED_COLUMNS, type StagedRow } from './postgres-bulk-placement.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
 
