@@ -72,20 +72,43 @@ const levels = (reason: string, segment: string): [string, string][] => [
   ['*', '*'],
 ];
 
-/** Each contact's level tuples, found once per distinct combination of what keys them. */
-function levelTuples(tally: { tuple(parts: string[]): number }, skip?: (segment: string) => boolean) {
-  const cache = new Map<string, number[]>();
-  return (reason: string, segment: string, a: string, b?: string): number[] => {
-    const text = `${reason}\u0000${segment}\u0000${a}\u0000${b ?? ''}`;
-    let tuples = cache.get(text);
-    if (tuples === undefined) {
-      tuples = levels(reason, segment)
-        .filter(([, s]) => !skip?.(s))
-        .map(([r, s]) => tally.tuple(b === undefined ? [r, s, a] : [r, s, a, b]));
-      cache.set(text, tuples);
+/**
+ * A day's customers as the rollups keep them: their hashes while at most REACH_SPARSE_MAX are
+ * distinct, HyperLogLog registers beyond. Hashes are appended and made distinct only now and
+ * then: cheaper than a set per day when each customer comes back several times.
+ */
+class DayReach {
+  hashes: Int32Array | null = new Int32Array(4);
+  size = 0;
+  registers: Uint8Array | null = null;
+
+  add(hash: number) {
+    if (this.registers) return addHash(this.registers, hash);
+    if (this.size === this.hashes!.length) {
+      if (this.size > 2 * REACH_SPARSE_MAX && this.distinct() === null) return addHash(this.registers!, hash);
+      if (this.size === this.hashes!.length) {
+        const grown = new Int32Array(this.hashes!.length * 2);
+        grown.set(this.hashes!);
+        this.hashes = grown;
+      }
     }
-    return tuples;
-  };
+    this.hashes![this.size++] = hash;
+  }
+
+  /** The distinct hashes in ascending order, or null once they are too many (registers instead). */
+  distinct(): Int32Array | null {
+    if (!this.hashes) return null;
+    const sorted = this.hashes.subarray(0, this.size).sort();
+    let n = 0;
+    for (let i = 0; i < sorted.length; i++)
+      if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
+    this.size = n;
+    if (n <= REACH_SPARSE_MAX) return this.hashes.subarray(0, n);
+    this.registers = new Uint8Array(REACH_REGISTERS);
+    for (let i = 0; i < n; i++) addHash(this.registers, this.hashes[i]!);
+    this.hashes = null;
+    return null;
+  }
 }
 
 // Days: contacts, timed, handle_ms, then one count per hour, then per step bucket.
@@ -97,14 +120,25 @@ const zeros = (n: number) => () => Array.from({ length: n }, () => 0);
 export function createRollupTally() {
   const days = keyed(zeros(STEPS_AT + stepColumns.length));
   const transitions = keyed(zeros(gapColumns.length));
-  const reach = keyed<{ hashes: Set<number> | null; registers: Uint8Array | null }>(() => ({
-    hashes: new Set(),
-    registers: null,
-  }));
-  const dayTuples = levelTuples(days);
-  const transitionTuples = levelTuples(transitions);
-  // A day's reach is kept by segment only: anonymous contacts are not in it.
-  const reachTuples = levelTuples(reach, (segment) => segment === '');
+  const reach = keyed(() => new DayReach());
+  // A contact's tuples at its four levels, found once per distinct combination of what keys them.
+  const tuplesOf = new Map<string, { days: number[]; transitions: number[]; reach: number[] }>();
+  const tuples = (c: RolledContact) => {
+    const previous = c.previous?.channel ?? '';
+    const text = `${c.reason}\u0000${c.segment}\u0000${c.channel}\u0000${c.touchpoint}\u0000${previous}`;
+    let found = tuplesOf.get(text);
+    if (found === undefined) {
+      const at = levels(c.reason, c.segment);
+      found = {
+        days: at.map(([r, s]) => days.tuple([r, s, c.channel, c.touchpoint])),
+        transitions: previous ? at.map(([r, s]) => transitions.tuple([r, s, previous, c.channel])) : [],
+        // A day's reach is kept by segment only: anonymous contacts are not in it.
+        reach: at.filter(([, s]) => s !== '').map(([r, s]) => reach.tuple([r, s, c.channel])),
+      };
+      tuplesOf.set(text, found);
+    }
+    return found;
+  };
   const dayIds = new Map<string, number>();
   const dayNames: string[] = [];
   const dayId = (day: string) => {
@@ -119,7 +153,8 @@ export function createRollupTally() {
   return {
     add(c: RolledContact) {
       const day = dayId(c.localDay);
-      for (const tuple of dayTuples(c.reason, c.segment, c.channel, c.touchpoint)) {
+      const keys = tuples(c);
+      for (const tuple of keys.days) {
         const row = days.row(tuple, day);
         row[0]!++;
         if (c.handleMs !== null) {
@@ -131,22 +166,9 @@ export function createRollupTally() {
       }
       if (c.previous) {
         const previousDay = dayId(c.previous.localDay);
-        for (const tuple of transitionTuples(c.reason, c.segment, c.previous.channel, c.channel))
-          transitions.row(tuple, previousDay)[c.previous.gapDays]!++;
+        for (const tuple of keys.transitions) transitions.row(tuple, previousDay)[c.previous.gapDays]!++;
       }
-      if (c.customerHash !== null)
-        for (const tuple of reachTuples(c.reason, c.segment, c.channel)) {
-          const customers = reach.row(tuple, day);
-          if (customers.registers) addHash(customers.registers, c.customerHash);
-          else {
-            customers.hashes!.add(c.customerHash);
-            if (customers.hashes!.size > REACH_SPARSE_MAX) {
-              customers.registers = new Uint8Array(REACH_REGISTERS);
-              for (const h of customers.hashes!) addHash(customers.registers, h);
-              customers.hashes = null;
-            }
-          }
-        }
+      if (c.customerHash !== null) for (const tuple of keys.reach) reach.row(tuple, day).add(c.customerHash);
     },
 
     /** Writes the rows into the rollup tables, which must hold none (a conflict fails the load). */
@@ -165,11 +187,12 @@ export function createRollupTally() {
       await copyIn(
         session,
         'copy census_reach (reason, segment, channel, day, hashes, registers) from stdin',
-        reach.lines(dayNames, ({ hashes, registers }) =>
-          hashes
-            ? `{${[...hashes].sort((a, b) => a - b).join(',')}}\t\\N`
-            : `\\N\t\\\\x${Buffer.from(registers!).toString('hex')}`,
-        ),
+        reach.lines(dayNames, (customers) => {
+          const hashes = customers.distinct();
+          return hashes
+            ? `{${hashes.join(',')}}\t\\N`
+            : `\\N\t\\\\x${Buffer.from(customers.registers!).toString('hex')}`;
+        }),
       );
     },
   };
