@@ -10,7 +10,7 @@ import { copyIn, copyLine } from './copy-lines.ts';
 /** A settled contact as the rollups count it; local day and hour, hash and handle time come from the SQL's own expressions. */
 export interface RolledContact {
   reason: string;
-  /** The customer's segment; '' when the contact is anonymous or the customer has none. */
+  /** The customer's segment; '' when the contact is anonymous. */
   segment: string;
   channel: string;
   touchpoint: string;
