@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import type pg from 'pg';
+import { REFERENCE_ZONE } from '../clock.ts';
 import { addHash, REACH_REGISTERS } from './census-reach.ts';
 import { gapColumns, hourColumns, REACH_SPARSE_MAX, STEP_BUCKETS, stepColumns } from './census-rollup-sql.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
@@ -7,23 +10,42 @@ import { copyIn, copyLine } from './copy-lines.ts';
 // by COPY into rollups that hold nothing yet: the rows the insert trigger's SQL
 // (census-rollup-sql.ts) gives for the same contacts, without its many-column upserts.
 
-/** A settled contact as the rollups count it; local day and hour, hash and handle time come from the SQL's own expressions. */
+/** A settled contact as the rollups count it. */
 export interface RolledContact {
+  /** Null for an anonymous contact. */
+  customerId: string | null;
   reason: string;
   /** The customer's segment; '' when the contact is anonymous. */
   segment: string;
   channel: string;
   touchpoint: string;
-  /** `yyyy-mm-dd` in the reference zone. */
-  localDay: string;
-  localHour: number;
-  /** Null while the contact has no end. */
+  startedAt: Date;
+  /** In whole milliseconds, as the rollup SQL computes it; null while the contact has no end. */
   handleMs: number | null;
   settledStep: number | null;
-  /** Null for an anonymous contact. */
-  customerHash: number | null;
   /** The previous settled contact for the same reason, when this one is its transition. */
-  previous: { channel: string; localDay: string; gapDays: number } | null;
+  previous: { channel: string; startedAt: Date; gapDays: number } | null;
+}
+
+/** A customer's 32-bit hash as the rollup SQL gives it (census-rollup-sql.ts `customerHash`). */
+export const customerHash = (id: string) => createHash('md5').update(id).digest().readInt32BE(0);
+
+/** Zones' offsets are whole quarters of an hour: every instant of a quarter has the same local day and hour. */
+const QUARTER_MS = 15 * 60_000;
+
+/** The local day and hour of instants in the reference zone, worked out once per quarter of an hour. */
+function localClock() {
+  const quarters = new Map<number, { day: string; hour: number }>();
+  return (at: Date) => {
+    const quarter = Math.floor(at.getTime() / QUARTER_MS);
+    let local = quarters.get(quarter);
+    if (local === undefined) {
+      const time = DateTime.fromMillis(quarter * QUARTER_MS, { zone: REFERENCE_ZONE });
+      local = { day: time.toISODate()!, hour: time.hour };
+      quarters.set(quarter, local);
+    }
+    return local;
+  };
 }
 
 /**
@@ -150,9 +172,13 @@ export function createRollupTally() {
     return id;
   };
 
+  const clock = localClock();
+  let hashed = { id: '', hash: 0 };
+
   return {
     add(c: RolledContact) {
-      const day = dayId(c.localDay);
+      const local = clock(c.startedAt);
+      const day = dayId(local.day);
       const keys = tuples(c);
       for (const tuple of keys.days) {
         const row = days.row(tuple, day);
@@ -161,14 +187,18 @@ export function createRollupTally() {
           row[1]!++;
           row[2]! += c.handleMs;
         }
-        row[HOURS_AT + c.localHour]!++;
+        row[HOURS_AT + local.hour]!++;
         if (c.settledStep !== null) row[STEPS_AT + Math.min(c.settledStep, STEP_BUCKETS) - 1]!++;
       }
       if (c.previous) {
-        const previousDay = dayId(c.previous.localDay);
+        const previousDay = dayId(clock(c.previous.startedAt).day);
         for (const tuple of keys.transitions) transitions.row(tuple, previousDay)[c.previous.gapDays]!++;
       }
-      if (c.customerHash !== null) for (const tuple of keys.reach) reach.row(tuple, day).add(c.customerHash);
+      if (c.customerId !== null) {
+        // A customer's contacts come together: hashed once.
+        if (hashed.id !== c.customerId) hashed = { id: c.customerId, hash: customerHash(c.customerId) };
+        for (const tuple of keys.reach) reach.row(tuple, day).add(hashed.hash);
+      }
     },
 
     /** Writes the rows into the rollup tables, which must hold none (a conflict fails the load). */

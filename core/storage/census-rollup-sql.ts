@@ -65,8 +65,7 @@ function changedRows(columns: string[]) {
 const levels = `cross join lateral (values (r.reason, r.segment), ('*', r.segment), (r.reason, '*'), ('*', '*'))
     as l(reason, segment)`;
 
-/** An instant as the reference zone's clocks show it. */
-export const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
+const local = (at: string) => `(${at} at time zone '${REFERENCE_ZONE}')`;
 
 /** A contact's handle time in whole milliseconds (null while it has no end). */
 export const handleMs = (started: string, ended: string) =>
@@ -160,7 +159,7 @@ function reachGroups(source: string) {
 }
 
 /** A customer's 32-bit hash: the first 8 hex digits of the md5 of their id (the reader uses the same). */
-export const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int`;
+const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::bit(32)::int`;
 
 /**
  * Adds the customers of `groups` to the days' reach: a sorted set of hashes while it holds at

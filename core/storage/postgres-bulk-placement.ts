@@ -12,7 +12,7 @@ import {
 import { notFound } from '../errors.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
 import { createRollupTally, type RolledContact } from './bulk-rollups.ts';
-import { customerHash, handleMs, local, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
+import { handleMs, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
@@ -66,11 +66,8 @@ export interface StagedRow {
   external_id: string | null;
   details: string;
   segment: string | null;
-  /** What the rollups key the contact by, from the rollup SQL's own expressions. */
-  local_day: string;
-  local_hour: number;
+  /** The handle time the rollups add up, from the rollup SQL's own expression. */
   handle_ms: string | null;
-  customer_hash: number | null;
 }
 
 /** A staged contact as the journey rule reads it, with the row it came from. */
@@ -90,8 +87,7 @@ interface Staged {
 /** Ends and details as text: written back as read. */
 const stagedSelect = `l.id, l.customer_id, l.channel, l.touchpoint, l.direction, l.reason, l.started_at,
   l.ended_at::text as ended_at, l.outcome, l.handoff_from_id, l.source, l.external_id, l.details::text as details,
-  to_char(${local('l.started_at')}, 'YYYY-MM-DD') as local_day, extract(hour from ${local('l.started_at')})::int as local_hour,
-  ${handleMs('l.started_at', 'l.ended_at')} as handle_ms, ${customerHash('l.customer_id')} as customer_hash`;
+  ${handleMs('l.started_at', 'l.ended_at')} as handle_ms`;
 
 /** Places and stores the staged contacts in a log that holds none, inside the caller's transaction. */
 export async function inBulk(
@@ -204,13 +200,12 @@ function rolled({ row }: Staged, p: Placement, previous: Staged | undefined): Ro
     segment: p.segment ?? '',
     channel: row.channel,
     touchpoint: row.touchpoint,
-    localDay: row.local_day,
-    localHour: row.local_hour,
+    customerId: row.customer_id,
+    startedAt: row.started_at,
     handleMs: row.handle_ms === null ? null : Number(row.handle_ms),
     settledStep: p.settledStep,
-    customerHash: row.customer_hash,
     previous: previous
-      ? { channel: previous.channel, localDay: previous.row.local_day, gapDays: p.previousGapDays! }
+      ? { channel: previous.channel, startedAt: previous.startedAt, gapDays: p.previousGapDays! }
       : null,
   };
 }
