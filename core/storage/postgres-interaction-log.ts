@@ -36,8 +36,7 @@ export function createPostgresInteractionLog(
     await months.ensure(contacts.map((c) => c.startedAt));
     return translating(what, () =>
       db.transaction().execute(async (trx) => {
-        await waitForLoads(trx);
-        await lockCustomers(trx, contacts);
+        await lockForWrite(trx, contacts);
         const fresh = await withoutStored(trx, contacts);
         const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
         const rows = fresh.map((contact) => toRow(contact, placed.get(contact.id)!));
@@ -85,8 +84,7 @@ export function createPostgresInteractionLog(
             .where('id', '=', id)
             .executeTakeFirst();
           if (!owner) throw notFound('interaction', id);
-          await waitForLoads(trx);
-          if (owner.customer_id) await lockCustomers(trx, [{ customerId: owner.customer_id }]);
+          await lockForWrite(trx, [{ customerId: owner.customer_id }]);
           const before = await trx
             .selectFrom('interactions')
             .select('outcome')
@@ -163,19 +161,14 @@ export const LOAD_LOCK = "hashtext('interaction log load')";
 
 /**
  * Waits for a bulk load of the log to commit before this transaction reads what it places
- * against; writers do not wait for each other (the lock is shared among them).
+ * against (writers do not wait for each other: that lock is shared among them), and locks the
+ * customers of `contacts` in one order for the rest of the transaction; one statement.
  */
-async function waitForLoads(db: Kysely<Database>): Promise<void> {
-  await sql.raw(`select pg_advisory_xact_lock_shared(${LOAD_LOCK})`).execute(db);
-}
-
-/** Locks the customers of `contacts`, in one order, for the rest of the transaction. */
-async function lockCustomers(db: Kysely<Database>, contacts: { customerId: string | null }[]): Promise<void> {
+async function lockForWrite(db: Kysely<Database>, contacts: { customerId: string | null }[]): Promise<void> {
   const keys = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))].sort();
-  if (keys.length === 0) return;
-  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${keys}::text[]) with ordinality as t(k, n) order by n`.execute(
-    db,
-  );
+  await sql`select pg_advisory_xact_lock_shared(${sql.raw(LOAD_LOCK)}),
+    (select count(*) from (select pg_advisory_xact_lock(hashtext(k))
+      from unnest(${keys}::text[]) with ordinality as t(k, n) order by n) l)`.execute(db);
 }
 
 /** Writes what a placement changed of stored contacts, and points merged journeys' bookings at the journey that took them. */
