@@ -32,7 +32,7 @@ const started = performance.now();
 try {
   const summary = await seedDemoData({
     stores: createPostgresStores(handle.db),
-    bulk: createPostgresBulkLoader(handle.db),
+    bulk: createPostgresBulkLoader(handle),
     contacts: createPostgresInteractionLoader({ url: handle.url, db: handle.db }),
     customers,
     interactions,
