@@ -28,8 +28,8 @@ export async function pilotReportFigures(options: {
     const storage = await openTarget(target);
     try {
       // The demo data as `channel-pilot seed` writes it, but for the bill style pilot it then runs
-      // (its arms' bills sent one by one through the billing run: an hour at 100,000 customers),
-      // which this report, on the voice assistant, does not read.
+      // (its arms' bills sent one by one through the billing run: projected at more than an hour
+      // at 100,000 customers), which this report, on the voice assistant, does not read.
       const seedStart = performance.now();
       const newId = demoIdGenerator(42);
       await seedDemoData({
