@@ -145,24 +145,18 @@ export function createPostgresBulkLoader(options: {
   return {
     async customers(rows) {
       await write('customers', [
-        (session) =>
-          copyRows(
-            session,
-            customerTable,
-            rows.map((r) => r.customer),
-          ),
-        (session) =>
-          copyRows(
-            session,
-            consentTable,
-            rows.flatMap((r) => r.consents),
-          ),
-        (session) =>
-          copyRows(
-            session,
-            accountTable,
-            rows.flatMap((r) => r.accounts),
-          ),
+        copyRows(
+          customerTable,
+          rows.map((r) => r.customer),
+        ),
+        copyRows(
+          consentTable,
+          rows.flatMap((r) => r.consents),
+        ),
+        copyRows(
+          accountTable,
+          rows.flatMap((r) => r.accounts),
+        ),
       ]);
       return rows.length;
     },
@@ -177,26 +171,29 @@ export function createPostgresBulkLoader(options: {
           );
         }
       });
-      await write('bills', [(session) => copyRows(session, billTable, rows)]);
+      await write('bills', [copyRows(billTable, rows)]);
       return rows.length;
     },
 
     async payments(rows) {
-      await write('payments', [(session) => copyRows(session, paymentTable, rows)]);
+      await write('payments', [copyRows(paymentTable, rows)]);
       return rows.length;
     },
   };
 }
 
-async function copyRows<T>(session: pg.Client, { table, columns }: CopyTable<T>, rows: readonly T[]) {
+/** The COPY of the rows into their table, for a session to run (in chunks of COPY_ROWS). */
+function copyRows<T>({ table, columns }: CopyTable<T>, rows: readonly T[]) {
   const picks = Object.values(columns);
   const statement = `copy ${table} (${Object.keys(columns).join(', ')}) from stdin`;
-  for (let i = 0; i < rows.length; i += COPY_ROWS) {
-    const lines = rows
-      .slice(i, i + COPY_ROWS)
-      .map((row) => copyLine(picks.map((pick) => copyValue(pick(row)))));
-    await copyIn(session, statement, lines);
-  }
+  return async (session: pg.Client) => {
+    for (let i = 0; i < rows.length; i += COPY_ROWS) {
+      const lines = rows
+        .slice(i, i + COPY_ROWS)
+        .map((row) => copyLine(picks.map((pick) => copyValue(pick(row)))));
+      await copyIn(session, statement, lines);
+    }
+  };
 }
 
 /** A record's value as COPY's line writer takes it: a missing one is null, a boolean `t` or `f`. */
