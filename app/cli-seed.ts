@@ -24,7 +24,7 @@ export async function seed(
   const started = Date.now();
   const summary = await seedDemoData({
     stores,
-    bulk: createPostgresBulkLoader(storage.db),
+    bulk: createPostgresBulkLoader(storage),
     contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db, newId }),
     customers: options.customers ?? config.SEED_CUSTOMERS,
     interactions: options.interactions ?? config.SEED_INTERACTIONS,

@@ -1,10 +1,11 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { italianPublicHolidays } from '../../core/services.ts';
 
 /** The reference zone: opening hours, billing dates and holidays are Italian. */
 export const ZONE = 'Europe/Rome';
 
 const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
 
 /** 0 = a working weekday, 1 = Saturday, 2 = Sunday or a public holiday. */
 export type DayType = 0 | 1 | 2;
@@ -32,20 +33,35 @@ export function isoDate(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** The local calendar date in Rome at this instant. */
-export function romeDate(at: Date): string {
-  return DateTime.fromJSDate(at, { zone: ZONE }).toISODate() as string;
-}
-
 /** The local calendar day in Rome at this instant, as days since 1970-01-01. */
 export function romeDay(at: Date): number {
-  return epochDay(romeDate(at));
+  const ms = at.getTime();
+  return Math.floor((ms + romeOffsetMs(ms)) / DAY_MS);
 }
 
 /** The instant of a local wall-clock time in Rome. */
 export function romeTime(isoDay: string, hour: number, minute = 0, second = 0): Date {
-  const [year, month, day] = isoDay.split('-').map(Number);
+  const [year, month, day] = isoDay.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  const offset = romeOffsetMs(wall - 3 * HOUR_MS);
+  if (offset === romeOffsetMs(wall + 3 * HOUR_MS)) return new Date(wall - offset);
+  // Near a change of the clocks: luxon settles the hour skipped or repeated.
   return DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: ZONE }).toJSDate();
+}
+
+// A seed asks for Rome's offset millions of times, and luxon works each answer out through Intl.
+// The offset changes only on the hour, so one answer per UTC hour is exact (~10,000 of them kept).
+const rome = IANAZone.create(ZONE);
+const romeOffsets = new Map<number, number>();
+
+function romeOffsetMs(ms: number): number {
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = romeOffsets.get(hour);
+  if (offset === undefined) {
+    offset = rome.offset(hour * HOUR_MS) * 60_000;
+    romeOffsets.set(hour, offset);
+  }
+  return offset;
 }
 
 /** 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday). */
@@ -54,10 +70,22 @@ export function weekdayOf(day: number): number {
 }
 
 export function dayType(day: number): DayType {
-  const iso = isoDate(day);
   const weekday = weekdayOf(day);
-  if (weekday === 7 || italianPublicHolidays(Number(iso.slice(0, 4))).some((h) => h.day === iso)) return 2;
+  if (weekday === 7 || holidaysOf(day).has(day)) return 2;
   return weekday === 6 ? 1 : 0;
+}
+
+// Every payment asks whether its day is a holiday: each year's holidays are worked out once.
+const holidays = new Map<number, Set<number>>();
+
+function holidaysOf(day: number): Set<number> {
+  const year = new Date(day * DAY_MS).getUTCFullYear();
+  let days = holidays.get(year);
+  if (!days) {
+    days = new Set(italianPublicHolidays(year).map((h) => epochDay(h.day)));
+    holidays.set(year, days);
+  }
+  return days;
 }
 
 export function localDay(day: number): LocalDay {

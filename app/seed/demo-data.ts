@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   invalidInput,
   standardChannels,
@@ -67,6 +68,8 @@ export interface DemoDataSummary {
 const BILL_MONTHS = 14;
 const CHUNK = 5000;
 const CUSTOMER_BATCH = 1000;
+// Customers whose bills are drawn between two turns of the event loop (about 2 ms of work).
+const YIELD_EVERY = 10;
 // Independent streams: more interactions must not change the customers or the bills, and the
 // pilots must not change which contacts the year holds, only where some of them happened.
 const STREAM = { customers: 1, bills: 2, advisors: 3, interactions: 4, stores: 5, pilots: 6 } as const;
@@ -128,14 +131,24 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
   const events = createBillEvents();
   let bills: BillRecord[] = [];
   let payments: Payment[] = [];
+  // A chunk is written while the next one is generated: the database checks and indexes one
+  // chunk's rows on its core while this process draws the next chunk's on the other. One write at
+  // a time (a chunk's payments need its bills); a failed one is thrown at the next flush or the end.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async () => {
-    summary.bills += await bulk.bills(bills);
-    summary.payments += await bulk.payments(payments);
-    bills = [];
-    payments = [];
+    await writing;
+    const chunk = { bills, payments };
+    [bills, payments] = [[], []];
+    writing = (async () => {
+      summary.bills += await bulk.bills(chunk.bills);
+      summary.payments += await bulk.payments(chunk.payments);
+    })();
+    writing.catch(() => {});
   };
   progress('bills', 0, customers.length);
   for (const [done, { record, profile }] of customers.entries()) {
+    // Turns of the event loop for the write under way to go on with.
+    if (done % YIELD_EVERY === 0) await nextTurn();
     const payer = payerFor(billRandom, profile.segment);
     for (const account of record.accounts) {
       for (const bill of billsForAccount(billRandom, account, profile.segment, window, nextNumber)) {
@@ -160,6 +173,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
     }
   }
   await flush();
+  await writing;
   progress('bills', customers.length, customers.length);
 
   const advisors = demoAdvisors(createDemoRandom(seed, STREAM.advisors));

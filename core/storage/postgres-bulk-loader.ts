@@ -1,9 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
 import type { Account, Consent, Customer } from '../customers.ts';
 import type { Bill, Payment } from '../billing.ts';
 import { invalidInput } from '../errors.ts';
 import { translating } from './database-errors.ts';
-import type { Database } from './schema.ts';
+import { copyIn, copyLine } from './postgres-bulk-placement.ts';
 
 /** A customer as recorded at sign-up, with the consent history and the accounts they hold. */
 export interface CustomerRecord {
@@ -31,50 +31,133 @@ export interface BulkLoader {
   payments(rows: readonly Payment[]): Promise<number>;
 }
 
-// Rows per statement: one array parameter per column keeps the statement small whatever the count.
-const CHUNK = 5000;
+type CopyValue = string | number | Date | boolean | null | undefined;
 
-export function createPostgresBulkLoader(db: Kysely<Database>): BulkLoader {
+/** A table's columns in the order COPY reads them, each with how a record gives its value. */
+interface CopyTable<T> {
+  table: string;
+  columns: Record<string, (row: T) => CopyValue>;
+}
+
+const customerTable: CopyTable<Customer> = {
+  table: 'customers',
+  columns: {
+    id: (c) => c.id,
+    first_name: (c) => c.firstName,
+    last_name: (c) => c.lastName,
+    locale: (c) => c.locale,
+    phone: (c) => c.phone,
+    email: (c) => c.email,
+    segment: (c) => c.segment,
+    preferred_medium: (c) => c.preferredMedium,
+    created_at: (c) => c.createdAt,
+  },
+};
+const consentTable: CopyTable<Consent> = {
+  table: 'consents',
+  columns: {
+    id: (c) => c.id,
+    customer_id: (c) => c.customerId,
+    purpose: (c) => c.purpose,
+    medium: (c) => c.medium,
+    granted: (c) => c.granted,
+    given_at: (c) => c.givenAt,
+    source: (c) => c.source,
+  },
+};
+const accountTable: CopyTable<Account> = {
+  table: 'accounts',
+  columns: {
+    id: (a) => a.id,
+    customer_id: (a) => a.customerId,
+    number: (a) => a.number,
+    kind: (a) => a.kind,
+    supply_address: (a) => a.supplyAddress,
+    tariff: (a) => a.tariff,
+    started_on: (a) => a.startedOn,
+    closed_on: (a) => a.closedOn,
+  },
+};
+const billTable: CopyTable<BillRecord> = {
+  table: 'bills',
+  columns: {
+    id: (b) => b.id,
+    account_id: (b) => b.accountId,
+    customer_id: (b) => b.customerId,
+    number: (b) => b.number,
+    period_start: (b) => b.periodStart,
+    period_end: (b) => b.periodEnd,
+    issued_on: (b) => b.issuedOn,
+    due_on: (b) => b.dueOn,
+    currency: (b) => b.currency,
+    amount_cents: (b) => b.amountCents,
+    consumption_quantity: (b) => b.consumption?.quantity,
+    consumption_unit: (b) => b.consumption?.unit,
+    lines: (b) => JSON.stringify(b.lines),
+    cancelled: (b) => b.cancelled,
+  },
+};
+const paymentTable: CopyTable<Payment> = {
+  table: 'payments',
+  columns: {
+    id: (p) => p.id,
+    customer_id: (p) => p.customerId,
+    bill_id: (p) => p.billId,
+    amount_cents: (p) => p.amountCents,
+    paid_at: (p) => p.paidAt,
+    method: (p) => p.method,
+    channel: (p) => p.channel,
+    reference: (p) => p.reference,
+  },
+};
+
+// Rows per COPY: a call's rows go in as several statements, so a large call never builds one huge text.
+const COPY_ROWS = 10_000;
+
+/**
+ * The bulk loader on PostgreSQL: each call holds a session of its own and writes its rows by COPY
+ * (the database's constraints and indexes check them as they arrive), in one transaction.
+ */
+export function createPostgresBulkLoader(options: {
+  /** The database's connection string. */
+  url: string;
+}): BulkLoader {
+  /** Runs the copies in turn, in one transaction: all of their rows are stored, or none. */
+  async function write(what: string, copies: readonly ((session: pg.Client) => Promise<void>)[]) {
+    const session = new pg.Client({ connectionString: options.url });
+    await session.connect();
+    try {
+      await translating(what, async () => {
+        await session.query('begin');
+        try {
+          for (const copy of copies) await copy(session);
+          await session.query('commit');
+        } catch (error) {
+          await session.query('rollback').catch(() => {});
+          throw error;
+        }
+      });
+    } finally {
+      await session.end();
+    }
+  }
+
   return {
     async customers(rows) {
-      const consents = rows.flatMap((r) => r.consents);
-      const accounts = rows.flatMap((r) => r.accounts);
-      await translating('customers', () =>
-        db.transaction().execute(async (trx) => {
-          await inChunks(
-            rows.map((r) => r.customer),
-            (c) =>
-              sql`
-              insert into customers (id, first_name, last_name, locale, phone, email, segment, preferred_medium, created_at)
-              select * from unnest(
-                ${column(c, (x) => x.id)}::uuid[], ${column(c, (x) => x.firstName)}::text[],
-                ${column(c, (x) => x.lastName)}::text[], ${column(c, (x) => x.locale)}::text[],
-                ${column(c, (x) => x.phone)}::text[], ${column(c, (x) => x.email)}::text[],
-                ${column(c, (x) => x.segment)}::text[], ${column(c, (x) => x.preferredMedium)}::text[],
-                ${column(c, (x) => x.createdAt)}::timestamptz[])`.execute(trx),
-          );
-          await inChunks(consents, (c) =>
-            sql`
-              insert into consents (id, customer_id, purpose, medium, granted, given_at, source)
-              select * from unnest(
-                ${column(c, (x) => x.id)}::uuid[], ${column(c, (x) => x.customerId)}::uuid[],
-                ${column(c, (x) => x.purpose)}::text[], ${column(c, (x) => x.medium)}::text[],
-                ${column(c, (x) => x.granted)}::boolean[], ${column(c, (x) => x.givenAt)}::timestamptz[],
-                ${column(c, (x) => x.source)}::text[])`.execute(trx),
-          );
-          await inChunks(accounts, (a) =>
-            sql`
-              insert into accounts (id, customer_id, number, kind, supply_address, tariff, started_on, closed_on)
-              select * from unnest(
-                ${column(a, (x) => x.id)}::uuid[], ${column(a, (x) => x.customerId)}::uuid[],
-                ${column(a, (x) => x.number)}::text[], ${column(a, (x) => x.kind)}::text[],
-                ${column(a, (x) => x.supplyAddress)}::text[], ${column(a, (x) => x.tariff)}::text[],
-                ${column(a, (x) => x.startedOn)}::date[], ${column(a, (x) => x.closedOn)}::date[])`.execute(
-              trx,
-            ),
-          );
-        }),
-      );
+      await write('customers', [
+        copyRows(
+          customerTable,
+          rows.map((r) => r.customer),
+        ),
+        copyRows(
+          consentTable,
+          rows.flatMap((r) => r.consents),
+        ),
+        copyRows(
+          accountTable,
+          rows.flatMap((r) => r.accounts),
+        ),
+      ]);
       return rows.length;
     },
 
@@ -88,62 +171,34 @@ export function createPostgresBulkLoader(db: Kysely<Database>): BulkLoader {
           );
         }
       });
-      await translating('bills', () =>
-        db.transaction().execute((trx) =>
-          inChunks(
-            rows,
-            // The lines travel as one JSON document matched up by position: parsing one document is
-            // several times faster than parsing an array literal of JSON strings.
-            (b) =>
-              sql`
-              insert into bills (id, account_id, customer_id, number, period_start, period_end, issued_on, due_on,
-                currency, amount_cents, consumption_quantity, consumption_unit, lines, cancelled)
-              select b.id, b.account_id, b.customer_id, b.number, b.period_start, b.period_end, b.issued_on, b.due_on,
-                b.currency, b.amount_cents, b.consumption_quantity, b.consumption_unit, l.lines, b.cancelled
-              from unnest(
-                ${column(b, (x) => x.id)}::uuid[], ${column(b, (x) => x.accountId)}::uuid[],
-                ${column(b, (x) => x.customerId)}::uuid[], ${column(b, (x) => x.number)}::text[],
-                ${column(b, (x) => x.periodStart)}::date[], ${column(b, (x) => x.periodEnd)}::date[],
-                ${column(b, (x) => x.issuedOn)}::date[], ${column(b, (x) => x.dueOn)}::date[],
-                ${column(b, (x) => x.currency)}::text[], ${column(b, (x) => x.amountCents)}::int[],
-                ${column(b, (x) => x.consumption?.quantity ?? null)}::numeric[],
-                ${column(b, (x) => x.consumption?.unit ?? null)}::text[], ${column(b, (x) => x.cancelled)}::boolean[]
-              ) with ordinality as b(id, account_id, customer_id, number, period_start, period_end, issued_on, due_on,
-                currency, amount_cents, consumption_quantity, consumption_unit, cancelled, n)
-              join jsonb_array_elements(${JSON.stringify(b.map((x) => x.lines))}::jsonb) with ordinality as l(lines, n)
-                using (n)`.execute(trx),
-          ),
-        ),
-      );
+      await write('bills', [copyRows(billTable, rows)]);
       return rows.length;
     },
 
     async payments(rows) {
-      await translating('payments', () =>
-        db.transaction().execute((trx) =>
-          inChunks(rows, (p) =>
-            sql`
-              insert into payments (id, customer_id, bill_id, amount_cents, paid_at, method, channel)
-              select * from unnest(
-                ${column(p, (x) => x.id)}::uuid[], ${column(p, (x) => x.customerId)}::uuid[],
-                ${column(p, (x) => x.billId)}::uuid[], ${column(p, (x) => x.amountCents)}::int[],
-                ${column(p, (x) => x.paidAt)}::timestamptz[], ${column(p, (x) => x.method)}::text[],
-                ${column(p, (x) => x.channel)}::text[])`.execute(trx),
-          ),
-        ),
-      );
+      await write('payments', [copyRows(paymentTable, rows)]);
       return rows.length;
     },
   };
 }
 
-async function inChunks<T>(
-  rows: readonly T[],
-  insert: (chunk: readonly T[]) => Promise<unknown>,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+/** The COPY of the rows into their table, for a session to run (in chunks of COPY_ROWS). */
+function copyRows<T>({ table, columns }: CopyTable<T>, rows: readonly T[]) {
+  const picks = Object.values(columns);
+  const statement = `copy ${table} (${Object.keys(columns).join(', ')}) from stdin`;
+  return async (session: pg.Client) => {
+    for (let i = 0; i < rows.length; i += COPY_ROWS) {
+      const lines = rows
+        .slice(i, i + COPY_ROWS)
+        .map((row) => copyLine(picks.map((pick) => copyValue(pick(row)))));
+      await copyIn(session, statement, lines);
+    }
+  };
 }
 
-function column<T, V>(rows: readonly T[], pick: (row: T) => V): V[] {
-  return rows.map(pick);
+/** A record's value as COPY's line writer takes it: a missing one is null, a boolean `t` or `f`. */
+function copyValue(value: CopyValue): string | number | Date | null {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return value;
 }

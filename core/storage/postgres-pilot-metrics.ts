@@ -133,7 +133,7 @@ export function createPostgresPilotMetricsSource(
                     'journey_id',
                     'journey_step',
                   ])
-                  .where(sql<boolean>`customer_id = any(${ids}::uuid[])`)
+                  .where(among('customer_id', ids))
                   .where('started_at', '>=', periodStart)
                   .where('started_at', '<', fetchEnd)
                   .where('outcome', '<>', 'continued')
@@ -146,7 +146,7 @@ export function createPostgresPilotMetricsSource(
                 .selectFrom('survey_answers as s')
                 .innerJoin('interactions as i', 'i.id', 's.interaction_id')
                 .select(['i.customer_id', 'i.channel', 's.metric', 's.score', 'i.started_at'])
-                .where(sql<boolean>`i.customer_id = any(${ids}::uuid[])`)
+                .where(among('i.customer_id', ids))
                 .where('i.started_at', '>=', periodStart)
                 .where('i.started_at', '<', periodEnd)
                 .execute(),
@@ -158,7 +158,7 @@ export function createPostgresPilotMetricsSource(
                 db
                   .selectFrom('appointments')
                   .select('status')
-                  .where(sql<boolean>`customer_id = any(${pilotIds}::uuid[])`)
+                  .where(among('customer_id', pilotIds))
                   .where('starts_at', '>=', periodStart)
                   .where('starts_at', '<', periodEnd)
                   .where('status', 'in', ['completed', 'no_show'])
@@ -181,7 +181,7 @@ export function createPostgresPilotMetricsSource(
                       sql<number>`(count(*) filter (where channel = 'call_centre'))::int`.as('call_centre'),
                       sql<number>`(count(*) filter (where reason = 'complaint'))::int`.as('complaints'),
                     ])
-                    .where(sql<boolean>`customer_id = any(${drawnIds}::uuid[])`)
+                    .where(among('customer_id', drawnIds))
                     .where('started_at', '>=', baselineStart)
                     .where('started_at', '<', periodStart)
                     .where('outcome', '<>', 'continued')
@@ -197,7 +197,7 @@ export function createPostgresPilotMetricsSource(
             db
               .selectFrom('interactions')
               .select(['channel', 'outcome', 'journey_id', 'journey_step', 'handoff_from_id'])
-              .where(sql<boolean>`customer_id = any(${customers}::uuid[])`)
+              .where(among('customer_id', customers))
               .where(
                 sql<boolean>`(handoff_from_id = any(${handedOff.map((c) => c.id)}::uuid[])
                   or journey_id = any(${[...new Set(handedOff.map((c) => c.journey_id))]}::uuid[]))`,
@@ -221,4 +221,14 @@ export function createPostgresPilotMetricsSource(
       return { ...tally.result({ from, to }), liveChat };
     },
   };
+}
+
+/**
+ * The rows whose `column` is one of `ids`. Written as a subquery over the array rather than
+ * `= any(array)`: planned with the array's values, `= any` costs the planner a selectivity estimate
+ * per element and partition (measured: 157 ms to plan and 16 ms to run for 2,000 customers over
+ * three monthly partitions; as a subquery, 7 ms to plan).
+ */
+function among(column: string, ids: readonly string[]) {
+  return sql<boolean>`${sql.ref(column)} in (select unnest(${ids}::uuid[]))`;
 }

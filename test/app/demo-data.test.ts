@@ -48,7 +48,7 @@ function seed(
   const stores = createPostgresStores(on.db, { newId });
   return seedDemoData({
     stores,
-    bulk: createPostgresBulkLoader(on.db),
+    bulk: createPostgresBulkLoader(on),
     contacts: createPostgresInteractionLoader({ url: on.url, db: on.db, newId }),
     now,
     ...size,
@@ -156,7 +156,7 @@ describe('the demo dataset', () => {
     const stores = createPostgresStores(storage.db);
     const attempt = seedDemoData({
       stores,
-      bulk: createPostgresBulkLoader(storage.db),
+      bulk: createPostgresBulkLoader(storage),
       contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db }),
       now,
       interactions: -1,

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const newId = demoIdGenerator(11);
   await seedDemoData({
     stores: createPostgresStores(storage.db, { newId }),
-    bulk: createPostgresBulkLoader(storage.db),
+    bulk: createPostgresBulkLoader(storage),
     contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db, newId }),
     customers: 450,
     interactions: 9_000,

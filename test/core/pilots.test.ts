@@ -75,7 +75,7 @@ beforeAll(async () => {
       accounts: [],
     };
   });
-  await createPostgresBulkLoader(storage.db).customers(records);
+  await createPostgresBulkLoader(storage).customers(records);
   desk = createPilotDesk({
     pilots: stores.pilots,
     log: stores.pilotLog,

@@ -35,7 +35,7 @@ beforeAll(async () => {
   });
   await seedDemoData({
     stores: composed.stores,
-    bulk: createPostgresBulkLoader(storage.db),
+    bulk: createPostgresBulkLoader(storage),
     contacts: createPostgresInteractionLoader({ url: storage.url, db: storage.db }),
     now,
     customers: 800,
