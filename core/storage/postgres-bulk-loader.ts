@@ -3,7 +3,7 @@ import type { Account, Consent, Customer } from '../customers.ts';
 import type { Bill, Payment } from '../billing.ts';
 import { invalidInput } from '../errors.ts';
 import { translating } from './database-errors.ts';
-import { copyIn, copyLine } from './postgres-bulk-placement.ts';
+import { copyIn, copyLine } from './copy-lines.ts';
 
 /** A customer as recorded at sign-up, with the consent history and the accounts they hold. */
 export interface CustomerRecord {
