@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import type { ChannelRegistry } from './channels.ts';
 import type { Customer, CustomerDirectory } from './customers.ts';
 import { createFieldReader, isProblem, missing, type CodeChoices } from './import-fields.ts';
@@ -18,9 +17,9 @@ import {
   directions,
   EXTERNAL_ID_MAX,
   outcomes,
-  type InteractionInput,
   type InteractionLoader,
   type InteractionLog,
+  type ParsedInteraction,
 } from './interactions.ts';
 import { fieldIssues, unstorableIssues } from './validation.ts';
 import type { ContactReasonInput, ReasonCatalogue } from './reasons.ts';
@@ -31,19 +30,18 @@ export const DEFAULT_CUSTOMER_SOURCE = 'crm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const importOutcomes = outcomes.filter((o) => o !== 'continued');
-type Contact = z.infer<typeof InteractionInput>;
 declare const checkedByImport: unique symbol;
 /**
  * A contact whose every field an import has checked, row by row, against what
- * {@link InteractionInput} requires: codes of the registry and the catalogue, a customer stored
+ * `InteractionInput` requires: codes of the registry and the catalogue, a customer stored
  * here, instants within the years the product deals in, an id of at most 200 characters, details
  * the database can store. Only {@link importInteractions} makes one (its brand is this module's
  * own), so that a load stages it without reading it again.
  */
-export type CheckedInteraction = Contact & { readonly [checkedByImport]: true };
+export type CheckedInteraction = ParsedInteraction & { readonly [checkedByImport]: true };
 
 interface CheckedContact {
-  input: Contact & { externalId: string };
+  input: ParsedInteraction & { externalId: string };
   /** The CRM's code for the customer, resolved a batch at a time. */
   customerRef: string | null;
 }
@@ -224,11 +222,11 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       customerId,
       channel,
       touchpoint,
-      direction: direction as Contact['direction'],
+      direction: direction as ParsedInteraction['direction'],
       reason,
       startedAt: started.at,
       endedAt: ended && !isProblem(ended) ? ended.at : null,
-      outcome: outcome as Contact['outcome'],
+      outcome: outcome as ParsedInteraction['outcome'],
       handoffFromId: null,
       source,
       details: details as Record<string, unknown>,
@@ -344,7 +342,11 @@ export function reasonCode(label: string): string {
   return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
 }
 
-function preview(line: number, input: Contact, customerRef: string | null): Record<string, unknown> {
+function preview(
+  line: number,
+  input: ParsedInteraction,
+  customerRef: string | null,
+): Record<string, unknown> {
   return {
     line,
     external_id: input.externalId,

@@ -57,6 +57,8 @@ export const InteractionInput = z
     path: ['endedAt'],
   });
 export type InteractionInput = z.input<typeof InteractionInput>;
+/** A contact as {@link InteractionInput} reads it: defaults filled in, instants as Dates. */
+export type ParsedInteraction = z.output<typeof InteractionInput>;
 
 export interface Interaction extends z.infer<typeof InteractionInput> {
   id: string;

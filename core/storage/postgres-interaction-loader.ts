@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import type { z } from 'zod';
 import {
   DEFAULT_JOURNEY_WINDOW_DAYS,
   InteractionInput,
   type InteractionLoad,
   type InteractionLoader,
   type Outcome,
+  type ParsedInteraction,
 } from '../interactions.ts';
 import { createTimeOrderedIds } from '../ids.ts';
 import { parseInput } from '../validation.ts';
@@ -23,8 +23,6 @@ import {
   type StagedRow,
 } from './postgres-bulk-placement.ts';
 import type { Database } from './schema.ts';
-
-type Contact = z.infer<typeof InteractionInput>;
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, reads
@@ -76,7 +74,7 @@ export function createPostgresInteractionLoader(options: {
       // the load's transaction.
       const monthsSeen = new Map<number, Date>();
       /** Stages contacts as they are: each checked already. */
-      const stage = async (contacts: readonly (Contact & { id?: string | undefined })[]) => {
+      const stage = async (contacts: readonly (ParsedInteraction & { id?: string | undefined })[]) => {
         if (!open) throw new Error('this load is finished');
         const lines: string[] = [];
         for (const c of contacts) {
@@ -107,7 +105,6 @@ export function createPostgresInteractionLoader(options: {
 
       return {
         async add(inputs) {
-          if (!open) throw new Error('this load is finished');
           await stage(
             inputs.map((input, index) => ({
               ...parseInput(InteractionInput, input, `interaction [${index}]`),
