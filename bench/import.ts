@@ -20,7 +20,7 @@ import { once } from 'node:events';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readImportFile } from '../app/import/import-files.ts';
-import { freshTarget, openTarget, seedTarget } from './support.ts';
+import { freshTarget, openTarget, processCpuMs, seedTarget } from './support.ts';
 import { figureLine } from './figures.ts';
 
 const columns =
@@ -188,6 +188,8 @@ interface Measured {
   peakMb: number;
   /** The CLI's own Node process. */
   cliPeakMb: number;
+  /** CPU time the CLI's own process used (user and system), as last seen before it ended. */
+  cliCpuSeconds: number;
 }
 
 const highWaterKb = (pid: number) =>
@@ -208,6 +210,7 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Measured>
   child.stdout.on('data', (chunk) => (stdout += chunk));
   child.stderr.on('data', (chunk) => (stderr += chunk));
   let polledKb = 0;
+  let cliCpuMs = 0;
   // Under GNU time, the CLI is time's child.
   let cli = gnuTime ? undefined : child.pid;
   const poll = setInterval(() => {
@@ -215,7 +218,10 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Measured>
       cli ??=
         Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').split(' ')[0]) ||
         undefined;
-      if (cli !== undefined) polledKb = Math.max(polledKb, highWaterKb(cli));
+      if (cli !== undefined) {
+        polledKb = Math.max(polledKb, highWaterKb(cli));
+        cliCpuMs = processCpuMs(cli);
+      }
     } catch {
       // Gone already.
     }
@@ -231,6 +237,7 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Measured>
     seconds,
     peakMb: (gnuTime ? reportedKb : polledKb) / 1024,
     cliPeakMb: polledKb / 1024,
+    cliCpuSeconds: cliCpuMs / 1000,
   };
 }
 
@@ -354,8 +361,9 @@ export async function importFigures(options: {
         (target.label === 'embedded'
           ? ' (the largest process: the CLI or the embedded PostgreSQL it started)'
           : ''),
-      `  the CLI's own process: peak RSS ${run.cliPeakMb.toFixed(0)} MB; header-only import ${base.cliPeakMb.toFixed(0)} MB; ` +
-        `re-reading the whole file ${again.cliPeakMb.toFixed(0)} MB`,
+      `  the CLI's own process: peak RSS ${run.cliPeakMb.toFixed(0)} MB, CPU ${run.cliCpuSeconds.toFixed(1)} s; ` +
+        `header-only import ${base.cliPeakMb.toFixed(0)} MB, ${base.cliCpuSeconds.toFixed(1)} s; ` +
+        `re-reading the whole file ${again.cliPeakMb.toFixed(0)} MB, ${again.cliCpuSeconds.toFixed(1)} s`,
       `  parsing the file alone, in-process: ${int(parsed / parseSeconds)} rows/s; the import runs ×${(parsed / parseSeconds / (rows / importSeconds)).toFixed(1)} slower`,
       `  the same file again: ${int(rows)} already there in ${again.seconds.toFixed(1)} s (${int(rows / (again.seconds - base.seconds))} rows/s), nothing added`,
       `  the same contacts as an Italian export (${callsMegabytes.toFixed(0)} MB: semicolons, Windows-1252, local times, labels, CRM codes) with profile calls_crm: ` +
