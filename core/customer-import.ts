@@ -176,7 +176,7 @@ export async function importCustomers(options: {
       const customer = stored.get(ref);
       if (!customer) {
         fresh.push(entry);
-        summary.show(preview(entry.line, ref, given, consents));
+        summary.show(() => preview(entry.line, ref, given, consents));
         continue;
       }
       const change = Object.fromEntries(
@@ -191,7 +191,7 @@ export async function importCustomers(options: {
         continue;
       }
       changes.push({ customer, change, consents: newConsents });
-      summary.show(preview(entry.line, ref, { ...customer, ...change }, newConsents));
+      summary.show(() => preview(entry.line, ref, { ...customer, ...change }, newConsents));
     }
     summary.summary.valid += batch.length;
     if (dryRun) return;

@@ -1,6 +1,7 @@
 import type { ImportProfile } from './import-profiles.ts';
 import type { RowProblem } from './import-summary.ts';
 import { createDateTimeReader, createLabelMap, type LabelMap, type LocalTimeKind } from './import-values.ts';
+import { INSTANT_YEARS_TEXT, withinInstantYears } from './vocabulary.ts';
 
 /** The codes a column takes, and the product's own names for them (channel names, reason labels). */
 export interface CodeChoices {
@@ -93,9 +94,13 @@ export function createFieldReader(profile: ImportProfile, options: { zone: strin
       return { column, value, problem: 'is neither yes nor no (sì, no, 1, 0, true, false…)' };
     },
 
+    /** A date-time the product can store: read as the profile says, within the years it deals in. */
     dateTime(column: string, value: string): { at: Date; kind: LocalTimeKind } | RowProblem {
       const read = dates.read(value);
-      return read.ok ? read : { column, value, problem: `is not ${read.expected}` };
+      if (!read.ok) return { column, value, problem: `is not ${read.expected}` };
+      if (!withinInstantYears(read.at.getTime()))
+        return { column, value, problem: `is not ${INSTANT_YEARS_TEXT}` };
+      return read;
     },
   };
 }

@@ -101,8 +101,9 @@ export function createSummary(dryRun: boolean) {
     localTime(kind: LocalTimeKind): void {
       if (kind !== 'exact') summary.localTimes[kind]++;
     },
-    show(row: Record<string, unknown>): void {
-      if (summary.preview.length < PREVIEW_ROWS) summary.preview.push(row);
+    /** Adds a row to the preview while it has room; the row is only made then. */
+    show(row: () => Record<string, unknown>): void {
+      if (summary.preview.length < PREVIEW_ROWS) summary.preview.push(row());
     },
     /** A copy to hand out while the import goes on. */
     snapshot: (): ImportSummary => structuredClone(summary),

@@ -7,6 +7,7 @@ export {
 } from './storage/postgres-bulk-loader.ts';
 export { createPostgresInteractionLoader } from './storage/postgres-interaction-loader.ts';
 export {
+  type CheckedInteraction,
   DEFAULT_CUSTOMER_SOURCE,
   importInteractions,
   type InteractionImportOptions,

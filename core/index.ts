@@ -86,6 +86,7 @@ export {
   type InteractionLog,
   type Outcome,
   outcomes,
+  type ParsedInteraction,
   reservedSources,
 } from './interactions.ts';
 export {

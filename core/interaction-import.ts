@@ -11,15 +11,17 @@ import {
   type RowProblem,
 } from './import-summary.ts';
 import { createLabelMap, normalizeLabel } from './import-values.ts';
+import { invalidInput } from './errors.ts';
 import {
   assertSourceOpen,
   directions,
+  EXTERNAL_ID_MAX,
   outcomes,
-  type InteractionInput,
   type InteractionLoader,
   type InteractionLog,
+  type ParsedInteraction,
 } from './interactions.ts';
-import { unstorableIssues } from './validation.ts';
+import { fieldIssues, unstorableIssues } from './validation.ts';
 import type { ContactReasonInput, ReasonCatalogue } from './reasons.ts';
 import { Slug } from './vocabulary.ts';
 
@@ -28,9 +30,18 @@ export const DEFAULT_CUSTOMER_SOURCE = 'crm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const importOutcomes = outcomes.filter((o) => o !== 'continued');
+declare const checkedByImport: unique symbol;
+/**
+ * A contact whose every field an import has checked, row by row, against what
+ * `InteractionInput` requires: codes of the registry and the catalogue, a customer stored
+ * here, instants within the years the product deals in, an id of at most 200 characters, details
+ * the database can store. Only {@link importInteractions} makes one (its brand is this module's
+ * own), so that a load stages it without reading it again.
+ */
+export type CheckedInteraction = ParsedInteraction & { readonly [checkedByImport]: true };
 
 interface CheckedContact {
-  input: InteractionInput & { externalId: string; customerId: string | null };
+  input: ParsedInteraction & { externalId: string };
   /** The CRM's code for the customer, resolved a batch at a time. */
   customerRef: string | null;
 }
@@ -62,6 +73,11 @@ export interface InteractionImportOptions {
 export async function importInteractions(options: InteractionImportOptions): Promise<ImportSummary> {
   const { profile, source } = options;
   assertSourceOpen(source, 'source');
+  const sourceCode = Slug.safeParse(source);
+  if (!sourceCode.success) {
+    const issues = fieldIssues(sourceCode.error, 'source');
+    throw invalidInput(`invalid source ${JSON.stringify(source)}: ${issues[0]?.message}`, issues);
+  }
   const dryRun = options.dryRun ?? false;
   const summary = createSummary(dryRun);
   const fields = createFieldReader(profile, { zone: options.zone });
@@ -168,7 +184,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     const ended = endedText === null ? null : fields.dateTime('ended_at', endedText);
     if (isProblem(ended)) problems.push(ended);
     const outcome = need('outcome', (v) =>
-      normalizeLabel(v) === 'continued'
+      // A code of an import's outcome is none of the labels of `continued`: checked first, it is cheaper.
+      !outcomeChoices.codes.has(v) && normalizeLabel(v) === 'continued'
         ? { column: 'outcome', value: v, problem: 'is for live conversations, not imports' }
         : fields.code('outcome', v, outcomeChoices),
     );
@@ -189,6 +206,13 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     }
     if (started && ended && !isProblem(ended) && ended.at < started.at)
       problems.push({ column: 'ended_at', value: endedText, problem: 'is before started_at' });
+    const ownId = text('external_id');
+    if (ownId !== null && ownId.length > EXTERNAL_ID_MAX)
+      problems.push({
+        column: 'external_id',
+        value: ownId,
+        problem: `is longer than ${EXTERNAL_ID_MAX} characters`,
+      });
     if (problems.length > 0 || !channel || !touchpoint || !direction || !reason || !started || !outcome)
       return problems;
 
@@ -198,16 +222,17 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       customerId,
       channel,
       touchpoint,
-      direction: direction as InteractionInput['direction'],
+      direction: direction as ParsedInteraction['direction'],
       reason,
       startedAt: started.at,
       endedAt: ended && !isProblem(ended) ? ended.at : null,
-      outcome: outcome as InteractionInput['outcome'],
+      outcome: outcome as ParsedInteraction['outcome'],
+      handoffFromId: null,
       source,
       details: details as Record<string, unknown>,
     };
     const externalId =
-      text('external_id') ??
+      ownId ??
       // No id of its own: the contact's content is its identity.
       createHash('sha256')
         .update(
@@ -237,7 +262,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
         ? options.customers.byReference(customerSource, refs)
         : Promise.resolve(new Map<string, Customer>()),
     ]);
-    const valid: InteractionInput[] = [];
+    // Every check passed from here on: the contacts are what the log stores.
+    const valid: CheckedInteraction[] = [];
     for (const { line, item } of batch) {
       const { input, customerRef } = item;
       if (input.customerId && !known.has(input.customerId)) {
@@ -261,8 +287,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
         if (id === undefined) summary.summary.anonymised++;
         input.customerId = id ?? null;
       }
-      valid.push(input);
-      summary.show(preview(line, input, customerRef));
+      valid.push(input as CheckedInteraction);
+      summary.show(() => preview(line, input, customerRef));
     }
     summary.summary.valid += valid.length;
     if (dryRun || valid.length === 0) return;
@@ -272,7 +298,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       for (const r of created) stored.add(r.code);
     }
     if (load) {
-      await load.add(valid);
+      await load.addChecked(valid);
       staged += valid.length;
       return;
     }
@@ -316,7 +342,11 @@ export function reasonCode(label: string): string {
   return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
 }
 
-function preview(line: number, input: InteractionInput, customerRef: string | null): Record<string, unknown> {
+function preview(
+  line: number,
+  input: ParsedInteraction,
+  customerRef: string | null,
+): Record<string, unknown> {
   return {
     line,
     external_id: input.externalId,
@@ -326,8 +356,8 @@ function preview(line: number, input: InteractionInput, customerRef: string | nu
     touchpoint: input.touchpoint,
     direction: input.direction,
     reason: input.reason,
-    started_at: (input.startedAt as Date).toISOString(),
-    ended_at: input.endedAt ? (input.endedAt as Date).toISOString() : null,
+    started_at: input.startedAt.toISOString(),
+    ended_at: input.endedAt ? input.endedAt.toISOString() : null,
     outcome: input.outcome,
     details: input.details,
   };

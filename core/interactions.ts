@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { invalidInput } from './errors.ts';
+import type { CheckedInteraction } from './interaction-import.ts';
 import { Instant, Slug, Uuid } from './vocabulary.ts';
 
 export const directions = ['inbound', 'outbound'] as const;
@@ -30,6 +31,9 @@ export function assertSourceOpen(source: string, path: string): void {
   }
 }
 
+/** The longest id a source may give a contact. */
+export const EXTERNAL_ID_MAX = 200;
+
 export const InteractionInput = z
   .object({
     customerId: Uuid.nullable(),
@@ -44,7 +48,7 @@ export const InteractionInput = z
     handoffFromId: Uuid.nullable().default(null),
     /** Where the record came from (`app`, an import's name) and its id there, so re-imports add nothing twice. */
     source: Slug.default('app'),
-    externalId: z.string().min(1).max(200).nullable().default(null),
+    externalId: z.string().min(1).max(EXTERNAL_ID_MAX).nullable().default(null),
     /** Channel-specific facts: the intent heard, the link opened, the advisor who answered. */
     details: z.record(z.string(), z.unknown()).default({}),
   })
@@ -53,6 +57,8 @@ export const InteractionInput = z
     path: ['endedAt'],
   });
 export type InteractionInput = z.input<typeof InteractionInput>;
+/** A contact as {@link InteractionInput} reads it: defaults filled in, instants as Dates. */
+export type ParsedInteraction = z.output<typeof InteractionInput>;
 
 export interface Interaction extends z.infer<typeof InteractionInput> {
   id: string;
@@ -114,6 +120,11 @@ export interface InteractionLoadResult {
 export interface InteractionLoad {
   /** Checks and stages contacts, in any order; none is in the log before `finish`. */
   add(inputs: readonly (InteractionInput & { id?: string })[]): Promise<void>;
+  /**
+   * Stages contacts an import has already checked field by field, as they are: only
+   * `importInteractions` makes a {@link CheckedInteraction}.
+   */
+  addChecked(contacts: readonly CheckedInteraction[]): Promise<void>;
   /**
    * Stores every staged contact in one transaction, placed in journeys exactly as `recordMany`
    * would place them. On a log without contacts, other writers of the log wait until it commits.

@@ -30,6 +30,11 @@ export const MAX_NESTING = 32;
 // PostgreSQL stores neither a NUL character in text nor an unpaired UTF-16 surrogate in JSON.
 // eslint-disable-next-line no-control-regex -- the NUL character is what is looked for
 const UNSTORABLE = /\u0000|\p{Cs}/u;
+// A NUL or any surrogate, paired or not: cheap to look for, and most text has neither, so the
+// exact test above runs only on the rest.
+// eslint-disable-next-line no-control-regex -- the NUL character is what is looked for
+const SUSPECT = /[\u0000\uD800-\uDFFF]/;
+const unstorable = (text: string) => SUSPECT.test(text) && UNSTORABLE.test(text);
 
 /**
  * What in a value the database could not store, each problem named by its path: NUL characters
@@ -39,13 +44,15 @@ const UNSTORABLE = /\u0000|\p{Cs}/u;
  */
 export function unstorableIssues(value: unknown, prefix = ''): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  const name = (path: string[]) => [prefix, ...path].filter(Boolean).join('.') || '(root)';
-  const visit = (v: unknown, path: string[]): void => {
+  // The path to the value being visited, one key per level; named only for a problem found.
+  const path: string[] = [];
+  const name = () => [prefix, ...path].filter(Boolean).join('.') || '(root)';
+  const visit = (v: unknown): void => {
     if (issues.length >= 10) return;
     if (typeof v === 'string') {
-      if (UNSTORABLE.test(v)) {
+      if (unstorable(v)) {
         issues.push({
-          path: name(path),
+          path: name(),
           message: v.includes('\u0000')
             ? 'contains a NUL character (\\u0000), which cannot be stored'
             : 'contains an unpaired UTF-16 surrogate, which is not valid text',
@@ -55,17 +62,21 @@ export function unstorableIssues(value: unknown, prefix = ''): FieldIssue[] {
     }
     if (typeof v !== 'object' || v === null || v instanceof Date) return;
     if (path.length >= MAX_NESTING) {
-      issues.push({ path: name(path), message: `nests deeper than ${MAX_NESTING} levels` });
+      issues.push({ path: name(), message: `nests deeper than ${MAX_NESTING} levels` });
       return;
     }
-    for (const [key, child] of Object.entries(v)) {
-      if (UNSTORABLE.test(key)) {
-        issues.push({ path: name(path), message: 'has a key with a NUL character or an unpaired surrogate' });
+    // Own enumerable keys, as Object.entries gives them, without an array per key.
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (unstorable(key)) {
+        issues.push({ path: name(), message: 'has a key with a NUL character or an unpaired surrogate' });
         continue;
       }
-      visit(child, [...path, key]);
+      path.push(key);
+      visit((v as Record<string, unknown>)[key]);
+      path.pop();
     }
   };
-  visit(value, []);
+  visit(value);
   return issues;
 }

@@ -32,6 +32,13 @@ export const IsoDateTime = z.iso.datetime({
 export const INSTANT_YEARS = { from: 1900, to: 2199 } as const;
 const EARLIEST = Date.UTC(INSTANT_YEARS.from, 0, 1);
 const LATEST = Date.UTC(INSTANT_YEARS.to + 1, 0, 1);
+/** {@link INSTANT_YEARS} in words. */
+export const INSTANT_YEARS_TEXT = `between the years ${INSTANT_YEARS.from} and ${INSTANT_YEARS.to}`;
+
+/** Whether an instant (milliseconds since the epoch) falls within {@link INSTANT_YEARS}. */
+export function withinInstantYears(time: number): boolean {
+  return time >= EARLIEST && time < LATEST;
+}
 
 /**
  * A moment: a Date, or an ISO 8601 string (a date-time, read in UTC without an offset; a day,
@@ -51,10 +58,10 @@ export const Instant = z
       });
       return z.NEVER;
     }
-    if (time < EARLIEST || time >= LATEST) {
+    if (!withinInstantYears(time)) {
       ctx.addIssue({
         code: 'custom',
-        message: `must be between the years ${INSTANT_YEARS.from} and ${INSTANT_YEARS.to}`,
+        message: `must be ${INSTANT_YEARS_TEXT}`,
       });
       return z.NEVER;
     }

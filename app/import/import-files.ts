@@ -1,5 +1,5 @@
 import { finished, Readable } from 'node:stream';
-import { CsvError, parse, type Parser } from 'csv-parse';
+import { CsvError, Parser } from 'csv-parse';
 import { invalidInput } from '../../core/index.ts';
 import { importDelimiters, type ImportEncoding, type ImportRow } from '../../core/imports.ts';
 
@@ -124,7 +124,7 @@ export async function* readImportFile(
       dialect.delimiter ?? detectDelimiter(head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '');
     // Where the header ended (its line, and the empty lines skipped before it): the first record starts after it.
     let header: Position = { line: 0, emptyLines: 0 };
-    const parser = parse({
+    const parser = new LineCountingParser({
       delimiter,
       columns: (names: string[]) => {
         header = {
@@ -133,7 +133,6 @@ export async function* readImportFile(
         };
         return names.map(rename);
       },
-      info: true,
       bom: true,
       trim: true,
       skip_empty_lines: true,
@@ -191,6 +190,17 @@ async function* textLines(text: AsyncIterable<string>): AsyncGenerator<string> {
   if (rest !== '') yield rest.replace(/\r$/, '');
 }
 
+/**
+ * csv-parse's parser, each record handed on with the empty lines skipped before it: the one fact of
+ * its `info` the line numbers need, read as the record is made (csv-parse's `info: true` builds
+ * a dozen-field object per record for it).
+ */
+class LineCountingParser extends Parser {
+  override push(record: unknown, encoding?: BufferEncoding): boolean {
+    return super.push(record === null ? null : { record, emptyLines: this.info.empty_lines }, encoding);
+  }
+}
+
 /** The line a record (or the header) ended on, and how many empty lines the parser had skipped by then. */
 interface Position {
   line: number;
@@ -236,10 +246,10 @@ async function* csvRows(parser: Parser, header: () => Position): AsyncGenerator<
   };
   try {
     for (;;) {
-      let next: { record: Record<string, string>; info: { empty_lines: number } } | null;
+      let next: { record: Record<string, string>; emptyLines: number } | null;
       while ((next = parser.read() as typeof next) !== null) {
-        const line = startLine(next.info.empty_lines);
-        previous = { line: line + lineBreaks(Object.values(next.record)), emptyLines: next.info.empty_lines };
+        const line = startLine(next.emptyLines);
+        previous = { line: line + lineBreaks(Object.values(next.record)), emptyLines: next.emptyLines };
         yield { line, fields: next.record };
       }
       if (failure !== undefined) {

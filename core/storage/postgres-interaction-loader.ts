@@ -6,6 +6,7 @@ import {
   type InteractionLoad,
   type InteractionLoader,
   type Outcome,
+  type ParsedInteraction,
 } from '../interactions.ts';
 import { createTimeOrderedIds } from '../ids.ts';
 import { parseInput } from '../validation.ts';
@@ -62,39 +63,50 @@ export function createPostgresInteractionLoader(options: {
         await close();
         throw error;
       }
-      // One instant per month seen: the months' partitions are made before the load's transaction.
-      const monthsSeen = new Map<string, Date>();
+      // One instant per month seen (by year × 12 + month): the months' partitions are made before
+      // the load's transaction.
+      const monthsSeen = new Map<number, Date>();
+      /** Stages contacts as they are: each checked already. */
+      const stage = async (contacts: readonly (ParsedInteraction & { id?: string | undefined })[]) => {
+        if (!open) throw new Error('this load is finished');
+        const lines: string[] = [];
+        for (const c of contacts) {
+          monthsSeen.set(c.startedAt.getUTCFullYear() * 12 + c.startedAt.getUTCMonth(), c.startedAt);
+          lines.push(
+            copyLine([
+              c.id ?? newId(),
+              c.customerId,
+              c.channel,
+              c.touchpoint,
+              c.direction,
+              c.reason,
+              c.startedAt,
+              c.endedAt,
+              c.outcome,
+              c.handoffFromId,
+              c.source,
+              c.externalId,
+              JSON.stringify(c.details),
+            ]),
+          );
+        }
+        if (lines.length > 0)
+          await translating('interactions', () =>
+            copyIn(client, `copy interaction_load (${STAGED_COLUMNS.join(', ')}) from stdin`, lines),
+          );
+      };
 
       return {
         async add(inputs) {
-          if (!open) throw new Error('this load is finished');
-          const lines: string[] = [];
-          inputs.forEach((input, index) => {
-            const c = parseInput(InteractionInput, input, `interaction [${index}]`);
-            monthsSeen.set(`${c.startedAt.getUTCFullYear()}-${c.startedAt.getUTCMonth()}`, c.startedAt);
-            lines.push(
-              copyLine([
-                input.id ?? newId(),
-                c.customerId,
-                c.channel,
-                c.touchpoint,
-                c.direction,
-                c.reason,
-                c.startedAt,
-                c.endedAt,
-                c.outcome,
-                c.handoffFromId,
-                c.source,
-                c.externalId,
-                JSON.stringify(c.details),
-              ]),
-            );
-          });
-          if (lines.length > 0)
-            await translating('interactions', () =>
-              copyIn(client, `copy interaction_load (${STAGED_COLUMNS.join(', ')}) from stdin`, lines),
-            );
+          await stage(
+            inputs.map((input, index) => ({
+              ...parseInput(InteractionInput, input, `interaction [${index}]`),
+              id: input.id,
+            })),
+          );
         },
+
+        addChecked: stage,
 
         async finish() {
           if (!open) throw new Error('this load is finished');

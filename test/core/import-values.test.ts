@@ -114,6 +114,21 @@ describe('CSV dialects', () => {
     ]);
   });
 
+  it('numbers each row by the line it starts on, past empty lines before the header and between rows and values over several lines', async () => {
+    // As a hand-edited export looks: a blank line before the header, rows apart, a note of three lines.
+    const text =
+      '\r\ncodice,nota,canale\r\nC1,ok,Telefono\r\n\r\n\r\nC2,"prima riga\r\nseconda\nterza",Negozio\r\n' +
+      'C3,,Sito web\r\n\r\nC4,"fine",E-mail\r\n\r\n';
+    const expected = [
+      { line: 3, fields: { codice: 'C1', nota: 'ok', canale: 'Telefono' } },
+      { line: 6, fields: { codice: 'C2', nota: 'prima riga\r\nseconda\nterza', canale: 'Negozio' } },
+      { line: 9, fields: { codice: 'C3', nota: '', canale: 'Sito web' } },
+      { line: 11, fields: { codice: 'C4', nota: 'fine', canale: 'E-mail' } },
+    ];
+    for (const chunk of [1, 3, 64 * 1024])
+      expect(await rows(Buffer.from(text), { format: 'csv' }, chunk)).toEqual(expected);
+  });
+
   it('stops at bytes that are not UTF-8, naming their line and the encoding to use', async () => {
     const latin1 = Buffer.from('codice;nota\nC1;ok\nC2;perch\xe9\nC3;ok\n', 'latin1');
     await expect(rows(latin1, { format: 'csv' }, 64)).rejects.toMatchObject({

@@ -538,6 +538,81 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     expect(await storedCount('unclosed')).toBe(2511);
   });
 
+  it('rejects an id over 200 characters and times outside the years 1900 to 2199 row by row, on a first import through one load as batch by batch', async () => {
+    // A first import (the log empty) goes through one load; the same file into this file's
+    // database goes batch by batch: both reject the same rows and store the others.
+    const fresh = await openTestDatabase();
+    try {
+      const freshStores = createPostgresStores(fresh.db, { clock: fixedClock, url: fresh.url });
+      await registerStandards(freshStores);
+      const [customer, freshCustomer] = await Promise.all([
+        newCustomer(),
+        freshStores.customers.create({
+          firstName: 'Anna',
+          lastName: 'Russo',
+          locale: 'it-IT',
+          segment: 'senior',
+        }),
+      ]);
+      const file = (who: string) =>
+        [
+          header,
+          `${'T'.repeat(200)},${who},web,self_service,inbound,payment,2026-03-01T10:00:00+01:00,,resolved,`,
+          `${'T'.repeat(201)},${who},web,self_service,inbound,payment,2026-03-02T10:00:00+01:00,,resolved,`,
+          `t-3,${who},web,self_service,inbound,payment,2500-03-03T10:00:00+01:00,,resolved,`,
+          `t-4,${who},shop,counter,inbound,payment,03/03/1850 10:00,03/03/1850 10:20,resolved,`,
+          `t-5,${who},shop,counter,inbound,payment,04/03/2026 10:00,04/03/2026 10:20,resolved,"{""desk"": 2}"`,
+        ].join('\n');
+      const expected = [
+        { line: 3, reason: `external_id: "${'T'.repeat(201)}" is longer than 200 characters` },
+        { line: 4, reason: 'started_at: "2500-03-03T10:00:00+01:00" is not between the years 1900 and 2199' },
+        {
+          line: 5,
+          reason:
+            'started_at: "03/03/1850 10:00" is not between the years 1900 and 2199; ended_at: "03/03/1850 10:20" is not between the years 1900 and 2199',
+        },
+      ];
+      const loaded = await importInteractions({
+        rows: readImportFile(stream(file(freshCustomer.id)), { format: 'csv' }),
+        source: 'clinic_export',
+        profile: plainProfile(),
+        zone: 'Europe/Rome',
+        interactions: freshStores.interactions,
+        loader: freshStores.interactionLoader!,
+        customers: freshStores.customers,
+        channels: freshStores.channels,
+        reasons: freshStores.reasons,
+      });
+      const batched = await importCsv('clinic_export', file(customer.id));
+      for (const summary of [loaded, batched]) {
+        expect(byLine(summary)).toEqual(expected);
+        expect(summary).toMatchObject({ read: 5, imported: 2, alreadyThere: 0, rejected: 3 });
+      }
+      const { rows } = await sql<{ external_id: string; details: unknown }>`
+        select external_id, details from interactions order by started_at`.execute(fresh.db);
+      expect(rows).toEqual([
+        { external_id: 'T'.repeat(200), details: {} },
+        { external_id: 't-5', details: { desk: 2 } },
+      ]);
+      expect(await storedCount('clinic_export')).toBe(2);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('refuses a source that is not lower_snake_case before reading a row', async () => {
+    let read = false;
+    const rows = (async function* () {
+      read = true;
+      yield { line: 2, fields: {} };
+    })();
+    await expect(importAs('Call Centre 2025', rows)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('source "Call Centre 2025"'),
+    });
+    expect(read).toBe(false);
+  });
+
   it('fails instead of waiting forever when the source of a CSV stream fails', async () => {
     const customer = await newCustomer();
     const source = new Readable({ read() {} });

@@ -1,9 +1,15 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
-import { createPostgresStores, type InteractionInput, type StorageHandle } from '../../core/index.ts';
+import {
+  createPostgresStores,
+  type InteractionInput,
+  type ParsedInteraction,
+  type StorageHandle,
+} from '../../core/index.ts';
 import { createPostgresInteractionLoader } from '../../core/storage/postgres-interaction-loader.ts';
+import type { CheckedInteraction } from '../../core/imports.ts';
 import { CensusFilter } from '../../core/census.ts';
 import { createPostgresCensusSource } from '../../core/storage/postgres-census.ts';
 import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
@@ -329,6 +335,10 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     await expect(bad.add([{ ...known, channel: 'Not A Slug' }])).rejects.toMatchObject({
       code: 'invalid_input',
     });
+    // Staging without a second reading is for contacts an import checked: no other value is one,
+    // not even a contact of the very shape the log stores.
+    expectTypeOf<ParsedInteraction>().not.toExtend<CheckedInteraction>();
+    expectTypeOf(bad.addChecked).parameter(0).toEqualTypeOf<readonly CheckedInteraction[]>();
     await bad.abort();
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions`.execute(handle.db);
     expect(rows[0]!.n).toBe(0);
