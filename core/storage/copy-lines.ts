@@ -5,16 +5,20 @@ import copyStreams from 'pg-copy-streams';
 
 // Rows written by COPY in its text format, for the bulk writes.
 
+/** A value as a COPY line takes it: null and undefined are `\N`, a boolean `t` or `f`. */
+export type CopyValue = string | number | Date | boolean | null | undefined;
+
 /** A row in COPY's text format: tab-separated, `\N` for null, backslash escapes. */
-export function copyLine(values: readonly (string | number | Date | null)[]): string {
+export function copyLine(values: readonly CopyValue[]): string {
   return `${values.map(copyValue).join('\t')}\n`;
 }
 
 const SPECIAL = /[\\\t\n\r]/;
 
-function copyValue(value: string | number | Date | null): string {
-  if (value === null) return '\\N';
+function copyValue(value: CopyValue): string {
+  if (value === null || value === undefined) return '\\N';
   if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
   if (value instanceof Date) return value.toISOString();
   return SPECIAL.test(value)
     ? value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!)

@@ -3,7 +3,7 @@ import type { Account, Consent, Customer } from '../customers.ts';
 import type { Bill, Payment } from '../billing.ts';
 import { invalidInput } from '../errors.ts';
 import { translating } from './database-errors.ts';
-import { copyIn, copyLine } from './copy-lines.ts';
+import { copyIn, copyLine, type CopyValue } from './copy-lines.ts';
 
 /** A customer as recorded at sign-up, with the consent history and the accounts they hold. */
 export interface CustomerRecord {
@@ -30,8 +30,6 @@ export interface BulkLoader {
   /** Stores payments (against a bill or on account); returns how many were added. */
   payments(rows: readonly Payment[]): Promise<number>;
 }
-
-type CopyValue = string | number | Date | boolean | null | undefined;
 
 /** A table's columns in the order COPY reads them, each with how a record gives its value. */
 interface CopyTable<T> {
@@ -111,9 +109,6 @@ const paymentTable: CopyTable<Payment> = {
   },
 };
 
-// Rows per COPY: a call's rows go in as several statements, so a large call never builds one huge text.
-const COPY_ROWS = 10_000;
-
 /**
  * The bulk loader on PostgreSQL: each call holds a session of its own and writes its rows by COPY
  * (the database's constraints and indexes check them as they arrive), in one transaction.
@@ -182,23 +177,17 @@ export function createPostgresBulkLoader(options: {
   };
 }
 
-/** The COPY of the rows into their table, for a session to run (in chunks of COPY_ROWS). */
+/** The COPY of the rows into their table, for a session to run. */
 function copyRows<T>({ table, columns }: CopyTable<T>, rows: readonly T[]) {
   const picks = Object.values(columns);
   const statement = `copy ${table} (${Object.keys(columns).join(', ')}) from stdin`;
-  return async (session: pg.Client) => {
-    for (let i = 0; i < rows.length; i += COPY_ROWS) {
-      const lines = rows
-        .slice(i, i + COPY_ROWS)
-        .map((row) => copyLine(picks.map((pick) => copyValue(pick(row)))));
-      await copyIn(session, statement, lines);
-    }
-  };
-}
-
-/** A record's value as COPY's line writer takes it: a missing one is null, a boolean `t` or `f`. */
-function copyValue(value: CopyValue): string | number | Date | null {
-  if (value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return value;
+  // Lines are made as the copy reads them: a large call never holds them all.
+  return (session: pg.Client) =>
+    copyIn(
+      session,
+      statement,
+      (function* () {
+        for (const row of rows) yield copyLine(picks.map((pick) => pick(row)));
+      })(),
+    );
 }
