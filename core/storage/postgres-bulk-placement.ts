@@ -17,7 +17,8 @@ import { copyIn, copyLine } from './copy-lines.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
 // holds none, read back customer by customer in the journey order, placed in memory with the
-// journey rule, written by COPY with the rollup triggers deferred, added to the rollups at once.
+// journey rule, written by COPY with the rollup triggers deferred, their rollups added up as they
+// are placed and written by COPY at the end (bulk-rollups.ts).
 
 export const STAGED_COLUMNS = [
   'id',

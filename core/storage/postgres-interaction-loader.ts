@@ -21,8 +21,8 @@ import { copyIn, copyLine } from './copy-lines.ts';
 // one transaction: when the log holds no contacts, it locks the log against other writers, reads
 // the staged contacts back customer by customer in the journey order, places each customer's
 // contacts in memory with the journey rule, COPYs them into the log with the rollup triggers
-// deferred, and adds all of them to the rollups in one pass. Otherwise every staged contact goes
-// the incremental way, in time order.
+// deferred, and adds up their rollups as it places them. Otherwise every staged contact goes the
+// incremental way, in time order.
 
 export function createPostgresInteractionLoader(options: {
   /** The database's connection string: a load holds a session of its own. */
