@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ChannelPilotError, REFERENCE_ZONE, parseInput } from '../core/index.ts';
+import { ChannelPilotError, REFERENCE_ZONE, parseInput, type StorageHandle } from '../core/index.ts';
 import {
   CensusFilter,
   censusCsv,
@@ -14,7 +14,7 @@ import {
   type PilotStatus,
 } from '../core/evidence.ts';
 import type { CommandRunner } from './cli-runner.ts';
-import { composeApp } from './compose.ts';
+import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';
 import { channelNames } from './web/format.ts';
@@ -25,6 +25,9 @@ const COMMAND_LINE = { id: null, name: 'command line' };
 /** `channel-pilot census` and `channel-pilot pilot …`: the pilot manager's work from a terminal. */
 export function registerPilotCommands(program: Command, { run, withDatabase }: CommandRunner): void {
   const quiet = createLogger({ level: 'silent' });
+  // The app, with its channels and their packages, is loaded by the commands that run.
+  const composed = async (storage: StorageHandle, config: Config) =>
+    (await import('./compose.ts')).composeApp({ storage, config, logger: quiet });
 
   program
     .command('census')
@@ -57,7 +60,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
       }) =>
         run(async (config) => {
           await withDatabase(config, async (storage) => {
-            const { computeCensus, clock } = await composeApp({ storage, config, logger: quiet });
+            const { computeCensus, clock } = await composed(storage, config);
             // The default 12 weeks end yesterday, or on --to when only that is given.
             const range = defaultCensusRange(
               options.to
@@ -90,7 +93,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
     .action(() =>
       run(async (config) => {
         await withDatabase(config, async (storage) => {
-          const { stores } = await composeApp({ storage, config, logger: quiet });
+          const { stores } = await composed(storage, config);
           const rows: string[][] = [];
           for (const p of await stores.pilots.pilots()) {
             const size = await stores.pilots.cohortSize(p.id);
@@ -115,7 +118,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
       run(async (config) => {
         const input = readJson(file);
         await withDatabase(config, async (storage) => {
-          const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
+          const { pilotDesk } = await composed(storage, config);
           const created = await pilotDesk.define(input as never, COMMAND_LINE);
           console.log(`defined pilot ${created.code} (${created.id}) as a draft`);
         });
@@ -133,7 +136,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
           throw new ChannelPilotError('invalid_input', `status must be one of ${pilotStatuses.join(', ')}`);
         }
         await withDatabase(config, async (storage) => {
-          const { pilotDesk } = await composeApp({ storage, config, logger: quiet });
+          const { pilotDesk } = await composed(storage, config);
           const { pilot: moved, enrolled } = await pilotDesk.transition(
             code,
             status as PilotStatus,
@@ -157,7 +160,7 @@ export function registerPilotCommands(program: Command, { run, withDatabase }: C
     .action((code: string, options: { html?: string; json?: boolean }) =>
       run(async (config) => {
         await withDatabase(config, async (storage) => {
-          const { pilotReports, clock, stores } = await composeApp({ storage, config, logger: quiet });
+          const { pilotReports, clock, stores } = await composed(storage, config);
           const { pilot: found, report } = await pilotReports.compute(code);
           if (options.html) {
             writeFileSync(

@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ChannelPilotError, readSetting, type StorageHandle } from '../core/index.ts';
-import { openConfiguredDatabase } from './compose.ts';
+import { openConfiguredDatabase } from './configured-database.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, type Logger } from './logger.ts';
 

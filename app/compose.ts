@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   createOutboxDispatcher,
   createCustomerContext,
@@ -8,7 +6,6 @@ import {
   sharedSecret,
   createPostgresStores,
   createPostgresBroadcast,
-  openDatabase,
   systemClock,
   type ChannelAccess,
   type ChannelDeps,
@@ -40,6 +37,7 @@ import {
   type CensusFilter,
 } from '../core/evidence.ts';
 import { configDefaults, type Config } from './config.ts';
+import { version } from './configured-database.ts';
 import { alexaSettings, dialogflowSettings, liveChatSettings, registerChannels } from './channel-settings.ts';
 import { billPaymentCodes, billUnitCosts } from './config-bills.ts';
 import { createBillsChannel } from '../bills/index.ts';
@@ -61,23 +59,6 @@ export type { VideoServer } from '../video/index.ts';
 
 /** A census answer is served again for this long (its CSV tables, a page reloaded). */
 const CENSUS_FRESH_MS = 60_000;
-
-export const version = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
-export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<StorageHandle> {
-  const poolSize = config.DATABASE_POOL_SIZE;
-  return config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize })
-    : openDatabase({
-        kind: 'embedded',
-        dataDir: resolve(config.DATA_DIR),
-        poolSize,
-        ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
-      });
-}
 
 /** Builds everything the server needs on an open database: the one place parts are wired together. */
 export async function composeApp(options: {

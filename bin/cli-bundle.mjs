@@ -1,8 +1,19 @@
 // The CLI's sources as one bundle (esbuild; npm packages stay imports), rebuilt when one of the
 // files it was built from has changed. Loading one file starts the CLI in less time and memory
-// than transforming every source file as it is imported.
+// than transforming every source file as it is imported. What a command imports only when it
+// runs (the server, the channels, the seed) is split into chunks of its own, so that a command
+// that needs none of them (an import, a backup) loads neither them nor their packages.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -10,6 +21,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = `${root}node_modules/.cache/channel-pilot`;
 const bundle = `${dir}/cli.mjs`;
 const inputsFile = `${dir}/cli-inputs.json`;
+/** How long a chunk no build names any more is kept for processes started before that build. */
+const STALE_CHUNK_MS = 24 * 3600_000;
 
 /** The bundle's URL, built first when it is missing or older than a file it was built from. */
 export async function cliBundle() {
@@ -36,7 +49,11 @@ async function rebuild() {
     format: 'esm',
     target: 'node20',
     packages: 'external',
-    outfile: bundle,
+    splitting: true,
+    outdir: dir,
+    entryNames: 'cli',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
     sourcemap: 'linked',
     metafile: true,
     write: false,
@@ -48,9 +65,17 @@ async function rebuild() {
     writeFileSync(`${path}.${process.pid}`, contents);
     renameSync(`${path}.${process.pid}`, path);
   };
+  // Chunks are named by their content: the entry, written last, only ever names chunks written.
   put(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
-  for (const file of result.outputFiles.filter((f) => f.path.endsWith('.map'))) put(file.path, file.contents);
+  for (const file of result.outputFiles.filter((f) => f.path !== bundle)) put(file.path, file.contents);
   put(bundle, result.outputFiles.find((f) => f.path === bundle).contents);
+  // Chunks of earlier builds go once no process started from them can still be loading one.
+  const written = new Set(result.outputFiles.map((f) => f.path));
+  for (const name of readdirSync(dir).filter((n) => n.startsWith('chunk-'))) {
+    const path = `${dir}/${name}`;
+    const changedAt = statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+    if (!written.has(path) && changedAt < Date.now() - STALE_CHUNK_MS) rmSync(path, { force: true });
+  }
 }
 
 // A module that finds files beside itself (`new URL('./x', import.meta.url)`) keeps finding them

@@ -1,7 +1,6 @@
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import type { PGlite } from '@electric-sql/pglite';
 import {
   copyTables,
   inDependencyOrder,
@@ -32,6 +31,11 @@ export async function carryOverEarlierEngine(
 ): Promise<void> {
   const folder = earlierEngineFolder(dataDir);
   if (!folder) return;
+  // Loaded only when there is something to carry over.
+  const [{ PGlite }, { btree_gist }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/btree_gist'),
+  ]);
   const db = await PGlite.create({ dataDir: folder, extensions: { btree_gist } });
   try {
     await copyTables(pgliteSource(db), url, onTable);

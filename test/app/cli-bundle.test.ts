@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { cliBundle } from '../../bin/cli-bundle.mjs';
@@ -38,4 +39,37 @@ describe('the CLI bundle', () => {
     );
     for (const { stdout } of runs) expect(stdout.trim()).toBe(version);
   }, 120_000);
+
+  it('loads none of the channels’ packages for a command that needs none: the server and the seed are loaded when they run', async () => {
+    // The packages a command loads as it starts: the bundle's static imports, through its chunks.
+    const packages = new Set<string>();
+    const read = new Set<string>();
+    const follow = (file: string) => {
+      if (read.has(file)) return;
+      read.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, from] of text.matchAll(/^import\s(?:[^;"]*?\sfrom\s*)?"([^"]+)";/gm)) {
+        if (from!.startsWith('./')) follow(join(dirname(file), from!));
+        else
+          packages.add(from!.startsWith('@') ? from!.split('/').slice(0, 2).join('/') : from!.split('/')[0]!);
+      }
+    };
+    follow(fileURLToPath(await cliBundle()));
+    // What an import or a backup needs is there...
+    for (const needed of ['commander', 'pg', 'kysely', 'csv-parse', 'luxon'])
+      expect(packages).toContain(needed);
+    // ...and no channel's package, nor the seed's, nor the earlier engine's.
+    for (const heavy of [
+      '@google-cloud/dialogflow-cx',
+      'ask-sdk-core',
+      'livekit-server-sdk',
+      'mjml',
+      'pdfkit',
+      'nodemailer',
+      'express',
+      '@faker-js/faker',
+      '@electric-sql/pglite',
+    ])
+      expect(packages).not.toContain(heavy);
+  });
 });

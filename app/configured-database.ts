@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { openDatabase, type StorageHandle } from '../core/index.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './logger.ts';
+
+/** The product's version, as package.json gives it. */
+export const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
+export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<StorageHandle> {
+  const poolSize = config.DATABASE_POOL_SIZE;
+  return config.DATABASE_URL
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize })
+    : openDatabase({
+        kind: 'embedded',
+        dataDir: resolve(config.DATA_DIR),
+        poolSize,
+        ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
+      });
+}
