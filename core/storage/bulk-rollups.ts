@@ -50,12 +50,14 @@ function localClock() {
 
 /**
  * Rows keyed by a tuple of names and a day: each tuple is numbered once (and its columns written
- * once, as its COPY lines begin), each day once, so that a contact costs a few array lookups.
+ * once, as its COPY lines begin), each day once, and each row as it is first met, so that a
+ * contact costs a few array lookups. What a row holds is kept by the caller under its number.
  */
-function keyed<V>(make: () => V) {
+function keyed() {
   const tuples = new Map<string, number>();
   const prefixes: string[] = [];
-  const rows: V[][] = [];
+  const rowsOf: number[][] = [];
+  let rows = 0;
   return {
     tuple(parts: string[]): number {
       const text = parts.join('\u0000');
@@ -63,26 +65,50 @@ function keyed<V>(make: () => V) {
       if (id === undefined) {
         id = prefixes.length;
         prefixes.push(copyLine(parts).slice(0, -1));
-        rows.push([]);
+        rowsOf.push([]);
         tuples.set(text, id);
       }
       return id;
     },
-    row(tuple: number, day: number): V {
-      const byDay = rows[tuple]!;
+    /** The row's number: 0, 1, 2… in the order rows are first met. */
+    row(tuple: number, day: number): number {
+      const byDay = rowsOf[tuple]!;
       let row = byDay[day];
       if (row === undefined) {
-        row = make();
+        row = rows++;
         byDay[day] = row;
       }
       return row;
     },
     /** COPY lines: the tuple's columns, the day, then what `values` writes of the row. */
-    *lines(dayNames: readonly string[], values: (row: V) => string): Generator<string> {
-      for (const [tuple, byDay] of rows.entries())
+    *lines(dayNames: readonly string[], values: (row: number) => string): Generator<string> {
+      for (const [tuple, byDay] of rowsOf.entries())
         for (const [day, row] of byDay.entries())
           if (row !== undefined) yield `${prefixes[tuple]}\t${dayNames[day]}\t${values(row)}\n`;
     },
+  };
+}
+
+/** Rows per page of {@link rowCells}. */
+const PAGE_ROWS = 4096;
+
+/**
+ * Rows of `width` numbers in typed arrays of PAGE_ROWS rows each, made as rows come: a year's few
+ * hundred thousand rollup rows take a fraction of the memory of as many arrays, and growing
+ * copies nothing.
+ */
+export function rowCells<T extends Uint32Array | Float64Array>(
+  Cells: new (length: number) => T,
+  width: number,
+) {
+  const pages: T[] = [];
+  return {
+    /** The page the row's numbers are in, from `at(row)` on. */
+    page(row: number): T {
+      return (pages[Math.floor(row / PAGE_ROWS)] ??= new Cells(PAGE_ROWS * width));
+    },
+    at: (row: number) => (row % PAGE_ROWS) * width,
+    width,
   };
 }
 
@@ -106,6 +132,8 @@ class DayReach {
 
   add(hash: number) {
     if (this.registers) return addHash(this.registers, hash);
+    // The same customer's contacts come one after another: kept once.
+    if (this.size > 0 && this.hashes![this.size - 1] === hash) return;
     if (this.size === this.hashes!.length) {
       if (this.size > 2 * REACH_SPARSE_MAX && this.distinct() === null) return addHash(this.registers!, hash);
       if (this.size === this.hashes!.length) {
@@ -133,16 +161,19 @@ class DayReach {
   }
 }
 
-// Days: contacts, timed, handle_ms, then one count per hour, then per step bucket.
-const HOURS_AT = 3;
+// Days' counts: contacts, timed, then one per hour, then one per step bucket (handle_ms apart).
+const HOURS_AT = 2;
 const STEPS_AT = HOURS_AT + hourColumns.length;
-
-const zeros = (n: number) => () => Array.from({ length: n }, () => 0);
+const DAY_COUNTS = STEPS_AT + stepColumns.length;
 
 export function createRollupTally() {
-  const days = keyed(zeros(STEPS_AT + stepColumns.length));
-  const transitions = keyed(zeros(gapColumns.length));
-  const reach = keyed(() => new DayReach());
+  const days = keyed();
+  const dayCounts = rowCells(Uint32Array, DAY_COUNTS);
+  const handleMs = rowCells(Float64Array, 1);
+  const transitions = keyed();
+  const gaps = rowCells(Uint32Array, gapColumns.length);
+  const reach = keyed();
+  const customers: DayReach[] = [];
   // A contact's tuples at its four levels, found once per distinct combination of what keys them.
   const tuplesOf = new Map<string, { days: number[]; transitions: number[]; reach: number[] }>();
   const tuples = (c: RolledContact) => {
@@ -182,46 +213,57 @@ export function createRollupTally() {
       const keys = tuples(c);
       for (const tuple of keys.days) {
         const row = days.row(tuple, day);
-        row[0]!++;
+        const counts = dayCounts.page(row);
+        const at = dayCounts.at(row);
+        counts[at]!++;
         if (c.handleMs !== null) {
-          row[1]!++;
-          row[2]! += c.handleMs;
+          counts[at + 1]!++;
+          handleMs.page(row)[handleMs.at(row)]! += c.handleMs;
         }
-        row[HOURS_AT + local.hour]!++;
-        if (c.settledStep !== null) row[STEPS_AT + Math.min(c.settledStep, STEP_BUCKETS) - 1]!++;
+        counts[at + HOURS_AT + local.hour]!++;
+        if (c.settledStep !== null) counts[at + STEPS_AT + Math.min(c.settledStep, STEP_BUCKETS) - 1]!++;
       }
       if (c.previous) {
         const previousDay = dayId(clock(c.previous.startedAt).day);
-        for (const tuple of keys.transitions) transitions.row(tuple, previousDay)[c.previous.gapDays]!++;
+        for (const tuple of keys.transitions) {
+          const row = transitions.row(tuple, previousDay);
+          gaps.page(row)[gaps.at(row) + c.previous.gapDays]!++;
+        }
       }
       if (c.customerId !== null) {
         // A customer's contacts come together: hashed once.
         if (hashed.id !== c.customerId) hashed = { id: c.customerId, hash: customerHash(c.customerId) };
-        for (const tuple of keys.reach) reach.row(tuple, day).add(hashed.hash);
+        for (const tuple of keys.reach)
+          (customers[reach.row(tuple, day)] ??= new DayReach()).add(hashed.hash);
       }
     },
 
     /** Writes the rows into the rollup tables, which must hold none (a conflict fails the load). */
     async write(session: pg.Client) {
-      const counts = (row: number[]) => row.join('\t');
+      const cellsOf = (table: ReturnType<typeof rowCells>, row: number) =>
+        table.page(row).subarray(table.at(row), table.at(row) + table.width);
       await copyIn(
         session,
         `copy census_days (reason, segment, channel, touchpoint, day, contacts, timed, handle_ms, ${[...hourColumns, ...stepColumns].join(', ')}) from stdin`,
-        days.lines(dayNames, counts),
+        days.lines(dayNames, (row) => {
+          const counts = cellsOf(dayCounts, row);
+          return `${counts[0]}\t${counts[1]}\t${handleMs.page(row)[handleMs.at(row)]}\t${counts.subarray(HOURS_AT).join('\t')}`;
+        }),
       );
       await copyIn(
         session,
         `copy census_transitions (reason, segment, channel, next_channel, day, ${gapColumns.join(', ')}) from stdin`,
-        transitions.lines(dayNames, counts),
+        transitions.lines(dayNames, (row) => cellsOf(gaps, row).join('\t')),
       );
       await copyIn(
         session,
         'copy census_reach (reason, segment, channel, day, hashes, registers) from stdin',
-        reach.lines(dayNames, (customers) => {
-          const hashes = customers.distinct();
+        reach.lines(dayNames, (row) => {
+          const day = customers[row]!;
+          const hashes = day.distinct();
           return hashes
             ? `{${hashes.join(',')}}\t\\N`
-            : `\\N\t\\\\x${Buffer.from(customers.registers!).toString('hex')}`;
+            : `\\N\t\\\\x${Buffer.from(day.registers!).toString('hex')}`;
         }),
       );
     },
