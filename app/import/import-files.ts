@@ -62,6 +62,9 @@ export function detectDelimiter(header: string): string {
   return best;
 }
 
+/** A file's first line that is not blank, once it has ended (a BOM and blank lines before it skipped). */
+const HEADER_LINE = /^\s*(\S[^\r\n]*)\r?\n/;
+
 /**
  * The bytes of a file as text, in `encoding` (UTF-8 by default, its byte order mark dropped).
  * Bytes that are not UTF-8 stop the reading with the line they are on, and the way to read the file.
@@ -112,16 +115,16 @@ export async function* readImportFile(
   const rename = (name: string) => mapping[name.trim()] ?? name.trim();
   const text = decodeText(input, dialect.encoding ?? 'utf-8');
   if (dialect.format === 'csv') {
-    // The header is read first, to find the delimiter when the dialect does not give it.
+    // The header (the first line that is not blank) is read first, to find the delimiter when the
+    // dialect does not give it.
     let head = '';
     for (;;) {
       const next = await text.next();
       if (next.done) break;
       head += next.value;
-      if (head.includes('\n') || head.length > 65_536) break;
+      if (HEADER_LINE.test(head) || head.length > 65_536) break;
     }
-    const delimiter =
-      dialect.delimiter ?? detectDelimiter(head.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '');
+    const delimiter = dialect.delimiter ?? detectDelimiter(HEADER_LINE.exec(head)?.[1] ?? head.trim());
     // Where the header ended (its line, and the empty lines skipped before it): the first record starts after it.
     let header: Position = { line: 0, emptyLines: 0 };
     const parser = new LineCountingParser({
@@ -134,6 +137,8 @@ export async function* readImportFile(
         return names.map(rename);
       },
       bom: true,
+      // Lines may end either way within one file (an export with lines added by another program).
+      record_delimiter: ['\r\n', '\n'],
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true,

@@ -129,6 +129,22 @@ describe('CSV dialects', () => {
       expect(await rows(Buffer.from(text), { format: 'csv' }, chunk)).toEqual(expected);
   });
 
+  it('finds the delimiter past blank lines before the header, and reads lines ended by LF inside a file of CRLF', async () => {
+    // An export saved with blank lines above its header, then added to by a program that ends
+    // lines with LF alone.
+    const text =
+      '\uFEFF\r\n \r\ncodice;nota;canale\r\nC1;"a capo\r\nqui";Telefono\r\nC2;;Negozio\nC3;fine;Sito web\n' +
+      'C4;"di nuovo\nqui";E-mail\r\n';
+    const expected = [
+      { line: 4, fields: { codice: 'C1', nota: 'a capo\r\nqui', canale: 'Telefono' } },
+      { line: 6, fields: { codice: 'C2', nota: '', canale: 'Negozio' } },
+      { line: 7, fields: { codice: 'C3', nota: 'fine', canale: 'Sito web' } },
+      { line: 8, fields: { codice: 'C4', nota: 'di nuovo\nqui', canale: 'E-mail' } },
+    ];
+    for (const chunk of [1, 4, 64 * 1024])
+      expect(await rows(Buffer.from(text), { format: 'csv' }, chunk)).toEqual(expected);
+  });
+
   it('stops at bytes that are not UTF-8, naming their line and the encoding to use', async () => {
     const latin1 = Buffer.from('codice;nota\nC1;ok\nC2;perch\xe9\nC3;ok\n', 'latin1');
     await expect(rows(latin1, { format: 'csv' }, 64)).rejects.toMatchObject({
