@@ -6,6 +6,7 @@ import copyStreams from 'pg-copy-streams';
 import { ChannelPilotError } from '../errors.ts';
 import { migrationNames } from './migration-list.ts';
 import { rollupTables } from './census-rollup-sql.ts';
+import { inOwnTransaction } from './own-session.ts';
 
 // A whole database as one stream, and back: the backup of the embedded database (whose server
 // ships without pg_dump) and the carrying over of a data folder of the earlier engine. Each
@@ -42,30 +43,31 @@ export interface TableSource {
  * transaction): rows committed while it runs are either all in it or all out of it.
  */
 export async function writeBackup(url: string, out: Writable): Promise<{ table: string; rows: number }[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('begin isolation level repeatable read read only');
-    const source = postgresSource(client);
-    const tables = await source.tables();
-    const header: BackupHeader = {
-      format: 'channel-pilot-backup',
-      version: 1,
-      migrations: await source.migrations(),
-      createdAt: new Date().toISOString(),
-    };
-    await write(out, `${JSON.stringify(header)}\n`);
-    const written: { table: string; rows: number }[] = [];
-    for (const { name, columns } of tables) {
-      await write(out, `${JSON.stringify({ table: name, columns })}\n`);
-      written.push({ table: name, rows: await source.copyOut(name, columns, (lines) => write(out, lines)) });
-      await write(out, `${END_OF_TABLE}\n`);
-    }
-    await client.query('commit');
-    return written;
-  } finally {
-    await client.end();
-  }
+  return inOwnTransaction(
+    url,
+    async (client) => {
+      const source = postgresSource(client);
+      const tables = await source.tables();
+      const header: BackupHeader = {
+        format: 'channel-pilot-backup',
+        version: 1,
+        migrations: await source.migrations(),
+        createdAt: new Date().toISOString(),
+      };
+      await write(out, `${JSON.stringify(header)}\n`);
+      const written: { table: string; rows: number }[] = [];
+      for (const { name, columns } of tables) {
+        await write(out, `${JSON.stringify({ table: name, columns })}\n`);
+        written.push({
+          table: name,
+          rows: await source.copyOut(name, columns, (lines) => write(out, lines)),
+        });
+        await write(out, `${END_OF_TABLE}\n`);
+      }
+      return written;
+    },
+    'begin isolation level repeatable read read only',
+  );
 }
 
 /**
@@ -92,10 +94,7 @@ export async function restoreBackup(
       },
     );
   }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('begin');
+  return inOwnTransaction(url, async (client) => {
     const target = postgresSource(client);
     const targetTables = new Map((await target.tables()).map((t) => [t.name, t.columns]));
     if (!options.replace) await refuseIfHoldingData(client);
@@ -125,14 +124,8 @@ export async function restoreBackup(
       options.onTable?.(section.table, rows);
       restored.push({ table: section.table, rows });
     }
-    await client.query('commit');
     return restored;
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /**
@@ -164,10 +157,7 @@ export async function copyTables(
   url: string,
   onTable?: (table: string, rows: number) => void,
 ): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('begin');
+  await inOwnTransaction(url, async (client) => {
     await refuseIfHoldingData(client);
     const target = new Map((await postgresSource(client).tables()).map((t) => [t.name, t.columns]));
     for (const { name, columns } of await source.tables()) {
@@ -177,13 +167,7 @@ export async function copyTables(
       );
       onTable?.(name, rows);
     }
-    await client.query('commit');
-  } catch (error) {
-    await client.query('rollback').catch(() => {});
-    throw error;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function refuseIfHoldingData(client: pg.Client) {

@@ -4,6 +4,7 @@ import type { Bill, Payment } from '../billing.ts';
 import { invalidInput } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import { copyIn, copyLine, type CopyValue } from './copy-lines.ts';
+import { inOwnTransaction } from './own-session.ts';
 
 /** A customer as recorded at sign-up, with the consent history and the accounts they hold. */
 export interface CustomerRecord {
@@ -119,22 +120,11 @@ export function createPostgresBulkLoader(options: {
 }): BulkLoader {
   /** Runs the copies in turn, in one transaction: all of their rows are stored, or none. */
   async function write(what: string, copies: readonly ((session: pg.Client) => Promise<void>)[]) {
-    const session = new pg.Client({ connectionString: options.url });
-    await session.connect();
-    try {
-      await translating(what, async () => {
-        await session.query('begin');
-        try {
-          for (const copy of copies) await copy(session);
-          await session.query('commit');
-        } catch (error) {
-          await session.query('rollback').catch(() => {});
-          throw error;
-        }
-      });
-    } finally {
-      await session.end();
-    }
+    await translating(what, () =>
+      inOwnTransaction(options.url, async (session) => {
+        for (const copy of copies) await copy(session);
+      }),
+    );
   }
 
   return {
