@@ -1,4 +1,5 @@
-import { ChannelPilotError, type OutboxMessage, type Segment, type Stores } from '../../core/index.ts';
+import { ChannelPilotError, type Segment, type Stores } from '../../core/index.ts';
+import { markDueSent } from './demo-outbox.ts';
 import {
   createPilotDesk,
   drawBucket,
@@ -170,7 +171,8 @@ export async function startDemoPilots(options: {
     });
     const { pilot } = await desk.transition(defined.id, 'running');
     await desk.inviteAll();
-    const invitations = await markInvitationsSent(stores, at);
+    // The invitations went out the morning the pilot started.
+    const invitations = await markDueSent(stores.outbox, at);
     const arms = drawnArms(pilot, options.customers);
     await checkCohort(stores, pilot, arms);
     // Those who get in touch more often have more reason to try the new channel.
@@ -193,23 +195,6 @@ export async function startDemoPilots(options: {
     });
   }
   return running;
-}
-
-/** The invitations went out the morning the pilot started, as the dispatcher would have sent them. */
-async function markInvitationsSent(stores: Stores, startedAt: Date): Promise<number> {
-  const claimedAt = new Date(startedAt.getTime() + 60_000);
-  const claimed: OutboxMessage[] = [];
-  for (;;) {
-    const due = await stores.outbox.claimDue(claimedAt, 500, 60 * 60_000);
-    if (due.length === 0) break;
-    claimed.push(...due);
-  }
-  // One a second, in a fixed order: the outbox hands out messages due at the same moment in any order.
-  claimed.sort((a, b) => (a.dedupeKey < b.dedupeKey ? -1 : 1));
-  for (const [i, message] of claimed.entries()) {
-    await stores.outbox.markSent(message, new Date(claimedAt.getTime() + i * 1000));
-  }
-  return claimed.length;
 }
 
 /** The arms the desk's draw gave, by core's reference of the draw that storage runs in SQL. */

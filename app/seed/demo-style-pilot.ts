@@ -10,6 +10,7 @@ import { PilotInput, type Pilot } from '../../core/evidence.ts';
 import type { BillsChannel } from '../../bills/index.ts';
 import { isoDate, romeDay, romeTime } from './demo-calendar.ts';
 import { createDemoRandom, type DemoRandom } from './demo-random.ts';
+import { markDueSent } from './demo-outbox.ts';
 
 // The demo's bill style pilot: started a few weeks before the dataset ends, every bill of its
 // customers issued since then sent through the bill sender on its issue day, in the style of the
@@ -58,7 +59,7 @@ export interface DemoStylePilotSummary {
  * composed channel reads.
  */
 export async function runDemoStylePilot(options: {
-  stores: Pick<Stores, 'pilots' | 'billing' | 'surveys'>;
+  stores: Pick<Stores, 'pilots' | 'billing' | 'surveys' | 'outbox'>;
   bills: Pick<BillsChannel, 'communications' | 'billLinks' | 'sender'>;
   setNow: (at: Date) => void;
   now: Date;
@@ -90,12 +91,15 @@ export async function runDemoStylePilot(options: {
   // other customers' bills were sent before the kit came (a first start stays short).
   const sent: BillCommunication[] = [];
   for (let day = today - WEEKS_RUN * 7; day < today; day++) {
-    setNow(romeTime(isoDate(day), 6, 30));
+    const run = romeTime(isoDate(day), 6, 30);
+    setNow(run);
     for (const billId of await bills.communications.uncommunicated(isoDate(day), 100_000)) {
       const bill = await billing.bill(billId);
       const choice = bill && (await bills.sender.chooseStyle(bill.customerId));
       if (choice?.arm) sent.push((await bills.sender.send(billId, choice)).communication);
     }
+    // Their e-mails and text messages went out that morning.
+    await markDueSent(stores.outbox, run);
   }
   // Openings in time order, so that the clock only moves forward.
   const openings = sent

@@ -124,4 +124,25 @@ describe("the demo's bill style pilot", () => {
       where c.pilot_id = ${summary.pilot.id} and i.source = 'bill_link'`.execute(storage.db);
     expect(openings.rows[0]).toEqual({ early: 0, total: summary.opened });
   });
+
+  it('sent the e-mails and text messages of its bills the morning each bill was sent, leaving nothing due still waiting to go out', async () => {
+    const messages = await sql<{ kind: string; status: string; due_on: string; sent_on: string | null }>`
+      select kind, status, (send_after at time zone 'Europe/Rome')::date::text as due_on,
+        (sent_at at time zone 'Europe/Rome')::date::text as sent_on
+      from outbox where kind like 'bill\\_%'`.execute(storage.db);
+    const communications = await sql<{ n: number }>`
+      select count(*)::int as n from bill_communications
+      where pilot_id = ${summary.pilot.id} and medium in ('email', 'sms')`.execute(storage.db);
+    expect(communications.rows[0]!.n).toBeGreaterThan(0);
+    expect(messages.rows.length).toBe(communications.rows[0]!.n);
+    for (const message of messages.rows) {
+      expect(message.status, message.kind).toBe('sent');
+      expect(message.sent_on).toBe(message.due_on);
+    }
+    const waiting = await sql<{ n: number }>`
+      select count(*)::int as n from outbox where status in ('pending', 'sending') and send_after <= ${now}`.execute(
+      storage.db,
+    );
+    expect(waiting.rows[0]!.n).toBe(0);
+  });
 });
