@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -39,6 +39,25 @@ describe('the CLI bundle', () => {
     );
     for (const { stdout } of runs) expect(stdout.trim()).toBe(version);
   }, 120_000);
+
+  it('removes chunks no build names once a day old, keeping younger ones for processes started before the build', async () => {
+    const dir = dirname(fileURLToPath(await cliBundle()));
+    const old = join(dir, 'chunk-LEFTFROMBEFORE.mjs');
+    const recent = join(dir, 'chunk-JUSTREPLACED.mjs');
+    writeFileSync(old, 'export {};\n');
+    writeFileSync(recent, 'export {};\n');
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const now = new Date();
+    utimesSync(source, now, now);
+    await cliBundle();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    rmSync(recent);
+    const { stdout } = await run(process.execPath, [cli, '--version']);
+    expect(stdout.trim()).toBe(version);
+  }, 60_000);
 
   it('loads none of the channels’ packages for a command that needs none: the server and the seed are loaded when they run', async () => {
     // The packages a command loads as it starts: the bundle's static imports, through its chunks.
