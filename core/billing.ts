@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { daysBetween } from './clock.ts';
 import { z } from 'zod';
 import { Cents, Instant, IsoDate, Slug, Uuid } from './vocabulary.ts';
 
@@ -170,8 +170,7 @@ export interface BillComparison {
 
 /** Why the bill is higher (or lower): against the previous period and the same period a year before. */
 export function compareBill(current: Bill, previous?: Bill, yearAgo?: Bill): BillComparison {
-  const days = (b: Bill) =>
-    DateTime.fromISO(b.periodEnd).diff(DateTime.fromISO(b.periodStart), 'days').days + 1;
+  const days = (b: Bill) => daysBetween(b.periodStart, b.periodEnd) + 1;
   const sameUnit = (b?: Bill) =>
     b?.consumption && current.consumption && b.consumption.unit === current.consumption.unit ? b : undefined;
   const perDay = (b?: Bill) => (b?.consumption ? round(b.consumption.quantity / days(b), 3) : null);

@@ -1,5 +1,4 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { DateTime } from 'luxon';
 import { BillInput, PaymentInput, type Bill, type BillLine, type Billing, type Payment } from '../billing.ts';
 import { parseInput } from '../validation.ts';
 import { invalidInput, notFound } from '../errors.ts';
@@ -82,7 +81,6 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     async comparables(bills) {
       if (bills.length === 0) return [];
       // Every bill's two comparables in one statement: the context and a voice turn ask for several at once.
-      const yearBefore = (date: string) => DateTime.fromISO(date).minus({ years: 1 }).toISODate() as string;
       const comparable = (which: string) =>
         billsWithPaid()
           .select(sql.lit(which).as('which'))
@@ -94,18 +92,20 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
         .limit(1);
       // The bill whose period covers the same dates one year earlier.
       const yearAgo = comparable('year_ago')
-        .where(sql<boolean>`bills.period_start <= asked.year_ago_end`)
-        .where(sql<boolean>`bills.period_end >= asked.year_ago_start`)
-        .orderBy(sql`abs(bills.period_start - asked.year_ago_start)`)
+        .where(sql<boolean>`bills.period_start <= year_before.year_ago_end`)
+        .where(sql<boolean>`bills.period_end >= year_before.year_ago_start`)
+        .orderBy(sql`abs(bills.period_start - year_before.year_ago_start)`)
         .limit(1);
       const { rows } = await sql<Selectable<BillsTable> & { paid_cents: number; which: string; n: number }>`
         select asked.n, found.*
         from unnest(
           ${bills.map((b) => b.accountId)}::uuid[],
           ${bills.map((b) => b.periodStart)}::date[],
-          ${bills.map((b) => yearBefore(b.periodStart))}::date[],
-          ${bills.map((b) => yearBefore(b.periodEnd))}::date[]
-        ) with ordinality as asked (account_id, period_start, year_ago_start, year_ago_end, n)
+          ${bills.map((b) => b.periodEnd)}::date[]
+        ) with ordinality as asked (account_id, period_start, period_end, n)
+        -- The same dates a year before (29 February's is the 28th).
+        cross join lateral (select (asked.period_start - interval '1 year')::date as year_ago_start,
+          (asked.period_end - interval '1 year')::date as year_ago_end) as year_before
         cross join lateral (${previous} union all ${yearAgo}) as found`.execute(db);
       return bills.map((_, i) => {
         const found = (which: string) => {
