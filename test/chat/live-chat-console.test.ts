@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import { createOutboxDispatcher, type Stores } from '../../core/index.ts';
 import { gasCustomer, officeHoursAdvisor, staffUsers } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   refused,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
   type Visitor,
@@ -18,13 +18,12 @@ import { advisorRefusal, advisorSocket, sessionCookie } from '../support/chat-co
 // The advisors' side on the real clock: the console's socket on instance B, the visitor on
 // instance A, one PostgreSQL between them; what the console is told is checked against the rows.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let a: ChatInstance;
 let b: ChatInstance;
 let stores: Stores;
 
-beforeAll(async () => {
-  run = await startChatInstances({
+chatInstancesForFile(
+  {
     count: 2,
     config: {
       CHAT_ADVISOR_LIMIT: 2,
@@ -32,14 +31,12 @@ beforeAll(async () => {
       CHAT_EMAIL_AFTER_SECONDS: 3,
       CHAT_CONNECTIONS_PER_IP: 40,
     },
-  });
-  [a, b] = run.instances as [ChatInstance, ChatInstance];
-  stores = a.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
-});
+  },
+  (instances) => {
+    [a, b] = instances as [ChatInstance, ChatInstance];
+    stores = a.stores;
+  },
+);
 
 async function everyoneAway() {
   for (const user of await stores.staff.list()) await stores.chats.setAvailable(user.id, false, new Date());

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { pino } from 'pino';
 import request from 'supertest';
 import WebSocket from 'ws';
@@ -75,6 +75,24 @@ export async function startChatInstances(options: {
       await scratch.drop();
     },
   };
+}
+
+/**
+ * Instances started as `startChatInstances` starts them, before the tests of the file that calls
+ * this and closed after them; `started` is handed them once they listen.
+ */
+export function chatInstancesForFile(
+  options: Parameters<typeof startChatInstances>[0],
+  started: (instances: ChatInstance[]) => void,
+) {
+  let run: Awaited<ReturnType<typeof startChatInstances>> | undefined;
+  beforeAll(async () => {
+    run = await startChatInstances(options);
+    started(run.instances);
+  }, 120_000);
+  afterAll(async () => {
+    await run?.close();
+  });
 }
 
 export interface Frame {
