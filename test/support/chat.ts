@@ -3,14 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { pino } from 'pino';
-import request from 'supertest';
 import WebSocket from 'ws';
 import { composeApp, type VideoServer } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
 import { serveUpgrades } from '../../app/server-lifecycle.ts';
 import { openDatabase, type Clock, type MessageSender, type StorageHandle } from '../../core/index.ts';
 import { createScratchDatabase } from './database.ts';
-import { staffPassword } from './fixtures.ts';
+import { loggedInAgent } from './fixtures.ts';
 
 export const IDENTITY_SECRET = 'the-site-and-the-chat-share-this-secret-2026';
 
@@ -175,10 +174,8 @@ export async function refused(base: string, query: Record<string, string>) {
 }
 
 /** A logged-in staff agent on one instance. */
-export async function staffAgent(instance: ChatInstance, username: string) {
-  const agent = request.agent(instance.app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
+export function staffAgent(instance: ChatInstance, username: string) {
+  return loggedInAgent(instance.app, username);
 }
 
 /** A signed identity as the organisation's site makes it: HMAC-SHA256 of `chat.<customer id>.<expiry>`. */
