@@ -1,14 +1,8 @@
 // /alexa under load with request verification on: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { webhookBesideBaseline } from './support.ts';
+import { webhookBesideBaseline, type WebhookBench } from './support.ts';
 
-export function alexaFigures(options: {
-  kind: 'embedded' | 'postgres';
-  serverUrl?: string;
-  /** Each rate is measured in turn on the same server: the target's, and lower ones to show what it sustains. */
-  rates: number[];
-  seconds: number;
-}): Promise<string[]> {
+export function alexaFigures(options: WebhookBench): Promise<string[]> {
   return webhookBesideBaseline({
     ...options,
     route: '/alexa',

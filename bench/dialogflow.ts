@@ -1,6 +1,6 @@
 // /dialogflow/webhook under load, authenticated: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { webhookBesideBaseline } from './support.ts';
+import { webhookBesideBaseline, type WebhookBench } from './support.ts';
 
 const SECRET = 'bench-dialogflow-secret-0123456789';
 // What customers ask the agent, roughly as often as they ask it (the tags of bench/alexa.ts's mix).
@@ -15,12 +15,7 @@ const tags = [
   'open',
 ];
 
-export function dialogflowFigures(options: {
-  kind: 'embedded' | 'postgres';
-  serverUrl?: string;
-  rates: number[];
-  seconds: number;
-}): Promise<string[]> {
+export function dialogflowFigures(options: WebhookBench): Promise<string[]> {
   return webhookBesideBaseline({
     ...options,
     route: '/dialogflow/webhook',

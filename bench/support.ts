@@ -319,23 +319,30 @@ function besideBaseline(
   ];
 }
 
+/** Where and how long a webhook benchmark runs. */
+export interface WebhookBench {
+  kind: 'embedded' | 'postgres';
+  serverUrl?: string | undefined;
+  /** Each rate is measured in turn on the same server: the target's, and lower ones to show what it sustains. */
+  rates: number[];
+  seconds: number;
+}
+
 /**
  * A webhook of the app measured at each rate beside the bare route on a fresh database seeded
  * with 500 customers and 20,000 contacts, the app started with `env` and its start-up work done:
  * the webhook's two figures at 200 requests/s, and each rate's latencies beside the bare route's.
  * `requests` makes, for the server and the path, the request sent `i`-th; 50 are sent first to warm up.
  */
-export async function webhookBesideBaseline(options: {
-  kind: 'embedded' | 'postgres';
-  serverUrl?: string | undefined;
-  rates: number[];
-  seconds: number;
-  route: string;
-  env: NodeJS.ProcessEnv;
-  requests: (server: AlexaBenchServer, total: number) => (path: string) => (i: number) => Promise<Response>;
-  /** What the figure says of the run beside the route, the database and the rate. */
-  describe: (server: AlexaBenchServer) => string;
-}): Promise<string[]> {
+export async function webhookBesideBaseline(
+  options: WebhookBench & {
+    route: string;
+    env: NodeJS.ProcessEnv;
+    requests: (server: AlexaBenchServer, total: number) => (path: string) => (i: number) => Promise<Response>;
+    /** What the figure says of the run beside the route, the database and the rate. */
+    describe: (server: AlexaBenchServer) => string;
+  },
+): Promise<string[]> {
   const target = await freshTarget(options.kind, options.serverUrl);
   try {
     await seedTarget(target, { customers: 500, interactions: 20_000 });
