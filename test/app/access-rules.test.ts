@@ -9,11 +9,11 @@ import { openTestDatabase } from '../support/database.ts';
 import {
   consultationFor,
   gasCustomer,
-  loggedInAgent,
   officeHoursAdvisor,
   staffPassword,
   staffUsers,
 } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // Who may do what, whatever route they take, and what leaves the server.
 

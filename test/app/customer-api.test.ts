@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, loggedInAgent, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 let storage: StorageHandle;
 let app: Express;

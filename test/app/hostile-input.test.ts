@@ -7,13 +7,8 @@ import { composeApp } from '../../app/compose.ts';
 import { answerClientErrors } from '../../app/server-lifecycle.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import {
-  gasCustomer,
-  loggedInAgent,
-  officeHoursAdvisor,
-  staffPassword,
-  staffUsers,
-} from '../support/fixtures.ts';
+import { gasCustomer, officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // What an outsider's audit and a fuzzer sent: every answer is a 4xx problem naming what is
 // wrong, never a 500, and nothing already stored is lost. The real clock runs here.

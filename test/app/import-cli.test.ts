@@ -17,7 +17,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, loggedInAgent, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 const cliPath = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
 

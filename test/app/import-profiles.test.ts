@@ -8,7 +8,8 @@ import { composeApp } from '../../app/compose.ts';
 import { type StorageHandle, type Stores } from '../../core/index.ts';
 import { CensusFilter, createPostgresCensusSource, type Census } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, loggedInAgent, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // An Italian utility's own exports, imported as they come with the documented profiles: the
 // CRM's customer list (tab-separated) and the call centre's contacts (semicolon-separated,

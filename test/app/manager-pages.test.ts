@@ -17,7 +17,8 @@ import { notFoundHandler, problemHandler } from '../../app/http/problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from '../../app/http/staff-auth.ts';
 import { createManagerPages } from '../../app/web/manager-pages.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { FIXED_NOW, fixedClock, loggedInAgent, staffUsers } from '../support/fixtures.ts';
+import { FIXED_NOW, fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 import { emptyCensus, sampleCensus, samplePilot, samplePilotReport } from '../support/report-samples.ts';
 
 let storage: StorageHandle;

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import type { Customer, InteractionInput, StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { startAlexaApp } from '../support/alexa-app.ts';
-import { fixedClock, gasCustomer, loggedInAgent, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 let storage: StorageHandle;
 let alexa: Awaited<ReturnType<typeof startAlexaApp>>;

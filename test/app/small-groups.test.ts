@@ -5,7 +5,8 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, loggedInAgent, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // A pilot manager works on aggregates: no figure they see may be about one customer, and no
 // answer tells them whether an id is a customer's. The default minimum group (20) applies.

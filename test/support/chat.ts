@@ -9,7 +9,7 @@ import type { Config } from '../../app/config.ts';
 import { serveUpgrades } from '../../app/server-lifecycle.ts';
 import { openDatabase, type Clock, type MessageSender, type StorageHandle } from '../../core/index.ts';
 import { createScratchDatabase } from './database.ts';
-import { loggedInAgent } from './fixtures.ts';
+import { loggedInAgent } from './staff-login.ts';
 
 export const IDENTITY_SECRET = 'the-site-and-the-chat-share-this-secret-2026';
 

@@ -1,4 +1,3 @@
-import request from 'supertest';
 import { standardChannels, type Customer, type Stores } from '../../core/index.ts';
 import { voiceAssistantChannel } from '../../voice/index.ts';
 import { videoChannel } from '../../video/index.ts';
@@ -102,13 +101,6 @@ export async function gasCustomer(stores: Stores, overrides: { email?: string | 
 }
 
 export const staffPassword = 'correct horse battery staple';
-
-/** An agent on `app` that logged in as the staff member `username` (with `staffPassword`) and keeps the session. */
-export async function loggedInAgent(app: Parameters<typeof request.agent>[0], username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
 
 export async function staffUsers(stores: Stores) {
   const suffix = unique();
