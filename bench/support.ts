@@ -268,14 +268,10 @@ export function percentile(values: number[], p: number): number {
 export const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /**
- * A route's latencies beside a bare route's, measured in the same run at the same rate: the
- * figure's line, then the baseline's with the ratios.
- */
-/**
  * The two figures of a webhook at 200 requests/s: its p99, and its p50 against the bare route's
  * in the same run (the targets the voice issues set for `/alexa`).
  */
-export function webhookFigures(
+function webhookFigures(
   route: string,
   database: string,
   measured: { latencies: number[] },
@@ -301,7 +297,11 @@ export function webhookFigures(
   ];
 }
 
-export function besideBaseline(
+/**
+ * A route's latencies beside a bare route's, measured in the same run at the same rate: the
+ * figure's line, then the baseline's with the ratios.
+ */
+function besideBaseline(
   figure: string,
   measured: { latencies: number[]; errors: number },
   baseline: { latencies: number[] },
@@ -317,4 +317,63 @@ export function besideBaseline(
     `${figure}: p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${measured.errors}/${sent}`,
     `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
   ];
+}
+
+/** Where and how long a webhook benchmark runs. */
+export interface WebhookBench {
+  kind: 'embedded' | 'postgres';
+  serverUrl?: string | undefined;
+  /** Each rate is measured in turn on the same server: the target's, and lower ones to show what it sustains. */
+  rates: number[];
+  seconds: number;
+}
+
+/**
+ * A webhook of the app measured at each rate beside the bare route on a fresh database seeded
+ * with 500 customers and 20,000 contacts, the app started with `env` and its start-up work done:
+ * the webhook's two figures at 200 requests/s, and each rate's latencies beside the bare route's.
+ * `requests` makes, for the server and the path, the request sent `i`-th; 50 are sent first to warm up.
+ */
+export async function webhookBesideBaseline(
+  options: WebhookBench & {
+    route: string;
+    env: NodeJS.ProcessEnv;
+    requests: (server: AlexaBenchServer, total: number) => (path: string) => (i: number) => Promise<Response>;
+    /** What the figure says of the run beside the route, the database and the rate. */
+    describe: (server: AlexaBenchServer) => string;
+  },
+): Promise<string[]> {
+  const target = await freshTarget(options.kind, options.serverUrl);
+  try {
+    await seedTarget(target, { customers: 500, interactions: 20_000 });
+    const server = await startAlexaBenchServer(
+      { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.env, ...target.env },
+      400,
+    );
+    try {
+      const waited = await settled(server.pid);
+      const total = Math.round(Math.max(...options.rates) * options.seconds);
+      const post = options.requests(server, total);
+      for (let i = 0; i < 50; i++) await (await post(options.route)(total + i)).arrayBuffer();
+      const lines: string[] = [];
+      for (const rate of options.rates) {
+        const baseline = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/fixed') });
+        const measured = await fixedRate({ rate, seconds: options.seconds, request: post(options.route) });
+        if (rate === 200) lines.push(...webhookFigures(options.route, target.label, measured, baseline));
+        lines.push(
+          ...besideBaseline(
+            `${options.route} [${target.label}, ${options.describe(server)}, start-up work done after ${waited.toFixed(0)} s] at ${rate} req/s for ${options.seconds} s`,
+            measured,
+            baseline,
+            Math.round(rate * options.seconds),
+          ),
+        );
+      }
+      return lines;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await target.cleanup();
+  }
 }

@@ -13,6 +13,7 @@ import {
   staffPassword,
   staffUsers,
 } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // Who may do what, whatever route they take, and what leaves the server.
 
@@ -47,11 +48,7 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 describe('sources the product’s own channels write', () => {
   it('refuses a consultation’s journey entry recorded through the API, and stores nothing', async () => {

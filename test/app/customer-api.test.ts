@@ -7,6 +7,7 @@ import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 let storage: StorageHandle;
 let app: Express;
@@ -32,11 +33,7 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 /** The answer must match what the OpenAPI document promises for that route. */
 function conforms(route: string, body: unknown) {

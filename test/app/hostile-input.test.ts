@@ -8,6 +8,7 @@ import { answerClientErrors } from '../../app/server-lifecycle.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // What an outsider's audit and a fuzzer sent: every answer is a 4xx problem naming what is
 // wrong, never a 500, and nothing already stored is lost. The real clock runs here.
@@ -34,11 +35,7 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 function isProblem(res: request.Response, status: number) {
   expect(res.status, res.text).toBe(status);

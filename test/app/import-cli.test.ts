@@ -17,7 +17,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 const cliPath = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
 
@@ -426,11 +427,7 @@ describe('POST /api/imports/interactions', () => {
     await storage?.close();
   });
 
-  async function loginAs(username: string) {
-    const agent = request.agent(app);
-    await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-    return agent;
-  }
+  const loginAs = (username: string) => loggedInAgent(app, username);
 
   const conforms = (body: unknown) => {
     const schema = responses.get('POST /api/imports/interactions') as z.ZodType;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import request from 'supertest';
 import type { Express } from 'express';
 import type { z } from 'zod';
 import { pino } from 'pino';
@@ -9,7 +8,8 @@ import { composeApp } from '../../app/compose.ts';
 import { type StorageHandle, type Stores } from '../../core/index.ts';
 import { CensusFilter, createPostgresCensusSource, type Census } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // An Italian utility's own exports, imported as they come with the documented profiles: the
 // CRM's customer list (tab-separated) and the call centre's contacts (semicolon-separated,
@@ -46,11 +46,7 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 const conforms = (route: string, body: unknown) => {
   const result = (responses.get(route) as z.ZodType).safeParse(body);

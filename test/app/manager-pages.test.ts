@@ -17,7 +17,8 @@ import { notFoundHandler, problemHandler } from '../../app/http/problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from '../../app/http/staff-auth.ts';
 import { createManagerPages } from '../../app/web/manager-pages.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { FIXED_NOW, fixedClock, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { FIXED_NOW, fixedClock, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 import { emptyCensus, sampleCensus, samplePilot, samplePilotReport } from '../support/report-samples.ts';
 
 let storage: StorageHandle;
@@ -100,11 +101,7 @@ beforeEach(() => {
   reportCalls = [];
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 /** The text of a fragment, tags dropped and white space collapsed. */
 function text(fragment: string): string {

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
@@ -12,6 +11,7 @@ import {
 } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
+import { startMailbox } from '../support/smtp.ts';
 
 // Monday 23 March 2026, 09:00 in Rome.
 let now = new Date('2026-03-23T08:00:00Z');
@@ -223,22 +223,8 @@ describe('sending', () => {
   });
 
   it('delivers e-mail with its invite through a real SMTP server', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          received.push(data);
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
-    const smtp = createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Pilot <pilot@example.it>' });
+    const mailbox = await startMailbox();
+    const smtp = createSmtpEmailSender({ url: mailbox.url, from: 'Pilot <pilot@example.it>' });
     try {
       const { customer } = await gasCustomer(stores);
       await withdrawSmsConsent(customer.id);
@@ -249,14 +235,14 @@ describe('sending', () => {
         clock,
       });
       while ((await dispatcher.runOnce()) > 0);
-      const mail = received.find((m) => m.includes(`To: ${customer.email}`));
+      const mail = mailbox.raw.find((m) => m.includes(`To: ${customer.email}`));
       expect(mail).toMatch(/Subject: Consulenza video confermata/);
       expect(mail).toMatch(/Content-Type: text\/calendar/);
       const [stored] = await queued(customer.id);
       expect(stored?.status).toBe('sent');
     } finally {
       smtp.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await mailbox.close();
     }
   });
 });

@@ -1,9 +1,7 @@
 import request from 'supertest';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeApp } from '../../app/compose.ts';
-import { systemClock, type Clock, type StorageHandle, type Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { systemClock, type Stores } from '../../core/index.ts';
+import { composeForFile } from '../support/file-app.ts';
 import {
   HOUSEHOLD_NOW,
   dualFuelEnglish,
@@ -19,23 +17,7 @@ import {
 const BROWSER = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const PUBLIC_URL = 'https://pilot.example.it';
 
-let storage: StorageHandle;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
-
-const compose = (clock: Clock) =>
-  composeApp({
-    storage,
-    config: { PUBLIC_URL, SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
+const compose = composeForFile(PUBLIC_URL);
 
 /** A payment link sent to the household during a voice contact, and the message that carried it. */
 async function linkFor(composed: Awaited<ReturnType<typeof compose>>, home: Household) {

@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import type { Customer, InteractionInput, StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { startAlexaApp } from '../support/alexa-app.ts';
-import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 let storage: StorageHandle;
 let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
@@ -28,11 +29,7 @@ afterAll(async () => {
 
 const app = () => alexa.composed.app;
 
-async function loginAs(username: string) {
-  const agent = request.agent(app());
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app(), username);
 
 function conforms(route: string, body: unknown) {
   const schema = alexa.composed.responses.get(route);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import type { Express } from 'express';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { loggedInAgent } from '../support/staff-login.ts';
 
 // A pilot manager works on aggregates: no figure they see may be about one customer, and no
 // answer tells them whether an id is a customer's. The default minimum group (20) applies.
@@ -31,11 +31,7 @@ afterAll(async () => {
   await storage?.close();
 });
 
-async function loginAs(username: string) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
-}
+const loginAs = (username: string) => loggedInAgent(app, username);
 
 const onePersonPilot = (code: string, customerId: string) => ({
   code,

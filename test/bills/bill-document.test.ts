@@ -87,19 +87,26 @@ const yearAgo = bill({
 const pageUrl = 'https://bollette.luceegas.example.it/b/bill.9c1e6f7a_f4d1c0de.mfq2k0.Qm9sbGV0dGFOYXBvbGk';
 const pagoPa = { scheme: 'pagopa' as const, creditorTaxCode: '00488410010', segregationCode: '07' };
 
+/** The document of Maria's bill `of` her supply at home, compared with her earlier bills, paid through pagoPA. */
+const mariasDocument = (
+  of: Bill,
+  kind: Parameters<typeof renderBillDocument>[0]['supply']['kind'] = 'electricity',
+) =>
+  renderBillDocument({
+    organisation: 'Luce e Gas del Golfo',
+    locale: 'it-IT',
+    customer: { firstName: 'Maria', lastName: 'Esposito' },
+    supply: { kind, address: 'Via Toledo 256, 80134 Napoli' },
+    bill: of,
+    comparison: compareBill(of, previous, yearAgo),
+    paymentPayload: billPaymentPayload(pagoPa, of),
+    pageUrl,
+  });
+
 describe('the bill document', () => {
   it('carries a payment QR code a scanner reads back as the bill, and a QR code of the personal link', async () => {
     const payment = billPaymentPayload(pagoPa, current);
-    const pdf = await renderBillDocument({
-      organisation: 'Luce e Gas del Golfo',
-      locale: 'it-IT',
-      customer: { firstName: 'Maria', lastName: 'Esposito' },
-      supply: { kind: 'electricity', address: 'Via Toledo 256, 80134 Napoli' },
-      bill: current,
-      comparison: compareBill(current, previous, yearAgo),
-      paymentPayload: payment,
-      pageUrl,
-    });
+    const pdf = await mariasDocument(current);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
 
     const page = firstPageImage(pdf);
@@ -116,16 +123,7 @@ describe('the bill document', () => {
   });
 
   it('reads at a glance: supply, period, amount, due date, what changed, and the lines', async () => {
-    const pdf = await renderBillDocument({
-      organisation: 'Luce e Gas del Golfo',
-      locale: 'it-IT',
-      customer: { firstName: 'Maria', lastName: 'Esposito' },
-      supply: { kind: 'electricity', address: 'Via Toledo 256, 80134 Napoli' },
-      bill: current,
-      comparison: compareBill(current, previous, yearAgo),
-      paymentPayload: billPaymentPayload(pagoPa, current),
-      pageUrl,
-    });
+    const pdf = await mariasDocument(current);
     const text = pdfText(pdf).replace(/\s+/g, ' ');
     expect(text).toContain('Bolletta Luce');
     expect(text).toContain('Via Toledo 256, 80134 Napoli');
@@ -188,16 +186,7 @@ describe('the bill document', () => {
     }));
     const long = { ...current, lines: items, amountCents: items.reduce((sum, l) => sum + l.amountCents, 0) };
     const payment = billPaymentPayload(pagoPa, long);
-    const pdf = await renderBillDocument({
-      organisation: 'Luce e Gas del Golfo',
-      locale: 'it-IT',
-      customer: { firstName: 'Maria', lastName: 'Esposito' },
-      supply: { kind: 'telecom', address: 'Via Toledo 256, 80134 Napoli' },
-      bill: long,
-      comparison: compareBill(long, previous, yearAgo),
-      paymentPayload: payment,
-      pageUrl,
-    });
+    const pdf = await mariasDocument(long, 'telecom');
     const pages = pdfText(pdf)
       .split('\f')
       .filter((p) => p.trim() !== '');

@@ -1,12 +1,10 @@
 import request from 'supertest';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeApp } from '../../app/compose.ts';
+import { describe, expect, it } from 'vitest';
 import { configDefaults } from '../../app/config.ts';
 import { billPaymentCodes } from '../../app/config-bills.ts';
-import { systemClock, type Clock, type StorageHandle } from '../../core/index.ts';
+import { systemClock } from '../../core/index.ts';
 import { billPaymentPayload } from '../../core/services.ts';
-import { openTestDatabase } from '../support/database.ts';
+import { composeForFile } from '../support/file-app.ts';
 import { dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';
 import { firstPageImage, readQr } from '../support/pdf-pages.ts';
 
@@ -15,23 +13,7 @@ import { firstPageImage, readQr } from '../support/pdf-pages.ts';
 // that carried the bill.
 
 const PUBLIC_URL = 'https://bollette.example.it';
-let storage: StorageHandle;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
-
-const compose = (clock: Clock) =>
-  composeApp({
-    storage,
-    config: { PUBLIC_URL, SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
+const compose = composeForFile(PUBLIC_URL);
 type Composed = Awaited<ReturnType<typeof compose>>;
 
 /** The e-mail that carried the bill, as the sending records it: its contact and its communication. */

@@ -1,9 +1,7 @@
 import request from 'supertest';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeApp } from '../../app/compose.ts';
-import { systemClock, type Clock, type StorageHandle } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
+import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../core/index.ts';
+import { composeForFile } from '../support/file-app.ts';
 import { dualFuelTurin, threeSuppliesBologna, threeSuppliesEnglish } from '../support/households.ts';
 
 // The buttons of the bill's page, as the customer presses them after opening the bill from its
@@ -11,23 +9,7 @@ import { dualFuelTurin, threeSuppliesBologna, threeSuppliesEnglish } from '../su
 // Each step lands in the bill's journey, and what the page says happened is in the rows.
 
 const PUBLIC_URL = 'https://bollette.example.it';
-let storage: StorageHandle;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
-
-const compose = (clock: Clock) =>
-  composeApp({
-    storage,
-    config: { PUBLIC_URL, SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
+const compose = composeForFile(PUBLIC_URL);
 type Composed = Awaited<ReturnType<typeof compose>>;
 
 /** The bills a household was issued the same day, each sent once through the billing run. */

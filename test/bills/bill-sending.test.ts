@@ -3,9 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
@@ -25,39 +23,24 @@ import { openTestDatabase } from '../support/database.ts';
 import { staffPassword, staffUsers } from '../support/fixtures.ts';
 import { dualFuelEnglish, dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';
 import { firstPageImage, readQr } from '../support/pdf-pages.ts';
+import { startMailbox } from '../support/smtp.ts';
 
 // Each issued bill becomes one communication in the customer's style, on a medium they consented
 // to, through the outbox; e-mails reach a real SMTP server here and are read back as a mail client would.
 
 const PUBLIC_URL = 'https://bollette.example.it';
 let storage: StorageHandle;
-let smtp: SMTPServer;
-let smtpPort = 0;
-const mails: ParsedMail[] = [];
+let mailbox: Awaited<ReturnType<typeof startMailbox>>;
 const texts: OutboxMessage[] = [];
 const smsSender: MessageSender = { medium: 'sms', send: async (m) => void texts.push(m) };
 
 beforeAll(async () => {
   storage = await openTestDatabase();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          done();
-        },
-        (error: Error) => done(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as { port: number }).port;
+  mailbox = await startMailbox();
 });
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await mailbox?.close();
   await storage?.close();
 });
 
@@ -68,7 +51,7 @@ const MARCH_5 = { now: () => now };
 
 async function compose(clock: Clock) {
   const email = createSmtpEmailSender({
-    url: `smtp://127.0.0.1:${smtpPort}`,
+    url: mailbox.url,
     from: 'Channel Pilot Energia <bollette@example.it>',
   });
   const composed = await composeApp({
@@ -81,7 +64,8 @@ async function compose(clock: Clock) {
   return { ...composed, closeMail: () => email.close() };
 }
 
-const mailTo = (address: string) => mails.find((m) => m.to && !Array.isArray(m.to) && m.to.text === address);
+const mailTo = (address: string) =>
+  mailbox.mails.find((m) => m.to && !Array.isArray(m.to) && m.to.text === address);
 
 describe('sending a bill', () => {
   it('sends the reactive style as a responsive e-mail with a text part and the PDF, and its link joins the journey', async () => {

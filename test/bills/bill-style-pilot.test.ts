@@ -4,16 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { configDefaults } from '../../app/config.ts';
 import { billUnitCosts } from '../../app/config-bills.ts';
-import { type Bill, type StorageHandle } from '../../core/index.ts';
-import { BILL_STYLE_CHANNEL, styleArmOf, styleReportOf, type StylePilotDesign } from '../../core/services.ts';
-import { PilotInput } from '../../core/evidence.ts';
+import { type StorageHandle } from '../../core/index.ts';
+import { styleArmOf, styleReportOf, type StylePilotDesign } from '../../core/services.ts';
+import { payThroughBillPage, sendLatestBills, startStylePilot } from '../support/bill-style-pilot.ts';
 import { openTestDatabase } from '../support/database.ts';
-import {
-  dualFuelEnglish,
-  dualFuelTurin,
-  threeSuppliesBologna,
-  twoHomesMilan,
-} from '../support/households.ts';
 
 // A pilot that compares bill styles: every customer drawn into one arm for good, each issued bill
 // sent in that arm's style, and the report moving as customers pay.
@@ -47,34 +41,9 @@ describe('a bill style pilot', { timeout: 180_000 }, () => {
       logger: pino({ level: 'silent' }),
       clock,
     });
-    const pilot = await composed.stores.pilots.create(
-      PilotInput.parse({
-        code: 'bill_styles_spring',
-        name: 'Bill styles, spring 2026',
-        channel: BILL_STYLE_CHANNEL,
-        touchpoints: ['reactive', 'active'],
-        reasons: ['billing'],
-        startsOn: '2026-03-01',
-        endsOn: '2026-06-30',
-      }),
-      now,
-    );
-    await composed.stores.pilots.setStatus(pilot.id, 'draft', 'running', now);
-    await composed.bills.communications.saveDesign(pilot.id, design);
-
-    const homes = [];
-    for (let i = 0; i < 4; i++) {
-      homes.push(
-        await dualFuelTurin(composed.stores),
-        await threeSuppliesBologna(composed.stores),
-        await twoHomesMilan(composed.stores),
-        await dualFuelEnglish(composed.stores),
-      );
-    }
+    const pilot = await startStylePilot(composed, design, now);
     // The latest bill of each supply: issued in March, due in March or April.
-    const latest = homes.flatMap((h) => Object.values(h.bills).map((bills) => bills.at(-1) as Bill));
-    const sent = [];
-    for (const bill of latest) sent.push(await composed.bills.sender.send(bill.id));
+    const sent = await sendLatestBills(composed, 4);
 
     for (const { communication } of sent) {
       const drawn = styleArmOf(pilot.id, communication.customerId, design);
@@ -101,17 +70,7 @@ describe('a bill style pilot', { timeout: 180_000 }, () => {
     const armBefore = before.find((r) => r.arm === target.communication.arm);
     const path = new URL(composed.bills.billLinks.url(target.communication)).pathname;
     now = new Date('2026-03-06T18:05:00Z');
-    const pay = await request(composed.app).post(`${path}/pay`).expect(303);
-    const payToken = decodeURIComponent(
-      new URL(pay.headers.location as string).pathname.slice('/pay/'.length),
-    );
-    const owed = await composed.paymentLinks.open(payToken);
-    await composed.paymentLinks.settle({
-      reference: payToken,
-      checkoutId: '6a1f0e2d-3c4b-4a59-8e7f-0a1b2c3d4e5f',
-      amountCents: owed.balance.owedCents,
-      paidAt: now,
-    });
+    await payThroughBillPage(composed, path, now);
     const paid = await composed.stores.billing.bill(target.communication.billId);
     expect(paid?.paidCents).toBe(paid?.amountCents);
 

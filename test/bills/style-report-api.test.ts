@@ -4,17 +4,15 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { styleReportCsv } from '../../bills/index.ts';
-import { type Bill, type StorageHandle } from '../../core/index.ts';
-import { BILL_STYLE_CHANNEL } from '../../core/services.ts';
-import { PilotInput } from '../../core/evidence.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { staffPassword, staffUsers } from '../support/fixtures.ts';
+import { type StorageHandle } from '../../core/index.ts';
 import {
-  dualFuelEnglish,
-  dualFuelTurin,
-  threeSuppliesBologna,
-  twoHomesMilan,
-} from '../support/households.ts';
+  getAs,
+  sendLatestBills,
+  staffCookies,
+  startStylePilot,
+  voicePilot,
+} from '../support/bill-style-pilot.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 // A style pilot's report as the pilot manager reads it from the API and exports it as CSV: each
 // arm's head count and figures, NPS counted once per customer, small arms withheld from managers.
@@ -42,59 +40,22 @@ async function pilotWithBills(minimumGroup: number) {
     logger: pino({ level: 'silent' }),
     clock: { now: () => now },
   });
-  // One style pilot runs at a time: a test that failed half-way leaves its own running.
-  const left = await composed.stores.pilots.liveOn(
-    BILL_STYLE_CHANNEL,
-    '00000000-0000-4000-8000-000000000000',
-  );
-  if (left) await composed.stores.pilots.setStatus(left.pilot.id, left.pilot.status, 'ended', now);
-  const code = `bill_styles_${Math.random().toString(36).slice(2, 8)}`;
-  const pilot = await composed.stores.pilots.create(
-    PilotInput.parse({
-      code,
-      name: 'Bill styles, spring 2026',
-      channel: BILL_STYLE_CHANNEL,
-      touchpoints: ['reactive', 'active'],
-      reasons: ['billing'],
-      startsOn: '2026-03-01',
-      endsOn: '2026-06-30',
-    }),
+  const pilot = await startStylePilot(
+    composed,
+    {
+      arms: [{ code: 'responsive_email', style: 'reactive', percent: 50 }],
+      control: { style: 'passive', percent: 50 },
+    },
     now,
   );
-  await composed.stores.pilots.setStatus(pilot.id, 'draft', 'running', now);
-  await composed.bills.communications.saveDesign(pilot.id, {
-    arms: [{ code: 'responsive_email', style: 'reactive', percent: 50 }],
-    control: { style: 'passive', percent: 50 },
-  });
-  const homes = [];
-  for (let i = 0; i < 3; i++) {
-    homes.push(
-      await dualFuelTurin(composed.stores),
-      await threeSuppliesBologna(composed.stores),
-      await twoHomesMilan(composed.stores),
-      await dualFuelEnglish(composed.stores),
-    );
-  }
-  const latest = homes.flatMap((h) => Object.values(h.bills).map((bills) => bills.at(-1) as Bill));
-  const sent = [];
-  for (const bill of latest) sent.push((await composed.bills.sender.send(bill.id)).communication);
-  const { admin, manager, advisor } = await staffUsers(composed.stores);
-  const login = async (username: string) => {
-    const answer = await request(composed.app)
-      .post('/api/auth/login')
-      .send({ username, password: staffPassword })
-      .expect(200);
-    return String(answer.headers['set-cookie']).split(';')[0] as string;
-  };
+  const sent = (await sendLatestBills(composed, 3)).map((s) => s.communication);
   return {
     composed,
     pilot,
     sent,
     /** Ends the pilot: one pilot runs on a channel at a time. */
     end: () => composed.stores.pilots.setStatus(pilot.id, 'running', 'ended', now),
-    admin: await login(admin.username),
-    manager: await login(manager.username),
-    advisor: await login(advisor.username),
+    ...(await staffCookies(composed)),
   };
 }
 
@@ -167,27 +128,13 @@ describe("a bill style pilot's report on the API", { timeout: 180_000 }, () => {
 
   it('answers 4xx to a bad window, an unknown pilot, a pilot of another channel, advisors and nobody', async () => {
     const { composed, pilot, admin, advisor, end } = await pilotWithBills(20);
-    const get = (path: string, cookie?: string) => {
-      const call = request(composed.app).get(path);
-      return cookie ? call.set('Cookie', cookie) : call;
-    };
+    const get = getAs(composed);
     for (const days of ['abc', '0', '400', '2.5']) {
       const answer = await get(`/api/pilots/${pilot.id}/style-report?withinDays=${days}`, admin).expect(400);
       expect(JSON.stringify(answer.body), days).toContain('withinDays');
     }
     await get('/api/pilots/nessun_pilota/style-report', admin).expect(404);
-    const voice = await composed.stores.pilots.create(
-      PilotInput.parse({
-        code: `alexa_${Math.random().toString(36).slice(2, 8)}`,
-        name: 'Alexa in Piemonte',
-        channel: 'voice_assistant',
-        touchpoints: ['alexa'],
-        reasons: ['billing'],
-        startsOn: '2026-03-01',
-        endsOn: '2026-06-30',
-      }),
-      now,
-    );
+    const voice = await voicePilot(composed, now);
     const other = await get(`/api/pilots/${voice.id}/style-report`, admin).expect(409);
     expect(other.body.detail).toContain('voice_assistant');
     await get(`/api/pilots/${pilot.id}/style-report`, advisor).expect(403);

@@ -3,17 +3,16 @@ import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
-import { type Bill, type StorageHandle } from '../../core/index.ts';
-import { BILL_STYLE_CHANNEL, type BillCommunication } from '../../core/services.ts';
-import { PilotInput } from '../../core/evidence.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { staffPassword, staffUsers } from '../support/fixtures.ts';
+import { type StorageHandle } from '../../core/index.ts';
 import {
-  dualFuelEnglish,
-  dualFuelTurin,
-  threeSuppliesBologna,
-  twoHomesMilan,
-} from '../support/households.ts';
+  getAs,
+  payThroughBillPage,
+  sendLatestBills,
+  staffCookies,
+  startStylePilot,
+  voicePilot,
+} from '../support/bill-style-pilot.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 // The style report's page under /manage: each arm's figures as the rows behind them give them,
 // each arm's scorecard on the five criteria, small arms withheld from pilot managers.
@@ -43,62 +42,25 @@ async function stylePilotWithBills(minimumGroup: number) {
     logger: pino({ level: 'silent' }),
     clock: { now: () => now },
   });
-  // One style pilot runs at a time: a test that failed half-way leaves its own running.
-  const left = await composed.stores.pilots.liveOn(
-    BILL_STYLE_CHANNEL,
-    '00000000-0000-4000-8000-000000000000',
-  );
-  if (left) await composed.stores.pilots.setStatus(left.pilot.id, left.pilot.status, 'ended', now);
-  const code = `bill_styles_${Math.random().toString(36).slice(2, 8)}`;
-  const pilot = await composed.stores.pilots.create(
-    PilotInput.parse({
-      code,
-      name: 'Bill styles, spring 2026',
-      channel: BILL_STYLE_CHANNEL,
-      touchpoints: ['reactive', 'active'],
-      reasons: ['billing', 'payment'],
-      startsOn: '2026-03-01',
-      endsOn: '2026-06-30',
-    }),
+  const pilot = await startStylePilot(
+    composed,
+    {
+      arms: [
+        { code: 'paper_qr', style: 'active', percent: 35 },
+        { code: 'responsive_email', style: 'reactive', percent: 35 },
+      ],
+      control: { style: 'passive', percent: 30 },
+    },
     now,
+    ['billing', 'payment'],
   );
-  await composed.stores.pilots.setStatus(pilot.id, 'draft', 'running', now);
-  await composed.bills.communications.saveDesign(pilot.id, {
-    arms: [
-      { code: 'paper_qr', style: 'active', percent: 35 },
-      { code: 'responsive_email', style: 'reactive', percent: 35 },
-    ],
-    control: { style: 'passive', percent: 30 },
-  });
-  const homes = [];
-  for (let i = 0; i < 4; i++) {
-    homes.push(
-      await dualFuelTurin(composed.stores),
-      await threeSuppliesBologna(composed.stores),
-      await twoHomesMilan(composed.stores),
-      await dualFuelEnglish(composed.stores),
-    );
-  }
-  // Each supply's latest bill; a household's electricity and gas were issued the same day.
-  const latest = homes.flatMap((h) => Object.values(h.bills).map((bills) => bills.at(-1) as Bill));
-  const sent: BillCommunication[] = [];
-  for (const bill of latest) sent.push((await composed.bills.sender.send(bill.id)).communication);
-  const users = await staffUsers(composed.stores);
-  const login = async (username: string) => {
-    const answer = await request(composed.app)
-      .post('/api/auth/login')
-      .send({ username, password: staffPassword })
-      .expect(200);
-    return String(answer.headers['set-cookie']).split(';')[0] as string;
-  };
+  const sent = (await sendLatestBills(composed, 4)).map((s) => s.communication);
   return {
     composed,
     pilot,
     sent,
     end: () => composed.stores.pilots.setStatus(pilot.id, 'running', 'ended', now),
-    admin: await login(users.admin.username),
-    manager: await login(users.manager.username),
-    advisor: await login(users.advisor.username),
+    ...(await staffCookies(composed)),
   };
 }
 
@@ -141,17 +103,7 @@ describe("a bill style pilot's report page", { timeout: 180_000 }, () => {
     const payer = sent.find((c) => c.arm === 'responsive_email')!;
     const path = new URL(composed.bills.billLinks.url(payer)).pathname;
     now = new Date('2026-03-06T18:05:00Z');
-    const pay = await request(composed.app).post(`${path}/pay`).expect(303);
-    const payToken = decodeURIComponent(
-      new URL(pay.headers.location as string).pathname.slice('/pay/'.length),
-    );
-    const owed = await composed.paymentLinks.open(payToken);
-    await composed.paymentLinks.settle({
-      reference: payToken,
-      checkoutId: '3f1c9a7e-52d4-4b1a-9e0f-6c2b7d8a1e45',
-      amountCents: owed.balance.owedCents,
-      paidAt: now,
-    });
+    await payThroughBillPage(composed, path, now);
 
     const page = (
       await request(composed.app).get(`/manage/pilots/${pilot.code}/styles`).set('Cookie', admin).expect(200)
@@ -252,22 +204,8 @@ describe("a bill style pilot's report page", { timeout: 180_000 }, () => {
 
   it('answers 4xx, never 5xx, to a bad window, an unknown pilot, a pilot of another channel, an advisor and nobody', async () => {
     const { composed, pilot, admin, advisor, end } = await stylePilotWithBills(1);
-    const other = await composed.stores.pilots.create(
-      PilotInput.parse({
-        code: `alexa_${Math.random().toString(36).slice(2, 8)}`,
-        name: 'Alexa for bills',
-        channel: 'voice_assistant',
-        touchpoints: ['alexa'],
-        reasons: ['billing'],
-        startsOn: '2026-03-01',
-        endsOn: '2026-06-30',
-      }),
-      now,
-    );
-    const get = (path: string, cookie?: string) => {
-      const call = request(composed.app).get(path);
-      return cookie ? call.set('Cookie', cookie) : call;
-    };
+    const other = await voicePilot(composed, now);
+    const get = getAs(composed);
     for (const withinDays of ['0', 'abc', '366', '2.5', '']) {
       const answer = await get(`/manage/pilots/${pilot.code}/styles?withinDays=${withinDays}`, admin);
       expect(answer.status, `withinDays=${withinDays}`).toBe(400);

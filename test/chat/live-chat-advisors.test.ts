@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { StaffUser, Stores } from '../../core/index.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   refused,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
   type Visitor,
@@ -15,13 +15,12 @@ import {
 // Advisors behind the bot, on the real clock: two instances on one database, the visitor on one
 // and the advisor on the other, every message crossing through PostgreSQL's notifications.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let a: ChatInstance;
 let b: ChatInstance;
 let stores: Stores;
 
-beforeAll(async () => {
-  run = await startChatInstances({
+chatInstancesForFile(
+  {
     count: 2,
     config: {
       CHAT_ADVISOR_LIMIT: 2,
@@ -30,14 +29,12 @@ beforeAll(async () => {
       CHAT_CONNECTIONS_PER_IP: 12,
       CHAT_HEARTBEAT_SECONDS: 1,
     },
-  });
-  [a, b] = run.instances as [ChatInstance, ChatInstance];
-  stores = a.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
-});
+  },
+  (instances) => {
+    [a, b] = instances as [ChatInstance, ChatInstance];
+    stores = a.stores;
+  },
+);
 
 /** A visitor who asks for a person in their own words, and the queue message they get. */
 async function askForPerson(chat: Visitor, words = 'vorrei parlare con una persona') {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Stores } from '../../core/index.ts';
 import { gasCustomer, staffPassword } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
 } from '../support/chat.ts';
@@ -14,23 +14,20 @@ import { advisorSocket, sessionCookie } from '../support/chat-console.ts';
 // three seconds unheard. Marta keeps her console open on instance B; Paolo only ticked "taking
 // chats" and has no console open. The visitor is on instance A.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let a: ChatInstance;
 let b: ChatInstance;
 let stores: Stores;
 
-beforeAll(async () => {
-  run = await startChatInstances({
+chatInstancesForFile(
+  {
     count: 2,
     config: { CHAT_HEARTBEAT_SECONDS: 1, CHAT_ADVISOR_AWAY_SECONDS: 3, CHAT_ADVISOR_LIMIT: 3 },
-  });
-  [a, b] = run.instances as [ChatInstance, ChatInstance];
-  stores = a.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
-});
+  },
+  (instances) => {
+    [a, b] = instances as [ChatInstance, ChatInstance];
+    stores = a.stores;
+  },
+);
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signVisit, VISIT_TTL_MS, type Stores } from '../../core/index.ts';
 import { dualFuelTurin, HOUSEHOLD_NOW, threeSuppliesEnglish } from '../support/households.ts';
 import { staffUsers } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   refused,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
 } from '../support/chat.ts';
@@ -14,20 +14,14 @@ import {
 // The bot on a fixed clock (the households' bills are owed as of 20 April 2026), two instances
 // on one database, real WebSockets.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let a: ChatInstance;
 let b: ChatInstance;
 let stores: Stores;
 const inADay = new Date(HOUSEHOLD_NOW.getTime() + 86_400_000);
 
-beforeAll(async () => {
-  run = await startChatInstances({ count: 2, clock: { now: () => HOUSEHOLD_NOW } });
-  [a, b] = run.instances as [ChatInstance, ChatInstance];
+chatInstancesForFile({ count: 2, clock: { now: () => HOUSEHOLD_NOW } }, (instances) => {
+  [a, b] = instances as [ChatInstance, ChatInstance];
   stores = a.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
 });
 
 describe('the chat bot, on the voice assistant’s conversations', () => {

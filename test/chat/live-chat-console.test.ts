@@ -1,30 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import { createOutboxDispatcher, type Stores } from '../../core/index.ts';
 import { gasCustomer, officeHoursAdvisor, staffUsers } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   refused,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
   type Visitor,
 } from '../support/chat.ts';
 import { advisorRefusal, advisorSocket, sessionCookie } from '../support/chat-console.ts';
+import { startMailbox } from '../support/smtp.ts';
 
 // The advisors' side on the real clock: the console's socket on instance B, the visitor on
 // instance A, one PostgreSQL between them; what the console is told is checked against the rows.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let a: ChatInstance;
 let b: ChatInstance;
 let stores: Stores;
 
-beforeAll(async () => {
-  run = await startChatInstances({
+chatInstancesForFile(
+  {
     count: 2,
     config: {
       CHAT_ADVISOR_LIMIT: 2,
@@ -32,14 +31,12 @@ beforeAll(async () => {
       CHAT_EMAIL_AFTER_SECONDS: 3,
       CHAT_CONNECTIONS_PER_IP: 40,
     },
-  });
-  [a, b] = run.instances as [ChatInstance, ChatInstance];
-  stores = a.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
-});
+  },
+  (instances) => {
+    [a, b] = instances as [ChatInstance, ChatInstance];
+    stores = a.stores;
+  },
+);
 
 async function everyoneAway() {
   for (const user of await stores.staff.list()) await stores.chats.setAvailable(user.id, false, new Date());
@@ -246,20 +243,7 @@ describe('canned replies', () => {
 
 describe('replying after the visitor has left', () => {
   it('sends the reply by e-mail through SMTP once the visitor has been gone past the grace period, and its link opens the conversation again', async () => {
-    const received: string[] = [];
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      onData(stream, _session, done) {
-        let data = '';
-        stream.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        stream.on('end', () => {
-          received.push(data);
-          done();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const mailbox = await startMailbox();
     try {
       const { customer, agent, chat, id } = await chatWithAdvisor();
       await chat.close();
@@ -285,16 +269,13 @@ describe('replying after the visitor has left', () => {
         status: 'pending',
       });
 
-      const port = (smtp.server.address() as { port: number }).port;
       const dispatcher = createOutboxDispatcher({
         outbox: stores.outbox,
-        senders: [
-          createSmtpEmailSender({ url: `smtp://127.0.0.1:${port}`, from: 'Assistenza <chat@example.it>' }),
-        ],
+        senders: [createSmtpEmailSender({ url: mailbox.url, from: 'Assistenza <chat@example.it>' })],
         clock: { now: () => new Date() },
       });
       expect(await dispatcher.runOnce()).toBeGreaterThanOrEqual(1);
-      const mail = received.find((m) => m.includes('Risposta alla tua chat'));
+      const mail = mailbox.raw.find((m) => m.includes('Risposta alla tua chat'));
       expect(mail).toBeDefined();
       const unfolded = mail!.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
       expect(unfolded).toContain('autolettura');
@@ -336,7 +317,7 @@ describe('replying after the visitor has left', () => {
       await back.close();
       expect(await refused(a.url, { resume: `${token}x` })).toMatchObject({ status: 401 });
     } finally {
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await mailbox.close();
     }
   }, 60_000);
 

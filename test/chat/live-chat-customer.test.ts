@@ -1,12 +1,11 @@
 import { DateTime } from 'luxon';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import { type StaffUser, type Stores } from '../../core/index.ts';
 import { italianPublicHolidays } from '../../core/services.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { dualFuelEnglish } from '../support/households.ts';
+import { startMailbox } from '../support/smtp.ts';
 import {
   signedIdentity,
   staffAgent,
@@ -20,8 +19,7 @@ import {
 // operator's closed day), the wait told while queued, the CSAT question at the end and the
 // transcript by e-mail, delivered to a real SMTP server and read back as a mail client would.
 
-let smtp: SMTPServer;
-const mails: ParsedMail[] = [];
+let mailbox: Awaited<ReturnType<typeof startMailbox>>;
 let closedRun: Awaited<ReturnType<typeof startChatInstances>>;
 let openRun: Awaited<ReturnType<typeof startChatInstances>>;
 let shut: ChatInstance;
@@ -32,23 +30,10 @@ const todayInRome = () => DateTime.now().setZone('Europe/Rome').toISODate()!;
 const inAnHour = () => new Date(Date.now() + 3_600_000);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then(
-        (mail) => {
-          mails.push(mail);
-          done();
-        },
-        (error: Error) => done(error),
-      );
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  mailbox = await startMailbox();
   const senders = [
     createSmtpEmailSender({
-      url: `smtp://127.0.0.1:${(smtp.server.address() as { port: number }).port}`,
+      url: mailbox.url,
       from: 'Assistenza <assistenza@example.it>',
     }),
   ];
@@ -69,7 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await closedRun?.close();
   await openRun?.close();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await mailbox?.close();
 });
 
 /** Every frame of a type the visitor got so far. */
@@ -169,7 +154,7 @@ describe('outside business hours (closed all of today by the operator)', () => {
       details: { conversationId: conversation.id, fromChat: true },
     });
     await deliverAll(shut);
-    const mail = mails.find((m) => m.text?.includes('la bolletta di marzo è troppo alta'));
+    const mail = mailbox.mails.find((m) => m.text?.includes('la bolletta di marzo è troppo alta'));
     expect(mail?.to).toMatchObject({ text: 'giulia.rossi@example.it' });
     expect(mail?.subject).toBe('La tua conversazione in chat');
     await chat.close();
@@ -373,7 +358,7 @@ describe('the transcript by e-mail', () => {
     expect(queued[0]!.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 1,042 kWh?');
     expect(queued[0]!.html).not.toContain('<script>');
     await deliverAll(a);
-    const mail = mails.find((m) => m.text?.includes(odd));
+    const mail = mailbox.mails.find((m) => m.text?.includes(odd));
     expect(mail?.to).toMatchObject({ text: address });
     expect(mail?.text).toContain('Virtual assistant:');
     await chat.close();

@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Stores } from '../../core/index.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import {
+  chatInstancesForFile,
   signedIdentity,
   staffAgent,
-  startChatInstances,
   visitor,
   type ChatInstance,
 } from '../support/chat.ts';
@@ -14,18 +14,12 @@ import {
 // started over the API, the bot serves its customers and tells the others it is not for them yet,
 // and the pilot's report counts its own customers' chats.
 
-let run: Awaited<ReturnType<typeof startChatInstances>>;
 let app: ChatInstance;
 let stores: Stores;
 
-beforeAll(async () => {
-  run = await startChatInstances({ count: 1 });
-  app = run.instances[0]!;
+chatInstancesForFile({ count: 1 }, ([instance]) => {
+  app = instance!;
   stores = app.stores;
-}, 120_000);
-
-afterAll(async () => {
-  await run?.close();
 });
 
 describe('a live chat pilot', () => {

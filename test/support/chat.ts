@@ -1,16 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { pino } from 'pino';
-import request from 'supertest';
 import WebSocket from 'ws';
 import { composeApp, type VideoServer } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
 import { serveUpgrades } from '../../app/server-lifecycle.ts';
 import { openDatabase, type Clock, type MessageSender, type StorageHandle } from '../../core/index.ts';
 import { createScratchDatabase } from './database.ts';
-import { staffPassword } from './fixtures.ts';
+import { loggedInAgent } from './staff-login.ts';
 
 export const IDENTITY_SECRET = 'the-site-and-the-chat-share-this-secret-2026';
 
@@ -75,6 +74,24 @@ export async function startChatInstances(options: {
       await scratch.drop();
     },
   };
+}
+
+/**
+ * Instances started as `startChatInstances` starts them, before the tests of the file that calls
+ * this and closed after them; `started` is handed them once they listen.
+ */
+export function chatInstancesForFile(
+  options: Parameters<typeof startChatInstances>[0],
+  started: (instances: ChatInstance[]) => void,
+) {
+  let run: Awaited<ReturnType<typeof startChatInstances>> | undefined;
+  beforeAll(async () => {
+    run = await startChatInstances(options);
+    started(run.instances);
+  }, 120_000);
+  afterAll(async () => {
+    await run?.close();
+  });
 }
 
 export interface Frame {
@@ -157,10 +174,8 @@ export async function refused(base: string, query: Record<string, string>) {
 }
 
 /** A logged-in staff agent on one instance. */
-export async function staffAgent(instance: ChatInstance, username: string) {
-  const agent = request.agent(instance.app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  return agent;
+export function staffAgent(instance: ChatInstance, username: string) {
+  return loggedInAgent(instance.app, username);
 }
 
 /** A signed identity as the organisation's site makes it: HMAC-SHA256 of `chat.<customer id>.<expiry>`. */
