@@ -65,8 +65,10 @@ interface CohortRow {
   existing: number;
   call_centre: number;
   complaints: number;
-  contacts: CohortContact[] | null;
-  answers: CohortAnswer[] | null;
+  /** [startedAt, endedAt, channel, reason, outcome, [withContext, continuedElsewhere] | null] */
+  contacts: [number, number | null, string, string, string, [boolean | null, boolean | null] | null][] | null;
+  /** [channel, metric, score, startedAt] */
+  answers: [string, string, number, number][] | null;
 }
 
 /**
@@ -119,6 +121,8 @@ export function createPostgresPilotMetricsSource(
         .setIsolationLevel('repeatable read')
         .setAccessMode('read only')
         .execute(async (trx) => {
+          await sql`set local jit = off`.execute(trx);
+          await sql`set local cursor_tuple_fraction = 1`.execute(trx);
           await sql`declare pilot_cohort no scroll cursor for ${cohortQuery(range, existingChannels)}`.execute(
             trx,
           );
@@ -133,8 +137,25 @@ export function createPostgresPilotMetricsSource(
                 invited: row.invited,
                 segment: row.segment,
                 before: { existing: row.existing, callCentre: row.call_centre, complaints: row.complaints },
-                contacts: row.contacts ?? [],
-                answers: row.answers ?? [],
+                contacts: (row.contacts ?? []).map(
+                  ([startedAt, endedAt, channel, reason, outcome, handoff]): CohortContact => ({
+                    startedAt,
+                    endedAt,
+                    channel,
+                    reason,
+                    outcome,
+                    handoff: handoff && {
+                      withContext: handoff[0] === true,
+                      continuedElsewhere: handoff[1] === true,
+                    },
+                  }),
+                ),
+                answers: (row.answers ?? []).map(([channel, metric, score, startedAt]): CohortAnswer => ({
+                  channel,
+                  metric,
+                  score,
+                  startedAt,
+                })),
               });
             return { units: rows.length, done: rows.length < size };
           });
@@ -168,15 +189,19 @@ export function createPostgresPilotMetricsSource(
   };
 }
 
-/** Epoch milliseconds of a timestamp, as the tally's numbers (no dates to parse). */
-const epochMs = (column: string) => sql`floor(extract(epoch from ${sql.ref(column)}) * 1000)::float8`;
+/**
+ * Epoch milliseconds of a timestamp, as a number (no dates to parse). `date_part` (a float8) costs
+ * the server a fraction of `extract` (a numeric): measured 0.8 s against 1.3 s for the period's
+ * contacts of a 100,000-customer cohort.
+ */
+const epochMs = (column: string) => sql`round(date_part('epoch', ${sql.ref(column)}) * 1000)`;
 
 /**
  * One row per enrolled customer, in customer order: the enrolment, the counts of the baseline
  * weeks, the contacts from the period's start to the end of the follow-up window (in order of
- * start, then id) and the answers about interactions that started in the period. The log is
- * scanned once over its partitions in that time and joined to the cohort by hash, not reached
- * customer by customer through an index.
+ * start, then id) and the answers about interactions that started in the period. Each part reads
+ * its months of the log once for the whole cohort (joined to it, not reached customer by customer
+ * through an index) and is grouped by customer; arrays rather than objects keep the JSON short.
  */
 function cohortQuery(
   range: {
@@ -190,42 +215,50 @@ function cohortQuery(
   existingChannels: string[],
 ) {
   const { pilotId, channel, baselineStart, periodStart, periodEnd, fetchEnd } = range;
-  const before = sql`i.started_at < ${periodStart} and i.outcome <> 'continued'`;
-  const inPeriod = sql`i.started_at >= ${periodStart} and i.started_at < ${periodEnd}`;
-  // Only for the pilot arm's handed-off contacts on the pilot channel; a handoff's target and a
-  // journey's later steps may start after the window read, so they are looked up in the whole log.
-  const handoff = sql`case when i.outcome = 'handed_off' and e.arm = 'pilot' and i.channel = ${channel} and ${inPeriod}
-    then json_build_object(
-      'withContext', exists (select from interactions h where h.customer_id = i.customer_id and h.handoff_from_id = i.id),
-      'continuedElsewhere', exists (select from interactions h where h.journey_id = i.journey_id
-        and h.journey_step > i.journey_step and h.channel <> i.channel and h.outcome <> 'continued'))
+  const cohort = sql`(select customer_id from pilot_enrolments where pilot_id = ${pilotId})`;
+  // Only for the pilot arm's handed-off contacts on the pilot channel in the period. A handoff's
+  // target and a journey's later steps may start after the window read, so they are looked up in
+  // the whole log, through indexes. Scalar subqueries, not EXISTS: the planner may turn an EXISTS
+  // into one hash of the whole log, not knowing that only a few rows ask.
+  const handoff = sql`case when i.outcome = 'handed_off' and e.arm = 'pilot' and i.channel = ${channel}
+      and i.started_at < ${periodEnd}
+    then json_build_array(
+      (select true from interactions h where h.customer_id = i.customer_id and h.handoff_from_id = i.id limit 1),
+      (select true from interactions h where h.journey_id = i.journey_id and h.journey_step > i.journey_step
+        and h.channel <> i.channel and h.outcome <> 'continued' limit 1))
     end`;
   return sql`
     select e.arm, e.via, e.invited_at is not null as invited, c.segment,
-      coalesce(k.existing, 0)::int as existing, coalesce(k.call_centre, 0)::int as call_centre,
-      coalesce(k.complaints, 0)::int as complaints, k.contacts, a.answers
+      coalesce(b.existing, 0)::int as existing, coalesce(b.call_centre, 0)::int as call_centre,
+      coalesce(b.complaints, 0)::int as complaints, k.contacts, a.answers
     from pilot_enrolments e
     join customers c on c.id = e.customer_id
     left join (
       select i.customer_id,
-        count(*) filter (where ${before} and i.channel = any(${existingChannels}::text[])) as existing,
-        count(*) filter (where ${before} and i.channel = 'call_centre') as call_centre,
-        count(*) filter (where ${before} and i.reason = 'complaint') as complaints,
-        json_agg(json_build_object('startedAt', ${epochMs('i.started_at')}, 'endedAt', ${epochMs('i.ended_at')},
-            'channel', i.channel, 'reason', i.reason, 'outcome', i.outcome, 'handoff', ${handoff})
-          order by i.started_at, i.id)
-          filter (where i.started_at >= ${periodStart} and i.outcome <> 'continued') as contacts
+        count(*) filter (where i.channel = any(${existingChannels}::text[])) as existing,
+        count(*) filter (where i.channel = 'call_centre') as call_centre,
+        count(*) filter (where i.reason = 'complaint') as complaints
+      from interactions i
+      where i.started_at >= ${baselineStart} and i.started_at < ${periodStart} and i.outcome <> 'continued'
+        and i.customer_id in ${cohort}
+      group by i.customer_id
+    ) b on b.customer_id = e.customer_id
+    left join (
+      select i.customer_id,
+        json_agg(json_build_array(${epochMs('i.started_at')}, ${epochMs('i.ended_at')},
+            i.channel, i.reason, i.outcome, ${handoff})
+          order by i.started_at, i.id) as contacts
       from interactions i
       join pilot_enrolments e on e.pilot_id = ${pilotId} and e.customer_id = i.customer_id
-      where i.started_at >= ${baselineStart} and i.started_at < ${fetchEnd}
+      where i.started_at >= ${periodStart} and i.started_at < ${fetchEnd} and i.outcome <> 'continued'
       group by i.customer_id
     ) k on k.customer_id = e.customer_id
     left join (
-      select i.customer_id, json_agg(json_build_object('channel', i.channel, 'metric', s.metric,
-          'score', s.score, 'startedAt', ${epochMs('i.started_at')})) as answers
+      select i.customer_id,
+        json_agg(json_build_array(i.channel, s.metric, s.score, ${epochMs('i.started_at')})) as answers
       from survey_answers s
       join interactions i on i.id = s.interaction_id
-      where ${inPeriod}
+      where i.started_at >= ${periodStart} and i.started_at < ${periodEnd} and i.customer_id in ${cohort}
       group by i.customer_id
     ) a on a.customer_id = e.customer_id
     where e.pilot_id = ${pilotId}
