@@ -88,7 +88,7 @@ export function createPostgresPilotMetricsSource(
       const from = pilot.startsOn;
       const to = pilot.endsOn < today ? pilot.endsOn : today;
       const periodStart = DateTime.fromISO(from, { zone: REFERENCE_ZONE }).startOf('day').toJSDate();
-      // A pilot that has not started yet is measured over no time at all.
+      // A pilot that has not started yet is measured over no time at all, and has no baseline.
       const empty = to < from;
       const periodEnd = empty
         ? periodStart
@@ -121,8 +121,11 @@ export function createPostgresPilotMetricsSource(
         .setIsolationLevel('repeatable read')
         .setAccessMode('read only')
         .execute(async (trx) => {
-          await sql`set local jit = off`.execute(trx);
+          // Planned for reading every row, not the first tenth (a cursor's default, which reached
+          // the 100,000 customers' rows one by one through an index: 0.56 s); and not compiled: the subqueries' estimated cost
+          // set off JIT compilation, 2 s of it on PostgreSQL 15 for a 10,000-customer cohort.
           await sql`set local cursor_tuple_fraction = 1`.execute(trx);
+          await sql`set local jit = off`.execute(trx);
           await sql`declare pilot_cohort no scroll cursor for ${cohortQuery(range, existingChannels)}`.execute(
             trx,
           );
