@@ -4,12 +4,7 @@ import { REFERENCE_ZONE, calendarDate } from '../clock.ts';
 import { liveChatFigures } from '../live-chat-figures.ts';
 import type { PilotMetricsSource } from '../pilot-metrics.ts';
 import { BASELINE_WEEKS } from '../pilot-metrics.ts';
-import {
-  createPilotMetricsTally,
-  type CohortAnswer,
-  type CohortContact,
-  type CohortCustomer,
-} from '../pilot-metrics-tally.ts';
+import { createPilotMetricsTally, type CohortCustomer } from '../pilot-metrics-tally.ts';
 import { walkInChunks, type AdaptiveChunkOptions, type ChunkReport } from './adaptive-chunks.ts';
 import { createPostgresLiveChatParts } from './postgres-live-chat-parts.ts';
 import type { Database } from './schema.ts';
@@ -122,8 +117,9 @@ export function createPostgresPilotMetricsSource(
         .setAccessMode('read only')
         .execute(async (trx) => {
           // Planned for reading every row, not the first tenth (a cursor's default, which reached
-          // the 100,000 customers' rows one by one through an index: 0.56 s); and not compiled: the subqueries' estimated cost
-          // set off JIT compilation, 2 s of it on PostgreSQL 15 for a 10,000-customer cohort.
+          // the 100,000 customers' rows one by one through an index: 0.56 s); and not compiled:
+          // the subqueries' estimated cost set off JIT compilation, 2 s of it on PostgreSQL 15
+          // for a 10,000-customer cohort.
           await sql`set local cursor_tuple_fraction = 1`.execute(trx);
           await sql`set local jit = off`.execute(trx);
           await sql`declare pilot_cohort no scroll cursor for ${cohortQuery(range, existingChannels)}`.execute(
@@ -133,33 +129,7 @@ export function createPostgresPilotMetricsSource(
             const { rows } = await time(() =>
               sql<CohortRow>`fetch ${sql.lit(size)} from pilot_cohort`.execute(trx),
             );
-            for (const row of rows)
-              tally.add({
-                arm: row.arm,
-                via: row.via,
-                invited: row.invited,
-                segment: row.segment,
-                before: { existing: row.existing, callCentre: row.call_centre, complaints: row.complaints },
-                contacts: (row.contacts ?? []).map(
-                  ([startedAt, endedAt, channel, reason, outcome, handoff]): CohortContact => ({
-                    startedAt,
-                    endedAt,
-                    channel,
-                    reason,
-                    outcome,
-                    handoff: handoff && {
-                      withContext: handoff[0] === true,
-                      continuedElsewhere: handoff[1] === true,
-                    },
-                  }),
-                ),
-                answers: (row.answers ?? []).map(([channel, metric, score, startedAt]): CohortAnswer => ({
-                  channel,
-                  metric,
-                  score,
-                  startedAt,
-                })),
-              });
+            for (const row of rows) tally.add(cohortCustomer(row));
             return { units: rows.length, done: rows.length < size };
           });
           const [due] = await trx
@@ -189,6 +159,30 @@ export function createPostgresPilotMetricsSource(
           : null;
       return { ...tally.result({ from, to }), liveChat };
     },
+  };
+}
+
+function cohortCustomer(row: CohortRow): CohortCustomer {
+  return {
+    arm: row.arm,
+    via: row.via,
+    invited: row.invited,
+    segment: row.segment,
+    before: { existing: row.existing, callCentre: row.call_centre, complaints: row.complaints },
+    contacts: (row.contacts ?? []).map(([startedAt, endedAt, channel, reason, outcome, handoff]) => ({
+      startedAt,
+      endedAt,
+      channel,
+      reason,
+      outcome,
+      handoff: handoff && { withContext: handoff[0] === true, continuedElsewhere: handoff[1] === true },
+    })),
+    answers: (row.answers ?? []).map(([channel, metric, score, startedAt]) => ({
+      channel,
+      metric,
+      score,
+      startedAt,
+    })),
   };
 }
 
