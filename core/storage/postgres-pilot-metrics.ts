@@ -68,10 +68,11 @@ interface CohortRow {
 
 /**
  * Pilot metrics from the interaction log, read once for the whole cohort: one query, in one
- * read-only snapshot, scans the log from the baseline weeks to the end of the follow-up window
- * (partitions outside it are not read) and gives one row per enrolled customer, in customer
- * order, with that customer's contacts and answers; a cursor hands the rows over in fetches of
- * customers sized to take about `targetChunkMs`, so memory stays bounded whatever the cohort.
+ * read-only snapshot, reads the log's months from the baseline weeks to the end of the follow-up
+ * window (other months only through indexes, for the handed-off contacts) and gives one row per
+ * enrolled customer, in customer order, with that customer's contacts and answers; a cursor
+ * hands the rows over in fetches of customers sized to take about `targetChunkMs`, so memory
+ * stays bounded whatever the cohort.
  */
 export function createPostgresPilotMetricsSource(
   db: Kysely<Database>,
