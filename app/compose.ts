@@ -157,10 +157,8 @@ export async function composeApp(options: {
     onError: (error, kind, question) =>
       options.logger.error({ err: error, kind, question }, 'analysis failed'),
   });
-  // A pilot report walks its cohort in chunks of customers sized to about 100 ms a query: a chunk
-  // costs its queries' planning and round trips whatever its size (at 20 ms a 100,000-customer
-  // report's metrics took 130 chunks and 7.9 s, at 100 ms 23 chunks and 5.2 s), and a few thousand
-  // customers' contacts at a time still bound its memory.
+  // A pilot report reads its cohort from one cursor, in fetches of customers sized to about 100 ms
+  // each: a few thousand customers' rows at a time bound its memory, and each fetch is a round trip.
   const walk = { targetChunkMs: 100 };
   const censusSource = createPostgresCensusSource(options.storage.db);
   // The same filter is the same question, for the pages, the API and the CLI. A census takes

@@ -28,8 +28,7 @@ export function createWeeklyTally(period: { periodStart: Date; periodEnd: Date }
   const drawn = { pilot: 0, control: 0 };
   const answers = zeros();
   const points = zeros();
-  const weekOf = (at: Date) => {
-    const t = at.getTime();
+  const weekOf = (t: number) => {
     if (weeks === 0 || t < starts[0]! || t >= end) return null;
     let week = weeks - 1;
     while (starts[week]! > t) week--;
@@ -40,25 +39,25 @@ export function createWeeklyTally(period: { periodStart: Date; periodEnd: Date }
     addDrawnCustomer(arm: Arm) {
       drawn[arm]++;
     },
-    /** A contact of a drawn customer of either arm. */
-    addArmContact(arm: Arm, row: { started_at: Date }, onExistingChannel: boolean) {
-      const week = weekOf(row.started_at);
+    /** A contact of a drawn customer of either arm (times in epoch ms). */
+    addArmContact(arm: Arm, startedAt: number, onExistingChannel: boolean) {
+      const week = weekOf(startedAt);
       if (week !== null && onExistingChannel) existing[arm][week]!++;
     },
     /** A pilot-arm contact on the pilot channel; `first`: the customer's first one. */
-    addPilotContact(row: { started_at: Date }, first: boolean, isContained: boolean) {
-      const week = weekOf(row.started_at);
+    addPilotContact(startedAt: number, first: boolean, isContained: boolean) {
+      const week = weekOf(startedAt);
       if (week === null) return;
       contacts[week]!++;
       if (isContained) contained[week]!++;
       if (first) firstUses[week]!++;
     },
     /** An NPS answer about a pilot-channel contact of the pilot arm. */
-    addChannelAnswer(answer: { score: number; started_at: Date }) {
-      const week = weekOf(answer.started_at);
+    addChannelAnswer(score: number, startedAt: number) {
+      const week = weekOf(startedAt);
       if (week === null) return;
       answers[week]!++;
-      const category = npsCategory(answer.score);
+      const category = npsCategory(score);
       points[week]! += category === 'promoters' ? 1 : category === 'detractors' ? -1 : 0;
     },
     result(pilotArm: number): WeeklyFigures[] {

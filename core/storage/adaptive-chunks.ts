@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { performance } from 'node:perf_hooks';
 
 /** How a walk sizes its chunks: the size adapts so that each query takes about `targetChunkMs`. */
@@ -10,12 +10,6 @@ export interface AdaptiveChunkOptions {
   /** Bounds of the adapted chunk size (defaults 1 and 20000; the lower one is at least 1). */
   minChunk?: number;
   maxChunk?: number;
-  /**
-   * After each chunk, leave the database alone for this many times as long as the chunk took
-   * (default 0). On the embedded database's single session, 1 leaves every other request at least
-   * half of it while a walk runs.
-   */
-  restRatio?: number;
 }
 
 /** What one chunk of a walk did: its size and the wall time of its slowest timed query, in ms. */
@@ -44,8 +38,8 @@ export type ChunkStep = (size: number, time: TimeQuery) => Promise<{ units: numb
 const MAX_GROWTH = 4;
 
 /**
- * Walks something large in chunks of adaptive size, so that on the embedded database (one
- * session) other requests get their turn between the queries. Guarantees:
+ * Walks something large in chunks of adaptive size, so that each query stays short, memory stays
+ * bounded and the event loop turns between chunks. Guarantees:
  * - every step starts on a later turn of the event loop, after `signal` has been checked;
  * - the size handed to a step stays within [minChunk, maxChunk] and grows at most fourfold from
  *   one step to the next; otherwise it is the size that would take `targetChunkMs`, from the
@@ -64,25 +58,7 @@ export async function walkInChunks(options: WalkOptions, step: ChunkStep): Promi
     options.onChunk?.({ size: units, elapsedMs: timer.slowest() });
     if (done) return;
     sizer.measured(units, timer.slowest());
-    if (options.restRatio) await sleep(timer.slowest() * options.restRatio);
   }
-}
-
-/**
- * Walks rows in key order, a keyset slice at a time (`visit` reads and handles at most `limit`
- * rows with keys after `after`, null for the first slice, and returns them in key order), with
- * the guarantees of `walkInChunks`. A slice shorter than asked for is the last.
- */
-export async function walkKeysetChunks<Row, Key>(
-  options: WalkOptions & { key: (row: Row) => Key },
-  visit: (after: Key | null, limit: number, time: TimeQuery) => Promise<readonly Row[]>,
-): Promise<void> {
-  let after: Key | null = null;
-  await walkInChunks(options, async (limit, time) => {
-    const rows = await visit(after, limit, time);
-    if (rows.length > 0) after = options.key(rows.at(-1)!);
-    return { units: rows.length, done: rows.length < limit };
-  });
 }
 
 function createChunkSizer(options: AdaptiveChunkOptions) {
