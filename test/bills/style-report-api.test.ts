@@ -117,7 +117,9 @@ describe("a bill style pilot's report on the API", { timeout: 180_000 }, () => {
     expect(refused.body.detail).toContain('fewer than 20 customers');
     await small.end();
 
-    const shown = await pilotWithBills(2);
+    // A lower minimum any drawn arm meets: customers are drawn into arms at random, and an arm
+    // of 12 customers split 50/50 has fewer than two about once in 160 draws.
+    const shown = await pilotWithBills(1);
     const answer = await request(shown.composed.app)
       .get(`/api/pilots/${shown.pilot.id}/style-report?withinDays=14`)
       .set('Cookie', shown.manager)
