@@ -62,10 +62,8 @@ user
   .action((options: { username: string; role: Role; name?: string; passwordStdin?: boolean }) =>
     run(async (config) => {
       const password = options.passwordStdin ? await readLine() : randomBytes(12).toString('base64url');
-      await withDatabase(config, async (storage) => {
-        const { composeApp } = await import('./compose.ts');
-        const { stores } = await composeApp({ storage, config, logger: createLogger({ level: 'silent' }) });
-        const created = await stores.staff.addUser({
+      await withStaff(config, async (staff) => {
+        const created = await staff.addUser({
           username: options.username,
           role: options.role,
           displayName: options.name ?? options.username,
