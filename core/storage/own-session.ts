@@ -1,5 +1,22 @@
 import pg from 'pg';
 
+/** Runs `work` in one transaction on `session`: committed when it returns, rolled back when it throws. */
+export async function inTransaction<T>(
+  session: pg.Client,
+  work: () => Promise<T>,
+  begin = 'begin',
+): Promise<T> {
+  await session.query(begin);
+  try {
+    const result = await work();
+    await session.query('commit');
+    return result;
+  } catch (error) {
+    await session.query('rollback').catch(() => {});
+    throw error;
+  }
+}
+
 /**
  * Runs `work` in one transaction on a session of its own, apart from the pool (for COPYs, and
  * for snapshots held across many statements): committed when `work` returns, rolled back when it
@@ -13,15 +30,7 @@ export async function inOwnTransaction<T>(
   const session = new pg.Client({ connectionString: url });
   await session.connect();
   try {
-    await session.query(begin);
-    try {
-      const result = await work(session);
-      await session.query('commit');
-      return result;
-    } catch (error) {
-      await session.query('rollback').catch(() => {});
-      throw error;
-    }
+    return await inTransaction(session, () => work(session), begin);
   } finally {
     await session.end();
   }

@@ -16,6 +16,7 @@ import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-
 import { BATCH, inBulk, JOURNEY_ORDER, STAGED_COLUMNS, type StagedRow } from './postgres-bulk-placement.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
+import { inTransaction } from './own-session.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, reads
@@ -117,24 +118,18 @@ export function createPostgresInteractionLoader(options: {
               select n from (select n, row_number() over (partition by source, external_id order by n) as r
                 from interaction_load where external_id is not null) d where r > 1)`);
             return await translating('interactions', async () => {
-              await client.query('begin');
-              try {
+              const bulk = await inTransaction(client, async () => {
                 // Writers of the log wait until this commits, the log's own before they read what
                 // they place against, any other at its first write; readers do not wait.
                 await client.query(`select pg_advisory_xact_lock(${LOAD_LOCK})`);
                 await client.query('lock table interactions in share row exclusive mode');
                 const filled = await client.query('select exists (select 1 from interactions) as filled');
-                if (filled.rows[0].filled) {
-                  await client.query('commit');
-                  return { stored: await incrementally(client), path: 'incremental' as const };
-                }
-                const stored = await inBulk(client, { windowDays, newId });
-                await client.query('commit');
-                return { stored, path: 'bulk' as const };
-              } catch (error) {
-                await client.query('rollback').catch(() => {});
-                throw error;
-              }
+                // A log that holds contacts takes them the incremental way, once this has committed.
+                return filled.rows[0].filled ? null : await inBulk(client, { windowDays, newId });
+              });
+              return bulk === null
+                ? { stored: await incrementally(client), path: 'incremental' as const }
+                : { stored: bulk, path: 'bulk' as const };
             });
           } finally {
             await close();
@@ -146,9 +141,8 @@ export function createPostgresInteractionLoader(options: {
 
       /** The staged contacts the way `recordMany` takes them, in time order. */
       async function incrementally(session: pg.Client): Promise<number> {
-        let stored = 0;
-        await session.query('begin');
-        try {
+        return inTransaction(session, async () => {
+          let stored = 0;
           await session.query(
             `declare staged no scroll cursor for select * from interaction_load order by ${JOURNEY_ORDER}`,
           );
@@ -178,12 +172,8 @@ export function createPostgresInteractionLoader(options: {
               })),
             );
           }
-          await session.query('commit');
-        } catch (error) {
-          await session.query('rollback').catch(() => {});
-          throw error;
-        }
-        return stored;
+          return stored;
+        });
       }
     },
   };
