@@ -53,6 +53,12 @@ describe('channel-pilot bills', () => {
       );
       issuedOn = latest.rows[0]?.issued_on ?? '';
       issued = Number(latest.rows[0]?.bills ?? 0);
+      // Seeded up to now on the real clock: what the demo's history sent is no longer waiting to go out.
+      const waiting = await sql<{ n: number }>`
+        select count(*)::int as n from outbox where status in ('pending', 'sending') and send_after <= now()`.execute(
+        storage.db,
+      );
+      expect(waiting.rows[0]?.n).toBe(0);
     } finally {
       await storage.close();
     }
