@@ -14,6 +14,7 @@ import { placeAnonymous, type Placement } from './postgres-journey-placement.ts'
 import { createRollupTally, type RolledContact } from './bulk-rollups.ts';
 import { handleMs, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
+import { bulkMonthTables } from './interaction-months.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
 // holds none, read back customer by customer in the journey order, placed in memory with the
@@ -93,7 +94,7 @@ const stagedSelect = `l.id, l.customer_id, l.channel, l.touchpoint, l.direction,
 /** Places and stores the staged contacts in a log that holds none, inside the caller's transaction. */
 export async function inBulk(
   session: pg.Client,
-  options: { windowDays: number; newId: () => string },
+  options: { windowDays: number; newId: () => string; months: readonly Date[] },
 ): Promise<number> {
   await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
   // The staged contacts are read back sorted: in memory, not on disk.
@@ -110,12 +111,19 @@ export async function inBulk(
         .map((k) => `l.${k}`)
         .join(', ')}`,
   );
+  const months = await bulkMonthTables(session, options.months);
   let stored = 0;
-  let out: string[] = [];
+  // COPY lines by the table they go to, COPY_ROWS at most in all.
+  const out = new Map<string, string[]>();
+  let lines = 0;
   let customer: Staged[] = [];
   const tally = createRollupTally();
   const store = (contact: Staged, placement: Placement, previous?: Staged) => {
-    out.push(logLine(contact, placement));
+    const table = months.tableOf(contact.startedAt);
+    const list = out.get(table);
+    if (list) list.push(logLine(contact, placement));
+    else out.set(table, [logLine(contact, placement)]);
+    lines++;
     if (settles(contact)) tally.add(rolled(contact, placement, previous));
   };
   const place = () => {
@@ -124,10 +132,11 @@ export async function inBulk(
     customer = [];
   };
   const copy = async () => {
-    if (out.length === 0) return;
-    await copyIn(session, `copy interactions (${LOG_COLUMNS.join(', ')}) from stdin`, out);
-    stored += out.length;
-    out = [];
+    for (const [table, list] of out)
+      await copyIn(session, `copy ${table} (${LOG_COLUMNS.join(', ')}) from stdin`, list);
+    stored += lines;
+    out.clear();
+    lines = 0;
   };
   for (;;) {
     const { rows } = await session.query<StagedRow>(`fetch ${BATCH} from staged`);
@@ -138,11 +147,16 @@ export async function inBulk(
       else customer.push(contact);
     }
     if (rows.length === 0) break;
-    if (out.length >= COPY_ROWS) await copy();
+    if (lines >= COPY_ROWS) await copy();
   }
   place();
   await copy();
   await session.query('close staged');
+  await months.attach();
+  // What the log's insert trigger notes of a COPY into it, for the months written beside it.
+  await session.query(
+    'insert into contact_reasons (reason) select distinct reason from interaction_load on conflict do nothing',
+  );
   await session.query(`insert into interaction_sources (source, external_id, interaction_id)
     select source, external_id, id from interactions where external_id is not null`);
   await tally.write(session);

@@ -11,7 +11,7 @@ import {
 import { createTimeOrderedIds } from '../ids.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
-import { createInteractionMonths } from './interaction-months.ts';
+import { createInteractionMonths, MONTHS_LOCK } from './interaction-months.ts';
 import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
 import { BATCH, inBulk, JOURNEY_ORDER, STAGED_COLUMNS, type StagedRow } from './postgres-bulk-placement.ts';
 import type { Database } from './schema.ts';
@@ -22,8 +22,9 @@ import { inTransaction } from './own-session.ts';
 // one transaction: when the log holds no contacts, it locks the log against other writers, reads
 // the staged contacts back customer by customer in the journey order, places each customer's
 // contacts in memory with the journey rule, COPYs them into the log with the rollup triggers
-// deferred, and adds up their rollups as it places them. Otherwise every staged contact goes the
-// incremental way, in time order.
+// deferred (a month without a partition yet into a table of its own, attached once filled), and
+// adds up their rollups as it places them. Otherwise the months' partitions are made and every
+// staged contact goes the incremental way, in time order.
 
 export function createPostgresInteractionLoader(options: {
   /** The database's connection string: a load holds a session of its own. */
@@ -64,8 +65,7 @@ export function createPostgresInteractionLoader(options: {
         await close();
         throw error;
       }
-      // One instant per month seen (by year × 12 + month): the months' partitions are made before
-      // the load's transaction.
+      // One instant per month seen (by year × 12 + month).
       const monthsSeen = new Map<number, Date>();
       /** Stages contacts as they are: each checked already. */
       const stage = async (contacts: readonly (ParsedInteraction & { id?: string | undefined })[]) => {
@@ -112,7 +112,6 @@ export function createPostgresInteractionLoader(options: {
         async finish() {
           if (!open) throw new Error('this load is finished');
           try {
-            await months.ensure([...monthsSeen.values()]);
             // A (source, externalId) given twice is stored once, as first given.
             await client.query(`delete from interaction_load where n in (
               select n from (select n, row_number() over (partition by source, external_id order by n) as r
@@ -120,16 +119,22 @@ export function createPostgresInteractionLoader(options: {
             return await translating('interactions', async () => {
               const bulk = await inTransaction(client, async () => {
                 // Writers of the log wait until this commits, the log's own before they read what
-                // they place against, any other at its first write; readers do not wait.
+                // they place against, any other at its first write; readers do not wait. Months
+                // are made after this commits, so that one the load makes is not made twice
+                // (taken first: making a month waits for the lock on the log taken next).
+                await client.query(`select pg_advisory_xact_lock(${MONTHS_LOCK})`);
                 await client.query(`select pg_advisory_xact_lock(${LOAD_LOCK})`);
                 await client.query('lock table interactions in share row exclusive mode');
                 const filled = await client.query('select exists (select 1 from interactions) as filled');
                 // A log that holds contacts takes them the incremental way, once this has committed.
-                return filled.rows[0].filled ? null : await inBulk(client, { windowDays, newId });
+                return filled.rows[0].filled
+                  ? null
+                  : await inBulk(client, { windowDays, newId, months: [...monthsSeen.values()] });
               });
-              return bulk === null
-                ? { stored: await incrementally(client), path: 'incremental' as const }
-                : { stored: bulk, path: 'bulk' as const };
+              if (bulk !== null) return { stored: bulk, path: 'bulk' as const };
+              // The months' partitions are made before the incremental way's transaction.
+              await months.ensure([...monthsSeen.values()]);
+              return { stored: await incrementally(client), path: 'incremental' as const };
             });
           } finally {
             await close();
