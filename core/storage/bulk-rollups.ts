@@ -55,6 +55,7 @@ function localClock() {
  */
 function keyed() {
   const tuples = new Map<string, number>();
+  const partsOf: string[][] = [];
   const prefixes: string[] = [];
   const rowsOf: number[][] = [];
   let rows = 0;
@@ -64,6 +65,7 @@ function keyed() {
       let id = tuples.get(text);
       if (id === undefined) {
         id = prefixes.length;
+        partsOf.push(parts);
         prefixes.push(copyLine(parts).slice(0, -1));
         rowsOf.push([]);
         tuples.set(text, id);
@@ -80,14 +82,36 @@ function keyed() {
       }
       return row;
     },
-    /** COPY lines: the tuple's columns, the day, then what `values` writes of the row. */
+    /**
+     * COPY lines: the tuple's columns, the day, then what `values` writes of the row. They come in
+     * the order of the rollup tables' keys (the tuple's first two names, the day, the others): each
+     * goes at the end of the key's index instead of anywhere in it, which halves the write.
+     */
     *lines(dayNames: readonly string[], values: (row: number) => string): Generator<string> {
-      for (const [tuple, byDay] of rowsOf.entries())
-        for (const [day, row] of byDay.entries())
-          if (row !== undefined) yield `${prefixes[tuple]}\t${dayNames[day]}\t${values(row)}\n`;
+      const days = [...dayNames.keys()].sort((a, b) => byName(dayNames[a]!, dayNames[b]!));
+      const groups = new Map<string, number[]>();
+      const sorted = [...partsOf.keys()].sort((a, b) => byParts(partsOf[a]!, partsOf[b]!));
+      for (const tuple of sorted) {
+        const group = partsOf[tuple]!.slice(0, 2).join('\u0000');
+        const members = groups.get(group);
+        if (members) members.push(tuple);
+        else groups.set(group, [tuple]);
+      }
+      for (const group of groups.values())
+        for (const day of days)
+          for (const tuple of group) {
+            const row = rowsOf[tuple]![day];
+            if (row !== undefined) yield `${prefixes[tuple]}\t${dayNames[day]}\t${values(row)}\n`;
+          }
     },
   };
 }
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byParts = (a: readonly string[], b: readonly string[]) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return byName(a[i]!, b[i]!);
+  return 0;
+};
 
 /** Rows per page of {@link rowCells}. */
 const PAGE_ROWS = 4096;
