@@ -1,15 +1,17 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import { SkillRequestSignatureVerifier, TimestampVerifier } from 'ask-sdk-express-adapter';
+import { TimestampVerifier } from 'ask-sdk-express-adapter';
+import { KeyCachingSignatureVerifier } from './alexa-signature-verifier.ts';
 
 /** Options of {@link createAlexaVerification}. */
 export interface AlexaVerificationOptions {
   /** The skill's id (`amzn1.ask.skill.…`); requests for any other skill are rejected. */
   skillId: string;
   /**
-   * Verify the request signature and timestamp (ask-sdk-express-adapter's
-   * SkillRequestSignatureVerifier and TimestampVerifier). Turn off only for local development:
-   * requests are then accepted unsigned and regardless of their age, and only the skill id is checked.
+   * Verify the request signature (ask-sdk-express-adapter's SkillRequestSignatureVerifier for the
+   * first request naming a certificate URL, that certificate's key for later ones naming the same
+   * URL) and the timestamp (TimestampVerifier). Turn off only for local development: requests
+   * are then accepted unsigned and regardless of their age, and only the skill id is checked.
    */
   verifySignature: boolean;
   /**
@@ -18,8 +20,8 @@ export interface AlexaVerificationOptions {
    * own certificate cache, which the SDK treats as already validated: the SDK does NOT check
    * their validity dates, their `echo-api.amazon.com` subject alternative name, or that they chain
    * to a trusted root. Meant for tests with a test certificate chain; never set it in production.
-   * The URL checks (https, s3.amazonaws.com, /echo.api/, port 443) and the signature check over
-   * the raw body still run on every request.
+   * The URL checks (https, s3.amazonaws.com, /echo.api/, port 443) still run on the first request
+   * naming each URL, and the signature check over the raw body on every request.
    */
   pinnedCertificateChains?: ReadonlyMap<string, string>;
 }
@@ -39,7 +41,7 @@ export interface AlexaVerificationLocals {
  */
 export function createAlexaVerification(options: AlexaVerificationOptions): Router {
   const { skillId, verifySignature } = options;
-  const signatureVerifier = createSignatureVerifier(options.pinnedCertificateChains);
+  const signatureVerifier = new KeyCachingSignatureVerifier(options.pinnedCertificateChains);
   const timestampVerifier = new TimestampVerifier();
 
   const verify = async (req: Request, res: Response, next: () => void): Promise<void> => {
@@ -53,8 +55,8 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
         await signatureVerifier.verify(raw, req.headers);
         await timestampVerifier.verify(raw);
       } catch {
-        // The verifier's reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
-        reject(req, res, 'the request is not signed by Alexa, or is too old');
+        // The verifiers' reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
+        reject(req, res, notFromAlexa);
         return;
       }
     }
@@ -81,25 +83,7 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
   return router;
 }
 
-/**
- * The SDK's only extension point for supplying a chain without the network is its protected
- * `certCache` (its download, chain validation and URL check are private), so seeding that cache
- * from a subclass constructor is the whole customisation.
- */
-class PinnedChainSignatureVerifier extends SkillRequestSignatureVerifier {
-  constructor(chains: ReadonlyMap<string, string>) {
-    super();
-    for (const [url, pem] of chains) this.certCache.set(url, pem);
-  }
-}
-
-function createSignatureVerifier(
-  chains: ReadonlyMap<string, string> | undefined,
-): SkillRequestSignatureVerifier {
-  return chains && chains.size > 0
-    ? new PinnedChainSignatureVerifier(chains)
-    : new SkillRequestSignatureVerifier();
-}
+const notFromAlexa = 'the request is not signed by Alexa, or is too old';
 
 /** Every application id the envelope carries must be this skill's, and it must carry at least one. */
 function isForSkill(envelope: unknown, skillId: string): boolean {
