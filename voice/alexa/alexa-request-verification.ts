@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
+import { TimestampVerifier } from 'ask-sdk-express-adapter';
 import { KeyCachingSignatureVerifier } from './alexa-signature-verifier.ts';
 
 /** Options of {@link createAlexaVerification}. */
@@ -9,9 +10,8 @@ export interface AlexaVerificationOptions {
   /**
    * Verify the request signature (ask-sdk-express-adapter's SkillRequestSignatureVerifier for the
    * first request naming a certificate URL, that certificate's key for later ones naming the same
-   * URL) and the timestamp (at most 150 s old, an hour for skill events). Turn off only for local
-   * development: requests are then accepted unsigned and regardless of their age, and only the
-   * skill id is checked.
+   * URL) and the timestamp (TimestampVerifier). Turn off only for local development: requests
+   * are then accepted unsigned and regardless of their age, and only the skill id is checked.
    */
   verifySignature: boolean;
   /**
@@ -42,6 +42,7 @@ export interface AlexaVerificationLocals {
 export function createAlexaVerification(options: AlexaVerificationOptions): Router {
   const { skillId, verifySignature } = options;
   const signatureVerifier = new KeyCachingSignatureVerifier(options.pinnedCertificateChains);
+  const timestampVerifier = new TimestampVerifier();
 
   const verify = async (req: Request, res: Response, next: () => void): Promise<void> => {
     if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
@@ -52,8 +53,9 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
     if (verifySignature) {
       try {
         await signatureVerifier.verify(raw, req.headers);
+        await timestampVerifier.verify(raw);
       } catch {
-        // The verifier's reason (which part of the certificate URL) stays here: a forger learns nothing.
+        // The verifiers' reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
         reject(req, res, notFromAlexa);
         return;
       }
@@ -63,10 +65,6 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
       envelope = JSON.parse(raw) as RequestEnvelope;
     } catch {
       reject(req, res, 'the request body is not valid JSON');
-      return;
-    }
-    if (verifySignature && !isRecent(envelope, Date.now())) {
-      reject(req, res, notFromAlexa);
       return;
     }
     if (!isForSkill(envelope, skillId)) {
@@ -86,34 +84,6 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
 }
 
 const notFromAlexa = 'the request is not signed by Alexa, or is too old';
-
-/** How old Alexa lets a request be when it arrives. */
-const requestToleranceMs = 150_000;
-/** Skill lifecycle events may arrive later than requests (Alexa's own rule, the SDK's too). */
-const skillEventToleranceMs = 3_600_000;
-const skillEvents = new Set([
-  'AlexaSkillEvent.SkillEnabled',
-  'AlexaSkillEvent.SkillDisabled',
-  'AlexaSkillEvent.SkillPermissionChanged',
-  'AlexaSkillEvent.SkillPermissionAccepted',
-  'AlexaSkillEvent.SkillAccountLinked',
-]);
-
-/**
- * The envelope's `request.timestamp` is no older than Alexa allows at `now`. Checked here on the
- * envelope already parsed for the skill, rather than by the SDK's TimestampVerifier, which parses
- * the body again; the rules are the same, except that a timestamp that is not a date is refused.
- */
-function isRecent(envelope: unknown, now: number): boolean {
-  const request = (envelope as { request?: { type?: unknown; timestamp?: unknown } } | null)?.request;
-  if (typeof request !== 'object' || request === null || typeof request.timestamp !== 'string') return false;
-  const tolerance =
-    typeof request.type === 'string' && skillEvents.has(request.type)
-      ? skillEventToleranceMs
-      : requestToleranceMs;
-  // Written so that a timestamp that is not a date (NaN) fails it.
-  return now - Date.parse(request.timestamp) <= tolerance;
-}
 
 /** Every application id the envelope carries must be this skill's, and it must carry at least one. */
 function isForSkill(envelope: unknown, skillId: string): boolean {
