@@ -1,16 +1,15 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { TimestampVerifier } from 'ask-sdk-express-adapter';
-import { KeyCachingSignatureVerifier } from './alexa-signature-verifier.ts';
+import { ParsedKeySignatureVerifier } from './alexa-signature-verifier.ts';
 
 /** Options of {@link createAlexaVerification}. */
 export interface AlexaVerificationOptions {
   /** The skill's id (`amzn1.ask.skill.…`); requests for any other skill are rejected. */
   skillId: string;
   /**
-   * Verify the request signature (ask-sdk-express-adapter's SkillRequestSignatureVerifier for the
-   * first request naming a certificate URL, that certificate's key for later ones naming the same
-   * URL) and the timestamp (TimestampVerifier). Turn off only for local development: requests
+   * Verify the request signature and timestamp (ask-sdk-express-adapter's
+   * SkillRequestSignatureVerifier, its validated chains kept as parsed keys, and TimestampVerifier). Turn off only for local development: requests
    * are then accepted unsigned and regardless of their age, and only the skill id is checked.
    */
   verifySignature: boolean;
@@ -20,8 +19,8 @@ export interface AlexaVerificationOptions {
    * own certificate cache, which the SDK treats as already validated: the SDK does NOT check
    * their validity dates, their `echo-api.amazon.com` subject alternative name, or that they chain
    * to a trusted root. Meant for tests with a test certificate chain; never set it in production.
-   * The URL checks (https, s3.amazonaws.com, /echo.api/, port 443) still run on the first request
-   * naming each URL, and the signature check over the raw body on every request.
+   * The URL checks (https, s3.amazonaws.com, /echo.api/, port 443) and the signature check over
+   * the raw body still run on every request.
    */
   pinnedCertificateChains?: ReadonlyMap<string, string>;
 }
@@ -41,7 +40,7 @@ export interface AlexaVerificationLocals {
  */
 export function createAlexaVerification(options: AlexaVerificationOptions): Router {
   const { skillId, verifySignature } = options;
-  const signatureVerifier = new KeyCachingSignatureVerifier(options.pinnedCertificateChains);
+  const signatureVerifier = new ParsedKeySignatureVerifier(options.pinnedCertificateChains);
   const timestampVerifier = new TimestampVerifier();
 
   const verify = async (req: Request, res: Response, next: () => void): Promise<void> => {
