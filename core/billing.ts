@@ -86,6 +86,11 @@ export interface Billing {
   recordPayment(input: PaymentInput): Promise<Payment>;
   /** Newest first. */
   payments(customerId: string, options?: { limit?: number }): Promise<Payment[]>;
+  /**
+   * The newest payment, with the account of the bill it paid (null when it paid no bill): one
+   * read, for a customer asking which bill their last payment went to.
+   */
+  lastPayment(customerId: string): Promise<(Payment & { accountId: string | null }) | undefined>;
 }
 
 /** The bills a bill is compared with. */

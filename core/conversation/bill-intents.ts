@@ -135,9 +135,8 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
 
     LastPayment: handler(
       'LastPayment',
-      (customerId) => billing.payments(customerId, { limit: 1 }),
-      async ({ say, today, supplies, read: [last] }) => {
-        const paid = last?.billId ? await billing.bill(last.billId) : undefined;
+      (customerId) => billing.lastPayment(customerId),
+      async ({ say, today, supplies, read: last }) => {
         return reply(
           say.lastPaymentTitle(),
           last
@@ -146,7 +145,7 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
                 paidOn: calendarDate(last.paidAt),
                 method: last.method,
                 today,
-                supply: supplies.find((s) => s.accountId === paid?.accountId),
+                supply: supplies.find((s) => s.accountId === last.accountId),
               })
             : say.noPayments(),
           'resolved',

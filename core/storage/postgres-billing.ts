@@ -160,6 +160,24 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
         .execute();
       return rows.map(toPayment);
     },
+
+    async lastPayment(customerId) {
+      const row = await db
+        .selectFrom('payments')
+        .selectAll('payments')
+        .select((eb) =>
+          eb
+            .selectFrom('bills')
+            .select('bills.account_id')
+            .whereRef('bills.id', '=', 'payments.bill_id')
+            .as('bill_account_id'),
+        )
+        .where('payments.customer_id', '=', customerId)
+        .orderBy('payments.paid_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row && { ...toPayment(row), accountId: row.bill_account_id ?? null };
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
@@ -233,7 +234,7 @@ describe('bill intents on the billing records', () => {
 
   it('apologises with outcome failed, and reports the error, when the billing records fail', async () => {
     const down = () => Promise.reject(new Error('connection terminated unexpectedly'));
-    const failing: Billing = { ...stores.billing, openBills: down, payments: down };
+    const failing: Billing = { ...stores.billing, openBills: down, payments: down, lastPayment: down };
     const errors: unknown[] = [];
     const handlers = createBillIntents({
       billing: failing,
@@ -250,5 +251,99 @@ describe('bill intents on the billing records', () => {
       }
     }
     expect(errors).toHaveLength(6);
+  });
+});
+
+describe('the last payment', () => {
+  let statements = 0;
+  // Counts every statement the stores send: one result comes back per round trip to the database.
+  const counting: KyselyPlugin = {
+    transformQuery: ({ node }) => node,
+    transformResult: async ({ result }) => {
+      statements++;
+      return result;
+    },
+  };
+  const counted = () => {
+    const { billing, customers } = createPostgresStores(storage.db.withPlugin(counting), {
+      clock: fixedClock,
+    });
+    return createBillIntents({ billing, customers, clock: fixedClock });
+  };
+
+  it('names the supply of the bill the newest payment paid, reading supplies and payment in two statements', async () => {
+    const { customer } = await gasCustomer(stores);
+    const electricity = await stores.customers.addAccount({
+      customerId: customer.id,
+      number: `EL-${randomUUID().slice(0, 8)}`,
+      kind: 'electricity',
+      supplyAddress: 'Via Roma 1, Torino',
+      tariff: 'Casa Flex',
+      startedOn: '2025-01-01',
+    });
+    const bill = await stores.billing.issueBill({
+      accountId: electricity.id,
+      number: `E-${randomUUID().slice(0, 8)}`,
+      periodStart: '2026-01-01',
+      periodEnd: '2026-01-31',
+      issuedOn: '2026-02-03',
+      dueOn: '2026-02-25',
+      consumption: { quantity: 210, unit: 'kWh' },
+      lines: [{ code: 'energy', description: 'Energy', amountCents: 6432 }],
+    });
+    // Newer than the gas customer's last gas payment (January 20).
+    const payment = await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: bill.id,
+      amountCents: 6432,
+      paidAt: '2026-02-20T09:15:00Z',
+      method: 'card',
+      channel: 'web',
+    });
+    expect(await stores.billing.lastPayment(customer.id)).toEqual({ ...payment, accountId: electricity.id });
+
+    statements = 0;
+    const reply = await counted().LastPayment({
+      customerId: customer.id,
+      locale: 'en-US',
+      turnId: randomUUID(),
+    });
+    expect(statements).toBe(2);
+    expect(reply.speech).toContain(
+      `${euro('en-US', 6432)} for the electricity bill, received on February 20, by card`,
+    );
+  });
+
+  it('names no supply for a payment that paid no bill, and says so when there is no payment at all', async () => {
+    const { customer } = await gasCustomer(stores);
+    await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: null,
+      amountCents: 2500,
+      paidAt: '2026-02-21T09:15:00Z',
+      method: 'bank_transfer',
+      channel: 'bank',
+    });
+    expect(await stores.billing.lastPayment(customer.id)).toMatchObject({ billId: null, accountId: null });
+    const reply = await counted().LastPayment({
+      customerId: customer.id,
+      locale: 'it-IT',
+      turnId: randomUUID(),
+    });
+    expect(reply.speech).toContain(`Il tuo ultimo pagamento è di ${euro('it-IT', 2500)}, ricevuto`);
+
+    const nobody = await stores.customers.create({
+      firstName: 'Ada',
+      lastName: 'Neri',
+      locale: 'it-IT',
+      segment: 'residential',
+    });
+    expect(await stores.billing.lastPayment(nobody.id)).toBeUndefined();
+    const none = await counted().LastPayment({
+      customerId: nobody.id,
+      locale: 'it-IT',
+      turnId: randomUUID(),
+    });
+    expect(none.speech).toContain('Non ho trovato pagamenti recenti a tuo nome.');
   });
 });

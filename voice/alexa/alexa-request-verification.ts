@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { RequestEnvelope } from 'ask-sdk-model';
-import { SkillRequestSignatureVerifier, TimestampVerifier } from 'ask-sdk-express-adapter';
+import { TimestampVerifier } from 'ask-sdk-express-adapter';
+import { ParsedKeySignatureVerifier } from './alexa-signature-verifier.ts';
 
 /** Options of {@link createAlexaVerification}. */
 export interface AlexaVerificationOptions {
@@ -8,8 +9,8 @@ export interface AlexaVerificationOptions {
   skillId: string;
   /**
    * Verify the request signature and timestamp (ask-sdk-express-adapter's
-   * SkillRequestSignatureVerifier and TimestampVerifier). Turn off only for local development:
-   * requests are then accepted unsigned and regardless of their age, and only the skill id is checked.
+   * SkillRequestSignatureVerifier, its validated chains kept as parsed keys, and TimestampVerifier). Turn off only for local development: requests
+   * are then accepted unsigned and regardless of their age, and only the skill id is checked.
    */
   verifySignature: boolean;
   /**
@@ -39,7 +40,7 @@ export interface AlexaVerificationLocals {
  */
 export function createAlexaVerification(options: AlexaVerificationOptions): Router {
   const { skillId, verifySignature } = options;
-  const signatureVerifier = createSignatureVerifier(options.pinnedCertificateChains);
+  const signatureVerifier = new ParsedKeySignatureVerifier(options.pinnedCertificateChains);
   const timestampVerifier = new TimestampVerifier();
 
   const verify = async (req: Request, res: Response, next: () => void): Promise<void> => {
@@ -53,8 +54,8 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
         await signatureVerifier.verify(raw, req.headers);
         await timestampVerifier.verify(raw);
       } catch {
-        // The verifier's reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
-        reject(req, res, 'the request is not signed by Alexa, or is too old');
+        // The verifiers' reasons (certificate URLs, clock skew) stay here: a forger learns nothing.
+        reject(req, res, notFromAlexa);
         return;
       }
     }
@@ -81,25 +82,7 @@ export function createAlexaVerification(options: AlexaVerificationOptions): Rout
   return router;
 }
 
-/**
- * The SDK's only extension point for supplying a chain without the network is its protected
- * `certCache` (its download, chain validation and URL check are private), so seeding that cache
- * from a subclass constructor is the whole customisation.
- */
-class PinnedChainSignatureVerifier extends SkillRequestSignatureVerifier {
-  constructor(chains: ReadonlyMap<string, string>) {
-    super();
-    for (const [url, pem] of chains) this.certCache.set(url, pem);
-  }
-}
-
-function createSignatureVerifier(
-  chains: ReadonlyMap<string, string> | undefined,
-): SkillRequestSignatureVerifier {
-  return chains && chains.size > 0
-    ? new PinnedChainSignatureVerifier(chains)
-    : new SkillRequestSignatureVerifier();
-}
+const notFromAlexa = 'the request is not signed by Alexa, or is too old';
 
 /** Every application id the envelope carries must be this skill's, and it must carry at least one. */
 function isForSkill(envelope: unknown, skillId: string): boolean {
