@@ -102,11 +102,15 @@ export function createPilotReports(options: {
 
   async function evidence(pilot: Pilot): Promise<Evidence> {
     const now = clock.now();
-    const metrics = await options.metrics.compute(
-      { ...pilot, rolloutPercent: pilot.cohort.rolloutPercent, controlPercent: pilot.cohort.controlPercent },
-      now,
-    );
-    const { population, ...relevant } = await relevance(pilot);
+    // The census of the weeks before reads its rollups on sessions of its own while the metrics
+    // read the cohort's log: the database's work on one overlaps this process's on the other.
+    const [metrics, { population, ...relevant }] = await Promise.all([
+      options.metrics.compute(
+        { ...pilot, rolloutPercent: pilot.cohort.rolloutPercent, controlPercent: pilot.cohort.controlPercent },
+        now,
+      ),
+      relevance(pilot),
+    ]);
     const channel = await options.channels.channel(pilot.channel);
     const staffed = channel?.staffed ?? false;
     const advisors = staffed ? await options.advisors.advisors() : [];
