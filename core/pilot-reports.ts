@@ -52,8 +52,7 @@ export function createPilotReports(options: {
     const byReason = new Map<string, number>();
     let population = 0;
     for (const segment of segments) {
-      const census = await options.census.compute(CensusFilter.parse({ ...range, segment }));
-      for (const row of census.reasons) {
+      for (const row of await options.census.reasons(CensusFilter.parse({ ...range, segment }))) {
         if (existing.has(row.channel))
           byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + row.contacts);
       }
@@ -106,7 +105,11 @@ export function createPilotReports(options: {
     // read the cohort's log: the database's work on one overlaps this process's on the other.
     const [metrics, { population, ...relevant }] = await Promise.all([
       options.metrics.compute(
-        { ...pilot, rolloutPercent: pilot.cohort.rolloutPercent, controlPercent: pilot.cohort.controlPercent },
+        {
+          ...pilot,
+          rolloutPercent: pilot.cohort.rolloutPercent,
+          controlPercent: pilot.cohort.controlPercent,
+        },
         now,
       ),
       relevance(pilot),
