@@ -76,6 +76,8 @@ export interface Census {
 /** Port: computes a census from the interaction log (from rollups the log keeps current). */
 export interface CensusSource {
   compute(filter: CensusFilter): Promise<Census>;
+  /** The census's `reasons` alone, as `compute` gives them, without reading the rest. */
+  reasons(filter: CensusFilter): Promise<Census['reasons']>;
 }
 
 export function daysBetween(from: string, to: string): number {

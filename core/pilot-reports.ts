@@ -52,8 +52,7 @@ export function createPilotReports(options: {
     const byReason = new Map<string, number>();
     let population = 0;
     for (const segment of segments) {
-      const census = await options.census.compute(CensusFilter.parse({ ...range, segment }));
-      for (const row of census.reasons) {
+      for (const row of await options.census.reasons(CensusFilter.parse({ ...range, segment }))) {
         if (existing.has(row.channel))
           byReason.set(row.reason, (byReason.get(row.reason) ?? 0) + row.contacts);
       }
@@ -102,11 +101,19 @@ export function createPilotReports(options: {
 
   async function evidence(pilot: Pilot): Promise<Evidence> {
     const now = clock.now();
-    const metrics = await options.metrics.compute(
-      { ...pilot, rolloutPercent: pilot.cohort.rolloutPercent, controlPercent: pilot.cohort.controlPercent },
-      now,
-    );
-    const { population, ...relevant } = await relevance(pilot);
+    // The census of the weeks before reads its rollups on sessions of its own while the metrics
+    // read the cohort's log: the database's work on one overlaps this process's on the other.
+    const [metrics, { population, ...relevant }] = await Promise.all([
+      options.metrics.compute(
+        {
+          ...pilot,
+          rolloutPercent: pilot.cohort.rolloutPercent,
+          controlPercent: pilot.cohort.controlPercent,
+        },
+        now,
+      ),
+      relevance(pilot),
+    ]);
     const channel = await options.channels.channel(pilot.channel);
     const staffed = channel?.staffed ?? false;
     const advisors = staffed ? await options.advisors.advisors() : [];

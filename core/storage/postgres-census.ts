@@ -177,6 +177,24 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         liveChat: chat.length === 0 ? null : liveChatFigures(chat),
       } satisfies Census;
     },
+
+    async reasons(filter) {
+      const segment = filter.segment ?? '*';
+      const range = sql`day >= ${filter.from}::date and day <= ${filter.to}::date`;
+      const { rows } =
+        filter.reason === undefined
+          ? await sql<{ channel: string; reason: string; contacts: number }>`
+              select channel, reason, sum(contacts)::int as contacts from census_days
+              where segment = ${segment} and reason <> '*' and ${range}
+              group by channel, reason`.execute(db)
+          : await sql<{ channel: string; reason: string; contacts: number }>`
+              select channel, ${filter.reason}::text as reason, sum(contacts)::int as contacts from census_days
+              where reason = ${filter.reason} and segment = ${segment} and ${range}
+              group by channel`.execute(db);
+      return rows
+        .filter((row) => row.contacts !== 0)
+        .sort((a, b) => compareKeys([a.channel, a.reason], [b.channel, b.reason]));
+    },
   };
 }
 

@@ -259,6 +259,10 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
         if (row.last) after = row.last;
         return { units: row.seen, done: row.seen < size };
       });
+      // The enrolments' statistics, refreshed now: a report computed right after the start would
+      // otherwise be planned for a cohort of the size the old statistics give a pilot they have
+      // not seen (one customer at 100,000), its sorts spilling to disk. Autovacuum comes later.
+      if (added > 0) await sql`analyze pilot_enrolments`.execute(db);
       return added;
     },
 

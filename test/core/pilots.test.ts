@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   ChannelPilotError,
@@ -178,6 +179,26 @@ describe('cohorts', () => {
     const enrolled = await arms(pilot.id);
     expect(enrolled.get(drawnToControl.id)).toMatchObject({ arm: 'pilot', via: 'explicit' });
     expect(enrolled.get(young.id)).toMatchObject({ arm: 'pilot', via: 'explicit' });
+    await desk.transition(pilot.code, 'ended');
+  });
+
+  it('leaves the planner expecting a started cohort at about its size, so that its report is planned for it', async () => {
+    const draft = await desk.define(
+      voicePilot({
+        channel: 'kiosk',
+        touchpoints: ['lobby'],
+        cohort: { segments: [], rolloutPercent: 80, controlPercent: 20 },
+      }),
+    );
+    const { pilot, enrolled } = await desk.transition(draft.code, 'running');
+    expect(enrolled).toBe(customers.length);
+    const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
+      explain (format json) select customer_id from pilot_enrolments where pilot_id = ${pilot.id}`.execute(
+      storage.db,
+    );
+    const expected = rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0;
+    expect(expected).toBeGreaterThan(enrolled * 0.8);
+    expect(expected).toBeLessThan(enrolled * 1.25);
     await desk.transition(pilot.code, 'ended');
   });
 
