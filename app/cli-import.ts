@@ -1,5 +1,6 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ChannelPilotError, createPostgresStores } from '../core/index.ts';
 import { registerStandards } from '../core/evidence.ts';
@@ -88,6 +89,11 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
       )
       .action((file: string, options: ImportOptions) =>
         run(async (config) => {
+          // V8 lets the heap grow to up to four times what a collection leaves when a program
+          // allocates as fast as an import does, so that garbage made most of an import's memory;
+          // twice is enough: the CLI's peak over 1,000,000 contacts fell from 580 to 416 MB at the
+          // same CPU time (README, "Measured").
+          setFlagsFromString('--heap-growing-percent=100');
           const format = options.format ?? formatOf(file);
           if (!format)
             throw new ChannelPilotError('invalid_input', `${file} is neither .csv nor .jsonl`, {
