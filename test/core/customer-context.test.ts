@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KyselyPlugin } from 'kysely';
 import {
   createCustomerContext,
   createPostgresStores,
@@ -7,27 +6,18 @@ import {
   type StorageHandle,
 } from '../../core/index.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { statementCounter } from '../support/statement-count.ts';
 import { HOUSEHOLD_NOW, threeSuppliesBologna, type Household } from '../support/households.ts';
 
 let storage: StorageHandle;
 let context: CustomerContext;
 let household: Household;
-let statements = 0;
-
-// Counts every statement the stores send (each is one round trip to the database): a result
-// comes back once per statement, whereas subqueries are transformed one by one.
-const counting: KyselyPlugin = {
-  transformQuery: ({ node }) => node,
-  transformResult: async ({ result }) => {
-    statements++;
-    return result;
-  },
-};
+const statements = statementCounter();
 
 beforeAll(async () => {
   storage = await openTestDatabase();
   const clock = { now: () => HOUSEHOLD_NOW };
-  const stores = createPostgresStores(storage.db.withPlugin(counting), { clock });
+  const stores = createPostgresStores(storage.db.withPlugin(statements.plugin), { clock });
   household = await threeSuppliesBologna(stores);
   context = createCustomerContext({ ...stores, clock });
 });
@@ -38,11 +28,11 @@ afterAll(async () => {
 
 describe(`the customer context on the ${databaseKind} database`, () => {
   it('compares each open bill of a three-supply household with its own supply’s bills, in eight statements', async () => {
-    statements = 0;
+    statements.count = 0;
     const view = await context.get(household.customer.id);
     // profile, consents, accounts, open bills, payments, appointments, contacts, and one for
     // every open bill's comparables together.
-    expect(statements).toBeLessThanOrEqual(8);
+    expect(statements.count).toBeLessThanOrEqual(8);
     const open = Object.entries(household.bills)
       .map(([supply, bills]) => ({ supply, bills, latest: bills.at(-1)! }))
       .filter(({ latest }) => latest.paidCents < latest.amountCents);

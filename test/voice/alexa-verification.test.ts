@@ -95,6 +95,15 @@ describe('Alexa request verification', () => {
     });
   }
 
+  /** A request signed as Alexa signs it, its body then changed (another intent). */
+  async function postTampered(app: express.Express) {
+    const body = alexaRequest();
+    const signature = sign(body, signingKeys.privateKey);
+    const tampered = body.replace('WhatDoIOweIntent', 'LastPaymentIntent');
+    expect(tampered).not.toBe(body);
+    return post(app, tampered, { SignatureCertChainUrl: certUrl, 'Signature-256': signature });
+  }
+
   it('passes a correctly signed, fresh request for this skill to the handler with the parsed envelope', async () => {
     const { app, reached } = appWith(true, chain);
     const body = alexaRequest();
@@ -105,11 +114,7 @@ describe('Alexa request verification', () => {
 
   it('rejects a body changed after signing with 400 problem+json and never reaches the handler', async () => {
     const { app, reached } = appWith(true, chain);
-    const body = alexaRequest();
-    const signature = sign(body, signingKeys.privateKey);
-    const tampered = body.replace('WhatDoIOweIntent', 'LastPaymentIntent');
-    expect(tampered).not.toBe(body);
-    const res = await post(app, tampered, { SignatureCertChainUrl: certUrl, 'Signature-256': signature });
+    const res = await postTampered(app);
     expect(res.status).toBe(400);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({
@@ -242,11 +247,7 @@ describe('Alexa request verification', () => {
 
     it('rejects a body changed after signing', async () => {
       const { app, reached, checks, pemTexts } = await warmedApp();
-      const body = alexaRequest();
-      const signature = sign(body, signingKeys.privateKey);
-      const tampered = body.replace('WhatDoIOweIntent', 'LastPaymentIntent');
-      expect(tampered).not.toBe(body);
-      const res = await post(app, tampered, { SignatureCertChainUrl: certUrl, 'Signature-256': signature });
+      const res = await postTampered(app);
       expect(res.status).toBe(400);
       expect(res.body.detail).toBe('the request is not signed by Alexa, or is too old');
       expect(checks).toHaveBeenCalledTimes(1);

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
@@ -11,6 +10,7 @@ import {
 } from '../../core/index.ts';
 import { createBillIntents } from '../../core/conversation/bill-intents.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { statementCounter } from '../support/statement-count.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
@@ -255,17 +255,9 @@ describe('bill intents on the billing records', () => {
 });
 
 describe('the last payment', () => {
-  let statements = 0;
-  // Counts every statement the stores send: one result comes back per round trip to the database.
-  const counting: KyselyPlugin = {
-    transformQuery: ({ node }) => node,
-    transformResult: async ({ result }) => {
-      statements++;
-      return result;
-    },
-  };
+  const statements = statementCounter();
   const counted = () => {
-    const { billing, customers } = createPostgresStores(storage.db.withPlugin(counting), {
+    const { billing, customers } = createPostgresStores(storage.db.withPlugin(statements.plugin), {
       clock: fixedClock,
     });
     return createBillIntents({ billing, customers, clock: fixedClock });
@@ -302,13 +294,13 @@ describe('the last payment', () => {
     });
     expect(await stores.billing.lastPayment(customer.id)).toEqual({ ...payment, accountId: electricity.id });
 
-    statements = 0;
+    statements.count = 0;
     const reply = await counted().LastPayment({
       customerId: customer.id,
       locale: 'en-US',
       turnId: randomUUID(),
     });
-    expect(statements).toBe(2);
+    expect(statements.count).toBe(2);
     expect(reply.speech).toContain(
       `${euro('en-US', 6432)} for the electricity bill, received on February 20, by card`,
     );
