@@ -36,7 +36,7 @@ export function createInteractionMonths(db: Kysely<Database>) {
  * Where a bulk load of an empty log writes each month's contacts: a month that has no partition
  * yet gets a plain table of its own, without indexes, attached to the log once filled (PostgreSQL
  * then builds the month's indexes in one sort each and checks its references in one query,
- * several times faster than adding every contact to five indexes one by one); a month that has
+ * several times faster than adding every contact to each index one by one); a month that has
  * one already (the months around today, made ahead) is written through the log. Inside the load's
  * transaction: attaching takes no lock that stops readers of the log.
  */
@@ -49,8 +49,8 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
     [months],
   );
   const tables = new Map<number, string>();
-  const detached = rows.filter((month) => !month.exists);
-  for (const month of detached) {
+  const fresh = rows.filter((month) => !month.exists);
+  for (const month of fresh) {
     tables.set(monthKey(month.first), session.escapeIdentifier(month.name));
     await session.query(
       `create table ${session.escapeIdentifier(month.name)} (like interactions including defaults including constraints)`,
@@ -61,7 +61,7 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
     tableOf: (at: Date) => tables.get(monthKey(at)) ?? 'interactions',
     /** Makes the filled months partitions of the log. */
     async attach() {
-      for (const month of detached)
+      for (const month of fresh)
         await session.query(
           `alter table interactions attach partition ${session.escapeIdentifier(month.name)}
             for values from (${session.escapeLiteral(month.first.toISOString())}) to (${session.escapeLiteral(month.next.toISOString())})`,
