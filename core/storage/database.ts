@@ -7,6 +7,7 @@ import { ChannelPilotError } from '../errors.ts';
 import type { Database } from './schema.ts';
 import { alive, startEmbeddedServer } from './embedded-postgres-server.ts';
 import { carryOverEarlierEngine, earlierEngineFolder } from './pglite-carry-over.ts';
+import { keepPlansOn } from './kept-plans.ts';
 /** Where the data lives: a PostgreSQL server, or the embedded PostgreSQL server on a data folder. */
 export type DatabaseLocation =
   | { kind: 'postgres'; url: string; poolSize?: number }
@@ -87,6 +88,7 @@ function openPool(
   });
   // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
   pool.on('error', () => {});
+  pool.on('connect', keepPlansOn);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

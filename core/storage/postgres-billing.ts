@@ -4,6 +4,7 @@ import { parseInput } from '../validation.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import type { BillsTable, Database, PaymentsTable } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
   const billsWithPaid = () =>
@@ -68,13 +69,15 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async openBills(customerId) {
-      const rows = await db
-        .selectFrom(billsWithPaid().where('bills.customer_id', '=', customerId).as('b'))
-        .selectAll()
-        .where('b.cancelled', '=', false)
-        .whereRef('b.paid_cents', '<', 'b.amount_cents')
-        .orderBy('b.due_on')
-        .execute();
+      const rows = await executeKept(
+        db,
+        db
+          .selectFrom(billsWithPaid().where('bills.customer_id', '=', customerId).as('b'))
+          .selectAll()
+          .where('b.cancelled', '=', false)
+          .whereRef('b.paid_cents', '<', 'b.amount_cents')
+          .orderBy('b.due_on'),
+      );
       return rows.map(toBill);
     },
 

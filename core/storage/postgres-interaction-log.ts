@@ -14,6 +14,7 @@ import { parseInput } from '../validation.ts';
 import { ChannelPilotError, notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import type { Database, InteractionsTable } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
 
@@ -129,7 +130,7 @@ export function createPostgresInteractionLog(
     async forCustomer(customerId, { limit, before }) {
       let q = db.selectFrom('interactions').selectAll().where('customer_id', '=', customerId);
       if (before) q = q.where('started_at', '<', before);
-      const rows = await q.orderBy('started_at', 'desc').orderBy('id').limit(limit).execute();
+      const rows = await executeKept(db, q.orderBy('started_at', 'desc').orderBy('id').limit(limit));
       return rows.map(toInteraction);
     },
 
