@@ -56,6 +56,12 @@ export async function start(config: Config, logger: Logger): Promise<void> {
   if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
     await seed(storage, config, {});
   }
+  // Not fatal: connections the database refuses now are made, or refused, as requests come.
+  await storage
+    .warm()
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, 'the database connections could not all be opened at start'),
+    );
   const server = app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
   const endUpgraded = serveUpgrades(server, channels);
