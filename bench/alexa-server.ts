@@ -65,6 +65,7 @@ outer.post('/bench/fixed', express.raw({ type: '*/*' }), (_req, res) => {
 });
 if (costProbe) outer.get('/bench/cost', costProbe);
 outer.use(composed.app);
+await storage.warm(); // as the app does before it listens
 const server = outer.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, users, sessions }));
