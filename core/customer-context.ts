@@ -41,7 +41,7 @@ export function createCustomerContext(options: {
       const now = clock.now();
       const today = calendarDate(now);
       // Side by side, the profile too (an unknown customer's other reads find nothing): each is
-      // one indexed query on a connection of its own, and the open bills' comparisons one more.
+      // one indexed query on a connection of its own, the open bills with their comparables too.
       const [
         profile,
         consentHistory,
@@ -54,14 +54,13 @@ export function createCustomerContext(options: {
         customers.get(customerId),
         customers.consents(customerId),
         customers.accounts(customerId),
-        billing.openBills(customerId).then(async (open) => {
-          const compared = await billing.comparables(open);
-          return open.map((bill, i) => ({
+        billing.openBillsCompared(customerId).then((open) =>
+          open.map(({ previous, yearAgo, ...bill }) => ({
             ...bill,
             status: billStatus(bill, today),
-            comparison: compareBill(bill, compared[i]?.previous, compared[i]?.yearAgo),
-          }));
-        }),
+            comparison: compareBill(bill, previous, yearAgo),
+          })),
+        ),
         billing.payments(customerId, { limit: 10 }),
         advisors.upcomingAppointments(customerId, now),
         interactions.forCustomer(customerId, { limit: recentLimit }),

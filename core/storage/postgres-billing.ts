@@ -6,6 +6,12 @@ import { translating } from './database-errors.ts';
 import type { BillsTable, Database, PaymentsTable } from './schema.ts';
 import { executeKept } from './kept-plans.ts';
 
+type BillRow = Selectable<BillsTable> & { paid_cents: number | null };
+
+/** The asked bill's dates a year before (29 February's is the 28th). */
+const yearBefore = sql`cross join lateral (select (asked.period_start - interval '1 year')::date as year_ago_start,
+  (asked.period_end - interval '1 year')::date as year_ago_end) as year_before`;
+
 export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
   const billsWithPaid = () =>
     db
@@ -18,6 +24,30 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
           .whereRef('payments.bill_id', '=', 'bills.id')
           .as('paid_cents'),
       );
+  /** A customer's bills with something still to pay. */
+  const openBillsOf = (customerId: string) =>
+    db
+      .selectFrom(billsWithPaid().where('bills.customer_id', '=', customerId).as('b'))
+      .selectAll()
+      .where('b.cancelled', '=', false)
+      .whereRef('b.paid_cents', '<', 'b.amount_cents');
+  // A bill's comparables, for the bill named `asked` (its account and period) in the statement
+  // around them, beside `yearBefore`.
+  const comparable = (which: string) =>
+    billsWithPaid()
+      .select(sql.lit(which).as('which'))
+      .where('bills.cancelled', '=', false)
+      .where(sql<boolean>`bills.account_id = asked.account_id`);
+  const previous = comparable('previous')
+    .where(sql<boolean>`bills.period_end < asked.period_start`)
+    .orderBy('bills.period_end', 'desc')
+    .limit(1);
+  // The bill whose period covers the same dates one year earlier.
+  const yearAgo = comparable('year_ago')
+    .where(sql<boolean>`bills.period_start <= year_before.year_ago_end`)
+    .where(sql<boolean>`bills.period_end >= year_before.year_ago_start`)
+    .orderBy(sql`abs(bills.period_start - year_before.year_ago_start)`)
+    .limit(1);
 
   return {
     async issueBill(input) {
@@ -69,46 +99,21 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async openBills(customerId) {
-      const rows = await executeKept(
-        db,
-        db
-          .selectFrom(billsWithPaid().where('bills.customer_id', '=', customerId).as('b'))
-          .selectAll()
-          .where('b.cancelled', '=', false)
-          .whereRef('b.paid_cents', '<', 'b.amount_cents')
-          .orderBy('b.due_on'),
-      );
+      const rows = await executeKept(db, openBillsOf(customerId).orderBy('b.due_on'));
       return rows.map(toBill);
     },
 
     async comparables(bills) {
       if (bills.length === 0) return [];
-      // Every bill's two comparables in one statement: the context and a voice turn ask for several at once.
-      const comparable = (which: string) =>
-        billsWithPaid()
-          .select(sql.lit(which).as('which'))
-          .where('bills.cancelled', '=', false)
-          .where(sql<boolean>`bills.account_id = asked.account_id`);
-      const previous = comparable('previous')
-        .where(sql<boolean>`bills.period_end < asked.period_start`)
-        .orderBy('bills.period_end', 'desc')
-        .limit(1);
-      // The bill whose period covers the same dates one year earlier.
-      const yearAgo = comparable('year_ago')
-        .where(sql<boolean>`bills.period_start <= year_before.year_ago_end`)
-        .where(sql<boolean>`bills.period_end >= year_before.year_ago_start`)
-        .orderBy(sql`abs(bills.period_start - year_before.year_ago_start)`)
-        .limit(1);
-      const { rows } = await sql<Selectable<BillsTable> & { paid_cents: number; which: string; n: number }>`
+      // Every bill's two comparables in one statement: a voice turn asks for several at once.
+      const { rows } = await sql<BillRow & { which: string; n: number }>`
         select asked.n, found.*
         from unnest(
           ${bills.map((b) => b.accountId)}::uuid[],
           ${bills.map((b) => b.periodStart)}::date[],
           ${bills.map((b) => b.periodEnd)}::date[]
         ) with ordinality as asked (account_id, period_start, period_end, n)
-        -- The same dates a year before (29 February's is the 28th).
-        cross join lateral (select (asked.period_start - interval '1 year')::date as year_ago_start,
-          (asked.period_end - interval '1 year')::date as year_ago_end) as year_before
+        ${yearBefore}
         cross join lateral (${previous} union all ${yearAgo}) as found`.execute(db);
       return bills.map((_, i) => {
         const found = (which: string) => {
@@ -117,6 +122,23 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
         };
         return { previous: found('previous'), yearAgo: found('year_ago') };
       });
+    },
+
+    async openBillsCompared(customerId) {
+      // One kept statement, whichever bills are open: the customer's context asks for it on every read.
+      const rows = await executeKept(
+        db,
+        sql<BillRow & { previous: BillRow | null; year_ago: BillRow | null }>`
+          select asked.*, (select to_json(p) from (${previous}) p) as previous,
+            (select to_json(y) from (${yearAgo}) y) as year_ago
+          from (${openBillsOf(customerId)}) asked ${yearBefore}
+          order by asked.due_on`,
+      );
+      return rows.map((row) => ({
+        ...toBill(row),
+        previous: row.previous ? toBill(row.previous) : undefined,
+        yearAgo: row.year_ago ? toBill(row.year_ago) : undefined,
+      }));
     },
 
     async recordPayment(input) {
@@ -184,7 +206,7 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
   };
 }
 
-function toBill(row: Selectable<BillsTable> & { paid_cents: number | null }): Bill {
+function toBill(row: BillRow): Bill {
   return {
     id: row.id,
     accountId: row.account_id,

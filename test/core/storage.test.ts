@@ -306,6 +306,31 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(first).toEqual({ previous: undefined, yearAgo: undefined });
   });
 
+  it('reads the open bills with their comparables in one statement, as the two reads give them', async () => {
+    const { customer, current, previous } = await gasCustomer(stores);
+    const asTwoReads = async () => {
+      const open = await stores.billing.openBills(customer.id);
+      const compared = await stores.billing.comparables(open);
+      return open.map((bill, i) => ({ ...bill, ...compared[i]! }));
+    };
+    const [one] = await stores.billing.openBillsCompared(customer.id);
+    expect(one?.id).toBe(current.id);
+    expect(one?.previous?.id).toBe(previous.id);
+    expect(await stores.billing.openBillsCompared(customer.id)).toEqual(await asTwoReads());
+    // Partly paid, and its previous bill paid: the amounts come through the comparables too.
+    await stores.billing.recordPayment({
+      customerId: customer.id,
+      billId: current.id,
+      amountCents: 1000,
+      paidAt: '2026-03-06T10:00:00Z',
+      method: 'card',
+      channel: 'web',
+    });
+    const [partly] = await stores.billing.openBillsCompared(customer.id);
+    expect(partly?.paidCents).toBe(1000);
+    expect(await stores.billing.openBillsCompared(customer.id)).toEqual(await asTwoReads());
+  });
+
   it('lists as open only bills with something left to pay, and tracks partial payments', async () => {
     const { customer, current, previous } = await gasCustomer(stores);
     expect((await stores.billing.openBills(customer.id)).map((b) => b.id)).toEqual([current.id]);
