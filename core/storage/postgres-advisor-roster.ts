@@ -12,6 +12,7 @@ import { notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
 import type { AdvisorsTable, AppointmentsTable, Database } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => string): AdvisorRoster {
   return {
@@ -86,14 +87,16 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
     },
 
     async upcomingAppointments(customerId, now) {
-      const rows = await db
-        .selectFrom('appointments')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .where('ends_at', '>', now)
-        .where('status', 'in', ['booked', 'in_progress'])
-        .orderBy('starts_at')
-        .execute();
+      const rows = await executeKept(
+        db,
+        db
+          .selectFrom('appointments')
+          .selectAll()
+          .where('customer_id', '=', customerId)
+          .where('ends_at', '>', now)
+          .where('status', 'in', ['booked', 'in_progress'])
+          .orderBy('starts_at'),
+      );
       return rows.map(toAppointment);
     },
 

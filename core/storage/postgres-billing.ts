@@ -176,13 +176,15 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async payments(customerId, options = {}) {
-      const rows = await db
-        .selectFrom('payments')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .orderBy('paid_at', 'desc')
-        .limit(options.limit ?? 50)
-        .execute();
+      const rows = await executeKept(
+        db,
+        db
+          .selectFrom('payments')
+          .selectAll()
+          .where('customer_id', '=', customerId)
+          .orderBy('paid_at', 'desc')
+          .limit(options.limit ?? 50),
+      );
       return rows.map(toPayment);
     },
 

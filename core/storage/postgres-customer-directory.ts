@@ -13,6 +13,7 @@ import { parseInput } from '../validation.ts';
 import { notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
 import type { AccountsTable, ConsentsTable, CustomersTable, Database } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 export function createPostgresCustomerDirectory(
   db: Kysely<Database>,
@@ -116,7 +117,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async get(id) {
-      const row = await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+      const [row] = await executeKept(db, db.selectFrom('customers').selectAll().where('id', '=', id));
       return row && toCustomer(row);
     },
 
@@ -182,12 +183,10 @@ export function createPostgresCustomerDirectory(
     },
 
     async consents(customerId) {
-      const rows = await db
-        .selectFrom('consents')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .orderBy('given_at')
-        .execute();
+      const rows = await executeKept(
+        db,
+        db.selectFrom('consents').selectAll().where('customer_id', '=', customerId).orderBy('given_at'),
+      );
       return rows.map(toConsent);
     },
 
@@ -214,12 +213,10 @@ export function createPostgresCustomerDirectory(
     },
 
     async accounts(customerId) {
-      const rows = await db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('customer_id', '=', customerId)
-        .orderBy('started_on')
-        .execute();
+      const rows = await executeKept(
+        db,
+        db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).orderBy('started_on'),
+      );
       return rows.map(toAccount);
     },
   };

@@ -16,6 +16,7 @@ import { ChannelPilotError, notFound } from '../errors.ts';
 import { Uuid } from '../vocabulary.ts';
 import type { Clock } from '../clock.ts';
 import type { Database, StaffUsersTable } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 export function createPostgresStaffDirectory(
   db: Kysely<Database>,
@@ -92,15 +93,18 @@ export function createPostgresStaffDirectory(
     },
 
     async session(token) {
-      const row = await db
-        .selectFrom('staff_sessions')
-        .innerJoin('staff_users', 'staff_users.id', 'staff_sessions.user_id')
-        .selectAll('staff_users')
-        .select('staff_sessions.expires_at')
-        .where('staff_sessions.token_hash', '=', sessionTokenHash(token))
-        .where('staff_sessions.expires_at', '>', clock.now())
-        .where('staff_users.disabled_at', 'is', null)
-        .executeTakeFirst();
+      // Every request of a logged-in advisor or manager reads it.
+      const [row] = await executeKept(
+        db,
+        db
+          .selectFrom('staff_sessions')
+          .innerJoin('staff_users', 'staff_users.id', 'staff_sessions.user_id')
+          .selectAll('staff_users')
+          .select('staff_sessions.expires_at')
+          .where('staff_sessions.token_hash', '=', sessionTokenHash(token))
+          .where('staff_sessions.expires_at', '>', clock.now())
+          .where('staff_users.disabled_at', 'is', null),
+      );
       return row && { user: toUser(row), expiresAt: row.expires_at };
     },
 
