@@ -83,8 +83,6 @@ export interface Billing {
    * a year before, its period (one read however many bills are asked about).
    */
   comparables(bills: readonly Bill[]): Promise<Comparables[]>;
-  /** The open bills (as `openBills`), each with its comparables (as `comparables`), in one read. */
-  openBillsCompared(customerId: string): Promise<(Bill & Comparables)[]>;
   recordPayment(input: PaymentInput): Promise<Payment>;
   /** Newest first. */
   payments(customerId: string, options?: { limit?: number }): Promise<Payment[]>;

@@ -87,16 +87,7 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
     },
 
     async upcomingAppointments(customerId, now) {
-      const rows = await executeKept(
-        db,
-        db
-          .selectFrom('appointments')
-          .selectAll()
-          .where('customer_id', '=', customerId)
-          .where('ends_at', '>', now)
-          .where('status', 'in', ['booked', 'in_progress'])
-          .orderBy('starts_at'),
-      );
+      const rows = await executeKept(db, upcomingAppointmentsOf(db, customerId, now));
       return rows.map(toAppointment);
     },
 
@@ -167,6 +158,16 @@ function toAdvisor(row: Selectable<AdvisorsTable>): Advisor {
     staffUserId: row.staff_user_id,
   };
 }
+
+/** A customer's appointments not over yet, booked or under way, soonest first. */
+export const upcomingAppointmentsOf = (db: Kysely<Database>, customerId: string, now: Date) =>
+  db
+    .selectFrom('appointments')
+    .selectAll()
+    .where('customer_id', '=', customerId)
+    .where('ends_at', '>', now)
+    .where('status', 'in', ['booked', 'in_progress'])
+    .orderBy('starts_at');
 
 export function toAppointment(row: Selectable<AppointmentsTable>): Appointment {
   return {

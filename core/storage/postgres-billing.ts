@@ -1,5 +1,13 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { BillInput, PaymentInput, type Bill, type BillLine, type Billing, type Payment } from '../billing.ts';
+import {
+  BillInput,
+  PaymentInput,
+  type Bill,
+  type BillLine,
+  type Billing,
+  type Comparables,
+  type Payment,
+} from '../billing.ts';
 import { parseInput } from '../validation.ts';
 import { invalidInput, notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
@@ -7,12 +15,14 @@ import type { BillsTable, Database, PaymentsTable } from './schema.ts';
 import { executeKept } from './kept-plans.ts';
 
 type BillRow = Selectable<BillsTable> & { paid_cents: number | null };
+type ComparedBillRow = BillRow & { previous: BillRow | null; year_ago: BillRow | null };
 
 /** The asked bill's dates a year before (29 February's is the 28th). */
 const yearBefore = sql`cross join lateral (select (asked.period_start - interval '1 year')::date as year_ago_start,
   (asked.period_end - interval '1 year')::date as year_ago_end) as year_before`;
 
-export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
+/** A customer's bills and payments as the billing store and the customer's context read them. */
+export function billReads(db: Kysely<Database>) {
   const billsWithPaid = () =>
     db
       .selectFrom('bills')
@@ -48,6 +58,31 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     .where(sql<boolean>`bills.period_end >= year_before.year_ago_start`)
     .orderBy(sql`abs(bills.period_start - year_before.year_ago_start)`)
     .limit(1);
+  return {
+    billsWithPaid,
+    openBillsOf,
+    previous,
+    yearAgo,
+    /** The open bills, oldest due first, each with its comparables as JSON (see `toComparedBill`). */
+    openBillsCompared: (customerId: string) =>
+      sql<ComparedBillRow>`
+        select asked.*, (select to_json(p) from (${previous}) p) as previous,
+          (select to_json(y) from (${yearAgo}) y) as year_ago
+        from (${openBillsOf(customerId)}) asked ${yearBefore}
+        order by asked.due_on`,
+    /** Newest first. */
+    payments: (customerId: string, limit: number) =>
+      db
+        .selectFrom('payments')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .orderBy('paid_at', 'desc')
+        .limit(limit),
+  };
+}
+
+export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
+  const { billsWithPaid, openBillsOf, previous, yearAgo } = billReads(db);
 
   return {
     async issueBill(input) {
@@ -124,23 +159,6 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
       });
     },
 
-    async openBillsCompared(customerId) {
-      // One kept statement, whichever bills are open: the customer's context asks for it on every read.
-      const rows = await executeKept(
-        db,
-        sql<BillRow & { previous: BillRow | null; year_ago: BillRow | null }>`
-          select asked.*, (select to_json(p) from (${previous}) p) as previous,
-            (select to_json(y) from (${yearAgo}) y) as year_ago
-          from (${openBillsOf(customerId)}) asked ${yearBefore}
-          order by asked.due_on`,
-      );
-      return rows.map((row) => ({
-        ...toBill(row),
-        previous: row.previous ? toBill(row.previous) : undefined,
-        yearAgo: row.year_ago ? toBill(row.year_ago) : undefined,
-      }));
-    },
-
     async recordPayment(input) {
       const payment = parseInput(PaymentInput, input, 'payment');
       if (payment.billId) {
@@ -176,15 +194,7 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async payments(customerId, options = {}) {
-      const rows = await executeKept(
-        db,
-        db
-          .selectFrom('payments')
-          .selectAll()
-          .where('customer_id', '=', customerId)
-          .orderBy('paid_at', 'desc')
-          .limit(options.limit ?? 50),
-      );
+      const rows = await executeKept(db, billReads(db).payments(customerId, options.limit ?? 50));
       return rows.map(toPayment);
     },
 
@@ -205,6 +215,15 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
         .executeTakeFirst();
       return row && { ...toPayment(row), accountId: row.bill_account_id ?? null };
     },
+  };
+}
+
+/** An open bill with its comparables, from `billReads(db).openBillsCompared`. */
+export function toComparedBill(row: ComparedBillRow): Bill & Comparables {
+  return {
+    ...toBill(row),
+    previous: row.previous ? toBill(row.previous) : undefined,
+    yearAgo: row.year_ago ? toBill(row.year_ago) : undefined,
   };
 }
 
@@ -233,7 +252,7 @@ function toBill(row: BillRow): Bill {
   };
 }
 
-function toPayment(row: Selectable<PaymentsTable>): Payment {
+export function toPayment(row: Selectable<PaymentsTable>): Payment {
   return {
     id: row.id,
     customerId: row.customer_id,

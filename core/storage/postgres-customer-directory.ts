@@ -117,7 +117,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async get(id) {
-      const [row] = await executeKept(db, db.selectFrom('customers').selectAll().where('id', '=', id));
+      const [row] = await executeKept(db, customerReads(db).profile(id));
       return row && toCustomer(row);
     },
 
@@ -183,10 +183,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async consents(customerId) {
-      const rows = await executeKept(
-        db,
-        db.selectFrom('consents').selectAll().where('customer_id', '=', customerId).orderBy('given_at'),
-      );
+      const rows = await executeKept(db, customerReads(db).consents(customerId));
       return rows.map(toConsent);
     },
 
@@ -213,10 +210,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async accounts(customerId) {
-      const rows = await executeKept(
-        db,
-        db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).orderBy('started_on'),
-      );
+      const rows = await executeKept(db, customerReads(db).accounts(customerId));
       return rows.map(toAccount);
     },
   };
@@ -255,6 +249,16 @@ function consentRow(id: string, customerId: string, c: ConsentInput) {
   };
 }
 
+/** A customer's own records as the directory and the customer's context read them. */
+export const customerReads = (db: Kysely<Database>) => ({
+  profile: (id: string) => db.selectFrom('customers').selectAll().where('id', '=', id),
+  /** Oldest first. */
+  consents: (customerId: string) =>
+    db.selectFrom('consents').selectAll().where('customer_id', '=', customerId).orderBy('given_at'),
+  accounts: (customerId: string) =>
+    db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).orderBy('started_on'),
+});
+
 export function toCustomer(row: Selectable<CustomersTable>): Customer {
   return {
     id: row.id,
@@ -269,7 +273,7 @@ export function toCustomer(row: Selectable<CustomersTable>): Customer {
   };
 }
 
-function toConsent(row: Selectable<ConsentsTable>): Consent {
+export function toConsent(row: Selectable<ConsentsTable>): Consent {
   return {
     id: row.id,
     customerId: row.customer_id,
@@ -281,7 +285,7 @@ function toConsent(row: Selectable<ConsentsTable>): Consent {
   };
 }
 
-function toAccount(row: Selectable<AccountsTable>): Account {
+export function toAccount(row: Selectable<AccountsTable>): Account {
   return {
     id: row.id,
     customerId: row.customer_id,

@@ -128,9 +128,7 @@ export function createPostgresInteractionLog(
     },
 
     async forCustomer(customerId, { limit, before }) {
-      let q = db.selectFrom('interactions').selectAll().where('customer_id', '=', customerId);
-      if (before) q = q.where('started_at', '<', before);
-      const rows = await executeKept(db, q.orderBy('started_at', 'desc').orderBy('id').limit(limit));
+      const rows = await executeKept(db, latestContactsOf(db, customerId, { limit, before }));
       return rows.map(toInteraction);
     },
 
@@ -283,7 +281,18 @@ async function insertMany(db: Kysely<Database>, rows: Row[]): Promise<void> {
   }
 }
 
-function toInteraction(row: Selectable<InteractionsTable>): Interaction {
+/** A customer's contacts, newest first (those started before `before`, when given). */
+export function latestContactsOf(
+  db: Kysely<Database>,
+  customerId: string,
+  { limit, before }: { limit: number; before?: Date | undefined },
+) {
+  let q = db.selectFrom('interactions').selectAll().where('customer_id', '=', customerId);
+  if (before) q = q.where('started_at', '<', before);
+  return q.orderBy('started_at', 'desc').orderBy('id').limit(limit);
+}
+
+export function toInteraction(row: Selectable<InteractionsTable>): Interaction {
   return {
     id: row.id,
     customerId: row.customer_id,

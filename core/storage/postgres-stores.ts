@@ -45,6 +45,8 @@ import type { LiveChatStore } from '../live-chat.ts';
 import { createPostgresLiveChat } from './postgres-live-chat.ts';
 import type { ChatConsoleStore } from '../chat-console.ts';
 import { createPostgresChatConsole } from './postgres-chat-console.ts';
+import { createPostgresCustomerContextReads } from './postgres-customer-context.ts';
+import type { CustomerContextReads } from '../customer-context.ts';
 
 /** Every port core persists, on one database. */
 export interface Stores {
@@ -52,6 +54,8 @@ export interface Stores {
   billing: Billing;
   advisors: AdvisorRoster;
   interactions: InteractionLog;
+  /** A customer's records for their context, read together. */
+  contextReads: CustomerContextReads;
   /** Fills an empty log in one load (seeds, first imports); there when the stores know the database's connection string. */
   interactionLoader?: InteractionLoader;
   surveys: SurveyAnswers;
@@ -99,6 +103,7 @@ export function createPostgresStores(
     customers: createPostgresCustomerDirectory(db, newId),
     billing: createPostgresBilling(db, newId),
     advisors: createPostgresAdvisorRoster(db, newId),
+    contextReads: createPostgresCustomerContextReads(db),
     interactions: createPostgresInteractionLog(db, {
       // Contacts that start at the same instant are ordered by their ids: made in time order.
       newId: options.newId ?? createTimeOrderedIds(),
