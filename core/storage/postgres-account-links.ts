@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { AccountLinkStore, CodeRedemption, StoredRedemption } from '../account-linking.ts';
 import { translateDatabaseError } from './database-errors.ts';
 import type { Database } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 // Expired codes are kept a day, so that saying one is answered "expired" rather than "wrong".
 const KEEP_EXPIRED_MS = 86_400_000;
@@ -74,12 +75,15 @@ export function createPostgresAccountLinks(db: Kysely<Database>, newId: () => st
     },
 
     async linkedCustomer(platform, platformUserId) {
-      const row = await db
-        .selectFrom('account_links')
-        .select('customer_id')
-        .where('platform', '=', platform)
-        .where('platform_user_id', '=', platformUserId)
-        .executeTakeFirst();
+      // Every voice turn asks it first: its plan is kept.
+      const [row] = await executeKept(
+        db,
+        db
+          .selectFrom('account_links')
+          .select('customer_id')
+          .where('platform', '=', platform)
+          .where('platform_user_id', '=', platformUserId),
+      );
       return row?.customer_id;
     },
   };

@@ -14,6 +14,7 @@ import { translating } from './database-errors.ts';
 import { walkInChunks } from './adaptive-chunks.ts';
 import type { PilotEnrolmentsTable, PilotsTable } from './pilot-schema.ts';
 import type { Database } from './schema.ts';
+import { executeKept } from './kept-plans.ts';
 
 type Definition = z.output<typeof PilotInput>;
 
@@ -190,24 +191,27 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
     },
 
     async liveOn(channel, customerId) {
-      const row = await db
-        .selectFrom('pilots')
-        .leftJoin('pilot_enrolments', (join) =>
-          join
-            .onRef('pilot_enrolments.pilot_id', '=', 'pilots.id')
-            .on('pilot_enrolments.customer_id', '=', customerId),
-        )
-        .selectAll('pilots')
-        .select([
-          'pilot_enrolments.customer_id as enrolled_customer',
-          'pilot_enrolments.arm',
-          'pilot_enrolments.via',
-          'pilot_enrolments.enrolled_at',
-          'pilot_enrolments.invited_at',
-        ])
-        .where('pilots.channel', '=', channel)
-        .where('pilots.status', 'in', ['running', 'paused'])
-        .executeTakeFirst();
+      // Every voice turn and chat asks it (through a short cache): its plan is kept.
+      const [row] = await executeKept(
+        db,
+        db
+          .selectFrom('pilots')
+          .leftJoin('pilot_enrolments', (join) =>
+            join
+              .onRef('pilot_enrolments.pilot_id', '=', 'pilots.id')
+              .on('pilot_enrolments.customer_id', '=', customerId),
+          )
+          .selectAll('pilots')
+          .select([
+            'pilot_enrolments.customer_id as enrolled_customer',
+            'pilot_enrolments.arm',
+            'pilot_enrolments.via',
+            'pilot_enrolments.enrolled_at',
+            'pilot_enrolments.invited_at',
+          ])
+          .where('pilots.channel', '=', channel)
+          .where('pilots.status', 'in', ['running', 'paused']),
+      );
       if (!row) return undefined;
       const enrolment =
         row.enrolled_customer === null
