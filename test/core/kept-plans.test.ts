@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../core/storage/schema.ts';
 import type { StorageHandle } from '../../core/index.ts';
 import { createPostgresInteractionLog } from '../../core/storage/postgres-interaction-log.ts';
 import { createPostgresBilling } from '../../core/storage/postgres-billing.ts';
+import { createPostgresCustomerDirectory } from '../../core/storage/postgres-customer-directory.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 
 // A customer's latest contacts and open bills are read many times a second: each connection
@@ -126,5 +128,26 @@ describe(`kept plans on the ${databaseKind} database`, () => {
       expect(prepared.rows).toHaveLength(1);
       expect(prepared.rows[0]!.generic_plans).toBeGreaterThan(0);
     });
+  });
+
+  it('are made again when a table they read gains a column (a newer instance’s migration)', async () => {
+    const read = (session: Kysely<Database>) =>
+      createPostgresCustomerDirectory(session, randomUUID).get(customer);
+    await handle.db.connection().execute((a) =>
+      handle.db.connection().execute(async (b) => {
+        expect((await read(a))?.lastName).toBe('Conti');
+        expect((await read(b))?.lastName).toBe('Conti');
+        await handle.db.schema.alterTable('customers').addColumn('nickname', 'text').execute();
+        try {
+          // Both connections had prepared the read: the first to ask again renames it, the other
+          // finds it renamed.
+          expect((await read(a))?.lastName).toBe('Conti');
+          expect((await read(b))?.lastName).toBe('Conti');
+          expect((await read(a))?.lastName).toBe('Conti');
+        } finally {
+          await handle.db.schema.alterTable('customers').dropColumn('nickname').execute();
+        }
+      }),
+    );
   });
 });
