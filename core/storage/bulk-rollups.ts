@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type pg from 'pg';
 import { REFERENCE_ZONE } from '../clock.ts';
-import { addHash, REACH_REGISTERS } from './census-reach.ts';
-import { gapColumns, hourColumns, REACH_SPARSE_MAX, STEP_BUCKETS, stepColumns } from './census-rollup-sql.ts';
+import { gapColumns, hourColumns, STEP_BUCKETS, stepColumns } from './census-rollup-sql.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
+import { reachRows, rowCells, rowCounts } from './rollup-cells.ts';
 
 // The census rollups of a bulk load, added up in memory as its contacts are placed and written
 // by COPY into rollups that hold nothing yet: the rows the insert trigger's SQL
@@ -48,6 +48,9 @@ function localClock() {
   };
 }
 
+/** Days a tuple's row numbers grow by: a year's tuples mostly see most days. */
+const DAYS_STEP = 64;
+
 /**
  * Rows keyed by a tuple of names and a day: each tuple is numbered once (and its columns written
  * once, as its COPY lines begin), each day once, and each row as it is first met, so that a
@@ -57,7 +60,8 @@ function keyed() {
   const tuples = new Map<string, number>();
   const partsOf: string[][] = [];
   const prefixes: string[] = [];
-  const rowsOf: number[][] = [];
+  /** By tuple and day: 1 + the row's number, 0 for none. */
+  const rowsOf: Uint32Array[] = [];
   let rows = 0;
   return {
     tuple(parts: string[]): number {
@@ -67,20 +71,23 @@ function keyed() {
         id = prefixes.length;
         partsOf.push(parts);
         prefixes.push(copyLine(parts).slice(0, -1));
-        rowsOf.push([]);
+        rowsOf.push(new Uint32Array(DAYS_STEP));
         tuples.set(text, id);
       }
       return id;
     },
     /** The row's number: 0, 1, 2… in the order rows are first met. */
     row(tuple: number, day: number): number {
-      const byDay = rowsOf[tuple]!;
-      let row = byDay[day];
-      if (row === undefined) {
-        row = rows++;
-        byDay[day] = row;
+      let byDay = rowsOf[tuple]!;
+      if (day >= byDay.length) {
+        const grown = new Uint32Array(day + DAYS_STEP);
+        grown.set(byDay);
+        rowsOf[tuple] = byDay = grown;
       }
-      return row;
+      const row = byDay[day]!;
+      if (row !== 0) return row - 1;
+      byDay[day] = ++rows;
+      return rows - 1;
     },
     /**
      * COPY lines: the tuple's columns, the day, then what `values` writes of the row. They come in
@@ -101,7 +108,7 @@ function keyed() {
         for (const day of days)
           for (const tuple of group) {
             const row = rowsOf[tuple]![day];
-            if (row !== undefined) yield `${prefixes[tuple]}\t${dayNames[day]}\t${values(row)}\n`;
+            if (row) yield `${prefixes[tuple]}\t${dayNames[day]}\t${values(row - 1)}\n`;
           }
     },
   };
@@ -113,29 +120,6 @@ const byParts = (a: readonly string[], b: readonly string[]) => {
   return 0;
 };
 
-/** Rows per page of {@link rowCells}. */
-const PAGE_ROWS = 4096;
-
-/**
- * Rows of `width` numbers in typed arrays of PAGE_ROWS rows each, made as rows come: a year's few
- * hundred thousand rollup rows take a fraction of the memory of as many arrays, and growing
- * copies nothing.
- */
-export function rowCells<T extends Uint32Array | Float64Array>(
-  Cells: new (length: number) => T,
-  width: number,
-) {
-  const pages: T[] = [];
-  return {
-    /** The page the row's numbers are in, from `at(row)` on. */
-    page(row: number): T {
-      return (pages[Math.floor(row / PAGE_ROWS)] ??= new Cells(PAGE_ROWS * width));
-    },
-    at: (row: number) => (row % PAGE_ROWS) * width,
-    width,
-  };
-}
-
 /** The four levels a contact counts at (see census-rollup-sql.ts): reason × segment, each or '*'. */
 const levels = (reason: string, segment: string): [string, string][] => [
   [reason, segment],
@@ -144,47 +128,6 @@ const levels = (reason: string, segment: string): [string, string][] => [
   ['*', '*'],
 ];
 
-/**
- * A day's customers as the rollups keep them: their hashes while at most REACH_SPARSE_MAX are
- * distinct, HyperLogLog registers beyond. Hashes are appended and made distinct only now and
- * then: cheaper than a set per day when each customer comes back several times.
- */
-class DayReach {
-  hashes: Int32Array | null = new Int32Array(4);
-  size = 0;
-  registers: Uint8Array | null = null;
-
-  add(hash: number) {
-    if (this.registers) return addHash(this.registers, hash);
-    // The same customer's contacts come one after another: kept once.
-    if (this.size > 0 && this.hashes![this.size - 1] === hash) return;
-    if (this.size === this.hashes!.length) {
-      if (this.size > 2 * REACH_SPARSE_MAX && this.distinct() === null) return addHash(this.registers!, hash);
-      if (this.size === this.hashes!.length) {
-        const grown = new Int32Array(this.hashes!.length * 2);
-        grown.set(this.hashes!);
-        this.hashes = grown;
-      }
-    }
-    this.hashes![this.size++] = hash;
-  }
-
-  /** The distinct hashes in ascending order, or null once they are too many (registers instead). */
-  distinct(): Int32Array | null {
-    if (!this.hashes) return null;
-    const sorted = this.hashes.subarray(0, this.size).sort();
-    let n = 0;
-    for (let i = 0; i < sorted.length; i++)
-      if (i === 0 || sorted[i] !== sorted[n - 1]) sorted[n++] = sorted[i]!;
-    this.size = n;
-    if (n <= REACH_SPARSE_MAX) return this.hashes.subarray(0, n);
-    this.registers = new Uint8Array(REACH_REGISTERS);
-    for (let i = 0; i < n; i++) addHash(this.registers, this.hashes[i]!);
-    this.hashes = null;
-    return null;
-  }
-}
-
 // Days' counts: contacts, timed, then one per hour, then one per step bucket (handle_ms apart).
 const HOURS_AT = 2;
 const STEPS_AT = HOURS_AT + hourColumns.length;
@@ -192,12 +135,12 @@ const DAY_COUNTS = STEPS_AT + stepColumns.length;
 
 export function createRollupTally() {
   const days = keyed();
-  const dayCounts = rowCells(Uint32Array, DAY_COUNTS);
+  const dayCounts = rowCounts(DAY_COUNTS);
   const handleMs = rowCells(Float64Array, 1);
   const transitions = keyed();
-  const gaps = rowCells(Uint32Array, gapColumns.length);
+  const gaps = rowCounts(gapColumns.length);
   const reach = keyed();
-  const customers: DayReach[] = [];
+  const customers = reachRows();
   // A contact's tuples at its four levels, found once per distinct combination of what keys them.
   const tuplesOf = new Map<string, { days: number[]; transitions: number[]; reach: number[] }>();
   const tuples = (c: RolledContact) => {
@@ -237,57 +180,51 @@ export function createRollupTally() {
       const keys = tuples(c);
       for (const tuple of keys.days) {
         const row = days.row(tuple, day);
-        const counts = dayCounts.page(row);
-        const at = dayCounts.at(row);
-        counts[at]!++;
+        dayCounts.add(row, 0);
         if (c.handleMs !== null) {
-          counts[at + 1]!++;
+          dayCounts.add(row, 1);
           handleMs.page(row)[handleMs.at(row)]! += c.handleMs;
         }
-        counts[at + HOURS_AT + local.hour]!++;
-        if (c.settledStep !== null) counts[at + STEPS_AT + Math.min(c.settledStep, STEP_BUCKETS) - 1]!++;
+        dayCounts.add(row, HOURS_AT + local.hour);
+        if (c.settledStep !== null) dayCounts.add(row, STEPS_AT + Math.min(c.settledStep, STEP_BUCKETS) - 1);
       }
       if (c.previous) {
         const previousDay = dayId(clock(c.previous.startedAt).day);
         for (const tuple of keys.transitions) {
           const row = transitions.row(tuple, previousDay);
-          gaps.page(row)[gaps.at(row) + c.previous.gapDays]!++;
+          gaps.add(row, c.previous.gapDays);
         }
       }
       if (c.customerId !== null) {
         // A customer's contacts come together: hashed once.
         if (hashed.id !== c.customerId) hashed = { id: c.customerId, hash: customerHash(c.customerId) };
-        for (const tuple of keys.reach)
-          (customers[reach.row(tuple, day)] ??= new DayReach()).add(hashed.hash);
+        for (const tuple of keys.reach) customers.add(reach.row(tuple, day), hashed.hash);
       }
     },
 
     /** Writes the rows into the rollup tables, which must hold none (a conflict fails the load). */
     async write(session: pg.Client) {
-      const cellsOf = (table: ReturnType<typeof rowCells>, row: number) =>
-        table.page(row).subarray(table.at(row), table.at(row) + table.width);
       await copyIn(
         session,
         `copy census_days (reason, segment, channel, touchpoint, day, contacts, timed, handle_ms, ${[...hourColumns, ...stepColumns].join(', ')}) from stdin`,
         days.lines(dayNames, (row) => {
-          const counts = cellsOf(dayCounts, row);
-          return `${counts[0]}\t${counts[1]}\t${handleMs.page(row)[handleMs.at(row)]}\t${counts.subarray(HOURS_AT).join('\t')}`;
+          const handle = handleMs.page(row)[handleMs.at(row)];
+          return `${dayCounts.line(row, 0, HOURS_AT)}\t${handle}\t${dayCounts.line(row, HOURS_AT)}`;
         }),
       );
       await copyIn(
         session,
         `copy census_transitions (reason, segment, channel, next_channel, day, ${gapColumns.join(', ')}) from stdin`,
-        transitions.lines(dayNames, (row) => cellsOf(gaps, row).join('\t')),
+        transitions.lines(dayNames, (row) => gaps.line(row)),
       );
       await copyIn(
         session,
         'copy census_reach (reason, segment, channel, day, hashes, registers) from stdin',
         reach.lines(dayNames, (row) => {
-          const day = customers[row]!;
-          const hashes = day.distinct();
+          const hashes = customers.distinct(row);
           return hashes
             ? `{${hashes.join(',')}}\t\\N`
-            : `\\N\t\\\\x${Buffer.from(day.registers!).toString('hex')}`;
+            : `\\N\t\\\\x${Buffer.from(customers.registers(row)!).toString('hex')}`;
         }),
       );
     },

@@ -42,3 +42,46 @@ function* chunks(lines: Iterable<string>): Generator<string> {
 export async function copyIn(client: pg.Client, statement: string, lines: Iterable<string>): Promise<void> {
   await pipeline(Readable.from(chunks(lines)), client.query(copyStreams.from(statement)));
 }
+
+/** Bytes per block of a {@link copyText}. */
+const TEXT_BLOCK = 1 << 18;
+
+/**
+ * COPY lines held as UTF-8 in blocks that are used again once written: outside V8's heap, which
+ * grows to about twice what it holds, and already the bytes the connection sends.
+ */
+export function copyText() {
+  const blocks: Buffer[] = [];
+  /** How many bytes of each block before the current one hold lines. */
+  const ends: number[] = [];
+  let block = 0;
+  let used = 0;
+  let lines = 0;
+  return {
+    /** Appends a line (ending in a newline). */
+    add(line: string) {
+      // UTF-8 takes at most 3 bytes for each UTF-16 unit.
+      const most = 3 * line.length;
+      if (used > 0 && used + most > blocks[block]!.length) {
+        ends[block++] = used;
+        used = 0;
+      }
+      let into = blocks[block];
+      if (into === undefined || into.length < most)
+        blocks[block] = into = Buffer.allocUnsafe(Math.max(TEXT_BLOCK, most));
+      used += into.write(line, used);
+      lines++;
+    },
+    get lines() {
+      return lines;
+    },
+    /** Runs a `copy … from stdin` statement with the lines held, and empties it. */
+    async copyIn(client: pg.Client, statement: string): Promise<void> {
+      const bytes = blocks.slice(0, block).map((b, i) => b.subarray(0, ends[i]));
+      if (used > 0) bytes.push(blocks[block]!.subarray(0, used));
+      // The blocks are written over only once the server has taken every byte of them.
+      await pipeline(Readable.from(bytes), client.query(copyStreams.from(statement)));
+      block = used = lines = 0;
+    },
+  };
+}

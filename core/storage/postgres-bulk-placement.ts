@@ -13,7 +13,7 @@ import { notFound } from '../errors.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
 import { createRollupTally, type RolledContact } from './bulk-rollups.ts';
 import { handleMs, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
-import { copyIn, copyLine } from './copy-lines.ts';
+import { copyLine, copyText } from './copy-lines.ts';
 import { bulkMonthTables } from './interaction-months.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
@@ -114,15 +114,15 @@ export async function inBulk(
   const months = await bulkMonthTables(session, options.months);
   let stored = 0;
   // COPY lines by the table they go to, COPY_ROWS at most in all.
-  const out = new Map<string, string[]>();
+  const out = new Map<string, ReturnType<typeof copyText>>();
   let lines = 0;
   let customer: Staged[] = [];
   const tally = createRollupTally();
   const store = (contact: Staged, placement: Placement, previous?: Staged) => {
     const table = months.tableOf(contact.startedAt);
-    const list = out.get(table);
-    if (list) list.push(logLine(contact, placement));
-    else out.set(table, [logLine(contact, placement)]);
+    let text = out.get(table);
+    if (text === undefined) out.set(table, (text = copyText()));
+    text.add(logLine(contact, placement));
     lines++;
     if (settles(contact)) tally.add(rolled(contact, placement, previous));
   };
@@ -132,10 +132,9 @@ export async function inBulk(
     customer = [];
   };
   const copy = async () => {
-    for (const [table, list] of out)
-      await copyIn(session, `copy ${table} (${LOG_COLUMNS.join(', ')}) from stdin`, list);
+    for (const [table, text] of out)
+      if (text.lines > 0) await text.copyIn(session, `copy ${table} (${LOG_COLUMNS.join(', ')}) from stdin`);
     stored += lines;
-    out.clear();
     lines = 0;
   };
   for (;;) {

@@ -6,7 +6,6 @@ import { createPostgresInteractionLoader } from '../../core/storage/postgres-int
 import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { rollups } from '../support/log-state.ts';
-import { rowCells } from '../../core/storage/bulk-rollups.ts';
 
 // The rollups a bulk load adds up in memory must be the rows the database's own rollup SQL gives:
 // here for what a small history does not reach — a day whose reach outgrows the sparse set, the
@@ -134,24 +133,4 @@ describe(`the bulk load's rollups on the ${databaseKind} database`, () => {
     }>`select count(*)::int as n from census_days where segment = ''`.execute(bulk.db);
     expect(unsegmented.rows[0]!.n).toBeGreaterThan(0);
   }, 180_000);
-});
-
-describe('the rows the bulk load adds up in', () => {
-  it('keep each row its own numbers across pages, whole counts and handle times in milliseconds', () => {
-    const counts = rowCells(Uint32Array, 31);
-    const handles = rowCells(Float64Array, 1);
-    const rows = 10_000;
-    for (let row = rows - 1; row >= 0; row--) {
-      const page = counts.page(row);
-      page[counts.at(row)] = row;
-      page[counts.at(row) + 30] = 2 * row + 1;
-      handles.page(row)[handles.at(row)] = row * 1_000_000_000.5;
-    }
-    for (let row = 0; row < rows; row++) {
-      const page = counts.page(row);
-      expect([page[counts.at(row)], page[counts.at(row) + 30]]).toEqual([row, 2 * row + 1]);
-      expect(page.subarray(counts.at(row) + 1, counts.at(row) + 30).every((n) => n === 0)).toBe(true);
-      expect(handles.page(row)[handles.at(row)]).toBe(row * 1_000_000_000.5);
-    }
-  });
 });

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { StorageHandle } from '../../core/index.ts';
+import { copyLine, copyText } from '../../core/storage/copy-lines.ts';
+import { databaseKind, openTestDatabase } from '../support/database.ts';
+
+// COPY lines held as bytes in blocks that the next COPY writes over: every line must reach the
+// table as written, whatever block boundary it falls on and however many bytes its characters take.
+
+let handle: StorageHandle;
+let client: pg.Client;
+
+beforeAll(async () => {
+  handle = await openTestDatabase();
+  client = new pg.Client({ connectionString: handle.url });
+  await client.connect();
+  await client.query('create temporary table notes (n int, note text, details jsonb)');
+});
+afterAll(async () => {
+  await client?.end();
+  await handle?.close();
+});
+
+/** An operator's notes as an Italian call centre writes them, with tabs and line breaks in some. */
+const note = (n: number) =>
+  n % 3 === 0
+    ? `Nota dell'operatore ${n}: ${'più o meno € '.repeat(1 + (n % 9))}richiamare 📞`
+    : n % 3 === 1
+      ? `Cliente richiama\tdopo la bolletta\n(${n})`
+      : `Lettura contatore ${'0'.repeat(n % 40)}${n}`;
+
+describe(`COPY text in reused blocks on the ${databaseKind} database`, () => {
+  it('stores every line as written across blocks, and again after the blocks are written over', async () => {
+    const text = copyText();
+    const stored: { n: number; note: string; details: unknown }[] = [];
+    // Two batches, the second written into the first one's blocks: about 1.5 MB, then 0.6 MB.
+    for (const [from, to] of [
+      [0, 20_000],
+      [20_000, 28_000],
+    ] as const) {
+      for (let n = from; n < to; n++) {
+        const details = { queue: n % 2 ? 'billing' : 'menu', wait_seconds: n % 600 };
+        text.add(copyLine([n, note(n), JSON.stringify(details)]));
+        stored.push({ n, note: note(n), details });
+      }
+      expect(text.lines).toBe(to - from);
+      await text.copyIn(client, 'copy notes (n, note, details) from stdin');
+      expect(text.lines).toBe(0);
+    }
+    const { rows } = await client.query('select n, note, details from notes order by n');
+    expect(rows).toHaveLength(28_000);
+    expect(rows).toEqual(stored);
+  }, 60_000);
+});
