@@ -1,5 +1,4 @@
-import { AgentsClient } from '@google-cloud/dialogflow-cx';
-import { credentials } from '@grpc/grpc-js';
+import type { AgentsClient } from '@google-cloud/dialogflow-cx';
 import { ChannelPilotError } from '../../../core/index.ts';
 import { packageDigest } from './cx-agent.ts';
 
@@ -39,13 +38,20 @@ export function createCxAgentsApi(options: { location: string; endpoint?: string
       'invalid_input',
       `the CX endpoint must be host:port, not ${options.endpoint}`,
     );
-  const client = new AgentsClient(
-    local
-      ? { apiEndpoint: local[1], port: Number(local[2]), sslCreds: credentials.createInsecure() }
-      : options.location === 'global'
-        ? {}
-        : { apiEndpoint: `${options.location}-dialogflow.googleapis.com` },
-  );
+  // Google's client library and its protocol definitions are loaded when an agent command runs:
+  // a server that only answers the webhook never holds them (about a third of its heap).
+  let loaded: Promise<AgentsClient> | undefined;
+  const agents = () =>
+    (loaded ??= Promise.all([import('@google-cloud/dialogflow-cx'), import('@grpc/grpc-js')]).then(
+      ([{ AgentsClient }, { credentials }]) =>
+        new AgentsClient(
+          local
+            ? { apiEndpoint: local[1], port: Number(local[2]), sslCreds: credentials.createInsecure() }
+            : options.location === 'global'
+              ? {}
+              : { apiEndpoint: `${options.location}-dialogflow.googleapis.com` },
+        ),
+    ));
   const summary = (agent: {
     name?: string | null;
     displayName?: string | null;
@@ -58,7 +64,7 @@ export function createCxAgentsApi(options: { location: string; endpoint?: string
   return {
     async get(name) {
       try {
-        const [agent] = await client.getAgent({ name });
+        const [agent] = await (await agents()).getAgent({ name });
         return summary(agent);
       } catch (error) {
         // gRPC's NOT_FOUND: no such agent.
@@ -67,18 +73,20 @@ export function createCxAgentsApi(options: { location: string; endpoint?: string
       }
     },
     async list(parent) {
-      const [agents] = await client.listAgents({ parent });
-      return agents.map(summary);
+      const [found] = await (await agents()).listAgents({ parent });
+      return found.map(summary);
     },
     async create(parent, agent) {
-      const [created] = await client.createAgent({ parent, agent });
+      const [created] = await (await agents()).createAgent({ parent, agent });
       return summary(created);
     },
     async restore(name, agentContent) {
-      const [operation] = await client.restoreAgent({ name, agentContent });
+      const [operation] = await (await agents()).restoreAgent({ name, agentContent });
       await operation.promise();
     },
-    close: () => client.close(),
+    close: async () => {
+      if (loaded) await (await loaded).close();
+    },
   };
 }
 
