@@ -82,7 +82,7 @@ export function billReads(db: Kysely<Database>) {
 }
 
 export function createPostgresBilling(db: Kysely<Database>, newId: () => string): Billing {
-  const { billsWithPaid, openBillsOf, previous, yearAgo } = billReads(db);
+  const { billsWithPaid, openBillsOf, previous, yearAgo, payments: paymentsOf } = billReads(db);
 
   return {
     async issueBill(input) {
@@ -194,7 +194,7 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     },
 
     async payments(customerId, options = {}) {
-      const rows = await executeKept(db, billReads(db).payments(customerId, options.limit ?? 50));
+      const rows = await executeKept(db, paymentsOf(customerId, options.limit ?? 50));
       return rows.map(toPayment);
     },
 

@@ -19,6 +19,7 @@ export function createPostgresCustomerDirectory(
   db: Kysely<Database>,
   newId: () => string,
 ): CustomerDirectory {
+  const reads = customerReads(db);
   return {
     async create(input) {
       const customer = parseInput(CustomerInput, input, 'customer');
@@ -117,7 +118,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async get(id) {
-      const [row] = await executeKept(db, customerReads(db).profile(id));
+      const [row] = await executeKept(db, reads.profile(id));
       return row && toCustomer(row);
     },
 
@@ -183,7 +184,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async consents(customerId) {
-      const rows = await executeKept(db, customerReads(db).consents(customerId));
+      const rows = await executeKept(db, reads.consents(customerId));
       return rows.map(toConsent);
     },
 
@@ -210,7 +211,7 @@ export function createPostgresCustomerDirectory(
     },
 
     async accounts(customerId) {
-      const rows = await executeKept(db, customerReads(db).accounts(customerId));
+      const rows = await executeKept(db, reads.accounts(customerId));
       return rows.map(toAccount);
     },
   };
