@@ -97,8 +97,9 @@ export async function inBulk(
   options: { windowDays: number; newId: () => string; months: readonly Date[] },
 ): Promise<number> {
   await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
-  // The staged contacts are read back sorted: in memory, not on disk.
-  await session.query(`set local work_mem = '256MB'`);
+  // The staged contacts are read back sorted. A sort of 1,000,000 contacts spills past 64 MB, at the
+  // same import rate as one held whole in 256 MB, and the server's memory stays well below the CLI's.
+  await session.query(`set local work_mem = '64MB'`);
   const unknown = await session.query<{ customer_id: string }>(
     `select l.customer_id from interaction_load l where l.customer_id is not null
       and not exists (select 1 from customers c where c.id = l.customer_id) limit 1`,
