@@ -3,7 +3,7 @@ import type { DateTime } from 'luxon';
 import type { StorageHandle } from '../core/index.ts';
 import type { CensusFilter } from '../core/evidence.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
-import { figureLine } from './figures.ts';
+import { figureLine, type Figure } from './figures.ts';
 import { ms } from './support.ts';
 
 /**
@@ -15,7 +15,7 @@ export async function censusTimings(handle: StorageHandle, today: DateTime, size
   const yesterday = today.minus({ days: 1 }).toISODate() as string;
   const year = { from: today.minus({ years: 1 }).toISODate() as string, to: yesterday };
   const filters: [string, CensusFilter, number][] = [
-    ['a year, within 7 days', { ...year, withinDays: 7 }, 1000],
+    [YEAR_WITHIN_7_DAYS, { ...year, withinDays: 7 }, 1000],
     ['a year, within 30 days', { ...year, withinDays: 30 }, 1000],
     ['one day', { from: yesterday, to: yesterday, withinDays: 7 }, 100],
   ];
@@ -44,4 +44,25 @@ export async function censusTimings(handle: StorageHandle, today: DateTime, size
   await sql`select channel, count(*) from interactions group by channel`.execute(handle.db);
   lines.push(`  baseline, one plain group by channel over the log: ${ms(performance.now() - t)}`);
   return lines;
+}
+
+const YEAR_WITHIN_7_DAYS = 'a year, within 7 days';
+
+/**
+ * The census of a year (transitions within 7 days) at the larger of the last two sizes measured
+ * on `database`, divided by the smaller's: the issue's "1M vs 10M contacts ≤ 1.5×". Null until both ran.
+ */
+export function censusGrowth(figures: readonly Figure[], database: string): Figure | null {
+  const named = `census of ${YEAR_WITHIN_7_DAYS}, `;
+  const year = figures.filter((f) => f.database === database && f.figure.startsWith(named));
+  const [smaller, larger] = year.slice(-2);
+  if (!smaller || !larger) return null;
+  return {
+    figure: `census of a year, ${larger.figure.slice(named.length)} ÷ ${smaller.figure.slice(named.length)}`,
+    database,
+    value: larger.value / smaller.value,
+    unit: '×',
+    target: 1.5,
+    better: 'lower',
+  };
 }
