@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { AccessToken } from 'livekit-server-sdk';
@@ -10,6 +11,7 @@ import {
   type OutboxMessage,
   type StorageHandle,
 } from '../../core/index.ts';
+import { createClosedDays } from '../../core/services.ts';
 import { createScratchDatabase } from '../support/database.ts';
 import { sharedPostgresServer } from '../support/postgres-server.ts';
 import {
@@ -110,19 +112,23 @@ describe('two instances on one database', () => {
       }),
     );
     const customers = await Promise.all(Array.from({ length: 20 }, () => gasCustomer(stores)));
-    // The next Tuesday at 10:05 in Rome, two days' notice at least.
-    const day = new Date();
-    day.setUTCDate(day.getUTCDate() + ((9 - day.getUTCDay()) % 7 || 7) + 7);
+    // The whole of a Tuesday one to two weeks ahead in Rome, its first slot at 09:05. A public
+    // holiday on it (Immacolata, Christmas…) would leave no slot at all: the Tuesday after, then.
+    const closed = createClosedDays();
+    let day = DateTime.now().setZone('Europe/Rome').startOf('day');
+    day = day.plus({ days: ((9 - day.weekday) % 7 || 7) + 7 });
+    while (closed(day.toISODate() as string)) day = day.plus({ weeks: 1 });
     const slots = await agents[0]!
       .get('/api/appointments/slots')
       .query({
         topic: 'billing',
         locale: 'it-IT',
-        from: day.toISOString(),
-        to: new Date(day.getTime() + 86_400_000).toISOString(),
+        from: day.toUTC().toISO(),
+        to: day.plus({ days: 1 }).toUTC().toISO(),
       })
       .expect(200);
     const startsAt = slots.body[0].startsAt as string;
+    expect(startsAt).toBe(day.set({ hour: 9, minute: 5 }).toUTC().toISO({ suppressMilliseconds: false }));
     const answers = await Promise.all(
       customers.map(({ customer }, i) =>
         agents[i % 2]!.post('/api/appointments').send({
