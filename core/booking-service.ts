@@ -7,6 +7,7 @@ import {
   localDay,
   rankAdvisors,
   workingSlots,
+  type AdvisorOverride,
   type AppointmentBook,
   type BusyPeriod,
   type Slot,
@@ -134,14 +135,30 @@ export function createBookingService(options: {
   async function advisorsFor(candidates: Advisor[], startsAt: Date, moving?: string): Promise<string[]> {
     const [slot] = await freeSlots(candidates, startsAt, new Date(startsAt.getTime() + 1), moving);
     if (slot) return slot.advisorIds;
+    // Whether an advisor works then: their own hours for the day if set, else their usual hours
+    // unless the day is closed; and whether their usual hours alone would have offered it.
+    const day = (advisor: Advisor) => localDay(startsAt, advisor.timeZone).day;
+    const days = candidates.map(day).sort();
+    const overrides = days.length
+      ? await book.overrides(
+          candidates.map((a) => a.id),
+          days[0] as string,
+          days.at(-1) as string,
+        )
+      : [];
+    const starts = (advisor: Advisor, override?: AdvisorOverride) =>
+      workingSlots(advisor, day(advisor), rules, override).some(
+        (s) => s.startsAt.getTime() === startsAt.getTime(),
+      );
     const offered = candidates.some((advisor) => {
-      const { day } = localDay(startsAt, advisor.timeZone);
-      return workingSlots(advisor, day, rules).some((s) => s.startsAt.getTime() === startsAt.getTime());
+      const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day(advisor));
+      return (override || !closedOn(day(advisor))) && starts(advisor, override);
     });
     const closed = candidates
-      .map((advisor) => closedOn(localDay(startsAt, advisor.timeZone).day))
+      .filter((advisor) => starts(advisor))
+      .map((advisor) => closedOn(day(advisor)))
       .find((closure) => closure !== undefined);
-    if (offered && closed) {
+    if (!offered && closed) {
       throw invalidInput(
         `no consultation starts at ${startsAt.toISOString()}: ${closed.day} is ${closed.name}, a closed day`,
         [{ path: 'startsAt', message: `falls on a closed day (${closed.name})` }],

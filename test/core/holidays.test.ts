@@ -154,4 +154,44 @@ describe(`free slots around holidays (${databaseKind} database)`, () => {
     });
     expect(next.status).toBe('booked');
   });
+
+  it('answers a second booking of a holiday slot an advisor covers that it was taken, not that the day is closed', async () => {
+    const cover = await officeHoursAdvisor(stores, { name: 'Giulia Ferraro' });
+    // Liberation Day, Saturday 25 April 2026: only this advisor works, by their own hours.
+    await stores.appointments.addOverride({
+      advisorId: cover.id,
+      day: '2026-04-25',
+      hours: [{ start: '10:00', end: '11:00' }],
+      reason: 'covers the holiday',
+    });
+    const booking = createBookingService({
+      advisors: stores.advisors,
+      book: stores.appointments,
+      clock,
+      closedOn: createClosedDays(),
+    });
+    const [slot] = await booking.slots({
+      topic: 'billing',
+      locale: 'it-IT',
+      from: new Date('2026-04-24T22:00:00Z'),
+      to: new Date('2026-04-25T22:00:00Z'),
+    });
+    if (!slot) throw new Error('the covered holiday offers no slot');
+    expect(slot.advisorIds).toEqual([cover.id]);
+    const ask = async () =>
+      booking.book({
+        customerId: (await gasCustomer(stores)).customer.id,
+        topic: 'billing',
+        locale: 'it-IT',
+        startsAt: slot.startsAt,
+        bookedVia: 'web',
+      });
+    const first = await ask();
+    expect(first.advisorId).toBe(cover.id);
+    const second = await ask().catch((e: unknown) => e);
+    expect(second).toBeInstanceOf(ChannelPilotError);
+    expect((second as ChannelPilotError).code).toBe('conflict');
+    const held = await stores.appointments.busy([cover.id], slot.startsAt, slot.endsAt);
+    expect(held.map((b) => b.appointmentId)).toEqual([first.id]);
+  });
 });
