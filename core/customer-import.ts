@@ -158,8 +158,12 @@ export async function importCustomers(options: {
     if (problems.length > 0 || ref === null) return problems.map(maskPersonal);
     return { ref, given, consents };
 
+    /** A date-time as the profile reads them; a date alone (in a profile's date-only format or not) is its midnight. */
     function consentDate(value: string) {
-      return fields.dateTime('consent_date', /\d:\d/.test(value) ? value : `${value} 00:00`);
+      const read = fields.dateTime('consent_date', value);
+      if (!isProblem(read) || /\d:\d/.test(value)) return read;
+      const midnight = fields.dateTime('consent_date', `${value} 00:00`);
+      return isProblem(midnight) ? read : midnight;
     }
   }
 

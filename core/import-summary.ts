@@ -1,4 +1,5 @@
 import type { LocalTimeKind } from './import-values.ts';
+import { unstorableIssues } from './validation.ts';
 
 export type ImportKind = 'interactions' | 'customers';
 
@@ -124,8 +125,11 @@ export function createSummary(dryRun: boolean) {
     }
     group.count++;
     if (group.lines.length < LINES_PER_PROBLEM) group.lines.push(line);
+    // A value the database cannot store (a NUL, an unpaired surrogate) is left out: the summary
+    // is kept in the import's history, and the line still names the row.
     if (
       problem.value !== null &&
+      unstorableIssues(problem.value).length === 0 &&
       group.values.length < VALUES_PER_PROBLEM &&
       !group.values.includes(problem.value)
     )

@@ -65,9 +65,34 @@ export function detectDelimiter(header: string): string {
 /** A file's first line that is not blank, once it has ended (a BOM and blank lines before it skipped). */
 const HEADER_LINE = /^\s*(\S[^\r\n]*)\r?\n/;
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
- * The bytes of a file as text, in `encoding` (UTF-8 by default, its byte order mark dropped).
- * Bytes that are not UTF-8 stop the reading with the line they are on, and the way to read the file.
+ * The bytes of a file without the UTF-8 byte order mark it may start with. Exporters put one before
+ * Windows-1252 text too; read as that encoding its bytes would be `ï»¿`, stuck to the first column's
+ * name, which no profile then recognises.
+ */
+async function* withoutUtf8Bom(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let head = Buffer.alloc(0);
+  let started = false;
+  for await (const chunk of input) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (started) {
+      yield bytes;
+      continue;
+    }
+    head = Buffer.concat([head, bytes]);
+    if (head.length < UTF8_BOM.length && UTF8_BOM.subarray(0, head.length).equals(head)) continue;
+    started = true;
+    yield head.subarray(0, UTF8_BOM.length).equals(UTF8_BOM) ? head.subarray(UTF8_BOM.length) : head;
+  }
+  if (!started && head.length > 0) yield head;
+}
+
+/**
+ * The bytes of a file as text, in `encoding` (UTF-8 by default), a UTF-8 byte order mark dropped
+ * whatever the encoding. Bytes that are not UTF-8 stop the reading with the line they are on, and
+ * the way to read the file.
  */
 async function* decodeText(
   input: AsyncIterable<Buffer | string>,
@@ -75,8 +100,7 @@ async function* decodeText(
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
   let line = 1;
-  for await (const chunk of input) {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  for await (const bytes of withoutUtf8Bom(input)) {
     let text: string;
     try {
       text = decoder.decode(bytes, { stream: true });

@@ -10,7 +10,7 @@ import {
   type Supply,
 } from '../supplies.ts';
 import { calendarDate, type Clock } from '../clock.ts';
-import type { CustomerDirectory } from '../customers.ts';
+import { accountKinds, type CustomerDirectory } from '../customers.ts';
 import type { Locale } from '../vocabulary.ts';
 import { billMessages, type BillMessages } from './bill-messages.ts';
 import { sayLine } from './messages.ts';
@@ -49,6 +49,19 @@ export const EACH_SUPPLY = 'each';
 type Ask<T> = { request: TurnRequest; say: BillMessages; today: string; supplies: Supply[]; read: T };
 
 /**
+ * The request with its `supply` only when that names a kind of supply (or each one). A word the
+ * platform could not resolve to one (Alexa sends it as said, with ER_SUCCESS_NO_MATCH: "la bolletta
+ * del metano", "the water utility") is heard as no supply named, never as a kind the customer lacks.
+ */
+function withKnownSupply(request: TurnRequest): TurnRequest {
+  const supply = request.slots?.supply;
+  if (supply === undefined || supply === EACH_SUPPLY || (accountKinds as readonly string[]).includes(supply))
+    return request;
+  const slots = Object.fromEntries(Object.entries(request.slots ?? {}).filter(([name]) => name !== 'supply'));
+  return { ...request, slots };
+}
+
+/**
  * The supplies a question is about: the one an offer named (`account`), those of the kind the
  * customer said (`supply`), or all of them. Undefined when the customer named a kind they do not have.
  */
@@ -81,7 +94,7 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
         read(request.customerId),
       ]);
       return answer({
-        request,
+        request: withKnownSupply(request),
         say,
         today: calendarDate(clock.now()),
         supplies: suppliesOf(accounts),
