@@ -208,3 +208,52 @@ describe('matching the answer to an elicited slot', () => {
     expect(() => matchers['it-IT'].matchSlot('PayBillIntent', 'date', 'domani')).toThrow(/no slot date/);
   });
 });
+
+describe('a slot that would take another slot’s words', () => {
+  /** The shipped model with only the bill-detail samples that name a period and no supply. */
+  function periodOnly(locale: Locale): UtteranceMatcher {
+    const model = models[locale];
+    const intents = model.intents.map((intent) =>
+      intent.name === 'BillDetailIntent'
+        ? {
+            ...intent,
+            samples: intent.samples.filter((s) => s.includes('{period}') && !s.includes('{supply}')),
+          }
+        : intent,
+    );
+    return createUtteranceMatcher({ ...model, intents });
+  }
+
+  it('never reads a supply as part of a date, in either language', () => {
+    expect(periodOnly('en-US').match('tell me about the november water bill')).toEqual({
+      intent: 'AMAZON.FallbackIntent',
+      slots: {},
+    });
+    expect(periodOnly('it-IT').match("la bolletta di novembre dell'acqua")).toEqual({
+      intent: 'AMAZON.FallbackIntent',
+      slots: {},
+    });
+    expect(periodOnly('en-US').match('tell me about the november bill')).toEqual({
+      intent: 'BillDetailIntent',
+      slots: { period: 'november' },
+    });
+  });
+
+  it('still hands over words that make no date when they name nothing else, as Alexa sends an empty slot', () => {
+    expect(periodOnly('en-US').match('tell me about the harvest moon bill')).toEqual({
+      intent: 'BillDetailIntent',
+      slots: { period: 'harvest moon' },
+    });
+  });
+
+  it('gives the supply its own slot when a sample names both', () => {
+    expect(matchers['en-US'].match('tell me about the november water bill')).toEqual({
+      intent: 'BillDetailIntent',
+      slots: { period: 'november', supply: 'water' },
+    });
+    expect(matchers['it-IT'].match("la bolletta di novembre dell'acqua")).toEqual({
+      intent: 'BillDetailIntent',
+      slots: { period: 'novembre', supply: "dell'acqua" },
+    });
+  });
+});

@@ -1,6 +1,6 @@
 import type { IntentModel, InteractionModel } from '../intent-models.ts';
 import { builtinPhrases, invocationForms, openingWords, politeWords } from './builtin-phrases.ts';
-import { isSpokenValueOf, type SpokenSlotValueOptions } from './slot-values.ts';
+import { customSlotMatch, isSpokenValueOf, type SpokenSlotValueOptions } from './slot-values.ts';
 import { foldText } from './spoken-words.ts';
 
 /** An intent recognised in a sentence, with the words captured for each slot as the user typed them. */
@@ -106,6 +106,25 @@ export function createUtteranceMatcher(model: InteractionModel): UtteranceMatche
   const forms = invocationForms[locale];
   const formKeys = (form: string) => keys(form.replace('{name}', invocation));
 
+  /** Whether some of the words a slot took are a value of another custom-typed slot of the intent. */
+  function holdsOtherSlot(intent: IntentModel, slotName: string, taken: Token[]): boolean {
+    const others = intent.slots
+      .filter((slot) => slot.name !== slotName)
+      .map((slot) => model.slotTypes.find((type) => type.name === slot.type))
+      .filter((type) => type !== undefined);
+    if (others.length === 0) return false;
+    for (let from = 0; from < taken.length; from += 1) {
+      for (let to = from + 1; to <= taken.length; to += 1) {
+        const words = taken
+          .slice(from, to)
+          .map((token) => token.key)
+          .join(' ');
+        if (others.some((type) => customSlotMatch(words, type, locale))) return true;
+      }
+    }
+    return false;
+  }
+
   function best(patterns: Pattern[], text: string, tokens: Token[]): Candidate | undefined {
     let chosen: Candidate | undefined;
     for (const pattern of patterns) {
@@ -116,10 +135,18 @@ export function createUtteranceMatcher(model: InteractionModel): UtteranceMatche
             text.slice(tokens[from]?.start, tokens[to - 1]?.end),
           ]),
         );
-        const implausible = Object.entries(slots).filter(([slot, said]) => {
+        const wrong = Object.entries(slots).filter(([slot, said]) => {
           const type = pattern.intent.slots.find((candidate) => candidate.name === slot)?.type;
           return type !== undefined && !isSpokenValueOf(type, said, valueOptions);
-        }).length;
+        });
+        // Words that name another slot's value are that slot's: "the november water bill" is no date.
+        if (
+          wrong.some(([slot]) =>
+            holdsOtherSlot(pattern.intent, slot, tokens.slice(...(spans[slot] ?? [0, 0]))),
+          )
+        )
+          continue;
+        const implausible = wrong.length;
         const candidate = { intent: pattern.intent.name, slots, implausible, literals: pattern.literals };
         // Words that make sense as the slot's type first, then the sample that explains most words itself.
         if (
