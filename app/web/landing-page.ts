@@ -42,8 +42,20 @@ export const sitePages = [
   { path: '/metrics', name: 'Metrics', who: 'Prometheus', what: 'with the METRICS_TOKEN as a bearer token' },
 ] as const;
 
+/** What `METRICS_TOKEN` unset says in place of the metrics' address. */
+export const METRICS_OFF = 'not served: set METRICS_TOKEN to serve /metrics to Prometheus';
+
+/** The pages this instance serves: `/metrics` only with a `METRICS_TOKEN`. */
+export function servedPages(options: { metricsServed: boolean }) {
+  return sitePages.filter((page) => page.path !== '/metrics' || options.metricsServed);
+}
+
 /** `/`: where a newcomer lands, with a link to each page. */
-export function createLandingPage(options: { publicUrl: string; version: string }): Router {
+export function createLandingPage(options: {
+  publicUrl: string;
+  version: string;
+  metricsServed: boolean;
+}): Router {
   const router = Router();
   router.get('/', (_req, res) => {
     res.setHeader(
@@ -87,13 +99,14 @@ export function createLandingPage(options: { publicUrl: string; version: string 
                 keep them.
               </p>
               <ul>
-                ${sitePages.map(
+                ${servedPages(options).map(
                   (p) =>
                     html`<li>
                       <a href="${p.path}">${p.name}</a> <span class="who">(${p.who})</span>: ${p.what}
                     </li>`,
                 )}
               </ul>
+              ${options.metricsServed ? '' : html`<p>Metrics: ${METRICS_OFF}.</p>`}
               <p>
                 Customers reach their consultation from the join link they receive (<code>/join/…</code>); the
                 voice assistant answers at <code>/alexa</code>.

@@ -61,6 +61,22 @@ describe('the landing page', () => {
       expect([200, 303, 401], `${page.path} answered ${answer.status}`).toContain(answer.status);
     }
   });
+
+  it('links no /metrics without a METRICS_TOKEN, and says how to turn them on', async () => {
+    const { app: plain } = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+    });
+    const res = await request(plain).get('/').expect(200);
+    expect(res.text).not.toContain('href="/metrics"');
+    expect(res.text).toContain('Metrics: not served: set METRICS_TOKEN to serve /metrics to Prometheus.');
+    for (const page of sitePages.filter((p) => p.path !== '/metrics')) {
+      expect(res.text).toContain(`href="${page.path}"`);
+      expect((await request(plain).get(page.path)).status, page.path).not.toBe(404);
+    }
+    await request(plain).get('/metrics').expect(404);
+  });
 });
 
 describe('metrics', () => {
