@@ -9,7 +9,7 @@ import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
 import { seed } from './cli-seed.ts';
 import { SERVED_URL } from './cli-runner.ts';
-import { sitePages } from './web/landing-page.ts';
+import { METRICS_OFF, servedPages } from './web/landing-page.ts';
 
 // `channel-pilot start`, imported when it runs: the server, its channels and their packages are
 // loaded by this command only.
@@ -134,7 +134,10 @@ export async function start(config: Config, logger: Logger): Promise<void> {
     [
       `channel-pilot ${version} is running on ${storage.kind === 'embedded' ? `the embedded database in ${config.DATA_DIR}` : 'PostgreSQL'}`,
       `  Start here:       ${config.PUBLIC_URL}/`,
-      ...sitePages.map((p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`),
+      ...servedPages({ metricsServed: Boolean(config.METRICS_TOKEN) }).map(
+        (p) => `  ${`${p.name}:`.padEnd(18)}${config.PUBLIC_URL}${p.path}  (${p.who})`,
+      ),
+      ...(config.METRICS_TOKEN ? [] : [`  Metrics:          ${METRICS_OFF}`]),
       `  Log in (API):     POST ${config.PUBLIC_URL}/api/auth/login`,
       `  Video:            ${video ? `LiveKit at ${video.url}` : (localVideo?.status() ?? '')}`,
       config.ALEXA_SKILL_ID

@@ -16,6 +16,8 @@ export interface LivekitServer {
   httpUrl: string;
   apiKey: string;
   apiSecret: string;
+  /** The server's process id. */
+  pid: number;
   /** Everything the server printed so far, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -57,18 +59,18 @@ async function startOnce(options: LivekitServerOptions): Promise<LivekitServer> 
   const { binary } = options;
   const apiKey = options.credentials?.apiKey ?? `test_${randomBytes(6).toString('hex')}`;
   const apiSecret = options.credentials?.apiSecret ?? randomBytes(32).toString('hex');
-  const [port, tcpPort, udpPort] = [
-    options.port ?? (await freePort()),
-    await freePort(),
-    await freeUdpPort(),
-  ];
+  const [port, udpPort] = [options.port ?? (await freePort()), await freeUdpPort()];
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-livekit-'));
+  // Reachable from this machine only. Signalling binds `bind_addresses`; media takes one UDP
+  // port, bound to the addresses `rtc.ips` lets through. ICE over TCP is off (`tcp_port: 0`;
+  // left out, it is 7881): LiveKit binds that listener on every interface whatever the config
+  // says, and a browser on this machine reaches the UDP port over loopback.
   const config = {
     port,
     bind_addresses: ['127.0.0.1'],
     keys: { [apiKey]: apiSecret },
     rtc: {
-      tcp_port: tcpPort,
+      tcp_port: 0,
       udp_port: udpPort,
       node_ip: '127.0.0.1',
       use_external_ip: false,
@@ -102,7 +104,15 @@ async function startOnce(options: LivekitServerOptions): Promise<LivekitServer> 
     if (/address already in use/.test(out)) throw new PortTaken((error as Error).message);
     throw error;
   }
-  return { wsUrl: `ws://127.0.0.1:${port}`, httpUrl, apiKey, apiSecret, output: () => out, stop };
+  return {
+    wsUrl: `ws://127.0.0.1:${port}`,
+    httpUrl,
+    apiKey,
+    apiSecret,
+    pid: child.pid as number,
+    output: () => out,
+    stop,
+  };
 }
 
 async function waitUntilAnswers(url: string, exited: Promise<number | null>, output: () => string) {

@@ -15,6 +15,7 @@ import {
   type StaffUser,
 } from '../../core/index.ts';
 import { ProblemSchema } from '../../core/index.ts';
+import { bodyNotAnObject } from './problem.ts';
 
 type Method = HttpMethod;
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -93,7 +94,11 @@ export function createApi() {
           );
         }
       }
-      const body = validate(spec.body, req.body ?? {}, 'body');
+      // The JSON parser lets only objects and arrays through: an array is refused unless the route takes one.
+      const given = req.body as unknown;
+      if (Array.isArray(given) && !spec.rawBody && !(spec.body instanceof z.ZodArray))
+        throw bodyNotAnObject(given);
+      const body = validate(spec.body, given ?? {}, 'body');
       const result = await spec.handler({ params, query, body, staff, req, res } as never);
       if (res.headersSent) return;
       if (status === 204) res.status(204).end();

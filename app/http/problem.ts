@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Request } from 'express';
-import { ChannelPilotError, translateDatabaseError, type ErrorCode } from '../../core/index.ts';
+import { ChannelPilotError, invalidInput, translateDatabaseError, type ErrorCode } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
 
 const statusByCode: Record<ErrorCode, number> = {
@@ -44,7 +44,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (thrown, req, res, _next) => {
     let problem: Problem;
     // A value the database refused (text it cannot store, a number or date out of its range) is the input's fault.
-    const error = translateDatabaseError(thrown, 'a value in the request');
+    const error = notAnObject(thrown) ?? translateDatabaseError(thrown, 'a value in the request');
     if (error instanceof ChannelPilotError) {
       const status = statusByCode[error.code];
       problem = {
@@ -92,6 +92,30 @@ interface ClientError {
   status: number;
   type?: string;
   message: string;
+}
+
+/**
+ * The JSON parser takes only objects and arrays: a body that is valid JSON of another kind
+ * (`null`, a string, a number) is refused as such, not as text that does not parse.
+ */
+function notAnObject(error: unknown): ChannelPilotError | undefined {
+  const e = error as { type?: unknown; body?: unknown } | null;
+  if (e?.type !== 'entity.parse.failed' || typeof e.body !== 'string') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(e.body);
+  } catch {
+    return undefined;
+  }
+  return bodyNotAnObject(value);
+}
+
+/** The error for a JSON body that is not an object: `null`, a string, a number, a boolean or an array. */
+export function bodyNotAnObject(value: unknown): ChannelPilotError {
+  const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+  return invalidInput(`the request body must be a JSON object, not ${kind}`, [
+    { path: 'body', message: 'must be a JSON object' },
+  ]);
 }
 
 /** An error Express or its body parsers raised about the request (http-errors with a 4xx status). */

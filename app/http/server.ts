@@ -132,7 +132,13 @@ export function createHttpApp(options: HttpAppOptions) {
   });
 
   app.get('/metrics', options.metrics.endpoint(options.metricsToken));
-  app.use(createLandingPage({ publicUrl: options.publicUrl, version: options.version }));
+  app.use(
+    createLandingPage({
+      publicUrl: options.publicUrl,
+      version: options.version,
+      metricsServed: Boolean(options.metricsToken),
+    }),
+  );
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -232,6 +232,38 @@ describe('customer records', () => {
     expect(res.body.detail).toMatch(/not valid JSON/);
   });
 
+  it('answers 400, saying the body must be an object, to JSON that is not an object, and stores nothing', async () => {
+    const agent = await loginAs(users.advisor.username);
+    const before = (await stores.customers.search({ limit: 1, offset: 0 })).total;
+    const kinds = { null: 'null', '"Giulia Bianchi"': 'a string', '42': 'a number', true: 'a boolean' };
+    for (const [text, kind] of Object.entries(kinds)) {
+      const res = await agent.post('/api/customers').set('Content-Type', 'application/json').send(text);
+      expect(res.status, text).toBe(400);
+      expect(res.body).toMatchObject({
+        code: 'invalid_input',
+        detail: `the request body must be a JSON object, not ${kind}`,
+        errors: [{ path: 'body', message: 'must be a JSON object' }],
+      });
+    }
+    const list = await agent
+      .post('/api/customers')
+      .send([{ firstName: 'Giulia', lastName: 'Bianchi', locale: 'it-IT', segment: 'residential' }]);
+    expect(list.status).toBe(400);
+    expect(list.body.detail).toBe('the request body must be a JSON object, not an array');
+    // A route that takes no body asks for {} all the same; a login with an array is no login.
+    const logout = await agent.post('/api/auth/logout').send([]);
+    expect(logout.status).toBe(400);
+    expect(logout.body.detail).toBe('the request body must be a JSON object, not an array');
+    await agent.get('/api/auth/me').expect(200);
+    const login = await request(app)
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('null');
+    expect(login.status).toBe(400);
+    expect(login.body.detail).toBe('the request body must be a JSON object, not null');
+    expect((await stores.customers.search({ limit: 1, offset: 0 })).total).toBe(before);
+  });
+
   it('shows a bill with its comparison', async () => {
     const agent = await loginAs(users.advisor.username);
     const res = await agent.get(`/api/bills/${giulia.current.id}`).expect(200);

@@ -6,7 +6,8 @@ import { pino } from 'pino';
 import { provideLocalLivekit, type LocalLivekit } from '../../app/bundled-livekit.ts';
 import { ConfigSchema, type Config } from '../../app/config.ts';
 import { freePort } from '../support/app-process.ts';
-import { LIVEKIT_INSTALL_TIMEOUT_MS, ensureLivekitBinary } from '../support/livekit.ts';
+import { LIVEKIT_INSTALL_TIMEOUT_MS, ensureLivekitBinary, type LivekitServer } from '../support/livekit.ts';
+import { isLoopback, listeningSockets } from '../support/listening-sockets.ts';
 
 // `npm start` on a machine where livekit-server is not built yet: it is built in the background
 // (here a stand-in for infra/livekit/install.sh that takes a few seconds and puts the real
@@ -66,6 +67,33 @@ describe('the local livekit-server on first start', () => {
       expect((await fetch(server.httpUrl)).ok).toBe(true);
       expect(local.status()).toBe(`LiveKit at ${server.wsUrl} (started with the app)`);
       expect(lines.at(-1)).toMatch(/^Video: ready, LiveKit at ws:\/\/127\.0\.0\.1:\d+/);
+    },
+    LIVEKIT_INSTALL_TIMEOUT_MS,
+  );
+
+  it(
+    'listens on loopback only: signalling on LIVEKIT_LOCAL_PORT, media on a UDP port',
+    async () => {
+      const settings = await config();
+      const ready = vi.fn();
+      const local = await provideLocalLivekit({
+        config: settings,
+        logger: pino({ level: 'silent' }),
+        say: () => undefined,
+        onReady: ready,
+        binary: await ensureLivekitBinary(),
+      });
+      started.push(local);
+      await vi.waitFor(() => expect(ready).toHaveBeenCalledOnce(), { timeout: 30_000, interval: 100 });
+      const server = ready.mock.calls[0]![0] as LivekitServer;
+      const sockets = listeningSockets(server.pid);
+      expect(sockets).toContainEqual({
+        protocol: 'tcp',
+        address: '127.0.0.1',
+        port: settings.LIVEKIT_LOCAL_PORT,
+      });
+      expect(sockets.filter((s) => s.protocol.startsWith('udp')).length).toBeGreaterThan(0);
+      expect(sockets.filter((s) => !isLoopback(s.address))).toEqual([]);
     },
     LIVEKIT_INSTALL_TIMEOUT_MS,
   );

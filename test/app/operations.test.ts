@@ -61,6 +61,49 @@ describe('the landing page', () => {
       expect([200, 303, 401], `${page.path} answered ${answer.status}`).toContain(answer.status);
     }
   });
+
+  it('names, for each staff page, the roles that can open it', async () => {
+    const said = { advisor: 'advisors', manager: 'pilot managers', admin: 'admins' } as const;
+    const agents = await Promise.all(
+      (['advisor', 'manager', 'admin'] as const).map(async (role) => ({
+        role,
+        agent: await loginAs(users[role].username),
+      })),
+    );
+    let staffPages = 0;
+    for (const page of sitePages) {
+      const stranger = await request(app).get(page.path).redirects(0);
+      if (![303, 401].includes(stranger.status) || page.path === '/metrics') continue;
+      staffPages++;
+      const opened: string[] = [];
+      for (const { role, agent } of agents) {
+        const res = await agent.get(page.path).redirects(0);
+        expect([200, 303, 403], `${page.path} answered ${role} ${res.status}`).toContain(res.status);
+        if (res.status === 200) opened.push(said[role]);
+      }
+      const names = opened.length > 1 ? `${opened.slice(0, -1).join(', ')} and ${opened.at(-1)}` : opened[0];
+      expect(page.who, page.path).toBe(names);
+    }
+    expect(staffPages).toBe(4);
+    // The outbox shows individual customers' addresses and messages: not for pilot managers.
+    expect(sitePages.find((p) => p.path === '/outbox')?.who).toBe('advisors and admins');
+  });
+
+  it('links no /metrics without a METRICS_TOKEN, and says how to turn them on', async () => {
+    const { app: plain } = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+    });
+    const res = await request(plain).get('/').expect(200);
+    expect(res.text).not.toContain('href="/metrics"');
+    expect(res.text).toContain('Metrics: not served: set METRICS_TOKEN to serve /metrics to Prometheus.');
+    for (const page of sitePages.filter((p) => p.path !== '/metrics')) {
+      expect(res.text).toContain(`href="${page.path}"`);
+      expect((await request(plain).get(page.path)).status, page.path).not.toBe(404);
+    }
+    await request(plain).get('/metrics').expect(404);
+  });
 });
 
 describe('metrics', () => {

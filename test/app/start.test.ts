@@ -9,7 +9,21 @@ import { login, printedCredentials, startApp } from '../support/app-process.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'channel-pilot-start-'));
 // Always the embedded database here, even when the suite runs with DATABASE_URL set.
-const env = { DATABASE_URL: '', DATA_DIR: dataDir, SEED_CUSTOMERS: '120', SEED_INTERACTIONS: '1500' };
+const env = {
+  DATABASE_URL: '',
+  DATA_DIR: dataDir,
+  SEED_CUSTOMERS: '120',
+  SEED_INTERACTIONS: '1500',
+  METRICS_TOKEN: '',
+};
+const metricsToken = 'prometheus-scrape-7f3a9c21d4e8';
+
+/** The addresses the start banner lists, each as the test reaches it (PUBLIC_URL is localhost). */
+function bannerAddresses(output: string, baseUrl: string): string[] {
+  return [...output.matchAll(/^ {2}[^:\n]+: +http:\/\/localhost:\d+(\/\S*)/gm)].map(
+    (m) => `${baseUrl}${m[1]}`,
+  );
+}
 
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 const run = promisify(execFile);
@@ -20,6 +34,17 @@ describe('channel-pilot start', () => {
     let customers = 0;
     try {
       expect(first.output()).toMatch(/is running on the embedded database/);
+      // Every address the banner lists is served; metrics, off without their token, say how to turn them on.
+      const listed = bannerAddresses(first.output(), first.baseUrl);
+      expect(listed).toContain(`${first.baseUrl}/outbox`);
+      for (const address of listed) {
+        const answer = await fetch(address, { redirect: 'manual' });
+        // A staff page sends a stranger to its login or asks them to log in; nothing listed is missing.
+        expect([200, 303, 401], `${address} answered ${answer.status}`).toContain(answer.status);
+      }
+      expect(listed).not.toContain(`${first.baseUrl}/metrics`);
+      expect((await fetch(`${first.baseUrl}/metrics`)).status).toBe(404);
+      expect(first.output()).toMatch(/^ {2}Metrics: +not served: set METRICS_TOKEN to serve \/metrics/m);
       const credentials = printedCredentials(first.output());
       expect(Object.keys(credentials).sort()).toEqual(['admin', 'advisor', 'manager']);
       const ready = await fetch(`${first.baseUrl}/readyz`);
@@ -42,8 +67,14 @@ describe('channel-pilot start', () => {
     }
     expect(existsSync(join(dataDir, 'channel-pilot.pid'))).toBe(false);
 
-    const second = await startApp(env, 120_000);
+    const second = await startApp({ ...env, METRICS_TOKEN: metricsToken }, 120_000);
     try {
+      expect(bannerAddresses(second.output(), second.baseUrl)).toContain(`${second.baseUrl}/metrics`);
+      const metrics = await fetch(`${second.baseUrl}/metrics`, {
+        headers: { authorization: `Bearer ${metricsToken}` },
+      });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/channel_pilot_database_up 1/);
       expect(printedCredentials(second.output())).toEqual({});
       const cookie = await login(
         second.baseUrl,
