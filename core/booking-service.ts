@@ -57,6 +57,15 @@ export function createBookingService(options: {
       (a) => a.topics.includes(topic) && (a.languages as string[]).includes(locale),
     );
 
+  /**
+   * Whether the advisor works on `day` and by which hours: their own for that day if set (they
+   * stand on a closed day too), else their usual hours unless the day is closed.
+   */
+  function hoursOn(advisor: Advisor, day: string, overrides: readonly AdvisorOverride[]) {
+    const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day);
+    return { works: override !== undefined || !closedOn(day), override };
+  }
+
   /** Every free slot of these advisors starting in [from, to). */
   /** `moving`: an appointment being moved, which neither blocks its own time nor counts for the day. */
   async function freeSlots(candidates: Advisor[], from: Date, to: Date, moving?: string): Promise<Slot[]> {
@@ -85,9 +94,8 @@ export function createBookingService(options: {
       for (const day of localDays(from, to, advisor.timeZone)) {
         const dayLoad = load(advisor.id, day);
         if (dayLoad >= rules.dailyCapPerAdvisor) continue;
-        const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day);
-        // A closed day closes the usual hours; an advisor's own hours for that day still stand.
-        if (!override && closedOn(day)) continue;
+        const { works, override } = hoursOn(advisor, day, overrides);
+        if (!works) continue;
         for (const slot of workingSlots(advisor, day, rules, override)) {
           if (slot.startsAt < from || slot.startsAt >= to) continue;
           const blocked = blockedTime(slot.startsAt, slot.endsAt, rules);
@@ -135,8 +143,7 @@ export function createBookingService(options: {
   async function advisorsFor(candidates: Advisor[], startsAt: Date, moving?: string): Promise<string[]> {
     const [slot] = await freeSlots(candidates, startsAt, new Date(startsAt.getTime() + 1), moving);
     if (slot) return slot.advisorIds;
-    // Whether an advisor works then: their own hours for the day if set, else their usual hours
-    // unless the day is closed; and whether their usual hours alone would have offered it.
+    // Whether an advisor works then, and whether their usual hours alone would have offered it.
     const day = (advisor: Advisor) => localDay(startsAt, advisor.timeZone).day;
     const days = candidates.map(day).sort();
     const overrides = days.length
@@ -151,8 +158,8 @@ export function createBookingService(options: {
         (s) => s.startsAt.getTime() === startsAt.getTime(),
       );
     const offered = candidates.some((advisor) => {
-      const override = overrides.find((o) => o.advisorId === advisor.id && o.day === day(advisor));
-      return (override || !closedOn(day(advisor))) && starts(advisor, override);
+      const { works, override } = hoursOn(advisor, day(advisor), overrides);
+      return works && starts(advisor, override);
     });
     const closed = candidates
       .filter((advisor) => starts(advisor))

@@ -155,28 +155,30 @@ describe(`free slots around holidays (${databaseKind} database)`, () => {
     expect(next.status).toBe('booked');
   });
 
-  it('answers a second booking of a holiday slot an advisor covers that it was taken, not that the day is closed', async () => {
+  it("answers a second booking of a closed day's slot an advisor covers that it was taken, not that the day is closed", async () => {
+    await officeHoursAdvisor(stores, { name: 'Sara Lombardi' });
     const cover = await officeHoursAdvisor(stores, { name: 'Giulia Ferraro' });
-    // Liberation Day, Saturday 25 April 2026: only this advisor works, by their own hours.
+    // Wednesday 22 April 2026, a day the operator closes: only this advisor works, by their own
+    // hours, which start where everyone's usual Wednesday does.
     await stores.appointments.addOverride({
       advisorId: cover.id,
-      day: '2026-04-25',
-      hours: [{ start: '10:00', end: '11:00' }],
-      reason: 'covers the holiday',
+      day: '2026-04-22',
+      hours: [{ start: '09:00', end: '12:00' }],
+      reason: 'covers the closed day',
     });
     const booking = createBookingService({
       advisors: stores.advisors,
       book: stores.appointments,
       clock,
-      closedOn: createClosedDays(),
+      closedOn: createClosedDays(['04-22']),
     });
     const [slot] = await booking.slots({
       topic: 'billing',
       locale: 'it-IT',
-      from: new Date('2026-04-24T22:00:00Z'),
-      to: new Date('2026-04-25T22:00:00Z'),
+      from: new Date('2026-04-21T22:00:00Z'),
+      to: new Date('2026-04-22T22:00:00Z'),
     });
-    if (!slot) throw new Error('the covered holiday offers no slot');
+    if (!slot) throw new Error('the covered day offers no slot');
     expect(slot.advisorIds).toEqual([cover.id]);
     const ask = async () =>
       booking.book({
