@@ -49,8 +49,9 @@ export async function censusTimings(handle: StorageHandle, today: DateTime, size
 const YEAR_WITHIN_7_DAYS = 'a year, within 7 days';
 
 /**
- * The census of a year (transitions within 7 days) at the larger of the last two sizes measured
- * on `database`, divided by the smaller's: the issue's "1M vs 10M contacts ≤ 1.5×". Null until both ran.
+ * The census of a year (transitions within 7 days) at the larger of two sizes measured on
+ * `database` (the `figures` of those two runs only), divided by the smaller's: the issue's
+ * "1M vs 10M contacts ≤ 1.5×". Null until both ran.
  */
 export function censusGrowth(figures: readonly Figure[], database: string): Figure | null {
   const named = `census of ${YEAR_WITHIN_7_DAYS}, `;
