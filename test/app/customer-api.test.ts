@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 let storage: StorageHandle;
 let app: Express;
@@ -17,15 +15,7 @@ let users: Awaited<ReturnType<typeof staffUsers>>;
 let giulia: Awaited<ReturnType<typeof gasCustomer>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  const composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: fixedClock,
-  });
-  ({ app, stores, responses } = composed);
-  users = await staffUsers(stores);
+  ({ storage, app, stores, responses, users } = await staffApp());
   giulia = await gasCustomer(stores);
 });
 

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import { type StorageHandle, type Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 // A billing system's exports as its Windows tools save them: semicolons, Latin-1 text behind a
 // UTF-8 byte order mark, Italian labels, dates without a time for consents, local times in Rome
@@ -81,14 +79,7 @@ let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  ({ app, stores } = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: fixedClock,
-  }));
-  users = await staffUsers(stores);
+  ({ storage, app, stores, users } = await staffApp());
 });
 
 afterAll(async () => {

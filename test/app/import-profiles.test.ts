@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import { type StorageHandle, type Stores } from '../../core/index.ts';
 import { CensusFilter, createPostgresCensusSource, type Census } from '../../core/evidence.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import { staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 // An Italian utility's own exports, imported as they come with the documented profiles: the
 // CRM's customer list (tab-separated) and the call centre's contacts (semicolon-separated,
@@ -32,14 +30,7 @@ let responses: Map<string, z.ZodType>;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  ({ app, stores, responses } = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: fixedClock,
-  }));
-  users = await staffUsers(stores);
+  ({ storage, app, stores, responses, users } = await staffApp());
 });
 
 afterAll(async () => {

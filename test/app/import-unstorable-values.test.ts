@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import { type Customer, type StorageHandle, type Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 // Exports damaged in transit: a NUL byte inside a channel label (a fixed-width field padded with
 // zeros by the system that wrote it), and a JSON Lines file with half of a surrogate pair left by
@@ -19,14 +17,7 @@ let users: Awaited<ReturnType<typeof staffUsers>>;
 let giulia: Customer;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  ({ app, stores } = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: fixedClock,
-  }));
-  users = await staffUsers(stores);
+  ({ storage, app, stores, users } = await staffApp());
   ({ customer: giulia } = await gasCustomer(stores));
 });
 

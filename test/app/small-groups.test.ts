@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import type { StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 // A pilot manager works on aggregates: no figure they see may be about one customer, and no
 // answer tells them whether an id is a customer's. The default minimum group (20) applies.
@@ -17,14 +15,7 @@ let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  ({ app, stores } = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: fixedClock,
-  }));
-  users = await staffUsers(stores);
+  ({ storage, app, stores, users } = await staffApp());
 });
 
 afterAll(async () => {
