@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { openTestDatabase } from './database.ts';
+import { HOUSEHOLD_NOW } from './households.ts';
 import { pino } from 'pino';
 import type { Logger } from '../../app/logger.ts';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
@@ -97,4 +99,14 @@ export async function startAlexaApp(options: {
   }
 
   return { composed, ask, invoke, link };
+}
+
+/**
+ * The Alexa app on a test database of its own, on the day the households' bills are read
+ * (Monday 20 April 2026). The caller closes `storage`.
+ */
+export async function householdsAlexaApp() {
+  const storage = await openTestDatabase();
+  const alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
+  return { storage, alexa, stores: alexa.composed.stores };
 }

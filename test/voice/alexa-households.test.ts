@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageHandle, Stores } from '../../core/index.ts';
-import { startAlexaApp, type AlexaAnswer } from '../support/alexa-app.ts';
+import { householdsAlexaApp, type AlexaAnswer, type startAlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, directiveOf, heard, intent, linkedUser } from '../support/alexa-session.ts';
-import { openTestDatabase } from '../support/database.ts';
 import {
-  HOUSEHOLD_NOW,
   dualFuelEnglish,
   dualFuelTurin,
   threeSuppliesBologna,
@@ -22,9 +20,7 @@ let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
 const households: Household[] = [];
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
-  stores = alexa.composed.stores;
+  ({ storage, alexa, stores } = await householdsAlexaApp());
 });
 
 afterAll(async () => {

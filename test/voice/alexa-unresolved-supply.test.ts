@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StorageHandle, Stores } from '../../core/index.ts';
-import { startAlexaApp } from '../support/alexa-app.ts';
+import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, heard, intent, linkedUser } from '../support/alexa-session.ts';
-import { openTestDatabase } from '../support/database.ts';
 import {
-  HOUSEHOLD_NOW,
   dualFuelTurin,
   threeSuppliesBologna,
   threeSuppliesEnglish,
@@ -19,9 +17,7 @@ let stores: Stores;
 let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
-  stores = alexa.composed.stores;
+  ({ storage, alexa, stores } = await householdsAlexaApp());
 });
 
 afterAll(async () => {

@@ -4,16 +4,10 @@ import type { Bill, Locale, StorageHandle, Stores } from '../../core/index.ts';
 import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
 import { createDialogflowConversation } from '../../voice/dialogflow/chat/dialogflow-conversation.ts';
 import type { WebhookResponse } from '../../voice/dialogflow/dialogflow-request.ts';
-import { startAlexaApp } from '../support/alexa-app.ts';
+import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
 import { linkedUser, typedConversation } from '../support/alexa-session.ts';
-import { openTestDatabase } from '../support/database.ts';
 import { CX_AGENT, CX_SECRET, composeDialogflowApp } from '../support/dialogflow-app.ts';
-import {
-  HOUSEHOLD_NOW,
-  threeSuppliesBologna,
-  threeSuppliesEnglish,
-  type Household,
-} from '../support/households.ts';
+import { threeSuppliesBologna, threeSuppliesEnglish, type Household } from '../support/households.ts';
 
 // A bill named by its month and its supply together, in customers' own words, typed through a simulated Alexa that
 // matches them against the shipped interaction models and posts signed requests to /alexa, for
@@ -25,9 +19,7 @@ let stores: Stores;
 let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
-  stores = alexa.composed.stores;
+  ({ storage, alexa, stores } = await householdsAlexaApp());
 });
 
 afterAll(async () => {
