@@ -114,6 +114,10 @@ describe('CSV dialects', () => {
     const cp1252 = Buffer.from(new TextEncoder().encode(text(';'))).toString('utf8');
     const windows = Buffer.from([...cp1252].map((c) => (c === '€' ? 0x80 : c.charCodeAt(0))));
     expect(await rows(windows, { format: 'csv', encoding: 'windows-1252' })).toEqual(expected);
+    // An exporter's UTF-8 byte order mark before Windows-1252 text, however the bytes arrive.
+    const marked = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), windows]);
+    for (const chunk of [1, 2, 3, 4, 64])
+      expect(await rows(marked, { format: 'csv', encoding: 'windows-1252' }, chunk)).toEqual(expected);
     // A delimiter given wins over the header: this header has more commas than semicolons.
     expect(await rows(Buffer.from('a,b;c\n1,2;3\n'), { format: 'csv', delimiter: ';' })).toEqual([
       { line: 2, fields: { 'a,b': '1,2', c: '3' } },
