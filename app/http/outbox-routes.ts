@@ -62,10 +62,10 @@ export function registerOutboxRoutes(
       ).map(shownToStaff),
   });
 
-  app.get('/outbox', sessionMiddleware(stores.staff), async (_req, res) => {
+  app.get('/outbox', sessionMiddleware(stores.staff), async (req, res) => {
     const staff = staffOf(res);
-    if (!staff)
-      throw new ChannelPilotError('unauthenticated', 'log in first', { hint: 'POST /api/auth/login' });
+    // A page: someone not logged in is sent to the login page, and back here after it.
+    if (!staff) return void res.redirect(303, `/manage/login?next=${encodeURIComponent(req.originalUrl)}`);
     if (!can(staff.role, 'customers:read'))
       throw new ChannelPilotError('forbidden', `the ${staff.role} role may not read messages to customers`);
     const messages = (await stores.outbox.recent({ limit: 200 })).map(shownToStaff);

@@ -96,9 +96,10 @@ export function describeSiteRoutes(api: ReturnType<typeof createApi>): void {
     },
   });
   describe('get', '/outbox', {
-    summary: 'Messages to customers, as a page for staff (codes and live links masked)',
+    summary: 'Messages to customers, as a page for advisors and admins (codes and live links masked)',
     tags: ['pages'],
-    responses: { 200: html('The outbox'), '4XX': pageProblem },
+    ...session,
+    responses: { 200: html('The outbox'), 303: toLogin, '4XX': pageProblem },
   });
   describe('get', '/join/{token}', {
     summary: 'The customer’s consultation page behind a join link',

@@ -216,6 +216,18 @@ describe('what leaves the server', () => {
     }
   });
 
+  it('sends someone not logged in from the outbox to the login page, which goes back to it', async () => {
+    const away = await request(app).get('/outbox').expect(303);
+    expect(away.headers.location).toBe('/manage/login?next=%2Foutbox');
+    const login = await request(app)
+      .get(away.headers.location as string)
+      .expect(200);
+    expect(login.text).toContain('data-next="/outbox"');
+    const advisor = await loginAs(users.advisor.username);
+    const page = await advisor.get('/outbox').expect(200);
+    expect(page.text).toContain('<h1>Outbox</h1>');
+  });
+
   it('masks live links on the outbox like linking codes, and never hands out claim tokens', async () => {
     const { customer } = await gasCustomer(stores);
     const advisor = await loginAs(users.advisor.username);
