@@ -62,7 +62,7 @@ export function detectDelimiter(header: string): string {
   return best;
 }
 
-/** A file's first line that is not blank, once it has ended (a BOM and blank lines before it skipped). */
+/** A file's first line that is not blank, once it has ended (blank lines before it skipped). */
 const HEADER_LINE = /^\s*(\S[^\r\n]*)\r?\n/;
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -160,7 +160,6 @@ export async function* readImportFile(
         };
         return names.map(rename);
       },
-      bom: true,
       // Lines may end either way within one file (an export with lines added by another program).
       record_delimiter: ['\r\n', '\n'],
       trim: true,
