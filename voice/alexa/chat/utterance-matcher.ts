@@ -106,12 +106,22 @@ export function createUtteranceMatcher(model: InteractionModel): UtteranceMatche
   const forms = invocationForms[locale];
   const formKeys = (form: string) => keys(form.replace('{name}', invocation));
 
+  /** Per intent and slot: the custom types of the intent's other slots. */
+  const otherTypes = new Map(
+    model.intents.flatMap((intent) =>
+      intent.slots.map((own) => [
+        `${intent.name} ${own.name}`,
+        intent.slots
+          .filter((slot) => slot.name !== own.name)
+          .map((slot) => model.slotTypes.find((type) => type.name === slot.type))
+          .filter((type) => type !== undefined),
+      ]),
+    ),
+  );
+
   /** Whether some of the words a slot took are a value of another custom-typed slot of the intent. */
   function holdsOtherSlot(intent: IntentModel, slotName: string, taken: Token[]): boolean {
-    const others = intent.slots
-      .filter((slot) => slot.name !== slotName)
-      .map((slot) => model.slotTypes.find((type) => type.name === slot.type))
-      .filter((type) => type !== undefined);
+    const others = otherTypes.get(`${intent.name} ${slotName}`) ?? [];
     if (others.length === 0) return false;
     for (let from = 0; from < taken.length; from += 1) {
       for (let to = from + 1; to <= taken.length; to += 1) {
