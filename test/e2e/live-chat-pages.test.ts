@@ -184,16 +184,24 @@ describe('the chat on the kit’s customer pages', () => {
     expect(onBill.contact.journeyId).toBe(
       (await app.stores.interactions.interaction(sentBill.id))!.journeyId,
     );
+    // The answer on the page is a contact of the bill's journey, written by the time it is read.
+    await expect
+      .poll(async () => {
+        const recent = await app.stores.interactions.forCustomer(turin.customer.id, { limit: 50 });
+        return recent.find((i) => i.handoffFromId === onBill.contact.id && i.reason === 'bill_explanation')
+          ?.journeyId;
+      })
+      .toBe(onBill.contact.journeyId);
     expect(billPage.problems).toEqual([]);
     await billPage.context.close();
 
-    // A consultation booked during a call on Wednesday, for Thursday afternoon: its page waits.
+    // A consultation on a payment plan booked during a call, for Thursday afternoon: its page waits.
     const call = await app.stores.interactions.record({
       customerId: turin.customer.id,
       channel: 'call_centre',
       touchpoint: 'agent',
       direction: 'inbound',
-      reason: 'bill_explanation',
+      reason: 'payment_plan',
       startedAt: HOUSEHOLD_NOW,
       endedAt: HOUSEHOLD_NOW,
       outcome: 'handed_off',
@@ -213,6 +221,7 @@ describe('the chat on the kit’s customer pages', () => {
     const onCall = await chatOn(turin.customer.id, 'consultation_page');
     expect(onCall.conversation).toMatchObject({ identity: 'page', customerId: turin.customer.id });
     expect(onCall.contact.journeyId).toBe(call.journeyId);
+    expect(onCall.contact.journeyId).not.toBe(onBill.contact.journeyId);
     expect(consultation.problems).toEqual([]);
     await consultation.context.close();
   }, 120_000);
