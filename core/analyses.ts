@@ -20,11 +20,18 @@ export interface AnalysisRunStore {
   /** The newest run of the question, and the newest finished one when that is an older run. */
   latest(kind: AnalysisKind, question: string): Promise<{ newest?: AnalysisRun; done?: AnalysisRun }>;
   /**
-   * Claims the question for a new run, unless a run of it is already going (on any instance):
-   * then returns null. A run still going that started before `staleBefore` is taken for dead
-   * (its instance stopped) and marked failed first.
+   * Claims the question for a new run, unless a run of it is already going (on any instance), or
+   * one finished at or after `answeredSince` (when given): then returns null. A run still going
+   * that started before `staleBefore` is taken for dead (its instance stopped) and marked failed
+   * first. A run finishing meanwhile is either still going or finished here, never neither.
    */
-  start(kind: AnalysisKind, question: string, at: Date, staleBefore: Date): Promise<string | null>;
+  start(
+    kind: AnalysisKind,
+    question: string,
+    at: Date,
+    staleBefore: Date,
+    answeredSince?: Date,
+  ): Promise<string | null>;
   finish(id: string, result: unknown, at: Date): Promise<void>;
   fail(id: string, error: string, at: Date): Promise<void>;
   /** Forgets runs started before `before`; returns how many. */
@@ -83,14 +90,16 @@ export function createAnalyses(options: AnalysesOptions) {
     const started = queue
       .catch(() => {})
       .then(async () => {
-        if (unlessAnsweredSince) {
-          // Answered meanwhile by another instance (or a run queued before this one): nothing to do.
-          const { done } = await runs.latest(kind, question);
-          if (done?.finishedAt && done.finishedAt >= unlessAnsweredSince) return undefined;
-        }
         const at = clock.now();
-        const id = await runs.start(kind, question, at, new Date(at.getTime() - runTimeoutMs));
-        // Another instance is on it and will store it; compute here only for someone waiting.
+        const id = await runs.start(
+          kind,
+          question,
+          at,
+          new Date(at.getTime() - runTimeoutMs),
+          unlessAnsweredSince,
+        );
+        // Another instance is on it and will store it, or answered meanwhile (or a run queued
+        // before this one did): compute here only for someone waiting.
         if (id === null) return mustAnswer ? compute() : undefined;
         try {
           const result = await compute();

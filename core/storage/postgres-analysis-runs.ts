@@ -33,7 +33,7 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
       const done = await ofQuestion(kind, question).where('status', '=', 'done').executeTakeFirst();
       return { newest: toRun(newest), ...(done ? { done: toRun(done) } : {}) };
     },
-    async start(kind, question, at, staleBefore) {
+    async start(kind, question, at, staleBefore, answeredSince) {
       return db.transaction().execute(async (trx) => {
         await trx
           .updateTable('analysis_runs')
@@ -47,6 +47,28 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
           .where('status', '=', 'running')
           .where('started_at', '<', staleBefore)
           .execute();
+        // A run going is locked, so that it cannot finish unseen between this and the next read: a
+        // finish under way is waited for, and its answer is then read as done.
+        const going = await trx
+          .selectFrom('analysis_runs')
+          .select('id')
+          .where('kind', '=', kind)
+          .where('question', '=', question)
+          .where('status', '=', 'running')
+          .forUpdate()
+          .executeTakeFirst();
+        if (going) return null;
+        if (answeredSince) {
+          const answered = await trx
+            .selectFrom('analysis_runs')
+            .select('id')
+            .where('kind', '=', kind)
+            .where('question', '=', question)
+            .where('status', '=', 'done')
+            .where('finished_at', '>=', answeredSince)
+            .executeTakeFirst();
+          if (answered) return null;
+        }
         // One run of a question at a time, whichever instance asks: the partial unique index decides.
         const row = await trx
           .insertInto('analysis_runs')

@@ -161,6 +161,36 @@ describe('background analyses', () => {
     expect(first.calls() + second.calls()).toBe(1);
   });
 
+  it('starts no second run of a question while its run is finishing: the answer is waited for and seen', async () => {
+    const id = (await stores.analysisRuns.start('census', 'q7', now, new Date(0)))!;
+    let updated!: () => void;
+    const isUpdated = new Promise<void>((resolve) => (updated = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The first run's instance stores its answer, and has not committed yet.
+    const finishing = storage.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('analysis_runs')
+        .set({ status: 'done', finished_at: now, result: JSON.stringify(7) })
+        .where('id', '=', id)
+        .execute();
+      updated();
+      await held;
+    });
+    await isUpdated;
+    const second = stores.analysisRuns.start('census', 'q7', now, new Date(0), now);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    await finishing;
+    expect(await second).toBeNull();
+    const runs = await storage.db
+      .selectFrom('analysis_runs')
+      .select('status')
+      .where('question', '=', 'q7')
+      .execute();
+    expect(runs).toEqual([{ status: 'done' }]);
+  });
+
   it('runs one analysis at a time on an instance, the next when the first is done', async () => {
     const service = analyses();
     const first = gate<number>();
