@@ -57,6 +57,12 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
     );
   }
   return {
+    /** The months made here: each one's table (escaped) and the instants it holds, from `first` up to `next`. */
+    fresh: fresh.map((month) => ({
+      table: tables.get(monthKey(month.first))!,
+      first: month.first,
+      next: month.next,
+    })),
     /** The table a contact of that instant is written to. */
     tableOf: (at: Date) => tables.get(monthKey(at)) ?? 'interactions',
     /** Makes the filled months partitions of the log. */

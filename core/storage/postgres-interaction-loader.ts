@@ -13,18 +13,19 @@ import { parseInput } from '../validation.ts';
 import { translating } from './database-errors.ts';
 import { createInteractionMonths, MONTHS_LOCK } from './interaction-months.ts';
 import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
-import { BATCH, inBulk, JOURNEY_ORDER, STAGED_COLUMNS, type StagedRow } from './postgres-bulk-placement.ts';
+import { BATCH, inBulk, type StagedRow } from './postgres-bulk-placement.ts';
+import { journeyOrder, STAGED_COLUMNS } from './bulk-journeys-sql.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
 import { inTransaction } from './own-session.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
-// one transaction: when the log holds no contacts, it locks the log against other writers, reads
-// the staged contacts back customer by customer in the journey order, places each customer's
-// contacts in memory with the journey rule, COPYs them into the log with the rollup triggers
-// deferred (a month without a partition yet into a table of its own, attached once filled), and
-// adds up their rollups as it places them. Otherwise the months' partitions are made and every
-// staged contact goes the incremental way, in time order.
+// one transaction: when the log holds no contacts, it locks the log against other writers, places
+// the staged contacts with the journey rule (in SQL, or in memory when some hand off from others:
+// postgres-bulk-placement.ts) and writes them with the rollup triggers deferred (a month without a
+// partition yet into a table of its own, attached once filled), then writes their rollups, added
+// up in memory. Otherwise the months' partitions are made and every staged contact goes the
+// incremental way, in time order.
 
 export function createPostgresInteractionLoader(options: {
   /** The database's connection string: a load holds a session of its own. */
@@ -156,7 +157,7 @@ export function createPostgresInteractionLoader(options: {
         return inTransaction(session, async () => {
           let stored = 0;
           await session.query(
-            `declare staged no scroll cursor for select * from interaction_load order by ${JOURNEY_ORDER}`,
+            `declare staged no scroll cursor for select * from interaction_load order by ${journeyOrder('interaction_load')}`,
           );
           for (;;) {
             const { rows } = await session.query<

@@ -25,9 +25,9 @@ function customers() {
 function contacts(people: { id: string }[]): Contact[] {
   const out: Contact[] = [];
   let n = 0;
-  const add = (customerId: string | null, startedAt: string, more: Partial<Contact> = {}) => {
+  const add = (customerId: string | null, startedAt: string, more: Partial<Contact> = {}): Contact => {
     const started = new Date(startedAt);
-    out.push({
+    const contact: Contact = {
       id: randomUUID(),
       customerId,
       channel: 'call_centre',
@@ -41,7 +41,9 @@ function contacts(people: { id: string }[]): Contact[] {
       source: 'crm',
       externalId: `TEL-${++n}`,
       ...more,
-    });
+    };
+    out.push(contact);
+    return contact;
   };
   people.forEach((person, i) => {
     const minute = String(i % 60).padStart(2, '0');
@@ -52,15 +54,20 @@ function contacts(people: { id: string }[]): Contact[] {
     // ...and some again in the hour clocks skip in spring (02:00-03:00 in Rome does not exist).
     if (i % 9 === 0)
       add(person.id, `2026-03-29T01:${minute}:10Z`, { channel: 'web', touchpoint: 'self_service' });
-    // The assistant asks back before the contact that settles.
+    // The assistant asks back before the contact that settles, which says it follows on (a load
+    // with hand-offs is placed, and its rollups added up, in the app).
     if (i % 11 === 0) {
-      add(person.id, `2026-03-04T10:${minute}:00Z`, {
+      const asked = add(person.id, `2026-03-04T10:${minute}:00Z`, {
         channel: 'voice_assistant',
         touchpoint: 'alexa',
         outcome: 'continued',
         endedAt: null,
       });
-      add(person.id, `2026-03-04T10:${minute}:20Z`, { channel: 'voice_assistant', touchpoint: 'alexa' });
+      add(person.id, `2026-03-04T10:${minute}:20Z`, {
+        channel: 'voice_assistant',
+        touchpoint: 'alexa',
+        handoffFromId: asked.id,
+      });
     }
   });
   for (let i = 0; i < 25; i++)
