@@ -1,7 +1,7 @@
 // The census read at a size the write path would take long to fill: N contacts of C customers
-// generated in SQL, placed as the journey rule places them (window functions: a contact continues
-// its customer's journey for the same reason within 7 days; each settled contact's previous one
-// for the same reason within 30) as the log is written, once; the rollups recomputed from the log
+// generated in SQL, placed as a first import's are (window functions: a contact continues its
+// customer's journey for the same reason within 7 days; each settled contact's previous one for
+// the same reason within 30) as the log is written, once; the rollups recomputed from the log
 // in one pass (the property test shows them equal to those the triggers keep), then the census of
 // a year and of one day.
 //
@@ -17,7 +17,8 @@ import { DateTime } from 'luxon';
 import { openDatabase } from '../core/index.ts';
 import { REFERENCE_ZONE } from '../core/clock.ts';
 import { DEFAULT_JOURNEY_WINDOW_DAYS } from '../core/interactions.ts';
-import { recomputeRollups, TRANSITION_DAYS } from '../core/storage/census-rollup-sql.ts';
+import { recomputeRollups } from '../core/storage/census-rollup-sql.ts';
+import { placedContacts, PLACED_COLUMNS } from '../core/storage/bulk-journeys-sql.ts';
 import { censusTimings } from './census-timings.ts';
 
 const { values } = parseArgs({
@@ -52,20 +53,21 @@ try {
   // The rollups are recomputed once at the end rather than kept per statement.
   await sql`alter table interactions disable trigger user`.execute(db);
   // Deterministic pseudo-random picks from the row number (customers, channels, reasons, times),
-  // generated into a table without indexes first, so that the log is written once, already placed
+  // staged into a table without indexes first, so that the log is written once, already placed
   // (placing it by an update afterwards wrote every row twice: 142 MB against 78 MB at 200,000).
-  await sql`create unlogged table scale_raw (n bigint, customer_id uuid, channel text, reason text,
-    started_at timestamptz, segment text)`.execute(db);
+  await sql`create unlogged table scale_raw (id uuid, customer_id uuid, channel text, touchpoint text,
+    direction text, reason text, started_at timestamptz, ended_at timestamptz, outcome text,
+    handoff_from_id uuid, source text, external_id text, details jsonb)`.execute(db);
   const chunk = 1_000_000;
   const span = today.toMillis() - start.toMillis();
   for (let from = 0; from < contacts; from += chunk) {
     const to = Math.min(contacts, from + chunk) - 1;
     await sql`
       insert into scale_raw
-      select n, md5('customer ' || (1 + (h1 % ${customers}::bigint)))::uuid,
-        (array['call_centre','call_centre','web','web','email','shop'])[1 + h2 % 6],
+      select gen_random_uuid(), md5('customer ' || (1 + (h1 % ${customers}::bigint)))::uuid,
+        (array['call_centre','call_centre','web','web','email','shop'])[1 + h2 % 6], 'scale', 'inbound',
         (array['bill_explanation','payment','moving','outage','meter_reading','complaint'])[1 + h3 % 6],
-        t, (array['family','senior','young','business'])[1 + (1 + (h1 % ${customers}::bigint)) % 4]
+        t, t + interval '5 minutes', 'resolved', null, 'scale', 'scale-' || n, '{}'
       from (
         select n, ${start.toJSDate()}::timestamptz + (n::float8 / ${contacts}::float8) * ${span}::float8 * interval '1 millisecond' as t,
           abs(hashint8(n)) as h1, abs(hashint8(n + 7919)) as h2, abs(hashint8(n + 104729)) as h3
@@ -73,33 +75,15 @@ try {
   }
   const filled = seconds(fill);
   const place = performance.now();
-  // Journeys: a contact opens one unless its customer's previous contact for the reason is
-  // within the window; steps and each settled contact's previous one follow (all settle here).
-  // The row number breaks ties between contacts that start together, as the external id would.
+  // Placed as a first import is (bulk-journeys-sql.ts): journeys within the window, steps, each
+  // settled contact's previous one for the reason (all settle here).
+  const columns = PLACED_COLUMNS.join(', ');
   await sql
     .raw(
       `
     set work_mem = '256MB';
-    insert into interactions (id, customer_id, channel, touchpoint, direction, reason, started_at, ended_at,
-      outcome, journey_id, journey_step, source, external_id, details, segment, settled_step,
-      previous_channel, previous_started_at, previous_gap_days)
-    with ordered as (
-      select *, lag(started_at) over w as before_at, lag(channel) over w as before_channel
-      from scale_raw window w as (partition by customer_id, reason order by started_at, n)),
-    islands as (
-      select *, sum(case when before_at is null or started_at - before_at > interval '${DEFAULT_JOURNEY_WINDOW_DAYS} days' then 1 else 0 end)
-        over (partition by customer_id, reason order by started_at, n) as island,
-        before_at >= started_at - interval '${TRANSITION_DAYS} days' as follows
-      from ordered),
-    placed as (
-      select *, row_number() over (partition by customer_id, reason, island order by started_at, n) as step
-      from islands)
-    select gen_random_uuid(), customer_id, channel, 'scale', 'inbound', reason, started_at,
-      started_at + interval '5 minutes', 'resolved', md5(customer_id::text || reason || island)::uuid, step,
-      'scale', 'scale-' || n, '{}', segment, least(step, 32767),
-      case when follows then before_channel end, case when follows then before_at end,
-      case when follows then ceil(extract(epoch from started_at - before_at) / 86400) end
-    from placed;
+    insert into interactions (${columns})
+    select ${columns} from (${placedContacts('scale_raw', DEFAULT_JOURNEY_WINDOW_DAYS)}) placed;
     drop table scale_raw;`,
     )
     .execute(db);
