@@ -170,26 +170,31 @@ async function tallyOfLog(session: pg.Client) {
   const tally = createRollupTally();
   await session.query(
     `declare settled no scroll cursor for select i.customer_id, i.reason, coalesce(i.segment, '') as segment,
-      i.channel, i.touchpoint, extract(epoch from i.started_at) * 1000 as started_ms,
+      i.channel, i.touchpoint, (extract(epoch from i.started_at) * 1000)::float8 as started_ms,
       ${handleMs('i.started_at', 'i.ended_at')} as handle_ms, i.settled_step, i.previous_channel,
-      extract(epoch from i.previous_started_at) * 1000 as previous_ms, i.previous_gap_days
+      (extract(epoch from i.previous_started_at) * 1000)::float8 as previous_ms, i.previous_gap_days
     from interactions i where i.settled_step is not null`,
   );
-  for (;;) {
-    const { rows } = await session.query<{
+  const fetch = () =>
+    session.query<{
       customer_id: string | null;
       reason: string;
       segment: string;
       channel: string;
       touchpoint: string;
-      started_ms: string;
+      started_ms: number;
       handle_ms: string | null;
       settled_step: number;
       previous_channel: string | null;
-      previous_ms: string | null;
+      previous_ms: number | null;
       previous_gap_days: number | null;
     }>(`fetch ${BATCH} from settled`);
+  // The next rows are asked for before these are added up: the database reads them meanwhile.
+  let next = fetch();
+  for (;;) {
+    const { rows } = await next;
     if (rows.length === 0) break;
+    next = fetch();
     for (const r of rows)
       tally.add({
         customerId: r.customer_id,
@@ -197,7 +202,7 @@ async function tallyOfLog(session: pg.Client) {
         segment: r.segment,
         channel: r.channel,
         touchpoint: r.touchpoint,
-        startedAt: new Date(Number(r.started_ms)),
+        startedAt: new Date(r.started_ms),
         handleMs: r.handle_ms === null ? null : Number(r.handle_ms),
         settledStep: r.settled_step,
         previous:
@@ -205,7 +210,7 @@ async function tallyOfLog(session: pg.Client) {
             ? null
             : {
                 channel: r.previous_channel,
-                startedAt: new Date(Number(r.previous_ms)),
+                startedAt: new Date(r.previous_ms!),
                 gapDays: r.previous_gap_days!,
               },
       });
