@@ -17,14 +17,11 @@ function toRun(row: Selectable<AnalysisRunsTable>): AnalysisRun {
 }
 
 export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => string): AnalysisRunStore {
+  /** The question's runs, read in `q` (the pool or a transaction). */
+  const runsOf = (q: Kysely<Database>, kind: AnalysisKind, question: string) =>
+    q.selectFrom('analysis_runs').where('kind', '=', kind).where('question', '=', question);
   const ofQuestion = (kind: AnalysisKind, question: string) =>
-    db
-      .selectFrom('analysis_runs')
-      .selectAll()
-      .where('kind', '=', kind)
-      .where('question', '=', question)
-      .orderBy('started_at', 'desc')
-      .limit(1);
+    runsOf(db, kind, question).selectAll().orderBy('started_at', 'desc').limit(1);
   return {
     async latest(kind, question) {
       const newest = await ofQuestion(kind, question).executeTakeFirst();
@@ -49,26 +46,20 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
           .execute();
         // A run going is locked, so that it cannot finish unseen between this and the next read: a
         // finish under way is waited for, and its answer is then read as done.
-        const going = await trx
-          .selectFrom('analysis_runs')
+        const going = await runsOf(trx, kind, question)
           .select('id')
-          .where('kind', '=', kind)
-          .where('question', '=', question)
           .where('status', '=', 'running')
           .forUpdate()
           .executeTakeFirst();
         if (going) return null;
-        if (answeredSince) {
-          const answered = await trx
-            .selectFrom('analysis_runs')
+        const answered =
+          answeredSince &&
+          (await runsOf(trx, kind, question)
             .select('id')
-            .where('kind', '=', kind)
-            .where('question', '=', question)
             .where('status', '=', 'done')
             .where('finished_at', '>=', answeredSince)
-            .executeTakeFirst();
-          if (answered) return null;
-        }
+            .executeTakeFirst());
+        if (answered) return null;
         // One run of a question at a time, whichever instance asks: the partial unique index decides.
         const row = await trx
           .insertInto('analysis_runs')
