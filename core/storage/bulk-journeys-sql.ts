@@ -5,7 +5,8 @@ import type { bulkMonthTables } from './interaction-months.ts';
 // The journey rule of a bulk load whose contacts hand off from none, in SQL (see journeys.ts for
 // the rule itself): without hand-offs a journey is a run of one customer's contacts for one
 // reason, each at most the window after the one before, so that window functions over the
-// contacts sorted once place them all in the database, none of them read back by the app.
+// contacts sorted once place them all in the database, where the app would read each back to
+// place it.
 
 /** The journey order (compareContacts) with the columns' table named. */
 export const journeyOrder = (table: string) =>
