@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AnalysisKind, AnalysisRun, AnalysisRunStore } from '../analyses.ts';
 import type { AnalysisRunsTable } from './pilot-schema.ts';
 import type { Database } from './schema.ts';
@@ -32,6 +32,8 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
     },
     async start(kind, question, at, staleBefore, answeredSince) {
       return db.transaction().execute(async (trx) => {
+        // Starts of one question take turns: a run cannot start and finish between this one's reads.
+        await sql`select pg_advisory_xact_lock(hashtext(${`analysis:${kind}:${question}`}))`.execute(trx);
         await trx
           .updateTable('analysis_runs')
           .set({
@@ -60,7 +62,7 @@ export function createPostgresAnalysisRuns(db: Kysely<Database>, newId: () => st
             .where('finished_at', '>=', answeredSince)
             .executeTakeFirst());
         if (answered) return null;
-        // One run of a question at a time, whichever instance asks: the partial unique index decides.
+        // One run of a question at a time, whichever instance asks (the partial unique index too).
         const row = await trx
           .insertInto('analysis_runs')
           .values({ id: newId(), kind, question, status: 'running', started_at: at })
