@@ -78,6 +78,14 @@ afterAll(async () => {
 
 describe(`free slots around holidays (${databaseKind} database)`, () => {
   const dayOf = (at: Date) => DateTime.fromJSDate(at, { zone: 'Europe/Rome' }).toISODate();
+  /** The booking service on the test clock, closed on the country's holidays and on `extra` (MM-DD). */
+  const bookingClosedOn = (extra?: string[]) =>
+    createBookingService({
+      advisors: stores.advisors,
+      book: stores.appointments,
+      clock,
+      closedOn: createClosedDays(extra),
+    });
 
   it('offers nothing on Easter Monday nor on a day the operator closed, except the hours an advisor set for that very day', async () => {
     const usual = await officeHoursAdvisor(stores, { name: 'Marta Greco' });
@@ -89,12 +97,7 @@ describe(`free slots around holidays (${databaseKind} database)`, () => {
       reason: 'covers the holiday',
     });
     // Milan closes for Sant'Ambrogio on 7 December; here the operator closes 1 April too.
-    const booking = createBookingService({
-      advisors: stores.advisors,
-      book: stores.appointments,
-      clock,
-      closedOn: createClosedDays(['04-01']),
-    });
+    const booking = bookingClosedOn(['04-01']);
     const slots = await booking.slots({
       topic: 'billing',
       locale: 'it-IT',
@@ -122,12 +125,7 @@ describe(`free slots around holidays (${databaseKind} database)`, () => {
 
   it('refuses a booking on a holiday, naming it, and books a working day', async () => {
     await officeHoursAdvisor(stores, { name: 'Elisa Conte' });
-    const booking = createBookingService({
-      advisors: stores.advisors,
-      book: stores.appointments,
-      clock,
-      closedOn: createClosedDays(),
-    });
+    const booking = bookingClosedOn();
     const { customer } = await gasCustomer(stores);
     const at = (day: string) => DateTime.fromISO(`${day}T14:20`, { zone: 'Europe/Rome' }).toJSDate();
     // Easter Monday at 14:20: a slot of the advisors' usual Mondays, outside the one override.
@@ -166,12 +164,7 @@ describe(`free slots around holidays (${databaseKind} database)`, () => {
       hours: [{ start: '09:00', end: '12:00' }],
       reason: 'covers the closed day',
     });
-    const booking = createBookingService({
-      advisors: stores.advisors,
-      book: stores.appointments,
-      clock,
-      closedOn: createClosedDays(['04-22']),
-    });
+    const booking = bookingClosedOn(['04-22']);
     const [slot] = await booking.slots({
       topic: 'billing',
       locale: 'it-IT',
