@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
 import { createAnalyses } from '../../core/evidence.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { systemClock } from '../../core/clock.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
@@ -189,6 +190,34 @@ describe('background analyses', () => {
       .where('question', '=', 'q7')
       .execute();
     expect(runs).toEqual([{ status: 'done' }]);
+  });
+
+  it('on the real clock, computes once for two instances asking together, and serves the stored answer after', async () => {
+    const live = () =>
+      createAnalyses({ runs: stores.analysisRuns, clock: systemClock, onError: (e) => errors.push(e) });
+    const [a, b] = [live(), live()];
+    const work = gate<number>();
+    const asked = await Promise.all([
+      a.answer('census', 'q8', work.compute),
+      b.answer('census', 'q8', work.compute),
+    ]);
+    expect(asked.map((answer) => answer.status)).toEqual(['computing', 'computing']);
+    await vi.waitFor(() => expect(work.calls()).toBe(1));
+    work.open(8);
+    await vi.waitFor(async () => expect((await b.answer('census', 'q8', work.compute)).status).toBe('ready'));
+    const answer = await live().answer('census', 'q8', work.compute);
+    expect(answer).toMatchObject({ status: 'ready', result: 8 });
+    // Stamped by the real clock when the run finished: moments ago.
+    const computedAt = (answer as { computedAt: Date }).computedAt.getTime();
+    expect(Date.now() - computedAt).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - computedAt).toBeLessThan(60_000);
+    const runs = await storage.db
+      .selectFrom('analysis_runs')
+      .select('status')
+      .where('question', '=', 'q8')
+      .execute();
+    expect(runs).toEqual([{ status: 'done' }]);
+    expect(work.calls()).toBe(1);
   });
 
   it('runs one analysis at a time on an instance, the next when the first is done', async () => {
