@@ -49,9 +49,18 @@ export function createDemoRandom(seed: number, stream: number): DemoRandom {
     draw: (table) => drawFrom(table, next()),
     normal,
     logNormal: (median, sigma) => median * Math.exp(sigma * normal()),
-    uuid: () => italian.string.uuid(),
+    uuid() {
+      // faker's string.uuid() drawn the same way (a hex digit per draw, the variant digit last),
+      // without its per-digit calls: a seed's ids and every draw after them stay as they were.
+      let digits = '';
+      for (let i = 0; i < 30; i++) digits += HEX[Math.floor(next() * 16)];
+      const variant = HEX[Math.floor(next() * 4 + 8)];
+      return `${digits.slice(0, 8)}-${digits.slice(8, 12)}-4${digits.slice(12, 15)}-${variant}${digits.slice(15, 18)}-${digits.slice(18)}`;
+    },
   };
 }
+
+const HEX = '0123456789abcdef';
 
 export function table<T>(entries: Iterable<readonly [T, number]>): Table<T> {
   const items: T[] = [];
