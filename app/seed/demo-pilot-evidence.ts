@@ -22,6 +22,8 @@ const FOLLOW_UP_MS = 7 * DAY_MS;
 const LOOK_AHEAD_MS = 8 * DAY_MS;
 /** A consultation may take place up to this many days after the contact it stands for. */
 const VIDEO_DAYS = 3;
+/** Survey answers stored per statement. */
+const ANSWER_BATCH = 1000;
 const topicOf: Record<string, string> = {
   bill_explanation: 'billing',
   bill_copy: 'billing',
@@ -298,9 +300,8 @@ export function createPilotEvidence(options: {
       await releaseUntil(Infinity);
       await flush(true);
       await stored();
-      for (const answer of written) {
-        await stores.surveys.record(answer);
-        summary.surveyAnswers++;
+      for (let i = 0; i < written.length; i += ANSWER_BATCH) {
+        summary.surveyAnswers += (await stores.surveys.recordAll(written.slice(i, i + ANSWER_BATCH))).length;
       }
       await consultations.settle();
     },

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { SurveyAnswerInput, type SurveyAnswer, type SurveyAnswers } from '../surveys.ts';
 import { parseInput } from '../validation.ts';
 import { notFound } from '../errors.ts';
@@ -6,39 +6,43 @@ import { translating } from './database-errors.ts';
 import type { Database, SurveyAnswersTable } from './schema.ts';
 
 export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => string): SurveyAnswers {
-  async function insert(executor: Kysely<Database>, input: SurveyAnswerInput): Promise<SurveyAnswer> {
-    const answer = parseInput(SurveyAnswerInput, input, 'survey answer');
-    const interaction = await executor
-      .selectFrom('interactions')
-      .select('id')
-      .where('id', '=', answer.interactionId)
-      .executeTakeFirst();
-    if (!interaction) throw notFound('interaction', answer.interactionId);
-    const row = await translating(`a ${answer.metric} answer for this interaction`, () =>
-      executor
-        .insertInto('survey_answers')
-        .values({
-          id: newId(),
-          interaction_id: answer.interactionId,
-          metric: answer.metric,
-          score: answer.score,
-          comment: answer.comment,
-          answered_at: answer.answeredAt,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+  /** Checks the answers, finds the contacts they are about and stores them in one statement. */
+  async function insert(inputs: readonly SurveyAnswerInput[], what: (index: number) => string) {
+    const answers = inputs.map((input, index) => parseInput(SurveyAnswerInput, input, what(index)));
+    if (answers.length === 0) return [];
+    const asked = [...new Set(answers.map((a) => a.interactionId))];
+    const known = new Set(
+      (
+        await db
+          .selectFrom('interactions')
+          .select('id')
+          .where('id', '=', sql<string>`any(${asked}::uuid[])`)
+          .execute()
+      ).map((row) => row.id),
     );
-    return toAnswer(row);
+    const unknown = asked.find((id) => !known.has(id));
+    if (unknown) throw notFound('interaction', unknown);
+    const rows = answers.map((answer) => ({
+      id: newId(),
+      interaction_id: answer.interactionId,
+      metric: answer.metric,
+      score: answer.score,
+      comment: answer.comment,
+      answered_at: answer.answeredAt,
+    }));
+    const label =
+      answers.length === 1 ? `a ${answers[0]!.metric} answer for this interaction` : 'one of these answers';
+    const stored = await translating(label, () =>
+      db.insertInto('survey_answers').values(rows).returningAll().execute(),
+    );
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    return rows.map((row) => toAnswer(byId.get(row.id)!));
   }
 
   return {
-    record: (input) => insert(db, input),
-    recordAll: (inputs) =>
-      db.transaction().execute(async (trx) => {
-        const stored: SurveyAnswer[] = [];
-        for (const input of inputs) stored.push(await insert(trx, input));
-        return stored;
-      }),
+    record: async (input) => (await insert([input], () => 'survey answer'))[0]!,
+    // One statement: all are stored, or none.
+    recordAll: (inputs) => insert(inputs, (index) => `survey answer [${index}]`),
     async forInteraction(interactionId) {
       const rows = await db
         .selectFrom('survey_answers')

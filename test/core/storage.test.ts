@@ -265,6 +265,49 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(await stores.surveys.forInteraction(call.id)).toHaveLength(2);
   });
 
+  it('refuses a batch of answers naming an unknown contact, or one metric twice, and stores none of it', async () => {
+    const { customer } = await gasCustomer(stores);
+    const [first, second] = [
+      await stores.interactions.record(contact(customer.id)),
+      await stores.interactions.record(contact(customer.id, { startedAt: '2026-02-03T10:00:00Z' })),
+    ];
+    const answeredAt = new Date('2026-02-03T10:10:00Z');
+    const unknown = randomUUID();
+    await expect(
+      stores.surveys.recordAll([
+        { interactionId: first!.id, metric: 'nps', score: 9, answeredAt },
+        { interactionId: unknown, metric: 'nps', score: 7, answeredAt },
+      ]),
+    ).rejects.toMatchObject({ code: 'not_found', message: expect.stringContaining(unknown) });
+    await expect(
+      stores.surveys.recordAll([
+        { interactionId: second!.id, metric: 'csat', score: 5, answeredAt },
+        { interactionId: first!.id, metric: 'nps', score: 9, answeredAt },
+        { interactionId: first!.id, metric: 'nps', score: 3, answeredAt },
+      ]),
+    ).rejects.toMatchObject({ code: 'conflict' });
+    expect(await stores.surveys.forInteraction(first!.id)).toEqual([]);
+    expect(await stores.surveys.forInteraction(second!.id)).toEqual([]);
+    // Many at once, each stored about its own contact, returned in the order given.
+    const many = await stores.surveys.recordAll(
+      Array.from({ length: 6 }, (_, i) => ({
+        interactionId: (i % 2 === 0 ? first : second)!.id,
+        metric: (['nps', 'csat', 'ces'] as const)[Math.floor(i / 2)]!,
+        score: 1 + (i % 5),
+        answeredAt,
+      })),
+    );
+    expect(many.map((a) => [a.interactionId, a.metric, a.score])).toEqual([
+      [first!.id, 'nps', 1],
+      [second!.id, 'nps', 2],
+      [first!.id, 'csat', 3],
+      [second!.id, 'csat', 4],
+      [first!.id, 'ces', 5],
+      [second!.id, 'ces', 1],
+    ]);
+    expect(await stores.surveys.forInteraction(second!.id)).toHaveLength(3);
+  });
+
   it('writes nothing of a batch when one of its rows fails', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [
