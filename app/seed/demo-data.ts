@@ -198,12 +198,19 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
 
   const load = await options.contacts.start();
   let staged = 0;
+  // As with the bills, a chunk is staged while the next one is drawn: one write at a time, and a
+  // failed one is thrown at the next chunk or the end.
+  let staging: Promise<void> = Promise.resolve();
   const record = async (chunk: DemoInteraction[]) => {
-    await load.add(chunk);
-    staged += chunk.length;
-    progress('interactions', staged, interactionCount);
+    await staging;
+    staging = load.add(chunk).then(() => {
+      staged += chunk.length;
+      progress('interactions', staged, interactionCount);
+    });
+    staging.catch(() => {});
   };
   const store = async () => {
+    await staging;
     summary.interactions = (await load.finish()).stored;
     progress('interactions', summary.interactions, interactionCount);
   };
@@ -233,6 +240,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
       write: evidence?.write ?? record,
     });
   } catch (error) {
+    await staging.catch(() => {});
     await load.abort();
     throw error;
   }

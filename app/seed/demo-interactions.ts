@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { InteractionInput, Outcome } from '../../core/index.ts';
 import { localDay, romeDay, type LocalDay } from './demo-calendar.ts';
 import type { CustomerProfile } from './demo-customers.ts';
@@ -187,6 +188,8 @@ export async function generateInteractions(options: InteractionOptions): Promise
   };
 
   for (let index = 0; index < days.length; index++) {
+    // A turn of the event loop a day, for a write still under way to go on with.
+    await nextTurn();
     const day = days[index] as LocalDay;
     const flowTable = table(flowList.map((flow, k) => [flow, (volumes[index] as number[])[k] as number]));
     const reasonTables = new Map<FlowKey, Table<Reason>>();
