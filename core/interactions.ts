@@ -110,10 +110,15 @@ export interface InteractionLoadResult {
   /** Contacts added (those whose (source, externalId) was already loaded or stored count once). */
   stored: number;
   /**
-   * `bulk`: the log held no contacts when the load was stored, so it was placed in memory and
-   * written in one pass; `incremental`: it did, so every contact went the way `recordMany` goes.
+   * `bulk`: the log held no contacts when the load was stored, so it was placed and written in one
+   * pass; `incremental`: it did, so every contact went the way `recordMany` goes.
    */
   path: 'bulk' | 'incremental';
+  /**
+   * On the bulk path, what applied the journey rule: the database, unless a hand-off goes beyond
+   * the journey the window gives its contact (then the app, which follows hand-offs).
+   */
+  placedBy?: 'database' | 'app';
 }
 
 /** One load under way: contacts are staged as they come and stored together by `finish`. */

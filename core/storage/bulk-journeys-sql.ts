@@ -2,11 +2,11 @@ import type pg from 'pg';
 import { TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { bulkMonthTables } from './interaction-months.ts';
 
-// The journey rule of a bulk load whose contacts hand off from none, in SQL (see journeys.ts for
-// the rule itself): without hand-offs a journey is a run of one customer's contacts for one
-// reason, each at most the window after the one before, so that window functions over the
-// contacts sorted once place them all in the database, where the app would read each back to
-// place it.
+// The journey rule of a bulk load in SQL (see journeys.ts for the rule itself): without hand-offs
+// a journey is a run of one customer's contacts for one reason, each at most the window after the
+// one before, so that window functions over the contacts sorted once place them all in the
+// database, where the app would read each back to place it. Hand-offs within such a run (the
+// usual transfer to an agent) change nothing; any other leaves the load to the app.
 
 /** The journey order (compareContacts) with the columns' table named. */
 export const journeyOrder = (table: string) =>
@@ -86,12 +86,13 @@ export function placedContacts(staged: string, windowDays: number): string {
 
 /**
  * Places the staged contacts in SQL and writes them in one statement: each fresh month's into its
- * table, the others through the log. Returns how many were written.
+ * table, the others through the log. Returns how many were written, and how many hand-offs the
+ * window alone did not put in the journey of their origin (then the caller places them otherwise).
  */
 export async function placeInSql(
   session: pg.Client,
   options: { staged: string; windowDays: number; months: Awaited<ReturnType<typeof bulkMonthTables>> },
-): Promise<number> {
+): Promise<{ stored: number; handoffsApart: number }> {
   const columns = PLACED_COLUMNS.join(', ');
   const within = options.months.fresh.map(
     (m) =>
@@ -105,13 +106,20 @@ export async function placeInSql(
     `others as (insert into interactions (${columns}) select ${columns} from placed
       where not (${within.length > 0 ? within.join(' or ') : 'false'}))`,
   ];
+  // A hand-off joins its origin's journey, which must come before it: the window gives it that
+  // journey when the two are about the same reason and close enough (a transfer, a callback).
+  const sortKey = (t: string) =>
+    `(${t}.started_at, ${t}.source collate "C", ${t}.external_id collate "C", ${t}.id)`;
+  const apart = `select count(*)::int from placed h left join placed o on o.id = h.handoff_from_id
+    where h.handoff_from_id is not null
+      and (o.journey_id is distinct from h.journey_id or not coalesce(${sortKey('o')} < ${sortKey('h')}, false))`;
   // Its sorts spill to disk in little memory at about the same speed: with 64 MB each, the server
   // outgrew the import's other processes (343 MB against 226 MB with 16 MB, 1,000,000 contacts).
   await session.query(`set local work_mem = '16MB'`);
-  const { rows } = await session.query<{ stored: number }>(
+  const { rows } = await session.query<{ stored: number; apart: number }>(
     `with placed as materialized (${placedContacts(options.staged, options.windowDays)}),
       ${writes.join(',\n      ')}
-    select count(*)::int as stored from placed`,
+    select (select count(*)::int from placed) as stored, (${apart}) as apart`,
   );
-  return rows[0]!.stored;
+  return { stored: rows[0]!.stored, handoffsApart: rows[0]!.apart };
 }

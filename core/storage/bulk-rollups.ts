@@ -133,6 +133,8 @@ const HOURS_AT = 2;
 const STEPS_AT = HOURS_AT + hourColumns.length;
 const DAY_COUNTS = STEPS_AT + stepColumns.length;
 
+export type RollupTally = ReturnType<typeof createRollupTally>;
+
 export function createRollupTally() {
   const days = keyed();
   const dayCounts = rowCounts(DAY_COUNTS);

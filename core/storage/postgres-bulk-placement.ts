@@ -11,7 +11,7 @@ import {
 } from '../journeys.ts';
 import { notFound } from '../errors.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
-import { createRollupTally, type RolledContact } from './bulk-rollups.ts';
+import { createRollupTally, type RolledContact, type RollupTally } from './bulk-rollups.ts';
 import { handleMs, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
 import { journeyOrder, placeInSql, PLACED_COLUMNS } from './bulk-journeys-sql.ts';
 import { copyLine, copyText } from './copy-lines.ts';
@@ -70,7 +70,7 @@ const stagedSelect = `l.id, l.customer_id, l.channel, l.touchpoint, l.direction,
 export async function inBulk(
   session: pg.Client,
   options: { windowDays: number; newId: () => string; months: readonly Date[] },
-): Promise<number> {
+): Promise<{ stored: number; placedBy: 'database' | 'app' }> {
   await session.query(`set local ${ROLLUPS_DEFERRED} = 'on'`);
   // The staged contacts are sorted. A sort of 1,000,000 contacts spills past 64 MB, at the same
   // import rate as one held whole in 256 MB, and the server's memory stays well below the CLI's.
@@ -84,28 +84,31 @@ export async function inBulk(
   const handoffs = await session.query<{ any: boolean }>(
     'select exists (select 1 from interaction_load where handoff_from_id is not null) as any',
   );
-  // Hand-offs chain journeys across reasons, which the app's journey rule follows: the contacts are
-  // read back and placed in memory, their rollups added up on the way. Without them (an import from
-  // other systems) the database places the contacts, and the rollups are added up from the log
-  // afterwards (the rollup SQL over the whole log took 45 s at 1,000,000 contacts, this 12 s).
-  const placed = handoffs.rows[0]!.any
-    ? await placeInApp(session, options, months)
-    : {
-        stored: await placeInSql(session, {
-          staged: 'interaction_load',
-          windowDays: options.windowDays,
-          months,
-        }),
-      };
+  // The database places the contacts (an import from other systems; a seed whose hand-offs stay
+  // within the journey the window gives), and the rollups are added up from the log afterwards
+  // (the rollup SQL over the whole log took 45 s at 1,000,000 contacts, this 12 s). A hand-off
+  // elsewhere chains journeys across reasons, which the app's journey rule follows: the contacts
+  // are then read back and placed in memory, their rollups added up on the way.
+  if (handoffs.rows[0]!.any) await session.query('savepoint by_database');
+  const inSql = await placeInSql(session, {
+    staged: 'interaction_load',
+    windowDays: options.windowDays,
+    months,
+  });
+  let placed: { stored: number; by: 'database' | 'app'; tally?: RollupTally } = { ...inSql, by: 'database' };
+  if (inSql.handoffsApart > 0) {
+    await session.query('rollback to savepoint by_database');
+    placed = { ...(await placeInApp(session, options, months)), by: 'app' };
+  }
   await months.attach();
-  await ('tally' in placed ? placed.tally : await tallyOfLog(session)).write(session);
+  await (placed.tally ?? (await tallyOfLog(session))).write(session);
   // What the log's insert trigger notes of a COPY into it, for the months written beside it.
   await session.query(
     'insert into contact_reasons (reason) select distinct reason from interaction_load on conflict do nothing',
   );
   await session.query(`insert into interaction_sources (source, external_id, interaction_id)
     select source, external_id, id from interactions where external_id is not null`);
-  return placed.stored;
+  return { stored: placed.stored, placedBy: placed.by };
 }
 
 /**

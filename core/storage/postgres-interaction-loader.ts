@@ -138,7 +138,7 @@ export function createPostgresInteractionLoader(options: {
                 // the planner misjudges the next reads of the log (a report's groups by customer
                 // taken for 200, its aggregates spilling to disk).
                 await client.query('analyze interactions');
-                return { stored: bulk, path: 'bulk' as const };
+                return { ...bulk, path: 'bulk' as const };
               }
               // The months' partitions are made before the incremental way's transaction.
               await months.ensure([...monthsSeen.values()]);

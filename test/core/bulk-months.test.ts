@@ -69,7 +69,7 @@ describe(`months a bulk load adds to the log on the ${databaseKind} database`, (
       contact(at('2025-04-30T21:59:59Z'), 'payment', 'C-3'),
       contact(existing, 'payment', 'C-4'),
     ]);
-    expect(await load.finish()).toEqual({ stored: 4, path: 'bulk' });
+    expect(await load.finish()).toEqual({ stored: 4, path: 'bulk', placedBy: 'database' });
 
     const after = await partitionShapes();
     expect([...after.keys()].filter((name) => !before.has(name)).sort()).toEqual([

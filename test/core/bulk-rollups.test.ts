@@ -54,14 +54,16 @@ function contacts(people: { id: string }[]): Contact[] {
     // ...and some again in the hour clocks skip in spring (02:00-03:00 in Rome does not exist).
     if (i % 9 === 0)
       add(person.id, `2026-03-29T01:${minute}:10Z`, { channel: 'web', touchpoint: 'self_service' });
-    // The assistant asks back before the contact that settles, which says it follows on (a load
-    // with hand-offs is placed, and its rollups added up, in the app).
+    // The assistant asks back before the contact that settles, which says it follows on, about
+    // another reason (a load with hand-offs across reasons is placed, and its rollups added up, in
+    // the app).
     if (i % 11 === 0) {
       const asked = add(person.id, `2026-03-04T10:${minute}:00Z`, {
         channel: 'voice_assistant',
         touchpoint: 'alexa',
         outcome: 'continued',
         endedAt: null,
+        reason: 'meter_reading',
       });
       add(person.id, `2026-03-04T10:${minute}:20Z`, {
         channel: 'voice_assistant',
@@ -114,7 +116,7 @@ describe(`the bulk load's rollups on the ${databaseKind} database`, () => {
     const bulk = await database(people);
     const load = await createPostgresInteractionLoader({ url: bulk.url, db: bulk.db }).start();
     await load.add([...history].reverse());
-    expect(await load.finish()).toEqual({ stored: history.length, path: 'bulk' });
+    expect(await load.finish()).toEqual({ stored: history.length, path: 'bulk', placedBy: 'app' });
 
     const loaded = await rollups(bulk.db);
     expect(loaded).toEqual(await rollups(incremental.db));

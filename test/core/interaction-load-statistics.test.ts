@@ -52,7 +52,7 @@ describe(`the statistics after a bulk load on the ${databaseKind} database`, () 
   it("give the planner the log's customers and each filled month's rows", async () => {
     const load = await createPostgresInteractionLoader({ url: storage.url, db: storage.db }).start();
     await load.add(contacts);
-    expect(await load.finish()).toEqual({ stored: contacts.length, path: 'bulk' });
+    expect(await load.finish()).toMatchObject({ stored: contacts.length, path: 'bulk' });
 
     const { rows: plan } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`
       explain (format json) select customer_id from interactions group by customer_id`.execute(storage.db);

@@ -69,13 +69,14 @@ const ways = [
 
 /**
  * Half a year of contacts of 45 households with one, two or three supplies: calls handed off to an
- * agent (the agent's call points back, unless `handoffs` is false: an export that does not say), voice turns that ask back before one settles, bursts of
+ * agent (the agent's call points back, unless `handoffs` is `none`: an export that does not say;
+ * about the caller's reason, or with `across` sometimes about another), voice turns that ask back before one settles, bursts of
  * contacts in the same second (the CRM's codes decide their order, byte by byte: CC-10 before
  * CC-9), returns after more than 30 days, and walk-ins nobody identified.
  */
 function history(
   seed: number,
-  options = { handoffs: true },
+  options: { handoffs: 'none' | 'within' | 'across' } = { handoffs: 'across' },
 ): { households: Household[]; contacts: Contact[] } {
   const random = prng(seed);
   const households: Household[] = Array.from({ length: 45 }, (_, i) => ({
@@ -121,8 +122,8 @@ function history(
         add(household.id, at + random.int(60, 600) * 1000, {
           channel: 'call_centre',
           touchpoint: 'agent',
-          reason: random.next() < 0.7 ? ivr.reason : 'payment',
-          handoffFromId: options.handoffs ? ivr.id : null,
+          reason: options.handoffs !== 'across' || random.next() < 0.7 ? ivr.reason : 'payment',
+          handoffFromId: options.handoffs === 'none' ? null : ivr.id,
         });
       } else if (kind < 0.3) {
         // A conversation with the assistant: turns that ask back, then one that settles.
@@ -217,15 +218,16 @@ async function incrementally(db: Kysely<Database>, contacts: readonly Contact[])
 }
 
 describe(`the bulk load of an empty interaction log on the ${databaseKind} database`, () => {
-  // With hand-offs the app places the contacts; without (an import from other systems) the database does.
-  for (const [seed, handoffs] of [
-    [1, true],
-    [2, true],
-    [3, true],
-    [4, false],
-    [5, false],
+  // With hand-offs across reasons the app places the contacts; without any (an import from other
+  // systems) or with hand-offs only within their reason's journey (a transfer) the database does.
+  for (const [seed, handoffs, placedBy] of [
+    [1, 'across', 'app'],
+    [2, 'across', 'app'],
+    [3, 'within', 'database'],
+    [4, 'none', 'database'],
+    [5, 'none', 'database'],
   ] as const) {
-    it(`places and counts the same contacts exactly as the incremental way does, whatever order they are staged in (history ${seed}, ${handoffs ? 'with' : 'without'} hand-offs)`, async () => {
+    it(`places and counts the same contacts exactly as the incremental way does, whatever order they are staged in (history ${seed}, hand-offs: ${handoffs})`, async () => {
       const { households, contacts } = history(20261205 + seed, { handoffs });
       const random = prng(seed);
       const incremental = await database(households);
@@ -236,7 +238,7 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
       for (let i = 0; i < shuffled.length; i += 97) await load.add(shuffled.slice(i, i + 97));
       // A row the export repeats is stored once.
       await load.add([shuffled[0]!]);
-      expect(await load.finish()).toEqual({ stored: contacts.length, path: 'bulk' });
+      expect(await load.finish()).toEqual({ stored: contacts.length, path: 'bulk', placedBy });
 
       const expected = await snapshot(incremental.db);
       const loaded = await snapshot(bulk.db);
@@ -248,7 +250,7 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
       // that settle nothing, transitions of 0 and of 30 days, walk-ins.
       const rows = Object.values(loaded.placements) as (typeof loaded.placements)[string][];
       expect(rows.some((r) => r.step >= 4)).toBe(true);
-      expect(rows.some((r) => r.handoffFrom !== null)).toBe(handoffs);
+      expect(rows.some((r) => r.handoffFrom !== null)).toBe(handoffs !== 'none');
       expect(rows.some((r) => r.settled === null)).toBe(true);
       expect(rows.some((r) => r.gap === 0)).toBe(true);
       expect(rows.some((r) => r.segment === null)).toBe(true);
@@ -305,7 +307,7 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     const recorded = createPostgresStores(handle.db).interactions.record(live);
-    expect(await finishing).toEqual({ stored: contacts.length, path: 'bulk' });
+    expect(await finishing).toEqual({ stored: contacts.length, path: 'bulk', placedBy: 'app' });
     const stored = await recorded;
     expect(stored.journeyStep).toBeGreaterThan(0);
     expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
@@ -324,7 +326,7 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
   }, 120_000);
 
-  it('refuses contacts of a customer nobody has and a hand-off from no staged contact, storing nothing', async () => {
+  it('refuses contacts of a customer nobody has and a hand-off from no staged contact or a later one, storing nothing', async () => {
     const { households, contacts } = history(5);
     const handle = await database(households);
     const loader = createPostgresInteractionLoader({ url: handle.url, db: handle.db });
@@ -341,6 +343,31 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     const known = contacts.find((c) => c.customerId !== null)!;
     await orphan.add([{ ...known, id: randomUUID(), externalId: 'X-2', handoffFromId: randomUUID() }]);
     await expect(orphan.finish()).rejects.toMatchObject({ code: 'not_found' });
+    // A hand-off from a contact that comes after it, about the same reason a minute later: the
+    // window would put both in one journey, the journey rule refuses the order.
+    const backwards = await loader.start();
+    const later = {
+      ...known,
+      id: randomUUID(),
+      externalId: 'X-3',
+      startedAt: new Date('2026-03-10T09:01:00Z'),
+      endedAt: null,
+    };
+    await backwards.add([
+      later,
+      {
+        ...known,
+        id: randomUUID(),
+        externalId: 'X-4',
+        startedAt: new Date('2026-03-10T09:00:00Z'),
+        endedAt: null,
+        handoffFromId: later.id,
+      },
+    ]);
+    await expect(backwards.finish()).rejects.toMatchObject({
+      code: 'not_found',
+      message: expect.stringContaining('not earlier than the contact'),
+    });
     const bad = await loader.start();
     await expect(bad.add([{ ...known, channel: 'Not A Slug' }])).rejects.toMatchObject({
       code: 'invalid_input',
@@ -373,7 +400,7 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
       externalId: `NOW-${minutesAgo}`,
     }));
     await load.add(recent);
-    expect(await load.finish()).toEqual({ stored: 3, path: 'bulk' });
+    expect(await load.finish()).toEqual({ stored: 3, path: 'bulk', placedBy: 'database' });
     // The day of the latest contact: run from 00:10 to 00:30 in Rome, the contacts span two days.
     const today = DateTime.fromMillis(now - 600_000)
       .setZone('Europe/Rome')
