@@ -42,9 +42,16 @@ export const PLACED_COLUMNS = [
 ] as const;
 
 /**
+ * A journey's id, from the id of the contact that opens it: a load of the same contacts (a seed
+ * run again) gives the same journeys. Version 4's and the variant's bits are set, as in any UUID.
+ */
+const journeyIdOf = (contactId: string) =>
+  `overlay(overlay(md5('journey ' || ${contactId}::text) placing '4' from 13) placing '8' from 17)::uuid`;
+
+/**
  * The staged contacts of `staged` (the load's columns) placed, as a query: each one's journey
- * (a fresh id, the same for all its contacts), step, settled step, transition and segment. An
- * anonymous contact is a journey of its own.
+ * (its id made from its first contact's, the same for all its contacts), step, settled step,
+ * transition and segment. An anonymous contact is a journey of its own.
  */
 export function placedContacts(staged: string, windowDays: number): string {
   const order = journeyOrder('s');
@@ -59,7 +66,7 @@ export function placedContacts(staged: string, windowDays: number): string {
       window reason as (partition by s.customer_id, s.reason order by ${order})
     ), runs as (
       select s.*, count(*) filter (where opens) over reason as run,
-        case when opens then gen_random_uuid() end as opened_id
+        case when opens then ${journeyIdOf('s.id')} end as opened_id
       from sorted s
       window reason as (partition by s.customer_id, s.reason order by ${order})
     ), placed as (
