@@ -131,19 +131,15 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
   const events = createBillEvents();
   let bills: BillRecord[] = [];
   let payments: Payment[] = [];
-  // A chunk is written while the next one is generated: the database checks and indexes one
-  // chunk's rows on its core while this process draws the next chunk's on the other. One write at
-  // a time (a chunk's payments need its bills); a failed one is thrown at the next flush or the end.
-  let writing: Promise<void> = Promise.resolve();
+  // A chunk's payments need its bills: written together, behind the drawing.
+  const billWrites = writeBehind();
   const flush = async () => {
-    await writing;
     const chunk = { bills, payments };
     [bills, payments] = [[], []];
-    writing = (async () => {
+    await billWrites.next(async () => {
       summary.bills += await bulk.bills(chunk.bills);
       summary.payments += await bulk.payments(chunk.payments);
-    })();
-    writing.catch(() => {});
+    });
   };
   progress('bills', 0, customers.length);
   for (const [done, { record, profile }] of customers.entries()) {
@@ -173,7 +169,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
     }
   }
   await flush();
-  await writing;
+  await billWrites.done();
   progress('bills', customers.length, customers.length);
 
   const advisors = demoAdvisors(createDemoRandom(seed, STREAM.advisors));
@@ -198,19 +194,15 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
 
   const load = await options.contacts.start();
   let staged = 0;
-  // As with the bills, a chunk is staged while the next one is drawn: one write at a time, and a
-  // failed one is thrown at the next chunk or the end.
-  let staging: Promise<void> = Promise.resolve();
-  const record = async (chunk: DemoInteraction[]) => {
-    await staging;
-    staging = load.add(chunk).then(() => {
+  const staging = writeBehind();
+  const record = (chunk: DemoInteraction[]) =>
+    staging.next(async () => {
+      await load.add(chunk);
       staged += chunk.length;
       progress('interactions', staged, interactionCount);
     });
-    staging.catch(() => {});
-  };
   const store = async () => {
-    await staging;
+    await staging.done();
     summary.interactions = (await load.finish()).stored;
     progress('interactions', summary.interactions, interactionCount);
   };
@@ -240,7 +232,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
       write: evidence?.write ?? record,
     });
   } catch (error) {
-    await staging.catch(() => {});
+    await staging.done().catch(() => {});
     await load.abort();
     throw error;
   }
@@ -249,6 +241,23 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
     Object.assign(summary, evidence.summary);
   } else await store();
   return summary;
+}
+
+/**
+ * Writes that run behind the drawing: a chunk is written while the next one is drawn, the
+ * database working on its core while this process draws on the other. One write at a time; a
+ * failed one is thrown at the next write or by `done`.
+ */
+function writeBehind() {
+  let writing: Promise<void> = Promise.resolve();
+  return {
+    async next(write: () => Promise<void>): Promise<void> {
+      await writing;
+      writing = write();
+      writing.catch(() => {});
+    },
+    done: () => writing,
+  };
 }
 
 /**
