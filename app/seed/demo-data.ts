@@ -231,15 +231,16 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
       chunkSize: CHUNK,
       write: evidence?.write ?? record,
     });
+    if (evidence) {
+      await evidence.finish(store);
+      Object.assign(summary, evidence.summary);
+    } else await store();
   } catch (error) {
+    // A write that failed, or the generator: the load lets go of its session (once stored, a no-op).
     await staging.done().catch(() => {});
     await load.abort();
     throw error;
   }
-  if (evidence) {
-    await evidence.finish(store);
-    Object.assign(summary, evidence.summary);
-  } else await store();
   return summary;
 }
 
@@ -261,8 +262,8 @@ function writeBehind() {
 }
 
 /**
- * Ids for the records the stores create themselves while seeding (journeys, advisors, pilots,
- * invitations, consultations, survey answers). Build the seed's stores with it as `newId` and
+ * Ids for the records the stores create themselves while seeding (advisors, pilots, invitations,
+ * consultations, survey answers; journeys the app places). Build the seed's stores with it as `newId` and
  * those ids repeat from run to run as well.
  */
 export function demoIdGenerator(seed: number): () => string {

@@ -5,8 +5,8 @@ import type { bulkMonthTables } from './interaction-months.ts';
 // The journey rule of a bulk load in SQL (see journeys.ts for the rule itself): without hand-offs
 // a journey is a run of one customer's contacts for one reason, each at most the window after the
 // one before, so that window functions over the contacts sorted once place them all in the
-// database, where the app would read each back to place it. Hand-offs within such a run (the
-// usual transfer to an agent) change nothing; any other leaves the load to the app.
+// database, where the app would read each back to place it. A hand-off within such a run (the
+// usual transfer to an agent) changes nothing; any other leaves the load to the app.
 
 /** The journey order (compareContacts) with the columns' table named. */
 export const journeyOrder = (table: string) =>
@@ -42,11 +42,12 @@ export const PLACED_COLUMNS = [
 ] as const;
 
 /**
- * A journey's id, from the id of the contact that opens it: a load of the same contacts (a seed
- * run again) gives the same journeys. Version 4's and the variant's bits are set, as in any UUID.
+ * A journey's id, from the contact that opens it (its id and start, which the log's key holds
+ * unique together): a load of the same contacts (a seed run again) gives the same journeys.
+ * Version 4's and the variant's bits are set, as in any UUID.
  */
-const journeyIdOf = (contactId: string) =>
-  `overlay(overlay(md5('journey ' || ${contactId}::text) placing '4' from 13) placing '8' from 17)::uuid`;
+const journeyIdOf = (contact: string) =>
+  `overlay(overlay(md5('journey ' || ${contact}.id::text || ' ' || ${contact}.started_at::text) placing '4' from 13) placing '8' from 17)::uuid`;
 
 /**
  * The staged contacts of `staged` (the load's columns) placed, as a query: each one's journey
@@ -66,7 +67,7 @@ export function placedContacts(staged: string, windowDays: number): string {
       window reason as (partition by s.customer_id, s.reason order by ${order})
     ), runs as (
       select s.*, count(*) filter (where opens) over reason as run,
-        case when opens then ${journeyIdOf('s.id')} end as opened_id
+        case when opens then ${journeyIdOf('s')} end as opened_id
       from sorted s
       window reason as (partition by s.customer_id, s.reason order by ${order})
     ), placed as (
@@ -92,14 +93,37 @@ export function placedContacts(staged: string, windowDays: number): string {
 }
 
 /**
+ * Whether every staged hand-off is one the window alone already puts in its origin's journey: the
+ * same customer's contact about the same reason, before it in the journey order and at most the
+ * window before it. Every contact between the two for that reason is then within the window of
+ * the one before, so the run the hand-off continues is its origin's, and the database places
+ * the load exactly as the journey rule would.
+ */
+export async function handoffsWithinWindow(
+  session: pg.Client,
+  options: { staged: string; windowDays: number },
+): Promise<boolean> {
+  const { rows } = await session.query<{ within: boolean }>(
+    `select not exists (
+      select 1 from ${options.staged} h left join ${options.staged} o on o.id = h.handoff_from_id
+      where h.handoff_from_id is not null and not coalesce(
+        o.customer_id = h.customer_id and o.reason = h.reason
+          and h.started_at - o.started_at <= interval '${options.windowDays} days'
+          and (${journeyOrder('o')}) < (${journeyOrder('h')}),
+        false)
+    ) as within`,
+  );
+  return rows[0]!.within;
+}
+
+/**
  * Places the staged contacts in SQL and writes them in one statement: each fresh month's into its
- * table, the others through the log. Returns how many were written, and how many hand-offs the
- * window alone did not put in the journey of their origin (then the caller places them otherwise).
+ * table, the others through the log. Returns how many were written.
  */
 export async function placeInSql(
   session: pg.Client,
   options: { staged: string; windowDays: number; months: Awaited<ReturnType<typeof bulkMonthTables>> },
-): Promise<{ stored: number; handoffsApart: number }> {
+): Promise<number> {
   const columns = PLACED_COLUMNS.join(', ');
   const within = options.months.fresh.map(
     (m) =>
@@ -113,20 +137,13 @@ export async function placeInSql(
     `others as (insert into interactions (${columns}) select ${columns} from placed
       where not (${within.length > 0 ? within.join(' or ') : 'false'}))`,
   ];
-  // A hand-off joins its origin's journey, which must come before it: the window gives it that
-  // journey when the two are about the same reason and close enough (a transfer, a callback).
-  const sortKey = (t: string) =>
-    `(${t}.started_at, ${t}.source collate "C", ${t}.external_id collate "C", ${t}.id)`;
-  const apart = `select count(*)::int from placed h left join placed o on o.id = h.handoff_from_id
-    where h.handoff_from_id is not null
-      and (o.journey_id is distinct from h.journey_id or not coalesce(${sortKey('o')} < ${sortKey('h')}, false))`;
   // Its sorts spill to disk in little memory at about the same speed: with 64 MB each, the server
   // outgrew the import's other processes (343 MB against 226 MB with 16 MB, 1,000,000 contacts).
   await session.query(`set local work_mem = '16MB'`);
-  const { rows } = await session.query<{ stored: number; apart: number }>(
+  const { rows } = await session.query<{ stored: number }>(
     `with placed as materialized (${placedContacts(options.staged, options.windowDays)}),
       ${writes.join(',\n      ')}
-    select (select count(*)::int from placed) as stored, (${apart}) as apart`,
+    select count(*)::int as stored from placed`,
   );
-  return { stored: rows[0]!.stored, handoffsApart: rows[0]!.apart };
+  return rows[0]!.stored;
 }

@@ -13,15 +13,15 @@ import { notFound } from '../errors.ts';
 import { placeAnonymous, type Placement } from './postgres-journey-placement.ts';
 import { createRollupTally, type RolledContact, type RollupTally } from './bulk-rollups.ts';
 import { handleMs, ROLLUPS_DEFERRED, TRANSITION_DAYS } from './census-rollup-sql.ts';
-import { journeyOrder, placeInSql, PLACED_COLUMNS } from './bulk-journeys-sql.ts';
+import { handoffsWithinWindow, journeyOrder, placeInSql, PLACED_COLUMNS } from './bulk-journeys-sql.ts';
 import { copyLine, copyText } from './copy-lines.ts';
 import { bulkMonthTables } from './interaction-months.ts';
 
 // The bulk way of a load (see postgres-interaction-loader.ts): the staged contacts of a log that
-// holds none, placed with the journey rule — by the database when none hands off from another
-// (bulk-journeys-sql.ts), otherwise read back customer by customer in the journey order, placed in
-// memory and written by COPY — with the rollup triggers deferred; their rollups added up in memory
-// and written by COPY at the end (bulk-rollups.ts).
+// holds none, placed with the journey rule — by the database unless a hand-off leaves its reason's
+// journey (bulk-journeys-sql.ts), otherwise read back customer by customer in the journey order,
+// placed in memory and written by COPY — with the rollup triggers deferred; their rollups added up
+// in memory and written by COPY at the end (bulk-rollups.ts).
 
 /** Rows per FETCH, and per `recordMany` on the incremental way. */
 export const BATCH = 5000;
@@ -81,25 +81,16 @@ export async function inBulk(
   );
   if (unknown.rows[0]) throw notFound('customer', unknown.rows[0].customer_id);
   const months = await bulkMonthTables(session, options.months);
-  const handoffs = await session.query<{ any: boolean }>(
-    'select exists (select 1 from interaction_load where handoff_from_id is not null) as any',
-  );
-  // The database places the contacts (an import from other systems; a seed whose hand-offs stay
-  // within the journey the window gives), and the rollups are added up from the log afterwards
-  // (the rollup SQL over the whole log took 45 s at 1,000,000 contacts, this 12 s). A hand-off
-  // elsewhere chains journeys across reasons, which the app's journey rule follows: the contacts
+  // The database places the contacts (an import from other systems, a seed whose hand-offs are
+  // transfers within the journey anyway), and the rollups are added up from the log afterwards
+  // (the rollup SQL over the whole log took 45 s at 1,000,000 contacts, this 12 s). Other
+  // hand-offs chain journeys across reasons, which the app's journey rule follows: the contacts
   // are then read back and placed in memory, their rollups added up on the way.
-  if (handoffs.rows[0]!.any) await session.query('savepoint by_database');
-  const inSql = await placeInSql(session, {
-    staged: 'interaction_load',
-    windowDays: options.windowDays,
-    months,
-  });
-  let placed: { stored: number; by: 'database' | 'app'; tally?: RollupTally } = { ...inSql, by: 'database' };
-  if (inSql.handoffsApart > 0) {
-    await session.query('rollback to savepoint by_database');
-    placed = { ...(await placeInApp(session, options, months)), by: 'app' };
-  }
+  const staged = { staged: 'interaction_load', windowDays: options.windowDays };
+  const byDatabase = await handoffsWithinWindow(session, staged);
+  const placed: { stored: number; by: 'database' | 'app'; tally?: RollupTally } = byDatabase
+    ? { stored: await placeInSql(session, { ...staged, months }), by: 'database' }
+    : { ...(await placeInApp(session, options, months)), by: 'app' };
   await months.attach();
   await (placed.tally ?? (await tallyOfLog(session))).write(session);
   // What the log's insert trigger notes of a COPY into it, for the months written beside it.

@@ -21,8 +21,8 @@ import { inTransaction } from './own-session.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, places
-// the staged contacts with the journey rule (in SQL, or in memory when some hand off from others:
-// postgres-bulk-placement.ts) and writes them with the rollup triggers deferred (a month without a
+// the staged contacts with the journey rule (in SQL, or in memory when a hand-off leaves its
+// reason's journey: postgres-bulk-placement.ts) and writes them with the rollup triggers deferred (a month without a
 // partition yet into a table of its own, attached once filled), then writes their rollups, added
 // up in memory. Otherwise the months' partitions are made and every staged contact goes the
 // incremental way, in time order.

@@ -6,22 +6,15 @@ import { translating } from './database-errors.ts';
 import type { Database, SurveyAnswersTable } from './schema.ts';
 
 export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => string): SurveyAnswers {
-  /** Checks the answers, finds the contacts they are about and stores them in one statement. */
+  /** Checks the answers and that their contacts exist, then stores them in one insert: all or none. */
   async function insert(inputs: readonly SurveyAnswerInput[], what: (index: number) => string) {
     const answers = inputs.map((input, index) => parseInput(SurveyAnswerInput, input, what(index)));
     if (answers.length === 0) return [];
-    const asked = [...new Set(answers.map((a) => a.interactionId))];
-    const known = new Set(
-      (
-        await db
-          .selectFrom('interactions')
-          .select('id')
-          .where('id', '=', sql<string>`any(${asked}::uuid[])`)
-          .execute()
-      ).map((row) => row.id),
-    );
-    const unknown = asked.find((id) => !known.has(id));
-    if (unknown) throw notFound('interaction', unknown);
+    // Compared as UUIDs by the database: an id may come in capitals.
+    const asked = answers.map((a) => a.interactionId);
+    const unknown = await sql<{ id: string }>`select a.id from unnest(${asked}::uuid[]) as a(id)
+      where not exists (select 1 from interactions i where i.id = a.id) limit 1`.execute(db);
+    if (unknown.rows[0]) throw notFound('interaction', unknown.rows[0].id);
     const rows = answers.map((answer) => ({
       id: newId(),
       interaction_id: answer.interactionId,

@@ -261,6 +261,44 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     }, 120_000);
   }
 
+  it('leaves a hand-off the window would not join to its origin to the app: a week later, or anonymous', async () => {
+    const { households } = history(6);
+    const [one] = households;
+    const at = (day: number, hour = 9) =>
+      new Date(Date.parse('2026-03-02T00:00:00Z') + day * DAY + hour * 3_600_000);
+    let code = 0;
+    const contact = (customerId: string | null, startedAt: Date, more: Partial<Contact> = {}): Contact => ({
+      id: randomUUID(),
+      customerId,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      direction: 'inbound',
+      reason: 'complaint',
+      startedAt,
+      endedAt: null,
+      outcome: 'resolved',
+      source: 'crm',
+      externalId: `HO-${++code}`,
+      ...more,
+    });
+    const origin = contact(one!.id, at(0), { outcome: 'handed_off' });
+    // Taken up eight days later: the window would open a journey of its own.
+    const contacts = [origin, contact(one!.id, at(8), { handoffFromId: origin.id })];
+    const incremental = await database(households);
+    await incrementally(incremental.db, contacts);
+    const bulk = await database(households);
+    const late = await createPostgresInteractionLoader({ url: bulk.url, db: bulk.db }).start();
+    await late.add(contacts);
+    expect(await late.finish()).toEqual({ stored: contacts.length, path: 'bulk', placedBy: 'app' });
+    expect(await snapshot(bulk.db)).toEqual(await snapshot(incremental.db));
+    // A walk-in passed on names a contact nobody can be placed after: refused, as ever.
+    const handle = await database(households);
+    const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+    const walkIn = contact(null, at(1), { outcome: 'handed_off' });
+    await load.add([walkIn, contact(null, at(1, 10), { handoffFromId: walkIn.id })]);
+    await expect(load.finish()).rejects.toMatchObject({ code: 'not_found' });
+  }, 120_000);
+
   it('goes the incremental way when the log already holds contacts, with the same result', async () => {
     const { households, contacts } = history(77);
     const ordered = [...contacts].sort(timeOrder);

@@ -306,6 +306,17 @@ describe(`storage on the ${databaseKind} database`, () => {
       [second!.id, 'ces', 1],
     ]);
     expect(await stores.surveys.forInteraction(second!.id)).toHaveLength(3);
+    // An id in capitals is the same contact.
+    const third = await stores.interactions.record(
+      contact(customer.id, { startedAt: '2026-02-04T10:00:00Z' }),
+    );
+    const shouted = await stores.surveys.record({
+      interactionId: third.id.toUpperCase(),
+      metric: 'nps',
+      score: 10,
+      answeredAt,
+    });
+    expect(shouted.interactionId).toBe(third.id);
   });
 
   it('writes nothing of a batch when one of its rows fails', async () => {
