@@ -103,15 +103,17 @@ export async function handoffsWithinWindow(
   session: pg.Client,
   options: { staged: string; windowDays: number },
 ): Promise<boolean> {
+  // Counted rather than asked with `exists`: for a first match the planner loops over the staged
+  // contacts once per hand-off (17 minutes into the seed's 1,000,000 it was still going); for a
+  // count it joins them in one pass (1.2 s).
   const { rows } = await session.query<{ within: boolean }>(
-    `select not exists (
-      select 1 from ${options.staged} h left join ${options.staged} o on o.id = h.handoff_from_id
+    `select count(*) = 0 as within
+      from ${options.staged} h left join ${options.staged} o on o.id = h.handoff_from_id
       where h.handoff_from_id is not null and not coalesce(
         o.customer_id = h.customer_id and o.reason = h.reason
           and h.started_at - o.started_at <= interval '${options.windowDays} days'
           and (${journeyOrder('o')}) < (${journeyOrder('h')}),
-        false)
-    ) as within`,
+        false)`,
   );
   return rows[0]!.within;
 }
