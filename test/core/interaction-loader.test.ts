@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
@@ -187,8 +187,9 @@ async function database(households: Household[]): Promise<StorageHandle> {
   return handle;
 }
 
-afterAll(async () => {
-  for (const handle of databases) await handle.close();
+// Each test's databases are let go once it ends: the server is shared with the other test files.
+afterEach(async () => {
+  for (const handle of databases.splice(0)) await handle.close();
 });
 
 async function censusAnswers(db: Kysely<Database>) {
