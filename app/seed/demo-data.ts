@@ -263,8 +263,8 @@ function writeBehind() {
 
 /**
  * Ids for the records the stores create themselves while seeding (advisors, pilots, invitations,
- * consultations, survey answers; journeys the app places). Build the seed's stores with it as `newId` and
- * those ids repeat from run to run as well.
+ * consultations, survey answers; journeys the app places). Build the seed's stores with it as
+ * `newId` and those ids repeat from run to run as well.
  */
 export function demoIdGenerator(seed: number): () => string {
   return createDemoRandom(seed, STREAM.stores).uuid;
