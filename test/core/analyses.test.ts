@@ -55,6 +55,10 @@ async function settled() {
   });
 }
 
+/** The statuses of the question's runs in the store. */
+const statuses = (question: string) =>
+  storage.db.selectFrom('analysis_runs').select('status').where('question', '=', question).execute();
+
 describe('background analyses', () => {
   it('computes once however many ask, then serves the stored answer while it is fresh', async () => {
     const service = analyses();
@@ -184,12 +188,7 @@ describe('background analyses', () => {
     release();
     await finishing;
     expect(await second).toBeNull();
-    const runs = await storage.db
-      .selectFrom('analysis_runs')
-      .select('status')
-      .where('question', '=', 'q7')
-      .execute();
-    expect(runs).toEqual([{ status: 'done' }]);
+    expect(await statuses('q7')).toEqual([{ status: 'done' }]);
   });
 
   it('on the real clock, computes once for two instances asking together, and serves the stored answer after', async () => {
@@ -211,12 +210,7 @@ describe('background analyses', () => {
     const computedAt = (answer as { computedAt: Date }).computedAt.getTime();
     expect(Date.now() - computedAt).toBeGreaterThanOrEqual(0);
     expect(Date.now() - computedAt).toBeLessThan(60_000);
-    const runs = await storage.db
-      .selectFrom('analysis_runs')
-      .select('status')
-      .where('question', '=', 'q8')
-      .execute();
-    expect(runs).toEqual([{ status: 'done' }]);
+    expect(await statuses('q8')).toEqual([{ status: 'done' }]);
     expect(work.calls()).toBe(1);
   });
 
