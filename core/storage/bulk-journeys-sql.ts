@@ -1,5 +1,7 @@
 import type pg from 'pg';
-import { TRANSITION_DAYS } from './census-rollup-sql.ts';
+import type { RolledContact } from './bulk-rollups.ts';
+import { handleMs, TRANSITION_DAYS } from './census-rollup-sql.ts';
+import { copyOut } from './copy-lines.ts';
 import type { bulkMonthTables } from './interaction-months.ts';
 
 // The journey rule of a bulk load in SQL (see journeys.ts for the rule itself): without hand-offs
@@ -118,13 +120,21 @@ export async function handoffsWithinWindow(
   return rows[0]!.within;
 }
 
+/** What the rollups count of a placed contact (RolledContact), as the columns of `placed`. */
+const ROLLED = `customer_id, reason, coalesce(segment, ''), channel, touchpoint,
+  (extract(epoch from started_at) * 1000)::float8, ${handleMs('started_at', 'ended_at')}, settled_step,
+  previous_channel, (extract(epoch from previous_started_at) * 1000)::float8, previous_gap_days`;
+
 /**
  * Places the staged contacts in SQL and writes them in one statement: each fresh month's into its
- * table, the others through the log. Returns how many were written.
+ * table, the others through the log. Each settled contact goes to `rolled` as it is placed (the
+ * app adds up the rollups while the database places and writes the rest). Returns how many
+ * were written.
  */
 export async function placeInSql(
   session: pg.Client,
   options: { staged: string; windowDays: number; months: Awaited<ReturnType<typeof bulkMonthTables>> },
+  rolled: (contact: RolledContact) => void,
 ): Promise<number> {
   const columns = PLACED_COLUMNS.join(', ');
   const within = options.months.fresh.map(
@@ -142,10 +152,29 @@ export async function placeInSql(
   // Its sorts spill to disk in little memory at about the same speed: with 64 MB each, the server
   // outgrew the import's other processes (343 MB against 226 MB with 16 MB, 1,000,000 contacts).
   await session.query(`set local work_mem = '16MB'`);
-  const { rows } = await session.query<{ stored: number }>(
-    `with placed as materialized (${placedContacts(options.staged, options.windowDays)}),
+  // Every placed contact is sent as it is placed, and the writes run once all are: a settled one
+  // is added up, and the count is how many were written.
+  return copyOut(
+    session,
+    `copy (with placed as materialized (${placedContacts(options.staged, options.windowDays)}),
       ${writes.join(',\n      ')}
-    select count(*)::int as stored from placed`,
+    select ${ROLLED} from placed) to stdout`,
+    ([customerId, reason, segment, channel, touchpoint, startedMs, handle, step, before, beforeMs, gap]) => {
+      if (step === null) return;
+      rolled({
+        customerId: customerId ?? null,
+        reason: reason!,
+        segment: segment!,
+        channel: channel!,
+        touchpoint: touchpoint!,
+        startedAt: new Date(Number(startedMs)),
+        handleMs: handle === null ? null : Number(handle),
+        settledStep: Number(step),
+        previous:
+          before === null || before === undefined
+            ? null
+            : { channel: before, startedAt: new Date(Number(beforeMs)), gapDays: Number(gap) },
+      });
+    },
   );
-  return rows[0]!.stored;
 }

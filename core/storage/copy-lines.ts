@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
@@ -84,4 +85,38 @@ export function copyText() {
       block = used = lines = 0;
     },
   };
+}
+
+/** What a backslash and the character after it stand for in COPY's text format. */
+const ESCAPED: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v' };
+
+function fieldOf(text: string): string | null {
+  if (text === '\\N') return null;
+  return text.includes('\\') ? text.replace(/\\(.)/g, (_, c: string) => ESCAPED[c] ?? c) : text;
+}
+
+/**
+ * Runs a `copy (…) to stdout` statement and hands each row to `onRow` as it arrives, its fields
+ * as text (null for `\N`). Returns how many rows there were.
+ */
+export async function copyOut(
+  client: pg.Client,
+  statement: string,
+  onRow: (fields: (string | null)[]) => void,
+): Promise<number> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let rows = 0;
+  for await (const chunk of client.query(copyStreams.to(statement)) as AsyncIterable<Buffer>) {
+    const text = rest + decoder.write(chunk);
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      onRow(text.slice(start, end).split('\t').map(fieldOf));
+      rows++;
+      start = end + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest + decoder.end() !== '') throw new Error('a COPY row was cut short');
+  return rows;
 }

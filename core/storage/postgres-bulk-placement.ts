@@ -82,17 +82,20 @@ export async function inBulk(
   if (unknown.rows[0]) throw notFound('customer', unknown.rows[0].customer_id);
   const months = await bulkMonthTables(session, options.months);
   // The database places the contacts (an import from other systems, a seed whose hand-offs are
-  // transfers within the journey anyway), and the rollups are added up from the log afterwards
-  // (the rollup SQL over the whole log took 45 s at 1,000,000 contacts, this 12 s). Other
-  // hand-offs chain journeys across reasons, which the app's journey rule follows: the contacts
-  // are then read back and placed in memory, their rollups added up on the way.
+  // transfers within the journey anyway) and sends each as it is placed, for the app to add up
+  // the rollups meanwhile (the rollup SQL over the whole log took 45 s at 1,000,000 contacts).
+  // Other hand-offs chain journeys across reasons, which the app's journey rule follows: the
+  // contacts are then read back and placed in memory, their rollups added up on the way.
   const staged = { staged: 'interaction_load', windowDays: options.windowDays };
-  const byDatabase = await handoffsWithinWindow(session, staged);
-  const placed: { stored: number; by: 'database' | 'app'; tally?: RollupTally } = byDatabase
-    ? { stored: await placeInSql(session, { ...staged, months }), by: 'database' }
-    : { ...(await placeInApp(session, options, months)), by: 'app' };
+  const tally = createRollupTally();
+  const placed = (await handoffsWithinWindow(session, staged))
+    ? {
+        stored: await placeInSql(session, { ...staged, months }, (c) => tally.add(c)),
+        by: 'database' as const,
+      }
+    : { stored: await placeInApp(session, options, months, tally), by: 'app' as const };
   await months.attach();
-  await (placed.tally ?? (await tallyOfLog(session))).write(session);
+  await tally.write(session);
   // What the log's insert trigger notes of a COPY into it, for the months written beside it.
   await session.query(
     'insert into contact_reasons (reason) select distinct reason from interaction_load on conflict do nothing',
@@ -104,13 +107,15 @@ export async function inBulk(
 
 /**
  * The staged contacts read back customer by customer in the journey order, placed in memory,
- * written by COPY; their rollups added up as they are placed, for the caller to write.
+ * written by COPY; their rollups added up in `tally` as they are placed. Returns how many were
+ * written.
  */
 async function placeInApp(
   session: pg.Client,
   options: { windowDays: number; newId: () => string },
   months: Awaited<ReturnType<typeof bulkMonthTables>>,
-) {
+  tally: RollupTally,
+): Promise<number> {
   await session.query(
     `declare staged no scroll cursor for select ${stagedSelect}, c.segment
       from interaction_load l left join customers c on c.id = l.customer_id
@@ -121,7 +126,6 @@ async function placeInApp(
   const out = new Map<string, ReturnType<typeof copyText>>();
   let lines = 0;
   let customer: Staged[] = [];
-  const tally = createRollupTally();
   const store = (contact: Staged, placement: Placement, previous?: Staged) => {
     const table = months.tableOf(contact.startedAt);
     let text = out.get(table);
@@ -156,61 +160,7 @@ async function placeInApp(
   place();
   await copy();
   await session.query('close staged');
-  return { stored, tally };
-}
-
-/** The rollups of the log's settled contacts, added up in the app from their placement as stored. */
-async function tallyOfLog(session: pg.Client) {
-  const tally = createRollupTally();
-  await session.query(
-    `declare settled no scroll cursor for select i.customer_id, i.reason, coalesce(i.segment, '') as segment,
-      i.channel, i.touchpoint, (extract(epoch from i.started_at) * 1000)::float8 as started_ms,
-      ${handleMs('i.started_at', 'i.ended_at')} as handle_ms, i.settled_step, i.previous_channel,
-      (extract(epoch from i.previous_started_at) * 1000)::float8 as previous_ms, i.previous_gap_days
-    from interactions i where i.settled_step is not null`,
-  );
-  const fetch = () =>
-    session.query<{
-      customer_id: string | null;
-      reason: string;
-      segment: string;
-      channel: string;
-      touchpoint: string;
-      started_ms: number;
-      handle_ms: string | null;
-      settled_step: number;
-      previous_channel: string | null;
-      previous_ms: number | null;
-      previous_gap_days: number | null;
-    }>(`fetch ${BATCH} from settled`);
-  // The next rows are asked for before these are added up: the database reads them meanwhile.
-  let next = fetch();
-  for (;;) {
-    const { rows } = await next;
-    if (rows.length === 0) break;
-    next = fetch();
-    for (const r of rows)
-      tally.add({
-        customerId: r.customer_id,
-        reason: r.reason,
-        segment: r.segment,
-        channel: r.channel,
-        touchpoint: r.touchpoint,
-        startedAt: new Date(r.started_ms),
-        handleMs: r.handle_ms === null ? null : Number(r.handle_ms),
-        settledStep: r.settled_step,
-        previous:
-          r.previous_channel === null
-            ? null
-            : {
-                channel: r.previous_channel,
-                startedAt: new Date(r.previous_ms!),
-                gapDays: r.previous_gap_days!,
-              },
-      });
-  }
-  await session.query('close settled');
-  return tally;
+  return stored;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import type { StorageHandle } from '../../core/index.ts';
-import { copyLine, copyText } from '../../core/storage/copy-lines.ts';
+import { copyLine, copyOut, copyText } from '../../core/storage/copy-lines.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 
 // COPY lines held as bytes in blocks that the next COPY writes over: every line must reach the
@@ -50,5 +50,32 @@ describe(`COPY text in reused blocks on the ${databaseKind} database`, () => {
     const { rows } = await client.query('select n, note, details from notes order by n');
     expect(rows).toHaveLength(28_000);
     expect(rows).toEqual(stored);
+  }, 60_000);
+
+  it('reads rows back out as written, whatever chunk their characters fall across', async () => {
+    await client.query('create temporary table notes_out (n int, note text, remark text)');
+    const written: (string | null)[][] = [];
+    const text = copyText();
+    for (let n = 0; n < 3000; n++) {
+      // Some notes long enough to come in several chunks, some with no character of one byte (a
+      // chunk then ends inside one), and a backslash as an operator typed it.
+      const row = [
+        String(n),
+        n % 500 === 7 ? note(n).repeat(4000) : n % 500 === 8 ? '€📞è'.repeat(50_000) : note(n),
+        n % 4 === 0 ? null : 'C:\\bollette\\2026',
+      ];
+      written.push(row);
+      text.add(copyLine(row));
+    }
+    await text.copyIn(client, 'copy notes_out (n, note, remark) from stdin');
+    const read: (string | null)[][] = [];
+    const rows = await copyOut(
+      client,
+      'copy (select n, note, remark from notes_out order by n) to stdout',
+      (fields) => read.push(fields),
+    );
+    expect(rows).toBe(3000);
+    expect(read).toEqual(written);
+    expect(read[507]![1]!.length).toBeGreaterThan(100_000);
   }, 60_000);
 });
