@@ -25,10 +25,17 @@ export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => s
     }));
     const label =
       answers.length === 1 ? `a ${answers[0]!.metric} answer for this interaction` : 'one of these answers';
+    // Arrays, one per column: any number of answers in one statement of six parameters.
+    const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
     const stored = await translating(label, () =>
-      db.insertInto('survey_answers').values(rows).returningAll().execute(),
+      sql<Selectable<SurveyAnswersTable>>`insert into survey_answers
+        (id, interaction_id, metric, score, comment, answered_at)
+        select * from unnest(${column('id')}::uuid[], ${column('interaction_id')}::uuid[],
+          ${column('metric')}::text[], ${column('score')}::int[], ${column('comment')}::text[],
+          ${column('answered_at')}::timestamptz[])
+        returning *`.execute(db),
     );
-    const byId = new Map(stored.map((row) => [row.id, row]));
+    const byId = new Map(stored.rows.map((row) => [row.id, row]));
     return rows.map((row) => toAnswer(byId.get(row.id)!));
   }
 

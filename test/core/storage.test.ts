@@ -319,6 +319,39 @@ describe(`storage on the ${databaseKind} database`, () => {
     expect(shouted.interactionId).toBe(third.id);
   });
 
+  it('stores more answers at once than one statement could take as parameters of their own', async () => {
+    const { customer } = await gasCustomer(stores);
+    // A survey campaign's export: 4,000 contacts over a fortnight, three questions each.
+    const contacts = Array.from({ length: 4000 }, (_, i) => ({
+      id: randomUUID(),
+      startedAt: new Date(Date.UTC(2026, 2, 1) + i * 300_000),
+    }));
+    expect(
+      await stores.interactions.recordMany(
+        contacts.map((c) => ({
+          ...contact(customer.id, { startedAt: c.startedAt.toISOString() }),
+          id: c.id,
+        })),
+      ),
+    ).toBe(4000);
+    const metrics = ['nps', 'csat', 'ces'] as const;
+    const answers = contacts.flatMap((c, i) =>
+      metrics.map((metric, m) => ({
+        interactionId: c.id,
+        metric,
+        score: 1 + ((i + m) % 5),
+        ...(i % 7 === 0 ? { comment: 'la bolletta è più alta del solito' } : {}),
+        answeredAt: new Date(c.startedAt.getTime() + 600_000),
+      })),
+    );
+    const stored = await stores.surveys.recordAll(answers);
+    expect(stored).toHaveLength(12_000);
+    expect(stored.map((a) => [a.interactionId, a.metric, a.score, a.comment, a.answeredAt])).toEqual(
+      answers.map((a) => [a.interactionId, a.metric, a.score, a.comment ?? null, a.answeredAt]),
+    );
+    expect(await stores.surveys.forInteraction(contacts[3997]!.id)).toHaveLength(3);
+  }, 60_000);
+
   it('writes nothing of a batch when one of its rows fails', async () => {
     const { customer } = await gasCustomer(stores);
     const batch = [
