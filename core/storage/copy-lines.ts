@@ -97,7 +97,9 @@ function fieldOf(text: string): string | null {
 
 /**
  * Runs a `copy (…) to stdout` statement and hands each row to `onRow` as it arrives, its fields
- * as text (null for `\N`). Returns how many rows there were.
+ * as text (null for `\N`). Returns how many rows there were. Should `onRow` throw, the rest of
+ * the rows are read without it and its error is thrown once the statement has ended, so that the
+ * session is left ready for what comes next (a rollback).
  */
 export async function copyOut(
   client: pg.Client,
@@ -107,16 +109,24 @@ export async function copyOut(
   const decoder = new StringDecoder('utf8');
   let rest = '';
   let rows = 0;
+  let failed: { error: unknown } | undefined;
   for await (const chunk of client.query(copyStreams.to(statement)) as AsyncIterable<Buffer>) {
     const text = rest + decoder.write(chunk);
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      onRow(text.slice(start, end).split('\t').map(fieldOf));
+      if (!failed) {
+        try {
+          onRow(text.slice(start, end).split('\t').map(fieldOf));
+        } catch (error) {
+          failed = { error };
+        }
+      }
       rows++;
       start = end + 1;
     }
     rest = text.slice(start);
   }
+  if (failed) throw failed.error;
   if (rest + decoder.end() !== '') throw new Error('a COPY row was cut short');
   return rows;
 }

@@ -78,4 +78,17 @@ describe(`COPY text in reused blocks on the ${databaseKind} database`, () => {
     expect(read).toEqual(written);
     expect(read[507]![1]!.length).toBeGreaterThan(100_000);
   }, 60_000);
+
+  it('lets a statement whose rows could not all be taken end, and leaves the session ready for the next', async () => {
+    const statement = 'copy (select g, repeat(chr(8364), g % 50) from generate_series(1, 20000) g) to stdout';
+    let seen = 0;
+    await expect(
+      copyOut(client, statement, () => {
+        if (++seen === 10) throw new Error('row 10 refused');
+      }),
+    ).rejects.toThrow('row 10 refused');
+    expect(seen).toBe(10);
+    expect((await client.query('select 1 as one')).rows).toEqual([{ one: 1 }]);
+    expect(await copyOut(client, statement, () => {})).toBe(20_000);
+  });
 });
