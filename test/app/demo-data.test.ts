@@ -70,8 +70,8 @@ async function fingerprint(queries = tables.map((table) => `select * from ${tabl
   return hash.digest('hex');
 }
 
-async function count(query: string): Promise<number> {
-  const [row] = await rows<{ n: number }>(query);
+async function count(query: string, on: StorageHandle = storage): Promise<number> {
+  const [row] = await rows<{ n: number }>(query, on);
   return Number(row?.n);
 }
 
@@ -151,6 +151,37 @@ describe('the demo dataset', () => {
     expect(await fingerprint()).toBe(first);
     expect(await fingerprint(pilotRows)).toBe(firstPilots);
   }, 60_000);
+
+  it('stops with the error of a chunk of bills the database could not take, writing none after it and no contact', async () => {
+    const other = await openTestDatabase();
+    try {
+      const bulk = createPostgresBulkLoader(other);
+      const billChunks: number[] = [];
+      const attempt = seedDemoData({
+        stores: createPostgresStores(other.db),
+        bulk: {
+          ...bulk,
+          bills: (chunk) => {
+            billChunks.push(chunk.length);
+            return bulk.bills(chunk);
+          },
+          payments: async () => {
+            throw new Error('could not extend file: No space left on device');
+          },
+        },
+        contacts: createPostgresInteractionLoader({ url: other.url, db: other.db }),
+        now,
+        ...size,
+      });
+      await expect(attempt).rejects.toThrow('No space left on device');
+      // The first chunk's bills went in before its payments failed; none of the chunks after it.
+      expect(billChunks).toHaveLength(1);
+      expect(await count('select count(*)::int as n from bills', other)).toBe(billChunks[0]);
+      expect(await count('select count(*)::int as n from interactions', other)).toBe(0);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 
   it('refuses a negative number of contacts, naming the field, before writing anything', async () => {
     const stores = createPostgresStores(storage.db);
