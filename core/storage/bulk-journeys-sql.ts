@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { RolledContact } from './bulk-rollups.ts';
+import type { RollupTally } from './bulk-rollups.ts';
 import { handleMs, TRANSITION_DAYS } from './census-rollup-sql.ts';
 import { copyOut } from './copy-lines.ts';
 import type { bulkMonthTables } from './interaction-months.ts';
@@ -120,21 +120,21 @@ export async function handoffsWithinWindow(
   return rows[0]!.within;
 }
 
-/** What the rollups count of a placed contact (RolledContact), as the columns of `placed`. */
+/** What the rollups count of a placed contact (a RolledContact), as the columns of `placed`. */
 const ROLLED = `customer_id, reason, coalesce(segment, ''), channel, touchpoint,
   (extract(epoch from started_at) * 1000)::float8, ${handleMs('started_at', 'ended_at')}, settled_step,
   previous_channel, (extract(epoch from previous_started_at) * 1000)::float8, previous_gap_days`;
 
 /**
  * Places the staged contacts in SQL and writes them in one statement: each fresh month's into its
- * table, the others through the log. Each settled contact goes to `rolled` as it is placed (the
- * app adds up the rollups while the database places and writes the rest). Returns how many
+ * table, the others through the log. Each settled contact is added up in `tally` as it is placed
+ * (the app adds up the rollups while the database places and writes the rest). Returns how many
  * were written.
  */
 export async function placeInSql(
   session: pg.Client,
   options: { staged: string; windowDays: number; months: Awaited<ReturnType<typeof bulkMonthTables>> },
-  rolled: (contact: RolledContact) => void,
+  tally: RollupTally,
 ): Promise<number> {
   const columns = PLACED_COLUMNS.join(', ');
   const within = options.months.fresh.map(
@@ -161,7 +161,7 @@ export async function placeInSql(
     select ${ROLLED} from placed) to stdout`,
     ([customerId, reason, segment, channel, touchpoint, startedMs, handle, step, before, beforeMs, gap]) => {
       if (step === null) return;
-      rolled({
+      tally.add({
         customerId: customerId ?? null,
         reason: reason!,
         segment: segment!,

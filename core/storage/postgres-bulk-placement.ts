@@ -88,12 +88,11 @@ export async function inBulk(
   // contacts are then read back and placed in memory, their rollups added up on the way.
   const staged = { staged: 'interaction_load', windowDays: options.windowDays };
   const tally = createRollupTally();
-  const placed = (await handoffsWithinWindow(session, staged))
-    ? {
-        stored: await placeInSql(session, { ...staged, months }, (c) => tally.add(c)),
-        by: 'database' as const,
-      }
-    : { stored: await placeInApp(session, options, months, tally), by: 'app' as const };
+  const placedBy = (await handoffsWithinWindow(session, staged)) ? 'database' : 'app';
+  const stored =
+    placedBy === 'database'
+      ? await placeInSql(session, { ...staged, months }, tally)
+      : await placeInApp(session, options, months, tally);
   await months.attach();
   await tally.write(session);
   // What the log's insert trigger notes of a COPY into it, for the months written beside it.
@@ -101,8 +100,8 @@ export async function inBulk(
     'insert into contact_reasons (reason) select distinct reason from interaction_load on conflict do nothing',
   );
   await session.query(`insert into interaction_sources (source, external_id, interaction_id)
-    select source, external_id, id from interactions where external_id is not null`);
-  return { stored: placed.stored, placedBy: placed.by };
+    select source, external_id, id from interaction_load where external_id is not null`);
+  return { stored, placedBy };
 }
 
 /**

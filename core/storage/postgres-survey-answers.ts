@@ -15,28 +15,20 @@ export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => s
     const unknown = await sql<{ id: string }>`select a.id from unnest(${asked}::uuid[]) as a(id)
       where not exists (select 1 from interactions i where i.id = a.id) limit 1`.execute(db);
     if (unknown.rows[0]) throw notFound('interaction', unknown.rows[0].id);
-    const rows = answers.map((answer) => ({
-      id: newId(),
-      interaction_id: answer.interactionId,
-      metric: answer.metric,
-      score: answer.score,
-      comment: answer.comment,
-      answered_at: answer.answeredAt,
-    }));
+    const ids = answers.map(() => newId());
     const label =
       answers.length === 1 ? `a ${answers[0]!.metric} answer for this interaction` : 'one of these answers';
-    // Arrays, one per column: any number of answers in one statement of six parameters.
-    const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
+    // One array per column: any number of answers in one statement of six parameters.
     const stored = await translating(label, () =>
       sql<Selectable<SurveyAnswersTable>>`insert into survey_answers
         (id, interaction_id, metric, score, comment, answered_at)
-        select * from unnest(${column('id')}::uuid[], ${column('interaction_id')}::uuid[],
-          ${column('metric')}::text[], ${column('score')}::int[], ${column('comment')}::text[],
-          ${column('answered_at')}::timestamptz[])
+        select * from unnest(${ids}::uuid[], ${asked}::uuid[], ${answers.map((a) => a.metric)}::text[],
+          ${answers.map((a) => a.score)}::int[], ${answers.map((a) => a.comment)}::text[],
+          ${answers.map((a) => a.answeredAt)}::timestamptz[])
         returning *`.execute(db),
     );
     const byId = new Map(stored.rows.map((row) => [row.id, row]));
-    return rows.map((row) => toAnswer(byId.get(row.id)!));
+    return ids.map((id) => toAnswer(byId.get(id)!));
   }
 
   return {

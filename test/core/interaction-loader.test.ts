@@ -208,6 +208,11 @@ async function snapshot(db: Kysely<Database>) {
     placements: await placements(db, { handoffs: true }),
     rollups: await rollups(db),
     census: await censusAnswers(db),
+    // What tells a later import which of its rows are already there.
+    sources: (
+      await sql<{ source: string; external_id: string; interaction_id: string }>`select source,
+        external_id, interaction_id from interaction_sources order by source, external_id`.execute(db)
+    ).rows,
   };
 }
 
