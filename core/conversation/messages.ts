@@ -1,5 +1,4 @@
-import { DateTime } from 'luxon';
-import { REFERENCE_ZONE } from '../clock.ts';
+import { daysBetween, REFERENCE_ZONE } from '../clock.ts';
 import type { Locale } from '../vocabulary.ts';
 import type { PaymentMethod } from '../billing.ts';
 
@@ -17,41 +16,53 @@ export function sayNumber(locale: Locale, value: number): string {
   return numberFormat(locale, 0).format(value);
 }
 
-// Building a NumberFormat costs far more than using one: one per locale and minimum of decimals.
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: Locale, minimumFractionDigits: 0 | 2): Intl.NumberFormat {
-  const key = `${locale}:${minimumFractionDigits}`;
-  let format = numberFormats.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 2 });
-    numberFormats.set(key, format);
-  }
-  return format;
-}
+const numberFormat = (locale: Locale, minimumFractionDigits: 0 | 2) =>
+  kept(
+    `number:${locale}:${minimumFractionDigits}`,
+    () => new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 2 }),
+  );
 
 /**
  * A calendar date ("25 marzo" / "March 25") in the reference zone. The weekday is added when the
  * date falls within a week of today, where it helps a listener place it; the year when it differs.
  */
 export function sayDate(locale: Locale, isoDate: string, today: string): string {
-  const date = DateTime.fromISO(isoDate, { zone: REFERENCE_ZONE }).setLocale(locale);
-  const days = date.diff(DateTime.fromISO(today, { zone: REFERENCE_ZONE }), 'days').days;
+  const nearby = Math.abs(daysBetween(today, isoDate)) <= 7;
   const sameYear = isoDate.slice(0, 4) === today.slice(0, 4);
-  const said = date.toLocaleString({
-    day: 'numeric',
-    month: 'long',
-    ...(Math.abs(days) <= 7 ? { weekday: 'long' } : {}),
-    ...(sameYear ? {} : { year: 'numeric' }),
-  });
+  // A calendar date is the same day in every zone: written as midnight UTC, read in UTC.
+  const said = dateFormat(locale, nearby, sameYear).format(Date.parse(isoDate));
   // Italian says the first of the month as an ordinal: "il primo marzo", never "il uno marzo".
   return locale === 'it-IT' ? said.replace(/(^|\s)1 /, '$1primo ') : said;
 }
 
 /** A time of day in the reference zone: it-IT "10:30", en-US "10:30 AM". */
 export function sayTime(locale: Locale, at: Date): string {
-  return DateTime.fromJSDate(at, { zone: REFERENCE_ZONE })
-    .setLocale(locale)
-    .toLocaleString({ hour: 'numeric', minute: '2-digit' });
+  return kept(
+    `time:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { timeZone: REFERENCE_ZONE, hour: 'numeric', minute: '2-digit' }),
+  ).format(at);
+}
+
+const dateFormat = (locale: Locale, weekday: boolean, sameYear: boolean) =>
+  kept(
+    `date:${locale}:${weekday}:${sameYear}`,
+    () =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone: 'UTC',
+        day: 'numeric',
+        month: 'long',
+        ...(weekday ? { weekday: 'long' } : {}),
+        ...(sameYear ? {} : { year: 'numeric' }),
+      }),
+  );
+
+// Making a number or date format costs far more than using one (a voice turn says several
+// amounts and dates): each is made once per locale and shape.
+const formats = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function kept<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let format = formats.get(key) as F | undefined;
+  if (!format) formats.set(key, (format = make()));
+  return format;
 }
 
 /** Items joined as a listener expects: "a, b e c" / "a, b or c". */

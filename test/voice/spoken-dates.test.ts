@@ -1,5 +1,6 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { sayDate, sayOn } from '../../core/conversation/messages.ts';
+import { sayDate, sayOn, sayTime } from '../../core/conversation/messages.ts';
 
 describe('dates as the listener hears them', () => {
   const today = '2026-03-10';
@@ -15,5 +16,45 @@ describe('dates as the listener hears them', () => {
   it('keeps the English date as written, with "on"', () => {
     expect(sayOn('en-US', '2026-04-01', today)).toBe('on April 1');
     expect(sayOn('en-US', '2025-12-01', today)).toBe('on December 1, 2025');
+  });
+
+  it('names the weekday within a week either side, across a change of summer time', () => {
+    // Rome moves its clocks on 29 March 2026: a week is still seven calendar days.
+    expect(sayDate('en-US', '2026-04-01', '2026-03-25')).toBe('Wednesday, April 1');
+    expect(sayDate('it-IT', '2026-03-25', '2026-04-01')).toBe('mercoledì 25 marzo');
+    expect(sayDate('en-US', '2026-04-02', '2026-03-25')).toBe('April 2');
+    expect(sayDate('en-US', '2027-01-02', '2026-12-28')).toBe('Saturday, January 2, 2027');
+  });
+
+  it('says a time of day as the clocks in Rome show it, in summer and in winter', () => {
+    expect(sayTime('it-IT', new Date('2026-03-28T09:30:00Z'))).toBe('10:30');
+    expect(sayTime('it-IT', new Date('2026-03-30T08:30:00Z'))).toBe('10:30');
+    expect(sayTime('en-US', new Date('2026-10-26T14:05:00Z'))).toMatch(/^3:05\sPM$/);
+    expect(sayTime('en-US', new Date('2026-07-01T07:00:00Z'))).toMatch(/^9:00\sAM$/);
+  });
+
+  it('says every day of three years as the calendar of the reference zone writes it', () => {
+    // Independent of the code under test: Luxon's own dates in Rome, the weekday within a week.
+    const heard = (locale: 'it-IT' | 'en-US', date: DateTime, from: DateTime) => {
+      const said = date.setLocale(locale).toLocaleString({
+        day: 'numeric',
+        month: 'long',
+        ...(Math.abs(date.diff(from, 'days').days) <= 7 ? { weekday: 'long' } : {}),
+        ...(date.year === from.year ? {} : { year: 'numeric' }),
+      });
+      return locale === 'it-IT' ? said.replace(/(^|\s)1 /, '$1primo ') : said;
+    };
+    const from = DateTime.fromISO('2026-03-26', { zone: 'Europe/Rome' });
+    let checked = 0;
+    for (let date = DateTime.fromISO('2025-01-01', { zone: 'Europe/Rome' }); date.year < 2028;) {
+      for (const locale of ['it-IT', 'en-US'] as const) {
+        expect(sayDate(locale, date.toISODate() as string, from.toISODate() as string)).toBe(
+          heard(locale, date, from),
+        );
+        checked++;
+      }
+      date = date.plus({ days: 1 });
+    }
+    expect(checked).toBe(2 * 1095);
   });
 });
