@@ -73,14 +73,21 @@ export interface JourneySteps {
   settledStep: number | null;
 }
 
-/** Numbers the contacts of one journey in order: steps 1, 2, 3…, and settled steps among those that settle. */
+/**
+ * Numbers the contacts of one journey in order: steps 1, 2, 3…, and settled steps among those that
+ * settle; after `before`'s steps when they follow members not numbered here.
+ */
 export function numberSteps(
   members: readonly OrderedContact[],
   into: Map<string, JourneySteps> = new Map(),
+  before: { steps: number; settled: number } = { steps: 0, settled: 0 },
 ): Map<string, JourneySteps> {
-  let settled = 0;
+  let settled = before.settled;
   [...members].sort(compareContacts).forEach((contact, index) => {
-    into.set(contact.id, { journeyStep: index + 1, settledStep: settles(contact) ? ++settled : null });
+    into.set(contact.id, {
+      journeyStep: before.steps + index + 1,
+      settledStep: settles(contact) ? ++settled : null,
+    });
   });
   return into;
 }

@@ -15,12 +15,13 @@ import { TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { Database } from './schema.ts';
 import {
   customerSegments,
-  journeyMembers,
+  journeyTails,
   lastPerReason,
   latestStarts,
   originJourneys,
   storedSince,
   REACH_BACK_MS,
+  type JourneyTail,
   type Stored,
 } from './postgres-journey-reads.ts';
 
@@ -121,27 +122,37 @@ export async function placeContacts(
   );
 
   // The journeys a placement can touch: the open ones, those of stored contacts after the first
-  // placed one, and those handed off from.
-  const candidates = new Set<string>(await originJourneys(db, fresh, stored));
+  // placed one, and those handed off from; each read from the first contact placed of the
+  // customers that can touch it (a member before that keeps its steps).
+  const tailsFrom = new Map<string, Date>();
+  const touch = (journeyId: string, from: Date) => {
+    const held = tailsFrom.get(journeyId);
+    if (!held || from < held) tailsFrom.set(journeyId, from);
+  };
+  const origins = await originJourneys(db, fresh, stored);
+  for (const contact of fresh) {
+    const origin = contact.handoffFromId && origins.get(contact.handoffFromId);
+    if (origin) touch(origin, firstAt.get(contact.customerId!)!);
+  }
   for (const [id, list] of stored) {
     const first = firstAt.get(id)!;
     const lastPerReasonJourney = new Map<string, Stored>();
     for (const s of [...list].sort(compareContacts)) {
-      if (s.startedAt >= first) candidates.add(s.journeyId);
+      if (s.startedAt >= first) touch(s.journeyId, first);
       else lastPerReasonJourney.set(s.reason, s);
     }
     // Only a journey whose last contact is within the window can be continued.
     for (const s of lastPerReasonJourney.values())
-      if (first.getTime() - s.startedAt.getTime() <= options.windowDays * DAY_MS) candidates.add(s.journeyId);
+      if (first.getTime() - s.startedAt.getTime() <= options.windowDays * DAY_MS) touch(s.journeyId, first);
   }
-  const journeys = await journeyMembers(db, [...candidates]);
-  const journeyOfMember = new Map<string, string>();
-  for (const [journeyId, members] of journeys) for (const m of members) journeyOfMember.set(m.id, journeyId);
+  const tails = await journeyTails(db, tailsFrom);
+  const journeyOfMember = new Map(origins);
+  for (const [journeyId, tail] of tails) for (const m of tail.members) journeyOfMember.set(m.id, journeyId);
   for (const [customerId, batch] of byCustomer) {
     placeCustomer(
       batch,
       stored.get(customerId) ?? [],
-      { members: journeys, of: journeyOfMember },
+      { tails, of: journeyOfMember },
       segments.get(customerId) ?? null,
       options,
       result,
@@ -171,7 +182,7 @@ function group<T>(map: Map<string, { fresh: T[]; touched: T[] }>, key: string) {
 function placeCustomer(
   batch: { fresh: OrderedContact[]; touched: OrderedContact[] },
   stored: Stored[],
-  journeys: { members: Map<string, Stored[]>; of: Map<string, string> },
+  journeys: { tails: Map<string, JourneyTail>; of: Map<string, string> },
   segment: string | null,
   options: { windowDays: number; newId: () => string },
   result: PlacementResult,
@@ -194,8 +205,8 @@ function placeCustomer(
     journeyOf.set(contact.id, contact.journeyId);
   }
   // A (customer, reason) whose last contact is older than what was read keeps no open journey:
-  // the window is shorter than the span read. Contacts handed off from are found among the
-  // journeys read.
+  // the window is shorter than the span read. The journeys of contacts handed off from were read
+  // beside the journeys.
   for (const contact of after) {
     const origin = contact.handoffFromId;
     if (origin && !journeyOf.has(origin) && journeys.of.has(origin))
@@ -240,9 +251,10 @@ function placeCustomer(
   };
   for (const contact of after) join(contact);
   for (const journeyId of affected)
-    for (const m of journeys.members.get(journeyId) ?? []) join(storedById.get(m.id) ?? m);
+    for (const m of journeys.tails.get(journeyId)?.members ?? []) join(storedById.get(m.id) ?? m);
   const steps = new Map<string, JourneySteps>();
-  for (const list of members.values()) numberSteps(list, steps);
+  for (const [journeyId, list] of members)
+    numberSteps(list, steps, journeys.tails.get(journeyId)?.before ?? { steps: 0, settled: 0 });
 
   // Each settled contact's previous settled contact for the same reason (whose transition it is),
   // from the first contact that can change on: an earlier one within reach was read with them.

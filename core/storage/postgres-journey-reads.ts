@@ -75,23 +75,28 @@ export async function latestStarts(db: Kysely<Database>, ids: string[]): Promise
 /**
  * For each (customer, reason): its last contact before `before` that a journey can continue
  * (within the reach of the longest transition), and its last settled one there (the contact the
- * new one's transition starts from). One index range per customer, on (customer_id, started_at):
- * a customer's month of contacts is a handful of rows.
+ * new one's transition starts from). Each is found by an index probe on (customer_id, reason,
+ * started_at) and read with the contacts that started at the same moment, which the contact
+ * order then tells apart: a customer who has many contacts a month sends two or three rows a
+ * reason, not the month.
  */
 export async function lastPerReason(
   db: Kysely<Database>,
   customers: { customerId: string; reasons: string[]; before: Date }[],
 ): Promise<Stored[]> {
-  if (customers.length === 0) return [];
+  const pairs = customers.flatMap((c) => c.reasons.map((reason) => ({ ...c, reason })));
+  if (pairs.length === 0) return [];
+  const last = (settled: boolean) => sql`(
+    select ${storedColumns} from interactions i
+    where i.customer_id = k.customer_id and i.reason = k.reason and i.started_at = (
+      select max(j.started_at) from interactions j
+      where j.customer_id = k.customer_id and j.reason = k.reason and j.started_at < k.before
+        and j.started_at >= k.since ${settled ? sql`and j.outcome <> 'continued'` : sql``}))`;
   const result = await sql<StoredRow>`
-    select i.* from unnest(${customers.map((c) => c.customerId)}::uuid[], ${customers.map((c) => c.before)}::timestamptz[],
-        ${customers.map((c) => new Date(c.before.getTime() - REACH_BACK_MS))}::timestamptz[]) as k(customer_id, before, since)
-    cross join lateral (
-      select ${storedColumns} from interactions i
-      where i.customer_id = k.customer_id and i.started_at < k.before and i.started_at >= k.since) i`.execute(
-    db,
-  );
-  const wanted = new Map(customers.map((c) => [c.customerId, new Set(c.reasons)]));
+    select l.* from unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.reason)}::text[],
+        ${pairs.map((p) => p.before)}::timestamptz[],
+        ${pairs.map((p) => new Date(p.before.getTime() - REACH_BACK_MS))}::timestamptz[]) as k(customer_id, reason, before, since)
+    cross join lateral (${last(false)} union all ${last(true)}) l`.execute(db);
   const latest = new Map<string, Stored>();
   const latestSettled = new Map<string, Stored>();
   const later = (map: Map<string, Stored>, key: string, contact: Stored) => {
@@ -99,7 +104,6 @@ export async function lastPerReason(
     if (!held || compareContacts(held, contact) < 0) map.set(key, contact);
   };
   for (const row of result.rows) {
-    if (!wanted.get(row.customer_id!)!.has(row.reason)) continue;
     const contact = toStored(row);
     const key = `${row.customer_id}\u0000${row.reason}`;
     later(latest, key, contact);
@@ -119,46 +123,75 @@ export async function storedSince(db: Kysely<Database>, ids: string[], from: Dat
   return result.rows.map(toStored);
 }
 
-/** The journeys of the stored contacts new ones were handed off from. */
+/**
+ * The journeys new contacts are handed off from: the journey of each stored contact handed off
+ * from, by that contact's id.
+ */
 export async function originJourneys(
   db: Kysely<Database>,
   fresh: readonly OrderedContact[],
   stored: Map<string, Stored[]>,
-): Promise<string[]> {
+): Promise<Map<string, string>> {
   const known = new Map([...stored.values()].flat().map((s) => [s.id, s.journeyId]));
   const inBatch = new Set(fresh.map((c) => c.id));
-  const origins = [
-    ...new Set(
-      fresh.flatMap((c) => (c.handoffFromId && !inBatch.has(c.handoffFromId) ? [c.handoffFromId] : [])),
-    ),
-  ];
-  const missing = origins.filter((id) => !known.has(id));
-  const journeys = origins.flatMap((id) => (known.has(id) ? [known.get(id)!] : []));
+  const origins = new Set(
+    fresh.flatMap((c) => (c.handoffFromId && !inBatch.has(c.handoffFromId) ? [c.handoffFromId] : [])),
+  );
+  const journeys = new Map<string, string>();
+  for (const id of origins) if (known.has(id)) journeys.set(id, known.get(id)!);
+  const missing = [...origins].filter((id) => !known.has(id));
   if (missing.length === 0) return journeys;
   const rows = await db
     .selectFrom('interactions')
     .select(['id', 'journey_id'])
     .where('id', 'in', missing)
     .execute();
-  const found = new Set(rows.map((r) => r.id));
-  const absent = missing.find((id) => !found.has(id));
+  for (const row of rows) journeys.set(row.id, row.journey_id);
+  const absent = missing.find((id) => !journeys.has(id));
   if (absent) throw notFound('interaction (handoffFromId, not earlier in the same batch)', absent);
-  return [...journeys, ...rows.map((r) => r.journey_id)];
+  return journeys;
 }
 
-/** Every stored member of the journeys. */
-export async function journeyMembers(
+/** A journey as placement reads it: its members from a moment on, and the steps taken before it. */
+export interface JourneyTail {
+  /** The stored members that started at or after the moment asked for. */
+  members: Stored[];
+  /** The members before that moment, and how many of them settled. */
+  before: { steps: number; settled: number };
+}
+
+/**
+ * The journeys from a moment on (each journey's own: no contact before it can change). The members
+ * before it are only counted, from the steps of the last of them, so that placing a contact in
+ * a long journey reads the end of it, not all of it.
+ */
+export async function journeyTails(
   db: Kysely<Database>,
-  journeyIds: string[],
-): Promise<Map<string, Stored[]>> {
-  const byJourney = new Map<string, Stored[]>();
-  if (journeyIds.length === 0) return byJourney;
-  const result = await sql<StoredRow>`
-    select ${storedColumns} from interactions where journey_id = any(${journeyIds}::uuid[])`.execute(db);
+  from: Map<string, Date>,
+): Promise<Map<string, JourneyTail>> {
+  const tails = new Map<string, JourneyTail>();
+  if (from.size === 0) return tails;
+  // A journey with no member from that moment on comes back as one row of nulls beside its counts.
+  const result = await sql<
+    StoredRow & { tail_of: string; steps_before: number | null; settled_before: number | null }
+  >`
+    select k.journey_id as tail_of,
+      (select i.journey_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
+        order by i.journey_step desc limit 1) as steps_before,
+      (select i.settled_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
+        and i.settled_step is not null order by i.journey_step desc limit 1) as settled_before,
+      m.*
+    from unnest(${[...from.keys()]}::uuid[], ${[...from.values()]}::timestamptz[]) as k(journey_id, since)
+    left join lateral (
+      select ${storedColumns} from interactions i where i.journey_id = k.journey_id and i.started_at >= k.since) m
+      on true`.execute(db);
   for (const row of result.rows) {
-    const list = byJourney.get(row.journey_id) ?? [];
-    list.push(toStored(row));
-    byJourney.set(row.journey_id, list);
+    let tail = tails.get(row.tail_of);
+    if (!tail) {
+      tail = { members: [], before: { steps: row.steps_before ?? 0, settled: row.settled_before ?? 0 } };
+      tails.set(row.tail_of, tail);
+    }
+    if (row.id !== null) tail.members.push(toStored(row));
   }
-  return byJourney;
+  return tails;
 }
