@@ -84,7 +84,9 @@ export async function lastPerReason(
   db: Kysely<Database>,
   customers: { customerId: string; reasons: string[]; before: Date }[],
 ): Promise<Stored[]> {
-  const pairs = customers.flatMap((c) => c.reasons.map((reason) => ({ ...c, reason })));
+  const pairs = customers.flatMap(({ customerId, reasons, before }) =>
+    reasons.map((reason) => ({ customerId, reason, before })),
+  );
   if (pairs.length === 0) return [];
   const last = (settled: boolean) => sql`(
     select ${storedColumns} from interactions i
