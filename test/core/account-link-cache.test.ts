@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { type StorageHandle, type Stores } from '../../core/index.ts';
 import { cachedAccountLinks, type AccountLinkStore } from '../../core/services.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { databaseKind, withTestStores } from '../support/database.ts';
+import { gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  stores = createPostgresStores(storage.db, { clock: fixedClock });
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
+withTestStores((opened) => ({ storage, stores } = opened));
 
 const now = new Date('2026-03-10T09:00:00Z');
 const alexaUser = () => ({ platform: 'alexa', platformUserId: `amzn1.account.${randomUUID()}` });

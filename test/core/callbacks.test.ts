@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import {
-  ChannelPilotError,
-  createPostgresStores,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
+import { ChannelPilotError, type StorageHandle, type Stores } from '../../core/index.ts';
 import { type CallbackRequestInput } from '../../core/services.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { databaseKind, withTestStores } from '../support/database.ts';
 import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  stores = createPostgresStores(storage.db, { clock: fixedClock });
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
+withTestStores((opened) => ({ storage, stores } = opened));
 
 const at = (iso: string) => new Date(iso);
 

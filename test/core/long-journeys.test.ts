@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { type StorageHandle, type Stores } from '../../core/index.ts';
+import { databaseKind, withTestStores } from '../support/database.ts';
+import { gasCustomer } from '../support/fixtures.ts';
 
 // A customer who keeps coming back about the same bill: one journey of dozens of contacts over
 // months, written live one at a time, then a contact an import brings late into its middle. Each
@@ -10,15 +10,7 @@ import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  stores = createPostgresStores(storage.db, { clock: fixedClock });
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
+withTestStores((opened) => ({ storage, stores } = opened));
 
 const DAY = 86_400_000;
 const outcomes = ['resolved', 'continued', 'abandoned', 'continued', 'continued', 'handed_off'] as const;

@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import {
-  ChannelPilotError,
-  createPostgresStores,
-  type StorageHandle,
-  type Stores,
-} from '../../core/index.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { ChannelPilotError, type StorageHandle, type Stores } from '../../core/index.ts';
+import { databaseKind, withTestStores } from '../support/database.ts';
+import { gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  stores = createPostgresStores(storage.db, { clock: fixedClock });
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
+withTestStores((opened) => ({ storage, stores } = opened));
 
 const contact = (customerId: string, overrides: Record<string, unknown> = {}) => ({
   customerId,

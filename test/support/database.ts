@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { inject } from 'vitest';
-import { openDatabase, type StorageHandle } from '../../core/index.ts';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { createPostgresStores, openDatabase, type StorageHandle, type Stores } from '../../core/index.ts';
+import { fixedClock } from './fixtures.ts';
 
 /** A new, empty database on the PostgreSQL server at `serverUrl`, and how to drop it. */
 export async function createScratchDatabase(serverUrl: string, prefix = 'channel_pilot_test') {
@@ -50,6 +51,21 @@ export async function openTestDatabase(): Promise<StorageHandle> {
       await scratch.drop();
     },
   };
+}
+
+/**
+ * A test file's database, opened before its tests and closed after them: `take` receives it with
+ * its stores on the fixed clock.
+ */
+export function withTestStores(take: (opened: { storage: StorageHandle; stores: Stores }) => void): void {
+  let storage: StorageHandle | undefined;
+  beforeAll(async () => {
+    storage = await openTestDatabase();
+    take({ storage, stores: createPostgresStores(storage.db, { clock: fixedClock }) });
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
 }
 
 /** Which server the storage tests run on: the embedded one, or the one DATABASE_URL names. */

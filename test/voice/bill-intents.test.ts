@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
   type Bill,
@@ -9,21 +9,13 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { createBillIntents } from '../../core/conversation/bill-intents.ts';
-import { openTestDatabase } from '../support/database.ts';
+import { withTestStores } from '../support/database.ts';
 import { statementCounter } from '../support/statement-count.ts';
 import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 
 let storage: StorageHandle;
 let stores: Stores;
-
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  stores = createPostgresStores(storage.db, { clock: fixedClock });
-});
-
-afterAll(async () => {
-  await storage?.close();
-});
+withTestStores((opened) => ({ storage, stores } = opened));
 
 // Said by hand, not with the code under test: whole euros drop the cents, the decimal mark is the locale's.
 function euro(locale: Locale, cents: number): string {
