@@ -165,7 +165,7 @@ export const ConfigSchema = z.object({
     .min(24, { error: 'must be at least 24 characters' })
     .optional()
     .describe(
-      'Serves `/dialogflow/webhook` for a CX agent that sends this value in `DIALOGFLOW_WEBHOOK_HEADER` (keep it in Secret Manager).',
+      'Serves `/dialogflow/webhook` for a CX agent that sends this value (24+ characters) in `DIALOGFLOW_WEBHOOK_HEADER` (keep it in Secret Manager).',
     ),
   DIALOGFLOW_WEBHOOK_USERNAME: z
     .string()
@@ -178,7 +178,9 @@ export const ConfigSchema = z.object({
     .string()
     .min(16, { error: 'must be at least 16 characters' })
     .optional()
-    .describe('The basic authentication password (required with `DIALOGFLOW_WEBHOOK_USERNAME`).'),
+    .describe(
+      'The basic authentication password (16+ characters; required with `DIALOGFLOW_WEBHOOK_USERNAME`).',
+    ),
   DIALOGFLOW_ID_TOKEN_AUDIENCE: z
     .string()
     .min(1)
@@ -236,7 +238,7 @@ export const ConfigSchema = z.object({
   CHAT_ADVISOR_AWAY_SECONDS: whole(2, 3600)
     .default(90)
     .describe(
-      'How long an advisor taking chats may go without their console’s heartbeat before they count as away: no chats assigned, not in the wait estimate (above `CHAT_HEARTBEAT_SECONDS`).',
+      'How long an advisor taking chats may go without their console’s heartbeat before they count as away: no chats assigned, not in the wait estimate (must be above `CHAT_HEARTBEAT_SECONDS`).',
     ),
   CHAT_HOURS: z
     .string()

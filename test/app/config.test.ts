@@ -52,10 +52,17 @@ describe('configuration', () => {
     expect(loadConfig({}).CHAT_ADVISOR_AWAY_SECONDS).toBeGreaterThan(loadConfig({}).CHAT_HEARTBEAT_SECONDS);
   });
 
-  it('is documented key by key in the README', () => {
+  it('is documented key by key in the README, each with its description', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    for (const key of Object.keys(ConfigSchema.shape)) {
-      expect(readme, `README lacks ${key}`).toMatch(new RegExp(`^\\| \`${key}\` +\\|`, 'm'));
+    for (const [key, setting] of Object.entries(ConfigSchema.shape)) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`${key}\` `));
+      expect(row, `README lacks ${key}`).toBeDefined();
+      // | `KEY` | default | description |, a link in the README read as its text
+      const described = row!
+        .split('|')[3]!
+        .trim()
+        .replace(/\[([^\]]+)\]\(#[^)]+\)/g, '$1');
+      expect(described, `README's description of ${key}`).toBe(setting.description);
     }
   });
 });
