@@ -3,6 +3,7 @@
 // call in the console, and admits the customer as soon as the lobby cue shows, as fast as a
 // script can: the figure is what the product adds, without a person's reaction time.
 import { hasDecodedFrames, startConsultationE2e } from '../test/support/consultation-e2e.ts';
+import { freshTarget, openTarget } from './support.ts';
 
 interface Timings {
   /** From the click to the lobby (connected to the room, not yet admitted). */
@@ -30,36 +31,43 @@ const clickAndTime = `new Promise((resolve, reject) => {
 })`;
 
 export async function joinFigures(options: { runs: number }): Promise<string[]> {
-  const e2e = await startConsultationE2e();
+  // A fresh embedded database: outside the test runner there is no test file's database.
+  const target = await freshTarget('embedded');
   const runs: Timings[] = [];
   try {
-    for (let i = 0; i < options.runs; i++) {
-      // One advisor per run: an advisor holds no two overlapping appointments.
-      const desk = await e2e.addAdvisor({ name: `Bench Advisor ${i}` });
-      const customer = await e2e.addCustomer('it-IT');
-      const appointment = await e2e.book({ advisor: desk, customer, startsInMinutes: 1 });
-      const advisorContext = await e2e.newContext({ staff: desk });
-      const customerContext = await e2e.newContext({ locale: 'it-IT' });
-      try {
-        const advisor = await advisorContext.newPage();
-        await advisor.goto(`${e2e.base}/console`);
-        await advisor.click(`tr[data-appointment="${appointment.id}"] button:text("Open")`);
-        await advisor.click('#join-call');
-        if (!(await hasDecodedFrames(advisor, '#local-video', 30_000))) throw new Error('no advisor camera');
+    const e2e = await startConsultationE2e({ openStorage: () => openTarget(target) });
+    try {
+      for (let i = 0; i < options.runs; i++) {
+        // One advisor per run: an advisor holds no two overlapping appointments.
+        const desk = await e2e.addAdvisor({ name: `Bench Advisor ${i}` });
+        const customer = await e2e.addCustomer('it-IT');
+        const appointment = await e2e.book({ advisor: desk, customer, startsInMinutes: 1 });
+        const advisorContext = await e2e.newContext({ staff: desk });
+        const customerContext = await e2e.newContext({ locale: 'it-IT' });
+        try {
+          const advisor = await advisorContext.newPage();
+          await advisor.goto(`${e2e.base}/console`);
+          await advisor.click(`tr[data-appointment="${appointment.id}"] button:text("Open")`);
+          await advisor.click('#join-call');
+          if (!(await hasDecodedFrames(advisor, '#local-video', 30_000)))
+            throw new Error('no advisor camera');
 
-        const page = await customerContext.newPage();
-        await page.goto(e2e.joinLink(appointment));
-        await page.waitForSelector('#join:not([disabled])');
-        const timing = page.evaluate<Timings>(clickAndTime);
-        await advisor.click('#admit', { timeout: 30_000 });
-        runs.push(await timing);
-      } finally {
-        await advisorContext.close();
-        await customerContext.close();
+          const page = await customerContext.newPage();
+          await page.goto(e2e.joinLink(appointment));
+          await page.waitForSelector('#join:not([disabled])');
+          const timing = page.evaluate<Timings>(clickAndTime);
+          await advisor.click('#admit', { timeout: 30_000 });
+          runs.push(await timing);
+        } finally {
+          await advisorContext.close();
+          await customerContext.close();
+        }
       }
+    } finally {
+      await e2e.close();
     }
   } finally {
-    await e2e.close();
+    await target.cleanup();
   }
   const median = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);

@@ -101,9 +101,15 @@ export interface ConsultationE2e {
   close(): Promise<void>;
 }
 
-export async function startConsultationE2e(): Promise<ConsultationE2e> {
+/**
+ * The app, livekit-server and Chromium for a consultation: on the test file's database, or on the
+ * one `openStorage` opens (a benchmark, outside the test runner).
+ */
+export async function startConsultationE2e(
+  options: { openStorage?: () => Promise<StorageHandle> } = {},
+): Promise<ConsultationE2e> {
   ensureChromium();
-  const storage = await openTestDatabase();
+  const storage = await (options.openStorage ?? openTestDatabase)();
   // The app must listen before livekit-server starts, so that its config can name the webhook
   // URL; requests are handed to the app once it is composed.
   let handler: RequestListener | undefined;
