@@ -1,10 +1,14 @@
 // The census of a year of contacts: its wall time beside one plain `group by channel` over the
 // same table, and (embedded only) what a census running inside the app does to /alexa's
-// latency, beside /alexa without one in the same run.
+// latency, beside /alexa without one in the same run, then what an import of as many contacts
+// into the same log (the real CLI) does on top of it.
 //
 //   node bin/run-ts.mjs bench/census.ts [--rows 1000000] [--postgres URL]
-import { cpus, loadavg } from 'node:os';
-import { resolve } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
@@ -13,6 +17,7 @@ import { REFERENCE_ZONE } from '../core/clock.ts';
 import { createPostgresStores } from '../core/index.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { figureLine } from './figures.ts';
+import { random, writeContacts } from './import.ts';
 import {
   fixedRate,
   freshTarget,
@@ -61,6 +66,7 @@ export async function censusFigures(options: {
 
     const storage = await openTarget(target);
     let censusSeconds: number;
+    let customerIds: string[] = [];
     try {
       const baseStart = performance.now();
       const byChannel = await sql<{ channel: string; n: number }>`
@@ -107,13 +113,14 @@ export async function censusFigures(options: {
           displayName: 'Bench pilot manager',
           role: 'pilot_manager',
         });
+        customerIds = (await storage.db.selectFrom('customers').select('id').execute()).map((c) => c.id);
       }
     } finally {
       await storage.close();
     }
     if (options.kind === 'embedded') {
       try {
-        lines.push(...(await alexaUnderCensus({ target, filter, rate, seconds })));
+        lines.push(...(await alexaUnderCensus({ target, filter, rate, seconds, rows, customerIds })));
       } catch (error) {
         // Said in the results rather than thrown, so that the figures above are not lost.
         lines.push(`/alexa [embedded] while a census runs: FAILED, ${String(error)}`);
@@ -125,16 +132,27 @@ export async function censusFigures(options: {
   }
 }
 
-/** /alexa at `rate` for `seconds` with no census, then again while censuses run back to back in the app. */
+/**
+ * /alexa at `rate` for `seconds` with no census; again while censuses run back to back in the app;
+ * and again while, beside the censuses, the CLI imports a CSV of `rows` more contacts into the same
+ * log (measured once the file is read and the import places its contacts, the longer part).
+ */
 async function alexaUnderCensus(options: {
   target: Awaited<ReturnType<typeof freshTarget>>;
   filter: { from: string; to: string; withinDays: number };
   rate: number;
   seconds: number;
+  rows: number;
+  customerIds: string[];
 }): Promise<string[]> {
   const { rate, seconds } = options;
   const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.target.env };
+  // Written before the app starts, so that writing it does not share the windows.
+  const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-census-'));
+  const file = join(dir, 'contacts.csv');
+  await writeContacts(file, options.rows, options.customerIds, random(7));
   const server = await startAlexaBenchServer(env, 400);
+  let importer: ChildProcess | undefined;
   try {
     const cookie = await login(server.baseUrl, MANAGER.username, MANAGER.password);
     const query = new URLSearchParams({
@@ -179,37 +197,74 @@ async function alexaUnderCensus(options: {
     const quietLoad = loadavg()[0] as number;
     const alone = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', quiet[i]!) });
 
-    // Back to back for the whole window: each census ends, the next starts at the next poll.
-    const busy = server.sign(total);
-    const runs: { startedAt: number; finishedAt: number }[] = [];
-    let loading = true;
-    const keeper = (async () => {
-      do runs.push(await oneCensus());
-      while (loading);
-    })();
-    keeper.catch(() => {}); // awaited below, after the window
-    await new Promise((r) => setTimeout(r, 500)); // the census is under way, past its first chunks
-    const windowStart = Date.now();
-    const busyLoad = loadavg()[0] as number;
-    const during = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', busy[i]!) });
-    const windowEnd = Date.now();
-    loading = false;
-    await keeper;
+    /** A window of /alexa while censuses run back to back: each ends, the next starts at the next poll. */
+    const whileCensusesRun = async () => {
+      const signed = server.sign(total);
+      const runs: { startedAt: number; finishedAt: number }[] = [];
+      let loading = true;
+      const keeper = (async () => {
+        do runs.push(await oneCensus());
+        while (loading);
+      })();
+      keeper.catch(() => {}); // awaited below, after the window
+      await new Promise((r) => setTimeout(r, 500)); // the census is under way, past its first chunks
+      const windowStart = Date.now();
+      const load = loadavg()[0] as number;
+      const measured = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', signed[i]!) });
+      const windowEnd = Date.now();
+      loading = false;
+      await keeper;
+      const covered = runs.reduce(
+        (sum, r) => sum + Math.max(0, Math.min(r.finishedAt, windowEnd) - Math.max(r.startedAt, windowStart)),
+        0,
+      );
+      return {
+        measured,
+        load,
+        censuses:
+          `${runs.length} run(s) of ${runs.map((r) => ((r.finishedAt - r.startedAt) / 1000).toFixed(1)).join(', ')} s, ` +
+          `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
+      };
+    };
+    const during = await whileCensusesRun();
 
-    const covered = runs.reduce(
-      (sum, r) => sum + Math.max(0, Math.min(r.finishedAt, windowEnd) - Math.max(r.startedAt, windowStart)),
-      0,
+    // The CLI imports into the app's database (it connects to the server the app started).
+    const importStart = performance.now();
+    const cli = spawn(
+      process.execPath,
+      ['bin/channel-pilot.mjs', 'import', 'interactions', file, '--source', 'bench_live'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const durations = runs.map((r) => ((r.finishedAt - r.startedAt) / 1000).toFixed(1));
-    const [a50, a99, c50, c99] = [
-      percentile(alone.latencies, 50),
-      percentile(alone.latencies, 99),
-      percentile(during.latencies, 50),
-      percentile(during.latencies, 99),
-    ] as [number, number, number, number];
+    importer = cli;
+    let importOutput = '';
+    const read = new Promise<void>((resolveRead, rejectRead) => {
+      const onData = (chunk: Buffer) => {
+        importOutput += chunk.toString();
+        // Printed once the whole file is read and staged: the contacts are being placed.
+        if (importOutput.includes('importing done')) resolveRead();
+      };
+      cli.stdout.on('data', onData);
+      cli.stderr.on('data', onData);
+      cli.on('close', () => rejectRead(new Error(`the import ended before placing:\n${importOutput}`)));
+    });
+    const closed = once(cli, 'close');
+    await read;
+    const readSeconds = (performance.now() - importStart) / 1000;
+    const importing = await whileCensusesRun();
+    const runningAfterWindow = cli.exitCode === null;
+    const [code] = (await closed) as [number | null];
+    const importSeconds = (performance.now() - importStart) / 1000;
+    if (code !== 0 || !importOutput.includes(`${options.rows} imported`))
+      throw new Error(`the import beside /alexa did not import every row:\n${importOutput}`);
+
+    const [a50, a99, c50, c99, i50, i99] = [alone, during.measured, importing.measured].flatMap((m) => [
+      percentile(m.latencies, 50),
+      percentile(m.latencies, 99),
+    ]) as [number, number, number, number, number, number];
     const at = `at ${rate} req/s for ${seconds} s, ${server.users.length} linked users, intent mix`;
     // Other work on the machine shows in tail latencies: say how busy it was.
     const load = (l: number) => `load average ${l.toFixed(1)} on ${cpus().length} CPUs`;
+    const met = (p99: number) => (p99 < 50 ? 'met' : 'MISSED');
     return [
       figureLine({
         figure: `POST /alexa at ${rate} req/s while censuses run, p99`,
@@ -219,15 +274,29 @@ async function alexaUnderCensus(options: {
         target: 50,
         better: 'lower',
       }),
+      figureLine({
+        figure: `POST /alexa at ${rate} req/s while an import of ${int(options.rows)} contacts and censuses run, p99`,
+        database: 'embedded',
+        value: i99,
+        unit: 'ms',
+        target: 50,
+        better: 'lower',
+      }),
       `/alexa [embedded] while a census runs in the same app process and database, ${at}: ` +
-        `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.errors}/${total} (target p99 < 50 ms: ${c99 < 50 ? 'met' : 'MISSED'}; ${load(busyLoad)})`,
+        `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.measured.errors}/${total} (target p99 < 50 ms: ${met(c99)}; ${load(during.load)})`,
       `  the same without a census, same server: p50 ${ms(a50)}, p99 ${ms(a99)}, errors ${alone.errors}/${total} (${load(quietLoad)}); ` +
         `ratio p50 ×${(c50 / a50).toFixed(1)}, p99 ×${(c99 / a99).toFixed(1)}`,
-      `  census under load (POST /api/census/refresh, by the app's timestamps): ${runs.length} run(s) of ${durations.join(', ')} s, ` +
-        `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
+      `  census under load (POST /api/census/refresh, by the app's timestamps): ${during.censuses}`,
+      `/alexa [embedded] while the CLI imports ${int(options.rows)} more contacts into the same log and censuses run, ${at}: ` +
+        `p50 ${ms(i50)}, p99 ${ms(i99)}, errors ${importing.measured.errors}/${total} (target p99 < 50 ms: ${met(i99)}; ${load(importing.load)})`,
+      `  the import: file read and staged after ${readSeconds.toFixed(1)} s, then the window; ` +
+        `${runningAfterWindow ? 'still placing its contacts when the window ended' : 'it ended within the window'}, ` +
+        `done after ${importSeconds.toFixed(1)} s; censuses ${importing.censuses}`,
     ];
   } finally {
+    if (importer?.exitCode === null) importer.kill();
     await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -50,7 +50,7 @@ const hourWeights = [
   0, 0, 0, 0, 0, 0, 0.1, 0.4, 1.6, 2.4, 2.5, 2.2, 1.3, 1.2, 1.9, 2.0, 1.8, 1.4, 0.8, 0.5, 0.3, 0.2, 0.1, 0,
 ];
 
-function random(seed: number) {
+export function random(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -75,7 +75,7 @@ function pick<T>(rand: () => number, weighted: readonly (readonly [T, number, ..
  * A year of contacts up to today, in time order as a CRM export comes, written as it is made:
  * more on weekdays and in office hours, a few customers who call often, 3% nobody identified.
  */
-async function writeContacts(
+export async function writeContacts(
   file: string,
   rows: number,
   customerIds: string[],
