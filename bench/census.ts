@@ -242,11 +242,7 @@ async function alexaUnderCensus(options: {
     cli.stderr.on('data', (chunk: Buffer) => (importOutput += chunk.toString()));
     const importRun = async () => {
       const res = await fetch(`${server.baseUrl}/api/imports?limit=5`, { headers: { cookie } });
-      const runs = (await res.json()) as {
-        source: string;
-        status: string;
-        summary: { imported: number } | null;
-      }[];
+      const runs = (await res.json()) as { source: string; summary: { imported: number } | null }[];
       return runs.find((r) => r.source === 'bench_live');
     };
     for (;;) {
