@@ -228,8 +228,9 @@ async function alexaUnderCensus(options: {
     const during = await whileCensusesRun();
 
     // The CLI imports into the app's database (it connects to the server the app started). Into a
-    // log that holds contacts it places each batch as it reads it; the window opens once the first
-    // batch is stored, and the import is stopped after the window: how far it got is said.
+    // log that holds contacts it stages the file, then stores it a few hundred customers at a time;
+    // the window opens once the first of those is stored, and the import is stopped after the
+    // window: how far it got is said.
     const importStart = performance.now();
     const cli = spawn(
       process.execPath,
@@ -291,7 +292,7 @@ async function alexaUnderCensus(options: {
       `  census under load (POST /api/census/refresh, by the app's timestamps): ${during.censuses}`,
       `/alexa [embedded] while the CLI imports ${int(options.rows)} more contacts into the same log and censuses run, ${at}: ` +
         `p50 ${ms(i50)}, p99 ${ms(i99)}, errors ${importing.measured.errors}/${total} (target p99 < 50 ms: ${met(i99)}; ${load(importing.load)})`,
-      `  the import: its first batch stored after ${underWay.toFixed(1)} s, then the window; ` +
+      `  the import: its first customers stored after ${underWay.toFixed(1)} s, then the window; ` +
         `${int(imported)} of ${int(options.rows)} contacts stored after ${importSeconds.toFixed(1)} s` +
         `${stillRunning ? ' (the import was then stopped)' : ', every one'}; censuses ${importing.censuses}`,
     ];

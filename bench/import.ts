@@ -285,6 +285,16 @@ export async function importFigures(options: {
     const importSeconds = run.seconds - base.seconds;
     const label = `import [${target.label}]`;
 
+    // A later import: a tenth as many other contacts of the same customers over the same year,
+    // each placed among those already stored.
+    const laterRows = Math.round(rows / 10);
+    const laterFile = join(dir, 'later.csv');
+    await writeContacts(laterFile, laterRows, customerIds, random(43));
+    const later = await runCli(['import', 'interactions', laterFile, '--source', 'bench_later'], env);
+    if (!later.stdout.includes(`${laterRows} rows read, ${laterRows} imported, 0 already there, 0 rejected`))
+      throw new Error(`the later import did not import every row:\n${later.stdout}${later.stderr}`);
+    const laterSeconds = later.seconds - base.seconds;
+
     // The CRM's customers with their codes, then the same contacts as the Italian export, through
     // profiles: a first import too, into a database of its own.
     const italian = await freshTarget(options.kind, options.serverUrl);
@@ -346,6 +356,13 @@ export async function importFigures(options: {
         better: 'lower',
       }),
       figureLine({
+        figure: `later import, ${int(laterRows)} contacts into those ${int(rows)} (same customers and year)`,
+        database: target.label,
+        value: Math.round(laterRows / laterSeconds),
+        unit: 'rows/s',
+        better: 'higher',
+      }),
+      figureLine({
         figure: `${figure}, peak RSS of the CLI's own process`,
         database: target.label,
         value: Math.round(run.cliPeakMb),
@@ -368,6 +385,8 @@ export async function importFigures(options: {
       `  the same file again: ${int(rows)} already there in ${again.seconds.toFixed(1)} s (${int(rows / (again.seconds - base.seconds))} rows/s), nothing added`,
       `  the same contacts as an Italian export (${callsMegabytes.toFixed(0)} MB: semicolons, Windows-1252, local times, labels, CRM codes) with profile calls_crm: ` +
         `${profiled.seconds.toFixed(1)} s, ${int(rows / profiledSeconds)} rows/s, peak RSS ${profiled.peakMb.toFixed(0)} MB (the CLI's own ${profiled.cliPeakMb.toFixed(0)} MB)`,
+      `  a later import of ${int(laterRows)} other contacts of the same customers over the same year, into those ${int(rows)}: ` +
+        `${later.seconds.toFixed(1)} s, ${int(laterRows / laterSeconds)} rows/s, peak RSS ${later.peakMb.toFixed(0)} MB`,
       `  ${int(codes.length)} CRM customers with profile crm_customers: ${customers.seconds.toFixed(1)} s (start-up included)`,
     ];
   } finally {

@@ -55,7 +55,7 @@ export interface InteractionImportOptions {
   /** Read and check every row, store nothing. */
   dryRun?: boolean;
   interactions: InteractionLog;
-  /** When given and the log holds no contacts yet, the rows are staged and stored in one load. */
+  /** When given, the rows are staged as read and stored together once all are read. */
   loader?: InteractionLoader;
   customers: CustomerDirectory;
   channels: ChannelRegistry;
@@ -65,7 +65,8 @@ export interface InteractionImportOptions {
 
 /**
  * Imports contacts of the existing channels into the interaction log as `source`, row by row
- * from a stream, a batch per transaction, reading each row the way `profile` says. Bad rows are
+ * from a stream (a batch per transaction, or staged in a load when one is given), reading each
+ * row the way `profile` says. Bad rows are
  * rejected naming the column, the value and what was expected; the others are imported. Rows
  * already imported from `source` are skipped, so a rerun of the same file (or of one killed
  * halfway) ends with every row exactly once.
@@ -307,13 +308,16 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     summary.summary.alreadyThere += valid.length - added;
   }
 
-  // A first import of the history: staged as read, placed and stored in one load at the end.
-  const load =
-    !dryRun && options.loader && (await options.loader.logIsEmpty()) ? await options.loader.start() : null;
+  // Staged as read, stored in one load at the end: a first import of the history in one pass, a
+  // later one customer by customer, its progress told as it goes.
+  const load = !dryRun && options.loader ? await options.loader.start() : null;
   let staged = 0;
   const afterLast = async () => {
-    const { stored } = await load!.finish();
-    summary.summary.imported += stored;
+    const { stored } = await load!.finish((sofar) => {
+      summary.summary.imported = sofar;
+      options.onBatch?.(summary.snapshot());
+    });
+    summary.summary.imported = stored;
     summary.summary.alreadyThere += staged - stored;
   };
   try {

@@ -111,7 +111,8 @@ export interface InteractionLoadResult {
   stored: number;
   /**
    * `bulk`: the log held no contacts when the load was stored, so it was placed and written in one
-   * pass; `incremental`: it did, so every contact went the way `recordMany` goes.
+   * pass; `incremental`: it did, so every contact went the way `recordMany` goes, each customer's
+   * in one call where they fit.
    */
   path: 'bulk' | 'incremental';
   /**
@@ -131,10 +132,12 @@ export interface InteractionLoad {
    */
   addChecked(contacts: readonly CheckedInteraction[]): Promise<void>;
   /**
-   * Stores every staged contact in one transaction, placed in journeys exactly as `recordMany`
-   * would place them. On a log without contacts, other writers of the log wait until it commits.
+   * Stores every staged contact, placed in journeys exactly as `recordMany` would place them. On a
+   * log without contacts, in one transaction that other writers of the log wait for; on one that
+   * holds contacts, several customers' contacts per transaction, `onStored` told how many are
+   * stored after each.
    */
-  finish(): Promise<InteractionLoadResult>;
+  finish(onStored?: (stored: number) => void): Promise<InteractionLoadResult>;
   /** Drops what was staged, storing nothing. */
   abort(): Promise<void>;
 }

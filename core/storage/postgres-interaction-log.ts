@@ -18,7 +18,8 @@ import { executeKept } from './kept-plans.ts';
 
 type Parsed = ReturnType<typeof InteractionInput.parse> & { id: string };
 
-const INSERT_CHUNK = 5000;
+/** Rows per insert statement: the rollups' triggers run once per statement. */
+const INSERT_CHUNK = 25_000;
 
 export function createPostgresInteractionLog(
   db: Kysely<Database>,
@@ -193,16 +194,14 @@ async function applyChanges(
         as c(id, journey_id, journey_step, settled_step, previous_channel, previous_started_at, previous_gap_days, segment)
       where i.id = c.id`.execute(db);
   }
-  for (const [from, to] of merged) {
-    // A journey that no longer has contacts of its own was merged whole.
-    const left = await db
-      .selectFrom('interactions')
-      .select('id')
-      .where('journey_id', '=', from)
-      .limit(1)
-      .executeTakeFirst();
-    if (!left)
-      await db.updateTable('appointments').set({ journey_id: to }).where('journey_id', '=', from).execute();
+  if (merged.size > 0) {
+    // One statement: only journeys that bookings point at are looked up, and one that no longer
+    // has contacts of its own was merged whole.
+    await sql`
+      update appointments a set journey_id = m.to_id
+      from unnest(${[...merged.keys()]}::uuid[], ${[...merged.values()]}::uuid[]) as m(from_id, to_id)
+      where a.journey_id = m.from_id
+        and not exists (select 1 from interactions i where i.journey_id = m.from_id)`.execute(db);
   }
 }
 

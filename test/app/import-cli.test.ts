@@ -144,7 +144,8 @@ describe('channel-pilot import interactions', () => {
   }, 120_000);
 
   it('ends with every row exactly once when an import killed halfway is run again', async () => {
-    const total = 30_000;
+    // Into a log that holds contacts: stored several customers to a transaction, about 25,000 rows each.
+    const total = 60_000;
     const file = join(dir, 'contacts.csv');
     const lines = ['external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome'];
     const start = Date.parse('2025-01-01T08:00:00Z');
@@ -156,6 +157,10 @@ describe('channel-pilot import interactions', () => {
       );
     }
     writeFileSync(file, `${lines.join('\n')}\n`);
+    // The log holds contacts already (a first import goes in one transaction, whole or not at all).
+    const earlier = join(dir, 'earlier.csv');
+    writeFileSync(earlier, `${lines[0]}\nw-1,,shop,counter,inbound,moving,2020-05-04T09:00:00Z,,resolved\n`);
+    expect((await cli(['import', 'interactions', earlier, '--source', 'earlier'])).code).toBe(0);
 
     // Kill it once some batches are stored but not all: find a delay that lands there, each try
     // on a source of its own (the data folder cannot be watched while the CLI holds it).
@@ -181,7 +186,13 @@ describe('channel-pilot import interactions', () => {
     expect(killed, `no delay killed the import partway: ${tries.join('; ')}`).toBeDefined();
     const { source, stored } = killed as { source: string; stored: number };
     // Whole batches of 2,000 rows, one transaction each.
-    expect(stored % 2000).toBe(0);
+    // Whole customers: each one's contacts are stored together, or not yet.
+    const perCustomer = await withData(async (storage) => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions
+        where source = ${source} group by customer_id`.execute(storage.db);
+      return new Set(rows.map((r) => r.n));
+    });
+    expect([...perCustomer], tries.join('; ')).toEqual([total / customers.length]);
 
     const rerun = await cli(['import', 'interactions', file, '--source', source]);
     expect(rerun.code).toBe(0);
