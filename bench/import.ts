@@ -386,7 +386,7 @@ export async function importFigures(options: {
       `  the same contacts as an Italian export (${callsMegabytes.toFixed(0)} MB: semicolons, Windows-1252, local times, labels, CRM codes) with profile calls_crm: ` +
         `${profiled.seconds.toFixed(1)} s, ${int(rows / profiledSeconds)} rows/s, peak RSS ${profiled.peakMb.toFixed(0)} MB (the CLI's own ${profiled.cliPeakMb.toFixed(0)} MB)`,
       `  a later import of ${int(laterRows)} other contacts of the same customers over the same year, into those ${int(rows)}: ` +
-        `${later.seconds.toFixed(1)} s, ${int(laterRows / laterSeconds)} rows/s, peak RSS ${later.peakMb.toFixed(0)} MB`,
+        `${later.seconds.toFixed(1)} s, ${int(laterRows / laterSeconds)} rows/s, peak RSS ${later.peakMb.toFixed(0)} MB (the CLI's own ${later.cliPeakMb.toFixed(0)} MB)`,
       `  ${int(codes.length)} CRM customers with profile crm_customers: ${customers.seconds.toFixed(1)} s (start-up included)`,
     ];
   } finally {
