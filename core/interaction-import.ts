@@ -65,11 +65,10 @@ export interface InteractionImportOptions {
 
 /**
  * Imports contacts of the existing channels into the interaction log as `source`, row by row
- * from a stream (a batch per transaction, or staged in a load when one is given), reading each
- * row the way `profile` says. Bad rows are
- * rejected naming the column, the value and what was expected; the others are imported. Rows
- * already imported from `source` are skipped, so a rerun of the same file (or of one killed
- * halfway) ends with every row exactly once.
+ * from a stream (staged in a load when one is given, else a batch per transaction), reading each
+ * row the way `profile` says. Bad rows are rejected naming the column, the value and what was
+ * expected; the others are imported. Rows already imported from `source` are skipped, so a rerun
+ * of the same file (or of one killed halfway) ends with every row exactly once.
  */
 export async function importInteractions(options: InteractionImportOptions): Promise<ImportSummary> {
   const { profile, source } = options;

@@ -144,11 +144,9 @@ export interface InteractionLoad {
 
 /**
  * Port: fills the interaction log with many contacts at once (the demo's year, an organisation's
- * first import of its history). Holds the staged contacts outside the process, so a load of any
- * size keeps memory flat.
+ * imports of its history). Holds the staged contacts outside the process, so a load of any size
+ * keeps memory flat.
  */
 export interface InteractionLoader {
-  /** Whether the log holds no contacts yet: a load started now takes the bulk way unless one arrives meanwhile. */
-  logIsEmpty(): Promise<boolean>;
   start(): Promise<InteractionLoad>;
 }

@@ -77,11 +77,6 @@ export function createPostgresInteractionLoader(options: {
   const months = createInteractionMonths(options.db);
 
   return {
-    async logIsEmpty() {
-      const row = await options.db.selectFrom('interactions').select('id').limit(1).executeTakeFirst();
-      return row === undefined;
-    },
-
     async start(): Promise<InteractionLoad> {
       const client = new pg.Client({ connectionString: options.url });
       await client.connect();
