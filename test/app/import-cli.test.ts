@@ -144,7 +144,7 @@ describe('channel-pilot import interactions', () => {
   }, 120_000);
 
   it('ends with every row exactly once when an import killed halfway is run again', async () => {
-    // Into a log that holds contacts: stored several customers to a transaction, about 25,000 rows each.
+    // Into a log that holds contacts: stored several customers to a transaction, 40,000 rows at most.
     const total = 60_000;
     const file = join(dir, 'contacts.csv');
     const lines = ['external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome'];
@@ -185,7 +185,6 @@ describe('channel-pilot import interactions', () => {
     }
     expect(killed, `no delay killed the import partway: ${tries.join('; ')}`).toBeDefined();
     const { source, stored } = killed as { source: string; stored: number };
-    // Whole batches of 2,000 rows, one transaction each.
     // Whole customers: each one's contacts are stored together, or not yet.
     const perCustomer = await withData(async (storage) => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions

@@ -325,7 +325,8 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
       await incrementally(mixed.db, [...first]);
       const own = new Map<string | null, number>();
       for (const c of contacts) own.set(c.customerId ?? null, (own.get(c.customerId ?? null) ?? 0) + 1);
-      // Calls of 12 contacts end between customers; a customer with more than 48 goes in several.
+      // A call ends between customers once its contacts and those its customers have stored reach
+      // 12; a customer with more than 48 new ones goes in several.
       expect(Math.max(...own.values())).toBeGreaterThan(48);
       const loader = createPostgresInteractionLoader({ url: mixed.url, db: mixed.db, callRows: 12 });
       const load = await loader.start();
