@@ -16,7 +16,7 @@ import { REFERENCE_ZONE } from '../core/clock.ts';
 import { createPostgresStores } from '../core/index.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { figureLine } from './figures.ts';
-import { random, writeContacts } from './import.ts';
+import { random, writeContacts } from './contact-files.ts';
 import {
   fixedRate,
   freshTarget,
