@@ -10,34 +10,7 @@ const REST_BITS = 32 - REACH_REGISTER_BITS;
 /** The relative standard error of a count once it is an estimate: 1.04 / √registers. */
 export const REACH_STANDARD_ERROR = 1.04 / Math.sqrt(REACH_REGISTERS);
 
-/** Unions days' reach; `count()` says how many distinct customers, and whether exactly. */
-export function createReachUnion() {
-  let hashes: Set<number> | null = new Set();
-  let registers: Uint8Array | null = null;
-  const toRegisters = () => {
-    registers = new Uint8Array(REACH_REGISTERS);
-    for (const h of hashes!) addHash(registers, h);
-    hashes = null;
-  };
-  return {
-    add(day: { hashes: number[] | null; registers: Buffer | Uint8Array | null }) {
-      if (day.registers) {
-        if (!registers) toRegisters();
-        const r = registers!;
-        for (let i = 0; i < REACH_REGISTERS; i++) if (day.registers[i]! > r[i]!) r[i] = day.registers[i]!;
-      } else if (day.hashes) {
-        if (registers) for (const h of day.hashes) addHash(registers, h);
-        else for (const h of day.hashes) hashes!.add(h);
-      }
-    },
-    count(): { customers: number; exact: boolean } {
-      if (!registers) return { customers: hashes!.size, exact: true };
-      return { customers: Math.round(estimate(registers)), exact: false };
-    },
-  };
-}
-
-/** The same register and rank the database gives a hash (census_reach_registers). */
+/** The same register and rank the database gives a hash (reachRegisterSql). */
 export function addHash(registers: Uint8Array, hash: number) {
   const index = hash & (REACH_REGISTERS - 1);
   const rest = (hash >>> REACH_REGISTER_BITS) & ((1 << REST_BITS) - 1);
@@ -45,8 +18,13 @@ export function addHash(registers: Uint8Array, hash: number) {
   if (registers[index]! < rank) registers[index] = rank;
 }
 
+/** Registers merged by their highest rank: days' registers into `into`. */
+export function mergeRegisters(into: Uint8Array, registers: Uint8Array) {
+  for (let i = 0; i < REACH_REGISTERS; i++) if (registers[i]! > into[i]!) into[i] = registers[i]!;
+}
+
 /** HyperLogLog's estimate, with linear counting while registers are still empty (small sets). */
-function estimate(registers: Uint8Array): number {
+export function estimateReach(registers: Uint8Array): number {
   let sum = 0;
   let zeros = 0;
   for (const r of registers) {
@@ -55,7 +33,7 @@ function estimate(registers: Uint8Array): number {
   }
   const alpha = 0.7213 / (1 + 1.079 / REACH_REGISTERS);
   const raw = (alpha * REACH_REGISTERS * REACH_REGISTERS) / sum;
-  return raw <= 2.5 * REACH_REGISTERS && zeros > 0
-    ? REACH_REGISTERS * Math.log(REACH_REGISTERS / zeros)
-    : raw;
+  return Math.round(
+    raw <= 2.5 * REACH_REGISTERS && zeros > 0 ? REACH_REGISTERS * Math.log(REACH_REGISTERS / zeros) : raw,
+  );
 }

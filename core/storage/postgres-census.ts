@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { REFERENCE_ZONE } from '../clock.ts';
 import { LAST_STEP_BUCKET, type Census, type CensusSource } from '../census.ts';
 import { liveChatFigures } from '../live-chat-figures.ts';
-import { createReachUnion, REACH_STANDARD_ERROR } from './census-reach.ts';
-import { gapColumns, hourColumns, stepColumns } from './census-rollup-sql.ts';
+import { estimateReach, mergeRegisters, REACH_REGISTERS, REACH_STANDARD_ERROR } from './census-reach.ts';
+import { gapColumns, hourColumns, reachRegisterSql, stepColumns } from './census-rollup-sql.ts';
 import { createPostgresLiveChatParts } from './postgres-live-chat-parts.ts';
 import type { Database } from './schema.ts';
 
@@ -39,12 +39,19 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         sql.join(columns.map((c) => sql`sum(${sql.ref(c)})::int as ${sql.ref(c)}`));
 
       const dayStart = (day: string) => DateTime.fromISO(day, { zone: REFERENCE_ZONE }).startOf('day');
-      const [days, anonymous, byReason, transitions, reach, chat] = await Promise.all([
-        sql<DayRow>`
-          select channel, day::text as day, sum(contacts)::int as contacts, sum(timed)::int as timed,
-            sum(handle_ms)::float8 as handle_ms, ${sum(hourColumns)}, ${sum(stepColumns)}
-          from census_days where reason = ${reason} and segment = ${segment} and ${range}
-          group by channel, day`.execute(db),
+      const where = sql`reason = ${reason} and segment = ${segment} and ${range}`;
+      const [weekdays, weeks, anonymous, byReason, transitions, reach, registers, chat] = await Promise.all([
+        // Added up here, not in the app: a year is thousands of rows of days, a census a few hundred.
+        sql<WeekdayRow>`
+          select channel, extract(isodow from day)::int as weekday, sum(contacts)::int as contacts,
+            sum(timed)::int as timed, sum(handle_ms)::float8 as handle_ms, ${sum(hourColumns)}, ${sum(stepColumns)}
+          from census_days where ${where}
+          group by 1, 2`.execute(db),
+        // A day's week: the Monday it falls in (days are already in the reference zone).
+        sql<{ week: string; channel: string; contacts: number }>`
+          select (day - extract(isodow from day)::int + 1)::text as week, channel, sum(contacts)::int as contacts
+          from census_days where ${where}
+          group by 1, 2`.execute(db),
         segment === '*'
           ? sql<{ channel: string; contacts: number }>`
               select channel, sum(contacts)::int as contacts from census_days
@@ -58,13 +65,15 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
           : null,
         sql<TransitionRow>`
           select channel, next_channel, ${sum(gapColumns)}
-          from census_transitions where reason = ${reason} and segment = ${segment} and ${range}
+          from census_transitions where ${where}
           group by channel, next_channel`.execute(db),
-        // The hashes as one text each, split here: the driver's array parser took half of a
-        // census's time in the app (a year of days, hundreds of hashes a day and channel).
-        sql<{ channel: string; hashes: string | null; registers: Buffer | null }>`
-          select channel, array_to_string(hashes, ',') as hashes, registers from census_reach
-          where reason = ${reason} and segment = ${segment} and ${range}`.execute(db),
+        // Distinct customers of the days kept as sets of hashes, by channel and in all (channel null).
+        sql<{ channel: string | null; customers: number }>`
+          select channel, count(distinct h)::int as customers
+          from census_reach, unnest(hashes) h where ${where}
+          group by grouping sets ((channel), ())`.execute(db),
+        sql<{ channel: string; registers: Buffer }>`
+          select channel, registers from census_reach where ${where} and registers is not null`.execute(db),
         chatParts.parts({
           from: dayStart(filter.from).toJSDate(),
           to: dayStart(filter.to).plus({ days: 1 }).toJSDate(),
@@ -83,29 +92,19 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         const k = JSON.stringify(key);
         map.set(k, (map.get(k) ?? 0) + by);
       };
-      // A day's week and weekday, worked out once per day rather than once per day and channel.
-      const calendar = new Map<string, { week: string; weekday: number }>();
-      for (const row of days.rows) {
+      for (const row of weekdays.rows) {
         const entry = channels.get(row.channel) ?? { contacts: 0, timed: 0, handleMs: 0 };
         entry.contacts += row.contacts;
         entry.timed += row.timed;
         entry.handleMs += row.handle_ms;
         channels.set(row.channel, entry);
-        let day = calendar.get(row.day);
-        if (!day) {
-          const at = DateTime.fromISO(row.day, { zone: REFERENCE_ZONE });
-          calendar.set(
-            row.day,
-            (day = { week: at.startOf('week').toISODate() as string, weekday: at.weekday }),
-          );
-        }
-        bump(weekly, [day.week, row.channel], row.contacts);
         hourColumns.forEach((column, hour) =>
-          bump(heatmap, [row.channel, day.weekday, hour], row[column] as number),
+          bump(heatmap, [row.channel, row.weekday, hour], row[column] as number),
         );
         stepColumns.forEach((column, index) => bump(steps, [index + 1, row.channel], row[column] as number));
         if (filter.reason !== undefined) bump(reasons, [row.channel, filter.reason], row.contacts);
       }
+      for (const row of weeks.rows) bump(weekly, [row.week, row.channel], row.contacts);
       for (const row of byReason?.rows ?? []) bump(reasons, [row.channel, row.reason], row.contacts);
 
       // Transitions within the window; every other contact of a known customer moved on to none.
@@ -123,21 +122,37 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
       }
       for (const [channel, contacts] of rest) bump(moves, [channel, null], contacts);
 
-      const all = createReachUnion();
-      const perChannel = new Map<string, ReturnType<typeof createReachUnion>>();
-      for (const row of reach.rows) {
-        const day = {
-          hashes: row.hashes === null ? null : row.hashes === '' ? [] : row.hashes.split(',').map(Number),
-          registers: row.registers,
-        };
-        all.add(day);
-        let union = perChannel.get(row.channel);
-        if (!union) perChannel.set(row.channel, (union = createReachUnion()));
-        union.add(day);
+      // Exact counts while every day kept its hashes; estimates for a channel with a day of
+      // registers (and then for all): its days' registers with its other days' hashes added.
+      const exact = registers.rows.length === 0;
+      const customersOf = new Map(reach.rows.map((r) => [r.channel, r.customers]));
+      if (!exact) {
+        const estimated = new Map<string, Uint8Array>();
+        for (const row of registers.rows) {
+          if (!estimated.has(row.channel)) estimated.set(row.channel, new Uint8Array(REACH_REGISTERS));
+          mergeRegisters(estimated.get(row.channel)!, row.registers);
+        }
+        const { register, rank } = reachRegisterSql('h');
+        const ranks = await sql<{ channel: string; register: number; rank: number }>`
+          select channel, ${sql.raw(register)} as register, max(${sql.raw(rank)})::int as rank
+          from census_reach, unnest(hashes) h where ${where}
+          group by 1, 2`.execute(db);
+        const all = new Uint8Array(REACH_REGISTERS);
+        const byChannel = new Map<string, Uint8Array>();
+        for (const row of ranks.rows) {
+          let registersOf = byChannel.get(row.channel);
+          if (!registersOf) byChannel.set(row.channel, (registersOf = new Uint8Array(REACH_REGISTERS)));
+          registersOf[row.register] = row.rank;
+        }
+        for (const [channel, days] of estimated) {
+          const merged = byChannel.get(channel) ?? new Uint8Array(REACH_REGISTERS);
+          mergeRegisters(merged, days);
+          customersOf.set(channel, estimateReach(merged));
+          byChannel.set(channel, merged);
+        }
+        for (const registersOf of byChannel.values()) mergeRegisters(all, registersOf);
+        customersOf.set(null, estimateReach(all));
       }
-      const total = all.count();
-      const counts = [...perChannel.values()].map((u) => u.count());
-      const exact = total.exact && counts.every((c) => c.exact);
 
       const entries = <K extends unknown[]>(map: Map<string, number>) =>
         [...map]
@@ -149,7 +164,7 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
         filter,
         totals: {
           contacts,
-          customers: total.customers,
+          customers: customersOf.get(null) ?? 0,
           anonymousContacts: anonymous.rows.reduce((n, r) => n + r.contacts, 0),
         },
         reach: { exact, relativeStandardError: exact ? 0 : REACH_STANDARD_ERROR },
@@ -158,7 +173,7 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
           .map(([channel, c]) => ({
             channel,
             contacts: c.contacts,
-            customers: perChannel.get(channel)?.count().customers ?? 0,
+            customers: customersOf.get(channel) ?? 0,
             timedContacts: c.timed,
             averageHandleSeconds: c.timed === 0 ? null : c.handleMs / c.timed / 1000,
           }))
@@ -213,10 +228,13 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
   };
 }
 
-type DayRow = { channel: string; day: string; contacts: number; timed: number; handle_ms: number } & Record<
-  string,
-  number | string
->;
+type WeekdayRow = {
+  channel: string;
+  weekday: number;
+  contacts: number;
+  timed: number;
+  handle_ms: number;
+} & Record<string, number | string>;
 type TransitionRow = { channel: string; next_channel: string } & Record<string, number | string>;
 
 /** Key by key: numbers numerically, strings by code unit, null after everything. */

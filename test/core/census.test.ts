@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DateTime } from 'luxon';
 import { createPostgresStores, type Outcome, type StorageHandle } from '../../core/index.ts';
@@ -460,6 +461,84 @@ describe(`census on the ${databaseKind} database`, () => {
       steps: [],
       liveChat: null,
     });
+  });
+
+  it('estimates the customers of a channel with a day of more than 1,024, and counts the others exactly', async () => {
+    // July, after the seed's contacts: 1,500 customers on the web one Monday (kept as registers),
+    // 600 on Tuesday (kept as hashes), 200 of them not there on Monday, and 20 in a shop on
+    // Tuesday, 10 of them seen nowhere else: 1,700 on the web, 1,710 in all.
+    const random = prng(7);
+    const crowd = Array.from({ length: 1710 }, (_, i) => ({ id: random.uuid(), index: i }));
+    await storage.db
+      .insertInto('customers')
+      .values(
+        crowd.map((c) => ({
+          id: c.id,
+          first_name: 'Cliente',
+          last_name: `W${c.index}`,
+          locale: 'it-IT',
+          segment: 'residential',
+        })),
+      )
+      .execute();
+    const contact = (customerId: string, channel: string, at: string, n: number) => ({
+      customerId,
+      channel,
+      touchpoint: 'main',
+      direction: 'inbound' as const,
+      reason: 'payment',
+      startedAt: rome(at),
+      endedAt: null,
+      outcome: 'resolved' as const,
+      source: 'census_crowd',
+      externalId: `crowd-${channel}-${at}-${n}`,
+    });
+    const monday = crowd.slice(0, 1500);
+    const tuesday = crowd.slice(1100, 1700);
+    const shop = crowd.slice(1690, 1710);
+    const { interactions } = createPostgresStores(storage.db);
+    await interactions.recordMany([
+      ...monday.map((c) => contact(c.id, 'web', '2026-07-06T10:00', c.index)),
+      ...tuesday.map((c) => contact(c.id, 'web', '2026-07-07T11:00', c.index)),
+      ...shop.map((c) => contact(c.id, 'shop', '2026-07-07T12:00', c.index)),
+    ]);
+
+    // The estimate HyperLogLog gives for these customers, worked out here from their ids: the
+    // first 8 hex digits of the md5 of the id, 4,096 registers by the hash's low 12 bits, each
+    // keeping the most leading zeros (plus one) of the other 20.
+    const estimateOf = (ids: string[]) => {
+      const registers = new Uint8Array(4096);
+      for (const id of ids) {
+        const hash = parseInt(createHash('md5').update(id).digest('hex').slice(0, 8), 16);
+        const rest = (hash >>> 12).toString(2).padStart(20, '0');
+        const rank = rest.includes('1') ? rest.indexOf('1') + 1 : 21;
+        registers[hash & 4095] = Math.max(registers[hash & 4095]!, rank);
+      }
+      const zeros = registers.filter((r) => r === 0).length;
+      const raw = ((0.7213 / (1 + 1.079 / 4096)) * 4096 * 4096) / registers.reduce((n, r) => n + 2 ** -r, 0);
+      return Math.round(raw <= 2.5 * 4096 && zeros > 0 ? 4096 * Math.log(4096 / zeros) : raw);
+    };
+    const web = crowd.slice(0, 1700).map((c) => c.id);
+
+    const result = await census({ from: '2026-07-06', to: '2026-07-07' });
+    expect(result.reach).toEqual({ exact: false, relativeStandardError: 1.04 / 64 });
+    expect(result.channels.map((c) => [c.channel, c.contacts, c.customers])).toEqual([
+      ['web', 2100, estimateOf(web)],
+      ['shop', 20, 20],
+    ]);
+    expect(result.totals.customers).toBe(estimateOf(crowd.map((c) => c.id)));
+    // Within three standard errors of the customers there are.
+    expect(Math.abs(estimateOf(web) - 1700)).toBeLessThanOrEqual(3 * (1.04 / 64) * 1700);
+    expect(Math.abs(result.totals.customers - 1710)).toBeLessThanOrEqual(3 * (1.04 / 64) * 1710);
+
+    // Tuesday alone keeps its hashes: counted exactly.
+    const alone = await census({ from: '2026-07-07', to: '2026-07-07' });
+    expect(alone.reach.exact).toBe(true);
+    expect(alone.totals.customers).toBe(610);
+    expect(alone.channels.map((c) => [c.channel, c.customers])).toEqual([
+      ['web', 600],
+      ['shop', 20],
+    ]);
   });
 
   it('writes a census table as CSV with a header row, one line per row and no next channel as none', async () => {
