@@ -224,33 +224,23 @@ export function rollupTriggerFunction(): string {
     end $fn$`;
 }
 
-/** The HyperLogLog register a customer hash (an integer in SQL) falls in and its rank there (the reader's addHash too). */
-export function reachRegisterSql(hash: string) {
-  const restBits = 32 - REACH_REGISTER_BITS;
-  return {
-    register: `(${hash} & ${(1 << REACH_REGISTER_BITS) - 1})`,
-    rank: `coalesce(nullif(position('1' in ((${hash} >> ${REACH_REGISTER_BITS}) & ${(1 << restBits) - 1})::bit(${restBits})::text), 0), ${restBits + 1})`,
-  };
-}
-
-/** A day's registers with `hashes` added. */
-function registersFunction() {
-  const { register, rank } = reachRegisterSql('h');
-  return `
+/** The HyperLogLog register index and rank of a customer hash (the same rule as the reader's). */
+const registers = `
   create or replace function census_reach_registers(hashes integer[], base bytea) returns bytea
   language plpgsql immutable as $fn$
   declare
     result bytea := coalesce(base, decode(repeat('00', ${1 << REACH_REGISTER_BITS}), 'hex'));
-    h integer; idx integer; rank integer;
+    h integer; idx integer; rest integer; rank integer;
   begin
     foreach h in array coalesce(hashes, '{}') loop
-      idx := ${register};
-      rank := ${rank};
+      idx := h & ${(1 << REACH_REGISTER_BITS) - 1};
+      rest := (h >> ${REACH_REGISTER_BITS}) & ${(1 << (32 - REACH_REGISTER_BITS)) - 1};
+      rank := case when rest = 0 then ${32 - REACH_REGISTER_BITS + 1}
+        else position('1' in rest::bit(${32 - REACH_REGISTER_BITS})::text) end;
       if get_byte(result, idx) < rank then result := set_byte(result, idx, rank); end if;
     end loop;
     return result;
   end $fn$`;
-}
 
 /**
  * The days' reach of `groups` computed afresh from the log: after contacts left a day (a reach
@@ -311,7 +301,7 @@ export function rollupSchema(): string {
       registers bytea,
       primary key (reason, segment, day, channel)
     );
-    ${registersFunction()};
+    ${registers};
     ${rollupTriggerFunction()};
   `;
 }

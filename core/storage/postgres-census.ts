@@ -3,8 +3,14 @@ import { sql, type Kysely } from 'kysely';
 import { REFERENCE_ZONE } from '../clock.ts';
 import { LAST_STEP_BUCKET, type Census, type CensusSource } from '../census.ts';
 import { liveChatFigures } from '../live-chat-figures.ts';
-import { estimateReach, mergeRegisters, REACH_REGISTERS, REACH_STANDARD_ERROR } from './census-reach.ts';
-import { gapColumns, hourColumns, reachRegisterSql, stepColumns } from './census-rollup-sql.ts';
+import {
+  addHash,
+  estimateReach,
+  mergeRegisters,
+  REACH_REGISTERS,
+  REACH_STANDARD_ERROR,
+} from './census-reach.ts';
+import { gapColumns, hourColumns, REACH_REGISTER_BITS, stepColumns } from './census-rollup-sql.ts';
 import { createPostgresLiveChatParts } from './postgres-live-chat-parts.ts';
 import type { Database } from './schema.ts';
 
@@ -67,11 +73,25 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
           select channel, next_channel, ${sum(gapColumns)}
           from census_transitions where ${where}
           group by channel, next_channel`.execute(db),
-        // Distinct customers of the days kept as sets of hashes, by channel and in all (channel null).
-        sql<{ channel: string | null; customers: number }>`
-          select channel, count(distinct h)::int as customers
-          from census_reach, unnest(hashes) h where ${where}
-          group by grouping sets ((channel), ())`.execute(db),
+        // The days kept as sets of hashes: their distinct customers by channel and in all (channel
+        // null); and, once some day is kept as registers, each register's lowest rest of a hash
+        // by channel (the highest rank: what those hashes add to the registers).
+        sql<{
+          channel: string | null;
+          customers: number | null;
+          register: number | null;
+          rest: number | null;
+        }>`
+          with pairs as materialized (
+            select channel, h from census_reach, unnest(hashes) h where ${where} group by 1, 2)
+          select channel, count(*)::int as customers, null::int as register, null::int as rest
+          from pairs group by channel
+          union all
+          select null, count(distinct h)::int, null, null from pairs
+          union all
+          select channel, null, h & ${REACH_REGISTERS - 1}, min((h >> ${REACH_REGISTER_BITS}) & ${2 ** (32 - REACH_REGISTER_BITS) - 1})
+          from pairs where exists (select from census_reach where ${where} and registers is not null)
+          group by 1, 3`.execute(db),
         sql<{ channel: string; registers: Buffer }>`
           select channel, registers from census_reach where ${where} and registers is not null`.execute(db),
         chatParts.parts({
@@ -125,32 +145,23 @@ export function createPostgresCensusSource(db: Kysely<Database>): CensusSource {
       // Exact counts while every day kept its hashes; estimates for a channel with a day of
       // registers (and then for all): its days' registers with its other days' hashes added.
       const exact = registers.rows.length === 0;
-      const customersOf = new Map(reach.rows.map((r) => [r.channel, r.customers]));
+      const customersOf = new Map<string | null, number>();
+      const registersOf = new Map<string, Uint8Array>();
+      const of = (channel: string) => {
+        let channelRegisters = registersOf.get(channel);
+        if (!channelRegisters) registersOf.set(channel, (channelRegisters = new Uint8Array(REACH_REGISTERS)));
+        return channelRegisters;
+      };
+      for (const row of reach.rows) {
+        if (row.customers !== null) customersOf.set(row.channel, row.customers);
+        else addHash(of(row.channel!), (row.rest! << REACH_REGISTER_BITS) | row.register!);
+      }
       if (!exact) {
-        const estimated = new Map<string, Uint8Array>();
-        for (const row of registers.rows) {
-          if (!estimated.has(row.channel)) estimated.set(row.channel, new Uint8Array(REACH_REGISTERS));
-          mergeRegisters(estimated.get(row.channel)!, row.registers);
-        }
-        const { register, rank } = reachRegisterSql('h');
-        const ranks = await sql<{ channel: string; register: number; rank: number }>`
-          select channel, ${sql.raw(register)} as register, max(${sql.raw(rank)})::int as rank
-          from census_reach, unnest(hashes) h where ${where}
-          group by 1, 2`.execute(db);
         const all = new Uint8Array(REACH_REGISTERS);
-        const byChannel = new Map<string, Uint8Array>();
-        for (const row of ranks.rows) {
-          let registersOf = byChannel.get(row.channel);
-          if (!registersOf) byChannel.set(row.channel, (registersOf = new Uint8Array(REACH_REGISTERS)));
-          registersOf[row.register] = row.rank;
-        }
-        for (const [channel, days] of estimated) {
-          const merged = byChannel.get(channel) ?? new Uint8Array(REACH_REGISTERS);
-          mergeRegisters(merged, days);
-          customersOf.set(channel, estimateReach(merged));
-          byChannel.set(channel, merged);
-        }
-        for (const registersOf of byChannel.values()) mergeRegisters(all, registersOf);
+        for (const row of registers.rows) mergeRegisters(of(row.channel), row.registers);
+        for (const channel of new Set(registers.rows.map((r) => r.channel)))
+          customersOf.set(channel, estimateReach(registersOf.get(channel)!));
+        for (const channelRegisters of registersOf.values()) mergeRegisters(all, channelRegisters);
         customersOf.set(null, estimateReach(all));
       }
 
