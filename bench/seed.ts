@@ -30,12 +30,12 @@ const handle = await openDatabase(
 const phases = new Map<string, { start: number; end: number }>();
 // The bills phase is the bills' and payments' generation and their writes: the writes are timed apart.
 const loader = createPostgresBulkLoader(handle);
-const writing = { customers: 0, bills: 0, payments: 0 };
+const writing = { customers: 0, bills: 0, payments: 0, analyze: 0 };
 function timed<K extends keyof BulkLoader>(method: K): BulkLoader[K] {
-  return (async (rows: never) => {
+  return (async (rows?: never) => {
     const start = performance.now();
     try {
-      return await (loader[method] as (rows: never) => Promise<number>)(rows);
+      return await (loader[method] as (rows?: never) => Promise<number | void>)(rows);
     } finally {
       writing[method] += performance.now() - start;
     }
@@ -45,7 +45,12 @@ const started = performance.now();
 try {
   const summary = await seedDemoData({
     stores: createPostgresStores(handle.db),
-    bulk: { customers: timed('customers'), bills: timed('bills'), payments: timed('payments') },
+    bulk: {
+      customers: timed('customers'),
+      bills: timed('bills'),
+      payments: timed('payments'),
+      analyze: timed('analyze'),
+    },
     contacts: createPostgresInteractionLoader({ url: handle.url, db: handle.db }),
     customers,
     interactions,

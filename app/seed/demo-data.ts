@@ -170,6 +170,7 @@ export async function seedDemoData(options: SeedDemoDataOptions): Promise<DemoDa
   }
   await flush();
   await billWrites.done();
+  await bulk.analyze();
   progress('bills', customers.length, customers.length);
 
   const advisors = demoAdvisors(createDemoRandom(seed, STREAM.advisors));

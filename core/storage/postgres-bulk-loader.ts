@@ -30,6 +30,12 @@ export interface BulkLoader {
   bills(rows: readonly BillRecord[]): Promise<number>;
   /** Stores payments (against a bill or on account); returns how many were added. */
   payments(rows: readonly Payment[]): Promise<number>;
+  /**
+   * Brings the planner's statistics of the tables it filled up to date, once the load is done.
+   * Autovacuum would, a minute or more later; until then the planner guesses, and a customer's
+   * context was planned afresh on every call (1.3 ms of planning for a read of under 1 ms).
+   */
+  analyze(): Promise<void>;
 }
 
 /** A table's columns in the order COPY reads them, each with how a record gives its value. */
@@ -163,6 +169,15 @@ export function createPostgresBulkLoader(options: {
     async payments(rows) {
       await write('payments', [copyRows(paymentTable, rows)]);
       return rows.length;
+    },
+
+    async analyze() {
+      const tables = [customerTable, consentTable, accountTable, billTable, paymentTable].map((t) => t.table);
+      await translating('statistics', () =>
+        inOwnTransaction(options.url, async (session) => {
+          await session.query(`analyze ${tables.join(', ')}`);
+        }),
+      );
     },
   };
 }

@@ -199,6 +199,23 @@ describe('the bulk loader', () => {
     expect((await stores.billing.bill(gasBill.id))?.paidCents).toBe(20000);
   });
 
+  it('gives the planner the row counts of the tables it filled, which it has none of until then', async () => {
+    const tables = ['customers', 'consents', 'accounts', 'bills', 'payments'];
+    const counts = async () => {
+      const { rows } = await sql<{ table: string; estimated: number; stored: number }>`
+        select c.relname as table, c.reltuples::int as estimated,
+          (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I', c.relname), false, true, '')))[1]::text::int as stored
+        from pg_class c where c.relname = any(${tables}) and c.relkind = 'r'`.execute(storage.db);
+      return rows;
+    };
+    expect((await counts()).some((r) => r.estimated !== r.stored)).toBe(true);
+    await bulk.analyze();
+    const after = await counts();
+    expect(after.map((r) => r.table).sort()).toEqual([...tables].sort());
+    for (const row of after) expect(row.estimated, row.table).toBe(row.stored);
+    expect(after.find((r) => r.table === 'payments')!.stored).toBeGreaterThan(0);
+  });
+
   it("refuses a bill whose amount is not the sum of its lines, naming it, and stores none of the call's bills", async () => {
     const before = await count('bills');
     const good = bill(gas, '2026-GS-00090001', gasBill.lines);
