@@ -166,7 +166,7 @@ export function registerPilotRoutes(
     method: 'get',
     path: '/api/census',
     summary:
-      'The census of the channels for a date range (segment, reason optional); computed in the background when not known yet: poll until status is ready',
+      'The census of the channels for a date range (segment, reason optional); computed when asked (ready in the answer) and kept a minute',
     tag: 'census',
     permission: 'pilots:read',
     query: CensusFilterFields,
