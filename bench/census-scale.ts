@@ -97,7 +97,7 @@ try {
   console.log(
     `census at scale [${handle.kind}]: ${size} generated in ${filled} s, placed in ${placedIn} s, rollups recomputed in ${rolledIn} s`,
   );
-  for (const line of await censusTimings(handle, today, size)) console.log(line);
+  for (const line of await censusTimings(handle, today, size, 'generated, placed in bulk')) console.log(line);
   const { rows } = await sql<{ days: number; transitions: number; reach: number; log: string }>`
     select (select count(*)::int from census_days) as days, (select count(*)::int from census_transitions) as transitions,
       (select count(*)::int from census_reach) as reach,

@@ -88,6 +88,7 @@ try {
     handle,
     today,
     `${contacts.toLocaleString('en-US')} contacts of ${customerCount.toLocaleString('en-US')} customers`,
+    'written through the log',
   ))
     console.log(line);
 } finally {
