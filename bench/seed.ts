@@ -93,7 +93,8 @@ try {
     `${(ms / 1000).toFixed(1)} s (${Math.round(rows / (ms / 1000))} rows/s)`;
   console.log(
     `  written by the bulk loader: customers ${written(writing.customers, summary.customers)}, ` +
-      `bills ${written(writing.bills, summary.bills)}, payments ${written(writing.payments, summary.payments)}`,
+      `bills ${written(writing.bills, summary.bills)}, payments ${written(writing.payments, summary.payments)}; ` +
+      `their statistics ${(writing.analyze / 1000).toFixed(1)} s`,
   );
 } finally {
   await handle.close();

@@ -10,7 +10,7 @@ const REST_BITS = 32 - REACH_REGISTER_BITS;
 /** The relative standard error of a count once it is an estimate: 1.04 / √registers. */
 export const REACH_STANDARD_ERROR = 1.04 / Math.sqrt(REACH_REGISTERS);
 
-/** The same register and rank the database gives a hash (reachRegisterSql). */
+/** The same register and rank the database gives a hash (census_reach_registers; the census reads its hashes so too). */
 export function addHash(registers: Uint8Array, hash: number) {
   const index = hash & (REACH_REGISTERS - 1);
   const rest = (hash >>> REACH_REGISTER_BITS) & ((1 << REST_BITS) - 1);
