@@ -54,18 +54,16 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
 
   const dayStart = (day: string) => DateTime.fromISO(day, { zone: REFERENCE_ZONE }).startOf('day');
   const where = sql`reason = ${reason} and segment = ${segment} and ${range}`;
-  const [weekdays, weeks, anonymous, reasons, transitions, reach, registers, chat] = await Promise.all([
-    // Added up by the database: a year is thousands of rows of days, a census a few hundred.
-    sql<WeekdayRow>`
-    select channel, extract(isodow from day)::int as weekday, sum(contacts)::int as contacts,
+  const [days, anonymous, reasons, transitions, reach, registers, chat] = await Promise.all([
+    // Added up by the database, in one pass over the days: by weekday (with the hours and steps)
+    // and by week (the Monday a day falls in; days are already in the reference zone). A year is
+    // thousands of rows of days, these a few hundred.
+    sql<DaysRow>`
+    select channel, extract(isodow from day)::int as weekday,
+      (day - extract(isodow from day)::int + 1)::text as week, sum(contacts)::int as contacts,
       sum(timed)::int as timed, sum(handle_ms)::float8 as handle_ms, ${sum(hourColumns)}, ${sum(stepColumns)}
     from census_days where ${where}
-    group by 1, 2`.execute(db),
-    // A day's week: the Monday it falls in (days are already in the reference zone).
-    sql<{ week: string; channel: string; contacts: number }>`
-    select (day - extract(isodow from day)::int + 1)::text as week, channel, sum(contacts)::int as contacts
-    from census_days where ${where}
-    group by 1, 2`.execute(db),
+    group by grouping sets ((1, 2), (1, 3))`.execute(db),
     segment === '*'
       ? sql<{ channel: string; contacts: number }>`
         select channel, sum(contacts)::int as contacts from census_days
@@ -114,7 +112,11 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
     const k = JSON.stringify(key);
     map.set(k, (map.get(k) ?? 0) + by);
   };
-  for (const row of weekdays.rows) {
+  for (const row of days.rows) {
+    if (row.week !== null) {
+      bump(weekly, [row.week, row.channel], row.contacts);
+      continue;
+    }
     const entry = channels.get(row.channel) ?? { contacts: 0, timed: 0, handleMs: 0 };
     entry.contacts += row.contacts;
     entry.timed += row.timed;
@@ -125,7 +127,6 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
     );
     stepColumns.forEach((column, index) => bump(steps, [index + 1, row.channel], row[column] as number));
   }
-  for (const row of weeks.rows) bump(weekly, [row.week, row.channel], row.contacts);
 
   // Transitions within the window; every other contact of a known customer moved on to none.
   const moves = new Map<string, number>();
@@ -234,13 +235,15 @@ async function reasonsOf(db: Kysely<Database>, filter: CensusFilter): Promise<Ce
     .sort((a, b) => compareKeys([a.channel, a.reason], [b.channel, b.reason]));
 }
 
-type WeekdayRow = {
+/** A channel's days added up by weekday (`week` null) or by week (`weekday` null). */
+type DaysRow = {
   channel: string;
-  weekday: number;
+  weekday: number | null;
+  week: string | null;
   contacts: number;
   timed: number;
   handle_ms: number;
-} & Record<string, number | string>;
+} & Record<string, number | string | null>;
 type TransitionRow = { channel: string; next_channel: string } & Record<string, number | string>;
 
 /** Key by key: numbers numerically, strings by code unit, null after everything. */
