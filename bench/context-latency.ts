@@ -7,6 +7,7 @@ import {
   ms,
   percentile,
   printedCredentials,
+  send,
   settled,
   startApp,
 } from './support.ts';
@@ -33,9 +34,9 @@ export async function contextLatency(options: {
       await fetch(`${app.baseUrl}/api/customers?limit=200`, { headers: { cookie } })
     ).json()) as { items: { id: string }[] };
     const ids = page.items.map((c) => c.id);
-    const get = (path: string) => fetch(`${app.baseUrl}${path}`, { headers: { cookie } });
+    const get = (path: string) => send(`${app.baseUrl}${path}`, { headers: { cookie } });
     // Warm up connections and caches.
-    for (const id of ids.slice(0, 20)) await (await get(`/api/customers/${id}/context`)).arrayBuffer();
+    for (const id of ids.slice(0, 20)) await get(`/api/customers/${id}/context`);
     const baseline = await fixedRate({
       rate: options.rate,
       seconds: options.seconds,

@@ -1,6 +1,6 @@
 // /dialogflow/webhook under load, authenticated: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { webhookBesideBaseline, type WebhookBench } from './support.ts';
+import { send, webhookBesideBaseline, type WebhookBench } from './support.ts';
 
 const SECRET = 'bench-dialogflow-secret-0123456789';
 // What customers ask the agent, roughly as often as they ask it (the tags of bench/alexa.ts's mix).
@@ -34,11 +34,10 @@ export function dialogflowFigures(options: WebhookBench): Promise<string[]> {
         });
       };
       return (path) => (i) =>
-        fetch(`${server.baseUrl}${path}`, {
+        send(`${server.baseUrl}${path}`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-channel-pilot-secret': SECRET },
           body: body(i),
-          signal: AbortSignal.timeout(10_000),
         });
     },
     describe: (server) => `header secret, ${server.sessions.length} linked sessions, tag mix`,

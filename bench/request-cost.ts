@@ -17,8 +17,10 @@ import {
   printedCredentials,
   processCpuMs,
   seedTarget,
+  send,
   settled,
   startAlexaBenchServer,
+  type Answer,
 } from './support.ts';
 
 const { values } = parseArgs({
@@ -77,8 +79,8 @@ try {
   try {
     await settled(server.pid);
     const cookie = await login(server.baseUrl, 'advisor', printedCredentials(seeded).advisor ?? '');
-    const get = (path: string) => fetch(`${server.baseUrl}${path}`, { headers: { cookie } });
-    const page = (await (await get('/api/customers?limit=200')).json()) as { items: { id: string }[] };
+    const get = (path: string) => send(`${server.baseUrl}${path}`, { headers: { cookie } });
+    const page = JSON.parse((await get('/api/customers?limit=200')).body) as { items: { id: string }[] };
     const ids = page.items.map((c) => c.id);
     // Alexa accepts a request for 150 s after it was signed: signed again before each run. Signing
     // blocks this process for seconds: the connections the server closed meanwhile are let go first.
@@ -94,13 +96,13 @@ try {
       ).request;
       return request.intent?.name ?? request.type;
     };
-    const cost = async () => (await (await get('/bench/cost?reset=1')).json()) as CostReading;
+    const cost = async () => JSON.parse((await get('/bench/cost?reset=1')).body) as CostReading;
 
     // Warm up: connections, caches, the JIT.
-    for (let i = 0; i < 50; i++) await (await server.post('/alexa', signed[requests * 8 + i]!)).arrayBuffer();
-    for (const id of ids.slice(0, 20)) await (await get(`/api/customers/${id}/context`)).arrayBuffer();
+    for (let i = 0; i < 50; i++) await server.post('/alexa', signed[requests * 8 + i]!);
+    for (const id of ids.slice(0, 20)) await get(`/api/customers/${id}/context`);
 
-    const scenarios: [string, (i: number) => Promise<Response>][] = [
+    const scenarios: [string, (i: number) => Promise<Answer>][] = [
       ['POST /bench/fixed (bare Express)', (i) => server.post('/bench/fixed', signed[i]!)],
       ['GET /healthz', () => get('/healthz')],
       ['GET /api/customers/:id/context', (i) => get(`/api/customers/${ids[i % ids.length]}/context`)],
@@ -119,14 +121,13 @@ try {
     const picked = scenarios.filter(
       ([name]) => !values.only || values.only.split(',').some((word) => name.includes(word)),
     );
-    for (const [name, send] of picked) {
+    for (const [name, request] of picked) {
       signed = await sign(requests * 8);
       await cost();
       const pgBefore = backendCpuMs(target.env.DATA_DIR as string);
       const started = performance.now();
       for (let i = 0; i < requests; i++) {
-        const res = await send(i);
-        await res.arrayBuffer();
+        const res = await request(i);
         if (res.status !== 200) throw new Error(`${name}: ${res.status}`);
       }
       const wall = performance.now() - started;
@@ -144,7 +145,7 @@ try {
     }
 
     // The event loop while the figures' loads run (under a loaded machine, its own delays are in it).
-    for (const [name, rate, send] of [
+    for (const [name, rate, load] of [
       ['POST /alexa at 200 req/s', 200, (i: number) => server.post('/alexa', signed[i % (requests * 8)]!)],
       ['GET context at 50 req/s', 50, (i: number) => get(`/api/customers/${ids[i % ids.length]}/context`)],
     ] as const) {
@@ -153,7 +154,7 @@ try {
       // As in `npm run bench`: the bare route first, at the same rate (no database use for 12 s).
       await fixedRate({ rate, seconds: 12, request: () => get('/healthz') });
       await cost();
-      const run = await fixedRate({ rate, seconds: 10, request: send });
+      const run = await fixedRate({ rate, seconds: 10, request: load });
       const reading = await cost();
       console.log(
         `${name} for 10 s: event-loop delay p50 ${ms(reading.loopDelay.p50)}, p99 ${ms(reading.loopDelay.p99)}, max ${ms(reading.loopDelay.max)}; ` +
