@@ -2,7 +2,7 @@ import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
-import { ChannelPilotError, createPostgresStores } from '../core/index.ts';
+import { ChannelPilotError, createPostgresStores, yieldOwnCpu } from '../core/index.ts';
 import { registerStandards } from '../core/evidence.ts';
 import {
   describeCounts,
@@ -94,6 +94,9 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
           // twice is enough: the CLI's peak over 1,000,000 contacts fell from 580 to 416 MB at the
           // same CPU time (README, "Measured").
           setFlagsFromString('--heap-growing-percent=100');
+          // An import is bulk work: this process and its database sessions take the CPU that the
+          // live channels leave (beside a running app on the same machine).
+          yieldOwnCpu();
           const format = options.format ?? formatOf(file);
           if (!format)
             throw new ChannelPilotError('invalid_input', `${file} is neither .csv nor .jsonl`, {
@@ -106,45 +109,49 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
             throw new ChannelPilotError('invalid_input', `--map: ${(error as Error).message}`);
           }
           const size = statSync(file).size;
-          await withDatabase(config, async (storage) => {
-            const stores = createPostgresStores(storage.db, { url: storage.url });
-            // As the app does on start: an import into a database the app has not served yet knows them too.
-            await registerStandards(stores);
-            const progress = createProgress();
-            let outcome: Awaited<ReturnType<typeof runImport>>;
-            try {
-              outcome = await runImport(
-                { stores, clock: { now: () => new Date() } },
-                {
-                  kind,
-                  input: createReadStream(file),
-                  format,
-                  profile: options.profile,
-                  overrides: {
-                    source: options.source,
-                    delimiter: options.delimiter,
-                    encoding: options.encoding,
-                    timezone: options.timezone,
-                    columns,
+          await withDatabase(
+            config,
+            async (storage) => {
+              const stores = createPostgresStores(storage.db, { url: storage.url });
+              // As the app does on start: an import into a database the app has not served yet knows them too.
+              await registerStandards(stores);
+              const progress = createProgress();
+              let outcome: Awaited<ReturnType<typeof runImport>>;
+              try {
+                outcome = await runImport(
+                  { stores, clock: { now: () => new Date() } },
+                  {
+                    kind,
+                    input: createReadStream(file),
+                    format,
+                    profile: options.profile,
+                    overrides: {
+                      source: options.source,
+                      delimiter: options.delimiter,
+                      encoding: options.encoding,
+                      timezone: options.timezone,
+                      columns,
+                    },
+                    dryRun: options.dryRun ?? false,
+                    fileName: basename(file),
+                    bytesTotal: size,
+                    onProgress: ({ bytesRead }) => progress.report('importing', bytesRead, size),
                   },
-                  dryRun: options.dryRun ?? false,
-                  fileName: basename(file),
-                  bytesTotal: size,
-                  onProgress: ({ bytesRead }) => progress.report('importing', bytesRead, size),
-                },
+                );
+                progress.report('importing', size, size);
+              } finally {
+                progress.stop();
+              }
+              const { summary } = outcome;
+              console.log(
+                `${file} as ${outcome.source}${outcome.profile ? ` (profile ${outcome.profile})` : ''}: ${describeCounts(kind, summary)}`,
               );
-              progress.report('importing', size, size);
-            } finally {
-              progress.stop();
-            }
-            const { summary } = outcome;
-            console.log(
-              `${file} as ${outcome.source}${outcome.profile ? ` (profile ${outcome.profile})` : ''}: ${describeCounts(kind, summary)}`,
-            );
-            for (const line of summaryDetails(summary)) console.log(`  ${line}`);
-            const exit = exitStatus(summary);
-            if (exit !== 0) process.exitCode = exit;
-          });
+              for (const line of summaryDetails(summary)) console.log(`  ${line}`);
+              const exit = exitStatus(summary);
+              if (exit !== 0) process.exitCode = exit;
+            },
+            { background: true },
+          );
         }),
       );
 

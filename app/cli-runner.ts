@@ -17,12 +17,14 @@ export interface CommandRunner {
 /**
  * Opens the database for a command. The command's configuration takes the address the server
  * last served at unless PUBLIC_URL is set, so that the links it prints and sends open there.
+ * A `background` command (an import) yields the CPU to the live channels, its database sessions too.
  */
 export async function withDatabase(
   config: Config,
   work: (storage: StorageHandle, config: Config) => Promise<void>,
+  options: { background?: boolean } = {},
 ): Promise<void> {
-  const storage = await openConfiguredDatabase(config);
+  const storage = await openConfiguredDatabase(config, options);
   try {
     const served = config.publicUrlFromEnvironment ? undefined : await readSetting(storage.db, SERVED_URL);
     await work(storage, served ? { ...config, PUBLIC_URL: served } : config);

@@ -16,7 +16,7 @@ import { METRICS_OFF, servedPages } from './web/landing-page.ts';
 
 /** Serves the app until a stop signal. */
 export async function start(config: Config, logger: Logger): Promise<void> {
-  const storage = await openConfiguredDatabase(config, logger);
+  const storage = await openConfiguredDatabase(config, { logger });
   let accepting = true;
   const senders = [
     config.EMAIL_SENDER === 'smtp'

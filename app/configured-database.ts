@@ -9,15 +9,22 @@ export const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-/** Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one). */
-export function openConfiguredDatabase(config: Config, logger?: Logger): Promise<StorageHandle> {
-  const poolSize = config.DATABASE_POOL_SIZE;
+/**
+ * Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one);
+ * `background` for bulk work, whose sessions yield the CPU to the live channels'.
+ */
+export function openConfiguredDatabase(
+  config: Config,
+  options: { logger?: Logger; background?: boolean } = {},
+): Promise<StorageHandle> {
+  const { logger, background } = options;
+  const common = { poolSize: config.DATABASE_POOL_SIZE, ...(background ? { background } : {}) };
   return config.DATABASE_URL
-    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize })
+    ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, ...common })
     : openDatabase({
         kind: 'embedded',
         dataDir: resolve(config.DATA_DIR),
-        poolSize,
+        ...common,
         ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
       });
 }

@@ -126,6 +126,7 @@ export {
 } from './staff.ts';
 export { createCustomerContext, type CustomerContext, type CustomerContextView } from './customer-context.ts';
 export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
+export { yieldOwnCpu } from './storage/background-sessions.ts';
 export { restoreBackup, writeBackup } from './storage/data-transfer.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';
 export type { Database } from './storage/schema.ts';

@@ -8,18 +8,26 @@ import type { Database } from './schema.ts';
 import { alive, startEmbeddedServer } from './embedded-postgres-server.ts';
 import { carryOverEarlierEngine, earlierEngineFolder } from './pglite-carry-over.ts';
 import { keepPlansOn } from './kept-plans.ts';
+import { inBackground, isBackground, yieldCpu } from './background-sessions.ts';
 /** Where the data lives: a PostgreSQL server, or the embedded PostgreSQL server on a data folder. */
-export type DatabaseLocation =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+export type DatabaseLocation = (
+  | { kind: 'postgres'; url: string }
   | {
       kind: 'embedded';
       dataDir: string;
-      poolSize?: number;
       /** What the embedded server prints (its warnings and errors). */
       onLog?: (line: string) => void;
       /** Hears of each table carried over from a data folder of the earlier engine. */
       onCarryOver?: (table: string, rows: number) => void;
-    };
+    }
+) & {
+  poolSize?: number;
+  /**
+   * Bulk work (an import): every session yields the CPU to the live channels' where its server
+   * process runs on this machine (background-sessions.ts).
+   */
+  background?: boolean;
+};
 
 export interface StorageHandle {
   db: Kysely<Database>;
@@ -62,7 +70,7 @@ export const EMBEDDED_DATABASE = 'channel_pilot';
 export async function openDatabase(location: DatabaseLocation): Promise<StorageHandle> {
   const handle =
     location.kind === 'postgres'
-      ? openPool('postgres', location.url, location.poolSize)
+      ? openPool('postgres', sessionsOf(location.url, location), location.poolSize)
       : await openEmbedded(location);
   try {
     await migrate(handle.db);
@@ -93,7 +101,11 @@ function openPool(
   });
   // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
   pool.on('error', () => {});
-  pool.on('connect', keepPlansOn);
+  pool.on('connect', (client) => {
+    keepPlansOn(client);
+    // Queued before anything the pool's user sends on it.
+    if (isBackground(url)) yieldCpu(client).catch(() => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -133,8 +145,16 @@ async function openEmbedded(
     await release();
     throw error;
   }
-  return openPool('embedded', server.url(EMBEDDED_DATABASE), location.poolSize, release);
+  return openPool(
+    'embedded',
+    sessionsOf(server.url(EMBEDDED_DATABASE), location),
+    location.poolSize,
+    release,
+  );
 }
+
+const sessionsOf = (url: string, location: DatabaseLocation) =>
+  location.background ? inBackground(url) : url;
 
 function readOwner(file: string): number | null {
   try {

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { openSession } from './background-sessions.ts';
 
 /** Runs `work` in one transaction on `session`: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(
@@ -27,8 +28,7 @@ export async function inOwnTransaction<T>(
   work: (session: pg.Client) => Promise<T>,
   begin = 'begin',
 ): Promise<T> {
-  const session = new pg.Client({ connectionString: url });
-  await session.connect();
+  const session = await openSession(url);
   try {
     return await inTransaction(session, () => work(session), begin);
   } finally {

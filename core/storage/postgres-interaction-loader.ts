@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import {
   DEFAULT_JOURNEY_WINDOW_DAYS,
   InteractionInput,
@@ -18,6 +18,7 @@ import { journeyOrder, STAGED_COLUMNS } from './bulk-journeys-sql.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
 import { inTransaction } from './own-session.ts';
+import { inBackground, openSession } from './background-sessions.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, places
@@ -78,8 +79,8 @@ export function createPostgresInteractionLoader(options: {
 
   return {
     async start(): Promise<InteractionLoad> {
-      const client = new pg.Client({ connectionString: options.url });
-      await client.connect();
+      // A load is bulk work: its session yields the CPU to the live channels' (background-sessions.ts).
+      const client = await openSession(inBackground(options.url));
       let open = true;
       const close = async () => {
         if (open) await client.end();
