@@ -70,11 +70,14 @@ const server = outer.listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 console.log(JSON.stringify({ port: (server.address() as AddressInfo).port, users, sessions }));
 // The channels finish what they were writing (the turn log) before the database closes.
-process.once('SIGTERM', () => {
+const stop = () => {
   server.close(
     () =>
       void Promise.all(composed.channels.map((channel) => channel.close?.()))
         .then(() => storage.close())
         .then(() => process.exit(0)),
   );
-});
+};
+process.once('SIGTERM', stop);
+// The bench that started it is gone (its end of stdin closed): so is the reason to run.
+process.stdin.once('end', stop).resume();

@@ -235,7 +235,8 @@ async function alexaUnderCensus(options: {
     const cli = spawn(
       process.execPath,
       ['bin/channel-pilot.mjs', 'import', 'interactions', file, '--source', 'bench_live'],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+      // In a session of its own, as an operator's shell is (see startAlexaBenchServer).
+      { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     importer = cli;
     let importOutput = '';

@@ -197,9 +197,14 @@ export async function startAlexaBenchServer(
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-alexa-'));
   const { chain, signingKeys } = testCertificateChain();
   writeFileSync(join(dir, 'chain.pem'), chain);
+  // In a session of its own, as a service is: Linux (with autogroup, as here) shares the CPU
+  // between sessions first, and in the bench's session the app shared one session's share with
+  // the load generator and the CLI. Its stdin is a pipe from this process: it stops when the pipe
+  // closes, so that a bench that dies does not leave it running.
   const server = spawn(process.execPath, ['bin/run-ts.mjs', 'bench/alexa-server.ts'], {
     env: { ...env, BENCH_CHAIN_FILE: join(dir, 'chain.pem'), BENCH_LINKED: String(linked) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
+    detached: true,
   });
   const exited = new Promise((resolve) => server.once('exit', resolve));
   const stop = async () => {
