@@ -160,7 +160,8 @@ export async function composeApp(options: {
   // A pilot report reads its cohort from one cursor, in fetches of customers sized to about 100 ms
   // each: a few thousand customers' rows at a time bound its memory, and each fetch is a round trip.
   const walk = { targetChunkMs: 100 };
-  const censusSource = createPostgresCensusSource(options.storage.db);
+  // Analytics read on their own background sessions (StorageHandle.analytics).
+  const censusSource = createPostgresCensusSource(options.storage.analytics);
   // The same filter is the same question, for the pages, the API and the CLI. A census takes
   // milliseconds (rollups): it is computed when asked, and kept a minute for its CSV tables.
   const census = (filter: CensusFilter, refresh = false) =>
@@ -182,7 +183,7 @@ export async function composeApp(options: {
   });
   const pilotReports = createPilotReports({
     pilots: stores.pilots,
-    metrics: createPostgresPilotMetricsSource(options.storage.db, walk),
+    metrics: createPostgresPilotMetricsSource(options.storage.analytics, walk),
     census: censusSource,
     channels: stores.channels,
     advisors: stores.advisors,

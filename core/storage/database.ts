@@ -31,6 +31,12 @@ export type DatabaseLocation = (
 
 export interface StorageHandle {
   db: Kysely<Database>;
+  /**
+   * The same database for analytics (the census, pilot reports' readings): a pool of its own of
+   * ANALYTICS_POOL_SIZE background sessions, so that a census or a report neither takes the live
+   * channels' connections nor, on this machine, their CPU.
+   */
+  analytics: Kysely<Database>;
   kind: DatabaseLocation['kind'];
   /** The connection string of the database (for tools that need a connection of their own). */
   url: string;
@@ -85,6 +91,9 @@ export async function openDatabase(location: DatabaseLocation): Promise<StorageH
   return handle;
 }
 
+/** Connections of the analytics pool: a census and a report at once; more wait their turn. */
+export const ANALYTICS_POOL_SIZE = 2;
+
 function openPool(
   kind: DatabaseLocation['kind'],
   url: string,
@@ -93,12 +102,27 @@ function openPool(
 ): StorageHandle {
   // Connections stay open once made: a pool that closed idle ones (pg's default, after 10 s)
   // made the first requests after a quiet spell each wait for a new session, with cold caches.
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    idleTimeoutMillis: 0,
-    types: typeParsers,
-  });
+  const pool = connectionPool(url, poolSize);
+  const analyticsPool = connectionPool(inBackground(url), ANALYTICS_POOL_SIZE);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const analytics = new Kysely<Database>({ dialect: new PostgresDialect({ pool: analyticsPool }) });
+  return {
+    db,
+    analytics,
+    kind,
+    url,
+    ping: () => ping(pool),
+    warm: () => warm(pool, poolSize),
+    async close() {
+      await analytics.destroy();
+      await db.destroy();
+      await afterClose();
+    },
+  };
+}
+
+function connectionPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0, types: typeParsers });
   // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
   pool.on('error', () => {});
   pool.on('connect', (client) => {
@@ -106,18 +130,7 @@ function openPool(
     // Queued before anything the pool's user sends on it.
     if (isBackground(url)) yieldCpu(client).catch(() => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    kind,
-    url,
-    ping: () => ping(pool),
-    warm: () => warm(pool, poolSize),
-    async close() {
-      await db.destroy();
-      await afterClose();
-    },
-  };
+  return pool;
 }
 
 async function openEmbedded(

@@ -45,10 +45,10 @@ afterAll(async () => {
 });
 
 /** The server process of a session of `handle`'s pool, and whether it runs here (a Unix socket). */
-async function sessionOf(handle: StorageHandle) {
+async function sessionOf(handle: StorageHandle, pool: 'db' | 'analytics' = 'db') {
   const { rows } = await sql<{ pid: number; local: boolean; name: string }>`
     select pg_backend_pid() as pid, inet_server_addr() is null as local,
-           current_setting('application_name') as name`.execute(handle.db);
+           current_setting('application_name') as name`.execute(handle[pool]);
   return rows[0]!;
 }
 
@@ -69,6 +69,30 @@ describe('background sessions', () => {
       // (the server DATABASE_URL names may still run on this machine: its process keeps its niceness).
       expect(niceness(background.pid)).toBe(niceness(foreground.pid));
     }
+  });
+
+  it('reads analytics (the census, pilot reports) on background sessions of their own', async () => {
+    const analytics = await sessionOf(live, 'analytics');
+    const foreground = await sessionOf(live);
+    expect(analytics.name).toBe(BACKGROUND_SESSION);
+    expect(analytics.pid).not.toBe(foreground.pid);
+    if (analytics.local) expectLowered(analytics.pid);
+    // A pool of its own: with every live connection held (the pool has two), it still answers.
+    let acquired = 0;
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const held = [0, 1].map(() =>
+      live.db.connection().execute(async (connection) => {
+        await sql`select 1`.execute(connection);
+        acquired++;
+        await holding;
+      }),
+    );
+    while (acquired < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    const answer = await sql<{ n: number }>`select 1 as n`.execute(live.analytics);
+    expect(answer.rows[0]!.n).toBe(1);
+    release();
+    await Promise.all(held);
   });
 
   it('runs a load of contacts on a background session, whoever opened the database', async () => {
