@@ -48,7 +48,9 @@ export const ConfigSchema = z.object({
     .describe('PostgreSQL connection string; when set, the embedded database is not used.'),
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
-    .describe('Connections per app instance to the database (embedded or PostgreSQL).'),
+    .describe(
+      'Connections per app instance to the database (embedded or PostgreSQL); analytics use two more of their own.',
+    ),
   METRICS_TOKEN: z
     .string()
     .min(16, { error: 'must be at least 16 characters' })
