@@ -4,7 +4,7 @@ import type { StorageHandle } from '../core/index.ts';
 import type { CensusFilter } from '../core/evidence.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { figureLine, type Figure } from './figures.ts';
-import { ms } from './support.ts';
+import { ms } from './load.ts';
 
 /**
  * The census of a year (transitions within 7 and 30 days) and of yesterday, best of three each,

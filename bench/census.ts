@@ -17,16 +17,8 @@ import { createPostgresStores } from '../core/index.ts';
 import { createPostgresCensusSource } from '../core/storage/postgres-census.ts';
 import { figureLine } from './figures.ts';
 import { random, writeContacts } from './contact-files.ts';
-import {
-  fixedRate,
-  freshTarget,
-  login,
-  ms,
-  openTarget,
-  percentile,
-  seedTarget,
-  startAlexaBenchServer,
-} from './support.ts';
+import { freshTarget, login, openTarget, seedTarget, startAlexaBenchServer } from './support.ts';
+import { fixedRate, ms, percentile } from './load.ts';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const MANAGER = { username: 'bench-manager', password: 'bench-manager-password' };

@@ -1,16 +1,7 @@
 // The customer-context endpoint's p50/p99 at a fixed request rate, beside /healthz at the
 // same rate in the same run, on the embedded database or PostgreSQL.
-import {
-  fixedRate,
-  freshTarget,
-  login,
-  ms,
-  percentile,
-  printedCredentials,
-  send,
-  settled,
-  startApp,
-} from './support.ts';
+import { freshTarget, login, printedCredentials, settled, startApp } from './support.ts';
+import { fixedRate, ms, percentile, send } from './load.ts';
 import { figureLine } from './figures.ts';
 
 export async function contextLatency(options: {

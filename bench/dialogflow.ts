@@ -1,6 +1,7 @@
 // /dialogflow/webhook under load, authenticated: p50/p99 at a fixed rate, beside a bare Express
 // route answering a fixed JSON body in the same server and the same run.
-import { send, webhookBesideBaseline, type WebhookBench } from './support.ts';
+import { webhookBesideBaseline, type WebhookBench } from './support.ts';
+import { send } from './load.ts';
 
 const SECRET = 'bench-dialogflow-secret-0123456789';
 // What customers ask the agent, roughly as often as they ask it (the tags of bench/alexa.ts's mix).

@@ -19,7 +19,8 @@ import { figureLine } from './figures.ts';
 import { demoIdGenerator, seedDemoData } from '../app/seed/demo-data.ts';
 import { createPostgresStores, type StorageHandle } from '../core/index.ts';
 import { createPostgresBulkLoader, createPostgresInteractionLoader } from '../core/imports.ts';
-import { freshTarget, ms, openTarget, type Target } from './support.ts';
+import { freshTarget, openTarget, type Target } from './support.ts';
+import { ms } from './load.ts';
 
 /** What a kept data folder holds once seeded and its pilot started. */
 interface SeededFolder {

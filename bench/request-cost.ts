@@ -9,19 +9,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CostReading } from './cost-probe.ts';
 import {
-  fixedRate,
   freshTarget,
   login,
-  ms,
-  percentile,
   printedCredentials,
   processCpuMs,
   seedTarget,
-  send,
   settled,
   startAlexaBenchServer,
-  type Answer,
 } from './support.ts';
+import { fixedRate, ms, percentile, send, type Answer } from './load.ts';
 
 const { values } = parseArgs({
   options: {
