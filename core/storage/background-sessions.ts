@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 
 // Bulk work (an import) and the live channels share the machine's CPU when the database runs on
 // it. PostgreSQL gives each session a server process of its own, in a session of its own, and
@@ -30,25 +30,24 @@ export const isBackground = (url: string): boolean =>
  * Linux groups processes by session, its session's group. Only a process on this machine is
  * touched: the session must come over a Unix socket and its process id be a PostgreSQL process here
  * (a server elsewhere has process ids of its own). Best effort: where this process may not lower
- * it (a server of another user), it stays as it was. Says whether it was lowered.
+ * it (a server of another user), it stays as it was.
  */
-export async function yieldCpu(client: pg.ClientBase): Promise<boolean> {
+export async function yieldCpu(client: pg.ClientBase): Promise<void> {
   const { rows } = await client.query<{ pid: number; local: boolean }>(
     'select pg_backend_pid() as pid, inet_server_addr() is null as local',
   );
   const { pid, local } = rows[0]!;
-  if (!local || !isPostgresProcess(pid)) return false;
+  if (!local || !isPostgresProcess(pid)) return;
   try {
     setPriority(pid, LOWEST);
   } catch {
-    return false;
+    return;
   }
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(LOWEST));
   } catch {
     // No session groups on this kernel: the niceness is what counts.
   }
-  return true;
 }
 
 function isPostgresProcess(pid: number): boolean {
@@ -57,19 +56,6 @@ function isPostgresProcess(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Opens a session of its own on `url` (for COPYs, temporary tables, long transactions), in the background when `url` says so. */
-export async function openSession(url: string): Promise<pg.Client> {
-  const session = new pg.Client({ connectionString: url });
-  await session.connect();
-  try {
-    if (isBackground(url)) await yieldCpu(session);
-  } catch (error) {
-    await session.end();
-    throw error;
-  }
-  return session;
 }
 
 /** Lowers this process's own CPU priority (its niceness; its session's group is its caller's to set). */

@@ -125,10 +125,11 @@ function connectionPool(url: string, max: number): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0, types: typeParsers });
   // A connection the server ends (a restart, an administrator) is dropped from the pool, not fatal.
   pool.on('error', () => {});
+  const background = isBackground(url);
   pool.on('connect', (client) => {
     keepPlansOn(client);
     // Queued before anything the pool's user sends on it.
-    if (isBackground(url)) yieldCpu(client).catch(() => {});
+    if (background) yieldCpu(client).catch(() => {});
   });
   return pool;
 }

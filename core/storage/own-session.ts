@@ -1,5 +1,18 @@
-import type pg from 'pg';
-import { openSession } from './background-sessions.ts';
+import pg from 'pg';
+import { isBackground, yieldCpu } from './background-sessions.ts';
+
+/** Opens a session of its own on `url` (for COPYs, temporary tables, long transactions), in the background when `url` says so. */
+export async function openSession(url: string): Promise<pg.Client> {
+  const session = new pg.Client({ connectionString: url });
+  await session.connect();
+  try {
+    if (isBackground(url)) await yieldCpu(session);
+  } catch (error) {
+    await session.end();
+    throw error;
+  }
+  return session;
+}
 
 /** Runs `work` in one transaction on `session`: committed when it returns, rolled back when it throws. */
 export async function inTransaction<T>(

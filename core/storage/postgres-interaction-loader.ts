@@ -17,8 +17,8 @@ import { BATCH, inBulk, type StagedRow } from './postgres-bulk-placement.ts';
 import { journeyOrder, STAGED_COLUMNS } from './bulk-journeys-sql.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
-import { inTransaction } from './own-session.ts';
-import { inBackground, openSession } from './background-sessions.ts';
+import { inTransaction, openSession } from './own-session.ts';
+import { inBackground } from './background-sessions.ts';
 
 // A load stages its contacts in a temporary table of its own session (COPY, any order), then in
 // one transaction: when the log holds no contacts, it locks the log against other writers, places
