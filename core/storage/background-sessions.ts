@@ -58,11 +58,33 @@ function isPostgresProcess(pid: number): boolean {
   }
 }
 
-/** Lowers this process's own CPU priority (its niceness; its session's group is its caller's to set). */
+/**
+ * Lowers this process's own CPU priority: its niceness and, when it leads its session (started as a
+ * service or a detached job, not from an operator's shell), its session's group. A shell's group
+ * is left alone, since it would stay lowered after this process ends.
+ */
 export function yieldOwnCpu(): void {
   try {
     setPriority(LOWEST);
   } catch {
-    // Not permitted here: it runs as it was.
+    return;
+  }
+  if (!leadsOwnSession()) return;
+  try {
+    writeFileSync('/proc/self/autogroup', String(LOWEST));
+  } catch {
+    // No session groups on this kernel.
+  }
+}
+
+/** Whether this process is its session's leader (Linux: the session id in `/proc/self/stat`). */
+function leadsOwnSession(): boolean {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'latin1');
+    // pid (comm) state ppid pgrp session …; comm may hold spaces and parentheses.
+    const session = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+    return session === process.pid;
+  } catch {
+    return false;
   }
 }

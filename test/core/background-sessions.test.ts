@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { sql } from 'kysely';
@@ -121,5 +122,39 @@ describe('background sessions', () => {
     let plain: { name: string } | undefined;
     await withDatabase(config, async (storage) => void (plain = await sessionOf(storage)));
     expect(plain?.name).not.toBe(BACKGROUND_SESSION);
+  });
+
+  it('lowers a bulk command’s own process, and its session’s group only when it leads that session', () => {
+    // A child that yields, then prints what the kernel now holds for it; started as a shell starts
+    // a command (in the shell's session) and as a service or detached job is (a session of its own).
+    const script =
+      "import { yieldOwnCpu } from './core/storage/background-sessions.ts';" +
+      "import { readFileSync } from 'node:fs';" +
+      'yieldOwnCpu();' +
+      "const group = readFileSync('/proc/self/autogroup', 'utf8').trim();" +
+      "console.log(JSON.stringify({ nice: Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[16]), group }));";
+    const run = (ownSession: boolean) => {
+      const args = ['--import', 'tsx', '--input-type=module', '-e', script];
+      const child = ownSession
+        ? spawnSync('setsid', ['--wait', process.execPath, ...args], { encoding: 'utf8' })
+        : spawnSync(process.execPath, args, { encoding: 'utf8' });
+      expect(child.stderr).toBe('');
+      return JSON.parse(child.stdout) as { nice: number; group: string };
+    };
+    const ourGroup = () => readFileSync('/proc/self/autogroup', 'utf8').trim();
+    if (!existsSync('/proc/self/autogroup')) {
+      expect(run(false).nice).toBe(19);
+      return;
+    }
+    const before = ourGroup();
+    const inShell = run(false);
+    expect(inShell.nice).toBe(19);
+    // The caller's group (a shell's) is its own; lowering it would outlast the command.
+    expect(inShell.group).toBe(before);
+    expect(ourGroup()).toBe(before);
+    const leader = run(true);
+    expect(leader.nice).toBe(19);
+    expect(leader.group).not.toBe(before);
+    expect(leader.group).toMatch(/ nice 19$/);
   });
 });
