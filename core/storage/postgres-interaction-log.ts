@@ -165,11 +165,15 @@ export const LOAD_LOCK = "hashtext('interaction log load')";
  * customers of `contacts` in one order for the rest of the transaction; one statement. It also
  * turns off JIT compilation for the transaction: the placement's reads are index probes that run
  * in milliseconds, but a batch's estimate passes the server's JIT thresholds, and PostgreSQL 15
- * as Debian ships it spent 2.6 s compiling a read that then ran in 70 ms.
+ * as Debian ships it spent 2.6 s compiling a read that then ran in 70 ms. And its statements use
+ * generic plans: they are probes by key whose best plan does not depend on the keys, and planning
+ * one over the log's months for the values given cost up to 8 ms of the server's CPU for a read
+ * that ran in 0.1 ms (a voice turn's batch; see kept-plans.ts for the reads kept by name).
  */
 async function lockForWrite(db: Kysely<Database>, contacts: { customerId: string | null }[]): Promise<void> {
   const keys = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))].sort();
-  await sql`select set_config('jit', 'off', true), pg_advisory_xact_lock_shared(${sql.raw(LOAD_LOCK)}),
+  await sql`select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
+    pg_advisory_xact_lock_shared(${sql.raw(LOAD_LOCK)}),
     (select count(*) from (select pg_advisory_xact_lock(hashtext(k))
       from unnest(${keys}::text[]) with ordinality as t(k, n) order by n) l)`.execute(db);
 }

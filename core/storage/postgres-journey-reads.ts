@@ -3,6 +3,7 @@ import { compareContacts, settles, type OrderedContact } from '../journeys.ts';
 import { notFound } from '../errors.ts';
 import { TRANSITION_DAYS } from './census-rollup-sql.ts';
 import type { Placement } from './postgres-journey-placement.ts';
+import { executeKept } from './kept-plans.ts';
 import type { Database } from './schema.ts';
 
 // What journey placement reads of the stored log: segments, each customer's latest contact, the
@@ -15,7 +16,10 @@ export const REACH_BACK_MS = TRANSITION_DAYS * 86_400_000;
 export interface Stored extends OrderedContact, Placement {}
 
 export async function customerSegments(db: Kysely<Database>, ids: string[]): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('customers').select(['id', 'segment']).where('id', 'in', ids).execute();
+  const rows = await executeKept(
+    db,
+    sql<{ id: string; segment: string }>`select id, segment from customers where id = any(${ids}::uuid[])`,
+  );
   return new Map(rows.map((r) => [r.id, r.segment]));
 }
 
@@ -64,12 +68,15 @@ function toStored(row: StoredRow): Stored {
 
 /** The start of each customer's latest contact (one index probe each). */
 export async function latestStarts(db: Kysely<Database>, ids: string[]): Promise<Map<string, Date>> {
-  const result = await sql<{ customer_id: string; started_at: Date }>`
+  const rows = await executeKept(
+    db,
+    sql<{ customer_id: string; started_at: Date }>`
     select k.customer_id, l.started_at from unnest(${ids}::uuid[]) as k(customer_id)
     cross join lateral (
       select i.started_at from interactions i where i.customer_id = k.customer_id
-      order by i.started_at desc limit 1) l`.execute(db);
-  return new Map(result.rows.map((r) => [r.customer_id, r.started_at]));
+      order by i.started_at desc limit 1) l`,
+  );
+  return new Map(rows.map((r) => [r.customer_id, r.started_at]));
 }
 
 /**
@@ -94,18 +101,21 @@ export async function lastPerReason(
       select max(j.started_at) from interactions j
       where j.customer_id = k.customer_id and j.reason = k.reason and j.started_at < k.before
         and j.started_at >= k.since ${settled ? sql`and j.outcome <> 'continued'` : sql``}))`;
-  const result = await sql<StoredRow>`
+  const rows = await executeKept(
+    db,
+    sql<StoredRow>`
     select l.* from unnest(${pairs.map((p) => p.customerId)}::uuid[], ${pairs.map((p) => p.reason)}::text[],
         ${pairs.map((p) => p.before)}::timestamptz[],
         ${pairs.map((p) => new Date(p.before.getTime() - REACH_BACK_MS))}::timestamptz[]) as k(customer_id, reason, before, since)
-    cross join lateral (${last(false)} union all ${last(true)}) l`.execute(db);
+    cross join lateral (${last(false)} union all ${last(true)}) l`,
+  );
   const latest = new Map<string, Stored>();
   const latestSettled = new Map<string, Stored>();
   const later = (map: Map<string, Stored>, key: string, contact: Stored) => {
     const held = map.get(key);
     if (!held || compareContacts(held, contact) < 0) map.set(key, contact);
   };
-  for (const row of result.rows) {
+  for (const row of rows) {
     const contact = toStored(row);
     const key = `${row.customer_id}\u0000${row.reason}`;
     later(latest, key, contact);
@@ -117,12 +127,15 @@ export async function lastPerReason(
 /** Each customer's contacts from `from` on (one index range per customer). */
 export async function storedSince(db: Kysely<Database>, ids: string[], from: Date[]): Promise<Stored[]> {
   if (ids.length === 0) return [];
-  const result = await sql<StoredRow>`
+  const rows = await executeKept(
+    db,
+    sql<StoredRow>`
     select i.* from unnest(${ids}::uuid[], ${from}::timestamptz[]) as k(customer_id, since)
     cross join lateral (
       select ${storedColumns} from interactions i
-      where i.customer_id = k.customer_id and i.started_at >= k.since) i`.execute(db);
-  return result.rows.map(toStored);
+      where i.customer_id = k.customer_id and i.started_at >= k.since) i`,
+  );
+  return rows.map(toStored);
 }
 
 /**
@@ -174,9 +187,9 @@ export async function journeyTails(
   const tails = new Map<string, JourneyTail>();
   if (from.size === 0) return tails;
   // A journey with no member from that moment on comes back as one row of nulls beside its counts.
-  const result = await sql<
-    StoredRow & { tail_of: string; steps_before: number | null; settled_before: number | null }
-  >`
+  const rows = await executeKept(
+    db,
+    sql<StoredRow & { tail_of: string; steps_before: number | null; settled_before: number | null }>`
     select k.journey_id as tail_of,
       (select i.journey_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
         order by i.journey_step desc limit 1) as steps_before,
@@ -186,8 +199,9 @@ export async function journeyTails(
     from unnest(${[...from.keys()]}::uuid[], ${[...from.values()]}::timestamptz[]) as k(journey_id, since)
     left join lateral (
       select ${storedColumns} from interactions i where i.journey_id = k.journey_id and i.started_at >= k.since) m
-      on true`.execute(db);
-  for (const row of result.rows) {
+      on true`,
+  );
+  for (const row of rows) {
     let tail = tails.get(row.tail_of);
     if (!tail) {
       tail = { members: [], before: { steps: row.steps_before ?? 0, settled: row.settled_before ?? 0 } };

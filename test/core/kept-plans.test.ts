@@ -80,6 +80,40 @@ describe(`kept plans on the ${databaseKind} database`, () => {
     });
   });
 
+  it('plan a write’s placement reads once per connection, and place a late contact of a new month right', async () => {
+    await handle.db.connection().execute(async (session) => {
+      const log = createPostgresInteractionLog(session, { newId: randomUUID });
+      // The reads of the customers' latest contacts per reason: a generic plan from the first call
+      // (planning one over the log's months cost 8 ms a batch, running it 0.1 ms).
+      const plans = async () =>
+        (
+          await sql<{ generic_plans: number; custom_plans: number }>`
+            select generic_plans, custom_plans from pg_prepared_statements
+            where statement like '%as k(customer_id, reason, before, since)%'`.execute(session)
+        ).rows;
+      const now = Date.now();
+      const write = (turn: number) =>
+        log.recordMany([
+          contact(
+            other,
+            new Date(now - (7 - turn) * 3_600_000).toISOString(),
+            turn % 2 ? 'payment' : 'outage',
+          ),
+        ]);
+      await write(0);
+      const [first] = await plans();
+      expect(first).toEqual({ generic_plans: expect.any(Number), custom_plans: 0 });
+      for (let turn = 1; turn < 7; turn++) await write(turn);
+      expect(await plans()).toEqual([{ generic_plans: first!.generic_plans + 6, custom_plans: 0 }]);
+
+      // A contact of a month the log had no partition for, before the others: placed first in its journey.
+      const early = await log.record(contact(other, '2019-05-02T09:00:00Z', 'outage'));
+      const late = await log.record(contact(other, '2019-05-03T09:00:00Z', 'outage'));
+      expect(late.journeyId).toBe(early.journeyId);
+      expect(late.journeyStep).toBe(2);
+    });
+  });
+
   it('keep the open bills’ plan: a bill paid in full leaves them at once', async () => {
     await handle.db.connection().execute(async (session) => {
       const billing = createPostgresBilling(session, randomUUID);
