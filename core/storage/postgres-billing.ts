@@ -126,10 +126,7 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     async bills(customerId, options = {}) {
       let q = billsWithPaid().where('bills.customer_id', '=', customerId);
       if (options.accountId) q = q.where('bills.account_id', '=', options.accountId);
-      const rows = await q
-        .orderBy('bills.period_end', 'desc')
-        .limit(options.limit ?? 24)
-        .execute();
+      const rows = await executeKept(db, q.orderBy('bills.period_end', 'desc').limit(options.limit ?? 24));
       return rows.map(toBill);
     },
 
@@ -141,7 +138,9 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
     async comparables(bills) {
       if (bills.length === 0) return [];
       // Every bill's two comparables in one statement: a voice turn asks for several at once.
-      const { rows } = await sql<BillRow & { which: string; n: number }>`
+      const rows = await executeKept(
+        db,
+        sql<BillRow & { which: string; n: number }>`
         select asked.n, found.*
         from unnest(
           ${bills.map((b) => b.accountId)}::uuid[],
@@ -149,7 +148,8 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
           ${bills.map((b) => b.periodEnd)}::date[]
         ) with ordinality as asked (account_id, period_start, period_end, n)
         ${yearBefore}
-        cross join lateral (${previous} union all ${yearAgo}) as found`.execute(db);
+        cross join lateral (${previous} union all ${yearAgo}) as found`,
+      );
       return bills.map((_, i) => {
         const found = (which: string) => {
           const row = rows.find((r) => r.n === i + 1 && r.which === which);
