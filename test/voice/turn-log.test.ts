@@ -6,7 +6,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { createBillIntents } from '../../core/conversation/bill-intents.ts';
-import { createTurnLog } from '../../core/conversation/turn-log.ts';
+import { createTurnLog, TURN_BATCH_LIMIT } from '../../core/conversation/turn-log.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
 
@@ -82,6 +82,56 @@ describe('voice turns in the journey', () => {
     expect(turns.map((t) => t.id).sort()).toEqual(replies.map((r) => r.turnId).sort());
     expect(new Set(turns.map((t) => t.journeyId)).size).toBe(1);
     expect(turns.map((t) => t.journeyStep).sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('writes a backlog, once the log could write again, in small batches, every turn of it (real clock)', async () => {
+    const { customer } = await gasCustomer(stores);
+    const realClock = { now: () => new Date() };
+    const began = Date.now();
+    const intents = createBillIntents({
+      billing: stores.billing,
+      customers: stores.customers,
+      clock: realClock,
+    });
+    // The log is held, as an import's lock on the customer holds it, while the turns keep coming.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const batches: number[] = [];
+    const log = createTurnLog({
+      interactions: {
+        ...stores.interactions,
+        recordMany: async (turns) => {
+          batches.push(turns.length);
+          if (batches.length === 1) await held;
+          return stores.interactions.recordMany(turns);
+        },
+      },
+      clock: realClock,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+    });
+    const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
+    const first = await ask({ customerId: customer.id, locale: 'it-IT' });
+    while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const backlog = 3 * TURN_BATCH_LIMIT + 7;
+    const replies = [first];
+    for (let i = 0; i < backlog; i++) replies.push(await ask({ customerId: customer.id, locale: 'it-IT' }));
+    release();
+    await log.drained();
+    expect(batches).toEqual([1, TURN_BATCH_LIMIT, TURN_BATCH_LIMIT, TURN_BATCH_LIMIT, 7]);
+    const turns = (await stores.interactions.forCustomer(customer.id, { limit: 500 })).filter(
+      (t) => t.channel === 'voice_assistant',
+    );
+    expect(turns.map((t) => t.id).sort()).toEqual(replies.map((r) => r.turnId).sort());
+    // In the order they were answered, one journey: each batch continued where the last one ended.
+    expect(turns.map((t) => t.journeyStep).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: backlog + 1 }, (_, i) => i + 1),
+    );
+    // Stamped when they were answered, on the real clock.
+    for (const turn of turns) {
+      expect(turn.startedAt.getTime()).toBeGreaterThanOrEqual(began);
+      expect(turn.startedAt.getTime()).toBeLessThanOrEqual(Date.now());
+    }
   });
 
   it('still answers when the turn cannot be recorded, and reports why', async () => {
