@@ -7,8 +7,8 @@ export function alexaFigures(options: WebhookBench): Promise<string[]> {
     ...options,
     route: '/alexa',
     env: {},
-    requests: (server, total) => {
-      const requests = server.sign(total + 50);
+    requests: async (server, total) => {
+      const requests = await server.sign(total + 50);
       return (path) => (i) => server.post(path, requests[i]!);
     },
     describe: (server) => `verification on, ${server.users.length} linked users, intent mix`,

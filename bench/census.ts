@@ -144,6 +144,8 @@ async function alexaUnderCensus(options: {
   await writeContacts(file, options.rows, options.customerIds, random(7));
   const server = await startAlexaBenchServer(env, 400);
   let importer: ChildProcess | undefined;
+  /** Stops the unmeasured traffic between windows (steadyTraffic below), when it runs. */
+  let stopTraffic: (() => Promise<void>) | undefined;
   try {
     const cookie = await login(server.baseUrl, MANAGER.username, MANAGER.password);
     const query = new URLSearchParams({
@@ -181,16 +183,46 @@ async function alexaUnderCensus(options: {
     };
     const total = Math.round(rate * seconds);
     // Warm up at the same rate (JIT, the database's caches), unmeasured, so that the first measured window is not the cold one.
-    const warm = server.sign(Math.round(rate * WARM_UP_SECONDS));
+    const warm = await server.sign(Math.round(rate * WARM_UP_SECONDS));
     await fixedRate({ rate, seconds: WARM_UP_SECONDS, request: (i) => server.post('/alexa', warm[i]!) });
 
-    const quiet = server.sign(total);
+    /**
+     * Unmeasured traffic at the same rate until the returned function is called: between windows
+     * (while the next one's requests are signed, while the import gets under way) the app keeps
+     * answering, as a service under this load does. A window that opened on an app idle for the
+     * 40-odd seconds an import takes to start storing had all of its slowest answers in its first
+     * two seconds. It replays one second of requests, signed again within Alexa's 150 s.
+     */
+    const steadyTraffic = () => {
+      let running = true;
+      const sent = (async () => {
+        let pool = await server.sign(rate);
+        let signedAt = Date.now();
+        while (running) {
+          if (Date.now() - signedAt > 100_000) [pool, signedAt] = [await server.sign(rate), Date.now()];
+          await fixedRate({ rate, seconds: 1, request: (i) => server.post('/alexa', pool[i]!) });
+        }
+      })();
+      return async () => {
+        running = false;
+        await sent;
+      };
+    };
+
+    stopTraffic = steadyTraffic();
+    const quiet = await server.sign(total);
+    await stopTraffic();
+    stopTraffic = undefined;
     const quietLoad = loadavg()[0] as number;
     const alone = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', quiet[i]!) });
 
-    /** A window of /alexa while censuses run back to back: each ends, the next starts at the next poll. */
+    /**
+     * A window of /alexa while censuses run back to back (each ends, the next starts at the next
+     * poll); the steady traffic runs until then.
+     */
     const whileCensusesRun = async () => {
-      const signed = server.sign(total);
+      stopTraffic ??= steadyTraffic();
+      const signed = await server.sign(total);
       const runs: { startedAt: number; finishedAt: number }[] = [];
       let loading = true;
       const keeper = (async () => {
@@ -199,6 +231,8 @@ async function alexaUnderCensus(options: {
       })();
       keeper.catch(() => {}); // awaited below, after the window
       await new Promise((r) => setTimeout(r, 500)); // the census is under way, past its first chunks
+      await stopTraffic();
+      stopTraffic = undefined;
       const windowStart = Date.now();
       const load = loadavg()[0] as number;
       const measured = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', signed[i]!) });
@@ -223,6 +257,7 @@ async function alexaUnderCensus(options: {
     // log that holds contacts it stages the file, then stores it a few hundred customers at a time;
     // the window opens once the first of those is stored, and the import is stopped after the
     // window: how far it got is said.
+    stopTraffic = steadyTraffic();
     const importStart = performance.now();
     const cli = spawn(
       process.execPath,
@@ -290,6 +325,7 @@ async function alexaUnderCensus(options: {
         `${stillRunning ? ' (the import was then stopped)' : ', every one'}; censuses ${importing.censuses}`,
     ];
   } finally {
+    await stopTraffic?.();
     if (importer?.exitCode === null) importer.kill();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });

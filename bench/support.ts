@@ -1,15 +1,11 @@
 import { spawn } from 'node:child_process';
+import { createPrivateKey, sign } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../test/support/database.ts';
-import {
-  alexaRequestEnvelope,
-  signBody,
-  testCertificateChain,
-  testCertUrl,
-} from '../test/support/alexa-requests.ts';
+import { alexaRequestEnvelope, testCertificateChain, testCertUrl } from '../test/support/alexa-requests.ts';
 import { openDatabase, type StorageHandle } from '../core/index.ts';
 import { figureLine } from './figures.ts';
 import { fixedRate, ms, percentile, send, type Answer } from './load.ts';
@@ -137,9 +133,10 @@ export interface AlexaBenchServer {
   sessions: string[];
   /**
    * Signs `count` requests of the intent mix now (signing is Alexa's work, not the skill's;
-   * timestamps stay valid for Alexa's 150 s, so sign shortly before sending).
+   * timestamps stay valid for Alexa's 150 s, so sign shortly before sending). On Node's thread
+   * pool: this process goes on sending meanwhile.
    */
-  sign(count: number): { body: string; signature: string }[];
+  sign(count: number): Promise<{ body: string; signature: string }[]>;
   post(path: string, request: { body: string; signature: string }): Promise<Answer>;
   stop(): Promise<void>;
 }
@@ -154,6 +151,7 @@ export async function startAlexaBenchServer(
 ): Promise<AlexaBenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-alexa-'));
   const { chain, signingKeys } = testCertificateChain();
+  const privateKey = createPrivateKey(signingKeys.privateKey);
   writeFileSync(join(dir, 'chain.pem'), chain);
   // In a session of its own, as a service is: Linux (with autogroup, as here) shares the CPU
   // between sessions first, and in the bench's session the app shared one session's share with
@@ -194,18 +192,24 @@ export async function startAlexaBenchServer(
       users: ready.users,
       sessions: ready.sessions,
       sign: (count) =>
-        Array.from({ length: count }, (_, i) => {
-          const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
-          const intent = alexaMix[i % alexaMix.length] as string;
-          const body = JSON.stringify(
-            alexaRequestEnvelope({
-              request: intent === 'launch' ? { type: 'LaunchRequest' } : { type: 'IntentRequest', intent },
-              locale,
-              userId,
-            }),
-          );
-          return { body, signature: signBody(body, signingKeys.privateKey) };
-        }),
+        Promise.all(
+          Array.from({ length: count }, (_, i) => {
+            const [userId = '', locale = 'it-IT'] = (ready.users[i % ready.users.length] ?? '').split(' ');
+            const intent = alexaMix[i % alexaMix.length] as string;
+            const body = JSON.stringify(
+              alexaRequestEnvelope({
+                request: intent === 'launch' ? { type: 'LaunchRequest' } : { type: 'IntentRequest', intent },
+                locale,
+                userId,
+              }),
+            );
+            return new Promise<{ body: string; signature: string }>((resolve, reject) =>
+              sign('sha256', Buffer.from(body), privateKey, (error, signature) =>
+                error ? reject(error) : resolve({ body, signature: signature.toString('base64') }),
+              ),
+            );
+          }),
+        ),
       post: (path, { body, signature }) =>
         send(`${baseUrl}${path}`, {
           method: 'POST',
@@ -295,7 +299,12 @@ export async function webhookBesideBaseline(
   options: WebhookBench & {
     route: string;
     env: NodeJS.ProcessEnv;
-    requests: (server: AlexaBenchServer, total: number) => (path: string) => (i: number) => Promise<Answer>;
+    requests: (
+      server: AlexaBenchServer,
+      total: number,
+    ) =>
+      | Promise<(path: string) => (i: number) => Promise<Answer>>
+      | ((path: string) => (i: number) => Promise<Answer>);
     /** What the figure says of the run beside the route, the database and the rate. */
     describe: (server: AlexaBenchServer) => string;
   },
@@ -310,7 +319,7 @@ export async function webhookBesideBaseline(
     try {
       const waited = await settled(server.pid);
       const total = Math.round(Math.max(...options.rates) * options.seconds);
-      const post = options.requests(server, total);
+      const post = await options.requests(server, total);
       for (let i = 0; i < 50; i++) await post(options.route)(total + i);
       const lines: string[] = [];
       for (const rate of options.rates) {
