@@ -21,7 +21,7 @@ export function dialogflowFigures(options: WebhookBench): Promise<string[]> {
     ...options,
     route: '/dialogflow/webhook',
     env: { BENCH_DIALOGFLOW_SECRET: SECRET },
-    requests: (server) => {
+    requests: async (server) => {
       const body = (i: number) => {
         const [session = '', locale = 'it-IT'] = (server.sessions[i % server.sessions.length] ?? '').split(
           ' ',

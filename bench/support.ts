@@ -302,9 +302,7 @@ export async function webhookBesideBaseline(
     requests: (
       server: AlexaBenchServer,
       total: number,
-    ) =>
-      | Promise<(path: string) => (i: number) => Promise<Answer>>
-      | ((path: string) => (i: number) => Promise<Answer>);
+    ) => Promise<(path: string) => (i: number) => Promise<Answer>>;
     /** What the figure says of the run beside the route, the database and the rate. */
     describe: (server: AlexaBenchServer) => string;
   },
