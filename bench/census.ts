@@ -190,8 +190,8 @@ async function alexaUnderCensus(options: {
      * Unmeasured traffic at the same rate until the returned function is called: between windows
      * (while the next one's requests are signed, while the import gets under way) the app keeps
      * answering, as a service under this load does. A window that opened on an app idle for the
-     * 40-odd seconds an import takes to start storing had all of its slowest answers in its first
-     * two seconds. It replays one second of requests, signed again within Alexa's 150 s.
+     * 40-odd seconds an import takes to start storing had 34 of its 40 slowest answers in its
+     * first second. It replays one second of requests, signed again within Alexa's 150 s.
      */
     const steadyTraffic = () => {
       let running = true;
