@@ -1,11 +1,16 @@
 import { spawn } from 'node:child_process';
-import { createPrivateKey, sign } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchDatabase } from '../test/support/database.ts';
-import { alexaRequestEnvelope, testCertificateChain, testCertUrl } from '../test/support/alexa-requests.ts';
+import {
+  alexaRequestEnvelope,
+  signBodyInPool,
+  testCertificateChain,
+  testCertUrl,
+} from '../test/support/alexa-requests.ts';
 import { openDatabase, type StorageHandle } from '../core/index.ts';
 import { figureLine } from './figures.ts';
 import { fixedRate, ms, percentile, send, type Answer } from './load.ts';
@@ -203,11 +208,7 @@ export async function startAlexaBenchServer(
                 userId,
               }),
             );
-            return new Promise<{ body: string; signature: string }>((resolve, reject) =>
-              sign('sha256', Buffer.from(body), privateKey, (error, signature) =>
-                error ? reject(error) : resolve({ body, signature: signature.toString('base64') }),
-              ),
-            );
+            return signBodyInPool(body, privateKey).then((signature) => ({ body, signature }));
           }),
         ),
       post: (path, { body, signature }) =>

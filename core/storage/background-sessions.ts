@@ -37,12 +37,20 @@ export async function yieldCpu(client: pg.ClientBase): Promise<void> {
     'select pg_backend_pid() as pid, inet_server_addr() is null as local',
   );
   const { pid, local } = rows[0]!;
-  if (!local || !isPostgresProcess(pid)) return;
+  if (local && isPostgresProcess(pid)) lower(pid, true);
+}
+
+/**
+ * Sets process `pid` at niceness 19 and, with `group`, its session's group at 19 too. Where this
+ * process may not lower it (a process of another user), it stays as it was.
+ */
+function lower(pid: number, group: boolean): void {
   try {
     setPriority(pid, LOWEST);
   } catch {
     return;
   }
+  if (!group) return;
   try {
     writeFileSync(`/proc/${pid}/autogroup`, String(LOWEST));
   } catch {
@@ -64,17 +72,7 @@ function isPostgresProcess(pid: number): boolean {
  * is left alone, since it would stay lowered after this process ends.
  */
 export function yieldOwnCpu(): void {
-  try {
-    setPriority(LOWEST);
-  } catch {
-    return;
-  }
-  if (!leadsOwnSession()) return;
-  try {
-    writeFileSync('/proc/self/autogroup', String(LOWEST));
-  } catch {
-    // No session groups on this kernel.
-  }
+  lower(process.pid, leadsOwnSession());
 }
 
 /** Whether this process is its session's leader (Linux: the session id in `/proc/self/stat`). */

@@ -1,4 +1,4 @@
-import { createSign, generateKeyPairSync } from 'node:crypto';
+import { createSign, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import type { RequestEnvelope } from 'ask-sdk-model';
 import { alexaEnvelope, alexaSlot, type AlexaRequestSpec } from '../../voice/alexa/chat/alexa-envelope.ts';
 import { createRequire } from 'node:module';
@@ -90,6 +90,15 @@ export function testCertificateChain(): { chain: string; signingKeys: KeyPair } 
 /** Alexa signs the exact body bytes with SHA-256 / RSA and sends the signature base64 in Signature-256. */
 export function signBody(body: string, privateKey: string): string {
   return createSign('RSA-SHA256').update(body, 'utf8').sign(privateKey, 'base64');
+}
+
+/** signBody on Node's thread pool, for a load generator that goes on sending meanwhile. */
+export function signBodyInPool(body: string, privateKey: KeyObject): Promise<string> {
+  return new Promise((resolve, reject) =>
+    sign('sha256', Buffer.from(body, 'utf8'), privateKey, (error, signature) =>
+      error ? reject(error) : resolve(signature.toString('base64')),
+    ),
+  );
 }
 
 /** The custom slot type of each slot that has one in the interaction models. */
