@@ -216,7 +216,11 @@ export async function importCustomers(options: {
     }
   }
 
-  return importRows({ rows: options.rows, summary, check, store, onBatch: options.onBatch });
+  const afterLast = async () => {
+    const { imported, updated } = summary.summary;
+    if (imported + updated > 0) await customers.refreshStatistics();
+  };
+  return importRows({ rows: options.rows, summary, check, store, afterLast, onBatch: options.onBatch });
 }
 
 /** A rejection keeps no one's name or address: the line number finds it in the file. */

@@ -131,6 +131,12 @@ export interface CustomerDirectory {
   consentHistories(customerIds: readonly string[]): Promise<Map<string, Consent[]>>;
   addAccount(input: AccountInput): Promise<Account>;
   accounts(customerId: string): Promise<Account[]>;
+  /**
+   * Brings the planner's statistics of customers and consents up to date after many changed at
+   * once (an import). Autovacuum would, a minute or more later; until then the next import's
+   * lookups by reference and the contexts are planned on guesses.
+   */
+  refreshStatistics(): Promise<void>;
 }
 
 /** The latest record for each purpose and medium is the one in force. */

@@ -72,6 +72,10 @@ export function createPostgresCustomerDirectory(
       );
     },
 
+    async refreshStatistics() {
+      await translating('statistics', () => sql`analyze customers, consents`.execute(db));
+    },
+
     async byReference(source, refs) {
       const found = new Map<string, Customer>();
       const wanted = [...new Set(refs)];
