@@ -235,7 +235,7 @@ export async function composeApp(options: {
     alexa: alexaSettings(config, options.alexaCertificates),
     dialogflow: dialogflowSettings(config),
     identify: options.voiceIdentify,
-    onTurn: metrics.voiceTurn,
+    watch: metrics.voiceTurns,
   });
   const video = createVideoChannel({
     ...channelDeps,

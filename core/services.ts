@@ -165,7 +165,7 @@ export {
   type SessionState,
   type Slots,
 } from './conversation/session.ts';
-export { createTurnLog } from './conversation/turn-log.ts';
+export { createTurnLog, type TurnWatch } from './conversation/turn-log.ts';
 export {
   createCustomerIntents,
   createLoggedConversation,

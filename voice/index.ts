@@ -4,7 +4,12 @@ import type { ChannelDeps, ChannelInput, ChannelModule } from '../core/index.ts'
 import { ALEXA_PLATFORM, createAlexaIdentity } from './alexa/alexa-identity.ts';
 import { createAlexaRouter } from './alexa/alexa-router.ts';
 import { createAlexaSkill } from './alexa/alexa-skill.ts';
-import { createCustomerIntents, createLinkingIntent, createLoggedConversation } from '../core/services.ts';
+import {
+  createCustomerIntents,
+  createLinkingIntent,
+  createLoggedConversation,
+  type TurnWatch,
+} from '../core/services.ts';
 import { createDialogflowWebhook } from './dialogflow/dialogflow-webhook.ts';
 import { describeDialogflowWebhook } from './dialogflow/dialogflow-description.ts';
 import { cxAgentCommands, type CxAgentSettings } from './dialogflow/agent/cx-commands.ts';
@@ -63,8 +68,8 @@ export interface VoiceChannelDeps extends ChannelDeps {
   dialogflow?: DialogflowSettings | undefined;
   /** Who is asking, on every platform; the real account linking (OAuth tokens and linking codes) by default. */
   identify?: Identify | undefined;
-  /** Told of each turn answered, with its outcome. */
-  onTurn?: ((outcome: string) => void) | undefined;
+  /** Told of each turn answered and of each stored. */
+  watch?: TurnWatch | undefined;
 }
 
 /**
@@ -100,7 +105,7 @@ export function createVoiceChannel(deps: VoiceChannelDeps) {
       channel: voiceAssistantChannel.code,
       touchpoint,
       onLogError: (error) => log.warn({ err: error }, 'a voice turn could not be logged'),
-      onTurn: deps.onTurn,
+      watch: deps.watch,
     });
     turnLogs.push(conversation.turnLog);
     return conversation;

@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ChannelPilotError, type StorageHandle } from '../../core/index.ts';
+import type { TurnWatch } from '../../core/services.ts';
 
 /**
  * The app's Prometheus metrics, one registry per app (no module-level state): requests by route,
@@ -26,6 +27,12 @@ export function createMetrics(options: {
     name: 'channel_pilot_voice_turns_total',
     help: 'Voice assistant turns answered, by outcome',
     labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const turnsWaited = new Histogram({
+    name: 'channel_pilot_voice_turn_log_delay_seconds',
+    help: 'How long after its answer a voice turn was stored in the interaction log',
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [registry],
   });
   const { db } = options.storage;
@@ -111,8 +118,11 @@ export function createMetrics(options: {
 
   return {
     timing,
-    /** Counts a voice turn by its outcome (the turn log calls it). */
-    voiceTurn: (outcome: string) => turns.inc({ outcome }),
+    /** Counts voice turns by outcome, and times how long each waited for the log (the turn log calls it). */
+    voiceTurns: {
+      answered: (outcome: string) => turns.inc({ outcome }),
+      stored: (waitedMs: number) => turnsWaited.observe(waitedMs / 1000),
+    } satisfies TurnWatch,
     /** `GET /metrics`: only with `Authorization: Bearer <token>`; not served without a token. */
     endpoint(token: string | undefined): RequestHandler {
       return async (req, res) => {

@@ -14,7 +14,7 @@ import { createAppointmentIntents } from './appointment-intents.ts';
 import { createBillIntents } from './bill-intents.ts';
 import { createServiceIntents } from './service-intents.ts';
 import { createConversationSession, customerIntentNames } from './session.ts';
-import { createTurnLog } from './turn-log.ts';
+import { createTurnLog, type TurnWatch } from './turn-log.ts';
 
 /** Every customer intent on core's services, for a channel that holds the conversations. */
 export function createCustomerIntents(options: {
@@ -71,8 +71,8 @@ export function createLoggedConversation(options: {
   touchpoint: string;
   /** Told of a turn that could not be logged. */
   onLogError: (error: unknown) => void;
-  /** Told of each turn answered, with its outcome. */
-  onTurn?: ((outcome: string) => void) | undefined;
+  /** Told of each turn answered and of each stored. */
+  watch?: TurnWatch | undefined;
   /** What a customer outside the pilot's cohort is told (SSML); the voice assistant's words by default. */
   notInPilot?: ((locale: Locale) => string) | undefined;
 }) {
@@ -83,7 +83,7 @@ export function createLoggedConversation(options: {
     channel,
     touchpoint: options.touchpoint,
     onError: options.onLogError,
-    ...(options.onTurn ? { onTurn: options.onTurn } : {}),
+    watch: options.watch,
   });
   const session = createConversationSession({
     intents: Object.fromEntries(

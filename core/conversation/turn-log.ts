@@ -6,6 +6,14 @@ import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts'
 /** A turn as the adapter asks it: the turn log names it. */
 export type UnloggedTurn = Omit<TurnRequest, 'turnId'>;
 
+/** What a turn log tells of its turns (the metrics count them). */
+export interface TurnWatch {
+  /** A turn was answered, with its outcome. */
+  answered(outcome: string): void;
+  /** A turn reached the log, this many milliseconds after its answer. */
+  stored(waitedMs: number): void;
+}
+
 /** The reply and the id the turn is logged under. */
 export type LoggedReply = IntentReply & { turnId: string };
 
@@ -42,26 +50,32 @@ export function createTurnLog(options: {
   channel: string;
   touchpoint: string;
   onError?: (error: unknown) => void;
-  /** Told of each turn answered, with its outcome (the metrics count them). */
-  onTurn?: (outcome: string) => void;
+  watch?: TurnWatch | undefined;
   newId?: () => string;
 }) {
   const { interactions, clock, channel, touchpoint } = options;
   // Turns of one conversation often start within the same millisecond: ids made in time order keep theirs.
   const newId = options.newId ?? createTimeOrderedIds();
-  const queued: (InteractionInput & { id: string })[] = [];
+  const queued: (InteractionInput & { id: string; endedAt: Date })[] = [];
   let writing: Promise<void> | null = null;
+
+  /** Stores turns in one write; tells the watch how long each waited after its answer. */
+  async function store(turns: typeof queued): Promise<void> {
+    await interactions.recordMany(turns);
+    const at = clock.now().getTime();
+    for (const turn of turns) options.watch?.stored(at - turn.endedAt.getTime());
+  }
 
   async function writeQueued(): Promise<void> {
     while (queued.length > 0) {
       const batch = queued.splice(0, TURN_BATCH_LIMIT);
       try {
-        await interactions.recordMany(batch);
+        await store(batch);
       } catch {
         // One turn the log refuses must not cost the others theirs: each is tried on its own.
         for (const turn of batch) {
           try {
-            await interactions.recordMany([turn]);
+            await store([turn]);
           } catch (error) {
             options.onError?.(error);
           }
@@ -77,7 +91,7 @@ export function createTurnLog(options: {
         const startedAt = clock.now();
         const turnId = newId();
         const reply = await handler({ ...request, turnId });
-        options.onTurn?.(reply.outcome);
+        options.watch?.answered(reply.outcome);
         queued.push({
           id: turnId,
           customerId: request.customerId,

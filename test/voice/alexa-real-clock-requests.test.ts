@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
 import { LINK_CODE_RULES } from '../../core/services.ts';
@@ -11,13 +12,14 @@ import { dualFuelEnglish, dualFuelTurin } from '../support/households.ts';
 // What the voice channel stamps and expires, on the real clock (no fixed time anywhere): linking
 // codes and callback requests. What the skill says happened is checked against the rows.
 
+const METRICS_TOKEN = 'scrape-me-with-this-token-0123456789';
 let storage: StorageHandle;
 let stores: Stores;
 let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
 
 beforeAll(async () => {
   storage = await openTestDatabase();
-  alexa = await startAlexaApp({ storage, clock: systemClock });
+  alexa = await startAlexaApp({ storage, clock: systemClock, config: { METRICS_TOKEN } });
   stores = alexa.composed.stores;
 });
 
@@ -88,4 +90,30 @@ describe('voice requests on the real clock', () => {
       expect(stamped).toBeLessThanOrEqual(after);
     });
   }
+
+  it('tells the metrics how long each voice turn waited to be stored, for every turn the log holds', async () => {
+    const home = await dualFuelTurin(stores);
+    const who = await linkedUser(alexa, home.customer);
+    const { say } = alexaSession(alexa, who);
+    await say(intent('WhatDoIOweIntent'));
+    await say(intent('WhyHigherIntent'));
+    const metrics = await request(alexa.composed.app)
+      .get('/metrics')
+      .set('Authorization', `Bearer ${METRICS_TOKEN}`)
+      .expect(200);
+    const figure = (name: string) =>
+      Number(
+        new RegExp(`^channel_pilot_voice_turn_log_delay_seconds_${name} (\\S+)$`, 'm').exec(
+          metrics.text,
+        )?.[1],
+      );
+    const { rows } = await sql<{ n: number }>`
+      select count(*)::int as n from interactions where channel = 'voice_assistant'`.execute(storage.db);
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(2);
+    expect(figure('count')).toBe(rows[0]!.n);
+    // Each waited for the log's gathering of turns (50 ms) and its write, not for anything else.
+    expect(figure('sum') / figure('count')).toBeGreaterThanOrEqual(0.045);
+    expect(figure('sum') / figure('count')).toBeLessThan(5);
+    expect(metrics.text).toMatch(/channel_pilot_voice_turns_total\{outcome="resolved"\} [1-9]/);
+  });
 });

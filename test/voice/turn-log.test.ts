@@ -97,6 +97,8 @@ describe('voice turns in the journey', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const batches: number[] = [];
+    const answered: string[] = [];
+    const waited: number[] = [];
     const log = createTurnLog({
       interactions: {
         ...stores.interactions,
@@ -109,16 +111,27 @@ describe('voice turns in the journey', () => {
       clock: realClock,
       channel: 'voice_assistant',
       touchpoint: 'alexa',
+      watch: { answered: (outcome) => answered.push(outcome), stored: (ms) => waited.push(ms) },
     });
     const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
     const first = await ask({ customerId: customer.id, locale: 'it-IT' });
+    const firstAnswered = Date.now();
     while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const backlog = 3 * TURN_BATCH_LIMIT + 7;
     const replies = [first];
     for (let i = 0; i < backlog; i++) replies.push(await ask({ customerId: customer.id, locale: 'it-IT' }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const releasedAfter = Date.now() - firstAnswered;
     release();
     await log.drained();
     expect(batches).toEqual([1, TURN_BATCH_LIMIT, TURN_BATCH_LIMIT, TURN_BATCH_LIMIT, 7]);
+    // The watch heard every turn answered, and how long each waited for the log: the first, held
+    // until released, at least that long; none longer than the test.
+    expect(answered).toEqual(replies.map(() => 'resolved'));
+    expect(waited).toHaveLength(backlog + 1);
+    expect(waited[0]).toBeGreaterThanOrEqual(releasedAfter);
+    for (const ms of waited) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(Math.max(...waited)).toBeLessThanOrEqual(Date.now() - began);
     const turns = (await stores.interactions.forCustomer(customer.id, { limit: 500 })).filter(
       (t) => t.channel === 'voice_assistant',
     );
