@@ -19,6 +19,7 @@ import { figureLine } from './figures.ts';
 import { random, writeContacts } from './contact-files.ts';
 import { freshTarget, login, openTarget, seedTarget, startAlexaBenchServer } from './support.ts';
 import { fixedRate, ms, percentile } from './load.ts';
+import { BENCH_METRICS_TOKEN, describeDelays, readTurnLogDelays } from './turn-log-delays.ts';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const MANAGER = { username: 'bench-manager', password: 'bench-manager-password' };
@@ -137,7 +138,13 @@ async function alexaUnderCensus(options: {
   customerIds: string[];
 }): Promise<string[]> {
   const { rate, seconds } = options;
-  const env = { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'warn', ...options.target.env };
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    LOG_LEVEL: 'warn',
+    METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    ...options.target.env,
+  };
   // Written before the app starts, so that writing it does not share the windows.
   const dir = mkdtempSync(join(tmpdir(), 'channel-pilot-bench-census-'));
   const file = join(dir, 'contacts.csv');
@@ -214,7 +221,9 @@ async function alexaUnderCensus(options: {
     await stopTraffic();
     stopTraffic = undefined;
     const quietLoad = loadavg()[0] as number;
+    const quietDelays = await readTurnLogDelays(server.baseUrl);
     const alone = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', quiet[i]!) });
+    const aloneDelays = describeDelays(quietDelays, await readTurnLogDelays(server.baseUrl));
 
     /**
      * A window of /alexa while censuses run back to back (each ends, the next starts at the next
@@ -235,8 +244,10 @@ async function alexaUnderCensus(options: {
       stopTraffic = undefined;
       const windowStart = Date.now();
       const load = loadavg()[0] as number;
+      const delaysBefore = await readTurnLogDelays(server.baseUrl);
       const measured = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', signed[i]!) });
       const windowEnd = Date.now();
+      const delays = describeDelays(delaysBefore, await readTurnLogDelays(server.baseUrl));
       loading = false;
       await keeper;
       const covered = runs.reduce(
@@ -246,6 +257,7 @@ async function alexaUnderCensus(options: {
       return {
         measured,
         load,
+        delays,
         censuses:
           `${runs.length} run(s) of ${runs.map((r) => ((r.finishedAt - r.startedAt) / 1000).toFixed(1)).join(', ')} s, ` +
           `covering ${((covered / (windowEnd - windowStart)) * 100).toFixed(0)}% of the window`,
@@ -317,12 +329,14 @@ async function alexaUnderCensus(options: {
         `p50 ${ms(c50)}, p99 ${ms(c99)}, errors ${during.measured.errors}/${total} (target p99 < 50 ms: ${met(c99)}; ${load(during.load)})`,
       `  the same without a census, same server: p50 ${ms(a50)}, p99 ${ms(a99)}, errors ${alone.errors}/${total} (${load(quietLoad)}); ` +
         `ratio p50 ×${(c50 / a50).toFixed(1)}, p99 ×${(c99 / a99).toFixed(1)}`,
+      `  the turn log without a census: ${aloneDelays}; with censuses: ${during.delays}`,
       `  census under load (POST /api/census/refresh, by the app's timestamps): ${during.censuses}`,
       `/alexa [embedded] while the CLI imports ${int(options.rows)} more contacts into the same log and censuses run, ${at}: ` +
         `p50 ${ms(i50)}, p99 ${ms(i99)}, errors ${importing.measured.errors}/${total} (target p99 < 50 ms: ${met(i99)}; ${load(importing.load)})`,
       `  the import: its first customers stored after ${underWay.toFixed(1)} s, then the window; ` +
         `${int(imported)} of ${int(options.rows)} contacts stored after ${importSeconds.toFixed(1)} s` +
         `${stillRunning ? ' (the import was then stopped)' : ', every one'}; censuses ${importing.censuses}`,
+      `  the turn log beside the import: ${importing.delays}`,
     ];
   } finally {
     await stopTraffic?.();
