@@ -144,7 +144,7 @@ describe('channel-pilot import interactions', () => {
   }, 120_000);
 
   it('ends with every row exactly once when an import killed halfway is run again', async () => {
-    // Into a log that holds contacts: stored several customers to a transaction, 40,000 rows at most.
+    // Into a log that holds contacts: stored several customers to a transaction, about 10,000 rows each.
     const total = 60_000;
     const file = join(dir, 'contacts.csv');
     const lines = ['external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome'];
