@@ -88,6 +88,14 @@ export interface InteractionLog {
    * stored are skipped; returns how many were added.
    */
   recordMany(inputs: readonly (InteractionInput & { id?: string })[]): Promise<number>;
+  /**
+   * As `recordMany`, but without waiting for a customer another write holds (an import storing
+   * their contacts): their contacts are left out and returned, for a writer that can come back to
+   * them (the voice turns' log) rather than keep everyone else's waiting behind them.
+   */
+  recordUnlessBusy<T extends InteractionInput & { id?: string }>(
+    inputs: readonly T[],
+  ): Promise<{ stored: number; busy: T[] }>;
   interaction(id: string): Promise<Interaction | undefined>;
   /**
    * Adds what was learnt after a contact was recorded (an advisor's wrap-up): merges the given

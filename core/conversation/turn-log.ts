@@ -30,6 +30,8 @@ export const TURN_BATCH_LIMIT = 50;
  * the answers (at 200 turns/s: ~10 per write).
  */
 const GATHER_MS = 50;
+/** How long turns of a customer another write holds wait before they are tried again. */
+const HELD_RETRY_MS = 100;
 
 /**
  * Wraps intent handlers so that every turn is a contact in the customer's journey: on the
@@ -40,8 +42,10 @@ const GATHER_MS = 50;
  * within GATHER_MS, together with whatever else was answered meanwhile (one transaction for
  * many turns under load). The turn's id is fixed before it is written, so what the turn sends (a
  * payment link, a callback request) can name it. A failed write is reported and never changes
- * an answer, and costs no other turn its place; `drained()` waits until everything answered is
- * written (shutdown, tests). Turns answered in the last milliseconds before a crash are lost.
+ * an answer, and costs no other turn its place; nor does a customer whose contacts another write
+ * holds (an import storing them): their turns wait for it alone, everyone else's are written
+ * meanwhile. `drained()` waits until everything answered is written (shutdown, tests). Turns
+ * answered in the last milliseconds before a crash are lost.
  */
 export function createTurnLog(options: {
   interactions: InteractionLog;
@@ -59,27 +63,39 @@ export function createTurnLog(options: {
   const queued: (InteractionInput & { id: string; endedAt: Date })[] = [];
   let writing: Promise<void> | null = null;
 
-  /** Stores turns in one write; tells the watch how long each waited after its answer. */
-  async function store(turns: typeof queued): Promise<void> {
-    await interactions.recordMany(turns);
+  /** Turns whose customer another write held (an import storing them): tried again after a pause. */
+  const held: typeof queued = [];
+
+  /**
+   * Stores the turns whose customers no other write holds, in one write, and tells the watch how
+   * long each waited after its answer; returns the others.
+   */
+  async function store(turns: typeof queued): Promise<typeof queued> {
+    const { busy } = await interactions.recordUnlessBusy(turns);
     const at = clock.now().getTime();
-    for (const turn of turns) options.watch?.stored(at - turn.endedAt.getTime());
+    for (const turn of turns) if (!busy.includes(turn)) options.watch?.stored(at - turn.endedAt.getTime());
+    return busy;
   }
 
   async function writeQueued(): Promise<void> {
     while (queued.length > 0) {
       const batch = queued.splice(0, TURN_BATCH_LIMIT);
       try {
-        await store(batch);
+        held.push(...(await store(batch)));
       } catch {
         // One turn the log refuses must not cost the others theirs: each is tried on its own.
         for (const turn of batch) {
           try {
-            await store([turn]);
+            held.push(...(await store([turn])));
           } catch (error) {
             options.onError?.(error);
           }
         }
+      }
+      // Everyone else's turns first; the held ones once those are written and a pause has passed.
+      if (queued.length === 0 && held.length > 0) {
+        await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS));
+        queued.unshift(...held.splice(0));
       }
     }
     writing = null;

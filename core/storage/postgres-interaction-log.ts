@@ -32,23 +32,35 @@ export function createPostgresInteractionLog(
   /**
    * Stores contacts in their journeys, one transaction: each customer's contacts are written
    * under a lock on that customer (taken in one order, so writers never deadlock), and a contact
-   * that arrives late moves what it changes of the contacts around it.
+   * that arrives late moves what it changes of the contacts around it. Unless `waiting`, the
+   * contacts of customers another transaction holds are left out (returned as `busy`).
    */
-  async function write(contacts: Parsed[], what: string): Promise<Row[]> {
-    await months.ensure(contacts.map((c) => c.startedAt));
+  async function write(
+    all: Parsed[],
+    what: string,
+    waiting = true,
+  ): Promise<{ rows: Row[]; busy: ReadonlySet<string> }> {
+    await months.ensure(all.map((c) => c.startedAt));
     return translating(what, () =>
       db.transaction().execute(async (trx) => {
-        await lockForWrite(trx, contacts);
+        const busy = await lockForWrite(trx, all, waiting);
+        const contacts = busy.size === 0 ? all : all.filter((c) => !busy.has(c.customerId ?? ''));
         const fresh = await withoutStored(trx, contacts);
         const { placed, changed, merged } = await placeContacts(trx, fresh, { windowDays, newId });
         const rows = fresh.map((contact) => toRow(contact, placed.get(contact.id)!));
         for (let i = 0; i < rows.length; i += INSERT_CHUNK)
           await insertMany(trx, rows.slice(i, i + INSERT_CHUNK));
         await applyChanges(trx, changed, merged);
-        return rows;
+        return { rows, busy };
       }),
     );
   }
+
+  const parsed = (inputs: readonly (InteractionInput & { id?: string })[]): Parsed[] =>
+    inputs.map((input, index) => ({
+      ...parseInput(InteractionInput, input, `interaction [${index}]`),
+      id: input.id ?? newId(),
+    }));
 
   return {
     async record(input) {
@@ -67,11 +79,16 @@ export function createPostgresInteractionLog(
     },
 
     async recordMany(inputs) {
-      const contacts: Parsed[] = inputs.map((input, index) => ({
-        ...parseInput(InteractionInput, input, `interaction [${index}]`),
-        id: input.id ?? newId(),
-      }));
-      return (await write(contacts, 'interactions')).length;
+      return (await write(parsed(inputs), 'interactions')).rows.length;
+    },
+
+    async recordUnlessBusy(inputs) {
+      const contacts = parsed(inputs);
+      const { rows, busy } = await write(contacts, 'interactions', false);
+      return {
+        stored: rows.length,
+        busy: inputs.filter((_, i) => busy.has(contacts[i]!.customerId ?? '')),
+      };
     },
 
     interaction: (id) => readInteraction(db, id),
@@ -162,7 +179,8 @@ export const LOAD_LOCK = "hashtext('interaction log load')";
 /**
  * Waits for a bulk load of the log to commit before this transaction reads what it places
  * against (writers do not wait for each other: that lock is shared among them), and locks the
- * customers of `contacts` in one order for the rest of the transaction; one statement. It also
+ * customers of `contacts` in one order for the rest of the transaction (unless `waiting` is false:
+ * then those free now, returning the others); one statement. It also
  * turns off JIT compilation for the transaction: the placement's reads are index probes that run
  * in milliseconds, but a batch's estimate passes the server's JIT thresholds, and PostgreSQL 15
  * as Debian ships it spent 2.6 s compiling a read that then ran in 70 ms. And its statements use
@@ -170,12 +188,22 @@ export const LOAD_LOCK = "hashtext('interaction log load')";
  * one over the log's months for the values given cost up to 8 ms of the server's CPU for a read
  * that ran in 0.1 ms (a voice turn's batch; see kept-plans.ts for the reads kept by name).
  */
-async function lockForWrite(db: Kysely<Database>, contacts: { customerId: string | null }[]): Promise<void> {
+async function lockForWrite(
+  db: Kysely<Database>,
+  contacts: { customerId: string | null }[],
+  waiting = true,
+): Promise<ReadonlySet<string>> {
   const keys = [...new Set(contacts.flatMap((c) => (c.customerId ? [c.customerId] : [])))].sort();
-  await sql`select set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true),
-    pg_advisory_xact_lock_shared(${sql.raw(LOAD_LOCK)}),
-    (select count(*) from (select pg_advisory_xact_lock(hashtext(k))
-      from unnest(${keys}::text[]) with ordinality as t(k, n) order by n) l)`.execute(db);
+  // Waiting, in one order; or only those free now, without waiting (no order needed), the rest named.
+  const customers = waiting
+    ? sql`(select count(*) from (select pg_advisory_xact_lock(hashtext(k))
+        from unnest(${keys}::text[]) with ordinality as t(k, n) order by n) l), '{}'::text[] as busy`
+    : sql`(select coalesce(array_agg(k), '{}') from unnest(${keys}::text[]) as t(k)
+        where not pg_try_advisory_xact_lock(hashtext(k))) as busy`;
+  const { rows } = await sql<{ busy: string[] }>`select set_config('jit', 'off', true),
+    set_config('plan_cache_mode', 'force_generic_plan', true),
+    pg_advisory_xact_lock_shared(${sql.raw(LOAD_LOCK)}), ${customers}`.execute(db);
+  return new Set(rows[0]?.busy);
 }
 
 /** Writes what a placement changed of stored contacts, and points merged journeys' bookings at the journey that took them. */

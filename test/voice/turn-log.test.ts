@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresStores,
@@ -102,10 +103,10 @@ describe('voice turns in the journey', () => {
     const log = createTurnLog({
       interactions: {
         ...stores.interactions,
-        recordMany: async (turns) => {
+        recordUnlessBusy: async (turns) => {
           batches.push(turns.length);
           if (batches.length === 1) await held;
-          return stores.interactions.recordMany(turns);
+          return stores.interactions.recordUnlessBusy(turns);
         },
       },
       clock: realClock,
@@ -151,7 +152,7 @@ describe('voice turns in the journey', () => {
     const { customer } = await gasCustomer(stores);
     const broken: InteractionLog = {
       ...stores.interactions,
-      recordMany: () => Promise.reject(new Error('log down')),
+      recordUnlessBusy: () => Promise.reject(new Error('log down')),
     };
     const errors: unknown[] = [];
     const intents = createBillIntents({ billing: stores.billing, customers: stores.customers, clock });
@@ -171,5 +172,69 @@ describe('voice turns in the journey', () => {
     expect(reply.speech).toMatch(/^<speak>/);
     await log.drained();
     expect(errors).toHaveLength(1);
+  });
+
+  it("writes everyone else's turns while a customer's contacts are held by another write, theirs once it lets go (real clock)", async () => {
+    const [held, free] = [await gasCustomer(stores), await gasCustomer(stores)].map((h) => h.customer);
+    const realClock = { now: () => new Date() };
+    const intents = createBillIntents({
+      billing: stores.billing,
+      customers: stores.customers,
+      clock: realClock,
+    });
+    const waits: number[] = [];
+    const log = createTurnLog({
+      interactions: stores.interactions,
+      clock: realClock,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+      watch: { answered: () => {}, stored: (ms) => waits.push(ms) },
+    });
+    const voiceTurns = async (customerId: string) =>
+      (await stores.interactions.forCustomer(customerId, { limit: 20 })).filter(
+        (t) => t.channel === 'voice_assistant',
+      );
+    // Another session holds one customer's lock, as an import's call storing their contacts does.
+    const importer = new pg.Client({ connectionString: storage.url });
+    await importer.connect();
+    try {
+      await importer.query('begin');
+      await importer.query('select pg_advisory_xact_lock(hashtext($1))', [held!.id]);
+      const ask = log.wrap('WhatDoIOwe', intents.WhatDoIOwe);
+      const replies = [];
+      for (let i = 0; i < 3; i++) {
+        replies.push(await ask({ customerId: held!.id, locale: 'it-IT' }));
+        replies.push(await ask({ customerId: free!.id, locale: 'it-IT' }));
+      }
+      // The other customer's turns are stored while the lock is held; the held customer's wait.
+      const deadline = Date.now() + 5000;
+      while ((await voiceTurns(free!.id)).length < 3 && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await voiceTurns(free!.id)).map((t) => t.id).sort()).toEqual(
+        replies
+          .filter((_, i) => i % 2 === 1)
+          .map((r) => r.turnId)
+          .sort(),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await voiceTurns(held!.id)).toEqual([]);
+      expect(waits).toHaveLength(3);
+      await importer.query('commit');
+      await log.drained();
+      const theirs = await voiceTurns(held!.id);
+      expect(theirs.map((t) => t.id).sort()).toEqual(
+        replies
+          .filter((_, i) => i % 2 === 0)
+          .map((r) => r.turnId)
+          .sort(),
+      );
+      expect(theirs.map((t) => t.journeyStep).sort()).toEqual([1, 2, 3]);
+      // The held turns waited for the lock (held 300 ms past the others' storing), the others not.
+      expect(waits).toHaveLength(6);
+      for (const ms of waits.slice(3)) expect(ms).toBeGreaterThanOrEqual(300);
+      expect(Math.min(...waits.slice(3))).toBeGreaterThan(Math.max(...waits.slice(0, 3)));
+    } finally {
+      await importer.end();
+    }
   });
 });
