@@ -15,6 +15,7 @@ import { createInteractionMonths, MONTHS_LOCK } from './interaction-months.ts';
 import { createPostgresInteractionLog, LOAD_LOCK } from './postgres-interaction-log.ts';
 import { BATCH, inBulk, type StagedRow } from './postgres-bulk-placement.ts';
 import { journeyOrder, STAGED_COLUMNS } from './bulk-journeys-sql.ts';
+import { REACH_BACK_MS } from './postgres-journey-reads.ts';
 import type { Database } from './schema.ts';
 import { copyIn, copyLine } from './copy-lines.ts';
 import { inTransaction, openSession } from './own-session.ts';
@@ -29,16 +30,14 @@ import { inBackground } from './background-sessions.ts';
 // incremental way (`recordMany`, a transaction per call), a customer's together.
 
 /**
- * Contacts per `recordMany` on the incremental way, counting those its customers have stored
- * (read back to place the new ones against): a call ends at the next customer once it holds that
- * many, so that its memory stays bounded; a customer's own beyond four times that go in more calls.
- * A call holds its customers' locks until it commits, and a live contact of one of them (a voice
- * turn, a chat started) waits for it: calls are kept short. 30,000 contacts into a year of
- * 1,000,000 of the same 3,000 customers, on a quiet machine: with 40,000 per call, 26 calls of
- * 2.4–3.5 s, 71 s in all; with 10,000, 100 calls of at most 1.1 s, 74 s; with 5,000, 193 calls,
- * 85 s. Beside 200 voice turns a second and censuses (bench/census.ts), turns waited for the
- * log 6.9 s on average with 40,000 and 1.9 s with 10,000, while the import stored 37,186 and
- * 13,861 contacts in the window.
+ * Contacts per `recordMany` on the incremental way, counting the stored ones it reads back to
+ * place the new ones against: a call ends at the next customer once it holds that many, so that
+ * its memory stays bounded; a customer's own beyond four times that go in more calls. A call
+ * holds its customers' locks until it commits, and a live contact of one of them (a chat
+ * started, a payment link opened) waits for it: calls are kept short. 30,000 contacts into a
+ * year of 1,000,000 of the same 3,000 customers, on a quiet machine: with 40,000 per call, 26
+ * calls of 2.4–3.5 s; with 10,000, 100 calls of at most 1.1 s. Three runs of each in turn, the
+ * whole CLI: 81.0 s and 271 MiB at the median with 40,000, 91.0 s and 203 MiB with 10,000.
  */
 const CALL_ROWS = 2 * BATCH;
 
@@ -197,12 +196,18 @@ export function createPostgresInteractionLoader(options: {
           // What is stored already is left out at once (`recordMany` checks again, under its locks).
           await session.query(`delete from interaction_load l using interaction_sources s
             where s.source = l.source and s.external_id = l.external_id`);
-          // Each with how many contacts its customer has stored: a call reads those back.
+          // Each with how many of its customer's stored contacts a call reads back to place it: those
+          // from its customer's first new contact on, less the longest reach back (a file of the next
+          // month reads back little of a year; one spread over the year reads back nearly all of it).
           await session.query(
             `declare staged no scroll cursor for select l.*, coalesce(s.stored, 0)::int as stored
               from interaction_load l left join (
-                select i.customer_id, count(*) as stored from interactions i
-                where i.customer_id in (select customer_id from interaction_load) group by i.customer_id
+                select i.customer_id, count(*) as stored
+                from (select customer_id, min(started_at) as first from interaction_load
+                  where customer_id is not null group by customer_id) f
+                join interactions i on i.customer_id = f.customer_id
+                  and i.started_at >= f.first - interval '${REACH_BACK_MS} milliseconds'
+                group by i.customer_id
               ) s on s.customer_id = l.customer_id
               order by l.customer_id, ${journeyOrder('l')}`,
           );

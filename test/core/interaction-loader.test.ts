@@ -345,6 +345,41 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     }, 120_000);
   }
 
+  it("weighs a call by the stored contacts it reads back: a file of a later month reads back little of the customers' history", async () => {
+    const { households, contacts } = history(81, { handoffs: 'none' });
+    const last = Math.max(...contacts.map((c) => (c.startedAt as Date).getTime()));
+    // Two months after the history, two contacts of each customer: beyond the 30 days a new
+    // contact can reach back to, so placing them reads only each reason's last contact.
+    const later: Contact[] = households.flatMap((h, i) =>
+      [0, 1].map((k) => ({
+        ...contacts.find((c) => c.customerId === h.id)!,
+        id: randomUUID(),
+        handoffFromId: null,
+        startedAt: new Date(last + 60 * DAY + i * 3600_000 + k * 60_000),
+        endedAt: null,
+        externalId: `NEXT-${i}-${k}`,
+      })),
+    );
+    const reference = await database(households);
+    await incrementally(reference.db, [...contacts, ...later]);
+    const handle = await database(households);
+    await incrementally(handle.db, contacts);
+    const load = await createPostgresInteractionLoader({
+      url: handle.url,
+      db: handle.db,
+      callRows: 12,
+    }).start();
+    await load.add(later);
+    const told: number[] = [];
+    expect(await load.finish((stored) => told.push(stored))).toEqual({
+      stored: later.length,
+      path: 'incremental',
+    });
+    // Six customers a call (2 each): counting every stored contact, two or fewer would fit.
+    expect(told.length).toBeLessThanOrEqual(Math.ceil(later.length / 12));
+    expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
+  }, 120_000);
+
   it('makes a contact written live while the load commits wait, then places it after the loaded ones', async () => {
     const { households, contacts } = history(88);
     const ordered = [...contacts].sort(timeOrder);
