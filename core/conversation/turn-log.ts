@@ -65,6 +65,8 @@ export function createTurnLog(options: {
 
   /** Turns whose customer another write held (an import storing them): tried again after a pause. */
   const held: typeof queued = [];
+  /** The pause before the held turns are tried again, while there is one. */
+  let retrying: Promise<void> | null = null;
 
   /**
    * Stores the turns whose customers no other write holds, in one write, and tells the watch how
@@ -92,13 +94,15 @@ export function createTurnLog(options: {
           }
         }
       }
-      // Everyone else's turns first; the held ones once those are written and a pause has passed.
-      if (queued.length === 0 && held.length > 0) {
-        await new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS));
-        queued.unshift(...held.splice(0));
-      }
     }
     writing = null;
+    // The held turns go back to the queue after a pause; turns answered meanwhile do not wait for it.
+    if (held.length > 0)
+      retrying ??= new Promise((resolve) => setTimeout(resolve, HELD_RETRY_MS)).then(() => {
+        retrying = null;
+        queued.unshift(...held.splice(0));
+        return (writing ??= writeQueued());
+      });
   }
 
   return {
@@ -129,7 +133,7 @@ export function createTurnLog(options: {
     },
     /** Resolves once every turn answered so far is written (or reported as failed). */
     async drained(): Promise<void> {
-      while (writing) await writing;
+      while (writing ?? retrying) await (writing ?? retrying);
     },
   };
 }
