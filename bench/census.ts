@@ -19,7 +19,7 @@ import { figureLine } from './figures.ts';
 import { random, writeContacts } from './contact-files.ts';
 import { freshTarget, login, openTarget, seedTarget, startAlexaBenchServer } from './support.ts';
 import { fixedRate, ms, percentile } from './load.ts';
-import { BENCH_METRICS_TOKEN, describeDelays, readTurnLogDelays } from './turn-log-delays.ts';
+import { BENCH_METRICS_TOKEN, turnLogWaitsFrom } from './turn-log-delays.ts';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const MANAGER = { username: 'bench-manager', password: 'bench-manager-password' };
@@ -221,9 +221,9 @@ async function alexaUnderCensus(options: {
     await stopTraffic();
     stopTraffic = undefined;
     const quietLoad = loadavg()[0] as number;
-    const quietDelays = await readTurnLogDelays(server.baseUrl);
+    const quietWaits = await turnLogWaitsFrom(server.baseUrl);
     const alone = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', quiet[i]!) });
-    const aloneDelays = describeDelays(quietDelays, await readTurnLogDelays(server.baseUrl));
+    const aloneDelays = await quietWaits();
 
     /**
      * A window of /alexa while censuses run back to back (each ends, the next starts at the next
@@ -244,10 +244,10 @@ async function alexaUnderCensus(options: {
       stopTraffic = undefined;
       const windowStart = Date.now();
       const load = loadavg()[0] as number;
-      const delaysBefore = await readTurnLogDelays(server.baseUrl);
+      const waits = await turnLogWaitsFrom(server.baseUrl);
       const measured = await fixedRate({ rate, seconds, request: (i) => server.post('/alexa', signed[i]!) });
       const windowEnd = Date.now();
-      const delays = describeDelays(delaysBefore, await readTurnLogDelays(server.baseUrl));
+      const delays = await waits();
       loading = false;
       await keeper;
       const covered = runs.reduce(

@@ -5,12 +5,12 @@
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789abcdef';
 
 /** The histogram's cumulative counts by upper bound (seconds, Infinity last), and its sum. */
-export interface DelayReading {
+interface DelayReading {
   buckets: [number, number][];
   sum: number;
 }
 
-export async function readTurnLogDelays(baseUrl: string): Promise<DelayReading> {
+async function readTurnLogDelays(baseUrl: string): Promise<DelayReading> {
   const res = await fetch(`${baseUrl}/metrics`, {
     headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` },
   });
@@ -28,7 +28,7 @@ export async function readTurnLogDelays(baseUrl: string): Promise<DelayReading> 
  * The turns stored between two readings: how many, their mean wait, the bucket their 99th
  * percentile falls in, and how many waited over a second.
  */
-export function describeDelays(before: DelayReading, after: DelayReading): string {
+function describeDelays(before: DelayReading, after: DelayReading): string {
   const counts = after.buckets.map(([le, n], i) => [le, n - (before.buckets[i]?.[1] ?? 0)] as const);
   const total = counts.at(-1)?.[1] ?? 0;
   if (total === 0) return 'no voice turn stored';
@@ -39,4 +39,10 @@ export function describeDelays(before: DelayReading, after: DelayReading): strin
     `${total} voice turns stored, ${(mean * 1000).toFixed(0)} ms after their answer on average, ` +
     `p99 ${p99 === Infinity ? 'over 60 s' : `≤ ${p99} s`}, ${total - underSecond} over 1 s`
   );
+}
+
+/** Reads the histogram now; the function returned describes the turns stored since. */
+export async function turnLogWaitsFrom(baseUrl: string): Promise<() => Promise<string>> {
+  const before = await readTurnLogDelays(baseUrl);
+  return async () => describeDelays(before, await readTurnLogDelays(baseUrl));
 }

@@ -18,10 +18,11 @@ export interface TurnWatch {
 export type LoggedReply = IntentReply & { turnId: string };
 
 /**
- * Turns written in one go at most; more wait for the next write. A backlog comes after the log
- * waited (for an import's lock on a customer: 13 s was seen at 200 turns/s), and placing hundreds
- * of turns at once held the app's event loop for 50 ms and more, the answers with it: it is
- * written in small transactions one after another.
+ * Turns written in one go at most; more wait for the next write. A backlog comes after slow
+ * writes (before a held customer's turns were set aside, an import's lock on one held every turn
+ * behind it: 13 s was seen at 200 turns/s), and placing hundreds of turns at once held the app's
+ * event loop for 50 ms and more, the answers with it: it is written in small transactions one
+ * after another.
  */
 export const TURN_BATCH_LIMIT = 50;
 /**
