@@ -78,6 +78,8 @@ export function createPilotEvidence(options: {
   const summary: PilotEvidenceSummary = { pilotContacts: 0, appointments: 0, surveyAnswers: 0 };
   let queue: Held[] = [];
   let head = 0;
+  /** Each customer's contacts in the queue from the one next released on, in the queue's order. */
+  const heldOf = new Map<string, Held[]>();
   const handoffsFrom = new Map<string, Held[]>();
   const lastStart = new Map<string, number>();
   let out: DemoInteraction[] = [];
@@ -85,18 +87,16 @@ export function createPilotEvidence(options: {
   /** Answers about contacts written, stored once the contacts are. */
   const written: SurveyAnswerInput[] = [];
 
-  /** Later contacts of the same customer still held, soonest first. */
-  function* later(index: number, customerId: string, until: number) {
-    for (let j = index + 1; j < queue.length && (queue[j] as Held).start <= until; j++) {
-      const next = queue[j] as Held;
-      if (next.contact.customerId === customerId) yield next;
-    }
+  /** Later contacts of the customer still held, soonest first (the first held is the one being released). */
+  function* later(customerId: string, until: number) {
+    const held = heldOf.get(customerId) ?? [];
+    for (let j = 1; j < held.length && (held[j] as Held).start <= until; j++) yield held[j] as Held;
   }
 
-  function toVoice(held: Held, index: number, customer: CustomerProfile): void {
+  function toVoice(held: Held, customer: CustomerProfile): void {
     const contact = held.contact;
     const handoffs = handoffsFrom.get(contact.id) ?? [];
-    const followedUp = [...later(index, customer.id, held.start + FOLLOW_UP_MS)].some(
+    const followedUp = [...later(customer.id, held.start + FOLLOW_UP_MS)].some(
       (h) => h.contact.reason === contact.reason,
     );
     const outcome: Outcome =
@@ -141,16 +141,11 @@ export function createPilotEvidence(options: {
     }
   }
 
-  async function toVideo(
-    held: Held,
-    index: number,
-    customer: CustomerProfile,
-    adoptedAt: number,
-  ): Promise<boolean> {
+  async function toVideo(held: Held, customer: CustomerProfile, adoptedAt: number): Promise<boolean> {
     const contact = held.contact;
     if (handoffsFrom.has(contact.id)) return false;
     const day = localDay(romeDay(new Date(held.start)));
-    const [next] = later(index, customer.id, Infinity);
+    const [next] = later(customer.id, Infinity);
     const lastDay = Math.min(day.day + VIDEO_DAYS, romeDay(options.now) - 1);
     // Booked a few days ahead, though not before the customer took the channel up.
     const booked =
@@ -214,7 +209,7 @@ export function createPilotEvidence(options: {
     answers.set(contact.id, list);
   }
 
-  async function release(held: Held, index: number): Promise<void> {
+  async function release(held: Held): Promise<void> {
     const contact = held.contact;
     const customerId = contact.customerId;
     const pilots = (customerId && enrolled.get(customerId)) || [];
@@ -226,9 +221,9 @@ export function createPilotEvidence(options: {
       const share = shareOf(pilot, contact);
       if (share === 0 || !random.chance(share)) continue;
       if (pilot.plan.channel === 'voice_assistant') {
-        toVoice(held, index, customer);
+        toVoice(held, customer);
         moved = true;
-      } else moved = await toVideo(held, index, customer, adoptedAt);
+      } else moved = await toVideo(held, customer, adoptedAt);
       break;
     }
     if (moved) summary.pilotContacts++;
@@ -246,7 +241,12 @@ export function createPilotEvidence(options: {
         ended + random.int(5, 240) * MINUTE,
       );
     }
-    if (customerId) lastStart.set(customerId, held.start);
+    if (customerId) {
+      lastStart.set(customerId, held.start);
+      const list = heldOf.get(customerId) as Held[];
+      list.shift();
+      if (list.length === 0) heldOf.delete(customerId);
+    }
     out.push(contact);
   }
 
@@ -265,7 +265,7 @@ export function createPilotEvidence(options: {
   async function releaseUntil(limit: number): Promise<void> {
     while (head < queue.length && (queue[head] as Held).start + LOOK_AHEAD_MS <= limit) {
       const held = queue[head] as Held;
-      await release(held, head);
+      await release(held);
       handoffsFrom.delete(held.contact.id);
       head++;
     }
@@ -282,6 +282,11 @@ export function createPilotEvidence(options: {
       for (const contact of chunk) {
         const held = { contact, start: (contact.startedAt as Date).getTime() };
         queue.push(held);
+        if (contact.customerId) {
+          const list = heldOf.get(contact.customerId);
+          if (list) list.push(held);
+          else heldOf.set(contact.customerId, [held]);
+        }
         if (contact.handoffFromId) {
           const list = handoffsFrom.get(contact.handoffFromId);
           if (list) list.push(held);
