@@ -432,6 +432,33 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     expect(await snapshot(handle.db)).toEqual(await snapshot(reference.db));
   }, 120_000);
 
+  it('keeps the first of the rows an export gives under one key, whichever way the load goes', async () => {
+    const { households, contacts } = history(12);
+    const ordered = [...contacts].sort(timeOrder);
+    const known = ordered.find((c) => c.customerId && !c.handoffFromId)!;
+    // A correction the CRM exported after the row, and the row again: the key is stored once, as first given.
+    const first = { ...known, id: randomUUID(), source: 'crm', externalId: 'CC-77', reason: 'moving' };
+    const corrected = { ...first, id: randomUUID(), reason: 'outage', channel: 'email', touchpoint: 'inbox' };
+    const again = { ...first, id: randomUUID() };
+    for (const [path, before] of [
+      ['bulk', []],
+      ['incremental', ordered.slice(0, 10)],
+    ] as const) {
+      const handle = await database(households);
+      await createPostgresStores(handle.db).interactions.recordMany(before);
+      const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+      await load.add([...ordered.slice(before.length, 40), first]);
+      await load.add([corrected, ...ordered.slice(40, 60), again]);
+      expect(await load.finish()).toMatchObject({ stored: 60 - before.length + 1, path });
+      const stored = await createPostgresStores(handle.db).interactions.fromSource('crm', 'CC-77');
+      expect(stored).toMatchObject({ id: first.id, reason: 'moving', channel: known.channel });
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions`.execute(
+        handle.db,
+      );
+      expect(rows[0]!.n).toBe(61);
+    }
+  }, 120_000);
+
   it('refuses contacts of a customer nobody has and a hand-off from no staged contact or a later one, storing nothing', async () => {
     const { households, contacts } = history(5);
     const handle = await database(households);
