@@ -126,8 +126,8 @@ const ROLLED = `customer_id, reason, coalesce(segment, ''), channel, touchpoint,
   previous_channel, (extract(epoch from previous_started_at) * 1000)::float8, previous_gap_days`;
 
 /**
- * Places the staged contacts in SQL and writes them in one statement: each fresh month's into its
- * table, the others through the log. Each settled contact is added up in `tally` as it is placed
+ * Places the staged contacts in SQL and writes them in one statement: the fresh months' through
+ * the load's table of them, the others through the log. Each settled contact is added up in `tally` as it is placed
  * (the app adds up the rollups while the database places and writes the rest). Returns how many
  * were written.
  */
@@ -137,17 +137,10 @@ export async function placeInSql(
   tally: RollupTally,
 ): Promise<number> {
   const columns = PLACED_COLUMNS.join(', ');
-  const within = options.months.fresh.map(
-    (m) =>
-      `(started_at >= ${session.escapeLiteral(m.first.toISOString())} and started_at < ${session.escapeLiteral(m.next.toISOString())})`,
-  );
+  const fresh = options.months.holds('started_at');
   const writes = [
-    ...options.months.fresh.map(
-      (m, i) =>
-        `month${i} as (insert into ${m.table} (${columns}) select ${columns} from placed where ${within[i]})`,
-    ),
-    `others as (insert into interactions (${columns}) select ${columns} from placed
-      where not (${within.length > 0 ? within.join(' or ') : 'false'}))`,
+    `fresh as (insert into ${options.months.table} (${columns}) select ${columns} from placed where ${fresh})`,
+    `others as (insert into interactions (${columns}) select ${columns} from placed where not (${fresh}))`,
   ];
   // Its sorts spill to disk in little memory at about the same speed: with 64 MB each, the server
   // outgrew the import's other processes (343 MB against 226 MB with 16 MB, 1,000,000 contacts).

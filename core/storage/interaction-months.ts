@@ -32,13 +32,18 @@ export function createInteractionMonths(db: Kysely<Database>) {
   };
 }
 
+/** Where a bulk load writes the months that have no partition yet, until they are attached to the log. */
+const LOAD_MONTHS = 'interaction_load_months';
+
 /**
  * Where a bulk load of an empty log writes each month's contacts: a month that has no partition
  * yet gets a plain table of its own, without indexes, attached to the log once filled (PostgreSQL
  * then builds the month's indexes in one sort each and checks its references in one query,
  * several times faster than adding every contact to each index one by one); a month that has
- * one already (the months around today, made ahead) is written through the log. Inside the load's
- * transaction: attaching takes no lock that stops readers of the log.
+ * one already (the months around today, made ahead) is written through the log. Until attached,
+ * the new months are partitions of a table of the load's own, so that one statement writes them
+ * all (a statement per month read every placed contact again: 2.5 s of 13 at 1,000,000 contacts).
+ * Inside the load's transaction: attaching takes no lock that stops readers of the log.
  */
 export async function bulkMonthTables(session: pg.Client, months: readonly Date[]) {
   const { rows } = await session.query<{ name: string; first: Date; next: Date; exists: boolean }>(
@@ -48,29 +53,39 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
      from unnest($1::timestamptz[]) as m`,
     [months],
   );
-  const tables = new Map<number, string>();
-  const fresh = rows.filter((month) => !month.exists);
-  for (const month of fresh) {
-    tables.set(monthKey(month.first), session.escapeIdentifier(month.name));
+  // Each new month's table (escaped) and the instants it holds, from `from` up to `to` (SQL literals).
+  const fresh = rows
+    .filter((month) => !month.exists)
+    .map((month) => ({
+      key: monthKey(month.first),
+      table: session.escapeIdentifier(month.name),
+      from: session.escapeLiteral(month.first.toISOString()),
+      to: session.escapeLiteral(month.next.toISOString()),
+    }));
+  const bounds = (m: (typeof fresh)[number]) => `from (${m.from}) to (${m.to})`;
+  await session.query(
+    `create table ${LOAD_MONTHS} (like interactions including defaults including constraints) partition by range (started_at)`,
+  );
+  for (const month of fresh)
     await session.query(
-      `create table ${session.escapeIdentifier(month.name)} (like interactions including defaults including constraints)`,
+      `create table ${month.table} partition of ${LOAD_MONTHS} for values ${bounds(month)}`,
     );
-  }
   return {
-    /** The months made here: each one's table (escaped) and the instants it holds, from `first` up to `next`. */
-    fresh: fresh.map((month) => ({
-      table: tables.get(monthKey(month.first))!,
-      first: month.first,
-      next: month.next,
-    })),
+    /** The table the new months are written through. */
+    table: LOAD_MONTHS,
+    /** An SQL condition on `column`: the instant falls in a month made here. */
+    holds: (column: string) =>
+      fresh.map((m) => `(${column} >= ${m.from} and ${column} < ${m.to})`).join(' or ') || 'false',
     /** The table a contact of that instant is written to. */
-    tableOf: (at: Date) => tables.get(monthKey(at)) ?? 'interactions',
+    tableOf: (at: Date) => (fresh.some((m) => m.key === monthKey(at)) ? LOAD_MONTHS : 'interactions'),
     /** Makes the filled months partitions of the log. */
     async attach() {
       for (const month of fresh)
+        await session.query(`alter table ${LOAD_MONTHS} detach partition ${month.table}`);
+      await session.query(`drop table ${LOAD_MONTHS}`);
+      for (const month of fresh)
         await session.query(
-          `alter table interactions attach partition ${session.escapeIdentifier(month.name)}
-            for values from (${session.escapeLiteral(month.first.toISOString())}) to (${session.escapeLiteral(month.next.toISOString())})`,
+          `alter table interactions attach partition ${month.table} for values ${bounds(month)}`,
         );
     },
   };
