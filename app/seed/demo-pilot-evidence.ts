@@ -209,23 +209,29 @@ export function createPilotEvidence(options: {
     answers.set(contact.id, list);
   }
 
-  async function release(held: Held): Promise<void> {
+  /**
+   * Moves the contact onto a pilot's channel when its customer uses the pilot for it: whether it
+   * moved, known at once unless a consultation is being booked for it.
+   */
+  function move(held: Held, pilots: readonly RunningDemoPilot[]): boolean | Promise<boolean> {
     const contact = held.contact;
-    const customerId = contact.customerId;
-    const pilots = (customerId && enrolled.get(customerId)) || [];
-    const customer = customerId ? options.customers.get(customerId) : undefined;
-    let moved = false;
+    const customer = contact.customerId ? options.customers.get(contact.customerId) : undefined;
     for (const pilot of pilots) {
-      const adoptedAt = pilot.adopters.get(customerId as string);
+      const adoptedAt = pilot.adopters.get(contact.customerId as string);
       if (!customer || adoptedAt === undefined || adoptedAt > held.start) continue;
       const share = shareOf(pilot, contact);
       if (share === 0 || !random.chance(share)) continue;
-      if (pilot.plan.channel === 'voice_assistant') {
-        toVoice(held, customer);
-        moved = true;
-      } else moved = await toVideo(held, customer, adoptedAt);
-      break;
+      if (pilot.plan.channel !== 'voice_assistant') return toVideo(held, customer, adoptedAt);
+      toVoice(held, customer);
+      return true;
     }
+    return false;
+  }
+
+  /** Sends the contact on, once `move` has had its say: the survey answer about it, if any. */
+  function release(held: Held, pilots: readonly RunningDemoPilot[], moved: boolean): void {
+    const contact = held.contact;
+    const customerId = contact.customerId;
     if (moved) summary.pilotContacts++;
     else if (
       pilots.some((pilot) => held.start >= pilot.periodStart) &&
@@ -265,7 +271,11 @@ export function createPilotEvidence(options: {
   async function releaseUntil(limit: number): Promise<void> {
     while (head < queue.length && (queue[head] as Held).start + LOOK_AHEAD_MS <= limit) {
       const held = queue[head] as Held;
-      await release(held);
+      const customerId = held.contact.customerId;
+      const pilots = (customerId && enrolled.get(customerId)) || [];
+      // Most contacts move or stay at once: only a consultation booked is waited for.
+      const moving = move(held, pilots);
+      release(held, pilots, typeof moving === 'boolean' ? moving : await moving);
       handoffsFrom.delete(held.contact.id);
       head++;
     }
