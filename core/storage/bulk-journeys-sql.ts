@@ -127,9 +127,9 @@ const ROLLED = `customer_id, reason, coalesce(segment, ''), channel, touchpoint,
 
 /**
  * Places the staged contacts in SQL and writes them in one statement: the fresh months' through
- * the load's table of them, the others through the log. Each settled contact is added up in `tally` as it is placed
- * (the app adds up the rollups while the database places and writes the rest). Returns how many
- * were written.
+ * the load's table of them, the others through the log. Each settled contact is added up in
+ * `tally` as it is placed (the app adds up the rollups while the database places and writes the
+ * rest). Returns how many were written.
  */
 export async function placeInSql(
   session: pg.Client,
