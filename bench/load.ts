@@ -47,7 +47,11 @@ export function send(
 /**
  * Sends requests at a fixed rate (open loop: each is scheduled on the clock, not after the
  * previous one answers, so a slow server cannot hide its queue) and returns each latency,
- * measured from its scheduled time.
+ * measured from its scheduled time, or from when it was sent if that was earlier. Node's timers
+ * count from the event loop's clock, in whole milliseconds as read when the loop last woke, so
+ * they fire early: 80% of 2,000 timers at 200 a second here, by 0.32 ms at the median and 1.6 ms
+ * at most. Measured from the schedule, such a request seemed that much faster, which shrank a
+ * bare route's p50 far more, in proportion, than a real route's.
  */
 export async function fixedRate(options: {
   rate: number;
@@ -64,11 +68,12 @@ export async function fixedRate(options: {
     const scheduled = start + i * interval;
     const wait = scheduled - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const from = Math.min(scheduled, performance.now());
     inFlight.push(
       options.request(i).then(
         (res) => {
           if (res.status !== 200) errors++;
-          latencies.push(performance.now() - scheduled);
+          latencies.push(performance.now() - from);
         },
         () => {
           errors++;
