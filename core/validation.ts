@@ -43,56 +43,43 @@ const unstorable = (text: string) => SUSPECT.test(text) && UNSTORABLE.test(text)
  * statement (or a whole import batch).
  */
 export function unstorableIssues(value: unknown, prefix = ''): FieldIssue[] {
-  if (storable(value, 0)) return [];
   const issues: FieldIssue[] = [];
-  // The path to the value being visited, one key per level; named only for a problem found.
+  // The keys down to the value being looked at; named only for a problem found.
   const path: string[] = [];
-  const name = () => [prefix, ...path].filter(Boolean).join('.') || '(root)';
-  const visit = (v: unknown): void => {
-    if (issues.length >= 10) return;
-    if (typeof v === 'string') {
-      if (unstorable(v)) {
-        issues.push({
-          path: name(),
-          message: v.includes('\u0000')
-            ? 'contains a NUL character (\\u0000), which cannot be stored'
-            : 'contains an unpaired UTF-16 surrogate, which is not valid text',
-        });
-      }
-      return;
-    }
-    if (typeof v !== 'object' || v === null || v instanceof Date) return;
-    if (path.length >= MAX_NESTING) {
-      issues.push({ path: name(), message: `nests deeper than ${MAX_NESTING} levels` });
-      return;
-    }
-    // Own enumerable keys, as Object.entries gives them, without an array per key.
-    for (const key in v) {
-      if (!Object.hasOwn(v, key)) continue;
-      if (unstorable(key)) {
-        issues.push({ path: name(), message: 'has a key with a NUL character or an unpaired surrogate' });
-        continue;
-      }
-      path.push(key);
-      visit((v as Record<string, unknown>)[key]);
-      path.pop();
-    }
-  };
-  visit(value);
+  walk(value, path, (message) => {
+    issues.push({ path: [prefix, ...path].filter(Boolean).join('.') || '(root)', message });
+    return issues.length < 10;
+  });
   return issues;
 }
 
 /**
- * Whether the database can store everything in a value `depth` levels down: the common answer,
- * found without naming paths (a contact of a seed or an import is checked in about half the time).
+ * Looks through a value `path` keys down for what the database could not store, telling
+ * `problem` of each (while `path` names where it is); stops once `problem` answers false, and
+ * answers whether to go on.
  */
-function storable(value: unknown, depth: number): boolean {
-  if (typeof value === 'string') return !unstorable(value);
+function walk(value: unknown, path: string[], problem: (message: string) => boolean): boolean {
+  if (typeof value === 'string') {
+    if (!unstorable(value)) return true;
+    return problem(
+      value.includes('\u0000')
+        ? 'contains a NUL character (\\u0000), which cannot be stored'
+        : 'contains an unpaired UTF-16 surrogate, which is not valid text',
+    );
+  }
   if (typeof value !== 'object' || value === null || value instanceof Date) return true;
-  if (depth >= MAX_NESTING) return false;
+  if (path.length >= MAX_NESTING) return problem(`nests deeper than ${MAX_NESTING} levels`);
+  // Own enumerable keys, as Object.entries gives them, without an array per key.
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
-    if (unstorable(key) || !storable((value as Record<string, unknown>)[key], depth + 1)) return false;
+    if (unstorable(key)) {
+      if (!problem('has a key with a NUL character or an unpaired surrogate')) return false;
+      continue;
+    }
+    path.push(key);
+    const goOn = walk((value as Record<string, unknown>)[key], path, problem);
+    path.pop();
+    if (!goOn) return false;
   }
   return true;
 }
