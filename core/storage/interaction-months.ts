@@ -63,6 +63,8 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
       to: session.escapeLiteral(month.next.toISOString()),
     }));
   const bounds = (m: (typeof fresh)[number]) => `from (${m.from}) to (${m.to})`;
+  // Looked up for every contact the app places.
+  const freshKeys = new Set(fresh.map((m) => m.key));
   await session.query(
     `create table ${LOAD_MONTHS} (like interactions including defaults including constraints) partition by range (started_at)`,
   );
@@ -77,7 +79,7 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
     holds: (column: string) =>
       fresh.map((m) => `(${column} >= ${m.from} and ${column} < ${m.to})`).join(' or ') || 'false',
     /** The table a contact of that instant is written to. */
-    tableOf: (at: Date) => (fresh.some((m) => m.key === monthKey(at)) ? LOAD_MONTHS : 'interactions'),
+    tableOf: (at: Date) => (freshKeys.has(monthKey(at)) ? LOAD_MONTHS : 'interactions'),
     /** Makes the filled months partitions of the log. */
     async attach() {
       for (const month of fresh)
