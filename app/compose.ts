@@ -5,7 +5,6 @@ import {
   createSignedLinks,
   sharedSecret,
   createPostgresStores,
-  createPostgresBroadcast,
   systemClock,
   type ChannelAccess,
   type ChannelDeps,
@@ -172,6 +171,12 @@ export async function composeApp(options: {
   const computeCensus = (filter: CensusFilter) =>
     analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };
+  // What a voice turn asks on every turn (may this customer use the channel, who is this speaker)
+  // is kept a minute; a change made on any instance is told to all of them.
+  const { broadcast } = options.storage;
+  broadcast.onGap(() =>
+    options.logger.warn('lost the connection that hears other instances’ changes; opening it again'),
+  );
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
     log: stores.pilotLog,
@@ -180,6 +185,7 @@ export async function composeApp(options: {
     outbox: stores.outbox,
     clock,
     closingSurveyWithoutPilot: config.VOICE_CLOSING_SURVEY,
+    accessCache: { told: { broadcast, topic: 'channel access' } },
   });
   const pilotReports = createPilotReports({
     pilots: stores.pilots,
@@ -217,6 +223,7 @@ export async function composeApp(options: {
       outbox: stores.outbox,
       clock,
       secret: linkSecret,
+      linkCache: { told: { broadcast, topic: 'account links' } },
     }),
     access: pilotDesk.access,
     pages: createPageKit({
@@ -261,12 +268,7 @@ export async function composeApp(options: {
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
   async function createChat() {
-    const broadcast = createPostgresBroadcast({
-      db: options.storage.db,
-      url: options.storage.url,
-      onError: (error) => options.logger.warn({ err: error }, 'the chat’s notification connection failed'),
-    });
-    await broadcast.ready;
+    await broadcast.ready();
     return createLiveChatChannel({
       ...channelDeps,
       broadcast,

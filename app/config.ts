@@ -49,7 +49,7 @@ export const ConfigSchema = z.object({
   DATABASE_POOL_SIZE: whole(1, 200)
     .default(10)
     .describe(
-      'Connections per app instance to the database (embedded or PostgreSQL); analytics use two more of their own.',
+      'Connections per app instance to the database (embedded or PostgreSQL); analytics use two more of their own, and one listens for the other instances’ changes.',
     ),
   METRICS_TOKEN: z
     .string()

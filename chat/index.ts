@@ -281,12 +281,11 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       },
     ],
     background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
-    // The broadcast is the chat's own: it goes with it.
+    // The broadcast is the storage's: it closes with the database.
     close: async () => {
       await sockets.close();
       await advisorSockets.close();
       await turnLog.drained();
-      await deps.broadcast.close();
     },
     service,
     desk,

@@ -75,22 +75,22 @@ export interface AccountLinking {
     code: string;
   }): Promise<CodeRedemption>;
   /**
-   * The customer the platform user is linked to. A link is reused for a few seconds (see
-   * cachedAccountLinks): one made again, to another customer, on another instance shows that late.
+   * The customer the platform user is linked to. A link is reused for a while (see
+   * cachedAccountLinks): one made again, to another customer, on another instance of the app shows
+   * there at once when the instances tell one another, and otherwise up to 5 s late.
    */
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
 }
 
 /**
- * Reuses the customer a platform user is linked to for a few seconds, so that a conversation's
- * turns do not each ask the database who is speaking (on the embedded database every query waits
- * for the one session). Only links are kept: a user not linked yet is asked about every time, so
- * that linking on another instance is seen at once.
+ * Reuses the customer a platform user is linked to for a while, so that a conversation's turns do
+ * not each ask the database who is speaking (see cachedChannelAccess). Only links are kept: a user
+ * not linked yet is asked about every time, so that linking on another instance is seen at once.
  *
- * The delay it introduces: a platform user who links again, to another customer, through another
- * instance of the app is answered as the previous customer for up to `ttlMs` (5 s by default).
- * Through this store, a link forgets the user's kept answer at once. Anything that ends links
- * (none does yet) must go through this store, or accept the same delay.
+ * A link made through this store forgets the user's kept answer here at once, and with
+ * `options.told` on every instance (answers are then kept a minute). Without, a platform user who
+ * links again, to another customer, through another instance is answered there as the previous
+ * customer for up to 5 s. Anything that ends links (none does yet) must go through this store.
  */
 export function cachedAccountLinks(
   store: AccountLinkStore,
@@ -101,11 +101,9 @@ export function cachedAccountLinks(
   return {
     saveCode: (input) => store.saveCode(input),
     async redeemCode(input) {
-      try {
-        return await store.redeemCode(input);
-      } finally {
-        cache.forget(key(input.platform, input.platformUserId));
-      }
+      const result = await store.redeemCode(input);
+      if (result.status === 'linked') await cache.changed(key(input.platform, input.platformUserId));
+      return result;
     },
     linkedCustomer: (platform, platformUserId) =>
       cache.get(

@@ -20,22 +20,23 @@ export function everyoneMayUse(options: { closingSurvey?: boolean } = {}): Chann
 }
 
 /**
- * Reuses each answer of `access` for a few seconds, so that a conversation's turns do not each ask
- * the database whether the customer may use the channel (on the embedded database every query
- * waits for the one session).
+ * Reuses each answer of `access` for a while, so that a conversation's turns do not each ask the
+ * database whether the customer may use the channel: a round trip to the database costs a voice
+ * answer about as much time as the answer takes without it.
  *
- * The delay it introduces: a change to who may use a channel (a pilot paused, ended, opened to
- * everyone, a cohort widened) reaches a customer up to `ttlMs` (5 s by default) late, unless the
- * change is made through the same process and it calls `forget()`.
+ * A change to who may use a channel (a pilot paused, ended, opened to everyone, a cohort widened)
+ * calls `changed()`. With `options.told` every instance forgets its answers at once, and answers
+ * are kept a minute; without, other instances see the change up to 5 s late. A change made
+ * outside the app (in SQL) reaches customers as late as answers are kept.
  */
 export function cachedChannelAccess(
   access: ChannelAccess,
   options: ExpiringCacheOptions = {},
-): ChannelAccess & { forget(): void } {
+): ChannelAccess & { changed(): Promise<void> } {
   const cache = createExpiringCache<ChannelPermit>(options);
   return {
     permit: (customerId, channel) =>
       cache.get(`${channel}\u0000${customerId}`, () => access.permit(customerId, channel)),
-    forget: () => cache.forget(),
+    changed: () => cache.changed(),
   };
 }

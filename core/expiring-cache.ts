@@ -1,9 +1,19 @@
-// A short-lived memory of answers a channel asks for on every turn of a conversation.
+// A memory of answers a channel asks for on every turn of a conversation.
+import type { Broadcast } from './broadcast.ts';
 
 /** How long a per-turn answer is reused, and how many are kept at most. */
 export interface ExpiringCacheOptions {
-  /** Milliseconds an answer is reused after it was looked up (5 s by default); 0 turns the cache off. */
+  /**
+   * Milliseconds an answer is reused after it was looked up: 5 s by default, or 60 s while
+   * `told` hears the changes of every instance; 0 turns the cache off.
+   */
   ttlMs?: number;
+  /**
+   * Where the instances of the app tell one another that answers changed, and this cache's topic
+   * there: `changed()` on any instance forgets the answers on all of them at once. While this
+   * instance does not hear what is told (its connection is down), answers are kept 5 s at most.
+   */
+  told?: { broadcast: Broadcast; topic: string };
   /** Answers kept at most (10,000 by default); past that the oldest go first. */
   maxEntries?: number;
   /** A monotonic clock in milliseconds (`performance.now` by default); tests pass their own. */
@@ -11,18 +21,26 @@ export interface ExpiringCacheOptions {
 }
 
 export const DEFAULT_TURN_CACHE_MS = 5_000;
+/** How long an answer is reused while every change to it is told (what is changed outside the app shows this late). */
+export const TOLD_TURN_CACHE_MS = 60_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
 /**
  * A small map of looked-up answers that each expire a fixed time after the lookup (reading an
  * entry does not extend it) and that holds a bounded number of them, dropping the oldest first.
- * Lookups of one key that overlap share one call; a failed lookup is not kept.
+ * Lookups of one key that overlap share one call; a failed lookup is not kept. With `told`, a
+ * change told by any instance (`changed()`) forgets its answers everywhere, a lookup under way
+ * included, and a gap in what this instance hears forgets every answer.
  */
 export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
-  const ttlMs = options.ttlMs ?? DEFAULT_TURN_CACHE_MS;
+  const { told } = options;
+  const longest = options.ttlMs ?? (told ? TOLD_TURN_CACHE_MS : DEFAULT_TURN_CACHE_MS);
+  const ttlNow = () =>
+    told && !told.broadcast.listening() ? Math.min(longest, DEFAULT_TURN_CACHE_MS) : longest;
   const maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const now = options.now ?? (() => performance.now());
-  // Insertion order is lookup order: the first entry is always the oldest.
+  // Insertion order is lookup order: the first entry is the oldest, and unless the time an answer
+  // is kept changed in between (a gap in what is told), the first to expire.
   const entries = new Map<string, { value: Promise<V>; expiresAt: number }>();
 
   function dropExpired(at: number): void {
@@ -32,12 +50,31 @@ export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
     }
   }
 
+  function forget(key?: string): void {
+    if (key === undefined) entries.clear();
+    else entries.delete(key);
+  }
+
+  if (told) {
+    told.broadcast.subscribe(told.topic, (payload) => {
+      let key: unknown;
+      try {
+        key = JSON.parse(payload);
+      } catch {
+        key = undefined; // not one of this cache's notices: everything is forgotten, to be safe
+      }
+      forget(typeof key === 'string' ? key : undefined);
+    });
+    told.broadcast.onGap(() => forget());
+  }
+
   return {
     /**
-     * The answer for `key`: the one looked up less than `ttlMs` ago, or `look()`'s. An answer
-     * `keep` refuses (a customer not linked yet, say) is returned but not reused.
+     * The answer for `key`: the one looked up less than the time answers are kept ago, or
+     * `look()`'s. An answer `keep` refuses (a customer not linked yet, say) is returned but not reused.
      */
     get(key: string, look: () => Promise<V>, keep: (value: V) => boolean = () => true): Promise<V> {
+      const ttlMs = ttlNow();
       if (ttlMs <= 0) return look();
       const at = now();
       const cached = entries.get(key);
@@ -48,16 +85,21 @@ export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
       const entry = { value, expiresAt: at + ttlMs };
       entries.set(key, entry);
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-      const forget = () => {
+      const drop = () => {
         if (entries.get(key) === entry) entries.delete(key);
       };
-      value.then((v) => (keep(v) ? undefined : forget()), forget);
+      value.then((v) => (keep(v) ? undefined : drop()), drop);
       return value;
     },
-    /** Forgets one answer, or every answer: the next lookup asks again. */
-    forget(key?: string): void {
-      if (key === undefined) entries.clear();
-      else entries.delete(key);
+    /** Forgets one answer, or every answer, here only: the next lookup asks again. */
+    forget,
+    /**
+     * What `key`'s answer (every answer, without one) depends on has changed: forgotten here, and
+     * on every other instance when `told` (resolves once that is published).
+     */
+    async changed(key?: string): Promise<void> {
+      forget(key);
+      await told?.broadcast.publish(told.topic, JSON.stringify(key ?? null));
     },
     get size(): number {
       return entries.size;

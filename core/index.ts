@@ -160,7 +160,12 @@ export {
   type ChannelPermit,
   everyoneMayUse,
 } from './channel-access.ts';
-export { createExpiringCache, DEFAULT_TURN_CACHE_MS, type ExpiringCacheOptions } from './expiring-cache.ts';
+export {
+  createExpiringCache,
+  DEFAULT_TURN_CACHE_MS,
+  TOLD_TURN_CACHE_MS,
+  type ExpiringCacheOptions,
+} from './expiring-cache.ts';
 export { createTimeOrderedIds } from './ids.ts';
 export { ById, ByToken, createRecordLookups } from './record-lookups.ts';
 export {

@@ -27,11 +27,10 @@ const INVITATION_BATCH = 200;
  * enrol their cohorts and invite them, rate them. Also the channels' gate: a pilot channel asks
  * `access.permit` before serving a customer.
  *
- * The gate reuses each customer's answer for a few seconds (`accessCache.ttlMs`, 5 s by default;
- * 0 asks every time), since a pilot channel asks on every turn of a conversation. A revision or
- * status change made through this desk applies at once; one made elsewhere (the CLI, another
- * instance of the app) reaches customers up to that long late: pausing a pilot from the CLI stops
- * serving its customers within 5 s, not on their next turn.
+ * The gate reuses each customer's answer for a while, since a pilot channel asks on every turn
+ * of a conversation (see cachedChannelAccess). A revision or status change made through a desk
+ * applies at once here; on other instances of the app (and the server, when the CLI makes it)
+ * at once when `accessCache.told` carries it to them, and otherwise within 5 s.
  */
 export function createPilotDesk(options: {
   pilots: PilotStore;
@@ -199,7 +198,7 @@ export function createPilotDesk(options: {
       try {
         if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
       } finally {
-        gate.forget();
+        await gate.changed();
       }
       return (await pilots.pilot(pilot.id)) as Pilot;
     },
@@ -238,7 +237,7 @@ export function createPilotDesk(options: {
       try {
         if (to === 'running') enrolled = await pilots.enrol(pilot, clock.now());
       } finally {
-        gate.forget();
+        await gate.changed();
       }
       await note(
         pilot,

@@ -9,6 +9,8 @@ import { alive, startEmbeddedServer } from './embedded-postgres-server.ts';
 import { carryOverEarlierEngine, earlierEngineFolder } from './pglite-carry-over.ts';
 import { keepPlansOn } from './kept-plans.ts';
 import { inBackground, isBackground, yieldCpu } from './background-sessions.ts';
+import type { Broadcast } from '../broadcast.ts';
+import { createPostgresBroadcast } from './postgres-broadcast.ts';
 /** Where the data lives: a PostgreSQL server, or the embedded PostgreSQL server on a data folder. */
 export type DatabaseLocation = (
   | { kind: 'postgres'; url: string }
@@ -40,6 +42,12 @@ export interface StorageHandle {
   kind: DatabaseLocation['kind'];
   /** The connection string of the database (for tools that need a connection of their own). */
   url: string;
+  /**
+   * Tells every instance of the app on this database what happened (LISTEN/NOTIFY). Its listening
+   * connection is opened when something first subscribes (or `ready()` is awaited), and closed
+   * with the handle.
+   */
+  broadcast: Broadcast & { ready(): Promise<void> };
   /** Answers whether the database takes queries right now. */
   ping(): Promise<boolean>;
   /**
@@ -106,14 +114,17 @@ function openPool(
   const analyticsPool = connectionPool(inBackground(url), ANALYTICS_POOL_SIZE);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const analytics = new Kysely<Database>({ dialect: new PostgresDialect({ pool: analyticsPool }) });
+  const broadcast = createPostgresBroadcast({ db, url });
   return {
     db,
     analytics,
     kind,
     url,
+    broadcast,
     ping: () => ping(pool),
     warm: () => warm(pool, poolSize),
     async close() {
+      await broadcast.close();
       await analytics.destroy();
       await db.destroy();
       await afterClose();

@@ -7,17 +7,20 @@ const PG_CHANNEL = 'channel_pilot_broadcast';
 const RECONNECT_MS = 1_000;
 
 /**
- * A Broadcast on PostgreSQL's LISTEN/NOTIFY: every instance on the database keeps one connection
- * listening, and publishes through its pool. A lost listening connection is opened again.
+ * A Broadcast on PostgreSQL's LISTEN/NOTIFY: an instance that subscribes keeps one connection
+ * listening (opened at the first subscription, or by `ready()`), and publishes through its pool.
+ * A lost listening connection is a gap, and is opened again.
  */
 export function createPostgresBroadcast(options: {
   db: Kysely<Database>;
   /** The database's connection string (the listening connection is one of its own). */
   url: string;
   onError?: (error: unknown) => void;
-}): Broadcast & { ready: Promise<void> } {
+}): Broadcast & { ready(): Promise<void> } {
   const listeners = new Map<string, Set<(payload: string) => void>>();
+  const gapListeners = new Set<() => void>();
   let client: pg.Client | null = null;
+  let started: Promise<void> | null = null;
   let closed = false;
 
   async function connect(): Promise<void> {
@@ -35,18 +38,20 @@ export function createPostgresBroadcast(options: {
     });
     next.on('error', (error) => {
       options.onError?.(error);
-      reconnect(next);
+      lost(next);
     });
-    next.on('end', () => reconnect(next));
+    next.on('end', () => lost(next));
     await next.connect();
     await next.query(`listen ${PG_CHANNEL}`);
-    client = next;
+    if (closed) await next.end();
+    else client = next;
   }
 
-  function reconnect(lost: pg.Client): void {
-    if (closed || client !== lost) return;
+  function lost(which: pg.Client): void {
+    if (client !== which) return;
     client = null;
-    lost.end().catch(() => undefined);
+    which.end().catch(() => undefined);
+    for (const listener of gapListeners) listener();
     retry();
   }
 
@@ -60,12 +65,24 @@ export function createPostgresBroadcast(options: {
     }, RECONNECT_MS).unref();
   }
 
+  /** Starts listening, once; resolves when this instance hears what is published. */
+  function ready(): Promise<void> {
+    started ??= connect();
+    return started;
+  }
+
   return {
-    ready: connect(),
+    ready,
     async publish(topic, payload) {
       await sql`select pg_notify(${PG_CHANNEL}, ${JSON.stringify({ topic, payload })})`.execute(options.db);
     },
     subscribe(topic, listener) {
+      if (!started) {
+        ready().catch((error: unknown) => {
+          options.onError?.(error);
+          retry();
+        });
+      }
       const set = listeners.get(topic) ?? new Set();
       set.add(listener);
       listeners.set(topic, set);
@@ -74,8 +91,14 @@ export function createPostgresBroadcast(options: {
         if (set.size === 0) listeners.delete(topic);
       };
     },
+    listening: () => client !== null,
+    onGap(listener) {
+      gapListeners.add(listener);
+      return () => gapListeners.delete(listener);
+    },
     async close() {
       closed = true;
+      await started?.catch(() => undefined);
       const last = client;
       client = null;
       await last?.end();

@@ -232,4 +232,53 @@ describe('two instances on one database', () => {
       .execute();
     expect(sessions).toHaveLength(1);
   });
+
+  it('tell each other at once who may use the voice assistant and who is speaking', async () => {
+    const [one, two] = [apps[0]!, apps[1]!];
+    /** How long until `check` holds on the real clock (it must within 5 s). */
+    const within = async (check: () => Promise<boolean>) => {
+      const started = performance.now();
+      while (!(await check())) {
+        if (performance.now() - started > 5_000) throw new Error('not within 5 s');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return performance.now() - started;
+    };
+    const member = (await gasCustomer(one.stores)).customer;
+    const today = DateTime.now().setZone('Europe/Rome');
+    const pilot = await one.pilotDesk.define({
+      code: `voice_two_${randomBytes(3).toString('hex')}`,
+      name: 'Alexa for bills, two instances',
+      channel: 'voice_assistant',
+      touchpoints: ['alexa'],
+      reasons: ['payment'],
+      startsOn: today.toISODate()!,
+      endsOn: today.plus({ months: 3 }).toISODate()!,
+      cohort: { customerIds: [member.id] },
+    });
+    await one.pilotDesk.transition(pilot.code, 'running');
+    const allowedOnTwo = async () =>
+      (await two.pilotDesk.access.permit(member.id, 'voice_assistant')).allowed;
+    expect(await allowedOnTwo()).toBe(true);
+    // Paused on the first: the second, which keeps its answers a minute, stops serving at once.
+    await one.pilotDesk.transition(pilot.code, 'paused');
+    expect(await within(async () => !(await allowedOnTwo()))).toBeLessThan(2_000);
+    await one.pilotDesk.transition(pilot.code, 'running');
+    expect(await within(allowedOnTwo)).toBeLessThan(2_000);
+
+    // A speaker linked again, to someone else, on the first is that customer on the second.
+    const other = (await gasCustomer(one.stores)).customer;
+    const speaker = `amzn1.ask.account.two-${randomBytes(6).toString('hex')}`;
+    const link = async (customerId: string) => {
+      const { code } = await one.voice.linking.issueCode(customerId);
+      return one.voice.linking.redeem({ platform: 'alexa', platformUserId: speaker, code });
+    };
+    expect(await link(member.id)).toEqual({ status: 'linked', customerId: member.id });
+    expect(await two.voice.linking.linkedCustomer('alexa', speaker)).toBe(member.id);
+    expect(await link(other.id)).toEqual({ status: 'linked', customerId: other.id });
+    const heard = await within(
+      async () => (await two.voice.linking.linkedCustomer('alexa', speaker)) === other.id,
+    );
+    expect(heard).toBeLessThan(2_000);
+  });
 });
