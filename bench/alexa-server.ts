@@ -1,13 +1,15 @@
 // The app as `npm start` composes it, with the Alexa skill trusting the bench's test certificate
 // chain and the Dialogflow webhook taking BENCH_DIALOGFLOW_SECRET, plus a bare route answering a
-// fixed JSON body for the baseline. Run by bench/alexa.ts and bench/dialogflow.ts in its own
-// process, so that the load generator does not share its event loop.
+// fixed JSON body for the baseline, and the same after one round trip to the database. Run by
+// bench/alexa.ts and bench/dialogflow.ts in its own process, so that the load generator does not
+// share its event loop.
 //   BENCH_CHAIN_FILE: the PEM chain to pin; BENCH_LINKED: Alexa users (and CX sessions) to link to customers;
 //   BENCH_COST=1: counts statements, CPU and GC for GET /bench/cost (bench/cost-probe.ts);
 //   BENCH_CPU_PROFILE: a folder for a CPU profile of each stretch between two readings.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { sql } from 'kysely';
 import { pino } from 'pino';
 import { composeApp } from '../app/compose.ts';
 import { openConfiguredDatabase } from '../app/configured-database.ts';
@@ -62,6 +64,9 @@ const fixed = { version: '1.0', response: { outputSpeech: { type: 'SSML', ssml: 
 const outer = express();
 outer.post('/bench/fixed', express.raw({ type: '*/*' }), (_req, res) => {
   res.json(fixed);
+});
+outer.post('/bench/one-read', express.raw({ type: '*/*' }), (_req, res, next) => {
+  sql`select 1`.execute(storage.db).then(() => res.json(fixed), next);
 });
 if (costProbe) outer.get('/bench/cost', costProbe);
 outer.use(composed.app);

@@ -267,17 +267,17 @@ function besideBaseline(
   figure: string,
   measured: { latencies: number[]; errors: number },
   baseline: { latencies: number[] },
+  oneRead: { latencies: number[] },
   sent: number,
 ): string[] {
-  const [p50, p99, b50, b99] = [
-    percentile(measured.latencies, 50),
-    percentile(measured.latencies, 99),
-    percentile(baseline.latencies, 50),
-    percentile(baseline.latencies, 99),
-  ] as [number, number, number, number];
+  const [p50, p99, b50, b99, r50, r99] = [measured, baseline, oneRead].flatMap((run) => [
+    percentile(run.latencies, 50),
+    percentile(run.latencies, 99),
+  ]) as [number, number, number, number, number, number];
   return [
     `${figure}: p50 ${ms(p50)}, p99 ${ms(p99)}, errors ${measured.errors}/${sent}`,
     `  bare Express route, fixed JSON, same server and rate: p50 ${ms(b50)}, p99 ${ms(b99)}; ratio p50 ×${(p50 / b50).toFixed(1)}, p99 ×${(p99 / b99).toFixed(1)}`,
+    `  the same route after one \`select 1\` on the app's pool: p50 ${ms(r50)}, p99 ${ms(r99)}; its p50 ×${(r50 / b50).toFixed(1)} the bare route's`,
   ];
 }
 
@@ -324,12 +324,15 @@ export async function webhookBesideBaseline(
       for (const rate of options.rates) {
         const baseline = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/fixed') });
         const measured = await fixedRate({ rate, seconds: options.seconds, request: post(options.route) });
+        // What one round trip to the database adds, whatever the answer: the least a route that reads costs.
+        const oneRead = await fixedRate({ rate, seconds: options.seconds, request: post('/bench/one-read') });
         if (rate === 200) lines.push(...webhookFigures(options.route, target.label, measured, baseline));
         lines.push(
           ...besideBaseline(
             `${options.route} [${target.label}, ${options.describe(server)}, start-up work done after ${waited.toFixed(0)} s] at ${rate} req/s for ${options.seconds} s`,
             measured,
             baseline,
+            oneRead,
             Math.round(rate * options.seconds),
           ),
         );
