@@ -6,6 +6,7 @@ import {
   sharedSecret,
   createPostgresStores,
   systemClock,
+  TOLD_TOPICS,
   type ChannelAccess,
   type ChannelDeps,
   type ChannelModule,
@@ -172,10 +173,10 @@ export async function composeApp(options: {
     analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };
   // What a voice turn asks on every turn (may this customer use the channel, who is this speaker)
-  // is kept a minute; a change made on any instance is told to all of them.
+  // is kept a minute: the database tells every instance of each change to it.
   const { broadcast } = options.storage;
-  broadcast.onGap(() =>
-    options.logger.warn('lost the connection that hears other instances’ changes; opening it again'),
+  broadcast.onGap((cause) =>
+    options.logger.warn({ err: cause }, 'not hearing of other instances’ changes; connecting again'),
   );
   const pilotDesk = createPilotDesk({
     pilots: stores.pilots,
@@ -185,7 +186,7 @@ export async function composeApp(options: {
     outbox: stores.outbox,
     clock,
     closingSurveyWithoutPilot: config.VOICE_CLOSING_SURVEY,
-    accessCache: { told: { broadcast, topic: 'channel access' } },
+    accessCache: { told: { broadcast, topic: TOLD_TOPICS.channelAccess } },
   });
   const pilotReports = createPilotReports({
     pilots: stores.pilots,
@@ -223,7 +224,7 @@ export async function composeApp(options: {
       outbox: stores.outbox,
       clock,
       secret: linkSecret,
-      linkCache: { told: { broadcast, topic: 'account links' } },
+      linkCache: { told: { broadcast, topic: TOLD_TOPICS.accountLinks } },
     }),
     access: pilotDesk.access,
     pages: createPageKit({

@@ -77,37 +77,41 @@ export interface AccountLinking {
   /**
    * The customer the platform user is linked to. A link is reused for a while (see
    * cachedAccountLinks): one made again, to another customer, on another instance of the app shows
-   * there at once when the instances tell one another, and otherwise up to 5 s late.
+   * here as soon as this instance hears of it, or up to 5 s late when it does not listen.
    */
   linkedCustomer(platform: string, platformUserId: string): Promise<string | undefined>;
 }
+
+/** A link's key in the cache, as the database names it when it tells of a change (migration 0380). */
+const linkKey = (platform: string, platformUserId: string) => `${platform}:${platformUserId}`;
 
 /**
  * Reuses the customer a platform user is linked to for a while, so that a conversation's turns do
  * not each ask the database who is speaking (see cachedChannelAccess). Only links are kept: a user
  * not linked yet is asked about every time, so that linking on another instance is seen at once.
  *
- * A link made through this store forgets the user's kept answer here at once, and with
- * `options.told` on every instance (answers are then kept a minute). Without, a platform user who
- * links again, to another customer, through another instance is answered there as the previous
- * customer for up to 5 s. Anything that ends links (none does yet) must go through this store.
+ * A link made through this store forgets the user's kept answer at once. With `options.told`,
+ * the database tells every instance of each link made, changed or ended, whoever made it, and
+ * links are kept a minute. Without, a platform user who links again, to another customer, through
+ * another instance is answered as the previous customer for up to 5 s.
  */
 export function cachedAccountLinks(
   store: AccountLinkStore,
   options: ExpiringCacheOptions = {},
 ): AccountLinkStore {
   const cache = createExpiringCache<string | undefined>(options);
-  const key = (platform: string, platformUserId: string) => `${platform}\u0000${platformUserId}`;
   return {
     saveCode: (input) => store.saveCode(input),
     async redeemCode(input) {
-      const result = await store.redeemCode(input);
-      if (result.status === 'linked') await cache.changed(key(input.platform, input.platformUserId));
-      return result;
+      try {
+        return await store.redeemCode(input);
+      } finally {
+        cache.forget(linkKey(input.platform, input.platformUserId));
+      }
     },
     linkedCustomer: (platform, platformUserId) =>
       cache.get(
-        key(platform, platformUserId),
+        linkKey(platform, platformUserId),
         () => store.linkedCustomer(platform, platformUserId),
         (customerId) => customerId !== undefined,
       ),

@@ -10,7 +10,7 @@ export interface Broadcast {
   subscribe(topic: string, listener: (payload: string) => void): () => void;
   /** Whether this instance hears what is published now (its listening connection is up). */
   listening(): boolean;
-  /** Calls `listener` each time this instance stops hearing what is published (until it is back). */
-  onGap(listener: () => void): () => void;
+  /** Calls `listener`, with the cause, each time this instance stops hearing what is published. */
+  onGap(listener: (cause: unknown) => void): () => void;
   close(): Promise<void>;
 }

@@ -24,19 +24,20 @@ export function everyoneMayUse(options: { closingSurvey?: boolean } = {}): Chann
  * database whether the customer may use the channel: a round trip to the database costs a voice
  * answer about as much time as the answer takes without it.
  *
- * A change to who may use a channel (a pilot paused, ended, opened to everyone, a cohort widened)
- * calls `changed()`. With `options.told` every instance forgets its answers at once, and answers
- * are kept a minute; without, other instances see the change up to 5 s late. A change made
- * outside the app (in SQL) reaches customers as late as answers are kept.
+ * With `options.told`, the database tells every instance of each change to who may use a channel
+ * (a pilot paused, ended, opened to everyone, a cohort widened: pilots and enrolments changed,
+ * whoever changed them), each forgets its answers at once, and answers are kept a minute.
+ * Without, a change reaches customers up to 5 s late unless this process made it and called
+ * `forget()`.
  */
 export function cachedChannelAccess(
   access: ChannelAccess,
   options: ExpiringCacheOptions = {},
-): ChannelAccess & { changed(): Promise<void> } {
+): ChannelAccess & { forget(): void } {
   const cache = createExpiringCache<ChannelPermit>(options);
   return {
     permit: (customerId, channel) =>
       cache.get(`${channel}\u0000${customerId}`, () => access.permit(customerId, channel)),
-    changed: () => cache.changed(),
+    forget: () => cache.forget(),
   };
 }

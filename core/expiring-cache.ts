@@ -5,13 +5,14 @@ import type { Broadcast } from './broadcast.ts';
 export interface ExpiringCacheOptions {
   /**
    * Milliseconds an answer is reused after it was looked up: 5 s by default, or 60 s while
-   * `told` hears the changes of every instance; 0 turns the cache off.
+   * `told` hears of every change; 0 turns the cache off.
    */
   ttlMs?: number;
   /**
-   * Where the instances of the app tell one another that answers changed, and this cache's topic
-   * there: `changed()` on any instance forgets the answers on all of them at once. While this
-   * instance does not hear what is told (its connection is down), answers are kept 5 s at most.
+   * Where this instance hears that answers changed, and this cache's topic there: each payload
+   * told is a JSON key to forget, or null for every answer (the database tells of the changes
+   * that matter, whoever makes them). While this instance does not hear what is told (its
+   * connection is down), answers are kept 5 s at most, and a gap in it forgets every answer.
    */
   told?: { broadcast: Broadcast; topic: string };
   /** Answers kept at most (10,000 by default); past that the oldest go first. */
@@ -21,7 +22,7 @@ export interface ExpiringCacheOptions {
 }
 
 export const DEFAULT_TURN_CACHE_MS = 5_000;
-/** How long an answer is reused while every change to it is told (what is changed outside the app shows this late). */
+/** How long an answer is reused while this instance hears of every change to it. */
 export const TOLD_TURN_CACHE_MS = 60_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
@@ -29,19 +30,28 @@ const DEFAULT_MAX_ENTRIES = 10_000;
  * A small map of looked-up answers that each expire a fixed time after the lookup (reading an
  * entry does not extend it) and that holds a bounded number of them, dropping the oldest first.
  * Lookups of one key that overlap share one call; a failed lookup is not kept. With `told`, a
- * change told by any instance (`changed()`) forgets its answers everywhere, a lookup under way
- * included, and a gap in what this instance hears forgets every answer.
+ * change told forgets its answer, a lookup under way included (the lookup's answer is not kept).
  */
 export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
   const { told } = options;
   const longest = options.ttlMs ?? (told ? TOLD_TURN_CACHE_MS : DEFAULT_TURN_CACHE_MS);
-  const ttlNow = () =>
-    told && !told.broadcast.listening() ? Math.min(longest, DEFAULT_TURN_CACHE_MS) : longest;
   const maxEntries = Math.max(1, options.maxEntries ?? DEFAULT_MAX_ENTRIES);
   const now = options.now ?? (() => performance.now());
   // Insertion order is lookup order: the first entry is the oldest, and unless the time an answer
   // is kept changed in between (a gap in what is told), the first to expire.
   const entries = new Map<string, { value: Promise<V>; expiresAt: number }>();
+  let subscribed = false;
+
+  /** How long an answer looked up now is kept; the first asks to hear of changes. */
+  function ttlNow(): number {
+    if (!told) return longest;
+    if (!subscribed) {
+      subscribed = true;
+      told.broadcast.subscribe(told.topic, (payload) => forget(keyOf(payload)));
+      told.broadcast.onGap(() => forget());
+    }
+    return told.broadcast.listening() ? longest : Math.min(longest, DEFAULT_TURN_CACHE_MS);
+  }
 
   function dropExpired(at: number): void {
     for (const [key, entry] of entries) {
@@ -53,19 +63,6 @@ export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
   function forget(key?: string): void {
     if (key === undefined) entries.clear();
     else entries.delete(key);
-  }
-
-  if (told) {
-    told.broadcast.subscribe(told.topic, (payload) => {
-      let key: unknown;
-      try {
-        key = JSON.parse(payload);
-      } catch {
-        key = undefined; // not one of this cache's notices: everything is forgotten, to be safe
-      }
-      forget(typeof key === 'string' ? key : undefined);
-    });
-    told.broadcast.onGap(() => forget());
   }
 
   return {
@@ -91,18 +88,20 @@ export function createExpiringCache<V>(options: ExpiringCacheOptions = {}) {
       value.then((v) => (keep(v) ? undefined : drop()), drop);
       return value;
     },
-    /** Forgets one answer, or every answer, here only: the next lookup asks again. */
+    /** Forgets one answer, or every answer: the next lookup asks again. */
     forget,
-    /**
-     * What `key`'s answer (every answer, without one) depends on has changed: forgotten here, and
-     * on every other instance when `told` (resolves once that is published).
-     */
-    async changed(key?: string): Promise<void> {
-      forget(key);
-      await told?.broadcast.publish(told.topic, JSON.stringify(key ?? null));
-    },
     get size(): number {
       return entries.size;
     },
   };
+}
+
+/** The key a told payload names: a string, or undefined (every key) for null or anything unreadable. */
+function keyOf(payload: string): string | undefined {
+  try {
+    const key: unknown = JSON.parse(payload);
+    return typeof key === 'string' ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }

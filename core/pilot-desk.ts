@@ -28,9 +28,9 @@ const INVITATION_BATCH = 200;
  * `access.permit` before serving a customer.
  *
  * The gate reuses each customer's answer for a while, since a pilot channel asks on every turn
- * of a conversation (see cachedChannelAccess). A revision or status change made through a desk
- * applies at once here; on other instances of the app (and the server, when the CLI makes it)
- * at once when `accessCache.told` carries it to them, and otherwise within 5 s.
+ * of a conversation (see cachedChannelAccess). A revision or status change made through this desk
+ * applies here at once; one made elsewhere (the CLI, another instance, SQL) as soon as this
+ * instance hears of it with `accessCache.told`, and otherwise within 5 s.
  */
 export function createPilotDesk(options: {
   pilots: PilotStore;
@@ -198,7 +198,7 @@ export function createPilotDesk(options: {
       try {
         if (pilot.status === 'running') await pilots.enrol(pilot, clock.now());
       } finally {
-        await gate.changed();
+        gate.forget();
       }
       return (await pilots.pilot(pilot.id)) as Pilot;
     },
@@ -237,7 +237,7 @@ export function createPilotDesk(options: {
       try {
         if (to === 'running') enrolled = await pilots.enrol(pilot, clock.now());
       } finally {
-        await gate.changed();
+        gate.forget();
       }
       await note(
         pilot,

@@ -52,7 +52,8 @@ export interface StorageHandle {
   ping(): Promise<boolean>;
   /**
    * Opens every connection of the pool now, each having read the definitions of the log's months
-   * once: a server calls it before it listens, so that its first requests do not wait for them.
+   * once, and starts hearing the other instances' changes: a server calls it before it listens,
+   * so that its first requests do not wait for them.
    */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -122,7 +123,14 @@ function openPool(
     url,
     broadcast,
     ping: () => ping(pool),
-    warm: () => warm(pool, poolSize),
+    // A server hears the other instances' changes before its first request (or, if it cannot
+    // listen within 10 s, keeps trying while it serves).
+    warm: async () => {
+      await Promise.all([
+        warm(pool, poolSize),
+        Promise.race([broadcast.ready(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]),
+      ]);
+    },
     async close() {
       await broadcast.close();
       await analytics.destroy();

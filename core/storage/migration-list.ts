@@ -28,6 +28,7 @@ import * as liveChatParts from './migrations/0356-live-chat-parts.ts';
 import * as chatAdvisorsHeard from './migrations/0360-chat-advisors-heard.ts';
 import * as chatPageIdentity from './migrations/0361-chat-page-identity.ts';
 import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
+import * as toldChanges from './migrations/0380-told-changes.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -59,6 +60,7 @@ export const migrations: Record<string, Migration> = {
   '0360-chat-advisors-heard': chatAdvisorsHeard,
   '0361-chat-page-identity': chatPageIdentity,
   '0370-rollups-deferred': rollupsDeferred,
+  '0380-told-changes': toldChanges,
 };
 
 /** The schema's migrations, in the order they run. */

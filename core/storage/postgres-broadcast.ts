@@ -3,86 +3,125 @@ import pg from 'pg';
 import type { Broadcast } from '../broadcast.ts';
 import type { Database } from './schema.ts';
 
-const PG_CHANNEL = 'channel_pilot_broadcast';
-const RECONNECT_MS = 1_000;
+/** The channel every instance listens on; the database's own notices (migration 0380) use it too. */
+export const BROADCAST_CHANNEL = 'channel_pilot_broadcast';
+/** The topics the database tells of changes on: who may use a channel, and who a speaker is. */
+export const TOLD_TOPICS = { channelAccess: 'channel access', accountLinks: 'account links' } as const;
 
 /**
  * A Broadcast on PostgreSQL's LISTEN/NOTIFY: an instance that subscribes keeps one connection
  * listening (opened at the first subscription, or by `ready()`), and publishes through its pool.
- * A lost listening connection is a gap, and is opened again.
+ * The listening connection is asked a `select 1` every `heartbeatMs`: one that errs, ends or does
+ * not answer within `heartbeatMs` is a gap, and another is opened `reconnectMs` later, again until
+ * one listens.
  */
 export function createPostgresBroadcast(options: {
   db: Kysely<Database>;
   /** The database's connection string (the listening connection is one of its own). */
   url: string;
-  onError?: (error: unknown) => void;
+  reconnectMs?: number;
+  heartbeatMs?: number;
 }): Broadcast & { ready(): Promise<void> } {
+  const reconnectMs = options.reconnectMs ?? 1_000;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
   const listeners = new Map<string, Set<(payload: string) => void>>();
-  const gapListeners = new Set<() => void>();
+  const gapListeners = new Set<(cause: unknown) => void>();
   let client: pg.Client | null = null;
-  let started: Promise<void> | null = null;
+  let started = false;
   let closed = false;
+  let heartbeat: NodeJS.Timeout | undefined;
+  /** Resolved when a connection listens; a new one after each gap. */
+  let heard = promiseWithResolve();
 
   async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: options.url });
+    const next = new pg.Client({
+      connectionString: options.url,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
     next.on('notification', (message) => {
-      if (!message.payload) return;
       let parsed: { topic: string; payload: string };
       try {
-        parsed = JSON.parse(message.payload) as { topic: string; payload: string };
-      } catch (error) {
-        options.onError?.(error);
-        return;
+        parsed = JSON.parse(message.payload ?? '') as { topic: string; payload: string };
+      } catch {
+        return; // not one of the app's notices
       }
       for (const listener of listeners.get(parsed.topic) ?? []) listener(parsed.payload);
     });
-    next.on('error', (error) => {
-      options.onError?.(error);
-      lost(next);
-    });
-    next.on('end', () => lost(next));
-    await next.connect();
-    await next.query(`listen ${PG_CHANNEL}`);
-    if (closed) await next.end();
-    else client = next;
+    next.on('error', (error) => lost(next, error));
+    next.on('end', () => lost(next, new Error('the listening connection ended')));
+    try {
+      await next.connect();
+      await next.query(`listen ${BROADCAST_CHANNEL}`);
+    } catch (error) {
+      next.end().catch(() => undefined);
+      throw error;
+    }
+    if (closed) {
+      await next.end();
+      return;
+    }
+    client = next;
+    heard.resolve();
+    heartbeat = setInterval(() => void beat(next), heartbeatMs).unref();
   }
 
-  function lost(which: pg.Client): void {
+  async function beat(which: pg.Client): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer on the listening connection in ${heartbeatMs} ms`)),
+        heartbeatMs,
+      );
+    });
+    try {
+      await Promise.race([which.query('select 1'), silent]);
+    } catch (error) {
+      lost(which, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function lost(which: pg.Client, cause: unknown): void {
     if (client !== which) return;
     client = null;
+    clearInterval(heartbeat);
+    heard = promiseWithResolve();
     which.end().catch(() => undefined);
-    for (const listener of gapListeners) listener();
+    for (const listener of gapListeners) listener(cause);
     retry();
   }
 
   function retry(): void {
     setTimeout(() => {
       if (closed) return;
-      connect().catch((error: unknown) => {
-        options.onError?.(error);
-        retry();
-      });
-    }, RECONNECT_MS).unref();
+      connect().catch(retry);
+    }, reconnectMs).unref();
   }
 
-  /** Starts listening, once; resolves when this instance hears what is published. */
-  function ready(): Promise<void> {
-    started ??= connect();
-    return started;
+  function start(): void {
+    if (started) return;
+    started = true;
+    connect().catch((error: unknown) => {
+      for (const listener of gapListeners) listener(error);
+      retry();
+    });
   }
 
   return {
-    ready,
+    /** Starts listening, once; resolves when this instance hears what is published. */
+    ready() {
+      start();
+      return heard.promise;
+    },
     async publish(topic, payload) {
-      await sql`select pg_notify(${PG_CHANNEL}, ${JSON.stringify({ topic, payload })})`.execute(options.db);
+      await sql`select pg_notify(${BROADCAST_CHANNEL}, ${JSON.stringify({ topic, payload })})`.execute(
+        options.db,
+      );
     },
     subscribe(topic, listener) {
-      if (!started) {
-        ready().catch((error: unknown) => {
-          options.onError?.(error);
-          retry();
-        });
-      }
+      start();
       const set = listeners.get(topic) ?? new Set();
       set.add(listener);
       listeners.set(topic, set);
@@ -94,14 +133,20 @@ export function createPostgresBroadcast(options: {
     listening: () => client !== null,
     onGap(listener) {
       gapListeners.add(listener);
-      return () => gapListeners.delete(listener);
+      return () => void gapListeners.delete(listener);
     },
     async close() {
       closed = true;
-      await started?.catch(() => undefined);
+      clearInterval(heartbeat);
       const last = client;
       client = null;
       await last?.end();
     },
   };
+}
+
+function promiseWithResolve(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
 }

@@ -61,6 +61,7 @@ beforeAll(async () => {
         video,
       }),
     );
+    await storage.warm(); // as the server does before it listens
   }
 }, 600_000);
 
@@ -265,6 +266,16 @@ describe('two instances on one database', () => {
     expect(await within(async () => !(await allowedOnTwo()))).toBeLessThan(2_000);
     await one.pilotDesk.transition(pilot.code, 'running');
     expect(await within(allowedOnTwo)).toBeLessThan(2_000);
+    // Paused by an administrator in SQL, through neither instance: the database tells both.
+    const allowedOnOne = async () =>
+      (await one.pilotDesk.access.permit(member.id, 'voice_assistant')).allowed;
+    expect(await allowedOnOne()).toBe(true);
+    await storages[0]!.db
+      .updateTable('pilots')
+      .set({ status: 'paused' })
+      .where('id', '=', pilot.id)
+      .execute();
+    expect(await within(async () => !(await allowedOnOne()) && !(await allowedOnTwo()))).toBeLessThan(2_000);
 
     // A speaker linked again, to someone else, on the first is that customer on the second.
     const other = (await gasCustomer(one.stores)).customer;

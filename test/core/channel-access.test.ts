@@ -113,7 +113,7 @@ describe('expiring cache', () => {
 });
 
 describe('cached channel access', () => {
-  it('answers each customer and channel from its own entry, and asks again after changed()', async () => {
+  it('answers each customer and channel from its own entry, and asks again after forget()', async () => {
     const time = fakeTime();
     const asked: string[] = [];
     const access = cachedChannelAccess(
@@ -130,7 +130,7 @@ describe('cached channel access', () => {
     expect((await access.permit('member', 'voice_assistant')).allowed).toBe(true);
     expect((await access.permit('member', 'video')).allowed).toBe(true);
     expect(asked).toEqual(['member/voice_assistant', 'stranger/voice_assistant', 'member/video']);
-    await access.changed();
+    access.forget();
     await access.permit('member', 'voice_assistant');
     expect(asked).toHaveLength(4);
   });

@@ -1,23 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   createExpiringCache,
+  createPostgresBroadcast,
+  createPostgresStores,
   openDatabase,
+  TOLD_TOPICS,
   TOLD_TURN_CACHE_MS,
+  type Broadcast,
   type StorageHandle,
+  type Stores,
 } from '../../core/index.ts';
+import { PilotInput } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
+import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
 
-// Two instances of the app on one database, each with its own connections and its own cache of
-// an answer read from a table: a change told on one is forgotten on both, through PostgreSQL's
-// notifications. The real clock runs; the caches' own time is moved by hand where it matters.
+// Two instances of the app on one database, each with its own connections: what one instance
+// keeps is forgotten when the database tells of a change, through PostgreSQL's notifications.
+// The real clock runs; the caches' own time is moved by hand where it matters.
 
 let first: StorageHandle;
 let second: StorageHandle;
+let stores: Stores;
 
 beforeAll(async () => {
   first = await openTestDatabase();
   second = await openDatabase({ kind: 'postgres', url: first.url, poolSize: 2 });
+  stores = createPostgresStores(first.db, { clock: fixedClock });
+  for (const channel of everyChannel) await stores.channels.register(channel);
   await sql`create table answers (key text primary key, value text not null)`.execute(first.db);
 });
 
@@ -27,24 +38,22 @@ afterAll(async () => {
 });
 
 const put = (key: string, value: string) =>
-  sql`insert into answers values (${key}, ${value}) on conflict (key) do update set value = excluded.value`.execute(
-    first.db,
-  );
+  sql`insert into answers values (${key}, ${value})
+    on conflict (key) do update set value = excluded.value`.execute(first.db);
 const read = (on: StorageHandle, key: string) => async () =>
   (await sql<{ value: string }>`select value from answers where key = ${key}`.execute(on.db)).rows[0]?.value;
+/** Tells of a change the way the database does: a key, or null for every answer. */
+const tell = (topic: string, key: string | null) => first.broadcast.publish(topic, JSON.stringify(key));
 
-/** A cache on `on`'s broadcast under `topic`, on a clock the test moves. */
-function cacheOn(on: StorageHandle, topic: string) {
+/** A cache that hears `topic` on `broadcast`, on a clock the test moves. */
+function cacheOn(broadcast: Broadcast, topic: string) {
   let t = 0;
-  const cache = createExpiringCache<string | undefined>({
-    told: { broadcast: on.broadcast, topic },
-    now: () => t,
-  });
+  const cache = createExpiringCache<string | undefined>({ told: { broadcast, topic }, now: () => t });
   return { cache, pass: (ms: number) => (t += ms) };
 }
 
 /** Waits until `check` holds, for up to 5 s of the real clock; how long it took. */
-async function until(check: () => Promise<boolean>): Promise<number> {
+async function until(check: () => boolean | Promise<boolean>): Promise<number> {
   const started = performance.now();
   while (!(await check())) {
     if (performance.now() - started > 5_000) throw new Error('not within 5 s');
@@ -53,39 +62,44 @@ async function until(check: () => Promise<boolean>): Promise<number> {
   return performance.now() - started;
 }
 
-const listeningPid = async (on: StorageHandle) =>
-  (
-    await sql<{ pid: number }>`select pid from pg_stat_activity
-      where datname = current_database() and query like 'listen %' and pid <> pg_backend_pid()`.execute(on.db)
-  ).rows.map((r) => r.pid);
+/** The server process of the listening connection opened last. */
+async function newestListener(): Promise<number> {
+  const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity
+    where datname = current_database() and query like 'listen %' order by backend_start desc limit 1`.execute(
+    first.db,
+  );
+  return rows[0]!.pid;
+}
+
+/** What `on` hears on `topic` from now on. */
+async function hearing(on: StorageHandle, topic: string) {
+  const heard: string[] = [];
+  on.broadcast.subscribe(topic, (payload) => heard.push(payload));
+  await on.broadcast.ready();
+  return heard;
+}
 
 describe(`caches told of changes on the ${databaseKind} database`, () => {
-  it('keep an answer a minute while they hear the changes, and forget it on every instance when one tells of a change', async () => {
-    const here = cacheOn(first, 'answers one');
-    const there = cacheOn(second, 'answers one');
-    await first.broadcast.ready();
+  it('keep an answer a minute while they listen, and forget it as soon as a change to it is told', async () => {
     await second.broadcast.ready();
+    const there = cacheOn(second.broadcast, 'answers one');
     await put('k', 'old');
-    expect(await here.cache.get('k', read(first, 'k'))).toBe('old');
     expect(await there.cache.get('k', read(second, 'k'))).toBe('old');
 
-    // Changed without telling (in SQL): both keep the answer they read, up to a minute.
+    // Changed and not told: the answer is kept up to a minute after it was read.
     await put('k', 'new');
-    here.pass(TOLD_TURN_CACHE_MS - 1);
     there.pass(TOLD_TURN_CACHE_MS - 1);
-    expect(await here.cache.get('k', read(first, 'k'))).toBe('old');
     expect(await there.cache.get('k', read(second, 'k'))).toBe('old');
 
-    // Told on the first instance: forgotten there at once, and on the second as soon as it hears.
-    await here.cache.changed('k');
-    expect(await here.cache.get('k', read(first, 'k'))).toBe('new');
-    const heardAfter = await until(async () => (await there.cache.get('k', read(second, 'k'))) === 'new');
-    expect(heardAfter).toBeLessThan(2_000);
+    await tell('answers one', 'k');
+    expect(await until(async () => (await there.cache.get('k', read(second, 'k'))) === 'new')).toBeLessThan(
+      2_000,
+    );
   });
 
   it('forget every answer when told of a change without a key, and leave other topics alone', async () => {
-    const there = cacheOn(second, 'answers two');
-    const other = cacheOn(second, 'other answers');
+    const there = cacheOn(second.broadcast, 'answers two');
+    const other = cacheOn(second.broadcast, 'other answers');
     await second.broadcast.ready();
     await put('a', '1');
     await put('b', '1');
@@ -94,16 +108,15 @@ describe(`caches told of changes on the ${databaseKind} database`, () => {
     expect(await other.cache.get('a', read(second, 'a'))).toBe('1');
     await put('a', '2');
     await put('b', '2');
-    const told = cacheOn(first, 'answers two');
-    await told.cache.changed();
-    await until(async () => there.cache.size === 0);
+    await tell('answers two', null);
+    await until(() => there.cache.size === 0);
     expect(await there.cache.get('a', read(second, 'a'))).toBe('2');
     expect(await there.cache.get('b', read(second, 'b'))).toBe('2');
     expect(await other.cache.get('a', read(second, 'a'))).toBe('1');
   });
 
   it('do not keep an answer read before a change whose notice arrives while it is read', async () => {
-    const there = cacheOn(second, 'answers three');
+    const there = cacheOn(second.broadcast, 'answers three');
     await second.broadcast.ready();
     await put('slow', 'before');
     let release: () => void = () => {};
@@ -115,37 +128,123 @@ describe(`caches told of changes on the ${databaseKind} database`, () => {
       return value;
     });
     await put('slow', 'after');
-    await cacheOn(first, 'answers three').cache.changed('slow');
-    await until(async () => there.cache.size === 0);
+    await tell('answers three', 'slow');
+    await until(() => there.cache.size === 0);
     release();
     expect(await reading).toBe('before');
     expect(await there.cache.get('slow', read(second, 'slow'))).toBe('after');
   });
 
   it('forget everything when the listening connection is lost, and keep answers 5 s at most until it is back', async () => {
-    const there = cacheOn(second, 'answers four');
-    await second.broadcast.ready();
-    await put('g', 'one');
-    expect(await there.cache.get('g', read(second, 'g'))).toBe('one');
-    expect(second.broadcast.listening()).toBe(true);
+    // A broadcast of its own, slow to reconnect, so that the answer read in between is read unheard.
+    const broadcast = createPostgresBroadcast({ db: second.db, url: second.url, reconnectMs: 3_000 });
+    const causes: unknown[] = [];
+    broadcast.onGap((cause) => causes.push(cause));
+    try {
+      const there = cacheOn(broadcast, 'answers four');
+      await put('g', 'one');
+      expect(await there.cache.get('g', read(second, 'g'))).toBe('one');
+      await broadcast.ready();
+      expect(await there.cache.get('g', read(second, 'g'))).toBe('one');
 
-    const pids = await listeningPid(second);
-    expect(pids.length).toBeGreaterThan(0);
-    await put('g', 'two');
-    await sql`select pg_terminate_backend(pid) from unnest(${pids}::int[]) as p(pid)`.execute(first.db);
-    await until(async () => !second.broadcast.listening());
-    expect(there.cache.size).toBe(0);
-    expect(await there.cache.get('g', read(second, 'g'))).toBe('two');
-    // Changes told meanwhile may not be heard: an answer read now is kept 5 s, not a minute.
-    await put('g', 'three');
-    there.pass(5_000);
-    expect(await there.cache.get('g', read(second, 'g'))).toBe('three');
+      const pid = await newestListener();
+      await put('g', 'two');
+      await sql`select pg_terminate_backend(${pid})`.execute(first.db);
+      await until(() => !broadcast.listening());
+      expect(causes).toHaveLength(1);
+      expect(there.cache.size).toBe(0);
+      expect(await there.cache.get('g', read(second, 'g'))).toBe('two');
+      // Changes told meanwhile are not heard: an answer read now is kept 5 s, not a minute.
+      await put('g', 'three');
+      there.pass(4_999);
+      expect(await there.cache.get('g', read(second, 'g'))).toBe('two');
+      there.pass(1);
+      expect(await there.cache.get('g', read(second, 'g'))).toBe('three');
 
-    // The connection comes back by itself, and changes are heard again.
-    await until(async () => second.broadcast.listening());
-    expect(await there.cache.get('g', read(second, 'g'))).toBe('three');
-    await put('g', 'four');
-    await cacheOn(first, 'answers four').cache.changed('g');
-    await until(async () => (await there.cache.get('g', read(second, 'g'))) === 'four');
+      // The connection comes back by itself, and changes are heard again.
+      await broadcast.ready();
+      await put('g', 'four');
+      await tell('answers four', 'g');
+      await until(async () => (await there.cache.get('g', read(second, 'g'))) === 'four');
+    } finally {
+      await broadcast.close();
+    }
+  });
+
+  it('notice a listening connection that stopped answering, and open another', async () => {
+    const broadcast = createPostgresBroadcast({ db: second.db, url: second.url, heartbeatMs: 200 });
+    const causes: unknown[] = [];
+    broadcast.onGap((cause) => causes.push(cause));
+    await broadcast.ready();
+    const pid = await newestListener();
+    // Its server process stops answering, as a connection cut without a word would.
+    process.kill(pid, 'SIGSTOP');
+    try {
+      await until(() => causes.length > 0);
+      expect(String(causes[0])).toContain('no answer on the listening connection');
+      await until(() => broadcast.listening());
+      expect(await newestListener()).not.toBe(pid);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+      await broadcast.close();
+    }
+  });
+});
+
+describe(`the database's notices of changes on the ${databaseKind} database`, () => {
+  it('tells who may use a channel whenever pilots or enrolments change, however they are changed', async () => {
+    const heard = await hearing(second, TOLD_TOPICS.channelAccess);
+    const { customer } = await gasCustomer(stores);
+    const pilot = await stores.pilots.create(
+      PilotInput.parse({
+        code: `told_${randomUUID().slice(0, 8)}`,
+        name: 'Told',
+        channel: 'voice_assistant',
+        touchpoints: ['alexa'],
+        reasons: ['payment'],
+        startsOn: '2026-03-01',
+        endsOn: '2026-05-31',
+        cohort: { customerIds: [customer.id] },
+      }),
+      fixedClock.now(),
+    );
+    await until(() => heard.length === 1);
+    await stores.pilots.setStatus(pilot.id, 'draft', 'running', fixedClock.now());
+    await until(() => heard.length === 2);
+    await stores.pilots.enrol({ ...pilot, status: 'running' }, fixedClock.now());
+    await until(() => heard.length === 3);
+    // In SQL, as an administrator would: the arm of one customer.
+    await sql`update pilot_enrolments set arm = 'control' where pilot_id = ${pilot.id}`.execute(first.db);
+    await until(() => heard.length === 4);
+
+    // An invitation sent changes nobody's access: not told (a notice published after it comes next).
+    await sql`update pilot_enrolments set invited_at = now() where pilot_id = ${pilot.id}`.execute(first.db);
+    await first.broadcast.publish(TOLD_TOPICS.channelAccess, 'after the invitation');
+    await until(() => heard.length === 5);
+    expect(heard).toEqual(['null', 'null', 'null', 'null', 'after the invitation']);
+  });
+
+  it('tells which speaker a link was made, changed or ended for', async () => {
+    const heard = await hearing(second, TOLD_TOPICS.accountLinks);
+    const one = (await gasCustomer(stores)).customer;
+    const other = (await gasCustomer(stores)).customer;
+    const user = `amzn1.ask.account.told-${randomUUID()}`;
+    const link = (customerId: string) =>
+      sql`insert into account_links (platform, platform_user_id, customer_id, linked_at)
+      values ('alexa', ${user}, ${customerId}, now())
+      on conflict (platform, platform_user_id) do update set customer_id = excluded.customer_id`.execute(
+        first.db,
+      );
+    await link(one.id);
+    await until(() => heard.length === 1);
+    await link(other.id);
+    await until(() => heard.length === 2);
+    await sql`delete from account_links where platform_user_id = ${user}`.execute(first.db);
+    await until(() => heard.length === 3);
+    expect(heard.map((payload) => JSON.parse(payload) as unknown)).toEqual([
+      `alexa:${user}`,
+      `alexa:${user}`,
+      `alexa:${user}`,
+    ]);
   });
 });
