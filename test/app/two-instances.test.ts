@@ -20,6 +20,7 @@ import {
   officeHoursAdvisor,
   staffPassword,
   staffUsers,
+  voicePilotOf,
 } from '../support/fixtures.ts';
 
 // Two instances of the app, each with its own connections, on one PostgreSQL database: what
@@ -247,16 +248,12 @@ describe('two instances on one database', () => {
     };
     const member = (await gasCustomer(one.stores)).customer;
     const today = DateTime.now().setZone('Europe/Rome');
-    const pilot = await one.pilotDesk.define({
-      code: `voice_two_${randomBytes(3).toString('hex')}`,
-      name: 'Alexa for bills, two instances',
-      channel: 'voice_assistant',
-      touchpoints: ['alexa'],
-      reasons: ['payment'],
-      startsOn: today.toISODate()!,
-      endsOn: today.plus({ months: 3 }).toISODate()!,
-      cohort: { customerIds: [member.id] },
-    });
+    const pilot = await one.pilotDesk.define(
+      voicePilotOf([member.id], {
+        startsOn: today.toISODate()!,
+        endsOn: today.plus({ months: 3 }).toISODate()!,
+      }),
+    );
     await one.pilotDesk.transition(pilot.code, 'running');
     const allowedOnTwo = async () =>
       (await two.pilotDesk.access.permit(member.id, 'voice_assistant')).allowed;

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import {
   cachedChannelAccess,
   createExpiringCache,
@@ -10,7 +9,7 @@ import {
 } from '../../core/index.ts';
 import { createPilotDesk } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
 
 /** A clock the tests move by hand, and a lookup that counts how often it is asked. */
 function fakeTime() {
@@ -162,16 +161,7 @@ describe(`the pilot desk's gate on the ${databaseKind} database`, () => {
       accessCache: { ttlMs: 5_000, now: time.now },
     });
     const { customer } = await gasCustomer(stores);
-    const pilot = await desk.define({
-      code: `voice_${randomUUID().slice(0, 8)}`,
-      name: 'Alexa for bills',
-      channel: 'voice_assistant',
-      touchpoints: ['alexa'],
-      reasons: ['payment'],
-      startsOn: '2026-03-01',
-      endsOn: '2026-05-31',
-      cohort: { customerIds: [customer.id] },
-    });
+    const pilot = await desk.define(voicePilotOf([customer.id]));
     await desk.transition(pilot.code, 'running');
     const allowed = async () => (await desk.access.permit(customer.id, 'voice_assistant')).allowed;
     expect(await allowed()).toBe(true);

@@ -14,7 +14,7 @@ import {
 } from '../../core/index.ts';
 import { PilotInput } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
 
 // Two instances of the app on one database, each with its own connections: what one instance
 // keeps is forgotten when the database tells of a change, through PostgreSQL's notifications.
@@ -195,19 +195,7 @@ describe(`the database's notices of changes on the ${databaseKind} database`, ()
   it('tells who may use a channel whenever pilots or enrolments change, however they are changed', async () => {
     const heard = await hearing(second, TOLD_TOPICS.channelAccess);
     const { customer } = await gasCustomer(stores);
-    const pilot = await stores.pilots.create(
-      PilotInput.parse({
-        code: `told_${randomUUID().slice(0, 8)}`,
-        name: 'Told',
-        channel: 'voice_assistant',
-        touchpoints: ['alexa'],
-        reasons: ['payment'],
-        startsOn: '2026-03-01',
-        endsOn: '2026-05-31',
-        cohort: { customerIds: [customer.id] },
-      }),
-      fixedClock.now(),
-    );
+    const pilot = await stores.pilots.create(PilotInput.parse(voicePilotOf([customer.id])), fixedClock.now());
     await until(() => heard.length === 1);
     await stores.pilots.setStatus(pilot.id, 'draft', 'running', fixedClock.now());
     await until(() => heard.length === 2);

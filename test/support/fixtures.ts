@@ -1,8 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { standardChannels, type Customer, type Stores } from '../../core/index.ts';
 import { voiceAssistantChannel } from '../../voice/index.ts';
 import { videoChannel } from '../../video/index.ts';
 
 export const FIXED_NOW = new Date('2026-03-10T10:00:00+01:00');
+
+/** A pilot of the voice assistant on Alexa, for payments, whose cohort is the customers named. */
+export const voicePilotOf = (
+  customerIds: string[],
+  dates: { startsOn: string; endsOn: string } = { startsOn: '2026-03-01', endsOn: '2026-05-31' },
+) => ({
+  code: `voice_${randomUUID().slice(0, 8)}`,
+  name: 'Alexa for bills',
+  channel: 'voice_assistant',
+  touchpoints: ['alexa'],
+  reasons: ['payment'],
+  ...dates,
+  cohort: { customerIds },
+});
 export const fixedClock = { now: () => FIXED_NOW };
 
 let counter = 0;
