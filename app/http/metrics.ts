@@ -59,6 +59,14 @@ export function createMetrics(options: {
     },
   });
   new Gauge({
+    name: 'channel_pilot_change_notices_listening',
+    help: '1 while this instance hears the database tell of changes to pilots and voice links',
+    registers: [registry],
+    collect() {
+      this.set(options.storage.broadcast.listening() ? 1 : 0);
+    },
+  });
+  new Gauge({
     name: 'channel_pilot_outbox_backlog',
     help: 'Messages to customers due and not sent yet, by status',
     labelNames: ['status'] as const,

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import request from 'supertest';
 import type { Express } from 'express';
 import { pino } from 'pino';
@@ -125,6 +126,20 @@ describe('metrics', () => {
     expect(res.text).toMatch(/channel_pilot_outbox_backlog\{status="pending"\} \d+/);
     expect(res.text).toMatch(/channel_pilot_analyses_running/);
     expect(res.text).toMatch(/channel_pilot_voice_turns_total/);
+  });
+
+  it('say whether the instance hears the database tell of changes', async () => {
+    const scrape = async () =>
+      (await request(app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    await storage.broadcast.ready(); // as a server's start does
+    expect(await scrape()).toMatch(/channel_pilot_change_notices_listening 1/);
+    const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity
+      where datname = current_database() and query like 'listen %'`.execute(storage.db);
+    await sql`select pg_terminate_backend(pid) from unnest(${rows.map((r) => r.pid)}::int[]) as p(pid)`.execute(
+      storage.db,
+    );
+    await expect.poll(scrape, { timeout: 2_000 }).toMatch(/channel_pilot_change_notices_listening 0/);
+    await expect.poll(scrape, { timeout: 5_000 }).toMatch(/channel_pilot_change_notices_listening 1/);
   });
 });
 
