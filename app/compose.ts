@@ -269,7 +269,7 @@ export async function composeApp(options: {
     ...(options.channels ?? []).map((make) => make(channelDeps)),
   ];
   async function createChat() {
-    await broadcast.ready();
+    await broadcast.ready(10_000); // the chat catches up on each heartbeat should it start deaf
     return createLiveChatChannel({
       ...channelDeps,
       broadcast,

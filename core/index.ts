@@ -207,4 +207,4 @@ export {
   SurveyAnswerSchema,
 } from './api-schemas.ts';
 export type { Broadcast } from './broadcast.ts';
-export { createPostgresBroadcast, TOLD_TOPICS } from './storage/postgres-broadcast.ts';
+export { createPostgresBroadcast, LISTENER_NAME, TOLD_TOPICS } from './storage/postgres-broadcast.ts';

@@ -47,7 +47,7 @@ export interface StorageHandle {
    * connection is opened when something first subscribes (or `ready()` is awaited), and closed
    * with the handle.
    */
-  broadcast: Broadcast & { ready(): Promise<void> };
+  broadcast: Broadcast & { ready(withinMs?: number): Promise<void> };
   /** Answers whether the database takes queries right now. */
   ping(): Promise<boolean>;
   /**
@@ -126,10 +126,7 @@ function openPool(
     // A server hears the other instances' changes before its first request (or, if it cannot
     // listen within 10 s, keeps trying while it serves).
     warm: async () => {
-      await Promise.all([
-        warm(pool, poolSize),
-        Promise.race([broadcast.ready(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]),
-      ]);
+      await Promise.all([warm(pool, poolSize), broadcast.ready(10_000)]);
     },
     async close() {
       await broadcast.close();

@@ -5,6 +5,8 @@ import type { Database } from './schema.ts';
 
 /** The channel every instance listens on; the database's own notices (migration 0380) use it too. */
 export const BROADCAST_CHANNEL = 'channel_pilot_broadcast';
+/** The listening connection's `application_name`. */
+export const LISTENER_NAME = 'channel-pilot listener';
 /** The topics the database tells of changes on: who may use a channel, and who a speaker is. */
 export const TOLD_TOPICS = { channelAccess: 'channel access', accountLinks: 'account links' } as const;
 
@@ -21,7 +23,7 @@ export function createPostgresBroadcast(options: {
   url: string;
   reconnectMs?: number;
   heartbeatMs?: number;
-}): Broadcast & { ready(): Promise<void> } {
+}): Broadcast & { ready(withinMs?: number): Promise<void> } {
   const reconnectMs = options.reconnectMs ?? 1_000;
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const listeners = new Map<string, Set<(payload: string) => void>>();
@@ -40,18 +42,23 @@ export function createPostgresBroadcast(options: {
       connectionTimeoutMillis: 10_000,
     });
     next.on('notification', (message) => {
-      let parsed: { topic: string; payload: string };
+      let parsed: unknown;
       try {
-        parsed = JSON.parse(message.payload ?? '') as { topic: string; payload: string };
+        parsed = JSON.parse(message.payload ?? '');
       } catch {
         return; // not one of the app's notices
       }
-      for (const listener of listeners.get(parsed.topic) ?? []) listener(parsed.payload);
+      if (typeof parsed !== 'object' || parsed === null) return;
+      const { topic, payload } = parsed as { topic?: unknown; payload?: unknown };
+      if (typeof topic !== 'string' || typeof payload !== 'string') return;
+      for (const listener of listeners.get(topic) ?? []) listener(payload);
     });
     next.on('error', (error) => lost(next, error));
     next.on('end', () => lost(next, new Error('the listening connection ended')));
     try {
       await next.connect();
+      // Named, so that an administrator sees which connection it is.
+      await next.query(`set application_name = '${LISTENER_NAME}'`);
       await next.query(`listen ${BROADCAST_CHANNEL}`);
     } catch (error) {
       next.end().catch(() => undefined);
@@ -110,10 +117,17 @@ export function createPostgresBroadcast(options: {
   }
 
   return {
-    /** Starts listening, once; resolves when this instance hears what is published. */
-    ready() {
+    /**
+     * Starts listening, once; resolves when this instance hears what is published, or after
+     * `withinMs` if given (it keeps trying).
+     */
+    ready(withinMs?: number) {
       start();
-      return heard.promise;
+      if (withinMs === undefined) return heard.promise;
+      return Promise.race([
+        heard.promise,
+        new Promise<void>((resolve) => setTimeout(resolve, withinMs).unref()),
+      ]);
     },
     async publish(topic, payload) {
       await sql`select pg_notify(${BROADCAST_CHANNEL}, ${JSON.stringify({ topic, payload })})`.execute(

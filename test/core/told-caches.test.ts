@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import {
   createExpiringCache,
   createPostgresBroadcast,
   createPostgresStores,
+  LISTENER_NAME,
   openDatabase,
   TOLD_TOPICS,
   TOLD_TURN_CACHE_MS,
@@ -65,10 +67,10 @@ async function until(check: () => boolean | Promise<boolean>): Promise<number> {
 /** The server process of the listening connection opened last. */
 async function newestListener(): Promise<number> {
   const { rows } = await sql<{ pid: number }>`select pid from pg_stat_activity
-    where datname = current_database() and query like 'listen %' order by backend_start desc limit 1`.execute(
-    first.db,
-  );
-  return rows[0]!.pid;
+    where datname = current_database() and application_name = ${LISTENER_NAME}
+    order by backend_start desc limit 1`.execute(first.db);
+  if (!rows[0]) throw new Error('no listening connection');
+  return rows[0].pid;
 }
 
 /** What `on` hears on `topic` from now on. */
@@ -177,9 +179,13 @@ describe(`caches told of changes on the ${databaseKind} database`, () => {
     broadcast.onGap((cause) => causes.push(cause));
     await broadcast.ready();
     const pid = await newestListener();
-    // Its server process stops answering, as a connection cut without a word would.
-    process.kill(pid, 'SIGSTOP');
+    // A server process of this machine's PostgreSQL (the run's embedded server, or the one
+    // DATABASE_URL names, started on this machine for the storage suites), and no other.
+    if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres')
+      throw new Error(`process ${pid} is not a server process of this machine's PostgreSQL`);
     try {
+      // It stops answering, as a connection cut without a word would.
+      process.kill(pid, 'SIGSTOP');
       await until(() => causes.length > 0);
       expect(String(causes[0])).toContain('no answer on the listening connection');
       await until(() => broadcast.listening());
@@ -234,5 +240,22 @@ describe(`the database's notices of changes on the ${databaseKind} database`, ()
       `alexa:${user}`,
       `alexa:${user}`,
     ]);
+
+    // A user id too long for a notice is still linked, and every link is forgotten instead.
+    const long = `amzn1.ask.account.${'x'.repeat(8_000)}`;
+    await sql`insert into account_links (platform, platform_user_id, customer_id, linked_at)
+      values ('alexa', ${long}, ${one.id}, now())`.execute(first.db);
+    await until(() => heard.length === 4);
+    expect(heard[3]).toBe('null');
+  });
+
+  it('passes over notices on the channel that are not the app’s', async () => {
+    const heard = await hearing(second, TOLD_TOPICS.accountLinks);
+    for (const payload of ['null', '[1]', '"text"', '{"topic":1}', 'not json'])
+      await sql`select pg_notify('channel_pilot_broadcast', ${payload})`.execute(first.db);
+    await first.broadcast.publish(TOLD_TOPICS.accountLinks, 'still heard');
+    await until(() => heard.length === 1);
+    expect(heard).toEqual(['still heard']);
+    expect(second.broadcast.listening()).toBe(true);
   });
 });

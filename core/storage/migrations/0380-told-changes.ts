@@ -19,6 +19,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       after insert or delete or truncate or update of pilot_id, customer_id, arm on pilot_enrolments
       for each statement execute function told_channel_access();
 
+    -- A key too long for a notice (8,000 bytes) forgets every link instead.
+    create function told_account_link_key(platform text, platform_user_id text) returns text
+      language sql immutable as $$
+        select case when octet_length(platform_user_id) > 7000 then 'null'
+          else to_json(platform || ':' || platform_user_id)::text end
+      $$;
+
     create function told_account_link() returns trigger language plpgsql as $$
     begin
       if tg_op = 'TRUNCATE' then
@@ -27,11 +34,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       end if;
       if tg_op in ('UPDATE', 'DELETE') then
         perform pg_notify('channel_pilot_broadcast', json_build_object('topic', 'account links',
-          'payload', to_json(old.platform || ':' || old.platform_user_id)::text)::text);
+          'payload', told_account_link_key(old.platform, old.platform_user_id))::text);
       end if;
       if tg_op in ('INSERT', 'UPDATE') then
         perform pg_notify('channel_pilot_broadcast', json_build_object('topic', 'account links',
-          'payload', to_json(new.platform || ':' || new.platform_user_id)::text)::text);
+          'payload', told_account_link_key(new.platform, new.platform_user_id))::text);
       end if;
       return null;
     end $$;
