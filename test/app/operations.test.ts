@@ -137,3 +137,65 @@ describe('metrics', () => {
     expect(await scrape()).toMatch(/channel_pilot_change_notices_listening 0/);
   });
 });
+
+describe('access logs', () => {
+  it('log each request with its id, which the answer carries, and never a link’s token', async () => {
+    const res = await request(app)
+      .get('/join/join.secret-token-part.signature')
+      .set('X-Request-Id', 'lb-7f3a');
+    expect(res.headers['x-request-id']).toBe('lb-7f3a');
+    const line = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'lb-7f3a');
+    expect(line).toMatchObject({ req: { method: 'GET', url: '/join/[redacted]' }, res: { statusCode: 404 } });
+    expect(JSON.stringify(logLines)).not.toContain('secret-token-part');
+    await request(app).get('/pay/pay.secret-payment-part.signature').set('X-Request-Id', 'lb-7f3b');
+    const paid = logLines.find((l) => (l.req as { id?: string } | undefined)?.id === 'lb-7f3b');
+    expect(paid).toMatchObject({ req: { url: '/pay/[redacted]' } });
+    expect(JSON.stringify(logLines)).not.toContain('secret-payment-part');
+    const fresh = await request(app).get('/healthz');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('staff management', () => {
+  it('lists the logins, disables one (ending its session) and resets a password, for admins only', async () => {
+    const admin = await loginAs(users.admin.username);
+    const advisor = await loginAs(users.advisor.username);
+    await advisor.get('/api/staff').expect(403);
+    const list = await admin.get('/api/staff').expect(200);
+    expect(list.body.map((u: { username: string }) => u.username)).toContain(users.advisor.username);
+
+    const leaving = await stores.staff.addUser({
+      username: 'leaving.advisor',
+      displayName: 'Leaving',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    const theirs = await loginAs('leaving.advisor');
+    await theirs.get('/api/auth/me').expect(200);
+    const disabled = await admin.post(`/api/staff/${leaving.username}/disable`).send({}).expect(200);
+    expect(disabled.body.disabledAt).not.toBeNull();
+    await theirs.get('/api/auth/me').expect(401);
+    await request(app)
+      .post('/api/auth/login')
+      .send({ username: 'leaving.advisor', password: staffPassword })
+      .expect(401);
+
+    const forgetful = await stores.staff.addUser({
+      username: 'forgetful.manager',
+      displayName: 'Forgetful',
+      role: 'pilot_manager',
+      password: staffPassword,
+    });
+    const before = await loginAs(forgetful.username);
+    const reset = await admin.post(`/api/staff/${forgetful.id}/password`).send({}).expect(200);
+    expect(reset.body.password).toMatch(/^[\w-]{20,}$/);
+    await before.get('/api/auth/me').expect(401);
+    await loginAs(forgetful.username, reset.body.password);
+    await request(app)
+      .post('/api/auth/login')
+      .send({ username: forgetful.username, password: staffPassword })
+      .expect(401);
+    // An admin does not lock themselves out by mistake.
+    await admin.post(`/api/staff/${users.admin.id}/disable`).send({}).expect(409);
+  });
+});
