@@ -122,13 +122,17 @@ describe(`caches told of changes on the ${databaseKind} database`, () => {
     await second.broadcast.ready();
     await put('slow', 'before');
     let release: () => void = () => {};
+    let readIt: () => void = () => {};
     const gate = new Promise<void>((resolve) => (release = resolve));
-    // The read finishes with the old value only after the change was told and heard.
+    const wasRead = new Promise<void>((resolve) => (readIt = resolve));
+    // The read has the old value, and finishes only after the change was told and heard.
     const reading = there.cache.get('slow', async () => {
       const value = await read(second, 'slow')();
+      readIt();
       await gate;
       return value;
     });
+    await wasRead;
     await put('slow', 'after');
     await tell('answers three', 'slow');
     await until(() => there.cache.size === 0);
