@@ -13,6 +13,7 @@ import {
 } from '../../core/index.ts';
 import { createClosedDays } from '../../core/services.ts';
 import { createScratchDatabase } from '../support/database.ts';
+import { until } from '../support/waiting.ts';
 import { sharedPostgresServer } from '../support/postgres-server.ts';
 import {
   consultationFor,
@@ -237,15 +238,6 @@ describe('two instances on one database', () => {
 
   it('tell each other at once who may use the voice assistant and who is speaking', async () => {
     const [one, two] = [apps[0]!, apps[1]!];
-    /** How long until `check` holds on the real clock (it must within 5 s). */
-    const within = async (check: () => Promise<boolean>) => {
-      const started = performance.now();
-      while (!(await check())) {
-        if (performance.now() - started > 5_000) throw new Error('not within 5 s');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return performance.now() - started;
-    };
     const member = (await gasCustomer(one.stores)).customer;
     const today = DateTime.now().setZone('Europe/Rome');
     const pilot = await one.pilotDesk.define(
@@ -260,9 +252,9 @@ describe('two instances on one database', () => {
     expect(await allowedOnTwo()).toBe(true);
     // Paused on the first: the second, which keeps its answers a minute, stops serving at once.
     await one.pilotDesk.transition(pilot.code, 'paused');
-    expect(await within(async () => !(await allowedOnTwo()))).toBeLessThan(2_000);
+    expect(await until(async () => !(await allowedOnTwo()))).toBeLessThan(2_000);
     await one.pilotDesk.transition(pilot.code, 'running');
-    expect(await within(allowedOnTwo)).toBeLessThan(2_000);
+    expect(await until(allowedOnTwo)).toBeLessThan(2_000);
     // Paused by an administrator in SQL, through neither instance: the database tells both.
     const allowedOnOne = async () =>
       (await one.pilotDesk.access.permit(member.id, 'voice_assistant')).allowed;
@@ -272,7 +264,7 @@ describe('two instances on one database', () => {
       .set({ status: 'paused' })
       .where('id', '=', pilot.id)
       .execute();
-    expect(await within(async () => !(await allowedOnOne()) && !(await allowedOnTwo()))).toBeLessThan(2_000);
+    expect(await until(async () => !(await allowedOnOne()) && !(await allowedOnTwo()))).toBeLessThan(2_000);
 
     // A speaker linked again, to someone else, on the first is that customer on the second.
     const other = (await gasCustomer(one.stores)).customer;
@@ -284,7 +276,7 @@ describe('two instances on one database', () => {
     expect(await link(member.id)).toEqual({ status: 'linked', customerId: member.id });
     expect(await two.voice.linking.linkedCustomer('alexa', speaker)).toBe(member.id);
     expect(await link(other.id)).toEqual({ status: 'linked', customerId: other.id });
-    const heard = await within(
+    const heard = await until(
       async () => (await two.voice.linking.linkedCustomer('alexa', speaker)) === other.id,
     );
     expect(heard).toBeLessThan(2_000);

@@ -17,6 +17,7 @@ import {
 import { PilotInput } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
+import { until } from '../support/waiting.ts';
 
 // Two instances of the app on one database, each with its own connections: what one instance
 // keeps is forgotten when the database tells of a change, through PostgreSQL's notifications.
@@ -52,16 +53,6 @@ function cacheOn(broadcast: Broadcast, topic: string) {
   let t = 0;
   const cache = createExpiringCache<string | undefined>({ told: { broadcast, topic }, now: () => t });
   return { cache, pass: (ms: number) => (t += ms) };
-}
-
-/** Waits until `check` holds, for up to 5 s of the real clock; how long it took. */
-async function until(check: () => boolean | Promise<boolean>): Promise<number> {
-  const started = performance.now();
-  while (!(await check())) {
-    if (performance.now() - started > 5_000) throw new Error('not within 5 s');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - started;
 }
 
 /** The server process of the listening connection opened last. */
