@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  cachedAccounts,
   createOutboxDispatcher,
   createCustomerContext,
   createSignedLinks,
@@ -172,8 +173,8 @@ export async function composeApp(options: {
   const computeCensus = (filter: CensusFilter) =>
     analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
   const config = { ...configDefaults, ...options.config };
-  // What a voice turn asks on every turn (may this customer use the channel, who is this speaker)
-  // is kept a minute: the database tells every instance of each change to it.
+  // What a voice turn asks on every turn (may this customer use the channel, who is this speaker,
+  // which supplies they have) is kept a minute: the database tells every instance of each change to it.
   const { broadcast } = options.storage;
   broadcast.onGap((cause) =>
     options.logger.warn({ err: cause }, 'not hearing of other instances’ changes; connecting again'),
@@ -212,7 +213,11 @@ export async function composeApp(options: {
     clock,
   });
   const channelDeps: ChannelDeps = {
-    stores,
+    // A conversation's bill questions read the customer's supplies on every turn.
+    stores: {
+      ...stores,
+      customers: cachedAccounts(stores.customers, { told: { broadcast, topic: TOLD_TOPICS.accounts } }),
+    },
     clock,
     booking,
     desk,

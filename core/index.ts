@@ -31,6 +31,7 @@ export {
   AccountInput,
   AccountKind,
   accountKinds,
+  cachedAccounts,
   type Consent,
   ConsentInput,
   consentPurposes,

@@ -29,6 +29,7 @@ import * as chatAdvisorsHeard from './migrations/0360-chat-advisors-heard.ts';
 import * as chatPageIdentity from './migrations/0361-chat-page-identity.ts';
 import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
 import * as toldChanges from './migrations/0380-told-changes.ts';
+import * as toldAccounts from './migrations/0390-told-accounts.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -61,6 +62,7 @@ export const migrations: Record<string, Migration> = {
   '0361-chat-page-identity': chatPageIdentity,
   '0370-rollups-deferred': rollupsDeferred,
   '0380-told-changes': toldChanges,
+  '0390-told-accounts': toldAccounts,
 };
 
 /** The schema's migrations, in the order they run. */

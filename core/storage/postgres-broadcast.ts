@@ -7,8 +7,12 @@ import type { Database } from './schema.ts';
 export const BROADCAST_CHANNEL = 'channel_pilot_broadcast';
 /** The listening connection's `application_name`. */
 export const LISTENER_NAME = 'channel-pilot listener';
-/** The topics the database tells of changes on: who may use a channel, and who a speaker is. */
-export const TOLD_TOPICS = { channelAccess: 'channel access', accountLinks: 'account links' } as const;
+/** The topics the database tells of changes on: who may use a channel, who a speaker is, supplies. */
+export const TOLD_TOPICS = {
+  channelAccess: 'channel access',
+  accountLinks: 'account links',
+  accounts: 'customer accounts',
+} as const;
 
 /**
  * A Broadcast on PostgreSQL's LISTEN/NOTIFY: an instance that subscribes keeps one connection

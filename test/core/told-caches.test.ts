@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import {
+  cachedAccounts,
   createExpiringCache,
   createPostgresBroadcast,
   createPostgresStores,
@@ -15,6 +16,8 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { PilotInput } from '../../core/evidence.ts';
+import { createBillIntents } from '../../core/services.ts';
+import { billMessages } from '../../core/conversation/bill-messages.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
 import { until } from '../support/waiting.ts';
@@ -242,6 +245,66 @@ describe(`the database's notices of changes on the ${databaseKind} database`, ()
       values ('alexa', ${long}, ${one.id}, now())`.execute(first.db);
     await until(() => heard.length === 4);
     expect(heard[3]).toBe('null');
+  });
+
+  it('tells when supply accounts change, and a conversation on the other instance answers with them', async () => {
+    const heard = await hearing(second, TOLD_TOPICS.accounts);
+    const { customer } = await gasCustomer(stores);
+    await until(() => heard.length === 1);
+    // The second instance's bill questions, reading the customer's supplies through a told cache.
+    const theirs = createPostgresStores(second.db, { clock: fixedClock });
+    const supplies = cachedAccounts(theirs.customers, {
+      told: { broadcast: second.broadcast, topic: TOLD_TOPICS.accounts },
+    });
+    const intents = createBillIntents({ billing: theirs.billing, customers: supplies, clock: fixedClock });
+    const askElectricity = async () =>
+      (
+        await intents.BillDetail({
+          customerId: customer.id,
+          locale: 'en-US',
+          turnId: randomUUID(),
+          slots: { supply: 'electricity' },
+        })
+      ).cardText;
+    const say = billMessages['en-US'];
+    expect(await askElectricity()).toBe(say.noSuchSupply());
+
+    // An electricity supply added on the first instance: the second knows it within 2 s.
+    const added = await stores.customers.addAccount({
+      customerId: customer.id,
+      number: `EL-${randomUUID().slice(0, 8)}`,
+      kind: 'electricity',
+      supplyAddress: 'Via Roma 1, 20121 Milano MI',
+      tariff: 'Luce Casa',
+      startedOn: '2026-01-01',
+    });
+    expect(await until(async () => (await askElectricity()) === say.noBillFor())).toBeLessThan(2_000);
+    expect(heard).toHaveLength(2);
+
+    // Removed in SQL, as an administrator would: told, and no longer the customer's.
+    await sql`delete from accounts where id = ${added.id}`.execute(first.db);
+    expect(await until(async () => (await askElectricity()) === say.noSuchSupply())).toBeLessThan(2_000);
+    // Many accounts changed in one statement are told once, for everyone's.
+    await sql`update accounts set tariff = tariff`.execute(first.db);
+    await first.broadcast.publish(TOLD_TOPICS.accounts, 'after the update');
+    await until(() => heard.at(-1) === 'after the update');
+    expect(heard).toEqual(['null', 'null', 'null', 'null', 'after the update']);
+  });
+
+  it('know at once an account added through the cached directory, with no notice to wait for', async () => {
+    const { customer } = await gasCustomer(stores);
+    const supplies = cachedAccounts(stores.customers, { ttlMs: TOLD_TURN_CACHE_MS });
+    const kinds = async () => (await supplies.accounts(customer.id)).map((a) => a.kind);
+    expect(await kinds()).toEqual(['gas']);
+    await supplies.addAccount({
+      customerId: customer.id,
+      number: `W-${randomUUID().slice(0, 8)}`,
+      kind: 'water',
+      supplyAddress: 'Via Roma 1, 20121 Milano MI',
+      tariff: 'Acqua Domestica',
+      startedOn: '2026-02-01',
+    });
+    expect(await kinds()).toEqual(['gas', 'water']);
   });
 
   it('passes over notices on the channel that are not the app’s', async () => {
