@@ -213,11 +213,7 @@ export async function composeApp(options: {
     clock,
   });
   const channelDeps: ChannelDeps = {
-    // A conversation's bill questions read the customer's supplies on every turn.
-    stores: {
-      ...stores,
-      customers: cachedAccounts(stores.customers, { told: { broadcast, topic: TOLD_TOPICS.accounts } }),
-    },
+    stores,
     clock,
     booking,
     desk,
@@ -242,8 +238,15 @@ export async function composeApp(options: {
     publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
     log: options.logger,
   };
+  // A conversation's bill questions read the customer's supplies on every turn. Only the
+  // conversations: a bill's page must find the account of a bill just loaded.
+  const conversationStores: Stores = {
+    ...stores,
+    customers: cachedAccounts(stores.customers, { told: { broadcast, topic: TOLD_TOPICS.accounts } }),
+  };
   const voice = createVoiceChannel({
     ...channelDeps,
+    stores: conversationStores,
     ...(options.voiceAccess ? { access: options.voiceAccess } : {}),
     alexa: alexaSettings(config, options.alexaCertificates),
     dialogflow: dialogflowSettings(config),
@@ -277,6 +280,7 @@ export async function composeApp(options: {
     await broadcast.ready(10_000); // the chat catches up on each heartbeat should it start deaf
     return createLiveChatChannel({
       ...channelDeps,
+      stores: conversationStores,
       broadcast,
       settings: liveChatSettings(config),
       staffOf: (request) => sessionUser(stores.staff, request.headers.cookie),

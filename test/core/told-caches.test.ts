@@ -291,11 +291,23 @@ describe(`the database's notices of changes on the ${databaseKind} database`, ()
     expect(heard).toEqual(['null', 'null', 'null', 'null', 'after the update']);
   });
 
-  it('know at once an account added through the cached directory, with no notice to wait for', async () => {
+  it('ask the database once for a customer’s accounts, and again at once after one is added through them', async () => {
     const { customer } = await gasCustomer(stores);
-    const supplies = cachedAccounts(stores.customers, { ttlMs: TOLD_TURN_CACHE_MS });
+    let reads = 0;
+    const supplies = cachedAccounts(
+      {
+        ...stores.customers,
+        accounts: (id) => {
+          reads++;
+          return stores.customers.accounts(id);
+        },
+      },
+      { ttlMs: TOLD_TURN_CACHE_MS },
+    );
     const kinds = async () => (await supplies.accounts(customer.id)).map((a) => a.kind);
     expect(await kinds()).toEqual(['gas']);
+    expect(await kinds()).toEqual(['gas']);
+    expect(reads).toBe(1);
     await supplies.addAccount({
       customerId: customer.id,
       number: `W-${randomUUID().slice(0, 8)}`,
@@ -305,6 +317,7 @@ describe(`the database's notices of changes on the ${databaseKind} database`, ()
       startedOn: '2026-02-01',
     });
     expect(await kinds()).toEqual(['gas', 'water']);
+    expect(reads).toBe(2);
   });
 
   it('passes over notices on the channel that are not the app’s', async () => {

@@ -7,6 +7,7 @@ import { LINK_CODE_RULES } from '../../core/services.ts';
 import { startAlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, heard, intent, linkedUser } from '../support/alexa-session.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { until } from '../support/waiting.ts';
 import { dualFuelEnglish, dualFuelTurin } from '../support/households.ts';
 
 // What the voice channel stamps and expires, on the real clock (no fixed time anywhere): linking
@@ -90,6 +91,21 @@ describe('voice requests on the real clock', () => {
       expect(stamped).toBeLessThanOrEqual(after);
     });
   }
+
+  it('answers about a supply added by an administrator in SQL at once, though the skill keeps supplies a minute', async () => {
+    const home = await dualFuelEnglish(stores);
+    const { say } = alexaSession(alexa, await linkedUser(alexa, home.customer));
+    const askWater = async () =>
+      heard(await say(intent('BillDetailIntent', { resolved: { supply: 'water' } })));
+    expect(await askWater()).toBe("I don't have a supply of that kind in your name.");
+    await sql`insert into accounts (id, customer_id, number, kind, supply_address, tariff, started_on)
+      values (${randomUUID()}, ${home.customer.id}, ${`W-${randomUUID().slice(0, 8)}`}, 'water',
+        'Via dei Serragli 48, 50124 Firenze FI', 'Acqua Domestica', '2026-03-01')`.execute(storage.db);
+    const known = await until(
+      async () => (await askWater()) === "I couldn't find a bill for that time. Try another month.",
+    );
+    expect(known).toBeLessThan(2_000);
+  });
 
   it('tells the metrics how long each voice turn waited to be stored, for every turn the log holds', async () => {
     const home = await dualFuelTurin(stores);
