@@ -60,7 +60,7 @@ export function createMetrics(options: {
   });
   new Gauge({
     name: 'channel_pilot_change_notices_listening',
-    help: '1 while this instance hears the database tell of changes to pilots and voice links',
+    help: '1 while this instance hears the database tell of changes to pilots, voice links and supply accounts',
     registers: [registry],
     collect() {
       this.set(options.storage.broadcast.listening() ? 1 : 0);

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Broadcast } from '../broadcast.ts';
 import type { Database } from './schema.ts';
 
-/** The channel every instance listens on; the database's own notices (migration 0380) use it too. */
+/** The channel every instance listens on; the database's own notices (migrations 0380, 0390) use it too. */
 export const BROADCAST_CHANNEL = 'channel_pilot_broadcast';
 /** The listening connection's `application_name`. */
 export const LISTENER_NAME = 'channel-pilot listener';
