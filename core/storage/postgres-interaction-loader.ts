@@ -102,12 +102,16 @@ export function createPostgresInteractionLoader(options: {
       }
       // One instant per month seen (by year × 12 + month).
       const monthsSeen = new Map<number, Date>();
+      /** Staged contacts handed off from another, and contacts staged that no import checked. */
+      let handoffs = 0;
+      let unchecked = 0;
       /** Stages contacts as they are: each checked already. */
       const stage = async (contacts: readonly (ParsedInteraction & { id?: string | undefined })[]) => {
         if (!open) throw new Error('this load is finished');
         const lines: string[] = [];
         for (const c of contacts) {
           monthsSeen.set(c.startedAt.getUTCFullYear() * 12 + c.startedAt.getUTCMonth(), c.startedAt);
+          if (c.handoffFromId !== null) handoffs++;
           lines.push(
             copyLine([
               c.id ?? newId(),
@@ -134,6 +138,7 @@ export function createPostgresInteractionLoader(options: {
 
       return {
         async add(inputs) {
+          unchecked += inputs.length;
           await stage(
             inputs.map((input, index) => ({
               ...parseInput(InteractionInput, input, `interaction [${index}]`),
@@ -167,7 +172,13 @@ export function createPostgresInteractionLoader(options: {
                 // A log that holds contacts takes them the incremental way, once this has committed.
                 return filled.rows[0].filled
                   ? null
-                  : await inBulk(client, { windowDays, newId, months: [...monthsSeen.values()] });
+                  : await inBulk(client, {
+                      windowDays,
+                      newId,
+                      months: [...monthsSeen.values()],
+                      handoffs,
+                      customersChecked: unchecked === 0,
+                    });
               });
               if (bulk !== null) {
                 // The statistics of what the load filled, at once: autovacuum analyzes each month a

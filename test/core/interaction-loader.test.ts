@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import {
   createPostgresStores,
-  type InteractionInput,
+  InteractionInput,
   type ParsedInteraction,
   type StorageHandle,
 } from '../../core/index.ts';
@@ -14,6 +14,7 @@ import { CensusFilter } from '../../core/census.ts';
 import { createPostgresCensusSource } from '../../core/storage/postgres-census.ts';
 import { recomputeRollups } from '../../core/storage/census-rollup-sql.ts';
 import type { Database } from '../../core/storage/schema.ts';
+import { parseInput } from '../../core/validation.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { placements, rollups } from '../support/log-state.ts';
 
@@ -514,6 +515,22 @@ describe(`the bulk load of an empty interaction log on the ${databaseKind} datab
     expect(rows[0]!.n).toBe(0);
     expect((await rollups(handle.db)).days).toEqual([]);
   }, 120_000);
+
+  it('refuses an imported contact whose customer was deleted after the import checked it, storing nothing', async () => {
+    const { households, contacts } = history(8, { handoffs: 'none' });
+    const handle = await database(households);
+    const gone = contacts.find((c) => c.customerId !== null)!.customerId!;
+    const load = await createPostgresInteractionLoader({ url: handle.url, db: handle.db }).start();
+    // As `importInteractions` stages them: read, checked, its customers found.
+    const checked = contacts.map((c) => ({ ...parseInput(InteractionInput, c, 'contact'), id: c.id }));
+    await load.addChecked(checked as unknown as CheckedInteraction[]);
+    await sql`delete from accounts where customer_id = ${gone}`.execute(handle.db);
+    await sql`delete from customers where id = ${gone}`.execute(handle.db);
+    await expect(load.finish()).rejects.toMatchObject({ code: 'not_found' });
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from interactions`.execute(handle.db);
+    expect(rows[0]!.n).toBe(0);
+    expect((await rollups(handle.db)).days).toEqual([]);
+  }, 60_000);
 
   it('counts contacts of the last hours by the real clock in the census of today, with ids of their own', async () => {
     const household: Household = { id: randomUUID(), segment: 'family', supplies: ['electricity', 'gas'] };
