@@ -4,6 +4,7 @@
 // runs (the server, the channels, the seed) is split into chunks of its own, so that a command
 // that needs none of them (an import, a backup) loads neither them nor their packages.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import {
   existsSync,
   mkdirSync,
@@ -18,7 +19,9 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dir = `${root}node_modules/.cache/channel-pilot`;
+// A folder per checkout: two checkouts that share node_modules (a link to one of them, to compare
+// two versions) would otherwise share one bundle, the newest either has built.
+const dir = `${root}node_modules/.cache/channel-pilot/${createHash('sha256').update(root).digest('hex').slice(0, 16)}`;
 const bundle = `${dir}/cli.mjs`;
 const inputsFile = `${dir}/cli-inputs.json`;
 /** How long a chunk no build names any more is kept for processes started before that build. */

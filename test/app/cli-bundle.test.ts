@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,6 +29,24 @@ const { version } = JSON.parse(readFileSync(new URL('../../package.json', import
 const builtAt = async () => statSync(fileURLToPath(await cliBundle())).mtimeMs;
 
 describe('the CLI bundle', () => {
+  it("is each checkout's own when two share node_modules", async () => {
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
+    const other = mkdtempSync(join(tmpdir(), 'channel-pilot-checkout-'));
+    try {
+      for (const part of ['app', 'core', 'voice', 'chat', 'video', 'bills', 'bin', 'tsconfig.json'])
+        cpSync(join(repo, part), join(other, part), { recursive: true });
+      writeFileSync(join(other, 'package.json'), JSON.stringify({ type: 'module', version: '0.0.0-other' }));
+      symlinkSync(join(repo, 'node_modules'), join(other, 'node_modules'));
+      expect((await run(process.execPath, [cli, '--version'])).stdout.trim()).toBe(version);
+      // The other checkout's sources are newer than this one's bundle: it builds its own.
+      const theirs = await run(process.execPath, [join(other, 'bin/channel-pilot.mjs'), '--version']);
+      expect(theirs.stdout.trim()).toBe('0.0.0-other');
+      expect((await run(process.execPath, [cli, '--version'])).stdout.trim()).toBe(version);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('is built once and rebuilt only when a file it was built from changes', async () => {
     const first = await builtAt();
     expect(await builtAt()).toBe(first);
