@@ -73,8 +73,8 @@ export async function inBulk(
     windowDays: number;
     newId: () => string;
     months: readonly Date[];
-    /** How many staged contacts are handed off from another. */
-    handoffs: number;
+    /** Whether any staged contact is handed off from another. */
+    handoffs: boolean;
     /** Whether an import checked each staged contact's customer as it read it. */
     customersChecked: boolean;
   },
@@ -102,7 +102,7 @@ export async function inBulk(
   const staged = { staged: 'interaction_load', windowDays: options.windowDays };
   const tally = createRollupTally();
   // An import stages no hand-off: nothing to check.
-  const within = options.handoffs === 0 || (await handoffsWithinWindow(session, staged));
+  const within = !options.handoffs || (await handoffsWithinWindow(session, staged));
   const placedBy = within ? 'database' : 'app';
   const stored =
     placedBy === 'database'

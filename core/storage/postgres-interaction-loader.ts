@@ -102,16 +102,16 @@ export function createPostgresInteractionLoader(options: {
       }
       // One instant per month seen (by year × 12 + month).
       const monthsSeen = new Map<number, Date>();
-      /** Staged contacts handed off from another, and contacts staged that no import checked. */
-      let handoffs = 0;
-      let unchecked = 0;
+      /** Whether a staged contact is handed off from another, and whether an import checked them all. */
+      let handoffs = false;
+      let importChecked = true;
       /** Stages contacts as they are: each checked already. */
       const stage = async (contacts: readonly (ParsedInteraction & { id?: string | undefined })[]) => {
         if (!open) throw new Error('this load is finished');
         const lines: string[] = [];
         for (const c of contacts) {
           monthsSeen.set(c.startedAt.getUTCFullYear() * 12 + c.startedAt.getUTCMonth(), c.startedAt);
-          if (c.handoffFromId !== null) handoffs++;
+          if (c.handoffFromId !== null) handoffs = true;
           lines.push(
             copyLine([
               c.id ?? newId(),
@@ -138,7 +138,7 @@ export function createPostgresInteractionLoader(options: {
 
       return {
         async add(inputs) {
-          unchecked += inputs.length;
+          importChecked = false;
           await stage(
             inputs.map((input, index) => ({
               ...parseInput(InteractionInput, input, `interaction [${index}]`),
@@ -177,7 +177,7 @@ export function createPostgresInteractionLoader(options: {
                       newId,
                       months: [...monthsSeen.values()],
                       handoffs,
-                      customersChecked: unchecked === 0,
+                      customersChecked: importChecked,
                     });
               });
               if (bulk !== null) {
