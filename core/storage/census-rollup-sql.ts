@@ -26,9 +26,12 @@ export const gapColumns = Array.from(
   (_, d) => `g${String(d).padStart(2, '0')}`,
 );
 
-/** The columns of a row that the rollups read: an update that changes none of them changes nothing. */
-const rolledColumns = [
-  'customer_id',
+// The columns of a row that each rollup reads: an update that changes none of a rollup's changes
+// nothing in it. A late contact renumbers the settled steps after it, which the days count only
+// up to the fourth, and moves the transition of one contact; the rest of its journey's updates
+// leave the transitions as they were.
+/** The columns the days read. */
+const dayColumns = [
   'segment',
   'channel',
   'touchpoint',
@@ -37,6 +40,13 @@ const rolledColumns = [
   'ended_at',
   'outcome',
   'settled_step',
+];
+/** The columns the transitions read. */
+const transitionColumns = [
+  'segment',
+  'channel',
+  'reason',
+  'outcome',
   'previous_channel',
   'previous_started_at',
   'previous_gap_days',
@@ -85,6 +95,12 @@ function settled(source: string) {
 }
 
 /**
+ * Whether any of the sums is other than zero: a group whose contacts came and went (an update's
+ * old and new row, the same to a rollup) is left out rather than added as zeros.
+ */
+const nonZero = (sums: string[]) => sums.map((sum) => `coalesce(${sum}, 0) <> 0`).join(' or ');
+
+/**
  * Sums of `n` for each value of `key` from `first` on, one per column (the rollups' columns per
  * hour, step, gap).
  */
@@ -113,7 +129,8 @@ function daysUpsert(source: string) {
           sum(sign)::int as n, coalesce(sum(sign) filter (where ended_at is not null), 0)::int as timed,
           coalesce(sum(sign * ${handleMs('started_at', 'ended_at')}), 0)::bigint as handle_ms
         from (${settled(source)}) c
-        group by 1, 2, 3, 4, 5, 6, 7) h
+        group by 1, 2, 3, 4, 5, 6, 7
+        having ${nonZero(['sum(sign)', `sum(sign) filter (where ended_at is not null)`, `sum(sign * ${handleMs('started_at', 'ended_at')})`])}) h
       group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
@@ -139,7 +156,8 @@ function transitionsUpsert(source: string) {
         select reason, segment, previous_day as day, previous_channel as channel, channel as next_channel,
           previous_gap_days as gap, sum(sign)::int as n
         from (${settled(source)}) c where previous_channel is not null
-        group by 1, 2, 3, 4, 5, 6) g
+        group by 1, 2, 3, 4, 5, 6
+        having sum(sign) <> 0) g
       group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
@@ -180,17 +198,25 @@ function reachAdd(groups: string) {
       and cardinality(c.hashes) > ${REACH_SPARSE_MAX}`;
 }
 
-/** Rows of the rollups that a change left counting nothing go: the rollups stay as a recomputation gives them. */
-function dropEmpty(source: string) {
+// Rows of the rollups that a change left counting nothing go: the rollups stay as a recomputation
+// gives them. No row counts nothing before a change, so only a row the change took more from than
+// it brought can after it.
+
+function dropEmptyDays(source: string) {
   return `
     delete from census_days d
-    using (select distinct l.reason, l.segment, r.local_hour::date as day, r.channel, r.touchpoint
-      from (${settled(source)}) r ${levels}) k
+    using (select l.reason, l.segment, r.local_hour::date as day, r.channel, r.touchpoint
+      from (${settled(source)}) r ${levels} group by 1, 2, 3, 4, 5 having sum(r.sign) < 0) k
     where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
-      and d.contacts = 0;
+      and d.contacts = 0`;
+}
+
+function dropEmptyTransitions(source: string) {
+  return `
     delete from census_transitions t
-    using (select distinct l.reason, l.segment, r.previous_day as day, r.previous_channel as channel, r.channel as next_channel
-      from (${settled(source)}) r ${levels} where r.previous_channel is not null) k
+    using (select l.reason, l.segment, r.previous_day as day, r.previous_channel as channel, r.channel as next_channel
+      from (${settled(source)}) r ${levels} where r.previous_channel is not null
+      group by 1, 2, 3, 4, 5 having sum(r.sign) < 0) k
     where (t.reason, t.segment, t.day, t.channel, t.next_channel) = (k.reason, k.segment, k.day, k.channel, k.next_channel)
       and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
 }
@@ -203,13 +229,18 @@ export const ROLLUPS_DEFERRED = 'channel_pilot.rollups_deferred';
 
 /** The trigger function that keeps every rollup current, for inserts, updates and deletes. */
 export function rollupTriggerFunction(): string {
-  const rolled = changedRows(rolledColumns);
+  const days = changedRows(dayColumns);
+  const transitions = changedRows(transitionColumns);
   const reach = changedRows(reachColumns);
   const branch = (op: 'INSERT' | 'UPDATE' | 'DELETE') => `
       ${op === 'INSERT' ? 'if' : 'elsif'} tg_op = '${op}' then
-        ${daysUpsert(rolled[op])};
-        ${transitionsUpsert(rolled[op])};
-        ${op === 'INSERT' ? reachAdd(reachGroups(rolled.INSERT)) : `${reachRebuild(reachGroups(reach[op]))}; ${dropEmpty(rolled[op])}`};`;
+        ${daysUpsert(days[op])};
+        ${transitionsUpsert(transitions[op])};
+        ${
+          op === 'INSERT'
+            ? reachAdd(reachGroups(reach.INSERT))
+            : `${reachRebuild(reachGroups(reach[op]))}; ${dropEmptyDays(days[op])}; ${dropEmptyTransitions(transitions[op])}`
+        };`;
   return `
     create or replace function census_rollup() returns trigger language plpgsql as $fn$
     begin

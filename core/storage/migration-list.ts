@@ -30,6 +30,7 @@ import * as chatPageIdentity from './migrations/0361-chat-page-identity.ts';
 import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
 import * as toldChanges from './migrations/0380-told-changes.ts';
 import * as toldAccounts from './migrations/0390-told-accounts.ts';
+import * as rollupsChangedColumns from './migrations/0400-rollups-changed-columns.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -63,6 +64,7 @@ export const migrations: Record<string, Migration> = {
   '0370-rollups-deferred': rollupsDeferred,
   '0380-told-changes': toldChanges,
   '0390-told-accounts': toldAccounts,
+  '0400-rollups-changed-columns': rollupsChangedColumns,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -1,0 +1,9 @@
+import { sql, type Kysely } from 'kysely';
+import { rollupTriggerFunction } from '../census-rollup-sql.ts';
+
+// The rollups' trigger takes an update to each rollup only when it changes a column that rollup
+// reads, leaves out what an update's old and new rows cancel, and looks for emptied rows only
+// where a change took more than it brought (a later import renumbers whole journeys).
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql.raw(rollupTriggerFunction()).execute(db);
+}
