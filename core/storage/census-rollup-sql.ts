@@ -181,7 +181,8 @@ const customerHash = (id: string) => `('x' || substr(md5(${id}::text), 1, 8))::b
 
 /**
  * Adds the customers of `groups` to the days' reach: a sorted set of hashes while it holds at
- * most REACH_SPARSE_MAX, HyperLogLog registers beyond.
+ * most REACH_SPARSE_MAX, HyperLogLog registers beyond. A set that holds them all already is left
+ * as it is (a later contact of a customer counted that day), not written again.
  */
 function reachAdd(groups: string) {
   return `
@@ -191,7 +192,8 @@ function reachAdd(groups: string) {
     on conflict (reason, segment, day, channel) do update set
       hashes = case when c.registers is null
         then array(select distinct x from unnest(c.hashes || excluded.hashes) x order by x) end,
-      registers = case when c.registers is not null then census_reach_registers(excluded.hashes, c.registers) end;
+      registers = case when c.registers is not null then census_reach_registers(excluded.hashes, c.registers) end
+      where c.registers is not null or not c.hashes @> excluded.hashes;
     update census_reach c set registers = census_reach_registers(c.hashes, null), hashes = null
     from (select distinct g.reason, g.segment, g.day, g.channel from (${groups}) g) k
     where (c.reason, c.segment, c.day, c.channel) = (k.reason, k.segment, k.day, k.channel)
