@@ -177,8 +177,12 @@ export interface JourneyTail {
 
 /**
  * The journeys from a moment on (each journey's own: no contact before it can change). The members
- * before it are only counted, from the steps of the last of them, so that placing a contact in
- * a long journey reads the end of it, not all of it.
+ * before it are only counted, so that placing a contact in a long journey reads the end of it,
+ * not all of it. Steps and settled steps run on in the journey order, which starts with the
+ * start time: what came before the first member read, and before the first settled one, is
+ * its step less one. Only a journey with no member read, or none settled, is asked about its
+ * earlier members (a later import spread over a year reads back thousands of journeys a call,
+ * nearly all with both).
  */
 export async function journeyTails(
   db: Kysely<Database>,
@@ -186,28 +190,39 @@ export async function journeyTails(
 ): Promise<Map<string, JourneyTail>> {
   const tails = new Map<string, JourneyTail>();
   if (from.size === 0) return tails;
-  // A journey with no member from that moment on comes back as one row of nulls beside its counts.
   const rows = await executeKept(
     db,
-    sql<StoredRow & { tail_of: string; steps_before: number | null; settled_before: number | null }>`
-    select k.journey_id as tail_of,
-      (select i.journey_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
-        order by i.journey_step desc limit 1) as steps_before,
-      (select i.settled_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
-        and i.settled_step is not null order by i.journey_step desc limit 1) as settled_before,
-      m.*
+    sql<StoredRow & { tail_of: string }>`
+    select k.journey_id as tail_of, m.*
     from unnest(${[...from.keys()]}::uuid[], ${[...from.values()]}::timestamptz[]) as k(journey_id, since)
-    left join lateral (
+    join lateral (
       select ${storedColumns} from interactions i where i.journey_id = k.journey_id and i.started_at >= k.since) m
       on true`,
   );
-  for (const row of rows) {
-    let tail = tails.get(row.tail_of);
-    if (!tail) {
-      tail = { members: [], before: { steps: row.steps_before ?? 0, settled: row.settled_before ?? 0 } };
-      tails.set(row.tail_of, tail);
-    }
-    if (row.id !== null) tail.members.push(toStored(row));
+  for (const id of from.keys()) tails.set(id, { members: [], before: { steps: 0, settled: 0 } });
+  for (const row of rows) tails.get(row.tail_of)!.members.push(toStored(row));
+  const asked = new Map<string, Date>();
+  for (const [id, tail] of tails) {
+    const steps = tail.members.map((m) => m.journeyStep);
+    const settled = tail.members.flatMap((m) => (m.settledStep === null ? [] : [m.settledStep]));
+    if (steps.length > 0) tail.before.steps = Math.min(...steps) - 1;
+    if (settled.length > 0) tail.before.settled = Math.min(...settled) - 1;
+    else asked.set(id, from.get(id)!);
+  }
+  if (asked.size === 0) return tails;
+  const counts = await executeKept(
+    db,
+    sql<{ journey_id: string; steps_before: number | null; settled_before: number | null }>`
+    select k.journey_id,
+      (select i.journey_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
+        order by i.journey_step desc limit 1) as steps_before,
+      (select i.settled_step from interactions i where i.journey_id = k.journey_id and i.started_at < k.since
+        and i.settled_step is not null order by i.journey_step desc limit 1) as settled_before
+    from unnest(${[...asked.keys()]}::uuid[], ${[...asked.values()]}::timestamptz[]) as k(journey_id, since)`,
+  );
+  for (const row of counts) {
+    const tail = tails.get(row.journey_id)!;
+    tail.before = { steps: row.steps_before ?? 0, settled: row.settled_before ?? 0 };
   }
   return tails;
 }
