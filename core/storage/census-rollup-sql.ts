@@ -200,27 +200,22 @@ function reachAdd(groups: string) {
       and cardinality(c.hashes) > ${REACH_SPARSE_MAX}`;
 }
 
-// Rows of the rollups that a change left counting nothing go: the rollups stay as a recomputation
-// gives them. No row counts nothing before a change, so only a row the change took more from than
-// it brought can after it.
-
-function dropEmptyDays(source: string) {
+/**
+ * The rows of the rollups that a change left counting nothing go, so that the rollups stay as a
+ * recomputation gives them: `upsert` (a rollup's upsert) returns the rows it wrote, and those it
+ * left at zero are deleted by their key (`last`: the key's last column).
+ */
+function upsertDroppingEmpty(upsert: string, table: string, last: string, empty: string) {
+  const key = `reason, segment, day, channel, ${last}`;
   return `
-    delete from census_days d
-    using (select l.reason, l.segment, r.local_hour::date as day, r.channel, r.touchpoint
-      from (${settled(source)}) r ${levels} group by 1, 2, 3, 4, 5 having sum(r.sign) < 0) k
-    where (d.reason, d.segment, d.day, d.channel, d.touchpoint) = (k.reason, k.segment, k.day, k.channel, k.touchpoint)
-      and d.contacts = 0`;
-}
-
-function dropEmptyTransitions(source: string) {
-  return `
-    delete from census_transitions t
-    using (select l.reason, l.segment, r.previous_day as day, r.previous_channel as channel, r.channel as next_channel
-      from (${settled(source)}) r ${levels} where r.previous_channel is not null
-      group by 1, 2, 3, 4, 5 having sum(r.sign) < 0) k
-    where (t.reason, t.segment, t.day, t.channel, t.next_channel) = (k.reason, k.segment, k.day, k.channel, k.next_channel)
-      and ${gapColumns.map((c) => `t.${c} = 0`).join(' and ')}`;
+    create temporary table if not exists census_emptied (reason text, segment text, day date, channel text, last text)
+      on commit drop;
+    with written as (${upsert} returning ${key}, ${empty.replaceAll('%', '')} as empty)
+    insert into census_emptied select ${key} from written where empty;
+    delete from ${table} r using census_emptied k
+      where (r.reason, r.segment, r.day, r.channel, r.${last}) = (k.reason, k.segment, k.day, k.channel, k.last)
+        and ${empty.replaceAll('%', 'r.')};
+    delete from census_emptied`;
 }
 
 /**
@@ -236,12 +231,12 @@ export function rollupTriggerFunction(): string {
   const reach = changedRows(reachColumns);
   const branch = (op: 'INSERT' | 'UPDATE' | 'DELETE') => `
       ${op === 'INSERT' ? 'if' : 'elsif'} tg_op = '${op}' then
-        ${daysUpsert(days[op])};
-        ${transitionsUpsert(transitions[op])};
         ${
           op === 'INSERT'
-            ? reachAdd(reachGroups(reach.INSERT))
-            : `${reachRebuild(reachGroups(reach[op]))}; ${dropEmptyDays(days[op])}; ${dropEmptyTransitions(transitions[op])}`
+            ? `${daysUpsert(days[op])}; ${transitionsUpsert(transitions[op])}; ${reachAdd(reachGroups(reach.INSERT))}`
+            : `${upsertDroppingEmpty(daysUpsert(days[op]), 'census_days', 'touchpoint', '%contacts = 0')};
+              ${upsertDroppingEmpty(transitionsUpsert(transitions[op]), 'census_transitions', 'next_channel', gapColumns.map((c) => `%${c} = 0`).join(' and '))};
+              ${reachRebuild(reachGroups(reach[op]))}`
         };`;
   return `
     create or replace function census_rollup() returns trigger language plpgsql as $fn$
