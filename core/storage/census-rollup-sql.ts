@@ -203,18 +203,19 @@ function reachAdd(groups: string) {
 /**
  * The rows of the rollups that a change left counting nothing go, so that the rollups stay as a
  * recomputation gives them: `upsert` (a rollup's upsert) returns the rows it wrote, and those it
- * left at zero are deleted by their key (`last`: the key's last column).
+ * left at zero (`empty`, of a row's columns after a prefix) are deleted by their key (`last`: the
+ * key's last column).
  */
-function upsertDroppingEmpty(upsert: string, table: string, last: string, empty: string) {
+function upsertDroppingEmpty(upsert: string, table: string, last: string, empty: (row: string) => string) {
   const key = `reason, segment, day, channel, ${last}`;
   return `
     create temporary table if not exists census_emptied (reason text, segment text, day date, channel text, last text)
       on commit drop;
-    with written as (${upsert} returning ${key}, ${empty.replaceAll('%', '')} as empty)
+    with written as (${upsert} returning ${key}, ${empty('')} as empty)
     insert into census_emptied select ${key} from written where empty;
     delete from ${table} r using census_emptied k
       where (r.reason, r.segment, r.day, r.channel, r.${last}) = (k.reason, k.segment, k.day, k.channel, k.last)
-        and ${empty.replaceAll('%', 'r.')};
+        and ${empty('r.')};
     delete from census_emptied`;
 }
 
@@ -234,8 +235,8 @@ export function rollupTriggerFunction(): string {
         ${
           op === 'INSERT'
             ? `${daysUpsert(days[op])}; ${transitionsUpsert(transitions[op])}; ${reachAdd(reachGroups(reach.INSERT))}`
-            : `${upsertDroppingEmpty(daysUpsert(days[op]), 'census_days', 'touchpoint', '%contacts = 0')};
-              ${upsertDroppingEmpty(transitionsUpsert(transitions[op]), 'census_transitions', 'next_channel', gapColumns.map((c) => `%${c} = 0`).join(' and '))};
+            : `${upsertDroppingEmpty(daysUpsert(days[op]), 'census_days', 'touchpoint', (r) => `${r}contacts = 0`)};
+              ${upsertDroppingEmpty(transitionsUpsert(transitions[op]), 'census_transitions', 'next_channel', (r) => gapColumns.map((c) => `${r}${c} = 0`).join(' and '))};
               ${reachRebuild(reachGroups(reach[op]))}`
         };`;
   return `

@@ -203,10 +203,14 @@ export async function journeyTails(
   for (const row of rows) tails.get(row.tail_of)!.members.push(toStored(row));
   const asked = new Map<string, Date>();
   for (const [id, tail] of tails) {
-    const steps = tail.members.map((m) => m.journeyStep);
-    const settled = tail.members.flatMap((m) => (m.settledStep === null ? [] : [m.settledStep]));
-    if (steps.length > 0) tail.before.steps = Math.min(...steps) - 1;
-    if (settled.length > 0) tail.before.settled = Math.min(...settled) - 1;
+    let step = Infinity;
+    let settled = Infinity;
+    for (const m of tail.members) {
+      step = Math.min(step, m.journeyStep);
+      if (m.settledStep !== null) settled = Math.min(settled, m.settledStep);
+    }
+    if (step < Infinity) tail.before.steps = step - 1;
+    if (settled < Infinity) tail.before.settled = settled - 1;
     else asked.set(id, from.get(id)!);
   }
   if (asked.size === 0) return tails;
