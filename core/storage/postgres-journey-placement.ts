@@ -96,11 +96,14 @@ export async function placeContacts(
   const appendingSet = new Set(appending);
   const reordering = ids.filter((id) => !appendingSet.has(id));
   const stored = new Map<string, Stored[]>();
+  const storedIds = new Set<string>();
   const add = (rows: Stored[]) => {
     for (const row of rows) {
-      const list = stored.get(row.customerId!) ?? [];
-      if (!list.some((s) => s.id === row.id)) list.push(row);
-      stored.set(row.customerId!, list);
+      if (storedIds.has(row.id)) continue;
+      storedIds.add(row.id);
+      const list = stored.get(row.customerId!);
+      if (list) list.push(row);
+      else stored.set(row.customerId!, [row]);
     }
   };
   add(
