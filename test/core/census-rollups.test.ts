@@ -198,6 +198,54 @@ describe(`census rollups on the ${databaseKind} database`, () => {
     expect(await recomputed(handle.db)).toEqual(stored);
   }, 120_000);
 
+  it('writes only the rollup rows a late contact changes, though it renumbers the journey after it', async () => {
+    const handle = await database();
+    const stores = createPostgresStores(handle.db);
+    const customer = data.customers[1]!;
+    const at = (day: number) => new Date(Date.parse('2026-06-01T09:00:00Z') + day * DAY);
+    const contact = (day: number, externalId: string, channel: string): InteractionInput => ({
+      customerId: customer.id,
+      channel,
+      touchpoint: 'main',
+      direction: 'inbound',
+      reason: 'outage',
+      startedAt: at(day),
+      outcome: 'resolved',
+      source: 'crm_export',
+      externalId,
+    });
+    // One journey of nine settled contacts two days apart, each on another channel than the last.
+    await stores.interactions.recordMany(
+      Array.from({ length: 9 }, (_, d) => contact(d * 2, `O-${d}`, channels[d % channels.length]!)),
+    );
+    const written = async () =>
+      new Map(
+        (
+          await sql<{ row: string; version: string }>`
+            select t::text as row, t.xmin::text as version from census_days t
+            union all select t::text, t.xmin::text from census_transitions t
+            union all select t::text, t.xmin::text from census_reach t`.execute(handle.db)
+        ).rows.map((r) => [r.row, r.version]),
+      );
+    const before = await written();
+    // A contact a day after the first: every one after it moves a step on; the second's
+    // transition now starts from it.
+    await stores.interactions.record(contact(1, 'O-late', 'shop'));
+    const moved = await handle.db
+      .selectFrom('interactions')
+      .select(['external_id', 'journey_step', 'settled_step'])
+      .where('external_id', '=', 'O-8')
+      .executeTakeFirstOrThrow();
+    expect(moved).toMatchObject({ journey_step: 10, settled_step: 10 });
+    const after = await written();
+    // A row left as it was keeps its version: the steps past the fourth count together, and the
+    // transitions between the later contacts are the same.
+    const kept = [...before].filter(([row]) => after.has(row));
+    expect(kept.length).toBeGreaterThan(20);
+    for (const [row, version] of kept) expect({ row, version: after.get(row) }).toEqual({ row, version });
+    expect(await recomputed(handle.db)).toEqual(await rollups(handle.db));
+  });
+
   it('joins a late contact’s journey to the one it bridges, and points a booking in the later journey at the joined one', async () => {
     const handle = await database();
     const stores = createPostgresStores(handle.db);
