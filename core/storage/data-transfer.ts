@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -283,11 +284,16 @@ export function postgresSource(client: pg.Client): TableSource {
         ),
       );
       let rows = 0;
+      // A character of several bytes may be cut between two chunks: the decoder holds its first
+      // bytes until the rest come (decoded chunk by chunk, it became two replacement characters).
+      const decoder = new StringDecoder('utf8');
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const text = chunk.toString('utf8');
+        const text = decoder.write(chunk);
         for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
         await out(text);
       }
+      const rest = decoder.end();
+      if (rest) await out(rest);
       return rows;
     },
   };
