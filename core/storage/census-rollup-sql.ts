@@ -95,12 +95,6 @@ function settled(source: string) {
 }
 
 /**
- * Whether any of the sums is other than zero: a group whose contacts came and went (an update's
- * old and new row, the same to a rollup) is left out rather than added as zeros.
- */
-const nonZero = (sums: string[]) => sums.map((sum) => `coalesce(${sum}, 0) <> 0`).join(' or ');
-
-/**
  * Sums of `n` for each value of `key` from `first` on, one per column (the rollups' columns per
  * hour, step, gap).
  */
@@ -129,8 +123,10 @@ function daysUpsert(source: string) {
           sum(sign)::int as n, coalesce(sum(sign) filter (where ended_at is not null), 0)::int as timed,
           coalesce(sum(sign * ${handleMs('started_at', 'ended_at')}), 0)::bigint as handle_ms
         from (${settled(source)}) c
-        group by 1, 2, 3, 4, 5, 6, 7
-        having ${nonZero(['sum(sign)', `sum(sign) filter (where ended_at is not null)`, `sum(sign * ${handleMs('started_at', 'ended_at')})`])}) h
+        group by 1, 2, 3, 4, 5, 6, 7) h
+      -- A group whose contacts came and went (an update's old and new row, the same to the days)
+      -- is left out rather than added as zeros.
+      where n <> 0 or timed <> 0 or handle_ms <> 0
       group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
@@ -156,8 +152,8 @@ function transitionsUpsert(source: string) {
         select reason, segment, previous_day as day, previous_channel as channel, channel as next_channel,
           previous_gap_days as gap, sum(sign)::int as n
         from (${settled(source)}) c where previous_channel is not null
-        group by 1, 2, 3, 4, 5, 6
-        having sum(sign) <> 0) g
+        group by 1, 2, 3, 4, 5, 6) g
+      where n <> 0
       group by 1, 2, 3, 4, 5) r ${levels}
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5

@@ -96,6 +96,20 @@ function fieldOf(text: string): string | null {
 }
 
 /**
+ * The text a `copy … to stdout` statement sends, as it arrives. A character of several bytes may
+ * be cut between two chunks: the decoder holds its first bytes until the rest come (decoded chunk
+ * by chunk, it became two replacement characters).
+ */
+export async function* copyOutText(client: pg.Client, statement: string): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of client.query(copyStreams.to(statement)) as AsyncIterable<Buffer>) {
+    yield decoder.write(chunk);
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+/**
  * Runs a `copy (…) to stdout` statement and hands each row to `onRow` as it arrives, its fields
  * as text (null for `\N`). Returns how many rows there were. Should `onRow` throw, the rest of
  * the rows are read without it and its error is thrown once the statement has ended, so that the
@@ -106,12 +120,11 @@ export async function copyOut(
   statement: string,
   onRow: (fields: (string | null)[]) => void,
 ): Promise<number> {
-  const decoder = new StringDecoder('utf8');
   let rest = '';
   let rows = 0;
   let failed: { error: unknown } | undefined;
-  for await (const chunk of client.query(copyStreams.to(statement)) as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
+  for await (const part of copyOutText(client, statement)) {
+    const text = rest + part;
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       if (!failed) {
@@ -127,6 +140,6 @@ export async function copyOut(
     rest = text.slice(start);
   }
   if (failed) throw failed.error;
-  if (rest + decoder.end() !== '') throw new Error('a COPY row was cut short');
+  if (rest !== '') throw new Error('a COPY row was cut short');
   return rows;
 }

@@ -1,6 +1,5 @@
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
@@ -8,6 +7,7 @@ import { ChannelPilotError } from '../errors.ts';
 import { migrationNames } from './migration-list.ts';
 import { rollupTables } from './census-rollup-sql.ts';
 import { inOwnTransaction } from './own-session.ts';
+import { copyOutText } from './copy-lines.ts';
 
 // A whole database as one stream, and back: the backup of the embedded database (whose server
 // ships without pg_dump) and the carrying over of a data folder of the earlier engine. Each
@@ -277,23 +277,13 @@ export function postgresSource(client: pg.Client): TableSource {
       return inDependencyOrder((await client.query<CatalogTable>(catalogQuery)).rows);
     },
     async copyOut(table, columns, out) {
-      const stream = client.query(
-        // A query, not the table: a partitioned table (the interaction log) is read through it.
-        copyStreams.to(
-          `copy (select ${columns.map((c) => client.escapeIdentifier(c)).join(', ')} from ${client.escapeIdentifier(table)}) to stdout`,
-        ),
-      );
+      // A query, not the table: a partitioned table (the interaction log) is read through it.
+      const statement = `copy (select ${columns.map((c) => client.escapeIdentifier(c)).join(', ')} from ${client.escapeIdentifier(table)}) to stdout`;
       let rows = 0;
-      // A character of several bytes may be cut between two chunks: the decoder holds its first
-      // bytes until the rest come (decoded chunk by chunk, it became two replacement characters).
-      const decoder = new StringDecoder('utf8');
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const text = decoder.write(chunk);
+      for await (const text of copyOutText(client, statement)) {
         for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) rows++;
         await out(text);
       }
-      const rest = decoder.end();
-      if (rest) await out(rest);
       return rows;
     },
   };
