@@ -1,5 +1,5 @@
-import { finished, Readable } from 'node:stream';
-import { CsvError, Parser } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { csvRecords, CsvSyntaxError } from './csv-records.ts';
 import { invalidInput } from '../../core/index.ts';
 import { importDelimiters, type ImportEncoding, type ImportRow } from '../../core/imports.ts';
 
@@ -149,37 +149,33 @@ export async function* readImportFile(
       if (HEADER_LINE.test(head) || head.length > 65_536) break;
     }
     const delimiter = dialect.delimiter ?? detectDelimiter(HEADER_LINE.exec(head)?.[1] ?? head.trim());
-    // Where the header ended (its line, and the empty lines skipped before it): the first record starts after it.
-    let header: Position = { line: 0, emptyLines: 0 };
-    const parser = new LineCountingParser({
-      delimiter,
-      columns: (names: string[]) => {
-        header = {
-          line: 1 + parser.info.empty_lines + lineBreaks(names),
-          emptyLines: parser.info.empty_lines,
-        };
-        return names.map(rename);
-      },
-      // Lines may end either way within one file (an export with lines added by another program).
-      record_delimiter: ['\r\n', '\n'],
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-    });
-    const source = Readable.from(
-      (async function* () {
-        if (head !== '') yield head;
-        yield* text;
-      })(),
-    );
-    // A source that fails (a client gone mid-upload, bytes that are not UTF-8) fails the parser,
-    // which `pipe` alone leaves waiting; the input is not destroyed when the parser fails, so
-    // that an HTTP answer still goes out.
-    finished(source, (error) => {
-      if (error) parser.destroy(error);
-    });
-    source.pipe(parser);
-    yield* csvRows(parser, () => header);
+    let names: string[] | undefined;
+    try {
+      for await (const { line, values } of csvRecords(
+        // Read by hand rather than with `yield*`: a file that breaks leaves its input as it is, so
+        // that an HTTP answer still goes out.
+        (async function* () {
+          if (head !== '') yield head;
+          for (let next = await text.next(); !next.done; next = await text.next()) yield next.value;
+        })(),
+        delimiter,
+      )) {
+        if (names === undefined) {
+          names = values.map(rename);
+          continue;
+        }
+        const fields: Record<string, string> = {};
+        for (let i = 0; i < values.length && i < names.length; i++) fields[names[i]!] = values[i]!;
+        yield { line, fields };
+      }
+    } catch (error) {
+      if (!(error instanceof CsvSyntaxError)) throw error;
+      throw invalidInput(
+        error.message,
+        [],
+        'the rows before it are imported; fix the file and import it again: nothing is imported twice',
+      );
+    }
     return;
   }
   let line = 0;
@@ -216,88 +212,4 @@ async function* textLines(text: AsyncIterable<string>): AsyncGenerator<string> {
     }
   }
   if (rest !== '') yield rest.replace(/\r$/, '');
-}
-
-/**
- * csv-parse's parser, each record handed on with the empty lines skipped before it: the one fact of
- * its `info` the line numbers need, read as the record is made (csv-parse's `info: true` builds
- * a dozen-field object per record for it).
- */
-class LineCountingParser extends Parser {
-  override push(record: unknown, encoding?: BufferEncoding): boolean {
-    return super.push(record === null ? null : { record, emptyLines: this.info.empty_lines }, encoding);
-  }
-}
-
-/** The line a record (or the header) ended on, and how many empty lines the parser had skipped by then. */
-interface Position {
-  line: number;
-  emptyLines: number;
-}
-
-/**
- * Line breaks inside values (quoted fields may span lines). Counted here rather than taken from
- * the parser, which counts a CRLF inside quotes as two lines.
- */
-function lineBreaks(values: Iterable<unknown>): number {
-  let breaks = 0;
-  for (const value of values) {
-    if (typeof value === 'string' && /[\r\n]/.test(value)) breaks += value.match(/\r\n|\r|\n/g)?.length ?? 0;
-  }
-  return breaks;
-}
-
-/**
- * The parser's records, each with the line it starts on. Read by hand: the stream's own iterator
- * drops the records already parsed when the parser then fails, and the rows before a broken one
- * must be imported. A row that breaks the file (an unclosed quote swallows the rest of it) ends
- * the reading with an error naming the line that row starts on.
- */
-async function* csvRows(parser: Parser, header: () => Position): AsyncGenerator<ImportRow> {
-  let failure: unknown;
-  let ended = false;
-  let wake = () => {};
-  parser.on('readable', () => wake());
-  parser.on('end', () => {
-    ended = true;
-    wake();
-  });
-  parser.on('error', (error) => {
-    failure = error;
-    wake();
-  });
-  let previous: Position | undefined;
-  // The line after the previous record, past the empty lines skipped since.
-  const startLine = (emptyLines: number) => {
-    const before = previous ?? header();
-    return before.line + 1 + emptyLines - before.emptyLines;
-  };
-  try {
-    for (;;) {
-      let next: { record: Record<string, string>; emptyLines: number } | null;
-      while ((next = parser.read() as typeof next) !== null) {
-        const line = startLine(next.emptyLines);
-        previous = { line: line + lineBreaks(Object.values(next.record)), emptyLines: next.emptyLines };
-        yield { line, fields: next.record };
-      }
-      if (failure !== undefined) {
-        if (!(failure instanceof CsvError)) throw failure;
-        const line = startLine(Number(failure.empty_lines));
-        const reason =
-          failure.code === 'CSV_QUOTE_NOT_CLOSED'
-            ? 'a quote opened in this row is never closed'
-            : failure.message;
-        throw invalidInput(
-          `line ${line}: ${reason}`,
-          [],
-          'the rows before it are imported; fix the file and import it again: nothing is imported twice',
-        );
-      }
-      if (ended) return;
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    // Read to the end, or left early by the import: either way the parser is done with.
-    parser.destroy();
-  }
 }
