@@ -126,10 +126,10 @@ const ROLLED = `customer_id, reason, coalesce(segment, ''), channel, touchpoint,
   previous_channel, (extract(epoch from previous_started_at) * 1000)::float8, previous_gap_days`;
 
 /**
- * Places the staged contacts in SQL and writes them in one statement: the fresh months' through
- * the load's table of them, the others through the log. Each settled contact is added up in
- * `tally` as it is placed (the app adds up the rollups while the database places and writes the
- * rest). Returns how many were written.
+ * Places the staged contacts in SQL and writes them in one statement, into the load's table of
+ * its months. Each settled contact is added up in `tally` as it is written (the app adds up the
+ * rollups while the database places and writes the rest): the rows written are sent back as they
+ * go, not held and read again (1.3 s of 12 at 1,000,000 contacts). Returns how many were written.
  */
 export async function placeInSql(
   session: pg.Client,
@@ -137,21 +137,14 @@ export async function placeInSql(
   tally: RollupTally,
 ): Promise<number> {
   const columns = PLACED_COLUMNS.join(', ');
-  const fresh = options.months.holds('started_at');
-  const writes = [
-    `fresh as (insert into ${options.months.table} (${columns}) select ${columns} from placed where ${fresh})`,
-    `others as (insert into interactions (${columns}) select ${columns} from placed where not (${fresh}))`,
-  ];
   // Its sorts spill to disk in little memory at about the same speed: with 64 MB each, the server
   // outgrew the import's other processes (343 MB against 226 MB with 16 MB, 1,000,000 contacts).
   await session.query(`set local work_mem = '16MB'`);
-  // Every placed contact is sent as it is placed, and the writes run once all are: a settled one
-  // is added up, and the count is how many were written.
   return copyOut(
     session,
-    `copy (with placed as materialized (${placedContacts(options.staged, options.windowDays)}),
-      ${writes.join(',\n      ')}
-    select ${ROLLED} from placed) to stdout`,
+    `copy (insert into ${options.months.table} (${columns})
+      select ${columns} from (${placedContacts(options.staged, options.windowDays)}) placed
+      returning ${ROLLED}) to stdout`,
     ([customerId, reason, segment, channel, touchpoint, startedMs, handle, step, before, beforeMs, gap]) => {
       if (step === null) return;
       tally.add({

@@ -32,18 +32,20 @@ export function createInteractionMonths(db: Kysely<Database>) {
   };
 }
 
-/** Where a bulk load writes the months that have no partition yet, until they are attached to the log. */
+/** Where a bulk load writes its contacts, until they are attached to the log. */
 const LOAD_MONTHS = 'interaction_load_months';
+/** The load's contacts of months the log has a partition for already. */
+const LOAD_REST = 'interaction_load_rest';
 
 /**
- * Where a bulk load of an empty log writes each month's contacts: a month that has no partition
- * yet gets a plain table of its own, without indexes, attached to the log once filled (PostgreSQL
- * then builds the month's indexes in one sort each and checks its references in one query,
- * several times faster than adding every contact to each index one by one); a month that has
- * one already (the months around today, made ahead) is written through the log. Until attached,
- * the new months are partitions of a table of the load's own, so that one statement writes them
- * all (a statement per month read every placed contact again: 2.5 s of 13 at 1,000,000 contacts).
- * Inside the load's transaction: attaching takes no lock that stops readers of the log.
+ * Where a bulk load of an empty log writes its contacts, all of them through one table of its
+ * own so that one statement writes them as they are placed: each month that has no partition yet
+ * gets a plain table without indexes, attached to the log once filled (PostgreSQL then builds the
+ * month's indexes in one sort each and checks its references in one query, several times faster
+ * than adding every contact to each index one by one); the contacts of months that have one
+ * already (the months around today, made ahead) wait in a table of the load's own and go through
+ * the log as the months are attached. Inside the load's transaction: attaching takes no lock
+ * that stops readers of the log.
  */
 export async function bulkMonthTables(session: pg.Client, months: readonly Date[]) {
   const { rows } = await session.query<{ name: string; first: Date; next: Date; exists: boolean }>(
@@ -57,37 +59,29 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
   const fresh = rows
     .filter((month) => !month.exists)
     .map((month) => ({
-      key: monthKey(month.first),
       table: session.escapeIdentifier(month.name),
-      from: session.escapeLiteral(month.first.toISOString()),
-      to: session.escapeLiteral(month.next.toISOString()),
+      bounds: `from (${session.escapeLiteral(month.first.toISOString())}) to (${session.escapeLiteral(month.next.toISOString())})`,
     }));
-  const bounds = (m: (typeof fresh)[number]) => `from (${m.from}) to (${m.to})`;
-  // Looked up for every contact the app places.
-  const freshKeys = new Set(fresh.map((m) => m.key));
   await session.query(
     `create table ${LOAD_MONTHS} (like interactions including defaults including constraints) partition by range (started_at)`,
   );
   for (const month of fresh)
-    await session.query(
-      `create table ${month.table} partition of ${LOAD_MONTHS} for values ${bounds(month)}`,
-    );
+    await session.query(`create table ${month.table} partition of ${LOAD_MONTHS} for values ${month.bounds}`);
+  await session.query(`create table ${LOAD_REST} partition of ${LOAD_MONTHS} default`);
   return {
-    /** The table the new months are written through. */
+    /** The table the load writes its contacts to. */
     table: LOAD_MONTHS,
-    /** An SQL condition on `column`: the instant falls in a month made here. */
-    holds: (column: string) =>
-      fresh.map((m) => `(${column} >= ${m.from} and ${column} < ${m.to})`).join(' or ') || 'false',
-    /** The table a contact of that instant is written to. */
-    tableOf: (at: Date) => (freshKeys.has(monthKey(at)) ? LOAD_MONTHS : 'interactions'),
-    /** Makes the filled months partitions of the log. */
-    async attach() {
+    /** Makes the filled months partitions of the log, and writes the other contacts through it. */
+    async attach(columns: readonly string[]) {
+      await session.query(
+        `insert into interactions (${columns.join(', ')}) select ${columns.join(', ')} from ${LOAD_REST}`,
+      );
       for (const month of fresh)
         await session.query(`alter table ${LOAD_MONTHS} detach partition ${month.table}`);
       await session.query(`drop table ${LOAD_MONTHS}`);
       for (const month of fresh)
         await session.query(
-          `alter table interactions attach partition ${month.table} for values ${bounds(month)}`,
+          `alter table interactions attach partition ${month.table} for values ${month.bounds}`,
         );
     },
   };

@@ -108,7 +108,7 @@ export async function inBulk(
     placedBy === 'database'
       ? await placeInSql(session, { ...staged, months }, tally)
       : await placeInApp(session, options, months, tally);
-  await months.attach();
+  await months.attach(PLACED_COLUMNS);
   await tally.write(session);
   // What the log's insert trigger notes of a COPY into it, for the months written beside it.
   await session.query(
@@ -136,16 +136,11 @@ async function placeInApp(
       order by l.customer_id, ${journeyOrder('l')}`,
   );
   let stored = 0;
-  // COPY lines by the table they go to, COPY_ROWS at most in all.
-  const out = new Map<string, ReturnType<typeof copyText>>();
-  let lines = 0;
+  // COPY lines into the load's table of its months, COPY_ROWS at most at once.
+  const out = copyText();
   let customer: Staged[] = [];
   const store = (contact: Staged, placement: Placement, previous?: Staged) => {
-    const table = months.tableOf(contact.startedAt);
-    let text = out.get(table);
-    if (text === undefined) out.set(table, (text = copyText()));
-    text.add(logLine(contact, placement));
-    lines++;
+    out.add(logLine(contact, placement));
     if (settles(contact)) tally.add(rolled(contact, placement, previous));
   };
   const place = () => {
@@ -154,11 +149,9 @@ async function placeInApp(
     customer = [];
   };
   const copy = async () => {
-    for (const [table, text] of out)
-      if (text.lines > 0)
-        await text.copyIn(session, `copy ${table} (${PLACED_COLUMNS.join(', ')}) from stdin`);
-    stored += lines;
-    lines = 0;
+    stored += out.lines;
+    if (out.lines > 0)
+      await out.copyIn(session, `copy ${months.table} (${PLACED_COLUMNS.join(', ')}) from stdin`);
   };
   for (;;) {
     const { rows } = await session.query<StagedRow>(`fetch ${BATCH} from staged`);
@@ -169,7 +162,7 @@ async function placeInApp(
       else customer.push(contact);
     }
     if (rows.length === 0) break;
-    if (lines >= COPY_ROWS) await copy();
+    if (out.lines >= COPY_ROWS) await copy();
   }
   place();
   await copy();
