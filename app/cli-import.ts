@@ -108,7 +108,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
           } catch (error) {
             throw new ChannelPilotError('invalid_input', `--map: ${(error as Error).message}`);
           }
-          const size = statSync(file).size;
+          const size = fileSize(file);
           await withDatabase(
             config,
             async (storage) => {
@@ -231,4 +231,19 @@ export function summaryDetails(s: ImportSummary): string[] {
 export function exitStatus(s: ImportSummary): number {
   if (s.rejected === 0) return 0;
   return s.valid === 0 ? IMPORT_EXIT.nothingImported : IMPORT_EXIT.someRejected;
+}
+
+/** The size of the file to import, or an error that says why it cannot be read. */
+function fileSize(file: string): number {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    const why =
+      code === 'ENOENT' ? 'there is no such file' : code === 'EACCES' ? 'permission denied' : message;
+    throw new ChannelPilotError('invalid_input', `cannot read ${file}: ${why}`);
+  }
+  if (!stat.isFile()) throw new ChannelPilotError('invalid_input', `cannot read ${file}: it is not a file`);
+  return stat.size;
 }

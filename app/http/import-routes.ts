@@ -13,6 +13,7 @@ import { ImportProfile, importEncodings, maskPreview, type ImportKind } from '..
 import { mediaType, type createApi } from './api.ts';
 import { delimiterOf, parseMapping, type ImportFormat } from '../import/import-files.ts';
 import { runImport } from '../import/run-import.ts';
+import { decodedBody, isEncoded } from './body-encoding.ts';
 import { ContactReasonSchema, ImportResultSchema, ImportRunSchema } from './import-schemas.ts';
 
 // Neither is a type a page on another site can post without asking first (unlike text/plain).
@@ -82,11 +83,12 @@ export function registerImportRoutes(
         }
         // Named as the request gave it; a source a profile gives is checked by the import itself.
         if (query.source) assertSourceOpen(query.source, 'query.source');
-        const length = Number(req.headers['content-length']);
+        // Its length counts compressed bytes when it is sent compressed: no share of it can be told then.
+        const length = isEncoded(req) ? NaN : Number(req.headers['content-length']);
         // A body that stops being CSV (an unclosed quote) fails with the line it breaks at.
         const outcome = await runImport(deps, {
           kind,
-          input: req,
+          input: decodedBody(req),
           format,
           profile: query.profile,
           overrides: {

@@ -110,7 +110,7 @@ async function* decodeText(
       throw invalidInput(
         `line ${line + countLines(before)}: the file is not UTF-8 text`,
         [],
-        'files saved by Windows programs are often Windows-1252: read it with --encoding windows-1252 (or the profile’s file.encoding)',
+        'files saved by Windows programs are often Windows-1252: read it as such (`--encoding windows-1252`, `encoding=windows-1252` through the API, or the profile’s file.encoding)',
       );
     }
     line += countLines(text);
@@ -148,7 +148,13 @@ export async function* readImportFile(
       head += next.value;
       if (HEADER_LINE.test(head) || head.length > 65_536) break;
     }
-    const delimiter = dialect.delimiter ?? detectDelimiter(HEADER_LINE.exec(head)?.[1] ?? head.trim());
+    // Lines end in CR alone when the header's first CR is followed by anything but an LF, before any LF.
+    const cr = head.search(/\r[^\n]/);
+    const lf = head.indexOf('\n');
+    const lineEnd = cr !== -1 && (lf === -1 || cr < lf) ? '\r' : '\n';
+    const headerLine =
+      lineEnd === '\r' ? head.split('\r').find((line) => line.trim() !== '') : HEADER_LINE.exec(head)?.[1];
+    const delimiter = dialect.delimiter ?? detectDelimiter(headerLine ?? head.trim());
     let names: string[] | undefined;
     try {
       for await (const { line, values } of csvRecords(
@@ -159,11 +165,14 @@ export async function* readImportFile(
           for (let next = await text.next(); !next.done; next = await text.next()) yield next.value;
         })(),
         delimiter,
+        lineEnd,
       )) {
         if (names === undefined) {
           names = values.map(rename);
           continue;
         }
+        // A row of empty values only (`;;;;`, as spreadsheets write a row left empty) is a blank line.
+        if (values.every((value) => value === '')) continue;
         const fields: Record<string, string> = {};
         for (let i = 0; i < values.length && i < names.length; i++) fields[names[i]!] = values[i]!;
         yield { line, fields };

@@ -84,8 +84,12 @@ export async function runImport(
       },
     }),
   );
-  // A source that fails (a client gone) fails the reading, which `pipe` alone would leave waiting.
+  // A source that fails (a client gone, a body not in its Content-Encoding) fails the reading,
+  // which `pipe` alone would leave waiting. It may fail before the reading starts (the import's
+  // record is written first): the stream keeps the error for its reader, and is not left to throw
+  // it with no one listening.
   request.input.once('error', (error) => counted.destroy(error));
+  counted.on('error', () => {});
   const rows = readImportFile(counted, dialect, profile.columns);
   const dryRun = request.dryRun ?? false;
   const runId = dryRun ? null : (request.runId ?? randomUUID());

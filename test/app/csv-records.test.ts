@@ -1,6 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { csvRecords, CsvSyntaxError, type CsvRecord } from '../../app/import/csv-records.ts';
+import { readImportFile } from '../../app/import/import-files.ts';
 import { seededRandom } from '../support/simulate.ts';
 
 // Files written here record by record, each value as meant and as written, so that what a
@@ -17,9 +19,13 @@ async function* chunked(text: string, lengths: readonly number[]): AsyncGenerato
   if (at < text.length) yield text.slice(at);
 }
 
-async function readAll(chunks: AsyncIterable<string>, delimiter = ','): Promise<CsvRecord[]> {
+async function readAll(
+  chunks: AsyncIterable<string>,
+  delimiter = ',',
+  lineEnd: '\n' | '\r' = '\n',
+): Promise<CsvRecord[]> {
   const records: CsvRecord[] = [];
-  for await (const record of csvRecords(chunks, delimiter)) records.push(record);
+  for await (const record of csvRecords(chunks, delimiter, lineEnd)) records.push(record);
   return records;
 }
 
@@ -167,6 +173,49 @@ describe('CSV records', () => {
     expect(String((inside.error as Error).message)).toMatch(
       /^line 3: a quote inside a value that does not start/,
     );
+  });
+
+  it('reads lines that end in CR alone when told, an LF after a CR dropped as a CRLF', async () => {
+    const text = 'a,b\r"c\rd",e\r\rf,g\r\nh';
+    const expected = [
+      { line: 1, values: ['a', 'b'] },
+      { line: 2, values: ['c\rd', 'e'] },
+      { line: 5, values: ['f', 'g'] },
+      { line: 6, values: ['h'] },
+    ];
+    expect(await readAll(chunked(text, []), ',', '\r')).toEqual(expected);
+    for (let cut = 1; cut < text.length; cut++)
+      expect(await readAll(chunked(text, [cut]), ',', '\r')).toEqual(expected);
+  });
+
+  it('imports a file whose lines end in CR alone, and skips rows of empty values as blank lines', async () => {
+    // As "CSV (Macintosh)" is saved, with a row a spreadsheet left empty but for its delimiters.
+    const file = [
+      'external_id;channel;started_at;note',
+      'm-1;web;2026-01-05T10:00:00Z;"two',
+      'lines"',
+      ';;;',
+      'm-2;email;2026-01-06T10:00:00Z;',
+      '',
+    ].join('\r');
+    const rows = [];
+    for await (const row of readImportFile(Readable.from([Buffer.from(file)]), { format: 'csv' }))
+      rows.push(row);
+    expect(rows).toEqual([
+      {
+        line: 2,
+        fields: {
+          external_id: 'm-1',
+          channel: 'web',
+          started_at: '2026-01-05T10:00:00Z',
+          note: 'two\rlines',
+        },
+      },
+      {
+        line: 5,
+        fields: { external_id: 'm-2', channel: 'email', started_at: '2026-01-06T10:00:00Z', note: '' },
+      },
+    ]);
   });
 
   it('reads nothing from an empty file or one of blank lines, and a last line without its end', async () => {

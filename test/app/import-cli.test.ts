@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { sql } from 'kysely';
 import request from 'supertest';
 import type { Express } from 'express';
@@ -411,6 +412,16 @@ describe('channel-pilot import interactions', () => {
     expect(run.stderr).toContain('error: line 5: a quote opened in this row is never closed\n');
     expect(run.stderr).toMatch(/hint: the rows before it are imported/);
     expect(await storedFrom('broken')).toBe(2);
+    // A file that is not there, or a folder, is said so in a line, not with a stack trace.
+    mkdirSync(join(dir, 'folder.csv'));
+    for (const [path, why] of [
+      [join(dir, 'missing.csv'), 'there is no such file'],
+      [join(dir, 'folder.csv'), 'it is not a file'],
+    ] as const) {
+      const refused = await cli(['import', 'interactions', path, '--source', 'nothing_there']);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`error: cannot read ${path}: ${why}\n`);
+    }
   }, 120_000);
 });
 
@@ -559,6 +570,42 @@ describe('POST /api/imports/interactions', () => {
       status: 'failed',
       error: 'line 3: a quote opened in this row is never closed',
     });
+  });
+
+  it('reads a body sent compressed as its Content-Encoding says, and refuses one that is not', async () => {
+    const manager = await loginAs(users.manager.username);
+    const post = (source: string, encoding: string, body: Buffer) =>
+      manager
+        .post('/api/imports/interactions')
+        .query({ source, map })
+        .set('Content-Type', 'text/csv')
+        .set('Content-Encoding', encoding)
+        .send(body);
+    const file = Buffer.from(csv());
+    for (const [encoding, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      const source = `packed_${encoding}`;
+      const res = await post(source, encoding, compress(file)).expect(200);
+      expect(res.body.summary).toMatchObject({ read: 3, imported: 2, rejected: 1 });
+      expect(res.body.summary.rejections).toEqual([expect.objectContaining({ line: 4 })]);
+      expect(await stores.interactions.fromSource(source, 'w-2')).toBeDefined();
+      // Sent plain but said to be compressed, or cut short: refused, nothing of it stored.
+      const plain = await post(`${source}_plain`, encoding, file).expect(400);
+      expect(plain.body).toMatchObject({
+        code: 'invalid_input',
+        detail: `the request body is not ${encoding} as its Content-Encoding header says`,
+      });
+      await post(`${source}_cut`, encoding, compress(file).subarray(0, 20)).expect(400);
+      expect(await stores.interactions.fromSource(`${source}_plain`, 'w-1')).toBeUndefined();
+      expect(await stores.interactions.fromSource(`${source}_cut`, 'w-1')).toBeUndefined();
+    }
+    const unknown = await post('packed_zstd', 'zstd', file).expect(400);
+    expect(unknown.body.errors).toEqual([
+      { path: 'content-encoding', message: 'must be one of gzip, x-gzip, deflate, br or identity' },
+    ]);
   });
 
   it('answers 4xx, never 5xx, to malformed imports, profiles and reasons, and stores nothing from them', async () => {
