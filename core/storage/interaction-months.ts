@@ -55,7 +55,7 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
      from unnest($1::timestamptz[]) as m`,
     [months],
   );
-  // Each new month's table (escaped) and the instants it holds, from `from` up to `to` (SQL literals).
+  // Each new month's table (escaped) and the bounds of the instants it holds, as a partition's in SQL.
   const fresh = rows
     .filter((month) => !month.exists)
     .map((month) => ({
@@ -88,4 +88,4 @@ export async function bulkMonthTables(session: pg.Client, months: readonly Date[
 }
 
 /** A UTC month as a number: year × 12 + month. */
-export const monthKey = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
+const monthKey = (at: Date) => at.getUTCFullYear() * 12 + at.getUTCMonth();
