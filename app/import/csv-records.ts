@@ -118,13 +118,9 @@ export async function* csvRecords(
             throw broken(
               'a quote inside a value that does not start with one (a value holding quotes is written in quotes, each of its quotes doubled)',
             );
-          if (c === D) {
-            endValue(value.trimEnd());
-            i = j + 1;
-          } else {
-            endLine();
-            i = j + 1;
-          }
+          if (c === D) endValue(value.trimEnd());
+          else endLine();
+          i = j + 1;
           break;
         }
         case QUOTED: {
@@ -175,8 +171,6 @@ export async function* csvRecords(
   }
   if (at === QUOTED) throw broken('a quote opened in this row is never closed');
   // The last line, when nothing ends it.
-  if (at !== START || values.length > 0) {
-    endLine();
-    yield* ready.splice(0);
-  }
+  endLine();
+  yield* ready;
 }
