@@ -1,12 +1,12 @@
-import { Readable } from 'node:stream';
-import { createBrotliDecompress, createGunzip, createInflate, type Gunzip } from 'node:zlib';
+import { Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request } from 'express';
 import { invalidInput } from '../../core/index.ts';
 
 // A body a route reads itself as a stream (an import) in the Content-Encoding it was sent in, as
 // the JSON routes' parser reads theirs.
 
-const decoders: Record<string, () => Gunzip | ReturnType<typeof createBrotliDecompress>> = {
+const decoders: Record<string, () => Transform> = {
   gzip: createGunzip,
   'x-gzip': createGunzip,
   deflate: createInflate,
