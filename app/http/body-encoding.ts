@@ -2,6 +2,7 @@ import { Readable, type Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Request } from 'express';
 import { invalidInput } from '../../core/index.ts';
+import { notInItsEncoding } from './problem.ts';
 
 // A body a route reads itself as a stream (an import) in the Content-Encoding it was sent in, as
 // the JSON routes' parser reads theirs.
@@ -54,7 +55,7 @@ export function decodedBody(req: Request): Readable {
       }
       if (failure === undefined) return;
       if (failure === gone) throw failure;
-      throw invalidInput(`the request body is not ${encoding} as its Content-Encoding header says`, [
+      throw invalidInput(notInItsEncoding(encoding), [
         { path: 'content-encoding', message: `the body is not ${encoding}` },
       ]);
     })(),

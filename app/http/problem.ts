@@ -128,11 +128,13 @@ function clientErrorDetail(error: ClientError, req: Request): string {
   if (error.type === 'entity.parse.failed') return 'the request body is not valid JSON';
   const encoding = req.headers['content-encoding'];
   // A decompression failure carries no type of its own.
-  if (error.type === undefined && encoding && encoding !== 'identity') {
-    return `the request body is not ${encoding} as its Content-Encoding header says`;
-  }
+  if (error.type === undefined && encoding && encoding !== 'identity') return notInItsEncoding(encoding);
   return error.message;
 }
+
+/** Why a body that does not decode as its Content-Encoding says is refused (JSON bodies and streamed ones alike). */
+export const notInItsEncoding = (encoding: string) =>
+  `the request body is not ${encoding} as its Content-Encoding header says`;
 
 /** Answers 400 to a path that is not valid percent-encoded UTF-8, before any route tries to decode it. */
 export const checkRequestPath: RequestHandler = (req, _res, next) => {
