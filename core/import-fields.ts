@@ -1,5 +1,5 @@
-import type { ImportProfile } from './import-profiles.ts';
-import type { RowProblem } from './import-summary.ts';
+import { requiredColumns, type ImportProfile } from './import-profiles.ts';
+import type { ImportKind, RowProblem } from './import-summary.ts';
 import { createDateTimeReader, createLabelMap, type LabelMap, type LocalTimeKind } from './import-values.ts';
 import { INSTANT_YEARS_TEXT, withinInstantYears } from './vocabulary.ts';
 
@@ -114,3 +114,26 @@ export const missing = (column: string, hint = ''): RowProblem => ({
 
 export const isProblem = (value: unknown): value is RowProblem =>
   typeof value === 'object' && value !== null && 'problem' in value && 'column' in value;
+
+/**
+ * What a file's header (its column names, after the profile's renaming) lacks for an import of
+ * `kind`, in words: the columns every row needs that it does not name and the profile gives no
+ * default for. Null when it lacks none.
+ */
+export function headerProblem(
+  kind: ImportKind,
+  profile: ImportProfile,
+  names: readonly string[],
+): string | null {
+  const named = new Set(names);
+  const defaults = profile.defaults as Partial<Record<string, string>>;
+  const absent = requiredColumns[kind].filter((column) => !named.has(column) && !defaults[column]);
+  if (absent.length === 0) return null;
+  const theirs = absent.flatMap((column) =>
+    Object.entries(profile.columns)
+      .filter(([, ours]) => ours === column)
+      .map(([their]) => `${column} from "${their}"`),
+  );
+  const read = theirs.length > 0 ? ` (profile ${profile.name} reads ${theirs.join(', ')})` : '';
+  return `the header names no column for ${absent.join(', ')}${read}`;
+}

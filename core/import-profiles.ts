@@ -39,6 +39,15 @@ export const customerColumns = {
 } as const;
 export type CustomerColumn = keyof typeof customerColumns;
 
+/**
+ * The columns every row of each import needs (a profile's default may stand for one): a file whose
+ * header names none for one of them has every row rejected, so it is refused at its header.
+ */
+export const requiredColumns = {
+  interactions: ['channel', 'direction', 'reason', 'started_at', 'outcome'],
+  customers: ['customer_ref', 'first_name', 'last_name', 'segment', 'locale'],
+} as const satisfies Record<string, readonly (InteractionColumn | CustomerColumn)[]>;
+
 export const importColumnNames = [
   ...new Set([...Object.keys(interactionColumns), ...Object.keys(customerColumns)]),
 ] as [string, ...string[]];

@@ -14,6 +14,7 @@ export {
   reasonCode,
 } from './interaction-import.ts';
 export { importCustomers, maskPreview, personalColumns } from './customer-import.ts';
+export { headerProblem } from './import-fields.ts';
 export {
   createSummary,
   describeCounts,

@@ -1,7 +1,12 @@
 import type { Readable } from 'node:stream';
 import { csvRecords, CsvSyntaxError } from './csv-records.ts';
 import { invalidInput } from '../../core/index.ts';
-import { importDelimiters, type ImportEncoding, type ImportRow } from '../../core/imports.ts';
+import {
+  importColumnNames,
+  importDelimiters,
+  type ImportEncoding,
+  type ImportRow,
+} from '../../core/imports.ts';
 
 export const importFormats = ['csv', 'jsonl'] as const;
 export type ImportFormat = (typeof importFormats)[number];
@@ -126,15 +131,39 @@ function countLines(text: string): number {
   return n;
 }
 
+const delimiterName = (delimiter: string) => (delimiter === '\t' ? 'tab' : `"${delimiter}"`);
+
+/**
+ * Why a CSV header lacks columns, as far as it shows: read as one column, which another delimiter
+ * splits into columns an import reads, or a title line above the header; or columns named otherwise.
+ */
+function headerHint(values: readonly string[], delimiter: string, rename: (name: string) => string): string {
+  const known = (name: string) => (importColumnNames as readonly string[]).includes(rename(name));
+  if (values.length > 1)
+    return (
+      `its columns: ${values.map((v) => JSON.stringify(v)).join(', ')}; name them in the profile’s columns, ` +
+      'or with `--map their_column=started_at` (`map=` through the API)'
+    );
+  const other = importDelimiters.find((d) => d !== delimiter && values[0]!.split(d).some(known));
+  if (other !== undefined)
+    return (
+      `the header is read as one column with the delimiter ${delimiterName(delimiter)}, and ${delimiterName(other)} ` +
+      'splits it into columns: give that delimiter (`--delimiter`, `delimiter=` through the API, or the profile’s file.delimiter)'
+    );
+  return `the header is read as one column, ${JSON.stringify(values[0])}: remove any line above the header (a title, the export’s date), or give the delimiter`;
+}
+
 /**
  * Reads an import file as it streams in, never whole: CSV with a header row, or one JSON object
  * per line. Column (or key) names are renamed by `mapping`. A line that cannot be read becomes
- * a row with its problem, so that the import rejects it and goes on.
+ * a row with its problem, so that the import rejects it and goes on. A CSV header that
+ * `headerProblem` finds wanting (every row would be rejected) stops the reading at its line.
  */
 export async function* readImportFile(
   input: Readable,
   dialect: FileDialect,
   mapping: Record<string, string> = {},
+  headerProblem: (names: readonly string[]) => string | null = () => null,
 ): AsyncGenerator<ImportRow> {
   const rename = (name: string) => mapping[name.trim()] ?? name.trim();
   const text = decodeText(input, dialect.encoding ?? 'utf-8');
@@ -169,6 +198,9 @@ export async function* readImportFile(
       )) {
         if (names === undefined) {
           names = values.map(rename);
+          const problem = headerProblem(names);
+          if (problem !== null)
+            throw invalidInput(`line ${line}: ${problem}`, [], headerHint(values, delimiter, rename));
           continue;
         }
         // A row of empty values only (`;;;;`, as spreadsheets write a row left empty) is a blank line.

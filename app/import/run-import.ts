@@ -10,6 +10,7 @@ import {
 } from '../../core/index.ts';
 import {
   DEFAULT_CUSTOMER_SOURCE,
+  headerProblem,
   ImportProfile,
   importCustomers,
   importInteractions,
@@ -90,7 +91,9 @@ export async function runImport(
   // it with no one listening.
   request.input.once('error', (error) => counted.destroy(error));
   counted.on('error', () => {});
-  const rows = readImportFile(counted, dialect, profile.columns);
+  const rows = readImportFile(counted, dialect, profile.columns, (names) =>
+    headerProblem(request.kind, profile, names),
+  );
   const dryRun = request.dryRun ?? false;
   const runId = dryRun ? null : (request.runId ?? randomUUID());
   if (runId) {

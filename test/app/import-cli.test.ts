@@ -260,7 +260,8 @@ describe('channel-pilot import interactions', () => {
     expect(run.stdout).toContain('34 rows read, 31 imported, 0 already there, 3 rejected\n');
     expect(await storedFrom('centralino')).toBe(31);
 
-    // Without the profile, not one row of that file can be read: a status of its own.
+    // Without the profile, not one of that file's columns is ours: refused at its header, which
+    // it lists, and nothing of it is stored.
     const plain = await cli([
       'import',
       'interactions',
@@ -270,11 +271,31 @@ describe('channel-pilot import interactions', () => {
       '--encoding',
       'windows-1252',
     ]);
-    expect(plain.code).toBe(3);
-    expect(plain.stdout).toContain('34 rows read, 0 imported, 0 already there, 34 rejected\n');
-    expect(plain.stdout).toContain(
-      '    34 × channel: is missing — lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …\n',
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain(
+      'error: line 1: the header names no column for channel, direction, reason, started_at, outcome\n' +
+        'hint: its columns: "ID Chiamata", "Codice Cliente", "Canale", "Motivo", "Data Inizio", "Data Fine", "Esito", "Note"; ' +
+        'name them in the profile’s columns, or with `--map their_column=started_at`',
     );
+    expect(await storedFrom('unreadable')).toBe(0);
+    // Contacts whose every customer code is one the CRM import has not brought (contacts imported
+    // before their customers): every row is rejected, a status of its own.
+    const early = join(dir, 'chiamate-prima-dei-clienti.csv');
+    writeFileSync(
+      early,
+      Buffer.from(
+        [
+          'ID Chiamata;Codice Cliente;Canale;Motivo;Data Inizio;Data Fine;Esito',
+          'CH-9001;C009901;Telefono;Bolletta;02/03/2026 10:00;02/03/2026 10:04;Risolto',
+          'CH-9002;C009902;Negozio;Pagamento;02/03/2026 11:30;;Risolto',
+        ].join('\r\n'),
+        'latin1',
+      ),
+    );
+    const none = await cli(['import', 'interactions', early, '--profile', 'calls_crm', '--source', 'early']);
+    expect(none.code).toBe(3);
+    expect(none.stdout).toContain('2 rows read, 0 imported, 0 already there, 2 rejected\n');
+    expect(none.stdout).toMatch(/^ {4}2 × customer_ref: is no customer of crm .* — lines 2, 3$/m);
     // And read as UTF-8, which it is not, it stops at the first line that shows it.
     const notUtf8 = await cli(['import', 'interactions', calls, '--source', 'unreadable']);
     expect(notUtf8.code).toBe(1);
@@ -543,7 +564,7 @@ describe('POST /api/imports/interactions', () => {
     expect(stored[2]?.details).toEqual({ subject: 'Pagamento non riuscito' });
   });
 
-  it('answers 400 naming the line when the CSV breaks, keeping the rows before it', async () => {
+  it('answers 400 naming the line when the CSV breaks, keeping the rows before it, or when its header lacks a column', async () => {
     const manager = await loginAs(users.admin.username);
     const res = await manager
       .post('/api/imports/interactions')
@@ -570,6 +591,26 @@ describe('POST /api/imports/interactions', () => {
       status: 'failed',
       error: 'line 3: a quote opened in this row is never closed',
     });
+    // A header that names none of what every row needs: 400 at its line, with what it shows.
+    const semicolons = await manager
+      .post('/api/imports/interactions')
+      .query({ source: 'wrong_delimiter', delimiter: 'comma' })
+      .set('Content-Type', 'text/csv')
+      .send(
+        [
+          'external_id;customer_id;channel;touchpoint;direction;reason;started_at;outcome',
+          `d-1;${customer.id};shop;counter;inbound;moving;2026-01-10T10:00:00+01:00;resolved`,
+        ].join('\n'),
+      )
+      .expect(400);
+    expect(semicolons.body).toMatchObject({
+      code: 'invalid_input',
+      detail: 'line 1: the header names no column for channel, direction, reason, started_at, outcome',
+      hint: expect.stringContaining(
+        'the header is read as one column with the delimiter ",", and ";" splits it',
+      ),
+    });
+    expect(await stores.interactions.fromSource('wrong_delimiter', 'd-1')).toBeUndefined();
   });
 
   it('reads a body sent compressed as its Content-Encoding says, and refuses one that is not', async () => {
