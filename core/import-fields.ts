@@ -41,6 +41,16 @@ export function createFieldReader(profile: ImportProfile, options: { zone: strin
     ...no.map((l) => [l, 'false'] as const),
   ]);
   const defaults = profile.defaults as Partial<Record<string, string>>;
+  // The codes as labels: written with other case or spacing ("Inbound", "Call Centre").
+  const codeLabels = new WeakMap<CodeChoices, LabelMap>();
+  const spelt = (choices: CodeChoices) => {
+    let labels = codeLabels.get(choices);
+    if (!labels) {
+      labels = createLabelMap([...choices.codes].map((code) => [code, code]));
+      codeLabels.set(choices, labels);
+    }
+    return labels;
+  };
 
   return {
     /** The cell as text, trimmed; the profile's default when it is empty or missing; null when neither. */
@@ -75,7 +85,7 @@ export function createFieldReader(profile: ImportProfile, options: { zone: strin
         };
       }
       if (choices.codes.has(value)) return value;
-      const named = choices.names?.get(value);
+      const named = choices.names?.get(value) ?? spelt(choices).get(value);
       if (named !== undefined) return named;
       const labels = profile.values[column as keyof ImportProfile['values']];
       return {

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { csvRecords, CsvSyntaxError } from './csv-records.ts';
 import { invalidInput } from '../../core/index.ts';
 import {
+  createLabelMap,
   importColumnNames,
   importDelimiters,
   type ImportEncoding,
@@ -165,7 +166,21 @@ export async function* readImportFile(
   mapping: Record<string, string> = {},
   headerProblem: (names: readonly string[]) => string | null = () => null,
 ): AsyncGenerator<ImportRow> {
-  const rename = (name: string) => mapping[name.trim()] ?? name.trim();
+  // A column named as the mapping or the product names it; else as either, written with other
+  // case, accents or spacing ("DATA INIZIO", "Started At"): the mapping's first.
+  const spelt = createLabelMap([
+    ...importColumnNames.map((column) => [column, column] as const),
+    ...Object.entries(mapping),
+  ]);
+  const renamed = new Map<string, string>();
+  const rename = (name: string) => {
+    let column = renamed.get(name);
+    if (column === undefined) {
+      column = mapping[name.trim()] ?? spelt.get(name) ?? name.trim();
+      renamed.set(name, column);
+    }
+    return column;
+  };
   const text = decodeText(input, dialect.encoding ?? 'utf-8');
   if (dialect.format === 'csv') {
     // The header (the first line that is not blank) is read first, to find the delimiter when the

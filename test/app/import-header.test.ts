@@ -61,6 +61,14 @@ async function refusal(request: Omit<ImportRequest, 'format'>) {
   return error as ChannelPilotError;
 }
 
+async function dryRun(request: Omit<ImportRequest, 'format' | 'kind' | 'dryRun'>) {
+  const outcome = await runImport(
+    { stores, clock: fixedClock },
+    { kind: 'interactions', format: 'csv', dryRun: true, ...request },
+  );
+  return outcome.summary;
+}
+
 async function counts() {
   const { rows } = await sql<{ contacts: number; customers: number }>`select
     (select count(*)::int from interactions) as contacts,
@@ -119,31 +127,46 @@ describe('an import whose header lacks what every row needs', () => {
   });
 
   it('lists the header’s columns when one the profile reads is named otherwise, and a mapping mends it', async () => {
-    // Someone retyped a heading: "Data inizio", not "Data Inizio".
-    const retyped = [calls[0]!.replace('Data Inizio', 'Data inizio'), ...calls.slice(1)];
-    const error = await refusal({ kind: 'interactions', profile: 'calls_crm', input: latin1(retyped) });
+    // A newer version of the CRM calls the start "Inizio chiamata".
+    const renamed = [calls[0]!.replace('Data Inizio', 'Inizio chiamata'), ...calls.slice(1)];
+    const error = await refusal({ kind: 'interactions', profile: 'calls_crm', input: latin1(renamed) });
     expect(error.message).toBe(
       'line 1: the header names no column for started_at (profile calls_crm reads started_at from "Data Inizio")',
     );
     expect(error.hint).toBe(
-      'its columns: "ID Chiamata", "Codice Cliente", "Canale", "Motivo", "Data inizio", "Data Fine", "Esito", ' +
+      'its columns: "ID Chiamata", "Codice Cliente", "Canale", "Motivo", "Inizio chiamata", "Data Fine", "Esito", ' +
         '"Note"; name them in the profile’s columns, or with `--map their_column=started_at` (`map=` through the API)',
     );
     // Mapped for this file, every row is read (their customers are not imported here: rejected
     // one by one, for that and nothing else).
-    const mapped = await runImport(
-      { stores, clock: fixedClock },
-      {
-        kind: 'interactions',
-        format: 'csv',
-        profile: 'calls_crm',
-        overrides: { columns: { 'Data inizio': 'started_at' } },
-        input: latin1(retyped),
-        dryRun: true,
-      },
-    );
-    expect(mapped.summary.read).toBe(2);
-    expect(mapped.summary.problems.map((p) => [p.column, p.count])).toEqual([['customer_ref', 2]]);
+    const mapped = await dryRun({
+      profile: 'calls_crm',
+      overrides: { columns: { 'Inizio chiamata': 'started_at' } },
+      input: latin1(renamed),
+    });
+    expect(mapped.read).toBe(2);
+    expect(mapped.problems.map((p) => [p.column, p.count])).toEqual([['customer_ref', 2]]);
+  });
+
+  it('reads headings written with other case, accents or spacing as the profile’s or the product’s', async () => {
+    // Exports that shout, retyped headings, and our own names as a spreadsheet titles them.
+    const shouted = [calls[0]!.toUpperCase().replace('DATA INIZIO', 'data  inizio'), ...calls.slice(1)];
+    const read = await dryRun({ profile: 'calls_crm', input: latin1(shouted) });
+    expect(read.read).toBe(2);
+    expect(read.problems.map((p) => [p.column, p.count])).toEqual([['customer_ref', 2]]);
+    const titled = [
+      'External ID;Channel;Touchpoint;Direction;Reason;Started At;Outcome;Détails',
+      'T-7;Web;self_service;Inbound;payment;2026-11-04T18:00:00+01:00;Resolved;"{""device"":""app""}"',
+    ].join('\n');
+    const ours = await dryRun({ overrides: { source: 'titled' }, input: Readable.from([titled]) });
+    expect(ours).toMatchObject({ read: 1, valid: 1, rejected: 0 });
+    expect(ours.preview[0]).toMatchObject({
+      external_id: 'T-7',
+      channel: 'web',
+      direction: 'inbound',
+      outcome: 'resolved',
+      details: { device: 'app' },
+    });
   });
 
   it('lets a profile’s default stand for a column the file leaves out, and refuses without one', async () => {
