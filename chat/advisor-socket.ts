@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   can,
   ChannelPilotError,
+  fromThisSite,
   parseInput,
   type Broadcast,
   type ChannelLog,
@@ -161,19 +162,9 @@ export function createAdvisorSockets(options: {
     send(session, { type: 'ready', advisorId: advisor.id });
   }
 
-  /** Only the app's own pages may open it: a session cookie sent from another site's page is refused. */
-  function sameOrigin(request: IncomingMessage): boolean {
-    const origin = request.headers.origin;
-    if (!origin) return true;
-    try {
-      return new URL(origin).host === request.headers.host;
-    } catch {
-      return false;
-    }
-  }
-
   async function admit(request: IncomingMessage): Promise<StaffUser> {
-    if (!sameOrigin(request))
+    // Only the app's own pages may open it: a session cookie sent from another site's page is refused.
+    if (!fromThisSite(request.headers.origin, request.headers.host))
       throw new ChannelPilotError(
         'forbidden',
         'the advisors’ chat socket opens only from the console’s own pages',

@@ -140,6 +140,7 @@ export {
   type LinkInspection,
   type SignedLinks,
 } from './signed-links.ts';
+export { fromThisSite } from './request-origin.ts';
 export { signVisit, verifyVisit, VISIT_TTL_MS, type CustomerVisit } from './page-visits.ts';
 export {
   type Attachment,

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler, type Response } from 'express';
 import { parse as parseCookies, serialize } from 'cookie';
 import { z } from 'zod';
-import { ChannelPilotError, type StaffDirectory, type StaffUser } from '../../core/index.ts';
+import { ChannelPilotError, fromThisSite, type StaffDirectory, type StaffUser } from '../../core/index.ts';
 import { SESSION_COOKIE, staffOf, type createApi } from './api.ts';
 import { StaffUserSchema } from '../../core/index.ts';
 
@@ -42,11 +42,20 @@ export function viewerOf(res: Response): Viewer | undefined {
 
 /**
  * A page form's POST must carry its session's token in the `csrf` field (after
- * sessionMiddleware): a form on another site cannot know it.
+ * sessionMiddleware): a form on another site cannot know it. One a browser sends from another
+ * site's page is refused before that.
  */
 // The largest page form is a pilot's definition.
 const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
-export const requireFormToken: RequestHandler = (req, res, next) =>
+export const requireFormToken: RequestHandler = (req, res, next) => {
+  if (!fromThisSite(req.headers.origin, req.headers.host)) {
+    next(
+      new ChannelPilotError('forbidden', 'this form was sent from another site', {
+        hint: 'send it from the page of this app that shows it',
+      }),
+    );
+    return;
+  }
   parseForm(req, res, (error?: unknown) => {
     if (error) {
       next(error);
@@ -64,6 +73,7 @@ export const requireFormToken: RequestHandler = (req, res, next) =>
     }
     next();
   });
+};
 
 export function registerAuthRoutes(
   api: ReturnType<typeof createApi>,

@@ -266,14 +266,16 @@ describe('managing pilots from /manage', () => {
       404,
     );
     await agent.get('/manage/pilots/no_such_pilot/edit').expect(404);
-    // From another site, or with no origin at all: refused.
-    await agent
+    // From another site's page, even with the session's token (the page leaked it): refused.
+    const elsewhere = await agent
       .post('/manage/pilots/guarded/status')
       .set('Host', HOST)
       .set('Origin', 'https://elsewhere.example')
       .type('form')
-      .send({ status: 'running' })
+      .send({ csrf: formTokens.get(agent), status: 'running' })
       .expect(403);
+    expect(elsewhere.text).toContain('this form was sent from another site');
+    // Without the token, from anywhere: refused.
     await agent.post('/manage/pilots/guarded/status').type('form').send({ status: 'running' }).expect(403);
     // An advisor may not; nobody logged out may either.
     const advisor = await loginAs(users.advisor.username);
