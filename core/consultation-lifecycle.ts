@@ -1,7 +1,7 @@
 import type { Appointment } from './advisors.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { ChannelPilotError } from './errors.ts';
-import type { InteractionInput, InteractionLog, Outcome } from './interactions.ts';
+import type { InteractionInput, InteractionLog } from './interactions.ts';
 import {
   type ConsultationPolicy,
   defaultConsultationPolicy,
@@ -53,6 +53,40 @@ export interface ConsultationLog {
   forgetEvents(before: Date): Promise<number>;
 }
 
+/**
+ * What a finished consultation is as a contact of the customer's journey (its channel, times,
+ * outcome and details; the journey's reason and origin are the caller's), or null when the
+ * customer never came: a missed appointment is no contact of theirs (it stays an appointment,
+ * `no_show`), and counting it would make them an adopter of the channel with a handle time.
+ */
+export function consultationContact(
+  appointment: Appointment,
+  state: ConsultationState,
+): Omit<InteractionInput, 'customerId' | 'reason' | 'handoffFromId'> | null {
+  const came = sidesThatCame(state);
+  if (!came.includes('customer')) return null;
+  const durationMs = consultationDurationMs(state);
+  return {
+    channel: 'video',
+    touchpoint: 'consultation',
+    direction: 'inbound',
+    startedAt: state.startedAt ?? appointment.startsAt,
+    endedAt: state.endedAt,
+    // The customer came: the advisor did not, or the consultation did not complete.
+    outcome: state.status === 'completed' ? 'resolved' : 'failed',
+    source: 'video',
+    externalId: `consultation:${appointment.id}`,
+    details: {
+      appointmentId: appointment.id,
+      advisorId: appointment.advisorId,
+      status: state.status,
+      came,
+      endedBy: state.endedBy,
+      ...(durationMs === null ? {} : { durationSeconds: Math.round(durationMs / 100) / 10 }),
+    },
+  };
+}
+
 export interface ConsultationLifecycle {
   /** Applies one event; a redelivered event (same id) changes nothing. */
   handle(event: ConsultationEvent): Promise<ApplyResult['kind']>;
@@ -79,33 +113,19 @@ export function createConsultationLifecycle(options: {
 
   async function recordJourney(record: ConsultationRecord, state: ConsultationState) {
     const { appointment } = record;
-    const came = sidesThatCame(state);
-    const outcome: Outcome =
-      state.status === 'completed' ? 'resolved' : came.includes('customer') ? 'failed' : 'abandoned';
+    const contact = consultationContact(appointment, state);
+    if (contact === null) {
+      await log.markRecorded(appointment.id);
+      return;
+    }
     const previous = appointment.journeyId ? await interactions.journey(appointment.journeyId) : [];
-    const durationMs = consultationDurationMs(state);
     const entry: InteractionInput = {
+      ...contact,
       customerId: appointment.customerId,
-      channel: 'video',
-      touchpoint: 'consultation',
-      direction: 'inbound',
       // A consultation booked within a journey (asked for on a call, through the voice assistant)
       // carries on that journey's contact reason; one booked on its own is about its topic.
       reason: previous[0]?.reason ?? appointment.topic,
-      startedAt: state.startedAt ?? appointment.startsAt,
-      endedAt: state.endedAt,
-      outcome,
       handoffFromId: previous.at(-1)?.id ?? null,
-      source: 'video',
-      externalId: `consultation:${appointment.id}`,
-      details: {
-        appointmentId: appointment.id,
-        advisorId: appointment.advisorId,
-        status: state.status,
-        came,
-        endedBy: state.endedBy,
-        ...(durationMs === null ? {} : { durationSeconds: Math.round(durationMs / 100) / 10 }),
-      },
     };
     try {
       await interactions.record(entry);

@@ -65,6 +65,7 @@ export {
 } from './consultations.ts';
 export {
   type ApplyResult,
+  consultationContact,
   type ConsultationLifecycle,
   type ConsultationLog,
   type ConsultationRecord,

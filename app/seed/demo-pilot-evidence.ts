@@ -1,5 +1,5 @@
 import { type Outcome, type Stores, type SurveyAnswerInput } from '../../core/index.ts';
-import { consultationDurationMs, sidesThatCame } from '../../core/services.ts';
+import { consultationContact } from '../../core/services.ts';
 import { localDay, romeDay } from './demo-calendar.ts';
 import { createDemoConsultations, type DemoConsultation } from './demo-consultations.ts';
 import type { CustomerProfile } from './demo-customers.ts';
@@ -164,31 +164,12 @@ export function createPilotEvidence(options: {
     if (!consultation) return false;
     summary.appointments++;
     const { appointment, state } = consultation;
-    const came = sidesThatCame(state);
-    const outcome: Outcome =
-      state.status === 'completed' ? 'resolved' : came.includes('customer') ? 'failed' : 'abandoned';
-    const duration = consultationDurationMs(state);
-    Object.assign(contact, {
-      channel: 'video',
-      touchpoint: 'consultation',
-      direction: 'inbound',
-      startedAt: state.startedAt ?? appointment.startsAt,
-      endedAt: state.endedAt,
-      outcome,
-      // Under the lifecycle's own key, so that wrap-up and rating find the consultation's entry.
-      source: 'video',
-      externalId: `consultation:${appointment.id}`,
-      details: {
-        appointmentId: appointment.id,
-        advisorId: appointment.advisorId,
-        status: state.status,
-        came,
-        endedBy: state.endedBy,
-        ...(duration === null ? {} : { durationSeconds: Math.round(duration / 100) / 10 }),
-      },
-    });
+    // A consultation the customer missed is no contact of theirs: theirs stays where it was.
+    const entry = consultationContact(appointment, state);
+    if (entry === null) return false;
+    Object.assign(contact, entry);
     held.start = (contact.startedAt as Date).getTime();
-    if (outcome === 'resolved') surveyConsultation(contact, consultation);
+    if (entry.outcome === 'resolved') surveyConsultation(contact, consultation);
     return true;
   }
 

@@ -505,7 +505,16 @@ describe('the demo pilots', () => {
         left join consultations k on k.appointment_id = a.id
       where i.channel = 'video'`);
     expect(video.length).toBeGreaterThan(3);
-    expect(await count('select count(*) as n from appointments')).toBe(video.length);
+    // The others were missed by their customer: appointments, no contact of theirs.
+    const missed = await rows<{ status: string; came: string[] }>(`
+      select a.status, array(select distinct s.role from consultation_sessions s
+        where s.appointment_id = a.id and s.joined_at is not null) as came
+      from appointments a where not exists (select 1 from interactions i
+        where i.channel = 'video' and i.details->>'appointmentId' = a.id::text)`);
+    expect(await count('select count(*) as n from appointments')).toBe(video.length + missed.length);
+    expect(missed.length).toBeGreaterThan(0);
+    for (const m of missed)
+      expect(m).toMatchObject({ status: 'no_show', came: expect.not.arrayContaining(['customer']) });
     for (const v of video) {
       expect(v.appointment).not.toBeNull();
       expect(v.same_customer && v.speaks && v.covers && v.recorded).toBe(true);
@@ -513,7 +522,7 @@ describe('the demo pilots', () => {
         v.working_hours.some((h) => h.weekday === v.dow && h.start <= v.from_local && v.to_local <= h.end),
       ).toBe(true);
       expect(['completed', 'no_show']).toContain(v.status);
-      expect(v.outcome).toBe(v.status === 'completed' ? 'resolved' : 'abandoned');
+      expect(v.outcome).toBe(v.status === 'completed' ? 'resolved' : 'failed');
       if (v.status === 'completed') {
         expect(v.started_at).toEqual(v.held_from);
         const minutes = (v.ended_at!.getTime() - v.started_at.getTime()) / 60_000;

@@ -206,16 +206,14 @@ describe('the consultation lifecycle', () => {
     expect((await stateOf(nobody.appointment.id))?.status).toBe('booked');
     await lifecycleAt(at(15)).sweep();
 
+    // A consultation the customer missed stays an appointment, no_show, and is no contact of
+    // theirs: no video contact (it would make them an adopter, with a handle time), both done with.
     expect((await stateOf(nobody.appointment.id))?.status).toBe('no_show');
-    expect((await journeyOf(nobody.customer.id))[0]).toMatchObject({
-      outcome: 'abandoned',
-      details: { came: [] },
-    });
+    expect(await journeyOf(nobody.customer.id)).toEqual([]);
     expect((await stateOf(aborted.appointment.id))?.status).toBe('no_show');
-    expect((await journeyOf(aborted.customer.id))[0]).toMatchObject({
-      outcome: 'abandoned',
-      details: { came: ['advisor'] },
-    });
+    expect(await journeyOf(aborted.customer.id)).toEqual([]);
+    for (const b of [nobody, aborted])
+      expect((await log.consultation(b.appointment.id))?.journeyRecorded).toBe(true);
     // Arriving after it was declared a no-show changes nothing.
     await feed([aborted.joined('customer', 'PA_c2', at(16))]);
     expect((await stateOf(aborted.appointment.id))?.status).toBe('no_show');
@@ -280,9 +278,13 @@ describe('the consultation lifecycle', () => {
   });
 
   it('marks a no-show once when two instances sweep at the same time', async () => {
+    // The customer came; the advisor never did: a failed contact of the customer's, written once.
     const b = await book();
+    await feed([b.joined('customer', 'PA_c1', at(1))]);
     await Promise.all([lifecycleAt(at(20)).sweep(), lifecycleAt(at(20)).sweep()]);
     expect((await stateOf(b.appointment.id))?.status).toBe('no_show');
-    expect((await journeyOf(b.customer.id)).map((i) => i.details.status)).toEqual(['no_show']);
+    expect(await journeyOf(b.customer.id)).toMatchObject([
+      { channel: 'video', outcome: 'failed', details: { status: 'no_show', came: ['customer'] } },
+    ]);
   });
 });
