@@ -224,7 +224,7 @@ const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 /** The census as the tables a terminal shows. */
 export function formatCensus(census: Census): string {
   const { filter, totals } = census;
-  const perCustomer = contactsPerCustomer(totals);
+  const perCustomer = contactsPerCustomer(census);
   const percent = (part: number, whole: number) =>
     whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
   const sections: string[] = [

@@ -95,9 +95,19 @@ export function defaultCensusRange(now: Date): { from: string; to: string } {
 
 /**
  * Contacts per customer: the contacts of known customers over the distinct known customers
- * (anonymous contacts have no customer to count them for); null without customers.
+ * (anonymous contacts have no customer to count them for), of every channel or of one; null
+ * without customers. A channel's contacts of known customers are those its transitions start
+ * from: each has one, to the customer's next channel or to none.
  */
-export function contactsPerCustomer(totals: Census['totals']): number | null {
-  if (totals.customers <= 0) return null;
-  return (totals.contacts - totals.anonymousContacts) / totals.customers;
+export function contactsPerCustomer(
+  census: Pick<Census, 'totals' | 'channels' | 'transitions'>,
+  channel?: string,
+): number | null {
+  if (channel === undefined) {
+    const { contacts, customers, anonymousContacts } = census.totals;
+    return customers > 0 ? (contacts - anonymousContacts) / customers : null;
+  }
+  const customers = census.channels.find((c) => c.channel === channel)?.customers ?? 0;
+  if (customers <= 0) return null;
+  return census.transitions.reduce((n, t) => (t.from === channel ? n + t.contacts : n), 0) / customers;
 }

@@ -106,7 +106,7 @@ function censusSections(census: Census, csvHref: (table: CensusTable) => string,
       .sort(),
   ];
   const series = channelOrder.map((c) => ({ key: c, label: names(c), colour: channelColour(c) }));
-  return html`${totalsPanel(census)} ${channelsPanel(channels, csvHref, names)}
+  return html`${totalsPanel(census)} ${channelsPanel(census, channels, csvHref, names)}
   ${heatmapPanel(census, channelOrder, csvHref, names)} ${reasonsPanel(census, series, csvHref)}
   ${weeklyPanel(census, series, csvHref)} ${transitionsPanel(census, csvHref, names)}
   ${stepsPanel(census, series, csvHref)}`;

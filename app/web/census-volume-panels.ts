@@ -32,7 +32,7 @@ export function totalsPanel(census: Census): Html {
       </div>
       <div>
         <dt>Contacts per customer</dt>
-        <dd data-figure="contactsPerCustomer">${formatNumber(contactsPerCustomer(census.totals), 2)}</dd>
+        <dd data-figure="contactsPerCustomer">${formatNumber(contactsPerCustomer(census), 2)}</dd>
       </div>
       <div>
         <dt>Anonymous contacts</dt>
@@ -48,6 +48,7 @@ export function totalsPanel(census: Census): Html {
 }
 
 export function channelsPanel(
+  census: Census,
   channels: Census['channels'],
   csvHref: (table: CensusTable) => string,
   names: ChannelNames,
@@ -118,7 +119,7 @@ export function channelsPanel(
           'Channel',
           'Contacts',
           'Customers',
-          'Contacts per customer',
+          'Contacts per known customer',
           'Timed contacts',
           'Average handle time (live) or response time (answered later)',
         ],
@@ -126,7 +127,7 @@ export function channelsPanel(
           names(c.channel),
           formatCount(c.contacts),
           formatCount(c.customers),
-          c.customers > 0 ? formatNumber(c.contacts / c.customers, 2) : '–',
+          formatNumber(contactsPerCustomer(census, c.channel), 2),
           formatCount(c.timedContacts),
           formatContactTime(c.channel, c.averageHandleSeconds),
         ]),

@@ -238,6 +238,29 @@ describe('census page', () => {
     expect(figure('customers')).toBe(sampleCensus.totals.customers.toLocaleString('en-US'));
     expect(figure('anonymous')).toBe(sampleCensus.totals.anonymousContacts.toLocaleString('en-US'));
 
+    // Channel by channel, contacts per known customer: anonymous contacts (a walk-in, a withheld
+    // number) have no customer to count them for. A known customer's contact is one a transition
+    // starts from.
+    const channelTable = between(page, '<caption class="sr-only">', '</table>');
+    expect(channelTable).toContain('Contacts, customers and handle time by channel');
+    const cells = [
+      ...channelTable.matchAll(/<tr>\s*<th scope="row" class="text">([^<]*)<\/th>((?:\s*<td>[^<]*<\/td>)*)/g),
+    ].map(([, name, tds]) => [name, [...tds!.matchAll(/<td>([^<]*)<\/td>/g)].map((m) => m[1])] as const);
+    expect(cells).toHaveLength(sampleCensus.channels.length);
+    let anonymousSomewhere = false;
+    for (const c of sampleCensus.channels) {
+      const known = sampleCensus.transitions
+        .filter((t) => t.from === c.channel)
+        .reduce((n, t) => n + t.contacts, 0);
+      if (known < c.contacts) anonymousSomewhere = true;
+      const row = cells.find(
+        ([, tds]) =>
+          tds[0] === c.contacts.toLocaleString('en-US') && tds[1] === c.customers.toLocaleString('en-US'),
+      );
+      expect(row?.[1][2]).toBe((known / c.customers).toFixed(2));
+    }
+    expect(anonymousSomewhere).toBe(true);
+
     // The call centre's busiest hour, in its own map and summed over all channels in "All channels".
     const busiest = sampleCensus.heatmap
       .filter((c) => c.channel === 'call_centre')
