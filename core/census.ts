@@ -16,10 +16,17 @@ export const CensusFilterFields = z.object({
   /** A contact's next contact (same customer, same reason) counts as a transition within this many days. */
   withinDays: z.coerce.number().int().min(1).max(30).default(7),
 });
+// The range is checked once both days are dates: a day that is none is the one thing to correct.
+const datesRead = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
 export const CensusFilter = CensusFilterFields.refine((f) => f.to >= f.from, {
   error: 'must not be before from',
   path: ['to'],
-}).refine((f) => daysBetween(f.from, f.to) <= 731, { error: 'covers at most two years', path: ['to'] });
+  ...datesRead,
+}).refine((f) => daysBetween(f.from, f.to) <= 731, {
+  error: 'covers at most two years',
+  path: ['to'],
+  ...datesRead,
+});
 export type CensusFilter = z.output<typeof CensusFilter>;
 
 /** Journey steps from this one on are counted together ("4+"). */

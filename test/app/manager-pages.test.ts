@@ -360,6 +360,22 @@ describe('census page', () => {
     expect(censusCalls).toEqual([]);
   });
 
+  it('names only the day that is no date, not the range it would make', async () => {
+    const agent = await loginAs(users.manager.username);
+    for (const [query, bad, fine] of [
+      ['from=abc&to=2026-03-12', 'from', 'to'],
+      ['from=2026-03-10&to=abc', 'to', 'from'],
+      ['from=10%2F03%2F2026&to=2026-03-12', 'from', 'to'],
+    ] as const) {
+      const page = (await agent.get(`/manage/census?${query}`).expect(400)).text;
+      const corrections = between(page, 'The filter needs a correction:', '</ul>');
+      expect(corrections).toContain(`<strong>${bad}</strong>`);
+      expect(corrections.match(/<li>/g)).toHaveLength(1);
+      expect(page).not.toMatch(new RegExp(`name="${fine}"[^>]*aria-invalid="true"`));
+    }
+    expect(censusCalls).toEqual([]);
+  });
+
   it('escapes the reasons it offers in the filter', async () => {
     const agent = await loginAs(users.manager.username);
     reasons = ['billing_question', '"><script>alert(1)</script>'];
