@@ -136,18 +136,24 @@ function clientErrorDetail(error: ClientError, req: Request): string {
 export const notInItsEncoding = (encoding: string) =>
   `the request body is not ${encoding} as its Content-Encoding header says`;
 
-/** Answers 400 to a path that is not valid percent-encoded UTF-8, before any route tries to decode it. */
+/**
+ * Answers 400 to a path that is not valid percent-encoded UTF-8, or that holds a NUL character
+ * (no name or id of the product does, and the database stores none), before any route decodes it.
+ */
 export const checkRequestPath: RequestHandler = (req, _res, next) => {
+  let path: string;
   try {
-    decodeURIComponent(req.path);
-    next();
+    path = decodeURIComponent(req.path);
   } catch {
     next(
       new ChannelPilotError('invalid_input', 'the path has a malformed percent-encoding', {
         hint: 'encode each byte of UTF-8 as %XX, and a literal % as %25',
       }),
     );
+    return;
   }
+  const nul = 'contains a NUL character (%00)';
+  next(path.includes('\0') ? invalidInput(`the path ${nul}`, [{ path: 'path', message: nul }]) : undefined);
 };
 
 /** A customer link's token is a credential: it never goes into the logs. */

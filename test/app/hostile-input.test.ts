@@ -83,6 +83,14 @@ describe('requests from nobody', () => {
     }
   });
 
+  it('answers 400 to a NUL character in a path before the database sees it, on pages and in the API', async () => {
+    for (const path of ['/manage/pilots/%00', '/join/abc%00def', '/b/%00', '/api/customers/x%00y/context']) {
+      const problem = isProblem(await request(app).get(path), 400);
+      expect(problem.detail).toBe('the path contains a NUL character (%00)');
+      expect(JSON.stringify(problem)).not.toMatch(/SQLSTATE/);
+    }
+  });
+
   it('answers 4xx to a body declared gzip or br that is not compressed', async () => {
     for (const encoding of ['gzip', 'br']) {
       const res = await request(app)
@@ -142,7 +150,7 @@ describe('requests from logged-in staff', () => {
     const admin = await loginAs(users.admin.username);
     const cases: [request.Test, string][] = [
       [advisor.get('/api/customers').query({ q: 'ros\u0000si' }), 'query.q'],
-      [admin.get('/api/pilots/pilot%00one'), 'path.id'],
+      [admin.get('/api/pilots/pilot%00one'), 'path'],
       [
         advisor.post('/api/customers').send({
           firstName: 'Anna\u0000',
