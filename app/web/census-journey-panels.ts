@@ -50,7 +50,7 @@ export function transitionsPanel(
             .filter((to) => to !== null && to !== from)
             .sort((a, b) => (cell.get(`${from}|${b}`) ?? 0) - (cell.get(`${from}|${a}`) ?? 0))[0];
           const share = top ? (cell.get(`${from}|${top}`) ?? 0) / n : 0;
-          return `${names(from)}: ${formatPercent((cell.get(`${from}|`) ?? 0) / n)} no next contact${top ? `, ${formatPercent(share)} next on ${names(top)}` : ''}`;
+          return `${names(from)}: ${formatPercent((cell.get(`${from}|`) ?? 0) / n)} no next contact${share > 0 ? `, ${formatPercent(share)} next on ${names(top!)}` : ''}`;
         })
         .join('; '),
       flows,

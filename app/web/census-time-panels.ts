@@ -3,7 +3,7 @@ import type { Census, CensusTable } from '../../core/evidence.ts';
 import { heatmap, weekdayName } from './charts/heatmap.ts';
 import { lineChart } from './charts/line-chart.ts';
 import type { SeriesStyle } from './charts/svg.ts';
-import { formatCount, formatDay, type ChannelNames } from './format.ts';
+import { formatCount, formatCounted, formatDay, type ChannelNames } from './format.ts';
 import { html, type Html } from './html.ts';
 import { dataTable, downloadLink, figuresTable } from './tables.ts';
 
@@ -33,7 +33,7 @@ export function heatmapPanel(
         id: `heat-${key}`,
         title: `${label}: contacts by weekday and hour`,
         desc: busiest
-          ? `Busiest hour: ${weekdayName(busiest.weekday)} ${String(busiest.hour).padStart(2, '0')}:00 with ${formatCount(busiest.value)} contacts.`
+          ? `Busiest hour: ${weekdayName(busiest.weekday)} ${String(busiest.hour).padStart(2, '0')}:00 with ${formatCounted(busiest.value, 'contacts')}.`
           : 'No contacts.',
         cells,
         unit: 'contacts',

@@ -25,6 +25,11 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** A count with what it counts, a plural unit ("contacts") said once for one: "1 contact", "12 contacts". */
+export function formatCounted(n: number, unit: string): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? unit.replace(/s$/, '') : unit}`;
+}
+
 export function formatNumber(n: number | null, digits = 1): string {
   if (n === null || !Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

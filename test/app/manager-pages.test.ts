@@ -360,6 +360,29 @@ describe('census page', () => {
     expect(censusCalls).toEqual([]);
   });
 
+  it('says one contact in the singular, and names no next channel that none of a channel’s contacts took', async () => {
+    const agent = await loginAs(users.manager.username);
+    censusAnswer = ready({
+      ...sampleCensus,
+      heatmap: [
+        { channel: 'video', weekday: 2, hour: 10, contacts: 1 },
+        { channel: 'shop', weekday: 2, hour: 10, contacts: 2 },
+      ],
+      transitions: [
+        { from: 'video', to: null, contacts: 3 },
+        { from: 'video', to: 'web', contacts: 0 },
+        { from: 'shop', to: null, contacts: 1 },
+        { from: 'shop', to: 'web', contacts: 1 },
+      ],
+    });
+    const page = (await agent.get('/manage/census').expect(200)).text;
+    expect(between(page, 'id="heatmap-video"', '</figure>')).toContain(': 1 contact</title>');
+    expect(between(page, 'id="heatmap-all"', '</figure>')).toContain(': 3 contacts</title>');
+    expect(page).toContain(
+      'Video: 100.0% no next contact; Shops: 50.0% no next contact, 50.0% next on Website and app',
+    );
+  });
+
   it('names only the day that is no date, not the range it would make', async () => {
     const agent = await loginAs(users.manager.username);
     for (const [query, bad, fine] of [

@@ -1,4 +1,4 @@
-import { formatCount } from '../format.ts';
+import { formatCount, formatCounted } from '../format.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { svgNumber, svgOpen, type ChartText } from './svg.ts';
 
@@ -62,7 +62,7 @@ export function heatmap(
       const fill = step < 0 ? EMPTY_CELL : heatScale[step];
       cells.push(
         `<rect x="${x(hour)}" y="${y}" width="${svgNumber(cellShare)}%" height="${cellH}" fill="${fill}" data-weekday="${weekday}" data-hour="${hour}" data-value="${value}">` +
-          `<title>${weekdayName(weekday)} ${hourRange(hour)}: ${formatCount(value)} ${escapeHtml(chart.unit)}</title></rect>`,
+          `<title>${weekdayName(weekday)} ${hourRange(hour)}: ${escapeHtml(formatCounted(value, chart.unit))}</title></rect>`,
       );
     }
   }

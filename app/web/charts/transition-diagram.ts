@@ -1,4 +1,4 @@
-import { formatCount, type ChannelNames } from '../format.ts';
+import { formatCount, formatCounted, type ChannelNames } from '../format.ts';
 import { escapeHtml, html, raw, type Html } from '../html.ts';
 import { channelColour } from './channel-colours.ts';
 import { svgNumber, svgOpen, type ChartText } from './svg.ts';
@@ -74,7 +74,7 @@ export function transitionDiagram(
     const share = l.value > 0 ? f.value / l.value : 0;
     bands.push(
       `<path d="${d}" fill="${channelColour(f.from)}" fill-opacity="0.35" data-from="${escapeHtml(f.from)}" data-to="${escapeHtml(f.to ?? 'none')}" data-value="${f.value}">` +
-        `<title>${escapeHtml(`${flowNodeName(f.from)} → ${flowNodeName(f.to)}: ${formatCount(f.value)} ${chart.unit} (${(share * 100).toFixed(1)}% of ${flowNodeName(f.from)})`)}</title></path>`,
+        `<title>${escapeHtml(`${flowNodeName(f.from)} → ${flowNodeName(f.to)}: ${formatCounted(f.value, chart.unit)} (${(share * 100).toFixed(1)}% of ${flowNodeName(f.from)})`)}</title></path>`,
     );
   }
   const parts: string[] = [
@@ -93,7 +93,7 @@ export function transitionDiagram(
       side === 'left' ? `x="${px}"` : `x="100%" transform="translate(${-px} 0)"`;
     for (const [key, node] of nodes) {
       parts.push(
-        `<rect ${side === 'left' ? 'x="0"' : `x="100%" transform="translate(${-nodeW} 0)"`} y="${svgNumber(node.y)}" width="${nodeW}" height="${svgNumber(Math.max(1, node.h))}" fill="${channelColour(key)}"><title>${escapeHtml(`${flowNodeName(key)}: ${formatCount(node.value)} ${chart.unit}`)}</title></rect>`,
+        `<rect ${side === 'left' ? 'x="0"' : `x="100%" transform="translate(${-nodeW} 0)"`} y="${svgNumber(node.y)}" width="${nodeW}" height="${svgNumber(Math.max(1, node.h))}" fill="${channelColour(key)}"><title>${escapeHtml(`${flowNodeName(key)}: ${formatCounted(node.value, chart.unit)}`)}</title></rect>`,
       );
       // Labels of thin nodes are pushed down so that they never overlap.
       const y = Math.max(node.y + node.h / 2 + 4, lastY + 15);
