@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Request } from 'express';
 import { ChannelPilotError, invalidInput, translateDatabaseError, type ErrorCode } from '../../core/index.ts';
@@ -130,6 +131,19 @@ function clientErrorDetail(error: ClientError, req: Request): string {
   // A decompression failure carries no type of its own.
   if (error.type === undefined && encoding && encoding !== 'identity') return notInItsEncoding(encoding);
   return error.message;
+}
+
+/**
+ * The JSON parser's check of a body's bytes: UTF-8, as JSON is. Decoded otherwise, a Latin-1 `è`
+ * would be stored as a replacement character.
+ */
+export function requireUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body))
+    throw invalidInput(
+      'the request body is not UTF-8 text',
+      [{ path: 'body', message: 'is not UTF-8 text' }],
+      'send JSON encoded as UTF-8',
+    );
 }
 
 /** Why a body that does not decode as its Content-Encoding says is refused (JSON bodies and streamed ones alike). */

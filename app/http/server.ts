@@ -24,7 +24,13 @@ import type {
 import type { AnalysisAnswer, Census, CensusFilter, PilotDesk, PilotReports } from '../../core/evidence.ts';
 import type { Logger } from '../logger.ts';
 import { createApi } from './api.ts';
-import { checkRequestPath, problemHandler, notFoundHandler, redactLinkTokens } from './problem.ts';
+import {
+  checkRequestPath,
+  problemHandler,
+  notFoundHandler,
+  redactLinkTokens,
+  requireUtf8,
+} from './problem.ts';
 import { registerAuthRoutes, sessionMiddleware } from './staff-auth.ts';
 import { registerStaffRoutes } from './staff-routes.ts';
 import { describeSiteRoutes } from './site-routes.ts';
@@ -195,7 +201,7 @@ export function createHttpApp(options: HttpAppOptions) {
   // Channels' signed requests (LiveKit's webhooks, Alexa's) are checked over the raw body:
   // mounted before the JSON parser.
   for (const channel of options.channels) for (const handler of channel.rawRoutes ?? []) app.use(handler);
-  app.use('/api', express.json({ limit: '1mb' }), sessionMiddleware(stores.staff));
+  app.use('/api', express.json({ limit: '1mb', verify: requireUtf8 }), sessionMiddleware(stores.staff));
   app.use(api.router);
   app.use(
     createManagerPages({

@@ -201,6 +201,43 @@ describe('requests from logged-in staff', () => {
     expect(await stores.interactions.reasons()).not.toContain('deep_details');
   });
 
+  it('answers 400 to a JSON body in Latin-1, not UTF-8, and stores nothing of it', async () => {
+    // supertest would serialize a Buffer as JSON: a real client sends the bytes.
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: users.advisor.username, password: staffPassword }),
+      });
+      const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+      const post = (body: Buffer) =>
+        fetch(`http://127.0.0.1:${port}/api/customers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', cookie },
+          body,
+        });
+      // A client that writes "Nicolò" in its own Windows encoding: the ò is the one byte F2.
+      const text = '{"firstName":"Nicolò","lastName":"D\'Angelo","locale":"it-IT","segment":"senior"}';
+      const before = (await stores.customers.search({ limit: 1, offset: 0 })).total;
+      const refused = await post(Buffer.from(text, 'latin1'));
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({
+        detail: 'the request body is not UTF-8 text',
+        errors: [{ path: 'body', message: 'is not UTF-8 text' }],
+      });
+      expect((await stores.customers.search({ limit: 1, offset: 0 })).total).toBe(before);
+      // The same in UTF-8 is stored as written.
+      const stored = await post(Buffer.from(text, 'utf8'));
+      expect(stored.status).toBe(201);
+      expect(((await stored.json()) as { firstName: string }).firstName).toBe('Nicolò');
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers 400 to dates outside what the database holds and to impossible calendar dates', async () => {
     const advisor = await loginAs(users.advisor.username);
     const before = await advisor
