@@ -137,6 +137,10 @@ export function createAdvisorSockets(options: {
     sessions.add(session);
     void noteHeard([advisor.id]);
     socket.on('pong', () => (session.alive = true));
+    // As on the visitors' socket: ws closes a connection that sent a bad frame, and says so here.
+    socket.on('error', (error) =>
+      log.warn({ err: error, advisorId: advisor.id }, 'an advisor socket was closed for a bad frame'),
+    );
     socket.on('close', () => sessions.delete(session));
     socket.on('message', (data, isBinary) =>
       later(session, async () => {

@@ -98,10 +98,12 @@ export function createChatService(options: {
   function checkText(text: unknown): string {
     if (typeof text !== 'string' || text.trim() === '')
       throw new ChannelPilotError('invalid_input', 'text must be a message of at least one character');
-    if (text.length > limits.messageChars)
+    // Characters as people count them: an emoji is one, not the two UTF-16 units it takes.
+    const characters = [...text].length;
+    if (characters > limits.messageChars)
       throw new ChannelPilotError(
         'invalid_input',
-        `text is ${text.length} characters long; a message may have at most ${limits.messageChars}`,
+        `text is ${characters} characters long; a message may have at most ${limits.messageChars}`,
       );
     return text.trim();
   }

@@ -238,6 +238,14 @@ export function createVisitorSockets(options: {
     sessions.add(session);
     byConversation.set(conversation.id, sessions);
     socket.on('pong', () => (session.alive = true));
+    // A frame over the size limit, or one that breaks the protocol: ws closes this connection
+    // (1009, 1002) and reports it here; unheard, it would end the process.
+    socket.on('error', (error) =>
+      log.warn(
+        { err: error, conversationId: conversation.id },
+        'a chat connection was closed for a bad frame',
+      ),
+    );
     void markPresent([conversation.id]);
     socket.on('close', () => {
       void markPresent([conversation.id]);

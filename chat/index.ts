@@ -196,7 +196,10 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     awayAfterMs: settings.advisorAwayMs,
     emailGraceMs: settings.emailAfterMs,
   });
-  const frameBytes = settings.messageChars * 4 + 1024;
+  // The largest frame a message of the most characters makes, with some JSON around it: each
+  // character written as JSON escapes, up to 12 bytes (an emoji: two `\uXXXX`). A larger one
+  // closes its connection (1009).
+  const frameBytes = settings.messageChars * 12 + 1024;
   const advisorSockets = createAdvisorSockets({
     service,
     chats: stores.chats,

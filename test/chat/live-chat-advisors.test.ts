@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { StaffUser, Stores } from '../../core/index.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { advisorSocket, sessionCookie } from '../support/chat-console.ts';
 import {
   chatInstancesForFile,
   refused,
@@ -209,6 +210,41 @@ describe('limits and malformed input', () => {
       Array.from({ length: 6 }, (_, i) => `message ${i}`),
     );
     await chat.close();
+  });
+
+  it('counts an emoji as one character, and closes a connection that sends a frame too large, serving on', async () => {
+    // 500 emoji (the limit here), sent as JSON escapes: two \uXXXX each, 12 bytes a character.
+    const chat = await visitor(a.url, { locale: 'it-IT' });
+    await chat.next('bot', 0);
+    const hearts = '😍'.repeat(500);
+    chat.socket.send(
+      JSON.stringify({ type: 'message', text: hearts }).replace(
+        /[\ud800-\udfff]/g,
+        (u) => `\\u${u.charCodeAt(0).toString(16)}`,
+      ),
+    );
+    const stored = async () =>
+      (await stores.chats.messages(chat.ready.conversationId, 0, 100)).filter((m) => m.author === 'visitor');
+    for (let i = 0; i < 100 && (await stored()).length === 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await stored()).map((m) => m.body)).toEqual([hearts]);
+    expect(chat.frames.filter((f) => f.type === 'error')).toEqual([]);
+
+    // A frame of 20 KB, from a visitor and from an advisor: each connection closed (1009), the
+    // instance alive and serving the next chat.
+    const closed = (socket: WebSocket) =>
+      new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    const visitorClosed = closed(chat.socket);
+    chat.socket.send(JSON.stringify({ type: 'message', text: 'a'.repeat(20_000) }));
+    expect(await visitorClosed).toBe(1009);
+    const [advisor] = await advisors(1);
+    const console = await advisorSocket(a, await sessionCookie(a, advisor!.username));
+    const advisorClosed = closed(console.socket);
+    console.send({ type: 'typing', conversationId: 'x'.repeat(20_000) });
+    expect(await advisorClosed).toBe(1009);
+    const next = await visitor(a.url, { locale: 'en-US' });
+    expect(await next.next('bot', 0)).toBeDefined();
+    await next.close();
   });
 
   it('answers malformed frames with an error naming what is wrong, and keeps the connection', async () => {
