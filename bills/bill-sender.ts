@@ -132,6 +132,7 @@ export function createBillSender(deps: {
         appointmentId: null,
         kind: `bill_${communication.style}`,
         sendAfter: deps.clock.now(),
+        bulk: true,
       };
       if (communication.medium === 'sms') {
         await deps.outbox.enqueue([

@@ -26,11 +26,17 @@ export interface NewMessage {
   html?: string | null;
   attachments: Attachment[];
   sendAfter: Date;
+  /**
+   * One of many queued at once (a billing run's bills, a pilot's invitations): sent after every
+   * due message that is not, so that they never hold up a code valid for minutes or a reply.
+   */
+  bulk?: boolean;
 }
 
 export type MessageStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 export interface OutboxMessage extends NewMessage {
+  bulk: boolean;
   id: string;
   /** Set while a sender holds the message; completing it needs the same token. */
   claimToken: string | null;

@@ -130,6 +130,7 @@ export function createPilotDesk(options: {
         customerId,
         appointmentId: null,
         kind: 'pilot_invitation',
+        bulk: true,
         medium: address.medium,
         recipient: address.recipient,
         subject: address.medium === 'email' ? text.subject : null,

@@ -28,6 +28,9 @@ const OutboxMessageSchema = z
       }),
     ),
     sendAfter: z.iso.datetime({ offset: true }),
+    bulk: z
+      .boolean()
+      .meta({ description: 'one of many queued at once: sent after every due message that is not' }),
     status: z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled']),
     attempts: z.number().int(),
     lastError: z.string().nullable(),

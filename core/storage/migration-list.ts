@@ -31,6 +31,7 @@ import * as rollupsDeferred from './migrations/0370-rollups-deferred.ts';
 import * as toldChanges from './migrations/0380-told-changes.ts';
 import * as toldAccounts from './migrations/0390-told-accounts.ts';
 import * as rollupsChangedColumns from './migrations/0400-rollups-changed-columns.ts';
+import * as outboxBulk from './migrations/0410-outbox-bulk.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -65,6 +66,7 @@ export const migrations: Record<string, Migration> = {
   '0380-told-changes': toldChanges,
   '0390-told-accounts': toldAccounts,
   '0400-rollups-changed-columns': rollupsChangedColumns,
+  '0410-outbox-bulk': outboxBulk,
 };
 
 /** The schema's migrations, in the order they run. */

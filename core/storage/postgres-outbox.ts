@@ -23,6 +23,7 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
             html: m.html ?? null,
             attachments: JSON.stringify(m.attachments),
             send_after: m.sendAfter,
+            bulk: m.bulk ?? false,
             status: 'pending',
           })),
         )
@@ -37,6 +38,7 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
               html: eb.ref('excluded.html'),
               attachments: eb.ref('excluded.attachments'),
               send_after: eb.ref('excluded.send_after'),
+              bulk: eb.ref('excluded.bulk'),
               status: 'pending',
               attempts: 0,
               last_error: null,
@@ -61,18 +63,22 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
     },
 
     async claimDue(now, limit, leaseMs) {
-      // SKIP LOCKED: instances claiming at the same moment take different rows.
+      // SKIP LOCKED: instances claiming at the same moment take different rows. Bulk messages
+      // after the others, the oldest first: claimed so, and sent in that order too (an update
+      // returns its rows in no order of its own).
       const rows = await sql<Selectable<OutboxTable>>`
-        update outbox set status = 'sending', lease_until = ${new Date(now.getTime() + leaseMs)},
-          claim_token = ${randomUUID()}
-        where id in (
-          select id from outbox
-          where send_after <= ${now}
-            and (status = 'pending' or (status = 'sending' and lease_until < ${now}))
-          order by send_after
-          limit ${limit}
-          for update skip locked)
-        returning *`.execute(db);
+        with claimed as (
+          update outbox set status = 'sending', lease_until = ${new Date(now.getTime() + leaseMs)},
+            claim_token = ${randomUUID()}
+          where id in (
+            select id from outbox
+            where send_after <= ${now}
+              and (status = 'pending' or (status = 'sending' and lease_until < ${now}))
+            order by bulk, send_after
+            limit ${limit}
+            for update skip locked)
+          returning *)
+        select * from claimed order by bulk, send_after`.execute(db);
       return rows.rows.map(toMessage);
     },
 
@@ -133,6 +139,7 @@ function toMessage(row: Selectable<OutboxTable>): OutboxMessage {
     html: row.html,
     attachments: row.attachments as Attachment[],
     sendAfter: new Date(row.send_after),
+    bulk: row.bulk,
     status: row.status as OutboxMessage['status'],
     attempts: row.attempts,
     lastError: row.last_error,

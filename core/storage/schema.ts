@@ -214,6 +214,7 @@ export interface OutboxTable {
   html: ColumnType<string | null, string | null | undefined, string | null>;
   attachments: Json<unknown[]>;
   send_after: Timestamp;
+  bulk: Generated<boolean>;
   status: string;
   attempts: Generated<number>;
   lease_until: Timestamp | null;

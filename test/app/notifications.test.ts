@@ -182,6 +182,56 @@ describe('sending', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('sends a linking code asked for after a billing run before the run’s bills, on the real clock', async () => {
+    const live = await composeApp({
+      storage,
+      config: { PUBLIC_URL: 'https://pilot.example.it', SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
+      logger,
+      clock: { now: () => new Date() },
+    });
+    const { customer } = await gasCustomer(stores);
+    // A billing run has just queued its e-mails, as the bill sender does: many, at once.
+    const billed = await live.stores.outbox.enqueue(
+      Array.from({ length: 25 }, (_, i) => ({
+        dedupeKey: `bill:run-${customer.id}-${i}`,
+        customerId: customer.id,
+        appointmentId: null,
+        kind: 'bill_passive',
+        medium: 'email' as const,
+        recipient: `cliente${i}@example.it`,
+        subject: 'La tua bolletta',
+        body: 'La bolletta di novembre',
+        attachments: [],
+        sendAfter: new Date(),
+        bulk: true,
+      })),
+    );
+    expect(billed).toBe(25);
+    const issued = await live.voice.linking.issueCode(customer.id);
+    // The customer's messages in the order they went out, whatever the medium.
+    const sent: string[] = [];
+    const sender = (medium: 'email' | 'sms'): MessageSender => ({
+      medium,
+      send: async (m) => void (m.customerId === customer.id && sent.push(m.kind)),
+    });
+    const dispatcher = createOutboxDispatcher({
+      outbox: live.stores.outbox,
+      senders: [sender('email'), sender('sms')],
+      clock: { now: () => new Date() },
+      batchSize: 10,
+    });
+    for (let round = 0; round < 20 && !sent.includes('link_code'); round++) await dispatcher.runOnce();
+    // The code went out before any of the bills; and the row behind "sent" says so.
+    expect(sent[0]).toBe('link_code');
+    const [code] = (await queued(customer.id)).filter((m) => m.kind === 'link_code');
+    expect(code).toMatchObject({ status: 'sent', bulk: false, medium: issued.medium });
+    expect(code!.sentAt!.getTime() - code!.createdAt.getTime()).toBeLessThan(60_000);
+    expect((await queued(customer.id)).filter((m) => m.kind === 'bill_passive' && m.bulk)).toHaveLength(25);
+    // Then the bills, every one once.
+    for (let round = 0; round < 10; round++) await dispatcher.runOnce();
+    expect(sent.filter((kind) => kind === 'bill_passive')).toHaveLength(25);
+  });
+
   it('lets only the current claim complete a message, and never revives a withdrawn one', async () => {
     const { customer } = await gasCustomer(stores);
     const appointment = await bookFor(customer.id, '2026-03-31T07:50:00Z');
