@@ -12,8 +12,17 @@ import { REFERENCE_ZONE } from './clock.ts';
 import type { ArmComparison, Estimate } from './pilot-metrics.ts';
 import { DRAW_BUCKETS, drawBucket } from './pilots.ts';
 import { compareNps, createNpsByCustomer } from './nps-statistics.ts';
-import { compareMeans, createMomentAccumulator, meanEstimate, type MomentAccumulator } from './statistics.ts';
+import {
+  compareMeans,
+  COUNT_BOUNDS,
+  createMomentAccumulator,
+  meanEstimate,
+  type MomentAccumulator,
+} from './statistics.ts';
 import { Slug } from './vocabulary.ts';
+
+/** A share of bills: 0–1. */
+const SHARE = { min: 0, max: 1 };
 
 const percent = z.number().min(0).max(100).multipleOf(0.01, { error: 'has at most two decimals' });
 
@@ -241,12 +250,16 @@ export function styleReport(
         arm === 'control'
           ? null
           : {
-              onTimeRate: compareMeans(t.onTime.moments(), control.onTime.moments()),
+              onTimeRate: compareMeans(t.onTime.moments(), control.onTime.moments(), SHARE),
               daysToPay: compareMeans(t.daysToPay.moments(), control.daysToPay.moments()),
-              callCentreContactsPerBill: compareMeans(t.callCentre.moments(), control.callCentre.moments()),
-              contactsPerBill: compareMeans(t.contacts.moments(), control.contacts.moments()),
-              digitalSwitchRate: compareMeans(t.switched.moments(), control.switched.moments()),
-              costPerBill: compareMeans(t.cost.moments(), control.cost.moments()),
+              callCentreContactsPerBill: compareMeans(
+                t.callCentre.moments(),
+                control.callCentre.moments(),
+                COUNT_BOUNDS,
+              ),
+              contactsPerBill: compareMeans(t.contacts.moments(), control.contacts.moments(), COUNT_BOUNDS),
+              digitalSwitchRate: compareMeans(t.switched.moments(), control.switched.moments(), SHARE),
+              costPerBill: compareMeans(t.cost.moments(), control.cost.moments(), COUNT_BOUNDS),
               nps: compareNps(npsOf.get(arm)!, controlNps),
               onTimeHolmPValue: null as number | null,
             },

@@ -9,6 +9,7 @@ import { BASELINE_WEEKS, type PilotMetrics, type PilotMetricsSource } from './pi
 import { createWeeklyTally } from './pilot-weekly-tally.ts';
 import { sampleRatio } from './sample-ratio.ts';
 import {
+  COUNT_BOUNDS,
   createMomentAccumulator,
   meanEstimate,
   median,
@@ -199,7 +200,12 @@ export function createPilotMetricsTally(
     result(period: { from: string; to: string }): Omit<PilotMetrics, 'liveChat'> {
       const share = (k: number) => proportionEstimate(k, outcomes.contacts);
       const existingArms = { pilot: existing.pilot.moments(), control: existing.control.moments() };
-      const existingComparison = compareAdjusted(existingArms.pilot, existingArms.control, BASELINE_WEEKS);
+      const existingComparison = compareAdjusted(
+        existingArms.pilot,
+        existingArms.control,
+        BASELINE_WEEKS,
+        COUNT_BOUNDS,
+      );
       // Each arm's own variance, as adjusted for the test.
       const { pilot: a, control: b } = adjustArms(existingArms.pilot, existingArms.control);
       const mde =
@@ -242,11 +248,13 @@ export function createPilotMetricsTally(
             callCentre.pilot.moments(),
             callCentre.control.moments(),
             BASELINE_WEEKS,
+            COUNT_BOUNDS,
           ),
           complaintsPerCustomer: compareAdjusted(
             complaints.pilot.moments(),
             complaints.control.moments(),
             BASELINE_WEEKS,
+            COUNT_BOUNDS,
           ),
           nps: compareNps(npsByArm.pilot.result(), npsByArm.control.result()),
           npsChannels: [...kinds]

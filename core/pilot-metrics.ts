@@ -22,7 +22,11 @@ export interface ArmComparison {
   control: Estimate;
   /** pilot − control. */
   difference: Estimate;
-  /** pilot / control − 1 with the delta method's interval, when control is not zero. */
+  /**
+   * pilot / control − 1 with Fieller's interval, when control is not zero: it holds 0 exactly when
+   * the difference's does. Without bounds when control's own mean is not distinguishable from 0
+   * (the change could then be of any size).
+   */
   relative: Estimate | null;
   /** Fixed-horizon p-value (valid at one planned look). */
   pValue: number | null;

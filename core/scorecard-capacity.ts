@@ -58,7 +58,9 @@ export function capacityEvidence(capacity: Capacity, cohort: number): ScorecardE
     );
   } else {
     const share = largest > 0 ? cohort / largest : Number.POSITIVE_INFINITY;
-    const verdict = verdictOf({ value: share, low: null, high: null, n: cohort }, CAPACITY_RULES.demand);
+    const verdict = verdictOf({ value: share, low: null, high: null, n: cohort }, CAPACITY_RULES.demand, {
+      exact: true,
+    });
     const count = (v: number | null) => (v ?? 0).toLocaleString('en-US');
     const limit = capacity.limitedByPopulation
       ? `every eligible customer (${count(largest)}; the hours alone would serve ${count(capacity.largestCohortByHours)})`
@@ -76,7 +78,9 @@ export function capacityEvidence(capacity: Capacity, cohort: number): ScorecardE
   }
   const booked = capacity.bookedShareNext14Days;
   if (booked !== null) {
-    const verdict = verdictOf({ value: booked, low: null, high: null, n: 0 }, CAPACITY_RULES.bookings);
+    const verdict = verdictOf({ value: booked, low: null, high: null, n: 0 }, CAPACITY_RULES.bookings, {
+      exact: true,
+    });
     evidence.push(
       plain(
         `bookings fill ${percent(booked)} of the next 14 days`,

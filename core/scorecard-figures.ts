@@ -1,7 +1,7 @@
 import type { ArmComparison, Estimate } from './pilot-metrics.ts';
 import type { Objective, ObjectiveMetric } from './pilots.ts';
 import type { JudgingRule, PilotReportData, ScorecardEvidence, Verdict } from './scorecard.ts';
-import { explain, ruleText, timeToVerdict, verdictOf } from './scorecard-explain.ts';
+import { explain, ruleText, timeToVerdict, verdictOf, type JudgingContext } from './scorecard-explain.ts';
 
 // The figures the scorecard judges: what each is called and how it reads, its thresholds, where
 // it comes from in the metrics, and the evidence made of it.
@@ -51,7 +51,13 @@ export function signedPercent(v: number): string {
 
 /** What each figure is called, how it reads, what its n counts and whether n grows with time. */
 export const figureLabels: Record<Figure, FigureLabel> = {
-  adoption: { name: 'adoption', format: percent, unit: 'pilot-arm customers', grows: false },
+  adoption: {
+    name: 'adoption',
+    format: percent,
+    unit: 'pilot-arm customers',
+    grows: false,
+    cumulative: true,
+  },
   relevance: {
     name: "share of the census's contacts whose reason the channel serves",
     format: percent,
@@ -157,7 +163,7 @@ export function ruleFor(
 /**
  * Pass when the whole always-valid interval meets the objective (or, without one, the default
  * pass threshold); fail when the whole interval misses it (the default fail threshold); a concern
- * in between. A figure without an interval is judged on its value.
+ * in between. A figure without an interval is a concern: no verdict without evidence.
  */
 export function judge(
   estimate: Estimate,
@@ -182,11 +188,21 @@ export interface FigureLabel {
   format: (v: number) => string;
   unit: string;
   grows: boolean;
+  /**
+   * The figure itself only grows while the pilot runs (adoption: a customer who used the channel
+   * once stays an adopter), so it cannot fail an at-least rule before the pilot has ended.
+   */
+  cumulative?: boolean;
 }
+
+/** While the pilot runs: its last day and the weeks left to it (null once it has ended). */
+export type StillRunning = { endsOn: string; weeksLeft: number } | null;
 
 /**
  * An estimate judged on a rule, with the words that say why and, when open, how long it needs;
- * `comparison` is the test against control behind it, when it is one.
+ * `comparison` is the test against control behind it, when it is one; `exact`, a figure counted
+ * over every case rather than sampled; `running`, whether the pilot still runs (see FigureLabel's
+ * `cumulative`).
  */
 export function judgedEstimate(
   metric: string,
@@ -194,12 +210,25 @@ export function judgedEstimate(
   estimate: Estimate,
   rule: JudgingRule,
   weeksSoFar: number,
-  comparison: ArmComparison | null = null,
+  options: { comparison?: ArmComparison | null; exact?: boolean; running?: StillRunning } = {},
 ): ScorecardEvidence {
   const { format, unit, grows } = label;
-  const verdict = verdictOf(estimate, rule);
-  let why = `${explain(estimate, rule, verdict, format, unit)} Rule: ${ruleText(rule, format)}.`;
-  if (comparison && verdict === 'concern') {
+  const comparison = options.comparison ?? null;
+  const d = comparison?.difference;
+  const context: JudgingContext = {
+    exact: options.exact ?? false,
+    growing: label.cumulative ? (options.running ?? null) : null,
+    // A relative change without an interval beside a difference with one: Fieller's set for the
+    // ratio is unbounded because control's own mean may still be 0.
+    ...(comparison && d && d.value !== null && d.low !== null && d.high !== null && estimate !== d
+      ? {
+          noIntervalBecause: `the control arm's own mean is not yet distinguishable from 0, so a change relative to it could be of any size; the difference itself is ${perCustomer(d.value)} per customer (${perCustomer(d.low)} to ${perCustomer(d.high)}), ${comparison.significant ? 'which excludes 0' : 'which holds 0'}`,
+        }
+      : {}),
+  };
+  const verdict = verdictOf(estimate, rule, context);
+  let why = `${explain(estimate, rule, verdict, format, unit, context)} Rule: ${ruleText(rule, format)}.`;
+  if (comparison && verdict === 'concern' && estimate.low !== null) {
     if (comparison.significant) {
       why +=
         ' The difference from control is significant (its interval excludes 0), but not by enough to clear the thresholds.';
@@ -219,9 +248,15 @@ export function judgedEstimate(
     why,
     timeToVerdict:
       verdict === 'concern' || verdict === 'unknown'
-        ? timeToVerdict(estimate, rule, weeksSoFar, grows, format)
+        ? timeToVerdict(estimate, rule, weeksSoFar, grows, format, context)
         : null,
   };
+}
+
+/** A difference of counts per customer, to two significant digits: "+0.012", "−0.0044". */
+function perCustomer(v: number): string {
+  const digits = Number(v.toPrecision(2));
+  return `${digits > 0 ? '+' : ''}${digits}`;
 }
 
 /** A figure of a pilot's metrics judged on a rule. */
@@ -230,16 +265,15 @@ export function judged(
   rule: JudgingRule,
   data: Evidence,
   weeksSoFar: number,
+  running: StillRunning = null,
 ): ScorecardEvidence {
-  const evidence = judgedEstimate(
-    metric,
-    figureLabels[metric],
-    figure(metric, data),
-    rule,
-    weeksSoFar,
-    comparisonOf(metric, data),
-  );
-  if (metric !== 'relevance') return evidence;
+  const exact = metric === 'relevance';
+  const evidence = judgedEstimate(metric, figureLabels[metric], figure(metric, data), rule, weeksSoFar, {
+    comparison: comparisonOf(metric, data),
+    exact,
+    running,
+  });
+  if (!exact) return evidence;
   return {
     ...evidence,
     estimate: null,
@@ -248,5 +282,35 @@ export function judged(
       weeks: null,
       note: 'a census figure: it does not change as the pilot runs',
     },
+  };
+}
+
+/**
+ * A guardrail judged on its limit. The limits on changes against control sit at 0, where the
+ * relative change and the difference agree (Fieller's interval holds 0 exactly when the
+ * difference's does); when control's mean may still be 0 the relative change has no interval, and
+ * the guardrail is judged on the difference instead, so that a pilot bringing complaints where
+ * control has almost none still breaches it.
+ */
+export function judgedGuardrail(metric: Guardrail, data: Evidence, weeksSoFar: number): ScorecardEvidence {
+  const rule: JudgingRule = { source: 'guardrail', ...guardrailLimits[metric] };
+  const comparison = comparisonOf(metric, data);
+  const relative = figure(metric, data);
+  const d = comparison?.difference;
+  if (!comparison || !d || relative.low !== null || d.low === null || rule.pass !== 0 || rule.fail !== 0) {
+    return judged(metric, rule, data, weeksSoFar);
+  }
+  const label = figureLabels[metric];
+  const evidence = judgedEstimate(
+    metric,
+    { ...label, name: `${label.name} (difference per customer)`, format: perCustomer },
+    d,
+    rule,
+    weeksSoFar,
+    { comparison },
+  );
+  return {
+    ...evidence,
+    why: `${evidence.why} Judged on the difference: control's own mean is not yet distinguishable from 0, so the relative change has no interval, and a limit of 0 means the same on either.`,
   };
 }

@@ -11,13 +11,15 @@ import {
   type Verdict,
 } from './scorecard.ts';
 import { capacityEvidence } from './scorecard-capacity.ts';
+import { daysBetween } from './clock.ts';
 import {
   figure,
-  guardrailLimits,
   judged,
+  judgedGuardrail,
   ruleFor,
   type Evidence,
   type Guardrail,
+  type StillRunning,
 } from './scorecard-figures.ts';
 
 export { defaultThresholds, guardrailLimits, judge } from './scorecard-figures.ts';
@@ -64,19 +66,27 @@ function longest(evidence: readonly ScorecardEvidence[]): TimeToVerdict | null {
 function guardrailEvidence(data: Evidence, weeksSoFar: number): ScorecardEvidence[] {
   const checks: Guardrail[] = ['complaintsChange', 'callCentreContactsChange'];
   if (data.metrics.noShow !== null) checks.push('noShow');
-  return checks.map((metric) =>
-    judged(metric, { source: 'guardrail', ...guardrailLimits[metric] }, data, weeksSoFar),
-  );
+  return checks.map((metric) => judgedGuardrail(metric, data, weeksSoFar));
+}
+
+/**
+ * While the pilot runs, its last day and the weeks left to it; null once it has ended (its status
+ * says so, or the days measured reach its last day), when a figure that only grows is final.
+ */
+function stillRunning(pilot: Pick<Pilot, 'status' | 'endsOn'>, measuredTo: string): StillRunning {
+  if (pilot.status === 'ended' || measuredTo >= pilot.endsOn) return null;
+  return { endsOn: pilot.endsOn, weeksLeft: daysBetween(measuredTo, pilot.endsOn) / 7 };
 }
 
 /** The scorecard: each criterion from its evidence and the manager's rating, and the recommendation. */
 export function evaluateScorecard(
-  pilot: Pick<Pilot, 'objectives'>,
+  pilot: Pick<Pilot, 'objectives' | 'status' | 'endsOn'>,
   data: Evidence,
   ratings: readonly PilotRating[],
 ): Scorecard {
   const { from, to } = data.metrics.period;
   const weeksSoFar = Math.max(0, (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1) / 7;
+  const running = stillRunning(pilot, to);
   const judgedCriteria = criteria.map((criterion) => {
     const evidence =
       criterion === 'capacity'
@@ -99,6 +109,7 @@ export function evaluateScorecard(
                 ),
                 data,
                 weeksSoFar,
+                running,
               ),
             );
     if (criterion === 'significant' && data.metrics.sampleRatio) {

@@ -76,12 +76,16 @@ export interface Bounds {
   max: number;
 }
 
+/** A count per customer or per bill: never below 0. */
+export const COUNT_BOUNDS: Bounds = { min: 0, max: Infinity };
+
 const clip = (v: number, bounds: Bounds | undefined) =>
   bounds ? Math.min(bounds.max, Math.max(bounds.min, v)) : v;
 
 /**
  * An estimate with its always-valid interval (value ± z(n)·se, see sequential.ts) and, beside it,
- * the fixed-horizon one (value ± `fixedZ`·se), both clipped to the scale's bounds.
+ * the fixed-horizon one (value ± `fixedZ`·se), the value and both intervals clipped to the
+ * scale's bounds (an adjusted mean of counts can come out a hair below 0; the count cannot).
  */
 export function symmetricEstimate(
   value: number,
@@ -93,7 +97,7 @@ export function symmetricEstimate(
   const half = sequentialZ(n) * standardError;
   const fixedHalf = fixedZ * standardError;
   return {
-    value,
+    value: clip(value, bounds),
     low: clip(value - half, bounds),
     high: clip(value + half, bounds),
     n,
@@ -172,28 +176,66 @@ export function welchTTest(a: SampleSummary, b: SampleSummary): WelchResult | nu
 }
 
 /**
- * The change of a's mean relative to b's, a/b − 1, with its standard error by the delta method:
- * Var(ā/b̄) ≈ Var(ā)/b̄² + ā²·Var(b̄)/b̄⁴ (the arms are independent). Dividing the difference's
- * interval by b̄ as if b̄ were exact leaves out the second term and reports an increase too
- * narrow. Null when b̄ is 0.
+ * Fieller's interval for the ratio of two independent means μa/μb at the multiplier z: every r
+ * that a z-test of μa − r·μb = 0 does not reject, the r with (ā − r·b̄)² ≤ z²·(Var ā + r²·Var b̄).
+ * At r = 1 that is the test of the difference with the same z, so the ratio's interval holds 1
+ * exactly when the difference's holds 0: the two never contradict each other. (The delta method,
+ * used before, does not have this property: with the control mean near 0 it gave a tight
+ * interval far from 1 while the difference was not significant.) The set is a bounded interval
+ * only when b̄² > z²·Var b̄, when the control mean's own interval excludes 0; otherwise it reaches
+ * infinity and this gives null.
+ */
+export function fiellerInterval(
+  a: SampleSummary,
+  b: SampleSummary,
+  z: number,
+): { low: number; high: number } | null {
+  const va = a.variance / a.n;
+  const vb = b.variance / b.n;
+  const z2 = z * z;
+  const quadratic = b.mean ** 2 - z2 * vb;
+  if (!(quadratic > 0) || !Number.isFinite(z)) return null;
+  const half = a.mean * b.mean;
+  // B² − AC = z²·Var ā·A + z²·Var b̄·ā² ≥ 0 when A > 0: two real roots.
+  const root = Math.sqrt(Math.max(0, half * half - quadratic * (a.mean ** 2 - z2 * va)));
+  return { low: (half - root) / quadratic, high: (half + root) / quadratic };
+}
+
+/**
+ * The change of a's mean relative to b's, a/b − 1, with Fieller's always-valid interval (z(n))
+ * and fixed-horizon one (`fixedZ`), clipped at −100% when the means cannot be negative. Null when
+ * b̄ is 0; the value without bounds (or without the fixed interval) when control's mean is not
+ * distinguishable from 0 at that multiplier, for then the change could be of any size.
  */
 export function relativeChange(
   a: SampleSummary,
   b: SampleSummary,
-): { value: number; standardError: number } | null {
+  n: number,
+  fixedZ: number,
+  bounds?: Bounds,
+): Estimate | null {
   if (b.mean === 0) return null;
-  const va = a.variance / a.n;
-  const vb = b.variance / b.n;
+  const floor = !bounds || bounds.min >= 0 ? -1 : -Infinity;
+  const shift = (i: { low: number; high: number }) => ({
+    low: Math.max(floor, i.low - 1),
+    high: i.high - 1,
+  });
+  const always = fiellerInterval(a, b, sequentialZ(n));
+  const fixed = fiellerInterval(a, b, fixedZ);
   return {
-    value: a.mean / b.mean - 1,
-    standardError: Math.sqrt(va / b.mean ** 2 + (a.mean ** 2 * vb) / b.mean ** 4),
+    value: Math.max(floor, a.mean / b.mean - 1),
+    ...(always ? shift(always) : { low: null, high: null }),
+    n,
+    ...(fixed ? { fixed: shift(fixed) } : {}),
   };
 }
 
 /**
  * Two arms' means compared from their summaries (CUPED-adjusted ones too): each arm's mean, the
  * difference with the always-valid interval and Welch's fixed-horizon interval and p-value, and
- * the relative change by the delta method. Significant: the always-valid interval excludes 0.
+ * the relative change with Fieller's intervals (consistent with the difference's). Significant:
+ * the always-valid interval excludes 0. `bounds`: where each arm's figure can lie (a count per
+ * customer is never below 0); the difference then lies within max − min of 0.
  */
 export function compareSummaries(
   a: SampleSummary | null,
@@ -212,19 +254,13 @@ export function compareSummaries(
       difference: { value: difference, low: null, high: null, n },
     };
   }
-  const relative = relativeChange(a, b);
-  const relativeFixedZ = studentTQuantile(0.975, welch.df);
+  const fixedZ = studentTQuantile(0.975, welch.df);
+  const span = bounds ? bounds.max - bounds.min : Infinity;
   return {
     pilot,
     control,
-    difference: symmetricEstimate(difference, welch.standardError, n, studentTQuantile(0.975, welch.df)),
-    relative:
-      relative && relative.standardError > 0
-        ? symmetricEstimate(relative.value, relative.standardError, n, relativeFixedZ, {
-            min: -1,
-            max: Infinity,
-          })
-        : null,
+    difference: symmetricEstimate(difference, welch.standardError, n, fixedZ, { min: -span, max: span }),
+    relative: relativeChange(a, b, n, fixedZ, bounds),
     pValue: welch.pValue,
     sequentialPValue: sequentialPValue(welch.t, n),
     significant: Math.abs(welch.t) > sequentialZ(n),
@@ -232,9 +268,9 @@ export function compareSummaries(
   };
 }
 
-/** Two arms' means compared (Welch), each arm with its own interval. */
-export function compareMeans(pilot: Moments, control: Moments): ArmComparison {
-  return compareSummaries(summarize(pilot), summarize(control));
+/** Two arms' means compared (Welch), each arm with its own interval, kept inside `bounds`. */
+export function compareMeans(pilot: Moments, control: Moments, bounds?: Bounds): ArmComparison {
+  return compareSummaries(summarize(pilot), summarize(control), bounds);
 }
 
 export function incomparable(pilot: Estimate, control: Estimate, n: number): ArmComparison {

@@ -117,7 +117,9 @@ function judgedFigure(
   weeksSoFar: number,
 ): ScorecardEvidence {
   const { estimate, comparison } = estimateOf(figure, arm);
-  const evidence = judgedEstimate(figure, styleFigures[figure].label, estimate, rule, weeksSoFar, comparison);
+  const evidence = judgedEstimate(figure, styleFigures[figure].label, estimate, rule, weeksSoFar, {
+    comparison,
+  });
   const holm = arm.vsControl?.onTimeHolmPValue;
   if (figure !== 'onTimeVsControl' || holm === null || holm === undefined) return evidence;
   return {

@@ -1,5 +1,5 @@
 import type { ArmComparison } from './pilot-metrics.ts';
-import { compareSummaries, summarize, type SampleSummary } from './statistics.ts';
+import { compareSummaries, summarize, type Bounds, type SampleSummary } from './statistics.ts';
 
 // CUPED (Deng, Xu, Kohavi and Walker, 2013): each customer's figure during the pilot (y) is
 // adjusted by the same figure before it (x), which the pilot cannot have moved:
@@ -93,11 +93,15 @@ export function adjustArms(pilot: CovariateMoments, control: CovariateMoments) {
   };
 }
 
-/** The arms compared on CUPED-adjusted means (see compareSummaries for the intervals). */
+/**
+ * The arms compared on CUPED-adjusted means (see compareSummaries for the intervals); `bounds`:
+ * where an arm's figure can lie (COUNT_BOUNDS for contacts per customer).
+ */
 export function compareAdjusted(
   pilot: CovariateMoments,
   control: CovariateMoments,
   preWeeks: number,
+  bounds?: Bounds,
 ): ArmComparison & { varianceReduction: VarianceReduction } {
   const adjusted = adjustArms(pilot, control);
   const plainArms = [summarize(outcomeMoments(pilot)), summarize(outcomeMoments(control))] as const;
@@ -106,7 +110,7 @@ export function compareAdjusted(
   const after = varianceOfDifference([adjusted.pilot, adjusted.control]);
   const varianceCut = before && after !== null ? Math.max(0, 1 - after / before) : 0;
   return {
-    ...compareSummaries(adjusted.pilot, adjusted.control),
+    ...compareSummaries(adjusted.pilot, adjusted.control, bounds),
     varianceReduction: { preWeeks, theta: adjusted.theta, varianceCut, unadjusted: plain.difference },
   };
 }

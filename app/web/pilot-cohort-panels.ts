@@ -110,7 +110,7 @@ export function versusControlPanel(data: PilotReportData, colour: string, names:
             <th scope="col">Control</th>
             <th scope="col">Difference (always valid)</th>
             <th scope="col">Fixed-horizon 95%</th>
-            <th scope="col">Relative (delta method)</th>
+            <th scope="col">Relative (Fieller)</th>
             <th scope="col">p: fixed · always valid</th>
             <th scope="col">Significant (always valid)?</th>
             <th scope="col">Verdict</th>
@@ -126,7 +126,7 @@ export function versusControlPanel(data: PilotReportData, colour: string, names:
                 <td>${ciText(r.comparison.control, r.format)}</td>
                 <td>${ciText(r.comparison.difference, r.signed)}</td>
                 <td>${fixedText(r.comparison.difference, r.signed)}</td>
-                <td>${r.comparison.relative ? ciText(r.comparison.relative, signedShare) : '–'}</td>
+                <td>${relativeText(r.comparison.relative)}</td>
                 <td>${formatPValue(r.comparison.pValue)} · ${formatPValue(r.comparison.sequentialPValue)}</td>
                 <td>
                   ${r.comparison.significant ? html`<span class="badge pass">Yes</span>` : html`<span class="badge unknown">No</span>`}
@@ -171,6 +171,15 @@ export function versusControlPanel(data: PilotReportData, colour: string, names:
 }
 
 const signedShare = (v: number) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${formatPercent(Math.abs(v))}`;
+
+/** The relative change with its interval, or why it has none. */
+function relativeText(relative: ArmComparison['relative']): string {
+  if (!relative) return '–';
+  if (relative.value !== null && (relative.low === null || relative.high === null)) {
+    return `${signedShare(relative.value)} (no interval: control's mean may still be 0)`;
+  }
+  return ciText(relative, signedShare);
+}
 
 export function cohortPanel(m: PilotMetrics): Html {
   const sr = m.sampleRatio;

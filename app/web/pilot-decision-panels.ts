@@ -52,7 +52,9 @@ export function decisionMapPanel(data: PilotReportData): Html {
       tightest at ${SEQUENTIAL_TUNED_FOR.toLocaleString('en-US')} observations (ρ² =
       ${formatNumber(sequentialRhoSquared(), 5)}, α = ${SEQUENTIAL_ALPHA}). Fixed-horizon intervals and
       p-values, valid at one planned look only, are shown beside them. Rates use Wilson's interval, the
-      channel's NPS the adjusted Wald interval (Rocks 2016), and relative changes the delta method.
+      channel's NPS the adjusted Wald interval (Rocks 2016), and relative changes Fieller's interval, which
+      holds 0 exactly when the difference's does and is left out while control's mean may still be 0. A figure
+      without an interval gets no verdict; adoption, which only grows, cannot fail before the pilot ends.
     </p>
   </section>`;
 }

@@ -728,14 +728,18 @@ describe(`pilot metrics on the ${databaseKind} database`, () => {
     );
     expect(existing.varianceReduction.varianceCut).toBeGreaterThan(0.2);
     expect(existing.varianceReduction.preWeeks).toBe(12);
-    // Relative to control, with the delta method's standard error.
+    // Relative to control, with Fieller's interval: its ends are the ratios r where the test of
+    // mp − r·mc = 0 is on the edge, |mp − r·mc| = q·√(Var mp + r²·Var mc), with the same t
+    // quantile q (≈ 1.97) at both ends.
     const [mp, mc] = [mean(adjusted.pilot), mean(adjusted.control)];
     expectNear(existing.relative?.value, mp / mc - 1);
-    const seRelative = Math.sqrt(
-      sampleVariance(adjusted.pilot) / 280 / mc ** 2 +
-        (mp ** 2 * sampleVariance(adjusted.control)) / 100 / mc ** 4,
-    );
-    expectNear((existing.relative!.fixed!.high - existing.relative!.fixed!.low) / 2 / seRelative, 1.97, 0.01);
+    const [vp, vc] = [sampleVariance(adjusted.pilot) / 280, sampleVariance(adjusted.control) / 100];
+    const edge = (relative: number) => {
+      const r = relative + 1;
+      return Math.abs(mp - r * mc) / Math.sqrt(vp + r * r * vc);
+    };
+    expectNear(edge(existing.relative!.fixed!.low), 1.97, 0.01);
+    expectNear(edge(existing.relative!.fixed!.high), 1.97, 0.01);
     const calls = metrics.versusControl.callCentreContactsPerCustomer;
     const adjustedCalls = cuped(want.calls);
     expectNear(calls.difference.value, mean(adjustedCalls.pilot) - mean(adjustedCalls.control));

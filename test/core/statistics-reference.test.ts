@@ -241,10 +241,10 @@ describe('the NPS interval with few answers', () => {
 });
 
 describe('relative changes', () => {
-  it("cover the true change as often as promised: the delta method counts the control mean's own uncertainty", () => {
+  it("cover the true change as often as promised: Fieller's interval counts the control mean's own uncertainty", () => {
     // The pilot arm's mean is 50% above control's; 60 customers an arm; 3,000 pilots.
     const rng = seededRandom(5);
-    let delta = 0;
+    let fieller = 0;
     let dividedByControl = 0;
     const runs = 3000;
     for (let r = 0; r < runs; r++) {
@@ -252,39 +252,43 @@ describe('relative changes', () => {
       const control = momentsOf(Array.from({ length: 60 }, () => rng.poisson(rng.gamma(2, 0.5))));
       const comparison = compareMeans(pilot, control);
       const interval = comparison.relative!.fixed!;
-      if (interval.low <= 0.5 && 0.5 <= interval.high) delta++;
-      // The method before: the difference's interval divided by the control mean, as if exact.
+      if (interval.low <= 0.5 && 0.5 <= interval.high) fieller++;
+      // A method before: the difference's interval divided by the control mean, as if exact.
       const base = summarize(control)!.mean;
       const d = comparison.difference.fixed!;
       if (d.low / base <= 0.5 && 0.5 <= d.high / base) dividedByControl++;
     }
-    expect(delta / runs).toBeGreaterThanOrEqual(0.935);
+    expect(fieller / runs).toBeGreaterThanOrEqual(0.935);
     expect(dividedByControl / runs).toBeLessThan(0.9);
   });
 
-  it("agree with Fieller's interval for the ratio of means, computed with NumPy", () => {
+  it("give Fieller's interval for the ratio of means, computed with NumPy and SciPy, always valid and fixed", () => {
     const rng = seededRandom(6);
     const a = contacts(rng, 300, 1.2);
     const b = contacts(rng, 280);
-    const fieller = python<[number, number]>(
+    const zAlways = sequentialZ(a.length + b.length);
+    const [always, fixed] = python<[number, number][]>(
       py,
       `import json, sys
 import numpy as np
 from scipy import stats
-a, b = (np.array(x, float) for x in json.load(sys.stdin))
+x, y, z_always = json.load(sys.stdin)
+a, b = np.array(x, float), np.array(y, float)
 ma, mb = a.mean(), b.mean(); va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
-z = stats.norm.ppf(0.975)
-# Roots of (ma - r mb)^2 = z^2 (va + r^2 vb).
-A, B, C = mb**2 - z**2 * vb, -2 * ma * mb, ma**2 - z**2 * va
-disc = np.sqrt(B**2 - 4 * A * C)
-print(json.dumps([(-B - disc) / (2 * A) - 1, (-B + disc) / (2 * A) - 1]))`,
-      [a, b],
+df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1))
+def fieller(z):
+    # Roots of (ma - r mb)^2 = z^2 (va + r^2 vb), as changes r - 1.
+    A, B, C = mb**2 - z**2 * vb, -2 * ma * mb, ma**2 - z**2 * va
+    disc = np.sqrt(B**2 - 4 * A * C)
+    return [(-B - disc) / (2 * A) - 1, (-B + disc) / (2 * A) - 1]
+print(json.dumps([fieller(z_always), fieller(stats.t.ppf(0.975, df))]))`,
+      [a, b, zAlways],
     );
     const ours = compareMeans(momentsOf(a), momentsOf(b)).relative!;
-    // Symmetric with a t quantile beside Fieller's asymmetric normal one: within 5% of the width.
-    const width = fieller[1] - fieller[0];
-    expect(Math.abs(ours.fixed!.low - fieller[0])).toBeLessThan(0.05 * width);
-    expect(Math.abs(ours.fixed!.high - fieller[1])).toBeLessThan(0.05 * width);
+    expectClose(ours.low, always![0]!);
+    expectClose(ours.high, always![1]!);
+    expectClose(ours.fixed!.low, fixed![0]!);
+    expectClose(ours.fixed!.high, fixed![1]!);
   });
 });
 
