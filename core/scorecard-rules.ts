@@ -75,8 +75,10 @@ export function evaluateScorecard(
   data: Evidence,
   ratings: readonly PilotRating[],
 ): Scorecard {
-  const { from, to } = data.metrics.period;
-  const weeksSoFar = Math.max(0, (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1) / 7;
+  const { period } = data.metrics;
+  const weeksSoFar = period
+    ? Math.max(0, (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 + 1) / 7
+    : 0;
   const judgedCriteria = criteria.map((criterion) => {
     const evidence =
       criterion === 'capacity'
@@ -123,7 +125,30 @@ export function evaluateScorecard(
     }
     return { criterion, evidence };
   });
-  return assembleScorecard(judgedCriteria, ratings, guardrailEvidence(data, weeksSoFar));
+  const scorecard = assembleScorecard(judgedCriteria, ratings, guardrailEvidence(data, weeksSoFar));
+  return period ? scorecard : notStarted(scorecard);
+}
+
+/**
+ * Nothing measured yet (a draft, or a pilot before its first day): no go, extend or stop, but
+ * what the forecast from the census says about starting it.
+ */
+function notStarted(scorecard: Scorecard): Scorecard {
+  const forecast: Criterion[] = ['capacity', 'relevant'];
+  const against = scorecard.criteria.filter(
+    (c) => forecast.includes(c.criterion) && (c.verdict === 'fail' || c.verdict === 'concern'),
+  );
+  const reasons = [
+    'the pilot has not started: nothing is measured until its first day, so there is no go, extend or stop yet.',
+    ...against.map((c) => {
+      const worst = c.evidence.find((e) => e.verdict === c.verdict);
+      return `${c.criterion} is ${c.verdict === 'fail' ? 'a fail' : 'a concern'} on the forecast from the census${worst ? `: ${worst.label}` : ''}.`;
+    }),
+    against.some((c) => c.verdict === 'fail')
+      ? 'revise the definition before starting it.'
+      : 'the forecast from the census does not stand against starting it.',
+  ];
+  return { ...scorecard, recommendation: 'not_started', reasons, extendWeeks: null };
 }
 
 /**
