@@ -139,14 +139,14 @@ function notStarted(scorecard: Scorecard): Scorecard {
     (c) => forecast.includes(c.criterion) && (c.verdict === 'fail' || c.verdict === 'concern'),
   );
   const reasons = [
-    'the pilot has not started: nothing is measured until its first day, so there is no go, extend or stop yet.',
+    'the pilot has not started: nothing is measured before its first day, so there is no decision to make yet.',
     ...against.map((c) => {
       const worst = c.evidence.find((e) => e.verdict === c.verdict);
       return `${c.criterion} is ${c.verdict === 'fail' ? 'a fail' : 'a concern'} on the forecast from the census${worst ? `: ${worst.label}` : ''}.`;
     }),
     against.some((c) => c.verdict === 'fail')
       ? 'revise the definition before starting it.'
-      : 'the forecast from the census does not stand against starting it.',
+      : 'nothing in the forecast from the census stands against starting it.',
   ];
   return { ...scorecard, recommendation: 'not_started', reasons, extendWeeks: null };
 }
