@@ -66,9 +66,12 @@ export function createPilotDesk(options: {
    */
   async function checkReferences(input: z.output<typeof PilotInput>, before?: Pilot): Promise<void> {
     const issues: FieldIssue[] = [];
+    // A started pilot keeps its channel and reasons (checkRevision): one defined before these
+    // checks stays revisable (its end, its rollout) rather than stuck on what it cannot change.
+    const started = before !== undefined && before.status !== 'draft';
     const channel = await channels.channel(input.channel);
     if (!channel) issues.push({ path: 'channel', message: `no channel ${input.channel}` });
-    else if (channel.kind !== 'pilot') {
+    else if (channel.kind !== 'pilot' && !started) {
       const piloted = (await channels.channels()).filter((c) => c.kind === 'pilot').map((c) => c.code);
       issues.push({
         path: 'channel',
@@ -81,7 +84,7 @@ export function createPilotDesk(options: {
           issues.push({ path: `touchpoints.${i}`, message: `${channel.code} has no touchpoint ${t}` });
       });
     }
-    issues.push(...(await unknownReasons(input.reasons, options.reasons, 'reasons')));
+    if (!started) issues.push(...(await unknownReasons(input.reasons, options.reasons, 'reasons')));
     const named = new Set(before?.cohort.customerIds);
     const asked = input.cohort.customerIds.filter((id) => !named.has(id));
     const known = asked.length > 0 ? await customers.known(asked) : new Set<string>();

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { composeApp } from '../../app/compose.ts';
 import { type StorageHandle } from '../../core/index.ts';
+import { PilotInput } from '../../core/evidence.ts';
 import { BILL_STYLE_CHANNEL } from '../../core/services.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
@@ -439,6 +440,31 @@ describe('a started pilot keeps what it measures', () => {
       reasons: ['payment', 'bill_explanation'],
     });
     await agent.post('/api/pilots/video_misura/status').send({ status: 'ended' }).expect(200);
+  });
+});
+
+describe('pilots defined before these checks', () => {
+  it('lets a running pilot on an existing channel with a group for a reason still be revised and ended', async () => {
+    const agent = await manager();
+    // As the trial left it: SMS, "billing", started before channels and reasons were checked.
+    const legacy = {
+      code: 'sms_pagamenti',
+      name: 'SMS per i pagamenti',
+      channel: 'sms',
+      touchpoints: ['link'],
+      reasons: ['billing'],
+      startsOn: '2026-03-02',
+      endsOn: '2026-04-30',
+      cohort: { segments: ['family'], rolloutPercent: 20, controlPercent: 10 },
+    };
+    const created = await composed.stores.pilots.create(PilotInput.parse(legacy), fixedClock.now());
+    await composed.stores.pilots.setStatus(created.id, 'draft', 'running', fixedClock.now());
+    await agent
+      .put('/api/pilots/sms_pagamenti')
+      .send({ ...legacy, endsOn: '2026-05-31' })
+      .expect(200);
+    expect(await stored('sms_pagamenti')).toMatchObject({ endsOn: '2026-05-31', reasons: ['billing'] });
+    await agent.post('/api/pilots/sms_pagamenti/status').send({ status: 'ended' }).expect(200);
   });
 });
 
