@@ -34,6 +34,7 @@ import {
   createPilotReports,
   createPostgresCensusSource,
   createPostgresPilotMetricsSource,
+  checkCensusReason,
   registerStandards,
   type CensusFilter,
 } from '../core/evidence.ts';
@@ -165,13 +166,18 @@ export async function composeApp(options: {
   const censusSource = createPostgresCensusSource(options.storage.analytics);
   // The same filter is the same question, for the pages, the API and the CLI. A census takes
   // milliseconds (rollups): it is computed when asked, and kept a minute for its CSV tables.
-  const census = (filter: CensusFilter, refresh = false) =>
-    analyses.answerNow('census', JSON.stringify(filter), () => censusSource.compute(filter), {
+  // A reason the catalogue does not hold is named, not counted as an empty census.
+  const census = async (filter: CensusFilter, refresh = false) => {
+    await checkCensusReason(filter, stores.reasons);
+    return analyses.answerNow('census', JSON.stringify(filter), () => censusSource.compute(filter), {
       refresh,
       freshForMs: CENSUS_FRESH_MS,
     });
-  const computeCensus = (filter: CensusFilter) =>
-    analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
+  };
+  const computeCensus = async (filter: CensusFilter) => {
+    await checkCensusReason(filter, stores.reasons);
+    return analyses.compute('census', JSON.stringify(filter), () => censusSource.compute(filter));
+  };
   const config = { ...configDefaults, ...options.config };
   // What a voice turn asks on every turn (may this customer use the channel, who is this speaker,
   // which supplies they have) is kept a minute: the database tells every instance of each change to it.
@@ -183,6 +189,7 @@ export async function composeApp(options: {
     pilots: stores.pilots,
     log: stores.pilotLog,
     channels: stores.channels,
+    reasons: stores.reasons,
     customers: stores.customers,
     outbox: stores.outbox,
     clock,

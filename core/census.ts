@@ -2,6 +2,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { REFERENCE_ZONE } from './clock.ts';
 import type { LiveChatFigures } from './live-chat-figures.ts';
+import { invalidInput } from './errors.ts';
+import { unknownReasons, type ReasonCatalogue } from './reasons.ts';
 import { IsoDate, Segment, Slug } from './vocabulary.ts';
 
 /**
@@ -28,6 +30,24 @@ export const CensusFilter = CensusFilterFields.refine((f) => f.to >= f.from, {
   ...datesRead,
 });
 export type CensusFilter = z.output<typeof CensusFilter>;
+
+/**
+ * Refuses a filter on a reason the catalogue does not hold: its census would count nothing and
+ * look like a real answer.
+ */
+export async function checkCensusReason(
+  filter: Pick<CensusFilter, 'reason'>,
+  catalogue: Pick<ReasonCatalogue, 'reasons'>,
+): Promise<void> {
+  if (filter.reason === undefined) return;
+  const issues = await unknownReasons([filter.reason], catalogue, 'reason', true);
+  if (issues.length > 0) {
+    throw invalidInput(
+      `invalid census filter: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      issues,
+    );
+  }
+}
 
 /** Journey steps from this one on are counted together ("4+"). */
 export const LAST_STEP_BUCKET = 4;

@@ -2,15 +2,17 @@ import { z } from 'zod';
 import { cachedChannelAccess, type ChannelAccess } from './channel-access.ts';
 import type { ExpiringCacheOptions } from './expiring-cache.ts';
 import type { ChannelRegistry } from './channels.ts';
-import type { Clock } from './clock.ts';
+import { calendarDate, type Clock } from './clock.ts';
+import { BILL_STYLE_CHANNEL } from './bill-styles.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, invalidInput, notFound, type FieldIssue } from './errors.ts';
 import { messageAddress, type NewMessage, type Outbox } from './notifications.ts';
+import { invitationText } from './pilot-invitations.ts';
 import { PilotInput, pilotTransitions, type Pilot, type PilotStatus, type PilotStore } from './pilots.ts';
 import { describeRevision, type Actor, type PilotChange, type PilotLog } from './pilot-log.ts';
+import { unknownReasons, type ReasonCatalogue } from './reasons.ts';
 import { criteria } from './scorecard.ts';
 import { parseInput } from './validation.ts';
-import type { Locale } from './vocabulary.ts';
 
 export const PilotRatingInput = z.object({
   criterion: z.enum(criteria),
@@ -37,6 +39,8 @@ export function createPilotDesk(options: {
   /** The audit trail every change is written to. */
   log: PilotLog;
   channels: ChannelRegistry;
+  /** The catalogue a pilot's contact reasons must come from. */
+  reasons: Pick<ReasonCatalogue, 'reasons'>;
   customers: CustomerDirectory;
   outbox: Outbox;
   clock: Clock;
@@ -55,45 +59,81 @@ export function createPilotDesk(options: {
     return pilot;
   }
 
-  async function checkReferences(input: z.output<typeof PilotInput>): Promise<void> {
+  /**
+   * What the definition names must exist: a pilot channel (not one the organisation runs today)
+   * and its touchpoints, reasons of the catalogue, and customers for the ids it names (those
+   * named before, when revising, are not asked again). A new code must be free.
+   */
+  async function checkReferences(input: z.output<typeof PilotInput>, before?: Pilot): Promise<void> {
     const issues: FieldIssue[] = [];
+    // A started pilot keeps its channel and reasons (checkRevision): one defined before these
+    // checks stays revisable (its end, its rollout) rather than stuck on what it cannot change.
+    const started = before !== undefined && before.status !== 'draft';
     const channel = await channels.channel(input.channel);
     if (!channel) issues.push({ path: 'channel', message: `no channel ${input.channel}` });
-    else {
+    else if (channel.kind !== 'pilot' && !started) {
+      const piloted = (await channels.channels()).filter((c) => c.kind === 'pilot').map((c) => c.code);
+      issues.push({
+        path: 'channel',
+        message: `${channel.code} is a channel the organisation runs already, not a pilot channel (${piloted.join(', ')})`,
+      });
+    } else {
       const offered = new Set(channel.touchpoints.map((t) => t.code));
       input.touchpoints.forEach((t, i) => {
         if (!offered.has(t))
           issues.push({ path: `touchpoints.${i}`, message: `${channel.code} has no touchpoint ${t}` });
       });
     }
-    // Named customers are not looked up here: an answer that differed for unknown ids would tell
-    // a pilot manager which ids are customers. An unknown id enrols nobody.
+    if (!started) issues.push(...(await unknownReasons(input.reasons, options.reasons, 'reasons')));
+    const named = new Set(before?.cohort.customerIds);
+    const asked = input.cohort.customerIds.filter((id) => !named.has(id));
+    const known = asked.length > 0 ? await customers.known(asked) : new Set<string>();
+    input.cohort.customerIds.forEach((id, i) => {
+      if (!named.has(id) && !known.has(id))
+        issues.push({ path: `cohort.customerIds.${i}`, message: `no customer has the id ${id}` });
+    });
     if (issues.length > 0) {
       throw invalidInput(`invalid pilot: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
     }
+    if (input.code !== before?.code && (await pilots.pilot(input.code))) {
+      throw new ChannelPilotError('conflict', `a pilot with the code ${input.code} exists already`, {
+        hint: 'choose another code',
+        issues: [{ path: 'code', message: `${input.code} is the code of another pilot` }],
+      });
+    }
   }
 
-  /** Once a pilot has run, its split is evidence: it may only widen. */
+  /**
+   * Once a pilot has run, its split is evidence: it may only widen. What it measures and how it
+   * is judged (its reasons, follow-up window and objectives) and its code (its name in addresses
+   * and the CLI) stay as they were when it started.
+   */
   function checkRevision(before: Pilot, after: z.output<typeof PilotInput>): void {
     if (before.status === 'ended') throw new ChannelPilotError('conflict', `pilot ${before.code} has ended`);
     if (before.status === 'draft') return;
     const issues: FieldIssue[] = [];
-    if (after.channel !== before.channel)
-      issues.push({ path: 'channel', message: 'cannot change once started' });
-    if (after.startsOn !== before.startsOn)
-      issues.push({ path: 'startsOn', message: 'cannot change once started' });
-    if (after.cohort.controlPercent !== before.cohort.controlPercent) {
-      issues.push({ path: 'cohort.controlPercent', message: 'cannot change once started' });
-    }
+    const fixed = (path: string, changed: boolean) => {
+      if (changed) issues.push({ path, message: 'cannot change once started' });
+    };
+    // Lists compared as sets; objectives by what they say (stored JSON keeps no key order).
+    const same = (a: readonly string[], b: readonly string[]) =>
+      [...a].sort().join() === [...b].sort().join();
+    const said = (objectives: readonly z.output<typeof PilotInput>['objectives'][number][]) =>
+      objectives.map((o) => `${o.metric} ${o.comparison} ${o.threshold}`);
+    fixed('code', after.code !== before.code);
+    fixed('channel', after.channel !== before.channel);
+    fixed('startsOn', after.startsOn !== before.startsOn);
+    fixed('reasons', !same(after.reasons, before.reasons));
+    fixed('withinDays', after.withinDays !== before.withinDays);
+    fixed('objectives', !same(said(after.objectives), said(before.objectives)));
+    fixed('cohort.controlPercent', after.cohort.controlPercent !== before.cohort.controlPercent);
     if (after.cohort.rolloutPercent < before.cohort.rolloutPercent) {
       issues.push({
         path: 'cohort.rolloutPercent',
         message: `may only grow once started (now ${before.cohort.rolloutPercent})`,
       });
     }
-    if ([...after.cohort.segments].sort().join() !== [...before.cohort.segments].sort().join()) {
-      issues.push({ path: 'cohort.segments', message: 'cannot change once started' });
-    }
+    fixed('cohort.segments', !same(after.cohort.segments, before.cohort.segments));
     const kept = new Set(after.cohort.customerIds);
     if (before.cohort.customerIds.some((id) => !kept.has(id))) {
       issues.push({ path: 'cohort.customerIds', message: 'may only gain customers once started' });
@@ -104,6 +144,27 @@ export function createPilotDesk(options: {
         issues,
       );
     }
+  }
+
+  /**
+   * A draft starts on its first day or later, with someone to serve: a pilot arm, or everyone
+   * outside control. A style pilot's customers are drawn by its style arms, not its cohort.
+   */
+  async function checkStart(pilot: Pilot): Promise<void> {
+    const today = calendarDate(clock.now());
+    if (today < pilot.startsOn) {
+      throw new ChannelPilotError('conflict', `pilot ${pilot.code} starts on ${pilot.startsOn}`, {
+        hint: `start it on ${pilot.startsOn} or later, or revise its startsOn to ${today}`,
+      });
+    }
+    const { cohort } = pilot;
+    if (pilot.openToEveryone || pilot.channel === BILL_STYLE_CHANNEL || cohort.rolloutPercent > 0) return;
+    if ((await pilots.cohortSize(pilot.id)).pilot > 0) return;
+    throw new ChannelPilotError(
+      'conflict',
+      `pilot ${pilot.code} has nobody to serve: 0% drawn into the pilot, no customer named, and not open to everyone`,
+      { hint: 'revise it: raise rolloutPercent, name customers, or open it to everyone' },
+    );
   }
 
   /**
@@ -193,7 +254,7 @@ export function createPilotDesk(options: {
       const before = await find(idOrCode);
       const definition = parseInput(PilotInput, input, 'pilot');
       checkRevision(before, definition);
-      await checkReferences(definition);
+      await checkReferences(definition, before);
       const pilot = await pilots.update(before.id, definition, clock.now());
       await note(pilot, actor, 'revised', describeRevision(before, definition));
       try {
@@ -214,12 +275,9 @@ export function createPilotDesk(options: {
       actor: Actor = SYSTEM,
     ): Promise<{ pilot: Pilot; enrolled: number }> {
       const before = await find(idOrCode);
-      if (!pilotTransitions[before.status].includes(to)) {
-        throw new ChannelPilotError('conflict', `a ${before.status} pilot cannot become ${to}`, {
-          hint: `from ${before.status} it may become ${pilotTransitions[before.status].join(' or ') || 'nothing: it has ended'}`,
-        });
-      }
+      if (!pilotTransitions[before.status].includes(to)) throw refusedTransition(before, to);
       if (to === 'running' && before.status === 'draft') {
+        await checkStart(before);
         const live = (await pilots.pilots()).find(
           (p) => p.channel === before.channel && (p.status === 'running' || p.status === 'paused'),
         );
@@ -283,38 +341,25 @@ export function createPilotDesk(options: {
 
 export type PilotDesk = ReturnType<typeof createPilotDesk>;
 
+/** Why a pilot cannot move to `to`, and what it may do instead. */
+function refusedTransition(pilot: Pilot, to: PilotStatus): ChannelPilotError {
+  const next = pilotTransitions[pilot.status];
+  const may = next.length ? `it may become ${next.join(' or ')}` : 'nothing more can change';
+  if (pilot.status === to) {
+    return new ChannelPilotError('conflict', `pilot ${pilot.code} is ${to} already`, { hint: may });
+  }
+  if (pilot.status === 'draft' && to === 'ended') {
+    return new ChannelPilotError(
+      'conflict',
+      `pilot ${pilot.code} is a draft: it has not started, so it cannot end`,
+      { hint: 'a draft enrols, invites and measures nobody: leave it as a draft, or start it' },
+    );
+  }
+  const state = pilot.status === 'ended' ? 'has ended' : `is ${pilot.status}`;
+  return new ChannelPilotError('conflict', `pilot ${pilot.code} ${state}: it cannot become ${to}`, {
+    hint: may,
+  });
+}
+
 /** Changes made by no one in particular (the seed, tests). */
 const SYSTEM: Actor = { id: null, name: 'system' };
-
-const invitations: Record<
-  Locale,
-  { subject: string; voice: string; video: string; other: (name: string) => string }
-> = {
-  'it-IT': {
-    subject: 'Un nuovo modo per parlare con noi',
-    voice:
-      'da oggi può chiedere ad Alexa della sua bolletta, ricevere il link per pagarla e prenotare una videoconsulenza. Colleghi il suo account dall’app Alexa.',
-    video:
-      'da oggi può parlare con un nostro consulente in videochiamata, senza installare nulla: prenoti una videoconsulenza dal sito o chiedendolo al servizio clienti.',
-    other: (name) => `la invitiamo a provare il nostro nuovo canale: ${name}.`,
-  },
-  'en-US': {
-    subject: 'A new way to reach us',
-    voice:
-      'you can now ask Alexa about your bill, get a link to pay it and book a video consultation. Link your account in the Alexa app.',
-    video:
-      'you can now talk to one of our advisors by video, with nothing to install: book a video consultation on our website or through customer care.',
-    other: (name) => `we invite you to try our new channel: ${name}.`,
-  },
-};
-
-function invitationText(locale: Locale, channel: string, channelName: string) {
-  const catalog = invitations[locale];
-  const body =
-    channel === 'voice_assistant'
-      ? catalog.voice
-      : channel === 'video'
-        ? catalog.video
-        : catalog.other(channelName);
-  return { subject: catalog.subject, body };
-}

@@ -197,7 +197,7 @@ export function createPilotMetricsTally(
       appointments.noShow += noShow;
     },
 
-    result(period: { from: string; to: string }): Omit<PilotMetrics, 'liveChat'> {
+    result(period: PilotMetrics['period']): Omit<PilotMetrics, 'liveChat'> {
       const share = (k: number) => proportionEstimate(k, outcomes.contacts);
       const existingArms = { pilot: existing.pilot.moments(), control: existing.control.moments() };
       const existingComparison = compareAdjusted(

@@ -66,8 +66,11 @@ export interface WeeklyFigures {
 export interface PilotMetrics {
   pilotId: string;
   channel: string;
-  /** The days measured: the pilot's start to its end or today, whichever is earlier. */
-  period: { from: string; to: string };
+  /**
+   * The days measured: the pilot's start to its end or today, whichever is earlier. Null while
+   * nothing is measured: a draft, or a pilot whose first day has not come.
+   */
+  period: { from: string; to: string } | null;
   withinDays: number;
   cohort: {
     /** Customers in the pilot arm (explicit and drawn). */
@@ -166,6 +169,8 @@ export interface PilotMetricsSource {
       channel: string;
       startsOn: string;
       endsOn: string;
+      /** A draft is measured over no time at all, whatever its dates. */
+      status?: 'draft' | 'running' | 'paused' | 'ended';
       withinDays: number;
       rolloutPercent: number;
       controlPercent: number;

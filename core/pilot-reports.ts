@@ -128,7 +128,7 @@ export function createPilotReports(options: {
       eligiblePopulation: population,
       observed: {
         contacts: metrics.contacts,
-        weeks: Math.max(0, daysBetween(metrics.period.from, metrics.period.to) + 1) / 7,
+        weeks: metrics.period ? Math.max(0, daysBetween(metrics.period.from, metrics.period.to) + 1) / 7 : 0,
         averageHandleSeconds: metrics.handleTime.averageSeconds,
       },
       servedContactsPerCustomerWeek:

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { checkObjectives, objectiveMetrics } from './pilot-objectives.ts';
 import { IsoDate, Segment, Slug, Uuid } from './vocabulary.ts';
 
 export const pilotStatuses = ['draft', 'running', 'paused', 'ended'] as const;
@@ -7,53 +8,55 @@ export type PilotStatus = (typeof pilotStatuses)[number];
 
 /** Which status may follow which: a pilot starts, pauses and resumes, and ends once. */
 export const pilotTransitions: Record<PilotStatus, readonly PilotStatus[]> = {
-  draft: ['running', 'ended'],
+  // A draft has enrolled and measured nobody: one that will never run is left as a draft.
+  draft: ['running'],
   running: ['paused', 'ended'],
   paused: ['running', 'ended'],
   ended: [],
 };
 
-/** The figures an objective can be held against (keys of the pilot's metrics). */
-export const objectiveMetrics = [
-  'adoption',
-  'containment',
-  'switching',
-  'firstContactResolution',
-  'taskCompletion',
-  'handoffContextRate',
-  'noShow',
-  'nps',
-  'csat',
-  'ces',
-  'existingContactsChange',
-  'callCentreContactsChange',
-  'npsVsControl',
-] as const;
-export type ObjectiveMetric = (typeof objectiveMetrics)[number];
+export { objectiveMetrics, objectiveScales, type ObjectiveMetric } from './pilot-objectives.ts';
+
+/** A number, said so when something else was given (`20,5`, a word). */
+const aNumber = z.number({ error: 'must be a number, such as 20.5' });
 
 export const Objective = z.object({
-  metric: z.enum(objectiveMetrics),
-  comparison: z.enum(['at_least', 'at_most']),
+  metric: z.enum(objectiveMetrics, { error: `is one of ${objectiveMetrics.join(', ')}` }),
+  comparison: z.enum(['at_least', 'at_most'], { error: 'is at_least or at_most' }),
   /**
    * Rates and changes as shares (0.6 for 60%, −0.1 for a 10% drop); NPS −100…100 and NPS vs
    * control in points; CSAT 1–5; CES 1–7.
    */
-  threshold: z.number().finite(),
+  threshold: aNumber,
 });
 export type Objective = z.infer<typeof Objective>;
 
-const percent = z.number().min(0).max(100).multipleOf(0.01, { error: 'has at most two decimals' });
+const percent = aNumber
+  .min(0, { error: 'is a percentage, from 0 to 100 (20 for 20%)' })
+  .max(100, { error: 'is a percentage, from 0 to 100 (20 for 20%)' })
+  .multipleOf(0.01, { error: 'has at most two decimals' });
+
+/** A list in which each value appears once: a repeated one is named, not stored twice. */
+function once<T extends z.ZodType<string>>(item: T) {
+  return z.array(item).superRefine((values, ctx) => {
+    const seen = new Set<string>();
+    values.forEach((value, i) => {
+      if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [i], message: `names ${value} twice` });
+      seen.add(value);
+    });
+  });
+}
 
 export const CohortRules = z
   .object({
     /** Only customers of these segments are drawn (empty: every segment). */
-    segments: z.array(Segment).max(segmentsCount()).default([]),
+    segments: once(Segment).max(segmentsCount()).default([]),
     /** Customers in the pilot arm whatever the draw. */
-    customerIds: z.array(Uuid).max(10_000).default([]),
+    customerIds: once(Uuid).max(10_000).default([]),
     /** Share of the eligible customers drawn into the pilot arm; raising it keeps everyone already in. */
     rolloutPercent: percent.default(0),
     /** Share drawn into the control group, who keep the existing channels only. */
-    controlPercent: percent.max(50).default(0),
+    controlPercent: percent.max(50, { error: 'is at most 50' }).default(0),
   })
   .refine((c) => c.rolloutPercent + c.controlPercent <= 100, {
     error: 'rolloutPercent and controlPercent add up to at most 100',
@@ -64,13 +67,18 @@ export type CohortRules = z.output<typeof CohortRules>;
 export const PilotInput = z
   .object({
     code: Slug,
-    name: z.string().trim().min(1).max(120),
+    name: z
+      .string()
+      .trim()
+      .min(1, { error: 'must not be blank' })
+      .max(120, { error: 'has at most 120 characters' }),
     channel: Slug,
     /** The channel's touchpoints the pilot offers (an Alexa skill, a consultation room). */
-    touchpoints: z.array(Slug).min(1, { error: 'name at least one touchpoint' }),
+    touchpoints: once(Slug).min(1, { error: 'name at least one touchpoint' }),
     /** The contact reasons the channel serves in this pilot. */
-    reasons: z.array(Slug).min(1, { error: 'name at least one contact reason' }),
-    objectives: z.array(Objective).max(20).default([]),
+    reasons: once(Slug).min(1, { error: 'name at least one contact reason' }),
+    /** At most one objective per metric, its threshold on the metric's scale (objectiveScales). */
+    objectives: z.array(Objective).max(20).superRefine(checkObjectives).default([]),
     startsOn: IsoDate,
     endsOn: IsoDate,
     cohort: CohortRules.default({ segments: [], customerIds: [], rolloutPercent: 0, controlPercent: 0 }),
@@ -79,9 +87,16 @@ export const PilotInput = z
     /** Ask one closing NPS question at the end of a conversation. */
     closingSurvey: z.boolean().default(false),
     /** A contact's follow-ups: contacts for the same reason within this many days. */
-    withinDays: z.number().int().min(1).max(90).default(7),
+    withinDays: aNumber
+      .int({ error: 'is a whole number of days' })
+      .min(1, { error: 'is 1 to 90 days' })
+      .max(90, { error: 'is 1 to 90 days' })
+      .default(7),
     /** Share of the advisors' working hours given to the pilot channel (staffed channels). */
-    advisorShare: z.number().gt(0).max(1).default(1),
+    advisorShare: aNumber
+      .gt(0, { error: 'is a share above 0, at most 1 (0.5 for half the hours)' })
+      .max(1, { error: 'is a share above 0, at most 1 (0.5 for half the hours)' })
+      .default(1),
   })
   .refine((p) => p.endsOn >= p.startsOn, { error: 'must not be before startsOn', path: ['endsOn'] });
 export type PilotInput = z.input<typeof PilotInput>;

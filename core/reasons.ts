@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { standardChannels, type ChannelRegistry } from './channels.ts';
+import type { FieldIssue } from './errors.ts';
 import { Locale, Slug } from './vocabulary.ts';
 
 export const ContactReasonInput = z.object({
@@ -59,4 +60,45 @@ export async function registerStandards(stores: {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
   await stores.reasons.ensure(standardReasons);
+}
+
+/** Labels compared as people type them: without regard to case, accents or spacing. */
+const folded = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[\s_'’-]+/g, ' ')
+    .trim();
+
+/**
+ * The codes that are not reasons of the catalogue, each named at `path.<index>` (or `path` for a
+ * single code): a reason typed by its label (`guasto`, `Pagamento`) is pointed to its code.
+ */
+export async function unknownReasons(
+  codes: readonly string[],
+  catalogue: Pick<ReasonCatalogue, 'reasons'>,
+  path: string,
+  single = false,
+): Promise<FieldIssue[]> {
+  if (codes.length === 0) return [];
+  const reasons = await catalogue.reasons();
+  const known = new Set(reasons.map((r) => r.code));
+  const issues: FieldIssue[] = [];
+  codes.forEach((code, i) => {
+    if (known.has(code)) return;
+    const meant = reasons.find((r) =>
+      Object.values(r.labels).some((label) => label !== undefined && folded(label) === folded(code)),
+    );
+    const group = reasons.filter((r) => r.group === code).map((r) => r.code);
+    issues.push({
+      path: single ? path : `${path}.${i}`,
+      message: group.length
+        ? `${code} is a group of contact reasons, not a reason: name its reasons (${group.join(', ')})`
+        : meant
+          ? `${code} is not a contact reason code: ${meant.code} is the one labelled “${Object.values(meant.labels).find((l) => l !== undefined && folded(l) === folded(code))}”`
+          : `${code} is not a contact reason of the catalogue (GET /api/reasons lists them)`,
+    });
+  });
+  return issues;
 }

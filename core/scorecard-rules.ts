@@ -80,13 +80,16 @@ function stillRunning(pilot: Pick<Pilot, 'status' | 'endsOn'>, measuredTo: strin
 
 /** The scorecard: each criterion from its evidence and the manager's rating, and the recommendation. */
 export function evaluateScorecard(
-  pilot: Pick<Pilot, 'objectives' | 'status' | 'endsOn'>,
+  pilot: Pick<Pilot, 'objectives' | 'status' | 'startsOn' | 'endsOn'>,
   data: Evidence,
   ratings: readonly PilotRating[],
 ): Scorecard {
-  const { from, to } = data.metrics.period;
-  const weeksSoFar = Math.max(0, (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1) / 7;
-  const running = stillRunning(pilot, to);
+  const { period } = data.metrics;
+  const weeksSoFar = period
+    ? Math.max(0, (Date.parse(period.to) - Date.parse(period.from)) / 86_400_000 + 1) / 7
+    : 0;
+  // A pilot that measured nothing yet has all its days ahead.
+  const running = stillRunning(pilot, period?.to ?? pilot.startsOn);
   const judgedCriteria = criteria.map((criterion) => {
     const evidence =
       criterion === 'capacity'
@@ -134,7 +137,30 @@ export function evaluateScorecard(
     }
     return { criterion, evidence };
   });
-  return assembleScorecard(judgedCriteria, ratings, guardrailEvidence(data, weeksSoFar));
+  const scorecard = assembleScorecard(judgedCriteria, ratings, guardrailEvidence(data, weeksSoFar));
+  return period ? scorecard : notStarted(scorecard);
+}
+
+/**
+ * Nothing measured yet (a draft, or a pilot before its first day): no go, extend or stop, but
+ * what the forecast from the census says about starting it.
+ */
+function notStarted(scorecard: Scorecard): Scorecard {
+  const forecast: Criterion[] = ['capacity', 'relevant'];
+  const against = scorecard.criteria.filter(
+    (c) => forecast.includes(c.criterion) && (c.verdict === 'fail' || c.verdict === 'concern'),
+  );
+  const reasons = [
+    'the pilot has not started: nothing is measured before its first day, so there is no decision to make yet.',
+    ...against.map((c) => {
+      const worst = c.evidence.find((e) => e.verdict === c.verdict);
+      return `${c.criterion} is ${c.verdict === 'fail' ? 'a fail' : 'a concern'} on the forecast from the census${worst ? `: ${worst.label}` : ''}.`;
+    }),
+    against.some((c) => c.verdict === 'fail')
+      ? 'revise the definition before starting it.'
+      : 'nothing in the forecast from the census stands against starting it.',
+  ];
+  return { ...scorecard, recommendation: 'not_started', reasons, extendWeeks: null };
 }
 
 /**

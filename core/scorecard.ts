@@ -101,7 +101,8 @@ export interface CriterionAssessment {
   timeToVerdict: TimeToVerdict | null;
 }
 
-export type Recommendation = 'go' | 'extend' | 'stop';
+/** `not_started`: nothing measured yet (a draft, or before the first day): no decision to make. */
+export type Recommendation = 'go' | 'extend' | 'stop' | 'not_started';
 
 export interface Scorecard {
   criteria: CriterionAssessment[];

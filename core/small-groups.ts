@@ -10,8 +10,8 @@ import type { PilotReportData } from './scorecard.ts';
  */
 export const DEFAULT_MINIMUM_GROUP = 20;
 
-// None at all is a group too where its size follows from ids someone named (the pilot arm):
-// an empty arm would tell that the named ids are nobody's.
+// An empty group describes nobody. (A pilot's named customers are checked when they are named,
+// so an empty pilot arm tells nothing about them either.)
 const small = (customers: number, minimum: number) => customers > 0 && customers < minimum;
 const tooFew = (customers: number, minimum: number) => customers < minimum;
 
@@ -24,12 +24,14 @@ function withheld(what: string, minimum: number): ChannelPilotError {
 }
 
 /**
- * A pilot report as a pilot manager may read it: refused when an arm is smaller than `minimum`,
- * otherwise without the segments that are.
+ * A pilot report as a pilot manager may read it: refused when it measured an arm of fewer than
+ * `minimum` customers (but some), otherwise without the segments that are small. A report that
+ * measured nothing yet (a draft) holds census figures and forecasts only, and is shown whole.
  */
 export function pilotReportForManagers(report: PilotReportData, minimum: number): PilotReportData {
   const { cohort } = report.metrics;
-  if (tooFew(cohort.pilot, minimum)) throw withheld("this pilot's pilot arm has", minimum);
+  if (report.metrics.period === null) return report;
+  if (small(cohort.pilot, minimum)) throw withheld("this pilot's pilot arm has", minimum);
   if (small(cohort.control, minimum)) throw withheld("this pilot's control group has", minimum);
   const adoptionBySegment = report.metrics.adoptionBySegment.filter((s) => !tooFew(s.enrolled, minimum));
   const { sampleRatio } = report.metrics;

@@ -135,7 +135,7 @@ const ReportSchema = z
     capacity: z.looseObject({ staffed: z.boolean(), largestCohort: count.nullable() }),
     relevance: z.looseObject({ share: z.number().nullable() }),
     scorecard: z.looseObject({
-      recommendation: z.enum(['go', 'extend', 'stop']),
+      recommendation: z.enum(['go', 'extend', 'stop', 'not_started']),
       reasons: z.array(z.string()),
       criteria: z.array(z.looseObject({ criterion: z.enum(criteria), verdict: z.string() })),
     }),

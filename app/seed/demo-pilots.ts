@@ -4,6 +4,7 @@ import {
   createPilotDesk,
   drawBucket,
   drawnArm,
+  standardReasons,
   type Arm,
   type Objective,
   type Pilot,
@@ -138,11 +139,14 @@ export async function startDemoPilots(options: {
   )) {
     if (!(await stores.channels.channel(channel.code))) await stores.channels.register(channel);
   }
+  // The pilots' reasons are the catalogue's: a database never served has none yet.
+  await stores.reasons.ensure(standardReasons);
   let at = options.now;
   const desk = createPilotDesk({
     pilots: stores.pilots,
     log: stores.pilotLog,
     channels: stores.channels,
+    reasons: stores.reasons,
     customers: stores.customers,
     outbox: stores.outbox,
     clock: { now: () => at },

@@ -77,7 +77,7 @@ export async function runDemoStylePilot(options: {
       name: 'Bill styles: QR paper and responsive e-mail',
       channel: BILL_STYLE_CHANNEL,
       touchpoints: ['active', 'reactive'],
-      reasons: ['billing', 'payment'],
+      reasons: ['bill_issued', 'bill_explanation', 'bill_copy', 'payment'],
       startsOn,
       endsOn: isoDate(today + 8 * 7),
       withinDays: 30,

@@ -18,7 +18,7 @@ import {
 import { type ImportRun, type SavedImportProfile } from '../../core/imports.ts';
 import { SESSION_COOKIE, staffOf } from '../http/api.ts';
 import { requireFormToken, sessionMiddleware, viewerOf } from '../http/staff-auth.ts';
-import { filterQuery, parseFilter } from './census-filter.ts';
+import { filterQuery, filterValues, parseFilter } from './census-filter.ts';
 import { renderCensusFilterProblem, renderCensusPage } from './census-page.ts';
 import { html } from './html.ts';
 import { localPath, renderLoginPage } from './login-page.ts';
@@ -151,19 +151,22 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
   router.get('/manage/census', requireManager, async (req, res) => {
     const parsed = parseFilter(req.query, clock.now());
     const user = viewerOf(res);
-    if (!parsed.ok) {
+    const refuse = async (issues: ChannelPilotError['issues']) => {
       res
         .status(400)
         .type('html')
         .send(
           renderCensusFilterProblem({
-            values: parsed.values,
-            issues: parsed.issues,
+            values: parsed.ok ? filterValues(parsed.filter) : parsed.values,
+            issues,
             segments: options.segments,
             reasons: await options.reasons(),
             user,
           }),
         );
+    };
+    if (!parsed.ok) {
+      await refuse(parsed.issues);
       return;
     }
     const query = filterQuery(parsed.filter);
@@ -171,7 +174,9 @@ export function createManagerPages(options: ManagerPagesOptions): Router {
     try {
       answer = await censusAnswer(res, parsed.filter, false);
     } catch (error) {
-      sendWithheld(res, error, 'census');
+      // A reason the catalogue does not hold is a bad filter like any other.
+      if (error instanceof ChannelPilotError && error.code === 'invalid_input') await refuse(error.issues);
+      else sendWithheld(res, error, 'census');
       return;
     }
     const reasons = await options.reasons();

@@ -79,11 +79,11 @@ export function guardrailsPanel(data: PilotReportData): Html {
 
 export function weeklyPanel(data: PilotReportData, colour: string): Html {
   const weeks = data.metrics.weekly;
-  if (weeks.length === 0) return html``;
+  const { period } = data.metrics;
+  if (weeks.length === 0 || !period) return html``;
   const x = weeks.map((w) => ({ key: w.week, label: formatDay(w.week).replace(/ \d{4}$/, '') }));
   const pct = (v: number) => formatPercent(v, 0);
-  const lastDays =
-    Math.round((Date.parse(data.metrics.period.to) - Date.parse(weeks.at(-1)!.week)) / 86_400_000) + 1;
+  const lastDays = Math.round((Date.parse(period.to) - Date.parse(weeks.at(-1)!.week)) / 86_400_000) + 1;
   return html`<section class="panel" aria-labelledby="weekly-h" data-weekly>
     <h2 id="weekly-h">Week by week</h2>
     <p class="note">

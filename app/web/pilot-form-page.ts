@@ -1,5 +1,11 @@
 import { type Channel, type FieldIssue } from '../../core/index.ts';
-import { objectiveMetrics, type Pilot, type PilotInput } from '../../core/evidence.ts';
+import {
+  objectiveMetrics,
+  objectiveScales,
+  type ObjectiveMetric,
+  type Pilot,
+  type PilotInput,
+} from '../../core/evidence.ts';
 import { humanize } from './format.ts';
 import type { Viewer } from '../http/staff-auth.ts';
 import { html, type Html } from './html.ts';
@@ -20,11 +26,27 @@ const list = (value: string | string[] | undefined): string[] =>
     .map((s) => s.trim())
     .filter(Boolean);
 
-/** A number as typed: blank leaves the default; anything else not a number is left for validation to name. */
+/**
+ * A number as typed: blank leaves the default; a decimal comma (`20,5`, as Italian keyboards
+ * write it), the minus sign the hints show (`−0.05`) and a trailing `%` are read as meant;
+ * anything else not a number is left for validation to name.
+ */
 const number = (value: string | string[] | undefined): number | string | undefined => {
   const text = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
   if (text === '') return undefined;
-  return Number.isFinite(Number(text)) ? Number(text) : text;
+  const plain = text
+    .replace(/\s*%$/, '')
+    .replace(/^[\u2212\u2013]/, '-')
+    .replace(/^([+-]?\d+),(\d+)$/, '$1.$2');
+  return plain !== '' && Number.isFinite(Number(plain)) ? Number(plain) : text;
+};
+
+/** A threshold as typed: `50%` on a metric kept as a share (containment) is 0.5. */
+const threshold = (metric: string, value: string | string[] | undefined) => {
+  const read = number(value);
+  const asPercent = /%\s*$/.test(text(value));
+  const scale = objectiveScales[metric as ObjectiveMetric] as { max: number } | undefined;
+  return typeof read === 'number' && asPercent && scale?.max === 1 ? read / 100 : read;
 };
 const text = (value: string | string[] | undefined) =>
   (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
@@ -38,7 +60,7 @@ export function pilotInputFromForm(form: FormValues): PilotInput {
     objectives.push({
       metric,
       comparison: text(form[`objective${i}Comparison`]),
-      threshold: number(form[`objective${i}Threshold`]),
+      threshold: threshold(metric, form[`objective${i}Threshold`]),
     });
   }
   const defined = (entries: Record<string, unknown>) =>
@@ -142,8 +164,8 @@ export function renderPilotForm(options: {
     ${
       started
         ? html`<p class="banner info">
-            This pilot has started: its channel, start, segments and control share are fixed, its rollout and
-            list of customers can only grow.
+            This pilot has started: its code, channel, start, contact reasons, follow-up window, objectives,
+            segments and control share are fixed; its rollout and list of customers can only grow.
           </p>`
         : ''
     }
@@ -204,7 +226,8 @@ ${value('customerIds')}</textarea>`,
       <fieldset class="field${problem('objectives').length ? ' invalid' : ''}">
         <legend>Objectives</legend>
         <p class="note">
-          Rates and changes as shares (0.5 for 50%, −0.05 for a 5% drop); NPS in points; CSAT 1–5; CES 1–7.
+          Rates and changes as shares (0.5 or 50% for 50%, −0.05 for a 5% drop); NPS in points (−100 to 100;
+          against control −200 to 200); CSAT 1–5; CES 1–7. One objective per metric.
         </p>
         ${Array.from({ length: OBJECTIVE_ROWS }, (_, i) => objectiveRow(i, value))}
         ${problem('objectives').map((i) => html`<span class="error"><code>${i.path}</code>: ${i.message}</span>`)}

@@ -102,10 +102,13 @@ export function registerPilotManagement(router: Router, options: PilotManagement
       const saved = await save();
       res.redirect(303, reportOf(saved.code));
     } catch (error) {
-      if (!(error instanceof ChannelPilotError) || error.code !== 'invalid_input') throw error;
+      // A field named wrong, or a code another pilot has: the form again, the field named.
+      const named =
+        error instanceof ChannelPilotError && error.code === 'conflict' && error.issues.length > 0;
+      if (!(error instanceof ChannelPilotError) || (error.code !== 'invalid_input' && !named)) throw error;
       const issues = error.issues.length ? error.issues : [{ path: '(form)', message: error.message }];
       res
-        .status(400)
+        .status(named ? 409 : 400)
         .type('html')
         .send(await formPage(values, issues, viewerOf(res), pilotId));
     }

@@ -126,15 +126,15 @@ export function renderPilotReport(input: PilotReportInput): string {
   const body = html`<h1>${pilot.name}</h1>
     <p class="note">
       ${pilot.code} · ${names(pilot.channel)} · ${statusBadge(pilot.status)} · ${formatDay(pilot.startsOn)} –
-      ${formatDay(pilot.endsOn)}
-      ${data ? html` · figures for ${formatDay(data.metrics.period.from)} – ${formatDay(data.metrics.period.to)}` : ''}
+      ${formatDay(pilot.endsOn)} ${data ? periodText(data.metrics.period) : ''}
       ${computedAt ? html` · computed ${formatMoment(computedAt)}` : ''}
     </p>
     ${
       pilot.channel === BILL_STYLE_CHANNEL && !standalone
         ? html`<div class="banner info" data-style-report>
             <p>
-              A bill style pilot: its arms' payments, contacts, cost and NPS against control, and each arm's
+              A bill style pilot: its customers are drawn into its style arms, not into the pilot arm these
+              figures count. Its arms' payments, contacts, cost and NPS against control, and each arm's
               scorecard, are on
               <a href="/manage/pilots/${encodeURIComponent(pilot.code)}/styles">its style report</a>.
             </p>
@@ -169,6 +169,12 @@ export function renderPilotReport(input: PilotReportInput): string {
 
 // ---------------------------------------------------------------------------------------------
 
+function periodText(period: PilotReportData['metrics']['period']): Html {
+  return period
+    ? html` · figures for ${formatDay(period.from)} – ${formatDay(period.to)}`
+    : html` · nothing measured yet: census figures and forecasts only`;
+}
+
 export function statusBadge(status: Pilot['status']): Html {
   return html`<span class="badge ${status}">${humanize(status)}</span>`;
 }
@@ -177,6 +183,10 @@ const recommendationText = {
   go: { label: 'Go', says: 'Keep the channel and roll it out.' },
   extend: { label: 'Extend', says: 'Keep piloting: the evidence is not conclusive yet.' },
   stop: { label: 'Stop', says: 'Stop the pilot: the evidence is against the channel.' },
+  not_started: {
+    label: 'Not started',
+    says: 'Nothing is measured before the first day: below, the forecast from the census.',
+  },
 } as const;
 
 /** The go / extend / stop panel; `id` tells several apart on one page (a style pilot's arms). */

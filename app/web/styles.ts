@@ -81,7 +81,7 @@ th .note{font-weight:400}
 .badge.pass,.badge.go,.badge.running{color:var(--pass);background:var(--pass-bg);border-color:var(--pass)}
 .badge.concern,.badge.extend,.badge.paused{color:var(--concern);background:var(--concern-bg);border-color:var(--concern)}
 .badge.fail,.badge.stop{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
-.badge.unknown,.badge.draft,.badge.ended{color:var(--unknown);background:var(--unknown-bg);border-color:var(--unknown)}
+.badge.unknown,.badge.draft,.badge.ended,.badge.not_started{color:var(--unknown);background:var(--unknown-bg);border-color:var(--unknown)}
 .recommendation{display:flex;gap:1rem;align-items:flex-start;flex-wrap:wrap}
 .recommendation .verdict{font-size:1.6rem;font-weight:800;padding:.4rem 1.1rem;border-radius:8px;border:2px solid}
 .recommendation ul{margin:.2rem 0;padding-left:1.2rem}

@@ -85,7 +85,7 @@ export function createPostgresPilotMetricsSource(
       const to = pilot.endsOn < today ? pilot.endsOn : today;
       const periodStart = DateTime.fromISO(from, { zone: REFERENCE_ZONE }).startOf('day').toJSDate();
       // A pilot that has not started yet is measured over no time at all, and has no baseline.
-      const empty = to < from;
+      const empty = to < from || pilot.status === 'draft';
       const periodEnd = empty
         ? periodStart
         : DateTime.fromISO(to, { zone: REFERENCE_ZONE }).plus({ days: 1 }).startOf('day').toJSDate();
@@ -162,7 +162,7 @@ export function createPostgresPilotMetricsSource(
               }),
             )
           : null;
-      return { ...tally.result({ from, to }), liveChat };
+      return { ...tally.result(empty ? null : { from, to }), liveChat };
     },
   };
 }

@@ -10,7 +10,7 @@ import {
 } from '../pilots.ts';
 import type { z } from 'zod';
 import { Uuid } from '../vocabulary.ts';
-import { translating } from './database-errors.ts';
+import { translateDatabaseError, translating } from './database-errors.ts';
 import { walkInChunks } from './adaptive-chunks.ts';
 import type { PilotEnrolmentsTable, PilotsTable } from './pilot-schema.ts';
 import type { Database } from './schema.ts';
@@ -78,6 +78,26 @@ function columns(input: Definition) {
 }
 
 /**
+ * Writes a definition; a code another pilot took meanwhile is a conflict named by the code (not by
+ * the database's own words).
+ */
+async function writing<T>(code: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const violated = error as { code?: unknown; constraint?: unknown } | null;
+    if (violated?.code === '23505' && violated.constraint === 'pilots_code_key') {
+      throw new ChannelPilotError('conflict', `a pilot with the code ${code} exists already`, {
+        cause: error,
+        hint: 'choose another code',
+        issues: [{ path: 'code', message: `${code} is the code of another pilot` }],
+      });
+    }
+    throw translateDatabaseError(error, 'pilot');
+  }
+}
+
+/**
  * Pilots in PostgreSQL. The explicit list of a cohort is kept as named, and its customers who
  * exist are enrolled (via 'explicit'); an unknown id is kept and enrols nobody.
  */
@@ -118,7 +138,7 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
   return {
     async create(input, at) {
       const id = newId();
-      const row = await translating('pilot', () =>
+      const row = await writing(input.code, () =>
         db.transaction().execute(async (trx) => {
           const created = await trx
             .insertInto('pilots')
@@ -133,7 +153,7 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
     },
 
     async update(id, input, at) {
-      const row = await translating('pilot', () =>
+      const row = await writing(input.code, () =>
         db.transaction().execute(async (trx) => {
           const updated = await trx
             .updateTable('pilots')

@@ -164,7 +164,8 @@ describe('managing pilots from /manage', () => {
       [...(await agent.get('/manage/pilots/video_trial').expect(200)).text.matchAll(/data-to="(\w+)"/g)].map(
         (m) => m[1],
       );
-    expect(await buttons()).toEqual(['running', 'ended']);
+    // A draft starts; it has nothing to end.
+    expect(await buttons()).toEqual(['running']);
     for (const [to, next] of [
       ['running', ['paused', 'ended']],
       ['paused', ['running', 'ended']],
@@ -188,7 +189,7 @@ describe('managing pilots from /manage', () => {
     expect(page).toContain(`10 Mar 2026, 10:00 ${users.manager.displayName} running → ended`);
     // An ended pilot changes no more.
     const again = await post(agent, '/manage/pilots/video_trial/status', { status: 'running' }).expect(409);
-    expect(text(again.text)).toContain('a ended pilot cannot become running');
+    expect(text(again.text)).toContain('pilot video_trial has ended: it cannot become running');
   });
 
   it("keeps a started pilot's cohort from shrinking, as the API does", async () => {

@@ -7,7 +7,7 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { createPilotDesk } from '../../core/evidence.ts';
+import { createPilotDesk, standardReasons } from '../../core/evidence.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
 
@@ -143,6 +143,7 @@ describe(`the pilot desk's gate on the ${databaseKind} database`, () => {
     storage = await openTestDatabase();
     stores = createPostgresStores(storage.db, { clock: fixedClock });
     for (const channel of everyChannel) await stores.channels.register(channel);
+    await stores.reasons.ensure(standardReasons);
   });
 
   afterAll(async () => {
@@ -155,6 +156,7 @@ describe(`the pilot desk's gate on the ${databaseKind} database`, () => {
       pilots: stores.pilots,
       log: stores.pilotLog,
       channels: stores.channels,
+      reasons: stores.reasons,
       customers: stores.customers,
       outbox: stores.outbox,
       clock: fixedClock,

@@ -8,7 +8,7 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { createPilotDesk, type PilotInput } from '../../core/evidence.ts';
+import { createPilotDesk, standardReasons, type PilotInput } from '../../core/evidence.ts';
 import { createPostgresBulkLoader } from '../../core/imports.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { everyChannel, fixedClock } from '../support/fixtures.ts';
@@ -24,6 +24,7 @@ beforeAll(async () => {
   storage = await openTestDatabase();
   stores = createPostgresStores(storage.db, { clock: fixedClock });
   for (const channel of everyChannel) await stores.channels.register(channel);
+  await stores.reasons.ensure(standardReasons);
   // A channel the organisation adds itself, with no pilot on it yet.
   await stores.channels.register({
     code: 'kiosk',
@@ -81,6 +82,7 @@ beforeAll(async () => {
     pilots: stores.pilots,
     log: stores.pilotLog,
     channels: stores.channels,
+    reasons: stores.reasons,
     customers: stores.customers,
     outbox: stores.outbox,
     clock: fixedClock,
@@ -226,23 +228,25 @@ describe('cohorts', () => {
   });
 
   it('rejects a touchpoint its channel lacks, naming the field', async () => {
-    const attempt = desk.define(
-      voicePilot({ touchpoints: ['kiosk'], cohort: { customerIds: [randomUUID()] } }),
-    );
+    const attempt = desk.define(voicePilot({ touchpoints: ['kiosk'] }));
     const error = (await attempt.catch((e: unknown) => e)) as ChannelPilotError;
     expect(error.code).toBe('invalid_input');
     expect(error.issues.map((i) => i.path)).toEqual(['touchpoints.0']);
   });
 
-  it('answers alike for a named customer who exists and an id nobody has, and enrols only the customer', async () => {
+  it('enrols a named customer, and refuses an id nobody has, naming it, storing nothing', async () => {
     const [real] = (await stores.customers.search({ limit: 1, offset: 0 })).customers;
     const ghost = randomUUID();
     const named = await desk.define(voicePilot({ cohort: { customerIds: [real!.id] } }));
-    const unknown = await desk.define(voicePilot({ cohort: { customerIds: [ghost] } }));
     expect((await stores.pilots.pilot(named.code))?.cohort.customerIds).toEqual([real!.id]);
-    expect((await stores.pilots.pilot(unknown.code))?.cohort.customerIds).toEqual([ghost]);
     expect([...(await arms(named.id)).keys()]).toEqual([real!.id]);
-    expect([...(await arms(unknown.id)).keys()]).toEqual([]);
+    const unknown = voicePilot({ cohort: { customerIds: [real!.id, ghost] } });
+    const error = (await desk.define(unknown).catch((e: unknown) => e)) as ChannelPilotError;
+    expect(error.code).toBe('invalid_input');
+    expect(error.issues).toEqual([
+      { path: 'cohort.customerIds.1', message: `no customer has the id ${ghost}` },
+    ]);
+    expect(await stores.pilots.pilot(unknown.code)).toBeUndefined();
   });
 });
 

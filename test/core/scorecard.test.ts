@@ -103,11 +103,13 @@ function goodMetrics(): PilotMetrics {
 const running = (objectives: Pilot['objectives'] = []) => ({
   objectives,
   status: 'running' as const,
+  startsOn: '2026-01-01',
   endsOn: '2026-03-31',
 });
 const ended = (objectives: Pilot['objectives'] = []) => ({
   objectives,
   status: 'ended' as const,
+  startsOn: '2026-01-01',
   endsOn: '2026-02-28',
 });
 
