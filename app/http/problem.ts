@@ -93,7 +93,12 @@ interface ClientError {
   status: number;
   type?: string;
   message: string;
+  /** A body parser's limit, in bytes, when the body was larger. */
+  limit?: number;
 }
+
+const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${+(bytes / 1024 / 1024).toFixed(1)} MB` : `${+(bytes / 1024).toFixed(1)} KB`;
 
 /**
  * The JSON parser takes only objects and arrays: a body that is valid JSON of another kind
@@ -127,6 +132,8 @@ function isClientError(error: unknown): error is ClientError {
 
 function clientErrorDetail(error: ClientError, req: Request): string {
   if (error.type === 'entity.parse.failed') return 'the request body is not valid JSON';
+  if (error.type === 'entity.too.large' && typeof error.limit === 'number')
+    return `the request body is larger than the ${formatBytes(error.limit)} this route takes`;
   const encoding = req.headers['content-encoding'];
   // A decompression failure carries no type of its own.
   if (error.type === undefined && encoding && encoding !== 'identity') return notInItsEncoding(encoding);
@@ -151,24 +158,41 @@ export const notInItsEncoding = (encoding: string) =>
   `the request body is not ${encoding} as its Content-Encoding header says`;
 
 /**
- * Answers 400 to a path that is not valid percent-encoded UTF-8, or that holds a NUL character
- * (no name or id of the product does, and the database stores none), before any route decodes it.
+ * Answers 400 to a path or a query that is not valid percent-encoded UTF-8 (the query parser
+ * would keep such a value as it is, or drop it), or to a path that holds a NUL character (no
+ * name or id of the product does, and the database stores none), before any route decodes them.
  */
 export const checkRequestPath: RequestHandler = (req, _res, next) => {
-  let path: string;
-  try {
-    path = decodeURIComponent(req.path);
-  } catch {
+  const at = req.originalUrl.indexOf('?');
+  const query = at === -1 ? [] : req.originalUrl.slice(at + 1).split(/[&=]/);
+  const where = malformed([req.path]) ? 'path' : malformed(query) ? 'query' : null;
+  if (where !== null) {
     next(
-      new ChannelPilotError('invalid_input', 'the path has a malformed percent-encoding', {
+      new ChannelPilotError('invalid_input', `the ${where} has a malformed percent-encoding`, {
         hint: 'encode each byte of UTF-8 as %XX, and a literal % as %25',
       }),
     );
     return;
   }
   const nul = 'contains a NUL character (%00)';
-  next(path.includes('\0') ? invalidInput(`the path ${nul}`, [{ path: 'path', message: nul }]) : undefined);
+  next(
+    decodeURIComponent(req.path).includes('\0')
+      ? invalidInput(`the path ${nul}`, [{ path: 'path', message: nul }])
+      : undefined,
+  );
 };
+
+/** Whether any of the texts is not valid percent-encoded UTF-8. */
+function malformed(texts: readonly string[]): boolean {
+  return texts.some((text) => {
+    try {
+      decodeURIComponent(text);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
 
 /** A customer link's token is a credential: it never goes into the logs. */
 export function redactLinkTokens(url: string): string {

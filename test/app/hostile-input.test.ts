@@ -76,11 +76,33 @@ describe('the login lockout under parallel guessing', () => {
 });
 
 describe('requests from nobody', () => {
-  it('answers 400 to a malformed percent-encoding in a path, on a page and in the API', async () => {
+  it('answers 400 to a malformed percent-encoding in a path or a query, on a page and in the API', async () => {
     for (const path of ['/join/%E0%A4%A', '/api/customers/%E0%A4%A', '/api/links/join/%E0%A4%A/access']) {
       const problem = isProblem(await request(app).get(path), 400);
-      expect(problem.detail).toMatch(/percent-encod/);
+      expect(problem.detail).toBe('the path has a malformed percent-encoding');
     }
+    // In a query the parser would keep %ZZ as it is, or drop %C3 alone: a search for nothing.
+    for (const path of [
+      '/api/customers?q=%ZZrossi',
+      '/api/customers?q=%C3',
+      '/api/customers?limit=5&q=ros%E0%A4si',
+      '/manage/census?segment=%E0%A4%A',
+      '/login?next=%',
+    ]) {
+      const problem = isProblem(await request(app).get(path), 400);
+      expect(problem.detail).toBe('the query has a malformed percent-encoding');
+    }
+  });
+
+  it('answers 413 to a body over the limit, naming the limit', async () => {
+    const problem = isProblem(
+      await request(app)
+        .post('/api/auth/login')
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify({ username: 'x'.repeat(3 * 1024 * 1024), password: 'p' })),
+      413,
+    );
+    expect(problem.detail).toBe('the request body is larger than the 1 MB this route takes');
   });
 
   it('answers 400 to a NUL character in a path before the database sees it, on pages and in the API', async () => {
