@@ -1,7 +1,8 @@
-import { ChannelPilotError, type ChannelCommand, type Stores } from '../core/index.ts';
+import { DateTime } from 'luxon';
+import { ChannelPilotError, REFERENCE_ZONE, type ChannelCommand, type Stores } from '../core/index.ts';
 import { type AccountLinking } from '../core/services.ts';
 
-/** `channel-pilot voice link-code`: a one-time code sent to the customer, said to the assistant. */
+/** `channel-pilot voice link-code`: a one-time code queued for the customer, said to the assistant. */
 export function linkCodeCommand(deps: {
   customers: Stores['customers'];
   linking: AccountLinking;
@@ -18,9 +19,12 @@ export function linkCodeCommand(deps: {
         throw new ChannelPilotError('not_found', `customer ${id} does not exist`, {
           hint: 'find one with GET /api/customers?q=…',
         });
-      const sent = await deps.linking.issueCode(customer.id);
+      const issued = await deps.linking.issueCode(customer.id);
+      // Queued: the outbox sends it (the running app's), ahead of any bulk mail.
+      const until = DateTime.fromJSDate(issued.expiresAt, { zone: REFERENCE_ZONE }).toFormat('HH:mm');
       print(
-        `linking code ${sent.code} sent to ${customer.firstName} ${customer.lastName} by ${sent.medium}, valid until ${sent.expiresAt.toISOString()}`,
+        `linking code ${issued.code} queued for ${customer.firstName} ${customer.lastName} by ${issued.medium}, ` +
+          `valid until ${until} (${REFERENCE_ZONE} time)`,
       );
     },
   };

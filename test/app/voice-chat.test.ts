@@ -254,6 +254,40 @@ describe('channel-pilot voice chat', () => {
     }
   }, 120_000);
 
+  it('queues a linking code, saying so and until when in Rome time, on the real clock', async () => {
+    const before = Date.now();
+    const { code, stdout, stderr } = await cli(['voice', 'link-code', '--customer', customerId], env());
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const said =
+      /^linking code (\d{6}) queued for \S+ \S+ by (email|sms), valid until (\d\d:\d\d) \(Europe\/Rome time\)$/m.exec(
+        stdout,
+      );
+    expect(said, stdout).not.toBeNull();
+    const handle = await openDatabase({ kind: 'embedded', dataDir });
+    try {
+      const [message] = (
+        await createPostgresStores(handle.db).outbox.recent({ limit: 5, customerId })
+      ).filter((m) => m.kind === 'link_code');
+      // The row behind "queued": pending, on the medium said, with the code in it.
+      expect(message).toMatchObject({ status: 'pending', medium: said![2], bulk: false });
+      expect(message!.body).toContain(said![1]);
+      const tenMinutes = new Date(before + 10 * 60_000).toLocaleTimeString('it-IT', {
+        timeZone: 'Europe/Rome',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      const tenMinutesLater = new Date(Date.now() + 10 * 60_000).toLocaleTimeString('it-IT', {
+        timeZone: 'Europe/Rome',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      expect([tenMinutes, tenMinutesLater]).toContain(said![3]);
+    } finally {
+      await handle.close();
+    }
+  }, 60_000);
+
   it('exits 1 naming the customer when there is no such customer', async () => {
     const unknown = '00000000-0000-4000-8000-00000000dead';
     const { code, stdout, stderr } = await cli(
