@@ -16,7 +16,8 @@ export const CensusFilterFields = z.object({
   segment: Segment.optional(),
   reason: Slug.optional(),
   /** A contact's next contact (same customer, same reason) counts as a transition within this many days. */
-  withinDays: z.coerce.number().int().min(1).max(30).default(7),
+  // Bounds first, each the one thing said: a huge number is over 30, not also past the safe integers.
+  withinDays: z.coerce.number().max(30, { abort: true }).min(1, { abort: true }).int().default(7),
 });
 // The range is checked once both days are dates: a day that is none is the one thing to correct.
 const datesRead = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };

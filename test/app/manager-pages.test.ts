@@ -383,12 +383,14 @@ describe('census page', () => {
     );
   });
 
-  it('names only the day that is no date, not the range it would make', async () => {
+  it('names only the day that is no date, not the range it would make, and one limit of a number', async () => {
     const agent = await loginAs(users.manager.username);
     for (const [query, bad, fine] of [
       ['from=abc&to=2026-03-12', 'from', 'to'],
       ['from=2026-03-10&to=abc', 'to', 'from'],
       ['from=10%2F03%2F2026&to=2026-03-12', 'from', 'to'],
+      // Over 30, and not also past the safe integers.
+      ['withinDays=99999999999999999999', 'withinDays', 'from'],
     ] as const) {
       const page = (await agent.get(`/manage/census?${query}`).expect(400)).text;
       const corrections = between(page, 'The filter needs a correction:', '</ul>');
