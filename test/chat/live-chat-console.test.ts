@@ -340,11 +340,32 @@ describe('replying after the visitor has left', () => {
 });
 
 describe('switching to video', () => {
-  it('books a consultation starting now with this advisor in the chat’s journey and posts its join link', async () => {
+  it('books a consultation starting now with this advisor in the chat’s journey and posts its join link, refusing by name a topic the advisor does not serve', async () => {
     const { customer, advisor, agent, chat, id, joined } = await chatWithAdvisor();
     await agent.post(`/api/chat/conversations/${id}/video`).send({}).expect(409);
     const profile = await officeHoursAdvisor(stores, { name: 'Chiara Galli', staffUserId: advisor.id });
     await agent.post(`/api/chat/conversations/${id}/video`).send({ topic: 'Not a topic!' }).expect(400);
+    // A topic no advisor serves, and one others serve but not this advisor: refused by name, nothing booked.
+    await stores.advisors.addAdvisor({
+      name: 'Marco Riva',
+      email: `marco.riva.${Date.now()}@example.it`,
+      languages: ['it-IT'],
+      topics: ['moving'],
+      timeZone: 'Europe/Rome',
+      workingHours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '09:00', end: '17:00' })),
+    });
+    for (const [topic, says] of [
+      ['bollette_luce', 'no advisor holds consultations on the topic bollette_luce'],
+      ['moving', 'the advisor does not hold consultations on the topic moving; they serve billing'],
+    ] as const) {
+      const refusal = await agent.post(`/api/chat/conversations/${id}/video`).send({ topic }).expect(400);
+      expect(refusal.body.detail).toContain(says);
+      expect(refusal.body.errors).toEqual([{ path: 'topic', message: 'must be one of billing' }]);
+    }
+    const hour = 3_600_000;
+    expect(
+      await stores.appointments.busy([profile.id], new Date(Date.now() - hour), new Date(Date.now() + hour)),
+    ).toEqual([]);
     const before = Date.now();
     const booked = await agent
       .post(`/api/chat/conversations/${id}/video`)
@@ -362,6 +383,7 @@ describe('switching to video', () => {
     const human = await stores.interactions.interaction(row!.humanContactId!);
     expect(appointment!.journeyId).toBe(human!.journeyId);
 
+    // The refused topics posted nothing: the first system message after joining is the join link.
     const posted = await chat.next('system', joined.seq);
     expect(posted.seq).toBe(booked.body.seq);
     expect(posted.body).toContain(booked.body.joinUrl);
