@@ -245,7 +245,7 @@ describe('replying after the visitor has left', () => {
   it('sends the reply by e-mail through SMTP once the visitor has been gone past the grace period, and its link opens the conversation again', async () => {
     const mailbox = await startMailbox();
     try {
-      const { customer, agent, chat, id } = await chatWithAdvisor();
+      const { customer, admin, agent, chat, id } = await chatWithAdvisor();
       await chat.close();
       // Within the grace period the visitor may only be reloading the page: no e-mail.
       const soon = await agent
@@ -268,6 +268,16 @@ describe('replying after the visitor has left', () => {
         recipient: 'giulia.rossi@example.it',
         status: 'pending',
       });
+      // Staff see the message with its resume link masked, like a bill's or a payment's link.
+      const live = /\/chat\/continue\/(\S+)/.exec(queued[0]!.body)![1]!;
+      const boss = await staffAgent(b, admin.username);
+      const listed = await boss.get(`/api/outbox?customerId=${customer.id}`).expect(200);
+      const shown = (listed.body as { kind: string; body: string }[]).find((m) => m.kind === 'chat_reply');
+      expect(shown!.body).toContain('/chat/continue/••••••');
+      expect(JSON.stringify(listed.body)).not.toContain(live);
+      const outboxPage = await boss.get('/outbox').expect(200);
+      expect(outboxPage.text).toContain('/chat/continue/••••••');
+      expect(outboxPage.text).not.toContain(live);
 
       const dispatcher = createOutboxDispatcher({
         outbox: stores.outbox,
