@@ -99,6 +99,8 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     paymentLinks: deps.paymentLinks,
     onError,
     bookedVia: channel,
+    // The chat shows the payment link's address: a customer who may not be messaged gets it too.
+    showsLinks: true,
   });
   const { turnLog, session } = createLoggedConversation({
     intents,
@@ -113,6 +115,17 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
   const bot = createChatBot({
     session,
     clock,
+    // A chat opened on a bill's page continues that page's opening, which names the bill.
+    pageAccount: async (conversation) => {
+      if (conversation.touchpoint !== 'bill_page' || !conversation.customerId) return undefined;
+      const contact = await stores.interactions.interaction(conversation.botContactId);
+      const opening = contact?.handoffFromId
+        ? await stores.interactions.interaction(contact.handoffFromId)
+        : undefined;
+      const billId = opening?.details.billId;
+      const bill = typeof billId === 'string' ? await stores.billing.bill(billId) : undefined;
+      return bill?.customerId === conversation.customerId ? bill.accountId : undefined;
+    },
     topics: async () => [...new Set((await stores.advisors.advisors()).flatMap((a) => a.topics))].sort(),
   });
   const desk = createLiveChatDesk({
