@@ -53,6 +53,15 @@ export const liveChatChannel: ChannelInput = {
   ],
 };
 
+/**
+ * How long a waiting visitor may be connected to no instance before their chat leaves the queue:
+ * the grace a reply by e-mail waits (a reload is not leaving), and never under two heartbeats
+ * (each instance notes its visitors once a heartbeat).
+ */
+export function queueGoneMs(settings: Pick<LiveChatSettings, 'emailAfterMs' | 'heartbeatMs'>): number {
+  return Math.max(settings.emailAfterMs, 2 * settings.heartbeatMs);
+}
+
 /** The live chat's settings (see the README's configuration table). */
 export interface LiveChatSettings {
   /** The secret the organisation's site signs customer identities with; none: no signed identities. */
@@ -165,7 +174,12 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     bot,
     broadcast: deps.broadcast,
     clock,
-    limits: { messageChars: settings.messageChars, messagesPerMinute: settings.messagesPerMinute },
+    limits: {
+      messageChars: settings.messageChars,
+      messagesPerMinute: settings.messagesPerMinute,
+      queueGoneMs: queueGoneMs(settings),
+    },
+    unseenWaiting: (since) => stores.chatConsole.waitingUnseenSince(since),
   });
   const advisorName = async (advisorId: string) => (await stores.staff.find(advisorId))?.displayName ?? '';
   const identities = settings.identitySecret
@@ -296,7 +310,15 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         console: true,
       },
     ],
-    background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
+    background: [
+      {
+        name: 'chat assignment',
+        run: async () => {
+          await service.leaveUnseen();
+          await service.assign(advisorName);
+        },
+      },
+    ],
     // The broadcast is the storage's: it closes with the database.
     close: async () => {
       await sockets.close();
