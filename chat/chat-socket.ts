@@ -261,9 +261,14 @@ export function createVisitorSockets(options: {
       later(
         session,
         async () => {
+          if (isBinary)
+            throw new ChannelPilotError(
+              'invalid_input',
+              'binary frames are not accepted: send each chat frame as JSON text',
+            );
           let json: unknown;
           try {
-            json = isBinary ? undefined : JSON.parse(data.toString());
+            json = JSON.parse(data.toString());
           } catch {
             throw new ChannelPilotError('invalid_input', 'a chat frame must be JSON');
           }

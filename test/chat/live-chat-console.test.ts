@@ -147,6 +147,12 @@ describe('the advisors’ socket', () => {
     console.send({ type: 'watch', conversationId: '6f1c1f8e-7c53-4f4e-9d43-2b1a0c6f9e11', after: 0 });
     await console.waitFor(() => (errors().length >= 4 ? errors() : undefined), 'not found');
     expect(errors()[3]?.code).toBe('not_found');
+    console.socket.send(Buffer.from('{"type":"unwatch"}'), { binary: true });
+    await console.waitFor(() => (errors().length >= 5 ? errors() : undefined), 'binary refused');
+    expect(errors()[4]).toMatchObject({
+      code: 'invalid_input',
+      message: 'binary frames are not accepted: send each advisor frame as JSON text',
+    });
     await console.close();
   }, 30_000);
 });
