@@ -9,6 +9,7 @@ import {
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
+  type SignedLinks,
   type StaffUser,
 } from '../core/index.ts';
 import {
@@ -52,6 +53,18 @@ export const liveChatChannel: ChannelInput = {
     { code: 'bill_page', name: 'Chat on the bill’s page' },
   ],
 };
+
+/** The customer a signed identity names, refused in the words of an identity (it is no link). */
+function verifiedIdentity(identities: SignedLinks, token: string, now: Date): string {
+  const inspected = identities.inspect(token, 'chat', now);
+  if (inspected.status === 'valid') return inspected.claims.subject;
+  const hint = 'the organisation’s site signs a new identity for its logged-in customer';
+  throw new ChannelPilotError(
+    'unauthenticated',
+    `this identity ${inspected.status === 'expired' ? 'has expired' : inspected.reason}`,
+    { hint },
+  );
+}
 
 /**
  * How long a waiting visitor may be connected to no instance before their chat leaves the queue:
@@ -197,7 +210,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     } else if (query.identity) {
       if (!identities)
         throw new ChannelPilotError('unauthenticated', 'signed identities are not enabled on this chat');
-      customerId = identities.verify(query.identity, 'chat', now).subject;
+      customerId = verifiedIdentity(identities, query.identity, now);
     } else if (query.link) {
       customerId = deps.links.verify(query.link, 'chat', now).subject;
     }
