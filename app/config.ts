@@ -262,7 +262,7 @@ export const ConfigSchema = z.object({
   CHAT_EMAIL_AFTER_SECONDS: whole(1, 86_400)
     .default(120)
     .describe(
-      'How long a chat visitor may be disconnected before an advisor’s reply also goes out by e-mail (keep it above the heartbeat).',
+      'How long a chat visitor may be disconnected before they count as gone: an advisor’s reply also goes out by e-mail, and a chat waiting in the queue is closed as left (at least two heartbeats).',
     ),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)

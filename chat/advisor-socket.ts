@@ -144,9 +144,14 @@ export function createAdvisorSockets(options: {
     socket.on('close', () => sessions.delete(session));
     socket.on('message', (data, isBinary) =>
       later(session, async () => {
+        if (isBinary)
+          throw new ChannelPilotError(
+            'invalid_input',
+            'binary frames are not accepted: send each advisor frame as JSON text',
+          );
         let json: unknown;
         try {
-          json = isBinary ? undefined : JSON.parse(data.toString());
+          json = JSON.parse(data.toString());
         } catch {
           throw new ChannelPilotError('invalid_input', 'an advisor frame must be JSON');
         }

@@ -11,14 +11,18 @@ import {
   type SessionState,
   type Slots,
 } from '../core/services.ts';
-import { chatTexts } from './chat-texts.ts';
-import { normalized, understand, type Understood } from './chat-words.ts';
+import { chatTexts, type ChatTexts } from './chat-texts.ts';
+import { asksBySupply, normalized, supplyNamed, understand, type Understood } from './chat-words.ts';
 
 /** What the bot keeps in the conversation between turns. */
 export interface BotState {
   session?: SessionState;
   /** A question of an intent the next line answers: a slot it asked for, or its confirmation. */
   pending?: { kind: 'elicit' | 'confirm'; intent: CustomerIntentName; slot?: string; slots: Slots };
+  /** The bot, not understanding, offered a person: "sì" takes it. */
+  offeredPerson?: true;
+  /** The supply (account) of the bill the page the chat opened on shows: "the bill" is that one. */
+  pageAccount?: string;
 }
 
 /** What the visitor sent: a typed line, or a quick reply's value. */
@@ -35,6 +39,22 @@ export interface BotTurn {
 export const QUICK_REPLY_VALUE = /^(intent:[A-Za-z]{1,40}|slot:[\w:-]{1,40}|person|yes|no)$/;
 
 const DAYS_OFFERED = 5;
+
+/** The questions about one bill, which a bill's page answers about the bill it shows. */
+const aboutTheBill: readonly CustomerIntentName[] = ['WhyHigher', 'BillDetail'];
+
+/** The menu's buttons; a person first when the bot could not help. */
+function menu(t: ChatTexts, personFirst: boolean): QuickReply[] {
+  const person = { label: t.menu.person, value: 'person' };
+  return [
+    ...(personFirst ? [person] : []),
+    { label: t.menu.owed, value: 'intent:WhatDoIOwe' },
+    { label: t.menu.why, value: 'intent:WhyHigher' },
+    { label: t.menu.pay, value: 'intent:PayBill' },
+    { label: t.menu.book, value: 'intent:BookConsultation' },
+    ...(personFirst ? [] : [person]),
+  ];
+}
 
 function plainText(ssml: string): string {
   return ssml
@@ -55,6 +75,8 @@ export function createChatBot(options: {
   session: ReturnType<typeof createConversationSession>;
   /** The consultation topics advisors serve (the buttons of "which topic?"). */
   topics: () => Promise<string[]>;
+  /** The account of the bill the page a chat opened on shows (a bill's page), if any. */
+  pageAccount?: (conversation: ChatConversation) => Promise<string | undefined>;
   clock: Clock;
 }) {
   const { session, clock } = options;
@@ -67,15 +89,10 @@ export function createChatBot(options: {
         { label: t.yes, value: 'yes' },
         { label: t.no, value: 'no' },
       ];
-    if (next.kind === 'listen')
-      return [
-        { label: t.menu.owed, value: 'intent:WhatDoIOwe' },
-        { label: t.menu.why, value: 'intent:WhyHigher' },
-        { label: t.menu.pay, value: 'intent:PayBill' },
-        { label: t.menu.book, value: 'intent:BookConsultation' },
-        { label: t.menu.person, value: 'person' },
-      ];
+    if (next.kind === 'listen') return menu(t, false);
     if (next.kind !== 'elicit') return [];
+    if (next.slot === 'supply')
+      return (next.choices ?? []).map((kind) => ({ label: t.supplies[kind] ?? kind, value: `slot:${kind}` }));
     if (next.slot === 'topic')
       return (await options.topics()).map((topic) => ({
         label: topicName(topic, locale),
@@ -102,6 +119,7 @@ export function createChatBot(options: {
       const topic = (await options.topics()).find((t) => normalized(topicName(t, locale)) === line);
       return topic ?? line;
     }
+    if (slot === 'supply') return supplyNamed(text, locale) ?? text.trim();
     if (slot === 'date') {
       const today = calendarDate(clock.now());
       const offset = { oggi: 0, today: 0, domani: 1, tomorrow: 1 }[line];
@@ -112,11 +130,11 @@ export function createChatBot(options: {
   }
 
   function heard(input: VisitorInput, locale: Locale): Understood | { kind: 'slot'; value: string } {
-    if ('text' in input) return understand(input.text, locale);
+    if ('text' in input) return understand(input.text, locale, calendarDate(clock.now()));
     const [kind, value] = input.quick.split(/:(.*)/s) as [string, string | undefined];
     if (kind === 'intent')
       return customerIntentNames.includes(value as CustomerIntentName)
-        ? { kind: 'intent', intent: value as CustomerIntentName }
+        ? { kind: 'intent', intent: value as CustomerIntentName, slots: {} }
         : { kind: 'fallback' };
     if (kind === 'slot') return { kind: 'slot', value: value ?? '' };
     return { kind: kind as 'person' | 'yes' | 'no' };
@@ -128,7 +146,7 @@ export function createChatBot(options: {
     locale: Locale,
   ): Promise<SessionEvent | 'person'> {
     const said = heard(input, locale);
-    if (said.kind === 'person') return 'person';
+    if (said.kind === 'person' || (said.kind === 'yes' && state.offeredPerson)) return 'person';
     const pending = state.pending;
     if (pending?.kind === 'confirm' && (said.kind === 'yes' || said.kind === 'no'))
       return {
@@ -137,7 +155,11 @@ export function createChatBot(options: {
         slots: pending.slots,
         confirmation: said.kind === 'yes' ? 'confirmed' : 'denied',
       };
-    if (pending?.kind === 'elicit' && pending.slot && (said.kind === 'slot' || said.kind === 'fallback')) {
+    const answersSlot =
+      said.kind === 'slot' ||
+      said.kind === 'fallback' ||
+      (said.kind === 'supply' && pending?.slot === 'supply');
+    if (pending?.kind === 'elicit' && pending.slot && answersSlot) {
       const value =
         said.kind === 'slot'
           ? said.value
@@ -149,8 +171,25 @@ export function createChatBot(options: {
         confirmation: 'none',
       };
     }
-    if (said.kind === 'intent')
-      return { kind: 'intent', intent: said.intent, slots: {}, confirmation: 'none' };
+    if (said.kind === 'intent') {
+      // On a bill's page, "the bill" without a supply named is the one the page shows.
+      const onPage =
+        state.pageAccount && aboutTheBill.includes(said.intent) && !said.slots.supply
+          ? { account: state.pageAccount }
+          : {};
+      return {
+        kind: 'intent',
+        intent: said.intent,
+        slots: { ...said.slots, ...onPage },
+        confirmation: 'none',
+      };
+    }
+    // "E x il gas?": the last question about a supply, now about this one ("what is owed" at first).
+    if (said.kind === 'supply') {
+      const last = state.session?.history?.findLast((turn) => asksBySupply(turn.intent))?.intent;
+      const intent = last && asksBySupply(last) ? last : 'WhatDoIOwe';
+      return { kind: 'intent', intent, slots: said.slots, confirmation: 'none' };
+    }
     if (said.kind === 'slot') return { kind: 'fallback' };
     return { kind: said.kind };
   }
@@ -163,7 +202,8 @@ export function createChatBot(options: {
   return {
     /** The greeting a new conversation opens with. */
     async open(conversation: ChatConversation): Promise<BotTurn> {
-      return turn(conversation, { kind: 'open' }, {});
+      const pageAccount = await options.pageAccount?.(conversation);
+      return turn(conversation, { kind: 'open' }, pageAccount ? { pageAccount } : {});
     },
 
     async answer(conversation: ChatConversation, input: VisitorInput): Promise<BotTurn> {
@@ -197,6 +237,15 @@ export function createChatBot(options: {
           ? { kind: 'confirm', intent, slots: next.slots }
           : undefined;
     const t = chatTexts[locale];
+    // The voice assistant says goodbye after misunderstanding twice in a row; a chat has people
+    // behind it, so it offers one instead (and keeps listening).
+    const kept = state.pageAccount ? { pageAccount: state.pageAccount } : {};
+    if (happened.kind === 'fallback' && next.kind === 'end')
+      return {
+        replies: [{ body: t.stillNotUnderstood(), quickReplies: menu(t, true) }],
+        handOff: false,
+        state: { session: sessionState, offeredPerson: true, ...kept },
+      };
     const replies = answer.linkAccount
       ? [
           {
@@ -207,7 +256,11 @@ export function createChatBot(options: {
       : answer.speech
         ? [await reply(answer, locale)]
         : [];
-    return { replies, handOff: false, state: { session: sessionState, ...(pending ? { pending } : {}) } };
+    return {
+      replies,
+      handOff: false,
+      state: { session: sessionState, ...kept, ...(pending ? { pending } : {}) },
+    };
   }
 }
 export type ChatBot = ReturnType<typeof createChatBot>;

@@ -33,6 +33,8 @@ export interface ChatLimits {
   messageChars: number;
   /** Messages one visitor may send in a minute. */
   messagesPerMinute: number;
+  /** How long a waiting visitor may be connected nowhere before their chat leaves the queue. */
+  queueGoneMs: number;
 }
 
 const hashKey = (key: string) => createHash('sha256').update(key).digest('base64url');
@@ -49,6 +51,8 @@ export function createChatService(options: {
   clock: Clock;
   limits: ChatLimits;
   customer: ChatCustomerSide;
+  /** Waiting chats whose visitor no instance has seen connected since a moment. */
+  unseenWaiting: (since: Date) => Promise<string[]>;
 }) {
   const { chats, desk, bot, broadcast, clock, limits, customer } = options;
 
@@ -223,6 +227,30 @@ export function createChatService(options: {
     },
 
     assign,
+
+    /**
+     * Closes as left while waiting (`abandonedWhileWaiting`) every queued chat whose visitor has
+     * been connected to no instance for `queueGoneMs`: closing the page is how people leave a
+     * queue. Safe on every instance at once: a chat is closed once, and never once assigned.
+     */
+    async leaveUnseen(): Promise<number> {
+      const since = new Date(clock.now().getTime() - limits.queueGoneMs);
+      let left = 0;
+      for (const id of await options.unseenWaiting(since)) {
+        const conversation = await chats.conversation(id);
+        if (conversation?.status !== 'waiting') continue;
+        try {
+          await desk.close(conversation, { visitor: true });
+        } catch (error) {
+          if (error instanceof ChannelPilotError && error.code === 'conflict') continue;
+          throw error;
+        }
+        left++;
+        await announce({ conversationId: id, kind: 'status' });
+      }
+      if (left > 0) await queueMoved();
+      return left;
+    },
 
     async close(
       conversationId: string,

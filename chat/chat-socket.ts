@@ -180,7 +180,11 @@ export function createVisitorSockets(options: {
     options.present(ids).catch((error: unknown) => log.warn({ err: error }, 'visitors’ presence not noted'));
 
   const heartbeat = setInterval(() => {
-    void markPresent([...byConversation.keys()]);
+    // This instance's visitors are noted first, then the queue loses the chats no instance has
+    // seen for a while (their visitors closed the page).
+    void markPresent([...byConversation.keys()])
+      .then(() => service.leaveUnseen())
+      .catch((error: unknown) => log.warn({ err: error }, 'chats left in the queue not closed'));
     for (const sessions of byConversation.values())
       for (const session of sessions) {
         if (!session.alive) {
@@ -257,9 +261,14 @@ export function createVisitorSockets(options: {
       later(
         session,
         async () => {
+          if (isBinary)
+            throw new ChannelPilotError(
+              'invalid_input',
+              'binary frames are not accepted: send each chat frame as JSON text',
+            );
           let json: unknown;
           try {
-            json = isBinary ? undefined : JSON.parse(data.toString());
+            json = JSON.parse(data.toString());
           } catch {
             throw new ChannelPilotError('invalid_input', 'a chat frame must be JSON');
           }

@@ -6,6 +6,10 @@ export interface ChatTexts {
   yes: string;
   no: string;
   parts: { MO: string; AF: string; EV: string };
+  /** The supplies' buttons, by kind. */
+  supplies: Partial<Record<string, string>>;
+  /** After misunderstanding twice in a row: a person is offered. */
+  stillNotUnderstood: () => string;
   identifyFirst: () => string;
   /** For an identified customer the live chat pilot does not serve yet. */
   notInPilot: () => string;
@@ -34,6 +38,9 @@ const it: ChatTexts = {
   yes: 'Sì',
   no: 'No',
   parts: { MO: 'Mattina', AF: 'Pomeriggio', EV: 'Sera' },
+  supplies: { electricity: 'Luce', gas: 'Gas', water: 'Acqua', telecom: 'Telefono', broadband: 'Internet' },
+  stillNotUnderstood: () =>
+    'Scusa, continuo a non capire. Vuoi parlare con una persona? Scrivi «sì» o tocca il pulsante; oppure scegli una domanda qui sotto.',
   identifyFirst: () =>
     'Per parlarti delle tue bollette devo sapere chi sei: apri la chat dalla tua area clienti o dal link personale che ti abbiamo mandato. Intanto puoi chiedere di parlare con una persona.',
   notInPilot: () =>
@@ -72,6 +79,15 @@ const en: ChatTexts = {
   yes: 'Yes',
   no: 'No',
   parts: { MO: 'Morning', AF: 'Afternoon', EV: 'Evening' },
+  supplies: {
+    electricity: 'Electricity',
+    gas: 'Gas',
+    water: 'Water',
+    telecom: 'Phone',
+    broadband: 'Internet',
+  },
+  stillNotUnderstood: () =>
+    'Sorry, I still don’t understand. Would you like to talk to a person? Write “yes” or tap the button, or pick a question below.',
   identifyFirst: () =>
     'To talk about your bills I need to know who you are: open the chat from your customer area or from the personal link we sent you. Meanwhile you can ask to talk to a person.',
   notInPilot: () =>

@@ -9,6 +9,7 @@ import {
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
+  type SignedLinks,
   type StaffUser,
 } from '../core/index.ts';
 import {
@@ -52,6 +53,27 @@ export const liveChatChannel: ChannelInput = {
     { code: 'bill_page', name: 'Chat on the bill’s page' },
   ],
 };
+
+/** The customer a signed identity names, refused in the words of an identity (it is no link). */
+function verifiedIdentity(identities: SignedLinks, token: string, now: Date): string {
+  const inspected = identities.inspect(token, 'chat', now);
+  if (inspected.status === 'valid') return inspected.claims.subject;
+  const hint = 'the organisation’s site signs a new identity for its logged-in customer';
+  throw new ChannelPilotError(
+    'unauthenticated',
+    `this identity ${inspected.status === 'expired' ? 'has expired' : inspected.reason}`,
+    { hint },
+  );
+}
+
+/**
+ * How long a waiting visitor may be connected to no instance before their chat leaves the queue:
+ * the grace a reply by e-mail waits (a reload is not leaving), and never under two heartbeats
+ * (each instance notes its visitors once a heartbeat).
+ */
+export function queueGoneMs(settings: Pick<LiveChatSettings, 'emailAfterMs' | 'heartbeatMs'>): number {
+  return Math.max(settings.emailAfterMs, 2 * settings.heartbeatMs);
+}
 
 /** The live chat's settings (see the README's configuration table). */
 export interface LiveChatSettings {
@@ -99,6 +121,8 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     paymentLinks: deps.paymentLinks,
     onError,
     bookedVia: channel,
+    // The chat shows the payment link's address: a customer who may not be messaged gets it too.
+    showsLinks: true,
   });
   const { turnLog, session } = createLoggedConversation({
     intents,
@@ -113,6 +137,17 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
   const bot = createChatBot({
     session,
     clock,
+    // A chat opened on a bill's page continues that page's opening, which names the bill.
+    pageAccount: async (conversation) => {
+      if (conversation.touchpoint !== 'bill_page' || !conversation.customerId) return undefined;
+      const contact = await stores.interactions.interaction(conversation.botContactId);
+      const opening = contact?.handoffFromId
+        ? await stores.interactions.interaction(contact.handoffFromId)
+        : undefined;
+      const billId = opening?.details.billId;
+      const bill = typeof billId === 'string' ? await stores.billing.bill(billId) : undefined;
+      return bill?.customerId === conversation.customerId ? bill.accountId : undefined;
+    },
     topics: async () => [...new Set((await stores.advisors.advisors()).flatMap((a) => a.topics))].sort(),
   });
   const desk = createLiveChatDesk({
@@ -152,7 +187,12 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     bot,
     broadcast: deps.broadcast,
     clock,
-    limits: { messageChars: settings.messageChars, messagesPerMinute: settings.messagesPerMinute },
+    limits: {
+      messageChars: settings.messageChars,
+      messagesPerMinute: settings.messagesPerMinute,
+      queueGoneMs: queueGoneMs(settings),
+    },
+    unseenWaiting: (since) => stores.chatConsole.waitingUnseenSince(since),
   });
   const advisorName = async (advisorId: string) => (await stores.staff.find(advisorId))?.displayName ?? '';
   const identities = settings.identitySecret
@@ -170,7 +210,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     } else if (query.identity) {
       if (!identities)
         throw new ChannelPilotError('unauthenticated', 'signed identities are not enabled on this chat');
-      customerId = identities.verify(query.identity, 'chat', now).subject;
+      customerId = verifiedIdentity(identities, query.identity, now);
     } else if (query.link) {
       customerId = deps.links.verify(query.link, 'chat', now).subject;
     }
@@ -283,7 +323,15 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
         console: true,
       },
     ],
-    background: [{ name: 'chat assignment', run: () => service.assign(advisorName) }],
+    background: [
+      {
+        name: 'chat assignment',
+        run: async () => {
+          await service.leaveUnseen();
+          await service.assign(advisorName);
+        },
+      },
+    ],
     // The broadcast is the storage's: it closes with the database.
     close: async () => {
       await sockets.close();

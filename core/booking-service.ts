@@ -29,7 +29,8 @@ export interface BookingService {
   book(request: BookingRequest): Promise<Appointment>;
   /**
    * A consultation with this advisor starting now (a chat that turns into a call): no notice and
-   * no slot grid, but the advisor must be free for it and under the daily cap.
+   * no slot grid, but the advisor must be free for it, under the daily cap and serve the topic
+   * (`invalid_input` naming it otherwise).
    */
   bookNow(request: Omit<BookingRequest, 'startsAt'> & { advisorId: string }): Promise<Appointment>;
   reschedule(appointmentId: string, startsAt: Date): Promise<Appointment>;
@@ -263,6 +264,16 @@ export function createBookingService(options: {
       const r = parseInput(BookingRequest, { ...request, startsAt: clock.now() }, 'booking');
       const advisor = await advisors.advisor(request.advisorId);
       if (!advisor) throw notFound('advisor', request.advisorId);
+      // A topic nobody holds consultations on would make an appointment no slot list or report knows.
+      if (!advisor.topics.includes(r.topic)) {
+        const served = [...new Set((await advisors.advisors()).flatMap((a) => a.topics))];
+        throw invalidInput(
+          served.includes(r.topic)
+            ? `the advisor does not hold consultations on the topic ${r.topic}; they serve ${advisor.topics.join(', ')}`
+            : `no advisor holds consultations on the topic ${r.topic}; the topics are ${served.sort().join(', ')}`,
+          [{ path: 'topic', message: `must be one of ${advisor.topics.join(', ')}` }],
+        );
+      }
       const g = guards(advisor.id, [advisor], r.startsAt);
       return book.book({
         appointment: { ...r, advisorId: advisor.id, endsAt: g.endsAt },

@@ -52,6 +52,11 @@ export interface ChatConsoleStore {
   visitorSeen(conversationIds: string[], at: Date): Promise<void>;
   /** When a visitor's socket was last known open; undefined when never. */
   visitorLastSeen(conversationId: string): Promise<Date | undefined>;
+  /**
+   * The chats waiting in the queue whose visitor no instance has seen connected since `since`
+   * (never seen: since they were queued), oldest queued first.
+   */
+  waitingUnseenSince(since: Date): Promise<string[]>;
   /** Every advisor who ever took chats, with their open chats; away when not heard from since `heardSince`. */
   agents(heardSince: Date): Promise<ChatAgent[]>;
   cannedReplies(locale?: Locale): Promise<CannedReply[]>;

@@ -121,10 +121,13 @@ export function createLiveChatDesk(options: {
       by: { advisorOutcome: ChatCloseOutcome } | { visitor: true },
     ): Promise<ChatConversation> {
       const at = clock.now();
+      // Only from the status read: what is recorded below depends on it (a chat assigned
+      // meanwhile was not left in the queue).
       const closed = await chats.close(
         conversation.id,
         'advisorOutcome' in by ? by.advisorOutcome : `left_${conversation.status}`,
         at,
+        conversation.status,
       );
       if (conversation.status === 'bot') {
         await interactions.amend(conversation.botContactId, {

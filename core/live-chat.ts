@@ -110,7 +110,11 @@ export interface LiveChatStore {
   setAvailable(advisorId: string, available: boolean, at: Date): Promise<void>;
   /** These advisors' consoles are connected now (their socket's heartbeat). */
   advisorsHeard(advisorIds: string[], at: Date): Promise<void>;
-  close(conversationId: string, outcome: string, at: Date): Promise<ChatConversation>;
+  /**
+   * Closes a conversation not closed yet; with `from`, only while it still has that status
+   * (`conflict` once it has moved on: a waiting chat assigned meanwhile is not left).
+   */
+  close(conversationId: string, outcome: string, at: Date, from?: ChatStatus): Promise<ChatConversation>;
   waiting(): Promise<QueuedChat[]>;
   position(conversationId: string): Promise<number | undefined>;
   assignedTo(advisorId: string): Promise<ChatConversation[]>;

@@ -144,7 +144,7 @@ export {
   PaperlessInput,
 } from './bill-page-actions.ts';
 export { createAppointmentIntents } from './conversation/appointment-intents.ts';
-export { createBillIntents } from './conversation/bill-intents.ts';
+export { createBillIntents, EACH_SUPPLY } from './conversation/bill-intents.ts';
 export {
   createLinkingIntent,
   linkingTurn,

@@ -234,6 +234,7 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
               kind: 'elicit',
               slot: 'supply',
               slots: { ...slots, supply: undefined },
+              choices: [...kinds],
             },
           );
         }

@@ -39,8 +39,11 @@ export interface TurnRequest {
 export type NextStep =
   /** Listen for another question. */
   | { kind: 'listen' }
-  /** Ask for one slot of the same intent, keeping the slots gathered so far. */
-  | { kind: 'elicit'; slot: string; slots: Partial<Record<string, string>> }
+  /**
+   * Ask for one slot of the same intent, keeping the slots gathered so far; `choices`: the values
+   * the question names (the supplies of "luce o gas?"), for a channel that shows them as buttons.
+   */
+  | { kind: 'elicit'; slot: string; slots: Partial<Record<string, string>>; choices?: string[] }
   /** Ask the customer to confirm the whole intent with these slots. */
   | { kind: 'confirm'; slots: Partial<Record<string, string>> }
   /** Offer an intent (with these slots), to be run on a yes. */

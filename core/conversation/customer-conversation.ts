@@ -35,6 +35,8 @@ export function createCustomerIntents(options: {
   bookedVia: string;
   /** Resolves once the turns answered so far are logged (a survey answer names the last one). */
   written?: () => Promise<void>;
+  /** The channel shows a payment link's address itself (a chat), so it needs no consent to give it. */
+  showsLinks?: boolean;
 }) {
   const { stores, clock, onError } = options;
   return {
@@ -47,6 +49,7 @@ export function createCustomerIntents(options: {
       surveys: stores.surveys,
       clock,
       ...(options.written ? { written: options.written } : {}),
+      ...(options.showsLinks ? { showsLinks: true } : {}),
       onError,
     }),
     ...createAppointmentIntents({

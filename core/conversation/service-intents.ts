@@ -52,6 +52,11 @@ export function createServiceIntents(options: {
   written?: () => Promise<void>;
   /** Told of every failure that was turned into an apology, so that it can be logged. */
   onError?: (error: unknown, at: { intent: ServiceIntentName; customerId: string }) => void;
+  /**
+   * The channel shows the payment link's address itself (a chat): a customer who may not be
+   * messaged still gets it there, and nothing is sent.
+   */
+  showsLinks?: boolean;
 }): Record<ServiceIntentName, IntentHandler> {
   const { billing, customers, paymentLinks, callbacks, surveys, clock } = options;
 
@@ -77,6 +82,11 @@ export function createServiceIntents(options: {
       const { owedCents } = balance(await billing.openBills(customerId), calendarDate(clock.now()));
       if (owedCents <= 0) return reply(say.payTitle(), say.nothingToPay(), 'resolved', 'payment');
       const sent = await paymentLinks.send({ customerId, fromInteractionId: turnId });
+      if (!sent && options.showsLinks) {
+        const url = paymentLinks.issue({ customerId, fromInteractionId: turnId });
+        const text = `${say.payCard({ owedCents, url })} ${say.shownNotSent()}`;
+        return reply(say.payTitle(), text, 'resolved', 'payment');
+      }
       if (!sent) return reply(say.payTitle(), say.cannotMessage(), 'failed', 'payment');
       return {
         ...reply(say.payTitle(), say.linkSent({ owedCents, medium: sent.medium }), 'resolved', 'payment'),

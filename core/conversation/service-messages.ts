@@ -10,6 +10,8 @@ export interface ServiceMessages {
   linkSent: (p: { owedCents: number; medium: Medium }) => string;
   payCard: (p: { owedCents: number; url: string }) => string;
   cannotMessage: () => string;
+  /** After the link, on a channel that shows it, to a customer who may not be messaged. */
+  shownNotSent: () => string;
   offerPaymentLink: () => string;
   callbackTitle: () => string;
   /** `summarized`: earlier questions went to the colleague with the request. */
@@ -38,6 +40,8 @@ const it = (locale: 'it-IT'): ServiceMessages => ({
   payCard: ({ owedCents, url }) => `Da pagare: ${sayMoney(locale, owedCents)}. Paga da qui: ${url}`,
   cannotMessage: () =>
     'Non posso mandarti il link: non ci hai autorizzato a scriverti via SMS o e-mail. Puoi pagare dall’area clienti o chiamando il servizio clienti.',
+  shownNotSent: () =>
+    'Non te lo mando via SMS o e-mail, perché non ci hai autorizzato a scriverti: aprilo da qui.',
   offerPaymentLink: () => 'Vuoi che ti mandi il link per pagare?',
   callbackTitle: () => 'Richiamata',
   callbackRequested: ({ phoneEnd, summarized }) =>
@@ -72,6 +76,8 @@ const en = (locale: 'en-US'): ServiceMessages => ({
   payCard: ({ owedCents, url }) => `To pay: ${sayMoney(locale, owedCents)}. Pay here: ${url}`,
   cannotMessage: () =>
     "I can't send you the link: you haven't allowed us to text or e-mail you. You can pay in your online account or by calling customer service.",
+  shownNotSent: () =>
+    "I'm not sending it by text or e-mail, since you haven't allowed us to write to you: open it from here.",
   offerPaymentLink: () => 'Shall I send you the link to pay?',
   callbackTitle: () => 'Call back',
   callbackRequested: ({ phoneEnd, summarized }) =>

@@ -75,6 +75,18 @@ export function createPostgresChatConsole(db: Kysely<Database>): ChatConsoleStor
       return row?.seen_at;
     },
 
+    async waitingUnseenSince(since) {
+      const rows = await db
+        .selectFrom('chat_conversations')
+        .leftJoin('chat_presence', 'chat_presence.conversation_id', 'chat_conversations.id')
+        .select('chat_conversations.id')
+        .where('chat_conversations.status', '=', 'waiting')
+        .where(sql<boolean>`coalesce(chat_presence.seen_at, chat_conversations.queued_at) < ${since}`)
+        .orderBy('chat_conversations.queued_at')
+        .execute();
+      return rows.map((row) => row.id);
+    },
+
     async agents(heardSince) {
       const rows = await db
         .selectFrom('chat_agents')

@@ -247,15 +247,20 @@ export function createPostgresLiveChat(db: Kysely<Database>): LiveChatStore {
         .execute();
     },
 
-    async close(conversationId, outcome, at) {
+    async close(conversationId, outcome, at, from) {
       const row = await db
         .updateTable('chat_conversations')
         .set({ status: 'closed', closed_at: at, outcome })
         .where('id', '=', conversationId)
         .where('status', '!=', 'closed')
+        .$if(from !== undefined, (query) => query.where('status', '=', from!))
         .returningAll()
         .executeTakeFirst();
-      return changed(conversationId, row, 'this chat is closed already');
+      return changed(
+        conversationId,
+        row,
+        from ? `this chat is no longer ${from}` : 'this chat is closed already',
+      );
     },
 
     async waiting() {

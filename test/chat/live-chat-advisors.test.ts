@@ -255,14 +255,18 @@ describe('limits and malformed input', () => {
     chat.send({ type: 'quick', value: 'intent:DropTable;' });
     chat.send({ type: 'message', text: 42 });
     chat.send({ type: 'read', seq: -1 });
+    chat.socket.send(Buffer.from(JSON.stringify({ type: 'message', text: 'ciao' })), { binary: true });
     await chat.waitFor(
-      () => (chat.frames.filter((f) => f.type === 'error').length >= 5 ? true : undefined),
+      () => (chat.frames.filter((f) => f.type === 'error').length >= 6 ? true : undefined),
       'errors',
     );
     const errors = chat.frames.filter((f) => f.type === 'error');
     expect(errors.every((e) => e.code === 'invalid_input')).toBe(true);
     expect(errors[0]?.message).toBe('a chat frame must be JSON');
     expect(errors[1]?.message).toContain('type');
+    expect(errors[5]?.message).toBe('binary frames are not accepted: send each chat frame as JSON text');
+    // Nothing refused was stored: the visitor's messages are none.
+    expect(chat.messages().filter((m) => m.author === 'visitor')).toEqual([]);
     expect(chat.socket.readyState).toBe(WebSocket.OPEN);
     await chat.close();
   });
@@ -291,6 +295,19 @@ describe('limits and malformed input', () => {
     await agent.post(`/api/chat/conversations/${id}/close`).send({ outcome: 'great' }).expect(400);
     await agent.get(`/api/chat/conversations/${id}/messages?after=-1`).expect(400);
     await agent.post('/api/chat/personal-links').send({ customerId: 'someone' }).expect(400);
+    // Claim and typing take no body, but like every request that changes state they are sent as
+    // JSON (`{}`), which another site's form cannot send; the refusal says so.
+    for (const path of ['claim', 'typing']) {
+      const bare = await agent.post(`/api/chat/conversations/${id}/${path}`).expect(400);
+      expect(bare.body.hint).toBe('send the JSON body {} when there is nothing to say');
+    }
+    await agent.post(`/api/chat/conversations/${id}/claim`).send({}).expect(409);
+    await agent.post(`/api/chat/conversations/${id}/typing`).send({}).expect(404);
+    const described = (await agent.get('/api/openapi.json').expect(200)).body.paths[
+      '/api/chat/conversations/{id}/claim'
+    ].post;
+    expect(described.requestBody).toMatchObject({ required: true });
+    expect(Object.keys(described.requestBody.content)).toEqual(['application/json']);
     await chat.close();
   });
 

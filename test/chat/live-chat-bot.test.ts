@@ -125,11 +125,12 @@ describe('who the visitor is, checked on every connection', () => {
       [forged, 'is not valid'],
       [tampered, 'is not valid'],
       [expired, 'has expired'],
-      [nobody, 'names no customer'],
+      [nobody, 'names no customer of ours'],
     ] as const) {
       const answer = await refused(a.url, { identity: token });
       expect(answer.status).toBe(401);
-      expect(answer.problem.title).toContain(says);
+      // An identity is no link: the refusal names what it is.
+      expect(answer.problem.title).toBe(`this identity ${says}`);
     }
   });
 

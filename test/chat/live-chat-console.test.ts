@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { createSmtpEmailSender } from '../../app/notify/smtp-email-sender.ts';
 import { createOutboxDispatcher, type Stores } from '../../core/index.ts';
-import { gasCustomer, officeHoursAdvisor, staffUsers } from '../support/fixtures.ts';
+import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import {
   chatInstancesForFile,
   refused,
@@ -10,7 +10,6 @@ import {
   staffAgent,
   visitor,
   type ChatInstance,
-  type Visitor,
 } from '../support/chat.ts';
 import { advisorRefusal, advisorSocket, sessionCookie } from '../support/chat-console.ts';
 import { startMailbox } from '../support/smtp.ts';
@@ -147,6 +146,12 @@ describe('the advisors’ socket', () => {
     console.send({ type: 'watch', conversationId: '6f1c1f8e-7c53-4f4e-9d43-2b1a0c6f9e11', after: 0 });
     await console.waitFor(() => (errors().length >= 4 ? errors() : undefined), 'not found');
     expect(errors()[3]?.code).toBe('not_found');
+    console.socket.send(Buffer.from('{"type":"unwatch"}'), { binary: true });
+    await console.waitFor(() => (errors().length >= 5 ? errors() : undefined), 'binary refused');
+    expect(errors()[4]).toMatchObject({
+      code: 'invalid_input',
+      message: 'binary frames are not accepted: send each advisor frame as JSON text',
+    });
     await console.close();
   }, 30_000);
 });
@@ -245,7 +250,7 @@ describe('replying after the visitor has left', () => {
   it('sends the reply by e-mail through SMTP once the visitor has been gone past the grace period, and its link opens the conversation again', async () => {
     const mailbox = await startMailbox();
     try {
-      const { customer, agent, chat, id } = await chatWithAdvisor();
+      const { customer, admin, agent, chat, id } = await chatWithAdvisor();
       await chat.close();
       // Within the grace period the visitor may only be reloading the page: no e-mail.
       const soon = await agent
@@ -268,6 +273,16 @@ describe('replying after the visitor has left', () => {
         recipient: 'giulia.rossi@example.it',
         status: 'pending',
       });
+      // Staff see the message with its resume link masked, like a bill's or a payment's link.
+      const live = /\/chat\/continue\/(\S+)/.exec(queued[0]!.body)![1]!;
+      const boss = await staffAgent(b, admin.username);
+      const listed = await boss.get(`/api/outbox?customerId=${customer.id}`).expect(200);
+      const shown = (listed.body as { kind: string; body: string }[]).find((m) => m.kind === 'chat_reply');
+      expect(shown!.body).toContain('/chat/continue/••••••');
+      expect(JSON.stringify(listed.body)).not.toContain(live);
+      const outboxPage = await boss.get('/outbox').expect(200);
+      expect(outboxPage.text).toContain('/chat/continue/••••••');
+      expect(outboxPage.text).not.toContain(live);
 
       const dispatcher = createOutboxDispatcher({
         outbox: stores.outbox,
@@ -336,54 +351,5 @@ describe('replying after the visitor has left', () => {
         (m) => m.kind === 'chat_reply',
       ),
     ).toEqual([]);
-  }, 30_000);
-});
-
-describe('switching to video', () => {
-  it('books a consultation starting now with this advisor in the chat’s journey and posts its join link', async () => {
-    const { customer, advisor, agent, chat, id, joined } = await chatWithAdvisor();
-    await agent.post(`/api/chat/conversations/${id}/video`).send({}).expect(409);
-    const profile = await officeHoursAdvisor(stores, { name: 'Chiara Galli', staffUserId: advisor.id });
-    await agent.post(`/api/chat/conversations/${id}/video`).send({ topic: 'Not a topic!' }).expect(400);
-    const before = Date.now();
-    const booked = await agent
-      .post(`/api/chat/conversations/${id}/video`)
-      .send({ topic: 'billing' })
-      .expect(201);
-    const appointment = await stores.appointments.appointment(booked.body.appointmentId);
-    expect(appointment).toMatchObject({
-      customerId: customer.id,
-      advisorId: profile.id,
-      status: 'booked',
-      bookedVia: 'live_chat',
-    });
-    expect(Math.abs(appointment!.startsAt.getTime() - before)).toBeLessThan(5000);
-    const row = await stores.chats.conversation(id);
-    const human = await stores.interactions.interaction(row!.humanContactId!);
-    expect(appointment!.journeyId).toBe(human!.journeyId);
-
-    const posted = await chat.next('system', joined.seq);
-    expect(posted.seq).toBe(booked.body.seq);
-    expect(posted.body).toContain(booked.body.joinUrl);
-    const token = booked.body.joinUrl.split('/join/')[1];
-    expect(a.links.verify(token, 'join', new Date()).subject).toBe(appointment!.id);
-    await chat.close();
-  }, 30_000);
-
-  it('refuses a chat of an anonymous visitor, one not assigned to the advisor, and a malformed id', async () => {
-    await everyoneAway();
-    const { advisor } = await staffUsers(stores);
-    const agent = await staffAgent(b, advisor.username);
-    const chat: Visitor = await visitor(a.url, {});
-    await chat.next('bot', 0);
-    chat.send({ type: 'quick', value: 'person' });
-    await chat.next('system', 1);
-    await agent.post('/api/chat/availability').send({ available: true }).expect(200);
-    await agent.post(`/api/chat/conversations/${chat.ready.conversationId}/video`).send({}).expect(409);
-    const other = (await staffUsers(stores)).advisor;
-    const otherAgent = await staffAgent(b, other.username);
-    await otherAgent.post(`/api/chat/conversations/${chat.ready.conversationId}/video`).send({}).expect(403);
-    await agent.post('/api/chat/conversations/123/video').send({}).expect(400);
-    await chat.close();
   }, 30_000);
 });
