@@ -83,12 +83,20 @@ export type NewBillCommunication = Omit<BillCommunication, 'id' | 'createdAt'>;
 
 /** Port: the communications of issued bills, one per bill. */
 export interface BillCommunicationStore {
-  /** Records a communication; a bill already communicated keeps its first one, which is returned. */
-  record(input: NewBillCommunication): Promise<BillCommunication>;
+  /**
+   * Records a communication; a bill already communicated keeps its first one, which is returned.
+   * A letter printed before it is recorded brings the id and time its printed link was made with.
+   */
+  record(
+    input: NewBillCommunication & Partial<Pick<BillCommunication, 'id' | 'createdAt'>>,
+  ): Promise<BillCommunication>;
   communication(id: string): Promise<BillCommunication | undefined>;
   forBill(billId: string): Promise<BillCommunication | undefined>;
-  /** Bills issued on a day that have not been communicated yet (cancelled ones aside), in id order. */
-  uncommunicated(issuedOn: string, limit: number): Promise<string[]>;
+  /**
+   * Bills issued on a day that have not been communicated yet (cancelled ones aside), in id order;
+   * with `after`, only those past that id (a run that leaves some unrecorded for a while pages on).
+   */
+  uncommunicated(issuedOn: string, limit: number, after?: string): Promise<string[]>;
   /** Sets a style pilot's arms. */
   saveDesign(pilotId: string, design: StylePilotDesign): Promise<void>;
   design(pilotId: string): Promise<StylePilotDesign | undefined>;
