@@ -142,7 +142,7 @@ export function billRefusals(options: { billLinks: BillLinks; kit: PageKit }): E
         .status(status)
         .setHeader(
           'Content-Security-Policy',
-          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+          "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         )
         .setHeader('Referrer-Policy', 'no-referrer')
         .setHeader('Cache-Control', 'no-store')

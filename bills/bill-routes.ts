@@ -142,7 +142,7 @@ export function describeBillRoutes(kit: RouteKit): void {
   });
   const formOf = (schema: z.ZodObject) => ({
     required: true,
-    content: { 'application/x-www-form-urlencoded': { schema } },
+    content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
   });
   kit.describe('get', '/b/{token}/book', {
     summary: 'The first free video consultations about bills, to book from the bill’s page',
