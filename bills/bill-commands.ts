@@ -142,8 +142,8 @@ export function billCommands(deps: BillCommandDeps): CommandGroup {
           for (const r of report) {
             print(
               [
-                `${r.arm} (${r.style}): ${r.bills} bills to ${r.customers} customers`,
-                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')}; opened ${shown(percents(r.openedRate), 1, '%')}; went paperless ${shown(percents(r.digitalSwitchRate), 1, '%')}`,
+                `${r.arm} (${r.style}): ${r.bills} bills to ${r.customers} customers, ${r.notYetDue} not yet due`,
+                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')} of ${r.onTimeRate.n} due; opened ${shown(percents(r.openedRate), 1, '%')}; went paperless ${shown(percents(r.digitalSwitchRate), 1, '%')}`,
                 `  days to pay ${shown(r.daysToPay, 1)}; call-centre contacts per bill ${shown(r.callCentreContactsPerBill, 2)}; all ${shown(r.contactsPerBill, 2)}`,
                 `  cost per bill ${shown(r.costPerBill, 2, ' c')}; NPS ${shown(r.nps, 0)} (${r.nps.answers} answers)`,
                 ...(r.vsControl

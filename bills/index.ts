@@ -145,9 +145,12 @@ export function createBillsChannel(deps: BillsChannelDeps) {
     return { tally, printed: letters.length };
   }
 
-  /** A style pilot's figures per arm; contacts about a bill counted `withinDays` after it was sent. */
+  /**
+   * A style pilot's figures per arm as of now; contacts about a bill counted `withinDays` after it
+   * was sent, bills not yet due counted apart from the on-time rate.
+   */
   const report = (pilotId: string, withinDays: number) =>
-    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays });
+    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays, now: clock.now() });
 
   return {
     registration: billsChannel,
