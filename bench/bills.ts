@@ -82,6 +82,7 @@ function viewOf(i: number): BillView {
     lastName: 'Rossi',
     locale: i % 7 === 0 ? 'en-US' : 'it-IT',
     emailOnFile: true,
+    messageMedium: 'email',
     paperless: false,
     marketing: i % 2 === 0,
     bill: current,

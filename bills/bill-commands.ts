@@ -2,8 +2,6 @@ import { resolve } from 'node:path';
 import { ChannelPilotError, IsoDate, parseInput, type CommandGroup, type Stores } from '../core/index.ts';
 import { StylePilotDesign, type BillCommunicationStore, type styleReportOf } from '../core/services.ts';
 import { type Estimate } from '../core/evidence.ts';
-import type { Letter } from './bill-sender.ts';
-import { writePrintBatch } from './print-batch.ts';
 import { styleReportCsv } from './style-report.ts';
 
 const day = (value: string) => {
@@ -41,8 +39,10 @@ const shown = (e: Estimate, digits: number, unit = '') =>
 export interface BillCommandDeps {
   pilots: Stores['pilots'];
   communications: Pick<BillCommunicationStore, 'saveDesign'>;
-  sendIssued(issuedOn: string): Promise<{ tally: Map<string, number>; letters: Letter[] }>;
-  document: Parameters<typeof writePrintBatch>[2];
+  sendIssued(
+    issuedOn: string,
+    options: { printDir: string },
+  ): Promise<{ tally: Map<string, number>; printed: number }>;
   report(pilotId: string, withinDays: number): ReturnType<typeof styleReportOf>;
 }
 
@@ -75,13 +75,10 @@ export function billCommands(deps: BillCommandDeps): CommandGroup {
         ],
         async run({ options, print }) {
           const { issuedOn, printDir } = options as { issuedOn: string; printDir?: string };
-          const { tally, letters } = await deps.sendIssued(issuedOn);
+          const folder = resolve(printDir ?? `print/${issuedOn}`);
+          const { tally, printed } = await deps.sendIssued(issuedOn, { printDir: folder });
           for (const [key, count] of [...tally].sort()) print(`${count}\t${key}`);
-          if (letters.length > 0) {
-            const folder = resolve(printDir ?? `print/${issuedOn}`);
-            await writePrintBatch(letters, folder, deps.document);
-            print(`print batch: ${letters.length} letters and manifest.csv in ${folder}`);
-          }
+          if (printed > 0) print(`print batch: ${printed} letters and manifest.csv in ${folder}`);
           if (tally.size === 0) print(`no bill issued on ${issuedOn} is left to send`);
         },
       },
@@ -145,8 +142,8 @@ export function billCommands(deps: BillCommandDeps): CommandGroup {
           for (const r of report) {
             print(
               [
-                `${r.arm} (${r.style}): ${r.bills} bills to ${r.customers} customers`,
-                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')}; opened ${shown(percents(r.openedRate), 1, '%')}; went paperless ${shown(percents(r.digitalSwitchRate), 1, '%')}`,
+                `${r.arm} (${r.style}): ${r.bills} bills to ${r.customers} customers, ${r.notYetDue} not yet due`,
+                `  paid on time ${shown(percents(r.onTimeRate), 1, '%')} of ${r.onTimeRate.n} due; opened ${shown(percents(r.openedRate), 1, '%')}; went paperless ${shown(percents(r.digitalSwitchRate), 1, '%')}`,
                 `  days to pay ${shown(r.daysToPay, 1)}; call-centre contacts per bill ${shown(r.callCentreContactsPerBill, 2)}; all ${shown(r.contactsPerBill, 2)}`,
                 `  cost per bill ${shown(r.costPerBill, 2, ' c')}; NPS ${shown(r.nps, 0)} (${r.nps.answers} answers)`,
                 ...(r.vsControl

@@ -82,20 +82,21 @@ ${canPay ? `<form method="post" action="${text(actions.pay)}"><button class="but
     .explanation(page.comparison)
     .map((sentence) => `<li>${text(sentence)}</li>`)
     .join('')}</ul></section>
-${usageChart(text, page, p.usage, p.chartLabel)}
+${usageChart(text, t, page, p.usage, p.chartLabel)}
 <h2>${text(p.next)}</h2>
 <section class="card"><div class="actions">
 <a class="button secondary" href="${text(actions.book)}">${text(p.book)}</a>
-<form method="post" action="${text(actions.linkingCode)}"><button class="button secondary" type="submit">${text(p.linkingCode)}</button></form>
+${
+  // The code goes out by e-mail or SMS: not offered to a customer reached on paper only.
+  page.messageMedium
+    ? `<form method="post" action="${text(actions.linkingCode)}"><button class="button secondary" type="submit">${text(p.linkingCode)}</button></form>`
+    : ''
+}
 </div>
 ${
   page.paperless
     ? `<p>${text(p.isPaperless)}</p>`
-    : `<form method="post" action="${text(actions.paperless)}" class="actions">${
-        page.emailOnFile
-          ? ''
-          : `<label>${text(p.paperlessEmail)} <input type="email" name="email" required autocomplete="email"></label>`
-      }<button class="button secondary" type="submit">${text(p.paperless)}</button></form>`
+    : paperlessForm(kit, page.locale, actions.paperless, page.emailOnFile)
 }
 </section>
 ${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(offer.text)}</p></section>` : ''}`;
@@ -109,27 +110,55 @@ ${offer ? `<section class="card offer"><h2>${text(offer.title)}</h2><p>${text(of
   });
 }
 
-/** A page under the bill's link (a step the bill's page led to), in the bill page's look. */
+/**
+ * The paperless form: the address asked for when none is on file (`typed` refills it after a
+ * refusal), the button that switches.
+ */
+export function paperlessForm(
+  kit: PageKit,
+  locale: BillPage['locale'],
+  action: string,
+  emailOnFile: boolean,
+  typed = '',
+): string {
+  const text = kit.escape;
+  const p = pageTexts[locale];
+  const field = emailOnFile
+    ? ''
+    : `<label>${text(p.paperlessEmail)} <input type="email" name="email" required autocomplete="email"${
+        typed ? ` value="${text(typed)}"` : ''
+      }></label>`;
+  return `<form method="post" action="${text(action)}" class="actions">${field}<button class="button secondary" type="submit">${text(p.paperless)}</button></form>`;
+}
+
+/**
+ * A page under the bill's link (a step the bill's page led to), in the bill page's look, leading
+ * `back` to the bill (nowhere when the link opens no bill).
+ */
 export function billStepPage(
   kit: PageKit,
   locale: BillPage['locale'],
   title: string,
   body: string,
-  back: string,
+  back: string | null,
 ): string {
   const text = kit.escape;
+  const way = back === null ? '' : `<p><a href="${text(back)}">${text(billTexts(locale).title)}</a></p>`;
   return kit.document({
     locale,
     title,
     styles: STYLE,
-    body: kit.raw(`<h1>${text(title)}</h1><section class="card">${body}</section>
-<p><a href="${text(back)}">${text(billTexts(locale).title)}</a></p>`),
+    body: kit.raw(`<h1>${text(title)}</h1><section class="card">${body}</section>${way}`),
   });
 }
 
-/** Bars of consumption per bill of the last 13 months, as SVG: no script, no image request. */
+/**
+ * Bars of consumption per bill of the last 13 months (the bill's and the 12 before), as SVG: no
+ * script, no image request; each bar's tooltip says its period and usage in the page's language.
+ */
 function usageChart(
   text: PageKit['escape'],
+  t: ReturnType<typeof billTexts>,
   page: BillPage,
   title: string,
   label: (unit: string) => string,
@@ -153,7 +182,7 @@ function usageChart(
       const x = Math.round(i * step + step * 0.15);
       const w = Math.max(2, Math.round(step * 0.7));
       const current = b.periodEnd === page.bill.periodEnd;
-      return `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="${current ? '#0b5cad' : '#9db8d9'}"><title>${text(`${b.periodStart} – ${b.periodEnd}: ${b.quantity} ${b.unit}`)}</title></rect><text x="${x + w / 2}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#5b6b7b">${text(month(b.periodEnd))}</text>`;
+      return `<rect x="${x}" y="${height - 20 - h}" width="${w}" height="${h}" fill="${current ? '#0b5cad' : '#9db8d9'}"><title>${text(`${t.period(b.periodStart, b.periodEnd)}: ${t.quantity(b.quantity as number, b.unit ?? unit)}`)}</title></rect><text x="${x + w / 2}" y="${height - 6}" font-size="10" text-anchor="middle" fill="#5b6b7b">${text(month(b.periodEnd))}</text>`;
     })
     .join('');
   return `<h2>${text(title)}</h2><section class="card"><svg viewBox="0 0 ${width} ${height}" role="img" aria-label="${text(label(unit))}">${shapes}</svg></section>`;

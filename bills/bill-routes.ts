@@ -10,6 +10,7 @@ import {
   type PaymentLinks,
 } from '../core/services.ts';
 import { renderBillPage } from './bill-page.ts';
+import { billRefusals } from './bill-refusals.ts';
 import { bookedPage, linkingCodePage, paperlessPage, slotsPage } from './bill-steps.ts';
 
 /** The page's scripts and styles: inline styles only, forms to this site only. */
@@ -39,7 +40,9 @@ export function createBillRoutes(options: {
       .setHeader('Referrer-Policy', 'no-referrer')
       .type('html')
       .send(markup);
-  const form = express.urlencoded({ extended: false, limit: '4kb' });
+  // The page's forms; programs may send the same fields as JSON (malformed JSON is refused as such).
+  const fields = express.urlencoded({ extended: false, limit: '4kb' });
+  const json = express.json({ limit: '4kb' });
 
   router.get('/b/:token', async (req, res) => {
     const page = await billLinks.open(req.params.token);
@@ -64,9 +67,13 @@ export function createBillRoutes(options: {
     html(res, slotsPage(kit, page.locale, slots, `${self}/book`, self));
   });
 
-  router.post('/b/:token/book', form, async (req, res) => {
-    const { page, appointment } = await actions.book(req.params.token, req.body ?? {});
-    html(res.status(201), bookedPage(kit, page.locale, appointment.startsAt, base(req.params.token)));
+  router.post('/b/:token/book', fields, json, async (req, res) => {
+    const { page, appointment, told, joinUrl } = await actions.book(req.params.token, req.body ?? {});
+    html(
+      // The page holds the join link: not kept by the browser's cache.
+      res.status(201).setHeader('Cache-Control', 'no-store'),
+      bookedPage(kit, page.locale, { startsAt: appointment.startsAt, joinUrl, told }, base(req.params.token)),
+    );
   });
 
   router.post('/b/:token/linking-code', async (req, res) => {
@@ -77,7 +84,7 @@ export function createBillRoutes(options: {
     );
   });
 
-  router.post('/b/:token/paperless', form, async (req, res) => {
+  router.post('/b/:token/paperless', fields, json, async (req, res) => {
     const { page, already } = await actions.paperless(req.params.token, req.body ?? {});
     html(res, paperlessPage(kit, page.locale, already, base(req.params.token)));
   });
@@ -100,13 +107,15 @@ export function createBillRoutes(options: {
     res.redirect(303, url);
   });
 
+  router.use(billRefusals({ billLinks, kit }));
   return router;
 }
 
 /** The bill's personal link in the API document: pages a customer opens, no login. */
 export function describeBillRoutes(kit: RouteKit): void {
   const page = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
-  // A forged, mangled or expired link, or a bad form: a page in the customer's language, or problem details.
+  // A forged, mangled or expired link, or a bad form: a page in the customer's language for a
+  // browser (both languages when the link names no one), problem details for programs.
   const refused = {
     description: 'What went wrong, as a page or as problem details',
     content: { 'text/html': { schema: z.string() }, 'application/problem+json': { schema: ProblemSchema } },
@@ -133,7 +142,7 @@ export function describeBillRoutes(kit: RouteKit): void {
   });
   const formOf = (schema: z.ZodObject) => ({
     required: true,
-    content: { 'application/x-www-form-urlencoded': { schema } },
+    content: { 'application/x-www-form-urlencoded': { schema }, 'application/json': { schema } },
   });
   kit.describe('get', '/b/{token}/book', {
     summary: 'The first free video consultations about bills, to book from the bill’s page',

@@ -42,7 +42,8 @@ export interface Letter {
 /**
  * Turns an issued bill into its one communication: the medium its style and the customer's
  * consents allow, the outbound contact that opens the bill's journey, and the message through
- * the outbox (e-mail with the PDF attached, or an SMS); a letter for the print batch on paper.
+ * the outbox (e-mail with the PDF attached, or an SMS); a letter for the print batch on paper,
+ * recorded as sent only once the batch holding it is written.
  * Sending a bill again adds nothing: the contact, the communication and the message are keyed by it.
  */
 export function createBillSender(deps: {
@@ -56,6 +57,8 @@ export function createBillSender(deps: {
   /** The style of customers outside a running style pilot's arms. */
   defaultStyle: BillStyle;
   clock: Clock;
+  /** Ids of communications (a letter's is made before it is printed and recorded). */
+  newId: () => string;
   /** The printed bill of a communication, as a PDF. */
   document: (view: BillView, pageUrl: string) => Promise<Buffer>;
 }) {
@@ -98,79 +101,129 @@ export function createBillSender(deps: {
       : { style: deps.defaultStyle, pilotId: null, arm: null };
   }
 
+  /** Records a letter's outbound contact and communication, under the id its printed link names. */
+  async function recordLetter(letter: Letter): Promise<BillCommunication> {
+    const { communication: draft } = letter;
+    const { style, pilotId, arm } = draft;
+    const sent = await sentContact(draft.billId, draft.customerId, 'post', { style, pilotId, arm });
+    return deps.communications.record({ ...draft, sentInteractionId: sent.id });
+  }
+
+  /**
+   * Sends a bill by e-mail or SMS in the style given, or else in the one its customer's arm draws.
+   * A bill on paper is only made ready: its letter, whose link names a communication not recorded
+   * yet, is recorded as sent by `recordLetter` once its print batch is written.
+   */
+  async function prepare(
+    billId: string,
+    given?: StyleChoice,
+  ): Promise<{ communication: BillCommunication; letter: Letter | null }> {
+    const bill = await deps.billing.bill(billId);
+    if (!bill) throw notFound('bill', billId);
+    // Sent before: nothing more goes out, and no letter is printed again.
+    const before = await deps.communications.forBill(bill.id);
+    if (before) return { communication: before, letter: null };
+    const customer = await deps.customers.get(bill.customerId);
+    if (!customer) throw notFound('customer', bill.customerId);
+    const choice = given ?? (await chooseStyle(customer.id));
+    const consents = await deps.customers.consents(customer.id);
+    const medium = billMediumFor(choice.style, reachableMedia(customer, consents), isPaperless(consents));
+    if (medium === 'post') {
+      const draft: BillCommunication = {
+        id: deps.newId(),
+        billId: bill.id,
+        customerId: customer.id,
+        ...choice,
+        medium,
+        sentInteractionId: '',
+        createdAt: deps.clock.now(),
+      };
+      const view = await deps.billLinks.view(draft);
+      return {
+        communication: draft,
+        letter: { communication: draft, view, pageUrl: deps.billLinks.url(draft) },
+      };
+    }
+    const sent = await sentContact(bill.id, customer.id, medium, choice);
+    const communication = await deps.communications.record({
+      billId: bill.id,
+      customerId: customer.id,
+      style: choice.style,
+      medium,
+      pilotId: choice.pilotId,
+      arm: choice.arm,
+      sentInteractionId: sent.id,
+    });
+    const pageUrl = deps.billLinks.url(communication);
+    const view = await deps.billLinks.view(communication);
+    // Sent meanwhile on paper by another run: nothing more goes out.
+    if (communication.medium === 'post') return { communication, letter: null };
+
+    const message = {
+      dedupeKey: `bill:${bill.id}`,
+      customerId: customer.id,
+      appointmentId: null,
+      kind: `bill_${communication.style}`,
+      sendAfter: deps.clock.now(),
+      bulk: true,
+    };
+    if (communication.medium === 'sms') {
+      await deps.outbox.enqueue([
+        {
+          ...message,
+          medium: 'sms',
+          recipient: customer.phone as string,
+          subject: null,
+          body: billSms(view, pageUrl),
+          attachments: [],
+        },
+      ]);
+    } else {
+      const email =
+        communication.style === 'reactive'
+          ? await reactiveBillEmail(view, pageUrl)
+          : passiveBillEmail(view, pageUrl);
+      const pdf = await deps.document(view, pageUrl);
+      await deps.outbox.enqueue([
+        {
+          ...message,
+          medium: 'email',
+          recipient: customer.email as string,
+          subject: email.subject,
+          body: email.text,
+          html: email.html,
+          attachments: [
+            {
+              filename: `${bill.number.replace(/[^\w.-]/g, '_')}.pdf`,
+              contentType: 'application/pdf',
+              content: pdf.toString('base64'),
+              encoding: 'base64',
+            },
+          ],
+        },
+      ]);
+    }
+    return { communication, letter: null };
+  }
+
   return {
     chooseStyle,
-    /** Sends a bill in the style given, or else in the one its customer's arm draws. */
+    prepare,
+    recordLetter,
+    /**
+     * Sends a bill at once, a letter recorded as sent before it is printed: for callers that print
+     * the letter themselves (the demo's history). The billing run prepares and records instead.
+     */
     async send(
       billId: string,
       given?: StyleChoice,
     ): Promise<{ communication: BillCommunication; letter: Letter | null }> {
-      const bill = await deps.billing.bill(billId);
-      if (!bill) throw notFound('bill', billId);
-      const customer = await deps.customers.get(bill.customerId);
-      if (!customer) throw notFound('customer', bill.customerId);
-      const choice = given ?? (await chooseStyle(customer.id));
-      const consents = await deps.customers.consents(customer.id);
-      const medium = billMediumFor(choice.style, reachableMedia(customer, consents), isPaperless(consents));
-      const sent = await sentContact(bill.id, customer.id, medium, choice);
-      const communication = await deps.communications.record({
-        billId: bill.id,
-        customerId: customer.id,
-        style: choice.style,
-        medium,
-        pilotId: choice.pilotId,
-        arm: choice.arm,
-        sentInteractionId: sent.id,
-      });
-      const pageUrl = deps.billLinks.url(communication);
-      const view = await deps.billLinks.view(communication);
-      if (communication.medium === 'post') return { communication, letter: { communication, view, pageUrl } };
-
-      const message = {
-        dedupeKey: `bill:${bill.id}`,
-        customerId: customer.id,
-        appointmentId: null,
-        kind: `bill_${communication.style}`,
-        sendAfter: deps.clock.now(),
-        bulk: true,
-      };
-      if (communication.medium === 'sms') {
-        await deps.outbox.enqueue([
-          {
-            ...message,
-            medium: 'sms',
-            recipient: customer.phone as string,
-            subject: null,
-            body: billSms(view, pageUrl),
-            attachments: [],
-          },
-        ]);
-      } else {
-        const email =
-          communication.style === 'reactive'
-            ? await reactiveBillEmail(view, pageUrl)
-            : passiveBillEmail(view, pageUrl);
-        const pdf = await deps.document(view, pageUrl);
-        await deps.outbox.enqueue([
-          {
-            ...message,
-            medium: 'email',
-            recipient: customer.email as string,
-            subject: email.subject,
-            body: email.text,
-            html: email.html,
-            attachments: [
-              {
-                filename: `${bill.number.replace(/[^\w.-]/g, '_')}.pdf`,
-                contentType: 'application/pdf',
-                content: pdf.toString('base64'),
-                encoding: 'base64',
-              },
-            ],
-          },
-        ]);
-      }
-      return { communication, letter: null };
+      const prepared = await prepare(billId, given);
+      if (!prepared.letter) return prepared;
+      const communication = await recordLetter(prepared.letter);
+      // Recorded meanwhile by another run: that run's letter is the one to print.
+      if (communication.id !== prepared.letter.communication.id) return { communication, letter: null };
+      return { communication, letter: { ...prepared.letter, communication } };
     },
   };
 }

@@ -19,7 +19,12 @@ const stepTexts = {
     choose: 'Scegli un orario: un consulente ti chiama in video, senza installare nulla.',
     noSlots: 'Nessun orario libero nei prossimi giorni: riprova più tardi o chiamaci.',
     bookedTitle: 'Videoconsulenza prenotata',
-    booked: (at: string) => `Ti aspettiamo ${at}. Ti abbiamo mandato la conferma con il link per entrare.`,
+    booked: (at: string) => `Ti aspettiamo ${at}.`,
+    join: 'Entra nella videoconsulenza',
+    joinNote: 'All’ora della consulenza entri da questo link, senza installare nulla.',
+    told: (medium: MessageMedium) =>
+      `Ti abbiamo mandato la conferma con lo stesso link ${medium === 'sms' ? 'per SMS' : 'per e-mail'}.`,
+    notTold: 'Non ti abbiamo mandato conferme: salva questo link, ti serve per entrare.',
     codeTitle: 'Collega Alexa',
     code: 'Di’ ad Alexa: “apri Channel Pilot” e poi questo codice. Vale per poco tempo.',
     codeSent: (medium: MessageMedium) =>
@@ -33,7 +38,12 @@ const stepTexts = {
     choose: 'Pick a time: an advisor will see you on video, nothing to install.',
     noSlots: 'No free time in the next days: try again later or call us.',
     bookedTitle: 'Video consultation booked',
-    booked: (at: string) => `See you ${at}. We sent you the confirmation with the link to join.`,
+    booked: (at: string) => `See you ${at}.`,
+    join: 'Join the video consultation',
+    joinNote: 'At the time of the consultation you join from this link, nothing to install.',
+    told: (medium: MessageMedium) =>
+      `We sent you the confirmation with the same link by ${medium === 'sms' ? 'text message' : 'e-mail'}.`,
+    notTold: 'We sent you no confirmation: keep this link, you need it to join.',
     codeTitle: 'Link Alexa',
     code: 'Say to Alexa: “open Channel Pilot”, then this code. It is valid for a short time.',
     codeSent: (medium: MessageMedium) =>
@@ -65,10 +75,23 @@ export function slotsPage(
   return billStepPage(kit, locale, t.chooseTitle, body, back);
 }
 
-export function bookedPage(kit: PageKit, locale: Locale, startsAt: Date, back: string) {
+/**
+ * The booking made: when, the link that joins it, and that the confirmation was sent only when it
+ * was queued (`told`); otherwise the link on the page is the customer's only copy.
+ */
+export function bookedPage(
+  kit: PageKit,
+  locale: Locale,
+  booked: { startsAt: Date; joinUrl: string; told: MessageMedium | null },
+  back: string,
+) {
   const t = stepTexts[locale];
   const text = kit.escape;
-  return billStepPage(kit, locale, t.bookedTitle, `<p>${text(t.booked(when(locale, startsAt)))}</p>`, back);
+  const body = `<p>${text(t.booked(when(locale, booked.startsAt)))}</p>
+<p>${text(t.joinNote)}</p>
+<p><a id="join" class="button primary" href="${text(booked.joinUrl)}">${text(t.join)}</a></p>
+<p class="muted" id="confirmation">${text(booked.told ? t.told(booked.told) : t.notTold)}</p>`;
+  return billStepPage(kit, locale, t.bookedTitle, body, back);
 }
 
 export function linkingCodePage(

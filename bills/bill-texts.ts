@@ -7,6 +7,8 @@ export interface BillTexts {
   /** A price per unit, to a hundredth of a cent. */
   unitPrice(cents: number): string;
   day(isoDate: string): string;
+  /** A quantity used, in the locale's digits, with its unit. */
+  quantity(value: number, unit: string): string;
   supply(kind: AccountKind): string;
   title: string;
   number: string;
@@ -46,6 +48,7 @@ const common = (locale: Locale) => ({
   unitPrice: (cents: number) => formats[locale].unitPrice.format(cents / 100),
   day: (iso: string) =>
     formats[locale].day.format(DateTime.fromISO(iso, { zone: REFERENCE_ZONE }).toJSDate()),
+  quantity: (value: number, unit: string) => `${number(locale, value)} ${unit}`,
 });
 
 interface ExplanationWords {
@@ -80,7 +83,7 @@ function explain(money: (cents: number) => string, w: ExplanationWords) {
 }
 
 const italian = (): BillTexts => {
-  const { money, unitPrice, day } = common('it-IT');
+  const { money, unitPrice, day, quantity } = common('it-IT');
   const kinds: Record<AccountKind, string> = {
     electricity: 'Luce',
     gas: 'Gas',
@@ -92,6 +95,7 @@ const italian = (): BillTexts => {
     money,
     unitPrice,
     day,
+    quantity,
     supply: (kind) => kinds[kind],
     title: 'Bolletta',
     number: 'Numero',
@@ -121,7 +125,7 @@ const italian = (): BillTexts => {
 };
 
 const english = (): BillTexts => {
-  const { money, unitPrice, day } = common('en-US');
+  const { money, unitPrice, day, quantity } = common('en-US');
   const kinds: Record<AccountKind, string> = {
     electricity: 'Electricity',
     gas: 'Gas',
@@ -133,6 +137,7 @@ const english = (): BillTexts => {
     money,
     unitPrice,
     day,
+    quantity,
     supply: (kind) => kinds[kind],
     title: 'Bill',
     number: 'Number',

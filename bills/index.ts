@@ -1,12 +1,19 @@
 // The bill communications channel: the bill's documents, its personal page and links, the billing
 // run and the style pilots' report.
 import type { Kysely } from 'kysely';
-import { type ChannelDeps, type ChannelInput, type ChannelModule, type Database } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  type ChannelDeps,
+  type ChannelInput,
+  type ChannelModule,
+  type Database,
+} from '../core/index.ts';
 import {
   BILL_STYLE_CHANNEL,
   createBillLinks,
   createBillPageActions,
   createPostgresBillCommunications,
+  defaultConsultationPolicy,
   styleReportOf,
   type BillStyle,
   type PaymentCodeScheme,
@@ -16,6 +23,7 @@ import { createBillRoutes, describeBillRoutes } from './bill-routes.ts';
 import { communicatedBillDocument } from './bill-document.ts';
 import { createBillSender, type Letter } from './bill-sender.ts';
 import { registerStyleReportRoute } from './style-report.ts';
+import { folderProblem, provePrintable, writePrintBatch } from './print-batch.ts';
 import { billCommands } from './bill-commands.ts';
 
 export { renderBillDocument, type BillDocumentInput } from './bill-document.ts';
@@ -86,32 +94,63 @@ export function createBillsChannel(deps: BillsChannelDeps) {
     pilots: stores.pilots,
     defaultStyle: deps.defaultStyle,
     clock,
+    newId: deps.newId,
     document,
   });
 
   /**
-   * The billing run of one issue day: every bill not sent yet, once each. Answers how many went
-   * out per style and medium, and the letters for the print batch.
+   * The billing run of one issue day: every bill not sent yet, once each, with the paper ones in a
+   * print batch written in `printDir`. The folder is proved writable before anything is sent, and
+   * the letters are recorded as sent only once their batch is written: a run that cannot write it
+   * leaves them unsent, for the next run to print. Answers how many went out per style and medium.
    */
-  async function sendIssued(issuedOn: string): Promise<{ tally: Map<string, number>; letters: Letter[] }> {
+  async function sendIssued(
+    issuedOn: string,
+    options: { printDir: string },
+  ): Promise<{ tally: Map<string, number>; printed: number }> {
+    const folder = options.printDir;
+    const unmake = await provePrintable(folder);
     const tally = new Map<string, number>();
+    const count = (c: { style: string; medium: string }) => {
+      const key = `${c.style} by ${c.medium}`;
+      tally.set(key, (tally.get(key) ?? 0) + 1);
+    };
     const letters: Letter[] = [];
-    for (;;) {
-      const ids = await communications.uncommunicated(issuedOn, RUN_BATCH);
+    for (let after: string | undefined; ;) {
+      const ids = await communications.uncommunicated(issuedOn, RUN_BATCH, after);
       if (ids.length === 0) break;
+      after = ids.at(-1);
       for (const id of ids) {
-        const { communication, letter } = await sender.send(id);
-        const key = `${communication.style} by ${communication.medium}`;
-        tally.set(key, (tally.get(key) ?? 0) + 1);
+        const { communication, letter } = await sender.prepare(id);
         if (letter) letters.push(letter);
+        else count(communication);
       }
     }
-    return { tally, letters };
+    if (letters.length === 0) {
+      await unmake();
+      return { tally, printed: 0 };
+    }
+    try {
+      await writePrintBatch(letters, folder, document);
+    } catch (error) {
+      const sent = [...tally.values()].reduce((sum, n) => sum + n, 0);
+      throw new ChannelPilotError(
+        'unavailable',
+        `the print batch could not be written in ${folder}: ${folderProblem(error, 'write')}. ` +
+          `${letters.length} paper bills were not recorded as sent (${sent} others went out by e-mail or SMS)`,
+        { cause: error, hint: 'run again with a folder that can be written to: it prints them' },
+      );
+    }
+    for (const letter of letters) count(await sender.recordLetter(letter));
+    return { tally, printed: letters.length };
   }
 
-  /** A style pilot's figures per arm; contacts about a bill counted `withinDays` after it was sent. */
+  /**
+   * A style pilot's figures per arm as of now; contacts about a bill counted `withinDays` after it
+   * was sent, bills not yet due counted apart from the on-time rate.
+   */
   const report = (pilotId: string, withinDays: number) =>
-    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays });
+    styleReportOf(communications, pilotId, { costs: deps.costs, withinDays, now: clock.now() });
 
   return {
     registration: billsChannel,
@@ -129,6 +168,13 @@ export function createBillsChannel(deps: BillsChannelDeps) {
           booking: deps.booking,
           desk: deps.desk,
           linking: deps.linking,
+          // As every confirmation's join link: open until the consultation's late grace ends.
+          joinUrl: (appointment) =>
+            `${deps.publicUrl}/join/${deps.links.sign({
+              action: 'join',
+              subject: appointment.id,
+              expiresAt: new Date(appointment.endsAt.getTime() + defaultConsultationPolicy.lateGraceMs),
+            })}`,
           clock,
         }),
         paymentLinks: deps.paymentLinks,
@@ -136,7 +182,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
         kit: deps.pages,
       }),
     ],
-    commands: billCommands({ pilots: stores.pilots, communications, sendIssued, document, report }),
+    commands: billCommands({ pilots: stores.pilots, communications, sendIssued, report }),
     communications,
     billLinks,
     sender,

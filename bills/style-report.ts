@@ -18,6 +18,7 @@ const StyleReportSchema = z
       arm: z.string(),
       style: z.string(),
       bills: z.number().int(),
+      notYetDue: z.number().int(),
       customers: z.number().int(),
       onTimeRate: EstimateSchema,
       daysToPay: EstimateSchema,
@@ -100,7 +101,8 @@ const figures = [
 ] as const;
 
 /**
- * The report as CSV (RFC 4180, CRLF): one row per arm; each figure as its value, its 95%
+ * The report as CSV (RFC 4180, CRLF): one row per arm, its bills and those not yet due (left out
+ * of the on-time rate); each figure as its value, its 95%
  * interval's bounds and n; against control, the on-time difference's p-value and its Holm
  * adjustment. Empty fields: not measurable yet (or control's own comparison).
  */
@@ -109,6 +111,7 @@ export function styleReportCsv(report: readonly StyleArmReport[]): string {
     'arm',
     'style',
     'bills',
+    'not_yet_due',
     'customers',
     ...figures.flatMap((f) => [f, `${f}_low`, `${f}_high`, `${f}_n`]),
     'on_time_p_value',
@@ -118,6 +121,7 @@ export function styleReportCsv(report: readonly StyleArmReport[]): string {
     r.arm,
     r.style,
     r.bills,
+    r.notYetDue,
     r.customers,
     ...figures.flatMap((f) => [r[f].value, r[f].low, r[f].high, r[f].n]),
     r.vsControl?.onTimeRate.pValue ?? null,

@@ -7,9 +7,16 @@ import {
   type Billing,
 } from './billing.ts';
 import { calendarDate, type Clock } from './clock.ts';
-import { consentsInForce, type AccountKind, type Consent, type CustomerDirectory } from './customers.ts';
+import {
+  consentsInForce,
+  reachableMedia,
+  type AccountKind,
+  type Consent,
+  type CustomerDirectory,
+} from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
+import type { MessageMedium } from './notifications.ts';
 import type { CommunicationFacts, StylePilotDesign } from './bill-styles.ts';
 import type { SignedLinks } from './signed-links.ts';
 import type { ContactMedium, Locale } from './vocabulary.ts';
@@ -83,12 +90,20 @@ export type NewBillCommunication = Omit<BillCommunication, 'id' | 'createdAt'>;
 
 /** Port: the communications of issued bills, one per bill. */
 export interface BillCommunicationStore {
-  /** Records a communication; a bill already communicated keeps its first one, which is returned. */
-  record(input: NewBillCommunication): Promise<BillCommunication>;
+  /**
+   * Records a communication; a bill already communicated keeps its first one, which is returned.
+   * A letter printed before it is recorded brings the id and time its printed link was made with.
+   */
+  record(
+    input: NewBillCommunication & Partial<Pick<BillCommunication, 'id' | 'createdAt'>>,
+  ): Promise<BillCommunication>;
   communication(id: string): Promise<BillCommunication | undefined>;
   forBill(billId: string): Promise<BillCommunication | undefined>;
-  /** Bills issued on a day that have not been communicated yet (cancelled ones aside), in id order. */
-  uncommunicated(issuedOn: string, limit: number): Promise<string[]>;
+  /**
+   * Bills issued on a day that have not been communicated yet (cancelled ones aside), in id order;
+   * with `after`, only those past that id (a run that leaves some unrecorded for a while pages on).
+   */
+  uncommunicated(issuedOn: string, limit: number, after?: string): Promise<string[]>;
   /** Sets a style pilot's arms. */
   saveDesign(pilotId: string, design: StylePilotDesign): Promise<void>;
   design(pilotId: string): Promise<StylePilotDesign | undefined>;
@@ -117,6 +132,11 @@ export interface BillView {
   locale: Locale;
   /** Whether an e-mail address is on file (the page asks for one before going paperless). */
   emailOnFile: boolean;
+  /**
+   * Where automatic messages to the customer go (a linking code, a confirmation): their first
+   * consented medium among e-mail and SMS; null for a customer reached on paper only.
+   */
+  messageMedium: MessageMedium | null;
   /** The customer asked for no paper (see isPaperless). */
   paperless: boolean;
   /** The customer consented to marketing: an offer may be shown beside the bill. */
@@ -125,7 +145,10 @@ export interface BillView {
   status: BillStatus;
   supply: { kind: AccountKind; address: string };
   comparison: BillComparison;
-  /** The supply's bills of the last 13 months, oldest first: the consumption chart. */
+  /**
+   * The supply's bills whose period ends in the bill's month or the 12 before it (13 months),
+   * oldest first: the consumption chart.
+   */
   history: {
     periodStart: string;
     periodEnd: string;
@@ -223,15 +246,18 @@ export function createBillLinks(options: {
       billing.comparables([bill]),
       billing.bills(customer.id, { accountId: bill.accountId, limit: 40 }),
     ]);
-    const chartFrom = new Date(`${bill.periodEnd}T00:00:00Z`);
-    chartFrom.setUTCMonth(chartFrom.getUTCMonth() - CHART_MONTHS);
-    const since = chartFrom.toISOString().slice(0, 10);
+    // The bill's month and the twelve before it: a period ending in one of them is charted.
+    const month = (isoDate: string) => Number(isoDate.slice(0, 4)) * 12 + Number(isoDate.slice(5, 7));
+    const firstMonth = month(bill.periodEnd) - CHART_MONTHS + 1;
     return {
       communication,
       firstName: customer.firstName,
       lastName: customer.lastName,
       locale: customer.locale,
       emailOnFile: customer.email !== null,
+      messageMedium:
+        reachableMedia(customer, consents).find((m): m is MessageMedium => m === 'email' || m === 'sms') ??
+        null,
       paperless: isPaperless(consents),
       marketing: consentsInForce(consents).some((c) => c.purpose === 'marketing' && c.granted),
       bill,
@@ -239,7 +265,7 @@ export function createBillLinks(options: {
       supply: { kind: account.kind, address: account.supplyAddress },
       comparison: compareBill(bill, compared?.previous, compared?.yearAgo),
       history: ofAccount
-        .filter((b) => !b.cancelled && b.periodEnd > since && b.periodEnd <= bill.periodEnd)
+        .filter((b) => !b.cancelled && month(b.periodEnd) >= firstMonth && b.periodEnd <= bill.periodEnd)
         .sort((a, b) => a.periodStart.localeCompare(b.periodStart))
         .map((b) => ({
           periodStart: b.periodStart,

@@ -34,9 +34,19 @@ export const PaperlessInput = z.object({
 export interface BillPageActions {
   /** The first free consultation slots about bills, in the customer's language. */
   slots(token: string): Promise<{ page: BillPage; slots: Slot[] }>;
-  /** Books a consultation in the bill's journey: the confirmation goes out as every booking's does. */
-  book(token: string, input: unknown): Promise<{ page: BillPage; appointment: Appointment }>;
-  /** A code the customer says to the voice assistant to link it; also sent on their medium. */
+  /**
+   * Books a consultation in the bill's journey: the confirmation goes out as every booking's does.
+   * `told` is the medium it was queued on (null: nothing was queued, the customer allows no
+   * messages), and `joinUrl` the link that opens the consultation, for the page to show.
+   */
+  book(
+    token: string,
+    input: unknown,
+  ): Promise<{ page: BillPage; appointment: Appointment; told: MessageMedium | null; joinUrl: string }>;
+  /**
+   * A code the customer says to the voice assistant to link it; also sent on their medium.
+   * `conflict` for a customer with no e-mail or SMS to send it on (the page offers it to no one else).
+   */
   linkingCode(
     token: string,
   ): Promise<{ page: BillPage; code: string; expiresAt: Date; medium: MessageMedium }>;
@@ -58,6 +68,8 @@ export function createBillPageActions(deps: {
   booking: Pick<BookingService, 'slots'>;
   desk: Pick<ConsultationDesk, 'book'>;
   linking: Pick<AccountLinking, 'issueCode'>;
+  /** The link that opens a consultation (its join page). */
+  joinUrl: (appointment: Appointment) => string;
   clock: Clock;
 }): BillPageActions {
   const { billLinks, customers, interactions, clock } = deps;
@@ -78,7 +90,7 @@ export function createBillPageActions(deps: {
     async book(token, input) {
       const page = await billLinks.open(token);
       const { startsAt } = parseInput(BillBookingInput, input, 'booking');
-      const { appointment } = await deps.desk.book({
+      const { appointment, told } = await deps.desk.book({
         customerId: page.communication.customerId,
         topic: BILL_CONSULTATION_TOPIC,
         locale: page.locale,
@@ -86,11 +98,18 @@ export function createBillPageActions(deps: {
         bookedVia: 'web',
         journeyId: page.opening.journeyId,
       });
-      return { page, appointment };
+      return { page, appointment, told, joinUrl: deps.joinUrl(appointment) };
     },
 
     async linkingCode(token) {
       const page = await billLinks.open(token);
+      // Said to the holder of the bill's link: no id, nothing meant for staff.
+      if (!page.messageMedium) {
+        throw new ChannelPilotError(
+          'conflict',
+          'there is no e-mail address or mobile number to send a linking code to',
+        );
+      }
       const issued = await deps.linking.issueCode(page.communication.customerId);
       return { page, ...issued };
     },

@@ -101,6 +101,8 @@ export interface CommunicationOutcome {
   /** The digital switch: paperless from this bill on. */
   switchedToPaperless: boolean;
   paid: boolean;
+  /** The end of the due date (Rome time) has passed: only then is the bill judged on time or not. */
+  due: boolean;
   /** Paid in full by the end of the due date (Rome time); null while unpaid. */
   onTime: boolean | null;
   /** Calendar days from sending to the payment that completed it. */
@@ -114,7 +116,12 @@ export interface CommunicationOutcome {
 /** Unit costs per medium, in cents (print and postage, one SMS, one e-mail). */
 export type UnitCosts = Record<BillMedium, number>;
 
-export function communicationOutcome(facts: CommunicationFacts, costs: UnitCosts): CommunicationOutcome {
+/** What a communication led to, as of `now` (which decides whether its bill has fallen due). */
+export function communicationOutcome(
+  facts: CommunicationFacts,
+  costs: UnitCosts,
+  now: Date,
+): CommunicationOutcome {
   let paidCents = 0;
   let completedBy: CommunicationFacts['payments'][number] | undefined;
   for (const payment of facts.payments) {
@@ -130,6 +137,7 @@ export function communicationOutcome(facts: CommunicationFacts, costs: UnitCosts
     opened: facts.opened,
     switchedToPaperless: facts.switchedToPaperless,
     paid: completedBy !== undefined,
+    due: day(now).toISODate()! > facts.bill.dueOn,
     onTime: completedBy ? day(completedBy.paidAt).toISODate()! <= facts.bill.dueOn : null,
     daysToPay: completedBy
       ? Math.round(day(completedBy.paidAt).diff(day(facts.communication.createdAt), 'days').days)
@@ -145,6 +153,11 @@ export interface StyleArmReport {
   arm: string;
   style: BillStyle;
   bills: number;
+  /**
+   * Bills whose due date (end of day, Rome) has not passed: not judged yet, so left out of the
+   * on-time rate (whose n counts the bills judged).
+   */
+  notYetDue: number;
   /** Customers the arm's bills went to (a household with three supplies is one). */
   customers: number;
   onTimeRate: Estimate;
@@ -189,6 +202,8 @@ export function styleReport(
     arms.map((a) => [
       a.arm,
       {
+        bills: 0,
+        notYetDue: 0,
         onTime: createMomentAccumulator(),
         daysToPay: createMomentAccumulator(),
         callCentre: createMomentAccumulator(),
@@ -197,7 +212,7 @@ export function styleReport(
         opened: createMomentAccumulator(),
         switched: createMomentAccumulator(),
         cost: createMomentAccumulator(),
-      } satisfies Record<string, MomentAccumulator>,
+      } satisfies Record<string, MomentAccumulator | number>,
     ]),
   );
   // NPS and the head count are per customer: the answers of all their bills in the arm, together.
@@ -205,7 +220,9 @@ export function styleReport(
   for (const { communication, outcome } of outcomes) {
     const tally = tallies.get(communication.arm ?? '');
     if (!tally) continue;
-    tally.onTime.add(outcome.onTime ? 1 : 0);
+    tally.bills++;
+    if (outcome.due) tally.onTime.add(outcome.onTime ? 1 : 0);
+    else tally.notYetDue++;
     if (outcome.daysToPay !== null) tally.daysToPay.add(outcome.daysToPay);
     tally.callCentre.add(outcome.contacts[callCentre] ?? 0);
     tally.contacts.add(Object.values(outcome.contacts).reduce((s, n) => s + n, 0));
@@ -232,7 +249,8 @@ export function styleReport(
     return {
       arm,
       style,
-      bills: t.onTime.n,
+      bills: t.bills,
+      notYetDue: t.notYetDue,
       customers: answersOf.get(arm)!.size,
       onTimeRate: meanEstimate(t.onTime.moments(), { min: 0, max: 1 }),
       daysToPay: meanEstimate(t.daysToPay.moments()),
@@ -293,17 +311,23 @@ export function holmAdjusted(pValues: readonly (number | null)[]): (number | nul
 /** The channel code style pilots run on: a pilot on it draws bill styles, not access. */
 export const BILL_STYLE_CHANNEL = 'bill_communications';
 
-/** A style pilot's report from what its communications led to, with the configured unit costs. */
+/**
+ * A style pilot's report from what its communications led to, with the configured unit costs, as
+ * of `now` (bills not yet due are counted apart from the on-time rate).
+ */
 export async function styleReportOf(
   store: Pick<BillCommunicationStore, 'design' | 'pilotFacts'>,
   pilotId: string,
-  options: { costs: UnitCosts; withinDays: number },
+  options: { costs: UnitCosts; withinDays: number; now: Date },
 ): Promise<StyleArmReport[]> {
   const design = await store.design(pilotId);
   if (!design) throw notFound('style pilot design', pilotId);
   const facts = await store.pilotFacts(pilotId, options.withinDays);
   return styleReport(
     design,
-    facts.map((f) => ({ communication: f.communication, outcome: communicationOutcome(f, options.costs) })),
+    facts.map((f) => ({
+      communication: f.communication,
+      outcome: communicationOutcome(f, options.costs, options.now),
+    })),
   );
 }

@@ -66,8 +66,9 @@ function armsPanel(report: readonly StyleArmReport[]): Html {
   return html`<section class="panel" aria-labelledby="arms-h">
     <h2 id="arms-h">Arms</h2>
     <p class="note">
-      Each bill counts once; customers once however many supplies they have. Intervals are always-valid 95%
-      intervals; NPS is each answering customer's own NPS, averaged.
+      Each bill counts once; customers once however many supplies they have. Paid on time is judged only for
+      bills whose due date (end of day, Rome) has passed: those not yet due are counted apart. Intervals are
+      always-valid 95% intervals; NPS is each answering customer's own NPS, averaged.
     </p>
     ${dataTable({
       caption: 'Each arm of the style pilot',
@@ -75,6 +76,7 @@ function armsPanel(report: readonly StyleArmReport[]): Html {
       head: [
         'Arm',
         'Bills',
+        'Not yet due',
         'Customers',
         'Delivered',
         'Link opened',
@@ -89,6 +91,7 @@ function armsPanel(report: readonly StyleArmReport[]): Html {
       rows: report.map((r) => [
         html`${r.arm === 'control' ? 'Control' : r.arm}<br /><span class="note">${humanize(r.style)}</span>`,
         formatCount(r.bills),
+        formatCount(r.notYetDue),
         formatCount(r.customers),
         share(r.deliveredRate),
         share(r.openedRate),

@@ -27,7 +27,7 @@ export function createPostgresBillCommunications(
       const inserted = await db
         .insertInto('bill_communications')
         .values({
-          id: options.newId(),
+          id: input.id ?? options.newId(),
           bill_id: input.billId,
           customer_id: input.customerId,
           style: input.style,
@@ -35,7 +35,7 @@ export function createPostgresBillCommunications(
           pilot_id: input.pilotId,
           arm: input.arm,
           sent_interaction_id: input.sentInteractionId,
-          created_at: options.clock.now(),
+          created_at: input.createdAt ?? options.clock.now(),
         })
         .onConflict((oc) => oc.column('bill_id').doNothing())
         .returningAll()
@@ -53,8 +53,8 @@ export function createPostgresBillCommunications(
     },
     forBill: byBill,
 
-    async uncommunicated(issuedOn, limit) {
-      const rows = await db
+    async uncommunicated(issuedOn, limit, after) {
+      let query = db
         .selectFrom('bills')
         .select('bills.id')
         .where('bills.issued_on', '=', issuedOn)
@@ -65,10 +65,9 @@ export function createPostgresBillCommunications(
               selectFrom('bill_communications as c').select('c.id').whereRef('c.bill_id', '=', 'bills.id'),
             ),
           ),
-        )
-        .orderBy('bills.id')
-        .limit(limit)
-        .execute();
+        );
+      if (after !== undefined) query = query.where('bills.id', '>', after);
+      const rows = await query.orderBy('bills.id').limit(limit).execute();
       return rows.map((r) => r.id);
     },
 

@@ -91,6 +91,53 @@ describe('channel-pilot bills', () => {
     }
   }, 300_000);
 
+  it('refuses a print folder under a file before sending anything: exit 1, the folder and why, no stack trace', async () => {
+    const storage = await openDatabase({ kind: 'embedded', dataDir: env.DATA_DIR });
+    let issuedOn = '';
+    const counts = async () =>
+      (
+        await sql<{ communications: number; outbound: number }>`
+          select (select count(*)::int from bill_communications) as communications,
+            (select count(*)::int from interactions where source = 'bill_sent') as outbound`.execute(
+          storage.db,
+        )
+      ).rows[0];
+    let before: Awaited<ReturnType<typeof counts>>;
+    try {
+      const day = await sql<{ issued_on: string }>`
+        select issued_on::text from bills b where not cancelled
+          and not exists (select 1 from bill_communications c where c.bill_id = b.id)
+        group by issued_on order by count(*) desc, issued_on desc limit 1`.execute(storage.db);
+      issuedOn = day.rows[0]?.issued_on ?? '';
+      before = await counts();
+    } finally {
+      await storage.close();
+    }
+    expect(issuedOn).not.toBe('');
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const printDir = join(file, 'print');
+    const run = await cli(['bills', 'send', '--issued-on', issuedOn, '--print-dir', printDir]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `error: cannot write the print batch in ${printDir}: a part of the path is a file, not a folder`,
+    );
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stdout).toBe('');
+    const check = await openDatabase({ kind: 'embedded', dataDir: env.DATA_DIR });
+    try {
+      expect(
+        await sql<{ communications: number; outbound: number }>`
+          select (select count(*)::int from bill_communications) as communications,
+            (select count(*)::int from interactions where source = 'bill_sent') as outbound`
+          .execute(check.db)
+          .then((r) => r.rows[0]),
+      ).toEqual(before);
+    } finally {
+      await check.close();
+    }
+  }, 300_000);
+
   it('sets arms only on a style pilot, refuses arms that add up to more than 100 naming the field, and prints the report as JSON and CSV', async () => {
     const onVoice = await cli([
       'bills',

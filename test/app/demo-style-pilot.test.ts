@@ -60,6 +60,7 @@ beforeAll(async () => {
   report = await styleReportOf(composed.bills.communications, summary.pilot.id, {
     costs: billUnitCosts(configDefaults),
     withinDays: 30,
+    now,
   });
 }, 600_000);
 

@@ -89,6 +89,7 @@ function view(options: {
     lastName: options.lastName,
     locale: options.locale,
     emailOnFile: true,
+    messageMedium: 'email',
     paperless: false,
     marketing: options.marketing,
     bill: current,

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/index.ts';
@@ -14,7 +17,12 @@ type Composed = Awaited<ReturnType<typeof compose>>;
 
 /** The bills a household was issued the same day, each sent once through the billing run. */
 async function sent(composed: Composed, customerId: string, issuedOn: string) {
-  await composed.bills.sendIssued(issuedOn);
+  const printDir = mkdtempSync(join(tmpdir(), 'bill-page-print-'));
+  try {
+    await composed.bills.sendIssued(issuedOn, { printDir });
+  } finally {
+    rmSync(printDir, { recursive: true, force: true });
+  }
   const bills = await composed.stores.billing.bills(customerId, { limit: 50 });
   const ofDay = bills.filter((b) => b.issuedOn === issuedOn);
   const communications = await Promise.all(ofDay.map((b) => composed.bills.communications.forBill(b.id)));

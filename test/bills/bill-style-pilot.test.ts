@@ -34,7 +34,7 @@ const design: StylePilotDesign = {
 
 // Its tests send some 36–48 bills, PDFs and e-mails made: more than the default 30 s on a busy machine.
 describe('a bill style pilot', { timeout: 180_000 }, () => {
-  it('sends each customer every bill in the style of their arm; a payment through the link moves that arm’s on-time rate, going paperless its digital switch', async () => {
+  it('sends each customer every bill in the style of their arm, judges on time only bills past due; a payment through the link moves that arm’s on-time rate, going paperless its digital switch', async () => {
     const composed = await composeApp({
       storage,
       config: { PUBLIC_URL: 'https://bollette.example.it', SESSION_TTL_HOURS: 1, COOKIE_SECURE: true },
@@ -60,9 +60,20 @@ describe('a bill style pilot', { timeout: 180_000 }, () => {
     expect([...armsOfCustomer.values()].every((arms) => arms.size === 1)).toBe(true);
 
     const options = { costs: billUnitCosts(configDefaults), withinDays: 30 };
-    const before = await styleReportOf(composed.bills.communications, pilot.id, options);
-    expect(before.map((r) => r.arm)).toEqual(['paper_qr', 'responsive_email', 'control']);
-    expect(before.reduce((n, r) => n + r.bills, 0)).toBe(sent.filter((s) => s.communication.pilotId).length);
+    // The day after the run, no bill has fallen due: none is judged on time or late yet.
+    const today = await styleReportOf(composed.bills.communications, pilot.id, { ...options, now });
+    expect(today.map((r) => r.arm)).toEqual(['paper_qr', 'responsive_email', 'control']);
+    const inArms = sent.filter((s) => s.communication.pilotId);
+    expect(today.reduce((n, r) => n + r.bills, 0)).toBe(inArms.length);
+    for (const r of today) {
+      expect(r.notYetDue, r.arm).toBe(r.bills);
+      expect(r.onTimeRate, r.arm).toMatchObject({ value: null, n: 0 });
+    }
+
+    // Judged once every due date has passed (the latest falls in April).
+    const judged = { ...options, now: new Date('2026-05-15T08:00:00Z') };
+    const before = await styleReportOf(composed.bills.communications, pilot.id, judged);
+    for (const r of before) expect(r).toMatchObject({ notYetDue: 0, onTimeRate: { n: r.bills } });
 
     // An unpaid bill of an arm is paid on the page its link opens, before it falls due.
     const target = sent.find((s) => s.communication.arm !== null);
@@ -74,7 +85,7 @@ describe('a bill style pilot', { timeout: 180_000 }, () => {
     const paid = await composed.stores.billing.bill(target.communication.billId);
     expect(paid?.paidCents).toBe(paid?.amountCents);
 
-    const after = await styleReportOf(composed.bills.communications, pilot.id, options);
+    const after = await styleReportOf(composed.bills.communications, pilot.id, judged);
     const armAfter = after.find((r) => r.arm === target.communication.arm);
     const n = armBefore?.bills ?? 0;
     // The payment settles the customer's open bills, oldest due first: at least this one, on time.
@@ -86,7 +97,7 @@ describe('a bill style pilot', { timeout: 180_000 }, () => {
 
     // The same customer goes paperless from that page: the arm's digital switch moves by one bill.
     await request(composed.app).post(`${path}/paperless`).type('form').send('').expect(200);
-    const switched = await styleReportOf(composed.bills.communications, pilot.id, options);
+    const switched = await styleReportOf(composed.bills.communications, pilot.id, judged);
     const armSwitched = switched.find((r) => r.arm === target.communication.arm);
     expect(
       ((armSwitched?.digitalSwitchRate.value ?? 0) - (armAfter?.digitalSwitchRate.value ?? 0)) * n,

@@ -28,7 +28,7 @@ afterAll(async () => {
 // Thursday 5 March 2026, the day after the January–February bills were issued.
 const now = new Date('2026-03-05T08:30:00Z');
 
-function composeWithMinimum(minimumGroup: number) {
+function composeWithMinimum(minimumGroup: number, at = now) {
   return composeApp({
     storage,
     config: {
@@ -38,7 +38,7 @@ function composeWithMinimum(minimumGroup: number) {
       REPORT_MINIMUM_GROUP: minimumGroup,
     },
     logger: pino({ level: 'silent' }),
-    clock: { now: () => now },
+    clock: { now: () => at },
   });
 }
 
@@ -114,6 +114,37 @@ describe("a bill style pilot's report on the API", { timeout: 180_000 }, () => {
       );
     }
     expect(rows[1]).toMatchObject({ on_time_p_value: '', on_time_holm_p_value: '' });
+    // The morning after the run nothing has fallen due: every bill is counted apart.
+    for (const arm of arms) expect(arm).toMatchObject({ notYetDue: arm.bills, onTimeRate: { n: 0 } });
+
+    // On 1 April (Rome) the bills due on 24 March are judged, those due in May not yet, as the rows say.
+    const april = await composeWithMinimum(20, new Date('2026-04-01T07:00:00Z'));
+    const { admin: reader } = await staffCookies(april);
+    const judged = (
+      await request(april.app).get(`/api/pilots/${pilot.code}/style-report`).set('Cookie', reader).expect(200)
+    ).body as { arm: string; bills: number; notYetDue: number; onTimeRate: { n: number } }[];
+    let notYet = 0;
+    for (const arm of judged) {
+      const ofArm = sent.filter((c) => c.arm === arm.arm);
+      const dues = await Promise.all(
+        ofArm.map(async (c) => (await composed.stores.billing.bill(c.billId))?.dueOn),
+      );
+      const pending = dues.filter((d) => (d as string) >= '2026-04-01').length;
+      notYet += pending;
+      expect(arm).toMatchObject({
+        bills: ofArm.length,
+        notYetDue: pending,
+        onTimeRate: { n: ofArm.length - pending },
+      });
+    }
+    expect(notYet).toBeGreaterThan(0);
+    expect(notYet).toBeLessThan(sent.filter((c) => c.arm).length);
+    const aprilCsv = parse(styleReportCsv(await april.bills.report(pilot.id, 30)), {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(aprilCsv.map((r) => [r.arm, Number(r.not_yet_due), Number(r.onTimeRate_n)])).toEqual(
+      judged.map((a) => [a.arm, a.notYetDue, a.onTimeRate.n]),
+    );
     await end();
   });
 

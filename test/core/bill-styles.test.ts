@@ -85,6 +85,7 @@ describe('style arms', () => {
 
 describe("a communication's outcome", () => {
   const costs = { post: 92, sms: 6, email: 0.1 };
+  const AFTER_DUE = new Date('2026-04-30T08:00:00Z');
 
   it('counts a payment late on the due date, Rome time, as on time, and the next morning as late', () => {
     const facts = (paidAt: string) => ({
@@ -98,16 +99,39 @@ describe("a communication's outcome", () => {
       contacts: {},
     });
     // 23:40 in Rome on the due date (CET, UTC+1).
-    expect(communicationOutcome(facts('2026-03-24T22:40:00Z'), costs)).toMatchObject({
+    expect(communicationOutcome(facts('2026-03-24T22:40:00Z'), costs, AFTER_DUE)).toMatchObject({
       paid: true,
       onTime: true,
       daysToPay: 19,
       paidVia: 'web',
       costCents: 0.1,
     });
-    expect(communicationOutcome(facts('2026-03-25T07:15:00Z'), costs)).toMatchObject({
+    expect(communicationOutcome(facts('2026-03-25T07:15:00Z'), costs, AFTER_DUE)).toMatchObject({
       onTime: false,
       daysToPay: 20,
+    });
+  });
+
+  it('is judged only once the end of its due date in Rome has passed', () => {
+    const facts = {
+      communication: communication(),
+      bill: { dueOn: '2026-03-24', amountCents: 13_046 },
+      delivered: true,
+      opened: false,
+      switchedToPaperless: false,
+      npsAnswers: [],
+      payments: [],
+      contacts: {},
+    };
+    // 23:59 in Rome on the due date (CET, UTC+1): it may still be paid on time.
+    expect(communicationOutcome(facts, costs, new Date('2026-03-24T22:59:00Z'))).toMatchObject({
+      due: false,
+      paid: false,
+    });
+    // Five past midnight in Rome: late.
+    expect(communicationOutcome(facts, costs, new Date('2026-03-24T23:05:00Z'))).toMatchObject({
+      due: true,
+      paid: false,
     });
   });
 
@@ -127,6 +151,7 @@ describe("a communication's outcome", () => {
         contacts: { call_centre: 2 },
       },
       costs,
+      AFTER_DUE,
     );
     expect(outcome).toMatchObject({
       paid: true,
@@ -147,6 +172,7 @@ describe("a communication's outcome", () => {
         contacts: {},
       },
       costs,
+      AFTER_DUE,
     );
     expect(unpaid).toMatchObject({ paid: false, onTime: null, daysToPay: null, paidVia: null });
   });
@@ -164,6 +190,7 @@ describe("a style pilot's report", () => {
       opened: onTime,
       switchedToPaperless: medium === 'email',
       paid: true,
+      due: true,
       onTime,
       daysToPay: onTime ? 12 : 31,
       paidVia: 'web',
@@ -201,12 +228,50 @@ describe("a style pilot's report", () => {
     expect(byArm.control?.vsControl).toBeNull();
   });
 
+  it('leaves bills not yet due out of the on-time rate and counts them apart', () => {
+    const outcome = (due: boolean, paid: boolean, onTime: boolean): CommunicationOutcome => ({
+      delivered: true,
+      opened: false,
+      switchedToPaperless: false,
+      paid,
+      due,
+      onTime: paid ? onTime : null,
+      daysToPay: paid ? (onTime ? 10 : 30) : null,
+      paidVia: paid ? 'web' : null,
+      contacts: {},
+      npsAnswers: [],
+      costCents: 0.1,
+    });
+    const of = (arm: string, outcomes: CommunicationOutcome[]) =>
+      outcomes.map((o) => ({ communication: communication({ arm }), outcome: o }));
+    const report = styleReport(design, [
+      // Past due: 8 paid on time, 1 late, 1 unpaid.
+      ...of('responsive_email', [
+        ...Array.from({ length: 8 }, () => outcome(true, true, true)),
+        outcome(true, true, false),
+        outcome(true, false, false),
+      ]),
+      // Sent this week: 5 unpaid and 2 paid already, none judged.
+      ...of('responsive_email', [
+        ...Array.from({ length: 5 }, () => outcome(false, false, false)),
+        ...Array.from({ length: 2 }, () => outcome(false, true, true)),
+      ]),
+      ...of('control', [outcome(false, false, false), outcome(false, false, false)]),
+    ]);
+    const byArm = Object.fromEntries(report.map((r) => [r.arm, r]));
+    expect(byArm.responsive_email).toMatchObject({ bills: 17, notYetDue: 7, onTimeRate: { n: 10 } });
+    expect(byArm.responsive_email?.onTimeRate.value).toBeCloseTo(0.8);
+    expect(byArm.control).toMatchObject({ bills: 2, notYetDue: 2, onTimeRate: { value: null, n: 0 } });
+    expect(byArm.responsive_email?.vsControl?.onTimeRate.pValue).toBeNull();
+  });
+
   it('counts each customer’s NPS once, however many of their bills are in the arm', () => {
     const base: CommunicationOutcome = {
       delivered: true,
       opened: false,
       switchedToPaperless: false,
       paid: false,
+      due: true,
       onTime: null,
       daysToPay: null,
       paidVia: null,
@@ -263,6 +328,7 @@ describe('a style pilot’s scorecards', () => {
           opened: i % 100 < share.opened * 100,
           switchedToPaperless: false,
           paid: true,
+          due: true,
           onTime,
           daysToPay: onTime ? 9 : 31,
           paidVia: 'direct_debit',
