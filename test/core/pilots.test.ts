@@ -331,10 +331,13 @@ describe('channel access and invitations', () => {
     expect(await desk.inviteEnrolled()).toEqual({ queued: 0, more: false });
     const messages = await storage.db
       .selectFrom('outbox')
-      .select(['customer_id', 'medium', 'subject', 'body'])
+      .select(['customer_id', 'medium', 'subject', 'body', 'bulk'])
       .where('kind', '=', 'pilot_invitation')
       .where('dedupe_key', 'like', `pilot-invitation:${pilot.id}:%`)
       .execute();
+    // Queued in bulk: after any code or reply asked for meanwhile.
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.bulk)).toBe(true);
     const enrolled = await arms(pilot.id);
     const index = new Map(customers.map((c, i) => [c.id, i]));
     const reachable = [...enrolled]
