@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Request } from 'express';
-import { ChannelPilotError, type ErrorCode, type Locale, type PageKit } from '../core/index.ts';
+import { ChannelPilotError, errorStatus, type Locale, type PageKit } from '../core/index.ts';
 import type { BillLinks } from '../core/services.ts';
 import { billStepPage, paperlessForm } from './bill-page.ts';
 
@@ -84,18 +84,12 @@ const refusalTexts: Record<Locale, Record<Refusal, { title: string; body: string
 
 const freeTimes: Record<Locale, string> = { 'it-IT': 'Vedi gli orari liberi', 'en-US': 'See the free times' };
 
-const statusOf: Partial<Record<ErrorCode, number>> = {
-  invalid_input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-};
-
 /** The 4xx status of what went wrong on the customer's side; undefined for a fault of ours. */
 function clientStatus(error: unknown): number | undefined {
-  if (error instanceof ChannelPilotError) return statusOf[error.code];
+  if (error instanceof ChannelPilotError) {
+    const status = errorStatus[error.code];
+    return status < 500 ? status : undefined;
+  }
   const status = (error as { status?: unknown; expose?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

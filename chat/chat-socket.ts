@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import {
   ChannelPilotError,
+  errorStatus,
   parseInput,
   locales,
   type Broadcast,
@@ -16,16 +17,6 @@ import { CHAT_TOPIC, type ChatEvent, type ChatService } from './chat-service.ts'
 
 /** The visitor's socket address. */
 export const VISITOR_SOCKET_PATH = '/chat/socket';
-
-const statuses: Record<string, number> = {
-  invalid_input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  unavailable: 503,
-};
 
 const Query = z.object({
   locale: z.enum(locales).default('it-IT'),
@@ -59,7 +50,7 @@ export interface Identified {
 
 /** Answers a refused WebSocket upgrade with its status and a problem document. */
 export function refuseUpgrade(socket: Duplex, error: ChannelPilotError): void {
-  const status = statuses[error.code] ?? 500;
+  const status = errorStatus[error.code];
   const body = JSON.stringify({ title: error.message, status, code: error.code });
   socket.end(
     `HTTP/1.1 ${status} ${error.code}\r\nContent-Type: application/problem+json\r\n` +

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Info } from 'luxon';
 import { REFERENCE_ZONE, type Locale } from '../core/index.ts';
 import { EACH_SUPPLY, type CustomerIntentName, type Slots } from '../core/services.ts';
 
@@ -101,36 +101,8 @@ const supplyWords: Record<Locale, [RegExp, string][]> = {
   ],
 };
 
-const months: Record<Locale, string[]> = {
-  'it-IT': [
-    'gennaio',
-    'febbraio',
-    'marzo',
-    'aprile',
-    'maggio',
-    'giugno',
-    'luglio',
-    'agosto',
-    'settembre',
-    'ottobre',
-    'novembre',
-    'dicembre',
-  ],
-  'en-US': [
-    'january',
-    'february',
-    'march',
-    'april',
-    'may',
-    'june',
-    'july',
-    'august',
-    'september',
-    'october',
-    'november',
-    'december',
-  ],
-};
+/** The months' names as the locale writes them, lower case: "gennaio", "january". */
+const monthNames = (locale: Locale) => Info.months('long', { locale }).map((m) => m.toLowerCase());
 const lastMonth: Record<Locale, RegExp> = {
   'it-IT': /\b(mese scorso|scorso mese)\b/,
   'en-US': /\blast month\b/,
@@ -167,7 +139,7 @@ export function supplyNamed(text: string, locale: Locale): string | undefined {
 function monthNamed(line: string, locale: Locale, today: string): string | undefined {
   const now = DateTime.fromISO(today, { zone: REFERENCE_ZONE });
   if (lastMonth[locale].test(line)) return now.minus({ months: 1 }).toFormat('yyyy-MM');
-  const index = months[locale].findIndex((month) => new RegExp(`\\b${month}\\b`).test(line));
+  const index = monthNames(locale).findIndex((month) => new RegExp(`\\b${month}\\b`).test(line));
   if (index < 0) return undefined;
   const year = /\b(20\d\d)\b/.exec(line)?.[1];
   const month = String(index + 1).padStart(2, '0');

@@ -12,6 +12,18 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** The HTTP status each kind of failure answers with, wherever it is answered. */
+export const errorStatus: Record<ErrorCode, number> = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
 /** One problem with one field of an input, named by its path (`consents.0.channel`). */
 export interface FieldIssue {
   path: string;

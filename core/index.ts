@@ -4,6 +4,7 @@ export {
   ChannelPilotError,
   type ErrorCode,
   errorCodes,
+  errorStatus,
   type FieldIssue,
   invalidInput,
   notFound,

@@ -1,19 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Request } from 'express';
-import { ChannelPilotError, invalidInput, translateDatabaseError, type ErrorCode } from '../../core/index.ts';
+import { ChannelPilotError, errorStatus, invalidInput, translateDatabaseError } from '../../core/index.ts';
 import type { Logger } from '../logger.ts';
-
-const statusByCode: Record<ErrorCode, number> = {
-  invalid_input: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  unavailable: 503,
-  internal: 500,
-};
 
 const titles: Record<number, string> = {
   400: 'Bad Request',
@@ -47,7 +36,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     // A value the database refused (text it cannot store, a number or date out of its range) is the input's fault.
     const error = notAnObject(thrown) ?? translateDatabaseError(thrown, 'a value in the request');
     if (error instanceof ChannelPilotError) {
-      const status = statusByCode[error.code];
+      const status = errorStatus[error.code];
       problem = {
         type: `about:blank`,
         title: titles[status] ?? 'Error',
