@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   ChannelPilotError,
   notFound,
@@ -46,6 +47,17 @@ export interface Letter {
  * recorded as sent only once the batch holding it is written.
  * Sending a bill again adds nothing: the contact, the communication and the message are keyed by it.
  */
+/**
+ * A letter's communication id, made of its bill's: a letter printed twice (two runs of a day at
+ * once, or a run after one that failed while recording) names the communication its bill is
+ * recorded under, so that its link opens whichever print the customer reads.
+ */
+function letterId(billId: string): string {
+  const h = createHash('sha256').update(`letter ${billId}`).digest('hex');
+  const variant = ((parseInt(h[16]!, 16) & 3) | 8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 export function createBillSender(deps: {
   billing: Billing;
   customers: CustomerDirectory;
@@ -57,8 +69,6 @@ export function createBillSender(deps: {
   /** The style of customers outside a running style pilot's arms. */
   defaultStyle: BillStyle;
   clock: Clock;
-  /** Ids of communications (a letter's is made before it is printed and recorded). */
-  newId: () => string;
   /** The printed bill of a communication, as a PDF. */
   document: (view: BillView, pageUrl: string) => Promise<Buffer>;
 }) {
@@ -130,7 +140,7 @@ export function createBillSender(deps: {
     const medium = billMediumFor(choice.style, reachableMedia(customer, consents), isPaperless(consents));
     if (medium === 'post') {
       const draft: BillCommunication = {
-        id: deps.newId(),
+        id: letterId(bill.id),
         billId: bill.id,
         customerId: customer.id,
         ...choice,
@@ -211,8 +221,9 @@ export function createBillSender(deps: {
     prepare,
     recordLetter,
     /**
-     * Sends a bill at once, a letter recorded as sent before it is printed: for callers that print
-     * the letter themselves (the demo's history). The billing run prepares and records instead.
+     * Sends a bill at once, a letter recorded as sent before anything is printed: for the demo's
+     * history (its letters went out before the kit came) and callers that print it themselves.
+     * The billing run prepares, prints, then records instead.
      */
     async send(
       billId: string,

@@ -94,7 +94,6 @@ export function createBillsChannel(deps: BillsChannelDeps) {
     pilots: stores.pilots,
     defaultStyle: deps.defaultStyle,
     clock,
-    newId: deps.newId,
     document,
   });
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { ChannelPilotError } from '../core/index.ts';
@@ -101,7 +101,9 @@ export const MANIFEST_COLUMNS = [
 /**
  * Writes a print batch the way print houses take one: one PDF per letter, numbered in the
  * order they are to be enveloped, and `manifest.csv` naming each file with its recipient and
- * a checksum. Returns the manifest's rows (without the header).
+ * a checksum. A folder that holds a batch already (a later run of the same day) gets the new
+ * letters numbered after its own and added to its manifest; a batch that fails is taken out
+ * again, PDFs and all. Returns the manifest's rows (without the header).
  */
 export async function writePrintBatch(
   letters: readonly Letter[],
@@ -109,29 +111,38 @@ export async function writePrintBatch(
   document: (view: BillView, pageUrl: string) => Promise<Buffer>,
 ): Promise<string[][]> {
   await ensureFolder(folder);
+  const manifest = join(folder, 'manifest.csv');
+  const before = await readdir(folder);
+  const earlier = before.filter((name) => /^\d{6}-.*\.pdf$/.test(name)).length;
   const rows: string[][] = [];
-  for (const [index, letter] of letters.entries()) {
-    const { view } = letter;
-    const sequence = String(index + 1).padStart(6, '0');
-    const file = `${sequence}-${view.bill.number.replace(/[^\w.-]/g, '_')}.pdf`;
-    const pdf = await document(view, letter.pageUrl);
-    await writeFile(join(folder, file), pdf);
-    rows.push([
-      sequence,
-      file,
-      `${view.firstName} ${view.lastName}`,
-      view.supply.address,
-      view.bill.number,
-      String(view.bill.amountCents),
-      view.bill.dueOn,
-      view.locale,
-      String(pdf.length),
-      createHash('sha256').update(pdf).digest('hex'),
-    ]);
+  const written: string[] = [];
+  try {
+    for (const [index, letter] of letters.entries()) {
+      const { view } = letter;
+      const sequence = String(earlier + index + 1).padStart(6, '0');
+      const file = `${sequence}-${view.bill.number.replace(/[^\w.-]/g, '_')}.pdf`;
+      const pdf = await document(view, letter.pageUrl);
+      written.push(file);
+      await writeFile(join(folder, file), pdf);
+      rows.push([
+        sequence,
+        file,
+        `${view.firstName} ${view.lastName}`,
+        view.supply.address,
+        view.bill.number,
+        String(view.bill.amountCents),
+        view.bill.dueOn,
+        view.locale,
+        String(pdf.length),
+        createHash('sha256').update(pdf).digest('hex'),
+      ]);
+    }
+    const lines = before.includes('manifest.csv') ? rows : [[...MANIFEST_COLUMNS], ...rows];
+    await appendFile(manifest, stringify(lines, { quoted_match: /[;,"\n]/ }));
+  } catch (error) {
+    // No letter of a batch that failed stays behind to be printed: none is recorded as sent.
+    await Promise.all(written.map((file) => rm(join(folder, file), { force: true })));
+    throw error;
   }
-  await writeFile(
-    join(folder, 'manifest.csv'),
-    stringify([[...MANIFEST_COLUMNS], ...rows], { quoted_match: /[;,"\n]/ }),
-  );
   return rows;
 }

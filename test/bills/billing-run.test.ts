@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -147,6 +147,9 @@ describe('the billing run, when the print batch cannot be written', () => {
       expect(c.createdAt.getTime()).toBeLessThanOrEqual(Date.now());
     }
 
+    // None of the failed batch's letters stays behind to be printed.
+    expect(readdirSync(broken).filter((name) => name.endsWith('.pdf'))).toEqual([]);
+
     const good = join(scratch, 'print-3');
     const again = await composed.bills.sendIssued(ISSUED_ON, { printDir: good });
     expect(again.printed).toBe(2);
@@ -167,5 +170,45 @@ describe('the billing run, when the print batch cannot be written', () => {
       expect((await composed.bills.billLinks.communicationOf(token)).id).toBe(communication.id);
     }
     expect((await composed.bills.sendIssued(ISSUED_ON, { printDir: good })).printed).toBe(0);
+  });
+
+  it('adds a later run of the day to the folder’s batch, and a letter printed twice names one communication', async () => {
+    const composed = await compose(clock);
+    const { bologna } = await households(composed);
+    const folder = join(scratch, 'same-day');
+    expect((await composed.bills.sendIssued(ISSUED_ON, { printDir: folder })).printed).toBe(2);
+    // Later that day, another household on paper: its letters follow, under the same header.
+    const second = await threeSuppliesBologna(composed.stores);
+    await composed.stores.customers.recordConsent(second.customer.id, {
+      purpose: 'contact',
+      medium: 'email',
+      granted: false,
+      givenAt: '2026-02-01T10:00:00Z',
+      source: 'paper_form',
+    });
+    expect((await composed.bills.sendIssued(ISSUED_ON, { printDir: folder })).printed).toBe(2);
+    const manifest = manifestOf(folder);
+    expect(manifest.map((row) => row.sequence)).toEqual(['000001', '000002', '000003', '000004']);
+    expect(readFileSync(join(folder, 'manifest.csv'), 'utf8').match(/^sequence,/gm)).toHaveLength(1);
+    expect(readdirSync(folder).filter((name) => name.endsWith('.pdf'))).toHaveLength(4);
+    expect(new Set(manifest.map((row) => row.bill_number))).toEqual(
+      new Set([...ofDay(bologna), ...ofDay(second)].map((b) => b.number)),
+    );
+
+    // Two runs at once make the same letter: both name the communication recorded first.
+    const third = await threeSuppliesBologna(composed.stores);
+    await composed.stores.customers.recordConsent(third.customer.id, {
+      purpose: 'contact',
+      medium: 'email',
+      granted: false,
+      givenAt: '2026-02-01T10:00:00Z',
+      source: 'paper_form',
+    });
+    const [bill] = ofDay(third);
+    const one = await composed.bills.sender.prepare(bill!.id);
+    const other = await composed.bills.sender.prepare(bill!.id);
+    expect(one.letter?.pageUrl).toBe(other.letter?.pageUrl);
+    const recorded = await composed.bills.sender.recordLetter(other.letter!);
+    expect(recorded.id).toBe(one.letter!.communication.id);
   });
 });
