@@ -236,19 +236,21 @@ export function createChatService(options: {
     async leaveUnseen(): Promise<number> {
       const since = new Date(clock.now().getTime() - limits.queueGoneMs);
       let left = 0;
+      // One chat that cannot be closed leaves the others to close, and the queue told it moved.
+      let failure: unknown;
       for (const id of await options.unseenWaiting(since)) {
-        const conversation = await chats.conversation(id);
-        if (conversation?.status !== 'waiting') continue;
         try {
+          const conversation = await chats.conversation(id);
+          if (conversation?.status !== 'waiting') continue;
           await desk.close(conversation, { visitor: true });
+          left++;
+          await announce({ conversationId: id, kind: 'status' });
         } catch (error) {
-          if (error instanceof ChannelPilotError && error.code === 'conflict') continue;
-          throw error;
+          if (!(error instanceof ChannelPilotError && error.code === 'conflict')) failure ??= error;
         }
-        left++;
-        await announce({ conversationId: id, kind: 'status' });
       }
       if (left > 0) await queueMoved();
+      if (failure !== undefined) throw failure;
       return left;
     },
 

@@ -324,13 +324,9 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       },
     ],
     background: [
-      {
-        name: 'chat assignment',
-        run: async () => {
-          await service.leaveUnseen();
-          await service.assign(advisorName);
-        },
-      },
+      // Apart, so that one failing never holds up the other.
+      { name: 'chats left in the queue', run: () => service.leaveUnseen() },
+      { name: 'chat assignment', run: () => service.assign(advisorName) },
     ],
     // The broadcast is the storage's: it closes with the database.
     close: async () => {
