@@ -50,6 +50,8 @@ export function createAdvisorSockets(options: {
   /** Notes that these advisors' consoles are connected now (one silent too long counts as away). */
   heard: (advisorIds: string[]) => Promise<void>;
   limits: { maxFrameBytes: number; heartbeatMs: number };
+  /** The site's public address: a page of it may open the socket. */
+  publicUrl: string;
   log: ChannelLog;
 }) {
   const { service, chats, limits, log } = options;
@@ -173,7 +175,7 @@ export function createAdvisorSockets(options: {
 
   async function admit(request: IncomingMessage): Promise<StaffUser> {
     // Only the app's own pages may open it: a session cookie sent from another site's page is refused.
-    if (!fromThisSite(request.headers.origin, request.headers.host))
+    if (!fromThisSite(request.headers.origin, request.headers.host, options.publicUrl))
       throw new ChannelPilotError(
         'forbidden',
         'the advisors’ chat socket opens only from the console’s own pages',

@@ -247,6 +247,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     authenticate: deps.staffOf,
     heard: (advisorIds) => stores.chats.advisorsHeard(advisorIds, clock.now()),
     limits: { maxFrameBytes: frameBytes, heartbeatMs: settings.heartbeatMs },
+    publicUrl: deps.publicUrl,
     log,
   });
 

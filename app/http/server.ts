@@ -137,6 +137,8 @@ export function createHttpApp(options: HttpAppOptions) {
     next();
   });
 
+  // The site's public address, for the checks that a form comes from one of its pages.
+  app.locals.publicUrl = options.publicUrl;
   app.get('/metrics', options.metrics.endpoint(options.metricsToken));
   app.use(
     createLandingPage({

@@ -48,7 +48,7 @@ export function viewerOf(res: Response): Viewer | undefined {
 // The largest page form is a pilot's definition.
 const parseForm = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 });
 export const requireFormToken: RequestHandler = (req, res, next) => {
-  if (!fromThisSite(req.headers.origin, req.headers.host)) {
+  if (!fromThisSite(req.headers.origin, req.headers.host, req.app.locals.publicUrl as string)) {
     next(
       new ChannelPilotError('forbidden', 'this form was sent from another site', {
         hint: 'send it from the page of this app that shows it',

@@ -276,6 +276,16 @@ describe('managing pilots from /manage', () => {
       .send({ csrf: formTokens.get(agent), status: 'running' })
       .expect(403);
     expect(elsewhere.text).toContain('this form was sent from another site');
+    // Behind a proxy that sends the request on under a Host of its own, a page of the site's
+    // public address still posts.
+    await agent
+      .post('/manage/pilots')
+      .set('Host', '10.0.0.5:3000')
+      .set('Origin', `https://${HOST}`)
+      .type('form')
+      .send({ csrf: formTokens.get(agent) ?? '', ...form('behind_proxy') })
+      .expect(303);
+    expect(await composed.stores.pilots.pilot('behind_proxy')).toBeDefined();
     // Without the token, from anywhere: refused.
     await agent.post('/manage/pilots/guarded/status').type('form').send({ status: 'running' }).expect(403);
     // An advisor may not; nobody logged out may either.
