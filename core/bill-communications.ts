@@ -7,16 +7,10 @@ import {
   type Billing,
 } from './billing.ts';
 import { calendarDate, type Clock } from './clock.ts';
-import {
-  consentsInForce,
-  reachableMedia,
-  type AccountKind,
-  type Consent,
-  type CustomerDirectory,
-} from './customers.ts';
+import { consentsInForce, type AccountKind, type Consent, type CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
-import type { MessageMedium } from './notifications.ts';
+import { messageMediumOf, type MessageMedium } from './notifications.ts';
 import type { CommunicationFacts, StylePilotDesign } from './bill-styles.ts';
 import type { SignedLinks } from './signed-links.ts';
 import type { ContactMedium, Locale } from './vocabulary.ts';
@@ -255,9 +249,7 @@ export function createBillLinks(options: {
       lastName: customer.lastName,
       locale: customer.locale,
       emailOnFile: customer.email !== null,
-      messageMedium:
-        reachableMedia(customer, consents).find((m): m is MessageMedium => m === 'email' || m === 'sms') ??
-        null,
+      messageMedium: messageMediumOf(customer, consents),
       paperless: isPaperless(consents),
       marketing: consentsInForce(consents).some((c) => c.purpose === 'marketing' && c.granted),
       bill,

@@ -1,4 +1,4 @@
-import { reachableMedia, type Customer, type CustomerDirectory } from './customers.ts';
+import { reachableMedia, type Consent, type Customer, type CustomerDirectory } from './customers.ts';
 
 /** The media messages are sent on automatically (calls and letters are made by people). */
 export type MessageMedium = 'email' | 'sms';
@@ -127,6 +127,13 @@ export interface MessageAddress {
   recipient: string;
 }
 
+/** The medium automatic messages go to a customer on: their preferred consented e-mail or SMS. */
+export function messageMediumOf(customer: Customer, consents: readonly Consent[]): MessageMedium | null {
+  return (
+    reachableMedia(customer, consents).find((m): m is MessageMedium => m === 'email' || m === 'sms') ?? null
+  );
+}
+
 /** The customer's address for automatic messages; null when unknown or when they may not be messaged. */
 export async function messageAddress(
   customers: CustomerDirectory,
@@ -134,9 +141,7 @@ export async function messageAddress(
 ): Promise<MessageAddress | null> {
   const customer = await customers.get(customerId);
   if (!customer) return null;
-  const medium = reachableMedia(customer, await customers.consents(customer.id)).find(
-    (m): m is MessageMedium => m === 'email' || m === 'sms',
-  );
+  const medium = messageMediumOf(customer, await customers.consents(customer.id));
   if (!medium) return null;
   return { customer, medium, recipient: (medium === 'email' ? customer.email : customer.phone) as string };
 }

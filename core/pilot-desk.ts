@@ -62,7 +62,8 @@ export function createPilotDesk(options: {
   /**
    * What the definition names must exist: a pilot channel (not one the organisation runs today)
    * and its touchpoints, reasons of the catalogue, and customers for the ids it names (those
-   * named before, when revising, are not asked again). A new code must be free.
+   * named before, when revising, are not asked again). A code another pilot has is refused as
+   * the store writes it.
    */
   async function checkReferences(input: z.output<typeof PilotInput>, before?: Pilot): Promise<void> {
     const issues: FieldIssue[] = [];
@@ -94,12 +95,6 @@ export function createPilotDesk(options: {
     });
     if (issues.length > 0) {
       throw invalidInput(`invalid pilot: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues);
-    }
-    if (input.code !== before?.code && (await pilots.pilot(input.code))) {
-      throw new ChannelPilotError('conflict', `a pilot with the code ${input.code} exists already`, {
-        hint: 'choose another code',
-        issues: [{ path: 'code', message: `${input.code} is the code of another pilot` }],
-      });
     }
   }
 

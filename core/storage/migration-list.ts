@@ -32,6 +32,7 @@ import * as toldChanges from './migrations/0380-told-changes.ts';
 import * as toldAccounts from './migrations/0390-told-accounts.ts';
 import * as rollupsChangedColumns from './migrations/0400-rollups-changed-columns.ts';
 import * as outboxBulk from './migrations/0410-outbox-bulk.ts';
+import * as billsIssued from './migrations/0420-bills-issued.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -67,6 +68,7 @@ export const migrations: Record<string, Migration> = {
   '0390-told-accounts': toldAccounts,
   '0400-rollups-changed-columns': rollupsChangedColumns,
   '0410-outbox-bulk': outboxBulk,
+  '0420-bills-issued': billsIssued,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -99,7 +99,8 @@ async function writing<T>(code: string, work: () => Promise<T>): Promise<T> {
 
 /**
  * Pilots in PostgreSQL. The explicit list of a cohort is kept as named, and its customers who
- * exist are enrolled (via 'explicit'); an unknown id is kept and enrols nobody.
+ * exist are enrolled (via 'explicit'); the desk refuses ids of nobody, and one of a customer
+ * deleted since enrols nobody.
  */
 export function createPostgresPilotStore(db: Kysely<Database>, newId: () => string): PilotStore {
   const pilotRows = () => db.selectFrom('pilots').selectAll();
