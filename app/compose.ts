@@ -243,6 +243,7 @@ export async function composeApp(options: {
     }),
     publicUrl: options.config.PUBLIC_URL,
     publicUrlLastServed: options.config.publicUrlFromEnvironment === false,
+    joinUrl: (appointment) => appointmentLinks.forAppointment(appointment).join.url,
     log: options.logger,
   };
   // A conversation's bill questions read the customer's supplies on every turn. Only the
@@ -263,7 +264,6 @@ export async function composeApp(options: {
   const video = createVideoChannel({
     ...channelDeps,
     server: options.video,
-    joinUrl: (appointment) => appointmentLinks.forAppointment(appointment).join.url,
   });
   const bills = createBillsChannel({
     ...channelDeps,

@@ -13,7 +13,6 @@ import {
   createBillLinks,
   createBillPageActions,
   createPostgresBillCommunications,
-  defaultConsultationPolicy,
   styleReportOf,
   type BillStyle,
   type PaymentCodeScheme,
@@ -167,13 +166,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
           booking: deps.booking,
           desk: deps.desk,
           linking: deps.linking,
-          // As every confirmation's join link: open until the consultation's late grace ends.
-          joinUrl: (appointment) =>
-            `${deps.publicUrl}/join/${deps.links.sign({
-              action: 'join',
-              subject: appointment.id,
-              expiresAt: new Date(appointment.endsAt.getTime() + defaultConsultationPolicy.lateGraceMs),
-            })}`,
+          joinUrl: deps.joinUrl,
           clock,
         }),
         paymentLinks: deps.paymentLinks,

@@ -11,8 +11,8 @@ import {
   type StaffUser,
 } from '../core/index.ts';
 import {
-  defaultConsultationPolicy,
   heardSince,
+  type Appointment,
   type AdvisorRoster,
   type BookingService,
   type ChatConsoleStore,
@@ -45,6 +45,8 @@ export function createAdvisorDesk(options: {
   links: SignedLinks;
   clock: Clock;
   publicUrl: string;
+  /** The link that opens a consultation for its customer. */
+  joinUrl: (appointment: Appointment) => string;
   advisorLimit: number;
   /** How long an advisor's console may be silent before they count as away. */
   awayAfterMs: number;
@@ -176,8 +178,7 @@ export function createAdvisorDesk(options: {
         bookedVia: 'live_chat',
         journeyId: contact?.journeyId ?? null,
       });
-      const expiresAt = new Date(appointment.endsAt.getTime() + defaultConsultationPolicy.lateGraceMs);
-      const joinUrl = `${base}/join/${links.sign({ action: 'join', subject: appointment.id, expiresAt })}`;
+      const joinUrl = options.joinUrl(appointment);
       const message = await service.system(
         conversation,
         chatTexts[conversation.locale].videoReady({ name: advisor.displayName, url: joinUrl }),

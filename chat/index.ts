@@ -232,6 +232,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
     links: deps.links,
     clock,
     publicUrl: deps.publicUrl,
+    joinUrl: deps.joinUrl,
     advisorLimit: settings.advisorLimit,
     awayAfterMs: settings.advisorAwayMs,
     emailGraceMs: settings.emailAfterMs,

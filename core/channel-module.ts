@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { z } from 'zod';
 import type { AccountLinking } from './account-linking.ts';
+import type { Appointment } from './advisors.ts';
 import type { BookingService } from './booking-service.ts';
 import type { ChannelAccess } from './channel-access.ts';
 import type { ChannelInput } from './channels.ts';
@@ -255,5 +256,7 @@ export interface ChannelDeps {
   publicUrl: string;
   /** publicUrl is where the server was last reached, not a setting: the links a command prints say so. */
   publicUrlLastServed?: boolean;
+  /** The link that opens a consultation for its customer, as its confirmation carries it. */
+  joinUrl(appointment: Appointment): string;
   log: ChannelLog;
 }

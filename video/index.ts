@@ -2,12 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { z } from 'zod';
 import { REFERENCE_ZONE, type ChannelDeps, type ChannelInput, type ChannelModule } from '../core/index.ts';
-import {
-  consultationWindow,
-  createConsultationLifecycle,
-  type Appointment,
-  type ConsultationRooms,
-} from '../core/services.ts';
+import { consultationWindow, createConsultationLifecycle, type ConsultationRooms } from '../core/services.ts';
 import { createConsultationTokens } from './consultation-tokens.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
@@ -37,8 +32,6 @@ export interface VideoServer {
 export interface VideoChannelDeps extends ChannelDeps {
   /** Without a LiveKit server the video routes answer 503 until `enable` is called. */
   server?: VideoServer | null | undefined;
-  /** The customer's join link of a consultation (the trial command prints it). */
-  joinUrl(appointment: Appointment): string;
 }
 
 type LiveVideo = VideoServices & {
