@@ -1,6 +1,14 @@
 import type { Express } from 'express';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ChannelPilotError, Uuid, can, type OutboxMessage, type Stores } from '../../core/index.ts';
+import {
+  ChannelPilotError,
+  REFERENCE_ZONE,
+  Uuid,
+  can,
+  type OutboxMessage,
+  type Stores,
+} from '../../core/index.ts';
 import { staffOf, type createApi } from './api.ts';
 import { sessionMiddleware } from './staff-auth.ts';
 import { CUSTOMER_LINK_TOKEN } from './problem.ts';
@@ -80,12 +88,16 @@ export function registerOutboxRoutes(
   });
 }
 
+/** An instant as staff read it: the reference zone's date and time to the second. */
+const localTime = (at: Date) =>
+  DateTime.fromJSDate(at, { zone: REFERENCE_ZONE }).toFormat('dd/MM/yyyy HH:mm:ss');
+
 function page(messages: StaffView[]): string {
   const rows = messages
     .map(
       (
         m,
-      ) => `<tr><td>${m.sendAfter.toISOString()}</td><td>${escape(m.status)}</td><td>${escape(m.medium)}</td>
+      ) => `<tr><td><time datetime="${m.sendAfter.toISOString()}">${localTime(m.sendAfter)}</time></td><td>${escape(m.status)}${m.sentAt ? ` <time datetime="${m.sentAt.toISOString()}">${localTime(m.sentAt)}</time>` : ''}</td><td>${escape(m.medium)}</td>
 <td>${escape(m.recipient)}</td><td>${escape(m.kind)}</td><td><strong>${escape(m.subject ?? '')}</strong><pre>${escape(m.body)}</pre>
 ${m.attachments.map((a) => `<details><summary>${escape(a.filename)}</summary><pre>${escape(a.content)}</pre></details>`).join('')}</td></tr>`,
     )
@@ -94,7 +106,7 @@ ${m.attachments.map((a) => `<details><summary>${escape(a.filename)}</summary><pr
 <style>body{font:15px/1.4 system-ui,sans-serif;margin:2rem;color:#111}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}pre{white-space:pre-wrap;margin:.3rem 0}</style>
 <h1>Outbox</h1><p>Messages to customers. With the development senders nothing leaves this machine: this page is where they arrive.</p>
-<table><thead><tr><th>Due</th><th>Status</th><th>Medium</th><th>To</th><th>Kind</th><th>Message</th></tr></thead><tbody>
+<table><thead><tr><th>Due (${REFERENCE_ZONE})</th><th>Status</th><th>Medium</th><th>To</th><th>Kind</th><th>Message</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="6">Nothing yet.</td></tr>'}</tbody></table></html>`;
 }
 

@@ -251,6 +251,15 @@ describe('sending a bill', () => {
       const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
       const page = await request(composed.app).get('/outbox').set('Cookie', cookie).expect(200);
       expect(page.text).toContain('bill_reactive');
+      // Times as staff in Rome read them, not UTC instants.
+      const [message] = await composed.stores.outbox.recent({ limit: 1, customerId: home.customer.id });
+      const rome = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Rome',
+        dateStyle: 'short',
+        timeStyle: 'medium',
+      }).format(message!.sendAfter);
+      expect(page.text).toContain('<th>Due (Europe/Rome)</th>');
+      expect(page.text).toContain(`>${rome.replace(', ', ' ')}</time>`);
       expect(page.text).toContain('/b/••••••');
       expect(page.text).not.toContain(token);
       expect(page.text).not.toContain('JVBERi0');
