@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import { calendarDate, REFERENCE_ZONE, topicName, type Clock, type Locale } from '../core/index.ts';
+import {
+  calendarDate,
+  REFERENCE_ZONE,
+  topicName,
+  type AccountKind,
+  type Clock,
+  type Locale,
+} from '../core/index.ts';
 import {
   customerIntentNames,
   type ChatConversation,
@@ -10,6 +17,7 @@ import {
   type SessionEvent,
   type SessionState,
   type Slots,
+  supplyWords,
 } from '../core/services.ts';
 import { chatTexts, type ChatTexts } from './chat-texts.ts';
 import { asksBySupply, normalized, supplyNamed, understand, type Understood } from './chat-words.ts';
@@ -92,7 +100,10 @@ export function createChatBot(options: {
     if (next.kind === 'listen') return menu(t, false);
     if (next.kind !== 'elicit') return [];
     if (next.slot === 'supply')
-      return (next.choices ?? []).map((kind) => ({ label: t.supplies[kind] ?? kind, value: `slot:${kind}` }));
+      return (next.choices ?? []).map((kind) => {
+        const name = supplyWords[locale].kind(kind as AccountKind);
+        return { label: name.charAt(0).toUpperCase() + name.slice(1), value: `slot:${kind}` };
+      });
     if (next.slot === 'topic')
       return (await options.topics()).map((topic) => ({
         label: topicName(topic, locale),

@@ -6,8 +6,6 @@ export interface ChatTexts {
   yes: string;
   no: string;
   parts: { MO: string; AF: string; EV: string };
-  /** The supplies' buttons, by kind. */
-  supplies: Partial<Record<string, string>>;
   /** After misunderstanding twice in a row: a person is offered. */
   stillNotUnderstood: () => string;
   identifyFirst: () => string;
@@ -38,7 +36,6 @@ const it: ChatTexts = {
   yes: 'Sì',
   no: 'No',
   parts: { MO: 'Mattina', AF: 'Pomeriggio', EV: 'Sera' },
-  supplies: { electricity: 'Luce', gas: 'Gas', water: 'Acqua', telecom: 'Telefono', broadband: 'Internet' },
   stillNotUnderstood: () =>
     'Scusa, continuo a non capire. Vuoi parlare con una persona? Scrivi «sì» o tocca il pulsante; oppure scegli una domanda qui sotto.',
   identifyFirst: () =>
@@ -79,13 +76,6 @@ const en: ChatTexts = {
   yes: 'Yes',
   no: 'No',
   parts: { MO: 'Morning', AF: 'Afternoon', EV: 'Evening' },
-  supplies: {
-    electricity: 'Electricity',
-    gas: 'Gas',
-    water: 'Water',
-    telecom: 'Phone',
-    broadband: 'Internet',
-  },
   stillNotUnderstood: () =>
     'Sorry, I still don’t understand. Would you like to talk to a person? Write “yes” or tap the button, or pick a question below.',
   identifyFirst: () =>

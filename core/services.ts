@@ -152,6 +152,7 @@ export {
   type LinkingRequest,
 } from './conversation/linking-intent.ts';
 export { escapeXml, speak } from './conversation/messages.ts';
+export { supplyWords } from './conversation/supply-words.ts';
 export { createServiceIntents } from './conversation/service-intents.ts';
 export { sessionMessages, type SessionMessages } from './conversation/session-messages.ts';
 export {

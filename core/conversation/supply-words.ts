@@ -15,6 +15,8 @@ export interface SupplyWords {
   from: (supply: Supply) => string;
   /** The kinds among these supplies, each once: "luce e gas", "electricity, gas and water". */
   kinds: (supplies: readonly Supply[]) => string;
+  /** A kind of supply on its own: "luce", "electricity" (a button's label, capitalised). */
+  kind: (kind: AccountKind) => string;
 }
 
 type Forms = { bare: string; the: string; of: string; from: string };
@@ -54,6 +56,7 @@ function words(
         [...new Set(supplies.map((s) => s.kind))].map((kind) => form(kind, 'bare')),
         'and',
       ),
+    kind: (kind) => form(kind, 'bare'),
   };
 }
 
