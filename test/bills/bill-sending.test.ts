@@ -21,7 +21,12 @@ import {
 import { billPaymentPayload } from '../../core/services.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { staffPassword, staffUsers } from '../support/fixtures.ts';
-import { dualFuelEnglish, dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';
+import {
+  dualFuelEnglish,
+  dualFuelTurin,
+  postOnlyBologna,
+  threeSuppliesBologna,
+} from '../support/households.ts';
 import { firstPageImage, readQr } from '../support/pdf-pages.ts';
 import { startMailbox } from '../support/smtp.ts';
 
@@ -182,14 +187,7 @@ describe('sending a bill', () => {
     const composed = await compose(MARCH_5);
     const folder = mkdtempSync(join(tmpdir(), 'print-batch-'));
     try {
-      const home = await threeSuppliesBologna(composed.stores);
-      await composed.stores.customers.recordConsent(home.customer.id, {
-        purpose: 'contact',
-        medium: 'email',
-        granted: false,
-        givenAt: '2026-02-01T10:00:00Z',
-        source: 'paper_form',
-      });
+      const home = await postOnlyBologna(composed.stores);
       const latest = Object.values(home.bills).map((bills) => bills.at(-1));
       const letters: Letter[] = [];
       for (const bill of latest) {

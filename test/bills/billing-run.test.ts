@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ChannelPilotError, systemClock } from '../../core/index.ts';
 import { composeForFile } from '../support/file-app.ts';
-import { dualFuelTurin, threeSuppliesBologna, type Household } from '../support/households.ts';
+import { dualFuelTurin, postOnlyBologna, type Household } from '../support/households.ts';
 import { firstPageImage, readQr } from '../support/pdf-pages.ts';
 
 // The billing run of one issue day, when the print batch cannot be written: the paper bills must
@@ -26,14 +26,7 @@ const clock = { now: () => now };
 
 async function households(composed: Composed) {
   const turin = await dualFuelTurin(composed.stores);
-  const bologna = await threeSuppliesBologna(composed.stores);
-  await composed.stores.customers.recordConsent(bologna.customer.id, {
-    purpose: 'contact',
-    medium: 'email',
-    granted: false,
-    givenAt: '2026-02-01T10:00:00Z',
-    source: 'paper_form',
-  });
+  const bologna = await postOnlyBologna(composed.stores);
   return { turin, bologna };
 }
 
@@ -178,14 +171,7 @@ describe('the billing run, when the print batch cannot be written', () => {
     const folder = join(scratch, 'same-day');
     expect((await composed.bills.sendIssued(ISSUED_ON, { printDir: folder })).printed).toBe(2);
     // Later that day, another household on paper: its letters follow, under the same header.
-    const second = await threeSuppliesBologna(composed.stores);
-    await composed.stores.customers.recordConsent(second.customer.id, {
-      purpose: 'contact',
-      medium: 'email',
-      granted: false,
-      givenAt: '2026-02-01T10:00:00Z',
-      source: 'paper_form',
-    });
+    const second = await postOnlyBologna(composed.stores);
     expect((await composed.bills.sendIssued(ISSUED_ON, { printDir: folder })).printed).toBe(2);
     const manifest = manifestOf(folder);
     expect(manifest.map((row) => row.sequence)).toEqual(['000001', '000002', '000003', '000004']);
@@ -196,14 +182,7 @@ describe('the billing run, when the print batch cannot be written', () => {
     );
 
     // Two runs at once make the same letter: both name the communication recorded first.
-    const third = await threeSuppliesBologna(composed.stores);
-    await composed.stores.customers.recordConsent(third.customer.id, {
-      purpose: 'contact',
-      medium: 'email',
-      granted: false,
-      givenAt: '2026-02-01T10:00:00Z',
-      source: 'paper_form',
-    });
+    const third = await postOnlyBologna(composed.stores);
     const [bill] = ofDay(third);
     const one = await composed.bills.sender.prepare(bill!.id);
     const other = await composed.bills.sender.prepare(bill!.id);

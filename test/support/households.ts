@@ -686,3 +686,19 @@ export function threeSuppliesEnglish(stores: Pick<Stores, 'customers' | 'billing
     },
   );
 }
+
+/**
+ * The Bologna household after it took its e-mail consent back on a paper form (1 February): its
+ * bills can only go by post.
+ */
+export async function postOnlyBologna(stores: Pick<Stores, 'customers' | 'billing'>) {
+  const home = await threeSuppliesBologna(stores);
+  await stores.customers.recordConsent(home.customer.id, {
+    purpose: 'contact',
+    medium: 'email',
+    granted: false,
+    givenAt: '2026-02-01T10:00:00Z',
+    source: 'paper_form',
+  });
+  return home;
+}
