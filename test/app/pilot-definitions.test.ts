@@ -7,7 +7,8 @@ import { type StorageHandle } from '../../core/index.ts';
 import { PilotInput } from '../../core/evidence.ts';
 import { BILL_STYLE_CHANNEL } from '../../core/services.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { loggedInFormAgent, postForm } from '../support/staff-login.ts';
 
 // Defining and starting pilots as a manager would, on the API and the page's form alike: what
 // cannot be a pilot (an objective no figure can meet, a reason the catalogue lacks, a channel the
@@ -35,27 +36,11 @@ afterAll(async () => {
   await storage?.close();
 });
 
-const formTokens = new WeakMap<request.Agent, string>();
-
-async function manager() {
-  const agent = request.agent(composed.app);
-  await agent
-    .post('/api/auth/login')
-    .send({ username: users.manager.username, password: staffPassword })
-    .expect(200);
-  const token = /name="csrf" value="([^"]+)"/.exec((await agent.get('/manage/pilots')).text)?.[1];
-  formTokens.set(agent, token ?? '');
-  return agent;
-}
+const manager = () => loggedInFormAgent(composed.app, users.manager.username);
 
 /** A form as a browser on this site sends it. */
 const post = (agent: request.Agent, path: string, form: Record<string, string | string[]>) =>
-  agent
-    .post(path)
-    .set('Host', HOST)
-    .set('Origin', `https://${HOST}`)
-    .type('form')
-    .send({ csrf: formTokens.get(agent) ?? '', ...form });
+  postForm(agent, HOST, path, form);
 
 /** The form as the trial's manager filled it in. */
 const islandsForm = (code: string): Record<string, string | string[]> => ({

@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
 import { calendarDate, systemClock, type StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { FIXED_NOW, fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import { FIXED_NOW, fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { formTokenOf, loggedInFormAgent, postForm } from '../support/staff-login.ts';
 
 // Managing pilots from /manage on the composed app and a real database: every change goes through
 // the same desk as the API's, is checked by the same rules, and lands in the audit trail.
@@ -31,32 +32,11 @@ afterAll(async () => {
   await storage?.close();
 });
 
-/** Each logged-in agent's session token, as its pages' forms carry it. */
-const formTokens = new WeakMap<request.Agent, string>();
-
-async function loginAs(username: string, app = composed.app) {
-  const agent = request.agent(app);
-  await agent.post('/api/auth/login').send({ username, password: staffPassword }).expect(200);
-  // The token is on every page the login may see (an advisor's: the console).
-  for (const path of ['/manage/pilots', '/console']) {
-    const token = /name="csrf" value="([^"]+)"/.exec((await agent.get(path)).text)?.[1];
-    if (token) {
-      formTokens.set(agent, token);
-      break;
-    }
-  }
-  expect(formTokens.has(agent)).toBe(true);
-  return agent;
-}
+const loginAs = (username: string, app = composed.app) => loggedInFormAgent(app, username);
 
 /** A form as a browser on this site sends it, from one of the session's pages. */
 const post = (agent: request.Agent, path: string, form: Record<string, string | string[]>) =>
-  agent
-    .post(path)
-    .set('Host', HOST)
-    .set('Origin', `https://${HOST}`)
-    .type('form')
-    .send({ csrf: formTokens.get(agent) ?? '', ...form });
+  postForm(agent, HOST, path, form);
 
 const form = (code: string): Record<string, string | string[]> => ({
   code,
@@ -273,7 +253,7 @@ describe('managing pilots from /manage', () => {
       .set('Host', HOST)
       .set('Origin', 'https://elsewhere.example')
       .type('form')
-      .send({ csrf: formTokens.get(agent), status: 'running' })
+      .send({ csrf: formTokenOf(agent), status: 'running' })
       .expect(403);
     expect(elsewhere.text).toContain('this form was sent from another site');
     // Behind a proxy that sends the request on under a Host of its own, a page of the site's
@@ -283,7 +263,7 @@ describe('managing pilots from /manage', () => {
       .set('Host', '10.0.0.5:3000')
       .set('Origin', `https://${HOST}`)
       .type('form')
-      .send({ csrf: formTokens.get(agent) ?? '', ...form('behind_proxy') })
+      .send({ csrf: formTokenOf(agent), ...form('behind_proxy') })
       .expect(303);
     expect(await composed.stores.pilots.pilot('behind_proxy')).toBeDefined();
     // Without the token, from anywhere: refused.
