@@ -172,12 +172,14 @@ export async function* readImportFile(
     ...importColumnNames.map((column) => [column, column] as const),
     ...Object.entries(mapping),
   ]);
+  // Kept per name, so that JSON Lines keys cost one lookup each; a file whose keys never repeat
+  // (ids as keys) stops being kept at a thousand names rather than growing with the file.
   const renamed = new Map<string, string>();
   const rename = (name: string) => {
     let column = renamed.get(name);
     if (column === undefined) {
       column = mapping[name.trim()] ?? spelt.get(name) ?? name.trim();
-      renamed.set(name, column);
+      if (renamed.size < 1000) renamed.set(name, column);
     }
     return column;
   };
