@@ -326,8 +326,7 @@ export function createLiveChatChannel(deps: LiveChatChannelDeps) {
       },
     ],
     background: [
-      // Apart, so that one failing never holds up the other.
-      { name: 'chats left in the queue', run: () => service.leaveUnseen() },
+      // The chats left in the queue are closed by the visitors' socket, after each heartbeat.
       { name: 'chat assignment', run: () => service.assign(advisorName) },
     ],
     // The broadcast is the storage's: it closes with the database.
