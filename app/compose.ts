@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   cachedAccounts,
+  cachedBilling,
   createOutboxDispatcher,
   createCustomerContext,
   createSignedLinks,
@@ -246,11 +247,12 @@ export async function composeApp(options: {
     joinUrl: (appointment) => appointmentLinks.forAppointment(appointment).join.url,
     log: options.logger,
   };
-  // A conversation's bill questions read the customer's supplies on every turn. Only the
-  // conversations: a bill's page must find the account of a bill just loaded.
+  // A conversation's bill questions read the customer's supplies, bills and payments on every
+  // turn. Only the conversations: a bill's page must find the account of a bill just loaded.
   const conversationStores: Stores = {
     ...stores,
     customers: cachedAccounts(stores.customers, { told: { broadcast, topic: TOLD_TOPICS.accounts } }),
+    billing: cachedBilling(stores.billing, { told: { broadcast, topic: TOLD_TOPICS.bills } }),
   };
   const voice = createVoiceChannel({
     ...channelDeps,

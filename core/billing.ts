@@ -1,5 +1,6 @@
 import { daysBetween } from './clock.ts';
 import { z } from 'zod';
+import { createExpiringCache, type ExpiringCacheOptions } from './expiring-cache.ts';
 import { Cents, Instant, IsoDate, Slug, Uuid } from './vocabulary.ts';
 
 export const consumptionUnits = ['kWh', 'Smc', 'm3', 'GB', 'min'] as const;
@@ -91,6 +92,50 @@ export interface Billing {
    * read, for a customer asking which bill their last payment went to.
    */
   lastPayment(customerId: string): Promise<(Payment & { accountId: string | null }) | undefined>;
+}
+
+/**
+ * Billing with what a conversation reads on its bill questions reused for a while, as its
+ * supplies are (see cachedAccounts): a customer's open bills, latest bills and last payment.
+ * A bill issued or a payment recorded through it forgets its customer's at once. With
+ * `options.told`, the database tells every instance of each customer whose bills or payments
+ * change, whoever changes them, and answers are kept a minute; without, up to 5 s.
+ */
+export function cachedBilling(billing: Billing, options: ExpiringCacheOptions = {}): Billing {
+  const open = createExpiringCache<Bill[]>(options);
+  const last = createExpiringCache<Awaited<ReturnType<Billing['lastPayment']>>>(options);
+  // Up to three years of a customer's bills a key: fewer kept than the smaller answers.
+  const latest = createExpiringCache<{ limit: number; bills: Bill[] }>({ maxEntries: 1_000, ...options });
+  const forget = (customerId: string) => [open, last, latest].forEach((cache) => cache.forget(customerId));
+  const latestOf = (customerId: string, limit: number) =>
+    latest.get(customerId, async () => ({ limit, bills: await billing.bills(customerId, { limit }) }));
+  return {
+    ...billing,
+    async issueBill(input) {
+      const bill = await billing.issueBill(input);
+      forget(bill.customerId);
+      return bill;
+    },
+    async recordPayment(input) {
+      try {
+        return await billing.recordPayment(input);
+      } finally {
+        forget(input.customerId);
+      }
+    },
+    openBills: (customerId) => open.get(customerId, () => billing.openBills(customerId)),
+    lastPayment: (customerId) => last.get(customerId, () => billing.lastPayment(customerId)),
+    async bills(customerId, options = {}) {
+      const { accountId, limit } = options;
+      if (accountId !== undefined || limit === undefined) return billing.bills(customerId, options);
+      let kept = await latestOf(customerId, limit);
+      if (kept.limit < limit) {
+        latest.forget(customerId);
+        kept = await latestOf(customerId, limit);
+      }
+      return kept.bills.slice(0, limit);
+    },
+  };
 }
 
 /** The bills a bill is compared with. */

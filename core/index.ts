@@ -48,6 +48,7 @@ export {
 } from './customers.ts';
 export {
   balance,
+  cachedBilling,
   type Balance,
   type Bill,
   type BillComparison,

@@ -33,6 +33,7 @@ import * as toldAccounts from './migrations/0390-told-accounts.ts';
 import * as rollupsChangedColumns from './migrations/0400-rollups-changed-columns.ts';
 import * as outboxBulk from './migrations/0410-outbox-bulk.ts';
 import * as billsIssued from './migrations/0420-bills-issued.ts';
+import * as toldBills from './migrations/0430-told-bills.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-initial': initial,
@@ -69,6 +70,7 @@ export const migrations: Record<string, Migration> = {
   '0400-rollups-changed-columns': rollupsChangedColumns,
   '0410-outbox-bulk': outboxBulk,
   '0420-bills-issued': billsIssued,
+  '0430-told-bills': toldBills,
 };
 
 /** The schema's migrations, in the order they run. */

@@ -12,6 +12,7 @@ export const TOLD_TOPICS = {
   channelAccess: 'channel access',
   accountLinks: 'account links',
   accounts: 'customer accounts',
+  bills: 'customer bills',
 } as const;
 
 /**
