@@ -100,9 +100,13 @@ export function createBillsChannel(deps: BillsChannelDeps) {
    * The billing run of one issue day: every bill not sent yet, once each, with the paper ones in a
    * print batch written in `printDir`. The folder is proved writable before anything is sent, and
    * the letters are recorded as sent only once their batch is written: a run that cannot write it
-   * leaves them unsent, for the next run to print. Answers how many went out per style and medium.
+   * leaves them unsent, for the next run to print. One run of a day at a time: a second one
+   * started meanwhile is refused. Answers how many went out per style and medium.
    */
-  async function sendIssued(
+  const sendIssued = (issuedOn: string, options: { printDir: string }) =>
+    communications.aloneOnDay(issuedOn, () => runOf(issuedOn, options));
+
+  async function runOf(
     issuedOn: string,
     options: { printDir: string },
   ): Promise<{ tally: Map<string, number>; printed: number }> {

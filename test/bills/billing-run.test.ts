@@ -190,4 +190,39 @@ describe('the billing run, when the print batch cannot be written', () => {
     const recorded = await composed.bills.sender.recordLetter(other.letter!);
     expect(recorded.id).toBe(one.letter!.communication.id);
   });
+
+  it('refuses a second run of the day while one is under way, and prints each letter once', async () => {
+    const composed = await compose(clock);
+    const { turin, bologna } = await households(composed);
+    const folder = join(scratch, 'at-once');
+    const runs = await Promise.allSettled([
+      composed.bills.sendIssued(ISSUED_ON, { printDir: folder }),
+      composed.bills.sendIssued(ISSUED_ON, { printDir: folder }),
+    ]);
+    const done = runs.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const refused = runs.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    expect(done).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(ChannelPilotError);
+    expect((refused[0] as ChannelPilotError).code).toBe('conflict');
+    expect((refused[0] as ChannelPilotError).message).toBe(
+      `another billing run of ${ISSUED_ON} is under way`,
+    );
+    // Each letter once: this household's two, and one an earlier test of the file left unsent.
+    const manifest = manifestOf(folder);
+    expect(done[0]?.printed).toBe(3);
+    expect(manifest.map((row) => row.sequence)).toEqual(['000001', '000002', '000003']);
+    expect(new Set(manifest.map((row) => row.bill_number)).size).toBe(3);
+    for (const bill of ofDay(bologna)) expect(manifest.map((row) => row.bill_number)).toContain(bill.number);
+    expect((await sentTo(composed, bologna)).outbound).toHaveLength(2);
+    expect((await sentTo(composed, turin)).messages).toHaveLength(2);
+
+    // Once it has ended, the day runs again (nothing left), and another day's run is not held up.
+    const [later, otherDay] = await Promise.all([
+      composed.bills.sendIssued(ISSUED_ON, { printDir: folder }),
+      composed.bills.sendIssued('2026-03-05', { printDir: join(scratch, 'other-day') }),
+    ]);
+    expect(later.printed).toBe(0);
+    expect(otherDay.tally.size).toBe(0);
+  });
 });
