@@ -189,6 +189,16 @@ describe('the Alexa skill at /alexa', () => {
     expect(response.outputSpeech?.ssml).toMatch(/^<speak>Hi!/);
   });
 
+  it('takes an intent it does not know, names every object has included, as one it did not understand', async () => {
+    const { userId } = await linkedGasCustomer();
+    const said = async (name: string) =>
+      (await ask({ request: intent(name), locale: 'it-IT', userId })).response.outputSpeech?.ssml;
+    const unknown = await said('OrderPizzaIntent');
+    expect(unknown).toBe(await said('AMAZON.FallbackIntent'));
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty'])
+      expect(await said(name)).toBe(unknown);
+  });
+
   it('acknowledges SessionEndedRequest with an empty response', async () => {
     const { response } = await ask({ request: { type: 'SessionEndedRequest' }, locale: 'it-IT' });
     expect(response.outputSpeech).toBeUndefined();

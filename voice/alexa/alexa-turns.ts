@@ -59,10 +59,13 @@ export function sessionEvent(input: HandlerInput): SessionEvent | undefined {
   if (type === 'SessionEndedRequest') return { kind: 'ended' };
   const intent = intentOf(input);
   if (!intent) return undefined;
-  const builtin = builtinEvents[intent.name as keyof typeof builtinEvents];
+  const builtin = Object.hasOwn(builtinEvents, intent.name)
+    ? builtinEvents[intent.name as keyof typeof builtinEvents]
+    : undefined;
   if (builtin) return { kind: builtin };
+  // An intent the model has and this version does not (a model deployed ahead of it) is not understood.
   const customer = customerIntents.get(intent.name);
-  if (!customer) return undefined;
+  if (!customer) return { kind: 'fallback' };
   const status = intent.confirmationStatus;
   return {
     kind: 'intent',

@@ -146,7 +146,9 @@ async function answerTurn(options: DialogflowWebhookOptions, turn: DialogflowTur
 
 /** The session's event for a tag; a yes or no answers a confirmation being asked. */
 function eventOf(turn: DialogflowTurn, asking: DialogflowState['asking']): SessionEvent | undefined {
-  const builtin = builtinTags[turn.tag as keyof typeof builtinTags];
+  const builtin = Object.hasOwn(builtinTags, turn.tag)
+    ? builtinTags[turn.tag as keyof typeof builtinTags]
+    : undefined;
   if (asking?.confirm && (builtin === 'yes' || builtin === 'no'))
     return {
       kind: 'intent',
