@@ -42,8 +42,9 @@ const catalog: Record<
     rescheduled: {
       subject: 'Consulenza video spostata',
       email: (f) =>
-        `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}.\n\nPer collegarsi: ${f.join}\n`,
-      sms: (f) => `Consulenza video spostata a ${f.when}. Link: ${f.join}`,
+        `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}, con ${f.advisor}.\n\n` +
+        `Per collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\nPer annullarla: ${f.cancel}\n`,
+      sms: (f) => `Consulenza video spostata a ${f.when} con ${f.advisor}. Link: ${f.join}`,
     },
     cancelled: {
       subject: 'Consulenza video annullata',
@@ -73,8 +74,10 @@ const catalog: Record<
     },
     rescheduled: {
       subject: 'Video consultation moved',
-      email: (f) => `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}.\n\nJoin: ${f.join}\n`,
-      sms: (f) => `Video consultation moved to ${f.when}. Link: ${f.join}`,
+      email: (f) =>
+        `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}, with ${f.advisor}.\n\n` +
+        `Join: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}\n`,
+      sms: (f) => `Video consultation moved to ${f.when} with ${f.advisor}. Link: ${f.join}`,
     },
     cancelled: {
       subject: 'Video consultation cancelled',

@@ -10,6 +10,7 @@ import {
   type AdvisorOverride,
   type AppointmentBook,
   type BusyPeriod,
+  type Moved,
   type Slot,
 } from './booking.ts';
 import type { Clock } from './clock.ts';
@@ -33,7 +34,7 @@ export interface BookingService {
    * (`invalid_input` naming it otherwise).
    */
   bookNow(request: Omit<BookingRequest, 'startsAt'> & { advisorId: string }): Promise<Appointment>;
-  reschedule(appointmentId: string, startsAt: Date): Promise<Appointment>;
+  reschedule(appointmentId: string, startsAt: Date): Promise<Moved>;
   cancel(appointmentId: string, reason: string): Promise<Appointment>;
 }
 
@@ -184,10 +185,7 @@ export function createBookingService(options: {
   }
 
   /** Tries the ranked advisors in turn: another request may take one between the read and the write. */
-  async function firstThatHolds(
-    ranked: string[],
-    attempt: (advisorId: string) => Promise<Appointment>,
-  ): Promise<Appointment> {
+  async function firstThatHolds<T>(ranked: string[], attempt: (advisorId: string) => Promise<T>): Promise<T> {
     let lastError: unknown;
     for (const advisorId of ranked) {
       try {

@@ -107,7 +107,10 @@ export interface AppointmentBook {
     day: { from: Date; until: Date; dailyCap: number };
     upcoming: { now: Date; max: number };
   }): Promise<Appointment>;
-  /** Moves a booked appointment (possibly to another advisor), under the same guards. */
+  /**
+   * Moves a booked appointment (possibly to another advisor), under the same guards; `moved` is
+   * false when it already was with that advisor at that time (nothing changes).
+   */
   move(
     id: string,
     input: {
@@ -117,9 +120,15 @@ export interface AppointmentBook {
       blocked: { from: Date; until: Date };
       day: { from: Date; until: Date; dailyCap: number };
     },
-  ): Promise<Appointment>;
+  ): Promise<Moved>;
   cancel(id: string, reason: string): Promise<Appointment>;
   appointment(id: string): Promise<Appointment | undefined>;
+}
+
+/** An appointment after a move, and whether it changed: a move to where it is changes nothing. */
+export interface Moved {
+  appointment: Appointment;
+  moved: boolean;
 }
 
 /** The slots an advisor works on one local day, before anything is booked. */

@@ -53,7 +53,9 @@ export function createConsultationDesk(options: {
       return tell(await booking.book(request), notices.booked);
     },
     async reschedule(appointmentId, startsAt) {
-      return tell(await booking.reschedule(appointmentId, startsAt), notices.moved);
+      const { appointment, moved } = await booking.reschedule(appointmentId, startsAt);
+      // Nobody is told of a move that changed nothing.
+      return moved ? tell(appointment, notices.moved) : { appointment, told: null };
     },
     async cancel(appointmentId, reason) {
       const change = await tell(await booking.cancel(appointmentId, reason), notices.cancelled);

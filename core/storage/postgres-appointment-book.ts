@@ -132,6 +132,19 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
     async move(id, input) {
       return bookingGuarded(() =>
         db.transaction().execute(async (trx) => {
+          // Moves of one appointment one at a time: each sees where the one before left it.
+          const held = await trx
+            .selectFrom('appointments')
+            .selectAll()
+            .where('id', '=', id)
+            .forUpdate()
+            .executeTakeFirst();
+          if (held?.status !== 'booked')
+            throw new ChannelPilotError('conflict', `appointment ${id} is no longer booked`);
+          // Asked to go where it already is (a second click, a request sent twice): nothing moves.
+          if (held.advisor_id === input.advisorId && held.starts_at.getTime() === input.startsAt.getTime()) {
+            return { appointment: toAppointment(held), moved: false };
+          }
           await guardDay(trx, input.advisorId, input.day, id);
           const row = await trx
             .updateTable('appointments')
@@ -146,7 +159,7 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
             .returningAll()
             .executeTakeFirst();
           if (!row) throw new ChannelPilotError('conflict', `appointment ${id} is no longer booked`);
-          return toAppointment(row);
+          return { appointment: toAppointment(row), moved: true };
         }),
       );
     },

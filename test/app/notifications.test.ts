@@ -120,7 +120,10 @@ describe('appointment messages', () => {
   it('withdraw the old reminders when a consultation moves or is cancelled', async () => {
     const { customer } = await gasCustomer(stores);
     const appointment = await bookFor(customer.id, '2026-03-26T08:05:00Z');
-    const moved = await composed.booking.reschedule(appointment.id, new Date('2026-03-26T11:50:00Z'));
+    const { appointment: moved } = await composed.booking.reschedule(
+      appointment.id,
+      new Date('2026-03-26T11:50:00Z'),
+    );
     await composed.notices.moved(moved);
     const afterMove = await queued(customer.id);
     // What has not gone out yet is about the old time: it is withdrawn, the confirmation included.
@@ -130,6 +133,11 @@ describe('appointment messages', () => {
       ['reminder_24h', '2026-03-25T11:50:00.000Z'],
       ['reminder_15m', '2026-03-26T11:35:00.000Z'],
     ]);
+    // The news names the advisor: a move may change who the customer will meet.
+    const advisor = (await stores.advisors.advisor(moved.advisorId))?.name as string;
+    expect(pendingAfterMove[0]?.body).toMatch(
+      new RegExp(`^Consulenza video spostata a gio 26 mar 2026, 12:50 CET con ${advisor}\\. Link: https://`),
+    );
     const withdrawn = afterMove.filter((m) => m.status === 'cancelled').map((m) => m.kind);
     expect(withdrawn.sort()).toEqual(['confirmation', 'reminder_15m', 'reminder_24h']);
     await composed.notices.cancelled(await composed.booking.cancel(appointment.id, 'no longer needed'));
@@ -140,9 +148,15 @@ describe('appointment messages', () => {
   it('queue the reminders again when a consultation moves away and back', async () => {
     const { customer } = await gasCustomer(stores);
     const appointment = await bookFor(customer.id, '2026-03-26T12:35:00Z');
-    const away = await composed.booking.reschedule(appointment.id, new Date('2026-03-27T12:35:00Z'));
+    const { appointment: away } = await composed.booking.reschedule(
+      appointment.id,
+      new Date('2026-03-27T12:35:00Z'),
+    );
     await composed.notices.moved(away);
-    const back = await composed.booking.reschedule(appointment.id, new Date('2026-03-26T12:35:00Z'));
+    const { appointment: back } = await composed.booking.reschedule(
+      appointment.id,
+      new Date('2026-03-26T12:35:00Z'),
+    );
     await composed.notices.moved(back);
     const pending = (await queued(customer.id)).filter((m) => m.status === 'pending');
     expect(pending.map((m) => [m.kind, m.sendAfter.toISOString()])).toEqual([

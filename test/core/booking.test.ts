@@ -228,7 +228,11 @@ describe(`booking on the ${databaseKind} database`, () => {
   it('moves an appointment, freeing its old slot, and cancels with a reason once', async () => {
     const { customer } = await gasCustomer(stores);
     const booked = await service().book(request(customer.id, '2026-03-30T07:05:00', 'moving'));
-    const moved = await service().reschedule(booked.id, utc('2026-03-30T07:50:00'));
+    const { appointment: moved, moved: changed } = await service().reschedule(
+      booked.id,
+      utc('2026-03-30T07:50:00'),
+    );
+    expect(changed).toBe(true);
     expect(moved).toMatchObject({ id: booked.id, advisorId: anna.id, status: 'booked' });
     expect(moved.startsAt.toISOString()).toBe('2026-03-30T07:50:00.000Z');
     const free = await service().slots({

@@ -159,6 +159,23 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     expect(followUpErrors).toEqual([]);
   });
 
+  it('tells the customer once of a move asked for five times at once, and not of one to where it is', async () => {
+    const { customer } = await gasCustomer(stores);
+    const { desk: d, followUpErrors } = desk();
+    const { appointment: booked } = await d.book(await request(customer.id));
+    const unmoved = await d.reschedule(booked.id, booked.startsAt);
+    expect(unmoved).toEqual({ appointment: booked, told: null });
+
+    const to = await freeSlot();
+    const changes = await Promise.all(Array.from({ length: 5 }, () => d.reschedule(booked.id, to)));
+    changes.push(await d.reschedule(booked.id, to));
+    for (const { appointment } of changes) expect(appointment.startsAt).toEqual(to);
+    expect(changes.filter((c) => c.told !== null)).toHaveLength(1);
+    const moves = (await notices(booked.id, customer.id)).filter((m) => m.kind === 'rescheduled');
+    expect(moves).toHaveLength(1);
+    expect(followUpErrors).toEqual([]);
+  });
+
   it('keeps the booking when the confirmation cannot be queued, and reports the failure', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk({ outbox: brokenOutbox() });
