@@ -90,6 +90,9 @@ const topicNames: Record<Locale, Record<string, string>> = {
   },
 };
 
+/** The consultation topics that have names of their own, in the order they are offered. */
+export const namedTopics: readonly string[] = Object.keys(topicNames['it-IT']);
+
 /** A topic's name in `locale`; a topic without one is read as its words. */
 export const topicName = (topic: string, locale: Locale): string =>
   topicNames[locale][topic] ?? topic.replaceAll('_', ' ');

@@ -1,4 +1,5 @@
 import { ChannelPilotError } from '../errors.ts';
+import { namedTopics } from '../vocabulary.ts';
 import { calendarDate, type Clock } from '../clock.ts';
 import type { AdvisorRoster, Appointment } from '../advisors.ts';
 import type { BookingService } from '../booking-service.ts';
@@ -22,6 +23,15 @@ export const appointmentIntentNames = [
 export type AppointmentIntentName = (typeof appointmentIntentNames)[number];
 
 const REASON = 'video_consultation';
+
+/** The topics advisors serve: the named ones first, in their order, then the rest as they come. */
+const topicsOf = (advisors: readonly { topics: readonly string[] }[]): string[] => {
+  const served = new Set(advisors.flatMap((a) => a.topics));
+  return [
+    ...namedTopics.filter((t) => served.has(t)),
+    ...[...served].filter((t) => !namedTopics.includes(t)),
+  ];
+};
 
 export function createAppointmentIntents(options: {
   booking: BookingService;
@@ -79,10 +89,17 @@ export function createAppointmentIntents(options: {
         return reply(say.title(), say.tooMany({ max }), 'failed', REASON);
       const topic = slots.topic;
       if (!topic) return ask(say, say.askTopic(), 'topic', slots);
-      const served = (await advisors.advisors()).some(
-        (a) => a.topics.includes(topic) && (a.languages as string[]).includes(locale),
-      );
-      if (!served) return ask(say, say.unknownTopic(), 'topic', { ...slots, topic: undefined });
+      const everyone = await advisors.advisors();
+      const served = topicsOf(everyone.filter((a) => (a.languages as string[]).includes(locale)));
+      if (!served.includes(topic)) {
+        const known = topicsOf(everyone).includes(topic) || namedTopics.includes(topic);
+        if (known && served.length === 0)
+          return reply(say.title(), say.noAdvisorFor({ topic, choices: served }), 'failed', REASON);
+        const said = known
+          ? say.noAdvisorFor({ topic, choices: served })
+          : say.topicNotUnderstood({ choices: served });
+        return ask(say, said, 'topic', { ...slots, topic: undefined });
+      }
       const picked = await pickTime(request, say, topic, locale);
       if (picked.kind === 'ask') return picked.reply;
       const spokenTopic = say.topic(topic);

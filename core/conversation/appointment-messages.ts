@@ -13,7 +13,10 @@ export interface AppointmentMessages {
   title: () => string;
   topic: (id: string) => string;
   askTopic: () => string;
-  unknownTopic: () => string;
+  /** Words taken for the topic that name none; `choices`: the topics served in the language. */
+  topicNotUnderstood: (p: { choices: string[] }) => string;
+  /** A topic nobody serves in the language now: the others, or none at all. */
+  noAdvisorFor: (p: { topic: string; choices: string[] }) => string;
   askDay: () => string;
   /** Moving: the appointment as it is, then the question for the new day. */
   askMoveDay: (p: { from: When; today: string }) => string;
@@ -43,6 +46,17 @@ export interface AppointmentMessages {
 
 const at = (locale: Locale, when: When, today: string) =>
   `${sayOn(locale, when.day, today)} ${locale === 'it-IT' ? 'alle' : 'at'} ${sayTime(locale, when.at)}`;
+/** The topics a consultation can be booked on, as a choice, or the only one. */
+const offered = (locale: Locale, ids: string[]) => {
+  const names = ids.map((id) => topicName(id, locale));
+  if (locale === 'it-IT')
+    return names.length === 1
+      ? `Per ora posso fissarla solo su ${names[0]}.`
+      : `Puoi scegliere tra ${sayList(locale, names, 'and')}.`;
+  return names.length === 1
+    ? `For now I can only book one about ${names[0]}.`
+    : `You can choose ${sayList(locale, names, 'or')}.`;
+};
 const times = (locale: Locale, free: Date[]) =>
   sayList(
     locale,
@@ -67,8 +81,11 @@ const it = (locale: 'it-IT'): AppointmentMessages => ({
   topic: (id) => topicName(id, locale),
   askTopic: () =>
     'Di cosa vuoi parlare con il consulente? Per esempio bollette, pagamenti, contratto, trasloco o assistenza tecnica.',
-  unknownTopic: () =>
-    'Su questo argomento non ho consulenti disponibili. Puoi scegliere tra bollette, pagamenti, contratto, trasloco e assistenza tecnica.',
+  topicNotUnderstood: ({ choices }) => `Non ho capito l'argomento. ${offered(locale, choices)}`,
+  noAdvisorFor: ({ topic, choices }) =>
+    choices.length === 0
+      ? 'Al momento non ho consulenti disponibili per una videoconsulenza.'
+      : `Su ${topicName(topic, locale)} al momento non ho consulenti disponibili. ${offered(locale, choices)}`,
   askDay: () => 'Per quale giorno vuoi la videoconsulenza?',
   askMoveDay: ({ from, today }) =>
     `La tua videoconsulenza è ${at(locale, from, today)}. A quale giorno vuoi spostarla?`,
@@ -128,8 +145,11 @@ const en = (locale: 'en-US'): AppointmentMessages => ({
   topic: (id) => topicName(id, locale),
   askTopic: () =>
     'What would you like to talk about with the advisor? For example bills, payments, your contract, moving home or technical support.',
-  unknownTopic: () =>
-    'No advisor covers that topic. You can choose bills, payments, your contract, moving home or technical support.',
+  topicNotUnderstood: ({ choices }) => `I didn't catch the topic. ${offered(locale, choices)}`,
+  noAdvisorFor: ({ topic, choices }) =>
+    choices.length === 0
+      ? 'No advisor is available for a video consultation at the moment.'
+      : `No advisor covers ${topicName(topic, locale)} at the moment. ${offered(locale, choices)}`,
   askDay: () => 'Which day would you like the video consultation?',
   askMoveDay: ({ from, today }) =>
     `Your video consultation is ${at(locale, from, today)}. Which day would you like to move it to?`,

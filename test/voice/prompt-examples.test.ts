@@ -60,8 +60,14 @@ function prompts(locale: Locale): Prompt[] {
       target: book('topic'),
     },
     {
-      name: 'unknownTopic',
-      text: a.unknownTopic(),
+      name: 'topicNotUnderstood',
+      text: a.topicNotUnderstood({ choices: ['billing', 'payments', 'contract', 'moving', 'technical'] }),
+      after: it ? /scegliere tra/ : /choose/,
+      target: book('topic'),
+    },
+    {
+      name: 'noAdvisorFor',
+      text: a.noAdvisorFor({ topic: 'moving', choices: ['billing', 'payments', 'contract', 'technical'] }),
       after: it ? /scegliere tra/ : /choose/,
       target: book('topic'),
     },

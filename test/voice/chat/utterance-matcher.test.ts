@@ -99,6 +99,20 @@ describe('matching Italian sentences', () => {
       intent: 'BookConsultationIntent',
       slots: { topic: 'lettura del contatore', date: 'lunedì prossimo' },
     });
+    // A topic followed at once by its day, with or without "per", as customers say it.
+    for (const said of [
+      'prenota una videoconsulenza su bollette mercoledì alle 11:05',
+      'prenota una videoconsulenza sulle bollette per mercoledì alle 11:05',
+    ]) {
+      expect(match(said)).toEqual({
+        intent: 'BookConsultationIntent',
+        slots: { topic: 'bollette', date: 'mercoledì', time: '11:05' },
+      });
+    }
+    expect(match('prenota una videoconsulenza su bollette mercoledì')).toEqual({
+      intent: 'BookConsultationIntent',
+      slots: { topic: 'bollette', date: 'mercoledì' },
+    });
   });
 
   it('prefers a full sample to a built-in keyword: "annulla l\'appuntamento" is not Cancel', () => {
