@@ -122,12 +122,12 @@ const messages: Record<Locale, { subject: string; body: (code: string, minutes: 
   'it-IT': {
     subject: 'Il tuo codice per l’assistente vocale',
     body: (code, minutes) =>
-      `Il tuo codice per collegare l’assistente vocale è ${code}. Dillo ad Alexa entro ${minutes} minuti: "il mio codice è ${code}". Se non l’hai chiesto tu, ignora questo messaggio.`,
+      `Il tuo codice per collegare l’assistente vocale è ${code}. Dillo all’assistente vocale (Alexa o al telefono) entro ${minutes} minuti: "il mio codice è ${code}". Se non l’hai chiesto tu, ignora questo messaggio.`,
   },
   'en-US': {
     subject: 'Your voice assistant code',
     body: (code, minutes) =>
-      `Your code to link the voice assistant is ${code}. Say it to Alexa within ${minutes} minutes: "my code is ${code}". If you did not ask for it, ignore this message.`,
+      `Your code to link the voice assistant is ${code}. Say it to the voice assistant (Alexa or on the phone) within ${minutes} minutes: "my code is ${code}". If you did not ask for it, ignore this message.`,
   },
 };
 

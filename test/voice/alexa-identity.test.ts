@@ -334,7 +334,7 @@ describe('linking codes', () => {
       subject: null,
     });
     expect(sent[0]?.body).toMatch(
-      /^Il tuo codice per collegare l’assistente vocale è \d{6}\. Dillo ad Alexa entro 10 minuti/,
+      /^Il tuo codice per collegare l’assistente vocale è \d{6}\. Dillo all’assistente vocale \(Alexa o al telefono\) entro 10 minuti/,
     );
     // Staff who can send a code cannot read it: said to their own Alexa, it would open the account.
     const code = /\d{6}/.exec(sent[0]?.body ?? '')?.[0] as string;
@@ -365,7 +365,7 @@ describe('linking codes', () => {
       subject: 'Your voice assistant code',
     });
     expect(sent[0]?.body).toMatch(
-      /^Your code to link the voice assistant is \d{6}\. Say it to Alexa within 10 minutes/,
+      /^Your code to link the voice assistant is \d{6}\. Say it to the voice assistant \(Alexa or on the phone\) within 10 minutes/,
     );
   });
 
