@@ -130,7 +130,11 @@ const it = (locale: 'it-IT'): BillMessages => {
         overdue && balance.overdueCents === balance.owedCents
           ? `scaduti ${on(overdue, today)}`
           : balance.overdueCents > 0
-            ? `di cui ${money(balance.overdueCents)} già scaduti`
+            ? `di cui ${money(balance.overdueCents)} già scaduti${
+                balance.nextDue
+                  ? ` e ${money(balance.nextDue.amountCents)} con scadenza ${on(balance.nextDue.dueOn, today)}`
+                  : ''
+              }`
             : `con scadenza ${on(balance.nextDue?.dueOn ?? '', today)}`;
       return `Per ${w.the(supply)} devi ${money(balance.owedCents)}, ${tail}.`;
     },
@@ -223,7 +227,11 @@ const en = (locale: 'en-US'): BillMessages => {
         overdue && balance.overdueCents === balance.owedCents
           ? `overdue since ${date(overdue, today)}`
           : balance.overdueCents > 0
-            ? `of which ${money(balance.overdueCents)} is overdue`
+            ? `of which ${money(balance.overdueCents)} is overdue${
+                balance.nextDue
+                  ? ` and ${money(balance.nextDue.amountCents)} is due on ${date(balance.nextDue.dueOn, today)}`
+                  : ''
+              }`
             : `due on ${date(balance.nextDue?.dueOn ?? '', today)}`;
       return `For ${w.bare(supply)} you owe ${money(balance.owedCents)}, ${tail}.`;
     },

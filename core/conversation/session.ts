@@ -36,6 +36,8 @@ export interface SessionState {
   surveyAsked?: boolean;
   /** The appointment the last answer talked about: "cancel it" right after means that one. */
   appointment?: string;
+  /** The question the last answer asked (a slot to fill), asked again on a "yes" that answers none of it. */
+  asking?: { intent: string; slots?: Slots };
 }
 
 /** What the customer did, in the conversation's terms. */
@@ -168,6 +170,8 @@ export function createConversationSession(options: {
       const next = answered.next;
       if (next?.kind === 'offer')
         update({ offer: { intent: next.intent, ...(next.slots ? { slots: next.slots } : {}) } });
+      if (next?.kind === 'elicit')
+        update({ asking: { intent, ...(next.slots ? { slots: next.slots } : {}) } });
       return answerOf(answered, intent, locale);
     }
     const fresh = (intent: CustomerIntentName, slots: Slots = {}) =>
@@ -257,12 +261,16 @@ export function createConversationSession(options: {
         case 'fallback':
           return fallback();
         // "Yes" runs what was offered ("shall I send you the link to pay?") and "no" declines it;
-        // with nothing offered, "no" is the end of the conversation and "yes" asks what is needed.
+        // "yes" to a question ("which time do you prefer?") asks it again; with nothing offered or
+        // asked, "no" is the end of the conversation and "yes" asks what is needed.
         case 'yes':
         case 'no': {
           const offered = state.offer;
           const yes = event.kind === 'yes';
           if (offered && yes && isCustomerIntent(offered.intent)) return fresh(offered.intent, offered.slots);
+          const asking = state.asking;
+          if (!offered && yes && asking && isCustomerIntent(asking.intent))
+            return fresh(asking.intent, asking.slots);
           if (!offered && !yes) return closing();
           // The conversation moves on: "it" no longer means the appointment talked about before.
           update({ offer: undefined, appointment: undefined });
@@ -296,6 +304,7 @@ export function settledForTurn(state: SessionState, kind: SessionEvent['kind']):
     ...state,
     consecutiveFallbacks: kind === 'fallback' ? state.consecutiveFallbacks : undefined,
     offer: kind === 'yes' || kind === 'no' ? state.offer : undefined,
+    asking: kind === 'yes' ? state.asking : undefined,
     appointment: between ? undefined : state.appointment,
   });
 }

@@ -127,12 +127,15 @@ describe('the typed voice chat', () => {
     const { customer } = await gasCustomer(stores);
     const printed = await chat(customer, 'it-IT', [
       'prenota una videoconsulenza su bollette per domani alle 10',
+      // A "yes" that picks no time: the question again, the topic and day kept.
+      'sì',
       'alle 10:35',
       'sì',
     ]);
     // Slots are 30 minutes with 5 minutes before and 10 after: 9:05, 9:50, 10:35… from 9:00.
     expect(printed.slice(1)).toEqual([
       'Alexa: Martedì 24 marzo alle 10:00 i consulenti non sono liberi. Gli orari più vicini sono alle 9:05, 9:50 o 10:35. Quale preferisci?',
+      'Alexa: A che ora, martedì 24 marzo? Per esempio alle 9:05, 9:50 o 10:35.',
       'Alexa: Prenoto una videoconsulenza su bollette, martedì 24 marzo alle 10:35. Va bene?',
       'Alexa: Fatto: videoconsulenza su bollette prenotata martedì 24 marzo alle 10:35. Ti ho mandato il link per collegarti via SMS.',
     ]);
@@ -146,6 +149,7 @@ describe('the typed voice chat', () => {
     });
     expect(await voiceJourneys(customer.id)).toEqual({
       video_consultation: [
+        ['BookConsultation', 'continued'],
         ['BookConsultation', 'continued'],
         ['BookConsultation', 'continued'],
         ['BookConsultation', 'resolved'],

@@ -156,6 +156,22 @@ describe('bill intents on the billing records', () => {
       turnId: randomUUID(),
     });
     expect(owedIt.speech).toContain(`scadenza è giovedì 12 marzo, per ${euro('it-IT', latest.amountCents)}`);
+    // Asked about the supply: what is overdue, and what falls due next with its date.
+    const onSupply = async (locale: Locale) =>
+      (
+        await intents().WhatDoIOwe({
+          customerId: customer.id,
+          locale,
+          turnId: randomUUID(),
+          slots: { supply: 'electricity' },
+        })
+      ).speech;
+    expect(await onSupply('en-US')).toContain(
+      `${euro('en-US', overdue)} is overdue and ${euro('en-US', latest.amountCents)} is due on Thursday, March 12`,
+    );
+    expect(await onSupply('it-IT')).toContain(
+      `${euro('it-IT', overdue)} già scaduti e ${euro('it-IT', latest.amountCents)} con scadenza giovedì 12 marzo`,
+    );
 
     const why = await intents().WhyHigher({ customerId: customer.id, locale: 'en-US', turnId: randomUUID() });
     expect(why.speech).toContain(

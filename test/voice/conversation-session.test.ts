@@ -47,7 +47,7 @@ function harness(
         : reply('Topic', 'What is it about?', 'continued', 'consultation', {
             kind: 'elicit',
             slot: 'topic',
-            slots: {},
+            slots: { ...r.slots },
           }),
   };
   const intents = Object.fromEntries(
@@ -104,6 +104,22 @@ describe('the conversation session', () => {
     const yes = await s.say({ kind: 'yes' });
     expect(yes.speech).toBe(sessionMessages['en-US'].yesToNothing());
     expect(s.logged.map((l) => l.intent)).toEqual(['WhatDoIOwe', 'PayBill', 'WhatDoIOwe']);
+  });
+
+  it('asks its question again on a yes that answers none of it, with what was said before it', async () => {
+    const s = harness();
+    const question = await s.say(s.intent('BookConsultation', { date: '2026-03-24' }));
+    expect(question.card?.text).toBe('What is it about?');
+    const again = await s.say({ kind: 'yes' });
+    expect(again.speech).toBe(question.speech);
+    expect(again.next).toEqual({ kind: 'elicit', slot: 'topic', slots: { date: '2026-03-24' } });
+    expect(s.asked.map((a) => [a.intent, a.request.slots])).toEqual([
+      ['BookConsultation', { date: '2026-03-24' }],
+      ['BookConsultation', { date: '2026-03-24' }],
+    ]);
+    // Only right after the question: once something else came between, yes asks what is needed.
+    await s.say({ kind: 'help' });
+    expect((await s.say({ kind: 'yes' })).speech).toBe(sessionMessages['en-US'].yesToNothing());
   });
 
   it('gives up after two fallbacks in a row, logging the open question abandoned and the turn failed', async () => {
