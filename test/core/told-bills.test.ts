@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
   cachedAccounts,
   cachedBilling,
   createPostgresStores,
-  openDatabase,
   TOLD_TOPICS,
   TOLD_TURN_CACHE_MS,
   type Billing,
@@ -14,8 +13,8 @@ import {
 } from '../../core/index.ts';
 import { createBillIntents } from '../../core/services.ts';
 import { billMessages } from '../../core/conversation/bill-messages.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { everyChannel, fixedClock, gasCustomer } from '../support/fixtures.ts';
+import { databaseKind, withTwoInstances } from '../support/database.ts';
+import { fixedClock, gasCustomer } from '../support/fixtures.ts';
 import { until } from '../support/waiting.ts';
 
 // A conversation's bill questions read the customer's bills and payments through a cache that the
@@ -26,17 +25,7 @@ let first: StorageHandle;
 let second: StorageHandle;
 let stores: Stores;
 
-beforeAll(async () => {
-  first = await openTestDatabase();
-  second = await openDatabase({ kind: 'postgres', url: first.url, poolSize: 2 });
-  stores = createPostgresStores(first.db, { clock: fixedClock });
-  for (const channel of everyChannel) await stores.channels.register(channel);
-});
-
-afterAll(async () => {
-  await second?.close();
-  await first?.close();
-});
+withTwoInstances((opened) => ({ first, second, stores } = opened));
 
 /** What `on` hears on the bills' topic from now on, each payload read as JSON. */
 async function hearing(on: StorageHandle) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
@@ -8,7 +8,6 @@ import {
   createPostgresBroadcast,
   createPostgresStores,
   LISTENER_NAME,
-  openDatabase,
   TOLD_TOPICS,
   TOLD_TURN_CACHE_MS,
   type Broadcast,
@@ -18,8 +17,8 @@ import {
 import { PilotInput } from '../../core/evidence.ts';
 import { createBillIntents } from '../../core/services.ts';
 import { billMessages } from '../../core/conversation/bill-messages.ts';
-import { databaseKind, openTestDatabase } from '../support/database.ts';
-import { everyChannel, fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
+import { databaseKind, withTwoInstances } from '../support/database.ts';
+import { fixedClock, gasCustomer, voicePilotOf } from '../support/fixtures.ts';
 import { until } from '../support/waiting.ts';
 
 // Two instances of the app on one database, each with its own connections: what one instance
@@ -30,17 +29,9 @@ let first: StorageHandle;
 let second: StorageHandle;
 let stores: Stores;
 
-beforeAll(async () => {
-  first = await openTestDatabase();
-  second = await openDatabase({ kind: 'postgres', url: first.url, poolSize: 2 });
-  stores = createPostgresStores(first.db, { clock: fixedClock });
-  for (const channel of everyChannel) await stores.channels.register(channel);
+withTwoInstances(async (opened) => {
+  ({ first, second, stores } = opened);
   await sql`create table answers (key text primary key, value text not null)`.execute(first.db);
-});
-
-afterAll(async () => {
-  await second?.close();
-  await first?.close();
 });
 
 const put = (key: string, value: string) =>

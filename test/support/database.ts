@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { createPostgresStores, openDatabase, type StorageHandle, type Stores } from '../../core/index.ts';
-import { fixedClock } from './fixtures.ts';
+import { everyChannel, fixedClock } from './fixtures.ts';
 
 /** A new, empty database on the PostgreSQL server at `serverUrl`, and how to drop it. */
 export async function createScratchDatabase(serverUrl: string, prefix = 'channel_pilot_test') {
@@ -65,6 +65,28 @@ export function withTestStores(take: (opened: { storage: StorageHandle; stores: 
   });
   afterAll(async () => {
     await storage?.close();
+  });
+}
+
+/**
+ * Two instances of the app on one test file's database, each with its own connections (the second
+ * a pool of two), and the first's stores on the fixed clock with every channel registered.
+ */
+export function withTwoInstances(
+  take: (opened: { first: StorageHandle; second: StorageHandle; stores: Stores }) => Promise<void> | void,
+): void {
+  let first: StorageHandle | undefined;
+  let second: StorageHandle | undefined;
+  beforeAll(async () => {
+    first = await openTestDatabase();
+    second = await openDatabase({ kind: 'postgres', url: first.url, poolSize: 2 });
+    const stores = createPostgresStores(first.db, { clock: fixedClock });
+    for (const channel of everyChannel) await stores.channels.register(channel);
+    await take({ first, second, stores });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await first?.close();
   });
 }
 
