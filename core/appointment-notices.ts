@@ -42,7 +42,8 @@ const catalog: Record<
     rescheduled: {
       subject: 'Consulenza video spostata',
       email: (f) =>
-        `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}.\n\nPer collegarsi: ${f.join}\n`,
+        `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}.\n\n` +
+        `Per collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\nPer annullarla: ${f.cancel}\n`,
       sms: (f) => `Consulenza video spostata a ${f.when}. Link: ${f.join}`,
     },
     cancelled: {
@@ -73,7 +74,9 @@ const catalog: Record<
     },
     rescheduled: {
       subject: 'Video consultation moved',
-      email: (f) => `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}.\n\nJoin: ${f.join}\n`,
+      email: (f) =>
+        `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}.\n\n` +
+        `Join: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}\n`,
       sms: (f) => `Video consultation moved to ${f.when}. Link: ${f.join}`,
     },
     cancelled: {
