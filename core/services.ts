@@ -40,6 +40,12 @@ export {
 } from './appointment-notices.ts';
 export { type ConsultationDesk, createConsultationDesk, type DeskChange } from './consultation-desk.ts';
 export {
+  type BookingLinkMessage,
+  type ConsultationLinks,
+  createConsultationLinks,
+  type LinkBooking,
+} from './consultation-links.ts';
+export {
   advanceConsultation,
   appointmentIdOfRoom,
   assertJoinable,

@@ -2,16 +2,24 @@ import { fileURLToPath } from 'node:url';
 import { Router } from 'express';
 import { z } from 'zod';
 import { REFERENCE_ZONE, type ChannelDeps, type ChannelInput, type ChannelModule } from '../core/index.ts';
-import { consultationWindow, createConsultationLifecycle, type ConsultationRooms } from '../core/services.ts';
+import {
+  consultationWindow,
+  createConsultationLifecycle,
+  createConsultationLinks,
+  type ConsultationRooms,
+} from '../core/services.ts';
 import { createConsultationTokens } from './consultation-tokens.ts';
 import { registerConsultationRoutes } from './consultation-routes.ts';
 import { createLivekitConsultationRooms } from './livekit-consultation-rooms.ts';
 import { createVideoWebhookRouter } from './livekit-webhooks.ts';
 import { trialCommand } from './trial-command.ts';
 import { createConsultationPages } from './consultation-pages.ts';
+import { createLinkPages } from './link-pages.ts';
+import { describeLinkPages } from './link-page-routes.ts';
 import { registerVideoRoutes, videoUnavailable, type VideoServices } from './video-routes.ts';
 
 export { startLocalLivekitServer, freePort, type LivekitServer } from './local-livekit-server.ts';
+export { consultationLinkPath, type ConsultationLinkAction } from './link-paths.ts';
 
 /** Video consultations as a channel of the census and of pilots. */
 export const videoChannel: ChannelInput = {
@@ -104,6 +112,7 @@ export function createVideoChannel(deps: VideoChannelDeps) {
     routes(kit) {
       registerVideoRoutes(kit, { stores, links: deps.links, clock, video: () => live });
       registerConsultationRoutes(kit, { stores, links: deps.links, paymentLinks: deps.paymentLinks, clock });
+      describeLinkPages(kit);
       kit.describe('post', '/api/video/webhooks', {
         summary: 'LiveKit’s webhooks: signed with the API key and secret, over the body’s hash',
         tags: ['video'],
@@ -135,6 +144,26 @@ export function createVideoChannel(deps: VideoChannelDeps) {
         window: consultationWindow,
         timeZone: REFERENCE_ZONE,
         mediaUrl: () => live?.url ?? null,
+      }),
+      // The pages behind the links of a consultation's messages: book, move, cancel.
+      createLinkPages({
+        links: deps.links,
+        customerLinks: createConsultationLinks({
+          links: deps.links,
+          desk: deps.desk,
+          booking: deps.booking,
+          stores,
+          clock,
+          onFollowUpError: (error, appointment) =>
+            log.error({ err: error, appointmentId: appointment.id }, 'a step after a booking change failed'),
+        }),
+        stores,
+        booking: deps.booking,
+        kit: deps.pages,
+        clock,
+        publicUrl: deps.publicUrl,
+        joinUrl: deps.joinUrl,
+        timeZone: REFERENCE_ZONE,
       }),
     ],
     bundles: [

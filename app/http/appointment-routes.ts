@@ -7,11 +7,16 @@ import {
   invalidInput,
   notFound,
   type Clock,
-  type LinkAction,
   type SignedLinks,
   type Stores,
 } from '../../core/index.ts';
-import { type Appointment, type BookingService, type ConsultationDesk } from '../../core/services.ts';
+import {
+  createConsultationLinks,
+  type Appointment,
+  type BookingService,
+  type ConsultationDesk,
+} from '../../core/services.ts';
+import { consultationLinkPath, type ConsultationLinkAction } from '../../video/index.ts';
 import type { createApi } from './api.ts';
 import { ById, ByToken, createRecordLookups } from '../../core/index.ts';
 import { AppointmentSchema } from '../../core/index.ts';
@@ -36,9 +41,36 @@ const BookedSchema = z
 const SlotRange = z.object({ from: Instant, to: Instant });
 const StartsAt = z.object({ startsAt: Instant });
 const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
+const BookingLinkRequest = z.object({
+  send: z
+    .boolean()
+    .default(false)
+    .meta({
+      description:
+        'Also send the link to the customer, on the medium their appointment notices would use ' +
+        '(their preferred one among e-mail and SMS they consented to)',
+    }),
+});
+const BookingLinkSchema = LinkSchema.extend({
+  sent: z
+    .discriminatedUnion('status', [
+      z.object({
+        status: z.literal('queued'),
+        medium: z.enum(['email', 'sms']),
+        recipient: z.string(),
+        messageId: z.uuid().meta({ description: 'the outbox message carrying the link' }),
+      }),
+      z.object({
+        status: z.literal('unreachable'),
+        detail: z.string().meta({ description: 'why nothing was sent; give the customer the link yourself' }),
+      }),
+    ])
+    .nullable()
+    .meta({ description: 'What became of sending the link; null when `send` was not asked' }),
+}).meta({ id: 'BookingLink', description: 'A booking link: the page’s address, and whether it was sent.' });
 
 export interface AppointmentLinks {
-  issue(action: LinkAction, subject: string, expiresAt: Date): z.infer<typeof LinkSchema>;
+  issue(action: ConsultationLinkAction, subject: string, expiresAt: Date): z.infer<typeof LinkSchema>;
   forAppointment(appointment: Appointment): z.infer<typeof BookedSchema>['links'];
 }
 
@@ -48,15 +80,12 @@ export function createAppointmentLinks(options: {
   publicUrl: string;
   joinGraceMinutes: number;
 }) {
-  const issue = (action: LinkAction, subject: string, expiresAt: Date) => {
+  const issue = (action: ConsultationLinkAction, subject: string, expiresAt: Date) => {
     const token = options.links.sign({ action, subject, expiresAt });
     return {
       token,
-      // The join link opens the consultation page; the others act through the API.
-      url:
-        action === 'join'
-          ? `${options.publicUrl}/join/${token}`
-          : `${options.publicUrl}/api/links/${action}/${token}`,
+      // Each opens a page for the customer; programs act with the token on /api/links/….
+      url: `${options.publicUrl}${consultationLinkPath(action, token)}`,
       expiresAt: expiresAt.toISOString(),
     };
   };
@@ -89,29 +118,15 @@ export function registerAppointmentRoutes(
     links: appointmentLinks.forAppointment(appointment),
   });
   const find = createRecordLookups(stores);
-  const appointmentOrThrow = find.appointment;
-  /**
-   * A customer's own change through a link is also a step of their journey. The change stands
-   * even when recording it fails: the caller must not retry what is stored.
-   */
-  const viaLink = async (appointment: Appointment, action: LinkAction) => {
-    try {
-      await stores.interactions.record({
-        customerId: appointment.customerId,
-        channel: 'web',
-        touchpoint: 'self_service',
-        direction: 'inbound',
-        reason: 'video_consultation',
-        startedAt: clock.now(),
-        endedAt: clock.now(),
-        outcome: 'resolved',
-        details: { action, appointmentId: appointment.id },
-      });
-    } catch (error) {
-      deps.onFollowUpError(error, appointment);
-    }
-    return appointment;
-  };
+  // Customers act through signed links: no login, and each link opens one action on one subject.
+  const customerLinks = createConsultationLinks({
+    links,
+    desk,
+    booking,
+    stores,
+    clock,
+    onFollowUpError: deps.onFollowUpError,
+  });
 
   api.route({
     method: 'get',
@@ -199,21 +214,31 @@ export function registerAppointmentRoutes(
   api.route({
     method: 'post',
     path: '/api/customers/:id/booking-link',
-    summary: 'Issue a link with which the customer books a consultation themselves (valid 7 days)',
+    summary:
+      'Issue a link with which the customer books a consultation themselves (valid 7 days), and send it when asked',
     tag: 'appointments',
     permission: 'customers:write',
     params: ById,
-    response: LinkSchema,
-    async handler({ params }) {
-      await find.customer(params.id);
-      return appointmentLinks.issue('book', params.id, new Date(clock.now().getTime() + 7 * 86_400_000));
+    body: BookingLinkRequest,
+    response: BookingLinkSchema,
+    async handler({ params, body }) {
+      const customer = await find.customer(params.id);
+      const expiresAt = new Date(clock.now().getTime() + 7 * 86_400_000);
+      const link = appointmentLinks.issue('book', customer.id, expiresAt);
+      if (!body.send) return { ...link, sent: null };
+      const message = await customerLinks.sendBookingLink(customer.id, { url: link.url, expiresAt });
+      return {
+        ...link,
+        sent: message
+          ? { status: 'queued' as const, ...message }
+          : {
+              status: 'unreachable' as const,
+              detail:
+                'nothing was sent: the customer has consented to no e-mail or SMS with an address on file',
+            },
+      };
     },
   });
-
-  // Customers act through signed links: no login, and each link opens one action on one subject.
-  const customerOf = (token: string) => find.customer(links.verify(token, 'book', clock.now()).subject);
-  const appointmentOf = async (token: string, action: LinkAction) =>
-    appointmentOrThrow(links.verify(token, action, clock.now()).subject);
 
   api.route({
     method: 'get',
@@ -225,8 +250,7 @@ export function registerAppointmentRoutes(
     query: SlotRange.extend({ topic: Slug }),
     response: z.array(SlotSchema.omit({ advisorIds: true })),
     async handler({ params, query }) {
-      const customer = await customerOf(params.token);
-      const slots = await booking.slots({ ...query, locale: customer.locale });
+      const slots = await customerLinks.slots(params.token, query);
       return slots.map(({ startsAt, endsAt }) => ({ startsAt, endsAt }));
     },
   });
@@ -242,14 +266,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     status: 201,
     async handler({ params, body }) {
-      const customer = await customerOf(params.token);
-      const { appointment } = await desk.book({
-        ...body,
-        customerId: customer.id,
-        locale: customer.locale,
-        bookedVia: 'web',
-      });
-      return booked(await viaLink(appointment, 'book'));
+      return booked((await customerLinks.book(params.token, body)).appointment);
     },
   });
 
@@ -263,9 +280,7 @@ export function registerAppointmentRoutes(
     body: StartsAt,
     response: BookedSchema,
     async handler({ params, body }) {
-      const current = await appointmentOf(params.token, 'reschedule');
-      const { appointment } = await desk.reschedule(current.id, body.startsAt);
-      return booked(await viaLink(appointment, 'reschedule'));
+      return booked((await customerLinks.reschedule(params.token, body.startsAt)).appointment);
     },
   });
 
@@ -279,9 +294,7 @@ export function registerAppointmentRoutes(
     body: Reason,
     response: AppointmentSchema,
     async handler({ params, body }) {
-      const current = await appointmentOf(params.token, 'cancel');
-      const { appointment } = await desk.cancel(current.id, body.reason);
-      return viaLink(appointment, 'cancel');
+      return (await customerLinks.cancel(params.token, body.reason)).appointment;
     },
   });
 }

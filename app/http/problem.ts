@@ -189,9 +189,10 @@ export function redactLinkTokens(url: string): string {
 }
 
 /**
- * The token in a customer link's address (/join/…, a bill's /b/…, /pay/…, the development checkout's /dev-pay/…,
- * a chat's /chat/continue/…, /api/links/<action>/…): it opens the customer's consultation,
- * payment page or conversation, so it is kept out of logs and problem documents, and hidden from staff.
+ * The token in a customer link's address (/join/…, /reschedule/…, /cancel/…, /book/…, a bill's
+ * /b/…, /pay/…, the development checkout's /dev-pay/…, a chat's /chat/continue/…,
+ * /api/links/<action>/…): it opens the customer's consultation, payment page or conversation, so
+ * it is kept out of logs and problem documents, and hidden from staff.
  */
 export const CUSTOMER_LINK_TOKEN =
-  /(\/api\/links\/[a-z]+\/|\/join\/|\/b\/|\/pay\/|\/dev-pay\/|\/chat\/continue\/)[\w.~%-]+/g;
+  /(\/api\/links\/[a-z]+\/|\/(?:join|reschedule|cancel|book)\/|\/b\/|\/pay\/|\/dev-pay\/|\/chat\/continue\/)[\w.~%-]+/g;

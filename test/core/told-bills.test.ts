@@ -25,7 +25,9 @@ let first: StorageHandle;
 let second: StorageHandle;
 let stores: Stores;
 
-withTwoInstances((opened) => ({ first, second, stores } = opened));
+withTwoInstances((opened) => {
+  ({ first, second, stores } = opened);
+});
 
 /** What `on` hears on the bills' topic from now on, each payload read as JSON. */
 async function hearing(on: StorageHandle) {
