@@ -246,6 +246,25 @@ export function compareSummaries(
   const control = summaryEstimate(b, bounds);
   const n = (a?.n ?? 0) + (b?.n ?? 0);
   if (!a || !b) return incomparable(pilot, control, n);
+  return compareSpread(spreadOf(a, b), spreadOf(b, a), { pilot, control, n }, bounds);
+}
+
+/**
+ * An arm whose values are all the same (no pilot customer complained) has a sample variance of 0,
+ * which says only that its spread was not seen, not that there is none: 0 complaints in 30
+ * customers is as likely at the control's 5 in 100. Such an arm takes the other arm's variance
+ * for its mean's uncertainty; two arms without spread are not compared.
+ */
+function spreadOf(own: SampleSummary, other: SampleSummary): SampleSummary {
+  return own.variance > 0 || own.n < 2 ? own : { ...own, variance: other.variance };
+}
+
+function compareSpread(
+  a: SampleSummary,
+  b: SampleSummary,
+  { pilot, control, n }: { pilot: Estimate; control: Estimate; n: number },
+  bounds?: Bounds,
+): ArmComparison {
   const difference = a.mean - b.mean;
   const welch = welchTTest(a, b);
   if (!welch) {

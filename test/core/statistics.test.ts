@@ -205,6 +205,26 @@ describe("Welch's t-test", () => {
     expect(comparison.significantFixed).toBe(false);
   });
 
+  it('gives an arm without spread the other arm’s variance: no pilot complaint in 30 is no proof', () => {
+    // 0 complaints among 30 pilot customers, 150 among 3,000 in control (5%): 1.5 expected, so
+    // seeing none happens 22% of the time. The pilot arm's variance, 0, taken as is, made this
+    // "significant" (t ≈ −12.6); with control's variance for it:
+    // python3 -c 'from scipy import stats; import numpy as np; c=np.array([1]*150+[0]*2850.); s=c.std(ddof=1); r=stats.ttest_ind_from_stats(0,s,30,c.mean(),s,3000,equal_var=False); print(r.statistic,r.pvalue)'
+    const none = momentsOf(Array.from({ length: 30 }, () => 0));
+    const control = momentsOf([
+      ...Array.from({ length: 150 }, () => 1),
+      ...Array.from({ length: 2850 }, () => 0),
+    ]);
+    const comparison = compareMeans(none, control, { min: 0, max: Infinity });
+    expectClose(comparison.pValue, 0.22105580954906034, 1e-6);
+    expect(comparison.significant).toBe(false);
+    expect(comparison.significantFixed).toBe(false);
+    expect(comparison.difference.low).toBeLessThan(0);
+    expect(comparison.difference.high).toBeGreaterThan(0);
+    // The pilot arm's own figure keeps its own (empty) spread.
+    expect(comparison.pilot.value).toBe(0);
+  });
+
   it('says nothing when an arm has fewer than two values or neither arm varies', () => {
     expect(welchTTest({ n: 1, mean: 2, variance: 0 }, { n: 5, mean: 1, variance: 1 })).toBeNull();
     expect(welchTTest({ n: 4, mean: 0, variance: 0 }, { n: 5, mean: 0, variance: 0 })).toBeNull();
