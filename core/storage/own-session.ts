@@ -48,3 +48,19 @@ export async function inOwnTransaction<T>(
     await session.end();
   }
 }
+
+/**
+ * Runs `work` holding the database's lock named `key`, on a session of its own (apart from the
+ * pool, whose connections `work` may all need): processes on the same database, on any instance,
+ * run theirs one after another. A process that dies loses the lock with its session.
+ */
+export async function oneAtATime<T>(url: string, key: string, work: () => Promise<T>): Promise<T> {
+  const session = await openSession(url);
+  try {
+    await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    return await work();
+  } finally {
+    // Ending the session releases its lock.
+    await session.end();
+  }
+}
