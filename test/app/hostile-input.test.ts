@@ -75,6 +75,29 @@ describe('the login lockout under parallel guessing', () => {
   });
 });
 
+describe('parallel logins with the right password', () => {
+  it('let all of 60 sent at once in, counting none of them as failed', async () => {
+    const user = await stores.staff.addUser({
+      username: 'busy-shared-login',
+      displayName: 'Shared',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        request(app).post('/api/auth/login').send({ username: user.username, password: staffPassword }),
+      ),
+    );
+    expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200));
+    const failures = await storage.db
+      .selectFrom('login_failures')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('username', '=', user.username)
+      .executeTakeFirstOrThrow();
+    expect(Number(failures.n)).toBe(0);
+  });
+});
+
 describe('requests from nobody', () => {
   it('answers 400 to a malformed percent-encoding in a path or a query, on a page and in the API', async () => {
     for (const path of ['/join/%E0%A4%A', '/api/customers/%E0%A4%A', '/api/links/join/%E0%A4%A/access']) {
