@@ -114,6 +114,25 @@ function addOwnCommands(program: Command): void {
       }),
     );
   user
+    .command('enable')
+    .description(
+      'Let a disabled staff login log in again, with a new password (printed once, unless one is piped in)',
+    )
+    .requiredOption('--username <name>', 'login name')
+    .option('--password-stdin', 'read the password from standard input')
+    .action((options: { username: string; passwordStdin?: boolean }) =>
+      run(async (config) => {
+        const password = options.passwordStdin ? await readLine() : newStaffPassword();
+        await withStaff(config, async (staff) => {
+          const found = await staff.find(options.username);
+          if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+          await staff.enable(found.id, password);
+          console.log(`enabled ${found.username}, with a new password`);
+          if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+        });
+      }),
+    );
+  user
     .command('reset-password')
     .description('Give a staff login a new password (printed once, unless one is piped in); its sessions end')
     .requiredOption('--username <name>', 'login name')

@@ -23,6 +23,46 @@ export function createPostgresStaffDirectory(
   newId: () => string,
   clock: Clock,
 ): StaffDirectory {
+  /**
+   * Gives a login of the state expected a new password, clears its failed logins and ends its
+   * sessions; a disabled login is enabled by it.
+   */
+  const setPassword = async (id: string, password: string, expected: 'active' | 'disabled') => {
+    const checked = parseInput(StaffUserInput.shape.password, password, 'password');
+    const hash = await hashPassword(checked);
+    return db.transaction().execute(async (tx) => {
+      const found = await tx
+        .selectFrom('staff_users')
+        .select(['username', 'disabled_at'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!found) throw notFound('staff user', id);
+      if ((found.disabled_at === null) !== (expected === 'active')) {
+        throw expected === 'active'
+          ? new ChannelPilotError(
+              'conflict',
+              `staff login ${found.username} is disabled: it could not use a new password`,
+              {
+                hint: 'enable it again, which gives it a new password',
+              },
+            )
+          : new ChannelPilotError('conflict', `staff login ${found.username} is not disabled`, {
+              hint: 'to give it a new password, reset its password',
+            });
+      }
+      const row = await tx
+        .updateTable('staff_users')
+        .set({ password_hash: hash, disabled_at: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
+      await tx.deleteFrom('login_failures').where('username', '=', row.username).execute();
+      return toUser(row);
+    });
+  };
+
   return {
     async addUser(input) {
       const user = parseInput(StaffUserInput, input, 'staff user');
@@ -38,7 +78,13 @@ export function createPostgresStaffDirectory(
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
-      );
+      ).catch((error: unknown) => {
+        if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+        throw new ChannelPilotError('conflict', `a staff login named ${user.username} already exists`, {
+          cause: error,
+          hint: 'Usernames are the same whatever their case: choose another one.',
+        });
+      });
       return toUser(row);
     },
 
@@ -155,20 +201,11 @@ export function createPostgresStaffDirectory(
     },
 
     async resetPassword(id, password) {
-      const checked = parseInput(StaffUserInput.shape.password, password, 'password');
-      const hash = await hashPassword(checked);
-      return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .updateTable('staff_users')
-          .set({ password_hash: hash })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) throw notFound('staff user', id);
-        await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
-        await tx.deleteFrom('login_failures').where('username', '=', row.username).execute();
-        return toUser(row);
-      });
+      return setPassword(id, password, 'active');
+    },
+
+    async enable(id, password) {
+      return setPassword(id, password, 'disabled');
     },
 
     async count() {
