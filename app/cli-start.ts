@@ -16,25 +16,30 @@ import { METRICS_OFF, servedPages } from './web/landing-page.ts';
 
 /** Serves the app until a stop signal. */
 export async function start(config: Config, logger: Logger): Promise<void> {
-  const storage = await openConfiguredDatabase(config, { logger, serving: true });
   const started = startedParts(logger);
-  started.add(() => storage.close());
+  let stopSignal: NodeJS.Signals | undefined;
   const stopBeforeReady = (signal: NodeJS.Signals) => {
+    stopSignal = signal;
     logger.info({ signal }, 'stop signal before the server was ready: stopping what has started');
-    void started.stopAll().then(() => process.exit(0));
+    void started.stopAll();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopBeforeReady);
   let accepting = true;
   try {
+    const storage = await openConfiguredDatabase(config, { logger, serving: true });
+    started.add(() => storage.close());
     const served = await serve(config, logger, storage, started, () => accepting);
     await afterStart(config, logger, storage, served, {
       stopAccepting: () => (accepting = false),
       ready: () => {
+        started.check();
         for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, stopBeforeReady);
       },
     });
   } catch (error) {
     await started.stopAll();
+    // Stopped as asked: what failed after the signal failed for want of what it stopped.
+    if (stopSignal) process.exit(0);
     throw error;
   }
 }
@@ -42,25 +47,31 @@ export async function start(config: Config, logger: Logger): Promise<void> {
 /**
  * What a start has started, stopped in reverse should the start fail or a stop signal come before
  * the server is ready: nothing is left running without this process. A part started once the
- * stopping has begun is stopped at once.
+ * stopping has begun is stopped at once, and `check` then ends the start.
  */
 function startedParts(logger: Logger) {
   const parts: (() => Promise<unknown>)[] = [];
-  let stopping: Promise<void> | undefined;
-  const stopOne = (stop: () => Promise<unknown>) =>
-    stop().catch((error: unknown) =>
-      logger.warn({ err: error }, 'could not stop a part of the failed start'),
-    );
+  let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
+  const stopRest = async () => {
+    for (let stop = parts.pop(); stop; stop = parts.pop())
+      await stop().catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not stop a part of the failed start'),
+      );
+  };
   return {
     add(stop: () => Promise<unknown>): void {
-      if (stopping) void stopping.then(() => stopOne(stop));
-      else parts.push(stop);
+      parts.push(stop);
+      if (stopping) stopped = stopped.then(stopRest);
+    },
+    /** Ends the start if it is being stopped. */
+    check(): void {
+      if (stopping) throw new ChannelPilotError('unavailable', 'stopped before the server was ready');
     },
     stopAll(): Promise<void> {
-      stopping ??= (async () => {
-        for (const stop of parts.reverse()) await stopOne(stop);
-      })();
-      return stopping;
+      stopping = true;
+      stopped = stopped.then(stopRest);
+      return stopped;
     },
   };
 }
@@ -86,10 +97,12 @@ async function serve(
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : null;
+  started.check();
   const composed = await composeApp({ storage, config, logger, senders, video, isAccepting });
   started.add(async () => {
     for (const channel of composed.channels) await channel.close?.();
   });
+  started.check();
   // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
   const localVideo = config.LIVEKIT_URL
     ? null
@@ -101,6 +114,7 @@ async function serve(
           composed.enableVideo({ url: local.wsUrl, apiKey: local.apiKey, apiSecret: local.apiSecret }),
       });
   if (localVideo) started.add(() => localVideo.stop());
+  started.check();
   // The browser scripts are bundled on first use; bundled now, the first customer does not wait.
   composed.bundles
     .warm()
@@ -114,6 +128,7 @@ async function serve(
     .catch((error: unknown) =>
       logger.warn({ err: error }, 'the database connections could not all be opened at start'),
     );
+  started.check();
   const server = composed.app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
   const endUpgraded = serveUpgrades(server, composed.channels);

@@ -4,6 +4,9 @@ import { isBackground, yieldCpu } from './background-sessions.ts';
 /** Opens a session of its own on `url` (for COPYs, temporary tables, long transactions), in the background when `url` says so. */
 export async function openSession(url: string): Promise<pg.Client> {
   const session = new pg.Client({ connectionString: url });
+  // Ended by the server while idle (it stops, an administrator ends it): not fatal to the
+  // process; what is asked of it next fails instead.
+  session.on('error', () => {});
   await session.connect();
   try {
     if (isBackground(url)) await yieldCpu(session);

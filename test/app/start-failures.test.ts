@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
+import { spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { createScratchDatabase } from '../support/database.ts';
 // exit status 1, and nothing it started (the embedded PostgreSQL, the local livekit-server) left
 // running without it.
 
+const cli = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
 const root = mkdtempSync(join(tmpdir(), 'channel-pilot-start-failures-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let folders = 0;
@@ -107,6 +109,36 @@ describe('a start that cannot serve', () => {
       expect(await first.stop()).toBe(0);
     }
     expect(serverLeftIn(dir)).toBe(false);
+  }, 180_000);
+
+  it('stops what it has started when a stop signal comes before it is ready (during the first seed)', async () => {
+    const dir = dataDir();
+    const livekit = await freePort();
+    const child = spawn(process.execPath, [cli, 'start'], {
+      env: {
+        ...process.env,
+        ...base,
+        SEED_DEMO_DATA: 'true',
+        LOG_LEVEL: 'warn',
+        HOST: '127.0.0.1',
+        DATA_DIR: dir,
+        PORT: String(await freePort()),
+        LIVEKIT_LOCAL_PORT: String(livekit),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+    // The demo dataset says each part done (customers first); the rest takes seconds more.
+    while (!/^ {2}\S.* done$/m.test(output) && child.exitCode === null)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGTERM');
+    expect(await exited, output).toBe(0);
+    expect(output).not.toContain('is running');
+    expect(serverLeftIn(dir)).toBe(false);
+    expect(await portFree(livekit)).toBe(true);
   }, 180_000);
 
   it('prints PostgreSQL’s own words when the embedded database cannot start', async () => {
