@@ -1,40 +1,8 @@
 import { z } from 'zod';
 import { fieldIssues } from '../core/index.ts';
-import { ClosedDaySpec, OpeningHoursSpec } from '../core/services.ts';
+import { OpeningHoursSpec } from '../core/services.ts';
 import { billSettings } from './config-bills.ts';
-
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((v) => ['true', '1', 'yes'].includes(v));
-/** A whole number within bounds; anything else is refused naming the bounds. */
-const whole = (min: number, max: number) => {
-  const range = `must be a whole number from ${min} to ${max}`;
-  return z.coerce
-    .number({ error: range })
-    .int({ error: range })
-    .min(min, { error: range })
-    .max(max, { error: range });
-};
-
-/** Closed days, comma-separated (see ClosedDaySpec); a bad one is named by what it says. */
-const closedDays = z
-  .string()
-  .default('')
-  .transform((value, ctx) => {
-    const days = value
-      .split(',')
-      .map((day) => day.trim())
-      .filter(Boolean);
-    for (const day of days) {
-      const checked = ClosedDaySpec.safeParse(day);
-      if (!checked.success)
-        ctx.addIssue({
-          code: 'custom',
-          message: `${JSON.stringify(day)} ${checked.error.issues[0]?.message}`,
-        });
-    }
-    return days;
-  });
+import { closedDays, flag, MAILBOX, whole } from './config-kinds.ts';
 
 /**
  * Settings whose values are secrets: a problem with one names it and says what is wrong, never
@@ -55,9 +23,6 @@ function shown(key: string, value: string | undefined): string {
   const hidden = (value ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@\s]*@/i, '$1:***@');
   return `${key}=${JSON.stringify(hidden)}`;
 }
-
-/** `address@domain`, or `Name <address@domain>`. */
-const MAILBOX = /^(?:[^<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
 /**
  * Every setting, read from the environment once at start. The description of each key is
