@@ -43,8 +43,13 @@ export async function run(command: (config: Config, logger: Logger) => Promise<v
     if (error instanceof ConfigError) {
       console.error(error.message);
     } else if (error instanceof ChannelPilotError) {
-      console.error(`error: ${error.message}${error.hint ? `\nhint: ${error.hint}` : ''}`);
+      console.error(`error: ${error.message}`);
       for (const issue of error.issues) console.error(`  - ${issue.path}: ${issue.message}`);
+      // What the database server (or another program) said about a failure to run at all: the
+      // operator's one clue. An input's problem is said in full by the message and its issues.
+      const said = error.code === 'unavailable' || error.code === 'internal' ? causeOf(error) : '';
+      if (said) console.error(`cause: ${said.replaceAll('\n', '\n  ')}`);
+      if (error.hint) console.error(`hint: ${error.hint}`);
     } else {
       console.error(error);
     }
@@ -55,4 +60,12 @@ export async function run(command: (config: Config, logger: Logger) => Promise<v
 /** When commander has said what was wrong (or shown the help), exits as it would have. */
 export function exitIfCommanderError(error: unknown): void {
   if (error instanceof CommanderError) process.exit(error.exitCode);
+}
+
+/** The words of an error's cause, its own causes' after them; '' when it has none. */
+function causeOf(error: Error): string {
+  const words: string[] = [];
+  for (let cause = error.cause; cause instanceof Error && words.length < 5; cause = cause.cause)
+    if (cause.message.trim()) words.push(cause.message.trim());
+  return words.join('\n');
 }

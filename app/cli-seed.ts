@@ -1,4 +1,4 @@
-import { createPostgresStores, type StorageHandle } from '../core/index.ts';
+import { createPostgresStores, oneAtATime, type StorageHandle } from '../core/index.ts';
 import { createPostgresBulkLoader, createPostgresInteractionLoader } from '../core/imports.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -9,12 +9,27 @@ import { createDemoRandom } from './seed/demo-random.ts';
 import { DEMO_STYLE_STREAM, demoStylePilotIds, runDemoStylePilot } from './seed/demo-style-pilot.ts';
 import { createProgress } from './progress.ts';
 
-/** The demo dataset (`channel-pilot seed`, and `start` on an empty database), with its logins on first use. */
-export async function seed(
-  storage: StorageHandle,
-  config: Config,
-  options: { customers?: number; interactions?: number; seed?: number; asOf?: Date },
-): Promise<void> {
+type SeedOptions = { customers?: number; interactions?: number; seed?: number; asOf?: Date };
+
+/** Held while the demo dataset is made: processes seeding one database at once take turns. */
+const SEED_LOCK = 'channel-pilot: demo seed';
+
+/** The demo dataset (`channel-pilot seed`), with its logins on first use. */
+export async function seed(storage: StorageHandle, config: Config, options: SeedOptions): Promise<void> {
+  await oneAtATime(storage.url, SEED_LOCK, () => seedAlone(storage, config, options));
+}
+
+/**
+ * The demo dataset on a first start (no staff logins yet), made once however many instances
+ * start together on one database: the others wait for it, then find the data there.
+ */
+export async function seedOnFirstStart(storage: StorageHandle, config: Config): Promise<void> {
+  await oneAtATime(storage.url, SEED_LOCK, async () => {
+    if ((await createPostgresStores(storage.db).staff.count()) === 0) await seedAlone(storage, config, {});
+  });
+}
+
+async function seedAlone(storage: StorageHandle, config: Config, options: SeedOptions): Promise<void> {
   const seedNumber = options.seed ?? 42;
   const now = options.asOf ?? new Date();
   // Ids the stores make while seeding come from the seed too, so the whole dataset repeats.

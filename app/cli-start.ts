@@ -1,4 +1,4 @@
-import { writeSetting } from '../core/index.ts';
+import { ChannelPilotError, writeSetting, type StorageHandle } from '../core/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { composeApp, type VideoServer } from './compose.ts';
@@ -7,7 +7,7 @@ import { provideLocalLivekit } from './bundled-livekit.ts';
 import { answerClientErrors, gracefulShutdown, serveUpgrades } from './server-lifecycle.ts';
 import { createSmtpEmailSender } from './notify/smtp-email-sender.ts';
 import { createDevelopmentSender } from './notify/development-sender.ts';
-import { seed } from './cli-seed.ts';
+import { seedOnFirstStart } from './cli-seed.ts';
 import { SERVED_URL } from './cli-runner.ts';
 import { METRICS_OFF, servedPages } from './web/landing-page.ts';
 
@@ -16,8 +16,74 @@ import { METRICS_OFF, servedPages } from './web/landing-page.ts';
 
 /** Serves the app until a stop signal. */
 export async function start(config: Config, logger: Logger): Promise<void> {
-  const storage = await openConfiguredDatabase(config, { logger });
+  const started = startedParts(logger);
+  let stopSignal: NodeJS.Signals | undefined;
+  const stopBeforeReady = (signal: NodeJS.Signals) => {
+    stopSignal = signal;
+    logger.info({ signal }, 'stop signal before the server was ready: stopping what has started');
+    void started.stopAll();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopBeforeReady);
   let accepting = true;
+  try {
+    const storage = await openConfiguredDatabase(config, { logger, serving: true });
+    started.add(() => storage.close());
+    const served = await serve(config, logger, storage, started, () => accepting);
+    await afterStart(config, logger, storage, served, {
+      stopAccepting: () => (accepting = false),
+      ready: () => {
+        started.check();
+        for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, stopBeforeReady);
+      },
+    });
+  } catch (error) {
+    await started.stopAll();
+    // Stopped as asked: what failed after the signal failed for want of what it stopped.
+    if (stopSignal) process.exit(0);
+    throw error;
+  }
+}
+
+/**
+ * What a start has started, stopped in reverse should the start fail or a stop signal come before
+ * the server is ready: nothing is left running without this process. A part started once the
+ * stopping has begun is stopped at once, and `check` then ends the start.
+ */
+function startedParts(logger: Logger) {
+  const parts: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  let stopped: Promise<void> = Promise.resolve();
+  const stopRest = async () => {
+    for (let stop = parts.pop(); stop; stop = parts.pop())
+      await stop().catch((error: unknown) =>
+        logger.warn({ err: error }, 'could not stop a part of the failed start'),
+      );
+  };
+  return {
+    add(stop: () => Promise<unknown>): void {
+      parts.push(stop);
+      if (stopping) stopped = stopped.then(stopRest);
+    },
+    /** Ends the start if it is being stopped. */
+    check(): void {
+      if (stopping) throw new ChannelPilotError('unavailable', 'stopped before the server was ready');
+    },
+    stopAll(): Promise<void> {
+      stopping = true;
+      stopped = stopped.then(stopRest);
+      return stopped;
+    },
+  };
+}
+
+/** Composes the app, starts what it needs, seeds a first start and listens; each part started is noted in `started`. */
+async function serve(
+  config: Config,
+  logger: Logger,
+  storage: StorageHandle,
+  started: ReturnType<typeof startedParts>,
+  isAccepting: () => boolean,
+) {
   const senders = [
     config.EMAIL_SENDER === 'smtp'
       ? createSmtpEmailSender({ url: config.SMTP_URL as string, from: config.EMAIL_FROM })
@@ -31,16 +97,12 @@ export async function start(config: Config, logger: Logger): Promise<void> {
         apiSecret: config.LIVEKIT_API_SECRET as string,
       }
     : null;
-  const { app, stores, dispatcher, channels, pilotDesk, guardrails, bundles, enableVideo } = await composeApp(
-    {
-      storage,
-      config,
-      logger,
-      senders,
-      video,
-      isAccepting: () => accepting,
-    },
-  );
+  started.check();
+  const composed = await composeApp({ storage, config, logger, senders, video, isAccepting });
+  started.add(async () => {
+    for (const channel of composed.channels) await channel.close?.();
+  });
+  started.check();
   // Without LIVEKIT_URL, the local server: started now when built, else built in the background.
   const localVideo = config.LIVEKIT_URL
     ? null
@@ -49,12 +111,16 @@ export async function start(config: Config, logger: Logger): Promise<void> {
         logger,
         say: (line) => console.log(line),
         onReady: (local) =>
-          enableVideo({ url: local.wsUrl, apiKey: local.apiKey, apiSecret: local.apiSecret }),
+          composed.enableVideo({ url: local.wsUrl, apiKey: local.apiKey, apiSecret: local.apiSecret }),
       });
+  if (localVideo) started.add(() => localVideo.stop());
+  started.check();
   // The browser scripts are bundled on first use; bundled now, the first customer does not wait.
-  bundles.warm().catch((error: unknown) => logger.error({ err: error }, 'browser scripts failed to bundle'));
-  if (config.SEED_DEMO_DATA && (await stores.staff.count()) === 0) {
-    await seed(storage, config, {});
+  composed.bundles
+    .warm()
+    .catch((error: unknown) => logger.error({ err: error }, 'browser scripts failed to bundle'));
+  if (config.SEED_DEMO_DATA && (await composed.stores.staff.count()) === 0) {
+    await seedOnFirstStart(storage, config);
   }
   // Not fatal: connections the database refuses now are made, or refused, as requests come.
   await storage
@@ -62,13 +128,60 @@ export async function start(config: Config, logger: Logger): Promise<void> {
     .catch((error: unknown) =>
       logger.warn({ err: error }, 'the database connections could not all be opened at start'),
     );
-  const server = app.listen(config.PORT, config.HOST);
+  started.check();
+  const server = composed.app.listen(config.PORT, config.HOST);
   answerClientErrors(server);
-  const endUpgraded = serveUpgrades(server, channels);
+  const endUpgraded = serveUpgrades(server, composed.channels);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(cannotListen(error, config)));
   });
+  started.add(() => new Promise((resolve) => server.close(resolve)));
+  return { ...composed, video, localVideo, server, endUpgraded };
+}
+
+/** Why the server could not listen, naming the setting to change. */
+function cannotListen(error: NodeJS.ErrnoException, config: Pick<Config, 'PORT' | 'HOST'>) {
+  const { PORT, HOST } = config;
+  const said = { cause: error };
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new ChannelPilotError('unavailable', `PORT=${PORT}: port ${PORT} is already in use on ${HOST}`, {
+        ...said,
+        hint: 'Stop the program that uses it, or set PORT to a free port.',
+      });
+    case 'EACCES':
+      return new ChannelPilotError('unavailable', `PORT=${PORT}: this user may not listen on port ${PORT}`, {
+        ...said,
+        hint: 'Ports below 1024 need privileges: set PORT to 1024 or above (a proxy can listen on 80 or 443).',
+      });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+    case 'EADDRNOTAVAIL':
+    case 'EINVAL':
+      return new ChannelPilotError(
+        'unavailable',
+        `HOST=${JSON.stringify(HOST)}: not an address of this machine`,
+        {
+          ...said,
+          hint: 'Set HOST to 0.0.0.0 (every interface), 127.0.0.1 (this machine only) or one of its addresses.',
+        },
+      );
+    default:
+      return new ChannelPilotError('unavailable', `cannot listen on HOST=${HOST} PORT=${PORT}`, said);
+  }
+}
+
+/** Runs the started server: its background work, its stop signals, and the banner. */
+async function afterStart(
+  config: Config,
+  logger: Logger,
+  storage: StorageHandle,
+  served: Awaited<ReturnType<typeof serve>>,
+  { stopAccepting, ready }: { stopAccepting: () => void; ready: () => void },
+): Promise<void> {
+  const { server, endUpgraded, channels, dispatcher, pilotDesk, guardrails, video, localVideo } = served;
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   logger.info({ port, database: storage.kind }, 'listening');
@@ -112,7 +225,7 @@ export async function start(config: Config, logger: Logger): Promise<void> {
     logger,
     timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
     beforeClose: () => {
-      accepting = false;
+      stopAccepting();
       clearInterval(outboxTimer);
       endUpgraded();
     },
@@ -124,6 +237,7 @@ export async function start(config: Config, logger: Logger): Promise<void> {
       await localVideo?.stop();
     },
   });
+  ready();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       void shutdown(signal).then(() => process.exit(0));

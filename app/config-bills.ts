@@ -8,7 +8,9 @@ import {
 } from '../core/services.ts';
 import type { Config } from './config.ts';
 
-const cents = z.coerce.number({ error: 'must be a number' }).min(0);
+const cents = z.coerce
+  .number({ error: 'must be a number of cents, 0 or more' })
+  .min(0, { error: 'must be a number of cents, 0 or more' });
 
 /** The settings of bill communications: who bills, and how a bill's QR code lets customers pay. */
 export const billSettings = {

@@ -1,41 +1,49 @@
 import { z } from 'zod';
 import { fieldIssues } from '../core/index.ts';
-import { ClosedDaySpec, OpeningHoursSpec } from '../core/services.ts';
+import { OpeningHoursSpec } from '../core/services.ts';
 import { billSettings } from './config-bills.ts';
+import { closedDays, flag, MAILBOX, whole } from './config-kinds.ts';
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be true or false' })
-  .transform((v) => ['true', '1', 'yes'].includes(v));
-const whole = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int().min(min).max(max);
+/**
+ * Settings whose values are secrets: a problem with one names it and says what is wrong, never
+ * its value (start-up output ends up in service logs).
+ */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'LINK_SECRET',
+  'METRICS_TOKEN',
+  'LIVEKIT_API_SECRET',
+  'DIALOGFLOW_WEBHOOK_SECRET',
+  'DIALOGFLOW_WEBHOOK_PASSWORD',
+  'CHAT_IDENTITY_SECRET',
+]);
 
-/** Closed days, comma-separated (see ClosedDaySpec). */
-const closedDays = z
-  .string()
-  .default('')
-  .transform((value) =>
-    value
-      .split(',')
-      .map((day) => day.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(ClosedDaySpec));
+/** A setting's value as a problem shows it: a secret by its length only, an address without its password. */
+function shown(key: string, value: string | undefined): string {
+  if (value && SECRET_SETTINGS.has(key)) return `${key} (${[...value].length} characters, not shown)`;
+  const hidden = (value ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@\s]*@/i, '$1:***@');
+  return `${key}=${JSON.stringify(hidden)}`;
+}
 
 /**
  * Every setting, read from the environment once at start. The description of each key is
  * the text of the README's configuration table (a test keeps the two in step).
  */
 export const ConfigSchema = z.object({
-  PORT: whole(0, 65535).default(3000).describe('HTTP port to listen on.'),
+  PORT: whole(1, 65535).default(3000).describe('HTTP port to listen on (1–65535).'),
   HOST: z
     .string()
     .min(1)
     .default('0.0.0.0')
     .describe('Interface to bind; `127.0.0.1` keeps the server local.'),
   PUBLIC_URL: z
-    .url({ error: 'must be an absolute URL such as https://pilot.example.com' })
+    .url({
+      protocol: /^https?$/,
+      error: 'must be an absolute http:// or https:// address such as https://pilot.example.com',
+    })
     .optional()
-    .describe('The address people and providers reach the app at; defaults to `http://localhost:PORT`.'),
+    .describe(
+      'The `http://` or `https://` address people and providers reach the app at; defaults to `http://localhost:PORT`.',
+    ),
   DATA_DIR: z
     .string()
     .min(1)
@@ -86,9 +94,10 @@ export const ConfigSchema = z.object({
     .describe('SMTP server, e.g. `smtp://user:password@mail.example.com:587`.'),
   EMAIL_FROM: z
     .string()
-    .min(3)
+    .trim()
+    .regex(MAILBOX, { error: 'must be an e-mail address, alone or as Name <address@example.com>' })
     .default('Channel Pilot <no-reply@localhost>')
-    .describe('Sender of customer e-mails.'),
+    .describe('Sender of customer e-mails: an address, alone or as `Name <address>`.'),
   SMS_SENDER: z
     .enum(['development'])
     .default('development')
@@ -262,7 +271,7 @@ export const ConfigSchema = z.object({
   CHAT_EMAIL_AFTER_SECONDS: whole(1, 86_400)
     .default(120)
     .describe(
-      'How long a chat visitor may be disconnected before they count as gone: an advisor’s reply also goes out by e-mail, and a chat waiting in the queue is closed as left (at least two heartbeats).',
+      'How long a chat visitor may be disconnected before they count as gone: an advisor’s reply also goes out by e-mail, and a chat waiting in the queue is closed as left (at least two heartbeats: twice `CHAT_HEARTBEAT_SECONDS`).',
     ),
   REPORT_MINIMUM_GROUP: whole(1, 10_000)
     .default(20)
@@ -305,9 +314,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {
     throw new ConfigError(
-      fieldIssues(result.error).map(
-        (issue) => `${issue.path}=${JSON.stringify(env[issue.path] ?? '')}: ${issue.message}`,
-      ),
+      fieldIssues(result.error).map((issue) => {
+        const key = issue.path.split('.')[0] as string;
+        return `${shown(key, env[key])}: ${issue.message}`;
+      }),
     );
   }
   const config = result.data;
@@ -333,6 +343,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     ...(config.CHAT_ADVISOR_AWAY_SECONDS <= config.CHAT_HEARTBEAT_SECONDS
       ? [
           `CHAT_ADVISOR_AWAY_SECONDS=${JSON.stringify(env.CHAT_ADVISOR_AWAY_SECONDS ?? '')}: must be above CHAT_HEARTBEAT_SECONDS (${config.CHAT_HEARTBEAT_SECONDS}), or every advisor would go away between two heartbeats`,
+        ]
+      : []),
+    ...(config.CHAT_EMAIL_AFTER_SECONDS < 2 * config.CHAT_HEARTBEAT_SECONDS
+      ? [
+          `CHAT_EMAIL_AFTER_SECONDS=${JSON.stringify(env.CHAT_EMAIL_AFTER_SECONDS ?? '')}: must be at least two heartbeats (2 × CHAT_HEARTBEAT_SECONDS = ${2 * config.CHAT_HEARTBEAT_SECONDS}), or a visitor still connected could count as gone (each instance notes its visitors once a heartbeat)`,
         ]
       : []),
     ...(config.ALEXA_OAUTH_JWKS_URL && !config.ALEXA_OAUTH_AUDIENCE

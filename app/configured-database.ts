@@ -11,13 +11,14 @@ export const version = (
 
 /**
  * Opens the configured database (PostgreSQL when DATABASE_URL is set, else the embedded one);
- * `background` for bulk work, whose sessions yield the CPU to the live channels'.
+ * `background` for bulk work, whose sessions yield the CPU to the live channels'; `serving` for
+ * the server, which may not share an embedded database another running app holds.
  */
 export function openConfiguredDatabase(
   config: Config,
-  options: { logger?: Logger; background?: boolean } = {},
+  options: { logger?: Logger; background?: boolean; serving?: boolean } = {},
 ): Promise<StorageHandle> {
-  const { logger, background } = options;
+  const { logger, background, serving } = options;
   const common = { poolSize: config.DATABASE_POOL_SIZE, ...(background ? { background } : {}) };
   return config.DATABASE_URL
     ? openDatabase({ kind: 'postgres', url: config.DATABASE_URL, ...common })
@@ -25,6 +26,7 @@ export function openConfiguredDatabase(
         kind: 'embedded',
         dataDir: resolve(config.DATA_DIR),
         ...common,
+        ...(serving ? { serving } : {}),
         ...(logger ? { onLog: (line: string) => logger.debug({ postgres: line }, 'embedded database') } : {}),
       });
 }

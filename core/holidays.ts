@@ -17,6 +17,11 @@ export const ClosedDaySpec = z
   .trim()
   .regex(/^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
     error: 'must be a day like 06-29 (every year) or 2026-12-07 (once)',
+    abort: true,
+  })
+  // 30 February is refused, not rolled over; 29 February every year closes it in leap years.
+  .refine((spec) => DateTime.fromISO(spec.length === 5 ? `2024-${spec}` : spec).isValid, {
+    error: 'must be a day the calendar has (30 February is none)',
   });
 
 /** Easter Sunday of a year in the Gregorian calendar (the anonymous algorithm, as in Meeus). */

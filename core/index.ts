@@ -129,6 +129,7 @@ export {
 } from './staff.ts';
 export { createCustomerContext, type CustomerContext, type CustomerContextView } from './customer-context.ts';
 export { openDatabase, type DatabaseLocation, type StorageHandle } from './storage/database.ts';
+export { oneAtATime } from './storage/own-session.ts';
 export { yieldOwnCpu } from './storage/background-sessions.ts';
 export { restoreBackup, writeBackup } from './storage/data-transfer.ts';
 export { createPostgresStores, type Stores } from './storage/postgres-stores.ts';

@@ -56,7 +56,7 @@ export interface StaffSession {
 
 /** Port: staff accounts and their login sessions. */
 export interface StaffDirectory {
-  /** Fails with `conflict` when the username is taken. */
+  /** Fails with `conflict` when the username is taken (in any case). */
   addUser(input: StaffUserInput): Promise<StaffUser>;
   /**
    * The user when the password matches, otherwise undefined (same cost either way). After
@@ -75,8 +75,16 @@ export interface StaffDirectory {
   find(idOrUsername: string): Promise<StaffUser | undefined>;
   /** Disables a login and ends its sessions; `not_found` for an unknown one. */
   disable(id: string, at: Date): Promise<StaffUser>;
-  /** Sets a new password (checked like a new user's), clears its failed logins and ends its sessions. */
+  /**
+   * Sets a new password (checked like a new user's), clears its failed logins and ends its
+   * sessions; `conflict` for a disabled login, which could not use it (enable it instead).
+   */
   resetPassword(id: string, password: string): Promise<StaffUser>;
+  /**
+   * Lets a disabled login log in again, with a new password (the one it had may be known to
+   * others by now); `conflict` for a login that is not disabled.
+   */
+  enable(id: string, password: string): Promise<StaffUser>;
 }
 
 const scryptAsync = promisify(scrypt) as (

@@ -40,6 +40,13 @@ export function withinInstantYears(time: number): boolean {
   return time >= EARLIEST && time < LATEST;
 }
 
+/** A day (`2026-03-29`) within {@link INSTANT_YEARS}: a census or a report asks about no other. */
+export const DayInYears = IsoDate.refine((day) => withinInstantYears(Date.parse(day)), {
+  error: `must be ${INSTANT_YEARS_TEXT}`,
+  // A day that is none is said once, as such.
+  when: (payload) => payload.issues.length === 0,
+});
+
 /**
  * A moment: a Date, or an ISO 8601 string (a date-time, read in UTC without an offset; a day,
  * its start in UTC). Calendar-checked (30 February is refused, not rolled over into March) and

@@ -78,7 +78,7 @@ export function createApi() {
         }
       }
       const params = validate(spec.params, req.params, 'path');
-      const query = validate(spec.query, req.query, 'query');
+      const query = validate(spec.query, oneValueEach(spec.query, req.query), 'query');
       // A cross-site form can only GET or POST, and a cross-site DELETE needs a preflight this
       // server never allows: DELETE, like GET, needs no body.
       if (spec.method !== 'get' && spec.method !== 'delete') {
@@ -210,11 +210,28 @@ function requestBody(spec: {
 }
 
 function validate<S extends z.ZodType>(schema: S | undefined, value: unknown, where: string): unknown {
-  if (!schema) return {};
+  // Checked on a route that reads none too: every route refuses the same input alike.
   const unstorable = unstorableIssues(value, where);
   if (unstorable.length > 0) throw invalidInput(`invalid request: ${describeIssues(unstorable)}`, unstorable);
+  if (!schema) return {};
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = fieldIssues(result.error, where);
   throw invalidInput(`invalid request: ${describeIssues(issues)}`, issues);
+}
+
+/**
+ * The query, refused when a parameter of the route is given as an object or a list (`q[a]=b`,
+ * `q[]=b`): each takes one value, and a form the parser leaves under another name would
+ * otherwise be dropped without a word.
+ */
+function oneValueEach(schema: AnyObject | undefined, query: unknown): unknown {
+  const issues = Object.keys((query ?? {}) as object).flatMap((key) => {
+    const name = /^([^[\]]+)\[/.exec(key)?.[1];
+    return name !== undefined && schema && Object.hasOwn(schema.shape, name)
+      ? [{ path: `query.${name}`, message: `must be one value (${name}=…), not ${key}=…` }]
+      : [];
+  });
+  if (issues.length > 0) throw invalidInput(`invalid request: ${describeIssues(issues)}`, issues);
+  return query;
 }

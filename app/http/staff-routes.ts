@@ -17,7 +17,7 @@ const ByStaff = z.object({
 /** A password to hand over once: 16 random bytes, URL-safe. */
 export const newStaffPassword = () => randomBytes(16).toString('base64url');
 
-/** Staff management for admins: the logins, disabling one, resetting a password. */
+/** Staff management for admins: the logins, disabling and enabling one, resetting a password. */
 export function registerStaffRoutes(
   api: ReturnType<typeof createApi>,
   { staff, clock }: { staff: StaffDirectory; clock: Clock },
@@ -26,9 +26,13 @@ export function registerStaffRoutes(
     const user = await staff.find(idOrUsername);
     if (!user) throw notFound('staff user', idOrUsername);
     if (user.id === by?.id) {
-      throw new ChannelPilotError('conflict', 'an admin may not disable or reset their own login here', {
-        hint: 'ask another admin, or use channel-pilot user on the server',
-      });
+      throw new ChannelPilotError(
+        'conflict',
+        'an admin may not disable, enable or reset their own login here',
+        {
+          hint: 'ask another admin, or use channel-pilot user on the server',
+        },
+      );
     }
     return user;
   };
@@ -67,6 +71,21 @@ export function registerStaffRoutes(
     async handler({ params, staff: by }) {
       const password = newStaffPassword();
       const user = await staff.resetPassword((await loginOrThrow(params.id, by)).id, password);
+      return { user, password };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/staff/:id/enable',
+    summary: 'Let a disabled staff login log in again, with a new password, shown once',
+    tag: 'staff',
+    permission: 'staff:manage',
+    params: ByStaff,
+    response: z.object({ user: StaffUserSchema, password: z.string() }),
+    async handler({ params, staff: by }) {
+      const password = newStaffPassword();
+      const user = await staff.enable((await loginOrThrow(params.id, by)).id, password);
       return { user, password };
     },
   });

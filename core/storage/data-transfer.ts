@@ -51,7 +51,7 @@ export async function writeBackup(url: string, out: Writable): Promise<{ table: 
       const tables = await source.tables();
       const header: BackupHeader = {
         format: 'channel-pilot-backup',
-        version: 1,
+        version: FORMAT_VERSION,
         migrations: await source.migrations(),
         createdAt: new Date().toISOString(),
       };
@@ -107,7 +107,7 @@ export async function restoreBackup(
       const next = await lines.next();
       if (next.done) break;
       if (next.value === '') continue;
-      const section = JSON.parse(next.value) as { table: string; columns: string[] };
+      const section = tableHeading(next.value, restored.at(-1)?.table);
       const columns = targetTables.get(section.table);
       if (!columns)
         throw new ChannelPilotError(
@@ -199,18 +199,26 @@ async function fillTable(
   if (log)
     await client.query('create temporary table interactions_staging (like interactions) on commit drop');
   const copy = client.query(copyStreams.from(`copy ${id(into)} (${columns.map(id).join(', ')}) from stdin`));
+  // The server refusing a row ends the COPY on its side; what is still written then fails too.
+  // Listened to throughout, so that no failure of the stream goes unheard (and crashes).
+  let refused: Error | undefined;
+  copy.on('error', (error: Error) => {
+    if ((error as { severity?: string }).severity) refused ??= error;
+  });
   const done = once(copy, 'finish');
+  done.catch(() => {});
   let rows: number;
   try {
     rows = await feed(copy);
+    copy.end();
+    await done;
   } catch (error) {
-    // Abandons the COPY (the server is told it failed), so the connection is free to roll back.
-    copy.destroy(error as Error);
+    // Abandons the COPY (the server is told it failed), so the connection is free to roll back;
+    // one the server has ended already needs no telling.
+    if (!refused && !copy.destroyed) copy.destroy(error as Error);
     await done.catch(() => {});
-    throw error;
+    throw refused ? unreadableRow(table, refused) : error;
   }
-  copy.end();
-  await done;
   if (log) {
     await client.query(`
       select ensure_interaction_month(m)
@@ -221,6 +229,20 @@ async function fillTable(
       drop table interactions_staging;`);
   }
   return rows;
+}
+
+/** A row of the backup the database refused: the backup is damaged there. */
+function unreadableRow(table: string, refused: Error): ChannelPilotError {
+  const where = (refused as { where?: string }).where ?? '';
+  const line = /COPY \S+, line (\d+)/.exec(where)?.[1];
+  return new ChannelPilotError(
+    'invalid_input',
+    `the backup is damaged: row ${line ?? '?'} of ${table} cannot be read back (${refused.message})`,
+    {
+      cause: refused,
+      hint: 'Nothing was changed. Restore an earlier backup, or make a new one from the database it came from.',
+    },
+  );
 }
 
 async function copyIn(
@@ -249,15 +271,53 @@ async function copyIn(
   });
 }
 
+/** The format of backups this version writes and reads. */
+const FORMAT_VERSION = 1;
+
 function parseHeader(line: string): BackupHeader {
+  let header: Partial<BackupHeader> | undefined;
   try {
-    const header = JSON.parse(line) as BackupHeader;
-    if (header.format === 'channel-pilot-backup' && header.version === 1 && Array.isArray(header.migrations))
-      return header;
+    header = JSON.parse(line) as Partial<BackupHeader>;
   } catch {
     // not JSON: reported below
   }
-  throw new ChannelPilotError('invalid_input', 'this file is not a channel-pilot backup');
+  if (header?.format !== 'channel-pilot-backup')
+    throw new ChannelPilotError('invalid_input', 'this file is not a channel-pilot backup');
+  if (typeof header.version === 'number' && header.version > FORMAT_VERSION) {
+    throw new ChannelPilotError(
+      'invalid_input',
+      `the backup was made by a newer version of channel-pilot (backup format ${header.version}; this version reads format ${FORMAT_VERSION})`,
+      { hint: 'Restore it with that version of channel-pilot, or a later one.' },
+    );
+  }
+  if (header.version !== FORMAT_VERSION || !Array.isArray(header.migrations))
+    throw new ChannelPilotError(
+      'invalid_input',
+      'the backup is damaged: its first line is not a backup’s heading',
+    );
+  return header as BackupHeader;
+}
+
+/** The heading of a table's rows; a line that is none means the backup is damaged after `after`. */
+function tableHeading(line: string, after: string | undefined): { table: string; columns: string[] } {
+  try {
+    const section = JSON.parse(line) as { table?: unknown; columns?: unknown };
+    if (
+      typeof section.table === 'string' &&
+      Array.isArray(section.columns) &&
+      section.columns.every((c) => typeof c === 'string')
+    )
+      return section as { table: string; columns: string[] };
+  } catch {
+    // reported below
+  }
+  throw new ChannelPilotError(
+    'invalid_input',
+    `the backup is damaged: ${after ? `after the rows of ${after}` : 'after its first line'} comes a line that heads no table`,
+    {
+      hint: 'Nothing was changed. Restore an earlier backup, or make a new one from the database it came from.',
+    },
+  );
 }
 
 async function write(out: Writable, text: string): Promise<void> {

@@ -1,11 +1,12 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import { migrations } from './migration-list.ts';
 import { ChannelPilotError } from '../errors.ts';
 import type { Database } from './schema.ts';
-import { alive, startEmbeddedServer } from './embedded-postgres-server.ts';
+import { startEmbeddedServer } from './embedded-postgres-server.ts';
+import { claimFolder, folderInUse, folderOwner, releaseFolder } from './data-folder-owner.ts';
 import { carryOverEarlierEngine, earlierEngineFolder } from './pglite-carry-over.ts';
 import { keepPlansOn } from './kept-plans.ts';
 import { inBackground, isBackground, yieldCpu } from './background-sessions.ts';
@@ -21,6 +22,11 @@ export type DatabaseLocation = (
       onLog?: (line: string) => void;
       /** Hears of each table carried over from a data folder of the earlier engine. */
       onCarryOver?: (table: string, rows: number) => void;
+      /**
+       * Opened by a server (`npm start`): refused when another live process of the app holds
+       * the folder's server, which would stop it under this one when it ends.
+       */
+      serving?: boolean;
     }
 ) & {
   poolSize?: number;
@@ -155,20 +161,22 @@ async function openEmbedded(
 ): Promise<StorageHandle> {
   const { dataDir } = location;
   mkdirSync(dataDir, { recursive: true });
-  const ownerFile = join(dataDir, 'channel-pilot.pid');
-  const owner = readOwner(ownerFile);
+  const owner = folderOwner(dataDir);
+  if (owner && location.serving) throw folderInUse(dataDir, owner);
   const server = await startEmbeddedServer({
     clusterDir: join(dataDir, 'postgres'),
     // A server whose starter is gone (killed) is this process's to stop from now on.
-    adopt: owner === null || owner === process.pid || !alive(owner),
+    adopt: owner === null,
     ...(location.onLog ? { onLog: location.onLog } : {}),
   });
-  if (server.owned) writeFileSync(ownerFile, String(process.pid));
+  // Of processes that started or took over the server at the same moment, one owns it.
+  const owned = server.owned && claimFolder(dataDir, location.serving ? 'server' : 'command');
   const release = async () => {
-    if (!server.owned) return;
+    if (!owned) return;
     await server.stop();
-    if (readOwner(ownerFile) === process.pid) rmSync(ownerFile, { force: true });
+    releaseFolder(dataDir);
   };
+  if (location.serving && !owned) throw folderInUse(dataDir, folderOwner(dataDir));
   try {
     await createDatabaseIfMissing(server.url('postgres'), EMBEDDED_DATABASE);
   } catch (error) {
@@ -185,15 +193,6 @@ async function openEmbedded(
 
 const sessionsOf = (url: string, location: DatabaseLocation) =>
   location.background ? inBackground(url) : url;
-
-function readOwner(file: string): number | null {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Creates `name` on the server at `serverUrl` unless it exists (two processes at once: one wins). */
 export async function createDatabaseIfMissing(serverUrl: string, name: string): Promise<void> {

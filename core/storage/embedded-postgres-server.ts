@@ -102,7 +102,14 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     }
   });
   let exited: number | null | undefined;
-  child.once('exit', (code) => (exited = code));
+  // Failed once its last words are read: stderr closes after the exit (a second at most).
+  child.once('exit', (code) => {
+    const settle = setTimeout(() => (exited = code), 1000);
+    child.once('close', () => {
+      clearTimeout(settle);
+      exited = code;
+    });
+  });
   child.once('error', () => (exited = -1));
   try {
     await waitUntilAccepting(socketDir, PORT, options.startTimeoutMs ?? 60_000, () =>

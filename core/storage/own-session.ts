@@ -4,6 +4,9 @@ import { isBackground, yieldCpu } from './background-sessions.ts';
 /** Opens a session of its own on `url` (for COPYs, temporary tables, long transactions), in the background when `url` says so. */
 export async function openSession(url: string): Promise<pg.Client> {
   const session = new pg.Client({ connectionString: url });
+  // Ended by the server while idle (it stops, an administrator ends it): not fatal to the
+  // process; what is asked of it next fails instead.
+  session.on('error', () => {});
   await session.connect();
   try {
     if (isBackground(url)) await yieldCpu(session);
@@ -45,6 +48,22 @@ export async function inOwnTransaction<T>(
   try {
     return await inTransaction(session, () => work(session), begin);
   } finally {
+    await session.end();
+  }
+}
+
+/**
+ * Runs `work` holding the database's lock named `key`, on a session of its own (apart from the
+ * pool, whose connections `work` may all need): processes on the same database, on any instance,
+ * run theirs one after another. A process that dies loses the lock with its session.
+ */
+export async function oneAtATime<T>(url: string, key: string, work: () => Promise<T>): Promise<T> {
+  const session = await openSession(url);
+  try {
+    await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    return await work();
+  } finally {
+    // Ending the session releases its lock.
     await session.end();
   }
 }

@@ -23,6 +23,46 @@ export function createPostgresStaffDirectory(
   newId: () => string,
   clock: Clock,
 ): StaffDirectory {
+  /**
+   * Gives a login of the state expected a new password, clears its failed logins and ends its
+   * sessions; a disabled login is enabled by it.
+   */
+  const setPassword = async (id: string, password: string, expected: 'active' | 'disabled') => {
+    const checked = parseInput(StaffUserInput.shape.password, password, 'password');
+    const hash = await hashPassword(checked);
+    return db.transaction().execute(async (tx) => {
+      const found = await tx
+        .selectFrom('staff_users')
+        .select(['username', 'disabled_at'])
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!found) throw notFound('staff user', id);
+      if ((found.disabled_at === null) !== (expected === 'active')) {
+        throw expected === 'active'
+          ? new ChannelPilotError(
+              'conflict',
+              `staff login ${found.username} is disabled: it could not use a new password`,
+              {
+                hint: 'enable it again, which gives it a new password',
+              },
+            )
+          : new ChannelPilotError('conflict', `staff login ${found.username} is not disabled`, {
+              hint: 'to give it a new password, reset its password',
+            });
+      }
+      const row = await tx
+        .updateTable('staff_users')
+        .set({ password_hash: hash, disabled_at: null })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
+      await tx.deleteFrom('login_failures').where('username', '=', row.username).execute();
+      return toUser(row);
+    });
+  };
+
   return {
     async addUser(input) {
       const user = parseInput(StaffUserInput, input, 'staff user');
@@ -38,7 +78,13 @@ export function createPostgresStaffDirectory(
           })
           .returningAll()
           .executeTakeFirstOrThrow(),
-      );
+      ).catch((error: unknown) => {
+        if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
+        throw new ChannelPilotError('conflict', `a staff login named ${user.username} already exists`, {
+          cause: error,
+          hint: 'Usernames are the same whatever their case: choose another one.',
+        });
+      });
       return toUser(row);
     },
 
@@ -46,25 +92,21 @@ export function createPostgresStaffDirectory(
       const name = username.trim().toLowerCase();
       const now = clock.now();
       const since = new Date(now.getTime() - LOGIN_FAILURE_LIMIT.windowMs);
-      // Each attempt counts as a failure before its password is checked, under a lock on the
-      // username: of parallel guesses (on any instance), only as many as the limit get checked.
-      const admitted = await db.transaction().execute(async (tx) => {
-        await sql`select pg_advisory_xact_lock(hashtextextended(${`login:${name}`}, 0))`.execute(tx);
-        const { failures } = await tx
+      const limited = async (q: Kysely<Database>) => {
+        const { failures } = await q
           .selectFrom('login_failures')
           .select(sql<number>`count(*)::int`.as('failures'))
           .where('username', '=', name)
           .where('failed_at', '>', since)
           .executeTakeFirstOrThrow();
-        if (failures >= LOGIN_FAILURE_LIMIT.attempts) return false;
-        await tx.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
-        return true;
-      });
-      if (!admitted) {
-        throw new ChannelPilotError('rate_limited', `too many failed logins for ${name}; try again later`, {
+        return failures >= LOGIN_FAILURE_LIMIT.attempts;
+      };
+      const refused = () =>
+        new ChannelPilotError('rate_limited', `too many failed logins for ${name}; try again later`, {
           hint: `wait ${LOGIN_FAILURE_LIMIT.windowMs / 60_000} minutes, or ask an admin`,
         });
-      }
+      // Once the limit is reached, refused without the cost of checking a password.
+      if (await limited(db)) throw refused();
       const row = await db
         .selectFrom('staff_users')
         .selectAll()
@@ -72,10 +114,24 @@ export function createPostgresStaffDirectory(
         .executeTakeFirst();
       const matches = await verifyPassword(password, row?.password_hash ?? (await decoyPasswordHash()));
       // A disabled login fails like a wrong password, at the same cost.
-      if (row && matches && row.disabled_at === null) {
-        await db.deleteFrom('login_failures').where('username', '=', name).execute();
-        return toUser(row);
-      }
+      const accepted = row !== undefined && matches && row.disabled_at === null;
+      // The verdict is given under a lock on the username, one attempt after another (on any
+      // instance): a failure counts only once it has failed, so parallel logins with the right
+      // password all get in; of parallel wrong ones, only as many as the limit are answered, and
+      // one answered after them is refused whatever its password, so guessing in parallel learns
+      // no more than guessing one at a time.
+      const verdict = await db.transaction().execute(async (tx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended(${`login:${name}`}, 0))`.execute(tx);
+        if (await limited(tx)) return 'refused';
+        if (accepted) {
+          await tx.deleteFrom('login_failures').where('username', '=', name).execute();
+          return 'accepted';
+        }
+        await tx.insertInto('login_failures').values({ username: name, failed_at: now }).execute();
+        return 'failed';
+      });
+      if (verdict === 'refused') throw refused();
+      if (verdict === 'accepted') return toUser(row as Selectable<StaffUsersTable>);
       await db.deleteFrom('login_failures').where('failed_at', '<', since).execute();
       return undefined;
     },
@@ -145,20 +201,11 @@ export function createPostgresStaffDirectory(
     },
 
     async resetPassword(id, password) {
-      const checked = parseInput(StaffUserInput.shape.password, password, 'password');
-      const hash = await hashPassword(checked);
-      return db.transaction().execute(async (tx) => {
-        const row = await tx
-          .updateTable('staff_users')
-          .set({ password_hash: hash })
-          .where('id', '=', id)
-          .returningAll()
-          .executeTakeFirst();
-        if (!row) throw notFound('staff user', id);
-        await tx.deleteFrom('staff_sessions').where('user_id', '=', id).execute();
-        await tx.deleteFrom('login_failures').where('username', '=', row.username).execute();
-        return toUser(row);
-      });
+      return setPassword(id, password, 'active');
+    },
+
+    async enable(id, password) {
+      return setPassword(id, password, 'disabled');
     },
 
     async count() {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -101,4 +101,67 @@ describe('channel-pilot backup and restore', () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/not a channel-pilot backup/);
   }, 300_000);
+
+  it('refuses a backup whose content is damaged, naming where, changing nothing and leaving no server running', async () => {
+    const before = await fingerprints(target);
+    const lines = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    const headings = lines.flatMap((line, i) => (line.startsWith('{"table":') ? [i] : []));
+    /** The backup with one line changed, as a file. */
+    const damaged = (name: string, index: number, change: (line: string) => string) => {
+      const path = join(root, `${name}.backup.gz`);
+      writeFileSync(path, gzipSync(lines.map((l, i) => (i === index ? change(l) : l)).join('\n')));
+      return path;
+    };
+    // A row in the middle of the table with the most rows, and of bills; a table's heading.
+    const rowsOf = (h: number) => (headings.find((next) => next > h) ?? lines.length) - h;
+    const biggest = headings.reduce((a, b) => (rowsOf(b) > rowsOf(a) ? b : a));
+    const bills = headings.find((h) => lines[h]!.startsWith('{"table":"bills"'))!;
+    const zeds = (line: string) =>
+      line.slice(0, line.length / 3) + 'Z'.repeat(50) + line.slice(line.length / 3 + 50);
+    const cases = [
+      {
+        path: damaged('row', biggest + Math.floor(rowsOf(biggest) / 2), zeds),
+        said: /row \d+ of \w+ cannot be read back/,
+      },
+      {
+        path: damaged('bills', bills + Math.floor(rowsOf(bills) / 2), zeds),
+        said: /row \d+ of bills cannot be read back/,
+      },
+      {
+        path: damaged('heading', headings[3]!, zeds),
+        said: /after the rows of \w+ comes a line that heads no table/,
+      },
+    ];
+    for (const { path, said } of cases) {
+      const result = cli(['restore', path, '--replace'], target);
+      expect(result.status, result.stderr).toBe(1);
+      expect(result.stderr).toMatch(/^error: the backup is damaged: /);
+      expect(result.stderr).toMatch(said);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+      expect(await fingerprints(target)).toEqual(before);
+
+      const fresh = mkdtempSync(join(root, 'fresh-'));
+      const into = cli(['restore', path], fresh);
+      expect(into.status, into.stderr).toBe(1);
+      expect(into.stderr).toMatch(said);
+      expect(existsSync(join(fresh, 'postgres', 'postmaster.pid')), 'the embedded server left running').toBe(
+        false,
+      );
+    }
+  }, 300_000);
+
+  it('says a backup of a newer format comes from a newer version, and which format', async () => {
+    const [header, ...rest] = gunzipSync(readFileSync(file)).toString('utf8').split('\n');
+    const newer = join(root, 'newer.backup.gz');
+    writeFileSync(
+      newer,
+      gzipSync([JSON.stringify({ ...JSON.parse(header!), version: 2 }), ...rest].join('\n')),
+    );
+    const result = cli(['restore', newer], join(root, 'newer'));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      'error: the backup was made by a newer version of channel-pilot (backup format 2; this version reads format 1)',
+    );
+    expect(result.stderr).toMatch(/^hint: Restore it with that version of channel-pilot/m);
+  }, 120_000);
 });

@@ -75,6 +75,29 @@ describe('the login lockout under parallel guessing', () => {
   });
 });
 
+describe('parallel logins with the right password', () => {
+  it('let all of 60 sent at once in, counting none of them as failed', async () => {
+    const user = await stores.staff.addUser({
+      username: 'busy-shared-login',
+      displayName: 'Shared',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        request(app).post('/api/auth/login').send({ username: user.username, password: staffPassword }),
+      ),
+    );
+    expect(answers.map((res) => res.status)).toEqual(answers.map(() => 200));
+    const failures = await storage.db
+      .selectFrom('login_failures')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('username', '=', user.username)
+      .executeTakeFirstOrThrow();
+    expect(Number(failures.n)).toBe(0);
+  });
+});
+
 describe('requests from nobody', () => {
   it('answers 400 to a malformed percent-encoding in a path or a query, on a page and in the API', async () => {
     for (const path of ['/join/%E0%A4%A', '/api/customers/%E0%A4%A', '/api/links/join/%E0%A4%A/access']) {
@@ -204,6 +227,50 @@ describe('requests from logged-in staff', () => {
       const problem = isProblem(await req, 400);
       expect(problem.errors?.map((e) => e.path)).toContain(path);
     }
+  });
+
+  it('answers 400 naming the parameter to a query parameter given as an object or a list, on every route', async () => {
+    const advisor = await loginAs(users.advisor.username);
+    const manager = await loginAs(users.manager.username);
+    const cases: [request.Test, string][] = [
+      [advisor.get('/api/customers?q[a]=rossi'), 'query.q'],
+      [advisor.get('/api/customers?q[]=rossi&q[]=neri'), 'query.q'],
+      [manager.get('/api/census?from[x]=2026-01-01&to=2026-02-01'), 'query.from'],
+    ];
+    for (const [req, path] of cases) {
+      const problem = isProblem(await req, 400);
+      expect(problem.errors?.map((e) => e.path)).toEqual([path]);
+      expect(problem.detail).toMatch(/must be one value \(\w+=…\)/);
+    }
+    // A parameter no route reads is none of its business, as before.
+    await advisor.get('/api/customers?utm[source]=mail').expect(200);
+  });
+
+  it('answers 400 to a census of years no contact can fall in', async () => {
+    const manager = await loginAs(users.manager.username);
+    const far = isProblem(await manager.get('/api/census?from=9999-01-01&to=9999-03-10'), 400);
+    expect(far.errors).toEqual([
+      { path: 'query.from', message: 'must be between the years 1900 and 2199' },
+      { path: 'query.to', message: 'must be between the years 1900 and 2199' },
+    ]);
+    await manager.get('/api/census?from=2026-01-01&to=2026-03-10').expect(200);
+  });
+
+  it('answers 400 to a body nested 150,000 deep on a route that reads no body, and does nothing', async () => {
+    const admin = await loginAs(users.admin.username);
+    const target = await stores.staff.addUser({
+      username: 'deep-body-target',
+      displayName: 'Target',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    const deep = `${'{"a":'.repeat(150_000)}1${'}'.repeat(150_000)}`;
+    const res = await admin
+      .post(`/api/staff/${target.id}/disable`)
+      .set('Content-Type', 'application/json')
+      .send(deep);
+    expect(isProblem(res, 400).detail).toMatch(/nests deeper than 32 levels/);
+    expect((await stores.staff.find(target.id))?.disabledAt).toBeNull();
   });
 
   it('answers 400 to interaction details nested 5,000 deep and stores nothing', async () => {

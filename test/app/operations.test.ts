@@ -198,4 +198,32 @@ describe('staff management', () => {
     // An admin does not lock themselves out by mistake.
     await admin.post(`/api/staff/${users.admin.id}/disable`).send({}).expect(409);
   });
+
+  it('refuses a new password for a disabled login, saying so, and enables it again with a new one', async () => {
+    const admin = await loginAs(users.admin.username);
+    const returning = await stores.staff.addUser({
+      username: 'returning.advisor',
+      displayName: 'Returning',
+      role: 'advisor',
+      password: staffPassword,
+    });
+    await admin.post(`/api/staff/${returning.id}/disable`).send({}).expect(200);
+    const refused = await admin.post(`/api/staff/${returning.id}/password`).send({}).expect(409);
+    expect(refused.body).toMatchObject({
+      detail: 'staff login returning.advisor is disabled: it could not use a new password',
+      hint: 'enable it again, which gives it a new password',
+    });
+    expect(refused.body.password).toBeUndefined();
+
+    const enabled = await admin.post(`/api/staff/${returning.username}/enable`).send({}).expect(200);
+    expect(enabled.body.user).toMatchObject({ username: 'returning.advisor', disabledAt: null });
+    await request(app)
+      .post('/api/auth/login')
+      .send({ username: 'returning.advisor', password: staffPassword })
+      .expect(401);
+    await loginAs('returning.advisor', enabled.body.password);
+    const again = await admin.post(`/api/staff/${returning.id}/enable`).send({}).expect(409);
+    expect(again.body.detail).toBe('staff login returning.advisor is not disabled');
+    await admin.post(`/api/staff/${users.admin.id}/enable`).send({}).expect(409);
+  });
 });

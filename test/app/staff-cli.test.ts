@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../core/index.ts';
+import { createPostgresStores, openDatabase } from '../../core/index.ts';
 import { runCli } from '../support/app-process.ts';
 
 // Staff logins from the command line, on the embedded database: what each command says it did
@@ -61,5 +61,37 @@ describe('channel-pilot user', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('must be one of');
     expect(await stored('mario.rossi')).toBeUndefined();
+  }, 120_000);
+
+  it('refuses a second login whose name differs only in case, in a sentence of its own', async () => {
+    expect((await cli(['user', 'add', '--username', 'ops1', '--role', 'admin'])).code).toBe(0);
+    const again = await cli(['user', 'add', '--username', 'OPS1', '--role', 'advisor']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/^error: a staff login named ops1 already exists$/m);
+    expect(again.stderr).not.toContain('Key (');
+    expect((await stored('ops1'))?.role).toBe('admin');
+  }, 120_000);
+
+  it('says a disabled login cannot take a new password, and enables it again with one', async () => {
+    expect((await cli(['user', 'disable', '--username', 'ops1'])).code).toBe(0);
+    const reset = await cli(['user', 'reset-password', '--username', 'ops1']);
+    expect(reset.code).toBe(1);
+    expect(reset.stderr).toContain('error: staff login ops1 is disabled: it could not use a new password');
+    expect(reset.stdout).not.toContain('password:');
+
+    const enabled = await cli(['user', 'enable', '--username', 'ops1']);
+    expect(enabled.code, enabled.stderr).toBe(0);
+    expect(enabled.stdout).toContain('enabled ops1, with a new password');
+    const password = /password: (\S+)/.exec(enabled.stdout)?.[1] as string;
+    expect((await stored('ops1'))?.disabled_at).toBeNull();
+    const storage = await openDatabase({ kind: 'embedded', dataDir: env.DATA_DIR });
+    try {
+      expect((await createPostgresStores(storage.db).staff.verifyLogin('ops1', password))?.username).toBe(
+        'ops1',
+      );
+    } finally {
+      await storage.close();
+    }
+    expect((await cli(['user', 'enable', '--username', 'ops1'])).stderr).toContain('ops1 is not disabled');
   }, 120_000);
 });

@@ -60,6 +60,15 @@ describe('Italian public holidays', () => {
     expect(closed('2026-06-30')).toBeUndefined();
     expect(() => createClosedDays(['29/06'])).toThrow(/06-29/);
   });
+
+  it('refuses a day the calendar does not have, and closes 29 February in leap years only', () => {
+    for (const impossible of ['02-30', '04-31', '2026-02-29', '2027-06-31'])
+      expect(() => createClosedDays([impossible]), impossible).toThrow(/a day the calendar has/);
+    const closed = createClosedDays(['02-29', '2028-02-29']);
+    expect(closed('2028-02-29')).toBeDefined();
+    expect(closed('2026-02-28')).toBeUndefined();
+    expect(closed('2026-03-01')).toBeUndefined();
+  });
 });
 
 let storage: StorageHandle;

@@ -88,3 +88,35 @@ export function runCli(args: string[], env: Record<string, string>, input = '') 
     child.stdin.end(input);
   });
 }
+
+/**
+ * Runs `channel-pilot start` expecting it to refuse: resolves with its exit code and output once
+ * it exits. Should it start serving after all (or hang), it is stopped, so that no test leaves it
+ * running; its output then says so.
+ */
+export function startExpectingRefusal(env: Record<string, string>, timeoutMs = 120_000) {
+  return new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname, 'start'],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const stop = () => child.exitCode === null && child.signalCode === null && child.kill('SIGTERM');
+    const timer = setTimeout(stop, timeoutMs);
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (output.includes('is running')) stop();
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
