@@ -270,6 +270,7 @@ export async function composeApp(options: {
   const bills = createBillsChannel({
     ...channelDeps,
     db: options.storage.db,
+    databaseUrl: options.storage.url,
     newId: randomUUID,
     organisation: config.BILL_ORGANISATION,
     paymentCodes: billPaymentCodes(config),

@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import {
   ChannelPilotError,
+  oneAtATime,
   type ChannelDeps,
   type ChannelInput,
   type ChannelModule,
@@ -47,6 +48,8 @@ export const billsChannel: ChannelInput = {
 export interface BillsChannelDeps extends ChannelDeps {
   /** Where the communications and style pilots' designs are kept. */
   db: Kysely<Database>;
+  /** The same database's address, for the lock that lets one billing run of a day go at a time. */
+  databaseUrl: string;
   newId: () => string;
   /** The name bills are issued under. */
   organisation: string;
@@ -104,7 +107,15 @@ export function createBillsChannel(deps: BillsChannelDeps) {
    * started meanwhile is refused. Answers how many went out per style and medium.
    */
   const sendIssued = (issuedOn: string, options: { printDir: string }) =>
-    communications.aloneOnDay(issuedOn, () => runOf(issuedOn, options));
+    oneAtATime(
+      deps.databaseUrl,
+      `billing run:${issuedOn}`,
+      () => runOf(issuedOn, options),
+      () =>
+        new ChannelPilotError('conflict', `another billing run of ${issuedOn} is under way`, {
+          hint: 'wait for it to end, then run again: it sends what that run left',
+        }),
+    );
 
   async function runOf(
     issuedOn: string,

@@ -98,11 +98,6 @@ export interface BillCommunicationStore {
    * with `after`, only those past that id (a run that leaves some unrecorded for a while pages on).
    */
   uncommunicated(issuedOn: string, limit: number, after?: string): Promise<string[]>;
-  /**
-   * Runs `run` as the only billing run of its issue day on any instance, or refuses with
-   * `conflict` while another is under way: two runs at once would each print the same letters.
-   */
-  aloneOnDay<T>(issuedOn: string, run: () => Promise<T>): Promise<T>;
   /** Sets a style pilot's arms. */
   saveDesign(pilotId: string, design: StylePilotDesign): Promise<void>;
   design(pilotId: string): Promise<StylePilotDesign | undefined>;

@@ -55,12 +55,24 @@ export async function inOwnTransaction<T>(
 /**
  * Runs `work` holding the database's lock named `key`, on a session of its own (apart from the
  * pool, whose connections `work` may all need): processes on the same database, on any instance,
- * run theirs one after another. A process that dies loses the lock with its session.
+ * run theirs one after another. With `busy`, one that finds the lock held does not wait: it
+ * throws what `busy` makes. A process that dies loses the lock with its session.
  */
-export async function oneAtATime<T>(url: string, key: string, work: () => Promise<T>): Promise<T> {
+export async function oneAtATime<T>(
+  url: string,
+  key: string,
+  work: () => Promise<T>,
+  busy?: () => Error,
+): Promise<T> {
   const session = await openSession(url);
   try {
-    await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
+    if (busy) {
+      const { rows } = await session.query<{ taken: boolean }>(
+        'select pg_try_advisory_lock(hashtextextended($1, 0)) as taken',
+        [key],
+      );
+      if (!rows[0]?.taken) throw busy();
+    } else await session.query('select pg_advisory_lock(hashtextextended($1, 0))', [key]);
     return await work();
   } finally {
     // Ending the session releases its lock.

@@ -9,7 +9,6 @@ import type {
   BillStyle,
 } from '../bill-communications.ts';
 import type { Database, BillCommunicationsTable } from './schema.ts';
-import { ChannelPilotError } from '../errors.ts';
 
 export function createPostgresBillCommunications(
   db: Kysely<Database>,
@@ -71,25 +70,6 @@ export function createPostgresBillCommunications(
       const rows = await query.orderBy('bills.id').limit(limit).execute();
       return rows.map((r) => r.id);
     },
-
-    // A lock of the session, not of a transaction: the run spans many. Its connection is held
-    // meanwhile, and a run whose process dies loses it with its session.
-    aloneOnDay: (issuedOn, run) =>
-      db.connection().execute(async (session) => {
-        const key = `billing run:${issuedOn}`;
-        const { rows } = await sql<{ alone: boolean }>`
-          select pg_try_advisory_lock(hashtextextended(${key}, 0)) as alone`.execute(session);
-        if (!rows[0]?.alone) {
-          throw new ChannelPilotError('conflict', `another billing run of ${issuedOn} is under way`, {
-            hint: 'wait for it to end, then run again: it sends what that run left',
-          });
-        }
-        try {
-          return await run();
-        } finally {
-          await sql`select pg_advisory_unlock(hashtextextended(${key}, 0))`.execute(session);
-        }
-      }),
 
     async saveDesign(pilotId, design) {
       const json = JSON.stringify(StylePilotDesign.parse(design));
