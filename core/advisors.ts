@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Instant, Locale, Slug, Uuid } from './vocabulary.ts';
+import { Instant, Locale, namedTopics, Slug, Uuid } from './vocabulary.ts';
 
 const Clock = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, { error: 'must be a time like 09:30' });
 
@@ -73,4 +73,21 @@ export interface AdvisorRoster {
    * advisor when `advisorIds` is omitted, by start time.
    */
   schedule(query: { from: Date; to: Date; advisorIds?: readonly string[] }): Promise<ScheduledAppointment[]>;
+}
+
+/**
+ * The topics the advisors hold consultations on (those speaking `locale`, when given), as they are
+ * offered: the topics with names of their own first, in their order, then the others by name.
+ */
+export function servedTopics(
+  advisors: readonly { topics: readonly string[]; languages: readonly string[] }[],
+  locale?: string,
+): string[] {
+  const served = new Set(
+    advisors.filter((a) => locale === undefined || a.languages.includes(locale)).flatMap((a) => a.topics),
+  );
+  return [
+    ...namedTopics.filter((t) => served.has(t)),
+    ...[...served].filter((t) => !namedTopics.includes(t)).sort(),
+  ];
 }

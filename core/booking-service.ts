@@ -1,4 +1,4 @@
-import type { Advisor, AdvisorRoster, Appointment } from './advisors.ts';
+import { servedTopics, type Advisor, type AdvisorRoster, type Appointment } from './advisors.ts';
 import {
   BookingRequest,
   BookingRules,
@@ -264,11 +264,11 @@ export function createBookingService(options: {
       if (!advisor) throw notFound('advisor', request.advisorId);
       // A topic nobody holds consultations on would make an appointment no slot list or report knows.
       if (!advisor.topics.includes(r.topic)) {
-        const served = [...new Set((await advisors.advisors()).flatMap((a) => a.topics))];
+        const served = servedTopics(await advisors.advisors());
         throw invalidInput(
           served.includes(r.topic)
             ? `the advisor does not hold consultations on the topic ${r.topic}; they serve ${advisor.topics.join(', ')}`
-            : `no advisor holds consultations on the topic ${r.topic}; the topics are ${served.sort().join(', ')}`,
+            : `no advisor holds consultations on the topic ${r.topic}; the topics are ${served.join(', ')}`,
           [{ path: 'topic', message: `must be one of ${advisor.topics.join(', ')}` }],
         );
       }

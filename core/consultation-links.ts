@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { Appointment } from './advisors.ts';
+import { servedTopics, type Appointment } from './advisors.ts';
 import type { Slot } from './booking.ts';
 import type { BookingService } from './booking-service.ts';
 import { REFERENCE_ZONE, type Clock } from './clock.ts';
@@ -130,11 +130,7 @@ export function createConsultationLinks(deps: {
     appointmentOf,
 
     async topics(locale) {
-      const advisors = await stores.advisors.advisors();
-      const served = advisors
-        .filter((a) => (a.languages as string[]).includes(locale))
-        .flatMap((a) => a.topics);
-      return [...new Set(served)].sort();
+      return servedTopics(await stores.advisors.advisors(), locale);
     },
 
     async slots(token, query) {

@@ -1,5 +1,6 @@
 import { ChannelPilotError } from '../errors.ts';
 import { namedTopics } from '../vocabulary.ts';
+import { servedTopics } from '../advisors.ts';
 import { calendarDate, type Clock } from '../clock.ts';
 import type { AdvisorRoster, Appointment } from '../advisors.ts';
 import type { BookingService } from '../booking-service.ts';
@@ -23,15 +24,6 @@ export const appointmentIntentNames = [
 export type AppointmentIntentName = (typeof appointmentIntentNames)[number];
 
 const REASON = 'video_consultation';
-
-/** The topics advisors serve: the named ones first, in their order, then the rest as they come. */
-const topicsOf = (advisors: readonly { topics: readonly string[] }[]): string[] => {
-  const served = new Set(advisors.flatMap((a) => a.topics));
-  return [
-    ...namedTopics.filter((t) => served.has(t)),
-    ...[...served].filter((t) => !namedTopics.includes(t)),
-  ];
-};
 
 export function createAppointmentIntents(options: {
   booking: BookingService;
@@ -90,11 +82,12 @@ export function createAppointmentIntents(options: {
       const topic = slots.topic;
       if (!topic) return ask(say, say.askTopic(), 'topic', slots);
       const everyone = await advisors.advisors();
-      const served = topicsOf(everyone.filter((a) => (a.languages as string[]).includes(locale)));
+      const served = servedTopics(everyone, locale);
+      // Nobody holds consultations in the customer's language: there is nothing to choose from.
+      if (served.length === 0)
+        return reply(say.title(), say.noAdvisorFor({ topic, choices: served }), 'failed', REASON);
       if (!served.includes(topic)) {
-        const known = topicsOf(everyone).includes(topic) || namedTopics.includes(topic);
-        if (known && served.length === 0)
-          return reply(say.title(), say.noAdvisorFor({ topic, choices: served }), 'failed', REASON);
+        const known = servedTopics(everyone).includes(topic) || namedTopics.includes(topic);
         const said = known
           ? say.noAdvisorFor({ topic, choices: served })
           : say.topicNotUnderstood({ choices: served });
