@@ -11,6 +11,8 @@ export interface DeskChange {
    * was queued (the customer allowed no messages, or queueing failed).
    */
   told: MessageMedium | null;
+  /** False for a move to where the consultation already was: nothing changed, nobody was told. */
+  changed: boolean;
 }
 
 /** Books, moves and cancels consultations for every channel alike, and tells the customer each time. */
@@ -47,6 +49,7 @@ export function createConsultationDesk(options: {
   ) => ({
     appointment,
     told: await attempt(appointment, () => notice(appointment)),
+    changed: true,
   });
   return {
     async book(request) {
@@ -55,7 +58,7 @@ export function createConsultationDesk(options: {
     async reschedule(appointmentId, startsAt) {
       const { appointment, moved } = await booking.reschedule(appointmentId, startsAt);
       // Nobody is told of a move that changed nothing.
-      return moved ? tell(appointment, notices.moved) : { appointment, told: null };
+      return moved ? tell(appointment, notices.moved) : { appointment, told: null, changed: false };
     },
     async cancel(appointmentId, reason) {
       const change = await tell(await booking.cancel(appointmentId, reason), notices.cancelled);

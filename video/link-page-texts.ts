@@ -37,6 +37,8 @@ export interface LinkPageTexts {
     choose: string;
     movedTitle: string;
     moved: (when: string) => string;
+    /** A move to the time it already had (a second click): nothing changed. */
+    unchanged: (when: string) => string;
   };
   cancel: {
     title: string;
@@ -72,14 +74,14 @@ const it: LinkPageTexts = {
   join: 'Entra nella consulenza video',
   told: (medium) =>
     `Le abbiamo mandato la conferma ${medium === 'sms' ? 'per SMS' : 'per e-mail'}, con il link per collegarsi.`,
-  notTold:
-    'Non le abbiamo mandato conferme (non abbiamo un suo consenso a scriverle): tenga questo link, serve per collegarsi.',
+  notTold: 'Non le abbiamo mandato conferme: tenga questo link, serve per collegarsi.',
   reschedule: {
     title: 'Sposta la consulenza video',
     intro: 'La sua consulenza:',
     choose: 'Scelga un nuovo orario tra quelli liberi:',
     movedTitle: 'Consulenza spostata',
     moved: (when) => `La sua consulenza video è ora fissata per ${when}.`,
+    unchanged: (when) => `La sua consulenza video era già fissata per ${when}: non è cambiato nulla.`,
   },
   cancel: {
     title: 'Annulla la consulenza video',
@@ -174,14 +176,14 @@ const en: LinkPageTexts = {
   join: 'Join the video consultation',
   told: (medium) =>
     `We sent you the confirmation by ${medium === 'sms' ? 'text message' : 'e-mail'}, with the link to join.`,
-  notTold:
-    'We sent you no confirmation (you have not allowed us to write to you): keep this link, you need it to join.',
+  notTold: 'We sent you no confirmation: keep this link, you need it to join.',
   reschedule: {
     title: 'Move your video consultation',
     intro: 'Your consultation:',
     choose: 'Pick a new time among the free ones:',
     movedTitle: 'Consultation moved',
     moved: (when) => `Your video consultation is now on ${when}.`,
+    unchanged: (when) => `Your video consultation was already on ${when}: nothing has changed.`,
   },
   cancel: {
     title: 'Cancel your video consultation',

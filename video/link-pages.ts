@@ -121,10 +121,11 @@ export function createLinkPages(options: LinkPagesOptions): Router {
       }
       const t = linkPageTexts[locale].reschedule;
       const now = moved.appointment;
+      const when = views.when(locale, now.startsAt);
       const body = html`<h1>${t.movedTitle}</h1>
-        <p id="result">${t.moved(views.when(locale, now.startsAt))}</p>
+        <p id="result">${moved.changed ? t.moved(when) : t.unchanged(when)}</p>
         <p class="card" id="appointment">${views.summary(locale, now, await advisorName(now))}</p>
-        ${views.join(locale, options.joinUrl(now))} ${views.told(locale, moved.told)}`;
+        ${views.join(locale, options.joinUrl(now))} ${moved.changed ? views.told(locale, moved.told) : ''}`;
       send(res, 200, views.page({ locale, state: 'moved', title: t.movedTitle, body }));
     }),
   );

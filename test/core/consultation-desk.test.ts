@@ -164,7 +164,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     const { desk: d, followUpErrors } = desk();
     const { appointment: booked } = await d.book(await request(customer.id));
     const unmoved = await d.reschedule(booked.id, booked.startsAt);
-    expect(unmoved).toEqual({ appointment: booked, told: null });
+    expect(unmoved).toEqual({ appointment: booked, told: null, changed: false });
 
     const to = await freeSlot();
     const changes = await Promise.all(Array.from({ length: 5 }, () => d.reschedule(booked.id, to)));

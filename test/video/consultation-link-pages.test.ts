@@ -110,6 +110,15 @@ describe('the reschedule page', () => {
       ['email', customer.email, 'pending'],
     ]);
     expect(news[0]!.body).toMatch(/gio 26 mar 2026, 10:35/);
+    // The same form sent again (a second click): nothing changes, and the page says so, not that
+    // the customer allowed no messages.
+    const again = await postForm(app, reschedule, { startsAt: chosen }).expect(200);
+    expect(again.text).toMatch(
+      /id="result">[^<]*era già fissata per giovedì 26 marzo[^<]*10:35[^<]*non è cambiato nulla/,
+    );
+    expect(again.text).not.toContain('data-medium');
+    expect(again.text).not.toContain('Non le abbiamo mandato');
+    expect((await messages(appointment.id)).filter((m) => m.kind === 'rescheduled')).toHaveLength(1);
     // The reminders of the old time are withdrawn.
     const oldReminder = notices.find(
       (m) => m.kind === 'reminder_24h' && m.sendAfter.toISOString() === '2026-03-24T13:20:00.000Z',

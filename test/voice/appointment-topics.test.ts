@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { AdvisorRoster } from '../../core/index.ts';
+import type { AdvisorRoster } from '../../core/advisors.ts';
 import type { BookingService } from '../../core/booking-service.ts';
 import type { ConsultationDesk } from '../../core/consultation-desk.ts';
 import { createAppointmentIntents } from '../../core/conversation/appointment-intents.ts';
