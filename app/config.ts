@@ -17,11 +17,22 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
   'CHAT_IDENTITY_SECRET',
 ]);
 
-/** A setting's value as a problem shows it: a secret by its length only, an address without its password. */
+/** Addresses that may carry a password: in the user part, in a `password=` parameter, or as libpq words. */
+const CREDENTIAL_ADDRESSES: ReadonlySet<string> = new Set(['DATABASE_URL', 'SMTP_URL']);
+
+/**
+ * A setting's value as a problem shows it: a secret by its length only; an address that may carry
+ * a password by its scheme, host and path only (by its length when it is no address at all).
+ */
 function shown(key: string, value: string | undefined): string {
   if (value && SECRET_SETTINGS.has(key)) return `${key} (${[...value].length} characters, not shown)`;
-  const hidden = (value ?? '').replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^@\s]*@/i, '$1:***@');
-  return `${key}=${JSON.stringify(hidden)}`;
+  if (value && CREDENTIAL_ADDRESSES.has(key)) {
+    const address = URL.parse(value);
+    if (!address?.host) return `${key} (${[...value].length} characters, not an address, not shown)`;
+    const user = address.username ? `${address.username}:***@` : '';
+    return `${key}=${JSON.stringify(`${address.protocol}//${user}${address.host}${address.pathname}`)}`;
+  }
+  return `${key}=${JSON.stringify(value ?? '')}`;
 }
 
 /**

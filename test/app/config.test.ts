@@ -81,6 +81,23 @@ describe('configuration', () => {
     for (const value of [...Object.values(secrets).filter((v) => v.length > 3), 'db-pa55'])
       if (!['wss://video.example.com', 'cx'].includes(value)) expect(message).not.toContain(value);
     expect(message).toContain('DATABASE_URL="mysql://app:***@db.example.com/pilot": must be a postgres://');
+    // Passwords outside the user part: in a parameter, after an unencoded @, or as libpq words.
+    for (const address of [
+      'mysql://db.example.com/pilot?password=qu3ry-pa55',
+      'mysql://app:p@ss@db.example.com/pilot',
+      'host=db.example.com password=w0rd-pa55',
+    ]) {
+      const said = (() => {
+        try {
+          loadConfig({ DATABASE_URL: address });
+        } catch (error) {
+          return (error as ConfigError).message;
+        }
+        return '';
+      })();
+      expect(said).toContain('  - DATABASE_URL');
+      for (const secret of ['qu3ry-pa55', 'p@ss', 'ss@db', 'w0rd-pa55']) expect(said).not.toContain(secret);
+    }
   });
 
   it('refuses a closed day the calendar does not have, showing the entry itself', () => {
