@@ -97,9 +97,10 @@ export interface Billing {
 /**
  * Billing with what a conversation reads on its bill questions reused for a while, as its
  * supplies are (see cachedAccounts): a customer's open bills, latest bills and last payment.
- * A bill issued or a payment recorded through it forgets its customer's at once. With
- * `options.told`, the database tells every instance of each customer whose bills or payments
- * change, whoever changes them, and answers are kept a minute; without, up to 5 s.
+ * A bill issued or a payment recorded through it forgets its customer's at once; one recorded
+ * elsewhere (the payment page, an import, another instance) is forgotten when the database tells
+ * of it: with `options.told`, every instance hears of each customer whose bills or payments
+ * change, as the change commits, and answers are kept a minute; without, up to 5 s.
  */
 export function cachedBilling(billing: Billing, options: ExpiringCacheOptions = {}): Billing {
   const open = createExpiringCache<Bill[]>(options);
