@@ -170,8 +170,11 @@ export function createConversationSession(options: {
       const next = answered.next;
       if (next?.kind === 'offer')
         update({ offer: { intent: next.intent, ...(next.slots ? { slots: next.slots } : {}) } });
-      if (next?.kind === 'elicit')
-        update({ asking: { intent, ...(next.slots ? { slots: next.slots } : {}) } });
+      // The question this answer asks, if any: a later "yes" re-asks only an open one.
+      update({
+        asking:
+          next?.kind === 'elicit' ? { intent, ...(next.slots ? { slots: next.slots } : {}) } : undefined,
+      });
       return answerOf(answered, intent, locale);
     }
     const fresh = (intent: CustomerIntentName, slots: Slots = {}) =>

@@ -22,6 +22,7 @@ function harness(
   const logged: { intent: string; outcome: Outcome; reason: string }[] = [];
   const asked: { intent: string; request: UnloggedTurn }[] = [];
   let turns = 0;
+  let moves = 0;
   const log =
     (intent: string, handler: (request: TurnRequest) => Promise<IntentReply>) =>
     async (request: UnloggedTurn) => {
@@ -38,6 +39,15 @@ function harness(
         intent: 'PayBill',
       }),
     PayBill: () => reply('Link', 'I sent the link by SMS.', 'resolved', 'payment'),
+    // Asks which day the first time only, as if the day were then known.
+    MoveAppointment: () =>
+      ++moves === 1
+        ? reply('Move', 'To which day?', 'continued', 'consultation', {
+            kind: 'elicit',
+            slot: 'date',
+            slots: {},
+          })
+        : reply('Moved', 'Moved to Tuesday.', 'resolved', 'consultation'),
     BookConsultation: (r) =>
       r.slots?.topic
         ? {
@@ -120,6 +130,12 @@ describe('the conversation session', () => {
     // Only right after the question: once something else came between, yes asks what is needed.
     await s.say({ kind: 'help' });
     expect((await s.say({ kind: 'yes' })).speech).toBe(sessionMessages['en-US'].yesToNothing());
+    // Nor once the question asked again was answered: a second yes re-runs nothing.
+    await s.say(s.intent('MoveAppointment'));
+    expect((await s.say({ kind: 'yes' })).card?.text).toBe('Moved to Tuesday.');
+    const asked = s.asked.length;
+    expect((await s.say({ kind: 'yes' })).speech).toBe(sessionMessages['en-US'].yesToNothing());
+    expect(s.asked).toHaveLength(asked);
   });
 
   it('gives up after two fallbacks in a row, logging the open question abandoned and the turn failed', async () => {
