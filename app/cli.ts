@@ -113,42 +113,42 @@ function addOwnCommands(program: Command): void {
         });
       }),
     );
-  user
-    .command('enable')
-    .description(
-      'Let a disabled staff login log in again, with a new password (printed once, unless one is piped in)',
-    )
-    .requiredOption('--username <name>', 'login name')
-    .option('--password-stdin', 'read the password from standard input')
-    .action((options: { username: string; passwordStdin?: boolean }) =>
-      run(async (config) => {
-        const password = options.passwordStdin ? await readLine() : newStaffPassword();
-        await withStaff(config, async (staff) => {
-          const found = await staff.find(options.username);
-          if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
-          await staff.enable(found.id, password);
-          console.log(`enabled ${found.username}, with a new password`);
-          if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
-        });
-      }),
-    );
-  user
-    .command('reset-password')
-    .description('Give a staff login a new password (printed once, unless one is piped in); its sessions end')
-    .requiredOption('--username <name>', 'login name')
-    .option('--password-stdin', 'read the password from standard input')
-    .action((options: { username: string; passwordStdin?: boolean }) =>
-      run(async (config) => {
-        const password = options.passwordStdin ? await readLine() : newStaffPassword();
-        await withStaff(config, async (staff) => {
-          const found = await staff.find(options.username);
-          if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
-          await staff.resetPassword(found.id, password);
-          console.log(`new password set for ${found.username}; their sessions are ended`);
-          if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
-        });
-      }),
-    );
+  // Both give a login a new password, printed once unless one is piped in.
+  const withNewPassword = (
+    name: string,
+    description: string,
+    apply: (staff: StaffDirectory, id: string, password: string) => Promise<unknown>,
+    done: (username: string) => string,
+  ) =>
+    user
+      .command(name)
+      .description(description)
+      .requiredOption('--username <name>', 'login name')
+      .option('--password-stdin', 'read the password from standard input')
+      .action((options: { username: string; passwordStdin?: boolean }) =>
+        run(async (config) => {
+          const password = options.passwordStdin ? await readLine() : newStaffPassword();
+          await withStaff(config, async (staff) => {
+            const found = await staff.find(options.username);
+            if (!found) throw new ChannelPilotError('not_found', `no staff login ${options.username}`);
+            await apply(staff, found.id, password);
+            console.log(done(found.username));
+            if (!options.passwordStdin) console.log(`password: ${password}  (shown once)`);
+          });
+        }),
+      );
+  withNewPassword(
+    'enable',
+    'Let a disabled staff login log in again, with a new password (printed once, unless one is piped in)',
+    (staff, id, password) => staff.enable(id, password),
+    (username) => `enabled ${username}, with a new password`,
+  );
+  withNewPassword(
+    'reset-password',
+    'Give a staff login a new password (printed once, unless one is piped in); its sessions end',
+    (staff, id, password) => staff.resetPassword(id, password),
+    (username) => `new password set for ${username}; their sessions are ended`,
+  );
 
   registerImportCommands(program, { run, withDatabase });
   registerPilotCommands(program, { run, withDatabase });

@@ -60,33 +60,34 @@ export function registerStaffRoutes(
     },
   });
 
-  api.route({
-    method: 'post',
-    path: '/api/staff/:id/password',
-    summary: 'Reset a staff login’s password to a new one, shown once; its sessions end',
-    tag: 'staff',
-    permission: 'staff:manage',
-    params: ByStaff,
-    response: z.object({ user: StaffUserSchema, password: z.string() }),
-    async handler({ params, staff: by }) {
-      const password = newStaffPassword();
-      const user = await staff.resetPassword((await loginOrThrow(params.id, by)).id, password);
-      return { user, password };
-    },
-  });
-
-  api.route({
-    method: 'post',
-    path: '/api/staff/:id/enable',
-    summary: 'Let a disabled staff login log in again, with a new password, shown once',
-    tag: 'staff',
-    permission: 'staff:manage',
-    params: ByStaff,
-    response: z.object({ user: StaffUserSchema, password: z.string() }),
-    async handler({ params, staff: by }) {
-      const password = newStaffPassword();
-      const user = await staff.enable((await loginOrThrow(params.id, by)).id, password);
-      return { user, password };
-    },
-  });
+  // Both give a login a new password, shown once.
+  const newPasswordRoute = (
+    path: string,
+    summary: string,
+    apply: (id: string, password: string) => Promise<StaffUser>,
+  ) =>
+    api.route({
+      method: 'post',
+      path,
+      summary,
+      tag: 'staff',
+      permission: 'staff:manage',
+      params: ByStaff,
+      response: z.object({ user: StaffUserSchema, password: z.string() }),
+      async handler({ params, staff: by }) {
+        const password = newStaffPassword();
+        const user = await apply((await loginOrThrow(params.id, by)).id, password);
+        return { user, password };
+      },
+    });
+  newPasswordRoute(
+    '/api/staff/:id/password',
+    'Reset a staff login’s password to a new one, shown once; its sessions end',
+    (id, password) => staff.resetPassword(id, password),
+  );
+  newPasswordRoute(
+    '/api/staff/:id/enable',
+    'Let a disabled staff login log in again, with a new password, shown once',
+    (id, password) => staff.enable(id, password),
+  );
 }
