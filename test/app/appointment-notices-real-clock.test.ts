@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import { composeApp } from '../../app/compose.ts';
 import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { staffPassword, staffUsers } from '../support/fixtures.ts';
+import { advisorOnDays, staffPassword, staffUsers } from '../support/fixtures.ts';
 import { threeSuppliesBologna, threeSuppliesEnglish } from '../support/households.ts';
 
 // Staff booking, moving and cancelling through the API, and customers doing it through their
@@ -33,23 +33,8 @@ beforeAll(async () => {
     .post('/api/auth/login')
     .send({ username: staff.username, password: staffPassword });
   cookie = [String(login.headers['set-cookie']).split(';')[0] as string];
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Luca Marino',
-    email: 'luca.marino@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-    // The advisor logged in is this one: advisors move and cancel their own consultations.
-    staffUserId: staff.id,
-  });
-  for (const day of days) {
-    await stores.appointments.addOverride({
-      advisorId: advisor.id,
-      day,
-      hours: [{ start: '08:55', end: '17:00' }],
-      reason: null,
-    });
-  }
+  // The advisor logged in is this one: advisors move and cancel their own consultations.
+  await advisorOnDays(stores, days, { name: 'Luca Marino', staffUserId: staff.id });
 });
 
 afterAll(async () => {

@@ -259,5 +259,34 @@ export function officeHoursAdvisor(
   });
 }
 
+/**
+ * An advisor of billing in Italian and English who works 08:55–17:00 on each of `days`, whatever
+ * weekday or holiday they are (hours of the day's own): consultations at 09:00, 09:45, 10:30…
+ * For tests on the real clock, whose days are the ones ahead of today.
+ */
+export async function advisorOnDays(
+  stores: Pick<Stores, 'advisors' | 'appointments'>,
+  days: readonly string[],
+  options: { name: string; staffUserId?: string },
+) {
+  const advisor = await stores.advisors.addAdvisor({
+    name: options.name,
+    email: `${options.name.toLowerCase().replace(/\s+/g, '.')}.${unique()}@example.it`,
+    languages: ['it-IT', 'en-US'],
+    topics: ['billing'],
+    timeZone: 'Europe/Rome',
+    ...(options.staffUserId ? { staffUserId: options.staffUserId } : {}),
+  });
+  for (const day of days) {
+    await stores.appointments.addOverride({
+      advisorId: advisor.id,
+      day,
+      hours: [{ start: '08:55', end: '17:00' }],
+      reason: null,
+    });
+  }
+  return advisor;
+}
+
 /** The channels an installation runs today and the two pilot channels, as the app registers them. */
 export const everyChannel = [...standardChannels, voiceAssistantChannel, videoChannel];

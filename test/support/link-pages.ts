@@ -1,11 +1,40 @@
 import request from 'supertest';
 import type { Express } from 'express';
-import type { Stores } from '../../core/index.ts';
+import { pino } from 'pino';
+import { afterAll, beforeAll } from 'vitest';
+import { composeApp } from '../../app/compose.ts';
+import type { Clock, StorageHandle, Stores } from '../../core/index.ts';
+import { openTestDatabase } from './database.ts';
 
 // What the tests of the pages behind customer links share: customers who allow this or that
 // medium, posting a page's form as a browser on this site does, and reading a page.
 
 export const SITE = 'http://localhost:3000';
+
+export interface LinkPagesApp {
+  storage: StorageHandle;
+  composed: Awaited<ReturnType<typeof composeApp>>;
+  app: Express;
+  stores: Stores;
+}
+
+/** A test file's app on its own database, at SITE on `clock`, closed after its tests. */
+export function withLinkPagesApp(clock: Clock, take: (opened: LinkPagesApp) => Promise<void>): void {
+  let storage: StorageHandle | undefined;
+  beforeAll(async () => {
+    storage = await openTestDatabase();
+    const composed = await composeApp({
+      storage,
+      config: { PUBLIC_URL: SITE, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
+      logger: pino({ level: 'silent' }),
+      clock,
+    });
+    await take({ storage, composed, app: composed.app, stores: composed.stores });
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
+}
 
 let counter = 0;
 

@@ -1,13 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
-import type { Customer, StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
+import type { composeApp } from '../../app/compose.ts';
+import type { Customer, Stores } from '../../core/index.ts';
 import { officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
-import { linkCustomer, offeredTimes, pathOf, postForm, SITE, stateOf } from '../support/link-pages.ts';
+import {
+  linkCustomer,
+  offeredTimes,
+  pathOf,
+  postForm,
+  SITE,
+  stateOf,
+  withLinkPagesApp,
+} from '../support/link-pages.ts';
 
 // A booking link: staff issue it and may have it sent to the customer; the page behind it lets
 // the customer pick a topic and a free time and book, with no account.
@@ -17,22 +23,14 @@ const START = new Date('2026-03-23T08:00:00Z');
 let now = START;
 const clock = { now: () => now };
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 let cookie: string;
 let movingAdvisorId: string;
 
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: SITE, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  ({ app, stores } = composed);
+withLinkPagesApp(clock, async (opened) => {
+  ({ composed, app, stores } = opened);
   await officeHoursAdvisor(stores, { name: 'Carla Bruno' });
   // Moving home is talked about in English only.
   const moving = await stores.advisors.addAdvisor({
@@ -50,10 +48,6 @@ beforeAll(async () => {
     .send({ username: users.advisor.username, password: staffPassword })
     .expect(200);
   cookie = String(login.headers['set-cookie']).split(';')[0] as string;
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 const issue = (customerId: string, body: object = {}) =>

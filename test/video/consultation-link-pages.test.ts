@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
+import type { composeApp } from '../../app/compose.ts';
 import type { Customer, StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
 import { officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
 import {
   linkAfter,
@@ -14,6 +12,7 @@ import {
   postForm,
   SITE,
   stateOf,
+  withLinkPagesApp,
 } from '../support/link-pages.ts';
 
 // The pages behind the "move" and "cancel" links of a consultation's messages: what they show,
@@ -29,20 +28,9 @@ let app: Express;
 let stores: Stores;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: SITE, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  ({ app, stores } = composed);
+withLinkPagesApp(clock, async (opened) => {
+  ({ storage, composed, app, stores } = opened);
   await officeHoursAdvisor(stores, { name: 'Carla Bruno' });
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 /** A consultation about bills booked for the customer, its confirmation queued, and its links. */

@@ -1,60 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import { DateTime } from 'luxon';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
-import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
+import type { composeApp } from '../../app/compose.ts';
+import { systemClock, type Stores } from '../../core/index.ts';
+import { advisorOnDays } from '../support/fixtures.ts';
 import {
   linkAfter,
   linkCustomer,
   offeredTimes,
   pathOf,
   postForm,
-  SITE,
   stateOf,
+  withLinkPagesApp,
 } from '../support/link-pages.ts';
 
 // A customer books, moves and cancels through the pages behind their links on the real clock:
 // what the pages offer and do is what the clock of the day allows.
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let composed: Awaited<ReturnType<typeof composeApp>>;
 const today = DateTime.now().setZone('Europe/Rome');
 const days = [3, 4, 5].map((n) => today.plus({ days: n }).toISODate() as string);
 
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: SITE, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock: systemClock,
-  });
-  ({ app, stores } = composed);
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Luca Marino',
-    email: 'luca.marino.pages@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-  });
+withLinkPagesApp(systemClock, async (opened) => {
+  ({ composed, app, stores } = opened);
   // Hours of their own on three days ahead, whatever weekday or holiday today is.
-  for (const day of days) {
-    await stores.appointments.addOverride({
-      advisorId: advisor.id,
-      day,
-      hours: [{ start: '08:55', end: '17:00' }],
-      reason: null,
-    });
-  }
-});
-
-afterAll(async () => {
-  await storage?.close();
+  await advisorOnDays(stores, days, { name: 'Luca Marino' });
 });
 
 const rome = (iso: string) => DateTime.fromISO(iso).setZone('Europe/Rome').toFormat('HH:mm');

@@ -4,6 +4,7 @@ import { systemClock, type StorageHandle, type Stores } from '../../core/index.t
 import { startAlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, heard, intent, linkedUser } from '../support/alexa-session.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { advisorOnDays } from '../support/fixtures.ts';
 import { dualFuelEnglish, dualFuelTurin } from '../support/households.ts';
 
 // Booking, moving and cancelling by voice on the real clock (no fixed time anywhere): what the
@@ -22,22 +23,8 @@ beforeAll(async () => {
   storage = await openTestDatabase();
   alexa = await startAlexaApp({ storage, clock: systemClock });
   stores = alexa.composed.stores;
-  const advisor = await stores.advisors.addAdvisor({
-    name: 'Sara Fontana',
-    email: 'sara.fontana@example.it',
-    languages: ['it-IT', 'en-US'],
-    topics: ['billing'],
-    timeZone: 'Europe/Rome',
-  });
   // Consultations start on the hour and three quarters past: 09:00, 09:45, 10:30, 11:15 …
-  for (const day of [first, second]) {
-    await stores.appointments.addOverride({
-      advisorId: advisor.id,
-      day,
-      hours: [{ start: '08:55', end: '17:00' }],
-      reason: null,
-    });
-  }
+  await advisorOnDays(stores, [first, second], { name: 'Sara Fontana' });
 });
 
 afterAll(async () => {
