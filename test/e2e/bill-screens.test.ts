@@ -1,13 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeApp } from '../../app/compose.ts';
-import type { StorageHandle } from '../../core/index.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { openTestDatabase } from '../support/database.ts';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { overflow, withBrowserApp, type BrowserApp } from '../support/browser-app.ts';
 import { dualFuelTurin } from '../support/households.ts';
 
 // The reactive e-mail and the bill's page in Chromium, on a phone (390 px) and a desktop
@@ -16,41 +10,16 @@ import { dualFuelTurin } from '../support/households.ts';
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const WIDTHS = [390, 1280] as const;
 
-let storage: StorageHandle;
-let server: Server;
 let browser: Browser;
 let base = '';
-let composed: Awaited<ReturnType<typeof composeApp>>;
+let composed: BrowserApp['composed'];
 // Thursday 5 March 2026, the day after the January–February bills were issued.
 const clock = { now: () => new Date('2026-03-05T08:30:00Z') };
 
-beforeAll(async () => {
+withBrowserApp(clock, (opened) => {
   mkdirSync(SHOTS, { recursive: true });
-  storage = await openTestDatabase();
-  // Links carry the public address, so the server listens before the app is composed for it.
-  let handle: RequestListener = (_req, res) => res.end();
-  server = createServer((req, res) => handle(req, res)).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: base, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  handle = composed.app;
-  browser = await launchChromium();
+  ({ composed, base, browser } = opened);
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await storage?.close();
-});
-
-/** How far the page is wider than the window (0 or less: no horizontal scrolling). */
-const overflow = (page: Page) =>
-  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 describe('bill screens', () => {
   it('shows the reactive e-mail and the bill’s page without horizontal scrolling on a phone and a desktop, and pays from the page', async () => {

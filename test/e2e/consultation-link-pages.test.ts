@@ -1,12 +1,6 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeApp } from '../../app/compose.ts';
-import type { StorageHandle } from '../../core/index.ts';
-import { launchChromium } from '../support/chromium.ts';
-import { openTestDatabase } from '../support/database.ts';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { overflow, withBrowserApp, type BrowserApp } from '../support/browser-app.ts';
 import { officeHoursAdvisor } from '../support/fixtures.ts';
 import { linkAfter, linkCustomer } from '../support/link-pages.ts';
 
@@ -14,40 +8,15 @@ import { linkAfter, linkCustomer } from '../support/link-pages.ts';
 // phone-sized screen: the forms alone book, move and cancel (the browser sends them as from
 // this site), and nothing is wider than the screen.
 
-let storage: StorageHandle;
-let server: Server;
 let browser: Browser;
-let base = '';
-let composed: Awaited<ReturnType<typeof composeApp>>;
+let composed: BrowserApp['composed'];
 // Monday 23 March 2026, 09:00 in Rome.
 const clock = { now: () => new Date('2026-03-23T08:00:00Z') };
 
-beforeAll(async () => {
-  storage = await openTestDatabase();
-  // Links carry the public address, so the server listens before the app is composed for it.
-  let handle: RequestListener = (_req, res) => res.end();
-  server = createServer((req, res) => handle(req, res)).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: base, SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
-  handle = composed.app;
+withBrowserApp(clock, async (opened) => {
+  ({ composed, browser } = opened);
   await officeHoursAdvisor(composed.stores, { name: 'Carla Bruno' });
-  browser = await launchChromium();
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await storage?.close();
-});
-
-const overflow = (page: Page) =>
-  page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 describe('the customer link pages in a browser without JavaScript', () => {
   it('book from the booking link, move from the confirmation, then cancel', async () => {
