@@ -150,7 +150,9 @@ export function createAppointmentNotices(options: {
         subject: medium === 'email' ? text.subject : null,
         body: medium === 'email' ? text.email(fill) : text.sms(fill),
         attachments:
-          medium === 'email' && kind !== 'cancelled' ? [invite(appointment, text.subject, fill)] : [],
+          medium === 'email'
+            ? [invite(appointment, text.subject, fill, { revision: now, cancelled: kind === 'cancelled' })]
+            : [],
         sendAfter: at,
       };
     });
@@ -174,8 +176,19 @@ export function createAppointmentNotices(options: {
 
 export type AppointmentNotices = ReturnType<typeof createAppointmentNotices>;
 
-function invite(appointment: Appointment, title: string, fill: Fill) {
+/**
+ * The consultation as a calendar event: one event per consultation (its id), whose revision is
+ * the moment of the change that queued the message, so that a calendar takes a move (even to an
+ * earlier time) or a cancellation over what it holds, and a reminder changes nothing.
+ */
+function invite(
+  appointment: Appointment,
+  title: string,
+  fill: Fill,
+  change: { revision: Date; cancelled: boolean },
+) {
   const at = (d: Date) => d.getTime();
+  const method = change.cancelled ? 'CANCEL' : 'PUBLISH';
   const { error, value } = createEvent({
     uid: `${appointment.id}@channel-pilot`,
     start: at(appointment.startsAt),
@@ -187,13 +200,15 @@ function invite(appointment: Appointment, title: string, fill: Fill) {
     title,
     description: `${fill.advisor}\n${fill.join}`,
     url: fill.join,
-    status: 'CONFIRMED',
-    sequence: Math.floor(appointment.startsAt.getTime() / 60_000) % 100_000,
+    status: change.cancelled ? 'CANCELLED' : 'CONFIRMED',
+    method,
+    // Seconds since 2020: it grows with every change and fits the 32-bit number calendars read.
+    sequence: Math.floor((change.revision.getTime() - Date.UTC(2020, 0, 1)) / 1000),
   });
   if (error || !value) throw error ?? new Error('could not build the calendar invite');
   return {
     filename: 'consultation.ics',
-    contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
+    contentType: `text/calendar; charset=utf-8; method=${method}`,
     content: value,
   };
 }

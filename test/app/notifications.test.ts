@@ -145,6 +145,57 @@ describe('appointment messages', () => {
     expect(pending).toEqual(['cancelled']);
   });
 
+  it('keep one calendar event per consultation, which a move to an earlier time and a cancellation replace', async () => {
+    const { customer } = await gasCustomer(stores);
+    await withdrawSmsConsent(customer.id);
+    const event = (m: OutboxMessage | undefined) => {
+      const ics = String(m?.attachments[0]?.content ?? '');
+      const field = (name: string) => new RegExp(`^${name}[:;](.*)$`, 'm').exec(ics)?.[1]?.trim();
+      return {
+        type: m?.attachments[0]?.contentType,
+        method: field('METHOD'),
+        uid: field('UID'),
+        sequence: Number(field('SEQUENCE')),
+        status: field('STATUS'),
+        start: field('DTSTART'),
+      };
+    };
+    const byKind = async (kind: string) => (await queued(customer.id)).find((m) => m.kind === kind);
+    try {
+      const appointment = await bookFor(customer.id, '2026-03-27T14:05:00Z');
+      const booked = event(await byKind('confirmation'));
+      expect(booked).toMatchObject({ method: 'PUBLISH', status: 'CONFIRMED', start: '20260327T140500Z' });
+      expect(booked.uid).toContain(appointment.id);
+      expect(event(await byKind('reminder_24h'))).toEqual(booked);
+
+      // A minute later, to an earlier time: the calendar must still see a newer revision.
+      now = new Date(now.getTime() + 60_000);
+      const { appointment: earlier } = await composed.booking.reschedule(
+        appointment.id,
+        new Date('2026-03-26T08:50:00Z'),
+      );
+      await composed.notices.moved(earlier);
+      const moved = event(await byKind('rescheduled'));
+      expect(moved).toMatchObject({ method: 'PUBLISH', status: 'CONFIRMED', start: '20260326T085000Z' });
+      expect(moved.uid).toBe(booked.uid);
+      expect(moved.sequence).toBe(booked.sequence + 60);
+
+      now = new Date(now.getTime() + 1000);
+      await composed.notices.cancelled(await composed.booking.cancel(appointment.id, 'no longer needed'));
+      const cancelled = event(await byKind('cancelled'));
+      expect(cancelled).toEqual({
+        type: 'text/calendar; charset=utf-8; method=CANCEL',
+        method: 'CANCEL',
+        uid: booked.uid,
+        sequence: moved.sequence + 1,
+        status: 'CANCELLED',
+        start: '20260326T085000Z',
+      });
+    } finally {
+      now = new Date('2026-03-23T08:00:00Z');
+    }
+  });
+
   it('queue the reminders again when a consultation moves away and back', async () => {
     const { customer } = await gasCustomer(stores);
     const appointment = await bookFor(customer.id, '2026-03-26T12:35:00Z');
