@@ -66,12 +66,13 @@ export function createLinkPages(options: LinkPagesOptions): Router {
     void res.status(status).type('html').send(page);
   const advisorName = async (a: Appointment) => (await stores.advisors.advisor(a.advisorId))?.name ?? '';
 
-  /** The free times of a consultation's topic and language, other than its own. */
+  /** The times a consultation may move to (its topic and language), other than its own. */
   async function moveChoices(appointment: Appointment, locale: PageLocale, token: string, query?: unknown) {
     const slots = await booking.slots({
       topic: appointment.topic,
       locale: appointment.locale,
       ...offerSpan(query, clock.now(), options.timeZone),
+      moving: appointment.id,
     });
     const t = linkPageTexts[locale].reschedule;
     const path = consultationLinkPath('reschedule', token);
