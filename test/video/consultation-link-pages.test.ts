@@ -249,6 +249,33 @@ describe('the links in the outbox', () => {
     expect(confirmation?.body).toContain(`Per spostarla: ${SITE}/reschedule/••••••`);
     expect(confirmation?.body).toContain(`Per annullarla: ${SITE}/cancel/••••••`);
   });
+  it('are in the SMS of a customer who allows only SMS: how to join, move and cancel, each opening its page', async () => {
+    const customer = await linkCustomer(stores, 'it-IT', ['sms']);
+    const { appointment } = await booked(customer, '2026-04-10T12:20:00Z');
+    const sms = (await messages(appointment.id)).filter((m) => m.kind === 'confirmation');
+    expect(sms.map((m) => [m.medium, m.recipient, m.subject])).toEqual([['sms', customer.phone, null]]);
+    const text = sms[0]!.body;
+    // Friday 10 April, 14:20 in Rome (summer time).
+    expect(text).toMatch(
+      new RegExp(
+        '^Consulenza video confermata: ven 10 apr 2026, 14:20 CEST\\n' +
+          `Entra: ${SITE}/join/\\S+\\nSposta: ${SITE}/reschedule/\\S+\\nAnnulla: ${SITE}/cancel/\\S+$`,
+      ),
+    );
+    // Three parts of a long SMS at most (153 characters each).
+    expect(text.length).toBeLessThanOrEqual(3 * 153);
+    const move = await request(app)
+      .get(pathOf(linkAfter(text, 'Sposta')))
+      .expect(200);
+    expect(stateOf(move.text)).toBe('reschedule');
+    const cancel = await request(app)
+      .get(pathOf(linkAfter(text, 'Annulla')))
+      .expect(200);
+    expect(stateOf(cancel.text)).toBe('cancel');
+    await request(app)
+      .get(pathOf(linkAfter(text, 'Entra')))
+      .expect(200);
+  });
 });
 
 describe('refusals', () => {
