@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { Instant, unstorableIssues } from '../core/index.ts';
+import { FORM_PAGE_REFERRER_POLICY, Instant, unstorableIssues } from '../core/index.ts';
 import type { Appointment, ConsultationLinks } from '../core/services.ts';
 import type { PageLocale } from './browser/consultation-texts.ts';
 import { consultationLinkPath } from './link-paths.ts';
@@ -43,7 +43,7 @@ export function createLinkPages(options: LinkPagesOptions): Router {
       res.setHeader('Content-Security-Policy', PAGE_POLICY);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       // The link is a credential: sent to no other site. This site's own forms keep their origin.
-      res.setHeader('Referrer-Policy', 'same-origin');
+      res.setHeader('Referrer-Policy', FORM_PAGE_REFERRER_POLICY);
       res.setHeader('Cache-Control', 'no-store');
       const token = String(req.params.token);
       try {
