@@ -1,5 +1,11 @@
 import type { ErrorRequestHandler, Request } from 'express';
-import { ChannelPilotError, errorStatus, type Locale, type PageKit } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  errorStatus,
+  FORM_PAGE_REFERRER_POLICY,
+  type Locale,
+  type PageKit,
+} from '../core/index.ts';
 import type { BillLinks } from '../core/services.ts';
 import { billStepPage, paperlessForm } from './bill-page.ts';
 
@@ -16,7 +22,8 @@ type Refusal =
   | 'noCodeMedium'
   | 'tooMany'
   | 'badRequest'
-  | 'tooLong';
+  | 'tooLong'
+  | 'otherSite';
 
 const refusalTexts: Record<Locale, Record<Refusal, { title: string; body: string }>> = {
   'it-IT': {
@@ -53,6 +60,10 @@ const refusalTexts: Record<Locale, Record<Refusal, { title: string; body: string
       title: 'Richiesta troppo lunga',
       body: 'Il testo inviato è troppo lungo: accorcialo e riprova.',
     },
+    otherSite: {
+      title: 'Richiesta non accettata',
+      body: 'Il modulo è arrivato da un altro sito. Apri il link della tua bolletta e riprova da lì.',
+    },
   },
   'en-US': {
     invalidLink: {
@@ -79,6 +90,10 @@ const refusalTexts: Record<Locale, Record<Refusal, { title: string; body: string
       body: 'The request did not arrive whole: go back to your bill and try again.',
     },
     tooLong: { title: 'Request too long', body: 'What you sent is too long: shorten it and try again.' },
+    otherSite: {
+      title: 'Request not accepted',
+      body: 'The form came from another site. Open the link of your bill and try again from there.',
+    },
   },
 };
 
@@ -99,6 +114,7 @@ function refusalOf(error: unknown, step: string | undefined, status: number, ema
   if (code === 'unauthenticated' || (code === 'not_found' && step === undefined)) return 'invalidLink';
   if (status === 413) return 'tooLong';
   if (code === 'rate_limited') return 'tooMany';
+  if (code === 'forbidden') return 'otherSite';
   if (code === undefined) return 'badRequest';
   if (step === 'paperless' && code === 'invalid_input') return emailGiven ? 'badEmail' : 'noEmail';
   if (step === 'book' && code === 'conflict') return 'slotTaken';
@@ -138,7 +154,7 @@ export function billRefusals(options: { billLinks: BillLinks; kit: PageKit }): E
           'Content-Security-Policy',
           "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         )
-        .setHeader('Referrer-Policy', 'no-referrer')
+        .setHeader('Referrer-Policy', FORM_PAGE_REFERRER_POLICY)
         .setHeader('Cache-Control', 'no-store')
         .type('html');
       if (!view || refusal === 'invalidLink') {

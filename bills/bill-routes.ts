@@ -1,6 +1,14 @@
-import express, { Router, type Response } from 'express';
+import express, { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { ByToken, ProblemSchema, type PageKit, type RouteKit } from '../core/index.ts';
+import {
+  ByToken,
+  ChannelPilotError,
+  FORM_PAGE_REFERRER_POLICY,
+  formFromOtherSite,
+  ProblemSchema,
+  type PageKit,
+  type RouteKit,
+} from '../core/index.ts';
 import {
   BillBookingInput,
   PaperlessInput,
@@ -21,7 +29,8 @@ const PAGE_POLICY =
  * The bill's personal link: its page, its PDF, paying it, and the steps its buttons lead to
  * (booking a consultation, a code to link the voice assistant, going paperless). Every request
  * checks the link; opening it records the contact in the bill's journey, and every step
- * continues that journey.
+ * continues that journey. The page's forms are refused when a browser sends them from another
+ * site's page, as the consultation links' pages' are.
  */
 export function createBillRoutes(options: {
   billLinks: BillLinks;
@@ -30,6 +39,8 @@ export function createBillRoutes(options: {
   /** The printed bill, as the communication's PDF. */
   document: (view: BillView, pageUrl: string) => Promise<Buffer>;
   kit: PageKit;
+  /** The site's public address: a form must come from one of its pages. */
+  publicUrl: string;
 }): Router {
   const { billLinks, actions, kit } = options;
   const router = Router();
@@ -37,12 +48,26 @@ export function createBillRoutes(options: {
   const html = (res: Response, markup: string, policy = PAGE_POLICY) =>
     res
       .setHeader('Content-Security-Policy', policy)
-      .setHeader('Referrer-Policy', 'no-referrer')
+      // The link is a credential: sent to no other site. This site's own forms keep their origin.
+      .setHeader('Referrer-Policy', FORM_PAGE_REFERRER_POLICY)
       .type('html')
       .send(markup);
   // The page's forms; programs may send the same fields as JSON (malformed JSON is refused as such).
   const fields = express.urlencoded({ extended: false, limit: '4kb' });
   const json = express.json({ limit: '4kb' });
+  // Before anything is read or done: another site's page may not pay, book or switch for the customer.
+  const fromThisSite: RequestHandler<{ token: string }> = (req, _res, next) =>
+    next(
+      formFromOtherSite(req, options.publicUrl)
+        ? new ChannelPilotError(
+            'forbidden',
+            'the form was sent from another site’s page, not from the bill’s',
+            {
+              hint: 'open the bill’s link and use its page',
+            },
+          )
+        : undefined,
+    );
 
   router.get('/b/:token', async (req, res) => {
     const page = await billLinks.open(req.params.token);
@@ -67,7 +92,7 @@ export function createBillRoutes(options: {
     html(res, slotsPage(kit, page.locale, slots, `${self}/book`, self));
   });
 
-  router.post('/b/:token/book', fields, json, async (req, res) => {
+  router.post('/b/:token/book', fromThisSite, fields, json, async (req, res) => {
     const { page, appointment, told, joinUrl } = await actions.book(req.params.token, req.body ?? {});
     html(
       // The page holds the join link: not kept by the browser's cache.
@@ -76,7 +101,7 @@ export function createBillRoutes(options: {
     );
   });
 
-  router.post('/b/:token/linking-code', async (req, res) => {
+  router.post('/b/:token/linking-code', fromThisSite, async (req, res) => {
     const { page, code, medium } = await actions.linkingCode(req.params.token);
     html(
       res.setHeader('Cache-Control', 'no-store'),
@@ -84,7 +109,7 @@ export function createBillRoutes(options: {
     );
   });
 
-  router.post('/b/:token/paperless', fields, json, async (req, res) => {
+  router.post('/b/:token/paperless', fromThisSite, fields, json, async (req, res) => {
     const { page, already } = await actions.paperless(req.params.token, req.body ?? {});
     html(res, paperlessPage(kit, page.locale, already, base(req.params.token)));
   });
@@ -98,7 +123,7 @@ export function createBillRoutes(options: {
       .send(pdf);
   });
 
-  router.post('/b/:token/pay', async (req, res) => {
+  router.post('/b/:token/pay', fromThisSite, async (req, res) => {
     const page = await billLinks.open(req.params.token);
     const url = options.paymentLinks.issue({
       customerId: page.communication.customerId,

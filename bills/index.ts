@@ -187,6 +187,7 @@ export function createBillsChannel(deps: BillsChannelDeps) {
         paymentLinks: deps.paymentLinks,
         document,
         kit: deps.pages,
+        publicUrl: deps.publicUrl,
       }),
     ],
     commands: billCommands({ pilots: stores.pilots, communications, sendIssued, report }),

@@ -25,13 +25,14 @@ const catalog: Record<
       email: (f) =>
         `Gentile ${f.name},\n\nla sua consulenza video con ${f.advisor} è fissata per ${f.when}.\n\n` +
         `Per collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\nPer annullarla: ${f.cancel}\n`,
-      sms: (f) => `Consulenza video confermata per ${f.when}. Link: ${f.join}`,
+      sms: (f) =>
+        `Consulenza video confermata: ${f.when}\nEntra: ${f.join}\nSposta: ${f.reschedule}\nAnnulla: ${f.cancel}`,
     },
     reminder_24h: {
       subject: 'Promemoria: consulenza video di domani',
       email: (f) =>
         `Gentile ${f.name},\n\nle ricordiamo la consulenza video di ${f.when}.\n\nPer collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\n`,
-      sms: (f) => `Promemoria: consulenza video ${f.when}. Link: ${f.join}`,
+      sms: (f) => `Promemoria: consulenza video ${f.when}\nEntra: ${f.join}\nSposta: ${f.reschedule}`,
     },
     reminder_15m: {
       subject: 'La sua consulenza video inizia tra 15 minuti',
@@ -44,7 +45,8 @@ const catalog: Record<
       email: (f) =>
         `Gentile ${f.name},\n\nla sua consulenza video è stata spostata a ${f.when}, con ${f.advisor}.\n\n` +
         `Per collegarsi: ${f.join}\nPer spostarla: ${f.reschedule}\nPer annullarla: ${f.cancel}\n`,
-      sms: (f) => `Consulenza video spostata a ${f.when} con ${f.advisor}. Link: ${f.join}`,
+      sms: (f) =>
+        `Consulenza video spostata a ${f.when} con ${f.advisor}\nEntra: ${f.join}\nSposta: ${f.reschedule}\nAnnulla: ${f.cancel}`,
     },
     cancelled: {
       subject: 'Consulenza video annullata',
@@ -58,13 +60,14 @@ const catalog: Record<
       email: (f) =>
         `Dear ${f.name},\n\nyour video consultation with ${f.advisor} is booked for ${f.when}.\n\n` +
         `Join: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}\n`,
-      sms: (f) => `Video consultation booked for ${f.when}. Link: ${f.join}`,
+      sms: (f) =>
+        `Video consultation booked: ${f.when}\nJoin: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}`,
     },
     reminder_24h: {
       subject: 'Reminder: your video consultation tomorrow',
       email: (f) =>
         `Dear ${f.name},\n\na reminder of your video consultation on ${f.when}.\n\nJoin: ${f.join}\nReschedule: ${f.reschedule}\n`,
-      sms: (f) => `Reminder: video consultation ${f.when}. Link: ${f.join}`,
+      sms: (f) => `Reminder: video consultation ${f.when}\nJoin: ${f.join}\nReschedule: ${f.reschedule}`,
     },
     reminder_15m: {
       subject: 'Your video consultation starts in 15 minutes',
@@ -77,7 +80,8 @@ const catalog: Record<
       email: (f) =>
         `Dear ${f.name},\n\nyour video consultation has moved to ${f.when}, with ${f.advisor}.\n\n` +
         `Join: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}\n`,
-      sms: (f) => `Video consultation moved to ${f.when} with ${f.advisor}. Link: ${f.join}`,
+      sms: (f) =>
+        `Video consultation moved to ${f.when} with ${f.advisor}\nJoin: ${f.join}\nReschedule: ${f.reschedule}\nCancel: ${f.cancel}`,
     },
     cancelled: {
       subject: 'Video consultation cancelled',
@@ -95,7 +99,10 @@ const REMINDERS: { kind: Kind; beforeMs: number }[] = [
 /**
  * Queues what a customer is told about their consultation — confirmation, reminders, moves,
  * cancellation — on their preferred medium among those they consented to (e-mail with a
- * calendar invite, or SMS with the link). Nothing is queued when no medium is allowed.
+ * calendar invite, or SMS). The SMS carries the links its e-mail carries (join, and to move and
+ * cancel where the e-mail has them) under one-word labels and little else: the links make most of
+ * its length (a confirmation is three parts of a long SMS with a short public address). Nothing
+ * is queued when no medium is allowed.
  */
 export function createAppointmentNotices(options: {
   customers: CustomerDirectory;

@@ -22,7 +22,10 @@ const DAY_MS = 86_400_000;
 
 export interface BookingService {
   rules: BookingRules;
-  /** Free slots for a topic and language, soonest first, within notice and horizon. */
+  /**
+   * Free slots for a topic and language, soonest first, within notice and horizon; with `moving`,
+   * the slots that appointment may move to (the ones `reschedule` takes).
+   */
   slots(query: SlotQuery): Promise<Slot[]>;
   /** The free slots nearest to `at` (before or after), nearest first. */
   nearest(query: Omit<SlotQuery, 'from' | 'to'> & { at: Date }, count: number): Promise<Slot[]>;
@@ -68,8 +71,10 @@ export function createBookingService(options: {
     return { works: override !== undefined || !closedOn(day), override };
   }
 
-  /** Every free slot of these advisors starting in [from, to). */
-  /** `moving`: an appointment being moved, which neither blocks its own time nor counts for the day. */
+  /**
+   * Every free slot of these advisors starting in [from, to). `moving`: an appointment being
+   * moved, which neither blocks its own time nor counts for the day.
+   */
   async function freeSlots(candidates: Advisor[], from: Date, to: Date, moving?: string): Promise<Slot[]> {
     if (candidates.length === 0 || from >= to) return [];
     const ids = candidates.map((a) => a.id);
@@ -221,7 +226,7 @@ export function createBookingService(options: {
       const now = clock.now().getTime();
       const from = new Date(Math.max(q.from.getTime(), now + rules.minimumNoticeMinutes * 60_000));
       const to = new Date(Math.min(q.to.getTime(), now + rules.horizonDays * DAY_MS));
-      return freeSlots(await serving(q.topic, q.locale), from, to);
+      return freeSlots(await serving(q.topic, q.locale), from, to, q.moving);
     },
 
     async nearest(query, count) {

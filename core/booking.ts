@@ -53,6 +53,11 @@ export const SlotQuery = z
     locale: Locale,
     from: Instant,
     to: Instant,
+    /**
+     * The appointment the times are for when it is being moved: its own time is free to it, and it
+     * does not count in its advisor's daily cap (as when the move is made).
+     */
+    moving: Uuid.optional(),
   })
   .refine((q) => q.from < q.to, { error: 'must be after from', path: ['to'] });
 export type SlotQuery = z.input<typeof SlotQuery>;

@@ -143,7 +143,7 @@ export {
   type LinkInspection,
   type SignedLinks,
 } from './signed-links.ts';
-export { fromThisSite } from './request-origin.ts';
+export { FORM_PAGE_REFERRER_POLICY, formFromOtherSite, fromThisSite } from './request-origin.ts';
 export { signVisit, verifyVisit, VISIT_TTL_MS, type CustomerVisit } from './page-visits.ts';
 export {
   type Attachment,

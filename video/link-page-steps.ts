@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import {
   ChannelPilotError,
   errorStatus,
-  fromThisSite,
+  formFromOtherSite,
   IsoDate,
   type Clock,
   type Customer,
@@ -129,7 +129,7 @@ export function createLinkSteps(options: {
    * from), only as a form, and small.
    */
   function readForm(req: Request, res: Response, locale: PageLocale): Promise<Record<string, unknown>> {
-    if (!fromThisSite(req.headers.origin, req.headers.host, options.publicUrl)) {
+    if (formFromOtherSite(req, options.publicUrl)) {
       throw new Refused('otherSite', 403, locale);
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();

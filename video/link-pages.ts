@@ -1,5 +1,5 @@
 import { Router, type Response } from 'express';
-import { Instant, unstorableIssues } from '../core/index.ts';
+import { FORM_PAGE_REFERRER_POLICY, Instant, unstorableIssues } from '../core/index.ts';
 import type { Appointment, ConsultationLinks } from '../core/services.ts';
 import type { PageLocale } from './browser/consultation-texts.ts';
 import { consultationLinkPath } from './link-paths.ts';
@@ -43,7 +43,7 @@ export function createLinkPages(options: LinkPagesOptions): Router {
       res.setHeader('Content-Security-Policy', PAGE_POLICY);
       res.setHeader('X-Content-Type-Options', 'nosniff');
       // The link is a credential: sent to no other site. This site's own forms keep their origin.
-      res.setHeader('Referrer-Policy', 'same-origin');
+      res.setHeader('Referrer-Policy', FORM_PAGE_REFERRER_POLICY);
       res.setHeader('Cache-Control', 'no-store');
       const token = String(req.params.token);
       try {
@@ -66,12 +66,13 @@ export function createLinkPages(options: LinkPagesOptions): Router {
     void res.status(status).type('html').send(page);
   const advisorName = async (a: Appointment) => (await stores.advisors.advisor(a.advisorId))?.name ?? '';
 
-  /** The free times of a consultation's topic and language, other than its own. */
+  /** The times a consultation may move to (its topic and language), other than its own. */
   async function moveChoices(appointment: Appointment, locale: PageLocale, token: string, query?: unknown) {
     const slots = await booking.slots({
       topic: appointment.topic,
       locale: appointment.locale,
       ...offerSpan(query, clock.now(), options.timeZone),
+      moving: appointment.id,
     });
     const t = linkPageTexts[locale].reschedule;
     const path = consultationLinkPath('reschedule', token);

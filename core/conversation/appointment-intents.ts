@@ -171,7 +171,7 @@ export function createAppointmentIntents(options: {
           ...about(current),
         };
       }
-      const picked = await pickTime(request, say, current.topic, current.locale, when(current.startsAt));
+      const picked = await pickTime(request, say, current.topic, current.locale, current);
       if (picked.kind === 'ask') return { ...picked.reply, ...about(current) };
       if (request.confirmation !== 'confirmed' && request.confirmation !== 'denied') {
         return {
@@ -191,7 +191,7 @@ export function createAppointmentIntents(options: {
         moved = await desk.reschedule(current.id, picked.startsAt);
       } catch (error) {
         if (!slotTaken(error)) throw error;
-        const again = await pickTime(request, say, current.topic, current.locale, when(current.startsAt));
+        const again = await pickTime(request, say, current.topic, current.locale, current);
         if (again.kind === 'ask') return { ...again.reply, ...about(current) };
         throw error;
       }

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { REFERENCE_ZONE, calendarDate, type Clock } from '../clock.ts';
+import type { Appointment } from '../advisors.ts';
 import { localDay, type Slot } from '../booking.ts';
 import type { BookingService } from '../booking-service.ts';
 import type { Locale } from '../vocabulary.ts';
@@ -28,8 +29,8 @@ export function createTimePicker(options: {
   ask: (say: AppointmentMessages, text: string, slot: string, slots: Slots) => IntentReply;
 }) {
   const { booking, clock, ask } = options;
-  const freeBetween = (topic: string, locale: Locale, from: Date, to: Date) =>
-    booking.slots({ topic, locale, from, to });
+  const freeBetween = (topic: string, locale: Locale, from: Date, to: Date, moving?: string) =>
+    booking.slots({ topic, locale, from, to, moving });
 
   /**
    * Turns the day and time the customer said into a free slot, or the question that gets closer to
@@ -41,13 +42,16 @@ export function createTimePicker(options: {
     say: AppointmentMessages,
     topic: string,
     locale: Locale,
-    /** When moving, the appointment as it is: the questions speak of moving it. */
-    moving?: When,
+    /**
+     * When moving, the appointment as it is: the questions speak of moving it, and the times free
+     * to it are those it may move to.
+     */
+    moving?: Pick<Appointment, 'id' | 'startsAt'>,
   ): Promise<Picked> {
     const slots = request.slots ?? {};
     const today = calendarDate(clock.now());
     const day = resolveDay(slots.date, today);
-    const firstQuestion = moving ? say.askMoveDay({ from: moving, today }) : say.askDay();
+    const firstQuestion = moving ? say.askMoveDay({ from: when(moving.startsAt), today }) : say.askDay();
     if (day === undefined)
       return {
         kind: 'ask',
@@ -81,7 +85,7 @@ export function createTimePicker(options: {
           time: undefined,
         }),
       };
-    const free = await freeBetween(topic, locale, from, until);
+    const free = await freeBetween(topic, locale, from, until, moving?.id);
     const offerTimes = (times: Slot[], text: (free: Date[]) => string) =>
       ask(say, text(times.slice(0, OFFERED).map((s) => s.startsAt)), 'time', {
         ...slots,
@@ -91,7 +95,7 @@ export function createTimePicker(options: {
 
     if (free.length === 0) {
       // The horizon's last day has no day after it to look in.
-      const later = until < horizonEnd ? await freeBetween(topic, locale, until, horizonEnd) : [];
+      const later = until < horizonEnd ? await freeBetween(topic, locale, until, horizonEnd, moving?.id) : [];
       const first = later[0];
       if (!first)
         return {

@@ -87,7 +87,7 @@ describe('appointment messages', () => {
     ]);
     expect(messages[0]?.recipient).toBe(customer.phone);
     expect(messages[0]?.body).toMatch(
-      /^Consulenza video confermata per mer 25 mar 2026, 10:35 CET\. Link: https:\/\/pilot\.example\.it\/join\//,
+      /^Consulenza video confermata: mer 25 mar 2026, 10:35 CET\nEntra: https:\/\/pilot\.example\.it\/join\/\S+\nSposta: https:\/\/pilot\.example\.it\/reschedule\/\S+\nAnnulla: https:\/\/pilot\.example\.it\/cancel\/\S+$/,
     );
     expect(messages[0]?.appointmentId).toBe(appointment.id);
   });
@@ -136,7 +136,7 @@ describe('appointment messages', () => {
     // The news names the advisor: a move may change who the customer will meet.
     const advisor = (await stores.advisors.advisor(moved.advisorId))?.name as string;
     expect(pendingAfterMove[0]?.body).toMatch(
-      new RegExp(`^Consulenza video spostata a gio 26 mar 2026, 12:50 CET con ${advisor}\\. Link: https://`),
+      new RegExp(`^Consulenza video spostata a gio 26 mar 2026, 12:50 CET con ${advisor}\\nEntra: https://`),
     );
     const withdrawn = afterMove.filter((m) => m.status === 'cancelled').map((m) => m.kind);
     expect(withdrawn.sort()).toEqual(['confirmation', 'reminder_15m', 'reminder_24h']);

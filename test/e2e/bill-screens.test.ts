@@ -2,10 +2,11 @@ import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { overflow, withBrowserApp, type BrowserApp } from '../support/browser-app.ts';
-import { dualFuelTurin } from '../support/households.ts';
+import { dualFuelTurin, threeSuppliesBologna } from '../support/households.ts';
 
 // The reactive e-mail and the bill's page in Chromium, on a phone (390 px) and a desktop
-// (1280 px): nothing wider than the screen. Screenshots go to test/e2e/screenshots/.
+// (1280 px): nothing wider than the screen; and the page's forms, which only the page itself may
+// send. Screenshots go to test/e2e/screenshots/.
 
 const SHOTS = new URL('./screenshots/', import.meta.url).pathname;
 const WIDTHS = [390, 1280] as const;
@@ -61,6 +62,51 @@ describe('bill screens', () => {
       await Promise.all([page.waitForURL(/\/pay\//), page.getByRole('button', { name: 'Paga ora' }).click()]);
       expect(await page.content()).toContain('Francesca');
       await page.screenshot({ path: `${SHOTS}bill-page-to-payment-390.png`, fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('goes paperless from the bill’s own page, and refuses the same form sent from another site', async () => {
+    const home = await threeSuppliesBologna(composed.stores);
+    const [latest] = await composed.stores.billing.bills(home.customer.id, { limit: 1 });
+    if (!latest) throw new Error('the household has no bill');
+    const { communication } = await composed.bills.sender.send(latest.id);
+    const billUrl = composed.bills.billLinks.url(communication);
+    const switched = () => composed.stores.interactions.fromSource('bill_paperless', communication.id);
+    const page = await browser.newPage({ viewport: { width: 390, height: 900 } });
+    try {
+      // Another site's page whose form posts to the bill's paperless step as soon as it opens.
+      await page.route('http://elsewhere.example/**', (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<!doctype html><form method="post" action="${billUrl}/paperless"></form>
+            <script>document.forms[0].submit()</script>`,
+        }),
+      );
+      const [refused] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${billUrl}/paperless`),
+        page.goto('http://elsewhere.example/offer'),
+      ]);
+      expect(refused.status()).toBe(403);
+      await page.waitForLoadState();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Richiesta non accettata');
+      expect(await page.textContent('main')).toContain('Il modulo è arrivato da un altro sito');
+      expect(await switched()).toBeFalsy();
+
+      await page.goto(billUrl);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${billUrl}/paperless`),
+        page.getByRole('button', { name: 'Passa alla bolletta digitale' }).click(),
+      ]);
+      expect(answer.status()).toBe(200);
+      expect(await switched()).toMatchObject({
+        channel: 'web',
+        touchpoint: 'bill_page',
+        details: { communicationId: communication.id, switchedTo: 'email' },
+      });
+      const consents = await composed.stores.customers.consents(home.customer.id);
+      expect(consents.some((c) => c.medium === 'post' && !c.granted && c.source === 'web_form')).toBe(true);
     } finally {
       await page.close();
     }

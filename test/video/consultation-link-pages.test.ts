@@ -159,6 +159,37 @@ describe('the reschedule page', () => {
     expect((await stored(appointment.id)).startsAt.toISOString()).toBe('2026-03-27T08:50:00.000Z');
     expect(await messages(appointment.id)).toEqual([]);
   });
+  it('offers and makes a move within the day of an advisor at the daily cap because of this very consultation', async () => {
+    // Thursday 9 April: Carla's ten times run 09:05–15:50 in Rome (07:05–13:50 UTC); eight of
+    // them booked, the customer's at 09:05, reach the cap of eight consultations a day.
+    const customer = await linkCustomer(stores, 'it-IT', ['email']);
+    const { appointment, reschedule } = await booked(customer, '2026-04-09T07:05:00Z');
+    for (const startsAt of ['07:50', '08:35', '09:20', '10:05', '10:50', '11:35', '12:20']) {
+      await booked(await linkCustomer(stores, 'it-IT', ['email']), `2026-04-09T${startsAt}:00Z`);
+    }
+    const offered = offeredTimes((await request(app).get(`${reschedule}?from=2026-04-09`).expect(200)).text);
+    expect(offered.filter((t) => t.startsWith('2026-04-09'))).toEqual([
+      '2026-04-09T13:05:00.000Z',
+      '2026-04-09T13:50:00.000Z',
+    ]);
+    const moved = await postForm(app, reschedule, { startsAt: '2026-04-09T13:50:00.000Z' }).expect(200);
+    expect(stateOf(moved.text)).toBe('moved');
+    const after = await stored(appointment.id);
+    expect([after.status, after.advisorId, after.startsAt.toISOString()]).toEqual([
+      'booked',
+      appointment.advisorId,
+      '2026-04-09T13:50:00.000Z',
+    ]);
+    // The day is full again: a ninth customer is offered nothing on it.
+    const ninth = await linkCustomer(stores, 'it-IT', ['email']);
+    const slots = await composed.booking.slots({
+      topic: 'billing',
+      locale: ninth.locale,
+      from: new Date('2026-04-09T00:00:00Z'),
+      to: new Date('2026-04-10T00:00:00Z'),
+    });
+    expect(slots).toEqual([]);
+  });
 });
 
 describe('the cancel page', () => {
@@ -217,6 +248,33 @@ describe('the links in the outbox', () => {
     );
     expect(confirmation?.body).toContain(`Per spostarla: ${SITE}/reschedule/••••••`);
     expect(confirmation?.body).toContain(`Per annullarla: ${SITE}/cancel/••••••`);
+  });
+  it('are in the SMS of a customer who allows only SMS: how to join, move and cancel, each opening its page', async () => {
+    const customer = await linkCustomer(stores, 'it-IT', ['sms']);
+    const { appointment } = await booked(customer, '2026-04-10T12:20:00Z');
+    const sms = (await messages(appointment.id)).filter((m) => m.kind === 'confirmation');
+    expect(sms.map((m) => [m.medium, m.recipient, m.subject])).toEqual([['sms', customer.phone, null]]);
+    const text = sms[0]!.body;
+    // Friday 10 April, 14:20 in Rome (summer time).
+    expect(text).toMatch(
+      new RegExp(
+        '^Consulenza video confermata: ven 10 apr 2026, 14:20 CEST\\n' +
+          `Entra: ${SITE}/join/\\S+\\nSposta: ${SITE}/reschedule/\\S+\\nAnnulla: ${SITE}/cancel/\\S+$`,
+      ),
+    );
+    // Three parts of a long SMS at most (153 characters each).
+    expect(text.length).toBeLessThanOrEqual(3 * 153);
+    const move = await request(app)
+      .get(pathOf(linkAfter(text, 'Sposta')))
+      .expect(200);
+    expect(stateOf(move.text)).toBe('reschedule');
+    const cancel = await request(app)
+      .get(pathOf(linkAfter(text, 'Annulla')))
+      .expect(200);
+    expect(stateOf(cancel.text)).toBe('cancel');
+    await request(app)
+      .get(pathOf(linkAfter(text, 'Entra')))
+      .expect(200);
   });
 });
 

@@ -250,7 +250,7 @@ function showSurvey(): void {
   stopLocalMedia(media);
   for (const element of document.querySelectorAll('audio')) element.remove();
   say(t.call.disconnected);
-  renderSurvey(app, t.survey, (answers) => api('POST', `${base}/survey`, answers));
+  renderSurvey(app, t.survey, data.token);
 }
 
 void preJoin();

@@ -1,8 +1,8 @@
 import type { ConsultationTexts } from './consultation-texts.ts';
-import { fill, h, retryWhileUnavailable } from '../../web/browser/dom.ts';
+import { api, ApiError, fill, h, retryWhileUnavailable } from '../../web/browser/dom.ts';
 
 // The customer's rating after the call: NPS 0–10, CSAT 1–5 and an optional comment, each scale a
-// group of radio buttons (arrow keys move within it), sent once.
+// group of radio buttons (arrow keys move within it), sent once to the join link's survey.
 
 export interface SurveyAnswers {
   nps: number;
@@ -10,11 +10,26 @@ export interface SurveyAnswers {
   comment: string | undefined;
 }
 
-export function renderSurvey(
-  app: HTMLElement,
-  texts: ConsultationTexts['survey'],
-  send: (answers: SurveyAnswers) => Promise<unknown>,
-): void {
+// eslint-disable-next-line no-control-regex -- the NUL character is what is dropped
+const NUL = /\u0000/g;
+
+type Failure = 'failed' | 'commentRefused' | 'alreadyAnswered' | 'linkExpired' | 'refused';
+
+/**
+ * What the page says when the app did not store the answers. Only a failure a retry can fix (the
+ * network, the app's own fault) asks to try again later; a refusal says what is wrong.
+ */
+function failure(error: unknown): Failure {
+  if (!(error instanceof ApiError) || error.status >= 500 || error.status === 429) return 'failed';
+  if (error.errors.some((e) => e.path === 'body.comment')) return 'commentRefused';
+  if (error.status === 409) return 'alreadyAnswered';
+  if (error.status === 401 || error.status === 404 || error.status === 410) return 'linkExpired';
+  return 'refused';
+}
+
+export function renderSurvey(app: HTMLElement, texts: ConsultationTexts['survey'], token: string): void {
+  const send = (answers: SurveyAnswers) =>
+    api('POST', `/api/links/join/${encodeURIComponent(token)}/survey`, answers);
   const scale = (name: string, values: number[], labelOf: (v: number) => string) =>
     h(
       'div',
@@ -69,8 +84,10 @@ export function renderSurvey(
     submit.disabled = true;
     // The consultation reaches the customer's journey a moment after the call ends; until then
     // the app answers 503, so the answers are sent again for up to a minute.
+    // A NUL character cannot be stored, and nobody can see it in the box to take it out: dropped.
+    const said = comment.value.replace(NUL, '').trim();
     void retryWhileUnavailable(() =>
-      send({ nps: Number(npsValue), csat: Number(csatValue), comment: comment.value.trim() || undefined }),
+      send({ nps: Number(npsValue), csat: Number(csatValue), comment: said || undefined }),
     )
       .then(() => {
         fill(
@@ -79,10 +96,13 @@ export function renderSurvey(
           h('p', { class: 'ok', id: 'survey-thanks' }, texts.thanks),
         );
       })
-      .catch(() => {
+      .catch((error: unknown) => {
+        const why = failure(error);
         result.className = 'error';
-        result.textContent = texts.failed;
-        submit.disabled = false;
+        result.textContent = texts[why];
+        // Sending the same answers again changes nothing once they were refused for another reason.
+        submit.disabled = why !== 'failed' && why !== 'commentRefused';
+        if (why === 'commentRefused') comment.focus();
       });
   });
   fill(app, form);

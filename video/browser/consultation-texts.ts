@@ -70,7 +70,16 @@ export interface ConsultationTexts {
     comment: string;
     submit: string;
     thanks: string;
+    /** Not stored for a reason a retry can fix: the network, the app's own fault. */
     failed: string;
+    /** The app refused the comment (too long, or a character it cannot store): it can be changed. */
+    commentRefused: string;
+    /** The consultation was rated already (another tab, a second send). */
+    alreadyAnswered: string;
+    /** The join link no longer opens the consultation. */
+    linkExpired: string;
+    /** Any other refusal: sending the same answers again will not help. */
+    refused: string;
     missing: string;
   };
 }
@@ -153,6 +162,11 @@ const it: ConsultationTexts = {
     submit: 'Invia le risposte',
     thanks: 'Grazie! Le sue risposte ci aiutano a migliorare.',
     failed: 'Non siamo riusciti a salvare le risposte. Riprovi tra poco.',
+    commentRefused:
+      'Non possiamo salvare il commento così com’è: è troppo lungo o contiene caratteri che non accettiamo. Lo modifichi e invii di nuovo.',
+    alreadyAnswered: 'Le sue risposte a questa consulenza erano già state salvate. Grazie!',
+    linkExpired: 'Il link di questa consulenza non è più valido, quindi non possiamo salvare le risposte.',
+    refused: 'Non possiamo accettare queste risposte. Ci scusi per l’inconveniente.',
     missing: 'Risponda a entrambe le domande, per favore.',
   },
 };
@@ -236,6 +250,11 @@ const en: ConsultationTexts = {
     submit: 'Send answers',
     thanks: 'Thank you! Your answers help us improve.',
     failed: 'We could not save your answers. Please try again in a moment.',
+    commentRefused:
+      'We cannot save your comment as it is: it is too long or has characters we cannot accept. Please change it and send again.',
+    alreadyAnswered: 'Your answers about this consultation were already saved. Thank you!',
+    linkExpired: 'The link of this consultation no longer works, so we cannot save your answers.',
+    refused: 'We cannot accept these answers. We are sorry for the trouble.',
     missing: 'Please answer both questions.',
   },
 };

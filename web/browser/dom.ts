@@ -49,10 +49,25 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     credentials: 'same-origin',
   });
   if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as { detail?: string; hint?: string };
-    throw new ApiError(response.status, problem.detail ?? `HTTP ${response.status}`, problem.hint);
+    const problem = (await response.json().catch(() => ({}))) as {
+      detail?: string;
+      hint?: string;
+      errors?: FieldProblem[];
+    };
+    throw new ApiError(
+      response.status,
+      problem.detail ?? `HTTP ${response.status}`,
+      problem.hint,
+      problem.errors ?? [],
+    );
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
+}
+
+/** A field the app refused, by its path in the request (`body.comment`), and why. */
+export interface FieldProblem {
+  path: string;
+  message: string;
 }
 
 export class ApiError extends Error {
@@ -60,6 +75,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly hint?: string,
+    /** The fields the app refused, when it named them. */
+    readonly errors: readonly FieldProblem[] = [],
   ) {
     super(message);
   }
