@@ -2,6 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import {
   ChannelPilotError,
+  FORM_PAGE_REFERRER_POLICY,
+  formFromOtherSite,
   REFERENCE_ZONE,
   type AccountKind,
   type BillStatus,
@@ -35,6 +37,7 @@ const texts: Record<
     paid: string;
     nothing: string;
     invalid: { title: string; body: string };
+    otherSite: { title: string; body: string };
   }
 > = {
   'it-IT': {
@@ -52,6 +55,10 @@ const texts: Record<
     invalid: {
       title: 'Link non valido',
       body: 'Questo link di pagamento non è valido o è scaduto. Chiedine uno nuovo al servizio clienti.',
+    },
+    otherSite: {
+      title: 'Richiesta non accettata',
+      body: 'Il pagamento è stato chiesto da un altro sito. Apri il link di pagamento e paga da quella pagina.',
     },
   },
   'en-US': {
@@ -75,6 +82,10 @@ const texts: Record<
     invalid: {
       title: 'Link not valid',
       body: 'This payment link is not valid or has expired. Ask customer service for a new one.',
+    },
+    otherSite: {
+      title: 'Request not accepted',
+      body: 'The payment was asked for from another site. Open the payment link and pay from its page.',
     },
   },
 };
@@ -112,8 +123,9 @@ export function customerDocument(
 }
 
 /**
- * Headers of a page opened with a credential in its address: not cached, not sent on as a
- * referrer; `allow` adds policy directives (the widgets' scripts and connections).
+ * Headers of a page opened with a credential in its address: not cached, its address sent as a
+ * referrer to no other site (its own forms keep their origin); `allow` adds policy directives
+ * (the widgets' scripts and connections).
  */
 export function credentialPageHeaders(res: Response, allow: readonly string[] = []): void {
   res.setHeader(
@@ -127,7 +139,7 @@ export function credentialPageHeaders(res: Response, allow: readonly string[] = 
     ].join('; '),
   );
   res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Referrer-Policy', FORM_PAGE_REFERRER_POLICY);
   res.setHeader('Cache-Control', 'no-store');
 }
 
@@ -174,6 +186,19 @@ export function createPaymentPages(options: {
   });
 
   router.post('/pay/:token/checkout', async (req, res) => {
+    // Another site's page may not send the customer to pay.
+    if (formFromOtherSite(req, options.publicUrl)) {
+      const refused = new ChannelPilotError(
+        'forbidden',
+        'the payment was asked for from another site’s page',
+        {
+          hint: 'open the payment link and use its page',
+        },
+      );
+      if (wantsJson(req)) throw refused;
+      bothLanguages(res.status(403), 'otherSite');
+      return;
+    }
     const token = req.params.token;
     const here = `${options.publicUrl}/pay/${encodeURIComponent(token)}`;
     try {
@@ -193,16 +218,18 @@ export function createPaymentPages(options: {
 
 /** The page for a link that opens nothing: in both languages, since nothing says whose it was. */
 function invalidLink(res: Response, error: ChannelPilotError): void {
+  bothLanguages(res.status(error.code === 'not_found' ? 404 : 401), 'invalid');
+}
+
+/** A refusal in both languages, for a request whose link was not opened. */
+function bothLanguages(res: Response, refusal: 'invalid' | 'otherSite'): void {
   credentialPageHeaders(res);
   const both = (['it-IT', 'en-US'] as const).map(
     (locale) =>
-      html`<h1 lang="${locale}">${texts[locale].invalid.title}</h1>
-        <p lang="${locale}">${texts[locale].invalid.body}</p>`,
+      html`<h1 lang="${locale}">${texts[locale][refusal].title}</h1>
+        <p lang="${locale}">${texts[locale][refusal].body}</p>`,
   );
-  res
-    .status(error.code === 'not_found' ? 404 : 401)
-    .type('html')
-    .send(customerDocument('it-IT', texts['it-IT'].invalid.title, html`${both}`));
+  res.type('html').send(customerDocument('it-IT', texts['it-IT'][refusal].title, html`${both}`));
 }
 
 function page(opened: PaymentPage, token: string, returned: boolean, widgets: Html): string {

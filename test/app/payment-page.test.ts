@@ -128,6 +128,29 @@ describe('the payment link, on the clock of the households (Monday 20 April 2026
     expect(again.headers.location).toBe(`${PUBLIC_URL}${path}`);
   });
 
+  it('sends the customer to pay only from its own page: another site’s form is refused, as page or JSON', async () => {
+    const turin = await dualFuelTurin(stores);
+    const { path } = await linkFor(composed, turin);
+    const page = await request(composed.app).get(path).set('Accept', BROWSER).expect(200);
+    expect(page.headers['referrer-policy']).toBe('same-origin');
+    const elsewhere = 'https://offerte-luce.example';
+    const refused = await request(composed.app)
+      .post(`${path}/checkout`)
+      .set('Accept', BROWSER)
+      .set('Origin', elsewhere)
+      .expect(403);
+    expect(text(refused.text)).toContain('Il pagamento è stato chiesto da un altro sito');
+    expect(text(refused.text)).toContain('The payment was asked for from another site');
+    const json = await request(composed.app)
+      .post(`${path}/checkout`)
+      .set('Accept', 'application/json')
+      .set('Origin', elsewhere)
+      .expect(403);
+    expect(json.body.detail).toContain('another site');
+    const own = await request(composed.app).post(`${path}/checkout`).set('Origin', PUBLIC_URL).expect(303);
+    expect(new URL(own.headers.location as string).pathname.startsWith('/dev-pay/')).toBe(true);
+  });
+
   it('answers a malformed or forged link with 4xx, never 5xx, and stores nothing', async () => {
     const turin = await dualFuelTurin(stores);
     const { token } = await linkFor(composed, turin);

@@ -62,6 +62,29 @@ describe('bill screens', () => {
       await Promise.all([page.waitForURL(/\/pay\//), page.getByRole('button', { name: 'Paga ora' }).click()]);
       expect(await page.content()).toContain('Francesca');
       await page.screenshot({ path: `${SHOTS}bill-page-to-payment-390.png`, fullPage: true });
+      // The payment page's own form goes on to the provider; the same form from another site does not.
+      const payUrl = page.url();
+      await Promise.all([
+        page.waitForURL(/\/dev-pay\//),
+        page.getByRole('button', { name: /^Paga / }).click(),
+      ]);
+      await page.route('http://elsewhere.example/**', (route) =>
+        route.fulfill({
+          contentType: 'text/html',
+          body: `<!doctype html><form method="post" action="${payUrl}/checkout"></form>
+            <script>document.forms[0].submit()</script>`,
+        }),
+      );
+      const [refused] = await Promise.all([
+        page.waitForResponse((r) => r.url() === `${payUrl}/checkout`),
+        page.goto('http://elsewhere.example/pay'),
+      ]);
+      expect(refused.status()).toBe(403);
+      await page.waitForLoadState();
+      expect(await page.getByRole('heading', { level: 1 }).first().textContent()).toBe(
+        'Richiesta non accettata',
+      );
+      expect(page.url()).toBe(`${payUrl}/checkout`);
     } finally {
       await page.close();
     }
