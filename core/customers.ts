@@ -47,18 +47,23 @@ export const accountKinds = ['electricity', 'gas', 'water', 'telecom', 'broadban
 export const AccountKind = z.enum(accountKinds);
 export type AccountKind = z.infer<typeof AccountKind>;
 
-export const CustomerInput = z.object({
+/** A customer's own fields, as a change names them: each one given replaces the stored one. */
+const CustomerFields = z.object({
   firstName: z.string().trim().min(1).max(100),
   lastName: z.string().trim().min(1).max(100),
   locale: Locale,
   phone: z
     .string()
     .regex(/^\+[1-9][0-9]{6,14}$/, { error: 'must be in international format, e.g. +393331234567' })
-    .nullable()
-    .default(null),
-  email: z.email({ error: 'must be an e-mail address' }).nullable().default(null),
+    .nullable(),
+  email: z.email({ error: 'must be an e-mail address' }).nullable(),
   segment: Segment,
-  preferredMedium: ContactMedium.nullable().default(null),
+  preferredMedium: ContactMedium.nullable(),
+});
+export const CustomerInput = CustomerFields.extend({
+  phone: CustomerFields.shape.phone.default(null),
+  email: CustomerFields.shape.email.default(null),
+  preferredMedium: CustomerFields.shape.preferredMedium.default(null),
   consents: z.array(ConsentInput).default([]),
 });
 export type CustomerInput = z.input<typeof CustomerInput>;
@@ -76,7 +81,9 @@ export interface Customer {
 }
 
 /** A stored customer's record as it may change: any of its fields but the consents (which have a history). */
-export const CustomerUpdate = CustomerInput.omit({ consents: true }).partial();
+// Built from the fields without their defaults: a default inside `partial()` is applied to a field
+// left out, and a change of one field would clear the phone, the e-mail and the preferred medium.
+export const CustomerUpdate = CustomerFields.partial();
 export type CustomerUpdate = z.input<typeof CustomerUpdate>;
 
 /** How another system (a CRM) knows a customer: its name for itself and its code for them. */

@@ -372,10 +372,35 @@ describe('importing an Italian utility’s exports as they come, with the docume
     }>`select count(*)::int as n from customers where source = 'crm'`.execute(storage.db);
     expect(rows[0]?.n).toBe(8);
     const crm = await stores.customers.byReference('crm', ['C000105', 'C000103']);
-    expect(crm.get('C000105')?.segment).toBe('family');
+    // Only what changed: the segment, and nothing the row gives unchanged (the phone, the e-mail).
+    expect(crm.get('C000105')).toMatchObject({
+      segment: 'family',
+      phone: '+393395551212',
+      email: 'chiara.colombo@example.it',
+    });
     // The withdrawn e-mail consent is a new record of the history; the old one stays as evidence.
     const history = await stores.customers.consents(crm.get('C000103')?.id as string);
     expect(history.filter((c) => c.medium === 'email').map((c) => c.granted)).toEqual([true, false]);
+
+    // A new mobile alone, then the same file again: the e-mail stays, and the rerun changes nothing.
+    const newMobile = changed.replace('\t339.555.1212\t', '\t339 555 9999\t');
+    for (const [file, updated] of [
+      [newMobile, 1],
+      [newMobile, 0],
+    ] as const) {
+      const again = await manager
+        .post('/api/imports/customers')
+        .query({ profile: 'crm_customers' })
+        .set('Content-Type', 'text/tab-separated-values')
+        .send(file)
+        .expect(200);
+      expect(again.body.summary).toMatchObject({ imported: 0, updated, alreadyThere: 8 - updated });
+      expect((await stores.customers.byReference('crm', ['C000105'])).get('C000105')).toMatchObject({
+        segment: 'family',
+        phone: '+393395559999',
+        email: 'chiara.colombo@example.it',
+      });
+    }
   });
 
   it('shows a pilot manager the preview of a customer file with names and addresses masked, and stores nothing', async () => {

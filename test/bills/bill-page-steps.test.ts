@@ -170,7 +170,12 @@ describe("the bill's page, its buttons", () => {
       .expect(200);
     expect(again.text).toContain('Ricevi già le bollette senza carta');
 
-    expect((await composed.stores.customers.get(home.customer.id))?.email).toBe('f.esposito@example.it');
+    // The e-mail typed is added to what is on file: the phone stays.
+    expect(await composed.stores.customers.get(home.customer.id)).toMatchObject({
+      email: 'f.esposito@example.it',
+      phone: home.customer.phone,
+    });
+    expect(home.customer.phone).toMatch(/^\+39/);
     const consents = await composed.stores.customers.consents(home.customer.id);
     expect(consents.filter((c) => c.source === 'web_form' && c.givenAt.getTime() === now.getTime())).toEqual([
       expect.objectContaining({ purpose: 'contact', medium: 'email', granted: true }),
