@@ -13,6 +13,7 @@ export {
   Cents,
   contactMedia,
   ContactMedium,
+  dayProblem,
   Instant,
   INSTANT_YEARS,
   IsoDate,
