@@ -152,6 +152,7 @@ export {
   messageAddress,
   type MessageAddress,
   type MessageMedium,
+  type QueuedMessage,
   type MessageSender,
   type MessageStatus,
   type NewMessage,
