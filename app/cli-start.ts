@@ -1,3 +1,4 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ChannelPilotError, writeSetting, type StorageHandle } from '../core/index.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -26,9 +27,13 @@ export async function start(config: Config, logger: Logger): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopBeforeReady);
   let accepting = true;
   try {
+    // Listening comes first: a port in use or a HOST not of this machine is said at once, not
+    // after the database has started and a first start has seeded it.
+    const server = await listenWhileStarting(config);
+    started.add(() => closeServer(server));
     const storage = await openConfiguredDatabase(config, { logger, serving: true });
     started.add(() => storage.close());
-    const served = await serve(config, logger, storage, started, () => accepting);
+    const served = await serve(config, logger, storage, started, server, () => accepting);
     await afterStart(config, logger, storage, served, {
       stopAccepting: () => (accepting = false),
       ready: () => {
@@ -76,12 +81,16 @@ function startedParts(logger: Logger) {
   };
 }
 
-/** Composes the app, starts what it needs, seeds a first start and listens; each part started is noted in `started`. */
+/**
+ * Composes the app, starts what it needs and seeds a first start, then serves the app on `server`;
+ * each part started is noted in `started`.
+ */
 async function serve(
   config: Config,
   logger: Logger,
   storage: StorageHandle,
   started: ReturnType<typeof startedParts>,
+  server: Server,
   isAccepting: () => boolean,
 ) {
   const senders = [
@@ -129,15 +138,54 @@ async function serve(
       logger.warn({ err: error }, 'the database connections could not all be opened at start'),
     );
   started.check();
-  const server = composed.app.listen(config.PORT, config.HOST);
-  answerClientErrors(server);
+  server.off('request', whileStarting);
+  server.on('request', composed.app);
   const endUpgraded = serveUpgrades(server, composed.channels);
+  return { ...composed, video, localVideo, server, endUpgraded };
+}
+
+/** What the server answers until the app is ready: alive (`/healthz`), not ready for anything else. */
+function whileStarting(req: IncomingMessage, res: ServerResponse): void {
+  const alive = req.method === 'GET' && req.url === '/healthz';
+  res.writeHead(alive ? 200 : 503, {
+    'Content-Type': alive ? 'application/json' : 'application/problem+json',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    ...(alive ? {} : { 'Retry-After': '5' }),
+  });
+  res.end(
+    JSON.stringify(
+      alive
+        ? { status: 'ok' }
+        : {
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'the server is starting',
+            code: 'unavailable',
+          },
+    ),
+  );
+}
+
+/** Listens on PORT and HOST, answering `whileStarting`, or says why it cannot, naming the setting. */
+async function listenWhileStarting(config: Pick<Config, 'PORT' | 'HOST'>): Promise<Server> {
+  const server = createServer(whileStarting);
+  answerClientErrors(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', (error: NodeJS.ErrnoException) => reject(cannotListen(error, config)));
+    server.listen(config.PORT, config.HOST);
   });
-  started.add(() => new Promise((resolve) => server.close(resolve)));
-  return { ...composed, video, localVideo, server, endUpgraded };
+  return server;
+}
+
+/** Stops a server that never served the app (or a start that failed): its connections go too. */
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
 }
 
 /** Why the server could not listen, naming the setting to change. */

@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import {
   ChannelPilotError,
   createPostgresStores,
+  dayProblem,
   type ChannelModule,
   roles,
   type Role,
@@ -220,11 +221,9 @@ function withStaff(config: Config, work: (staff: StaffDirectory) => Promise<void
 }
 
 function isoDay(value: string): Date {
-  const day = new Date(`${value}T12:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day.getTime())) {
-    throw new InvalidArgumentError('must be a date like 2026-03-31');
-  }
-  return day;
+  const problem = dayProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return new Date(`${value}T12:00:00Z`);
 }
 
 function wholeNumber(value: string): number {

@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { ChannelPilotError, IsoDate, parseInput, type CommandGroup, type Stores } from '../core/index.ts';
+import { ChannelPilotError, dayProblem, parseInput, type CommandGroup, type Stores } from '../core/index.ts';
 import { StylePilotDesign, type BillCommunicationStore, type styleReportOf } from '../core/services.ts';
 import { type Estimate } from '../core/evidence.ts';
 import { styleReportCsv } from './style-report.ts';
 
 const day = (value: string) => {
-  if (!IsoDate.safeParse(value).success)
-    throw new ChannelPilotError('invalid_input', 'must be a date like 2026-03-04');
+  const problem = dayProblem(value);
+  if (problem) throw new ChannelPilotError('invalid_input', problem);
   return value;
 };
 

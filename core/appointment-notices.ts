@@ -2,7 +2,8 @@ import { DateTime } from 'luxon';
 import { createEvent } from 'ics';
 import type { AdvisorRoster, Appointment } from './advisors.ts';
 import type { CustomerDirectory } from './customers.ts';
-import { messageAddress, type MessageMedium, type NewMessage, type Outbox } from './notifications.ts';
+import { ChannelPilotError } from './errors.ts';
+import { messageAddress, type NewMessage, type Outbox, type QueuedMessage } from './notifications.ts';
 import { REFERENCE_ZONE, type Clock } from './clock.ts';
 import type { Locale } from './vocabulary.ts';
 
@@ -121,7 +122,7 @@ export function createAppointmentNotices(options: {
     appointment: Appointment,
     notice: Kind,
     reminders: boolean,
-  ): Promise<MessageMedium | null> {
+  ): Promise<QueuedMessage | null> {
     const address = await messageAddress(customers, appointment.customerId);
     if (!address) return null;
     const { customer, medium, recipient } = address;
@@ -164,11 +165,18 @@ export function createAppointmentNotices(options: {
       };
     });
     await outbox.enqueue(messages);
-    return medium;
+    // The notice's own row, as stored: the reminders are not what the customer is told now.
+    const row = await outbox.queued(messages[0]!.dedupeKey);
+    if (!row)
+      throw new ChannelPilotError(
+        'internal',
+        `the ${notice} of appointment ${appointment.id} is not in the outbox`,
+      );
+    return { medium: row.medium, recipient: row.recipient, messageId: row.id };
   }
 
   return {
-    /** Each returns the medium the customer is told on, or null when they may not be contacted. */
+    /** Each returns the notice as queued, or null when the customer may not be contacted. */
     booked: (a: Appointment) => queue(a, 'confirmation', true),
     async moved(a: Appointment) {
       await outbox.cancelPending(a.id);

@@ -4,15 +4,15 @@ import { REFERENCE_ZONE } from './clock.ts';
 import type { LiveChatFigures } from './live-chat-figures.ts';
 import { invalidInput } from './errors.ts';
 import { unknownReasons, type ReasonCatalogue } from './reasons.ts';
-import { DayInYears, Segment, Slug } from './vocabulary.ts';
+import { IsoDate, Segment, Slug } from './vocabulary.ts';
 
 /**
  * What a census looks at: contacts that started on the days `from`–`to` (both included, in
  * the reference zone), optionally of one customer segment and one contact reason.
  */
 export const CensusFilterFields = z.object({
-  from: DayInYears,
-  to: DayInYears,
+  from: IsoDate,
+  to: IsoDate,
   segment: Segment.optional(),
   reason: Slug.optional(),
   /** A contact's next contact (same customer, same reason) counts as a transition within this many days. */

@@ -1,7 +1,14 @@
 import type { Appointment } from './advisors.ts';
 import type { AppointmentNotices } from './appointment-notices.ts';
 import type { BookingService } from './booking-service.ts';
-import type { MessageMedium } from './notifications.ts';
+import type { MessageMedium, QueuedMessage } from './notifications.ts';
+
+/**
+ * What became of the notice of a change: queued (its outbox row), not queued because the customer
+ * allowed no e-mail or SMS with an address on file, or not queued because queueing failed.
+ */
+export type DeskNotice =
+  ({ status: 'queued' } & QueuedMessage) | { status: 'unreachable' } | { status: 'failed' };
 
 /** A change the desk made, and where the customer was told of it. */
 export interface DeskChange {
@@ -11,6 +18,8 @@ export interface DeskChange {
    * was queued (the customer allowed no messages, or queueing failed).
    */
   told: MessageMedium | null;
+  /** The notice itself; null for a change that changed nothing, of which nobody is told. */
+  notice: DeskNotice | null;
   /** False for a move to where the consultation already was: nothing changed, nobody was told. */
   changed: boolean;
 }
@@ -45,12 +54,21 @@ export function createConsultationDesk(options: {
   };
   const tell = async (
     appointment: Appointment,
-    notice: (a: Appointment) => Promise<MessageMedium | null>,
-  ) => ({
-    appointment,
-    told: await attempt(appointment, () => notice(appointment)),
-    changed: true,
-  });
+    queue: (a: Appointment) => Promise<QueuedMessage | null>,
+  ): Promise<DeskChange> => {
+    // A failed queueing is told apart from a customer who allowed no messages.
+    const queued = await attempt(
+      appointment,
+      async () => (await queue(appointment)) ?? ('unreachable' as const),
+    );
+    const notice: DeskNotice =
+      queued === null
+        ? { status: 'failed' }
+        : queued === 'unreachable'
+          ? { status: 'unreachable' }
+          : { status: 'queued', ...queued };
+    return { appointment, told: notice.status === 'queued' ? notice.medium : null, notice, changed: true };
+  };
   return {
     async book(request) {
       return tell(await booking.book(request), notices.booked);
@@ -58,7 +76,9 @@ export function createConsultationDesk(options: {
     async reschedule(appointmentId, startsAt) {
       const { appointment, moved } = await booking.reschedule(appointmentId, startsAt);
       // Nobody is told of a move that changed nothing.
-      return moved ? tell(appointment, notices.moved) : { appointment, told: null, changed: false };
+      return moved
+        ? tell(appointment, notices.moved)
+        : { appointment, told: null, notice: null, changed: false };
     },
     async cancel(appointmentId, reason) {
       const change = await tell(await booking.cancel(appointmentId, reason), notices.cancelled);

@@ -6,7 +6,7 @@ import { REFERENCE_ZONE, type Clock } from './clock.ts';
 import type { ConsultationDesk, DeskChange } from './consultation-desk.ts';
 import type { Customer } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
-import { messageAddress, type MessageMedium } from './notifications.ts';
+import { messageAddress, type QueuedMessage } from './notifications.ts';
 import type { LinkAction, SignedLinks } from './signed-links.ts';
 import type { Stores } from './storage/postgres-stores.ts';
 import type { Locale } from './vocabulary.ts';
@@ -18,13 +18,6 @@ export interface LinkBooking {
 }
 
 /** The message that carried a booking link: queued in the outbox on the customer's medium. */
-export interface BookingLinkMessage {
-  medium: MessageMedium;
-  recipient: string;
-  /** The outbox row that carries the link. */
-  messageId: string;
-}
-
 /**
  * What a customer does through the links of their messages, with no account: book with a
  * booking link (its subject is the customer), move or cancel with the appointment's links. Each
@@ -45,10 +38,7 @@ export interface ConsultationLinks {
    * Sends a booking link's address to its customer on the medium the appointment notices would
    * use; null when the customer may be messaged on no e-mail or SMS (nothing is queued then).
    */
-  sendBookingLink(
-    customerId: string,
-    link: { url: string; expiresAt: Date },
-  ): Promise<BookingLinkMessage | null>;
+  sendBookingLink(customerId: string, link: { url: string; expiresAt: Date }): Promise<QueuedMessage | null>;
 }
 
 const bookingLinkTexts: Record<
@@ -187,9 +177,7 @@ export function createConsultationLinks(deps: {
           sendAfter: clock.now(),
         },
       ]);
-      const row = (await stores.outbox.recent({ customerId, limit: 20 })).find(
-        (m) => m.dedupeKey === dedupeKey,
-      );
+      const row = await stores.outbox.queued(dedupeKey);
       if (!row) throw new ChannelPilotError('internal', `the message ${dedupeKey} is not in the outbox`);
       return { medium: row.medium, recipient: row.recipient, messageId: row.id };
     },

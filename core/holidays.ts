@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { dayProblem, INSTANT_YEARS_TEXT } from './vocabulary.ts';
 
 /** A day the organisation is closed, and why. */
 export interface ClosedDay {
@@ -22,6 +23,10 @@ export const ClosedDaySpec = z
   // 30 February is refused, not rolled over; 29 February every year closes it in leap years.
   .refine((spec) => DateTime.fromISO(spec.length === 5 ? `2024-${spec}` : spec).isValid, {
     error: 'must be a day the calendar has (30 February is none)',
+    abort: true,
+  })
+  .refine((spec) => spec.length === 5 || dayProblem(spec) === undefined, {
+    error: `must be ${INSTANT_YEARS_TEXT}`,
   });
 
 /** Easter Sunday of a year in the Gregorian calendar (the anonymous algorithm, as in Meeus). */

@@ -3,6 +3,14 @@ import { reachableMedia, type Consent, type Customer, type CustomerDirectory } f
 /** The media messages are sent on automatically (calls and letters are made by people). */
 export type MessageMedium = 'email' | 'sms';
 
+/** A message as queued: the medium and address it goes to, and its row in the outbox. */
+export interface QueuedMessage {
+  medium: MessageMedium;
+  recipient: string;
+  /** The outbox row that carries it. */
+  messageId: string;
+}
+
 export interface Attachment {
   filename: string;
   contentType: string;
@@ -63,6 +71,8 @@ export interface Outbox {
   /** Gives up after the last attempt; otherwise the message is due again at `retryAt`. Same guard as markSent. */
   markFailed(message: OutboxMessage, error: string, retryAt: Date | null): Promise<void>;
   recent(options: { limit: number; customerId?: string }): Promise<OutboxMessage[]>;
+  /** The message queued under a key, whatever became of it since; undefined when there is none. */
+  queued(dedupeKey: string): Promise<OutboxMessage | undefined>;
 }
 
 /** Port: a provider that delivers messages of one medium (an SMTP server, an SMS gateway). */

@@ -39,12 +39,7 @@ export {
   createAppointmentNotices,
 } from './appointment-notices.ts';
 export { type ConsultationDesk, createConsultationDesk, type DeskChange } from './consultation-desk.ts';
-export {
-  type BookingLinkMessage,
-  type ConsultationLinks,
-  createConsultationLinks,
-  type LinkBooking,
-} from './consultation-links.ts';
+export { type ConsultationLinks, createConsultationLinks, type LinkBooking } from './consultation-links.ts';
 export {
   advanceConsultation,
   appointmentIdOfRoom,

@@ -22,30 +22,42 @@ export const Slug = z
   .string()
   .regex(/^[a-z][a-z0-9_]{0,62}$/, { error: 'must be lower_snake_case, starting with a letter' });
 
-export const IsoDate = z.iso.date({ error: 'must be a date like 2026-03-29' });
-export const IsoDateTime = z.iso.datetime({
-  offset: true,
-  error: 'must be an ISO 8601 date-time with offset',
-});
-
 /** The years an instant the product deals in may fall in: anything else is a typing mistake. */
 export const INSTANT_YEARS = { from: 1900, to: 2199 } as const;
 const EARLIEST = Date.UTC(INSTANT_YEARS.from, 0, 1);
 const LATEST = Date.UTC(INSTANT_YEARS.to + 1, 0, 1);
 /** {@link INSTANT_YEARS} in words. */
 export const INSTANT_YEARS_TEXT = `between the years ${INSTANT_YEARS.from} and ${INSTANT_YEARS.to}`;
+const OUTSIDE_YEARS = `must be ${INSTANT_YEARS_TEXT}`;
 
 /** Whether an instant (milliseconds since the epoch) falls within {@link INSTANT_YEARS}. */
 export function withinInstantYears(time: number): boolean {
   return time >= EARLIEST && time < LATEST;
 }
 
-/** A day (`2026-03-29`) within {@link INSTANT_YEARS}: a census or a report asks about no other. */
-export const DayInYears = IsoDate.refine((day) => withinInstantYears(Date.parse(day)), {
-  error: `must be ${INSTANT_YEARS_TEXT}`,
-  // A day that is none is said once, as such.
-  when: (payload) => payload.issues.length === 0,
-});
+// A value that is no date is said once, as such; only a date is then checked for its year.
+const whenRead = { when: (payload: { issues: readonly unknown[] }) => payload.issues.length === 0 };
+
+/**
+ * A day (`2026-03-29`) within {@link INSTANT_YEARS}: every day the API, the pages and the CLI take
+ * (a census, a pilot's dates, an advisor's day off, a billing run) is one of these.
+ */
+export const IsoDate = z.iso
+  .date({ error: 'must be a date like 2026-03-29' })
+  .refine((day) => withinInstantYears(Date.parse(day)), { error: OUTSIDE_YEARS, ...whenRead });
+
+/** An ISO 8601 date-time with its offset, within {@link INSTANT_YEARS}, kept as the string given. */
+export const IsoDateTime = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with offset' })
+  .refine((at) => withinInstantYears(Date.parse(at)), { error: OUTSIDE_YEARS, ...whenRead });
+
+/**
+ * What is wrong with a day given as a command's option, in the words the API uses; undefined for
+ * a day the product takes.
+ */
+export function dayProblem(value: string): string | undefined {
+  return IsoDate.safeParse(value).error?.issues[0]?.message;
+}
 
 /**
  * A moment: a Date, or an ISO 8601 string (a date-time, read in UTC without an offset; a day,
@@ -66,10 +78,7 @@ export const Instant = z
       return z.NEVER;
     }
     if (!withinInstantYears(time)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `must be ${INSTANT_YEARS_TEXT}`,
-      });
+      ctx.addIssue({ code: 'custom', message: OUTSIDE_YEARS });
       return z.NEVER;
     }
     return at;

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
   ChannelPilotError,
+  IsoDateTime,
   REFERENCE_ZONE,
   Uuid,
   invalidInput,
@@ -80,8 +81,8 @@ export function registerConsultationRoutes(
     tag: 'appointments',
     permission: 'customers:read',
     query: z.object({
-      from: z.iso.datetime({ offset: true }).optional(),
-      to: z.iso.datetime({ offset: true }).optional(),
+      from: IsoDateTime.optional(),
+      to: IsoDateTime.optional(),
       advisorId: Uuid.optional(),
     }),
     response: z.array(ScheduledAppointmentSchema),

@@ -15,6 +15,7 @@ import {
   type Appointment,
   type BookingService,
   type ConsultationDesk,
+  type DeskChange,
 } from '../../core/services.ts';
 import { consultationLinkPath, type ConsultationLinkAction } from '../../video/index.ts';
 import type { createApi } from './api.ts';
@@ -29,14 +30,41 @@ const SlotSchema = z
     advisorIds: z.array(z.uuid()),
   })
   .meta({ id: 'Slot' });
+const QueuedSchema = z.object({
+  status: z.literal('queued'),
+  medium: z.enum(['email', 'sms']),
+  recipient: z.string(),
+  messageId: z.uuid().meta({ description: 'the outbox message carrying it' }),
+});
+const UNREACHABLE =
+  'nothing was sent: the customer has consented to no e-mail or SMS with an address on file';
+const Unreachable = z.object({
+  status: z.literal('unreachable'),
+  detail: z.string().meta({ description: 'why nothing was sent; tell the customer yourself' }),
+});
 const BookedSchema = z
   .object({
     appointment: AppointmentSchema,
     links: z.object({ join: LinkSchema, reschedule: LinkSchema, cancel: LinkSchema }),
+    notice: z
+      .discriminatedUnion('status', [
+        QueuedSchema,
+        Unreachable,
+        z.object({
+          status: z.literal('failed'),
+          detail: z.string().meta({ description: 'the change stands; tell the customer yourself' }),
+        }),
+      ])
+      .nullable()
+      .meta({
+        description:
+          'The confirmation (or "moved" notice) sent to the customer: its outbox row, or why none was queued; null for a move that changed nothing',
+      }),
   })
   .meta({
     id: 'BookedAppointment',
-    description: 'The appointment and the customer’s links to manage and join it.',
+    description:
+      'The appointment, the customer’s links to manage and join it, and the medium the customer was told on.',
   });
 const SlotRange = z.object({ from: Instant, to: Instant });
 const StartsAt = z.object({ startsAt: Instant });
@@ -53,18 +81,7 @@ const BookingLinkRequest = z.object({
 });
 const BookingLinkSchema = LinkSchema.extend({
   sent: z
-    .discriminatedUnion('status', [
-      z.object({
-        status: z.literal('queued'),
-        medium: z.enum(['email', 'sms']),
-        recipient: z.string(),
-        messageId: z.uuid().meta({ description: 'the outbox message carrying the link' }),
-      }),
-      z.object({
-        status: z.literal('unreachable'),
-        detail: z.string().meta({ description: 'why nothing was sent; give the customer the link yourself' }),
-      }),
-    ])
+    .discriminatedUnion('status', [QueuedSchema, Unreachable])
     .nullable()
     .meta({ description: 'What became of sending the link; null when `send` was not asked' }),
 }).meta({ id: 'BookingLink', description: 'A booking link: the page’s address, and whether it was sent.' });
@@ -113,9 +130,18 @@ export function registerAppointmentRoutes(
   },
 ): void {
   const { stores, booking, desk, links, appointmentLinks, clock } = deps;
-  const booked = (appointment: Appointment) => ({
+  const booked = ({ appointment, notice }: DeskChange) => ({
     appointment,
     links: appointmentLinks.forAppointment(appointment),
+    notice:
+      notice?.status === 'unreachable'
+        ? { status: 'unreachable' as const, detail: UNREACHABLE }
+        : notice?.status === 'failed'
+          ? {
+              status: 'failed' as const,
+              detail: 'the notice could not be queued (the change stands): tell the customer yourself',
+            }
+          : notice,
   });
   const find = createRecordLookups(stores);
   // Customers act through signed links: no login, and each link opens one action on one subject.
@@ -166,7 +192,7 @@ export function registerAppointmentRoutes(
           ]);
         }
       }
-      return booked((await desk.book(body)).appointment);
+      return booked(await desk.book(body));
     },
   });
 
@@ -192,7 +218,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     async handler({ params, body, staff }) {
       await find.assignedAppointment(params.id, staff);
-      return booked((await desk.reschedule(params.id, body.startsAt)).appointment);
+      return booked(await desk.reschedule(params.id, body.startsAt));
     },
   });
 
@@ -231,11 +257,7 @@ export function registerAppointmentRoutes(
         ...link,
         sent: message
           ? { status: 'queued' as const, ...message }
-          : {
-              status: 'unreachable' as const,
-              detail:
-                'nothing was sent: the customer has consented to no e-mail or SMS with an address on file',
-            },
+          : { status: 'unreachable' as const, detail: UNREACHABLE },
       };
     },
   });
@@ -266,7 +288,7 @@ export function registerAppointmentRoutes(
     response: BookedSchema,
     status: 201,
     async handler({ params, body }) {
-      return booked((await customerLinks.book(params.token, body)).appointment);
+      return booked(await customerLinks.book(params.token, body));
     },
   });
 
@@ -280,7 +302,7 @@ export function registerAppointmentRoutes(
     body: StartsAt,
     response: BookedSchema,
     async handler({ params, body }) {
-      return booked((await customerLinks.reschedule(params.token, body.startsAt)).appointment);
+      return booked(await customerLinks.reschedule(params.token, body.startsAt));
     },
   });
 

@@ -18,21 +18,29 @@ export function createPostgresAdvisorRoster(db: Kysely<Database>, newId: () => s
   return {
     async addAdvisor(input) {
       const advisor = parseInput(AdvisorInput, input, 'advisor');
-      const row = await translating('advisor', () =>
-        db
-          .insertInto('advisors')
-          .values({
-            id: newId(),
-            name: advisor.name,
-            email: advisor.email,
-            languages: advisor.languages,
-            topics: advisor.topics,
-            time_zone: advisor.timeZone,
-            working_hours: JSON.stringify(advisor.workingHours),
-            staff_user_id: advisor.staffUserId,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+      const row = await translating(
+        'advisor',
+        () =>
+          db
+            .insertInto('advisors')
+            .values({
+              id: newId(),
+              name: advisor.name,
+              email: advisor.email,
+              languages: advisor.languages,
+              topics: advisor.topics,
+              time_zone: advisor.timeZone,
+              working_hours: JSON.stringify(advisor.workingHours),
+              staff_user_id: advisor.staffUserId,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        {
+          advisors_email_key: {
+            detail: `an advisor with the e-mail ${advisor.email} already exists`,
+            issue: { path: 'email', message: `${advisor.email} is another advisor's` },
+          },
+        },
       );
       return toAdvisor(row);
     },

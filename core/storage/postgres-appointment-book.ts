@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { AdvisorOverrideInput, type AdvisorOverride, type AppointmentBook } from '../booking.ts';
 import { ChannelPilotError, notFound } from '../errors.ts';
 import { parseInput } from '../validation.ts';
-import { translateDatabaseError, translating } from './database-errors.ts';
+import { translating } from './database-errors.ts';
 import { appointmentRow, toAppointment } from './postgres-advisor-roster.ts';
 import type { AdvisorOverridesTable, Database } from './schema.ts';
 
@@ -198,16 +198,11 @@ function toOverride(row: Selectable<AdvisorOverridesTable>): AdvisorOverride {
 }
 
 /** Overlaps the database refused, told apart: the customer's own overlap is about the request, not the slot. */
-async function bookingGuarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if ((error as { constraint?: string }).constraint === 'appointments_customer_free') {
-      throw new ChannelPilotError('conflict', 'the customer already has a consultation at that time', {
-        cause: error,
-        issues: [{ path: 'customerId', message: 'already has a consultation at that time' }],
-      });
-    }
-    throw translateDatabaseError(error, 'an overlapping appointment');
-  }
-}
+const bookingGuarded = <T>(work: () => Promise<T>): Promise<T> =>
+  translating('an overlapping appointment', work, {
+    appointments_customer_free: {
+      detail: 'the customer already has a consultation at that time',
+      issue: { path: 'customerId', message: 'already has a consultation at that time' },
+    },
+    appointments_advisor_free: 'the advisor already has a consultation at that time',
+  });

@@ -94,26 +94,29 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
         .executeTakeFirst();
       if (!account) throw notFound('account', bill.accountId);
       const id = newId();
-      await translating('bill', () =>
-        db
-          .insertInto('bills')
-          .values({
-            id,
-            account_id: account.id,
-            customer_id: account.customer_id,
-            number: bill.number,
-            period_start: bill.periodStart,
-            period_end: bill.periodEnd,
-            issued_on: bill.issuedOn,
-            due_on: bill.dueOn,
-            currency: bill.currency,
-            amount_cents: bill.lines.reduce((total, line) => total + line.amountCents, 0),
-            consumption_quantity: bill.consumption?.quantity ?? null,
-            consumption_unit: bill.consumption?.unit ?? null,
-            lines: JSON.stringify(bill.lines),
-            cancelled: bill.cancelled,
-          })
-          .execute(),
+      await translating(
+        'bill',
+        () =>
+          db
+            .insertInto('bills')
+            .values({
+              id,
+              account_id: account.id,
+              customer_id: account.customer_id,
+              number: bill.number,
+              period_start: bill.periodStart,
+              period_end: bill.periodEnd,
+              issued_on: bill.issuedOn,
+              due_on: bill.dueOn,
+              currency: bill.currency,
+              amount_cents: bill.lines.reduce((total, line) => total + line.amountCents, 0),
+              consumption_quantity: bill.consumption?.quantity ?? null,
+              consumption_unit: bill.consumption?.unit ?? null,
+              lines: JSON.stringify(bill.lines),
+              cancelled: bill.cancelled,
+            })
+            .execute(),
+        { bills_number_key: `a bill numbered ${bill.number} already exists` },
       );
       return (await this.bill(id)) as Bill;
     },
@@ -174,21 +177,24 @@ export function createPostgresBilling(db: Kysely<Database>, newId: () => string)
           ]);
         }
       }
-      const row = await translating('payment', () =>
-        db
-          .insertInto('payments')
-          .values({
-            id: newId(),
-            customer_id: payment.customerId,
-            bill_id: payment.billId,
-            amount_cents: payment.amountCents,
-            paid_at: payment.paidAt,
-            method: payment.method,
-            channel: payment.channel,
-            reference: payment.reference,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+      const row = await translating(
+        'payment',
+        () =>
+          db
+            .insertInto('payments')
+            .values({
+              id: newId(),
+              customer_id: payment.customerId,
+              bill_id: payment.billId,
+              amount_cents: payment.amountCents,
+              paid_at: payment.paidAt,
+              method: payment.method,
+              channel: payment.channel,
+              reference: payment.reference,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        { payments_reference: `a payment with the reference ${payment.reference} is already recorded` },
       );
       return toPayment(row);
     },

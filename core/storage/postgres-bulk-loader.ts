@@ -135,7 +135,7 @@ export function createPostgresBulkLoader(options: {
 
   return {
     async customers(rows) {
-      await write('customers', [
+      await write('a customer, consent or account being loaded', [
         copyRows(
           customerTable,
           rows.map((r) => r.customer),
@@ -162,12 +162,12 @@ export function createPostgresBulkLoader(options: {
           );
         }
       });
-      await write('bills', [copyRows(billTable, rows)]);
+      await write('a bill being loaded', [copyRows(billTable, rows)]);
       return rows.length;
     },
 
     async payments(rows) {
-      await write('payments', [copyRows(paymentTable, rows)]);
+      await write('a payment being loaded', [copyRows(paymentTable, rows)]);
       return rows.length;
     },
 

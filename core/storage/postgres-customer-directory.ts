@@ -49,26 +49,35 @@ export function createPostgresCustomerDirectory(
         id: newId(),
       }));
       if (parsed.length === 0) return [];
-      return translating('customer', () =>
-        db.transaction().execute(async (trx) => {
-          const rows = await trx
-            .insertInto('customers')
-            .values(
-              parsed.map((c) => ({
-                ...customerRow(c),
-                id: c.id,
-                source: c.reference.source,
-                external_ref: c.reference.ref,
-              })),
-            )
-            .returningAll()
-            .execute();
-          const consents = parsed.flatMap((c) =>
-            c.consents.map((consent) => consentRow(newId(), c.id, consent)),
-          );
-          if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
-          return rows.map(toCustomer);
-        }),
+      const sources = [...new Set(parsed.map((c) => c.reference.source))].join(', ');
+      return translating(
+        'customer',
+        () =>
+          db.transaction().execute(async (trx) => {
+            const rows = await trx
+              .insertInto('customers')
+              .values(
+                parsed.map((c) => ({
+                  ...customerRow(c),
+                  id: c.id,
+                  source: c.reference.source,
+                  external_ref: c.reference.ref,
+                })),
+              )
+              .returningAll()
+              .execute();
+            const consents = parsed.flatMap((c) =>
+              c.consents.map((consent) => consentRow(newId(), c.id, consent)),
+            );
+            if (consents.length > 0) await trx.insertInto('consents').values(consents).execute();
+            return rows.map(toCustomer);
+          }),
+        {
+          customers_reference: {
+            detail: `a customer with one of these codes of ${sources} is already stored (another import stored it meanwhile)`,
+            hint: 'Import the file again: customers already stored are updated, not added twice.',
+          },
+        },
       );
     },
 
@@ -195,21 +204,24 @@ export function createPostgresCustomerDirectory(
     async addAccount(input) {
       const account = parseInput(AccountInput, input, 'account');
       await mustExist(db, account.customerId);
-      const row = await translating('account', () =>
-        db
-          .insertInto('accounts')
-          .values({
-            id: newId(),
-            customer_id: account.customerId,
-            number: account.number,
-            kind: account.kind,
-            supply_address: account.supplyAddress,
-            tariff: account.tariff,
-            started_on: account.startedOn,
-            closed_on: account.closedOn,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+      const row = await translating(
+        'account',
+        () =>
+          db
+            .insertInto('accounts')
+            .values({
+              id: newId(),
+              customer_id: account.customerId,
+              number: account.number,
+              kind: account.kind,
+              supply_address: account.supplyAddress,
+              tariff: account.tariff,
+              started_on: account.startedOn,
+              closed_on: account.closedOn,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        { accounts_number_key: `an account numbered ${account.number} already exists` },
       );
       return toAccount(row);
     },

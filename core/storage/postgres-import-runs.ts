@@ -8,22 +8,27 @@ import type { Database, ImportRunsTable } from './schema.ts';
 export function createPostgresImportRuns(db: Kysely<Database>): ImportRuns {
   return {
     async start(run) {
-      const row = await translating('import', () =>
-        db
-          .insertInto('import_runs')
-          .values({
-            id: run.id,
-            kind: run.kind,
-            source: run.source,
-            profile: run.profile,
-            file_name: run.fileName,
-            started_by: run.startedBy,
-            started_at: run.startedAt,
-            status: 'running',
-            bytes_total: run.bytesTotal,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
+      const row = await translating(
+        'import',
+        () =>
+          db
+            .insertInto('import_runs')
+            .values({
+              id: run.id,
+              kind: run.kind,
+              source: run.source,
+              profile: run.profile,
+              file_name: run.fileName,
+              started_by: run.startedBy,
+              started_at: run.startedAt,
+              status: 'running',
+              bytes_total: run.bytesTotal,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        {
+          import_runs_pkey: `an import with the id ${run.id} is already recorded: give each import an id of its own`,
+        },
       );
       return toRun(row);
     },

@@ -121,6 +121,14 @@ export function createPostgresOutbox(db: Kysely<Database>, newId: () => string):
       const rows = await q.orderBy('created_at', 'desc').orderBy('send_after', 'desc').limit(limit).execute();
       return rows.map(toMessage);
     },
+    async queued(dedupeKey) {
+      const row = await db
+        .selectFrom('outbox')
+        .selectAll()
+        .where('dedupe_key', '=', dedupeKey)
+        .executeTakeFirst();
+      return row && toMessage(row);
+    },
   };
 }
 

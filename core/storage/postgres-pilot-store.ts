@@ -10,7 +10,7 @@ import {
 } from '../pilots.ts';
 import type { z } from 'zod';
 import { Uuid } from '../vocabulary.ts';
-import { translateDatabaseError, translating } from './database-errors.ts';
+import { translating } from './database-errors.ts';
 import { walkInChunks } from './adaptive-chunks.ts';
 import type { PilotEnrolmentsTable, PilotsTable } from './pilot-schema.ts';
 import type { Database } from './schema.ts';
@@ -81,21 +81,14 @@ function columns(input: Definition) {
  * Writes a definition; a code another pilot took meanwhile is a conflict named by the code (not by
  * the database's own words).
  */
-async function writing<T>(code: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    const violated = error as { code?: unknown; constraint?: unknown } | null;
-    if (violated?.code === '23505' && violated.constraint === 'pilots_code_key') {
-      throw new ChannelPilotError('conflict', `a pilot with the code ${code} exists already`, {
-        cause: error,
-        hint: 'choose another code',
-        issues: [{ path: 'code', message: `${code} is the code of another pilot` }],
-      });
-    }
-    throw translateDatabaseError(error, 'pilot');
-  }
-}
+const writing = <T>(code: string, work: () => Promise<T>): Promise<T> =>
+  translating('pilot', work, {
+    pilots_code_key: {
+      detail: `a pilot with the code ${code} exists already`,
+      hint: 'choose another code',
+      issue: { path: 'code', message: `${code} is the code of another pilot` },
+    },
+  });
 
 /**
  * Pilots in PostgreSQL. The explicit list of a cohort is kept as named, and its customers who
@@ -184,14 +177,22 @@ export function createPostgresPilotStore(db: Kysely<Database>, newId: () => stri
     },
 
     async setStatus(id, from, to, at) {
-      const row = await translating('pilot', () =>
-        db
-          .updateTable('pilots')
-          .set({ status: to, updated_at: at })
-          .where('id', '=', id)
-          .where('status', '=', from)
-          .returningAll()
-          .executeTakeFirst(),
+      const row = await translating(
+        'pilot',
+        () =>
+          db
+            .updateTable('pilots')
+            .set({ status: to, updated_at: at })
+            .where('id', '=', id)
+            .where('status', '=', from)
+            .returningAll()
+            .executeTakeFirst(),
+        {
+          pilots_live_channel: {
+            detail: `another pilot of this pilot's channel became ${to} meanwhile: a channel runs one pilot at a time`,
+            hint: 'end the other pilot first',
+          },
+        },
       );
       if (!row) {
         throw new ChannelPilotError('conflict', `pilot ${id} is no longer ${from}`, {

@@ -66,25 +66,28 @@ export function createPostgresStaffDirectory(
   return {
     async addUser(input) {
       const user = parseInput(StaffUserInput, input, 'staff user');
-      const row = await translating(`staff user ${user.username}`, async () =>
-        db
-          .insertInto('staff_users')
-          .values({
-            id: newId(),
-            username: user.username,
-            display_name: user.displayName,
-            role: user.role,
-            password_hash: await hashPassword(user.password),
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      ).catch((error: unknown) => {
-        if (!(error instanceof ChannelPilotError && error.code === 'conflict')) throw error;
-        throw new ChannelPilotError('conflict', `a staff login named ${user.username} already exists`, {
-          cause: error,
-          hint: 'Usernames are the same whatever their case: choose another one.',
-        });
-      });
+      const given = input.username.trim();
+      const row = await translating(
+        `staff login ${user.username}`,
+        async () =>
+          db
+            .insertInto('staff_users')
+            .values({
+              id: newId(),
+              username: user.username,
+              display_name: user.displayName,
+              role: user.role,
+              password_hash: await hashPassword(user.password),
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        {
+          staff_users_username_key: {
+            detail: `a staff login named ${user.username} already exists${given === user.username ? '' : ` (logins ignore case: ${given} is ${user.username})`}`,
+            hint: 'Choose another username.',
+          },
+        },
+      );
       return toUser(row);
     },
 

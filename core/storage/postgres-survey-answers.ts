@@ -16,16 +16,22 @@ export function createPostgresSurveyAnswers(db: Kysely<Database>, newId: () => s
       where not exists (select 1 from interactions i where i.id = a.id) limit 1`.execute(db);
     if (unknown.rows[0]) throw notFound('interaction', unknown.rows[0].id);
     const ids = answers.map(() => newId());
-    const label =
-      answers.length === 1 ? `a ${answers[0]!.metric} answer for this interaction` : 'one of these answers';
+    const [one] = answers;
+    const conflict =
+      answers.length === 1 && one
+        ? `interaction ${one.interactionId} already has an answer to its ${one.metric.toUpperCase()} question`
+        : 'one of these interactions already has an answer to that question';
     // One array per column: any number of answers in one statement of six parameters.
-    const stored = await translating(label, () =>
-      sql<Selectable<SurveyAnswersTable>>`insert into survey_answers
+    const stored = await translating(
+      answers.length === 1 ? 'survey answer' : 'survey answers',
+      () =>
+        sql<Selectable<SurveyAnswersTable>>`insert into survey_answers
         (id, interaction_id, metric, score, comment, answered_at)
         select * from unnest(${ids}::uuid[], ${asked}::uuid[], ${answers.map((a) => a.metric)}::text[],
           ${answers.map((a) => a.score)}::int[], ${answers.map((a) => a.comment)}::text[],
           ${answers.map((a) => a.answeredAt)}::timestamptz[])
         returning *`.execute(db),
+      { survey_answers_interaction_id_metric_key: conflict },
     );
     const byId = new Map(stored.rows.map((row) => [row.id, row]));
     return ids.map((id) => toAnswer(byId.get(id)!));

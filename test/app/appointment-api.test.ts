@@ -132,6 +132,87 @@ describe('staff booking', () => {
   });
 });
 
+/** A customer allowing contact only on the media given (with both addresses on file). */
+const customerAllowing = (lastName: string, media: ('email' | 'sms')[]) =>
+  stores.customers.create({
+    firstName: 'Elena',
+    lastName,
+    locale: 'it-IT',
+    phone: '+393471234567',
+    email: `elena.${lastName.toLowerCase()}@example.it`,
+    segment: 'residential',
+    preferredMedium: null,
+    consents: [
+      { purpose: 'data_processing', granted: true, givenAt: '2025-06-02T10:00:00Z', source: 'paper_form' },
+      ...media.map((medium) => ({
+        purpose: 'contact' as const,
+        medium,
+        granted: true,
+        givenAt: '2025-06-02T10:00:00Z',
+        source: 'paper_form' as const,
+      })),
+    ],
+  });
+
+describe('the confirmation of a staff booking', () => {
+  const book = async (customerId: string, startsAt: string) => {
+    const res = await request(app)
+      .post('/api/appointments')
+      .set('Cookie', advisorCookie)
+      .send({ customerId, topic: 'billing', locale: 'it-IT', startsAt })
+      .expect(201);
+    conforms('POST /api/appointments', res.body);
+    return res.body as {
+      appointment: { id: string };
+      notice: { status: string; medium?: string; recipient?: string; messageId?: string; detail?: string };
+    };
+  };
+  const row = (id: string) =>
+    storage.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+
+  it('says the e-mail it was queued on and its outbox row, for a customer who allows e-mail', async () => {
+    const customer = await customerAllowing('Galli', ['email']);
+    const { appointment, notice } = await book(customer.id, '2026-03-25T08:05:00Z');
+    expect(notice).toMatchObject({ status: 'queued', medium: 'email', recipient: 'elena.galli@example.it' });
+    expect(await row(notice.messageId as string)).toMatchObject({
+      kind: 'confirmation',
+      medium: 'email',
+      recipient: 'elena.galli@example.it',
+      customer_id: customer.id,
+      appointment_id: appointment.id,
+      status: 'pending',
+    });
+  });
+
+  it('says the SMS it was queued on and its outbox row, for a customer who allows only SMS', async () => {
+    const customer = await customerAllowing('Moretti', ['sms']);
+    const { appointment, notice } = await book(customer.id, '2026-03-25T08:50:00Z');
+    expect(notice).toMatchObject({ status: 'queued', medium: 'sms', recipient: '+393471234567' });
+    expect(await row(notice.messageId as string)).toMatchObject({
+      kind: 'confirmation',
+      medium: 'sms',
+      recipient: '+393471234567',
+      customer_id: customer.id,
+      appointment_id: appointment.id,
+    });
+  });
+
+  it('says the customer is unreachable when they allow no message, and nothing is queued', async () => {
+    const customer = await customerAllowing('Bruno', []);
+    const { appointment, notice } = await book(customer.id, '2026-03-25T09:35:00Z');
+    expect(notice).toEqual({
+      status: 'unreachable',
+      detail: 'nothing was sent: the customer has consented to no e-mail or SMS with an address on file',
+    });
+    const queued = await storage.db
+      .selectFrom('outbox')
+      .select('id')
+      .where('appointment_id', '=', appointment.id)
+      .execute();
+    expect(queued).toEqual([]);
+  });
+});
+
 describe('customer links', () => {
   it('let the customer book, move and cancel with no login, each step landing in their journey', async () => {
     const { customer } = await gasCustomer(stores);

@@ -74,11 +74,25 @@ describe('appointment notices on the real clock', () => {
       ['reminder_15m', 'pending'],
       ['reminder_24h', 'pending'],
     ]);
-    await request(app)
+    // The answer names the confirmation as stored: its medium, address and outbox row.
+    const confirmation = (await stores.outbox.recent({ limit: 30, customerId: customer.id })).find(
+      (m) => m.appointmentId === id && m.kind === 'confirmation',
+    );
+    expect(booked.body.notice).toEqual({
+      status: 'queued',
+      medium: confirmation?.medium,
+      recipient: confirmation?.recipient,
+      messageId: confirmation?.id,
+    });
+    const moved = await request(app)
       .post(`/api/appointments/${id}/reschedule`)
       .set('Cookie', cookie)
       .send({ startsAt: at(days[1] as string, '09:45') })
       .expect(200);
+    const rescheduled = (await stores.outbox.recent({ limit: 30, customerId: customer.id })).find(
+      (m) => m.appointmentId === id && m.kind === 'rescheduled',
+    );
+    expect(moved.body.notice).toMatchObject({ status: 'queued', messageId: rescheduled?.id });
     expect((await notices(customer.id, id)).filter(([, status]) => status === 'pending')).toEqual([
       ['reminder_15m', 'pending'],
       ['reminder_24h', 'pending'],

@@ -110,6 +110,19 @@ describe('configuration', () => {
     expect(loadConfig({ CLOSED_DAYS: '02-29,2026-12-07' }).CLOSED_DAYS).toEqual(['02-29', '2026-12-07']);
   });
 
+  it('refuses a closed day outside the years 1900–2199, and takes the first and last of them', () => {
+    expect(() => loadConfig({ CLOSED_DAYS: '06-29, 9999-12-07' })).toThrow(
+      'CLOSED_DAYS="06-29, 9999-12-07": "9999-12-07" must be between the years 1900 and 2199',
+    );
+    expect(() => loadConfig({ CHAT_CLOSED_DAYS: '1899-12-31' })).toThrow(
+      'CHAT_CLOSED_DAYS="1899-12-31": "1899-12-31" must be between the years 1900 and 2199',
+    );
+    expect(loadConfig({ CLOSED_DAYS: '1900-01-01,2199-12-31' }).CLOSED_DAYS).toEqual([
+      '1900-01-01',
+      '2199-12-31',
+    ]);
+  });
+
   it('refuses a public address that is not http(s) and a sender that is not an e-mail address', () => {
     expect(() => loadConfig({ PUBLIC_URL: 'ftp://x' })).toThrow(
       'PUBLIC_URL="ftp://x": must be an absolute http:// or https:// address',

@@ -67,8 +67,14 @@ describe('channel-pilot user', () => {
     expect((await cli(['user', 'add', '--username', 'ops1', '--role', 'admin'])).code).toBe(0);
     const again = await cli(['user', 'add', '--username', 'OPS1', '--role', 'advisor']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/^error: a staff login named ops1 already exists$/m);
+    expect(again.stderr).toMatch(
+      /^error: a staff login named ops1 already exists \(logins ignore case: OPS1 is ops1\)$/m,
+    );
+    expect(again.stderr).toMatch(/^hint: Choose another username\.$/m);
     expect(again.stderr).not.toContain('Key (');
+    const same = await cli(['user', 'add', '--username', 'ops1', '--role', 'advisor']);
+    expect(same.code).toBe(1);
+    expect(same.stderr).toMatch(/^error: a staff login named ops1 already exists$/m);
     expect((await stored('ops1'))?.role).toBe('admin');
   }, 120_000);
 

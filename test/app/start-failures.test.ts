@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +45,20 @@ async function portFree(port: number): Promise<boolean> {
   }
 }
 
+/** The processes whose command line names `dir` (an embedded PostgreSQL server started on it). */
+function processesNaming(dir: string): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        const line = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return line.includes(dir) ? [`${pid}: ${line}`] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** The embedded server of a folder still runs: PostgreSQL removes its pid file when it stops. */
 const serverLeftIn = (dir: string) => existsSync(join(dir, 'postgres', 'postmaster.pid'));
 
@@ -67,6 +81,37 @@ describe('a start that cannot serve', () => {
       expect(serverLeftIn(dir)).toBe(false);
       expect(existsSync(join(dir, 'channel-pilot.pid'))).toBe(false);
       expect(await portFree(livekit)).toBe(true);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 180_000);
+
+  it('finds the port in use before it opens the database or seeds a fresh data folder, and leaves no process behind', async () => {
+    const port = await freePort();
+    const taken = await listen(port);
+    const livekit = await freePort();
+    const dir = dataDir();
+    try {
+      const began = Date.now();
+      const { code, output } = await startExpectingRefusal({
+        ...base,
+        SEED_DEMO_DATA: 'true',
+        DATA_DIR: dir,
+        PORT: String(port),
+        LIVEKIT_LOCAL_PORT: String(livekit),
+      });
+      const took = Date.now() - began;
+      expect(code, output).toBe(1);
+      expect(output).toContain(`error: PORT=${port}: port ${port} is already in use on 127.0.0.1`);
+      // Nothing was made in the data folder: no database, so no customers and no seed.
+      expect(existsSync(join(dir, 'postgres')), output).toBe(false);
+      expect(output).not.toMatch(/customers|done$/m);
+      // The demo seed alone takes longer than this on these machines.
+      expect(took).toBeLessThan(30_000);
+      expect(processesNaming(dir)).toEqual([]);
+      expect(await portFree(livekit)).toBe(true);
+      // The listener that held the port was never disturbed.
+      expect(taken.listening).toBe(true);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }

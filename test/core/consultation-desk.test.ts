@@ -164,7 +164,7 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     const { desk: d, followUpErrors } = desk();
     const { appointment: booked } = await d.book(await request(customer.id));
     const unmoved = await d.reschedule(booked.id, booked.startsAt);
-    expect(unmoved).toEqual({ appointment: booked, told: null, changed: false });
+    expect(unmoved).toEqual({ appointment: booked, told: null, notice: null, changed: false });
 
     const to = await freeSlot();
     const changes = await Promise.all(Array.from({ length: 5 }, () => d.reschedule(booked.id, to)));
@@ -179,8 +179,10 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
   it('keeps the booking when the confirmation cannot be queued, and reports the failure', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk({ outbox: brokenOutbox() });
-    const { appointment } = await d.book(await request(customer.id));
+    const { appointment, told, notice } = await d.book(await request(customer.id));
 
+    // Said as a failure, not as a customer who allows no message.
+    expect({ told, notice }).toEqual({ told: null, notice: { status: 'failed' } });
     expect(followUpErrors).toHaveLength(1);
     expect(followUpErrors[0]?.appointment).toEqual(appointment);
     expect((followUpErrors[0]?.error as Error).message).toBe('outbox unavailable');
