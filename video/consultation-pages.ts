@@ -21,7 +21,7 @@ import {
 
 export interface ConsultationPagesOptions {
   links: SignedLinks;
-  stores: Pick<Stores, 'appointments' | 'advisors' | 'interactions'>;
+  stores: Pick<Stores, 'appointments' | 'advisors' | 'interactions' | 'surveys'>;
   kit: PageKit;
   clock: Clock;
   /** When a consultation's room may be joined (the video policy's window). */
@@ -49,6 +49,14 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
       touchpoint: 'consultation_page',
       contactId: journey.at(-1)?.id ?? null,
     };
+  };
+  /**
+   * Whether the customer's rating of the consultation is stored. Its journey entry is written a
+   * moment after the call ends: until then nothing can be.
+   */
+  const rated = async (appointment: Appointment): Promise<boolean> => {
+    const entry = await stores.interactions.fromSource('video', `consultation:${appointment.id}`);
+    return entry !== undefined && (await stores.surveys.forInteraction(entry.id)).length > 0;
   };
   const customerPage = (input: {
     locale: PageLocale;
@@ -94,7 +102,14 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
     const when = (at: Date) => formatWhen(at, locale, options.timeZone);
     // While the link is good, a chat started here is the consultation's customer's, in its journey.
     const visit = appointment && inspection.status === 'valid' ? await visitOf(appointment) : undefined;
-    const message = (state: string, title: string, body: string, status = 200) =>
+    const data: ConsultationPageData = { token: req.params.token, locale };
+    const message = (
+      state: string,
+      title: string,
+      body: string,
+      more: { status?: number; after?: Markup; script?: { name: string; data: unknown } } = {},
+    ) => {
+      const status = more.status ?? 200;
       res
         .status(status)
         .type('html')
@@ -103,21 +118,32 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
             locale,
             state,
             body: html`<h1>${title}</h1>
-              <p>${body}</p>`,
+              <p>${body}</p>
+              ${more.after}`,
+            ...(more.script ? { script: more.script } : {}),
             visit: status === 200 ? visit : undefined,
           }),
         );
-    if (!appointment) return message('invalid', t.invalidLink.title, t.invalidLink.body, 404);
+    };
+    if (!appointment) return message('invalid', t.invalidLink.title, t.invalidLink.body, { status: 404 });
     if (appointment.status === 'cancelled') {
       return message('cancelled', t.cancelled.title, t.cancelled.body(when(appointment.startsAt)));
     }
     if (inspection.status === 'expired')
-      return message('expired', t.expiredLink.title, t.expiredLink.body, 410);
+      return message('expired', t.expiredLink.title, t.expiredLink.body, { status: 410 });
     const { opensAt, closesAt } = options.window(appointment);
     const now = clock.now();
-    if (appointment.status === 'completed' || appointment.status === 'no_show' || now > closesAt) {
-      return message('over', t.over.title, t.over.body);
+    if (appointment.status === 'completed') {
+      if (await rated(appointment)) {
+        return message('over', t.over.title, t.over.body, { after: html`<p>${t.survey.thanks}</p>` });
+      }
+      // A customer who left the call before rating it (a closed tab) rates it here.
+      return message('survey', t.over.title, t.over.body, {
+        after: html`<div id="app"></div>`,
+        script: { name: 'rating', data },
+      });
     }
+    if (appointment.status === 'no_show' || now > closesAt) return message('over', t.over.title, t.over.body);
     const advisor = await stores.advisors.advisor(appointment.advisorId);
     const summary = t.appointment({
       advisor: advisor?.name ?? '',
@@ -139,7 +165,6 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
         }),
       );
     }
-    const data: ConsultationPageData = { token: req.params.token, locale };
     res.type('html').send(
       customerPage({
         locale,

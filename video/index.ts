@@ -169,6 +169,7 @@ export function createVideoChannel(deps: VideoChannelDeps) {
     bundles: [
       { name: 'consultation', entry: script('./browser/consultation-page.ts') },
       { name: 'console', entry: script('./browser/advisor-console.ts') },
+      { name: 'rating', entry: script('./browser/rating-page.ts') },
     ],
     background: [{ name: 'no-show and journey sweep', run: () => lifecycle.sweep() }],
     commands: {

@@ -369,6 +369,61 @@ describe('the customer’s rating of a consultation', () => {
   });
 });
 
+describe('the join page after the consultation', () => {
+  const page = (token: string) => request(composed.app).get(`/join/${token}`);
+  const stateOf = (html: string) => /<body data-state="([^"]*)"/.exec(html)?.[1];
+  const RATING_SCRIPT = '<script type="module" src="/assets/rating.js"></script>';
+
+  it('says a missed consultation is over and offers no rating, also when the customer came and the advisor did not', async () => {
+    // The customer waited alone until the room closed: a no-show with a (failed) journey entry,
+    // which the rating route would take.
+    const alone = await consultation('2026-03-04T08:05:00Z');
+    await alone.joins('customer', 1);
+    await alone.roomFinishes(20);
+    // Nobody came.
+    const nobody = await consultation('2026-03-04T09:05:00Z');
+    await nobody.roomFinishes(20);
+    for (const c of [alone, nobody]) {
+      now = c.minutes(27);
+      expect((await composed.stores.appointments.appointment(c.appointment.id))?.status).toBe('no_show');
+      const res = await page(c.joinToken).expect(200);
+      expect(stateOf(res.text)).toBe('over');
+      expect(res.text).toContain('Questa consulenza è terminata');
+      expect(res.text).not.toContain(RATING_SCRIPT);
+      expect(res.text).not.toContain('id="page-data"');
+      expect(res.text).not.toContain('Grazie!');
+    }
+    expect(await alone.entry()).toMatchObject({ outcome: 'failed' });
+    expect(await nobody.entry()).toBeUndefined();
+  });
+
+  it('offers a held consultation’s rating, under the call page’s policy, until its link expires', async () => {
+    const c = await consultation('2026-03-04T10:05:00Z');
+    await c.callTakesPlace();
+    now = c.minutes(27);
+    const res = await page(c.joinToken).expect(200);
+    expect(stateOf(res.text)).toBe('survey');
+    expect(res.text).toContain('Questa consulenza è terminata');
+    expect(res.text).toContain(RATING_SCRIPT);
+    expect(res.text).not.toContain('/assets/consultation.js');
+    const data = /<script type="application\/json" id="page-data">([^<]*)<\/script>/.exec(res.text)?.[1];
+    expect(JSON.parse(data ?? 'null')).toEqual({ token: c.joinToken, locale: 'it-IT' });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp.split('; ')).toEqual(expect.arrayContaining(["default-src 'none'", "script-src 'self'"]));
+    expect(res.headers['cache-control']).toBe('no-store');
+    const script = await request(composed.app).get('/assets/rating.js').expect(200);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+    expect(script.text).toContain('/survey');
+
+    // The link expires 30 minutes after the end: the page says so, with nothing to rate.
+    now = new Date(c.appointment.endsAt.getTime() + JOIN_GRACE_MS + 1000);
+    const expired = await page(c.joinToken).expect(410);
+    expect(stateOf(expired.text)).toBe('expired');
+    expect(expired.text).not.toContain(RATING_SCRIPT);
+    expect(await composed.stores.surveys.forInteraction(((await c.entry()) as Interaction).id)).toEqual([]);
+  });
+});
+
 describe('the advisor’s wrap-up', () => {
   const wrapUp = (id: string, cookie: string[], body: object) =>
     request(composed.app).post(`/api/appointments/${id}/wrap-up`).set('Cookie', cookie).send(body);

@@ -1,7 +1,5 @@
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customer } from '../../core/index.ts';
 import type { Advisor, ConsultationEvent } from '../../core/services.ts';
 import { withBrowserApp, type BrowserApp } from '../support/browser-app.ts';
@@ -12,7 +10,8 @@ import { linkCustomer } from '../support/link-pages.ts';
 // what it says when the answers are not stored (a refusal it names, or a failure worth retrying),
 // and that the answers sent once the comment is put right are the ones stored. The call itself
 // (a real LiveKit server) is in consultation-page.test.ts; here the call's end comes as the
-// webhooks would tell it, and the form is the page's own code shown on the consultation's page.
+// webhooks would tell it, and the form is the one the consultation's page shows when its join
+// link is opened after a call left unrated (a tab closed at the end of the call).
 
 let browser: Browser;
 let composed: BrowserApp['composed'];
@@ -20,34 +19,10 @@ let advisor: Advisor;
 // Wednesday 11 March 2026: the consultations below are held from 10:05 in Rome.
 let now = new Date('2026-03-11T08:00:00Z');
 const clock = { now: () => now };
-let surveyScript = '';
 
 withBrowserApp(clock, async (opened) => {
   ({ composed, browser } = opened);
   advisor = await officeHoursAdvisor(composed.stores, { name: 'Marta Ferri' });
-});
-
-beforeAll(async () => {
-  // The survey's module, bundled as the app bundles the consultation page, with a way to show it.
-  const result = await build({
-    stdin: {
-      contents: `import { renderSurvey } from './consultation-survey.ts';
-        import { consultationTexts } from './consultation-texts.ts';
-        window.showSurvey = (token, locale) => {
-          const app = document.createElement('div');
-          document.querySelector('main').append(app);
-          renderSurvey(app, consultationTexts[locale].survey, token);
-        };`,
-      resolveDir: fileURLToPath(new URL('../../video/browser/', import.meta.url)),
-      loader: 'ts',
-    },
-    bundle: true,
-    write: false,
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  surveyScript = result.outputFiles[0]?.text ?? '';
 });
 
 let held = 0;
@@ -89,12 +64,10 @@ async function heldConsultation(customer: Customer) {
   return { appointment, entry, join };
 }
 
-/** The consultation's page after the call, with the rating form on it. */
-async function surveyPage(context: BrowserContext, join: { url: string; token: string }, locale: string) {
+/** The consultation's page reopened after the call, with the rating form on it. */
+async function surveyPage(context: BrowserContext, join: { url: string }) {
   const page = await context.newPage();
   await page.goto(join.url);
-  await page.addScriptTag({ content: surveyScript });
-  await page.evaluate(`showSurvey(${JSON.stringify(join.token)}, ${JSON.stringify(locale)})`);
   await page.waitForSelector('#survey');
   return page;
 }
@@ -119,10 +92,11 @@ describe('the rating after a consultation', () => {
   it('says in Italian that the comment cannot be saved as it is, and stores the answers once it is corrected', async () => {
     const customer = await linkCustomer(composed.stores, 'it-IT', ['email']);
     const { entry, join } = await heldConsultation(customer);
-    // The page's policy allows its own scripts only: the form's script is put on it from outside.
-    const context = await browser.newContext({ locale: 'it-IT', bypassCSP: true });
+    const context = await browser.newContext({ locale: 'it-IT' });
     try {
-      const page = await surveyPage(context, join, 'it-IT');
+      const page = await surveyPage(context, join);
+      // The same consultation, open in another tab too.
+      const other = await surveyPage(context, join);
       await answer(page, 9, 4);
       // Half of an emoji (an unpaired surrogate): text the database cannot store.
       await pasteComment(page, 'Consulente gentilissima \uD83D');
@@ -144,8 +118,7 @@ describe('the rating after a consultation', () => {
         { metric: 'nps', score: 9, comment: 'Consulente gentilissima, tutto chiaro' },
       ]);
 
-      // The same consultation rated again from another tab: already saved, nothing to retry.
-      const other = await surveyPage(context, join, 'it-IT');
+      // Rated again from the other tab: already saved, nothing to retry.
       await answer(other, 2, 1);
       await other.click('#survey button[type=submit]');
       await expect
@@ -161,9 +134,9 @@ describe('the rating after a consultation', () => {
   it('drops a NUL character from the comment, and asks to try again later only when the network failed', async () => {
     const customer = await linkCustomer(composed.stores, 'en-US', ['sms']);
     const { entry, join } = await heldConsultation(customer);
-    const context = await browser.newContext({ locale: 'en-US', bypassCSP: true });
+    const context = await browser.newContext({ locale: 'en-US' });
     try {
-      const page = await surveyPage(context, join, 'en-US');
+      const page = await surveyPage(context, join);
       await answer(page, 10, 5);
       await pasteComment(page, 'Very helpful\u0000 thank you');
       await context.setOffline(true);
@@ -181,6 +154,67 @@ describe('the rating after a consultation', () => {
         { metric: 'csat', score: 5, comment: null },
         { metric: 'nps', score: 10, comment: 'Very helpful thank you' },
       ]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the consultation’s page reopened after a call left unrated', () => {
+  it('shows the rating form in Italian under its own policy, stores the answers, and afterwards only thanks', async () => {
+    const customer = await linkCustomer(composed.stores, 'it-IT', ['email']);
+    // The customer closed the tab when the advisor left: the call is over, nothing rated.
+    const { appointment, entry, join } = await heldConsultation(customer);
+    expect((await composed.stores.appointments.appointment(appointment.id))?.status).toBe('completed');
+    // The page as served, its Content-Security-Policy included.
+    const context = await browser.newContext({ locale: 'it-IT' });
+    try {
+      const page = await context.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      const response = await page.goto(join.url);
+      expect(response?.status()).toBe(200);
+      expect(await page.getAttribute('body', 'data-state')).toBe('survey');
+      expect(await page.textContent('h1')).toBe('Questa consulenza è terminata');
+      await page.waitForSelector('#survey');
+      expect(await page.textContent('#survey-heading')).toBe('Com’è andata?');
+      // The form alone: no camera preview, nothing to join.
+      expect(await page.$('video')).toBeNull();
+      expect(await page.$('#join')).toBeNull();
+
+      now = new Date(now.getTime() + 4 * 60_000);
+      await answer(page, 7, 3);
+      await page.fill('#survey-comment', 'Ho chiuso la scheda per sbaglio. Consulente chiara e disponibile');
+      await page.click('#survey button[type=submit]');
+      await page.waitForSelector('#survey-thanks');
+      expect(await page.textContent('#survey-thanks')).toBe(
+        'Grazie! Le sue risposte ci aiutano a migliorare.',
+      );
+      expect(await stored(entry.id)).toEqual([
+        { metric: 'csat', score: 3, comment: null },
+        {
+          metric: 'nps',
+          score: 7,
+          comment: 'Ho chiuso la scheda per sbaglio. Consulente chiara e disponibile',
+        },
+      ]);
+      const answers = await composed.stores.surveys.forInteraction(entry.id);
+      expect(answers.map((a) => a.answeredAt)).toEqual([now, now]);
+      expect(problems).toEqual([]);
+
+      // Opened once more: over, with thanks, and no form.
+      const again = await context.newPage();
+      const reopened = await again.goto(join.url);
+      expect(reopened?.status()).toBe(200);
+      expect(await again.getAttribute('body', 'data-state')).toBe('over');
+      expect(await again.textContent('h1')).toBe('Questa consulenza è terminata');
+      expect(await again.textContent('main')).toContain('Grazie! Le sue risposte ci aiutano a migliorare.');
+      expect(await again.$('script[src="/assets/rating.js"]')).toBeNull();
+      expect(await again.$('#survey')).toBeNull();
+      expect((await stored(entry.id)).map((a) => a.score)).toEqual([3, 7]);
     } finally {
       await context.close();
     }
