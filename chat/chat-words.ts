@@ -107,6 +107,10 @@ const lastMonth: Record<Locale, RegExp> = {
   'it-IT': /\b(mese scorso|scorso mese)\b/,
   'en-US': /\blast month\b/,
 };
+const lastYear: Record<Locale, RegExp> = {
+  'it-IT': /\b(anno scorso|scorso anno|anno passato)\b/,
+  'en-US': /\blast year\b/,
+};
 const billWord: Record<Locale, RegExp> = { 'it-IT': /\b(bolletta|fattura)\b/, 'en-US': /\b(bill|invoice)\b/ };
 
 /** Lower case, without accents or punctuation (emojis included), single spaces. */
@@ -133,8 +137,8 @@ export function supplyNamed(text: string, locale: Locale): string | undefined {
 }
 
 /**
- * The month a line names, as `YYYY-MM`: with its year when given, else the latest one not in the
- * future (a bill asked about is in the past: "novembre" in April is last November).
+ * The month a line names, as `YYYY-MM`: with its year when given (or last year's: "luglio
+ * dell'anno scorso"), else the latest one not in the future ("novembre" in April is last November).
  */
 function monthNamed(line: string, locale: Locale, today: string): string | undefined {
   const now = DateTime.fromISO(today, { zone: REFERENCE_ZONE });
@@ -144,6 +148,7 @@ function monthNamed(line: string, locale: Locale, today: string): string | undef
   const year = /\b(20\d\d)\b/.exec(line)?.[1];
   const month = String(index + 1).padStart(2, '0');
   if (year) return `${year}-${month}`;
+  if (lastYear[locale].test(line)) return `${now.year - 1}-${month}`;
   return `${index + 1 > now.month ? now.year - 1 : now.year}-${month}`;
 }
 

@@ -39,6 +39,8 @@ export interface BookingService {
   bookNow(request: Omit<BookingRequest, 'startsAt'> & { advisorId: string }): Promise<Appointment>;
   reschedule(appointmentId: string, startsAt: Date): Promise<Moved>;
   cancel(appointmentId: string, reason: string): Promise<Appointment>;
+  /** See {@link AppointmentBook.joinJourney}. */
+  joinJourney(appointmentId: string, journeyId: string): Promise<Appointment | undefined>;
 }
 
 export function createBookingService(options: {
@@ -321,6 +323,8 @@ export function createBookingService(options: {
         ]);
       return book.cancel(appointmentId, reason.trim());
     },
+
+    joinJourney: (appointmentId, journeyId) => book.joinJourney(appointmentId, journeyId),
   };
 
   async function bookedAppointment(id: string): Promise<Appointment> {

@@ -128,6 +128,11 @@ export interface AppointmentBook {
   ): Promise<Moved>;
   cancel(id: string, reason: string): Promise<Appointment>;
   appointment(id: string): Promise<Appointment | undefined>;
+  /**
+   * Puts an appointment that has no journey in `journeyId` (the journey of the contact that booked
+   * it, once that is placed); one that has a journey keeps it. Undefined for an unknown appointment.
+   */
+  joinJourney(id: string, journeyId: string): Promise<Appointment | undefined>;
 }
 
 /** An appointment after a move, and whether it changed: a move to where it is changes nothing. */

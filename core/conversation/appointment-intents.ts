@@ -134,6 +134,10 @@ export function createAppointmentIntents(options: {
           REASON,
         ),
         ...about(change.appointment),
+        // The turn is placed in its journey after this answer: the consultation joins it then.
+        whenLogged: async (turn) => {
+          await booking.joinJourney(change.appointment.id, turn.journeyId);
+        },
       };
     }),
 

@@ -1,5 +1,5 @@
 import { topicName, type Locale } from '../vocabulary.ts';
-import { sayList, sayOn, sayTime } from './messages.ts';
+import { itJoined, sayList, sayOn, sayTime } from './messages.ts';
 
 /** A consultation time as the customer hears it. */
 export interface When {
@@ -63,16 +63,6 @@ const times = (locale: Locale, free: Date[]) =>
     free.map((t) => sayTime(locale, t)),
     'or',
   );
-
-/**
- * Italian joins "di" and "a" with the article that sayOn puts before a bare date ("del 7 aprile",
- * "all'8 aprile"); a weekday takes none ("di lunedì 23 marzo").
- */
-const itJoined = (preposition: 'di' | 'a', phrase: string) => {
-  if (phrase.startsWith('il ')) return `${preposition === 'di' ? 'del' : 'al'} ${phrase.slice(3)}`;
-  if (phrase.startsWith("l'")) return `${preposition === 'di' ? 'dell' : 'all'}'${phrase.slice(2)}`;
-  return `${preposition} ${phrase}`;
-};
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -9,7 +9,8 @@ import {
   type BillChange,
   type Supply,
 } from '../supplies.ts';
-import { calendarDate, type Clock } from '../clock.ts';
+import { DateTime } from 'luxon';
+import { calendarDate, daysBetween, type Clock } from '../clock.ts';
 import { accountKinds, type CustomerDirectory } from '../customers.ts';
 import type { Locale } from '../vocabulary.ts';
 import { billMessages, type BillMessages } from './bill-messages.ts';
@@ -42,6 +43,9 @@ const reasons: Record<BillIntentName, string> = {
   WhyHigher: 'bill_explanation',
   BillDetail: 'bill_explanation',
 };
+
+/** The latest bills a question about bills reads (three years of one supply billed monthly). */
+const BILLS_READ = 36;
 
 /** The `supply` slot's value that asks for every supply one by one. */
 export const EACH_SUPPLY = 'each';
@@ -101,7 +105,7 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
         read: found,
       });
     });
-  const latestBillsOf = (customerId: string) => billing.bills(customerId, { limit: 36 });
+  const latestBillsOf = (customerId: string) => billing.bills(customerId, { limit: BILLS_READ });
 
   // Paying is the likely next step after hearing what is owed: offered, and sent on "yes".
   const owedReply = (say: BillMessages, locale: Locale, sentences: string[]) =>
@@ -213,6 +217,8 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
         const answer = (text: string) => reply(say.billTitle(), text, 'resolved', reasons.BillDetail);
         const selected = chosen(supplies, slots);
         if (!selected) return answer(say.noSuchSupply());
+        // Bills are looked up by a month or a day; a week or a year said finds none.
+        if (slots.period && !/^\d{4}-\d{2}(-\d{2})?$/.test(slots.period)) return answer(say.noBillFor());
         const date = slots.period ? pastPeriod(slots.period, today) : undefined;
         const found = selected.flatMap((supply) => {
           const own = bills.filter((b) => b.accountId === supply.accountId);
@@ -221,7 +227,28 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
             : latestBills([supply], own).map((bill) => ({ bill, reading: 'issued' as const }))[0];
           return pick ? [{ supply, ...pick }] : [];
         });
-        if (found.length === 0) return answer(bills.length === 0 ? say.noBills() : say.noBillFor());
+        if (bills.length === 0) return answer(say.noBills());
+        if (found.length === 0) {
+          // Never another bill read as if it were the one asked: none is said, the nearest offered.
+          const near = date ? nearestBill(selected, bills, date, bills.length < BILLS_READ) : undefined;
+          const text = say.noBillIn({
+            date,
+            supplies: selected,
+            today,
+            ...(near && {
+              nearest: {
+                bill: { ...near.bill, supply: near.supply, status: billStatus(near.bill, today) },
+                place: near.place,
+              },
+            }),
+          });
+          if (!near) return answer(text);
+          return reply(say.billTitle(), text, 'resolved', reasons.BillDetail, {
+            kind: 'offer',
+            intent: 'BillDetail',
+            slots: { account: near.bill.accountId, period: near.bill.issuedOn },
+          });
+        }
         // Bills of different kinds could each be "the" bill: the customer says which.
         const kinds = new Set(found.map((f) => f.supply.kind));
         if (kinds.size > 1 && !slots.supply && !slots.account) {
@@ -253,6 +280,38 @@ export function createBillIntents(options: BillIntentsOptions): Record<BillInten
       },
     ),
   };
+}
+
+/**
+ * Of the supplies' bills, the one whose period comes nearest to `date` (a month or a day), and
+ * whether it is its supply's first (the date is before every bill, all of them read) or latest
+ * (after every bill).
+ */
+function nearestBill(supplies: Supply[], bills: Bill[], date: string, allRead: boolean) {
+  const from = date.length === 7 ? `${date}-01` : date;
+  const to = date.length === 7 ? (DateTime.fromISO(`${date}-01`).endOf('month').toISODate() as string) : date;
+  let best: { bill: Bill; supply: Supply; gap: number; own: Bill[] } | undefined;
+  for (const supply of supplies) {
+    const own = bills.filter((b) => b.accountId === supply.accountId && !b.cancelled);
+    for (const bill of own) {
+      const gap =
+        bill.periodEnd < from
+          ? daysBetween(bill.periodEnd, from)
+          : bill.periodStart > to
+            ? daysBetween(to, bill.periodStart)
+            : 0;
+      if (!best || gap < best.gap) best = { bill, supply, gap, own };
+    }
+  }
+  if (!best) return undefined;
+  const { bill, supply, own } = best;
+  const place =
+    to < bill.periodStart && allRead && own.every((b) => b.periodStart >= bill.periodStart)
+      ? ('first' as const)
+      : from > bill.periodEnd && own.every((b) => b.periodEnd <= bill.periodEnd)
+        ? ('latest' as const)
+        : ('nearest' as const);
+  return { bill, supply, place };
 }
 
 const delta = (change: BillChange) => change.comparison.amount.vsPrevious?.delta ?? 0;

@@ -3,7 +3,7 @@ import { REFERENCE_ZONE } from '../clock.ts';
 import type { Balance, BillStatus, PaymentMethod } from '../billing.ts';
 import type { BillReading, Supply } from '../supplies.ts';
 import type { Locale } from '../vocabulary.ts';
-import { sayDate, sayList, sayMethod, sayMoney, sayOn, sayQuantity } from './messages.ts';
+import { itJoined, sayDate, sayDates, sayList, sayMethod, sayMoney, sayOn, sayQuantity } from './messages.ts';
 import { supplyWords } from './supply-words.ts';
 
 type Direction = 'higher' | 'lower' | 'same';
@@ -18,6 +18,15 @@ export interface SpokenBill {
   paidCents: number;
   dueOn: string;
   status: BillStatus;
+}
+
+/**
+ * The bill offered instead of one asked for by a date that has none: of its supply, the first
+ * (the date is before them all), the latest (after them all) or the nearest (between two).
+ */
+export interface NearestBill {
+  bill: SpokenBill;
+  place: 'first' | 'latest' | 'nearest';
 }
 
 /** Every spoken string of the bill intents, in every locale; figures arrive raw and are said here. */
@@ -75,14 +84,26 @@ export interface BillMessages {
     today: string;
   }) => string;
   noBills: () => string;
+  /** Asked by a period bills are not looked up by (a week, a year): says how to ask. */
   noBillFor: () => string;
+  /**
+   * None of `supplies` has a bill issued in or covering `date` (a month or a day), or any bill yet
+   * when no date was asked: says so, naming them and the date, and offers `nearest` when there is one.
+   */
+  noBillIn: (p: {
+    date: string | undefined;
+    supplies: Supply[];
+    nearest?: NearestBill;
+    today: string;
+  }) => string;
   apologyTitle: () => string;
   apology: () => string;
 }
 
 /** "marzo" / "March" for a month, "il 5 marzo" / "March 5" for a day; the year when it is not this one. */
-function sayWhen(locale: Locale, date: string, today: string): string {
-  if (date.length > 7) return locale === 'it-IT' ? sayOn(locale, date, today) : sayDate(locale, date, today);
+function sayWhen(locale: Locale, date: string, today: string, weekday?: boolean): string {
+  if (date.length > 7)
+    return locale === 'it-IT' ? sayOn(locale, date, today, weekday) : sayDate(locale, date, today, weekday);
   const month = DateTime.fromISO(`${date}-01`, { zone: REFERENCE_ZONE }).setLocale(locale);
   return month.toFormat(date.slice(0, 4) === today.slice(0, 4) ? 'LLLL' : 'LLLL yyyy');
 }
@@ -93,6 +114,26 @@ const counted: Record<Locale, string[]> = {
 };
 const count = (locale: Locale, n: number) => counted[locale][n] ?? String(n);
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The dates a reply about a bill says: its period, its issue, its due date while open, the date asked. */
+const billDates = (bill: SpokenBill, asked: string | undefined) => [
+  bill.periodStart,
+  bill.periodEnd,
+  bill.issuedOn,
+  ...(bill.status === 'paid' || bill.status === 'cancelled' ? [] : [bill.dueOn]),
+  ...(asked && asked.length > 7 ? [asked] : []),
+];
+
+/** A bill's period in Italian: "dal primo ottobre al 30 novembre", "dall'8 marzo all'11 aprile". */
+const itPeriod = (bill: SpokenBill, dates: ReturnType<typeof sayDates>) =>
+  `${itJoined('da', dates.on(bill.periodStart))} ${itJoined('a', dates.on(bill.periodEnd))}`;
+
+/** The supplies as one kind, without a street when several of it are meant. */
+const oneKind = (supplies: Supply[]): Supply | undefined => {
+  const [first] = supplies;
+  if (!first || supplies.some((s) => s.kind !== first.kind)) return undefined;
+  return supplies.length === 1 ? first : { ...first, sharesKind: false };
+};
 
 /** The earliest due date among what is overdue. */
 const firstOverdue = (owed: Balance) => owed.openBills.find((b) => b.status === 'overdue')?.dueOn;
@@ -176,22 +217,40 @@ const it = (locale: 'it-IT'): BillMessages => {
     askSupply: ({ supplies }) =>
       `Di quale fornitura: ${sayList(locale, [...new Set(supplies.map(w.bare))], 'or')}?`,
     billDetail: ({ bill, date, reading, today }) => {
-      const period = `dal ${sayDate(locale, bill.periodStart, today)} al ${sayDate(locale, bill.periodEnd, today)}`;
+      const dates = sayDates(locale, today, billDates(bill, date));
+      const period = itPeriod(bill, dates);
+      const when = date && sayWhen(locale, date, today, dates.weekday);
       const which = !date
-        ? `L'ultima bolletta ${w.of(bill.supply)}, emessa ${on(bill.issuedOn, today)}, ${period},`
+        ? `L'ultima bolletta ${w.of(bill.supply)}, emessa ${dates.on(bill.issuedOn)}, ${period},`
         : reading === 'issued'
-          ? `La bolletta ${w.of(bill.supply)} emessa ${date.length > 7 ? '' : 'a '}${sayWhen(locale, date, today)}, ${period},`
-          : `Non ho una bolletta ${w.of(bill.supply)} emessa ${date.length > 7 ? '' : 'a '}${sayWhen(locale, date, today)}. Quella che copre ${sayWhen(locale, date, today)}, ${period}, emessa ${on(bill.issuedOn, today)},`;
+          ? `La bolletta ${w.of(bill.supply)} emessa ${date.length > 7 ? '' : 'a '}${when}, ${period},`
+          : `Non ho una bolletta ${w.of(bill.supply)} emessa ${date.length > 7 ? '' : 'a '}${when}. Quella che copre ${when}, ${period}, emessa ${dates.on(bill.issuedOn)},`;
       return `${which} è di ${money(bill.amountCents)}. ${
         bill.status === 'paid'
           ? 'È pagata.'
           : bill.status === 'cancelled'
             ? 'È stata annullata.'
-            : `Restano da pagare ${money(bill.amountCents - bill.paidCents)}, ${bill.status === 'overdue' ? 'scaduti' : 'con scadenza'} ${on(bill.dueOn, today)}.`
+            : `Restano da pagare ${money(bill.amountCents - bill.paidCents)}, ${bill.status === 'overdue' ? 'scaduti' : 'con scadenza'} ${dates.on(bill.dueOn)}.`
       }`;
     },
     noBills: () => 'Non ho trovato bollette a tuo nome.',
-    noBillFor: () => 'Non ho trovato una bolletta per quel periodo. Prova con un altro mese.',
+    noBillFor: () => 'Cerco le bollette per mese o per giorno: chiedimi per esempio la bolletta di marzo.',
+    noBillIn: ({ date, supplies, nearest, today }) => {
+      const kind = oneKind(supplies);
+      if (!date) return `Non ho ancora bollette${kind ? ` ${w.of(kind)}` : ''}.`;
+      const dates = sayDates(locale, today, [...(nearest ? billDates(nearest.bill, date) : []), date]);
+      const when = sayWhen(locale, date, today, dates.weekday);
+      const none = `Non ho ${kind ? `una bolletta ${w.of(kind)}` : 'bollette'} ${date.length > 7 ? itJoined('di', when) : `di ${when}`}.`;
+      if (!nearest) return none;
+      const { bill, place } = nearest;
+      const which =
+        place === 'first'
+          ? `La prima bolletta ${w.of(bill.supply)} che ho`
+          : place === 'latest'
+            ? `L'ultima bolletta ${w.of(bill.supply)} che ho`
+            : `La bolletta ${w.of(bill.supply)} più vicina`;
+      return `${none} ${which} è quella ${itPeriod(bill, dates)}, emessa ${dates.on(bill.issuedOn)}. Vuoi che te la legga?`;
+    },
     apologyTitle: () => 'Servizio non disponibile',
     apology: () =>
       'Mi dispiace, in questo momento non riesco a leggere i dati della tua bolletta. Riprova tra poco.',
@@ -275,23 +334,40 @@ const en = (locale: 'en-US'): BillMessages => {
     askSupply: ({ supplies }) =>
       `Which supply: ${sayList(locale, [...new Set(supplies.map(w.bare))], 'or')}?`,
     billDetail: ({ bill, date: asked, reading, today }) => {
-      const period = `from ${date(bill.periodStart, today)} to ${date(bill.periodEnd, today)}`;
-      const when = asked && `${asked.length > 7 ? 'on' : 'in'} ${sayWhen(locale, asked, today)}`;
+      const dates = sayDates(locale, today, billDates(bill, asked));
+      const period = `from ${dates.date(bill.periodStart)} to ${dates.date(bill.periodEnd)}`;
+      const said = asked && sayWhen(locale, asked, today, dates.weekday);
+      const when = asked && `${asked.length > 7 ? 'on' : 'in'} ${said}`;
       const which = !asked
-        ? `Your latest ${w.of(bill.supply)} bill, issued on ${date(bill.issuedOn, today)}, ${period},`
+        ? `Your latest ${w.of(bill.supply)} bill, issued on ${dates.date(bill.issuedOn)}, ${period},`
         : reading === 'issued'
           ? `Your ${w.of(bill.supply)} bill issued ${when}, ${period},`
-          : `No ${w.of(bill.supply)} bill was issued ${when}. The one covering ${sayWhen(locale, asked, today)}, ${period}, issued on ${date(bill.issuedOn, today)},`;
+          : `No ${w.of(bill.supply)} bill was issued ${when}. The one covering ${said}, ${period}, issued on ${dates.date(bill.issuedOn)},`;
       return `${which} is ${money(bill.amountCents)}. ${
         bill.status === 'paid'
           ? 'It is paid.'
           : bill.status === 'cancelled'
             ? 'It was cancelled.'
-            : `${money(bill.amountCents - bill.paidCents)} ${bill.status === 'overdue' ? 'was due' : 'is due'} on ${date(bill.dueOn, today)}.`
+            : `${money(bill.amountCents - bill.paidCents)} ${bill.status === 'overdue' ? 'was due' : 'is due'} on ${dates.date(bill.dueOn)}.`
       }`;
     },
     noBills: () => "I couldn't find any bills in your name.",
-    noBillFor: () => "I couldn't find a bill for that time. Try another month.",
+    noBillFor: () => 'I look bills up by month or by day: ask me for example about your March bill.',
+    noBillIn: ({ date: asked, supplies, nearest, today }) => {
+      const kind = oneKind(supplies);
+      if (!asked) return `I have no ${kind ? `${w.of(kind)} ` : ''}bills yet.`;
+      const dates = sayDates(locale, today, [...(nearest ? billDates(nearest.bill, asked) : []), asked]);
+      const none = `I have no ${kind ? `${w.of(kind)} bill` : 'bills'} for ${sayWhen(locale, asked, today, dates.weekday)}.`;
+      if (!nearest) return none;
+      const { bill, place } = nearest;
+      const which =
+        place === 'first'
+          ? `The first ${w.of(bill.supply)} bill I have`
+          : place === 'latest'
+            ? `The latest ${w.of(bill.supply)} bill I have`
+            : `The nearest ${w.of(bill.supply)} bill`;
+      return `${none} ${which} is the one from ${dates.date(bill.periodStart)} to ${dates.date(bill.periodEnd)}, issued on ${dates.date(bill.issuedOn)}. Shall I read it to you?`;
+    },
     apologyTitle: () => 'Service unavailable',
     apology: () => "Sorry, I can't read your bill details right now. Please try again in a moment.",
   };

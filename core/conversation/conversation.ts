@@ -1,5 +1,5 @@
 import type { Locale } from '../vocabulary.ts';
-import type { Outcome } from '../interactions.ts';
+import type { Interaction, Outcome } from '../interactions.ts';
 import { speak } from './messages.ts';
 
 /** The reason a turn is filed under when nothing in the conversation named one. */
@@ -65,6 +65,11 @@ export interface IntentReply {
   next?: NextStep;
   /** The appointment this answer talks about, which the next turn may refer to as "it". */
   about?: { appointmentId: string };
+  /**
+   * What the answer still has to do once its turn is stored in the customer's journey (a booking
+   * takes the journey of the turn that made it); the turn log runs it and hands it to no adapter.
+   */
+  whenLogged?: (turn: Interaction) => Promise<void>;
 }
 
 export type IntentHandler = (request: TurnRequest) => Promise<IntentReply>;

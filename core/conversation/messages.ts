@@ -22,15 +22,23 @@ const numberFormat = (locale: Locale, minimumFractionDigits: 0 | 2) =>
     () => new Intl.NumberFormat(locale, { minimumFractionDigits, maximumFractionDigits: 2 }),
   );
 
+/** Whether a date falls within a week of today, where its weekday helps a listener place it. */
+export const withinAWeek = (isoDate: string, today: string): boolean =>
+  Math.abs(daysBetween(today, isoDate)) <= 7;
+
 /**
  * A calendar date ("25 marzo" / "March 25") in the reference zone. The weekday is added when the
- * date falls within a week of today, where it helps a listener place it; the year when it differs.
+ * date falls within a week of today (unless `weekday` says otherwise); the year when it differs.
  */
-export function sayDate(locale: Locale, isoDate: string, today: string): string {
-  const nearby = Math.abs(daysBetween(today, isoDate)) <= 7;
+export function sayDate(
+  locale: Locale,
+  isoDate: string,
+  today: string,
+  weekday = withinAWeek(isoDate, today),
+): string {
   const sameYear = isoDate.slice(0, 4) === today.slice(0, 4);
   // A calendar date is the same day in every zone: written as midnight UTC, read in UTC.
-  const said = dateFormat(locale, nearby, sameYear).format(Date.parse(isoDate));
+  const said = dateFormat(locale, weekday, sameYear).format(Date.parse(isoDate));
   // Italian says the first of the month as an ordinal: "il primo marzo", never "il uno marzo".
   return locale === 'it-IT' ? said.replace(/(^|\s)1 /, '$1primo ') : said;
 }
@@ -143,12 +151,41 @@ export function sayLine(locale: Locale, code: string, description: string): stri
  * A date as the object of "on": en-US "on March 25"; Italian puts an article before a bare day
  * ("il 25 marzo", "l'8 marzo") but none before a weekday.
  */
-export function sayOn(locale: Locale, isoDate: string, today: string): string {
-  const date = sayDate(locale, isoDate, today);
+export function sayOn(
+  locale: Locale,
+  isoDate: string,
+  today: string,
+  weekday = withinAWeek(isoDate, today),
+): string {
+  const date = sayDate(locale, isoDate, today, weekday);
   if (locale === 'en-US') return `on ${date}`;
   if (!/^(\d|primo )/.test(date)) return date;
   return /^(8|11) /.test(date) ? `l'${date}` : `il ${date}`;
 }
+
+/**
+ * The dates of one reply, said alike: every one with its weekday when all of them fall within a
+ * week of today, none otherwise ("dal primo ottobre al 30 novembre", never "al lunedì 30 novembre").
+ */
+export function sayDates(locale: Locale, today: string, dates: readonly string[]) {
+  const weekday = dates.every((date) => withinAWeek(date, today));
+  return {
+    weekday,
+    date: (isoDate: string) => sayDate(locale, isoDate, today, weekday),
+    on: (isoDate: string) => sayOn(locale, isoDate, today, weekday),
+  };
+}
+
+/**
+ * Italian joins "di", "a" and "da" with the article that sayOn puts before a bare date ("del 7
+ * aprile", "all'8 aprile", "dall'11 marzo"); a weekday takes none ("di lunedì 23 marzo").
+ */
+export const itJoined = (preposition: 'di' | 'a' | 'da', phrase: string): string => {
+  const joined = { di: 'del', a: 'al', da: 'dal' }[preposition];
+  if (phrase.startsWith('il ')) return `${joined} ${phrase.slice(3)}`;
+  if (phrase.startsWith("l'")) return `${joined.slice(0, -1)}ll'${phrase.slice(2)}`;
+  return `${preposition} ${phrase}`;
+};
 
 const methodNames: Record<Locale, Record<PaymentMethod, string>> = {
   'it-IT': {

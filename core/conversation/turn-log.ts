@@ -1,6 +1,6 @@
 import { createTimeOrderedIds } from '../ids.ts';
 import type { Clock } from '../clock.ts';
-import type { InteractionInput, InteractionLog } from '../interactions.ts';
+import type { Interaction, InteractionInput, InteractionLog } from '../interactions.ts';
 import type { IntentHandler, IntentReply, TurnRequest } from './conversation.ts';
 
 /** A turn as the adapter asks it: the turn log names it. */
@@ -15,7 +15,7 @@ export interface TurnWatch {
 }
 
 /** The reply and the id the turn is logged under. */
-export type LoggedReply = IntentReply & { turnId: string };
+export type LoggedReply = Omit<IntentReply, 'whenLogged'> & { turnId: string };
 
 /**
  * Turns written in one go at most; more wait for the next write. A backlog comes after slow
@@ -42,7 +42,8 @@ const HELD_RETRY_MS = 100;
  * The customer does not wait for the log: each turn is queued as it is answered and written
  * within GATHER_MS, together with whatever else was answered meanwhile (one transaction for
  * many turns under load). The turn's id is fixed before it is written, so what the turn sends (a
- * payment link, a callback request) can name it. A failed write is reported and never changes
+ * payment link, a callback request) can name it; what needs the turn's journey (a consultation it
+ * booked) is the answer's `whenLogged`, run once the turn is stored. A failed write is reported and never changes
  * an answer, and costs no other turn its place; nor does a customer whose contacts another write
  * holds (an import storing them): their turns wait for it alone, everyone else's are written
  * meanwhile. `drained()` waits until everything answered is written (shutdown, tests). Turns
@@ -68,6 +69,8 @@ export function createTurnLog(options: {
   const held: typeof queued = [];
   /** The pause before the held turns are tried again, while there is one. */
   let retrying: Promise<void> | null = null;
+  /** What answers still have to do once their turn is stored, by turn id. */
+  const followUps = new Map<string, (turn: Interaction) => Promise<void>>();
 
   /**
    * Stores the turns whose customers no other write holds, in one write, and tells the watch how
@@ -76,8 +79,23 @@ export function createTurnLog(options: {
   async function store(turns: typeof queued): Promise<typeof queued> {
     const { busy } = await interactions.recordUnlessBusy(turns);
     const at = clock.now().getTime();
-    for (const turn of turns) if (!busy.includes(turn)) options.watch?.stored(at - turn.endedAt.getTime());
+    const stored = turns.filter((turn) => !busy.includes(turn));
+    for (const turn of stored) options.watch?.stored(at - turn.endedAt.getTime());
+    for (const turn of stored) await followUp(turn.id);
     return busy;
+  }
+
+  /** Runs what the turn's answer left to do once the turn is in its journey; a failure is reported. */
+  async function followUp(turnId: string): Promise<void> {
+    const then = followUps.get(turnId);
+    if (!then) return;
+    followUps.delete(turnId);
+    try {
+      const turn = await interactions.interaction(turnId);
+      if (turn) await then(turn);
+    } catch (error) {
+      options.onError?.(error);
+    }
   }
 
   async function writeQueued(): Promise<void> {
@@ -91,6 +109,7 @@ export function createTurnLog(options: {
           try {
             held.push(...(await store([turn])));
           } catch (error) {
+            followUps.delete(turn.id);
             options.onError?.(error);
           }
         }
@@ -111,8 +130,9 @@ export function createTurnLog(options: {
       return async (request) => {
         const startedAt = clock.now();
         const turnId = newId();
-        const reply = await handler({ ...request, turnId });
+        const { whenLogged, ...reply } = await handler({ ...request, turnId });
         options.watch?.answered(reply.outcome);
+        if (whenLogged) followUps.set(turnId, whenLogged);
         queued.push({
           id: turnId,
           customerId: request.customerId,

@@ -184,6 +184,16 @@ export function createPostgresAppointmentBook(db: Kysely<Database>, newId: () =>
       const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toAppointment(row);
     },
+
+    async joinJourney(id, journeyId) {
+      const row = await db
+        .updateTable('appointments')
+        .set({ journey_id: sql`coalesce(journey_id, ${journeyId}::uuid)` })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toAppointment(row);
+    },
   };
 }
 

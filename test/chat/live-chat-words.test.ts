@@ -72,6 +72,14 @@ describe('what a typed Italian line asks', () => {
       intent: 'BillDetail',
       slots: { supply: 'electricity', period: '2026-03' },
     });
+    expect(understand("la bolletta della luce di marzo dell'anno scorso", 'it-IT', today)).toMatchObject({
+      intent: 'BillDetail',
+      slots: { supply: 'electricity', period: '2025-03' },
+    });
+    expect(understand('my water bill from march last year', 'en-US', today)).toMatchObject({
+      intent: 'BillDetail',
+      slots: { supply: 'water', period: '2025-03' },
+    });
     expect(understand('fattura gas gennaio 2025', 'it-IT', today)).toMatchObject({
       intent: 'BillDetail',
       slots: { supply: 'gas', period: '2025-01' },

@@ -249,4 +249,34 @@ describe(`booking on the ${databaseKind} database`, () => {
       code: 'not_found',
     });
   });
+
+  it('puts a consultation booked outside a known journey in the one given later; one booked in a journey keeps it', async () => {
+    const contact = async (customerId: string, startedAt: string) =>
+      stores.interactions.record({
+        customerId,
+        channel: 'call_centre',
+        touchpoint: 'agent',
+        direction: 'inbound',
+        reason: 'bill_explanation',
+        startedAt,
+        outcome: 'resolved',
+      });
+    const { customer } = await gasCustomer(stores);
+    const call = await contact(customer.id, '2026-03-20T09:00:00+01:00');
+    const booked = await service().book(request(customer.id, '2026-04-01T12:05:00'));
+    expect(booked.journeyId).toBeNull();
+    expect((await service().joinJourney(booked.id, call.journeyId))?.journeyId).toBe(call.journeyId);
+    expect((await stores.appointments.appointment(booked.id))?.journeyId).toBe(call.journeyId);
+
+    const other = await gasCustomer(stores);
+    const earlier = await contact(other.customer.id, '2026-03-21T09:00:00+01:00');
+    const within = await service().book({
+      ...request(other.customer.id, '2026-04-01T12:50:00'),
+      journeyId: earlier.journeyId,
+    });
+    expect((await service().joinJourney(within.id, call.journeyId))?.journeyId).toBe(earlier.journeyId);
+    expect(
+      await service().joinJourney('00000000-0000-4000-8000-000000000000', call.journeyId),
+    ).toBeUndefined();
+  });
 });

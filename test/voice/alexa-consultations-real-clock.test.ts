@@ -109,5 +109,35 @@ describe('consultations by voice on the real clock', () => {
       expect(told).toMatchObject({ medium, recipient, status: 'pending' });
       expect(told?.sendAfter.getTime()).toBeLessThanOrEqual(Date.now());
     });
+
+    it(`puts a consultation booked in ${locale} in the journey of the turns that booked it`, async () => {
+      const home = await make(stores);
+      const { say } = alexaSession(alexa, await linkedUser(alexa, home.customer));
+      const time = italian ? '12:45' : '13:30';
+      // The topic first, then day and time: the booking spans turns of one journey.
+      const asked = await say(intent('BookConsultationIntent', { resolved: { topic: 'billing' } }));
+      expect(heard(asked)).toBe(
+        italian
+          ? 'Per quale giorno vuoi la videoconsulenza?'
+          : 'Which day would you like the video consultation?',
+      );
+      const booked = await say(
+        confirmed('BookConsultationIntent', { date: first, time }, { topic: 'billing' }),
+      );
+      expect(heard(booked)).toMatch(italian ? /^Fatto: / : /^Done: /);
+
+      const turns = await stores.interactions.forCustomer(home.customer.id, { limit: 10 });
+      const booking = turns.find((t) => t.details.intent === 'BookConsultation' && t.outcome === 'resolved');
+      const question = turns.find(
+        (t) => t.details.intent === 'BookConsultation' && t.outcome === 'continued',
+      );
+      expect(booking?.journeyId).toBeDefined();
+      expect(question?.journeyId).toBe(booking?.journeyId);
+      const [appointment] = await stores.advisors.upcomingAppointments(home.customer.id, new Date());
+      expect(appointment).toMatchObject({ bookedVia: 'voice_assistant', startsAt: rome(first, time) });
+      expect((await stores.appointments.appointment(appointment?.id ?? ''))?.journeyId).toBe(
+        booking?.journeyId,
+      );
+    });
   }
 });

@@ -513,13 +513,15 @@ describe('a bill in detail', () => {
     });
     expect(heard(answer)).toContain('La bolletta del gas emessa a gennaio, dal primo novembre 2025');
     expect(heard(answer)).not.toContain(previous.number);
-    // Two years ahead is no slip of the resolver: there is no such bill.
+    // Two years ahead is no slip of the resolver: there is no such bill, and the latest is offered.
     const far = await alexa.ask({
       request: intent('BillDetailIntent', { period: '2028-01' }),
       locale: 'it-IT',
       userId,
     });
-    expect(heard(far)).toBe('Non ho trovato una bolletta per quel periodo. Prova con un altro mese.');
+    expect(heard(far)).toBe(
+      "Non ho una bolletta del gas di gennaio 2028. L'ultima bolletta del gas che ho è quella dal primo gennaio al 28 febbraio, emessa il 5 marzo. Vuoi che te la legga?",
+    );
   });
 
   it('says no English bill was issued in the month asked and names the one covering it, paid', async () => {
@@ -543,7 +545,7 @@ describe('a bill in detail', () => {
       userId: await linked(gas.customer),
     });
     expect(heard(italian)).toBe(
-      "L'ultima bolletta del gas, emessa giovedì 5 marzo, dal primo gennaio al 28 febbraio, è di 533,50 euro. Restano da pagare 533,50 euro, con scadenza il 25 marzo.",
+      "L'ultima bolletta del gas, emessa il 5 marzo, dal primo gennaio al 28 febbraio, è di 533,50 euro. Restano da pagare 533,50 euro, con scadenza il 25 marzo.",
     );
     const american = await americanCustomer(stores);
     const english = await alexa.ask({
@@ -557,18 +559,27 @@ describe('a bill in detail', () => {
   });
 
   it.each([
-    ['it-IT', 'Non ho trovato una bolletta per quel periodo. Prova con un altro mese.'],
-    ['en-US', "I couldn't find a bill for that time. Try another month."],
-  ] as const)('says in %s that no bill was found for a month without one', async (locale, sentence) => {
-    const { customer } = locale === 'it-IT' ? await gasCustomer(stores) : await americanCustomer(stores);
-    const answer = await alexa.ask({
-      request: intent('BillDetailIntent', { period: '2024-06' }),
-      locale,
-      userId: await linked(customer),
-    });
-    expect(heard(answer)).toBe(sentence);
-    expect(answer.response.shouldEndSession).toBe(false);
-  });
+    [
+      'it-IT',
+      'Non ho una bolletta del gas di giugno 2024. La prima bolletta del gas che ho è quella dal primo gennaio 2025 al 28 febbraio 2025, emessa il 5 marzo 2025. Vuoi che te la legga?',
+    ],
+    [
+      'en-US',
+      'I have no electricity bill for June 2024. The first electricity bill I have is the one from December 1, 2025 to December 31, 2025, issued on January 8. Shall I read it to you?',
+    ],
+  ] as const)(
+    'says in %s that there is no bill of a month without one, naming it, and offers the first',
+    async (locale, sentence) => {
+      const { customer } = locale === 'it-IT' ? await gasCustomer(stores) : await americanCustomer(stores);
+      const answer = await alexa.ask({
+        request: intent('BillDetailIntent', { period: '2024-06' }),
+        locale,
+        userId: await linked(customer),
+      });
+      expect(heard(answer)).toBe(sentence);
+      expect(answer.response.shouldEndSession).toBe(false);
+    },
+  );
 });
 
 describe('built-in requests around the services', () => {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { billMessages } from '../../core/conversation/bill-messages.ts';
 import { sayDate, sayOn, sayTime } from '../../core/conversation/messages.ts';
 
 describe('dates as the listener hears them', () => {
@@ -56,5 +57,68 @@ describe('dates as the listener hears them', () => {
       date = date.plus({ days: 1 });
     }
     expect(checked).toBe(2 * 1095);
+  });
+});
+
+describe('the dates of one answer about a bill, said alike', () => {
+  const electricity = {
+    accountId: 'a1',
+    kind: 'electricity',
+    street: 'Via Po 14',
+    sharesKind: false,
+  } as const;
+  const phone = { ...electricity, kind: 'telecom' } as const;
+  // Monday 7 December 2026: the bill was issued today, its period ended a week ago, it falls due in three weeks.
+  const bimonthly = {
+    supply: electricity,
+    periodStart: '2026-10-01',
+    periodEnd: '2026-11-30',
+    issuedOn: '2026-12-07',
+    dueOn: '2026-12-28',
+    amountCents: 8834,
+    paidCents: 0,
+    status: 'unpaid',
+  } as const;
+
+  it('gives none of them its weekday when some are more than a week away, the period end too', () => {
+    const latest = { bill: bimonthly, date: undefined, reading: 'issued', today: '2026-12-07' } as const;
+    expect(billMessages['it-IT'].billDetail(latest)).toBe(
+      "L'ultima bolletta della luce, emessa il 7 dicembre, dal primo ottobre al 30 novembre, è di 88,34 euro. Restano da pagare 88,34 euro, con scadenza il 28 dicembre.",
+    );
+    expect(billMessages['en-US'].billDetail(latest)).toBe(
+      'Your latest electricity bill, issued on December 7, from October 1 to November 30, is 88.34 euros. 88.34 euros is due on December 28.',
+    );
+  });
+
+  it('gives every one its weekday when all fall within a week of today', () => {
+    const weekly = {
+      bill: {
+        ...bimonthly,
+        supply: phone,
+        periodStart: '2026-12-01',
+        periodEnd: '2026-12-06',
+        dueOn: '2026-12-14',
+        amountCents: 1250,
+      },
+      date: undefined,
+      reading: 'issued',
+      today: '2026-12-08',
+    } as const;
+    expect(billMessages['it-IT'].billDetail(weekly)).toBe(
+      "L'ultima bolletta del telefono, emessa lunedì 7 dicembre, da martedì primo dicembre a domenica 6 dicembre, è di 12,50 euro. Restano da pagare 12,50 euro, con scadenza lunedì 14 dicembre.",
+    );
+    expect(billMessages['en-US'].billDetail(weekly)).toBe(
+      'Your latest phone bill, issued on Monday, December 7, from Tuesday, December 1 to Sunday, December 6, is 12.50 euros. 12.50 euros is due on Monday, December 14.',
+    );
+  });
+
+  it("joins a period from the 8th or to the 11th with the article's elision in Italian", () => {
+    const said = billMessages['it-IT'].billDetail({
+      bill: { ...bimonthly, periodStart: '2026-08-08', periodEnd: '2026-10-11', status: 'paid' },
+      date: undefined,
+      reading: 'issued',
+      today: '2026-12-07',
+    });
+    expect(said).toContain("dall'8 agosto all'11 ottobre");
   });
 });

@@ -7,6 +7,7 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { createBillIntents } from '../../core/conversation/bill-intents.ts';
+import { reply, type IntentReply } from '../../core/conversation/conversation.ts';
 import { createTurnLog, TURN_BATCH_LIMIT } from '../../core/conversation/turn-log.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { gasCustomer } from '../support/fixtures.ts';
@@ -146,6 +147,49 @@ describe('voice turns in the journey', () => {
       expect(turn.startedAt.getTime()).toBeGreaterThanOrEqual(began);
       expect(turn.startedAt.getTime()).toBeLessThanOrEqual(Date.now());
     }
+  });
+
+  it("runs what an answer left for its stored turn with the turn's journey, never handing it to the adapter; a failure is reported and costs no other turn", async () => {
+    const { customer } = await gasCustomer(stores);
+    const call = await stores.interactions.record({
+      customerId: customer.id,
+      channel: 'call_centre',
+      touchpoint: 'agent',
+      direction: 'inbound',
+      reason: 'video_consultation',
+      startedAt: '2026-03-10T09:00:00+01:00',
+      outcome: 'resolved',
+    });
+    const errors: unknown[] = [];
+    const log = createTurnLog({
+      interactions: stores.interactions,
+      clock,
+      channel: 'voice_assistant',
+      touchpoint: 'alexa',
+      onError: (e) => errors.push(e),
+    });
+    const seen: { id: string; journeyId: string; storedFirst: boolean }[] = [];
+    const answer = (whenLogged: IntentReply['whenLogged']) => async () => ({
+      ...reply('Videoconsulenza', 'Fatto.', 'resolved', 'video_consultation'),
+      whenLogged,
+    });
+    const booked = await log.wrap(
+      'BookConsultation',
+      answer(async (turn) => {
+        const stored = await stores.interactions.interaction(turn.id);
+        seen.push({ id: turn.id, journeyId: turn.journeyId, storedFirst: stored !== undefined });
+      }),
+    )({ customerId: customer.id, locale: 'it-IT' });
+    expect(booked).not.toHaveProperty('whenLogged');
+    expect(seen).toEqual([]);
+    const failing = await log.wrap(
+      'BookConsultation',
+      answer(() => Promise.reject(new Error('appointment store down'))),
+    )({ customerId: customer.id, locale: 'it-IT' });
+    await log.drained();
+    expect(seen).toEqual([{ id: booked.turnId, journeyId: call.journeyId, storedFirst: true }]);
+    expect(errors).toEqual([new Error('appointment store down')]);
+    expect((await stores.interactions.interaction(failing.turnId))?.journeyId).toBe(call.journeyId);
   });
 
   it('still answers when the turn cannot be recorded, and reports why', async () => {

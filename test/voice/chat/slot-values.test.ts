@@ -82,8 +82,56 @@ describe('AMAZON.DATE values', () => {
     expect(spokenDate('december', 'en-US', today)).toBe('2026-12');
   });
 
+  // Written from how people name a day when booking, not from the parser: today is Thursday 26 November 2026.
+  it.each([
+    ['it-IT', "l'8 dicembre", '2026-12-08'],
+    ['it-IT', "dell'11 gennaio", '2027-01-11'],
+    ['it-IT', "per l'otto", '2026-12-08'],
+    ['it-IT', 'il primo', '2026-12-01'],
+    ['it-IT', 'martedì primo dicembre', '2026-12-01'],
+    ['it-IT', 'il 15 gennaio', '2027-01-15'],
+    ['it-IT', 'il 3 novembre', '2027-11-03'],
+    ['it-IT', 'fra due settimane', '2026-12-10'],
+    ['it-IT', 'tra una settimana', '2026-12-03'],
+    ['it-IT', 'tra dieci giorni', '2026-12-06'],
+    ['it-IT', 'fra 3 giorni', '2026-11-29'],
+    ['it-IT', 'fra un mese', '2026-12-26'],
+    ['en-US', 'in two weeks', '2026-12-10'],
+    ['en-US', 'a week from today', '2026-12-03'],
+    ['en-US', 'in 10 days', '2026-12-06'],
+    ['en-US', 'three weeks from now', '2026-12-17'],
+    ['en-US', 'Tuesday December 1st', '2026-12-01'],
+  ] as const)(
+    'resolves the booking day %s "%s" to %s, a date gone by rolled to next year',
+    (locale, said, value) => {
+      expect(spokenDate(said, locale, today)).toBe(value);
+    },
+  );
+
+  it.each([
+    ['it-IT', 'il mese scorso', '2026-10'],
+    ['it-IT', 'del mese scorso', '2026-10'],
+    ['it-IT', "luglio dell'anno scorso", '2025-07'],
+    ['it-IT', 'di luglio dello scorso anno', '2025-07'],
+    ['it-IT', 'luglio 2025', '2025-07'],
+    ['it-IT', 'di luglio del 2024', '2024-07'],
+    ['it-IT', 'novembre scorso', '2025-11'],
+    ['it-IT', 'lo scorso marzo', '2026-03'],
+    ['it-IT', "il 3 luglio dell'anno scorso", '2025-07-03'],
+    ['en-US', 'last month', '2026-10'],
+    ['en-US', 'July last year', '2025-07'],
+    ['en-US', 'march of last year', '2025-03'],
+    ['en-US', 'last November', '2025-11'],
+    ['en-US', 'july of 2024', '2024-07'],
+  ] as const)('resolves the month gone by %s "%s" to %s', (locale, said, value) => {
+    expect(spokenDate(said, locale, today)).toBe(value);
+  });
+
   it.each([
     ['en-US', 'whenever'],
+    ['it-IT', 'fra qualche giorno'],
+    ['it-IT', 'tra poco'],
+    ['en-US', 'in a while'],
     ['it-IT', 'domani alle 10'],
     ['it-IT', 'tomorrow'],
     ['en-US', 'february 30'],

@@ -137,6 +137,24 @@ describe('matching Italian sentences', () => {
     expect(match(text)).toEqual({ intent, slots: {} });
   });
 
+  // Everyday words customers tried that the assistant did not understand, as they said them.
+  it.each([
+    ["ma l'ho pagata o no", 'LastPaymentIntent', {}],
+    ['ho pagato la bolletta?', 'LastPaymentIntent', {}],
+    ['quanto pago di luce', 'WhatDoIOweIntent', { supply: 'luce' }],
+    ["quant'è la bolletta della luce", 'BillDetailIntent', { supply: 'della luce' }],
+    [
+      'la bolletta della luce del mese scorso',
+      'BillDetailIntent',
+      { supply: 'della luce', period: 'mese scorso' },
+    ],
+    ['mandami il link per pagare la bolletta', 'PayBillIntent', {}],
+    ['fammi parlare con una persona', 'TalkToPersonIntent', {}],
+    ['vorrei una videochiamata con un consulente', 'BookConsultationIntent', {}],
+  ])('understands "%s" as %s', (text, intent, slots) => {
+    expect(match(text)).toEqual({ intent, slots });
+  });
+
   it('strips the invocation and recognises a bare invocation as opening the skill', () => {
     expect(match('apri assistente bollette')).toBeUndefined();
     expect(match('Alexa, chiedi ad assistente bollette')).toBeUndefined();
