@@ -105,7 +105,7 @@ export type AccountInput = z.input<typeof AccountInput>;
 export type Account = z.infer<typeof AccountInput> & { id: string };
 
 export interface CustomerSearch {
-  /** Matches name, e-mail, phone, or an account or bill number. */
+  /** Matches name (without regard to case or accents), e-mail, phone, an account or bill number, or the code a source knows the customer by. */
   query?: string | undefined;
   segment?: Segment | undefined;
   limit: number;

@@ -148,12 +148,18 @@ export function createPostgresCustomerDirectory(
       const term = query?.trim();
       if (term) {
         const like = `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        // Names as people type them: "della pieta" finds Della Pietà.
+        const plain = `%${folded(term).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        const name = (first: string, second: string) =>
+          sql`translate(lower(${sql.ref(first)} || ' ' || ${sql.ref(second)}), ${ACCENTED}, ${PLAIN})`;
         q = q.where((eb) =>
           eb.or([
-            eb(sql`lower(first_name || ' ' || last_name)`, 'like', like),
-            eb(sql`lower(last_name || ' ' || first_name)`, 'like', like),
+            eb(name('first_name', 'last_name'), 'like', plain),
+            eb(name('last_name', 'first_name'), 'like', plain),
             eb(sql`lower(email)`, 'like', like),
             eb('phone', 'like', like),
+            // The code the customer's own system knows them by (a CRM's), as imports name them.
+            eb(sql`lower(external_ref)`, '=', term.toLowerCase()),
             eb.exists(
               eb
                 .selectFrom('accounts')
@@ -239,6 +245,15 @@ async function mustExist(db: Kysely<Database>, customerId: string): Promise<void
 }
 
 /** The columns of the fields given (all of them for a new customer, the changed ones for an update). */
+/** Letters with accents and the same letters without: names are searched without regard to them. */
+const ACCENTED = 'àáâãäåèéêëìíîïòóôõöùúûüýÿçñÀÁÂÃÄÅÈÉÊËÌÍÎÏÒÓÔÕÖÙÚÛÜÝÇÑ';
+const PLAIN = 'aaaaaaeeeeiiiiooooouuuuyycnaaaaaaeeeeiiiiooooouuuuycn';
+
+/** Text lowered and without its accents, as the search compares names (the same as its SQL). */
+function folded(text: string): string {
+  return [...text.toLowerCase()].map((c) => PLAIN[ACCENTED.indexOf(c)] ?? c).join('');
+}
+
 function customerRow<T extends CustomerUpdate>(c: T) {
   const row = {
     first_name: c.firstName,

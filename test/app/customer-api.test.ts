@@ -180,6 +180,45 @@ describe('customer records', () => {
     expect(byAccount.body.total).toBe(1);
   });
 
+  it('finds a customer by several words typed without their accents, in any case, and by the code their CRM knows them by', async () => {
+    const [pieta] = await stores.customers.createMany([
+      {
+        firstName: 'Niccolò',
+        lastName: 'Della Pietà',
+        locale: 'it-IT',
+        segment: 'senior',
+        phone: '+393471234567',
+        reference: { source: 'crm_search', ref: 'CL000008' },
+      },
+    ]);
+    await stores.customers.createMany([
+      {
+        firstName: 'Nicola',
+        lastName: 'Pietro',
+        locale: 'it-IT',
+        segment: 'family',
+        reference: { source: 'crm_search', ref: 'CL000009' },
+      },
+    ]);
+    const agent = await loginAs(users.advisor.username);
+    for (const q of [
+      'della pieta',
+      'DELLA PIETÀ',
+      'niccolo della',
+      'Pietà Niccolò',
+      'cl000008',
+      'CL000008',
+    ]) {
+      const found = await agent.get('/api/customers').query({ q }).expect(200);
+      expect(
+        found.body.items.map((c: { id: string }) => c.id),
+        q,
+      ).toEqual([pieta?.id]);
+    }
+    // A code is matched whole: a part of it finds nobody by code.
+    expect((await agent.get('/api/customers').query({ q: 'CL00000' }).expect(200)).body.total).toBe(0);
+  });
+
   it('lists every bad field of a new customer and stores nothing', async () => {
     const agent = await loginAs(users.advisor.username);
     const before = (await stores.customers.search({ limit: 1, offset: 0 })).total;
