@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
-import type { StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
+import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
+import { staffApp } from '../support/staff-app.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
 
@@ -19,14 +17,7 @@ let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  const composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-  });
-  ({ app, stores } = composed);
-  users = await staffUsers(stores);
+  ({ storage, app, stores, users } = await staffApp(systemClock));
 });
 
 afterAll(async () => {

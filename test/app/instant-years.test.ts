@@ -4,11 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
-import type { StorageHandle, Stores } from '../../core/index.ts';
+import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
+import { staffApp } from '../support/staff-app.ts';
 import { runCli } from '../support/app-process.ts';
-import { createScratchDatabase, openTestDatabase } from '../support/database.ts';
+import { createScratchDatabase } from '../support/database.ts';
 import { officeHoursAdvisor, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
 
@@ -25,14 +24,7 @@ let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
 beforeAll(async () => {
-  storage = await openTestDatabase();
-  const composed = await composeApp({
-    storage,
-    config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-    logger: pino({ level: 'silent' }),
-  });
-  ({ app, stores } = composed);
-  users = await staffUsers(stores);
+  ({ storage, app, stores, users } = await staffApp(systemClock));
 });
 
 afterAll(async () => {
