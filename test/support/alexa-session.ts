@@ -88,3 +88,9 @@ export async function typedConversation(
     today,
   });
 }
+
+/** Euros as the assistant says them: "110 euros", "382.25 euros"; "111,10 euro". */
+export function spokenEuros(cents: number, locale: Locale): string {
+  if (locale === 'en-US') return `${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)} euros`;
+  return `${(cents / 100).toFixed(2).replace('.', ',')} euro`;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, Locale, StorageHandle, Stores } from '../../core/index.ts';
+import type { Bill, StorageHandle, Stores } from '../../core/index.ts';
 import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
-import { linkedUser, typedConversation } from '../support/alexa-session.ts';
+import { linkedUser, spokenEuros, typedConversation } from '../support/alexa-session.ts';
 import {
   dualFuelTurin,
   threeSuppliesBologna,
@@ -29,12 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await storage?.close();
 });
-
-/** Euros as the assistant says them: "84,19 euro", "104.50 euros". */
-function euros(cents: number, locale: Locale): string {
-  if (locale === 'en-US') return `${(cents / 100).toFixed(2)} euros`;
-  return `${(cents / 100).toFixed(2).replace('.', ',')} euro`;
-}
 
 /** The household's bill of `account` issued on `day`. */
 function issuedOn(home: Household, account: string, day: string): Bill {
@@ -75,7 +69,7 @@ describe('a bill asked for by a month that has none', () => {
     );
     const offered = issuedOn(home, 'electricity', '2026-01-07');
     expect((await say('sì')).speech).toBe(
-      `La bolletta della luce emessa il 7 gennaio, dal primo novembre 2025 al 31 dicembre 2025, è di ${euros(offered.amountCents, 'it-IT')}. È pagata.`,
+      `La bolletta della luce emessa il 7 gennaio, dal primo novembre 2025 al 31 dicembre 2025, è di ${spokenEuros(offered.amountCents, 'it-IT')}. È pagata.`,
     );
   });
 
@@ -97,8 +91,8 @@ describe('a bill asked for by a month that has none', () => {
     const gas = issuedOn(home, 'gas', '2026-01-07');
     expect(electricity.amountCents).not.toBe(gas.amountCents);
     const read = (await say('sì')).speech;
-    expect(read).toContain(`è di ${euros(electricity.amountCents, 'it-IT')}.`);
-    expect(read).not.toContain(euros(gas.amountCents, 'it-IT'));
+    expect(read).toContain(`è di ${spokenEuros(electricity.amountCents, 'it-IT')}.`);
+    expect(read).not.toContain(spokenEuros(gas.amountCents, 'it-IT'));
   });
 
   it('names the month for two electricity supplies and offers the first bill of one by its street', async () => {
@@ -118,7 +112,7 @@ describe('a bill asked for by a month that has none', () => {
     const offered = issuedOn(home, 'electricity', '2026-01-07');
     expect((await say('yes')).speech).toMatch(
       new RegExp(
-        `^Your electricity bill issued on January 7, from November 1, 2025 to December 31, 2025, is ${euros(offered.amountCents, 'en-US').replace('.', '\\.')}\\.`,
+        `^Your electricity bill issued on January 7, from November 1, 2025 to December 31, 2025, is ${spokenEuros(offered.amountCents, 'en-US').replace('.', '\\.')}\\.`,
       ),
     );
   });
@@ -131,7 +125,7 @@ describe('a bill asked for by the month before this one', () => {
     expect(asked).toMatchObject({ intent: 'BillDetailIntent', slots: { period: '2026-03' } });
     const gas = issuedOn(home, 'gas', '2026-03-04');
     expect(asked.speech).toBe(
-      `La bolletta del gas emessa a marzo, dal primo gennaio al 28 febbraio, è di ${euros(gas.amountCents, 'it-IT')}. Restano da pagare ${euros(gas.amountCents - gas.paidCents, 'it-IT')}, scaduti il 24 marzo.`,
+      `La bolletta del gas emessa a marzo, dal primo gennaio al 28 febbraio, è di ${spokenEuros(gas.amountCents, 'it-IT')}. Restano da pagare ${spokenEuros(gas.amountCents - gas.paidCents, 'it-IT')}, scaduti il 24 marzo.`,
     );
   });
 

@@ -5,7 +5,7 @@ import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
 import { createDialogflowConversation } from '../../voice/dialogflow/chat/dialogflow-conversation.ts';
 import type { WebhookResponse } from '../../voice/dialogflow/dialogflow-request.ts';
 import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
-import { linkedUser, typedConversation } from '../support/alexa-session.ts';
+import { linkedUser, spokenEuros, typedConversation } from '../support/alexa-session.ts';
 import { CX_AGENT, CX_SECRET, composeDialogflowApp } from '../support/dialogflow-app.ts';
 import { threeSuppliesBologna, threeSuppliesEnglish, type Household } from '../support/households.ts';
 
@@ -25,12 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await storage?.close();
 });
-
-/** Euros as the assistant says them: "110 euros", "382.25 euros"; "111,10 euro". */
-function euros(cents: number, locale: Locale): string {
-  if (locale === 'en-US') return `${(cents / 100).toFixed(cents % 100 === 0 ? 0 : 2)} euros`;
-  return `${(cents / 100).toFixed(2).replace('.', ',')} euro`;
-}
 
 /** The household's bill of `supply` whose period covers `month` (YYYY-MM). */
 function billCovering(home: Household, supply: string, month: string): Bill {
@@ -74,14 +68,14 @@ describe('a bill of one month and one supply, named together', () => {
     const told = await ask('tell me about the november water bill');
     expect(told).toMatchObject({ intent: 'BillDetailIntent', slots: { period: '2026-11', supply: 'water' } });
     expect(told.speech).toContain('water bill');
-    expect(told.speech).toContain(`is ${euros(water.amountCents, 'en-US')}`);
+    expect(told.speech).toContain(`is ${spokenEuros(water.amountCents, 'en-US')}`);
     expect(told.speech).not.toMatch(/which supply/i);
 
     const gas = billCovering(home, 'gas', '2025-11');
     const again = await ask('what was the gas bill in november');
     expect(again.slots).toEqual({ period: '2026-11', supply: 'gas' });
     expect(again.speech).toContain(`gas bill`);
-    expect(again.speech).toContain(euros(gas.amountCents, 'en-US'));
+    expect(again.speech).toContain(spokenEuros(gas.amountCents, 'en-US'));
   });
 
   it("reads la bolletta di novembre dell'acqua, and the gas one, to an Italian customer with three supplies", async () => {
@@ -91,13 +85,13 @@ describe('a bill of one month and one supply, named together', () => {
     const told = await ask("la bolletta di novembre dell'acqua");
     expect(told).toMatchObject({ intent: 'BillDetailIntent', slots: { period: '2026-11', supply: 'water' } });
     expect(told.speech).toContain("bolletta dell'acqua");
-    expect(told.speech).toContain(`è di ${euros(water.amountCents, 'it-IT')}`);
+    expect(told.speech).toContain(`è di ${spokenEuros(water.amountCents, 'it-IT')}`);
     expect(told.speech).not.toMatch(/quale fornitura/i);
 
     const gas = billCovering(home, 'gas', '2025-11');
     const again = await ask('parlami della bolletta di novembre del gas');
     expect(again.slots).toEqual({ period: '2026-11', supply: 'gas' });
-    expect(again.speech).toContain(`è di ${euros(gas.amountCents, 'it-IT')}`);
+    expect(again.speech).toContain(`è di ${spokenEuros(gas.amountCents, 'it-IT')}`);
   });
 });
 
@@ -141,7 +135,7 @@ describe('the same words through the Dialogflow CX webhook', () => {
       expect(told.request.intentInfo?.parameters).toMatchObject({
         supply: { resolvedValue: 'water' },
       });
-      expect(told.text, text).toContain(euros(water.amountCents, locale));
+      expect(told.text, text).toContain(spokenEuros(water.amountCents, locale));
       expect(told.text, text).toMatch(/water bill|bolletta dell'acqua/);
     }
   });
