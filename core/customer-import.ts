@@ -141,6 +141,12 @@ export async function importCustomers(options: {
 
     const dateText = text('consent_date');
     const givenAt = dateText === null ? options.now : keep(consentDate(dateText))?.at;
+    if (givenAt !== undefined && givenAt > options.now)
+      problems.push({
+        column: 'consent_date',
+        value: dateText,
+        problem: 'is after today: no consent is given ahead',
+      });
     const consents: ConsentInput[] = [];
     for (const [column, medium] of Object.entries(consentColumns)) {
       const value = text(column);
@@ -249,19 +255,24 @@ export function maskPreview(rows: readonly Record<string, unknown>[]): Record<st
 /**
  * A phone number in international form: separators dropped, `00` read as `+`, and a national
  * number given the profile's country prefix (an Italian mobile `333 123 4567` → `+393331234567`).
+ * An Italian number has the length of one: a mobile (3…) 9 or 10 digits, a landline (0…) 6 to 11.
  */
 function phoneNumber(value: string, prefix: string | undefined): string | RowProblem {
   let number = value.replace(/[\s.\-/()]/g, '');
   if (number.startsWith('00')) number = `+${number.slice(2)}`;
   if (!number.startsWith('+') && prefix) number = `${prefix}${number}`;
-  if (/^\+[1-9][0-9]{6,14}$/.test(number)) return number;
-  return {
-    column: 'phone',
-    value,
-    problem: prefix
-      ? 'is not a phone number'
-      : 'is not an international phone number (+39…); a profile’s phonePrefix reads national ones',
-  };
+  const problem = (said: string): RowProblem => ({ column: 'phone', value, problem: said });
+  if (!/^\+[1-9][0-9]{6,14}$/.test(number))
+    return problem(
+      prefix
+        ? 'is not a phone number'
+        : 'is not an international phone number (+39…); a profile’s phonePrefix reads national ones',
+    );
+  if (number.startsWith('+39') && !/^\+39(?:3[0-9]{8,9}|0[0-9]{5,10})$/.test(number))
+    return problem(
+      'is not an Italian phone number: a mobile (3…) has 9 or 10 digits, a landline (0…) 6 to 11',
+    );
+  return number;
 }
 
 function preview(

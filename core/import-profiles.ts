@@ -27,7 +27,8 @@ export const customerColumns = {
   last_name: 'family name',
   segment: '`residential`, `senior`, `young`, `family`, `small_business` or `vulnerable`, or a label',
   locale: '`it-IT` or `en-US`, or a label',
-  phone: 'mobile number, international (`+39…`) or national with the profile’s `phonePrefix`',
+  phone:
+    'mobile number, international (`+39…`) or national with the profile’s `phonePrefix`; an Italian mobile has 9 or 10 digits',
   email: 'e-mail address',
   preferred_medium: '`email`, `sms`, `phone` or `post`, or a label',
   consent_data_processing: 'consent to process the customer’s data: yes or no',
@@ -35,7 +36,8 @@ export const customerColumns = {
   consent_sms: 'by SMS: yes or no',
   consent_phone: 'by phone: yes or no',
   consent_post: 'by post: yes or no',
-  consent_date: 'when the consents were given (a date or date-time; the import’s time when empty)',
+  consent_date:
+    'when the consents were given (a date or date-time, not in the future; the import’s time when empty)',
 } as const;
 export type CustomerColumn = keyof typeof customerColumns;
 
