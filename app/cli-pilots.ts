@@ -212,7 +212,7 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells
       .map((cell, i) =>
-        /^-?[\d.,]+%?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+        /^≈?-?[\d.,]+%?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
       )
       .join('  ')
       .trimEnd();
@@ -225,11 +225,17 @@ const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export function formatCensus(census: Census): string {
   const { filter, totals } = census;
   const perCustomer = contactsPerCustomer(census);
+  const estimated = census.reach.exact ? '' : '≈';
   const percent = (part: number, whole: number) =>
     whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
   const sections: string[] = [
     `Census ${filter.from} – ${filter.to}${filter.segment ? `, segment ${filter.segment}` : ''}${filter.reason ? `, reason ${filter.reason}` : ''}`,
-    `${totals.contacts} contacts from ${totals.customers} customers (${perCustomer === null ? '–' : perCustomer.toFixed(2)} each), ${totals.anonymousContacts} anonymous`,
+    `${totals.contacts} contacts from ${estimated}${totals.customers} customers (${perCustomer === null ? '–' : perCustomer.toFixed(2)} each), ${totals.anonymousContacts} anonymous`,
+    ...(census.reach.exact
+      ? []
+      : [
+          `≈ customers estimated (more than 1,024 a day): ±${(100 * census.reach.relativeStandardError).toFixed(1)}% relative standard error`,
+        ]),
     '',
     table(
       ['channel', 'contacts', 'share', 'customers', 'avg handle'],
@@ -237,7 +243,7 @@ export function formatCensus(census: Census): string {
         c.channel,
         String(c.contacts),
         percent(c.contacts, totals.contacts),
-        String(c.customers),
+        `${estimated}${c.customers}`,
         c.averageHandleSeconds === null ? '–' : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
       ]),
     ),
