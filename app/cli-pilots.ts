@@ -1,7 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ChannelPilotError, REFERENCE_ZONE, parseInput, type StorageHandle } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  REFERENCE_ZONE,
+  isAsynchronous,
+  parseInput,
+  type StorageHandle,
+} from '../core/index.ts';
 import {
   CensusFilter,
   censusCsv,
@@ -17,7 +23,7 @@ import type { CommandRunner } from './cli-runner.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';
-import { channelNames } from './web/format.ts';
+import { channelNames, formatLongDuration } from './web/format.ts';
 
 /** Changes made here show in a pilot's audit trail as the command line's. */
 const COMMAND_LINE = { id: null, name: 'command line' };
@@ -238,13 +244,17 @@ export function formatCensus(census: Census): string {
         ]),
     '',
     table(
-      ['channel', 'contacts', 'share', 'customers', 'avg handle'],
+      ['channel', 'contacts', 'share', 'customers', 'avg handle', 'avg response'],
       census.channels.map((c) => [
         c.channel,
         String(c.contacts),
         percent(c.contacts, totals.contacts),
         `${estimated}${c.customers}`,
-        c.averageHandleSeconds === null ? '–' : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
+        // Answered later (e-mail, paper mail): the time to an answer, in hours or days, not a handle time.
+        isAsynchronous(c.channel) || c.averageHandleSeconds === null
+          ? '–'
+          : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
+        isAsynchronous(c.channel) ? formatLongDuration(c.averageHandleSeconds) : '',
       ]),
     ),
   ];
