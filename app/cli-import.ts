@@ -12,6 +12,7 @@ import {
   type ImportEncoding,
   type ImportKind,
   type ImportSummary,
+  saveImportProfile,
 } from '../core/imports.ts';
 import type { CommandRunner } from './cli-runner.ts';
 import {
@@ -180,9 +181,11 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
           }
         });
         await withDatabase(config, async (storage) => {
-          const store = createPostgresStores(storage.db).importProfiles;
+          const stores = createPostgresStores(storage.db);
+          // The channels a profile's codes are checked against, as an import registers them.
+          await registerStandards(stores);
           for (const profile of profiles) {
-            const saved = await store.save(profile as never);
+            const saved = await saveImportProfile(stores, profile);
             console.log(`saved import profile ${saved.profile.name}`);
           }
         });

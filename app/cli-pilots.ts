@@ -1,7 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ChannelPilotError, REFERENCE_ZONE, parseInput, type StorageHandle } from '../core/index.ts';
+import {
+  ChannelPilotError,
+  REFERENCE_ZONE,
+  isAsynchronous,
+  parseInput,
+  type StorageHandle,
+} from '../core/index.ts';
 import {
   CensusFilter,
   censusCsv,
@@ -17,7 +23,7 @@ import type { CommandRunner } from './cli-runner.ts';
 import type { Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { renderPilotReport } from './web/pilot-pages.ts';
-import { channelNames } from './web/format.ts';
+import { channelNames, formatLongDuration } from './web/format.ts';
 
 /** Changes made here show in a pilot's audit trail as the command line's. */
 const COMMAND_LINE = { id: null, name: 'command line' };
@@ -212,7 +218,7 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells
       .map((cell, i) =>
-        /^-?[\d.,]+%?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
+        /^≈?-?[\d.,]+%?$/.test(cell) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0),
       )
       .join('  ')
       .trimEnd();
@@ -225,20 +231,30 @@ const weekdays = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 export function formatCensus(census: Census): string {
   const { filter, totals } = census;
   const perCustomer = contactsPerCustomer(census);
+  const estimated = census.reach.exact ? '' : '≈';
   const percent = (part: number, whole: number) =>
     whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '–';
   const sections: string[] = [
     `Census ${filter.from} – ${filter.to}${filter.segment ? `, segment ${filter.segment}` : ''}${filter.reason ? `, reason ${filter.reason}` : ''}`,
-    `${totals.contacts} contacts from ${totals.customers} customers (${perCustomer === null ? '–' : perCustomer.toFixed(2)} each), ${totals.anonymousContacts} anonymous`,
+    `${totals.contacts} contacts from ${estimated}${totals.customers} customers (${perCustomer === null ? '–' : perCustomer.toFixed(2)} each), ${totals.anonymousContacts} anonymous`,
+    ...(census.reach.exact
+      ? []
+      : [
+          `≈ customers estimated (more than 1,024 a day): ±${(100 * census.reach.relativeStandardError).toFixed(1)}% relative standard error`,
+        ]),
     '',
     table(
-      ['channel', 'contacts', 'share', 'customers', 'avg handle'],
+      ['channel', 'contacts', 'share', 'customers', 'avg handle', 'avg response'],
       census.channels.map((c) => [
         c.channel,
         String(c.contacts),
         percent(c.contacts, totals.contacts),
-        String(c.customers),
-        c.averageHandleSeconds === null ? '–' : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
+        `${estimated}${c.customers}`,
+        // Answered later (e-mail, paper mail): the time to an answer, in hours or days, not a handle time.
+        isAsynchronous(c.channel) || c.averageHandleSeconds === null
+          ? '–'
+          : `${(c.averageHandleSeconds / 60).toFixed(1)} min`,
+        isAsynchronous(c.channel) ? formatLongDuration(c.averageHandleSeconds) : '',
       ]),
     ),
   ];

@@ -19,7 +19,8 @@ export interface ImportRunStart {
 /** One import, running or done, with what it has done so far. */
 export interface ImportRun extends ImportRunStart {
   finishedAt: Date | null;
-  status: 'running' | 'done' | 'failed';
+  /** `interrupted`: its process ended before it finished (killed, a crash); it keeps its last progress. */
+  status: 'running' | 'done' | 'failed' | 'interrupted';
   bytesRead: number;
   summary: ImportSummary | null;
   error: string | null;
@@ -34,6 +35,7 @@ export interface ImportRuns {
     id: string,
     end: { at: Date; bytesRead: number; summary: ImportSummary | null; error?: string },
   ): Promise<void>;
+  /** Reading the history marks the runs whose process ended before they finished as interrupted. */
   get(id: string): Promise<ImportRun | undefined>;
   /** Newest first. */
   list(limit: number): Promise<ImportRun[]>;

@@ -49,6 +49,7 @@ export {
   plainProfile,
   type SavedImportProfile,
 } from './import-profiles.ts';
+export { profileCodeIssues, saveImportProfile } from './import-profile-codes.ts';
 export { importKinds, type ImportRun, type ImportRuns, type ImportRunStart } from './import-runs.ts';
 export {
   createDateTimeReader,

@@ -329,8 +329,15 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       ...(load ? { afterLast } : {}),
     });
   } catch (error) {
-    // As batch by batch: what was read before the failure is stored.
-    if (load) await afterLast().catch(() => load.abort());
+    // As batch by batch: what was read before the failure is stored, and told.
+    if (load) {
+      try {
+        await afterLast();
+        options.onBatch?.(summary.snapshot());
+      } catch {
+        await load.abort();
+      }
+    }
     throw error;
   }
 }

@@ -9,7 +9,13 @@ import {
   type Stores,
 } from '../../core/index.ts';
 import { ContactReasonInput } from '../../core/evidence.ts';
-import { ImportProfile, importEncodings, maskPreview, type ImportKind } from '../../core/imports.ts';
+import {
+  ImportProfile,
+  importEncodings,
+  maskPreview,
+  saveImportProfile,
+  type ImportKind,
+} from '../../core/imports.ts';
 import { mediaType, type createApi } from './api.ts';
 import { delimiterOf, parseMapping, type ImportFormat } from '../import/import-files.ts';
 import { runImport } from '../import/run-import.ts';
@@ -177,7 +183,7 @@ export function registerImportRoutes(
         throw invalidInput(`the profile is named ${body.name}, not ${params.name}`, [
           { path: 'body.name', message: `must be ${params.name}, as in the address` },
         ]);
-      return stores.importProfiles.save(body);
+      return saveImportProfile(stores, body, 'body.');
     },
   });
 

@@ -55,7 +55,7 @@ export const ImportRunSchema = z
     startedBy: z.uuid().nullable(),
     startedAt: DateTime,
     finishedAt: DateTime.nullable(),
-    status: z.enum(['running', 'done', 'failed']),
+    status: z.enum(['running', 'done', 'failed', 'interrupted']),
     bytesRead: Count,
     bytesTotal: Count.nullable(),
     summary: ImportSummarySchema.nullable(),

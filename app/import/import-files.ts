@@ -106,24 +106,61 @@ async function* decodeText(
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
   let line = 1;
+  // The bytes of a character the last chunk ended inside, which the decoder holds.
+  let held = Buffer.alloc(0);
   for await (const bytes of withoutUtf8Bom(input)) {
     let text: string;
     try {
       text = decoder.decode(bytes, { stream: true });
     } catch {
-      const lenient = new TextDecoder('utf-8').decode(bytes);
-      const before = lenient.slice(0, lenient.indexOf('\uFFFD'));
+      // The lines before the bad byte's line are read all the same, wherever the chunk began.
+      const before = validUtf8Prefix(Buffer.concat([held, bytes]));
+      const lines = before.slice(0, before.lastIndexOf('\n') + 1);
+      if (lines !== '') yield lines;
       throw invalidInput(
         `line ${line + countLines(before)}: the file is not UTF-8 text`,
         [],
-        'files saved by Windows programs are often Windows-1252: read it as such (`--encoding windows-1252`, `encoding=windows-1252` through the API, or the profile’s file.encoding)',
+        'files saved by Windows programs are often Windows-1252: read it as such (`--encoding windows-1252`, `encoding=windows-1252` through the API, or the profile’s file.encoding); the rows before it are imported, and importing the file again adds nothing twice',
       );
     }
+    const tail = Buffer.concat([held, bytes.subarray(Math.max(0, bytes.length - 3))]);
+    held = tail.subarray(tail.length - heldBytes(tail));
     line += countLines(text);
     if (text !== '') yield text;
   }
   const rest = decoder.decode();
   if (rest !== '') yield rest;
+}
+
+/** The text of `bytes` up to their first byte that is not UTF-8 (a character cut at the end left out). */
+function validUtf8Prefix(bytes: Buffer): string {
+  const valid = (end: number) => {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (valid(mid)) low = mid;
+    else high = mid - 1;
+  }
+  return new TextDecoder('utf-8').decode(bytes.subarray(0, low), { stream: true });
+}
+
+/** How many bytes at the end of `bytes` begin a UTF-8 character they do not finish. */
+function heldBytes(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
 }
 
 function countLines(text: string): number {

@@ -108,7 +108,10 @@ export async function runImport(
       bytesTotal: request.bytesTotal ?? null,
     });
   }
+  // What was stored so far: the history keeps it for an import that fails after storing rows.
+  let stored: ImportSummary | null = null;
   const onBatch = (summary: ImportSummary) => {
+    stored = summary;
     request.onProgress?.({ bytesRead, summary });
     if (runId) void stores.importRuns.progress(runId, { bytesRead, summary }).catch(() => {});
   };
@@ -133,7 +136,7 @@ export async function runImport(
       await stores.importRuns.finish(runId, {
         at: clock.now(),
         bytesRead,
-        summary: null,
+        summary: stored,
         error: error instanceof Error ? error.message : String(error),
       });
     }

@@ -27,8 +27,8 @@ export function totalsPanel(census: Census): Html {
         <dd data-figure="contacts">${formatCount(contacts)}</dd>
       </div>
       <div>
-        <dt>Unique customers</dt>
-        <dd data-figure="customers">${formatCount(customers)}</dd>
+        <dt>Unique customers${census.reach.exact ? '' : ' (estimate)'}</dt>
+        <dd data-figure="customers">${customerCount(census, customers)}</dd>
       </div>
       <div>
         <dt>Contacts per customer</dt>
@@ -39,12 +39,25 @@ export function totalsPanel(census: Census): Html {
         <dd data-figure="anonymous">${formatCount(anonymousContacts)}</dd>
       </div>
     </dl>
+    ${
+      census.reach.exact
+        ? ''
+        : html`<p class="note" data-estimate>
+            Unique customers are estimated (≈) once a day has more than 1,024 of them:
+            ±${formatPercent(census.reach.relativeStandardError)} relative standard error.
+          </p>`
+    }
     <p class="note">
       Contacts per customer counts the contacts of known customers only. Anonymous contacts (an unidentified
       call, a walk-in) are ${formatPercent(contacts > 0 ? anonymousContacts / contacts : null)} of all
       contacts.
     </p>
   </section>`;
+}
+
+/** A count of unique customers, marked `≈` when the census estimated it. */
+function customerCount(census: Census, customers: number): string {
+  return `${census.reach.exact ? '' : '≈'}${formatCount(customers)}`;
 }
 
 export function channelsPanel(
@@ -81,12 +94,16 @@ export function channelsPanel(
         })}
       </div>
       <div>
-        <h3>Unique customers</h3>
+        <h3>Unique customers${census.reach.exact ? '' : ' (estimate)'}</h3>
         ${bars({
           id: 'bars-customers',
           title: 'Unique customers by channel',
-          desc: channels.map((c) => `${names(c.channel)} ${formatCount(c.customers)}`).join(', '),
-          rows: rowsOf(channels, (c) => c.customers),
+          desc: channels.map((c) => `${names(c.channel)} ${customerCount(census, c.customers)}`).join(', '),
+          rows: rowsOf(
+            channels,
+            (c) => c.customers,
+            (v) => customerCount(census, v),
+          ),
           format: formatCount,
         })}
       </div>
@@ -126,7 +143,7 @@ export function channelsPanel(
         rows: channels.map((c) => [
           names(c.channel),
           formatCount(c.contacts),
-          formatCount(c.customers),
+          customerCount(census, c.customers),
           formatNumber(contactsPerCustomer(census, c.channel), 2),
           formatCount(c.timedContacts),
           formatContactTime(c.channel, c.averageHandleSeconds),

@@ -128,7 +128,7 @@ export function renderHistory(runs: readonly ImportRun[]): Html {
   </div>`;
 }
 
-const statusClass = { running: 'running', done: 'ended', failed: 'fail' } as const;
+const statusClass = { running: 'running', done: 'ended', failed: 'fail', interrupted: 'fail' } as const;
 
 function problemList(s: ImportSummary): Html {
   return html`<ul>

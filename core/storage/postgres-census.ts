@@ -30,7 +30,8 @@ import type { Database } from './schema.ts';
  *   (it may fall after `to`); `to` null otherwise (the contacts not kept as a transition);
  * - steps: the contact's position among the settled contacts of its journey;
  * - customers: distinct known customers, exact while each day and channel has up to 1,024 of
- *   them, an estimate with a 1.6% standard error beyond (`reach` says which).
+ *   them, an estimate with a 1.6% standard error beyond (`reach` says which), never above the
+ *   contacts of known customers it counts.
  *
  * Order: channels by contacts (most first), then code; every other list by its keys.
  */
@@ -164,6 +165,16 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
       customersOf.set(channel, estimateReach(registersOf.get(channel)!));
     for (const channelRegisters of registersOf.values()) mergeRegisters(all, channelRegisters);
     customersOf.set(null, estimateReach(all));
+    // An estimate never counts more customers than there are contacts of known customers to count.
+    const knownContacts = (channel: string) =>
+      (channels.get(channel)?.contacts ?? 0) - (anonymousOf.get(channel) ?? 0);
+    for (const [channel, customers] of customersOf) {
+      const most =
+        channel === null
+          ? [...channels.keys()].reduce((n, c) => n + knownContacts(c), 0)
+          : knownContacts(channel);
+      customersOf.set(channel, Math.min(customers, Math.max(0, most)));
+    }
   }
 
   const entries = <K extends unknown[]>(map: Map<string, number>) =>

@@ -1,36 +1,84 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type pg from 'pg';
 import type { ImportRun, ImportRuns } from '../import-runs.ts';
 import type { ImportKind, ImportSummary } from '../import-summary.ts';
 import { notFound } from '../errors.ts';
 import { translating } from './database-errors.ts';
+import { openSession } from './own-session.ts';
 import type { Database, ImportRunsTable } from './schema.ts';
 
-export function createPostgresImportRuns(db: Kysely<Database>): ImportRuns {
+// The first key of the advisory locks that are runs' leases; the second is the hash of the run's id.
+const LEASES = 0x1e05;
+
+/** What a run whose lease nobody holds says: its process ended without finishing it. */
+export const INTERRUPTED = 'the import stopped before it finished (its process ended: killed, or a crash)';
+
+/**
+ * The history of imports. With `url`, each run holds a lease while it runs: a session-level
+ * advisory lock on a session of its own, which the database releases when the process ends however
+ * it ends (kill -9, a crash, a machine gone), on any instance. Reading the history marks `running`
+ * runs whose lease nobody holds as `interrupted`.
+ */
+export function createPostgresImportRuns(db: Kysely<Database>, url?: string): ImportRuns {
+  const leases = new Map<string, pg.Client>();
+  const release = async (id: string) => {
+    const session = leases.get(id);
+    leases.delete(id);
+    await session?.end().catch(() => {});
+  };
+  const markInterrupted = () =>
+    sql`update import_runs set status = 'interrupted', error = ${INTERRUPTED}
+      where status = 'running' and leased and not exists (
+        select from pg_locks where locktype = 'advisory' and granted and objsubid = 2
+          and database = (select oid from pg_database where datname = current_database())
+          and classid = ${LEASES}::oid and objid = hashtext(import_runs.id::text)::oid)`.execute(db);
   return {
     async start(run) {
-      const row = await translating(
-        'import',
-        () =>
-          db
-            .insertInto('import_runs')
-            .values({
-              id: run.id,
-              kind: run.kind,
-              source: run.source,
-              profile: run.profile,
-              file_name: run.fileName,
-              started_by: run.startedBy,
-              started_at: run.startedAt,
-              status: 'running',
-              bytes_total: run.bytesTotal,
-            })
-            .returningAll()
-            .executeTakeFirstOrThrow(),
-        {
-          import_runs_pkey: `an import with the id ${run.id} is already recorded: give each import an id of its own`,
-        },
-      );
-      return toRun(row);
+      // Leased before it is recorded: a run read as running always has its lease held. A lease
+      // held already (the same id running: its record then refuses this one) is not waited for.
+      if (url) {
+        const session = await openSession(url);
+        leases.set(run.id, session);
+        try {
+          const { rows } = await session.query<{ taken: boolean }>(
+            'select pg_try_advisory_lock($1, hashtext($2::uuid::text)) as taken',
+            [LEASES, run.id],
+          );
+          if (!rows[0]?.taken) await release(run.id);
+        } catch (error) {
+          await release(run.id);
+          throw error;
+        }
+      }
+      try {
+        const row = await translating(
+          'import',
+          () =>
+            db
+              .insertInto('import_runs')
+              .values({
+                id: run.id,
+                kind: run.kind,
+                source: run.source,
+                profile: run.profile,
+                file_name: run.fileName,
+                started_by: run.startedBy,
+                started_at: run.startedAt,
+                status: 'running',
+                bytes_total: run.bytesTotal,
+                leased: leases.has(run.id),
+              })
+              .returningAll()
+              .executeTakeFirstOrThrow(),
+          {
+            import_runs_pkey: `an import with the id ${run.id} is already recorded: give each import an id of its own`,
+          },
+        );
+        return toRun(row);
+      } catch (error) {
+        await release(run.id);
+        throw error;
+      }
     },
     async progress(id, { bytesRead, summary }) {
       await db
@@ -52,13 +100,16 @@ export function createPostgresImportRuns(db: Kysely<Database>): ImportRuns {
         })
         .where('id', '=', id)
         .executeTakeFirst();
+      await release(id);
       if (result.numUpdatedRows === 0n) throw notFound('import', id);
     },
     async get(id) {
+      await markInterrupted();
       const row = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toRun(row);
     },
     async list(limit) {
+      await markInterrupted();
       const rows = await db
         .selectFrom('import_runs')
         .selectAll()

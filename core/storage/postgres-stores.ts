@@ -122,7 +122,7 @@ export function createPostgresStores(
     analysisRuns: createPostgresAnalysisRuns(db, newId),
     reasons: createPostgresReasonCatalogue(db),
     importProfiles: createPostgresImportProfiles(db, clock),
-    importRuns: createPostgresImportRuns(db),
+    importRuns: createPostgresImportRuns(db, options.url),
     chats: createPostgresLiveChat(db),
     chatConsole: createPostgresChatConsole(db),
   };

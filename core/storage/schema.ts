@@ -286,6 +286,8 @@ export interface ImportRunsTable {
   bytes_total: number | null;
   summary: Json<unknown> | null;
   error: string | null;
+  /** The run's process holds its lease (an advisory lock) while it runs. */
+  leased: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export interface Database extends ConsultationTables, PilotTables, LiveChatTables, ChatConsoleTables {

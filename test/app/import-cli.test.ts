@@ -296,8 +296,19 @@ describe('channel-pilot import interactions', () => {
     expect(none.code).toBe(3);
     expect(none.stdout).toContain('2 rows read, 0 imported, 0 already there, 2 rejected\n');
     expect(none.stdout).toMatch(/^ {4}2 × customer_ref: is no customer of crm .* — lines 2, 3$/m);
-    // And read as UTF-8, which it is not, it stops at the first line that shows it.
-    const notUtf8 = await cli(['import', 'interactions', calls, '--source', 'unreadable']);
+    // And read as UTF-8, which it is not, it stops at the first line that shows it (the header
+    // before it is read, and fits the profile).
+    const notUtf8 = await cli([
+      'import',
+      'interactions',
+      calls,
+      '--profile',
+      'calls_crm',
+      '--encoding',
+      'utf-8',
+      '--source',
+      'unreadable',
+    ]);
     expect(notUtf8.code).toBe(1);
     expect(notUtf8.stderr).toContain(
       'error: line 2: the file is not UTF-8 text\nhint: files saved by Windows programs are often Windows-1252',

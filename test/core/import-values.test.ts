@@ -160,6 +160,27 @@ describe('CSV dialects', () => {
       message: 'line 3: the file is not UTF-8 text',
       hint: expect.stringContaining('--encoding windows-1252'),
     });
+    // The rows before the bad line are read whatever the chunks, even one cut inside a character.
+    const mixed = Buffer.concat([
+      Buffer.from('codice;nota\nC1;più caro\nC2;città\n'),
+      Buffer.from('C3;perch\xe9\nC4;ok\n', 'latin1'),
+    ]);
+    for (const chunk of [1, 2, 3, 7, 64 * 1024]) {
+      const seen: ImportRow[] = [];
+      const reading = (async () => {
+        const chunks: Buffer[] = [];
+        for (let i = 0; i < mixed.length; i += chunk) chunks.push(mixed.subarray(i, i + chunk));
+        for await (const row of readImportFile(Readable.from(chunks), { format: 'csv' })) seen.push(row);
+      })();
+      await expect(reading, `chunks of ${chunk}`).rejects.toMatchObject({
+        message: 'line 4: the file is not UTF-8 text',
+        hint: expect.stringContaining('the rows before it are imported'),
+      });
+      expect(seen, `chunks of ${chunk}`).toEqual([
+        { line: 2, fields: { codice: 'C1', nota: 'più caro' } },
+        { line: 3, fields: { codice: 'C2', nota: 'città' } },
+      ]);
+    }
     const jsonl = Buffer.from('{"a": "ok"}\r\n{"a": "perch\xe9"}\r\n', 'latin1');
     expect(await rows(jsonl, { format: 'jsonl', encoding: 'latin1' })).toEqual([
       { line: 1, fields: { a: 'ok' } },
