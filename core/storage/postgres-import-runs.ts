@@ -84,7 +84,18 @@ function toRun(row: Selectable<ImportRunsTable>): ImportRun {
     status: row.status as ImportRun['status'],
     bytesRead: row.bytes_read,
     bytesTotal: row.bytes_total,
-    summary: row.summary as ImportSummary | null,
+    summary: row.summary === null ? null : withCountsOfNow(row.summary as ImportSummary),
     error: row.error,
   };
+}
+
+/** A summary kept before a count existed has none of it: zero, as the import did none of it. */
+function withCountsOfNow(kept: Partial<ImportSummary>): ImportSummary {
+  return {
+    corrected: 0,
+    differing: 0,
+    differences: [],
+    ...kept,
+    localTimes: { gap: 0, repeated: 0, repeatedEnd: 0, ...kept.localTimes },
+  } as ImportSummary;
 }

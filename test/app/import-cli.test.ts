@@ -241,7 +241,7 @@ describe('channel-pilot import interactions', () => {
     const dry = await cli(['import', 'interactions', calls, '--profile', 'calls_crm', '--dry-run']);
     expect(dry.code).toBe(2);
     expect(dry.stdout).toContain(
-      `${calls} as centralino (profile calls_crm): 34 rows read, 31 valid (dry run: nothing written), 3 rejected\n`,
+      `${calls} as centralino (profile calls_crm): 34 rows read, 31 to import, 0 already there, 3 rejected (dry run: nothing written)\n`,
     );
     expect(dry.stdout).toContain('  1 local times in the spring clock-change gap, read one hour later\n');
     expect(dry.stdout).toContain(
