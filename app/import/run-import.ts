@@ -75,6 +75,7 @@ export async function runImport(
     format: request.format,
     delimiter: profile.file.delimiter,
     encoding: profile.file.encoding,
+    name: request.fileName,
   };
   let bytesRead = 0;
   const counted = request.input.pipe(

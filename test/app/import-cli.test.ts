@@ -433,6 +433,12 @@ describe('channel-pilot import interactions', () => {
     expect(run.stderr).toContain('error: line 5: a quote opened in this row is never closed\n');
     expect(run.stderr).toMatch(/hint: the rows before it are imported/);
     expect(await storedFrom('broken')).toBe(2);
+    // An empty file (0 bytes) is refused, naming it: exit 1, not a green "0 rows read".
+    const empty = join(dir, 'vuoto.csv');
+    writeFileSync(empty, '');
+    const nothing = await cli(['import', 'interactions', empty]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('error: vuoto.csv is empty: it has no header line, nor any row\n');
     // A file that is not there, or a folder, is said so in a line, not with a stack trace.
     mkdirSync(join(dir, 'folder.csv'));
     for (const [path, why] of [
@@ -611,6 +617,17 @@ describe('POST /api/imports/interactions', () => {
       ),
     });
     expect(await stores.interactions.fromSource('wrong_delimiter', 'd-1')).toBeUndefined();
+    // An empty body (an export that failed) is no import of 0 rows: 400 naming the file.
+    const empty = await manager
+      .post('/api/imports/interactions')
+      .query({ fileName: 'vuoto.csv' })
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.alloc(0))
+      .expect(400);
+    expect(empty.body).toMatchObject({
+      code: 'invalid_input',
+      detail: 'vuoto.csv is empty: it has no header line, nor any row',
+    });
   });
 
   it('reads a body sent compressed as its Content-Encoding says, and refuses one that is not', async () => {
