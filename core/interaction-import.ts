@@ -62,6 +62,11 @@ export interface InteractionImportOptions {
   channels: ChannelRegistry;
   reasons: ReasonCatalogue;
   onBatch?: (summary: ImportSummary) => void;
+  /**
+   * Runs once every row is read, before a load stores any (in a dry run, at the end): a check of
+   * the whole file that may refuse it, nothing stored.
+   */
+  beforeStoring?: () => Promise<void>;
 }
 
 /**
@@ -329,6 +334,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
   const load = !dryRun && options.loader ? await options.loader.start() : null;
   let staged = 0;
   const afterLast = async () => {
+    await options.beforeStoring?.();
     const { stored } = await load!.finish((sofar) => {
       summary.summary.imported = sofar;
       options.onBatch?.(summary.snapshot());
@@ -337,7 +343,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     summary.summary.alreadyThere += staged - stored;
   };
   try {
-    return await importRows({
+    const done = await importRows({
       rows: options.rows,
       summary,
       check,
@@ -345,6 +351,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       onBatch: options.onBatch,
       ...(load ? { afterLast } : {}),
     });
+    if (dryRun) await options.beforeStoring?.();
+    return done;
   } catch (error) {
     // As batch by batch: what was read before the failure is stored.
     if (load) await afterLast().catch(() => load.abort());

@@ -71,6 +71,10 @@ export const ImportRunSchema = z
     bytesTotal: Count.nullable(),
     summary: ImportSummarySchema.nullable(),
     error: z.string().nullable(),
+    digest: z
+      .string()
+      .nullable()
+      .meta({ description: 'SHA-256 (hex) of the file, once read whole: the same file is recognised by it' }),
   })
   .meta({ id: 'ImportRun' });
 

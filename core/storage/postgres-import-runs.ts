@@ -49,6 +49,7 @@ export function createPostgresImportRuns(db: Kysely<Database>): ImportRuns {
           bytes_read: end.bytesRead,
           summary: end.summary === null ? null : JSON.stringify(end.summary),
           error: end.error ?? null,
+          digest: end.digest ?? null,
         })
         .where('id', '=', id)
         .executeTakeFirst();
@@ -56,6 +57,18 @@ export function createPostgresImportRuns(db: Kysely<Database>): ImportRuns {
     },
     async get(id) {
       const row = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRun(row);
+    },
+    async doneWithDigest(kind, digest) {
+      const row = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('digest', '=', digest)
+        .where('status', '=', 'done')
+        .where('kind', '=', kind)
+        .orderBy('started_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return row && toRun(row);
     },
     async list(limit) {
@@ -86,6 +99,7 @@ function toRun(row: Selectable<ImportRunsTable>): ImportRun {
     bytesTotal: row.bytes_total,
     summary: row.summary === null ? null : withCountsOfNow(row.summary as ImportSummary),
     error: row.error,
+    digest: row.digest,
   };
 }
 

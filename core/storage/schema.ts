@@ -286,6 +286,7 @@ export interface ImportRunsTable {
   bytes_total: number | null;
   summary: Json<unknown> | null;
   error: string | null;
+  digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database extends ConsultationTables, PilotTables, LiveChatTables, ChatConsoleTables {
