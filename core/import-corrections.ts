@@ -1,24 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { SummaryBuilder } from './import-summary.ts';
+import type { StoredDifference, SummaryBuilder } from './import-summary.ts';
 import type { Interaction, InteractionAmendment, InteractionLog, ParsedInteraction } from './interactions.ts';
-
-/** One column of a stored contact that a later export gives otherwise. */
-export interface StoredDifference {
-  column: string;
-  stored: string | null;
-  file: string | null;
-}
-
-/** A row of a later export that gives a stored contact otherwise than it was stored. */
-export interface DifferingRow {
-  line: number;
-  externalId: string;
-  /** The columns an import cannot change, as stored and as the file gives them. */
-  columns: StoredDifference[];
-}
-
-/** Differing rows listed one by one in a summary; the count goes on beyond. */
-export const DIFFERENCES_KEPT = 10;
 
 const instant = (at: Date | null) => (at === null ? null : at.toISOString());
 
@@ -55,14 +37,6 @@ export function compareWithStored(
     return before === after ? [] : [{ column, stored: before, file: after }];
   });
   return { amendment, differences };
-}
-
-/** `line 4 (CH0000002): started_at stored 2026-05-24T09:13:34.000Z, the file 2026-05-24T10:13:34.000Z` */
-export function describeDifference(row: DifferingRow): string {
-  const columns = row.columns.map(
-    (c) => `${c.column} stored ${c.stored ?? 'empty'}, the file ${c.file ?? 'empty'}`,
-  );
-  return `line ${row.line} (${row.externalId}): ${columns.join('; ')}`;
 }
 
 /**

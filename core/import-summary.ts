@@ -1,5 +1,4 @@
 import type { LocalTimeKind } from './import-values.ts';
-import { DIFFERENCES_KEPT, describeDifference, type DifferingRow } from './import-corrections.ts';
 import { unstorableIssues } from './validation.ts';
 
 export type ImportKind = 'interactions' | 'customers';
@@ -74,6 +73,24 @@ export interface ImportSummary {
   /** The first rows as they are (or would be) stored. */
   preview: Record<string, unknown>[];
 }
+
+/** One column of a stored contact that a later export gives otherwise. */
+export interface StoredDifference {
+  column: string;
+  stored: string | null;
+  file: string | null;
+}
+
+/** A row of a later export that gives a stored contact otherwise than it was stored. */
+export interface DifferingRow {
+  line: number;
+  externalId: string;
+  /** The columns an import cannot change, as stored and as the file gives them. */
+  columns: StoredDifference[];
+}
+
+/** Differing rows listed one by one in a summary; the count goes on beyond. */
+export const DIFFERENCES_KEPT = 10;
 
 /** Rejections listed one by one in a summary; the count goes on beyond. */
 export const REJECTIONS_KEPT = 1000;
@@ -268,4 +285,12 @@ export function describeNotes(s: ImportSummary): string[] {
     );
   }
   return notes;
+}
+
+/** `line 4 (CH0000002): started_at stored 2026-05-24T09:13:34.000Z, the file 2026-05-24T10:13:34.000Z` */
+export function describeDifference(row: DifferingRow): string {
+  const columns = row.columns.map(
+    (c) => `${c.column} stored ${c.stored ?? 'empty'}, the file ${c.file ?? 'empty'}`,
+  );
+  return `line ${row.line} (${row.externalId}): ${columns.join('; ')}`;
 }
