@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { ChannelPilotError, createPostgresStores, yieldOwnCpu } from '../core/index.ts';
 import { registerStandards } from '../core/evidence.ts';
 import {
@@ -37,6 +37,7 @@ interface ImportOptions {
   encoding?: ImportEncoding;
   timezone?: string;
   dryRun?: boolean;
+  again?: boolean;
 }
 
 const choice =
@@ -88,6 +89,13 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
         '--dry-run',
         'read and check every row, show the first ones as they would be stored, write nothing',
       )
+      .addOption(
+        // Contacts only: customers imported again are updated, never added twice.
+        new Option(
+          '--again',
+          'import a file whose content was imported whole before under another source (refused otherwise)',
+        ).hideHelp(kind !== 'interactions'),
+      )
       .action((file: string, options: ImportOptions) =>
         run(async (config) => {
           // V8 lets the heap grow to up to four times what a collection leaves when a program
@@ -134,6 +142,7 @@ export function registerImportCommands(program: Command, { run, withDatabase }: 
                       columns,
                     },
                     dryRun: options.dryRun ?? false,
+                    again: options.again ?? false,
                     fileName: basename(file),
                     bytesTotal: size,
                     onProgress: ({ bytesRead }) => progress.report('importing', bytesRead, size),

@@ -204,7 +204,12 @@ export async function importCustomers(options: {
       summary.show(() => preview(entry.line, ref, { ...customer, ...change }, newConsents));
     }
     summary.summary.valid += batch.length;
-    if (dryRun) return;
+    if (dryRun) {
+      // What a real run would do.
+      summary.summary.imported += fresh.length;
+      summary.summary.updated += changes.length;
+      return;
+    }
     if (fresh.length > 0) {
       await customers.createMany(
         fresh.map(({ item }) => ({
@@ -224,7 +229,7 @@ export async function importCustomers(options: {
 
   const afterLast = async () => {
     const { imported, updated } = summary.summary;
-    if (imported + updated > 0) await customers.refreshStatistics();
+    if (!dryRun && imported + updated > 0) await customers.refreshStatistics();
   };
   return importRows({ rows: options.rows, summary, check, store, afterLast, onBatch: options.onBatch });
 }

@@ -105,7 +105,7 @@ export function createFieldReader(profile: ImportProfile, options: { zone: strin
     },
 
     /** A date-time the product can store: read as the profile says, within the years it deals in. */
-    dateTime(column: string, value: string): { at: Date; kind: LocalTimeKind } | RowProblem {
+    dateTime(column: string, value: string): { at: Date; kind: LocalTimeKind; later?: Date } | RowProblem {
       const read = dates.read(value);
       if (!read.ok) return { column, value, problem: `is not ${read.expected}` };
       if (!withinInstantYears(read.at.getTime()))

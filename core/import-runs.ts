@@ -24,6 +24,8 @@ export interface ImportRun extends ImportRunStart {
   bytesRead: number;
   summary: ImportSummary | null;
   error: string | null;
+  /** The SHA-256 (hex) of the file's bytes, once read whole (after any Content-Encoding). */
+  digest: string | null;
 }
 
 /** Port: the history of imports, written as they go so that a page can follow one live. */
@@ -33,8 +35,10 @@ export interface ImportRuns {
   progress(id: string, progress: { bytesRead: number; summary: ImportSummary }): Promise<void>;
   finish(
     id: string,
-    end: { at: Date; bytesRead: number; summary: ImportSummary | null; error?: string },
+    end: { at: Date; bytesRead: number; summary: ImportSummary | null; error?: string; digest?: string },
   ): Promise<void>;
+  /** The latest import of `kind` that read a file of this digest whole and ended done. */
+  doneWithDigest(kind: ImportKind, digest: string): Promise<ImportRun | undefined>;
   /** Reading the history marks the runs whose process ended before they finished as interrupted. */
   get(id: string): Promise<ImportRun | undefined>;
   /** Newest first. */

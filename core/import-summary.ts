@@ -39,20 +39,33 @@ export interface ImportSummary {
   /** Nothing was written: the rows were read and checked only. */
   dryRun: boolean;
   read: number;
-  /** Rows that passed every check (in a dry run, what would be imported or updated). */
+  /** Rows that passed every check. */
   valid: number;
+  /** Rows added (in a dry run, that a real run would add: every count below says so too). */
   imported: number;
   /** Customers only: stored customers whose record the file changed. */
   updated: number;
-  /** Rows already stored by an earlier import of the same source: skipped. */
+  /** Contacts only: stored contacts whose outcome or details the file changed, amended. */
+  corrected: number;
+  /** Rows already stored by an earlier import of the same source, unchanged: skipped. */
   alreadyThere: number;
+  /**
+   * Contacts only: rows whose stored contact the file gives otherwise in a column an import cannot
+   * change (its times, channel, reason, customer…): kept as stored, counted and listed here.
+   */
+  differing: number;
+  /** The first differing rows, with what differs (at most {@link DIFFERENCES_KEPT}). */
+  differences: DifferingRow[];
   rejected: number;
   /** The first rejections, with their line and reason (at most {@link REJECTIONS_KEPT}). */
   rejections: ImportRejection[];
   /** Every distinct reason for rejecting rows, with a count, the first lines and values. */
   problems: RejectionGroup[];
-  /** Local times moved out of the spring gap, and autumn times read as the first of the two. */
-  localTimes: { gap: number; repeated: number };
+  /**
+   * Local times moved out of the spring gap, autumn times read as the first of the two, and
+   * contacts' ends read as the second (the contact ran across the change).
+   */
+  localTimes: { gap: number; repeated: number; repeatedEnd: number };
   /** Contacts kept without a customer because their `customer_ref` is nobody's (when the profile says so). */
   anonymised: number;
   /** Reasons added to the catalogue (when the profile says so). */
@@ -60,6 +73,24 @@ export interface ImportSummary {
   /** The first rows as they are (or would be) stored. */
   preview: Record<string, unknown>[];
 }
+
+/** One column of a stored contact that a later export gives otherwise. */
+export interface StoredDifference {
+  column: string;
+  stored: string | null;
+  file: string | null;
+}
+
+/** A row of a later export that gives a stored contact otherwise than it was stored. */
+export interface DifferingRow {
+  line: number;
+  externalId: string;
+  /** The columns an import cannot change, as stored and as the file gives them. */
+  columns: StoredDifference[];
+}
+
+/** Differing rows listed one by one in a summary; the count goes on beyond. */
+export const DIFFERENCES_KEPT = 10;
 
 /** Rejections listed one by one in a summary; the count goes on beyond. */
 export const REJECTIONS_KEPT = 1000;
@@ -81,11 +112,14 @@ export function createSummary(dryRun: boolean) {
     valid: 0,
     imported: 0,
     updated: 0,
+    corrected: 0,
     alreadyThere: 0,
+    differing: 0,
+    differences: [],
     rejected: 0,
     rejections: [],
     problems: [],
-    localTimes: { gap: 0, repeated: 0 },
+    localTimes: { gap: 0, repeated: 0, repeatedEnd: 0 },
     anonymised: 0,
     createdReasons: [],
     preview: [],
@@ -98,6 +132,10 @@ export function createSummary(dryRun: boolean) {
       if (summary.rejections.length < REJECTIONS_KEPT)
         summary.rejections.push({ line, reason: problems.map(describeProblem).join('; ') });
       for (const problem of problems) group(line, problem);
+    },
+    differ(row: DifferingRow): void {
+      summary.differing++;
+      if (summary.differences.length < DIFFERENCES_KEPT) summary.differences.push(row);
     },
     localTime(kind: LocalTimeKind): void {
       if (kind !== 'exact') summary.localTimes[kind]++;
@@ -202,13 +240,18 @@ export async function importRows<T>(options: {
   return summary.finish();
 }
 
-/** The counts of a summary in one line: `34 rows read, 31 imported, 0 already there, 3 rejected`. */
+/**
+ * The counts of a summary in one line: `34 rows read, 30 imported, 1 corrected, 0 already there,
+ * 3 rejected` (corrected only when some were); a dry run's say what a real run would do.
+ */
 export function describeCounts(kind: ImportKind, s: ImportSummary): string {
+  const would = (did: string, to: string) => (s.dryRun ? to : did);
+  const corrected = s.corrected > 0 ? `, ${s.corrected} ${would('corrected', 'to correct')}` : '';
   const done =
     kind === 'customers'
-      ? `${s.imported} new, ${s.updated} updated, ${s.alreadyThere} unchanged`
-      : `${s.imported} imported, ${s.alreadyThere} already there`;
-  return `${s.read} rows read, ${s.dryRun ? `${s.valid} valid (dry run: nothing written)` : done}, ${s.rejected} rejected`;
+      ? `${s.imported} ${would('new', 'new to import')}, ${s.updated} ${would('updated', 'to update')}, ${s.alreadyThere} unchanged`
+      : `${s.imported} ${would('imported', 'to import')}${corrected}, ${s.alreadyThere} already there`;
+  return `${s.read} rows read, ${done}, ${s.rejected} rejected${s.dryRun ? ' (dry run: nothing written)' : ''}`;
 }
 
 /** One reason for rejecting rows: `3 × channel: is not a registered channel (…) — values "fax" — lines 4, 9`. */
@@ -227,9 +270,27 @@ export function describeNotes(s: ImportSummary): string[] {
     notes.push(
       `${s.localTimes.repeated} local times that happen twice in autumn, read as the first (summer time)`,
     );
+  if (s.localTimes.repeatedEnd > 0)
+    notes.push(
+      `${s.localTimes.repeatedEnd} contacts ran across the autumn clock change: their end read as the second of the two times (winter time)`,
+    );
   if (s.anonymised > 0)
     notes.push(`${s.anonymised} contacts of an unknown customer_ref kept without a customer`);
   if (s.createdReasons.length > 0)
     notes.push(`reasons added to the catalogue: ${s.createdReasons.join(', ')}`);
+  if (s.differing > 0) {
+    const more = s.differing > s.differences.length ? ', …' : '';
+    notes.push(
+      `${s.differing} rows differ from what is stored in what an import cannot change, kept as stored: ${s.differences.map(describeDifference).join(' — ')}${more}`,
+    );
+  }
   return notes;
+}
+
+/** `line 4 (CH0000002): started_at stored 2026-05-24T09:13:34.000Z, the file 2026-05-24T10:13:34.000Z` */
+export function describeDifference(row: DifferingRow): string {
+  const columns = row.columns.map(
+    (c) => `${c.column} stored ${c.stored ?? 'empty'}, the file ${c.file ?? 'empty'}`,
+  );
+  return `line ${row.line} (${row.externalId}): ${columns.join('; ')}`;
 }

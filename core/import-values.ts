@@ -41,10 +41,21 @@ export const defaultDateFormats = [
   "yyyy-MM-dd'T'HH:mm",
 ];
 
-/** How a local time was read: as it is, moved out of the spring gap, or picked between two autumn ones. */
-export type LocalTimeKind = 'exact' | 'gap' | 'repeated';
+/**
+ * How a local time was read: as it is, moved out of the spring gap, or picked between two autumn
+ * ones (the first; `repeatedEnd`: the second, for the end of a contact that ran across the change).
+ */
+export type LocalTimeKind = 'exact' | 'gap' | 'repeated' | 'repeatedEnd';
 
-export type ReadDateTime = { ok: true; at: Date; kind: LocalTimeKind } | { ok: false; expected: string };
+export type ReadDateTime =
+  | {
+      ok: true;
+      at: Date;
+      kind: LocalTimeKind;
+      /** A time that happened twice: the second of the two (on winter time), `at` being the first. */
+      later?: Date;
+    }
+  | { ok: false; expected: string };
 
 const HOUR_MS = 3_600_000;
 
@@ -114,8 +125,9 @@ export function createDateTimeReader(options: { zone: string; formats?: readonly
         }
         const possible = local.getPossibleOffsets();
         if (possible.length > 1) {
-          const first = Math.min(...possible.map((p) => p.toMillis()));
-          return { ok: true, at: new Date(first), kind: 'repeated' };
+          const instants = possible.map((p) => p.toMillis());
+          const [first, last] = [Math.min(...instants), Math.max(...instants)];
+          return { ok: true, at: new Date(first), kind: 'repeated', later: new Date(last) };
         }
         return { ok: true, at: local.toJSDate(), kind: 'exact' };
       }

@@ -11,6 +11,7 @@ import {
   type RowProblem,
 } from './import-summary.ts';
 import { createLabelMap, normalizeLabel } from './import-values.ts';
+import { settleStored } from './import-corrections.ts';
 import { invalidInput } from './errors.ts';
 import {
   assertSourceOpen,
@@ -61,6 +62,11 @@ export interface InteractionImportOptions {
   channels: ChannelRegistry;
   reasons: ReasonCatalogue;
   onBatch?: (summary: ImportSummary) => void;
+  /**
+   * Runs once every row is read, before a load stores any (in a dry run, at the end): a check of
+   * the whole file that may refuse it, nothing stored.
+   */
+  beforeStoring?: () => Promise<void>;
 }
 
 /**
@@ -108,6 +114,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
   };
   const newReasons = new Map<string, ContactReasonInput>();
   const stored = new Set<string>();
+  /** A dry run's ids of rows it would import (see `settleStored`). */
+  const seen = new Set<string>();
   const fixed = (what: string, codes: readonly string[]): CodeChoices => ({ what, codes: new Set(codes) });
   const directionChoices = fixed('a direction', directions);
   const outcomeChoices = fixed('an outcome', importOutcomes);
@@ -181,8 +189,12 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     const reason = need('reason', reasonOf);
     const started = need('started_at', (v) => fields.dateTime('started_at', v));
     const endedText = text('ended_at');
-    const ended = endedText === null ? null : fields.dateTime('ended_at', endedText);
+    let ended = endedText === null ? null : fields.dateTime('ended_at', endedText);
     if (isProblem(ended)) problems.push(ended);
+    // A call across the autumn change (02:50 summer time to 02:10 winter time): both times happened
+    // twice, and only the second reading of the end comes after the start.
+    else if (started && ended?.later && started.kind === 'repeated' && ended.at < started.at)
+      if (ended.later >= started.at) ended = { at: ended.later, kind: 'repeatedEnd' };
     const outcome = need('outcome', (v) =>
       // A code of an import's outcome is none of the labels of `continued`: checked first, it is cheaper.
       !outcomeChoices.codes.has(v) && normalizeLabel(v) === 'continued'
@@ -263,7 +275,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
         : Promise.resolve(new Map<string, Customer>()),
     ]);
     // Every check passed from here on: the contacts are what the log stores.
-    const valid: CheckedInteraction[] = [];
+    const valid: { line: number; contact: CheckedInteraction & { externalId: string } }[] = [];
     for (const { line, item } of batch) {
       const { input, customerRef } = item;
       if (input.customerId && !known.has(input.customerId)) {
@@ -287,24 +299,34 @@ export async function importInteractions(options: InteractionImportOptions): Pro
         if (id === undefined) summary.summary.anonymised++;
         input.customerId = id ?? null;
       }
-      valid.push(input as CheckedInteraction);
+      valid.push({ line, contact: input as CheckedInteraction & { externalId: string } });
       summary.show(() => preview(line, input, customerRef));
     }
     summary.summary.valid += valid.length;
-    if (dryRun || valid.length === 0) return;
+    // Those stored already: amended where the file corrects them, the others reported or skipped.
+    const fresh = await settleStored({
+      batch: valid,
+      source,
+      interactions: options.interactions,
+      summary,
+      dryRun,
+      seen,
+    });
+    if (dryRun) summary.summary.imported += fresh.length;
+    if (dryRun || fresh.length === 0) return;
     const created = [...newReasons.values()].filter((r) => !stored.has(r.code));
     if (created.length > 0) {
       await options.reasons.ensure(created);
       for (const r of created) stored.add(r.code);
     }
     if (load) {
-      await load.addChecked(valid);
-      staged += valid.length;
+      await load.addChecked(fresh);
+      staged += fresh.length;
       return;
     }
-    const added = await options.interactions.recordMany(valid);
+    const added = await options.interactions.recordMany(fresh);
     summary.summary.imported += added;
-    summary.summary.alreadyThere += valid.length - added;
+    summary.summary.alreadyThere += fresh.length - added;
   }
 
   // Staged as read, stored in one load at the end: a first import of the history in one pass, a
@@ -312,6 +334,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
   const load = !dryRun && options.loader ? await options.loader.start() : null;
   let staged = 0;
   const afterLast = async () => {
+    await options.beforeStoring?.();
     const { stored } = await load!.finish((sofar) => {
       summary.summary.imported = sofar;
       options.onBatch?.(summary.snapshot());
@@ -320,7 +343,7 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     summary.summary.alreadyThere += staged - stored;
   };
   try {
-    return await importRows({
+    const done = await importRows({
       rows: options.rows,
       summary,
       check,
@@ -328,6 +351,8 @@ export async function importInteractions(options: InteractionImportOptions): Pro
       onBatch: options.onBatch,
       ...(load ? { afterLast } : {}),
     });
+    if (dryRun) await options.beforeStoring?.();
+    return done;
   } catch (error) {
     // As batch by batch: what was read before the failure is stored, and told.
     if (load) {

@@ -105,6 +105,8 @@ export interface InteractionLog {
   amend(id: string, change: InteractionAmendment): Promise<Interaction>;
   /** The contact recorded from `source` under its id there (an import's row, a link's opening). */
   fromSource(source: string, externalId: string): Promise<Interaction | undefined>;
+  /** The contacts recorded from `source` under any of `externalIds`, by their id there. */
+  fromSourceMany(source: string, externalIds: readonly string[]): Promise<Map<string, Interaction>>;
   /** Newest first. */
   forCustomer(customerId: string, options: { limit: number; before?: Date }): Promise<Interaction[]>;
   /** In the order they happened. */

@@ -43,6 +43,8 @@ const ImportQuery = z.object({
   encoding: z.enum(importEncodings).optional(),
   timezone: z.string().max(64).optional(),
   dryRun: z.enum(['true', 'false']).optional(),
+  /** Contacts: import a file whose content was imported whole before under another source. */
+  again: z.enum(['true', 'false']).optional(),
   /** The id to record the import under, so that a page can follow its progress while it uploads. */
   run: z.uuid().optional(),
   /** The uploaded file's name, kept in the history. */
@@ -105,6 +107,7 @@ export function registerImportRoutes(
             columns,
           },
           dryRun: query.dryRun === 'true',
+          again: query.again === 'true',
           fileName: query.fileName ?? null,
           bytesTotal: Number.isFinite(length) ? length : null,
           startedBy: staff?.id ?? null,

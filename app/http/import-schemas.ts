@@ -13,7 +13,18 @@ export const ImportSummarySchema = z
     valid: Count,
     imported: Count,
     updated: Count,
+    corrected: Count,
     alreadyThere: Count,
+    differing: Count,
+    differences: z.array(
+      z.object({
+        line: Count,
+        externalId: z.string(),
+        columns: z.array(
+          z.object({ column: z.string(), stored: z.string().nullable(), file: z.string().nullable() }),
+        ),
+      }),
+    ),
     rejected: Count,
     rejections: z.array(z.object({ line: Count, reason: z.string() })),
     problems: z.array(
@@ -25,7 +36,7 @@ export const ImportSummarySchema = z
         values: z.array(z.string()),
       }),
     ),
-    localTimes: z.object({ gap: Count, repeated: Count }),
+    localTimes: z.object({ gap: Count, repeated: Count, repeatedEnd: Count }),
     anonymised: Count,
     createdReasons: z.array(z.string()),
     preview: z.array(z.record(z.string(), z.unknown())),
@@ -33,7 +44,7 @@ export const ImportSummarySchema = z
   .meta({
     id: 'ImportSummary',
     description:
-      'What an import did: counts, every distinct rejection reason with its first lines and values, the first rejected rows, local times moved by a clock change, and the first rows as stored.',
+      'What an import did (a dry run: what a real run would do): counts, the first rows that differ from their stored contact in what an import cannot change, every distinct rejection reason with its first lines and values, the first rejected rows, local times moved by a clock change, and the first rows as stored.',
   });
 
 export const ImportResultSchema = z
@@ -60,6 +71,10 @@ export const ImportRunSchema = z
     bytesTotal: Count.nullable(),
     summary: ImportSummarySchema.nullable(),
     error: z.string().nullable(),
+    digest: z
+      .string()
+      .nullable()
+      .meta({ description: 'SHA-256 (hex) of the file, once read whole: the same file is recognised by it' }),
   })
   .meta({ id: 'ImportRun' });
 

@@ -17,6 +17,18 @@ export interface FileDialect {
   format: ImportFormat;
   delimiter?: string | undefined;
   encoding?: ImportEncoding | undefined;
+  /** The file's name, to say which one is empty. */
+  name?: string | null | undefined;
+}
+
+/** `invalid_input` for a file with nothing in it but blank lines (a failed export): not an import of 0 rows. */
+function emptyFile(dialect: FileDialect) {
+  const what = dialect.name ? `${dialect.name} is empty` : 'the file is empty';
+  return invalidInput(
+    dialect.format === 'csv' ? `${what}: it has no header line, nor any row` : `${what}: it has no line`,
+    [],
+    'export it again; a file with a header and no rows is read as 0 rows',
+  );
 }
 
 /** `--map` as the CLI and the API take it: `theirs=ours,…` (e.g. `when=started_at,who=customer_id`). */
@@ -263,6 +275,7 @@ export async function* readImportFile(
         for (let i = 0; i < values.length && i < names.length; i++) fields[names[i]!] = values[i]!;
         yield { line, fields };
       }
+      if (names === undefined) throw emptyFile(dialect);
     } catch (error) {
       if (!(error instanceof CsvSyntaxError)) throw error;
       throw invalidInput(
@@ -274,9 +287,11 @@ export async function* readImportFile(
     return;
   }
   let line = 0;
+  let blank = true;
   for await (const raw of textLines(text)) {
     line++;
     if (raw.trim() === '') continue;
+    blank = false;
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
@@ -293,6 +308,7 @@ export async function* readImportFile(
       fields: Object.fromEntries(Object.entries(parsed).map(([key, value]) => [rename(key), value])),
     };
   }
+  if (blank) throw emptyFile(dialect);
 }
 
 /** Text split into lines (LF or CRLF), as it streams. */

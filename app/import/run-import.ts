@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { basename } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import {
@@ -43,6 +44,11 @@ export interface ImportRequest {
   /** The file's size, for progress. */
   bytesTotal?: number | null;
   startedBy?: string | null;
+  /**
+   * Import contacts from a file whose content was imported whole before under another source
+   * (refused otherwise: each contact would be counted twice).
+   */
+  again?: boolean;
   /** The id the import is recorded under (a page that follows it chooses it). */
   runId?: string | undefined;
   onProgress?: (progress: { bytesRead: number; summary: ImportSummary }) => void;
@@ -75,12 +81,18 @@ export async function runImport(
     format: request.format,
     delimiter: profile.file.delimiter,
     encoding: profile.file.encoding,
+    name: request.fileName,
   };
   let bytesRead = 0;
+  const hash = createHash('sha256');
+  let digest: string | undefined;
+  /** The file's digest, once it is read whole. */
+  const digestOf = () => (digest ??= hash.digest('hex'));
   const counted = request.input.pipe(
     new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytesRead += chunk.length;
+        hash.update(chunk);
         done(null, chunk);
       },
     }),
@@ -128,8 +140,12 @@ export async function runImport(
             customers: stores.customers,
             channels: stores.channels,
             reasons: stores.reasons,
+            ...(request.again
+              ? {}
+              : { beforeStoring: () => refuseCopy(stores, request, source, digestOf()) }),
           });
-    if (runId) await stores.importRuns.finish(runId, { at: clock.now(), bytesRead, summary });
+    const end = { at: clock.now(), bytesRead, summary, digest: digestOf() };
+    if (runId) await stores.importRuns.finish(runId, end);
     return { runId, source, profile: request.profile ?? null, summary };
   } catch (error) {
     if (runId) {
@@ -142,6 +158,24 @@ export async function runImport(
     }
     throw error;
   }
+}
+
+/**
+ * `conflict` when a file of the same content was imported whole under another source: each of
+ * its contacts would be stored a second time (the same source adds nothing, or its corrections).
+ */
+async function refuseCopy(stores: Stores, request: ImportRequest, source: string, digest: string) {
+  const earlier = await stores.importRuns.doneWithDigest(request.kind, digest);
+  if (!earlier || earlier.source === source) return;
+  const when = DateTime.fromJSDate(earlier.startedAt, { zone: REFERENCE_ZONE }).toFormat('yyyy-MM-dd HH:mm');
+  const file = earlier.fileName ? `the file ${earlier.fileName}` : 'a file';
+  throw new ChannelPilotError(
+    'conflict',
+    `${request.fileName ?? 'this file'} has the same content as ${file} imported on ${when} as ${earlier.source} (import ${earlier.id}): importing it as ${source} would store each of its contacts a second time`,
+    {
+      hint: `its contacts are stored already as ${earlier.source}; if it truly is another set of contacts, say so with --again (again=true through the API)`,
+    },
+  );
 }
 
 /** The saved profile of that name (or the plain one) with the overrides applied, checked whole. */

@@ -3,6 +3,7 @@ import { REFERENCE_ZONE } from '../../core/index.ts';
 import {
   describeCounts,
   describeGroup,
+  describeNotes,
   type ImportRun,
   type ImportSummary,
   type SavedImportProfile,
@@ -114,6 +115,7 @@ export function renderHistory(runs: readonly ImportRun[]): Html {
         run.profile ?? '–',
         html`<span class="badge ${statusClass[run.status]}">${run.status}</span>`,
         html`${run.summary ? describeCounts(run.kind, run.summary) : ''}
+        ${run.summary ? describeNotes(run.summary).map((note) => html`<p class="note">${note}</p>`) : ''}
         ${run.error ? html`<p>${run.error}</p>` : ''}
         ${
           run.summary && run.summary.problems.length > 0

@@ -34,6 +34,7 @@ import * as rollupsChangedColumns from './migrations/0400-rollups-changed-column
 import * as outboxBulk from './migrations/0410-outbox-bulk.ts';
 import * as billsIssued from './migrations/0420-bills-issued.ts';
 import * as toldBills from './migrations/0430-told-bills.ts';
+import * as importDigests from './migrations/0440-import-digests.ts';
 import * as importRunLeases from './migrations/0445-import-run-leases.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -72,6 +73,7 @@ export const migrations: Record<string, Migration> = {
   '0410-outbox-bulk': outboxBulk,
   '0420-bills-issued': billsIssued,
   '0430-told-bills': toldBills,
+  '0440-import-digests': importDigests,
   '0445-import-run-leases': importRunLeases,
 };
 

@@ -97,6 +97,7 @@ export function createPostgresImportRuns(db: Kysely<Database>, url?: string): Im
           bytes_read: end.bytesRead,
           summary: end.summary === null ? null : JSON.stringify(end.summary),
           error: end.error ?? null,
+          digest: end.digest ?? null,
         })
         .where('id', '=', id)
         .executeTakeFirst();
@@ -106,6 +107,18 @@ export function createPostgresImportRuns(db: Kysely<Database>, url?: string): Im
     async get(id) {
       await markInterrupted();
       const row = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toRun(row);
+    },
+    async doneWithDigest(kind, digest) {
+      const row = await db
+        .selectFrom('import_runs')
+        .selectAll()
+        .where('digest', '=', digest)
+        .where('status', '=', 'done')
+        .where('kind', '=', kind)
+        .orderBy('started_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       return row && toRun(row);
     },
     async list(limit) {
@@ -135,7 +148,19 @@ function toRun(row: Selectable<ImportRunsTable>): ImportRun {
     status: row.status as ImportRun['status'],
     bytesRead: row.bytes_read,
     bytesTotal: row.bytes_total,
-    summary: row.summary as ImportSummary | null,
+    summary: row.summary === null ? null : withCountsOfNow(row.summary as ImportSummary),
     error: row.error,
+    digest: row.digest,
   };
+}
+
+/** A summary kept before a count existed has none of it: zero, as the import did none of it. */
+function withCountsOfNow(kept: Partial<ImportSummary>): ImportSummary {
+  return {
+    corrected: 0,
+    differing: 0,
+    differences: [],
+    ...kept,
+    localTimes: { gap: 0, repeated: 0, repeatedEnd: 0, ...kept.localTimes },
+  } as ImportSummary;
 }

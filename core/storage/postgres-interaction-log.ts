@@ -145,6 +145,21 @@ export function createPostgresInteractionLog(
       return key && readInteraction(db, key.interaction_id);
     },
 
+    async fromSourceMany(source, externalIds) {
+      const found = new Map<string, Interaction>();
+      for (let i = 0; i < externalIds.length; i += INSERT_CHUNK) {
+        const rows = await db
+          .selectFrom('interaction_sources as s')
+          .innerJoin('interactions as i', 'i.id', 's.interaction_id')
+          .selectAll('i')
+          .where('s.source', '=', source)
+          .where('s.external_id', '=', sql<string>`any(${externalIds.slice(i, i + INSERT_CHUNK)}::text[])`)
+          .execute();
+        for (const row of rows) found.set(row.external_id!, toInteraction(row));
+      }
+      return found;
+    },
+
     async forCustomer(customerId, { limit, before }) {
       const rows = await executeKept(db, latestContactsOf(db, customerId, { limit, before }));
       return rows.map(toInteraction);

@@ -288,6 +288,7 @@ export interface ImportRunsTable {
   error: string | null;
   /** The run's process holds its lease (an advisory lock) while it runs. */
   leased: ColumnType<boolean, boolean | undefined, boolean>;
+  digest: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface Database extends ConsultationTables, PilotTables, LiveChatTables, ChatConsoleTables {

@@ -241,7 +241,7 @@ describe('channel-pilot import interactions', () => {
     const dry = await cli(['import', 'interactions', calls, '--profile', 'calls_crm', '--dry-run']);
     expect(dry.code).toBe(2);
     expect(dry.stdout).toContain(
-      `${calls} as centralino (profile calls_crm): 34 rows read, 31 valid (dry run: nothing written), 3 rejected\n`,
+      `${calls} as centralino (profile calls_crm): 34 rows read, 31 to import, 0 already there, 3 rejected (dry run: nothing written)\n`,
     );
     expect(dry.stdout).toContain('  1 local times in the spring clock-change gap, read one hour later\n');
     expect(dry.stdout).toContain(
@@ -425,6 +425,45 @@ describe('channel-pilot import interactions', () => {
     expect(await storedFrom('ny_calls_2')).toBe(0);
   }, 300_000);
 
+  it('refuses a re-downloaded copy of a file imported whole under another source, unless told --again', async () => {
+    const shops = ['Via Roma', 'Corso Vercelli', 'Piazza Duomo'];
+    const rows = [
+      'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome,details',
+      ...customers
+        .slice(0, 12)
+        .map(
+          (c, i) =>
+            `NEG-${1100 + i},${c.id},shop,counter,inbound,payment,2026-11-${String(3 + i).padStart(2, '0')}T10:1${i % 10}:00+01:00,2026-11-${String(3 + i).padStart(2, '0')}T10:2${i % 10}:00+01:00,resolved,"{""negozio"": ""${shops[i % 3]}""}"`,
+        ),
+    ].join('\n');
+    const original = join(dir, 'negozi-novembre.csv');
+    const copy = join(dir, 'negozi-novembre (1).csv');
+    writeFileSync(original, rows);
+    writeFileSync(copy, rows);
+    const first = await cli(['import', 'interactions', original]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      'as negozi_novembre: 12 rows read, 12 imported, 0 already there, 0 rejected\n',
+    );
+
+    const refused = await cli(['import', 'interactions', copy]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /^error: negozi-novembre \(1\)\.csv has the same content as the file negozi-novembre\.csv imported on \d{4}-\d\d-\d\d \d\d:\d\d as negozi_novembre \(import [0-9a-f-]{36}\): importing it as negozi_novembre_1 would store each of its contacts a second time$/m,
+    );
+    expect(refused.stderr).toContain('--again');
+    expect(await storedFrom('negozi_novembre_1')).toBe(0);
+    // The same file under its own source again adds nothing, as before.
+    const rerun = await cli(['import', 'interactions', original]);
+    expect(rerun.stdout).toContain('12 rows read, 0 imported, 12 already there, 0 rejected\n');
+
+    const again = await cli(['import', 'interactions', copy, '--again']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('as negozi_novembre_1: 12 rows read, 12 imported, 0 already there');
+    expect(await storedFrom('negozi_novembre')).toBe(12);
+    expect(await storedFrom('negozi_novembre_1')).toBe(12);
+  }, 120_000);
+
   it('stops at an unclosed quote with exit code 1 naming its line, keeping the rows before it', async () => {
     const [a] = customers;
     const file = join(dir, 'broken.csv');
@@ -444,6 +483,12 @@ describe('channel-pilot import interactions', () => {
     expect(run.stderr).toContain('error: line 5: a quote opened in this row is never closed\n');
     expect(run.stderr).toMatch(/hint: the rows before it are imported/);
     expect(await storedFrom('broken')).toBe(2);
+    // An empty file (0 bytes) is refused, naming it: exit 1, not a green "0 rows read".
+    const empty = join(dir, 'vuoto.csv');
+    writeFileSync(empty, '');
+    const nothing = await cli(['import', 'interactions', empty]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('error: vuoto.csv is empty: it has no header line, nor any row\n');
     // A file that is not there, or a folder, is said so in a line, not with a stack trace.
     mkdirSync(join(dir, 'folder.csv'));
     for (const [path, why] of [
@@ -622,6 +667,56 @@ describe('POST /api/imports/interactions', () => {
       ),
     });
     expect(await stores.interactions.fromSource('wrong_delimiter', 'd-1')).toBeUndefined();
+    // An empty body (an export that failed) is no import of 0 rows: 400 naming the file.
+    const empty = await manager
+      .post('/api/imports/interactions')
+      .query({ fileName: 'vuoto.csv' })
+      .set('Content-Type', 'text/csv')
+      .send(Buffer.alloc(0))
+      .expect(400);
+    expect(empty.body).toMatchObject({
+      code: 'invalid_input',
+      detail: 'vuoto.csv is empty: it has no header line, nor any row',
+    });
+  });
+
+  it('answers 409 naming the earlier import for a file imported whole under another source, and imports it with again=true', async () => {
+    const manager = await loginAs(users.manager.username);
+    const body = [
+      'id,who,channel,touchpoint,direction,reason,when,outcome',
+      `sp-1,${customer.id},shop,counter,inbound,moving,2026-11-20T09:30:00+01:00,resolved`,
+      `sp-2,${customer.id},shop,counter,inbound,moving,2026-11-21T16:05:00+01:00,handed_off`,
+    ].join('\r\n');
+    const send = (fileName: string, extra: Record<string, string> = {}) =>
+      manager
+        .post('/api/imports/interactions')
+        .query({ map, fileName, ...extra })
+        .set('Content-Encoding', 'gzip')
+        .set('Content-Type', 'text/csv')
+        .send(gzipSync(body));
+    const first = await send('sportello-novembre.csv').expect(200);
+    const run = await manager.get(`/api/imports/${first.body.runId}`).expect(200);
+    expect(run.body.digest).toMatch(/^[0-9a-f]{64}$/);
+    // The same bytes sent plain, under another name: the same content.
+    const refused = await manager
+      .post('/api/imports/interactions')
+      .query({ map, fileName: 'sportello-novembre (1).csv' })
+      .set('Content-Type', 'text/csv')
+      .send(body)
+      .expect(409);
+    expect(refused.body).toMatchObject({
+      code: 'conflict',
+      detail: expect.stringContaining(
+        `sportello-novembre (1).csv has the same content as the file sportello-novembre.csv imported on`,
+      ),
+    });
+    expect(refused.body.detail).toContain(`as sportello_novembre (import ${first.body.runId})`);
+    expect(await stores.interactions.fromSource('sportello_novembre_1', 'sp-1')).toBeUndefined();
+    // A dry run says the same.
+    await send('sportello-novembre (1).csv', { dryRun: 'true' }).expect(409);
+    const again = await send('sportello-novembre (1).csv', { again: 'true' }).expect(200);
+    expect(again.body.summary).toMatchObject({ imported: 2 });
+    expect(await stores.interactions.fromSource('sportello_novembre_1', 'sp-1')).toBeDefined();
   });
 
   it('reads a body sent compressed as its Content-Encoding says, and refuses one that is not', async () => {
@@ -629,7 +724,8 @@ describe('POST /api/imports/interactions', () => {
     const post = (source: string, encoding: string, body: Buffer) =>
       manager
         .post('/api/imports/interactions')
-        .query({ source, map })
+        // The same file under a source per encoding, on purpose: `again` lets it in each time.
+        .query({ source, map, again: 'true' })
         .set('Content-Type', 'text/csv')
         .set('Content-Encoding', encoding)
         .send(body);

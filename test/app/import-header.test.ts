@@ -250,4 +250,28 @@ describe('an import whose header lacks what every row needs', () => {
       'outcome is missing',
     ]);
   });
+
+  it('refuses a file with nothing in it, naming it, and reads a header without rows as 0 rows', async () => {
+    for (const [kind, body] of [
+      ['interactions', Buffer.alloc(0)],
+      // A byte order mark and blank lines are no header either.
+      ['customers', Buffer.from('\ufeff\r\n\r\n', 'utf8')],
+    ] as const) {
+      const error = await refusal({
+        kind,
+        profile: kind === 'customers' ? 'crm_customers' : 'calls_crm',
+        input: Readable.from([body]),
+        fileName: 'chiamate-novembre.csv',
+      });
+      expect(error.message).toBe('chiamate-novembre.csv is empty: it has no header line, nor any row');
+    }
+    const lines = await runImport(
+      { stores, clock: fixedClock },
+      { kind: 'interactions', format: 'jsonl', overrides: { source: 'keys' }, input: Readable.from(['\n']) },
+    ).catch((e: unknown) => e);
+    expect((lines as ChannelPilotError).message).toBe('the file is empty: it has no line');
+
+    const headerOnly = await dryRun({ profile: 'calls_crm', input: latin1([calls[0]!]), fileName: 'x.csv' });
+    expect(headerOnly).toMatchObject({ read: 0, imported: 0, rejected: 0 });
+  });
 });

@@ -414,7 +414,7 @@ describe('importing an Italian utility’s exports as they come, with the docume
       .send(file)
       .expect(200);
     expect(res.body.runId).toBeNull();
-    expect(res.body.summary).toMatchObject({ dryRun: true, valid: 1, imported: 0, rejected: 0 });
+    expect(res.body.summary).toMatchObject({ dryRun: true, valid: 1, imported: 1, rejected: 0 });
     expect(res.body.summary.preview).toEqual([
       {
         line: 2,

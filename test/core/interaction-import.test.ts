@@ -275,6 +275,39 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     expect(await storedCount('shop_ledger')).toBe(3);
   });
 
+  it('keeps calls that ran across either clock change, in Rome local time, with their real length', async () => {
+    const customer = await newCustomer();
+    const c = customer.id;
+    const calls = [
+      'ID Chiamata;Cliente;Canale;Punto;Direzione;Motivo;Inizio;Fine;Esito',
+      // Autumn: begun at 02:50 summer time, ended 20 minutes later at 02:10 winter time.
+      `CHDST05;${c};call_centre;agent;inbound;fault;25/10/2026 02:50:00;25/10/2026 02:10:00;resolved`,
+      // Autumn, both in the repeated hour and in order: read as summer time, as the rule says.
+      `CHDST06;${c};call_centre;agent;inbound;fault;25/10/2026 02:30:00;25/10/2026 02:35:00;resolved`,
+      // Spring: begun 01:50 winter time, ended 03:10 summer time, 20 minutes across the missing hour.
+      `CHDST01;${c};call_centre;agent;inbound;payment;29/03/2026 01:50:00;29/03/2026 03:10:00;resolved`,
+      // An end before its start that no clock change explains is still refused.
+      `CHDST09;${c};call_centre;agent;inbound;payment;24/10/2026 02:50:00;24/10/2026 02:10:00;resolved`,
+    ].join('\r\n');
+    const summary = await importCsv(
+      'centralino_dst',
+      calls,
+      'ID Chiamata=external_id,Cliente=customer_id,Canale=channel,Punto=touchpoint,Direzione=direction,Motivo=reason,Inizio=started_at,Fine=ended_at,Esito=outcome',
+    );
+    expect(summary).toMatchObject({ read: 4, imported: 3, rejected: 1 });
+    expect(summary.localTimes).toEqual({ gap: 0, repeated: 3, repeatedEnd: 1 });
+    expect(summary.rejections).toEqual([
+      { line: 5, reason: 'ended_at: "24/10/2026 02:10:00" is before started_at' },
+    ]);
+    const times = async (id: string) => {
+      const call = await stores.interactions.fromSource('centralino_dst', id);
+      return [call?.startedAt.toISOString(), call?.endedAt?.toISOString()];
+    };
+    expect(await times('CHDST05')).toEqual(['2026-10-25T00:50:00.000Z', '2026-10-25T01:10:00.000Z']);
+    expect(await times('CHDST06')).toEqual(['2026-10-25T00:30:00.000Z', '2026-10-25T00:35:00.000Z']);
+    expect(await times('CHDST01')).toEqual(['2026-03-29T00:50:00.000Z', '2026-03-29T01:10:00.000Z']);
+  });
+
   it('renames the columns of another system by a mapping, in CSV and in JSON Lines', async () => {
     const customer = await newCustomer();
     const map =
@@ -379,7 +412,7 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
       channels: stores.channels,
       reasons: stores.reasons,
     });
-    expect(dry).toMatchObject({ dryRun: true, read: 4, valid: 3, imported: 0, anonymised: 1, rejected: 1 });
+    expect(dry).toMatchObject({ dryRun: true, read: 4, valid: 3, imported: 3, anonymised: 1, rejected: 1 });
     expect(dry.rejections).toEqual([
       {
         line: 5,

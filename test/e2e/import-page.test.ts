@@ -100,7 +100,7 @@ describe('the import page in a browser', () => {
     await page.click('#upload button[value=preview]');
     await page.waitForSelector('[data-summary=preview]');
     expect(await page.textContent('[data-summary]')).toBe(
-      '9 rows read, 8 valid (dry run: nothing written), 1 rejected',
+      '9 rows read, 8 new to import, 0 to update, 0 unchanged, 1 rejected (dry run: nothing written)',
     );
     const previewText = (await page.textContent('#result-body')) as string;
     // A pilot manager sees the rows' shape, not the people.
