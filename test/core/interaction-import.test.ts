@@ -468,6 +468,51 @@ describe(`importing contacts of the existing channels on the ${databaseKind} dat
     );
   });
 
+  it('creates a reason of its own for each label in another script, and refuses a label with no letter or digit', async () => {
+    const profile = ImportProfile.parse({
+      name: 'sportelli_esteri',
+      unknownCustomers: 'anonymous',
+      unknownReasons: 'create',
+      locale: 'it-IT',
+      columns: { Motivo: 'reason', Quando: 'started_at' },
+      defaults: { channel: 'shop', direction: 'inbound', outcome: 'resolved' },
+    });
+    const run = (lines: string[], source: string, dryRun = false) =>
+      importInteractions({
+        dryRun,
+        rows: readImportFile(
+          stream(['Motivo;Quando', ...lines].join('\n')),
+          { format: 'csv' },
+          profile.columns,
+        ),
+        source,
+        profile,
+        zone: 'Europe/Rome',
+        interactions: stores.interactions,
+        customers: stores.customers,
+        channels: stores.channels,
+        reasons: stores.reasons,
+      });
+    const first = await run(
+      ['Перевод;05/03/2026 10:00', 'Жалоба;05/03/2026 11:00', '???;05/03/2026 12:00', '—;05/03/2026 13:00'],
+      'esteri_1',
+    );
+    expect(first).toMatchObject({ read: 4, imported: 2, rejected: 2 });
+    expect(first.createdReasons).toHaveLength(2);
+    expect(first.createdReasons.every((code) => /^r_[0-9a-f]{12}$/.test(code))).toBe(true);
+    expect(first.rejections.map((r) => [r.line, r.reason.split(' is ')[0]])).toEqual([
+      [4, 'reason: "???"'],
+      [5, 'reason: "—"'],
+    ]);
+    const created = (await stores.reasons.reasons()).filter((r) => first.createdReasons.includes(r.code));
+    expect(created.map((r) => r.labels['it-IT']).sort()).toEqual(['Жалоба', 'Перевод']);
+    // The next export's same label is that reason again, found by its label.
+    const perevod = created.find((r) => r.labels['it-IT'] === 'Перевод')?.code;
+    const again = await run(['Перевод;06/03/2026 09:00'], 'esteri_2', true);
+    expect(again).toMatchObject({ imported: 1, createdReasons: [] });
+    expect(again.preview.map((r) => r.reason)).toEqual([perevod]);
+  });
+
   it(`lists the first ${REJECTIONS_KEPT} rejections and counts all of them`, async () => {
     const rows = [header];
     for (let i = 0; i < REJECTIONS_KEPT + 500; i++)
