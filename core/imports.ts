@@ -11,7 +11,6 @@ export {
   DEFAULT_CUSTOMER_SOURCE,
   importInteractions,
   type InteractionImportOptions,
-  reasonCode,
 } from './interaction-import.ts';
 export { importCustomers, maskPreview, personalColumns } from './customer-import.ts';
 export { headerProblem } from './import-fields.ts';

@@ -10,7 +10,7 @@ import {
   type ImportSummary,
   type RowProblem,
 } from './import-summary.ts';
-import { createLabelMap, normalizeLabel } from './import-values.ts';
+import { createLabelMap, normalizeLabel, reasonCode } from './import-values.ts';
 import { settleStored } from './import-corrections.ts';
 import { invalidInput } from './errors.ts';
 import {
@@ -365,23 +365,6 @@ export async function importInteractions(options: InteractionImportOptions): Pro
     }
     throw error;
   }
-}
-
-/**
- * A code for a reason the source names by a label: `Guasto contatore` → `guasto_contatore`. A
- * label in another script (`Перевод`) gets a code of its own made from the whole label; one with
- * no letter or digit at all (`???`) none, so that its rows are refused rather than merged.
- */
-export function reasonCode(label: string): string {
-  const code = normalizeLabel(label)
-    .replace(/[^a-z0-9 ]/g, '')
-    .trim()
-    .replace(/ +/g, '_')
-    .slice(0, 60);
-  if (code === '' && /[\p{L}\p{N}]/u.test(label))
-    return `r_${createHash('sha256').update(label.normalize('NFC')).digest('hex').slice(0, 12)}`;
-  if (code === '') return '';
-  return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
 }
 
 function preview(
