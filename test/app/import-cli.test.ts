@@ -8,8 +8,6 @@ import { sql } from 'kysely';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import {
   createPostgresStores,
   openDatabase,
@@ -17,9 +15,9 @@ import {
   type StorageHandle,
   type Stores,
 } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import type { staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 const cliPath = new URL('../../bin/channel-pilot.mjs', import.meta.url).pathname;
 
@@ -511,14 +509,7 @@ describe('POST /api/imports/interactions', () => {
   let customer: Customer;
 
   beforeAll(async () => {
-    storage = await openTestDatabase();
-    ({ app, stores, responses } = await composeApp({
-      storage,
-      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-      logger: pino({ level: 'silent' }),
-      clock: fixedClock,
-    }));
-    users = await staffUsers(stores);
+    ({ storage, app, stores, responses, users } = await staffApp());
     customer = await stores.customers.create({
       firstName: 'Giulia',
       lastName: 'Rossi',

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import { pino } from 'pino';
-import { composeApp } from '../../app/compose.ts';
 import type { Customer, StorageHandle, Stores } from '../../core/index.ts';
-import { openTestDatabase } from '../support/database.ts';
-import { fixedClock, staffUsers } from '../support/fixtures.ts';
+import type { staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
+import { staffApp } from '../support/staff-app.ts';
 
 // The call centre's export, as its switchboard writes it: semicolons, Windows-1252, Rome's local times.
 const centralino = {
@@ -67,14 +65,7 @@ describe('a later export that corrects contacts already imported', () => {
   let zoe: Customer;
 
   beforeAll(async () => {
-    storage = await openTestDatabase();
-    ({ app, stores, responses } = await composeApp({
-      storage,
-      config: { PUBLIC_URL: 'http://localhost:3000', SESSION_TTL_HOURS: 1, COOKIE_SECURE: false },
-      logger: pino({ level: 'silent' }),
-      clock: fixedClock,
-    }));
-    users = await staffUsers(stores);
+    ({ storage, app, stores, responses, users } = await staffApp());
     const crm = await stores.customers.createMany(
       [
         ['CL000008', 'Zoë', 'Esposito'],
