@@ -7,6 +7,7 @@ import { formatCensus } from '../../app/cli-pilots.ts';
 import { channelsPanel, totalsPanel } from '../../app/web/census-volume-panels.ts';
 import { channelNames } from '../../app/web/format.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { seededRandom } from '../support/simulate.ts';
 
 // 2,000 customers who each called once on Friday 20 November 2026, and 25 anonymous calls that
 // day: more than 1,024 customers in a day, so the census estimates them. The customers' ids are
@@ -14,21 +15,8 @@ import { openTestDatabase } from '../support/database.ts';
 // calls of known customers. On Monday 23 November 12 of them wrote an e-mail: counted exactly.
 
 function seededIds(seed: number, count: number): string[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  return Array.from({ length: count }, () => {
-    const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16));
-    hex[12] = '4';
-    hex[16] = '89ab'[Math.floor(next() * 4)]!;
-    const s = hex.join('');
-    return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
-  });
+  const random = seededRandom(seed);
+  return Array.from({ length: count }, () => random.uuid());
 }
 
 const firstNames = ['Giulia', 'Marco', 'Chiara', 'Luca', 'Francesca', 'Matteo', 'Sara', 'Alessandro'];

@@ -42,5 +42,13 @@ export function seededRandom(seed: number) {
     int: (below: number) => Math.floor(next() * below),
     pick: <T>(items: readonly T[]) => items[Math.floor(next() * items.length)]!,
     chance: (p: number) => next() < p,
+    /** A version 4 UUID made of the draws. */
+    uuid: () => {
+      const hex = Array.from({ length: 32 }, () => Math.floor(next() * 16).toString(16));
+      hex[12] = '4';
+      hex[16] = '89ab'[Math.floor(next() * 4)]!;
+      const s = hex.join('');
+      return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+    },
   };
 }
