@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { DateTime, IANAZone } from 'luxon';
 
 /**
@@ -144,21 +143,4 @@ function isCalendarDay(text: string): boolean {
   const month = Number(text.slice(5, 7));
   const day = Number(text.slice(8, 10));
   return month >= 1 && month <= 12 && day >= 1 && day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/**
- * A code for a reason the source names by a label: `Guasto contatore` → `guasto_contatore`. A
- * label in another script (`Перевод`) gets a code of its own made from the whole label; one with
- * no letter or digit at all (`???`) none, so that its rows are refused rather than merged.
- */
-export function reasonCode(label: string): string {
-  const code = normalizeLabel(label)
-    .replace(/[^a-z0-9 ]/g, '')
-    .trim()
-    .replace(/ +/g, '_')
-    .slice(0, 60);
-  if (code === '' && /[\p{L}\p{N}]/u.test(label))
-    return `r_${createHash('sha256').update(label.normalize('NFC')).digest('hex').slice(0, 12)}`;
-  if (code === '') return '';
-  return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
 }

@@ -10,7 +10,7 @@ import {
   type ImportSummary,
   type RowProblem,
 } from './import-summary.ts';
-import { createLabelMap, normalizeLabel, reasonCode } from './import-values.ts';
+import { createLabelMap, normalizeLabel } from './import-values.ts';
 import { settleStored } from './import-corrections.ts';
 import { invalidInput } from './errors.ts';
 import {
@@ -23,7 +23,7 @@ import {
   type ParsedInteraction,
 } from './interactions.ts';
 import { fieldIssues, unstorableIssues } from './validation.ts';
-import type { ContactReasonInput, ReasonCatalogue } from './reasons.ts';
+import { reasonCode, type ContactReasonInput, type ReasonCatalogue } from './reasons.ts';
 import { Slug } from './vocabulary.ts';
 
 /** Where `customer_ref` is looked up when a profile names no `customerSource`. */

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { standardChannels, type ChannelRegistry } from './channels.ts';
 import type { FieldIssue } from './errors.ts';
+import { normalizeLabel } from './import-values.ts';
 import { Locale, Slug } from './vocabulary.ts';
 
 export const ContactReasonInput = z.object({
@@ -101,4 +103,21 @@ export async function unknownReasons(
     });
   });
   return issues;
+}
+
+/**
+ * A code for a reason the source names by a label: `Guasto contatore` → `guasto_contatore`. A
+ * label in another script (`Перевод`) gets a code of its own made from the whole label; one with
+ * no letter or digit at all (`???`) none, so that its rows are refused rather than merged.
+ */
+export function reasonCode(label: string): string {
+  const code = normalizeLabel(label)
+    .replace(/[^a-z0-9 ]/g, '')
+    .trim()
+    .replace(/ +/g, '_')
+    .slice(0, 60);
+  if (code === '' && /[\p{L}\p{N}]/u.test(label))
+    return `r_${createHash('sha256').update(label.normalize('NFC')).digest('hex').slice(0, 12)}`;
+  if (code === '') return '';
+  return /^[a-z]/.test(code) ? code : `r_${code}`.slice(0, 63);
 }
