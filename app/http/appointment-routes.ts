@@ -66,6 +66,25 @@ const BookedSchema = z
     description:
       'The appointment, the customer’s links to manage and join it, and the medium the customer was told on.',
   });
+/**
+ * What a customer's own link is answered: whether they were told and on which medium, and
+ * nothing of the outbox (the address on file, the message's id) to whoever holds the link.
+ */
+const CustomerBookedSchema = BookedSchema.extend({
+  notice: z
+    .object({
+      status: z.enum(['queued', 'unreachable', 'failed']),
+      medium: z.enum(['email', 'sms']).optional(),
+    })
+    .nullable()
+    .meta({
+      description:
+        'Whether the customer was told of the change, and on which medium; null for a move that changed nothing',
+    }),
+}).meta({
+  id: 'CustomerBookedAppointment',
+  description: 'The appointment, the links to manage and join it, and whether the customer was told.',
+});
 const SlotRange = z.object({ from: Instant, to: Instant });
 const StartsAt = z.object({ startsAt: Instant });
 const Reason = z.object({ reason: z.string().trim().min(1).max(500) });
@@ -143,6 +162,16 @@ export function registerAppointmentRoutes(
             }
           : notice,
   });
+  const bookedByLink = (change: DeskChange) => {
+    const { notice, ...rest } = booked(change);
+    return {
+      ...rest,
+      notice: notice && {
+        status: notice.status,
+        ...(notice.status === 'queued' ? { medium: notice.medium } : {}),
+      },
+    };
+  };
   const find = createRecordLookups(stores);
   // Customers act through signed links: no login, and each link opens one action on one subject.
   const customerLinks = createConsultationLinks({
@@ -285,10 +314,10 @@ export function registerAppointmentRoutes(
     permission: 'public',
     params: ByToken,
     body: z.object({ topic: Slug, startsAt: Instant }),
-    response: BookedSchema,
+    response: CustomerBookedSchema,
     status: 201,
     async handler({ params, body }) {
-      return booked(await customerLinks.book(params.token, body));
+      return bookedByLink(await customerLinks.book(params.token, body));
     },
   });
 
@@ -300,9 +329,9 @@ export function registerAppointmentRoutes(
     permission: 'public',
     params: ByToken,
     body: StartsAt,
-    response: BookedSchema,
+    response: CustomerBookedSchema,
     async handler({ params, body }) {
-      return booked(await customerLinks.reschedule(params.token, body.startsAt));
+      return bookedByLink(await customerLinks.reschedule(params.token, body.startsAt));
     },
   });
 

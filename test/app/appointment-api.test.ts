@@ -231,11 +231,18 @@ describe('customer links', () => {
       locale: 'it-IT',
       bookedVia: 'web',
     });
+    // Whoever holds the link learns that the customer was told and how, not the address on file.
+    const [confirmation] = (await stores.outbox.recent({ limit: 5, customerId: customer.id })).filter(
+      (m) => m.kind === 'confirmation' && m.appointmentId === booked.body.appointment.id,
+    );
+    expect(booked.body.notice).toEqual({ status: 'queued', medium: confirmation?.medium });
+    expect(JSON.stringify(booked.body)).not.toContain(customer.phone as string);
     const moved = await request(app)
       .post(`/api/links/reschedule/${booked.body.links.reschedule.token}`)
       .send({ startsAt: slots.body[1].startsAt })
       .expect(200);
     expect(moved.body.appointment.startsAt).toBe(slots.body[1].startsAt);
+    expect(moved.body.notice).toEqual({ status: 'queued', medium: confirmation?.medium });
     await request(app)
       .post(`/api/links/cancel/${moved.body.links.cancel.token}`)
       .send({ reason: 'solved by phone' })
