@@ -37,8 +37,11 @@ export interface ImportRuns {
     id: string,
     end: { at: Date; bytesRead: number; summary: ImportSummary | null; error?: string; digest?: string },
   ): Promise<void>;
-  /** The latest import of `kind` that read a file of this digest whole and ended done. */
-  doneWithDigest(kind: ImportKind, digest: string): Promise<ImportRun | undefined>;
+  /**
+   * The latest import of `kind` that read a file of this digest whole and ended done under a
+   * source other than `source`; none when one did under `source` too (the file is that source's).
+   */
+  copiedElsewhere(kind: ImportKind, digest: string, source: string): Promise<ImportRun | undefined>;
   /** Reading the history marks the runs whose process ended before they finished as interrupted. */
   get(id: string): Promise<ImportRun | undefined>;
   /** Newest first. */

@@ -165,8 +165,8 @@ export async function runImport(
  * its contacts would be stored a second time (the same source adds nothing, or its corrections).
  */
 async function refuseCopy(stores: Stores, request: ImportRequest, source: string, digest: string) {
-  const earlier = await stores.importRuns.doneWithDigest(request.kind, digest);
-  if (!earlier || earlier.source === source) return;
+  const earlier = await stores.importRuns.copiedElsewhere(request.kind, digest, source);
+  if (!earlier) return;
   const when = DateTime.fromJSDate(earlier.startedAt, { zone: REFERENCE_ZONE }).toFormat('yyyy-MM-dd HH:mm');
   const file = earlier.fileName ? `the file ${earlier.fileName}` : 'a file';
   throw new ChannelPilotError(

@@ -89,6 +89,7 @@ export function createPostgresImportRuns(db: Kysely<Database>, url?: string): Im
         .execute();
     },
     async finish(id, end) {
+      // The run's lease goes whatever the update does: a session left open would hold it for good.
       const result = await db
         .updateTable('import_runs')
         .set({
@@ -100,8 +101,8 @@ export function createPostgresImportRuns(db: Kysely<Database>, url?: string): Im
           digest: end.digest ?? null,
         })
         .where('id', '=', id)
-        .executeTakeFirst();
-      await release(id);
+        .executeTakeFirst()
+        .finally(() => release(id));
       if (result.numUpdatedRows === 0n) throw notFound('import', id);
     },
     async get(id) {
@@ -109,16 +110,17 @@ export function createPostgresImportRuns(db: Kysely<Database>, url?: string): Im
       const row = await db.selectFrom('import_runs').selectAll().where('id', '=', id).executeTakeFirst();
       return row && toRun(row);
     },
-    async doneWithDigest(kind, digest) {
-      const row = await db
+    async copiedElsewhere(kind, digest, source) {
+      const done = await db
         .selectFrom('import_runs')
         .selectAll()
         .where('digest', '=', digest)
         .where('status', '=', 'done')
         .where('kind', '=', kind)
         .orderBy('started_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+        .execute();
+      if (done.some((row) => row.source === source)) return undefined;
+      const row = done[0];
       return row && toRun(row);
     },
     async list(limit) {

@@ -460,6 +460,12 @@ describe('channel-pilot import interactions', () => {
     expect(again.stdout).toContain('as negozi_novembre_1: 12 rows read, 12 imported, 0 already there');
     expect(await storedFrom('negozi_novembre')).toBe(12);
     expect(await storedFrom('negozi_novembre_1')).toBe(12);
+    // Imported under both sources now: either file under its own source again adds nothing.
+    for (const file of [original, copy]) {
+      const own = await cli(['import', 'interactions', file]);
+      expect(own.code, own.stderr).toBe(0);
+      expect(own.stdout).toContain('12 rows read, 0 imported, 12 already there, 0 rejected\n');
+    }
   }, 120_000);
 
   it('stops at an unclosed quote with exit code 1 naming its line, keeping the rows before it', async () => {
