@@ -145,7 +145,7 @@ export async function importCustomers(options: {
       problems.push({
         column: 'consent_date',
         value: dateText,
-        problem: 'is after today: no consent is given ahead',
+        problem: 'is in the future: no consent is given ahead',
       });
     const consents: ConsentInput[] = [];
     for (const [column, medium] of Object.entries(consentColumns)) {

@@ -67,7 +67,7 @@ describe('phones and consent dates of imported customers', () => {
     expect(res.body.summary.rejections).toEqual([
       { line: 6, reason: `phone: "1•••" ${italian}` },
       { line: 7, reason: `phone: "3•••" ${italian}` },
-      { line: 8, reason: 'consent_date: "01/12/2030 09:00" is after today: no consent is given ahead' },
+      { line: 8, reason: 'consent_date: "01/12/2030 09:00" is in the future: no consent is given ahead' },
     ]);
 
     const stored = await stores.customers.byReference(profile.source, [
