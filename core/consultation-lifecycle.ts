@@ -53,6 +53,13 @@ export interface ConsultationLog {
   forgetEvents(before: Date): Promise<number>;
 }
 
+/** The id a consultation's entry in the customer's journey is stored under, from source `video`. */
+export const consultationEntryId = (appointmentId: string) => `consultation:${appointmentId}`;
+
+/** A consultation's entry in the customer's journey, once the lifecycle has written it. */
+export const consultationEntry = (interactions: Pick<InteractionLog, 'fromSource'>, appointmentId: string) =>
+  interactions.fromSource('video', consultationEntryId(appointmentId));
+
 /**
  * What a finished consultation is as a contact of the customer's journey (its channel, times,
  * outcome and details; the journey's reason and origin are the caller's), or null when the
@@ -75,7 +82,7 @@ export function consultationContact(
     // The customer came: the advisor did not, or the consultation did not complete.
     outcome: state.status === 'completed' ? 'resolved' : 'failed',
     source: 'video',
-    externalId: `consultation:${appointment.id}`,
+    externalId: consultationEntryId(appointment.id),
     details: {
       appointmentId: appointment.id,
       advisorId: appointment.advisorId,

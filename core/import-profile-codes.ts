@@ -6,7 +6,7 @@ import {
   type SavedImportProfile,
 } from './import-profiles.ts';
 import { createLabelMap } from './import-values.ts';
-import { directions, outcomes } from './interactions.ts';
+import { directions, importOutcomes } from './interactions.ts';
 import { invalidInput, type FieldIssue } from './errors.ts';
 import { describeIssues, parseInput } from './validation.ts';
 import { contactMedia, locales, segments } from './vocabulary.ts';
@@ -52,7 +52,7 @@ export function profileCodeIssues(
       names: channels.flatMap((c) => c.touchpoints.map((t) => [t.name, t.code] as [string, string])),
     },
     direction: { what: 'a direction', codes: directions },
-    outcome: { what: 'an outcome of an import', codes: outcomes.filter((o) => o !== 'continued') },
+    outcome: { what: 'an outcome of an import', codes: importOutcomes },
     segment: { what: 'a segment', codes: segments },
     locale: { what: 'a locale', codes: locales },
     preferred_medium: { what: 'a contact medium', codes: contactMedia },

@@ -17,7 +17,7 @@ import {
   assertSourceOpen,
   directions,
   EXTERNAL_ID_MAX,
-  outcomes,
+  importOutcomes,
   type InteractionLoader,
   type InteractionLog,
   type ParsedInteraction,
@@ -30,7 +30,6 @@ import { Slug } from './vocabulary.ts';
 export const DEFAULT_CUSTOMER_SOURCE = 'crm';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const importOutcomes = outcomes.filter((o) => o !== 'continued');
 declare const checkedByImport: unique symbol;
 /**
  * A contact whose every field an import has checked, row by row, against what

@@ -7,6 +7,8 @@ export const directions = ['inbound', 'outbound'] as const;
 /** `continued`: a conversational turn that asked the customer something; a later turn settles it. */
 export const outcomes = ['resolved', 'handed_off', 'abandoned', 'failed', 'continued'] as const;
 export type Outcome = (typeof outcomes)[number];
+/** The outcomes an import takes: `continued` is the live channels' own, for a contact that goes on. */
+export const importOutcomes = outcomes.filter((o) => o !== 'continued');
 
 /**
  * Two contacts of the same customer for the same reason belong to one journey when the

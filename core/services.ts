@@ -67,6 +67,7 @@ export {
 export {
   type ApplyResult,
   consultationContact,
+  consultationEntry,
   type ConsultationLifecycle,
   type ConsultationLog,
   type ConsultationRecord,

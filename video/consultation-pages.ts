@@ -9,7 +9,7 @@ import {
   type SignedLinks,
   type Stores,
 } from '../core/index.ts';
-import { type Appointment } from '../core/services.ts';
+import { consultationEntry, type Appointment } from '../core/services.ts';
 import { CALL_STYLES } from './browser/call-styles.ts';
 import {
   consultationTexts,
@@ -55,7 +55,7 @@ export function createConsultationPages(options: ConsultationPagesOptions): Rout
    * moment after the call ends: until then nothing can be.
    */
   const rated = async (appointment: Appointment): Promise<boolean> => {
-    const entry = await stores.interactions.fromSource('video', `consultation:${appointment.id}`);
+    const entry = await consultationEntry(stores.interactions, appointment.id);
     return entry !== undefined && (await stores.surveys.forInteraction(entry.id)).length > 0;
   };
   const customerPage = (input: {

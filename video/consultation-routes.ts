@@ -15,7 +15,7 @@ import {
   type RouteKit,
   type Stores,
 } from '../core/index.ts';
-import { type Appointment, type PaymentLinks } from '../core/services.ts';
+import { consultationEntry, type Appointment, type PaymentLinks } from '../core/services.ts';
 import { AppointmentSchema, InteractionSchema } from '../core/index.ts';
 import { ById, ByToken, createRecordLookups } from '../core/index.ts';
 
@@ -54,7 +54,7 @@ export function registerConsultationRoutes(
    * reports that a side left, so for a few seconds after a call it is not there yet.
    */
   const journeyEntry = async (appointment: Appointment): Promise<Interaction> => {
-    const entry = await stores.interactions.fromSource('video', `consultation:${appointment.id}`);
+    const entry = await consultationEntry(stores.interactions, appointment.id);
     if (entry) return entry;
     if (appointment.status === 'cancelled') {
       throw new ChannelPilotError(
