@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
 import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 import { gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
 
@@ -16,12 +16,8 @@ let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp(systemClock));
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(systemClock, (opened) => {
+  ({ storage, app, stores, users } = opened);
 });
 
 function conflict(res: request.Response) {

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import request from 'supertest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import type { StorageHandle, Stores } from '../../core/index.ts';
-import { gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
+import type { Stores } from '../../core/index.ts';
+import { fixedClock, gasCustomer, staffPassword, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let responses: Map<string, z.ZodType>;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 let giulia: Awaited<ReturnType<typeof gasCustomer>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, responses, users } = await staffApp());
+withStaffApp(fixedClock, async (opened) => {
+  ({ app, stores, responses, users } = opened);
   giulia = await gasCustomer(stores);
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 const loginAs = (username: string) => loggedInAgent(app, username);

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
+import { systemClock, type Stores } from '../../core/index.ts';
 import { staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // A CRM's customers as its export writes their phones — national numbers with spaces, dots and
 // slashes, `0039` for `+39`, foreign numbers — and a few its operators typed wrong: an Italian
@@ -37,17 +37,12 @@ const file = [
   'T-07;Ciro;Amato;339 555 1212;sì;01/12/2030 09:00',
 ].join('\r\n');
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp(systemClock));
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(systemClock, (opened) => {
+  ({ app, stores, users } = opened);
 });
 
 describe('phones and consent dates of imported customers', () => {

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Express } from 'express';
 import type { z } from 'zod';
-import type { Customer, StorageHandle, Stores } from '../../core/index.ts';
-import type { staffUsers } from '../support/fixtures.ts';
+import type { Customer, Stores } from '../../core/index.ts';
+import { fixedClock, type staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // The call centre's export, as its switchboard writes it: semicolons, Windows-1252, Rome's local times.
 const centralino = {
@@ -57,15 +57,14 @@ const giugno = [
 const file = (rows: string[]) => Buffer.from(`${[header, ...rows].join('\r\n')}\r\n`, 'latin1');
 
 describe('a later export that corrects contacts already imported', () => {
-  let storage: StorageHandle;
   let app: Express;
   let stores: Stores;
   let responses: Map<string, z.ZodType>;
   let users: Awaited<ReturnType<typeof staffUsers>>;
   let zoe: Customer;
 
-  beforeAll(async () => {
-    ({ storage, app, stores, responses, users } = await staffApp());
+  withStaffApp(fixedClock, async (opened) => {
+    ({ app, stores, responses, users } = opened);
     const crm = await stores.customers.createMany(
       [
         ['CL000008', 'Zoë', 'Esposito'],
@@ -80,10 +79,6 @@ describe('a later export that corrects contacts already imported', () => {
     );
     zoe = crm[0]!;
     await stores.importProfiles.save(centralino as never);
-  });
-
-  afterAll(async () => {
-    await storage?.close();
   });
 
   async function importFile(rows: string[], query: Record<string, string> = {}, status = 200) {

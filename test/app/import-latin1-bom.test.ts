@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { type StorageHandle, type Stores } from '../../core/index.ts';
-import { staffUsers } from '../support/fixtures.ts';
+import { type Stores } from '../../core/index.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // A billing system's exports as its Windows tools save them: semicolons, Latin-1 text behind a
 // UTF-8 byte order mark, Italian labels, dates without a time for consents, local times in Rome
@@ -73,17 +73,12 @@ const contactsFile = latin1([
   'TK-1006;G-0983;;Pagamento / rateizzo;04/02/2025 16:20;04/02/2025 16:31;Chiuso positivo;canale vuoto',
 ]);
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(fixedClock, (opened) => {
+  ({ app, stores, users } = opened);
 });
 
 describe('a Latin-1 export behind a UTF-8 byte order mark', () => {

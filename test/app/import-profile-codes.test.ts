@@ -1,29 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
-import { createPostgresStores, type StorageHandle, type Stores } from '../../core/index.ts';
+import { createPostgresStores, type Stores } from '../../core/index.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { fixedClock } from '../support/fixtures.ts';
+import { withStaffApp, type StaffApp } from '../support/staff-app.ts';
 
 // A switchboard's profile written by hand, with the slips people make: a channel the product has
 // not got (fax), an outcome of the switchboard's own words (done), a touchpoint of another channel
 // or of none, a direction that is none. Every row it read would be rejected; it is refused.
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
-let users: Awaited<ReturnType<typeof staffApp>>['users'];
+let users: StaffApp['users'];
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(fixedClock, (opened) => {
+  ({ app, stores, users } = opened);
 });
 
 const centralino = {

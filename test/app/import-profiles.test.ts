@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { Express } from 'express';
 import type { z } from 'zod';
 import { type StorageHandle, type Stores } from '../../core/index.ts';
 import { CensusFilter, createPostgresCensusSource, type Census } from '../../core/evidence.ts';
-import { staffUsers } from '../support/fixtures.ts';
+import { fixedClock, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // An Italian utility's own exports, imported as they come with the documented profiles: the
 // CRM's customer list (tab-separated) and the call centre's contacts (semicolon-separated,
@@ -29,12 +29,8 @@ let stores: Stores;
 let responses: Map<string, z.ZodType>;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, responses, users } = await staffApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(fixedClock, (opened) => {
+  ({ storage, app, stores, responses, users } = opened);
 });
 
 const loginAs = (username: string) => loggedInAgent(app, username);

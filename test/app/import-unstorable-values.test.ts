@@ -1,28 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Express } from 'express';
-import { type Customer, type StorageHandle, type Stores } from '../../core/index.ts';
-import { gasCustomer, staffUsers } from '../support/fixtures.ts';
+import { type Customer, type Stores } from '../../core/index.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // Exports damaged in transit: a NUL byte inside a channel label (a fixed-width field padded with
 // zeros by the system that wrote it), and a JSON Lines file with half of a surrogate pair left by
 // a truncating converter. The rows are rejected by line; the import, its summary and its history
 // go through, and the good rows beside them are stored.
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 let giulia: Customer;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp());
+withStaffApp(fixedClock, async (opened) => {
+  ({ app, stores, users } = opened);
   ({ customer: giulia } = await gasCustomer(stores));
-});
-
-afterAll(async () => {
-  await storage?.close();
 });
 
 const header = 'external_id,customer_id,channel,touchpoint,direction,reason,started_at,ended_at,outcome';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Express } from 'express';
-import { systemClock, type StorageHandle, type Stores } from '../../core/index.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { systemClock, type Stores } from '../../core/index.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 import { runCli } from '../support/app-process.ts';
 import { createScratchDatabase } from '../support/database.ts';
 import { officeHoursAdvisor, staffUsers } from '../support/fixtures.ts';
@@ -18,17 +18,12 @@ import { loggedInAgent } from '../support/staff-login.ts';
 const OUTSIDE = 'must be between the years 1900 and 2199';
 const years = ['9999', '0001', '1899'] as const;
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp(systemClock));
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(systemClock, (opened) => {
+  ({ app, stores, users } = opened);
 });
 
 /** The problem's issues, after checking it is a 400 problem. */

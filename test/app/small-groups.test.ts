@@ -1,25 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
-import type { StorageHandle, Stores } from '../../core/index.ts';
-import { gasCustomer, staffUsers } from '../support/fixtures.ts';
+import type { Stores } from '../../core/index.ts';
+import { fixedClock, gasCustomer, staffUsers } from '../support/fixtures.ts';
 import { loggedInAgent } from '../support/staff-login.ts';
-import { staffApp } from '../support/staff-app.ts';
+import { withStaffApp } from '../support/staff-app.ts';
 
 // A pilot manager works on aggregates: no figure they see may be about one customer, and no
 // answer tells them whether an id is a customer's. The default minimum group (20) applies.
 
-let storage: StorageHandle;
 let app: Express;
 let stores: Stores;
 let users: Awaited<ReturnType<typeof staffUsers>>;
 
-beforeAll(async () => {
-  ({ storage, app, stores, users } = await staffApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withStaffApp(fixedClock, (opened) => {
+  ({ app, stores, users } = opened);
 });
 
 const loginAs = (username: string) => loggedInAgent(app, username);

@@ -1,6 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
 import { pino } from 'pino';
 import { composeApp } from '../../app/compose.ts';
-import type { Clock } from '../../core/index.ts';
+import type { Clock, StorageHandle } from '../../core/index.ts';
 import { openTestDatabase } from './database.ts';
 import { fixedClock, staffUsers } from './fixtures.ts';
 
@@ -18,4 +19,19 @@ export async function staffApp(clock: Clock = fixedClock) {
     clock,
   });
   return { storage, ...composed, users: await staffUsers(composed.stores) };
+}
+
+export type StaffApp = Awaited<ReturnType<typeof staffApp>>;
+
+/** {@link staffApp} opened before a file's tests, handed to `take`, and closed after them. */
+export function withStaffApp(clock: Clock, take: (opened: StaffApp) => Promise<void> | void): void {
+  let storage: StorageHandle | undefined;
+  beforeAll(async () => {
+    const opened = await staffApp(clock);
+    storage = opened.storage;
+    await take(opened);
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
 }
