@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import request from 'supertest';
 import { openTestDatabase } from './database.ts';
 import { HOUSEHOLD_NOW } from './households.ts';
@@ -6,7 +7,7 @@ import type { Logger } from '../../app/logger.ts';
 import type { RequestEnvelope, ResponseEnvelope } from 'ask-sdk-model';
 import { composeApp } from '../../app/compose.ts';
 import type { Config } from '../../app/config.ts';
-import type { ChannelAccess, Customer, StorageHandle } from '../../core/index.ts';
+import type { ChannelAccess, Customer, StorageHandle, Stores } from '../../core/index.ts';
 import {
   alexaRequestEnvelope,
   signBody,
@@ -101,12 +102,28 @@ export async function startAlexaApp(options: {
   return { composed, ask, invoke, link };
 }
 
+/** The app {@link startAlexaApp} starts, with its helpers to ask, invoke and link. */
+export type AlexaApp = Awaited<ReturnType<typeof startAlexaApp>>;
+
+/** The Alexa app on a test database of its own, as {@link withHouseholdsAlexaApp} hands it over. */
+export interface HouseholdsAlexaApp {
+  storage: StorageHandle;
+  alexa: AlexaApp;
+  stores: Stores;
+}
+
 /**
  * The Alexa app on a test database of its own, on the day the households' bills are read
- * (Monday 20 April 2026). The caller closes `storage`.
+ * (Monday 20 April 2026): opened before a file's tests, handed to `take`, closed after them.
  */
-export async function householdsAlexaApp() {
-  const storage = await openTestDatabase();
-  const alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
-  return { storage, alexa, stores: alexa.composed.stores };
+export function withHouseholdsAlexaApp(take: (opened: HouseholdsAlexaApp) => void): void {
+  let storage: StorageHandle | undefined;
+  beforeAll(async () => {
+    storage = await openTestDatabase();
+    const alexa = await startAlexaApp({ storage, clock: { now: () => HOUSEHOLD_NOW } });
+    take({ storage, alexa, stores: alexa.composed.stores });
+  });
+  afterAll(async () => {
+    await storage?.close();
+  });
 }

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Customer, Locale } from '../../core/index.ts';
-import type { AlexaAnswer, startAlexaApp } from './alexa-app.ts';
+import type { AlexaAnswer, AlexaApp } from './alexa-app.ts';
 import { createAlexaConversation } from '../../voice/alexa/chat/alexa-conversation.ts';
 import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
 import { testSkillId, type AlexaRequestBody } from './alexa-requests.ts';
-
-type AlexaApp = Awaited<ReturnType<typeof startAlexaApp>>;
 
 /** What the customer hears: the SSML's words, entities decoded. */
 export const heard = (answer: AlexaAnswer): string =>

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StorageHandle, Stores } from '../../core/index.ts';
-import { householdsAlexaApp, type AlexaAnswer, type startAlexaApp } from '../support/alexa-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { Stores } from '../../core/index.ts';
+import { withHouseholdsAlexaApp, type AlexaAnswer, type AlexaApp } from '../support/alexa-app.ts';
 import { alexaSession, directiveOf, heard, intent, linkedUser } from '../support/alexa-session.ts';
 import {
   dualFuelEnglish,
@@ -14,17 +14,12 @@ import {
 // Customers with two and three supplies asking about their bills through /alexa, with signed
 // requests, in Italian and English. The app's day is Monday 20 April 2026.
 
-let storage: StorageHandle;
 let stores: Stores;
-let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
+let alexa: AlexaApp;
 const households: Household[] = [];
 
-beforeAll(async () => {
-  ({ storage, alexa, stores } = await householdsAlexaApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withHouseholdsAlexaApp((opened) => {
+  ({ alexa, stores } = opened);
 });
 
 /** A household linked to its own Alexa user, with one session to talk in. */

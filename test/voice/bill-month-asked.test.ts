@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Bill, StorageHandle, Stores } from '../../core/index.ts';
-import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
+import { describe, expect, it } from 'vitest';
+import type { Bill, Stores } from '../../core/index.ts';
+import { withHouseholdsAlexaApp, type AlexaApp } from '../support/alexa-app.ts';
 import { linkedUser, spokenEuros, typedConversation } from '../support/alexa-session.ts';
 import {
   dualFuelTurin,
@@ -18,16 +18,11 @@ import {
 // day is Monday 20 April 2026; the households' electricity and gas bills run January–February
 // 2025, then November 2025 on.
 
-let storage: StorageHandle;
 let stores: Stores;
-let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
+let alexa: AlexaApp;
 
-beforeAll(async () => {
-  ({ storage, alexa, stores } = await householdsAlexaApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withHouseholdsAlexaApp((opened) => {
+  ({ alexa, stores } = opened);
 });
 
 /** The household's bill of `account` issued on `day`. */

@@ -1,10 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Bill, Locale, StorageHandle, Stores } from '../../core/index.ts';
 import { loadInteractionModel } from '../../voice/alexa/intent-models.ts';
 import { createDialogflowConversation } from '../../voice/dialogflow/chat/dialogflow-conversation.ts';
 import type { WebhookResponse } from '../../voice/dialogflow/dialogflow-request.ts';
-import { householdsAlexaApp, type startAlexaApp } from '../support/alexa-app.ts';
+import { withHouseholdsAlexaApp, type AlexaApp } from '../support/alexa-app.ts';
 import { linkedUser, spokenEuros, typedConversation } from '../support/alexa-session.ts';
 import { CX_AGENT, CX_SECRET, composeDialogflowApp } from '../support/dialogflow-app.ts';
 import { threeSuppliesBologna, threeSuppliesEnglish, type Household } from '../support/households.ts';
@@ -16,14 +16,10 @@ import { threeSuppliesBologna, threeSuppliesEnglish, type Household } from '../s
 
 let storage: StorageHandle;
 let stores: Stores;
-let alexa: Awaited<ReturnType<typeof startAlexaApp>>;
+let alexa: AlexaApp;
 
-beforeAll(async () => {
-  ({ storage, alexa, stores } = await householdsAlexaApp());
-});
-
-afterAll(async () => {
-  await storage?.close();
+withHouseholdsAlexaApp((opened) => {
+  ({ storage, alexa, stores } = opened);
 });
 
 /** The household's bill of `supply` whose period covers `month` (YYYY-MM). */
