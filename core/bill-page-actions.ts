@@ -5,7 +5,7 @@ import type { Appointment } from './advisors.ts';
 import type { Slot } from './booking.ts';
 import type { BookingService } from './booking-service.ts';
 import type { Clock } from './clock.ts';
-import type { ConsultationDesk } from './consultation-desk.ts';
+import { toldOn, type ConsultationDesk } from './consultation-desk.ts';
 import type { CustomerDirectory } from './customers.ts';
 import { ChannelPilotError, notFound } from './errors.ts';
 import type { Interaction, InteractionLog } from './interactions.ts';
@@ -90,7 +90,7 @@ export function createBillPageActions(deps: {
     async book(token, input) {
       const page = await billLinks.open(token);
       const { startsAt } = parseInput(BillBookingInput, input, 'booking');
-      const { appointment, told } = await deps.desk.book({
+      const booked = await deps.desk.book({
         customerId: page.communication.customerId,
         topic: BILL_CONSULTATION_TOPIC,
         locale: page.locale,
@@ -98,7 +98,8 @@ export function createBillPageActions(deps: {
         bookedVia: 'web',
         journeyId: page.opening.journeyId,
       });
-      return { page, appointment, told, joinUrl: deps.joinUrl(appointment) };
+      const { appointment } = booked;
+      return { page, appointment, told: toldOn(booked), joinUrl: deps.joinUrl(appointment) };
     },
 
     async linkingCode(token) {

@@ -14,15 +14,18 @@ export type DeskNotice =
 export interface DeskChange {
   appointment: Appointment;
   /**
-   * The medium the confirmation, "moved" or "cancelled" notice was queued on; null when nothing
-   * was queued (the customer allowed no messages, or queueing failed).
+   * The notice of the change; null for a move to where the consultation already was, which
+   * changed nothing and of which nobody is told.
    */
-  told: MessageMedium | null;
-  /** The notice itself; null for a change that changed nothing, of which nobody is told. */
   notice: DeskNotice | null;
-  /** False for a move to where the consultation already was: nothing changed, nobody was told. */
-  changed: boolean;
 }
+
+/**
+ * The medium the confirmation, "moved" or "cancelled" notice of a change was queued on; null when
+ * nothing was queued (the customer allowed no messages, queueing failed, nothing changed).
+ */
+export const toldOn = ({ notice }: DeskChange): MessageMedium | null =>
+  notice?.status === 'queued' ? notice.medium : null;
 
 /** Books, moves and cancels consultations for every channel alike, and tells the customer each time. */
 export interface ConsultationDesk {
@@ -67,7 +70,7 @@ export function createConsultationDesk(options: {
         : queued === 'unreachable'
           ? { status: 'unreachable' }
           : { status: 'queued', ...queued };
-    return { appointment, told: notice.status === 'queued' ? notice.medium : null, notice, changed: true };
+    return { appointment, notice };
   };
   return {
     async book(request) {
@@ -76,9 +79,7 @@ export function createConsultationDesk(options: {
     async reschedule(appointmentId, startsAt) {
       const { appointment, moved } = await booking.reschedule(appointmentId, startsAt);
       // Nobody is told of a move that changed nothing.
-      return moved
-        ? tell(appointment, notices.moved)
-        : { appointment, told: null, notice: null, changed: false };
+      return moved ? tell(appointment, notices.moved) : { appointment, notice: null };
     },
     async cancel(appointmentId, reason) {
       const change = await tell(await booking.cancel(appointmentId, reason), notices.cancelled);

@@ -38,7 +38,12 @@ export {
   type AppointmentUrls,
   createAppointmentNotices,
 } from './appointment-notices.ts';
-export { type ConsultationDesk, createConsultationDesk, type DeskChange } from './consultation-desk.ts';
+export {
+  type ConsultationDesk,
+  createConsultationDesk,
+  type DeskChange,
+  toldOn,
+} from './consultation-desk.ts';
 export { type ConsultationLinks, createConsultationLinks, type LinkBooking } from './consultation-links.ts';
 export {
   advanceConsultation,

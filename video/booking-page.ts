@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { ChannelPilotError, Instant, topicName, type Markup } from '../core/index.ts';
+import { toldOn } from '../core/services.ts';
 import type { PageLocale } from './browser/consultation-texts.ts';
 import { consultationLinkPath } from './link-paths.ts';
 import { linkPageTexts } from './link-page-texts.ts';
@@ -129,7 +130,7 @@ export function registerBookingPage(
       const advisor = (await deps.stores.advisors.advisor(appointment.advisorId))?.name ?? '';
       const body = html`<h1>${t.bookedTitle}</h1>
         <p id="result">${t.booked(views.summary(locale, appointment, advisor))}</p>
-        ${views.join(locale, deps.joinUrl(appointment))} ${views.told(locale, booked.told)}`;
+        ${views.join(locale, deps.joinUrl(appointment))} ${views.told(locale, toldOn(booked))}`;
       // The page holds the join link: not kept by the browser's cache (serve says no-store).
       send(res, 201, views.page({ locale, state: 'booked', title: t.bookedTitle, body }));
     }),

@@ -1,6 +1,6 @@
 import { Router, type Response } from 'express';
 import { FORM_PAGE_REFERRER_POLICY, Instant, unstorableIssues } from '../core/index.ts';
-import type { Appointment, ConsultationLinks } from '../core/services.ts';
+import { toldOn, type Appointment, type ConsultationLinks } from '../core/services.ts';
 import type { PageLocale } from './browser/consultation-texts.ts';
 import { consultationLinkPath } from './link-paths.ts';
 import { linkPageTexts } from './link-page-texts.ts';
@@ -124,9 +124,10 @@ export function createLinkPages(options: LinkPagesOptions): Router {
       const now = moved.appointment;
       const when = views.when(locale, now.startsAt);
       const body = html`<h1>${t.movedTitle}</h1>
-        <p id="result">${moved.changed ? t.moved(when) : t.unchanged(when)}</p>
+        <p id="result">${moved.notice !== null ? t.moved(when) : t.unchanged(when)}</p>
         <p class="card" id="appointment">${views.summary(locale, now, await advisorName(now))}</p>
-        ${views.join(locale, options.joinUrl(now))} ${moved.changed ? views.told(locale, moved.told) : ''}`;
+        ${views.join(locale, options.joinUrl(now))}
+        ${moved.notice !== null ? views.told(locale, toldOn(moved)) : ''}`;
       send(res, 200, views.page({ locale, state: 'moved', title: t.movedTitle, body }));
     }),
   );
@@ -179,7 +180,7 @@ ${reason}</textarea>
       }
       const body = html`<h1>${t.cancelledTitle}</h1>
         <p id="result">${t.cancelled(views.when(locale, cancelled.appointment.startsAt))}</p>
-        ${views.told(locale, cancelled.told)}`;
+        ${views.told(locale, toldOn(cancelled))}`;
       send(res, 200, views.page({ locale, state: 'cancelled', title: t.cancelledTitle, body }));
     }),
   );

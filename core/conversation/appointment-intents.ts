@@ -4,7 +4,7 @@ import { servedTopics } from '../advisors.ts';
 import { calendarDate, type Clock } from '../clock.ts';
 import type { AdvisorRoster, Appointment } from '../advisors.ts';
 import type { BookingService } from '../booking-service.ts';
-import type { ConsultationDesk, DeskChange } from '../consultation-desk.ts';
+import { toldOn, type ConsultationDesk, type DeskChange } from '../consultation-desk.ts';
 import { appointmentMessages, type AppointmentMessages } from './appointment-messages.ts';
 import {
   intentGroup,
@@ -128,7 +128,7 @@ export function createAppointmentIntents(options: {
             topic: spokenTopic,
             when: when(change.appointment.startsAt),
             today,
-            medium: change.told,
+            medium: toldOn(change),
           }),
           'resolved',
           REASON,
@@ -202,7 +202,7 @@ export function createAppointmentIntents(options: {
       return {
         ...reply(
           say.title(),
-          say.moved({ when: when(moved.appointment.startsAt), today, medium: moved.told }),
+          say.moved({ when: when(moved.appointment.startsAt), today, medium: toldOn(moved) }),
           'resolved',
           REASON,
         ),
@@ -234,8 +234,8 @@ export function createAppointmentIntents(options: {
       }
       if (request.confirmation === 'denied')
         return reply(say.title(), say.notCancelled(), 'abandoned', REASON);
-      const { told } = await desk.cancel(current.id, 'cancelled by the customer with the voice assistant');
-      return reply(say.title(), say.cancelled({ medium: told }), 'resolved', REASON);
+      const cancelled = await desk.cancel(current.id, 'cancelled by the customer with the voice assistant');
+      return reply(say.title(), say.cancelled({ medium: toldOn(cancelled) }), 'resolved', REASON);
     }),
   };
 }

@@ -11,6 +11,7 @@ import {
   createAppointmentNotices,
   createBookingService,
   createConsultationDesk,
+  toldOn,
 } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
 import { gasCustomer, officeHoursAdvisor } from '../support/fixtures.ts';
@@ -92,7 +93,7 @@ describe(`appointment notices on a moving clock (${databaseKind} database)`, () 
       startsAt: rome(day, '09:05'),
       bookedVia: 'voice_assistant',
     });
-    expect(booked.told).toBe('sms');
+    expect(toldOn(booked)).toBe('sms');
     expect(await pending(customer.id, booked.appointment.id)).toEqual([
       'confirmation',
       'reminder_24h',
@@ -100,7 +101,7 @@ describe(`appointment notices on a moving clock (${databaseKind} database)`, () 
     ]);
 
     const moved = await desk.reschedule(booked.appointment.id, rome(day, '11:20'));
-    expect(moved.told).toBe('sms');
+    expect(toldOn(moved)).toBe('sms');
     // The confirmation of the old time, not sent yet, gives way to the news of the move.
     expect(await pending(customer.id, booked.appointment.id)).toEqual([
       'rescheduled',
@@ -109,7 +110,7 @@ describe(`appointment notices on a moving clock (${databaseKind} database)`, () 
     ]);
 
     const cancelled = await desk.cancel(booked.appointment.id, 'customer asked');
-    expect(cancelled.told).toBe('sms');
+    expect(toldOn(cancelled)).toBe('sms');
     // What was still pending of the booking and the move is withdrawn; the cancellation goes out.
     expect(await pending(customer.id, booked.appointment.id)).toEqual(['cancelled']);
     expect(errors).toEqual([]);
@@ -131,7 +132,7 @@ describe(`appointment notices on a moving clock (${databaseKind} database)`, () 
     });
     const moved = await desk.reschedule(booked.appointment.id, rome(day, '14:20'));
     const cancelled = await desk.cancel(booked.appointment.id, 'plans changed');
-    expect([booked.told, moved.told, cancelled.told]).toEqual(['sms', 'sms', 'sms']);
+    expect([toldOn(booked), toldOn(moved), toldOn(cancelled)]).toEqual(['sms', 'sms', 'sms']);
 
     const rows = (await stores.outbox.recent({ limit: 50, customerId: customer.id })).filter(
       (m) => m.appointmentId === booked.appointment.id,
@@ -163,7 +164,7 @@ describe(`appointment notices on a moving clock (${databaseKind} database)`, () 
       startsAt: rome(day, '09:05'),
       bookedVia: 'web',
     });
-    expect(booked.told).toBeNull();
+    expect(toldOn(booked)).toBeNull();
     expect(await pending(customer.id, booked.appointment.id)).toEqual([]);
   });
 });

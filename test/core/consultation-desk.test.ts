@@ -10,6 +10,7 @@ import {
   createAppointmentNotices,
   createBookingService,
   createConsultationDesk,
+  toldOn,
   type Appointment,
 } from '../../core/services.ts';
 import { databaseKind, openTestDatabase } from '../support/database.ts';
@@ -164,13 +165,14 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
     const { desk: d, followUpErrors } = desk();
     const { appointment: booked } = await d.book(await request(customer.id));
     const unmoved = await d.reschedule(booked.id, booked.startsAt);
-    expect(unmoved).toEqual({ appointment: booked, told: null, notice: null, changed: false });
+    expect(unmoved).toEqual({ appointment: booked, notice: null });
+    expect(toldOn(unmoved)).toBeNull();
 
     const to = await freeSlot();
     const changes = await Promise.all(Array.from({ length: 5 }, () => d.reschedule(booked.id, to)));
     changes.push(await d.reschedule(booked.id, to));
     for (const { appointment } of changes) expect(appointment.startsAt).toEqual(to);
-    expect(changes.filter((c) => c.told !== null)).toHaveLength(1);
+    expect(changes.filter((c) => toldOn(c) !== null)).toHaveLength(1);
     const moves = (await notices(booked.id, customer.id)).filter((m) => m.kind === 'rescheduled');
     expect(moves).toHaveLength(1);
     expect(followUpErrors).toEqual([]);
@@ -179,7 +181,9 @@ describe(`consultation desk on the ${databaseKind} database`, () => {
   it('keeps the booking when the confirmation cannot be queued, and reports the failure', async () => {
     const { customer } = await gasCustomer(stores);
     const { desk: d, followUpErrors } = desk({ outbox: brokenOutbox() });
-    const { appointment, told, notice } = await d.book(await request(customer.id));
+    const change = await d.book(await request(customer.id));
+    const { appointment, notice } = change;
+    const told = toldOn(change);
 
     // Said as a failure, not as a customer who allows no message.
     expect({ told, notice }).toEqual({ told: null, notice: { status: 'failed' } });

@@ -3,6 +3,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import type { composeApp } from '../../app/compose.ts';
 import type { Customer, StorageHandle, Stores } from '../../core/index.ts';
+import { toldOn } from '../../core/services.ts';
 import { officeHoursAdvisor, staffPassword, staffUsers } from '../support/fixtures.ts';
 import {
   linkAfter,
@@ -35,15 +36,21 @@ withLinkPagesApp(clock, async (opened) => {
 
 /** A consultation about bills booked for the customer, its confirmation queued, and its links. */
 async function booked(customer: Customer, startsAt: string) {
-  const { appointment, told } = await composed.desk.book({
+  const change = await composed.desk.book({
     customerId: customer.id,
     topic: 'billing',
     locale: customer.locale,
     startsAt,
     bookedVia: 'web',
   });
+  const { appointment } = change;
   const links = composed.appointmentLinks.forAppointment(appointment);
-  return { appointment, told, reschedule: pathOf(links.reschedule.url), cancel: pathOf(links.cancel.url) };
+  return {
+    appointment,
+    told: toldOn(change),
+    reschedule: pathOf(links.reschedule.url),
+    cancel: pathOf(links.cancel.url),
+  };
 }
 
 const messages = async (appointmentId: string) =>
