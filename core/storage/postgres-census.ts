@@ -132,9 +132,10 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
   // Transitions within the window; every other contact of a known customer moved on to none.
   const moves = new Map<string, number>();
   const anonymousOf = new Map(anonymous.rows.map((r) => [r.channel, r.contacts]));
-  const rest = new Map(
+  const knownContacts = new Map(
     [...channels].map(([channel, c]) => [channel, c.contacts - (anonymousOf.get(channel) ?? 0)]),
   );
+  const rest = new Map(knownContacts);
   for (const row of transitions.rows) {
     gapColumns.forEach((column, days) => {
       if (days > filter.withinDays) return;
@@ -166,13 +167,11 @@ async function censusOf(db: Kysely<Database>, filter: CensusFilter): Promise<Cen
     for (const channelRegisters of registersOf.values()) mergeRegisters(all, channelRegisters);
     customersOf.set(null, estimateReach(all));
     // An estimate never counts more customers than there are contacts of known customers to count.
-    const knownContacts = (channel: string) =>
-      (channels.get(channel)?.contacts ?? 0) - (anonymousOf.get(channel) ?? 0);
     for (const [channel, customers] of customersOf) {
       const most =
         channel === null
-          ? [...channels.keys()].reduce((n, c) => n + knownContacts(c), 0)
-          : knownContacts(channel);
+          ? [...knownContacts.values()].reduce((n, c) => n + c, 0)
+          : (knownContacts.get(channel) ?? 0);
       customersOf.set(channel, Math.min(customers, Math.max(0, most)));
     }
   }
